@@ -1,0 +1,48 @@
+# Tsunagu — the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := tsunagu.settings
+
+.PHONY: run test lint typecheck check demo clean-db bench help
+
+help:
+	@echo "make run        serve the demo city on http://$(HOST):$(PORT) (SQLite under var/)"
+	@echo "make test       run the whole suite (set DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make check      ruff + mypy"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Stamp files make a second `make` skip the install unless the lock file changed.
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@ $(VENV)/.base-installed
+
+run: $(VENV)/.base-installed
+	@mkdir -p var
+	TSUNAGU_DEMO=1 $(BIN)/python manage.py migrate --no-input
+	TSUNAGU_DEMO=1 $(BIN)/python manage.py seed_demo
+	TSUNAGU_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy .
+
+check: lint typecheck
+
+clean-db:
+	rm -f var/tsunagu.sqlite3*

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django_otp import match_token
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from tsunagu.accounts import services
+from tsunagu.accounts.models import ApiToken, User
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action, Outcome
+from tsunagu.core.api import ErrorOut
+from tsunagu.core.errors import Forbidden, TsunaguError
+from tsunagu.organizations.models import Membership
+
+router = Router(tags=["auth"])
+
+
+class Unauthorized(TsunaguError):
+    code = "invalid_credentials"
+    status = 401
+
+
+class LockedOut(TsunaguError):
+    code = "locked_out"
+    status = 429
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    otp: str | None = None
+    organization: int | None = None
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: dt.datetime
+
+
+class MembershipOut(Schema):
+    organization_id: int
+    organization_name: str
+    kind: str
+    job_title: str
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    acting_organization_id: int | None
+    memberships: list[MembershipOut]
+
+
+def _refuse(request: HttpRequest, user: User, code: str) -> None:
+    audit.record(action=Action.API_TOKEN_REFUSED, request=request, actor=user,
+                 outcome=Outcome.DENIED, detail={"reason": code})
+
+
+@router.post(
+    "/token",
+    auth=None,
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="トークンの発行",
+)
+def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    """ユーザー名とパスワード（2段階認証を設定している場合は確認コードも）でトークンを発行します。"""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut("サインインの失敗が続いたため、しばらくロックされています。")
+        raise Unauthorized("ユーザー名またはパスワードが正しくありません。")
+    assert isinstance(user, User)  # noqa: S101  # our only user model
+    if services.has_confirmed_totp(user):
+        if not payload.otp:
+            _refuse(request, user, "otp_required")
+            raise Unauthorized("確認コード（otp）が必要です。", code="otp_required")
+        if match_token(user, payload.otp.strip().replace(" ", "").lower()) is None:
+            _refuse(request, user, "invalid_otp")
+            raise Unauthorized("確認コードが正しくありません。", code="invalid_otp")
+    elif services.requires_2fa(user):
+        _refuse(request, user, "otp_enrollment_required")
+        raise Forbidden(
+            "2段階認証の設定が必要です。先にブラウザでサインインして設定してください。",
+            code="otp_enrollment_required",
+        )
+    memberships = Membership.objects.current().filter(user=user).select_related("organization")
+    if payload.organization is not None:
+        membership = memberships.filter(organization_id=payload.organization).first()
+        if membership is None:
+            _refuse(request, user, "not_a_member")
+            raise Forbidden("所属していない組織です。", code="not_a_member")
+    else:
+        membership = memberships.first()
+    issued = services.api_token_issue(
+        request=request, user=user, organization=membership.organization if membership else None
+    )
+    return TokenOut(token=issued.raw, expires_at=issued.token.expires_at)
+
+
+@router.delete("/token", response={204: None}, summary="トークンの失効")
+def token_revoke(request: HttpRequest) -> tuple[int, None]:
+    """今使っているトークンを失効させます。"""
+    token = request.auth  # type: ignore[attr-defined]
+    assert isinstance(token, ApiToken)  # noqa: S101  # BearerAuth returns ApiToken
+    services.api_token_revoke(request=request, token=token)
+    return 204, None
+
+
+@router.get("/me", response=MeOut, summary="自分の情報")
+def me(request: HttpRequest) -> MeOut:
+    token = request.auth  # type: ignore[attr-defined]
+    if not isinstance(token, ApiToken):
+        raise HttpError(401, "認証が必要です。")
+    user = token.user
+    memberships = Membership.objects.current().filter(user=user).select_related("organization")
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        full_name=user.full_name,
+        acting_organization_id=token.organization_id,
+        memberships=[
+            MembershipOut(
+                organization_id=m.organization_id,
+                organization_name=m.organization.name,
+                kind=m.organization.kind,
+                job_title=m.job_title,
+                role=m.role,
+            )
+            for m in memberships
+        ],
+    )

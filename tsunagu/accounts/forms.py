@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.accounts.models import User
+from tsunagu.organizations.models import JobTitle, Organization, SystemRole
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("ユーザー名"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("パスワード"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class OtpForm(forms.Form):
+    token = forms.CharField(
+        label=_("確認コード"),
+        max_length=16,
+        help_text=_("認証アプリに表示される6桁の数字、またはリカバリーコードを入力します。"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none"}
+        ),
+    )
+
+    def clean_token(self) -> str:
+        return str(self.cleaned_data["token"]).strip().replace(" ", "").lower()
+
+
+class OtpSetupForm(forms.Form):
+    token = forms.RegexField(
+        label=_("確認コード（6桁）"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("6桁の数字を入力してください。")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """Django's form checks the current password and runs the validators; the service saves."""
+
+    def save(self, commit: bool = True) -> Any:
+        raise NotImplementedError("Use tsunagu.accounts.services.password_change")
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(
+        label=_("ユーザー名"),
+        regex=r"^[a-zA-Z0-9_.-]{3,150}$",
+        help_text=_("半角英数字と _ . - で3文字以上。"),
+        error_messages={"invalid": _("半角英数字と _ . - で3文字以上にしてください。")},
+    )
+    full_name = forms.CharField(label=_("氏名"), max_length=100)
+    full_name_kana = forms.CharField(label=_("氏名（ふりがな）"), max_length=100, required=False)
+    email = forms.EmailField(label=_("メールアドレス"), required=False)
+    password = forms.CharField(
+        label=_("初期パスワード"),
+        strip=False,
+        help_text=_("13文字以上。よく使われるパスワードは使えません。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("所属組織"), queryset=Organization.objects.active().filter(has_accounts=True)
+    )
+    job_title = forms.ChoiceField(label=_("職種"), choices=JobTitle.choices)
+    role = forms.ChoiceField(
+        label=_("システム上の役割"), choices=SystemRole.choices, initial=SystemRole.STAFF
+    )
+
+    def clean_username(self) -> str:
+        username = str(self.cleaned_data["username"])
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("このユーザー名は既に使われています。"))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            candidate = User(
+                username=cleaned.get("username", ""),
+                full_name=cleaned.get("full_name", ""),
+                email=cleaned.get("email", ""),
+            )
+            try:
+                validate_password(password, candidate)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class UserSearchForm(forms.Form):
+    q = forms.CharField(label=_("氏名・ユーザー名"), required=False, max_length=100)

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who signs in.  What they may do comes from their memberships.
+
+    `is_superuser` marks a system administrator (システム管理者): user management and the
+    audit log, never case data by virtue of the flag alone.
+    """
+
+    first_name = None  # type: ignore[assignment]  # Japanese names are kept whole, below
+    last_name = None  # type: ignore[assignment]
+    full_name = models.CharField(_("氏名"), max_length=100)
+    full_name_kana = models.CharField(_("氏名（ふりがな）"), max_length=100, blank=True)
+    # Bumped to end every session and API token of the user at once (see SessionLifetime).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
+    REQUIRED_FIELDS = ["full_name", "email"]
+
+    class Meta:
+        verbose_name = _("利用者")
+        verbose_name_plural = _("利用者")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.is_active and self.is_superuser
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API.  Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("所属"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    epoch = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("APIトークン")
+        verbose_name_plural = _("APIトークン")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,0 +1,224 @@
+"""Writes about users, sign-in and API tokens.  Each records its audit row in its transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tsunagu.accounts.models import ApiToken, User
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
+from tsunagu.organizations.models import Organization
+
+SESSION_AUTH_AT = "tsunagu_auth_at"
+SESSION_EPOCH = "tsunagu_epoch"
+TOTP_DEVICE_NAME = "authenticator"
+RECOVERY_DEVICE_NAME = "recovery"
+
+
+def requires_2fa(user: User) -> bool:
+    return user.is_superuser or settings.REQUIRE_2FA_FOR_ALL
+
+
+def has_confirmed_totp(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def session_start(*, request: HttpRequest, user: User) -> None:
+    """Stamp a new session so the absolute limit and forced sign-out can be enforced."""
+    request.session[SESSION_AUTH_AT] = timezone.now().timestamp()
+    request.session[SESSION_EPOCH] = user.session_epoch
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    actor: User | None,
+    email: str = "",
+    full_name_kana: str = "",
+    is_superuser: bool = False,
+) -> User:
+    user = User(
+        username=username,
+        full_name=full_name,
+        full_name_kana=full_name_kana,
+        email=email,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit.record(action=Action.USER_CREATED, actor=actor, target=user)
+    return user
+
+
+def _end_all_sessions(user: User) -> None:
+    user.session_epoch += 1
+    user.save(update_fields=["session_epoch"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def user_end_sessions(*, user: User, request: HttpRequest) -> None:
+    """Sign the user out everywhere: every browser session and every API token."""
+    _end_all_sessions(user)
+    audit.record(action=Action.USER_SESSIONS_ENDED, request=request, target=user)
+
+
+@transaction.atomic
+def user_disable(*, user: User, request: HttpRequest) -> None:
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    _end_all_sessions(user)
+    audit.record(action=Action.USER_DISABLED, request=request, target=user)
+
+
+@transaction.atomic
+def user_enable(*, user: User, request: HttpRequest) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit.record(action=Action.USER_ENABLED, request=request, target=user)
+
+
+@transaction.atomic
+def user_unlock(*, user: User, request: HttpRequest) -> None:
+    axes_reset(username=user.username)
+    audit.record(action=Action.USER_UNLOCKED, request=request, target=user)
+
+
+@transaction.atomic
+def user_reset_2fa(*, user: User, request: HttpRequest) -> None:
+    """For a user who lost both the authenticator and the recovery codes."""
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+    _end_all_sessions(user)
+    audit.record(action=Action.USER_2FA_RESET, request=request, target=user)
+
+
+@transaction.atomic
+def password_change(*, request: HttpRequest, user: User, new_password: str) -> None:
+    """Change the password; every other session and API token of the user ends."""
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    # Other sessions fail Django's session hash check from now on; keep this one.
+    update_session_auth_hash(request, user)
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(action=Action.PASSWORD_CHANGED, request=request, actor=user, target=user)
+
+
+# --- Two-factor -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """A fresh, unconfirmed authenticator for the user to scan; replaces an unconfirmed one."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> bool:
+    if not device.verify_token(token):
+        return False
+    TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit.record(action=Action.OTP_ENROLLED, request=request, actor=device.user, target=device.user)
+    return True
+
+
+@transaction.atomic
+def recovery_codes_issue(*, request: HttpRequest, user: User) -> list[str]:
+    """New single-use recovery codes; the old ones stop working.  Shown once, stored as given
+    by django-otp (its static tokens are compared in constant time)."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [_recovery_code() for _ in range(settings.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    audit.record(action=Action.RECOVERY_CODES_ISSUED, request=request, actor=user, target=user)
+    return codes
+
+
+def _recovery_code() -> str:
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    raw: str
+    token: ApiToken
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(
+    *, request: HttpRequest, user: User, organization: Organization | None
+) -> IssuedToken:
+    raw = "tsu_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        organization=organization,
+        key_hash=_hash_token(raw),
+        prefix=raw[4:12],
+        epoch=user.session_epoch,
+        expires_at=timezone.now() + settings.API_TOKEN_LIFETIME,
+    )
+    audit.record(
+        action=Action.API_TOKEN_ISSUED,
+        request=request,
+        actor=user,
+        organization=organization,
+        target=token,
+    )
+    return IssuedToken(raw=raw, token=token)
+
+
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    token = (
+        ApiToken.objects.usable()
+        .select_related("user", "organization")
+        .filter(key_hash=_hash_token(raw))
+        .first()
+    )
+    if token is None or not token.user.is_active or token.epoch != token.user.session_epoch:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute, so reads do not turn into a write per request.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, request: HttpRequest, token: ApiToken) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(action=Action.API_TOKEN_REVOKED, request=request, actor=token.user, target=token)

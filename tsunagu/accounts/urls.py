@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from tsunagu.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/verify/", views.otp_verify, name="otp_verify"),
+    path("logout/", views.logout_view, name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/password/", views.password_change, name="password_change"),
+    path("account/2fa/setup/", views.otp_setup, name="otp_setup"),
+    path("account/2fa/recovery-codes/", views.recovery_codes_regenerate, name="recovery_codes"),
+    path("admin/users/", views.user_list, name="user_list"),
+    path("admin/users/new/", views.user_create, name="user_create"),
+    path("admin/users/<int:user_id>/", views.user_detail, name="user_detail"),
+    path("admin/users/<int:user_id>/<slug:action>/", views.user_action, name="user_action"),
+]

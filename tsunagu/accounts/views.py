@@ -1,0 +1,300 @@
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tsunagu.accounts import services
+from tsunagu.accounts.decorators import admin_required
+from tsunagu.accounts.forms import (
+    LoginForm,
+    OtpForm,
+    OtpSetupForm,
+    PasswordChangeForm,
+    UserCreateForm,
+    UserSearchForm,
+)
+from tsunagu.accounts.models import User
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action, Outcome
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.organizations.services import membership_add
+
+SESSION_NEXT = "tsunagu_next"
+SESSION_SETUP_DEVICE = "tsunagu_setup_device"
+DEMO_ACCOUNTS = ("admin", "city1", "core1", "core2", "office_a1", "office_a2", "office_b1")
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def _render_login(request: HttpRequest, form: LoginForm, *, status: int = 200,
+                  locked: bool = False) -> HttpResponse:
+    context = {
+        "form": form,
+        "locked": locked,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "demo_accounts": DEMO_ACCOUNTS if settings.DEMO_MODE else (),
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "accounts/pages/login.html", context, status=status)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if user is None:
+            if getattr(request, "axes_locked_out", False):
+                # AxesMiddleware replaces this answer with lockout_response() below.
+                return _render_login(request, form, status=429, locked=True)
+            form.add_error(None, _("ユーザー名またはパスワードが正しくありません。"))
+            return _render_login(request, form, status=400)
+        assert isinstance(user, User)  # noqa: S101  # our only user model
+        login(request, user)
+        services.session_start(request=request, user=user)
+        request.session[SESSION_NEXT] = _safe_next(request, request.POST.get("next"))
+        if services.has_confirmed_totp(user):
+            return redirect("accounts:otp_verify")
+        if services.requires_2fa(user):
+            return redirect("accounts:otp_setup")
+        return redirect(request.session.pop(SESSION_NEXT))
+    return _render_login(request, form, status=400 if request.method == "POST" else 200)
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes calls this for a locked-out username.  The message is the same whether or
+    not that username exists."""
+    username = str((credentials or {}).get("username", ""))[:150]
+    audit.record(
+        action=Action.LOCKED_OUT, request=request, actor_username=username,
+        outcome=Outcome.DENIED,
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "locked_out",
+                       "message": _("サインインの失敗が続いたため、しばらくロックされています。")}},
+            status=429,
+        )
+    form = LoginForm(initial={"username": username})
+    return _render_login(request, form, status=429, locked=True)
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: TsunaguRequest) -> HttpResponse:
+    if request.user.is_verified():  # type: ignore[attr-defined]
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            audit.record(action=Action.OTP_VERIFIED, request=request,
+                         detail={"method": "recovery" if isinstance(device, StaticDevice)
+                                 else "totp"})
+            if isinstance(device, StaticDevice):
+                remaining = device.token_set.count()
+                messages.warning(request, _(
+                    "リカバリーコードを使いました。残りは%(count)d個です。"
+                ) % {"count": remaining})
+            return redirect(request.session.pop(SESSION_NEXT, reverse(settings.LOGIN_REDIRECT_URL)))
+        audit.record(action=Action.OTP_FAILED, request=request, outcome=Outcome.FAILED)
+        form.add_error("token", _("確認コードが正しくないか、期限が切れています。"))
+    return render(request, "accounts/pages/otp_verify.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: TsunaguRequest) -> HttpResponse:
+    """Enrol an authenticator app, then show recovery codes once."""
+    device = TOTPDevice.objects.filter(
+        user=request.user, confirmed=False, pk=request.session.get(SESSION_SETUP_DEVICE)
+    ).first()
+    if device is None or request.method == "GET":
+        device = services.totp_device_start(user=request.user)
+        request.session[SESSION_SETUP_DEVICE] = device.pk
+    form = OtpSetupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_device_confirm(request=request, device=device,
+                                        token=form.cleaned_data["token"].strip()):
+            otp_login(request, device)
+            request.session.pop(SESSION_SETUP_DEVICE, None)
+            codes = services.recovery_codes_issue(request=request, user=request.user)
+            return render(request, "accounts/pages/recovery_codes.html",
+                          {"codes": codes, "next": request.session.pop(SESSION_NEXT, "")})
+        form.add_error("token", _("確認コードが一致しません。認証アプリの時刻を確認してください。"))
+    secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    qr = segno.make(device.config_url, error="m")
+    context = {
+        "form": form,
+        "qr_svg": qr.svg_inline(scale=4, title=_("認証アプリ登録用のQRコード")),
+        "secret": " ".join(secret_b32[i:i + 4] for i in range(0, len(secret_b32), 4)),
+        "required": services.requires_2fa(request.user),
+    }
+    return render(request, "accounts/pages/otp_setup.html", context,
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+def recovery_codes_regenerate(request: TsunaguRequest) -> HttpResponse:
+    if not services.has_confirmed_totp(request.user):
+        return redirect("accounts:otp_setup")
+    codes = services.recovery_codes_issue(request=request, user=request.user)
+    return render(request, "accounts/pages/recovery_codes.html", {"codes": codes, "next": ""})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("サインアウトしました。"))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def account(request: TsunaguRequest) -> HttpResponse:
+    context = {
+        "has_totp": services.has_confirmed_totp(request.user),
+        "recovery_left": StaticDevice.objects.filter(
+            user=request.user, name=services.RECOVERY_DEVICE_NAME
+        ).values_list("token_set__id", flat=True).exclude(token_set__id=None).count(),
+        "requires_2fa": services.requires_2fa(request.user),
+    }
+    return render(request, "accounts/pages/account.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: TsunaguRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(request=request, user=request.user,
+                                 new_password=form.cleaned_data["new_password1"])
+        messages.success(request, _("パスワードを変更しました。ほかの端末のセッションは終了しました。"))
+        return redirect("accounts:account")
+    return render(request, "accounts/pages/password_change.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+# --- Administration of users ------------------------------------------------------------------
+
+
+def _locked_usernames(usernames: list[str]) -> set[str]:
+    from axes.helpers import get_failure_limit
+
+    limit = get_failure_limit(None, None)
+    return set(
+        AccessAttempt.objects.filter(username__in=usernames, failures_since_start__gte=limit)
+        .values_list("username", flat=True)
+    )
+
+
+@admin_required
+def user_list(request: TsunaguRequest) -> HttpResponse:
+    form = UserSearchForm(request.GET or None)
+    users = User.objects.prefetch_related("memberships__organization").order_by("username")
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"]
+        users = users.filter(
+            Q(username__icontains=q) | Q(full_name__icontains=q) | Q(full_name_kana__icontains=q)
+        )
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    locked = _locked_usernames([u.username for u in page.object_list])
+    return render(request, "accounts/pages/user_list.html",
+                  {"form": form, "page": page, "locked": locked})
+
+
+def _get_user_for_admin(user_id: int) -> User:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@admin_required
+def user_detail(request: TsunaguRequest, user_id: int) -> HttpResponse:
+    user = _get_user_for_admin(user_id)
+    context = {
+        "subject": user,
+        "memberships": user.memberships.select_related("organization"),
+        "locked": bool(_locked_usernames([user.username])),
+        "has_totp": services.has_confirmed_totp(user),
+        "tokens": user.api_tokens.usable().order_by("-created_at"),
+    }
+    return render(request, "accounts/pages/user_detail.html", context)
+
+
+USER_ACTIONS = {
+    "disable": (services.user_disable, _("利用者を無効にし、すべてのセッションを終了しました。")),
+    "enable": (services.user_enable, _("利用者を有効にしました。")),
+    "end_sessions": (services.user_end_sessions, _("すべてのセッションとAPIトークンを終了しました。")),
+    "unlock": (services.user_unlock, _("ロックを解除しました。")),
+    "reset_2fa": (services.user_reset_2fa, _("2段階認証をリセットしました。次回サインイン時に再設定が必要です。")),
+}
+
+
+@admin_required
+@require_POST
+def user_action(request: TsunaguRequest, user_id: int, action: str) -> HttpResponse:
+    user = _get_user_for_admin(user_id)
+    if action not in USER_ACTIONS:
+        raise Http404
+    if user.pk == request.user.pk and action in {"disable", "end_sessions", "reset_2fa"}:
+        messages.error(request, _("自分自身に対してこの操作はできません。"))
+        return redirect("accounts:user_detail", user_id=user.pk)
+    service, message = USER_ACTIONS[action]
+    service(user=user, request=request)
+    messages.success(request, str(message))
+    return redirect("accounts:user_detail", user_id=user.pk)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: TsunaguRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            user = services.user_create(
+                username=data["username"], full_name=data["full_name"],
+                full_name_kana=data["full_name_kana"], email=data["email"],
+                password=data["password"], actor=request.user,
+            )
+            membership_add(user=user, organization=data["organization"],
+                           job_title=data["job_title"], role=data["role"], request=request)
+        messages.success(request, _("利用者「%(name)s」を作成しました。") % {"name": user.full_name})
+        return redirect("accounts:user_detail", user_id=user.pk)
+    return render(request, "accounts/pages/user_create.html", {"form": form},
+                  status=400 if form.errors else 200)

@@ -1,0 +1,24 @@
+"""The JSON API under /api/v1/: one NinjaAPI, a router per app."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from tsunagu.accounts.api import router as accounts_router
+from tsunagu.core.api import BearerAuth, install_error_handlers
+from tsunagu.organizations.api import router as organizations_router
+
+api = NinjaAPI(
+    title="Tsunagu API",
+    version="1",
+    description="つなぐ — 相談支援ネットワークのAPI。`POST /api/v1/auth/token` で得たトークンを "
+    "`Authorization: Bearer <token>` で送ります。エラーは常に "
+    '`{"error": {"code", "message"}}` です。',
+    auth=BearerAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("/auth", accounts_router)
+api.add_router("/", organizations_router)

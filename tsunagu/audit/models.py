@@ -1,0 +1,113 @@
+"""The append-only audit log.
+
+Rows are written only through `tsunagu.audit.record()`.  The queryset refuses update and delete,
+the database refuses UPDATE (and DELETE on PostgreSQL) with triggers (see migration 0002), and no
+screen offers either.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    LOGIN = "auth.login", _("サインイン")
+    LOGOUT = "auth.logout", _("サインアウト")
+    LOGIN_FAILED = "auth.login_failed", _("サインイン失敗")
+    LOCKED_OUT = "auth.locked_out", _("ロックアウト")
+    OTP_VERIFIED = "auth.otp_verified", _("2段階認証成功")
+    OTP_FAILED = "auth.otp_failed", _("2段階認証失敗")
+    OTP_ENROLLED = "auth.otp_enrolled", _("2段階認証の設定")
+    RECOVERY_CODES_ISSUED = "auth.recovery_codes_issued", _("リカバリーコード発行")
+    PASSWORD_CHANGED = "auth.password_changed", _("パスワード変更")
+    SESSION_EXPIRED = "auth.session_expired", _("セッション期限切れ")
+    ACCESS_DENIED = "access.denied", _("アクセス拒否")
+    ORGANIZATION_SWITCHED = "org.switched", _("所属の切り替え")
+    USER_CREATED = "user.created", _("利用者の作成")
+    USER_DISABLED = "user.disabled", _("利用者の無効化")
+    USER_ENABLED = "user.enabled", _("利用者の有効化")
+    USER_SESSIONS_ENDED = "user.sessions_ended", _("セッションの強制終了")
+    USER_UNLOCKED = "user.unlocked", _("ロック解除")
+    USER_2FA_RESET = "user.2fa_reset", _("2段階認証のリセット")
+    AUDIT_VIEWED = "audit.viewed", _("監査ログの閲覧")
+    AUDIT_EXPORTED = "audit.exported", _("監査ログの出力")
+    API_TOKEN_ISSUED = "api.token_issued", _("APIトークン発行")
+    API_TOKEN_REVOKED = "api.token_revoked", _("APIトークン失効")
+    API_TOKEN_REFUSED = "api.token_refused", _("APIトークン発行拒否")
+    RECORD_VIEWED = "record.viewed", _("記録の閲覧")
+    RECORD_CREATED = "record.created", _("記録の作成")
+    RECORD_UPDATED = "record.updated", _("記録の更新")
+    DEMO_SEEDED = "system.demo_seeded", _("デモデータ投入")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("成功")
+    DENIED = "denied", _("拒否")
+    FAILED = "failed", _("失敗")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]  # refusing is the point
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("利用者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # What the person typed on a failed sign-in, or the actor's username at the time.
+    actor_username = models.CharField(_("ユーザー名"), max_length=150, blank=True)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("所属"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    outcome = models.CharField(
+        _("結果"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
+    target_type = models.CharField(_("対象の種類"), max_length=64, blank=True)
+    target_id = models.CharField(_("対象ID"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IPアドレス"), null=True, blank=True)
+    user_agent = models.CharField(_("ブラウザ"), max_length=256, blank=True)
+    request_id = models.CharField(_("リクエストID"), max_length=64, blank=True)
+    detail = models.JSONField(_("詳細"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("監査ログ")
+        verbose_name_plural = _("監査ログ")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "at"]),
+            models.Index(fields=["actor", "at"]),
+            models.Index(fields=["organization", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_username}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(Action(self.action).label)
+        except ValueError:
+            return self.action

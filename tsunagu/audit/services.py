@@ -1,0 +1,92 @@
+"""`record()` is the only way a row enters the audit log.
+
+Call it inside the transaction of the change it records, so that both commit or neither does.
+Callers import this module as `audit`: `audit.record(action=..., request=request, target=obj)`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+
+from tsunagu.audit.models import Action, AuditEvent, Outcome
+from tsunagu.core.middleware import current_request_id
+
+if TYPE_CHECKING:
+    from tsunagu.accounts.models import User
+    from tsunagu.organizations.models import Organization
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def target_type_of(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def record(
+    *,
+    action: Action | str,
+    request: HttpRequest | None = None,
+    actor: User | None = None,
+    actor_username: str = "",
+    organization: Organization | None = None,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str | int = "",
+    outcome: Outcome | str = Outcome.SUCCESS,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one row.  Who and where come from `request` unless given explicitly."""
+    if request is not None:
+        user = getattr(request, "user", None)
+        if actor is None and user is not None and user.is_authenticated:
+            actor = user
+        if organization is None:
+            membership = getattr(request, "acting_membership", None)
+            if membership is not None:
+                organization = membership.organization
+    if target is not None:
+        target_type = target_type or target_type_of(target)
+        target_id = target_id or str(target.pk)
+    event = AuditEvent(
+        actor=actor,
+        actor_username=actor_username or (actor.get_username() if actor else ""),
+        organization=organization,
+        action=str(action),
+        outcome=str(outcome),
+        target_type=target_type,
+        target_id=str(target_id),
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=(request.headers.get("User-Agent", "")[:256] if request is not None else ""),
+        request_id=getattr(request, "request_id", "") or current_request_id().strip("-"),
+        detail=detail or {},
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def record_denial(
+    request: HttpRequest,
+    *,
+    target_type: str,
+    target_id: str | int = "",
+    reason: str = "",
+) -> AuditEvent:
+    """Every refusal of access is written down, including the 404s that hide a record."""
+    return record(
+        action=Action.ACCESS_DENIED,
+        request=request,
+        target_type=target_type,
+        target_id=target_id,
+        outcome=Outcome.DENIED,
+        detail={"path": request.path, "method": request.method, "reason": reason},
+    )

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from tsunagu.accounts.decorators import admin_required
+from tsunagu.audit import services as audit
+from tsunagu.audit.forms import AuditFilterForm
+from tsunagu.audit.models import Action
+from tsunagu.audit.selectors import audit_event_list
+from tsunagu.core.exports import csv_response
+from tsunagu.core.http import TsunaguRequest
+
+EXPORT_LIMIT = 100_000
+
+
+def _filters(form: AuditFilterForm) -> dict[str, object]:
+    return form.cleaned_data if form.is_valid() else {}
+
+
+@admin_required
+def event_list(request: TsunaguRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    page = Paginator(audit_event_list(filters=_filters(form)), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/pages/event_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.errors else 200,
+    )
+
+
+@admin_required
+def event_export(request: TsunaguRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = _filters(form)
+    events = audit_event_list(filters=filters)[:EXPORT_LIMIT]
+    with transaction.atomic():
+        audit.record(
+            action=Action.AUDIT_EXPORTED,
+            request=request,
+            detail={"filters": {k: str(v) for k, v in filters.items() if v}},
+        )
+    rows = (
+        (
+            timezone.localtime(e.at).isoformat(timespec="seconds"),
+            e.actor_username,
+            e.organization.name if e.organization else "",
+            e.action,
+            e.action_label,
+            e.get_outcome_display(),
+            e.target_type,
+            e.target_id,
+            e.ip_address or "",
+            e.request_id,
+        )
+        for e in events.iterator(chunk_size=2000)
+    )
+    return csv_response(
+        filename=f"audit-{timezone.localdate():%Y%m%d}.csv",
+        header=["日時", "ユーザー名", "所属", "操作コード", "操作", "結果", "対象の種類", "対象ID",
+                "IPアドレス", "リクエストID"],
+        rows=rows,
+    )

@@ -1,0 +1,36 @@
+"""The few application errors services raise; views and the API map them in one place each."""
+
+from __future__ import annotations
+
+
+class TsunaguError(Exception):
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class NotFound(TsunaguError):
+    """Missing and not-yours look the same, so the app never confirms that a record exists."""
+
+    code = "not_found"
+    status = 404
+
+
+class Forbidden(TsunaguError):
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(TsunaguError):
+    code = "conflict"
+    status = 409
+
+
+class Invalid(TsunaguError):
+    code = "invalid"
+    status = 422

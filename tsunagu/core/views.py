@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.core.http import TsunaguRequest
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: TsunaguRequest) -> HttpResponse:
+    """The dashboard: who you act for, and your own recent sign-in activity (to spot misuse)."""
+    recent_signins = list(
+        AuditEvent.objects.filter(
+            actor=request.user, action__in=[Action.LOGIN, Action.LOGIN_FAILED]
+        ).order_by("-at")[:5]
+    )
+    failed_since_last = AuditEvent.objects.filter(
+        actor_username=request.user.username, action=Action.LOGIN_FAILED
+    ).filter(at__gte=recent_signins[1].at if len(recent_signins) > 1 else request.user.date_joined)
+    return render(
+        request,
+        "core/pages/home.html",
+        {"recent_signins": recent_signins, "failed_since_last": failed_since_last.count()},
+    )
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("health check: database unreachable")
+        return JsonResponse({"status": "error", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    context = {"request_id": getattr(request, "request_id", "")}
+    if request.path.startswith("/api/"):
+        messages = {400: "不正なリクエストです。", 403: "権限がありません。",
+                    404: "見つかりません。", 500: "サーバーでエラーが発生しました。"}
+        return JsonResponse(
+            {"error": {"code": {400: "bad_request", 403: "forbidden", 404: "not_found",
+                                500: "server_error"}[status],
+                       "message": messages[status], "request_id": context["request_id"]}},
+            status=status,
+        )
+    return render(request, template, context, status=status)
+
+
+@login_not_required
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "400.html", 400)
+
+
+@login_not_required
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "403.html", 403)
+
+
+@login_not_required
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, "404.html", 404)
+
+
+@login_not_required
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error_page(request, "500.html", 500)
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", {"request_id": getattr(request, "request_id", "")},
+                  status=403)

@@ -1,0 +1,236 @@
+"""Areas, organizations and who belongs to them (DESIGN.md §3 glossary)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.core.models import TimeStampedModel
+
+
+class AreaKind(models.TextChoices):
+    CITY = "city", _("市")
+    WARD = "ward", _("区")
+    CATCHMENT = "catchment", _("圏域")
+    SCHOOL_DISTRICT = "school_district", _("学区")
+    COMMISSIONER_DISTRICT = "commissioner_district", _("民生委員区")
+
+
+# Which kind of area may sit directly under which.
+AREA_PARENT_KINDS: dict[str, set[str | None]] = {
+    AreaKind.CITY: {None},
+    AreaKind.WARD: {AreaKind.CITY},
+    AreaKind.CATCHMENT: {AreaKind.WARD},
+    AreaKind.SCHOOL_DISTRICT: {AreaKind.CATCHMENT, AreaKind.WARD},
+    AreaKind.COMMISSIONER_DISTRICT: {AreaKind.CATCHMENT, AreaKind.WARD},
+}
+
+
+class Area(models.Model):
+    """city → ward → catchment area (圏域) → school district / 民生委員区."""
+
+    code = models.SlugField(_("コード"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("種別"), max_length=32, choices=AreaKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上位の地域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_order = models.PositiveIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        verbose_name = _("地域")
+        verbose_name_plural = _("地域")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        parent_kind = self.parent.kind if self.parent_id and self.parent else None
+        if parent_kind not in AREA_PARENT_KINDS.get(self.kind, set()):
+            raise ValidationError({"parent": _("この種別の地域はその上位地域の下に置けません。")})
+
+
+class Corporation(models.Model):
+    """The legal person (法人) that runs one or more organizations."""
+
+    name = models.CharField(_("法人名"), max_length=200, unique=True)
+    name_kana = models.CharField(_("法人名（ふりがな）"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("法人")
+        verbose_name_plural = _("法人")
+        ordering = ["name_kana", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganizationKind(models.TextChoices):
+    CORE_CENTER = "core_center", _("基幹相談支援センター")
+    COMMISSIONED_OFFICE = "commissioned_office", _("委託相談支援事業所")
+    DESIGNATED_PLANNING_OFFICE = "designated_planning_office", _("指定特定相談支援事業所")
+    COMMUNITY_TRANSITION_OFFICE = "community_transition_office", _("指定一般相談支援事業所")
+    CHILD_PLANNING_OFFICE = "child_planning_office", _("障害児相談支援事業所")
+    COMMUNITY_LIFE_HUB = "community_life_hub", _("地域生活支援拠点")
+    ELDERLY_SUPPORT_CENTER = "elderly_support_center", _("地域包括支援センター")
+    HIKIKOMORI_SUPPORT_CENTER = "hikikomori_support_center", _("ひきこもり地域支援センター")
+    WARD_OFFICE = "ward_office", _("区役所")
+    CITY_DEPARTMENT = "city_department", _("市担当課")
+    SOCIAL_WELFARE_COUNCIL = "social_welfare_council", _("社会福祉協議会")
+    SERVICE_PROVIDER = "service_provider", _("障害福祉サービス事業所")
+    HOSPITAL = "hospital", _("医療機関")
+    SCHOOL = "school", _("学校")
+    WELFARE_COMMISSIONER = "welfare_commissioner", _("民生委員・児童委員")
+    EMPLOYMENT_SUPPORT = "employment_support", _("就労支援機関")
+    OTHER = "other", _("その他")
+
+
+PLANNING_OFFICE_KINDS = frozenset(
+    {OrganizationKind.DESIGNATED_PLANNING_OFFICE, OrganizationKind.CHILD_PLANNING_OFFICE}
+)
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def active(self) -> OrganizationQuerySet:
+        return self.filter(is_active=True)
+
+
+class Organization(TimeStampedModel):
+    code = models.SlugField(_("コード"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    name_kana = models.CharField(_("名称（ふりがな）"), max_length=200, blank=True)
+    short_name = models.CharField(_("略称"), max_length=60, blank=True)
+    kind = models.CharField(_("種別"), max_length=40, choices=OrganizationKind.choices)
+    corporation = models.ForeignKey(
+        Corporation,
+        verbose_name=_("運営法人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    areas_served = models.ManyToManyField(
+        Area, verbose_name=_("担当地域"), blank=True, related_name="organizations"
+    )
+    has_accounts = models.BooleanField(
+        _("職員がサインインする"),
+        default=True,
+        help_text=_("学校・医療機関・民生委員などはサインインせずに支援チームに加わります。"),
+    )
+    postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
+    address = models.CharField(_("所在地"), max_length=200, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+    fax = models.CharField(_("FAX番号"), max_length=20, blank=True)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    contact_person = models.CharField(_("連絡担当者"), max_length=100, blank=True)
+    caseload_cap = models.PositiveIntegerField(
+        _("計画相談件数の上限"),
+        null=True,
+        blank=True,
+        help_text=_("指定特定・障害児相談支援事業所のみ。例: 1事業所50件。"),
+    )
+    is_active = models.BooleanField(_("有効"), default=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("組織")
+        verbose_name_plural = _("組織")
+        ordering = ["kind", "name_kana", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(caseload_cap__isnull=True)
+                | Q(kind__in=[k.value for k in PLANNING_OFFICE_KINDS]),
+                name="caseload_cap_only_for_planning_offices",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_planning_office(self) -> bool:
+        return self.kind in PLANNING_OFFICE_KINDS
+
+    def clean(self) -> None:
+        if self.caseload_cap is not None and not self.is_planning_office:
+            raise ValidationError(
+                {"caseload_cap": _("件数の上限は計画相談を行う事業所にのみ設定できます。")}
+            )
+
+
+class JobTitle(models.TextChoices):
+    CONSULTATION_SPECIALIST = "consultation_specialist", _("相談支援専門員")
+    CHIEF_CONSULTATION_SPECIALIST = "chief_consultation_specialist", _("主任相談支援専門員")
+    CAPACITY_BUILDING_OFFICER = "capacity_building_officer", _("機能強化員")
+    COMMUNITY_SUPPORT_WORKER = "community_support_worker", _("地域支援員")
+    COUNSELOR = "counselor", _("相談員")
+    COMPREHENSIVE_SUPPORT_COORDINATOR = (
+        "comprehensive_support_coordinator",
+        _("相談支援包括化推進員"),
+    )
+    CASEWORKER = "caseworker", _("ケースワーカー")
+    PUBLIC_HEALTH_NURSE = "public_health_nurse", _("保健師")
+    ADMINISTRATIVE_OFFICER = "administrative_officer", _("行政職員")
+    MANAGER = "manager", _("管理者")
+    OTHER = "other", _("その他")
+
+
+class SystemRole(models.TextChoices):
+    STAFF = "staff", _("職員")
+    MANAGER = "manager", _("管理者")
+    READ_ONLY = "read_only", _("閲覧のみ")
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> MembershipQuerySet:
+        return self.filter(is_active=True, organization__is_active=True)
+
+
+class Membership(TimeStampedModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("利用者"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("組織"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    job_title = models.CharField(_("職種"), max_length=40, choices=JobTitle.choices)
+    role = models.CharField(
+        _("システム上の役割"), max_length=16, choices=SystemRole.choices, default=SystemRole.STAFF
+    )
+    is_primary = models.BooleanField(_("主な所属"), default=False)
+    is_active = models.BooleanField(_("有効"), default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("所属")
+        verbose_name_plural = _("所属")
+        ordering = ["-is_primary", "organization__name_kana"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="one_membership_per_user_and_organization"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.organization}"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role != SystemRole.READ_ONLY

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.views.i18n import set_language
+
+from tsunagu.api import api
+
+urlpatterns = [
+    path("", include("tsunagu.core.urls")),
+    path("accounts/", include("tsunagu.accounts.urls")),
+    path("organizations/", include("tsunagu.organizations.urls")),
+    path("audit/", include("tsunagu.audit.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "tsunagu.core.views.bad_request"
+handler403 = "tsunagu.core.views.permission_denied"
+handler404 = "tsunagu.core.views.page_not_found"
+handler500 = "tsunagu.core.views.server_error"
