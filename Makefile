@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := tsunagu.settings
 
-.PHONY: run test lint typecheck check demo clean-db bench help
+.PHONY: run test lint typecheck check clean-db messages help
 
 help:
 	@echo "make run        serve the demo city on http://$(HOST):$(PORT) (SQLite under var/)"
@@ -40,9 +40,14 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev-installed
-	$(BIN)/mypy .
+	TSUNAGU_DEMO=1 $(BIN)/mypy .
 
 check: lint typecheck
 
 clean-db:
 	rm -f var/tsunagu.sqlite3*
+
+# Regenerate the English catalogue from the Japanese source strings, then compile it.
+messages: $(VENV)/.dev-installed
+	TSUNAGU_DEMO=1 $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --no-obsolete
+	TSUNAGU_DEMO=1 $(BIN)/python manage.py compilemessages --ignore=.venv -v 0

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tsunagu.accounts.models import User
 from tsunagu.accounts.services import SESSION_AUTH_AT, SESSION_EPOCH
@@ -49,22 +50,22 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
-    office_a = OrganizationFactory(code="office-a", name="相談支援センター あおば",
+    office_a = OrganizationFactory.create(code="office-a", name="相談支援センター あおば",
                                    kind=OrganizationKind.COMMISSIONED_OFFICE)
-    office_b = OrganizationFactory(code="office-b", name="相談支援センター かえで",
+    office_b = OrganizationFactory.create(code="office-b", name="相談支援センター かえで",
                                    kind=OrganizationKind.COMMISSIONED_OFFICE)
-    core_center = OrganizationFactory(code="core", name="みどり市基幹相談支援センター",
+    core_center = OrganizationFactory.create(code="core", name="みどり市基幹相談支援センター",
                                       kind=OrganizationKind.CORE_CENTER)
-    city = OrganizationFactory(code="city", name="みどり市 障害者支援課",
+    city = OrganizationFactory.create(code="city", name="みどり市 障害者支援課",
                                kind=OrganizationKind.CITY_DEPARTMENT)
 
     def member(username: str, org: Organization, job: str, role: str = SystemRole.STAFF) -> User:
-        user = UserFactory(username=username)
-        MembershipFactory(user=user, organization=org, job_title=job, role=role)
+        user = UserFactory.create(username=username)
+        MembershipFactory.create(user=user, organization=org, job_title=job, role=role)
         return user
 
-    admin = UserFactory(username="admin_t", is_superuser=True, is_staff=True)
-    MembershipFactory(user=admin, organization=city, job_title=JobTitle.ADMINISTRATIVE_OFFICER)
+    admin = UserFactory.create(username="admin_t", is_superuser=True, is_staff=True)
+    MembershipFactory.create(user=admin, organization=city, job_title=JobTitle.ADMINISTRATIVE_OFFICER)
     return Personas(
         office_a=office_a,
         office_b=office_b,
@@ -87,7 +88,10 @@ def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
     session[SESSION_AUTH_AT] = timezone.now().timestamp()
     session[SESSION_EPOCH] = user.session_epoch
     if verified:
-        device = user.totpdevice_set.filter(confirmed=True).first() or TOTPDeviceFactory(user=user)
+        device = (
+            TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            or TOTPDeviceFactory.create(user=user)
+        )
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client

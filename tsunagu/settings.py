@@ -51,6 +51,7 @@ HTTPS = env_bool("TSUNAGU_HTTPS", default=not (DEBUG or DEMO_MODE or TESTING))
 REQUIRE_2FA_FOR_ALL = env_bool("TSUNAGU_REQUIRE_2FA", default=not DEMO_MODE)
 
 INSTALLED_APPS = [
+    "tsunagu.core.admin_apps.TsunaguAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib import admin
 from django.urls import include, path
 from django.contrib.auth.decorators import login_not_required
 from django.views.i18n import set_language
@@ -13,6 +14,7 @@ urlpatterns = [
     path("audit/", include("tsunagu.audit.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
 ]
 
 handler400 = "tsunagu.core.views.bad_request"

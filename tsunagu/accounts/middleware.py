@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +49,7 @@ class SessionLifetimeMiddleware:
                 audit.record(
                     action=Action.SESSION_EXPIRED,
                     request=request,
-                    actor=user,  # type: ignore[arg-type]
+                    actor=user,
                     detail={"reason": "absolute_limit" if too_old else "ended"},
                 )
                 logout(request)
@@ -74,10 +74,10 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
     def process_view(
         self,
         request: HttpRequest,
-        view_func: Callable[..., HttpResponse],
-        view_args: list[Any],
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         if request.path.startswith(SELF_AUTHENTICATING_PREFIXES):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
@@ -108,13 +108,13 @@ class TwoFactorRequiredMiddleware:
         user = request.user
         if not user.is_authenticated or request.path.startswith(SELF_AUTHENTICATING_PREFIXES):
             return None
-        if user.is_verified():  # type: ignore[union-attr]  # set by django-otp's middleware
+        if user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's middleware
             return None
         match = request.resolver_match
         if match is not None and match.view_name in TWO_FACTOR_OPEN_VIEWS:
             return None
-        if has_confirmed_totp(user):  # type: ignore[arg-type]
+        if has_confirmed_totp(user):
             return redirect("accounts:otp_verify")
-        if requires_2fa(user):  # type: ignore[arg-type]
+        if requires_2fa(user):
             return redirect("accounts:otp_setup")
         return None

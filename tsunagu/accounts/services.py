@@ -33,7 +33,7 @@ def requires_2fa(user: User) -> bool:
 
 
 def has_confirmed_totp(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def session_start(*, request: HttpRequest, user: User) -> None:

@@ -42,6 +42,7 @@ class Action(models.TextChoices):
     RECORD_VIEWED = "record.viewed", _("記録の閲覧")
     RECORD_CREATED = "record.created", _("記録の作成")
     RECORD_UPDATED = "record.updated", _("記録の更新")
+    RECORD_DELETED = "record.deleted", _("記録の削除")
     DEMO_SEEDED = "system.demo_seeded", _("デモデータ投入")
 
 
@@ -55,7 +56,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("The audit log is append-only.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]  # refusing is the point
+    def delete(self) -> NoReturn:  # refusing is the point
         raise PermissionError("The audit log is append-only.")
 
 

@@ -19,7 +19,8 @@ def csv_response(
     for row in rows:
         writer.writerow(["" if value is None else value for value in row])
     response = HttpResponse(
-        "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        "\ufeff" + buffer.getvalue(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, filename) or ""},
     )
-    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 class TsunaguRequest(HttpRequest):
     """A request that passed sign-in (LoginRequiredMiddleware) and 2FA checks."""
 
-    user: User  # type: ignore[assignment]  # narrowed: anonymous users never reach these views
+    user: User  # narrowed: anonymous users never reach these views
     request_id: str
     memberships: list[Membership]
     acting_membership: Membership | None

@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.http import TsunaguRequest
 
@@ -57,6 +59,10 @@ def _error_page(request: HttpRequest, template: str, status: int) -> HttpRespons
                        "message": messages[status], "request_id": context["request_id"]}},
             status=status,
         )
+    if status == 500:
+        # No context processors: they touch the session and the database, which may be the
+        # reason for the error.
+        return HttpResponse(loader.get_template(template).render(context), status=500)
     return render(request, template, context, status=status)
 
 
@@ -67,6 +73,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @login_not_required
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    audit.record_denial(request, target_type="view", target_id=request.path[:64],
+                        reason=str(exception or "")[:200])
     return _error_page(request, "403.html", 403)
 
 

@@ -27,7 +27,7 @@ class ActingOrganizationMiddleware:
         request.memberships = []  # type: ignore[attr-defined]
         request.acting_membership = None  # type: ignore[attr-defined]
         if request.user.is_authenticated and not request.path.startswith("/api/"):
-            memberships = memberships_of(request.user)  # type: ignore[arg-type]
+            memberships = memberships_of(request.user)
             request.memberships = memberships  # type: ignore[attr-defined]
             request.acting_membership = choose_acting(  # type: ignore[attr-defined]
                 memberships, request.session.get(ACTING_ORGANIZATION_SESSION_KEY)
