@@ -50,14 +50,18 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
-    office_a = OrganizationFactory.create(code="office-a", name="相談支援センター あおば",
-                                   kind=OrganizationKind.COMMISSIONED_OFFICE)
-    office_b = OrganizationFactory.create(code="office-b", name="相談支援センター かえで",
-                                   kind=OrganizationKind.COMMISSIONED_OFFICE)
-    core_center = OrganizationFactory.create(code="core", name="みどり市基幹相談支援センター",
-                                      kind=OrganizationKind.CORE_CENTER)
-    city = OrganizationFactory.create(code="city", name="みどり市 障害者支援課",
-                               kind=OrganizationKind.CITY_DEPARTMENT)
+    office_a = OrganizationFactory.create(
+        code="office-a", name="相談支援センター あおば", kind=OrganizationKind.COMMISSIONED_OFFICE
+    )
+    office_b = OrganizationFactory.create(
+        code="office-b", name="相談支援センター かえで", kind=OrganizationKind.COMMISSIONED_OFFICE
+    )
+    core_center = OrganizationFactory.create(
+        code="core", name="みどり市基幹相談支援センター", kind=OrganizationKind.CORE_CENTER
+    )
+    city = OrganizationFactory.create(
+        code="city", name="みどり市 障害者支援課", kind=OrganizationKind.CITY_DEPARTMENT
+    )
 
     def member(username: str, org: Organization, job: str, role: str = SystemRole.STAFF) -> User:
         user = UserFactory.create(username=username)
@@ -65,7 +69,9 @@ def personas(db) -> Personas:
         return user
 
     admin = UserFactory.create(username="admin_t", is_superuser=True, is_staff=True)
-    MembershipFactory.create(user=admin, organization=city, job_title=JobTitle.ADMINISTRATIVE_OFFICER)
+    MembershipFactory.create(
+        user=admin, organization=city, job_title=JobTitle.ADMINISTRATIVE_OFFICER
+    )
     return Personas(
         office_a=office_a,
         office_b=office_b,
@@ -88,10 +94,9 @@ def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
     session[SESSION_AUTH_AT] = timezone.now().timestamp()
     session[SESSION_EPOCH] = user.session_epoch
     if verified:
-        device = (
-            TOTPDevice.objects.filter(user=user, confirmed=True).first()
-            or TOTPDeviceFactory.create(user=user)
-        )
+        device = TOTPDevice.objects.filter(
+            user=user, confirmed=True
+        ).first() or TOTPDeviceFactory.create(user=user)
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client

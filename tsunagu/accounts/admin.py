@@ -12,7 +12,7 @@ class UserAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     search_fields = ["username", "full_name", "full_name_kana"]
     list_display = ["username", "full_name", "is_active", "is_superuser"]
-    fields = ["username", "full_name", "full_name_kana", "email", "is_active", "is_superuser"]
+    fields = ("username", "full_name", "full_name_kana", "email", "is_active", "is_superuser")
     readonly_fields = fields
 
     def has_add_permission(self, request: object) -> bool:

@@ -58,8 +58,13 @@ class MeOut(Schema):
 
 
 def _refuse(request: HttpRequest, user: User, code: str) -> None:
-    audit.record(action=Action.API_TOKEN_REFUSED, request=request, actor=user,
-                 outcome=Outcome.DENIED, detail={"reason": code})
+    audit.record(
+        action=Action.API_TOKEN_REFUSED,
+        request=request,
+        actor=user,
+        outcome=Outcome.DENIED,
+        detail={"reason": code},
+    )
 
 
 @router.post(

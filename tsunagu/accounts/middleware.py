@@ -53,7 +53,9 @@ class SessionLifetimeMiddleware:
                     detail={"reason": "absolute_limit" if too_old else "ended"},
                 )
                 logout(request)
-                messages.info(request, _("セッションの有効期限が切れました。もう一度サインインしてください。"))
+                messages.info(
+                    request, _("セッションの有効期限が切れました。もう一度サインインしてください。")
+                )
                 if not request.path.startswith(SELF_AUTHENTICATING_PREFIXES):
                     return redirect_to_login(request)
         return self.get_response(request)

@@ -52,8 +52,9 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def _render_login(request: HttpRequest, form: LoginForm, *, status: int = 200,
-                  locked: bool = False) -> HttpResponse:
+def _render_login(
+    request: HttpRequest, form: LoginForm, *, status: int = 200, locked: bool = False
+) -> HttpResponse:
     context = {
         "form": form,
         "locked": locked,
@@ -95,20 +96,27 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None,
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """django-axes calls this for a locked-out username.  The message is the same whether or
     not that username exists."""
     username = str((credentials or {}).get("username", ""))[:150]
     audit.record(
-        action=Action.LOCKED_OUT, request=request, actor_username=username,
+        action=Action.LOCKED_OUT,
+        request=request,
+        actor_username=username,
         outcome=Outcome.DENIED,
     )
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"error": {"code": "locked_out",
-                       "message": _("サインインの失敗が続いたため、しばらくロックされています。")}},
+            {
+                "error": {
+                    "code": "locked_out",
+                    "message": _("サインインの失敗が続いたため、しばらくロックされています。"),
+                }
+            },
             status=429,
         )
     form = LoginForm(initial={"username": username})
@@ -124,19 +132,27 @@ def otp_verify(request: TsunaguRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            audit.record(action=Action.OTP_VERIFIED, request=request,
-                         detail={"method": "recovery" if isinstance(device, StaticDevice)
-                                 else "totp"})
+            audit.record(
+                action=Action.OTP_VERIFIED,
+                request=request,
+                detail={"method": "recovery" if isinstance(device, StaticDevice) else "totp"},
+            )
             if isinstance(device, StaticDevice):
                 remaining = device.token_set.count()
-                messages.warning(request, _(
-                    "リカバリーコードを使いました。残りは%(count)d個です。"
-                ) % {"count": remaining})
+                messages.warning(
+                    request,
+                    _("リカバリーコードを使いました。残りは%(count)d個です。")
+                    % {"count": remaining},
+                )
             return redirect(request.session.pop(SESSION_NEXT, reverse(settings.LOGIN_REDIRECT_URL)))
         audit.record(action=Action.OTP_FAILED, request=request, outcome=Outcome.FAILED)
         form.add_error("token", _("確認コードが正しくないか、期限が切れています。"))
-    return render(request, "accounts/pages/otp_verify.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/pages/otp_verify.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,24 +166,29 @@ def otp_setup(request: TsunaguRequest) -> HttpResponse:
         request.session[SESSION_SETUP_DEVICE] = device.pk
     form = OtpSetupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_device_confirm(request=request, device=device,
-                                        token=form.cleaned_data["token"].strip()):
+        if services.totp_device_confirm(
+            request=request, device=device, token=form.cleaned_data["token"].strip()
+        ):
             otp_login(request, device)
             request.session.pop(SESSION_SETUP_DEVICE, None)
             codes = services.recovery_codes_issue(request=request, user=request.user)
-            return render(request, "accounts/pages/recovery_codes.html",
-                          {"codes": codes, "next": request.session.pop(SESSION_NEXT, "")})
+            return render(
+                request,
+                "accounts/pages/recovery_codes.html",
+                {"codes": codes, "next": request.session.pop(SESSION_NEXT, "")},
+            )
         form.add_error("token", _("確認コードが一致しません。認証アプリの時刻を確認してください。"))
     secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
     qr = segno.make(device.config_url, error="m")
     context = {
         "form": form,
         "qr_svg": qr.svg_inline(scale=4, title=_("認証アプリ登録用のQRコード")),
-        "secret": " ".join(secret_b32[i:i + 4] for i in range(0, len(secret_b32), 4)),
+        "secret": " ".join(secret_b32[i : i + 4] for i in range(0, len(secret_b32), 4)),
         "required": services.requires_2fa(request.user),
     }
-    return render(request, "accounts/pages/otp_setup.html", context,
-                  status=400 if form.errors else 200)
+    return render(
+        request, "accounts/pages/otp_setup.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -190,7 +211,10 @@ def account(request: TsunaguRequest) -> HttpResponse:
         "has_totp": services.has_confirmed_totp(request.user),
         "recovery_left": StaticDevice.objects.filter(
             user=request.user, name=services.RECOVERY_DEVICE_NAME
-        ).values_list("token_set__id", flat=True).exclude(token_set__id=None).count(),
+        )
+        .values_list("token_set__id", flat=True)
+        .exclude(token_set__id=None)
+        .count(),
         "requires_2fa": services.requires_2fa(request.user),
     }
     return render(request, "accounts/pages/account.html", context)
@@ -200,12 +224,19 @@ def account(request: TsunaguRequest) -> HttpResponse:
 def password_change(request: TsunaguRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_change(request=request, user=request.user,
-                                 new_password=form.cleaned_data["new_password1"])
-        messages.success(request, _("パスワードを変更しました。ほかの端末のセッションは終了しました。"))
+        services.password_change(
+            request=request, user=request.user, new_password=form.cleaned_data["new_password1"]
+        )
+        messages.success(
+            request, _("パスワードを変更しました。ほかの端末のセッションは終了しました。")
+        )
         return redirect("accounts:account")
-    return render(request, "accounts/pages/password_change.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/pages/password_change.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- Administration of users ------------------------------------------------------------------
@@ -216,8 +247,9 @@ def _locked_usernames(usernames: list[str]) -> set[str]:
 
     limit = get_failure_limit(None, None)
     return set(
-        AccessAttempt.objects.filter(username__in=usernames, failures_since_start__gte=limit)
-        .values_list("username", flat=True)
+        AccessAttempt.objects.filter(
+            username__in=usernames, failures_since_start__gte=limit
+        ).values_list("username", flat=True)
     )
 
 
@@ -232,8 +264,9 @@ def user_list(request: TsunaguRequest) -> HttpResponse:
         )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     locked = _locked_usernames([u.username for u in page.object_list])
-    return render(request, "accounts/pages/user_list.html",
-                  {"form": form, "page": page, "locked": locked})
+    return render(
+        request, "accounts/pages/user_list.html", {"form": form, "page": page, "locked": locked}
+    )
 
 
 def _get_user_for_admin(user_id: int) -> User:
@@ -259,9 +292,15 @@ def user_detail(request: TsunaguRequest, user_id: int) -> HttpResponse:
 USER_ACTIONS = {
     "disable": (services.user_disable, _("利用者を無効にし、すべてのセッションを終了しました。")),
     "enable": (services.user_enable, _("利用者を有効にしました。")),
-    "end_sessions": (services.user_end_sessions, _("すべてのセッションとAPIトークンを終了しました。")),
+    "end_sessions": (
+        services.user_end_sessions,
+        _("すべてのセッションとAPIトークンを終了しました。"),
+    ),
     "unlock": (services.user_unlock, _("ロックを解除しました。")),
-    "reset_2fa": (services.user_reset_2fa, _("2段階認証をリセットしました。次回サインイン時に再設定が必要です。")),
+    "reset_2fa": (
+        services.user_reset_2fa,
+        _("2段階認証をリセットしました。次回サインイン時に再設定が必要です。"),
+    ),
 }
 
 
@@ -288,13 +327,27 @@ def user_create(request: TsunaguRequest) -> HttpResponse:
         data = form.cleaned_data
         with transaction.atomic():
             user = services.user_create(
-                username=data["username"], full_name=data["full_name"],
-                full_name_kana=data["full_name_kana"], email=data["email"],
-                password=data["password"], actor=request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                full_name_kana=data["full_name_kana"],
+                email=data["email"],
+                password=data["password"],
+                actor=request.user,
             )
-            membership_add(user=user, organization=data["organization"],
-                           job_title=data["job_title"], role=data["role"], request=request)
-        messages.success(request, _("利用者「%(name)s」を作成しました。") % {"name": user.full_name})
+            membership_add(
+                user=user,
+                organization=data["organization"],
+                job_title=data["job_title"],
+                role=data["role"],
+                request=request,
+            )
+        messages.success(
+            request, _("利用者「%(name)s」を作成しました。") % {"name": user.full_name}
+        )
         return redirect("accounts:user_detail", user_id=user.pk)
-    return render(request, "accounts/pages/user_create.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/pages/user_create.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

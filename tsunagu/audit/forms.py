@@ -13,7 +13,9 @@ from tsunagu.organizations.models import Organization
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("ユーザー名"), required=False, max_length=150)
     organization = forms.ModelChoiceField(
-        label=_("所属"), required=False, queryset=Organization.objects.all(),
+        label=_("所属"),
+        required=False,
+        queryset=Organization.objects.all(),
         empty_label=_("すべて"),
     )
     action = forms.ChoiceField(
@@ -23,7 +25,9 @@ class AuditFilterForm(forms.Form):
         label=_("結果"), required=False, choices=[("", _("すべて")), *Outcome.choices]
     )
     target_type = forms.CharField(
-        label=_("対象の種類"), required=False, max_length=64,
+        label=_("対象の種類"),
+        required=False,
+        max_length=64,
         help_text=_("例: accounts.user"),
     )
     target_id = forms.CharField(label=_("対象ID"), required=False, max_length=64)

@@ -30,7 +30,5 @@ def audit_event_list(*, filters: dict[str, Any]) -> AuditEventQuerySet:
     if filters.get("date_from"):
         events = events.filter(at__gte=_local_midnight(filters["date_from"]))
     if filters.get("date_to"):
-        events = events.filter(
-            at__lt=_local_midnight(filters["date_to"] + dt.timedelta(days=1))
-        )
+        events = events.filter(at__lt=_local_midnight(filters["date_to"] + dt.timedelta(days=1)))
     return events

@@ -63,7 +63,17 @@ def event_export(request: TsunaguRequest) -> HttpResponse:
     )
     return csv_response(
         filename=f"audit-{timezone.localdate():%Y%m%d}.csv",
-        header=["日時", "ユーザー名", "所属", "操作コード", "操作", "結果", "対象の種類", "対象ID",
-                "IPアドレス", "リクエストID"],
+        header=[
+            "日時",
+            "ユーザー名",
+            "所属",
+            "操作コード",
+            "操作",
+            "結果",
+            "対象の種類",
+            "対象ID",
+            "IPアドレス",
+            "リクエストID",
+        ],
         rows=rows,
     )

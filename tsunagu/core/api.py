@@ -46,7 +46,12 @@ class BearerAuth(HttpBearer):
 
 
 def error_response(
-    api: NinjaAPI, request: HttpRequest, *, status: int, code: str, message: str,
+    api: NinjaAPI,
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    message: str,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message}
@@ -65,7 +70,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = error_response(
-            api, request, status=401, code="unauthorized",
+            api,
+            request,
+            status=401,
+            code="unauthorized",
             message="認証が必要です。有効なトークンを Authorization: Bearer で送ってください。",
         )
         response["WWW-Authenticate"] = "Bearer"
@@ -78,16 +86,30 @@ def install_error_handlers(api: NinjaAPI) -> None:
             for err in exc.errors
         ]
         return error_response(
-            api, request, status=422, code="validation_error",
-            message="入力内容に誤りがあります。", extra={"fields": fields},
+            api,
+            request,
+            status=422,
+            code="validation_error",
+            message="入力内容に誤りがあります。",
+            extra={"fields": fields},
         )
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 422: "invalid",
-                 429: "too_many_requests"}
+        codes = {
+            400: "bad_request",
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+            422: "invalid",
+            429: "too_many_requests",
+        }
         return error_response(
-            api, request, status=exc.status_code, code=codes.get(exc.status_code, "error"),
+            api,
+            request,
+            status=exc.status_code,
+            code=codes.get(exc.status_code, "error"),
             message=str(exc),
         )

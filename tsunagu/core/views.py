@@ -51,12 +51,25 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
     context = {"request_id": getattr(request, "request_id", "")}
     if request.path.startswith("/api/"):
-        messages = {400: "不正なリクエストです。", 403: "権限がありません。",
-                    404: "見つかりません。", 500: "サーバーでエラーが発生しました。"}
+        messages = {
+            400: "不正なリクエストです。",
+            403: "権限がありません。",
+            404: "見つかりません。",
+            500: "サーバーでエラーが発生しました。",
+        }
         return JsonResponse(
-            {"error": {"code": {400: "bad_request", 403: "forbidden", 404: "not_found",
-                                500: "server_error"}[status],
-                       "message": messages[status], "request_id": context["request_id"]}},
+            {
+                "error": {
+                    "code": {
+                        400: "bad_request",
+                        403: "forbidden",
+                        404: "not_found",
+                        500: "server_error",
+                    }[status],
+                    "message": messages[status],
+                    "request_id": context["request_id"],
+                }
+            },
             status=status,
         )
     if status == 500:
@@ -73,8 +86,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @login_not_required
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    audit.record_denial(request, target_type="view", target_id=request.path[:64],
-                        reason=str(exception or "")[:200])
+    audit.record_denial(
+        request, target_type="view", target_id=request.path[:64], reason=str(exception or "")[:200]
+    )
     return _error_page(request, "403.html", 403)
 
 
@@ -90,5 +104,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "403_csrf.html", {"request_id": getattr(request, "request_id", "")},
-                  status=403)
+    return render(
+        request, "403_csrf.html", {"request_id": getattr(request, "request_id", "")}, status=403
+    )

@@ -42,11 +42,20 @@ def _organization_out(org: object) -> OrganizationOut:
 
     assert isinstance(org, Organization)  # noqa: S101
     return OrganizationOut(
-        id=org.pk, code=org.code, name=org.name, name_kana=org.name_kana, kind=org.kind,
+        id=org.pk,
+        code=org.code,
+        name=org.name,
+        name_kana=org.name_kana,
+        kind=org.kind,
         kind_label=str(org.get_kind_display()),
         corporation=org.corporation.name if org.corporation else None,
-        has_accounts=org.has_accounts, postal_code=org.postal_code, address=org.address,
-        phone=org.phone, fax=org.fax, email=org.email, caseload_cap=org.caseload_cap,
+        has_accounts=org.has_accounts,
+        postal_code=org.postal_code,
+        address=org.address,
+        phone=org.phone,
+        fax=org.fax,
+        email=org.email,
+        caseload_cap=org.caseload_cap,
         areas_served=[a.pk for a in org.areas_served.all()],
     )
 

@@ -19,18 +19,30 @@ def organization_list(
     if kind:
         organizations = organizations.filter(kind=kind)
     if area is not None:
-        organizations = organizations.filter(
-            Q(areas_served=area) | Q(areas_served__parent=area)
-        ).distinct()
+        organizations = organizations.filter(areas_served__in=_area_and_below(area)).distinct()
     if query:
         organizations = organizations.filter(
-            Q(name__icontains=query) | Q(name_kana__icontains=query) | Q(short_name__icontains=query)
+            Q(name__icontains=query)
+            | Q(name_kana__icontains=query)
+            | Q(short_name__icontains=query)
         )
     return list(
         organizations.annotate(
             member_count=Count("memberships", filter=Q(memberships__is_active=True), distinct=True)
         )
     )
+
+
+def _area_and_below(area: Area) -> set[int]:
+    """The area and every area under it, at any depth (city → ward → catchment → district)."""
+    found = {area.pk}
+    frontier = {area.pk}
+    while frontier:
+        frontier = (
+            set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        )
+        found |= frontier
+    return found
 
 
 def organization_detail(organization_id: int) -> Organization | None:

@@ -3,18 +3,18 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import HttpRequest
 
+from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.accounts.models import User
 from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.organizations.models import Membership, Organization
 
 ACTING_ORGANIZATION_SESSION_KEY = "acting_organization_id"
 
 
-@transaction.atomic
 def acting_organization_switch(*, request: HttpRequest, organization_id: int) -> Membership:
     """Act for another of the user's organizations from the next request on."""
+    # Not @transaction.atomic: raising NotFound inside it would roll back the refusal's audit row.
     membership = (
         Membership.objects.current()
         .filter(user=request.user, organization_id=organization_id)  # type: ignore[misc]
@@ -23,13 +23,13 @@ def acting_organization_switch(*, request: HttpRequest, organization_id: int) ->
     )
     if membership is None:
         audit.record_denial(
-            request, target_type="organizations.organization", target_id=organization_id,
+            request,
+            target_type="organizations.organization",
+            target_id=organization_id,
             reason="not a member",
         )
         raise NotFound("所属していない組織です。")
     previous = getattr(request, "acting_membership", None)
-    request.session[ACTING_ORGANIZATION_SESSION_KEY] = membership.organization_id
-    request.acting_membership = membership  # type: ignore[attr-defined]
     audit.record(
         action=Action.ORGANIZATION_SWITCHED,
         request=request,
@@ -37,6 +37,8 @@ def acting_organization_switch(*, request: HttpRequest, organization_id: int) ->
         target=membership.organization,
         detail={"from": previous.organization_id if previous else None},
     )
+    request.session[ACTING_ORGANIZATION_SESSION_KEY] = membership.organization_id
+    request.acting_membership = membership  # type: ignore[attr-defined]
     return membership
 
 

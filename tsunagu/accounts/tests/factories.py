@@ -4,6 +4,7 @@ import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tsunagu.accounts.models import User
+from tsunagu.organizations.models import Organization
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -28,3 +29,30 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     name = "authenticator"
     confirmed = True
+
+
+def api_token_for(user: User, organization: Organization | None = None) -> str:
+    """A raw bearer token for `user`, issued as POST /api/v1/auth/token would."""
+    from django.test import RequestFactory
+
+    from tsunagu.accounts.services import api_token_issue
+
+    request = RequestFactory().post("/api/v1/auth/token")
+    return api_token_issue(request=request, user=user, organization=organization).raw
+
+
+def totp_code(device: TOTPDevice, drift: int = 0) -> str:
+    """The code the user's authenticator app shows now (or `drift` steps away)."""
+    from django_otp.oath import totp
+
+    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift)
+    return f"{value:0{device.digits}d}"
+
+
+def wrong_totp_code(device: TOTPDevice) -> str:
+    """A well-formed code that the device would not accept anywhere in its tolerance window."""
+    window = range(-device.tolerance - 1, device.tolerance + 2)
+    accepted = {totp_code(device, drift) for drift in window}
+    return next(
+        code for code in ("000000", "111111", "222222", "333333", "444444") if code not in accepted
+    )
