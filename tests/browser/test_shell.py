@@ -94,12 +94,6 @@ def test_keyboard_only_sign_in_lands_on_home_with_acting_organization(page, live
     expect(page.get_by_test_id("acting-organization")).to_have_text(OFFICE_NAME)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: base.html shows the menu only when user.is_verified, so a user who need not use "
-    "2FA (REQUIRE_2FA_FOR_ALL=False, no authenticator; the demo's default) gets "
-    "'2段階認証の確認が必要です' and no menu.  Needs a context flag from Python code.",
-)
 def test_user_who_need_not_use_2fa_gets_the_main_menu(page, browser_sign_in, settings):
     settings.REQUIRE_2FA_FOR_ALL = False
     browser_sign_in(member_of("relaxed_counselor", office()), verified=False)

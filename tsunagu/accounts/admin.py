@@ -7,7 +7,7 @@ from tsunagu.accounts.models import User
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Lookup only (for membership autocompletion).  Users are managed under 利用者管理, whose
+    """Lookup only (for membership autocompletion).  Users are managed under アカウント管理, whose
     services end sessions and write the audit log."""
 
     search_fields = ["username", "full_name", "full_name_kana"]

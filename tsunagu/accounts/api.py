@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django_otp import match_token
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from tsunagu.accounts import services
@@ -109,12 +109,12 @@ def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut:
 
 
 @router.delete("/token", response={204: None}, summary="トークンの失効")
-def token_revoke(request: HttpRequest) -> tuple[int, None]:
+def token_revoke(request: HttpRequest) -> Status[None]:
     """今使っているトークンを失効させます。"""
     token = request.auth  # type: ignore[attr-defined]
     assert isinstance(token, ApiToken)  # noqa: S101  # BearerAuth returns ApiToken
     services.api_token_revoke(request=request, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, summary="自分の情報")

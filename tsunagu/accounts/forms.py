@@ -72,7 +72,9 @@ class UserCreateForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     organization = forms.ModelChoiceField(
-        label=_("所属組織"), queryset=Organization.objects.active().filter(has_accounts=True)
+        label=_("所属組織"),
+        queryset=Organization.objects.active().filter(has_accounts=True),
+        empty_label=_("選択してください"),
     )
     job_title = forms.ChoiceField(label=_("職種"), choices=JobTitle.choices)
     role = forms.ChoiceField(

@@ -14,12 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
-from tsunagu.accounts.services import (
-    SESSION_AUTH_AT,
-    SESSION_EPOCH,
-    has_confirmed_totp,
-    requires_2fa,
-)
+from tsunagu.accounts.services import SESSION_AUTH_AT, SESSION_EPOCH, second_factor_step
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 
@@ -108,15 +103,14 @@ class TwoFactorRequiredMiddleware:
         view_kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         user = request.user
+        request.second_factor_pending = False  # type: ignore[attr-defined]  # read by the shell
         if not user.is_authenticated or request.path.startswith(SELF_AUTHENTICATING_PREFIXES):
             return None
-        if user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's middleware
+        step = second_factor_step(user)
+        if step is None:
             return None
+        request.second_factor_pending = True  # type: ignore[attr-defined]
         match = request.resolver_match
         if match is not None and match.view_name in TWO_FACTOR_OPEN_VIEWS:
             return None
-        if has_confirmed_totp(user):
-            return redirect("accounts:otp_verify")
-        if requires_2fa(user):
-            return redirect("accounts:otp_setup")
-        return None
+        return redirect(step)

@@ -24,8 +24,8 @@ class User(AbstractUser):
     REQUIRED_FIELDS = ["full_name", "email"]
 
     class Meta:
-        verbose_name = _("利用者")
-        verbose_name_plural = _("利用者")
+        verbose_name = _("アカウント")
+        verbose_name_plural = _("アカウント")
         ordering = ["username"]
 
     def __str__(self) -> str:

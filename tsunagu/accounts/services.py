@@ -36,6 +36,18 @@ def has_confirmed_totp(user: User) -> bool:
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
+def second_factor_step(user: User) -> str | None:
+    """The view a signed-in user must pass before anything else, or None when they are done:
+    verification for a user with an authenticator, enrolment for one who needs 2FA."""
+    if user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's middleware
+        return None
+    if has_confirmed_totp(user):
+        return "accounts:otp_verify"
+    if requires_2fa(user):
+        return "accounts:otp_setup"
+    return None
+
+
 def session_start(*, request: HttpRequest, user: User) -> None:
     """Stamp a new session so the absolute limit and forced sign-out can be enforced."""
     request.session[SESSION_AUTH_AT] = timezone.now().timestamp()

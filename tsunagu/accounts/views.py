@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -69,7 +70,7 @@ def _render_login(
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method == "GET":
-        return redirect(settings.LOGIN_REDIRECT_URL)
+        return redirect(_safe_next(request, request.GET.get("next")))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
@@ -141,7 +142,11 @@ def otp_verify(request: TsunaguRequest) -> HttpResponse:
                 remaining = device.token_set.count()
                 messages.warning(
                     request,
-                    _("リカバリーコードを使いました。残りは%(count)d個です。")
+                    ngettext(
+                        "リカバリーコードを使いました。残りは%(count)d個です。",
+                        "リカバリーコードを使いました。残りは%(count)d個です。",
+                        remaining,
+                    )
                     % {"count": remaining},
                 )
             return redirect(request.session.pop(SESSION_NEXT, reverse(settings.LOGIN_REDIRECT_URL)))
@@ -290,8 +295,11 @@ def user_detail(request: TsunaguRequest, user_id: int) -> HttpResponse:
 
 
 USER_ACTIONS = {
-    "disable": (services.user_disable, _("利用者を無効にし、すべてのセッションを終了しました。")),
-    "enable": (services.user_enable, _("利用者を有効にしました。")),
+    "disable": (
+        services.user_disable,
+        _("アカウントを無効にし、すべてのセッションを終了しました。"),
+    ),
+    "enable": (services.user_enable, _("アカウントを有効にしました。")),
     "end_sessions": (
         services.user_end_sessions,
         _("すべてのセッションとAPIトークンを終了しました。"),
@@ -342,7 +350,7 @@ def user_create(request: TsunaguRequest) -> HttpResponse:
                 request=request,
             )
         messages.success(
-            request, _("利用者「%(name)s」を作成しました。") % {"name": user.full_name}
+            request, _("アカウント「%(name)s」を作成しました。") % {"name": user.full_name}
         )
         return redirect("accounts:user_detail", user_id=user.pk)
     return render(

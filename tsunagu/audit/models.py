@@ -28,9 +28,9 @@ class Action(models.TextChoices):
     SESSION_EXPIRED = "auth.session_expired", _("セッション期限切れ")
     ACCESS_DENIED = "access.denied", _("アクセス拒否")
     ORGANIZATION_SWITCHED = "org.switched", _("所属の切り替え")
-    USER_CREATED = "user.created", _("利用者の作成")
-    USER_DISABLED = "user.disabled", _("利用者の無効化")
-    USER_ENABLED = "user.enabled", _("利用者の有効化")
+    USER_CREATED = "user.created", _("アカウントの作成")
+    USER_DISABLED = "user.disabled", _("アカウントの無効化")
+    USER_ENABLED = "user.enabled", _("アカウントの有効化")
     USER_SESSIONS_ENDED = "user.sessions_ended", _("セッションの強制終了")
     USER_UNLOCKED = "user.unlocked", _("ロック解除")
     USER_2FA_RESET = "user.2fa_reset", _("2段階認証のリセット")
@@ -64,7 +64,7 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("利用者"),
+        verbose_name=_("操作者"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

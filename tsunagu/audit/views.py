@@ -24,6 +24,12 @@ def _filters(form: AuditFilterForm) -> dict[str, object]:
 @admin_required
 def event_list(request: TsunaguRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
+    # Who looked at the log is itself logged: administrators watch each other too.
+    audit.record(
+        action=Action.AUDIT_VIEWED,
+        request=request,
+        detail={"query": request.GET.urlencode()[:500]},
+    )
     page = Paginator(audit_event_list(filters=_filters(form)), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

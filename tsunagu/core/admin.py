@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.db import models, transaction
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django_otp.admin import OTPAdminSite
 
@@ -30,10 +32,17 @@ class TsunaguAdminSite(OTPAdminSite):  # type: ignore[misc]  # django-otp ships 
         user = request.user
         return bool(user.is_active and user.is_superuser and super().has_permission(request))
 
+    @method_decorator(login_not_required)
     def login(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        """One sign-in screen for the whole app."""
+        """One sign-in screen for the whole app.  A signed-in user who is not an administrator
+        gets the same 404 as any other page they may not see, and the attempt is audited."""
+        if request.user.is_authenticated:
+            audit.record_denial(
+                request, target_type="view", target_id="admin", reason="administrators only"
+            )
+            raise Http404
         target = request.GET.get("next", reverse("admin:index"))
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 

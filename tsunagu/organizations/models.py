@@ -199,7 +199,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("利用者"),
+        verbose_name=_("アカウント"),
         on_delete=models.CASCADE,
         related_name="memberships",
     )

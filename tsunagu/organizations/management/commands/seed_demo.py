@@ -407,7 +407,7 @@ CREATED_LABELS = {
     "area": "地域",
     "corporation": "法人",
     "organization": "組織",
-    "user": "利用者",
+    "user": "アカウント",
     "membership": "所属",
 }
 
