@@ -5,8 +5,11 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from tsunagu.accounts.api import router as accounts_router
+from tsunagu.cases.api import router as cases_router
 from tsunagu.core.api import BearerAuth, install_error_handlers
 from tsunagu.organizations.api import router as organizations_router
+from tsunagu.people.api import router as people_router
+from tsunagu.records.api import router as records_router
 
 api = NinjaAPI(
     title="Tsunagu API",
@@ -22,3 +25,6 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth", accounts_router)
 api.add_router("/", organizations_router)
+api.add_router("/", people_router)
+api.add_router("/", cases_router)
+api.add_router("/", records_router)

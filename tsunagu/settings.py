@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "tsunagu.audit",
     "tsunagu.accounts",
     "tsunagu.organizations",
+    "tsunagu.people",
+    "tsunagu.cases",
+    "tsunagu.records",
 ]
 
 MIDDLEWARE = [
@@ -278,3 +281,11 @@ CSRF_FAILURE_VIEW = "tsunagu.core.views.csrf_failure"
 # HSTS preloading binds every subdomain of the city's domain and is hard to undo, so it is an
 # explicit choice (TSUNAGU_HSTS_PRELOAD) rather than a `check --deploy` warning.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]
+
+# Attachments live outside the web root and are served only through the access check.
+PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("TSUNAGU_PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private")
+)
+ATTACHMENT_MAX_BYTES = int(os.environ.get("TSUNAGU_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"}
+BREAK_GLASS_HOURS = int(os.environ.get("TSUNAGU_BREAK_GLASS_HOURS", "24"))

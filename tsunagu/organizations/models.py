@@ -94,8 +94,10 @@ class OrganizationKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
-PLANNING_OFFICE_KINDS = frozenset(
-    {OrganizationKind.DESIGNATED_PLANNING_OFFICE, OrganizationKind.CHILD_PLANNING_OFFICE}
+# A tuple, not a set: the order is written into a migration and must not change between runs.
+PLANNING_OFFICE_KINDS = (
+    OrganizationKind.CHILD_PLANNING_OFFICE,
+    OrganizationKind.DESIGNATED_PLANNING_OFFICE,
 )
 
 

@@ -1,0 +1,268 @@
+"""The one way in to person-level data (DESIGN.md §5).
+
+Every screen, API route, search and export reaches persons, households, consultations, cases,
+notes and formulations through the `*_visible_to(actor)` selectors and the `access_*` helpers
+here.  A helper answers `NotFound` for "missing" and "not yours" alike, writes an
+`access.denied` row for the refusal and a `record.viewed` row for a successful read.
+
+Who may see a case, as the acting organization:
+- the lead organization;
+- an organization on the case team for the period it is on it, whose basis for sharing still
+  holds (a withdrawn or expired consent ends it at once);
+- a user with an unexpired break-glass access to the person (or a member of the household).
+Organizations with a statutory role (the city) see statistics, not records, unless on the team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tsunagu.accounts.models import User
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
+from tsunagu.cases.models import BreakGlassAccess, Case, CaseTeamMember, Consultation
+from tsunagu.core.errors import Forbidden, NotFound
+from tsunagu.organizations.models import Membership, Organization
+from tsunagu.people.models import Consent, Household, HouseholdMember, Person
+from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: a user acting for one organization (or none)."""
+
+    user: User
+    membership: Membership | None
+
+    @property
+    def organization(self) -> Organization | None:
+        return self.membership.organization if self.membership else None
+
+    @property
+    def organization_id(self) -> int | None:
+        return self.membership.organization_id if self.membership else None
+
+    @property
+    def can_write(self) -> bool:
+        return self.membership is not None and self.membership.can_write
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  # views behind sign-in only
+    return Actor(user=user, membership=getattr(request, "acting_membership", None))
+
+
+# --- Selectors ------------------------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def active_team_members(*, on: dt.date | None = None) -> QuerySet[CaseTeamMember]:
+    """Team memberships in force on `on`, whose basis for sharing still holds."""
+    day = on or _today()
+    valid_consent = Consent.objects.valid_on(day).filter(pk=OuterRef("consent_id"))
+    return (
+        CaseTeamMember.objects.filter(joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .filter(~Q(basis="consent") | Q(Exists(valid_consent)))
+    )
+
+
+def _break_glass_person_ids(actor: Actor) -> QuerySet[BreakGlassAccess, int]:
+    return BreakGlassAccess.objects.filter(
+        user=actor.user, expires_at__gt=timezone.now()
+    ).values_list("person_id", flat=True)
+
+
+def cases_visible_to(actor: Actor) -> QuerySet[Case]:
+    if actor.organization_id is None:
+        return Case.objects.none()
+    org_id = actor.organization_id
+    on_team = active_team_members().filter(organization_id=org_id).values("case_id")
+    emergency_people = _break_glass_person_ids(actor)
+    emergency_households = HouseholdMember.objects.filter(person_id__in=emergency_people).values(
+        "household_id"
+    )
+    return Case.objects.filter(
+        Q(lead_organization_id=org_id)
+        | Q(pk__in=on_team)
+        | Q(person_id__in=emergency_people)
+        | Q(household_id__in=emergency_households)
+    )
+
+
+def persons_visible_to(actor: Actor) -> QuerySet[Person]:
+    if actor.organization_id is None:
+        return Person.objects.none()
+    cases = cases_visible_to(actor)
+    case_households = cases.filter(household__isnull=False).values("household_id")
+    return Person.objects.filter(
+        Q(pk__in=cases.filter(person__isnull=False).values("person_id"))
+        | Q(
+            pk__in=HouseholdMember.objects.filter(household_id__in=case_households).values(
+                "person_id"
+            )
+        )
+        | Q(registered_by_organization_id=actor.organization_id)
+        | Q(
+            pk__in=Consultation.objects.filter(organization_id=actor.organization_id)
+            .filter(person__isnull=False)
+            .values("person_id")
+        )
+        | Q(pk__in=_break_glass_person_ids(actor))
+    )
+
+
+def households_visible_to(actor: Actor) -> QuerySet[Household]:
+    if actor.organization_id is None:
+        return Household.objects.none()
+    cases = cases_visible_to(actor)
+    case_people = cases.filter(person__isnull=False).values("person_id")
+    return Household.objects.filter(
+        Q(pk__in=cases.filter(household__isnull=False).values("household_id"))
+        | Q(pk__in=HouseholdMember.objects.filter(person_id__in=case_people).values("household_id"))
+        | Q(registered_by_organization_id=actor.organization_id)
+        | Q(
+            pk__in=Consultation.objects.filter(organization_id=actor.organization_id)
+            .filter(household__isnull=False)
+            .values("household_id")
+        )
+    )
+
+
+def consultations_visible_to(actor: Actor) -> QuerySet[Consultation]:
+    if actor.organization_id is None:
+        return Consultation.objects.none()
+    return Consultation.objects.filter(
+        Q(organization_id=actor.organization_id) | Q(case__in=cases_visible_to(actor))
+    )
+
+
+def notes_visible_to(actor: Actor) -> QuerySet[ProgressNote]:
+    """Notes of visible cases; a restricted note only for the lead organization and author."""
+    if actor.organization_id is None:
+        return ProgressNote.objects.none()
+    return ProgressNote.objects.filter(case__in=cases_visible_to(actor)).filter(
+        Q(is_restricted=False)
+        | Q(case__lead_organization_id=actor.organization_id)
+        | Q(author=actor.user)
+    )
+
+
+def formulations_visible_to(actor: Actor) -> QuerySet[Formulation]:
+    return Formulation.objects.filter(case__in=cases_visible_to(actor))
+
+
+# --- Access helpers: one object, 404 when not visible, audited ------------------------------
+
+
+def _refuse(request: HttpRequest, target_type: str, target_id: object, reason: str) -> NotFound:
+    audit.record_denial(
+        request, target_type=target_type, target_id=str(target_id)[:64], reason=reason
+    )
+    return NotFound("見つかりません。")
+
+
+def _require_write(request: HttpRequest, actor: Actor, target_type: str, target_id: object) -> None:
+    if not actor.can_write:
+        audit.record_denial(
+            request,
+            target_type=target_type,
+            target_id=str(target_id)[:64],
+            reason="read-only membership",
+        )
+        raise Forbidden("閲覧のみの権限では変更できません。")
+
+
+def _access(
+    request: HttpRequest,
+    queryset: QuerySet,  # type: ignore[type-arg]  # any of the protected models
+    object_id: object,
+    *,
+    for_write: bool,
+    audit_read: bool = True,
+) -> object:
+    model = queryset.model
+    target_type = model._meta.label_lower
+    try:
+        pk = int(str(object_id))
+    except ValueError:
+        raise _refuse(request, target_type, object_id, "malformed id") from None
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise _refuse(request, target_type, pk, "not visible to the acting organization")
+    actor = actor_of(request)
+    if for_write:
+        _require_write(request, actor, target_type, pk)
+    elif audit_read:
+        audit.record(action=Action.RECORD_VIEWED, request=request, target=obj)
+    return obj
+
+
+def access_case(request: HttpRequest, case_id: object, *, for_write: bool = False) -> Case:
+    queryset = cases_visible_to(actor_of(request)).select_related(
+        "person", "household", "lead_organization", "lead_worker"
+    )
+    obj = _access(request, queryset, case_id, for_write=for_write)
+    assert isinstance(obj, Case)  # noqa: S101
+    return obj
+
+
+def access_person(request: HttpRequest, person_id: object, *, for_write: bool = False) -> Person:
+    queryset = persons_visible_to(actor_of(request)).select_related(
+        "area", "registered_by_organization"
+    )
+    obj = _access(request, queryset, person_id, for_write=for_write)
+    assert isinstance(obj, Person)  # noqa: S101
+    return obj
+
+
+def access_household(
+    request: HttpRequest, household_id: object, *, for_write: bool = False
+) -> Household:
+    obj = _access(
+        request, households_visible_to(actor_of(request)), household_id, for_write=for_write
+    )
+    assert isinstance(obj, Household)  # noqa: S101
+    return obj
+
+
+def access_consultation(
+    request: HttpRequest, consultation_id: object, *, for_write: bool = False
+) -> Consultation:
+    queryset = consultations_visible_to(actor_of(request)).select_related(
+        "person", "household", "organization", "received_by", "referring_organization", "case"
+    )
+    obj = _access(request, queryset, consultation_id, for_write=for_write)
+    assert isinstance(obj, Consultation)  # noqa: S101
+    return obj
+
+
+def access_note(request: HttpRequest, note_id: object, *, for_write: bool = False) -> ProgressNote:
+    queryset = notes_visible_to(actor_of(request)).select_related("case", "author")
+    obj = _access(request, queryset, note_id, for_write=for_write)
+    assert isinstance(obj, ProgressNote)  # noqa: S101
+    return obj
+
+
+def access_attachment(request: HttpRequest, attachment_id: object) -> NoteAttachment:
+    queryset = NoteAttachment.objects.filter(note__in=notes_visible_to(actor_of(request)))
+    obj = _access(request, queryset, attachment_id, for_write=False)
+    assert isinstance(obj, NoteAttachment)  # noqa: S101
+    return obj
+
+
+def access_formulation(request: HttpRequest, formulation_id: object) -> Formulation:
+    obj = _access(
+        request, formulations_visible_to(actor_of(request)), formulation_id, for_write=False
+    )
+    assert isinstance(obj, Formulation)  # noqa: S101
+    return obj

@@ -1,0 +1,409 @@
+"""Consultations (相談受付), cases (支援ケース), their teams and the basis for sharing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+class Channel(models.TextChoices):
+    VISIT_TO_OFFICE = "office", _("来所")
+    PHONE = "phone", _("電話")
+    HOME_VISIT = "home_visit", _("訪問")
+    EMAIL = "email", _("メール")
+    FAX = "fax", _("FAX")
+    VIA_AGENCY = "via_agency", _("関係機関経由")
+    OUTREACH = "outreach", _("アウトリーチ")
+
+
+class Consulter(models.TextChoices):
+    SELF = "self", _("本人")
+    FAMILY = "family", _("家族")
+    AGENCY = "agency", _("関係機関")
+    WELFARE_COMMISSIONER = "welfare_commissioner", _("民生委員")
+    NEIGHBOR = "neighbor", _("近隣")
+    OTHER = "other", _("その他")
+
+
+class Domain(models.TextChoices):
+    WELFARE_SERVICES = "welfare_services", _("福祉サービス利用")
+    MONEY = "money", _("金銭管理")
+    HOUSING = "housing", _("住まい")
+    EMPLOYMENT = "employment", _("就労")
+    HEALTH = "health", _("健康・医療")
+    FAMILY = "family", _("家族関係")
+    RIGHTS = "rights", _("権利擁護")
+    ABUSE = "abuse", _("虐待")
+    WITHDRAWAL = "withdrawal", _("ひきこもり")
+    SCHOOL_REFUSAL = "school_refusal", _("不登校")
+    POVERTY = "poverty", _("生活困窮")
+    OTHER = "other", _("その他")
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("緊急（当日対応）")
+    HIGH = "high", _("高（数日以内）")
+    NORMAL = "normal", _("通常")
+
+
+class ConsultationOutcome(models.TextChoices):
+    INFORMATION = "information", _("情報提供で終了")
+    CONTINUING = "continuing", _("継続支援")
+    REFERRED = "referred", _("他機関紹介")
+    JOINT_SUPPORT = "joint_support", _("共同支援依頼")
+
+
+class Consultation(TimeStampedModel):
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("受付機関"),
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受付者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("受付日時"), default=timezone.now)
+    channel = models.CharField(_("相談方法"), max_length=16, choices=Channel.choices)
+    consulter = models.CharField(_("相談者"), max_length=24, choices=Consulter.choices)
+    referring_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("紹介元の機関"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("本人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        verbose_name=_("世帯"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    is_anonymous = models.BooleanField(_("匿名の相談"), default=False)
+    main_concern = models.TextField(_("主訴"))
+    domains = models.JSONField(_("相談の領域"), default=list)
+    urgency = models.CharField(
+        _("緊急度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    outcome = models.CharField(_("対応結果"), max_length=16, choices=ConsultationOutcome.choices)
+    minutes_spent = models.PositiveIntegerField(_("対応時間（分）"), default=0)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("支援ケース"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consultations",
+    )
+
+    class Meta:
+        verbose_name = _("相談受付")
+        verbose_name_plural = _("相談受付")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "received_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_anonymous=True, person__isnull=True, household__isnull=True)
+                | Q(is_anonymous=False),
+                name="anonymous_consultation_names_nobody",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%Y-%m-%d} {self.get_channel_display()}"
+
+
+class CaseStatus(models.TextChoices):
+    INTAKE = "intake", _("受付")
+    ASSESSMENT = "assessment", _("アセスメント")
+    PLANNING = "planning", _("計画")
+    SUPPORT = "support", _("支援")
+    MONITORING = "monitoring", _("モニタリング")
+    CLOSED = "closed", _("終結")
+
+
+# Forward moves one step, skips that practice allows, returns for re-assessment, and closure
+# from any open status.  Reopening a closed case is its own action (with a reason).
+CASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.INTAKE: frozenset({CaseStatus.ASSESSMENT, CaseStatus.CLOSED}),
+    CaseStatus.ASSESSMENT: frozenset({CaseStatus.PLANNING, CaseStatus.SUPPORT, CaseStatus.CLOSED}),
+    CaseStatus.PLANNING: frozenset({CaseStatus.SUPPORT, CaseStatus.ASSESSMENT, CaseStatus.CLOSED}),
+    CaseStatus.SUPPORT: frozenset(
+        {CaseStatus.MONITORING, CaseStatus.ASSESSMENT, CaseStatus.CLOSED}
+    ),
+    CaseStatus.MONITORING: frozenset(
+        {CaseStatus.SUPPORT, CaseStatus.PLANNING, CaseStatus.ASSESSMENT, CaseStatus.CLOSED}
+    ),
+    CaseStatus.CLOSED: frozenset(),
+}
+
+
+class SupportLayer(models.TextChoices):
+    BASIC = "basic", _("基本相談")
+    PLANNING = "planning", _("計画相談")
+    SPECIALIST = "specialist", _("基幹・専門")
+
+
+class DifficultyFactor(models.TextChoices):
+    """Seed 000, table 1: what makes a case difficult, coded."""
+
+    # 困難ケースの生活状況
+    LIFE_MONEY = "life.money", _("金銭管理が困難、生活が立ち行かない・多重債務")
+    LIFE_CAREGIVER_ABUSE = "life.caregiver_abuse", _("養護者の不適切な対応や搾取")
+    LIFE_HOARDING = "life.hoarding", _("ごみ屋敷・不衛生な環境")
+    LIFE_WITHDRAWAL = "life.withdrawal", _("不登校・ひきこもりが慢性化し社会との接点がない")
+    LIFE_TROUBLE = "life.trouble", _("対人トラブル・逸脱行動で地域生活が継続できない")
+    LIFE_MEDICAL = "life.medical", _("医療中断・病状悪化で入院を繰り返す")
+    LIFE_SELF_CARE = "life.self_care", _("セルフケア能力が低く健康や安全を保てない")
+    # 当事者の持つ特性
+    TRAIT_AGGRESSION = "trait.aggression", _("感情抑制ができず攻撃的な言動に至る")
+    TRAIT_SOCIAL_SKILLS = "trait.social_skills", _("社会的スキルや生活能力の低さ")
+    TRAIT_COMMUNICATION = (
+        "trait.communication",
+        _("言語的コミュニケーションの困難さ・新奇場面への不安"),
+    )
+    TRAIT_WORLDVIEW = "trait.worldview", _("周囲に理解されにくい独特な捉え方や世界観")
+    TRAIT_REALITY_TESTING = "trait.reality_testing", _("現実検討の困難さ")
+    # 当事者を取り巻く環境
+    ENV_MULTIPLE_NEEDS = "env.multiple_needs", _("家庭内に複数の要援護者がいる")
+    ENV_NO_FAMILY_SUPPORT = "env.no_family_support", _("身近にサポート可能な家族等がいない")
+    ENV_FAMILY_CONFLICT = "env.family_conflict", _("家族の関係性の不和")
+    ENV_RESOURCE_LITERACY = "env.resource_literacy", _("資源の理解や対応力の不足")
+    ENV_FAMILY_ACCEPTANCE = (
+        "env.family_acceptance",
+        _("家族の障害受容・理解の不足による不適切な対応"),
+    )
+    # 支援者が感じる困難さ
+    SUPPORTER_REFUSAL = "supporter.refusal", _("サービス拒否、導入しても生活問題が解決しない")
+    SUPPORTER_FORMULATION = "supporter.formulation", _("背景要因の見立てが難しい")
+    SUPPORTER_TEAMING = "supporter.teaming", _("支援方針の共有と役割設定が困難")
+
+
+DIFFICULTY_GROUPS: tuple[tuple[str, StrOrPromise], ...] = (
+    ("life.", _("困難ケースの生活状況")),
+    ("trait.", _("当事者の持つ特性")),
+    ("env.", _("当事者を取り巻く環境")),
+    ("supporter.", _("支援者が感じる困難さ")),
+)
+
+
+class Case(TimeStampedModel):
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("本人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        verbose_name=_("世帯"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    title = models.CharField(_("ケース名"), max_length=100, blank=True)
+    lead_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("主担当機関"),
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+    )
+    lead_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("主担当者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_cases",
+    )
+    status = models.CharField(
+        _("状態"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.INTAKE
+    )
+    support_layer = models.CharField(
+        _("支援の層"), max_length=16, choices=SupportLayer.choices, default=SupportLayer.BASIC
+    )
+    is_complex = models.BooleanField(_("支援困難ケース"), default=False)
+    difficulty_factors = models.JSONField(_("困難さの要因"), default=list, blank=True)
+    opened_on = models.DateField(_("開始日"), default=timezone.localdate)
+    closed_on = models.DateField(_("終結日"), null=True, blank=True)
+    closure_reason = models.CharField(_("終結の理由"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("支援ケース")
+        verbose_name_plural = _("支援ケース")
+        ordering = ["-opened_on", "-pk"]
+        indexes = [
+            models.Index(fields=["lead_organization", "status"]),
+            models.Index(fields=["status", "opened_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(household__isnull=False),
+                name="case_is_for_a_person_or_household",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="case_closed_after_opened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+class CaseStatusChange(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    reason = models.CharField(_("理由"), max_length=200, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} → {self.to_status}"
+
+
+class TeamRole(models.TextChoices):
+    LEAD = "lead", _("主担当")
+    JOINT = "joint", _("共同支援")
+    SERVICE = "service", _("サービス提供")
+    MEDICAL = "medical", _("医療")
+    ADMINISTRATION = "administration", _("行政")
+    SCHOOL = "school", _("学校")
+    INFORMAL = "informal", _("インフォーマル")
+    OTHER = "other", _("その他")
+
+
+class SharingBasis(models.TextChoices):
+    LEAD = "lead", _("主担当機関")
+    CONSENT = "consent", _("本人の同意")
+    STATUTORY_MEETING = "statutory_meeting", _("支援会議（社会福祉法106条の6）")
+    EMERGENCY = "emergency", _("緊急（生命・身体の保護）")
+
+
+class CaseTeamMember(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("機関"),
+        on_delete=models.PROTECT,
+        related_name="case_team_memberships",
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("担当者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    worker_name = models.CharField(
+        _("担当者名"), max_length=100, blank=True, help_text=_("サインインしない機関の担当者。")
+    )
+    role = models.CharField(_("役割"), max_length=16, choices=TeamRole.choices)
+    basis = models.CharField(_("共有の根拠"), max_length=24, choices=SharingBasis.choices)
+    consent = models.ForeignKey(
+        "people.Consent",
+        verbose_name=_("同意"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="team_members",
+    )
+    basis_note = models.CharField(
+        _("根拠の詳細"),
+        max_length=200,
+        blank=True,
+        help_text=_("支援会議の開催日・名称、緊急時の状況など。"),
+    )
+    joined_on = models.DateField(_("参加日"), default=timezone.localdate)
+    left_on = models.DateField(_("離脱日"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("支援チーム")
+        verbose_name_plural = _("支援チーム")
+        ordering = ["joined_on", "pk"]
+        indexes = [models.Index(fields=["organization", "left_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(basis="consent") | Q(consent__isnull=False),
+                name="consent_basis_names_the_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="team_member_left_after_joined",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} / {self.organization} ({self.get_role_display()})"
+
+
+class BreakGlassAccess(models.Model):
+    """Emergency access (生命・身体の保護) to a person's record outside the team: reason
+    required, time-limited, listed for the core center and administrators to review.  It opens
+    the person and every case about them or their household."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="break_glass"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("理由"))
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(_("確認メモ"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("緊急アクセス")
+        verbose_name_plural = _("緊急アクセス")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.person_id} ({self.started_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,119 @@
+"""What happened in a case (支援経過記録) and the evolving formulation (見立て)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.storage import private_storage
+
+
+class NoteKind(models.TextChoices):
+    INTERVIEW = "interview", _("面談")
+    HOME_VISIT = "home_visit", _("訪問")
+    PHONE = "phone", _("電話")
+    ACCOMPANIMENT = "accompaniment", _("同行")
+    CASE_CONFERENCE = "case_conference", _("ケース会議")
+    AGENCY_CONTACT = "agency_contact", _("関係機関連絡")
+    EMAIL = "email", _("メール")
+    OTHER = "other", _("その他")
+
+
+class ProgressNote(TimeStampedModel):
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="notes")
+    occurred_at = models.DateTimeField(_("日時"), default=timezone.now)
+    kind = models.CharField(_("種別"), max_length=24, choices=NoteKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("記録者の所属"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    participants = models.CharField(_("参加者・相手方"), max_length=300, blank=True)
+    text = models.TextField(_("内容"))
+    is_motivating_moment = models.BooleanField(_("心の動く場面"), default=False)
+    motivating_moment = models.CharField(_("心の動く場面の内容"), max_length=300, blank=True)
+    is_restricted = models.BooleanField(
+        _("限定公開"),
+        default=False,
+        help_text=_("主担当機関と記録者だけが読めます。"),
+    )
+
+    class Meta:
+        verbose_name = _("支援経過記録")
+        verbose_name_plural = _("支援経過記録")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["case", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d} {self.get_kind_display()}"
+
+
+def attachment_path(instance: NoteAttachment, filename: str) -> str:
+    # The stored name never uses what the user typed; it is served only through a view.
+    return f"attachments/{timezone.now():%Y/%m}/{instance.sha256}"
+
+
+class NoteAttachment(models.Model):
+    note = models.ForeignKey(ProgressNote, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=private_storage)
+    original_name = models.CharField(_("ファイル名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("添付ファイル")
+        verbose_name_plural = _("添付ファイル")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Formulation(models.Model):
+    """One revision of the 見立て.  Revisions are never edited; a new one supersedes."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="formulations")
+    revision = models.PositiveIntegerField(_("版"))
+    situation_summary = models.TextField(_("状況の要約"))
+    background_factors = models.TextField(_("背景要因"), blank=True)
+    hypothesis = models.TextField(_("見立て（仮説）"))
+    support_policy = models.TextField(_("支援方針"))
+    prompted_by = models.TextField(
+        _("見直しのきっかけ"), blank=True, help_text=_("どんな新しい情報で見立てを見直したか。")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author_organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("見立て")
+        verbose_name_plural = _("見立て")
+        ordering = ["case", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "revision"], name="one_formulation_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} 第{self.revision}版"
