@@ -44,6 +44,13 @@ class Action(models.TextChoices):
     RECORD_UPDATED = "record.updated", _("記録の更新")
     RECORD_DELETED = "record.deleted", _("記録の削除")
     DEMO_SEEDED = "system.demo_seeded", _("デモデータ投入")
+    CASE_STATUS_CHANGED = "case.status_changed", _("ケースの状態変更")
+    TEAM_MEMBER_ADDED = "case.team_added", _("支援チームへの追加")
+    TEAM_MEMBER_LEFT = "case.team_left", _("支援チームからの離脱")
+    BREAK_GLASS_OPENED = "access.break_glass", _("緊急アクセス")
+    BREAK_GLASS_REVIEWED = "access.break_glass_reviewed", _("緊急アクセスの確認")
+    ACCESS_LOG_VIEWED = "record.access_log_viewed", _("閲覧記録の確認")
+    ATTACHMENT_DOWNLOADED = "record.attachment_downloaded", _("添付ファイルのダウンロード")
 
 
 class Outcome(models.TextChoices):

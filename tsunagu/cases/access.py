@@ -207,11 +207,14 @@ def _access(
     return obj
 
 
-def access_case(request: HttpRequest, case_id: object, *, for_write: bool = False) -> Case:
+def access_case(
+    request: HttpRequest, case_id: object, *, for_write: bool = False, audit_read: bool = True
+) -> Case:
+    """`audit_read=False` is for a caller that writes a richer read row itself (a timeline)."""
     queryset = cases_visible_to(actor_of(request)).select_related(
         "person", "household", "lead_organization", "lead_worker"
     )
-    obj = _access(request, queryset, case_id, for_write=for_write)
+    obj = _access(request, queryset, case_id, for_write=for_write, audit_read=audit_read)
     assert isinstance(obj, Case)  # noqa: S101
     return obj
 
@@ -226,10 +229,14 @@ def access_person(request: HttpRequest, person_id: object, *, for_write: bool = 
 
 
 def access_household(
-    request: HttpRequest, household_id: object, *, for_write: bool = False
+    request: HttpRequest, household_id: object, *, for_write: bool = False, audit_read: bool = True
 ) -> Household:
     obj = _access(
-        request, households_visible_to(actor_of(request)), household_id, for_write=for_write
+        request,
+        households_visible_to(actor_of(request)),
+        household_id,
+        for_write=for_write,
+        audit_read=audit_read,
     )
     assert isinstance(obj, Household)  # noqa: S101
     return obj
@@ -253,9 +260,13 @@ def access_note(request: HttpRequest, note_id: object, *, for_write: bool = Fals
     return obj
 
 
-def access_attachment(request: HttpRequest, attachment_id: object) -> NoteAttachment:
-    queryset = NoteAttachment.objects.filter(note__in=notes_visible_to(actor_of(request)))
-    obj = _access(request, queryset, attachment_id, for_write=False)
+def access_attachment(
+    request: HttpRequest, attachment_id: object, *, audit_read: bool = True
+) -> NoteAttachment:
+    queryset = NoteAttachment.objects.filter(
+        note__in=notes_visible_to(actor_of(request))
+    ).select_related("note")
+    obj = _access(request, queryset, attachment_id, for_write=False, audit_read=audit_read)
     assert isinstance(obj, NoteAttachment)  # noqa: S101
     return obj
 

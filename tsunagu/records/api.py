@@ -1,5 +1,209 @@
+"""Progress notes and formulations over JSON; the same services and selectors as the screens."""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Literal
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Field, Router, Schema, Status
+
+from tsunagu.cases.access import access_case, actor_of
+from tsunagu.core.api import ErrorOut
+from tsunagu.records import selectors, services
+from tsunagu.records.models import Formulation, NoteKind, ProgressNote
 
 router = Router(tags=["records"])
+
+NoteKindValue = Literal[
+    "interview",
+    "home_visit",
+    "phone",
+    "accompaniment",
+    "case_conference",
+    "agency_contact",
+    "email",
+    "other",
+]
+assert set(NoteKindValue.__args__) == set(NoteKind.values)  # type: ignore[attr-defined]  # noqa: S101
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+
+class NoteIn(Schema):
+    occurred_at: dt.datetime | None = Field(
+        None, description="省略すると現在時刻。5分より先の時刻は受け付けません。"
+    )
+    kind: NoteKindValue
+    participants: str = Field("", max_length=300)
+    text: str = Field(..., min_length=1)
+    is_motivating_moment: bool = False
+    motivating_moment: str = Field("", max_length=300)
+    is_restricted: bool = Field(False, description="主担当機関と記録者だけが読めます。")
+
+
+class NoteOut(Schema):
+    id: int
+    case_id: int
+    occurred_at: dt.datetime
+    kind: str
+    kind_label: str
+    author: str
+    author_organization: str
+    participants: str
+    text: str
+    is_motivating_moment: bool
+    motivating_moment: str
+    is_restricted: bool
+    attachments: list[AttachmentOut]
+
+
+class NotePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[NoteOut]
+
+
+class FormulationIn(Schema):
+    based_on: int = Field(..., ge=0, description="見ていた版の番号（初版は0）。最新でなければ409。")
+    situation_summary: str = Field(..., min_length=1)
+    background_factors: str = ""
+    hypothesis: str = Field(..., min_length=1)
+    support_policy: str = Field(..., min_length=1)
+    prompted_by: str = Field("", description="2版目からは必須。")
+
+
+class FormulationOut(Schema):
+    id: int
+    case_id: int
+    revision: int
+    situation_summary: str
+    background_factors: str
+    hypothesis: str
+    support_policy: str
+    prompted_by: str
+    author: str
+    author_organization: str
+    created_at: dt.datetime
+
+
+def _note_out(note: ProgressNote) -> NoteOut:
+    return NoteOut(
+        id=note.pk,
+        case_id=note.case_id,
+        occurred_at=note.occurred_at,
+        kind=note.kind,
+        kind_label=str(note.get_kind_display()),
+        author=note.author.full_name or note.author.username,
+        author_organization=note.author_organization.name,
+        participants=note.participants,
+        text=note.text,
+        is_motivating_moment=note.is_motivating_moment,
+        motivating_moment=note.motivating_moment,
+        is_restricted=note.is_restricted,
+        attachments=[
+            AttachmentOut(
+                id=a.pk,
+                name=a.original_name,
+                content_type=a.content_type,
+                size=a.size,
+                url=reverse("records:attachment_download", args=[a.pk]),
+            )
+            for a in note.attachments.all()
+        ],
+    )
+
+
+def _formulation_out(formulation: Formulation) -> FormulationOut:
+    return FormulationOut(
+        id=formulation.pk,
+        case_id=formulation.case_id,
+        revision=formulation.revision,
+        situation_summary=formulation.situation_summary,
+        background_factors=formulation.background_factors,
+        hypothesis=formulation.hypothesis,
+        support_policy=formulation.support_policy,
+        prompted_by=formulation.prompted_by,
+        author=formulation.author.full_name or formulation.author.username,
+        author_organization=formulation.author_organization.name,
+        created_at=formulation.created_at,
+    )
+
+
+@router.get(
+    "/cases/{case_id}/notes",
+    response={200: NotePage, 404: ErrorOut},
+    summary="ケースの支援経過記録（新しい順、20件ずつ）",
+    url_name="case_note_list",
+)
+def case_note_list(
+    request: HttpRequest, case_id: int, page: int = 1, kind: NoteKindValue | None = None
+) -> NotePage:
+    case = selectors.case_for_timeline(request, case_id)
+    notes = selectors.case_note_list(actor=actor_of(request), case=case, kind=kind or "")
+    paginator: Paginator[ProgressNote] = Paginator(notes, selectors.NOTES_PER_PAGE)
+    current = paginator.get_page(page)
+    shown = list(current.object_list)
+    selectors.record_notes_shown(request, target=case, notes=shown)
+    return NotePage(
+        count=paginator.count,
+        page=current.number,
+        pages=paginator.num_pages,
+        results=[_note_out(note) for note in shown],
+    )
+
+
+@router.post(
+    "/cases/{case_id}/notes",
+    response={201: NoteOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="支援経過記録の追加（添付ファイルは画面から）",
+    url_name="case_note_create",
+)
+def case_note_create(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[NoteOut]:
+    case = access_case(request, case_id, for_write=True)
+    note = services.note_create(request=request, case=case, data=payload.dict(), files=())
+    return Status(201, _note_out(note))
+
+
+@router.get(
+    "/cases/{case_id}/formulations",
+    response={200: list[FormulationOut], 404: ErrorOut},
+    summary="見立ての全ての版（新しい順）",
+    url_name="case_formulation_list",
+)
+def case_formulation_list(request: HttpRequest, case_id: int) -> list[FormulationOut]:
+    case = access_case(request, case_id)
+    formulations = selectors.formulation_list(actor=actor_of(request), case=case)
+    return [_formulation_out(f) for f in formulations]
+
+
+@router.post(
+    "/cases/{case_id}/formulations",
+    response={201: FormulationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="見立ての見直し（based_on が最新の版でなければ409）",
+    url_name="case_formulation_create",
+)
+def case_formulation_create(
+    request: HttpRequest, case_id: int, payload: FormulationIn
+) -> Status[FormulationOut]:
+    case = access_case(request, case_id, for_write=True)
+    formulation = services.formulation_revise(
+        request=request,
+        case=case,
+        based_on=payload.based_on,
+        situation_summary=payload.situation_summary,
+        background_factors=payload.background_factors,
+        hypothesis=payload.hypothesis,
+        support_policy=payload.support_policy,
+        prompted_by=payload.prompted_by,
+    )
+    return Status(201, _formulation_out(formulation))

@@ -1,7 +1,20 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from tsunagu.records import views
 
 app_name = "records"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("cases/<int:case_id>/notes/", views.case_notes, name="case_notes"),
+    path("cases/<int:case_id>/notes/new/", views.note_create, name="note_create"),
+    path("households/<int:household_id>/notes/", views.household_notes, name="household_notes"),
+    path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
+    path("cases/<int:case_id>/formulations/", views.formulation_list, name="formulation_list"),
+    path(
+        "cases/<int:case_id>/formulations/new/",
+        views.formulation_create,
+        name="formulation_create",
+    ),
+]

@@ -1,0 +1,298 @@
+"""Writes of progress notes (支援経過記録), their attachments, and formulation (見立て) revisions.
+
+Each write runs in one transaction with its audit row.  The caller has already fetched the case
+with `access_case(request, id, for_write=True)`, which refuses organizations off the team and
+read-only members.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
+from tsunagu.cases.access import actor_of
+from tsunagu.cases.models import Case
+from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.records.models import Formulation, NoteAttachment, NoteKind, ProgressNote
+
+# A note dated a little ahead is a clock difference between machines, not a note about the future.
+FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# filetype reads the magic numbers at the start of the file; 8 KiB covers every type we accept.
+SNIFF_BYTES = 8192
+
+NOTE_FIELDS = (
+    "occurred_at",
+    "kind",
+    "participants",
+    "text",
+    "is_motivating_moment",
+    "motivating_moment",
+    "is_restricted",
+)
+FORMULATION_FIELDS = (
+    "situation_summary",
+    "background_factors",
+    "hypothesis",
+    "support_policy",
+    "prompted_by",
+)
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """The field's Japanese label, or "" for names that are not fields (NON_FIELD_ERRORS)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return ""
+    return str(field.verbose_name) if isinstance(field, models.Field) else ""
+
+
+def _invalid_from(exc: ValidationError, model: type[models.Model]) -> Invalid:
+    """A model validation error as one Japanese sentence per field, labelled as on screen."""
+    parts = []
+    for field, messages in exc.message_dict.items():
+        label = field_label(model, field)
+        for message in messages:
+            parts.append(f"{label}: {message}" if label else message)
+    return Invalid(" ".join(parts))
+
+
+# --- Attachments ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: UploadedFile
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _display_name(upload: UploadedFile) -> str:
+    """The name the user chose, for the download only: no path, no control characters."""
+    raw = PurePath(str(upload.name or "").replace("\\", "/")).name
+    name = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C").strip()
+    name = name or _("添付ファイル")
+    if len(name) > 200:  # keep the extension visible
+        stem, dot, ext = name.rpartition(".")
+        name = f"{stem[: 199 - len(ext)]}.{ext}" if dot and len(ext) < 20 else name[:200]
+    return name
+
+
+def attachment_check(upload: UploadedFile) -> CheckedFile:
+    """Size and type, judged from the bytes: neither the browser's content type nor the file
+    name decide what a file is.  Raises Invalid with the message the user sees."""
+    name = _display_name(upload)
+    size = upload.size or 0
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if size > limit:
+        raise Invalid(
+            _("ファイル「%(name)s」は%(limit)sを超えています。")
+            % {"name": name, "limit": _size_label(limit)}
+        )
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    kind = filetype.guess(head) if head else None
+    if kind is None or kind.mime not in settings.ATTACHMENT_TYPES:
+        raise Invalid(
+            _("ファイル「%(name)s」は受け付けられない形式です（PDFと画像のみ）。") % {"name": name}
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedFile(
+        upload=upload,
+        original_name=name,
+        content_type=kind.mime,
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+
+
+def _size_label(size: int) -> str:
+    mib = 1024 * 1024
+    return f"{size // mib}MB" if size % mib == 0 else f"{size / mib:.1f}MB"
+
+
+# --- Progress notes ---------------------------------------------------------------------------
+
+
+def note_problems(data: Mapping[str, Any]) -> dict[str, str]:
+    """The rules a note must meet beyond its fields' types, by field.  The form shows them next
+    to the fields; the service refuses with them (422 in the API)."""
+    problems: dict[str, str] = {}
+    occurred_at = data.get("occurred_at")
+    if isinstance(occurred_at, dt.datetime) and occurred_at > timezone.now() + FUTURE_TOLERANCE:
+        problems["occurred_at"] = _("日時が先の時刻になっています。実際の日時を入力してください。")
+    if not str(data.get("text") or "").strip():
+        problems["text"] = _("内容を入力してください。")
+    if data.get("kind") not in NoteKind.values:
+        problems["kind"] = _("種別を選んでください。")
+    if data.get("is_motivating_moment") and not str(data.get("motivating_moment") or "").strip():
+        problems["motivating_moment"] = _(
+            "「心の動く場面」に印を付けたときは、その場面の内容を書いてください。"
+        )
+    return problems
+
+
+@transaction.atomic
+def note_create(
+    *,
+    request: HttpRequest,
+    case: Case,
+    data: Mapping[str, Any],
+    files: Sequence[UploadedFile] = (),
+) -> ProgressNote:
+    """Record a note with its attachments.  A refused attachment refuses the whole note: every
+    file is checked before anything is written."""
+    problems = note_problems(data)
+    if problems:
+        raise Invalid(" ".join(problems.values()))
+    checked = [attachment_check(upload) for upload in files]
+    actor = actor_of(request)
+    if actor.organization is None:
+        raise Forbidden(_("所属を選んでから記録してください。"))
+
+    is_moment = bool(data.get("is_motivating_moment"))
+    note = ProgressNote(
+        case=case,
+        occurred_at=data.get("occurred_at") or timezone.now(),
+        kind=data["kind"],
+        author=actor.user,
+        author_organization=actor.organization,
+        participants=str(data.get("participants") or "").strip(),
+        text=str(data["text"]).strip(),
+        is_motivating_moment=is_moment,
+        motivating_moment=str(data.get("motivating_moment") or "").strip() if is_moment else "",
+        is_restricted=bool(data.get("is_restricted")),
+    )
+    try:
+        note.full_clean()
+    except ValidationError as exc:
+        raise _invalid_from(exc, ProgressNote) from None
+    note.save()
+
+    stored: list[NoteAttachment] = []
+    try:
+        for item in checked:
+            attachment = NoteAttachment(
+                note=note,
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                uploaded_by=actor.user,
+            )
+            attachment.file.save(item.sha256, item.upload, save=False)
+            stored.append(attachment)
+            attachment.save()
+    except BaseException:
+        # The rows roll back with the transaction; the files on disk must go with them.
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=note,
+        detail={
+            "case": case.pk,
+            "kind": note.kind,
+            "is_restricted": note.is_restricted,
+            "attachments": [a.pk for a in stored],
+        },
+    )
+    return note
+
+
+# --- Formulation ------------------------------------------------------------------------------
+
+
+def formulation_conflict() -> Conflict:
+    return Conflict(
+        _("ほかの人が先に見立てを更新しました。最新の版を確認してから、もう一度入力してください。")
+    )
+
+
+@transaction.atomic
+def formulation_revise(
+    *,
+    request: HttpRequest,
+    case: Case,
+    based_on: int,
+    situation_summary: str,
+    hypothesis: str,
+    support_policy: str,
+    background_factors: str = "",
+    prompted_by: str = "",
+) -> Formulation:
+    """Add the next revision of the case's 見立て.  `based_on` is the revision the author was
+    looking at (0 for the first); if someone else has revised since, refuse with Conflict so
+    that nobody overwrites a colleague's thinking unseen."""
+    actor = actor_of(request)
+    if actor.organization is None:
+        raise Forbidden(_("所属を選んでから記録してください。"))
+    # Serialise revisions of one case (a no-op on SQLite, which serialises writers anyway).
+    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
+    latest = Formulation.objects.filter(case=case).order_by("-revision").first()
+    current = latest.revision if latest else 0
+    if based_on != current:
+        raise formulation_conflict()
+    if current >= 1 and not prompted_by.strip():
+        raise Invalid(_("見立てを見直したきっかけを書いてください。"))
+
+    formulation = Formulation(
+        case=case,
+        revision=current + 1,
+        situation_summary=situation_summary.strip(),
+        background_factors=background_factors.strip(),
+        hypothesis=hypothesis.strip(),
+        support_policy=support_policy.strip(),
+        prompted_by=prompted_by.strip(),
+        author=actor.user,
+        author_organization=actor.organization,
+    )
+    try:
+        # The unique revision is guarded by the lock above and, in a race, by the database.
+        formulation.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        raise _invalid_from(exc, Formulation) from None
+    try:
+        with transaction.atomic():
+            formulation.save(force_insert=True)
+    except IntegrityError:
+        raise formulation_conflict() from None
+
+    changed = [
+        field
+        for field in FORMULATION_FIELDS
+        if field != "prompted_by"
+        and (latest is None or getattr(latest, field) != getattr(formulation, field))
+    ]
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=formulation,
+        detail={"case": case.pk, "revision": formulation.revision, "changed": changed},
+    )
+    return formulation
