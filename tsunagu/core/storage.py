@@ -29,7 +29,8 @@ class PrivateStorage(FileSystemStorage):
         if setting == "PRIVATE_MEDIA_ROOT":
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)
-        super()._clear_cached_properties(setting, **kwargs)
+        else:
+            super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]  # stubs list only Django's own settings
 
 
 _private = PrivateStorage()

@@ -1,0 +1,226 @@
+"""Reads of persons, households and consents, always through the access layer.
+
+The one exception is `person_duplicate_candidates`: it looks at every person in the city so that
+a person is not registered twice, and its callers must never show a candidate the actor may not
+see (see `split_duplicate_candidates`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from rapidfuzz import fuzz
+
+from tsunagu.cases.access import Actor, cases_visible_to, households_visible_to, persons_visible_to
+from tsunagu.cases.models import Case
+from tsunagu.core.dates import ERAS
+from tsunagu.core.kana import normalize_kana, normalize_phone
+from tsunagu.organizations.models import Organization
+from tsunagu.people.models import (
+    Consent,
+    DisabilityCertificate,
+    Household,
+    HouseholdMember,
+    Person,
+)
+
+# The kana of two records must be at least this similar (rapidfuzz ratio, 0–100) to be
+# suspected of being one person when the birth dates match.
+DUPLICATE_KANA_RATIO = 85
+
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_ERA_DATE = re.compile(
+    r"^(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})\s*[年.]\s*(\d{1,2})\s*[月.]\s*(\d{1,2})日?$"
+)
+_ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+
+
+def parse_date_query(text: str) -> dt.date | None:
+    """2025-04-01, 2025/4/1, 昭和50年6月1日 or S50.6.1 — or None if the text is no date."""
+    import unicodedata
+
+    value = unicodedata.normalize("NFKC", text).strip()
+    try:
+        if match := _ISO_DATE.match(value):
+            year, month, day = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        if match := _ERA_DATE.match(value):
+            era_name = _ERA_LETTERS.get(match.group(1), match.group(1))
+            era = next(e for e in ERAS if e.name == era_name)
+            era_year = 1 if match.group(2) == "元" else int(match.group(2))
+            return dt.date(era.start.year + era_year - 1, int(match.group(3)), int(match.group(4)))
+    except ValueError:
+        return None
+    return None
+
+
+def _name_query(text: str) -> Q:
+    compact = re.sub(r"[\s\u3000]+", "", text)
+    condition = Q(family_name__icontains=compact) | Q(given_name__icontains=compact)
+    # "山田太郎" and "山田 太郎": try every split of the text into family + given name.
+    for cut in range(1, len(compact)):
+        condition |= Q(family_name=compact[:cut], given_name__startswith=compact[cut:])
+    return condition
+
+
+def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
+    """Persons the actor may see that match one search box: kana typed any way, kanji name,
+    birth date (ISO or era) or phone digits.  An empty query lists every visible person."""
+    people = persons_visible_to(actor).select_related("area")
+    text = query.strip()
+    if not text:
+        return people
+    day = parse_date_query(text)
+    if day is not None:
+        return people.filter(birth_date=day)
+    condition = _name_query(text)
+    kana = normalize_kana(text)
+    if kana:
+        condition |= Q(kana_normalized__icontains=kana)
+    digits = normalize_phone(text)
+    if len(digits) >= 4 and len(digits) * 2 >= len(re.sub(r"[\s\-‐－()（）]", "", text)):
+        condition |= Q(phone_normalized__contains=digits)
+    return people.filter(condition)
+
+
+# --- Duplicates -------------------------------------------------------------------------------
+
+
+def person_duplicate_candidates(
+    *,
+    family_name_kana: str,
+    given_name_kana: str,
+    birth_date: dt.date | None,
+    phone: str,
+    exclude_pk: int | None = None,
+) -> list[Person]:
+    """Every person in the city who may be the one being registered (NOT access-scoped)."""
+    kana = normalize_kana(family_name_kana + given_name_kana)
+    phone_digits = normalize_phone(phone)
+    prefilter = Q(kana_normalized=kana, birth_date__isnull=True)
+    if birth_date is not None:
+        prefilter |= Q(birth_date=birth_date)
+    else:
+        prefilter |= Q(kana_normalized=kana)
+    if phone_digits:
+        prefilter |= Q(phone_normalized=phone_digits)
+    candidates = Person.objects.filter(prefilter).select_related("registered_by_organization")
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    found = []
+    for person in candidates[:200]:
+        same_phone = bool(phone_digits) and person.phone_normalized == phone_digits
+        similar_kana = fuzz.ratio(person.kana_normalized, kana) >= DUPLICATE_KANA_RATIO
+        same_birth = birth_date is not None and person.birth_date == birth_date
+        undated_same_kana = person.kana_normalized == kana and (
+            birth_date is None or person.birth_date is None
+        )
+        if same_phone or (similar_kana and same_birth) or undated_same_kana:
+            found.append(person)
+    return found
+
+
+@dataclass(frozen=True)
+class ElsewhereContact:
+    """Where to ask about a similar record the actor may not see: the organization only."""
+
+    organization: str
+    phone: str
+
+
+@dataclass
+class DuplicateCandidates:
+    visible: list[Person] = field(default_factory=list)
+    elsewhere: list[ElsewhereContact] = field(default_factory=list)
+    hidden_count: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.visible) + self.hidden_count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def split_duplicate_candidates(*, actor: Actor, candidates: list[Person]) -> DuplicateCandidates:
+    """Candidates the actor may see, and for the others only who registered them."""
+    if not candidates:
+        return DuplicateCandidates()
+    visible_ids = set(
+        persons_visible_to(actor)
+        .filter(pk__in=[p.pk for p in candidates])
+        .values_list("pk", flat=True)
+    )
+    result = DuplicateCandidates()
+    organizations: dict[int, Organization] = {}
+    for person in candidates:
+        if person.pk in visible_ids:
+            result.visible.append(person)
+        else:
+            result.hidden_count += 1
+            organizations[person.registered_by_organization_id] = person.registered_by_organization
+    result.elsewhere = [
+        ElsewhereContact(organization=org.name, phone=org.phone)
+        for org in sorted(organizations.values(), key=lambda o: o.name)
+    ]
+    return result
+
+
+# --- One person's surroundings ----------------------------------------------------------------
+
+
+def person_certificates(*, person: Person) -> list[DisabilityCertificate]:
+    return list(person.certificates.order_by("kind"))
+
+
+def person_household_memberships(*, actor: Actor, person: Person) -> QuerySet[HouseholdMember]:
+    """The person's households, current and past, limited to households the actor may see."""
+    return (
+        HouseholdMember.objects.filter(person=person, household__in=households_visible_to(actor))
+        .select_related("household")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def person_cases(*, actor: Actor, person: Person) -> QuerySet[Case]:
+    return (
+        cases_visible_to(actor)
+        .filter(person=person)
+        .select_related("lead_organization", "lead_worker")
+    )
+
+
+def person_consents(*, person: Person) -> QuerySet[Consent]:
+    """Consents of a person the caller has already been allowed to see (access_person)."""
+    return (
+        Consent.objects.filter(person=person)
+        .select_related("obtained_by", "obtained_by_organization")
+        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.order_by("name")))
+    )
+
+
+def person_consent(*, person: Person, consent_id: int) -> Consent | None:
+    return person_consents(person=person).filter(pk=consent_id).first()
+
+
+# --- Households -------------------------------------------------------------------------------
+
+
+def household_members(*, household: Household) -> QuerySet[HouseholdMember]:
+    """Members of a household the caller has already been allowed to see, current first."""
+    return (
+        HouseholdMember.objects.filter(household=household)
+        .select_related("person")
+        .order_by("end_date", "start_date", "pk")
+    )
+
+
+def household_member(*, household: Household, member_id: int) -> HouseholdMember | None:
+    return household_members(household=household).filter(pk=member_id).first()
+
+
+def visible_person_ids(*, actor: Actor, person_ids: list[int]) -> set[int]:
+    return set(persons_visible_to(actor).filter(pk__in=person_ids).values_list("pk", flat=True))

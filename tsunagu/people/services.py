@@ -1,0 +1,633 @@
+"""Writes for persons, households, household members and consents.
+
+Screens and the API both call these.  Every write checks that the acting organization may
+write, validates (the same rules for a form and a JSON body), saves in one transaction with its
+audit row, and refuses a save based on an outdated version of a person or household.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jaconv
+from django.db import models, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
+from tsunagu.cases.access import Actor, actor_of
+from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.kana import is_kana, normalize_kana, normalize_phone
+from tsunagu.organizations.models import Organization
+from tsunagu.people import selectors
+from tsunagu.people.models import (
+    CERTIFICATE_GRADES,
+    CertificateKind,
+    CertificateStatus,
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    DisabilityCategory,
+    DisabilityCertificate,
+    Household,
+    HouseholdConcern,
+    HouseholdMember,
+    Person,
+    PhysicalDisabilityType,
+    Relationship,
+    Sex,
+    SupportCategory,
+)
+
+CONFLICT_MESSAGE = "ほかの人が先に更新しました。画面を開き直して内容を確認してください。"
+
+# What a person form or JSON body may set; kana_normalized, phone_normalized, version and
+# registered_by_organization are the service's to set.
+PERSON_FIELDS: tuple[str, ...] = (
+    "family_name",
+    "given_name",
+    "family_name_kana",
+    "given_name_kana",
+    "former_names",
+    "birth_date",
+    "sex",
+    "postal_code",
+    "address",
+    "area",
+    "phone",
+    "support_category",
+    "disability_categories",
+    "primary_category",
+    "recipient_numbers",
+    "lives_alone",
+    "needs_evacuation_support",
+    "notes",
+)
+HOUSEHOLD_FIELDS: tuple[str, ...] = ("name", "postal_code", "address", "area", "concerns", "notes")
+
+_POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")
+_PHONE = re.compile(r"^[0-9()+\-‐ ]*$")
+
+
+class FieldErrors(Invalid):
+    """Input that breaks a rule: one Japanese message per field, for a form or a JSON body."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(next(iter(self.errors.values())), code="validation_error")
+
+
+class PossibleDuplicate(Conflict):
+    """The person may already be registered; the caller shows the candidates it may see."""
+
+    def __init__(self, candidates: selectors.DuplicateCandidates) -> None:
+        super().__init__(
+            "似た記録がすでにあります。同じ人でないか確認してください。", code="possible_duplicate"
+        )
+        self.candidates = candidates
+
+
+@dataclass(frozen=True)
+class CertificateInput:
+    kind: str
+    status: str
+    grade: str = ""
+    physical_type: str = ""
+
+
+# --- Shared checks ----------------------------------------------------------------------------
+
+
+def _writer(request: HttpRequest, target_type: str, target_id: object = "") -> Actor:
+    actor = actor_of(request)
+    if actor.organization is None:
+        raise Forbidden("所属機関を選んでから操作してください。")
+    if not actor.can_write:
+        audit.record_denial(
+            request,
+            target_type=target_type,
+            target_id=str(target_id)[:64],
+            reason="read-only membership",
+        )
+        raise Forbidden("閲覧のみの権限では変更できません。")
+    return actor
+
+
+def store_kana(value: str) -> str:
+    """As typed, in full-width katakana: ﾔﾏﾀﾞ and やまだ are stored as ヤマダ."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    text = re.sub(r"\s+", " ", text)
+    return str(jaconv.hira2kata(text))
+
+
+def _certificate_errors(certificates: Iterable[CertificateInput]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    seen: set[str] = set()
+    for cert in certificates:
+        key = f"cert_{cert.kind}"
+        if cert.kind not in CertificateKind.values:
+            errors["certificates"] = _("手帳の種類が正しくありません。")
+            continue
+        label = CertificateKind(cert.kind).label
+        if cert.kind in seen:
+            errors["certificates"] = _("同じ種類の手帳は1つだけ登録できます。")
+        seen.add(cert.kind)
+        if cert.status not in CertificateStatus.values:
+            errors[f"{key}_status"] = _("%(kind)sの状態（所持・申請中）を選んでください。") % {
+                "kind": label
+            }
+            continue
+        grades = CERTIFICATE_GRADES[cert.kind]
+        if cert.grade and cert.grade not in grades:
+            errors[f"{key}_grade"] = _("%(kind)sの等級・判定は %(grades)s のいずれかです。") % {
+                "kind": label,
+                "grades": "・".join(grades),
+            }
+        elif not cert.grade and cert.status == CertificateStatus.HELD:
+            errors[f"{key}_grade"] = _("%(kind)sの等級・判定を選んでください。") % {"kind": label}
+        if cert.physical_type:
+            if cert.kind != CertificateKind.PHYSICAL:
+                errors[f"{key}_grade"] = _("障害の種類は身体障害者手帳にのみ記録します。")
+            elif cert.physical_type not in PhysicalDisabilityType.values:
+                errors["cert_physical_type"] = _("障害の種類（身体）が正しくありません。")
+    return errors
+
+
+def person_errors(
+    data: Mapping[str, Any], certificates: Iterable[CertificateInput] = ()
+) -> dict[str, str]:
+    """Every rule a person's data must follow, as {field: Japanese message}."""
+    errors: dict[str, str] = {}
+    for name, label in (
+        ("family_name_kana", _("姓（カナ）")),
+        ("given_name_kana", _("名（カナ）")),
+    ):
+        value = str(data.get(name) or "").strip()
+        if not value:
+            errors[name] = _("%(label)sを入力してください。") % {"label": label}
+        elif not is_kana(value):
+            errors[name] = _("%(label)sはカナ（ひらがな・カタカナ）で入力してください。") % {
+                "label": label
+            }
+    birth_date = data.get("birth_date")
+    if isinstance(birth_date, dt.date) and birth_date > timezone.localdate():
+        errors["birth_date"] = _("生年月日が未来の日付になっています。")
+    if data.get("sex", Sex.NO_ANSWER) not in Sex.values:
+        errors["sex"] = _("性別が正しくありません。")
+    if (data.get("support_category") or "") not in ("", *SupportCategory.values):
+        errors["support_category"] = _("障害支援区分が正しくありません。")
+    postal_code = str(data.get("postal_code") or "")
+    if postal_code and not _POSTAL_CODE.match(postal_code):
+        errors["postal_code"] = _("郵便番号は 123-4567 の形で入力してください。")
+    phone = unicodedata.normalize("NFKC", str(data.get("phone") or ""))
+    if phone and (not _PHONE.match(phone) or not 10 <= len(normalize_phone(phone)) <= 11):
+        errors["phone"] = _("電話番号は 10〜11 桁の数字で入力してください（ハイフン可）。")
+    categories = list(data.get("disability_categories") or [])
+    if any(c not in DisabilityCategory.values for c in categories):
+        errors["disability_categories"] = _("障害種別が正しくありません。")
+    primary = data.get("primary_category") or ""
+    if primary and primary not in categories:
+        errors["primary_category"] = _(
+            "主たる障害種別は、チェックした障害種別の中から選んでください。"
+        )
+    errors.update(_certificate_errors(certificates))
+    return errors
+
+
+def _person_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    values = {name: data[name] for name in PERSON_FIELDS if name in data}
+    for name in ("family_name_kana", "given_name_kana"):
+        if name in values:
+            values[name] = store_kana(values[name])
+    for name in ("family_name", "given_name", "phone", "postal_code", "address"):
+        if name in values:
+            values[name] = unicodedata.normalize("NFKC", values[name] or "").strip()
+    for name in ("family_name", "given_name"):
+        if name in values:
+            # NFKC turns the ideographic space into an ASCII one; names keep no inner spaces.
+            values[name] = re.sub(r"\s+", "", values[name])
+    if "disability_categories" in values:
+        values["disability_categories"] = [
+            c for c in DisabilityCategory.values if c in (values["disability_categories"] or [])
+        ]
+    return values
+
+
+def _derived(person: Person) -> None:
+    person.kana_normalized = normalize_kana(person.family_name_kana + person.given_name_kana)
+    person.phone_normalized = normalize_phone(person.phone)
+
+
+def _save_certificates(person: Person, certificates: Iterable[CertificateInput]) -> None:
+    wanted = {c.kind: c for c in certificates}
+    person.certificates.exclude(kind__in=list(wanted)).delete()
+    for kind, cert in wanted.items():
+        row = person.certificates.filter(kind=kind).first() or DisabilityCertificate(
+            person=person, kind=kind
+        )
+        row.status = cert.status
+        row.grade = cert.grade
+        row.physical_type = cert.physical_type if kind == CertificateKind.PHYSICAL else ""
+        row.full_clean()
+        row.save()
+
+
+def certificate_inputs_of(person: Person) -> list[CertificateInput]:
+    return [
+        CertificateInput(kind=c.kind, status=c.status, grade=c.grade, physical_type=c.physical_type)
+        for c in selectors.person_certificates(person=person)
+    ]
+
+
+# --- Persons ----------------------------------------------------------------------------------
+
+
+def person_duplicate_check(
+    *, request: HttpRequest, data: Mapping[str, Any]
+) -> selectors.DuplicateCandidates:
+    """Who may already be this person: candidates the actor may see, and elsewhere only where."""
+    candidates = selectors.person_duplicate_candidates(
+        family_name_kana=str(data.get("family_name_kana") or ""),
+        given_name_kana=str(data.get("given_name_kana") or ""),
+        birth_date=data.get("birth_date"),
+        phone=str(data.get("phone") or ""),
+    )
+    return selectors.split_duplicate_candidates(actor=actor_of(request), candidates=candidates)
+
+
+def person_create(
+    *,
+    request: HttpRequest,
+    data: Mapping[str, Any],
+    certificates: Iterable[CertificateInput] = (),
+    confirm_new: bool = False,
+) -> Person:
+    """Register a person for the acting organization.
+
+    Raises FieldErrors for bad input and PossibleDuplicate when similar records exist and the
+    user has not confirmed that this is someone else (`confirm_new`).
+    """
+    actor = _writer(request, "people.person")
+    certificates = list(certificates)
+    errors = person_errors(data, certificates)
+    if errors:
+        raise FieldErrors(errors)
+    values = _person_values(data)
+    duplicates = person_duplicate_check(request=request, data=values)
+    check = {
+        "candidates": duplicates.count,
+        "visible": len(duplicates.visible),
+        "elsewhere": duplicates.hidden_count,
+        "confirmed_new": confirm_new,
+    }
+    if duplicates and not confirm_new:
+        # Not inside the transaction below: the check's audit row stays when creation stops.
+        audit.record(
+            action=Action.RECORD_VIEWED,
+            request=request,
+            target_type="people.person",
+            detail={"duplicate_check": check},
+        )
+        raise PossibleDuplicate(duplicates)
+    with transaction.atomic():
+        person = Person(registered_by_organization=actor.organization, **values)
+        _derived(person)
+        person.full_clean()
+        person.save()
+        _save_certificates(person, certificates)
+        audit.record(
+            action=Action.RECORD_CREATED,
+            request=request,
+            target=person,
+            detail={
+                "fields": sorted(k for k, v in values.items() if v not in ("", None, [], False)),
+                "certificates": sorted(c.kind for c in certificates),
+                "duplicate_check": check,
+            },
+        )
+    return person
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _versioned_update(
+    obj: Person | Household, expected_version: int, values: dict[str, Any]
+) -> None:
+    """UPDATE … WHERE version = expected; nobody else's newer save is overwritten."""
+    model = type(obj)
+    now = timezone.now()
+    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
+        **values, version=F("version") + 1, updated_at=now
+    )
+    if updated == 0:
+        raise Conflict(CONFLICT_MESSAGE)
+
+
+@transaction.atomic
+def person_update(
+    *,
+    request: HttpRequest,
+    person: Person,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    certificates: Iterable[CertificateInput] | None = None,
+) -> Person:
+    """Apply `changes` (any of PERSON_FIELDS) if nobody saved the person since `expected_version`.
+
+    `certificates`, when given, replaces the person's certificates.  The audit row names the
+    changed fields, never their values.
+    """
+    _writer(request, "people.person", person.pk)
+    current_certificates = certificate_inputs_of(person)
+    new_certificates = current_certificates if certificates is None else list(certificates)
+    merged = {name: getattr(person, name) for name in PERSON_FIELDS} | dict(changes)
+    errors = person_errors(merged, new_certificates)
+    if errors:
+        raise FieldErrors(errors)
+    values = _person_values(changes)
+    changed = sorted(
+        name
+        for name, value in values.items()
+        if _comparable(getattr(person, name)) != _comparable(value)
+    )
+    certificates_changed = sorted(
+        (c.kind, c.status, c.grade, c.physical_type) for c in new_certificates
+    ) != sorted((c.kind, c.status, c.grade, c.physical_type) for c in current_certificates)
+    if not changed and not certificates_changed:
+        if person.version != expected_version:
+            raise Conflict(CONFLICT_MESSAGE)
+        return person
+    for name in changed:
+        setattr(person, name, values[name])
+    _derived(person)
+    person.full_clean()
+    update = {name: getattr(person, name) for name in changed}
+    update["kana_normalized"] = person.kana_normalized
+    update["phone_normalized"] = person.phone_normalized
+    _versioned_update(person, expected_version, update)
+    if certificates_changed:
+        _save_certificates(person, new_certificates)
+        changed.append("certificates")
+    person.refresh_from_db()
+    audit.record(
+        action=Action.RECORD_UPDATED, request=request, target=person, detail={"fields": changed}
+    )
+    return person
+
+
+# --- Consents ---------------------------------------------------------------------------------
+
+
+def consent_errors(
+    *,
+    organizations: Iterable[Organization],
+    purposes: Iterable[str],
+    method: str,
+    obtained_on: dt.date | None,
+    expires_on: dt.date | None,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not list(organizations):
+        errors["organizations"] = _("共有先の機関を1つ以上選んでください。")
+    purposes = list(purposes)
+    if not purposes:
+        errors["purposes"] = _("目的を1つ以上選んでください。")
+    elif any(p not in ConsentPurpose.values for p in purposes):
+        errors["purposes"] = _("目的が正しくありません。")
+    if method not in ConsentMethod.values:
+        errors["method"] = _("同意の方法（書面・口頭）を選んでください。")
+    if obtained_on is None:
+        errors["obtained_on"] = _("同意日を入力してください。")
+    elif obtained_on > timezone.localdate():
+        errors["obtained_on"] = _("同意日が未来の日付になっています。")
+    elif expires_on is not None and expires_on < obtained_on:
+        errors["expires_on"] = _("有効期限は同意日以降の日付にしてください。")
+    return errors
+
+
+def consent_record(
+    *,
+    request: HttpRequest,
+    person: Person,
+    organizations: Iterable[Organization],
+    purposes: Iterable[str],
+    method: str,
+    obtained_on: dt.date,
+    expires_on: dt.date | None = None,
+    notes: str = "",
+) -> Consent:
+    actor = _writer(request, "people.consent")
+    organizations = list(organizations)
+    purposes = list(purposes)
+    errors = consent_errors(
+        organizations=organizations,
+        purposes=purposes,
+        method=method,
+        obtained_on=obtained_on,
+        expires_on=expires_on,
+    )
+    if errors:
+        raise FieldErrors(errors)
+    with transaction.atomic():
+        consent = Consent(
+            person=person,
+            purposes=[p for p in ConsentPurpose.values if p in purposes],
+            method=method,
+            obtained_on=obtained_on,
+            expires_on=expires_on,
+            notes=notes,
+            obtained_by=actor.user,
+            obtained_by_organization=actor.organization,
+        )
+        consent.full_clean()
+        consent.save()
+        consent.organizations.set(organizations)
+        audit.record(
+            action=Action.RECORD_CREATED,
+            request=request,
+            target=consent,
+            detail={
+                "person": person.pk,
+                "organizations": sorted(o.pk for o in organizations),
+                "purposes": consent.purposes,
+            },
+        )
+    return consent
+
+
+def consent_withdraw(*, request: HttpRequest, consent: Consent, reason: str = "") -> Consent:
+    """Withdrawal takes effect at once: team memberships based on it stop sharing now."""
+    _writer(request, "people.consent", consent.pk)
+    if consent.withdrawn_at is not None:
+        raise Invalid("この同意はすでに撤回されています。")
+    with transaction.atomic():
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawal_reason = reason.strip()[:200]
+        consent.full_clean()
+        consent.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
+        audit.record(
+            action=Action.RECORD_UPDATED,
+            request=request,
+            target=consent,
+            detail={"fields": ["withdrawn_at", "withdrawal_reason"], "withdrawn": True},
+        )
+    return consent
+
+
+# --- Households -------------------------------------------------------------------------------
+
+
+def household_errors(data: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not str(data.get("name") or "").strip():
+        errors["name"] = _("世帯名を入力してください。")
+    if any(c not in HouseholdConcern.values for c in data.get("concerns") or []):
+        errors["concerns"] = _("世帯の課題が正しくありません。")
+    postal_code = str(data.get("postal_code") or "")
+    if postal_code and not _POSTAL_CODE.match(postal_code):
+        errors["postal_code"] = _("郵便番号は 123-4567 の形で入力してください。")
+    return errors
+
+
+def _household_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    values = {name: data[name] for name in HOUSEHOLD_FIELDS if name in data}
+    for name in ("name", "postal_code", "address"):
+        if name in values:
+            values[name] = unicodedata.normalize("NFKC", values[name] or "").strip()
+    if "concerns" in values:
+        values["concerns"] = [c for c in HouseholdConcern.values if c in (values["concerns"] or [])]
+    return values
+
+
+def household_create(*, request: HttpRequest, data: Mapping[str, Any]) -> Household:
+    actor = _writer(request, "people.household")
+    errors = household_errors(data)
+    if errors:
+        raise FieldErrors(errors)
+    values = _household_values(data)
+    with transaction.atomic():
+        household = Household(registered_by_organization=actor.organization, **values)
+        household.full_clean()
+        household.save()
+        audit.record(
+            action=Action.RECORD_CREATED,
+            request=request,
+            target=household,
+            detail={"fields": sorted(k for k, v in values.items() if v not in ("", None, []))},
+        )
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *,
+    request: HttpRequest,
+    household: Household,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> Household:
+    _writer(request, "people.household", household.pk)
+    merged = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS} | dict(changes)
+    errors = household_errors(merged)
+    if errors:
+        raise FieldErrors(errors)
+    values = _household_values(changes)
+    changed = sorted(
+        name
+        for name, value in values.items()
+        if _comparable(getattr(household, name)) != _comparable(value)
+    )
+    if not changed:
+        if household.version != expected_version:
+            raise Conflict(CONFLICT_MESSAGE)
+        return household
+    for name in changed:
+        setattr(household, name, values[name])
+    household.full_clean()
+    _versioned_update(household, expected_version, {name: values[name] for name in changed})
+    household.refresh_from_db()
+    audit.record(
+        action=Action.RECORD_UPDATED, request=request, target=household, detail={"fields": changed}
+    )
+    return household
+
+
+def household_member_add(
+    *,
+    request: HttpRequest,
+    household: Household,
+    person: Person,
+    relationship: str,
+    lives_together: bool = True,
+    start_date: dt.date | None = None,
+    notes: str = "",
+) -> HouseholdMember:
+    """Add a person to a household from `start_date`; a person may belong to several
+    households over time, but to one household only once at a time."""
+    _writer(request, "people.householdmember")
+    errors: dict[str, str] = {}
+    if relationship not in Relationship.values:
+        errors["relationship"] = _("続柄を選んでください。")
+    overlapping = [
+        m
+        for m in selectors.household_members(household=household).filter(person=person)
+        if m.end_date is None or start_date is None or m.end_date >= start_date
+    ]
+    if overlapping:
+        errors["person"] = _("この人はすでにこの世帯の世帯員です。")
+    if errors:
+        raise FieldErrors(errors)
+    with transaction.atomic():
+        member = HouseholdMember(
+            household=household,
+            person=person,
+            relationship=relationship,
+            lives_together=lives_together,
+            start_date=start_date,
+            notes=notes.strip(),
+        )
+        member.full_clean()
+        member.save()
+        audit.record(
+            action=Action.RECORD_CREATED,
+            request=request,
+            target=member,
+            detail={"household": household.pk, "person": person.pk},
+        )
+    return member
+
+
+def household_member_end(
+    *, request: HttpRequest, member: HouseholdMember, end_date: dt.date
+) -> HouseholdMember:
+    """The member left the household on `end_date` (kept as history)."""
+    _writer(request, "people.householdmember", member.pk)
+    if member.end_date is not None:
+        raise FieldErrors({"end_date": _("この世帯員はすでに世帯を離れています。")})
+    if member.start_date is not None and end_date < member.start_date:
+        raise FieldErrors(
+            {"end_date": _("世帯を離れた日は、世帯に加わった日以降の日付にしてください。")}
+        )
+    with transaction.atomic():
+        member.end_date = end_date
+        member.full_clean()
+        member.save(update_fields=["end_date"])
+        audit.record(
+            action=Action.RECORD_UPDATED,
+            request=request,
+            target=member,
+            detail={"fields": ["end_date"], "household": member.household_id},
+        )
+    return member

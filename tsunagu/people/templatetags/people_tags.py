@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from tsunagu.people.models import (
+    Consent,
+    ConsentPurpose,
+    DisabilityCategory,
+    HouseholdConcern,
+    Person,
+)
+
+register = template.Library()
+
+
+@register.filter
+def age(person: Person) -> int | None:
+    """満年齢 today (Asia/Tokyo)."""
+    return person.age_on(timezone.localdate())
+
+
+@register.filter
+def consent_state(consent: Consent) -> str:
+    """valid / expired / withdrawn / pending (obtained in the future: should not happen)."""
+    if consent.withdrawn_at is not None:
+        return "withdrawn"
+    today = timezone.localdate()
+    if consent.expires_on is not None and consent.expires_on < today:
+        return "expired"
+    return "valid" if consent.obtained_on <= today else "pending"
+
+
+_CHOICES = {
+    "disability": DisabilityCategory,
+    "purpose": ConsentPurpose,
+    "concern": HouseholdConcern,
+}
+
+
+@register.filter
+def labels(values: list[str] | None, kind: str) -> str:
+    """The Japanese labels of stored choice values, in the choices' order: 身体、知的."""
+    choices = _CHOICES[kind]
+    chosen = set(values or [])
+    return "、".join(str(label) for value, label in choices.choices if value in chosen)
