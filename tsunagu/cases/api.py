@@ -1,5 +1,458 @@
+"""Cases and consultations in the JSON API: the same access layer and services as the screens.
+
+Objects the caller may not see answer 404 exactly like objects that do not exist.
+"""
+
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from tsunagu.accounts.models import User
+from tsunagu.cases import selectors, services
+from tsunagu.cases.access import (
+    access_case,
+    access_consultation,
+    access_household,
+    access_person,
+    actor_of,
+)
+from tsunagu.cases.models import (
+    Case,
+    CaseStatus,
+    CaseStatusChange,
+    CaseTeamMember,
+    Consultation,
+    Urgency,
+)
+from tsunagu.core.api import ErrorOut
+from tsunagu.core.errors import Invalid
+from tsunagu.organizations.models import Organization
+from tsunagu.people.models import Household, Person
 
 router = Router(tags=["cases"])
+
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+MAX_PAGE_SIZE = 100
+
+
+# --- Schemas --------------------------------------------------------------------------------
+
+
+class TeamMemberOut(Schema):
+    id: int
+    organization_id: int
+    organization_name: str
+    worker_id: int | None
+    worker_name: str
+    role: str
+    basis: str
+    consent_id: int | None
+    basis_note: str
+    joined_on: dt.date
+    left_on: dt.date | None
+
+
+class StatusChangeOut(Schema):
+    from_status: str
+    to_status: str
+    reason: str
+    changed_at: dt.datetime
+    changed_by_id: int
+
+
+class CaseOut(Schema):
+    id: int
+    person_id: int | None
+    household_id: int | None
+    title: str
+    status: str
+    status_label: str
+    support_layer: str
+    is_complex: bool
+    difficulty_factors: list[str]
+    lead_organization_id: int
+    lead_worker_id: int | None
+    opened_on: dt.date
+    closed_on: dt.date | None
+    closure_reason: str
+    version: int
+
+
+class CaseDetailOut(CaseOut):
+    team: list[TeamMemberOut]
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    num_pages: int
+    results: list[CaseOut]
+
+
+class CaseIn(Schema):
+    person_id: int | None = None
+    household_id: int | None = None
+    consultation_id: int | None = None
+    title: str = ""
+
+
+class StatusIn(Schema):
+    to: str
+    reason: str = ""
+    closure_reason: str = ""
+    closed_on: dt.date | None = None
+
+
+class TeamIn(Schema):
+    organization_id: int
+    role: str
+    basis: str = ""
+    consent_id: int | None = None
+    basis_note: str = ""
+    worker_id: int | None = None
+    worker_name: str = ""
+    joined_on: dt.date | None = None
+
+
+class ConsultationIn(Schema):
+    received_at: dt.datetime | None = None
+    channel: str
+    consulter: str
+    referring_organization_id: int | None = None
+    person_id: int | None = None
+    household_id: int | None = None
+    is_anonymous: bool = False
+    main_concern: str
+    domains: list[str] = []
+    urgency: str = Urgency.NORMAL
+    outcome: str
+    minutes_spent: int = 0
+
+
+class ConsultationOut(Schema):
+    id: int
+    organization_id: int
+    received_by_id: int
+    received_at: dt.datetime
+    channel: str
+    consulter: str
+    referring_organization_id: int | None
+    person_id: int | None
+    household_id: int | None
+    is_anonymous: bool
+    main_concern: str
+    domains: list[str]
+    urgency: str
+    outcome: str
+    minutes_spent: int
+    case_id: int | None
+
+
+class ConsultationPage(Schema):
+    count: int
+    page: int
+    num_pages: int
+    results: list[ConsultationOut]
+
+
+# --- Conversions ----------------------------------------------------------------------------
+
+
+def _case_out(case: Case) -> CaseOut:
+    return CaseOut(
+        id=case.pk,
+        person_id=case.person_id,
+        household_id=case.household_id,
+        title=case.title,
+        status=case.status,
+        status_label=str(CaseStatus(case.status).label),
+        support_layer=case.support_layer,
+        is_complex=case.is_complex,
+        difficulty_factors=list(case.difficulty_factors),
+        lead_organization_id=case.lead_organization_id,
+        lead_worker_id=case.lead_worker_id,
+        opened_on=case.opened_on,
+        closed_on=case.closed_on,
+        closure_reason=case.closure_reason,
+        version=case.version,
+    )
+
+
+def _member_out(m: CaseTeamMember) -> TeamMemberOut:
+    return TeamMemberOut(
+        id=m.pk,
+        organization_id=m.organization_id,
+        organization_name=m.organization.name,
+        worker_id=m.worker_id,
+        worker_name=m.worker_name,
+        role=m.role,
+        basis=m.basis,
+        consent_id=m.consent_id,
+        basis_note=m.basis_note,
+        joined_on=m.joined_on,
+        left_on=m.left_on,
+    )
+
+
+def _case_detail_out(case: Case) -> CaseDetailOut:
+    return CaseDetailOut(
+        **_case_out(case).dict(), team=[_member_out(m) for m in selectors.case_team(case)]
+    )
+
+
+def _consultation_out(c: Consultation) -> ConsultationOut:
+    return ConsultationOut(
+        id=c.pk,
+        organization_id=c.organization_id,
+        received_by_id=c.received_by_id,
+        received_at=c.received_at,
+        channel=c.channel,
+        consulter=c.consulter,
+        referring_organization_id=c.referring_organization_id,
+        person_id=c.person_id,
+        household_id=c.household_id,
+        is_anonymous=c.is_anonymous,
+        main_concern=c.main_concern,
+        domains=list(c.domains),
+        urgency=c.urgency,
+        outcome=c.outcome,
+        minutes_spent=c.minutes_spent,
+        case_id=c.case_id,
+    )
+
+
+def _page_of(items: Any, page: int, page_size: int) -> Any:
+    size = max(1, min(page_size, MAX_PAGE_SIZE))
+    return Paginator(items, size).get_page(page)
+
+
+def _organization(organization_id: int | None, *, field: str) -> Organization | None:
+    if organization_id is None:
+        return None
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise Invalid(f"{field}: 指定された機関はありません。")
+    return organization
+
+
+def _subject(
+    request: HttpRequest, person_id: int | None, household_id: int | None
+) -> tuple[Person | None, Household | None]:
+    person = access_person(request, person_id) if person_id is not None else None
+    household = access_household(request, household_id) if household_id is not None else None
+    return person, household
+
+
+# --- Cases ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/cases",
+    response={201: CaseDetailOut, **ERRORS},
+    summary="支援ケースの作成",
+    url_name="case_create",
+)
+def case_create(request: HttpRequest, payload: CaseIn) -> Status[CaseDetailOut]:
+    """本人・世帯（person_id / household_id）から、または相談受付（consultation_id）から
+    支援ケースを作ります。主担当機関はトークンの所属、主担当者はトークンの利用者です。"""
+    if payload.consultation_id is not None:
+        if payload.person_id is not None or payload.household_id is not None:
+            raise Invalid("consultation_id と person_id / household_id は同時に指定できません。")
+        consultation = access_consultation(request, payload.consultation_id, for_write=True)
+        case = services.consultation_open_case(request=request, consultation=consultation)
+    else:
+        person, household = _subject(request, payload.person_id, payload.household_id)
+        case = services.case_create(
+            request=request, person=person, household=household, title=payload.title
+        )
+    return Status(201, _case_detail_out(case))
+
+
+@router.get("/cases", response=CasePage, summary="支援ケースの一覧", url_name="case_list")
+def case_list(
+    request: HttpRequest,
+    status: str = "",
+    is_complex: bool | None = None,
+    mine: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+) -> CasePage:
+    """操作中の所属から見えるケースだけを返します。"""
+    cases = selectors.case_list(
+        actor=actor_of(request), status=status, is_complex=is_complex, mine=mine
+    )
+    result = _page_of(cases, page, page_size)
+    return CasePage(
+        count=result.paginator.count,
+        page=result.number,
+        num_pages=result.paginator.num_pages,
+        results=[_case_out(c) for c in result],
+    )
+
+
+@router.get(
+    "/cases/{case_id}",
+    response={200: CaseDetailOut, **ERRORS},
+    summary="支援ケースの詳細",
+    url_name="case_detail",
+)
+def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
+    return _case_detail_out(access_case(request, case_id))
+
+
+@router.get(
+    "/cases/{case_id}/status",
+    response={200: list[StatusChangeOut], **ERRORS},
+    summary="状態の経過",
+    url_name="case_status_history",
+)
+def case_status_history(request: HttpRequest, case_id: int) -> list[StatusChangeOut]:
+    case = access_case(request, case_id)
+    changes: list[CaseStatusChange] = list(selectors.case_status_history(case))
+    return [
+        StatusChangeOut(
+            from_status=c.from_status,
+            to_status=c.to_status,
+            reason=c.reason,
+            changed_at=c.changed_at,
+            changed_by_id=c.changed_by_id,
+        )
+        for c in changes
+    ]
+
+
+@router.post(
+    "/cases/{case_id}/status",
+    response={200: CaseDetailOut, **ERRORS},
+    summary="状態の変更",
+    url_name="case_transition",
+)
+def case_transition(request: HttpRequest, case_id: int, payload: StatusIn) -> CaseDetailOut:
+    """`to` に次の状態を指定します。終結（closed）には closure_reason が必要です。
+    終結したケースに `to: "assessment"` と reason を送ると再開になります。
+    認められない変更は 422（code: illegal_transition）、同時更新は 409 です。"""
+    case = access_case(request, case_id, for_write=True)
+    if case.status == CaseStatus.CLOSED and payload.to == CaseStatus.ASSESSMENT:
+        case = services.case_reopen(request=request, case=case, reason=payload.reason)
+    else:
+        case = services.case_transition(
+            request=request,
+            case=case,
+            to_status=payload.to,
+            reason=payload.reason,
+            closure_reason=payload.closure_reason,
+            closed_on=payload.closed_on,
+        )
+    return _case_detail_out(case)
+
+
+@router.get(
+    "/cases/{case_id}/team",
+    response={200: list[TeamMemberOut], **ERRORS},
+    summary="支援チーム",
+    url_name="case_team",
+)
+def case_team(request: HttpRequest, case_id: int) -> list[TeamMemberOut]:
+    case = access_case(request, case_id)
+    return [_member_out(m) for m in selectors.case_team(case)]
+
+
+@router.post(
+    "/cases/{case_id}/team",
+    response={201: TeamMemberOut, **ERRORS},
+    summary="支援チームに機関を加える",
+    url_name="case_team_add",
+)
+def case_team_add(request: HttpRequest, case_id: int, payload: TeamIn) -> Status[TeamMemberOut]:
+    """共有の根拠（basis）が必要です: consent（consent_id: 今日有効でこの機関を含む同意）、
+    statutory_meeting（basis_note に支援会議の名称・開催日）、emergency（basis_note に状況）。"""
+    case = access_case(request, case_id, for_write=True)
+    organization = _organization(payload.organization_id, field="organization_id")
+    assert organization is not None  # noqa: S101  # the id is required by the schema
+    consent = None
+    if payload.consent_id is not None:
+        consent = selectors.case_subject_consents(case, payload.consent_id)
+        if consent is None:
+            raise Invalid(services.NO_CONSENT_MESSAGE, code="no_basis")
+    worker = None
+    if payload.worker_id is not None:
+        worker = User.objects.filter(pk=payload.worker_id, is_active=True).first()
+        if worker is None:
+            raise Invalid("担当者はその機関の職員から選んでください。")
+    member = services.team_member_add(
+        request=request,
+        case=case,
+        organization=organization,
+        role=payload.role,
+        basis=payload.basis,
+        consent=consent,
+        basis_note=payload.basis_note,
+        worker=worker,
+        worker_name=payload.worker_name,
+        joined_on=payload.joined_on,
+    )
+    member.organization = organization
+    return Status(201, _member_out(member))
+
+
+# --- Consultations --------------------------------------------------------------------------
+
+
+@router.post(
+    "/consultations",
+    response={201: ConsultationOut, **ERRORS},
+    summary="相談の受付",
+    url_name="consultation_create",
+)
+def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status[ConsultationOut]:
+    person, household = _subject(request, payload.person_id, payload.household_id)
+    consultation = services.consultation_create(
+        request=request,
+        received_at=payload.received_at or timezone.now(),
+        channel=payload.channel,
+        consulter=payload.consulter,
+        referring_organization=_organization(
+            payload.referring_organization_id, field="referring_organization_id"
+        ),
+        person=person,
+        household=household,
+        is_anonymous=payload.is_anonymous,
+        main_concern=payload.main_concern,
+        domains=payload.domains,
+        urgency=payload.urgency,
+        outcome=payload.outcome,
+        minutes_spent=payload.minutes_spent,
+    )
+    return Status(201, _consultation_out(consultation))
+
+
+@router.get(
+    "/consultations",
+    response=ConsultationPage,
+    summary="相談受付の一覧",
+    url_name="consultation_list",
+)
+def consultation_list(request: HttpRequest, page: int = 1, page_size: int = 50) -> ConsultationPage:
+    result = _page_of(selectors.consultation_list(actor=actor_of(request)), page, page_size)
+    return ConsultationPage(
+        count=result.paginator.count,
+        page=result.number,
+        num_pages=result.paginator.num_pages,
+        results=[_consultation_out(c) for c in result],
+    )
+
+
+@router.get(
+    "/consultations/{consultation_id}",
+    response={200: ConsultationOut, **ERRORS},
+    summary="相談受付の詳細",
+    url_name="consultation_detail",
+)
+def consultation_detail(request: HttpRequest, consultation_id: int) -> ConsultationOut:
+    return _consultation_out(access_consultation(request, consultation_id))

@@ -1,7 +1,41 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from tsunagu.cases import views
 
 app_name = "cases"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("<int:case_id>/", views.case_detail, name="case_detail"),
+    path("<int:case_id>/edit/", views.case_edit, name="case_edit"),
+    path("<int:case_id>/status/", views.case_transition, name="case_transition"),
+    path("<int:case_id>/reopen/", views.case_reopen, name="case_reopen"),
+    path("<int:case_id>/team/new/", views.team_add, name="team_add"),
+    path("<int:case_id>/team/<int:member_id>/leave/", views.team_leave, name="team_leave"),
+    path("consultations/", views.consultation_list, name="consultation_list"),
+    path("consultations/new/", views.consultation_create, name="consultation_create"),
+    path(
+        "consultations/<int:consultation_id>/",
+        views.consultation_detail,
+        name="consultation_detail",
+    ),
+    path(
+        "consultations/<int:consultation_id>/open-case/",
+        views.consultation_open_case,
+        name="consultation_open_case",
+    ),
+    path("break-glass/", views.break_glass_list, name="break_glass_list"),
+    path("break-glass/new/", views.break_glass_new, name="break_glass_new"),
+    path(
+        "break-glass/<int:access_id>/review/",
+        views.break_glass_review,
+        name="break_glass_review",
+    ),
+    path(
+        "people/<int:person_id>/access-log/",
+        views.person_access_log,
+        name="person_access_log",
+    ),
+]

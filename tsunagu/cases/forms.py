@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.accounts.models import User
+from tsunagu.cases import selectors
+from tsunagu.cases.access import Actor
+from tsunagu.cases.models import (
+    CASE_TRANSITIONS,
+    DIFFICULTY_GROUPS,
+    Case,
+    CaseStatus,
+    Channel,
+    ConsultationOutcome,
+    Consulter,
+    DifficultyFactor,
+    Domain,
+    SharingBasis,
+    SupportLayer,
+    TeamRole,
+    Urgency,
+)
+from tsunagu.organizations.models import Organization
+from tsunagu.people.models import Consent, Household, Person
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "---------"), *choices]
+
+
+class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: Person) -> str:
+        born = f" {obj.birth_date:%Y-%m-%d}生" if obj.birth_date else ""
+        return f"{obj.display_name}（{obj.kana_name}）{born}"
+
+
+class ConsentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: Consent) -> str:
+        orgs = "、".join(o.name for o in obj.organizations.all())
+        until = f"〜{obj.expires_on:%Y-%m-%d}" if obj.expires_on else ""
+        return f"{obj.person.display_name} {obj.obtained_on:%Y-%m-%d}{until}（{orgs}）"
+
+
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name or obj.username
+
+
+class ConsultationForm(forms.Form):
+    received_at = forms.DateTimeField(
+        label=_("受付日時"),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+    )
+    channel = forms.ChoiceField(label=_("相談方法"), choices=_blank(Channel.choices))
+    consulter = forms.ChoiceField(label=_("相談者"), choices=_blank(Consulter.choices))
+    referring_organization = forms.ModelChoiceField(
+        label=_("紹介元の機関"), queryset=Organization.objects.none(), required=False
+    )
+    person = PersonChoiceField(
+        label=_("本人"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("登録済みの方から選びます。まだ登録されていない方は先に登録してください。"),
+    )
+    household = forms.ModelChoiceField(
+        label=_("世帯"), queryset=Household.objects.none(), required=False
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("匿名の相談（本人・世帯を記録しない）"), required=False
+    )
+    main_concern = forms.CharField(
+        label=_("主訴"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("相談者の言葉で。")
+    )
+    domains = forms.MultipleChoiceField(
+        label=_("相談の領域"),
+        choices=Domain.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    urgency = forms.ChoiceField(label=_("緊急度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    outcome = forms.ChoiceField(label=_("対応結果"), choices=_blank(ConsultationOutcome.choices))
+    minutes_spent = forms.IntegerField(label=_("対応時間（分）"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = selectors.person_choices(actor)  # type: ignore[attr-defined]
+        self.fields["household"].queryset = selectors.household_choices(actor)  # type: ignore[attr-defined]
+        self.fields[  # type: ignore[attr-defined]
+            "referring_organization"
+        ].queryset = selectors.referring_organization_choices()
+        if not self.is_bound and "received_at" not in self.initial:
+            self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_received_at(self) -> Any:
+        value = self.cleaned_data["received_at"]
+        if value > timezone.now():
+            raise ValidationError(_("受付日時に未来の日時は指定できません。"))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("is_anonymous") and (cleaned.get("person") or cleaned.get("household")):
+            raise ValidationError(
+                _("匿名の相談では本人・世帯を選べません。匿名のチェックを外してください。")
+            )
+        return cleaned
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状態"), required=False, choices=[("", _("すべて")), *CaseStatus.choices]
+    )
+    complex = forms.ChoiceField(
+        label=_("支援困難ケース"),
+        required=False,
+        choices=[("", _("すべて")), ("1", _("支援困難ケースのみ")), ("0", _("それ以外"))],
+    )
+    mine = forms.BooleanField(label=_("自分が主担当のケースだけ"), required=False)
+
+
+def difficulty_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    return [
+        (
+            str(label),
+            [(v, str(t)) for v, t in DifficultyFactor.choices if v.startswith(prefix)],
+        )
+        for prefix, label in DIFFICULTY_GROUPS
+    ]
+
+
+class CaseEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("ケース名"), max_length=100, required=False)
+    support_layer = forms.ChoiceField(label=_("支援の層"), choices=SupportLayer.choices)
+    lead_worker = UserChoiceField(label=_("主担当者"), queryset=User.objects.none(), required=False)
+    is_complex = forms.BooleanField(label=_("支援困難ケース"), required=False)
+    difficulty_factors = forms.MultipleChoiceField(
+        label=_("困難さの要因"),
+        required=False,
+        choices=difficulty_choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        workers = selectors.lead_worker_choices(case)
+        self.fields["lead_worker"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[u.pk for u in workers]
+        ).order_by("full_name_kana", "username")
+
+    @classmethod
+    def initial_for(cls, case: Case) -> dict[str, Any]:
+        return {
+            "version": case.version,
+            "title": case.title,
+            "support_layer": case.support_layer,
+            "lead_worker": case.lead_worker_id,
+            "is_complex": case.is_complex,
+            "difficulty_factors": case.difficulty_factors,
+        }
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("次の状態"), choices=CaseStatus.choices)
+    reason = forms.CharField(label=_("理由・メモ"), max_length=200, required=False)
+    closure_reason = forms.CharField(
+        label=_("終結の理由"),
+        max_length=200,
+        required=False,
+        help_text=_("終結にするときは必須です。"),
+    )
+    closed_on = forms.DateField(
+        label=_("終結日"), required=False, widget=_date_input(), help_text=_("空欄なら今日。")
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = CASE_TRANSITIONS.get(case.status, frozenset())
+        # The screen offers only legal moves; the service refuses the rest anyway.
+        self.fields["to_status"].choices = [  # type: ignore[attr-defined]
+            (v, label) for v, label in CaseStatus.choices if v in allowed
+        ]
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("再開の理由"),
+        max_length=200,
+        error_messages={"required": _("再開の理由を入力してください。")},
+    )
+
+
+class TeamMemberForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("機関"), queryset=Organization.objects.none())
+    role = forms.ChoiceField(
+        label=_("役割"),
+        choices=_blank([(v, t) for v, t in TeamRole.choices if v != TeamRole.LEAD]),
+    )
+    worker = UserChoiceField(
+        label=_("担当者（サインインする機関）"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("その機関の職員から選びます。"),
+    )
+    worker_name = forms.CharField(
+        label=_("担当者名（サインインしない機関）"), max_length=100, required=False
+    )
+    joined_on = forms.DateField(label=_("参加日"), widget=_date_input())
+    basis = forms.ChoiceField(
+        label=_("共有の根拠"),
+        choices=[(v, t) for v, t in SharingBasis.choices if v != SharingBasis.LEAD],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("共有の根拠を選んでください。")},
+    )
+    consent = ConsentChoiceField(
+        label=_("同意（根拠が「本人の同意」のとき）"),
+        queryset=Consent.objects.none(),
+        required=False,
+        help_text=_("今日有効で、この機関を共有先に含む同意を選びます。"),
+    )
+    basis_note = forms.CharField(
+        label=_("根拠の詳細"),
+        max_length=200,
+        required=False,
+        help_text=_("支援会議の名称と開催日、または緊急と判断した状況（生命・身体の保護）。"),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[  # type: ignore[attr-defined]
+            "organization"
+        ].queryset = selectors.team_organization_choices()
+        self.fields["worker"].queryset = selectors.team_worker_choices()  # type: ignore[attr-defined]
+        self.fields["consent"].queryset = selectors.subject_consents_queryset(case)  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault("joined_on", timezone.localdate())
+
+
+class TeamLeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("離脱日"), required=False, widget=_date_input())
+
+
+class BreakGlassForm(forms.Form):
+    person = forms.CharField(label=_("本人ID"), max_length=20)
+    reason = forms.CharField(
+        label=_("理由"),
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "生命・身体の保護のために今すぐ記録を見る必要がある理由を、10文字以上で具体的に。"
+        ),
+        error_messages={
+            "required": _("理由を入力してください。"),
+            "min_length": _("理由を10文字以上で具体的に入力してください。"),
+        },
+    )
+
+
+class BreakGlassReviewForm(forms.Form):
+    note = forms.CharField(label=_("確認メモ"), max_length=200, required=False)

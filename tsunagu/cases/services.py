@@ -1,0 +1,801 @@
+"""Writes for consultations, cases, their teams and break-glass access.
+
+Each service checks who is acting, validates, writes and leaves its audit row in the same
+transaction.  Refusals that must stay on record (a non-lead trying to change a case) are
+audited *before* the transaction opens, so that raising does not roll the denial back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tsunagu.accounts.models import User
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action, Outcome
+from tsunagu.cases.access import (
+    Actor,
+    active_team_members,
+    actor_of,
+    households_visible_to,
+    persons_visible_to,
+)
+from tsunagu.cases.models import (
+    CASE_TRANSITIONS,
+    BreakGlassAccess,
+    Case,
+    CaseStatus,
+    CaseStatusChange,
+    CaseTeamMember,
+    Consultation,
+    DifficultyFactor,
+    Domain,
+    SharingBasis,
+    SupportLayer,
+    TeamRole,
+    Urgency,
+)
+from tsunagu.cases.selectors import (
+    is_break_glass_reviewer,
+    lead_worker_choices,
+    subject_person_ids,
+    valid_consents_for,
+)
+from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.organizations.models import Membership, Organization
+from tsunagu.people.models import Consent, Household, Person
+
+CONFLICT_MESSAGE = "ほかの人が先に更新しました。画面を開き直して内容を確認してください。"
+NO_CONSENT_MESSAGE = (
+    "この機関を含む有効な同意がありません。"
+    "同意を記録するか、支援会議または緊急の根拠を選んでください。"
+)
+BREAK_GLASS_MIN_REASON = 10
+
+
+def _full_clean(obj: Any) -> None:
+    """Model validation as the application's Invalid (the API answers 422, screens 400)."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise Invalid(" ".join(str(m) for m in exc.messages)) from None
+
+
+# --- Who may act ----------------------------------------------------------------------------
+
+
+def _writer(request: HttpRequest, *, target_type: str, target_id: object = "") -> Actor:
+    """The acting user, who must act for an organization with write permission."""
+    actor = actor_of(request)
+    if actor.membership is None:
+        audit.record_denial(
+            request, target_type=target_type, target_id=str(target_id), reason="no organization"
+        )
+        raise Forbidden(_("所属を選んでから操作してください。"))
+    if not actor.can_write:
+        audit.record_denial(
+            request,
+            target_type=target_type,
+            target_id=str(target_id),
+            reason="read-only membership",
+        )
+        raise Forbidden(_("閲覧のみの権限では変更できません。"))
+    return actor
+
+
+def _lead_writer(request: HttpRequest, case: Case, message: str) -> Actor:
+    """A writer acting for the case's lead organization; other team members are refused."""
+    actor = _writer(request, target_type="cases.case", target_id=case.pk)
+    if actor.organization_id != case.lead_organization_id:
+        audit.record_denial(
+            request, target_type="cases.case", target_id=str(case.pk), reason="not the lead"
+        )
+        raise Forbidden(message)
+    return actor
+
+
+def _status_label(value: str) -> str:
+    return str(CaseStatus(value).label)
+
+
+# --- Consultations --------------------------------------------------------------------------
+
+
+def _check_subject(
+    actor: Actor, person: Person | None, household: Household | None, is_anonymous: bool
+) -> None:
+    if is_anonymous and (person is not None or household is not None):
+        raise Invalid(_("匿名の相談では本人・世帯を選べません。匿名のチェックを外してください。"))
+    # The screens offer only visible people; this guards the other ways in.
+    if person is not None and not persons_visible_to(actor).filter(pk=person.pk).exists():
+        raise Invalid(_("選んだ本人は見つかりません。"))
+    if household is not None and not households_visible_to(actor).filter(pk=household.pk).exists():
+        raise Invalid(_("選んだ世帯は見つかりません。"))
+
+
+def consultation_create(
+    *,
+    request: HttpRequest,
+    received_at: dt.datetime,
+    channel: str,
+    consulter: str,
+    main_concern: str,
+    outcome: str,
+    referring_organization: Organization | None = None,
+    person: Person | None = None,
+    household: Household | None = None,
+    is_anonymous: bool = False,
+    domains: Iterable[str] = (),
+    urgency: str = Urgency.NORMAL,
+    minutes_spent: int = 0,
+) -> Consultation:
+    actor = _writer(request, target_type="cases.consultation")
+    return _consultation_create(
+        request=request,
+        actor=actor,
+        received_at=received_at,
+        channel=channel,
+        consulter=consulter,
+        main_concern=main_concern,
+        outcome=outcome,
+        referring_organization=referring_organization,
+        person=person,
+        household=household,
+        is_anonymous=is_anonymous,
+        domains=list(domains),
+        urgency=urgency,
+        minutes_spent=minutes_spent,
+    )
+
+
+@transaction.atomic
+def _consultation_create(
+    *,
+    request: HttpRequest,
+    actor: Actor,
+    received_at: dt.datetime,
+    channel: str,
+    consulter: str,
+    main_concern: str,
+    outcome: str,
+    referring_organization: Organization | None,
+    person: Person | None,
+    household: Household | None,
+    is_anonymous: bool,
+    domains: list[str],
+    urgency: str,
+    minutes_spent: int,
+) -> Consultation:
+    assert actor.organization is not None  # noqa: S101  # _writer guarantees it
+    if received_at > timezone.now():
+        raise Invalid(_("受付日時に未来の日時は指定できません。"))
+    if not main_concern.strip():
+        raise Invalid(_("主訴を入力してください。"))
+    _check_subject(actor, person, household, is_anonymous)
+    unknown = set(domains) - set(Domain.values)
+    if unknown:
+        raise Invalid(_("相談の領域に不明な値があります。"))
+    if minutes_spent < 0:
+        raise Invalid(_("対応時間は0分以上にしてください。"))
+    consultation = Consultation(
+        organization=actor.organization,
+        received_by=actor.user,
+        received_at=received_at,
+        channel=channel,
+        consulter=consulter,
+        referring_organization=referring_organization,
+        person=person,
+        household=household,
+        is_anonymous=is_anonymous,
+        main_concern=main_concern.strip(),
+        domains=[d for d in Domain.values if d in set(domains)],
+        urgency=urgency,
+        outcome=outcome,
+        minutes_spent=minutes_spent,
+    )
+    _full_clean(consultation)
+    consultation.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=consultation,
+        detail={
+            "person": person.pk if person else None,
+            "household": household.pk if household else None,
+            "anonymous": is_anonymous,
+            "outcome": outcome,
+        },
+    )
+    return consultation
+
+
+def _case_title(person: Person | None, household: Household | None) -> str:
+    if person is not None:
+        return _("%(name)sさんの支援") % {"name": person.display_name}
+    if household is not None:
+        return household.name
+    return ""
+
+
+def _case_open(
+    *,
+    request: HttpRequest,
+    actor: Actor,
+    person: Person | None,
+    household: Household | None,
+    opened_on: dt.date,
+    title: str = "",
+    detail: dict[str, Any] | None = None,
+) -> Case:
+    assert actor.organization is not None  # noqa: S101  # _writer guarantees it
+    if person is None and household is None:
+        raise Invalid(_("本人または世帯を選んでください。"))
+    if opened_on > timezone.localdate():
+        raise Invalid(_("開始日に未来の日付は指定できません。"))
+    case = Case(
+        person=person,
+        household=household,
+        title=(title.strip() or _case_title(person, household))[:100],
+        lead_organization=actor.organization,
+        lead_worker=actor.user,
+        status=CaseStatus.INTAKE,
+        opened_on=opened_on,
+    )
+    _full_clean(case)
+    case.save()
+    lead = CaseTeamMember(
+        case=case,
+        organization=actor.organization,
+        worker=actor.user,
+        role=TeamRole.LEAD,
+        basis=SharingBasis.LEAD,
+        joined_on=opened_on,
+        added_by=actor.user,
+    )
+    _full_clean(lead)
+    lead.save()
+    CaseStatusChange.objects.create(
+        case=case, from_status="", to_status=CaseStatus.INTAKE, changed_by=actor.user
+    )
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=case,
+        detail={
+            "person": person.pk if person else None,
+            "household": household.pk if household else None,
+            **(detail or {}),
+        },
+    )
+    return case
+
+
+def case_create(
+    *,
+    request: HttpRequest,
+    person: Person | None = None,
+    household: Household | None = None,
+    title: str = "",
+    opened_on: dt.date | None = None,
+) -> Case:
+    """Open a case led by the acting organization, for a person and/or a household."""
+    actor = _writer(request, target_type="cases.case")
+    with transaction.atomic():
+        _check_subject(actor, person, household, is_anonymous=False)
+        return _case_open(
+            request=request,
+            actor=actor,
+            person=person,
+            household=household,
+            opened_on=opened_on or timezone.localdate(),
+            title=title,
+        )
+
+
+def consultation_open_case(*, request: HttpRequest, consultation: Consultation) -> Case:
+    """Turn a consultation into a case led by the acting organization."""
+    actor = _writer(request, target_type="cases.consultation", target_id=consultation.pk)
+    if consultation.organization_id != actor.organization_id:
+        audit.record_denial(
+            request,
+            target_type="cases.consultation",
+            target_id=str(consultation.pk),
+            reason="not the receiving organization",
+        )
+        raise Forbidden(_("ケースにできるのは相談を受け付けた機関だけです。"))
+    with transaction.atomic():
+        if consultation.is_anonymous:
+            raise Invalid(_("匿名の相談からはケースを作れません。"))
+        if consultation.person_id is None and consultation.household_id is None:
+            raise Invalid(_("本人または世帯が記録されていない相談からはケースを作れません。"))
+        if consultation.case_id is not None:
+            raise Invalid(_("この相談はすでにケースになっています。"))
+        case = _case_open(
+            request=request,
+            actor=actor,
+            person=consultation.person,
+            household=consultation.household,
+            opened_on=timezone.localdate(consultation.received_at),
+            detail={"consultation": consultation.pk},
+        )
+        # Two clicks (or two tabs) must not make two cases of one consultation.
+        linked = Consultation.objects.filter(pk=consultation.pk, case__isnull=True).update(
+            case=case, updated_at=timezone.now()
+        )
+        if linked != 1:
+            raise Invalid(_("この相談はすでにケースになっています。"))
+        consultation.case = case
+        audit.record(
+            action=Action.RECORD_UPDATED,
+            request=request,
+            target=consultation,
+            detail={"changed": ["case"], "case": case.pk},
+        )
+        return case
+
+
+# --- Case edit and status -------------------------------------------------------------------
+
+
+def case_update(
+    *,
+    request: HttpRequest,
+    case: Case,
+    expected_version: int,
+    title: str,
+    support_layer: str,
+    lead_worker: User | None,
+    is_complex: bool,
+    difficulty_factors: Iterable[str],
+) -> Case:
+    _lead_writer(request, case, _("ケースを編集できるのは主担当機関だけです。"))
+    return _case_update(
+        request=request,
+        case=case,
+        expected_version=expected_version,
+        title=title,
+        support_layer=support_layer,
+        lead_worker=lead_worker,
+        is_complex=is_complex,
+        difficulty_factors=list(difficulty_factors),
+    )
+
+
+@transaction.atomic
+def _case_update(
+    *,
+    request: HttpRequest,
+    case: Case,
+    expected_version: int,
+    title: str,
+    support_layer: str,
+    lead_worker: User | None,
+    is_complex: bool,
+    difficulty_factors: list[str],
+) -> Case:
+    if support_layer not in SupportLayer.values:
+        raise Invalid(_("支援の層を選んでください。"))
+    if set(difficulty_factors) - set(DifficultyFactor.values):
+        raise Invalid(_("困難さの要因に不明な値があります。"))
+    if lead_worker is not None and lead_worker.pk not in {u.pk for u in lead_worker_choices(case)}:
+        raise Invalid(_("主担当者は主担当機関の職員から選んでください。"))
+    factors = [f for f in DifficultyFactor.values if f in set(difficulty_factors)]
+    new_values: dict[str, Any] = {
+        "title": title.strip(),
+        "support_layer": support_layer,
+        "lead_worker": lead_worker,
+        "is_complex": is_complex,
+        "difficulty_factors": factors,
+    }
+    changed = [name for name, value in new_values.items() if getattr(case, name) != value]
+    for name, value in new_values.items():
+        setattr(case, name, value)
+    _full_clean(case)
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+        **new_values, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict(CONFLICT_MESSAGE)
+    case.version = expected_version + 1
+    audit.record(
+        action=Action.RECORD_UPDATED, request=request, target=case, detail={"changed": changed}
+    )
+    return case
+
+
+def case_transition(
+    *,
+    request: HttpRequest,
+    case: Case,
+    to_status: str,
+    reason: str = "",
+    closure_reason: str = "",
+    closed_on: dt.date | None = None,
+) -> Case:
+    """Move a case along CASE_TRANSITIONS.  Closing needs a closure reason and date."""
+    actor = _lead_writer(request, case, _("状態を変更できるのは主担当機関だけです。"))
+    return _case_transition(
+        request=request,
+        actor=actor,
+        case=case,
+        to_status=to_status,
+        reason=reason.strip(),
+        closure_reason=closure_reason.strip(),
+        closed_on=closed_on,
+    )
+
+
+def _change_status(
+    *,
+    request: HttpRequest,
+    actor: Actor,
+    case: Case,
+    to_status: str,
+    reason: str,
+    values: dict[str, Any],
+    detail: dict[str, Any],
+) -> Case:
+    from_status = case.status
+    # Conditional on the status read, so two people moving the same case cannot both win.
+    updated = Case.objects.filter(pk=case.pk, status=from_status).update(
+        status=to_status, **values, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict(CONFLICT_MESSAGE)
+    case.status = to_status
+    for name, value in values.items():
+        setattr(case, name, value)
+    case.version += 1
+    CaseStatusChange.objects.create(
+        case=case,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason[:200],
+        changed_by=actor.user,
+    )
+    audit.record(
+        action=Action.CASE_STATUS_CHANGED,
+        request=request,
+        target=case,
+        detail={"from": from_status, "to": to_status, "reason": reason, **detail},
+    )
+    return case
+
+
+@transaction.atomic
+def _case_transition(
+    *,
+    request: HttpRequest,
+    actor: Actor,
+    case: Case,
+    to_status: str,
+    reason: str,
+    closure_reason: str,
+    closed_on: dt.date | None,
+) -> Case:
+    if to_status not in CaseStatus.values:
+        raise Invalid(_("移る先の状態が正しくありません。"), code="illegal_transition")
+    from_status = case.status
+    if from_status == CaseStatus.CLOSED:
+        raise Invalid(
+            _("終結したケースは「再開」から再開してください。"), code="illegal_transition"
+        )
+    if to_status == from_status:
+        raise Invalid(
+            _("すでに%(status)sの状態です。") % {"status": _status_label(to_status)},
+            code="illegal_transition",
+        )
+    if to_status not in CASE_TRANSITIONS[from_status]:
+        raise Invalid(
+            _("%(from)sから%(to)sへは直接移れません。")
+            % {"from": _status_label(from_status), "to": _status_label(to_status)},
+            code="illegal_transition",
+        )
+    values: dict[str, Any] = {}
+    if to_status == CaseStatus.CLOSED:
+        if not closure_reason:
+            raise Invalid(_("終結の理由を入力してください。"))
+        day = closed_on or timezone.localdate()
+        if day < case.opened_on:
+            raise Invalid(_("終結日は開始日以降の日付にしてください。"))
+        if day > timezone.localdate():
+            raise Invalid(_("終結日に未来の日付は指定できません。"))
+        values = {"closed_on": day, "closure_reason": closure_reason[:200]}
+        reason = reason or closure_reason
+    return _change_status(
+        request=request,
+        actor=actor,
+        case=case,
+        to_status=to_status,
+        reason=reason,
+        values=values,
+        detail={"closure_reason": closure_reason} if closure_reason else {},
+    )
+
+
+def case_reopen(*, request: HttpRequest, case: Case, reason: str) -> Case:
+    """Reopen a closed case for re-assessment; the reason is required."""
+    actor = _lead_writer(request, case, _("状態を変更できるのは主担当機関だけです。"))
+    with transaction.atomic():
+        if case.status != CaseStatus.CLOSED:
+            raise Invalid(_("再開できるのは終結したケースだけです。"), code="illegal_transition")
+        if not reason.strip():
+            raise Invalid(_("再開の理由を入力してください。"))
+        return _change_status(
+            request=request,
+            actor=actor,
+            case=case,
+            to_status=CaseStatus.ASSESSMENT,
+            reason=reason.strip(),
+            values={"closed_on": None, "closure_reason": ""},
+            detail={"reopened": True, "previous_closure_reason": case.closure_reason},
+        )
+
+
+# --- Case team ------------------------------------------------------------------------------
+
+
+def team_member_add(
+    *,
+    request: HttpRequest,
+    case: Case,
+    organization: Organization,
+    role: str,
+    basis: str,
+    consent: Consent | None = None,
+    basis_note: str = "",
+    worker: User | None = None,
+    worker_name: str = "",
+    joined_on: dt.date | None = None,
+) -> CaseTeamMember:
+    """Add an organization to the team, with the basis on which the record is shared."""
+    actor = _lead_writer(request, case, _("支援チームを変更できるのは主担当機関だけです。"))
+    return _team_member_add(
+        request=request,
+        actor=actor,
+        case=case,
+        organization=organization,
+        role=role,
+        basis=basis,
+        consent=consent,
+        basis_note=basis_note.strip(),
+        worker=worker,
+        worker_name=worker_name.strip(),
+        joined_on=joined_on or timezone.localdate(),
+    )
+
+
+def _consent_names(consent: Consent | None, case: Case, organization: Organization) -> bool:
+    today = timezone.localdate()
+    return (
+        consent is not None
+        and consent.person_id in subject_person_ids(case, on=today)
+        and consent.is_valid_on(today)
+        and consent.organizations.filter(pk=organization.pk).exists()
+    )
+
+
+@transaction.atomic
+def _team_member_add(
+    *,
+    request: HttpRequest,
+    actor: Actor,
+    case: Case,
+    organization: Organization,
+    role: str,
+    basis: str,
+    consent: Consent | None,
+    basis_note: str,
+    worker: User | None,
+    worker_name: str,
+    joined_on: dt.date,
+) -> CaseTeamMember:
+    if not case.is_open:
+        raise Invalid(_("終結したケースの支援チームは変更できません。"))
+    if not organization.is_active:
+        raise Invalid(_("無効になっている機関は追加できません。"))
+    if role not in TeamRole.values or role == TeamRole.LEAD:
+        raise Invalid(_("役割を選んでください（主担当は主担当機関だけです）。"))
+    if basis == SharingBasis.CONSENT or not basis:
+        if not _consent_names(consent, case, organization):
+            if basis or not any(
+                _consent_names(c, case, organization) for c in valid_consents_for(case)
+            ):
+                raise Invalid(NO_CONSENT_MESSAGE, code="no_basis")
+            raise Invalid(_("共有の根拠を選んでください。"), code="no_basis")
+    elif basis == SharingBasis.STATUTORY_MEETING:
+        if not basis_note:
+            raise Invalid(
+                _("支援会議の名称と開催日を「根拠の詳細」に入力してください。"), code="no_basis"
+            )
+        consent = None
+    elif basis == SharingBasis.EMERGENCY:
+        if not basis_note:
+            raise Invalid(
+                _("緊急と判断した状況（生命・身体の保護）を「根拠の詳細」に入力してください。"),
+                code="no_basis",
+            )
+        consent = None
+    else:
+        raise Invalid(_("共有の根拠を選んでください。"), code="no_basis")
+    if worker is not None:
+        is_member = (
+            Membership.objects.current().filter(user=worker, organization=organization).exists()
+        )
+        if not organization.has_accounts or not is_member:
+            raise Invalid(_("担当者はその機関の職員から選んでください。"))
+        worker_name = ""
+    if joined_on < case.opened_on:
+        raise Invalid(_("参加日はケースの開始日以降の日付にしてください。"))
+    if joined_on > timezone.localdate():
+        raise Invalid(_("参加日に未来の日付は指定できません。"))
+    if active_team_members().filter(case=case, organization=organization).exists():
+        raise Invalid(_("この機関はすでに支援チームに入っています。"))
+    member = CaseTeamMember(
+        case=case,
+        organization=organization,
+        worker=worker,
+        worker_name=worker_name,
+        role=role,
+        basis=basis,
+        consent=consent,
+        basis_note=basis_note,
+        joined_on=joined_on,
+        added_by=actor.user,
+    )
+    _full_clean(member)
+    member.save()
+    audit.record(
+        action=Action.TEAM_MEMBER_ADDED,
+        request=request,
+        target=case,
+        detail={
+            "member": member.pk,
+            "organization": organization.pk,
+            "role": role,
+            "basis": basis,
+            "consent": consent.pk if consent else None,
+            "basis_note": basis_note,
+        },
+    )
+    return member
+
+
+def team_member_leave(
+    *, request: HttpRequest, member: CaseTeamMember, left_on: dt.date | None = None
+) -> CaseTeamMember:
+    case = member.case
+    _lead_writer(request, case, _("支援チームを変更できるのは主担当機関だけです。"))
+    with transaction.atomic():
+        day = left_on or timezone.localdate()
+        if member.role == TeamRole.LEAD:
+            raise Invalid(_("主担当機関はチームから外せません。"))
+        if member.left_on is not None:
+            raise Invalid(_("この機関はすでにチームを離れています。"))
+        if day < member.joined_on:
+            raise Invalid(_("離脱日は参加日以降の日付にしてください。"))
+        updated = CaseTeamMember.objects.filter(pk=member.pk, left_on__isnull=True).update(
+            left_on=day
+        )
+        if updated != 1:
+            raise Conflict(CONFLICT_MESSAGE)
+        member.left_on = day
+        audit.record(
+            action=Action.TEAM_MEMBER_LEFT,
+            request=request,
+            target=case,
+            detail={
+                "member": member.pk,
+                "organization": member.organization_id,
+                "left_on": str(day),
+            },
+        )
+        return member
+
+
+# --- Break-glass ----------------------------------------------------------------------------
+
+
+def break_glass_open(
+    *, request: HttpRequest, person_id: object, reason: str
+) -> BreakGlassAccess | None:
+    """Emergency access to a person the acting organization cannot see.
+
+    The caller learns nothing from the answer: a missing id and an existing one both return
+    quietly (None or the access), and the screen shows the same message for both.  Only an
+    existing person gets a BreakGlassAccess row (the review list); every attempt, hit or miss,
+    is in the audit log with its reason.
+    """
+    actor = _writer(request, target_type="people.person", target_id=str(person_id)[:64])
+    reason = reason.strip()
+    # Validate before looking anything up, so that errors never depend on the id.
+    if len(reason) < BREAK_GLASS_MIN_REASON:
+        raise Invalid(
+            _("理由を%(n)s文字以上で具体的に入力してください。") % {"n": BREAK_GLASS_MIN_REASON}
+        )
+    try:
+        pk = int(str(person_id))
+    except ValueError:
+        pk = 0
+    if pk > 0 and persons_visible_to(actor).filter(pk=pk).exists():
+        # Nothing to hide from someone who can already see the record.
+        raise Invalid(_("この方の記録はすでに閲覧できます。緊急アクセスは不要です。"))
+    with transaction.atomic():
+        person = Person.objects.filter(pk=pk).first() if pk > 0 else None
+        if person is None:
+            audit.record(
+                action=Action.BREAK_GLASS_OPENED,
+                request=request,
+                target_type="people.person",
+                target_id=str(person_id)[:64],
+                outcome=Outcome.DENIED,
+                detail={"reason": reason, "result": "no such person"},
+            )
+            return None
+        assert actor.organization is not None  # noqa: S101  # _writer guarantees it
+        now = timezone.now()
+        access = BreakGlassAccess(
+            person=person,
+            user=actor.user,
+            organization=actor.organization,
+            reason=reason,
+            started_at=now,
+            expires_at=now + dt.timedelta(hours=settings.BREAK_GLASS_HOURS),
+        )
+        _full_clean(access)
+        access.save()
+        audit.record(
+            action=Action.BREAK_GLASS_OPENED,
+            request=request,
+            target=person,
+            detail={
+                "reason": reason,
+                "break_glass": access.pk,
+                "expires_at": access.expires_at.isoformat(),
+            },
+        )
+        return access
+
+
+def break_glass_review(
+    *, request: HttpRequest, access: BreakGlassAccess, note: str = ""
+) -> BreakGlassAccess:
+    actor = actor_of(request)
+    if not is_break_glass_reviewer(actor):
+        audit.record_denial(
+            request,
+            target_type="cases.breakglassaccess",
+            target_id=str(access.pk),
+            reason="not a reviewer",
+        )
+        raise Forbidden(_("確認できるのは基幹相談支援センターとシステム管理者だけです。"))
+    with transaction.atomic():
+        if access.user_id == actor.user.pk:
+            raise Invalid(
+                _("自分の緊急アクセスは確認できません。ほかの人に確認を依頼してください。")
+            )
+        now = timezone.now()
+        updated = BreakGlassAccess.objects.filter(pk=access.pk, reviewed_at__isnull=True).update(
+            reviewed_by=actor.user, reviewed_at=now, review_note=note.strip()[:200]
+        )
+        if updated != 1:
+            raise Invalid(_("この緊急アクセスはすでに確認済みです。"))
+        access.reviewed_by = actor.user
+        access.reviewed_at = now
+        access.review_note = note.strip()[:200]
+        audit.record(
+            action=Action.BREAK_GLASS_REVIEWED,
+            request=request,
+            target=access,
+            detail={"person": access.person_id, "note": access.review_note},
+        )
+        return access

@@ -1,0 +1,485 @@
+"""Screens for consultations, cases, teams, break-glass access and the access log.
+
+Thin: parse the form, fetch through the access layer, call a service, render or redirect.
+NotFound becomes the project's 404; Forbidden shows its message with status 403; Invalid and
+Conflict redisplay the form with the message and the user's input (status 400 / 409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
+from tsunagu.cases import selectors, services
+from tsunagu.cases.access import access_case, access_consultation, actor_of
+from tsunagu.cases.forms import (
+    BreakGlassForm,
+    BreakGlassReviewForm,
+    CaseEditForm,
+    CaseFilterForm,
+    ConsultationForm,
+    ReopenForm,
+    TeamLeaveForm,
+    TeamMemberForm,
+    TransitionForm,
+)
+from tsunagu.cases.models import Case, CaseStatus, Domain
+from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.http import TsunaguRequest
+
+PAGE_SIZE = 30
+TARGET_LABELS = {
+    "people.person": gettext_lazy("本人"),
+    "cases.case": gettext_lazy("支援ケース"),
+    "cases.consultation": gettext_lazy("相談受付"),
+    "records.progressnote": gettext_lazy("支援経過記録"),
+    "records.formulation": gettext_lazy("見立て"),
+}
+
+
+def _refused(request: TsunaguRequest, exc: Forbidden) -> HttpResponse:
+    return render(request, "cases/pages/refused.html", {"message": exc.message}, status=403)
+
+
+View = Callable[..., HttpResponse]
+
+
+def _mapped(view: View) -> View:
+    """NotFound → the project's 404; Forbidden → its message with status 403."""
+
+    @wraps(view)
+    def wrapper(request: TsunaguRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except Forbidden as exc:
+            return _refused(request, exc)
+
+    return wrapper
+
+
+def _require_lead(request: TsunaguRequest, case: Case) -> None:
+    """The edit screens are for the lead organization's writers (the services check again)."""
+    actor = actor_of(request)
+    if actor.organization_id != case.lead_organization_id or not actor.can_write:
+        audit.record_denial(
+            request, target_type="cases.case", target_id=case.pk, reason="not a lead writer"
+        )
+        raise Forbidden(_("変更できるのは主担当機関の職員だけです。"))
+
+
+def _person_url(person_id: str) -> str:
+    try:
+        return reverse("people:person_detail", kwargs={"person_id": int(person_id)})
+    except NoReverseMatch:
+        return f"/people/{int(person_id)}/"
+
+
+def _query_without_page(request: TsunaguRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _case(request: TsunaguRequest, case_id: int, *, for_write: bool = False) -> Case:
+    return access_case(request, case_id, for_write=for_write)
+
+
+# --- Consultations --------------------------------------------------------------------------
+
+
+@_mapped
+def consultation_list(request: TsunaguRequest) -> HttpResponse:
+    consultations = selectors.consultation_list(actor=actor_of(request))
+    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/pages/consultation_list.html",
+        {"page": page, "query": _query_without_page(request)},
+    )
+
+
+@_mapped
+def consultation_create(request: TsunaguRequest) -> HttpResponse:
+    actor = actor_of(request)
+    if request.method == "POST":
+        form = ConsultationForm(request.POST, actor=actor)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                consultation = services.consultation_create(request=request, **data)
+            except Forbidden as exc:
+                return _refused(request, exc)
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("相談を受け付けました。"))
+                return redirect("cases:consultation_detail", consultation_id=consultation.pk)
+        status = 400
+    else:
+        initial: dict[str, Any] = {}
+        for name in ("person", "household"):
+            value = request.GET.get(name, "")
+            if value.isdigit():
+                initial[name] = int(value)
+        form = ConsultationForm(initial=initial, actor=actor)
+        status = 200
+    return render(request, "cases/pages/consultation_form.html", {"form": form}, status=status)
+
+
+@_mapped
+def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
+    try:
+        consultation = access_consultation(request, consultation_id)
+    except NotFound:
+        raise Http404 from None
+    domain_labels = [str(Domain(d).label) for d in consultation.domains if d in Domain.values]
+    return render(
+        request,
+        "cases/pages/consultation_detail.html",
+        {"consultation": consultation, "domain_labels": domain_labels},
+    )
+
+
+@_mapped
+@require_POST
+def consultation_open_case(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
+    try:
+        consultation = access_consultation(request, consultation_id, for_write=True)
+        case = services.consultation_open_case(request=request, consultation=consultation)
+    except NotFound:
+        raise Http404 from None
+    except Forbidden as exc:
+        return _refused(request, exc)
+    except Invalid as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:consultation_detail", consultation_id=consultation_id)
+    messages.success(request, _("支援ケースを作成しました。"))
+    return redirect("cases:case_detail", case_id=case.pk)
+
+
+# --- Cases ----------------------------------------------------------------------------------
+
+
+@_mapped
+def case_list(request: TsunaguRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    complex_filter = filters.get("complex", "")
+    cases = selectors.case_list(
+        actor=actor_of(request),
+        status=filters.get("status", ""),
+        is_complex={"1": True, "0": False}.get(complex_filter),
+        mine=bool(filters.get("mine")),
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/pages/case_list.html",
+        {"form": form, "page": page, "query": _query_without_page(request)},
+    )
+
+
+def _case_detail_context(request: TsunaguRequest, case: Case) -> dict[str, Any]:
+    actor = actor_of(request)
+    return {
+        "case": case,
+        "is_lead": actor.organization_id == case.lead_organization_id and actor.can_write,
+        "history": selectors.case_status_history(case),
+        "team": selectors.case_team(case),
+        "consultations": selectors.case_consultations(case, actor),
+        "consents": selectors.case_consents(case),
+        "factor_groups": selectors.difficulty_groups(case.difficulty_factors),
+        "transition_form": TransitionForm(case=case),
+        "reopen_form": ReopenForm(),
+        "is_closed": case.status == CaseStatus.CLOSED,
+        "today": timezone.localdate(),
+        "access_log_allowed": actor.organization_id == case.lead_organization_id
+        or actor.user.is_system_admin,
+    }
+
+
+@_mapped
+def case_detail(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    return render(request, "cases/pages/case_detail.html", _case_detail_context(request, case))
+
+
+@_mapped
+def case_edit(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id, for_write=request.method == "POST")
+    _require_lead(request, case)
+    status = 200
+    if request.method == "POST":
+        form = CaseEditForm(request.POST, case=case)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.case_update(
+                    request=request,
+                    case=case,
+                    expected_version=data["version"],
+                    title=data["title"],
+                    support_layer=data["support_layer"],
+                    lead_worker=data["lead_worker"],
+                    is_complex=data["is_complex"],
+                    difficulty_factors=data["difficulty_factors"],
+                )
+            except Forbidden as exc:
+                return _refused(request, exc)
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                messages.success(request, _("ケースを更新しました。"))
+                return redirect("cases:case_detail", case_id=case.pk)
+        else:
+            status = 400
+    else:
+        form = CaseEditForm(initial=CaseEditForm.initial_for(case), case=case)
+    return render(
+        request, "cases/pages/case_edit.html", {"case": case, "form": form}, status=status
+    )
+
+
+def _case_detail_with_error(
+    request: TsunaguRequest, case: Case, *, form_name: str, form: Any, status: int = 400
+) -> HttpResponse:
+    context = _case_detail_context(request, case)
+    context[form_name] = form
+    return render(request, "cases/pages/case_detail.html", context, status=status)
+
+
+@_mapped
+@require_POST
+def case_transition(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id, for_write=True)
+    form = TransitionForm(request.POST, case=case)
+    if not form.is_valid():
+        return _case_detail_with_error(request, case, form_name="transition_form", form=form)
+    data = form.cleaned_data
+    try:
+        services.case_transition(
+            request=request,
+            case=case,
+            to_status=data["to_status"],
+            reason=data["reason"],
+            closure_reason=data["closure_reason"],
+            closed_on=data["closed_on"],
+        )
+    except Forbidden as exc:
+        return _refused(request, exc)
+    except (Invalid, Conflict) as exc:
+        form.add_error(None, exc.message)
+        return _case_detail_with_error(
+            request,
+            case,
+            form_name="transition_form",
+            form=form,
+            status=409 if isinstance(exc, Conflict) else 400,
+        )
+    messages.success(
+        request,
+        _("状態を「%(status)s」にしました。") % {"status": CaseStatus(case.status).label},
+    )
+    return redirect("cases:case_detail", case_id=case.pk)
+
+
+@_mapped
+@require_POST
+def case_reopen(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id, for_write=True)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _case_detail_with_error(request, case, form_name="reopen_form", form=form)
+    try:
+        services.case_reopen(request=request, case=case, reason=form.cleaned_data["reason"])
+    except Forbidden as exc:
+        return _refused(request, exc)
+    except (Invalid, Conflict) as exc:
+        form.add_error(None, exc.message)
+        return _case_detail_with_error(request, case, form_name="reopen_form", form=form)
+    messages.success(request, _("ケースを再開しました（アセスメント）。"))
+    return redirect("cases:case_detail", case_id=case.pk)
+
+
+# --- Team -----------------------------------------------------------------------------------
+
+
+@_mapped
+def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id, for_write=request.method == "POST")
+    _require_lead(request, case)
+    status = 200
+    if request.method == "POST":
+        form = TeamMemberForm(request.POST, case=case)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.team_member_add(request=request, case=case, **data)
+            except Forbidden as exc:
+                return _refused(request, exc)
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("「%(name)s」を支援チームに加えました。")
+                    % {"name": data["organization"].name},
+                )
+                return redirect("cases:case_detail", case_id=case.pk)
+        else:
+            status = 400
+    else:
+        form = TeamMemberForm(case=case)
+    return render(
+        request,
+        "cases/pages/team_form.html",
+        {"case": case, "form": form, "consents": selectors.case_consents(case)},
+        status=status,
+    )
+
+
+@_mapped
+@require_POST
+def team_leave(request: TsunaguRequest, case_id: int, member_id: int) -> HttpResponse:
+    case = _case(request, case_id, for_write=True)
+    try:
+        member = selectors.case_team_member(case, member_id)
+    except NotFound:
+        raise Http404 from None
+    form = TeamLeaveForm(request.POST)
+    left_on = form.cleaned_data["left_on"] if form.is_valid() else None
+    try:
+        services.team_member_leave(request=request, member=member, left_on=left_on)
+    except Forbidden as exc:
+        return _refused(request, exc)
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("「%(name)s」がチームを離れました。") % {"name": member.organization.name}
+        )
+    return redirect("cases:case_detail", case_id=case.pk)
+
+
+# --- Break-glass ----------------------------------------------------------------------------
+
+
+@_mapped
+def break_glass_new(request: TsunaguRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = BreakGlassForm(request.POST)
+        if form.is_valid():
+            person_id = form.cleaned_data["person"].strip()
+            try:
+                services.break_glass_open(
+                    request=request, person_id=person_id, reason=form.cleaned_data["reason"]
+                )
+            except Forbidden as exc:
+                return _refused(request, exc)
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                # The same answer whether or not the id names someone: see the service.
+                messages.warning(
+                    request,
+                    _(
+                        "緊急アクセスを記録しました。該当する記録があれば%(hours)s時間閲覧できます。"
+                        "この操作は基幹相談支援センターが確認します。"
+                    )
+                    % {"hours": settings.BREAK_GLASS_HOURS},
+                )
+                if person_id.isdigit():
+                    return redirect(_person_url(person_id))
+                return redirect("cases:list")
+        else:
+            status = 400
+    else:
+        form = BreakGlassForm(initial={"person": request.GET.get("person", "")[:20]})
+    return render(
+        request,
+        "cases/pages/break_glass_form.html",
+        {"form": form, "hours": settings.BREAK_GLASS_HOURS},
+        status=status,
+    )
+
+
+@_mapped
+def break_glass_list(request: TsunaguRequest) -> HttpResponse:
+    try:
+        accesses = selectors.break_glass_list(request=request)
+    except NotFound:
+        raise Http404 from None
+    page = Paginator(accesses, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/pages/break_glass_list.html",
+        {"page": page, "query": "", "review_form": BreakGlassReviewForm()},
+    )
+
+
+@_mapped
+@require_POST
+def break_glass_review(request: TsunaguRequest, access_id: int) -> HttpResponse:
+    try:
+        access = selectors.break_glass_for_review(request=request, access_id=access_id)
+    except NotFound:
+        raise Http404 from None
+    form = BreakGlassReviewForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.break_glass_review(request=request, access=access, note=note)
+    except Forbidden as exc:
+        return _refused(request, exc)
+    except Invalid as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("確認済みにしました。"))
+    return redirect("cases:break_glass_list")
+
+
+# --- Who looked at this person's record -----------------------------------------------------
+
+
+@_mapped
+def person_access_log(request: TsunaguRequest, person_id: int) -> HttpResponse:
+    try:
+        log = selectors.person_access_log(request=request, person_id=person_id)
+    except NotFound:
+        raise Http404 from None
+    audit.record(
+        action=Action.ACCESS_LOG_VIEWED,
+        request=request,
+        target_type="people.person",
+        target_id=log.person_id,
+    )
+    page = Paginator(log.events, 50).get_page(request.GET.get("page"))
+    for event in page:
+        event.target_label = TARGET_LABELS.get(event.target_type, event.target_type)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "cases/pages/access_log.html",
+        {"log": log, "page": page, "query": ""},
+    )
