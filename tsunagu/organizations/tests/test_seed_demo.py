@@ -12,6 +12,7 @@ from django.test import RequestFactory
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.cases.demo import STAFF
 from tsunagu.organizations.management.commands.seed_demo import DEMO_PASSWORD
 from tsunagu.organizations.models import Area, Corporation, Membership, Organization
 
@@ -70,7 +71,12 @@ def test_refuses_outside_demo_mode(settings):
 
 
 def test_creates_the_seven_accounts_with_the_demo_password(demo):
-    assert sorted(User.objects.values_list("username", flat=True)) == sorted(USERNAMES)
+    # The casework adds background staff who author records; none of them can sign in.
+    staff = {spec.username for spec in STAFF}
+    assert sorted(User.objects.values_list("username", flat=True)) == sorted(
+        set(USERNAMES) | staff
+    )
+    assert not any(u.has_usable_password() for u in User.objects.filter(username__in=staff))
     request = RequestFactory().post("/accounts/login/")
     for username in USERNAMES:
         user = authenticate(request, username=username, password=DEMO_PASSWORD)
@@ -145,8 +151,10 @@ def test_office_a_users_share_an_office_and_office_b1_does_not(demo):
     assert org_of("office_b1").kind == "commissioned_office"
 
 
-def test_first_run_records_one_demo_seeded_row(demo):
-    assert AuditEvent.objects.filter(action=Action.DEMO_SEEDED).count() == 1
+def test_first_run_records_one_demo_seeded_row_for_the_city_and_one_for_the_casework(demo):
+    seeded = AuditEvent.objects.filter(action=Action.DEMO_SEEDED)
+    assert seeded.count() == 2
+    assert seeded.filter(detail__has_key="created").count() == 1
     assert AuditEvent.objects.filter(action=Action.USER_CREATED).count() == len(USERNAMES)
 
 

@@ -23,6 +23,7 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.services import user_create
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
+from tsunagu.cases.demo import casework_summary, seed_casework
 from tsunagu.organizations.models import (
     Area,
     AreaKind,
@@ -504,8 +505,9 @@ def seed_accounts(created: Counter[str]) -> None:
 
 
 @transaction.atomic
-def seed_demo() -> Counter[str]:
-    """Create whatever of the demo city is missing; return how many rows of each kind."""
+def seed_demo() -> tuple[Counter[str], Counter[str]]:
+    """Create whatever of the demo city is missing, then its casework (tsunagu.cases.demo);
+    return how many rows of each kind, for the city and for the casework."""
     created: Counter[str] = Counter()
     seed_areas(created)
     seed_corporations(created)
@@ -513,7 +515,7 @@ def seed_demo() -> Counter[str]:
     seed_accounts(created)
     if created.total():
         audit.record(action=Action.DEMO_SEEDED, detail={"created": dict(created)})
-    return created
+    return created, seed_casework()
 
 
 # --- Output ------------------------------------------------------------------------------------
@@ -582,8 +584,9 @@ class Command(BaseCommand):
                 "seed_demo はデモモード（環境変数 TSUNAGU_DEMO=1）でのみ実行できます。"
                 "デモ用アカウントは公開されたパスワードを持つため、本番のデータベースには作りません。"
             )
-        created = seed_demo()
+        created, casework = seed_demo()
         self.stdout.write(summary(created))
+        self.stdout.write(casework_summary(casework))
         self.stdout.write("")
         self.stdout.write("デモ用アカウント:")
         header = ("ユーザー名", "氏名", "所属", "職種")
