@@ -73,9 +73,7 @@ def test_refuses_outside_demo_mode(settings):
 def test_creates_the_seven_accounts_with_the_demo_password(demo):
     # The casework adds background staff who author records; none of them can sign in.
     staff = {spec.username for spec in STAFF}
-    assert sorted(User.objects.values_list("username", flat=True)) == sorted(
-        set(USERNAMES) | staff
-    )
+    assert sorted(User.objects.values_list("username", flat=True)) == sorted(set(USERNAMES) | staff)
     assert not any(u.has_usable_password() for u in User.objects.filter(username__in=staff))
     request = RequestFactory().post("/accounts/login/")
     for username in USERNAMES:
