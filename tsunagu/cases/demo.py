@@ -2180,6 +2180,9 @@ def _new_person(
     return person
 
 
+YAMADA = ("山田", "ヤマダ")
+
+
 def _family_name(ctx: Context) -> tuple[str, str]:
     return ctx.rng.choice(FAMILY_NAMES)
 
@@ -2193,7 +2196,9 @@ def _make_households(ctx: Context) -> list[Client]:
     clients: list[Client] = []
     specs = list(SEED_001_HOUSEHOLDS) + _household_specs(rng)
     for spec in specs:
-        family = _family_name(ctx)
+        # The first household of seed 001 is the 山田 family, so that the demo shows the
+        # search example of the issue (やまだ / ﾔﾏﾀﾞ / ヤマダタロウ → 山田 太郎).
+        family = YAMADA if spec is SEED_001_HOUSEHOLDS[0] else _family_name(ctx)
         area = spec.area or rng.choices(AREA_CODES, AREA_WEIGHTS)[0]
         address = _address(rng, area)
         ward = address[2]
@@ -2222,6 +2227,9 @@ def _make_households(ctx: Context) -> list[Client]:
                 profile=member_spec.profile,
                 note=member_spec.note,
             )
+            if family == YAMADA and member_spec.relationship == R.SELF:
+                person.given_name, person.given_name_kana = "太郎", "タロウ"
+                person.kana_normalized = normalize_kana("ヤマダ タロウ")
             if lives_apart:
                 person.address = "" if rng.random() < 0.5 else person.address
                 if not person.address:

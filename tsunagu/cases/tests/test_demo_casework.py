@@ -244,3 +244,9 @@ def _fingerprint() -> list[tuple[object, ...]]:
         *ProgressNote.objects.order_by("pk").values_list("occurred_at", "kind", "text"),
         *Formulation.objects.order_by("pk").values_list("revision", "hypothesis", "created_at"),
     ]
+
+
+def test_the_demo_has_the_search_example_of_the_issue(demo):
+    taro = Person.objects.get(family_name="山田", given_name="太郎")
+    assert taro.kana_normalized == "ヤマダタロウ"
+    assert taro.cases.filter(lead_worker__username="office_a1").exists()
