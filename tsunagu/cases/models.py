@@ -105,7 +105,7 @@ class Consultation(TimeStampedModel):
     )
     is_anonymous = models.BooleanField(_("匿名の相談"), default=False)
     main_concern = models.TextField(_("主訴"))
-    domains = models.JSONField(_("相談の領域"), default=list)
+    domains = models.JSONField(_("相談の領域"), default=list, blank=True)
     urgency = models.CharField(
         _("緊急度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
     )

@@ -299,3 +299,21 @@ def test_team_member_sees_but_cannot_change_status(persona, personas, world, cli
     response = client.post(f"/cases/{world.case.pk}/status/", {"to_status": "assessment"})
     assert response.status_code == 403
     assert Case.objects.get(pk=world.case.pk).status == CaseStatus.INTAKE
+
+
+def test_a_consultation_without_domains_is_accepted(personas, client_as):
+    """相談の領域 is optional on the screen and in the API (one contact may not fit any)."""
+    response = client_as(personas.counselor_a).post(
+        "/cases/consultations/new/",
+        {
+            "received_at": "2026-11-20T10:00",
+            "channel": "phone",
+            "consulter": "family",
+            "is_anonymous": "on",
+            "main_concern": "近所の方から、様子が気になる人がいるとの電話。",
+            "urgency": "normal",
+            "outcome": "information",
+            "minutes_spent": "15",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]

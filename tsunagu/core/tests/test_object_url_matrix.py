@@ -1,0 +1,438 @@
+"""Every object URL of the person-level screens and of the API, tried by an outsider.
+
+One world (a person of office A with a household, a consent, a consultation, a case with the
+core center on its team, a note with an attachment, a formulation and a break-glass access) and
+one matrix: for each route with a path parameter, how to fill it from the world.  counselor_b
+(office B, on no team) gets the same 404 as for a page that does not exist, and the refusal is
+audited; the lead (or the reviewer, for break-glass) gets through, which proves the world fits.
+
+The routes are walked from the URL resolver and from the API's routers, so a new route that is
+not in the matrix fails `test_the_matrix_names_every_object_route`, and so does a route that the
+matrix names but that no longer exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+from django.utils import timezone
+
+from tsunagu.accounts.models import User
+from tsunagu.accounts.tests.factories import api_token_for
+from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.cases.models import (
+    BreakGlassAccess,
+    Case,
+    CaseTeamMember,
+    Consultation,
+    SharingBasis,
+    TeamRole,
+)
+from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
+from tsunagu.people.models import Consent, Household, HouseholdMember, Person
+from tsunagu.people.tests.factories import (
+    ConsentFactory,
+    HouseholdFactory,
+    HouseholdMemberFactory,
+    PersonFactory,
+)
+from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
+from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
+
+SCREEN_NAMESPACES = {"people", "cases", "records"}
+API_PREFIX = "/api/v1"
+NOT_FOUND_PAGE = "ページが見つかりません"
+
+
+# --- The world ------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    person: Person
+    household: Household
+    member: HouseholdMember
+    consent: Consent
+    consultation: Consultation
+    case: Case
+    core_on_team: CaseTeamMember
+    note: ProgressNote
+    attachment: NoteAttachment
+    formulation: Formulation
+    break_glass: BreakGlassAccess
+
+
+@pytest.fixture
+def world(personas, client_as, settings, tmp_path) -> World:
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    office_a = personas.office_a
+    person = PersonFactory.create(
+        family_name="佐藤", given_name="花子", registered_by_organization=office_a
+    )
+    household = HouseholdFactory.create(name="佐藤さん世帯", registered_by_organization=office_a)
+    member = HouseholdMemberFactory.create(household=household, person=person)
+    consent = ConsentFactory.create(
+        person=person,
+        obtained_by=personas.counselor_a,
+        obtained_by_organization=office_a,
+        organizations=[personas.core_center],
+    )
+    case = CaseFactory.create(
+        person=person,
+        title="佐藤花子さんの支援",
+        lead_organization=office_a,
+        lead_worker=personas.counselor_a,
+        opened_on=timezone.localdate() - dt.timedelta(days=60),
+    )
+    consultation = ConsultationFactory.create(
+        organization=office_a, received_by=personas.counselor_a, person=person, case=case
+    )
+    core_on_team = TeamMemberFactory.create(
+        case=case,
+        organization=personas.core_center,
+        worker=personas.core_officer,
+        role=TeamRole.JOINT,
+        basis=SharingBasis.CONSENT,
+        consent=consent,
+        basis_note="",
+        added_by=personas.counselor_a,
+        joined_on=timezone.localdate() - dt.timedelta(days=30),
+    )
+    # The note and its attachment go in as the screen writes them: service, storage, audit.
+    response = client_as(personas.counselor_a).post(
+        reverse("records:note_create", kwargs={"case_id": case.pk}),
+        {
+            "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "kind": "home_visit",
+            "text": "自宅を訪問。主治医の意見書を本人と一緒に確認した。",
+            "attachments": [SimpleUploadedFile("意見書.pdf", minimal_pdf())],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    note = ProgressNote.objects.get(case=case)
+    formulation = FormulationFactory.create(
+        case=case, revision=1, author=personas.counselor_a, author_organization=office_a
+    )
+    break_glass = BreakGlassAccess.objects.create(
+        person=person,
+        user=personas.colleague_a,
+        organization=office_a,
+        reason="夜間に本人と連絡が取れず、安否確認のため。",
+        expires_at=timezone.now() + dt.timedelta(hours=24),
+    )
+    return World(
+        person=person,
+        household=household,
+        member=member,
+        consent=consent,
+        consultation=consultation,
+        case=case,
+        core_on_team=core_on_team,
+        note=note,
+        attachment=note.attachments.get(),
+        formulation=formulation,
+        break_glass=break_glass,
+    )
+
+
+# --- The matrix -----------------------------------------------------------------------------
+
+Params = Callable[[World], dict[str, int]]
+Body = Callable[[World], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Spec:
+    params: Params
+    # What the outsider tries.  A POST-only route is tried with POST; a form with both.
+    methods: tuple[str, ...] = ("GET",)
+    body: Body = field(default=lambda w: {})
+    # Who must get through (proves the world is right): the lead, unless said otherwise.
+    owner: str = "counselor_a"
+
+
+def _person(w: World) -> dict[str, int]:
+    return {"person_id": w.person.pk}
+
+
+def _household(w: World) -> dict[str, int]:
+    return {"household_id": w.household.pk}
+
+
+def _case(w: World) -> dict[str, int]:
+    return {"case_id": w.case.pk}
+
+
+def _consultation(w: World) -> dict[str, int]:
+    return {"consultation_id": w.consultation.pk}
+
+
+FORM = ("GET", "POST")
+POST = ("POST",)
+
+SCREENS: dict[str, Spec] = {
+    "people:person_detail": Spec(_person),
+    "people:person_edit": Spec(
+        _person, FORM, lambda w: {"version": w.person.version, "family_name": "佐藤"}
+    ),
+    "people:consent_create": Spec(_person, FORM, lambda w: {"method": "written"}),
+    "people:consent_withdraw": Spec(
+        lambda w: {"person_id": w.person.pk, "consent_id": w.consent.pk},
+        FORM,
+        lambda w: {"reason": "本人の申し出"},
+    ),
+    "people:household_detail": Spec(_household),
+    "people:household_edit": Spec(
+        _household, FORM, lambda w: {"version": w.household.version, "name": "佐藤さん世帯"}
+    ),
+    "people:household_member_add": Spec(_household, FORM, lambda w: {"relationship": "child"}),
+    "people:household_member_end": Spec(
+        lambda w: {"household_id": w.household.pk, "member_id": w.member.pk},
+        FORM,
+        lambda w: {"end_date": timezone.localdate().isoformat()},
+    ),
+    "cases:case_detail": Spec(_case),
+    "cases:case_edit": Spec(_case, FORM, lambda w: {"version": w.case.version, "title": "支援"}),
+    "cases:case_transition": Spec(_case, POST, lambda w: {"to": "assessment", "reason": "面談"}),
+    "cases:case_reopen": Spec(_case, POST, lambda w: {"reason": "再度の相談"}),
+    "cases:team_add": Spec(
+        _case,
+        FORM,
+        lambda w: {"organization": w.core_on_team.organization_id, "role": "joint"},
+    ),
+    "cases:team_leave": Spec(
+        lambda w: {"case_id": w.case.pk, "member_id": w.core_on_team.pk},
+        POST,
+        lambda w: {"left_on": timezone.localdate().isoformat()},
+    ),
+    "cases:consultation_detail": Spec(_consultation),
+    "cases:consultation_open_case": Spec(_consultation, POST),
+    # Only reviewers (the core center, administrators) see break-glass accesses at all.
+    "cases:break_glass_review": Spec(
+        lambda w: {"access_id": w.break_glass.pk},
+        POST,
+        lambda w: {"note": "確認しました"},
+        owner="core_officer",
+    ),
+    "cases:person_access_log": Spec(_person),
+    "records:case_notes": Spec(_case),
+    "records:note_create": Spec(
+        _case, FORM, lambda w: {"kind": "phone", "text": "電話で近況を聞いた。"}
+    ),
+    "records:household_notes": Spec(_household),
+    "records:attachment_download": Spec(lambda w: {"attachment_id": w.attachment.pk}),
+    "records:formulation_list": Spec(_case),
+    "records:formulation_create": Spec(
+        _case,
+        FORM,
+        lambda w: {
+            "based_on": 1,
+            "situation_summary": "変化なし",
+            "hypothesis": "同上",
+            "support_policy": "同上",
+            "prompted_by": "面談で新しい話が出た",
+        },
+    ),
+}
+
+API: dict[str, Spec] = {
+    "GET /api/v1/persons/{person_id}": Spec(_person),
+    "PATCH /api/v1/persons/{person_id}": Spec(
+        _person, ("PATCH",), lambda w: {"version": w.person.version, "phone": "090-0000-1111"}
+    ),
+    "GET /api/v1/households/{household_id}": Spec(_household),
+    "GET /api/v1/cases/{case_id}": Spec(_case),
+    "GET /api/v1/cases/{case_id}/status": Spec(_case),
+    "POST /api/v1/cases/{case_id}/status": Spec(
+        _case, POST, lambda w: {"to": "assessment", "reason": "面談の結果"}
+    ),
+    "GET /api/v1/cases/{case_id}/team": Spec(_case),
+    "POST /api/v1/cases/{case_id}/team": Spec(
+        _case,
+        POST,
+        lambda w: {
+            "organization_id": w.case.lead_organization_id,
+            "role": "joint",
+            "basis": "statutory_meeting",
+            "basis_note": "令和7年度第1回支援会議",
+        },
+    ),
+    "GET /api/v1/consultations/{consultation_id}": Spec(_consultation),
+    "GET /api/v1/cases/{case_id}/notes": Spec(_case),
+    "POST /api/v1/cases/{case_id}/notes": Spec(
+        _case, POST, lambda w: {"kind": "phone", "text": "電話で近況を聞いた。"}
+    ),
+    "GET /api/v1/cases/{case_id}/formulations": Spec(_case),
+    "POST /api/v1/cases/{case_id}/formulations": Spec(
+        _case,
+        POST,
+        lambda w: {
+            "based_on": 1,
+            "situation_summary": "変化なし",
+            "hypothesis": "同上",
+            "support_policy": "同上",
+            "prompted_by": "面談で新しい話が出た",
+        },
+    ),
+}
+
+# Object routes whose answer is by design not scoped to the team, with the reason.
+NOT_PERSON_DATA = {
+    "GET /api/v1/organizations/{organization_id}": "the organization directory is open to "
+    "every signed-in member (no person-level data)",
+}
+
+
+# --- Walking the routes ---------------------------------------------------------------------
+
+
+def _screen_routes(
+    patterns: list[URLPattern | URLResolver], namespace: str = "", has_param: bool = False
+) -> Iterator[str]:
+    for entry in patterns:
+        pattern = entry.pattern
+        param_here = (
+            has_param
+            or bool(getattr(pattern, "converters", None))
+            or (not isinstance(pattern, RoutePattern) and bool(pattern.regex.groupindex))
+        )
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace else (entry.namespace or "")
+            yield from _screen_routes(entry.url_patterns, inner, param_here)
+        elif namespace in SCREEN_NAMESPACES and entry.name and param_here:
+            yield f"{namespace}:{entry.name}"
+
+
+def screen_routes() -> set[str]:
+    return set(_screen_routes(get_resolver().url_patterns))
+
+
+def api_routes() -> set[str]:
+    from tsunagu.api import api
+
+    api.urls  # noqa: B018  # builds the routers (ninja fills `_routers` lazily)
+    found = set()
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            if "{" not in path:
+                continue
+            full = re.sub(r"/+", "/", f"{API_PREFIX}/{prefix}/{path}")
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    found.add(f"{method} {full}")
+    return found
+
+
+def test_the_matrix_names_every_object_route():
+    routes = screen_routes() | api_routes()
+    named = set(SCREENS) | set(API) | set(NOT_PERSON_DATA)
+    missing = sorted(routes - named)
+    stale = sorted(named - routes)
+    assert not missing, (
+        "Object routes missing from the access matrix (add them to SCREENS/API in "
+        f"tsunagu/core/tests/test_object_url_matrix.py): {missing}"
+    )
+    assert not stale, f"The access matrix names routes that no longer exist: {stale}"
+
+
+# --- The outsider, route by route -----------------------------------------------------------
+
+
+def _api_path(route: str, params: dict[str, int]) -> tuple[str, str]:
+    method, template = route.split(" ", 1)
+    return method, template.format(**params)
+
+
+def _screen_request(client: Client, method: str, path: str, body: dict[str, Any]):
+    if method == "GET":
+        return client.get(path)
+    return client.post(path, body)
+
+
+def _api_request(client: Client, method: str, path: str, body: dict[str, Any], token: str):
+    kwargs: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    if method == "GET":
+        return client.get(path, **kwargs)
+    return client.generic(method, path, data=_json(body), content_type="application/json", **kwargs)
+
+
+def _json(body: dict[str, Any]) -> str:
+    return json.dumps(body, ensure_ascii=False)
+
+
+def _assert_denied_and_audited(user: User, before: int, method: str, path: str) -> None:
+    new = AuditEvent.objects.filter(pk__gt=before)
+    denials = new.filter(action=Action.ACCESS_DENIED, actor=user)
+    assert denials.exists(), f"{method} {path}: no access.denied row for {user.username}"
+    assert any(d.detail.get("path") == path for d in denials), f"{method} {path}: wrong path"
+    assert not new.filter(
+        action__in=[Action.RECORD_CREATED, Action.RECORD_UPDATED, Action.RECORD_VIEWED]
+    ).exists(), f"{method} {path}: the outsider read or changed something"
+
+
+def _last_event_id() -> int:
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _owner_may_pass(response: Any, method: str, label: str) -> None:
+    if method == "GET":
+        assert response.status_code in (200, 302), f"{label}: {response.status_code}"
+    else:
+        assert response.status_code not in (403, 404), f"{label}: {response.status_code}"
+        assert response.status_code < 500, f"{label}: {response.status_code}"
+
+
+@pytest.mark.parametrize("route", sorted(SCREENS))
+def test_outsider_gets_404_on_every_object_screen(route, personas, world, client_as):
+    spec = SCREENS[route]
+    path = reverse(route, kwargs=spec.params(world))
+    outsider = client_as(personas.counselor_b)
+    for method in spec.methods:
+        before = _last_event_id()
+        response = _screen_request(outsider, method, path, spec.body(world))
+        assert response.status_code == 404, f"{method} {path}: {response.status_code}"
+        assert NOT_FOUND_PAGE in response.content.decode()
+        _assert_denied_and_audited(personas.counselor_b, before, method, path)
+
+    owner = client_as(getattr(personas, spec.owner))
+    method = "GET" if "GET" in spec.methods else spec.methods[0]
+    response = _screen_request(owner, method, path, spec.body(world))
+    _owner_may_pass(response, method, f"{spec.owner} {method} {path}")
+
+
+@pytest.mark.parametrize("route", sorted(API))
+def test_outsider_gets_json_404_on_every_object_api_route(route, personas, world, client):
+    spec = API[route]
+    method, path = _api_path(route, spec.params(world))
+    token = api_token_for(personas.counselor_b, personas.office_b)
+    before = _last_event_id()
+    response = _api_request(client, method, path, spec.body(world), token)
+    assert response.status_code == 404, f"{route}: {response.status_code} {response.content!r}"
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert error["message"]
+    _assert_denied_and_audited(personas.counselor_b, before, method, path)
+
+    owner = getattr(personas, spec.owner)
+    owner_token = api_token_for(owner, personas.office_a)
+    response = _api_request(Client(), method, path, spec.body(world), owner_token)
+    _owner_may_pass(response, method, f"{spec.owner} {route}")
+
+
+@pytest.mark.parametrize("route", sorted(NOT_PERSON_DATA))
+def test_routes_open_by_design_stay_open(route, personas, client):
+    # Kept honest: if one of these starts refusing outsiders, it belongs in the matrix above.
+    token = api_token_for(personas.counselor_b, personas.office_b)
+    method, path = _api_path(route, {"organization_id": personas.office_a.pk})
+    response = _api_request(client, method, path, {}, token)
+    assert response.status_code == 200
