@@ -142,7 +142,7 @@ def note_problems(data: Mapping[str, Any]) -> dict[str, str]:
     problems: dict[str, str] = {}
     occurred_at = data.get("occurred_at")
     if isinstance(occurred_at, dt.datetime) and occurred_at > timezone.now() + FUTURE_TOLERANCE:
-        problems["occurred_at"] = _("日時が先の時刻になっています。実際の日時を入力してください。")
+        problems["occurred_at"] = _("日時が未来になっています。実際の日時を入力してください。")
     if not str(data.get("text") or "").strip():
         problems["text"] = _("内容を入力してください。")
     if data.get("kind") not in NoteKind.values:

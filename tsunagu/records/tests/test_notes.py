@@ -226,7 +226,7 @@ def test_team_member_adds_a_note(personas, world, client_as):
                     "%Y-%m-%dT%H:%M"
                 )
             },
-            "日時が先の時刻になっています",
+            "日時が未来になっています",
         ),
         ({"is_motivating_moment": "on", "motivating_moment": ""}, "その場面の内容を書いてください"),
     ],
