@@ -1,0 +1,404 @@
+"""Query budgets: every list and detail page runs a fixed number of queries (no N+1).
+
+For each page we build a small world (one item), count the queries of one request as
+counselor_a (the admin screens as the administrator), add many more items that the page shows,
+and assert the count did not move.  `PAGE_BUDGETS` pins the measured number (the larger of
+SQLite and PostgreSQL) so that a regression that adds queries shows up here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tsunagu.accounts.models import User
+from tsunagu.accounts.tests.factories import UserFactory
+from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.cases.models import Case, CaseStatusChange, Consultation, SharingBasis
+from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
+from tsunagu.organizations.models import Organization
+from tsunagu.organizations.tests.factories import (
+    AreaFactory,
+    CorporationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
+from tsunagu.people.models import ConsentPurpose, Household, Person, Relationship
+from tsunagu.people.tests.factories import (
+    ConsentFactory,
+    HouseholdFactory,
+    HouseholdMemberFactory,
+    PersonFactory,
+)
+from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
+from tsunagu.records.tests.factories import FormulationFactory, ProgressNoteFactory
+
+# Queries of one request, signed in, for a page (the larger of SQLite and PostgreSQL).
+PAGE_BUDGETS: dict[str, int] = {
+    "home": 9,
+    "organization_list": 9,
+    "organization_detail": 10,
+    "area_list": 8,
+    "audit_list": 11,
+    "user_list": 12,
+    "person_search": 10,
+    "person_detail": 14,
+    "household_detail": 11,
+    "consultation_list": 9,
+    "consultation_detail": 9,
+    "case_list": 9,
+    "case_detail": 14,
+    "case_notes": 12,
+    "household_notes": 12,
+    "formulation_list": 10,
+}
+
+MORE = 15  # how many items the "many" world adds
+
+
+@dataclass
+class World:
+    p: Any  # the personas
+    person: Person
+    household: Household
+    case: Case
+    household_case: Case
+    consultation: Consultation
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _world(p: Any) -> World:
+    office_a = p.office_a
+    person = PersonFactory.create(registered_by_organization=office_a)
+    household = HouseholdFactory.create(registered_by_organization=office_a)
+    HouseholdMemberFactory.create(household=household, person=person)
+    case = CaseFactory.create(person=person, lead_organization=office_a, lead_worker=p.counselor_a)
+    household_case = CaseFactory.create(
+        person=None,
+        household=household,
+        title="山田さん世帯の支援",
+        lead_organization=office_a,
+        lead_worker=p.counselor_a,
+    )
+    consultation = ConsultationFactory.create(
+        organization=office_a, received_by=p.counselor_a, person=person, case=case
+    )
+    # One of everything the pages list, so that every prefetch already runs with one item.
+    ConsentFactory.create(
+        person=person,
+        obtained_by=p.counselor_a,
+        obtained_by_organization=office_a,
+        organizations=[office_a],
+    )
+    world = World(p, person, household, case, household_case, consultation)
+    _note(world, case, 0)
+    _note(world, household_case, 0)
+    _grow_formulations(world, 1)
+    return world
+
+
+def _user(org: Organization) -> User:
+    user = UserFactory.create()
+    MembershipFactory.create(user=user, organization=org)
+    return user
+
+
+def _note(w: World, case: Case, n: int) -> ProgressNote:
+    author = _user(w.p.office_a)
+    note = ProgressNoteFactory.create(
+        case=case, author=author, author_organization=w.p.office_a, text=f"記録{n}"
+    )
+    NoteAttachment.objects.create(
+        note=note,
+        file=f"attachments/test-{note.pk}.pdf",
+        original_name=f"資料{n}.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=author,
+    )
+    return note
+
+
+# --- What each page shows, and how to show more of it -------------------------------------
+
+
+def _grow_home(w: World, n: int) -> None:
+    for _ in range(n):
+        AuditEvent.objects.create(
+            action=Action.LOGIN,
+            actor=w.p.counselor_a,
+            actor_username=w.p.counselor_a.username,
+            organization=w.p.office_a,
+        )
+        AuditEvent.objects.create(
+            action=Action.LOGIN_FAILED,
+            actor_username=w.p.counselor_a.username,
+            at=timezone.now(),
+        )
+
+
+def _grow_organizations(w: World, n: int) -> None:
+    ward = AreaFactory.create()
+    for _ in range(n):
+        org = OrganizationFactory.create(corporation=CorporationFactory.create())
+        org.areas_served.add(ward)
+        MembershipFactory.create(organization=org)
+
+
+def _grow_organization_detail(w: World, n: int) -> None:
+    for _ in range(n):
+        w.p.office_a.areas_served.add(AreaFactory.create())
+        MembershipFactory.create(organization=w.p.office_a)
+
+
+def _grow_areas(w: World, n: int) -> None:
+    for _ in range(n):
+        parent = AreaFactory.create()
+        AreaFactory.create(parent=parent)
+        OrganizationFactory.create().areas_served.add(parent)
+
+
+def _grow_audit(w: World, n: int) -> None:
+    for i in range(n):
+        user = _user(w.p.office_a)
+        AuditEvent.objects.create(
+            action=Action.RECORD_VIEWED,
+            actor=user,
+            actor_username=user.username,
+            organization=OrganizationFactory.create(),
+            target_type="people.person",
+            target_id=str(i),
+        )
+
+
+def _grow_users(w: World, n: int) -> None:
+    for _ in range(n):
+        user = _user(OrganizationFactory.create())
+        MembershipFactory.create(user=user, organization=w.p.office_a, is_primary=False)
+
+
+def _grow_people(w: World, n: int) -> None:
+    for _ in range(n):
+        person = PersonFactory.create(registered_by_organization=w.p.office_a, area=AreaFactory())
+        CaseFactory.create(
+            person=person, lead_organization=w.p.office_a, lead_worker=_user(w.p.office_a)
+        )
+        HouseholdMemberFactory.create(
+            person=person, household__registered_by_organization=w.p.office_a
+        )
+
+
+def _grow_person_detail(w: World, n: int) -> None:
+    for _ in range(n):
+        CaseFactory.create(
+            person=w.person, lead_organization=w.p.office_a, lead_worker=_user(w.p.office_a)
+        )
+        household = HouseholdFactory.create(registered_by_organization=w.p.office_a)
+        HouseholdMemberFactory.create(household=household, person=w.person)
+        ConsentFactory.create(
+            person=w.person,
+            obtained_by=_user(w.p.office_a),
+            obtained_by_organization=w.p.office_a,
+            organizations=[w.p.office_a, OrganizationFactory.create()],
+        )
+
+
+def _grow_household(w: World, n: int) -> None:
+    for _ in range(n):
+        person = PersonFactory.create(registered_by_organization=OrganizationFactory.create())
+        HouseholdMemberFactory.create(
+            household=w.household, person=person, relationship=Relationship.CHILD
+        )
+        CaseFactory.create(
+            person=None,
+            household=w.household,
+            title="世帯の支援",
+            lead_organization=w.p.office_a,
+            lead_worker=_user(w.p.office_a),
+        )
+
+
+def _grow_consultations(w: World, n: int) -> None:
+    for _ in range(n):
+        person = PersonFactory.create(registered_by_organization=w.p.office_a)
+        case = CaseFactory.create(
+            person=person, lead_organization=w.p.office_a, lead_worker=_user(w.p.office_a)
+        )
+        ConsultationFactory.create(
+            organization=w.p.office_a, received_by=_user(w.p.office_a), person=person, case=case
+        )
+
+
+def _grow_consultation_detail(w: World, n: int) -> None:
+    for _ in range(n):
+        ConsultationFactory.create(
+            organization=w.p.office_a, received_by=_user(w.p.office_a), person=w.person, case=w.case
+        )
+
+
+def _grow_cases(w: World, n: int) -> None:
+    for _ in range(n):
+        person = PersonFactory.create(registered_by_organization=w.p.office_a)
+        case = CaseFactory.create(
+            person=person, lead_organization=w.p.office_a, lead_worker=_user(w.p.office_a)
+        )
+        TeamMemberFactory.create(
+            case=case, organization=OrganizationFactory.create(), worker=UserFactory.create()
+        )
+
+
+def _grow_case_detail(w: World, n: int) -> None:
+    case = w.case
+    for _ in range(n):
+        org = OrganizationFactory.create()
+        consent = ConsentFactory.create(
+            person=w.person,
+            purposes=[ConsentPurpose.SHARING],
+            obtained_by=_user(w.p.office_a),
+            obtained_by_organization=w.p.office_a,
+            organizations=[org],
+        )
+        TeamMemberFactory.create(
+            case=case,
+            organization=org,
+            worker=_user(org),
+            basis=SharingBasis.CONSENT,
+            consent=consent,
+            joined_on=case.opened_on,
+        )
+        CaseStatusChange.objects.create(
+            case=case,
+            from_status=case.status,
+            to_status=case.status,
+            changed_by=_user(w.p.office_a),
+            reason="テスト",
+        )
+        ConsultationFactory.create(
+            organization=w.p.office_a, received_by=_user(w.p.office_a), person=w.person, case=case
+        )
+
+
+def _grow_case_notes(w: World, n: int) -> None:
+    for i in range(n):
+        _note(w, w.case, i)
+
+
+def _grow_household_notes(w: World, n: int) -> None:
+    for i in range(n):
+        _note(w, w.household_case, i)
+        _note(w, w.case, i)
+
+
+def _grow_formulations(w: World, n: int) -> None:
+    start = Formulation.objects.filter(case=w.case).count()
+    for i in range(n):
+        FormulationFactory.create(
+            case=w.case,
+            revision=start + i + 1,
+            author=_user(w.p.office_a),
+            author_organization=w.p.office_a,
+            situation_summary=f"状況{i}",
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    url: Callable[[World], str]
+    grow: Callable[[World, int], None]
+    user: str = "counselor_a"
+    lists_items: bool = True  # False for a page about one object that lists nothing
+
+
+PAGES: dict[str, Page] = {
+    "home": Page(lambda w: "/", _grow_home),
+    "organization_list": Page(lambda w: "/organizations/", _grow_organizations),
+    "organization_detail": Page(
+        lambda w: f"/organizations/{w.p.office_a.pk}/", _grow_organization_detail
+    ),
+    "area_list": Page(lambda w: "/organizations/areas/", _grow_areas),
+    "audit_list": Page(lambda w: "/audit/", _grow_audit, user="admin"),
+    "user_list": Page(lambda w: "/accounts/admin/users/", _grow_users, user="admin"),
+    "person_search": Page(lambda w: "/people/?q=ヤマダ", _grow_people),
+    "person_detail": Page(lambda w: f"/people/{w.person.pk}/", _grow_person_detail),
+    "household_detail": Page(lambda w: f"/people/households/{w.household.pk}/", _grow_household),
+    "consultation_list": Page(lambda w: "/cases/consultations/", _grow_consultations),
+    "consultation_detail": Page(
+        lambda w: f"/cases/consultations/{w.consultation.pk}/",
+        _grow_consultation_detail,
+        lists_items=False,
+    ),
+    "case_list": Page(lambda w: "/cases/", _grow_cases),
+    "case_detail": Page(lambda w: f"/cases/{w.case.pk}/", _grow_case_detail),
+    "case_notes": Page(
+        lambda w: f"/records/cases/{w.case.pk}/notes/",
+        _grow_case_notes,
+    ),
+    "household_notes": Page(
+        lambda w: f"/records/households/{w.household.pk}/notes/",
+        _grow_household_notes,
+    ),
+    "formulation_list": Page(
+        lambda w: f"/records/cases/{w.case.pk}/formulations/",
+        _grow_formulations,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Measured:
+    count: int
+    sql: list[str]
+    size: int  # of the page, to show that the added items are on it
+
+
+def _measure(client: Client, url: str) -> Measured:
+    client.get(url)  # warm up: session, per-process caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return Measured(
+        count=len(ctx.captured_queries),
+        sql=[q["sql"] for q in ctx.captured_queries],
+        size=len(response.content),
+    )
+
+
+def _shape(sql: str) -> str:
+    """The query without its literals, to name the extra queries when a count grows."""
+    return re.sub(r"'[^']*'|\b\d+\b", "?", sql)[:300]
+
+
+def test_every_page_has_a_budget() -> None:
+    assert set(PAGES) == set(PAGE_BUDGETS)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_queries_do_not_grow_with_the_data(name: str, personas: Any, client_as: Any) -> None:
+    page = PAGES[name]
+    world = _world(personas)
+    client = client_as(getattr(personas, page.user))
+    url = page.url(world)
+
+    few = _measure(client, url)
+    page.grow(world, MORE)
+    many = _measure(client, url)
+
+    if page.lists_items:
+        assert many.size > few.size, f"{name}: the added items are not on the page"
+    extra = list((Counter(map(_shape, many.sql)) - Counter(map(_shape, few.sql))).elements())
+    assert many.count == few.count, (
+        f"{name}: {few.count} queries with one item, {many.count} with more: {extra[:5]}"
+    )
+    assert many.count <= PAGE_BUDGETS[name], (
+        f"{name}: {many.count} queries, over its budget of {PAGE_BUDGETS[name]}"
+    )
