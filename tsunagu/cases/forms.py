@@ -26,6 +26,7 @@ from tsunagu.cases.models import (
     Urgency,
 )
 from tsunagu.organizations.models import Organization
+from tsunagu.people import selectors as people_selectors
 from tsunagu.people.models import Consent, Household, Person
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -57,6 +58,9 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stub
         return obj.full_name or obj.username
 
 
+SUBJECT_CHOICE_LIMIT = 20
+
+
 class ConsultationForm(forms.Form):
     received_at = forms.DateTimeField(
         label=_("受付日時"),
@@ -68,14 +72,30 @@ class ConsultationForm(forms.Form):
     referring_organization = forms.ModelChoiceField(
         label=_("紹介元の機関"), queryset=Organization.objects.none(), required=False
     )
+    # Radio buttons, but only for the search results and the current choice (see
+    # `narrow_subject_choices`): the queryset (everything visible) is only used to validate.
     person = PersonChoiceField(
         label=_("本人"),
         queryset=Person.objects.none(),
         required=False,
+        empty_label=_("選ばない"),
+        blank=True,
+        widget=forms.RadioSelect,
         help_text=_("登録済みの方から選びます。まだ登録されていない方は先に登録してください。"),
+        error_messages={
+            "invalid_choice": _("選んだ本人が見つかりません。探し直して選んでください。")
+        },
     )
     household = forms.ModelChoiceField(
-        label=_("世帯"), queryset=Household.objects.none(), required=False
+        label=_("世帯"),
+        queryset=Household.objects.none(),
+        required=False,
+        empty_label=_("選ばない"),
+        blank=True,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _("選んだ世帯が見つかりません。探し直して選んでください。")
+        },
     )
     is_anonymous = forms.BooleanField(
         label=_("匿名の相談（本人・世帯を記録しない）"), required=False
@@ -102,6 +122,48 @@ class ConsultationForm(forms.Form):
         ].queryset = selectors.referring_organization_choices()
         if not self.is_bound and "received_at" not in self.initial:
             self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
+        self.actor = actor
+        self.person_q = self.household_q = ""
+        self.person_more = self.household_more = False
+        self.narrow_subject_choices()
+
+    def _chosen_id(self, name: str) -> int | None:
+        value = self.data.get(name) if self.is_bound else self.initial.get(name)
+        value = getattr(value, "pk", value)
+        text = str(value or "")
+        return int(text) if text.isdigit() else None
+
+    def narrow_subject_choices(self, *, person_query: str = "", household_query: str = "") -> None:
+        """Offer as radio buttons only the current choice and the search results (at most
+        SUBJECT_CHOICE_LIMIT), never every person or household visible to the organization."""
+        self.person_q, self.household_q = person_query.strip(), household_query.strip()
+        found: dict[str, Any] = {
+            "person": (
+                people_selectors.person_search(actor=self.actor, query=person_query)
+                if person_query.strip()
+                else Person.objects.none()
+            ),
+            "household": (
+                people_selectors.household_search(actor=self.actor, query=household_query)
+                if household_query.strip()
+                else Household.objects.none()
+            ),
+        }
+        for name, results in found.items():
+            field = self.fields[name]
+            chosen_id = self._chosen_id(name)
+            objects: list[Any] = []
+            if chosen_id is not None:
+                objects = list(field.queryset.filter(pk=chosen_id))  # type: ignore[attr-defined]
+                results = results.exclude(pk=chosen_id)
+            hits = list(results[: SUBJECT_CHOICE_LIMIT + 1])
+            setattr(self, f"{name}_more", len(hits) > SUBJECT_CHOICE_LIMIT)
+            objects += hits[:SUBJECT_CHOICE_LIMIT]
+            label = field.label_from_instance  # type: ignore[attr-defined]
+            field.widget.choices = [
+                ("", field.empty_label),  # type: ignore[attr-defined]
+                *((obj.pk, label(obj)) for obj in objects),
+            ]
 
     def clean_received_at(self) -> Any:
         value = self.cleaned_data["received_at"]

@@ -17,6 +17,11 @@ urlpatterns = [
     path("consultations/", views.consultation_list, name="consultation_list"),
     path("consultations/new/", views.consultation_create, name="consultation_create"),
     path(
+        "consultations/new/choices/",
+        views.consultation_subject_choices,
+        name="consultation_subject_choices",
+    ),
+    path(
         "consultations/<int:consultation_id>/",
         views.consultation_detail,
         name="consultation_detail",

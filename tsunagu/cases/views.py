@@ -117,8 +117,20 @@ def consultation_list(request: TsunaguRequest) -> HttpResponse:
 @_mapped
 def consultation_create(request: TsunaguRequest) -> HttpResponse:
     actor = actor_of(request)
+    if request.method == "POST" and "_search" in request.POST:
+        # The search button without JavaScript: show the form again, with the matches, keeping
+        # what was typed (nothing is validated or saved yet).
+        posted = ConsultationForm(request.POST, actor=actor)
+        kept = {
+            name: field.widget.value_from_datadict(request.POST, request.FILES, name)
+            for name, field in posted.fields.items()
+        }
+        form = ConsultationForm(initial=kept, actor=actor)
+        form.narrow_subject_choices(**_subject_queries(request.POST))
+        return render(request, "cases/pages/consultation_form.html", {"form": form})
     if request.method == "POST":
         form = ConsultationForm(request.POST, actor=actor)
+        form.narrow_subject_choices(**_subject_queries(request.POST))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -138,8 +150,38 @@ def consultation_create(request: TsunaguRequest) -> HttpResponse:
             if value.isdigit():
                 initial[name] = int(value)
         form = ConsultationForm(initial=initial, actor=actor)
+        form.narrow_subject_choices(**_subject_queries(request.GET))
         status = 200
     return render(request, "cases/pages/consultation_form.html", {"form": form}, status=status)
+
+
+def _subject_queries(data: Any) -> dict[str, str]:
+    return {
+        "person_query": str(data.get("person_q", ""))[:100],
+        "household_query": str(data.get("household_q", ""))[:100],
+    }
+
+
+@_mapped
+def consultation_subject_choices(request: TsunaguRequest) -> HttpResponse:
+    """The radio buttons of the person or household picker, for htmx (GET ?kind=person&…)."""
+    kind = request.GET.get("kind", "")
+    if kind not in ("person", "household"):
+        raise Http404
+    value = request.GET.get(kind, "")
+    initial = {kind: int(value)} if value.isdigit() else {}
+    form = ConsultationForm(initial=initial, actor=actor_of(request))
+    form.narrow_subject_choices(**_subject_queries(request.GET))
+    return render(
+        request,
+        "cases/partials/subject_choices.html",
+        {
+            "field": form[kind],
+            "kind": kind,
+            "query": getattr(form, f"{kind}_q"),
+            "more": getattr(form, f"{kind}_more"),
+        },
+    )
 
 
 @_mapped

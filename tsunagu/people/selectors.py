@@ -209,6 +209,19 @@ def person_consent(*, person: Person, consent_id: int) -> Consent | None:
 # --- Households -------------------------------------------------------------------------------
 
 
+def household_search(*, actor: Actor, query: str) -> QuerySet[Household]:
+    """Households the actor may see whose name (or address) contains the query.  An empty
+    query lists every visible household."""
+    households = households_visible_to(actor).select_related("area")
+    text = query.strip()
+    if not text:
+        return households
+    compact = re.sub(r"[\s\u3000]+", "", text)
+    return households.filter(
+        Q(name__icontains=text) | Q(name__icontains=compact) | Q(address__icontains=text)
+    )
+
+
 def household_members(*, household: Household) -> QuerySet[HouseholdMember]:
     """Members of a household the caller has already been allowed to see, current first."""
     return (

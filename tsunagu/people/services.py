@@ -251,7 +251,7 @@ def certificate_inputs_of(person: Person) -> list[CertificateInput]:
 
 
 def person_duplicate_check(
-    *, request: HttpRequest, data: Mapping[str, Any]
+    *, request: HttpRequest, data: Mapping[str, Any], exclude_pk: int | None = None
 ) -> selectors.DuplicateCandidates:
     """Who may already be this person: candidates the actor may see, and elsewhere only where."""
     candidates = selectors.person_duplicate_candidates(
@@ -259,6 +259,7 @@ def person_duplicate_check(
         given_name_kana=str(data.get("given_name_kana") or ""),
         birth_date=data.get("birth_date"),
         phone=str(data.get("phone") or ""),
+        exclude_pk=exclude_pk,
     )
     return selectors.split_duplicate_candidates(actor=actor_of(request), candidates=candidates)
 
@@ -335,7 +336,10 @@ def _versioned_update(
         raise Conflict(CONFLICT_MESSAGE)
 
 
-@transaction.atomic
+# Changing one of these may make the person look like someone else already registered.
+IDENTITY_FIELDS = ("family_name_kana", "given_name_kana", "birth_date", "phone")
+
+
 def person_update(
     *,
     request: HttpRequest,
@@ -343,12 +347,65 @@ def person_update(
     expected_version: int,
     changes: Mapping[str, Any],
     certificates: Iterable[CertificateInput] | None = None,
+    check_duplicates: bool = False,
 ) -> Person:
     """Apply `changes` (any of PERSON_FIELDS) if nobody saved the person since `expected_version`.
 
     `certificates`, when given, replaces the person's certificates.  The audit row names the
-    changed fields, never their values.
+    changed fields, never their values.  With `check_duplicates`, a change of kana, birth date
+    or phone that makes the person match someone else raises PossibleDuplicate (as on create);
+    the caller sends it again without the check once the user confirmed they are different.
     """
+    if check_duplicates:
+        _person_update_duplicate_check(request=request, person=person, changes=changes)
+    with transaction.atomic():
+        return _person_update(
+            request=request,
+            person=person,
+            expected_version=expected_version,
+            changes=changes,
+            certificates=certificates,
+        )
+
+
+def _person_update_duplicate_check(
+    *, request: HttpRequest, person: Person, changes: Mapping[str, Any]
+) -> None:
+    """Outside the update's transaction: the check's audit row stays when the update stops."""
+    _writer(request, "people.person", person.pk)
+    merged = {name: getattr(person, name) for name in PERSON_FIELDS} | dict(changes)
+    if person_errors(merged):
+        return  # the update itself reports the bad input
+    values = _person_values({k: v for k, v in changes.items() if k in IDENTITY_FIELDS})
+    if not any(_comparable(getattr(person, k)) != _comparable(v) for k, v in values.items()):
+        return
+    identity = {name: getattr(person, name) for name in IDENTITY_FIELDS} | values
+    duplicates = person_duplicate_check(request=request, data=identity, exclude_pk=person.pk)
+    if duplicates:
+        audit.record(
+            action=Action.RECORD_VIEWED,
+            request=request,
+            target=person,
+            detail={
+                "duplicate_check": {
+                    "candidates": duplicates.count,
+                    "visible": len(duplicates.visible),
+                    "elsewhere": duplicates.hidden_count,
+                    "confirmed_new": False,
+                }
+            },
+        )
+        raise PossibleDuplicate(duplicates)
+
+
+def _person_update(
+    *,
+    request: HttpRequest,
+    person: Person,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    certificates: Iterable[CertificateInput] | None,
+) -> Person:
     _writer(request, "people.person", person.pk)
     current_certificates = certificate_inputs_of(person)
     new_certificates = current_certificates if certificates is None else list(certificates)

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("households/", views.household_list, name="household_list"),
     path("households/new/", views.household_create, name="household_create"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
     path("households/<int:household_id>/edit/", views.household_edit, name="household_edit"),

@@ -32,6 +32,7 @@ from tsunagu.people.forms import (
     HouseholdForm,
     HouseholdMemberEndForm,
     HouseholdMemberForm,
+    HouseholdSearchForm,
     PersonCreateForm,
     PersonEditForm,
     SearchForm,
@@ -185,6 +186,7 @@ def person_detail(request: TsunaguRequest, person_id: int) -> HttpResponse:
 @_app_errors
 def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
     person = _person_for_write(request, person_id)
+    duplicates = None
     if request.method == "POST":
         form = PersonEditForm(request.POST)
         if form.is_valid():
@@ -195,7 +197,16 @@ def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                     changes=form.person_data(),
                     certificates=form.certificates(),
+                    check_duplicates=not form.cleaned_data["confirm_new"],
                 )
+            except services.PossibleDuplicate as exc:
+                # Same as on create: show who it may be; saving again confirms "someone else".
+                duplicates = exc.candidates
+                data = request.POST.copy()
+                data["confirm_new"] = "True"
+                form = PersonEditForm(data)
+                form.is_valid()
+                status = 200
             except Conflict as exc:
                 form.add_error(None, exc.message)
                 status = 409
@@ -215,7 +226,7 @@ def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
     return render(
         request,
         "people/pages/person_form.html",
-        {"form": form, "person": person, "duplicates": None},
+        {"form": form, "person": person, "duplicates": duplicates},
         status=status,
     )
 
@@ -284,6 +295,30 @@ def consent_withdraw(request: TsunaguRequest, person_id: int, consent_id: int) -
 
 
 # --- Households -------------------------------------------------------------------------------
+
+
+def household_list(request: TsunaguRequest) -> HttpResponse:
+    """Households the organization may see, by name or address, a page at a time."""
+    form = HouseholdSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    actor = actor_of(request)
+    households = selectors.household_search(actor=actor, query=query)
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query:
+        audit.record(
+            action=Action.RECORD_VIEWED,
+            request=request,
+            target_type="people.household",
+            detail={"search": True, "results": page.paginator.count},
+        )
+    context = {
+        "form": form,
+        "page": page,
+        "query": urlencode({"q": query}) if query else "",
+        "searched": bool(query),
+        "can_write": actor.can_write,
+    }
+    return render(request, "people/pages/household_list.html", context)
 
 
 @_app_errors

@@ -15,6 +15,16 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
+  // Enter in a search box inside a bigger form runs that search, not the form's default
+  // action: <input data-enter-clicks="id-of-search-button">.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !target.getAttribute) { return; }
+    var buttonId = target.getAttribute("data-enter-clicks");
+    var button = buttonId && document.getElementById(buttonId);
+    if (button) { event.preventDefault(); button.click(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
   document.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.target); });
 })();
