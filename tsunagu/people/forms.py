@@ -67,7 +67,7 @@ class HouseholdSearchForm(forms.Form):
         label=_("世帯名・住所"),
         required=False,
         max_length=100,
-        help_text=_("例: 山田さん世帯、楓区"),
+        help_text=_("例: 山田さん世帯、本町"),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
 
