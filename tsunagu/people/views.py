@@ -105,26 +105,37 @@ def _add_field_errors(form: Any, exc: Invalid) -> None:
 # --- Persons ----------------------------------------------------------------------------------
 
 
-def person_search(request: TsunaguRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
+def _search_context(
+    request: TsunaguRequest,
+    form: SearchForm | HouseholdSearchForm,
+    search: Callable[..., Any],
+    target_type: str,
+) -> dict[str, Any]:
+    """One page of a search over what the organization may see.  Which records came up is
+    personal data too, so a search is audited (its count, not the query text)."""
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    people = selectors.person_search(actor=actor_of(request), query=query)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    actor = actor_of(request)
+    page = Paginator(search(actor=actor, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
     if query:
-        # Which records came up is personal data too; the query itself is not logged.
         audit.record(
             action=Action.RECORD_VIEWED,
             request=request,
-            target_type="people.person",
+            target_type=target_type,
             detail={"search": True, "results": page.paginator.count},
         )
-    context = {
+    return {
         "form": form,
         "page": page,
         "query": urlencode({"q": query}) if query else "",
         "searched": bool(query),
-        "can_write": actor_of(request).can_write,
+        "can_write": actor.can_write,
     }
+
+
+def person_search(request: TsunaguRequest) -> HttpResponse:
+    context = _search_context(
+        request, SearchForm(request.GET or None), selectors.person_search, "people.person"
+    )
     template = (
         "people/partials/person_results.html"
         if request.headers.get("HX-Request")
@@ -299,25 +310,12 @@ def consent_withdraw(request: TsunaguRequest, person_id: int, consent_id: int) -
 
 def household_list(request: TsunaguRequest) -> HttpResponse:
     """Households the organization may see, by name or address, a page at a time."""
-    form = HouseholdSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    actor = actor_of(request)
-    households = selectors.household_search(actor=actor, query=query)
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
-    if query:
-        audit.record(
-            action=Action.RECORD_VIEWED,
-            request=request,
-            target_type="people.household",
-            detail={"search": True, "results": page.paginator.count},
-        )
-    context = {
-        "form": form,
-        "page": page,
-        "query": urlencode({"q": query}) if query else "",
-        "searched": bool(query),
-        "can_write": actor.can_write,
-    }
+    context = _search_context(
+        request,
+        HouseholdSearchForm(request.GET or None),
+        selectors.household_search,
+        "people.household",
+    )
     return render(request, "people/pages/household_list.html", context)
 
 
