@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tsunagu.people",
     "tsunagu.cases",
     "tsunagu.records",
+    "tsunagu.plans",
 ]
 
 MIDDLEWARE = [

@@ -182,7 +182,7 @@ def _require_write(request: HttpRequest, actor: Actor, target_type: str, target_
         raise Forbidden("閲覧のみの権限では変更できません。")
 
 
-def _access(
+def access_object(
     request: HttpRequest,
     queryset: QuerySet,  # type: ignore[type-arg]  # any of the protected models
     object_id: object,
@@ -190,6 +190,8 @@ def _access(
     for_write: bool,
     audit_read: bool = True,
 ) -> object:
+    """One object of `queryset` (already scoped to the actor), or NotFound, audited.  The
+    `access_*` helpers here and in the apps that hang off a case are thin wrappers of it."""
     model = queryset.model
     target_type = model._meta.label_lower
     try:
@@ -214,7 +216,7 @@ def access_case(
     queryset = cases_visible_to(actor_of(request)).select_related(
         "person", "household", "lead_organization", "lead_worker"
     )
-    obj = _access(request, queryset, case_id, for_write=for_write, audit_read=audit_read)
+    obj = access_object(request, queryset, case_id, for_write=for_write, audit_read=audit_read)
     assert isinstance(obj, Case)  # noqa: S101
     return obj
 
@@ -223,7 +225,7 @@ def access_person(request: HttpRequest, person_id: object, *, for_write: bool = 
     queryset = persons_visible_to(actor_of(request)).select_related(
         "area", "registered_by_organization"
     )
-    obj = _access(request, queryset, person_id, for_write=for_write)
+    obj = access_object(request, queryset, person_id, for_write=for_write)
     assert isinstance(obj, Person)  # noqa: S101
     return obj
 
@@ -231,7 +233,7 @@ def access_person(request: HttpRequest, person_id: object, *, for_write: bool = 
 def access_household(
     request: HttpRequest, household_id: object, *, for_write: bool = False, audit_read: bool = True
 ) -> Household:
-    obj = _access(
+    obj = access_object(
         request,
         households_visible_to(actor_of(request)),
         household_id,
@@ -248,14 +250,14 @@ def access_consultation(
     queryset = consultations_visible_to(actor_of(request)).select_related(
         "person", "household", "organization", "received_by", "referring_organization", "case"
     )
-    obj = _access(request, queryset, consultation_id, for_write=for_write)
+    obj = access_object(request, queryset, consultation_id, for_write=for_write)
     assert isinstance(obj, Consultation)  # noqa: S101
     return obj
 
 
 def access_note(request: HttpRequest, note_id: object, *, for_write: bool = False) -> ProgressNote:
     queryset = notes_visible_to(actor_of(request)).select_related("case", "author")
-    obj = _access(request, queryset, note_id, for_write=for_write)
+    obj = access_object(request, queryset, note_id, for_write=for_write)
     assert isinstance(obj, ProgressNote)  # noqa: S101
     return obj
 
@@ -266,13 +268,13 @@ def access_attachment(
     queryset = NoteAttachment.objects.filter(
         note__in=notes_visible_to(actor_of(request))
     ).select_related("note")
-    obj = _access(request, queryset, attachment_id, for_write=False, audit_read=audit_read)
+    obj = access_object(request, queryset, attachment_id, for_write=False, audit_read=audit_read)
     assert isinstance(obj, NoteAttachment)  # noqa: S101
     return obj
 
 
 def access_formulation(request: HttpRequest, formulation_id: object) -> Formulation:
-    obj = _access(
+    obj = access_object(
         request, formulations_visible_to(actor_of(request)), formulation_id, for_write=False
     )
     assert isinstance(obj, Formulation)  # noqa: S101

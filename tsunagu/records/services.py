@@ -63,7 +63,7 @@ def field_label(model: type[models.Model], name: str) -> str:
     return str(field.verbose_name) if isinstance(field, models.Field) else ""
 
 
-def _invalid_from(exc: ValidationError, model: type[models.Model]) -> Invalid:
+def invalid_from(exc: ValidationError, model: type[models.Model]) -> Invalid:
     """A model validation error as one Japanese sentence per field, labelled as on screen."""
     parts = []
     for field, messages in exc.message_dict.items():
@@ -188,7 +188,7 @@ def note_create(
     try:
         note.full_clean()
     except ValidationError as exc:
-        raise _invalid_from(exc, ProgressNote) from None
+        raise invalid_from(exc, ProgressNote) from None
     note.save()
 
     stored: list[NoteAttachment] = []
@@ -276,7 +276,7 @@ def formulation_revise(
         # The unique revision is guarded by the lock above and, in a race, by the database.
         formulation.full_clean(validate_constraints=False)
     except ValidationError as exc:
-        raise _invalid_from(exc, Formulation) from None
+        raise invalid_from(exc, Formulation) from None
     try:
         with transaction.atomic():
             formulation.save(force_insert=True)

@@ -1,0 +1,1100 @@
+"""Writes of assessments, support plans, contingency plans, monitoring reports and tasks.
+
+Each write runs in one transaction with its audit row.  The caller has fetched the case (or
+the plan, monitoring, trigger or task) through tsunagu/plans/access.py or
+tsunagu/cases/access.py with `for_write=True`, which refuses organizations that may not see it
+and read-only members.  Who may do what beyond seeing the case:
+
+- assessments, plans, contingency plans and monitoring: any writer on the case team (the
+  formulation is a team's thinking, and so is the plan); agreeing a plan: the lead organization;
+- a task: its owner organization or the case's lead organization.
+
+Every organization a plan item or a contingency action names must be on the case team: a task
+must never tell an organization about a case it may not see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tsunagu.accounts.models import User
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
+from tsunagu.cases.access import Actor, active_team_members, actor_of
+from tsunagu.cases.models import Case
+from tsunagu.cases.selectors import subject_person_ids
+from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.organizations.models import Membership, Organization
+from tsunagu.people.models import Person
+from tsunagu.plans.models import (
+    OPEN_TASK_STATUSES,
+    SECTION_FIELDS,
+    Assessment,
+    AssessmentSection,
+    ContingencyAction,
+    ContingencyTrigger,
+    Monitoring,
+    MonitoringFrequency,
+    MonitoringGoalReport,
+    MonitoringStatus,
+    PlanItem,
+    PlanStatus,
+    SupportKind,
+    SupportPlan,
+    Task,
+    TaskSource,
+    TaskStatus,
+    WeeklyScheduleEntry,
+)
+from tsunagu.plans.schedule import add_months, monitoring_due_dates
+from tsunagu.records.models import NoteKind, ProgressNote
+from tsunagu.records.services import invalid_from
+
+ASSESSMENT_FIELDS = ("interactions", "risks", "household_strengths", "summary")
+PLAN_FIELDS = (
+    "person_wishes",
+    "family_wishes",
+    "overall_policy",
+    "long_term_goal",
+    "short_term_goal",
+    "period_start",
+    "period_end",
+    "monitoring_frequency",
+    "monitoring_dates",
+    "weekly_activities",
+    "weekly_notes",
+)
+ITEM_FIELDS = (
+    "priority",
+    "need",
+    "goal",
+    "target_date",
+    "support_kind",
+    "service_type",
+    "amount",
+    "informal_support",
+    "responsible_organization",
+    "responsible_worker",
+    "responsible_name",
+    "person_role",
+    "evaluation_date",
+    "notes",
+)
+GOAL_REPORT_FIELDS = (
+    "what_happened",
+    "achievement",
+    "person_words",
+    "satisfaction",
+    "what_should_change",
+)
+MONITORING_FIELDS = ("overall", "person_words", "satisfaction", "plan_change_needed", "next_steps")
+# A plan longer than this is a typing error (計画期間 is at most a few years in practice).
+MAX_PLAN_YEARS = 3
+
+
+def _full_clean(obj: models.Model, *, exclude: Sequence[str] = ()) -> None:
+    """Model validation as the application's Invalid, labelled as on screen."""
+    try:
+        obj.full_clean(exclude=list(exclude), validate_constraints=False)
+    except ValidationError as exc:
+        raise invalid_from(exc, type(obj)) from None
+
+
+def _writer(request: HttpRequest, *, target: models.Model) -> Actor:
+    actor = actor_of(request)
+    if actor.organization is None or not actor.can_write:
+        audit.record_denial(
+            request,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            reason="no organization" if actor.organization is None else "read-only membership",
+        )
+        raise Forbidden(_("閲覧のみの権限では変更できません。"))
+    return actor
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise Invalid(_("終結したケースには記録を追加できません。"))
+
+
+def team_organization_ids(case: Case, *, on: dt.date | None = None) -> set[int]:
+    """The organizations on the case team today (the lead included)."""
+    ids = set(
+        active_team_members(on=on).filter(case=case).values_list("organization_id", flat=True)
+    )
+    ids.add(case.lead_organization_id)
+    return ids
+
+
+def _check_on_team(case: Case, organization: Organization | None, what: str) -> None:
+    if organization is not None and organization.pk not in team_organization_ids(case):
+        raise Invalid(
+            _(
+                "%(what)s「%(org)s」は支援チームに入っていません。"
+                "先にケースの支援チームに加えてください。"
+            )
+            % {"what": what, "org": organization.name}
+        )
+
+
+def _check_worker(worker: User | None, organization: Organization | None) -> None:
+    if worker is None:
+        return
+    if (
+        organization is None
+        or not Membership.objects.current().filter(user=worker, organization=organization).exists()
+    ):
+        raise Invalid(_("担当者は担当機関の職員から選んでください。"))
+
+
+# --- Assessment -------------------------------------------------------------------------------
+
+
+def assessment_subjects(case: Case) -> list[tuple[Person, str]]:
+    """Who gets a section: the case's person first, then the household's current members."""
+    from tsunagu.people.models import HouseholdMember
+
+    people: list[tuple[Person, str]] = []
+    seen: set[int] = set()
+    if case.person_id is not None and case.person is not None:
+        people.append((case.person, _("本人")))
+        seen.add(case.person_id)
+    if case.household_id is not None:
+        members = (
+            HouseholdMember.objects.current()
+            .filter(household_id=case.household_id)
+            .select_related("person")
+            .order_by("start_date", "pk")
+        )
+        for member in members:
+            if member.person_id not in seen:
+                people.append((member.person, str(member.get_relationship_display())))
+                seen.add(member.person_id)
+    return people
+
+
+def assessment_conflict() -> Conflict:
+    return Conflict(
+        _(
+            "ほかの人が先にこの日のアセスメントを更新しました。"
+            "最新の版を確認してから、もう一度入力してください。"
+        )
+    )
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    request: HttpRequest,
+    case: Case,
+    assessed_on: dt.date,
+    based_on: int,
+    data: Mapping[str, Any],
+    sections: Sequence[Mapping[str, Any]],
+) -> Assessment:
+    """Save the next version of the assessment of `case` on `assessed_on`.
+
+    `based_on` is the version the author was looking at (0 for a new date); if someone saved a
+    later one since, refuse with Conflict so nobody overwrites a colleague's work unseen.  Each
+    section names a person who must be the case's person or a current household member.
+    """
+    actor = _writer(request, target=case)
+    _require_open(case)
+    if assessed_on > timezone.localdate():
+        raise Invalid(_("アセスメント日に未来の日付は指定できません。"))
+    if assessed_on < case.opened_on:
+        raise Invalid(_("アセスメント日はケースの開始日以降にしてください。"))
+    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
+    latest = (
+        Assessment.objects.filter(case=case, assessed_on=assessed_on).order_by("-revision").first()
+    )
+    current = latest.revision if latest else 0
+    if based_on == 0 and current:
+        raise Conflict(
+            _(
+                "%(day)sのアセスメントはすでにあります（第%(n)d版）。"
+                "その版を開いて「見直す」から新しい版を作ってください。"
+            )
+            % {"day": f"{assessed_on:%Y-%m-%d}", "n": current}
+        )
+    if based_on != current:
+        raise assessment_conflict()
+    reason = str(data.get("revision_reason") or "").strip()
+    if current and not reason:
+        raise Invalid(_("見直しの理由を書いてください。"))
+
+    subjects = {person.pk: label for person, label in assessment_subjects(case)}
+    allowed = subject_person_ids(case) | set(subjects)
+    rows = []
+    for order, section in enumerate(sections):
+        person_id = int(section["person_id"])
+        if person_id not in allowed:
+            raise Invalid(_("アセスメントできるのは本人と世帯員だけです。"))
+        rows.append((order, person_id, section))
+    if not rows:
+        raise Invalid(_("少なくとも1人分のアセスメントを書いてください。"))
+    texts = [str(data.get(name) or "").strip() for name in ASSESSMENT_FIELDS] + [
+        str(section.get(name) or "").strip() for _o, _p, section in rows for name in SECTION_FIELDS
+    ]
+    if not any(texts):
+        raise Invalid(_("アセスメントの内容が空です。少なくとも1つの欄を書いてください。"))
+
+    assessment = Assessment(
+        case=case,
+        assessed_on=assessed_on,
+        revision=current + 1,
+        revision_reason=reason,
+        author=actor.user,
+        author_organization=actor.organization,
+        **{name: str(data.get(name) or "").strip() for name in ASSESSMENT_FIELDS},
+    )
+    _full_clean(assessment, exclude=["case", "author", "author_organization"])
+    try:
+        with transaction.atomic():
+            assessment.save(force_insert=True)
+    except IntegrityError:
+        raise assessment_conflict() from None
+    seen: set[int] = set()
+    for order, person_id, section in rows:
+        if person_id in seen:
+            raise Invalid(_("同じ人のアセスメントが2つあります。"))
+        seen.add(person_id)
+        AssessmentSection.objects.create(
+            assessment=assessment,
+            person_id=person_id,
+            relationship=str(section.get("relationship") or subjects.get(person_id, ""))[:40],
+            order=order,
+            **{name: str(section.get(name) or "").strip() for name in SECTION_FIELDS},
+        )
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=assessment,
+        detail={
+            "case": case.pk,
+            "assessed_on": str(assessed_on),
+            "revision": assessment.revision,
+            "sections": sorted(seen),
+        },
+    )
+    return assessment
+
+
+# --- Support plan -----------------------------------------------------------------------------
+
+
+def plan_conflict() -> Conflict:
+    return Conflict(
+        _(
+            "ほかの人が先にこの計画を更新しました。最新の内容を確認してから、もう一度保存してください。"
+        )
+    )
+
+
+def _plan_problems(data: Mapping[str, Any]) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    start, end = data.get("period_start"), data.get("period_end")
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        if end < start:
+            problems["period_end"] = _("計画終了日は開始日以降の日付にしてください。")
+        elif end > add_months(start, 12 * MAX_PLAN_YEARS):
+            problems["period_end"] = _("計画期間は%(years)d年以内にしてください。") % {
+                "years": MAX_PLAN_YEARS
+            }
+    frequency = data.get("monitoring_frequency")
+    if frequency not in MonitoringFrequency.values:
+        problems["monitoring_frequency"] = _("モニタリング期間を選んでください。")
+    elif frequency == MonitoringFrequency.CUSTOM:
+        dates = list(data.get("monitoring_dates") or [])
+        if not dates:
+            problems["monitoring_dates"] = _(
+                "「日付を指定」のときは、モニタリングの予定日を1つ以上入力してください。"
+            )
+        elif isinstance(start, dt.date) and isinstance(end, dt.date):
+            outside = [d for d in dates if not start <= d <= end]
+            if outside:
+                problems["monitoring_dates"] = _(
+                    "モニタリングの予定日は計画期間の中にしてください（%(dates)s）。"
+                ) % {"dates": "、".join(f"{d:%Y-%m-%d}" for d in outside)}
+    return problems
+
+
+def plan_problems(data: Mapping[str, Any]) -> dict[str, str]:
+    """The rules a plan must meet beyond its fields' types, by field (the form shows them by
+    the fields; the services refuse with them)."""
+    return _plan_problems(data)
+
+
+def _plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in PLAN_FIELDS:
+        value = data.get(name)
+        if name == "monitoring_dates":
+            value = sorted({d.isoformat() for d in value or []})
+            if data.get("monitoring_frequency") != MonitoringFrequency.CUSTOM:
+                value = []
+        elif isinstance(value, str):
+            value = value.strip()
+        values[name] = value
+    return values
+
+
+@transaction.atomic
+def plan_create(*, request: HttpRequest, case: Case, data: Mapping[str, Any]) -> SupportPlan:
+    """Start the first plan of a case, or a new version from the latest (as a draft)."""
+    actor = _writer(request, target=case)
+    _require_open(case)
+    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
+    if SupportPlan.objects.filter(case=case, status=PlanStatus.DRAFT).exists():
+        raise Conflict(
+            _("このケースには作成中の計画案がすでにあります。その案を編集してください。")
+        )
+    latest = SupportPlan.objects.filter(case=case).order_by("-version").first()
+    if latest is not None:
+        return _plan_copy(request=request, actor=actor, plan=latest, reason="", data=data)
+    problems = _plan_problems(data)
+    if problems:
+        raise Invalid(" ".join(problems.values()))
+    plan = SupportPlan(
+        case=case,
+        version=1,
+        author=actor.user,
+        author_organization=actor.organization,
+        **_plan_values(data),
+    )
+    _full_clean(plan, exclude=["case", "author", "author_organization", "based_on"])
+    plan.save(force_insert=True)
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=plan,
+        detail={"case": case.pk, "version": 1},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *, request: HttpRequest, plan: SupportPlan, lock_version: int, data: Mapping[str, Any]
+) -> SupportPlan:
+    """Edit a draft.  An agreed plan is changed only by a new version."""
+    _writer(request, target=plan)
+    _require_open(plan.case)
+    if not plan.is_draft:
+        raise Conflict(_("合意済みの計画は編集できません。新しい版を作ってください。"))
+    problems = _plan_problems(data)
+    if problems:
+        raise Invalid(" ".join(problems.values()))
+    values = _plan_values(data)
+    before = {name: getattr(plan, name) for name in values}
+    for name, value in values.items():
+        setattr(plan, name, value)
+    _full_clean(plan, exclude=["case", "author", "author_organization", "based_on"])
+    updated = SupportPlan.objects.filter(
+        pk=plan.pk, lock_version=lock_version, status=PlanStatus.DRAFT
+    ).update(**values, lock_version=lock_version + 1, updated_at=timezone.now())
+    if updated != 1:
+        raise plan_conflict()
+    plan.lock_version = lock_version + 1
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=plan,
+        detail={"changed": sorted(n for n in values if before[n] != values[n])},
+    )
+    return plan
+
+
+def _plan_copy(
+    *,
+    request: HttpRequest,
+    actor: Actor,
+    plan: SupportPlan,
+    reason: str,
+    data: Mapping[str, Any] | None = None,
+) -> SupportPlan:
+    """A new draft version starting from `plan`: its text, items and weekly schedule."""
+    version = (
+        SupportPlan.objects.filter(case_id=plan.case_id).aggregate(v=models.Max("version"))["v"]
+        or 0
+    ) + 1
+    values = {name: getattr(plan, name) for name in PLAN_FIELDS}
+    if data:
+        problems = _plan_problems(data)
+        if problems:
+            raise Invalid(" ".join(problems.values()))
+        values = _plan_values(data)
+    new = SupportPlan(
+        case_id=plan.case_id,
+        version=version,
+        based_on=plan,
+        change_reason=reason,
+        author=actor.user,
+        author_organization=actor.organization,
+        **values,
+    )
+    new.save(force_insert=True)
+    items = list(plan.items.all())
+    PlanItem.objects.bulk_create(
+        PlanItem(plan=new, **{name: getattr(item, name) for name in ITEM_FIELDS}) for item in items
+    )
+    WeeklyScheduleEntry.objects.bulk_create(
+        WeeklyScheduleEntry(
+            plan=new,
+            weekday=e.weekday,
+            start_time=e.start_time,
+            end_time=e.end_time,
+            activity=e.activity,
+            provider=e.provider,
+        )
+        for e in plan.weekly.all()
+    )
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=new,
+        detail={"case": plan.case_id, "version": version, "based_on": plan.pk, "reason": reason},
+    )
+    return new
+
+
+@transaction.atomic
+def plan_new_version(*, request: HttpRequest, plan: SupportPlan, reason: str) -> SupportPlan:
+    """Open the next version of an agreed plan as a draft prefilled from it."""
+    actor = _writer(request, target=plan)
+    _require_open(plan.case)
+    list(Case.objects.select_for_update().filter(pk=plan.case_id).values_list("pk", flat=True))
+    existing = SupportPlan.objects.filter(case_id=plan.case_id, status=PlanStatus.DRAFT).first()
+    if existing is not None:
+        raise Conflict(
+            _("このケースには作成中の計画案がすでにあります。その案を編集してください。")
+        )
+    if not reason.strip():
+        raise Invalid(_("計画を見直す理由を書いてください。"))
+    return _plan_copy(request=request, actor=actor, plan=plan, reason=reason.strip()[:200])
+
+
+def _item_values(plan: SupportPlan, data: Mapping[str, Any]) -> dict[str, Any]:
+    values = {name: data.get(name) for name in ITEM_FIELDS}
+    for name in ("need", "goal", "amount", "informal_support", "responsible_name", "person_role"):
+        values[name] = str(values[name] or "").strip()
+    values["notes"] = str(values["notes"] or "").strip()
+    values["service_type"] = str(values["service_type"] or "")
+    values["priority"] = values["priority"] or 1
+    org = values["responsible_organization"]
+    if not values["need"]:
+        raise Invalid(_("解決すべき課題（本人のニーズ）を書いてください。"))
+    if not values["goal"]:
+        raise Invalid(_("支援目標を書いてください。"))
+    if values["support_kind"] == SupportKind.FORMAL:
+        if org is None:
+            raise Invalid(_("公的サービスには担当機関を選んでください。"))
+        values["informal_support"] = ""
+    elif values["support_kind"] == SupportKind.INFORMAL:
+        if not values["informal_support"]:
+            raise Invalid(_("インフォーマルな支援の内容を書いてください。"))
+        if org is None and not values["responsible_name"]:
+            raise Invalid(_("担当機関を選ぶか、担当者名（機関外）を書いてください。"))
+        values["service_type"] = ""
+    else:
+        raise Invalid(_("支援の種類を選んでください。"))
+    for name in ("target_date", "evaluation_date"):
+        day = values[name]
+        if day is not None and not plan.period_start <= day <= plan.period_end:
+            label = _("達成時期") if name == "target_date" else _("評価時期")
+            raise Invalid(
+                _("%(label)sは計画期間（%(start)s〜%(end)s）の中の日付にしてください。")
+                % {
+                    "label": label,
+                    "start": f"{plan.period_start:%Y-%m-%d}",
+                    "end": f"{plan.period_end:%Y-%m-%d}",
+                }
+            )
+    _check_on_team(plan.case, org, _("担当機関"))
+    _check_worker(values["responsible_worker"], org)
+    return values
+
+
+def _require_draft(plan: SupportPlan) -> None:
+    if not plan.is_draft:
+        raise Conflict(_("合意済みの計画は編集できません。新しい版を作ってください。"))
+
+
+@transaction.atomic
+def plan_item_save(
+    *,
+    request: HttpRequest,
+    plan: SupportPlan,
+    data: Mapping[str, Any],
+    item: PlanItem | None = None,
+) -> PlanItem:
+    """Add an item to a draft, or change one."""
+    _writer(request, target=plan)
+    _require_open(plan.case)
+    _require_draft(plan)
+    if item is not None and item.plan_id != plan.pk:
+        raise Invalid(_("この計画の項目ではありません。"))
+    values = _item_values(plan, data)
+    target = item or PlanItem(plan=plan)
+    for name, value in values.items():
+        setattr(target, name, value)
+    _full_clean(target, exclude=["plan"])
+    target.save()
+    audit.record(
+        action=Action.RECORD_UPDATED if item else Action.RECORD_CREATED,
+        request=request,
+        target=target,
+        detail={
+            "plan": plan.pk,
+            "organization": target.responsible_organization_id,
+            "priority": target.priority,
+        },
+    )
+    return target
+
+
+@transaction.atomic
+def plan_item_delete(*, request: HttpRequest, item: PlanItem) -> None:
+    plan = item.plan
+    _writer(request, target=plan)
+    _require_draft(plan)
+    audit.record(
+        action=Action.RECORD_DELETED, request=request, target=item, detail={"plan": plan.pk}
+    )
+    item.delete()
+
+
+@transaction.atomic
+def weekly_entry_add(
+    *,
+    request: HttpRequest,
+    plan: SupportPlan,
+    weekday: int,
+    start_time: dt.time,
+    end_time: dt.time,
+    activity: str,
+    provider: str = "",
+) -> WeeklyScheduleEntry:
+    _writer(request, target=plan)
+    _require_draft(plan)
+    if end_time <= start_time:
+        raise Invalid(_("終了時刻は開始時刻より後にしてください。"))
+    if not activity.strip():
+        raise Invalid(_("活動・サービスを書いてください。"))
+    entry = WeeklyScheduleEntry(
+        plan=plan,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        activity=activity.strip(),
+        provider=provider.strip(),
+    )
+    _full_clean(entry, exclude=["plan"])
+    entry.save()
+    audit.record(
+        action=Action.RECORD_CREATED, request=request, target=entry, detail={"plan": plan.pk}
+    )
+    return entry
+
+
+@transaction.atomic
+def weekly_entry_delete(*, request: HttpRequest, plan: SupportPlan, entry_id: int) -> None:
+    _writer(request, target=plan)
+    _require_draft(plan)
+    entry = plan.weekly.filter(pk=entry_id).first()
+    if entry is None:
+        raise Invalid(_("その予定は見つかりません。"))
+    audit.record(
+        action=Action.RECORD_DELETED, request=request, target=entry, detail={"plan": plan.pk}
+    )
+    entry.delete()
+
+
+@transaction.atomic
+def plan_agree(
+    *,
+    request: HttpRequest,
+    plan: SupportPlan,
+    agreed_on: dt.date,
+    method: str,
+    note: str = "",
+) -> SupportPlan:
+    """Record the person's agreement: the draft becomes the plan in force.
+
+    The version it replaces is superseded, its monitorings still to come are cancelled and its
+    open tasks closed; the new plan's monitorings are scheduled and each organization named by
+    an item gets a task for its part.
+    """
+    actor = _writer(request, target=plan)
+    case = plan.case
+    _require_open(case)
+    if actor.organization_id != case.lead_organization_id:
+        audit.record_denial(
+            request, target_type="plans.supportplan", target_id=str(plan.pk), reason="not the lead"
+        )
+        raise Forbidden(_("計画の合意を記録できるのは主担当機関だけです。"))
+    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
+    plan.refresh_from_db()
+    _require_draft(plan)
+    from tsunagu.plans.models import AgreementMethod
+
+    if method not in AgreementMethod.values:
+        raise Invalid(_("同意の方法を選んでください。"))
+    if agreed_on > timezone.localdate():
+        raise Invalid(_("同意日に未来の日付は指定できません。"))
+    items = list(plan.items.select_related("responsible_organization"))
+    if not items:
+        raise Invalid(_("計画に項目が1つもありません。ニーズと支援目標を追加してください。"))
+    team = team_organization_ids(case)
+    off_team = [
+        i.responsible_organization.name
+        for i in items
+        if i.responsible_organization and i.responsible_organization_id not in team
+    ]
+    if off_team:
+        raise Invalid(
+            _("支援チームを離れた機関が担当になっています: %(orgs)s。担当を見直してください。")
+            % {"orgs": "、".join(sorted(set(off_team)))}
+        )
+
+    previous = list(
+        SupportPlan.objects.filter(case=case, status=PlanStatus.AGREED).exclude(pk=plan.pk)
+    )
+    for old in previous:
+        SupportPlan.objects.filter(pk=old.pk).update(
+            status=PlanStatus.SUPERSEDED, updated_at=timezone.now()
+        )
+        Monitoring.objects.filter(plan=old, status=MonitoringStatus.SCHEDULED).update(
+            status=MonitoringStatus.CANCELLED, updated_at=timezone.now()
+        )
+        Task.objects.filter(
+            plan_item__plan=old, status__in=OPEN_TASK_STATUSES, source=TaskSource.PLAN
+        ).update(
+            status=TaskStatus.CANCELLED,
+            completion_note=_("計画の改定により終了"),
+            updated_at=timezone.now(),
+        )
+
+    plan.status = PlanStatus.AGREED
+    plan.agreed_on = agreed_on
+    plan.agreement_method = method
+    plan.agreement_note = note.strip()[:200]
+    plan.lock_version += 1
+    plan.save(
+        update_fields=[
+            "status",
+            "agreed_on",
+            "agreement_method",
+            "agreement_note",
+            "lock_version",
+            "updated_at",
+        ]
+    )
+    due_dates = monitoring_due_dates(
+        start=plan.period_start,
+        end=plan.period_end,
+        frequency=plan.monitoring_frequency,
+        custom_dates=[dt.date.fromisoformat(d) for d in plan.monitoring_dates],
+    )
+    Monitoring.objects.bulk_create(Monitoring(plan=plan, due_on=day) for day in due_dates)
+    tasks = [
+        Task(
+            title=_("支援計画: %(goal)s") % {"goal": _one_line(item.goal, 80)},
+            description="\n".join(
+                p
+                for p in (
+                    item.support_label,
+                    item.person_role and _("本人の役割: ") + item.person_role,
+                    item.notes,
+                )
+                if p
+            ),
+            case=case,
+            owner_organization=item.responsible_organization,
+            owner_worker=item.responsible_worker,
+            due_on=item.evaluation_date or item.target_date,
+            source=TaskSource.PLAN,
+            plan_item=item,
+            created_by=actor.user,
+        )
+        for item in items
+        if item.responsible_organization is not None
+    ]
+    Task.objects.bulk_create(tasks)
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=plan,
+        detail={
+            "event": "plan.agreed",
+            "agreed_on": str(agreed_on),
+            "method": method,
+            "superseded": [p.pk for p in previous],
+            "monitorings": [str(d) for d in due_dates],
+            "tasks": len(tasks),
+        },
+    )
+    return plan
+
+
+def _one_line(text: str, limit: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+# --- Monitoring -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def monitoring_report(
+    *,
+    request: HttpRequest,
+    monitoring: Monitoring,
+    conducted_on: dt.date,
+    data: Mapping[str, Any],
+    goal_reports: Mapping[int, Mapping[str, Any]],
+) -> tuple[Monitoring, SupportPlan | None]:
+    """Record a monitoring: overall and per goal.  When it says the plan must change, a new
+    version of the plan opens as a draft prefilled from the one monitored (returned second)."""
+    actor = _writer(request, target=monitoring)
+    plan = monitoring.plan
+    _require_open(plan.case)
+    locked = Monitoring.objects.select_for_update().filter(pk=monitoring.pk).first()
+    if locked is None or locked.status != MonitoringStatus.SCHEDULED:
+        raise Conflict(_("このモニタリングはすでに記録されているか、取り消されています。"))
+    if conducted_on > timezone.localdate():
+        raise Invalid(_("実施日に未来の日付は指定できません。"))
+    if plan.agreed_on and conducted_on < plan.agreed_on:
+        raise Invalid(_("実施日は計画の同意日以降にしてください。"))
+    items = {item.pk: item for item in plan.items.all()}
+    unknown = set(goal_reports) - set(items)
+    if unknown:
+        raise Invalid(_("この計画にない目標が含まれています。"))
+    if (
+        not any(str(v or "").strip() for r in goal_reports.values() for v in r.values())
+        and not str(data.get("overall") or "").strip()
+    ):
+        raise Invalid(
+            _("モニタリングの内容が空です。全体の状況か、目標ごとの経過を書いてください。")
+        )
+
+    for name in MONITORING_FIELDS:
+        value = data.get(name)
+        if name == "plan_change_needed":
+            monitoring.plan_change_needed = bool(value)
+        else:
+            setattr(monitoring, name, str(value or "").strip())
+    monitoring.status = MonitoringStatus.DONE
+    monitoring.conducted_on = conducted_on
+    monitoring.conducted_by = actor.user
+    monitoring.conducted_by_organization = actor.organization
+    _full_clean(monitoring, exclude=["plan", "conducted_by", "conducted_by_organization"])
+    monitoring.save()
+    reports = []
+    for item_id, values in goal_reports.items():
+        report = MonitoringGoalReport(
+            monitoring=monitoring,
+            plan_item=items[item_id],
+            **{name: str(values.get(name) or "").strip() for name in GOAL_REPORT_FIELDS},
+        )
+        _full_clean(report, exclude=["monitoring", "plan_item"])
+        reports.append(report)
+    MonitoringGoalReport.objects.bulk_create(reports)
+
+    new_plan = None
+    if monitoring.plan_change_needed and plan.status == PlanStatus.AGREED:
+        draft = SupportPlan.objects.filter(case_id=plan.case_id, status=PlanStatus.DRAFT).first()
+        new_plan = draft or _plan_copy(
+            request=request,
+            actor=actor,
+            plan=plan,
+            reason=_("%(day)sのモニタリングで計画の変更が必要と判断")
+            % {"day": f"{conducted_on:%Y-%m-%d}"},
+        )
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=monitoring,
+        detail={
+            "event": "monitoring.reported",
+            "plan": plan.pk,
+            "goals": sorted(goal_reports),
+            "plan_change_needed": monitoring.plan_change_needed,
+            "new_plan": new_plan.pk if new_plan else None,
+        },
+    )
+    return monitoring, new_plan
+
+
+# --- Contingency (Xデー) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def contingency_create(
+    *, request: HttpRequest, case: Case, description: str, preparation: str = ""
+) -> ContingencyTrigger:
+    actor = _writer(request, target=case)
+    _require_open(case)
+    if not description.strip():
+        raise Invalid(_("きっかけとなる出来事を書いてください（例: 母の入院）。"))
+    trigger = ContingencyTrigger(
+        case=case,
+        description=description.strip(),
+        preparation=preparation.strip(),
+        created_by=actor.user,
+    )
+    _full_clean(trigger, exclude=["case", "created_by"])
+    trigger.save()
+    audit.record(
+        action=Action.RECORD_CREATED, request=request, target=trigger, detail={"case": case.pk}
+    )
+    return trigger
+
+
+@transaction.atomic
+def contingency_action_add(
+    *,
+    request: HttpRequest,
+    trigger: ContingencyTrigger,
+    organization: Organization,
+    action: str,
+    contact_name: str = "",
+    contact_phone: str = "",
+    days_to_act: int = 1,
+) -> ContingencyAction:
+    _writer(request, target=trigger)
+    _require_open(trigger.case)
+    if trigger.has_happened:
+        raise Conflict(_("発生済みのXデーには対応を追加できません。タスクで対応してください。"))
+    if not action.strip():
+        raise Invalid(_("取り決めた対応を書いてください。"))
+    _check_on_team(trigger.case, organization, _("対応する機関"))
+    row = ContingencyAction(
+        trigger=trigger,
+        organization=organization,
+        action=action.strip(),
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        days_to_act=days_to_act,
+    )
+    _full_clean(row, exclude=["trigger", "organization"])
+    row.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=row,
+        detail={"trigger": trigger.pk, "organization": organization.pk},
+    )
+    return row
+
+
+@transaction.atomic
+def contingency_happened(
+    *, request: HttpRequest, trigger: ContingencyTrigger, happened_on: dt.date, note: str
+) -> list[Task]:
+    """The day has come: a task for each organization's agreed action, a note on the case
+    timeline for the whole team, and a mail to the members of each organization concerned
+    (without the person's name: the mail only says to look in Tsunagu)."""
+    actor = _writer(request, target=trigger)
+    case = trigger.case
+    _require_open(case)
+    locked = ContingencyTrigger.objects.select_for_update().get(pk=trigger.pk)
+    if locked.has_happened:
+        raise Conflict(_("このXデーはすでに発生として記録されています。"))
+    if happened_on > timezone.localdate():
+        raise Invalid(_("発生日に未来の日付は指定できません。"))
+    actions = list(trigger.actions.select_related("organization"))
+    if not actions:
+        raise Invalid(_("取り決めた対応がありません。先に機関ごとの対応を追加してください。"))
+    team = team_organization_ids(case)
+    trigger.happened_on = happened_on
+    trigger.happened_note = note.strip()
+    trigger.happened_reported_by = actor.user
+    trigger.save(
+        update_fields=["happened_on", "happened_note", "happened_reported_by", "updated_at"]
+    )
+    tasks = [
+        Task(
+            title=_("Xデー対応: %(event)s") % {"event": _one_line(trigger.description, 80)},
+            description="\n".join(
+                p
+                for p in (
+                    a.action,
+                    a.contact_name
+                    and _("連絡先: ") + f"{a.contact_name} {a.contact_phone}".strip(),
+                )
+                if p
+            ),
+            case=case,
+            owner_organization=a.organization,
+            due_on=happened_on + dt.timedelta(days=a.days_to_act),
+            source=TaskSource.CONTINGENCY,
+            contingency_action=a,
+            created_by=actor.user,
+        )
+        for a in actions
+        if a.organization_id in team
+    ]
+    Task.objects.bulk_create(tasks)
+    assert actor.organization is not None  # noqa: S101  # _writer checked it
+    ProgressNote.objects.create(
+        case=case,
+        occurred_at=timezone.now(),
+        kind=NoteKind.AGENCY_CONTACT,
+        author=actor.user,
+        author_organization=actor.organization,
+        text=_(
+            "Xデー「%(event)s」が発生（%(day)s）。%(note)s "
+            "取り決めた対応を各機関にタスクとして依頼しました。"
+        )
+        % {"event": trigger.description, "day": f"{happened_on:%Y-%m-%d}", "note": note.strip()},
+    )
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=trigger,
+        detail={
+            "event": "contingency.happened",
+            "happened_on": str(happened_on),
+            "tasks": [t.owner_organization_id for t in tasks],
+        },
+    )
+    org_ids = {t.owner_organization_id for t in tasks} | team
+    transaction.on_commit(lambda: _tell_the_team(request, org_ids))
+    return tasks
+
+
+def _tell_the_team(request: HttpRequest, organization_ids: set[int]) -> None:
+    recipients = sorted(
+        {
+            m.user.email
+            for m in Membership.objects.current()
+            .filter(organization_id__in=organization_ids, user__is_active=True)
+            .select_related("user")
+            if m.user.email
+        }
+    )
+    if not recipients:
+        return
+    url = request.build_absolute_uri(reverse("plans:task_list"))
+    subject = _("つなぐ: 担当の支援ケースでXデーが発生しました")
+    body = _(
+        "担当している支援ケースで、事前に取り決めていたXデーが発生しました。\n"
+        "つなぐにサインインして、あなたの機関のタスクを確認してください。\n%(url)s\n\n"
+        "このメールには個人情報を含めていません。"
+    ) % {"url": url}
+    send_mass_mail(
+        [(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in recipients],
+        fail_silently=True,
+    )
+
+
+# --- Tasks ------------------------------------------------------------------------------------
+
+
+TASK_TRANSITIONS: dict[str, frozenset[str]] = {
+    TaskStatus.OPEN: frozenset({TaskStatus.IN_PROGRESS, TaskStatus.DONE, TaskStatus.CANCELLED}),
+    TaskStatus.IN_PROGRESS: frozenset({TaskStatus.OPEN, TaskStatus.DONE, TaskStatus.CANCELLED}),
+    TaskStatus.DONE: frozenset({TaskStatus.IN_PROGRESS}),
+    TaskStatus.CANCELLED: frozenset({TaskStatus.OPEN}),
+}
+
+
+def _task_actor(request: HttpRequest, task: Task) -> Actor:
+    actor = _writer(request, target=task)
+    lead = task.case.lead_organization_id if task.case else None
+    if actor.organization_id not in {task.owner_organization_id, lead}:
+        audit.record_denial(
+            request, target_type="plans.task", target_id=str(task.pk), reason="not the owner"
+        )
+        raise Forbidden(_("タスクを変更できるのは担当機関と主担当機関だけです。"))
+    return actor
+
+
+@transaction.atomic
+def task_create(
+    *,
+    request: HttpRequest,
+    title: str,
+    owner_organization: Organization,
+    case: Case | None = None,
+    owner_worker: User | None = None,
+    due_on: dt.date | None = None,
+    description: str = "",
+    source: str = TaskSource.MANUAL,
+) -> Task:
+    """A task by hand (or from a meeting).  On a case, the owner must be on the team."""
+    actor = _writer(request, target=case or owner_organization)
+    if not title.strip():
+        raise Invalid(_("件名を書いてください。"))
+    if case is not None:
+        _require_open(case)
+        _check_on_team(case, owner_organization, _("担当機関"))
+    elif owner_organization.pk != actor.organization_id:
+        raise Invalid(_("ケースに結び付かないタスクは、自分の機関にだけ作れます。"))
+    _check_worker(owner_worker, owner_organization)
+    task = Task(
+        title=title.strip(),
+        description=description.strip(),
+        case=case,
+        owner_organization=owner_organization,
+        owner_worker=owner_worker,
+        due_on=due_on,
+        source=source,
+        created_by=actor.user,
+    )
+    _full_clean(task, exclude=["case", "owner_organization", "owner_worker", "created_by"])
+    task.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=task,
+        detail={"case": case.pk if case else None, "organization": owner_organization.pk},
+    )
+    return task
+
+
+@transaction.atomic
+def task_set_status(*, request: HttpRequest, task: Task, status: str, note: str = "") -> Task:
+    actor = _task_actor(request, task)
+    if status not in TaskStatus.values:
+        raise Invalid(_("状態を選んでください。"))
+    if status == task.status:
+        return task
+    if status not in TASK_TRANSITIONS[task.status]:
+        raise Conflict(
+            _("「%(from)s」から「%(to)s」には変更できません。")
+            % {"from": TaskStatus(task.status).label, "to": TaskStatus(status).label}
+        )
+    if status == TaskStatus.CANCELLED and not note.strip():
+        raise Invalid(_("取り消す理由を書いてください。"))
+    before = task.status
+    updated = Task.objects.filter(pk=task.pk, status=before).update(
+        status=status,
+        completed_at=timezone.now() if status == TaskStatus.DONE else None,
+        completed_by=actor.user if status == TaskStatus.DONE else None,
+        completion_note=note.strip()[:200],
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        raise Conflict(_("ほかの人が先にこのタスクを更新しました。画面を開き直してください。"))
+    task.refresh_from_db()
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=task,
+        detail={"from": before, "to": status, "note": note.strip()[:200]},
+    )
+    return task
