@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+    "tsunagu.core.middleware.ApiMethodNotAllowedMiddleware",
 ROOT_URLCONF = "tsunagu.urls"
 WSGI_APPLICATION = "tsunagu.wsgi.application"
 

@@ -6,7 +6,7 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -56,4 +56,34 @@ class NoStoreMiddleware:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class ApiMethodNotAllowedMiddleware:
+    """django-ninja answers a method a path does not have with a plain-text 405; the API's
+    errors are always `{"error": {"code", "message"}}`, so that one is rewritten too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            response = JsonResponse(
+                {
+                    "error": {
+                        "code": "method_not_allowed",
+                        "message": f"このURLでは {request.method} は使えません"
+                        f"（使えるのは {allowed}）。",
+                    }
+                },
+                status=405,
+                json_dumps_params={"ensure_ascii": False},
+            )
+            response["Allow"] = allowed
         return response
