@@ -345,8 +345,10 @@ def _plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
             value = sorted({d.isoformat() for d in value or []})
             if data.get("monitoring_frequency") != MonitoringFrequency.CUSTOM:
                 value = []
-        elif isinstance(value, str):
-            value = value.strip()
+        elif name in ("period_start", "period_end", "monitoring_frequency"):
+            pass  # required: the model refuses a missing one with its own message
+        else:
+            value = str(value or "").strip()
         values[name] = value
     return values
 
@@ -569,6 +571,7 @@ def plan_item_save(
 def plan_item_delete(*, request: HttpRequest, item: PlanItem) -> None:
     plan = item.plan
     _writer(request, target=plan)
+    _require_open(plan.case)
     _require_draft(plan)
     audit.record(
         action=Action.RECORD_DELETED, request=request, target=item, detail={"plan": plan.pk}
@@ -812,6 +815,7 @@ def monitoring_report(
         _full_clean(report, exclude=["monitoring", "plan_item"])
         reports.append(report)
     MonitoringGoalReport.objects.bulk_create(reports)
+    follow_ups = _monitoring_follow_ups(actor, monitoring, reports, conducted_on)
 
     new_plan = None
     if monitoring.plan_change_needed and plan.status == PlanStatus.AGREED:
@@ -833,9 +837,51 @@ def monitoring_report(
             "goals": sorted(goal_reports),
             "plan_change_needed": monitoring.plan_change_needed,
             "new_plan": new_plan.pk if new_plan else None,
+            "tasks": [t.owner_organization_id for t in follow_ups],
         },
     )
     return monitoring, new_plan
+
+
+# Without a next monitoring to aim at, what a monitoring asks for is due this many days later.
+FOLLOW_UP_DAYS = 30
+
+
+def _monitoring_follow_ups(
+    actor: Actor,
+    monitoring: Monitoring,
+    reports: Sequence[MonitoringGoalReport],
+    conducted_on: dt.date,
+) -> list[Task]:
+    """A task for each goal whose report says what should change, to the organization
+    responsible for it, due by the next monitoring."""
+    plan = monitoring.plan
+    team = team_organization_ids(plan.case)
+    next_due = (
+        plan.monitorings.filter(status=MonitoringStatus.SCHEDULED, due_on__gt=conducted_on)
+        .order_by("due_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    due = next_due or conducted_on + dt.timedelta(days=FOLLOW_UP_DAYS)
+    tasks = [
+        Task(
+            title=_("モニタリング: %(goal)s") % {"goal": _one_line(report.plan_item.goal, 80)},
+            description=report.what_should_change,
+            case=plan.case,
+            owner_organization_id=report.plan_item.responsible_organization_id,
+            owner_worker_id=report.plan_item.responsible_worker_id,
+            due_on=due,
+            source=TaskSource.MONITORING,
+            plan_item=report.plan_item,
+            monitoring=monitoring,
+            created_by=actor.user,
+        )
+        for report in reports
+        if report.what_should_change and report.plan_item.responsible_organization_id in team
+    ]
+    Task.objects.bulk_create(tasks)
+    return tasks
 
 
 # --- Contingency (Xデー) ----------------------------------------------------------------------

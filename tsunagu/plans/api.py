@@ -1,0 +1,1082 @@
+"""Assessments, support plans, contingency (Xデー) plans, monitoring and tasks over JSON.
+
+The same access layer (tsunagu/plans/access.py), selectors and services as the screens: objects
+the caller may not see answer 404 exactly like objects that do not exist, read-only members get
+403, bad input 422 and illegal moves (editing an agreed plan, a second draft, a task status that
+cannot follow) 409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema, Status
+
+from tsunagu.accounts.models import User
+from tsunagu.cases.access import access_case, actor_of
+from tsunagu.core.api import ErrorOut
+from tsunagu.core.errors import Invalid
+from tsunagu.organizations.models import Organization
+from tsunagu.plans import documents, fhir, selectors, services
+from tsunagu.plans.access import (
+    access_assessment,
+    access_contingency,
+    access_monitoring,
+    access_plan,
+    access_plan_item,
+    access_task,
+)
+from tsunagu.plans.models import (
+    Achievement,
+    AgreementMethod,
+    Assessment,
+    AssessmentSection,
+    ContingencyTrigger,
+    Monitoring,
+    MonitoringFrequency,
+    MonitoringGoalReport,
+    MonitoringStatus,
+    PlanItem,
+    PlanStatus,
+    Satisfaction,
+    ServiceType,
+    SupportKind,
+    SupportPlan,
+    Task,
+    TaskStatus,
+    WeeklyScheduleEntry,
+)
+
+router = Router(tags=["plans"])
+
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+MAX_PAGE_SIZE = 100
+
+MonitoringFrequencyValue = Literal["monthly", "every_3_months", "every_6_months", "custom"]
+assert set(MonitoringFrequencyValue.__args__) == set(MonitoringFrequency.values)  # type: ignore[attr-defined]  # noqa: S101
+AgreementMethodValue = Literal["signature", "seal", "oral", "proxy"]
+assert set(AgreementMethodValue.__args__) == set(AgreementMethod.values)  # type: ignore[attr-defined]  # noqa: S101
+SupportKindValue = Literal["formal", "informal"]
+assert set(SupportKindValue.__args__) == set(SupportKind.values)  # type: ignore[attr-defined]  # noqa: S101
+ServiceTypeValue = Literal[
+    "home_help",
+    "severe_visiting_care",
+    "accompanied_outing",
+    "behaviour_support",
+    "daily_life_care",
+    "short_stay",
+    "group_home",
+    "independence_training",
+    "employment_transition",
+    "employment_a",
+    "employment_b",
+    "employment_retention",
+    "independent_living_assistance",
+    "community_settlement",
+    "mobility_support",
+    "day_center",
+    "visiting_nursing",
+    "outpatient",
+    "long_term_care",
+    "livelihood",
+    "guardianship",
+    "other",
+]
+assert set(ServiceTypeValue.__args__) == set(ServiceType.values)  # type: ignore[attr-defined]  # noqa: S101
+AchievementValue = Literal["achieved", "partly", "not_yet", "not_assessed"]
+assert set(AchievementValue.__args__) == set(Achievement.values)  # type: ignore[attr-defined]  # noqa: S101
+SatisfactionValue = Literal["satisfied", "mostly", "unsure", "dissatisfied", "not_expressed"]
+assert set(SatisfactionValue.__args__) == set(Satisfaction.values)  # type: ignore[attr-defined]  # noqa: S101
+TaskStatusValue = Literal["open", "in_progress", "done", "cancelled"]
+assert set(TaskStatusValue.__args__) == set(TaskStatus.values)  # type: ignore[attr-defined]  # noqa: S101
+TaskScopeValue = Literal["mine", "organization"]
+# "open" is 未着手 and 対応中 together (the default, as on the task screen); "all" is every status.
+TaskFilterValue = Literal["open", "all", "in_progress", "done", "cancelled"]
+assert set(TaskFilterValue.__args__) == {"all"} | set(TaskStatus.values)  # type: ignore[attr-defined]  # noqa: S101
+
+
+# --- Schemas: assessments ---------------------------------------------------------------------
+
+
+class SectionIn(Schema):
+    person_id: int = Field(..., description="本人または現在の世帯員。")
+    relationship: str = Field("", max_length=40)
+    health: str = ""
+    daily_living: str = ""
+    money: str = ""
+    housing: str = ""
+    relationships: str = ""
+    work_or_school: str = ""
+    strengths: str = ""
+    wishes: str = Field("", description="こう暮らしたい（本人の希望）")
+    motivating_moments: str = Field("", description="心の動く場面")
+
+
+class SectionOut(SectionIn):
+    id: int
+    person_name: str
+
+
+class AssessmentIn(Schema):
+    assessed_on: dt.date
+    based_on: int = Field(
+        ..., ge=0, description="見ていたその日の版の番号（その日の初版は0）。最新でなければ409。"
+    )
+    interactions: str = ""
+    risks: str = ""
+    household_strengths: str = ""
+    summary: str = ""
+    revision_reason: str = Field("", max_length=200, description="2版目からは必須。")
+    sections: list[SectionIn]
+
+
+class AssessmentOut(Schema):
+    id: int
+    case_id: int
+    assessed_on: dt.date
+    revision: int
+    interactions: str
+    risks: str
+    household_strengths: str
+    summary: str
+    revision_reason: str
+    author: str
+    author_organization: str
+    created_at: dt.datetime
+    sections: list[SectionOut]
+
+
+# --- Schemas: plans ---------------------------------------------------------------------------
+
+
+class PlanIn(Schema):
+    person_wishes: str = ""
+    family_wishes: str = ""
+    overall_policy: str = ""
+    long_term_goal: str = ""
+    short_term_goal: str = ""
+    period_start: dt.date
+    period_end: dt.date
+    monitoring_frequency: MonitoringFrequencyValue = "every_3_months"
+    monitoring_dates: list[dt.date] = Field(
+        [], description="monitoring_frequency が custom のときの予定日。"
+    )
+    weekly_activities: str = ""
+    weekly_notes: str = ""
+
+
+class PlanPatch(Schema):
+    lock_version: int = Field(..., description="読んだときの lock_version。古ければ409。")
+    person_wishes: str | None = None
+    family_wishes: str | None = None
+    overall_policy: str | None = None
+    long_term_goal: str | None = None
+    short_term_goal: str | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    monitoring_frequency: MonitoringFrequencyValue | None = None
+    monitoring_dates: list[dt.date] | None = None
+    weekly_activities: str | None = None
+    weekly_notes: str | None = None
+
+
+class PlanItemIn(Schema):
+    priority: int = Field(1, ge=1, le=99)
+    need: str = Field(..., description="解決すべき課題（本人のニーズ）")
+    goal: str = Field(..., description="支援目標")
+    target_date: dt.date | None = None
+    support_kind: SupportKindValue = "formal"
+    service_type: ServiceTypeValue | None = None
+    amount: str = Field("", max_length=100)
+    informal_support: str = Field("", max_length=200)
+    responsible_organization_id: int | None = Field(
+        None, description="支援チームの機関。公的サービスでは必須。"
+    )
+    responsible_worker_id: int | None = None
+    responsible_name: str = Field("", max_length=100)
+    person_role: str = Field("", max_length=200)
+    evaluation_date: dt.date | None = None
+    notes: str = Field("", max_length=300)
+
+
+class PlanItemPatch(Schema):
+    priority: int | None = Field(None, ge=1, le=99)
+    need: str | None = None
+    goal: str | None = None
+    target_date: dt.date | None = None
+    support_kind: SupportKindValue | None = None
+    service_type: ServiceTypeValue | None = None
+    amount: str | None = Field(None, max_length=100)
+    informal_support: str | None = Field(None, max_length=200)
+    responsible_organization_id: int | None = None
+    responsible_worker_id: int | None = None
+    responsible_name: str | None = Field(None, max_length=100)
+    person_role: str | None = Field(None, max_length=200)
+    evaluation_date: dt.date | None = None
+    notes: str | None = Field(None, max_length=300)
+
+
+class PlanItemOut(Schema):
+    id: int
+    plan_id: int
+    priority: int
+    need: str
+    goal: str
+    target_date: dt.date | None
+    support_kind: str
+    service_type: str
+    service_type_label: str
+    amount: str
+    informal_support: str
+    responsible_organization_id: int | None
+    responsible_organization: str
+    responsible_worker_id: int | None
+    responsible_worker: str
+    responsible_name: str
+    person_role: str
+    evaluation_date: dt.date | None
+    notes: str
+
+
+class WeeklyOut(Schema):
+    weekday: int
+    weekday_label: str
+    start_time: dt.time
+    end_time: dt.time
+    activity: str
+    provider: str
+
+
+class PlanOut(Schema):
+    id: int
+    case_id: int
+    version: int
+    based_on_id: int | None
+    status: str
+    status_label: str
+    person_wishes: str
+    family_wishes: str
+    overall_policy: str
+    long_term_goal: str
+    short_term_goal: str
+    period_start: dt.date
+    period_end: dt.date
+    monitoring_frequency: str
+    monitoring_dates: list[dt.date]
+    weekly_activities: str
+    weekly_notes: str
+    agreed_on: dt.date | None
+    agreement_method: str
+    agreement_note: str
+    change_reason: str
+    author: str
+    author_organization: str
+    lock_version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PlanDetailOut(PlanOut):
+    items: list[PlanItemOut]
+    weekly: list[WeeklyOut]
+
+
+class AgreeIn(Schema):
+    agreed_on: dt.date
+    method: AgreementMethodValue
+    note: str = Field("", max_length=200)
+
+
+class NewVersionIn(Schema):
+    reason: str = Field(..., max_length=200, description="計画を見直す理由。")
+
+
+# --- Schemas: monitoring ----------------------------------------------------------------------
+
+
+class GoalReportIn(Schema):
+    plan_item_id: int
+    what_happened: str = ""
+    achievement: AchievementValue | None = None
+    person_words: str = ""
+    satisfaction: SatisfactionValue | None = None
+    what_should_change: str = ""
+
+
+class GoalReportOut(Schema):
+    plan_item_id: int
+    goal: str
+    what_happened: str
+    achievement: str
+    person_words: str
+    satisfaction: str
+    what_should_change: str
+
+
+class MonitoringOut(Schema):
+    id: int
+    plan_id: int
+    case_id: int
+    due_on: dt.date
+    status: str
+    status_label: str
+    is_overdue: bool
+    conducted_on: dt.date | None
+    conducted_by: str
+    conducted_by_organization: str
+    overall: str
+    person_words: str
+    satisfaction: str
+    plan_change_needed: bool
+    next_steps: str
+    goal_reports: list[GoalReportOut]
+
+
+class MonitoringReportIn(Schema):
+    conducted_on: dt.date
+    overall: str = Field("", description="全体の状況")
+    person_words: str = ""
+    satisfaction: SatisfactionValue | None = None
+    plan_change_needed: bool = Field(
+        False, description="true なら、この計画をもとに新しい版の計画案が開きます。"
+    )
+    next_steps: str = ""
+    goals: list[GoalReportIn] = []
+
+
+class MonitoringReportOut(Schema):
+    monitoring: MonitoringOut
+    new_plan_id: int | None
+
+
+# --- Schemas: contingency and tasks -----------------------------------------------------------
+
+
+class ContingencyIn(Schema):
+    description: str = Field(..., max_length=200, description="例: 母の入院")
+    preparation: str = ""
+
+
+class ContingencyActionIn(Schema):
+    organization_id: int = Field(..., description="支援チームの機関。")
+    action: str
+    contact_name: str = Field("", max_length=100)
+    contact_phone: str = Field("", max_length=20)
+    days_to_act: int = Field(1, ge=0, le=365)
+
+
+class ContingencyActionOut(Schema):
+    id: int
+    organization_id: int
+    organization: str
+    contact_name: str
+    contact_phone: str
+    action: str
+    days_to_act: int
+
+
+class ContingencyOut(Schema):
+    id: int
+    case_id: int
+    description: str
+    preparation: str
+    happened_on: dt.date | None
+    happened_note: str
+    actions: list[ContingencyActionOut]
+
+
+class HappenedIn(Schema):
+    happened_on: dt.date
+    note: str = ""
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    description: str
+    case_id: int | None
+    owner_organization_id: int
+    owner_organization: str
+    owner_worker_id: int | None
+    owner_worker: str
+    due_on: dt.date | None
+    status: str
+    status_label: str
+    is_overdue: bool
+    source: str
+    plan_item_id: int | None
+    contingency_action_id: int | None
+    monitoring_id: int | None
+    completed_at: dt.datetime | None
+    completion_note: str
+
+
+class TaskPage(Schema):
+    count: int
+    page: int
+    num_pages: int
+    results: list[TaskOut]
+
+
+class HappenedOut(Schema):
+    contingency: ContingencyOut
+    tasks: list[TaskOut]
+
+
+class TaskIn(Schema):
+    title: str = Field(..., max_length=200)
+    description: str = ""
+    case_id: int | None = Field(None, description="省略すると、自分の機関だけのタスク。")
+    owner_organization_id: int | None = Field(None, description="省略するとトークンの所属。")
+    owner_worker_id: int | None = None
+    due_on: dt.date | None = None
+
+
+class TaskStatusIn(Schema):
+    status: TaskStatusValue
+    note: str = Field("", max_length=200, description="取り消すときは必須。")
+
+
+# --- Conversions ------------------------------------------------------------------------------
+
+
+def _name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.full_name or user.username
+
+
+def _section_out(section: AssessmentSection) -> SectionOut:
+    return SectionOut(
+        id=section.pk,
+        person_id=section.person_id,
+        person_name=section.person.display_name,
+        relationship=section.relationship,
+        health=section.health,
+        daily_living=section.daily_living,
+        money=section.money,
+        housing=section.housing,
+        relationships=section.relationships,
+        work_or_school=section.work_or_school,
+        strengths=section.strengths,
+        wishes=section.wishes,
+        motivating_moments=section.motivating_moments,
+    )
+
+
+def _assessment_out(assessment: Assessment) -> AssessmentOut:
+    return AssessmentOut(
+        id=assessment.pk,
+        case_id=assessment.case_id,
+        assessed_on=assessment.assessed_on,
+        revision=assessment.revision,
+        interactions=assessment.interactions,
+        risks=assessment.risks,
+        household_strengths=assessment.household_strengths,
+        summary=assessment.summary,
+        revision_reason=assessment.revision_reason,
+        author=_name(assessment.author),
+        author_organization=assessment.author_organization.name,
+        created_at=assessment.created_at,
+        sections=[_section_out(s) for s in selectors.assessment_sections(assessment)],
+    )
+
+
+def _item_out(item: PlanItem) -> PlanItemOut:
+    org = item.responsible_organization
+    return PlanItemOut(
+        id=item.pk,
+        plan_id=item.plan_id,
+        priority=item.priority,
+        need=item.need,
+        goal=item.goal,
+        target_date=item.target_date,
+        support_kind=item.support_kind,
+        service_type=item.service_type,
+        service_type_label=str(item.get_service_type_display()) if item.service_type else "",
+        amount=item.amount,
+        informal_support=item.informal_support,
+        responsible_organization_id=item.responsible_organization_id,
+        responsible_organization=org.name if org else "",
+        responsible_worker_id=item.responsible_worker_id,
+        responsible_worker=_name(item.responsible_worker),
+        responsible_name=item.responsible_name,
+        person_role=item.person_role,
+        evaluation_date=item.evaluation_date,
+        notes=item.notes,
+    )
+
+
+def _weekly_out(entry: WeeklyScheduleEntry) -> WeeklyOut:
+    return WeeklyOut(
+        weekday=entry.weekday,
+        weekday_label=str(entry.get_weekday_display()),
+        start_time=entry.start_time,
+        end_time=entry.end_time,
+        activity=entry.activity,
+        provider=entry.provider,
+    )
+
+
+def _plan_out(plan: SupportPlan) -> PlanOut:
+    return PlanOut(
+        id=plan.pk,
+        case_id=plan.case_id,
+        version=plan.version,
+        based_on_id=plan.based_on_id,
+        status=plan.status,
+        status_label=str(PlanStatus(plan.status).label),
+        person_wishes=plan.person_wishes,
+        family_wishes=plan.family_wishes,
+        overall_policy=plan.overall_policy,
+        long_term_goal=plan.long_term_goal,
+        short_term_goal=plan.short_term_goal,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        monitoring_frequency=plan.monitoring_frequency,
+        monitoring_dates=[dt.date.fromisoformat(d) for d in plan.monitoring_dates],
+        weekly_activities=plan.weekly_activities,
+        weekly_notes=plan.weekly_notes,
+        agreed_on=plan.agreed_on,
+        agreement_method=plan.agreement_method,
+        agreement_note=plan.agreement_note,
+        change_reason=plan.change_reason,
+        author=_name(plan.author),
+        author_organization=plan.author_organization.name,
+        lock_version=plan.lock_version,
+        created_at=plan.created_at,
+        updated_at=plan.updated_at,
+    )
+
+
+def _plan_detail_out(plan: SupportPlan) -> PlanDetailOut:
+    return PlanDetailOut(
+        **_plan_out(plan).model_dump(),
+        items=[_item_out(i) for i in selectors.plan_items(plan)],
+        weekly=[_weekly_out(e) for e in plan.weekly.order_by("weekday", "start_time", "pk")],
+    )
+
+
+def _goal_report_out(report: MonitoringGoalReport) -> GoalReportOut:
+    return GoalReportOut(
+        plan_item_id=report.plan_item_id,
+        goal=report.plan_item.goal,
+        what_happened=report.what_happened,
+        achievement=report.achievement,
+        person_words=report.person_words,
+        satisfaction=report.satisfaction,
+        what_should_change=report.what_should_change,
+    )
+
+
+def _monitoring_out(monitoring: Monitoring) -> MonitoringOut:
+    org = monitoring.conducted_by_organization
+    return MonitoringOut(
+        id=monitoring.pk,
+        plan_id=monitoring.plan_id,
+        case_id=monitoring.plan.case_id,
+        due_on=monitoring.due_on,
+        status=monitoring.status,
+        status_label=str(MonitoringStatus(monitoring.status).label),
+        is_overdue=monitoring.is_overdue,
+        conducted_on=monitoring.conducted_on,
+        conducted_by=_name(monitoring.conducted_by),
+        conducted_by_organization=org.name if org else "",
+        overall=monitoring.overall,
+        person_words=monitoring.person_words,
+        satisfaction=monitoring.satisfaction,
+        plan_change_needed=monitoring.plan_change_needed,
+        next_steps=monitoring.next_steps,
+        goal_reports=[_goal_report_out(r) for r in selectors.monitoring_goal_reports(monitoring)],
+    )
+
+
+def _contingency_out(trigger: ContingencyTrigger) -> ContingencyOut:
+    return ContingencyOut(
+        id=trigger.pk,
+        case_id=trigger.case_id,
+        description=trigger.description,
+        preparation=trigger.preparation,
+        happened_on=trigger.happened_on,
+        happened_note=trigger.happened_note,
+        actions=[
+            ContingencyActionOut(
+                id=a.pk,
+                organization_id=a.organization_id,
+                organization=a.organization.name,
+                contact_name=a.contact_name,
+                contact_phone=a.contact_phone,
+                action=a.action,
+                days_to_act=a.days_to_act,
+            )
+            for a in trigger.actions.all()
+        ],
+    )
+
+
+def _task_out(task: Task) -> TaskOut:
+    return TaskOut(
+        id=task.pk,
+        title=task.title,
+        description=task.description,
+        case_id=task.case_id,
+        owner_organization_id=task.owner_organization_id,
+        owner_organization=task.owner_organization.name,
+        owner_worker_id=task.owner_worker_id,
+        owner_worker=_name(task.owner_worker),
+        due_on=task.due_on,
+        status=task.status,
+        status_label=str(TaskStatus(task.status).label),
+        is_overdue=task.is_overdue,
+        source=task.source,
+        plan_item_id=task.plan_item_id,
+        contingency_action_id=task.contingency_action_id,
+        monitoring_id=task.monitoring_id,
+        completed_at=task.completed_at,
+        completion_note=task.completion_note,
+    )
+
+
+def _organization(organization_id: int | None, *, field: str) -> Organization | None:
+    if organization_id is None:
+        return None
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise Invalid(f"{field}: 指定された機関はありません。")
+    return organization
+
+
+def _worker(worker_id: int | None, *, field: str) -> User | None:
+    if worker_id is None:
+        return None
+    worker = User.objects.filter(pk=worker_id, is_active=True).first()
+    if worker is None:
+        raise Invalid(f"{field}: 担当者は担当機関の職員から選んでください。")
+    return worker
+
+
+def _plan_data(plan: SupportPlan) -> dict[str, Any]:
+    """The plan's fields as the services take them (custom dates as dates)."""
+    data = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    data["monitoring_dates"] = [dt.date.fromisoformat(d) for d in plan.monitoring_dates]
+    return data
+
+
+def _item_data(payload: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    data = dict(base)
+    for name, value in payload.items():
+        if name == "responsible_organization_id":
+            data["responsible_organization"] = _organization(value, field=name)
+        elif name == "responsible_worker_id":
+            data["responsible_worker"] = _worker(value, field=name)
+        elif name == "service_type":
+            data[name] = value or ""
+        else:
+            data[name] = value
+    return data
+
+
+# --- Assessments ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/assessments",
+    response={200: list[AssessmentOut], **ERRORS},
+    summary="ケースのアセスメント（新しい順、全ての版）",
+    url_name="case_assessment_list",
+)
+def case_assessment_list(request: HttpRequest, case_id: int) -> list[AssessmentOut]:
+    case = access_case(request, case_id)
+    assessments = selectors.assessment_list(actor=actor_of(request), case=case)
+    return [_assessment_out(a) for a in assessments]
+
+
+@router.post(
+    "/cases/{case_id}/assessments",
+    response={201: AssessmentOut, **ERRORS},
+    summary="アセスメントの保存（その日の次の版）",
+    url_name="case_assessment_create",
+)
+def case_assessment_create(
+    request: HttpRequest, case_id: int, payload: AssessmentIn
+) -> Status[AssessmentOut]:
+    """世帯員ごとの sections（本人と現在の世帯員）と世帯全体の分析を保存します。
+    同じ日の版を based_on で指定し、ほかの人が先に保存していれば409です。"""
+    case = access_case(request, case_id, for_write=True)
+    assessment = services.assessment_save(
+        request=request,
+        case=case,
+        assessed_on=payload.assessed_on,
+        based_on=payload.based_on,
+        data=payload.model_dump(exclude={"sections", "assessed_on", "based_on"}),
+        sections=[s.model_dump() for s in payload.sections],
+    )
+    return Status(201, _assessment_out(assessment))
+
+
+@router.get(
+    "/assessments/{assessment_id}",
+    response={200: AssessmentOut, **ERRORS},
+    summary="アセスメントの詳細",
+    url_name="assessment_detail",
+)
+def assessment_detail(request: HttpRequest, assessment_id: int) -> AssessmentOut:
+    return _assessment_out(access_assessment(request, assessment_id))
+
+
+# --- Plans ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/plans",
+    response={200: list[PlanOut], **ERRORS},
+    summary="ケースの支援計画（全ての版、新しい順）",
+    url_name="case_plan_list",
+)
+def case_plan_list(request: HttpRequest, case_id: int) -> list[PlanOut]:
+    case = access_case(request, case_id)
+    return [_plan_out(p) for p in selectors.plan_list(actor=actor_of(request), case=case)]
+
+
+@router.post(
+    "/cases/{case_id}/plans",
+    response={201: PlanDetailOut, **ERRORS},
+    summary="支援計画案の作成",
+    url_name="case_plan_create",
+)
+def case_plan_create(request: HttpRequest, case_id: int, payload: PlanIn) -> Status[PlanDetailOut]:
+    """最初の計画、または最新の版をもとにした次の版を案として作ります（項目と週間計画も
+    引き継ぎます）。作成中の案がすでにあれば409です。"""
+    case = access_case(request, case_id, for_write=True)
+    plan = services.plan_create(request=request, case=case, data=payload.model_dump())
+    return Status(201, _plan_detail_out(plan))
+
+
+@router.get(
+    "/plans/{plan_id}",
+    response={200: PlanDetailOut, **ERRORS},
+    summary="支援計画の詳細（項目・週間計画を含む）",
+    url_name="plan_detail",
+)
+def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
+    return _plan_detail_out(access_plan(request, plan_id))
+
+
+@router.patch(
+    "/plans/{plan_id}",
+    response={200: PlanDetailOut, **ERRORS},
+    summary="計画案の編集（案のみ。lock_version が古ければ409）",
+    url_name="plan_update",
+)
+def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch) -> PlanDetailOut:
+    """送った項目だけを変えます。合意済み・改定済みの計画は409（新しい版を作ってください）。"""
+    plan = access_plan(request, plan_id, for_write=True)
+    changes = payload.model_dump(exclude_unset=True, exclude={"lock_version"})
+    if any(value is None for value in changes.values()):
+        raise Invalid("null は指定できません。変えない項目は送らないでください。")
+    data = {**_plan_data(plan), **changes}
+    plan = services.plan_update(
+        request=request, plan=plan, lock_version=payload.lock_version, data=data
+    )
+    return _plan_detail_out(plan)
+
+
+@router.post(
+    "/plans/{plan_id}/items",
+    response={201: PlanItemOut, **ERRORS},
+    summary="計画案に項目を追加",
+    url_name="plan_item_create",
+)
+def plan_item_create(
+    request: HttpRequest, plan_id: int, payload: PlanItemIn
+) -> Status[PlanItemOut]:
+    plan = access_plan(request, plan_id, for_write=True)
+    item = services.plan_item_save(
+        request=request, plan=plan, data=_item_data(payload.model_dump(), {})
+    )
+    return Status(201, _item_out(item))
+
+
+@router.patch(
+    "/plan-items/{item_id}",
+    response={200: PlanItemOut, **ERRORS},
+    summary="計画案の項目の編集（送った項目だけ）",
+    url_name="plan_item_update",
+)
+def plan_item_update(request: HttpRequest, item_id: int, payload: PlanItemPatch) -> PlanItemOut:
+    item = access_plan_item(request, item_id, for_write=True)
+    base = {name: getattr(item, name) for name in services.ITEM_FIELDS}
+    item = services.plan_item_save(
+        request=request,
+        plan=item.plan,
+        item=item,
+        data=_item_data(payload.model_dump(exclude_unset=True), base),
+    )
+    return _item_out(item)
+
+
+@router.delete(
+    "/plan-items/{item_id}",
+    response={204: None, **ERRORS},
+    summary="計画案の項目の削除",
+    url_name="plan_item_delete",
+)
+def plan_item_delete(request: HttpRequest, item_id: int) -> Status[None]:
+    item = access_plan_item(request, item_id, for_write=True)
+    services.plan_item_delete(request=request, item=item)
+    return Status(204, None)
+
+
+@router.post(
+    "/plans/{plan_id}/agree",
+    response={200: PlanDetailOut, **ERRORS},
+    summary="本人の同意を記録（主担当機関のみ）",
+    url_name="plan_agree",
+)
+def plan_agree(request: HttpRequest, plan_id: int, payload: AgreeIn) -> PlanDetailOut:
+    """案が合意済みの計画になります。前の版は改定済みになり、モニタリングの予定と
+    担当機関ごとのタスクが作られます。"""
+    plan = access_plan(request, plan_id, for_write=True)
+    plan = services.plan_agree(
+        request=request,
+        plan=plan,
+        agreed_on=payload.agreed_on,
+        method=payload.method,
+        note=payload.note,
+    )
+    return _plan_detail_out(plan)
+
+
+@router.post(
+    "/plans/{plan_id}/new-version",
+    response={201: PlanDetailOut, **ERRORS},
+    summary="この計画をもとに次の版の案を作る",
+    url_name="plan_new_version",
+)
+def plan_new_version(
+    request: HttpRequest, plan_id: int, payload: NewVersionIn
+) -> Status[PlanDetailOut]:
+    plan = access_plan(request, plan_id, for_write=True)
+    new = services.plan_new_version(request=request, plan=plan, reason=payload.reason)
+    return Status(201, _plan_detail_out(new))
+
+
+@router.get(
+    "/plans/{plan_id}/fhir",
+    response={200: dict[str, Any], **ERRORS},
+    summary="支援計画の FHIR R4 Bundle（CarePlan, Goal, CareTeam, EpisodeOfCare ほか）",
+    url_name="plan_fhir",
+)
+def plan_fhir(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """application/fhir+json の Bundle（type: collection）を返します。出力は監査ログに
+    残ります。"""
+    plan = documents.plan_for_export(request, plan_id)
+    bundle = fhir.plan_bundle(plan)
+    documents.record_export(request, target=plan, event="plan.exported", fmt="fhir")
+    response = HttpResponse(
+        json.dumps(bundle, ensure_ascii=False), content_type="application/fhir+json"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Monitoring -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/plans/{plan_id}/monitorings",
+    response={200: list[MonitoringOut], **ERRORS},
+    summary="計画のモニタリング（予定と記録）",
+    url_name="plan_monitoring_list",
+)
+def plan_monitoring_list(request: HttpRequest, plan_id: int) -> list[MonitoringOut]:
+    plan = access_plan(request, plan_id)
+    return [_monitoring_out(m) for m in selectors.plan_monitorings(plan).select_related("plan")]
+
+
+@router.get(
+    "/monitorings/{monitoring_id}",
+    response={200: MonitoringOut, **ERRORS},
+    summary="モニタリングの詳細",
+    url_name="monitoring_detail",
+)
+def monitoring_detail(request: HttpRequest, monitoring_id: int) -> MonitoringOut:
+    return _monitoring_out(access_monitoring(request, monitoring_id))
+
+
+@router.post(
+    "/monitorings/{monitoring_id}/report",
+    response={200: MonitoringReportOut, **ERRORS},
+    summary="モニタリングの記録（全体と目標ごと）",
+    url_name="monitoring_report",
+)
+def monitoring_report(
+    request: HttpRequest, monitoring_id: int, payload: MonitoringReportIn
+) -> MonitoringReportOut:
+    """plan_change_needed が true なら、この計画をもとにした次の版の案が開き、その id を
+    new_plan_id で返します。記録済みのモニタリングには409です。"""
+    monitoring = access_monitoring(request, monitoring_id, for_write=True)
+    goals: dict[int, dict[str, str]] = {}
+    for goal in payload.goals:
+        if goal.plan_item_id in goals:
+            raise Invalid("同じ目標の記録が2つあります。")
+        goals[goal.plan_item_id] = {
+            "what_happened": goal.what_happened,
+            "achievement": goal.achievement or "",
+            "person_words": goal.person_words,
+            "satisfaction": goal.satisfaction or "",
+            "what_should_change": goal.what_should_change,
+        }
+    monitoring, new_plan = services.monitoring_report(
+        request=request,
+        monitoring=monitoring,
+        conducted_on=payload.conducted_on,
+        data={
+            "overall": payload.overall,
+            "person_words": payload.person_words,
+            "satisfaction": payload.satisfaction or "",
+            "plan_change_needed": payload.plan_change_needed,
+            "next_steps": payload.next_steps,
+        },
+        goal_reports=goals,
+    )
+    return MonitoringReportOut(
+        monitoring=_monitoring_out(monitoring), new_plan_id=new_plan.pk if new_plan else None
+    )
+
+
+# --- Contingency (Xデー) ----------------------------------------------------------------------
+
+
+@router.get(
+    "/cases/{case_id}/contingencies",
+    response={200: list[ContingencyOut], **ERRORS},
+    summary="ケースのXデーの備え",
+    url_name="case_contingency_list",
+)
+def case_contingency_list(request: HttpRequest, case_id: int) -> list[ContingencyOut]:
+    case = access_case(request, case_id)
+    triggers = selectors.contingency_list(actor=actor_of(request), case=case)
+    return [_contingency_out(t) for t in triggers]
+
+
+@router.post(
+    "/cases/{case_id}/contingencies",
+    response={201: ContingencyOut, **ERRORS},
+    summary="Xデー（きっかけとなる出来事）の追加",
+    url_name="case_contingency_create",
+)
+def case_contingency_create(
+    request: HttpRequest, case_id: int, payload: ContingencyIn
+) -> Status[ContingencyOut]:
+    case = access_case(request, case_id, for_write=True)
+    trigger = services.contingency_create(
+        request=request, case=case, description=payload.description, preparation=payload.preparation
+    )
+    return Status(201, _contingency_out(trigger))
+
+
+@router.post(
+    "/contingencies/{trigger_id}/actions",
+    response={201: ContingencyOut, **ERRORS},
+    summary="Xデーに機関が取る対応の追加",
+    url_name="contingency_action_add",
+)
+def contingency_action_add(
+    request: HttpRequest, trigger_id: int, payload: ContingencyActionIn
+) -> Status[ContingencyOut]:
+    trigger = access_contingency(request, trigger_id, for_write=True)
+    organization = _organization(payload.organization_id, field="organization_id")
+    assert organization is not None  # noqa: S101  # the id is required by the schema
+    services.contingency_action_add(
+        request=request,
+        trigger=trigger,
+        organization=organization,
+        action=payload.action,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+        days_to_act=payload.days_to_act,
+    )
+    return Status(201, _contingency_out(trigger))
+
+
+@router.post(
+    "/contingencies/{trigger_id}/happened",
+    response={200: HappenedOut, **ERRORS},
+    summary="Xデーの発生を記録（機関ごとにタスクを作り、チームに知らせる）",
+    url_name="contingency_happened",
+)
+def contingency_happened(request: HttpRequest, trigger_id: int, payload: HappenedIn) -> HappenedOut:
+    trigger = access_contingency(request, trigger_id, for_write=True)
+    tasks = services.contingency_happened(
+        request=request, trigger=trigger, happened_on=payload.happened_on, note=payload.note
+    )
+    return HappenedOut(contingency=_contingency_out(trigger), tasks=[_task_out(t) for t in tasks])
+
+
+# --- Tasks ------------------------------------------------------------------------------------
+
+
+@router.get("/tasks", response=TaskPage, summary="タスクの一覧", url_name="task_list")
+def task_list(
+    request: HttpRequest,
+    scope: TaskScopeValue = "mine",
+    status: TaskFilterValue = "open",
+    page: int = 1,
+    page_size: int = 50,
+) -> TaskPage:
+    """scope=mine は自分が担当のタスク、organization はトークンの所属の全てのタスク。
+    status は open（未着手と対応中、既定）、all、または状態の値です。"""
+    tasks = selectors.task_list(
+        actor=actor_of(request), scope=scope, status="" if status == "all" else status
+    )
+    size = max(1, min(page_size, MAX_PAGE_SIZE))
+    result = Paginator(tasks, size).get_page(page)
+    return TaskPage(
+        count=result.paginator.count,
+        page=result.number,
+        num_pages=result.paginator.num_pages,
+        results=[_task_out(t) for t in result],
+    )
+
+
+@router.post(
+    "/tasks", response={201: TaskOut, **ERRORS}, summary="タスクの作成", url_name="task_create"
+)
+def task_create(request: HttpRequest, payload: TaskIn) -> Status[TaskOut]:
+    """ケースのタスクの担当機関は支援チームの機関に限ります。"""
+    case = access_case(request, payload.case_id, for_write=True) if payload.case_id else None
+    owner = _organization(payload.owner_organization_id, field="owner_organization_id")
+    if owner is None:
+        owner = actor_of(request).organization
+    if owner is None:
+        raise Invalid("owner_organization_id: 担当機関を指定してください。")
+    task = services.task_create(
+        request=request,
+        title=payload.title,
+        owner_organization=owner,
+        case=case,
+        owner_worker=_worker(payload.owner_worker_id, field="owner_worker_id"),
+        due_on=payload.due_on,
+        description=payload.description,
+    )
+    return Status(201, _task_out(task))
+
+
+@router.post(
+    "/tasks/{task_id}/status",
+    response={200: TaskOut, **ERRORS},
+    summary="タスクの状態の変更",
+    url_name="task_set_status",
+)
+def task_set_status(request: HttpRequest, task_id: int, payload: TaskStatusIn) -> TaskOut:
+    """認められない変更（完了から取り消しなど）は409です。"""
+    task = access_task(request, task_id, for_write=True)
+    task = services.task_set_status(
+        request=request, task=task, status=payload.status, note=payload.note
+    )
+    return _task_out(task)

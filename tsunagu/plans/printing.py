@@ -1,0 +1,34 @@
+"""PDF of the printed forms, with WeasyPrint.
+
+WeasyPrint needs Pango (and its GObject stack) at run time, which a server may lack; it is
+imported here, inside the function, so that the rest of the app runs without it and a missing
+library gives a clear "PDF is unavailable" page instead of a crash at start-up.  Fonts come from
+fontconfig (Debian's fonts-noto-cjk: "Noto Sans CJK JP", "Noto Serif CJK JP").
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+PRINT_CSS = "plans/print/print.css"
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint or the libraries under it cannot be loaded on this server."""
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of `html` (a complete document), styled by the print CSS."""
+    try:
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError) as exc:  # OSError: libpango not found by cffi
+        logger.exception("WeasyPrint cannot be loaded")
+        raise PdfUnavailable(str(exc)) from exc
+    css = CSS(string=render_to_string(PRINT_CSS))
+    pdf = HTML(string=html).write_pdf(stylesheets=[css])
+    assert pdf is not None  # noqa: S101  # write_pdf without a target returns the bytes
+    return bytes(pdf)

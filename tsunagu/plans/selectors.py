@@ -1,0 +1,378 @@
+"""Reads for assessments, plans, contingencies, monitoring and tasks, through plans/access.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tsunagu.accounts.models import User
+from tsunagu.cases.access import Actor, active_team_members
+from tsunagu.cases.models import Case
+from tsunagu.organizations.models import Membership, Organization
+from tsunagu.plans.access import (
+    assessments_visible_to,
+    contingencies_visible_to,
+    monitorings_visible_to,
+    plans_visible_to,
+    tasks_visible_to,
+)
+from tsunagu.plans.models import (
+    OPEN_TASK_STATUSES,
+    SECTION_FIELDS,
+    Assessment,
+    AssessmentSection,
+    ContingencyAction,
+    ContingencyTrigger,
+    Monitoring,
+    MonitoringGoalReport,
+    MonitoringStatus,
+    PlanItem,
+    PlanStatus,
+    SupportPlan,
+    Task,
+)
+from tsunagu.records.services import field_label
+
+# How far ahead the dashboard looks for monitoring falling due.
+DUE_SOON_DAYS = 14
+
+
+# --- Assessment -------------------------------------------------------------------------------
+
+
+def assessment_list(*, actor: Actor, case: Case) -> QuerySet[Assessment]:
+    return (
+        assessments_visible_to(actor)
+        .filter(case=case)
+        .select_related("author", "author_organization")
+        .order_by("-assessed_on", "-revision")
+    )
+
+
+def assessment_sections(assessment: Assessment) -> QuerySet[AssessmentSection]:
+    return assessment.sections.select_related("person").order_by("order", "pk")
+
+
+def assessment_latest_on(*, actor: Actor, case: Case, day: dt.date) -> Assessment | None:
+    return assessment_list(actor=actor, case=case).filter(assessed_on=day).first()
+
+
+def assessment_versions(assessment: Assessment) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.filter(case_id=assessment.case_id, assessed_on=assessment.assessed_on)
+        .select_related("author", "author_organization")
+        .order_by("-revision")
+    )
+
+
+def section_rows(section: AssessmentSection) -> list[tuple[str, str]]:
+    """(label, text) of the filled domains of a section, in the form's order."""
+    rows = []
+    for name in SECTION_FIELDS:
+        text = getattr(section, name)
+        if text.strip():
+            rows.append((field_label(AssessmentSection, name), text))
+    return rows
+
+
+# --- Ecomap -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EcomapNode:
+    label: str
+    sublabel: str
+    kind: str  # "person", "member", "organization"
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class Ecomap:
+    width: int
+    height: int
+    center: EcomapNode
+    members: list[EcomapNode]
+    organizations: list[EcomapNode]
+    description: str
+
+
+def ecomap(*, case: Case, sections: list[AssessmentSection] | None = None) -> Ecomap:
+    """The household at the centre, the organizations of the case team around it.
+
+    The people are the sections of an assessment when given, else the case's person and
+    household.  The picture is drawn by the template as SVG; `description` is its text
+    alternative, read by screen readers and printed under the picture.
+    """
+    import math
+
+    from tsunagu.plans.services import assessment_subjects
+
+    width, height = 720, 480
+    cx, cy = width // 2, height // 2
+    subjects = [(s.person, s.relationship) for s in sections or []] or assessment_subjects(case)
+    first = subjects[0] if subjects else None
+    center = EcomapNode(
+        label=first[0].display_name if first else str(case),
+        sublabel=first[1] if first else "",
+        kind="person",
+        x=cx,
+        y=cy,
+    )
+    others = subjects[1:]
+    members = []
+    for i, (person, relation) in enumerate(others):
+        angle = 2 * math.pi * i / max(len(others), 1) - math.pi / 2
+        members.append(
+            EcomapNode(
+                label=person.display_name,
+                sublabel=relation,
+                kind="member",
+                x=round(cx + 105 * math.cos(angle)),
+                y=round(cy + 75 * math.sin(angle)),
+            )
+        )
+    team = list(
+        active_team_members()
+        .filter(case=case)
+        .select_related("organization")
+        .order_by("joined_on", "pk")
+    )
+    orgs = []
+    for i, member in enumerate(team):
+        angle = 2 * math.pi * i / max(len(team), 1) - math.pi / 2
+        orgs.append(
+            EcomapNode(
+                label=member.organization.name,
+                sublabel=str(member.get_role_display()),
+                kind="organization",
+                x=round(cx + 265 * math.cos(angle)),
+                y=round(cy + 190 * math.sin(angle)),
+            )
+        )
+    parts = [f"{center.label}（{center.sublabel}）" if center.sublabel else center.label]
+    if members:
+        parts.append("世帯員: " + "、".join(f"{m.label}（{m.sublabel}）" for m in members))
+    if orgs:
+        parts.append("支援チーム: " + "、".join(f"{o.label}（{o.sublabel}）" for o in orgs))
+    return Ecomap(
+        width=width,
+        height=height,
+        center=center,
+        members=members,
+        organizations=orgs,
+        description="。".join(parts) + "。",
+    )
+
+
+# --- Support plan -----------------------------------------------------------------------------
+
+
+def plan_list(*, actor: Actor, case: Case) -> QuerySet[SupportPlan]:
+    return (
+        plans_visible_to(actor)
+        .filter(case=case)
+        .select_related("author", "author_organization", "based_on")
+        .order_by("-version")
+    )
+
+
+def plan_current(*, actor: Actor, case: Case) -> SupportPlan | None:
+    """The plan in force: the agreed one, else the draft being written."""
+    plans = plan_list(actor=actor, case=case)
+    return (
+        plans.filter(status=PlanStatus.AGREED).first()
+        or plans.filter(status=PlanStatus.DRAFT).first()
+    )
+
+
+def plan_draft(*, actor: Actor, case: Case) -> SupportPlan | None:
+    return plan_list(actor=actor, case=case).filter(status=PlanStatus.DRAFT).first()
+
+
+def plan_items(plan: SupportPlan) -> QuerySet[PlanItem]:
+    return plan.items.select_related("responsible_organization", "responsible_worker").order_by(
+        "priority", "pk"
+    )
+
+
+def plan_monitorings(plan: SupportPlan) -> QuerySet[Monitoring]:
+    return plan.monitorings.select_related("conducted_by", "conducted_by_organization").order_by(
+        "due_on", "pk"
+    )
+
+
+def plan_item(plan: SupportPlan, item_id: object) -> PlanItem | None:
+    try:
+        pk = int(str(item_id))
+    except ValueError:
+        return None
+    return plan_items(plan).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class WeeklyGrid:
+    weekdays: list[str]
+    rows: list[tuple[str, list[list[str]]]]
+
+
+def weekly_entries(plan: SupportPlan) -> list[object]:
+    return list(plan.weekly.order_by("weekday", "start_time", "pk"))
+
+
+def team_organizations(case: Case) -> QuerySet[Organization]:
+    """Who can be named responsible in a plan or a contingency action: the case team."""
+    ids = set(active_team_members().filter(case=case).values_list("organization_id", flat=True))
+    ids.add(case.lead_organization_id)
+    return Organization.objects.filter(pk__in=ids).order_by("name")
+
+
+def team_workers(case: Case) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.current()
+        .filter(organization__in=team_organizations(case))
+        .values("user_id"),
+    ).order_by("full_name_kana", "username")
+
+
+def plan_diff(plan: SupportPlan) -> list[str]:
+    """Labels of the fields that differ from the version this one was based on."""
+    from tsunagu.plans.services import PLAN_FIELDS
+
+    base = plan.based_on
+    if base is None:
+        return []
+    return [
+        field_label(SupportPlan, name)
+        for name in PLAN_FIELDS
+        if getattr(base, name) != getattr(plan, name)
+    ]
+
+
+# --- Monitoring -------------------------------------------------------------------------------
+
+
+def monitoring_goal_reports(monitoring: Monitoring) -> QuerySet[MonitoringGoalReport]:
+    return monitoring.goal_reports.select_related(
+        "plan_item", "plan_item__responsible_organization"
+    ).order_by("plan_item__priority", "pk")
+
+
+def monitorings_due(
+    *, actor: Actor, scope: str = "organization", today: dt.date | None = None
+) -> QuerySet[Monitoring]:
+    """Scheduled monitorings overdue or falling due within DUE_SOON_DAYS, of the cases the
+    acting organization leads (scope "organization") or the user leads ("mine")."""
+    day = today or timezone.localdate()
+    monitorings = (
+        monitorings_visible_to(actor)
+        .filter(
+            status=MonitoringStatus.SCHEDULED,
+            plan__status=PlanStatus.AGREED,
+            due_on__lte=day + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+        .filter(plan__case__status__in=_open_statuses())
+    )
+    if scope == "mine":
+        monitorings = monitorings.filter(plan__case__lead_worker=actor.user)
+    else:
+        monitorings = monitorings.filter(plan__case__lead_organization_id=actor.organization_id)
+    return monitorings.select_related(
+        "plan", "plan__case", "plan__case__lead_worker", "plan__case__person"
+    ).order_by("due_on", "pk")
+
+
+def _open_statuses() -> list[str]:
+    from tsunagu.cases.models import CaseStatus
+
+    return [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
+
+
+# --- Contingency ------------------------------------------------------------------------------
+
+
+def contingency_list(*, actor: Actor, case: Case) -> QuerySet[ContingencyTrigger]:
+    return (
+        contingencies_visible_to(actor)
+        .filter(case=case)
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=ContingencyAction.objects.select_related("organization").order_by("pk"),
+            )
+        )
+        .select_related("happened_reported_by")
+        .order_by("happened_on", "pk")
+    )
+
+
+# --- Tasks ------------------------------------------------------------------------------------
+
+
+def task_list(
+    *, actor: Actor, scope: str = "mine", status: str = "open", case: Case | None = None
+) -> QuerySet[Task]:
+    tasks = tasks_visible_to(actor)
+    if case is not None:
+        tasks = tasks.filter(case=case)
+    elif scope == "organization":
+        tasks = tasks.filter(owner_organization_id=actor.organization_id)
+    else:
+        tasks = tasks.filter(owner_worker=actor.user, owner_organization_id=actor.organization_id)
+    if status == "open":
+        tasks = tasks.filter(status__in=OPEN_TASK_STATUSES)
+    elif status:
+        tasks = tasks.filter(status=status)
+    return tasks.select_related("case", "owner_organization", "owner_worker")
+
+
+def task_counts(*, actor: Actor, today: dt.date | None = None) -> dict[str, int]:
+    """Open tasks of the acting organization: one query, whatever the numbers."""
+    day = today or timezone.localdate()
+    mine = Q(owner_worker=actor.user)
+    overdue = Q(due_on__lt=day)
+    counts = (
+        tasks_visible_to(actor)
+        .filter(owner_organization_id=actor.organization_id, status__in=OPEN_TASK_STATUSES)
+        .aggregate(
+            organization=Count("pk"),
+            organization_overdue=Count("pk", filter=overdue),
+            mine=Count("pk", filter=mine),
+            mine_overdue=Count("pk", filter=mine & overdue),
+            unassigned=Count("pk", filter=Q(owner_worker__isnull=True)),
+        )
+    )
+    return {name: int(value or 0) for name, value in counts.items()}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    monitorings: list[Monitoring]
+    overdue_mine: int
+    overdue_organization: int
+    tasks: dict[str, int]
+    due_soon_days: int = DUE_SOON_DAYS
+
+
+DASHBOARD_MONITORINGS = 10
+
+
+def dashboard(*, actor: Actor) -> Dashboard | None:
+    """What the home page shows of plans: monitoring due or overdue, and task counts."""
+    if actor.organization_id is None:
+        return None
+    today = timezone.localdate()
+    due = monitorings_due(actor=actor, scope="organization", today=today)
+    overdue = due.filter(due_on__lt=today).aggregate(
+        organization=Count("pk"), mine=Count("pk", filter=Q(plan__case__lead_worker=actor.user))
+    )
+    return Dashboard(
+        monitorings=list(due[:DASHBOARD_MONITORINGS]),
+        overdue_mine=int(overdue["mine"] or 0),
+        overdue_organization=int(overdue["organization"] or 0),
+        tasks=task_counts(actor=actor, today=today),
+    )

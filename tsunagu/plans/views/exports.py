@@ -1,0 +1,133 @@
+"""Downloads of a plan and of a monitoring report: PDF (the printed forms), xlsx, FHIR R4.
+
+Each fetches through tsunagu/plans/documents.py (404 for missing and not-yours alike), writes
+one audit row for the export, and answers with `Cache-Control: no-store` and an RFC 5987 file
+name so that Japanese names survive the download.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from tsunagu.core.errors import Invalid, NotFound
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.plans import documents, fhir
+from tsunagu.plans.models import Monitoring, SupportPlan
+from tsunagu.plans.printing import PdfUnavailable, render_pdf
+from tsunagu.plans.workbooks import XLSX_CONTENT_TYPE, monitoring_workbook, plan_workbook
+
+PDF_CONTENT_TYPE = "application/pdf"
+FHIR_CONTENT_TYPE = "application/fhir+json"
+
+
+def _plan(request: TsunaguRequest, plan_id: int) -> SupportPlan:
+    try:
+        return documents.plan_for_export(request, plan_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _monitoring(request: TsunaguRequest, monitoring_id: int) -> Monitoring:
+    try:
+        return documents.monitoring_for_export(request, monitoring_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=filename) or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _pdf_unavailable(request: TsunaguRequest, *, xlsx_url: str, back: str) -> HttpResponse:
+    return render(
+        request,
+        "plans/print/unavailable.html",
+        {"xlsx_url": xlsx_url, "back": back},
+        status=503,
+    )
+
+
+@require_GET
+def plan_pdf(request: TsunaguRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    doc = documents.plan_document(plan)
+    html = render_to_string("plans/print/plan.html", {"doc": doc})
+    try:
+        pdf = render_pdf(html)
+    except PdfUnavailable:
+        return _pdf_unavailable(
+            request,
+            xlsx_url=reverse("plans:plan_xlsx", args=[plan.pk]),
+            back=reverse("plans:plan_detail", args=[plan.pk]),
+        )
+    documents.record_export(request, target=plan, event="plan.exported", fmt="pdf")
+    return _download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
+
+
+@require_GET
+def plan_xlsx(request: TsunaguRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    doc = documents.plan_document(plan)
+    content = plan_workbook(doc)
+    documents.record_export(request, target=plan, event="plan.exported", fmt="xlsx")
+    return _download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+@require_GET
+def plan_fhir(request: TsunaguRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    try:
+        bundle = fhir.plan_bundle(plan)
+    except Invalid as exc:
+        return render(
+            request,
+            "plans/print/unavailable_fhir.html",
+            {"message": exc.message, "back": reverse("plans:plan_detail", args=[plan.pk])},
+            status=422,
+        )
+    documents.record_export(request, target=plan, event="plan.exported", fmt="fhir")
+    stem = documents.plan_document(plan).filename_stem
+    return _download(
+        json.dumps(bundle, ensure_ascii=False, indent=2).encode(),
+        filename=f"{stem}.fhir.json",
+        content_type=FHIR_CONTENT_TYPE,
+    )
+
+
+@require_GET
+def monitoring_pdf(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
+    monitoring = _monitoring(request, monitoring_id)
+    doc = documents.monitoring_document(monitoring)
+    html = render_to_string("plans/print/monitoring.html", {"doc": doc})
+    try:
+        pdf = render_pdf(html)
+    except PdfUnavailable:
+        return _pdf_unavailable(
+            request,
+            xlsx_url=reverse("plans:monitoring_xlsx", args=[monitoring.pk]),
+            back=reverse("plans:monitoring_detail", args=[monitoring.pk]),
+        )
+    documents.record_export(request, target=monitoring, event="monitoring.exported", fmt="pdf")
+    return _download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
+
+
+@require_GET
+def monitoring_xlsx(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
+    monitoring = _monitoring(request, monitoring_id)
+    doc = documents.monitoring_document(monitoring)
+    content = monitoring_workbook(doc)
+    documents.record_export(request, target=monitoring, event="monitoring.exported", fmt="xlsx")
+    return _download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)

@@ -1,0 +1,810 @@
+"""Screens for assessments, support plans, contingency (Xデー) plans, monitoring and tasks.
+
+Thin, as in tsunagu/cases/views.py: parse the form, fetch through tsunagu/plans/access.py,
+call a service, render or redirect.  NotFound becomes the project's 404; Forbidden shows its
+message with status 403; Invalid and Conflict redisplay the form with the message and
+everything the user typed (status 400 / 409).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
+from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.models import Case
+from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.plans import selectors, services
+from tsunagu.plans.access import (
+    access_assessment,
+    access_contingency,
+    access_monitoring,
+    access_plan,
+    access_task,
+)
+from tsunagu.plans.forms import (
+    AgreeForm,
+    AssessmentForm,
+    ContingencyActionForm,
+    ContingencyForm,
+    GoalReportForm,
+    HappenedForm,
+    MonitoringForm,
+    MonitoringScopeForm,
+    NewVersionForm,
+    PlanForm,
+    PlanItemForm,
+    SectionForm,
+    TaskFilterForm,
+    TaskStatusForm,
+    WeeklyEntryForm,
+)
+from tsunagu.plans.models import (
+    SECTION_FIELDS,
+    Assessment,
+    MonitoringStatus,
+    PlanStatus,
+    SupportPlan,
+)
+from tsunagu.plans.schedule import add_months
+from tsunagu.plans.services import ASSESSMENT_FIELDS, ITEM_FIELDS, PLAN_FIELDS
+from tsunagu.records import selectors as records_selectors
+
+TASKS_PER_PAGE = 30
+View = Callable[..., HttpResponse]
+
+
+def _refused(request: TsunaguRequest, exc: Forbidden) -> HttpResponse:
+    return render(request, "cases/pages/refused.html", {"message": exc.message}, status=403)
+
+
+def _mapped(view: View) -> View:
+    """NotFound → the project's 404; Forbidden → its message with status 403."""
+
+    @wraps(view)
+    def wrapper(request: TsunaguRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except Forbidden as exc:
+            return _refused(request, exc)
+
+    return wrapper
+
+
+def _status_for(exc: Invalid | Conflict) -> int:
+    return 409 if isinstance(exc, Conflict) else 400
+
+
+# --- Assessment -------------------------------------------------------------------------------
+
+
+@_mapped
+@require_GET
+def assessment_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = access_case(request, case_id)
+    actor = actor_of(request)
+    return render(
+        request,
+        "plans/pages/assessment_list.html",
+        {
+            "case": case,
+            "assessments": selectors.assessment_list(actor=actor, case=case),
+            "can_write": actor.can_write and case.is_open,
+        },
+    )
+
+
+def _section_forms(
+    case: Case, data: Any = None, previous: Assessment | None = None
+) -> list[SectionForm]:
+    before = {s.person_id: s for s in selectors.assessment_sections(previous)} if previous else {}
+    subjects = services.assessment_subjects(case)
+    for person_id, section in before.items():  # someone who has since left the household
+        if person_id not in {p.pk for p, _label in subjects}:
+            subjects.append((section.person, section.relationship))
+    forms = []
+    for index, (person, relationship) in enumerate(subjects):
+        initial: dict[str, Any] = {"person_id": person.pk, "relationship": relationship}
+        if person.pk in before:
+            initial.update({name: getattr(before[person.pk], name) for name in SECTION_FIELDS})
+        forms.append(
+            SectionForm(
+                data,
+                prefix=f"m{index}",
+                initial=initial,
+                person_label=f"{person.display_name}（{relationship}）"
+                if relationship
+                else person.display_name,
+            )
+        )
+    return forms
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    """A new assessment, or (?from=<id>) the next version of one, prefilled from it."""
+    case = access_case(request, case_id, for_write=True)
+    previous = None
+    source = request.GET.get("from") or request.POST.get("from")
+    if source:
+        previous = access_assessment(request, source)
+        if previous.case_id != case.pk:
+            raise NotFound(_("見つかりません。"))
+    status = 200
+    if request.method == "POST":
+        form = AssessmentForm(request.POST)
+        sections = _section_forms(case, request.POST, previous)
+        if form.is_valid() and all(s.is_valid() for s in sections):
+            data = form.cleaned_data
+            day = data["assessed_on"]
+            based_on = data["based_on"]
+            if previous is not None and previous.assessed_on != day:
+                based_on = 0  # another date: a first version there, or a conflict if it exists
+            try:
+                assessment = services.assessment_save(
+                    request=request,
+                    case=case,
+                    assessed_on=day,
+                    based_on=based_on,
+                    data={
+                        **{n: data[n] for n in ASSESSMENT_FIELDS},
+                        "revision_reason": data["revision_reason"],
+                    },
+                    sections=[s.cleaned_data for s in sections],
+                )
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                messages.success(request, _("アセスメントを保存しました。"))
+                return redirect("plans:assessment_detail", assessment_id=assessment.pk)
+        else:
+            if form.is_valid():
+                form.add_error(
+                    None, _("世帯員ごとの欄を読み取れませんでした。画面を開き直してください。")
+                )
+            status = 400
+    else:
+        initial: dict[str, Any] = {}
+        if previous is not None:
+            initial = {n: getattr(previous, n) for n in ASSESSMENT_FIELDS}
+            initial["assessed_on"] = previous.assessed_on
+            initial["based_on"] = previous.revision
+        form = AssessmentForm(initial=initial)
+        sections = _section_forms(case, None, previous)
+    return render(
+        request,
+        "plans/pages/assessment_form.html",
+        {"case": case, "form": form, "sections": sections, "previous": previous},
+        status=status,
+    )
+
+
+@_mapped
+@require_GET
+def assessment_detail(request: TsunaguRequest, assessment_id: int) -> HttpResponse:
+    assessment = access_assessment(request, assessment_id)
+    case = assessment.case
+    actor = actor_of(request)
+    section_list = list(selectors.assessment_sections(assessment))
+    sections = [(section, selectors.section_rows(section)) for section in section_list]
+    return render(
+        request,
+        "plans/pages/assessment_detail.html",
+        {
+            "case": case,
+            "assessment": assessment,
+            "sections": sections,
+            "versions": selectors.assessment_versions(assessment),
+            "ecomap": selectors.ecomap(case=case, sections=section_list),
+            "can_write": actor.can_write and case.is_open,
+        },
+    )
+
+
+# --- Support plan -----------------------------------------------------------------------------
+
+
+@_mapped
+@require_GET
+def plan_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = access_case(request, case_id)
+    actor = actor_of(request)
+    plans = list(selectors.plan_list(actor=actor, case=case))
+    return render(
+        request,
+        "plans/pages/plan_list.html",
+        {
+            "case": case,
+            "plans": plans,
+            "has_draft": any(p.status == PlanStatus.DRAFT for p in plans),
+            "can_write": actor.can_write and case.is_open,
+        },
+    )
+
+
+def _plan_data(form: PlanForm) -> dict[str, Any]:
+    return {name: form.cleaned_data.get(name) for name in PLAN_FIELDS}
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def plan_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    """The first plan of a case.  Later versions start from the latest (plan_new_version)."""
+    case = access_case(request, case_id, for_write=True)
+    actor = actor_of(request)
+    draft = selectors.plan_draft(actor=actor, case=case)
+    if draft is not None:
+        messages.info(request, _("作成中の計画案があります。その案を編集してください。"))
+        return redirect("plans:plan_detail", plan_id=draft.pk)
+    current = selectors.plan_current(actor=actor, case=case)
+    if current is not None:
+        return redirect("plans:plan_new_version", plan_id=current.pk)
+    status = 200
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            try:
+                plan = services.plan_create(request=request, case=case, data=_plan_data(form))
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                messages.success(
+                    request, _("計画案を作りました。続けてニーズと支援目標を追加してください。")
+                )
+                return redirect("plans:plan_detail", plan_id=plan.pk)
+        else:
+            status = 400
+    else:
+        form = PlanForm(initial=_plan_initial_from_case(request, case))
+    return render(
+        request,
+        "plans/pages/plan_form.html",
+        {"case": case, "form": form, "plan": None},
+        status=status,
+    )
+
+
+def _plan_initial_from_case(request: TsunaguRequest, case: Case) -> dict[str, Any]:
+    """A first plan starts from the latest assessment's wishes and the formulation's policy."""
+    today = timezone.localdate()
+    initial: dict[str, Any] = {
+        "period_start": today,
+        "period_end": add_months(today, 12) - dt.timedelta(days=1),
+    }
+    actor = actor_of(request)
+    formulation = records_selectors.formulation_current(actor=actor, case=case)
+    if formulation is not None:
+        initial["overall_policy"] = formulation.support_policy
+    latest = selectors.assessment_list(actor=actor, case=case).first()
+    if latest is not None:
+        first = selectors.assessment_sections(latest).first()
+        if first is not None:
+            initial["person_wishes"] = first.wishes
+    return initial
+
+
+@_mapped
+@require_GET
+def plan_detail(request: TsunaguRequest, plan_id: int) -> HttpResponse:
+    plan = access_plan(request, plan_id)
+    case = plan.case
+    actor = actor_of(request)
+    is_lead = actor.organization_id == case.lead_organization_id
+    return render(
+        request,
+        "plans/pages/plan_detail.html",
+        {
+            "case": case,
+            "plan": plan,
+            "items": selectors.plan_items(plan),
+            "weekly": selectors.weekly_entries(plan),
+            "monitorings": selectors.plan_monitorings(plan),
+            "changed": selectors.plan_diff(plan),
+            "versions": selectors.plan_list(actor=actor, case=case),
+            "can_edit": actor.can_write and plan.is_draft and case.is_open,
+            "can_agree": actor.can_write and plan.is_draft and case.is_open and is_lead,
+            "can_revise": actor.can_write
+            and plan.status == PlanStatus.AGREED
+            and case.is_open
+            and not selectors.plan_draft(actor=actor, case=case),
+        },
+    )
+
+
+def _draft_for_write(request: TsunaguRequest, plan_id: int) -> SupportPlan:
+    plan = access_plan(request, plan_id, for_write=True)
+    if not plan.is_draft:
+        raise Forbidden(_("合意済みの計画は編集できません。新しい版を作ってください。"))
+    return plan
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: TsunaguRequest, plan_id: int) -> HttpResponse:
+    plan = _draft_for_write(request, plan_id)
+    status = 200
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            try:
+                services.plan_update(
+                    request=request,
+                    plan=plan,
+                    lock_version=form.cleaned_data["lock_version"] or 0,
+                    data=_plan_data(form),
+                )
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                messages.success(request, _("計画案を保存しました。"))
+                return redirect("plans:plan_detail", plan_id=plan.pk)
+        else:
+            status = 400
+    else:
+        initial = {name: getattr(plan, name) for name in PLAN_FIELDS}
+        initial["lock_version"] = plan.lock_version
+        form = PlanForm(initial=initial)
+    return render(
+        request,
+        "plans/pages/plan_form.html",
+        {"case": plan.case, "form": form, "plan": plan},
+        status=status,
+    )
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def plan_new_version(request: TsunaguRequest, plan_id: int) -> HttpResponse:
+    plan = access_plan(request, plan_id, for_write=True)
+    status = 200
+    if request.method == "POST":
+        form = NewVersionForm(request.POST)
+        if form.is_valid():
+            try:
+                new = services.plan_new_version(
+                    request=request, plan=plan, reason=form.cleaned_data["reason"]
+                )
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                messages.success(
+                    request,
+                    _("第%(n)d版をもとに、第%(m)d版の案を作りました。")
+                    % {"n": plan.version, "m": new.version},
+                )
+                return redirect("plans:plan_detail", plan_id=new.pk)
+        else:
+            status = 400
+    else:
+        form = NewVersionForm()
+    return render(
+        request,
+        "plans/pages/plan_new_version.html",
+        {"case": plan.case, "plan": plan, "form": form},
+        status=status,
+    )
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def plan_item_edit(
+    request: TsunaguRequest, plan_id: int, item_id: int | None = None
+) -> HttpResponse:
+    plan = _draft_for_write(request, plan_id)
+    case = plan.case
+    item = None
+    if item_id is not None:
+        item = selectors.plan_item(plan, item_id)
+        if item is None:
+            raise NotFound(_("見つかりません。"))
+    status = 200
+    if request.method == "POST":
+        form = PlanItemForm(request.POST, case=case, plan=plan)
+        if form.is_valid():
+            try:
+                services.plan_item_save(
+                    request=request,
+                    plan=plan,
+                    item=item,
+                    data={name: form.cleaned_data.get(name) for name in ITEM_FIELDS},
+                )
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                messages.success(request, _("計画の項目を保存しました。"))
+                return redirect("plans:plan_detail", plan_id=plan.pk)
+        else:
+            status = 400
+    else:
+        initial = PlanItemForm.initial_from(item) if item else {"priority": plan.items.count() + 1}
+        form = PlanItemForm(initial=initial, case=case, plan=plan)
+    return render(
+        request,
+        "plans/pages/plan_item_form.html",
+        {"case": case, "plan": plan, "item": item, "form": form},
+        status=status,
+    )
+
+
+@_mapped
+@require_POST
+def plan_item_delete(request: TsunaguRequest, plan_id: int, item_id: int) -> HttpResponse:
+    plan = _draft_for_write(request, plan_id)
+    item = selectors.plan_item(plan, item_id)
+    if item is None:
+        raise NotFound(_("見つかりません。"))
+    try:
+        services.plan_item_delete(request=request, item=item)
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("計画の項目を削除しました。"))
+    return redirect("plans:plan_detail", plan_id=plan.pk)
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def plan_weekly(request: TsunaguRequest, plan_id: int) -> HttpResponse:
+    plan = _draft_for_write(request, plan_id)
+    status = 200
+    if request.method == "POST":
+        form = WeeklyEntryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.weekly_entry_add(request=request, plan=plan, **form.cleaned_data)
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                messages.success(request, _("週間計画に追加しました。"))
+                return redirect("plans:plan_weekly", plan_id=plan.pk)
+        else:
+            status = 400
+    else:
+        form = WeeklyEntryForm()
+    return render(
+        request,
+        "plans/pages/plan_weekly.html",
+        {"case": plan.case, "plan": plan, "form": form, "weekly": selectors.weekly_entries(plan)},
+        status=status,
+    )
+
+
+@_mapped
+@require_POST
+def plan_weekly_delete(request: TsunaguRequest, plan_id: int, entry_id: int) -> HttpResponse:
+    plan = _draft_for_write(request, plan_id)
+    try:
+        services.weekly_entry_delete(request=request, plan=plan, entry_id=entry_id)
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("週間計画から削除しました。"))
+    return redirect("plans:plan_weekly", plan_id=plan.pk)
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def plan_agree(request: TsunaguRequest, plan_id: int) -> HttpResponse:
+    plan = _draft_for_write(request, plan_id)
+    status = 200
+    if request.method == "POST":
+        form = AgreeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.plan_agree(request=request, plan=plan, **form.cleaned_data)
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                messages.success(
+                    request,
+                    _("本人の同意を記録しました。モニタリングの予定と各機関のタスクを作りました。"),
+                )
+                return redirect("plans:plan_detail", plan_id=plan.pk)
+        else:
+            status = 400
+    else:
+        form = AgreeForm()
+    return render(
+        request,
+        "plans/pages/plan_agree.html",
+        {"case": plan.case, "plan": plan, "form": form, "items": selectors.plan_items(plan)},
+        status=status,
+    )
+
+
+# --- Monitoring -------------------------------------------------------------------------------
+
+
+@_mapped
+@require_GET
+def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
+    monitoring = access_monitoring(request, monitoring_id)
+    actor = actor_of(request)
+    plan = monitoring.plan
+    return render(
+        request,
+        "plans/pages/monitoring_detail.html",
+        {
+            "case": plan.case,
+            "plan": plan,
+            "monitoring": monitoring,
+            "reports": selectors.monitoring_goal_reports(monitoring),
+            "can_report": actor.can_write
+            and monitoring.status == MonitoringStatus.SCHEDULED
+            and plan.case.is_open,
+        },
+    )
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def monitoring_report(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
+    monitoring = access_monitoring(request, monitoring_id, for_write=True)
+    plan = monitoring.plan
+    if monitoring.status != MonitoringStatus.SCHEDULED:
+        messages.info(request, _("このモニタリングはすでに記録されています。"))
+        return redirect("plans:monitoring_detail", monitoring_id=monitoring.pk)
+    items = list(selectors.plan_items(plan))
+    data = request.POST if request.method == "POST" else None
+    form = MonitoringForm(data)
+    goals = [GoalReportForm(data, prefix=f"g{item.pk}", item=item) for item in items]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and all(g.is_valid() for g in goals):
+            try:
+                _done, new_plan = services.monitoring_report(
+                    request=request,
+                    monitoring=monitoring,
+                    conducted_on=form.cleaned_data["conducted_on"],
+                    data=form.cleaned_data,
+                    goal_reports={g.item.pk: g.cleaned_data for g in goals},
+                )
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                if new_plan is not None:
+                    messages.success(
+                        request,
+                        _(
+                            "モニタリングを記録しました。計画の変更が必要なため、"
+                            "第%(n)d版の案を作りました。"
+                        )
+                        % {"n": new_plan.version},
+                    )
+                    return redirect("plans:plan_detail", plan_id=new_plan.pk)
+                messages.success(request, _("モニタリングを記録しました。"))
+                return redirect("plans:monitoring_detail", monitoring_id=monitoring.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "plans/pages/monitoring_form.html",
+        {"case": plan.case, "plan": plan, "monitoring": monitoring, "form": form, "goals": goals},
+        status=status,
+    )
+
+
+@_mapped
+@require_GET
+def monitoring_due_list(request: TsunaguRequest) -> HttpResponse:
+    """Monitoring overdue or falling due soon: the worker's own cases or the organization's."""
+    actor = actor_of(request)
+    form = MonitoringScopeForm(request.GET or None)
+    scope = "organization"
+    if form.is_valid() and form.cleaned_data["scope"]:
+        scope = form.cleaned_data["scope"]
+    monitorings = selectors.monitorings_due(actor=actor, scope=scope)
+    page = Paginator(monitorings, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    if page.object_list:
+        audit.record(
+            action=Action.RECORD_VIEWED,
+            request=request,
+            target_type="plans.monitoring",
+            target_id="due",
+            detail={"monitorings": [m.pk for m in page.object_list], "scope": scope},
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/pages/monitoring_due_list.html",
+        {
+            "form": form,
+            "page": page,
+            "scope": scope,
+            "query": query.urlencode(),
+            "due_soon_days": selectors.DUE_SOON_DAYS,
+        },
+    )
+
+
+# --- Contingency ------------------------------------------------------------------------------
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def contingency_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = access_case(request, case_id, for_write=request.method == "POST")
+    actor = actor_of(request)
+    status = 200
+    form = ContingencyForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                trigger = services.contingency_create(
+                    request=request, case=case, **form.cleaned_data
+                )
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                messages.success(
+                    request, _("Xデーの備えを追加しました。機関ごとの対応を取り決めてください。")
+                )
+                return redirect("plans:contingency_action_add", trigger_id=trigger.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "plans/pages/contingency_list.html",
+        {
+            "case": case,
+            "triggers": selectors.contingency_list(actor=actor, case=case),
+            "form": form,
+            "can_write": actor.can_write and case.is_open,
+        },
+        status=status,
+    )
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def contingency_action_add(request: TsunaguRequest, trigger_id: int) -> HttpResponse:
+    trigger = access_contingency(request, trigger_id, for_write=True)
+    case = trigger.case
+    status = 200
+    if request.method == "POST":
+        form = ContingencyActionForm(request.POST, case=case)
+        if form.is_valid():
+            try:
+                services.contingency_action_add(
+                    request=request, trigger=trigger, **form.cleaned_data
+                )
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                messages.success(request, _("対応を取り決めました。"))
+                return redirect("plans:contingency_list", case_id=case.pk)
+        else:
+            status = 400
+    else:
+        form = ContingencyActionForm(case=case)
+    return render(
+        request,
+        "plans/pages/contingency_action_form.html",
+        {"case": case, "trigger": trigger, "form": form},
+        status=status,
+    )
+
+
+@_mapped
+@require_http_methods(["GET", "POST"])
+def contingency_happened(request: TsunaguRequest, trigger_id: int) -> HttpResponse:
+    trigger = access_contingency(request, trigger_id, for_write=True)
+    case = trigger.case
+    status = 200
+    if request.method == "POST":
+        form = HappenedForm(request.POST)
+        if form.is_valid():
+            try:
+                tasks = services.contingency_happened(
+                    request=request, trigger=trigger, **form.cleaned_data
+                )
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = _status_for(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Xデーの発生を記録し、%(n)d件のタスクを各機関に依頼しました。")
+                    % {"n": len(tasks)},
+                )
+                return redirect("plans:contingency_list", case_id=case.pk)
+        else:
+            status = 400
+    else:
+        form = HappenedForm()
+    return render(
+        request,
+        "plans/pages/contingency_happened.html",
+        {"case": case, "trigger": trigger, "form": form, "actions": trigger.actions.all()},
+        status=status,
+    )
+
+
+# --- Tasks ------------------------------------------------------------------------------------
+
+
+@_mapped
+@require_GET
+def task_list(request: TsunaguRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = TaskFilterForm(request.GET or None)
+    scope, status = "mine", "open"
+    if form.is_valid():
+        scope = form.cleaned_data["scope"] or "mine"
+        status = form.cleaned_data["status"] or "open"
+    tasks = selectors.task_list(actor=actor, scope=scope, status="" if status == "all" else status)
+    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    if page.object_list:
+        audit.record(
+            action=Action.RECORD_VIEWED,
+            request=request,
+            target_type="plans.task",
+            target_id="list",
+            detail={"tasks": [t.pk for t in page.object_list], "scope": scope},
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/pages/task_list.html",
+        {
+            "form": form,
+            "page": page,
+            "scope": scope,
+            "query": query.urlencode(),
+            "counts": selectors.task_counts(actor=actor),
+            "status_form": TaskStatusForm(),
+        },
+    )
+
+
+@_mapped
+@require_POST
+def task_status(request: TsunaguRequest, task_id: int) -> HttpResponse:
+    task = access_task(request, task_id, for_write=True)
+    form = TaskStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("状態を選んでください。"))
+    else:
+        try:
+            services.task_set_status(request=request, task=task, **form.cleaned_data)
+        except (Invalid, Conflict) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("タスク「%(title)s」を「%(status)s」にしました。")
+                % {"title": task.title, "status": task.get_status_display()},
+            )
+    back = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("plans:task_list")
