@@ -19,7 +19,12 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 LOGIN_PATH = "/accounts/login/"
 
 # Public on purpose, by "namespace:name".
-PUBLIC_PAGES = {"accounts:login", "core:healthz", "set_language"}
+PUBLIC_PAGES = {"accounts:login", "core:healthz", "set_language", "directory:search"}
+# Public pages about one object: the sample path names none, so a plain 404 (not sign-in).
+PUBLIC_OBJECT_PAGES = {"directory:public_detail"}
+# The resource directory's HSDS 3.0 API: public, read-only JSON, no token (README).
+PUBLIC_HSDS = {"hsds:root", "hsds:service_list", "hsds:organization_list"}
+PUBLIC_HSDS_OBJECTS = {"hsds:service_detail", "hsds:organization_detail"}
 # The API's own documentation; it says nothing that is not in the source.
 PUBLIC_API_DOCS = {"api:openapi-json", "api:openapi-view"}
 # Answers 404 (ninja uses it only to find its own prefix); must not say anything else.
@@ -146,6 +151,14 @@ def test_anonymous_visitor_is_kept_out(route: Route, client, db):
             assert not response.get("Location", "").startswith(LOGIN_PATH)
         else:
             assert response.status_code == 200
+    elif route.name in PUBLIC_OBJECT_PAGES:
+        assert client.get(route.path).status_code == 404
+    elif route.name in PUBLIC_HSDS:
+        response = client.get(route.path)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/json")
+    elif route.name in PUBLIC_HSDS_OBJECTS:
+        _assert_api_error(client.get(route.path), 404)
     elif route.name in PUBLIC_API_DOCS:
         assert client.get(route.path).status_code == 200
     elif route.name == API_ROOT:

@@ -1,0 +1,571 @@
+"""Staff CRUD of the directory under /api/v1/directory/ (bearer token); the same services and
+selectors as the screens.  The public HSDS API is tsunagu/directory/hsds_views.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from tsunagu.audit import services as audit
+from tsunagu.core.api import ErrorOut
+from tsunagu.core.errors import Forbidden, Invalid
+from tsunagu.directory import selectors, services
+from tsunagu.directory.models import (
+    DevelopmentKind,
+    Provider,
+    ResourceDevelopment,
+    ResourceStatus,
+    SocialResource,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from tsunagu.organizations.models import Area
+
+router = Router(tags=["directory"])
+
+StatusValue = Literal["active", "temporarily closed", "inactive", "defunct"]
+KindValue = Literal["top_up", "sideways", "repurpose", "system_change"]
+assert set(StatusValue.__args__) == set(ResourceStatus.values)  # type: ignore[attr-defined]  # noqa: S101
+assert set(KindValue.__args__) == set(DevelopmentKind.values)  # type: ignore[attr-defined]  # noqa: S101
+
+
+@contextmanager
+def _audited_refusal(request: HttpRequest) -> Iterator[None]:
+    """A refused write leaves an access.denied row, as on the screens."""
+    try:
+        yield
+    except Forbidden as exc:
+        audit.record_denial(
+            request, target_type="directory", target_id=request.path[:64], reason=exc.message
+        )
+        raise
+
+
+# --- Schemas ----------------------------------------------------------------------------------
+
+
+class LocationIO(Schema):
+    hsds_id: uuid.UUID | None = None
+    name: str = ""
+    postal_code: str = Field("", max_length=8)
+    prefecture: str = ""
+    city: str = ""
+    address: str = ""
+    area: str | None = Field(None, description="地域コード（例: midori-wakaba）")
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    transportation: str = ""
+    accessibility: str = ""
+
+
+class ScheduleIO(Schema):
+    hsds_id: uuid.UUID | None = None
+    weekdays: list[Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]] = []
+    opens_at: dt.time | None = None
+    closes_at: dt.time | None = None
+    description: str = ""
+
+
+class PhoneIO(Schema):
+    hsds_id: uuid.UUID | None = None
+    number: str = Field(..., min_length=1, max_length=20)
+    kind: Literal["voice", "fax", "text"] = "voice"
+    description: str = ""
+    is_internal: bool = False
+
+
+class ContactIO(Schema):
+    hsds_id: uuid.UUID | None = None
+    name: str = Field(..., min_length=1)
+    title: str = ""
+    department: str = ""
+    email: str = ""
+    phone: str = ""
+    is_internal: bool = True
+
+
+class ResourceFields(Schema):
+    name_kana: str = ""
+    description: str = ""
+    status: StatusValue = "active"
+    is_published: bool = True
+    eligibility_description: str = ""
+    application_process: str = ""
+    fees_description: str = ""
+    url: str = ""
+    email: str = ""
+    minimum_age: int | None = Field(None, ge=0)
+    maximum_age: int | None = Field(None, ge=0)
+    capacity: int | None = Field(None, ge=0)
+    vacancies: int | None = Field(None, ge=0)
+    vacancies_confirmed_on: dt.date | None = None
+    accepts_visits: bool = False
+    accepts_trial: bool = False
+    visit_note: str = ""
+    internal_note: str = ""
+
+
+class ResourceIn(ResourceFields):
+    provider_id: int
+    name: str = Field(..., min_length=1, max_length=200)
+    service_type: str = Field(..., description="サービスの種類のコード（例: life-care）")
+    specialties: list[str] = []
+    locations: list[LocationIO] = []
+    schedules: list[ScheduleIO] = []
+    phones: list[PhoneIO] = []
+    contacts: list[ContactIO] = []
+
+
+class ResourcePatch(Schema):
+    version: int = Field(..., ge=1, description="読んだときの版。最新でなければ409。")
+    provider_id: int | None = None
+    name: str | None = Field(None, min_length=1, max_length=200)
+    name_kana: str | None = None
+    service_type: str | None = None
+    specialties: list[str] | None = None
+    description: str | None = None
+    status: StatusValue | None = None
+    is_published: bool | None = None
+    eligibility_description: str | None = None
+    application_process: str | None = None
+    fees_description: str | None = None
+    url: str | None = None
+    email: str | None = None
+    minimum_age: int | None = Field(None, ge=0)
+    maximum_age: int | None = Field(None, ge=0)
+    capacity: int | None = Field(None, ge=0)
+    vacancies: int | None = Field(None, ge=0)
+    vacancies_confirmed_on: dt.date | None = None
+    accepts_visits: bool | None = None
+    accepts_trial: bool | None = None
+    visit_note: str | None = None
+    internal_note: str | None = None
+    locations: list[LocationIO] | None = None
+    schedules: list[ScheduleIO] | None = None
+    phones: list[PhoneIO] | None = None
+    contacts: list[ContactIO] | None = None
+
+
+class ResourceOut(ResourceFields):
+    id: int
+    hsds_id: uuid.UUID
+    version: int
+    provider_id: int
+    provider: str
+    name: str
+    service_type: str
+    service_type_label: str
+    specialties: list[str]
+    locations: list[LocationIO]
+    schedules: list[ScheduleIO]
+    phones: list[PhoneIO]
+    contacts: list[ContactIO]
+    public_url: str
+    updated_at: dt.datetime
+
+
+class ResourcePage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[ResourceOut]
+
+
+class ProviderOut(Schema):
+    id: int
+    hsds_id: uuid.UUID
+    name: str
+    name_kana: str
+    organization_code: str | None
+    is_informal: bool
+
+
+class DevelopmentIn(Schema):
+    kind: KindValue
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    beneficiaries: str = Field(..., min_length=1)
+    resource_id: int | None = None
+    area: str | None = None
+    occurred_on: dt.date
+    source_note: str = ""
+
+
+class DevelopmentPatch(Schema):
+    version: int = Field(..., ge=1)
+    kind: KindValue | None = None
+    title: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    beneficiaries: str | None = Field(None, min_length=1)
+    resource_id: int | None = None
+    area: str | None = None
+    occurred_on: dt.date | None = None
+    source_note: str | None = None
+
+
+class DevelopmentOut(Schema):
+    id: int
+    version: int
+    kind: str
+    kind_label: str
+    title: str
+    description: str
+    beneficiaries: str
+    resource_id: int | None
+    area: str | None
+    occurred_on: dt.date
+    source_note: str
+    recorded_by_organization: str
+
+
+# --- Mapping ----------------------------------------------------------------------------------
+
+
+def _out(resource: SocialResource) -> ResourceOut:
+    return ResourceOut(
+        id=resource.pk,
+        hsds_id=resource.hsds_id,
+        version=resource.version,
+        provider_id=resource.provider_id,
+        provider=resource.provider.name,
+        name=resource.name,
+        name_kana=resource.name_kana,
+        service_type=resource.service_type.code,
+        service_type_label=resource.service_type.name,
+        specialties=[t.code for t in resource.specialties.all()],
+        description=resource.description,
+        status=resource.status,  # type: ignore[arg-type]
+        is_published=resource.is_published,
+        eligibility_description=resource.eligibility_description,
+        application_process=resource.application_process,
+        fees_description=resource.fees_description,
+        url=resource.url,
+        email=resource.email,
+        minimum_age=resource.minimum_age,
+        maximum_age=resource.maximum_age,
+        capacity=resource.capacity,
+        vacancies=resource.vacancies,
+        vacancies_confirmed_on=resource.vacancies_confirmed_on,
+        accepts_visits=resource.accepts_visits,
+        accepts_trial=resource.accepts_trial,
+        visit_note=resource.visit_note,
+        internal_note=resource.internal_note,
+        locations=[
+            LocationIO(
+                hsds_id=loc.hsds_id,
+                name=loc.name,
+                postal_code=loc.postal_code,
+                prefecture=loc.prefecture,
+                city=loc.city,
+                address=loc.address,
+                area=loc.area.code if loc.area else None,
+                latitude=loc.latitude,
+                longitude=loc.longitude,
+                transportation=loc.transportation,
+                accessibility=loc.accessibility,
+            )
+            for loc in resource.locations.all()
+        ],
+        schedules=[
+            ScheduleIO(
+                hsds_id=s.hsds_id,
+                weekdays=s.weekday_list,  # type: ignore[arg-type]
+                opens_at=s.opens_at,
+                closes_at=s.closes_at,
+                description=s.description,
+            )
+            for s in resource.schedules.all()
+        ],
+        phones=[
+            PhoneIO(
+                hsds_id=p.hsds_id,
+                number=p.number,
+                kind=p.kind,  # type: ignore[arg-type]
+                description=p.description,
+                is_internal=p.is_internal,
+            )
+            for p in resource.phones.all()
+        ],
+        contacts=[
+            ContactIO(
+                hsds_id=c.hsds_id,
+                name=c.name,
+                title=c.title,
+                department=c.department,
+                email=c.email,
+                phone=c.phone,
+                is_internal=c.is_internal,
+            )
+            for c in resource.contacts.all()
+        ],
+        public_url=f"/directory/{resource.hsds_id}/",
+        updated_at=resource.updated_at,
+    )
+
+
+def _term(code: str, taxonomy: Taxonomy) -> TaxonomyTerm:
+    term = TaxonomyTerm.objects.filter(code=code, taxonomy=taxonomy).first()
+    if term is None:
+        raise Invalid(
+            _("分類「%(taxonomy)s」にコード %(code)s の項目はありません。")
+            % {"taxonomy": taxonomy.label, "code": code}
+        )
+    return term
+
+
+def _area(code: str | None) -> Area | None:
+    if not code:
+        return None
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        raise Invalid(_("地域コード %(code)s はありません。") % {"code": code})
+    return area
+
+
+def _provider(provider_id: int) -> Provider:
+    provider = Provider.objects.select_related("organization").filter(pk=provider_id).first()
+    if provider is None:
+        raise Invalid(_("提供者 %(id)d はありません。") % {"id": provider_id})
+    return provider
+
+
+def _children(payload: ResourceIn | ResourcePatch) -> dict[str, list[dict[str, Any]] | None]:
+    def rows(items: list[Any] | None) -> list[dict[str, Any]] | None:
+        return None if items is None else [item.dict() for item in items]
+
+    locations = rows(payload.locations)
+    for row in locations or []:
+        row["area"] = _area(row.get("area"))
+    schedules = rows(payload.schedules)
+    for row in schedules or []:
+        row["weekdays"] = ",".join(row.get("weekdays") or [])
+    return {
+        "locations": locations,
+        "schedules": schedules,
+        "phones": rows(payload.phones),
+        "contacts": rows(payload.contacts),
+    }
+
+
+def _reload(resource: SocialResource) -> SocialResource:
+    return selectors.resource_detail(resource.pk, public=False)
+
+
+# --- Resources --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/directory/resources",
+    response={200: ResourcePage},
+    summary="社会資源の一覧・検索（職員向け。非公開の項目を含む）",
+    url_name="directory_resource_list",
+)
+def resource_list(
+    request: HttpRequest,
+    q: str = "",
+    service_type: str | None = None,
+    specialty: str | None = None,
+    area: str | None = None,
+    accepts_visits: bool = False,
+    has_vacancy: bool = False,
+    page: int = 1,
+) -> ResourcePage:
+    filters = selectors.ResourceFilters(
+        q=q,
+        service_type=_term(service_type, Taxonomy.SERVICE_TYPE) if service_type else None,
+        specialty=_term(specialty, Taxonomy.SPECIALTY) if specialty else None,
+        area=_area(area),
+        accepts_visits=accepts_visits,
+        has_vacancy=has_vacancy,
+    )
+    paginator: Paginator[SocialResource] = Paginator(
+        selectors.resource_list(filters=filters, public=False), 50
+    )
+    current = paginator.get_page(page)
+    return ResourcePage(
+        count=paginator.count,
+        page=current.number,
+        pages=paginator.num_pages,
+        results=[_out(r) for r in current.object_list],
+    )
+
+
+@router.post(
+    "/directory/resources",
+    response={201: ResourceOut, 403: ErrorOut, 422: ErrorOut},
+    summary="社会資源の登録",
+    url_name="directory_resource_create",
+)
+def resource_create(request: HttpRequest, payload: ResourceIn) -> Status[ResourceOut]:
+    data = payload.dict(exclude={"provider_id", "service_type", "specialties", *services.CHILDREN})
+    data["provider"] = _provider(payload.provider_id)
+    data["service_type"] = _term(payload.service_type, Taxonomy.SERVICE_TYPE)
+    specialties = [_term(code, Taxonomy.SPECIALTY) for code in payload.specialties]
+    children = {k: v or [] for k, v in _children(payload).items()}
+    with _audited_refusal(request):
+        resource = services.resource_create(
+            request=request, data=data, specialties=specialties, **children
+        )
+    return Status(201, _out(_reload(resource)))
+
+
+@router.get(
+    "/directory/resources/{resource_id}",
+    response={200: ResourceOut, 404: ErrorOut},
+    summary="社会資源",
+    url_name="directory_resource_detail",
+)
+def resource_detail(request: HttpRequest, resource_id: int) -> ResourceOut:
+    return _out(selectors.resource_detail(resource_id, public=False))
+
+
+@router.patch(
+    "/directory/resources/{resource_id}",
+    response={200: ResourceOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="社会資源の更新（送った項目だけ。配列は送ると置き換え）",
+    url_name="directory_resource_update",
+)
+def resource_update(request: HttpRequest, resource_id: int, payload: ResourcePatch) -> ResourceOut:
+    resource = selectors.resource_detail(resource_id, public=False)
+    sent = payload.dict(exclude_unset=True)
+    changes = {
+        k: v
+        for k, v in sent.items()
+        if k not in {"version", "provider_id", "service_type", "specialties", *services.CHILDREN}
+    }
+    if payload.provider_id is not None:
+        changes["provider"] = _provider(payload.provider_id)
+    if payload.service_type is not None:
+        changes["service_type"] = _term(payload.service_type, Taxonomy.SERVICE_TYPE)
+    specialties = (
+        None
+        if payload.specialties is None
+        else [_term(code, Taxonomy.SPECIALTY) for code in payload.specialties]
+    )
+    with _audited_refusal(request):
+        updated = services.resource_update(
+            request=request,
+            resource=resource,
+            expected_version=payload.version,
+            changes=changes,
+            specialties=specialties,
+            **_children(payload),
+        )
+    return _out(_reload(updated))
+
+
+@router.get(
+    "/directory/providers",
+    response={200: list[ProviderOut]},
+    summary="提供者の一覧",
+    url_name="directory_provider_list",
+)
+def provider_list(request: HttpRequest) -> list[ProviderOut]:
+    return [
+        ProviderOut(
+            id=p.pk,
+            hsds_id=p.hsds_id,
+            name=p.name,
+            name_kana=p.name_kana,
+            organization_code=p.organization.code if p.organization else None,
+            is_informal=p.is_informal,
+        )
+        for p in selectors.provider_list()
+    ]
+
+
+# --- Resource developments --------------------------------------------------------------------
+
+
+def _development_out(d: ResourceDevelopment) -> DevelopmentOut:
+    return DevelopmentOut(
+        id=d.pk,
+        version=d.version,
+        kind=d.kind,
+        kind_label=str(d.get_kind_display()),
+        title=d.title,
+        description=d.description,
+        beneficiaries=d.beneficiaries,
+        resource_id=d.resource_id,
+        area=d.area.code if d.area else None,
+        occurred_on=d.occurred_on,
+        source_note=d.source_note,
+        recorded_by_organization=d.recorded_by_organization.name,
+    )
+
+
+def _development_values(sent: dict[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in sent.items() if k not in ("version", "resource_id", "area")}
+    if "resource_id" in sent:
+        rid = sent["resource_id"]
+        values["resource"] = None
+        if rid is not None:
+            values["resource"] = SocialResource.objects.filter(pk=rid).first()
+            if values["resource"] is None:
+                raise Invalid(_("社会資源 %(id)d はありません。") % {"id": rid})
+    if "area" in sent:
+        values["area"] = _area(sent["area"])
+    return values
+
+
+@router.get(
+    "/directory/developments",
+    response={200: list[DevelopmentOut]},
+    summary="資源開発の記録（新しい順）",
+    url_name="directory_development_list",
+)
+def development_list(request: HttpRequest) -> list[DevelopmentOut]:
+    return [_development_out(d) for d in selectors.development_list()]
+
+
+@router.post(
+    "/directory/developments",
+    response={201: DevelopmentOut, 403: ErrorOut, 422: ErrorOut},
+    summary="資源開発の記録",
+    url_name="directory_development_create",
+)
+def development_create(request: HttpRequest, payload: DevelopmentIn) -> Status[DevelopmentOut]:
+    with _audited_refusal(request):
+        development = services.development_create(
+            request=request, data=_development_values(payload.dict())
+        )
+    return Status(201, _development_out(selectors.development_detail(development.pk)))
+
+
+@router.get(
+    "/directory/developments/{development_id}",
+    response={200: DevelopmentOut, 404: ErrorOut},
+    summary="資源開発の記録",
+    url_name="directory_development_detail",
+)
+def development_detail(request: HttpRequest, development_id: int) -> DevelopmentOut:
+    return _development_out(selectors.development_detail(development_id))
+
+
+@router.patch(
+    "/directory/developments/{development_id}",
+    response={200: DevelopmentOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="資源開発の記録の更新",
+    url_name="directory_development_update",
+)
+def development_update(
+    request: HttpRequest, development_id: int, payload: DevelopmentPatch
+) -> DevelopmentOut:
+    development = selectors.development_detail(development_id)
+    with _audited_refusal(request):
+        updated = services.development_update(
+            request=request,
+            development=development,
+            expected_version=payload.version,
+            changes=_development_values(payload.dict(exclude_unset=True)),
+        )
+    return _development_out(selectors.development_detail(updated.pk))
