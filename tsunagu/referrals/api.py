@@ -1,0 +1,536 @@
+"""Referrals in the JSON API: the same access layer, rules and services as the screens.
+
+A referral the caller may not see answers 404 exactly like one that does not exist.  A move by
+the wrong side or without its reason answers 422, a move the status does not allow 409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from ninja import Body, Field, Router, Schema, Status
+
+from tsunagu.accounts.models import User
+from tsunagu.audit import services as audit
+from tsunagu.cases import selectors as case_selectors
+from tsunagu.cases.access import access_case, actor_of
+from tsunagu.core.api import ErrorOut
+from tsunagu.core.errors import Invalid, NotFound
+from tsunagu.organizations.models import Organization
+from tsunagu.people.models import Person
+from tsunagu.referrals import fhir, selectors, services
+from tsunagu.referrals import statistics as referral_statistics
+from tsunagu.referrals.access import access_referral, side_of
+from tsunagu.referrals.models import (
+    DEFAULT_SUMMARY_FIELDS,
+    Channel,
+    Referral,
+    ReferralKind,
+    ReferralStatus,
+    ReferralTransition,
+)
+
+router = Router(tags=["referrals"])
+
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+MAX_PAGE_SIZE = 100
+
+
+# --- Schemas --------------------------------------------------------------------------------
+
+
+class OrganizationRef(Schema):
+    id: int
+    name: str
+
+
+class ReferralOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    business_status: str
+    side: str = Field(description="操作中の所属の立場: requester（依頼元）/ receiver（依頼先）")
+    available_actions: list[str] = Field(description="いまこの立場で行える操作")
+    case_id: int | None = Field(description="ケースを閲覧できるときだけ（受理前の依頼先には null）")
+    subject: str
+    requesting_organization: OrganizationRef
+    requesting_worker: str
+    receiving_organization: OrganizationRef
+    receiving_worker: str
+    receiving_worker_id: int | None
+    reason: str
+    request_text: str
+    summary_text: str
+    summary_fields: list[str]
+    summary: dict[str, Any]
+    basis: str
+    consent_id: int | None
+    basis_note: str
+    plan_item_id: int | None
+    status_reason: str
+    outcome: str
+    requested_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    ack_due_on: dt.date | None
+    overdue: bool
+    version: int
+
+
+class ReferralPage(Schema):
+    count: int
+    page: int
+    num_pages: int
+    results: list[ReferralOut]
+
+
+class ReferralIn(Schema):
+    case_id: int
+    kind: str = Field(description="joint_support / referral / transfer / advice")
+    receiving_organization_id: int
+    receiving_worker_id: int | None = None
+    person_id: int | None = Field(None, description="世帯のケースでは対象の世帯員（必須）")
+    reason: str
+    request_text: str
+    summary_text: str
+    summary_fields: list[str] = Field(
+        default_factory=lambda: [str(f) for f in DEFAULT_SUMMARY_FIELDS],
+        description="受理前に依頼先に見せる項目: name, age, sex, area, disability, household, "
+        "difficulty",
+    )
+    basis: str = Field("", description="consent / statutory_meeting / emergency（送信時は必須）")
+    consent_id: int | None = None
+    basis_note: str = ""
+    plan_item_id: int | None = Field(None, description="依頼先の役割を書いた支援計画の項目")
+    send: bool = Field(True, description="false なら下書きとして保存")
+
+
+class ReferralEditIn(Schema):
+    """Only the fields sent change (PATCH); `version` is the one the change is based on."""
+
+    version: int
+    kind: str | None = None
+    receiving_organization_id: int | None = None
+    receiving_worker_id: int | None = None
+    person_id: int | None = None
+    reason: str | None = None
+    request_text: str | None = None
+    summary_text: str | None = None
+    summary_fields: list[str] | None = None
+    basis: str | None = None
+    consent_id: int | None = None
+    basis_note: str | None = None
+    plan_item_id: int | None = None
+
+
+class TransitionIn(Schema):
+    action: str = Field(
+        description="request / acknowledge / accept / reject / start / hold / resume / "
+        "complete / fail / cancel / confirm"
+    )
+    reason: str = Field("", description="reject / hold / fail / cancel では必須")
+    outcome: str = Field("", description="complete（完了の報告）では必須")
+    receiving_worker_id: int | None = Field(None, description="accept のときの担当者")
+
+
+class TransitionOut(Schema):
+    action: str
+    from_status: str
+    to_status: str
+    from_business_status: str
+    to_business_status: str
+    reason: str
+    side: str
+    channel: str
+    at: dt.datetime
+    by: str
+    by_organization: str
+
+
+class TaskImportOut(Schema):
+    changed: bool
+    referral: ReferralOut
+
+
+class TableRowOut(Schema):
+    key: str
+    label: str
+    cells: list[int]
+    total: int
+
+
+class JointSupportOut(Schema):
+    columns: list[str]
+    rows: list[TableRowOut]
+    column_totals: list[int]
+    total: int
+
+
+class OrganizationStatOut(Schema):
+    organization_id: int
+    name: str
+    kind_label: str
+    received: int
+    accepted: int
+    rejected: int
+    undecided: int
+    acceptance_rate: float | None
+    median_days_to_acceptance: float | None
+
+
+class StatisticsOut(Schema):
+    fiscal_year: int
+    as_of: dt.date
+    label: str
+    accepted_only: bool
+    joint_support: JointSupportOut
+    organizations: list[OrganizationStatOut]
+
+
+# --- Conversions ----------------------------------------------------------------------------
+
+
+def _name(user: User | None) -> str:
+    return (user.full_name or user.username) if user is not None else ""
+
+
+def referral_out(request: HttpRequest, referral: Referral) -> ReferralOut:
+    actor = actor_of(request)
+    side = side_of(actor, referral) or ""
+    row = selectors.rows(actor, [referral])[0]
+    return ReferralOut(
+        id=referral.pk,
+        kind=referral.kind,
+        kind_label=str(ReferralKind(referral.kind).label),
+        status=referral.status,
+        status_label=str(ReferralStatus(referral.status).label),
+        business_status=referral.business_status,
+        side=side,
+        available_actions=[m.action for m in selectors.moves_available(actor, referral)],
+        case_id=referral.case_id if selectors.case_visible(actor, referral) else None,
+        subject=row.subject,
+        requesting_organization=OrganizationRef(
+            id=referral.requesting_organization_id, name=referral.requesting_organization.name
+        ),
+        requesting_worker=_name(referral.requesting_worker),
+        receiving_organization=OrganizationRef(
+            id=referral.receiving_organization_id, name=referral.receiving_organization.name
+        ),
+        receiving_worker=_name(referral.receiving_worker),
+        receiving_worker_id=referral.receiving_worker_id,
+        reason=referral.reason,
+        request_text=referral.request_text,
+        summary_text=referral.summary_text,
+        summary_fields=list(referral.summary_fields),
+        summary=dict(referral.summary),
+        basis=referral.basis,
+        consent_id=referral.consent_id,
+        basis_note=referral.basis_note,
+        plan_item_id=referral.plan_item_id,
+        status_reason=referral.status_reason,
+        outcome=referral.outcome,
+        requested_at=referral.requested_at,
+        acknowledged_at=referral.acknowledged_at,
+        accepted_at=referral.accepted_at,
+        completed_at=referral.completed_at,
+        confirmed_at=referral.confirmed_at,
+        ack_due_on=row.due_on,
+        overdue=row.overdue,
+        version=referral.version,
+    )
+
+
+def _organization(organization_id: int) -> Organization:
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise Invalid("receiving_organization_id: 指定された機関はありません。")
+    return organization
+
+
+def _user(user_id: int | None, field: str) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise Invalid(f"{field}: 指定された職員はいません。")
+    return user
+
+
+def _person(case: Any, person_id: int | None) -> Person | None:
+    if person_id is None:
+        return None
+    person = selectors.subject_people(case).filter(pk=person_id).first()
+    if person is None:
+        raise Invalid("person_id: 対象の方は、このケースの本人または世帯員から選んでください。")
+    return person
+
+
+def _data(case: Any, payload: ReferralIn) -> services.ReferralData:
+    consent = None
+    if payload.consent_id is not None:
+        consent = case_selectors.case_subject_consents(case, payload.consent_id)
+        if consent is None:
+            raise Invalid("consent_id: このケースの本人・世帯員の同意ではありません。")
+    return services.ReferralData(
+        kind=payload.kind,
+        receiving_organization=_organization(payload.receiving_organization_id),
+        receiving_worker=_user(payload.receiving_worker_id, "receiving_worker_id"),
+        person=_person(case, payload.person_id),
+        reason=payload.reason,
+        request_text=payload.request_text,
+        summary_text=payload.summary_text,
+        summary_fields=list(payload.summary_fields),
+        basis=payload.basis,
+        consent=consent,
+        basis_note=payload.basis_note,
+        plan_item=_plan_item(case, payload.plan_item_id),
+    )
+
+
+def _plan_item(case: Any, item_id: int | None) -> Any:
+    if item_id is None:
+        return None
+    item = selectors.plan_item_choices(case).filter(pk=item_id).first()
+    if item is None:
+        raise Invalid("plan_item_id: このケースの支援計画の項目ではありません。")
+    return item
+
+
+def _transition_out(t: ReferralTransition) -> TransitionOut:
+    return TransitionOut(
+        action=t.action,
+        from_status=t.from_status,
+        to_status=t.to_status,
+        from_business_status=t.from_business_status,
+        to_business_status=t.to_business_status,
+        reason=t.reason,
+        side=t.side,
+        channel=t.channel,
+        at=t.at,
+        by=_name(t.by),
+        by_organization=t.by_organization.name if t.by_organization else "",
+    )
+
+
+# --- Routes ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/referrals", response=ReferralPage, summary="紹介・依頼の一覧", url_name="referral_list"
+)
+def referral_list(
+    request: HttpRequest,
+    box: str = "inbox",
+    state: str = "open",
+    kind: str = "",
+    page: int = 1,
+    page_size: int = 50,
+) -> ReferralPage:
+    """`box`: inbox（受信）/ outbox（送信）。`state`: open（進行中）/ overdue（受付期限超過）/
+    all。操作中の所属が依頼元または依頼先の依頼だけを返します。"""
+    referrals = selectors.referral_list(actor=actor_of(request), box=box, state=state, kind=kind)
+    result = Paginator(referrals, max(1, min(page_size, MAX_PAGE_SIZE))).get_page(page)
+    return ReferralPage(
+        count=result.paginator.count,
+        page=result.number,
+        num_pages=result.paginator.num_pages,
+        results=[referral_out(request, r) for r in result],
+    )
+
+
+@router.post(
+    "/referrals",
+    response={201: ReferralOut, **ERRORS},
+    summary="紹介・依頼の作成",
+    url_name="referral_create",
+)
+def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[ReferralOut]:
+    """ケースの主担当機関だけが作れます。`send: true`（既定）では共有の根拠が必要です:
+    consent（consent_id: 今日有効で依頼先を含む同意）、statutory_meeting（basis_note に支援会議の
+    名称・開催日）、emergency（basis_note に状況）。"""
+    case = access_case(request, payload.case_id, for_write=True)
+    referral = services.referral_create(
+        request=request,
+        case=case,
+        data=_data(case, payload),
+        send=payload.send,
+        channel=Channel.API,
+    )
+    return Status(201, referral_out(request, referral))
+
+
+@router.get(
+    "/referrals/statistics",
+    response={200: StatisticsOut, **ERRORS},
+    summary="共同支援依頼の統計",
+    url_name="referral_statistics",
+)
+def referral_statistics_view(
+    request: HttpRequest,
+    fiscal_year: int | None = None,
+    as_of: dt.date | None = None,
+    accepted_only: bool = False,
+) -> StatisticsOut:
+    """基幹相談支援センターと市担当課だけ。集計値のみで、個人は含みません。"""
+    actor = actor_of(request)
+    if not referral_statistics.may_view_statistics(actor):
+        audit.record_denial(
+            request, target_type="view", target_id="referral_statistics", reason="no role"
+        )
+        raise NotFound("見つかりません。")
+    period = referral_statistics.period(fiscal_year, as_of)
+    table = referral_statistics.joint_support_table(period, accepted_only=accepted_only)
+    organizations = referral_statistics.organization_table(period)
+    return StatisticsOut(
+        fiscal_year=period.fiscal_year,
+        as_of=period.as_of,
+        label=period.label,
+        accepted_only=accepted_only,
+        joint_support=JointSupportOut(
+            columns=table.columns,
+            rows=[TableRowOut(**r.__dict__) for r in table.rows],
+            column_totals=table.column_totals,
+            total=table.total,
+        ),
+        organizations=[OrganizationStatOut(**r.__dict__) for r in organizations],
+    )
+
+
+@router.get(
+    "/referrals/{referral_id}",
+    response={200: ReferralOut, **ERRORS},
+    summary="紹介・依頼の詳細",
+    url_name="referral_detail",
+)
+def referral_detail(request: HttpRequest, referral_id: int) -> ReferralOut:
+    return referral_out(request, access_referral(request, referral_id))
+
+
+@router.patch(
+    "/referrals/{referral_id}",
+    response={200: ReferralOut, **ERRORS},
+    summary="下書きの編集",
+    url_name="referral_update",
+)
+def referral_update(request: HttpRequest, referral_id: int, payload: ReferralEditIn) -> ReferralOut:
+    """下書き（draft）だけ編集できます。送信済みは 409 です。"""
+    referral = access_referral(request, referral_id, for_write=True)
+    sent = payload.model_dump(exclude_unset=True)
+    sent.pop("version", None)
+    current = {
+        "kind": referral.kind,
+        "receiving_organization_id": referral.receiving_organization_id,
+        "receiving_worker_id": referral.receiving_worker_id,
+        "person_id": referral.person_id if referral.case.person_id is None else None,
+        "reason": referral.reason,
+        "request_text": referral.request_text,
+        "summary_text": referral.summary_text,
+        "summary_fields": list(referral.summary_fields),
+        "basis": referral.basis,
+        "consent_id": referral.consent_id,
+        "basis_note": referral.basis_note,
+        "plan_item_id": referral.plan_item_id,
+    }
+    merged = ReferralIn(case_id=referral.case_id, **{**current, **sent, "send": False})
+    referral = services.referral_update(
+        request=request,
+        referral=referral,
+        expected_version=payload.version,
+        data=_data(referral.case, merged),
+        channel=Channel.API,
+    )
+    return referral_out(request, referral)
+
+
+@router.get(
+    "/referrals/{referral_id}/transitions",
+    response={200: list[TransitionOut], **ERRORS},
+    summary="紹介・依頼の経過",
+    url_name="referral_transitions",
+)
+def referral_transitions(request: HttpRequest, referral_id: int) -> list[TransitionOut]:
+    referral = access_referral(request, referral_id)
+    return [_transition_out(t) for t in selectors.transitions_of(referral)]
+
+
+@router.post(
+    "/referrals/{referral_id}/transitions",
+    response={200: ReferralOut, **ERRORS},
+    summary="紹介・依頼の状態を進める",
+    url_name="referral_transition",
+)
+def referral_transition(
+    request: HttpRequest, referral_id: int, payload: TransitionIn
+) -> ReferralOut:
+    """依頼元（requester）: request, cancel, confirm。依頼先（receiver）: acknowledge, accept,
+    reject, start, hold, resume, complete, fail。立場が違う・理由がない → 422、
+    いまの状態からはできない → 409。"""
+    referral = access_referral(request, referral_id, for_write=True)
+    referral = services.referral_transition(
+        request=request,
+        referral=referral,
+        action=payload.action,
+        reason=payload.reason,
+        outcome=payload.outcome,
+        receiving_worker=_user(payload.receiving_worker_id, "receiving_worker_id"),
+        channel=Channel.API,
+    )
+    return referral_out(request, referral)
+
+
+@router.get(
+    "/referrals/{referral_id}/fhir",
+    response={200: dict[str, Any], **ERRORS},
+    summary="FHIR R4 Bundle（Patient, Organization, ServiceRequest, Task, Consent）",
+    url_name="referral_fhir",
+)
+def referral_fhir(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    """受理前の依頼先には、Patient は依頼元が選んだ概要の範囲だけが入ります。"""
+    referral = access_referral(request, referral_id)
+    actor = actor_of(request)
+    full = fhir.full_patient_for(
+        side_of(actor, referral), referral, selectors.case_visible(actor, referral)
+    )
+    bundle = fhir.referral_bundle(referral, full_patient=full)
+    audit.record(
+        action=services.ACTION_EXPORTED,
+        request=request,
+        target=referral,
+        detail={"format": "fhir", "full_patient": full},
+    )
+    return bundle
+
+
+@router.post(
+    "/referrals/{referral_id}/fhir/task",
+    response={200: TaskImportOut, **ERRORS},
+    summary="連携先システムからのFHIR Task（状態の更新）の取り込み",
+    url_name="referral_fhir_task",
+)
+def referral_fhir_task(
+    request: HttpRequest, referral_id: int, payload: Body[dict[str, Any]]
+) -> TaskImportOut:
+    """Task.status（requested+businessStatus received / received, accepted, rejected,
+    in-progress, on-hold, completed, failed, cancelled）を、画面と同じ規則で反映します。
+    理由は statusReason.text、完了の報告は output[].valueString（または note）。
+    いまと同じ状態なら何も変えずに changed: false を返します。"""
+    referral = access_referral(request, referral_id, for_write=True)
+    update = fhir.task_update(referral, payload)
+    if update.move is None:
+        return TaskImportOut(changed=False, referral=referral_out(request, referral))
+    referral = services.referral_transition(
+        request=request,
+        referral=referral,
+        action=update.move.action,
+        reason=update.reason,
+        outcome=update.outcome,
+        channel=Channel.FHIR,
+    )
+    return TaskImportOut(changed=True, referral=referral_out(request, referral))

@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.accounts.models import User
+from tsunagu.cases.access import Actor
+from tsunagu.cases.forms import ConsentChoiceField, PersonChoiceField, UserChoiceField
+from tsunagu.cases.models import Case, SharingBasis
+from tsunagu.core.dates import fiscal_year, fiscal_year_label
+from tsunagu.organizations.models import Organization
+from tsunagu.people.models import Consent, Person
+from tsunagu.plans.models import PlanItem
+from tsunagu.referrals import selectors
+from tsunagu.referrals.models import (
+    DEFAULT_SUMMARY_FIELDS,
+    Referral,
+    ReferralKind,
+    SummaryField,
+)
+from tsunagu.referrals.services import ReferralData
+
+BASIS_CHOICES = [(v, t) for v, t in SharingBasis.choices if v != SharingBasis.LEAD]
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: Organization) -> str:
+        return f"{obj.name}（{obj.get_kind_display()}）"
+
+
+class PlanItemChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: PlanItem) -> str:
+        org = obj.responsible_organization.name if obj.responsible_organization else ""
+        return _("第%(version)s版 %(priority)s. %(goal)s（%(org)s）") % {
+            "version": obj.plan.version,
+            "priority": obj.priority,
+            "goal": obj.goal[:40],
+            "org": org or obj.responsible_name,
+        }
+
+
+class ReferralForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("依頼の種類"),
+        choices=[("", "---------"), *ReferralKind.choices],
+        error_messages={"required": _("依頼の種類を選んでください。")},
+    )
+    receiving_organization = OrganizationChoiceField(
+        label=_("依頼先の機関"),
+        queryset=Organization.objects.none(),
+        error_messages={"required": _("依頼先の機関を選んでください。")},
+    )
+    receiving_worker = UserChoiceField(
+        label=_("依頼先の担当者（わかれば）"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("依頼先の機関の職員から選びます。空欄なら受理した人が担当になります。"),
+    )
+    person = PersonChoiceField(
+        label=_("対象の方"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("世帯のケースでは、依頼の対象となる世帯員を選んでください。"),
+    )
+    reason = forms.CharField(
+        label=_("依頼の理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("なぜこの機関に依頼するのか。例: 見立てが定まらず、支援チームが組めない。"),
+        error_messages={"required": _("依頼の理由を入力してください。")},
+    )
+    request_text = forms.CharField(
+        label=_("依頼したいこと"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例: ケース会議への同席と、ニーズ整理の助言。"),
+        error_messages={"required": _("依頼したいことを入力してください。")},
+    )
+    summary_text = forms.CharField(
+        label=_("先方に伝える概要"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "受理されるまで、依頼先が見られるのはこの概要と下で選んだ項目だけです。"
+            "必要最小限にしてください。"
+        ),
+        error_messages={"required": _("先方に伝える概要を入力してください。")},
+    )
+    summary_fields = forms.MultipleChoiceField(
+        label=_("受理前に依頼先に見せる項目"),
+        choices=SummaryField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    plan_item = PlanItemChoiceField(
+        label=_("支援計画の項目（依頼先の役割）"),
+        queryset=PlanItem.objects.none(),
+        required=False,
+        help_text=_("依頼先に担ってほしい役割が支援計画にあれば選びます。"),
+    )
+    basis = forms.ChoiceField(
+        label=_("共有の根拠"),
+        choices=BASIS_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_(
+            "受理されると、依頼先はこの根拠で支援チームに加わり、ケースを閲覧できます。"
+            "送信には必須です（下書きは空欄で保存できます）。"
+        ),
+    )
+    consent = ConsentChoiceField(
+        label=_("同意（根拠が「本人の同意」のとき）"),
+        queryset=Consent.objects.none(),
+        required=False,
+        help_text=_("今日有効で、依頼先の機関を共有先に含む同意を選びます。"),
+    )
+    basis_note = forms.CharField(
+        label=_("根拠の詳細"),
+        max_length=200,
+        required=False,
+        help_text=_("支援会議の名称と開催日、または緊急と判断した状況（生命・身体の保護）。"),
+    )
+
+    def __init__(self, *args: Any, actor: Actor, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["receiving_organization"].queryset = selectors.receiving_organization_choices(actor)
+        fields["receiving_worker"].queryset = selectors.receiving_worker_choices()
+        fields["person"].queryset = selectors.subject_people(case)
+        fields["consent"].queryset = selectors.subject_consents(case)
+        fields["plan_item"].queryset = selectors.plan_item_choices(case)
+        self.case = case
+        if case.person_id is not None:
+            # A person's case is about that person: nothing to choose.
+            del self.fields["person"]
+        if not self.is_bound:
+            self.initial.setdefault("summary_fields", [str(f) for f in DEFAULT_SUMMARY_FIELDS])
+
+    @classmethod
+    def initial_for(cls, referral: Referral) -> dict[str, Any]:
+        return {
+            "kind": referral.kind,
+            "receiving_organization": referral.receiving_organization_id,
+            "receiving_worker": referral.receiving_worker_id,
+            "person": referral.person_id,
+            "reason": referral.reason,
+            "request_text": referral.request_text,
+            "summary_text": referral.summary_text,
+            "summary_fields": referral.summary_fields,
+            "basis": referral.basis,
+            "consent": referral.consent_id,
+            "basis_note": referral.basis_note,
+            "plan_item": referral.plan_item_id,
+        }
+
+    def data_for_service(self) -> ReferralData:
+        data = self.cleaned_data
+        return ReferralData(
+            kind=data["kind"],
+            receiving_organization=data["receiving_organization"],
+            receiving_worker=data.get("receiving_worker"),
+            person=data.get("person"),
+            reason=data["reason"],
+            request_text=data["request_text"],
+            summary_text=data["summary_text"],
+            summary_fields=list(data["summary_fields"]),
+            basis=data.get("basis") or "",
+            consent=data.get("consent"),
+            basis_note=data.get("basis_note") or "",
+            plan_item=data.get("plan_item"),
+        )
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    reason = forms.CharField(
+        label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    outcome = forms.CharField(
+        label=_("結果の報告"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("何をして、どうなったか。依頼元はこれを読んで完了を確認します。"),
+    )
+    receiving_worker = UserChoiceField(
+        label=_("担当者"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("空欄なら、依頼元が指名した人か、受理したあなたが担当になります。"),
+    )
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_worker"].queryset = selectors.receiver_staff(referral)  # type: ignore[attr-defined]
+
+
+class BoxFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("表示"),
+        required=False,
+        choices=[
+            (selectors.STATE_OPEN, _("進行中")),
+            (selectors.STATE_OVERDUE, _("受付期限を過ぎたもの")),
+            (selectors.STATE_ALL, _("すべて")),
+        ],
+    )
+    kind = forms.ChoiceField(
+        label=_("種類"), required=False, choices=[("", _("すべて")), *ReferralKind.choices]
+    )
+
+
+def _fiscal_year_choices() -> list[tuple[int, str]]:
+    current = fiscal_year(timezone.localdate())
+    return [(year, fiscal_year_label(year)) for year in range(current, current - 6, -1)]
+
+
+class StatisticsForm(forms.Form):
+    fiscal_year = forms.TypedChoiceField(
+        label=_("年度"), coerce=int, choices=_fiscal_year_choices, required=False
+    )
+    as_of = forms.DateField(
+        label=_("基準日（この日現在）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("空欄なら今日（過去の年度は年度末）。"),
+    )
+    accepted_only = forms.BooleanField(
+        label=_("受理されたものだけを数える（共同支援依頼の表）"), required=False
+    )
+
+    def clean_as_of(self) -> dt.date | None:
+        value: dt.date | None = self.cleaned_data.get("as_of")
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(_("基準日に未来の日付は指定できません。"))
+        return value

@@ -1,0 +1,254 @@
+"""Statistics of referrals for a fiscal year and an "as of" date (seed 000's joint-support table).
+
+- Joint support requests (共同支援依頼) by the requester's kind × the person's disability
+  category, with row and column totals: a request counts when it was sent within the fiscal
+  year on or before the "as of" date (optionally: only those accepted by then).
+- By receiving organization: requests received, accepted, refused, still undecided on the date,
+  the acceptance rate (accepted ÷ decided) and the median days from request to acceptance.
+
+Aggregates only: no person appears, by name or otherwise.  Open to the core center and the city
+department (their statutory role); everyone else gets the same audited 404 as a missing page.
+
+How the seed's categories are read from a person's `disability_categories`: 身体 (with 難病),
+精神 (with 高次脳機能障害, which the 精神障害者保健福祉手帳 covers), 知的, 発達; 重複 when more
+than one of these (or 重複 itself) is recorded; 診断なし when none is.  Requester kinds: 委託
+(commissioned offices), 指定特定 (designated and child planning offices), 地域生活支援拠点, and
+その他 for every other kind (e.g. the hikikomori support center, as the seed's note says).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics as stats
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tsunagu.cases.access import Actor
+from tsunagu.core.dates import fiscal_year, fiscal_year_label, fiscal_year_range
+from tsunagu.core.errors import Invalid
+from tsunagu.organizations.models import OrganizationKind
+from tsunagu.people.models import DisabilityCategory
+from tsunagu.referrals.deadlines import start_of_local_day
+from tsunagu.referrals.models import Referral, ReferralKind
+
+STATISTICS_KINDS = (OrganizationKind.CORE_CENTER, OrganizationKind.CITY_DEPARTMENT)
+
+REQUESTER_GROUPS: tuple[tuple[str, object, frozenset[str]], ...] = (
+    (
+        "commissioned",
+        gettext_lazy("委託相談支援事業所"),
+        frozenset({OrganizationKind.COMMISSIONED_OFFICE}),
+    ),
+    (
+        "designated",
+        gettext_lazy("指定特定相談支援事業所"),
+        frozenset(
+            {OrganizationKind.DESIGNATED_PLANNING_OFFICE, OrganizationKind.CHILD_PLANNING_OFFICE}
+        ),
+    ),
+    ("hub", gettext_lazy("地域生活支援拠点"), frozenset({OrganizationKind.COMMUNITY_LIFE_HUB})),
+    ("other", gettext_lazy("その他"), frozenset()),
+)
+C = DisabilityCategory
+CATEGORY_COLUMNS: tuple[tuple[str, object], ...] = (
+    (C.PHYSICAL, gettext_lazy("身体")),
+    (C.MENTAL, gettext_lazy("精神")),
+    (C.INTELLECTUAL, gettext_lazy("知的")),
+    (C.DEVELOPMENTAL, gettext_lazy("発達")),
+    (C.MULTIPLE, gettext_lazy("重複")),
+    (C.UNDIAGNOSED, gettext_lazy("診断なし")),
+)
+CATEGORY_OF: dict[str, str] = {
+    C.PHYSICAL: C.PHYSICAL,
+    C.INTRACTABLE_DISEASE: C.PHYSICAL,
+    C.MENTAL: C.MENTAL,
+    C.HIGHER_BRAIN: C.MENTAL,
+    C.INTELLECTUAL: C.INTELLECTUAL,
+    C.DEVELOPMENTAL: C.DEVELOPMENTAL,
+}
+
+
+def may_view_statistics(actor: Actor) -> bool:
+    org = actor.organization
+    return org is not None and org.kind in STATISTICS_KINDS
+
+
+def requester_group(kind: str) -> str:
+    for key, _label, kinds in REQUESTER_GROUPS:
+        if kind in kinds:
+            return key
+    return "other"
+
+
+def category_column(categories: Iterable[str] | None) -> str:
+    recorded = list(categories or [])
+    found = {CATEGORY_OF[c] for c in recorded if c in CATEGORY_OF}
+    if C.MULTIPLE in recorded or len(found) > 1:
+        return C.MULTIPLE
+    if found:
+        return found.pop()
+    return C.UNDIAGNOSED
+
+
+@dataclass(frozen=True)
+class Period:
+    fiscal_year: int
+    as_of: dt.date
+
+    @property
+    def start(self) -> dt.date:
+        return fiscal_year_range(self.fiscal_year)[0]
+
+    @property
+    def end(self) -> dt.date:
+        return min(fiscal_year_range(self.fiscal_year)[1], self.as_of)
+
+    @property
+    def label(self) -> str:
+        from tsunagu.core.dates import wareki
+
+        return _("%(year)s（%(day)s現在）") % {
+            "year": fiscal_year_label(self.fiscal_year),
+            "day": wareki(self.as_of),
+        }
+
+    @property
+    def until(self) -> dt.datetime:
+        return start_of_local_day(self.end + dt.timedelta(days=1))
+
+
+def period(fiscal_year_value: int | None = None, as_of: dt.date | None = None) -> Period:
+    today = timezone.localdate()
+    day = as_of or today
+    year = fiscal_year_value if fiscal_year_value is not None else fiscal_year(day)
+    start, end = fiscal_year_range(year)
+    if as_of is None and fiscal_year_value is not None and today > end:
+        day = end
+    if day < start:
+        raise Invalid(
+            _("基準日は%(year)sの開始日（%(start)s）以降にしてください。")
+            % {"year": fiscal_year_label(year), "start": start.isoformat()}
+        )
+    return Period(fiscal_year=year, as_of=day)
+
+
+def _sent_in(period_: Period) -> QuerySet[Referral]:
+    return Referral.objects.filter(
+        requested_at__gte=start_of_local_day(period_.start), requested_at__lt=period_.until
+    )
+
+
+# --- The joint-support table ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    key: str
+    label: str
+    cells: list[int]
+    total: int
+
+
+@dataclass(frozen=True)
+class JointSupportTable:
+    period: Period
+    accepted_only: bool
+    columns: list[str]
+    rows: list[TableRow]
+    column_totals: list[int]
+    total: int
+
+
+def joint_support_table(period_: Period, *, accepted_only: bool = False) -> JointSupportTable:
+    referrals = _sent_in(period_).filter(kind=ReferralKind.JOINT_SUPPORT)
+    if accepted_only:
+        referrals = referrals.filter(accepted_at__lt=period_.until)
+    counts: Counter[tuple[str, str]] = Counter(
+        (requester_group(kind), category_column(categories))
+        for kind, categories in referrals.values_list(
+            "requesting_organization__kind", "person__disability_categories"
+        )
+    )
+    columns = [key for key, _label in CATEGORY_COLUMNS]
+    rows = []
+    for key, label, _kinds in REQUESTER_GROUPS:
+        cells = [counts[(key, column)] for column in columns]
+        rows.append(TableRow(key=key, label=str(label), cells=cells, total=sum(cells)))
+    column_totals = [sum(row.cells[i] for row in rows) for i in range(len(columns))]
+    return JointSupportTable(
+        period=period_,
+        accepted_only=accepted_only,
+        columns=[str(label) for _key, label in CATEGORY_COLUMNS],
+        rows=rows,
+        column_totals=column_totals,
+        total=sum(column_totals),
+    )
+
+
+# --- By receiving organization --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganizationRow:
+    organization_id: int
+    name: str
+    kind_label: str
+    received: int
+    accepted: int
+    rejected: int
+    undecided: int
+    acceptance_rate: float | None  # accepted ÷ (accepted + rejected), 0..1
+    median_days_to_acceptance: float | None
+
+
+def organization_table(period_: Period, *, kind: str = "") -> list[OrganizationRow]:
+    referrals = _sent_in(period_)
+    if kind:
+        referrals = referrals.filter(kind=kind)
+    until = period_.until
+    by_org: dict[int, list[tuple[dt.datetime, dt.datetime | None, dt.datetime | None]]] = {}
+    # One row per referral: the receiver, and when it was sent, accepted and decided.
+    names: dict[int, tuple[str, str]] = {}
+    for org_id, name, org_kind, requested_at, accepted_at, decided_at in referrals.values_list(
+        "receiving_organization_id",
+        "receiving_organization__name",
+        "receiving_organization__kind",
+        "requested_at",
+        "accepted_at",
+        "decided_at",
+    ):
+        names[org_id] = (name, org_kind)
+        # What was known on the "as of" date: later decisions are not yet decisions.
+        accepted_then = accepted_at if accepted_at is not None and accepted_at < until else None
+        decided_then = decided_at if decided_at is not None and decided_at < until else None
+        assert requested_at is not None  # noqa: S101  # _sent_in filters on it
+        by_org.setdefault(org_id, []).append((requested_at, accepted_then, decided_then))
+    out = []
+    for org_id, items in by_org.items():
+        accepted = [(r, a) for r, a, _d in items if a is not None]
+        rejected = sum(1 for _r, a, d in items if a is None and d is not None)
+        decided = len(accepted) + rejected
+        days = [(a - r).total_seconds() / 86400 for r, a in accepted]
+        name, org_kind = names[org_id]
+        out.append(
+            OrganizationRow(
+                organization_id=org_id,
+                name=name,
+                kind_label=str(OrganizationKind(org_kind).label)
+                if org_kind in OrganizationKind.values
+                else org_kind,
+                received=len(items),
+                accepted=len(accepted),
+                rejected=rejected,
+                undecided=len(items) - decided,
+                acceptance_rate=(len(accepted) / decided) if decided else None,
+                median_days_to_acceptance=round(stats.median(days), 1) if days else None,
+            )
+        )
+    return sorted(out, key=lambda row: (-row.received, row.name))

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from tsunagu.accounts.models import User
+from tsunagu.cases.models import Case
+from tsunagu.cases.tests.factories import CaseFactory
+from tsunagu.organizations.models import Membership, Organization
+from tsunagu.people.models import Consent, DisabilityCategory, Person
+from tsunagu.people.tests.factories import ConsentFactory, PersonFactory
+
+
+def request_as(user: User, organization: Organization | None = None, *, method: str = "post"):
+    """A request as the screens and API see it: the user, acting for one organization."""
+    request = getattr(RequestFactory(), method)("/test/")
+    request.user = user
+    memberships = Membership.objects.current().filter(user=user).select_related("organization")
+    if organization is not None:
+        memberships = memberships.filter(organization=organization)
+    request.acting_membership = memberships.order_by("-is_primary").first()
+    return request
+
+
+@dataclass
+class World:
+    person: Person  # registered by office A; mental + developmental
+    case: Case  # led by office A (counselor_a), opened 90 days ago
+    consent: Consent  # the person's consent naming the core center, valid today
+
+
+@pytest.fixture
+def world(personas) -> World:
+    person = PersonFactory.create(
+        family_name="佐藤",
+        given_name="健一",
+        family_name_kana="サトウ",
+        given_name_kana="ケンイチ",
+        disability_categories=[DisabilityCategory.MENTAL, DisabilityCategory.DEVELOPMENTAL],
+        registered_by_organization=personas.office_a,
+    )
+    case = CaseFactory.create(
+        person=person,
+        title="佐藤健一さんの支援",
+        lead_organization=personas.office_a,
+        lead_worker=personas.counselor_a,
+        opened_on=timezone.localdate() - dt.timedelta(days=90),
+    )
+    consent = ConsentFactory.create(
+        person=person,
+        obtained_by=personas.counselor_a,
+        obtained_by_organization=personas.office_a,
+        organizations=[personas.core_center],
+    )
+    return World(person=person, case=case, consent=consent)

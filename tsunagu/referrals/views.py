@@ -1,0 +1,447 @@
+"""Screens for referrals: inbox and outbox, a new request, one referral and its moves, the
+FHIR download, and the statistics with their exports.
+
+Thin: parse the form, fetch through the access layer, call a service, render or redirect.
+NotFound becomes the project's 404; Forbidden shows its message with status 403; Invalid and
+Conflict redisplay the page with the message and what was typed (status 400 / 409).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from tsunagu.audit import services as audit
+from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.models import Case
+from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.referrals import exports, fhir, selectors, services
+from tsunagu.referrals import statistics as referral_statistics
+from tsunagu.referrals.access import access_referral, side_of
+from tsunagu.referrals.forms import (
+    BoxFilterForm,
+    ReferralForm,
+    StatisticsForm,
+    TransitionForm,
+)
+from tsunagu.referrals.models import Referral, ReferralStatus, Side
+from tsunagu.referrals.rules import MOVES
+
+PAGE_SIZE = 30
+View = Callable[..., HttpResponse]
+REASON_LABELS = {
+    "reject": gettext_lazy("お断りの理由"),
+    "hold": gettext_lazy("保留の理由"),
+    "fail": gettext_lazy("不成立の理由"),
+    "cancel": gettext_lazy("取り下げの理由"),
+}
+
+
+def _refused(request: TsunaguRequest, exc: Forbidden) -> HttpResponse:
+    return render(request, "referrals/pages/refused.html", {"message": exc.message}, status=403)
+
+
+def _mapped(view: View) -> View:
+    """NotFound → the project's 404; Forbidden → its message with status 403."""
+
+    @wraps(view)
+    def wrapper(request: TsunaguRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except Forbidden as exc:
+            return _refused(request, exc)
+
+    return wrapper
+
+
+def _query_without_page(request: TsunaguRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- Inbox and outbox -----------------------------------------------------------------------
+
+
+@_mapped
+@require_GET
+def referral_list(request: TsunaguRequest) -> HttpResponse:
+    actor = actor_of(request)
+    box = selectors.OUTBOX if request.GET.get("box") == selectors.OUTBOX else selectors.INBOX
+    form = BoxFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    referrals = selectors.referral_list(
+        actor=actor,
+        box=box,
+        state=filters.get("state") or selectors.STATE_OPEN,
+        kind=filters.get("kind", ""),
+    )
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/pages/list.html",
+        {
+            "box": box,
+            "form": form,
+            "page": page,
+            "rows": selectors.rows(actor, page.object_list),
+            "query": _query_without_page(request),
+            "counts": selectors.dashboard_counts(actor),
+            "can_write": actor.can_write,
+            "can_view_statistics": referral_statistics.may_view_statistics(actor),
+        },
+    )
+
+
+# --- A new request --------------------------------------------------------------------------
+
+
+@_mapped
+@require_GET
+def referral_new(request: TsunaguRequest) -> HttpResponse:
+    """Which case the request is for: the open cases the acting organization leads."""
+    actor = actor_of(request)
+    page = Paginator(selectors.lead_cases(actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/pages/case_picker.html", {"page": page, "query": ""})
+
+
+def _require_lead(request: TsunaguRequest, case: Case) -> None:
+    actor = actor_of(request)
+    if actor.organization_id != case.lead_organization_id or not actor.can_write:
+        audit.record_denial(
+            request, target_type="cases.case", target_id=case.pk, reason="not a lead writer"
+        )
+        raise Forbidden(_("紹介・依頼を出せるのは、ケースの主担当機関の職員だけです。"))
+
+
+@_mapped
+def referral_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = access_case(request, case_id, for_write=request.method == "POST")
+    _require_lead(request, case)
+    actor = actor_of(request)
+    status = 200
+    if request.method == "POST":
+        form = ReferralForm(request.POST, actor=actor, case=case)
+        send = "save_draft" not in request.POST
+        if form.is_valid():
+            try:
+                referral = services.referral_create(
+                    request=request, case=case, data=form.data_for_service(), send=send
+                )
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("依頼を送りました。") if send else _("下書きとして保存しました。"),
+                )
+                return redirect("referrals:detail", referral_id=referral.pk)
+        status = 400
+    else:
+        form = ReferralForm(actor=actor, case=case)
+    return render(
+        request,
+        "referrals/pages/form.html",
+        {"case": case, "form": form, "referral": None},
+        status=status,
+    )
+
+
+@_mapped
+def referral_edit(request: TsunaguRequest, referral_id: int) -> HttpResponse:
+    referral = access_referral(request, referral_id, for_write=request.method == "POST")
+    actor = actor_of(request)
+    if side_of(actor, referral) != Side.REQUESTER or referral.status != ReferralStatus.DRAFT:
+        raise Forbidden(_("編集できるのは依頼元の下書きだけです。"))
+    case = referral.case
+    status = 200
+    if request.method == "POST":
+        form = ReferralForm(request.POST, actor=actor, case=case)
+        if form.is_valid():
+            try:
+                services.referral_update(
+                    request=request,
+                    referral=referral,
+                    expected_version=_int(request.POST.get("version")),
+                    data=form.data_for_service(),
+                )
+                if "save_draft" not in request.POST:
+                    services.referral_transition(
+                        request=request, referral=referral, action="request"
+                    )
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                sent = referral.status != ReferralStatus.DRAFT
+                messages.success(
+                    request, _("依頼を送りました。") if sent else _("下書きを保存しました。")
+                )
+                return redirect("referrals:detail", referral_id=referral.pk)
+        else:
+            status = 400
+    else:
+        form = ReferralForm(initial=ReferralForm.initial_for(referral), actor=actor, case=case)
+    return render(
+        request,
+        "referrals/pages/form.html",
+        {"case": case, "form": form, "referral": referral},
+        status=status,
+    )
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+# --- One referral ---------------------------------------------------------------------------
+
+
+def _detail_context(
+    request: TsunaguRequest, referral: Referral, failed: TransitionForm | None = None
+) -> dict[str, Any]:
+    actor = actor_of(request)
+    side = side_of(actor, referral)
+    moves = []
+    for move in selectors.moves_available(actor, referral):
+        if failed is not None and failed.data.get("action") == move.action:
+            form = failed
+        else:
+            form = TransitionForm(
+                initial={"action": move.action},
+                referral=referral,
+                auto_id=f"id_{move.action}_%s",
+            )
+        form.fields["reason"].label = REASON_LABELS.get(move.action, form.fields["reason"].label)
+        moves.append({"move": move, "form": form})
+    return {
+        "referral": referral,
+        "side": side,
+        "is_requester": side == Side.REQUESTER,
+        "row": selectors.rows(actor, [referral])[0],
+        "summary_items": selectors.summary_items(referral),
+        "transitions": selectors.transitions_of(referral),
+        "moves": moves,
+        "case_visible": selectors.case_visible(actor, referral),
+        "can_edit": side == Side.REQUESTER
+        and referral.status == ReferralStatus.DRAFT
+        and actor.can_write,
+    }
+
+
+@_mapped
+@require_GET
+def referral_detail(request: TsunaguRequest, referral_id: int) -> HttpResponse:
+    referral = access_referral(request, referral_id)
+    return render(request, "referrals/pages/detail.html", _detail_context(request, referral))
+
+
+@_mapped
+@require_POST
+def referral_transition(request: TsunaguRequest, referral_id: int) -> HttpResponse:
+    referral = access_referral(request, referral_id, for_write=True)
+    form = TransitionForm(
+        request.POST,
+        referral=referral,
+        auto_id=f"id_{request.POST.get('action', '')[:20]}_%s",
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.referral_transition(
+                request=request,
+                referral=referral,
+                action=data["action"],
+                reason=data["reason"],
+                outcome=data["outcome"],
+                receiving_worker=data["receiving_worker"],
+            )
+        except (Invalid, Conflict) as exc:
+            form.add_error(None, exc.message)
+            status = 409 if isinstance(exc, Conflict) else 400
+        else:
+            move = MOVES[data["action"]]
+            messages.success(
+                request,
+                _("「%(action)s」を記録しました（%(status)s）。")
+                % {"action": move.label, "status": ReferralStatus(referral.status).label},
+            )
+            return redirect("referrals:detail", referral_id=referral.pk)
+    else:
+        status = 400
+    offered = {m.action for m in selectors.moves_available(actor_of(request), referral)}
+    if str(form.data.get("action", "")) not in offered:
+        # Not a move this page offers (another tab, a stale page): say why above the page.
+        errors = form.non_field_errors() or [_("この操作はいまは行えません。")]
+        messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("referrals:detail", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/pages/detail.html",
+        _detail_context(request, referral, failed=form),
+        status=status,
+    )
+
+
+@_mapped
+@require_GET
+def referral_fhir(request: TsunaguRequest, referral_id: int) -> HttpResponse:
+    referral = access_referral(request, referral_id)
+    actor = actor_of(request)
+    full = fhir.full_patient_for(
+        side_of(actor, referral), referral, selectors.case_visible(actor, referral)
+    )
+    bundle = fhir.referral_bundle(referral, full_patient=full)
+    audit.record(
+        action=services.ACTION_EXPORTED,
+        request=request,
+        target=referral,
+        detail={"format": "fhir", "full_patient": full},
+    )
+    return HttpResponse(
+        json.dumps(bundle, ensure_ascii=False, indent=2),
+        content_type="application/fhir+json; charset=utf-8",
+        headers={
+            "Content-Disposition": content_disposition_header(
+                True, f"referral-{referral.pk}-fhir.json"
+            )
+            or ""
+        },
+    )
+
+
+# --- Statistics -----------------------------------------------------------------------------
+
+
+def _statistics_allowed(request: TsunaguRequest) -> None:
+    if not referral_statistics.may_view_statistics(actor_of(request)):
+        audit.record_denial(
+            request, target_type="view", target_id="referral_statistics", reason="no role"
+        )
+        raise NotFound("見つかりません。")
+
+
+def _period(form: StatisticsForm) -> referral_statistics.Period:
+    data = form.cleaned_data if form.is_valid() else {}
+    return referral_statistics.period(data.get("fiscal_year"), data.get("as_of"))
+
+
+def _tables(
+    period: referral_statistics.Period, accepted_only: bool
+) -> tuple[
+    referral_statistics.JointSupportTable,
+    list[referral_statistics.OrganizationRow],
+    list[exports.Replacement],
+]:
+    table = referral_statistics.joint_support_table(period, accepted_only=accepted_only)
+    organizations = referral_statistics.organization_table(period)
+    texts = [
+        *exports.texts_of(*exports.joint_support_rows(table), period.label),
+        *exports.texts_of(*exports.organization_rows(organizations), period.label),
+    ]
+    return table, organizations, exports.cp932_replacements(texts)
+
+
+@_mapped
+@require_GET
+def statistics(request: TsunaguRequest) -> HttpResponse:
+    _statistics_allowed(request)
+    form = StatisticsForm(request.GET or None)
+    status = 200
+    try:
+        period = _period(form)
+    except Invalid as exc:
+        form.add_error("as_of", exc.message)
+        period = referral_statistics.period()
+        status = 400
+    if form.is_bound and not form.is_valid():
+        status = 400
+    accepted_only = bool(form.cleaned_data.get("accepted_only")) if form.is_valid() else False
+    table, organizations, replacements = _tables(period, accepted_only)
+    return render(
+        request,
+        "referrals/pages/statistics.html",
+        {
+            "form": form,
+            "period": period,
+            "table": table,
+            "organizations": organizations,
+            "replacements": replacements,
+            "export_query": f"fiscal_year={period.fiscal_year}&as_of={period.as_of.isoformat()}"
+            + ("&accepted_only=on" if accepted_only else ""),
+        },
+        status=status,
+    )
+
+
+@_mapped
+@require_GET
+def statistics_export(request: TsunaguRequest) -> HttpResponse:
+    _statistics_allowed(request)
+    form = StatisticsForm(request.GET or None)
+    try:
+        period = _period(form)
+    except Invalid:
+        raise Http404 from None
+    accepted_only = bool(form.cleaned_data.get("accepted_only")) if form.is_valid() else False
+    table, organizations, _replacements = _tables(period, accepted_only)
+    fmt = request.GET.get("format", "csv")
+    which = "organizations" if request.GET.get("table") == "organizations" else "joint_support"
+    joint_title = _("共同支援依頼 %(period)s") % {"period": period.label}
+    org_title = _("依頼先の機関別 受理の状況 %(period)s") % {"period": period.label}
+    header, body = exports.joint_support_rows(table)
+    title = joint_title
+    if which == "organizations":
+        header, body = exports.organization_rows(organizations)
+        title = org_title
+    stem = f"referrals-{which}-FY{period.fiscal_year}-{period.as_of:%Y%m%d}"
+    replaced: list[exports.Replacement] = []
+    if fmt == "xlsx":
+        response = exports.xlsx(
+            filename=f"referrals-FY{period.fiscal_year}-{period.as_of:%Y%m%d}.xlsx",
+            sheets=[
+                (_("共同支援依頼"), joint_title, *exports.joint_support_rows(table)),
+                (_("機関別"), org_title, *exports.organization_rows(organizations)),
+            ],
+        )
+    elif fmt == "cp932":
+        response, replaced = exports.cp932_csv(
+            filename=f"{stem}-sjis.csv", title=title, header=header, body=body
+        )
+    elif fmt == "csv":
+        response = exports.utf8_csv(filename=f"{stem}.csv", title=title, header=header, body=body)
+    else:
+        raise Http404
+    audit.record(
+        action=services.ACTION_STATISTICS_EXPORTED,
+        request=request,
+        target_type="referrals.statistics",
+        target_id=f"FY{period.fiscal_year}",
+        detail={
+            "format": fmt,
+            "table": which,
+            "as_of": period.as_of.isoformat(),
+            "replaced": [r.codepoint for r in replaced],
+        },
+    )
+    return response
