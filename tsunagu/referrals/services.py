@@ -527,7 +527,7 @@ def _join_team(
     team (open case, a consent valid today naming the organization, a note for a statutory
     meeting or an emergency, the worker's membership) is the team's own, applied by its service.
     """
-    from tsunagu.cases.services import _team_member_add
+    from tsunagu.cases.services import team_member_join_on_acceptance
 
     case = referral.case
     existing = (
@@ -537,7 +537,7 @@ def _join_team(
     )
     if existing is not None:
         return existing
-    return _team_member_add(
+    return team_member_join_on_acceptance(
         request=request,
         actor=actor,
         case=case,
@@ -547,8 +547,6 @@ def _join_team(
         consent=referral.consent,
         basis_note=referral.basis_note,
         worker=worker,
-        worker_name="",
-        joined_on=timezone.localdate(),
     )
 
 
