@@ -52,7 +52,11 @@ class ProgressNote(TimeStampedModel):
         verbose_name = _("支援経過記録")
         verbose_name_plural = _("支援経過記録")
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["case", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["case", "occurred_at"]),
+            # The few restricted notes of the visible cases, for search (ADR 0006).
+            models.Index(fields=["is_restricted", "case"], name="records_note_restricted_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.get_kind_display()}"

@@ -1,0 +1,379 @@
+"""`make bench`: build (or reuse) two datasets per database, serve them with gunicorn as in
+production, drive them with locust and write bench/results.json and bench/results.md.
+
+Loopback only and bounded in time: every subprocess has a timeout, each load run lasts
+BENCH_SECONDS, and the whole run stops starting new work after BENCH_BUDGET seconds.
+
+Environment (all optional):
+  BENCH_DATABASES   sqlite,postgresql
+  BENCH_PERSONS     persons of the large dataset (default 10000); the small one has 1/100
+  BENCH_NOTES       notes of the large dataset (default 100000)
+  BENCH_SECONDS     seconds of load per run (default 40)
+  BENCH_USERS       concurrent users (default 10)
+  BENCH_PG          PostgreSQL server URL without database (postgres://postgres@127.0.0.1:5432)
+  BENCH_BUDGET      seconds for the whole run before it stops early (default 1080)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess  # runs our own tools with fixed arguments
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / ".venv" / "bin"
+PYTHON = str(BIN / "python")
+VAR = ROOT / "var" / "bench"
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from bench.report import parse_locust_stats, write  # noqa: E402
+
+SEED = 2026
+YEARS = 10
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def fingerprint(persons: int, notes: int, end: dt.date) -> str:
+    """Changes when the data would: the size, seed, end date, the seeder and the schema."""
+    digest = hashlib.sha256(f"{persons}:{notes}:{YEARS}:{SEED}:{end}".encode())
+    digest.update((ROOT / "tsunagu" / "search" / "scale.py").read_bytes())
+    for migration in sorted(ROOT.glob("tsunagu/*/migrations/0*.py")):
+        digest.update(migration.as_posix().encode())
+    return digest.hexdigest()[:12]
+
+
+def base_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        TSUNAGU_DEMO="1",
+        DJANGO_DEBUG="0",
+        TSUNAGU_REQUIRE_2FA="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="tsunagu.settings",
+    )
+    env.pop("PYTEST_VERSION", None)
+    return env
+
+
+def manage(env: dict[str, str], *args: str, timeout: int = 1200) -> str:
+    done = subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def note_count(env: dict[str, str]) -> int:
+    code = (
+        "import django; django.setup()\n"
+        "from tsunagu.records.models import ProgressNote\n"
+        "print(ProgressNote.objects.count())"
+    )
+    done = subprocess.run(  # noqa: S603
+        [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    return int(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else -1
+
+
+def database_url(database: str, fp: str) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{VAR / f'bench-{fp}.sqlite3'}"
+    server = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    return f"{server}/tsunagu_bench_{fp}"
+
+
+def prepare(database: str, persons: int, notes: int, end: dt.date) -> dict[str, Any]:
+    """The dataset for one run: reused when its fingerprint and note count match."""
+    fp = fingerprint(persons, notes, end)
+    url = database_url(database, fp)
+    env = base_env(url)
+    if note_count(env) == notes:
+        log(f"{database}: reusing dataset {fp} ({persons} persons, {notes} notes)")
+        return {"url": url, "env": env, "reused": True, "build_seconds": 0.0}
+    log(f"{database}: building dataset {fp} ({persons} persons, {notes} notes)")
+    began = time.monotonic()
+    if database == "sqlite":
+        VAR.mkdir(parents=True, exist_ok=True)
+        for path in VAR.glob(f"bench-{fp}.sqlite3*"):
+            path.unlink()
+    else:
+        import psycopg
+
+        server = url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "tsunagu_bench_{fp}"')
+            conn.execute(f'CREATE DATABASE "tsunagu_bench_{fp}"')
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(
+        env,
+        "seed_scale",
+        "--persons",
+        str(persons),
+        "--notes",
+        str(notes),
+        "--years",
+        str(YEARS),
+        "--seed",
+        str(SEED),
+        "--end",
+        end.isoformat(),
+    )
+    seconds = round(time.monotonic() - began, 1)
+    log(f"{database}: built in {seconds} s")
+    return {"url": url, "env": env, "reused": False, "build_seconds": seconds}
+
+
+TARGETS_CODE = """
+import json, sys, django
+django.setup()
+from tsunagu.cases.models import Case
+from tsunagu.organizations.management.commands.seed_demo import DEMO_PASSWORD
+from tsunagu.organizations.models import Membership, OrganizationKind
+from tsunagu.people.models import Person
+from tsunagu.referrals.models import Referral
+accounts = []
+members = Membership.objects.filter(user__username__startswith="scale-").select_related(
+    "user", "organization").order_by("organization_id", "user__username")
+by_org = {}
+for m in members:
+    by_org.setdefault(m.organization_id, []).append(m)
+orgs = sorted(by_org)
+# Ten accounts of different offices (two of the core center, who may see the statistics).
+chosen = by_org[orgs[0]][:2] + [by_org[o][0] for o in orgs[1:]][:8]
+for m in chosen:
+    cases = list(Case.objects.filter(lead_organization_id=m.organization_id, person__isnull=False)
+                 .order_by("-pk").values_list("pk", "person_id")[:50])
+    accounts.append({
+        "username": m.user.username,
+        "core_center": m.organization.kind == OrganizationKind.CORE_CENTER,
+        "cases": [c for c, _ in cases],
+        "persons": [p for _, p in cases],
+    })
+json.dump({"password": DEMO_PASSWORD, "accounts": accounts,
+           "referrals": Referral.objects.exists(), "statistics": True}, sys.stdout)
+"""
+
+
+def targets(env: dict[str, str], path: Path) -> None:
+    done = subprocess.run(  # noqa: S603
+        [PYTHON, "-c", TARGETS_CODE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    path.write_text(done.stdout, encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def peak_mb(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(match.group(1)) / 1024 if match else None
+
+
+def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(BIN / "gunicorn"),
+            "tsunagu.wsgi",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=5):
+                return server
+        except OSError:
+            time.sleep(0.5)
+    stop(server)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def load(env: dict[str, str], port: int, targets_path: Path, seconds: int, users: int) -> Any:
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = Path(tmp) / "stats"
+        run_env = dict(env, BENCH_TARGETS=str(targets_path))
+        subprocess.run(  # noqa: S603
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(HERE / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(users),
+                "--run-time",
+                f"{seconds}s",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=run_env,
+            timeout=seconds + 120,
+            check=False,
+            capture_output=True,
+        )
+        return parse_locust_stats(Path(f"{prefix}_stats.csv").read_text(encoding="utf-8"))
+
+
+def machine() -> dict[str, Any]:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(mem.group(1)) / 1024 / 1024, 1) if mem else None,
+        "load_at_start": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def main() -> int:
+    began = time.monotonic()
+    budget = env_int("BENCH_BUDGET", 1080)
+    databases = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+    persons, notes = env_int("BENCH_PERSONS", 10_000), env_int("BENCH_NOTES", 100_000)
+    sizes = {"small": (max(10, persons // 100), notes // 100), "large": (persons, notes)}
+    seconds, users = env_int("BENCH_SECONDS", 40), env_int("BENCH_USERS", 10)
+    end = dt.date.today()  # noqa: DTZ011  # the data's "today"; only dates, no clock times
+    results: dict[str, Any] = {
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "users": users,
+        "seconds": seconds,
+        "runs": [],
+        "notes": [
+            "The machine is shared: the load average above is from other work running at "
+            "the same time, which slows every number here.",
+        ],
+    }
+    if persons < 100_000:
+        results["notes"].append(
+            f"The large dataset is {persons:,} persons and {notes:,} notes, not the city's "
+            "100,000 and 1,000,000: building the full size on both databases does not fit the "
+            "20-minute budget of `make bench` on this machine (set BENCH_PERSONS/BENCH_NOTES)."
+        )
+    static_env = base_env("sqlite:///" + str(VAR / "static-only.sqlite3"))
+    VAR.mkdir(parents=True, exist_ok=True)
+    manage(static_env, "collectstatic", "--no-input", "-v", "0")
+    for database in databases:
+        for size, (n_persons, n_notes) in sizes.items():
+            if time.monotonic() - began > budget:
+                results["notes"].append(f"Stopped early (budget {budget} s): {database} {size}.")
+                log(f"budget spent; skipping {database} {size}")
+                continue
+            data = prepare(database, n_persons, n_notes, end)
+            targets_path = VAR / f"targets-{database}-{size}.json"
+            targets(data["env"], targets_path)
+            port = free_port()
+            server = serve(data["env"], port)
+            try:
+                log(f"{database} {size}: {users} users for {seconds} s")
+                stats, total = load(data["env"], port, targets_path, seconds, users)
+                workers = children(server.pid)
+                memory = [m for m in (peak_mb(pid) for pid in workers) if m is not None]
+            finally:
+                stop(server)
+            results["runs"].append(
+                {
+                    "database": database,
+                    "size": size,
+                    "persons": n_persons,
+                    "notes": n_notes,
+                    "reused": data["reused"],
+                    "build_seconds": data["build_seconds"],
+                    "requests": stats,
+                    "total_rps": total,
+                    "worker_peak_mb": [round(m, 1) for m in memory],
+                }
+            )
+            write(results, HERE / "results.json", HERE / "results.md")
+    results["elapsed_seconds"] = round(time.monotonic() - began, 1)
+    print(write(results, HERE / "results.json", HERE / "results.md"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""Full-text search over JSON: the same selector and audit row as the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from tsunagu.cases.access import actor_of
+from tsunagu.core.api import ErrorOut
+from tsunagu.core.errors import Invalid
+from tsunagu.search import selectors
+from tsunagu.search.forms import SearchForm
+
+router = Router(tags=["search"])
+
+
+class HitOut(Schema):
+    kind: str
+    kind_label: str
+    record_id: int
+    case_id: int
+    case_label: str
+    occurred_at: dt.datetime
+    snippet_html: str = Field(..., description="HTMLエスケープ済み。一致部分は<mark>で囲みます。")
+    url: str
+
+
+class SearchOut(Schema):
+    results: list[HitOut]
+    has_more: bool = Field(..., description=f"新しい順の{selectors.MAX_RESULTS}件より多いか")
+
+
+@router.get(
+    "/search",
+    response={200: SearchOut, 422: ErrorOut},
+    summary="記録の全文検索（支援経過記録・見立て・アセスメント、新しい順）",
+    url_name="search",
+)
+def search(
+    request: HttpRequest,
+    q: str,
+    kind: Literal["", "note", "formulation", "assessment"] = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> SearchOut:
+    form = SearchForm({"q": q, "kind": kind, "since": since or "", "until": until or ""})
+    if not form.is_valid():
+        messages = [str(m) for errors in form.errors.values() for m in errors]
+        raise Invalid(" ".join(messages))
+    result = selectors.document_search(actor=actor_of(request), query=form.search_query())
+    selectors.record_search_shown(request, result.hits)
+    return SearchOut(
+        results=[
+            HitOut(
+                kind=h.kind,
+                kind_label=h.kind_label,
+                record_id=h.record_id,
+                case_id=h.case_id,
+                case_label=h.case_label,
+                occurred_at=h.occurred_at,
+                snippet_html=str(h.snippet),
+                url=h.url,
+            )
+            for h in result.hits
+        ],
+        has_more=result.has_more,
+    )

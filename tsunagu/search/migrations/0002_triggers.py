@@ -1,0 +1,33 @@
+"""The text index and the triggers that keep it in step (ADR 0006), per database vendor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations
+
+from tsunagu.search import index_sql
+
+
+def _run(schema_editor: Any, statements: list[str]) -> None:
+    for sql in statements:
+        schema_editor.execute(sql, params=None)
+
+
+def forwards(apps: Any, schema_editor: Any) -> None:
+    vendor = schema_editor.connection.vendor
+    _run(schema_editor, index_sql.rebuild(vendor))
+
+
+def backwards(apps: Any, schema_editor: Any) -> None:
+    _run(schema_editor, index_sql.drop(schema_editor.connection.vendor))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("search", "0001_initial"),
+        ("records", "0001_initial"),
+        ("plans", "0001_initial"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards)]

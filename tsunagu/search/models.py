@@ -1,0 +1,43 @@
+"""One searchable text per source row (a note, a formulation, an assessment or one member's
+section of it).  The rows are written by database triggers (migration 0002, ADR 0006), never
+by application code, so every write path -- services, bulk inserts, the admin -- keeps the
+index in step in the same transaction."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.TextChoices):
+    NOTE = "note", _("支援経過記録")
+    FORMULATION = "formulation", _("見立て")
+    ASSESSMENT = "assessment", _("アセスメント")
+    ASSESSMENT_SECTION = "assessment_section", _("アセスメント（世帯員）")
+
+
+class SearchDocument(models.Model):
+    kind = models.CharField(max_length=24, choices=DocumentKind.choices)
+    # The source row's id; `record_id` is what the user opens (a section opens its assessment).
+    source_id = models.BigIntegerField()
+    record_id = models.BigIntegerField()
+    case_id = models.BigIntegerField()
+    occurred_at = models.DateTimeField()
+    # A restricted note's extra rule (lead organization and author only) is checked against
+    # the note itself; the flag keeps that check to the few restricted ones.
+    restricted = models.BooleanField(default=False)
+    body = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_id", "kind"], name="search_document_source_kind"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["case_id", "occurred_at"], name="search_doc_case_time"),
+            models.Index(fields=["occurred_at"], name="search_doc_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_id}"

@@ -1,0 +1,216 @@
+"""Full-text search over the notes, formulations and assessments the actor may see.
+
+One interface (`document_search`), two backends chosen by the database vendor:
+- SQLite: an FTS5 table with the `trigram` tokenizer (`search_fts`), queried with a quoted
+  phrase per word;
+- PostgreSQL: a GIN pg_trgm index on `upper(body)`, used by `icontains` (Django writes
+  `UPPER(body::text) LIKE UPPER(%s)`, with % and _ escaped).
+A trigram index cannot answer words shorter than three characters, and Japanese is full of
+two-character words (借金, 入院).  Those are matched with LIKE, but only inside the candidate
+set that is already narrowed to the actor's cases (and the dates asked for), so the scan is
+bounded by what one organization may see, not by the size of the city (ADR 0006).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
+from tsunagu.cases.access import Actor, cases_visible_to, notes_visible_to
+from tsunagu.cases.models import Case
+from tsunagu.search.index_sql import FTS
+from tsunagu.search.models import DocumentKind, SearchDocument
+
+MAX_RESULTS = 50
+MAX_LISTED_CASES = 20_000
+MAX_TERMS = 5
+TRIGRAM = 3
+SNIPPET_BEFORE = 30
+SNIPPET_LENGTH = 120
+
+ASSESSMENT_KINDS = (DocumentKind.ASSESSMENT, DocumentKind.ASSESSMENT_SECTION)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    kind: str = ""  # "", "note", "formulation" or "assessment"
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @property
+    def terms(self) -> list[str]:
+        """The words of the query (full-width spaces count as spaces), at most MAX_TERMS."""
+        return [t for t in self.text.replace("\u3000", " ").split() if t][:MAX_TERMS]
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    kind_label: str
+    record_id: int
+    case_id: int
+    case_label: str
+    occurred_at: dt.datetime
+    snippet: SafeString
+    url: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    has_more: bool
+
+
+def documents_visible_to(actor: Actor) -> QuerySet[SearchDocument]:
+    """Documents whose source the actor may read, by the access rules of the source:
+    formulations and assessments are visible exactly when their case is
+    (`formulations_visible_to`, `assessments_visible_to`), notes too unless restricted, and a
+    restricted note only when `notes_visible_to` lets the actor read it (lead organization and
+    author).  tests/test_search.py checks that this equals those selectors.
+
+    Written this way, not as `record_id IN <visible notes>`, because that subquery reads every
+    note of the visible cases (100,000s at city scale) for each search; here the only
+    per-note check is over the few restricted notes (ADR 0006)."""
+    if actor.organization_id is None:
+        return SearchDocument.objects.none()
+    # The visible cases are fetched once (one query) and passed as a list: as a subquery,
+    # both planners re-check it per candidate document (a nested loop on PostgreSQL).
+    case_ids: list[int] | QuerySet[Case, int] = list(
+        cases_visible_to(actor).values_list("pk", flat=True)
+    )
+    if len(case_ids) > MAX_LISTED_CASES:  # keep under SQLite's bound-parameter limit
+        case_ids = cases_visible_to(actor).values_list("pk", flat=True)
+    restricted_ok = notes_visible_to(actor).filter(is_restricted=True).values("pk")
+    return SearchDocument.objects.filter(case_id__in=case_ids).filter(
+        Q(restricted=False) | Q(kind=DocumentKind.NOTE, record_id__in=restricted_ok)
+    )
+
+
+def fts_phrase(term: str) -> str:
+    """An FTS5 string: one quoted phrase, inner quotes doubled, so no query syntax leaks in."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _term_filter(term: str) -> Q:
+    if len(term) >= TRIGRAM and connection.vendor == "sqlite":
+        return Q(
+            # The user's text is a bound parameter, quoted as one FTS5 phrase.
+            pk__in=RawSQL(  # noqa: S611
+                f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s",  # noqa: S608  # constant name
+                [fts_phrase(term)],
+            )
+        )
+    # PostgreSQL (trigram index for 3+ characters) and short words everywhere: LIKE with the
+    # wildcards in the user's text escaped by Django.
+    return Q(body__icontains=term)
+
+
+def _bounds(query: SearchQuery) -> Q:
+    bounds = Q()
+    tz = timezone.get_current_timezone()
+    if query.since:
+        bounds &= Q(occurred_at__gte=dt.datetime.combine(query.since, dt.time.min, tzinfo=tz))
+    if query.until:
+        end = dt.datetime.combine(query.until + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        bounds &= Q(occurred_at__lt=end)
+    if query.kind == DocumentKind.ASSESSMENT:
+        bounds &= Q(kind__in=ASSESSMENT_KINDS)
+    elif query.kind:
+        bounds &= Q(kind=query.kind)
+    return bounds
+
+
+def snippet(body: str, terms: Sequence[str]) -> SafeString:
+    """A window of `body` around the first match, HTML-escaped, each match in <mark>."""
+    if not terms:
+        return mark_safe(escape(body[:SNIPPET_LENGTH]))  # noqa: S308  # escaped just here
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    first = pattern.search(body)
+    start = max(0, first.start() - SNIPPET_BEFORE) if first else 0
+    window = body[start : start + SNIPPET_LENGTH]
+    parts: list[str] = ["…"] if start > 0 else []
+    last = 0
+    for match in pattern.finditer(window):
+        parts.append(escape(window[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    parts.append(escape(window[last:]))
+    if start + SNIPPET_LENGTH < len(body):
+        parts.append("…")
+    return mark_safe("".join(parts))  # noqa: S308  # every piece of user text escaped above
+
+
+def _url(doc: SearchDocument) -> str:
+    if doc.kind == DocumentKind.NOTE:
+        return reverse("records:case_notes", args=[doc.case_id]) + f"#note-{doc.record_id}"
+    if doc.kind == DocumentKind.FORMULATION:
+        return reverse("records:formulation_list", args=[doc.case_id])
+    return reverse("plans:assessment_detail", args=[doc.record_id])
+
+
+def _case_label(case: Case | None) -> str:
+    if case is None:
+        return ""
+    owner = case.person or case.household
+    return f"{owner} / {case}" if owner else str(case)
+
+
+def document_search(*, actor: Actor, query: SearchQuery) -> SearchResult:
+    """The newest MAX_RESULTS documents that contain every word of the query."""
+    terms = query.terms
+    if not terms:
+        return SearchResult(hits=[], has_more=False)
+    docs = documents_visible_to(actor).filter(_bounds(query))
+    for term in terms:
+        docs = docs.filter(_term_filter(term))
+    found = list(docs.order_by("-occurred_at", "-pk")[: MAX_RESULTS + 1])
+    shown = found[:MAX_RESULTS]
+    cases = {
+        c.pk: c
+        for c in cases_visible_to(actor)
+        .filter(pk__in={d.case_id for d in shown})
+        .select_related("person", "household")
+    }
+    labels = dict(DocumentKind.choices)
+    hits = [
+        Hit(
+            kind=d.kind,
+            kind_label=str(labels.get(d.kind, d.kind)),
+            record_id=d.record_id,
+            case_id=d.case_id,
+            case_label=_case_label(cases.get(d.case_id)),
+            occurred_at=d.occurred_at,
+            snippet=snippet(d.body, terms),
+            url=_url(d),
+        )
+        for d in shown
+    ]
+    return SearchResult(hits=hits, has_more=len(found) > MAX_RESULTS)
+
+
+def record_search_shown(request: HttpRequest, hits: Iterable[Hit]) -> None:
+    """Which records came up is personal data too: the row names each one shown (not the
+    words searched for, which may themselves be personal)."""
+    audit.record(
+        action=Action.RECORD_VIEWED,
+        request=request,
+        target_type="search.searchdocument",
+        detail={
+            "search": True,
+            "results": [{"kind": h.kind, "id": h.record_id, "case": h.case_id} for h in hits],
+        },
+    )

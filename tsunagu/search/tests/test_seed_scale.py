@@ -1,0 +1,117 @@
+"""seed_scale at a tiny size: consistent, the same for the same seed, and careful where it runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, F
+
+from tsunagu.accounts.models import User
+from tsunagu.cases.models import Case, CaseTeamMember, SharingBasis
+from tsunagu.organizations.management.commands.seed_demo import DEMO_PASSWORD
+from tsunagu.organizations.models import Membership
+from tsunagu.people.models import HouseholdMember
+from tsunagu.people.tests.factories import PersonFactory
+from tsunagu.plans.models import Assessment, AssessmentSection
+from tsunagu.records.models import Formulation, ProgressNote
+from tsunagu.search.models import SearchDocument
+
+pytestmark = pytest.mark.django_db
+
+END = dt.date(2026, 12, 1)
+ARGS = ["--persons", "100", "--notes", "1000", "--years", "10", "--end", END.isoformat()]
+
+
+def seed(settings, seed: int = 7) -> str:
+    settings.DEMO_MODE = True
+    out = io.StringIO()
+    call_command("seed_scale", *ARGS, "--seed", str(seed), stdout=out)
+    return out.getvalue()
+
+
+def digest() -> str:
+    """The content, without primary keys (which differ between runs and databases)."""
+    rows = ProgressNote.objects.order_by("pk").values_list(
+        "case__opened_on", "occurred_at", "kind", "text", "is_restricted", "author__username"
+    )
+    cases = Case.objects.order_by("pk").values_list(
+        "person__kana_normalized", "household__name", "lead_organization__code", "status",
+        "opened_on", "closed_on",
+    )  # fmt: skip
+    text = repr(list(rows)) + repr(list(cases))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_the_dataset_is_consistent(settings):
+    output = seed(settings)
+    assert "records.ProgressNote: 1000" in output
+    assert ProgressNote.objects.count() == 1000
+    cases = Case.objects.all()
+    assert cases.count() > 20
+    # Every case has its lead organization (and lead worker) on the team.
+    leads = CaseTeamMember.objects.filter(
+        basis=SharingBasis.LEAD, organization_id=F("case__lead_organization_id")
+    )
+    assert leads.values("case").distinct().count() == cases.count()
+    # A consent-based team member names a consent that lists its organization.
+    for member in CaseTeamMember.objects.filter(basis=SharingBasis.CONSENT):
+        assert member.consent is not None
+        assert member.organization in member.consent.organizations.all()
+    # Notes lie within their case's life, by an author of the lead organization.
+    for note in ProgressNote.objects.select_related("case"):
+        day = note.occurred_at.date()
+        assert note.case.opened_on <= day <= (note.case.closed_on or END) + dt.timedelta(days=1)
+        assert note.author_organization_id == note.case.lead_organization_id
+    members = set(Membership.objects.values_list("user_id", "organization_id"))
+    authors = set(ProgressNote.objects.values_list("author_id", "author_organization_id"))
+    assert authors <= members
+    sizes = Counter(
+        HouseholdMember.objects.values("household")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+    assert set(sizes) <= {2, 3, 4}
+    # Notes spread over the ten years.
+    years = {d.year for d in ProgressNote.objects.values_list("occurred_at", flat=True)}
+    assert len(years) >= 8
+    # The search index holds every source row.
+    expected = (
+        ProgressNote.objects.count()
+        + Formulation.objects.count()
+        + Assessment.objects.count()
+        + AssessmentSection.objects.count()
+    )
+    assert SearchDocument.objects.count() == expected
+    # The demo accounts can sign in with the published demo password.
+    assert User.objects.get(username="scale-0-1").check_password(DEMO_PASSWORD)
+
+
+def test_the_same_seed_gives_the_same_data(settings):
+    with transaction.atomic():
+        seed(settings, seed=3)
+        first = digest()
+        transaction.set_rollback(True)
+    assert not ProgressNote.objects.exists()
+    with transaction.atomic():
+        seed(settings, seed=3)
+        assert digest() == first
+        transaction.set_rollback(True)
+    seed(settings, seed=4)
+    assert digest() != first
+
+
+def test_refuses_outside_demo_mode_and_over_real_data(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="demo mode"):
+        call_command("seed_scale", *ARGS)
+    settings.DEMO_MODE = True
+    PersonFactory.create()
+    with pytest.raises(CommandError, match="already holds"):
+        call_command("seed_scale", *ARGS)
+    assert not ProgressNote.objects.exists()
