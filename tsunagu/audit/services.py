@@ -6,18 +6,24 @@ Callers import this module as `audit`: `audit.record(action=..., request=request
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from tsunagu.audit.models import Action, AuditEvent, Outcome
+from tsunagu.core.errors import Forbidden
 from tsunagu.core.middleware import current_request_id
 
 if TYPE_CHECKING:
     from tsunagu.accounts.models import User
     from tsunagu.organizations.models import Organization
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -90,3 +96,56 @@ def record_denial(
         outcome=Outcome.DENIED,
         detail={"path": request.path, "method": request.method, "reason": reason},
     )
+
+
+class Refusal(Forbidden):
+    """A refusal raised inside a service's transaction.  Its access.denied row cannot be
+    written there (it would roll back with everything else), so `atomic_with_refusals` writes
+    it once the transaction is gone."""
+
+    def __init__(
+        self, message: str, *, request: HttpRequest, target_type: str, target_id: str, reason: str
+    ) -> None:
+        super().__init__(message)
+        self.request = request
+        self.target_type = target_type
+        self.target_id = target_id
+        self.reason = reason
+
+    def record(self) -> AuditEvent:
+        return record_denial(
+            self.request, target_type=self.target_type, target_id=self.target_id, reason=self.reason
+        )
+
+
+def refusal(
+    request: HttpRequest,
+    *,
+    target: models.Model | None,
+    target_type: str = "",
+    reason: str,
+    message: str,
+) -> Refusal:
+    return Refusal(
+        message,
+        request=request,
+        target_type=target_type or (target_type_of(target) if target is not None else ""),
+        target_id=str(target.pk) if target is not None and target.pk else "",
+        reason=reason,
+    )
+
+
+def atomic_with_refusals(service: Callable[P, R]) -> Callable[P, R]:
+    """`transaction.atomic` for a write service, with the access.denied row of a Refusal
+    written after the rollback."""
+
+    @wraps(service)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                return service(*args, **kwargs)
+        except Refusal as exc:
+            exc.record()
+            raise
+
+    return wrapper

@@ -34,7 +34,7 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.access import Actor, active_team_members, actor_of
 from tsunagu.cases.models import Case
 from tsunagu.cases.selectors import subject_person_ids
-from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.errors import Conflict, Invalid
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Person
 from tsunagu.plans.models import (
@@ -114,13 +114,12 @@ def _full_clean(obj: models.Model, *, exclude: Sequence[str] = ()) -> None:
 def _writer(request: HttpRequest, *, target: models.Model) -> Actor:
     actor = actor_of(request)
     if actor.organization is None or not actor.can_write:
-        audit.record_denial(
+        raise audit.refusal(
             request,
-            target_type=target._meta.label_lower,
-            target_id=str(target.pk),
+            target=target,
             reason="no organization" if actor.organization is None else "read-only membership",
+            message=_("閲覧のみの権限では変更できません。"),
         )
-        raise Forbidden(_("閲覧のみの権限では変更できません。"))
     return actor
 
 
@@ -194,7 +193,7 @@ def assessment_conflict() -> Conflict:
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def assessment_save(
     *,
     request: HttpRequest,
@@ -353,7 +352,7 @@ def _plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plan_create(*, request: HttpRequest, case: Case, data: Mapping[str, Any]) -> SupportPlan:
     """Start the first plan of a case, or a new version from the latest (as a draft)."""
     actor = _writer(request, target=case)
@@ -387,7 +386,7 @@ def plan_create(*, request: HttpRequest, case: Case, data: Mapping[str, Any]) ->
     return plan
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plan_update(
     *, request: HttpRequest, plan: SupportPlan, lock_version: int, data: Mapping[str, Any]
 ) -> SupportPlan:
@@ -472,7 +471,7 @@ def _plan_copy(
     return new
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plan_new_version(*, request: HttpRequest, plan: SupportPlan, reason: str) -> SupportPlan:
     """Open the next version of an agreed plan as a draft prefilled from it."""
     actor = _writer(request, target=plan)
@@ -534,7 +533,7 @@ def _require_draft(plan: SupportPlan) -> None:
         raise Conflict(_("合意済みの計画は編集できません。新しい版を作ってください。"))
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plan_item_save(
     *,
     request: HttpRequest,
@@ -567,7 +566,7 @@ def plan_item_save(
     return target
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plan_item_delete(*, request: HttpRequest, item: PlanItem) -> None:
     plan = item.plan
     _writer(request, target=plan)
@@ -579,7 +578,7 @@ def plan_item_delete(*, request: HttpRequest, item: PlanItem) -> None:
     item.delete()
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def weekly_entry_add(
     *,
     request: HttpRequest,
@@ -612,7 +611,7 @@ def weekly_entry_add(
     return entry
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def weekly_entry_delete(*, request: HttpRequest, plan: SupportPlan, entry_id: int) -> None:
     _writer(request, target=plan)
     _require_draft(plan)
@@ -625,7 +624,7 @@ def weekly_entry_delete(*, request: HttpRequest, plan: SupportPlan, entry_id: in
     entry.delete()
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plan_agree(
     *,
     request: HttpRequest,
@@ -644,10 +643,12 @@ def plan_agree(
     case = plan.case
     _require_open(case)
     if actor.organization_id != case.lead_organization_id:
-        audit.record_denial(
-            request, target_type="plans.supportplan", target_id=str(plan.pk), reason="not the lead"
+        raise audit.refusal(
+            request,
+            target=plan,
+            reason="not the lead",
+            message=_("計画の合意を記録できるのは主担当機関だけです。"),
         )
-        raise Forbidden(_("計画の合意を記録できるのは主担当機関だけです。"))
     list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
     plan.refresh_from_db()
     _require_draft(plan)
@@ -760,7 +761,7 @@ def _one_line(text: str, limit: int) -> str:
 # --- Monitoring -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def monitoring_report(
     *,
     request: HttpRequest,
@@ -887,7 +888,7 @@ def _monitoring_follow_ups(
 # --- Contingency (Xデー) ----------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def contingency_create(
     *, request: HttpRequest, case: Case, description: str, preparation: str = ""
 ) -> ContingencyTrigger:
@@ -909,7 +910,7 @@ def contingency_create(
     return trigger
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def contingency_action_add(
     *,
     request: HttpRequest,
@@ -946,7 +947,7 @@ def contingency_action_add(
     return row
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def contingency_happened(
     *, request: HttpRequest, trigger: ContingencyTrigger, happened_on: dt.date, note: str
 ) -> list[Task]:
@@ -1062,14 +1063,16 @@ def _task_actor(request: HttpRequest, task: Task) -> Actor:
     actor = _writer(request, target=task)
     lead = task.case.lead_organization_id if task.case else None
     if actor.organization_id not in {task.owner_organization_id, lead}:
-        audit.record_denial(
-            request, target_type="plans.task", target_id=str(task.pk), reason="not the owner"
+        raise audit.refusal(
+            request,
+            target=task,
+            reason="not the owner",
+            message=_("タスクを変更できるのは担当機関と主担当機関だけです。"),
         )
-        raise Forbidden(_("タスクを変更できるのは担当機関と主担当機関だけです。"))
     return actor
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def task_create(
     *,
     request: HttpRequest,
@@ -1112,7 +1115,7 @@ def task_create(
     return task
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def task_set_status(*, request: HttpRequest, task: Task, status: str, note: str = "") -> Task:
     actor = _task_actor(request, task)
     if status not in TaskStatus.values:

@@ -492,3 +492,21 @@ def test_what_a_monitoring_says_should_change_becomes_a_task(personas, world):
     assert task.due_on == world.next_monitoring.due_on
     # A goal report that asks for nothing makes no task.
     assert not Task.objects.filter(source=TaskSource.MONITORING, plan_item=world.items[1]).exists()
+
+
+def test_a_refused_write_leaves_its_audit_row_although_the_transaction_rolls_back(personas, world):
+    reader = request_as(personas.reader_a, personas.office_a)
+    before = AuditEvent.objects.filter(action=Action.ACCESS_DENIED).count()
+    with pytest.raises(Forbidden):
+        services.task_set_status(request=reader, task=world.task, status=TaskStatus.DONE)
+    core = request_as(personas.core_officer, personas.core_center)
+    _lead, draft = _draft(personas, world)
+    with pytest.raises(Forbidden):
+        services.plan_agree(
+            request=core, plan=draft, agreed_on=timezone.localdate(), method="signature"
+        )
+    denials = AuditEvent.objects.filter(action=Action.ACCESS_DENIED).order_by("pk")[before:]
+    assert [(d.target_type, d.detail["reason"]) for d in denials] == [
+        ("plans.task", "read-only membership"),
+        ("plans.supportplan", "not the lead"),
+    ]
