@@ -1,0 +1,566 @@
+"""Meeting bodies, meetings, compliance and case conferences over JSON; the same services and
+selectors as the screens.  Errors are `{"error": {"code", "message"}}` (404 for what the acting
+organization may not see, 403, 409, 422)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema, Status
+
+from tsunagu.audit import services as audit
+from tsunagu.cases.access import access_case, actor_of
+from tsunagu.core.api import ErrorOut
+from tsunagu.core.dates import fiscal_year_label
+from tsunagu.core.errors import Forbidden, Invalid
+from tsunagu.meetings import ics, selectors, services
+from tsunagu.meetings.models import (
+    CaseConference,
+    CommunityIssue,
+    ConferenceKind,
+    Meeting,
+    MeetingBody,
+    MeetingFormat,
+    MeetingStatus,
+)
+from tsunagu.organizations.models import Area, Organization
+
+router = Router(tags=["meetings"])
+
+FormatValue = Literal["in_person", "online", "visit", "hybrid"]
+StatusValue = Literal["scheduled", "held", "cancelled"]
+ConferenceKindValue = Literal[
+    "statutory_support_meeting",
+    "case_conference",
+    "multi_layer_support_meeting",
+    "joint_case_review",
+    "case_study_session",
+]
+assert set(FormatValue.__args__) == set(MeetingFormat.values)  # type: ignore[attr-defined]  # noqa: S101
+assert set(StatusValue.__args__) == set(MeetingStatus.values)  # type: ignore[attr-defined]  # noqa: S101
+assert set(ConferenceKindValue.__args__) == set(ConferenceKind.values)  # type: ignore[attr-defined]  # noqa: S101
+
+
+class OrganizationRef(Schema):
+    id: int
+    name: str
+
+
+class BodyOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    level: str
+    parent_id: int | None
+    area_id: int | None
+    frequency_kind: str
+    required_per_year: int
+    required_months: list[int]
+    secretariats: list[OrganizationRef]
+
+
+class ActionItemOut(Schema):
+    id: int
+    title: str
+    owner_organization: OrganizationRef
+    due_on: dt.date | None
+    task_id: int | None
+
+
+class MeetingOut(Schema):
+    id: int
+    body_id: int
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    format: str
+    place: str
+    status: str
+    agenda: list[str]
+    minutes: str
+    decisions: str
+    guests: str
+    attendee_organizations: list[OrganizationRef]
+    action_items: list[ActionItemOut]
+    version: int
+
+
+class MeetingIn(Schema):
+    title: str = Field("", max_length=120)
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    format: FormatValue = "in_person"
+    place: str = Field("", max_length=200)
+    agenda: str = ""
+
+
+class MeetingRecordIn(Schema):
+    version: int = Field(..., description="見ていた版。最新でなければ409。")
+    status: StatusValue | None = None
+    minutes: str | None = None
+    decisions: str | None = None
+    guests: str | None = None
+    attendee_organization_ids: list[int] = []
+
+
+class ActionItemIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    owner_organization_id: int
+    due_on: dt.date | None = None
+
+
+class ComplianceOut(Schema):
+    body: OrganizationRef
+    required: int
+    held: int
+    scheduled: int
+    missing_months: list[int]
+    is_short: bool
+    cannot_reach: bool
+
+
+class ComplianceReport(Schema):
+    fiscal_year: int
+    label: str
+    bodies: list[ComplianceOut]
+
+
+class AttendeeOut(Schema):
+    organization: OrganizationRef
+    name: str
+    pledged_at: dt.datetime | None
+    pledged_by_name: str
+
+
+class ConferenceOut(Schema):
+    id: int
+    case_id: int | None = Field(None, description="ケースを見られる機関にだけ返します。")
+    kind: str
+    kind_label: str
+    held_at: dt.datetime
+    format: str
+    place: str
+    organizer: OrganizationRef
+    purpose: str | None
+    discussion: str | None
+    decisions: str | None
+    supervisor_name: str
+    supervisor_profession: str
+    supervisor_advice: str
+    summary: str | None = Field(None, description="事例検討会: 確認済みの匿名化要約のみ。")
+
+
+class ConferenceIn(Schema):
+    kind: ConferenceKindValue
+    held_at: dt.datetime
+    format: FormatValue = "in_person"
+    place: str = Field("", max_length=200)
+    purpose: str = ""
+
+
+def _ref(org: Organization) -> OrganizationRef:
+    return OrganizationRef(id=org.pk, name=org.name)
+
+
+def _body_out(body: MeetingBody) -> BodyOut:
+    return BodyOut(
+        id=body.pk,
+        name=body.name,
+        kind=body.kind,
+        kind_label=body.get_kind_display(),
+        level=body.level,
+        parent_id=body.parent_id,
+        area_id=body.area_id,
+        frequency_kind=body.frequency_kind,
+        required_per_year=body.required_per_year,
+        required_months=body.required_months,
+        secretariats=[_ref(o) for o in body.secretariats.all()],
+    )
+
+
+def _meeting_out(meeting: Meeting) -> MeetingOut:
+    return MeetingOut(
+        id=meeting.pk,
+        body_id=meeting.body_id,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        format=meeting.format,
+        place=meeting.place,
+        status=meeting.status,
+        agenda=meeting.agenda_items,
+        minutes=meeting.minutes,
+        decisions=meeting.decisions,
+        guests=meeting.guests,
+        attendee_organizations=[_ref(o) for o in meeting.attendee_organizations.all()],
+        action_items=[
+            ActionItemOut(
+                id=item.pk,
+                title=item.title,
+                owner_organization=_ref(item.owner_organization),
+                due_on=item.due_on,
+                task_id=item.task_id,
+            )
+            for item in meeting.action_items.all()
+        ],
+        version=meeting.version,
+    )
+
+
+def _conference_out(request: HttpRequest, conference: CaseConference) -> ConferenceOut:
+    actor = actor_of(request)
+    case_visible = selectors.case_is_visible(actor, conference)
+    show = case_visible or not conference.is_study_session
+    return ConferenceOut(
+        id=conference.pk,
+        case_id=conference.case_id if case_visible else None,
+        kind=conference.kind,
+        kind_label=conference.get_kind_display(),
+        held_at=conference.held_at,
+        format=conference.format,
+        place=conference.place,
+        organizer=_ref(conference.organizer),
+        purpose=conference.purpose if show else None,
+        discussion=conference.discussion if show else None,
+        decisions=conference.decisions if show else None,
+        supervisor_name=conference.supervisor_name if show else "",
+        supervisor_profession=conference.supervisor_profession if show else "",
+        supervisor_advice=conference.supervisor_advice if show else "",
+        summary=conference.summary if conference.summary_is_shared else None,
+    )
+
+
+def _organizations(ids: list[int]) -> list[Organization]:
+    found = list(Organization.objects.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise Invalid("存在しない機関が含まれています。")
+    return found
+
+
+@router.get(
+    "/meeting-bodies",
+    response={200: list[BodyOut]},
+    summary="見られる会議体の一覧",
+    url_name="meeting_body_list",
+)
+def body_list(request: HttpRequest) -> list[BodyOut]:
+    return [_body_out(b) for b in selectors.body_list(actor=actor_of(request))]
+
+
+@router.get(
+    "/meeting-bodies/{body_id}",
+    response={200: BodyOut, 404: ErrorOut},
+    summary="会議体",
+    url_name="meeting_body_detail",
+)
+def body_detail(request: HttpRequest, body_id: int) -> BodyOut:
+    return _body_out(selectors.access_body(request, body_id))
+
+
+@router.get(
+    "/meeting-bodies/{body_id}/meetings",
+    response={200: list[MeetingOut], 404: ErrorOut},
+    summary="会議体の年度の会議（省略すると今年度）",
+    url_name="meeting_body_meetings",
+)
+def body_meetings(
+    request: HttpRequest, body_id: int, fiscal_year: int | None = None
+) -> list[MeetingOut]:
+    body = selectors.access_body(request, body_id)
+    year = fiscal_year or selectors.current_fiscal_year()
+    meetings = selectors.meetings_of_year(
+        actor=actor_of(request), year=year, body=body
+    ).prefetch_related("attendee_organizations", "action_items__owner_organization")
+    return [_meeting_out(m) for m in meetings]
+
+
+@router.post(
+    "/meeting-bodies/{body_id}/meetings",
+    response={201: MeetingOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="会議の登録（事務局）",
+    url_name="meeting_create",
+)
+def meeting_create(request: HttpRequest, body_id: int, payload: MeetingIn) -> Status[MeetingOut]:
+    body = selectors.access_body(request, body_id, for_write=True)
+    meeting = services.meeting_create(request=request, body=body, data=payload.dict())
+    return Status(201, _meeting_out(selectors.access_meeting(request, meeting.pk)))
+
+
+@router.get(
+    "/meetings/compliance",
+    response={200: ComplianceReport},
+    summary="会議体ごとの年度の開催回数と必要な回数",
+    url_name="meeting_compliance",
+)
+def compliance(request: HttpRequest, fiscal_year: int | None = None) -> ComplianceReport:
+    year = fiscal_year or selectors.current_fiscal_year()
+    rows = selectors.compliance(actor=actor_of(request), year=year)
+    return ComplianceReport(
+        fiscal_year=year,
+        label=fiscal_year_label(year),
+        bodies=[
+            ComplianceOut(
+                body=OrganizationRef(id=r.body.pk, name=r.body.name),
+                required=r.required,
+                held=r.held,
+                scheduled=r.scheduled,
+                missing_months=r.missing_months,
+                is_short=r.is_short,
+                cannot_reach=r.cannot_reach,
+            )
+            for r in rows
+        ],
+    )
+
+
+@router.get(
+    "/meetings/{meeting_id}",
+    response={200: MeetingOut, 404: ErrorOut},
+    summary="会議（議事録・決定事項・アクション）",
+    url_name="meeting_detail",
+)
+def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingOut:
+    return _meeting_out(selectors.access_meeting(request, meeting_id))
+
+
+@router.get(
+    "/meetings/{meeting_id}/ics",
+    response={200: None, 404: ErrorOut},
+    summary="会議のiCalendar（.ics）",
+    url_name="meeting_ics",
+)
+def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(request, meeting_id)
+    content = ics.calendar_of([meeting], name=meeting.body.name)
+    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+
+
+@router.post(
+    "/meetings/{meeting_id}/record",
+    response={200: MeetingOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="議事録・決定事項・出席の記録（事務局）",
+    url_name="meeting_record",
+)
+def meeting_record(request: HttpRequest, meeting_id: int, payload: MeetingRecordIn) -> MeetingOut:
+    meeting = selectors.access_meeting(request, meeting_id, for_write=True)
+    data = {
+        k: v for k, v in payload.dict().items() if k in services.RECORD_FIELDS and v is not None
+    }
+    services.meeting_record(
+        request=request,
+        meeting=meeting,
+        version=payload.version,
+        data=data,
+        attendees=_organizations(payload.attendee_organization_ids),
+    )
+    return _meeting_out(selectors.access_meeting(request, meeting_id))
+
+
+@router.post(
+    "/meetings/{meeting_id}/action-items",
+    response={201: ActionItemOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="アクションの追加（自分の機関の担当ならすぐタスクになる）",
+    url_name="meeting_action_add",
+)
+def action_add(
+    request: HttpRequest, meeting_id: int, payload: ActionItemIn
+) -> Status[ActionItemOut]:
+    meeting = selectors.access_meeting(request, meeting_id, for_write=True)
+    [owner] = _organizations([payload.owner_organization_id])
+    item = services.action_item_add(
+        request=request,
+        meeting=meeting,
+        title=payload.title,
+        owner_organization=owner,
+        due_on=payload.due_on,
+    )
+    return Status(
+        201,
+        ActionItemOut(
+            id=item.pk,
+            title=item.title,
+            owner_organization=_ref(owner),
+            due_on=item.due_on,
+            task_id=item.task_id,
+        ),
+    )
+
+
+@router.get(
+    "/case-conferences/{conference_id}",
+    response={200: ConferenceOut, 404: ErrorOut},
+    summary="ケース会議（種類ごとの共有の根拠に従って）",
+    url_name="conference_detail",
+)
+def conference_detail(request: HttpRequest, conference_id: int) -> ConferenceOut:
+    return _conference_out(request, selectors.access_conference(request, conference_id))
+
+
+@router.get(
+    "/case-conferences/{conference_id}/attendees",
+    response={200: list[AttendeeOut], 404: ErrorOut},
+    summary="ケース会議の出席者と守秘義務の誓約",
+    url_name="conference_attendees",
+)
+def conference_attendees(request: HttpRequest, conference_id: int) -> list[AttendeeOut]:
+    conference = selectors.access_conference(request, conference_id)
+    return [
+        AttendeeOut(
+            organization=_ref(a.organization),
+            name=a.name,
+            pledged_at=a.pledged_at,
+            pledged_by_name=a.pledged_by_name,
+        )
+        for a in conference.attendees.select_related("organization")
+    ]
+
+
+@router.post(
+    "/cases/{case_id}/conferences",
+    response={201: ConferenceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="ケース会議の登録",
+    url_name="conference_create",
+)
+def conference_create(
+    request: HttpRequest, case_id: int, payload: ConferenceIn
+) -> Status[ConferenceOut]:
+    case = access_case(request, case_id, for_write=True)
+    conference = services.conference_create(request=request, case=case, data=payload.dict())
+    return Status(
+        201, _conference_out(request, selectors.access_conference(request, conference.pk))
+    )
+
+
+class IssueStepOut(Schema):
+    stage: str
+    stage_label: str
+    occurred_on: dt.date
+    meeting_id: int | None
+    meeting: str
+    note: str
+
+
+class IssueOut(Schema):
+    id: int
+    title: str
+    theme: str
+    area_id: int | None
+    description: str
+    source: str
+    stage: str
+    stage_label: str
+    raised_by_organization: OrganizationRef
+    source_case_id: int | None = Field(None, description="ケースを見られる機関にだけ返します。")
+    source_conference_id: int | None = Field(
+        None, description="ケース会議を見られる機関にだけ返します。"
+    )
+    steps: list[IssueStepOut]
+
+
+class NetworkOrganizationOut(Schema):
+    organization_id: int
+    name: str
+    kind_label: str
+    layer: int
+    cases: int
+    is_new: bool
+
+
+class NetworkYearOut(Schema):
+    fiscal_year: int
+    label: str
+    organizations: list[NetworkOrganizationOut]
+
+
+class NetworkOut(Schema):
+    area_id: int
+    layers: list[str]
+    previous: NetworkYearOut
+    current: NetworkYearOut
+
+
+def _issue_out(request: HttpRequest, issue: CommunityIssue) -> IssueOut:
+    links = selectors.issue_source_links(actor_of(request), issue)
+    return IssueOut(
+        id=issue.pk,
+        title=issue.title,
+        theme=issue.theme,
+        area_id=issue.area_id,
+        description=issue.description,
+        source=issue.source,
+        stage=issue.stage,
+        stage_label=issue.get_stage_display(),
+        raised_by_organization=_ref(issue.raised_by_organization),
+        source_case_id=links["case_id"],
+        source_conference_id=links["conference_id"],
+        steps=[
+            IssueStepOut(
+                stage=s.stage,
+                stage_label=s.get_stage_display(),
+                occurred_on=s.occurred_on,
+                meeting_id=s.meeting_id,
+                meeting=s.meeting.body.name if s.meeting else "",
+                note=s.note,
+            )
+            for s in selectors.issue_steps(issue)
+        ],
+    )
+
+
+@router.get(
+    "/community-issues",
+    response={200: list[IssueOut]},
+    summary="地域課題の一覧（段階・テーマ・地域で絞り込み）",
+    url_name="issue_list",
+)
+def issue_list(
+    request: HttpRequest, stage: str = "", theme: str = "", area_id: int | None = None
+) -> list[IssueOut]:
+    issues = selectors.issue_list(
+        actor=actor_of(request), stage=stage, theme=theme, area_id=area_id
+    )
+    return [_issue_out(request, i) for i in issues]
+
+
+@router.get(
+    "/community-issues/{issue_id}",
+    response={200: IssueOut, 404: ErrorOut},
+    summary="地域課題と経過",
+    url_name="issue_detail",
+)
+def issue_detail(request: HttpRequest, issue_id: int) -> IssueOut:
+    return _issue_out(request, selectors.access_issue(request, issue_id))
+
+
+@router.get(
+    "/network",
+    response={200: NetworkOut, 403: ErrorOut, 422: ErrorOut},
+    summary="支援ネットワーク（地域・年度、前年度との比較。基幹・市のみ）",
+    url_name="network",
+)
+def network(request: HttpRequest, area_id: int, fiscal_year: int | None = None) -> NetworkOut:
+    actor = actor_of(request)
+    if not selectors.is_oversight(actor):
+        audit.record_denial(request, target_type="meetings.network", reason="not core or city")
+        raise Forbidden("ネットワークの図は基幹相談支援センターと市担当課が見られます。")
+    if not Area.objects.filter(pk=area_id).exists():
+        raise Invalid("地域が見つかりません。")
+    year = fiscal_year or selectors.current_fiscal_year()
+    before, now = selectors.network_picture(area_id=area_id, year=year)
+
+    def out(y: selectors.NetworkYear) -> NetworkYearOut:
+        return NetworkYearOut(
+            fiscal_year=y.year,
+            label=fiscal_year_label(y.year),
+            organizations=[NetworkOrganizationOut(**vars(o)) for o in y.organizations],
+        )
+
+    return NetworkOut(
+        area_id=area_id,
+        layers=[str(label) for _code, label, _kinds in selectors.LAYERS],
+        previous=out(before),
+        current=out(now),
+    )

@@ -1,0 +1,545 @@
+"""Reads of meeting bodies, meetings and case conferences, scoped to the acting organization.
+
+- A meeting body and its meetings are visible to its member organizations, its secretariat,
+  the core center and the city department (their minutes hold no person data by design).
+- A case conference is visible to the organizations that see its case (tsunagu/cases/access.py)
+  and to an attendee organization with a valid basis for that conference's kind: a recorded
+  confidentiality pledge (支援会議), a valid consent of the person naming it (consent-based
+  kinds), or, for a case study session, the reviewed de-identified summary only.  Without a
+  basis an attendee sees nothing: the conference answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as DbCase
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+from tsunagu.cases.access import Actor, access_object, actor_of, cases_visible_to
+from tsunagu.cases.models import CaseTeamMember
+from tsunagu.core.dates import fiscal_year, fiscal_year_range
+from tsunagu.meetings.models import (
+    CONSENT_KINDS,
+    CaseConference,
+    CommunityIssue,
+    ConferenceAttendee,
+    ConferenceKind,
+    IssueStep,
+    Meeting,
+    MeetingActionItem,
+    MeetingBody,
+    MeetingStatus,
+)
+from tsunagu.organizations.models import Area, Organization, OrganizationKind
+from tsunagu.people.models import Consent, HouseholdMember, Person
+
+OVERSIGHT_KINDS = (OrganizationKind.CORE_CENTER, OrganizationKind.CITY_DEPARTMENT)
+
+
+def is_oversight(actor: Actor) -> bool:
+    org = actor.organization
+    return org is not None and org.kind in OVERSIGHT_KINDS
+
+
+# --- Meeting bodies and meetings --------------------------------------------------------------
+
+
+def bodies_visible_to(actor: Actor) -> QuerySet[MeetingBody]:
+    if actor.organization_id is None:
+        return MeetingBody.objects.none()
+    if is_oversight(actor):
+        return MeetingBody.objects.all()
+    org_id = actor.organization_id
+    return MeetingBody.objects.filter(
+        Q(pk__in=MeetingBody.objects.filter(member_organizations=org_id).values("pk"))
+        | Q(pk__in=MeetingBody.objects.filter(secretariats=org_id).values("pk"))
+    )
+
+
+def meetings_visible_to(actor: Actor) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(body__in=bodies_visible_to(actor))
+
+
+def is_secretariat(actor: Actor, body: MeetingBody) -> bool:
+    return actor.organization_id is not None and any(
+        org.pk == actor.organization_id for org in body.secretariats.all()
+    )
+
+
+def body_list(*, actor: Actor) -> QuerySet[MeetingBody]:
+    return (
+        bodies_visible_to(actor)
+        .select_related("parent", "area")
+        .prefetch_related("secretariats")
+        .order_by("level", "parent_id", "kind", "name")
+    )
+
+
+def access_body(request: HttpRequest, body_id: object, *, for_write: bool = False) -> MeetingBody:
+    queryset = (
+        bodies_visible_to(actor_of(request))
+        .select_related("parent", "area")
+        .prefetch_related("secretariats", "member_organizations", "children")
+    )
+    obj = access_object(request, queryset, body_id, for_write=for_write, audit_read=False)
+    assert isinstance(obj, MeetingBody)  # noqa: S101
+    return obj
+
+
+def access_meeting(request: HttpRequest, meeting_id: object, *, for_write: bool = False) -> Meeting:
+    queryset = (
+        meetings_visible_to(actor_of(request))
+        .select_related("body", "created_by")
+        .prefetch_related(
+            "body__secretariats",
+            "body__member_organizations",
+            "attendee_organizations",
+            Prefetch(
+                "action_items",
+                queryset=MeetingActionItem.objects.select_related("owner_organization", "task"),
+            ),
+        )
+    )
+    obj = access_object(request, queryset, meeting_id, for_write=for_write, audit_read=False)
+    assert isinstance(obj, Meeting)  # noqa: S101
+    return obj
+
+
+def access_action_item(request: HttpRequest, item_id: object) -> MeetingActionItem:
+    queryset = MeetingActionItem.objects.filter(
+        meeting__in=meetings_visible_to(actor_of(request))
+    ).select_related("meeting", "owner_organization", "task")
+    obj = access_object(request, queryset, item_id, for_write=True)
+    assert isinstance(obj, MeetingActionItem)  # noqa: S101
+    return obj
+
+
+def meetings_of_year(
+    *, actor: Actor, year: int, body: MeetingBody | None = None
+) -> QuerySet[Meeting]:
+    start, end = fiscal_year_range(year)
+    meetings = meetings_visible_to(actor).filter(
+        starts_at__date__gte=start, starts_at__date__lte=end
+    )
+    if body is not None:
+        meetings = meetings.filter(body=body)
+    return meetings.select_related("body").order_by("starts_at", "pk")
+
+
+def current_fiscal_year() -> int:
+    return fiscal_year(timezone.localdate())
+
+
+FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+
+
+@dataclass(frozen=True)
+class MonthOfYear:
+    year: int
+    month: int
+    meetings: list[Meeting]
+
+
+def calendar(*, actor: Actor, year: int) -> list[MonthOfYear]:
+    by_month: dict[int, list[Meeting]] = {m: [] for m in FISCAL_MONTHS}
+    for meeting in meetings_of_year(actor=actor, year=year):
+        by_month[timezone.localtime(meeting.starts_at).month].append(meeting)
+    return [
+        MonthOfYear(year if month >= 4 else year + 1, month, by_month[month])
+        for month in FISCAL_MONTHS
+    ]
+
+
+@dataclass(frozen=True)
+class Compliance:
+    body: MeetingBody
+    required: int
+    held: int
+    scheduled: int
+    missing_months: list[int]
+
+    @property
+    def is_short(self) -> bool:
+        """Fewer held than required, or a required month without a meeting held."""
+        return self.held < self.required or bool(self.missing_months)
+
+    @property
+    def cannot_reach(self) -> bool:
+        """Even the meetings still scheduled would not make up the number."""
+        return self.held + self.scheduled < self.required
+
+
+def compliance(*, actor: Actor, year: int, today: dt.date | None = None) -> list[Compliance]:
+    """For each visible body with a required frequency: meetings held against those required in
+    fiscal year `year`.  A scheduled meeting whose day has passed is not counted as held."""
+    day = today or timezone.localdate()
+    start, end = fiscal_year_range(year)
+    in_year = Q(meetings__starts_at__date__gte=start, meetings__starts_at__date__lte=end)
+    bodies = (
+        body_list(actor=actor)
+        .filter(is_active=True)
+        .annotate(
+            held=Count("meetings", filter=in_year & Q(meetings__status=MeetingStatus.HELD)),
+            scheduled=Count(
+                "meetings",
+                filter=in_year
+                & Q(meetings__status=MeetingStatus.SCHEDULED)
+                & Q(meetings__starts_at__date__gte=day),
+            ),
+        )
+    )
+    held_months: dict[int, set[int]] = {}
+    for body_id, starts_at in Meeting.objects.filter(
+        body__in=bodies.values("pk"),
+        status=MeetingStatus.HELD,
+        starts_at__date__gte=start,
+        starts_at__date__lte=end,
+    ).values_list("body_id", "starts_at"):
+        held_months.setdefault(body_id, set()).add(timezone.localtime(starts_at).month)
+    rows = []
+    for body in bodies:
+        if body.required_per_year == 0:
+            continue
+        past = [m for m in body.required_months if _month_end(year, m) < day]
+        missing = [m for m in past if m not in held_months.get(body.pk, set())]
+        rows.append(
+            Compliance(
+                body=body,
+                required=body.required_per_year,
+                held=body.held,
+                scheduled=body.scheduled,
+                missing_months=missing,
+            )
+        )
+    return rows
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    calendar_year = year if month >= 4 else year + 1
+    if month == 12:
+        return dt.date(calendar_year, 12, 31)
+    return dt.date(calendar_year, month + 1, 1) - dt.timedelta(days=1)
+
+
+# --- Case conferences -----------------------------------------------------------------------
+
+
+def _valid_consent_for(org: int | OuterRef, day: dt.date) -> Exists:
+    """A valid consent of the conference's person (or a current household member) naming
+    `org`; evaluated inside a query of conference attendees (`org` may be
+    OuterRef("organization_id"), the attendee's own organization)."""
+    household_people = (
+        HouseholdMember.objects.current(day)
+        .filter(household_id=OuterRef(OuterRef("conference__case__household_id")))
+        .values("person_id")
+    )
+    return Exists(
+        Consent.objects.valid_on(day)
+        .filter(organizations=org)  # type: ignore[misc]  # an id or OuterRef of one
+        .filter(
+            Q(person_id=OuterRef("conference__case__person_id")) | Q(person_id__in=household_people)
+        )
+    )
+
+
+def _basis(org: int | OuterRef, day: dt.date) -> Q:
+    return (
+        Q(conference__kind=ConferenceKind.STATUTORY_SUPPORT_MEETING, pledged_at__isnull=False)
+        | (Q(conference__kind__in=CONSENT_KINDS) & Q(_valid_consent_for(org, day)))
+        | Q(
+            conference__kind=ConferenceKind.CASE_STUDY_SESSION,
+            conference__summary_reviewed_at__isnull=False,
+        )
+    )
+
+
+def attendees_with_basis(org_id: int, *, on: dt.date | None = None) -> QuerySet[ConferenceAttendee]:
+    """The attendee rows of `org_id` whose basis for seeing the conference holds today."""
+    day = on or timezone.localdate()
+    return ConferenceAttendee.objects.filter(organization_id=org_id).filter(_basis(org_id, day))
+
+
+def conferences_visible_to(actor: Actor) -> QuerySet[CaseConference]:
+    if actor.organization_id is None:
+        return CaseConference.objects.none()
+    return CaseConference.objects.filter(
+        Q(case__in=cases_visible_to(actor))
+        | Q(pk__in=attendees_with_basis(actor.organization_id).values("conference_id"))
+    )
+
+
+def access_conference(
+    request: HttpRequest, conference_id: object, *, for_write: bool = False
+) -> CaseConference:
+    queryset = conferences_visible_to(actor_of(request)).select_related(
+        "case", "organizer", "body", "created_by", "summary_reviewed_by"
+    )
+    obj = access_object(request, queryset, conference_id, for_write=for_write)
+    assert isinstance(obj, CaseConference)  # noqa: S101
+    return obj
+
+
+def access_attendee(request: HttpRequest, attendee_id: object) -> ConferenceAttendee:
+    queryset = ConferenceAttendee.objects.filter(
+        conference__in=conferences_visible_to(actor_of(request))
+    ).select_related("conference", "conference__case", "organization")
+    obj = access_object(request, queryset, attendee_id, for_write=True)
+    assert isinstance(obj, ConferenceAttendee)  # noqa: S101
+    return obj
+
+
+def case_is_visible(actor: Actor, conference: CaseConference) -> bool:
+    return cases_visible_to(actor).filter(pk=conference.case_id).exists()
+
+
+def conference_attendees(conference: CaseConference) -> list[tuple[ConferenceAttendee, bool]]:
+    """Each attendee with whether its basis holds today (to warn the organizer); one query."""
+    day = timezone.localdate()
+    attendees = (
+        conference.attendees.select_related("organization")
+        .annotate(
+            has_basis=DbCase(
+                When(_basis(OuterRef("organization_id"), day), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("pk")
+    )
+    return [(a, bool(a.has_basis)) for a in attendees]
+
+
+def conference_list(*, actor: Actor, case_id: int) -> QuerySet[CaseConference]:
+    return (
+        conferences_visible_to(actor)
+        .filter(case_id=case_id)
+        .select_related("organizer", "body")
+        .annotate(attendee_count=Count("attendees"))
+    )
+
+
+# --- Community issues ---------------------------------------------------------------------------
+
+
+def issues_visible_to(actor: Actor) -> QuerySet[CommunityIssue]:
+    """Community issues are written de-identified (the service checks the text against the
+    source case) and shared across the network: every member acting for an organization reads
+    them.  The link to the source case or conference is shown only to those who see it."""
+    if actor.organization_id is None:
+        return CommunityIssue.objects.none()
+    return CommunityIssue.objects.all()
+
+
+def issue_list(
+    *, actor: Actor, stage: str = "", theme: str = "", area_id: int | None = None
+) -> QuerySet[CommunityIssue]:
+    issues = issues_visible_to(actor).select_related("area", "raised_by_organization")
+    if stage:
+        issues = issues.filter(stage=stage)
+    if theme:
+        issues = issues.filter(theme=theme)
+    if area_id:
+        issues = issues.filter(area_id=area_id)
+    return issues
+
+
+def access_issue(
+    request: HttpRequest, issue_id: object, *, for_write: bool = False
+) -> CommunityIssue:
+    queryset = issues_visible_to(actor_of(request)).select_related(
+        "area", "raised_by_organization", "raised_by"
+    )
+    obj = access_object(request, queryset, issue_id, for_write=for_write, audit_read=False)
+    assert isinstance(obj, CommunityIssue)  # noqa: S101
+    return obj
+
+
+def issue_steps(issue: CommunityIssue) -> QuerySet[IssueStep]:
+    return issue.steps.select_related("meeting", "meeting__body", "recorded_by_organization")
+
+
+def issue_source_links(actor: Actor, issue: CommunityIssue) -> dict[str, int | None]:
+    """The source case / conference ids, only when the actor may see them."""
+    case_id = issue.source_case_id
+    if case_id is not None and not cases_visible_to(actor).filter(pk=case_id).exists():
+        case_id = None
+    conference_id = issue.source_conference_id
+    if (
+        conference_id is not None
+        and not conferences_visible_to(actor).filter(pk=conference_id).exists()
+    ):
+        conference_id = None
+    return {"case_id": case_id, "conference_id": conference_id}
+
+
+# --- The network picture (バウムクーヘン, seed 002) ----------------------------------------------
+
+# Layers from the centre out, by Organization.kind: the consultation offices that carry the
+# case, then the services around the person, then medical and administrative bodies, then the
+# informal and community resources (seed 002: 本人中心の支援機関の層を厚くしていく).
+LAYERS: tuple[tuple[str, StrOrPromise, frozenset[str]], ...] = (
+    (
+        "consultation",
+        _("相談支援"),
+        frozenset(
+            {
+                OrganizationKind.CORE_CENTER,
+                OrganizationKind.COMMISSIONED_OFFICE,
+                OrganizationKind.DESIGNATED_PLANNING_OFFICE,
+                OrganizationKind.COMMUNITY_TRANSITION_OFFICE,
+                OrganizationKind.CHILD_PLANNING_OFFICE,
+                OrganizationKind.COMMUNITY_LIFE_HUB,
+                OrganizationKind.HIKIKOMORI_SUPPORT_CENTER,
+            }
+        ),
+    ),
+    (
+        "services",
+        _("サービス・就労"),
+        frozenset({OrganizationKind.SERVICE_PROVIDER, OrganizationKind.EMPLOYMENT_SUPPORT}),
+    ),
+    (
+        "medical_admin",
+        _("医療・行政・学校"),
+        frozenset(
+            {
+                OrganizationKind.HOSPITAL,
+                OrganizationKind.WARD_OFFICE,
+                OrganizationKind.CITY_DEPARTMENT,
+                OrganizationKind.ELDERLY_SUPPORT_CENTER,
+                OrganizationKind.SCHOOL,
+            }
+        ),
+    ),
+    (
+        "community",
+        _("地域・インフォーマル"),
+        frozenset(
+            {
+                OrganizationKind.SOCIAL_WELFARE_COUNCIL,
+                OrganizationKind.WELFARE_COMMISSIONER,
+                OrganizationKind.OTHER,
+            }
+        ),
+    ),
+)
+
+
+def layer_of(kind: str) -> int:
+    for index, (_code, _label, kinds) in enumerate(LAYERS):
+        if kind in kinds:
+            return index
+    return len(LAYERS) - 1
+
+
+@dataclass(frozen=True)
+class NetworkOrganization:
+    organization_id: int
+    name: str
+    kind_label: str
+    layer: int
+    cases: int
+    is_new: bool  # took part this year and not the year before
+
+
+@dataclass(frozen=True)
+class NetworkYear:
+    year: int
+    organizations: list[NetworkOrganization]
+
+    def layer_counts(self) -> list[tuple[StrOrPromise, int, int]]:
+        """(label, organizations, case participations) per layer, centre first."""
+        rows = []
+        for index, (_code, label, _kinds) in enumerate(LAYERS):
+            orgs = [o for o in self.organizations if o.layer == index]
+            rows.append((label, len(orgs), sum(o.cases for o in orgs)))
+        return rows
+
+
+def area_and_below(area_id: int) -> list[int]:
+    ids = [area_id]
+    frontier = [area_id]
+    while frontier:
+        frontier = list(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids
+
+
+def _participation(area_ids: list[int], year: int) -> dict[int, int]:
+    """Organization id → number of cases in the area whose team it was on during `year`."""
+    start, end = fiscal_year_range(year)
+    in_area_people = Person.objects.filter(area_id__in=area_ids).values("pk")
+    in_area_households = HouseholdMember.objects.filter(person__area_id__in=area_ids).values(
+        "household_id"
+    )
+    rows = (
+        CaseTeamMember.objects.filter(joined_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+        .filter(
+            Q(case__person_id__in=in_area_people) | Q(case__household_id__in=in_area_households)
+        )
+        .values("organization_id")
+        .annotate(cases=Count("case_id", distinct=True))
+    )
+    return {row["organization_id"]: row["cases"] for row in rows}
+
+
+def network_picture(*, area_id: int, year: int) -> tuple[NetworkYear, NetworkYear]:
+    """This year and the year before, aggregate only (no person data)."""
+    areas = area_and_below(area_id)
+    now = _participation(areas, year)
+    before = _participation(areas, year - 1)
+    orgs = {
+        o.pk: o
+        for o in Organization.objects.filter(pk__in=set(now) | set(before)).order_by(
+            "kind", "name_kana", "name"
+        )
+    }
+
+    def build(
+        counts: dict[int, int], new_against: dict[int, int] | None
+    ) -> list[NetworkOrganization]:
+        return sorted(
+            (
+                NetworkOrganization(
+                    organization_id=pk,
+                    name=orgs[pk].name,
+                    kind_label=orgs[pk].get_kind_display(),
+                    layer=layer_of(orgs[pk].kind),
+                    cases=count,
+                    is_new=new_against is not None and pk not in new_against,
+                )
+                for pk, count in counts.items()
+            ),
+            key=lambda o: (o.layer, -o.cases, o.name),
+        )
+
+    return NetworkYear(year - 1, build(before, None)), NetworkYear(year, build(now, before))
+
+
+def recent_conferences(*, actor: Actor, limit: int = 10) -> list[CaseConference]:
+    """The latest conferences the actor may see (kind, date, organizer; no case details)."""
+    return list(
+        conferences_visible_to(actor)
+        .select_related("organizer")
+        .order_by("-held_at", "-pk")[:limit]
+    )

@@ -1,0 +1,638 @@
+"""Writes of meeting bodies, meetings, their action items and case conferences.
+
+Each write runs in one transaction with its audit row.  Who may do what:
+- a meeting body: writers of the core center or the city department;
+- a meeting of a body (schedule, minutes, decisions, action items): writers of its secretariat;
+- an action item becomes a task (tsunagu.plans.services.task_create, source=meeting) at once
+  when it is the acting organization's own; an item for another member organization waits
+  until a writer of that organization takes it on (task_create only makes tasks without a case
+  for the acting organization, so no organization is given work it did not take);
+- a case conference: a writer of an organization that sees the case (access_case for_write)
+  creates it; the organizer (or the case's lead) records it, adds attendees and pledges;
+- the de-identified summary of a case study session: generated from the case, and only its
+  author may review and share it; the reviewed text must contain no identifier of the case's
+  people (deidentify.find_identifiers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
+from tsunagu.cases.access import Actor, actor_of
+from tsunagu.cases.models import Case
+from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.meetings import deidentify
+from tsunagu.meetings.models import (
+    ISSUE_TRANSITIONS,
+    CaseConference,
+    CommunityIssue,
+    ConferenceAttendee,
+    ConferenceKind,
+    FrequencyKind,
+    IssueSource,
+    IssueStage,
+    IssueStep,
+    Meeting,
+    MeetingActionItem,
+    MeetingBody,
+    MeetingStatus,
+)
+from tsunagu.meetings.selectors import is_oversight, is_secretariat
+from tsunagu.organizations.models import Organization
+from tsunagu.plans import services as plan_services
+from tsunagu.plans.models import TaskSource
+from tsunagu.records.services import invalid_from
+
+BODY_FIELDS = (
+    "name",
+    "kind",
+    "level",
+    "parent",
+    "area",
+    "purpose",
+    "frequency_kind",
+    "frequency_count",
+    "frequency_months",
+)
+MEETING_FIELDS = ("title", "starts_at", "ends_at", "format", "place", "agenda")
+RECORD_FIELDS = ("status", "minutes", "decisions", "guests")
+# Steps that happen at a meeting: the meeting must be named.
+MEETING_STAGES = (
+    IssueStage.SHARED_MESO,
+    IssueStage.UNDER_STUDY,
+    IssueStage.PROPOSED,
+)
+CONFERENCE_FIELDS = ("kind", "body", "held_at", "format", "place", "purpose")
+CONFERENCE_RECORD_FIELDS = (
+    "discussion",
+    "decisions",
+    "supervisor_name",
+    "supervisor_profession",
+    "supervisor_advice",
+)
+
+
+def _full_clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    try:
+        obj.full_clean(exclude=list(exclude), validate_constraints=False)
+    except ValidationError as exc:
+        raise invalid_from(exc, type(obj)) from None
+
+
+def _deny(
+    request: HttpRequest, target: models.Model | None, reason: str, message: str
+) -> Forbidden:
+    """A refusal whose access.denied row `_atomic` writes after the rollback."""
+    return audit.refusal(
+        request,
+        target=target,
+        target_type="" if target is not None else "meetings.meetingbody",
+        reason=reason,
+        message=message,
+    )
+
+
+_atomic = audit.atomic_with_refusals
+
+
+def _writer(request: HttpRequest, target: models.Model | None) -> Actor:
+    actor = actor_of(request)
+    if actor.organization is None or not actor.can_write:
+        raise _deny(
+            request, target, "read-only membership", _("閲覧のみの権限では変更できません。")
+        )
+    return actor
+
+
+def _secretariat(request: HttpRequest, body: MeetingBody, target: models.Model) -> Actor:
+    actor = _writer(request, target)
+    if not is_secretariat(actor, body):
+        raise _deny(
+            request, target, "not the secretariat", _("この会議体の事務局だけが変更できます。")
+        )
+    return actor
+
+
+# --- Meeting bodies ---------------------------------------------------------------------------
+
+
+def _check_frequency(body: MeetingBody) -> None:
+    if body.frequency_kind == FrequencyKind.AT_LEAST and body.frequency_count < 1:
+        raise Invalid(_("「年N回以上」のときは年間の開催回数を1以上にしてください。"))
+    if body.frequency_kind == FrequencyKind.MONTHS:
+        months = body.frequency_months
+        if not months or any(not isinstance(m, int) or not 1 <= m <= 12 for m in months):
+            raise Invalid(_("開催月は1から12の数字で書いてください（例: 5, 10, 2）。"))
+        if len(set(months)) != len(months):
+            raise Invalid(_("開催月が重複しています。"))
+    if body.parent_id is not None and body.parent_id == body.pk:
+        raise Invalid(_("上位の会議体に自分自身は選べません。"))
+
+
+@_atomic
+def body_create(
+    *,
+    request: HttpRequest,
+    data: Mapping[str, Any],
+    secretariats: Iterable[Organization],
+    members: Iterable[Organization] = (),
+) -> MeetingBody:
+    actor = _writer(request, None)
+    if not is_oversight(actor):
+        raise _deny(
+            request,
+            None,
+            "not core center or city",
+            _("会議体は基幹相談支援センターまたは市担当課が登録します。"),
+        )
+    secretariat_list = list(secretariats)
+    if not secretariat_list:
+        raise Invalid(_("事務局の機関を1つ以上選んでください。"))
+    body = MeetingBody(**{name: data[name] for name in BODY_FIELDS if name in data})
+    if body.frequency_kind != FrequencyKind.AT_LEAST:
+        body.frequency_count = 0
+    if body.frequency_kind != FrequencyKind.MONTHS:
+        body.frequency_months = []
+    _check_frequency(body)
+    _full_clean(body, exclude=["parent", "area"])
+    body.save()
+    body.secretariats.set(secretariat_list)
+    body.member_organizations.set(list(members))
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=body,
+        detail={"kind": body.kind, "secretariats": [o.pk for o in secretariat_list]},
+    )
+    return body
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+def _check_times(meeting: Meeting) -> None:
+    if meeting.ends_at < meeting.starts_at:
+        raise Invalid(_("終了日時は開始日時より後にしてください。"))
+    if meeting.ends_at - meeting.starts_at > dt.timedelta(hours=12):
+        raise Invalid(_("会議の長さが12時間を超えています。日時を確かめてください。"))
+
+
+@_atomic
+def meeting_create(*, request: HttpRequest, body: MeetingBody, data: Mapping[str, Any]) -> Meeting:
+    actor = _secretariat(request, body, body)
+    meeting = Meeting(
+        body=body,
+        created_by=actor.user,
+        **{name: data[name] for name in MEETING_FIELDS if name in data},
+    )
+    if not meeting.title.strip():
+        meeting.title = body.name
+    _full_clean(meeting, exclude=["body", "created_by"])
+    _check_times(meeting)
+    meeting.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=meeting,
+        detail={"body": body.pk, "starts_at": meeting.starts_at.isoformat()},
+    )
+    return meeting
+
+
+@_atomic
+def meeting_record(
+    *,
+    request: HttpRequest,
+    meeting: Meeting,
+    version: int,
+    data: Mapping[str, Any],
+    attendees: Iterable[Organization],
+) -> Meeting:
+    """Minutes, decisions, who attended; also the status (held / cancelled)."""
+    _secretariat(request, meeting.body, meeting)
+    if version != meeting.version:
+        raise Conflict(_("ほかの人が先にこの会議を更新しました。画面を開き直してください。"))
+    attendee_list = list(attendees)
+    allowed = {o.pk for o in meeting.body.member_organizations.all()} | {
+        o.pk for o in meeting.body.secretariats.all()
+    }
+    outside = [o.name for o in attendee_list if o.pk not in allowed]
+    if outside:
+        raise Invalid(
+            _("構成機関ではない機関は「ゲスト」に書いてください: %(names)s")
+            % {"names": "、".join(outside)}
+        )
+    status = data.get("status", meeting.status)
+    if (
+        status == MeetingStatus.HELD
+        and timezone.localtime(meeting.starts_at).date() > timezone.localdate()
+    ):
+        raise Invalid(_("まだ開催日になっていない会議は「開催済み」にできません。"))
+    before = {name: getattr(meeting, name) for name in RECORD_FIELDS}
+    for name in RECORD_FIELDS:
+        if name in data:
+            setattr(meeting, name, data[name])
+    _full_clean(meeting, exclude=["body", "created_by"])
+    updated = Meeting.objects.filter(pk=meeting.pk, version=version).update(
+        **{name: getattr(meeting, name) for name in RECORD_FIELDS},
+        version=version + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        raise Conflict(_("ほかの人が先にこの会議を更新しました。画面を開き直してください。"))
+    meeting.version = version + 1
+    meeting.attendee_organizations.set(attendee_list)
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=meeting,
+        detail={
+            "changed": [n for n in RECORD_FIELDS if before[n] != getattr(meeting, n)],
+            "attendees": [o.pk for o in attendee_list],
+        },
+    )
+    return meeting
+
+
+def _task_for(request: HttpRequest, item: MeetingActionItem) -> None:
+    meeting = item.meeting
+    item.task = plan_services.task_create(
+        request=request,
+        title=item.title,
+        owner_organization=item.owner_organization,
+        due_on=item.due_on,
+        description=_("%(body)s「%(meeting)s」（%(day)s）の決定事項から")
+        % {
+            "body": meeting.body.name,
+            "meeting": meeting.title,
+            "day": timezone.localtime(meeting.starts_at).date().isoformat(),
+        },
+        source=TaskSource.MEETING,
+    )
+    item.save(update_fields=["task"])
+
+
+@_atomic
+def action_item_add(
+    *,
+    request: HttpRequest,
+    meeting: Meeting,
+    title: str,
+    owner_organization: Organization,
+    due_on: dt.date | None = None,
+) -> MeetingActionItem:
+    actor = _secretariat(request, meeting.body, meeting)
+    if not title.strip():
+        raise Invalid(_("やることを書いてください。"))
+    members = {o.pk for o in meeting.body.member_organizations.all()} | {
+        o.pk for o in meeting.body.secretariats.all()
+    }
+    if owner_organization.pk not in members:
+        raise Invalid(_("担当機関は会議体の構成機関か事務局から選んでください。"))
+    item = MeetingActionItem(
+        meeting=meeting,
+        title=title.strip(),
+        owner_organization=owner_organization,
+        due_on=due_on,
+        created_by=actor.user,
+    )
+    _full_clean(item, exclude=["meeting", "owner_organization", "created_by", "task"])
+    item.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=item,
+        detail={"meeting": meeting.pk, "organization": owner_organization.pk},
+    )
+    if owner_organization.pk == actor.organization_id:
+        _task_for(request, item)
+    return item
+
+
+@_atomic
+def action_item_take(*, request: HttpRequest, item: MeetingActionItem) -> MeetingActionItem:
+    """A writer of the owner organization makes the item its task."""
+    actor = _writer(request, item)
+    if item.owner_organization_id != actor.organization_id:
+        raise _deny(request, item, "not the owner", _("担当機関の職員だけがタスクにできます。"))
+    if item.task_id is not None:
+        raise Conflict(_("この項目はすでにタスクになっています。"))
+    _task_for(request, item)
+    audit.record(
+        action=Action.RECORD_UPDATED, request=request, target=item, detail={"task": item.task_id}
+    )
+    return item
+
+
+# --- Case conferences -----------------------------------------------------------------------
+
+
+def _conference_writer(request: HttpRequest, conference: CaseConference) -> Actor:
+    actor = _writer(request, conference)
+    if actor.organization_id not in (conference.organizer_id, conference.case.lead_organization_id):
+        raise _deny(
+            request,
+            conference,
+            "not the organizer",
+            _("主催機関または主担当機関だけが変更できます。"),
+        )
+    return actor
+
+
+@_atomic
+def conference_create(
+    *, request: HttpRequest, case: Case, data: Mapping[str, Any]
+) -> CaseConference:
+    """`case` was fetched with access_case(for_write=True)."""
+    actor = _writer(request, case)
+    assert actor.organization is not None  # noqa: S101  # _writer refuses otherwise
+    conference = CaseConference(
+        case=case,
+        organizer=actor.organization,
+        created_by=actor.user,
+        **{name: data[name] for name in CONFERENCE_FIELDS if name in data},
+    )
+    _full_clean(conference, exclude=["case", "organizer", "created_by", "body"])
+    conference.save()
+    ConferenceAttendee.objects.create(
+        conference=conference,
+        organization=actor.organization,
+        name=actor.user.get_full_name() or actor.user.get_username(),
+    )
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=conference,
+        detail={"case": case.pk, "kind": conference.kind},
+    )
+    return conference
+
+
+@_atomic
+def conference_record(
+    *, request: HttpRequest, conference: CaseConference, data: Mapping[str, Any]
+) -> CaseConference:
+    _conference_writer(request, conference)
+    changed = []
+    for name in CONFERENCE_RECORD_FIELDS:
+        if name in data and getattr(conference, name) != data[name]:
+            setattr(conference, name, data[name])
+            changed.append(name)
+    if conference.supervisor_advice.strip() and not conference.supervisor_name.strip():
+        raise Invalid(_("SVの助言を書くときは、SVの氏名も書いてください。"))
+    _full_clean(conference, exclude=["case", "organizer", "created_by", "body"])
+    conference.save(update_fields=[*CONFERENCE_RECORD_FIELDS, "updated_at"])
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=conference,
+        detail={"changed": changed},
+    )
+    return conference
+
+
+@_atomic
+def attendee_add(
+    *, request: HttpRequest, conference: CaseConference, organization: Organization, name: str = ""
+) -> ConferenceAttendee:
+    _conference_writer(request, conference)
+    if conference.attendees.filter(organization=organization).exists():
+        raise Conflict(_("この機関はすでに出席者にいます。"))
+    attendee = ConferenceAttendee(conference=conference, organization=organization, name=name)
+    _full_clean(attendee, exclude=["conference", "organization", "pledge_recorded_by"])
+    attendee.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=attendee,
+        detail={"conference": conference.pk, "organization": organization.pk},
+    )
+    return attendee
+
+
+@_atomic
+def attendee_pledge(
+    *, request: HttpRequest, attendee: ConferenceAttendee, pledged_by_name: str
+) -> ConferenceAttendee:
+    """The attendee's confidentiality pledge (守秘義務の誓約) for a statutory support meeting."""
+    conference = attendee.conference
+    actor = _conference_writer(request, conference)
+    if conference.kind != ConferenceKind.STATUTORY_SUPPORT_MEETING:
+        raise Invalid(_("守秘義務の誓約を記録するのは支援会議（社会福祉法106条の6）だけです。"))
+    if not pledged_by_name.strip():
+        raise Invalid(_("誓約した人の氏名を書いてください。"))
+    if attendee.pledged_at is not None:
+        raise Conflict(_("この出席者の誓約はすでに記録されています。"))
+    attendee.pledged_at = timezone.now()
+    attendee.pledged_by_name = pledged_by_name.strip()[:100]
+    attendee.pledge_recorded_by = actor.user
+    attendee.save(update_fields=["pledged_at", "pledged_by_name", "pledge_recorded_by"])
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=attendee,
+        detail={"pledge": True, "conference": conference.pk},
+    )
+    return attendee
+
+
+def _summary_author(request: HttpRequest, conference: CaseConference) -> Actor:
+    actor = _writer(request, conference)
+    if not conference.is_study_session:
+        raise Invalid(_("匿名化した要約は事例検討会で使います。"))
+    if conference.created_by_id != actor.user.pk:
+        raise _deny(
+            request, conference, "not the author", _("要約は事例の提供者（作成者）が確認します。")
+        )
+    return actor
+
+
+@_atomic
+def summary_generate(*, request: HttpRequest, conference: CaseConference) -> CaseConference:
+    """A fresh draft from the case; it is not shared until the author reviews it."""
+    _summary_author(request, conference)
+    conference.summary = deidentify.generate_summary(conference.case)
+    conference.summary_reviewed_at = None
+    conference.summary_reviewed_by = None
+    conference.save(
+        update_fields=["summary", "summary_reviewed_at", "summary_reviewed_by", "updated_at"]
+    )
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=conference,
+        detail={"summary": "generated"},
+    )
+    return conference
+
+
+@_atomic
+def summary_review(
+    *, request: HttpRequest, conference: CaseConference, text: str
+) -> CaseConference:
+    """The author's reviewed summary, shared with the attendees from now on."""
+    actor = _summary_author(request, conference)
+    if not text.strip():
+        raise Invalid(_("要約を書いてください。"))
+    left = deidentify.find_identifiers(text, conference.case)
+    if left:
+        raise Invalid(
+            _("個人が特定される情報が残っています: %(what)s。書き換えてから共有してください。")
+            % {"what": "、".join(left)}
+        )
+    conference.summary = text.strip()
+    conference.summary_reviewed_at = timezone.now()
+    conference.summary_reviewed_by = actor.user
+    conference.save(
+        update_fields=["summary", "summary_reviewed_at", "summary_reviewed_by", "updated_at"]
+    )
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=conference,
+        detail={"summary": "reviewed"},
+    )
+    return conference
+
+
+# --- Community issues (地域課題) ---------------------------------------------------------------
+
+ISSUE_FIELDS = ("title", "theme", "area", "description", "source", "source_note")
+
+
+def _issue_writer(request: HttpRequest, issue: CommunityIssue) -> Actor:
+    """The raising organization, the core center and the city department move an issue on."""
+    actor = _writer(request, issue)
+    if actor.organization_id != issue.raised_by_organization_id and not is_oversight(actor):
+        raise _deny(
+            request,
+            issue,
+            "not the raiser or oversight",
+            _("提起した機関、基幹相談支援センター、市担当課が経過を記録します。"),
+        )
+    return actor
+
+
+def _check_deidentified(issue: CommunityIssue) -> None:
+    case = issue.source_case or (issue.source_conference.case if issue.source_conference else None)
+    if case is None:
+        return
+    left = deidentify.find_identifiers(f"{issue.title}\n{issue.description}", case)
+    if left:
+        raise Invalid(
+            _("個人が特定される情報が残っています: %(what)s。地域の課題として書き換えてください。")
+            % {"what": "、".join(left)}
+        )
+
+
+@_atomic
+def issue_raise(
+    *,
+    request: HttpRequest,
+    data: Mapping[str, Any],
+    source_case: Case | None = None,
+    source_conference: CaseConference | None = None,
+) -> CommunityIssue:
+    """`source_case` / `source_conference` were fetched through the access helpers."""
+    actor = _writer(request, None)
+    assert actor.organization is not None  # noqa: S101  # _writer refuses otherwise
+    issue = CommunityIssue(
+        raised_by=actor.user,
+        raised_by_organization=actor.organization,
+        source_case=source_case,
+        source_conference=source_conference,
+        **{name: data[name] for name in ISSUE_FIELDS if name in data},
+    )
+    if issue.source == IssueSource.CASE and source_case is None:
+        raise Invalid(_("「個別のケース」から提起するときは、ケースの画面から提起してください。"))
+    if issue.source == IssueSource.CONFERENCE and source_conference is None:
+        raise Invalid(_("「ケース会議」から提起するときは、ケース会議の画面から提起してください。"))
+    if issue.source == IssueSource.SURVEY and not issue.source_note.strip():
+        raise Invalid(_("調査・ヒアリングの名称を書いてください。"))
+    _full_clean(
+        issue,
+        exclude=["raised_by", "raised_by_organization", "source_case", "source_conference", "area"],
+    )
+    _check_deidentified(issue)
+    issue.save()
+    IssueStep.objects.create(
+        issue=issue,
+        stage=IssueStage.RAISED,
+        occurred_on=timezone.localdate(),
+        note="",
+        recorded_by=actor.user,
+        recorded_by_organization=actor.organization,
+    )
+    audit.record(
+        action=Action.RECORD_CREATED,
+        request=request,
+        target=issue,
+        detail={
+            "source": issue.source,
+            "case": source_case.pk if source_case else None,
+            "conference": source_conference.pk if source_conference else None,
+        },
+    )
+    return issue
+
+
+@_atomic
+def issue_advance(
+    *,
+    request: HttpRequest,
+    issue: CommunityIssue,
+    stage: str,
+    occurred_on: dt.date,
+    meeting: Meeting | None,
+    note: str = "",
+) -> IssueStep:
+    """Move the issue one step, at the meeting where it happened (`meeting` was fetched with
+    access_meeting, so it is one the actor may see)."""
+    actor = _issue_writer(request, issue)
+    assert actor.organization is not None  # noqa: S101
+    if stage not in IssueStage.values:
+        raise Invalid(_("段階を選んでください。"))
+    if stage not in ISSUE_TRANSITIONS[issue.stage]:
+        raise Conflict(
+            _("「%(from)s」から「%(to)s」には進められません。")
+            % {"from": IssueStage(issue.stage).label, "to": IssueStage(stage).label}
+        )
+    if stage in MEETING_STAGES and meeting is None:
+        raise Invalid(_("この段階は会議で起きたことです。どの会議か選んでください。"))
+    if occurred_on > timezone.localdate():
+        raise Invalid(_("日付は今日までにしてください。"))
+    if meeting is not None and timezone.localtime(meeting.starts_at).date() != occurred_on:
+        occurred_on = timezone.localtime(meeting.starts_at).date()
+    before = issue.stage
+    updated = CommunityIssue.objects.filter(pk=issue.pk, stage=before).update(
+        stage=stage, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict(_("ほかの人が先にこの地域課題を更新しました。画面を開き直してください。"))
+    issue.stage = stage
+    step = IssueStep.objects.create(
+        issue=issue,
+        stage=stage,
+        meeting=meeting,
+        occurred_on=occurred_on,
+        note=note.strip(),
+        recorded_by=actor.user,
+        recorded_by_organization=actor.organization,
+    )
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        request=request,
+        target=issue,
+        detail={"from": before, "to": stage, "meeting": meeting.pk if meeting else None},
+    )
+    return step

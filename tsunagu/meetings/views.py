@@ -1,0 +1,805 @@
+"""Screens for meeting bodies, meetings (calendar, compliance, .ics) and case conferences.
+
+NotFound becomes the project's 404; Forbidden shows its message with status 403; Invalid and
+Conflict redisplay the form with the message and nothing the user typed is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tsunagu.audit import services as audit
+from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.selectors import case_list
+from tsunagu.core.dates import fiscal_year_label
+from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.meetings import ics, network_svg, selectors, services
+from tsunagu.meetings.forms import (
+    ActionItemForm,
+    AdvanceForm,
+    AttendeeForm,
+    BodyForm,
+    ConferenceForm,
+    ConferenceRecordForm,
+    IssueFilterForm,
+    IssueForm,
+    MeetingForm,
+    MeetingRecordForm,
+    NetworkForm,
+    PledgeForm,
+    SummaryForm,
+    YearForm,
+)
+from tsunagu.meetings.models import (
+    ISSUE_TRANSITIONS,
+    CaseConference,
+    ConferenceKind,
+    IssueSource,
+    IssueStep,
+    Meeting,
+    MeetingBody,
+)
+from tsunagu.organizations.models import Area, Organization
+
+View = Callable[..., HttpResponse]
+
+
+def _mapped(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: TsunaguRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            raise Http404 from None
+        except Forbidden as exc:
+            return render(request, "cases/pages/refused.html", {"message": exc.message}, status=403)
+
+    return wrapper
+
+
+def _refuse(request: TsunaguRequest, target: Any, reason: str, message: str) -> Forbidden:
+    """A refusal decided in the view (before any service runs), audited like the others."""
+    audit.record_denial(
+        request,
+        target_type=target._meta.label_lower if target is not None else "meetings",
+        target_id=str(target.pk) if target is not None else "",
+        reason=reason,
+    )
+    return Forbidden(message)
+
+
+def _year(request: TsunaguRequest) -> tuple[YearForm, int]:
+    current = selectors.current_fiscal_year()
+    form = YearForm(request.GET or None, current=current)
+    return form, form.chosen_year(current)
+
+
+def _ics(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _body_organizations(body: MeetingBody) -> Any:
+    ids = [o.pk for o in body.member_organizations.all()] + [o.pk for o in body.secretariats.all()]
+    return Organization.objects.filter(pk__in=ids).order_by("kind", "name_kana", "name")
+
+
+# --- Bodies, calendar, compliance -------------------------------------------------------------
+
+
+@require_GET
+@_mapped
+def body_list(request: TsunaguRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return render(
+        request,
+        "meetings/pages/body_list.html",
+        {
+            "bodies": selectors.body_list(actor=actor),
+            "can_create": actor.can_write and selectors.is_oversight(actor),
+            "conferences": selectors.recent_conferences(actor=actor),
+            "cases": case_list(actor=actor).filter(closed_on__isnull=True).order_by("title")[:200],
+        },
+    )
+
+
+@require_GET
+@_mapped
+def conference_start(request: TsunaguRequest) -> HttpResponse:
+    """The case chosen on the meetings page → its case conferences (404 if not visible)."""
+    case = access_case(request, request.GET.get("case", ""), audit_read=False)
+    return redirect("meetings:conference_list", case_id=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@_mapped
+def body_create(request: TsunaguRequest) -> HttpResponse:
+    actor = actor_of(request)
+    if not (actor.can_write and selectors.is_oversight(actor)):
+        raise _refuse(
+            request,
+            None,
+            "not core or city",
+            _("会議体は基幹相談支援センターまたは市担当課が登録します。"),
+        )
+    parents = selectors.body_list(actor=actor)
+    status = 200
+    if request.method == "POST":
+        form = BodyForm(request.POST, parents=parents)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                body = services.body_create(
+                    request=request,
+                    data=data,
+                    secretariats=data["secretariats"],
+                    members=data["member_organizations"],
+                )
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("会議体を登録しました。"))
+                return redirect("meetings:body_detail", body_id=body.pk)
+        status = 400
+    else:
+        form = BodyForm(parents=parents)
+    return render(request, "meetings/pages/body_form.html", {"form": form}, status=status)
+
+
+@require_GET
+@_mapped
+def body_detail(request: TsunaguRequest, body_id: int) -> HttpResponse:
+    body = selectors.access_body(request, body_id)
+    actor = actor_of(request)
+    form, year = _year(request)
+    return render(
+        request,
+        "meetings/pages/body_detail.html",
+        {
+            "body": body,
+            "year": year,
+            "year_label": fiscal_year_label(year),
+            "year_form": form,
+            "meetings": selectors.meetings_of_year(actor=actor, year=year, body=body),
+            "is_secretariat": actor.can_write and selectors.is_secretariat(actor, body),
+        },
+    )
+
+
+@require_GET
+@_mapped
+def body_ics(request: TsunaguRequest, body_id: int) -> HttpResponse:
+    body = selectors.access_body(request, body_id)
+    _form, year = _year(request)
+    meetings = selectors.meetings_of_year(actor=actor_of(request), year=year, body=body)
+    name = f"{body.name} {fiscal_year_label(year)}"
+    return _ics(ics.calendar_of(meetings, name=name), f"meetings-{body.pk}-{year}.ics")
+
+
+@require_GET
+@_mapped
+def calendar(request: TsunaguRequest) -> HttpResponse:
+    form, year = _year(request)
+    return render(
+        request,
+        "meetings/pages/calendar.html",
+        {
+            "year_form": form,
+            "year": year,
+            "year_label": fiscal_year_label(year),
+            "months": selectors.calendar(actor=actor_of(request), year=year),
+        },
+    )
+
+
+@require_GET
+@_mapped
+def compliance(request: TsunaguRequest) -> HttpResponse:
+    form, year = _year(request)
+    rows = selectors.compliance(actor=actor_of(request), year=year)
+    return render(
+        request,
+        "meetings/pages/compliance.html",
+        {
+            "year_form": form,
+            "year": year,
+            "year_label": fiscal_year_label(year),
+            "rows": rows,
+            "short_count": sum(1 for r in rows if r.is_short),
+        },
+    )
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@_mapped
+def meeting_create(request: TsunaguRequest, body_id: int) -> HttpResponse:
+    body = selectors.access_body(request, body_id, for_write=True)
+    actor = actor_of(request)
+    if not selectors.is_secretariat(actor, body):
+        raise _refuse(
+            request, body, "not the secretariat", _("この会議体の事務局だけが会議を登録できます。")
+        )
+    status = 200
+    if request.method == "POST":
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                meeting = services.meeting_create(
+                    request=request, body=body, data=form.cleaned_data
+                )
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("会議を登録しました。"))
+                return redirect("meetings:meeting_detail", meeting_id=meeting.pk)
+        status = 400
+    else:
+        form = MeetingForm(initial={"title": body.name})
+    return render(
+        request, "meetings/pages/meeting_form.html", {"body": body, "form": form}, status=status
+    )
+
+
+def _meeting_context(request: TsunaguRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
+    actor = actor_of(request)
+    return {
+        "meeting": meeting,
+        "body": meeting.body,
+        "is_secretariat": actor.can_write and selectors.is_secretariat(actor, meeting.body),
+        "acting_organization_id": actor.organization_id,
+        "can_write": actor.can_write,
+        "action_form": extra.pop(
+            "action_form", ActionItemForm(organizations=_body_organizations(meeting.body))
+        ),
+        **extra,
+    }
+
+
+@require_GET
+@_mapped
+def meeting_detail(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(request, meeting_id)
+    return render(request, "meetings/pages/meeting_detail.html", _meeting_context(request, meeting))
+
+
+@require_GET
+@_mapped
+def meeting_ics(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(request, meeting_id)
+    return _ics(ics.calendar_of([meeting], name=meeting.body.name), f"meeting-{meeting.pk}.ics")
+
+
+@require_http_methods(["GET", "POST"])
+@_mapped
+def meeting_record(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(request, meeting_id, for_write=True)
+    if not selectors.is_secretariat(actor_of(request), meeting.body):
+        raise _refuse(
+            request, meeting, "not the secretariat", _("この会議体の事務局だけが議事録を書けます。")
+        )
+    organizations = _body_organizations(meeting.body)
+    status = 200
+    if request.method == "POST":
+        form = MeetingRecordForm(request.POST, organizations=organizations)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.meeting_record(
+                    request=request,
+                    meeting=meeting,
+                    version=data["version"],
+                    data=data,
+                    attendees=data["attendees"],
+                )
+            except (Invalid, Conflict) as exc:
+                form.add_error(None, exc.message)
+                status = 409 if isinstance(exc, Conflict) else 400
+            else:
+                messages.success(request, _("議事録を保存しました。"))
+                return redirect("meetings:meeting_detail", meeting_id=meeting.pk)
+        else:
+            status = 400
+    else:
+        form = MeetingRecordForm(
+            organizations=organizations,
+            initial={
+                "version": meeting.version,
+                "status": meeting.status,
+                "attendees": list(meeting.attendee_organizations.all()),
+                "guests": meeting.guests,
+                "minutes": meeting.minutes,
+                "decisions": meeting.decisions,
+            },
+        )
+    return render(
+        request,
+        "meetings/pages/meeting_record.html",
+        {"meeting": meeting, "body": meeting.body, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+@_mapped
+def action_add(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(request, meeting_id, for_write=True)
+    form = ActionItemForm(request.POST, organizations=_body_organizations(meeting.body))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.action_item_add(
+                request=request,
+                meeting=meeting,
+                title=data["title"],
+                owner_organization=data["owner_organization"],
+                due_on=data["due_on"],
+            )
+        except Invalid as exc:
+            form.add_error(None, exc.message)
+        else:
+            if item.task_id:
+                messages.success(request, _("アクションを追加し、タスクにしました。"))
+            else:
+                messages.success(
+                    request,
+                    _("アクションを追加しました。担当機関の職員が「タスクにする」で引き受けます。"),
+                )
+            return redirect("meetings:meeting_detail", meeting_id=meeting.pk)
+    meeting = selectors.access_meeting(request, meeting_id)
+    return render(
+        request,
+        "meetings/pages/meeting_detail.html",
+        _meeting_context(request, meeting, action_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@_mapped
+def action_take(request: TsunaguRequest, item_id: int) -> HttpResponse:
+    item = selectors.access_action_item(request, item_id)
+    try:
+        services.action_item_take(request=request, item=item)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("タスクにしました。"))
+    return redirect("meetings:meeting_detail", meeting_id=item.meeting_id)
+
+
+# --- Case conferences -----------------------------------------------------------------------
+
+
+@require_GET
+@_mapped
+def conference_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = access_case(request, case_id)
+    actor = actor_of(request)
+    return render(
+        request,
+        "meetings/pages/conference_list.html",
+        {
+            "case": case,
+            "conferences": selectors.conference_list(actor=actor, case_id=case.pk),
+            "can_write": actor.can_write,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_mapped
+def conference_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = access_case(request, case_id, for_write=True)
+    bodies = selectors.body_list(actor=actor_of(request))
+    status = 200
+    if request.method == "POST":
+        form = ConferenceForm(request.POST, bodies=bodies)
+        if form.is_valid():
+            try:
+                conference = services.conference_create(
+                    request=request, case=case, data=form.cleaned_data
+                )
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("ケース会議を登録しました。"))
+                return redirect("meetings:conference_detail", conference_id=conference.pk)
+        status = 400
+    else:
+        form = ConferenceForm(bodies=bodies, initial={"held_at": timezone.localtime()})
+    return render(
+        request,
+        "meetings/pages/conference_form.html",
+        {"case": case, "form": form},
+        status=status,
+    )
+
+
+def _conference_context(
+    request: TsunaguRequest, conference: CaseConference, **extra: Any
+) -> dict[str, Any]:
+    actor = actor_of(request)
+    case_visible = selectors.case_is_visible(actor, conference)
+    is_writer = actor.can_write and actor.organization_id in (
+        conference.organizer_id,
+        conference.case.lead_organization_id,
+    )
+    return {
+        "conference": conference,
+        "case_visible": case_visible,
+        # Attendees of a case study session see only the reviewed summary, never the case.
+        "show_content": case_visible or not conference.is_study_session,
+        "is_writer": is_writer,
+        "is_author": actor.user.pk == conference.created_by_id and actor.can_write,
+        "attendees": selectors.conference_attendees(conference) if is_writer else [],
+        "attendee_form": extra.pop("attendee_form", AttendeeForm()),
+        "pledge_form": PledgeForm(),
+        "is_statutory": conference.kind == ConferenceKind.STATUTORY_SUPPORT_MEETING,
+        **extra,
+    }
+
+
+@require_GET
+@_mapped
+def conference_detail(request: TsunaguRequest, conference_id: int) -> HttpResponse:
+    conference = selectors.access_conference(request, conference_id)
+    return render(
+        request,
+        "meetings/pages/conference_detail.html",
+        _conference_context(request, conference),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_mapped
+def conference_record(request: TsunaguRequest, conference_id: int) -> HttpResponse:
+    conference = selectors.access_conference(request, conference_id, for_write=True)
+    status = 200
+    if request.method == "POST":
+        form = ConferenceRecordForm(request.POST)
+        if form.is_valid():
+            try:
+                services.conference_record(
+                    request=request, conference=conference, data=form.cleaned_data
+                )
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("ケース会議の記録を保存しました。"))
+                return redirect("meetings:conference_detail", conference_id=conference.pk)
+        status = 400
+    else:
+        form = ConferenceRecordForm(
+            initial={name: getattr(conference, name) for name in services.CONFERENCE_RECORD_FIELDS}
+        )
+    return render(
+        request,
+        "meetings/pages/conference_record.html",
+        {"conference": conference, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+@_mapped
+def attendee_add(request: TsunaguRequest, conference_id: int) -> HttpResponse:
+    conference = selectors.access_conference(request, conference_id, for_write=True)
+    form = AttendeeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.attendee_add(
+                request=request,
+                conference=conference,
+                organization=form.cleaned_data["organization"],
+                name=form.cleaned_data["name"],
+            )
+        except (Invalid, Conflict) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("出席者を追加しました。"))
+            return redirect("meetings:conference_detail", conference_id=conference.pk)
+    return render(
+        request,
+        "meetings/pages/conference_detail.html",
+        _conference_context(request, conference, attendee_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@_mapped
+def attendee_pledge(request: TsunaguRequest, attendee_id: int) -> HttpResponse:
+    attendee = selectors.access_attendee(request, attendee_id)
+    form = PledgeForm(request.POST)
+    back = reverse("meetings:conference_detail", args=[attendee.conference_id])
+    if not form.is_valid():
+        messages.error(request, _("誓約した人の氏名を書いてください。"))
+        return redirect(back)
+    try:
+        services.attendee_pledge(
+            request=request, attendee=attendee, pledged_by_name=form.cleaned_data["pledged_by_name"]
+        )
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("守秘義務の誓約を記録しました。"))
+    return redirect(back)
+
+
+@require_POST
+@_mapped
+def summary_generate(request: TsunaguRequest, conference_id: int) -> HttpResponse:
+    conference = selectors.access_conference(request, conference_id, for_write=True)
+    try:
+        services.summary_generate(request=request, conference=conference)
+    except Invalid as exc:
+        messages.error(request, exc.message)
+        return redirect("meetings:conference_detail", conference_id=conference.pk)
+    messages.success(request, _("ケースから要約の下書きを作りました。確認して共有してください。"))
+    return redirect("meetings:summary_review", conference_id=conference.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@_mapped
+def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
+    conference = selectors.access_conference(request, conference_id, for_write=True)
+    if conference.created_by_id != request.user.pk or not conference.is_study_session:
+        raise _refuse(
+            request,
+            conference,
+            "not the author",
+            _("要約は事例検討会の事例提供者（作成者）が確認します。"),
+        )
+    status = 200
+    if request.method == "POST":
+        form = SummaryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.summary_review(
+                    request=request, conference=conference, text=form.cleaned_data["summary"]
+                )
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("要約を確認し、出席者に共有しました。"))
+                return redirect("meetings:conference_detail", conference_id=conference.pk)
+        status = 400
+    else:
+        form = SummaryForm(initial={"summary": conference.summary})
+    return render(
+        request,
+        "meetings/pages/summary_review.html",
+        {"conference": conference, "form": form},
+        status=status,
+    )
+
+
+# --- Community issues -------------------------------------------------------------------------
+
+
+@require_GET
+@_mapped
+def issue_list(request: TsunaguRequest) -> HttpResponse:
+    form = IssueFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        area = form.cleaned_data["area"]
+        filters = {
+            "stage": form.cleaned_data["stage"],
+            "theme": form.cleaned_data["theme"],
+            "area_id": area.pk if area else None,
+        }
+    actor = actor_of(request)
+    return render(
+        request,
+        "meetings/pages/issue_list.html",
+        {
+            "form": form,
+            "issues": selectors.issue_list(actor=actor, **filters),
+            "can_write": actor.can_write,
+        },
+    )
+
+
+@require_GET
+@_mapped
+def council_issues(request: TsunaguRequest) -> HttpResponse:
+    """What the council sees: the de-identified text and the pipeline, never the sources."""
+    issues = selectors.issue_list(actor=actor_of(request)).prefetch_related(
+        Prefetch("steps", queryset=IssueStep.objects.select_related("meeting", "meeting__body"))
+    )
+    return render(request, "meetings/pages/council_issues.html", {"issues": issues})
+
+
+def _issue_create(
+    request: TsunaguRequest,
+    *,
+    sources: list[str],
+    case: Any = None,
+    conference: CaseConference | None = None,
+    back: str,
+) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = IssueForm(request.POST, sources=sources)
+        if form.is_valid():
+            try:
+                issue = services.issue_raise(
+                    request=request,
+                    data=form.cleaned_data,
+                    source_case=case,
+                    source_conference=conference,
+                )
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("地域課題を提起しました。"))
+                return redirect("meetings:issue_detail", issue_id=issue.pk)
+        status = 400
+    else:
+        form = IssueForm(sources=sources, initial={"source": sources[0]})
+    return render(
+        request,
+        "meetings/pages/issue_form.html",
+        {"form": form, "case": case, "conference": conference, "back": back},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_mapped
+def issue_create(request: TsunaguRequest) -> HttpResponse:
+    if not actor_of(request).can_write:
+        raise _refuse(
+            request, None, "read-only membership", _("閲覧のみの権限では変更できません。")
+        )
+    return _issue_create(
+        request,
+        sources=[IssueSource.SURVEY, IssueSource.MEETING],
+        back=reverse("meetings:issue_list"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_mapped
+def case_issue_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    case = access_case(request, case_id, for_write=True)
+    return _issue_create(
+        request,
+        sources=[IssueSource.CASE],
+        case=case,
+        back=reverse("meetings:conference_list", args=[case.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_mapped
+def conference_issue_create(request: TsunaguRequest, conference_id: int) -> HttpResponse:
+    conference = selectors.access_conference(request, conference_id, for_write=True)
+    return _issue_create(
+        request,
+        sources=[IssueSource.CONFERENCE],
+        conference=conference,
+        back=reverse("meetings:conference_detail", args=[conference.pk]),
+    )
+
+
+def _advance_form(request: TsunaguRequest, issue: Any, data: Any = None) -> AdvanceForm:
+    return AdvanceForm(
+        data,
+        stages=sorted(ISSUE_TRANSITIONS[issue.stage]),
+        meetings=selectors.meetings_visible_to(actor_of(request))
+        .select_related("body")
+        .order_by("-starts_at"),
+        initial={"occurred_on": timezone.localdate()},
+    )
+
+
+def _issue_context(request: TsunaguRequest, issue: Any, form: AdvanceForm | None = None) -> Any:
+    actor = actor_of(request)
+    may_advance = actor.can_write and (
+        actor.organization_id == issue.raised_by_organization_id or selectors.is_oversight(actor)
+    )
+    return {
+        "issue": issue,
+        "steps": selectors.issue_steps(issue),
+        "links": selectors.issue_source_links(actor, issue),
+        "may_advance": may_advance and bool(ISSUE_TRANSITIONS[issue.stage]),
+        "form": form or _advance_form(request, issue),
+    }
+
+
+@require_GET
+@_mapped
+def issue_detail(request: TsunaguRequest, issue_id: int) -> HttpResponse:
+    issue = selectors.access_issue(request, issue_id)
+    return render(request, "meetings/pages/issue_detail.html", _issue_context(request, issue))
+
+
+@require_POST
+@_mapped
+def issue_advance(request: TsunaguRequest, issue_id: int) -> HttpResponse:
+    issue = selectors.access_issue(request, issue_id, for_write=True)
+    form = _advance_form(request, issue, request.POST)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.issue_advance(
+                request=request,
+                issue=issue,
+                stage=data["stage"],
+                occurred_on=data["occurred_on"],
+                meeting=data["meeting"],
+                note=data["note"],
+            )
+        except (Invalid, Conflict) as exc:
+            form.add_error(None, exc.message)
+            status = 409 if isinstance(exc, Conflict) else 400
+        else:
+            messages.success(request, _("地域課題の経過を記録しました。"))
+            return redirect("meetings:issue_detail", issue_id=issue.pk)
+    return render(
+        request,
+        "meetings/pages/issue_detail.html",
+        _issue_context(request, issue, form),
+        status=status,
+    )
+
+
+# --- The network picture ----------------------------------------------------------------------
+
+
+@require_GET
+@_mapped
+def network(request: TsunaguRequest) -> HttpResponse:
+    actor = actor_of(request)
+    if not selectors.is_oversight(actor):
+        raise _refuse(
+            request,
+            None,
+            "not core or city",
+            _("ネットワークの図は基幹相談支援センターと市担当課が見られます。"),
+        )
+    current = selectors.current_fiscal_year()
+    form = NetworkForm(request.GET or None, current=current)
+    area = None
+    year = current
+    if form.is_valid():
+        area = form.cleaned_data["area"]
+        year = form.cleaned_data["year"] or current
+    if area is None:
+        area = Area.objects.filter(parent__isnull=True).order_by("sort_order", "code").first()
+    before, now = selectors.network_picture(area_id=area.pk, year=year) if area else (None, None)
+    return render(
+        request,
+        "meetings/pages/network.html",
+        {
+            "form": form,
+            "area": area,
+            "years": [
+                (y, fiscal_year_label(y.year), network_svg.rings(y)) for y in (before, now) if y
+            ],
+            "now": now,
+            "now_label": fiscal_year_label(year),
+            "before_label": fiscal_year_label(year - 1),
+            "layers": network_svg.layer_rows(before, now) if before and now else [],
+        },
+    )
