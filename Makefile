@@ -6,12 +6,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := tsunagu.settings
 
-.PHONY: run test lint typecheck check clean-db messages help
+.PHONY: run test lint typecheck check clean-db messages help bench
 
 help:
 	@echo "make run        serve the demo city on http://$(HOST):$(PORT) (SQLite under var/)"
 	@echo "make test       run the whole suite (set DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make check      ruff + mypy"
+	@echo "make bench      load-test both databases at two sizes; writes bench/results.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,10 @@ typecheck: $(VENV)/.dev-installed
 	TSUNAGU_DEMO=1 $(BIN)/mypy .
 
 check: lint typecheck
+
+# Builds (or reuses) the scale datasets, serves them with gunicorn, drives them with locust.
+bench: $(VENV)/.dev-installed
+	timeout 1200 $(BIN)/python bench/run.py
 
 clean-db:
 	rm -f var/tsunagu.sqlite3*

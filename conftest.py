@@ -114,3 +114,25 @@ def client_as(db):
 
 def membership(user: User) -> Membership:
     return Membership.objects.get(user=user, is_primary=True)
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker):
+    """The demo city (`manage.py seed_demo`), seeded once for the module that asks for it.
+
+    Seeding takes seconds; the tests that read it only read, and each still runs in its own
+    rolled-back transaction.  The rows are removed when the module is done, so that the next
+    module starts from an empty database as usual.
+    """
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    out = StringIO()
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as _fast_password_hashing
+    with django_db_blocker.unblock(), override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast):
+        call_command("seed_demo", stdout=out)
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)

@@ -7,9 +7,14 @@ from ninja import NinjaAPI
 from tsunagu.accounts.api import router as accounts_router
 from tsunagu.cases.api import router as cases_router
 from tsunagu.core.api import BearerAuth, install_error_handlers
+from tsunagu.directory.api import router as directory_router
+from tsunagu.meetings.api import router as meetings_router
 from tsunagu.organizations.api import router as organizations_router
 from tsunagu.people.api import router as people_router
+from tsunagu.plans.api import router as plans_router
 from tsunagu.records.api import router as records_router
+from tsunagu.referrals.api import router as referrals_router
+from tsunagu.search.api import router as search_router
 
 api = NinjaAPI(
     title="Tsunagu API",
@@ -28,3 +33,8 @@ api.add_router("/", organizations_router)
 api.add_router("/", people_router)
 api.add_router("/", cases_router)
 api.add_router("/", records_router)
+api.add_router("/", referrals_router)
+api.add_router("/", plans_router)
+api.add_router("/", directory_router)
+api.add_router("/", meetings_router)
+api.add_router("/", search_router)

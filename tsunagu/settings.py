@@ -74,7 +74,11 @@ INSTALLED_APPS = [
     "tsunagu.people",
     "tsunagu.cases",
     "tsunagu.records",
+    "tsunagu.directory",
     "tsunagu.plans",
+    "tsunagu.referrals",
+    "tsunagu.meetings",
+    "tsunagu.search",
 ]
 
 MIDDLEWARE = [
@@ -96,11 +100,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "tsunagu.core.middleware.NoStoreMiddleware",
+    "tsunagu.core.middleware.ApiMethodNotAllowedMiddleware",
     # Axes must come last so that it sees the outcome of the sign-in view.
     "axes.middleware.AxesMiddleware",
 ]
 
-    "tsunagu.core.middleware.ApiMethodNotAllowedMiddleware",
 ROOT_URLCONF = "tsunagu.urls"
 WSGI_APPLICATION = "tsunagu.wsgi.application"
 
@@ -291,3 +295,5 @@ PRIVATE_MEDIA_ROOT = Path(
 ATTACHMENT_MAX_BYTES = int(os.environ.get("TSUNAGU_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"}
 BREAK_GLASS_HOURS = int(os.environ.get("TSUNAGU_BREAK_GLASS_HOURS", "24"))
+# A referral not marked received within this many business days is escalated (referrals).
+REFERRAL_ACK_BUSINESS_DAYS = int(os.environ.get("TSUNAGU_REFERRAL_ACK_BUSINESS_DAYS", "3"))

@@ -15,7 +15,13 @@ urlpatterns = [
     path("people/", include("tsunagu.people.urls")),
     path("cases/", include("tsunagu.cases.urls")),
     path("records/", include("tsunagu.records.urls")),
+    path("referrals/", include("tsunagu.referrals.urls")),
+    path("directory/", include("tsunagu.directory.urls")),
+    path("plans/", include("tsunagu.plans.urls")),
+    path("meetings/", include("tsunagu.meetings.urls")),
+    path("search/", include("tsunagu.search.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/hsds/", include("tsunagu.directory.hsds_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

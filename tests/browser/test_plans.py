@@ -23,11 +23,11 @@ from tests.browser.keyboard import (
     tab_to,
     type_into,
 )
+from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.cases.models import SharingBasis, TeamRole
 from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
 from tsunagu.organizations.models import OrganizationKind
 from tsunagu.organizations.tests.factories import MembershipFactory, OrganizationFactory
-from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.people.models import Relationship
 from tsunagu.people.tests.factories import (
     HouseholdFactory,
@@ -126,7 +126,9 @@ def test_planning_by_keyboard_only(
     expect(page.get_by_label("利用者の生活に対する意向（本人）", exact=True)).to_have_value(
         "家で父と暮らしながら、昼間は外に出たい。"
     )
-    type_into(page, "総合的な援助の方針", "本人の「電車が好き」を手がかりに、日中の居場所をつくる。")
+    type_into(
+        page, "総合的な援助の方針", "本人の「電車が好き」を手がかりに、日中の居場所をつくる。"
+    )
     choose(page, page.get_by_label("モニタリング期間", exact=True), "毎月")
     submit(page, "計画案を作る")
     plan = SupportPlan.objects.get(case=case)
@@ -174,7 +176,7 @@ def test_planning_by_keyboard_only(
     axe(page, "plans-11-plan-detail-agreed")
 
     # 5. The first monitoring, reported per goal.
-    first = plan.monitorings.order_by("due_on").first()
+    first = plan.monitorings.order_by("due_on")[0]
     tab_to(page, page.locator(f"a[href='/plans/monitorings/{first.pk}/']"))
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -107,6 +107,7 @@ class StatusIn(Schema):
     reason: str = ""
     closure_reason: str = ""
     closed_on: dt.date | None = None
+    referred: bool = False  # closed as referred: needs an accepted referral or transfer
 
 
 class TeamIn(Schema):
@@ -335,6 +336,7 @@ def case_status_history(request: HttpRequest, case_id: int) -> list[StatusChange
 )
 def case_transition(request: HttpRequest, case_id: int, payload: StatusIn) -> CaseDetailOut:
     """`to` に次の状態を指定します。終結（closed）には closure_reason が必要です。
+    `referred: true` は他機関への紹介・移管による終結で、受理された紹介・移管が必要です。
     終結したケースに `to: "assessment"` と reason を送ると再開になります。
     認められない変更は 422（code: illegal_transition）、同時更新は 409 です。"""
     case = access_case(request, case_id, for_write=True)
@@ -348,6 +350,7 @@ def case_transition(request: HttpRequest, case_id: int, payload: StatusIn) -> Ca
             reason=payload.reason,
             closure_reason=payload.closure_reason,
             closed_on=payload.closed_on,
+            referred=payload.referred,
         )
     return _case_detail_out(case)
 

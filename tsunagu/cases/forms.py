@@ -246,6 +246,11 @@ class TransitionForm(forms.Form):
     closed_on = forms.DateField(
         label=_("終結日"), required=False, widget=_date_input(), help_text=_("空欄なら今日。")
     )
+    referred = forms.BooleanField(
+        label=_("他機関への紹介・移管による終結"),
+        required=False,
+        help_text=_("紹介先・移管先が依頼を受理しているときだけ選べます。"),
+    )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -420,8 +420,10 @@ def case_transition(
     reason: str = "",
     closure_reason: str = "",
     closed_on: dt.date | None = None,
+    referred: bool = False,
 ) -> Case:
-    """Move a case along CASE_TRANSITIONS.  Closing needs a closure reason and date."""
+    """Move a case along CASE_TRANSITIONS.  Closing needs a closure reason and date; closing
+    as "referred" (`referred=True`) also needs a referral or transfer its receiver accepted."""
     actor = _lead_writer(request, case, _("状態を変更できるのは主担当機関だけです。"))
     return _case_transition(
         request=request,
@@ -431,6 +433,7 @@ def case_transition(
         reason=reason.strip(),
         closure_reason=closure_reason.strip(),
         closed_on=closed_on,
+        referred=referred,
     )
 
 
@@ -481,6 +484,7 @@ def _case_transition(
     reason: str,
     closure_reason: str,
     closed_on: dt.date | None,
+    referred: bool = False,
 ) -> Case:
     if to_status not in CaseStatus.values:
         raise Invalid(_("移る先の状態が正しくありません。"), code="illegal_transition")
@@ -501,6 +505,25 @@ def _case_transition(
             code="illegal_transition",
         )
     values: dict[str, Any] = {}
+    referral_detail: dict[str, Any] = {}
+    if to_status == CaseStatus.CLOSED and referred:
+        # たらい回しにしない: "referred" only once the receiver has accepted (issue 5).
+        from tsunagu.referrals.selectors import accepted_referral_for
+
+        referral = accepted_referral_for(case)
+        if referral is None:
+            raise Invalid(
+                _(
+                    "「他機関への紹介・移管による終結」にできるのは、紹介・移管の依頼が"
+                    "受理されてからです。受理されるまではケースを続けてください。"
+                ),
+                code="referral_not_accepted",
+            )
+        closure_reason = closure_reason or _("%(org)sへ%(kind)s（受理済み）") % {
+            "org": referral.receiving_organization.name,
+            "kind": referral.get_kind_display(),
+        }
+        referral_detail = {"referred": True, "referral": referral.pk}
     if to_status == CaseStatus.CLOSED:
         if not closure_reason:
             raise Invalid(_("終結の理由を入力してください。"))
@@ -518,7 +541,10 @@ def _case_transition(
         to_status=to_status,
         reason=reason,
         values=values,
-        detail={"closure_reason": closure_reason} if closure_reason else {},
+        detail={
+            **({"closure_reason": closure_reason} if closure_reason else {}),
+            **referral_detail,
+        },
     )
 
 
@@ -571,6 +597,39 @@ def team_member_add(
         worker=worker,
         worker_name=worker_name.strip(),
         joined_on=joined_on or timezone.localdate(),
+    )
+
+
+def team_member_join_on_acceptance(
+    *,
+    request: HttpRequest,
+    actor: Actor,
+    case: Case,
+    organization: Organization,
+    role: str,
+    basis: str,
+    consent: Consent | None,
+    basis_note: str,
+    worker: User | None,
+) -> CaseTeamMember:
+    """An organization joins the team by accepting a request the lead sent it (referrals).
+
+    The lead's decision was checked when the request was sent, so the acting user is the
+    receiver, not the lead; the rules of the basis for sharing are the team's own, as in
+    `team_member_add`.
+    """
+    return _team_member_add(
+        request=request,
+        actor=actor,
+        case=case,
+        organization=organization,
+        role=role,
+        basis=basis,
+        consent=consent,
+        basis_note=basis_note.strip(),
+        worker=worker,
+        worker_name="",
+        joined_on=timezone.localdate(),
     )
 
 

@@ -326,6 +326,7 @@ def case_transition(request: TsunaguRequest, case_id: int) -> HttpResponse:
             reason=data["reason"],
             closure_reason=data["closure_reason"],
             closed_on=data["closed_on"],
+            referred=data["referred"],
         )
     except Forbidden as exc:
         return _refused(request, exc)

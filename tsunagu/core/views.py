@@ -12,7 +12,10 @@ from django.views.decorators.http import require_GET
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.cases.access import actor_of
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.plans import selectors as plans_selectors
+from tsunagu.referrals import selectors as referrals_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +33,12 @@ def home(request: TsunaguRequest) -> HttpResponse:
     return render(
         request,
         "core/pages/home.html",
-        {"recent_signins": recent_signins, "failed_since_last": failed_since_last.count()},
+        {
+            "recent_signins": recent_signins,
+            "failed_since_last": failed_since_last.count(),
+            "plans_dashboard": plans_selectors.dashboard(actor=actor_of(request)),
+            **referrals_selectors.dashboard(actor_of(request)),
+        },
     )
 
 

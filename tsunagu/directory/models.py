@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.core.models import TimeStampedModel
 
@@ -116,7 +117,7 @@ class SocialResource(TimeStampedModel):
         related_name="+",
         limit_choices_to={"taxonomy": Taxonomy.SPECIALTY},
     )
-    description = models.TextField(_("紹介"), blank=True)
+    description = models.TextField(pgettext_lazy("resource description", "紹介"), blank=True)
     status = models.CharField(
         _("状態"), max_length=20, choices=ResourceStatus.choices, default=ResourceStatus.ACTIVE
     )
@@ -229,13 +230,13 @@ class Location(models.Model):
 
 class Weekday(models.TextChoices):
     # HSDS (RFC 5545) day codes.
-    MO = "MO", _("月")
-    TU = "TU", _("火")
-    WE = "WE", _("水")
-    TH = "TH", _("木")
-    FR = "FR", _("金")
-    SA = "SA", _("土")
-    SU = "SU", _("日")
+    MO = "MO", pgettext_lazy("weekday", "月")
+    TU = "TU", pgettext_lazy("weekday", "火")
+    WE = "WE", pgettext_lazy("weekday", "水")
+    TH = "TH", pgettext_lazy("weekday", "木")
+    FR = "FR", pgettext_lazy("weekday", "金")
+    SA = "SA", pgettext_lazy("weekday", "土")
+    SU = "SU", pgettext_lazy("weekday", "日")
 
 
 class Schedule(models.Model):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.core.models import TimeStampedModel
 
@@ -317,13 +318,13 @@ class PlanItem(models.Model):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("月")
-    TUESDAY = 1, _("火")
-    WEDNESDAY = 2, _("水")
-    THURSDAY = 3, _("木")
-    FRIDAY = 4, _("金")
-    SATURDAY = 5, _("土")
-    SUNDAY = 6, _("日")
+    MONDAY = 0, pgettext_lazy("weekday", "月")
+    TUESDAY = 1, pgettext_lazy("weekday", "火")
+    WEDNESDAY = 2, pgettext_lazy("weekday", "水")
+    THURSDAY = 3, pgettext_lazy("weekday", "木")
+    FRIDAY = 4, pgettext_lazy("weekday", "金")
+    SATURDAY = 5, pgettext_lazy("weekday", "土")
+    SUNDAY = 6, pgettext_lazy("weekday", "日")
 
 
 class WeeklyScheduleEntry(models.Model):

@@ -44,9 +44,10 @@ def run_seed() -> str:
 
 
 @pytest.fixture
-def demo(settings) -> str:
+def demo(demo_city, db, settings) -> str:
+    """The demo city, seeded once for this module (see the root conftest)."""
     settings.DEMO_MODE = True
-    return run_seed()
+    return demo_city
 
 
 def actor(username: str) -> Actor:
@@ -218,6 +219,7 @@ def test_same_data_every_time(settings):
     settings.DEMO_MODE = True
     run_seed()
     first = _fingerprint()
+    _delete_plans()
     Formulation.objects.all().delete()
     ProgressNote.objects.all().delete()
     Consultation.objects.all().delete()
@@ -231,6 +233,23 @@ def test_same_data_every_time(settings):
     Person.objects.all().delete()
     seed_casework()
     assert _fingerprint() == first
+
+
+def _delete_plans() -> None:
+    """The demo plans and referrals hang off the cases (PROTECT): they go first."""
+    from tsunagu.meetings.models import CaseConference, CommunityIssue
+    from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
+    from tsunagu.referrals.models import Referral
+
+    CommunityIssue.objects.all().delete()
+    CaseConference.objects.all().delete()
+    Referral.objects.all().delete()
+    Task.objects.all().delete()
+    ContingencyTrigger.objects.all().delete()
+    Monitoring.objects.all().delete()
+    for plan in SupportPlan.objects.order_by("-version"):
+        plan.delete()
+    Assessment.objects.all().delete()
 
 
 def _fingerprint() -> list[tuple[object, ...]]:

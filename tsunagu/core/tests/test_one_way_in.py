@@ -27,6 +27,25 @@ PROTECTED_MODELS = {
     "ProgressNote",
     "NoteAttachment",
     "Formulation",
+    "Referral",
+    "ReferralTransition",
+    "ReferralEscalation",
+    # tsunagu/plans: through tsunagu/plans/access.py
+    "Assessment",
+    "AssessmentSection",
+    "SupportPlan",
+    "PlanItem",
+    "WeeklyScheduleEntry",
+    "ContingencyTrigger",
+    "ContingencyAction",
+    "Monitoring",
+    "MonitoringGoalReport",
+    "Task",
+    # tsunagu/search: through tsunagu/search/selectors.py documents_visible_to
+    "SearchDocument",
+    # tsunagu/meetings: through tsunagu/meetings/selectors.py (access_conference)
+    "CaseConference",
+    "ConferenceAttendee",
 }
 ROOT = Path(__file__).resolve().parents[2]
 ENTRY_POINTS = sorted(

@@ -8,6 +8,7 @@ SQLite and PostgreSQL) so that a regression that adds queries shows up here too.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.models import Case, CaseStatusChange, Consultation, SharingBasis
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
+from tsunagu.directory.tests import budget_pages as directory_pages
+from tsunagu.meetings.tests import budget_pages as meetings_pages
 from tsunagu.organizations.models import Organization
 from tsunagu.organizations.tests.factories import (
     AreaFactory,
@@ -39,12 +42,27 @@ from tsunagu.people.tests.factories import (
     HouseholdMemberFactory,
     PersonFactory,
 )
+from tsunagu.plans.tests.factories import (
+    AssessmentFactory,
+    AssessmentSectionFactory,
+    ContingencyActionFactory,
+    ContingencyTriggerFactory,
+    MonitoringFactory,
+    MonitoringGoalReportFactory,
+    PlanItemFactory,
+    SupportPlanFactory,
+    TaskFactory,
+    WeeklyScheduleEntryFactory,
+)
 from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
 from tsunagu.records.tests.factories import FormulationFactory, ProgressNoteFactory
+from tsunagu.referrals.models import ReferralTransition
+from tsunagu.referrals.tests.factories import ReferralFactory
+from tsunagu.search.tests import budget_pages as search_pages
 
 # Queries of one request, signed in, for a page (the larger of SQLite and PostgreSQL).
 PAGE_BUDGETS: dict[str, int] = {
-    "home": 9,
+    "home": 13,
     "organization_list": 9,
     "organization_detail": 10,
     "area_list": 8,
@@ -60,6 +78,28 @@ PAGE_BUDGETS: dict[str, int] = {
     "case_notes": 12,
     "household_notes": 12,
     "formulation_list": 10,
+    "assessment_list": 10,
+    "assessment_detail": 13,
+    "plan_list": 10,
+    "plan_detail": 14,
+    "monitoring_detail": 10,
+    "contingency_list": 11,
+    "task_list": 11,
+    "monitoring_due_list": 10,
+    "directory_public_search": 17,
+    "directory_public_detail": 13,
+    "directory_resource_list": 18,
+    "directory_resource_detail": 14,
+    "directory_provider_list": 9,
+    "directory_development_list": 9,
+    "referral_inbox": 10,
+    "referral_outbox": 10,
+    "referral_detail": 11,
+    "referral_new": 9,
+    "referral_statistics": 9,
+    "search_short_word": 11,
+    "search_phrase": 11,
+    **meetings_pages.BUDGETS,
 }
 
 MORE = 15  # how many items the "many" world adds
@@ -103,6 +143,8 @@ def _world(p: Any) -> World:
     _note(world, case, 0)
     _note(world, household_case, 0)
     _grow_formulations(world, 1)
+    _plans_world(world)
+    _referrals_world(world)
     return world
 
 
@@ -311,6 +353,171 @@ def _grow_formulations(w: World, n: int) -> None:
         )
 
 
+def _plans_world(w: World) -> None:
+    """One of each plans object on the household case (the pages list their children)."""
+    case = w.household_case
+    assessment = AssessmentFactory.create(
+        case=case, author=_user(w.p.office_a), author_organization=w.p.office_a
+    )
+    AssessmentSectionFactory.create(assessment=assessment, person=w.person)
+    plan = SupportPlanFactory.create(
+        case=case, agreed=True, author=_user(w.p.office_a), author_organization=w.p.office_a
+    )
+    item = PlanItemFactory.create(plan=plan, responsible_worker=w.p.counselor_a)
+    WeeklyScheduleEntryFactory.create(plan=plan)
+    # Overdue: on the home page and the due list from the start.
+    monitoring = MonitoringFactory.create(
+        plan=plan, due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    MonitoringGoalReportFactory.create(monitoring=monitoring, plan_item=item)
+    trigger = ContingencyTriggerFactory.create(case=case, created_by=_user(w.p.office_a))
+    ContingencyActionFactory.create(trigger=trigger, organization=w.p.office_a)
+    TaskFactory.create(
+        case=case,
+        owner_organization=w.p.office_a,
+        owner_worker=w.p.counselor_a,
+        created_by=_user(w.p.office_a),
+    )
+    w.extra.update(assessment=assessment, plan=plan, monitoring=monitoring)
+
+
+def _grow_assessments(w: World, n: int) -> None:
+    for i in range(n):
+        AssessmentFactory.create(
+            case=w.household_case,
+            assessed_on=timezone.localdate() - dt.timedelta(days=i + 1),
+            author=_user(w.p.office_a),
+            author_organization=w.p.office_a,
+        )
+
+
+def _grow_assessment_detail(w: World, n: int) -> None:
+    for _ in range(n):
+        person = PersonFactory.create(registered_by_organization=w.p.office_a)
+        HouseholdMemberFactory.create(household=w.household, person=person)
+        AssessmentSectionFactory.create(assessment=w.extra["assessment"], person=person)
+        org = OrganizationFactory.create()
+        TeamMemberFactory.create(case=w.household_case, organization=org, worker=_user(org))
+
+
+def _grow_plans(w: World, n: int) -> None:
+    for i in range(n):
+        SupportPlanFactory.create(
+            case=w.household_case,
+            version=i + 2,
+            author=_user(w.p.office_a),
+            author_organization=w.p.office_a,
+            based_on=w.extra["plan"],
+        )
+
+
+def _grow_plan_detail(w: World, n: int) -> None:
+    plan = w.extra["plan"]
+    for i in range(n):
+        org = OrganizationFactory.create()
+        PlanItemFactory.create(
+            plan=plan, responsible_organization=org, responsible_worker=_user(org), goal=f"目標{i}"
+        )
+        WeeklyScheduleEntryFactory.create(plan=plan, activity=f"活動{i}")
+        MonitoringFactory.create(
+            plan=plan, due_on=plan.period_start + dt.timedelta(days=10 * (i + 1))
+        )
+
+
+def _grow_monitoring_detail(w: World, n: int) -> None:
+    monitoring = w.extra["monitoring"]
+    for i in range(n):
+        org = OrganizationFactory.create()
+        item = PlanItemFactory.create(plan=monitoring.plan, responsible_organization=org)
+        MonitoringGoalReportFactory.create(
+            monitoring=monitoring, plan_item=item, what_happened=f"経過{i}"
+        )
+
+
+def _grow_contingencies(w: World, n: int) -> None:
+    for i in range(n):
+        trigger = ContingencyTriggerFactory.create(
+            case=w.household_case, description=f"出来事{i}", created_by=_user(w.p.office_a)
+        )
+        ContingencyActionFactory.create(trigger=trigger, organization=OrganizationFactory.create())
+
+
+def _grow_due_monitorings(w: World, n: int) -> None:
+    for _ in range(n):
+        case = CaseFactory.create(
+            person=PersonFactory.create(registered_by_organization=w.p.office_a),
+            lead_organization=w.p.office_a,
+            lead_worker=_user(w.p.office_a),
+        )
+        plan = SupportPlanFactory.create(
+            case=case, agreed=True, author=_user(w.p.office_a), author_organization=w.p.office_a
+        )
+        MonitoringFactory.create(plan=plan, due_on=timezone.localdate() - dt.timedelta(days=3))
+
+
+def _grow_tasks(w: World, n: int) -> None:
+    for i in range(n):
+        case = CaseFactory.create(
+            person=PersonFactory.create(registered_by_organization=w.p.office_a),
+            lead_organization=w.p.office_a,
+            lead_worker=_user(w.p.office_a),
+        )
+        TaskFactory.create(
+            title=f"タスク{i}",
+            case=case,
+            owner_organization=w.p.office_a,
+            owner_worker=w.p.counselor_a,
+            created_by=_user(w.p.office_a),
+        )
+
+
+def _referrals_world(w: World) -> None:
+    """Office A's request to the core center about the case, and one the other way round."""
+    w.extra["referral"] = ReferralFactory.create(
+        case=w.case, receiving_organization=w.p.core_center, requesting_worker=w.p.counselor_a
+    )
+    _grow_referrals_received(w, 1)
+
+
+def _grow_referrals_sent(w: World, n: int) -> None:
+    for _ in range(n):
+        person = PersonFactory.create(registered_by_organization=w.p.office_a)
+        case = CaseFactory.create(
+            person=person, lead_organization=w.p.office_a, lead_worker=_user(w.p.office_a)
+        )
+        ReferralFactory.create(case=case, receiving_organization=OrganizationFactory.create())
+
+
+def _grow_referrals_received(w: World, n: int) -> None:
+    for _ in range(n):
+        org = OrganizationFactory.create()
+        person = PersonFactory.create(registered_by_organization=org)
+        case = CaseFactory.create(person=person, lead_organization=org, lead_worker=_user(org))
+        ReferralFactory.create(
+            case=case, receiving_organization=w.p.office_a, receiving_worker=_user(w.p.office_a)
+        )
+
+
+def _grow_referral_detail(w: World, n: int) -> None:
+    referral = w.extra["referral"]
+    for i in range(n):
+        ReferralTransition.objects.create(
+            referral=referral,
+            action="acknowledge",
+            from_status="requested",
+            to_status="requested",
+            reason=f"確認{i}",
+            side="receiver",
+            by=_user(w.p.core_center),
+            by_organization=OrganizationFactory.create(),
+        )
+
+
+def _grow_referral_statistics(w: World, n: int) -> None:
+    for _ in range(n):
+        _grow_referrals_sent(w, 1)
+
+
 @dataclass(frozen=True)
 class Page:
     url: Callable[[World], str]
@@ -351,6 +558,53 @@ PAGES: dict[str, Page] = {
         lambda w: f"/records/cases/{w.case.pk}/formulations/",
         _grow_formulations,
     ),
+    "assessment_list": Page(
+        lambda w: f"/plans/cases/{w.household_case.pk}/assessments/", _grow_assessments
+    ),
+    "assessment_detail": Page(
+        lambda w: f"/plans/assessments/{w.extra['assessment'].pk}/", _grow_assessment_detail
+    ),
+    "plan_list": Page(lambda w: f"/plans/cases/{w.household_case.pk}/plans/", _grow_plans),
+    "plan_detail": Page(lambda w: f"/plans/{w.extra['plan'].pk}/", _grow_plan_detail),
+    "monitoring_detail": Page(
+        lambda w: f"/plans/monitorings/{w.extra['monitoring'].pk}/", _grow_monitoring_detail
+    ),
+    "contingency_list": Page(
+        lambda w: f"/plans/cases/{w.household_case.pk}/contingencies/", _grow_contingencies
+    ),
+    "task_list": Page(lambda w: "/plans/tasks/", _grow_tasks),
+    "monitoring_due_list": Page(lambda w: "/plans/monitorings/", _grow_due_monitorings),
+    # The residents' pages are measured signed in; anonymous they run fewer queries.
+    "directory_public_search": Page(
+        directory_pages.url("public_search"), directory_pages.grow_resources
+    ),
+    "directory_public_detail": Page(
+        directory_pages.url("public_detail"), directory_pages.grow_resource_children
+    ),
+    "directory_resource_list": Page(
+        directory_pages.url("resource_list"), directory_pages.grow_resources
+    ),
+    "directory_resource_detail": Page(
+        directory_pages.url("resource_detail"), directory_pages.grow_resource_children
+    ),
+    "directory_provider_list": Page(
+        directory_pages.url("provider_list"), directory_pages.grow_providers
+    ),
+    "directory_development_list": Page(
+        directory_pages.url("development_list"), directory_pages.grow_developments
+    ),
+    "referral_inbox": Page(lambda w: "/referrals/", _grow_referrals_received),
+    "referral_outbox": Page(lambda w: "/referrals/?box=outbox", _grow_referrals_sent),
+    "referral_detail": Page(
+        lambda w: f"/referrals/{w.extra['referral'].pk}/", _grow_referral_detail
+    ),
+    "referral_new": Page(lambda w: "/referrals/new/", _grow_cases),
+    "referral_statistics": Page(
+        lambda w: "/referrals/statistics/", _grow_referral_statistics, user="core_officer"
+    ),
+    "search_short_word": Page(search_pages.url("借金"), search_pages.grow),
+    "search_phrase": Page(search_pages.url("母の入院"), search_pages.grow),
+    **{name: Page(*spec) for name, spec in meetings_pages.PAGES.items()},
 }
 
 

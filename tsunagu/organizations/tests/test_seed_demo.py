@@ -55,9 +55,10 @@ def org_of(username: str) -> Organization:
 
 
 @pytest.fixture
-def demo(settings, db):
+def demo(demo_city, db, settings) -> str:
+    """The demo city, seeded once for this module (see the root conftest)."""
     settings.DEMO_MODE = True
-    return run_seed()
+    return demo_city
 
 
 @pytest.mark.django_db

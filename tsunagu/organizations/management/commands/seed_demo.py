@@ -24,6 +24,8 @@ from tsunagu.accounts.services import user_create
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases.demo import casework_summary, seed_casework
+from tsunagu.directory.demo import seed_and_summarise as seed_directory
+from tsunagu.meetings.demo import seed_and_summarise as seed_meetings
 from tsunagu.organizations.models import (
     Area,
     AreaKind,
@@ -35,6 +37,8 @@ from tsunagu.organizations.models import (
     SystemRole,
 )
 from tsunagu.organizations.services import membership_add
+from tsunagu.plans.demo import seed_and_summarise as seed_plans
+from tsunagu.referrals.demo import seed_and_summarise as seed_referrals
 
 DEMO_PASSWORD = "tsunagu-demo-2026"  # noqa: S105  # published on purpose: demo mode only
 
@@ -587,6 +591,10 @@ class Command(BaseCommand):
         created, casework = seed_demo()
         self.stdout.write(summary(created))
         self.stdout.write(casework_summary(casework))
+        self.stdout.write(seed_plans())
+        self.stdout.write(seed_referrals())
+        self.stdout.write(seed_directory())
+        self.stdout.write(seed_meetings())
         self.stdout.write("")
         self.stdout.write("デモ用アカウント:")
         header = ("ユーザー名", "氏名", "所属", "職種")
