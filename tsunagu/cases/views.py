@@ -7,8 +7,6 @@ Conflict redisplay the form with the message and the user's input (status 400 / 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -39,7 +37,7 @@ from tsunagu.cases.forms import (
 )
 from tsunagu.cases.models import Case, CaseStatus, Domain
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, errors_as_pages, refused_page
 
 PAGE_SIZE = 30
 TARGET_LABELS = {
@@ -51,26 +49,8 @@ TARGET_LABELS = {
 }
 
 
-def _refused(request: TsunaguRequest, exc: Forbidden) -> HttpResponse:
-    return render(request, "cases/pages/refused.html", {"message": exc.message}, status=403)
-
-
-View = Callable[..., HttpResponse]
-
-
-def _mapped(view: View) -> View:
-    """NotFound → the project's 404; Forbidden → its message with status 403."""
-
-    @wraps(view)
-    def wrapper(request: TsunaguRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            return _refused(request, exc)
-
-    return wrapper
+_refused = refused_page
+_mapped = errors_as_pages()
 
 
 def _require_lead(request: TsunaguRequest, case: Case) -> None:

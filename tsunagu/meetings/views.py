@@ -6,13 +6,11 @@ Conflict redisplay the form with the message and nothing the user typed is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +21,8 @@ from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case, actor_of
 from tsunagu.cases.selectors import case_list
 from tsunagu.core.dates import fiscal_year_label
-from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.http import TsunaguRequest, errors_as_pages
 from tsunagu.meetings import ics, network_svg, selectors, services
 from tsunagu.meetings.forms import (
     ActionItemForm,
@@ -53,20 +51,7 @@ from tsunagu.meetings.models import (
 )
 from tsunagu.organizations.models import Area, Organization
 
-View = Callable[..., HttpResponse]
-
-
-def _mapped(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: TsunaguRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            return render(request, "cases/pages/refused.html", {"message": exc.message}, status=403)
-
-    return wrapper
+_mapped = errors_as_pages()
 
 
 def _refuse(request: TsunaguRequest, target: Any, reason: str, message: str) -> Forbidden:

@@ -9,8 +9,6 @@ Conflict redisplay the page with the message and what was typed (status 400 / 40
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +24,7 @@ from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case, actor_of
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, errors_as_pages, refused_page
 from tsunagu.referrals import exports, fhir, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.access import access_referral, side_of
@@ -40,7 +38,6 @@ from tsunagu.referrals.models import Referral, ReferralStatus, Side
 from tsunagu.referrals.rules import MOVES
 
 PAGE_SIZE = 30
-View = Callable[..., HttpResponse]
 REASON_LABELS = {
     "reject": gettext_lazy("お断りの理由"),
     "hold": gettext_lazy("保留の理由"),
@@ -49,23 +46,14 @@ REASON_LABELS = {
 }
 
 
+REFUSED_TEMPLATE = "referrals/pages/refused.html"
+
+
 def _refused(request: TsunaguRequest, exc: Forbidden) -> HttpResponse:
-    return render(request, "referrals/pages/refused.html", {"message": exc.message}, status=403)
+    return refused_page(request, exc, template=REFUSED_TEMPLATE)
 
 
-def _mapped(view: View) -> View:
-    """NotFound → the project's 404; Forbidden → its message with status 403."""
-
-    @wraps(view)
-    def wrapper(request: TsunaguRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            return _refused(request, exc)
-
-    return wrapper
+_mapped = errors_as_pages(REFUSED_TEMPLATE)
 
 
 def _query_without_page(request: TsunaguRequest) -> str:

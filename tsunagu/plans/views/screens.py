@@ -9,13 +9,11 @@ everything the user typed (status 400 / 409).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,7 +25,7 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.access import access_case, actor_of
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, errors_as_pages, refused_page
 from tsunagu.plans import selectors, services
 from tsunagu.plans.access import (
     access_assessment,
@@ -65,26 +63,10 @@ from tsunagu.plans.services import ASSESSMENT_FIELDS, ITEM_FIELDS, PLAN_FIELDS
 from tsunagu.records import selectors as records_selectors
 
 TASKS_PER_PAGE = 30
-View = Callable[..., HttpResponse]
 
 
-def _refused(request: TsunaguRequest, exc: Forbidden) -> HttpResponse:
-    return render(request, "cases/pages/refused.html", {"message": exc.message}, status=403)
-
-
-def _mapped(view: View) -> View:
-    """NotFound → the project's 404; Forbidden → its message with status 403."""
-
-    @wraps(view)
-    def wrapper(request: TsunaguRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            return _refused(request, exc)
-
-    return wrapper
+_refused = refused_page
+_mapped = errors_as_pages()
 
 
 def _status_for(exc: Invalid | Conflict) -> int:
