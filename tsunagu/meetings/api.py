@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
@@ -70,6 +71,14 @@ class ActionItemOut(Schema):
     task_id: int | None
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int = Field(..., description="バイト数")
+    content_type: str
+    url: str = Field(..., description="ダウンロード（会議を見られる人だけ。その他は404）")
+
+
 class MeetingOut(Schema):
     id: int
     body_id: int
@@ -85,6 +94,7 @@ class MeetingOut(Schema):
     guests: str
     attendee_organizations: list[OrganizationRef]
     action_items: list[ActionItemOut]
+    attachments: list[AttachmentOut]
     version: int
 
 
@@ -206,6 +216,16 @@ def _meeting_out(meeting: Meeting) -> MeetingOut:
             )
             for item in meeting.action_items.all()
         ],
+        attachments=[
+            AttachmentOut(
+                id=attachment.pk,
+                name=attachment.original_name,
+                size=attachment.size,
+                content_type=attachment.content_type,
+                url=reverse("meetings:attachment_download", args=[attachment.pk]),
+            )
+            for attachment in meeting.attachments.all()
+        ],
         version=meeting.version,
     )
 
@@ -273,7 +293,7 @@ def body_meetings(
     year = fiscal_year or selectors.current_fiscal_year()
     meetings = selectors.meetings_of_year(
         actor=actor_of(request), year=year, body=body
-    ).prefetch_related("attendee_organizations", "action_items__owner_organization")
+    ).prefetch_related("attendee_organizations", "action_items__owner_organization", "attachments")
     return [_meeting_out(m) for m in meetings]
 
 

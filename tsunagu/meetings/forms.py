@@ -4,10 +4,14 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.dates import fiscal_year_label
+from tsunagu.core.errors import Invalid
 from tsunagu.meetings.models import (
     NO_PERSON_DATA_HELP,
     BodyKind,
@@ -23,6 +27,8 @@ from tsunagu.meetings.models import (
     MeetingStatus,
 )
 from tsunagu.organizations.models import Area, Organization
+from tsunagu.records.forms import MultipleFileField
+from tsunagu.records.services import attachment_check
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 DATETIME_INPUTS = [DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -144,10 +150,40 @@ class MeetingRecordForm(forms.Form):
         required=False,
         help_text=NO_PERSON_DATA_HELP,
     )
+    attachments = MultipleFileField(
+        label=_("添付ファイル（議事録・配布資料）"),
+        required=False,
+        # The files are shared like the minutes: the same warning as on the minutes field.
+        help_text=format_lazy(
+            "{}{}",
+            _("PDFと画像（JPEG・PNG・GIF・WebP）、1ファイル10MBまで。複数選べます。"),
+            NO_PERSON_DATA_HELP,
+        ),
+    )
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = organizations  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        errors = []
+        for upload in files:
+            try:
+                attachment_check(upload)
+            except Invalid as exc:
+                errors.append(exc.message)
+        if errors:
+            errors.append(
+                str(
+                    _(
+                        "議事録はまだ保存されていません。"
+                        "入力した内容は残っていますが、添付ファイルはもう一度選び直してください。"
+                    )
+                )
+            )
+            raise ValidationError(errors)
+        return files
 
 
 class ActionItemForm(forms.Form):

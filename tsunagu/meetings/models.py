@@ -15,9 +15,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.storage import private_storage
 
 
 class BodyKind(models.TextChoices):
@@ -221,6 +223,35 @@ class MeetingActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def meeting_attachment_path(instance: MeetingAttachment, filename: str) -> str:
+    # As for note attachments: the stored name is the hash, never what the user typed, and the
+    # file is served only through a view that checks who may see the meeting.
+    return f"meetings/{timezone.now():%Y/%m}/{instance.sha256}"
+
+
+class MeetingAttachment(models.Model):
+    """A minutes document or handout of a meeting (no person data, like the minutes)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=meeting_attachment_path, storage=private_storage)
+    original_name = models.CharField(_("ファイル名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("会議の添付ファイル")
+        verbose_name_plural = _("会議の添付ファイル")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 # --- Case conferences ----------------------------------------------------------------------

@@ -34,6 +34,8 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
 from tsunagu.cases.access import Actor, access_object, actor_of, cases_visible_to
 from tsunagu.cases.models import CaseTeamMember
 from tsunagu.core.dates import fiscal_year, fiscal_year_range
@@ -46,6 +48,7 @@ from tsunagu.meetings.models import (
     IssueStep,
     Meeting,
     MeetingActionItem,
+    MeetingAttachment,
     MeetingBody,
     MeetingStatus,
 )
@@ -117,11 +120,38 @@ def access_meeting(request: HttpRequest, meeting_id: object, *, for_write: bool 
                 "action_items",
                 queryset=MeetingActionItem.objects.select_related("owner_organization", "task"),
             ),
+            Prefetch(
+                "attachments", queryset=MeetingAttachment.objects.order_by("uploaded_at", "pk")
+            ),
         )
     )
     obj = access_object(request, queryset, meeting_id, for_write=for_write, audit_read=False)
     assert isinstance(obj, Meeting)  # noqa: S101
     return obj
+
+
+def access_meeting_attachment(
+    request: HttpRequest, attachment_id: object, *, for_write: bool = False
+) -> MeetingAttachment:
+    """An attachment of a meeting the actor may see, or NotFound (audited as access.denied).
+    The download writes its own row (`record_meeting_attachment_downloaded`)."""
+    queryset = MeetingAttachment.objects.filter(
+        meeting__in=meetings_visible_to(actor_of(request))
+    ).select_related("meeting__body")
+    obj = access_object(request, queryset, attachment_id, for_write=for_write, audit_read=False)
+    assert isinstance(obj, MeetingAttachment)  # noqa: S101
+    return obj
+
+
+def record_meeting_attachment_downloaded(
+    request: HttpRequest, attachment: MeetingAttachment
+) -> None:
+    audit.record(
+        action=Action.ATTACHMENT_DOWNLOADED,
+        request=request,
+        target=attachment,
+        detail={"meeting": attachment.meeting_id},
+    )
 
 
 def access_action_item(request: HttpRequest, item_id: object) -> MeetingActionItem:

@@ -3,6 +3,9 @@
 Each write runs in one transaction with its audit row.  Who may do what:
 - a meeting body: writers of the core center or the city department;
 - a meeting of a body (schedule, minutes, decisions, action items): writers of its secretariat;
+- an attachment of a meeting (minutes documents, handouts): added with the minutes and deleted
+  by writers of its secretariat; checked like note attachments (records.services
+  .attachment_check: type from the bytes, size limit, clean display name);
 - an action item becomes a task (tsunagu.plans.services.task_create, source=meeting) at once
   when it is the acting organization's own; an item for another member organization waits
   until a writer of that organization takes it on (task_create only makes tasks without a case
@@ -17,11 +20,12 @@ Each write runs in one transaction with its audit row.  Who may do what:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +48,7 @@ from tsunagu.meetings.models import (
     IssueStep,
     Meeting,
     MeetingActionItem,
+    MeetingAttachment,
     MeetingBody,
     MeetingStatus,
 )
@@ -51,7 +56,7 @@ from tsunagu.meetings.selectors import is_oversight, is_secretariat
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import services as plan_services
 from tsunagu.plans.models import TaskSource
-from tsunagu.records.services import invalid_from
+from tsunagu.records.services import attachment_check, invalid_from
 
 BODY_FIELDS = (
     "name",
@@ -217,9 +222,12 @@ def meeting_record(
     version: int,
     data: Mapping[str, Any],
     attendees: Iterable[Organization],
+    files: Sequence[UploadedFile] = (),
 ) -> Meeting:
-    """Minutes, decisions, who attended; also the status (held / cancelled)."""
-    _secretariat(request, meeting.body, meeting)
+    """Minutes, decisions, who attended, the status (held / cancelled), and new attachments.
+    A refused attachment refuses the whole record: every file is checked before anything is
+    written."""
+    actor = _secretariat(request, meeting.body, meeting)
     if version != meeting.version:
         raise Conflict(_("ほかの人が先にこの会議を更新しました。画面を開き直してください。"))
     attendee_list = list(attendees)
@@ -232,6 +240,7 @@ def meeting_record(
             _("構成機関ではない機関は「ゲスト」に書いてください: %(names)s")
             % {"names": "、".join(outside)}
         )
+    checked = [attachment_check(upload) for upload in files]
     status = data.get("status", meeting.status)
     if (
         status == MeetingStatus.HELD
@@ -252,16 +261,58 @@ def meeting_record(
         raise Conflict(_("ほかの人が先にこの会議を更新しました。画面を開き直してください。"))
     meeting.version = version + 1
     meeting.attendee_organizations.set(attendee_list)
+    stored: list[MeetingAttachment] = []
+    try:
+        for item in checked:
+            attachment = MeetingAttachment(
+                meeting=meeting,
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                uploaded_by=actor.user,
+            )
+            attachment.file.save(item.sha256, item.upload, save=False)
+            stored.append(attachment)
+            attachment.save()
+        audit.record(
+            action=Action.RECORD_UPDATED,
+            request=request,
+            target=meeting,
+            detail={
+                "changed": [n for n in RECORD_FIELDS if before[n] != getattr(meeting, n)],
+                "attendees": [o.pk for o in attendee_list],
+                "attachments": [a.pk for a in stored],
+            },
+        )
+    except BaseException:
+        # The rows roll back with the transaction; the files on disk must go with them.
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return meeting
+
+
+@_atomic
+def meeting_attachment_delete(*, request: HttpRequest, attachment: MeetingAttachment) -> None:
+    """Remove an attachment of a meeting (its secretariat only).  The file leaves the disk
+    only once the deletion is committed, so a rollback keeps row and file together."""
+    meeting = attachment.meeting
+    _secretariat(request, meeting.body, attachment)
     audit.record(
-        action=Action.RECORD_UPDATED,
+        action=Action.RECORD_DELETED,
         request=request,
-        target=meeting,
+        target=attachment,
         detail={
-            "changed": [n for n in RECORD_FIELDS if before[n] != getattr(meeting, n)],
-            "attendees": [o.pk for o in attendee_list],
+            "meeting": meeting.pk,
+            "original_name": attachment.original_name,
+            "sha256": attachment.sha256,
         },
     )
-    return meeting
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _task_for(request: HttpRequest, item: MeetingActionItem) -> None:

@@ -19,6 +19,16 @@ urlpatterns = [
     path("<int:meeting_id>/meeting.ics", views.meeting_ics, name="meeting_ics"),
     path("<int:meeting_id>/record/", views.meeting_record, name="meeting_record"),
     path("<int:meeting_id>/actions/", views.action_add, name="action_add"),
+    path(
+        "attachments/<int:attachment_id>/",
+        views.meeting_attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "attachments/<int:attachment_id>/delete/",
+        views.meeting_attachment_delete,
+        name="attachment_delete",
+    ),
     path("actions/<int:item_id>/take/", views.action_take, name="action_take"),
     path("cases/<int:case_id>/conferences/", views.conference_list, name="conference_list"),
     path(

@@ -10,10 +10,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +22,7 @@ from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case, actor_of
 from tsunagu.cases.selectors import case_list
 from tsunagu.core.dates import fiscal_year_label
-from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest, errors_as_pages
 from tsunagu.meetings import ics, network_svg, selectors, services
 from tsunagu.meetings.forms import (
@@ -282,7 +283,7 @@ def meeting_record(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
     organizations = _body_organizations(meeting.body)
     status = 200
     if request.method == "POST":
-        form = MeetingRecordForm(request.POST, organizations=organizations)
+        form = MeetingRecordForm(request.POST, request.FILES, organizations=organizations)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -292,6 +293,7 @@ def meeting_record(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
                     version=data["version"],
                     data=data,
                     attendees=data["attendees"],
+                    files=data["attachments"],
                 )
             except (Invalid, Conflict) as exc:
                 form.add_error(None, exc.message)
@@ -319,6 +321,41 @@ def meeting_record(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
         {"meeting": meeting, "body": meeting.body, "form": form},
         status=status,
     )
+
+
+@require_GET
+def meeting_attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResponse:
+    """As records' attachment download: 404 (audited) unless the meeting is visible, the
+    Japanese name kept (RFC 5987), never sniffed, never cached, each download audited."""
+    try:
+        attachment = selectors.access_meeting_attachment(request, attachment_id)
+    except NotFound:
+        raise Http404 from None
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    selectors.record_meeting_attachment_downloaded(request, attachment)
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=attachment.original_name)
+        or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@_mapped
+def meeting_attachment_delete(request: TsunaguRequest, attachment_id: int) -> HttpResponse:
+    attachment = selectors.access_meeting_attachment(request, attachment_id, for_write=True)
+    services.meeting_attachment_delete(request=request, attachment=attachment)
+    messages.success(
+        request,
+        _("添付ファイル「%(name)s」を削除しました。") % {"name": attachment.original_name},
+    )
+    return redirect("meetings:meeting_detail", meeting_id=attachment.meeting_id)
 
 
 @require_POST

@@ -44,6 +44,7 @@ from tsunagu.meetings.models import (
     ConferenceAttendee,
     Meeting,
     MeetingActionItem,
+    MeetingAttachment,
     MeetingBody,
 )
 from tsunagu.meetings.tests.factories import (
@@ -130,6 +131,8 @@ class World:
     action_item: MeetingActionItem
     conference: CaseConference
     attendee: ConferenceAttendee
+    # The meetings app: a handout of that meeting, uploaded by the core center (secretariat).
+    meeting_attachment: MeetingAttachment
 
 
 @pytest.fixture
@@ -245,6 +248,7 @@ def world(personas, client_as, settings, tmp_path) -> World:
         request=lead, trigger=trigger, organization=personas.core_center, action="短期入所の調整"
     )
     draft = plan_services.plan_new_version(request=lead, plan=plan, reason="母の体調の変化")
+    meetings = _meetings_world(personas, case)
     return World(
         person=person,
         household=household,
@@ -270,7 +274,8 @@ def world(personas, client_as, settings, tmp_path) -> World:
         referral=ReferralFactory.create(
             case=case, receiving_organization=personas.core_center, status=ReferralStatus.DRAFT
         ),
-        **_meetings_world(personas, case),
+        **meetings,
+        meeting_attachment=_meeting_attachment(personas, client_as, meetings["meeting"]),
     )
 
 
@@ -300,6 +305,21 @@ def _meetings_world(personas, case) -> dict[str, Any]:
             conference=conference, organization=personas.core_center
         ),
     }
+
+
+def _meeting_attachment(personas, client_as, meeting: Meeting) -> MeetingAttachment:
+    # Uploaded as the screen does it: form, service, private storage, audit.
+    response = client_as(personas.core_officer).post(
+        reverse("meetings:meeting_record", kwargs={"meeting_id": meeting.pk}),
+        {
+            "version": meeting.version,
+            "status": "held",
+            "attachments": [SimpleUploadedFile("配布資料.pdf", minimal_pdf())],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    meeting.refresh_from_db()  # the record moved its version on
+    return MeetingAttachment.objects.get(meeting=meeting)
 
 
 # --- The matrix -----------------------------------------------------------------------------
@@ -487,6 +507,8 @@ SCREENS: dict[str, Spec] = {
         lambda w: {"title": "資料を作る", "owner_organization": w.case.lead_organization_id},
     ),
     "meetings:action_take": Spec(lambda w: {"item_id": w.action_item.pk}, POST),
+    "meetings:attachment_download": Spec(lambda w: {"attachment_id": w.meeting_attachment.pk}),
+    "meetings:attachment_delete": Spec(lambda w: {"attachment_id": w.meeting_attachment.pk}, POST),
     "meetings:conference_list": Spec(_case),
     "meetings:conference_create": Spec(
         _case,

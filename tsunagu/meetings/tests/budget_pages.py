@@ -21,6 +21,7 @@ from tsunagu.meetings.models import (
     IssueStep,
     Meeting,
     MeetingActionItem,
+    MeetingAttachment,
     MeetingBody,
 )
 from tsunagu.meetings.tests.factories import (
@@ -188,6 +189,15 @@ def grow_meeting_detail(w: Any, n: int) -> None:
             if i % 2
             else TaskFactory.create(owner_organization=w.p.office_a, created_by=w.p.core_officer),
         )
+        MeetingAttachment.objects.create(  # the page lists rows; it never opens the files
+            meeting=meeting,
+            file=f"meetings/2026/12/{i:064x}",
+            original_name=f"配布資料{i}.pdf",
+            content_type="application/pdf",
+            size=1024 + i,
+            sha256=f"{i:064x}",
+            uploaded_by=w.p.core_officer,
+        )
 
 
 def grow_conferences(w: Any, n: int) -> None:
@@ -255,7 +265,7 @@ BUDGETS: dict[str, int] = {
     "meetings_body_detail": 12,
     "meetings_calendar": 8,
     "meetings_compliance": 10,
-    "meetings_meeting_detail": 13,
+    "meetings_meeting_detail": 14,  # 13 + the attachments prefetch
     "meetings_conference_list": 10,
     "meetings_conference_detail": 12,
     "meetings_issue_list": 9,
