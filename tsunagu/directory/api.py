@@ -11,13 +11,15 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
+from tsunagu.cases.access import actor_of
 from tsunagu.core.api import ErrorOut
-from tsunagu.core.errors import Forbidden, Invalid
+from tsunagu.core.errors import Forbidden, Invalid, NotFound
 from tsunagu.directory import selectors, services
 from tsunagu.directory.models import (
     DevelopmentKind,
@@ -28,6 +30,7 @@ from tsunagu.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from tsunagu.meetings.models import CommunityIssue, Meeting
 from tsunagu.organizations.models import Area
 
 router = Router(tags=["directory"])
@@ -197,6 +200,8 @@ class DevelopmentIn(Schema):
     resource_id: int | None = None
     area: str | None = None
     occurred_on: dt.date
+    community_issue_id: int | None = None
+    meeting_id: int | None = None
     source_note: str = ""
 
 
@@ -209,6 +214,8 @@ class DevelopmentPatch(Schema):
     resource_id: int | None = None
     area: str | None = None
     occurred_on: dt.date | None = None
+    community_issue_id: int | None = None
+    meeting_id: int | None = None
     source_note: str | None = None
 
 
@@ -223,6 +230,11 @@ class DevelopmentOut(Schema):
     resource_id: int | None
     area: str | None
     occurred_on: dt.date
+    community_issue_id: int | None
+    meeting_id: int | None
+    meeting_visible: bool = Field(
+        ..., description="The caller may open the meeting (GET /api/v1/meetings/…)."
+    )
     source_note: str
     recorded_by_organization: str
 
@@ -498,13 +510,28 @@ def _development_out(d: ResourceDevelopment) -> DevelopmentOut:
         resource_id=d.resource_id,
         area=d.area.code if d.area else None,
         occurred_on=d.occurred_on,
+        community_issue_id=d.community_issue_id,
+        meeting_id=d.meeting_id,
+        meeting_visible=bool(getattr(d, "meeting_visible", False)),
         source_note=d.source_note,
         recorded_by_organization=d.recorded_by_organization.name,
     )
 
 
+def _developments(request: HttpRequest) -> QuerySet[ResourceDevelopment]:
+    return selectors.with_meeting_visibility(selectors.development_list(), actor_of(request))
+
+
+def _one_development(request: HttpRequest, development_id: int) -> DevelopmentOut:
+    d = _developments(request).filter(pk=development_id).first()
+    if d is None:
+        raise NotFound(_("資源開発の記録が見つかりません。"))
+    return _development_out(d)
+
+
 def _development_values(sent: dict[str, Any]) -> dict[str, Any]:
-    values = {k: v for k, v in sent.items() if k not in ("version", "resource_id", "area")}
+    skip = ("version", "resource_id", "area", "community_issue_id", "meeting_id")
+    values = {k: v for k, v in sent.items() if k not in skip}
     if "resource_id" in sent:
         rid = sent["resource_id"]
         values["resource"] = None
@@ -514,6 +541,26 @@ def _development_values(sent: dict[str, Any]) -> dict[str, Any]:
                 raise Invalid(_("社会資源 %(id)d はありません。") % {"id": rid})
     if "area" in sent:
         values["area"] = _area(sent["area"])
+    # The service checks that the acting user may see the issue and the meeting.
+    if "community_issue_id" in sent:
+        iid = sent["community_issue_id"]
+        values["community_issue"] = None
+        if iid is not None:
+            values["community_issue"] = CommunityIssue.objects.filter(pk=iid).first()
+            if values["community_issue"] is None:
+                raise Invalid(_("地域課題 %(id)d はありません。") % {"id": iid})
+    if "meeting_id" in sent:
+        mid = sent["meeting_id"]
+        values["meeting"] = None
+        if mid is not None:
+            values["meeting"] = Meeting.objects.filter(pk=mid).first()
+            if values["meeting"] is None:
+                raise Invalid(
+                    _(
+                        "選んだ会議は、あなたが閲覧できる会議ではありません。"
+                        "あなたの機関が構成機関または事務局である会議から選んでください。"
+                    )
+                )
     return values
 
 
@@ -524,7 +571,7 @@ def _development_values(sent: dict[str, Any]) -> dict[str, Any]:
     url_name="directory_development_list",
 )
 def development_list(request: HttpRequest) -> list[DevelopmentOut]:
-    return [_development_out(d) for d in selectors.development_list()]
+    return [_development_out(d) for d in _developments(request)]
 
 
 @router.post(
@@ -538,7 +585,7 @@ def development_create(request: HttpRequest, payload: DevelopmentIn) -> Status[D
         development = services.development_create(
             request=request, data=_development_values(payload.dict())
         )
-    return Status(201, _development_out(selectors.development_detail(development.pk)))
+    return Status(201, _one_development(request, development.pk))
 
 
 @router.get(
@@ -548,7 +595,7 @@ def development_create(request: HttpRequest, payload: DevelopmentIn) -> Status[D
     url_name="directory_development_detail",
 )
 def development_detail(request: HttpRequest, development_id: int) -> DevelopmentOut:
-    return _development_out(selectors.development_detail(development_id))
+    return _one_development(request, development_id)
 
 
 @router.patch(
@@ -568,4 +615,4 @@ def development_update(
             expected_version=payload.version,
             changes=_development_values(payload.dict(exclude_unset=True)),
         )
-    return _development_out(selectors.development_detail(updated.pk))
+    return _one_development(request, updated.pk)

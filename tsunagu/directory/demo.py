@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.directory import services
@@ -24,6 +25,7 @@ from tsunagu.directory.models import (
     TaxonomyTerm,
 )
 from tsunagu.directory.taxonomy import derived_id
+from tsunagu.meetings.models import CommunityIssue, Meeting
 from tsunagu.organizations.models import Area, Organization
 
 CONFIRMED_ON = dt.date(2026, 11, 25)
@@ -1043,6 +1045,18 @@ DEVELOPMENTS: tuple[DevelopmentSpec, ...] = (
 )
 
 
+# Where a demo development came from, in the demo of tsunagu/meetings/demo.py: development title
+# → (community issue title, (meeting body name, meeting day)).  Looked up by name when the
+# development is created and linked only if found: the directory demo does not depend on the
+# meetings demo having run (seed_demo runs the directory first), and a later run adds nothing.
+SOURCES: dict[str, tuple[str, tuple[str, dt.date] | None]] = {
+    "生活介護の開所時間を15時から16時まで延長": (
+        "生活介護の開所時間が短く、家族が働き続けにくい",
+        ("中央区障がい福祉ネットワーク会議", dt.date(2026, 5, 20)),
+    ),
+}
+
+
 def _hsds_id(kind: str, key: str) -> str:
     return derived_id("demo", kind, key)
 
@@ -1198,11 +1212,34 @@ def _seed_developments(resources: dict[str, SocialResource], created: Counter[st
                 "area": areas.get(spec.area) if spec.area else None,
                 "occurred_on": spec.occurred_on,
                 "source_note": spec.source_note,
+                **_sources(spec.title),
             },
             recorded_by=recorder,
             organization=organization,
         )
         created["development"] += 1
+
+
+def _sources(title: str) -> dict[str, object]:
+    """The demo community issue and meeting a demo development came from, where they exist."""
+    if title not in SOURCES:
+        return {}
+    issue_title, meeting_key = SOURCES[title]
+    return {
+        "community_issue": CommunityIssue.objects.filter(title=issue_title).order_by("pk").first(),
+        "meeting": _meeting_on(*meeting_key) if meeting_key else None,
+    }
+
+
+def _meeting_on(body_name: str, day: dt.date) -> Meeting | None:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return (
+        Meeting.objects.filter(
+            body__name=body_name, starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
+        )
+        .order_by("starts_at", "pk")
+        .first()
+    )
 
 
 def seed_directory() -> Counter[str]:
@@ -1218,7 +1255,11 @@ def seed_directory() -> Counter[str]:
 def directory_summary(created: Counter[str]) -> str:
     if not created.total():
         return "社会資源: 作成済みのため、新たに作成したものはありません。"
-    labels = {"provider": "提供者", "resource": "社会資源", "development": "資源開発"}
+    labels = {
+        "provider": "提供者",
+        "resource": "社会資源",
+        "development": "資源開発",
+    }
     counts = "、".join(f"{label} {created[key]}件" for key, label in labels.items() if created[key])
     return f"社会資源を作成しました: {counts}"
 

@@ -5,8 +5,11 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 from django.forms.formsets import BaseFormSet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.cases.access import Actor
+from tsunagu.core.dates import wareki
 from tsunagu.directory import selectors
 from tsunagu.directory.models import (
     Contact,
@@ -28,6 +31,7 @@ from tsunagu.directory.services import (
     PROVIDER_FIELDS,
     SCHEDULE_FIELDS,
 )
+from tsunagu.meetings.models import CommunityIssue, Meeting
 from tsunagu.organizations.models import Area
 
 
@@ -250,7 +254,20 @@ def child_rows(formset: BaseFormSet[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+class IssueChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: CommunityIssue) -> str:
+        return f"{obj.title}（{obj.area.name}）" if obj.area else obj.title
+
+
+class MeetingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: Meeting) -> str:
+        return f"{wareki(timezone.localtime(obj.starts_at).date())} {obj.title}"
+
+
 class DevelopmentForm(forms.ModelForm):  # type: ignore[type-arg]  # stubs
+    """`actor` decides the lists: every community issue, and only the meetings the actor may
+    see.  A meeting already linked that this editor may not see is kept and not offered."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -262,10 +279,21 @@ class DevelopmentForm(forms.ModelForm):  # type: ignore[type-arg]  # stubs
             "source_note": forms.Textarea(attrs={"rows": 2}),
             "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        field_classes = {"community_issue": IssueChoiceField, "meeting": MeetingChoiceField}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["resource"].queryset = SocialResource.objects.order_by("name_kana", "name")  # type: ignore[attr-defined]
+        self.fields["community_issue"].queryset = selectors.development_issue_choices(actor)  # type: ignore[attr-defined]
+        meetings = selectors.development_meeting_choices(actor)
+        self.hidden_meeting = False
+        current = self.instance.meeting_id if self.instance.pk else None
+        if current is not None and not meetings.filter(pk=current).exists():
+            # Never list a meeting the user may not see; keep the link as it is.
+            del self.fields["meeting"]
+            self.hidden_meeting = True
+        else:
+            self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
 
 
 class ImportForm(forms.Form):

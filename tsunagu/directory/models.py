@@ -369,7 +369,26 @@ class ResourceDevelopment(TimeStampedModel):
         related_name="+",
     )
     occurred_on = models.DateField(_("実現した日"))
-    # Free text for now; links to the community issue and the meeting come with those apps.
+    # Where it came from: the community issue (de-identified, readable by every member) and the
+    # meeting.  PROTECT, as elsewhere in tsunagu: the log is a record of what the network did,
+    # and deleting an issue or a meeting must not silently erase where a development came from.
+    community_issue = models.ForeignKey(
+        "meetings.CommunityIssue",
+        verbose_name=_("もとの地域課題"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resource_developments",
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("きっかけの会議"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resource_developments",
+        help_text=_("あなたが閲覧できる会議から選びます。"),
+    )
     source_note = models.TextField(
         _("きっかけ"),
         blank=True,

@@ -35,6 +35,7 @@ from tsunagu.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from tsunagu.meetings.selectors import issues_visible_to, meetings_visible_to
 
 PROVIDER_FIELDS = ("name", "name_kana", "description", "organization", "website", "email", "phone")
 RESOURCE_FIELDS = (
@@ -83,6 +84,8 @@ DEVELOPMENT_FIELDS = (
     "resource",
     "area",
     "occurred_on",
+    "community_issue",
+    "meeting",
     "source_note",
 )
 # The child rows of a resource, in the order a form or a file lists them.
@@ -411,6 +414,37 @@ def vacancy_update(
 # --- Resource developments --------------------------------------------------------------------
 
 
+def _check_sources(
+    actor: Actor | None, development: ResourceDevelopment, before: ResourceDevelopment | None
+) -> None:
+    """The acting user may link only a community issue and a meeting they may see
+    (tsunagu.meetings.selectors).  A link already there is kept as it is, even when this
+    editor may not see that meeting; the system (demo data) links freely."""
+    if actor is None:
+        return
+    issue_id = development.community_issue_id
+    issue_changed = before is None or before.community_issue_id != issue_id
+    if (
+        issue_id is not None
+        and issue_changed
+        and not issues_visible_to(actor).filter(pk=issue_id).exists()
+    ):
+        raise Invalid(_("選んだ地域課題は見つかりません。一覧から選び直してください。"))
+    meeting_id = development.meeting_id
+    meeting_changed = before is None or before.meeting_id != meeting_id
+    if (
+        meeting_id is not None
+        and meeting_changed
+        and not meetings_visible_to(actor).filter(pk=meeting_id).exists()
+    ):
+        raise Invalid(
+            _(
+                "選んだ会議は、あなたが閲覧できる会議ではありません。"
+                "あなたの機関が構成機関または事務局である会議から選んでください。"
+            )
+        )
+
+
 @transaction.atomic
 def development_create(
     *,
@@ -430,6 +464,7 @@ def development_create(
     development = ResourceDevelopment(
         **values, recorded_by=recorded_by, recorded_by_organization=organization
     )
+    _check_sources(actor, development, None)
     _validate(development)
     development.save()
     audit.record(
@@ -437,7 +472,12 @@ def development_create(
         request=request,
         actor_username="" if request else "system",
         target=development,
-        detail={"kind": development.kind, "title": development.title},
+        detail={
+            "kind": development.kind,
+            "title": development.title,
+            "community_issue": development.community_issue_id,
+            "meeting": development.meeting_id,
+        },
     )
     return development
 
@@ -450,11 +490,15 @@ def development_update(
     expected_version: int,
     changes: Mapping[str, Any],
 ) -> ResourceDevelopment:
+    actor = actor_of(request)
     rules.require(
-        rules.can_edit_development(actor_of(request), development),
+        rules.can_edit_development(actor, development),
         _("この資源開発の記録を編集する権限がありません。"),
     )
     locked = ResourceDevelopment.objects.select_for_update().get(pk=development.pk)
+    before = ResourceDevelopment(
+        community_issue_id=locked.community_issue_id, meeting_id=locked.meeting_id
+    )
     if locked.version != expected_version:
         raise Conflict(
             _("この記録は、あなたが開いた後に別の人が更新しました。もう一度開いてください。")
@@ -463,6 +507,7 @@ def development_update(
     changed = _changed(locked, values)
     for name, value in values.items():
         setattr(locked, name, value)
+    _check_sources(actor, locked, before)
     _validate(locked)
     locked.version = F("version") + 1
     locked.save()

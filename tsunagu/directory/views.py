@@ -143,13 +143,20 @@ def _resource(resource_id: int) -> SocialResource:
 def resource_detail(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     resource = _resource(resource_id)
     actor = actor_of(request)
+    developments = selectors.with_meeting_visibility(
+        resource.developments.select_related(
+            "area", "community_issue", "meeting", "meeting__body"
+        ).order_by("-occurred_on"),
+        actor,
+    )
     return render(
         request,
         "directory/pages/resource_detail.html",
         {
             "resource": resource,
             "can_edit": rules.can_edit_resource(actor, resource),
-            "developments": resource.developments.select_related("area").order_by("-occurred_on"),
+            "developments": developments,
+            "can_see_issues": actor.organization_id is not None,
             "today": timezone.localdate(),
         },
     )
@@ -474,7 +481,8 @@ def export_file(request: TsunaguRequest) -> HttpResponse:
 @require_GET
 def development_list(request: TsunaguRequest) -> HttpResponse:
     actor = actor_of(request)
-    page = _page(request, selectors.development_list(), 20)
+    developments = selectors.with_meeting_visibility(selectors.development_list(), actor)
+    page = _page(request, developments, 20)
     return render(
         request,
         "directory/pages/development_list.html",
@@ -482,6 +490,7 @@ def development_list(request: TsunaguRequest) -> HttpResponse:
             "page": page,
             "can_create": actor.can_write and actor.organization is not None,
             "editable": {d.pk for d in page.object_list if rules.can_edit_development(actor, d)},
+            "can_see_issues": actor.organization_id is not None,
         },
     )
 
@@ -513,8 +522,9 @@ def _development_form(
     request: TsunaguRequest, development: ResourceDevelopment | None, back: str
 ) -> HttpResponse:
     status = 200
+    actor = actor_of(request)
     if request.method == "POST":
-        form = DevelopmentForm(request.POST, instance=development)
+        form = DevelopmentForm(request.POST, instance=development, actor=actor)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
@@ -542,7 +552,7 @@ def _development_form(
             status = 400
     else:
         initial = {"version": development.version} if development else {}
-        form = DevelopmentForm(instance=development, initial=initial)
+        form = DevelopmentForm(instance=development, initial=initial, actor=actor)
     return render(
         request,
         "directory/pages/development_form.html",
@@ -553,7 +563,18 @@ def _development_form(
 
 @require_GET
 def development_export(request: TsunaguRequest) -> HttpResponse:
-    developments = list(selectors.development_list())
+    developments = list(
+        selectors.with_meeting_visibility(selectors.development_list(), actor_of(request))
+    )
+
+    def meeting_cell(d: ResourceDevelopment) -> str:
+        if d.meeting is None:
+            return ""
+        if not getattr(d, "meeting_visible", False):
+            return _("（閲覧できない会議）")
+        day = wareki(timezone.localtime(d.meeting.starts_at).date())
+        return f"{day} {d.meeting.body.name}"
+
     audit.record(
         action="directory.developments_exported",
         request=request,
@@ -572,6 +593,8 @@ def development_export(request: TsunaguRequest) -> HttpResponse:
             _("関係する社会資源"),
             _("地域"),
             _("きっかけ"),
+            _("もとの地域課題"),
+            _("きっかけの会議（日付・会議体）"),
             _("記録者の所属"),
         ],
         rows=(
@@ -585,6 +608,8 @@ def development_export(request: TsunaguRequest) -> HttpResponse:
                 d.resource.name if d.resource else "",
                 d.area.name if d.area else "",
                 d.source_note,
+                d.community_issue.title if d.community_issue else "",
+                meeting_cell(d),
                 d.recorded_by_organization.name,
             ]
             for d in developments

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.services import refresh_search_text
@@ -21,10 +22,39 @@ from tsunagu.directory.tests.factories import (
     ScheduleFactory,
     term,
 )
+from tsunagu.meetings.models import CommunityIssue, IssueSource, IssueTheme, Meeting
+from tsunagu.meetings.tests.factories import MeetingBodyFactory, MeetingFactory
 from tsunagu.organizations.models import AreaKind
 from tsunagu.organizations.tests.factories import AreaFactory
 
 SPECIALTIES = ("smid-medical-care", "severe-behavior", "developmental", "psychiatric")
+
+
+def _sources(w: Any, n: int) -> dict[str, Any]:
+    """A community issue and a meeting of its own for each development row: the pages show
+    both and must not ask for them row by row."""
+    if "directory_body" not in w.extra:
+        w.extra["directory_body"] = MeetingBodyFactory.create(
+            name="中央区障がい福祉ネットワーク会議",
+            secretariats=[w.p.core_center],
+            members=[w.p.office_a],
+        )
+    start = timezone.make_aware(dt.datetime.combine(dt.date(2026, 5, 1), dt.time(14, 0)))
+    meeting: Meeting = MeetingFactory.create(
+        body=w.extra["directory_body"],
+        title=f"第{n}回 ネットワーク会議",
+        starts_at=start + dt.timedelta(days=n),
+        created_by=w.p.core_officer,
+    )
+    issue = CommunityIssue.objects.create(
+        title=f"生活介護の開所時間が短い{n}",
+        theme=IssueTheme.DAYTIME,
+        description="15時で終わる生活介護が多い。",
+        source=IssueSource.SURVEY,
+        raised_by=w.p.core_officer,
+        raised_by_organization=w.p.core_center,
+    )
+    return {"meeting": meeting, "community_issue": issue}
 
 
 def _resource(w: Any, n: int) -> SocialResource:
@@ -49,6 +79,7 @@ def _resource(w: Any, n: int) -> SocialResource:
         title=f"開所時間の延長{n}",
         recorded_by=w.p.core_officer,
         recorded_by_organization=w.p.core_center,
+        **_sources(w, n),
     )
     refresh_search_text(resource)
     return resource
@@ -94,6 +125,7 @@ def grow_resource_children(w: Any, n: int) -> None:
             title=f"送迎の工夫{i}",
             recorded_by=w.p.core_officer,
             recorded_by_organization=w.p.core_center,
+            **_sources(w, 100 + i),
         )
     resource.specialties.set([term(code) for code in SPECIALTIES])
 
@@ -112,4 +144,5 @@ def grow_developments(w: Any, n: int) -> None:
             title=f"機械浴の提供{i}",
             recorded_by=w.p.counselor_a,
             recorded_by_organization=w.p.office_a,
+            **_sources(w, 200 + i),
         )

@@ -593,8 +593,9 @@ class Command(BaseCommand):
         self.stdout.write(casework_summary(casework))
         self.stdout.write(seed_plans())
         self.stdout.write(seed_referrals())
-        self.stdout.write(seed_directory())
+        # The directory's resource developments link to the meetings' community issues.
         self.stdout.write(seed_meetings())
+        self.stdout.write(seed_directory())
         self.stdout.write("")
         self.stdout.write("デモ用アカウント:")
         header = ("ユーザー名", "氏名", "所属", "職種")
