@@ -33,6 +33,7 @@ from tsunagu.plans.models import (
     PlanStatus,
     SupportPlan,
     Task,
+    WeeklyScheduleEntry,
 )
 from tsunagu.records.services import field_label
 
@@ -213,13 +214,7 @@ def plan_item(plan: SupportPlan, item_id: object) -> PlanItem | None:
     return plan_items(plan).filter(pk=pk).first()
 
 
-@dataclass(frozen=True)
-class WeeklyGrid:
-    weekdays: list[str]
-    rows: list[tuple[str, list[list[str]]]]
-
-
-def weekly_entries(plan: SupportPlan) -> list[object]:
+def weekly_entries(plan: SupportPlan) -> list[WeeklyScheduleEntry]:
     return list(plan.weekly.order_by("weekday", "start_time", "pk"))
 
 
