@@ -51,17 +51,26 @@ def test_sign_in_goes_on_to_a_local_next_but_never_off_site(personas, client):
     assert response["Location"] == "/"
 
 
-def test_production_hashes_passwords_with_argon2id(settings, db, client):
-    assert production_settings.PASSWORD_HASHERS[0] == (
-        "django.contrib.auth.hashers.Argon2PasswordHasher"
-    )
+def test_production_hashes_passwords_with_argon2id_at_the_owasp_parameters(settings, db, client):
+    assert production_settings.PASSWORD_HASHERS[0] == "tsunagu.accounts.hashers.Argon2idHasher"
     settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
     user = UserFactory.create(username="argon_user")
     user.refresh_from_db()
-    assert user.password.startswith("argon2$argon2id$")
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
     response = _post(client, "argon_user", PASSWORD)
     assert response.status_code == 302
     assert _signed_in_user_id(client) == str(user.pk)
+
+
+def test_an_argon2_hash_with_other_parameters_still_signs_in_and_is_rewritten(settings, db, client):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    user = UserFactory.create(username="django_default")
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
+    assert _post(client, "django_default", PASSWORD).status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_a_password_stored_with_an_older_hasher_is_upgraded_on_sign_in(settings, db, client):

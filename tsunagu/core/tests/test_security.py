@@ -172,7 +172,7 @@ def test_production_settings_harden_cookies_and_hashing():
     assert values["secure"] is True
     assert values["hsts"] >= 365 * 24 * 3600
     assert values["ssl_redirect"] is True
-    assert values["hasher"] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert values["hasher"] == "tsunagu.accounts.hashers.Argon2idHasher"
     assert values["require_2fa"] is True
 
 
