@@ -34,9 +34,11 @@ class SearchDocument(models.Model):
                 fields=["source_id", "kind"], name="search_document_source_kind"
             )
         ]
+        # Searches start from the actor's cases, never from the city's newest documents: an
+        # index on `occurred_at` alone led both planners to walk the whole city backwards in
+        # time at full scale (ADR 0006), so there is none.
         indexes = [
             models.Index(fields=["case_id", "occurred_at"], name="search_doc_case_time"),
-            models.Index(fields=["occurred_at"], name="search_doc_time"),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
 from tsunagu.organizations.models import Membership
 from tsunagu.plans.tests.factories import AssessmentFactory, AssessmentSectionFactory
 from tsunagu.records.tests.factories import FormulationFactory, ProgressNoteFactory
+from tsunagu.search import selectors
 from tsunagu.search.models import SearchDocument
 from tsunagu.search.selectors import SearchQuery, document_search, fts_phrase, snippet
 
@@ -154,6 +155,24 @@ def test_ranked_by_recency_and_bounded_by_dates(personas, cases):
     assert found(personas.counselor_a, "入院", since=since) == [("note", new.pk)]
     until = timezone.localdate() - dt.timedelta(days=30)
     assert found(personas.counselor_a, "入院", until=until) == [("note", old.pk)]
+
+
+@pytest.mark.parametrize("rare_limit", [1000, 1])
+def test_a_common_word_is_found_the_same_as_a_rare_one(personas, cases, monkeypatch, rare_limit):
+    """Above RARE_LIMIT matches in the city, SQLite reads the actor's documents instead of the
+    index: the same answer either way, office B's notes never in it."""
+    a, b = cases
+    mine = [
+        ProgressNoteFactory.create(
+            case=a, author=personas.counselor_a, text=f"グループホーム見学{i}"
+        )
+        for i in range(3)
+    ]
+    ProgressNoteFactory.create(case=b, author=personas.counselor_b, text="グループホーム見学")
+    monkeypatch.setattr(selectors, "RARE_LIMIT", rare_limit)
+    hits = found(personas.counselor_a, "グループホーム")
+    assert sorted(pk for _, pk in hits) == sorted(n.pk for n in mine)
+    assert found(personas.counselor_a, "グループホーム 見学2") == [("note", mine[2].pk)]
 
 
 def test_query_syntax_and_wildcards_are_literal(personas, cases):
