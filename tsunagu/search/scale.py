@@ -14,8 +14,10 @@ What it makes, for P persons and N notes over Y fiscal years:
 - notes spread over the cases and the years, authored by the lead's counselors;
 - a formulation, an assessment (with a section per member), a support plan with monitorings
   (the last one due around `end`) and tasks for each case that is past intake;
-- referrals between organizations for one case in twenty (tsunagu/referrals).
-Meetings (tsunagu/meetings) are not generated yet: that app is still being written.
+- referrals between organizations for one case in twenty (tsunagu/referrals);
+- the network's meetings for every fiscal year (the council, its subcommittees and three
+  bodies per ward, with attendance), a case conference for one worked case in ten, and
+  community issues raised from some of them (tsunagu/meetings).
 """
 
 from __future__ import annotations
@@ -27,12 +29,27 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case, CaseStatus, CaseTeamMember, SharingBasis, TeamRole
 from tsunagu.core.kana import normalize_kana
+from tsunagu.meetings.models import (
+    BodyKind,
+    CaseConference,
+    CommunityIssue,
+    ConferenceAttendee,
+    ConferenceKind,
+    FrequencyKind,
+    IssueSource,
+    IssueStage,
+    IssueTheme,
+    Level,
+    Meeting,
+    MeetingBody,
+    MeetingStatus,
+)
 from tsunagu.organizations.models import (
     Area,
     AreaKind,
@@ -53,6 +70,7 @@ from tsunagu.plans.models import (
     TaskStatus,
 )
 from tsunagu.records.models import Formulation, NoteKind, ProgressNote
+from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.search import services as search_index
 
 M = TypeVar("M", bound=models.Model)
@@ -144,6 +162,10 @@ def _insert_all(model: type[M], rows: Sequence[M], summary: Summary) -> list[M]:
     return created
 
 
+def _pk(obj: models.Model) -> Any:
+    return obj.pk
+
+
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9 + rng.randrange(9), rng.randrange(60)), TZ)
 
@@ -175,9 +197,15 @@ class ScaleSeeder:
         self._people()
         self._cases()
         self._casework()
+        self._meetings()
         self._notes()
         self.log("rebuilding the search index")
         search_index.search_index_rebuild()
+        self.log("updating the planner's statistics")
+        with connection.cursor() as cursor:
+            # Without fresh statistics both planners take a million-row table for a small one
+            # and choose the wrong indexes (ADR 0006); autovacuum would get there only later.
+            cursor.execute("ANALYZE")
         return self.summary
 
     # --- The network ------------------------------------------------------------------------
@@ -516,10 +544,6 @@ class ScaleSeeder:
         self._referrals(worked)
 
     def _referrals(self, worked: list[Case]) -> None:
-        try:
-            from tsunagu.referrals.models import Referral, ReferralStatus
-        except ImportError:  # the app is not there yet
-            return
         rng = self.rng
         rows = []
         for case in worked[::20]:
@@ -551,43 +575,274 @@ class ScaleSeeder:
             )
         _insert(Referral, iter(rows), self.summary)
 
+    # --- The network's meetings -------------------------------------------------------------
+
+    def _meetings(self) -> None:
+        """The council (4 a year) and three subcommittees (3 a year), and per ward a network
+        meeting (4), a practitioners' meeting (monthly) and an offices' liaison (6), for every
+        fiscal year, with the ward's organizations attending; a case conference for one
+        worked case in ten; a community issue raised from every fortieth conference."""
+
+        rng = self.rng
+        core = self.orgs[0]
+        ward_orgs: dict[int, list[Organization]] = {}
+        for org in self.orgs:
+            ward_orgs.setdefault(self.org_ward[org.pk].pk, []).append(org)
+        wards = sorted({area.pk: area for area in self.org_ward.values()}.values(), key=_pk)
+        council = _insert_all(
+            MeetingBody,
+            [
+                MeetingBody(
+                    name="自立支援協議会",
+                    kind=BodyKind.COUNCIL,
+                    level=Level.MACRO,
+                    frequency_kind=FrequencyKind.AT_LEAST,
+                    frequency_count=4,
+                )
+            ],
+            self.summary,
+        )[0]
+        specs: list[tuple[MeetingBody, list[Organization], list[int]]] = []
+        bodies = [
+            MeetingBody(
+                name=f"自立支援協議会 {topic}部会",
+                kind=BodyKind.SUBCOMMITTEE,
+                level=Level.MACRO,
+                parent=council,
+                frequency_kind=FrequencyKind.MONTHS,
+                frequency_months=[5, 10, 2],
+            )
+            for topic in ("相談支援", "地域移行", "こども")
+        ]
+        ward_kinds = [
+            (BodyKind.WARD_NETWORK, "障がい福祉ネットワーク会議", [5, 8, 11, 2]),
+            (BodyKind.PRACTITIONER_NETWORK, "実務者ネットワーク会議", list(range(1, 13))),
+            (BodyKind.OFFICE_LIAISON, "相談支援事業所等連絡会議", [4, 6, 8, 10, 12, 2]),
+        ]
+        for ward in wards:
+            for kind, name, months in ward_kinds:
+                bodies.append(
+                    MeetingBody(
+                        name=f"{ward.name}{name}",
+                        kind=kind,
+                        level=Level.MESO,
+                        area=ward,
+                        frequency_kind=FrequencyKind.MONTHS,
+                        frequency_months=months,
+                    )
+                )
+        bodies = _insert_all(MeetingBody, bodies, self.summary)
+        specs.append((council, self.orgs[:8], [6, 9, 12, 3]))
+        specs += [(body, self.orgs[:6], [5, 10, 2]) for body in bodies[:3]]
+        for body in bodies[3:]:
+            specs.append((body, ward_orgs.get(body.area_id or 0, []), body.frequency_months))
+        secretariat = MeetingBody.secretariats.through
+        members = MeetingBody.member_organizations.through
+        _insert_all(
+            secretariat,
+            [
+                secretariat(
+                    meetingbody_id=body.pk,
+                    organization_id=(orgs[0] if body.area_id and orgs else core).pk,
+                )
+                for body, orgs, _months in specs
+            ],
+            self.summary,
+        )
+        _insert_all(
+            members,
+            [
+                members(meetingbody_id=body.pk, organization_id=org.pk)
+                for body, orgs, _months in specs
+                for org in orgs
+            ],
+            self.summary,
+        )
+        author = self.staff[core.pk][0]
+        meetings, attending = [], []
+        for year in range(self.start.year, self.plan.end.year + 1):
+            for body, orgs, months in specs:
+                for month in months:
+                    fiscal = year if month >= 4 else year + 1
+                    day = dt.date(fiscal, month, 10 + rng.randrange(10))
+                    if not self.start <= day <= self.plan.end + dt.timedelta(days=90):
+                        continue
+                    starts = dt.datetime.combine(day, dt.time(14, 0), TZ)
+                    held = day <= self.plan.end
+                    meetings.append(
+                        _stamp(
+                            Meeting(
+                                body=body,
+                                title=f"{body.name}（{month}月）",
+                                starts_at=starts,
+                                ends_at=starts + dt.timedelta(hours=2),
+                                place="市役所 会議室",
+                                status=MeetingStatus.HELD if held else MeetingStatus.SCHEDULED,
+                                agenda="各機関からの報告\n地域課題の共有",
+                                minutes="各機関から相談の傾向を報告した。" if held else "",
+                                created_by=author,
+                            ),
+                            starts - dt.timedelta(days=30),
+                        )
+                    )
+                    attending.append(orgs if held else [])
+        meetings = _insert_all(Meeting, meetings, self.summary)
+        attendees = Meeting.attendee_organizations.through
+        _insert(
+            attendees,
+            (
+                attendees(meeting_id=meeting.pk, organization_id=org.pk)
+                for meeting, orgs in zip(meetings, attending, strict=True)
+                for org in orgs
+                if rng.random() < 0.9
+            ),
+            self.summary,
+        )
+        worked = [c for c in self.cases if c.status != CaseStatus.INTAKE][::10]
+        conferences, present = [], []
+        for case in worked:
+            held_at = _at(self.day(case.opened_on), rng)
+            joint = self.second.get(case.pk)
+            conference_kind = (
+                ConferenceKind.CASE_CONFERENCE if joint else ConferenceKind.CASE_STUDY_SESSION
+            )
+            conferences.append(
+                _stamp(
+                    CaseConference(
+                        case=case,
+                        kind=conference_kind,
+                        organizer_id=case.lead_organization_id,
+                        held_at=held_at,
+                        purpose="母の入院後の本人の暮らし方を検討したい。",
+                        discussion=rng.choice(NOTE_BODIES),
+                        decisions="短期入所の体験を来月に調整する。",
+                        summary="50代の本人と80代の母の世帯。母の入院で日中の居場所が途切れた。",
+                        summary_reviewed_by=case.lead_worker,
+                        summary_reviewed_at=held_at,
+                        created_by=case.lead_worker,
+                    ),
+                    held_at,
+                )
+            )
+            present.append([case.lead_organization_id] + ([joint.pk] if joint else []))
+        conferences = _insert_all(CaseConference, conferences, self.summary)
+        _insert(
+            ConferenceAttendee,
+            (
+                ConferenceAttendee(conference=conference, organization_id=org_id)
+                for conference, orgs in zip(conferences, present, strict=True)
+                for org_id in orgs
+            ),
+            self.summary,
+        )
+        themes = [t for t, _ in IssueTheme.choices]
+        stages = [s for s, _ in IssueStage.choices]
+        _insert(
+            CommunityIssue,
+            (
+                _stamp(
+                    CommunityIssue(
+                        title="親の入院で日中の居場所がなくなる世帯が続いている",
+                        theme=themes[i % len(themes)],
+                        area=self.org_ward[conference.organizer_id],
+                        description="高齢の親と暮らす障害のある子の世帯で、親の入院をきっかけ"
+                        "に日中の居場所と金銭管理が同時に途切れる例が複数ある。",
+                        source=IssueSource.CONFERENCE,
+                        source_case=conference.case,
+                        source_conference=conference,
+                        stage=stages[i % len(stages)],
+                        raised_by=conference.created_by,
+                        raised_by_organization_id=conference.organizer_id,
+                    ),
+                    conference.held_at,
+                )
+                for i, conference in enumerate(conferences[::40])
+            ),
+            self.summary,
+        )
+        self.log(f"meetings: {len(meetings)}, case conferences: {len(conferences)}")
+
     # --- Notes ------------------------------------------------------------------------------
 
     def _notes(self) -> None:
+        """The million rows: plain tuples through `_copy`, not model instances, since building
+        and compiling a million instances is most of the time `bulk_create` takes."""
         rng = self.rng
         kinds = [k for k, _ in NoteKind.choices]
         cases = self.cases
         total = self.plan.notes
+        staff = {org: [u.pk for u in users] for org, users in self.staff.items()}
+        columns = (
+            "case_id", "occurred_at", "kind", "author_id", "author_organization_id", "text",
+            "participants", "is_motivating_moment", "motivating_moment", "is_restricted",
+            "created_at", "updated_at",
+        )  # fmt: skip
 
-        def rows() -> Iterator[ProgressNote]:
+        def rows() -> Iterator[tuple[Any, ...]]:
             for i in range(total):
                 case = cases[rng.randrange(len(cases))]
                 last = case.closed_on or self.plan.end
                 days = max(1, (last - case.opened_on).days)
                 when = _at(case.opened_on + dt.timedelta(days=rng.randrange(days)), rng)
-                author = self.staff[case.lead_organization_id][rng.randrange(USERS_PER_ORG)]
+                org = case.lead_organization_id
                 text = (
                     rng.choice(NOTE_OPENINGS)
                     + rng.choice(NOTE_BODIES)
                     + rng.choice(NOTE_BODIES)
                     + rng.choice(NOTE_CLOSINGS)
                 )
-                yield _stamp(
-                    ProgressNote(
-                        case=case,
-                        occurred_at=when,
-                        kind=kinds[rng.randrange(len(kinds))],
-                        author=author,
-                        author_organization_id=case.lead_organization_id,
-                        text=text,
-                        is_restricted=i % 50 == 0,
-                    ),
+                kind = kinds[rng.randrange(len(kinds))]
+                author = staff[org][rng.randrange(USERS_PER_ORG)]
+                yield (
+                    case.pk,
+                    when,
+                    kind,
+                    author,
+                    org,
+                    text,
+                    "",
+                    False,
+                    "",
+                    i % 50 == 0,
+                    when,
                     when,
                 )
                 if i and i % 100_000 == 0:
                     self.log(f"notes: {i}")
 
-        _insert(ProgressNote, rows(), self.summary)
+        self.summary.add(ProgressNote._meta.label, _copy(ProgressNote, columns, rows()))
+
+
+def _copy(
+    model: type[models.Model], columns: Sequence[str], rows: Iterator[tuple[Any, ...]]
+) -> int:
+    """Insert plain rows (values in the order of `columns`, the primary key left to the
+    database): COPY on PostgreSQL, `executemany` in batches on SQLite.  Datetimes are adapted
+    as Django would (UTC text on SQLite); every other value must already be what the column
+    stores.  No model code runs: only for the bulk load of an empty table."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        adapt = connection.ops.adapt_datetimefield_value
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608  # names from the model
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append(tuple(adapt(v) if isinstance(v, dt.datetime) else v for v in row))
+            if len(batch) >= BATCH * 5:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
 
 
 def has_real_data() -> bool:

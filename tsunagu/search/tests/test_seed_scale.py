@@ -14,6 +14,13 @@ from django.db.models import Count, F
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case, CaseTeamMember, SharingBasis
+from tsunagu.meetings.models import (
+    CaseConference,
+    CommunityIssue,
+    Meeting,
+    MeetingBody,
+    MeetingStatus,
+)
 from tsunagu.organizations.management.commands.seed_demo import DEMO_PASSWORD
 from tsunagu.organizations.models import Membership
 from tsunagu.people.models import HouseholdMember
@@ -44,7 +51,8 @@ def digest() -> str:
         "person__kana_normalized", "household__name", "lead_organization__code", "status",
         "opened_on", "closed_on",
     )  # fmt: skip
-    text = repr(list(rows)) + repr(list(cases))
+    meetings = Meeting.objects.order_by("pk").values_list("body__name", "starts_at", "status")
+    text = repr(list(rows)) + repr(list(cases)) + repr(list(meetings))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -88,6 +96,24 @@ def test_the_dataset_is_consistent(settings):
         + AssessmentSection.objects.count()
     )
     assert SearchDocument.objects.count() == expected
+    # The network meets as often as each body must, in every fiscal year that has passed.
+    held = Meeting.objects.filter(status=MeetingStatus.HELD)
+    for body in MeetingBody.objects.all():
+        for fiscal_year in range(END.year - 9, END.year - 1):
+            start = dt.datetime(fiscal_year, 4, 1, tzinfo=dt.UTC)
+            end = dt.datetime(fiscal_year + 1, 4, 1, tzinfo=dt.UTC)
+            count = held.filter(body=body, starts_at__gte=start, starts_at__lt=end).count()
+            assert count == body.required_per_year, (body.name, fiscal_year)
+    assert not Meeting.objects.filter(status=MeetingStatus.HELD, starts_at__date__gt=END).exists()
+    # A case conference is of a case past intake, its organizer (the lead) attending.
+    conferences = CaseConference.objects.select_related("case")
+    assert conferences.exists()
+    for conference in conferences:
+        assert conference.organizer_id == conference.case.lead_organization_id
+        assert conference.attendees.filter(organization_id=conference.organizer_id).exists()
+    for issue in CommunityIssue.objects.select_related("source_conference"):
+        assert issue.source_conference is not None
+        assert issue.source_case_id == issue.source_conference.case_id
     # The demo accounts can sign in with the published demo password.
     assert User.objects.get(username="scale-0-1").check_password(DEMO_PASSWORD)
 
