@@ -40,7 +40,7 @@ class Staff(FastHttpUser):
 
     def sign_in(self) -> None:
         form = self.client.get("/accounts/login/", name="sign-in (form)")
-        match = CSRF.search(form.text)
+        match = CSRF.search(form.text or "")
         token = match.group(1) if match else ""
         with self.client.post(
             "/accounts/login/",

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -31,6 +31,8 @@ from tsunagu.core.errors import Forbidden, NotFound
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Consent, Household, HouseholdMember, Person
 from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,23 @@ def _break_glass_person_ids(actor: Actor) -> QuerySet[BreakGlassAccess, Any]:
     )
 
 
+MAX_LISTED_IDS = 20_000  # keeps a query under SQLite's 32,766 bound parameters
+
+
+def listed(queryset: QuerySet[M]) -> QuerySet[M]:
+    """The same rows, as `pk IN (<the ids, fetched now>)`.
+
+    For a visibility subquery that a page filters and then both counts and lists: the
+    planners misjudge how many rows a name or word filter leaves and run the whole visibility
+    subquery once per query, reading every person in the city on PostgreSQL (ADR 0006).
+    Fetched once, the ids make each later query an index lookup.  Above MAX_LISTED_IDS the
+    subquery is kept."""
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_LISTED_IDS + 1])
+    if len(ids) > MAX_LISTED_IDS:
+        return queryset
+    return queryset.model._default_manager.filter(pk__in=ids)
+
+
 def _union_of(*branches: QuerySet[Any]) -> QuerySet[Any]:
     """One-column querysets as a UNION, for `pk__in`: each branch keeps its own index lookup,
     where an OR of `IN (subquery)` conditions makes PostgreSQL read the whole table."""
@@ -90,28 +109,35 @@ def _union_of(*branches: QuerySet[Any]) -> QuerySet[Any]:
     return first.union(*rest)
 
 
-def cases_visible_to(actor: Actor) -> QuerySet[Case]:
-    """The cases the actor's organization may see (the rules at the top of this module).
+def visible_case_ids(actor: Actor) -> QuerySet[Any]:
+    """The ids of the cases the actor's organization may see (the rules at the top of this
+    module), as a subquery for `case_id__in=`.
 
-    Written as `pk IN (… UNION …)`, one branch per rule, not as an OR of the rules: PostgreSQL
-    cannot use an index for an OR of subqueries and read every case in the city for each
-    check, while each branch of the UNION is an index lookup (ADR 0006)."""
+    Written as a UNION with one branch per rule, not as an OR of the rules: PostgreSQL cannot
+    use an index for an OR of subqueries and read every case in the city for each check, while
+    each branch of the UNION is an index lookup.  Filter related rows by `case_id__in=` this
+    rather than `case__in=cases_visible_to(...)`, which wraps it in one more scan of the cases
+    table (ADR 0006)."""
     if actor.organization_id is None:
-        return Case.objects.none()
+        return Case.objects.none().values("pk")
     org_id = actor.organization_id
     emergency_people = _break_glass_person_ids(actor)
-    return Case.objects.filter(
-        pk__in=_union_of(
-            Case.objects.filter(lead_organization_id=org_id).values("pk"),
-            active_team_members().filter(organization_id=org_id).values("case_id"),
-            Case.objects.filter(person_id__in=emergency_people).values("pk"),
-            Case.objects.filter(
-                household_id__in=HouseholdMember.objects.filter(
-                    person_id__in=emergency_people
-                ).values("household_id")
-            ).values("pk"),
-        )
+    return _union_of(
+        Case.objects.filter(lead_organization_id=org_id).values("pk"),
+        active_team_members().filter(organization_id=org_id).values("case_id"),
+        Case.objects.filter(person_id__in=emergency_people).values("pk"),
+        Case.objects.filter(
+            household_id__in=HouseholdMember.objects.filter(person_id__in=emergency_people).values(
+                "household_id"
+            )
+        ).values("pk"),
     )
+
+
+def cases_visible_to(actor: Actor) -> QuerySet[Case]:
+    if actor.organization_id is None:
+        return Case.objects.none()
+    return Case.objects.filter(pk__in=visible_case_ids(actor))
 
 
 def persons_visible_to(actor: Actor) -> QuerySet[Person]:
@@ -155,7 +181,7 @@ def consultations_visible_to(actor: Actor) -> QuerySet[Consultation]:
     if actor.organization_id is None:
         return Consultation.objects.none()
     return Consultation.objects.filter(
-        Q(organization_id=actor.organization_id) | Q(case__in=cases_visible_to(actor))
+        Q(organization_id=actor.organization_id) | Q(case_id__in=visible_case_ids(actor))
     )
 
 
@@ -163,7 +189,7 @@ def notes_visible_to(actor: Actor) -> QuerySet[ProgressNote]:
     """Notes of visible cases; a restricted note only for the lead organization and author."""
     if actor.organization_id is None:
         return ProgressNote.objects.none()
-    return ProgressNote.objects.filter(case__in=cases_visible_to(actor)).filter(
+    return ProgressNote.objects.filter(case_id__in=visible_case_ids(actor)).filter(
         Q(is_restricted=False)
         | Q(case__lead_organization_id=actor.organization_id)
         | Q(author=actor.user)
@@ -171,7 +197,7 @@ def notes_visible_to(actor: Actor) -> QuerySet[ProgressNote]:
 
 
 def formulations_visible_to(actor: Actor) -> QuerySet[Formulation]:
-    return Formulation.objects.filter(case__in=cases_visible_to(actor))
+    return Formulation.objects.filter(case_id__in=visible_case_ids(actor))
 
 
 # --- Access helpers: one object, 404 when not visible, audited ------------------------------

@@ -36,7 +36,13 @@ if TYPE_CHECKING:
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import Actor, access_object, actor_of, cases_visible_to
+from tsunagu.cases.access import (
+    Actor,
+    access_object,
+    actor_of,
+    cases_visible_to,
+    visible_case_ids,
+)
 from tsunagu.cases.models import CaseTeamMember
 from tsunagu.core.dates import fiscal_year, fiscal_year_range
 from tsunagu.meetings.models import (
@@ -312,7 +318,7 @@ def conferences_visible_to(actor: Actor) -> QuerySet[CaseConference]:
     if actor.organization_id is None:
         return CaseConference.objects.none()
     return CaseConference.objects.filter(
-        Q(case__in=cases_visible_to(actor))
+        Q(case_id__in=visible_case_ids(actor))
         | Q(pk__in=attendees_with_basis(actor.organization_id).values("conference_id"))
     )
 

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from rapidfuzz import fuzz
 
-from tsunagu.cases.access import Actor, cases_visible_to, households_visible_to, persons_visible_to
+from tsunagu.cases.access import (
+    Actor,
+    cases_visible_to,
+    households_visible_to,
+    listed,
+    persons_visible_to,
+)
 from tsunagu.cases.models import Case
 from tsunagu.core.dates import ERAS
 from tsunagu.core.kana import normalize_kana, normalize_phone
@@ -69,10 +75,10 @@ def _name_query(text: str) -> Q:
 def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
     """Persons the actor may see that match one search box: kana typed any way, kanji name,
     birth date (ISO or era) or phone digits.  An empty query lists every visible person."""
-    people = persons_visible_to(actor).select_related("area")
     text = query.strip()
     if not text:
-        return people
+        return persons_visible_to(actor).select_related("area")
+    people = listed(persons_visible_to(actor)).select_related("area")
     day = parse_date_query(text)
     if day is not None:
         return people.filter(birth_date=day)

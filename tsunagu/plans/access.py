@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from tsunagu.cases.access import Actor, access_object, actor_of, cases_visible_to
+from tsunagu.cases.access import Actor, access_object, actor_of, visible_case_ids
 from tsunagu.plans.models import (
     Assessment,
     ContingencyTrigger,
@@ -23,30 +23,30 @@ from tsunagu.plans.models import (
 
 
 def assessments_visible_to(actor: Actor) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(case__in=cases_visible_to(actor))
+    return Assessment.objects.filter(case_id__in=visible_case_ids(actor))
 
 
 def plans_visible_to(actor: Actor) -> QuerySet[SupportPlan]:
-    return SupportPlan.objects.filter(case__in=cases_visible_to(actor))
+    return SupportPlan.objects.filter(case_id__in=visible_case_ids(actor))
 
 
 def plan_items_visible_to(actor: Actor) -> QuerySet[PlanItem]:
-    return PlanItem.objects.filter(plan__case__in=cases_visible_to(actor))
+    return PlanItem.objects.filter(plan__case_id__in=visible_case_ids(actor))
 
 
 def contingencies_visible_to(actor: Actor) -> QuerySet[ContingencyTrigger]:
-    return ContingencyTrigger.objects.filter(case__in=cases_visible_to(actor))
+    return ContingencyTrigger.objects.filter(case_id__in=visible_case_ids(actor))
 
 
 def monitorings_visible_to(actor: Actor) -> QuerySet[Monitoring]:
-    return Monitoring.objects.filter(plan__case__in=cases_visible_to(actor))
+    return Monitoring.objects.filter(plan__case_id__in=visible_case_ids(actor))
 
 
 def tasks_visible_to(actor: Actor) -> QuerySet[Task]:
     if actor.organization_id is None:
         return Task.objects.none()
     return Task.objects.filter(
-        Q(case__in=cases_visible_to(actor))
+        Q(case_id__in=visible_case_ids(actor))
         | Q(case__isnull=True, owner_organization_id=actor.organization_id)
     )
 

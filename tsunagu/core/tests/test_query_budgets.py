@@ -68,7 +68,7 @@ PAGE_BUDGETS: dict[str, int] = {
     "area_list": 8,
     "audit_list": 11,
     "user_list": 12,
-    "person_search": 10,
+    "person_search": 11,  # the visible persons' ids once, then the count and the page (ADR 0006)
     "person_detail": 14,
     "household_detail": 11,
     "consultation_list": 9,
