@@ -14,6 +14,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.access import actor_of
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.meetings import selectors as meetings_selectors
 from tsunagu.plans import selectors as plans_selectors
 from tsunagu.referrals import selectors as referrals_selectors
 
@@ -38,6 +39,7 @@ def home(request: TsunaguRequest) -> HttpResponse:
             "failed_since_last": failed_since_last.count(),
             "plans_dashboard": plans_selectors.dashboard(actor=actor_of(request)),
             **referrals_selectors.dashboard(actor_of(request)),
+            **meetings_selectors.dashboard(actor_of(request)),
         },
     )
 

@@ -551,7 +551,12 @@ def _development_form(
         else:
             status = 400
     else:
-        initial = {"version": development.version} if development else {}
+        initial: dict[str, Any] = {"version": development.version} if development else {}
+        issue = request.GET.get("community_issue", "")
+        if development is None and issue.isdigit():
+            # From a community issue's page: that issue preselected (the choices are still
+            # only the issues the form offers the actor).
+            initial["community_issue"] = int(issue)
         form = DevelopmentForm(instance=development, initial=initial, actor=actor)
     return render(
         request,

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -86,6 +87,33 @@ def bodies_visible_to(actor: Actor) -> QuerySet[MeetingBody]:
 
 def meetings_visible_to(actor: Actor) -> QuerySet[Meeting]:
     return Meeting.objects.filter(body__in=bodies_visible_to(actor))
+
+
+DASHBOARD_MEETINGS = 5
+
+
+def dashboard(actor: Actor) -> dict[str, Any]:
+    """The context of meetings/partials/dashboard.html (the home page includes it): the next
+    meetings of the actor's bodies, and action items that wait for the actor's organization
+    to take them on.  Two queries."""
+    if actor.organization_id is None:
+        return {}
+    upcoming = (
+        meetings_visible_to(actor)
+        .filter(status=MeetingStatus.SCHEDULED, starts_at__gte=timezone.now())
+        .select_related("body")
+        .order_by("starts_at", "pk")[:DASHBOARD_MEETINGS]
+    )
+    waiting = (
+        MeetingActionItem.objects.filter(
+            meeting__in=meetings_visible_to(actor),
+            owner_organization_id=actor.organization_id,
+            task__isnull=True,
+        )
+        .select_related("meeting")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[:DASHBOARD_MEETINGS]
+    )
+    return {"upcoming_meetings": list(upcoming), "waiting_action_items": list(waiting)}
 
 
 def is_secretariat(actor: Actor, body: MeetingBody) -> bool:
@@ -411,6 +439,12 @@ def access_issue(
 
 def issue_steps(issue: CommunityIssue) -> QuerySet[IssueStep]:
     return issue.steps.select_related("meeting", "meeting__body", "recorded_by_organization")
+
+
+def issue_developments(issue: CommunityIssue) -> QuerySet[Any]:
+    """The resource developments (tsunagu.directory) recorded as coming from this issue: like
+    the issue, de-identified and readable by every member of the network."""
+    return issue.resource_developments.select_related("resource").order_by("-occurred_on", "-pk")
 
 
 def issue_source_links(actor: Actor, issue: CommunityIssue) -> dict[str, int | None]:

@@ -742,6 +742,7 @@ def _issue_context(request: TsunaguRequest, issue: Any, form: AdvanceForm | None
     return {
         "issue": issue,
         "steps": selectors.issue_steps(issue),
+        "developments": selectors.issue_developments(issue),
         "links": selectors.issue_source_links(actor, issue),
         "may_advance": may_advance and bool(ISSUE_TRANSITIONS[issue.stage]),
         "form": form or _advance_form(request, issue),

@@ -27,7 +27,9 @@ from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.models import Case, CaseStatusChange, Consultation, SharingBasis
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
 from tsunagu.directory.tests import budget_pages as directory_pages
+from tsunagu.meetings.models import MeetingActionItem, MeetingStatus
 from tsunagu.meetings.tests import budget_pages as meetings_pages
+from tsunagu.meetings.tests.factories import MeetingBodyFactory, MeetingFactory
 from tsunagu.organizations.models import Organization
 from tsunagu.organizations.tests.factories import (
     AreaFactory,
@@ -62,7 +64,7 @@ from tsunagu.search.tests import budget_pages as search_pages
 
 # Queries of one request, signed in, for a page (the larger of SQLite and PostgreSQL).
 PAGE_BUDGETS: dict[str, int] = {
-    "home": 13,
+    "home": 15,  # with the meetings panel: upcoming meetings, action items to take on
     "organization_list": 9,
     "organization_detail": 10,
     "area_list": 8,
@@ -177,7 +179,20 @@ def _note(w: World, case: Case, n: int) -> ProgressNote:
 
 
 def _grow_home(w: World, n: int) -> None:
-    for _ in range(n):
+    body = MeetingBodyFactory.create(secretariats=[w.p.core_center], members=[w.p.office_a])
+    for i in range(n):
+        meeting = MeetingFactory.create(
+            body=body,
+            status=MeetingStatus.SCHEDULED,
+            starts_at=timezone.now() + dt.timedelta(days=i + 1),
+            created_by=w.p.core_officer,
+        )
+        MeetingActionItem.objects.create(
+            meeting=meeting,
+            title=f"報告{i}",
+            owner_organization=w.p.office_a,
+            created_by=w.p.core_officer,
+        )
         AuditEvent.objects.create(
             action=Action.LOGIN,
             actor=w.p.counselor_a,

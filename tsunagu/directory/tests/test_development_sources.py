@@ -255,3 +255,30 @@ def test_the_api_round_trip_of_the_two_ids(personas, sources):
     assert cleared.json()["community_issue_id"] == issue.pk
     missing = _send(client, "PATCH", path, {"version": 2, "community_issue_id": 999999})
     assert missing.status_code == 422
+
+
+def test_the_issue_page_lists_the_developments_that_came_from_it(personas, client_as, sources):
+    _meeting_a, _meeting_b, issue = sources
+    url = reverse("meetings:issue_detail", args=[issue.pk])
+    html = client_as(personas.counselor_b).get(url).content.decode()
+    assert "まだ記録はありません。" in html
+    create = reverse("directory:development_create") + f"?community_issue={issue.pk}"
+    assert create.replace("&", "&amp;") in html
+    form = client_as(personas.counselor_b).get(create).content.decode()
+    assert f'<option value="{issue.pk}" selected>' in form
+    DevelopmentFactory.create(
+        community_issue=issue,
+        recorded_by=personas.counselor_a,
+        recorded_by_organization=personas.office_a,
+    )
+    DevelopmentFactory.create(
+        title="ほかの課題から",
+        recorded_by=personas.counselor_a,
+        recorded_by_organization=personas.office_a,
+    )
+    # Office B reads it too: the development, like the issue, is de-identified.
+    html = client_as(personas.counselor_b).get(url).content.decode()
+    assert "生活介護の開所時間を15時から16時まで延長" in html
+    assert "家族の迎えが間に合わない利用者" in html
+    assert "令和8年6月1日" in html or "R8.6.1" in html
+    assert "ほかの課題から" not in html

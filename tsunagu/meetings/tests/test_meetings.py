@@ -288,6 +288,35 @@ def test_action_items_become_tasks_own_at_once_others_when_taken(personas, ward_
     assert Task.objects.filter(source=TaskSource.MEETING).count() == 2
 
 
+def test_the_home_page_shows_the_next_meetings_and_the_actions_to_take_on(
+    personas, client_as, ward_network
+):
+    lead = request_as(personas.core_officer, personas.core_center)
+    past = _held(ward_network, dt.date(2026, 11, 18))[0]
+    ahead = MeetingFactory.create(
+        body=ward_network,
+        title="第4回 中央区ネットワーク会議",
+        starts_at=timezone.now() + dt.timedelta(days=10),
+        status=MeetingStatus.SCHEDULED,
+    )
+    services.action_item_add(
+        request=lead,
+        meeting=past,
+        title="短期入所の空き状況を集める",
+        owner_organization=personas.office_a,
+    )
+    home = client_as(personas.counselor_a).get("/").content.decode()
+    assert "これからの会議" in home
+    assert reverse("meetings:meeting_detail", args=[ahead.pk]) in home
+    assert "第4回 中央区ネットワーク会議" in home
+    assert "短期入所の空き状況を集める" in home
+    # Office B is not a member: neither the meeting nor the action reaches its home page.
+    other = client_as(personas.counselor_b).get("/").content.decode()
+    assert "第4回 中央区ネットワーク会議" not in other
+    assert "短期入所の空き状況を集める" not in other
+    assert "予定されている会議はありません。" in other
+
+
 # --- Screens, calendar, .ics -----------------------------------------------------------------
 
 
