@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tsunagu.cases.models import SharingBasis, TeamRole
 from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
+from tsunagu.directory.tests.factories import DevelopmentFactory, ResourceFactory
 from tsunagu.meetings.models import (
     CaseConference,
     CommunityIssue,
@@ -226,6 +227,12 @@ def grow_issue_steps(w: Any, n: int) -> None:
     issue = _issue(w)
     for i in range(n):
         _step(w, issue, i + 1)
+        DevelopmentFactory.create(
+            community_issue=issue,
+            resource=ResourceFactory.create(),
+            recorded_by=w.p.counselor_a,
+            recorded_by_organization=w.p.office_a,
+        )
 
 
 def grow_network(w: Any, n: int) -> None:
@@ -269,7 +276,7 @@ BUDGETS: dict[str, int] = {
     "meetings_conference_list": 10,
     "meetings_conference_detail": 12,
     "meetings_issue_list": 9,
-    "meetings_issue_detail": 10,
+    "meetings_issue_detail": 11,  # 10 + the resource developments from the issue
     "meetings_council_issues": 9,
     "meetings_network": 13,
 }
