@@ -57,7 +57,8 @@ def table(results: dict[str, Any]) -> str:
         f"{machine.get('load_at_start', '?')}; Python {machine.get('python', '?')}; "
         f"run {results.get('started_at', '?')}.",
         f"Workload: {results.get('users', '?')} concurrent signed-in users for "
-        f"{results.get('seconds', '?')} s per run, gunicorn 2 workers, DEBUG off.",
+        f"{results.get('seconds', '?')} s per run after {results.get('warmup_seconds', 0)} s "
+        "of unmeasured warm-up, gunicorn 2 workers, DEBUG off.",
         "",
     ]
     for database in sorted({r["database"] for r in runs}):

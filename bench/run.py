@@ -10,6 +10,9 @@ Environment (all optional):
                     has 1/100
   BENCH_NOTES       notes of the large dataset (default 1000000)
   BENCH_SECONDS     seconds of load per run (default 40)
+  BENCH_WARMUP      seconds of unmeasured load first, against the same server (default 10):
+                    a fresh worker's first requests (imports, templates, cold caches) are
+                    not what a server that has been up all morning does
   BENCH_USERS       concurrent users (default 10)
   BENCH_PG          PostgreSQL server URL without database (postgres://postgres@127.0.0.1:5432)
   BENCH_BUDGET      seconds for the whole run before it stops early (default 1080)
@@ -318,12 +321,14 @@ def main() -> int:
     persons, notes = env_int("BENCH_PERSONS", 100_000), env_int("BENCH_NOTES", 1_000_000)
     sizes = {"small": (max(10, persons // 100), notes // 100), "large": (persons, notes)}
     seconds, users = env_int("BENCH_SECONDS", 40), env_int("BENCH_USERS", 10)
+    warmup = env_int("BENCH_WARMUP", 10)
     end = dt.date.today()  # noqa: DTZ011  # the data's "today"; only dates, no clock times
     results: dict[str, Any] = {
         "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "users": users,
         "seconds": seconds,
+        "warmup_seconds": warmup,
         "runs": [],
         "notes": [],
     }
@@ -357,6 +362,9 @@ def main() -> int:
             port = free_port()
             server = serve(data["env"], port)
             try:
+                if warmup:
+                    log(f"{database} {size}: warming up for {warmup} s")
+                    load(data["env"], port, targets_path, warmup, users)
                 log(f"{database} {size}: {users} users for {seconds} s")
                 stats, total = load(data["env"], port, targets_path, seconds, users)
                 workers = children(server.pid)
