@@ -135,6 +135,7 @@ def visible_case_ids(actor: Actor) -> QuerySet[Any]:
 
 
 def cases_visible_to(actor: Actor) -> QuerySet[Case]:
+    """The cases the actor's organization may see (`visible_case_ids`)."""
     if actor.organization_id is None:
         return Case.objects.none()
     return Case.objects.filter(pk__in=visible_case_ids(actor))
