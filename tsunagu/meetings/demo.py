@@ -432,14 +432,16 @@ def _conferences(created: Counter[str]) -> Case | None:
     return cases[0] if cases else None
 
 
-ISSUES: tuple[tuple[str, str, str, str, tuple[tuple[str, str, int], ...]], ...] = (
-    # title, theme, area code, description, steps: (stage, meeting body key, meeting index)
+ISSUES: tuple[tuple[str, str, str, str, dt.date, tuple[tuple[str, str, int], ...]], ...] = (
+    # title, theme, area code, description, the day it was raised (before its first meeting),
+    # steps: (stage, meeting body key, meeting index)
     (
         "医療的ケアのある人の短期入所先が区内に足りない",
         "respite",
         "midori-chuo",
         "家族の入院や冠婚葬祭のときに、医療的ケアのある人を受け入れる短期入所先が区内に"
         "少なく、区外の事業所を探すことが続いている。",
+        dt.date(2026, 5, 8),
         (
             ("shared_meso", "chuo_network", 0),
             ("under_study", "area_sub", 0),
@@ -453,6 +455,7 @@ ISSUES: tuple[tuple[str, str, str, str, tuple[tuple[str, str, int], ...]], ...] 
         "midori-chuo",
         "高齢の親と暮らす障害のある人が、親の入院をきっかけに食事や金銭管理に困る例が"
         "複数の事業所から報告されている。",
+        dt.date(2026, 7, 29),
         (("shared_meso", "chuo_practitioners", 1),),
     ),
     (
@@ -460,6 +463,7 @@ ISSUES: tuple[tuple[str, str, str, str, tuple[tuple[str, str, int], ...]], ...] 
         "mobility",
         "midori-nishi",
         "通院や余暇の外出に使える移動支援の事業所が少なく、利用を待っている人がいる。",
+        dt.date(2026, 10, 15),
         (),
     ),
     (
@@ -467,6 +471,8 @@ ISSUES: tuple[tuple[str, str, str, str, tuple[tuple[str, str, int], ...]], ...] 
         "daytime",
         "midori-chuo",
         "15時で終わる生活介護が多く、家族の就労の妨げになっている。",
+        # Raised before the network meeting of 5/20 where the first development came from.
+        dt.date(2026, 5, 11),
         (
             ("shared_meso", "chuo_network", 1),
             ("under_study", "area_sub", 1),
@@ -479,7 +485,7 @@ def _issues(meetings: dict[str, list[Meeting]], case: Case | None, created: Coun
     lead = _request("office_a1", "office-aoba")
     core = _request("core1", "core-center")
     areas = {a.code: a for a in Area.objects.all()}
-    for n, (title, theme, area, description, steps) in enumerate(ISSUES):
+    for n, (title, theme, area, description, raised_on, steps) in enumerate(ISSUES):
         from_case = n == 0 and case is not None
         issue = services.issue_raise(
             request=lead,
@@ -492,6 +498,7 @@ def _issues(meetings: dict[str, list[Meeting]], case: Case | None, created: Coun
                 "source_note": "" if from_case else "令和8年度 相談支援事業所アンケート",
             },
             source_case=case if from_case else None,
+            raised_on=raised_on,
         )
         for stage, body_key, index in steps:
             meeting = meetings[body_key][index]

@@ -593,9 +593,15 @@ def issue_raise(
     data: Mapping[str, Any],
     source_case: Case | None = None,
     source_conference: CaseConference | None = None,
+    raised_on: dt.date | None = None,
 ) -> CommunityIssue:
-    """`source_case` / `source_conference` were fetched through the access helpers."""
+    """`source_case` / `source_conference` were fetched through the access helpers.
+    `raised_on` (default today) dates the first step, for an issue raised earlier than it is
+    recorded; never in the future."""
     actor = _writer(request, None)
+    day = raised_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise Invalid(_("提起した日は今日までにしてください。"))
     assert actor.organization is not None  # noqa: S101  # _writer refuses otherwise
     issue = CommunityIssue(
         raised_by=actor.user,
@@ -619,7 +625,7 @@ def issue_raise(
     IssueStep.objects.create(
         issue=issue,
         stage=IssueStage.RAISED,
-        occurred_on=timezone.localdate(),
+        occurred_on=day,
         note="",
         recorded_by=actor.user,
         recorded_by_organization=actor.organization,

@@ -14,7 +14,7 @@ from tsunagu.cases.models import SharingBasis, TeamRole
 from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.meetings import network_svg, selectors, services
-from tsunagu.meetings.models import IssueSource, IssueStage
+from tsunagu.meetings.models import CommunityIssue, IssueSource, IssueStage
 from tsunagu.meetings.tests.factories import MeetingFactory
 from tsunagu.organizations.models import AreaKind, OrganizationKind
 from tsunagu.organizations.tests.factories import AreaFactory, OrganizationFactory
@@ -118,6 +118,19 @@ def test_the_pipeline_is_tied_to_meetings_and_in_order(personas, case, ward_netw
     issue.refresh_from_db()
     assert issue.stage == IssueStage.UNDER_STUDY
     assert [s.stage for s in issue.steps.all()] == ["raised", "shared_meso", "under_study"]
+
+
+def test_an_issue_raised_earlier_than_recorded_keeps_its_day_but_never_a_future_one(personas):
+    lead = request_as(personas.counselor_a, personas.office_a)
+    survey = {**ISSUE, "source": IssueSource.SURVEY, "source_note": "令和8年度 事業所アンケート"}
+    issue = services.issue_raise(request=lead, data=survey, raised_on=dt.date(2026, 5, 11))
+    assert [(s.stage, s.occurred_on) for s in issue.steps.all()] == [
+        (IssueStage.RAISED, dt.date(2026, 5, 11))
+    ]
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(Invalid, match="今日まで"):
+        services.issue_raise(request=lead, data=survey, raised_on=tomorrow)
+    assert CommunityIssue.objects.count() == 1
 
 
 def test_screens_keep_the_link_for_those_allowed_and_the_council_view_hides_it(
