@@ -279,6 +279,12 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tsunagu@localhost")
+# The address staff reach Tsunagu at, for links in mail sent outside a request (the referral
+# escalation command) and instead of the request's own host behind a proxy.  Empty: a mail
+# sent by a command carries the path only.
+SITE_URL = os.environ.get("TSUNAGU_SITE_URL", "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("TSUNAGU_SITE_URL must start with https:// (or http://).")
 
 CSRF_FAILURE_VIEW = "tsunagu.core.views.csrf_failure"
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -52,3 +53,13 @@ def errors_as_pages(template: str = REFUSED_TEMPLATE) -> Callable[[View], View]:
         return wrapper
 
     return decorate
+
+
+def site_url(path: str, request: HttpRequest | None = None) -> str:
+    """An address for a mail: TSUNAGU_SITE_URL and the path where it is set (behind a proxy
+    the request's own host may be an internal one), else the request's, else the path."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return path

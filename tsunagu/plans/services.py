@@ -35,6 +35,7 @@ from tsunagu.cases.access import Actor, active_team_members, actor_of
 from tsunagu.cases.models import Case
 from tsunagu.cases.selectors import subject_person_ids
 from tsunagu.core.errors import Conflict, Invalid
+from tsunagu.core.http import site_url
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Person
 from tsunagu.plans.models import (
@@ -1035,7 +1036,7 @@ def _tell_the_team(request: HttpRequest, organization_ids: set[int]) -> None:
     )
     if not recipients:
         return
-    url = request.build_absolute_uri(reverse("plans:task_list"))
+    url = site_url(reverse("plans:task_list"), request)
     subject = _("つなぐ: 担当の支援ケースでXデーが発生しました")
     body = _(
         "担当している支援ケースで、事前に取り決めていたXデーが発生しました。\n"

@@ -29,6 +29,7 @@ from tsunagu.cases.models import Case, CaseTeamMember, SharingBasis, TeamRole
 from tsunagu.cases.selectors import subject_person_ids, valid_consents_for
 from tsunagu.core.dates import wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.http import site_url
 from tsunagu.organizations.models import (
     AreaKind,
     Membership,
@@ -689,7 +690,7 @@ def _escalation_mail(referral: Referral, due_on: dt.date) -> tuple[str, str]:
         "id": referral.pk,
         "due": wareki(due_on),
         "sent": wareki(referral.requested_at),
-        "path": reverse("referrals:detail", kwargs={"referral_id": referral.pk}),
+        "path": site_url(reverse("referrals:detail", kwargs={"referral_id": referral.pk})),
     }
     return subject, body
 

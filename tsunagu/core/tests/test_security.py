@@ -176,10 +176,8 @@ def test_production_settings_harden_cookies_and_hashing():
     assert values["require_2fa"] is True
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    env = _production_env()
-    del env["DJANGO_SECRET_KEY"]
-    result = subprocess.run(  # noqa: S603  # fixed arguments, our own manage.py
+def _check_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603  # fixed arguments, our own manage.py
         [sys.executable, str(settings.BASE_DIR / "manage.py"), "check"],
         cwd=settings.BASE_DIR,
         env=env,
@@ -188,5 +186,18 @@ def test_production_refuses_to_start_without_a_secret_key():
         timeout=120,
         check=False,
     )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = _production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = _check_with(env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_a_site_url_without_a_scheme_is_refused_at_start():
+    env = {**_production_env(), "TSUNAGU_SITE_URL": "tsunagu.city.example.jp"}
+    result = _check_with(env)
+    assert result.returncode != 0
+    assert "TSUNAGU_SITE_URL" in result.stderr

@@ -101,6 +101,7 @@ def test_overdue_requests_are_highlighted_and_escalated_once(
     message = mail.outbox[0]
     assert message.to == ["manager@example.jp"]
     assert "受付の期限" in message.body
+    assert f"（/referrals/{old.pk}/）" in message.body  # no TSUNAGU_SITE_URL: the path
     assert world.person.display_name not in f"{message.subject} {message.body}"
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -139,6 +140,20 @@ def test_without_managers_the_staff_are_told(personas, world):
     )
     escalation = services.referrals_escalate()[0]
     assert list(escalation.recipients.all()) == [personas.core_officer]
+
+
+def test_with_a_site_url_the_mail_links_to_the_request(
+    personas, world, manager, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://tsunagu.city.example.jp"
+    referral = ReferralFactory.create(
+        case=world.case,
+        receiving_organization=personas.core_center,
+        sent_at=timezone.now() - dt.timedelta(days=14),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referrals_escalate()
+    assert f"https://tsunagu.city.example.jp/referrals/{referral.pk}/" in mail.outbox[0].body
 
 
 def test_dry_run_changes_nothing(personas, world):
