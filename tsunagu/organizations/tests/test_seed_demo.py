@@ -16,7 +16,9 @@ from tsunagu.cases.demo import STAFF
 from tsunagu.organizations.management.commands.seed_demo import DEMO_PASSWORD
 from tsunagu.organizations.models import Area, Corporation, Membership, Organization
 
-USERNAMES = ["admin", "city1", "core1", "core2", "office_a1", "office_a2", "office_b1"]
+USERNAMES = [
+    "admin", "city1", "core1", "core2", "core_mgr", "office_a1", "office_a2", "office_b1",
+]  # fmt: skip
 
 EXPECTED_KINDS = {
     "core_center": 1,
@@ -71,7 +73,7 @@ def test_refuses_outside_demo_mode(settings):
     assert not AuditEvent.objects.exists()
 
 
-def test_creates_the_seven_accounts_with_the_demo_password(demo):
+def test_creates_the_demo_accounts_with_the_demo_password(demo):
     # The casework adds background staff who author records; none of them can sign in.
     staff = {spec.username for spec in STAFF}
     assert sorted(User.objects.values_list("username", flat=True)) == sorted(set(USERNAMES) | staff)

@@ -10,7 +10,7 @@ from tsunagu.cases.access import Actor
 from tsunagu.cases.models import CaseTeamMember
 from tsunagu.organizations.management.commands.seed_demo import seed_demo
 from tsunagu.organizations.models import Membership
-from tsunagu.referrals import statistics
+from tsunagu.referrals import services, statistics
 from tsunagu.referrals.access import referrals_visible_to
 from tsunagu.referrals.demo import seed_referrals
 from tsunagu.referrals.models import ACCEPTED_STATUSES, Referral, ReferralStatus
@@ -77,6 +77,14 @@ def test_the_demo_referrals(settings):
     inbox = referrals_visible_to(core1).filter(receiving_organization__code="core-center")
     assert inbox.filter(status=ReferralStatus.REQUESTED).count() >= 2
     assert not inbox.filter(status=ReferralStatus.DRAFT).exists()
+
+    # The request the center left unacknowledged is raised to its manager, not to its staff.
+    escalated = [
+        e for e in services.referrals_escalate()
+        if e.referral.receiving_organization.code == "core-center"
+    ]  # fmt: skip
+    assert escalated
+    assert {u.username for e in escalated for u in e.recipients.all()} == {"core_mgr"}
 
     # The statistics have something to show for the current fiscal year.
     table = statistics.joint_support_table(statistics.period(2026))

@@ -388,6 +388,14 @@ ACCOUNTS: tuple[AccountSpec, ...] = (
         (MembershipSpec("core-center", JobTitle.COMMUNITY_SUPPORT_WORKER),),
     ),
     AccountSpec(
+        # The center's manager: a request to the center left unacknowledged past its deadline
+        # is raised to the managers (`referrals_escalate`), and the demo has one such request.
+        "core_mgr",
+        "山本 恵子",
+        "やまもと けいこ",
+        (MembershipSpec("core-center", JobTitle.MANAGER, SystemRole.MANAGER),),
+    ),
+    AccountSpec(
         "office_a1",
         "田中 由美",
         "たなか ゆみ",
