@@ -178,6 +178,9 @@ class Referral(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # True when accepting this request is what put the receiver on the team (it was not on it
+    # already): withdrawing the request after acceptance then ends that membership.
+    joined_team = models.BooleanField(default=False, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

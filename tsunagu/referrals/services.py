@@ -42,6 +42,7 @@ from tsunagu.plans.models import PlanItem
 from tsunagu.referrals import deadlines
 from tsunagu.referrals.access import side_of
 from tsunagu.referrals.models import (
+    ACCEPTED_STATUSES,
     FINAL_STATUSES,
     BusinessStatus,
     Channel,
@@ -520,7 +521,7 @@ def _receiver_role(referral: Referral) -> str:
 
 def _join_team(
     request: HttpRequest, actor: Actor, referral: Referral, worker: User | None
-) -> CaseTeamMember:
+) -> tuple[CaseTeamMember, bool]:
     """The receiver joins the case team with the basis recorded on the request.
 
     The lead decided to share when it sent the request (it alone may send one), so the lead
@@ -537,8 +538,8 @@ def _join_team(
         .first()
     )
     if existing is not None:
-        return existing
-    return team_member_join_on_acceptance(
+        return existing, False
+    member = team_member_join_on_acceptance(
         request=request,
         actor=actor,
         case=case,
@@ -549,6 +550,28 @@ def _join_team(
         basis_note=referral.basis_note,
         worker=worker,
     )
+    return member, True
+
+
+def _leave_team(request: HttpRequest, referral: Referral) -> None:
+    """A request withdrawn after its acceptance: the receiver leaves the team it joined by
+    accepting it, unless another accepted request of the case still keeps it there.  A member
+    that was on the team before the request, or has left since, is not touched."""
+    from tsunagu.cases.services import team_member_leave
+
+    member = referral.team_member
+    if not referral.joined_team or member is None or member.left_on is not None:
+        return
+    kept = (
+        Referral.objects.filter(team_member=member, status__in=ACCEPTED_STATUSES)
+        .exclude(pk=referral.pk)
+        .exists()
+    )
+    if kept:
+        return
+    if referral.case.lead_organization_id != referral.requesting_organization_id:
+        return  # the lead has changed since: the team is the new lead's to change
+    team_member_leave(request=request, member=member)
 
 
 def _transition(
@@ -618,7 +641,9 @@ def _transition(
             worker = receiving_worker or referral.receiving_worker or actor.user
             values["accepted_at"] = now
             values["receiving_worker"] = worker
-            values["team_member"] = _join_team(request, actor, referral, worker)
+            values["team_member"], values["joined_team"] = _join_team(
+                request, actor, referral, worker
+            )
         else:
             values["status_reason"] = reason
     elif move.action in ("hold", "fail", "cancel"):
@@ -637,6 +662,8 @@ def _transition(
     for name, value in values.items():
         setattr(referral, name, value)
     referral.version += 1
+    if move.action == "cancel" and from_status in ACCEPTED_STATUSES:
+        _leave_team(request, referral)
     _record(
         request=request,
         actor=actor,

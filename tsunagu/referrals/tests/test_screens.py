@@ -102,6 +102,9 @@ def test_the_receiver_sees_the_summary_only_until_it_accepts(personas, world, cl
     page = core.get(f"/referrals/{referral.pk}/").content.decode()
     assert f"/cases/{world.case.pk}/" in page
     assert core.get(f"/cases/{world.case.pk}/").status_code == 200
+    # The requester is told what withdrawing now would do to the team.
+    lead = client_as(personas.counselor_a).get(f"/referrals/{referral.pk}/").content.decode()
+    assert "この依頼で加わった支援チームを今日で離れます" in lead
 
 
 def test_a_move_without_its_reason_redisplays_the_page(personas, world, client_as):

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.access import actor_of, cases_visible_to
+from tsunagu.cases.access import active_team_members, actor_of, cases_visible_to
 from tsunagu.cases.models import CaseStatus, CaseTeamMember, SharingBasis, TeamRole
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.people.tests.factories import HouseholdFactory, HouseholdMemberFactory
@@ -272,3 +272,33 @@ def test_the_accepting_worker_belongs_to_the_receiver(personas, world):
     assert "依頼先の機関の職員" in exc.value.message
     accepted = _move(personas.core_officer, referral, "accept")
     assert accepted.receiving_worker == personas.core_officer
+
+
+def test_withdrawn_after_acceptance_the_receiver_leaves_the_team_it_joined(personas, world):
+    referral = _send(personas, world)
+    _move(personas.core_officer, referral, "accept")
+    member = CaseTeamMember.objects.get(case=world.case, organization=personas.core_center)
+    core = actor_of(request_as(personas.core_officer))
+    assert cases_visible_to(core).filter(pk=world.case.pk).exists()
+    _move(personas.counselor_a, referral, "cancel", reason="本人が利用を望まなくなった")
+    member.refresh_from_db()
+    assert member.left_on == timezone.localdate()
+    assert AuditEvent.objects.filter(action=Action.TEAM_MEMBER_LEFT).count() == 1
+    # The last day on the team is today (left_on is inclusive, as for every member).
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    assert not active_team_members(on=tomorrow).filter(pk=member.pk).exists()
+
+
+def test_withdrawn_after_acceptance_a_member_from_before_stays(personas, world):
+    first = _send(personas, world)
+    _move(personas.core_officer, first, "accept")
+    _move(personas.core_officer, first, "start")
+    _move(personas.core_officer, first, "complete", outcome="ケース会議で役割分担を決めた。")
+    second = _send(personas, world, kind=ReferralKind.ADVICE)
+    _move(personas.core_officer, second, "accept")
+    assert not Referral.objects.get(pk=second.pk).joined_team  # it was on the team already
+    _move(personas.counselor_a, second, "cancel", reason="助言は不要になった")
+    member = CaseTeamMember.objects.get(case=world.case, organization=personas.core_center)
+    assert member.left_on is None
+    # Nor does withdrawing before acceptance touch the team.
+    assert not AuditEvent.objects.filter(action=Action.TEAM_MEMBER_LEFT).exists()
