@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.forms import formset_factory
 from django.forms.formsets import BaseFormSet
 from django.utils import timezone
@@ -107,9 +108,18 @@ class StaffSearchForm(SearchForm):
         return super().filters(informal=informal, **extra)
 
 
+def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """A web address typed without a scheme ("example.jp") is taken as https://, as Django 6
+    will do; stated here rather than left to the deprecated default (http://)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class ProviderForm(forms.ModelForm):  # type: ignore[type-arg]  # stubs
     class Meta:
         model = Provider
+        formfield_callback = _https_by_default
         fields = PROVIDER_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -119,6 +129,7 @@ class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]  # stubs
 
     class Meta:
         model = SocialResource
+        formfield_callback = _https_by_default
         fields = (
             "provider",
             "name",

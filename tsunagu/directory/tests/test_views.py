@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.directory.demo import RESOURCES, directory_summary, seed_directory
+from tsunagu.directory.forms import ProviderForm, ResourceForm
 from tsunagu.directory.models import Provider, ResourceDevelopment, SocialResource
 from tsunagu.directory.tests.factories import term
 from tsunagu.organizations.management.commands.seed_demo import (
@@ -239,3 +240,12 @@ def test_the_demo_directory_is_deterministic_and_idempotent(db):
     ) | set(SocialResource.objects.values_list("locations__area__code", flat=True))
     assert {"midori-chuo", "midori-higashi", "midori-nishi"} <= wards
     assert Provider.objects.filter(organization__isnull=False).count() >= 5
+
+
+def test_a_web_address_without_a_scheme_is_taken_as_https():
+    provider = ProviderForm(data={"website": "hidamari.example.jp"})
+    provider.is_valid()
+    assert provider.cleaned_data["website"] == "https://hidamari.example.jp"
+    resource = ResourceForm(data={"url": "hidamari.example.jp/seikatsu"})
+    resource.is_valid()
+    assert resource.cleaned_data["url"] == "https://hidamari.example.jp/seikatsu"
