@@ -126,15 +126,24 @@ def _fts_rowids(term: str) -> list[int] | None:
     return ids if len(ids) <= RARE_LIMIT else None
 
 
-def _term_filter(term: str) -> Q:
-    if len(term) >= TRIGRAM and connection.vendor == "sqlite":
-        ids = _fts_rowids(term)
-        if ids is not None:
-            return Q(pk__in=ids)
-    # PostgreSQL (whose planner weighs the trigram index against the actor's documents by
-    # its statistics), common words on SQLite and short words everywhere: LIKE, with the
-    # wildcards in the user's text escaped by Django, over the actor's documents.
-    return Q(body__icontains=term)
+def _terms_filter(terms: Sequence[str]) -> Q:
+    """Every word must match.  On SQLite a rare word of 3+ characters is the set of documents
+    FTS5 found for it; several rare words are intersected here, so the query binds at most
+    RARE_LIMIT ids whatever the number of words.  PostgreSQL (whose planner weighs the trigram
+    index against the actor's documents by its statistics), common words on SQLite and short
+    words everywhere: LIKE, with the wildcards in the user's text escaped by Django, over the
+    actor's documents."""
+    condition = Q()
+    rare: set[int] | None = None
+    for term in terms:
+        ids = _fts_rowids(term) if len(term) >= TRIGRAM and connection.vendor == "sqlite" else None
+        if ids is None:
+            condition &= Q(body__icontains=term)
+        else:
+            rare = set(ids) if rare is None else rare & set(ids)
+    if rare is not None:
+        condition &= Q(pk__in=sorted(rare))
+    return condition
 
 
 def _bounds(query: SearchQuery) -> Q:
@@ -193,8 +202,7 @@ def document_search(*, actor: Actor, query: SearchQuery) -> SearchResult:
     if not terms:
         return SearchResult(hits=[], has_more=False)
     docs = documents_visible_to(actor).filter(_bounds(query))
-    for term in terms:
-        docs = docs.filter(_term_filter(term))
+    docs = docs.filter(_terms_filter(terms))
     found = list(docs.order_by("-occurred_at", "-pk")[: MAX_RESULTS + 1])
     shown = found[:MAX_RESULTS]
     cases = {

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import api_token_for
@@ -173,6 +175,29 @@ def test_a_common_word_is_found_the_same_as_a_rare_one(personas, cases, monkeypa
     hits = found(personas.counselor_a, "グループホーム")
     assert sorted(pk for _, pk in hits) == sorted(n.pk for n in mine)
     assert found(personas.counselor_a, "グループホーム 見学2") == [("note", mine[2].pk)]
+
+
+def test_several_rare_words_are_intersected_before_the_query(personas, cases, monkeypatch):
+    """Each rare word's documents are intersected in Python, so five rare words bind one set of
+    ids, not five (SQLite allows 32,766 bound parameters in one query)."""
+    a, _ = cases
+    words = ["短期入所", "グループホーム", "日中一時", "訪問看護", "金銭管理"]
+    every = [
+        ProgressNoteFactory.create(case=a, author=personas.counselor_a, text="、".join(words))
+        for _ in range(2)
+    ]
+    for left_out in words[:3]:
+        text = "、".join(w for w in words if w != left_out)
+        ProgressNoteFactory.create(case=a, author=personas.counselor_a, text=text)
+    monkeypatch.setattr(selectors, "RARE_LIMIT", 1000)
+    with CaptureQueriesContext(connection) as queries:
+        hits = found(personas.counselor_a, " ".join(words))
+    assert sorted(pk for _, pk in hits) == sorted(n.pk for n in every)
+    if connection.vendor == "sqlite":
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert sum("MATCH" in q for q in sql) == len(words)  # one probe per word
+        main = next(q for q in sql if "search_searchdocument" in q and "ORDER BY" in q)
+        assert "LIKE" not in main  # all five answered by the index, as one set of ids
 
 
 def test_query_syntax_and_wildcards_are_literal(personas, cases):
