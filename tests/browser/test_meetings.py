@@ -173,6 +173,27 @@ def test_conferences_issues_and_network_pass_axe(
     submit(page, "提起する")
     expect(page.get_by_text("地域課題を提起しました。")).to_be_visible()
     axe(page, "meetings-16-issue")
+    # A resource development that came from the issue is listed on its page, and the link to
+    # record another opens the form with the issue chosen.
+    from tsunagu.directory.tests.factories import DevelopmentFactory, ResourceFactory
+    from tsunagu.meetings.models import CommunityIssue
+
+    issue = CommunityIssue.objects.get(title="短期入所先が区内に足りない")
+    DevelopmentFactory.create(
+        community_issue=issue,
+        resource=ResourceFactory.create(name="短期入所 あおぞら"),
+        recorded_by=personas.counselor_a,
+        recorded_by_organization=personas.office_a,
+    )
+    start_at_top(page, f"/meetings/issues/{issue.pk}/")
+    developments = page.locator(
+        "section", has=page.get_by_role("heading", name="この課題から生まれた資源開発")
+    )
+    expect(developments.get_by_role("link", name="短期入所 あおぞら")).to_be_visible()
+    axe(page, "meetings-16b-issue-developments")
+    follow(page, "資源開発を記録する")
+    expect(page.get_by_label("もとの地域課題", exact=True)).to_have_value(str(issue.pk))
+    axe(page, "meetings-16c-development-form")
     start_at_top(page, "/meetings/issues/council/")
     axe(page, "meetings-17-council")
 
