@@ -88,18 +88,24 @@ def _break_glass_person_ids(actor: Actor) -> QuerySet[BreakGlassAccess, Any]:
 MAX_LISTED_IDS = 20_000  # keeps a query under SQLite's 32,766 bound parameters
 
 
-def listed(queryset: QuerySet[M]) -> QuerySet[M]:
-    """The same rows, as `pk IN (<the ids, fetched now>)`.
+def listed_pks(queryset: QuerySet[Any]) -> list[Any] | QuerySet[Any]:
+    """The primary keys of `queryset`, fetched now as a list, for a later `__in=`; above
+    MAX_LISTED_IDS the subquery instead.
 
-    For a visibility subquery that a page filters and then both counts and lists: the
-    planners misjudge how many rows a name or word filter leaves and run the whole visibility
-    subquery once per query, reading every person in the city on PostgreSQL (ADR 0006).
-    Fetched once, the ids make each later query an index lookup.  Above MAX_LISTED_IDS the
-    subquery is kept."""
+    For a visibility subquery that later queries filter further: the planners misjudge how
+    many rows a name or word filter leaves and run the whole visibility subquery once per
+    query, reading every person in the city on PostgreSQL, or re-check it per candidate row
+    (ADR 0006).  Fetched once, the ids make each later query an index lookup."""
     ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_LISTED_IDS + 1])
     if len(ids) > MAX_LISTED_IDS:
-        return queryset
-    return queryset.model._default_manager.filter(pk__in=ids)
+        return queryset.order_by().values("pk")
+    return ids
+
+
+def listed(queryset: QuerySet[M]) -> QuerySet[M]:
+    """The same rows, as `pk IN (listed_pks(queryset))`: for a page that filters them, then
+    both counts and lists them."""
+    return queryset.model._default_manager.filter(pk__in=listed_pks(queryset))
 
 
 def _union_of(*branches: QuerySet[Any]) -> QuerySet[Any]:

@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 def home(request: TsunaguRequest) -> HttpResponse:
     """The dashboard: who you act for, and your own recent sign-in activity (to spot misuse)."""
+    actor = actor_of(request)
     recent_signins = list(
         AuditEvent.objects.filter(
             actor=request.user, action__in=[Action.LOGIN, Action.LOGIN_FAILED]
@@ -37,9 +38,9 @@ def home(request: TsunaguRequest) -> HttpResponse:
         {
             "recent_signins": recent_signins,
             "failed_since_last": failed_since_last.count(),
-            "plans_dashboard": plans_selectors.dashboard(actor=actor_of(request)),
-            **referrals_selectors.dashboard(actor_of(request)),
-            **meetings_selectors.dashboard(actor_of(request)),
+            "plans_dashboard": plans_selectors.dashboard(actor=actor),
+            **referrals_selectors.dashboard(actor),
+            **meetings_selectors.dashboard(actor),
         },
     )
 

@@ -162,10 +162,6 @@ def _insert_all(model: type[M], rows: Sequence[M], summary: Summary) -> list[M]:
     return created
 
 
-def _pk(obj: models.Model) -> Any:
-    return obj.pk
-
-
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(9 + rng.randrange(9), rng.randrange(60)), TZ)
 
@@ -238,6 +234,7 @@ class ScaleSeeder:
             self.summary,
         )
         self.org_ward = {org.pk: wards[i % len(wards)] for i, org in enumerate(self.orgs)}
+        self.wards = wards
         from tsunagu.organizations.management.commands.seed_demo import DEMO_PASSWORD
 
         password = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
@@ -592,7 +589,7 @@ class ScaleSeeder:
         ward_orgs: dict[int, list[Organization]] = {}
         for org in self.orgs:
             ward_orgs.setdefault(self.org_ward[org.pk].pk, []).append(org)
-        wards = sorted({area.pk: area for area in self.org_ward.values()}.values(), key=_pk)
+        wards = [ward for ward in self.wards if ward.pk in ward_orgs]  # those with offices
         council = _insert_all(
             MeetingBody,
             [

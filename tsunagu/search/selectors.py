@@ -28,14 +28,13 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import Actor, cases_visible_to, notes_visible_to
+from tsunagu.cases.access import Actor, cases_visible_to, listed_pks, notes_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.search.index_sql import FTS
 from tsunagu.search.models import DocumentKind, SearchDocument
 
 MAX_RESULTS = 50
-MAX_LISTED_CASES = 20_000
-RARE_LIMIT = 5_000  # with MAX_LISTED_CASES, under SQLite's limit of 32,766 bound parameters
+RARE_LIMIT = 5_000  # with MAX_LISTED_IDS case ids, under SQLite's 32,766 bound parameters
 MAX_TERMS = 5
 TRIGRAM = 3
 SNIPPET_BEFORE = 30
@@ -89,13 +88,10 @@ def documents_visible_to(actor: Actor) -> QuerySet[SearchDocument]:
         return SearchDocument.objects.none()
     # The visible cases are fetched once (one query) and passed as a list: as a subquery,
     # both planners re-check it per candidate document (a nested loop on PostgreSQL).
-    case_ids: list[int] | QuerySet[Case, int] = list(
-        cases_visible_to(actor).values_list("pk", flat=True)
-    )
-    if len(case_ids) > MAX_LISTED_CASES:  # keep under SQLite's bound-parameter limit
-        case_ids = cases_visible_to(actor).values_list("pk", flat=True)
-    # The restricted notes the actor may read, looked up through the (is_restricted, case)
-    # index for the visible cases only: a few hundred ids, not a walk over the city's.
+    case_ids = listed_pks(cases_visible_to(actor))
+    # The restricted notes the actor may read, looked up through the partial index of
+    # restricted notes by case for the visible cases only: a few hundred ids, not a walk over
+    # the city's.
     restricted_ok = list(
         notes_visible_to(actor)
         .filter(is_restricted=True, case_id__in=case_ids)
