@@ -27,6 +27,10 @@ $(VENV)/.dev-installed: requirements/dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@ $(VENV)/.base-installed
 
+$(VENV)/.bench-installed: requirements/bench.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/bench.txt
+	touch $@ $(VENV)/.dev-installed $(VENV)/.base-installed
+
 run: $(VENV)/.base-installed
 	@mkdir -p var
 	TSUNAGU_DEMO=1 $(BIN)/python manage.py migrate --no-input
@@ -46,7 +50,7 @@ typecheck: $(VENV)/.dev-installed
 check: lint typecheck
 
 # Builds (or reuses) the scale datasets, serves them with gunicorn, drives them with locust.
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.bench-installed
 	timeout 1200 $(BIN)/python bench/run.py
 
 clean-db:
