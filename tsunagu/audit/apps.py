@@ -9,4 +9,7 @@ class AuditConfig(AppConfig):
     verbose_name = "監査ログ"
 
     def ready(self) -> None:
-        from tsunagu.audit import receivers  # noqa: F401  # connects auth signal receivers
+        from tsunagu.audit import (
+            receivers,  # noqa: F401  # connects auth signal receivers
+            sqlite,  # noqa: F401  # defines the DELETE trigger's function
+        )

@@ -1,8 +1,9 @@
 """The append-only audit log.
 
-Rows are written only through `tsunagu.audit.record()`.  The queryset refuses update and delete,
-the database refuses UPDATE (and DELETE on PostgreSQL) with triggers (see migration 0002), and no
-screen offers either.
+Rows are written only through `tsunagu.audit.record()`, each chained to the one before by a hash
+(chain.py).  The queryset refuses update and delete, the database refuses UPDATE and DELETE with
+triggers (migrations 0002 and 0003), on PostgreSQL the app's role may only INSERT and SELECT
+(`manage.py audit_roles`), and no screen offers either.
 """
 
 from __future__ import annotations
@@ -49,8 +50,13 @@ class Action(models.TextChoices):
     TEAM_MEMBER_LEFT = "case.team_left", _("支援チームからの離脱")
     BREAK_GLASS_OPENED = "access.break_glass", _("緊急アクセス")
     BREAK_GLASS_REVIEWED = "access.break_glass_reviewed", _("緊急アクセスの確認")
+    SHARING_BASIS_CONVERTED = "case.basis_converted", _("共有の根拠の切り替え")
+    SHARING_BASIS_ENDED = "case.basis_ended", _("共有の根拠の終了")
+    SHARING_BASIS_REVIEWED = "case.basis_reviewed", _("緊急の共有の確認")
     ACCESS_LOG_VIEWED = "record.access_log_viewed", _("閲覧記録の確認")
     ATTACHMENT_DOWNLOADED = "record.attachment_downloaded", _("添付ファイルのダウンロード")
+    RECORDS_LISTED = "record.listed", _("一覧・検索での閲覧")
+    AUDIT_VERIFIED = "audit.verified", _("監査ログの改ざん検証")
 
 
 class Outcome(models.TextChoices):
@@ -97,6 +103,11 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(_("ブラウザ"), max_length=256, blank=True)
     request_id = models.CharField(_("リクエストID"), max_length=64, blank=True)
     detail = models.JSONField(_("詳細"), default=dict, blank=True)
+    # The persons whose data the request showed (ids only), for lists and searches.
+    person_ids = models.JSONField(_("表示した本人"), default=list, blank=True)
+    # The hash chain (see chain.py): the previous row's hash and this row's.
+    prev_hash = models.CharField(_("前の行のハッシュ"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("ハッシュ"), max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -6,14 +6,17 @@ Callers import this module as `audit`: `audit.record(action=..., request=request
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.http import HttpRequest
 
+from tsunagu.audit import chain
 from tsunagu.audit.models import Action, AuditEvent, Outcome
 from tsunagu.core.errors import Forbidden
 from tsunagu.core.middleware import current_request_id
@@ -50,8 +53,10 @@ def record(
     target_id: str | int = "",
     outcome: Outcome | str = Outcome.SUCCESS,
     detail: dict[str, Any] | None = None,
+    person_ids: Iterable[int] = (),
 ) -> AuditEvent:
-    """Append one row.  Who and where come from `request` unless given explicitly."""
+    """Append one row, chained to the last.  Who and where come from `request` unless given
+    explicitly.  `person_ids` names the persons whose data a list or search showed."""
     if request is not None:
         user = getattr(request, "user", None)
         if actor is None and user is not None and user.is_authenticated:
@@ -74,10 +79,43 @@ def record(
         ip_address=client_ip(request) if request is not None else None,
         user_agent=(request.headers.get("User-Agent", "")[:256] if request is not None else ""),
         request_id=getattr(request, "request_id", "") or current_request_id().strip("-"),
-        detail=detail or {},
+        # As the database will give it back, so that the hash computed now is the one a
+        # verification recomputes from the stored row.
+        detail=json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder)),
+        person_ids=sorted({int(pk) for pk in person_ids}),
     )
-    event.save(force_insert=True)
+    # One query more per row (the head under a lock; SQLite also counts the BEGIN IMMEDIATE
+    # that holds its write lock when no transaction is open yet).
+    with transaction.atomic(savepoint=False):
+        chain.seal(event)
+        event.save(force_insert=True)
     return event
+
+
+def record_read(
+    request: HttpRequest,
+    *,
+    view: str,
+    person_ids: Iterable[int],
+    target: models.Model | None = None,
+    filters: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """One row per request that showed person data in a list, a search or a summary: which
+    persons (ids only, never their data) and the query that produced them."""
+    ids = sorted({int(pk) for pk in person_ids})
+    query = request.GET.urlencode()[:500] if request.method == "GET" else ""
+    detail: dict[str, Any] = {"view": view, "path": request.path, "count": len(ids)}
+    if query:
+        detail["query"] = query
+    if filters:
+        detail["filters"] = {k: str(v)[:200] for k, v in filters.items() if v not in (None, "")}
+    return record(
+        action=Action.RECORDS_LISTED,
+        request=request,
+        target=target,
+        detail=detail,
+        person_ids=ids,
+    )
 
 
 def record_denial(
