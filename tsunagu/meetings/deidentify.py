@@ -7,22 +7,39 @@ What is removed or generalised:
 - ages written as numbers (→ the decade), rare details from the difficulty factors are only
   named by their group.
 
-`find_identifiers` is the check the author's reviewed text must pass before it is shared: it
-names each identifier of the case that is still in the text.
+`flags` is the check a text must pass before it is shared (a study-session summary, a
+community issue).  It returns each flagged span with its offsets in the ORIGINAL text, so the
+screen can highlight exactly what was found:
+- identifiers of the case's people, matched on a folded text: NFKC, katakana and half-width kana
+  folded to hiragana, old and variant kanji folded (髙→高, 﨑→崎, 邊→辺 …), 々 repeated, spaces
+  and line breaks allowed between the characters of a name, an honorific after it taken into the
+  span, romaji of the kana reading (Hepburn and Kunrei, long vowels written or not);
+- numbers and dates that look like phones, postal codes, e-mail addresses or exact dates;
+- proper nouns of persons, places and organizations found by SudachiPy (core dictionary), and
+  names of schools and facilities (…小学校, …作業所) that are in no record.
+`find_identifiers` keeps the older answer (the kinds of identifier left) for callers that only
+need a yes/no.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import threading
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]  # no stubs
 
 from tsunagu.cases.models import DIFFICULTY_GROUPS, Case
 from tsunagu.core.dates import era_of
+from tsunagu.core.errors import Invalid
 from tsunagu.people.models import HouseholdMember, Person, Relationship, Sex
 from tsunagu.records.models import Formulation
 
@@ -34,6 +51,782 @@ JP_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 ERA_DATE = re.compile(r"(令和|平成|昭和)(元|\d{1,2})年(\d{1,2})月(\d{1,2})日")
 DAY_ONLY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 AGE = re.compile(r"(\d{1,3})歳")
+
+
+# --- Folding with an offset map -----------------------------------------------------------
+
+# Old and variant forms (異体字・旧字体) common in names and place names → the usual form.
+# NFKC already folds the CJK compatibility ideographs (隆, 塚 …) except the twelve unified
+# ones such as 﨑, which are here.
+_VARIANT_PAIRS = (
+    "髙高 﨑崎 嵜崎 碕崎 邊辺 邉辺 齋斉 齊斉 斎斉 濱浜 濵浜 澤沢 嶋島 嶌島 "
+    "櫻桜 國国 圀国 廣広 德徳 惠恵 眞真 榮栄 條条 龍竜 瀧滝 淵渕 渊渕 冨富 "
+    "衞衛 藏蔵 會会 壽寿 實実 與与 萬万 彌弥 禮礼 黑黒 鷗鴎 曾曽 桒桑 莊荘 "
+    "圓円 兒児 傳伝 舘館 槇槙 學学 驒騨 嶽岳 峯峰 埜野 舩船 戶戸 靜静 顯顕 "
+    "將将 晉晋 增増 淸清 靑青 緖緒 氣気 絲糸 樂楽 賴頼 邨村 內内 亞亜 鐵鉄 "
+    "寶宝 寳宝 𠮷吉 𡈽土 穗穂 繪絵 縣県 關関 藪薮 籔薮 檜桧 廐厩 濟済 乘乗 "
+    "佛仏 來来 兩両 凜凛 堯尭 巖巌 彥彦 昻昂 晄晃 曉暁 栁柳 桺柳 柗松 澁渋 "
+    "燈灯 狹狭 眾衆 祿禄 稻稲 穰穣 竃竈 綠緑 薰薫 蠣蛎 螢蛍 豐豊 遙遥 鄕郷 "
+    "醫医 鬪闘 鷄鶏 麥麦 黃黄 默黙 齒歯 龜亀 髮髪 讓譲 "
+)
+VARIANTS: dict[str, str] = {pair[0]: pair[1] for pair in _VARIANT_PAIRS.split()}
+# Characters read alike in names: ぢ/じ, づ/ず, small ヶ/ヵ (霞ヶ丘 = 霞ケ丘 = 霞が丘).
+KANA_ALIKE = {"ぢ": "じ", "づ": "ず", "ゖ": "が", "ゕ": "が"}
+DASHES = "‐‑‒–—―−－﹣"
+SEPARATOR_CHARS = " ・-"
+HONORIFICS = ("さん", "さま", "様", "ちゃん", "くん", "君", "氏", "殿", "たん")
+ROMAJI_HONORIFICS = ("san", "sama", "chan", "kun")
+
+
+def _is_han(char: str) -> bool:
+    return "一" <= char <= "鿿" or "㐀" <= char <= "䶿" or "\U00020000" <= char <= "\U0003ffff"
+
+
+def _is_hiragana(char: str) -> bool:
+    return "ぁ" <= char <= "ゖ"
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A folded text; `starts[i]`/`ends[i]` are where its i-th character came from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.starts[start], self.ends[end - 1]
+
+
+def _fold_char(char: str) -> str:
+    if char.isascii():
+        return " " if char.isspace() else char.lower()
+    if char.isspace():
+        return " "
+    if char in DASHES:
+        return "-"
+    if "ァ" <= char <= "ヶ" or char in ("ヽ", "ヾ"):
+        char = chr(ord(char) - 0x60)
+    base = unicodedata.normalize("NFKD", char)
+    if base and base[0].isascii() and base[0].isalpha():
+        return base[0].lower()  # ō → o, é → e
+    return KANA_ALIKE.get(char, VARIANTS.get(char, char))
+
+
+def fold(text: str) -> Folded:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, original in enumerate(text):
+        normal = unicodedata.normalize("NFKC", original)
+        marks = normal.strip(" ")
+        if marks in ("\u3099", "\u309a"):
+            if chars:
+                composed = unicodedata.normalize("NFC", chars[-1] + marks)
+                if len(composed) == 1:
+                    chars[-1] = composed
+                    ends[-1] = index + 1
+            continue
+        for piece in normal:
+            folded = _fold_char(piece)
+            if folded == "々" and chars and _is_han(chars[-1]):
+                folded = chars[-1]
+            chars.append(folded)
+            starts.append(index)
+            ends.append(index + 1)
+    # け/か between two kanji is the ヶ of a place or name (霞ケ丘).
+    for i in range(1, len(chars) - 1):
+        if chars[i] in ("け", "か") and _is_han(chars[i - 1]) and _is_han(chars[i + 1]):
+            chars[i] = "が"
+    return Folded("".join(chars), tuple(starts), tuple(ends))
+
+
+def fold_needle(text: str) -> str:
+    """The folded form of an identifier, without the separators the pattern allows anyway."""
+    folded = fold(text).text
+    return "".join(c for c in folded if c not in SEPARATOR_CHARS)
+
+
+# --- Kana → romaji ----------------------------------------------------------------------------
+
+_ROMAJI_BASE = {
+    "あ": "a",
+    "い": "i",
+    "う": "u",
+    "え": "e",
+    "お": "o",
+    "か": "ka",
+    "き": "ki",
+    "く": "ku",
+    "け": "ke",
+    "こ": "ko",
+    "さ": "sa",
+    "し": "shi|si",
+    "す": "su",
+    "せ": "se",
+    "そ": "so",
+    "た": "ta",
+    "ち": "chi|ti",
+    "つ": "tsu|tu",
+    "て": "te",
+    "と": "to",
+    "な": "na",
+    "に": "ni",
+    "ぬ": "nu",
+    "ね": "ne",
+    "の": "no",
+    "は": "ha",
+    "ひ": "hi",
+    "ふ": "fu|hu",
+    "へ": "he",
+    "ほ": "ho",
+    "ま": "ma",
+    "み": "mi",
+    "む": "mu",
+    "め": "me",
+    "も": "mo",
+    "や": "ya",
+    "ゆ": "yu",
+    "よ": "yo",
+    "ら": "ra",
+    "り": "ri",
+    "る": "ru",
+    "れ": "re",
+    "ろ": "ro",
+    "わ": "wa",
+    "ゐ": "i",
+    "ゑ": "e",
+    "を": "o|wo",
+    "が": "ga",
+    "ぎ": "gi",
+    "ぐ": "gu",
+    "げ": "ge",
+    "ご": "go",
+    "ざ": "za",
+    "じ": "ji|zi",
+    "ず": "zu",
+    "ぜ": "ze",
+    "ぞ": "zo",
+    "だ": "da",
+    "で": "de",
+    "ど": "do",
+    "ば": "ba",
+    "び": "bi",
+    "ぶ": "bu",
+    "べ": "be",
+    "ぼ": "bo",
+    "ぱ": "pa",
+    "ぴ": "pi",
+    "ぷ": "pu",
+    "ぺ": "pe",
+    "ぽ": "po",
+    "ゔ": "vu",
+    "ぁ": "a",
+    "ぃ": "i",
+    "ぅ": "u",
+    "ぇ": "e",
+    "ぉ": "o",
+}
+_YOON = {"ゃ": "a", "ゅ": "u", "ょ": "o"}
+# Hepburn|Kunrei stems of the contracted sounds (きゃ kya, しゃ sha|sya, ちゃ cha|tya …).
+_YOON_STEM = {
+    "き": "ky",
+    "ぎ": "gy",
+    "し": "sh|sy",
+    "じ": "j|zy",
+    "ち": "ch|ty",
+    "に": "ny",
+    "ひ": "hy",
+    "び": "by",
+    "ぴ": "py",
+    "み": "my",
+    "り": "ry",
+}
+
+
+def _syllables(kana: str) -> list[list[str]]:
+    """Each syllable of `kana` (hiragana) with its spellings."""
+    out: list[list[str]] = []
+    i = 0
+    while i < len(kana):
+        char = kana[i]
+        nxt = kana[i + 1] if i + 1 < len(kana) else ""
+        if char in _YOON_STEM and nxt in _YOON:
+            out.append([stem + _YOON[nxt] for stem in _YOON_STEM[char].split("|")])
+            i += 2
+            continue
+        if char == "ー":
+            out.append([""])  # the long mark: a macron at most, which folding drops
+        elif char in _ROMAJI_BASE:
+            out.append(_ROMAJI_BASE[char].split("|"))
+        elif char in ("っ", "ん"):
+            out.append([char])
+        else:
+            out.append([""])
+        i += 1
+    return out
+
+
+def _spell(syllables: list[list[str]], choice: int) -> str:
+    """Spelling `choice` (0: Hepburn, 1: Kunrei) with っ doubling and ん written n."""
+    parts = [s[min(choice, len(s) - 1)] for s in syllables]
+    word = ""
+    for index, part in enumerate(parts):
+        following = next((p for p in parts[index + 1 :] if p), "")
+        if part == "っ":
+            if following.startswith("ch") and choice == 0:
+                word += "t"
+            elif following:
+                word += following[0]
+        elif part == "ん":
+            word += "n"
+        else:
+            word += part
+    return word
+
+
+def romaji(kana: str) -> set[str]:
+    """Hepburn and Kunrei spellings of a kana reading, with and without long vowels written:
+    サトウ → satou, sato, satoh; オオノ → oono, ono, ohno; ユウコ → yuuko, yuko."""
+    hira = fold_needle(kana)
+    if not hira or any(not (_is_hiragana(c) or c == "ー") for c in hira):
+        return set()
+    syllables = _syllables(hira)
+    spellings = {_spell(syllables, 0), _spell(syllables, 1)}
+    result = set(spellings)
+    for word in spellings:
+        result.add(re.sub(r"(?<=[ou])u|(?<=o)o", "", word))
+        result.add(re.sub(r"ou|oo", "oh", word))
+        result.add(re.sub(r"nb|nm|np", lambda m: "m" + m.group(0)[1], word))
+    return {w for w in result if len(w) >= 2}
+
+
+# --- What is flagged ---------------------------------------------------------------------------
+
+# Kinds of flag; the identifier kinds name whose it is (本人の…, 母の…).
+NAME = "name"
+ADDRESS = "address"
+PHONE_OF = "phone"
+BIRTH_DATE = "birth_date"
+RECIPIENT_NUMBER = "recipient_number"
+POSTAL_OF = "postal_code"
+PHONE_LIKE = "phone_like"
+EXACT_DATE = "date"
+EMAIL_ADDRESS = "email"
+POSTAL_LIKE = "postal"
+PERSON_NAME = "person_name"
+PLACE_NAME = "place_name"
+ORGANIZATION_NAME = "organization_name"
+IDENTIFIER_KINDS = frozenset(
+    {
+        NAME,
+        ADDRESS,
+        PHONE_OF,
+        BIRTH_DATE,
+        RECIPIENT_NUMBER,
+        POSTAL_OF,
+        PHONE_LIKE,
+        EXACT_DATE,
+        EMAIL_ADDRESS,
+        POSTAL_LIKE,
+    }
+)
+PROPER_NOUN_KINDS = frozenset({PERSON_NAME, PLACE_NAME, ORGANIZATION_NAME})
+FLAG_KEY = re.compile(r"^[a-z_]{2,24}-[0-9a-f]{12}$")
+
+
+def _label(kind: str, who: str) -> str:
+    labels = {
+        NAME: _("%(who)sの氏名・ふりがな"),
+        ADDRESS: _("%(who)sの住所"),
+        PHONE_OF: _("%(who)sの電話番号"),
+        BIRTH_DATE: _("%(who)sの生年月日"),
+        RECIPIENT_NUMBER: _("%(who)sの受給者証番号"),
+        POSTAL_OF: _("%(who)sの郵便番号"),
+        PHONE_LIKE: _("電話番号のような数字"),
+        EXACT_DATE: _("日付（年月までにしてください）"),
+        EMAIL_ADDRESS: _("メールアドレス"),
+        POSTAL_LIKE: _("郵便番号"),
+        PERSON_NAME: _("人名と思われる語"),
+        PLACE_NAME: _("地名と思われる語"),
+        ORGANIZATION_NAME: _("学校・施設・団体の名前と思われる語"),
+    }
+    return labels[kind] % {"who": who}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A span of the original text that must be removed or kept with a reason.
+
+    `key` is the same for the same expression of the same kind wherever it occurs, and stays
+    the same when the text around it is edited: a decision to keep is given per key."""
+
+    kind: str
+    label: str
+    start: int
+    end: int
+    text: str
+    key: str
+
+    @property
+    def is_identifier(self) -> bool:
+        return self.kind in IDENTIFIER_KINDS
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "label": self.label,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+def _key(kind: str, surface: str) -> str:
+    digest = hashlib.sha256(f"{kind}\0{fold_needle(surface)}".encode()).hexdigest()
+    return f"{kind}-{digest[:12]}"
+
+
+def _flag(kind: str, who: str, original: str, start: int, end: int) -> Flag:
+    surface = original[start:end]
+    return Flag(kind, _label(kind, who), start, end, surface, _key(kind, surface))
+
+
+@dataclass(frozen=True)
+class Needle:
+    folded: str
+    kind: str
+    who: str
+    is_romaji: bool = False
+
+
+SEP = r"[ ・\-]*"
+_HONORIFIC = re.compile(SEP + "(?:" + "|".join(HONORIFICS) + ")")
+_ROMAJI_HONORIFIC = re.compile(r"[ \-]?(?:" + "|".join(ROMAJI_HONORIFICS) + r")(?![a-z])")
+
+
+@lru_cache(maxsize=4096)
+def _pattern(folded: str, is_romaji: bool) -> re.Pattern[str]:
+    body = SEP.join(re.escape(c) for c in folded)
+    if is_romaji:
+        honorific = "|".join(ROMAJI_HONORIFICS)
+        return re.compile(rf"(?<![a-z])(?:{body})(?=(?![a-z])|[ \-]?(?:{honorific})(?![a-z]))")
+    return re.compile(body)
+
+
+def _needle_hits(needle: Needle, folded: Folded) -> Iterable[tuple[int, int]]:
+    pattern = _pattern(needle.folded, needle.is_romaji)
+    text = folded.text
+    short = len(needle.folded) == 1
+    position = 0
+    while True:
+        match = pattern.search(text, position)
+        if match is None:
+            return
+        position = match.start() + 1
+        start, end = match.span()
+        if needle.is_romaji:
+            honorific = _ROMAJI_HONORIFIC.match(text, end)
+        else:
+            honorific = _HONORIFIC.match(text, end)
+        if short and honorific is None:
+            # One kanji alone (a given name 蓮) only where it stands apart from other kanji.
+            before = text[start - 1] if start else ""
+            after = text[end] if end < len(text) else ""
+            if _is_hiragana(needle.folded) or _is_han(before) or _is_han(after):
+                continue
+        if honorific is not None:
+            end = honorific.end()
+        yield start, end
+
+
+def _name_needles(person: Person, who: str) -> list[Needle]:
+    needles: list[Needle] = []
+    texts = [
+        person.family_name,
+        person.given_name,
+        person.family_name_kana,
+        person.given_name_kana,
+        f"{person.family_name}{person.given_name}",
+        f"{person.family_name_kana}{person.given_name_kana}",
+        *person.former_names.splitlines(),
+    ]
+    for text in texts:
+        folded = fold_needle(text)
+        if folded:
+            needles.append(Needle(folded, NAME, who))
+    readings = [person.family_name_kana, person.given_name_kana]
+    spellings: set[str] = set()
+    for reading in readings:
+        spellings |= romaji(reading)
+    family, given = romaji(person.family_name_kana), romaji(person.given_name_kana)
+    spellings |= {f + g for f in family for g in given} | {g + f for f in family for g in given}
+    needles += [Needle(s, NAME, who, is_romaji=True) for s in spellings if len(s) >= 2]
+    return needles
+
+
+_ADMINISTRATIVE = re.compile(r"^(?:.{2,3}?[都道府県])?(?:[^\s\d]+?市)?(?:[^\s\d]+?[区郡])?")
+_TOWN = re.compile(r"^(.+?)(?=[一二三四五六七八九十〇\d]+丁目|\d|\s|$)")
+_BUILDING = re.compile(r"[\d\-]+(?:番地?|号)?\s*([^\d\s][^\s]*?)\s*(?:\d+(?:号室?)?)?$")
+
+
+def _address_needles(address: str, who: str) -> list[Needle]:
+    normal = unicodedata.normalize("NFKC", address).strip()
+    if not normal:
+        return []
+    pieces = {normal}
+    rest = _ADMINISTRATIVE.sub("", normal).strip()
+    if rest:
+        pieces.add(rest)
+        pieces.add(rest.split()[0])
+        town = _TOWN.match(rest)
+        if town:
+            pieces.add(town.group(1))
+        building = _BUILDING.search(rest)
+        if building:
+            pieces.add(building.group(1))
+    return [Needle(fold_needle(p), ADDRESS, who) for p in pieces if len(fold_needle(p)) >= 2]
+
+
+def _digit_hits(digits: str, folded: Folded) -> Iterable[tuple[int, int]]:
+    """Where the digits of a phone or a number occur, whatever separates them."""
+    text = folded.text
+    positions = [i for i, c in enumerate(text) if c.isdigit()]
+    projection = "".join(text[i] for i in positions)
+    start = projection.find(digits)
+    while start != -1:
+        first, last = positions[start], positions[start + len(digits) - 1]
+        between = text[first : last + 1]
+        inside = re.fullmatch(r"[\d \-()ー]*", between) is not None
+        before = text[first - 1] if first else ""
+        after = text[last + 1] if last + 1 < len(text) else ""
+        if inside and not before.isdigit() and not after.isdigit():
+            yield first, last + 1
+        start = projection.find(digits, start + 1)
+
+
+_DATES = (
+    re.compile(r"(?<!\d)(\d{4}) ?[-/.年] ?(\d{1,2}) ?[-/.月] ?(\d{1,2})(?!\d)日?"),
+    re.compile(
+        r"(令和|平成|昭和|大正|[rhst]) ?(元|\d{1,2}) ?[-/.年] ?"
+        r"(\d{1,2}) ?[-/.月] ?(\d{1,2})(?!\d)日?"
+    ),
+)
+# On the folded text: dashes are "-", brackets half-width.
+_PHONE_FOLDED = re.compile(r"(?<![\d-])0\d{1,4}[-ー(]?\d{1,4}[-ー)]?\d{3,4}(?!\d)")
+_POSTAL_FOLDED = re.compile(r"(?<![\d-])(?:〒 ?)?\d{3}[-ー]\d{4}(?![\d-])")
+_MONTH_DAY = re.compile(r"(?<![\d年./-])(\d{1,2}) ?月 ?(\d{1,2}) ?日")
+_ERA_START = {
+    "令和": 2018,
+    "r": 2018,
+    "平成": 1988,
+    "h": 1988,
+    "昭和": 1925,
+    "s": 1925,
+    "大正": 1911,
+    "t": 1911,
+}
+
+
+def _dates(folded: Folded) -> Iterable[tuple[int, int, dt.date | None]]:
+    for pattern in _DATES:
+        for match in pattern.finditer(folded.text):
+            groups = match.groups()
+            try:
+                if len(groups) == 3:
+                    day = dt.date(int(groups[0]), int(groups[1]), int(groups[2]))
+                else:
+                    year = 1 if groups[1] == "元" else int(groups[1])
+                    day = dt.date(_ERA_START[groups[0]] + year, int(groups[2]), int(groups[3]))
+            except ValueError:
+                day = None
+            yield match.start(), match.end(), day
+
+
+@dataclass
+class Subjects:
+    """Everyone whose identifiers a text of the case must not contain."""
+
+    needles: list[Needle] = field(default_factory=list)
+    numbers: list[tuple[str, str, str]] = field(default_factory=list)  # digits, kind, who
+    births: list[tuple[dt.date, str]] = field(default_factory=list)
+
+
+def _subjects_of(case: Case | None) -> Subjects:
+    found = Subjects()
+    if case is None:
+        return found
+    household_address = ""
+    if case.household_id is not None and case.household is not None:
+        household_address = case.household.address
+        found.needles += _address_needles(household_address, _("世帯"))
+        postal = _digits(case.household.postal_code)
+        if len(postal) == 7:
+            found.numbers.append((postal, POSTAL_OF, _("世帯")))
+    for subject in _subjects(case):
+        person, who = subject.person, subject.label
+        found.needles += _name_needles(person, who)
+        if person.address and person.address != household_address:
+            found.needles += _address_needles(person.address, who)
+        phone = _digits(person.phone)
+        if len(phone) >= 6:
+            found.numbers.append((phone, PHONE_OF, who))
+        postal = _digits(person.postal_code)
+        if len(postal) == 7:
+            found.numbers.append((postal, POSTAL_OF, who))
+        for line in person.recipient_numbers.splitlines():
+            number = _digits(unicodedata.normalize("NFKC", line))
+            if len(number) >= 5:
+                found.numbers.append((number, RECIPIENT_NUMBER, who))
+        if person.birth_date:
+            found.births.append((person.birth_date, who))
+    # Longest first, so that a full name is one flag rather than its family and given names.
+    found.needles.sort(key=lambda n: len(n.folded), reverse=True)
+    return found
+
+
+def _identifier_flags(text: str, folded: Folded, subjects: Subjects) -> list[Flag]:
+    flags: list[Flag] = []
+
+    def add(kind: str, who: str, start: int, end: int) -> None:
+        begin, finish = folded.span(start, end)
+        flags.append(_flag(kind, who, text, begin, finish))
+
+    for needle in subjects.needles:
+        for start, end in _needle_hits(needle, folded):
+            add(needle.kind, needle.who, start, end)
+    for digits, kind, who in subjects.numbers:
+        for start, end in _digit_hits(digits, folded):
+            add(kind, who, start, end)
+    for start, end, day in _dates(folded):
+        whose = next((w for b, w in subjects.births if b == day), None)
+        if whose is not None:
+            add(BIRTH_DATE, whose, start, end)
+        else:
+            add(EXACT_DATE, "", start, end)
+    for match in _MONTH_DAY.finditer(folded.text):
+        month, day_of_month = int(match.group(1)), int(match.group(2))
+        for birth, who in subjects.births:
+            if (birth.month, birth.day) == (month, day_of_month):
+                add(BIRTH_DATE, who, *match.span())
+    for pattern, kind in (
+        (EMAIL, EMAIL_ADDRESS),
+        (_PHONE_FOLDED, PHONE_LIKE),
+        (_POSTAL_FOLDED, POSTAL_LIKE),
+    ):
+        for match in pattern.finditer(folded.text):
+            add(kind, "", *match.span())
+    return flags
+
+
+# --- Proper nouns: SudachiPy and the names of schools and facilities ---------------------------
+
+_dictionary: Dictionary | None = None
+_dictionary_lock = threading.Lock()
+_local = threading.local()
+# Sudachi refuses inputs past about 49 KB; a summary is far shorter, but a long paste is cut.
+_CHUNK = 4000
+_PROPER = {"人名": PERSON_NAME, "地名": PLACE_NAME, "組織名": ORGANIZATION_NAME}
+
+
+def tokenizer() -> Any:
+    """One dictionary per process, loaded on first use (about 1 s and 80 MiB of RSS, mostly
+    the mapped dictionary); one tokenizer per thread, as a tokenizer is not thread-safe."""
+    global _dictionary
+    if _dictionary is None:
+        with _dictionary_lock:
+            if _dictionary is None:
+                _dictionary = Dictionary()
+    made = getattr(_local, "tokenizer", None)
+    if made is None:
+        made = _dictionary.tokenizer(mode=SplitMode.C)
+        _local.tokenizer = made
+    return made
+
+
+def _chunks(text: str) -> Iterable[tuple[int, str]]:
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        for start in range(0, len(line), _CHUNK):
+            yield offset + start, line[start : start + _CHUNK]
+        offset += len(line)
+
+
+def _proper_noun_spans(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of each run of proper nouns of one kind (姓 + 名 is one person)."""
+    spans: list[tuple[str, int, int]] = []
+    analyser = tokenizer()
+    for offset, chunk in _chunks(text):
+        if not chunk.strip():
+            continue
+        for morpheme in analyser.tokenize(chunk):
+            pos = morpheme.part_of_speech()
+            kind = _PROPER.get(pos[2]) if pos[1] == "固有名詞" else None
+            if kind is None:
+                continue
+            start, end = offset + morpheme.begin(), offset + morpheme.end()
+            if spans and spans[-1][0] == kind and spans[-1][2] == start:
+                spans[-1] = (kind, spans[-1][1], end)
+            else:
+                spans.append((kind, start, end))
+    return spans
+
+
+FACILITY_SUFFIXES = (
+    "特別支援学校",
+    "支援学校",
+    "養護学校",
+    "小学校",
+    "中学校",
+    "高等学校",
+    "高校",
+    "義務教育学校",
+    "専門学校",
+    "短期大学",
+    "大学",
+    "保育園",
+    "保育所",
+    "幼稚園",
+    "こども園",
+    "学童クラブ",
+    "病院",
+    "クリニック",
+    "診療所",
+    "医院",
+    "作業所",
+    "事業所",
+    "グループホーム",
+    "ホーム",
+    "学園",
+    "福祉会",
+    "センター",
+    "施設",
+    "寮",
+    "荘",
+    "苑",
+    "園",
+)
+_FACILITY = re.compile(
+    r"([ぁ-んァ-ヶーa-zA-Z0-9一-鿿々〇]{2,20}?)(" + "|".join(FACILITY_SUFFIXES) + ")"
+)
+# Words that make a generic facility, not a named one (デイサービスセンター, 相談支援事業所).
+GENERIC_FACILITY_WORDS = (
+    "デイサービス",
+    "ショートステイ",
+    "ケア",
+    "サポート",
+    "グループ",
+    "デイケア",
+    "ナイト",
+    "ヘルパー",
+    "ステーション",
+    "リハビリ",
+    "ひきこもり",
+    "こども",
+    "子ども",
+)
+_PARTICLE = re.compile(r".*[のがをにはへとでもや]")
+
+
+def _facility_spans(text: str, folded: Folded) -> list[tuple[str, int, int]]:
+    spans: list[tuple[str, int, int]] = []
+    for match in _FACILITY.finditer(text):
+        name = match.group(1)
+        cut = _PARTICLE.match(name)
+        if cut is not None:
+            name = name[cut.end() :]
+        if len(name) < 2 or name.endswith("型") or any(w in name for w in GENERIC_FACILITY_WORDS):
+            continue
+        # A name of kana, Latin letters or with 第N; all-kanji names are left to the dictionary.
+        if all(_is_han(c) for c in name):
+            continue
+        if re.fullmatch(r"[ぁ-ん]{1,2}", name):
+            continue
+        start = match.end(1) - len(name)
+        spans.append((ORGANIZATION_NAME, start, match.end()))
+    return spans
+
+
+def _proper_noun_flags(text: str, folded: Folded, allowed: frozenset[str]) -> list[Flag]:
+    flags: list[Flag] = []
+    for kind, start, end in _proper_noun_spans(text) + _facility_spans(text, folded):
+        surface = text[start:end]
+        if fold_needle(surface) in allowed:
+            continue
+        flags.append(_flag(kind, "", text, start, end))
+    return flags
+
+
+def _disjoint(flags: list[Flag]) -> list[Flag]:
+    """One flag per span: identifier flags first, then the longer; what another flag covers
+    is dropped, and partial overlaps are joined under the first."""
+    ordered = sorted(flags, key=lambda f: (not f.is_identifier, f.start, -(f.end - f.start)))
+    kept: list[Flag] = []
+    for flag in ordered:
+        overlapping = [k for k in kept if k.start < flag.end and flag.start < k.end]
+        if not overlapping:
+            kept.append(flag)
+            continue
+        first = overlapping[0]
+        if flag.start < first.start or flag.end > first.end:
+            if not flag.is_identifier and first.is_identifier:
+                continue
+            joined_start, joined_end = min(first.start, flag.start), max(first.end, flag.end)
+            kept[kept.index(first)] = Flag(
+                first.kind, first.label, joined_start, joined_end, first.text, first.key
+            )
+    result = sorted(kept, key=lambda f: f.start)
+    return result
+
+
+def flags(
+    text: str,
+    case: Case | None = None,
+    *,
+    allowed: Iterable[str] = (),
+    proper_nouns: bool = True,
+) -> list[Flag]:
+    """Every flag of `text`, in order, with offsets into `text` itself.  `case` brings the
+    identifiers of its person and household; `allowed` are expressions never flagged as
+    proper nouns (the names of the city, its wards and catchment areas)."""
+    folded = fold(text)
+    found = _identifier_flags(text, folded, _subjects_of(case))
+    if proper_nouns:
+        allowed_folded = frozenset(fold_needle(a) for a in allowed)
+        found += _proper_noun_flags(text, folded, allowed_folded)
+    return [
+        Flag(f.kind, f.label, f.start, f.end, text[f.start : f.end], f.key)
+        for f in _disjoint(found)
+    ]
+
+
+def segments(text: str, found: Sequence[Flag]) -> list[tuple[str, Flag | None, int]]:
+    """`text` cut at the flags, for highlighting: (piece, its flag or None, flag number)."""
+    pieces: list[tuple[str, Flag | None, int]] = []
+    position = 0
+    for number, flag in enumerate(found, start=1):
+        if flag.start > position:
+            pieces.append((text[position : flag.start], None, 0))
+        pieces.append((text[flag.start : flag.end], flag, number))
+        position = flag.end
+    if position < len(text):
+        pieces.append((text[position:], None, 0))
+    return pieces
+
+
+class IdentifiersLeft(Invalid):
+    """A text to share still has flags nobody removed or kept with a reason."""
+
+    code = "identifiers_left"
+
+    def __init__(self, message: str, *, flags: list[Flag], open_flags: list[Flag]) -> None:
+        super().__init__(message)
+        self.flags = flags
+        self.open_flags = open_flags
+
+
+# --- Drafting a summary ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -142,27 +935,9 @@ def scrub(text: str, case: Case) -> str:
 
 
 def find_identifiers(text: str, case: Case) -> list[str]:
-    """Which kinds of identifier of the case's people are still in `text` (for the check
-    before sharing).  The values themselves are not echoed back."""
-    normal = unicodedata.normalize("NFKC", text)
-    digits = _digits(normal)
-    found: list[str] = []
-    for subject in _subjects(case):
-        person = subject.person
-        if any(unicodedata.normalize("NFKC", n) in normal for n in _name_variants(person)):
-            found.append(_("%(who)sの氏名・ふりがな") % {"who": subject.label})
-        if person.address and unicodedata.normalize("NFKC", person.address) in normal:
-            found.append(_("%(who)sの住所") % {"who": subject.label})
-        phone = _digits(person.phone)
-        if len(phone) >= 6 and phone in digits:
-            found.append(_("%(who)sの電話番号") % {"who": subject.label})
-        if person.birth_date and any(v in normal for v in _date_variants(person.birth_date)):
-            found.append(_("%(who)sの生年月日") % {"who": subject.label})
-    if PHONE.search(normal):
-        found.append(_("電話番号のような数字"))
-    if ISO_DATE.search(normal) or JP_DATE.search(normal) or ERA_DATE.search(normal):
-        found.append(_("日付（年月までにしてください）"))
-    return sorted(set(found))
+    """Which kinds of identifier of the case's people are still in `text` (the values
+    themselves are not echoed back).  Proper nouns are left to `flags`."""
+    return sorted({f.label for f in flags(text, case, proper_nouns=False)})
 
 
 def _household_line(case: Case, on: dt.date) -> str:

@@ -519,3 +519,65 @@ class IssueStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id}: {self.stage}"
+
+
+# --- De-identification decisions ------------------------------------------------------------
+
+
+class DeidentificationOutcome(models.TextChoices):
+    REMOVED = "removed", _("削除・書き換え")
+    KEPT = "kept", _("理由を記して残す")
+
+
+class DeidentificationDecision(models.Model):
+    """What the author decided about one flagged expression of a text before sharing it: a
+    study-session summary or a community issue (deidentify.flags).  A removed expression is
+    not kept here (only its kind and key); a kept one is in the shared text, with the reason."""
+
+    conference = models.ForeignKey(
+        CaseConference,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deidentification_decisions",
+    )
+    issue = models.ForeignKey(
+        CommunityIssue,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deidentification_decisions",
+    )
+    flag_key = models.CharField(max_length=40)
+    kind = models.CharField(_("種類"), max_length=24)
+    label = models.CharField(_("指摘"), max_length=100, blank=True)
+    outcome = models.CharField(_("対応"), max_length=8, choices=DeidentificationOutcome.choices)
+    reason = models.TextField(_("残す理由"), blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by_organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("匿名化の確認")
+        verbose_name_plural = _("匿名化の確認")
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(conference__isnull=False, issue__isnull=True)
+                | Q(conference__isnull=True, issue__isnull=False),
+                name="deidentification_decision_one_text",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="kept") | ~Q(reason=""),
+                name="deidentification_kept_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.outcome}"
