@@ -81,7 +81,7 @@ def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut:
             raise LockedOut("サインインの失敗が続いたため、しばらくロックされています。")
         raise Unauthorized("ユーザー名またはパスワードが正しくありません。")
     assert isinstance(user, User)  # noqa: S101  # our only user model
-    if services.has_confirmed_totp(user):
+    if services.has_second_factor(user):
         if not payload.otp:
             _refuse(request, user, "otp_required")
             raise Unauthorized("確認コード（otp）が必要です。", code="otp_required")

@@ -80,10 +80,11 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
-# Views a signed-in but not yet verified user may reach.
-TWO_FACTOR_OPEN_VIEWS = frozenset(
-    {"accounts:otp_verify", "accounts:otp_setup", "accounts:logout", "core:healthz"}
-)
+# Views a signed-in but not yet verified user may reach besides the step they must take
+# (verification for a user with an authenticator, enrolment for one who must set one up).
+# Enrolment is never open to a user who has an authenticator: with the password alone they
+# could replace it and walk in verified (issue 13, item 1).
+TWO_FACTOR_OPEN_VIEWS = frozenset({"accounts:logout", "core:healthz", "set_language"})
 
 
 class TwoFactorRequiredMiddleware:
@@ -111,6 +112,6 @@ class TwoFactorRequiredMiddleware:
             return None
         request.second_factor_pending = True  # type: ignore[attr-defined]
         match = request.resolver_match
-        if match is not None and match.view_name in TWO_FACTOR_OPEN_VIEWS:
+        if match is not None and match.view_name in TWO_FACTOR_OPEN_VIEWS | {step}:
             return None
         return redirect(step)

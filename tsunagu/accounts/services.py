@@ -36,12 +36,20 @@ def has_confirmed_totp(user: User) -> bool:
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
+def has_second_factor(user: User) -> bool:
+    """A confirmed authenticator, or recovery codes left: either one must be used to sign in,
+    and nobody may enrol a new authenticator without using one first."""
+    return has_confirmed_totp(user) or bool(
+        StaticToken.objects.filter(device__user=user, device__confirmed=True).exists()
+    )
+
+
 def second_factor_step(user: User) -> str | None:
     """The view a signed-in user must pass before anything else, or None when they are done:
-    verification for a user with an authenticator, enrolment for one who needs 2FA."""
+    verification for a user with a second factor, enrolment for one who needs 2FA."""
     if user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's middleware
         return None
-    if has_confirmed_totp(user):
+    if has_second_factor(user):
         return "accounts:otp_verify"
     if requires_2fa(user):
         return "accounts:otp_setup"

@@ -88,7 +88,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         login(request, user)
         services.session_start(request=request, user=user)
         request.session[SESSION_NEXT] = _safe_next(request, request.POST.get("next"))
-        if services.has_confirmed_totp(user):
+        if services.has_second_factor(user):
             return redirect("accounts:otp_verify")
         if services.requires_2fa(user):
             return redirect("accounts:otp_setup")
@@ -162,7 +162,13 @@ def otp_verify(request: TsunaguRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: TsunaguRequest) -> HttpResponse:
-    """Enrol an authenticator app, then show recovery codes once."""
+    """Enrol an authenticator app, then show recovery codes once.
+
+    Replacing an authenticator needs a session verified with the current one or a recovery
+    code; a user who lost every factor asks an administrator for an audited reset."""
+    verified = request.user.is_verified()  # type: ignore[attr-defined]  # django-otp middleware
+    if not verified and services.has_second_factor(request.user):
+        return redirect("accounts:otp_verify")
     device = TOTPDevice.objects.filter(
         user=request.user, confirmed=False, pk=request.session.get(SESSION_SETUP_DEVICE)
     ).first()
