@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -19,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tsunagu.core.dates import wareki
+from tsunagu.core.exports import xlsx_cell
 from tsunagu.plans.documents import Header, MonitoringDocument, PlanDocument
 
 FONT_NAME = "游ゴシック"
@@ -55,7 +55,7 @@ def _sheet(wb: Workbook, title: str, widths: Sequence[float], *, first: bool = F
 
 
 def _title(ws: Worksheet, text: str, span: int) -> None:
-    ws.cell(row=1, column=1, value=text).font = _font(bold=True, size=14)
+    xlsx_cell(ws, row=1, column=1, value=text).font = _font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=span)
     ws.row_dimensions[1].height = 24
 
@@ -63,9 +63,7 @@ def _title(ws: Worksheet, text: str, span: int) -> None:
 def _cell(
     ws: Worksheet, row: int, column: int, value: object, *, heading: bool = False, span: int = 1
 ) -> None:
-    if isinstance(value, Promise):
-        value = str(value)
-    cell = ws.cell(row=row, column=column, value=value)
+    cell = xlsx_cell(ws, row=row, column=column, value=value)
     cell.font = _font(bold=heading, size=9 if heading else 10)
     cell.alignment = CENTER if heading else WRAP
     cell.border = BORDER

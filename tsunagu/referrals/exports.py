@@ -9,7 +9,6 @@ download.  Nothing is dropped silently and nothing crashes.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from tsunagu.core.exports import csv_response
+from tsunagu.core.exports import csv_response, csv_text, xlsx_cell, xlsx_row
 from tsunagu.referrals.statistics import JointSupportTable, OrganizationRow
 
 GETA = "〓"
@@ -123,23 +122,23 @@ def cp932_csv(
     *, filename: str, title: str, header: Sequence[str], body: Sequence[Sequence[object]]
 ) -> tuple[HttpResponse, list[Replacement]]:
     found: dict[str, Replacement] = {}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([cp932_safe(title, found)])
-    writer.writerow([])
-    writer.writerow([cp932_safe(str(v), found) for v in header])
-    for row in body:
-        writer.writerow([cp932_safe("" if v is None else str(v), found) for v in row])
+
+    def safe(text: str) -> str:
+        return cp932_safe(text, found)
+
+    content = csv_text([[title], [], header, *body], text=safe)
     replacements = sorted(found.values(), key=lambda r: r.original)
     if replacements:
-        writer.writerow([])
         # The note itself must be CP932: name the characters by code point, not by glyph.
         listed = "、".join(f"{r.codepoint}→{cp932_safe(r.replacement, {})}" for r in replacements)
-        writer.writerow(
-            [_("注: CP932で表せない文字を置き換えました（%(list)s）。") % {"list": listed}]
+        content += csv_text(
+            [
+                [],
+                [_("注: CP932で表せない文字を置き換えました（%(list)s）。") % {"list": listed}],
+                [_("元の文字のままの表はUTF-8版のCSVかExcel形式で出力してください。")],
+            ]
         )
-        writer.writerow([_("元の文字のままの表はUTF-8版のCSVかExcel形式で出力してください。")])
-    data = buffer.getvalue().encode("cp932", errors="replace")
+    data = content.encode("cp932", errors="replace")
     response = HttpResponse(
         data,
         content_type="text/csv; charset=Shift_JIS",
@@ -168,14 +167,12 @@ def xlsx(
     workbook.remove(workbook.active)
     for name, title, header, body in sheets:
         sheet = workbook.create_sheet(title=name[:31])
-        sheet.append([title])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append([])
-        sheet.append(list(header))
+        xlsx_cell(sheet, row=1, column=1, value=title).font = Font(bold=True)
+        xlsx_row(sheet, row=3, values=header)
         for cell in sheet[3]:
             cell.font = Font(bold=True)
-        for row in body:
-            sheet.append(list(row))
+        for row, values in enumerate(body, start=4):
+            xlsx_row(sheet, row=row, values=values)
         sheet.column_dimensions["A"].width = 36
     buffer = io.BytesIO()
     workbook.save(buffer)
