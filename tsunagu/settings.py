@@ -17,6 +17,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.crypto import derived_key, parse_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -300,6 +302,32 @@ PRIVATE_MEDIA_ROOT = Path(
 )
 ATTACHMENT_MAX_BYTES = int(os.environ.get("TSUNAGU_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"}
+# Attachments are encrypted at rest (AES-GCM) with TSUNAGU_FILE_KEY, and backups with
+# TSUNAGU_BACKUP_KEY: base64 of 32 random bytes each, several separated by commas for rotation
+# (the first encrypts, all decrypt).  Keys come from the environment only, never from a file
+# beside the data.  Demo and test runs alone fall back to keys derived from the secret key.
+try:
+    FILE_KEYS = parse_keys(os.environ.get("TSUNAGU_FILE_KEY", ""), variable="TSUNAGU_FILE_KEY")
+    BACKUP_KEYS = parse_keys(
+        os.environ.get("TSUNAGU_BACKUP_KEY", ""), variable="TSUNAGU_BACKUP_KEY"
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+if not FILE_KEYS:
+    if DEMO_MODE or TESTING:
+        FILE_KEYS = (derived_key(SECRET_KEY, "attachments"),)
+    else:
+        raise ImproperlyConfigured(
+            "TSUNAGU_FILE_KEY must be set outside demo mode (base64 of 32 random bytes; "
+            "attachments are encrypted with it)."
+        )
+if not BACKUP_KEYS and (DEMO_MODE or TESTING):
+    BACKUP_KEYS = (derived_key(SECRET_KEY, "backups"),)
 BREAK_GLASS_HOURS = int(os.environ.get("TSUNAGU_BREAK_GLASS_HOURS", "24"))
+# Break-glass attempts (hits and misses) one user may make in a day (Asia/Tokyo); the next is refused.
+BREAK_GLASS_PER_DAY = int(os.environ.get("TSUNAGU_BREAK_GLASS_PER_DAY", "3"))
+# How long an emergency basis for sharing (個人情報保護法27条1項2号) holds before it must be
+# converted to consent or a support meeting; on the day after its end date the access ends.
+EMERGENCY_BASIS_DAYS = int(os.environ.get("TSUNAGU_EMERGENCY_BASIS_DAYS", "14"))
 # A referral not marked received within this many business days is escalated (referrals).
 REFERRAL_ACK_BUSINESS_DAYS = int(os.environ.get("TSUNAGU_REFERRAL_ACK_BUSINESS_DAYS", "3"))

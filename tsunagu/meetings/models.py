@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import TimeStampedModel
-from tsunagu.core.storage import private_storage
+from tsunagu.core.storage import extension_for, private_storage
 
 
 class BodyKind(models.TextChoices):
@@ -228,7 +228,9 @@ class MeetingActionItem(models.Model):
 def meeting_attachment_path(instance: MeetingAttachment, filename: str) -> str:
     # As for note attachments: the stored name is the hash, never what the user typed, and the
     # file is served only through a view that checks who may see the meeting.
-    return f"meetings/{timezone.now():%Y/%m}/{instance.sha256}"
+    return (
+        f"meetings/{timezone.now():%Y/%m}/{instance.sha256}.{extension_for(instance.content_type)}"
+    )
 
 
 class MeetingAttachment(models.Model):

@@ -24,6 +24,7 @@ from tsunagu.cases.selectors import case_list
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest, errors_as_pages
+from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.meetings import ics, network_svg, selectors, services
 from tsunagu.meetings.forms import (
     ActionItemForm,
@@ -332,8 +333,9 @@ def meeting_attachment_download(request: TsunaguRequest, attachment_id: int) -> 
     except NotFound:
         raise Http404 from None
     try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
+        # Decrypted and checked against the hash recorded at upload (core/storage.py).
+        handle = open_checked(attachment.file, sha256=attachment.sha256)
+    except (FileNotFoundError, UnreadableFile):
         raise Http404 from None
     selectors.record_meeting_attachment_downloaded(request, attachment)
     response = FileResponse(handle, content_type=attachment.content_type)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import TimeStampedModel
-from tsunagu.core.storage import private_storage
+from tsunagu.core.storage import extension_for, private_storage
 
 
 class NoteKind(models.TextChoices):
@@ -69,8 +69,10 @@ class ProgressNote(TimeStampedModel):
 
 
 def attachment_path(instance: NoteAttachment, filename: str) -> str:
-    # The stored name never uses what the user typed; it is served only through a view.
-    return f"attachments/{timezone.now():%Y/%m}/{instance.sha256}"
+    # The stored name never uses what the user typed; it is served only through a view.  The
+    # extension is that of the type judged from the bytes, never the one the user gave.
+    extension = extension_for(instance.content_type)
+    return f"attachments/{timezone.now():%Y/%m}/{instance.sha256}.{extension}"
 
 
 class NoteAttachment(models.Model):

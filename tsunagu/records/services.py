@@ -29,6 +29,7 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.access import actor_of
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.records import polyglots
 from tsunagu.records.models import Formulation, NoteAttachment, NoteKind, ProgressNote
 
 # A note dated a little ahead is a clock difference between machines, not a note about the future.
@@ -98,7 +99,9 @@ def _display_name(upload: UploadedFile) -> str:
 
 def attachment_check(upload: UploadedFile) -> CheckedFile:
     """Size and type, judged from the bytes: neither the browser's content type nor the file
-    name decide what a file is.  Raises Invalid with the message the user sees."""
+    name decide what a file is.  A file that is also another type (a polyglot) or a PDF with
+    active content is refused too (`polyglots`).  Raises Invalid with the message the user
+    sees."""
     name = _display_name(upload)
     size = upload.size or 0
     limit = settings.ATTACHMENT_MAX_BYTES
@@ -108,23 +111,36 @@ def attachment_check(upload: UploadedFile) -> CheckedFile:
             % {"name": name, "limit": _size_label(limit)}
         )
     upload.seek(0)
-    head = upload.read(SNIFF_BYTES)
-    kind = filetype.guess(head) if head else None
+    data = b"".join(upload.chunks())  # at most ATTACHMENT_MAX_BYTES, checked above
+    upload.seek(0)
+    kind = filetype.guess(data[:SNIFF_BYTES]) if data else None
     if kind is None or kind.mime not in settings.ATTACHMENT_TYPES:
         raise Invalid(
             _("ファイル「%(name)s」は受け付けられない形式です（PDFと画像のみ）。") % {"name": name}
         )
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    others = polyglots.second_types(data, kind.mime)
+    if others:
+        raise Invalid(
+            _(
+                "ファイル「%(name)s」は%(type)sとしてだけでなく%(others)sとしても読める"
+                "ため、受け付けられません。元のソフトで保存し直してから添付してください。"
+            )
+            % {"name": name, "type": kind.extension.upper(), "others": "・".join(others)}
+        )
+    if kind.mime == "application/pdf" and polyglots.pdf_active_content(data):
+        raise Invalid(
+            _(
+                "ファイル「%(name)s」には開くと動く内容（JavaScript、埋め込みファイルなど）が"
+                "含まれているため、受け付けられません。印刷用のPDFとして保存し直してください。"
+            )
+            % {"name": name}
+        )
     return CheckedFile(
         upload=upload,
         original_name=name,
         content_type=kind.mime,
         size=size,
-        sha256=digest.hexdigest(),
+        sha256=hashlib.sha256(data).hexdigest(),
     )
 
 

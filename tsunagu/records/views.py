@@ -15,6 +15,7 @@ from tsunagu.cases.access import access_case, actor_of
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.records import selectors, services
 from tsunagu.records.forms import FormulationForm, NoteFilterForm, NoteForm
 from tsunagu.records.models import ProgressNote
@@ -131,8 +132,9 @@ def attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResp
     except NotFound:
         raise Http404 from None
     try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
+        # Decrypted and checked against the hash recorded at upload (core/storage.py).
+        handle = open_checked(attachment.file, sha256=attachment.sha256)
+    except (FileNotFoundError, UnreadableFile):
         raise Http404 from None
     selectors.record_attachment_downloaded(request, attachment)
     response = FileResponse(handle, content_type=attachment.content_type)

@@ -103,7 +103,7 @@ def test_secretariat_uploads_with_the_minutes_and_members_download(
     assert pdf_row.size == len(minimal_pdf())
     assert pdf_row.uploaded_by == personas.core_officer
     assert pdf_row.file.name.startswith("meetings/")
-    assert pdf_row.file.name.endswith(pdf_row.sha256)
+    assert pdf_row.file.name.endswith(f"{pdf_row.sha256}.pdf")  # the detected type's
     assert "議事録" not in pdf_row.file.name
     assert len(_stored_files(private_media)) == 2
     updated = AuditEvent.objects.get(action=Action.RECORD_UPDATED)

@@ -53,7 +53,7 @@ def test_pdf_and_png_are_stored_under_their_hash_and_downloadable_by_the_team(
     assert set(by_type) == {"application/pdf", "image/png"}  # from the bytes, not the upload
     pdf_row = by_type["application/pdf"]
     assert pdf_row.original_name == "意見書 2025.pdf"
-    assert pdf_row.file.name.endswith(pdf_row.sha256)
+    assert pdf_row.file.name.endswith(f"{pdf_row.sha256}.pdf")  # the detected type's
     assert "意見書" not in pdf_row.file.name
     assert len(_stored_files(private_media)) == 2
     created = AuditEvent.objects.get(action=Action.RECORD_CREATED)
