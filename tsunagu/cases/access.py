@@ -9,24 +9,35 @@ Who may see a case, as the acting organization:
 - the lead organization;
 - an organization on the case team for the period it is on it, whose basis for sharing still
   holds (a withdrawn or expired consent ends it at once);
-- a user with an unexpired break-glass access to the person (or a member of the household).
+- a user with an unexpired break-glass access to the person (or a member of the household),
+  for reading only: a write whose only grant is break-glass is refused (`without_break_glass`).
+A support-meeting basis names the recorded meeting; an emergency basis holds to its end date.
 Organizations with a statutory role (the city) see statistics, not records, unless on the team.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, Expression, Model, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.models import BreakGlassAccess, Case, CaseTeamMember, Consultation
+from tsunagu.cases.models import (
+    BreakGlassAccess,
+    Case,
+    CaseTeamMember,
+    Consultation,
+    SharingBasis,
+)
 from tsunagu.core.errors import Forbidden, NotFound
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Consent, Household, HouseholdMember, Person
@@ -72,17 +83,46 @@ def active_team_members(*, on: dt.date | None = None) -> QuerySet[CaseTeamMember
     """Team memberships in force on `on`, whose basis for sharing still holds."""
     day = on or _today()
     valid_consent = Consent.objects.valid_on(day).filter(pk=OuterRef("consent_id"))
+    # An emergency basis holds to its end date whether or not `end_expired_emergencies` has
+    # run; the command only records the end.  A basis ended (by a reviewer, on expiry, by the
+    # upgrade) ends at once.
     return (
         CaseTeamMember.objects.filter(joined_on__lte=day)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
+        .filter(basis_ended_at__isnull=True)
         .filter(~Q(basis="consent") | Q(Exists(valid_consent)))
+        .filter(~Q(basis="emergency") | Q(emergency_ends_on__gte=day))
     )
+
+
+_checking_write: ContextVar[bool] = ContextVar("tsunagu_checking_write", default=False)
+
+
+class _BreakGlassGrants(Expression):
+    """TRUE, except while a write is checked (`without_break_glass`): break-glass opens a
+    record for reading only.  Decided when the SQL is compiled rather than when the queryset is
+    built, so that the queryset an app built for reading answers the write check as well."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return ("1 = 0" if _checking_write.get() else "1 = 1"), []
+
+
+@contextmanager
+def without_break_glass() -> Iterator[None]:
+    """Visibility as a writer has it: every rule except break-glass (DESIGN.md §5)."""
+    token = _checking_write.set(True)
+    try:
+        yield
+    finally:
+        _checking_write.reset(token)
 
 
 def _break_glass_person_ids(actor: Actor) -> QuerySet[BreakGlassAccess, Any]:
-    return BreakGlassAccess.objects.filter(user=actor.user, expires_at__gt=timezone.now()).values(
-        "person_id"
-    )
+    return BreakGlassAccess.objects.filter(
+        _BreakGlassGrants(), user=actor.user, expires_at__gt=timezone.now()
+    ).values("person_id")
 
 
 MAX_LISTED_IDS = 20_000  # keeps a query under SQLite's 32,766 bound parameters
@@ -148,20 +188,64 @@ def cases_visible_to(actor: Actor) -> QuerySet[Case]:
 
 
 def persons_visible_to(actor: Actor) -> QuerySet[Person]:
+    """The persons whose record the actor's organization may see: each on that person's own
+    basis, never on a household member's (DESIGN.md §5, ADR 0005).
+
+    A person is visible to the organization that registered them or received their
+    consultation, and otherwise only when a basis covers that person:
+    - the organization leads a case whose subject they are;
+    - it is on the team of such a case on a basis recorded for the case itself (a support
+      meeting about the case, an emergency) — a consent basis covers only the consenting person;
+    - their own consent, valid today, names the organization;
+    - the user has an unexpired break-glass access to them.
+    A case's subject is its person; a household's case without a person has every member of
+    the household as subject.  A member of the household of someone else's case is not."""
     if actor.organization_id is None:
         return Person.objects.none()
     org_id = actor.organization_id
-    cases = cases_visible_to(actor)
-    case_households = cases.filter(household__isnull=False).values("household_id")
+    led = Case.objects.filter(lead_organization_id=org_id)
+    teamed = (
+        active_team_members().filter(organization_id=org_id).exclude(basis=SharingBasis.CONSENT)
+    )
     return Person.objects.filter(
         pk__in=_union_of(
-            cases.filter(person__isnull=False).values("person_id"),
-            HouseholdMember.objects.filter(household_id__in=case_households).values("person_id"),
             Person.objects.filter(registered_by_organization_id=org_id).values("pk"),
             Consultation.objects.filter(organization_id=org_id, person__isnull=False).values(
                 "person_id"
             ),
+            led.filter(person__isnull=False).values("person_id"),
+            HouseholdMember.objects.filter(
+                household_id__in=led.filter(person__isnull=True).values("household_id")
+            ).values("person_id"),
+            teamed.filter(case__person__isnull=False).values("case__person_id"),
+            HouseholdMember.objects.filter(
+                household_id__in=teamed.filter(case__person__isnull=True).values(
+                    "case__household_id"
+                )
+            ).values("person_id"),
+            Consent.objects.valid_on(_today()).filter(organizations__id=org_id).values("person_id"),
             _break_glass_person_ids(actor),
+        )
+    )
+
+
+def household_holders(actor: Actor) -> QuerySet[Household]:
+    """Households whose make-up the actor's organization holds on its own account: it
+    registered the household, leads a case about it or took a consultation about it.  Only
+    these are told that members exist whom they may not see; an organization that reaches a
+    household through one member's basis learns nothing of the others."""
+    if actor.organization_id is None:
+        return Household.objects.none()
+    org_id = actor.organization_id
+    return Household.objects.filter(
+        pk__in=_union_of(
+            Household.objects.filter(registered_by_organization_id=org_id).values("pk"),
+            Case.objects.filter(lead_organization_id=org_id, household__isnull=False).values(
+                "household_id"
+            ),
+            Consultation.objects.filter(organization_id=org_id, household__isnull=False).values(
+                "household_id"
+            ),
         )
     )
 
@@ -228,6 +312,28 @@ def _require_write(request: HttpRequest, actor: Actor, target_type: str, target_
         raise Forbidden("閲覧のみの権限では変更できません。")
 
 
+BREAK_GLASS_READ_ONLY_MESSAGE = (
+    "緊急アクセスでは閲覧だけができます。変更するには、本人の同意・支援会議などの"
+    "共有の根拠で支援チームに加わってください。"
+)
+
+
+def _require_basis_for_write(
+    request: HttpRequest,
+    queryset: QuerySet,  # type: ignore[type-arg]  # any of the protected models
+    target_type: str,
+    pk: int,
+) -> None:
+    """Refuse a write whose only grant is break-glass (read-only), with an audited denial."""
+    with without_break_glass():
+        holds = queryset.filter(pk=pk).exists()
+    if not holds:
+        audit.record_denial(
+            request, target_type=target_type, target_id=str(pk), reason="break-glass is read-only"
+        )
+        raise Forbidden(BREAK_GLASS_READ_ONLY_MESSAGE)
+
+
 def access_object(
     request: HttpRequest,
     queryset: QuerySet,  # type: ignore[type-arg]  # any of the protected models
@@ -250,6 +356,7 @@ def access_object(
     actor = actor_of(request)
     if for_write:
         _require_write(request, actor, target_type, pk)
+        _require_basis_for_write(request, queryset, target_type, pk)
     elif audit_read:
         audit.record(action=Action.RECORD_VIEWED, request=request, target=obj)
     return obj

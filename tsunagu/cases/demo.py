@@ -47,6 +47,7 @@ from tsunagu.cases.models import (
     Urgency,
 )
 from tsunagu.core.kana import normalize_kana, normalize_phone
+from tsunagu.meetings.models import CaseConference, ConferenceAttendee, ConferenceKind
 from tsunagu.organizations.models import (
     Area,
     JobTitle,
@@ -2991,6 +2992,48 @@ def _standalone_consultations(ctx: Context) -> None:
         )
 
 
+def _support_meetings(ctx: Context) -> None:
+    """The statutory support meeting behind each support-meeting basis: held on the day the
+    organizations joined, attended by the lead and them, every attendee's confidentiality
+    pledge recorded (社会福祉法106条の6第5項); the members then name it."""
+    by_case: dict[int, list[CaseTeamMember]] = {}
+    for member in ctx.team:
+        if member.basis == SharingBasis.STATUTORY_MEETING:
+            by_case.setdefault(member.case.pk, []).append(member)
+    conferences: list[CaseConference] = []
+    for members in by_case.values():
+        first = members[0]
+        held_at = dt.datetime.combine(first.joined_on, dt.time(10), tzinfo=TOKYO)
+        conferences.append(
+            CaseConference(
+                case=first.case,
+                kind=ConferenceKind.STATUTORY_SUPPORT_MEETING,
+                organizer=first.case.lead_organization,
+                held_at=held_at,
+                purpose=first.basis_note.removesuffix("にて共有"),
+                created_by=first.added_by,
+            )
+        )
+    CaseConference.objects.bulk_create(conferences, batch_size=500)
+    attendees: list[ConferenceAttendee] = []
+    for conference, members in zip(conferences, by_case.values(), strict=True):
+        orgs = [conference.organizer] + [m.organization for m in members]
+        for org in dict.fromkeys(orgs):
+            attendees.append(
+                ConferenceAttendee(
+                    conference=conference,
+                    organization=org,
+                    name=f"{_short(org)} 担当",
+                    pledged_at=conference.held_at,
+                    pledged_by_name=f"{_short(org)} 担当",
+                    pledge_recorded_by=conference.created_by,
+                )
+            )
+        for member in members:
+            member.conference = conference
+    ConferenceAttendee.objects.bulk_create(attendees, batch_size=500)
+
+
 def _save(ctx: Context) -> None:
     Person.objects.bulk_create(ctx.persons, batch_size=500)
     DisabilityCertificate.objects.bulk_create(ctx.certificates, batch_size=500)
@@ -3008,6 +3051,7 @@ def _save(ctx: Context) -> None:
             seen.add(key)
             rows.append(through(consent_id=consent.pk, organization_id=org.pk))
     through.objects.bulk_create(rows, batch_size=500)
+    _support_meetings(ctx)
     CaseTeamMember.objects.bulk_create(ctx.team, batch_size=500)
     Consultation.objects.bulk_create(ctx.consultations, batch_size=500)
     ProgressNote.objects.bulk_create(ctx.notes, batch_size=500)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -318,6 +319,24 @@ class SharingBasis(models.TextChoices):
     EMERGENCY = "emergency", _("緊急（生命・身体の保護）")
 
 
+class BasisEnd(models.TextChoices):
+    """Why a team member's basis for sharing stopped holding (the member is told this)."""
+
+    EXPIRED = (
+        "expired",
+        _("緊急の根拠の期限が過ぎ、同意または支援会議の根拠に切り替えられませんでした"),
+    )
+    ENDED_BY_REVIEWER = "ended_by_reviewer", _("基幹相談支援センターが緊急の根拠を終了しました")
+    NO_MEETING_RECORDED = (
+        "no_meeting_recorded",
+        _("支援会議の記録（開催・出席・守秘義務の誓約）がない根拠だったため終了しました"),
+    )
+    NO_REVIEWER = (
+        "no_reviewer",
+        _("緊急の根拠を確認する基幹相談支援センターの職員がいないため終了しました"),
+    )
+
+
 class CaseTeamMember(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
     organization = models.ForeignKey(
@@ -347,14 +366,47 @@ class CaseTeamMember(models.Model):
         on_delete=models.PROTECT,
         related_name="team_members",
     )
+    conference = models.ForeignKey(
+        "meetings.CaseConference",
+        verbose_name=_("支援会議"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="team_members",
+        help_text=_(
+            "開催済みで、この機関が出席し守秘義務を誓約した支援会議（社会福祉法106条の6）。"
+        ),
+    )
+    emergency_ends_on = BoundedDateField(
+        _("緊急の根拠の終了日"),
+        null=True,
+        blank=True,
+        help_text=_("この日を過ぎると、同意か支援会議に切り替えない限り共有は終わります。"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("確認する職員（基幹相談支援センター）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    basis_reviewed_at = models.DateTimeField(_("根拠の確認日時"), null=True, blank=True)
+    basis_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    basis_ended_at = models.DateTimeField(_("根拠の終了日時"), null=True, blank=True)
+    basis_end_reason = models.CharField(
+        _("根拠が終わった理由"), max_length=24, choices=BasisEnd.choices, blank=True
+    )
     basis_note = models.CharField(
         _("根拠の詳細"),
         max_length=200,
         blank=True,
-        help_text=_("支援会議の開催日・名称、緊急時の状況など。"),
+        help_text=_("緊急と判断した状況など。"),
     )
-    joined_on = models.DateField(_("参加日"), default=timezone.localdate)
-    left_on = models.DateField(_("離脱日"), null=True, blank=True)
+    joined_on = BoundedDateField(_("参加日"), default=timezone.localdate)
+    left_on = BoundedDateField(_("離脱日"), null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -373,10 +425,36 @@ class CaseTeamMember(models.Model):
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
                 name="team_member_left_after_joined",
             ),
+            # A basis is a checked fact: the meeting, or the end date and the reviewer.  Rows
+            # whose basis has ended keep what they had (the migration ended free-text ones).
+            models.CheckConstraint(
+                condition=~Q(basis="statutory_meeting")
+                | Q(conference__isnull=False)
+                | Q(basis_ended_at__isnull=False),
+                name="meeting_basis_names_the_meeting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis="emergency")
+                | Q(emergency_ends_on__isnull=False, reviewer__isnull=False)
+                | Q(basis_ended_at__isnull=False),
+                name="emergency_basis_has_end_and_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=Q(basis_ended_at__isnull=True) | ~Q(basis_end_reason=""),
+                name="ended_basis_says_why",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.case} / {self.organization} ({self.get_role_display()})"
+
+    def basis_holds_on(self, day: dt.date) -> bool:
+        """The basis part of `access.active_team_members`, for one row already fetched."""
+        if self.basis_ended_at is not None:
+            return False
+        if self.basis == SharingBasis.EMERGENCY:
+            return self.emergency_ends_on is not None and self.emergency_ends_on >= day
+        return True
 
 
 class BreakGlassAccess(models.Model):

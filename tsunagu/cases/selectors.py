@@ -9,9 +9,10 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
-from tsunagu.audit.models import AuditEvent, AuditEventQuerySet
+from tsunagu.audit.models import Action, AuditEvent, AuditEventQuerySet
 from tsunagu.cases.access import (
     Actor,
     actor_of,
@@ -30,7 +31,9 @@ from tsunagu.cases.models import (
     DifficultyFactor,
 )
 from tsunagu.core.errors import NotFound
-from tsunagu.organizations.models import Membership, Organization, OrganizationKind
+    SharingBasis,
+from tsunagu.meetings.models import CaseConference, ConferenceKind
+from tsunagu.organizations.models import Membership, Organization, OrganizationKind, SystemRole
 from tsunagu.people.models import Consent, Household, HouseholdMember, Person
 from tsunagu.records.models import Formulation, ProgressNote
 
@@ -138,7 +141,7 @@ def case_status_history(case: Case) -> QuerySet[CaseStatusChange]:
 def case_team(case: Case) -> QuerySet[CaseTeamMember]:
     return (
         CaseTeamMember.objects.filter(case=case)
-        .select_related("organization", "worker", "consent")
+        .select_related("organization", "worker", "consent", "conference", "reviewer")
         .order_by("left_on", "joined_on", "pk")
     )
 
@@ -232,9 +235,154 @@ def break_glass_for_review(*, request: HttpRequest, access_id: object) -> BreakG
         audit.record_denial(
             request,
             target_type="cases.breakglassaccess",
+# --- Bases for sharing: support meetings, emergency reviewers --------------------------------
+
+
+def _about_the_case(case: Case) -> Q:
+    """A conference about this case, its person, or its household."""
+    about = Q(case_id=case.pk)
+    if case.person_id is not None:
+        about |= Q(case__person_id=case.person_id)
+    if case.household_id is not None:
+        about |= Q(case__household_id=case.household_id)
+    return about
+
+
+def support_meetings_for(
+    case: Case, organization: Organization | None = None
+) -> QuerySet[CaseConference]:
+    """Statutory support meetings (社会福祉法106条の6) that qualify as a basis for sharing `case`
+    with `organization`: held, about the case (its person or household), attended by the
+    organization, and every attendee's confidentiality pledge (第5項) recorded."""
+    meetings = (
+        CaseConference.objects.filter(
+            _about_the_case(case),
+            kind=ConferenceKind.STATUTORY_SUPPORT_MEETING,
+            held_at__lte=timezone.now(),
+        )
+        .exclude(attendees__pledged_at__isnull=True)
+        .filter(attendees__isnull=False)
+    )
+    if organization is not None:
+        meetings = meetings.filter(attendees__organization=organization)
+    return meetings.distinct().order_by("-held_at", "-pk")
+
+
+def support_meeting_missing(
+    conference: CaseConference, case: Case, organization: Organization
+) -> str | None:
+    """What keeps `conference` from being a basis for sharing `case` with `organization`, in
+    words for the screen; None when nothing does."""
+    if conference.kind != ConferenceKind.STATUTORY_SUPPORT_MEETING:
+        return _("選んだ会議は支援会議（社会福祉法106条の6）ではありません。")
+    if not CaseConference.objects.filter(_about_the_case(case), pk=conference.pk).exists():
+        return _("選んだ支援会議はこのケース（本人・世帯）についての会議ではありません。")
+    if conference.held_at > timezone.now():
+        return _("選んだ支援会議はまだ開催されていません。")
+    attendees = list(conference.attendees.all())
+    if not any(a.organization_id == organization.pk for a in attendees):
+        return _("「%(org)s」は選んだ支援会議の出席者にいません。") % {"org": organization.name}
+    unpledged = [a for a in attendees if a.pledged_at is None]
+    if unpledged:
+        return _(
+            "選んだ支援会議で守秘義務（社会福祉法106条の6第5項）の誓約が記録されていない"
+            "出席者がいます: %(orgs)s"
+        ) % {"orgs": "、".join(a.organization.name for a in unpledged)}
+    return None
+
+
+def emergency_reviewer_choices() -> QuerySet[User]:
+    """Who may be named to review an emergency basis: writers of an active core center."""
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.current()
+        .filter(organization__kind=OrganizationKind.CORE_CENTER)
+        .exclude(role=SystemRole.READ_ONLY)
+        .values("user_id"),
+    ).order_by("full_name_kana", "username")
+
+
+def default_emergency_reviewer() -> User | None:
+    """The reviewer named when nobody chose one (a referral accepted on an emergency basis)."""
+    return emergency_reviewer_choices().order_by("pk").first()
+
+
+def ended_sharing_for(actor: Actor, *, days: int = 30) -> QuerySet[CaseTeamMember]:
+    """The acting organization's team memberships whose basis ended in the last `days` days,
+    with the reason: the member is told why a case it worked on is no longer open to it.  Only
+    the case number and the reason, nothing of the case itself."""
+    if actor.organization_id is None:
+        return CaseTeamMember.objects.none()
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=days)
+    return (
+        CaseTeamMember.objects.filter(organization_id=actor.organization_id, left_on__isnull=True)
+        .filter(
+            Q(basis_ended_at__date__gte=since)
+            | Q(
+                basis=SharingBasis.EMERGENCY,
+                basis_ended_at__isnull=True,
+                emergency_ends_on__lt=today,
+                emergency_ends_on__gte=since,
+            )
+        )
+        .order_by("-pk")
+    )
+
+
+# --- Review queue: emergency bases and break-glass, for the core center ---------------------
+
+
+def open_emergency_bases(*, request: HttpRequest) -> QuerySet[CaseTeamMember]:
+    """Emergency bases not yet reviewed or still running (reviewers only; 404 else)."""
+    actor = actor_of(request)
+    if not is_break_glass_reviewer(actor):
+        audit.record_denial(
+            request, target_type="view", target_id="review_queue", reason="not a reviewer"
+        )
+        raise NotFound("見つかりません。")
+    return (
+        CaseTeamMember.objects.filter(basis=SharingBasis.EMERGENCY)
+        .filter(Q(basis_ended_at__isnull=True) | Q(basis_reviewed_at__isnull=True))
+        .select_related("organization", "reviewer", "added_by", "case__lead_organization")
+        .order_by("emergency_ends_on", "pk")
+    )
+
+
+def emergency_basis_for_review(*, request: HttpRequest, member_id: object) -> CaseTeamMember:
+    members = open_emergency_bases(request=request)
+    try:
+        pk = int(str(member_id))
+    except ValueError:
+        pk = 0
+    member = members.filter(pk=pk).first()
+    if member is None:
+        audit.record_denial(
+            request,
+            target_type="cases.caseteammember",
+            target_id=str(member_id)[:64],
+            reason="no such emergency basis",
+        )
+        raise NotFound("見つかりません。")
+    return member
+
+
+def open_break_glass(*, request: HttpRequest) -> QuerySet[BreakGlassAccess]:
+    """Break-glass accesses not yet reviewed (reviewers only; 404 else)."""
+    return break_glass_list(request=request).filter(reviewed_at__isnull=True)
+
+
             target_id=str(access_id)[:64],
             reason="no such break-glass access",
         )
+def break_glass_attempts_today(user: User) -> int:
+    """Break-glass attempts (hits and misses, from the audit log) by `user` since midnight."""
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return AuditEvent.objects.filter(
+        actor=user, action=Action.BREAK_GLASS_OPENED, at__gte=midnight
+    ).count()
+
+
         raise NotFound("見つかりません。")
     return access
 

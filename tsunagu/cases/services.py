@@ -18,6 +18,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
@@ -28,9 +29,11 @@ from tsunagu.cases.access import (
     actor_of,
     households_visible_to,
     persons_visible_to,
+    without_break_glass,
 )
 from tsunagu.cases.models import (
     CASE_TRANSITIONS,
+    BasisEnd,
     BreakGlassAccess,
     Case,
     CaseStatus,
@@ -45,12 +48,18 @@ from tsunagu.cases.models import (
     Urgency,
 )
 from tsunagu.cases.selectors import (
+    break_glass_attempts_today,
+    default_emergency_reviewer,
+    emergency_reviewer_choices,
     is_break_glass_reviewer,
     lead_worker_choices,
     subject_person_ids,
+    support_meeting_missing,
+    support_meetings_for,
     valid_consents_for,
 )
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.meetings.models import CaseConference
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Consent, Household, Person
 
@@ -115,11 +124,16 @@ def _check_subject(
 ) -> None:
     if is_anonymous and (person is not None or household is not None):
         raise Invalid(_("匿名の相談では本人・世帯を選べません。匿名のチェックを外してください。"))
-    # The screens offer only visible people; this guards the other ways in.
-    if person is not None and not persons_visible_to(actor).filter(pk=person.pk).exists():
-        raise Invalid(_("選んだ本人は見つかりません。"))
-    if household is not None and not households_visible_to(actor).filter(pk=household.pk).exists():
-        raise Invalid(_("選んだ世帯は見つかりません。"))
+    # The screens offer only visible people; this guards the other ways in.  Break-glass is
+    # left out: a consultation would make its read-only, time-limited access permanent.
+    with without_break_glass():
+        if person is not None and not persons_visible_to(actor).filter(pk=person.pk).exists():
+            raise Invalid(_("選んだ本人は見つかりません。"))
+        if (
+            household is not None
+            and not households_visible_to(actor).filter(pk=household.pk).exists()
+        ):
+            raise Invalid(_("選んだ世帯は見つかりません。"))
 
 
 def consultation_create(
@@ -578,12 +592,16 @@ def team_member_add(
     role: str,
     basis: str,
     consent: Consent | None = None,
+    conference: CaseConference | None = None,
+    reviewer: User | None = None,
     basis_note: str = "",
     worker: User | None = None,
     worker_name: str = "",
     joined_on: dt.date | None = None,
 ) -> CaseTeamMember:
-    """Add an organization to the team, with the basis on which the record is shared."""
+    """Add an organization to the team, with the basis on which the record is shared: a consent
+    naming it, a support meeting it attended and pledged at (`conference`), or an emergency
+    with a named core-center `reviewer` that ends after EMERGENCY_BASIS_DAYS."""
     actor = _lead_writer(request, case, _("支援チームを変更できるのは主担当機関だけです。"))
     return _team_member_add(
         request=request,
@@ -593,6 +611,8 @@ def team_member_add(
         role=role,
         basis=basis,
         consent=consent,
+        conference=conference,
+        reviewer=reviewer,
         basis_note=basis_note.strip(),
         worker=worker,
         worker_name=worker_name.strip(),
@@ -616,8 +636,15 @@ def team_member_join_on_acceptance(
 
     The lead's decision was checked when the request was sent, so the acting user is the
     receiver, not the lead; the rules of the basis for sharing are the team's own, as in
-    `team_member_add`.
+    `team_member_add`: a support-meeting basis takes the latest qualifying meeting, an
+    emergency basis the default core-center reviewer.
     """
+    conference = (
+        support_meetings_for(case, organization).first()
+        if basis == SharingBasis.STATUTORY_MEETING
+        else None
+    )
+    reviewer = default_emergency_reviewer() if basis == SharingBasis.EMERGENCY else None
     return _team_member_add(
         request=request,
         actor=actor,
@@ -626,6 +653,8 @@ def team_member_join_on_acceptance(
         role=role,
         basis=basis,
         consent=consent,
+        conference=conference,
+        reviewer=reviewer,
         basis_note=basis_note.strip(),
         worker=worker,
         worker_name="",
@@ -653,6 +682,8 @@ def _team_member_add(
     role: str,
     basis: str,
     consent: Consent | None,
+    conference: CaseConference | None,
+    reviewer: User | None,
     basis_note: str,
     worker: User | None,
     worker_name: str,
@@ -664,7 +695,9 @@ def _team_member_add(
         raise Invalid(_("無効になっている機関は追加できません。"))
     if role not in TeamRole.values or role == TeamRole.LEAD:
         raise Invalid(_("役割を選んでください（主担当は主担当機関だけです）。"))
+    emergency_ends_on: dt.date | None = None
     if basis == SharingBasis.CONSENT or not basis:
+        conference, reviewer = None, None
         if not _consent_names(consent, case, organization):
             if basis or not any(
                 _consent_names(c, case, organization) for c in valid_consents_for(case)
@@ -672,18 +705,23 @@ def _team_member_add(
                 raise Invalid(NO_CONSENT_MESSAGE, code="no_basis")
             raise Invalid(_("共有の根拠を選んでください。"), code="no_basis")
     elif basis == SharingBasis.STATUTORY_MEETING:
-        if not basis_note:
-            raise Invalid(
-                _("支援会議の名称と開催日を「根拠の詳細」に入力してください。"), code="no_basis"
-            )
-        consent = None
+        _check_support_meeting(conference, case, organization)
+        consent, reviewer = None, None
     elif basis == SharingBasis.EMERGENCY:
         if not basis_note:
             raise Invalid(
                 _("緊急と判断した状況（生命・身体の保護）を「根拠の詳細」に入力してください。"),
                 code="no_basis",
             )
-        consent = None
+        _check_emergency_reviewer(reviewer, actor)
+        emergency_ends_on = joined_on + dt.timedelta(days=settings.EMERGENCY_BASIS_DAYS)
+        if emergency_ends_on < timezone.localdate():
+            raise Invalid(
+                _("緊急の根拠は参加日から%(days)s日までです。参加日を見直してください。")
+                % {"days": settings.EMERGENCY_BASIS_DAYS},
+                code="no_basis",
+            )
+        consent, conference = None, None
     else:
         raise Invalid(_("共有の根拠を選んでください。"), code="no_basis")
     if worker is not None:
@@ -707,6 +745,9 @@ def _team_member_add(
         role=role,
         basis=basis,
         consent=consent,
+        conference=conference,
+        emergency_ends_on=emergency_ends_on,
+        reviewer=reviewer,
         basis_note=basis_note,
         joined_on=joined_on,
         added_by=actor.user,
@@ -723,10 +764,48 @@ def _team_member_add(
             "role": role,
             "basis": basis,
             "consent": consent.pk if consent else None,
+            "conference": conference.pk if conference else None,
+            "emergency_ends_on": str(emergency_ends_on) if emergency_ends_on else None,
+            "reviewer": reviewer.pk if reviewer else None,
             "basis_note": basis_note,
         },
     )
     return member
+
+
+NO_MEETING_MESSAGE = gettext_noop(
+    "この機関が出席し、出席者全員が守秘義務（社会福祉法106条の6第5項）を誓約した、"
+    "このケースについての開催済みの支援会議の記録がありません。"
+    "先に支援会議（ケース会議の種類「支援会議」）を記録してください。"
+)
+
+
+def _check_support_meeting(
+    conference: CaseConference | None, case: Case, organization: Organization
+) -> None:
+    """A support-meeting basis names a recorded meeting that qualifies (`support_meetings_for`);
+    the error says what is missing (code `no_meeting`, which the screen offers to create)."""
+    if conference is None:
+        raise Invalid(_(NO_MEETING_MESSAGE), code="no_meeting")
+    missing = support_meeting_missing(conference, case, organization)
+    if missing is not None:
+        raise Invalid(missing, code="no_meeting")
+
+
+def _check_emergency_reviewer(reviewer: User | None, actor: Actor) -> None:
+    if reviewer is None:
+        raise Invalid(
+            _("緊急の根拠を確認する基幹相談支援センターの職員を選んでください。"),
+            code="no_reviewer",
+        )
+    if reviewer.pk == actor.user.pk:
+        raise Invalid(
+            _("自分を確認者にはできません。ほかの職員を選んでください。"), code="no_reviewer"
+        )
+    if not emergency_reviewer_choices().filter(pk=reviewer.pk).exists():
+        raise Invalid(
+            _("確認者は基幹相談支援センターの職員から選んでください。"), code="no_reviewer"
+        )
 
 
 def team_member_leave(
@@ -775,6 +854,21 @@ def break_glass_open(
     is in the audit log with its reason.
     """
     actor = _writer(request, target_type="people.person", target_id=str(person_id)[:64])
+    if break_glass_attempts_today(actor.user) >= settings.BREAK_GLASS_PER_DAY:
+        audit.record_denial(
+            request,
+            target_type="people.person",
+            target_id=str(person_id)[:64],
+            reason="break-glass daily limit",
+        )
+        raise Forbidden(
+            _(
+                "緊急アクセスは1日%(n)s回までです。必要なときは基幹相談支援センターに"
+                "連絡してください。"
+            )
+            % {"n": settings.BREAK_GLASS_PER_DAY},
+            code="break_glass_limit",
+        )
     reason = reason.strip()
     # Validate before looking anything up, so that errors never depend on the id.
     if len(reason) < BREAK_GLASS_MIN_REASON:
@@ -858,3 +952,181 @@ def break_glass_review(
             detail={"person": access.person_id, "note": access.review_note},
         )
         return access
+
+
+# --- Review of emergency bases (core center) -------------------------------------------------
+
+
+def _reviewer(request: HttpRequest, member: CaseTeamMember) -> Actor:
+    actor = actor_of(request)
+    if not is_break_glass_reviewer(actor) or not actor.can_write:
+        audit.record_denial(
+            request,
+            target_type="cases.caseteammember",
+            target_id=str(member.pk),
+            reason="not a reviewer",
+        )
+        raise Forbidden(_("確認できるのは基幹相談支援センターとシステム管理者だけです。"))
+    return actor
+
+
+def _open_emergency(member: CaseTeamMember) -> None:
+    if member.basis != SharingBasis.EMERGENCY or member.basis_ended_at is not None:
+        raise Invalid(_("この緊急の根拠はすでに終了または切り替え済みです。"), code="closed")
+
+
+@transaction.atomic
+def emergency_basis_convert(
+    *,
+    request: HttpRequest,
+    member: CaseTeamMember,
+    basis: str,
+    consent: Consent | None = None,
+    conference: CaseConference | None = None,
+) -> CaseTeamMember:
+    """Replace a running emergency basis by consent or a support meeting, checked as when a
+    member is added; the access then continues on the new basis."""
+    actor = _reviewer(request, member)
+    _open_emergency(member)
+    case = member.case
+    if member.emergency_ends_on is not None and member.emergency_ends_on < timezone.localdate():
+        raise Invalid(
+            _("期限が過ぎた緊急の根拠は切り替えられません。チームに加え直してください。"),
+            code="closed",
+        )
+    if basis == SharingBasis.CONSENT:
+        if not _consent_names(consent, case, member.organization):
+            raise Invalid(_(NO_CONSENT_MESSAGE), code="no_basis")
+        conference = None
+    elif basis == SharingBasis.STATUTORY_MEETING:
+        _check_support_meeting(conference, case, member.organization)
+        consent = None
+    else:
+        raise Invalid(
+            _("切り替え先の根拠（同意または支援会議）を選んでください。"), code="no_basis"
+        )
+    now = timezone.now()
+    updated = CaseTeamMember.objects.filter(
+        pk=member.pk, basis=SharingBasis.EMERGENCY, basis_ended_at__isnull=True
+    ).update(
+        basis=basis,
+        consent=consent,
+        conference=conference,
+        basis_reviewed_at=now,
+        basis_reviewed_by=actor.user,
+    )
+    if updated != 1:
+        raise Conflict(CONFLICT_MESSAGE)
+    member.basis, member.consent, member.conference = basis, consent, conference
+    member.basis_reviewed_at, member.basis_reviewed_by = now, actor.user
+    audit.record(
+        action=Action.SHARING_BASIS_CONVERTED,
+        request=request,
+        target=case,
+        detail={
+            "member": member.pk,
+            "organization": member.organization_id,
+            "from": SharingBasis.EMERGENCY.value,
+            "to": basis,
+            "consent": consent.pk if consent else None,
+            "conference": conference.pk if conference else None,
+        },
+    )
+    return member
+
+
+@transaction.atomic
+def emergency_basis_end(
+    *, request: HttpRequest, member: CaseTeamMember, note: str = ""
+) -> CaseTeamMember:
+    """End an emergency basis now (the reviewer finds the emergency over or unfounded)."""
+    actor = _reviewer(request, member)
+    _open_emergency(member)
+    now = timezone.now()
+    updated = CaseTeamMember.objects.filter(
+        pk=member.pk, basis=SharingBasis.EMERGENCY, basis_ended_at__isnull=True
+    ).update(
+        basis_ended_at=now,
+        basis_end_reason=BasisEnd.ENDED_BY_REVIEWER,
+        basis_reviewed_at=now,
+        basis_reviewed_by=actor.user,
+    )
+    if updated != 1:
+        raise Conflict(CONFLICT_MESSAGE)
+    member.basis_ended_at, member.basis_end_reason = now, BasisEnd.ENDED_BY_REVIEWER
+    member.basis_reviewed_at, member.basis_reviewed_by = now, actor.user
+    audit.record(
+        action=Action.SHARING_BASIS_ENDED,
+        request=request,
+        target=member.case,
+        detail={
+            "member": member.pk,
+            "organization": member.organization_id,
+            "reason": BasisEnd.ENDED_BY_REVIEWER.value,
+            "note": note.strip()[:200],
+        },
+    )
+    return member
+
+
+@transaction.atomic
+def emergency_basis_mark_reviewed(
+    *, request: HttpRequest, member: CaseTeamMember, note: str = ""
+) -> CaseTeamMember:
+    """The reviewer has looked at the emergency and lets it run to its end date."""
+    actor = _reviewer(request, member)
+    if member.basis != SharingBasis.EMERGENCY:
+        raise Invalid(_("この緊急の根拠はすでに切り替え済みです。"), code="closed")
+    if member.added_by_id == actor.user.pk:
+        raise Invalid(_("自分が記録した緊急の根拠は確認できません。ほかの人に依頼してください。"))
+    now = timezone.now()
+    updated = CaseTeamMember.objects.filter(
+        pk=member.pk, basis=SharingBasis.EMERGENCY, basis_reviewed_at__isnull=True
+    ).update(basis_reviewed_at=now, basis_reviewed_by=actor.user)
+    if updated != 1:
+        raise Invalid(_("この緊急の根拠はすでに確認済みです。"), code="closed")
+    member.basis_reviewed_at, member.basis_reviewed_by = now, actor.user
+    audit.record(
+        action=Action.SHARING_BASIS_REVIEWED,
+        request=request,
+        target=member.case,
+        detail={
+            "member": member.pk,
+            "organization": member.organization_id,
+            "note": note.strip()[:200],
+        },
+    )
+    return member
+
+
+def emergency_bases_record_expired(*, now: dt.datetime | None = None) -> list[CaseTeamMember]:
+    """Record the end of every emergency basis past its end date (the access itself already
+    ended with the date: `access.active_team_members`).  One audit row each, by the system;
+    returns the members ended, for the command to notify."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    ended: list[CaseTeamMember] = []
+    expired = CaseTeamMember.objects.filter(
+        basis=SharingBasis.EMERGENCY, basis_ended_at__isnull=True, emergency_ends_on__lt=today
+    ).select_related("case", "organization", "reviewer", "added_by")
+    for member in expired:
+        with transaction.atomic():
+            updated = CaseTeamMember.objects.filter(
+                pk=member.pk, basis=SharingBasis.EMERGENCY, basis_ended_at__isnull=True
+            ).update(basis_ended_at=now, basis_end_reason=BasisEnd.EXPIRED)
+            if updated != 1:
+                continue
+            member.basis_ended_at, member.basis_end_reason = now, BasisEnd.EXPIRED
+            audit.record(
+                action=Action.SHARING_BASIS_ENDED,
+                actor_username="system",
+                target=member.case,
+                detail={
+                    "member": member.pk,
+                    "organization": member.organization_id,
+                    "reason": BasisEnd.EXPIRED.value,
+                    "emergency_ends_on": str(member.emergency_ends_on),
+                },
+            )
+            ended.append(member)
+    return ended

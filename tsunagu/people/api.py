@@ -163,7 +163,14 @@ class HouseholdOut(Schema):
     concerns: list[str]
     notes: str
     version: int
-    members: list[HouseholdMemberOut]
+    members: list[HouseholdMemberOut] = Field(
+        description="操作中の所属機関に共有の根拠がある世帯員だけ（現在と過去）"
+    )
+    hidden_current_members: int | None = Field(
+        None,
+        description="表示しない現在の世帯員の数。世帯そのものを登録・主担当・受付した機関にだけ"
+        "示し、それ以外の機関には null（ほかの世帯員がいるかどうかも示しません）",
+    )
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -319,10 +326,11 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     "/households/{household_id}",
     response={200: HouseholdOut, 404: ErrorOut},
     summary="世帯の詳細",
-    description="世帯員（現在と過去）を含みます。",
+    description="世帯員（現在と過去）のうち、操作中の所属機関に共有の根拠がある人だけを含みます。",
 )
 def household_detail(request: HttpRequest, household_id: int) -> HouseholdOut:
     household: Household = access_household(request, household_id)
+    view = selectors.household_view(actor=actor_of(request), household=household)
     return HouseholdOut(
         id=household.pk,
         name=household.name,
@@ -342,6 +350,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HouseholdOut:
                 start_date=m.start_date,
                 end_date=m.end_date,
             )
-            for m in selectors.household_members(household=household)
+            for m in view.members
         ],
+        hidden_current_members=view.hidden_current,
     )

@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from rapidfuzz import fuzz
 
 from tsunagu.cases.access import (
     Actor,
     cases_visible_to,
+    household_holders,
     households_visible_to,
     listed,
     persons_visible_to,
@@ -237,8 +239,43 @@ def household_members(*, household: Household) -> QuerySet[HouseholdMember]:
     )
 
 
-def household_member(*, household: Household, member_id: int) -> HouseholdMember | None:
-    return household_members(household=household).filter(pk=member_id).first()
+@dataclass(frozen=True)
+class HouseholdView:
+    """A household's members as one organization may be shown them."""
+
+    members: list[HouseholdMember]
+    # Current members not shown, for an organization that holds the household on its own
+    # account (`household_holders`); None for everyone else, who is told nothing of them.
+    hidden_current: int | None
+
+
+def household_view(*, actor: Actor, household: Household) -> HouseholdView:
+    """The members whose own basis covers the actor's organization (persons_visible_to), and
+    how many others there are only where the organization may know that."""
+    members = list(household_members(household=household))
+    visible = visible_person_ids(actor=actor, person_ids=[m.person_id for m in members])
+    shown = [m for m in members if m.person_id in visible]
+    today = timezone.localdate()
+    hidden = sum(
+        1
+        for m in members
+        if m.person_id not in visible and (m.end_date is None or m.end_date >= today)
+    )
+    # Asked only when someone is hidden: the answer changes nothing otherwise.
+    if hidden and household_holders(actor).filter(pk=household.pk).exists():
+        return HouseholdView(members=shown, hidden_current=hidden)
+    return HouseholdView(members=shown, hidden_current=None)
+
+
+def household_member(
+    *, actor: Actor, household: Household, member_id: int
+) -> HouseholdMember | None:
+    """One member of the household whose person the actor may see."""
+    return (
+        household_members(household=household)
+        .filter(pk=member_id, person__in=persons_visible_to(actor))
+        .first()
+    )
 
 
 def visible_person_ids(*, actor: Actor, person_ids: list[int]) -> set[int]:

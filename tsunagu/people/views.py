@@ -343,11 +343,12 @@ def household_create(request: TsunaguRequest) -> HttpResponse:
 def household_detail(request: TsunaguRequest, household_id: int) -> HttpResponse:
     household = access_household(request, household_id)
     actor = actor_of(request)
-    members = list(selectors.household_members(household=household))
-    visible = selectors.visible_person_ids(actor=actor, person_ids=[m.person_id for m in members])
+    # Only the members each on their own basis; the others are not even counted, except for
+    # an organization that holds the household itself (selectors.household_view).
+    view = selectors.household_view(actor=actor, household=household)
     today = timezone.localdate()
-    current = [m for m in members if m.end_date is None or m.end_date >= today]
-    past = [m for m in members if m.end_date is not None and m.end_date < today]
+    current = [m for m in view.members if m.end_date is None or m.end_date >= today]
+    past = [m for m in view.members if m.end_date is not None and m.end_date < today]
     return render(
         request,
         "people/pages/household_detail.html",
@@ -355,7 +356,7 @@ def household_detail(request: TsunaguRequest, household_id: int) -> HttpResponse
             "household": household,
             "current_members": current,
             "past_members": past,
-            "visible_person_ids": visible,
+            "hidden_current": view.hidden_current,
             "can_write": actor.can_write,
         },
     )
@@ -450,7 +451,9 @@ def household_member_end(
     request: TsunaguRequest, household_id: int, member_id: int
 ) -> HttpResponse:
     household = _household_for_write(request, household_id)
-    member = selectors.household_member(household=household, member_id=member_id)
+    member = selectors.household_member(
+        actor=actor_of(request), household=household, member_id=member_id
+    )
     if member is None:
         audit.record_denial(
             request, target_type="people.householdmember", target_id=member_id, reason="not found"

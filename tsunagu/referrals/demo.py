@@ -28,6 +28,7 @@ from django.db import transaction
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case, CaseStatus, CaseTeamMember, SharingBasis, TeamRole
+from tsunagu.meetings.models import CaseConference, ConferenceAttendee, ConferenceKind
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import HouseholdMember, Person, Relationship
 from tsunagu.referrals.models import (
@@ -298,6 +299,33 @@ def _refusals(batch: Batch, rng: random.Random, core: Organization, core_user: U
         )
 
 
+def _support_meetings(team: list[CaseTeamMember]) -> None:
+    """The statutory support meeting each support-meeting basis names: held the morning the
+    organization joined, attended by the lead and it, both pledges recorded (106条の6第5項)."""
+    for member in team:
+        if member.basis != SharingBasis.STATUTORY_MEETING or member.conference_id is not None:
+            continue
+        held_at = _at(member.joined_on, 9)
+        conference = CaseConference.objects.create(
+            case=member.case,
+            kind=ConferenceKind.STATUTORY_SUPPORT_MEETING,
+            organizer=member.case.lead_organization,
+            held_at=held_at,
+            purpose=member.basis_note,
+            created_by=member.added_by,
+        )
+        for org in (member.case.lead_organization, member.organization):
+            ConferenceAttendee.objects.create(
+                conference=conference,
+                organization=org,
+                name=f"{org.short_name or org.name} 担当",
+                pledged_at=held_at,
+                pledged_by_name=f"{org.short_name or org.name} 担当",
+                pledge_recorded_by=member.added_by,
+            )
+        member.conference = conference
+
+
 def _open_cases(org: Organization, exclude: set[int]) -> list[Case]:
     return [
         c
@@ -490,6 +518,7 @@ def seed_referrals() -> Counter[str]:
     _history(batch, rng, orgs[CORE])
     _refusals(batch, rng, orgs[CORE], users["core2"])
     _now(batch, rng, orgs, users)
+    _support_meetings(batch.team)
     CaseTeamMember.objects.bulk_create(batch.team)
     Referral.objects.bulk_create(batch.referrals, batch_size=500)
     # bulk_create sets auto_now(_add) to now: give each its demo dates back.

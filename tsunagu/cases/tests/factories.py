@@ -1,7 +1,11 @@
 from __future__ import annotations
 
-import factory
+import datetime as dt
 
+import factory
+from django.utils import timezone
+
+from tsunagu.accounts.models import User
 from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.cases.models import (
     Case,
@@ -13,6 +17,8 @@ from tsunagu.cases.models import (
     SharingBasis,
     TeamRole,
 )
+from tsunagu.meetings.models import CaseConference, ConferenceAttendee, ConferenceKind
+from tsunagu.organizations.models import Organization
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.tests.factories import PersonFactory
 
@@ -55,6 +61,49 @@ class TeamMemberFactory(factory.django.DjangoModelFactory):
     basis = SharingBasis.STATUTORY_MEETING
     basis_note = "令和7年度第3回支援会議"
     added_by = factory.SubFactory(UserFactory)
+    # A support-meeting basis names a held meeting that the organization attended and pledged.
+    conference = factory.LazyAttribute(
+        lambda o: (
+            pledged_support_meeting(o.case, o.organization, o.added_by)
+            if o.basis == SharingBasis.STATUTORY_MEETING
+            else None
+        )
+    )
+    emergency_ends_on = factory.LazyAttribute(
+        lambda o: (
+            timezone.localdate() + dt.timedelta(days=14)
+            if o.basis == SharingBasis.EMERGENCY
+            else None
+        )
+    )
+    reviewer = factory.LazyAttribute(
+        lambda o: o.added_by if o.basis == SharingBasis.EMERGENCY else None
+    )
+
+
+def pledged_support_meeting(
+    case: Case, organization: Organization, recorded_by: User
+) -> CaseConference:
+    """A statutory support meeting about `case`, held an hour ago, that `organization` attended
+    and where its attendee pledged confidentiality (社会福祉法106条の6第5項)."""
+    now = timezone.now()
+    conference = CaseConference.objects.create(
+        case=case,
+        kind=ConferenceKind.STATUTORY_SUPPORT_MEETING,
+        organizer=case.lead_organization,
+        held_at=now - dt.timedelta(hours=1),
+        created_by=recorded_by,
+    )
+    for org in {case.lead_organization, organization}:
+        ConferenceAttendee.objects.create(
+            conference=conference,
+            organization=org,
+            name="出席者",
+            pledged_at=now - dt.timedelta(hours=1),
+            pledged_by_name="出席者",
+            pledge_recorded_by=recorded_by,
+        )
+    return conference
 
 
 class ConsultationFactory(factory.django.DjangoModelFactory):

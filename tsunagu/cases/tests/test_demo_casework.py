@@ -245,6 +245,8 @@ def _delete_plans() -> None:
 
     ResourceDevelopment.objects.all().delete()
     CommunityIssue.objects.all().delete()
+    # Support-meeting bases name their meeting (PROTECT): the team goes before the conferences.
+    CaseTeamMember.objects.all().delete()
     CaseConference.objects.all().delete()
     Referral.objects.all().delete()
     Task.objects.all().delete()
