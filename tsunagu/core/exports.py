@@ -21,7 +21,9 @@ from django.utils.http import content_disposition_header
 
 # Text starting with one of these is read by Excel, LibreOffice and Sheets as a formula (OWASP
 # "CSV injection"); the tab and the carriage return because some importers strip them first.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The full-width forms too: a Japanese IME types them, and Japanese Excel reads full-width
+# input as half-width (not verified against Excel here; the cost is one apostrophe).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 # The control characters an xlsx file cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, which
 # raises on them); each becomes U+FFFD so that the export never fails on pasted text.
 XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

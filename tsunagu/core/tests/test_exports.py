@@ -314,7 +314,7 @@ WRITES = [
     re.compile(r"csv\.(writer|DictWriter)\("),
     re.compile(r"\.writerows?\("),
     re.compile(r"\.cell\([^)]*value\s*="),
-    re.compile(r"\.value\s*=[^=]"),
+    re.compile(r"^\s*[^\s\"'#].*\.value\s*=[^=]"),  # cell.value = ... (not SQL's j.value = %s)
 ]
 # In a module that uses openpyxl, a worksheet (named as they are here) is not written directly;
 # the export test also makes Worksheet.append, item assignment and cell(value=) fail at run time.
@@ -338,13 +338,13 @@ def test_no_export_writes_a_cell_but_through_core_exports():
 # --- The helpers themselves -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", [*PAYLOADS, "＝１＋１", "＋1", "－1", "＠SUM(1)"])
 def test_csv_cell_neutralises_text_that_starts_a_formula(payload):
     assert csv_cell(payload) == "'" + payload
 
 
 @pytest.mark.parametrize(
-    "value", ["相談支援", "2026-04-01", "令和8年4月1日", "", " =1", "'quoted", "a=b"]
+    "value", ["相談支援", "2026-04-01", "令和8年4月1日", "", " =1", "'quoted", "a=b", "ー", "―"]
 )
 def test_csv_cell_leaves_other_text_alone(value):
     assert csv_cell(value) == value
