@@ -286,7 +286,7 @@ def test_every_export_writes_user_text_as_text(export, personas, client_as, monk
     assert seeds.shown or export.url_name == "referrals:statistics_export"
 
 
-def _export_urls() -> set[str]:
+def _export_urls() -> dict[str, str]:
     def walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[tuple[str, str]]:
         for p in patterns:
             if isinstance(p, URLResolver):
@@ -296,14 +296,16 @@ def _export_urls() -> set[str]:
                 yield prefix + str(p.pattern), f"{namespace}{p.name or ''}"
 
     return {
-        name
+        name: path
         for path, name in walk(get_resolver().url_patterns, "", "")
         if re.search(r"export|csv|xlsx", f"{path} {name}", re.IGNORECASE)
     }
 
 
 def test_the_list_of_exports_is_complete():
-    assert _export_urls() == {e.url_name for e in EXPORTS} | JSON_EXPORTS
+    found = _export_urls()
+    assert set(found) == {e.url_name for e in EXPORTS} | JSON_EXPORTS
+    assert all(found[name].endswith(".json") for name in JSON_EXPORTS)
 
 
 # --- One way to write a cell ------------------------------------------------------------------
