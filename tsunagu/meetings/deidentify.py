@@ -28,8 +28,8 @@ import hashlib
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +40,7 @@ from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]  # n
 from tsunagu.cases.models import DIFFICULTY_GROUPS, Case
 from tsunagu.core.dates import era_of
 from tsunagu.core.errors import Invalid
+from tsunagu.organizations.models import Area, AreaKind
 from tsunagu.people.models import HouseholdMember, Person, Relationship, Sex
 from tsunagu.records.models import Formulation
 
@@ -129,8 +130,10 @@ def fold(text: str) -> Folded:
             continue
         for piece in normal:
             folded = _fold_char(piece)
-            if folded == "々" and chars and _is_han(chars[-1]):
-                folded = chars[-1]
+            if folded == "々":
+                # The kanji it repeats, across a line break or space (佐\n々木).
+                previous = next((c for c in reversed(chars) if c not in SEPARATOR_CHARS), "")
+                folded = previous if _is_han(previous) else folded
             chars.append(folded)
             starts.append(index)
             ends.append(index + 1)
@@ -367,6 +370,8 @@ class Flag:
     end: int
     text: str
     key: str
+    who: str = ""  # 本人, 母 … for the identifiers of the case's people
+    field: str = ""  # which field of a form it is in (title, description)
 
     @property
     def is_identifier(self) -> bool:
@@ -377,6 +382,7 @@ class Flag:
             "key": self.key,
             "kind": self.kind,
             "label": self.label,
+            "field": self.field,
             "start": self.start,
             "end": self.end,
             "text": self.text,
@@ -390,7 +396,7 @@ def _key(kind: str, surface: str) -> str:
 
 def _flag(kind: str, who: str, original: str, start: int, end: int) -> Flag:
     surface = original[start:end]
-    return Flag(kind, _label(kind, who), start, end, surface, _key(kind, surface))
+    return Flag(kind, _label(kind, who), start, end, surface, _key(kind, surface), who)
 
 
 @dataclass(frozen=True)
@@ -426,10 +432,9 @@ def _needle_hits(needle: Needle, folded: Folded) -> Iterable[tuple[int, int]]:
             return
         position = match.start() + 1
         start, end = match.span()
-        if needle.is_romaji:
+        honorific = _HONORIFIC.match(text, end)
+        if needle.is_romaji and honorific is None:
             honorific = _ROMAJI_HONORIFIC.match(text, end)
-        else:
-            honorific = _HONORIFIC.match(text, end)
         if short and honorific is None:
             # One kanji alone (a given name 蓮) only where it stands apart from other kanji.
             before = text[start - 1] if start else ""
@@ -553,19 +558,17 @@ class Subjects:
     births: list[tuple[dt.date, str]] = field(default_factory=list)
 
 
-def _subjects_of(case: Case | None) -> Subjects:
+def subjects_of(
+    people: Iterable[tuple[Person, str]], *, household_address: str = "", household_postal: str = ""
+) -> Subjects:
+    """The identifiers of `people` (each with who they are: 本人, 母 …) and their household."""
     found = Subjects()
-    if case is None:
-        return found
-    household_address = ""
-    if case.household_id is not None and case.household is not None:
-        household_address = case.household.address
+    if household_address:
         found.needles += _address_needles(household_address, _("世帯"))
-        postal = _digits(case.household.postal_code)
-        if len(postal) == 7:
-            found.numbers.append((postal, POSTAL_OF, _("世帯")))
-    for subject in _subjects(case):
-        person, who = subject.person, subject.label
+    postal = _digits(household_postal)
+    if len(postal) == 7:
+        found.numbers.append((postal, POSTAL_OF, _("世帯")))
+    for person, who in people:
         found.needles += _name_needles(person, who)
         if person.address and person.address != household_address:
             found.needles += _address_needles(person.address, who)
@@ -584,6 +587,17 @@ def _subjects_of(case: Case | None) -> Subjects:
     # Longest first, so that a full name is one flag rather than its family and given names.
     found.needles.sort(key=lambda n: len(n.folded), reverse=True)
     return found
+
+
+def _subjects_of(case: Case | None) -> Subjects:
+    if case is None:
+        return Subjects()
+    household = case.household if case.household_id is not None else None
+    return subjects_of(
+        [(subject.person, subject.label) for subject in _subjects(case)],
+        household_address=household.address if household else "",
+        household_postal=household.postal_code if household else "",
+    )
 
 
 def _identifier_flags(text: str, folded: Folded, subjects: Subjects) -> list[Flag]:
@@ -773,9 +787,7 @@ def _disjoint(flags: list[Flag]) -> list[Flag]:
             if not flag.is_identifier and first.is_identifier:
                 continue
             joined_start, joined_end = min(first.start, flag.start), max(first.end, flag.end)
-            kept[kept.index(first)] = Flag(
-                first.kind, first.label, joined_start, joined_end, first.text, first.key
-            )
+            kept[kept.index(first)] = replace(first, start=joined_start, end=joined_end)
     result = sorted(kept, key=lambda f: f.start)
     return result
 
@@ -786,19 +798,30 @@ def flags(
     *,
     allowed: Iterable[str] = (),
     proper_nouns: bool = True,
+    subjects: Subjects | None = None,
 ) -> list[Flag]:
     """Every flag of `text`, in order, with offsets into `text` itself.  `case` brings the
-    identifiers of its person and household; `allowed` are expressions never flagged as
-    proper nouns (the names of the city, its wards and catchment areas)."""
+    identifiers of its person and household (or `subjects`, made by subjects_of); `allowed`
+    are expressions never flagged as proper nouns (the names of the city, its wards and
+    catchment areas)."""
     folded = fold(text)
-    found = _identifier_flags(text, folded, _subjects_of(case))
+    people = subjects if subjects is not None else _subjects_of(case)
+    found = _identifier_flags(text, folded, people)
     if proper_nouns:
         allowed_folded = frozenset(fold_needle(a) for a in allowed)
         found += _proper_noun_flags(text, folded, allowed_folded)
-    return [
-        Flag(f.kind, f.label, f.start, f.end, text[f.start : f.end], f.key)
-        for f in _disjoint(found)
-    ]
+    return [replace(f, text=text[f.start : f.end]) for f in _disjoint(found)]
+
+
+def allowed_places() -> list[str]:
+    """The city, its wards and catchment areas: council material names them by design."""
+    kinds = [AreaKind.CITY, AreaKind.WARD, AreaKind.CATCHMENT]
+    return list(Area.objects.filter(kind__in=kinds).values_list("name", flat=True))
+
+
+def check(text: str, case: Case | None, *, field: str = "") -> list[Flag]:
+    """The flags of a text about to be shared (`field` names where it was typed)."""
+    return [replace(f, field=field) for f in flags(text, case, allowed=allowed_places())]
 
 
 def segments(text: str, found: Sequence[Flag]) -> list[tuple[str, Flag | None, int]]:
@@ -813,6 +836,52 @@ def segments(text: str, found: Sequence[Flag]) -> list[tuple[str, Flag | None, i
     if position < len(text):
         pieces.append((text[position:], None, 0))
     return pieces
+
+
+def decisions_from(data: Any) -> tuple[dict[str, str], list[str]]:
+    """The review screen's answers (a QueryDict): the flag keys it showed (`seen`) and, for
+    each, the reason typed to keep it (`reason-<key>`; empty when the author removed it)."""
+    seen = [k for k in data.getlist("seen") if FLAG_KEY.match(k)][:200]
+    keep = {k: str(data.get(f"reason-{k}", ""))[:500] for k in seen}
+    return keep, seen
+
+
+def review(
+    texts: Sequence[tuple[str, str, Sequence[Flag]]],
+    keep: Mapping[str, str],
+    seen: Iterable[str] = (),
+) -> dict[str, Any]:
+    """What the review screen shows: each text (label, text, its flags) cut into pieces with
+    the flagged ones numbered, one entry per flagged expression with the marks it has and the
+    reason typed so far, and the keys flagged earlier and no longer there (carried on, so the
+    removal is recorded when the text is shared)."""
+    blocks: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
+    number = 0
+    for label, text, found in texts:
+        pieces: list[dict[str, Any]] = []
+        for piece, flag, _n in segments(text, found):
+            if flag is None:
+                pieces.append({"text": piece, "flag": None, "n": 0})
+                continue
+            number += 1
+            pieces.append({"text": piece, "flag": flag, "n": number})
+            group = groups.setdefault(
+                flag.key,
+                {
+                    "key": flag.key,
+                    "label": flag.label,
+                    "texts": [],
+                    "anchors": [],
+                    "reason": keep.get(flag.key, ""),
+                },
+            )
+            group["anchors"].append(number)
+            if piece not in group["texts"]:
+                group["texts"].append(piece)
+        blocks.append({"label": label, "pieces": pieces})
+    carried = sorted({k for k in seen if FLAG_KEY.match(k) and k not in groups})
+    return {"blocks": blocks, "groups": list(groups.values()), "count": number, "carried": carried}
 
 
 class IdentifiersLeft(Invalid):
@@ -907,9 +976,13 @@ def age_band(person: Person, on: dt.date) -> str:
 
 def scrub(text: str, case: Case) -> str:
     """`text` with every identifier of the case's people replaced or generalised."""
+    # Names however written (ひらがな, ｶﾀｶﾅ, 髙/高, romaji, with さん) become 本人, 母 …
+    names = [f for f in flags(text, case, proper_nouns=False) if f.kind == NAME]
+    for flag in reversed(names):
+        text = text[: flag.start] + flag.who + text[flag.end :]
     result = unicodedata.normalize("NFKC", text)
     subjects = _subjects(case)
-    names: list[tuple[str, str]] = []
+    name_variants: list[tuple[str, str]] = []
     for subject in subjects:
         person = subject.person
         if person.address:
@@ -919,9 +992,11 @@ def scrub(text: str, case: Case) -> str:
         if person.birth_date:
             for variant in _date_variants(person.birth_date):
                 result = result.replace(variant, age_band(person, timezone.localdate()))
-        names += [(unicodedata.normalize("NFKC", n), subject.label) for n in _name_variants(person)]
+        name_variants += [
+            (unicodedata.normalize("NFKC", n), subject.label) for n in _name_variants(person)
+        ]
     # Longest first over everyone, so that 佐藤八重 goes before the shared family name 佐藤.
-    for name, label in sorted(names, key=lambda pair: len(pair[0]), reverse=True):
+    for name, label in sorted(name_variants, key=lambda pair: len(pair[0]), reverse=True):
         result = result.replace(f"{name}さん", label).replace(name, label)
     result = EMAIL.sub(_("（メール）"), result)
     result = PHONE.sub(_("（電話番号）"), result)

@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
+                ("field", models.CharField(blank=True, max_length=16, verbose_name="項目")),
                 ("flag_key", models.CharField(max_length=40)),
                 ("kind", models.CharField(max_length=24, verbose_name="種類")),
                 ("label", models.CharField(blank=True, max_length=100, verbose_name="指摘")),
