@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from tsunagu.accounts.api import router as accounts_router
 from tsunagu.cases.api import router as cases_router
-from tsunagu.core.api import BearerAuth, install_error_handlers
+from tsunagu.core.api import BearerAuth, ObjectParser, install_error_handlers
 from tsunagu.directory.api import router as directory_router
 from tsunagu.meetings.api import router as meetings_router
 from tsunagu.organizations.api import router as organizations_router
@@ -23,6 +23,7 @@ api = NinjaAPI(
     "`Authorization: Bearer <token>` で送ります。エラーは常に "
     '`{"error": {"code", "message"}}` です。',
     auth=BearerAuth(),
+    parser=ObjectParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

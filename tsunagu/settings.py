@@ -34,7 +34,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEMO_MODE = env_bool("TSUNAGU_DEMO")
-DEBUG = env_bool("DJANGO_DEBUG", default=DEMO_MODE)
+# DEBUG shows tracebacks, settings and the URL list to whoever hits an error; the demo is often
+# served to a room (HOST=0.0.0.0), so it never runs with DEBUG (static files: WhiteNoise below).
+DEBUG = env_bool("DJANGO_DEBUG")
+if DEBUG and DEMO_MODE:
+    raise ImproperlyConfigured("DJANGO_DEBUG must not be set together with TSUNAGU_DEMO.")
 TESTING = "PYTEST_VERSION" in os.environ
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -45,7 +49,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set outside demo mode.")
 
 ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else ""
+    "DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if (DEBUG or DEMO_MODE or TESTING) else ""
 )
 
 # HTTPS: on by default in production; `make run` and tests serve plain HTTP on loopback.
@@ -103,6 +107,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "tsunagu.core.middleware.NoStoreMiddleware",
     "tsunagu.core.middleware.ApiMethodNotAllowedMiddleware",
+    # NUL, lone surrogates, ids past bigint: refused before any view stores or looks them up
+    # (late, so that its 400 still gets the security headers of the middleware above).
+    "tsunagu.core.middleware.BadInputMiddleware",
     # Axes must come last so that it sees the outcome of the sign-in view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -243,12 +250,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if (DEBUG or TESTING)
+            if (DEBUG or DEMO_MODE or TESTING)
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# `make run` (demo, DEBUG off) serves static files straight from the apps through WhiteNoise.
+WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or DEMO_MODE
 
 # --- API --------------------------------------------------------------------------------------
 API_TOKEN_LIFETIME = timedelta(hours=int(os.environ.get("TSUNAGU_API_TOKEN_HOURS", "12")))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.audit.models import Action, Outcome
+from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Organization
 
 
@@ -31,10 +32,10 @@ class AuditFilterForm(forms.Form):
         help_text=_("例: accounts.user"),
     )
     target_id = forms.CharField(label=_("対象ID"), required=False, max_length=64)
-    date_from = forms.DateField(
+    date_from = BoundedFormDateField(
         label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedFormDateField(
         label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -25,6 +25,7 @@ from tsunagu.cases.models import (
     TeamRole,
     Urgency,
 )
+from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Organization
 from tsunagu.people import selectors as people_selectors
 from tsunagu.people.models import Consent, Household, Person
@@ -243,7 +244,7 @@ class TransitionForm(forms.Form):
         required=False,
         help_text=_("終結にするときは必須です。"),
     )
-    closed_on = forms.DateField(
+    closed_on = BoundedFormDateField(
         label=_("終結日"), required=False, widget=_date_input(), help_text=_("空欄なら今日。")
     )
     referred = forms.BooleanField(
@@ -284,7 +285,7 @@ class TeamMemberForm(forms.Form):
     worker_name = forms.CharField(
         label=_("担当者名（サインインしない機関）"), max_length=100, required=False
     )
-    joined_on = forms.DateField(label=_("参加日"), widget=_date_input())
+    joined_on = BoundedFormDateField(label=_("参加日"), widget=_date_input())
     basis = forms.ChoiceField(
         label=_("共有の根拠"),
         choices=[(v, t) for v, t in SharingBasis.choices if v != SharingBasis.LEAD],
@@ -316,7 +317,7 @@ class TeamMemberForm(forms.Form):
 
 
 class TeamLeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("離脱日"), required=False, widget=_date_input())
+    left_on = BoundedFormDateField(label=_("離脱日"), required=False, widget=_date_input())
 
 
 class BreakGlassForm(forms.Form):

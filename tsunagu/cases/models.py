@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.validators import BoundedDateField
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -252,8 +253,8 @@ class Case(TimeStampedModel):
     )
     is_complex = models.BooleanField(_("支援困難ケース"), default=False)
     difficulty_factors = models.JSONField(_("困難さの要因"), default=list, blank=True)
-    opened_on = models.DateField(_("開始日"), default=timezone.localdate)
-    closed_on = models.DateField(_("終結日"), null=True, blank=True)
+    opened_on = BoundedDateField(_("開始日"), default=timezone.localdate)
+    closed_on = BoundedDateField(_("終結日"), null=True, blank=True)
     closure_reason = models.CharField(_("終結の理由"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import PageNumberPagination
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from tsunagu.accounts.models import ApiToken
 from tsunagu.core.errors import TsunaguError
 from tsunagu.organizations.models import Membership
+
+logger = logging.getLogger(__name__)
 
 
 class ErrorBody(Schema):
@@ -21,6 +28,30 @@ class ErrorBody(Schema):
 
 class ErrorOut(Schema):
     error: ErrorBody
+
+
+class Pagination(PageNumberPagination):
+    """ninja's page-number pagination with bounds (422 beyond them): `page=2**63` made an
+    OFFSET the database cannot take (500)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=1_000)
+
+
+class NotAnObject(ValueError):
+    """A JSON body that is a string, a number, a list or null where an object is expected."""
+
+
+class ObjectParser(Parser):
+    """Every request body of this API is a JSON object.  Without this, ninja hands `"abc"` to
+    the schema, which reads attributes off the string (`"abc".title()` became a task title)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAnObject
+        return data
 
 
 class BearerAuth(HttpBearer):
@@ -94,8 +125,48 @@ def install_error_handlers(api: NinjaAPI) -> None:
             extra={"fields": fields},
         )
 
+    @api.exception_handler(DjangoValidationError)
+    def _model_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        # A model's full_clean() that a service did not turn into Invalid itself.
+        return error_response(
+            api,
+            request,
+            status=422,
+            code="validation_error",
+            message=" ".join(str(m) for m in exc.messages) or "入力内容に誤りがあります。",
+        )
+
+    @api.exception_handler(DataError)
+    def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # The database refused a value (too long for its column, out of its range): the input's
+        # fault, so a 422 rather than a 500; logged, since a schema should have refused it first.
+        logger.warning("database refused a value: %s", exc)
+        return error_response(
+            api,
+            request,
+            status=422,
+            code="validation_error",
+            message="入力された値が長すぎるか、扱える範囲を超えています。",
+        )
+
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, NotAnObject):  # raised by ObjectParser, wrapped by ninja
+            return error_response(
+                api,
+                request,
+                status=422,
+                code="validation_error",
+                message="リクエストの本文は JSON のオブジェクト（{...}）にしてください。",
+            )
+        if exc.status_code == 400 and exc.__cause__ is not None:  # the body is not JSON at all
+            return error_response(
+                api,
+                request,
+                status=400,
+                code="bad_request",
+                message="リクエストの本文を JSON として読めません。",
+            )
         codes = {
             400: "bad_request",
             401: "unauthorized",

@@ -50,6 +50,8 @@ def wareki(day: dt.date | dt.datetime | None) -> str:
         return ""
     if isinstance(day, dt.datetime):
         day = to_local_date(day)
+    if day < ERAS[-1].start:
+        return _before_meiji(day)
     era, year = era_of(day)
     return f"{era_year_label(era, year)}{day.month}月{day.day}日"
 
@@ -58,8 +60,15 @@ def wareki_short(day: dt.date | None) -> str:
     """R7.4.1 — for dense tables."""
     if day is None:
         return ""
+    if day < ERAS[-1].start:
+        return _before_meiji(day)
     era, year = era_of(day)
     return f"{era.abbreviation}{year}.{day.month}.{day.day}"
+
+
+def _before_meiji(day: dt.date) -> str:
+    """A date no era covers (entry refuses them since; an old row must still show): ISO."""
+    return day.isoformat()
 
 
 def to_local_date(moment: dt.datetime) -> dt.date:
@@ -79,7 +88,11 @@ def fiscal_year_range(year: int) -> tuple[dt.date, dt.date]:
 
 
 def fiscal_year_label(year: int) -> str:
-    """令和7年度.  FY2019 began in 平成 (2019-04-01) but is by custom called 令和元年度."""
+    """令和7年度.  FY2019 began in 平成 (2019-04-01) but is by custom called 令和元年度.
+
+    A year no era covers is shown as the Western year (2500年度): a label never fails."""
+    if not ERAS[-1].start.year <= year <= dt.MAXYEAR - 1:
+        return f"{year}年度"
     era, era_year = era_of(dt.date(year, 4, 1))
     if year == 2019:
         era, era_year = ERAS[0], 1

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils.cache import patch_cache_control
+
+from tsunagu.core.validators import MAX_ID, has_bad_characters
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+_INTEGER = re.compile(r"^[+-]?[0-9]{19,}$")  # 19 digits and more may pass 2**63 - 1
 
 
 def current_request_id() -> str:
@@ -43,6 +49,77 @@ class RequestIdMiddleware:
             _request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a parsed JSON document, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _submitted_strings(request: HttpRequest) -> Iterator[str]:
+    yield request.path
+    for key, values in request.GET.lists():
+        yield key
+        yield from values
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    content_type = request.content_type or ""
+    if content_type == "application/json" or content_type.endswith("+json"):
+        try:
+            document = json.loads(request.body)
+        except (ValueError, RawPostDataException):
+            return  # not JSON: the API's parser answers that itself
+        yield from _strings(document)
+    elif content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        for key, values in request.POST.lists():
+            yield key
+            yield from values
+
+
+class BadInputMiddleware:
+    """Input no part of the stack can take, refused in one place before any view sees it.
+
+    - NUL and lone UTF-16 surrogates in the path, the query string, a form or a JSON body: 400
+      with a Japanese message (screens) or the API's error shape.  PostgreSQL refuses NUL and
+      SQLite stores it silently; a surrogate cannot be encoded for the database or the JSON
+      answer.  Refusing is clearer than stripping, which would store something else than what
+      was typed.
+    - An id in the path beyond the database's bigint range is an id that cannot exist: 404,
+      as for any missing record (whether a `<int:...>` converter or a ninja path parameter).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from tsunagu.core.views import bad_characters
+
+        if any(has_bad_characters(text) for text in _submitted_strings(request)):
+            return bad_characters(request)
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, str) and _INTEGER.match(value):
+                digits = value.lstrip("+-").lstrip("0")
+                if len(digits) > len(str(MAX_ID)) or int(digits or "0") > MAX_ID:
+                    raise Http404
+            elif isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+                raise Http404
 
 
 class NoStoreMiddleware:

@@ -7,6 +7,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -59,8 +60,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
-    context = {"request_id": getattr(request, "request_id", "")}
+def _error_page(
+    request: HttpRequest, template: str, status: int, *, message: str = "", code: str = ""
+) -> HttpResponse:
+    context = {"request_id": getattr(request, "request_id", ""), "message": message}
     if request.path.startswith("/api/"):
         messages = {
             400: "不正なリクエストです。",
@@ -71,28 +74,47 @@ def _error_page(request: HttpRequest, template: str, status: int) -> HttpRespons
         return JsonResponse(
             {
                 "error": {
-                    "code": {
+                    "code": code
+                    or {
                         400: "bad_request",
                         403: "forbidden",
                         404: "not_found",
                         500: "server_error",
                     }[status],
-                    "message": messages[status],
+                    "message": message or messages[status],
                     "request_id": context["request_id"],
                 }
             },
             status=status,
+            json_dumps_params={"ensure_ascii": False},
         )
-    if status == 500:
+    if status in (400, 500):
         # No context processors: they touch the session and the database, which may be the
-        # reason for the error.
-        return HttpResponse(loader.get_template(template).render(context), status=500)
+        # reason for the error; a 400 may come before sign-in was even looked at (a bad Host
+        # header is refused before the authentication middleware runs).
+        return HttpResponse(loader.get_template(template).render(context), status=status)
     return render(request, template, context, status=status)
 
 
 @login_not_required
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error_page(request, "400.html", 400)
+
+
+def bad_characters(request: HttpRequest) -> HttpResponse:
+    """NUL or a lone surrogate in the input (BadInputMiddleware): 400, in the API's shape."""
+    return _error_page(
+        request,
+        "400.html",
+        400,
+        message=str(
+            _(
+                "入力に使えない文字（NUL文字や壊れた文字）が含まれています。"
+                "取り除いて送り直してください。"
+            )
+        ),
+        code="bad_characters",
+    )
 
 
 @login_not_required

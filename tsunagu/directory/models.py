@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.validators import BoundedDateField
 
 
 class Taxonomy(models.TextChoices):
@@ -135,7 +136,7 @@ class SocialResource(TimeStampedModel):
     maximum_age = models.PositiveSmallIntegerField(_("対象年齢（上限）"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("定員"), null=True, blank=True)
     vacancies = models.PositiveIntegerField(_("空き"), null=True, blank=True)
-    vacancies_confirmed_on = models.DateField(_("空きを確認した日"), null=True, blank=True)
+    vacancies_confirmed_on = BoundedDateField(_("空きを確認した日"), null=True, blank=True)
     accepts_visits = models.BooleanField(_("見学できる"), default=False)
     accepts_trial = models.BooleanField(_("体験利用できる"), default=False)
     visit_note = models.CharField(_("見学・体験について"), max_length=300, blank=True)
@@ -368,7 +369,7 @@ class ResourceDevelopment(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    occurred_on = models.DateField(_("実現した日"))
+    occurred_on = BoundedDateField(_("実現した日"))
     # Where it came from: the community issue (de-identified, readable by every member) and the
     # meeting.  PROTECT, as elsewhere in tsunagu: the log is a record of what the network did,
     # and deleting an issue or a meeting must not silently erase where a development came from.

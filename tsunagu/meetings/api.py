@@ -16,6 +16,7 @@ from tsunagu.cases.access import access_case, actor_of
 from tsunagu.core.api import ErrorOut
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid
+from tsunagu.core.validators import Id, Year
 from tsunagu.meetings import ics, selectors, services
 from tsunagu.meetings.models import (
     CaseConference,
@@ -287,7 +288,7 @@ def body_detail(request: HttpRequest, body_id: int) -> BodyOut:
     url_name="meeting_body_meetings",
 )
 def body_meetings(
-    request: HttpRequest, body_id: int, fiscal_year: int | None = None
+    request: HttpRequest, body_id: int, fiscal_year: Year | None = None
 ) -> list[MeetingOut]:
     body = selectors.access_body(request, body_id)
     year = fiscal_year or selectors.current_fiscal_year()
@@ -315,7 +316,7 @@ def meeting_create(request: HttpRequest, body_id: int, payload: MeetingIn) -> St
     summary="会議体ごとの年度の開催回数と必要な回数",
     url_name="meeting_compliance",
 )
-def compliance(request: HttpRequest, fiscal_year: int | None = None) -> ComplianceReport:
+def compliance(request: HttpRequest, fiscal_year: Year | None = None) -> ComplianceReport:
     year = fiscal_year or selectors.current_fiscal_year()
     rows = selectors.compliance(actor=actor_of(request), year=year)
     return ComplianceReport(
@@ -561,7 +562,7 @@ def issue_detail(request: HttpRequest, issue_id: int) -> IssueOut:
     summary="支援ネットワーク（地域・年度、前年度との比較。基幹・市のみ）",
     url_name="network",
 )
-def network(request: HttpRequest, area_id: int, fiscal_year: int | None = None) -> NetworkOut:
+def network(request: HttpRequest, area_id: Id, fiscal_year: Year | None = None) -> NetworkOut:
     actor = actor_of(request)
     if not selectors.is_oversight(actor):
         audit.record_denial(request, target_type="meetings.network", reason="not core or city")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Invalid
+from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.meetings.models import (
     NO_PERSON_DATA_HELP,
     BodyKind,
@@ -191,7 +192,7 @@ class ActionItemForm(forms.Form):
     owner_organization = forms.ModelChoiceField(
         label=_("担当機関"), queryset=Organization.objects.none()
     )
-    due_on = forms.DateField(
+    due_on = BoundedFormDateField(
         label=_("期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -316,7 +317,7 @@ class AdvanceForm(forms.Form):
         required=False,
         help_text=_("共有・部会での検討・協議会への提案は、どの会議で行ったかを選びます。"),
     )
-    occurred_on = forms.DateField(
+    occurred_on = BoundedFormDateField(
         label=_("日付"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("会議を選んだときは会議の開催日になります。"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import TimeStampedModel
 from tsunagu.core.storage import extension_for, private_storage
+from tsunagu.core.validators import BoundedDateField
 
 
 class BodyKind(models.TextChoices):
@@ -207,7 +208,7 @@ class MeetingActionItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    due_on = models.DateField(_("期限"), null=True, blank=True)
+    due_on = BoundedDateField(_("期限"), null=True, blank=True)
     task = models.ForeignKey(
         "plans.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -504,7 +505,7 @@ class IssueStep(models.Model):
         on_delete=models.PROTECT,
         related_name="issue_steps",
     )
-    occurred_on = models.DateField(_("日付"))
+    occurred_on = BoundedDateField(_("日付"))
     note = models.TextField(_("メモ"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Area, Organization
 from tsunagu.people import services
 from tsunagu.people.models import (
@@ -92,7 +93,7 @@ class PersonForm(forms.Form):
         help_text=_("1行に1つ。"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    birth_date = forms.DateField(
+    birth_date = BoundedFormDateField(
         label=_("生年月日"), required=False, widget=DATE_WIDGET, help_text=_("例: 1975-06-01")
     )
     sex = forms.ChoiceField(label=_("性別"), choices=Sex.choices, initial=Sex.NO_ANSWER)
@@ -221,12 +222,12 @@ class ConsentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("同意の方法（書面・口頭）を選んでください。")},
     )
-    obtained_on = forms.DateField(
+    obtained_on = BoundedFormDateField(
         label=_("同意日"),
         widget=DATE_WIDGET,
         error_messages={"required": _("同意日を入力してください。")},
     )
-    expires_on = forms.DateField(
+    expires_on = BoundedFormDateField(
         label=_("有効期限"), required=False, widget=DATE_WIDGET, help_text=_("なければ空欄。")
     )
     notes = forms.CharField(
@@ -309,12 +310,14 @@ class HouseholdMemberForm(forms.Form):
         initial="1",
         widget=forms.RadioSelect,
     )
-    start_date = forms.DateField(label=_("世帯に加わった日"), required=False, widget=DATE_WIDGET)
+    start_date = BoundedFormDateField(
+        label=_("世帯に加わった日"), required=False, widget=DATE_WIDGET
+    )
     notes = forms.CharField(label=_("備考"), required=False, max_length=200)
 
 
 class HouseholdMemberEndForm(forms.Form):
-    end_date = forms.DateField(
+    end_date = BoundedFormDateField(
         label=_("世帯を離れた日"),
         widget=DATE_WIDGET,
         error_messages={"required": _("世帯を離れた日を入力してください。")},

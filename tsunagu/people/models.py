@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.validators import BoundedDateField
 
 
 class Sex(models.TextChoices):
@@ -53,7 +54,7 @@ class Person(TimeStampedModel):
     # Folded form of the kana name (core.kana.normalize_kana), for search and duplicates.
     kana_normalized = models.CharField(max_length=100, db_index=True, editable=False)
     former_names = models.TextField(_("旧姓・以前の氏名"), blank=True, help_text=_("1行に1つ。"))
-    birth_date = models.DateField(_("生年月日"), null=True, blank=True)
+    birth_date = BoundedDateField(_("生年月日"), null=True, blank=True)
     sex = models.CharField(_("性別"), max_length=16, choices=Sex.choices, default=Sex.NO_ANSWER)
     postal_code = models.CharField(_("郵便番号"), max_length=8, blank=True)
     address = models.CharField(_("住所"), max_length=200, blank=True)
@@ -244,8 +245,8 @@ class HouseholdMember(models.Model):
         _("中心となる人との続柄"), max_length=20, choices=Relationship.choices
     )
     lives_together = models.BooleanField(_("同居"), default=True)
-    start_date = models.DateField(_("世帯に加わった日"), null=True, blank=True)
-    end_date = models.DateField(_("世帯を離れた日"), null=True, blank=True)
+    start_date = BoundedDateField(_("世帯に加わった日"), null=True, blank=True)
+    end_date = BoundedDateField(_("世帯を離れた日"), null=True, blank=True)
     notes = models.CharField(_("備考"), max_length=200, blank=True)
 
     objects = HouseholdMemberQuerySet.as_manager()
@@ -295,8 +296,8 @@ class Consent(TimeStampedModel):
     )
     purposes = models.JSONField(_("目的"), default=list)
     method = models.CharField(_("同意の方法"), max_length=16, choices=ConsentMethod.choices)
-    obtained_on = models.DateField(_("同意日"))
-    expires_on = models.DateField(_("有効期限"), null=True, blank=True)
+    obtained_on = BoundedDateField(_("同意日"))
+    expires_on = BoundedDateField(_("有効期限"), null=True, blank=True)
     obtained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

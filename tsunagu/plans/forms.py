@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case
+from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import selectors
 from tsunagu.plans.models import (
@@ -57,7 +58,7 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stub
 
 class AssessmentForm(forms.Form):
     based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
-    assessed_on = forms.DateField(label=_("アセスメント日"), widget=_date_input())
+    assessed_on = BoundedFormDateField(label=_("アセスメント日"), widget=_date_input())
     interactions = _text(
         _("世帯員のニーズの影響しあい"),
         4,
@@ -140,8 +141,8 @@ class PlanForm(forms.Form):
     overall_policy = _text(_("総合的な援助の方針"), 4, required=True)
     long_term_goal = _text(_("長期目標"), 2)
     short_term_goal = _text(_("短期目標"), 2)
-    period_start = forms.DateField(label=_("計画開始日"), widget=_date_input())
-    period_end = forms.DateField(label=_("計画終了日"), widget=_date_input())
+    period_start = BoundedFormDateField(label=_("計画開始日"), widget=_date_input())
+    period_end = BoundedFormDateField(label=_("計画終了日"), widget=_date_input())
     monitoring_frequency = forms.ChoiceField(
         label=_("モニタリング期間"), choices=MonitoringFrequency.choices
     )
@@ -174,7 +175,7 @@ class PlanItemForm(forms.Form):
     priority = forms.IntegerField(label=_("優先順位"), min_value=1, max_value=99, initial=1)
     need = _text(_("解決すべき課題（本人のニーズ）"), 3, required=True)
     goal = _text(_("支援目標"), 2, required=True)
-    target_date = forms.DateField(label=_("達成時期"), widget=_date_input(), required=False)
+    target_date = BoundedFormDateField(label=_("達成時期"), widget=_date_input(), required=False)
     support_kind = forms.ChoiceField(
         label=_("支援の種類"), choices=SupportKind.choices, widget=forms.RadioSelect
     )
@@ -214,7 +215,9 @@ class PlanItemForm(forms.Form):
         required=False,
         help_text=_("例: 朝8時に自分で起きる"),
     )
-    evaluation_date = forms.DateField(label=_("評価時期"), widget=_date_input(), required=False)
+    evaluation_date = BoundedFormDateField(
+        label=_("評価時期"), widget=_date_input(), required=False
+    )
     notes = forms.CharField(label=_("留意事項"), max_length=300, required=False)
 
     def __init__(self, *args: Any, case: Case, plan: SupportPlan, **kwargs: Any) -> None:
@@ -277,7 +280,7 @@ class WeeklyEntryForm(forms.Form):
 
 
 class AgreeForm(forms.Form):
-    agreed_on = forms.DateField(label=_("同意日"), widget=_date_input())
+    agreed_on = BoundedFormDateField(label=_("同意日"), widget=_date_input())
     method = forms.ChoiceField(label=_("同意の方法"), choices=_blank(AgreementMethod.choices))
     note = forms.CharField(
         label=_("同意の記録"),
@@ -302,7 +305,7 @@ class AgreeForm(forms.Form):
 
 
 class MonitoringForm(forms.Form):
-    conducted_on = forms.DateField(label=_("実施日"), widget=_date_input())
+    conducted_on = BoundedFormDateField(label=_("実施日"), widget=_date_input())
     overall = _text(_("全体の状況"), 4)
     person_words = _text(_("本人の言葉"), 2)
     satisfaction = forms.ChoiceField(
@@ -372,7 +375,7 @@ class ContingencyActionForm(forms.Form):
 
 
 class HappenedForm(forms.Form):
-    happened_on = forms.DateField(label=_("発生日"), widget=_date_input())
+    happened_on = BoundedFormDateField(label=_("発生日"), widget=_date_input())
     note = _text(_("発生時の状況"), 2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.validators import BoundedDateField
 
 # --- Assessment -------------------------------------------------------------------------------
 
@@ -24,7 +25,7 @@ class Assessment(TimeStampedModel):
     """One household-wide assessment of a case on a date; `revision` counts its versions."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="assessments")
-    assessed_on = models.DateField(_("アセスメント日"))
+    assessed_on = BoundedDateField(_("アセスメント日"))
     revision = models.PositiveIntegerField(_("版"), default=1)
     interactions = models.TextField(
         _("世帯員のニーズの影響しあい"),
@@ -154,8 +155,8 @@ class SupportPlan(TimeStampedModel):
     overall_policy = models.TextField(_("総合的な援助の方針"), blank=True)
     long_term_goal = models.TextField(_("長期目標"), blank=True)
     short_term_goal = models.TextField(_("短期目標"), blank=True)
-    period_start = models.DateField(_("計画開始日"))
-    period_end = models.DateField(_("計画終了日"))
+    period_start = BoundedDateField(_("計画開始日"))
+    period_end = BoundedDateField(_("計画終了日"))
     monitoring_frequency = models.CharField(
         _("モニタリング期間"),
         max_length=16,
@@ -170,7 +171,7 @@ class SupportPlan(TimeStampedModel):
     )
     weekly_notes = models.TextField(_("週単位以外のサービス"), blank=True)
     weekly_activities = models.TextField(_("主な日常生活上の活動"), blank=True)
-    agreed_on = models.DateField(_("同意日"), null=True, blank=True)
+    agreed_on = BoundedDateField(_("同意日"), null=True, blank=True)
     agreement_method = models.CharField(
         _("同意の方法"), max_length=16, choices=AgreementMethod.choices, blank=True
     )
@@ -245,7 +246,7 @@ class PlanItem(models.Model):
     priority = models.PositiveSmallIntegerField(_("優先順位"), default=1)
     need = models.TextField(_("解決すべき課題（本人のニーズ）"))
     goal = models.TextField(_("支援目標"))
-    target_date = models.DateField(_("達成時期"), null=True, blank=True)
+    target_date = BoundedDateField(_("達成時期"), null=True, blank=True)
     support_kind = models.CharField(
         _("支援の種類"), max_length=16, choices=SupportKind.choices, default=SupportKind.FORMAL
     )
@@ -286,7 +287,7 @@ class PlanItem(models.Model):
     person_role = models.CharField(
         _("本人の役割"), max_length=200, blank=True, help_text=_("例: 朝8時に自分で起きる")
     )
-    evaluation_date = models.DateField(_("評価時期"), null=True, blank=True)
+    evaluation_date = BoundedDateField(_("評価時期"), null=True, blank=True)
     notes = models.CharField(_("留意事項"), max_length=300, blank=True)
 
     class Meta:
@@ -363,7 +364,7 @@ class ContingencyTrigger(TimeStampedModel):
     preparation = models.TextField(
         _("今から備えておくこと"), blank=True, help_text=_("予防的支援として今できること。")
     )
-    happened_on = models.DateField(_("発生日"), null=True, blank=True)
+    happened_on = BoundedDateField(_("発生日"), null=True, blank=True)
     happened_note = models.TextField(_("発生時の状況"), blank=True)
     happened_reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -439,14 +440,14 @@ class Monitoring(TimeStampedModel):
     """One scheduled review of an agreed plan; the report fills it in."""
 
     plan = models.ForeignKey(SupportPlan, on_delete=models.PROTECT, related_name="monitorings")
-    due_on = models.DateField(_("実施予定日"))
+    due_on = BoundedDateField(_("実施予定日"))
     status = models.CharField(
         _("状態"),
         max_length=16,
         choices=MonitoringStatus.choices,
         default=MonitoringStatus.SCHEDULED,
     )
-    conducted_on = models.DateField(_("実施日"), null=True, blank=True)
+    conducted_on = BoundedDateField(_("実施日"), null=True, blank=True)
     conducted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -551,7 +552,7 @@ class Task(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="tasks",
     )
-    due_on = models.DateField(_("期限"), null=True, blank=True)
+    due_on = BoundedDateField(_("期限"), null=True, blank=True)
     status = models.CharField(
         _("状態"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )

@@ -19,6 +19,7 @@ from tsunagu.cases import selectors as case_selectors
 from tsunagu.cases.access import access_case, actor_of
 from tsunagu.core.api import ErrorOut
 from tsunagu.core.errors import Invalid, NotFound
+from tsunagu.core.validators import SaneDate, Year
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
 from tsunagu.referrals import fhir, selectors, services
@@ -374,8 +375,8 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[Referra
 )
 def referral_statistics_view(
     request: HttpRequest,
-    fiscal_year: int | None = None,
-    as_of: dt.date | None = None,
+    fiscal_year: Year | None = None,
+    as_of: SaneDate | None = None,
     accepted_only: bool = False,
 ) -> StatisticsOut:
     """基幹相談支援センターと市担当課だけ。集計値のみで、個人は含みません。"""

@@ -12,6 +12,7 @@ from tsunagu.cases.access import Actor
 from tsunagu.cases.forms import ConsentChoiceField, PersonChoiceField, UserChoiceField
 from tsunagu.cases.models import Case, SharingBasis
 from tsunagu.core.dates import fiscal_year, fiscal_year_label
+from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Consent, Person
 from tsunagu.plans.models import PlanItem
@@ -219,7 +220,7 @@ class StatisticsForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(
         label=_("年度"), coerce=int, choices=_fiscal_year_choices, required=False
     )
-    as_of = forms.DateField(
+    as_of = BoundedFormDateField(
         label=_("基準日（この日現在）"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

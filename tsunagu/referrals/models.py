@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.validators import BoundedDateField
 
 
 class ReferralKind(models.TextChoices):
@@ -278,7 +279,7 @@ class ReferralEscalation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    due_on = models.DateField(_("受付の期限"))
+    due_on = BoundedDateField(_("受付の期限"))
     escalated_at = models.DateTimeField(_("通知日時"), default=timezone.now)
     recipients = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("通知先"), related_name="+", blank=True

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.search.selectors import MAX_TERMS, SearchQuery
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,8 +27,8 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     kind = forms.ChoiceField(label=_("記録の種類"), choices=KIND_CHOICES, required=False)
-    since = forms.DateField(label=_("期間（から）"), required=False, widget=DATE_WIDGET)
-    until = forms.DateField(label=_("期間（まで）"), required=False, widget=DATE_WIDGET)
+    since = BoundedFormDateField(label=_("期間（から）"), required=False, widget=DATE_WIDGET)
+    until = BoundedFormDateField(label=_("期間（まで）"), required=False, widget=DATE_WIDGET)
 
     def clean_q(self) -> str:
         text: str = self.cleaned_data["q"].strip()

@@ -1,0 +1,102 @@
+"""Bounds on input that the database, Python or the era calendar cannot take.
+
+One rule per kind of value, used by model fields, forms, ninja schemas and URL parsing alike:
+
+- Dates lie between the first day of Meiji (the first day an era date can be written) and
+  2100-12-31.  A fixed upper bound, not "today + N years": a value accepted today stays valid
+  tomorrow, tests do not drift with the clock, and no plan, consent or certificate in this
+  system reaches further than a few decades.  Year 0295 or 20250 is a typo, and one such row
+  used to break every page and export that shows it.
+- Fiscal years (年度) and calendar years in URLs and queries: within the same span.
+- Ids: within the database's signed 64-bit integer (bigint) range; beyond it, nothing exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from pydantic import AfterValidator, Field
+
+from tsunagu.core.dates import ERAS
+
+MIN_DATE = ERAS[-1].start  # 1868-01-25, 明治元年
+MAX_DATE = dt.date(2100, 12, 31)
+MIN_YEAR = MIN_DATE.year
+MAX_YEAR = MAX_DATE.year - 1  # a fiscal year's end (March of the next year) stays in range
+MAX_ID = 2**63 - 1
+
+
+def date_in_range(value: dt.date) -> bool:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return MIN_DATE <= day <= MAX_DATE
+
+
+def date_range_message() -> str:
+    return str(
+        _("%(min)s から %(max)s までの日付を入力してください。")
+        % {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
+    )
+
+
+def validate_date_in_range(value: dt.date | None) -> None:
+    """The model and form validator for every date field."""
+    if value is not None and not date_in_range(value):
+        raise ValidationError(date_range_message(), code="date_out_of_range")
+
+
+class _BoundedDateField(models.DateField):  # type: ignore[type-arg]  # generic in the stubs only
+    """A DateField that refuses dates outside MIN_DATE..MAX_DATE (full_clean, ModelForms).
+
+    It deconstructs as Django's own DateField: the bound is code, not schema, so adding it
+    needs no migration; every model's DateField must be this one (test_input_bounds walks them).
+    """
+
+    default_validators = [validate_date_in_range]
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateField", args, kwargs
+
+
+if TYPE_CHECKING:
+    # For the type checker it is a DateField (django-stubs types a model's attribute from it).
+    BoundedDateField = models.DateField
+else:
+    BoundedDateField = _BoundedDateField
+
+
+class BoundedFormDateField(forms.DateField):
+    """The same bound for a plain form's date (filters, dates a service takes as arguments)."""
+
+    default_validators = [validate_date_in_range]
+
+
+def _pydantic_date(value: dt.date) -> dt.date:
+    if not date_in_range(value):
+        raise ValueError(date_range_message())
+    return value
+
+
+# For ninja schemas: `birth_date: SaneDate`.
+SaneDate = Annotated[dt.date, AfterValidator(_pydantic_date)]
+# A fiscal year (年度) or a calendar year from a query string.
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+# An id from a query string or body; larger values are not ids (the database cannot hold them).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def has_bad_characters(value: str) -> bool:
+    """NUL (PostgreSQL cannot store it and it truncates strings in C libraries) or a lone UTF-16
+    surrogate (not encodable as UTF-8: the database driver and the JSON encoder fail on it)."""
+    if "\x00" in value:
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
