@@ -11,7 +11,8 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 
 from tsunagu.accounts.models import User
 from tsunagu.cases import selectors, services
@@ -23,6 +24,7 @@ from tsunagu.cases.access import (
     actor_of,
 )
 from tsunagu.cases.models import (
+    BreakGlassAccess,
     Case,
     CaseStatus,
     CaseStatusChange,
@@ -32,6 +34,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.core.api import ErrorOut
 from tsunagu.core.errors import Invalid
+from tsunagu.meetings.models import CaseConference
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Household, Person
 
@@ -53,6 +56,17 @@ class TeamMemberOut(Schema):
     role: str
     basis: str
     consent_id: int | None
+    conference_id: int | None = Field(
+        description="支援会議の根拠: 開催済み・出席・誓約済みの支援会議"
+    )
+    emergency_ends_on: dt.date | None = Field(description="緊急の根拠の終了日（翌日から閲覧不可）")
+    reviewer_id: int | None = Field(description="緊急の根拠を確認する基幹相談支援センターの職員")
+    basis_reviewed_at: dt.datetime | None
+    basis_ended_at: dt.datetime | None
+    basis_end_reason: str = Field(
+        description="expired / ended_by_reviewer / no_meeting_recorded / no_reviewer"
+    )
+    basis_holds: bool = Field(description="今日、共有の根拠が有効か")
     basis_note: str
     joined_on: dt.date
     left_on: dt.date | None
@@ -115,6 +129,8 @@ class TeamIn(Schema):
     role: str
     basis: str = ""
     consent_id: int | None = None
+    conference_id: int | None = None
+    reviewer_id: int | None = None
     basis_note: str = ""
     worker_id: int | None = None
     worker_name: str = ""
@@ -195,6 +211,13 @@ def _member_out(m: CaseTeamMember) -> TeamMemberOut:
         role=m.role,
         basis=m.basis,
         consent_id=m.consent_id,
+        conference_id=m.conference_id,
+        emergency_ends_on=m.emergency_ends_on,
+        reviewer_id=m.reviewer_id,
+        basis_reviewed_at=m.basis_reviewed_at,
+        basis_ended_at=m.basis_ended_at,
+        basis_end_reason=m.basis_end_reason,
+        basis_holds=m.basis_holds_on(timezone.localdate()),
         basis_note=m.basis_note,
         joined_on=m.joined_on,
         left_on=m.left_on,
@@ -374,7 +397,10 @@ def case_team(request: HttpRequest, case_id: int) -> list[TeamMemberOut]:
 )
 def case_team_add(request: HttpRequest, case_id: int, payload: TeamIn) -> Status[TeamMemberOut]:
     """共有の根拠（basis）が必要です: consent（consent_id: 今日有効でこの機関を含む同意）、
-    statutory_meeting（basis_note に支援会議の名称・開催日）、emergency（basis_note に状況）。"""
+    statutory_meeting（conference_id: このケースについて開催済みで、この機関が出席し、出席者
+    全員が守秘義務を誓約した支援会議。ないときは 422、code: no_meeting）、emergency（basis_note
+    に状況、reviewer_id に基幹相談支援センターの職員。参加日から TSUNAGU_EMERGENCY_BASIS_DAYS
+    日で終わります）。"""
     case = access_case(request, case_id, for_write=True)
     organization = _organization(payload.organization_id, field="organization_id")
     assert organization is not None  # noqa: S101  # the id is required by the schema
@@ -388,6 +414,8 @@ def case_team_add(request: HttpRequest, case_id: int, payload: TeamIn) -> Status
         worker = User.objects.filter(pk=payload.worker_id, is_active=True).first()
         if worker is None:
             raise Invalid("担当者はその機関の職員から選んでください。")
+    conference = _support_meeting(case, payload.conference_id)
+    reviewer = _reviewer(payload.reviewer_id)
     member = services.team_member_add(
         request=request,
         case=case,
@@ -395,6 +423,8 @@ def case_team_add(request: HttpRequest, case_id: int, payload: TeamIn) -> Status
         role=payload.role,
         basis=payload.basis,
         consent=consent,
+        conference=conference,
+        reviewer=reviewer,
         basis_note=payload.basis_note,
         worker=worker,
         worker_name=payload.worker_name,
@@ -402,6 +432,206 @@ def case_team_add(request: HttpRequest, case_id: int, payload: TeamIn) -> Status
     )
     member.organization = organization
     return Status(201, _member_out(member))
+
+
+def _support_meeting(case: Case, conference_id: int | None) -> CaseConference | None:
+    """A statutory support meeting about the case, or None; an id naming anything else is the
+    same 422 as no meeting at all (it never says whether the id exists)."""
+    if conference_id is None:
+        return None
+    conference = selectors.statutory_meetings_about(case).filter(pk=conference_id).first()
+    if conference is None:
+        raise Invalid(_(services.NO_MEETING_MESSAGE), code="no_meeting")
+    return conference
+
+
+def _reviewer(reviewer_id: int | None) -> User | None:
+    if reviewer_id is None:
+        return None
+    reviewer = selectors.emergency_reviewer_choices().filter(pk=reviewer_id).first()
+    if reviewer is None:
+        raise Invalid(
+            _("確認者は基幹相談支援センターの職員から選んでください。"), code="no_reviewer"
+        )
+    return reviewer
+
+
+# --- Review queue: emergency bases and break-glass (core center) ----------------------------
+
+
+class EmergencyBasisOut(Schema):
+    id: int
+    case_id: int
+    organization_id: int
+    organization_name: str
+    joined_on: dt.date
+    emergency_ends_on: dt.date | None
+    reviewer_id: int | None
+    added_by_id: int
+    basis_note: str
+    basis_reviewed_at: dt.datetime | None
+    basis_ended_at: dt.datetime | None
+    basis_end_reason: str
+    basis_holds: bool
+
+
+class ConvertIn(Schema):
+    basis: str = Field(description="consent または statutory_meeting")
+    consent_id: int | None = None
+    conference_id: int | None = None
+
+
+class ReviewNoteIn(Schema):
+    note: str = Field("", max_length=200)
+
+
+class BreakGlassOut(Schema):
+    id: int
+    person_id: int
+    user_id: int
+    organization_id: int
+    reason: str
+    started_at: dt.datetime
+    expires_at: dt.datetime
+    reviewed_at: dt.datetime | None
+    reviewed_by_id: int | None
+    review_note: str
+
+
+def _emergency_out(m: CaseTeamMember) -> EmergencyBasisOut:
+    return EmergencyBasisOut(
+        id=m.pk,
+        case_id=m.case_id,
+        organization_id=m.organization_id,
+        organization_name=m.organization.name,
+        joined_on=m.joined_on,
+        emergency_ends_on=m.emergency_ends_on,
+        reviewer_id=m.reviewer_id,
+        added_by_id=m.added_by_id,
+        basis_note=m.basis_note,
+        basis_reviewed_at=m.basis_reviewed_at,
+        basis_ended_at=m.basis_ended_at,
+        basis_end_reason=m.basis_end_reason,
+        basis_holds=m.basis_holds_on(timezone.localdate()),
+    )
+
+
+def _break_glass_out(a: BreakGlassAccess) -> BreakGlassOut:
+    return BreakGlassOut(
+        id=a.pk,
+        person_id=a.person_id,
+        user_id=a.user_id,
+        organization_id=a.organization_id,
+        reason=a.reason,
+        started_at=a.started_at,
+        expires_at=a.expires_at,
+        reviewed_at=a.reviewed_at,
+        reviewed_by_id=a.reviewed_by_id,
+        review_note=a.review_note,
+    )
+
+
+@router.get(
+    "/review/emergencies",
+    response={200: list[EmergencyBasisOut], **ERRORS},
+    summary="確認待ちの緊急の共有（基幹相談支援センター）",
+    url_name="review_emergencies",
+)
+def review_emergencies(request: HttpRequest) -> list[EmergencyBasisOut]:
+    """未確認か、まだ続いている緊急の根拠。
+    基幹相談支援センターとシステム管理者だけ（ほかは 404）。"""
+    return [_emergency_out(m) for m in selectors.open_emergency_bases(request=request)]
+
+
+@router.post(
+    "/review/emergencies/{member_id}/convert",
+    response={200: EmergencyBasisOut, **ERRORS},
+    summary="緊急の根拠を同意・支援会議に切り替える",
+    url_name="review_emergency_convert",
+)
+def review_emergency_convert(
+    request: HttpRequest, member_id: int, payload: ConvertIn
+) -> EmergencyBasisOut:
+    member = selectors.emergency_basis_for_review(request=request, member_id=member_id)
+    consent = (
+        selectors.case_subject_consents(member.case, payload.consent_id)
+        if payload.consent_id is not None
+        else None
+    )
+    member = services.emergency_basis_convert(
+        request=request,
+        member=member,
+        basis=payload.basis,
+        consent=consent,
+        conference=_support_meeting(member.case, payload.conference_id),
+    )
+    return _emergency_out(member)
+
+
+@router.post(
+    "/review/emergencies/{member_id}/end",
+    response={200: EmergencyBasisOut, **ERRORS},
+    summary="緊急の根拠を今すぐ終了する",
+    url_name="review_emergency_end",
+)
+def review_emergency_end(
+    request: HttpRequest, member_id: int, payload: ReviewNoteIn
+) -> EmergencyBasisOut:
+    member = selectors.emergency_basis_for_review(request=request, member_id=member_id)
+    member = services.emergency_basis_end(request=request, member=member, note=payload.note)
+    return _emergency_out(member)
+
+
+@router.post(
+    "/review/emergencies/{member_id}/reviewed",
+    response={200: EmergencyBasisOut, **ERRORS},
+    summary="緊急の根拠を確認済みにする",
+    url_name="review_emergency_reviewed",
+)
+def review_emergency_reviewed(
+    request: HttpRequest, member_id: int, payload: ReviewNoteIn
+) -> EmergencyBasisOut:
+    member = selectors.emergency_basis_for_review(request=request, member_id=member_id)
+    member = services.emergency_basis_mark_reviewed(
+        request=request, member=member, note=payload.note
+    )
+    return _emergency_out(member)
+
+
+@router.get(
+    "/review/break-glass",
+    response={200: list[BreakGlassOut], **ERRORS},
+    summary="確認待ちの緊急アクセス（基幹相談支援センター）",
+    url_name="review_break_glass",
+)
+def review_break_glass(request: HttpRequest) -> list[BreakGlassOut]:
+    return [_break_glass_out(a) for a in selectors.open_break_glass(request=request)]
+
+
+@router.post(
+    "/review/break-glass/{access_id}/reviewed",
+    response={200: BreakGlassOut, **ERRORS},
+    summary="緊急アクセスを確認済みにする",
+    url_name="review_break_glass_reviewed",
+)
+def review_break_glass_reviewed(
+    request: HttpRequest, access_id: int, payload: ReviewNoteIn
+) -> BreakGlassOut:
+    access = selectors.break_glass_for_review(request=request, access_id=access_id)
+    access = services.break_glass_review(request=request, access=access, note=payload.note)
+    return _break_glass_out(access)
+
+
+@router.get(
+    "/cases/ended-sharing",
+    response={200: list[TeamMemberOut], **ERRORS},
+    summary="共有の根拠が終わったチーム参加（自機関）",
+    url_name="ended_sharing",
+)
+def ended_sharing(request: HttpRequest) -> list[TeamMemberOut]:
+    """自機関が参加していたケースのうち、過去30日に共有の根拠が終わったもの（理由つき）。"""
+    members = selectors.ended_sharing_for(actor_of(request)).select_related("organization")
+    return [_member_out(m) for m in members]
 
 
 # --- Consultations --------------------------------------------------------------------------

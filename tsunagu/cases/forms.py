@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
@@ -15,6 +17,7 @@ from tsunagu.cases.models import (
     DIFFICULTY_GROUPS,
     Case,
     CaseStatus,
+    CaseTeamMember,
     Channel,
     ConsultationOutcome,
     Consulter,
@@ -26,6 +29,7 @@ from tsunagu.cases.models import (
     Urgency,
 )
 from tsunagu.core.validators import BoundedFormDateField
+from tsunagu.meetings.models import CaseConference
 from tsunagu.organizations.models import Organization
 from tsunagu.people import selectors as people_selectors
 from tsunagu.people.models import Consent, Household, Person
@@ -52,6 +56,13 @@ class ConsentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # s
         orgs = "、".join(o.name for o in obj.organizations.all())
         until = f"〜{obj.expires_on:%Y-%m-%d}" if obj.expires_on else ""
         return f"{obj.person.display_name} {obj.obtained_on:%Y-%m-%d}{until}（{orgs}）"
+
+
+class ConferenceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: CaseConference) -> str:
+        held = timezone.localtime(obj.held_at)
+        names = "、".join(a.organization.name for a in obj.attendees.all())
+        return f"{held:%Y-%m-%d %H:%M} {obj.get_kind_display()}（{names}）"
 
 
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
@@ -298,11 +309,24 @@ class TeamMemberForm(forms.Form):
         required=False,
         help_text=_("今日有効で、この機関を共有先に含む同意を選びます。"),
     )
+    conference = ConferenceChoiceField(
+        label=_("支援会議（根拠が「支援会議」のとき）"),
+        queryset=CaseConference.objects.none(),
+        required=False,
+        help_text=_(
+            "開催済みで、この機関が出席し、出席者全員が守秘義務を誓約した支援会議を選びます。"
+        ),
+    )
+    reviewer = UserChoiceField(
+        label=_("確認する職員（根拠が「緊急」のとき）"),
+        queryset=User.objects.none(),
+        required=False,
+    )
     basis_note = forms.CharField(
         label=_("根拠の詳細"),
         max_length=200,
         required=False,
-        help_text=_("支援会議の名称と開催日、または緊急と判断した状況（生命・身体の保護）。"),
+        help_text=_("緊急と判断した状況（生命・身体の保護）など。"),
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -312,6 +336,12 @@ class TeamMemberForm(forms.Form):
         ].queryset = selectors.team_organization_choices()
         self.fields["worker"].queryset = selectors.team_worker_choices()  # type: ignore[attr-defined]
         self.fields["consent"].queryset = selectors.subject_consents_queryset(case)  # type: ignore[attr-defined]
+        self.fields["conference"].queryset = selectors.statutory_meetings_about(case)  # type: ignore[attr-defined]
+        self.fields["reviewer"].queryset = selectors.emergency_reviewer_choices()  # type: ignore[attr-defined]
+        self.fields["reviewer"].help_text = gettext(
+            "基幹相談支援センターの職員。緊急の根拠は%(days)s日で終わり、それまでに同意か"
+            "支援会議に切り替えます。"
+        ) % {"days": settings.EMERGENCY_BASIS_DAYS}
         if not self.is_bound:
             self.initial.setdefault("joined_on", timezone.localdate())
 
@@ -338,3 +368,40 @@ class BreakGlassForm(forms.Form):
 
 class BreakGlassReviewForm(forms.Form):
     note = forms.CharField(label=_("確認メモ"), max_length=200, required=False)
+
+
+class _BareConsentField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    """A consent by number and date only: the reviewer checks the basis, not the record."""
+
+    def label_from_instance(self, obj: Consent) -> str:
+        return f"#{obj.pk} {obj.obtained_on:%Y-%m-%d}"
+
+
+class EmergencyConvertForm(forms.Form):
+    basis = forms.ChoiceField(
+        label=_("切り替え先の根拠"),
+        choices=[
+            (SharingBasis.CONSENT, SharingBasis.CONSENT.label),
+            (SharingBasis.STATUTORY_MEETING, SharingBasis.STATUTORY_MEETING.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    consent = _BareConsentField(
+        label=_("同意（この機関を含み、今日有効なもの）"),
+        queryset=Consent.objects.none(),
+        required=False,
+    )
+    conference = ConferenceChoiceField(
+        label=_("支援会議（この機関が出席し、全員が誓約したもの）"),
+        queryset=CaseConference.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, member: CaseTeamMember, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].queryset = selectors.consents_naming(  # type: ignore[attr-defined]
+            member.case, member.organization
+        )
+        self.fields["conference"].queryset = selectors.support_meetings_for(  # type: ignore[attr-defined]
+            member.case, member.organization
+        ).prefetch_related("attendees__organization")

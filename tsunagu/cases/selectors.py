@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-
 from django.utils.translation import gettext as _
+
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent, AuditEventQuerySet
@@ -29,9 +29,9 @@ from tsunagu.cases.models import (
     CaseTeamMember,
     Consultation,
     DifficultyFactor,
+    SharingBasis,
 )
 from tsunagu.core.errors import NotFound
-    SharingBasis,
 from tsunagu.meetings.models import CaseConference, ConferenceKind
 from tsunagu.organizations.models import Membership, Organization, OrganizationKind, SystemRole
 from tsunagu.people.models import Consent, Household, HouseholdMember, Person
@@ -208,33 +208,6 @@ def difficulty_groups(selected: list[str] | None = None) -> list[FactorGroup]:
     return groups
 
 
-# --- Break-glass ----------------------------------------------------------------------------
-
-
-def break_glass_list(*, request: HttpRequest) -> QuerySet[BreakGlassAccess]:
-    """Every break-glass access, for reviewers only (core center, administrators); 404 else."""
-    actor = actor_of(request)
-    if not is_break_glass_reviewer(actor):
-        audit.record_denial(
-            request, target_type="view", target_id="break_glass_list", reason="not a reviewer"
-        )
-        raise NotFound("見つかりません。")
-    return BreakGlassAccess.objects.select_related("user", "organization", "reviewed_by").order_by(
-        "reviewed_at", "-started_at"
-    )
-
-
-def break_glass_for_review(*, request: HttpRequest, access_id: object) -> BreakGlassAccess:
-    accesses = break_glass_list(request=request)
-    try:
-        pk = int(str(access_id))
-    except ValueError:
-        pk = 0
-    access = accesses.filter(pk=pk).first()
-    if access is None:
-        audit.record_denial(
-            request,
-            target_type="cases.breakglassaccess",
 # --- Bases for sharing: support meetings, emergency reviewers --------------------------------
 
 
@@ -246,6 +219,18 @@ def _about_the_case(case: Case) -> Q:
     if case.household_id is not None:
         about |= Q(case__household_id=case.household_id)
     return about
+
+
+def statutory_meetings_about(case: Case) -> QuerySet[CaseConference]:
+    """Every statutory support meeting about the case (its person or household), for the team
+    screen to offer; the service says what keeps one from being a basis."""
+    return (
+        CaseConference.objects.filter(
+            _about_the_case(case), kind=ConferenceKind.STATUTORY_SUPPORT_MEETING
+        )
+        .prefetch_related("attendees__organization")
+        .order_by("-held_at", "-pk")
+    )
 
 
 def support_meetings_for(
@@ -289,6 +274,16 @@ def support_meeting_missing(
             "出席者がいます: %(orgs)s"
         ) % {"orgs": "、".join(a.organization.name for a in unpledged)}
     return None
+
+
+def consents_naming(case: Case, organization: Organization) -> QuerySet[Consent]:
+    """Consents valid today of the case's subjects that name `organization`."""
+    today = timezone.localdate()
+    return (
+        Consent.objects.valid_on(today)
+        .filter(person_id__in=subject_person_ids(case, on=today), organizations=organization)
+        .order_by("-obtained_on", "-pk")
+    )
 
 
 def emergency_reviewer_choices() -> QuerySet[User]:
@@ -372,9 +367,9 @@ def open_break_glass(*, request: HttpRequest) -> QuerySet[BreakGlassAccess]:
     return break_glass_list(request=request).filter(reviewed_at__isnull=True)
 
 
-            target_id=str(access_id)[:64],
-            reason="no such break-glass access",
-        )
+# --- Break-glass ----------------------------------------------------------------------------
+
+
 def break_glass_attempts_today(user: User) -> int:
     """Break-glass attempts (hits and misses, from the audit log) by `user` since midnight."""
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -383,6 +378,33 @@ def break_glass_attempts_today(user: User) -> int:
     ).count()
 
 
+def break_glass_list(*, request: HttpRequest) -> QuerySet[BreakGlassAccess]:
+    """Every break-glass access, for reviewers only (core center, administrators); 404 else."""
+    actor = actor_of(request)
+    if not is_break_glass_reviewer(actor):
+        audit.record_denial(
+            request, target_type="view", target_id="break_glass_list", reason="not a reviewer"
+        )
+        raise NotFound("見つかりません。")
+    return BreakGlassAccess.objects.select_related("user", "organization", "reviewed_by").order_by(
+        "reviewed_at", "-started_at"
+    )
+
+
+def break_glass_for_review(*, request: HttpRequest, access_id: object) -> BreakGlassAccess:
+    accesses = break_glass_list(request=request)
+    try:
+        pk = int(str(access_id))
+    except ValueError:
+        pk = 0
+    access = accesses.filter(pk=pk).first()
+    if access is None:
+        audit.record_denial(
+            request,
+            target_type="cases.breakglassaccess",
+            target_id=str(access_id)[:64],
+            reason="no such break-glass access",
+        )
         raise NotFound("見つかりません。")
     return access
 

@@ -1108,7 +1108,7 @@ def emergency_bases_record_expired(*, now: dt.datetime | None = None) -> list[Ca
     ended: list[CaseTeamMember] = []
     expired = CaseTeamMember.objects.filter(
         basis=SharingBasis.EMERGENCY, basis_ended_at__isnull=True, emergency_ends_on__lt=today
-    ).select_related("case", "organization", "reviewer", "added_by")
+    ).select_related("case", "organization", "worker", "reviewer", "added_by")
     for member in expired:
         with transaction.atomic():
             updated = CaseTeamMember.objects.filter(

@@ -38,6 +38,18 @@ urlpatterns = [
         views.break_glass_review,
         name="break_glass_review",
     ),
+    path("review/emergency/<int:member_id>/", views.emergency_review, name="emergency_review"),
+    path(
+        "review/emergency/<int:member_id>/convert/",
+        views.emergency_convert,
+        name="emergency_convert",
+    ),
+    path("review/emergency/<int:member_id>/end/", views.emergency_end, name="emergency_end"),
+    path(
+        "review/emergency/<int:member_id>/reviewed/",
+        views.emergency_reviewed,
+        name="emergency_reviewed",
+    ),
     path(
         "people/<int:person_id>/access-log/",
         views.person_access_log,

@@ -30,6 +30,7 @@ from tsunagu.cases.forms import (
     CaseEditForm,
     CaseFilterForm,
     ConsultationForm,
+    EmergencyConvertForm,
     ReopenForm,
     TeamLeaveForm,
     TeamMemberForm,
@@ -213,7 +214,14 @@ def case_list(request: TsunaguRequest) -> HttpResponse:
     return render(
         request,
         "cases/pages/case_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_page(request),
+            # Why a case the organization worked on is no longer open to it (case numbers and
+            # reasons only).
+            "ended_sharing": list(selectors.ended_sharing_for(actor_of(request))),
+        },
     )
 
 
@@ -377,7 +385,15 @@ def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "cases/pages/team_form.html",
-        {"case": case, "form": form, "consents": selectors.case_consents(case)},
+        {
+            "case": case,
+            "form": form,
+            "consents": selectors.case_consents(case),
+            "has_support_meeting": selectors.support_meetings_for(case).exists(),
+            "new_meeting_url": reverse("meetings:conference_create", kwargs={"case_id": case.pk})
+            + "?kind=statutory_support_meeting",
+            "emergency_days": settings.EMERGENCY_BASIS_DAYS,
+        },
         status=status,
     )
 
@@ -451,16 +467,112 @@ def break_glass_new(request: TsunaguRequest) -> HttpResponse:
 
 @_mapped
 def break_glass_list(request: TsunaguRequest) -> HttpResponse:
+    """The core center's review queue: emergency bases for sharing still open, then every
+    break-glass access (unreviewed first)."""
     try:
         accesses = selectors.break_glass_list(request=request)
+        emergencies = list(selectors.open_emergency_bases(request=request))
     except NotFound:
         raise Http404 from None
     page = Paginator(accesses, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/pages/break_glass_list.html",
-        {"page": page, "query": "", "review_form": BreakGlassReviewForm()},
+        {
+            "page": page,
+            "query": "",
+            "review_form": BreakGlassReviewForm(),
+            "emergencies": emergencies,
+            "today": timezone.localdate(),
+        },
     )
+
+
+# --- Review of emergency bases (core center) ------------------------------------------------
+
+
+def _emergency(request: TsunaguRequest, member_id: int) -> Any:
+    try:
+        return selectors.emergency_basis_for_review(request=request, member_id=member_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@_mapped
+def emergency_review(request: TsunaguRequest, member_id: int) -> HttpResponse:
+    member = _emergency(request, member_id)
+    return _emergency_page(request, member, EmergencyConvertForm(member=member))
+
+
+def _emergency_page(
+    request: TsunaguRequest, member: Any, convert_form: EmergencyConvertForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/pages/emergency_review.html",
+        {
+            "member": member,
+            "convert_form": convert_form,
+            "note_form": BreakGlassReviewForm(),
+            "today": timezone.localdate(),
+            "holds": member.basis_holds_on(timezone.localdate()),
+        },
+        status=status,
+    )
+
+
+@_mapped
+@require_POST
+def emergency_convert(request: TsunaguRequest, member_id: int) -> HttpResponse:
+    member = _emergency(request, member_id)
+    form = EmergencyConvertForm(request.POST, member=member)
+    if not form.is_valid():
+        return _emergency_page(request, member, form, status=400)
+    try:
+        services.emergency_basis_convert(request=request, member=member, **form.cleaned_data)
+    except Forbidden as exc:
+        return _refused(request, exc)
+    except (Invalid, Conflict) as exc:
+        form.add_error(None, exc.message)
+        return _emergency_page(request, member, form, status=400)
+    messages.success(request, _("共有の根拠を切り替えました。"))
+    return redirect("cases:break_glass_list")
+
+
+@_mapped
+@require_POST
+def emergency_end(request: TsunaguRequest, member_id: int) -> HttpResponse:
+    member = _emergency(request, member_id)
+    form = BreakGlassReviewForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.emergency_basis_end(request=request, member=member, note=note)
+    except Forbidden as exc:
+        return _refused(request, exc)
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:emergency_review", member_id=member.pk)
+    messages.success(
+        request, _("緊急の根拠を終了しました。この機関はケースを閲覧できなくなります。")
+    )
+    return redirect("cases:break_glass_list")
+
+
+@_mapped
+@require_POST
+def emergency_reviewed(request: TsunaguRequest, member_id: int) -> HttpResponse:
+    member = _emergency(request, member_id)
+    form = BreakGlassReviewForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.emergency_basis_mark_reviewed(request=request, member=member, note=note)
+    except Forbidden as exc:
+        return _refused(request, exc)
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:emergency_review", member_id=member.pk)
+    messages.success(request, _("確認済みにしました。"))
+    return redirect("cases:break_glass_list")
 
 
 @_mapped

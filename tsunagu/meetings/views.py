@@ -447,7 +447,12 @@ def conference_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
                 return redirect("meetings:conference_detail", conference_id=conference.pk)
         status = 400
     else:
-        form = ConferenceForm(bodies=bodies, initial={"held_at": timezone.localtime()})
+        initial: dict[str, Any] = {"held_at": timezone.localtime()}
+        # Prefilled from the team screen, which offers to record the support meeting that a
+        # support-meeting basis needs (社会福祉法106条の6).
+        if request.GET.get("kind") in ConferenceKind.values:
+            initial["kind"] = request.GET["kind"]
+        form = ConferenceForm(bodies=bodies, initial=initial)
     return render(
         request,
         "meetings/pages/conference_form.html",

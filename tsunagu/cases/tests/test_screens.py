@@ -9,7 +9,11 @@ from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent, Outcome
 from tsunagu.cases.models import Case, CaseStatus, CaseTeamMember, Consultation, TeamRole
-from tsunagu.cases.tests.factories import ConsultationFactory, TeamMemberFactory
+from tsunagu.cases.tests.factories import (
+    ConsultationFactory,
+    TeamMemberFactory,
+    pledged_support_meeting,
+)
 from tsunagu.people.tests.factories import ConsentFactory, PersonFactory
 
 
@@ -168,9 +172,24 @@ def test_team_add_screen_refuses_without_basis_and_accepts_meeting(personas, wor
     refused = client.post(url, data)
     assert refused.status_code == 400
     assert "この機関を含む有効な同意がありません。" in refused.content.decode()
+    # A support meeting named in a note only is refused, and the screen says what is missing
+    # and offers to record the meeting (issue 13 item 4).
+    page = client.get(url).content.decode()
+    assert 'id="no-support-meeting"' in page
+    assert (
+        f"/meetings/cases/{world.case.pk}/conferences/new/?kind=statutory_support_meeting" in page
+    )
     data.update(basis="statutory_meeting", basis_note="令和7年度第3回支援会議")
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert "支援会議の記録がありません" in refused.content.decode()
+    meeting = pledged_support_meeting(world.case, personas.core_center, personas.counselor_a)
+    assert 'id="no-support-meeting"' not in client.get(url).content.decode()
+    data.update(conference=meeting.pk)
     assert client.post(url, data).status_code == 302
-    assert CaseTeamMember.objects.filter(case=world.case, organization=personas.core_center)
+    assert CaseTeamMember.objects.filter(
+        case=world.case, organization=personas.core_center, conference=meeting
+    )
 
 
 def _edit_data(case, **overrides):

@@ -12,7 +12,7 @@ from tsunagu.cases import services
 from tsunagu.cases.access import active_team_members, actor_of, cases_visible_to
 from tsunagu.cases.models import CaseTeamMember, SharingBasis, TeamRole
 from tsunagu.cases.tests.conftest import request_as
-from tsunagu.cases.tests.factories import CaseFactory
+from tsunagu.cases.tests.factories import CaseFactory, pledged_support_meeting
 from tsunagu.core.errors import Forbidden, Invalid
 from tsunagu.people.tests.factories import (
     ConsentFactory,
@@ -94,27 +94,38 @@ def test_valid_consent_opens_the_case_to_the_core_center_until_withdrawn(persona
     assert not _core_sees(personas, world.case)
 
 
-def test_statutory_meeting_needs_a_note(personas, world):
-    with pytest.raises(Invalid, match="支援会議"):
-        _add(personas, world.case, basis=SharingBasis.STATUTORY_MEETING)
-    member = _add(
-        personas,
-        world.case,
-        basis=SharingBasis.STATUTORY_MEETING,
-        basis_note="令和7年度第3回支援会議（6月12日）",
-    )
+def test_statutory_meeting_needs_a_recorded_meeting(personas, world):
+    # Issue 13 item 4: a note alone (the old rule) no longer makes a support-meeting basis.
+    with pytest.raises(Invalid, match="支援会議") as info:
+        _add(
+            personas,
+            world.case,
+            basis=SharingBasis.STATUTORY_MEETING,
+            basis_note="令和7年度第3回支援会議（6月12日）",
+        )
+    assert info.value.code == "no_meeting"
+    meeting = pledged_support_meeting(world.case, personas.core_center, personas.counselor_a)
+    member = _add(personas, world.case, basis=SharingBasis.STATUTORY_MEETING, conference=meeting)
     assert member.basis == SharingBasis.STATUTORY_MEETING
+    assert member.conference == meeting
     assert _core_sees(personas, world.case)
 
 
 def test_emergency_needs_a_note(personas, world):
     with pytest.raises(Invalid, match="緊急"):
-        _add(personas, world.case, basis=SharingBasis.EMERGENCY, basis_note=" ")
+        _add(
+            personas,
+            world.case,
+            basis=SharingBasis.EMERGENCY,
+            basis_note=" ",
+            reviewer=personas.core_officer,
+        )
     member = _add(
         personas,
         world.case,
         basis=SharingBasis.EMERGENCY,
         basis_note="自宅で倒れているとの通報、安否確認のため",
+        reviewer=personas.core_officer,
     )
     assert member.basis == SharingBasis.EMERGENCY
 
@@ -156,7 +167,7 @@ def test_organization_without_accounts_joins_with_a_worker_name(personas, world)
         organization=school,
         role=TeamRole.SCHOOL,
         basis=SharingBasis.STATUTORY_MEETING,
-        basis_note="令和7年度第3回支援会議",
+        conference=pledged_support_meeting(world.case, school, personas.counselor_a),
         worker_name="担任 鈴木先生",
     )
     assert member.worker is None
@@ -168,6 +179,7 @@ def test_organization_without_accounts_joins_with_a_worker_name(personas, world)
             organization=personas.office_b,
             basis=SharingBasis.EMERGENCY,
             basis_note="安否確認",
+            reviewer=personas.core_officer,
             worker=personas.counselor_a,
         )
 
@@ -188,7 +200,10 @@ def test_only_lead_writers_change_the_team(personas, world):
 
 def test_leaving_the_team_ends_access(personas, world):
     member = _add(
-        personas, world.case, basis=SharingBasis.STATUTORY_MEETING, basis_note="第3回支援会議"
+        personas,
+        world.case,
+        basis=SharingBasis.STATUTORY_MEETING,
+        conference=pledged_support_meeting(world.case, personas.core_center, personas.counselor_a),
     )
     assert _core_sees(personas, world.case)
     services.team_member_leave(
