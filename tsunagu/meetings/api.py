@@ -17,11 +17,13 @@ from tsunagu.core.api import ErrorOut
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid
 from tsunagu.core.validators import Id, Year
-from tsunagu.meetings import ics, selectors, services
+from tsunagu.meetings import deidentify, ics, selectors, services
 from tsunagu.meetings.models import (
     CaseConference,
     CommunityIssue,
     ConferenceKind,
+    IssueSource,
+    IssueTheme,
     Meeting,
     MeetingBody,
     MeetingFormat,
@@ -554,6 +556,153 @@ def issue_list(
 )
 def issue_detail(request: HttpRequest, issue_id: int) -> IssueOut:
     return _issue_out(request, selectors.access_issue(request, issue_id))
+
+
+# --- Raising an issue and sharing a summary: the de-identification check --------------------
+
+IssueThemeValue = Literal[
+    "housing",
+    "daytime",
+    "respite",
+    "medical_care",
+    "behavior",
+    "employment",
+    "children",
+    "mental_health",
+    "consultation",
+    "household",
+    "rights",
+    "mobility",
+    "other",
+]
+IssueSourceValue = Literal["case", "conference", "survey", "meeting"]
+assert set(IssueThemeValue.__args__) == set(IssueTheme.values)  # type: ignore[attr-defined]  # noqa: S101
+assert set(IssueSourceValue.__args__) == set(IssueSource.values)  # type: ignore[attr-defined]  # noqa: S101
+
+
+class KeepIn(Schema):
+    key: str = Field(..., pattern=deidentify.FLAG_KEY.pattern, description="指摘のキー")
+    reason: str = Field(..., min_length=1, max_length=500, description="残す理由（記録されます）")
+
+
+class FlagOut(Schema):
+    key: str = Field(..., description="同じ表現には同じキー。残すときは keep にこのキーと理由を。")
+    kind: str
+    label: str
+    field: str = Field(..., description="どの項目の中か（summary, title, description）")
+    start: int = Field(..., description="その項目の文字列の中の開始位置（文字単位）")
+    end: int
+    text: str
+    open: bool = Field(..., description="まだ消すか残すか決まっていない")
+
+
+class FlagsErrorBody(Schema):
+    code: str
+    message: str
+    flags: list[FlagOut] = []
+
+
+class FlagsErrorOut(Schema):
+    error: FlagsErrorBody
+
+
+class SummaryIn(Schema):
+    summary: str = Field(..., min_length=1, max_length=20000)
+    keep: list[KeepIn] = Field([], max_length=200)
+    seen_flags: list[str] = Field(
+        [], max_length=200, description="前回の確認で指摘されたキー（消したものの記録に使う）"
+    )
+
+
+class IssueIn(Schema):
+    title: str = Field(..., min_length=1, max_length=120)
+    theme: IssueThemeValue
+    area_id: int | None = Field(None, ge=1)
+    description: str = Field(..., min_length=1, max_length=20000)
+    source: IssueSourceValue
+    source_note: str = Field("", max_length=200)
+    source_case_id: int | None = Field(None, ge=1, description="source=case のとき")
+    source_conference_id: int | None = Field(None, ge=1, description="source=conference のとき")
+    raised_on: dt.date | None = None
+    keep: list[KeepIn] = Field([], max_length=200)
+    seen_flags: list[str] = Field([], max_length=200)
+
+
+def _flags_error(exc: deidentify.IdentifiersLeft) -> FlagsErrorOut:
+    open_keys = {f.key for f in exc.open_flags}
+    return FlagsErrorOut(
+        error=FlagsErrorBody(
+            code=exc.code,
+            message=exc.message,
+            flags=[FlagOut(**f.as_dict(), open=f.key in open_keys) for f in exc.flags],
+        )
+    )
+
+
+@router.post(
+    "/community-issues",
+    response={201: IssueOut, 403: ErrorOut, 404: ErrorOut, 422: FlagsErrorOut},
+    summary="地域課題の提起（匿名化の確認: 指摘がすべて消えるか、理由を付けて残すまで422）",
+    url_name="issue_create",
+)
+def issue_create(request: HttpRequest, payload: IssueIn) -> Status[IssueOut | FlagsErrorOut]:
+    case = (
+        access_case(request, payload.source_case_id, for_write=True)
+        if payload.source_case_id
+        else None
+    )
+    conference = (
+        selectors.access_conference(request, payload.source_conference_id, for_write=True)
+        if payload.source_conference_id
+        else None
+    )
+    area = Area.objects.filter(pk=payload.area_id).first() if payload.area_id else None
+    if payload.area_id and area is None:
+        raise Invalid("地域が見つかりません。")
+    data = {
+        "title": payload.title,
+        "theme": payload.theme,
+        "area": area,
+        "description": payload.description,
+        "source": payload.source,
+        "source_note": payload.source_note,
+    }
+    try:
+        issue = services.issue_raise(
+            request=request,
+            data=data,
+            source_case=case,
+            source_conference=conference,
+            raised_on=payload.raised_on,
+            keep={k.key: k.reason for k in payload.keep},
+            seen=payload.seen_flags,
+        )
+    except deidentify.IdentifiersLeft as exc:
+        return Status(422, _flags_error(exc))
+    return Status(201, _issue_out(request, issue))
+
+
+@router.post(
+    "/case-conferences/{conference_id}/summary",
+    response={200: ConferenceOut, 403: ErrorOut, 404: ErrorOut, 422: FlagsErrorOut},
+    summary="事例検討会の要約の共有（作成者。指摘がすべて消えるか、理由を付けて残すまで422）",
+    url_name="conference_summary",
+)
+def conference_summary(
+    request: HttpRequest, conference_id: int, payload: SummaryIn
+) -> Status[ConferenceOut | FlagsErrorOut]:
+    conference = selectors.access_conference(request, conference_id, for_write=True)
+    try:
+        services.summary_review(
+            request=request,
+            conference=conference,
+            text=payload.summary,
+            keep={k.key: k.reason for k in payload.keep},
+            seen=payload.seen_flags,
+        )
+    except deidentify.IdentifiersLeft as exc:
+        return Status(422, _flags_error(exc))
+    return Status(200, _conference_out(request, conference))
 
 
 @router.get(

@@ -762,12 +762,18 @@ def _facility_spans(text: str, folded: Folded) -> list[tuple[str, int, int]]:
     return spans
 
 
+_PLAIN_HONORIFIC = re.compile(r"[ 　]?(?:" + "|".join(HONORIFICS) + ")")
+
+
 def _proper_noun_flags(text: str, folded: Folded, allowed: frozenset[str]) -> list[Flag]:
     flags: list[Flag] = []
     for kind, start, end in _proper_noun_spans(text) + _facility_spans(text, folded):
         surface = text[start:end]
         if fold_needle(surface) in allowed:
             continue
+        if kind == PERSON_NAME:
+            honorific = _PLAIN_HONORIFIC.match(text, end)
+            end = honorific.end() if honorific else end
         flags.append(_flag(kind, "", text, start, end))
     return flags
 
@@ -976,11 +982,21 @@ def age_band(person: Person, on: dt.date) -> str:
 
 def scrub(text: str, case: Case) -> str:
     """`text` with every identifier of the case's people replaced or generalised."""
-    # Names however written (ひらがな, ｶﾀｶﾅ, 髙/高, romaji, with さん) become 本人, 母 …
-    names = [f for f in flags(text, case, proper_nouns=False) if f.kind == NAME]
-    for flag in reversed(names):
-        text = text[: flag.start] + flag.who + text[flag.end :]
-    result = unicodedata.normalize("NFKC", text)
+    # Names however written (ひらがな, ｶﾀｶﾅ, 髙/高, romaji, with さん) become 本人, 母 …; the
+    # pieces of an address, phones and numbers of the case's people go.
+    replacements = {
+        ADDRESS: _("（住所）"),
+        PHONE_OF: _("（電話番号）"),
+        RECIPIENT_NUMBER: _("（受給者証番号）"),
+        POSTAL_OF: "",
+    }
+    text = unicodedata.normalize("NFKC", text)
+    for flag in reversed(flags(text, case, proper_nouns=False)):
+        if flag.kind == NAME:
+            text = text[: flag.start] + flag.who + text[flag.end :]
+        elif flag.kind in replacements:
+            text = text[: flag.start] + replacements[flag.kind] + text[flag.end :]
+    result = text  # already NFKC
     subjects = _subjects(case)
     name_variants: list[tuple[str, str]] = []
     for subject in subjects:

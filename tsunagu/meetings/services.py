@@ -13,8 +13,9 @@ Each write runs in one transaction with its audit row.  Who may do what:
 - a case conference: a writer of an organization that sees the case (access_case for_write)
   creates it; the organizer (or the case's lead) records it, adds attendees and pledges;
 - the de-identified summary of a case study session: generated from the case, and only its
-  author may review and share it; the reviewed text must contain no identifier of the case's
-  people (deidentify.find_identifiers).
+  author may review and share it; a community issue is shared as soon as it is raised.  Both
+  texts are checked (deidentify.check) and every flag must be removed or kept with a reason;
+  the decisions are kept (DeidentificationDecision) and audited.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ from tsunagu.meetings.models import (
     CommunityIssue,
     ConferenceAttendee,
     ConferenceKind,
+    DeidentificationDecision,
+    DeidentificationOutcome,
     FrequencyKind,
     IssueSource,
     IssueStage,
@@ -527,31 +530,129 @@ def summary_generate(*, request: HttpRequest, conference: CaseConference) -> Cas
     return conference
 
 
+# --- De-identification: every flag removed or kept with a reason before sharing ---------------
+
+MAX_REASON = 500
+
+
+def _open_flags(
+    found: Sequence[deidentify.Flag], keep: Mapping[str, str] | None, message: str
+) -> dict[str, str]:
+    """The reasons given for the flags of `found`; IdentifiersLeft while one has none."""
+    reasons = {
+        key: reason.strip()[:MAX_REASON]
+        for key, reason in (keep or {}).items()
+        if isinstance(reason, str) and reason.strip()
+    }
+    left = [f for f in found if f.key not in reasons]
+    if left:
+        labels = list(dict.fromkeys(f.label for f in left))
+        raise deidentify.IdentifiersLeft(
+            message % {"what": "、".join(labels)}, flags=list(found), open_flags=left
+        )
+    return reasons
+
+
+def _record_decisions(
+    actor: Actor,
+    *,
+    found: Sequence[deidentify.Flag],
+    reasons: Mapping[str, str],
+    seen: Iterable[str],
+    conference: CaseConference | None = None,
+    issue: CommunityIssue | None = None,
+) -> dict[str, Any]:
+    """A row per expression kept (with its reason and where it stands) and per expression
+    flagged at an earlier check (`seen`) that the author has since removed; the audit detail."""
+    assert actor.organization is not None  # noqa: S101  # only writers get here
+    now = timezone.now()
+    common = {
+        "conference": conference,
+        "issue": issue,
+        "decided_by": actor.user,
+        "decided_by_organization": actor.organization,
+        "decided_at": now,
+    }
+    rows: list[DeidentificationDecision] = []
+    first: dict[str, deidentify.Flag] = {}
+    for flag in found:
+        first.setdefault(flag.key, flag)
+    for key, flag in first.items():
+        rows.append(
+            DeidentificationDecision(
+                field=flag.field,
+                flag_key=key,
+                kind=flag.kind,
+                label=flag.label[:100],
+                outcome=DeidentificationOutcome.KEPT,
+                reason=reasons[key],
+                start=flag.start,
+                end=flag.end,
+                **common,
+            )
+        )
+    removed = sorted({k for k in seen if deidentify.FLAG_KEY.match(k) and k not in first})[:200]
+    for key in removed:
+        rows.append(
+            DeidentificationDecision(
+                flag_key=key,
+                kind=key.rsplit("-", 1)[0],
+                outcome=DeidentificationOutcome.REMOVED,
+                **common,
+            )
+        )
+    DeidentificationDecision.objects.bulk_create(rows)
+    return {
+        "kept": [
+            {"key": k, "kind": f.kind, "field": f.field, "reason": reasons[k]}
+            for k, f in first.items()
+        ],
+        "removed": removed,
+    }
+
+
 @_atomic
 def summary_review(
-    *, request: HttpRequest, conference: CaseConference, text: str
+    *,
+    request: HttpRequest,
+    conference: CaseConference,
+    text: str,
+    keep: Mapping[str, str] | None = None,
+    seen: Iterable[str] = (),
 ) -> CaseConference:
-    """The author's reviewed summary, shared with the attendees from now on."""
+    """The author's reviewed summary, shared with the attendees from now on.
+
+    Every flag of deidentify.check (identifiers of the case's people however written, numbers
+    and dates, proper nouns) must be gone or kept with a reason (`keep`: flag key → reason);
+    otherwise IdentifiersLeft, with the flags and their offsets.  `seen` are the keys flagged
+    at the author's previous check: those no longer in the text are recorded as removed."""
     actor = _summary_author(request, conference)
-    if not text.strip():
+    text = text.strip()
+    if not text:
         raise Invalid(_("要約を書いてください。"))
-    left = deidentify.find_identifiers(text, conference.case)
-    if left:
-        raise Invalid(
-            _("個人が特定される情報が残っています: %(what)s。書き換えてから共有してください。")
-            % {"what": "、".join(left)}
-        )
-    conference.summary = text.strip()
+    found = deidentify.check(text, conference.case, field="summary")
+    reasons = _open_flags(
+        found,
+        keep,
+        _(
+            "個人が特定される情報が残っています: %(what)s。"
+            "書き換えるか、残す理由を書いてから共有してください。"
+        ),
+    )
+    conference.summary = text
     conference.summary_reviewed_at = timezone.now()
     conference.summary_reviewed_by = actor.user
     conference.save(
         update_fields=["summary", "summary_reviewed_at", "summary_reviewed_by", "updated_at"]
     )
+    decisions = _record_decisions(
+        actor, found=found, reasons=reasons, seen=seen, conference=conference
+    )
     audit.record(
         action=Action.RECORD_UPDATED,
         request=request,
         target=conference,
-        detail={"summary": "reviewed"},
+        detail={"summary": "reviewed", "deidentification": decisions},
     )
     return conference
 
@@ -574,16 +675,13 @@ def _issue_writer(request: HttpRequest, issue: CommunityIssue) -> Actor:
     return actor
 
 
-def _check_deidentified(issue: CommunityIssue) -> None:
+def _issue_flags(issue: CommunityIssue) -> list[deidentify.Flag]:
+    """Flags of the title and the description, each with its own offsets; the identifiers of
+    the source case's people when there is one, numbers, dates and proper nouns always."""
     case = issue.source_case or (issue.source_conference.case if issue.source_conference else None)
-    if case is None:
-        return
-    left = deidentify.find_identifiers(f"{issue.title}\n{issue.description}", case)
-    if left:
-        raise Invalid(
-            _("個人が特定される情報が残っています: %(what)s。地域の課題として書き換えてください。")
-            % {"what": "、".join(left)}
-        )
+    return deidentify.check(issue.title, case, field="title") + deidentify.check(
+        issue.description, case, field="description"
+    )
 
 
 @_atomic
@@ -594,10 +692,14 @@ def issue_raise(
     source_case: Case | None = None,
     source_conference: CaseConference | None = None,
     raised_on: dt.date | None = None,
+    keep: Mapping[str, str] | None = None,
+    seen: Iterable[str] = (),
 ) -> CommunityIssue:
     """`source_case` / `source_conference` were fetched through the access helpers.
     `raised_on` (default today) dates the first step, for an issue raised earlier than it is
-    recorded; never in the future."""
+    recorded; never in the future.  The issue is shown across the network and to the council
+    at once, so, as for a summary, every flag of its title and description must be gone or
+    kept with a reason (`keep`, `seen`: see summary_review)."""
     actor = _writer(request, None)
     day = raised_on or timezone.localdate()
     if day > timezone.localdate():
@@ -620,8 +722,18 @@ def issue_raise(
         issue,
         exclude=["raised_by", "raised_by_organization", "source_case", "source_conference", "area"],
     )
-    _check_deidentified(issue)
+    issue.title, issue.description = issue.title.strip(), issue.description.strip()
+    found = _issue_flags(issue)
+    reasons = _open_flags(
+        found,
+        keep,
+        _(
+            "個人が特定される情報が残っています: %(what)s。"
+            "地域の課題として書き換えるか、残す理由を書いてください。"
+        ),
+    )
     issue.save()
+    decisions = _record_decisions(actor, found=found, reasons=reasons, seen=seen, issue=issue)
     IssueStep.objects.create(
         issue=issue,
         stage=IssueStage.RAISED,
@@ -638,6 +750,7 @@ def issue_raise(
             "source": issue.source,
             "case": source_case.pk if source_case else None,
             "conference": source_conference.pk if source_conference else None,
+            "deidentification": decisions,
         },
     )
     return issue

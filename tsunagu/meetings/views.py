@@ -25,7 +25,7 @@ from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest, errors_as_pages
 from tsunagu.core.storage import UnreadableFile, open_checked
-from tsunagu.meetings import ics, network_svg, selectors, services
+from tsunagu.meetings import deidentify, ics, network_svg, selectors, services
 from tsunagu.meetings.forms import (
     ActionItemForm,
     AdvanceForm,
@@ -597,13 +597,19 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
             _("要約は事例検討会の事例提供者（作成者）が確認します。"),
         )
     status = 200
+    review = None
     if request.method == "POST":
         form = SummaryForm(request.POST)
+        keep, seen = deidentify.decisions_from(request.POST)
         if form.is_valid():
+            text = form.cleaned_data["summary"]
             try:
                 services.summary_review(
-                    request=request, conference=conference, text=form.cleaned_data["summary"]
+                    request=request, conference=conference, text=text, keep=keep, seen=seen
                 )
+            except deidentify.IdentifiersLeft as exc:
+                form.add_error(None, exc.message)
+                review = deidentify.review([(_("要約"), text.strip(), exc.flags)], keep, seen)
             except Invalid as exc:
                 form.add_error(None, exc.message)
             else:
@@ -612,10 +618,14 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
         status = 400
     else:
         form = SummaryForm(initial={"summary": conference.summary})
+        draft = conference.summary.strip()
+        if draft:
+            found = deidentify.check(draft, conference.case, field="summary")
+            review = deidentify.review([(_("要約"), draft, found)], {})
     return render(
         request,
         "meetings/pages/summary_review.html",
-        {"conference": conference, "form": form},
+        {"conference": conference, "form": form, "review": review},
         status=status,
     )
 
@@ -666,8 +676,10 @@ def _issue_create(
     back: str,
 ) -> HttpResponse:
     status = 200
+    review = None
     if request.method == "POST":
         form = IssueForm(request.POST, sources=sources)
+        keep, seen = deidentify.decisions_from(request.POST)
         if form.is_valid():
             try:
                 issue = services.issue_raise(
@@ -675,7 +687,18 @@ def _issue_create(
                     data=form.cleaned_data,
                     source_case=case,
                     source_conference=conference,
+                    keep=keep,
+                    seen=seen,
                 )
+            except deidentify.IdentifiersLeft as exc:
+                form.add_error(None, exc.message)
+                data = form.cleaned_data
+                texts = [
+                    (str(form.fields[name].label), data[name].strip(), by_field)
+                    for name in ("title", "description")
+                    if (by_field := [f for f in exc.flags if f.field == name])
+                ]
+                review = deidentify.review(texts, keep, seen)
             except Invalid as exc:
                 form.add_error(None, exc.message)
             else:
@@ -687,7 +710,7 @@ def _issue_create(
     return render(
         request,
         "meetings/pages/issue_form.html",
-        {"form": form, "case": case, "conference": conference, "back": back},
+        {"form": form, "case": case, "conference": conference, "back": back, "review": review},
         status=status,
     )
 

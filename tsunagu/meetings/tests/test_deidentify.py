@@ -268,7 +268,7 @@ def test_proper_nouns_that_are_in_no_record():
     )
     found = deidentify.flags(text, allowed=["みどり市"])
     kinds = {(f.kind, f.text) for f in found}
-    assert ("person_name", "山田太郎") in kinds
+    assert ("person_name", "山田太郎さん") in kinds  # with its honorific
     assert ("organization_name", "ひまわり作業所") in kinds
     assert ("organization_name", "みどり第二小学校") in kinds
     assert ("place_name", "仙台市青葉区") in kinds
