@@ -58,7 +58,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"{written.path}")
         self.stdout.write(f"sha256 {written.sha256}")
+        head = ":".join(map(str, manifest.audit_head)) if manifest.audit_head else "-"
         self.stdout.write(
-            f"rows {sum(manifest.counts.values())}, files {len(manifest.files)}, "
-            f"audit head {manifest.audit_head}"
+            f"rows {sum(manifest.counts.values())}, files {len(manifest.files)}, audit head {head}"
         )

@@ -71,4 +71,5 @@ class Command(BaseCommand):
                 "audit_head": manifest.audit_head,
             },
         )
-        self.stdout.write(f"restored; audit chain valid up to {manifest.audit_head}")
+        head = ":".join(map(str, manifest.audit_head)) if manifest.audit_head else "-"
+        self.stdout.write(f"restored; audit chain valid up to {head}")
