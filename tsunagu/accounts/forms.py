@@ -68,7 +68,10 @@ class UserCreateForm(forms.Form):
     password = forms.CharField(
         label=_("初期パスワード"),
         strip=False,
-        help_text=_("13文字以上。よく使われるパスワードは使えません。"),
+        help_text=_(
+            "13文字以上。よく使われるもの・流出したもの・繰り返しや並び・氏名や組織名を含むものは"
+            "使えません。"
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     organization = forms.ModelChoiceField(
@@ -94,8 +97,13 @@ class UserCreateForm(forms.Form):
             candidate = User(
                 username=cleaned.get("username", ""),
                 full_name=cleaned.get("full_name", ""),
+                full_name_kana=cleaned.get("full_name_kana", ""),
                 email=cleaned.get("email", ""),
             )
+            # Not saved yet, so no memberships: PersonalInfoValidator reads this instead.
+            candidate.password_check_organizations = [  # type: ignore[attr-defined]
+                org for org in [cleaned.get("organization")] if org is not None
+            ]
             try:
                 validate_password(password, candidate)
             except ValidationError as error:
