@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "axes",
     "csp",
     "ninja",
     "tsunagu.core",
@@ -110,8 +109,6 @@ MIDDLEWARE = [
     # NUL, lone surrogates, ids past bigint: refused before any view stores or looks them up
     # (late, so that its 400 still gets the security headers of the middleware above).
     "tsunagu.core.middleware.BadInputMiddleware",
-    # Axes must come last so that it sees the outcome of the sign-in view.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tsunagu.urls"
@@ -158,22 +155,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sign-in ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
     "tsunagu.accounts.hashers.Argon2idHasher",  # argon2id, OWASP parameters (ADR 0007)
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Length and "not what a guesser tries first"; no composition or rotation rules (issue 13).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 13},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tsunagu.accounts.passwords.RepetitionValidator"},
+    {"NAME": "tsunagu.accounts.passwords.SequenceValidator"},
+    {"NAME": "tsunagu.accounts.passwords.PersonalInfoValidator"},
+    {"NAME": "tsunagu.accounts.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -201,15 +203,15 @@ if env_bool("TSUNAGU_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-# Lockout (django-axes): counted by the username typed, whether or not it exists.
-AXES_FAILURE_LIMIT = int(os.environ.get("TSUNAGU_LOCKOUT_FAILURES", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TSUNAGU_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "tsunagu.accounts.views.lockout_response"
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_VERBOSE = False
+# Sign-in throttling (accounts/throttle.py), the same for the form and the token endpoint: no
+# lockout a stranger can set, but growing delays.  After TSUNAGU_LOCKOUT_FAILURES wrong passwords
+# for one username (or TSUNAGU_SIGNIN_ADDRESS_FAILURES from one address), each further attempt
+# waits 2^(n - free) seconds, at most TSUNAGU_LOCKOUT_MINUTES.  A browser or address that signed
+# in with the right password before is not slowed down by failures counted elsewhere.
+SIGNIN_FREE_FAILURES = int(os.environ.get("TSUNAGU_LOCKOUT_FAILURES", "5"))
+SIGNIN_ADDRESS_FREE_FAILURES = int(os.environ.get("TSUNAGU_SIGNIN_ADDRESS_FAILURES", "20"))
+SIGNIN_MAX_DELAY = timedelta(minutes=int(os.environ.get("TSUNAGU_LOCKOUT_MINUTES", "15")))
+SIGNIN_FORGET_AFTER = timedelta(hours=24)
 
 OTP_TOTP_ISSUER = "Tsunagu"
 RECOVERY_CODE_COUNT = 10
@@ -280,7 +282,6 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("TSUNAGU_LOG_LEVEL", "INFO")},
     "loggers": {
-        "axes": {"level": "ERROR"},
         "django.request": {"level": "ERROR"},
     },
 }
@@ -299,11 +300,9 @@ if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
 
 CSRF_FAILURE_VIEW = "tsunagu.core.views.csrf_failure"
 
-# Lockout counts failures per username, not per address: a whole office behind one NAT must not
-# be locked out by one colleague's typos.  Rotating user agents cannot bypass a username count.
 # HSTS preloading binds every subdomain of the city's domain and is hard to undo, so it is an
 # explicit choice (TSUNAGU_HSTS_PRELOAD) rather than a `check --deploy` warning.
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Attachments live outside the web root and are served only through the access check.
 PRIVATE_MEDIA_ROOT = Path(

@@ -3,12 +3,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_otp import match_token
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from tsunagu.accounts import services
+from tsunagu.accounts import services, throttle
 from tsunagu.accounts.models import ApiToken, User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
@@ -22,11 +22,6 @@ router = Router(tags=["auth"])
 class Unauthorized(TsunaguError):
     code = "invalid_credentials"
     status = 401
-
-
-class LockedOut(TsunaguError):
-    code = "locked_out"
-    status = 429
 
 
 class TokenIn(Schema):
@@ -67,20 +62,40 @@ def _refuse(request: HttpRequest, user: User, code: str) -> None:
     )
 
 
+def _wait_response(wait: int) -> HttpResponse:
+    response = JsonResponse(
+        {"error": {"code": "locked_out", "message": throttle.wait_message(wait)}},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @router.post(
     "/token",
     auth=None,
     response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="トークンの発行",
 )
-def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut:
-    """ユーザー名とパスワード（2段階認証を設定している場合は確認コードも）でトークンを発行します。"""
+def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut | HttpResponse:
+    """ユーザー名とパスワード（2段階認証を設定している場合は確認コードも）でトークンを発行します。
+
+    失敗が続くと、同じユーザー名・接続元からの試行は少しずつ長く待たされます（429、
+    `Retry-After` ヘッダーに待つ秒数）。サインイン画面と同じ数え方です。"""
+    attempt = throttle.attempt_for(request, payload.username)
+    wait = throttle.wait_seconds(attempt)
+    if wait:
+        throttle.record_refusal(request, attempt, wait)
+        return _wait_response(wait)
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        if getattr(request, "axes_locked_out", False):
-            raise LockedOut("サインインの失敗が続いたため、しばらくロックされています。")
+        wait = throttle.record_failure(attempt)
+        if wait:
+            throttle.record_refusal(request, attempt, wait)
+            return _wait_response(wait)
         raise Unauthorized("ユーザー名またはパスワードが正しくありません。")
     assert isinstance(user, User)  # noqa: S101  # our only user model
+    throttle.record_success(attempt, user=user)
     if services.has_second_factor(user):
         if not payload.otp:
             _refuse(request, user, "otp_required")

@@ -77,3 +77,42 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted under one key: `username:<as typed>`, `address:<ip>` or
+    `device:<id of a known-device cookie>`.  The sign-in form and the token endpoint share it
+    (accounts/throttle.py); a key is forgotten a day after its last failure."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("サインイン失敗の記録")
+        verbose_name_plural = _("サインイン失敗の記録")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.failures})"
+
+
+class KnownSignInAddress(models.Model):
+    """An address the user signed in from with the right password: failures counted against
+    the username elsewhere do not slow them down there."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="known_addresses"
+    )
+    address = models.GenericIPAddressField()
+    last_success_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("サインインした実績のあるアドレス")
+        verbose_name_plural = _("サインインした実績のあるアドレス")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "address"], name="known_address_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.user})"

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
@@ -17,6 +16,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tsunagu.accounts import throttle
 from tsunagu.accounts.models import ApiToken, User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
@@ -119,7 +119,7 @@ def user_enable(*, user: User, request: HttpRequest) -> None:
 
 @transaction.atomic
 def user_unlock(*, user: User, request: HttpRequest) -> None:
-    axes_reset(username=user.username)
+    throttle.clear_username(user.username)
     audit.record(action=Action.USER_UNLOCKED, request=request, target=user)
 
 

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 import segno
-from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -12,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +22,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tsunagu.accounts import services
+from tsunagu.accounts import services, throttle
 from tsunagu.accounts.decorators import admin_required
 from tsunagu.accounts.forms import (
     LoginForm,
@@ -54,16 +52,19 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 def _render_login(
-    request: HttpRequest, form: LoginForm, *, status: int = 200, locked: bool = False
+    request: HttpRequest, form: LoginForm, *, status: int = 200, wait: int = 0
 ) -> HttpResponse:
     context = {
         "form": form,
-        "locked": locked,
+        "locked": wait > 0,
+        "wait_message": throttle.wait_message(wait) if wait else "",
         "next": request.POST.get("next") or request.GET.get("next", ""),
         "demo_accounts": DEMO_ACCOUNTS if settings.DEMO_MODE else (),
-        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
-    return render(request, "accounts/pages/login.html", context, status=status)
+    response = render(request, "accounts/pages/login.html", context, status=status)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @login_not_required
@@ -73,55 +74,42 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request, request.GET.get("next")))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        attempt = throttle.attempt_for(request, form.cleaned_data["username"])
+        wait = throttle.wait_seconds(attempt)
+        if wait:
+            # The password is not even checked while the attempt must wait.
+            throttle.record_refusal(request, attempt, wait)
+            return _render_login(
+                request, LoginForm(initial=form.cleaned_data), status=429, wait=wait
+            )
         user = authenticate(
             request,
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password"],
         )
         if user is None:
-            if getattr(request, "axes_locked_out", False):
-                # AxesMiddleware replaces this answer with lockout_response() below.
-                return _render_login(request, form, status=429, locked=True)
+            wait = throttle.record_failure(attempt)
+            if wait:
+                throttle.record_refusal(request, attempt, wait)
+                return _render_login(
+                    request, LoginForm(initial=form.cleaned_data), status=429, wait=wait
+                )
             form.add_error(None, _("ユーザー名またはパスワードが正しくありません。"))
             return _render_login(request, form, status=400)
         assert isinstance(user, User)  # noqa: S101  # our only user model
+        throttle.record_success(attempt, user=user)
         login(request, user)
         services.session_start(request=request, user=user)
         request.session[SESSION_NEXT] = _safe_next(request, request.POST.get("next"))
         if services.has_second_factor(user):
-            return redirect("accounts:otp_verify")
-        if services.requires_2fa(user):
-            return redirect("accounts:otp_setup")
-        return redirect(request.session.pop(SESSION_NEXT))
+            response = redirect("accounts:otp_verify")
+        elif services.requires_2fa(user):
+            response = redirect("accounts:otp_setup")
+        else:
+            response = redirect(request.session.pop(SESSION_NEXT))
+        throttle.remember_device(request, response, user=user)
+        return response
     return _render_login(request, form, status=400 if request.method == "POST" else 200)
-
-
-def lockout_response(
-    request: HttpRequest,
-    original_response: HttpResponse | None = None,
-    credentials: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """django-axes calls this for a locked-out username.  The message is the same whether or
-    not that username exists."""
-    username = str((credentials or {}).get("username", ""))[:150]
-    audit.record(
-        action=Action.LOCKED_OUT,
-        request=request,
-        actor_username=username,
-        outcome=Outcome.DENIED,
-    )
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {
-                "error": {
-                    "code": "locked_out",
-                    "message": _("サインインの失敗が続いたため、しばらくロックされています。"),
-                }
-            },
-            status=429,
-        )
-    form = LoginForm(initial={"username": username})
-    return _render_login(request, form, status=429, locked=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -253,17 +241,6 @@ def password_change(request: TsunaguRequest) -> HttpResponse:
 # --- Administration of users ------------------------------------------------------------------
 
 
-def _locked_usernames(usernames: list[str]) -> set[str]:
-    from axes.helpers import get_failure_limit
-
-    limit = get_failure_limit(None, None)
-    return set(
-        AccessAttempt.objects.filter(
-            username__in=usernames, failures_since_start__gte=limit
-        ).values_list("username", flat=True)
-    )
-
-
 @admin_required
 def user_list(request: TsunaguRequest) -> HttpResponse:
     form = UserSearchForm(request.GET or None)
@@ -274,7 +251,7 @@ def user_list(request: TsunaguRequest) -> HttpResponse:
             Q(username__icontains=q) | Q(full_name__icontains=q) | Q(full_name_kana__icontains=q)
         )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    locked = _locked_usernames([u.username for u in page.object_list])
+    locked = throttle.throttled_usernames([u.username for u in page.object_list])
     return render(
         request, "accounts/pages/user_list.html", {"form": form, "page": page, "locked": locked}
     )
@@ -293,7 +270,7 @@ def user_detail(request: TsunaguRequest, user_id: int) -> HttpResponse:
     context = {
         "subject": user,
         "memberships": user.memberships.select_related("organization"),
-        "locked": bool(_locked_usernames([user.username])),
+        "locked": throttle.is_throttled(user.username),
         "has_totp": services.has_confirmed_totp(user),
         "tokens": user.api_tokens.usable().order_by("-created_at"),
     }
