@@ -4,7 +4,7 @@ the screens.  A person or household the client may not see is a 404, as if it di
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,8 +16,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from tsunagu.cases.access import access_household, access_person, actor_of
 from tsunagu.core.api import ErrorOut
 from tsunagu.organizations.models import Area
-from tsunagu.people import selectors, services
-from tsunagu.people.models import Household, Person, Sex
+from tsunagu.people import duplicates, selectors, services
+from tsunagu.people.models import DuplicateCandidate, Household, Person, Sex
 
 router = Router(tags=["people"])
 
@@ -121,6 +121,9 @@ class PersonPatch(Schema):
     lives_alone: bool | None = None
     needs_evacuation_support: bool | None = None
     notes: str | None = None
+    confirm_new: bool = Field(
+        False, description="似た記録があっても別人として保存するとき true（409 のあと）"
+    )
 
 
 class DuplicateCandidateOut(Schema):
@@ -128,16 +131,12 @@ class DuplicateCandidateOut(Schema):
     display_name: str
 
 
-class ElsewhereOut(Schema):
-    organization: str
-    phone: str
-
-
 class DuplicateBody(Schema):
     code: str
     message: str
-    candidates: list[DuplicateCandidateOut]
-    elsewhere: list[ElsewhereOut]
+    candidates: list[DuplicateCandidateOut] = Field(
+        [], description="操作中の所属機関が見られる記録だけ。見られない記録については何も返しません"
+    )
 
 
 class DuplicateOut(Schema):
@@ -205,6 +204,14 @@ def _person_out(person: Person) -> PersonOut:
     )
 
 
+def _possible_duplicate(exc: services.PossibleDuplicate) -> Status[Any]:
+    """The 409 of a duplicate check: the candidates the client may see, and nothing else."""
+    candidates = [{"id": p.pk, "display_name": p.display_name} for p in exc.candidates.visible]
+    return Status(
+        409, {"error": {"code": exc.code, "message": exc.message, "candidates": candidates}}
+    )
+
+
 def _field_errors(exc: services.FieldErrors) -> ValidationError:
     """Rule violations as the same 422 body as schema errors."""
     return ValidationError(
@@ -252,8 +259,9 @@ def person_list(request: HttpRequest, q: str = "") -> QuerySet[Person]:
     response={201: PersonOut, 403: ErrorOut, 409: DuplicateOut, 422: ErrorOut},
     summary="本人の登録",
     description="似た記録があると 409 possible_duplicate を返します。見られる記録は候補として、"
-    "見られない記録は登録した機関の名前と電話番号だけを返します。別人と確かめたら "
-    "confirm_new: true で送り直します。",
+    "操作中の所属機関が見られない記録があるかどうかは、答えからはわかりません（そうした記録は"
+    "基幹相談支援センターの確認待ちの一覧に入ります）。別人と確かめたら confirm_new: true で"
+    "送り直します。",
 )
 def person_create(request: HttpRequest, payload: PersonIn) -> Status[Any]:
     body = payload.dict()
@@ -267,22 +275,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[Any]:
     except services.FieldErrors as exc:
         raise _field_errors(exc) from None
     except services.PossibleDuplicate as exc:
-        return Status(
-            409,
-            {
-                "error": {
-                    "code": exc.code,
-                    "message": exc.message,
-                    "candidates": [
-                        {"id": p.pk, "display_name": p.display_name} for p in exc.candidates.visible
-                    ],
-                    "elsewhere": [
-                        {"organization": e.organization, "phone": e.phone}
-                        for e in exc.candidates.elsewhere
-                    ],
-                }
-            },
-        )
+        return _possible_duplicate(exc)
     return Status(201, _person_out(person))
 
 
@@ -297,14 +290,17 @@ def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
 
 @router.patch(
     "/persons/{person_id}",
-    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 409: DuplicateOut, 422: ErrorOut},
     summary="本人の情報の更新",
     description="送った項目だけを変えます。version は最後に読んだときの値です。"
-    "ほかの人が先に更新していると 409 conflict を返します。",
+    "ほかの人が先に更新していると 409 conflict を返します。カナ・生年月日・電話番号を変えると"
+    "登録のときと同じ重複の確認をし、見られる似た記録があれば 409 possible_duplicate を返します"
+    "（別人と確かめたら confirm_new: true で送り直します）。",
 )
-def person_update(request: HttpRequest, person_id: int, payload: PersonPatch) -> PersonOut:
+def person_update(request: HttpRequest, person_id: int, payload: PersonPatch) -> Status[Any]:
     person = access_person(request, person_id, for_write=True)
     sent = payload.dict(exclude_unset=True)
+    sent.pop("confirm_new", None)
     certificates = sent.pop("certificates", None)
     try:
         changes = _person_data(sent)
@@ -316,10 +312,14 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonPatch) ->
             certificates=None
             if certificates is None
             else _certificates(payload.certificates or []),
+            check_duplicates=True,
+            confirm_new=payload.confirm_new,
         )
     except services.FieldErrors as exc:
         raise _field_errors(exc) from None
-    return _person_out(updated)
+    except services.PossibleDuplicate as exc:
+        return _possible_duplicate(exc)
+    return Status(200, _person_out(updated))
 
 
 @router.get(
@@ -354,3 +354,113 @@ def household_detail(request: HttpRequest, household_id: int) -> HouseholdOut:
         ],
         hidden_current_members=view.hidden_current,
     )
+
+
+# --- The core center's queue of possible duplicates ---------------------------------------------
+
+
+class DuplicateRecordOut(Schema):
+    id: int
+    display_name: str
+    kana_name: str
+    birth_date: dt.date | None
+    phone: str
+    address: str
+    registered_by_organization: str
+
+
+class DuplicateQueueItemOut(Schema):
+    id: int
+    person: DuplicateRecordOut = Field(description="登録・編集された記録")
+    match: DuplicateRecordOut = Field(description="登録した機関からは見えない、似ている記録")
+    raised_by_organization: str
+    matched_on: list[str] = Field(description="phone / kana_birth_date / kana_undated")
+    status: str = Field(description="open / contact_requested / linked / distinct")
+    contact_organization: str | None
+    decided_at: dt.datetime | None
+    note: str
+    created_at: dt.datetime
+
+
+class DuplicateDecisionIn(Schema):
+    decision: Literal["link", "contact", "distinct"] = Field(
+        description="link: 同じ人として結び付ける / contact: 記録を持つ機関に本人への連絡を"
+        "依頼する（その機関にタスクが届く）/ distinct: 別の人と確認した"
+    )
+    note: str = Field("", max_length=200)
+
+
+def _duplicate_record(person: Person) -> DuplicateRecordOut:
+    return DuplicateRecordOut(
+        id=person.pk,
+        display_name=person.display_name,
+        kana_name=person.kana_name,
+        birth_date=person.birth_date,
+        phone=person.phone,
+        address=person.address,
+        registered_by_organization=person.registered_by_organization.name,
+    )
+
+
+def _queue_item(candidate: DuplicateCandidate) -> DuplicateQueueItemOut:
+    return DuplicateQueueItemOut(
+        id=candidate.pk,
+        person=_duplicate_record(candidate.person),
+        match=_duplicate_record(candidate.match),
+        raised_by_organization=candidate.raised_by_organization.name,
+        matched_on=list(candidate.matched_on or []),
+        status=candidate.status,
+        contact_organization=candidate.contact_organization.name
+        if candidate.contact_organization
+        else None,
+        decided_at=candidate.decided_at,
+        note=candidate.note,
+        created_at=candidate.created_at,
+    )
+
+
+@router.get(
+    "/duplicate-candidates",
+    response={200: list[DuplicateQueueItemOut], 404: ErrorOut},
+    summary="重複の可能性の一覧（基幹相談支援センター）",
+    description="登録・編集された記録と、登録した機関からは見えない似ている記録の組。"
+    "基幹相談支援センターとして操作しているときだけ答え、それ以外は 404 です。"
+    "status: 空（未対応）/ done / all。",
+)
+def duplicate_queue(
+    request: HttpRequest, status: Literal["", "done", "all"] = ""
+) -> list[DuplicateQueueItemOut]:
+    candidates = list(duplicates.duplicate_queue(request=request, status=status)[:200])
+    duplicates.record_queue_read(request, candidates)
+    return [_queue_item(c) for c in candidates]
+
+
+@router.get(
+    "/duplicate-candidates/{candidate_id}",
+    response={200: DuplicateQueueItemOut, 404: ErrorOut},
+    summary="重複の可能性（基幹相談支援センター）",
+)
+def duplicate_detail(request: HttpRequest, candidate_id: int) -> DuplicateQueueItemOut:
+    return _queue_item(duplicates.access_duplicate_candidate(request, candidate_id))
+
+
+@router.post(
+    "/duplicate-candidates/{candidate_id}/decision",
+    response={
+        200: DuplicateQueueItemOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="重複の可能性への対応（基幹相談支援センター）",
+    description="対応済みの候補には 409 を返します。",
+)
+def duplicate_decide(
+    request: HttpRequest, candidate_id: int, payload: DuplicateDecisionIn
+) -> DuplicateQueueItemOut:
+    candidate = duplicates.access_duplicate_candidate(request, candidate_id, for_write=True)
+    decided = duplicates.duplicate_candidate_decide(
+        request=request, candidate=candidate, decision=payload.decision, note=payload.note
+    )
+    return _queue_item(decided)

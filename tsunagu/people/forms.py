@@ -322,3 +322,19 @@ class HouseholdMemberEndForm(forms.Form):
         widget=DATE_WIDGET,
         error_messages={"required": _("世帯を離れた日を入力してください。")},
     )
+
+
+class DuplicateDecisionForm(forms.Form):
+    """The core center's decision on a possible duplicate (people.duplicates)."""
+
+    decision = forms.ChoiceField(
+        label=_("対応"),
+        choices=[
+            ("link", _("同じ人として結び付ける")),
+            ("contact", _("記録を持つ機関に本人への連絡を依頼する")),
+            ("distinct", _("別の人と確認した")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("対応を選んでください。")},
+    )
+    note = forms.CharField(label=_("メモ"), required=False, max_length=200)

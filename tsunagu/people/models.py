@@ -330,3 +330,61 @@ class Consent(TimeStampedModel):
             and self.obtained_on <= day
             and (self.expires_on is None or self.expires_on >= day)
         )
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("未対応")
+    CONTACT_REQUESTED = "contact_requested", _("保有機関に連絡を依頼済み")
+    LINKED = "linked", _("同じ人として結び付け済み")
+    DISTINCT = "distinct", _("別の人と確認済み")
+
+
+class DuplicateCandidate(TimeStampedModel):
+    """A record just registered or edited that may be the same person as a record its office
+    may not see.  Only the core center sees it (its queue); the registering office is never
+    told that it exists, so the duplicate check answers the same with or without it."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("登録・編集された記録"), on_delete=models.PROTECT, related_name="+"
+    )
+    match = models.ForeignKey(
+        Person, verbose_name=_("似ている記録"), on_delete=models.PROTECT, related_name="+"
+    )
+    raised_by_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("登録・編集した機関"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    matched_on = models.JSONField(_("似ている点"), default=list)
+    status = models.CharField(
+        _("状態"), max_length=24, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    contact_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("連絡を依頼した機関"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("対応日時"), null=True, blank=True)
+    note = models.CharField(_("メモ"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("重複の可能性")
+        verbose_name_plural = _("重複の可能性")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "match"], name="one_candidate_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("match")), name="candidate_is_another_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ~ {self.match_id} ({self.get_status_display()})"

@@ -97,6 +97,14 @@ def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
 # --- Duplicates -------------------------------------------------------------------------------
 
 
+class MatchReason:
+    """Why two records may be one person (stored on a DuplicateCandidate for the core center)."""
+
+    PHONE = "phone"
+    KANA_AND_BIRTH_DATE = "kana_birth_date"
+    SAME_KANA_UNDATED = "kana_undated"
+
+
 def person_duplicate_candidates(
     *,
     family_name_kana: str,
@@ -104,8 +112,9 @@ def person_duplicate_candidates(
     birth_date: dt.date | None,
     phone: str,
     exclude_pk: int | None = None,
-) -> list[Person]:
-    """Every person in the city who may be the one being registered (NOT access-scoped)."""
+) -> dict[Person, list[str]]:
+    """Every person in the city who may be the one being registered (NOT access-scoped), with
+    why each matched (MatchReason)."""
     kana = normalize_kana(family_name_kana + given_name_kana)
     phone_digits = normalize_phone(phone)
     prefilter = Q(kana_normalized=kana, birth_date__isnull=True)
@@ -115,65 +124,55 @@ def person_duplicate_candidates(
         prefilter |= Q(kana_normalized=kana)
     if phone_digits:
         prefilter |= Q(phone_normalized=phone_digits)
-    candidates = Person.objects.filter(prefilter).select_related("registered_by_organization")
+    candidates = Person.objects.filter(prefilter)
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
-    found = []
+    found: dict[Person, list[str]] = {}
     for person in candidates[:200]:
-        same_phone = bool(phone_digits) and person.phone_normalized == phone_digits
-        similar_kana = fuzz.ratio(person.kana_normalized, kana) >= DUPLICATE_KANA_RATIO
-        same_birth = birth_date is not None and person.birth_date == birth_date
-        undated_same_kana = person.kana_normalized == kana and (
-            birth_date is None or person.birth_date is None
-        )
-        if same_phone or (similar_kana and same_birth) or undated_same_kana:
-            found.append(person)
+        reasons = []
+        if phone_digits and person.phone_normalized == phone_digits:
+            reasons.append(MatchReason.PHONE)
+        if (
+            birth_date is not None
+            and person.birth_date == birth_date
+            and fuzz.ratio(person.kana_normalized, kana) >= DUPLICATE_KANA_RATIO
+        ):
+            reasons.append(MatchReason.KANA_AND_BIRTH_DATE)
+        if person.kana_normalized == kana and (birth_date is None or person.birth_date is None):
+            reasons.append(MatchReason.SAME_KANA_UNDATED)
+        if reasons:
+            found[person] = reasons
     return found
-
-
-@dataclass(frozen=True)
-class ElsewhereContact:
-    """Where to ask about a similar record the actor may not see: the organization only."""
-
-    organization: str
-    phone: str
 
 
 @dataclass
 class DuplicateCandidates:
-    visible: list[Person] = field(default_factory=list)
-    elsewhere: list[ElsewhereContact] = field(default_factory=list)
-    hidden_count: int = 0
+    """The outcome of a duplicate check.  `visible` may be shown to the actor; `hidden` never
+    is, not even as a count or an organization's name (DESIGN.md §5): it only feeds the core
+    center's queue.  So the check is true only for visible candidates."""
 
-    @property
-    def count(self) -> int:
-        return len(self.visible) + self.hidden_count
+    visible: list[Person] = field(default_factory=list)
+    hidden: dict[Person, list[str]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return self.count > 0
+        return bool(self.visible)
 
 
-def split_duplicate_candidates(*, actor: Actor, candidates: list[Person]) -> DuplicateCandidates:
-    """Candidates the actor may see, and for the others only who registered them."""
-    if not candidates:
-        return DuplicateCandidates()
-    visible_ids = set(
-        persons_visible_to(actor)
-        .filter(pk__in=[p.pk for p in candidates])
-        .values_list("pk", flat=True)
-    )
+def split_duplicate_candidates(
+    *, actor: Actor, candidates: dict[Person, list[str]]
+) -> DuplicateCandidates:
+    """Candidates the actor may see, and the others for the queue.
+
+    The visibility query runs whether or not there are candidates, so that the check costs the
+    same queries either way."""
+    ids = [p.pk for p in candidates] or [0]
+    visible_ids = set(persons_visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
     result = DuplicateCandidates()
-    organizations: dict[int, Organization] = {}
-    for person in candidates:
+    for person, reasons in candidates.items():
         if person.pk in visible_ids:
             result.visible.append(person)
         else:
-            result.hidden_count += 1
-            organizations[person.registered_by_organization_id] = person.registered_by_organization
-    result.elsewhere = [
-        ElsewhereContact(organization=org.name, phone=org.phone)
-        for org in sorted(organizations.values(), key=lambda o: o.name)
-    ]
+            result.hidden[person] = reasons
     return result
 
 

@@ -37,6 +37,7 @@ from tsunagu.people.models import (
     ConsentPurpose,
     DisabilityCategory,
     DisabilityCertificate,
+    DuplicateCandidate,
     Household,
     HouseholdConcern,
     HouseholdMember,
@@ -253,7 +254,8 @@ def certificate_inputs_of(person: Person) -> list[CertificateInput]:
 def person_duplicate_check(
     *, request: HttpRequest, data: Mapping[str, Any], exclude_pk: int | None = None
 ) -> selectors.DuplicateCandidates:
-    """Who may already be this person: candidates the actor may see, and elsewhere only where."""
+    """Who may already be this person: candidates the actor may see, and (never shown to the
+    actor) those it may not see, for the core center's queue."""
     candidates = selectors.person_duplicate_candidates(
         family_name_kana=str(data.get("family_name_kana") or ""),
         given_name_kana=str(data.get("given_name_kana") or ""),
@@ -283,12 +285,9 @@ def person_create(
         raise FieldErrors(errors)
     values = _person_values(data)
     duplicates = person_duplicate_check(request=request, data=values)
-    check = {
-        "candidates": duplicates.count,
-        "visible": len(duplicates.visible),
-        "elsewhere": duplicates.hidden_count,
-        "confirmed_new": confirm_new,
-    }
+    # Only what the office may see: this row is on the person's "who looked" report, which the
+    # registering office reads, so it must not tell whether a match exists elsewhere.
+    check = {"candidates": len(duplicates.visible), "confirmed_new": confirm_new}
     if duplicates and not confirm_new:
         # Not inside the transaction below: the check's audit row stays when creation stops.
         audit.record(
@@ -314,7 +313,32 @@ def person_create(
                 "duplicate_check": check,
             },
         )
+        _queue_hidden_matches(request=request, actor=actor, person=person, hidden=duplicates.hidden)
     return person
+
+
+def _queue_hidden_matches(
+    *,
+    request: HttpRequest,
+    actor: Actor,
+    person: Person,
+    hidden: Mapping[Person, list[str]],
+) -> None:
+    """Put the matches the office may not see on the core center's queue (DuplicateCandidate),
+    each with its audit row, and tell the office nothing (DESIGN.md §5, ADR 0008)."""
+    for match, reasons in hidden.items():
+        candidate, created = DuplicateCandidate.objects.get_or_create(
+            person=person,
+            match=match,
+            defaults={"raised_by_organization": actor.organization, "matched_on": reasons},
+        )
+        if created:
+            audit.record(
+                action=Action.RECORD_CREATED,
+                request=request,
+                target=candidate,
+                detail={"queue": "duplicates", "matched_on": reasons},
+            )
 
 
 def _comparable(value: Any) -> Any:
@@ -348,54 +372,62 @@ def person_update(
     changes: Mapping[str, Any],
     certificates: Iterable[CertificateInput] | None = None,
     check_duplicates: bool = False,
+    confirm_new: bool = False,
 ) -> Person:
     """Apply `changes` (any of PERSON_FIELDS) if nobody saved the person since `expected_version`.
 
     `certificates`, when given, replaces the person's certificates.  The audit row names the
     changed fields, never their values.  With `check_duplicates`, a change of kana, birth date
     or phone that makes the person match someone else raises PossibleDuplicate (as on create);
-    the caller sends it again without the check once the user confirmed they are different.
+    the caller sends it again with `confirm_new` once the user confirmed they are different.
+    Matches the office may not see are never mentioned: they go to the core center's queue once
+    the update is saved, exactly as on registration.
     """
+    hidden: Mapping[Person, list[str]] = {}
     if check_duplicates:
-        _person_update_duplicate_check(request=request, person=person, changes=changes)
+        hidden = _person_update_duplicate_check(
+            request=request, person=person, changes=changes, confirm_new=confirm_new
+        )
     with transaction.atomic():
-        return _person_update(
+        updated = _person_update(
             request=request,
             person=person,
             expected_version=expected_version,
             changes=changes,
             certificates=certificates,
         )
+        _queue_hidden_matches(
+            request=request, actor=actor_of(request), person=updated, hidden=hidden
+        )
+        return updated
 
 
 def _person_update_duplicate_check(
-    *, request: HttpRequest, person: Person, changes: Mapping[str, Any]
-) -> None:
-    """Outside the update's transaction: the check's audit row stays when the update stops."""
+    *, request: HttpRequest, person: Person, changes: Mapping[str, Any], confirm_new: bool
+) -> dict[Person, list[str]]:
+    """Outside the update's transaction: the check's audit row stays when the update stops.
+    Raises PossibleDuplicate for candidates the actor may see (unless `confirm_new`); returns
+    the others, for the queue."""
     _writer(request, "people.person", person.pk)
     merged = {name: getattr(person, name) for name in PERSON_FIELDS} | dict(changes)
     if person_errors(merged):
-        return  # the update itself reports the bad input
+        return {}  # the update itself reports the bad input
     values = _person_values({k: v for k, v in changes.items() if k in IDENTITY_FIELDS})
     if not any(_comparable(getattr(person, k)) != _comparable(v) for k, v in values.items()):
-        return
+        return {}
     identity = {name: getattr(person, name) for name in IDENTITY_FIELDS} | values
     duplicates = person_duplicate_check(request=request, data=identity, exclude_pk=person.pk)
-    if duplicates:
+    if duplicates and not confirm_new:
         audit.record(
             action=Action.RECORD_VIEWED,
             request=request,
             target=person,
             detail={
-                "duplicate_check": {
-                    "candidates": duplicates.count,
-                    "visible": len(duplicates.visible),
-                    "elsewhere": duplicates.hidden_count,
-                    "confirmed_new": False,
-                }
+                "duplicate_check": {"candidates": len(duplicates.visible), "confirmed_new": False}
             },
         )
         raise PossibleDuplicate(duplicates)
+    return duplicates.hidden
 
 
 def _person_update(

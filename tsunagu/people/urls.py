@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern] = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path("duplicates/", views.duplicate_queue, name="duplicate_queue"),
+    path("duplicates/<int:candidate_id>/", views.duplicate_detail, name="duplicate_detail"),
     path("households/", views.household_list, name="household_list"),
     path("households/new/", views.household_create, name="household_create"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),

@@ -24,10 +24,11 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.access import access_household, access_person, actor_of
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.people import selectors, services
+from tsunagu.people import duplicates, selectors, services
 from tsunagu.people.forms import (
     ConsentForm,
     ConsentWithdrawForm,
+    DuplicateDecisionForm,
     HouseholdEditForm,
     HouseholdForm,
     HouseholdMemberEndForm,
@@ -208,7 +209,8 @@ def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                     changes=form.person_data(),
                     certificates=form.certificates(),
-                    check_duplicates=not form.cleaned_data["confirm_new"],
+                    check_duplicates=True,
+                    confirm_new=form.cleaned_data["confirm_new"],
                 )
             except services.PossibleDuplicate as exc:
                 # Same as on create: show who it may be; saving again confirms "someone else".
@@ -477,4 +479,66 @@ def household_member_end(
         "people/pages/household_member_end.html",
         {"form": form, "household": household, "member": member},
         status=400 if form.errors else 200,
+    )
+
+
+# --- The core center's queue of possible duplicates ---------------------------------------------
+
+
+@_app_errors
+def duplicate_queue(request: TsunaguRequest) -> HttpResponse:
+    """Pending candidates (or `?status=done|all`), both records side by side: core center only,
+    a 404 for everyone else."""
+    status = request.GET.get("status", "")
+    status = status if status in ("done", "all") else ""
+    candidates = duplicates.duplicate_queue(request=request, status=status)
+    page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
+    duplicates.record_queue_read(request, list(page.object_list))
+    return render(
+        request,
+        "people/pages/duplicate_queue.html",
+        {
+            "page": page,
+            "status": status,
+            "query": urlencode({"status": status}) if status else "",
+            "can_write": actor_of(request).can_write,
+        },
+    )
+
+
+@_app_errors
+def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> HttpResponse:
+    """One candidate and the core center's decision on it."""
+    posted = request.method == "POST"
+    candidate = duplicates.access_duplicate_candidate(request, candidate_id, for_write=posted)
+    form = DuplicateDecisionForm(_posted(request))
+    status = 200
+    if posted:
+        status = 400
+        if form.is_valid():
+            try:
+                duplicates.duplicate_candidate_decide(
+                    request=request,
+                    candidate=candidate,
+                    decision=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                )
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("対応を記録しました。"))
+                return redirect("people:duplicate_queue")
+    return render(
+        request,
+        "people/pages/duplicate_detail.html",
+        {
+            "candidate": candidate,
+            "form": form,
+            "pending": candidate.status in duplicates.PENDING,
+            "can_write": actor_of(request).can_write,
+        },
+        status=status,
     )

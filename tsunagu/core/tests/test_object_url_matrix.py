@@ -53,7 +53,13 @@ from tsunagu.meetings.tests.factories import (
     MeetingBodyFactory,
     MeetingFactory,
 )
-from tsunagu.people.models import Consent, Household, HouseholdMember, Person
+from tsunagu.people.models import (
+    Consent,
+    DuplicateCandidate,
+    Household,
+    HouseholdMember,
+    Person,
+)
 from tsunagu.people.tests.factories import (
     ConsentFactory,
     HouseholdFactory,
@@ -346,6 +352,17 @@ def _household(w: World) -> dict[str, int]:
     return {"household_id": w.household.pk}
 
 
+def _duplicate(w: World) -> dict[str, int]:
+    """A possible duplicate of the world's person on the core center's queue."""
+    candidate = DuplicateCandidate.objects.create(
+        person=w.person,
+        match=PersonFactory.create(),
+        raised_by_organization=w.person.registered_by_organization,
+        matched_on=["phone"],
+    )
+    return {"candidate_id": candidate.pk}
+
+
 def _case(w: World) -> dict[str, int]:
     return {"case_id": w.case.pk}
 
@@ -385,6 +402,9 @@ SCREENS: dict[str, Spec] = {
         lambda w: {"reason": "本人の申し出"},
     ),
     "people:household_detail": Spec(_household),
+    "people:duplicate_detail": Spec(
+        _duplicate, FORM, lambda w: {"decision": "distinct"}, owner="core_officer"
+    ),
     "people:household_edit": Spec(
         _household, FORM, lambda w: {"version": w.household.version, "name": "佐藤さん世帯"}
     ),
@@ -543,6 +563,10 @@ API: dict[str, Spec] = {
         _person, ("PATCH",), lambda w: {"version": w.person.version, "phone": "090-0000-1111"}
     ),
     "GET /api/v1/households/{household_id}": Spec(_household),
+    "GET /api/v1/duplicate-candidates/{candidate_id}": Spec(_duplicate, owner="core_officer"),
+    "POST /api/v1/duplicate-candidates/{candidate_id}/decision": Spec(
+        _duplicate, body=lambda w: {"decision": "distinct"}, owner="core_officer"
+    ),
     "GET /api/v1/cases/{case_id}": Spec(_case),
     "GET /api/v1/cases/{case_id}/status": Spec(_case),
     "POST /api/v1/cases/{case_id}/status": Spec(
@@ -868,7 +892,7 @@ def test_outsider_gets_json_404_on_every_object_api_route(route, personas, world
     _assert_denied_and_audited(personas.counselor_b, before, method, path)
 
     owner = getattr(personas, spec.owner)
-    owner_token = api_token_for(owner, personas.office_a)
+    owner_token = api_token_for(owner, owner.memberships.get(is_primary=True).organization)
     response = _api_request(Client(), method, path, spec.body(world), owner_token)
     _owner_may_pass(response, method, f"{spec.owner} {route}")
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tsunagu.people.models import (
     Consent,
@@ -44,3 +45,16 @@ def labels(values: list[str] | None, kind: str) -> str:
     choices = _CHOICES[kind]
     chosen = set(values or [])
     return "、".join(str(label) for value, label in choices.choices if value in chosen)
+
+
+_MATCH_REASONS = {
+    "phone": _("電話番号が同じ"),
+    "kana_birth_date": _("カナ氏名が似ていて生年月日が同じ"),
+    "kana_undated": _("カナ氏名が同じ（生年月日の記録なし）"),
+}
+
+
+@register.filter
+def match_reasons(values: list[str] | None) -> str:
+    """Why a DuplicateCandidate matched, in words: 電話番号が同じ、…"""
+    return "、".join(str(_MATCH_REASONS.get(v, v)) for v in values or [])

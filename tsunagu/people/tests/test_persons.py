@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.people.models import Person
+from tsunagu.people.models import DuplicateCandidate, Person
 from tsunagu.people.tests.conftest import person_form_data
 from tsunagu.people.tests.factories import PersonFactory
 
@@ -247,9 +246,9 @@ def test_duplicate_found_by_phone_alone(personas, client_as, yamada):
     assert Person.objects.count() == 1
 
 
-def test_duplicate_elsewhere_names_only_the_organization(personas, client_as):
-    personas.office_b.phone = "022-333-4444"
-    personas.office_b.save()
+def test_duplicate_elsewhere_is_not_mentioned(personas, client_as):
+    """Issue 13, item 7 (this test used to pin the organization's name and phone): a record
+    the office may not see changes nothing in its answer; it goes to the core center's queue."""
     hidden = PersonFactory.create(
         family_name="山田",
         given_name="太郎",
@@ -269,22 +268,23 @@ def test_duplicate_elsewhere_names_only_the_organization(personas, client_as):
         phone="",
     )
     response = client_as(personas.counselor_a).post(CREATE_URL, data)
-    assert response.status_code == 200
-    content = response.content.decode()
-    expected = (
-        "似た記録が相談支援センター かえでにあります。"
-        "必要な場合は 電話: 022-333-4444 に問い合わせてください。"
+    assert response.status_code == 302  # registered at once, as with no match at all
+    created = Person.objects.exclude(pk=hidden.pk).get()
+    page = client_as(personas.counselor_a).get(response["Location"]).content.decode()
+    secrets = ("似た記録", personas.office_b.name, "秘密町", "090-9999", f"/people/{hidden.pk}/")
+    for secret in secrets:
+        assert secret not in page
+    detail = AuditEvent.objects.get(
+        action=Action.RECORD_CREATED, target_type="people.person"
+    ).detail["duplicate_check"]
+    assert detail == {"candidates": 0, "confirmed_new": False}
+    queued = DuplicateCandidate.objects.get()
+    assert (queued.person, queued.match, queued.raised_by_organization) == (
+        created,
+        hidden,
+        personas.office_a,
     )
-    assert expected in content
-    section = re.search(r'<section class="panel message--warning".*?</section>', content, re.S)
-    assert section is not None
-    for secret in ("山田", "ヤマダ タロウ", "昭和50年", "1975", "秘密町", "090-9999"):
-        assert secret not in section.group(0)
-    assert "秘密町" not in content
-    assert f"/people/{hidden.pk}/" not in content
-    assert Person.objects.count() == 1
-    detail = AuditEvent.objects.get(action=Action.RECORD_VIEWED).detail["duplicate_check"]
-    assert detail == {"candidates": 1, "visible": 0, "elsewhere": 1, "confirmed_new": False}
+    assert queued.matched_on == ["kana_birth_date"]
 
 
 def test_duplicate_through_the_api_is_a_409(personas, client, yamada, api_headers):
@@ -306,11 +306,8 @@ def test_duplicate_through_the_api_is_a_409(personas, client, yamada, api_header
     error = response.json()["error"]
     assert error["code"] == "possible_duplicate"
     assert error["candidates"] == [{"id": yamada.pk, "display_name": "山田 太郎"}]
-    assert error["elsewhere"] == [
-        {"organization": personas.office_b.name, "phone": personas.office_b.phone}
-    ]
-    assert all(set(e) == {"organization", "phone"} for e in error["elsewhere"])
-    assert hidden.pk not in [c["id"] for c in error["candidates"]]
+    assert set(error) == {"code", "message", "candidates"}  # nothing about `hidden`
+    assert not DuplicateCandidate.objects.exists()  # nothing registered yet
     response = client.post(
         "/api/v1/persons",
         {**body, "confirm_new": True},
@@ -318,6 +315,7 @@ def test_duplicate_through_the_api_is_a_409(personas, client, yamada, api_header
         **api_headers(personas.counselor_a),
     )
     assert response.status_code == 201
+    assert DuplicateCandidate.objects.get().match == hidden
 
 
 # --- Detail -----------------------------------------------------------------------------------
