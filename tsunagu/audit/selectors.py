@@ -3,6 +3,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from tsunagu.audit.models import AuditEvent, AuditEventQuerySet
@@ -32,3 +35,18 @@ def audit_event_list(*, filters: dict[str, Any]) -> AuditEventQuerySet:
     if filters.get("date_to"):
         events = events.filter(at__lt=_local_midnight(filters["date_to"] + dt.timedelta(days=1)))
     return events
+
+
+def showing_person(person_id: int) -> Q:
+    """Rows of lists and searches that showed this person (`person_ids` contains the id).
+
+    PostgreSQL answers with the GIN index of migration 0003 (`person_ids @> '[id]'`); SQLite,
+    which has no JSON containment lookup, walks `json_each` (demo and test sizes)."""
+    if connection.vendor == "postgresql":
+        return Q(person_ids__contains=[person_id])
+    return Q(
+        pk__in=RawSQL(
+            "SELECT e.id FROM audit_auditevent e, json_each(e.person_ids) j WHERE j.value = %s",
+            [person_id],
+        )
+    )

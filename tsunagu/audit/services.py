@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
 from tsunagu.audit import chain
 from tsunagu.audit.models import Action, AuditEvent, Outcome
@@ -92,6 +93,13 @@ def record(
     return event
 
 
+def search_digest(text: str) -> str:
+    """A keyed digest of words someone searched for.  The words may be personal data (a name,
+    a phone number, a diagnosis) of someone the search did not even find, so the append-only
+    log keeps this instead; an investigator who suspects a search recomputes it."""
+    return salted_hmac("tsunagu.audit.search", " ".join(text.split())).hexdigest()
+
+
 def record_read(
     request: HttpRequest,
     *,
@@ -99,16 +107,21 @@ def record_read(
     person_ids: Iterable[int],
     target: models.Model | None = None,
     filters: dict[str, Any] | None = None,
+    search_text: str = "",
 ) -> AuditEvent:
     """One row per request that showed person data in a list, a search or a summary: which
-    persons (ids only, never their data) and the query that produced them."""
+    persons (ids only, never their data) and the query that produced them (the filters as
+    given, the page, and the searched words as `search_digest`)."""
     ids = sorted({int(pk) for pk in person_ids})
-    query = request.GET.urlencode()[:500] if request.method == "GET" else ""
     detail: dict[str, Any] = {"view": view, "path": request.path, "count": len(ids)}
-    if query:
-        detail["query"] = query
-    if filters:
-        detail["filters"] = {k: str(v)[:200] for k, v in filters.items() if v not in (None, "")}
+    shown_filters = {k: str(v)[:200] for k, v in (filters or {}).items() if v not in (None, "")}
+    page = request.GET.get("page", "")
+    if page:
+        shown_filters["page"] = page[:20]
+    if shown_filters:
+        detail["filters"] = shown_filters
+    if search_text.strip():
+        detail["search_digest"] = search_digest(search_text)
     return record(
         action=Action.RECORDS_LISTED,
         request=request,

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.accounts.models import User
+from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
 from tsunagu.cases import selectors, services
 from tsunagu.cases.access import (
     access_case,
@@ -107,6 +109,27 @@ class CasePage(Schema):
     page: int
     num_pages: int
     results: list[CaseOut]
+
+
+class AccessLogEntryOut(Schema):
+    at: dt.datetime
+    actor_username: str
+    organization_id: int | None
+    organization: str
+    action: str
+    action_label: str
+    outcome: str
+    target_type: str
+    target_id: str
+    listed: bool = Field(description="一覧・検索・地域課題でこの方を表示した記録")
+
+
+class AccessLogPage(Schema):
+    person_id: int
+    count: int
+    page: int
+    num_pages: int
+    results: list[AccessLogEntryOut]
 
 
 class CaseIn(Schema):
@@ -312,6 +335,15 @@ def case_list(
         actor=actor_of(request), status=status, is_complex=is_complex, mine=mine
     )
     result = _page_of(cases, page, page_size)
+    shown = list(result.object_list)
+    audit.record_read(
+        request,
+        view="api.case_list",
+        person_ids=selectors.persons_shown(
+            person_ids=[c.person_id for c in shown],
+            household_ids=[c.household_id for c in shown],
+        ),
+    )
     return CasePage(
         count=result.paginator.count,
         page=result.number,
@@ -673,6 +705,15 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
 )
 def consultation_list(request: HttpRequest, page: int = 1, page_size: int = 50) -> ConsultationPage:
     result = _page_of(selectors.consultation_list(actor=actor_of(request)), page, page_size)
+    shown = list(result.object_list)
+    audit.record_read(
+        request,
+        view="api.consultation_list",
+        person_ids=selectors.persons_shown(
+            person_ids=[c.person_id for c in shown],
+            household_ids=[c.household_id for c in shown],
+        ),
+    )
     return ConsultationPage(
         count=result.paginator.count,
         page=result.number,
@@ -689,3 +730,48 @@ def consultation_list(request: HttpRequest, page: int = 1, page_size: int = 50) 
 )
 def consultation_detail(request: HttpRequest, consultation_id: int) -> ConsultationOut:
     return _consultation_out(access_consultation(request, consultation_id))
+
+
+# --- Who looked at this person's record -----------------------------------------------------
+
+
+@router.get(
+    "/persons/{person_id}/access-log",
+    response={200: AccessLogPage, **ERRORS},
+    summary="この方の記録を見た人（閲覧記録）",
+    url_name="person_access_log",
+)
+def person_access_log(
+    request: HttpRequest, person_id: int, page: int = 1, page_size: int = 50
+) -> AccessLogPage:
+    """画面の「閲覧記録」と同じ規則です。本人のケースの主担当機関の職員とシステム管理者だけが
+    見られ、それ以外は 404 です。本人を表示した一覧・検索の記録も含みます。"""
+    log = selectors.person_access_log(request=request, person_id=person_id)
+    audit.record(
+        action=Action.ACCESS_LOG_VIEWED,
+        request=request,
+        target_type="people.person",
+        target_id=log.person_id,
+    )
+    result = _page_of(log.events, page, page_size)
+    return AccessLogPage(
+        person_id=log.person_id,
+        count=result.paginator.count,
+        page=result.number,
+        num_pages=result.paginator.num_pages,
+        results=[
+            AccessLogEntryOut(
+                at=e.at,
+                actor_username=e.actor_username,
+                organization_id=e.organization_id,
+                organization=e.organization.name if e.organization else "",
+                action=e.action,
+                action_label=e.action_label,
+                outcome=e.outcome,
+                target_type=e.target_type,
+                target_id=e.target_id,
+                listed=log.person_id in e.person_ids,
+            )
+            for e in result
+        ],
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent, AuditEventQuerySet
+from tsunagu.audit.selectors import showing_person
 from tsunagu.cases.access import (
     Actor,
     actor_of,
@@ -78,6 +80,31 @@ def valid_consents_for(case: Case, *, on: dt.date | None = None) -> list[Consent
         .prefetch_related("organizations")
         .order_by("-obtained_on", "-pk")
     )
+
+
+def persons_shown(
+    *,
+    person_ids: Iterable[int | None] = (),
+    household_ids: Iterable[int | None] = (),
+    cases: QuerySet[Case] | None = None,
+) -> list[int]:
+    """Ids of the persons whose data a list showed, for its audit row: the persons, every
+    member (current or past) of the households, and the person or household members of
+    `cases`.  One query at most, none when only persons are given."""
+    ids = {pk for pk in person_ids if pk}
+    households = {pk for pk in household_ids if pk}
+    if cases is None and not households:
+        return sorted(ids)
+    condition = Q(household_id__in=households)
+    if cases is not None:
+        condition |= Q(household_id__in=cases.order_by().values("household_id"))
+    members = HouseholdMember.objects.filter(condition).order_by().values_list("person_id")
+    if cases is not None:
+        members = members.union(
+            cases.filter(person_id__isnull=False).order_by().values_list("person_id")
+        )
+    ids.update(pk for (pk,) in members)
+    return sorted(ids)
 
 
 def consultation_list(*, actor: Actor) -> QuerySet[Consultation]:
@@ -474,15 +501,26 @@ def person_access_log(*, request: HttpRequest, person_id: object) -> AccessLog:
                 "pk", flat=True
             )
         ],
+        # Case conferences, whose study-session summaries derive from the person's cases.
+        "meetings.caseconference": [
+            str(i)
+            for i in CaseConference.objects.filter(case_id__in=cases.values("pk")).values_list(
+                "pk", flat=True
+            )
+        ],
     }
-    events = audit_events_about(targets)
+    # And every list, search or summary that named the person among those it showed.
+    events = audit_events_about(targets, person_id=pk)
     visible = persons_visible_to(actor).filter(pk=pk).exists()
     return AccessLog(person_id=pk, person=person if visible else None, events=events)
 
 
-def audit_events_about(targets: dict[str, list[str]]) -> AuditEventQuerySet:
-    """Audit rows whose target is any of `targets` (target_type → ids), newest first."""
-    condition = Q(pk__in=[])
+def audit_events_about(
+    targets: dict[str, list[str]], *, person_id: int | None = None
+) -> AuditEventQuerySet:
+    """Audit rows whose target is any of `targets` (target_type → ids), or that showed
+    `person_id` in a list or search, newest first."""
+    condition = showing_person(person_id) if person_id is not None else Q(pk__in=[])
     for target_type, ids in targets.items():
         if ids:
             condition |= Q(target_type=target_type, target_id__in=ids)

@@ -47,6 +47,9 @@ TARGET_LABELS = {
     "cases.consultation": gettext_lazy("相談受付"),
     "records.progressnote": gettext_lazy("支援経過記録"),
     "records.formulation": gettext_lazy("見立て"),
+    "meetings.caseconference": gettext_lazy("ケース会議・事例検討"),
+    "meetings.communityissue": gettext_lazy("地域課題"),
+    "search.searchdocument": gettext_lazy("全文検索"),
 }
 
 
@@ -88,6 +91,15 @@ def _case(request: TsunaguRequest, case_id: int, *, for_write: bool = False) -> 
 def consultation_list(request: TsunaguRequest) -> HttpResponse:
     consultations = selectors.consultation_list(actor=actor_of(request))
     page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    audit.record_read(
+        request,
+        view="cases.consultation_list",
+        person_ids=selectors.persons_shown(
+            person_ids=[c.person_id for c in shown],
+            household_ids=[c.household_id for c in shown],
+        ),
+    )
     return render(
         request,
         "cases/pages/consultation_list.html",
@@ -211,6 +223,16 @@ def case_list(request: TsunaguRequest) -> HttpResponse:
         mine=bool(filters.get("mine")),
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    audit.record_read(
+        request,
+        view="cases.case_list",
+        person_ids=selectors.persons_shown(
+            person_ids=[c.person_id for c in shown],
+            household_ids=[c.household_id for c in shown],
+        ),
+        filters=filters,
+    )
     return render(
         request,
         "cases/pages/case_list.html",

@@ -542,8 +542,14 @@ def _issue_out(request: HttpRequest, issue: CommunityIssue) -> IssueOut:
 def issue_list(
     request: HttpRequest, stage: str = "", theme: str = "", area_id: int | None = None
 ) -> list[IssueOut]:
-    issues = selectors.issue_list(
-        actor=actor_of(request), stage=stage, theme=theme, area_id=area_id
+    issues = list(
+        selectors.issue_list(actor=actor_of(request), stage=stage, theme=theme, area_id=area_id)
+    )
+    audit.record_read(
+        request,
+        view="api.issue_list",
+        person_ids=selectors.issue_persons(issues),
+        filters={"stage": stage, "theme": theme, "area_id": area_id},
     )
     return [_issue_out(request, i) for i in issues]
 
@@ -555,7 +561,14 @@ def issue_list(
     url_name="issue_detail",
 )
 def issue_detail(request: HttpRequest, issue_id: int) -> IssueOut:
-    return _issue_out(request, selectors.access_issue(request, issue_id))
+    issue = selectors.access_issue(request, issue_id)
+    audit.record_read(
+        request,
+        view="api.issue_detail",
+        target=issue,
+        person_ids=selectors.issue_persons([issue]),
+    )
+    return _issue_out(request, issue)
 
 
 # --- Raising an issue and sharing a summary: the de-identification check --------------------

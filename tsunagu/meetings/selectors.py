@@ -44,7 +44,8 @@ from tsunagu.cases.access import (
     cases_visible_to,
     visible_case_ids,
 )
-from tsunagu.cases.models import CaseTeamMember
+from tsunagu.cases.models import Case, CaseTeamMember
+from tsunagu.cases.selectors import persons_shown
 from tsunagu.core.dates import fiscal_year, fiscal_year_range
 from tsunagu.meetings.models import (
     CONSENT_KINDS,
@@ -424,6 +425,18 @@ def issue_list(
     if area_id:
         issues = issues.filter(area_id=area_id)
     return issues
+
+
+def issue_persons(issues: list[CommunityIssue]) -> list[int]:
+    """The persons the issues were raised from (their source cases and conferences), for the
+    audit row of a read: the text is de-identified, but it still derives from them."""
+    case_ids = {i.source_case_id for i in issues if i.source_case_id}
+    conference_ids = {i.source_conference_id for i in issues if i.source_conference_id}
+    if not case_ids and not conference_ids:
+        return []
+    return persons_shown(
+        cases=Case.objects.filter(Q(pk__in=case_ids) | Q(conferences__in=conference_ids))
+    )
 
 
 def access_issue(

@@ -646,14 +646,17 @@ def issue_list(request: TsunaguRequest) -> HttpResponse:
             "area_id": area.pk if area else None,
         }
     actor = actor_of(request)
+    issues = list(selectors.issue_list(actor=actor, **filters))
+    audit.record_read(
+        request,
+        view="meetings.issue_list",
+        person_ids=selectors.issue_persons(issues),
+        filters=filters,
+    )
     return render(
         request,
         "meetings/pages/issue_list.html",
-        {
-            "form": form,
-            "issues": selectors.issue_list(actor=actor, **filters),
-            "can_write": actor.can_write,
-        },
+        {"form": form, "issues": issues, "can_write": actor.can_write},
     )
 
 
@@ -661,8 +664,13 @@ def issue_list(request: TsunaguRequest) -> HttpResponse:
 @_mapped
 def council_issues(request: TsunaguRequest) -> HttpResponse:
     """What the council sees: the de-identified text and the pipeline, never the sources."""
-    issues = selectors.issue_list(actor=actor_of(request)).prefetch_related(
-        Prefetch("steps", queryset=IssueStep.objects.select_related("meeting", "meeting__body"))
+    issues = list(
+        selectors.issue_list(actor=actor_of(request)).prefetch_related(
+            Prefetch("steps", queryset=IssueStep.objects.select_related("meeting", "meeting__body"))
+        )
+    )
+    audit.record_read(
+        request, view="meetings.council_issues", person_ids=selectors.issue_persons(issues)
     )
     return render(request, "meetings/pages/council_issues.html", {"issues": issues})
 
@@ -783,6 +791,12 @@ def _issue_context(request: TsunaguRequest, issue: Any, form: AdvanceForm | None
 @_mapped
 def issue_detail(request: TsunaguRequest, issue_id: int) -> HttpResponse:
     issue = selectors.access_issue(request, issue_id)
+    audit.record_read(
+        request,
+        view="meetings.issue_detail",
+        target=issue,
+        person_ids=selectors.issue_persons([issue]),
+    )
     return render(request, "meetings/pages/issue_detail.html", _issue_context(request, issue))
 
 

@@ -11,10 +11,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_household, access_person, actor_of
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.api import ErrorOut, Pagination
 from tsunagu.organizations.models import Area
 from tsunagu.people import duplicates, selectors, services
 from tsunagu.people.models import DuplicateCandidate, Household, Person, Sex
@@ -239,6 +240,24 @@ def _person_data(payload: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+class _AuditedPersonPages(Pagination):
+    """Pages of persons; the persons of each page served are named in one audit row."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Person], pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        shown = list(page[self.items_attribute])
+        page[self.items_attribute] = shown
+        audit.record_read(
+            request,
+            view="api.person_list",
+            person_ids=[p.pk for p in shown],
+            search_text=str(params.get("q", "") or request.GET.get("q", "")),
+        )
+        return page
+
+
 # --- Routes -----------------------------------------------------------------------------------
 
 
@@ -249,7 +268,7 @@ def _person_data(payload: dict[str, Any]) -> dict[str, Any]:
     description="氏名（漢字・カナ、ひらがな・半角カナも可）、生年月日（YYYY-MM-DD・和暦）、"
     "電話番号で検索します。結果は操作中の所属機関が見られる人だけです。",
 )
-@paginate(PageNumberPagination)
+@paginate(_AuditedPersonPages)
 def person_list(request: HttpRequest, q: str = "") -> QuerySet[Person]:
     return selectors.person_search(actor=actor_of(request), query=q)
 

@@ -113,11 +113,19 @@ def _search_context(
     target_type: str,
 ) -> dict[str, Any]:
     """One page of a search over what the organization may see.  Which records came up is
-    personal data too, so a search is audited (its count, not the query text)."""
+    personal data too, so a search is audited: a person search names the persons shown
+    (audit.record_read), a household search its count; never the words typed."""
     query = form.cleaned_data["q"] if form.is_valid() else ""
     actor = actor_of(request)
     page = Paginator(search(actor=actor, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
-    if query:
+    if query and target_type == "people.person":
+        audit.record_read(
+            request,
+            view="people.person_search",
+            person_ids=[p.pk for p in page.object_list],
+            search_text=query,
+        )
+    elif query:
         audit.record(
             action=Action.RECORD_VIEWED,
             request=request,

@@ -30,6 +30,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases.access import Actor, cases_visible_to, listed_pks, notes_visible_to
 from tsunagu.cases.models import Case
+from tsunagu.cases.selectors import persons_shown
 from tsunagu.search.index_sql import FTS
 from tsunagu.search.models import DocumentKind, SearchDocument
 
@@ -226,11 +227,14 @@ def document_search(*, actor: Actor, query: SearchQuery) -> SearchResult:
 
 def record_search_shown(request: HttpRequest, hits: Iterable[Hit]) -> None:
     """Which records came up is personal data too: the row names each one shown (not the
-    words searched for, which may themselves be personal)."""
+    words searched for, which may themselves be personal), and the persons of their cases."""
+    hits = list(hits)
+    case_ids = {h.case_id for h in hits}
     audit.record(
         action=Action.RECORD_VIEWED,
         request=request,
         target_type="search.searchdocument",
+        person_ids=persons_shown(cases=Case.objects.filter(pk__in=case_ids)) if case_ids else (),
         detail={
             "search": True,
             "results": [{"kind": h.kind, "id": h.record_id, "case": h.case_id} for h in hits],
