@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.parser import Parser
 from ninja.security import HttpBearer
+from pydantic import ValidationError as PydanticValidationError
 
 from tsunagu.accounts.models import ApiToken
 from tsunagu.core.errors import TsunaguError
@@ -136,10 +137,29 @@ def install_error_handlers(api: NinjaAPI) -> None:
             message=" ".join(str(m) for m in exc.messages) or "入力内容に誤りがあります。",
         )
 
+    @api.exception_handler(PydanticValidationError)
+    def _schema_invalid(request: HttpRequest, exc: PydanticValidationError) -> HttpResponse:
+        # A schema a route builds itself (a PATCH merged onto the stored values and validated
+        # again): the same 422 as for the request's own body.
+        fields = [
+            {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg")}
+            for err in exc.errors()
+        ]
+        return error_response(
+            api,
+            request,
+            status=422,
+            code="validation_error",
+            message="入力内容に誤りがあります。",
+            extra={"fields": fields},
+        )
+
     @api.exception_handler(DataError)
-    def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
-        # The database refused a value (too long for its column, out of its range): the input's
-        # fault, so a 422 rather than a 500; logged, since a schema should have refused it first.
+    @api.exception_handler(OverflowError)
+    def _data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # The database refused a value (too long for its column, a number past its range;
+        # SQLite's driver raises OverflowError for an integer past 64 bits): the input's fault,
+        # so a 422 rather than a 500; logged, since a schema should have refused it first.
         logger.warning("database refused a value: %s", exc)
         return error_response(
             api,

@@ -8,12 +8,14 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.utils.cache import patch_cache_control
 
 from tsunagu.core.validators import MAX_ID, has_bad_characters
 
+logger = logging.getLogger(__name__)
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 _INTEGER = re.compile(r"^[+-]?[0-9]{19,}$")  # 19 digits and more may pass 2**63 - 1
@@ -120,6 +122,17 @@ class BadInputMiddleware:
                     raise Http404
             elif isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
                 raise Http404
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A value the database refused (too long for its column, a number past its range; the
+        SQLite driver raises OverflowError past 64 bits) came from the input: 400, not 500.
+        The API maps these itself (core.api); this covers the screens' forms."""
+        from tsunagu.core.views import value_out_of_range
+
+        if isinstance(exception, (DataError, OverflowError)):
+            logger.warning("database refused a value: %s", exception)
+            return value_out_of_range(request)
+        return None
 
 
 class NoStoreMiddleware:

@@ -101,6 +101,17 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return _error_page(request, "400.html", 400)
 
 
+def value_out_of_range(request: HttpRequest) -> HttpResponse:
+    """A value the database refused (BadInputMiddleware.process_exception): 400."""
+    return _error_page(
+        request,
+        "400.html",
+        400,
+        message=str(_("入力された値が長すぎるか、扱える範囲を超えています。")),
+        code="validation_error",
+    )
+
+
 def bad_characters(request: HttpRequest) -> HttpResponse:
     """NUL or a lone surrogate in the input (BadInputMiddleware): 400, in the API's shape."""
     return _error_page(

@@ -17,16 +17,19 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import DataError, models
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tsunagu.accounts.services import api_token_issue
 from tsunagu.core import dates
+from tsunagu.core.middleware import BadInputMiddleware
 from tsunagu.core.validators import MAX_DATE, MIN_DATE, validate_date_in_range
 from tsunagu.directory.models import ResourceDevelopment
 from tsunagu.directory.tests.factories import DevelopmentFactory
 from tsunagu.people.models import Person
+from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.plans.models import Task
 
 TOO_BIG_ID = "9" * 20  # > 2**63 - 1
@@ -341,3 +344,42 @@ def test_debug_cannot_be_turned_on_in_demo_mode():
     result = _demo_manage("check", DJANGO_DEBUG="1")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must not be set together with TSUNAGU_DEMO" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lives_alone": None},
+        {"needs_evacuation_support": None},
+        {"birth_date": "0295-06-01"},
+        {"family_name": "山" * 500},
+        {"version": 2**63},
+    ],
+)
+def test_a_patch_with_null_or_out_of_range_values_is_4xx(personas, api_as, change):
+    person = PersonFactory.create(
+        family_name="山田", given_name="太郎", registered_by_organization=personas.office_a
+    )
+    client = api_as(personas.counselor_a, personas.office_a)
+    response = client.patch(
+        f"/api/v1/persons/{person.pk}",
+        json.dumps({"version": person.version, **change}),
+        content_type="application/json",
+    )
+    assert 400 <= response.status_code < 500, response.content[:300]
+    _assert_error_shape(response, response.status_code)
+    person.refresh_from_db()
+    assert person.family_name == "山田"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [OverflowError("Python int too large to convert to SQLite INTEGER"), DataError("too long")],
+)
+def test_a_value_the_database_refuses_on_a_screen_is_a_400_page(rf, error):
+    middleware = BadInputMiddleware(lambda request: HttpResponse())
+    response = middleware.process_exception(rf.post("/cases/1/status/"), error)
+    assert response is not None
+    assert response.status_code == 400
+    assert "扱える範囲を超えています" in response.content.decode()
+    assert middleware.process_exception(rf.get("/"), ValueError("a bug")) is None
