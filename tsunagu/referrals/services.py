@@ -26,7 +26,12 @@ from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import Actor, active_team_members, actor_of
 from tsunagu.cases.models import Case, CaseTeamMember, SharingBasis, TeamRole
-from tsunagu.cases.selectors import subject_person_ids, valid_consents_for
+from tsunagu.cases.selectors import (
+    default_emergency_reviewer,
+    subject_person_ids,
+    support_meetings_for,
+    valid_consents_for,
+)
 from tsunagu.core.dates import wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.http import site_url
@@ -253,18 +258,26 @@ def _check_basis(referral: Referral) -> None:
                 code="no_basis",
             )
     elif basis == SharingBasis.STATUTORY_MEETING:
-        if not referral.basis_note.strip():
+        # The meeting itself, as for the team (issue 13 item 4): the receiver joins on it.
+        if not support_meetings_for(referral.case, referral.receiving_organization).exists():
             raise Invalid(
                 _(
-                    "支援会議（社会福祉法106条の6）の名称と開催日を「根拠の詳細」に入力してください。"
+                    "依頼先の機関が出席し、出席者全員が守秘義務（社会福祉法106条の6第5項）を"
+                    "誓約した、このケースについての開催済みの支援会議の記録がありません。"
+                    "先に支援会議を記録してください。"
                 ),
-                code="no_basis",
+                code="no_meeting",
             )
     elif basis == SharingBasis.EMERGENCY:
         if not referral.basis_note.strip():
             raise Invalid(
                 _("緊急と判断した状況（生命・身体の保護）を「根拠の詳細」に入力してください。"),
                 code="no_basis",
+            )
+        if default_emergency_reviewer() is None:
+            raise Invalid(
+                _("緊急の根拠を確認する基幹相談支援センターの職員が登録されていません。"),
+                code="no_reviewer",
             )
     else:
         raise Invalid(

@@ -5,8 +5,9 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.cases.models import SharingBasis
-from tsunagu.cases.tests.factories import CaseFactory
+from tsunagu.cases.tests.factories import CaseFactory, pledged_support_meeting
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.referrals.models import (
     BusinessStatus,
@@ -77,3 +78,11 @@ class ReferralFactory(factory.django.DjangoModelFactory):
         for name in _REACHED[kwargs.get("status", S.REQUESTED)]:
             kwargs.setdefault(name, sent_at + offsets[name])
         return super()._create(model_class, *args, **kwargs)
+
+    @factory.post_generation
+    def support_meeting(obj, create, extracted, **kwargs):  # factory_boy's hook
+        """A support-meeting basis names a recorded meeting the receiver attended and pledged
+        at (issue 13 item 4): one is recorded unless `support_meeting=False`."""
+        if create and extracted is not False and obj.basis == SharingBasis.STATUTORY_MEETING:
+            recorded_by = obj.requesting_worker or obj.case.lead_worker or UserFactory.create()
+            pledged_support_meeting(obj.case, obj.receiving_organization, recorded_by)

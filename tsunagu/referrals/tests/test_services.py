@@ -11,6 +11,7 @@ from django.utils import timezone
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.access import active_team_members, actor_of, cases_visible_to
 from tsunagu.cases.models import CaseStatus, CaseTeamMember, SharingBasis, TeamRole
+from tsunagu.cases.tests.factories import pledged_support_meeting
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.people.tests.factories import HouseholdFactory, HouseholdMemberFactory
 from tsunagu.referrals import services
@@ -141,11 +142,23 @@ def test_the_consent_must_name_the_receiver_and_be_valid_today(personas, world):
         _send(personas, world)
 
 
-def test_statutory_meeting_and_emergency_need_a_note(personas, world):
-    for basis in (SharingBasis.STATUTORY_MEETING, SharingBasis.EMERGENCY):
-        with pytest.raises(Invalid) as exc:
-            _send(personas, world, basis=basis, consent=None, basis_note="")
-        assert "根拠の詳細" in exc.value.message
+def test_statutory_meeting_needs_the_meeting_and_emergency_a_note(personas, world):
+    with pytest.raises(Invalid) as exc:
+        _send(personas, world, basis=SharingBasis.EMERGENCY, consent=None, basis_note="")
+    assert "根拠の詳細" in exc.value.message
+    # Issue 13 item 4: a note alone no longer makes a support-meeting basis.
+    with pytest.raises(Invalid) as exc:
+        _send(
+            personas,
+            world,
+            basis=SharingBasis.STATUTORY_MEETING,
+            consent=None,
+            basis_note="令和8年度第3回支援会議（11月20日）",
+            receiving_organization=personas.office_b,
+            kind=ReferralKind.REFERRAL,
+        )
+    assert exc.value.code == "no_meeting"
+    meeting = pledged_support_meeting(world.case, personas.office_b, personas.counselor_a)
     referral = _send(
         personas,
         world,
@@ -158,6 +171,7 @@ def test_statutory_meeting_and_emergency_need_a_note(personas, world):
     _move(personas.counselor_b, referral, "accept")
     member = CaseTeamMember.objects.get(case=world.case, organization=personas.office_b)
     assert member.basis == SharingBasis.STATUTORY_MEETING
+    assert member.conference == meeting
     assert member.basis_note == "令和8年度第3回支援会議（11月20日）"
 
 
