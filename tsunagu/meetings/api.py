@@ -16,7 +16,7 @@ from tsunagu.cases.access import access_case, actor_of
 from tsunagu.core.api import ErrorOut
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid
-from tsunagu.core.validators import Id, Year
+from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.meetings import deidentify, ics, selectors, services
 from tsunagu.meetings.models import (
     CaseConference,
@@ -630,13 +630,13 @@ class SummaryIn(Schema):
 class IssueIn(Schema):
     title: str = Field(..., min_length=1, max_length=120)
     theme: IssueThemeValue
-    area_id: int | None = Field(None, ge=1)
+    area_id: Id | None = None
     description: str = Field(..., min_length=1, max_length=20000)
     source: IssueSourceValue
     source_note: str = Field("", max_length=200)
-    source_case_id: int | None = Field(None, ge=1, description="source=case のとき")
-    source_conference_id: int | None = Field(None, ge=1, description="source=conference のとき")
-    raised_on: dt.date | None = None
+    source_case_id: Id | None = Field(None, description="source=case のとき")
+    source_conference_id: Id | None = Field(None, description="source=conference のとき")
+    raised_on: SaneDate | None = None
     keep: list[KeepIn] = Field([], max_length=200)
     seen_flags: list[str] = Field([], max_length=200)
 
@@ -702,7 +702,7 @@ def issue_create(request: HttpRequest, payload: IssueIn) -> Status[IssueOut | Fl
     url_name="conference_summary",
 )
 def conference_summary(
-    request: HttpRequest, conference_id: int, payload: SummaryIn
+    request: HttpRequest, conference_id: Id, payload: SummaryIn
 ) -> Status[ConferenceOut | FlagsErrorOut]:
     conference = selectors.access_conference(request, conference_id, for_write=True)
     try:

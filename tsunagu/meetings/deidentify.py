@@ -518,7 +518,9 @@ _DATES = (
         r"(\d{1,2}) ?[-/.月] ?(\d{1,2})(?!\d)日?"
     ),
 )
-# On the folded text: dashes are "-", brackets half-width.
+# On the folded text: dashes are "-", brackets half-width.  Each starts only where a run
+# starts (a look-behind), so a long run of digits or letters is scanned once, not per position.
+_EMAIL_FOLDED = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 _PHONE_FOLDED = re.compile(r"(?<![\d-])0\d{1,4}[-ー(]?\d{1,4}[-ー)]?\d{3,4}(?!\d)")
 _POSTAL_FOLDED = re.compile(r"(?<![\d-])(?:〒 ?)?\d{3}[-ー]\d{4}(?![\d-])")
 _MONTH_DAY = re.compile(r"(?<![\d年./-])(\d{1,2}) ?月 ?(\d{1,2}) ?日")
@@ -625,7 +627,7 @@ def _identifier_flags(text: str, folded: Folded, subjects: Subjects) -> list[Fla
             if (birth.month, birth.day) == (month, day_of_month):
                 add(BIRTH_DATE, who, *match.span())
     for pattern, kind in (
-        (EMAIL, EMAIL_ADDRESS),
+        (_EMAIL_FOLDED, EMAIL_ADDRESS),
         (_PHONE_FOLDED, PHONE_LIKE),
         (_POSTAL_FOLDED, POSTAL_LIKE),
     ):
@@ -641,6 +643,7 @@ _dictionary_lock = threading.Lock()
 _local = threading.local()
 # Sudachi refuses inputs past about 49 KB; a summary is far shorter, but a long paste is cut.
 _CHUNK = 4000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _PROPER = {"人名": PERSON_NAME, "地名": PLACE_NAME, "組織名": ORGANIZATION_NAME}
 
 
@@ -674,6 +677,8 @@ def _proper_noun_spans(text: str) -> list[tuple[str, int, int]]:
     for offset, chunk in _chunks(text):
         if not chunk.strip():
             continue
+        # A lone surrogate (possible in JSON) cannot go to the analyser; same length, same offsets.
+        chunk = _SURROGATE.sub("\ufffd", chunk)
         for morpheme in analyser.tokenize(chunk):
             pos = morpheme.part_of_speech()
             kind = _PROPER.get(pos[2]) if pos[1] == "固有名詞" else None
