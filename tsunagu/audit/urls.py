@@ -9,4 +9,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="list"),
     path("export.csv", views.event_export, name="export"),
+    path("chain/", views.chain_state, name="chain"),
 ]

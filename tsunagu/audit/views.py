@@ -5,11 +5,13 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from tsunagu.accounts.decorators import admin_required
+from tsunagu.audit import chain
 from tsunagu.audit import services as audit
 from tsunagu.audit.forms import AuditFilterForm
-from tsunagu.audit.models import Action
+from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.audit.selectors import audit_event_list
 from tsunagu.core.exports import csv_response
 from tsunagu.core.http import TsunaguRequest
@@ -82,4 +84,40 @@ def event_export(request: TsunaguRequest) -> HttpResponse:
             "リクエストID",
         ],
         rows=rows,
+    )
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def chain_state(request: TsunaguRequest) -> HttpResponse:
+    """The hash chain: its head, the last verification, and a button to verify now.
+
+    Verifying reads every row, so it runs only when asked (POST), never on a page load; its
+    result is itself a row of the log, which is how the screen knows the last one."""
+    result = None
+    if request.method == "POST":
+        result = chain.verify()
+        audit.record(
+            action=Action.AUDIT_VERIFIED,
+            request=request,
+            outcome="success" if result.ok else "failed",
+            detail={
+                "ok": result.ok,
+                "checked": result.checked,
+                "first_broken_id": result.first_broken_id,
+                "reason": result.reason,
+                "head": f"{result.head[0]}:{result.head[1]}" if result.head else "",
+            },
+        )
+    last = (
+        AuditEvent.objects.filter(action=Action.AUDIT_VERIFIED)
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    return render(
+        request,
+        "audit/pages/chain.html",
+        {"result": result, "last": last, "head": chain.head()},
+        status=200 if result is None or result.ok else 409,
     )
