@@ -100,15 +100,36 @@ class Written:
 
 
 def backed_up_models() -> list[type[models.Model]]:
-    """Concrete models in an order that loads (what each refers to first)."""
-    by_app: dict[Any, list[type[models.Model]]] = {}
-    for model in apps.get_models():
-        if model._meta.proxy or not model._meta.managed:
-            continue
-        if model._meta.label_lower in EXCLUDED:
-            continue
-        by_app.setdefault(apps.get_app_config(model._meta.app_label), []).append(model)
-    return serializers.sort_dependencies(list(by_app.items()), allow_cycles=True)
+    """Concrete models, each after the models its foreign keys point to.
+
+    The order matters beyond constraints (which are deferred to the commit): the search
+    index's triggers read the referenced row as each row goes in (an assessment section's
+    document needs its assessment), so a referenced table must be loaded first.  A cycle of
+    references is broken where it closes.
+    """
+    chosen = [
+        model
+        for model in apps.get_models()
+        if not model._meta.proxy and model._meta.managed and model._meta.label_lower not in EXCLUDED
+    ]
+    included = set(chosen)
+    ordered: list[type[models.Model]] = []
+    state: dict[type[models.Model], str] = {}
+
+    def visit(model: type[models.Model]) -> None:
+        if state.get(model):
+            return  # done, or on the current path (a cycle)
+        state[model] = "visiting"
+        for model_field in model._meta.concrete_fields:
+            target = model_field.related_model if model_field.is_relation else None
+            if isinstance(target, type) and target in included and target is not model:
+                visit(target)
+        state[model] = "done"
+        ordered.append(model)
+
+    for model in chosen:
+        visit(model)
+    return ordered
 
 
 def applied_migrations() -> list[str]:

@@ -25,6 +25,7 @@ from tsunagu.audit import chain
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import AuditEvent
 from tsunagu.core import crypto
+from tsunagu.plans.tests.factories import AssessmentFactory, AssessmentSectionFactory
 from tsunagu.records.backup import SUFFIX, backed_up_models, instance_problems
 from tsunagu.records.models import NoteAttachment
 from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf, minimal_png
@@ -48,6 +49,11 @@ def _seed(client, case) -> None:
     )
     assert response.status_code == 302, response.content.decode()
     FormulationFactory.create(case=case, author=case.lead_worker)
+    # A section's search document is made by a trigger that reads its assessment: restore must
+    # load assessments first.
+    AssessmentSectionFactory.create(
+        assessment=AssessmentFactory.create(case=case, author=case.lead_worker)
+    )
     client.get(f"/records/cases/{case.pk}/notes/")  # a read, audited
     audit.record(action="test.seeded", detail={"note": "監査ログの行"})
 
@@ -72,7 +78,12 @@ def test_drill_seed_backup_wipe_restore_gives_the_same_data_and_a_valid_chain(
     _seed(client_as(personas.counselor_a), world.case)
     before = _tables()
     documents = set(SearchDocument.objects.values_list("kind", "source_id", "body"))
-    assert documents  # the note and the formulation are indexed
+    assert {kind for kind, _, _ in documents} == {
+        "note",
+        "formulation",
+        "assessment",
+        "assessment_section",
+    }
     head = chain.head()
     assert head is not None
 
