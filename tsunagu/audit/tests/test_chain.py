@@ -52,7 +52,7 @@ def _triggers_off() -> Iterator[None]:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def _sql(statement: str, params: list[object]) -> None:
+def _sql(statement: str, params: list[int | str]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
 
@@ -140,6 +140,7 @@ def test_a_cut_tail_is_found_only_against_a_saved_head(rows):
 
 def test_a_saved_head_still_present_passes(rows):
     saved = chain.head()
+    assert saved is not None
     audit.record(action=Action.RECORD_VIEWED, target_type="x", target_id=1)
     call_command("audit_verify", expect_head=f"{saved[0]}:{saved[1]}")
 
