@@ -468,7 +468,7 @@ def _section_out(section: AssessmentSection) -> SectionOut:
     )
 
 
-def _assessment_out(assessment: Assessment) -> AssessmentOut:
+def _assessment_out(request: HttpRequest, assessment: Assessment) -> AssessmentOut:
     return AssessmentOut(
         id=assessment.pk,
         case_id=assessment.case_id,
@@ -482,7 +482,12 @@ def _assessment_out(assessment: Assessment) -> AssessmentOut:
         author=_name(assessment.author),
         author_organization=assessment.author_organization.name,
         created_at=assessment.created_at,
-        sections=[_section_out(s) for s in selectors.assessment_sections(assessment)],
+        sections=[
+            _section_out(s)
+            for s in selectors.assessment_sections_for(
+                actor=actor_of(request), assessment=assessment
+            )
+        ],
     )
 
 
@@ -692,7 +697,7 @@ def _item_data(payload: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
 def case_assessment_list(request: HttpRequest, case_id: int) -> list[AssessmentOut]:
     case = access_case(request, case_id)
     assessments = selectors.assessment_list(actor=actor_of(request), case=case)
-    return [_assessment_out(a) for a in assessments]
+    return [_assessment_out(request, a) for a in assessments]
 
 
 @router.post(
@@ -715,7 +720,7 @@ def case_assessment_create(
         data=payload.model_dump(exclude={"sections", "assessed_on", "based_on"}),
         sections=[s.model_dump() for s in payload.sections],
     )
-    return Status(201, _assessment_out(assessment))
+    return Status(201, _assessment_out(request, assessment))
 
 
 @router.get(
@@ -725,7 +730,7 @@ def case_assessment_create(
     url_name="assessment_detail",
 )
 def assessment_detail(request: HttpRequest, assessment_id: int) -> AssessmentOut:
-    return _assessment_out(access_assessment(request, assessment_id))
+    return _assessment_out(request, access_assessment(request, assessment_id))
 
 
 # --- Plans ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
-from tsunagu.cases.access import Actor, active_team_members
+from tsunagu.cases.access import Actor, active_team_members, persons_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.plans.access import (
@@ -55,6 +55,14 @@ def assessment_list(*, actor: Actor, case: Case) -> QuerySet[Assessment]:
 
 def assessment_sections(assessment: Assessment) -> QuerySet[AssessmentSection]:
     return assessment.sections.select_related("person").order_by("order", "pk")
+
+
+def assessment_sections_for(*, actor: Actor, assessment: Assessment) -> QuerySet[AssessmentSection]:
+    """The sections about persons the actor may see: a household member's section travels only
+    on that member's own basis (DESIGN.md §5, cases.access.persons_visible_to)."""
+    return assessment_sections(assessment).filter(
+        person_id__in=persons_visible_to(actor).values("pk")
+    )
 
 
 def assessment_latest_on(*, actor: Actor, case: Case, day: dt.date) -> Assessment | None:

@@ -24,6 +24,7 @@ from tsunagu.people.tests.factories import (
     HouseholdMemberFactory,
     PersonFactory,
 )
+from tsunagu.plans.tests.factories import AssessmentFactory, AssessmentSectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,34 @@ def test_a_consultation_about_the_son_is_a_basis_for_him(personas, yamada_househ
         organization=personas.office_b, person=y.son, received_by=personas.counselor_b
     )
     assert persons_visible_to(actor(personas.counselor_b)).filter(pk=y.son.pk).exists()
+
+
+def test_the_assessment_shows_b_only_the_mothers_section(
+    personas, client_as, api_headers, yamada_household
+):
+    """The lead's household assessment has a section per member; the son's travels only on
+    his own basis, so office B reads the mother's section alone."""
+    y = yamada_household
+    assessment = AssessmentFactory.create(
+        case=y.case, author=personas.counselor_a, author_organization=personas.office_a
+    )
+    AssessmentSectionFactory.create(assessment=assessment, person=y.mother, relationship="本人")
+    AssessmentSectionFactory.create(
+        assessment=assessment,
+        person=y.son,
+        relationship="長男",
+        health="一郎さんは夜間に不眠が続いている。",
+    )
+    url = reverse("plans:assessment_detail", args=[assessment.pk])
+    seen_by_a = client_as(personas.counselor_a).get(url).content.decode()
+    assert "一郎さんは夜間に不眠が続いている。" in seen_by_a
+    seen_by_b = client_as(personas.counselor_b).get(url)
+    assert seen_by_b.status_code == 200
+    content = seen_by_b.content.decode()
+    assert "一郎" not in content
+    assert "長男" not in content
+    body = client_as(personas.counselor_b).get(
+        f"/api/v1/assessments/{assessment.pk}", **api_headers(personas.counselor_b)
+    )
+    assert body.status_code == 200
+    assert [s["person_id"] for s in body.json()["sections"]] == [y.mother.pk]

@@ -185,7 +185,7 @@ def assessment_detail(request: TsunaguRequest, assessment_id: int) -> HttpRespon
     assessment = access_assessment(request, assessment_id)
     case = assessment.case
     actor = actor_of(request)
-    section_list = list(selectors.assessment_sections(assessment))
+    section_list = list(selectors.assessment_sections_for(actor=actor, assessment=assessment))
     sections = [(section, selectors.section_rows(section)) for section in section_list]
     return render(
         request,
