@@ -74,7 +74,7 @@ class Attempt:
         return bool(
             self.address
             and KnownSignInAddress.objects.filter(
-                user__username=self.username, address=self.address
+                user__username__iexact=self.username, address=self.address
             ).exists()
         )
 
