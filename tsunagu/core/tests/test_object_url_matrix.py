@@ -53,6 +53,7 @@ from tsunagu.meetings.tests.factories import (
     MeetingBodyFactory,
     MeetingFactory,
 )
+from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.models import (
     Consent,
     DuplicateCandidate,
@@ -139,6 +140,10 @@ class World:
     attendee: ConferenceAttendee
     # The meetings app: a handout of that meeting, uploaded by the core center (secretariat).
     meeting_attachment: MeetingAttachment
+
+    # The review queue: an organization on the case's team on an emergency basis, for the core
+    # center to review (issue 13 item 5).
+    emergency_member: CaseTeamMember
 
 
 @pytest.fixture
@@ -282,6 +287,15 @@ def world(personas, client_as, settings, tmp_path) -> World:
         ),
         **meetings,
         meeting_attachment=_meeting_attachment(personas, client_as, meetings["meeting"]),
+        emergency_member=TeamMemberFactory.create(
+            case=case,
+            organization=OrganizationFactory.create(kind="hospital", name="みどりの森病院"),
+            role=TeamRole.MEDICAL,
+            basis=SharingBasis.EMERGENCY,
+            basis_note="夜間に本人と連絡が取れず、安否確認のため。",
+            reviewer=personas.core_officer,
+            added_by=personas.counselor_a,
+        ),
     )
 
 
@@ -346,6 +360,10 @@ class Spec:
 
 def _person(w: World) -> dict[str, int]:
     return {"person_id": w.person.pk}
+
+
+def _emergency(w: World) -> dict[str, int]:
+    return {"member_id": w.emergency_member.pk}
 
 
 def _household(w: World) -> dict[str, int]:
@@ -438,6 +456,15 @@ SCREENS: dict[str, Spec] = {
         owner="core_officer",
     ),
     "cases:person_access_log": Spec(_person),
+    # The review queue of emergency bases: reviewers only (the core center, administrators).
+    "cases:emergency_review": Spec(_emergency, owner="core_officer"),
+    "cases:emergency_convert": Spec(
+        _emergency, POST, lambda w: {"basis": "consent"}, owner="core_officer"
+    ),
+    "cases:emergency_end": Spec(_emergency, POST, lambda w: {"note": "確認"}, owner="core_officer"),
+    "cases:emergency_reviewed": Spec(
+        _emergency, POST, lambda w: {"note": "確認"}, owner="core_officer"
+    ),
     "records:case_notes": Spec(_case),
     "records:note_create": Spec(
         _case, FORM, lambda w: {"kind": "phone", "text": "電話で近況を聞いた。"}
@@ -580,10 +607,25 @@ API: dict[str, Spec] = {
             "organization_id": w.case.lead_organization_id,
             "role": "joint",
             "basis": "statutory_meeting",
-            "basis_note": "令和7年度第1回支援会議",
+            "conference_id": w.conference.pk,
         },
     ),
     "GET /api/v1/consultations/{consultation_id}": Spec(_consultation),
+    "POST /api/v1/review/emergencies/{member_id}/convert": Spec(
+        _emergency, POST, lambda w: {"basis": "consent"}, owner="core_officer"
+    ),
+    "POST /api/v1/review/emergencies/{member_id}/end": Spec(
+        _emergency, POST, lambda w: {"note": "確認"}, owner="core_officer"
+    ),
+    "POST /api/v1/review/emergencies/{member_id}/reviewed": Spec(
+        _emergency, POST, lambda w: {"note": "確認"}, owner="core_officer"
+    ),
+    "POST /api/v1/review/break-glass/{access_id}/reviewed": Spec(
+        lambda w: {"access_id": w.break_glass.pk},
+        POST,
+        lambda w: {"note": "確認しました"},
+        owner="core_officer",
+    ),
     "GET /api/v1/cases/{case_id}/notes": Spec(_case),
     "POST /api/v1/cases/{case_id}/notes": Spec(
         _case, POST, lambda w: {"kind": "phone", "text": "電話で近況を聞いた。"}
