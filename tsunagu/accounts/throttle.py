@@ -15,6 +15,7 @@ One rule for the sign-in form and `POST /api/v1/auth/token`:
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -83,9 +84,25 @@ def attempt_for(request: HttpRequest, username: str) -> Attempt:
     name = username.strip()[:150].lower()
     return Attempt(
         username=name,
-        address=audit.client_ip(request),
+        address=client_address(request),
         device=_known_device(request, name),
     )
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address the attempt came from.  Behind the proxy (TSUNAGU_BEHIND_PROXY), the last
+    X-Forwarded-For entry, the one the proxy itself added: the first ones are whatever the
+    client sent, and a guesser could name the victim's office there to pass as a known address.
+    Anything that is not an IP address counts as no address."""
+    candidate = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded.strip():
+            candidate = forwarded.split(",")[-1]
+    try:
+        return str(ipaddress.ip_address(candidate.strip()))
+    except ValueError:
+        return None
 
 
 def _known_device(request: HttpRequest, username: str) -> str | None:

@@ -177,3 +177,26 @@ def test_failures_and_refusals_are_audited_the_same_for_missing_users(personas):
         refused = AuditEvent.objects.filter(action=Action.LOCKED_OUT, actor_username=username)
         assert {e.outcome for e in refused} == {Outcome.DENIED}
         assert [e.detail["wait_seconds"] for e in refused.order_by("pk")] == [1, 1]
+
+
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_added(personas, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert _api(Client(), "counselor_a", PASSWORD, address=HOME).status_code == 200
+    for _attempt in range(5):
+        _api(Client(), "counselor_a", WRONG)
+    # A guesser who writes the office's address first is still counted as the stranger.
+    spoofed = Client().post(
+        TOKEN_URL,
+        {"username": "counselor_a", "password": PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=f"{HOME}, {STRANGER}",
+    )
+    assert spoofed.status_code == 429
+    garbage = Client().post(
+        TOKEN_URL,
+        {"username": "someone", "password": WRONG},
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="not-an-address",
+    )
+    assert garbage.status_code == 401
