@@ -169,9 +169,13 @@ def test_restore_refuses_a_changed_or_cut_archive_before_touching_anything(
 
 
 @pytest.mark.django_db
-def test_backup_needs_its_key(settings, tmp_path):
+def test_backup_needs_its_own_key(settings, tmp_path):
     settings.BACKUP_KEYS = ()
     with pytest.raises(CommandError, match="TSUNAGU_BACKUP_KEY must be set"):
+        call_command("backup", "--output-dir", str(tmp_path), stdout=io.StringIO())
+    assert not list(tmp_path.iterdir())
+    settings.BACKUP_KEYS = (settings.FILE_KEYS[0],)
+    with pytest.raises(CommandError, match="must differ from TSUNAGU_FILE_KEY"):
         call_command("backup", "--output-dir", str(tmp_path), stdout=io.StringIO())
     assert not list(tmp_path.iterdir())
 

@@ -36,6 +36,11 @@ class Command(BaseCommand):
                 "TSUNAGU_BACKUP_KEY must be set (base64 of 32 random bytes; keep it apart "
                 "from the backups and from TSUNAGU_FILE_KEY's copy)."
             )
+        if set(settings.BACKUP_KEYS) & set(settings.FILE_KEYS):
+            raise CommandError(
+                "TSUNAGU_BACKUP_KEY must differ from TSUNAGU_FILE_KEY: a copy of the archives "
+                "and one key must not open the attachments."
+            )
         verbose = options["verbosity"] > 1
         try:
             written = write_backup(
