@@ -768,6 +768,9 @@ API: dict[str, Spec] = {
     "GET /api/v1/case-conferences/{conference_id}/attendees": Spec(
         lambda w: {"conference_id": w.conference.pk}
     ),
+    "POST /api/v1/case-conferences/{conference_id}/summary": Spec(
+        lambda w: {"conference_id": w.conference.pk}, POST, lambda w: {"summary": "本人は40代"}
+    ),
     "POST /api/v1/cases/{case_id}/conferences": Spec(
         _case,
         POST,
