@@ -8,6 +8,7 @@ import pytest
 from django.test import RequestFactory
 
 from tsunagu.cases.access import actor_of
+from tsunagu.cases.models import CaseTeamMember
 from tsunagu.meetings import selectors
 from tsunagu.meetings.demo import seed_and_summarise
 from tsunagu.meetings.models import CaseConference, CommunityIssue, MeetingBody
@@ -45,7 +46,16 @@ def test_the_demo_flags_the_short_ward_network_meeting(demo):
 
 def test_the_demo_has_conferences_and_issues_at_several_stages(demo):
     assert MeetingBody.objects.filter(parent__isnull=False).exists()
-    assert CaseConference.objects.count() == 3
+    # The meetings demo's three, besides the support meetings that the casework's
+    # support-meeting bases name (issue 13 item 4), each with every pledge recorded.
+    named = CaseTeamMember.objects.filter(conference__isnull=False).values("conference_id")
+    assert CaseConference.objects.exclude(pk__in=named).count() == 3
+    behind_bases = CaseConference.objects.filter(pk__in=named)
+    assert behind_bases.exists()
+    assert not behind_bases.filter(attendees__pledged_at__isnull=True).exists()
+    assert not CaseTeamMember.objects.filter(
+        basis="statutory_meeting", conference__isnull=True
+    ).exists()
     assert CaseConference.objects.filter(summary_reviewed_at__isnull=False).count() == 1
     stages = set(CommunityIssue.objects.values_list("stage", flat=True))
     assert {"raised", "shared_meso", "under_study", "action"} <= stages
