@@ -122,7 +122,11 @@ def ecomap(*, case: Case, sections: list[AssessmentSection] | None = None) -> Ec
 
     width, height = 720, 480
     cx, cy = width // 2, height // 2
-    subjects = [(s.person, s.relationship) for s in sections or []] or assessment_subjects(case)
+    subjects = (
+        [(s.person, s.relationship) for s in sections]
+        if sections is not None
+        else assessment_subjects(case)
+    )
     first = subjects[0] if subjects else None
     center = EcomapNode(
         label=first[0].display_name if first else str(case),

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import Actor, active_team_members, actor_of
+from tsunagu.cases.access import Actor, active_team_members, actor_of, persons_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.cases.selectors import subject_person_ids
 from tsunagu.core.errors import Conflict, Invalid
@@ -236,7 +236,12 @@ def assessment_save(
         raise Invalid(_("見直しの理由を書いてください。"))
 
     subjects = {person.pk: label for person, label in assessment_subjects(case)}
-    allowed = subject_person_ids(case) | set(subjects)
+    # A member's section is written only by an organization that member's own basis covers.
+    allowed = set(
+        persons_visible_to(actor)
+        .filter(pk__in=subject_person_ids(case) | set(subjects))
+        .values_list("pk", flat=True)
+    )
     rows = []
     for order, section in enumerate(sections):
         person_id = int(section["person_id"])
@@ -278,6 +283,17 @@ def assessment_save(
             order=order,
             **{name: str(section.get(name) or "").strip() for name in SECTION_FIELDS},
         )
+    if latest is not None:
+        # The sections of members the author may not see go on unchanged: the author neither
+        # read them nor may drop them.
+        for kept in latest.sections.exclude(person_id__in=allowed).order_by("order", "pk"):
+            AssessmentSection.objects.create(
+                assessment=assessment,
+                person_id=kept.person_id,
+                relationship=kept.relationship,
+                order=len(rows) + kept.order,
+                **{name: getattr(kept, name) for name in SECTION_FIELDS},
+            )
     audit.record(
         action=Action.RECORD_CREATED,
         request=request,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tsunagu.cases.access import Actor, persons_visible_to
 from tsunagu.cases.models import SharingBasis
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
+from tsunagu.core.errors import Invalid
 from tsunagu.organizations.models import Membership
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.models import HouseholdMember, Relationship
@@ -24,7 +25,9 @@ from tsunagu.people.tests.factories import (
     HouseholdMemberFactory,
     PersonFactory,
 )
+from tsunagu.plans import services as plan_services
 from tsunagu.plans.tests.factories import AssessmentFactory, AssessmentSectionFactory
+from tsunagu.plans.tests.world import request_as
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +255,44 @@ def test_the_assessment_shows_b_only_the_mothers_section(
     )
     assert body.status_code == 200
     assert [s["person_id"] for s in body.json()["sections"]] == [y.mother.pk]
+
+
+def test_b_revising_the_assessment_neither_reads_nor_drops_the_sons_section(
+    personas, client_as, yamada_household
+):
+    y = yamada_household
+    assessment = AssessmentFactory.create(
+        case=y.case, author=personas.counselor_a, author_organization=personas.office_a
+    )
+    AssessmentSectionFactory.create(assessment=assessment, person=y.mother, relationship="本人")
+    AssessmentSectionFactory.create(
+        assessment=assessment,
+        person=y.son,
+        relationship="長男",
+        health="一郎さんは夜間に不眠が続いている。",
+    )
+    form = client_as(personas.counselor_b).get(
+        reverse("plans:assessment_create", args=[y.case.pk]), {"from": assessment.pk}
+    )
+    assert form.status_code == 200
+    assert "一郎" not in form.content.decode()
+
+    revised = plan_services.assessment_save(
+        request=request_as(personas.counselor_b, personas.office_b),
+        case=y.case,
+        assessed_on=assessment.assessed_on,
+        based_on=assessment.revision,
+        data={"summary": "母の通院の付き添いをB所が担う。", "revision_reason": "役割の見直し"},
+        sections=[{"person_id": y.mother.pk, "relationship": "本人", "health": "通院は月1回。"}],
+    )
+    kept = revised.sections.get(person=y.son)
+    assert kept.health == "一郎さんは夜間に不眠が続いている。"
+    with pytest.raises(Invalid):
+        plan_services.assessment_save(
+            request=request_as(personas.counselor_b, personas.office_b),
+            case=y.case,
+            assessed_on=assessment.assessed_on,
+            based_on=revised.revision,
+            data={"summary": "書き換え", "revision_reason": "試し"},
+            sections=[{"person_id": y.son.pk, "relationship": "長男", "health": "書き換え"}],
+        )

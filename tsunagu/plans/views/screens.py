@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.access import access_case, actor_of, persons_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest, errors_as_pages, refused_page
@@ -93,10 +93,19 @@ def assessment_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
 
 
 def _section_forms(
-    case: Case, data: Any = None, previous: Assessment | None = None
+    request: TsunaguRequest, case: Case, data: Any = None, previous: Assessment | None = None
 ) -> list[SectionForm]:
-    before = {s.person_id: s for s in selectors.assessment_sections(previous)} if previous else {}
+    """A section per member the author may see; the others keep theirs (assessment_save)."""
+    actor = actor_of(request)
+    shown = selectors.assessment_sections_for(actor=actor, assessment=previous) if previous else []
+    before = {s.person_id: s for s in shown}
     subjects = services.assessment_subjects(case)
+    visible = set(
+        persons_visible_to(actor)
+        .filter(pk__in=[person.pk for person, _label in subjects])
+        .values_list("pk", flat=True)
+    )
+    subjects = [(person, label) for person, label in subjects if person.pk in visible]
     for person_id, section in before.items():  # someone who has since left the household
         if person_id not in {p.pk for p, _label in subjects}:
             subjects.append((section.person, section.relationship))
@@ -132,7 +141,7 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = AssessmentForm(request.POST)
-        sections = _section_forms(case, request.POST, previous)
+        sections = _section_forms(request, case, request.POST, previous)
         if form.is_valid() and all(s.is_valid() for s in sections):
             data = form.cleaned_data
             day = data["assessed_on"]
@@ -170,7 +179,7 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
             initial["assessed_on"] = previous.assessed_on
             initial["based_on"] = previous.revision
         form = AssessmentForm(initial=initial)
-        sections = _section_forms(case, None, previous)
+        sections = _section_forms(request, case, None, previous)
     return render(
         request,
         "plans/pages/assessment_form.html",
