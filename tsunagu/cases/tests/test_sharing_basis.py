@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -37,7 +38,7 @@ def _api(user, organization) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
-def _post(client: Client, url: str, body: dict) -> object:
+def _post(client: Client, url: str, body: dict[str, object]) -> Any:
     return client.post(url, body, content_type="application/json")
 
 
