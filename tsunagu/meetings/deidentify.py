@@ -288,6 +288,38 @@ def _spell(syllables: list[list[str]], choice: int) -> str:
     return word
 
 
+_VOWEL_KANA = {"a": "あ", "i": "い", "u": "う", "e": "え", "o": "お"}
+# A long vowel is also written with the kana after it: おー = おう = おお, えー = えい = ええ.
+_LONG_AS = {"a": "あ", "i": "い", "u": "う", "e": "えい", "o": "うお"}
+
+
+def _vowel(kana: str) -> str:
+    if kana in _YOON:
+        return _YOON[kana]
+    spelling = _ROMAJI_BASE.get(kana, "").split("|")[0]
+    return spelling[-1] if spelling and spelling[-1] in _VOWEL_KANA else ""
+
+
+def long_vowel_variants(hira: str) -> set[str]:
+    """A kana reading with its long vowels written the other ways: さとう ↔ さとー,
+    ゆーこ ↔ ゆうこ, おおの ↔ おーの.  Only for a reading all in kana; at most a few."""
+    if not hira or any(not (_is_hiragana(c) or c == "ー") for c in hira):
+        return set()
+    variants = {hira}
+    for index in range(1, len(hira)):
+        vowel = _vowel(hira[index - 1])
+        if not vowel:
+            continue
+        for known in list(variants)[:16]:
+            if known[index] == "ー":
+                for kana in _LONG_AS[vowel]:
+                    variants.add(known[:index] + kana + known[index + 1 :])
+            elif known[index] in _LONG_AS[vowel]:
+                variants.add(known[:index] + "ー" + known[index + 1 :])
+    variants.discard(hira)
+    return variants
+
+
 def romaji(kana: str) -> set[str]:
     """Hepburn and Kunrei spellings of a kana reading, with and without long vowels written:
     サトウ → satou, sato, satoh; オオノ → oono, ono, ohno; ユウコ → yuuko, yuko."""
@@ -457,10 +489,10 @@ def _name_needles(person: Person, who: str) -> list[Needle]:
         f"{person.family_name_kana}{person.given_name_kana}",
         *person.former_names.splitlines(),
     ]
-    for text in texts:
-        folded = fold_needle(text)
-        if folded:
-            needles.append(Needle(folded, NAME, who))
+    folded_texts = {fold_needle(text) for text in texts} - {""}
+    for folded in set(folded_texts):
+        folded_texts |= long_vowel_variants(folded)
+    needles += [Needle(folded, NAME, who) for folded in folded_texts]
     readings = [person.family_name_kana, person.given_name_kana]
     spellings: set[str] = set()
     for reading in readings:

@@ -286,6 +286,14 @@ def test_keys_are_the_same_for_the_same_expression_wherever_it_is():
     assert deidentify.FLAG_KEY.match(one[0].key)
 
 
+def test_long_vowels_written_either_way():
+    assert {"さとー"} <= deidentify.long_vowel_variants("さとう")
+    assert {"ゆうこ"} <= deidentify.long_vowel_variants("ゆーこ")
+    person = _person(NAMES[0])  # サトウ ハナコ
+    found = deidentify.flags("サトーさんとｻﾄｰ", subjects=_subjects(person), proper_nouns=False)
+    assert [f.text for f in found] == ["サトーさん", "ｻﾄｰ"]
+
+
 def test_romaji_spellings():
     assert {"satou", "sato", "satoh"} <= deidentify.romaji("サトウ")
     assert {"shunsuke", "syunsuke"} <= deidentify.romaji("シュンスケ")
