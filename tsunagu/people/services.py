@@ -325,7 +325,7 @@ def _queue_hidden_matches(
     hidden: Mapping[Person, list[str]],
 ) -> None:
     """Put the matches the office may not see on the core center's queue (DuplicateCandidate),
-    each with its audit row, and tell the office nothing (DESIGN.md §5, ADR 0008)."""
+    each with its audit row, and tell the office nothing (DESIGN.md §5)."""
     for match, reasons in hidden.items():
         candidate, created = DuplicateCandidate.objects.get_or_create(
             person=person,

@@ -243,3 +243,8 @@ def test_editing_does_not_queue_the_same_pair_twice(personas, client, api_header
     )
     assert response.status_code == 200, response.content
     assert DuplicateCandidate.objects.count() == 1
+
+
+def test_the_menu_shows_the_queue_to_the_core_center_only(personas, client_as):
+    assert QUEUE_URL in client_as(personas.core_officer).get("/").content.decode()
+    assert QUEUE_URL not in client_as(personas.counselor_a).get("/").content.decode()
