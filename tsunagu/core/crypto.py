@@ -61,7 +61,7 @@ def parse_keys(value: str, *, variable: str) -> tuple[bytes, ...]:
             key = base64.b64decode(item, validate=True)
         except (binascii.Error, ValueError):
             try:
-                key = base64.urlsafe_b64decode(item)
+                key = base64.b64decode(item, altchars=b"-_", validate=True)  # URL-safe
             except (binascii.Error, ValueError):
                 raise ValueError(f"{variable}: key {position} is not base64.") from None
         if len(key) != KEY_BYTES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -133,6 +134,9 @@ def _production_env() -> dict[str, str]:
         not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_DEBUG", "TSUNAGU_DEMO", "TSUNAGU_HTTPS"}
     }
     env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(48)  # 64 characters
+    env["TSUNAGU_FILE_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
+    # Not the checkout's var/private, which a demo run may have left readable (W013).
+    env["TSUNAGU_PRIVATE_MEDIA_ROOT"] = str(settings.BASE_DIR / "var" / "no-such-directory")
     env["DJANGO_ALLOWED_HOSTS"] = "tsunagu.example.jp"
     env["DJANGO_SETTINGS_MODULE"] = "tsunagu.settings"
     return env

@@ -22,6 +22,7 @@ from PIL import Image
 
 from tsunagu.core import crypto
 from tsunagu.core.storage import context_for
+from tsunagu.records.checks import private_media_is_private
 from tsunagu.records.models import NoteAttachment, ProgressNote
 from tsunagu.records.tests.factories import minimal_pdf, minimal_png
 
@@ -286,3 +287,12 @@ def test_encrypt_attachments_seals_plaintext_files_under_their_type_extension(
     again = io.StringIO()
     call_command("encrypt_attachments", stdout=again)
     assert "encrypted 0, rekeyed 0, current 1, problems 0" in again.getvalue()
+
+
+def test_check_deploy_warns_about_a_private_directory_others_can_read(private_media):
+    Path(private_media).mkdir(mode=0o755, parents=True)
+    Path(private_media).chmod(0o755)
+    (warning,) = private_media_is_private()
+    assert warning.id == "tsunagu.W013"
+    call_command("encrypt_attachments", stdout=io.StringIO())
+    assert private_media_is_private() == []
