@@ -324,9 +324,13 @@ def emergency_reviewer_choices() -> QuerySet[User]:
     ).order_by("full_name_kana", "username")
 
 
-def default_emergency_reviewer() -> User | None:
-    """The reviewer named when nobody chose one (a referral accepted on an emergency basis)."""
-    return emergency_reviewer_choices().order_by("pk").first()
+def default_emergency_reviewer(*, besides: User | None = None) -> User | None:
+    """The reviewer named when nobody chose one (a referral accepted on an emergency basis):
+    the first core-center writer other than `besides` (nobody reviews their own)."""
+    choices = emergency_reviewer_choices()
+    if besides is not None:
+        choices = choices.exclude(pk=besides.pk)
+    return choices.order_by("pk").first()
 
 
 def ended_sharing_for(actor: Actor, *, days: int = 30) -> QuerySet[CaseTeamMember]:

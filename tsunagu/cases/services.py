@@ -644,7 +644,9 @@ def team_member_join_on_acceptance(
         if basis == SharingBasis.STATUTORY_MEETING
         else None
     )
-    reviewer = default_emergency_reviewer() if basis == SharingBasis.EMERGENCY else None
+    reviewer = (
+        default_emergency_reviewer(besides=actor.user) if basis == SharingBasis.EMERGENCY else None
+    )
     return _team_member_add(
         request=request,
         actor=actor,

@@ -372,3 +372,67 @@ def test_each_break_glass_use_is_on_the_review_list_at_once(personas, world):
     response = _post(client, f"/api/v1/review/break-glass/{access.pk}/reviewed", {"note": "妥当"})
     assert response.status_code == 200
     assert client.get("/api/v1/review/break-glass").json() == []
+
+
+# --- The data migration (0004) on rows written under the old rules ---------------------------
+
+
+@pytest.fixture
+def old_rules(db):
+    """Rows as the old rules allowed them: SQLite can set CHECK constraints aside for a while
+    (PostgreSQL cannot, and the migration's logic is the same there)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite can write rows that break the new CHECK constraints")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA ignore_check_constraints = ON")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA ignore_check_constraints = OFF")
+
+
+def test_the_migration_links_or_ends_old_meeting_bases_and_dates_old_emergencies(
+    old_rules, personas, world, settings
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tsunagu.cases.migrations.0004_sharing_basis_existing_rows")
+    settings.EMERGENCY_BASIS_DAYS = 14
+    meeting = pledged_support_meeting(world.case, personas.core_center, personas.counselor_a)
+    linked = _add_emergency(personas, world.case)  # rewritten below into an old row
+    CaseTeamMember.objects.filter(pk=linked.pk).update(
+        basis=SharingBasis.STATUTORY_MEETING, basis_note="あ", emergency_ends_on=None, reviewer=None
+    )
+    free_text = _add_emergency(personas, world.case, organization=personas.office_b)
+    CaseTeamMember.objects.filter(pk=free_text.pk).update(
+        basis=SharingBasis.STATUTORY_MEETING, basis_note="あ", emergency_ends_on=None, reviewer=None
+    )
+    joined = timezone.localdate() - dt.timedelta(days=60)
+    world.case.opened_on = joined
+    world.case.save()
+    old_emergency = CaseTeamMember.objects.create(
+        case=world.case,
+        organization=personas.city,
+        role=TeamRole.ADMINISTRATION,
+        basis=SharingBasis.EMERGENCY,
+        basis_note="安否確認",
+        joined_on=joined,
+        added_by=personas.counselor_a,
+    )
+
+    migration.forwards(apps, None)
+
+    linked.refresh_from_db()
+    assert linked.conference == meeting
+    assert linked.basis_ended_at is None
+    free_text.refresh_from_db()
+    assert free_text.basis_end_reason == BasisEnd.NO_MEETING_RECORDED
+    assert free_text.basis_ended_at is not None
+    old_emergency.refresh_from_db()
+    assert old_emergency.emergency_ends_on == timezone.localdate() + dt.timedelta(days=14)
+    assert old_emergency.reviewer == personas.core_officer
+    actor = actor_of(request_as(personas.counselor_b))
+    assert not cases_visible_to(actor).filter(pk=world.case.pk).exists()
