@@ -218,7 +218,11 @@ def _fiscal_year_choices() -> list[tuple[int, str]]:
 
 class StatisticsForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(
-        label=_("年度"), coerce=int, choices=_fiscal_year_choices, required=False
+        label=_("年度"),
+        coerce=int,
+        choices=_fiscal_year_choices,
+        required=False,
+        empty_value=None,  # not "": a query without a year (?as_of=...) is this year's
     )
     as_of = BoundedFormDateField(
         label=_("基準日（この日現在）"),
