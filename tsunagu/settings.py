@@ -332,7 +332,8 @@ if not FILE_KEYS:
 if not BACKUP_KEYS and (DEMO_MODE or TESTING):
     BACKUP_KEYS = (derived_key(SECRET_KEY, "backups"),)
 BREAK_GLASS_HOURS = int(os.environ.get("TSUNAGU_BREAK_GLASS_HOURS", "24"))
-# Break-glass attempts (hits and misses) one user may make in a day (Asia/Tokyo); the next is refused.
+# Break-glass attempts (hits and misses) one user may make in a day (Asia/Tokyo); the next one
+# is refused with an audited denial.
 BREAK_GLASS_PER_DAY = int(os.environ.get("TSUNAGU_BREAK_GLASS_PER_DAY", "3"))
 # How long an emergency basis for sharing (個人情報保護法27条1項2号) holds before it must be
 # converted to consent or a support meeting; on the day after its end date the access ends.
