@@ -551,8 +551,8 @@ class DeidentificationDecision(models.Model):
         on_delete=models.CASCADE,
         related_name="deidentification_decisions",
     )
-    flag_key = models.CharField(max_length=40)
     field = models.CharField(_("項目"), max_length=16, blank=True)
+    flag_key = models.CharField(max_length=40)
     kind = models.CharField(_("種類"), max_length=24)
     label = models.CharField(_("指摘"), max_length=100, blank=True)
     outcome = models.CharField(_("対応"), max_length=8, choices=DeidentificationOutcome.choices)
