@@ -23,6 +23,7 @@ need a yes/no.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -35,6 +36,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]  # no stubs
 
 from tsunagu.cases.models import DIFFICULTY_GROUPS, Case
@@ -370,23 +372,27 @@ PROPER_NOUN_KINDS = frozenset({PERSON_NAME, PLACE_NAME, ORGANIZATION_NAME})
 FLAG_KEY = re.compile(r"^[a-z_]{2,24}-[0-9a-f]{12}$")
 
 
+# Marked for translation here, translated once per flag (not the whole table per flag).
+LABELS = {
+    NAME: gettext_noop("%(who)sの氏名・ふりがな"),
+    ADDRESS: gettext_noop("%(who)sの住所"),
+    PHONE_OF: gettext_noop("%(who)sの電話番号"),
+    BIRTH_DATE: gettext_noop("%(who)sの生年月日"),
+    RECIPIENT_NUMBER: gettext_noop("%(who)sの受給者証番号"),
+    POSTAL_OF: gettext_noop("%(who)sの郵便番号"),
+    PHONE_LIKE: gettext_noop("電話番号のような数字"),
+    EXACT_DATE: gettext_noop("日付（年月までにしてください）"),
+    EMAIL_ADDRESS: gettext_noop("メールアドレス"),
+    POSTAL_LIKE: gettext_noop("郵便番号"),
+    PERSON_NAME: gettext_noop("人名と思われる語"),
+    PLACE_NAME: gettext_noop("地名と思われる語"),
+    ORGANIZATION_NAME: gettext_noop("学校・施設・団体の名前と思われる語"),
+}
+
+
 def _label(kind: str, who: str) -> str:
-    labels = {
-        NAME: _("%(who)sの氏名・ふりがな"),
-        ADDRESS: _("%(who)sの住所"),
-        PHONE_OF: _("%(who)sの電話番号"),
-        BIRTH_DATE: _("%(who)sの生年月日"),
-        RECIPIENT_NUMBER: _("%(who)sの受給者証番号"),
-        POSTAL_OF: _("%(who)sの郵便番号"),
-        PHONE_LIKE: _("電話番号のような数字"),
-        EXACT_DATE: _("日付（年月までにしてください）"),
-        EMAIL_ADDRESS: _("メールアドレス"),
-        POSTAL_LIKE: _("郵便番号"),
-        PERSON_NAME: _("人名と思われる語"),
-        PLACE_NAME: _("地名と思われる語"),
-        ORGANIZATION_NAME: _("学校・施設・団体の名前と思われる語"),
-    }
-    return labels[kind] % {"who": who}
+    label = _(LABELS[kind])
+    return label % {"who": who} if "%(who)s" in label else label
 
 
 @dataclass(frozen=True)
@@ -817,22 +823,35 @@ def _proper_noun_flags(text: str, folded: Folded, allowed: frozenset[str]) -> li
 
 def _disjoint(flags: list[Flag]) -> list[Flag]:
     """One flag per span: identifier flags first, then the longer; what another flag covers
-    is dropped, and partial overlaps are joined under the first."""
+    is dropped, overlapping identifiers are joined under the leftmost, and a proper noun that
+    overlaps an identifier is left to it.  The kept spans stay sorted and disjoint, so each
+    flag is placed by bisection (a long text with thousands of flags stays fast)."""
     ordered = sorted(flags, key=lambda f: (not f.is_identifier, f.start, -(f.end - f.start)))
     kept: list[Flag] = []
+    starts: list[int] = []
     for flag in ordered:
-        overlapping = [k for k in kept if k.start < flag.end and flag.start < k.end]
+        right = bisect.bisect_left(starts, flag.end)  # kept[:right] start before flag ends
+        left = right
+        while left > 0 and kept[left - 1].end > flag.start:
+            left -= 1
+        overlapping = kept[left:right]
         if not overlapping:
-            kept.append(flag)
+            kept.insert(right, flag)
+            starts.insert(right, flag.start)
             continue
         first = overlapping[0]
-        if flag.start < first.start or flag.end > first.end:
-            if not flag.is_identifier and first.is_identifier:
-                continue
-            joined_start, joined_end = min(first.start, flag.start), max(first.end, flag.end)
-            kept[kept.index(first)] = replace(first, start=joined_start, end=joined_end)
-    result = sorted(kept, key=lambda f: f.start)
-    return result
+        if len(overlapping) == 1 and first.start <= flag.start and flag.end <= first.end:
+            continue
+        if not flag.is_identifier and any(k.is_identifier for k in overlapping):
+            continue
+        joined = replace(
+            first,
+            start=min(first.start, flag.start),
+            end=max(overlapping[-1].end, flag.end),
+        )
+        kept[left:right] = [joined]
+        starts[left:right] = [joined.start]
+    return kept
 
 
 def flags(
