@@ -331,6 +331,9 @@ if not FILE_KEYS:
         )
 if not BACKUP_KEYS and (DEMO_MODE or TESTING):
     BACKUP_KEYS = (derived_key(SECRET_KEY, "backups"),)
+# An upload up to the attachment limit stays in memory until it is sealed: Django would write
+# anything over 2.5 MB to a plaintext temporary file first.
+FILE_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES
 BREAK_GLASS_HOURS = int(os.environ.get("TSUNAGU_BREAK_GLASS_HOURS", "24"))
 # Break-glass attempts (hits and misses) one user may make in a day (Asia/Tokyo); the next one
 # is refused with an audited denial.

@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
@@ -296,3 +296,27 @@ def test_check_deploy_warns_about_a_private_directory_others_can_read(private_me
     assert warning.id == "tsunagu.W013"
     call_command("encrypt_attachments", stdout=io.StringIO())
     assert private_media_is_private() == []
+
+
+def test_a_large_upload_never_touches_the_disk_in_plaintext(
+    personas, world, client_as, private_media, monkeypatch
+):
+    spilled: list[str] = []
+    original = TemporaryUploadedFile.__init__
+
+    def spy(self, name, *args, **kwargs):
+        spilled.append(name)
+        original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(TemporaryUploadedFile, "__init__", spy)
+    noisy = Image.frombytes("RGB", (1000, 1000), random.Random(7).randbytes(3_000_000))
+    png = io.BytesIO()
+    noisy.save(png, "PNG")
+    assert len(png.getvalue()) > 2_621_440  # over Django's default in-memory limit
+    response = _post(
+        client_as(personas.counselor_a), world.case, SimpleUploadedFile("scan.png", png.getvalue())
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert spilled == []
+    stored = Path(private_media, NoteAttachment.objects.get().file.name).read_bytes()
+    assert stored.startswith(crypto.FILE_MAGIC)
