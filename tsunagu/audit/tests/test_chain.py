@@ -216,3 +216,29 @@ def test_screen_is_for_administrators_only(persona, personas, client_as):
     assert client.get("/audit/chain/").status_code == 404
     assert client.post("/audit/chain/").status_code == 404
     assert not AuditEvent.objects.filter(action=Action.AUDIT_VERIFIED).exists()
+
+
+# --- Concurrent writers ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_fork_the_chain():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers with BEGIN IMMEDIATE; threads need PostgreSQL")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def write(worker: int) -> None:
+        try:
+            for n in range(10):
+                with transaction.atomic():
+                    audit.record(action=Action.RECORD_VIEWED, target_type="t", target_id=n)
+                    audit.record(action=Action.RECORD_VIEWED, target_type="u", target_id=worker)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+    result = chain.verify()
+    assert (result.ok, result.checked) == (True, 80), result
