@@ -38,12 +38,6 @@ class Decision:
     CONTACT = "contact"
     DISTINCT = "distinct"
 
-    choices = (
-        (LINK, _("同じ人として結び付ける")),
-        (CONTACT, _("記録を持つ機関に本人への連絡を依頼する")),
-        (DISTINCT, _("別の人と確認した")),
-    )
-
 
 def is_core_center(actor: Actor) -> bool:
     org = actor.organization
