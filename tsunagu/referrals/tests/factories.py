@@ -45,6 +45,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Referral
+        skip_postgeneration_save = True  # the support-meeting hook writes other rows only
 
     case = factory.SubFactory(CaseFactory)
     person = factory.LazyAttribute(lambda r: r.case.person)
