@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from tsunagu.audit import services as audit
 from tsunagu.records.backup import (
@@ -58,9 +59,17 @@ class Command(BaseCommand):
                     "it (and `migrate`) before restoring"
                 )
             self.stdout.write(f"archive of {manifest.created_at} ({manifest.database}) checked")
-            restore_archive(
-                path, manifest=manifest, keys=settings.BACKUP_KEYS, log=self.stdout.write
-            )
+            try:
+                restore_archive(
+                    path, manifest=manifest, keys=settings.BACKUP_KEYS, log=self.stdout.write
+                )
+            except DatabaseError as exc:
+                # On PostgreSQL the application's role may not reset sequences (nor, with
+                # audit_roles, do more than insert into the audit log): the owner restores.
+                raise BackupError(
+                    f"the database refused the restore, nothing was changed ({exc}). Run "
+                    "restore as the role that runs `migrate` (the owner of the tables)."
+                ) from None
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         audit.record(
