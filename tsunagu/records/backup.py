@@ -36,6 +36,7 @@ import json
 import os
 import tarfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -200,22 +201,15 @@ def _add(archive: tarfile.TarFile, name: str, data: bytes, manifest: Manifest | 
         manifest.members[name] = _sha256(data)
 
 
-def _snapshot() -> Any:
-    """A transaction in which every read sees the same moment."""
-    atomic = transaction.atomic()
-
-    class Snapshot:
-        def __enter__(self) -> None:
-            outermost = not connection.in_atomic_block
-            atomic.__enter__()
-            if outermost and connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-
-        def __exit__(self, *exc: Any) -> None:
-            atomic.__exit__(*exc)
-
-    return Snapshot()
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """A transaction in which every read sees the same moment (SQLite: its write lock)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def write_backup(directory: Path, *, keys: Sequence[bytes], log: Callable[[str], None]) -> Written:
