@@ -21,6 +21,7 @@ from tsunagu.meetings import deidentify, ics, selectors, services
 from tsunagu.meetings.models import (
     CaseConference,
     CommunityIssue,
+    ConferenceAttendee,
     ConferenceKind,
     IssueSource,
     IssueTheme,
@@ -142,10 +143,22 @@ class ComplianceReport(Schema):
 
 
 class AttendeeOut(Schema):
+    id: int
     organization: OrganizationRef
     name: str
-    pledged_at: dt.datetime | None
+    pledged_at: dt.datetime | None = Field(
+        description="守秘義務（社会福祉法106条の6第5項）を誓約した日時（支援会議）"
+    )
     pledged_by_name: str
+
+
+class AttendeeIn(Schema):
+    organization_id: Id
+    name: str = Field("", max_length=100)
+
+
+class PledgeIn(Schema):
+    pledged_by_name: str = Field(..., min_length=1, max_length=100)
 
 
 class ConferenceOut(Schema):
@@ -430,15 +443,52 @@ def conference_detail(request: HttpRequest, conference_id: int) -> ConferenceOut
 )
 def conference_attendees(request: HttpRequest, conference_id: int) -> list[AttendeeOut]:
     conference = selectors.access_conference(request, conference_id)
-    return [
-        AttendeeOut(
-            organization=_ref(a.organization),
-            name=a.name,
-            pledged_at=a.pledged_at,
-            pledged_by_name=a.pledged_by_name,
-        )
-        for a in conference.attendees.select_related("organization")
-    ]
+    return [_attendee_out(a) for a in conference.attendees.select_related("organization")]
+
+
+def _attendee_out(a: ConferenceAttendee) -> AttendeeOut:
+    return AttendeeOut(
+        id=a.pk,
+        organization=_ref(a.organization),
+        name=a.name,
+        pledged_at=a.pledged_at,
+        pledged_by_name=a.pledged_by_name,
+    )
+
+
+@router.post(
+    "/case-conferences/{conference_id}/attendees",
+    response={201: AttendeeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="ケース会議の出席者を加える",
+    url_name="conference_attendee_add",
+)
+def conference_attendee_add(
+    request: HttpRequest, conference_id: int, payload: AttendeeIn
+) -> Status[AttendeeOut]:
+    conference = selectors.access_conference(request, conference_id, for_write=True)
+    organization = Organization.objects.active().filter(pk=payload.organization_id).first()
+    if organization is None:
+        raise Invalid("出席した機関を選んでください。")
+    attendee = services.attendee_add(
+        request=request, conference=conference, organization=organization, name=payload.name
+    )
+    return Status(201, _attendee_out(attendee))
+
+
+@router.post(
+    "/case-conference-attendees/{attendee_id}/pledge",
+    response={200: AttendeeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="出席者の守秘義務の誓約を記録する（支援会議）",
+    url_name="attendee_pledge",
+)
+def attendee_pledge(request: HttpRequest, attendee_id: int, payload: PledgeIn) -> AttendeeOut:
+    """支援会議（社会福祉法106条の6）の出席者ごとに、誓約した人と日時を記録します。
+    出席者全員の誓約がそろった支援会議だけが、支援チームの共有の根拠になります。"""
+    attendee = selectors.access_attendee(request, attendee_id)
+    attendee = services.attendee_pledge(
+        request=request, attendee=attendee, pledged_by_name=payload.pledged_by_name
+    )
+    return _attendee_out(attendee)
 
 
 @router.post(

@@ -87,6 +87,50 @@ def test_api_refuses_a_support_meeting_basis_without_a_recorded_meeting(personas
     assert event.detail["conference"] == meeting.pk
 
 
+def test_the_api_records_a_support_meeting_that_then_qualifies(personas, world):
+    """The whole way by API, as on the screens: the meeting, its attendees, their pledges."""
+    client = _api(personas.counselor_a, personas.office_a)
+    held_at = (timezone.now() - dt.timedelta(hours=2)).isoformat()
+    response = _post(
+        client,
+        f"/api/v1/cases/{world.case.pk}/conferences",
+        {"kind": "statutory_support_meeting", "held_at": held_at},
+    )
+    assert response.status_code == 201, response.content
+    conference_id = response.json()["id"]
+    team_body = {
+        "organization_id": personas.core_center.pk,
+        "role": "joint",
+        "basis": "statutory_meeting",
+        "conference_id": conference_id,
+    }
+    response = _post(
+        client,
+        f"/api/v1/case-conferences/{conference_id}/attendees",
+        {"organization_id": personas.core_center.pk, "name": "出席者"},
+    )
+    assert response.status_code == 201, response.content
+    # The organizer attends from the start; every attendee must pledge.
+    listed = client.get(f"/api/v1/case-conferences/{conference_id}/attendees").json()
+    attendees = [a["id"] for a in listed]
+    assert len(attendees) == 2
+    # Attended but nobody has pledged yet: still not a basis, and the answer says why.
+    response = _post(client, f"/api/v1/cases/{world.case.pk}/team", team_body)
+    assert response.status_code == 422
+    assert "誓約" in response.json()["error"]["message"]
+    for attendee_id in attendees:
+        response = _post(
+            client,
+            f"/api/v1/case-conference-attendees/{attendee_id}/pledge",
+            {"pledged_by_name": "田中 一郎"},
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["pledged_at"] is not None
+    response = _post(client, f"/api/v1/cases/{world.case.pk}/team", team_body)
+    assert response.status_code == 201, response.content
+    assert _core_sees(personas, world.case)
+
+
 def _meeting(case, *, kind=ConferenceKind.STATUTORY_SUPPORT_MEETING, held_at=None, by):
     return CaseConference.objects.create(
         case=case,

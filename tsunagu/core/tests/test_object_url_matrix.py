@@ -611,6 +611,14 @@ API: dict[str, Spec] = {
         },
     ),
     "GET /api/v1/consultations/{consultation_id}": Spec(_consultation),
+    "POST /api/v1/case-conferences/{conference_id}/attendees": Spec(
+        lambda w: {"conference_id": w.conference.pk},
+        POST,
+        lambda w: {"organization_id": w.core_on_team.organization_id, "name": "出席者"},
+    ),
+    "POST /api/v1/case-conference-attendees/{attendee_id}/pledge": Spec(
+        lambda w: {"attendee_id": w.attendee.pk}, POST, lambda w: {"pledged_by_name": "田中 一郎"}
+    ),
     "POST /api/v1/review/emergencies/{member_id}/convert": Spec(
         _emergency, POST, lambda w: {"basis": "consent"}, owner="core_officer"
     ),
