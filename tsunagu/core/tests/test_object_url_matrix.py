@@ -589,6 +589,7 @@ API: dict[str, Spec] = {
     "PATCH /api/v1/persons/{person_id}": Spec(
         _person, ("PATCH",), lambda w: {"version": w.person.version, "phone": "090-0000-1111"}
     ),
+    "GET /api/v1/persons/{person_id}/access-log": Spec(_person),
     "GET /api/v1/households/{household_id}": Spec(_household),
     "GET /api/v1/duplicate-candidates/{candidate_id}": Spec(_duplicate, owner="core_officer"),
     "POST /api/v1/duplicate-candidates/{candidate_id}/decision": Spec(
