@@ -15,6 +15,7 @@ from tsunagu.audit.services import search_digest
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory
 from tsunagu.meetings.models import CommunityIssue
 from tsunagu.people.tests.factories import HouseholdFactory, HouseholdMemberFactory, PersonFactory
+from tsunagu.records.tests.factories import ProgressNoteFactory
 
 
 @pytest.fixture
@@ -193,3 +194,16 @@ def test_who_looked_api_is_404_outside_the_lead_organization(persona, personas, 
     assert response.status_code == 404
     assert response.json()["error"]["code"]
     assert not AuditEvent.objects.filter(action=Action.ACCESS_LOG_VIEWED).exists()
+
+
+def test_full_text_search_row_names_the_persons_of_the_cases_found(personas, shown, client_as):
+    ProgressNoteFactory.create(
+        case=shown["household_case"], author=personas.counselor_a, text="短期入所の体験を調整。"
+    )
+    response = client_as(personas.counselor_a).get("/search/", {"q": "短期入所"})
+    assert response.status_code == 200
+    row = AuditEvent.objects.get(
+        action=Action.RECORD_VIEWED, actor=personas.counselor_a, target_type="search.searchdocument"
+    )
+    assert len(row.detail["results"]) == 1
+    assert row.person_ids == sorted([shown["mother"].pk, shown["son"].pk])
