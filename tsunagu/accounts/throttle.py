@@ -15,7 +15,6 @@ One rule for the sign-in form and `POST /api/v1/auth/token`:
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -90,19 +89,11 @@ def attempt_for(request: HttpRequest, username: str) -> Attempt:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The address the attempt came from.  Behind the proxy (TSUNAGU_BEHIND_PROXY), the last
-    X-Forwarded-For entry, the one the proxy itself added: the first ones are whatever the
-    client sent, and a guesser could name the victim's office there to pass as a known address.
-    Anything that is not an IP address counts as no address."""
-    candidate = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded.strip():
-            candidate = forwarded.split(",")[-1]
-    try:
-        return str(ipaddress.ip_address(candidate.strip()))
-    except ValueError:
-        return None
+    """The address the attempt came from: `audit.services.client_ip`, which behind the proxy
+    takes the last X-Forwarded-For entry, the one the proxy itself added (the first ones are
+    whatever the client sent, and a guesser could name the victim's office there to pass as a
+    known address)."""
+    return audit.client_ip(request)
 
 
 def _known_device(request: HttpRequest, username: str) -> str | None:

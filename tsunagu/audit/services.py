@@ -6,6 +6,7 @@ Callers import this module as `audit`: `audit.record(action=..., request=request
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -31,11 +32,20 @@ R = TypeVar("R")
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The client's address; behind the proxy, the entry the proxy itself appended.
+
+    The first entries of X-Forwarded-For are whatever the client sent, so they prove nothing;
+    the sign-in throttle reads the same last entry (`accounts.throttle`).
+    """
+    candidate = request.META.get("REMOTE_ADDR") or ""
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+        if forwarded.strip():
+            candidate = forwarded.split(",")[-1]
+    try:
+        return str(ipaddress.ip_address(candidate.strip()))
+    except ValueError:  # not an address: recorded as none rather than refusing the row
+        return None
 
 
 def target_type_of(obj: models.Model) -> str:
