@@ -353,6 +353,18 @@ def case_list(
 
 
 @router.get(
+    "/cases/ended-sharing",
+    response={200: list[TeamMemberOut], **ERRORS},
+    summary="共有の根拠が終わったチーム参加（自機関）",
+    url_name="ended_sharing",
+)
+def ended_sharing(request: HttpRequest) -> list[TeamMemberOut]:
+    """自機関が参加していたケースのうち、過去30日に共有の根拠が終わったもの（理由つき）。"""
+    members = selectors.ended_sharing_for(actor_of(request)).select_related("organization")
+    return [_member_out(m) for m in members]
+
+
+@router.get(
     "/cases/{case_id}",
     response={200: CaseDetailOut, **ERRORS},
     summary="支援ケースの詳細",
@@ -652,18 +664,6 @@ def review_break_glass_reviewed(
     access = selectors.break_glass_for_review(request=request, access_id=access_id)
     access = services.break_glass_review(request=request, access=access, note=payload.note)
     return _break_glass_out(access)
-
-
-@router.get(
-    "/cases/ended-sharing",
-    response={200: list[TeamMemberOut], **ERRORS},
-    summary="共有の根拠が終わったチーム参加（自機関）",
-    url_name="ended_sharing",
-)
-def ended_sharing(request: HttpRequest) -> list[TeamMemberOut]:
-    """自機関が参加していたケースのうち、過去30日に共有の根拠が終わったもの（理由つき）。"""
-    members = selectors.ended_sharing_for(actor_of(request)).select_related("organization")
-    return [_member_out(m) for m in members]
 
 
 # --- Consultations --------------------------------------------------------------------------
