@@ -57,6 +57,9 @@ class Action(models.TextChoices):
     ATTACHMENT_DOWNLOADED = "record.attachment_downloaded", _("添付ファイルのダウンロード")
     RECORDS_LISTED = "record.listed", _("一覧・検索での閲覧")
     AUDIT_VERIFIED = "audit.verified", _("監査ログの改ざん検証")
+    BACKUP_CREATED = "system.backup_created", _("バックアップの作成")
+    BACKUP_RESTORED = "system.backup_restored", _("バックアップからの復元")
+    ATTACHMENTS_ENCRYPTED = "system.attachments_encrypted", _("添付ファイルの暗号化")
 
 
 class Outcome(models.TextChoices):

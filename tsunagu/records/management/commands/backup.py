@@ -15,9 +15,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
 from tsunagu.records.backup import BackupError, write_backup
 
-BACKUP_ACTION = "system.backup_created"
+BACKUP_ACTION = Action.BACKUP_CREATED
 
 
 class Command(BaseCommand):

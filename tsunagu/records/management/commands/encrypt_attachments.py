@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
 from tsunagu.core import crypto
 from tsunagu.core.storage import (
     DIRECTORY_MODE,
@@ -33,7 +34,7 @@ from tsunagu.core.storage import (
     private_storage,
 )
 
-ENCRYPTED_ACTION = "system.attachments_encrypted"
+ENCRYPTED_ACTION = Action.ATTACHMENTS_ENCRYPTED
 
 
 class Command(BaseCommand):

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from tsunagu.audit import services as audit
+from tsunagu.audit.models import Action
 from tsunagu.records.backup import (
     BackupError,
     applied_migrations,
@@ -25,7 +26,7 @@ from tsunagu.records.backup import (
     restore_archive,
 )
 
-RESTORE_ACTION = "system.backup_restored"
+RESTORE_ACTION = Action.BACKUP_RESTORED
 
 
 class Command(BaseCommand):
