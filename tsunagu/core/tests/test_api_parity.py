@@ -1,0 +1,234 @@
+"""API parity: every action a screen can do, the API can do, through the same service.
+
+The screens that take a POST are found by walking the URL resolver: a view takes a POST when a
+`require_POST` / `require_http_methods([... "POST" ...])` in its decorator chain says so, or when
+its own source handles `POST`.  Each one must be named here exactly once:
+
+- `TWINS`: its API twin, by the API's URL name (a POST, PATCH, PUT or DELETE operation);
+- `SCREEN_ONLY`: why it has no twin and should not have one (a short, reasoned list);
+- `NO_TWIN_YET`: a twin still owed (issue 14); this list may only shrink.
+
+A new POST screen that is in none of them fails `test_every_post_screen_is_named`, and an entry
+whose screen or API operation no longer exists fails too, so the lists stay true.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tsunagu.api import api
+
+# Screen URL name -> API URL name of the twin that calls the same service.
+TWINS: dict[str, str] = {
+    # people
+    "people:person_create": "person_create",
+    "people:person_edit": "person_update",
+    "people:consent_create": "consent_create",
+    "people:consent_withdraw": "consent_withdraw",
+    "people:duplicate_detail": "duplicate_decide",
+    "people:household_create": "household_create",
+    "people:household_edit": "household_update",
+    "people:household_member_add": "household_member_add",
+    "people:household_member_end": "household_member_end",
+    # cases
+    "cases:case_transition": "case_transition",
+    "cases:case_reopen": "case_transition",  # a reopen is a move with a reason
+    "cases:team_add": "case_team_add",
+    "cases:consultation_create": "consultation_create",
+    "cases:consultation_open_case": "case_create",  # {"consultation_id": ...}
+    "cases:break_glass_review": "review_break_glass_reviewed",
+    "cases:emergency_convert": "review_emergency_convert",
+    "cases:emergency_end": "review_emergency_end",
+    "cases:emergency_reviewed": "review_emergency_reviewed",
+    # records
+    "records:note_create": "case_note_create",
+    "records:formulation_create": "case_formulation_create",
+    # referrals
+    "referrals:create": "referral_create",
+    "referrals:edit": "referral_update",
+    "referrals:transition": "referral_transition",
+    # directory
+    "directory:resource_create": "directory_resource_create",
+    "directory:resource_edit": "directory_resource_update",
+    "directory:development_create": "directory_development_create",
+    "directory:development_edit": "directory_development_update",
+    # plans
+    "plans:assessment_create": "case_assessment_create",
+    "plans:plan_create": "case_plan_create",
+    "plans:plan_edit": "plan_update",
+    "plans:plan_new_version": "plan_new_version",
+    "plans:plan_agree": "plan_agree",
+    "plans:plan_item_create": "plan_item_create",
+    "plans:plan_item_edit": "plan_item_update",
+    "plans:plan_item_delete": "plan_item_delete",
+    "plans:monitoring_report": "monitoring_report",
+    "plans:contingency_list": "case_contingency_create",
+    "plans:contingency_action_add": "contingency_action_add",
+    "plans:contingency_happened": "contingency_happened",
+    "plans:task_status": "task_set_status",
+    # meetings
+    "meetings:meeting_create": "meeting_create",
+    "meetings:meeting_record": "meeting_record",
+    "meetings:action_add": "meeting_action_add",
+    "meetings:conference_create": "conference_create",
+    "meetings:attendee_add": "conference_attendee_add",
+    "meetings:attendee_pledge": "attendee_pledge",
+    "meetings:summary_review": "conference_summary",
+    "meetings:issue_create": "issue_create",
+    "meetings:case_issue_create": "issue_create",  # source=case, source_case_id
+    "meetings:conference_issue_create": "issue_create",  # source=conference
+}
+
+# Screens that must stay screens, and why.
+SCREEN_ONLY: dict[str, str] = {
+    "accounts:login": "browser sign-in; an API client gets a token from POST /auth/token",
+    "accounts:otp_verify": "second step of a browser sign-in; /auth/token takes `otp` itself",
+    "accounts:logout": "ends the browser session; a client ends its token by DELETE /auth/token",
+    "accounts:password_change": "needs the current password in a signed-in browser session; a "
+    "bearer token must not be able to take over its account",
+    "accounts:otp_setup": "enrols an authenticator (QR code, a code typed back); a token must "
+    "not add a second factor to its own account",
+    "accounts:recovery_codes": "shows new recovery codes once, to the person at the screen",
+    "accounts:user_create": "user administration is done by an administrator signed in with "
+    "2FA at the screen; no standing token should create accounts",
+    "accounts:user_action": "2FA reset, lock, end sessions: as user_create, screen-only",
+    "organizations:switch": "chooses the session's acting organization; a token is issued for "
+    "one organization (POST /auth/token, `organization_id`)",
+    "set_language": "the browser's language cookie; the API answers in the request's language",
+    "audit:chain": "verifying the audit chain reads every row; an administrator asks for it at "
+    "the screen, never a script on a token",
+    "directory:import": "a file upload of a whole HSDS export, by the core center at the screen "
+    "(the same resources are written one by one through /directory/resources)",
+}
+
+# TODO(issue 14): no twin yet.  Each names what the twin must call; this list may only shrink.
+NO_TWIN_YET: dict[str, str] = {
+    "cases:case_edit": "services.case_update (PATCH /cases/{id})",
+    "cases:team_leave": "services.team_member_leave",
+    "cases:break_glass_new": "services.break_glass_open (emergency access, with its reason)",
+    "directory:vacancy_update": "services.vacancy_update (PATCH /directory/resources/{id} sets "
+    "vacancies, but through resource_update with a version, not the quick vacancy service)",
+    "directory:provider_create": "services.provider_create",
+    "directory:provider_edit": "services.provider_update",
+    "plans:plan_weekly": "services.weekly_entry_add",
+    "plans:plan_weekly_delete": "services.weekly_entry_delete",
+    "meetings:body_create": "services.body_create",
+    "meetings:attachment_delete": "services.meeting_attachment_delete",
+    "meetings:action_take": "services.action_item_take",
+    "meetings:conference_record": "services.conference_record",
+    "meetings:summary_generate": "services.summary_generate",
+    "meetings:issue_advance": "services.issue_advance",
+}
+
+# The owed list only shrinks: lower this number when a twin lands, never raise it.
+NO_TWIN_YET_AT_MOST = 14
+
+_WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, Callable[..., Any]]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+            yield prefix + str(pattern.pattern), name, pattern.callback
+
+
+def _takes_post(view: Callable[..., Any]) -> bool:
+    """True when a method decorator in the view's chain allows POST, or its source handles it."""
+    layer: Any = view
+    while True:
+        for cell in getattr(layer, "__closure__", None) or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            if isinstance(value, list | tuple | set | frozenset) and "POST" in value:
+                return True
+        wrapped = getattr(layer, "__wrapped__", None)
+        if wrapped is None:
+            break
+        layer = wrapped
+    try:
+        return "POST" in inspect.getsource(layer)
+    except (OSError, TypeError):
+        return False
+
+
+def _post_screens() -> dict[str, str]:
+    """Screen URL name -> route, for every screen view that takes a POST."""
+    screens: dict[str, str] = {}
+    for route, name, view in _walk(get_resolver().url_patterns):
+        if route.startswith(("api/", "admin/")):
+            continue
+        if _takes_post(view):
+            screens[name] = route
+    return screens
+
+
+def _api_operations() -> dict[str, set[str]]:
+    """API URL name -> the HTTP methods of its operation."""
+    operations: dict[str, set[str]] = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                name = getattr(operation, "url_name", None) or api.get_operation_url_name(
+                    operation, router=router
+                )
+                operations.setdefault(name, set()).update(operation.methods)
+    return operations
+
+
+def test_every_post_screen_is_named() -> None:
+    named = TWINS.keys() | SCREEN_ONLY.keys() | NO_TWIN_YET.keys()
+    unnamed = {name: route for name, route in _post_screens().items() if name not in named}
+    assert not unnamed, (
+        "screens that take a POST but have no API twin and no reasoned exception "
+        f"(add the twin to TWINS, calling the same service): {unnamed}"
+    )
+
+
+def test_each_screen_is_named_once_and_still_takes_post() -> None:
+    lists = [TWINS.keys(), SCREEN_ONLY.keys(), NO_TWIN_YET.keys()]
+    assert not (lists[0] & lists[1]) and not (lists[0] & lists[2]) and not (lists[1] & lists[2])
+    screens = _post_screens()
+    stale = sorted(name for keys in lists for name in keys if name not in screens)
+    assert not stale, f"named here but no longer a POST screen: {stale}"
+
+
+def test_every_twin_is_a_write_operation_of_the_api() -> None:
+    operations = _api_operations()
+    missing = sorted(
+        f"{screen} -> {twin}" for screen, twin in TWINS.items() if twin not in operations
+    )
+    assert not missing, f"API twins that do not exist: {missing}"
+    read_only = sorted(
+        f"{screen} -> {twin} {sorted(operations[twin])}"
+        for screen, twin in TWINS.items()
+        if not operations[twin] & _WRITE_METHODS
+    )
+    assert not read_only, f"API twins that change nothing: {read_only}"
+
+
+def test_the_owed_twins_only_shrink() -> None:
+    assert len(NO_TWIN_YET) <= NO_TWIN_YET_AT_MOST
+    assert all(reason.strip() for reason in (*SCREEN_ONLY.values(), *NO_TWIN_YET.values()))
+
+
+def test_the_walk_finds_post_screens_and_skips_get_only_ones() -> None:
+    """The detector itself: a decorated POST view, a form view, and a GET-only page."""
+    screens = _post_screens()
+    assert "cases:case_transition" in screens  # @require_POST
+    assert "people:household_create" in screens  # handles request.method == "POST"
+    assert "people:person_detail" not in screens
+    assert "cases:list" not in screens
