@@ -9,8 +9,9 @@ Who may see a case, as the acting organization:
 - the lead organization;
 - an organization on the case team for the period it is on it, whose basis for sharing still
   holds (a withdrawn or expired consent ends it at once);
-- a user with an unexpired break-glass access to the person (or a member of the household),
-  for reading only: a write whose only grant is break-glass is refused (`without_break_glass`).
+- a user with an unexpired break-glass access to the case's subject (its person, or a member
+  of the household of a household case without a person), for reading only: a write whose
+  only grant is break-glass is refused (`without_break_glass`).
 A support-meeting basis names the recorded meeting; an emergency basis holds to its end date.
 Organizations with a statutory role (the city) see statistics, not records, unless on the team.
 """
@@ -171,11 +172,14 @@ def visible_case_ids(actor: Actor) -> QuerySet[Any]:
     return _union_of(
         Case.objects.filter(lead_organization_id=org_id).values("pk"),
         active_team_members().filter(organization_id=org_id).values("case_id"),
+        # Break-glass opens the cases whose subject is the person (ADR 0008): their own cases
+        # and their household's cases without a person, never another member's own case.
         Case.objects.filter(person_id__in=emergency_people).values("pk"),
         Case.objects.filter(
+            person__isnull=True,
             household_id__in=HouseholdMember.objects.filter(person_id__in=emergency_people).values(
                 "household_id"
-            )
+            ),
         ).values("pk"),
     )
 

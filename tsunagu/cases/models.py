@@ -460,8 +460,9 @@ class CaseTeamMember(models.Model):
 
 class BreakGlassAccess(models.Model):
     """Emergency access (生命・身体の保護) to a person's record outside the team: reason
-    required, time-limited, listed for the core center and administrators to review.  It opens
-    the person and every case about them or their household."""
+    required, time-limited, listed for the core center and administrators to review.  It opens,
+    for reading, the person and the cases whose subject they are: their own, and their
+    household's cases without a person (not another member's own case, ADR 0008)."""
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="break_glass"

@@ -10,6 +10,9 @@ from django.utils import timezone
 from tsunagu.audit.models import Action, AuditEvent, Outcome
 from tsunagu.cases.access import actor_of, cases_visible_to, persons_visible_to
 from tsunagu.cases.models import BreakGlassAccess
+from tsunagu.cases.tests.factories import CaseFactory
+from tsunagu.people.models import Relationship
+from tsunagu.people.tests.factories import HouseholdFactory, HouseholdMemberFactory, PersonFactory
 
 REASON = "本人が自宅で倒れているとの通報あり。服薬状況を至急確認するため。"
 
@@ -128,3 +131,53 @@ def test_review_list_is_404_for_others(persona, personas, world, client_as):
     assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED).count() == before + 2
     access.refresh_from_db()
     assert access.reviewed_at is None
+
+
+def test_break_glass_on_a_member_opens_her_cases_not_another_members(personas, client_as):
+    """ADR 0008: a person's data travels on that person's own basis.  Break-glass on the mother
+    opens her own case and the household's case without a person (she is its subject), not her
+    son's own case in the same household."""
+    household = HouseholdFactory.create(registered_by_organization=personas.office_b)
+    mother = PersonFactory.create(
+        family_name="鈴木", given_name="和子", registered_by_organization=personas.office_b
+    )
+    son = PersonFactory.create(
+        family_name="鈴木", given_name="翔太", registered_by_organization=personas.office_b
+    )
+    HouseholdMemberFactory.create(household=household, person=mother)
+    HouseholdMemberFactory.create(household=household, person=son, relationship=Relationship.CHILD)
+    lead = {"lead_organization": personas.office_b, "lead_worker": personas.counselor_b}
+    mothers_case = CaseFactory.create(person=mother, household=household, **lead)
+    sons_case = CaseFactory.create(person=son, household=household, **lead)
+    household_case = CaseFactory.create(
+        person=None, household=household, title="世帯の支援", **lead
+    )
+
+    client = client_as(personas.counselor_a)
+    response = client.post("/cases/break-glass/new/", {"person": mother.pk, "reason": REASON})
+    assert response.status_code == 302
+    assert BreakGlassAccess.objects.filter(person=mother, user=personas.counselor_a).exists()
+
+    from tsunagu.cases.tests.conftest import request_as
+
+    actor = actor_of(request_as(personas.counselor_a))
+    assert set(cases_visible_to(actor).values_list("pk", flat=True)) >= {
+        mothers_case.pk,
+        household_case.pk,
+    }
+    assert not cases_visible_to(actor).filter(pk=sons_case.pk).exists()
+    assert not persons_visible_to(actor).filter(pk=son.pk).exists()
+    assert client.get(f"/cases/{mothers_case.pk}/").status_code == 200
+    assert client.get(f"/cases/{sons_case.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("reviewer", ["core_officer", "admin"])
+def test_the_review_queue_is_named_for_both_lists(reviewer, personas, client_as):
+    """The queue lists emergency sharing bases as well as break-glass uses: the menu and the
+    page say so."""
+    label = "緊急アクセス・緊急共有の確認"
+    body = client_as(getattr(personas, reviewer)).get("/cases/break-glass/").content.decode()
+    assert f"<title>{label} | " in body
+    assert f"<h1>{label}</h1>" in body
+    assert f'aria-current="page">{label}</a>' in body
+    assert "緊急アクセスの確認" not in body
