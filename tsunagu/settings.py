@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "tsunagu.meetings",
     "tsunagu.search",
 ]
+# The demo city and the benchmark data (`seed_demo`, `seed_scale`) stand above every domain app
+# and are installed only where they may run: in demo mode and under pytest.
+if DEMO_MODE or TESTING:
+    INSTALLED_APPS.append("tsunagu.demo")
 
 MIDDLEWARE = [
     "tsunagu.core.middleware.RequestIdMiddleware",

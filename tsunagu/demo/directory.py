@@ -1045,7 +1045,7 @@ DEVELOPMENTS: tuple[DevelopmentSpec, ...] = (
 )
 
 
-# Where a demo development came from, in the demo of tsunagu/meetings/demo.py: development title
+# Where a demo development came from, in the demo of tsunagu/demo/meetings.py: development title
 # → (community issue title, (meeting body name, meeting day)).  Looked up by name when the
 # development is created and linked only if found: the directory demo does not depend on the
 # meetings demo having run (seed_demo runs the directory first), and a later run adds nothing.

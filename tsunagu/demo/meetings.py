@@ -41,7 +41,7 @@ from tsunagu.meetings.models import (
 )
 from tsunagu.organizations.models import Area, Membership, Organization
 
-# The demo casework stops here (tsunagu/cases/demo.py); meetings after it are still scheduled.
+# The demo casework stops here (tsunagu/demo/cases.py); meetings after it are still scheduled.
 LAST_DAY = dt.date(2026, 11, 20)
 
 

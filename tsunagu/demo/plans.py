@@ -28,7 +28,7 @@ from tsunagu.plans.models import MonitoringFrequency, ServiceType, SupportKind, 
 from tsunagu.plans.schedule import add_months
 
 SEED = 20261201
-# The demo casework stops here (tsunagu/cases/demo.py), so every date is fixed.
+# The demo casework stops here (tsunagu/demo/cases.py), so every date is fixed.
 LAST_DAY = dt.date(2026, 11, 20)
 PLANNED_STATUSES = (CaseStatus.PLANNING, CaseStatus.SUPPORT, CaseStatus.MONITORING)
 MAX_PLANS = 40

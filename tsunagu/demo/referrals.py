@@ -1,6 +1,6 @@
 """Referrals for the demo city みどり市 (`manage.py seed_demo`, after the casework).
 
-- History: every time the core center joined a case team for joint support (tsunagu/cases/demo.py)
+- History: every time the core center joined a case team for joint support (tsunagu/demo/cases.py)
   it was asked first, so each such membership gets its joint-support request (共同支援依頼),
   sent a few days before, accepted the day it joined, its outcome reported and confirmed when
   the case closed (or still in progress).  A few complex cases also got a request the core

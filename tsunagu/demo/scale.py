@@ -235,7 +235,7 @@ class ScaleSeeder:
         )
         self.org_ward = {org.pk: wards[i % len(wards)] for i, org in enumerate(self.orgs)}
         self.wards = wards
-        from tsunagu.organizations.management.commands.seed_demo import DEMO_PASSWORD
+        from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
 
         password = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
         users = _insert_all(

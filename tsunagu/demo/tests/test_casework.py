@@ -1,4 +1,4 @@
-"""`manage.py seed_demo` grows the demo city's casework (tsunagu.cases.demo)."""
+"""`manage.py seed_demo` grows the demo city's casework (tsunagu.demo.cases)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.management import call_command
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.access import Actor, cases_visible_to, persons_visible_to
-from tsunagu.cases.demo import EXCLUDED_ORGANIZATION, FIRST_DAY, LAST_DAY
+from tsunagu.demo.cases import EXCLUDED_ORGANIZATION, FIRST_DAY, LAST_DAY
 from tsunagu.cases.models import (
     CASE_TRANSITIONS,
     Case,
@@ -214,7 +214,7 @@ def test_one_audit_row_for_the_casework(demo):
 
 def test_same_data_every_time(settings):
     """The generator is seeded: two empty databases get the same casework."""
-    from tsunagu.cases.demo import seed_casework
+    from tsunagu.demo.cases import seed_casework
 
     settings.DEMO_MODE = True
     run_seed()

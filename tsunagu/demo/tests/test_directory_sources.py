@@ -1,5 +1,5 @@
 """The demo resource developments link to the demo community issues and meetings of
-tsunagu/meetings/demo.py when those exist, whichever demo runs first."""
+tsunagu/demo/meetings.py when those exist, whichever demo runs first."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tsunagu.directory.demo import seed_directory
+from tsunagu.demo.directory import seed_directory
 from tsunagu.directory.models import ResourceDevelopment
 
 TITLE = "生活介護の開所時間を15時から16時まで延長"

@@ -1,4 +1,4 @@
-"""The demo meetings of みどり市 (tsunagu/meetings/demo.py), read from the seeded demo city."""
+"""The demo meetings of みどり市 (tsunagu/demo/meetings.py), read from the seeded demo city."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from tsunagu.cases.access import actor_of
 from tsunagu.cases.models import CaseTeamMember
 from tsunagu.meetings import selectors
-from tsunagu.meetings.demo import seed_and_summarise
+from tsunagu.demo.meetings import seed_and_summarise
 from tsunagu.meetings.models import CaseConference, CommunityIssue, MeetingBody
 from tsunagu.organizations.models import Membership
 

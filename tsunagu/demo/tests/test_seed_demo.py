@@ -12,8 +12,8 @@ from django.test import RequestFactory
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.demo import STAFF
-from tsunagu.organizations.management.commands.seed_demo import DEMO_PASSWORD
+from tsunagu.demo.cases import STAFF
+from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
 from tsunagu.organizations.models import Area, Corporation, Membership, Organization
 
 USERNAMES = [

@@ -21,7 +21,7 @@ from tsunagu.meetings.models import (
     MeetingBody,
     MeetingStatus,
 )
-from tsunagu.organizations.management.commands.seed_demo import DEMO_PASSWORD
+from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
 from tsunagu.organizations.models import Membership
 from tsunagu.people.models import HouseholdMember
 from tsunagu.people.tests.factories import PersonFactory

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections import Counter
 from io import StringIO
 from pathlib import Path
 
@@ -18,23 +17,13 @@ from django.urls import reverse
 from tsunagu.audit.models import AuditEvent
 from tsunagu.core.errors import Forbidden, Invalid
 from tsunagu.directory import hsds
-from tsunagu.directory.demo import seed_directory
 from tsunagu.directory.models import (
-    Contact,
-    Location,
-    Phone,
     Provider,
     ResourceDevelopment,
-    Schedule,
     SocialResource,
 )
 from tsunagu.directory.tests.conftest import INTERNAL_CONTACT, INTERNAL_NOTE, INTERNAL_PHONE
 from tsunagu.directory.tests.test_services import request_as
-from tsunagu.organizations.management.commands.seed_demo import (
-    seed_areas,
-    seed_corporations,
-    seed_organizations,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,14 +43,6 @@ def _empty_the_directory():
     Provider.objects.all().delete()
 
 
-def _demo_city():
-    created: Counter[str] = Counter()
-    seed_areas(created)
-    seed_corporations(created)
-    seed_organizations(created)
-    return seed_directory()
-
-
 def test_the_schemas_are_copied_into_the_project_with_their_licence():
     here = Path(hsds.SCHEMA_DIR)
     assert (here / "LICENSE").exists()
@@ -69,59 +50,6 @@ def test_the_schemas_are_copied_into_the_project_with_their_licence():
     assert "shared" not in str(here.resolve().relative_to(Path(__file__).resolve().parents[3]))
     # The validator rejects what HSDS rejects: it is really checking.
     assert hsds.schema_errors("service", {"id": "not-a-uuid", "name": "x", "status": "open"})
-
-
-def test_the_demo_export_validates_against_hsds_3(db):
-    created = _demo_city()
-    assert 30 <= created["resource"] <= 60
-    for include_internal in (False, True):
-        document = hsds.directory_export(include_internal=include_internal)
-        assert document["organizations"]
-        assert _validate_export(document) == []
-    # Every service also validates fully nested, as /api/hsds/services/{id} serves it.
-    resource = SocialResource.objects.public().first()
-    assert resource is not None
-    from tsunagu.directory.selectors import resource_detail
-
-    nested = hsds.service_json(resource_detail(resource.pk, public=True))
-    assert hsds.schema_errors("service", nested) == []
-    assert nested["organization"]["id"] == str(resource.provider.hsds_id)
-
-
-def test_an_export_imported_into_an_empty_directory_gives_the_same_directory(db):
-    _demo_city()
-    before = hsds.directory_export(include_internal=True)
-    counts = {
-        m.__name__: m.objects.count()
-        for m in (Provider, SocialResource, Location, Schedule, Phone, Contact)
-    }
-    _empty_the_directory()
-    assert not SocialResource.objects.exists()
-
-    report = hsds.directory_import(request=None, raw=json.dumps(before, ensure_ascii=False))
-
-    assert report.applied, report.refused
-    assert not report.refused
-    assert len(report.created) == counts["Provider"] + counts["SocialResource"]
-    after = hsds.directory_export(include_internal=True)
-    assert hsds.canonical(after) == hsds.canonical(before)
-    assert {
-        m.__name__: m.objects.count()
-        for m in (Provider, SocialResource, Location, Schedule, Phone, Contact)
-    } == counts
-    # Internal data came back as internal, and the links to tsunagu's organizations too.
-    assert SocialResource.objects.filter(is_published=False).exists()
-    assert Contact.objects.filter(is_internal=True).exists()
-    assert Provider.objects.filter(organization__code="plan-hidamari").exists()
-
-
-def test_importing_the_same_file_again_updates_and_changes_nothing(db):
-    _demo_city()
-    document = hsds.directory_export(include_internal=True)
-    report = hsds.directory_import(request=None, raw=json.dumps(document))
-    assert report.applied
-    assert not report.created
-    assert hsds.canonical(hsds.directory_export(include_internal=True)) == hsds.canonical(document)
 
 
 def test_the_public_export_leaves_out_what_residents_may_not_see(directory):

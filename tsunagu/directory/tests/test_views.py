@@ -1,25 +1,19 @@
 """The staff screens: create and edit with their row forms, bad input redisplayed with a
-Japanese message and nothing lost, the vacancy shortcut, CSV export, and the demo data."""
+Japanese message and nothing lost, the vacancy shortcut and CSV export (the demo directory is
+tested in tsunagu/demo/tests)."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 
 import pytest
 from django.urls import reverse
 
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.directory.demo import RESOURCES, directory_summary, seed_directory
 from tsunagu.directory.forms import ProviderForm, ResourceForm
 from tsunagu.directory.models import Provider, ResourceDevelopment, SocialResource
 from tsunagu.directory.tests.factories import term
-from tsunagu.organizations.management.commands.seed_demo import (
-    seed_areas,
-    seed_corporations,
-    seed_organizations,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,27 +213,6 @@ def test_the_staff_list_filters(personas, client_as, directory):
     assert "ふれあいサロン ほんまち" in html
     assert "ヒダマリの家" not in html
     assert directory.hidden.name in client.get(reverse("directory:resource_list")).content.decode()
-
-
-def test_the_demo_directory_is_deterministic_and_idempotent(db):
-    created: Counter[str] = Counter()
-    seed_areas(created)
-    seed_corporations(created)
-    seed_organizations(created)
-    first = seed_directory()
-    assert first["resource"] == len(RESOURCES)
-    assert 30 <= first["resource"] <= 60
-    ids = set(SocialResource.objects.values_list("hsds_id", flat=True))
-    assert seed_directory().total() == 0
-    assert set(SocialResource.objects.values_list("hsds_id", flat=True)) == ids
-    assert "新たに作成したものはありません" in directory_summary(Counter())
-    # Informal resources and every ward are there.
-    assert SocialResource.objects.filter(service_type__is_informal=True).count() >= 8
-    wards = set(
-        SocialResource.objects.values_list("locations__area__parent__code", flat=True)
-    ) | set(SocialResource.objects.values_list("locations__area__code", flat=True))
-    assert {"midori-chuo", "midori-higashi", "midori-nishi"} <= wards
-    assert Provider.objects.filter(organization__isnull=False).count() >= 5
 
 
 def test_a_web_address_without_a_scheme_is_taken_as_https():

@@ -23,9 +23,9 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.services import user_create
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.demo import casework_summary, seed_casework
-from tsunagu.directory.demo import seed_and_summarise as seed_directory
-from tsunagu.meetings.demo import seed_and_summarise as seed_meetings
+from tsunagu.demo.cases import casework_summary, seed_casework
+from tsunagu.demo.directory import seed_and_summarise as seed_directory
+from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.organizations.models import (
     Area,
     AreaKind,
@@ -37,8 +37,8 @@ from tsunagu.organizations.models import (
     SystemRole,
 )
 from tsunagu.organizations.services import membership_add
-from tsunagu.plans.demo import seed_and_summarise as seed_plans
-from tsunagu.referrals.demo import seed_and_summarise as seed_referrals
+from tsunagu.demo.plans import seed_and_summarise as seed_plans
+from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 
 DEMO_PASSWORD = "tsunagu-demo-2026"  # noqa: S105  # published on purpose: demo mode only
 
@@ -518,7 +518,7 @@ def seed_accounts(created: Counter[str]) -> None:
 
 @transaction.atomic
 def seed_demo() -> tuple[Counter[str], Counter[str]]:
-    """Create whatever of the demo city is missing, then its casework (tsunagu.cases.demo);
+    """Create whatever of the demo city is missing, then its casework (tsunagu.demo.cases);
     return how many rows of each kind, for the city and for the casework."""
     created: Counter[str] = Counter()
     seed_areas(created)

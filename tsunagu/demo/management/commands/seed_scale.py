@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tsunagu.search.scale import Plan, ScaleSeeder, default_end, has_real_data
+from tsunagu.demo.scale import Plan, ScaleSeeder, default_end, has_real_data
 
 
 class Command(BaseCommand):
