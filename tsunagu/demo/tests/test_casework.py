@@ -11,7 +11,6 @@ from django.core.management import call_command
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.access import Actor, cases_visible_to, persons_visible_to
-from tsunagu.demo.cases import EXCLUDED_ORGANIZATION, FIRST_DAY, LAST_DAY
 from tsunagu.cases.models import (
     CASE_TRANSITIONS,
     Case,
@@ -23,6 +22,7 @@ from tsunagu.cases.models import (
     SharingBasis,
 )
 from tsunagu.core.kana import is_kana, normalize_kana
+from tsunagu.demo.cases import EXCLUDED_ORGANIZATION, FIRST_DAY, LAST_DAY
 from tsunagu.organizations.models import Membership
 from tsunagu.people.models import (
     CertificateKind,

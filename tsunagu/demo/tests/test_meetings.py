@@ -9,8 +9,8 @@ from django.test import RequestFactory
 
 from tsunagu.cases.access import actor_of
 from tsunagu.cases.models import CaseTeamMember
-from tsunagu.meetings import selectors
 from tsunagu.demo.meetings import seed_and_summarise
+from tsunagu.meetings import selectors
 from tsunagu.meetings.models import CaseConference, CommunityIssue, MeetingBody
 from tsunagu.organizations.models import Membership
 

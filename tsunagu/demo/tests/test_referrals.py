@@ -9,10 +9,10 @@ from tsunagu.accounts.models import User
 from tsunagu.cases.access import Actor
 from tsunagu.cases.models import CaseTeamMember
 from tsunagu.demo.management.commands.seed_demo import seed_demo
+from tsunagu.demo.referrals import seed_referrals
 from tsunagu.organizations.models import Membership
 from tsunagu.referrals import services, statistics
 from tsunagu.referrals.access import referrals_visible_to
-from tsunagu.demo.referrals import seed_referrals
 from tsunagu.referrals.models import ACCEPTED_STATUSES, Referral, ReferralStatus
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,7 @@ from django.db.models import Count, F
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case, CaseTeamMember, SharingBasis
+from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
 from tsunagu.meetings.models import (
     CaseConference,
     CommunityIssue,
@@ -21,7 +22,6 @@ from tsunagu.meetings.models import (
     MeetingBody,
     MeetingStatus,
 )
-from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
 from tsunagu.organizations.models import Membership
 from tsunagu.people.models import HouseholdMember
 from tsunagu.people.tests.factories import PersonFactory

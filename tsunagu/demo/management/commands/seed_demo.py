@@ -26,6 +26,8 @@ from tsunagu.audit.models import Action
 from tsunagu.demo.cases import casework_summary, seed_casework
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
+from tsunagu.demo.plans import seed_and_summarise as seed_plans
+from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.organizations.models import (
     Area,
     AreaKind,
@@ -37,8 +39,6 @@ from tsunagu.organizations.models import (
     SystemRole,
 )
 from tsunagu.organizations.services import membership_add
-from tsunagu.demo.plans import seed_and_summarise as seed_plans
-from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 
 DEMO_PASSWORD = "tsunagu-demo-2026"  # noqa: S105  # published on purpose: demo mode only
 

@@ -24,7 +24,9 @@ class Command(BaseCommand):
             "--end", type=dt.date.fromisoformat, default=None, help="the last day (YYYY-MM-DD)"
         )
         parser.add_argument(
-            "--force", action="store_true", help="run outside demo mode or over existing data"
+            "--force",
+            action="store_true",
+            help="run over existing data (or, under pytest, outside demo mode)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
