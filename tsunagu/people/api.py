@@ -16,9 +16,22 @@ from ninja.pagination import paginate
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_household, access_person, actor_of
 from tsunagu.core.api import ErrorOut, Pagination
-from tsunagu.organizations.models import Area
+from tsunagu.core.errors import NotFound
+from tsunagu.core.validators import Id, SaneDate
+from tsunagu.organizations.models import Area, Organization
 from tsunagu.people import duplicates, selectors, services
-from tsunagu.people.models import DuplicateCandidate, Household, Person, Sex
+from tsunagu.people.models import (
+    Consent,
+    ConsentMethod,
+    ConsentPurpose,
+    DuplicateCandidate,
+    Household,
+    HouseholdConcern,
+    HouseholdMember,
+    Person,
+    Relationship,
+    Sex,
+)
 
 router = Router(tags=["people"])
 
@@ -348,7 +361,10 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     description="世帯員（現在と過去）のうち、操作中の所属機関に共有の根拠がある人だけを含みます。",
 )
 def household_detail(request: HttpRequest, household_id: int) -> HouseholdOut:
-    household: Household = access_household(request, household_id)
+    return _household_out(request, access_household(request, household_id))
+
+
+def _household_out(request: HttpRequest, household: Household) -> HouseholdOut:
     view = selectors.household_view(actor=actor_of(request), household=household)
     return HouseholdOut(
         id=household.pk,
@@ -359,18 +375,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HouseholdOut:
         concerns=list(household.concerns or []),
         notes=household.notes,
         version=household.version,
-        members=[
-            HouseholdMemberOut(
-                id=m.pk,
-                person_id=m.person_id,
-                display_name=m.person.display_name,
-                relationship=m.relationship,
-                lives_together=m.lives_together,
-                start_date=m.start_date,
-                end_date=m.end_date,
-            )
-            for m in view.members
-        ],
+        members=[_member_out(m) for m in view.members],
         hidden_current_members=view.hidden_current,
     )
 
@@ -483,3 +488,256 @@ def duplicate_decide(
         request=request, candidate=candidate, decision=payload.decision, note=payload.note
     )
     return _queue_item(decided)
+
+
+# --- Households and their members, consents: the writes of the screens ------------------------
+# Each route calls the same service as its screen (people.services), with the same access rules:
+# a household or person the client may not see is a 404, a read-only member gets a 403.
+
+
+class HouseholdIn(Schema):
+    name: str = Field(min_length=1, max_length=100, description="世帯名（例: 山田さん世帯）")
+    postal_code: str = Field("", max_length=8, description="123-4567 の形")
+    address: str = Field("", max_length=200)
+    area_id: Id | None = None
+    concerns: list[HouseholdConcern] = Field([], description="世帯の課題")
+    notes: str = ""
+
+
+class HouseholdPatch(Schema):
+    """Only the fields sent are changed; `version` is the one the client last read."""
+
+    version: int = Field(ge=1)
+    name: str | None = Field(None, min_length=1, max_length=100)
+    postal_code: str | None = Field(None, max_length=8)
+    address: str | None = Field(None, max_length=200)
+    area_id: Id | None = None
+    concerns: list[HouseholdConcern] | None = None
+    notes: str | None = None
+
+
+class HouseholdMemberIn(Schema):
+    person_id: Id = Field(description="操作中の所属機関が見られる人（見られなければ 404）")
+    relationship: Relationship = Field(description="中心となる人との続柄")
+    lives_together: bool = True
+    start_date: SaneDate | None = Field(None, description="世帯に加わった日")
+    notes: str = Field("", max_length=200)
+
+
+class HouseholdMemberEndIn(Schema):
+    end_date: SaneDate = Field(description="世帯を離れた日（加わった日以降）")
+
+
+class ConsentIn(Schema):
+    organization_ids: list[Id] = Field(min_length=1, description="共有先の機関")
+    purposes: list[ConsentPurpose] = Field(min_length=1)
+    method: ConsentMethod = Field(description="written（書面）/ oral（口頭）")
+    obtained_on: SaneDate = Field(description="同意日")
+    expires_on: SaneDate | None = Field(None, description="有効期限（なければ null）")
+    notes: str = ""
+
+
+class ConsentWithdrawIn(Schema):
+    reason: str = Field("", max_length=200, description="撤回の理由・経緯")
+
+
+class ConsentOut(Schema):
+    id: int
+    person_id: int
+    organization_ids: list[int]
+    purposes: list[str]
+    method: str
+    obtained_on: dt.date
+    expires_on: dt.date | None
+    obtained_by_organization: str
+    withdrawn_at: dt.datetime | None
+    withdrawal_reason: str
+    notes: str
+
+
+def _member_out(member: HouseholdMember) -> HouseholdMemberOut:
+    return HouseholdMemberOut(
+        id=member.pk,
+        person_id=member.person_id,
+        display_name=member.person.display_name,
+        relationship=member.relationship,
+        lives_together=member.lives_together,
+        start_date=member.start_date,
+        end_date=member.end_date,
+    )
+
+
+def _consent_out(consent: Consent) -> ConsentOut:
+    return ConsentOut(
+        id=consent.pk,
+        person_id=consent.person_id,
+        organization_ids=sorted(o.pk for o in consent.organizations.all()),
+        purposes=list(consent.purposes or []),
+        method=consent.method,
+        obtained_on=consent.obtained_on,
+        expires_on=consent.expires_on,
+        obtained_by_organization=consent.obtained_by_organization.name,
+        withdrawn_at=consent.withdrawn_at,
+        withdrawal_reason=consent.withdrawal_reason,
+        notes=consent.notes,
+    )
+
+
+def _household_data(sent: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in sent.items() if k in services.HOUSEHOLD_FIELDS}
+    if "concerns" in data:
+        data["concerns"] = [str(c) for c in data["concerns"] or []]
+    if "area_id" in sent:
+        data["area"] = _area(sent["area_id"])
+    return data
+
+
+@router.post(
+    "/households",
+    response={201: HouseholdOut, 403: ErrorOut, 422: ErrorOut},
+    summary="世帯の登録",
+    url_name="household_create",
+)
+def household_create(request: HttpRequest, payload: HouseholdIn) -> Status[HouseholdOut]:
+    try:
+        household = services.household_create(request=request, data=_household_data(payload.dict()))
+    except services.FieldErrors as exc:
+        raise _field_errors(exc) from None
+    return Status(201, _household_out(request, household))
+
+
+@router.patch(
+    "/households/{household_id}",
+    response={200: HouseholdOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="世帯の情報の更新",
+    description="送った項目だけを変えます。version は最後に読んだときの値です。"
+    "ほかの人が先に更新していると 409 conflict を返します。",
+    url_name="household_update",
+)
+def household_update(
+    request: HttpRequest, household_id: int, payload: HouseholdPatch
+) -> HouseholdOut:
+    household = access_household(request, household_id, for_write=True)
+    sent = payload.dict(exclude_unset=True)
+    try:
+        updated = services.household_update(
+            request=request,
+            household=household,
+            expected_version=payload.version,
+            changes=_household_data(sent),
+        )
+    except services.FieldErrors as exc:
+        raise _field_errors(exc) from None
+    return _household_out(request, updated)
+
+
+@router.post(
+    "/households/{household_id}/members",
+    response={201: HouseholdMemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="世帯員を加える",
+    description="加える人は、操作中の所属機関が見られる人だけです（見られない人は 404）。",
+    url_name="household_member_add",
+)
+def household_member_add(
+    request: HttpRequest, household_id: int, payload: HouseholdMemberIn
+) -> Status[HouseholdMemberOut]:
+    household = access_household(request, household_id, for_write=True)
+    person = access_person(request, payload.person_id, for_write=True)
+    try:
+        member = services.household_member_add(
+            request=request,
+            household=household,
+            person=person,
+            relationship=str(payload.relationship),
+            lives_together=payload.lives_together,
+            start_date=payload.start_date,
+            notes=payload.notes,
+        )
+    except services.FieldErrors as exc:
+        raise _field_errors(exc) from None
+    return Status(201, _member_out(member))
+
+
+@router.post(
+    "/households/{household_id}/members/{member_id}/end",
+    response={200: HouseholdMemberOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="世帯員が世帯を離れた日を記録する（履歴として残ります）",
+    url_name="household_member_end",
+)
+def household_member_end(
+    request: HttpRequest, household_id: int, member_id: int, payload: HouseholdMemberEndIn
+) -> HouseholdMemberOut:
+    household = access_household(request, household_id, for_write=True)
+    member = selectors.household_member(
+        actor=actor_of(request), household=household, member_id=member_id
+    )
+    if member is None:
+        audit.record_denial(
+            request,
+            target_type="people.householdmember",
+            target_id=str(member_id)[:64],
+            reason="not found",
+        )
+        raise NotFound("見つかりません。")
+    try:
+        ended = services.household_member_end(
+            request=request, member=member, end_date=payload.end_date
+        )
+    except services.FieldErrors as exc:
+        raise _field_errors(exc) from None
+    return _member_out(ended)
+
+
+@router.post(
+    "/persons/{person_id}/consents",
+    response={201: ConsentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="同意の記録",
+    description="本人から得た情報共有の同意（共有先の機関・目的・方法・同意日）を記録します。",
+    url_name="consent_create",
+)
+def consent_create(request: HttpRequest, person_id: int, payload: ConsentIn) -> Status[ConsentOut]:
+    person = access_person(request, person_id, for_write=True)
+    organizations = list(Organization.objects.active().filter(pk__in=payload.organization_ids))
+    if len(organizations) != len(set(payload.organization_ids)):
+        raise _field_errors(
+            services.FieldErrors({"organization_ids": "指定された機関がありません。"})
+        )
+    try:
+        consent = services.consent_record(
+            request=request,
+            person=person,
+            organizations=organizations,
+            purposes=[str(p) for p in payload.purposes],
+            method=str(payload.method),
+            obtained_on=payload.obtained_on,
+            expires_on=payload.expires_on,
+            notes=payload.notes,
+        )
+    except services.FieldErrors as exc:
+        raise _field_errors(exc) from None
+    return Status(201, _consent_out(consent))
+
+
+@router.post(
+    "/persons/{person_id}/consents/{consent_id}/withdraw",
+    response={200: ConsentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="同意の撤回",
+    description="撤回はすぐに効きます。この同意を根拠にした情報共有は直ちに止まります。"
+    "撤回済みの同意には 422 を返します。",
+    url_name="consent_withdraw",
+)
+def consent_withdraw(
+    request: HttpRequest, person_id: int, consent_id: int, payload: ConsentWithdrawIn
+) -> ConsentOut:
+    person = access_person(request, person_id, for_write=True)
+    consent = selectors.person_consent(person=person, consent_id=consent_id)
+    if consent is None:
+        audit.record_denial(
+            request,
+            target_type="people.consent",
+            target_id=str(consent_id)[:64],
+            reason="not found",
+        )
+        raise NotFound("見つかりません。")
+    withdrawn = services.consent_withdraw(request=request, consent=consent, reason=payload.reason)
+    return _consent_out(withdrawn)
