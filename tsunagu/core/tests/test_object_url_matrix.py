@@ -591,6 +591,32 @@ API: dict[str, Spec] = {
     ),
     "GET /api/v1/persons/{person_id}/access-log": Spec(_person),
     "GET /api/v1/households/{household_id}": Spec(_household),
+    "PATCH /api/v1/households/{household_id}": Spec(
+        _household, ("PATCH",), lambda w: {"version": w.household.version, "name": "佐藤さん世帯"}
+    ),
+    "POST /api/v1/households/{household_id}/members": Spec(
+        _household, POST, lambda w: {"person_id": w.person.pk, "relationship": "child"}
+    ),
+    "POST /api/v1/households/{household_id}/members/{member_id}/end": Spec(
+        lambda w: {"household_id": w.household.pk, "member_id": w.member.pk},
+        POST,
+        lambda w: {"end_date": timezone.localdate().isoformat()},
+    ),
+    "POST /api/v1/persons/{person_id}/consents": Spec(
+        _person,
+        POST,
+        lambda w: {
+            "organization_ids": [w.case.lead_organization_id],
+            "purposes": ["sharing"],
+            "method": "written",
+            "obtained_on": timezone.localdate().isoformat(),
+        },
+    ),
+    "POST /api/v1/persons/{person_id}/consents/{consent_id}/withdraw": Spec(
+        lambda w: {"person_id": w.person.pk, "consent_id": w.consent.pk},
+        POST,
+        lambda w: {"reason": "本人の申し出"},
+    ),
     "GET /api/v1/duplicate-candidates/{candidate_id}": Spec(_duplicate, owner="core_officer"),
     "POST /api/v1/duplicate-candidates/{candidate_id}/decision": Spec(
         _duplicate, body=lambda w: {"decision": "distinct"}, owner="core_officer"
