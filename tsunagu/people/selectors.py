@@ -229,6 +229,21 @@ def household_search(*, actor: Actor, query: str) -> QuerySet[Household]:
     )
 
 
+def household_member_ids(*, household_ids: list[int]) -> list[int]:
+    """Every member (current or past) of the households, for the audit row of a household list:
+    a household's name and address are its members' data (as `cases.selectors.persons_shown`
+    names every member of a household).  One query, none for no households."""
+    if not household_ids:
+        return []
+    return sorted(
+        set(
+            HouseholdMember.objects.filter(household_id__in=household_ids).values_list(
+                "person_id", flat=True
+            )
+        )
+    )
+
+
 def household_members(*, household: Household) -> QuerySet[HouseholdMember]:
     """Members of a household the caller has already been allowed to see, current first."""
     return (

@@ -113,8 +113,10 @@ def _search_context(
     target_type: str,
 ) -> dict[str, Any]:
     """One page of a search over what the organization may see.  Which records came up is
-    personal data too, so a search is audited: a person search names the persons shown
-    (audit.record_read), a household search its count; never the words typed."""
+    personal data too, so a page that shows records is audited (audit.record_read): a person
+    search names the persons shown, the household list (searched or not: it lists the
+    organization's households without words too) every member of the households shown; the
+    words typed only as a keyed digest."""
     query = form.cleaned_data["q"] if form.is_valid() else ""
     actor = actor_of(request)
     page = Paginator(search(actor=actor, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -125,12 +127,15 @@ def _search_context(
             person_ids=[p.pk for p in page.object_list],
             search_text=query,
         )
-    elif query:
-        audit.record(
-            action=Action.RECORD_VIEWED,
-            request=request,
-            target_type=target_type,
-            detail={"search": True, "results": page.paginator.count},
+    elif target_type == "people.household":
+        audit.record_read(
+            request,
+            view="people.household_list",
+            # One query more than the count-only row this replaced: the members.
+            person_ids=selectors.household_member_ids(
+                household_ids=[h.pk for h in page.object_list]
+            ),
+            search_text=query,
         )
     return {
         "form": form,

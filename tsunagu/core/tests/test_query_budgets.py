@@ -76,6 +76,7 @@ PAGE_BUDGETS: dict[str, int] = {
     "person_search": 12,  # the visible ids once, the count, the page (ADR 0006); the read row
     "person_detail": 15,
     "household_detail": 12,
+    "household_list": 12,  # the count, the page, the members shown and the read row (head + insert)
     "consultation_list": 11,  # + the read row naming the persons shown (head + insert)
     "consultation_detail": 10,
     "case_list": 13,  # + the members of household cases shown, and the read row (head + insert)
@@ -289,6 +290,17 @@ def _grow_household(w: World, n: int) -> None:
             lead_organization=w.p.office_a,
             lead_worker=_user(w.p.office_a),
         )
+
+
+def _grow_households(w: World, n: int) -> None:
+    for _ in range(n):
+        household = HouseholdFactory.create(registered_by_organization=w.p.office_a)
+        for relationship in (Relationship.SELF, Relationship.CHILD):
+            HouseholdMemberFactory.create(
+                household=household,
+                person=PersonFactory.create(registered_by_organization=w.p.office_a),
+                relationship=relationship,
+            )
 
 
 def _grow_consultations(w: World, n: int) -> None:
@@ -559,6 +571,7 @@ PAGES: dict[str, Page] = {
     "person_search": Page(lambda w: "/people/?q=ヤマダ", _grow_people),
     "person_detail": Page(lambda w: f"/people/{w.person.pk}/", _grow_person_detail),
     "household_detail": Page(lambda w: f"/people/households/{w.household.pk}/", _grow_household),
+    "household_list": Page(lambda w: "/people/households/?q=山田", _grow_households),
     "consultation_list": Page(lambda w: "/cases/consultations/", _grow_consultations),
     "consultation_detail": Page(
         lambda w: f"/cases/consultations/{w.consultation.pk}/",
