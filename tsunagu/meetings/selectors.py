@@ -439,6 +439,13 @@ def issue_persons(issues: list[CommunityIssue]) -> list[int]:
     )
 
 
+def conference_persons(conference: CaseConference) -> list[int]:
+    """The persons a conference's case is about (its person, every member of its household),
+    for the audit row of a read of what derives from it: the draft summary of a study session
+    is generated from the case.  One query."""
+    return persons_shown(cases=Case.objects.filter(pk=conference.case_id))
+
+
 def access_issue(
     request: HttpRequest, issue_id: object, *, for_write: bool = False
 ) -> CommunityIssue:

@@ -622,6 +622,14 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
         if draft:
             found = deidentify.check(draft, conference.case, field="summary")
             review = deidentify.review([(_("要約"), draft, found)], {})
+        # The draft is generated from the case and not yet de-identified: a read of the
+        # persons it derives from (the write access above records no read row).
+        audit.record_read(
+            request,
+            view="meetings.summary_review",
+            target=conference,
+            person_ids=selectors.conference_persons(conference),
+        )
     return render(
         request,
         "meetings/pages/summary_review.html",

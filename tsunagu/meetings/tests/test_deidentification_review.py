@@ -286,6 +286,21 @@ def test_the_review_screen_shows_the_flags_of_the_draft(personas, session, clien
     assert "確認が必要な表現: 1件" in html
 
 
+def test_opening_the_draft_is_a_read_of_the_persons_it_derives_from(personas, session, client_as):
+    """The draft is generated from the case and not yet de-identified: opening it is one
+    record.listed row naming the case's person and every member of its household."""
+    other = PersonFactory.create(registered_by_organization=personas.office_a)
+    url = reverse("meetings:summary_review", args=[session.pk])
+    assert client_as(personas.counselor_a).get(url).status_code == 200
+    row = AuditEvent.objects.get(action=Action.RECORDS_LISTED, actor=personas.counselor_a)
+    household = session.case.household.members.values_list("person_id", flat=True)
+    assert row.person_ids == sorted({session.case.person_id, *household})
+    assert len(row.person_ids) == 2
+    assert other.pk not in row.person_ids
+    assert row.detail["view"] == "meetings.summary_review"
+    assert (row.target_type, row.target_id) == ("meetings.caseconference", str(session.pk))
+
+
 def test_raising_an_issue_on_screen_marks_the_title_and_description(personas, case, client_as):
     client = client_as(personas.counselor_a)
     url = reverse("meetings:case_issue_create", args=[case.pk])
