@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
@@ -17,7 +18,7 @@ from ninja import Field, Router, Schema, Status
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases import selectors, services
+from tsunagu.cases import models, selectors, services
 from tsunagu.cases.access import (
     access_case,
     access_consultation,
@@ -36,6 +37,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.core.api import ErrorOut
 from tsunagu.core.errors import Invalid
+from tsunagu.core.validators import Id, SaneDate
 from tsunagu.meetings.models import CaseConference
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Household, Person
@@ -775,3 +777,106 @@ def person_access_log(
             for e in result
         ],
     )
+
+
+# --- The case screens' other writes: edit, a member leaving the team, break-glass ----------------
+# Each route calls the same service as its screen (cases.services), with the same access rules.
+
+
+class CasePatch(Schema):
+    """Only the fields sent are changed; `version` is the one the client last read."""
+
+    version: int = Field(ge=1)
+    title: str | None = Field(None, max_length=100)
+    support_layer: models.SupportLayer | None = None
+    lead_worker_id: Id | None = Field(
+        None, description="主担当機関の職員（null で未設定）。送らなければ変えません"
+    )
+    is_complex: bool | None = None
+    difficulty_factors: list[models.DifficultyFactor] | None = None
+
+
+class TeamLeaveIn(Schema):
+    left_on: SaneDate | None = Field(None, description="離脱日（空なら今日、参加日以降）")
+
+
+class BreakGlassIn(Schema):
+    person_id: str = Field(min_length=1, max_length=20, description="本人ID")
+    reason: str = Field(
+        min_length=10,
+        max_length=2000,
+        description="生命・身体の保護のために今すぐ記録を見る必要がある理由（10文字以上）",
+    )
+
+
+class BreakGlassOpenOut(Schema):
+    message: str
+    hours: int
+
+
+@router.patch(
+    "/cases/{case_id}",
+    response={200: CaseDetailOut, **ERRORS},
+    summary="ケースの編集（主担当機関のみ。version が古ければ409）",
+    url_name="case_update",
+)
+def case_update(request: HttpRequest, case_id: int, payload: CasePatch) -> CaseDetailOut:
+    case = access_case(request, case_id, for_write=True)
+    sent = payload.dict(exclude_unset=True)
+    lead_worker = case.lead_worker
+    if "lead_worker_id" in sent:
+        lead_worker = None
+        if payload.lead_worker_id is not None:
+            lead_worker = User.objects.filter(pk=payload.lead_worker_id, is_active=True).first()
+            if lead_worker is None:
+                raise Invalid(_("主担当者は主担当機関の職員から選んでください。"))
+    factors = payload.difficulty_factors
+    updated = services.case_update(
+        request=request,
+        case=case,
+        expected_version=payload.version,
+        title=case.title if payload.title is None else payload.title,
+        support_layer=str(payload.support_layer or case.support_layer),
+        lead_worker=lead_worker,
+        is_complex=case.is_complex if payload.is_complex is None else payload.is_complex,
+        difficulty_factors=list(case.difficulty_factors or [])
+        if factors is None
+        else [str(f) for f in factors],
+    )
+    return _case_detail_out(access_case(request, updated.pk))
+
+
+@router.post(
+    "/cases/{case_id}/team/{member_id}/leave",
+    response={200: TeamMemberOut, **ERRORS},
+    summary="支援チームから機関が離れる（主担当機関のみ。履歴として残ります）",
+    url_name="case_team_leave",
+)
+def case_team_leave(
+    request: HttpRequest, case_id: int, member_id: int, payload: TeamLeaveIn
+) -> TeamMemberOut:
+    case = access_case(request, case_id, for_write=True)
+    member = selectors.case_team_member(case, member_id)
+    left = services.team_member_leave(request=request, member=member, left_on=payload.left_on)
+    return _member_out(selectors.case_team_member(case, left.pk))
+
+
+@router.post(
+    "/break-glass",
+    response={202: BreakGlassOpenOut, 403: ErrorOut, 422: ErrorOut},
+    summary="緊急アクセス（ブレークグラス）",
+    description="見られない本人の記録を、生命・身体の保護のために一時的に見られるようにします。"
+    "本人IDがあってもなくても同じ答え（202）です。すべての試みは監査記録に残り、"
+    "基幹相談支援センターが確認します。1日の回数に上限があります（403）。",
+    url_name="break_glass_open",
+)
+def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> Status[BreakGlassOpenOut]:
+    services.break_glass_open(
+        request=request, person_id=payload.person_id.strip(), reason=payload.reason
+    )
+    hours = settings.BREAK_GLASS_HOURS
+    message = _(
+        "緊急アクセスを記録しました。該当する記録があれば%(hours)s時間閲覧できます。"
+        "この操作は基幹相談支援センターが確認します。"
+    ) % {"hours": hours}
+    return Status(202, BreakGlassOpenOut(message=message, hours=hours))

@@ -35,9 +35,12 @@ TWINS: dict[str, str] = {
     "people:household_member_add": "household_member_add",
     "people:household_member_end": "household_member_end",
     # cases
+    "cases:case_edit": "case_update",
     "cases:case_transition": "case_transition",
     "cases:case_reopen": "case_transition",  # a reopen is a move with a reason
     "cases:team_add": "case_team_add",
+    "cases:team_leave": "case_team_leave",
+    "cases:break_glass_new": "break_glass_open",
     "cases:consultation_create": "consultation_create",
     "cases:consultation_open_case": "case_create",  # {"consultation_id": ...}
     "cases:break_glass_review": "review_break_glass_reviewed",
@@ -107,9 +110,6 @@ SCREEN_ONLY: dict[str, str] = {
 
 # TODO(issue 14): no twin yet.  Each names what the twin must call; this list may only shrink.
 NO_TWIN_YET: dict[str, str] = {
-    "cases:case_edit": "services.case_update (PATCH /cases/{id})",
-    "cases:team_leave": "services.team_member_leave",
-    "cases:break_glass_new": "services.break_glass_open (emergency access, with its reason)",
     "directory:vacancy_update": "services.vacancy_update (PATCH /directory/resources/{id} sets "
     "vacancies, but through resource_update with a version, not the quick vacancy service)",
     "directory:provider_create": "services.provider_create",
@@ -125,7 +125,7 @@ NO_TWIN_YET: dict[str, str] = {
 }
 
 # The owed list only shrinks: lower this number when a twin lands, never raise it.
-NO_TWIN_YET_AT_MOST = 14
+NO_TWIN_YET_AT_MOST = 11
 
 _WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
 
@@ -200,7 +200,9 @@ def test_every_post_screen_is_named() -> None:
 
 def test_each_screen_is_named_once_and_still_takes_post() -> None:
     lists = [TWINS.keys(), SCREEN_ONLY.keys(), NO_TWIN_YET.keys()]
-    assert not (lists[0] & lists[1]) and not (lists[0] & lists[2]) and not (lists[1] & lists[2])
+    assert not lists[0] & lists[1]
+    assert not lists[0] & lists[2]
+    assert not lists[1] & lists[2]
     screens = _post_screens()
     stale = sorted(name for keys in lists for name in keys if name not in screens)
     assert not stale, f"named here but no longer a POST screen: {stale}"

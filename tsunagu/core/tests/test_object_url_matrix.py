@@ -626,7 +626,13 @@ API: dict[str, Spec] = {
     "POST /api/v1/cases/{case_id}/status": Spec(
         _case, POST, lambda w: {"to": "assessment", "reason": "面談の結果"}
     ),
+    "PATCH /api/v1/cases/{case_id}": Spec(
+        _case, ("PATCH",), lambda w: {"version": w.case.version, "title": "支援"}
+    ),
     "GET /api/v1/cases/{case_id}/team": Spec(_case),
+    "POST /api/v1/cases/{case_id}/team/{member_id}/leave": Spec(
+        lambda w: {"case_id": w.case.pk, "member_id": w.emergency_member.pk}, POST
+    ),
     "POST /api/v1/cases/{case_id}/team": Spec(
         _case,
         POST,
