@@ -1,6 +1,7 @@
 """Sign-in throttling (issue 13, item 3): growing delays instead of a lockout strangers can set.
 
-One rule for the sign-in form and `POST /api/v1/auth/token`:
+One rule for the sign-in form and `POST /api/v1/auth/token`, and for the current password on
+the password-change form (counted under the username only, `password_check_attempt`):
 
 - Failures are counted per username as typed (whether or not it exists), per address, and per
   known device.  After `free` failures under a key, the key is refused for 2^(n - free)
@@ -77,6 +78,14 @@ class Attempt:
                 user__username__iexact=self.username, address=self.address
             ).exists()
         )
+
+
+def password_check_attempt(user: User) -> Attempt:
+    """A signed-in user's check of the current password (the password-change form): counted
+    under the username alone, with the sign-in rule and counter, so that guesses here and at
+    the sign-in form add up.  No known device or address lifts it: whoever holds the session is
+    on that device and at that address already."""
+    return Attempt(username=user.username.strip()[:150].lower(), address=None, device=None)
 
 
 def attempt_for(request: HttpRequest, username: str) -> Attempt:
@@ -202,24 +211,50 @@ def clear_username(username: str) -> None:
     SignInThrottle.objects.filter(key=f"username:{username.lower()}").delete()
 
 
-def record_refusal(request: HttpRequest, attempt: Attempt, wait: int) -> None:
+def record_refusal(request: HttpRequest, attempt: Attempt, wait: int, *, form: str = "") -> None:
+    detail: dict[str, Any] = {"wait_seconds": wait}
+    if form:
+        detail["form"] = form
     audit.record(
         action=Action.LOCKED_OUT,
         request=request,
         actor_username=attempt.username,
         outcome=Outcome.DENIED,
-        detail={"wait_seconds": wait},
+        detail=detail,
     )
 
 
-def wait_message(seconds: int) -> str:
-    """「あと30秒」「あと約2分」: how long, in words."""
+@transaction.atomic
+def record_password_check_failure(request: HttpRequest, attempt: Attempt) -> int:
+    """A wrong current password on the password-change form: a failure under the sign-in
+    rule (`record_failure`), audited; the wait it leads to."""
+    wait = record_failure(attempt)
+    audit.record(
+        action=Action.PASSWORD_CHECK_FAILED,
+        request=request,
+        outcome=Outcome.FAILED,
+        detail={"wait_seconds": wait},
+    )
+    return wait
+
+
+def _wait_words(seconds: int) -> str:
+    """「30秒」「約2分」: how long, in words."""
     if seconds < 60:
-        wait = ngettext("%(count)d秒", "%(count)d秒", seconds) % {"count": seconds}
-    else:
-        minutes = -(-seconds // 60)
-        wait = ngettext("約%(count)d分", "約%(count)d分", minutes) % {"count": minutes}
+        return ngettext("%(count)d秒", "%(count)d秒", seconds) % {"count": seconds}
+    minutes = -(-seconds // 60)
+    return ngettext("約%(count)d分", "約%(count)d分", minutes) % {"count": minutes}
+
+
+def wait_message(seconds: int) -> str:
     return _(
         "サインインの失敗が続いたため、このユーザー名またはこの接続元からのサインインを"
         "一時的に止めています。%(wait)s待ってからもう一度お試しください。"
-    ) % {"wait": wait}
+    ) % {"wait": _wait_words(seconds)}
+
+
+def password_check_wait_message(seconds: int) -> str:
+    return _(
+        "このユーザー名でパスワードの誤りが続いたため、パスワードの変更を一時的に止めています。"
+        "%(wait)s待ってからもう一度お試しください。"
+    ) % {"wait": _wait_words(seconds)}

@@ -219,23 +219,50 @@ def account(request: TsunaguRequest) -> HttpResponse:
     return render(request, "accounts/pages/account.html", context)
 
 
+def _render_password_change(
+    request: TsunaguRequest, form: PasswordChangeForm, *, status: int, wait: int = 0
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "wait_message": throttle.password_check_wait_message(wait) if wait else "",
+    }
+    response = render(request, "accounts/pages/password_change.html", context, status=status)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def password_change(request: TsunaguRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.password_change(
-            request=request, user=request.user, new_password=form.cleaned_data["new_password1"]
+    """A verified session is no licence to guess the current password: wrong ones count under
+    the username with the sign-in throttle, and a waiting username is not even checked."""
+    if request.method != "POST":
+        return _render_password_change(request, PasswordChangeForm(request.user), status=200)
+    attempt = throttle.password_check_attempt(request.user)
+    wait = throttle.wait_seconds(attempt)
+    if wait:
+        throttle.record_refusal(request, attempt, wait, form="password_change")
+        return _render_password_change(
+            request, PasswordChangeForm(request.user), status=429, wait=wait
         )
-        messages.success(
-            request, _("パスワードを変更しました。ほかの端末のセッションは終了しました。")
-        )
-        return redirect("accounts:account")
-    return render(
-        request,
-        "accounts/pages/password_change.html",
-        {"form": form},
-        status=400 if form.errors else 200,
+    form = PasswordChangeForm(request.user, request.POST)
+    valid = form.is_valid()
+    if form.has_error("old_password", "password_incorrect"):
+        wait = throttle.record_password_check_failure(request, attempt)
+        if wait:
+            throttle.record_refusal(request, attempt, wait, form="password_change")
+            return _render_password_change(
+                request, PasswordChangeForm(request.user), status=429, wait=wait
+            )
+    elif "old_password" in form.cleaned_data:
+        throttle.record_success(attempt, user=request.user)
+    if not valid:
+        return _render_password_change(request, form, status=400)
+    services.password_change(
+        request=request, user=request.user, new_password=form.cleaned_data["new_password1"]
     )
+    messages.success(request, _("パスワードを変更しました。ほかの端末のセッションは終了しました。"))
+    return redirect("accounts:account")
 
 
 # --- Administration of users ------------------------------------------------------------------

@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     OTP_ENROLLED = "auth.otp_enrolled", _("2段階認証の設定")
     RECOVERY_CODES_ISSUED = "auth.recovery_codes_issued", _("リカバリーコード発行")
     PASSWORD_CHANGED = "auth.password_changed", _("パスワード変更")
+    PASSWORD_CHECK_FAILED = "auth.password_check_failed", _("現在のパスワードの誤り")
     SESSION_EXPIRED = "auth.session_expired", _("セッション期限切れ")
     ACCESS_DENIED = "access.denied", _("アクセス拒否")
     ORGANIZATION_SWITCHED = "org.switched", _("所属の切り替え")
