@@ -24,8 +24,10 @@ from tsunagu.meetings.models import (
     ConferenceAttendee,
     ConferenceKind,
     IssueSource,
+    IssueStage,
     IssueTheme,
     Meeting,
+    MeetingActionItem,
     MeetingBody,
     MeetingFormat,
     MeetingStatus,
@@ -797,3 +799,109 @@ def network(request: HttpRequest, area_id: Id, fiscal_year: Year | None = None) 
         previous=out(before),
         current=out(now),
     )
+
+
+# --- The meeting screens' other writes ------------------------------------------------------------
+# Each route calls the same service as its screen (meetings.services), with the same access rules.
+
+
+class ConferenceRecordIn(Schema):
+    """Only the fields sent are changed."""
+
+    discussion: str | None = Field(None, description="検討の内容")
+    decisions: str | None = Field(None, description="決定事項・役割分担")
+    supervisor_name: str | None = Field(None, max_length=100, description="SV（助言者）の氏名")
+    supervisor_profession: str | None = Field(None, max_length=100, description="SVの職種")
+    supervisor_advice: str | None = Field(None, description="SVの助言（書くときはSVの氏名も）")
+
+
+class IssueAdvanceIn(Schema):
+    stage: IssueStage = Field(description="次の段階（今の段階から進める段階だけ。ほかは409）")
+    occurred_on: SaneDate = Field(description="その段階になった日（今日まで）")
+    meeting_id: Id | None = Field(None, description="会議で起きた段階ではその会議")
+    note: str = ""
+
+
+def _action_item_out(item: MeetingActionItem) -> ActionItemOut:
+    return ActionItemOut(
+        id=item.pk,
+        title=item.title,
+        owner_organization=_ref(item.owner_organization),
+        due_on=item.due_on,
+        task_id=item.task_id,
+    )
+
+
+@router.delete(
+    "/meeting-attachments/{attachment_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    summary="会議の添付ファイルの削除（事務局）",
+    url_name="meeting_attachment_delete",
+)
+def meeting_attachment_delete(request: HttpRequest, attachment_id: int) -> Status[None]:
+    attachment = selectors.access_meeting_attachment(request, attachment_id, for_write=True)
+    services.meeting_attachment_delete(request=request, attachment=attachment)
+    return Status(204, None)
+
+
+@router.post(
+    "/meeting-action-items/{item_id}/take",
+    response={200: ActionItemOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="アクションを自分の機関のタスクにする（担当機関の職員）",
+    description="すでにタスクになっている項目には 409 を返します。",
+    url_name="meeting_action_take",
+)
+def action_take(request: HttpRequest, item_id: int) -> ActionItemOut:
+    item = selectors.access_action_item(request, item_id)
+    return _action_item_out(services.action_item_take(request=request, item=item))
+
+
+@router.post(
+    "/case-conferences/{conference_id}/record",
+    response={200: ConferenceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="ケース会議の記録（検討の内容・決定事項・SVの助言）",
+    url_name="conference_record",
+)
+def conference_record(
+    request: HttpRequest, conference_id: int, payload: ConferenceRecordIn
+) -> ConferenceOut:
+    conference = selectors.access_conference(request, conference_id, for_write=True)
+    data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    services.conference_record(request=request, conference=conference, data=data)
+    return _conference_out(request, conference)
+
+
+@router.post(
+    "/case-conferences/{conference_id}/summary/generate",
+    response={200: ConferenceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="事例検討会の要約の下書きをケースから作る（作成者。共有は確認のあと）",
+    url_name="conference_summary_generate",
+)
+def conference_summary_generate(request: HttpRequest, conference_id: int) -> ConferenceOut:
+    conference = selectors.access_conference(request, conference_id, for_write=True)
+    services.summary_generate(request=request, conference=conference)
+    return _conference_out(request, conference)
+
+
+@router.post(
+    "/community-issues/{issue_id}/advance",
+    response={200: IssueOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="地域課題の経過を記録する（次の段階へ）",
+    url_name="issue_advance",
+)
+def issue_advance(request: HttpRequest, issue_id: int, payload: IssueAdvanceIn) -> IssueOut:
+    issue = selectors.access_issue(request, issue_id, for_write=True)
+    meeting = (
+        None
+        if payload.meeting_id is None
+        else selectors.access_meeting(request, payload.meeting_id)
+    )
+    services.issue_advance(
+        request=request,
+        issue=issue,
+        stage=str(payload.stage),
+        occurred_on=payload.occurred_on,
+        meeting=meeting,
+        note=payload.note,
+    )
+    return _issue_out(request, selectors.access_issue(request, issue_id))

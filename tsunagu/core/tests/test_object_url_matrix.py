@@ -812,6 +812,18 @@ API: dict[str, Spec] = {
     "POST /api/v1/case-conferences/{conference_id}/summary": Spec(
         lambda w: {"conference_id": w.conference.pk}, POST, lambda w: {"summary": "本人は40代"}
     ),
+    "POST /api/v1/case-conferences/{conference_id}/summary/generate": Spec(
+        lambda w: {"conference_id": w.conference.pk}, POST
+    ),
+    "POST /api/v1/case-conferences/{conference_id}/record": Spec(
+        lambda w: {"conference_id": w.conference.pk}, POST, lambda w: {"discussion": "検討"}
+    ),
+    "POST /api/v1/meeting-action-items/{item_id}/take": Spec(
+        lambda w: {"item_id": w.action_item.pk}, POST
+    ),
+    "DELETE /api/v1/meeting-attachments/{attachment_id}": Spec(
+        lambda w: {"attachment_id": w.meeting_attachment.pk}, ("DELETE",)
+    ),
     "POST /api/v1/cases/{case_id}/conferences": Spec(
         _case,
         POST,
@@ -844,6 +856,7 @@ NOT_PERSON_DATA = {
     "meetings:issue_detail": "community issue: de-identified, open to every signed-in member",
     "meetings:issue_advance": "community issue: write refused (403) to others",
     "GET /api/v1/community-issues/{issue_id}": "community issue: de-identified, open to all",
+    "POST /api/v1/community-issues/{issue_id}/advance": "community issue: 403 to others",
 }
 
 
