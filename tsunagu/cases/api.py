@@ -6,10 +6,10 @@ Objects the caller may not see answer 404 exactly like objects that do not exist
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from tsunagu.cases.models import (
     Consultation,
     Urgency,
 )
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.meetings.models import CaseConference
@@ -45,7 +45,6 @@ from tsunagu.people.models import Household, Person
 router = Router(tags=["cases"])
 
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-MAX_PAGE_SIZE = 100
 
 
 # --- Schemas --------------------------------------------------------------------------------
@@ -106,13 +105,6 @@ class CaseDetailOut(CaseOut):
     team: list[TeamMemberOut]
 
 
-class CasePage(Schema):
-    count: int
-    page: int
-    num_pages: int
-    results: list[CaseOut]
-
-
 class AccessLogEntryOut(Schema):
     at: dt.datetime
     actor_username: str
@@ -124,14 +116,6 @@ class AccessLogEntryOut(Schema):
     target_type: str
     target_id: str
     listed: bool = Field(description="一覧・検索・地域課題でこの方を表示した記録")
-
-
-class AccessLogPage(Schema):
-    person_id: int
-    count: int
-    page: int
-    num_pages: int
-    results: list[AccessLogEntryOut]
 
 
 class CaseIn(Schema):
@@ -194,13 +178,6 @@ class ConsultationOut(Schema):
     outcome: str
     minutes_spent: int
     case_id: int | None
-
-
-class ConsultationPage(Schema):
-    count: int
-    page: int
-    num_pages: int
-    results: list[ConsultationOut]
 
 
 # --- Conversions ----------------------------------------------------------------------------
@@ -276,11 +253,6 @@ def _consultation_out(c: Consultation) -> ConsultationOut:
     )
 
 
-def _page_of(items: Any, page: int, page_size: int) -> Any:
-    size = max(1, min(page_size, MAX_PAGE_SIZE))
-    return Paginator(items, size).get_page(page)
-
-
 def _organization(organization_id: int | None, *, field: str) -> Organization | None:
     if organization_id is None:
         return None
@@ -323,35 +295,40 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[CaseDetailOut]:
     return Status(201, _case_detail_out(case))
 
 
-@router.get("/cases", response=CasePage, summary="支援ケースの一覧", url_name="case_list")
+def _audit_page(request: HttpRequest, view: str) -> Callable[[list[Case | Consultation]], None]:
+    """One read-audit row naming the persons (and household members) of the page served."""
+
+    def record(shown: list[Case | Consultation]) -> None:
+        audit.record_read(
+            request,
+            view=view,
+            person_ids=selectors.persons_shown(
+                person_ids=[c.person_id for c in shown],
+                household_ids=[c.household_id for c in shown],
+            ),
+        )
+
+    return record
+
+
+@router.get(
+    "/cases",
+    response={200: list[CaseOut], 422: ErrorOut},
+    summary="支援ケースの一覧",
+    url_name="case_list",
+)
+@paginated
 def case_list(
     request: HttpRequest,
     status: str = "",
     is_complex: bool | None = None,
     mine: bool = False,
-    page: int = 1,
-    page_size: int = 50,
-) -> CasePage:
+) -> Listing:
     """操作中の所属から見えるケースだけを返します。"""
     cases = selectors.case_list(
         actor=actor_of(request), status=status, is_complex=is_complex, mine=mine
     )
-    result = _page_of(cases, page, page_size)
-    shown = list(result.object_list)
-    audit.record_read(
-        request,
-        view="api.case_list",
-        person_ids=selectors.persons_shown(
-            person_ids=[c.person_id for c in shown],
-            household_ids=[c.household_id for c in shown],
-        ),
-    )
-    return CasePage(
-        count=result.paginator.count,
-        page=result.number,
-        num_pages=result.paginator.num_pages,
-        results=[_case_out(c) for c in result],
-    )
+    return Listing(cases, out=_case_out, on_page=_audit_page(request, "api.case_list"))
 
 
 @router.get(
@@ -360,10 +337,11 @@ def case_list(
     summary="共有の根拠が終わったチーム参加（自機関）",
     url_name="ended_sharing",
 )
-def ended_sharing(request: HttpRequest) -> list[TeamMemberOut]:
+@paginated
+def ended_sharing(request: HttpRequest) -> Listing:
     """自機関が参加していたケースのうち、過去30日に共有の根拠が終わったもの（理由つき）。"""
     members = selectors.ended_sharing_for(actor_of(request)).select_related("organization")
-    return [_member_out(m) for m in members]
+    return Listing(members, out=_member_out)
 
 
 @router.get(
@@ -382,19 +360,20 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
     summary="状態の経過",
     url_name="case_status_history",
 )
-def case_status_history(request: HttpRequest, case_id: int) -> list[StatusChangeOut]:
+@paginated
+def case_status_history(request: HttpRequest, case_id: int) -> Listing:
     case = access_case(request, case_id)
-    changes: list[CaseStatusChange] = list(selectors.case_status_history(case))
-    return [
-        StatusChangeOut(
-            from_status=c.from_status,
-            to_status=c.to_status,
-            reason=c.reason,
-            changed_at=c.changed_at,
-            changed_by_id=c.changed_by_id,
-        )
-        for c in changes
-    ]
+    return Listing(selectors.case_status_history(case), out=_status_change_out)
+
+
+def _status_change_out(c: CaseStatusChange) -> StatusChangeOut:
+    return StatusChangeOut(
+        from_status=c.from_status,
+        to_status=c.to_status,
+        reason=c.reason,
+        changed_at=c.changed_at,
+        changed_by_id=c.changed_by_id,
+    )
 
 
 @router.post(
@@ -430,9 +409,10 @@ def case_transition(request: HttpRequest, case_id: int, payload: StatusIn) -> Ca
     summary="支援チーム",
     url_name="case_team",
 )
-def case_team(request: HttpRequest, case_id: int) -> list[TeamMemberOut]:
+@paginated
+def case_team(request: HttpRequest, case_id: int) -> Listing:
     case = access_case(request, case_id)
-    return [_member_out(m) for m in selectors.case_team(case)]
+    return Listing(selectors.case_team(case), out=_member_out)
 
 
 @router.post(
@@ -583,10 +563,11 @@ def _break_glass_out(a: BreakGlassAccess) -> BreakGlassOut:
     summary="確認待ちの緊急の共有（基幹相談支援センター）",
     url_name="review_emergencies",
 )
-def review_emergencies(request: HttpRequest) -> list[EmergencyBasisOut]:
+@paginated
+def review_emergencies(request: HttpRequest) -> Listing:
     """未確認か、まだ続いている緊急の根拠。
     基幹相談支援センターとシステム管理者だけ（ほかは 404）。"""
-    return [_emergency_out(m) for m in selectors.open_emergency_bases(request=request)]
+    return Listing(selectors.open_emergency_bases(request=request), out=_emergency_out)
 
 
 @router.post(
@@ -650,8 +631,9 @@ def review_emergency_reviewed(
     summary="確認待ちの緊急アクセス（基幹相談支援センター）",
     url_name="review_break_glass",
 )
-def review_break_glass(request: HttpRequest) -> list[BreakGlassOut]:
-    return [_break_glass_out(a) for a in selectors.open_break_glass(request=request)]
+@paginated
+def review_break_glass(request: HttpRequest) -> Listing:
+    return Listing(selectors.open_break_glass(request=request), out=_break_glass_out)
 
 
 @router.post(
@@ -701,26 +683,16 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
 
 @router.get(
     "/consultations",
-    response=ConsultationPage,
+    response={200: list[ConsultationOut], 422: ErrorOut},
     summary="相談受付の一覧",
     url_name="consultation_list",
 )
-def consultation_list(request: HttpRequest, page: int = 1, page_size: int = 50) -> ConsultationPage:
-    result = _page_of(selectors.consultation_list(actor=actor_of(request)), page, page_size)
-    shown = list(result.object_list)
-    audit.record_read(
-        request,
-        view="api.consultation_list",
-        person_ids=selectors.persons_shown(
-            person_ids=[c.person_id for c in shown],
-            household_ids=[c.household_id for c in shown],
-        ),
-    )
-    return ConsultationPage(
-        count=result.paginator.count,
-        page=result.number,
-        num_pages=result.paginator.num_pages,
-        results=[_consultation_out(c) for c in result],
+@paginated
+def consultation_list(request: HttpRequest) -> Listing:
+    return Listing(
+        selectors.consultation_list(actor=actor_of(request)),
+        out=_consultation_out,
+        on_page=_audit_page(request, "api.consultation_list"),
     )
 
 
@@ -739,13 +711,12 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> Consultat
 
 @router.get(
     "/persons/{person_id}/access-log",
-    response={200: AccessLogPage, **ERRORS},
+    response={200: list[AccessLogEntryOut], **ERRORS},
     summary="この方の記録を見た人（閲覧記録）",
     url_name="person_access_log",
 )
-def person_access_log(
-    request: HttpRequest, person_id: int, page: int = 1, page_size: int = 50
-) -> AccessLogPage:
+@paginated
+def person_access_log(request: HttpRequest, person_id: int) -> Listing:
     """画面の「閲覧記録」と同じ規則です。本人のケースの主担当機関の職員とシステム管理者だけが
     見られ、それ以外は 404 です。本人を表示した一覧・検索の記録も含みます。"""
     log = selectors.person_access_log(request=request, person_id=person_id)
@@ -755,27 +726,20 @@ def person_access_log(
         target_type="people.person",
         target_id=log.person_id,
     )
-    result = _page_of(log.events, page, page_size)
-    return AccessLogPage(
-        person_id=log.person_id,
-        count=result.paginator.count,
-        page=result.number,
-        num_pages=result.paginator.num_pages,
-        results=[
-            AccessLogEntryOut(
-                at=e.at,
-                actor_username=e.actor_username,
-                organization_id=e.organization_id,
-                organization=e.organization.name if e.organization else "",
-                action=e.action,
-                action_label=e.action_label,
-                outcome=e.outcome,
-                target_type=e.target_type,
-                target_id=e.target_id,
-                listed=log.person_id in e.person_ids,
-            )
-            for e in result
-        ],
+    return Listing(
+        log.events,
+        out=lambda e: AccessLogEntryOut(
+            at=e.at,
+            actor_username=e.actor_username,
+            organization_id=e.organization_id,
+            organization=e.organization.name if e.organization else "",
+            action=e.action,
+            action_label=e.action_label,
+            outcome=e.outcome,
+            target_type=e.target_type,
+            target_id=e.target_id,
+            listed=log.person_id in e.person_ids,
+        ),
     )
 
 

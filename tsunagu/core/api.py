@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast, overload
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.pagination import PageNumberPagination
+from ninja.pagination import PageNumberPagination, paginate
 from ninja.parser import Parser
 from ninja.security import HttpBearer
+from ninja.signature.utils import get_typed_signature
 from pydantic import ValidationError as PydanticValidationError
 
 from tsunagu.accounts.models import ApiToken
@@ -20,6 +25,8 @@ from tsunagu.core.errors import TsunaguError
 from tsunagu.organizations.models import Membership
 
 logger = logging.getLogger(__name__)
+
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
 
 class ErrorBody(Schema):
@@ -31,13 +38,93 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+MAX_PAGE = 1_000_000
+MAX_PAGE_SIZE = 100
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list route hands to `Pagination`: its rows (a queryset or a list), the function
+    that turns one row of the page into its schema (only the page's rows are converted), and
+    what to do with the rows served, such as the read-audit row naming exactly their persons."""
+
+    rows: QuerySet[Any] | Sequence[Any]
+    out: Callable[[Any], Any] | None = None
+    on_page: Callable[[list[Any]], None] | None = None
+
+
 class Pagination(PageNumberPagination):
-    """ninja's page-number pagination with bounds (422 beyond them): `page=2**63` made an
-    OFFSET the database cannot take (500)."""
+    """The one pagination of every list under /api/v1/: `?page=&page_size=` in, and
+    `{"count", "page", "pages", "next", "previous", "results"}` out.  Inputs are bounded (422
+    beyond them: `page=2**63` made an OFFSET the database cannot take, a 500); a page past the
+    last is empty.  Links are the path and query of this API, without the host, so that they
+    hold behind a proxy.  A route returns its rows or a `Listing`."""
+
+    items_attribute = "results"
 
     class Input(Schema):
-        page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int | None = Field(None, ge=1, le=1_000)
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="1から始まるページ番号")
+        page_size: int | None = Field(
+            None, ge=1, le=MAX_PAGE_SIZE, description="1ページの件数（省略時は既定の件数）"
+        )
+
+    class Output(Schema):
+        count: int = Field(description="全体の件数")
+        page: int
+        pages: int = Field(description="ページ数（0件でも1）")
+        next: str | None = Field(description="次のページ（なければ null）")
+        previous: str | None = Field(description="前のページ（なければ null）")
+        results: list[Any]
+
+    def __init__(self, *, page_size: int = PAGE_SIZE, **kwargs: Any) -> None:
+        super().__init__(page_size=page_size, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+    def paginate_queryset(
+        self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        listing = queryset if isinstance(queryset, Listing) else Listing(queryset)
+        size = self._get_page_size(pagination.page_size)
+        number = pagination.page
+        count = self._items_count(listing.rows)  # type: ignore[arg-type]  # len() of a list
+        pages = max(1, math.ceil(count / size))
+        offset = (number - 1) * size
+        rows = list(listing.rows[offset : offset + size])
+        if listing.on_page is not None:
+            listing.on_page(rows)
+        return {
+            "count": count,
+            "page": number,
+            "pages": pages,
+            "next": _page_link(request, number + 1) if number < pages else None,
+            "previous": _page_link(request, min(number - 1, pages)) if number > 1 else None,
+            self.items_attribute: [listing.out(r) for r in rows] if listing.out else rows,
+        }
+
+
+@overload
+def paginated(view: ViewT, /) -> ViewT: ...
+@overload
+def paginated(*, page_size: int = PAGE_SIZE) -> Callable[[ViewT], ViewT]: ...
+def paginated(view: ViewT | None = None, /, *, page_size: int = PAGE_SIZE) -> Any:
+    """`@paginated` (or `@paginated(page_size=20)`) under a list route: ninja's `@paginate`
+    with `Pagination`.  The view's signature is resolved against its own module first, since
+    ninja reads the wrapper's globals, where names such as `Literal` or `Year` of a
+    postponed annotation do not exist."""
+
+    def wrap(func: ViewT) -> ViewT:
+        signature = get_typed_signature(func)
+        wrapped = paginate(Pagination, page_size=page_size)(func)
+        wrapped.__signature__ = signature
+        return cast(ViewT, wrapped)
+
+    return wrap(view) if view is not None else wrap
+
+
+def _page_link(request: HttpRequest, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return f"{request.path}?{query.urlencode()}"
 
 
 class NotAnObject(ValueError):

@@ -8,9 +8,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -18,14 +17,21 @@ from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import actor_of
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Forbidden, Invalid, NotFound
+from tsunagu.core.schemas import model_field, model_max_length, patch_field
+from tsunagu.core.validators import Id, SaneDate
 from tsunagu.directory import selectors, services
 from tsunagu.directory.models import (
+    Contact,
     DevelopmentKind,
+    Location,
+    Phone,
+    PhoneKind,
     Provider,
     ResourceDevelopment,
     ResourceStatus,
+    Schedule,
     SocialResource,
     Taxonomy,
     TaxonomyTerm,
@@ -37,6 +43,9 @@ router = Router(tags=["directory"])
 
 StatusValue = Literal["active", "temporarily closed", "inactive", "defunct"]
 KindValue = Literal["top_up", "sideways", "repurpose", "system_change"]
+SMALL_MAX = 32_767  # PositiveSmallIntegerField
+INT_MAX = 2_147_483_647  # PositiveIntegerField
+TERM_CODE_LENGTH = model_max_length(TaxonomyTerm, "code")
 assert set(StatusValue.__args__) == set(ResourceStatus.values)  # type: ignore[attr-defined]  # noqa: S101
 assert set(KindValue.__args__) == set(DevelopmentKind.values)  # type: ignore[attr-defined]  # noqa: S101
 
@@ -58,16 +67,16 @@ def _audited_refusal(request: HttpRequest) -> Iterator[None]:
 
 class LocationIO(Schema):
     hsds_id: uuid.UUID | None = None
-    name: str = ""
-    postal_code: str = Field("", max_length=8)
-    prefecture: str = ""
-    city: str = ""
-    address: str = ""
+    name: str = model_field(Location, "name", "")
+    postal_code: str = model_field(Location, "postal_code", "")
+    prefecture: str = model_field(Location, "prefecture", "")
+    city: str = model_field(Location, "city", "")
+    address: str = model_field(Location, "address", "")
     area: str | None = Field(None, description="地域コード（例: midori-wakaba）")
     latitude: Decimal | None = None
     longitude: Decimal | None = None
-    transportation: str = ""
-    accessibility: str = ""
+    transportation: str = model_field(Location, "transportation", "")
+    accessibility: str = model_field(Location, "accessibility", "")
 
 
 class ScheduleIO(Schema):
@@ -75,53 +84,55 @@ class ScheduleIO(Schema):
     weekdays: list[Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]] = []
     opens_at: dt.time | None = None
     closes_at: dt.time | None = None
-    description: str = ""
+    description: str = model_field(Schedule, "description", "")
 
 
 class PhoneIO(Schema):
     hsds_id: uuid.UUID | None = None
-    number: str = Field(..., min_length=1, max_length=20)
-    kind: Literal["voice", "fax", "text"] = "voice"
-    description: str = ""
+    number: str = model_field(Phone, "number", min_length=1)
+    kind: PhoneKind = PhoneKind.VOICE
+    description: str = model_field(Phone, "description", "")
     is_internal: bool = False
 
 
 class ContactIO(Schema):
     hsds_id: uuid.UUID | None = None
-    name: str = Field(..., min_length=1)
-    title: str = ""
-    department: str = ""
-    email: str = ""
-    phone: str = ""
+    name: str = model_field(Contact, "name", min_length=1)
+    title: str = model_field(Contact, "title", "")
+    department: str = model_field(Contact, "department", "")
+    email: str = model_field(Contact, "email", "")
+    phone: str = model_field(Contact, "phone", "")
     is_internal: bool = True
 
 
 class ResourceFields(Schema):
-    name_kana: str = ""
+    name_kana: str = model_field(SocialResource, "name_kana", "")
     description: str = ""
     status: StatusValue = "active"
     is_published: bool = True
     eligibility_description: str = ""
     application_process: str = ""
-    fees_description: str = ""
-    url: str = ""
-    email: str = ""
-    minimum_age: int | None = Field(None, ge=0)
-    maximum_age: int | None = Field(None, ge=0)
-    capacity: int | None = Field(None, ge=0)
-    vacancies: int | None = Field(None, ge=0)
-    vacancies_confirmed_on: dt.date | None = None
+    fees_description: str = model_field(SocialResource, "fees_description", "")
+    url: str = model_field(SocialResource, "url", "")
+    email: str = model_field(SocialResource, "email", "")
+    minimum_age: int | None = Field(None, ge=0, le=SMALL_MAX)
+    maximum_age: int | None = Field(None, ge=0, le=SMALL_MAX)
+    capacity: int | None = Field(None, ge=0, le=INT_MAX)
+    vacancies: int | None = Field(None, ge=0, le=INT_MAX)
+    vacancies_confirmed_on: SaneDate | None = None
     accepts_visits: bool = False
     accepts_trial: bool = False
-    visit_note: str = ""
+    visit_note: str = model_field(SocialResource, "visit_note", "")
     internal_note: str = ""
 
 
 class ResourceIn(ResourceFields):
-    provider_id: int
-    name: str = Field(..., min_length=1, max_length=200)
-    service_type: str = Field(..., description="サービスの種類のコード（例: life-care）")
-    specialties: list[str] = []
+    provider_id: Id
+    name: str = model_field(SocialResource, "name", min_length=1)
+    service_type: str = model_field(
+        TaxonomyTerm, "code", description="サービスの種類のコード（例: life-care）"
+    )
+    specialties: list[Annotated[str, Field(max_length=TERM_CODE_LENGTH)]] = []
     locations: list[LocationIO] = []
     schedules: list[ScheduleIO] = []
     phones: list[PhoneIO] = []
@@ -130,32 +141,33 @@ class ResourceIn(ResourceFields):
 
 class ResourcePatch(Schema):
     version: int = Field(..., ge=1, description="読んだときの版。最新でなければ409。")
-    provider_id: int | None = None
-    name: str | None = Field(None, min_length=1, max_length=200)
-    name_kana: str | None = None
-    service_type: str | None = None
-    specialties: list[str] | None = None
-    description: str | None = None
-    status: StatusValue | None = None
-    is_published: bool | None = None
-    eligibility_description: str | None = None
-    application_process: str | None = None
-    fees_description: str | None = None
-    url: str | None = None
-    email: str | None = None
-    minimum_age: int | None = Field(None, ge=0)
-    maximum_age: int | None = Field(None, ge=0)
-    capacity: int | None = Field(None, ge=0)
-    vacancies: int | None = Field(None, ge=0)
-    vacancies_confirmed_on: dt.date | None = None
-    accepts_visits: bool | None = None
-    accepts_trial: bool | None = None
-    visit_note: str | None = None
-    internal_note: str | None = None
-    locations: list[LocationIO] | None = None
-    schedules: list[ScheduleIO] | None = None
-    phones: list[PhoneIO] | None = None
-    contacts: list[ContactIO] | None = None
+    # Left out: not changed.  `null` only where the record may be empty (ages, capacity).
+    provider_id: Id = patch_field()
+    name: str = model_field(SocialResource, "name", None, min_length=1)
+    name_kana: str = model_field(SocialResource, "name_kana", None)
+    service_type: str = model_field(TaxonomyTerm, "code", None)
+    specialties: list[Annotated[str, Field(max_length=TERM_CODE_LENGTH)]] = patch_field()
+    description: str = patch_field()
+    status: StatusValue = patch_field()
+    is_published: bool = patch_field()
+    eligibility_description: str = patch_field()
+    application_process: str = patch_field()
+    fees_description: str = model_field(SocialResource, "fees_description", None)
+    url: str = model_field(SocialResource, "url", None)
+    email: str = model_field(SocialResource, "email", None)
+    minimum_age: int | None = Field(None, ge=0, le=SMALL_MAX)
+    maximum_age: int | None = Field(None, ge=0, le=SMALL_MAX)
+    capacity: int | None = Field(None, ge=0, le=INT_MAX)
+    vacancies: int | None = Field(None, ge=0, le=INT_MAX)
+    vacancies_confirmed_on: SaneDate | None = None
+    accepts_visits: bool = patch_field()
+    accepts_trial: bool = patch_field()
+    visit_note: str = model_field(SocialResource, "visit_note", None)
+    internal_note: str = patch_field()
+    locations: list[LocationIO] = patch_field()
+    schedules: list[ScheduleIO] = patch_field()
+    phones: list[PhoneIO] = patch_field()
+    contacts: list[ContactIO] = patch_field()
 
 
 class ResourceOut(ResourceFields):
@@ -176,13 +188,6 @@ class ResourceOut(ResourceFields):
     updated_at: dt.datetime
 
 
-class ResourcePage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[ResourceOut]
-
-
 class ProviderOut(Schema):
     id: int
     hsds_id: uuid.UUID
@@ -194,12 +199,12 @@ class ProviderOut(Schema):
 
 class DevelopmentIn(Schema):
     kind: KindValue
-    title: str = Field(..., min_length=1, max_length=200)
+    title: str = model_field(ResourceDevelopment, "title", min_length=1)
     description: str = ""
     beneficiaries: str = Field(..., min_length=1)
-    resource_id: int | None = None
+    resource_id: Id | None = None
     area: str | None = None
-    occurred_on: dt.date
+    occurred_on: SaneDate
     community_issue_id: int | None = None
     meeting_id: int | None = None
     source_note: str = ""
@@ -207,16 +212,16 @@ class DevelopmentIn(Schema):
 
 class DevelopmentPatch(Schema):
     version: int = Field(..., ge=1)
-    kind: KindValue | None = None
-    title: str | None = Field(None, min_length=1, max_length=200)
-    description: str | None = None
-    beneficiaries: str | None = Field(None, min_length=1)
-    resource_id: int | None = None
+    kind: KindValue = patch_field()
+    title: str = model_field(ResourceDevelopment, "title", None, min_length=1)
+    description: str = patch_field()
+    beneficiaries: str = patch_field(min_length=1)
+    resource_id: Id | None = None
     area: str | None = None
-    occurred_on: dt.date | None = None
+    occurred_on: SaneDate = patch_field()
     community_issue_id: int | None = None
     meeting_id: int | None = None
-    source_note: str | None = None
+    source_note: str = patch_field()
 
 
 class DevelopmentOut(Schema):
@@ -377,10 +382,11 @@ def _reload(resource: SocialResource) -> SocialResource:
 
 @router.get(
     "/directory/resources",
-    response={200: ResourcePage},
+    response={200: list[ResourceOut], 422: ErrorOut},
     summary="社会資源の一覧・検索（職員向け。非公開の項目を含む）",
     url_name="directory_resource_list",
 )
+@paginated
 def resource_list(
     request: HttpRequest,
     q: str = "",
@@ -389,8 +395,7 @@ def resource_list(
     area: str | None = None,
     accepts_visits: bool = False,
     has_vacancy: bool = False,
-    page: int = 1,
-) -> ResourcePage:
+) -> Listing:
     filters = selectors.ResourceFilters(
         q=q,
         service_type=_term(service_type, Taxonomy.SERVICE_TYPE) if service_type else None,
@@ -399,16 +404,7 @@ def resource_list(
         accepts_visits=accepts_visits,
         has_vacancy=has_vacancy,
     )
-    paginator: Paginator[SocialResource] = Paginator(
-        selectors.resource_list(filters=filters, public=False), 50
-    )
-    current = paginator.get_page(page)
-    return ResourcePage(
-        count=paginator.count,
-        page=current.number,
-        pages=paginator.num_pages,
-        results=[_out(r) for r in current.object_list],
-    )
+    return Listing(selectors.resource_list(filters=filters, public=False), out=_out)
 
 
 @router.post(
@@ -477,22 +473,24 @@ def resource_update(request: HttpRequest, resource_id: int, payload: ResourcePat
 
 @router.get(
     "/directory/providers",
-    response={200: list[ProviderOut]},
+    response={200: list[ProviderOut], 422: ErrorOut},
     summary="提供者の一覧",
     url_name="directory_provider_list",
 )
-def provider_list(request: HttpRequest) -> list[ProviderOut]:
-    return [
-        ProviderOut(
-            id=p.pk,
-            hsds_id=p.hsds_id,
-            name=p.name,
-            name_kana=p.name_kana,
-            organization_code=p.organization.code if p.organization else None,
-            is_informal=p.is_informal,
-        )
-        for p in selectors.provider_list()
-    ]
+@paginated
+def provider_list(request: HttpRequest) -> Listing:
+    return Listing(selectors.provider_list(), out=_provider_out)
+
+
+def _provider_out(p: Provider) -> ProviderOut:
+    return ProviderOut(
+        id=p.pk,
+        hsds_id=p.hsds_id,
+        name=p.name,
+        name_kana=p.name_kana,
+        organization_code=p.organization.code if p.organization else None,
+        is_informal=p.is_informal,
+    )
 
 
 # --- Resource developments --------------------------------------------------------------------
@@ -566,12 +564,13 @@ def _development_values(sent: dict[str, Any]) -> dict[str, Any]:
 
 @router.get(
     "/directory/developments",
-    response={200: list[DevelopmentOut]},
+    response={200: list[DevelopmentOut], 422: ErrorOut},
     summary="資源開発の記録（新しい順）",
     url_name="directory_development_list",
 )
-def development_list(request: HttpRequest) -> list[DevelopmentOut]:
-    return [_development_out(d) for d in _developments(request)]
+@paginated
+def development_list(request: HttpRequest) -> Listing:
+    return Listing(_developments(request), out=_development_out)
 
 
 @router.post(

@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case, actor_of
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid
 from tsunagu.core.validators import Id, SaneDate, Year
@@ -280,12 +280,13 @@ def _organizations(ids: list[int]) -> list[Organization]:
 
 @router.get(
     "/meeting-bodies",
-    response={200: list[BodyOut]},
+    response={200: list[BodyOut], 422: ErrorOut},
     summary="見られる会議体の一覧",
     url_name="meeting_body_list",
 )
-def body_list(request: HttpRequest) -> list[BodyOut]:
-    return [_body_out(b) for b in selectors.body_list(actor=actor_of(request))]
+@paginated
+def body_list(request: HttpRequest) -> Listing:
+    return Listing(selectors.body_list(actor=actor_of(request)), out=_body_out)
 
 
 @router.get(
@@ -300,19 +301,18 @@ def body_detail(request: HttpRequest, body_id: int) -> BodyOut:
 
 @router.get(
     "/meeting-bodies/{body_id}/meetings",
-    response={200: list[MeetingOut], 404: ErrorOut},
+    response={200: list[MeetingOut], 404: ErrorOut, 422: ErrorOut},
     summary="会議体の年度の会議（省略すると今年度）",
     url_name="meeting_body_meetings",
 )
-def body_meetings(
-    request: HttpRequest, body_id: int, fiscal_year: Year | None = None
-) -> list[MeetingOut]:
+@paginated
+def body_meetings(request: HttpRequest, body_id: int, fiscal_year: Year | None = None) -> Listing:
     body = selectors.access_body(request, body_id)
     year = fiscal_year or selectors.current_fiscal_year()
     meetings = selectors.meetings_of_year(
         actor=actor_of(request), year=year, body=body
     ).prefetch_related("attendee_organizations", "action_items__owner_organization", "attachments")
-    return [_meeting_out(m) for m in meetings]
+    return Listing(meetings, out=_meeting_out)
 
 
 @router.post(
@@ -439,13 +439,14 @@ def conference_detail(request: HttpRequest, conference_id: int) -> ConferenceOut
 
 @router.get(
     "/case-conferences/{conference_id}/attendees",
-    response={200: list[AttendeeOut], 404: ErrorOut},
+    response={200: list[AttendeeOut], 404: ErrorOut, 422: ErrorOut},
     summary="ケース会議の出席者と守秘義務の誓約",
     url_name="conference_attendees",
 )
-def conference_attendees(request: HttpRequest, conference_id: int) -> list[AttendeeOut]:
+@paginated
+def conference_attendees(request: HttpRequest, conference_id: int) -> Listing:
     conference = selectors.access_conference(request, conference_id)
-    return [_attendee_out(a) for a in conference.attendees.select_related("organization")]
+    return Listing(conference.attendees.select_related("organization"), out=_attendee_out)
 
 
 def _attendee_out(a: ConferenceAttendee) -> AttendeeOut:
@@ -587,23 +588,28 @@ def _issue_out(request: HttpRequest, issue: CommunityIssue) -> IssueOut:
 
 @router.get(
     "/community-issues",
-    response={200: list[IssueOut]},
+    response={200: list[IssueOut], 422: ErrorOut},
     summary="地域課題の一覧（段階・テーマ・地域で絞り込み）",
     url_name="issue_list",
 )
+@paginated
 def issue_list(
     request: HttpRequest, stage: str = "", theme: str = "", area_id: int | None = None
-) -> list[IssueOut]:
-    issues = list(
-        selectors.issue_list(actor=actor_of(request), stage=stage, theme=theme, area_id=area_id)
+) -> Listing:
+    """The persons (via the issues' cases) of the page served are named in one audit row."""
+
+    def audit_page(shown: list[CommunityIssue]) -> None:
+        audit.record_read(
+            request,
+            view="api.issue_list",
+            person_ids=selectors.issue_persons(shown),
+            filters={"stage": stage, "theme": theme, "area_id": area_id},
+        )
+
+    issues = selectors.issue_list(
+        actor=actor_of(request), stage=stage, theme=theme, area_id=area_id
     )
-    audit.record_read(
-        request,
-        view="api.issue_list",
-        person_ids=selectors.issue_persons(issues),
-        filters={"stage": stage, "theme": theme, "area_id": area_id},
-    )
-    return [_issue_out(request, i) for i in issues]
+    return Listing(issues, out=lambda i: _issue_out(request, i), on_page=audit_page)
 
 
 @router.get(

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import NotFound
 from tsunagu.organizations import selectors
 from tsunagu.organizations.models import Area
@@ -60,18 +61,23 @@ def _organization_out(org: object) -> OrganizationOut:
     )
 
 
-@router.get("/organizations", response=list[OrganizationOut], summary="組織の一覧")
+@router.get(
+    "/organizations",
+    response={200: list[OrganizationOut], 404: ErrorOut, 422: ErrorOut},
+    summary="組織の一覧",
+)
+@paginated
 def organization_list(
     request: HttpRequest, kind: str = "", area: int | None = None, q: str = ""
-) -> list[OrganizationOut]:
+) -> Listing:
     area_obj = Area.objects.filter(pk=area).first() if area else None
     if area is not None and area_obj is None:
         raise NotFound("指定された地域はありません。")
-    organizations = selectors.organization_list(kind=kind, area=area_obj, query=q)
-    from django.db.models import prefetch_related_objects
-
-    prefetch_related_objects(organizations, "areas_served")
-    return [_organization_out(o) for o in organizations]
+    return Listing(
+        selectors.organization_list(kind=kind, area=area_obj, query=q),
+        out=_organization_out,
+        on_page=lambda shown: prefetch_related_objects(shown, "areas_served"),
+    )
 
 
 @router.get(
@@ -86,9 +92,13 @@ def organization_detail(request: HttpRequest, organization_id: int) -> Organizat
     return _organization_out(organization)
 
 
-@router.get("/areas", response=list[AreaOut], summary="地域の一覧")
-def area_list(request: HttpRequest) -> list[AreaOut]:
-    return [
-        AreaOut(id=a.pk, code=a.code, name=a.name, kind=a.kind, parent_id=a.parent_id)
-        for a in selectors.area_tree()
-    ]
+@router.get("/areas", response={200: list[AreaOut], 422: ErrorOut}, summary="地域の一覧")
+@paginated
+def area_list(request: HttpRequest) -> Listing:
+    """親の地域のすぐ後に子の地域が並びます（深さ優先）。"""
+    return Listing(
+        selectors.area_tree(),
+        out=lambda a: AreaOut(
+            id=a.pk, code=a.code, name=a.name, kind=a.kind, parent_id=a.parent_id
+        ),
+    )

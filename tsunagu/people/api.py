@@ -6,31 +6,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import ValidationError
-from ninja.pagination import paginate
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_household, access_person, actor_of
-from tsunagu.core.api import ErrorOut, Pagination
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import NotFound
+from tsunagu.core.schemas import model_field, patch_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.organizations.models import Area, Organization
 from tsunagu.people import duplicates, selectors, services
 from tsunagu.people.models import (
+    CertificateKind,
+    CertificateStatus,
     Consent,
     ConsentMethod,
     ConsentPurpose,
+    DisabilityCategory,
+    DisabilityCertificate,
     DuplicateCandidate,
     Household,
     HouseholdConcern,
     HouseholdMember,
     Person,
+    PhysicalDisabilityType,
     Relationship,
     Sex,
+    SupportCategory,
 )
 
 router = Router(tags=["people"])
@@ -40,12 +45,14 @@ router = Router(tags=["people"])
 
 
 class CertificateSchema(Schema):
-    kind: str = Field(
+    kind: CertificateKind = Field(
         description="physical（身体障害者手帳）/ intellectual（療育手帳）/ mental（精神）"
     )
-    status: str = Field(description="held（所持）/ applying（申請中）")
-    grade: str = Field("", description="身体 1〜6、療育 A/B、精神 1〜3")
-    physical_type: str = Field(
+    status: CertificateStatus = Field(description="held（所持）/ applying（申請中）")
+    grade: str = model_field(
+        DisabilityCertificate, "grade", "", description="身体 1〜6、療育 A/B、精神 1〜3"
+    )
+    physical_type: PhysicalDisabilityType | Literal[""] = Field(
         "", description="身体のみ: visual / hearing / speech / limb / internal"
     )
 
@@ -90,20 +97,25 @@ class PersonListItem(Schema):
 
 
 class PersonIn(Schema):
-    family_name: str = ""
-    given_name: str = ""
-    family_name_kana: str = Field(description="ひらがな・カタカナ・半角カナ（全角カタカナで保存）")
-    given_name_kana: str
+    family_name: str = model_field(Person, "family_name", "")
+    given_name: str = model_field(Person, "given_name", "")
+    family_name_kana: str = model_field(
+        Person,
+        "family_name_kana",
+        min_length=1,
+        description="ひらがな・カタカナ・半角カナ（全角カタカナで保存）",
+    )
+    given_name_kana: str = model_field(Person, "given_name_kana", min_length=1)
     former_names: str = ""
-    birth_date: dt.date | None = None
-    sex: str = Sex.NO_ANSWER.value
-    postal_code: str = ""
-    address: str = ""
-    area_id: int | None = None
-    phone: str = ""
-    support_category: str = ""
-    disability_categories: list[str] = []
-    primary_category: str = ""
+    birth_date: SaneDate | None = None
+    sex: Sex = Sex.NO_ANSWER
+    postal_code: str = model_field(Person, "postal_code", "")
+    address: str = model_field(Person, "address", "")
+    area_id: Id | None = None
+    phone: str = model_field(Person, "phone", "")
+    support_category: SupportCategory | Literal[""] = ""
+    disability_categories: list[DisabilityCategory] = []
+    primary_category: DisabilityCategory | Literal[""] = ""
     certificates: list[CertificateSchema] = []
     recipient_numbers: str = ""
     lives_alone: bool = False
@@ -115,26 +127,28 @@ class PersonIn(Schema):
 class PersonPatch(Schema):
     """Only the fields sent are changed; `version` is the one the client last read."""
 
-    version: int
-    family_name: str | None = None
-    given_name: str | None = None
-    family_name_kana: str | None = None
-    given_name_kana: str | None = None
-    former_names: str | None = None
-    birth_date: dt.date | None = None
-    sex: str | None = None
-    postal_code: str | None = None
-    address: str | None = None
-    area_id: int | None = None
-    phone: str | None = None
-    support_category: str | None = None
-    disability_categories: list[str] | None = None
-    primary_category: str | None = None
-    certificates: list[CertificateSchema] | None = None
-    recipient_numbers: str | None = None
-    lives_alone: bool | None = None
-    needs_evacuation_support: bool | None = None
-    notes: str | None = None
+    # A field left out is not changed; `null` is refused where the record cannot be empty
+    # (it stored an empty name): only the birth date and the area may be cleared with null.
+    version: int = Field(ge=1)
+    family_name: str = model_field(Person, "family_name", None)
+    given_name: str = model_field(Person, "given_name", None)
+    family_name_kana: str = model_field(Person, "family_name_kana", None, min_length=1)
+    given_name_kana: str = model_field(Person, "given_name_kana", None, min_length=1)
+    former_names: str = patch_field()
+    birth_date: SaneDate | None = None
+    sex: Sex = patch_field()
+    postal_code: str = model_field(Person, "postal_code", None)
+    address: str = model_field(Person, "address", None)
+    area_id: Id | None = None
+    phone: str = model_field(Person, "phone", None)
+    support_category: SupportCategory | Literal[""] = patch_field()
+    disability_categories: list[DisabilityCategory] = patch_field()
+    primary_category: DisabilityCategory | Literal[""] = patch_field()
+    certificates: list[CertificateSchema] = patch_field()
+    recipient_numbers: str = patch_field()
+    lives_alone: bool = patch_field()
+    needs_evacuation_support: bool = patch_field()
+    notes: str = patch_field()
     confirm_new: bool = Field(
         False, description="似た記録があっても別人として保存するとき true（409 のあと）"
     )
@@ -253,37 +267,26 @@ def _person_data(payload: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-class _AuditedPersonPages(Pagination):
-    """Pages of persons; the persons of each page served are named in one audit row."""
-
-    def paginate_queryset(
-        self, queryset: QuerySet[Person], pagination: Any, request: HttpRequest, **params: Any
-    ) -> Any:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        shown = list(page[self.items_attribute])
-        page[self.items_attribute] = shown
-        audit.record_read(
-            request,
-            view="api.person_list",
-            person_ids=[p.pk for p in shown],
-            search_text=str(params.get("q", "") or request.GET.get("q", "")),
-        )
-        return page
-
-
 # --- Routes -----------------------------------------------------------------------------------
 
 
 @router.get(
     "/persons",
-    response=list[PersonListItem],
+    response={200: list[PersonListItem], 422: ErrorOut},
     summary="本人の検索",
     description="氏名（漢字・カナ、ひらがな・半角カナも可）、生年月日（YYYY-MM-DD・和暦）、"
     "電話番号で検索します。結果は操作中の所属機関が見られる人だけです。",
 )
-@paginate(_AuditedPersonPages)
-def person_list(request: HttpRequest, q: str = "") -> QuerySet[Person]:
-    return selectors.person_search(actor=actor_of(request), query=q)
+@paginated
+def person_list(request: HttpRequest, q: str = "") -> Listing:
+    """The persons of each page served are named in one audit row."""
+
+    def audit_page(shown: list[Person]) -> None:
+        audit.record_read(
+            request, view="api.person_list", person_ids=[p.pk for p in shown], search_text=q
+        )
+
+    return Listing(selectors.person_search(actor=actor_of(request), query=q), on_page=audit_page)
 
 
 @router.post(
@@ -445,18 +448,19 @@ def _queue_item(candidate: DuplicateCandidate) -> DuplicateQueueItemOut:
 
 @router.get(
     "/duplicate-candidates",
-    response={200: list[DuplicateQueueItemOut], 404: ErrorOut},
+    response={200: list[DuplicateQueueItemOut], 404: ErrorOut, 422: ErrorOut},
     summary="重複の可能性の一覧（基幹相談支援センター）",
     description="登録・編集された記録と、登録した機関からは見えない似ている記録の組。"
     "基幹相談支援センターとして操作しているときだけ答え、それ以外は 404 です。"
     "status: 空（未対応）/ done / all。",
 )
-def duplicate_queue(
-    request: HttpRequest, status: Literal["", "done", "all"] = ""
-) -> list[DuplicateQueueItemOut]:
-    candidates = list(duplicates.duplicate_queue(request=request, status=status)[:200])
-    duplicates.record_queue_read(request, candidates)
-    return [_queue_item(c) for c in candidates]
+@paginated
+def duplicate_queue(request: HttpRequest, status: Literal["", "done", "all"] = "") -> Listing:
+    return Listing(
+        duplicates.duplicate_queue(request=request, status=status),
+        out=_queue_item,
+        on_page=lambda shown: duplicates.record_queue_read(request, shown),
+    )
 
 
 @router.get(
@@ -496,9 +500,11 @@ def duplicate_decide(
 
 
 class HouseholdIn(Schema):
-    name: str = Field(min_length=1, max_length=100, description="世帯名（例: 山田さん世帯）")
-    postal_code: str = Field("", max_length=8, description="123-4567 の形")
-    address: str = Field("", max_length=200)
+    name: str = model_field(
+        Household, "name", min_length=1, description="世帯名（例: 山田さん世帯）"
+    )
+    postal_code: str = model_field(Household, "postal_code", "", description="123-4567 の形")
+    address: str = model_field(Household, "address", "")
     area_id: Id | None = None
     concerns: list[HouseholdConcern] = Field([], description="世帯の課題")
     notes: str = ""
@@ -508,12 +514,12 @@ class HouseholdPatch(Schema):
     """Only the fields sent are changed; `version` is the one the client last read."""
 
     version: int = Field(ge=1)
-    name: str | None = Field(None, min_length=1, max_length=100)
-    postal_code: str | None = Field(None, max_length=8)
-    address: str | None = Field(None, max_length=200)
+    name: str = model_field(Household, "name", None, min_length=1)
+    postal_code: str = model_field(Household, "postal_code", None)
+    address: str = model_field(Household, "address", None)
     area_id: Id | None = None
-    concerns: list[HouseholdConcern] | None = None
-    notes: str | None = None
+    concerns: list[HouseholdConcern] = patch_field()
+    notes: str = patch_field()
 
 
 class HouseholdMemberIn(Schema):
@@ -521,7 +527,7 @@ class HouseholdMemberIn(Schema):
     relationship: Relationship = Field(description="中心となる人との続柄")
     lives_together: bool = True
     start_date: SaneDate | None = Field(None, description="世帯に加わった日")
-    notes: str = Field("", max_length=200)
+    notes: str = model_field(HouseholdMember, "notes", "")
 
 
 class HouseholdMemberEndIn(Schema):
@@ -538,7 +544,7 @@ class ConsentIn(Schema):
 
 
 class ConsentWithdrawIn(Schema):
-    reason: str = Field("", max_length=200, description="撤回の理由・経緯")
+    reason: str = model_field(Consent, "withdrawal_reason", "", description="撤回の理由・経緯")
 
 
 class ConsentOut(Schema):

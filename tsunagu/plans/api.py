@@ -12,13 +12,12 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import access_case, actor_of
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import documents, fhir, selectors, services
@@ -54,7 +53,6 @@ from tsunagu.plans.models import (
 router = Router(tags=["plans"])
 
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-MAX_PAGE_SIZE = 100
 
 MonitoringFrequencyValue = Literal["monthly", "every_3_months", "every_6_months", "custom"]
 assert set(MonitoringFrequencyValue.__args__) == set(MonitoringFrequency.values)  # type: ignore[attr-defined]  # noqa: S101
@@ -415,13 +413,6 @@ class TaskOut(Schema):
     completion_note: str
 
 
-class TaskPage(Schema):
-    count: int
-    page: int
-    num_pages: int
-    results: list[TaskOut]
-
-
 class HappenedOut(Schema):
     contingency: ContingencyOut
     tasks: list[TaskOut]
@@ -694,10 +685,11 @@ def _item_data(payload: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     summary="ケースのアセスメント（新しい順、全ての版）",
     url_name="case_assessment_list",
 )
-def case_assessment_list(request: HttpRequest, case_id: int) -> list[AssessmentOut]:
+@paginated
+def case_assessment_list(request: HttpRequest, case_id: int) -> Listing:
     case = access_case(request, case_id)
     assessments = selectors.assessment_list(actor=actor_of(request), case=case)
-    return [_assessment_out(request, a) for a in assessments]
+    return Listing(assessments, out=lambda a: _assessment_out(request, a))
 
 
 @router.post(
@@ -742,9 +734,10 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> AssessmentOut
     summary="ケースの支援計画（全ての版、新しい順）",
     url_name="case_plan_list",
 )
-def case_plan_list(request: HttpRequest, case_id: int) -> list[PlanOut]:
+@paginated
+def case_plan_list(request: HttpRequest, case_id: int) -> Listing:
     case = access_case(request, case_id)
-    return [_plan_out(p) for p in selectors.plan_list(actor=actor_of(request), case=case)]
+    return Listing(selectors.plan_list(actor=actor_of(request), case=case), out=_plan_out)
 
 
 @router.post(
@@ -898,9 +891,10 @@ def plan_fhir(request: HttpRequest, plan_id: int) -> HttpResponse:
     summary="計画のモニタリング（予定と記録）",
     url_name="plan_monitoring_list",
 )
-def plan_monitoring_list(request: HttpRequest, plan_id: int) -> list[MonitoringOut]:
+@paginated
+def plan_monitoring_list(request: HttpRequest, plan_id: int) -> Listing:
     plan = access_plan(request, plan_id)
-    return [_monitoring_out(m) for m in selectors.plan_monitorings(plan).select_related("plan")]
+    return Listing(selectors.plan_monitorings(plan).select_related("plan"), out=_monitoring_out)
 
 
 @router.get(
@@ -963,10 +957,11 @@ def monitoring_report(
     summary="ケースのXデーの備え",
     url_name="case_contingency_list",
 )
-def case_contingency_list(request: HttpRequest, case_id: int) -> list[ContingencyOut]:
+@paginated
+def case_contingency_list(request: HttpRequest, case_id: int) -> Listing:
     case = access_case(request, case_id)
     triggers = selectors.contingency_list(actor=actor_of(request), case=case)
-    return [_contingency_out(t) for t in triggers]
+    return Listing(triggers, out=_contingency_out)
 
 
 @router.post(
@@ -1026,27 +1021,22 @@ def contingency_happened(request: HttpRequest, trigger_id: int, payload: Happene
 # --- Tasks ------------------------------------------------------------------------------------
 
 
-@router.get("/tasks", response=TaskPage, summary="タスクの一覧", url_name="task_list")
+@router.get(
+    "/tasks",
+    response={200: list[TaskOut], 422: ErrorOut},
+    summary="タスクの一覧",
+    url_name="task_list",
+)
+@paginated
 def task_list(
-    request: HttpRequest,
-    scope: TaskScopeValue = "mine",
-    status: TaskFilterValue = "open",
-    page: int = 1,
-    page_size: int = 50,
-) -> TaskPage:
+    request: HttpRequest, scope: TaskScopeValue = "mine", status: TaskFilterValue = "open"
+) -> Listing:
     """scope=mine は自分が担当のタスク、organization はトークンの所属の全てのタスク。
     status は open（未着手と対応中、既定）、all、または状態の値です。"""
     tasks = selectors.task_list(
         actor=actor_of(request), scope=scope, status="" if status == "all" else status
     )
-    size = max(1, min(page_size, MAX_PAGE_SIZE))
-    result = Paginator(tasks, size).get_page(page)
-    return TaskPage(
-        count=result.paginator.count,
-        page=result.number,
-        num_pages=result.paginator.num_pages,
-        results=[_task_out(t) for t in result],
-    )
+    return Listing(tasks, out=_task_out)
 
 
 @router.post(

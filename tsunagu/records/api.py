@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.cases.access import access_case, actor_of
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.records import selectors, services
 from tsunagu.records.models import Formulation, NoteKind, ProgressNote
 
@@ -64,13 +63,6 @@ class NoteOut(Schema):
     motivating_moment: str
     is_restricted: bool
     attachments: list[AttachmentOut]
-
-
-class NotePage(Schema):
-    count: int
-    page: int
-    pages: int
-    results: list[NoteOut]
 
 
 class FormulationIn(Schema):
@@ -141,25 +133,21 @@ def _formulation_out(formulation: Formulation) -> FormulationOut:
 
 @router.get(
     "/cases/{case_id}/notes",
-    response={200: NotePage, 404: ErrorOut},
-    summary="ケースの支援経過記録（新しい順、20件ずつ）",
+    response={200: list[NoteOut], 404: ErrorOut, 422: ErrorOut},
+    summary="ケースの支援経過記録（新しい順、既定で20件ずつ）",
     url_name="case_note_list",
 )
+@paginated(page_size=selectors.NOTES_PER_PAGE)
 def case_note_list(
-    request: HttpRequest, case_id: int, page: int = 1, kind: NoteKindValue | None = None
-) -> NotePage:
+    request: HttpRequest, case_id: int, kind: NoteKindValue | None = None
+) -> Listing:
     case = selectors.case_for_timeline(request, case_id)
     notes = selectors.case_note_list(actor=actor_of(request), case=case, kind=kind or "")
-    paginator: Paginator[ProgressNote] = Paginator(notes, selectors.NOTES_PER_PAGE)
-    current = paginator.get_page(page)
-    shown = list(current.object_list)
-    selectors.record_notes_shown(request, target=case, notes=shown)
-    return NotePage(
-        count=paginator.count,
-        page=current.number,
-        pages=paginator.num_pages,
-        results=[_note_out(note) for note in shown],
-    )
+
+    def audit_page(shown: list[ProgressNote]) -> None:
+        selectors.record_notes_shown(request, target=case, notes=shown)
+
+    return Listing(notes, out=_note_out, on_page=audit_page)
 
 
 @router.post(
@@ -176,14 +164,15 @@ def case_note_create(request: HttpRequest, case_id: int, payload: NoteIn) -> Sta
 
 @router.get(
     "/cases/{case_id}/formulations",
-    response={200: list[FormulationOut], 404: ErrorOut},
+    response={200: list[FormulationOut], 404: ErrorOut, 422: ErrorOut},
     summary="見立ての全ての版（新しい順）",
     url_name="case_formulation_list",
 )
-def case_formulation_list(request: HttpRequest, case_id: int) -> list[FormulationOut]:
+@paginated
+def case_formulation_list(request: HttpRequest, case_id: int) -> Listing:
     case = access_case(request, case_id)
     formulations = selectors.formulation_list(actor=actor_of(request), case=case)
-    return [_formulation_out(f) for f in formulations]
+    return Listing(formulations, out=_formulation_out)
 
 
 @router.post(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from ninja import Body, Field, Router, Schema, Status
 
@@ -17,7 +16,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.cases import selectors as case_selectors
 from tsunagu.cases.access import access_case, actor_of
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.core.validators import SaneDate, Year
 from tsunagu.organizations.models import Organization
@@ -37,7 +36,6 @@ from tsunagu.referrals.models import (
 router = Router(tags=["referrals"])
 
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-MAX_PAGE_SIZE = 100
 
 
 # --- Schemas --------------------------------------------------------------------------------
@@ -83,13 +81,6 @@ class ReferralOut(Schema):
     ack_due_on: dt.date | None
     overdue: bool
     version: int
-
-
-class ReferralPage(Schema):
-    count: int
-    page: int
-    num_pages: int
-    results: list[ReferralOut]
 
 
 class ReferralIn(Schema):
@@ -324,26 +315,19 @@ def _transition_out(t: ReferralTransition) -> TransitionOut:
 
 
 @router.get(
-    "/referrals", response=ReferralPage, summary="紹介・依頼の一覧", url_name="referral_list"
+    "/referrals",
+    response={200: list[ReferralOut], 422: ErrorOut},
+    summary="紹介・依頼の一覧",
+    url_name="referral_list",
 )
+@paginated
 def referral_list(
-    request: HttpRequest,
-    box: str = "inbox",
-    state: str = "open",
-    kind: str = "",
-    page: int = 1,
-    page_size: int = 50,
-) -> ReferralPage:
+    request: HttpRequest, box: str = "inbox", state: str = "open", kind: str = ""
+) -> Listing:
     """`box`: inbox（受信）/ outbox（送信）。`state`: open（進行中）/ overdue（受付期限超過）/
     all。操作中の所属が依頼元または依頼先の依頼だけを返します。"""
     referrals = selectors.referral_list(actor=actor_of(request), box=box, state=state, kind=kind)
-    result = Paginator(referrals, max(1, min(page_size, MAX_PAGE_SIZE))).get_page(page)
-    return ReferralPage(
-        count=result.paginator.count,
-        page=result.number,
-        num_pages=result.paginator.num_pages,
-        results=[referral_out(request, r) for r in result],
-    )
+    return Listing(referrals, out=lambda r: referral_out(request, r))
 
 
 @router.post(
@@ -456,9 +440,10 @@ def referral_update(request: HttpRequest, referral_id: int, payload: ReferralEdi
     summary="紹介・依頼の経過",
     url_name="referral_transitions",
 )
-def referral_transitions(request: HttpRequest, referral_id: int) -> list[TransitionOut]:
+@paginated
+def referral_transitions(request: HttpRequest, referral_id: int) -> Listing:
     referral = access_referral(request, referral_id)
-    return [_transition_out(t) for t in selectors.transitions_of(referral)]
+    return Listing(selectors.transitions_of(referral), out=_transition_out)
 
 
 @router.post(

@@ -111,7 +111,7 @@ def test_the_api_records_a_support_meeting_that_then_qualifies(personas, world):
     )
     assert response.status_code == 201, response.content
     # The organizer attends from the start; every attendee must pledge.
-    listed = client.get(f"/api/v1/case-conferences/{conference_id}/attendees").json()
+    listed = client.get(f"/api/v1/case-conferences/{conference_id}/attendees").json()["results"]
     attendees = [a["id"] for a in listed]
     assert len(attendees) == 2
     # Attended but nobody has pledged yet: still not a basis, and the answer says why.
@@ -343,7 +343,7 @@ def test_review_urls_are_404_for_everyone_but_reviewers(persona, personas, world
 def test_review_api_marks_reviewed_and_refuses_the_author(personas, world):
     member = _add_emergency(personas, world.case)
     client = _api(personas.core_officer, personas.core_center)
-    listed = client.get("/api/v1/review/emergencies").json()
+    listed = client.get("/api/v1/review/emergencies").json()["results"]
     assert [m["id"] for m in listed] == [member.pk]
     response = _post(client, f"/api/v1/review/emergencies/{member.pk}/reviewed", {"note": "確認"})
     assert response.status_code == 200
@@ -411,11 +411,11 @@ def test_break_glass_is_limited_per_user_per_day(personas, world, settings):
 def test_each_break_glass_use_is_on_the_review_list_at_once(personas, world):
     access = _break_glass(personas, world)
     client = _api(personas.core_officer, personas.core_center)
-    listed = client.get("/api/v1/review/break-glass").json()
+    listed = client.get("/api/v1/review/break-glass").json()["results"]
     assert [a["id"] for a in listed] == [access.pk]
     response = _post(client, f"/api/v1/review/break-glass/{access.pk}/reviewed", {"note": "妥当"})
     assert response.status_code == 200
-    assert client.get("/api/v1/review/break-glass").json() == []
+    assert client.get("/api/v1/review/break-glass").json()["results"] == []
 
 
 # --- The data migration (0004) on rows written under the old rules ---------------------------

@@ -320,5 +320,5 @@ def test_developments_over_the_api(personas, directory):
     assert ResourceDevelopment.objects.get(pk=created["id"]).source_note == "東区の支援会議"
     bad = _send(client, "POST", "/api/v1/directory/developments", {"kind": "other"})
     assert bad.status_code == 422
-    listed = client.get("/api/v1/directory/developments").json()
+    listed = client.get("/api/v1/directory/developments").json()["results"]
     assert {d["id"] for d in listed} == {created["id"], directory.development.pk}

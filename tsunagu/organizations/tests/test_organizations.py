@@ -241,9 +241,9 @@ def test_area_list_is_in_tree_order(personas, client_as, areas):
 def test_api_lists_and_filters_organizations(personas, client, directory, areas):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_for(personas.counselor_a)}"}
     by_kind = client.get("/api/v1/organizations", {"kind": "school"}, **headers)
-    assert [o["name"] for o in by_kind.json()] == ["みどり市立青葉第一小学校"]
+    assert [o["name"] for o in by_kind.json()["results"]] == ["みどり市立青葉第一小学校"]
     by_area = client.get("/api/v1/organizations", {"area": areas["kaede"].pk}, **headers)
-    assert [o["name"] for o in by_area.json()] == ["相談支援センター かえで"]
+    assert [o["name"] for o in by_area.json()["results"]] == ["相談支援センター かえで"]
     missing_area = client.get("/api/v1/organizations", {"area": 999999}, **headers)
     assert missing_area.status_code == 404
     assert missing_area.json()["error"]["code"] == "not_found"

@@ -197,7 +197,7 @@ def test_link_and_distinct_through_the_api(personas, client, api_headers, candid
     headers = api_headers(personas.core_officer)
     listed = client.get("/api/v1/duplicate-candidates", **headers)
     assert listed.status_code == 200
-    [item] = listed.json()
+    [item] = listed.json()["results"]
     assert item["match"]["registered_by_organization"] == personas.office_b.name
     assert item["raised_by_organization"] == personas.office_a.name
     url = f"/api/v1/duplicate-candidates/{candidate.pk}/decision"
@@ -209,8 +209,8 @@ def test_link_and_distinct_through_the_api(personas, client, api_headers, candid
     assert again.json()["error"]["code"]
     bad = client.post(url, {"decision": "merge"}, content_type="application/json", **headers)
     assert bad.status_code == 422
-    assert client.get("/api/v1/duplicate-candidates", **headers).json() == []
-    done = client.get("/api/v1/duplicate-candidates?status=done", **headers).json()
+    assert client.get("/api/v1/duplicate-candidates", **headers).json()["results"] == []
+    done = client.get("/api/v1/duplicate-candidates?status=done", **headers).json()["results"]
     assert [c["id"] for c in done] == [candidate.pk]
 
     other = DuplicateCandidate.objects.create(

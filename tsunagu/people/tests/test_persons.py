@@ -72,10 +72,10 @@ def test_search_api_uses_the_same_rules(personas, client, yamada, api_headers):
         assert response.status_code == 200
         body = response.json()
         assert body["count"] == 1
-        assert body["items"][0]["id"] == yamada.pk
-        assert body["items"][0]["display_name"] == "山田 太郎"
+        assert body["results"][0]["id"] == yamada.pk
+        assert body["results"][0]["display_name"] == "山田 太郎"
     response = client.get("/api/v1/persons", {"q": "やまだ"}, **api_headers(personas.counselor_b))
-    assert response.json() == {"items": [], "count": 0}
+    assert (response.json()["results"], response.json()["count"]) == ([], 0)
 
 
 def test_search_results_are_paginated(personas, client_as):
@@ -181,7 +181,8 @@ def test_bad_input_through_the_api_is_a_422_with_fields(personas, client, api_he
         {
             "family_name_kana": "Yamada",
             "given_name_kana": "たろう",
-            "birth_date": "2999-01-01",
+            # In the future but within the dates any field takes (2999 is out of range).
+            "birth_date": "2099-01-01",
             "certificates": [{"kind": "physical", "status": "held", "grade": "7"}],
         },
         content_type="application/json",
@@ -412,7 +413,7 @@ def test_api_patch_with_an_old_version_is_a_conflict(personas, client, yamada, a
 def test_api_patch_validates(personas, client, yamada, api_headers):
     response = client.patch(
         f"/api/v1/persons/{yamada.pk}",
-        {"version": 1, "birth_date": "2999-12-31"},
+        {"version": 1, "birth_date": "2099-12-31"},  # future, within every date's range
         content_type="application/json",
         **api_headers(personas.counselor_a),
     )

@@ -114,7 +114,7 @@ PLAN = {
 def test_assessments_list_detail_and_a_new_version(w, lead):
     listing = lead.get(f"/cases/{w.case.pk}/assessments")
     assert listing.status_code == 200
-    [first] = listing.json()
+    [first] = listing.json()["results"]
     assert first["revision"] == 1
     assert [s["person_name"] for s in first["sections"]] == ["佐藤 花子", "佐藤 恵子"]
     assert first["sections"][0]["motivating_moments"] == "作業所で自分の絵が飾られたとき。"
@@ -163,7 +163,7 @@ def test_bad_assessment_is_422(change, w, lead):
 
 
 def test_plan_list_and_detail(w, lead):
-    [plan] = lead.get(f"/cases/{w.case.pk}/plans").json()
+    [plan] = lead.get(f"/cases/{w.case.pk}/plans").json()["results"]
     assert (plan["status"], plan["status_label"], plan["version"]) == ("agreed", "合意済み", 1)
     detail = lead.get(f"/plans/{w.plan.pk}").json()
     assert [i["priority"] for i in detail["items"]] == [1, 2, 3, 4]
@@ -320,7 +320,7 @@ def test_new_version_of_an_agreed_plan(w, lead):
 
 
 def test_monitoring_list_detail_and_report(w, lead):
-    listing = lead.get(f"/plans/{w.plan.pk}/monitorings").json()
+    listing = lead.get(f"/plans/{w.plan.pk}/monitorings").json()["results"]
     assert len(listing) == 11
     assert listing[0]["status"] == "done"
     assert listing[0]["goal_reports"][0]["achievement"] == "partly"
@@ -375,7 +375,7 @@ def test_bad_monitoring_report_is_422(change, w, lead):
 
 
 def test_contingency_from_trigger_to_tasks(personas, w, lead, core, mailoutbox):
-    [trigger] = lead.get(f"/cases/{w.case.pk}/contingencies").json()
+    [trigger] = lead.get(f"/cases/{w.case.pk}/contingencies").json()["results"]
     assert trigger["actions"][0]["organization"] == personas.core_center.name
 
     created = lead.post(

@@ -109,7 +109,7 @@ def test_formulations_over_the_api_with_conflict(personas, world, client):
     assert stale.json()["error"]["code"] == "conflict"
     assert "ほかの人が先に見立てを更新しました。" in stale.json()["error"]["message"]
 
-    listing = client.get(url, **headers).json()
+    listing = client.get(url, **headers).json()["results"]
     assert [f["revision"] for f in listing] == [2, 1]
     assert listing[0]["hypothesis"] == "新しい仮説"
 

@@ -54,7 +54,9 @@ def test_create_list_and_read(personas, world, client):
     assert outbox["count"] == 0
     outsider = client.get("/api/v1/referrals", **_auth(personas.counselor_b, personas.office_b))
     assert outsider.json()["count"] == 0
-    history = client.get(f"/api/v1/referrals/{body['id']}/transitions", **receiver).json()
+    history = client.get(f"/api/v1/referrals/{body['id']}/transitions", **receiver).json()[
+        "results"
+    ]
     assert [t["action"] for t in history] == ["create", "request"]
 
 
