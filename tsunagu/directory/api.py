@@ -37,7 +37,7 @@ from tsunagu.directory.models import (
     TaxonomyTerm,
 )
 from tsunagu.meetings.models import CommunityIssue, Meeting
-from tsunagu.organizations.models import Area
+from tsunagu.organizations.models import Area, Organization
 
 router = Router(tags=["directory"])
 
@@ -615,3 +615,110 @@ def development_update(
             changes=_development_values(payload.dict(exclude_unset=True)),
         )
     return _one_development(request, updated.pk)
+
+
+# --- The directory screens' other writes: providers and the quick vacancy update ----------------
+# The same services as the screens (directory.services); a refused write leaves an access.denied
+# row, as on the screens.
+
+_MAX_ID = 2**63 - 1
+
+
+class ProviderIn(Schema):
+    name: str = Field(min_length=1, max_length=200, description="名称")
+    name_kana: str = Field("", max_length=200)
+    description: str = ""
+    organization_id: int | None = Field(
+        None,
+        ge=1,
+        le=_MAX_ID,
+        description="つなぐの組織と結び付けるとき（自分の組織、または基幹・市が指定）",
+    )
+    website: str = Field("", max_length=200, description="https://…")
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=20)
+
+
+class ProviderPatch(Schema):
+    """Only the fields sent are changed."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    name_kana: str | None = Field(None, max_length=200)
+    description: str | None = None
+    organization_id: int | None = Field(None, ge=1, le=_MAX_ID)
+    website: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=20)
+
+
+class VacancyIn(Schema):
+    vacancies: int | None = Field(
+        description="空きの数（0以上、わからなければ null）。確認日は今日になります",
+        ge=0,
+        le=100_000,
+    )
+
+
+def _provider_saved_out(provider: Provider) -> ProviderOut:
+    return ProviderOut(
+        id=provider.pk,
+        hsds_id=provider.hsds_id,
+        name=provider.name,
+        name_kana=provider.name_kana,
+        organization_code=provider.organization.code if provider.organization else None,
+        is_informal=provider.is_informal,
+    )
+
+
+def _provider_values(sent: dict[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in sent.items() if k in services.PROVIDER_FIELDS and v is not None}
+    if "organization_id" in sent:
+        values["organization"] = None
+        if sent["organization_id"] is not None:
+            values["organization"] = Organization.objects.filter(pk=sent["organization_id"]).first()
+            if values["organization"] is None:
+                raise Invalid(_("指定された組織はありません。"))
+    return values
+
+
+@router.post(
+    "/directory/providers",
+    response={201: ProviderOut, 403: ErrorOut, 422: ErrorOut},
+    summary="提供者の登録（基幹・市、または自分の組織の提供者）",
+    url_name="directory_provider_create",
+)
+def provider_create(request: HttpRequest, payload: ProviderIn) -> Status[ProviderOut]:
+    values = _provider_values(payload.dict())
+    with _audited_refusal(request):
+        provider = services.provider_create(request=request, data=values)
+    return Status(201, _provider_saved_out(provider))
+
+
+@router.patch(
+    "/directory/providers/{provider_id}",
+    response={200: ProviderOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="提供者の更新（送った項目だけ。組織との結び付けは基幹が変更）",
+    url_name="directory_provider_update",
+)
+def provider_update(request: HttpRequest, provider_id: int, payload: ProviderPatch) -> ProviderOut:
+    provider = selectors.provider_detail(provider_id)
+    values = _provider_values(payload.dict(exclude_unset=True))
+    with _audited_refusal(request):
+        updated = services.provider_update(request=request, provider=provider, changes=values)
+    return _provider_saved_out(updated)
+
+
+@router.post(
+    "/directory/resources/{resource_id}/vacancy",
+    response={200: ResourceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="空きの更新（確認日は今日）",
+    description="事業所がいちばんよく更新する項目です。version は要りません。",
+    url_name="directory_vacancy_update",
+)
+def vacancy_update(request: HttpRequest, resource_id: int, payload: VacancyIn) -> ResourceOut:
+    resource = selectors.resource_detail(resource_id, public=False)
+    with _audited_refusal(request):
+        updated = services.vacancy_update(
+            request=request, resource=resource, vacancies=payload.vacancies
+        )
+    return _out(_reload(updated))

@@ -849,6 +849,8 @@ NOT_PERSON_DATA = {
     "PATCH /api/v1/directory/resources/{resource_id}": "directory: 403 without edit rights",
     "GET /api/v1/directory/developments/{development_id}": "directory: open to every member",
     "PATCH /api/v1/directory/developments/{development_id}": "directory: 403 without rights",
+    "POST /api/v1/directory/resources/{resource_id}/vacancy": "directory: 403 without rights",
+    "PATCH /api/v1/directory/providers/{provider_id}": "directory: 403 without edit rights",
     # Community issues are written de-identified (checked against the source case) and shared
     # across the network; the link to the source is shown only to those who see it, and moving
     # an issue on is refused (403 + access.denied) to others than the raiser, core and city.

@@ -102,6 +102,14 @@ WRITES: dict[str, Write] = {
     "PATCH /api/v1/directory/developments/{development_id}": Write(
         _development, ("PATCH",), lambda d: {"version": d.development.version, "title": "変更"}
     ),
+    "POST /api/v1/directory/resources/{resource_id}/vacancy": Write(
+        _resource, ("POST",), lambda d: {"vacancies": 1}
+    ),
+    "PATCH /api/v1/directory/providers/{provider_id}": Write(
+        lambda d: {"provider_id": d.provider_a.pk},
+        ("PATCH",),
+        lambda d: {"name": "相談支援センター あおば（改）"},
+    ),
 }
 
 
@@ -159,7 +167,7 @@ def test_writes_are_refused_without_edit_rights(route, who, personas, directory,
             route, spec.params(directory), method, spec.body(directory), user, org, client_as
         )
         assert response.status_code == 403, f"{who} {method} {path}: {response.status_code}"
-        if route.startswith("PATCH "):
+        if " /api/" in route:
             assert response.json()["error"]["code"] == "forbidden"
         else:
             assert "この操作は許可されていません" in response.content.decode()
@@ -196,6 +204,17 @@ def test_missing_objects_are_404(personas, client_as):
         ("directory:development_edit", {"development_id": 999999}),
     ]:
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 404
+    raw = api_token_for(personas.core_officer, personas.core_center)
+    token: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    for method, path, body in [
+        ("PATCH", "/api/v1/directory/providers/999999", {"name": "x"}),
+        ("POST", "/api/v1/directory/resources/999999/vacancy", {"vacancies": 1}),
+    ]:
+        response = Client().generic(
+            method, path, json.dumps(body), content_type="application/json", **token
+        )
+        assert response.status_code == 404, path
+        assert response.json()["error"]["code"] == "not_found"
 
 
 def test_staff_screens_need_sign_in(directory):
