@@ -241,6 +241,7 @@ class PlanItemOut(Schema):
 
 
 class WeeklyOut(Schema):
+    id: int
     weekday: int
     weekday_label: str
     start_time: dt.time
@@ -509,6 +510,7 @@ def _item_out(item: PlanItem) -> PlanItemOut:
 
 def _weekly_out(entry: WeeklyScheduleEntry) -> WeeklyOut:
     return WeeklyOut(
+        id=entry.pk,
         weekday=entry.weekday,
         weekday_label=str(entry.get_weekday_display()),
         start_time=entry.start_time,
@@ -1075,3 +1077,39 @@ def task_set_status(request: HttpRequest, task_id: int, payload: TaskStatusIn) -
         request=request, task=task, status=payload.status, note=payload.note
     )
     return _task_out(task)
+
+
+# --- The weekly schedule of a draft plan (the screen's 週間計画) ----------------------------------
+
+
+class WeeklyIn(Schema):
+    weekday: int = Field(ge=0, le=6, description="0 = 月 … 6 = 日")
+    start_time: dt.time
+    end_time: dt.time = Field(description="開始より後")
+    activity: str = Field(min_length=1, max_length=100, description="活動・サービス")
+    provider: str = Field("", max_length=100)
+
+
+@router.post(
+    "/plans/{plan_id}/weekly",
+    response={201: WeeklyOut, **ERRORS},
+    summary="計画案の週間計画に予定を追加",
+    url_name="plan_weekly_add",
+)
+def plan_weekly_add(request: HttpRequest, plan_id: int, payload: WeeklyIn) -> Status[WeeklyOut]:
+    plan = access_plan(request, plan_id, for_write=True)
+    entry = services.weekly_entry_add(request=request, plan=plan, **payload.model_dump())
+    return Status(201, _weekly_out(entry))
+
+
+@router.delete(
+    "/plans/{plan_id}/weekly/{entry_id}",
+    response={204: None, **ERRORS},
+    summary="計画案の週間計画から予定を削除",
+    description="その計画案にない予定は 422 です（画面と同じサービス）。",
+    url_name="plan_weekly_delete",
+)
+def plan_weekly_delete(request: HttpRequest, plan_id: int, entry_id: int) -> Status[None]:
+    plan = access_plan(request, plan_id, for_write=True)
+    services.weekly_entry_delete(request=request, plan=plan, entry_id=entry_id)
+    return Status(204, None)

@@ -725,6 +725,14 @@ API: dict[str, Spec] = {
     "DELETE /api/v1/plan-items/{item_id}": Spec(
         lambda w: {"item_id": w.draft_item.pk}, ("DELETE",)
     ),
+    "POST /api/v1/plans/{plan_id}/weekly": Spec(
+        _draft,
+        POST,
+        lambda w: {"weekday": 0, "start_time": "10:00", "end_time": "15:00", "activity": "作業所"},
+    ),
+    "DELETE /api/v1/plans/{plan_id}/weekly/{entry_id}": Spec(
+        lambda w: {"plan_id": w.draft.pk, "entry_id": w.draft_weekly.pk}, ("DELETE",)
+    ),
     "POST /api/v1/plans/{plan_id}/agree": Spec(
         _draft,
         POST,
