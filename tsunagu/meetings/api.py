@@ -19,13 +19,16 @@ from tsunagu.core.errors import Forbidden, Invalid
 from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.meetings import deidentify, ics, selectors, services
 from tsunagu.meetings.models import (
+    BodyKind,
     CaseConference,
     CommunityIssue,
     ConferenceAttendee,
     ConferenceKind,
+    FrequencyKind,
     IssueSource,
     IssueStage,
     IssueTheme,
+    Level,
     Meeting,
     MeetingActionItem,
     MeetingBody,
@@ -911,3 +914,47 @@ def issue_advance(request: HttpRequest, issue_id: int, payload: IssueAdvanceIn) 
         note=payload.note,
     )
     return _issue_out(request, selectors.access_issue(request, issue_id))
+
+
+class BodyIn(Schema):
+    name: str = Field(min_length=1, max_length=120, description="会議体の名称")
+    kind: BodyKind
+    level: Level
+    parent_id: Id | None = Field(None, description="上位の会議体（見られる会議体から）")
+    area_id: Id | None = None
+    purpose: str = ""
+    secretariat_organization_ids: list[Id] = Field(min_length=1, description="事務局の機関")
+    member_organization_ids: list[Id] = Field([], description="構成機関")
+    frequency_kind: FrequencyKind
+    frequency_count: int = Field(0, ge=0, le=52, description="「年N回以上」のときの N")
+    frequency_months: list[int] = Field(
+        [], max_length=12, description="「決まった月」のときの月（1〜12）"
+    )
+
+
+@router.post(
+    "/meeting-bodies",
+    response={201: BodyOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="会議体の登録（基幹相談支援センター・市担当課）",
+    url_name="meeting_body_create",
+)
+def body_create(request: HttpRequest, payload: BodyIn) -> Status[BodyOut]:
+    data = payload.dict()
+    if payload.parent_id is not None:
+        parent = selectors.body_list(actor=actor_of(request)).filter(pk=payload.parent_id).first()
+        if parent is None:
+            raise Invalid("上位の会議体が見つかりません。")
+        data["parent"] = parent
+    if payload.area_id is not None:
+        data["area"] = Area.objects.filter(pk=payload.area_id).first()
+        if data["area"] is None:
+            raise Invalid("地域が見つかりません。")
+    data["kind"], data["level"] = str(payload.kind), str(payload.level)
+    data["frequency_kind"] = str(payload.frequency_kind)
+    body = services.body_create(
+        request=request,
+        data=data,
+        secretariats=_organizations(payload.secretariat_organization_ids),
+        members=_organizations(payload.member_organization_ids),
+    )
+    return Status(201, _body_out(selectors.access_body(request, body.pk)))

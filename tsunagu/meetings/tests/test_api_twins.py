@@ -21,6 +21,7 @@ from tsunagu.meetings.models import (
     IssueStage,
     MeetingActionItem,
     MeetingAttachment,
+    MeetingBody,
 )
 from tsunagu.meetings.tests.factories import CaseConferenceFactory, MeetingFactory
 from tsunagu.people.tests.factories import PersonFactory
@@ -213,3 +214,52 @@ def test_an_issue_moves_on_through_the_api(personas, api, case, ward_network):
     issue.refresh_from_db()
     assert issue.stage == IssueStage.SHARED_MESO
     assert [s.stage for s in issue.steps.all()] == ["raised", "shared_meso"]
+
+
+# --- Meeting bodies ---------------------------------------------------------------------------
+
+BODY = {
+    "name": "中央区障がい者相談支援部会",
+    "kind": "ward_network",
+    "level": "meso",
+    "frequency_kind": "at_least",
+    "frequency_count": 4,
+}
+
+
+def test_the_core_center_registers_a_meeting_body(personas, api):
+    core = api(personas.core_officer)
+    created = core.post(
+        "/api/v1/meeting-bodies",
+        {
+            **BODY,
+            "secretariat_organization_ids": [personas.core_center.pk],
+            "member_organization_ids": [personas.office_a.pk, personas.office_b.pk],
+        },
+    )
+    assert created.status_code == 201, created.content
+    body = MeetingBody.objects.get(pk=created.json()["id"])
+    assert (body.name, body.frequency_count) == ("中央区障がい者相談支援部会", 4)
+    assert list(body.secretariats.all()) == [personas.core_center]
+    assert AuditEvent.objects.filter(action=Action.RECORD_CREATED, target_id=str(body.pk)).exists()
+
+
+def test_meeting_bodies_are_registered_only_by_core_and_city_with_good_input(personas, api):
+    good = {**BODY, "secretariat_organization_ids": [personas.core_center.pk]}
+    office = api(personas.counselor_a).post("/api/v1/meeting-bodies", good)
+    assert office.status_code == 403
+    assert office.json()["error"]["code"] == "forbidden"
+    core = api(personas.core_officer)
+    for bad in (
+        {**good, "secretariat_organization_ids": []},
+        {**good, "secretariat_organization_ids": [999999]},
+        {**good, "kind": "nonsense"},
+        {**good, "frequency_count": 0},  # "at least N a year" needs N >= 1
+        {**good, "frequency_kind": "months", "frequency_months": [13]},
+        {**good, "parent_id": 999999},
+        {**good, "name": ""},
+    ):
+        response = core.post("/api/v1/meeting-bodies", bad)
+        assert response.status_code == 422, bad
+        assert set(response.json()["error"]) >= {"code", "message"}
+    assert not MeetingBody.objects.exists()
