@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -37,6 +37,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
+from tsunagu.core.schemas import model_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.meetings.models import CaseConference
 from tsunagu.organizations.models import Organization
@@ -119,46 +120,48 @@ class AccessLogEntryOut(Schema):
 
 
 class CaseIn(Schema):
-    person_id: int | None = None
-    household_id: int | None = None
-    consultation_id: int | None = None
-    title: str = ""
+    person_id: Id | None = None
+    household_id: Id | None = None
+    consultation_id: Id | None = None
+    title: str = model_field(Case, "title", "")
 
 
 class StatusIn(Schema):
-    to: str
-    reason: str = ""
-    closure_reason: str = ""
-    closed_on: dt.date | None = None
+    to: CaseStatus
+    reason: str = model_field(CaseStatusChange, "reason", "")
+    closure_reason: str = model_field(Case, "closure_reason", "")
+    closed_on: SaneDate | None = None
     referred: bool = False  # closed as referred: needs an accepted referral or transfer
 
 
 class TeamIn(Schema):
-    organization_id: int
-    role: str
-    basis: str = ""
-    consent_id: int | None = None
-    conference_id: int | None = None
-    reviewer_id: int | None = None
-    basis_note: str = ""
-    worker_id: int | None = None
-    worker_name: str = ""
-    joined_on: dt.date | None = None
+    organization_id: Id
+    role: models.TeamRole
+    basis: models.SharingBasis | Literal[""] = Field(
+        "", description="空なら役割から（主担当は lead）"
+    )
+    consent_id: Id | None = None
+    conference_id: Id | None = None
+    reviewer_id: Id | None = None
+    basis_note: str = model_field(CaseTeamMember, "basis_note", "")
+    worker_id: Id | None = None
+    worker_name: str = model_field(CaseTeamMember, "worker_name", "")
+    joined_on: SaneDate | None = None
 
 
 class ConsultationIn(Schema):
     received_at: dt.datetime | None = None
-    channel: str
-    consulter: str
-    referring_organization_id: int | None = None
-    person_id: int | None = None
-    household_id: int | None = None
+    channel: models.Channel
+    consulter: models.Consulter
+    referring_organization_id: Id | None = None
+    person_id: Id | None = None
+    household_id: Id | None = None
     is_anonymous: bool = False
-    main_concern: str
-    domains: list[str] = []
-    urgency: str = Urgency.NORMAL
-    outcome: str
-    minutes_spent: int = 0
+    main_concern: str = Field(min_length=1)
+    domains: list[models.Domain] = []
+    urgency: Urgency = Urgency.NORMAL
+    outcome: models.ConsultationOutcome
+    minutes_spent: int = Field(0, ge=0, le=2_147_483_647)
 
 
 class ConsultationOut(Schema):
@@ -502,9 +505,11 @@ class EmergencyBasisOut(Schema):
 
 
 class ConvertIn(Schema):
-    basis: str = Field(description="consent または statutory_meeting")
-    consent_id: int | None = None
-    conference_id: int | None = None
+    basis: Literal["consent", "statutory_meeting"] = Field(
+        description="consent または statutory_meeting"
+    )
+    consent_id: Id | None = None
+    conference_id: Id | None = None
 
 
 class ReviewNoteIn(Schema):
@@ -751,7 +756,7 @@ class CasePatch(Schema):
     """Only the fields sent are changed; `version` is the one the client last read."""
 
     version: int = Field(ge=1)
-    title: str | None = Field(None, max_length=100)
+    title: str = model_field(Case, "title", None)
     support_layer: models.SupportLayer | None = None
     lead_worker_id: Id | None = Field(
         None, description="主担当機関の職員（null で未設定）。送らなければ変えません"

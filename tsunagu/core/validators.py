@@ -82,8 +82,18 @@ def _pydantic_date(value: dt.date) -> dt.date:
     return value
 
 
+class _DeclaredDateRange:
+    """Says the range in the OpenAPI document (`formatMinimum`/`formatMaximum`, the JSON
+    Schema vocabulary for bounds on a formatted string), so a client knows it before a 422."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        schema.update(formatMinimum=MIN_DATE.isoformat(), formatMaximum=MAX_DATE.isoformat())
+        return schema
+
+
 # For ninja schemas: `birth_date: SaneDate`.
-SaneDate = Annotated[dt.date, AfterValidator(_pydantic_date)]
+SaneDate = Annotated[dt.date, AfterValidator(_pydantic_date), _DeclaredDateRange()]
 # A fiscal year (年度) or a calendar year from a query string.
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 # An id from a query string or body; larger values are not ids (the database cannot hold them).

@@ -7,7 +7,7 @@ the wrong side or without its reason answers 422, a move the status does not all
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Body, Field, Router, Schema, Status
@@ -18,7 +18,8 @@ from tsunagu.cases import selectors as case_selectors
 from tsunagu.cases.access import access_case, actor_of
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid, NotFound
-from tsunagu.core.validators import SaneDate, Year
+from tsunagu.core.schemas import model_field, patch_field
+from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
 from tsunagu.referrals import fhir, selectors, services
@@ -31,6 +32,7 @@ from tsunagu.referrals.models import (
     ReferralKind,
     ReferralStatus,
     ReferralTransition,
+    SummaryField,
 )
 
 router = Router(tags=["referrals"])
@@ -83,43 +85,51 @@ class ReferralOut(Schema):
     version: int
 
 
+BasisValue = Literal["", "consent", "statutory_meeting", "emergency"]
+assert set(BasisValue.__args__) - {""} == set(services.BASES)  # type: ignore[attr-defined]  # noqa: S101
+
+
 class ReferralIn(Schema):
-    case_id: int
-    kind: str = Field(description="joint_support / referral / transfer / advice")
-    receiving_organization_id: int
-    receiving_worker_id: int | None = None
-    person_id: int | None = Field(None, description="世帯のケースでは対象の世帯員（必須）")
+    case_id: Id
+    kind: ReferralKind = Field(description="joint_support / referral / transfer / advice")
+    receiving_organization_id: Id
+    receiving_worker_id: Id | None = None
+    person_id: Id | None = Field(None, description="世帯のケースでは対象の世帯員（必須）")
     reason: str
     request_text: str
     summary_text: str
-    summary_fields: list[str] = Field(
-        default_factory=lambda: [str(f) for f in DEFAULT_SUMMARY_FIELDS],
+    summary_fields: list[SummaryField] = Field(
+        default_factory=lambda: list(DEFAULT_SUMMARY_FIELDS),
         description="受理前に依頼先に見せる項目: name, age, sex, area, disability, household, "
         "difficulty",
     )
-    basis: str = Field("", description="consent / statutory_meeting / emergency（送信時は必須）")
-    consent_id: int | None = None
-    basis_note: str = ""
-    plan_item_id: int | None = Field(None, description="依頼先の役割を書いた支援計画の項目")
+    basis: BasisValue = Field(
+        "", description="consent / statutory_meeting / emergency（送信時は必須）"
+    )
+    consent_id: Id | None = None
+    basis_note: str = model_field(Referral, "basis_note", "")
+    plan_item_id: Id | None = Field(None, description="依頼先の役割を書いた支援計画の項目")
     send: bool = Field(True, description="false なら下書きとして保存")
 
 
 class ReferralEditIn(Schema):
     """Only the fields sent change (PATCH); `version` is the one the change is based on."""
 
-    version: int
-    kind: str | None = None
-    receiving_organization_id: int | None = None
-    receiving_worker_id: int | None = None
-    person_id: int | None = None
-    reason: str | None = None
-    request_text: str | None = None
-    summary_text: str | None = None
-    summary_fields: list[str] | None = None
-    basis: str | None = None
-    consent_id: int | None = None
-    basis_note: str | None = None
-    plan_item_id: int | None = None
+    # Left out: not changed; `null` only clears what may be empty (the worker, person, consent,
+    # plan item).
+    version: int = Field(ge=1)
+    kind: ReferralKind = patch_field()
+    receiving_organization_id: Id = patch_field()
+    receiving_worker_id: Id | None = None
+    person_id: Id | None = None
+    reason: str = patch_field()
+    request_text: str = patch_field()
+    summary_text: str = patch_field()
+    summary_fields: list[SummaryField] = patch_field()
+    basis: BasisValue = patch_field()
+    consent_id: Id | None = None
+    basis_note: str = model_field(Referral, "basis_note", None)
+    plan_item_id: Id | None = None
 
 
 class TransitionIn(Schema):
