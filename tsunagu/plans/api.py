@@ -19,6 +19,8 @@ from tsunagu.accounts.models import User
 from tsunagu.cases.access import access_case, actor_of
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
+from tsunagu.core.schemas import model_field, patch_field
+from tsunagu.core.validators import Id, SaneDate
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import documents, fhir, selectors, services
 from tsunagu.plans.access import (
@@ -157,10 +159,10 @@ class PlanIn(Schema):
     overall_policy: str = ""
     long_term_goal: str = ""
     short_term_goal: str = ""
-    period_start: dt.date
-    period_end: dt.date
+    period_start: SaneDate
+    period_end: SaneDate
     monitoring_frequency: MonitoringFrequencyValue = "every_3_months"
-    monitoring_dates: list[dt.date] = Field(
+    monitoring_dates: list[SaneDate] = Field(
         [], description="monitoring_frequency が custom のときの予定日。"
     )
     weekly_activities: str = ""
@@ -168,54 +170,57 @@ class PlanIn(Schema):
 
 
 class PlanPatch(Schema):
-    lock_version: int = Field(..., description="読んだときの lock_version。古ければ409。")
-    person_wishes: str | None = None
-    family_wishes: str | None = None
-    overall_policy: str | None = None
-    long_term_goal: str | None = None
-    short_term_goal: str | None = None
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
-    monitoring_frequency: MonitoringFrequencyValue | None = None
-    monitoring_dates: list[dt.date] | None = None
-    weekly_activities: str | None = None
-    weekly_notes: str | None = None
+    # Left out: not changed; `null` is refused (a plan's fields are never empty values).
+    lock_version: int = Field(..., ge=1, description="読んだときの lock_version。古ければ409。")
+    person_wishes: str = patch_field()
+    family_wishes: str = patch_field()
+    overall_policy: str = patch_field()
+    long_term_goal: str = patch_field()
+    short_term_goal: str = patch_field()
+    period_start: SaneDate = patch_field()
+    period_end: SaneDate = patch_field()
+    monitoring_frequency: MonitoringFrequencyValue = patch_field()
+    monitoring_dates: list[SaneDate] = patch_field()
+    weekly_activities: str = patch_field()
+    weekly_notes: str = patch_field()
 
 
 class PlanItemIn(Schema):
     priority: int = Field(1, ge=1, le=99)
-    need: str = Field(..., description="解決すべき課題（本人のニーズ）")
-    goal: str = Field(..., description="支援目標")
-    target_date: dt.date | None = None
+    need: str = Field(..., min_length=1, description="解決すべき課題（本人のニーズ）")
+    goal: str = Field(..., min_length=1, description="支援目標")
+    target_date: SaneDate | None = None
     support_kind: SupportKindValue = "formal"
     service_type: ServiceTypeValue | None = None
-    amount: str = Field("", max_length=100)
-    informal_support: str = Field("", max_length=200)
-    responsible_organization_id: int | None = Field(
+    amount: str = model_field(PlanItem, "amount", "")
+    informal_support: str = model_field(PlanItem, "informal_support", "")
+    responsible_organization_id: Id | None = Field(
         None, description="支援チームの機関。公的サービスでは必須。"
     )
-    responsible_worker_id: int | None = None
-    responsible_name: str = Field("", max_length=100)
-    person_role: str = Field("", max_length=200)
-    evaluation_date: dt.date | None = None
-    notes: str = Field("", max_length=300)
+    responsible_worker_id: Id | None = None
+    responsible_name: str = model_field(PlanItem, "responsible_name", "")
+    person_role: str = model_field(PlanItem, "person_role", "")
+    evaluation_date: SaneDate | None = None
+    notes: str = model_field(PlanItem, "notes", "")
 
 
 class PlanItemPatch(Schema):
-    priority: int | None = Field(None, ge=1, le=99)
-    need: str | None = None
-    goal: str | None = None
-    target_date: dt.date | None = None
-    support_kind: SupportKindValue | None = None
+    # Left out: not changed; `null` clears only what may be empty (dates, service type,
+    # the responsible organization and worker).
+    priority: int = patch_field(ge=1, le=99)
+    need: str = patch_field(min_length=1)
+    goal: str = patch_field(min_length=1)
+    target_date: SaneDate | None = None
+    support_kind: SupportKindValue = patch_field()
     service_type: ServiceTypeValue | None = None
-    amount: str | None = Field(None, max_length=100)
-    informal_support: str | None = Field(None, max_length=200)
-    responsible_organization_id: int | None = None
-    responsible_worker_id: int | None = None
-    responsible_name: str | None = Field(None, max_length=100)
-    person_role: str | None = Field(None, max_length=200)
-    evaluation_date: dt.date | None = None
-    notes: str | None = Field(None, max_length=300)
+    amount: str = model_field(PlanItem, "amount", None)
+    informal_support: str = model_field(PlanItem, "informal_support", None)
+    responsible_organization_id: Id | None = None
+    responsible_worker_id: Id | None = None
+    responsible_name: str = model_field(PlanItem, "responsible_name", None)
+    person_role: str = model_field(PlanItem, "person_role", None)
+    evaluation_date: SaneDate | None = None
+    notes: str = model_field(PlanItem, "notes", None)
 
 
 class PlanItemOut(Schema):
@@ -420,12 +425,12 @@ class HappenedOut(Schema):
 
 
 class TaskIn(Schema):
-    title: str = Field(..., max_length=200)
+    title: str = model_field(Task, "title", min_length=1)
     description: str = ""
-    case_id: int | None = Field(None, description="省略すると、自分の機関だけのタスク。")
-    owner_organization_id: int | None = Field(None, description="省略するとトークンの所属。")
-    owner_worker_id: int | None = None
-    due_on: dt.date | None = None
+    case_id: Id | None = Field(None, description="省略すると、自分の機関だけのタスク。")
+    owner_organization_id: Id | None = Field(None, description="省略するとトークンの所属。")
+    owner_worker_id: Id | None = None
+    due_on: SaneDate | None = None
 
 
 class TaskStatusIn(Schema):
