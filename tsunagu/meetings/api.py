@@ -16,6 +16,7 @@ from tsunagu.cases.access import access_case, actor_of
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid
+from tsunagu.core.schemas import model_field
 from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.meetings import deidentify, ics, selectors, services
 from tsunagu.meetings.models import (
@@ -108,11 +109,11 @@ class MeetingOut(Schema):
 
 
 class MeetingIn(Schema):
-    title: str = Field("", max_length=120)
+    title: str = model_field(Meeting, "title", "")
     starts_at: dt.datetime
     ends_at: dt.datetime
     format: FormatValue = "in_person"
-    place: str = Field("", max_length=200)
+    place: str = model_field(Meeting, "place", "")
     agenda: str = ""
 
 
@@ -126,7 +127,7 @@ class MeetingRecordIn(Schema):
 
 
 class ActionItemIn(Schema):
-    title: str = Field(..., min_length=1, max_length=200)
+    title: str = model_field(MeetingActionItem, "title", min_length=1)
     owner_organization_id: int
     due_on: dt.date | None = None
 
@@ -159,11 +160,11 @@ class AttendeeOut(Schema):
 
 class AttendeeIn(Schema):
     organization_id: Id
-    name: str = Field("", max_length=100)
+    name: str = model_field(ConferenceAttendee, "name", "")
 
 
 class PledgeIn(Schema):
-    pledged_by_name: str = Field(..., min_length=1, max_length=100)
+    pledged_by_name: str = model_field(ConferenceAttendee, "pledged_by_name", min_length=1)
 
 
 class ConferenceOut(Schema):
@@ -188,7 +189,7 @@ class ConferenceIn(Schema):
     kind: ConferenceKindValue
     held_at: dt.datetime
     format: FormatValue = "in_person"
-    place: str = Field("", max_length=200)
+    place: str = model_field(CaseConference, "place", "")
     purpose: str = ""
 
 
@@ -689,12 +690,12 @@ class SummaryIn(Schema):
 
 
 class IssueIn(Schema):
-    title: str = Field(..., min_length=1, max_length=120)
+    title: str = model_field(CommunityIssue, "title", min_length=1)
     theme: IssueThemeValue
     area_id: Id | None = None
     description: str = Field(..., min_length=1, max_length=20000)
     source: IssueSourceValue
-    source_note: str = Field("", max_length=200)
+    source_note: str = model_field(CommunityIssue, "source_note", "")
     source_case_id: Id | None = Field(None, description="source=case のとき")
     source_conference_id: Id | None = Field(None, description="source=conference のとき")
     raised_on: SaneDate | None = None
@@ -819,8 +820,12 @@ class ConferenceRecordIn(Schema):
 
     discussion: str | None = Field(None, description="検討の内容")
     decisions: str | None = Field(None, description="決定事項・役割分担")
-    supervisor_name: str | None = Field(None, max_length=100, description="SV（助言者）の氏名")
-    supervisor_profession: str | None = Field(None, max_length=100, description="SVの職種")
+    supervisor_name: str | None = model_field(
+        CaseConference, "supervisor_name", None, description="SV（助言者）の氏名"
+    )
+    supervisor_profession: str | None = model_field(
+        CaseConference, "supervisor_profession", None, description="SVの職種"
+    )
     supervisor_advice: str | None = Field(None, description="SVの助言（書くときはSVの氏名も）")
 
 
@@ -917,7 +922,7 @@ def issue_advance(request: HttpRequest, issue_id: int, payload: IssueAdvanceIn) 
 
 
 class BodyIn(Schema):
-    name: str = Field(min_length=1, max_length=120, description="会議体の名称")
+    name: str = model_field(MeetingBody, "name", min_length=1, description="会議体の名称")
     kind: BodyKind
     level: Level
     parent_id: Id | None = Field(None, description="上位の会議体（見られる会議体から）")

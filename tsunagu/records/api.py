@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from tsunagu.cases.access import access_case, actor_of
 from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.schemas import model_field
 from tsunagu.records import selectors, services
 from tsunagu.records.models import Formulation, NoteKind, ProgressNote
 
@@ -42,10 +43,10 @@ class NoteIn(Schema):
         None, description="省略すると現在時刻。5分より先の時刻は受け付けません。"
     )
     kind: NoteKindValue
-    participants: str = Field("", max_length=300)
+    participants: str = model_field(ProgressNote, "participants", "")
     text: str = Field(..., min_length=1)
     is_motivating_moment: bool = False
-    motivating_moment: str = Field("", max_length=300)
+    motivating_moment: str = model_field(ProgressNote, "motivating_moment", "")
     is_restricted: bool = Field(False, description="主担当機関と記録者だけが読めます。")
 
 

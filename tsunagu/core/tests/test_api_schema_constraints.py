@@ -21,7 +21,14 @@ from tsunagu.directory.models import (
     Schedule,
     SocialResource,
 )
-from tsunagu.meetings.models import ConferenceAttendee, Meeting, MeetingActionItem
+from tsunagu.meetings.models import (
+    CaseConference,
+    CommunityIssue,
+    ConferenceAttendee,
+    Meeting,
+    MeetingActionItem,
+    MeetingBody,
+)
 from tsunagu.people.models import (
     Consent,
     DisabilityCertificate,
@@ -31,8 +38,8 @@ from tsunagu.people.models import (
     Sex,
 )
 from tsunagu.people.tests.factories import PersonFactory
-from tsunagu.plans.models import Assessment, AssessmentSection, PlanItem, Task
-from tsunagu.records.models import ProgressNote
+from tsunagu.plans.models import Assessment, AssessmentSection, PlanItem, SupportPlan, Task
+from tsunagu.records.models import Formulation, ProgressNote
 from tsunagu.referrals.models import Referral
 
 # Each input schema of the document and the model its fields are stored in (a field of the
@@ -68,6 +75,14 @@ BACKED_BY: dict[str, type[models.Model]] = {
     "MeetingIn": Meeting,
     "ActionItemIn": MeetingActionItem,
     "AttendeeIn": ConferenceAttendee,
+    "PledgeIn": ConferenceAttendee,
+    "ConferenceIn": CaseConference,
+    "ConferenceRecordIn": CaseConference,
+    "IssueIn": CommunityIssue,
+    "BodyIn": MeetingBody,
+    "FormulationIn": Formulation,
+    "PlanIn": SupportPlan,
+    "PlanPatch": SupportPlan,
 }
 
 
