@@ -163,7 +163,7 @@ def test_bearer_token_works_on_me_and_organizations(personas, client):
     assert [m["organization_id"] for m in me.json()["memberships"]] == [personas.office_a.pk]
     organizations = client.get("/api/v1/organizations", **_bearer(token))
     assert organizations.status_code == 200
-    names = {o["name"] for o in organizations.json()}
+    names = {o["name"] for o in organizations.json()["results"]}
     assert {"相談支援センター あおば", "相談支援センター かえで"} <= names
 
 
