@@ -17,6 +17,7 @@ from tsunagu.audit.models import Action, AuditEvent, AuditEventQuerySet
 from tsunagu.audit.selectors import showing_person
 from tsunagu.cases.access import (
     Actor,
+    access_object,
     actor_of,
     cases_visible_to,
     consultations_visible_to,
@@ -376,20 +377,10 @@ def open_emergency_bases(*, request: HttpRequest) -> QuerySet[CaseTeamMember]:
 
 
 def emergency_basis_for_review(*, request: HttpRequest, member_id: object) -> CaseTeamMember:
-    members = open_emergency_bases(request=request)
-    try:
-        pk = int(str(member_id))
-    except ValueError:
-        pk = 0
-    member = members.filter(pk=pk).first()
-    if member is None:
-        audit.record_denial(
-            request,
-            target_type="cases.caseteammember",
-            target_id=str(member_id)[:64],
-            reason="no such emergency basis",
-        )
-        raise NotFound("見つかりません。")
+    member = access_object(
+        request, open_emergency_bases(request=request), member_id, for_write=False, audit_read=False
+    )
+    assert isinstance(member, CaseTeamMember)  # noqa: S101  # narrowing for mypy
     return member
 
 
@@ -423,20 +414,10 @@ def break_glass_list(*, request: HttpRequest) -> QuerySet[BreakGlassAccess]:
 
 
 def break_glass_for_review(*, request: HttpRequest, access_id: object) -> BreakGlassAccess:
-    accesses = break_glass_list(request=request)
-    try:
-        pk = int(str(access_id))
-    except ValueError:
-        pk = 0
-    access = accesses.filter(pk=pk).first()
-    if access is None:
-        audit.record_denial(
-            request,
-            target_type="cases.breakglassaccess",
-            target_id=str(access_id)[:64],
-            reason="no such break-glass access",
-        )
-        raise NotFound("見つかりません。")
+    access = access_object(
+        request, break_glass_list(request=request), access_id, for_write=False, audit_read=False
+    )
+    assert isinstance(access, BreakGlassAccess)  # noqa: S101  # narrowing for mypy
     return access
 
 
