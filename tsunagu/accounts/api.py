@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django_otp import match_token
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -12,8 +12,10 @@ from tsunagu.accounts import services, throttle
 from tsunagu.accounts.models import ApiToken, User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
+from tsunagu.core.actor import Origin
 from tsunagu.core.api import ErrorOut
 from tsunagu.core.errors import Forbidden, TsunaguError
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.organizations.models import Membership
 
 router = Router(tags=["auth"])
@@ -52,11 +54,11 @@ class MeOut(Schema):
     memberships: list[MembershipOut]
 
 
-def _refuse(request: HttpRequest, user: User, code: str) -> None:
+def _refuse(request: TsunaguRequest, user: User, code: str) -> None:
     audit.record(
         action=Action.API_TOKEN_REFUSED,
-        request=request,
-        actor=user,
+        origin=Origin.of(request),
+        user=user,
         outcome=Outcome.DENIED,
         detail={"reason": code},
     )
@@ -77,7 +79,7 @@ def _wait_response(wait: int) -> HttpResponse:
     response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="トークンの発行",
 )
-def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut | HttpResponse:
+def token_issue(request: TsunaguRequest, payload: TokenIn) -> TokenOut | HttpResponse:
     """ユーザー名とパスワード（2段階認証を設定している場合は確認コードも）でトークンを発行します。
 
     失敗が続くと、同じユーザー名・接続元からの試行は少しずつ長く待たされます（429、
@@ -118,22 +120,24 @@ def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut | HttpRespon
     else:
         membership = memberships.first()
     issued = services.api_token_issue(
-        request=request, user=user, organization=membership.organization if membership else None
+        origin=Origin.of(request),
+        user=user,
+        organization=membership.organization if membership else None,
     )
     return TokenOut(token=issued.raw, expires_at=issued.token.expires_at)
 
 
 @router.delete("/token", response={204: None}, summary="トークンの失効")
-def token_revoke(request: HttpRequest) -> Status[None]:
+def token_revoke(request: TsunaguRequest) -> Status[None]:
     """今使っているトークンを失効させます。"""
     token = request.auth  # type: ignore[attr-defined]
     assert isinstance(token, ApiToken)  # noqa: S101  # BearerAuth returns ApiToken
-    services.api_token_revoke(request=request, token=token)
+    services.api_token_revoke(request.actor, token=token)
     return Status(204, None)
 
 
 @router.get("/me", response=MeOut, summary="自分の情報")
-def me(request: HttpRequest) -> MeOut:
+def me(request: TsunaguRequest) -> MeOut:
     token = request.auth  # type: ignore[attr-defined]
     if not isinstance(token, ApiToken):
         raise HttpError(401, "認証が必要です。")

@@ -20,7 +20,10 @@ def admin_required(view: View) -> View:
     def wrapper(request: TsunaguRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_system_admin:
             audit.record_denial(
-                request, target_type="view", target_id=view.__name__, reason="administrators only"
+                request.actor,
+                target_type="view",
+                target_id=view.__name__,
+                reason="administrators only",
             )
             raise Http404
         return view(request, *args, **kwargs)

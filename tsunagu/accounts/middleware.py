@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.services import SESSION_AUTH_AT, SESSION_EPOCH, second_factor_step
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
+from tsunagu.core.actor import Origin
 
 # Paths that look after themselves: the API answers 401 JSON itself; static files are public.
 SELF_AUTHENTICATING_PREFIXES = ("/api/", "/static/")
@@ -43,8 +44,8 @@ class SessionLifetimeMiddleware:
             if too_old or revoked:
                 audit.record(
                     action=Action.SESSION_EXPIRED,
-                    request=request,
-                    actor=user,
+                    origin=Origin.of(request),
+                    user=user,
                     detail={"reason": "absolute_limit" if too_old else "ended"},
                 )
                 logout(request)

@@ -7,10 +7,8 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -20,6 +18,7 @@ from tsunagu.accounts import throttle
 from tsunagu.accounts.models import ApiToken, User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
+from tsunagu.core.actor import Actor, Origin
 from tsunagu.organizations.models import Organization
 
 SESSION_AUTH_AT = "tsunagu_auth_at"
@@ -56,19 +55,13 @@ def second_factor_step(user: User) -> str | None:
     return None
 
 
-def session_start(*, request: HttpRequest, user: User) -> None:
-    """Stamp a new session so the absolute limit and forced sign-out can be enforced."""
-    request.session[SESSION_AUTH_AT] = timezone.now().timestamp()
-    request.session[SESSION_EPOCH] = user.session_epoch
-
-
 @transaction.atomic
 def user_create(
     *,
     username: str,
     full_name: str,
     password: str,
-    actor: User | None,
+    created_by: Actor | None,
     email: str = "",
     full_name_kana: str = "",
     is_superuser: bool = False,
@@ -85,7 +78,7 @@ def user_create(
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit.record(action=Action.USER_CREATED, actor=actor, target=user)
+    audit.record(action=Action.USER_CREATED, actor=created_by, target=user)
     return user
 
 
@@ -96,52 +89,53 @@ def _end_all_sessions(user: User) -> None:
 
 
 @transaction.atomic
-def user_end_sessions(*, user: User, request: HttpRequest) -> None:
+def user_end_sessions(actor: Actor, *, user: User) -> None:
     """Sign the user out everywhere: every browser session and every API token."""
     _end_all_sessions(user)
-    audit.record(action=Action.USER_SESSIONS_ENDED, request=request, target=user)
+    audit.record(action=Action.USER_SESSIONS_ENDED, actor=actor, target=user)
 
 
 @transaction.atomic
-def user_disable(*, user: User, request: HttpRequest) -> None:
+def user_disable(actor: Actor, *, user: User) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     _end_all_sessions(user)
-    audit.record(action=Action.USER_DISABLED, request=request, target=user)
+    audit.record(action=Action.USER_DISABLED, actor=actor, target=user)
 
 
 @transaction.atomic
-def user_enable(*, user: User, request: HttpRequest) -> None:
+def user_enable(actor: Actor, *, user: User) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
-    audit.record(action=Action.USER_ENABLED, request=request, target=user)
+    audit.record(action=Action.USER_ENABLED, actor=actor, target=user)
 
 
 @transaction.atomic
-def user_unlock(*, user: User, request: HttpRequest) -> None:
+def user_unlock(actor: Actor, *, user: User) -> None:
     throttle.clear_username(user.username)
-    audit.record(action=Action.USER_UNLOCKED, request=request, target=user)
+    audit.record(action=Action.USER_UNLOCKED, actor=actor, target=user)
 
 
 @transaction.atomic
-def user_reset_2fa(*, user: User, request: HttpRequest) -> None:
+def user_reset_2fa(actor: Actor, *, user: User) -> None:
     """For a user who lost both the authenticator and the recovery codes."""
     for device in devices_for_user(user, confirmed=None):
         device.delete()
     _end_all_sessions(user)
-    audit.record(action=Action.USER_2FA_RESET, request=request, target=user)
+    audit.record(action=Action.USER_2FA_RESET, actor=actor, target=user)
 
 
 @transaction.atomic
-def password_change(*, request: HttpRequest, user: User, new_password: str) -> None:
-    """Change the password; every other session and API token of the user ends."""
+def password_change(actor: Actor, *, new_password: str) -> None:
+    """Change the actor's own password; every API token of the user ends.  Every other
+    session ends too: they fail Django's session hash check, and the screen keeps its own
+    (`update_session_auth_hash`)."""
+    user = actor.user
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    # Other sessions fail Django's session hash check from now on; keep this one.
-    update_session_auth_hash(request, user)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit.record(action=Action.PASSWORD_CHANGED, request=request, actor=user, target=user)
+    audit.record(action=Action.PASSWORD_CHANGED, actor=actor, target=user)
 
 
 # --- Two-factor -------------------------------------------------------------------------------
@@ -155,27 +149,28 @@ def totp_device_start(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> bool:
+def totp_device_confirm(actor: Actor, *, device: TOTPDevice, token: str) -> bool:
     if not device.verify_token(token):
         return False
     TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit.record(action=Action.OTP_ENROLLED, request=request, actor=device.user, target=device.user)
+    audit.record(action=Action.OTP_ENROLLED, actor=actor, target=device.user)
     return True
 
 
 @transaction.atomic
-def recovery_codes_issue(*, request: HttpRequest, user: User) -> list[str]:
+def recovery_codes_issue(actor: Actor) -> list[str]:
     """New single-use recovery codes; the old ones stop working.  Shown once, stored as given
     by django-otp (its static tokens are compared in constant time)."""
+    user = actor.user
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
     device.token_set.all().delete()
     codes = [_recovery_code() for _ in range(settings.RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
-    audit.record(action=Action.RECOVERY_CODES_ISSUED, request=request, actor=user, target=user)
+    audit.record(action=Action.RECOVERY_CODES_ISSUED, actor=actor, target=user)
     return codes
 
 
@@ -200,8 +195,10 @@ def _hash_token(raw: str) -> str:
 
 @transaction.atomic
 def api_token_issue(
-    *, request: HttpRequest, user: User, organization: Organization | None
+    *, origin: Origin, user: User, organization: Organization | None
 ) -> IssuedToken:
+    """Issued on the user's password and second factor, before anyone acts: `origin` says
+    where the request came from."""
     raw = "tsu_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -213,8 +210,8 @@ def api_token_issue(
     )
     audit.record(
         action=Action.API_TOKEN_ISSUED,
-        request=request,
-        actor=user,
+        origin=origin,
+        user=user,
         organization=organization,
         target=token,
     )
@@ -238,7 +235,7 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
 
 
 @transaction.atomic
-def api_token_revoke(*, request: HttpRequest, token: ApiToken) -> None:
+def api_token_revoke(actor: Actor, *, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(action=Action.API_TOKEN_REVOKED, request=request, actor=token.user, target=token)
+    audit.record(action=Action.API_TOKEN_REVOKED, actor=actor, target=token)

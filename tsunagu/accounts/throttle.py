@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 from tsunagu.accounts.models import KnownSignInAddress, SignInThrottle, User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
+from tsunagu.core.actor import Origin, client_ip
 
 DEVICE_COOKIE = "tsunagu_device"
 DEVICE_SALT = "tsunagu.accounts.known-device"
@@ -98,11 +99,11 @@ def attempt_for(request: HttpRequest, username: str) -> Attempt:
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The address the attempt came from: `audit.services.client_ip`, which behind the proxy
+    """The address the attempt came from: `core.actor.client_ip`, which behind the proxy
     takes the last X-Forwarded-For entry, the one the proxy itself added (the first ones are
     whatever the client sent, and a guesser could name the victim's office there to pass as a
     known address)."""
-    return audit.client_ip(request)
+    return client_ip(request)
 
 
 def _known_device(request: HttpRequest, username: str) -> str | None:
@@ -217,7 +218,8 @@ def record_refusal(request: HttpRequest, attempt: Attempt, wait: int, *, form: s
         detail["form"] = form
     audit.record(
         action=Action.LOCKED_OUT,
-        request=request,
+        actor=getattr(request, "actor", None),  # signed in: the password-change form
+        origin=Origin.of(request),
         actor_username=attempt.username,
         outcome=Outcome.DENIED,
         detail=detail,
@@ -231,7 +233,8 @@ def record_password_check_failure(request: HttpRequest, attempt: Attempt) -> int
     wait = record_failure(attempt)
     audit.record(
         action=Action.PASSWORD_CHECK_FAILED,
-        request=request,
+        actor=getattr(request, "actor", None),
+        origin=Origin.of(request),
         outcome=Outcome.FAILED,
         detail={"wait_seconds": wait},
     )

@@ -5,7 +5,7 @@ import base64
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,6 +34,7 @@ from tsunagu.accounts.forms import (
     UserSearchForm,
 )
 from tsunagu.accounts.models import User
+from tsunagu.accounts.services import SESSION_AUTH_AT, SESSION_EPOCH
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
 from tsunagu.core.http import TsunaguRequest
@@ -41,6 +43,12 @@ from tsunagu.organizations.services import membership_add
 SESSION_NEXT = "tsunagu_next"
 SESSION_SETUP_DEVICE = "tsunagu_setup_device"
 DEMO_ACCOUNTS = ("admin", "city1", "core1", "core2", "office_a1", "office_a2", "office_b1")
+
+
+def _stamp_session(request: HttpRequest, user: User) -> None:
+    """Stamp a new session so the absolute limit and forced sign-out can be enforced."""
+    request.session[SESSION_AUTH_AT] = timezone.now().timestamp()
+    request.session[SESSION_EPOCH] = user.session_epoch
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -99,7 +107,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         assert isinstance(user, User)  # noqa: S101  # our only user model
         throttle.record_success(attempt, user=user)
         login(request, user)
-        services.session_start(request=request, user=user)
+        _stamp_session(request, user)
         request.session[SESSION_NEXT] = _safe_next(request, request.POST.get("next"))
         if services.has_second_factor(user):
             response = redirect("accounts:otp_verify")
@@ -123,7 +131,7 @@ def otp_verify(request: TsunaguRequest) -> HttpResponse:
             otp_login(request, device)
             audit.record(
                 action=Action.OTP_VERIFIED,
-                request=request,
+                actor=request.actor,
                 detail={"method": "recovery" if isinstance(device, StaticDevice) else "totp"},
             )
             if isinstance(device, StaticDevice):
@@ -138,7 +146,7 @@ def otp_verify(request: TsunaguRequest) -> HttpResponse:
                     % {"count": remaining},
                 )
             return redirect(request.session.pop(SESSION_NEXT, reverse(settings.LOGIN_REDIRECT_URL)))
-        audit.record(action=Action.OTP_FAILED, request=request, outcome=Outcome.FAILED)
+        audit.record(action=Action.OTP_FAILED, actor=request.actor, outcome=Outcome.FAILED)
         form.add_error("token", _("確認コードが正しくないか、期限が切れています。"))
     return render(
         request,
@@ -166,11 +174,11 @@ def otp_setup(request: TsunaguRequest) -> HttpResponse:
     form = OtpSetupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.totp_device_confirm(
-            request=request, device=device, token=form.cleaned_data["token"].strip()
+            request.actor, device=device, token=form.cleaned_data["token"].strip()
         ):
             otp_login(request, device)
             request.session.pop(SESSION_SETUP_DEVICE, None)
-            codes = services.recovery_codes_issue(request=request, user=request.user)
+            codes = services.recovery_codes_issue(request.actor)
             return render(
                 request,
                 "accounts/pages/recovery_codes.html",
@@ -194,7 +202,7 @@ def otp_setup(request: TsunaguRequest) -> HttpResponse:
 def recovery_codes_regenerate(request: TsunaguRequest) -> HttpResponse:
     if not services.has_confirmed_totp(request.user):
         return redirect("accounts:otp_setup")
-    codes = services.recovery_codes_issue(request=request, user=request.user)
+    codes = services.recovery_codes_issue(request.actor)
     return render(request, "accounts/pages/recovery_codes.html", {"codes": codes, "next": ""})
 
 
@@ -258,9 +266,9 @@ def password_change(request: TsunaguRequest) -> HttpResponse:
         throttle.record_success(attempt, user=request.user)
     if not valid:
         return _render_password_change(request, form, status=400)
-    services.password_change(
-        request=request, user=request.user, new_password=form.cleaned_data["new_password1"]
-    )
+    services.password_change(request.actor, new_password=form.cleaned_data["new_password1"])
+    # The other sessions fail Django's session hash check from now on; this one is kept.
+    update_session_auth_hash(request, request.user)
     messages.success(request, _("パスワードを変更しました。ほかの端末のセッションは終了しました。"))
     return redirect("accounts:account")
 
@@ -332,7 +340,7 @@ def user_action(request: TsunaguRequest, user_id: int, action: str) -> HttpRespo
         messages.error(request, _("自分自身に対してこの操作はできません。"))
         return redirect("accounts:user_detail", user_id=user.pk)
     service, message = USER_ACTIONS[action]
-    service(user=user, request=request)
+    service(request.actor, user=user)
     messages.success(request, str(message))
     return redirect("accounts:user_detail", user_id=user.pk)
 
@@ -350,14 +358,14 @@ def user_create(request: TsunaguRequest) -> HttpResponse:
                 full_name_kana=data["full_name_kana"],
                 email=data["email"],
                 password=data["password"],
-                actor=request.user,
+                created_by=request.actor,
             )
             membership_add(
+                request.actor,
                 user=user,
                 organization=data["organization"],
                 job_title=data["job_title"],
                 role=data["role"],
-                request=request,
             )
         messages.success(
             request, _("アカウント「%(name)s」を作成しました。") % {"name": user.full_name}

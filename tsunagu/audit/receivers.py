@@ -10,17 +10,22 @@ from django.http import HttpRequest
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
+from tsunagu.core.actor import Origin
+
+
+def _origin(request: HttpRequest | None) -> Origin | None:
+    return Origin.of(request) if request is not None else None
 
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    audit.record(action=Action.LOGIN, request=request, actor=user, target=user)
+    audit.record(action=Action.LOGIN, origin=_origin(request), user=user, target=user)
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(action=Action.LOGOUT, request=request, actor=user, target=user)
+        audit.record(action=Action.LOGOUT, origin=_origin(request), user=user, target=user)
 
 
 @receiver(user_login_failed)
@@ -30,7 +35,7 @@ def _login_failed(
     # Only the username as typed; never the password, and never whether that user exists.
     audit.record(
         action=Action.LOGIN_FAILED,
-        request=request,
+        origin=_origin(request),
         actor_username=str(credentials.get("username", ""))[:150],
         outcome=Outcome.FAILED,
     )

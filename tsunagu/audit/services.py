@@ -1,25 +1,23 @@
 """`record()` is the only way a row enters the audit log.
 
 Call it inside the transaction of the change it records, so that both commit or neither does.
-Callers import this module as `audit`: `audit.record(action=..., request=request, target=obj)`.
+Callers import this module as `audit`: `audit.record(action=..., actor=actor, target=obj)`.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from tsunagu.audit import chain
 from tsunagu.audit.models import Action, AuditEvent, Outcome
+from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.errors import Forbidden
 from tsunagu.core.middleware import current_request_id
 
@@ -31,23 +29,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address; behind the proxy, the entry the proxy itself appended.
-
-    The first entries of X-Forwarded-For are whatever the client sent, so they prove nothing;
-    the sign-in throttle reads the same last entry (`accounts.throttle`).
-    """
-    candidate = request.META.get("REMOTE_ADDR") or ""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded.strip():
-            candidate = forwarded.split(",")[-1]
-    try:
-        return str(ipaddress.ip_address(candidate.strip()))
-    except ValueError:  # not an address: recorded as none rather than refusing the row
-        return None
-
-
 def target_type_of(obj: models.Model) -> str:
     return obj._meta.label_lower
 
@@ -55,8 +36,9 @@ def target_type_of(obj: models.Model) -> str:
 def record(
     *,
     action: Action | str,
-    request: HttpRequest | None = None,
-    actor: User | None = None,
+    actor: Actor | None = None,
+    origin: Origin | None = None,
+    user: User | None = None,
     actor_username: str = "",
     organization: Organization | None = None,
     target: models.Model | None = None,
@@ -66,30 +48,28 @@ def record(
     detail: dict[str, Any] | None = None,
     person_ids: Iterable[int] = (),
 ) -> AuditEvent:
-    """Append one row, chained to the last.  Who and where come from `request` unless given
-    explicitly.  `person_ids` names the persons whose data a list or search showed."""
-    if request is not None:
-        user = getattr(request, "user", None)
-        if actor is None and user is not None and user.is_authenticated:
-            actor = user
-        if organization is None:
-            membership = getattr(request, "acting_membership", None)
-            if membership is not None:
-                organization = membership.organization
+    """Append one row, chained to the last.  Who, for which organization and from where come
+    from `actor` unless given explicitly (`user`, `organization`, `origin`: a sign-in, before
+    anyone acts).  `person_ids` names the persons whose data a list or search showed."""
+    if actor is not None:
+        user = user or actor.user
+        organization = organization or actor.organization
+        origin = origin or actor.origin
+    origin = origin or Origin()
     if target is not None:
         target_type = target_type or target_type_of(target)
         target_id = target_id or str(target.pk)
     event = AuditEvent(
-        actor=actor,
-        actor_username=actor_username or (actor.get_username() if actor else ""),
+        actor=user,
+        actor_username=actor_username or (user.get_username() if user else ""),
         organization=organization,
         action=str(action),
         outcome=str(outcome),
         target_type=target_type,
         target_id=str(target_id),
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=(request.headers.get("User-Agent", "")[:256] if request is not None else ""),
-        request_id=getattr(request, "request_id", "") or current_request_id().strip("-"),
+        ip_address=origin.ip_address,
+        user_agent=origin.user_agent,
+        request_id=origin.request_id or current_request_id().strip("-"),
         # As the database will give it back, so that the hash computed now is the one a
         # verification recomputes from the stored row.
         detail=json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder)),
@@ -111,7 +91,7 @@ def search_digest(text: str) -> str:
 
 
 def record_read(
-    request: HttpRequest,
+    actor: Actor,
     *,
     view: str,
     person_ids: Iterable[int],
@@ -123,18 +103,17 @@ def record_read(
     persons (ids only, never their data) and the query that produced them (the filters as
     given, the page, and the searched words as `search_digest`)."""
     ids = sorted({int(pk) for pk in person_ids})
-    detail: dict[str, Any] = {"view": view, "path": request.path, "count": len(ids)}
+    detail: dict[str, Any] = {"view": view, "path": actor.origin.path, "count": len(ids)}
     shown_filters = {k: str(v)[:200] for k, v in (filters or {}).items() if v not in (None, "")}
-    page = request.GET.get("page", "")
-    if page:
-        shown_filters["page"] = page[:20]
+    if actor.origin.page:
+        shown_filters["page"] = actor.origin.page
     if shown_filters:
         detail["filters"] = shown_filters
     if search_text.strip():
         detail["search_digest"] = search_digest(search_text)
     return record(
         action=Action.RECORDS_LISTED,
-        request=request,
+        actor=actor,
         target=target,
         detail=detail,
         person_ids=ids,
@@ -142,20 +121,24 @@ def record_read(
 
 
 def record_denial(
-    request: HttpRequest,
+    actor: Actor | None,
     *,
     target_type: str,
     target_id: str | int = "",
     reason: str = "",
+    origin: Origin | None = None,
 ) -> AuditEvent:
-    """Every refusal of access is written down, including the 404s that hide a record."""
+    """Every refusal of access is written down, including the 404s that hide a record.  With
+    no actor, `origin` says where the refused request came from."""
+    origin = origin or (actor.origin if actor is not None else Origin())
     return record(
         action=Action.ACCESS_DENIED,
-        request=request,
+        actor=actor,
+        origin=origin,
         target_type=target_type,
         target_id=target_id,
         outcome=Outcome.DENIED,
-        detail={"path": request.path, "method": request.method, "reason": reason},
+        detail={"path": origin.path, "method": origin.method, "reason": reason},
     )
 
 
@@ -165,22 +148,22 @@ class Refusal(Forbidden):
     it once the transaction is gone."""
 
     def __init__(
-        self, message: str, *, request: HttpRequest, target_type: str, target_id: str, reason: str
+        self, message: str, *, actor: Actor, target_type: str, target_id: str, reason: str
     ) -> None:
         super().__init__(message)
-        self.request = request
+        self.actor = actor
         self.target_type = target_type
         self.target_id = target_id
         self.reason = reason
 
     def record(self) -> AuditEvent:
         return record_denial(
-            self.request, target_type=self.target_type, target_id=self.target_id, reason=self.reason
+            self.actor, target_type=self.target_type, target_id=self.target_id, reason=self.reason
         )
 
 
 def refusal(
-    request: HttpRequest,
+    actor: Actor,
     *,
     target: models.Model | None,
     target_type: str = "",
@@ -189,7 +172,7 @@ def refusal(
 ) -> Refusal:
     return Refusal(
         message,
-        request=request,
+        actor=actor,
         target_type=target_type or (target_type_of(target) if target is not None else ""),
         target_id=str(target.pk) if target is not None and target.pk else "",
         reason=reason,

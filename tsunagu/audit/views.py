@@ -29,7 +29,7 @@ def event_list(request: TsunaguRequest) -> HttpResponse:
     # Who looked at the log is itself logged: administrators watch each other too.
     audit.record(
         action=Action.AUDIT_VIEWED,
-        request=request,
+        actor=request.actor,
         detail={"query": request.GET.urlencode()[:500]},
     )
     page = Paginator(audit_event_list(filters=_filters(form)), 50).get_page(request.GET.get("page"))
@@ -51,7 +51,7 @@ def event_export(request: TsunaguRequest) -> HttpResponse:
     with transaction.atomic():
         audit.record(
             action=Action.AUDIT_EXPORTED,
-            request=request,
+            actor=request.actor,
             detail={"filters": {k: str(v) for k, v in filters.items() if v}},
         )
     rows = (
@@ -99,7 +99,7 @@ def chain_state(request: TsunaguRequest) -> HttpResponse:
         result = chain.verify()
         audit.record(
             action=Action.AUDIT_VERIFIED,
-            request=request,
+            actor=request.actor,
             outcome="success" if result.ok else "failed",
             detail={
                 "ok": result.ok,

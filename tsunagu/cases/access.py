@@ -22,14 +22,11 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import BooleanField, Exists, Expression, Model, OuterRef, Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
-from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases.models import (
@@ -39,38 +36,12 @@ from tsunagu.cases.models import (
     Consultation,
     SharingBasis,
 )
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Forbidden, NotFound
-from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Consent, Household, HouseholdMember, Person
 from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
 
 M = TypeVar("M", bound=Model)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is asking: a user acting for one organization (or none)."""
-
-    user: User
-    membership: Membership | None
-
-    @property
-    def organization(self) -> Organization | None:
-        return self.membership.organization if self.membership else None
-
-    @property
-    def organization_id(self) -> int | None:
-        return self.membership.organization_id if self.membership else None
-
-    @property
-    def can_write(self) -> bool:
-        return self.membership is not None and self.membership.can_write
-
-
-def actor_of(request: HttpRequest) -> Actor:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  # views behind sign-in only
-    return Actor(user=user, membership=getattr(request, "acting_membership", None))
 
 
 # --- Selectors ------------------------------------------------------------------------------
@@ -298,17 +269,17 @@ def formulations_visible_to(actor: Actor) -> QuerySet[Formulation]:
 # --- Access helpers: one object, 404 when not visible, audited ------------------------------
 
 
-def _refuse(request: HttpRequest, target_type: str, target_id: object, reason: str) -> NotFound:
+def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
     audit.record_denial(
-        request, target_type=target_type, target_id=str(target_id)[:64], reason=reason
+        actor, target_type=target_type, target_id=str(target_id)[:64], reason=reason
     )
     return NotFound("見つかりません。")
 
 
-def _require_write(request: HttpRequest, actor: Actor, target_type: str, target_id: object) -> None:
+def _require_write(actor: Actor, target_type: str, target_id: object) -> None:
     if not actor.can_write:
         audit.record_denial(
-            request,
+            actor,
             target_type=target_type,
             target_id=str(target_id)[:64],
             reason="read-only membership",
@@ -323,7 +294,7 @@ BREAK_GLASS_READ_ONLY_MESSAGE = (
 
 
 def _require_basis_for_write(
-    request: HttpRequest,
+    actor: Actor,
     queryset: QuerySet,  # type: ignore[type-arg]  # any of the protected models
     target_type: str,
     pk: int,
@@ -333,13 +304,13 @@ def _require_basis_for_write(
         holds = queryset.filter(pk=pk).exists()
     if not holds:
         audit.record_denial(
-            request, target_type=target_type, target_id=str(pk), reason="break-glass is read-only"
+            actor, target_type=target_type, target_id=str(pk), reason="break-glass is read-only"
         )
         raise Forbidden(BREAK_GLASS_READ_ONLY_MESSAGE)
 
 
 def access_object(
-    request: HttpRequest,
+    actor: Actor,
     queryset: QuerySet,  # type: ignore[type-arg]  # any of the protected models
     object_id: object,
     *,
@@ -353,46 +324,43 @@ def access_object(
     try:
         pk = int(str(object_id))
     except ValueError:
-        raise _refuse(request, target_type, object_id, "malformed id") from None
+        raise _refuse(actor, target_type, object_id, "malformed id") from None
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        raise _refuse(request, target_type, pk, "not visible to the acting organization")
-    actor = actor_of(request)
+        raise _refuse(actor, target_type, pk, "not visible to the acting organization")
     if for_write:
-        _require_write(request, actor, target_type, pk)
-        _require_basis_for_write(request, queryset, target_type, pk)
+        _require_write(actor, target_type, pk)
+        _require_basis_for_write(actor, queryset, target_type, pk)
     elif audit_read:
-        audit.record(action=Action.RECORD_VIEWED, request=request, target=obj)
+        audit.record(action=Action.RECORD_VIEWED, actor=actor, target=obj)
     return obj
 
 
 def access_case(
-    request: HttpRequest, case_id: object, *, for_write: bool = False, audit_read: bool = True
+    actor: Actor, case_id: object, *, for_write: bool = False, audit_read: bool = True
 ) -> Case:
     """`audit_read=False` is for a caller that writes a richer read row itself (a timeline)."""
-    queryset = cases_visible_to(actor_of(request)).select_related(
+    queryset = cases_visible_to(actor).select_related(
         "person", "household", "lead_organization", "lead_worker"
     )
-    obj = access_object(request, queryset, case_id, for_write=for_write, audit_read=audit_read)
+    obj = access_object(actor, queryset, case_id, for_write=for_write, audit_read=audit_read)
     assert isinstance(obj, Case)  # noqa: S101
     return obj
 
 
-def access_person(request: HttpRequest, person_id: object, *, for_write: bool = False) -> Person:
-    queryset = persons_visible_to(actor_of(request)).select_related(
-        "area", "registered_by_organization"
-    )
-    obj = access_object(request, queryset, person_id, for_write=for_write)
+def access_person(actor: Actor, person_id: object, *, for_write: bool = False) -> Person:
+    queryset = persons_visible_to(actor).select_related("area", "registered_by_organization")
+    obj = access_object(actor, queryset, person_id, for_write=for_write)
     assert isinstance(obj, Person)  # noqa: S101
     return obj
 
 
 def access_household(
-    request: HttpRequest, household_id: object, *, for_write: bool = False, audit_read: bool = True
+    actor: Actor, household_id: object, *, for_write: bool = False, audit_read: bool = True
 ) -> Household:
     obj = access_object(
-        request,
-        households_visible_to(actor_of(request)),
+        actor,
+        households_visible_to(actor),
         household_id,
         for_write=for_write,
         audit_read=audit_read,
@@ -402,37 +370,35 @@ def access_household(
 
 
 def access_consultation(
-    request: HttpRequest, consultation_id: object, *, for_write: bool = False
+    actor: Actor, consultation_id: object, *, for_write: bool = False
 ) -> Consultation:
-    queryset = consultations_visible_to(actor_of(request)).select_related(
+    queryset = consultations_visible_to(actor).select_related(
         "person", "household", "organization", "received_by", "referring_organization", "case"
     )
-    obj = access_object(request, queryset, consultation_id, for_write=for_write)
+    obj = access_object(actor, queryset, consultation_id, for_write=for_write)
     assert isinstance(obj, Consultation)  # noqa: S101
     return obj
 
 
-def access_note(request: HttpRequest, note_id: object, *, for_write: bool = False) -> ProgressNote:
-    queryset = notes_visible_to(actor_of(request)).select_related("case", "author")
-    obj = access_object(request, queryset, note_id, for_write=for_write)
+def access_note(actor: Actor, note_id: object, *, for_write: bool = False) -> ProgressNote:
+    queryset = notes_visible_to(actor).select_related("case", "author")
+    obj = access_object(actor, queryset, note_id, for_write=for_write)
     assert isinstance(obj, ProgressNote)  # noqa: S101
     return obj
 
 
 def access_attachment(
-    request: HttpRequest, attachment_id: object, *, audit_read: bool = True
+    actor: Actor, attachment_id: object, *, audit_read: bool = True
 ) -> NoteAttachment:
-    queryset = NoteAttachment.objects.filter(
-        note__in=notes_visible_to(actor_of(request))
-    ).select_related("note")
-    obj = access_object(request, queryset, attachment_id, for_write=False, audit_read=audit_read)
+    queryset = NoteAttachment.objects.filter(note__in=notes_visible_to(actor)).select_related(
+        "note"
+    )
+    obj = access_object(actor, queryset, attachment_id, for_write=False, audit_read=audit_read)
     assert isinstance(obj, NoteAttachment)  # noqa: S101
     return obj
 
 
-def access_formulation(request: HttpRequest, formulation_id: object) -> Formulation:
-    obj = access_object(
-        request, formulations_visible_to(actor_of(request)), formulation_id, for_write=False
-    )
+def access_formulation(actor: Actor, formulation_id: object) -> Formulation:
+    obj = access_object(actor, formulations_visible_to(actor), formulation_id, for_write=False)
     assert isinstance(obj, Formulation)  # noqa: S101
     return obj

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -24,7 +23,6 @@ from tsunagu.cases.access import (
     access_consultation,
     access_household,
     access_person,
-    actor_of,
 )
 from tsunagu.cases.models import (
     BreakGlassAccess,
@@ -37,6 +35,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.meetings.models import CaseConference
@@ -266,10 +265,10 @@ def _organization(organization_id: int | None, *, field: str) -> Organization | 
 
 
 def _subject(
-    request: HttpRequest, person_id: int | None, household_id: int | None
+    request: TsunaguRequest, person_id: int | None, household_id: int | None
 ) -> tuple[Person | None, Household | None]:
-    person = access_person(request, person_id) if person_id is not None else None
-    household = access_household(request, household_id) if household_id is not None else None
+    person = access_person(request.actor, person_id) if person_id is not None else None
+    household = access_household(request.actor, household_id) if household_id is not None else None
     return person, household
 
 
@@ -282,28 +281,28 @@ def _subject(
     summary="支援ケースの作成",
     url_name="case_create",
 )
-def case_create(request: HttpRequest, payload: CaseIn) -> Status[CaseDetailOut]:
+def case_create(request: TsunaguRequest, payload: CaseIn) -> Status[CaseDetailOut]:
     """本人・世帯（person_id / household_id）から、または相談受付（consultation_id）から
     支援ケースを作ります。主担当機関はトークンの所属、主担当者はトークンの利用者です。"""
     if payload.consultation_id is not None:
         if payload.person_id is not None or payload.household_id is not None:
             raise Invalid("consultation_id と person_id / household_id は同時に指定できません。")
-        consultation = access_consultation(request, payload.consultation_id, for_write=True)
-        case = services.consultation_open_case(request=request, consultation=consultation)
+        consultation = access_consultation(request.actor, payload.consultation_id, for_write=True)
+        case = services.consultation_open_case(actor=request.actor, consultation=consultation)
     else:
         person, household = _subject(request, payload.person_id, payload.household_id)
         case = services.case_create(
-            request=request, person=person, household=household, title=payload.title
+            actor=request.actor, person=person, household=household, title=payload.title
         )
     return Status(201, _case_detail_out(case))
 
 
-def _audit_page(request: HttpRequest, view: str) -> Callable[[list[Case | Consultation]], None]:
+def _audit_page(request: TsunaguRequest, view: str) -> Callable[[list[Case | Consultation]], None]:
     """One read-audit row naming the persons (and household members) of the page served."""
 
     def record(shown: list[Case | Consultation]) -> None:
         audit.record_read(
-            request,
+            request.actor,
             view=view,
             person_ids=selectors.persons_shown(
                 person_ids=[c.person_id for c in shown],
@@ -322,14 +321,14 @@ def _audit_page(request: HttpRequest, view: str) -> Callable[[list[Case | Consul
 )
 @paginated
 def case_list(
-    request: HttpRequest,
+    request: TsunaguRequest,
     status: str = "",
     is_complex: bool | None = None,
     mine: bool = False,
 ) -> Listing:
     """操作中の所属から見えるケースだけを返します。"""
     cases = selectors.case_list(
-        actor=actor_of(request), status=status, is_complex=is_complex, mine=mine
+        actor=request.actor, status=status, is_complex=is_complex, mine=mine
     )
     return Listing(cases, out=_case_out, on_page=_audit_page(request, "api.case_list"))
 
@@ -341,9 +340,9 @@ def case_list(
     url_name="ended_sharing",
 )
 @paginated
-def ended_sharing(request: HttpRequest) -> Listing:
+def ended_sharing(request: TsunaguRequest) -> Listing:
     """自機関が参加していたケースのうち、過去30日に共有の根拠が終わったもの（理由つき）。"""
-    members = selectors.ended_sharing_for(actor_of(request)).select_related("organization")
+    members = selectors.ended_sharing_for(request.actor).select_related("organization")
     return Listing(members, out=_member_out)
 
 
@@ -353,8 +352,8 @@ def ended_sharing(request: HttpRequest) -> Listing:
     summary="支援ケースの詳細",
     url_name="case_detail",
 )
-def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
-    return _case_detail_out(access_case(request, case_id))
+def case_detail(request: TsunaguRequest, case_id: int) -> CaseDetailOut:
+    return _case_detail_out(access_case(request.actor, case_id))
 
 
 @router.get(
@@ -364,8 +363,8 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
     url_name="case_status_history",
 )
 @paginated
-def case_status_history(request: HttpRequest, case_id: int) -> Listing:
-    case = access_case(request, case_id)
+def case_status_history(request: TsunaguRequest, case_id: int) -> Listing:
+    case = access_case(request.actor, case_id)
     return Listing(selectors.case_status_history(case), out=_status_change_out)
 
 
@@ -385,17 +384,17 @@ def _status_change_out(c: CaseStatusChange) -> StatusChangeOut:
     summary="状態の変更",
     url_name="case_transition",
 )
-def case_transition(request: HttpRequest, case_id: int, payload: StatusIn) -> CaseDetailOut:
+def case_transition(request: TsunaguRequest, case_id: int, payload: StatusIn) -> CaseDetailOut:
     """`to` に次の状態を指定します。終結（closed）には closure_reason が必要です。
     `referred: true` は他機関への紹介・移管による終結で、受理された紹介・移管が必要です。
     終結したケースに `to: "assessment"` と reason を送ると再開になります。
     認められない変更は 422（code: illegal_transition）、同時更新は 409 です。"""
-    case = access_case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     if case.status == CaseStatus.CLOSED and payload.to == CaseStatus.ASSESSMENT:
-        case = services.case_reopen(request=request, case=case, reason=payload.reason)
+        case = services.case_reopen(actor=request.actor, case=case, reason=payload.reason)
     else:
         case = services.case_transition(
-            request=request,
+            actor=request.actor,
             case=case,
             to_status=payload.to,
             reason=payload.reason,
@@ -413,8 +412,8 @@ def case_transition(request: HttpRequest, case_id: int, payload: StatusIn) -> Ca
     url_name="case_team",
 )
 @paginated
-def case_team(request: HttpRequest, case_id: int) -> Listing:
-    case = access_case(request, case_id)
+def case_team(request: TsunaguRequest, case_id: int) -> Listing:
+    case = access_case(request.actor, case_id)
     return Listing(selectors.case_team(case), out=_member_out)
 
 
@@ -424,13 +423,13 @@ def case_team(request: HttpRequest, case_id: int) -> Listing:
     summary="支援チームに機関を加える",
     url_name="case_team_add",
 )
-def case_team_add(request: HttpRequest, case_id: int, payload: TeamIn) -> Status[TeamMemberOut]:
+def case_team_add(request: TsunaguRequest, case_id: int, payload: TeamIn) -> Status[TeamMemberOut]:
     """共有の根拠（basis）が必要です: consent（consent_id: 今日有効でこの機関を含む同意）、
     statutory_meeting（conference_id: このケースについて開催済みで、この機関が出席し、出席者
     全員が守秘義務を誓約した支援会議。ないときは 422、code: no_meeting）、emergency（basis_note
     に状況、reviewer_id に基幹相談支援センターの職員。参加日から TSUNAGU_EMERGENCY_BASIS_DAYS
     日で終わります）。"""
-    case = access_case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     organization = _organization(payload.organization_id, field="organization_id")
     assert organization is not None  # noqa: S101  # the id is required by the schema
     consent = None
@@ -446,7 +445,7 @@ def case_team_add(request: HttpRequest, case_id: int, payload: TeamIn) -> Status
     conference = _support_meeting(case, payload.conference_id)
     reviewer = _reviewer(payload.reviewer_id)
     member = services.team_member_add(
-        request=request,
+        actor=request.actor,
         case=case,
         organization=organization,
         role=payload.role,
@@ -569,10 +568,10 @@ def _break_glass_out(a: BreakGlassAccess) -> BreakGlassOut:
     url_name="review_emergencies",
 )
 @paginated
-def review_emergencies(request: HttpRequest) -> Listing:
+def review_emergencies(request: TsunaguRequest) -> Listing:
     """未確認か、まだ続いている緊急の根拠。
     基幹相談支援センターとシステム管理者だけ（ほかは 404）。"""
-    return Listing(selectors.open_emergency_bases(request=request), out=_emergency_out)
+    return Listing(selectors.open_emergency_bases(actor=request.actor), out=_emergency_out)
 
 
 @router.post(
@@ -582,16 +581,16 @@ def review_emergencies(request: HttpRequest) -> Listing:
     url_name="review_emergency_convert",
 )
 def review_emergency_convert(
-    request: HttpRequest, member_id: int, payload: ConvertIn
+    request: TsunaguRequest, member_id: int, payload: ConvertIn
 ) -> EmergencyBasisOut:
-    member = selectors.emergency_basis_for_review(request=request, member_id=member_id)
+    member = selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
     consent = (
         selectors.case_subject_consents(member.case, payload.consent_id)
         if payload.consent_id is not None
         else None
     )
     member = services.emergency_basis_convert(
-        request=request,
+        actor=request.actor,
         member=member,
         basis=payload.basis,
         consent=consent,
@@ -607,10 +606,10 @@ def review_emergency_convert(
     url_name="review_emergency_end",
 )
 def review_emergency_end(
-    request: HttpRequest, member_id: int, payload: ReviewNoteIn
+    request: TsunaguRequest, member_id: int, payload: ReviewNoteIn
 ) -> EmergencyBasisOut:
-    member = selectors.emergency_basis_for_review(request=request, member_id=member_id)
-    member = services.emergency_basis_end(request=request, member=member, note=payload.note)
+    member = selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
+    member = services.emergency_basis_end(actor=request.actor, member=member, note=payload.note)
     return _emergency_out(member)
 
 
@@ -621,11 +620,11 @@ def review_emergency_end(
     url_name="review_emergency_reviewed",
 )
 def review_emergency_reviewed(
-    request: HttpRequest, member_id: int, payload: ReviewNoteIn
+    request: TsunaguRequest, member_id: int, payload: ReviewNoteIn
 ) -> EmergencyBasisOut:
-    member = selectors.emergency_basis_for_review(request=request, member_id=member_id)
+    member = selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
     member = services.emergency_basis_mark_reviewed(
-        request=request, member=member, note=payload.note
+        actor=request.actor, member=member, note=payload.note
     )
     return _emergency_out(member)
 
@@ -637,8 +636,8 @@ def review_emergency_reviewed(
     url_name="review_break_glass",
 )
 @paginated
-def review_break_glass(request: HttpRequest) -> Listing:
-    return Listing(selectors.open_break_glass(request=request), out=_break_glass_out)
+def review_break_glass(request: TsunaguRequest) -> Listing:
+    return Listing(selectors.open_break_glass(actor=request.actor), out=_break_glass_out)
 
 
 @router.post(
@@ -648,10 +647,10 @@ def review_break_glass(request: HttpRequest) -> Listing:
     url_name="review_break_glass_reviewed",
 )
 def review_break_glass_reviewed(
-    request: HttpRequest, access_id: int, payload: ReviewNoteIn
+    request: TsunaguRequest, access_id: int, payload: ReviewNoteIn
 ) -> BreakGlassOut:
-    access = selectors.break_glass_for_review(request=request, access_id=access_id)
-    access = services.break_glass_review(request=request, access=access, note=payload.note)
+    access = selectors.break_glass_for_review(actor=request.actor, access_id=access_id)
+    access = services.break_glass_review(actor=request.actor, access=access, note=payload.note)
     return _break_glass_out(access)
 
 
@@ -664,10 +663,12 @@ def review_break_glass_reviewed(
     summary="相談の受付",
     url_name="consultation_create",
 )
-def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status[ConsultationOut]:
+def consultation_create(
+    request: TsunaguRequest, payload: ConsultationIn
+) -> Status[ConsultationOut]:
     person, household = _subject(request, payload.person_id, payload.household_id)
     consultation = services.consultation_create(
-        request=request,
+        actor=request.actor,
         received_at=payload.received_at or timezone.now(),
         channel=payload.channel,
         consulter=payload.consulter,
@@ -693,9 +694,9 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
     url_name="consultation_list",
 )
 @paginated
-def consultation_list(request: HttpRequest) -> Listing:
+def consultation_list(request: TsunaguRequest) -> Listing:
     return Listing(
-        selectors.consultation_list(actor=actor_of(request)),
+        selectors.consultation_list(actor=request.actor),
         out=_consultation_out,
         on_page=_audit_page(request, "api.consultation_list"),
     )
@@ -707,8 +708,8 @@ def consultation_list(request: HttpRequest) -> Listing:
     summary="相談受付の詳細",
     url_name="consultation_detail",
 )
-def consultation_detail(request: HttpRequest, consultation_id: int) -> ConsultationOut:
-    return _consultation_out(access_consultation(request, consultation_id))
+def consultation_detail(request: TsunaguRequest, consultation_id: int) -> ConsultationOut:
+    return _consultation_out(access_consultation(request.actor, consultation_id))
 
 
 # --- Who looked at this person's record -----------------------------------------------------
@@ -721,13 +722,13 @@ def consultation_detail(request: HttpRequest, consultation_id: int) -> Consultat
     url_name="person_access_log",
 )
 @paginated
-def person_access_log(request: HttpRequest, person_id: int) -> Listing:
+def person_access_log(request: TsunaguRequest, person_id: int) -> Listing:
     """画面の「閲覧記録」と同じ規則です。本人のケースの主担当機関の職員とシステム管理者だけが
     見られ、それ以外は 404 です。本人を表示した一覧・検索の記録も含みます。"""
-    log = selectors.person_access_log(request=request, person_id=person_id)
+    log = selectors.person_access_log(actor=request.actor, person_id=person_id)
     audit.record(
         action=Action.ACCESS_LOG_VIEWED,
-        request=request,
+        actor=request.actor,
         target_type="people.person",
         target_id=log.person_id,
     )
@@ -789,8 +790,8 @@ class BreakGlassOpenOut(Schema):
     summary="ケースの編集（主担当機関のみ。version が古ければ409）",
     url_name="case_update",
 )
-def case_update(request: HttpRequest, case_id: int, payload: CasePatch) -> CaseDetailOut:
-    case = access_case(request, case_id, for_write=True)
+def case_update(request: TsunaguRequest, case_id: int, payload: CasePatch) -> CaseDetailOut:
+    case = access_case(request.actor, case_id, for_write=True)
     sent = payload.dict(exclude_unset=True)
     lead_worker = case.lead_worker
     if "lead_worker_id" in sent:
@@ -801,7 +802,7 @@ def case_update(request: HttpRequest, case_id: int, payload: CasePatch) -> CaseD
                 raise Invalid(_("主担当者は主担当機関の職員から選んでください。"))
     factors = payload.difficulty_factors
     updated = services.case_update(
-        request=request,
+        actor=request.actor,
         case=case,
         expected_version=payload.version,
         title=case.title if payload.title is None else payload.title,
@@ -812,7 +813,7 @@ def case_update(request: HttpRequest, case_id: int, payload: CasePatch) -> CaseD
         if factors is None
         else [str(f) for f in factors],
     )
-    return _case_detail_out(access_case(request, updated.pk))
+    return _case_detail_out(access_case(request.actor, updated.pk))
 
 
 @router.post(
@@ -822,11 +823,11 @@ def case_update(request: HttpRequest, case_id: int, payload: CasePatch) -> CaseD
     url_name="case_team_leave",
 )
 def case_team_leave(
-    request: HttpRequest, case_id: int, member_id: int, payload: TeamLeaveIn
+    request: TsunaguRequest, case_id: int, member_id: int, payload: TeamLeaveIn
 ) -> TeamMemberOut:
-    case = access_case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     member = selectors.case_team_member(case, member_id)
-    left = services.team_member_leave(request=request, member=member, left_on=payload.left_on)
+    left = services.team_member_leave(actor=request.actor, member=member, left_on=payload.left_on)
     return _member_out(selectors.case_team_member(case, left.pk))
 
 
@@ -839,9 +840,9 @@ def case_team_leave(
     "基幹相談支援センターが確認します。1日の回数に上限があります（403）。",
     url_name="break_glass_open",
 )
-def break_glass_open(request: HttpRequest, payload: BreakGlassIn) -> Status[BreakGlassOpenOut]:
+def break_glass_open(request: TsunaguRequest, payload: BreakGlassIn) -> Status[BreakGlassOpenOut]:
     services.break_glass_open(
-        request=request, person_id=payload.person_id.strip(), reason=payload.reason
+        actor=request.actor, person_id=payload.person_id.strip(), reason=payload.reason
     )
     hours = settings.BREAK_GLASS_HOURS
     message = _(

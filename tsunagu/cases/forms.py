@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
 from tsunagu.cases import selectors
-from tsunagu.cases.access import Actor
 from tsunagu.cases.models import (
     CASE_TRANSITIONS,
     DIFFICULTY_GROUPS,
@@ -28,6 +27,7 @@ from tsunagu.cases.models import (
     TeamRole,
     Urgency,
 )
+from tsunagu.core.actor import Actor
 from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.meetings.models import CaseConference
 from tsunagu.organizations.models import Organization

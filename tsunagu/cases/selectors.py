@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,9 +15,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent, AuditEventQuerySet
 from tsunagu.audit.selectors import showing_person
 from tsunagu.cases.access import (
-    Actor,
     access_object,
-    actor_of,
     cases_visible_to,
     consultations_visible_to,
     households_visible_to,
@@ -34,6 +31,7 @@ from tsunagu.cases.models import (
     DifficultyFactor,
     SharingBasis,
 )
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import NotFound
 from tsunagu.meetings.models import CaseConference, ConferenceKind
 from tsunagu.organizations.models import Membership, Organization, OrganizationKind, SystemRole
@@ -108,14 +106,14 @@ def persons_shown(
     return sorted(ids)
 
 
-def consultation_list(*, actor: Actor) -> QuerySet[Consultation]:
+def consultation_list(actor: Actor) -> QuerySet[Consultation]:
     return consultations_visible_to(actor).select_related(
         "person", "household", "organization", "received_by", "case"
     )
 
 
 def case_list(
-    *, actor: Actor, status: str = "", is_complex: bool | None = None, mine: bool = False
+    actor: Actor, *, status: str = "", is_complex: bool | None = None, mine: bool = False
 ) -> QuerySet[Case]:
     cases = cases_visible_to(actor).select_related(
         "person", "household", "lead_organization", "lead_worker"
@@ -186,7 +184,7 @@ def case_team_member(case: Case, member_id: object) -> CaseTeamMember:
     return member
 
 
-def case_consultations(case: Case, actor: Actor) -> QuerySet[Consultation]:
+def case_consultations(actor: Actor, case: Case) -> QuerySet[Consultation]:
     return consultations_visible_to(actor).filter(case=case).select_related("organization")
 
 
@@ -360,12 +358,11 @@ def ended_sharing_for(actor: Actor, *, days: int = 30) -> QuerySet[CaseTeamMembe
 # --- Review queue: emergency bases and break-glass, for the core center ---------------------
 
 
-def open_emergency_bases(*, request: HttpRequest) -> QuerySet[CaseTeamMember]:
+def open_emergency_bases(actor: Actor) -> QuerySet[CaseTeamMember]:
     """Emergency bases not yet reviewed or still running (reviewers only; 404 else)."""
-    actor = actor_of(request)
     if not is_break_glass_reviewer(actor):
         audit.record_denial(
-            request, target_type="view", target_id="review_queue", reason="not a reviewer"
+            actor, target_type="view", target_id="review_queue", reason="not a reviewer"
         )
         raise NotFound("見つかりません。")
     return (
@@ -376,17 +373,17 @@ def open_emergency_bases(*, request: HttpRequest) -> QuerySet[CaseTeamMember]:
     )
 
 
-def emergency_basis_for_review(*, request: HttpRequest, member_id: object) -> CaseTeamMember:
+def emergency_basis_for_review(actor: Actor, *, member_id: object) -> CaseTeamMember:
     member = access_object(
-        request, open_emergency_bases(request=request), member_id, for_write=False, audit_read=False
+        actor, open_emergency_bases(actor=actor), member_id, for_write=False, audit_read=False
     )
     assert isinstance(member, CaseTeamMember)  # noqa: S101  # narrowing for mypy
     return member
 
 
-def open_break_glass(*, request: HttpRequest) -> QuerySet[BreakGlassAccess]:
+def open_break_glass(actor: Actor) -> QuerySet[BreakGlassAccess]:
     """Break-glass accesses not yet reviewed (reviewers only; 404 else)."""
-    return break_glass_list(request=request).filter(reviewed_at__isnull=True)
+    return break_glass_list(actor=actor).filter(reviewed_at__isnull=True)
 
 
 # --- Break-glass ----------------------------------------------------------------------------
@@ -400,12 +397,11 @@ def break_glass_attempts_today(user: User) -> int:
     ).count()
 
 
-def break_glass_list(*, request: HttpRequest) -> QuerySet[BreakGlassAccess]:
+def break_glass_list(actor: Actor) -> QuerySet[BreakGlassAccess]:
     """Every break-glass access, for reviewers only (core center, administrators); 404 else."""
-    actor = actor_of(request)
     if not is_break_glass_reviewer(actor):
         audit.record_denial(
-            request, target_type="view", target_id="break_glass_list", reason="not a reviewer"
+            actor, target_type="view", target_id="break_glass_list", reason="not a reviewer"
         )
         raise NotFound("見つかりません。")
     return BreakGlassAccess.objects.select_related("user", "organization", "reviewed_by").order_by(
@@ -413,9 +409,9 @@ def break_glass_list(*, request: HttpRequest) -> QuerySet[BreakGlassAccess]:
     )
 
 
-def break_glass_for_review(*, request: HttpRequest, access_id: object) -> BreakGlassAccess:
+def break_glass_for_review(actor: Actor, *, access_id: object) -> BreakGlassAccess:
     access = access_object(
-        request, break_glass_list(request=request), access_id, for_write=False, audit_read=False
+        actor, break_glass_list(actor=actor), access_id, for_write=False, audit_read=False
     )
     assert isinstance(access, BreakGlassAccess)  # noqa: S101  # narrowing for mypy
     return access
@@ -436,13 +432,12 @@ def _person_cases(person_id: int) -> QuerySet[Case]:
     return Case.objects.filter(Q(person_id=person_id) | Q(household_id__in=households))
 
 
-def person_access_log(*, request: HttpRequest, person_id: object) -> AccessLog:
+def person_access_log(actor: Actor, *, person_id: object) -> AccessLog:
     """Audit rows about a person, their cases, consultations, notes and formulations.
 
     Open to members of the lead organization of any of the person's cases and to system
     administrators; everyone else (and a missing person) gets the same audited 404.
     """
-    actor = actor_of(request)
     try:
         pk = int(str(person_id))
     except ValueError:
@@ -458,7 +453,7 @@ def person_access_log(*, request: HttpRequest, person_id: object) -> AccessLog:
     person = Person.objects.filter(pk=pk).first() if allowed else None
     if person is None:
         audit.record_denial(
-            request,
+            actor,
             target_type="people.person",
             target_id=str(person_id)[:64],
             reason="access log: not a lead organization",

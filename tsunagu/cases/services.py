@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -24,9 +23,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
 from tsunagu.cases.access import (
-    Actor,
     active_team_members,
-    actor_of,
     households_visible_to,
     persons_visible_to,
     without_break_glass,
@@ -58,6 +55,7 @@ from tsunagu.cases.selectors import (
     support_meetings_for,
     valid_consents_for,
 )
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.meetings.models import CaseConference
 from tsunagu.organizations.models import Membership, Organization
@@ -82,17 +80,16 @@ def _full_clean(obj: Any) -> None:
 # --- Who may act ----------------------------------------------------------------------------
 
 
-def _writer(request: HttpRequest, *, target_type: str, target_id: object = "") -> Actor:
+def _writer(actor: Actor, *, target_type: str, target_id: object = "") -> Actor:
     """The acting user, who must act for an organization with write permission."""
-    actor = actor_of(request)
     if actor.membership is None:
         audit.record_denial(
-            request, target_type=target_type, target_id=str(target_id), reason="no organization"
+            actor, target_type=target_type, target_id=str(target_id), reason="no organization"
         )
         raise Forbidden(_("所属を選んでから操作してください。"))
     if not actor.can_write:
         audit.record_denial(
-            request,
+            actor,
             target_type=target_type,
             target_id=str(target_id),
             reason="read-only membership",
@@ -101,12 +98,12 @@ def _writer(request: HttpRequest, *, target_type: str, target_id: object = "") -
     return actor
 
 
-def _lead_writer(request: HttpRequest, case: Case, message: str) -> Actor:
+def _lead_writer(actor: Actor, case: Case, message: str) -> Actor:
     """A writer acting for the case's lead organization; other team members are refused."""
-    actor = _writer(request, target_type="cases.case", target_id=case.pk)
+    actor = _writer(actor, target_type="cases.case", target_id=case.pk)
     if actor.organization_id != case.lead_organization_id:
         audit.record_denial(
-            request, target_type="cases.case", target_id=str(case.pk), reason="not the lead"
+            actor, target_type="cases.case", target_id=str(case.pk), reason="not the lead"
         )
         raise Forbidden(message)
     return actor
@@ -137,8 +134,8 @@ def _check_subject(
 
 
 def consultation_create(
+    actor: Actor,
     *,
-    request: HttpRequest,
     received_at: dt.datetime,
     channel: str,
     consulter: str,
@@ -152,9 +149,8 @@ def consultation_create(
     urgency: str = Urgency.NORMAL,
     minutes_spent: int = 0,
 ) -> Consultation:
-    actor = _writer(request, target_type="cases.consultation")
+    actor = _writer(actor, target_type="cases.consultation")
     return _consultation_create(
-        request=request,
         actor=actor,
         received_at=received_at,
         channel=channel,
@@ -173,9 +169,8 @@ def consultation_create(
 
 @transaction.atomic
 def _consultation_create(
-    *,
-    request: HttpRequest,
     actor: Actor,
+    *,
     received_at: dt.datetime,
     channel: str,
     consulter: str,
@@ -220,7 +215,7 @@ def _consultation_create(
     consultation.save()
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=consultation,
         detail={
             "person": person.pk if person else None,
@@ -241,9 +236,8 @@ def _case_title(person: Person | None, household: Household | None) -> str:
 
 
 def _case_open(
-    *,
-    request: HttpRequest,
     actor: Actor,
+    *,
     person: Person | None,
     household: Household | None,
     opened_on: dt.date,
@@ -282,7 +276,7 @@ def _case_open(
     )
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=case,
         detail={
             "person": person.pk if person else None,
@@ -294,19 +288,18 @@ def _case_open(
 
 
 def case_create(
+    actor: Actor,
     *,
-    request: HttpRequest,
     person: Person | None = None,
     household: Household | None = None,
     title: str = "",
     opened_on: dt.date | None = None,
 ) -> Case:
     """Open a case led by the acting organization, for a person and/or a household."""
-    actor = _writer(request, target_type="cases.case")
+    actor = _writer(actor, target_type="cases.case")
     with transaction.atomic():
         _check_subject(actor, person, household, is_anonymous=False)
         return _case_open(
-            request=request,
             actor=actor,
             person=person,
             household=household,
@@ -315,12 +308,12 @@ def case_create(
         )
 
 
-def consultation_open_case(*, request: HttpRequest, consultation: Consultation) -> Case:
+def consultation_open_case(actor: Actor, *, consultation: Consultation) -> Case:
     """Turn a consultation into a case led by the acting organization."""
-    actor = _writer(request, target_type="cases.consultation", target_id=consultation.pk)
+    actor = _writer(actor, target_type="cases.consultation", target_id=consultation.pk)
     if consultation.organization_id != actor.organization_id:
         audit.record_denial(
-            request,
+            actor,
             target_type="cases.consultation",
             target_id=str(consultation.pk),
             reason="not the receiving organization",
@@ -334,7 +327,6 @@ def consultation_open_case(*, request: HttpRequest, consultation: Consultation) 
         if consultation.case_id is not None:
             raise Invalid(_("この相談はすでにケースになっています。"))
         case = _case_open(
-            request=request,
             actor=actor,
             person=consultation.person,
             household=consultation.household,
@@ -350,7 +342,7 @@ def consultation_open_case(*, request: HttpRequest, consultation: Consultation) 
         consultation.case = case
         audit.record(
             action=Action.RECORD_UPDATED,
-            request=request,
+            actor=actor,
             target=consultation,
             detail={"changed": ["case"], "case": case.pk},
         )
@@ -361,8 +353,8 @@ def consultation_open_case(*, request: HttpRequest, consultation: Consultation) 
 
 
 def case_update(
+    actor: Actor,
     *,
-    request: HttpRequest,
     case: Case,
     expected_version: int,
     title: str,
@@ -371,9 +363,9 @@ def case_update(
     is_complex: bool,
     difficulty_factors: Iterable[str],
 ) -> Case:
-    _lead_writer(request, case, _("ケースを編集できるのは主担当機関だけです。"))
+    _lead_writer(actor, case, _("ケースを編集できるのは主担当機関だけです。"))
     return _case_update(
-        request=request,
+        actor=actor,
         case=case,
         expected_version=expected_version,
         title=title,
@@ -386,8 +378,8 @@ def case_update(
 
 @transaction.atomic
 def _case_update(
+    actor: Actor,
     *,
-    request: HttpRequest,
     case: Case,
     expected_version: int,
     title: str,
@@ -421,14 +413,14 @@ def _case_update(
         raise Conflict(CONFLICT_MESSAGE)
     case.version = expected_version + 1
     audit.record(
-        action=Action.RECORD_UPDATED, request=request, target=case, detail={"changed": changed}
+        action=Action.RECORD_UPDATED, actor=actor, target=case, detail={"changed": changed}
     )
     return case
 
 
 def case_transition(
+    actor: Actor,
     *,
-    request: HttpRequest,
     case: Case,
     to_status: str,
     reason: str = "",
@@ -438,9 +430,8 @@ def case_transition(
 ) -> Case:
     """Move a case along CASE_TRANSITIONS.  Closing needs a closure reason and date; closing
     as "referred" (`referred=True`) also needs a referral or transfer its receiver accepted."""
-    actor = _lead_writer(request, case, _("状態を変更できるのは主担当機関だけです。"))
+    actor = _lead_writer(actor, case, _("状態を変更できるのは主担当機関だけです。"))
     return _case_transition(
-        request=request,
         actor=actor,
         case=case,
         to_status=to_status,
@@ -452,9 +443,8 @@ def case_transition(
 
 
 def _change_status(
-    *,
-    request: HttpRequest,
     actor: Actor,
+    *,
     case: Case,
     to_status: str,
     reason: str,
@@ -481,7 +471,7 @@ def _change_status(
     )
     audit.record(
         action=Action.CASE_STATUS_CHANGED,
-        request=request,
+        actor=actor,
         target=case,
         detail={"from": from_status, "to": to_status, "reason": reason, **detail},
     )
@@ -490,9 +480,8 @@ def _change_status(
 
 @transaction.atomic
 def _case_transition(
-    *,
-    request: HttpRequest,
     actor: Actor,
+    *,
     case: Case,
     to_status: str,
     reason: str,
@@ -549,7 +538,6 @@ def _case_transition(
         values = {"closed_on": day, "closure_reason": closure_reason[:200]}
         reason = reason or closure_reason
     return _change_status(
-        request=request,
         actor=actor,
         case=case,
         to_status=to_status,
@@ -562,16 +550,15 @@ def _case_transition(
     )
 
 
-def case_reopen(*, request: HttpRequest, case: Case, reason: str) -> Case:
+def case_reopen(actor: Actor, *, case: Case, reason: str) -> Case:
     """Reopen a closed case for re-assessment; the reason is required."""
-    actor = _lead_writer(request, case, _("状態を変更できるのは主担当機関だけです。"))
+    actor = _lead_writer(actor, case, _("状態を変更できるのは主担当機関だけです。"))
     with transaction.atomic():
         if case.status != CaseStatus.CLOSED:
             raise Invalid(_("再開できるのは終結したケースだけです。"), code="illegal_transition")
         if not reason.strip():
             raise Invalid(_("再開の理由を入力してください。"))
         return _change_status(
-            request=request,
             actor=actor,
             case=case,
             to_status=CaseStatus.ASSESSMENT,
@@ -585,8 +572,8 @@ def case_reopen(*, request: HttpRequest, case: Case, reason: str) -> Case:
 
 
 def team_member_add(
+    actor: Actor,
     *,
-    request: HttpRequest,
     case: Case,
     organization: Organization,
     role: str,
@@ -602,9 +589,8 @@ def team_member_add(
     """Add an organization to the team, with the basis on which the record is shared: a consent
     naming it, a support meeting it attended and pledged at (`conference`), or an emergency
     with a named core-center `reviewer` that ends after EMERGENCY_BASIS_DAYS."""
-    actor = _lead_writer(request, case, _("支援チームを変更できるのは主担当機関だけです。"))
+    actor = _lead_writer(actor, case, _("支援チームを変更できるのは主担当機関だけです。"))
     return _team_member_add(
-        request=request,
         actor=actor,
         case=case,
         organization=organization,
@@ -621,9 +607,8 @@ def team_member_add(
 
 
 def team_member_join_on_acceptance(
-    *,
-    request: HttpRequest,
     actor: Actor,
+    *,
     case: Case,
     organization: Organization,
     role: str,
@@ -648,7 +633,6 @@ def team_member_join_on_acceptance(
         default_emergency_reviewer(besides=actor.user) if basis == SharingBasis.EMERGENCY else None
     )
     return _team_member_add(
-        request=request,
         actor=actor,
         case=case,
         organization=organization,
@@ -676,9 +660,8 @@ def _consent_names(consent: Consent | None, case: Case, organization: Organizati
 
 @transaction.atomic
 def _team_member_add(
-    *,
-    request: HttpRequest,
     actor: Actor,
+    *,
     case: Case,
     organization: Organization,
     role: str,
@@ -758,7 +741,7 @@ def _team_member_add(
     member.save()
     audit.record(
         action=Action.TEAM_MEMBER_ADDED,
-        request=request,
+        actor=actor,
         target=case,
         detail={
             "member": member.pk,
@@ -811,10 +794,10 @@ def _check_emergency_reviewer(reviewer: User | None, actor: Actor) -> None:
 
 
 def team_member_leave(
-    *, request: HttpRequest, member: CaseTeamMember, left_on: dt.date | None = None
+    actor: Actor, *, member: CaseTeamMember, left_on: dt.date | None = None
 ) -> CaseTeamMember:
     case = member.case
-    _lead_writer(request, case, _("支援チームを変更できるのは主担当機関だけです。"))
+    _lead_writer(actor, case, _("支援チームを変更できるのは主担当機関だけです。"))
     with transaction.atomic():
         day = left_on or timezone.localdate()
         if member.role == TeamRole.LEAD:
@@ -831,7 +814,7 @@ def team_member_leave(
         member.left_on = day
         audit.record(
             action=Action.TEAM_MEMBER_LEFT,
-            request=request,
+            actor=actor,
             target=case,
             detail={
                 "member": member.pk,
@@ -845,9 +828,7 @@ def team_member_leave(
 # --- Break-glass ----------------------------------------------------------------------------
 
 
-def break_glass_open(
-    *, request: HttpRequest, person_id: object, reason: str
-) -> BreakGlassAccess | None:
+def break_glass_open(actor: Actor, *, person_id: object, reason: str) -> BreakGlassAccess | None:
     """Emergency access to a person the acting organization cannot see.
 
     The caller learns nothing from the answer: a missing id and an existing one both return
@@ -855,10 +836,10 @@ def break_glass_open(
     existing person gets a BreakGlassAccess row (the review list); every attempt, hit or miss,
     is in the audit log with its reason.
     """
-    actor = _writer(request, target_type="people.person", target_id=str(person_id)[:64])
+    actor = _writer(actor, target_type="people.person", target_id=str(person_id)[:64])
     if break_glass_attempts_today(actor.user) >= settings.BREAK_GLASS_PER_DAY:
         audit.record_denial(
-            request,
+            actor,
             target_type="people.person",
             target_id=str(person_id)[:64],
             reason="break-glass daily limit",
@@ -889,7 +870,7 @@ def break_glass_open(
         if person is None:
             audit.record(
                 action=Action.BREAK_GLASS_OPENED,
-                request=request,
+                actor=actor,
                 target_type="people.person",
                 target_id=str(person_id)[:64],
                 outcome=Outcome.DENIED,
@@ -910,7 +891,7 @@ def break_glass_open(
         access.save()
         audit.record(
             action=Action.BREAK_GLASS_OPENED,
-            request=request,
+            actor=actor,
             target=person,
             detail={
                 "reason": reason,
@@ -922,12 +903,11 @@ def break_glass_open(
 
 
 def break_glass_review(
-    *, request: HttpRequest, access: BreakGlassAccess, note: str = ""
+    actor: Actor, *, access: BreakGlassAccess, note: str = ""
 ) -> BreakGlassAccess:
-    actor = actor_of(request)
     if not is_break_glass_reviewer(actor):
         audit.record_denial(
-            request,
+            actor,
             target_type="cases.breakglassaccess",
             target_id=str(access.pk),
             reason="not a reviewer",
@@ -949,7 +929,7 @@ def break_glass_review(
         access.review_note = note.strip()[:200]
         audit.record(
             action=Action.BREAK_GLASS_REVIEWED,
-            request=request,
+            actor=actor,
             target=access,
             detail={"person": access.person_id, "note": access.review_note},
         )
@@ -959,11 +939,10 @@ def break_glass_review(
 # --- Review of emergency bases (core center) -------------------------------------------------
 
 
-def _reviewer(request: HttpRequest, member: CaseTeamMember) -> Actor:
-    actor = actor_of(request)
+def _reviewer(actor: Actor, member: CaseTeamMember) -> Actor:
     if not is_break_glass_reviewer(actor) or not actor.can_write:
         audit.record_denial(
-            request,
+            actor,
             target_type="cases.caseteammember",
             target_id=str(member.pk),
             reason="not a reviewer",
@@ -979,8 +958,8 @@ def _open_emergency(member: CaseTeamMember) -> None:
 
 @transaction.atomic
 def emergency_basis_convert(
+    actor: Actor,
     *,
-    request: HttpRequest,
     member: CaseTeamMember,
     basis: str,
     consent: Consent | None = None,
@@ -988,7 +967,7 @@ def emergency_basis_convert(
 ) -> CaseTeamMember:
     """Replace a running emergency basis by consent or a support meeting, checked as when a
     member is added; the access then continues on the new basis."""
-    actor = _reviewer(request, member)
+    actor = _reviewer(actor, member)
     _open_emergency(member)
     case = member.case
     if member.emergency_ends_on is not None and member.emergency_ends_on < timezone.localdate():
@@ -1023,7 +1002,7 @@ def emergency_basis_convert(
     member.basis_reviewed_at, member.basis_reviewed_by = now, actor.user
     audit.record(
         action=Action.SHARING_BASIS_CONVERTED,
-        request=request,
+        actor=actor,
         target=case,
         detail={
             "member": member.pk,
@@ -1038,11 +1017,9 @@ def emergency_basis_convert(
 
 
 @transaction.atomic
-def emergency_basis_end(
-    *, request: HttpRequest, member: CaseTeamMember, note: str = ""
-) -> CaseTeamMember:
+def emergency_basis_end(actor: Actor, *, member: CaseTeamMember, note: str = "") -> CaseTeamMember:
     """End an emergency basis now (the reviewer finds the emergency over or unfounded)."""
-    actor = _reviewer(request, member)
+    actor = _reviewer(actor, member)
     _open_emergency(member)
     now = timezone.now()
     updated = CaseTeamMember.objects.filter(
@@ -1059,7 +1036,7 @@ def emergency_basis_end(
     member.basis_reviewed_at, member.basis_reviewed_by = now, actor.user
     audit.record(
         action=Action.SHARING_BASIS_ENDED,
-        request=request,
+        actor=actor,
         target=member.case,
         detail={
             "member": member.pk,
@@ -1073,10 +1050,10 @@ def emergency_basis_end(
 
 @transaction.atomic
 def emergency_basis_mark_reviewed(
-    *, request: HttpRequest, member: CaseTeamMember, note: str = ""
+    actor: Actor, *, member: CaseTeamMember, note: str = ""
 ) -> CaseTeamMember:
     """The reviewer has looked at the emergency and lets it run to its end date."""
-    actor = _reviewer(request, member)
+    actor = _reviewer(actor, member)
     if member.basis != SharingBasis.EMERGENCY:
         raise Invalid(_("この緊急の根拠はすでに切り替え済みです。"), code="closed")
     if member.added_by_id == actor.user.pk:
@@ -1090,7 +1067,7 @@ def emergency_basis_mark_reviewed(
     member.basis_reviewed_at, member.basis_reviewed_by = now, actor.user
     audit.record(
         action=Action.SHARING_BASIS_REVIEWED,
-        request=request,
+        actor=actor,
         target=member.case,
         detail={
             "member": member.pk,

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases import selectors, services
-from tsunagu.cases.access import access_case, access_consultation, actor_of
+from tsunagu.cases.access import access_case, access_consultation
 from tsunagu.cases.forms import (
     BreakGlassForm,
     BreakGlassReviewForm,
@@ -59,10 +59,10 @@ _mapped = errors_as_pages()
 
 def _require_lead(request: TsunaguRequest, case: Case) -> None:
     """The edit screens are for the lead organization's writers (the services check again)."""
-    actor = actor_of(request)
+    actor = request.actor
     if actor.organization_id != case.lead_organization_id or not actor.can_write:
         audit.record_denial(
-            request, target_type="cases.case", target_id=case.pk, reason="not a lead writer"
+            request.actor, target_type="cases.case", target_id=case.pk, reason="not a lead writer"
         )
         raise Forbidden(_("変更できるのは主担当機関の職員だけです。"))
 
@@ -81,7 +81,7 @@ def _query_without_page(request: TsunaguRequest) -> str:
 
 
 def _case(request: TsunaguRequest, case_id: int, *, for_write: bool = False) -> Case:
-    return access_case(request, case_id, for_write=for_write)
+    return access_case(request.actor, case_id, for_write=for_write)
 
 
 # --- Consultations --------------------------------------------------------------------------
@@ -89,11 +89,11 @@ def _case(request: TsunaguRequest, case_id: int, *, for_write: bool = False) -> 
 
 @_mapped
 def consultation_list(request: TsunaguRequest) -> HttpResponse:
-    consultations = selectors.consultation_list(actor=actor_of(request))
+    consultations = selectors.consultation_list(actor=request.actor)
     page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     audit.record_read(
-        request,
+        request.actor,
         view="cases.consultation_list",
         person_ids=selectors.persons_shown(
             person_ids=[c.person_id for c in shown],
@@ -109,7 +109,7 @@ def consultation_list(request: TsunaguRequest) -> HttpResponse:
 
 @_mapped
 def consultation_create(request: TsunaguRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = request.actor
     if request.method == "POST" and "_search" in request.POST:
         # The search button without JavaScript: show the form again, with the matches, keeping
         # what was typed (nothing is validated or saved yet).
@@ -127,7 +127,7 @@ def consultation_create(request: TsunaguRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                consultation = services.consultation_create(request=request, **data)
+                consultation = services.consultation_create(actor=request.actor, **data)
             except Forbidden as exc:
                 return _refused(request, exc)
             except Invalid as exc:
@@ -163,7 +163,7 @@ def consultation_subject_choices(request: TsunaguRequest) -> HttpResponse:
         raise Http404
     value = request.GET.get(kind, "")
     initial = {kind: int(value)} if value.isdigit() else {}
-    form = ConsultationForm(initial=initial, actor=actor_of(request))
+    form = ConsultationForm(initial=initial, actor=request.actor)
     form.narrow_subject_choices(**_subject_queries(request.GET))
     return render(
         request,
@@ -180,7 +180,7 @@ def consultation_subject_choices(request: TsunaguRequest) -> HttpResponse:
 @_mapped
 def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
     try:
-        consultation = access_consultation(request, consultation_id)
+        consultation = access_consultation(request.actor, consultation_id)
     except NotFound:
         raise Http404 from None
     domain_labels = [str(Domain(d).label) for d in consultation.domains if d in Domain.values]
@@ -195,8 +195,8 @@ def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpRe
 @require_POST
 def consultation_open_case(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
     try:
-        consultation = access_consultation(request, consultation_id, for_write=True)
-        case = services.consultation_open_case(request=request, consultation=consultation)
+        consultation = access_consultation(request.actor, consultation_id, for_write=True)
+        case = services.consultation_open_case(actor=request.actor, consultation=consultation)
     except NotFound:
         raise Http404 from None
     except Forbidden as exc:
@@ -217,7 +217,7 @@ def case_list(request: TsunaguRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     complex_filter = filters.get("complex", "")
     cases = selectors.case_list(
-        actor=actor_of(request),
+        actor=request.actor,
         status=filters.get("status", ""),
         is_complex={"1": True, "0": False}.get(complex_filter),
         mine=bool(filters.get("mine")),
@@ -225,7 +225,7 @@ def case_list(request: TsunaguRequest) -> HttpResponse:
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     audit.record_read(
-        request,
+        request.actor,
         view="cases.case_list",
         person_ids=selectors.persons_shown(
             person_ids=[c.person_id for c in shown],
@@ -242,19 +242,19 @@ def case_list(request: TsunaguRequest) -> HttpResponse:
             "query": _query_without_page(request),
             # Why a case the organization worked on is no longer open to it (case numbers and
             # reasons only).
-            "ended_sharing": list(selectors.ended_sharing_for(actor_of(request))),
+            "ended_sharing": list(selectors.ended_sharing_for(request.actor)),
         },
     )
 
 
 def _case_detail_context(request: TsunaguRequest, case: Case) -> dict[str, Any]:
-    actor = actor_of(request)
+    actor = request.actor
     return {
         "case": case,
         "is_lead": actor.organization_id == case.lead_organization_id and actor.can_write,
         "history": selectors.case_status_history(case),
         "team": selectors.case_team(case),
-        "consultations": selectors.case_consultations(case, actor),
+        "consultations": selectors.case_consultations(actor, case),
         "consents": selectors.case_consents(case),
         "factor_groups": selectors.difficulty_groups(case.difficulty_factors),
         "transition_form": TransitionForm(case=case),
@@ -283,7 +283,7 @@ def case_edit(request: TsunaguRequest, case_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.case_update(
-                    request=request,
+                    actor=request.actor,
                     case=case,
                     expected_version=data["version"],
                     title=data["title"],
@@ -330,7 +330,7 @@ def case_transition(request: TsunaguRequest, case_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         services.case_transition(
-            request=request,
+            actor=request.actor,
             case=case,
             to_status=data["to_status"],
             reason=data["reason"],
@@ -364,7 +364,7 @@ def case_reopen(request: TsunaguRequest, case_id: int) -> HttpResponse:
     if not form.is_valid():
         return _case_detail_with_error(request, case, form_name="reopen_form", form=form)
     try:
-        services.case_reopen(request=request, case=case, reason=form.cleaned_data["reason"])
+        services.case_reopen(actor=request.actor, case=case, reason=form.cleaned_data["reason"])
     except Forbidden as exc:
         return _refused(request, exc)
     except (Invalid, Conflict) as exc:
@@ -387,7 +387,7 @@ def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.team_member_add(request=request, case=case, **data)
+                services.team_member_add(actor=request.actor, case=case, **data)
             except Forbidden as exc:
                 return _refused(request, exc)
             except (Invalid, Conflict) as exc:
@@ -431,7 +431,7 @@ def team_leave(request: TsunaguRequest, case_id: int, member_id: int) -> HttpRes
     form = TeamLeaveForm(request.POST)
     left_on = form.cleaned_data["left_on"] if form.is_valid() else None
     try:
-        services.team_member_leave(request=request, member=member, left_on=left_on)
+        services.team_member_leave(actor=request.actor, member=member, left_on=left_on)
     except Forbidden as exc:
         return _refused(request, exc)
     except (Invalid, Conflict) as exc:
@@ -455,7 +455,7 @@ def break_glass_new(request: TsunaguRequest) -> HttpResponse:
             person_id = form.cleaned_data["person"].strip()
             try:
                 services.break_glass_open(
-                    request=request, person_id=person_id, reason=form.cleaned_data["reason"]
+                    actor=request.actor, person_id=person_id, reason=form.cleaned_data["reason"]
                 )
             except Forbidden as exc:
                 return _refused(request, exc)
@@ -492,8 +492,8 @@ def break_glass_list(request: TsunaguRequest) -> HttpResponse:
     """The core center's review queue: emergency bases for sharing still open, then every
     break-glass access (unreviewed first)."""
     try:
-        accesses = selectors.break_glass_list(request=request)
-        emergencies = list(selectors.open_emergency_bases(request=request))
+        accesses = selectors.break_glass_list(actor=request.actor)
+        emergencies = list(selectors.open_emergency_bases(actor=request.actor))
     except NotFound:
         raise Http404 from None
     page = Paginator(accesses, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -515,7 +515,7 @@ def break_glass_list(request: TsunaguRequest) -> HttpResponse:
 
 def _emergency(request: TsunaguRequest, member_id: int) -> Any:
     try:
-        return selectors.emergency_basis_for_review(request=request, member_id=member_id)
+        return selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
     except NotFound:
         raise Http404 from None
 
@@ -551,7 +551,7 @@ def emergency_convert(request: TsunaguRequest, member_id: int) -> HttpResponse:
     if not form.is_valid():
         return _emergency_page(request, member, form, status=400)
     try:
-        services.emergency_basis_convert(request=request, member=member, **form.cleaned_data)
+        services.emergency_basis_convert(actor=request.actor, member=member, **form.cleaned_data)
     except Forbidden as exc:
         return _refused(request, exc)
     except (Invalid, Conflict) as exc:
@@ -568,7 +568,7 @@ def emergency_end(request: TsunaguRequest, member_id: int) -> HttpResponse:
     form = BreakGlassReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.emergency_basis_end(request=request, member=member, note=note)
+        services.emergency_basis_end(actor=request.actor, member=member, note=note)
     except Forbidden as exc:
         return _refused(request, exc)
     except (Invalid, Conflict) as exc:
@@ -587,7 +587,7 @@ def emergency_reviewed(request: TsunaguRequest, member_id: int) -> HttpResponse:
     form = BreakGlassReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.emergency_basis_mark_reviewed(request=request, member=member, note=note)
+        services.emergency_basis_mark_reviewed(actor=request.actor, member=member, note=note)
     except Forbidden as exc:
         return _refused(request, exc)
     except (Invalid, Conflict) as exc:
@@ -601,13 +601,13 @@ def emergency_reviewed(request: TsunaguRequest, member_id: int) -> HttpResponse:
 @require_POST
 def break_glass_review(request: TsunaguRequest, access_id: int) -> HttpResponse:
     try:
-        access = selectors.break_glass_for_review(request=request, access_id=access_id)
+        access = selectors.break_glass_for_review(actor=request.actor, access_id=access_id)
     except NotFound:
         raise Http404 from None
     form = BreakGlassReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.break_glass_review(request=request, access=access, note=note)
+        services.break_glass_review(actor=request.actor, access=access, note=note)
     except Forbidden as exc:
         return _refused(request, exc)
     except Invalid as exc:
@@ -623,12 +623,12 @@ def break_glass_review(request: TsunaguRequest, access_id: int) -> HttpResponse:
 @_mapped
 def person_access_log(request: TsunaguRequest, person_id: int) -> HttpResponse:
     try:
-        log = selectors.person_access_log(request=request, person_id=person_id)
+        log = selectors.person_access_log(actor=request.actor, person_id=person_id)
     except NotFound:
         raise Http404 from None
     audit.record(
         action=Action.ACCESS_LOG_VIEWED,
-        request=request,
+        actor=request.actor,
         target_type="people.person",
         target_id=log.person_id,
     )

@@ -6,7 +6,7 @@ every save or delete made through it goes into the audit log.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
@@ -21,6 +21,8 @@ from django_otp.admin import OTPAdminSite
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
+from tsunagu.core.actor import Actor
+from tsunagu.core.http import TsunaguRequest
 
 
 class TsunaguAdminSite(OTPAdminSite):  # type: ignore[misc]  # django-otp ships no type hints
@@ -40,11 +42,16 @@ class TsunaguAdminSite(OTPAdminSite):  # type: ignore[misc]  # django-otp ships 
         gets the same 404 as any other page they may not see, and the attempt is audited."""
         if request.user.is_authenticated:
             audit.record_denial(
-                request, target_type="view", target_id="admin", reason="administrators only"
+                _actor(request), target_type="view", target_id="admin", reason="administrators only"
             )
             raise Http404
         target = request.GET.get("next", reverse("admin:index"))
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
+
+
+def _actor(request: HttpRequest) -> Actor:
+    """The admin is reached only signed in, through ActingOrganizationMiddleware."""
+    return cast(TsunaguRequest, request).actor
 
 
 class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic over any model
@@ -57,7 +64,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic 
             super().save_model(request, obj, form, change)
             audit.record(
                 action=Action.RECORD_UPDATED if change else Action.RECORD_CREATED,
-                request=request,
+                actor=_actor(request),
                 target=obj,
                 detail={"via": "admin", "changed": sorted(form.changed_data)},
             )
@@ -66,7 +73,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic 
         with transaction.atomic():
             audit.record(
                 action=Action.RECORD_DELETED,
-                request=request,
+                actor=_actor(request),
                 target=obj,
                 detail={"via": "admin", "repr": str(obj)[:200]},
             )
@@ -77,7 +84,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic 
             for obj in queryset:
                 audit.record(
                     action=Action.RECORD_DELETED,
-                    request=request,
+                    actor=_actor(request),
                     target=obj,
                     detail={"via": "admin", "repr": str(obj)[:200]},
                 )

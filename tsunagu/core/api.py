@@ -21,6 +21,7 @@ from ninja.signature.utils import get_typed_signature
 from pydantic import ValidationError as PydanticValidationError
 
 from tsunagu.accounts.models import ApiToken
+from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.errors import TsunaguError
 from tsunagu.organizations.models import Membership
 
@@ -153,13 +154,20 @@ class BearerAuth(HttpBearer):
             return None
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
-        request.acting_membership = (  # type: ignore[attr-defined]
+        membership = (
             Membership.objects.current()
             .filter(user=api_token.user, organization=api_token.organization)
             .select_related("organization")
             .first()
             if api_token.organization_id
             else None
+        )
+        # The token acts for its one organization: its memberships are that one, or none.
+        request.actor = Actor(  # type: ignore[attr-defined]
+            user=api_token.user,
+            membership=membership,
+            memberships=(membership,) if membership else (),
+            origin=Origin.of(request),
         )
         return api_token
 

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.errors import Forbidden, NotFound
 
 if TYPE_CHECKING:
     from tsunagu.accounts.models import User
-    from tsunagu.organizations.models import Membership
 
 
 class TsunaguRequest(HttpRequest):
@@ -22,8 +22,7 @@ class TsunaguRequest(HttpRequest):
 
     user: User  # narrowed: anonymous users never reach these views
     request_id: str
-    memberships: list[Membership]
-    acting_membership: Membership | None
+    actor: Actor  # built by ActingOrganizationMiddleware (screens) or BearerAuth (API)
 
 
 View = Callable[..., HttpResponse]
@@ -55,11 +54,12 @@ def errors_as_pages(template: str = REFUSED_TEMPLATE) -> Callable[[View], View]:
     return decorate
 
 
-def site_url(path: str, request: HttpRequest | None = None) -> str:
+def site_url(path: str, origin: Origin | None = None) -> str:
     """An address for a mail: TSUNAGU_SITE_URL and the path where it is set (behind a proxy
-    the request's own host may be an internal one), else the request's, else the path."""
+    the request's own host may be an internal one), else the host the action came from, else
+    the path."""
     if settings.SITE_URL:
         return settings.SITE_URL + path
-    if request is not None:
-        return request.build_absolute_uri(path)
+    if origin is not None and origin.host_url:
+        return origin.host_url + path
     return path

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.access import actor_of
+from tsunagu.core.actor import Origin
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.meetings import selectors as meetings_selectors
 from tsunagu.plans import selectors as plans_selectors
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 def home(request: TsunaguRequest) -> HttpResponse:
     """The dashboard: who you act for, and your own recent sign-in activity (to spot misuse)."""
-    actor = actor_of(request)
+    actor = request.actor
     recent_signins = list(
         AuditEvent.objects.filter(
             actor=request.user, action__in=[Action.LOGIN, Action.LOGIN_FAILED]
@@ -131,7 +131,11 @@ def bad_characters(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     audit.record_denial(
-        request, target_type="view", target_id=request.path[:64], reason=str(exception or "")[:200]
+        getattr(request, "actor", None),
+        origin=Origin.of(request),
+        target_type="view",
+        target_id=request.path[:64],
+        reason=str(exception or "")[:200],
     )
     return _error_page(request, "403.html", 403)
 

@@ -1079,7 +1079,7 @@ def _seed_providers(created: Counter[str]) -> dict[str, Provider]:
             ):
                 organization = None
             provider = services.provider_create(
-                request=None,
+                actor=None,
                 data={
                     "hsds_id": hsds_id,
                     "name": spec.name,
@@ -1150,7 +1150,7 @@ def _seed_resources(
                     }
                 )
             resource = services.resource_create(
-                request=None,
+                actor=None,
                 data={
                     "hsds_id": hsds_id,
                     "provider": providers[spec.provider],
@@ -1202,7 +1202,7 @@ def _seed_developments(resources: dict[str, SocialResource], created: Counter[st
     areas = {a.code: a for a in Area.objects.all()}
     for spec in DEVELOPMENTS:
         services.development_create(
-            request=None,
+            actor=None,
             data={
                 "kind": spec.kind,
                 "title": spec.title,

@@ -20,12 +20,12 @@ from collections import Counter
 from typing import Any
 
 from django.db import transaction
-from django.test import RequestFactory
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import active_team_members
 from tsunagu.cases.models import Case, CaseStatus
+from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.errors import Invalid
 from tsunagu.meetings import services
 from tsunagu.meetings.models import (
@@ -39,22 +39,20 @@ from tsunagu.meetings.models import (
     MeetingFormat,
     MeetingStatus,
 )
-from tsunagu.organizations.models import Area, Membership, Organization
+from tsunagu.organizations.actors import actor_for
+from tsunagu.organizations.models import Area, Organization
 
 # The demo casework stops here (tsunagu/demo/cases.py); meetings after it are still scheduled.
 LAST_DAY = dt.date(2026, 11, 20)
 
 
-def _request(username: str, org_code: str) -> Any:
-    request: Any = RequestFactory().post("/demo/")
-    request.user = User.objects.get(username=username)
-    request.acting_membership = (
-        Membership.objects.current()
-        .filter(user=request.user, organization__code=org_code)
-        .select_related("organization")
-        .get()
+def _actor(username: str, org_code: str) -> Actor:
+    """The user acting for the organization, as the screens would act."""
+    return actor_for(
+        User.objects.get(username=username),
+        Organization.objects.get(code=org_code),
+        origin=Origin.command("seed_demo"),
     )
-    return request
 
 
 def _at(day: dt.date, hour: int = 14) -> dt.datetime:
@@ -275,7 +273,7 @@ CHUO_PLACE = "みどり市中央区役所 第1会議室"
 
 
 def _bodies(created: Counter[str]) -> dict[str, MeetingBody]:
-    city = _request("city1", "city-disability")
+    city = _actor("city1", "city-disability")
     orgs = {o.code: o for o in Organization.objects.all()}
     areas = {a.code: a for a in Area.objects.all()}
     bodies: dict[str, MeetingBody] = {}
@@ -293,7 +291,7 @@ def _bodies(created: Counter[str]) -> dict[str, MeetingBody]:
         purpose,
     ) in BODIES:
         bodies[key] = services.body_create(
-            request=city,
+            actor=city,
             data={
                 "name": name,
                 "kind": kind,
@@ -313,14 +311,15 @@ def _bodies(created: Counter[str]) -> dict[str, MeetingBody]:
 
 
 def _meetings(bodies: dict[str, MeetingBody], created: Counter[str]) -> dict[str, list[Meeting]]:
-    core = _request("core1", "core-center")
+    core = _actor("core1", "core-center")
+    core_center = Organization.objects.get(code="core-center")
     made: dict[str, list[Meeting]] = {}
     for key, rows in MEETINGS.items():
         body = bodies[key]
         made[key] = []
         for n, (day, agenda, decisions) in enumerate(rows, start=1):
             meeting = services.meeting_create(
-                request=core,
+                actor=core,
                 body=body,
                 data={
                     "title": f"第{n}回 {body.name}",
@@ -334,7 +333,7 @@ def _meetings(bodies: dict[str, MeetingBody], created: Counter[str]) -> dict[str
             created["meeting"] += 1
             if day <= LAST_DAY:
                 services.meeting_record(
-                    request=core,
+                    actor=core,
                     meeting=meeting,
                     version=meeting.version,
                     data={
@@ -346,10 +345,10 @@ def _meetings(bodies: dict[str, MeetingBody], created: Counter[str]) -> dict[str
                 )
                 if decisions:
                     services.action_item_add(
-                        request=core,
+                        actor=core,
                         meeting=meeting,
                         title=f"「{decisions}」の準備",
-                        owner_organization=core.acting_membership.organization,
+                        owner_organization=core_center,
                         due_on=day + dt.timedelta(days=30),
                     )
                     created["action"] += 1
@@ -365,7 +364,7 @@ def _conferences(created: Counter[str]) -> Case | None:
             status__in=[CaseStatus.SUPPORT, CaseStatus.MONITORING, CaseStatus.PLANNING],
         ).order_by("pk")[:3]
     )
-    lead = _request("office_a1", "office-aoba")
+    lead = _actor("office_a1", "office-aoba")
     kinds = (
         ConferenceKind.STATUTORY_SUPPORT_MEETING,
         ConferenceKind.CASE_CONFERENCE,
@@ -378,7 +377,7 @@ def _conferences(created: Counter[str]) -> Case | None:
         strict=False,
     ):
         conference = services.conference_create(
-            request=lead,
+            actor=lead,
             case=case,
             data={
                 "kind": kind,
@@ -389,7 +388,7 @@ def _conferences(created: Counter[str]) -> Case | None:
             },
         )
         services.conference_record(
-            request=lead,
+            actor=lead,
             conference=conference,
             data={
                 "discussion": (
@@ -415,19 +414,17 @@ def _conferences(created: Counter[str]) -> Case | None:
         ]
         for org in team[:2]:
             attendee = services.attendee_add(
-                request=lead, conference=conference, organization=org, name=f"{org.name} 担当"
+                actor=lead, conference=conference, organization=org, name=f"{org.name} 担当"
             )
             if kind == ConferenceKind.STATUTORY_SUPPORT_MEETING:
                 services.attendee_pledge(
-                    request=lead, attendee=attendee, pledged_by_name=f"{org.name} 担当"
+                    actor=lead, attendee=attendee, pledged_by_name=f"{org.name} 担当"
                 )
         if kind == ConferenceKind.CASE_STUDY_SESSION:
-            conference = services.summary_generate(request=lead, conference=conference)
+            conference = services.summary_generate(actor=lead, conference=conference)
             # A draft that still names someone is left for the author to review on screen.
             with contextlib.suppress(Invalid):
-                services.summary_review(
-                    request=lead, conference=conference, text=conference.summary
-                )
+                services.summary_review(actor=lead, conference=conference, text=conference.summary)
         created["conference"] += 1
     return cases[0] if cases else None
 
@@ -482,13 +479,13 @@ ISSUES: tuple[tuple[str, str, str, str, dt.date, tuple[tuple[str, str, int], ...
 
 
 def _issues(meetings: dict[str, list[Meeting]], case: Case | None, created: Counter[str]) -> None:
-    lead = _request("office_a1", "office-aoba")
-    core = _request("core1", "core-center")
+    lead = _actor("office_a1", "office-aoba")
+    core = _actor("core1", "core-center")
     areas = {a.code: a for a in Area.objects.all()}
     for n, (title, theme, area, description, raised_on, steps) in enumerate(ISSUES):
         from_case = n == 0 and case is not None
         issue = services.issue_raise(
-            request=lead,
+            actor=lead,
             data={
                 "title": title,
                 "theme": theme,
@@ -503,7 +500,7 @@ def _issues(meetings: dict[str, list[Meeting]], case: Case | None, created: Coun
         for stage, body_key, index in steps:
             meeting = meetings[body_key][index]
             services.issue_advance(
-                request=core,
+                actor=core,
                 issue=issue,
                 stage=stage,
                 occurred_on=timezone.localtime(meeting.starts_at).date(),

@@ -16,12 +16,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.http import HttpRequest
-from django.test import RequestFactory
 
 from tsunagu.cases.access import active_team_members
 from tsunagu.cases.models import Case, CaseStatus
-from tsunagu.organizations.models import Membership
+from tsunagu.core.actor import Actor, Origin
+from tsunagu.organizations.actors import actor_for
 from tsunagu.people.models import HouseholdConcern
 from tsunagu.plans import services
 from tsunagu.plans.models import MonitoringFrequency, ServiceType, SupportKind, SupportPlan
@@ -116,18 +115,12 @@ TRIGGERS = [
 ]
 
 
-def _request_for(case: Case) -> HttpRequest:
-    """A request as the screens would send it: the case's lead worker, acting for the lead."""
-    request = RequestFactory().post("/demo/")
+def _actor_for(case: Case) -> Actor:
+    """The case's lead worker, acting for the lead, as the screens would act."""
     assert case.lead_worker is not None  # noqa: S101  # the query asks for one
-    request.user = case.lead_worker
-    request.acting_membership = (  # type: ignore[attr-defined]  # set by our middleware
-        Membership.objects.current()
-        .filter(user=case.lead_worker, organization_id=case.lead_organization_id)
-        .select_related("organization")
-        .first()
+    return actor_for(
+        case.lead_worker, case.lead_organization_id, origin=Origin.command("seed_demo")
     )
-    return request
 
 
 def _needs_for(case: Case, rng: random.Random) -> list[Need]:
@@ -143,8 +136,8 @@ def _needs_for(case: Case, rng: random.Random) -> list[Need]:
 
 
 def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
-    request = _request_for(case)
-    if getattr(request, "acting_membership", None) is None:
+    actor = _actor_for(case)
+    if actor.membership is None:
         return
     team = [
         m.organization
@@ -165,7 +158,7 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
         return
     first, *rest = subjects
     services.assessment_save(
-        request=request,
+        actor=actor,
         case=case,
         assessed_on=start - dt.timedelta(days=7),
         based_on=0,
@@ -213,7 +206,7 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
         MonitoringFrequency.MONTHLY if case.is_complex else MonitoringFrequency.EVERY_3_MONTHS
     )
     plan = services.plan_create(
-        request=request,
+        actor=actor,
         case=case,
         data={
             "person_wishes": "自分のペースで、今の暮らしを続けたい。",
@@ -234,7 +227,7 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
     for priority, need in enumerate(needs, start=1):
         org = others[(priority - 1) % len(others)] if others else case.lead_organization
         services.plan_item_save(
-            request=request,
+            actor=actor,
             plan=plan,
             data={
                 "priority": priority,
@@ -256,7 +249,7 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
             },
         )
     services.plan_item_save(
-        request=request,
+        actor=actor,
         plan=plan,
         data={
             "priority": 9,
@@ -278,7 +271,7 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
     provider = (others[0] if others else case.lead_organization).name
     for weekday in rng.sample(range(5), 3):
         services.weekly_entry_add(
-            request=request,
+            actor=actor,
             plan=plan,
             weekday=weekday,
             start_time=dt.time(9, 30),
@@ -287,7 +280,7 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
             provider=provider,
         )
     services.weekly_entry_add(
-        request=request,
+        actor=actor,
         plan=plan,
         weekday=5,
         start_time=dt.time(14, 0),
@@ -296,7 +289,7 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
         provider="地区の民生委員",
     )
     services.plan_agree(
-        request=request, plan=plan, agreed_on=start, method="signature", note="本人が署名。"
+        actor=actor, plan=plan, agreed_on=start, method="signature", note="本人が署名。"
     )
     created["plan"] += 1
     # Report the monitorings that fell due before the demo's last day, but leave the latest
@@ -307,7 +300,7 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
     items = list(plan.items.order_by("priority"))
     for monitoring in due:
         services.monitoring_report(
-            request=request,
+            actor=actor,
             monitoring=monitoring,
             conducted_on=monitoring.due_on,
             data={
@@ -338,11 +331,11 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
     if _is_8050(case):
         description, preparation = rng.choice(TRIGGERS)
         trigger = services.contingency_create(
-            request=request, case=case, description=description, preparation=preparation
+            actor=actor, case=case, description=description, preparation=preparation
         )
         for org in [case.lead_organization, *others[:2]]:
             services.contingency_action_add(
-                request=request,
+                actor=actor,
                 trigger=trigger,
                 organization=org,
                 action=ACTIONS["lead"]

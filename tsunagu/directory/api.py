@@ -11,14 +11,13 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
-from tsunagu.cases.access import actor_of
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Forbidden, Invalid, NotFound
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field, model_max_length, patch_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.directory import selectors, services
@@ -51,13 +50,13 @@ assert set(KindValue.__args__) == set(DevelopmentKind.values)  # type: ignore[at
 
 
 @contextmanager
-def _audited_refusal(request: HttpRequest) -> Iterator[None]:
+def _audited_refusal(request: TsunaguRequest) -> Iterator[None]:
     """A refused write leaves an access.denied row, as on the screens."""
     try:
         yield
     except Forbidden as exc:
         audit.record_denial(
-            request, target_type="directory", target_id=request.path[:64], reason=exc.message
+            request.actor, target_type="directory", target_id=request.path[:64], reason=exc.message
         )
         raise
 
@@ -388,7 +387,7 @@ def _reload(resource: SocialResource) -> SocialResource:
 )
 @paginated
 def resource_list(
-    request: HttpRequest,
+    request: TsunaguRequest,
     q: str = "",
     service_type: str | None = None,
     specialty: str | None = None,
@@ -413,7 +412,7 @@ def resource_list(
     summary="社会資源の登録",
     url_name="directory_resource_create",
 )
-def resource_create(request: HttpRequest, payload: ResourceIn) -> Status[ResourceOut]:
+def resource_create(request: TsunaguRequest, payload: ResourceIn) -> Status[ResourceOut]:
     data = payload.dict(exclude={"provider_id", "service_type", "specialties", *services.CHILDREN})
     data["provider"] = _provider(payload.provider_id)
     data["service_type"] = _term(payload.service_type, Taxonomy.SERVICE_TYPE)
@@ -421,7 +420,7 @@ def resource_create(request: HttpRequest, payload: ResourceIn) -> Status[Resourc
     children = {k: v or [] for k, v in _children(payload).items()}
     with _audited_refusal(request):
         resource = services.resource_create(
-            request=request, data=data, specialties=specialties, **children
+            actor=request.actor, data=data, specialties=specialties, **children
         )
     return Status(201, _out(_reload(resource)))
 
@@ -432,7 +431,7 @@ def resource_create(request: HttpRequest, payload: ResourceIn) -> Status[Resourc
     summary="社会資源",
     url_name="directory_resource_detail",
 )
-def resource_detail(request: HttpRequest, resource_id: int) -> ResourceOut:
+def resource_detail(request: TsunaguRequest, resource_id: int) -> ResourceOut:
     return _out(selectors.resource_detail(resource_id, public=False))
 
 
@@ -442,7 +441,9 @@ def resource_detail(request: HttpRequest, resource_id: int) -> ResourceOut:
     summary="社会資源の更新（送った項目だけ。配列は送ると置き換え）",
     url_name="directory_resource_update",
 )
-def resource_update(request: HttpRequest, resource_id: int, payload: ResourcePatch) -> ResourceOut:
+def resource_update(
+    request: TsunaguRequest, resource_id: int, payload: ResourcePatch
+) -> ResourceOut:
     resource = selectors.resource_detail(resource_id, public=False)
     sent = payload.dict(exclude_unset=True)
     changes = {
@@ -461,7 +462,7 @@ def resource_update(request: HttpRequest, resource_id: int, payload: ResourcePat
     )
     with _audited_refusal(request):
         updated = services.resource_update(
-            request=request,
+            actor=request.actor,
             resource=resource,
             expected_version=payload.version,
             changes=changes,
@@ -478,7 +479,7 @@ def resource_update(request: HttpRequest, resource_id: int, payload: ResourcePat
     url_name="directory_provider_list",
 )
 @paginated
-def provider_list(request: HttpRequest) -> Listing:
+def provider_list(request: TsunaguRequest) -> Listing:
     return Listing(selectors.provider_list(), out=_provider_out)
 
 
@@ -516,11 +517,11 @@ def _development_out(d: ResourceDevelopment) -> DevelopmentOut:
     )
 
 
-def _developments(request: HttpRequest) -> QuerySet[ResourceDevelopment]:
-    return selectors.with_meeting_visibility(selectors.development_list(), actor_of(request))
+def _developments(request: TsunaguRequest) -> QuerySet[ResourceDevelopment]:
+    return selectors.with_meeting_visibility(selectors.development_list(), request.actor)
 
 
-def _one_development(request: HttpRequest, development_id: int) -> DevelopmentOut:
+def _one_development(request: TsunaguRequest, development_id: int) -> DevelopmentOut:
     d = _developments(request).filter(pk=development_id).first()
     if d is None:
         raise NotFound(_("資源開発の記録が見つかりません。"))
@@ -569,7 +570,7 @@ def _development_values(sent: dict[str, Any]) -> dict[str, Any]:
     url_name="directory_development_list",
 )
 @paginated
-def development_list(request: HttpRequest) -> Listing:
+def development_list(request: TsunaguRequest) -> Listing:
     return Listing(_developments(request), out=_development_out)
 
 
@@ -579,10 +580,10 @@ def development_list(request: HttpRequest) -> Listing:
     summary="資源開発の記録",
     url_name="directory_development_create",
 )
-def development_create(request: HttpRequest, payload: DevelopmentIn) -> Status[DevelopmentOut]:
+def development_create(request: TsunaguRequest, payload: DevelopmentIn) -> Status[DevelopmentOut]:
     with _audited_refusal(request):
         development = services.development_create(
-            request=request, data=_development_values(payload.dict())
+            actor=request.actor, data=_development_values(payload.dict())
         )
     return Status(201, _one_development(request, development.pk))
 
@@ -593,7 +594,7 @@ def development_create(request: HttpRequest, payload: DevelopmentIn) -> Status[D
     summary="資源開発の記録",
     url_name="directory_development_detail",
 )
-def development_detail(request: HttpRequest, development_id: int) -> DevelopmentOut:
+def development_detail(request: TsunaguRequest, development_id: int) -> DevelopmentOut:
     return _one_development(request, development_id)
 
 
@@ -604,12 +605,12 @@ def development_detail(request: HttpRequest, development_id: int) -> Development
     url_name="directory_development_update",
 )
 def development_update(
-    request: HttpRequest, development_id: int, payload: DevelopmentPatch
+    request: TsunaguRequest, development_id: int, payload: DevelopmentPatch
 ) -> DevelopmentOut:
     development = selectors.development_detail(development_id)
     with _audited_refusal(request):
         updated = services.development_update(
-            request=request,
+            actor=request.actor,
             development=development,
             expected_version=payload.version,
             changes=_development_values(payload.dict(exclude_unset=True)),
@@ -687,10 +688,10 @@ def _provider_values(sent: dict[str, Any]) -> dict[str, Any]:
     summary="提供者の登録（基幹・市、または自分の組織の提供者）",
     url_name="directory_provider_create",
 )
-def provider_create(request: HttpRequest, payload: ProviderIn) -> Status[ProviderOut]:
+def provider_create(request: TsunaguRequest, payload: ProviderIn) -> Status[ProviderOut]:
     values = _provider_values(payload.dict())
     with _audited_refusal(request):
-        provider = services.provider_create(request=request, data=values)
+        provider = services.provider_create(actor=request.actor, data=values)
     return Status(201, _provider_saved_out(provider))
 
 
@@ -700,11 +701,13 @@ def provider_create(request: HttpRequest, payload: ProviderIn) -> Status[Provide
     summary="提供者の更新（送った項目だけ。組織との結び付けは基幹が変更）",
     url_name="directory_provider_update",
 )
-def provider_update(request: HttpRequest, provider_id: int, payload: ProviderPatch) -> ProviderOut:
+def provider_update(
+    request: TsunaguRequest, provider_id: int, payload: ProviderPatch
+) -> ProviderOut:
     provider = selectors.provider_detail(provider_id)
     values = _provider_values(payload.dict(exclude_unset=True))
     with _audited_refusal(request):
-        updated = services.provider_update(request=request, provider=provider, changes=values)
+        updated = services.provider_update(actor=request.actor, provider=provider, changes=values)
     return _provider_saved_out(updated)
 
 
@@ -715,10 +718,10 @@ def provider_update(request: HttpRequest, provider_id: int, payload: ProviderPat
     description="事業所がいちばんよく更新する項目です。version は要りません。",
     url_name="directory_vacancy_update",
 )
-def vacancy_update(request: HttpRequest, resource_id: int, payload: VacancyIn) -> ResourceOut:
+def vacancy_update(request: TsunaguRequest, resource_id: int, payload: VacancyIn) -> ResourceOut:
     resource = selectors.resource_detail(resource_id, public=False)
     with _audited_refusal(request):
         updated = services.vacancy_update(
-            request=request, resource=resource, vacancies=payload.vacancies
+            actor=request.actor, resource=resource, vacancies=payload.vacancies
         )
     return _out(_reload(updated))

@@ -9,7 +9,7 @@ from django.forms.formsets import BaseFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.cases.access import Actor
+from tsunagu.core.actor import Actor
 from tsunagu.core.dates import wareki
 from tsunagu.directory import selectors
 from tsunagu.directory.models import (

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
@@ -36,7 +35,7 @@ from referencing.jsonschema import DRAFT202012
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import actor_of
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Forbidden, Invalid
 from tsunagu.directory import rules, services
 from tsunagu.directory.models import (
@@ -814,7 +813,7 @@ def _import_one(
     areas: Mapping[str, Area],
     report: ImportReport,
     index: int,
-    request: HttpRequest | None,
+    actor: Actor | None,
 ) -> None:
     where = _("組織%(n)d「%(name)s」") % {"n": index, "name": organization["name"]}
     values = _provider_values(organization, report)
@@ -823,13 +822,11 @@ def _import_one(
         with transaction.atomic():
             if provider is None:
                 provider = services.provider_create(
-                    request=request, data={**values, "hsds_id": organization["id"]}
+                    actor=actor, data={**values, "hsds_id": organization["id"]}
                 )
                 report.created.append(_("提供者「%(name)s」") % {"name": provider.name})
             else:
-                provider = services.provider_update(
-                    request=request, provider=provider, changes=values
-                )
+                provider = services.provider_update(actor=actor, provider=provider, changes=values)
                 report.updated.append(_("提供者「%(name)s」") % {"name": provider.name})
     except Invalid as exc:
         report.refused.append(f"{where}: {exc.message}")
@@ -852,7 +849,7 @@ def _import_one(
                 existing = SocialResource.objects.filter(hsds_id=service["id"]).first()
                 if existing is None:
                     services.resource_create(
-                        request=request,
+                        actor=actor,
                         data={**data, "hsds_id": service["id"]},
                         specialties=specialties,
                         **children,
@@ -860,7 +857,7 @@ def _import_one(
                     report.created.append(_("社会資源「%(name)s」") % {"name": service["name"]})
                 else:
                     services.resource_update(
-                        request=request,
+                        actor=actor,
                         resource=existing,
                         expected_version=None,
                         changes=data,
@@ -903,13 +900,13 @@ def _ids_in(
                 yield str(link["location"].get("id")), f"{name} / location"
 
 
-def directory_import(*, request: HttpRequest | None, raw: bytes | str) -> ImportReport:
+def directory_import(actor: Actor | None, *, raw: bytes | str) -> ImportReport:
     """Import an HSDS 3.0 JSON file: all of it, or — at the first problem found in any part —
     none of it.  Providers and resources are matched by their HSDS id: a known id is
     updated, a new one created.  Returns the report either way; raises Invalid only for a
     file that is not HSDS JSON at all.  Only the core center and the city department import
     (`request` None: the management command)."""
-    if request is not None and not rules.is_keeper(actor_of(request)):
+    if actor is not None and not rules.is_keeper(actor):
         raise Forbidden(_("取り込みができるのは、基幹相談支援センターと市担当課です。"))
     organizations = _organizations_of(_parse(raw))
     report = ImportReport()
@@ -928,15 +925,15 @@ def directory_import(*, request: HttpRequest | None, raw: bytes | str) -> Import
                     areas=areas,
                     report=report,
                     index=index,
-                    request=request,
+                    actor=actor,
                 )
             if report.refused:
                 raise _Refused
             report.applied = True
             audit.record(
                 action=Action.RECORD_CREATED,
-                request=request,
-                actor_username="" if request else "manage.py directory_import",
+                actor=actor,
+                actor_username="" if actor else "manage.py directory_import",
                 target_type="directory.import",
                 detail={
                     "created": len(report.created),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tsunagu.cases.access import Actor
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Forbidden
 from tsunagu.directory.models import Provider, ResourceDevelopment, SocialResource
 from tsunagu.organizations.models import OrganizationKind

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from tsunagu.cases.access import Actor
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import NotFound
 from tsunagu.core.kana import normalize_kana
 from tsunagu.directory.models import (

@@ -14,13 +14,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import Actor, actor_of
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.kana import normalize_kana
 from tsunagu.directory import rules
@@ -97,8 +96,8 @@ CHILDREN: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
 }
 
 
-def _actor(request: HttpRequest | None) -> Actor | None:
-    return actor_of(request) if request is not None else None
+def _actor(actor: Actor | None) -> Actor | None:
+    return actor if actor is not None else None
 
 
 def _label(model: type[models.Model], name: str) -> str:
@@ -171,8 +170,8 @@ def refresh_search_text(resource: SocialResource) -> None:
 
 
 @transaction.atomic
-def provider_create(*, request: HttpRequest | None, data: Mapping[str, Any]) -> Provider:
-    actor = _actor(request)
+def provider_create(actor: Actor | None, *, data: Mapping[str, Any]) -> Provider:
+    actor = _actor(actor)
     if actor is not None:
         organization = data.get("organization")
         own = organization is not None and organization.pk == actor.organization_id
@@ -188,8 +187,8 @@ def provider_create(*, request: HttpRequest | None, data: Mapping[str, Any]) -> 
     provider.save()
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
-        actor_username="" if request else "system",
+        actor=actor,
+        actor_username="" if actor else "system",
         target=provider,
         detail={"name": provider.name},
     )
@@ -198,9 +197,9 @@ def provider_create(*, request: HttpRequest | None, data: Mapping[str, Any]) -> 
 
 @transaction.atomic
 def provider_update(
-    *, request: HttpRequest | None, provider: Provider, changes: Mapping[str, Any]
+    actor: Actor | None, *, provider: Provider, changes: Mapping[str, Any]
 ) -> Provider:
-    actor = _actor(request)
+    actor = _actor(actor)
     if actor is not None:
         rules.require(rules.can_edit_provider(actor, provider))
         relinked = changes.get("organization", provider.organization) != provider.organization
@@ -214,8 +213,8 @@ def provider_update(
     provider.save()
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
-        actor_username="" if request else "system",
+        actor=actor,
+        actor_username="" if actor else "system",
         target=provider,
         detail={"changed": changed},
     )
@@ -273,8 +272,8 @@ def _sync_children(
 
 @transaction.atomic
 def resource_create(
+    actor: Actor | None,
     *,
-    request: HttpRequest | None,
     data: Mapping[str, Any],
     specialties: Iterable[TaxonomyTerm] = (),
     locations: Sequence[Mapping[str, Any]] = (),
@@ -282,7 +281,7 @@ def resource_create(
     phones: Sequence[Mapping[str, Any]] = (),
     contacts: Sequence[Mapping[str, Any]] = (),
 ) -> SocialResource:
-    actor = _actor(request)
+    actor = _actor(actor)
     provider = data.get("provider")
     if not isinstance(provider, Provider):
         raise Invalid(_("提供者を選んでください。"))
@@ -307,8 +306,8 @@ def resource_create(
     refresh_search_text(resource)
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
-        actor_username="" if request else "system",
+        actor=actor,
+        actor_username="" if actor else "system",
         target=resource,
         detail={"name": resource.name, "children": counts},
     )
@@ -317,8 +316,8 @@ def resource_create(
 
 @transaction.atomic
 def resource_update(
+    actor: Actor | None,
     *,
-    request: HttpRequest | None,
     resource: SocialResource,
     expected_version: int | None,
     changes: Mapping[str, Any],
@@ -330,7 +329,7 @@ def resource_update(
 ) -> SocialResource:
     """Apply `changes` if nobody saved the resource since `expected_version` (None: the
     import, which replaces what it is given)."""
-    actor = _actor(request)
+    actor = _actor(actor)
     # The saved row decides, not the caller's copy (a bound form has already changed it).
     locked = (
         SocialResource.objects.select_for_update().select_related("provider").get(pk=resource.pk)
@@ -373,8 +372,8 @@ def resource_update(
     refresh_search_text(locked)
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
-        actor_username="" if request else "system",
+        actor=actor,
+        actor_username="" if actor else "system",
         target=locked,
         detail={"changed": changed, "children": counts},
     )
@@ -383,14 +382,14 @@ def resource_update(
 
 @transaction.atomic
 def vacancy_update(
+    actor: Actor,
     *,
-    request: HttpRequest,
     resource: SocialResource,
     vacancies: int | None,
     confirmed_on: Any = None,
 ) -> SocialResource:
     """The one field an office updates most often: the vacancies, confirmed today."""
-    rules.require(rules.can_edit_resource(actor_of(request), resource))
+    rules.require(rules.can_edit_resource(actor, resource))
     before = resource.vacancies
     resource.vacancies = vacancies
     resource.vacancies_confirmed_on = confirmed_on or timezone.localdate()
@@ -404,7 +403,7 @@ def vacancy_update(
     resource.refresh_from_db()
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=resource,
         detail={"changed": ["vacancies", "vacancies_confirmed_on"], "from": before},
     )
@@ -447,15 +446,15 @@ def _check_sources(
 
 @transaction.atomic
 def development_create(
+    actor: Actor | None,
     *,
-    request: HttpRequest | None,
     data: Mapping[str, Any],
     recorded_by: Any = None,
     organization: Any = None,
 ) -> ResourceDevelopment:
     """Record a resource development as the acting user and organization (or, without a
     request — the demo data — as the `recorded_by` and `organization` given)."""
-    actor = _actor(request)
+    actor = _actor(actor)
     if actor is not None:
         if not actor.can_write or actor.organization is None:
             raise Forbidden(_("資源開発を記録する権限がありません。"))
@@ -469,8 +468,8 @@ def development_create(
     development.save()
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
-        actor_username="" if request else "system",
+        actor=actor,
+        actor_username="" if actor else "system",
         target=development,
         detail={
             "kind": development.kind,
@@ -484,13 +483,12 @@ def development_create(
 
 @transaction.atomic
 def development_update(
+    actor: Actor,
     *,
-    request: HttpRequest,
     development: ResourceDevelopment,
     expected_version: int,
     changes: Mapping[str, Any],
 ) -> ResourceDevelopment:
-    actor = actor_of(request)
     rules.require(
         rules.can_edit_development(actor, development),
         _("この資源開発の記録を編集する権限がありません。"),
@@ -513,6 +511,6 @@ def development_update(
     locked.save()
     locked.refresh_from_db()
     audit.record(
-        action=Action.RECORD_UPDATED, request=request, target=locked, detail={"changed": changed}
+        action=Action.RECORD_UPDATED, actor=actor, target=locked, detail={"changed": changed}
     )
     return locked

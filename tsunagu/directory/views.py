@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms.formsets import BaseFormSet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
-from tsunagu.cases.access import actor_of
 from tsunagu.core.dates import wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.exports import csv_response
@@ -47,9 +46,9 @@ from tsunagu.directory.models import Provider, ResourceDevelopment, SocialResour
 PUBLIC_PER_PAGE = 10
 
 
-def _refused(request: HttpRequest, exc: Forbidden, back: str) -> HttpResponse:
+def _refused(request: TsunaguRequest, exc: Forbidden, back: str) -> HttpResponse:
     audit.record_denial(
-        request, target_type="directory", target_id=request.path[:64], reason=exc.message
+        request.actor, target_type="directory", target_id=request.path[:64], reason=exc.message
     )
     return render(
         request,
@@ -59,12 +58,12 @@ def _refused(request: HttpRequest, exc: Forbidden, back: str) -> HttpResponse:
     )
 
 
-def _page(request: HttpRequest, items: QuerySet[Any], per_page: int) -> Page[Any]:
+def _page(request: TsunaguRequest, items: QuerySet[Any], per_page: int) -> Page[Any]:
     paginator: Paginator[Any] = Paginator(items, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _query_without_page(request: TsunaguRequest) -> str:
     return urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v])
 
 
@@ -73,7 +72,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 @login_not_required
 @require_GET
-def public_search(request: HttpRequest) -> HttpResponse:
+def public_search(request: TsunaguRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     searched = bool(request.GET)
     page = _page(
@@ -88,7 +87,7 @@ def public_search(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def public_detail(request: HttpRequest, resource_id: Any) -> HttpResponse:
+def public_detail(request: TsunaguRequest, resource_id: Any) -> HttpResponse:
     try:
         resource = selectors.resource_detail(resource_id, public=True)
     except NotFound:
@@ -104,7 +103,7 @@ def public_detail(request: HttpRequest, resource_id: Any) -> HttpResponse:
 
 
 def _editable_providers(request: TsunaguRequest) -> QuerySet[Provider]:
-    actor = actor_of(request)
+    actor = request.actor
     providers = selectors.provider_list()
     if rules.is_keeper(actor):
         return providers
@@ -117,7 +116,7 @@ def _editable_providers(request: TsunaguRequest) -> QuerySet[Provider]:
 def resource_list(request: TsunaguRequest) -> HttpResponse:
     form = StaffSearchForm(request.GET or None)
     page = _page(request, selectors.resource_list(filters=form.filters(), public=False), 20)
-    actor = actor_of(request)
+    actor = request.actor
     return render(
         request,
         "directory/pages/resource_list.html",
@@ -142,7 +141,7 @@ def _resource(resource_id: int) -> SocialResource:
 @require_GET
 def resource_detail(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     resource = _resource(resource_id)
-    actor = actor_of(request)
+    actor = request.actor
     developments = selectors.with_meeting_visibility(
         resource.developments.select_related(
             "area", "community_issue", "meeting", "meeting__body"
@@ -198,13 +197,13 @@ def _save_resource(
     children = {kind: child_rows(formset) for kind, formset in formsets.items()}
     if resource is None:
         return services.resource_create(
-            request=request,
+            actor=request.actor,
             data=data,
             specialties=form.cleaned_data["specialties"],
             **children,
         )
     return services.resource_update(
-        request=request,
+        actor=request.actor,
         resource=resource,
         expected_version=form.cleaned_data.get("version") or resource.version,
         changes=data,
@@ -238,7 +237,7 @@ def _formset_problems(formsets: dict[str, BaseFormSet[Any]]) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def resource_create(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:resource_list")
-    actor = actor_of(request)
+    actor = request.actor
     providers = _editable_providers(request)
     if not rules.can_create_resource(actor) or not providers.exists():
         return _refused(
@@ -258,7 +257,7 @@ def resource_create(request: TsunaguRequest) -> HttpResponse:
 def resource_edit(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     resource = _resource(resource_id)
     back = reverse("directory:resource_detail", args=[resource.pk])
-    if not rules.can_edit_resource(actor_of(request), resource):
+    if not rules.can_edit_resource(request.actor, resource):
         return _refused(request, Forbidden(_("この社会資源を編集する権限がありません。")), back)
     return _resource_form(request, resource, _editable_providers(request), back)
 
@@ -317,7 +316,7 @@ def vacancy_update(request: TsunaguRequest, resource_id: int) -> HttpResponse:
         messages.error(request, _("空きは0以上の整数で入力してください。"))
         return redirect(back)
     try:
-        services.vacancy_update(request=request, resource=resource, vacancies=vacancies)
+        services.vacancy_update(actor=request.actor, resource=resource, vacancies=vacancies)
     except Forbidden as exc:
         return _refused(request, exc, back)
     except Invalid as exc:
@@ -332,7 +331,7 @@ def vacancy_update(request: TsunaguRequest, resource_id: int) -> HttpResponse:
 
 @require_GET
 def provider_list(request: TsunaguRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = request.actor
     providers = selectors.provider_list()
     page = _page(request, providers, 30)
     return render(
@@ -349,7 +348,7 @@ def provider_list(request: TsunaguRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def provider_create(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:provider_list")
-    if not rules.is_keeper(actor_of(request)):
+    if not rules.is_keeper(request.actor):
         return _refused(
             request,
             Forbidden(_("提供者を登録できるのは基幹相談支援センターと市担当課です。")),
@@ -365,7 +364,7 @@ def provider_edit(request: TsunaguRequest, provider_id: int) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     back = reverse("directory:provider_list")
-    if not rules.can_edit_provider(actor_of(request), provider):
+    if not rules.can_edit_provider(request.actor, provider):
         return _refused(request, Forbidden(_("この提供者を編集する権限がありません。")), back)
     return _provider_form(request, provider, back)
 
@@ -374,16 +373,16 @@ def _provider_form(request: TsunaguRequest, provider: Provider | None, back: str
     status = 200
     if request.method == "POST":
         form = ProviderForm(request.POST, instance=provider)
-        if not rules.is_keeper(actor_of(request)):
+        if not rules.is_keeper(request.actor):
             form.fields["organization"].disabled = True
         if form.is_valid():
             try:
                 if provider is None:
-                    saved = services.provider_create(request=request, data=form.cleaned_data)
+                    saved = services.provider_create(actor=request.actor, data=form.cleaned_data)
                 else:
                     provider.refresh_from_db()
                     saved = services.provider_update(
-                        request=request, provider=provider, changes=form.cleaned_data
+                        actor=request.actor, provider=provider, changes=form.cleaned_data
                     )
             except Forbidden as exc:
                 return _refused(request, exc, back)
@@ -397,7 +396,7 @@ def _provider_form(request: TsunaguRequest, provider: Provider | None, back: str
         status = 400
     else:
         form = ProviderForm(instance=provider)
-        if not rules.is_keeper(actor_of(request)):
+        if not rules.is_keeper(request.actor):
             form.fields["organization"].disabled = True
     return render(
         request,
@@ -413,7 +412,7 @@ def _provider_form(request: TsunaguRequest, provider: Provider | None, back: str
 @require_http_methods(["GET", "POST"])
 def import_file(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:resource_list")
-    if not rules.is_keeper(actor_of(request)):
+    if not rules.is_keeper(request.actor):
         return _refused(
             request,
             Forbidden(_("取り込みができるのは、基幹相談支援センターと市担当課です。")),
@@ -426,7 +425,7 @@ def import_file(request: TsunaguRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 report = hsds.directory_import(
-                    request=request, raw=form.cleaned_data["file"].read()
+                    actor=request.actor, raw=form.cleaned_data["file"].read()
                 )
             except Invalid as exc:
                 form.add_error("file", exc.message)
@@ -450,7 +449,7 @@ def export_file(request: TsunaguRequest) -> HttpResponse:
     """The whole directory as HSDS 3.0 JSON.  `?internal=1` (the core center and the city
     only) keeps internal notes, unpublished resources and internal contacts."""
     include_internal = request.GET.get("internal") == "1"
-    if include_internal and not rules.is_keeper(actor_of(request)):
+    if include_internal and not rules.is_keeper(request.actor):
         return _refused(
             request,
             Forbidden(_("職員向けの情報を含む書き出しは、基幹相談支援センターと市担当課です。")),
@@ -459,7 +458,7 @@ def export_file(request: TsunaguRequest) -> HttpResponse:
     document = hsds.directory_export(include_internal=include_internal)
     audit.record(
         action="directory.exported",
-        request=request,
+        actor=request.actor,
         target_type="directory.export",
         detail={
             "include_internal": include_internal,
@@ -480,7 +479,7 @@ def export_file(request: TsunaguRequest) -> HttpResponse:
 
 @require_GET
 def development_list(request: TsunaguRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = request.actor
     developments = selectors.with_meeting_visibility(selectors.development_list(), actor)
     page = _page(request, developments, 20)
     return render(
@@ -498,7 +497,7 @@ def development_list(request: TsunaguRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def development_create(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:development_list")
-    actor = actor_of(request)
+    actor = request.actor
     if not actor.can_write or actor.organization is None:
         return _refused(request, Forbidden(_("資源開発を記録する権限がありません。")), back)
     return _development_form(request, None, back)
@@ -511,7 +510,7 @@ def development_edit(request: TsunaguRequest, development_id: int) -> HttpRespon
     except NotFound:
         raise Http404 from None
     back = reverse("directory:development_list")
-    if not rules.can_edit_development(actor_of(request), development):
+    if not rules.can_edit_development(request.actor, development):
         return _refused(
             request, Forbidden(_("この資源開発の記録を編集する権限がありません。")), back
         )
@@ -522,17 +521,17 @@ def _development_form(
     request: TsunaguRequest, development: ResourceDevelopment | None, back: str
 ) -> HttpResponse:
     status = 200
-    actor = actor_of(request)
+    actor = request.actor
     if request.method == "POST":
         form = DevelopmentForm(request.POST, instance=development, actor=actor)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             try:
                 if development is None:
-                    services.development_create(request=request, data=data)
+                    services.development_create(actor=request.actor, data=data)
                 else:
                     services.development_update(
-                        request=request,
+                        actor=request.actor,
                         development=development,
                         expected_version=form.cleaned_data.get("version") or development.version,
                         changes=data,
@@ -569,7 +568,7 @@ def _development_form(
 @require_GET
 def development_export(request: TsunaguRequest) -> HttpResponse:
     developments = list(
-        selectors.with_meeting_visibility(selectors.development_list(), actor_of(request))
+        selectors.with_meeting_visibility(selectors.development_list(), request.actor)
     )
 
     def meeting_cell(d: ResourceDevelopment) -> str:
@@ -582,7 +581,7 @@ def development_export(request: TsunaguRequest) -> HttpResponse:
 
     audit.record(
         action="directory.developments_exported",
-        request=request,
+        actor=request.actor,
         target_type="directory.resourcedevelopment",
         detail={"rows": len(developments)},
     )

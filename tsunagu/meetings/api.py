@@ -7,15 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
-from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.access import access_case
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field
 from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.meetings import deidentify, ics, selectors, services
@@ -252,8 +253,8 @@ def _meeting_out(meeting: Meeting) -> MeetingOut:
     )
 
 
-def _conference_out(request: HttpRequest, conference: CaseConference) -> ConferenceOut:
-    actor = actor_of(request)
+def _conference_out(request: TsunaguRequest, conference: CaseConference) -> ConferenceOut:
+    actor = request.actor
     case_visible = selectors.case_is_visible(actor, conference)
     show = case_visible or not conference.is_study_session
     return ConferenceOut(
@@ -289,8 +290,8 @@ def _organizations(ids: list[int]) -> list[Organization]:
     url_name="meeting_body_list",
 )
 @paginated
-def body_list(request: HttpRequest) -> Listing:
-    return Listing(selectors.body_list(actor=actor_of(request)), out=_body_out)
+def body_list(request: TsunaguRequest) -> Listing:
+    return Listing(selectors.body_list(actor=request.actor), out=_body_out)
 
 
 @router.get(
@@ -299,8 +300,8 @@ def body_list(request: HttpRequest) -> Listing:
     summary="会議体",
     url_name="meeting_body_detail",
 )
-def body_detail(request: HttpRequest, body_id: int) -> BodyOut:
-    return _body_out(selectors.access_body(request, body_id))
+def body_detail(request: TsunaguRequest, body_id: int) -> BodyOut:
+    return _body_out(selectors.access_body(request.actor, body_id))
 
 
 @router.get(
@@ -310,11 +311,13 @@ def body_detail(request: HttpRequest, body_id: int) -> BodyOut:
     url_name="meeting_body_meetings",
 )
 @paginated
-def body_meetings(request: HttpRequest, body_id: int, fiscal_year: Year | None = None) -> Listing:
-    body = selectors.access_body(request, body_id)
+def body_meetings(
+    request: TsunaguRequest, body_id: int, fiscal_year: Year | None = None
+) -> Listing:
+    body = selectors.access_body(request.actor, body_id)
     year = fiscal_year or selectors.current_fiscal_year()
     meetings = selectors.meetings_of_year(
-        actor=actor_of(request), year=year, body=body
+        actor=request.actor, year=year, body=body
     ).prefetch_related("attendee_organizations", "action_items__owner_organization", "attachments")
     return Listing(meetings, out=_meeting_out)
 
@@ -325,10 +328,10 @@ def body_meetings(request: HttpRequest, body_id: int, fiscal_year: Year | None =
     summary="会議の登録（事務局）",
     url_name="meeting_create",
 )
-def meeting_create(request: HttpRequest, body_id: int, payload: MeetingIn) -> Status[MeetingOut]:
-    body = selectors.access_body(request, body_id, for_write=True)
-    meeting = services.meeting_create(request=request, body=body, data=payload.dict())
-    return Status(201, _meeting_out(selectors.access_meeting(request, meeting.pk)))
+def meeting_create(request: TsunaguRequest, body_id: int, payload: MeetingIn) -> Status[MeetingOut]:
+    body = selectors.access_body(request.actor, body_id, for_write=True)
+    meeting = services.meeting_create(actor=request.actor, body=body, data=payload.dict())
+    return Status(201, _meeting_out(selectors.access_meeting(request.actor, meeting.pk)))
 
 
 @router.get(
@@ -337,9 +340,9 @@ def meeting_create(request: HttpRequest, body_id: int, payload: MeetingIn) -> St
     summary="会議体ごとの年度の開催回数と必要な回数",
     url_name="meeting_compliance",
 )
-def compliance(request: HttpRequest, fiscal_year: Year | None = None) -> ComplianceReport:
+def compliance(request: TsunaguRequest, fiscal_year: Year | None = None) -> ComplianceReport:
     year = fiscal_year or selectors.current_fiscal_year()
-    rows = selectors.compliance(actor=actor_of(request), year=year)
+    rows = selectors.compliance(actor=request.actor, year=year)
     return ComplianceReport(
         fiscal_year=year,
         label=fiscal_year_label(year),
@@ -364,8 +367,8 @@ def compliance(request: HttpRequest, fiscal_year: Year | None = None) -> Complia
     summary="会議（議事録・決定事項・アクション）",
     url_name="meeting_detail",
 )
-def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingOut:
-    return _meeting_out(selectors.access_meeting(request, meeting_id))
+def meeting_detail(request: TsunaguRequest, meeting_id: int) -> MeetingOut:
+    return _meeting_out(selectors.access_meeting(request.actor, meeting_id))
 
 
 @router.get(
@@ -374,8 +377,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingOut:
     summary="会議のiCalendar（.ics）",
     url_name="meeting_ics",
 )
-def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(request, meeting_id)
+def meeting_ics(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.access_meeting(request.actor, meeting_id)
     content = ics.calendar_of([meeting], name=meeting.body.name)
     return HttpResponse(content, content_type="text/calendar; charset=utf-8")
 
@@ -386,19 +389,21 @@ def meeting_ics(request: HttpRequest, meeting_id: int) -> HttpResponse:
     summary="議事録・決定事項・出席の記録（事務局）",
     url_name="meeting_record",
 )
-def meeting_record(request: HttpRequest, meeting_id: int, payload: MeetingRecordIn) -> MeetingOut:
-    meeting = selectors.access_meeting(request, meeting_id, for_write=True)
+def meeting_record(
+    request: TsunaguRequest, meeting_id: int, payload: MeetingRecordIn
+) -> MeetingOut:
+    meeting = selectors.access_meeting(request.actor, meeting_id, for_write=True)
     data = {
         k: v for k, v in payload.dict().items() if k in services.RECORD_FIELDS and v is not None
     }
     services.meeting_record(
-        request=request,
+        actor=request.actor,
         meeting=meeting,
         version=payload.version,
         data=data,
         attendees=_organizations(payload.attendee_organization_ids),
     )
-    return _meeting_out(selectors.access_meeting(request, meeting_id))
+    return _meeting_out(selectors.access_meeting(request.actor, meeting_id))
 
 
 @router.post(
@@ -408,12 +413,12 @@ def meeting_record(request: HttpRequest, meeting_id: int, payload: MeetingRecord
     url_name="meeting_action_add",
 )
 def action_add(
-    request: HttpRequest, meeting_id: int, payload: ActionItemIn
+    request: TsunaguRequest, meeting_id: int, payload: ActionItemIn
 ) -> Status[ActionItemOut]:
-    meeting = selectors.access_meeting(request, meeting_id, for_write=True)
+    meeting = selectors.access_meeting(request.actor, meeting_id, for_write=True)
     [owner] = _organizations([payload.owner_organization_id])
     item = services.action_item_add(
-        request=request,
+        actor=request.actor,
         meeting=meeting,
         title=payload.title,
         owner_organization=owner,
@@ -437,8 +442,8 @@ def action_add(
     summary="ケース会議（種類ごとの共有の根拠に従って）",
     url_name="conference_detail",
 )
-def conference_detail(request: HttpRequest, conference_id: int) -> ConferenceOut:
-    return _conference_out(request, selectors.access_conference(request, conference_id))
+def conference_detail(request: TsunaguRequest, conference_id: int) -> ConferenceOut:
+    return _conference_out(request, selectors.access_conference(request.actor, conference_id))
 
 
 @router.get(
@@ -448,8 +453,8 @@ def conference_detail(request: HttpRequest, conference_id: int) -> ConferenceOut
     url_name="conference_attendees",
 )
 @paginated
-def conference_attendees(request: HttpRequest, conference_id: int) -> Listing:
-    conference = selectors.access_conference(request, conference_id)
+def conference_attendees(request: TsunaguRequest, conference_id: int) -> Listing:
+    conference = selectors.access_conference(request.actor, conference_id)
     return Listing(conference.attendees.select_related("organization"), out=_attendee_out)
 
 
@@ -470,14 +475,14 @@ def _attendee_out(a: ConferenceAttendee) -> AttendeeOut:
     url_name="conference_attendee_add",
 )
 def conference_attendee_add(
-    request: HttpRequest, conference_id: int, payload: AttendeeIn
+    request: TsunaguRequest, conference_id: int, payload: AttendeeIn
 ) -> Status[AttendeeOut]:
-    conference = selectors.access_conference(request, conference_id, for_write=True)
+    conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     organization = Organization.objects.active().filter(pk=payload.organization_id).first()
     if organization is None:
         raise Invalid("出席した機関を選んでください。")
     attendee = services.attendee_add(
-        request=request, conference=conference, organization=organization, name=payload.name
+        actor=request.actor, conference=conference, organization=organization, name=payload.name
     )
     return Status(201, _attendee_out(attendee))
 
@@ -488,12 +493,12 @@ def conference_attendee_add(
     summary="出席者の守秘義務の誓約を記録する（支援会議）",
     url_name="attendee_pledge",
 )
-def attendee_pledge(request: HttpRequest, attendee_id: int, payload: PledgeIn) -> AttendeeOut:
+def attendee_pledge(request: TsunaguRequest, attendee_id: int, payload: PledgeIn) -> AttendeeOut:
     """支援会議（社会福祉法106条の6）の出席者ごとに、誓約した人と日時を記録します。
     出席者全員の誓約がそろった支援会議だけが、支援チームの共有の根拠になります。"""
-    attendee = selectors.access_attendee(request, attendee_id)
+    attendee = selectors.access_attendee(request.actor, attendee_id)
     attendee = services.attendee_pledge(
-        request=request, attendee=attendee, pledged_by_name=payload.pledged_by_name
+        actor=request.actor, attendee=attendee, pledged_by_name=payload.pledged_by_name
     )
     return _attendee_out(attendee)
 
@@ -505,12 +510,12 @@ def attendee_pledge(request: HttpRequest, attendee_id: int, payload: PledgeIn) -
     url_name="conference_create",
 )
 def conference_create(
-    request: HttpRequest, case_id: int, payload: ConferenceIn
+    request: TsunaguRequest, case_id: int, payload: ConferenceIn
 ) -> Status[ConferenceOut]:
-    case = access_case(request, case_id, for_write=True)
-    conference = services.conference_create(request=request, case=case, data=payload.dict())
+    case = access_case(request.actor, case_id, for_write=True)
+    conference = services.conference_create(actor=request.actor, case=case, data=payload.dict())
     return Status(
-        201, _conference_out(request, selectors.access_conference(request, conference.pk))
+        201, _conference_out(request, selectors.access_conference(request.actor, conference.pk))
     )
 
 
@@ -562,8 +567,8 @@ class NetworkOut(Schema):
     current: NetworkYearOut
 
 
-def _issue_out(request: HttpRequest, issue: CommunityIssue) -> IssueOut:
-    links = selectors.issue_source_links(actor_of(request), issue)
+def _issue_out(request: TsunaguRequest, issue: CommunityIssue) -> IssueOut:
+    links = selectors.issue_source_links(request.actor, issue)
     return IssueOut(
         id=issue.pk,
         title=issue.title,
@@ -598,21 +603,19 @@ def _issue_out(request: HttpRequest, issue: CommunityIssue) -> IssueOut:
 )
 @paginated
 def issue_list(
-    request: HttpRequest, stage: str = "", theme: str = "", area_id: int | None = None
+    request: TsunaguRequest, stage: str = "", theme: str = "", area_id: int | None = None
 ) -> Listing:
     """The persons (via the issues' cases) of the page served are named in one audit row."""
 
     def audit_page(shown: list[CommunityIssue]) -> None:
         audit.record_read(
-            request,
+            request.actor,
             view="api.issue_list",
             person_ids=selectors.issue_persons(shown),
             filters={"stage": stage, "theme": theme, "area_id": area_id},
         )
 
-    issues = selectors.issue_list(
-        actor=actor_of(request), stage=stage, theme=theme, area_id=area_id
-    )
+    issues = selectors.issue_list(actor=request.actor, stage=stage, theme=theme, area_id=area_id)
     return Listing(issues, out=lambda i: _issue_out(request, i), on_page=audit_page)
 
 
@@ -622,10 +625,10 @@ def issue_list(
     summary="地域課題と経過",
     url_name="issue_detail",
 )
-def issue_detail(request: HttpRequest, issue_id: int) -> IssueOut:
-    issue = selectors.access_issue(request, issue_id)
+def issue_detail(request: TsunaguRequest, issue_id: int) -> IssueOut:
+    issue = selectors.access_issue(request.actor, issue_id)
     audit.record_read(
-        request,
+        request.actor,
         view="api.issue_detail",
         target=issue,
         person_ids=selectors.issue_persons([issue]),
@@ -720,14 +723,14 @@ def _flags_error(exc: deidentify.IdentifiersLeft) -> FlagsErrorOut:
     summary="地域課題の提起（匿名化の確認: 指摘がすべて消えるか、理由を付けて残すまで422）",
     url_name="issue_create",
 )
-def issue_create(request: HttpRequest, payload: IssueIn) -> Status[IssueOut | FlagsErrorOut]:
+def issue_create(request: TsunaguRequest, payload: IssueIn) -> Status[IssueOut | FlagsErrorOut]:
     case = (
-        access_case(request, payload.source_case_id, for_write=True)
+        access_case(request.actor, payload.source_case_id, for_write=True)
         if payload.source_case_id
         else None
     )
     conference = (
-        selectors.access_conference(request, payload.source_conference_id, for_write=True)
+        selectors.access_conference(request.actor, payload.source_conference_id, for_write=True)
         if payload.source_conference_id
         else None
     )
@@ -744,7 +747,7 @@ def issue_create(request: HttpRequest, payload: IssueIn) -> Status[IssueOut | Fl
     }
     try:
         issue = services.issue_raise(
-            request=request,
+            actor=request.actor,
             data=data,
             source_case=case,
             source_conference=conference,
@@ -764,12 +767,12 @@ def issue_create(request: HttpRequest, payload: IssueIn) -> Status[IssueOut | Fl
     url_name="conference_summary",
 )
 def conference_summary(
-    request: HttpRequest, conference_id: Id, payload: SummaryIn
+    request: TsunaguRequest, conference_id: Id, payload: SummaryIn
 ) -> Status[ConferenceOut | FlagsErrorOut]:
-    conference = selectors.access_conference(request, conference_id, for_write=True)
+    conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     try:
         services.summary_review(
-            request=request,
+            actor=request.actor,
             conference=conference,
             text=payload.summary,
             keep={k.key: k.reason for k in payload.keep},
@@ -786,10 +789,12 @@ def conference_summary(
     summary="支援ネットワーク（地域・年度、前年度との比較。基幹・市のみ）",
     url_name="network",
 )
-def network(request: HttpRequest, area_id: Id, fiscal_year: Year | None = None) -> NetworkOut:
-    actor = actor_of(request)
+def network(request: TsunaguRequest, area_id: Id, fiscal_year: Year | None = None) -> NetworkOut:
+    actor = request.actor
     if not selectors.is_oversight(actor):
-        audit.record_denial(request, target_type="meetings.network", reason="not core or city")
+        audit.record_denial(
+            request.actor, target_type="meetings.network", reason="not core or city"
+        )
         raise Forbidden("ネットワークの図は基幹相談支援センターと市担当課が見られます。")
     if not Area.objects.filter(pk=area_id).exists():
         raise Invalid("地域が見つかりません。")
@@ -852,9 +857,9 @@ def _action_item_out(item: MeetingActionItem) -> ActionItemOut:
     summary="会議の添付ファイルの削除（事務局）",
     url_name="meeting_attachment_delete",
 )
-def meeting_attachment_delete(request: HttpRequest, attachment_id: int) -> Status[None]:
-    attachment = selectors.access_meeting_attachment(request, attachment_id, for_write=True)
-    services.meeting_attachment_delete(request=request, attachment=attachment)
+def meeting_attachment_delete(request: TsunaguRequest, attachment_id: int) -> Status[None]:
+    attachment = selectors.access_meeting_attachment(request.actor, attachment_id, for_write=True)
+    services.meeting_attachment_delete(actor=request.actor, attachment=attachment)
     return Status(204, None)
 
 
@@ -865,9 +870,9 @@ def meeting_attachment_delete(request: HttpRequest, attachment_id: int) -> Statu
     description="すでにタスクになっている項目には 409 を返します。",
     url_name="meeting_action_take",
 )
-def action_take(request: HttpRequest, item_id: int) -> ActionItemOut:
-    item = selectors.access_action_item(request, item_id)
-    return _action_item_out(services.action_item_take(request=request, item=item))
+def action_take(request: TsunaguRequest, item_id: int) -> ActionItemOut:
+    item = selectors.access_action_item(request.actor, item_id)
+    return _action_item_out(services.action_item_take(actor=request.actor, item=item))
 
 
 @router.post(
@@ -877,11 +882,11 @@ def action_take(request: HttpRequest, item_id: int) -> ActionItemOut:
     url_name="conference_record",
 )
 def conference_record(
-    request: HttpRequest, conference_id: int, payload: ConferenceRecordIn
+    request: TsunaguRequest, conference_id: int, payload: ConferenceRecordIn
 ) -> ConferenceOut:
-    conference = selectors.access_conference(request, conference_id, for_write=True)
+    conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    services.conference_record(request=request, conference=conference, data=data)
+    services.conference_record(actor=request.actor, conference=conference, data=data)
     return _conference_out(request, conference)
 
 
@@ -891,9 +896,9 @@ def conference_record(
     summary="事例検討会の要約の下書きをケースから作る（作成者。共有は確認のあと）",
     url_name="conference_summary_generate",
 )
-def conference_summary_generate(request: HttpRequest, conference_id: int) -> ConferenceOut:
-    conference = selectors.access_conference(request, conference_id, for_write=True)
-    services.summary_generate(request=request, conference=conference)
+def conference_summary_generate(request: TsunaguRequest, conference_id: int) -> ConferenceOut:
+    conference = selectors.access_conference(request.actor, conference_id, for_write=True)
+    services.summary_generate(actor=request.actor, conference=conference)
     return _conference_out(request, conference)
 
 
@@ -903,22 +908,22 @@ def conference_summary_generate(request: HttpRequest, conference_id: int) -> Con
     summary="地域課題の経過を記録する（次の段階へ）",
     url_name="issue_advance",
 )
-def issue_advance(request: HttpRequest, issue_id: int, payload: IssueAdvanceIn) -> IssueOut:
-    issue = selectors.access_issue(request, issue_id, for_write=True)
+def issue_advance(request: TsunaguRequest, issue_id: int, payload: IssueAdvanceIn) -> IssueOut:
+    issue = selectors.access_issue(request.actor, issue_id, for_write=True)
     meeting = (
         None
         if payload.meeting_id is None
-        else selectors.access_meeting(request, payload.meeting_id)
+        else selectors.access_meeting(request.actor, payload.meeting_id)
     )
     services.issue_advance(
-        request=request,
+        actor=request.actor,
         issue=issue,
         stage=str(payload.stage),
         occurred_on=payload.occurred_on,
         meeting=meeting,
         note=payload.note,
     )
-    return _issue_out(request, selectors.access_issue(request, issue_id))
+    return _issue_out(request, selectors.access_issue(request.actor, issue_id))
 
 
 class BodyIn(Schema):
@@ -943,10 +948,10 @@ class BodyIn(Schema):
     summary="会議体の登録（基幹相談支援センター・市担当課）",
     url_name="meeting_body_create",
 )
-def body_create(request: HttpRequest, payload: BodyIn) -> Status[BodyOut]:
+def body_create(request: TsunaguRequest, payload: BodyIn) -> Status[BodyOut]:
     data = payload.dict()
     if payload.parent_id is not None:
-        parent = selectors.body_list(actor=actor_of(request)).filter(pk=payload.parent_id).first()
+        parent = selectors.body_list(actor=request.actor).filter(pk=payload.parent_id).first()
         if parent is None:
             raise Invalid("上位の会議体が見つかりません。")
         data["parent"] = parent
@@ -957,9 +962,9 @@ def body_create(request: HttpRequest, payload: BodyIn) -> Status[BodyOut]:
     data["kind"], data["level"] = str(payload.kind), str(payload.level)
     data["frequency_kind"] = str(payload.frequency_kind)
     body = services.body_create(
-        request=request,
+        actor=request.actor,
         data=data,
         secretariats=_organizations(payload.secretariat_organization_ids),
         members=_organizations(payload.member_organization_ids),
     )
-    return Status(201, _body_out(selectors.access_body(request, body.pk)))
+    return Status(201, _body_out(selectors.access_body(request.actor, body.pk)))

@@ -28,7 +28,6 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as DbCase
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,15 +36,10 @@ if TYPE_CHECKING:
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import (
-    Actor,
-    access_object,
-    actor_of,
-    cases_visible_to,
-    visible_case_ids,
-)
+from tsunagu.cases.access import access_object, cases_visible_to, visible_case_ids
 from tsunagu.cases.models import Case, CaseTeamMember
 from tsunagu.cases.selectors import persons_shown
+from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year, fiscal_year_range
 from tsunagu.meetings.models import (
     CONSENT_KINDS,
@@ -123,7 +117,7 @@ def is_secretariat(actor: Actor, body: MeetingBody) -> bool:
     )
 
 
-def body_list(*, actor: Actor) -> QuerySet[MeetingBody]:
+def body_list(actor: Actor) -> QuerySet[MeetingBody]:
     return (
         bodies_visible_to(actor)
         .select_related("parent", "area")
@@ -132,20 +126,20 @@ def body_list(*, actor: Actor) -> QuerySet[MeetingBody]:
     )
 
 
-def access_body(request: HttpRequest, body_id: object, *, for_write: bool = False) -> MeetingBody:
+def access_body(actor: Actor, body_id: object, *, for_write: bool = False) -> MeetingBody:
     queryset = (
-        bodies_visible_to(actor_of(request))
+        bodies_visible_to(actor)
         .select_related("parent", "area")
         .prefetch_related("secretariats", "member_organizations", "children")
     )
-    obj = access_object(request, queryset, body_id, for_write=for_write, audit_read=False)
+    obj = access_object(actor, queryset, body_id, for_write=for_write, audit_read=False)
     assert isinstance(obj, MeetingBody)  # noqa: S101
     return obj
 
 
-def access_meeting(request: HttpRequest, meeting_id: object, *, for_write: bool = False) -> Meeting:
+def access_meeting(actor: Actor, meeting_id: object, *, for_write: bool = False) -> Meeting:
     queryset = (
-        meetings_visible_to(actor_of(request))
+        meetings_visible_to(actor)
         .select_related("body", "created_by")
         .prefetch_related(
             "body__secretariats",
@@ -160,46 +154,44 @@ def access_meeting(request: HttpRequest, meeting_id: object, *, for_write: bool 
             ),
         )
     )
-    obj = access_object(request, queryset, meeting_id, for_write=for_write, audit_read=False)
+    obj = access_object(actor, queryset, meeting_id, for_write=for_write, audit_read=False)
     assert isinstance(obj, Meeting)  # noqa: S101
     return obj
 
 
 def access_meeting_attachment(
-    request: HttpRequest, attachment_id: object, *, for_write: bool = False
+    actor: Actor, attachment_id: object, *, for_write: bool = False
 ) -> MeetingAttachment:
     """An attachment of a meeting the actor may see, or NotFound (audited as access.denied).
     The download writes its own row (`record_meeting_attachment_downloaded`)."""
     queryset = MeetingAttachment.objects.filter(
-        meeting__in=meetings_visible_to(actor_of(request))
+        meeting__in=meetings_visible_to(actor)
     ).select_related("meeting__body")
-    obj = access_object(request, queryset, attachment_id, for_write=for_write, audit_read=False)
+    obj = access_object(actor, queryset, attachment_id, for_write=for_write, audit_read=False)
     assert isinstance(obj, MeetingAttachment)  # noqa: S101
     return obj
 
 
-def record_meeting_attachment_downloaded(
-    request: HttpRequest, attachment: MeetingAttachment
-) -> None:
+def record_meeting_attachment_downloaded(actor: Actor, attachment: MeetingAttachment) -> None:
     audit.record(
         action=Action.ATTACHMENT_DOWNLOADED,
-        request=request,
+        actor=actor,
         target=attachment,
         detail={"meeting": attachment.meeting_id},
     )
 
 
-def access_action_item(request: HttpRequest, item_id: object) -> MeetingActionItem:
+def access_action_item(actor: Actor, item_id: object) -> MeetingActionItem:
     queryset = MeetingActionItem.objects.filter(
-        meeting__in=meetings_visible_to(actor_of(request))
+        meeting__in=meetings_visible_to(actor)
     ).select_related("meeting", "owner_organization", "task")
-    obj = access_object(request, queryset, item_id, for_write=True)
+    obj = access_object(actor, queryset, item_id, for_write=True)
     assert isinstance(obj, MeetingActionItem)  # noqa: S101
     return obj
 
 
 def meetings_of_year(
-    *, actor: Actor, year: int, body: MeetingBody | None = None
+    actor: Actor, *, year: int, body: MeetingBody | None = None
 ) -> QuerySet[Meeting]:
     start, end = fiscal_year_range(year)
     meetings = meetings_visible_to(actor).filter(
@@ -224,7 +216,7 @@ class MonthOfYear:
     meetings: list[Meeting]
 
 
-def calendar(*, actor: Actor, year: int) -> list[MonthOfYear]:
+def calendar(actor: Actor, *, year: int) -> list[MonthOfYear]:
     by_month: dict[int, list[Meeting]] = {m: [] for m in FISCAL_MONTHS}
     for meeting in meetings_of_year(actor=actor, year=year):
         by_month[timezone.localtime(meeting.starts_at).month].append(meeting)
@@ -253,7 +245,7 @@ class Compliance:
         return self.held + self.scheduled < self.required
 
 
-def compliance(*, actor: Actor, year: int, today: dt.date | None = None) -> list[Compliance]:
+def compliance(actor: Actor, *, year: int, today: dt.date | None = None) -> list[Compliance]:
     """For each visible body with a required frequency: meetings held against those required in
     fiscal year `year`.  A scheduled meeting whose day has passed is not counted as held."""
     day = today or timezone.localdate()
@@ -353,21 +345,21 @@ def conferences_visible_to(actor: Actor) -> QuerySet[CaseConference]:
 
 
 def access_conference(
-    request: HttpRequest, conference_id: object, *, for_write: bool = False
+    actor: Actor, conference_id: object, *, for_write: bool = False
 ) -> CaseConference:
-    queryset = conferences_visible_to(actor_of(request)).select_related(
+    queryset = conferences_visible_to(actor).select_related(
         "case", "organizer", "body", "created_by", "summary_reviewed_by"
     )
-    obj = access_object(request, queryset, conference_id, for_write=for_write)
+    obj = access_object(actor, queryset, conference_id, for_write=for_write)
     assert isinstance(obj, CaseConference)  # noqa: S101
     return obj
 
 
-def access_attendee(request: HttpRequest, attendee_id: object) -> ConferenceAttendee:
+def access_attendee(actor: Actor, attendee_id: object) -> ConferenceAttendee:
     queryset = ConferenceAttendee.objects.filter(
-        conference__in=conferences_visible_to(actor_of(request))
+        conference__in=conferences_visible_to(actor)
     ).select_related("conference", "conference__case", "organization")
-    obj = access_object(request, queryset, attendee_id, for_write=True)
+    obj = access_object(actor, queryset, attendee_id, for_write=True)
     assert isinstance(obj, ConferenceAttendee)  # noqa: S101
     return obj
 
@@ -393,7 +385,7 @@ def conference_attendees(conference: CaseConference) -> list[tuple[ConferenceAtt
     return [(a, bool(a.has_basis)) for a in attendees]
 
 
-def conference_list(*, actor: Actor, case_id: int) -> QuerySet[CaseConference]:
+def conference_list(actor: Actor, *, case_id: int) -> QuerySet[CaseConference]:
     return (
         conferences_visible_to(actor)
         .filter(case_id=case_id)
@@ -415,7 +407,7 @@ def issues_visible_to(actor: Actor) -> QuerySet[CommunityIssue]:
 
 
 def issue_list(
-    *, actor: Actor, stage: str = "", theme: str = "", area_id: int | None = None
+    actor: Actor, *, stage: str = "", theme: str = "", area_id: int | None = None
 ) -> QuerySet[CommunityIssue]:
     issues = issues_visible_to(actor).select_related("area", "raised_by_organization")
     if stage:
@@ -446,13 +438,11 @@ def conference_persons(conference: CaseConference) -> list[int]:
     return persons_shown(cases=Case.objects.filter(pk=conference.case_id))
 
 
-def access_issue(
-    request: HttpRequest, issue_id: object, *, for_write: bool = False
-) -> CommunityIssue:
-    queryset = issues_visible_to(actor_of(request)).select_related(
+def access_issue(actor: Actor, issue_id: object, *, for_write: bool = False) -> CommunityIssue:
+    queryset = issues_visible_to(actor).select_related(
         "area", "raised_by_organization", "raised_by"
     )
-    obj = access_object(request, queryset, issue_id, for_write=for_write, audit_read=False)
+    obj = access_object(actor, queryset, issue_id, for_write=for_write, audit_read=False)
     assert isinstance(obj, CommunityIssue)  # noqa: S101
     return obj
 
@@ -626,7 +616,7 @@ def network_picture(*, area_id: int, year: int) -> tuple[NetworkYear, NetworkYea
     return NetworkYear(year - 1, build(before, None)), NetworkYear(year, build(now, before))
 
 
-def recent_conferences(*, actor: Actor, limit: int = 10) -> list[CaseConference]:
+def recent_conferences(actor: Actor, *, limit: int = 10) -> list[CaseConference]:
     """The latest conferences the actor may see (kind, date, organizer; no case details)."""
     return list(
         conferences_visible_to(actor)

@@ -27,14 +27,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import Actor, actor_of
 from tsunagu.cases.models import Case
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.meetings import deidentify
 from tsunagu.meetings.models import (
@@ -97,12 +96,10 @@ def _full_clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
         raise invalid_from(exc, type(obj)) from None
 
 
-def _deny(
-    request: HttpRequest, target: models.Model | None, reason: str, message: str
-) -> Forbidden:
+def _deny(actor: Actor, target: models.Model | None, reason: str, message: str) -> Forbidden:
     """A refusal whose access.denied row `_atomic` writes after the rollback."""
     return audit.refusal(
-        request,
+        actor,
         target=target,
         target_type="" if target is not None else "meetings.meetingbody",
         reason=reason,
@@ -113,20 +110,17 @@ def _deny(
 _atomic = audit.atomic_with_refusals
 
 
-def _writer(request: HttpRequest, target: models.Model | None) -> Actor:
-    actor = actor_of(request)
+def _writer(actor: Actor, target: models.Model | None) -> Actor:
     if actor.organization is None or not actor.can_write:
-        raise _deny(
-            request, target, "read-only membership", _("閲覧のみの権限では変更できません。")
-        )
+        raise _deny(actor, target, "read-only membership", _("閲覧のみの権限では変更できません。"))
     return actor
 
 
-def _secretariat(request: HttpRequest, body: MeetingBody, target: models.Model) -> Actor:
-    actor = _writer(request, target)
+def _secretariat(actor: Actor, body: MeetingBody, target: models.Model) -> Actor:
+    actor = _writer(actor, target)
     if not is_secretariat(actor, body):
         raise _deny(
-            request, target, "not the secretariat", _("この会議体の事務局だけが変更できます。")
+            actor, target, "not the secretariat", _("この会議体の事務局だけが変更できます。")
         )
     return actor
 
@@ -149,16 +143,16 @@ def _check_frequency(body: MeetingBody) -> None:
 
 @_atomic
 def body_create(
+    actor: Actor,
     *,
-    request: HttpRequest,
     data: Mapping[str, Any],
     secretariats: Iterable[Organization],
     members: Iterable[Organization] = (),
 ) -> MeetingBody:
-    actor = _writer(request, None)
+    actor = _writer(actor, None)
     if not is_oversight(actor):
         raise _deny(
-            request,
+            actor,
             None,
             "not core center or city",
             _("会議体は基幹相談支援センターまたは市担当課が登録します。"),
@@ -178,7 +172,7 @@ def body_create(
     body.member_organizations.set(list(members))
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=body,
         detail={"kind": body.kind, "secretariats": [o.pk for o in secretariat_list]},
     )
@@ -196,8 +190,8 @@ def _check_times(meeting: Meeting) -> None:
 
 
 @_atomic
-def meeting_create(*, request: HttpRequest, body: MeetingBody, data: Mapping[str, Any]) -> Meeting:
-    actor = _secretariat(request, body, body)
+def meeting_create(actor: Actor, *, body: MeetingBody, data: Mapping[str, Any]) -> Meeting:
+    actor = _secretariat(actor, body, body)
     meeting = Meeting(
         body=body,
         created_by=actor.user,
@@ -210,7 +204,7 @@ def meeting_create(*, request: HttpRequest, body: MeetingBody, data: Mapping[str
     meeting.save()
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=meeting,
         detail={"body": body.pk, "starts_at": meeting.starts_at.isoformat()},
     )
@@ -219,8 +213,8 @@ def meeting_create(*, request: HttpRequest, body: MeetingBody, data: Mapping[str
 
 @_atomic
 def meeting_record(
+    actor: Actor,
     *,
-    request: HttpRequest,
     meeting: Meeting,
     version: int,
     data: Mapping[str, Any],
@@ -230,7 +224,7 @@ def meeting_record(
     """Minutes, decisions, who attended, the status (held / cancelled), and new attachments.
     A refused attachment refuses the whole record: every file is checked before anything is
     written."""
-    actor = _secretariat(request, meeting.body, meeting)
+    actor = _secretariat(actor, meeting.body, meeting)
     if version != meeting.version:
         raise Conflict(_("ほかの人が先にこの会議を更新しました。画面を開き直してください。"))
     attendee_list = list(attendees)
@@ -280,7 +274,7 @@ def meeting_record(
             attachment.save()
         audit.record(
             action=Action.RECORD_UPDATED,
-            request=request,
+            actor=actor,
             target=meeting,
             detail={
                 "changed": [n for n in RECORD_FIELDS if before[n] != getattr(meeting, n)],
@@ -297,14 +291,14 @@ def meeting_record(
 
 
 @_atomic
-def meeting_attachment_delete(*, request: HttpRequest, attachment: MeetingAttachment) -> None:
+def meeting_attachment_delete(actor: Actor, *, attachment: MeetingAttachment) -> None:
     """Remove an attachment of a meeting (its secretariat only).  The file leaves the disk
     only once the deletion is committed, so a rollback keeps row and file together."""
     meeting = attachment.meeting
-    _secretariat(request, meeting.body, attachment)
+    _secretariat(actor, meeting.body, attachment)
     audit.record(
         action=Action.RECORD_DELETED,
-        request=request,
+        actor=actor,
         target=attachment,
         detail={
             "meeting": meeting.pk,
@@ -318,10 +312,10 @@ def meeting_attachment_delete(*, request: HttpRequest, attachment: MeetingAttach
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _task_for(request: HttpRequest, item: MeetingActionItem) -> None:
+def _task_for(actor: Actor, item: MeetingActionItem) -> None:
     meeting = item.meeting
     item.task = plan_services.task_create(
-        request=request,
+        actor=actor,
         title=item.title,
         owner_organization=item.owner_organization,
         due_on=item.due_on,
@@ -338,14 +332,14 @@ def _task_for(request: HttpRequest, item: MeetingActionItem) -> None:
 
 @_atomic
 def action_item_add(
+    actor: Actor,
     *,
-    request: HttpRequest,
     meeting: Meeting,
     title: str,
     owner_organization: Organization,
     due_on: dt.date | None = None,
 ) -> MeetingActionItem:
-    actor = _secretariat(request, meeting.body, meeting)
+    actor = _secretariat(actor, meeting.body, meeting)
     if not title.strip():
         raise Invalid(_("やることを書いてください。"))
     members = {o.pk for o in meeting.body.member_organizations.all()} | {
@@ -364,26 +358,26 @@ def action_item_add(
     item.save()
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=item,
         detail={"meeting": meeting.pk, "organization": owner_organization.pk},
     )
     if owner_organization.pk == actor.organization_id:
-        _task_for(request, item)
+        _task_for(actor, item)
     return item
 
 
 @_atomic
-def action_item_take(*, request: HttpRequest, item: MeetingActionItem) -> MeetingActionItem:
+def action_item_take(actor: Actor, *, item: MeetingActionItem) -> MeetingActionItem:
     """A writer of the owner organization makes the item its task."""
-    actor = _writer(request, item)
+    actor = _writer(actor, item)
     if item.owner_organization_id != actor.organization_id:
-        raise _deny(request, item, "not the owner", _("担当機関の職員だけがタスクにできます。"))
+        raise _deny(actor, item, "not the owner", _("担当機関の職員だけがタスクにできます。"))
     if item.task_id is not None:
         raise Conflict(_("この項目はすでにタスクになっています。"))
-    _task_for(request, item)
+    _task_for(actor, item)
     audit.record(
-        action=Action.RECORD_UPDATED, request=request, target=item, detail={"task": item.task_id}
+        action=Action.RECORD_UPDATED, actor=actor, target=item, detail={"task": item.task_id}
     )
     return item
 
@@ -391,11 +385,11 @@ def action_item_take(*, request: HttpRequest, item: MeetingActionItem) -> Meetin
 # --- Case conferences -----------------------------------------------------------------------
 
 
-def _conference_writer(request: HttpRequest, conference: CaseConference) -> Actor:
-    actor = _writer(request, conference)
+def _conference_writer(actor: Actor, conference: CaseConference) -> Actor:
+    actor = _writer(actor, conference)
     if actor.organization_id not in (conference.organizer_id, conference.case.lead_organization_id):
         raise _deny(
-            request,
+            actor,
             conference,
             "not the organizer",
             _("主催機関または主担当機関だけが変更できます。"),
@@ -404,11 +398,9 @@ def _conference_writer(request: HttpRequest, conference: CaseConference) -> Acto
 
 
 @_atomic
-def conference_create(
-    *, request: HttpRequest, case: Case, data: Mapping[str, Any]
-) -> CaseConference:
+def conference_create(actor: Actor, *, case: Case, data: Mapping[str, Any]) -> CaseConference:
     """`case` was fetched with access_case(for_write=True)."""
-    actor = _writer(request, case)
+    actor = _writer(actor, case)
     assert actor.organization is not None  # noqa: S101  # _writer refuses otherwise
     conference = CaseConference(
         case=case,
@@ -425,7 +417,7 @@ def conference_create(
     )
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=conference,
         detail={"case": case.pk, "kind": conference.kind},
     )
@@ -434,9 +426,9 @@ def conference_create(
 
 @_atomic
 def conference_record(
-    *, request: HttpRequest, conference: CaseConference, data: Mapping[str, Any]
+    actor: Actor, *, conference: CaseConference, data: Mapping[str, Any]
 ) -> CaseConference:
-    _conference_writer(request, conference)
+    _conference_writer(actor, conference)
     changed = []
     for name in CONFERENCE_RECORD_FIELDS:
         if name in data and getattr(conference, name) != data[name]:
@@ -448,7 +440,7 @@ def conference_record(
     conference.save(update_fields=[*CONFERENCE_RECORD_FIELDS, "updated_at"])
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=conference,
         detail={"changed": changed},
     )
@@ -457,9 +449,9 @@ def conference_record(
 
 @_atomic
 def attendee_add(
-    *, request: HttpRequest, conference: CaseConference, organization: Organization, name: str = ""
+    actor: Actor, *, conference: CaseConference, organization: Organization, name: str = ""
 ) -> ConferenceAttendee:
-    _conference_writer(request, conference)
+    _conference_writer(actor, conference)
     if conference.attendees.filter(organization=organization).exists():
         raise Conflict(_("この機関はすでに出席者にいます。"))
     attendee = ConferenceAttendee(conference=conference, organization=organization, name=name)
@@ -467,7 +459,7 @@ def attendee_add(
     attendee.save()
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=attendee,
         detail={"conference": conference.pk, "organization": organization.pk},
     )
@@ -476,11 +468,11 @@ def attendee_add(
 
 @_atomic
 def attendee_pledge(
-    *, request: HttpRequest, attendee: ConferenceAttendee, pledged_by_name: str
+    actor: Actor, *, attendee: ConferenceAttendee, pledged_by_name: str
 ) -> ConferenceAttendee:
     """The attendee's confidentiality pledge (守秘義務の誓約) for a statutory support meeting."""
     conference = attendee.conference
-    actor = _conference_writer(request, conference)
+    actor = _conference_writer(actor, conference)
     if conference.kind != ConferenceKind.STATUTORY_SUPPORT_MEETING:
         raise Invalid(_("守秘義務の誓約を記録するのは支援会議（社会福祉法106条の6）だけです。"))
     if not pledged_by_name.strip():
@@ -493,28 +485,28 @@ def attendee_pledge(
     attendee.save(update_fields=["pledged_at", "pledged_by_name", "pledge_recorded_by"])
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=attendee,
         detail={"pledge": True, "conference": conference.pk},
     )
     return attendee
 
 
-def _summary_author(request: HttpRequest, conference: CaseConference) -> Actor:
-    actor = _writer(request, conference)
+def _summary_author(actor: Actor, conference: CaseConference) -> Actor:
+    actor = _writer(actor, conference)
     if not conference.is_study_session:
         raise Invalid(_("匿名化した要約は事例検討会で使います。"))
     if conference.created_by_id != actor.user.pk:
         raise _deny(
-            request, conference, "not the author", _("要約は事例の提供者（作成者）が確認します。")
+            actor, conference, "not the author", _("要約は事例の提供者（作成者）が確認します。")
         )
     return actor
 
 
 @_atomic
-def summary_generate(*, request: HttpRequest, conference: CaseConference) -> CaseConference:
+def summary_generate(actor: Actor, *, conference: CaseConference) -> CaseConference:
     """A fresh draft from the case; it is not shared until the author reviews it."""
-    _summary_author(request, conference)
+    _summary_author(actor, conference)
     conference.summary = deidentify.generate_summary(conference.case)
     conference.summary_reviewed_at = None
     conference.summary_reviewed_by = None
@@ -523,7 +515,7 @@ def summary_generate(*, request: HttpRequest, conference: CaseConference) -> Cas
     )
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=conference,
         detail={"summary": "generated"},
     )
@@ -613,8 +605,8 @@ def _record_decisions(
 
 @_atomic
 def summary_review(
+    actor: Actor,
     *,
-    request: HttpRequest,
     conference: CaseConference,
     text: str,
     keep: Mapping[str, str] | None = None,
@@ -626,7 +618,7 @@ def summary_review(
     and dates, proper nouns) must be gone or kept with a reason (`keep`: flag key → reason);
     otherwise IdentifiersLeft, with the flags and their offsets.  `seen` are the keys flagged
     at the author's previous check: those no longer in the text are recorded as removed."""
-    actor = _summary_author(request, conference)
+    actor = _summary_author(actor, conference)
     text = text.strip()
     if not text:
         raise Invalid(_("要約を書いてください。"))
@@ -650,7 +642,7 @@ def summary_review(
     )
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=conference,
         detail={"summary": "reviewed", "deidentification": decisions},
     )
@@ -662,12 +654,12 @@ def summary_review(
 ISSUE_FIELDS = ("title", "theme", "area", "description", "source", "source_note")
 
 
-def _issue_writer(request: HttpRequest, issue: CommunityIssue) -> Actor:
+def _issue_writer(actor: Actor, issue: CommunityIssue) -> Actor:
     """The raising organization, the core center and the city department move an issue on."""
-    actor = _writer(request, issue)
+    actor = _writer(actor, issue)
     if actor.organization_id != issue.raised_by_organization_id and not is_oversight(actor):
         raise _deny(
-            request,
+            actor,
             issue,
             "not the raiser or oversight",
             _("提起した機関、基幹相談支援センター、市担当課が経過を記録します。"),
@@ -686,8 +678,8 @@ def _issue_flags(issue: CommunityIssue) -> list[deidentify.Flag]:
 
 @_atomic
 def issue_raise(
+    actor: Actor,
     *,
-    request: HttpRequest,
     data: Mapping[str, Any],
     source_case: Case | None = None,
     source_conference: CaseConference | None = None,
@@ -700,7 +692,7 @@ def issue_raise(
     recorded; never in the future.  The issue is shown across the network and to the council
     at once, so, as for a summary, every flag of its title and description must be gone or
     kept with a reason (`keep`, `seen`: see summary_review)."""
-    actor = _writer(request, None)
+    actor = _writer(actor, None)
     day = raised_on or timezone.localdate()
     if day > timezone.localdate():
         raise Invalid(_("提起した日は今日までにしてください。"))
@@ -744,7 +736,7 @@ def issue_raise(
     )
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=issue,
         detail={
             "source": issue.source,
@@ -758,8 +750,8 @@ def issue_raise(
 
 @_atomic
 def issue_advance(
+    actor: Actor,
     *,
-    request: HttpRequest,
     issue: CommunityIssue,
     stage: str,
     occurred_on: dt.date,
@@ -768,7 +760,7 @@ def issue_advance(
 ) -> IssueStep:
     """Move the issue one step, at the meeting where it happened (`meeting` was fetched with
     access_meeting, so it is one the actor may see)."""
-    actor = _issue_writer(request, issue)
+    actor = _issue_writer(actor, issue)
     assert actor.organization is not None  # noqa: S101
     if stage not in IssueStage.values:
         raise Invalid(_("段階を選んでください。"))
@@ -801,7 +793,7 @@ def issue_advance(
     )
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=issue,
         detail={"from": before, "to": stage, "meeting": meeting.pk if meeting else None},
     )

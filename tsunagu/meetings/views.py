@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
-from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.access import access_case
 from tsunagu.cases.selectors import case_list
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -59,7 +59,7 @@ _mapped = errors_as_pages()
 def _refuse(request: TsunaguRequest, target: Any, reason: str, message: str) -> Forbidden:
     """A refusal decided in the view (before any service runs), audited like the others."""
     audit.record_denial(
-        request,
+        request.actor,
         target_type=target._meta.label_lower if target is not None else "meetings",
         target_id=str(target.pk) if target is not None else "",
         reason=reason,
@@ -91,7 +91,7 @@ def _body_organizations(body: MeetingBody) -> Any:
 @require_GET
 @_mapped
 def body_list(request: TsunaguRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = request.actor
     return render(
         request,
         "meetings/pages/body_list.html",
@@ -108,14 +108,14 @@ def body_list(request: TsunaguRequest) -> HttpResponse:
 @_mapped
 def conference_start(request: TsunaguRequest) -> HttpResponse:
     """The case chosen on the meetings page → its case conferences (404 if not visible)."""
-    case = access_case(request, request.GET.get("case", ""), audit_read=False)
+    case = access_case(request.actor, request.GET.get("case", ""), audit_read=False)
     return redirect("meetings:conference_list", case_id=case.pk)
 
 
 @require_http_methods(["GET", "POST"])
 @_mapped
 def body_create(request: TsunaguRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = request.actor
     if not (actor.can_write and selectors.is_oversight(actor)):
         raise _refuse(
             request,
@@ -131,7 +131,7 @@ def body_create(request: TsunaguRequest) -> HttpResponse:
             data = form.cleaned_data
             try:
                 body = services.body_create(
-                    request=request,
+                    actor=request.actor,
                     data=data,
                     secretariats=data["secretariats"],
                     members=data["member_organizations"],
@@ -150,8 +150,8 @@ def body_create(request: TsunaguRequest) -> HttpResponse:
 @require_GET
 @_mapped
 def body_detail(request: TsunaguRequest, body_id: int) -> HttpResponse:
-    body = selectors.access_body(request, body_id)
-    actor = actor_of(request)
+    body = selectors.access_body(request.actor, body_id)
+    actor = request.actor
     form, year = _year(request)
     return render(
         request,
@@ -170,9 +170,9 @@ def body_detail(request: TsunaguRequest, body_id: int) -> HttpResponse:
 @require_GET
 @_mapped
 def body_ics(request: TsunaguRequest, body_id: int) -> HttpResponse:
-    body = selectors.access_body(request, body_id)
+    body = selectors.access_body(request.actor, body_id)
     _form, year = _year(request)
-    meetings = selectors.meetings_of_year(actor=actor_of(request), year=year, body=body)
+    meetings = selectors.meetings_of_year(actor=request.actor, year=year, body=body)
     name = f"{body.name} {fiscal_year_label(year)}"
     return _ics(ics.calendar_of(meetings, name=name), f"meetings-{body.pk}-{year}.ics")
 
@@ -188,7 +188,7 @@ def calendar(request: TsunaguRequest) -> HttpResponse:
             "year_form": form,
             "year": year,
             "year_label": fiscal_year_label(year),
-            "months": selectors.calendar(actor=actor_of(request), year=year),
+            "months": selectors.calendar(actor=request.actor, year=year),
         },
     )
 
@@ -197,7 +197,7 @@ def calendar(request: TsunaguRequest) -> HttpResponse:
 @_mapped
 def compliance(request: TsunaguRequest) -> HttpResponse:
     form, year = _year(request)
-    rows = selectors.compliance(actor=actor_of(request), year=year)
+    rows = selectors.compliance(actor=request.actor, year=year)
     return render(
         request,
         "meetings/pages/compliance.html",
@@ -217,8 +217,8 @@ def compliance(request: TsunaguRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_mapped
 def meeting_create(request: TsunaguRequest, body_id: int) -> HttpResponse:
-    body = selectors.access_body(request, body_id, for_write=True)
-    actor = actor_of(request)
+    body = selectors.access_body(request.actor, body_id, for_write=True)
+    actor = request.actor
     if not selectors.is_secretariat(actor, body):
         raise _refuse(
             request, body, "not the secretariat", _("この会議体の事務局だけが会議を登録できます。")
@@ -229,7 +229,7 @@ def meeting_create(request: TsunaguRequest, body_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 meeting = services.meeting_create(
-                    request=request, body=body, data=form.cleaned_data
+                    actor=request.actor, body=body, data=form.cleaned_data
                 )
             except Invalid as exc:
                 form.add_error(None, exc.message)
@@ -245,7 +245,7 @@ def meeting_create(request: TsunaguRequest, body_id: int) -> HttpResponse:
 
 
 def _meeting_context(request: TsunaguRequest, meeting: Meeting, **extra: Any) -> dict[str, Any]:
-    actor = actor_of(request)
+    actor = request.actor
     return {
         "meeting": meeting,
         "body": meeting.body,
@@ -262,22 +262,22 @@ def _meeting_context(request: TsunaguRequest, meeting: Meeting, **extra: Any) ->
 @require_GET
 @_mapped
 def meeting_detail(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(request, meeting_id)
+    meeting = selectors.access_meeting(request.actor, meeting_id)
     return render(request, "meetings/pages/meeting_detail.html", _meeting_context(request, meeting))
 
 
 @require_GET
 @_mapped
 def meeting_ics(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(request, meeting_id)
+    meeting = selectors.access_meeting(request.actor, meeting_id)
     return _ics(ics.calendar_of([meeting], name=meeting.body.name), f"meeting-{meeting.pk}.ics")
 
 
 @require_http_methods(["GET", "POST"])
 @_mapped
 def meeting_record(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(request, meeting_id, for_write=True)
-    if not selectors.is_secretariat(actor_of(request), meeting.body):
+    meeting = selectors.access_meeting(request.actor, meeting_id, for_write=True)
+    if not selectors.is_secretariat(request.actor, meeting.body):
         raise _refuse(
             request, meeting, "not the secretariat", _("この会議体の事務局だけが議事録を書けます。")
         )
@@ -289,7 +289,7 @@ def meeting_record(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.meeting_record(
-                    request=request,
+                    actor=request.actor,
                     meeting=meeting,
                     version=data["version"],
                     data=data,
@@ -329,7 +329,7 @@ def meeting_attachment_download(request: TsunaguRequest, attachment_id: int) -> 
     """As records' attachment download: 404 (audited) unless the meeting is visible, the
     Japanese name kept (RFC 5987), never sniffed, never cached, each download audited."""
     try:
-        attachment = selectors.access_meeting_attachment(request, attachment_id)
+        attachment = selectors.access_meeting_attachment(request.actor, attachment_id)
     except NotFound:
         raise Http404 from None
     try:
@@ -337,7 +337,7 @@ def meeting_attachment_download(request: TsunaguRequest, attachment_id: int) -> 
         handle = open_checked(attachment.file, sha256=attachment.sha256)
     except (FileNotFoundError, UnreadableFile):
         raise Http404 from None
-    selectors.record_meeting_attachment_downloaded(request, attachment)
+    selectors.record_meeting_attachment_downloaded(request.actor, attachment)
     response = FileResponse(handle, content_type=attachment.content_type)
     response["Content-Disposition"] = (
         content_disposition_header(as_attachment=True, filename=attachment.original_name)
@@ -351,8 +351,8 @@ def meeting_attachment_download(request: TsunaguRequest, attachment_id: int) -> 
 @require_POST
 @_mapped
 def meeting_attachment_delete(request: TsunaguRequest, attachment_id: int) -> HttpResponse:
-    attachment = selectors.access_meeting_attachment(request, attachment_id, for_write=True)
-    services.meeting_attachment_delete(request=request, attachment=attachment)
+    attachment = selectors.access_meeting_attachment(request.actor, attachment_id, for_write=True)
+    services.meeting_attachment_delete(actor=request.actor, attachment=attachment)
     messages.success(
         request,
         _("添付ファイル「%(name)s」を削除しました。") % {"name": attachment.original_name},
@@ -363,13 +363,13 @@ def meeting_attachment_delete(request: TsunaguRequest, attachment_id: int) -> Ht
 @require_POST
 @_mapped
 def action_add(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
-    meeting = selectors.access_meeting(request, meeting_id, for_write=True)
+    meeting = selectors.access_meeting(request.actor, meeting_id, for_write=True)
     form = ActionItemForm(request.POST, organizations=_body_organizations(meeting.body))
     if form.is_valid():
         data = form.cleaned_data
         try:
             item = services.action_item_add(
-                request=request,
+                actor=request.actor,
                 meeting=meeting,
                 title=data["title"],
                 owner_organization=data["owner_organization"],
@@ -386,7 +386,7 @@ def action_add(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
                     _("アクションを追加しました。担当機関の職員が「タスクにする」で引き受けます。"),
                 )
             return redirect("meetings:meeting_detail", meeting_id=meeting.pk)
-    meeting = selectors.access_meeting(request, meeting_id)
+    meeting = selectors.access_meeting(request.actor, meeting_id)
     return render(
         request,
         "meetings/pages/meeting_detail.html",
@@ -398,9 +398,9 @@ def action_add(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
 @require_POST
 @_mapped
 def action_take(request: TsunaguRequest, item_id: int) -> HttpResponse:
-    item = selectors.access_action_item(request, item_id)
+    item = selectors.access_action_item(request.actor, item_id)
     try:
-        services.action_item_take(request=request, item=item)
+        services.action_item_take(actor=request.actor, item=item)
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
@@ -414,8 +414,8 @@ def action_take(request: TsunaguRequest, item_id: int) -> HttpResponse:
 @require_GET
 @_mapped
 def conference_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = access_case(request, case_id)
-    actor = actor_of(request)
+    case = access_case(request.actor, case_id)
+    actor = request.actor
     return render(
         request,
         "meetings/pages/conference_list.html",
@@ -430,15 +430,15 @@ def conference_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_mapped
 def conference_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = access_case(request, case_id, for_write=True)
-    bodies = selectors.body_list(actor=actor_of(request))
+    case = access_case(request.actor, case_id, for_write=True)
+    bodies = selectors.body_list(actor=request.actor)
     status = 200
     if request.method == "POST":
         form = ConferenceForm(request.POST, bodies=bodies)
         if form.is_valid():
             try:
                 conference = services.conference_create(
-                    request=request, case=case, data=form.cleaned_data
+                    actor=request.actor, case=case, data=form.cleaned_data
                 )
             except Invalid as exc:
                 form.add_error(None, exc.message)
@@ -464,7 +464,7 @@ def conference_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def _conference_context(
     request: TsunaguRequest, conference: CaseConference, **extra: Any
 ) -> dict[str, Any]:
-    actor = actor_of(request)
+    actor = request.actor
     case_visible = selectors.case_is_visible(actor, conference)
     is_writer = actor.can_write and actor.organization_id in (
         conference.organizer_id,
@@ -488,7 +488,7 @@ def _conference_context(
 @require_GET
 @_mapped
 def conference_detail(request: TsunaguRequest, conference_id: int) -> HttpResponse:
-    conference = selectors.access_conference(request, conference_id)
+    conference = selectors.access_conference(request.actor, conference_id)
     return render(
         request,
         "meetings/pages/conference_detail.html",
@@ -499,14 +499,14 @@ def conference_detail(request: TsunaguRequest, conference_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @_mapped
 def conference_record(request: TsunaguRequest, conference_id: int) -> HttpResponse:
-    conference = selectors.access_conference(request, conference_id, for_write=True)
+    conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     status = 200
     if request.method == "POST":
         form = ConferenceRecordForm(request.POST)
         if form.is_valid():
             try:
                 services.conference_record(
-                    request=request, conference=conference, data=form.cleaned_data
+                    actor=request.actor, conference=conference, data=form.cleaned_data
                 )
             except Invalid as exc:
                 form.add_error(None, exc.message)
@@ -529,12 +529,12 @@ def conference_record(request: TsunaguRequest, conference_id: int) -> HttpRespon
 @require_POST
 @_mapped
 def attendee_add(request: TsunaguRequest, conference_id: int) -> HttpResponse:
-    conference = selectors.access_conference(request, conference_id, for_write=True)
+    conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     form = AttendeeForm(request.POST)
     if form.is_valid():
         try:
             services.attendee_add(
-                request=request,
+                actor=request.actor,
                 conference=conference,
                 organization=form.cleaned_data["organization"],
                 name=form.cleaned_data["name"],
@@ -555,7 +555,7 @@ def attendee_add(request: TsunaguRequest, conference_id: int) -> HttpResponse:
 @require_POST
 @_mapped
 def attendee_pledge(request: TsunaguRequest, attendee_id: int) -> HttpResponse:
-    attendee = selectors.access_attendee(request, attendee_id)
+    attendee = selectors.access_attendee(request.actor, attendee_id)
     form = PledgeForm(request.POST)
     back = reverse("meetings:conference_detail", args=[attendee.conference_id])
     if not form.is_valid():
@@ -563,7 +563,9 @@ def attendee_pledge(request: TsunaguRequest, attendee_id: int) -> HttpResponse:
         return redirect(back)
     try:
         services.attendee_pledge(
-            request=request, attendee=attendee, pledged_by_name=form.cleaned_data["pledged_by_name"]
+            actor=request.actor,
+            attendee=attendee,
+            pledged_by_name=form.cleaned_data["pledged_by_name"],
         )
     except (Invalid, Conflict) as exc:
         messages.error(request, exc.message)
@@ -575,9 +577,9 @@ def attendee_pledge(request: TsunaguRequest, attendee_id: int) -> HttpResponse:
 @require_POST
 @_mapped
 def summary_generate(request: TsunaguRequest, conference_id: int) -> HttpResponse:
-    conference = selectors.access_conference(request, conference_id, for_write=True)
+    conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     try:
-        services.summary_generate(request=request, conference=conference)
+        services.summary_generate(actor=request.actor, conference=conference)
     except Invalid as exc:
         messages.error(request, exc.message)
         return redirect("meetings:conference_detail", conference_id=conference.pk)
@@ -588,7 +590,7 @@ def summary_generate(request: TsunaguRequest, conference_id: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 @_mapped
 def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
-    conference = selectors.access_conference(request, conference_id, for_write=True)
+    conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     if conference.created_by_id != request.user.pk or not conference.is_study_session:
         raise _refuse(
             request,
@@ -605,7 +607,7 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
             text = form.cleaned_data["summary"]
             try:
                 services.summary_review(
-                    request=request, conference=conference, text=text, keep=keep, seen=seen
+                    actor=request.actor, conference=conference, text=text, keep=keep, seen=seen
                 )
             except deidentify.IdentifiersLeft as exc:
                 form.add_error(None, exc.message)
@@ -625,7 +627,7 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
         # The draft is generated from the case and not yet de-identified: a read of the
         # persons it derives from (the write access above records no read row).
         audit.record_read(
-            request,
+            request.actor,
             view="meetings.summary_review",
             target=conference,
             person_ids=selectors.conference_persons(conference),
@@ -653,10 +655,10 @@ def issue_list(request: TsunaguRequest) -> HttpResponse:
             "theme": form.cleaned_data["theme"],
             "area_id": area.pk if area else None,
         }
-    actor = actor_of(request)
+    actor = request.actor
     issues = list(selectors.issue_list(actor=actor, **filters))
     audit.record_read(
-        request,
+        request.actor,
         view="meetings.issue_list",
         person_ids=selectors.issue_persons(issues),
         filters=filters,
@@ -673,12 +675,12 @@ def issue_list(request: TsunaguRequest) -> HttpResponse:
 def council_issues(request: TsunaguRequest) -> HttpResponse:
     """What the council sees: the de-identified text and the pipeline, never the sources."""
     issues = list(
-        selectors.issue_list(actor=actor_of(request)).prefetch_related(
+        selectors.issue_list(actor=request.actor).prefetch_related(
             Prefetch("steps", queryset=IssueStep.objects.select_related("meeting", "meeting__body"))
         )
     )
     audit.record_read(
-        request, view="meetings.council_issues", person_ids=selectors.issue_persons(issues)
+        request.actor, view="meetings.council_issues", person_ids=selectors.issue_persons(issues)
     )
     return render(request, "meetings/pages/council_issues.html", {"issues": issues})
 
@@ -699,7 +701,7 @@ def _issue_create(
         if form.is_valid():
             try:
                 issue = services.issue_raise(
-                    request=request,
+                    actor=request.actor,
                     data=form.cleaned_data,
                     source_case=case,
                     source_conference=conference,
@@ -734,7 +736,7 @@ def _issue_create(
 @require_http_methods(["GET", "POST"])
 @_mapped
 def issue_create(request: TsunaguRequest) -> HttpResponse:
-    if not actor_of(request).can_write:
+    if not request.actor.can_write:
         raise _refuse(
             request, None, "read-only membership", _("閲覧のみの権限では変更できません。")
         )
@@ -748,7 +750,7 @@ def issue_create(request: TsunaguRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_mapped
 def case_issue_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = access_case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     return _issue_create(
         request,
         sources=[IssueSource.CASE],
@@ -760,7 +762,7 @@ def case_issue_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_mapped
 def conference_issue_create(request: TsunaguRequest, conference_id: int) -> HttpResponse:
-    conference = selectors.access_conference(request, conference_id, for_write=True)
+    conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     return _issue_create(
         request,
         sources=[IssueSource.CONFERENCE],
@@ -773,7 +775,7 @@ def _advance_form(request: TsunaguRequest, issue: Any, data: Any = None) -> Adva
     return AdvanceForm(
         data,
         stages=sorted(ISSUE_TRANSITIONS[issue.stage]),
-        meetings=selectors.meetings_visible_to(actor_of(request))
+        meetings=selectors.meetings_visible_to(request.actor)
         .select_related("body")
         .order_by("-starts_at"),
         initial={"occurred_on": timezone.localdate()},
@@ -781,7 +783,7 @@ def _advance_form(request: TsunaguRequest, issue: Any, data: Any = None) -> Adva
 
 
 def _issue_context(request: TsunaguRequest, issue: Any, form: AdvanceForm | None = None) -> Any:
-    actor = actor_of(request)
+    actor = request.actor
     may_advance = actor.can_write and (
         actor.organization_id == issue.raised_by_organization_id or selectors.is_oversight(actor)
     )
@@ -798,9 +800,9 @@ def _issue_context(request: TsunaguRequest, issue: Any, form: AdvanceForm | None
 @require_GET
 @_mapped
 def issue_detail(request: TsunaguRequest, issue_id: int) -> HttpResponse:
-    issue = selectors.access_issue(request, issue_id)
+    issue = selectors.access_issue(request.actor, issue_id)
     audit.record_read(
-        request,
+        request.actor,
         view="meetings.issue_detail",
         target=issue,
         person_ids=selectors.issue_persons([issue]),
@@ -811,14 +813,14 @@ def issue_detail(request: TsunaguRequest, issue_id: int) -> HttpResponse:
 @require_POST
 @_mapped
 def issue_advance(request: TsunaguRequest, issue_id: int) -> HttpResponse:
-    issue = selectors.access_issue(request, issue_id, for_write=True)
+    issue = selectors.access_issue(request.actor, issue_id, for_write=True)
     form = _advance_form(request, issue, request.POST)
     status = 400
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.issue_advance(
-                request=request,
+                actor=request.actor,
                 issue=issue,
                 stage=data["stage"],
                 occurred_on=data["occurred_on"],
@@ -845,7 +847,7 @@ def issue_advance(request: TsunaguRequest, issue_id: int) -> HttpResponse:
 @require_GET
 @_mapped
 def network(request: TsunaguRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = request.actor
     if not selectors.is_oversight(actor):
         raise _refuse(
             request,

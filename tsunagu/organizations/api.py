@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import NotFound
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.organizations import selectors
 from tsunagu.organizations.models import Area
 
@@ -68,7 +68,7 @@ def _organization_out(org: object) -> OrganizationOut:
 )
 @paginated
 def organization_list(
-    request: HttpRequest, kind: str = "", area: int | None = None, q: str = ""
+    request: TsunaguRequest, kind: str = "", area: int | None = None, q: str = ""
 ) -> Listing:
     area_obj = Area.objects.filter(pk=area).first() if area else None
     if area is not None and area_obj is None:
@@ -85,7 +85,7 @@ def organization_list(
     response={200: OrganizationOut, 404: ErrorOut},
     summary="組織の詳細",
 )
-def organization_detail(request: HttpRequest, organization_id: int) -> OrganizationOut:
+def organization_detail(request: TsunaguRequest, organization_id: int) -> OrganizationOut:
     organization = selectors.organization_detail(organization_id)
     if organization is None:
         raise NotFound("組織が見つかりません。")
@@ -94,7 +94,7 @@ def organization_detail(request: HttpRequest, organization_id: int) -> Organizat
 
 @router.get("/areas", response={200: list[AreaOut], 422: ErrorOut}, summary="地域の一覧")
 @paginated
-def area_list(request: HttpRequest) -> Listing:
+def area_list(request: TsunaguRequest) -> Listing:
     """親の地域のすぐ後に子の地域が並びます（深さ優先）。"""
     return Listing(
         selectors.area_tree(),

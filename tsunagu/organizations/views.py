@@ -55,8 +55,9 @@ def switch_organization(request: TsunaguRequest) -> HttpResponse:
     try:
         organization_id = int(request.POST.get("organization", ""))
         membership = services.acting_organization_switch(
-            request=request, organization_id=organization_id
+            request.actor, organization_id=organization_id
         )
+        request.session[services.ACTING_ORGANIZATION_SESSION_KEY] = membership.organization_id
     except (ValueError, NotFound):
         messages.error(request, _("その組織には切り替えられません。"))
     else:

@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import ValidationError
 
 from tsunagu.audit import services as audit
-from tsunagu.cases.access import access_household, access_person, actor_of
+from tsunagu.cases.access import access_household, access_person
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import NotFound
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field, patch_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.organizations.models import Area, Organization
@@ -278,15 +278,15 @@ def _person_data(payload: dict[str, Any]) -> dict[str, Any]:
     "電話番号で検索します。結果は操作中の所属機関が見られる人だけです。",
 )
 @paginated
-def person_list(request: HttpRequest, q: str = "") -> Listing:
+def person_list(request: TsunaguRequest, q: str = "") -> Listing:
     """The persons of each page served are named in one audit row."""
 
     def audit_page(shown: list[Person]) -> None:
         audit.record_read(
-            request, view="api.person_list", person_ids=[p.pk for p in shown], search_text=q
+            request.actor, view="api.person_list", person_ids=[p.pk for p in shown], search_text=q
         )
 
-    return Listing(selectors.person_search(actor=actor_of(request), query=q), on_page=audit_page)
+    return Listing(selectors.person_search(actor=request.actor, query=q), on_page=audit_page)
 
 
 @router.post(
@@ -298,11 +298,11 @@ def person_list(request: HttpRequest, q: str = "") -> Listing:
     "基幹相談支援センターの確認待ちの一覧に入ります）。別人と確かめたら confirm_new: true で"
     "送り直します。",
 )
-def person_create(request: HttpRequest, payload: PersonIn) -> Status[Any]:
+def person_create(request: TsunaguRequest, payload: PersonIn) -> Status[Any]:
     body = payload.dict()
     try:
         person = services.person_create(
-            request=request,
+            actor=request.actor,
             data=_person_data(body),
             certificates=_certificates(payload.certificates),
             confirm_new=payload.confirm_new,
@@ -319,8 +319,8 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[Any]:
     response={200: PersonOut, 404: ErrorOut},
     summary="本人の詳細",
 )
-def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
-    return _person_out(access_person(request, person_id))
+def person_detail(request: TsunaguRequest, person_id: int) -> PersonOut:
+    return _person_out(access_person(request.actor, person_id))
 
 
 @router.patch(
@@ -332,15 +332,15 @@ def person_detail(request: HttpRequest, person_id: int) -> PersonOut:
     "登録のときと同じ重複の確認をし、見られる似た記録があれば 409 possible_duplicate を返します"
     "（別人と確かめたら confirm_new: true で送り直します）。",
 )
-def person_update(request: HttpRequest, person_id: int, payload: PersonPatch) -> Status[Any]:
-    person = access_person(request, person_id, for_write=True)
+def person_update(request: TsunaguRequest, person_id: int, payload: PersonPatch) -> Status[Any]:
+    person = access_person(request.actor, person_id, for_write=True)
     sent = payload.dict(exclude_unset=True)
     sent.pop("confirm_new", None)
     certificates = sent.pop("certificates", None)
     try:
         changes = _person_data(sent)
         updated = services.person_update(
-            request=request,
+            actor=request.actor,
             person=person,
             expected_version=payload.version,
             changes=changes,
@@ -363,12 +363,12 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     summary="世帯の詳細",
     description="世帯員（現在と過去）のうち、操作中の所属機関に共有の根拠がある人だけを含みます。",
 )
-def household_detail(request: HttpRequest, household_id: int) -> HouseholdOut:
-    return _household_out(request, access_household(request, household_id))
+def household_detail(request: TsunaguRequest, household_id: int) -> HouseholdOut:
+    return _household_out(request, access_household(request.actor, household_id))
 
 
-def _household_out(request: HttpRequest, household: Household) -> HouseholdOut:
-    view = selectors.household_view(actor=actor_of(request), household=household)
+def _household_out(request: TsunaguRequest, household: Household) -> HouseholdOut:
+    view = selectors.household_view(actor=request.actor, household=household)
     return HouseholdOut(
         id=household.pk,
         name=household.name,
@@ -455,11 +455,11 @@ def _queue_item(candidate: DuplicateCandidate) -> DuplicateQueueItemOut:
     "status: 空（未対応）/ done / all。",
 )
 @paginated
-def duplicate_queue(request: HttpRequest, status: Literal["", "done", "all"] = "") -> Listing:
+def duplicate_queue(request: TsunaguRequest, status: Literal["", "done", "all"] = "") -> Listing:
     return Listing(
-        duplicates.duplicate_queue(request=request, status=status),
+        duplicates.duplicate_queue(actor=request.actor, status=status),
         out=_queue_item,
-        on_page=lambda shown: duplicates.record_queue_read(request, shown),
+        on_page=lambda shown: duplicates.record_queue_read(request.actor, shown),
     )
 
 
@@ -468,8 +468,8 @@ def duplicate_queue(request: HttpRequest, status: Literal["", "done", "all"] = "
     response={200: DuplicateQueueItemOut, 404: ErrorOut},
     summary="重複の可能性（基幹相談支援センター）",
 )
-def duplicate_detail(request: HttpRequest, candidate_id: int) -> DuplicateQueueItemOut:
-    return _queue_item(duplicates.access_duplicate_candidate(request, candidate_id))
+def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> DuplicateQueueItemOut:
+    return _queue_item(duplicates.access_duplicate_candidate(request.actor, candidate_id))
 
 
 @router.post(
@@ -485,11 +485,11 @@ def duplicate_detail(request: HttpRequest, candidate_id: int) -> DuplicateQueueI
     description="対応済みの候補には 409 を返します。",
 )
 def duplicate_decide(
-    request: HttpRequest, candidate_id: int, payload: DuplicateDecisionIn
+    request: TsunaguRequest, candidate_id: int, payload: DuplicateDecisionIn
 ) -> DuplicateQueueItemOut:
-    candidate = duplicates.access_duplicate_candidate(request, candidate_id, for_write=True)
+    candidate = duplicates.access_duplicate_candidate(request.actor, candidate_id, for_write=True)
     decided = duplicates.duplicate_candidate_decide(
-        request=request, candidate=candidate, decision=payload.decision, note=payload.note
+        actor=request.actor, candidate=candidate, decision=payload.decision, note=payload.note
     )
     return _queue_item(decided)
 
@@ -604,9 +604,11 @@ def _household_data(sent: dict[str, Any]) -> dict[str, Any]:
     summary="世帯の登録",
     url_name="household_create",
 )
-def household_create(request: HttpRequest, payload: HouseholdIn) -> Status[HouseholdOut]:
+def household_create(request: TsunaguRequest, payload: HouseholdIn) -> Status[HouseholdOut]:
     try:
-        household = services.household_create(request=request, data=_household_data(payload.dict()))
+        household = services.household_create(
+            actor=request.actor, data=_household_data(payload.dict())
+        )
     except services.FieldErrors as exc:
         raise _field_errors(exc) from None
     return Status(201, _household_out(request, household))
@@ -621,13 +623,13 @@ def household_create(request: HttpRequest, payload: HouseholdIn) -> Status[House
     url_name="household_update",
 )
 def household_update(
-    request: HttpRequest, household_id: int, payload: HouseholdPatch
+    request: TsunaguRequest, household_id: int, payload: HouseholdPatch
 ) -> HouseholdOut:
-    household = access_household(request, household_id, for_write=True)
+    household = access_household(request.actor, household_id, for_write=True)
     sent = payload.dict(exclude_unset=True)
     try:
         updated = services.household_update(
-            request=request,
+            actor=request.actor,
             household=household,
             expected_version=payload.version,
             changes=_household_data(sent),
@@ -645,13 +647,13 @@ def household_update(
     url_name="household_member_add",
 )
 def household_member_add(
-    request: HttpRequest, household_id: int, payload: HouseholdMemberIn
+    request: TsunaguRequest, household_id: int, payload: HouseholdMemberIn
 ) -> Status[HouseholdMemberOut]:
-    household = access_household(request, household_id, for_write=True)
-    person = access_person(request, payload.person_id, for_write=True)
+    household = access_household(request.actor, household_id, for_write=True)
+    person = access_person(request.actor, payload.person_id, for_write=True)
     try:
         member = services.household_member_add(
-            request=request,
+            actor=request.actor,
             household=household,
             person=person,
             relationship=str(payload.relationship),
@@ -671,15 +673,15 @@ def household_member_add(
     url_name="household_member_end",
 )
 def household_member_end(
-    request: HttpRequest, household_id: int, member_id: int, payload: HouseholdMemberEndIn
+    request: TsunaguRequest, household_id: int, member_id: int, payload: HouseholdMemberEndIn
 ) -> HouseholdMemberOut:
-    household = access_household(request, household_id, for_write=True)
+    household = access_household(request.actor, household_id, for_write=True)
     member = selectors.household_member(
-        actor=actor_of(request), household=household, member_id=member_id
+        actor=request.actor, household=household, member_id=member_id
     )
     if member is None:
         audit.record_denial(
-            request,
+            request.actor,
             target_type="people.householdmember",
             target_id=str(member_id)[:64],
             reason="not found",
@@ -687,7 +689,7 @@ def household_member_end(
         raise NotFound("見つかりません。")
     try:
         ended = services.household_member_end(
-            request=request, member=member, end_date=payload.end_date
+            actor=request.actor, member=member, end_date=payload.end_date
         )
     except services.FieldErrors as exc:
         raise _field_errors(exc) from None
@@ -701,8 +703,10 @@ def household_member_end(
     description="本人から得た情報共有の同意（共有先の機関・目的・方法・同意日）を記録します。",
     url_name="consent_create",
 )
-def consent_create(request: HttpRequest, person_id: int, payload: ConsentIn) -> Status[ConsentOut]:
-    person = access_person(request, person_id, for_write=True)
+def consent_create(
+    request: TsunaguRequest, person_id: int, payload: ConsentIn
+) -> Status[ConsentOut]:
+    person = access_person(request.actor, person_id, for_write=True)
     organizations = list(Organization.objects.active().filter(pk__in=payload.organization_ids))
     if len(organizations) != len(set(payload.organization_ids)):
         raise _field_errors(
@@ -710,7 +714,7 @@ def consent_create(request: HttpRequest, person_id: int, payload: ConsentIn) -> 
         )
     try:
         consent = services.consent_record(
-            request=request,
+            actor=request.actor,
             person=person,
             organizations=organizations,
             purposes=[str(p) for p in payload.purposes],
@@ -733,17 +737,19 @@ def consent_create(request: HttpRequest, person_id: int, payload: ConsentIn) -> 
     url_name="consent_withdraw",
 )
 def consent_withdraw(
-    request: HttpRequest, person_id: int, consent_id: int, payload: ConsentWithdrawIn
+    request: TsunaguRequest, person_id: int, consent_id: int, payload: ConsentWithdrawIn
 ) -> ConsentOut:
-    person = access_person(request, person_id, for_write=True)
+    person = access_person(request.actor, person_id, for_write=True)
     consent = selectors.person_consent(person=person, consent_id=consent_id)
     if consent is None:
         audit.record_denial(
-            request,
+            request.actor,
             target_type="people.consent",
             target_id=str(consent_id)[:64],
             reason="not found",
         )
         raise NotFound("見つかりません。")
-    withdrawn = services.consent_withdraw(request=request, consent=consent, reason=payload.reason)
+    withdrawn = services.consent_withdraw(
+        actor=request.actor, consent=consent, reason=payload.reason
+    )
     return _consent_out(withdrawn)

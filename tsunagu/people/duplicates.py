@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import Actor, actor_of
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.organizations.models import OrganizationKind
 from tsunagu.people.models import DuplicateCandidate, DuplicateStatus
@@ -44,13 +43,12 @@ def is_core_center(actor: Actor) -> bool:
     return org is not None and org.kind == OrganizationKind.CORE_CENTER
 
 
-def _queue_actor(request: HttpRequest, target_id: object = "") -> Actor:
+def _queue_actor(actor: Actor, target_id: object = "") -> Actor:
     """The actor, if it acts for a core center; NotFound (audited) for everyone else, so the
     queue's URLs tell an office nothing, not even that the queue has something in it."""
-    actor = actor_of(request)
     if not is_core_center(actor):
         audit.record_denial(
-            request,
+            actor,
             target_type=TARGET_TYPE,
             target_id=str(target_id)[:64],
             reason="duplicate queue: not the core center",
@@ -62,9 +60,9 @@ def _queue_actor(request: HttpRequest, target_id: object = "") -> Actor:
 # --- Reads ------------------------------------------------------------------------------------
 
 
-def duplicate_queue(*, request: HttpRequest, status: str = "") -> QuerySet[DuplicateCandidate]:
+def duplicate_queue(actor: Actor, *, status: str = "") -> QuerySet[DuplicateCandidate]:
     """Candidates for the core center: pending ones (the default), `done` or `all`."""
-    _queue_actor(request)
+    _queue_actor(actor)
     candidates = DuplicateCandidate.objects.select_related(
         "person",
         "match",
@@ -81,42 +79,40 @@ def duplicate_queue(*, request: HttpRequest, status: str = "") -> QuerySet[Dupli
 
 
 def access_duplicate_candidate(
-    request: HttpRequest, candidate_id: object, *, for_write: bool = False
+    actor: Actor, candidate_id: object, *, for_write: bool = False
 ) -> DuplicateCandidate:
     """One candidate for the core center; NotFound for anyone else and for a missing id."""
-    actor = _queue_actor(request, candidate_id)
+    actor = _queue_actor(actor, candidate_id)
     try:
         pk = int(str(candidate_id))
     except ValueError:
         pk = 0
-    candidate = (
-        duplicate_queue(request=request, status="all").filter(pk=pk).first() if pk > 0 else None
-    )
+    candidate = duplicate_queue(actor=actor, status="all").filter(pk=pk).first() if pk > 0 else None
     if candidate is None:
         audit.record_denial(
-            request, target_type=TARGET_TYPE, target_id=str(candidate_id)[:64], reason="not found"
+            actor, target_type=TARGET_TYPE, target_id=str(candidate_id)[:64], reason="not found"
         )
         raise NotFound(_("見つかりません。"))
     if for_write and not actor.can_write:
         audit.record_denial(
-            request, target_type=TARGET_TYPE, target_id=pk, reason="read-only membership"
+            actor, target_type=TARGET_TYPE, target_id=pk, reason="read-only membership"
         )
         raise Forbidden(_("閲覧のみの権限では変更できません。"))
     if not for_write:
         audit.record(
             action=Action.RECORD_VIEWED,
-            request=request,
+            actor=actor,
             target=candidate,
             detail={"persons": [candidate.person_id, candidate.match_id]},
         )
     return candidate
 
 
-def record_queue_read(request: HttpRequest, candidates: list[DuplicateCandidate]) -> None:
+def record_queue_read(actor: Actor, candidates: list[DuplicateCandidate]) -> None:
     """The list shows both records of each candidate: one row naming them all."""
     audit.record(
         action=Action.RECORD_VIEWED,
-        request=request,
+        actor=actor,
         target_type=TARGET_TYPE,
         detail={
             "list": True,
@@ -142,15 +138,15 @@ def contact_task_text(candidate: DuplicateCandidate) -> tuple[str, str]:
 
 
 def duplicate_candidate_decide(
-    *, request: HttpRequest, candidate: DuplicateCandidate, decision: str, note: str = ""
+    actor: Actor, *, candidate: DuplicateCandidate, decision: str, note: str = ""
 ) -> DuplicateCandidate:
     """Link, ask for contact, or mark distinct; a decided candidate stays decided.  A link
     records that the two records are one person for the core center: it shares nothing by
     itself (sharing needs the person's own basis, DESIGN.md §5)."""
-    actor = _queue_actor(request, candidate.pk)
+    actor = _queue_actor(actor, candidate.pk)
     if not actor.can_write:
         audit.record_denial(
-            request, target_type=TARGET_TYPE, target_id=candidate.pk, reason="read-only membership"
+            actor, target_type=TARGET_TYPE, target_id=candidate.pk, reason="read-only membership"
         )
         raise Forbidden(_("閲覧のみの権限では変更できません。"))
     new_status = {
@@ -181,7 +177,7 @@ def duplicate_candidate_decide(
             task.save()
             audit.record(
                 action=Action.RECORD_CREATED,
-                request=request,
+                actor=actor,
                 target=task,
                 detail={
                     "case": None,
@@ -203,7 +199,7 @@ def duplicate_candidate_decide(
         candidate.refresh_from_db()
         audit.record(
             action=Action.RECORD_UPDATED,
-            request=request,
+            actor=actor,
             target=candidate,
             detail={
                 "decision": decision,

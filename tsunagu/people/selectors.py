@@ -16,7 +16,6 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from tsunagu.cases.access import (
-    Actor,
     cases_visible_to,
     household_holders,
     households_visible_to,
@@ -24,6 +23,7 @@ from tsunagu.cases.access import (
     persons_visible_to,
 )
 from tsunagu.cases.models import Case
+from tsunagu.core.actor import Actor
 from tsunagu.core.dates import ERAS
 from tsunagu.core.kana import normalize_kana, normalize_phone
 from tsunagu.organizations.models import Organization
@@ -74,7 +74,7 @@ def _name_query(text: str) -> Q:
     return condition
 
 
-def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
+def person_search(actor: Actor, *, query: str) -> QuerySet[Person]:
     """Persons the actor may see that match one search box: kana typed any way, kanji name,
     birth date (ISO or era) or phone digits.  An empty query lists every visible person."""
     text = query.strip()
@@ -159,7 +159,7 @@ class DuplicateCandidates:
 
 
 def split_duplicate_candidates(
-    *, actor: Actor, candidates: dict[Person, list[str]]
+    actor: Actor, *, candidates: dict[Person, list[str]]
 ) -> DuplicateCandidates:
     """Candidates the actor may see, and the others for the queue.
 
@@ -183,7 +183,7 @@ def person_certificates(*, person: Person) -> list[DisabilityCertificate]:
     return list(person.certificates.order_by("kind"))
 
 
-def person_household_memberships(*, actor: Actor, person: Person) -> QuerySet[HouseholdMember]:
+def person_household_memberships(actor: Actor, *, person: Person) -> QuerySet[HouseholdMember]:
     """The person's households, current and past, limited to households the actor may see."""
     return (
         HouseholdMember.objects.filter(person=person, household__in=households_visible_to(actor))
@@ -192,7 +192,7 @@ def person_household_memberships(*, actor: Actor, person: Person) -> QuerySet[Ho
     )
 
 
-def person_cases(*, actor: Actor, person: Person) -> QuerySet[Case]:
+def person_cases(actor: Actor, *, person: Person) -> QuerySet[Case]:
     return (
         cases_visible_to(actor)
         .filter(person=person)
@@ -216,7 +216,7 @@ def person_consent(*, person: Person, consent_id: int) -> Consent | None:
 # --- Households -------------------------------------------------------------------------------
 
 
-def household_search(*, actor: Actor, query: str) -> QuerySet[Household]:
+def household_search(actor: Actor, *, query: str) -> QuerySet[Household]:
     """Households the actor may see whose name (or address) contains the query.  An empty
     query lists every visible household."""
     households = households_visible_to(actor).select_related("area")
@@ -263,7 +263,7 @@ class HouseholdView:
     hidden_current: int | None
 
 
-def household_view(*, actor: Actor, household: Household) -> HouseholdView:
+def household_view(actor: Actor, *, household: Household) -> HouseholdView:
     """The members whose own basis covers the actor's organization (persons_visible_to), and
     how many others there are only where the organization may know that."""
     members = list(household_members(household=household))
@@ -282,7 +282,7 @@ def household_view(*, actor: Actor, household: Household) -> HouseholdView:
 
 
 def household_member(
-    *, actor: Actor, household: Household, member_id: int
+    actor: Actor, *, household: Household, member_id: int
 ) -> HouseholdMember | None:
     """One member of the household whose person the actor may see."""
     return (
@@ -292,5 +292,5 @@ def household_member(
     )
 
 
-def visible_person_ids(*, actor: Actor, person_ids: list[int]) -> set[int]:
+def visible_person_ids(actor: Actor, *, person_ids: list[int]) -> set[int]:
     return set(persons_visible_to(actor).filter(pk__in=person_ids).values_list("pk", flat=True))

@@ -17,13 +17,12 @@ from typing import Any
 import jaconv
 from django.db import models, transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import Actor, actor_of
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.kana import is_kana, normalize_kana, normalize_phone
 from tsunagu.organizations.models import Organization
@@ -107,13 +106,12 @@ class CertificateInput:
 # --- Shared checks ----------------------------------------------------------------------------
 
 
-def _writer(request: HttpRequest, target_type: str, target_id: object = "") -> Actor:
-    actor = actor_of(request)
+def _writer(actor: Actor, target_type: str, target_id: object = "") -> Actor:
     if actor.organization is None:
         raise Forbidden("所属機関を選んでから操作してください。")
     if not actor.can_write:
         audit.record_denial(
-            request,
+            actor,
             target_type=target_type,
             target_id=str(target_id)[:64],
             reason="read-only membership",
@@ -252,7 +250,7 @@ def certificate_inputs_of(person: Person) -> list[CertificateInput]:
 
 
 def person_duplicate_check(
-    *, request: HttpRequest, data: Mapping[str, Any], exclude_pk: int | None = None
+    actor: Actor, *, data: Mapping[str, Any], exclude_pk: int | None = None
 ) -> selectors.DuplicateCandidates:
     """Who may already be this person: candidates the actor may see, and (never shown to the
     actor) those it may not see, for the core center's queue."""
@@ -263,12 +261,12 @@ def person_duplicate_check(
         phone=str(data.get("phone") or ""),
         exclude_pk=exclude_pk,
     )
-    return selectors.split_duplicate_candidates(actor=actor_of(request), candidates=candidates)
+    return selectors.split_duplicate_candidates(actor=actor, candidates=candidates)
 
 
 def person_create(
+    actor: Actor,
     *,
-    request: HttpRequest,
     data: Mapping[str, Any],
     certificates: Iterable[CertificateInput] = (),
     confirm_new: bool = False,
@@ -278,13 +276,13 @@ def person_create(
     Raises FieldErrors for bad input and PossibleDuplicate when similar records exist and the
     user has not confirmed that this is someone else (`confirm_new`).
     """
-    actor = _writer(request, "people.person")
+    actor = _writer(actor, "people.person")
     certificates = list(certificates)
     errors = person_errors(data, certificates)
     if errors:
         raise FieldErrors(errors)
     values = _person_values(data)
-    duplicates = person_duplicate_check(request=request, data=values)
+    duplicates = person_duplicate_check(actor=actor, data=values)
     # Only what the office may see: this row is on the person's "who looked" report, which the
     # registering office reads, so it must not tell whether a match exists elsewhere.
     check = {"candidates": len(duplicates.visible), "confirmed_new": confirm_new}
@@ -292,7 +290,7 @@ def person_create(
         # Not inside the transaction below: the check's audit row stays when creation stops.
         audit.record(
             action=Action.RECORD_VIEWED,
-            request=request,
+            actor=actor,
             target_type="people.person",
             detail={"duplicate_check": check},
         )
@@ -305,7 +303,7 @@ def person_create(
         _save_certificates(person, certificates)
         audit.record(
             action=Action.RECORD_CREATED,
-            request=request,
+            actor=actor,
             target=person,
             detail={
                 "fields": sorted(k for k, v in values.items() if v not in ("", None, [], False)),
@@ -313,14 +311,13 @@ def person_create(
                 "duplicate_check": check,
             },
         )
-        _queue_hidden_matches(request=request, actor=actor, person=person, hidden=duplicates.hidden)
+        _queue_hidden_matches(actor=actor, person=person, hidden=duplicates.hidden)
     return person
 
 
 def _queue_hidden_matches(
-    *,
-    request: HttpRequest,
     actor: Actor,
+    *,
     person: Person,
     hidden: Mapping[Person, list[str]],
 ) -> None:
@@ -335,7 +332,7 @@ def _queue_hidden_matches(
         if created:
             audit.record(
                 action=Action.RECORD_CREATED,
-                request=request,
+                actor=actor,
                 target=candidate,
                 detail={"queue": "duplicates", "matched_on": reasons},
             )
@@ -365,8 +362,8 @@ IDENTITY_FIELDS = ("family_name_kana", "given_name_kana", "birth_date", "phone")
 
 
 def person_update(
+    actor: Actor,
     *,
-    request: HttpRequest,
     person: Person,
     expected_version: int,
     changes: Mapping[str, Any],
@@ -386,29 +383,27 @@ def person_update(
     hidden: Mapping[Person, list[str]] = {}
     if check_duplicates:
         hidden = _person_update_duplicate_check(
-            request=request, person=person, changes=changes, confirm_new=confirm_new
+            actor=actor, person=person, changes=changes, confirm_new=confirm_new
         )
     with transaction.atomic():
         updated = _person_update(
-            request=request,
+            actor=actor,
             person=person,
             expected_version=expected_version,
             changes=changes,
             certificates=certificates,
         )
-        _queue_hidden_matches(
-            request=request, actor=actor_of(request), person=updated, hidden=hidden
-        )
+        _queue_hidden_matches(actor=actor, person=updated, hidden=hidden)
         return updated
 
 
 def _person_update_duplicate_check(
-    *, request: HttpRequest, person: Person, changes: Mapping[str, Any], confirm_new: bool
+    actor: Actor, *, person: Person, changes: Mapping[str, Any], confirm_new: bool
 ) -> dict[Person, list[str]]:
     """Outside the update's transaction: the check's audit row stays when the update stops.
     Raises PossibleDuplicate for candidates the actor may see (unless `confirm_new`); returns
     the others, for the queue."""
-    _writer(request, "people.person", person.pk)
+    _writer(actor, "people.person", person.pk)
     merged = {name: getattr(person, name) for name in PERSON_FIELDS} | dict(changes)
     if person_errors(merged):
         return {}  # the update itself reports the bad input
@@ -416,11 +411,11 @@ def _person_update_duplicate_check(
     if not any(_comparable(getattr(person, k)) != _comparable(v) for k, v in values.items()):
         return {}
     identity = {name: getattr(person, name) for name in IDENTITY_FIELDS} | values
-    duplicates = person_duplicate_check(request=request, data=identity, exclude_pk=person.pk)
+    duplicates = person_duplicate_check(actor=actor, data=identity, exclude_pk=person.pk)
     if duplicates and not confirm_new:
         audit.record(
             action=Action.RECORD_VIEWED,
-            request=request,
+            actor=actor,
             target=person,
             detail={
                 "duplicate_check": {"candidates": len(duplicates.visible), "confirmed_new": False}
@@ -431,14 +426,14 @@ def _person_update_duplicate_check(
 
 
 def _person_update(
+    actor: Actor,
     *,
-    request: HttpRequest,
     person: Person,
     expected_version: int,
     changes: Mapping[str, Any],
     certificates: Iterable[CertificateInput] | None,
 ) -> Person:
-    _writer(request, "people.person", person.pk)
+    _writer(actor, "people.person", person.pk)
     current_certificates = certificate_inputs_of(person)
     new_certificates = current_certificates if certificates is None else list(certificates)
     merged = {name: getattr(person, name) for name in PERSON_FIELDS} | dict(changes)
@@ -471,7 +466,7 @@ def _person_update(
         changed.append("certificates")
     person.refresh_from_db()
     audit.record(
-        action=Action.RECORD_UPDATED, request=request, target=person, detail={"fields": changed}
+        action=Action.RECORD_UPDATED, actor=actor, target=person, detail={"fields": changed}
     )
     return person
 
@@ -507,8 +502,8 @@ def consent_errors(
 
 
 def consent_record(
+    actor: Actor,
     *,
-    request: HttpRequest,
     person: Person,
     organizations: Iterable[Organization],
     purposes: Iterable[str],
@@ -517,7 +512,7 @@ def consent_record(
     expires_on: dt.date | None = None,
     notes: str = "",
 ) -> Consent:
-    actor = _writer(request, "people.consent")
+    actor = _writer(actor, "people.consent")
     organizations = list(organizations)
     purposes = list(purposes)
     errors = consent_errors(
@@ -545,7 +540,7 @@ def consent_record(
         consent.organizations.set(organizations)
         audit.record(
             action=Action.RECORD_CREATED,
-            request=request,
+            actor=actor,
             target=consent,
             detail={
                 "person": person.pk,
@@ -556,9 +551,9 @@ def consent_record(
     return consent
 
 
-def consent_withdraw(*, request: HttpRequest, consent: Consent, reason: str = "") -> Consent:
+def consent_withdraw(actor: Actor, *, consent: Consent, reason: str = "") -> Consent:
     """Withdrawal takes effect at once: team memberships based on it stop sharing now."""
-    _writer(request, "people.consent", consent.pk)
+    _writer(actor, "people.consent", consent.pk)
     if consent.withdrawn_at is not None:
         raise Invalid("この同意はすでに撤回されています。")
     with transaction.atomic():
@@ -568,7 +563,7 @@ def consent_withdraw(*, request: HttpRequest, consent: Consent, reason: str = ""
         consent.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
         audit.record(
             action=Action.RECORD_UPDATED,
-            request=request,
+            actor=actor,
             target=consent,
             detail={"fields": ["withdrawn_at", "withdrawal_reason"], "withdrawn": True},
         )
@@ -600,8 +595,8 @@ def _household_values(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def household_create(*, request: HttpRequest, data: Mapping[str, Any]) -> Household:
-    actor = _writer(request, "people.household")
+def household_create(actor: Actor, *, data: Mapping[str, Any]) -> Household:
+    actor = _writer(actor, "people.household")
     errors = household_errors(data)
     if errors:
         raise FieldErrors(errors)
@@ -612,7 +607,7 @@ def household_create(*, request: HttpRequest, data: Mapping[str, Any]) -> Househ
         household.save()
         audit.record(
             action=Action.RECORD_CREATED,
-            request=request,
+            actor=actor,
             target=household,
             detail={"fields": sorted(k for k, v in values.items() if v not in ("", None, []))},
         )
@@ -621,13 +616,13 @@ def household_create(*, request: HttpRequest, data: Mapping[str, Any]) -> Househ
 
 @transaction.atomic
 def household_update(
+    actor: Actor,
     *,
-    request: HttpRequest,
     household: Household,
     expected_version: int,
     changes: Mapping[str, Any],
 ) -> Household:
-    _writer(request, "people.household", household.pk)
+    _writer(actor, "people.household", household.pk)
     merged = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS} | dict(changes)
     errors = household_errors(merged)
     if errors:
@@ -648,14 +643,14 @@ def household_update(
     _versioned_update(household, expected_version, {name: values[name] for name in changed})
     household.refresh_from_db()
     audit.record(
-        action=Action.RECORD_UPDATED, request=request, target=household, detail={"fields": changed}
+        action=Action.RECORD_UPDATED, actor=actor, target=household, detail={"fields": changed}
     )
     return household
 
 
 def household_member_add(
+    actor: Actor,
     *,
-    request: HttpRequest,
     household: Household,
     person: Person,
     relationship: str,
@@ -665,7 +660,7 @@ def household_member_add(
 ) -> HouseholdMember:
     """Add a person to a household from `start_date`; a person may belong to several
     households over time, but to one household only once at a time."""
-    _writer(request, "people.householdmember")
+    _writer(actor, "people.householdmember")
     errors: dict[str, str] = {}
     if relationship not in Relationship.values:
         errors["relationship"] = _("続柄を選んでください。")
@@ -691,7 +686,7 @@ def household_member_add(
         member.save()
         audit.record(
             action=Action.RECORD_CREATED,
-            request=request,
+            actor=actor,
             target=member,
             detail={"household": household.pk, "person": person.pk},
         )
@@ -699,10 +694,10 @@ def household_member_add(
 
 
 def household_member_end(
-    *, request: HttpRequest, member: HouseholdMember, end_date: dt.date
+    actor: Actor, *, member: HouseholdMember, end_date: dt.date
 ) -> HouseholdMember:
     """The member left the household on `end_date` (kept as history)."""
-    _writer(request, "people.householdmember", member.pk)
+    _writer(actor, "people.householdmember", member.pk)
     if member.end_date is not None:
         raise FieldErrors({"end_date": _("この世帯員はすでに世帯を離れています。")})
     if member.start_date is not None and end_date < member.start_date:
@@ -715,7 +710,7 @@ def household_member_end(
         member.save(update_fields=["end_date"])
         audit.record(
             action=Action.RECORD_UPDATED,
-            request=request,
+            actor=actor,
             target=member,
             detail={"fields": ["end_date"], "household": member.household_id},
         )

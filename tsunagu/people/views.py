@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import access_household, access_person, actor_of
+from tsunagu.cases.access import access_household, access_person
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.people import duplicates, selectors, services
@@ -72,28 +72,31 @@ def _app_errors(view: View) -> View:
 
 
 def _require_writer(request: TsunaguRequest) -> None:
-    actor = actor_of(request)
+    actor = request.actor
     if actor.organization is None:
         raise Forbidden(_("所属機関を選んでから操作してください。"))
     if not actor.can_write:
         audit.record_denial(
-            request, target_type="view", target_id=request.path[:64], reason="read-only membership"
+            request.actor,
+            target_type="view",
+            target_id=request.path[:64],
+            reason="read-only membership",
         )
         raise Forbidden(_("閲覧のみの権限では変更できません。"))
 
 
 def _person_for_write(request: TsunaguRequest, person_id: int) -> Person:
     """The person, for a screen that changes them; a GET of the form is also a read."""
-    person = access_person(request, person_id, for_write=True)
+    person = access_person(request.actor, person_id, for_write=True)
     if request.method == "GET":
-        audit.record(action=Action.RECORD_VIEWED, request=request, target=person)
+        audit.record(action=Action.RECORD_VIEWED, actor=request.actor, target=person)
     return person
 
 
 def _household_for_write(request: TsunaguRequest, household_id: int) -> Household:
-    household = access_household(request, household_id, for_write=True)
+    household = access_household(request.actor, household_id, for_write=True)
     if request.method == "GET":
-        audit.record(action=Action.RECORD_VIEWED, request=request, target=household)
+        audit.record(action=Action.RECORD_VIEWED, actor=request.actor, target=household)
     return household
 
 
@@ -118,18 +121,18 @@ def _search_context(
     organization's households without words too) every member of the households shown; the
     words typed only as a keyed digest."""
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    actor = actor_of(request)
+    actor = request.actor
     page = Paginator(search(actor=actor, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
     if query and target_type == "people.person":
         audit.record_read(
-            request,
+            request.actor,
             view="people.person_search",
             person_ids=[p.pk for p in page.object_list],
             search_text=query,
         )
     elif target_type == "people.household":
         audit.record_read(
-            request,
+            request.actor,
             view="people.household_list",
             # One query more than the count-only row this replaced: the members.
             person_ids=selectors.household_member_ids(
@@ -166,7 +169,7 @@ def person_create(request: TsunaguRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(
-                request=request,
+                actor=request.actor,
                 data=form.person_data(),
                 certificates=form.certificates(),
                 confirm_new=form.cleaned_data["confirm_new"],
@@ -194,8 +197,8 @@ def person_create(request: TsunaguRequest) -> HttpResponse:
 
 @_app_errors
 def person_detail(request: TsunaguRequest, person_id: int) -> HttpResponse:
-    person = access_person(request, person_id)
-    actor = actor_of(request)
+    person = access_person(request.actor, person_id)
+    actor = request.actor
     context = {
         "person": person,
         "certificates": selectors.person_certificates(person=person),
@@ -217,7 +220,7 @@ def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.person_update(
-                    request=request,
+                    actor=request.actor,
                     person=person,
                     expected_version=form.cleaned_data["version"],
                     changes=form.person_data(),
@@ -268,7 +271,7 @@ def consent_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.consent_record(
-                request=request,
+                actor=request.actor,
                 person=person,
                 organizations=data["organizations"],
                 purposes=data["purposes"],
@@ -296,14 +299,14 @@ def consent_withdraw(request: TsunaguRequest, person_id: int, consent_id: int) -
     consent = selectors.person_consent(person=person, consent_id=consent_id)
     if consent is None:
         audit.record_denial(
-            request, target_type="people.consent", target_id=consent_id, reason="not found"
+            request.actor, target_type="people.consent", target_id=consent_id, reason="not found"
         )
         raise Http404
     form = ConsentWithdrawForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_withdraw(
-                request=request, consent=consent, reason=form.cleaned_data["reason"]
+                actor=request.actor, consent=consent, reason=form.cleaned_data["reason"]
             )
         except Invalid as exc:
             messages.error(request, exc.message)
@@ -340,7 +343,7 @@ def household_create(request: TsunaguRequest) -> HttpResponse:
     form = HouseholdForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            household = services.household_create(request=request, data=form.household_data())
+            household = services.household_create(actor=request.actor, data=form.household_data())
         except services.FieldErrors as exc:
             _add_field_errors(form, exc)
         else:
@@ -356,8 +359,8 @@ def household_create(request: TsunaguRequest) -> HttpResponse:
 
 @_app_errors
 def household_detail(request: TsunaguRequest, household_id: int) -> HttpResponse:
-    household = access_household(request, household_id)
-    actor = actor_of(request)
+    household = access_household(request.actor, household_id)
+    actor = request.actor
     # Only the members each on their own basis; the others are not even counted, except for
     # an organization that holds the household itself (selectors.household_view).
     view = selectors.household_view(actor=actor, household=household)
@@ -386,7 +389,7 @@ def household_edit(request: TsunaguRequest, household_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.household_update(
-                    request=request,
+                    actor=request.actor,
                     household=household,
                     expected_version=form.cleaned_data["version"],
                     changes=form.household_data(),
@@ -419,18 +422,18 @@ def household_edit(request: TsunaguRequest, household_id: int) -> HttpResponse:
 def household_member_add(request: TsunaguRequest, household_id: int) -> HttpResponse:
     """Pick a person the actor may see (search box), then say how they belong."""
     household = _household_for_write(request, household_id)
-    actor = actor_of(request)
+    actor = request.actor
     search = SearchForm(request.GET if "q" in request.GET else None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     results = list(selectors.person_search(actor=actor, query=query)[:20]) if query.strip() else []
     person_id = request.POST.get("person") or request.GET.get("person")
-    person = access_person(request, person_id, for_write=True) if person_id else None
+    person = access_person(request.actor, person_id, for_write=True) if person_id else None
     form = HouseholdMemberForm(_posted(request), initial={"person": person.pk if person else None})
     if request.method == "POST" and form.is_valid() and person is not None:
         data = form.cleaned_data
         try:
             services.household_member_add(
-                request=request,
+                actor=request.actor,
                 household=household,
                 person=person,
                 relationship=data["relationship"],
@@ -467,11 +470,14 @@ def household_member_end(
 ) -> HttpResponse:
     household = _household_for_write(request, household_id)
     member = selectors.household_member(
-        actor=actor_of(request), household=household, member_id=member_id
+        actor=request.actor, household=household, member_id=member_id
     )
     if member is None:
         audit.record_denial(
-            request, target_type="people.householdmember", target_id=member_id, reason="not found"
+            request.actor,
+            target_type="people.householdmember",
+            target_id=member_id,
+            reason="not found",
         )
         raise Http404
     form = HouseholdMemberEndForm(
@@ -480,7 +486,7 @@ def household_member_end(
     if request.method == "POST" and form.is_valid():
         try:
             services.household_member_end(
-                request=request, member=member, end_date=form.cleaned_data["end_date"]
+                actor=request.actor, member=member, end_date=form.cleaned_data["end_date"]
             )
         except services.FieldErrors as exc:
             _add_field_errors(form, exc)
@@ -504,9 +510,9 @@ def duplicate_queue(request: TsunaguRequest) -> HttpResponse:
     a 404 for everyone else."""
     status = request.GET.get("status", "")
     status = status if status in ("done", "all") else ""
-    candidates = duplicates.duplicate_queue(request=request, status=status)
+    candidates = duplicates.duplicate_queue(actor=request.actor, status=status)
     page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
-    duplicates.record_queue_read(request, list(page.object_list))
+    duplicates.record_queue_read(request.actor, list(page.object_list))
     return render(
         request,
         "people/pages/duplicate_queue.html",
@@ -514,7 +520,7 @@ def duplicate_queue(request: TsunaguRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "query": urlencode({"status": status}) if status else "",
-            "can_write": actor_of(request).can_write,
+            "can_write": request.actor.can_write,
         },
     )
 
@@ -523,7 +529,7 @@ def duplicate_queue(request: TsunaguRequest) -> HttpResponse:
 def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> HttpResponse:
     """One candidate and the core center's decision on it."""
     posted = request.method == "POST"
-    candidate = duplicates.access_duplicate_candidate(request, candidate_id, for_write=posted)
+    candidate = duplicates.access_duplicate_candidate(request.actor, candidate_id, for_write=posted)
     form = DuplicateDecisionForm(_posted(request))
     status = 200
     if posted:
@@ -531,7 +537,7 @@ def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> HttpResponse
         if form.is_valid():
             try:
                 duplicates.duplicate_candidate_decide(
-                    request=request,
+                    actor=request.actor,
                     candidate=candidate,
                     decision=form.cleaned_data["decision"],
                     note=form.cleaned_data["note"],
@@ -551,7 +557,7 @@ def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> HttpResponse
             "candidate": candidate,
             "form": form,
             "pending": candidate.status in duplicates.PENDING,
-            "can_write": actor_of(request).can_write,
+            "can_write": request.actor.can_write,
         },
         status=status,
     )

@@ -9,9 +9,9 @@ not-yours alike and leave the same audit rows as the case helpers.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 
-from tsunagu.cases.access import Actor, access_object, actor_of, visible_case_ids
+from tsunagu.cases.access import access_object, visible_case_ids
+from tsunagu.core.actor import Actor
 from tsunagu.plans.models import (
     Assessment,
     ContingencyTrigger,
@@ -52,20 +52,20 @@ def tasks_visible_to(actor: Actor) -> QuerySet[Task]:
 
 
 def access_assessment(
-    request: HttpRequest, assessment_id: object, *, for_write: bool = False
+    actor: Actor, assessment_id: object, *, for_write: bool = False
 ) -> Assessment:
-    queryset = assessments_visible_to(actor_of(request)).select_related(
+    queryset = assessments_visible_to(actor).select_related(
         "case", "case__person", "case__household", "author", "author_organization"
     )
-    obj = access_object(request, queryset, assessment_id, for_write=for_write)
+    obj = access_object(actor, queryset, assessment_id, for_write=for_write)
     assert isinstance(obj, Assessment)  # noqa: S101
     return obj
 
 
 def access_plan(
-    request: HttpRequest, plan_id: object, *, for_write: bool = False, audit_read: bool = True
+    actor: Actor, plan_id: object, *, for_write: bool = False, audit_read: bool = True
 ) -> SupportPlan:
-    queryset = plans_visible_to(actor_of(request)).select_related(
+    queryset = plans_visible_to(actor).select_related(
         "case",
         "case__person",
         "case__household",
@@ -75,31 +75,31 @@ def access_plan(
         "author_organization",
         "based_on",
     )
-    obj = access_object(request, queryset, plan_id, for_write=for_write, audit_read=audit_read)
+    obj = access_object(actor, queryset, plan_id, for_write=for_write, audit_read=audit_read)
     assert isinstance(obj, SupportPlan)  # noqa: S101
     return obj
 
 
-def access_plan_item(request: HttpRequest, item_id: object, *, for_write: bool = False) -> PlanItem:
-    queryset = plan_items_visible_to(actor_of(request)).select_related("plan", "plan__case")
-    obj = access_object(request, queryset, item_id, for_write=for_write)
+def access_plan_item(actor: Actor, item_id: object, *, for_write: bool = False) -> PlanItem:
+    queryset = plan_items_visible_to(actor).select_related("plan", "plan__case")
+    obj = access_object(actor, queryset, item_id, for_write=for_write)
     assert isinstance(obj, PlanItem)  # noqa: S101
     return obj
 
 
 def access_contingency(
-    request: HttpRequest, trigger_id: object, *, for_write: bool = False
+    actor: Actor, trigger_id: object, *, for_write: bool = False
 ) -> ContingencyTrigger:
-    queryset = contingencies_visible_to(actor_of(request)).select_related("case")
-    obj = access_object(request, queryset, trigger_id, for_write=for_write)
+    queryset = contingencies_visible_to(actor).select_related("case")
+    obj = access_object(actor, queryset, trigger_id, for_write=for_write)
     assert isinstance(obj, ContingencyTrigger)  # noqa: S101
     return obj
 
 
 def access_monitoring(
-    request: HttpRequest, monitoring_id: object, *, for_write: bool = False
+    actor: Actor, monitoring_id: object, *, for_write: bool = False
 ) -> Monitoring:
-    queryset = monitorings_visible_to(actor_of(request)).select_related(
+    queryset = monitorings_visible_to(actor).select_related(
         "plan",
         "plan__case",
         "plan__case__person",
@@ -109,15 +109,13 @@ def access_monitoring(
         "conducted_by",
         "conducted_by_organization",
     )
-    obj = access_object(request, queryset, monitoring_id, for_write=for_write)
+    obj = access_object(actor, queryset, monitoring_id, for_write=for_write)
     assert isinstance(obj, Monitoring)  # noqa: S101
     return obj
 
 
-def access_task(request: HttpRequest, task_id: object, *, for_write: bool = False) -> Task:
-    queryset = tasks_visible_to(actor_of(request)).select_related(
-        "case", "owner_organization", "owner_worker"
-    )
-    obj = access_object(request, queryset, task_id, for_write=for_write)
+def access_task(actor: Actor, task_id: object, *, for_write: bool = False) -> Task:
+    queryset = tasks_visible_to(actor).select_related("case", "owner_organization", "owner_worker")
+    obj = access_object(actor, queryset, task_id, for_write=for_write)
     assert isinstance(obj, Task)  # noqa: S101
     return obj

@@ -12,13 +12,14 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.accounts.models import User
-from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.access import access_case
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field, patch_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.organizations.models import Organization
@@ -465,7 +466,7 @@ def _section_out(section: AssessmentSection) -> SectionOut:
     )
 
 
-def _assessment_out(request: HttpRequest, assessment: Assessment) -> AssessmentOut:
+def _assessment_out(request: TsunaguRequest, assessment: Assessment) -> AssessmentOut:
     return AssessmentOut(
         id=assessment.pk,
         case_id=assessment.case_id,
@@ -481,9 +482,7 @@ def _assessment_out(request: HttpRequest, assessment: Assessment) -> AssessmentO
         created_at=assessment.created_at,
         sections=[
             _section_out(s)
-            for s in selectors.assessment_sections_for(
-                actor=actor_of(request), assessment=assessment
-            )
+            for s in selectors.assessment_sections_for(actor=request.actor, assessment=assessment)
         ],
     )
 
@@ -693,9 +692,9 @@ def _item_data(payload: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     url_name="case_assessment_list",
 )
 @paginated
-def case_assessment_list(request: HttpRequest, case_id: int) -> Listing:
-    case = access_case(request, case_id)
-    assessments = selectors.assessment_list(actor=actor_of(request), case=case)
+def case_assessment_list(request: TsunaguRequest, case_id: int) -> Listing:
+    case = access_case(request.actor, case_id)
+    assessments = selectors.assessment_list(actor=request.actor, case=case)
     return Listing(assessments, out=lambda a: _assessment_out(request, a))
 
 
@@ -706,13 +705,13 @@ def case_assessment_list(request: HttpRequest, case_id: int) -> Listing:
     url_name="case_assessment_create",
 )
 def case_assessment_create(
-    request: HttpRequest, case_id: int, payload: AssessmentIn
+    request: TsunaguRequest, case_id: int, payload: AssessmentIn
 ) -> Status[AssessmentOut]:
     """世帯員ごとの sections（本人と現在の世帯員）と世帯全体の分析を保存します。
     同じ日の版を based_on で指定し、ほかの人が先に保存していれば409です。"""
-    case = access_case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     assessment = services.assessment_save(
-        request=request,
+        actor=request.actor,
         case=case,
         assessed_on=payload.assessed_on,
         based_on=payload.based_on,
@@ -728,8 +727,8 @@ def case_assessment_create(
     summary="アセスメントの詳細",
     url_name="assessment_detail",
 )
-def assessment_detail(request: HttpRequest, assessment_id: int) -> AssessmentOut:
-    return _assessment_out(request, access_assessment(request, assessment_id))
+def assessment_detail(request: TsunaguRequest, assessment_id: int) -> AssessmentOut:
+    return _assessment_out(request, access_assessment(request.actor, assessment_id))
 
 
 # --- Plans ------------------------------------------------------------------------------------
@@ -742,9 +741,9 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> AssessmentOut
     url_name="case_plan_list",
 )
 @paginated
-def case_plan_list(request: HttpRequest, case_id: int) -> Listing:
-    case = access_case(request, case_id)
-    return Listing(selectors.plan_list(actor=actor_of(request), case=case), out=_plan_out)
+def case_plan_list(request: TsunaguRequest, case_id: int) -> Listing:
+    case = access_case(request.actor, case_id)
+    return Listing(selectors.plan_list(actor=request.actor, case=case), out=_plan_out)
 
 
 @router.post(
@@ -753,11 +752,13 @@ def case_plan_list(request: HttpRequest, case_id: int) -> Listing:
     summary="支援計画案の作成",
     url_name="case_plan_create",
 )
-def case_plan_create(request: HttpRequest, case_id: int, payload: PlanIn) -> Status[PlanDetailOut]:
+def case_plan_create(
+    request: TsunaguRequest, case_id: int, payload: PlanIn
+) -> Status[PlanDetailOut]:
     """最初の計画、または最新の版をもとにした次の版を案として作ります（項目と週間計画も
     引き継ぎます）。作成中の案がすでにあれば409です。"""
-    case = access_case(request, case_id, for_write=True)
-    plan = services.plan_create(request=request, case=case, data=payload.model_dump())
+    case = access_case(request.actor, case_id, for_write=True)
+    plan = services.plan_create(actor=request.actor, case=case, data=payload.model_dump())
     return Status(201, _plan_detail_out(plan))
 
 
@@ -767,8 +768,8 @@ def case_plan_create(request: HttpRequest, case_id: int, payload: PlanIn) -> Sta
     summary="支援計画の詳細（項目・週間計画を含む）",
     url_name="plan_detail",
 )
-def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
-    return _plan_detail_out(access_plan(request, plan_id))
+def plan_detail(request: TsunaguRequest, plan_id: int) -> PlanDetailOut:
+    return _plan_detail_out(access_plan(request.actor, plan_id))
 
 
 @router.patch(
@@ -777,15 +778,15 @@ def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
     summary="計画案の編集（案のみ。lock_version が古ければ409）",
     url_name="plan_update",
 )
-def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch) -> PlanDetailOut:
+def plan_update(request: TsunaguRequest, plan_id: int, payload: PlanPatch) -> PlanDetailOut:
     """送った項目だけを変えます。合意済み・改定済みの計画は409（新しい版を作ってください）。"""
-    plan = access_plan(request, plan_id, for_write=True)
+    plan = access_plan(request.actor, plan_id, for_write=True)
     changes = payload.model_dump(exclude_unset=True, exclude={"lock_version"})
     if any(value is None for value in changes.values()):
         raise Invalid("null は指定できません。変えない項目は送らないでください。")
     data = {**_plan_data(plan), **changes}
     plan = services.plan_update(
-        request=request, plan=plan, lock_version=payload.lock_version, data=data
+        actor=request.actor, plan=plan, lock_version=payload.lock_version, data=data
     )
     return _plan_detail_out(plan)
 
@@ -797,11 +798,11 @@ def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch) -> PlanD
     url_name="plan_item_create",
 )
 def plan_item_create(
-    request: HttpRequest, plan_id: int, payload: PlanItemIn
+    request: TsunaguRequest, plan_id: int, payload: PlanItemIn
 ) -> Status[PlanItemOut]:
-    plan = access_plan(request, plan_id, for_write=True)
+    plan = access_plan(request.actor, plan_id, for_write=True)
     item = services.plan_item_save(
-        request=request, plan=plan, data=_item_data(payload.model_dump(), {})
+        actor=request.actor, plan=plan, data=_item_data(payload.model_dump(), {})
     )
     return Status(201, _item_out(item))
 
@@ -812,11 +813,11 @@ def plan_item_create(
     summary="計画案の項目の編集（送った項目だけ）",
     url_name="plan_item_update",
 )
-def plan_item_update(request: HttpRequest, item_id: int, payload: PlanItemPatch) -> PlanItemOut:
-    item = access_plan_item(request, item_id, for_write=True)
+def plan_item_update(request: TsunaguRequest, item_id: int, payload: PlanItemPatch) -> PlanItemOut:
+    item = access_plan_item(request.actor, item_id, for_write=True)
     base = {name: getattr(item, name) for name in services.ITEM_FIELDS}
     item = services.plan_item_save(
-        request=request,
+        actor=request.actor,
         plan=item.plan,
         item=item,
         data=_item_data(payload.model_dump(exclude_unset=True), base),
@@ -830,9 +831,9 @@ def plan_item_update(request: HttpRequest, item_id: int, payload: PlanItemPatch)
     summary="計画案の項目の削除",
     url_name="plan_item_delete",
 )
-def plan_item_delete(request: HttpRequest, item_id: int) -> Status[None]:
-    item = access_plan_item(request, item_id, for_write=True)
-    services.plan_item_delete(request=request, item=item)
+def plan_item_delete(request: TsunaguRequest, item_id: int) -> Status[None]:
+    item = access_plan_item(request.actor, item_id, for_write=True)
+    services.plan_item_delete(actor=request.actor, item=item)
     return Status(204, None)
 
 
@@ -842,12 +843,12 @@ def plan_item_delete(request: HttpRequest, item_id: int) -> Status[None]:
     summary="本人の同意を記録（主担当機関のみ）",
     url_name="plan_agree",
 )
-def plan_agree(request: HttpRequest, plan_id: int, payload: AgreeIn) -> PlanDetailOut:
+def plan_agree(request: TsunaguRequest, plan_id: int, payload: AgreeIn) -> PlanDetailOut:
     """案が合意済みの計画になります。前の版は改定済みになり、モニタリングの予定と
     担当機関ごとのタスクが作られます。"""
-    plan = access_plan(request, plan_id, for_write=True)
+    plan = access_plan(request.actor, plan_id, for_write=True)
     plan = services.plan_agree(
-        request=request,
+        actor=request.actor,
         plan=plan,
         agreed_on=payload.agreed_on,
         method=payload.method,
@@ -863,10 +864,10 @@ def plan_agree(request: HttpRequest, plan_id: int, payload: AgreeIn) -> PlanDeta
     url_name="plan_new_version",
 )
 def plan_new_version(
-    request: HttpRequest, plan_id: int, payload: NewVersionIn
+    request: TsunaguRequest, plan_id: int, payload: NewVersionIn
 ) -> Status[PlanDetailOut]:
-    plan = access_plan(request, plan_id, for_write=True)
-    new = services.plan_new_version(request=request, plan=plan, reason=payload.reason)
+    plan = access_plan(request.actor, plan_id, for_write=True)
+    new = services.plan_new_version(actor=request.actor, plan=plan, reason=payload.reason)
     return Status(201, _plan_detail_out(new))
 
 
@@ -876,12 +877,12 @@ def plan_new_version(
     summary="支援計画の FHIR R4 Bundle（CarePlan, Goal, CareTeam, EpisodeOfCare ほか）",
     url_name="plan_fhir",
 )
-def plan_fhir(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_fhir(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     """application/fhir+json の Bundle（type: collection）を返します。出力は監査ログに
     残ります。"""
-    plan = documents.plan_for_export(request, plan_id)
+    plan = documents.plan_for_export(request.actor, plan_id)
     bundle = fhir.plan_bundle(plan)
-    documents.record_export(request, target=plan, event="plan.exported", fmt="fhir")
+    documents.record_export(request.actor, target=plan, event="plan.exported", fmt="fhir")
     response = HttpResponse(
         json.dumps(bundle, ensure_ascii=False), content_type="application/fhir+json"
     )
@@ -899,8 +900,8 @@ def plan_fhir(request: HttpRequest, plan_id: int) -> HttpResponse:
     url_name="plan_monitoring_list",
 )
 @paginated
-def plan_monitoring_list(request: HttpRequest, plan_id: int) -> Listing:
-    plan = access_plan(request, plan_id)
+def plan_monitoring_list(request: TsunaguRequest, plan_id: int) -> Listing:
+    plan = access_plan(request.actor, plan_id)
     return Listing(selectors.plan_monitorings(plan).select_related("plan"), out=_monitoring_out)
 
 
@@ -910,8 +911,8 @@ def plan_monitoring_list(request: HttpRequest, plan_id: int) -> Listing:
     summary="モニタリングの詳細",
     url_name="monitoring_detail",
 )
-def monitoring_detail(request: HttpRequest, monitoring_id: int) -> MonitoringOut:
-    return _monitoring_out(access_monitoring(request, monitoring_id))
+def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> MonitoringOut:
+    return _monitoring_out(access_monitoring(request.actor, monitoring_id))
 
 
 @router.post(
@@ -921,11 +922,11 @@ def monitoring_detail(request: HttpRequest, monitoring_id: int) -> MonitoringOut
     url_name="monitoring_report",
 )
 def monitoring_report(
-    request: HttpRequest, monitoring_id: int, payload: MonitoringReportIn
+    request: TsunaguRequest, monitoring_id: int, payload: MonitoringReportIn
 ) -> MonitoringReportOut:
     """plan_change_needed が true なら、この計画をもとにした次の版の案が開き、その id を
     new_plan_id で返します。記録済みのモニタリングには409です。"""
-    monitoring = access_monitoring(request, monitoring_id, for_write=True)
+    monitoring = access_monitoring(request.actor, monitoring_id, for_write=True)
     goals: dict[int, dict[str, str]] = {}
     for goal in payload.goals:
         if goal.plan_item_id in goals:
@@ -938,7 +939,7 @@ def monitoring_report(
             "what_should_change": goal.what_should_change,
         }
     monitoring, new_plan = services.monitoring_report(
-        request=request,
+        actor=request.actor,
         monitoring=monitoring,
         conducted_on=payload.conducted_on,
         data={
@@ -965,9 +966,9 @@ def monitoring_report(
     url_name="case_contingency_list",
 )
 @paginated
-def case_contingency_list(request: HttpRequest, case_id: int) -> Listing:
-    case = access_case(request, case_id)
-    triggers = selectors.contingency_list(actor=actor_of(request), case=case)
+def case_contingency_list(request: TsunaguRequest, case_id: int) -> Listing:
+    case = access_case(request.actor, case_id)
+    triggers = selectors.contingency_list(actor=request.actor, case=case)
     return Listing(triggers, out=_contingency_out)
 
 
@@ -978,11 +979,14 @@ def case_contingency_list(request: HttpRequest, case_id: int) -> Listing:
     url_name="case_contingency_create",
 )
 def case_contingency_create(
-    request: HttpRequest, case_id: int, payload: ContingencyIn
+    request: TsunaguRequest, case_id: int, payload: ContingencyIn
 ) -> Status[ContingencyOut]:
-    case = access_case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     trigger = services.contingency_create(
-        request=request, case=case, description=payload.description, preparation=payload.preparation
+        actor=request.actor,
+        case=case,
+        description=payload.description,
+        preparation=payload.preparation,
     )
     return Status(201, _contingency_out(trigger))
 
@@ -994,13 +998,13 @@ def case_contingency_create(
     url_name="contingency_action_add",
 )
 def contingency_action_add(
-    request: HttpRequest, trigger_id: int, payload: ContingencyActionIn
+    request: TsunaguRequest, trigger_id: int, payload: ContingencyActionIn
 ) -> Status[ContingencyOut]:
-    trigger = access_contingency(request, trigger_id, for_write=True)
+    trigger = access_contingency(request.actor, trigger_id, for_write=True)
     organization = _organization(payload.organization_id, field="organization_id")
     assert organization is not None  # noqa: S101  # the id is required by the schema
     services.contingency_action_add(
-        request=request,
+        actor=request.actor,
         trigger=trigger,
         organization=organization,
         action=payload.action,
@@ -1017,10 +1021,12 @@ def contingency_action_add(
     summary="Xデーの発生を記録（機関ごとにタスクを作り、チームに知らせる）",
     url_name="contingency_happened",
 )
-def contingency_happened(request: HttpRequest, trigger_id: int, payload: HappenedIn) -> HappenedOut:
-    trigger = access_contingency(request, trigger_id, for_write=True)
+def contingency_happened(
+    request: TsunaguRequest, trigger_id: int, payload: HappenedIn
+) -> HappenedOut:
+    trigger = access_contingency(request.actor, trigger_id, for_write=True)
     tasks = services.contingency_happened(
-        request=request, trigger=trigger, happened_on=payload.happened_on, note=payload.note
+        actor=request.actor, trigger=trigger, happened_on=payload.happened_on, note=payload.note
     )
     return HappenedOut(contingency=_contingency_out(trigger), tasks=[_task_out(t) for t in tasks])
 
@@ -1036,12 +1042,12 @@ def contingency_happened(request: HttpRequest, trigger_id: int, payload: Happene
 )
 @paginated
 def task_list(
-    request: HttpRequest, scope: TaskScopeValue = "mine", status: TaskFilterValue = "open"
+    request: TsunaguRequest, scope: TaskScopeValue = "mine", status: TaskFilterValue = "open"
 ) -> Listing:
     """scope=mine は自分が担当のタスク、organization はトークンの所属の全てのタスク。
     status は open（未着手と対応中、既定）、all、または状態の値です。"""
     tasks = selectors.task_list(
-        actor=actor_of(request), scope=scope, status="" if status == "all" else status
+        actor=request.actor, scope=scope, status="" if status == "all" else status
     )
     return Listing(tasks, out=_task_out)
 
@@ -1049,16 +1055,16 @@ def task_list(
 @router.post(
     "/tasks", response={201: TaskOut, **ERRORS}, summary="タスクの作成", url_name="task_create"
 )
-def task_create(request: HttpRequest, payload: TaskIn) -> Status[TaskOut]:
+def task_create(request: TsunaguRequest, payload: TaskIn) -> Status[TaskOut]:
     """ケースのタスクの担当機関は支援チームの機関に限ります。"""
-    case = access_case(request, payload.case_id, for_write=True) if payload.case_id else None
+    case = access_case(request.actor, payload.case_id, for_write=True) if payload.case_id else None
     owner = _organization(payload.owner_organization_id, field="owner_organization_id")
     if owner is None:
-        owner = actor_of(request).organization
+        owner = request.actor.organization
     if owner is None:
         raise Invalid("owner_organization_id: 担当機関を指定してください。")
     task = services.task_create(
-        request=request,
+        actor=request.actor,
         title=payload.title,
         owner_organization=owner,
         case=case,
@@ -1075,11 +1081,11 @@ def task_create(request: HttpRequest, payload: TaskIn) -> Status[TaskOut]:
     summary="タスクの状態の変更",
     url_name="task_set_status",
 )
-def task_set_status(request: HttpRequest, task_id: int, payload: TaskStatusIn) -> TaskOut:
+def task_set_status(request: TsunaguRequest, task_id: int, payload: TaskStatusIn) -> TaskOut:
     """認められない変更（完了から取り消しなど）は409です。"""
-    task = access_task(request, task_id, for_write=True)
+    task = access_task(request.actor, task_id, for_write=True)
     task = services.task_set_status(
-        request=request, task=task, status=payload.status, note=payload.note
+        actor=request.actor, task=task, status=payload.status, note=payload.note
     )
     return _task_out(task)
 
@@ -1101,9 +1107,9 @@ class WeeklyIn(Schema):
     summary="計画案の週間計画に予定を追加",
     url_name="plan_weekly_add",
 )
-def plan_weekly_add(request: HttpRequest, plan_id: int, payload: WeeklyIn) -> Status[WeeklyOut]:
-    plan = access_plan(request, plan_id, for_write=True)
-    entry = services.weekly_entry_add(request=request, plan=plan, **payload.model_dump())
+def plan_weekly_add(request: TsunaguRequest, plan_id: int, payload: WeeklyIn) -> Status[WeeklyOut]:
+    plan = access_plan(request.actor, plan_id, for_write=True)
+    entry = services.weekly_entry_add(actor=request.actor, plan=plan, **payload.model_dump())
     return Status(201, _weekly_out(entry))
 
 
@@ -1114,7 +1120,7 @@ def plan_weekly_add(request: HttpRequest, plan_id: int, payload: WeeklyIn) -> St
     description="その計画案にない予定は 422 です（画面と同じサービス）。",
     url_name="plan_weekly_delete",
 )
-def plan_weekly_delete(request: HttpRequest, plan_id: int, entry_id: int) -> Status[None]:
-    plan = access_plan(request, plan_id, for_write=True)
-    services.weekly_entry_delete(request=request, plan=plan, entry_id=entry_id)
+def plan_weekly_delete(request: TsunaguRequest, plan_id: int, entry_id: int) -> Status[None]:
+    plan = access_plan(request.actor, plan_id, for_write=True)
+    services.weekly_entry_delete(actor=request.actor, plan=plan, entry_id=entry_id)
     return Status(204, None)

@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import access_object, active_team_members, actor_of
+from tsunagu.cases.access import access_object, active_team_members
 from tsunagu.cases.models import Case, CaseTeamMember
+from tsunagu.core.actor import Actor
 from tsunagu.core.dates import era_of, era_year_label, wareki
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
@@ -43,13 +43,13 @@ WEEKLY_LAST_HOUR = 24
 # --- Fetching and auditing --------------------------------------------------------------------
 
 
-def plan_for_export(request: HttpRequest, plan_id: object) -> SupportPlan:
+def plan_for_export(actor: Actor, plan_id: object) -> SupportPlan:
     """The plan, refused like `access_plan`; the export writes its own audit row."""
-    return access_plan(request, plan_id, audit_read=False)
+    return access_plan(actor, plan_id, audit_read=False)
 
 
-def monitoring_for_export(request: HttpRequest, monitoring_id: object) -> Monitoring:
-    queryset = monitorings_visible_to(actor_of(request)).select_related(
+def monitoring_for_export(actor: Actor, monitoring_id: object) -> Monitoring:
+    queryset = monitorings_visible_to(actor).select_related(
         "plan",
         "plan__case",
         "plan__case__person",
@@ -60,20 +60,18 @@ def monitoring_for_export(request: HttpRequest, monitoring_id: object) -> Monito
         "conducted_by",
         "conducted_by_organization",
     )
-    obj = access_object(request, queryset, monitoring_id, for_write=False, audit_read=False)
+    obj = access_object(actor, queryset, monitoring_id, for_write=False, audit_read=False)
     assert isinstance(obj, Monitoring)  # noqa: S101
     return obj
 
 
-def record_export(
-    request: HttpRequest, *, target: SupportPlan | Monitoring, event: str, fmt: str
-) -> None:
+def record_export(actor: Actor, *, target: SupportPlan | Monitoring, event: str, fmt: str) -> None:
     """One `record.viewed` row marking the export (`event`: plan.exported or
     monitoring.exported; `fmt`: pdf, xlsx or fhir)."""
     case_id = target.case_id if isinstance(target, SupportPlan) else target.plan.case_id
     audit.record(
         action=Action.RECORD_VIEWED,
-        request=request,
+        actor=actor,
         target=target,
         detail={"event": event, "format": fmt, "case": case_id},
     )

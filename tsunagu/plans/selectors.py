@@ -9,8 +9,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
-from tsunagu.cases.access import Actor, active_team_members, persons_visible_to
+from tsunagu.cases.access import active_team_members, persons_visible_to
 from tsunagu.cases.models import Case
+from tsunagu.core.actor import Actor
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.plans.access import (
     assessments_visible_to,
@@ -44,7 +45,7 @@ DUE_SOON_DAYS = 14
 # --- Assessment -------------------------------------------------------------------------------
 
 
-def assessment_list(*, actor: Actor, case: Case) -> QuerySet[Assessment]:
+def assessment_list(actor: Actor, *, case: Case) -> QuerySet[Assessment]:
     return (
         assessments_visible_to(actor)
         .filter(case=case)
@@ -57,7 +58,7 @@ def assessment_sections(assessment: Assessment) -> QuerySet[AssessmentSection]:
     return assessment.sections.select_related("person").order_by("order", "pk")
 
 
-def assessment_sections_for(*, actor: Actor, assessment: Assessment) -> QuerySet[AssessmentSection]:
+def assessment_sections_for(actor: Actor, *, assessment: Assessment) -> QuerySet[AssessmentSection]:
     """The sections about persons the actor may see: a household member's section travels only
     on that member's own basis (DESIGN.md §5, cases.access.persons_visible_to)."""
     return assessment_sections(assessment).filter(
@@ -65,7 +66,7 @@ def assessment_sections_for(*, actor: Actor, assessment: Assessment) -> QuerySet
     )
 
 
-def assessment_latest_on(*, actor: Actor, case: Case, day: dt.date) -> Assessment | None:
+def assessment_latest_on(actor: Actor, *, case: Case, day: dt.date) -> Assessment | None:
     return assessment_list(actor=actor, case=case).filter(assessed_on=day).first()
 
 
@@ -184,7 +185,7 @@ def ecomap(*, case: Case, sections: list[AssessmentSection] | None = None) -> Ec
 # --- Support plan -----------------------------------------------------------------------------
 
 
-def plan_list(*, actor: Actor, case: Case) -> QuerySet[SupportPlan]:
+def plan_list(actor: Actor, *, case: Case) -> QuerySet[SupportPlan]:
     return (
         plans_visible_to(actor)
         .filter(case=case)
@@ -193,7 +194,7 @@ def plan_list(*, actor: Actor, case: Case) -> QuerySet[SupportPlan]:
     )
 
 
-def plan_current(*, actor: Actor, case: Case) -> SupportPlan | None:
+def plan_current(actor: Actor, *, case: Case) -> SupportPlan | None:
     """The plan in force: the agreed one, else the draft being written."""
     plans = plan_list(actor=actor, case=case)
     return (
@@ -202,7 +203,7 @@ def plan_current(*, actor: Actor, case: Case) -> SupportPlan | None:
     )
 
 
-def plan_draft(*, actor: Actor, case: Case) -> SupportPlan | None:
+def plan_draft(actor: Actor, *, case: Case) -> SupportPlan | None:
     return plan_list(actor=actor, case=case).filter(status=PlanStatus.DRAFT).first()
 
 
@@ -270,7 +271,7 @@ def monitoring_goal_reports(monitoring: Monitoring) -> QuerySet[MonitoringGoalRe
 
 
 def monitorings_due(
-    *, actor: Actor, scope: str = "organization", today: dt.date | None = None
+    actor: Actor, *, scope: str = "organization", today: dt.date | None = None
 ) -> QuerySet[Monitoring]:
     """Scheduled monitorings overdue or falling due within DUE_SOON_DAYS, of the cases the
     acting organization leads (scope "organization") or the user leads ("mine")."""
@@ -302,7 +303,7 @@ def _open_statuses() -> list[str]:
 # --- Contingency ------------------------------------------------------------------------------
 
 
-def contingency_list(*, actor: Actor, case: Case) -> QuerySet[ContingencyTrigger]:
+def contingency_list(actor: Actor, *, case: Case) -> QuerySet[ContingencyTrigger]:
     return (
         contingencies_visible_to(actor)
         .filter(case=case)
@@ -321,7 +322,7 @@ def contingency_list(*, actor: Actor, case: Case) -> QuerySet[ContingencyTrigger
 
 
 def task_list(
-    *, actor: Actor, scope: str = "mine", status: str = "open", case: Case | None = None
+    actor: Actor, *, scope: str = "mine", status: str = "open", case: Case | None = None
 ) -> QuerySet[Task]:
     tasks = tasks_visible_to(actor)
     if case is not None:
@@ -337,7 +338,7 @@ def task_list(
     return tasks.select_related("case", "owner_organization", "owner_worker")
 
 
-def task_counts(*, actor: Actor, today: dt.date | None = None) -> dict[str, int]:
+def task_counts(actor: Actor, *, today: dt.date | None = None) -> dict[str, int]:
     """Open tasks of the acting organization: one query, whatever the numbers."""
     day = today or timezone.localdate()
     mine = Q(owner_worker=actor.user)
@@ -368,7 +369,7 @@ class Dashboard:
 DASHBOARD_MONITORINGS = 10
 
 
-def dashboard(*, actor: Actor) -> Dashboard | None:
+def dashboard(actor: Actor) -> Dashboard | None:
     """What the home page shows of plans: monitoring due or overdue, and task counts."""
     if actor.organization_id is None:
         return None

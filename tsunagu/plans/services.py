@@ -23,7 +23,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,9 +30,10 @@ from django.utils.translation import gettext as _
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import Actor, active_team_members, actor_of, persons_visible_to
+from tsunagu.cases.access import active_team_members, persons_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.cases.selectors import subject_person_ids
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Invalid
 from tsunagu.core.http import site_url
 from tsunagu.organizations.models import Membership, Organization
@@ -112,11 +112,10 @@ def _full_clean(obj: models.Model, *, exclude: Sequence[str] = ()) -> None:
         raise invalid_from(exc, type(obj)) from None
 
 
-def _writer(request: HttpRequest, *, target: models.Model) -> Actor:
-    actor = actor_of(request)
+def _writer(actor: Actor, *, target: models.Model) -> Actor:
     if actor.organization is None or not actor.can_write:
         raise audit.refusal(
-            request,
+            actor,
             target=target,
             reason="no organization" if actor.organization is None else "read-only membership",
             message=_("閲覧のみの権限では変更できません。"),
@@ -196,8 +195,8 @@ def assessment_conflict() -> Conflict:
 
 @audit.atomic_with_refusals
 def assessment_save(
+    actor: Actor,
     *,
-    request: HttpRequest,
     case: Case,
     assessed_on: dt.date,
     based_on: int,
@@ -210,7 +209,7 @@ def assessment_save(
     later one since, refuse with Conflict so nobody overwrites a colleague's work unseen.  Each
     section names a person who must be the case's person or a current household member.
     """
-    actor = _writer(request, target=case)
+    actor = _writer(actor, target=case)
     _require_open(case)
     if assessed_on > timezone.localdate():
         raise Invalid(_("アセスメント日に未来の日付は指定できません。"))
@@ -296,7 +295,7 @@ def assessment_save(
             )
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=assessment,
         detail={
             "case": case.pk,
@@ -370,9 +369,9 @@ def _plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @audit.atomic_with_refusals
-def plan_create(*, request: HttpRequest, case: Case, data: Mapping[str, Any]) -> SupportPlan:
+def plan_create(actor: Actor, *, case: Case, data: Mapping[str, Any]) -> SupportPlan:
     """Start the first plan of a case, or a new version from the latest (as a draft)."""
-    actor = _writer(request, target=case)
+    actor = _writer(actor, target=case)
     _require_open(case)
     list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
     if SupportPlan.objects.filter(case=case, status=PlanStatus.DRAFT).exists():
@@ -381,7 +380,7 @@ def plan_create(*, request: HttpRequest, case: Case, data: Mapping[str, Any]) ->
         )
     latest = SupportPlan.objects.filter(case=case).order_by("-version").first()
     if latest is not None:
-        return _plan_copy(request=request, actor=actor, plan=latest, reason="", data=data)
+        return _plan_copy(actor=actor, plan=latest, reason="", data=data)
     problems = _plan_problems(data)
     if problems:
         raise Invalid(" ".join(problems.values()))
@@ -396,7 +395,7 @@ def plan_create(*, request: HttpRequest, case: Case, data: Mapping[str, Any]) ->
     plan.save(force_insert=True)
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=plan,
         detail={"case": case.pk, "version": 1},
     )
@@ -405,10 +404,10 @@ def plan_create(*, request: HttpRequest, case: Case, data: Mapping[str, Any]) ->
 
 @audit.atomic_with_refusals
 def plan_update(
-    *, request: HttpRequest, plan: SupportPlan, lock_version: int, data: Mapping[str, Any]
+    actor: Actor, *, plan: SupportPlan, lock_version: int, data: Mapping[str, Any]
 ) -> SupportPlan:
     """Edit a draft.  An agreed plan is changed only by a new version."""
-    _writer(request, target=plan)
+    _writer(actor, target=plan)
     _require_open(plan.case)
     if not plan.is_draft:
         raise Conflict(_("合意済みの計画は編集できません。新しい版を作ってください。"))
@@ -428,7 +427,7 @@ def plan_update(
     plan.lock_version = lock_version + 1
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=plan,
         detail={"changed": sorted(n for n in values if before[n] != values[n])},
     )
@@ -436,9 +435,8 @@ def plan_update(
 
 
 def _plan_copy(
-    *,
-    request: HttpRequest,
     actor: Actor,
+    *,
     plan: SupportPlan,
     reason: str,
     data: Mapping[str, Any] | None = None,
@@ -481,7 +479,7 @@ def _plan_copy(
     )
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=new,
         detail={"case": plan.case_id, "version": version, "based_on": plan.pk, "reason": reason},
     )
@@ -489,9 +487,9 @@ def _plan_copy(
 
 
 @audit.atomic_with_refusals
-def plan_new_version(*, request: HttpRequest, plan: SupportPlan, reason: str) -> SupportPlan:
+def plan_new_version(actor: Actor, *, plan: SupportPlan, reason: str) -> SupportPlan:
     """Open the next version of an agreed plan as a draft prefilled from it."""
-    actor = _writer(request, target=plan)
+    actor = _writer(actor, target=plan)
     _require_open(plan.case)
     list(Case.objects.select_for_update().filter(pk=plan.case_id).values_list("pk", flat=True))
     existing = SupportPlan.objects.filter(case_id=plan.case_id, status=PlanStatus.DRAFT).first()
@@ -501,7 +499,7 @@ def plan_new_version(*, request: HttpRequest, plan: SupportPlan, reason: str) ->
         )
     if not reason.strip():
         raise Invalid(_("計画を見直す理由を書いてください。"))
-    return _plan_copy(request=request, actor=actor, plan=plan, reason=reason.strip()[:200])
+    return _plan_copy(actor=actor, plan=plan, reason=reason.strip()[:200])
 
 
 def _item_values(plan: SupportPlan, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -552,14 +550,14 @@ def _require_draft(plan: SupportPlan) -> None:
 
 @audit.atomic_with_refusals
 def plan_item_save(
+    actor: Actor,
     *,
-    request: HttpRequest,
     plan: SupportPlan,
     data: Mapping[str, Any],
     item: PlanItem | None = None,
 ) -> PlanItem:
     """Add an item to a draft, or change one."""
-    _writer(request, target=plan)
+    _writer(actor, target=plan)
     _require_open(plan.case)
     _require_draft(plan)
     if item is not None and item.plan_id != plan.pk:
@@ -572,7 +570,7 @@ def plan_item_save(
     target.save()
     audit.record(
         action=Action.RECORD_UPDATED if item else Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=target,
         detail={
             "plan": plan.pk,
@@ -584,21 +582,19 @@ def plan_item_save(
 
 
 @audit.atomic_with_refusals
-def plan_item_delete(*, request: HttpRequest, item: PlanItem) -> None:
+def plan_item_delete(actor: Actor, *, item: PlanItem) -> None:
     plan = item.plan
-    _writer(request, target=plan)
+    _writer(actor, target=plan)
     _require_open(plan.case)
     _require_draft(plan)
-    audit.record(
-        action=Action.RECORD_DELETED, request=request, target=item, detail={"plan": plan.pk}
-    )
+    audit.record(action=Action.RECORD_DELETED, actor=actor, target=item, detail={"plan": plan.pk})
     item.delete()
 
 
 @audit.atomic_with_refusals
 def weekly_entry_add(
+    actor: Actor,
     *,
-    request: HttpRequest,
     plan: SupportPlan,
     weekday: int,
     start_time: dt.time,
@@ -606,7 +602,7 @@ def weekly_entry_add(
     activity: str,
     provider: str = "",
 ) -> WeeklyScheduleEntry:
-    _writer(request, target=plan)
+    _writer(actor, target=plan)
     _require_draft(plan)
     if end_time <= start_time:
         raise Invalid(_("終了時刻は開始時刻より後にしてください。"))
@@ -622,29 +618,25 @@ def weekly_entry_add(
     )
     _full_clean(entry, exclude=["plan"])
     entry.save()
-    audit.record(
-        action=Action.RECORD_CREATED, request=request, target=entry, detail={"plan": plan.pk}
-    )
+    audit.record(action=Action.RECORD_CREATED, actor=actor, target=entry, detail={"plan": plan.pk})
     return entry
 
 
 @audit.atomic_with_refusals
-def weekly_entry_delete(*, request: HttpRequest, plan: SupportPlan, entry_id: int) -> None:
-    _writer(request, target=plan)
+def weekly_entry_delete(actor: Actor, *, plan: SupportPlan, entry_id: int) -> None:
+    _writer(actor, target=plan)
     _require_draft(plan)
     entry = plan.weekly.filter(pk=entry_id).first()
     if entry is None:
         raise Invalid(_("その予定は見つかりません。"))
-    audit.record(
-        action=Action.RECORD_DELETED, request=request, target=entry, detail={"plan": plan.pk}
-    )
+    audit.record(action=Action.RECORD_DELETED, actor=actor, target=entry, detail={"plan": plan.pk})
     entry.delete()
 
 
 @audit.atomic_with_refusals
 def plan_agree(
+    actor: Actor,
     *,
-    request: HttpRequest,
     plan: SupportPlan,
     agreed_on: dt.date,
     method: str,
@@ -656,12 +648,12 @@ def plan_agree(
     open tasks closed; the new plan's monitorings are scheduled and each organization named by
     an item gets a task for its part.
     """
-    actor = _writer(request, target=plan)
+    actor = _writer(actor, target=plan)
     case = plan.case
     _require_open(case)
     if actor.organization_id != case.lead_organization_id:
         raise audit.refusal(
-            request,
+            actor,
             target=plan,
             reason="not the lead",
             message=_("計画の合意を記録できるのは主担当機関だけです。"),
@@ -756,7 +748,7 @@ def plan_agree(
     Task.objects.bulk_create(tasks)
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=plan,
         detail={
             "event": "plan.agreed",
@@ -780,8 +772,8 @@ def _one_line(text: str, limit: int) -> str:
 
 @audit.atomic_with_refusals
 def monitoring_report(
+    actor: Actor,
     *,
-    request: HttpRequest,
     monitoring: Monitoring,
     conducted_on: dt.date,
     data: Mapping[str, Any],
@@ -789,7 +781,7 @@ def monitoring_report(
 ) -> tuple[Monitoring, SupportPlan | None]:
     """Record a monitoring: overall and per goal.  When it says the plan must change, a new
     version of the plan opens as a draft prefilled from the one monitored (returned second)."""
-    actor = _writer(request, target=monitoring)
+    actor = _writer(actor, target=monitoring)
     plan = monitoring.plan
     _require_open(plan.case)
     locked = Monitoring.objects.select_for_update().filter(pk=monitoring.pk).first()
@@ -839,7 +831,6 @@ def monitoring_report(
     if monitoring.plan_change_needed and plan.status == PlanStatus.AGREED:
         draft = SupportPlan.objects.filter(case_id=plan.case_id, status=PlanStatus.DRAFT).first()
         new_plan = draft or _plan_copy(
-            request=request,
             actor=actor,
             plan=plan,
             reason=_("%(day)sのモニタリングで計画の変更が必要と判断")
@@ -847,7 +838,7 @@ def monitoring_report(
         )
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=monitoring,
         detail={
             "event": "monitoring.reported",
@@ -907,9 +898,9 @@ def _monitoring_follow_ups(
 
 @audit.atomic_with_refusals
 def contingency_create(
-    *, request: HttpRequest, case: Case, description: str, preparation: str = ""
+    actor: Actor, *, case: Case, description: str, preparation: str = ""
 ) -> ContingencyTrigger:
-    actor = _writer(request, target=case)
+    actor = _writer(actor, target=case)
     _require_open(case)
     if not description.strip():
         raise Invalid(_("きっかけとなる出来事を書いてください（例: 母の入院）。"))
@@ -922,15 +913,15 @@ def contingency_create(
     _full_clean(trigger, exclude=["case", "created_by"])
     trigger.save()
     audit.record(
-        action=Action.RECORD_CREATED, request=request, target=trigger, detail={"case": case.pk}
+        action=Action.RECORD_CREATED, actor=actor, target=trigger, detail={"case": case.pk}
     )
     return trigger
 
 
 @audit.atomic_with_refusals
 def contingency_action_add(
+    actor: Actor,
     *,
-    request: HttpRequest,
     trigger: ContingencyTrigger,
     organization: Organization,
     action: str,
@@ -938,7 +929,7 @@ def contingency_action_add(
     contact_phone: str = "",
     days_to_act: int = 1,
 ) -> ContingencyAction:
-    _writer(request, target=trigger)
+    _writer(actor, target=trigger)
     _require_open(trigger.case)
     if trigger.has_happened:
         raise Conflict(_("発生済みのXデーには対応を追加できません。タスクで対応してください。"))
@@ -957,7 +948,7 @@ def contingency_action_add(
     row.save()
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=row,
         detail={"trigger": trigger.pk, "organization": organization.pk},
     )
@@ -966,12 +957,12 @@ def contingency_action_add(
 
 @audit.atomic_with_refusals
 def contingency_happened(
-    *, request: HttpRequest, trigger: ContingencyTrigger, happened_on: dt.date, note: str
+    actor: Actor, *, trigger: ContingencyTrigger, happened_on: dt.date, note: str
 ) -> list[Task]:
     """The day has come: a task for each organization's agreed action, a note on the case
     timeline for the whole team, and a mail to the members of each organization concerned
     (without the person's name: the mail only says to look in Tsunagu)."""
-    actor = _writer(request, target=trigger)
+    actor = _writer(actor, target=trigger)
     case = trigger.case
     _require_open(case)
     locked = ContingencyTrigger.objects.select_for_update().get(pk=trigger.pk)
@@ -1027,7 +1018,7 @@ def contingency_happened(
     )
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=trigger,
         detail={
             "event": "contingency.happened",
@@ -1036,11 +1027,11 @@ def contingency_happened(
         },
     )
     org_ids = {t.owner_organization_id for t in tasks} | team
-    transaction.on_commit(lambda: _tell_the_team(request, org_ids))
+    transaction.on_commit(lambda: _tell_the_team(actor, org_ids))
     return tasks
 
 
-def _tell_the_team(request: HttpRequest, organization_ids: set[int]) -> None:
+def _tell_the_team(actor: Actor, organization_ids: set[int]) -> None:
     recipients = sorted(
         {
             m.user.email
@@ -1052,7 +1043,7 @@ def _tell_the_team(request: HttpRequest, organization_ids: set[int]) -> None:
     )
     if not recipients:
         return
-    url = site_url(reverse("plans:task_list"), request)
+    url = site_url(reverse("plans:task_list"), actor.origin)
     subject = _("つなぐ: 担当の支援ケースでXデーが発生しました")
     body = _(
         "担当している支援ケースで、事前に取り決めていたXデーが発生しました。\n"
@@ -1076,12 +1067,12 @@ TASK_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _task_actor(request: HttpRequest, task: Task) -> Actor:
-    actor = _writer(request, target=task)
+def _task_actor(actor: Actor, task: Task) -> Actor:
+    actor = _writer(actor, target=task)
     lead = task.case.lead_organization_id if task.case else None
     if actor.organization_id not in {task.owner_organization_id, lead}:
         raise audit.refusal(
-            request,
+            actor,
             target=task,
             reason="not the owner",
             message=_("タスクを変更できるのは担当機関と主担当機関だけです。"),
@@ -1091,8 +1082,8 @@ def _task_actor(request: HttpRequest, task: Task) -> Actor:
 
 @audit.atomic_with_refusals
 def task_create(
+    actor: Actor,
     *,
-    request: HttpRequest,
     title: str,
     owner_organization: Organization,
     case: Case | None = None,
@@ -1102,7 +1093,7 @@ def task_create(
     source: str = TaskSource.MANUAL,
 ) -> Task:
     """A task by hand (or from a meeting).  On a case, the owner must be on the team."""
-    actor = _writer(request, target=case or owner_organization)
+    actor = _writer(actor, target=case or owner_organization)
     if not title.strip():
         raise Invalid(_("件名を書いてください。"))
     if case is not None:
@@ -1125,7 +1116,7 @@ def task_create(
     task.save()
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=task,
         detail={"case": case.pk if case else None, "organization": owner_organization.pk},
     )
@@ -1133,8 +1124,8 @@ def task_create(
 
 
 @audit.atomic_with_refusals
-def task_set_status(*, request: HttpRequest, task: Task, status: str, note: str = "") -> Task:
-    actor = _task_actor(request, task)
+def task_set_status(actor: Actor, *, task: Task, status: str, note: str = "") -> Task:
+    actor = _task_actor(actor, task)
     if status not in TaskStatus.values:
         raise Invalid(_("状態を選んでください。"))
     if status == task.status:
@@ -1159,7 +1150,7 @@ def task_set_status(*, request: HttpRequest, task: Task, status: str, note: str 
     task.refresh_from_db()
     audit.record(
         action=Action.RECORD_UPDATED,
-        request=request,
+        actor=actor,
         target=task,
         detail={"from": before, "to": status, "note": note.strip()[:200]},
     )

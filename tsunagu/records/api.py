@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
-from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.access import access_case
 from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field
 from tsunagu.records import selectors, services
 from tsunagu.records.models import Formulation, NoteKind, ProgressNote
@@ -140,13 +140,13 @@ def _formulation_out(formulation: Formulation) -> FormulationOut:
 )
 @paginated(page_size=selectors.NOTES_PER_PAGE)
 def case_note_list(
-    request: HttpRequest, case_id: int, kind: NoteKindValue | None = None
+    request: TsunaguRequest, case_id: int, kind: NoteKindValue | None = None
 ) -> Listing:
-    case = selectors.case_for_timeline(request, case_id)
-    notes = selectors.case_note_list(actor=actor_of(request), case=case, kind=kind or "")
+    case = selectors.case_for_timeline(request.actor, case_id)
+    notes = selectors.case_note_list(actor=request.actor, case=case, kind=kind or "")
 
     def audit_page(shown: list[ProgressNote]) -> None:
-        selectors.record_notes_shown(request, target=case, notes=shown)
+        selectors.record_notes_shown(request.actor, target=case, notes=shown)
 
     return Listing(notes, out=_note_out, on_page=audit_page)
 
@@ -157,9 +157,9 @@ def case_note_list(
     summary="支援経過記録の追加（添付ファイルは画面から）",
     url_name="case_note_create",
 )
-def case_note_create(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[NoteOut]:
-    case = access_case(request, case_id, for_write=True)
-    note = services.note_create(request=request, case=case, data=payload.dict(), files=())
+def case_note_create(request: TsunaguRequest, case_id: int, payload: NoteIn) -> Status[NoteOut]:
+    case = access_case(request.actor, case_id, for_write=True)
+    note = services.note_create(actor=request.actor, case=case, data=payload.dict(), files=())
     return Status(201, _note_out(note))
 
 
@@ -170,9 +170,9 @@ def case_note_create(request: HttpRequest, case_id: int, payload: NoteIn) -> Sta
     url_name="case_formulation_list",
 )
 @paginated
-def case_formulation_list(request: HttpRequest, case_id: int) -> Listing:
-    case = access_case(request, case_id)
-    formulations = selectors.formulation_list(actor=actor_of(request), case=case)
+def case_formulation_list(request: TsunaguRequest, case_id: int) -> Listing:
+    case = access_case(request.actor, case_id)
+    formulations = selectors.formulation_list(actor=request.actor, case=case)
     return Listing(formulations, out=_formulation_out)
 
 
@@ -183,11 +183,11 @@ def case_formulation_list(request: HttpRequest, case_id: int) -> Listing:
     url_name="case_formulation_create",
 )
 def case_formulation_create(
-    request: HttpRequest, case_id: int, payload: FormulationIn
+    request: TsunaguRequest, case_id: int, payload: FormulationIn
 ) -> Status[FormulationOut]:
-    case = access_case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     formulation = services.formulation_revise(
-        request=request,
+        actor=request.actor,
         case=case,
         based_on=payload.based_on,
         situation_summary=payload.situation_summary,

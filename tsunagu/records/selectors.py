@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases import access
-from tsunagu.cases.access import Actor
 from tsunagu.cases.models import Case
+from tsunagu.core.actor import Actor
 from tsunagu.people.models import Household, HouseholdMember
 from tsunagu.records.diff import inline_diff
 from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
@@ -32,35 +31,35 @@ NOTES_PER_PAGE = 20
 # --- Fetching the subject of a page (404 + access.denied when not visible) -------------------
 
 
-def case_for_timeline(request: HttpRequest, case_id: object) -> Case:
+def case_for_timeline(actor: Actor, case_id: object) -> Case:
     """The case, refused like `access_case`; the read is audited by `record_notes_shown`."""
-    return access.access_case(request, case_id, audit_read=False)
+    return access.access_case(actor, case_id, audit_read=False)
 
 
-def household_for_timeline(request: HttpRequest, household_id: object) -> Household:
-    return access.access_household(request, household_id, audit_read=False)
+def household_for_timeline(actor: Actor, household_id: object) -> Household:
+    return access.access_household(actor, household_id, audit_read=False)
 
 
-def attachment_for_download(request: HttpRequest, attachment_id: object) -> NoteAttachment:
+def attachment_for_download(actor: Actor, attachment_id: object) -> NoteAttachment:
     """The attachment, refused like `access_attachment`; the download writes its own row."""
-    return access.access_attachment(request, attachment_id, audit_read=False)
+    return access.access_attachment(actor, attachment_id, audit_read=False)
 
 
 def record_notes_shown(
-    request: HttpRequest, *, target: Case | Household, notes: Iterable[ProgressNote]
+    actor: Actor, *, target: Case | Household, notes: Iterable[ProgressNote]
 ) -> None:
     audit.record(
         action=Action.RECORD_VIEWED,
-        request=request,
+        actor=actor,
         target=target,
         detail={"notes": [note.pk for note in notes]},
     )
 
 
-def record_attachment_downloaded(request: HttpRequest, attachment: NoteAttachment) -> None:
+def record_attachment_downloaded(actor: Actor, attachment: NoteAttachment) -> None:
     audit.record(
         action=Action.ATTACHMENT_DOWNLOADED,
-        request=request,
+        actor=actor,
         target=attachment,
         detail={"note": attachment.note_id, "case": attachment.note.case_id},
     )
@@ -77,7 +76,7 @@ def _with_related(notes: QuerySet[ProgressNote]) -> QuerySet[ProgressNote]:
     )
 
 
-def case_note_list(*, actor: Actor, case: Case, kind: str = "") -> QuerySet[ProgressNote]:
+def case_note_list(actor: Actor, *, case: Case, kind: str = "") -> QuerySet[ProgressNote]:
     """The case's notes the actor may read (restricted ones only for the lead and author),
     newest first."""
     notes = access.notes_visible_to(actor).filter(case=case)
@@ -87,7 +86,7 @@ def case_note_list(*, actor: Actor, case: Case, kind: str = "") -> QuerySet[Prog
 
 
 def household_note_list(
-    *, actor: Actor, household: Household, kind: str = ""
+    actor: Actor, *, household: Household, kind: str = ""
 ) -> QuerySet[ProgressNote]:
     """Notes of the household's cases and of every case of anyone who is or was a member,
     limited to what the actor may read."""
@@ -103,7 +102,7 @@ def household_note_list(
 # --- Formulation ------------------------------------------------------------------------------
 
 
-def formulation_list(*, actor: Actor, case: Case) -> QuerySet[Formulation]:
+def formulation_list(actor: Actor, *, case: Case) -> QuerySet[Formulation]:
     """Every revision of the case's 見立て, newest first."""
     return (
         access.formulations_visible_to(actor)
@@ -113,7 +112,7 @@ def formulation_list(*, actor: Actor, case: Case) -> QuerySet[Formulation]:
     )
 
 
-def formulation_current(*, actor: Actor, case: Case) -> Formulation | None:
+def formulation_current(actor: Actor, *, case: Case) -> Formulation | None:
     return formulation_list(actor=actor, case=case).first()
 
 

@@ -20,14 +20,13 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import actor_of
 from tsunagu.cases.models import Case
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.records import polyglots
 from tsunagu.records.models import Formulation, NoteAttachment, NoteKind, ProgressNote
@@ -172,8 +171,8 @@ def note_problems(data: Mapping[str, Any]) -> dict[str, str]:
 
 @transaction.atomic
 def note_create(
+    actor: Actor,
     *,
-    request: HttpRequest,
     case: Case,
     data: Mapping[str, Any],
     files: Sequence[UploadedFile] = (),
@@ -184,7 +183,6 @@ def note_create(
     if problems:
         raise Invalid(" ".join(problems.values()))
     checked = [attachment_check(upload) for upload in files]
-    actor = actor_of(request)
     if actor.organization is None:
         raise Forbidden(_("所属を選んでから記録してください。"))
 
@@ -229,7 +227,7 @@ def note_create(
 
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=note,
         detail={
             "case": case.pk,
@@ -252,8 +250,8 @@ def formulation_conflict() -> Conflict:
 
 @transaction.atomic
 def formulation_revise(
+    actor: Actor,
     *,
-    request: HttpRequest,
     case: Case,
     based_on: int,
     situation_summary: str,
@@ -265,7 +263,6 @@ def formulation_revise(
     """Add the next revision of the case's 見立て.  `based_on` is the revision the author was
     looking at (0 for the first); if someone else has revised since, refuse with Conflict so
     that nobody overwrites a colleague's thinking unseen."""
-    actor = actor_of(request)
     if actor.organization is None:
         raise Forbidden(_("所属を選んでから記録してください。"))
     # Serialise revisions of one case (a no-op on SQLite, which serialises writers anyway).
@@ -307,7 +304,7 @@ def formulation_revise(
     ]
     audit.record(
         action=Action.RECORD_CREATED,
-        request=request,
+        actor=actor,
         target=formulation,
         detail={"case": case.pk, "revision": formulation.revision, "changed": changed},
     )

@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
@@ -23,7 +23,7 @@ from tsunagu.records.models import ProgressNote
 
 def _case_for_write(request: TsunaguRequest, case_id: int) -> Case:
     try:
-        return access_case(request, case_id, for_write=True)
+        return access_case(request.actor, case_id, for_write=True)
     except NotFound:
         raise Http404 from None
 
@@ -52,13 +52,13 @@ def _kind_filter(request: TsunaguRequest) -> tuple[NoteFilterForm, str]:
 @require_GET
 def case_notes(request: TsunaguRequest, case_id: int) -> HttpResponse:
     try:
-        case = selectors.case_for_timeline(request, case_id)
+        case = selectors.case_for_timeline(request.actor, case_id)
     except NotFound:
         raise Http404 from None
     form, kind = _kind_filter(request)
-    actor = actor_of(request)
+    actor = request.actor
     page = _page(request, selectors.case_note_list(actor=actor, case=case, kind=kind))
-    selectors.record_notes_shown(request, target=case, notes=page.object_list)
+    selectors.record_notes_shown(request.actor, target=case, notes=page.object_list)
     return render(
         request,
         "records/pages/case_notes.html",
@@ -75,13 +75,13 @@ def case_notes(request: TsunaguRequest, case_id: int) -> HttpResponse:
 @require_GET
 def household_notes(request: TsunaguRequest, household_id: int) -> HttpResponse:
     try:
-        household = selectors.household_for_timeline(request, household_id)
+        household = selectors.household_for_timeline(request.actor, household_id)
     except NotFound:
         raise Http404 from None
     form, kind = _kind_filter(request)
-    notes = selectors.household_note_list(actor=actor_of(request), household=household, kind=kind)
+    notes = selectors.household_note_list(actor=request.actor, household=household, kind=kind)
     page = _page(request, notes)
-    selectors.record_notes_shown(request, target=household, notes=page.object_list)
+    selectors.record_notes_shown(request.actor, target=household, notes=page.object_list)
     return render(
         request,
         "records/pages/household_notes.html",
@@ -108,7 +108,10 @@ def note_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
             data = {name: form.cleaned_data.get(name) for name in services.NOTE_FIELDS}
             try:
                 services.note_create(
-                    request=request, case=case, data=data, files=form.cleaned_data["attachments"]
+                    actor=request.actor,
+                    case=case,
+                    data=data,
+                    files=form.cleaned_data["attachments"],
                 )
             except Invalid as exc:
                 form.add_error(None, exc.message)
@@ -128,7 +131,7 @@ def note_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResponse:
     try:
-        attachment = selectors.attachment_for_download(request, attachment_id)
+        attachment = selectors.attachment_for_download(request.actor, attachment_id)
     except NotFound:
         raise Http404 from None
     try:
@@ -136,7 +139,7 @@ def attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResp
         handle = open_checked(attachment.file, sha256=attachment.sha256)
     except (FileNotFoundError, UnreadableFile):
         raise Http404 from None
-    selectors.record_attachment_downloaded(request, attachment)
+    selectors.record_attachment_downloaded(request.actor, attachment)
     response = FileResponse(handle, content_type=attachment.content_type)
     # RFC 5987 (filename*=utf-8''...) so that Japanese file names survive the download.
     response["Content-Disposition"] = (
@@ -151,10 +154,10 @@ def attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResp
 @require_GET
 def formulation_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     try:
-        case = access_case(request, case_id)
+        case = access_case(request.actor, case_id)
     except NotFound:
         raise Http404 from None
-    actor = actor_of(request)
+    actor = request.actor
     history = selectors.formulation_history(selectors.formulation_list(actor=actor, case=case))
     return render(
         request,
@@ -175,7 +178,7 @@ def formulation_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
         case = _case_for_write(request, case_id)
     except Forbidden as exc:
         return _read_only(request, exc, back)
-    actor = actor_of(request)
+    actor = request.actor
     current = selectors.formulation_current(actor=actor, case=case)
     status = 200
     conflict = False
@@ -185,7 +188,7 @@ def formulation_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services.formulation_revise(
-                    request=request,
+                    actor=request.actor,
                     case=case,
                     based_on=data["based_on"],
                     situation_summary=data["situation_summary"],

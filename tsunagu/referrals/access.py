@@ -9,9 +9,9 @@ chose; accepting puts the receiver on the case team, and the case's own rules ap
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 
-from tsunagu.cases.access import Actor, access_object, actor_of, cases_visible_to
+from tsunagu.cases.access import access_object, cases_visible_to
+from tsunagu.core.actor import Actor
 from tsunagu.referrals.models import Referral, ReferralStatus, Side
 
 
@@ -35,12 +35,10 @@ def side_of(actor: Actor, referral: Referral) -> str | None:
     return None
 
 
-def access_referral(
-    request: HttpRequest, referral_id: object, *, for_write: bool = False
-) -> Referral:
+def access_referral(actor: Actor, referral_id: object, *, for_write: bool = False) -> Referral:
     """404 for missing and not-yours alike (audited); a `record.viewed` row for a read; 403 for
     a write by a read-only member."""
-    queryset = referrals_visible_to(actor_of(request)).select_related(
+    queryset = referrals_visible_to(actor).select_related(
         "case",
         "person",
         "requesting_organization",
@@ -50,7 +48,7 @@ def access_referral(
         "consent",
         "plan_item",
     )
-    obj = access_object(request, queryset, referral_id, for_write=for_write)
+    obj = access_object(actor, queryset, referral_id, for_write=for_write)
     assert isinstance(obj, Referral)  # noqa: S101
     return obj
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from ninja import Body, Field, Router, Schema, Status
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.cases import selectors as case_selectors
-from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.access import access_case
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid, NotFound
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field, patch_field
 from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.organizations.models import Organization
@@ -203,8 +203,8 @@ def _name(user: User | None) -> str:
     return (user.full_name or user.username) if user is not None else ""
 
 
-def referral_out(request: HttpRequest, referral: Referral) -> ReferralOut:
-    actor = actor_of(request)
+def referral_out(request: TsunaguRequest, referral: Referral) -> ReferralOut:
+    actor = request.actor
     side = side_of(actor, referral) or ""
     row = selectors.rows(actor, [referral])[0]
     return ReferralOut(
@@ -332,11 +332,11 @@ def _transition_out(t: ReferralTransition) -> TransitionOut:
 )
 @paginated
 def referral_list(
-    request: HttpRequest, box: str = "inbox", state: str = "open", kind: str = ""
+    request: TsunaguRequest, box: str = "inbox", state: str = "open", kind: str = ""
 ) -> Listing:
     """`box`: inbox（受信）/ outbox（送信）。`state`: open（進行中）/ overdue（受付期限超過）/
     all。操作中の所属が依頼元または依頼先の依頼だけを返します。"""
-    referrals = selectors.referral_list(actor=actor_of(request), box=box, state=state, kind=kind)
+    referrals = selectors.referral_list(actor=request.actor, box=box, state=state, kind=kind)
     return Listing(referrals, out=lambda r: referral_out(request, r))
 
 
@@ -346,13 +346,13 @@ def referral_list(
     summary="紹介・依頼の作成",
     url_name="referral_create",
 )
-def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[ReferralOut]:
+def referral_create(request: TsunaguRequest, payload: ReferralIn) -> Status[ReferralOut]:
     """ケースの主担当機関だけが作れます。`send: true`（既定）では共有の根拠が必要です:
     consent（consent_id: 今日有効で依頼先を含む同意）、statutory_meeting（basis_note に支援会議の
     名称・開催日）、emergency（basis_note に状況）。"""
-    case = access_case(request, payload.case_id, for_write=True)
+    case = access_case(request.actor, payload.case_id, for_write=True)
     referral = services.referral_create(
-        request=request,
+        actor=request.actor,
         case=case,
         data=_data(case, payload),
         send=payload.send,
@@ -368,16 +368,16 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Status[Referra
     url_name="referral_statistics",
 )
 def referral_statistics_view(
-    request: HttpRequest,
+    request: TsunaguRequest,
     fiscal_year: Year | None = None,
     as_of: SaneDate | None = None,
     accepted_only: bool = False,
 ) -> StatisticsOut:
     """基幹相談支援センターと市担当課だけ。集計値のみで、個人は含みません。"""
-    actor = actor_of(request)
+    actor = request.actor
     if not referral_statistics.may_view_statistics(actor):
         audit.record_denial(
-            request, target_type="view", target_id="referral_statistics", reason="no role"
+            request.actor, target_type="view", target_id="referral_statistics", reason="no role"
         )
         raise NotFound("見つかりません。")
     period = referral_statistics.period(fiscal_year, as_of)
@@ -404,8 +404,8 @@ def referral_statistics_view(
     summary="紹介・依頼の詳細",
     url_name="referral_detail",
 )
-def referral_detail(request: HttpRequest, referral_id: int) -> ReferralOut:
-    return referral_out(request, access_referral(request, referral_id))
+def referral_detail(request: TsunaguRequest, referral_id: int) -> ReferralOut:
+    return referral_out(request, access_referral(request.actor, referral_id))
 
 
 @router.patch(
@@ -414,9 +414,11 @@ def referral_detail(request: HttpRequest, referral_id: int) -> ReferralOut:
     summary="下書きの編集",
     url_name="referral_update",
 )
-def referral_update(request: HttpRequest, referral_id: int, payload: ReferralEditIn) -> ReferralOut:
+def referral_update(
+    request: TsunaguRequest, referral_id: int, payload: ReferralEditIn
+) -> ReferralOut:
     """下書き（draft）だけ編集できます。送信済みは 409 です。"""
-    referral = access_referral(request, referral_id, for_write=True)
+    referral = access_referral(request.actor, referral_id, for_write=True)
     sent = payload.model_dump(exclude_unset=True)
     sent.pop("version", None)
     current = {
@@ -435,7 +437,7 @@ def referral_update(request: HttpRequest, referral_id: int, payload: ReferralEdi
     }
     merged = ReferralIn(case_id=referral.case_id, **{**current, **sent, "send": False})
     referral = services.referral_update(
-        request=request,
+        actor=request.actor,
         referral=referral,
         expected_version=payload.version,
         data=_data(referral.case, merged),
@@ -451,8 +453,8 @@ def referral_update(request: HttpRequest, referral_id: int, payload: ReferralEdi
     url_name="referral_transitions",
 )
 @paginated
-def referral_transitions(request: HttpRequest, referral_id: int) -> Listing:
-    referral = access_referral(request, referral_id)
+def referral_transitions(request: TsunaguRequest, referral_id: int) -> Listing:
+    referral = access_referral(request.actor, referral_id)
     return Listing(selectors.transitions_of(referral), out=_transition_out)
 
 
@@ -463,14 +465,14 @@ def referral_transitions(request: HttpRequest, referral_id: int) -> Listing:
     url_name="referral_transition",
 )
 def referral_transition(
-    request: HttpRequest, referral_id: int, payload: TransitionIn
+    request: TsunaguRequest, referral_id: int, payload: TransitionIn
 ) -> ReferralOut:
     """依頼元（requester）: request, cancel, confirm。依頼先（receiver）: acknowledge, accept,
     reject, start, hold, resume, complete, fail。立場が違う・理由がない → 422、
     いまの状態からはできない → 409。"""
-    referral = access_referral(request, referral_id, for_write=True)
+    referral = access_referral(request.actor, referral_id, for_write=True)
     referral = services.referral_transition(
-        request=request,
+        actor=request.actor,
         referral=referral,
         action=payload.action,
         reason=payload.reason,
@@ -487,17 +489,17 @@ def referral_transition(
     summary="FHIR R4 Bundle（Patient, Organization, ServiceRequest, Task, Consent）",
     url_name="referral_fhir",
 )
-def referral_fhir(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+def referral_fhir(request: TsunaguRequest, referral_id: int) -> dict[str, Any]:
     """受理前の依頼先には、Patient は依頼元が選んだ概要の範囲だけが入ります。"""
-    referral = access_referral(request, referral_id)
-    actor = actor_of(request)
+    referral = access_referral(request.actor, referral_id)
+    actor = request.actor
     full = fhir.full_patient_for(
         side_of(actor, referral), referral, selectors.case_visible(actor, referral)
     )
     bundle = fhir.referral_bundle(referral, full_patient=full)
     audit.record(
         action=services.ACTION_EXPORTED,
-        request=request,
+        actor=request.actor,
         target=referral,
         detail={"format": "fhir", "full_patient": full},
     )
@@ -511,18 +513,18 @@ def referral_fhir(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     url_name="referral_fhir_task",
 )
 def referral_fhir_task(
-    request: HttpRequest, referral_id: int, payload: Body[dict[str, Any]]
+    request: TsunaguRequest, referral_id: int, payload: Body[dict[str, Any]]
 ) -> TaskImportOut:
     """Task.status（requested+businessStatus received / received, accepted, rejected,
     in-progress, on-hold, completed, failed, cancelled）を、画面と同じ規則で反映します。
     理由は statusReason.text、完了の報告は output[].valueString（または note）。
     いまと同じ状態なら何も変えずに changed: false を返します。"""
-    referral = access_referral(request, referral_id, for_write=True)
+    referral = access_referral(request.actor, referral_id, for_write=True)
     update = fhir.task_update(referral, payload)
     if update.move is None:
         return TaskImportOut(changed=False, referral=referral_out(request, referral))
     referral = services.referral_transition(
-        request=request,
+        actor=request.actor,
         referral=referral,
         action=update.move.action,
         reason=update.reason,

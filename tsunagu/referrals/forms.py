@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
-from tsunagu.cases.access import Actor
 from tsunagu.cases.forms import ConsentChoiceField, PersonChoiceField, UserChoiceField
 from tsunagu.cases.models import Case, SharingBasis
+from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year, fiscal_year_label
 from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Organization

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
-from tsunagu.cases.access import Actor, cases_visible_to
+from tsunagu.cases.access import cases_visible_to
 from tsunagu.cases.models import Case, CaseStatus, DifficultyFactor
 from tsunagu.cases.selectors import subject_consents_queryset, subject_person_ids
+from tsunagu.core.actor import Actor
 from tsunagu.core.dates import to_local_date
 from tsunagu.organizations.models import Membership, Organization, SystemRole
 from tsunagu.people.models import (
@@ -66,7 +67,7 @@ def _overdue_q(today: dt.date | None = None) -> Q:
 
 
 def referral_list(
-    *, actor: Actor, box: str = INBOX, state: str = STATE_OPEN, kind: str = ""
+    actor: Actor, *, box: str = INBOX, state: str = STATE_OPEN, kind: str = ""
 ) -> QuerySet[Referral]:
     referrals = referrals_visible_to(actor)
     if box == OUTBOX:
@@ -82,7 +83,7 @@ def referral_list(
     return _with_related(referrals).order_by("-requested_at", "-created_at", "-pk")
 
 
-def referrals_of_case(*, actor: Actor, case: Case) -> QuerySet[Referral]:
+def referrals_of_case(actor: Actor, *, case: Case) -> QuerySet[Referral]:
     return _with_related(referrals_visible_to(actor).filter(case=case)).order_by("-pk")
 
 

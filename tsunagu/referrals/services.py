@@ -17,14 +17,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
-from tsunagu.cases.access import Actor, active_team_members, actor_of
+from tsunagu.cases.access import active_team_members
 from tsunagu.cases.models import Case, CaseTeamMember, SharingBasis, TeamRole
 from tsunagu.cases.selectors import (
     default_emergency_reviewer,
@@ -32,6 +31,7 @@ from tsunagu.cases.selectors import (
     support_meetings_for,
     valid_consents_for,
 )
+from tsunagu.core.actor import Actor
 from tsunagu.core.dates import wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.http import site_url
@@ -94,11 +94,10 @@ def _full_clean(obj: Any) -> None:
         raise Invalid(" ".join(str(m) for m in exc.messages)) from None
 
 
-def _writer(request: HttpRequest, *, target_id: object = "") -> Actor:
-    actor = actor_of(request)
+def _writer(actor: Actor, *, target_id: object = "") -> Actor:
     if actor.membership is None:
         audit.record_denial(
-            request,
+            actor,
             target_type="referrals.referral",
             target_id=str(target_id),
             reason="no organization",
@@ -106,7 +105,7 @@ def _writer(request: HttpRequest, *, target_id: object = "") -> Actor:
         raise Forbidden(_("所属を選んでから操作してください。"))
     if not actor.can_write:
         audit.record_denial(
-            request,
+            actor,
             target_type="referrals.referral",
             target_id=str(target_id),
             reason="read-only membership",
@@ -184,10 +183,10 @@ class ReferralData:
     plan_item: PlanItem | None = None
 
 
-def _require_lead(request: HttpRequest, actor: Actor, case: Case) -> None:
+def _require_lead(actor: Actor, case: Case) -> None:
     if actor.organization_id != case.lead_organization_id:
         audit.record_denial(
-            request, target_type="cases.case", target_id=str(case.pk), reason="not the lead"
+            actor, target_type="cases.case", target_id=str(case.pk), reason="not the lead"
         )
         raise Forbidden(_("紹介・依頼を出せるのはケースの主担当機関だけです。"))
 
@@ -321,9 +320,8 @@ def _apply_data(referral: Referral, case: Case, data: ReferralData) -> None:
 
 
 def _record(
-    *,
-    request: HttpRequest | None,
     actor: Actor | None,
+    *,
     referral: Referral,
     action: str,
     from_status: str,
@@ -347,7 +345,7 @@ def _record(
     )
     audit.record(
         action=ACTION_TRANSITIONED if action != "create" else ACTION_CREATED,
-        request=request,
+        actor=actor,
         target=referral,
         detail={
             "action": action,
@@ -367,16 +365,16 @@ def _record(
 
 
 def referral_create(
+    actor: Actor,
     *,
-    request: HttpRequest,
     case: Case,
     data: ReferralData,
     send: bool = True,
     channel: str = Channel.SCREEN,
 ) -> Referral:
     """A new referral from the case's lead organization; `send=False` keeps it as a draft."""
-    actor = _writer(request)
-    _require_lead(request, actor, case)
+    actor = _writer(actor)
+    _require_lead(actor, case)
     with transaction.atomic():
         if not case.is_open:
             raise Invalid(_("終結したケースからは紹介・依頼を出せません。"))
@@ -392,7 +390,6 @@ def referral_create(
         _full_clean(referral)
         referral.save()
         _record(
-            request=request,
             actor=actor,
             referral=referral,
             action="create",
@@ -404,7 +401,6 @@ def referral_create(
         )
         if send:
             _transition(
-                request=request,
                 actor=actor,
                 referral=referral,
                 move=MOVES["request"],
@@ -417,18 +413,18 @@ def referral_create(
 
 
 def referral_update(
+    actor: Actor,
     *,
-    request: HttpRequest,
     referral: Referral,
     expected_version: int,
     data: ReferralData,
     channel: str = Channel.SCREEN,
 ) -> Referral:
     """Edit a draft (a sent request is changed only by its moves)."""
-    actor = _writer(request, target_id=referral.pk)
+    actor = _writer(actor, target_id=referral.pk)
     if side_of(actor, referral) != Side.REQUESTER:
         audit.record_denial(
-            request,
+            actor,
             target_type="referrals.referral",
             target_id=str(referral.pk),
             reason="not the requester",
@@ -468,7 +464,7 @@ def referral_update(
         referral.version = expected_version + 1
         audit.record(
             action=ACTION_UPDATED,
-            request=request,
+            actor=actor,
             target=referral,
             detail={"changed": fields, "channel": channel},
         )
@@ -483,8 +479,8 @@ def _status_label(value: str) -> str:
 
 
 def referral_transition(
+    actor: Actor,
     *,
-    request: HttpRequest,
     referral: Referral,
     action: str,
     reason: str = "",
@@ -499,11 +495,11 @@ def referral_transition(
             _("操作「%(action)s」はありません。") % {"action": action[:40]},
             code="unknown_action",
         )
-    actor = _writer(request, target_id=referral.pk)
+    actor = _writer(actor, target_id=referral.pk)
     side = side_of(actor, referral)
     if side != move.side:
         audit.record_denial(
-            request,
+            actor,
             target_type="referrals.referral",
             target_id=str(referral.pk),
             reason=f"wrong side for {action}",
@@ -515,7 +511,6 @@ def referral_transition(
         )
     with transaction.atomic():
         return _transition(
-            request=request,
             actor=actor,
             referral=referral,
             move=move,
@@ -533,7 +528,7 @@ def _receiver_role(referral: Referral) -> str:
 
 
 def _join_team(
-    request: HttpRequest, actor: Actor, referral: Referral, worker: User | None
+    actor: Actor, referral: Referral, worker: User | None
 ) -> tuple[CaseTeamMember, bool]:
     """The receiver joins the case team with the basis recorded on the request.
 
@@ -553,7 +548,6 @@ def _join_team(
     if existing is not None:
         return existing, False
     member = team_member_join_on_acceptance(
-        request=request,
         actor=actor,
         case=case,
         organization=referral.receiving_organization,
@@ -566,7 +560,7 @@ def _join_team(
     return member, True
 
 
-def _leave_team(request: HttpRequest, referral: Referral) -> None:
+def _leave_team(actor: Actor, referral: Referral) -> None:
     """A request withdrawn after its acceptance: the receiver leaves the team it joined by
     accepting it, unless another accepted request of the case still keeps it there.  A member
     that was on the team before the request, or has left since, is not touched."""
@@ -584,13 +578,12 @@ def _leave_team(request: HttpRequest, referral: Referral) -> None:
         return
     if referral.case.lead_organization_id != referral.requesting_organization_id:
         return  # the lead has changed since: the team is the new lead's to change
-    team_member_leave(request=request, member=member)
+    team_member_leave(actor=actor, member=member)
 
 
 def _transition(
-    *,
-    request: HttpRequest,
     actor: Actor,
+    *,
     referral: Referral,
     move: Move,
     reason: str,
@@ -654,9 +647,7 @@ def _transition(
             worker = receiving_worker or referral.receiving_worker or actor.user
             values["accepted_at"] = now
             values["receiving_worker"] = worker
-            values["team_member"], values["joined_team"] = _join_team(
-                request, actor, referral, worker
-            )
+            values["team_member"], values["joined_team"] = _join_team(actor, referral, worker)
         else:
             values["status_reason"] = reason
     elif move.action in ("hold", "fail", "cancel"):
@@ -676,9 +667,8 @@ def _transition(
         setattr(referral, name, value)
     referral.version += 1
     if move.action == "cancel" and from_status in ACCEPTED_STATUSES:
-        _leave_team(request, referral)
+        _leave_team(actor, referral)
     _record(
-        request=request,
         actor=actor,
         referral=referral,
         action=move.action,

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tsunagu.cases.access import Actor
+from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year, fiscal_year_label, fiscal_year_range
 from tsunagu.core.errors import Invalid
 from tsunagu.organizations.models import OrganizationKind

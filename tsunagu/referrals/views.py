@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tsunagu.audit import services as audit
-from tsunagu.cases.access import access_case, actor_of
+from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest, errors_as_pages, refused_page
@@ -68,7 +68,7 @@ def _query_without_page(request: TsunaguRequest) -> str:
 @_mapped
 @require_GET
 def referral_list(request: TsunaguRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = request.actor
     box = selectors.OUTBOX if request.GET.get("box") == selectors.OUTBOX else selectors.INBOX
     form = BoxFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -102,25 +102,25 @@ def referral_list(request: TsunaguRequest) -> HttpResponse:
 @require_GET
 def referral_new(request: TsunaguRequest) -> HttpResponse:
     """Which case the request is for: the open cases the acting organization leads."""
-    actor = actor_of(request)
+    actor = request.actor
     page = Paginator(selectors.lead_cases(actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "referrals/pages/case_picker.html", {"page": page, "query": ""})
 
 
 def _require_lead(request: TsunaguRequest, case: Case) -> None:
-    actor = actor_of(request)
+    actor = request.actor
     if actor.organization_id != case.lead_organization_id or not actor.can_write:
         audit.record_denial(
-            request, target_type="cases.case", target_id=case.pk, reason="not a lead writer"
+            request.actor, target_type="cases.case", target_id=case.pk, reason="not a lead writer"
         )
         raise Forbidden(_("紹介・依頼を出せるのは、ケースの主担当機関の職員だけです。"))
 
 
 @_mapped
 def referral_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = access_case(request, case_id, for_write=request.method == "POST")
+    case = access_case(request.actor, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
-    actor = actor_of(request)
+    actor = request.actor
     status = 200
     if request.method == "POST":
         form = ReferralForm(request.POST, actor=actor, case=case)
@@ -128,7 +128,7 @@ def referral_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 referral = services.referral_create(
-                    request=request, case=case, data=form.data_for_service(), send=send
+                    actor=request.actor, case=case, data=form.data_for_service(), send=send
                 )
             except (Invalid, Conflict) as exc:
                 form.add_error(None, exc.message)
@@ -151,8 +151,8 @@ def referral_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
 
 @_mapped
 def referral_edit(request: TsunaguRequest, referral_id: int) -> HttpResponse:
-    referral = access_referral(request, referral_id, for_write=request.method == "POST")
-    actor = actor_of(request)
+    referral = access_referral(request.actor, referral_id, for_write=request.method == "POST")
+    actor = request.actor
     if side_of(actor, referral) != Side.REQUESTER or referral.status != ReferralStatus.DRAFT:
         raise Forbidden(_("編集できるのは依頼元の下書きだけです。"))
     case = referral.case
@@ -162,14 +162,14 @@ def referral_edit(request: TsunaguRequest, referral_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.referral_update(
-                    request=request,
+                    actor=request.actor,
                     referral=referral,
                     expected_version=_int(request.POST.get("version")),
                     data=form.data_for_service(),
                 )
                 if "save_draft" not in request.POST:
                     services.referral_transition(
-                        request=request, referral=referral, action="request"
+                        actor=request.actor, referral=referral, action="request"
                     )
             except Conflict as exc:
                 form.add_error(None, exc.message)
@@ -208,7 +208,7 @@ def _int(value: object) -> int:
 def _detail_context(
     request: TsunaguRequest, referral: Referral, failed: TransitionForm | None = None
 ) -> dict[str, Any]:
-    actor = actor_of(request)
+    actor = request.actor
     side = side_of(actor, referral)
     moves = []
     for move in selectors.moves_available(actor, referral):
@@ -240,14 +240,14 @@ def _detail_context(
 @_mapped
 @require_GET
 def referral_detail(request: TsunaguRequest, referral_id: int) -> HttpResponse:
-    referral = access_referral(request, referral_id)
+    referral = access_referral(request.actor, referral_id)
     return render(request, "referrals/pages/detail.html", _detail_context(request, referral))
 
 
 @_mapped
 @require_POST
 def referral_transition(request: TsunaguRequest, referral_id: int) -> HttpResponse:
-    referral = access_referral(request, referral_id, for_write=True)
+    referral = access_referral(request.actor, referral_id, for_write=True)
     form = TransitionForm(
         request.POST,
         referral=referral,
@@ -257,7 +257,7 @@ def referral_transition(request: TsunaguRequest, referral_id: int) -> HttpRespon
         data = form.cleaned_data
         try:
             services.referral_transition(
-                request=request,
+                actor=request.actor,
                 referral=referral,
                 action=data["action"],
                 reason=data["reason"],
@@ -277,7 +277,7 @@ def referral_transition(request: TsunaguRequest, referral_id: int) -> HttpRespon
             return redirect("referrals:detail", referral_id=referral.pk)
     else:
         status = 400
-    offered = {m.action for m in selectors.moves_available(actor_of(request), referral)}
+    offered = {m.action for m in selectors.moves_available(request.actor, referral)}
     if str(form.data.get("action", "")) not in offered:
         # Not a move this page offers (another tab, a stale page): say why above the page.
         errors = form.non_field_errors() or [_("この操作はいまは行えません。")]
@@ -294,15 +294,15 @@ def referral_transition(request: TsunaguRequest, referral_id: int) -> HttpRespon
 @_mapped
 @require_GET
 def referral_fhir(request: TsunaguRequest, referral_id: int) -> HttpResponse:
-    referral = access_referral(request, referral_id)
-    actor = actor_of(request)
+    referral = access_referral(request.actor, referral_id)
+    actor = request.actor
     full = fhir.full_patient_for(
         side_of(actor, referral), referral, selectors.case_visible(actor, referral)
     )
     bundle = fhir.referral_bundle(referral, full_patient=full)
     audit.record(
         action=services.ACTION_EXPORTED,
-        request=request,
+        actor=request.actor,
         target=referral,
         detail={"format": "fhir", "full_patient": full},
     )
@@ -322,9 +322,9 @@ def referral_fhir(request: TsunaguRequest, referral_id: int) -> HttpResponse:
 
 
 def _statistics_allowed(request: TsunaguRequest) -> None:
-    if not referral_statistics.may_view_statistics(actor_of(request)):
+    if not referral_statistics.may_view_statistics(request.actor):
         audit.record_denial(
-            request, target_type="view", target_id="referral_statistics", reason="no role"
+            request.actor, target_type="view", target_id="referral_statistics", reason="no role"
         )
         raise NotFound("見つかりません。")
 
@@ -422,7 +422,7 @@ def statistics_export(request: TsunaguRequest) -> HttpResponse:
         raise Http404
     audit.record(
         action=services.ACTION_STATISTICS_EXPORTED,
-        request=request,
+        actor=request.actor,
         target_type="referrals.statistics",
         target_id=f"FY{period.fiscal_year}",
         detail={

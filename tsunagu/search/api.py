@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from tsunagu.cases.access import actor_of
 from tsunagu.core.api import ErrorOut
 from tsunagu.core.errors import Invalid
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.search import selectors
 from tsunagu.search.forms import SearchForm
 
@@ -40,7 +39,7 @@ class SearchOut(Schema):
     url_name="search",
 )
 def search(
-    request: HttpRequest,
+    request: TsunaguRequest,
     q: str,
     kind: Literal["", "note", "formulation", "assessment"] = "",
     since: dt.date | None = None,
@@ -50,8 +49,8 @@ def search(
     if not form.is_valid():
         messages = [str(m) for errors in form.errors.values() for m in errors]
         raise Invalid(" ".join(messages))
-    result = selectors.document_search(actor=actor_of(request), query=form.search_query())
-    selectors.record_search_shown(request, result.hits)
+    result = selectors.document_search(actor=request.actor, query=form.search_query())
+    selectors.record_search_shown(request.actor, result.hits)
     return SearchOut(
         results=[
             HitOut(

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -28,9 +27,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import Actor, cases_visible_to, listed_pks, notes_visible_to
+from tsunagu.cases.access import cases_visible_to, listed_pks, notes_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.cases.selectors import persons_shown
+from tsunagu.core.actor import Actor
 from tsunagu.search.index_sql import FTS
 from tsunagu.search.models import DocumentKind, SearchDocument
 
@@ -193,7 +193,7 @@ def _case_label(case: Case | None) -> str:
     return f"{owner} / {case}" if owner else str(case)
 
 
-def document_search(*, actor: Actor, query: SearchQuery) -> SearchResult:
+def document_search(actor: Actor, *, query: SearchQuery) -> SearchResult:
     """The newest MAX_RESULTS documents that contain every word of the query."""
     terms = query.terms
     if not terms:
@@ -225,14 +225,14 @@ def document_search(*, actor: Actor, query: SearchQuery) -> SearchResult:
     return SearchResult(hits=hits, has_more=len(found) > MAX_RESULTS)
 
 
-def record_search_shown(request: HttpRequest, hits: Iterable[Hit]) -> None:
+def record_search_shown(actor: Actor, hits: Iterable[Hit]) -> None:
     """Which records came up is personal data too: the row names each one shown (not the
     words searched for, which may themselves be personal), and the persons of their cases."""
     hits = list(hits)
     case_ids = {h.case_id for h in hits}
     audit.record(
         action=Action.RECORD_VIEWED,
-        request=request,
+        actor=actor,
         target_type="search.searchdocument",
         person_ids=persons_shown(cases=Case.objects.filter(pk__in=case_ids)) if case_ids else (),
         detail={

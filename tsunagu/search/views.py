@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tsunagu.cases.access import actor_of
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.search import selectors
 from tsunagu.search.forms import SearchForm
@@ -17,8 +16,8 @@ def search(request: TsunaguRequest) -> HttpResponse:
     form = SearchForm(request.GET if "q" in request.GET else None)
     result = None
     if form.is_valid():
-        result = selectors.document_search(actor=actor_of(request), query=form.search_query())
-        selectors.record_search_shown(request, result.hits)
+        result = selectors.document_search(actor=request.actor, query=form.search_query())
+        selectors.record_search_shown(request.actor, result.hits)
     return render(
         request,
         "search/pages/search.html",

@@ -33,12 +33,11 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
 
 def api_token_for(user: User, organization: Organization | None = None) -> str:
     """A raw bearer token for `user`, issued as POST /api/v1/auth/token would."""
-    from django.test import RequestFactory
-
     from tsunagu.accounts.services import api_token_issue
+    from tsunagu.core.actor import Origin
 
-    request = RequestFactory().post("/api/v1/auth/token")
-    return api_token_issue(request=request, user=user, organization=organization).raw
+    origin = Origin(path="/api/v1/auth/token", method="POST")
+    return api_token_issue(origin=origin, user=user, organization=organization).raw
 
 
 def totp_code(device: TOTPDevice, drift: int = 0) -> str:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -28,6 +28,7 @@ from tsunagu.accounts.tests.factories import (
 )
 from tsunagu.accounts.views import SESSION_SETUP_DEVICE
 from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.organizations.tests.actors import actor_as
 
 SETUP = "/accounts/account/2fa/setup/"
 VERIFY = "/accounts/login/verify/"
@@ -194,8 +195,7 @@ def test_a_password_only_session_cannot_enrol_a_new_authenticator(half_signed_in
 
 
 def test_recovery_codes_alone_also_guard_enrolment(personas, client):
-    request = RequestFactory().post(SETUP)
-    services.recovery_codes_issue(request=request, user=personas.counselor_a)
+    services.recovery_codes_issue(actor_as(personas.counselor_a))
     assert not TOTPDevice.objects.filter(user=personas.counselor_a).exists()
     response = client.post("/accounts/login/", {"username": "counselor_a", "password": PASSWORD})
     assert response["Location"] == VERIFY
@@ -215,7 +215,7 @@ def test_a_verified_session_may_replace_the_authenticator(half_signed_in, person
 
 def test_admin_reset_ends_sessions_and_tokens_and_is_audited(personas, client_as):
     TOTPDeviceFactory.create(user=personas.counselor_a)
-    services.recovery_codes_issue(request=RequestFactory().post(SETUP), user=personas.counselor_a)
+    services.recovery_codes_issue(actor_as(personas.counselor_a))
     token = api_token_for(personas.counselor_a)
     victim = client_as(personas.counselor_a)
     assert victim.get("/").status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,6 +19,7 @@ from tsunagu.accounts.tests.factories import (
 )
 from tsunagu.accounts.views import SESSION_SETUP_DEVICE
 from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.organizations.tests.factories import MembershipFactory
 
 SETUP = "/accounts/account/2fa/setup/"
@@ -130,8 +131,7 @@ def test_verify_with_the_authenticator_code(settings, personas, client):
 
 def _user_with_recovery_codes(personas) -> list[str]:
     TOTPDeviceFactory.create(user=personas.counselor_a)
-    request = RequestFactory().post("/accounts/account/2fa/recovery-codes/")
-    return services.recovery_codes_issue(request=request, user=personas.counselor_a)
+    return services.recovery_codes_issue(actor_as(personas.counselor_a))
 
 
 def test_a_recovery_code_works_once(personas, client):

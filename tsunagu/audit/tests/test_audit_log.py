@@ -32,7 +32,7 @@ CSV_HEADER = [
 def event(personas) -> AuditEvent:
     return audit.record(
         action=Action.RECORD_VIEWED,
-        actor=personas.counselor_a,
+        user=personas.counselor_a,
         organization=personas.office_a,
         target=personas.office_a,
     )

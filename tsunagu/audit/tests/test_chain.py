@@ -22,7 +22,7 @@ def rows(personas) -> list[AuditEvent]:
     return [
         audit.record(
             action=Action.RECORD_VIEWED,
-            actor=personas.counselor_a,
+            user=personas.counselor_a,
             organization=personas.office_a,
             target_type="people.person",
             target_id=n,

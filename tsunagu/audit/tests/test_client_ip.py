@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import RequestFactory
 
-from tsunagu.audit.services import client_ip
+from tsunagu.core.actor import client_ip
 
 
 def test_behind_the_proxy_the_last_forwarded_entry_counts(settings):

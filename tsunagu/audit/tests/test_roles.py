@@ -64,12 +64,12 @@ def _as(role: str) -> None:
 
 def test_app_role_may_only_insert_and_select(personas, roles):
     owner, app = roles
-    audit.record(action=Action.RECORD_VIEWED, actor=personas.counselor_a, target_type="x")
+    audit.record(action=Action.RECORD_VIEWED, user=personas.counselor_a, target_type="x")
     _check_deferred_constraints()  # or ALTER TABLE refuses a table with pending trigger events
     call_command("audit_roles", owner=owner, app=app)
 
     _as(app)
-    event = audit.record(action=Action.RECORD_VIEWED, actor=personas.colleague_a, target_type="y")
+    event = audit.record(action=Action.RECORD_VIEWED, user=personas.colleague_a, target_type="y")
     assert AuditEvent.objects.filter(pk=event.pk).exists()
     assert chain.verify().ok
     _check_deferred_constraints()

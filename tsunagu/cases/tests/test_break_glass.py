@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent, Outcome
-from tsunagu.cases.access import actor_of, cases_visible_to, persons_visible_to
+from tsunagu.cases.access import cases_visible_to, persons_visible_to
 from tsunagu.cases.models import BreakGlassAccess
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.people.models import Relationship
@@ -18,9 +18,9 @@ REASON = "本人が自宅で倒れているとの通報あり。服薬状況を�
 
 
 def _sees(personas, user, world) -> bool:
-    from tsunagu.cases.tests.conftest import request_as
+    from tsunagu.organizations.tests.actors import actor_as
 
-    actor = actor_of(request_as(user))
+    actor = actor_as(user)
     return (
         persons_visible_to(actor).filter(pk=world.other_case.person_id).exists()
         and cases_visible_to(actor).filter(pk=world.other_case.pk).exists()
@@ -158,9 +158,9 @@ def test_break_glass_on_a_member_opens_her_cases_not_another_members(personas, c
     assert response.status_code == 302
     assert BreakGlassAccess.objects.filter(person=mother, user=personas.counselor_a).exists()
 
-    from tsunagu.cases.tests.conftest import request_as
+    from tsunagu.organizations.tests.actors import actor_as
 
-    actor = actor_of(request_as(personas.counselor_a))
+    actor = actor_as(personas.counselor_a)
     assert set(cases_visible_to(actor).values_list("pk", flat=True)) >= {
         mothers_case.pk,
         household_case.pk,

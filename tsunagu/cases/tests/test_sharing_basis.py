@@ -22,12 +22,12 @@ from django.utils import timezone
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent, Outcome
 from tsunagu.cases import services
-from tsunagu.cases.access import actor_of, cases_visible_to, persons_visible_to
+from tsunagu.cases.access import cases_visible_to, persons_visible_to
 from tsunagu.cases.models import BasisEnd, BreakGlassAccess, CaseTeamMember, SharingBasis, TeamRole
-from tsunagu.cases.tests.conftest import request_as
 from tsunagu.cases.tests.factories import CaseFactory, pledged_support_meeting
 from tsunagu.core.errors import Forbidden, Invalid
 from tsunagu.meetings.models import CaseConference, ConferenceAttendee, ConferenceKind
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import ConsentFactory, PersonFactory
 
 REASON = "本人が自宅で倒れているとの通報あり。服薬状況を至急確認するため。"
@@ -43,13 +43,13 @@ def _post(client: Client, url: str, body: dict[str, object]) -> Any:
 
 
 def _core_sees(personas, case) -> bool:
-    actor = actor_of(request_as(personas.core_officer))
+    actor = actor_as(personas.core_officer)
     return cases_visible_to(actor).filter(pk=case.pk).exists()
 
 
 def _add_emergency(personas, case, **kwargs) -> CaseTeamMember:
     return services.team_member_add(
-        request=request_as(personas.counselor_a),
+        actor=actor_as(personas.counselor_a),
         case=case,
         organization=kwargs.pop("organization", personas.core_center),
         role=TeamRole.JOINT,
@@ -188,7 +188,7 @@ def test_a_meeting_that_falls_short_says_what_is_missing(defect, message, person
         _attend(conference, personas.core_center, pledged=defect != "not_pledged", by=lead)
     with pytest.raises(Invalid, match=message) as info:
         services.team_member_add(
-            request=request_as(lead),
+            actor=actor_as(lead),
             case=world.case,
             organization=personas.core_center,
             role=TeamRole.JOINT,
@@ -214,7 +214,7 @@ def test_a_meeting_about_the_household_qualifies_for_the_household_case(personas
     )
     meeting = pledged_support_meeting(world.case, personas.core_center, personas.counselor_a)
     member = services.team_member_add(
-        request=request_as(personas.counselor_a),
+        actor=actor_as(personas.counselor_a),
         case=household_case,
         organization=personas.core_center,
         role=TeamRole.JOINT,
@@ -250,7 +250,7 @@ def test_emergency_access_ends_with_its_date_without_any_command(personas, world
     CaseTeamMember.objects.filter(pk=member.pk).update(emergency_ends_on=yesterday)
     # Reading stops at once: lists, search and the object agree (active_team_members).
     assert client.get(f"/cases/{world.case.pk}/").status_code == 404
-    actor = actor_of(request_as(personas.counselor_b))
+    actor = actor_as(personas.counselor_b)
     assert not cases_visible_to(actor).filter(pk=world.case.pk).exists()
     assert not persons_visible_to(actor).filter(pk=world.person.pk).exists()
     # The member is told why, with nothing of the case but its number.
@@ -285,13 +285,13 @@ def test_converting_to_consent_keeps_the_access_past_the_end_date(personas, worl
     consent = ConsentFactory.create(person=world.person, organizations=[personas.core_center])
     with pytest.raises(Forbidden):
         services.emergency_basis_convert(
-            request=request_as(personas.counselor_a),
+            actor=actor_as(personas.counselor_a),
             member=member,
             basis=SharingBasis.CONSENT,
             consent=consent,
         )
     services.emergency_basis_convert(
-        request=request_as(personas.core_officer),
+        actor=actor_as(personas.core_officer),
         member=member,
         basis=SharingBasis.CONSENT,
         consent=consent,
@@ -356,7 +356,7 @@ def test_review_api_marks_reviewed_and_refuses_the_author(personas, world):
 
 def _break_glass(personas, world) -> BreakGlassAccess:
     access = services.break_glass_open(
-        request=request_as(personas.counselor_a),
+        actor=actor_as(personas.counselor_a),
         person_id=world.other_case.person_id,
         reason=REASON,
     )
@@ -377,7 +377,7 @@ def test_break_glass_reads_but_never_writes(personas, world, client_as):
     # Nor can it be turned into lasting access by taking a consultation about the person.
     with pytest.raises(Invalid):
         services.consultation_create(
-            request=request_as(personas.counselor_a),
+            actor=actor_as(personas.counselor_a),
             person=world.other_case.person,
             household=None,
             is_anonymous=False,
@@ -393,7 +393,7 @@ def test_break_glass_is_limited_per_user_per_day(personas, world, settings):
     settings.BREAK_GLASS_PER_DAY = 2
     for _ in range(2):
         services.break_glass_open(
-            request=request_as(personas.counselor_a), person_id="999999", reason=REASON
+            actor=actor_as(personas.counselor_a), person_id="999999", reason=REASON
         )
     with pytest.raises(Forbidden) as info:
         _break_glass(personas, world)
@@ -404,7 +404,7 @@ def test_break_glass_is_limited_per_user_per_day(personas, world, settings):
     assert denial.detail["reason"] == "break-glass daily limit"
     # Another user's allowance is their own.
     services.break_glass_open(
-        request=request_as(personas.colleague_a), person_id="999999", reason=REASON
+        actor=actor_as(personas.colleague_a), person_id="999999", reason=REASON
     )
 
 
@@ -478,5 +478,5 @@ def test_the_migration_links_or_ends_old_meeting_bases_and_dates_old_emergencies
     old_emergency.refresh_from_db()
     assert old_emergency.emergency_ends_on == timezone.localdate() + dt.timedelta(days=14)
     assert old_emergency.reviewer == personas.core_officer
-    actor = actor_of(request_as(personas.counselor_b))
+    actor = actor_as(personas.counselor_b)
     assert not cases_visible_to(actor).filter(pk=world.case.pk).exists()

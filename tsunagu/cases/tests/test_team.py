@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases import services
-from tsunagu.cases.access import active_team_members, actor_of, cases_visible_to
+from tsunagu.cases.access import active_team_members, cases_visible_to
 from tsunagu.cases.models import CaseTeamMember, SharingBasis, TeamRole
-from tsunagu.cases.tests.conftest import request_as
 from tsunagu.cases.tests.factories import CaseFactory, pledged_support_meeting
 from tsunagu.core.errors import Forbidden, Invalid
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import (
     ConsentFactory,
     HouseholdFactory,
@@ -25,12 +25,12 @@ from tsunagu.people.tests.factories import (
 def _add(personas, case, **kwargs):
     defaults = {"organization": personas.core_center, "role": TeamRole.JOINT}
     return services.team_member_add(
-        request=request_as(personas.counselor_a), case=case, **{**defaults, **kwargs}
+        actor=actor_as(personas.counselor_a), case=case, **{**defaults, **kwargs}
     )
 
 
 def _core_sees(personas, case) -> bool:
-    return cases_visible_to(actor_of(request_as(personas.core_officer))).filter(pk=case.pk).exists()
+    return cases_visible_to(actor_as(personas.core_officer)).filter(pk=case.pk).exists()
 
 
 def test_refused_without_a_basis(personas, world):
@@ -188,7 +188,7 @@ def test_only_lead_writers_change_the_team(personas, world):
     for user in (personas.reader_a, personas.counselor_b):
         with pytest.raises(Forbidden):
             services.team_member_add(
-                request=request_as(user),
+                actor=actor_as(user),
                 case=world.case,
                 organization=personas.core_center,
                 role=TeamRole.JOINT,
@@ -207,7 +207,7 @@ def test_leaving_the_team_ends_access(personas, world):
     )
     assert _core_sees(personas, world.case)
     services.team_member_leave(
-        request=request_as(personas.counselor_a),
+        actor=actor_as(personas.counselor_a),
         member=member,
         left_on=timezone.localdate(),
     )
@@ -220,4 +220,4 @@ def test_the_lead_cannot_leave(personas, world):
     lead = CaseTeamMember.objects.get(case=world.case, role=TeamRole.LEAD)
     lead.case = world.case
     with pytest.raises(Invalid):
-        services.team_member_leave(request=request_as(personas.counselor_a), member=lead)
+        services.team_member_leave(actor=actor_as(personas.counselor_a), member=lead)

@@ -11,9 +11,9 @@ from django.utils import timezone
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases import services
 from tsunagu.cases.models import CASE_TRANSITIONS, Case, CaseStatus, CaseStatusChange
-from tsunagu.cases.tests.conftest import request_as
 from tsunagu.cases.tests.factories import TeamMemberFactory
 from tsunagu.core.errors import Forbidden, Invalid
+from tsunagu.organizations.tests.actors import actor_as
 
 PAIRS = list(itertools.product(CaseStatus.values, CaseStatus.values))
 
@@ -28,11 +28,11 @@ def _at(case: Case, status: str) -> Case:
 @pytest.mark.parametrize(("from_status", "to_status"), PAIRS, ids=lambda v: v)
 def test_every_pair_follows_the_transition_table(from_status, to_status, personas, world):
     case = _at(world.case, from_status)
-    request = request_as(personas.counselor_a)
+    request = actor_as(personas.counselor_a)
     legal = to_status in CASE_TRANSITIONS[from_status]
     if legal:
         services.case_transition(
-            request=request, case=case, to_status=to_status, closure_reason="支援目標を達成"
+            actor=request, case=case, to_status=to_status, closure_reason="支援目標を達成"
         )
         case.refresh_from_db()
         assert case.status == to_status
@@ -45,7 +45,7 @@ def test_every_pair_follows_the_transition_table(from_status, to_status, persona
     else:
         with pytest.raises(Invalid) as info:
             services.case_transition(
-                request=request, case=case, to_status=to_status, closure_reason="支援目標を達成"
+                actor=request, case=case, to_status=to_status, closure_reason="支援目標を達成"
             )
         assert info.value.message
         case.refresh_from_db()
@@ -56,19 +56,19 @@ def test_every_pair_follows_the_transition_table(from_status, to_status, persona
 def test_illegal_move_says_so_in_japanese(personas, world):
     with pytest.raises(Invalid) as info:
         services.case_transition(
-            request=request_as(personas.counselor_a), case=world.case, to_status="planning"
+            actor=actor_as(personas.counselor_a), case=world.case, to_status="planning"
         )
     assert info.value.message == "受付から計画へは直接移れません。"
 
 
 def test_closing_requires_a_closure_reason_and_sets_closed_on(personas, world):
-    request = request_as(personas.counselor_a)
+    request = actor_as(personas.counselor_a)
     with pytest.raises(Invalid, match="終結の理由"):
-        services.case_transition(request=request, case=world.case, to_status="closed")
+        services.case_transition(actor=request, case=world.case, to_status="closed")
     assert Case.objects.get(pk=world.case.pk).status == CaseStatus.INTAKE
 
     services.case_transition(
-        request=request, case=world.case, to_status="closed", closure_reason="転居のため"
+        actor=request, case=world.case, to_status="closed", closure_reason="転居のため"
     )
     case = Case.objects.get(pk=world.case.pk)
     assert case.status == CaseStatus.CLOSED
@@ -79,7 +79,7 @@ def test_closing_requires_a_closure_reason_and_sets_closed_on(personas, world):
 def test_closed_on_cannot_precede_opened_on(personas, world):
     with pytest.raises(Invalid, match="開始日以降"):
         services.case_transition(
-            request=request_as(personas.counselor_a),
+            actor=actor_as(personas.counselor_a),
             case=world.case,
             to_status="closed",
             closure_reason="転居のため",
@@ -89,10 +89,10 @@ def test_closed_on_cannot_precede_opened_on(personas, world):
 
 def test_reopen_requires_a_reason_and_goes_to_assessment(personas, world):
     case = _at(world.case, CaseStatus.CLOSED)
-    request = request_as(personas.counselor_a)
+    request = actor_as(personas.counselor_a)
     with pytest.raises(Invalid, match="再開の理由"):
-        services.case_reopen(request=request, case=case, reason="  ")
-    services.case_reopen(request=request, case=case, reason="母の再入院で生活が不安定に")
+        services.case_reopen(actor=request, case=case, reason="  ")
+    services.case_reopen(actor=request, case=case, reason="母の再入院で生活が不安定に")
     case.refresh_from_db()
     assert case.status == CaseStatus.ASSESSMENT
     assert case.closed_on is None
@@ -104,7 +104,7 @@ def test_reopen_requires_a_reason_and_goes_to_assessment(personas, world):
 def test_reopen_only_from_closed(personas, world):
     with pytest.raises(Invalid):
         services.case_reopen(
-            request=request_as(personas.counselor_a), case=world.case, reason="再開します"
+            actor=actor_as(personas.counselor_a), case=world.case, reason="再開します"
         )
 
 
@@ -114,7 +114,7 @@ def test_only_the_lead_organization_changes_status(personas, world):
     )
     with pytest.raises(Forbidden):
         services.case_transition(
-            request=request_as(personas.core_officer), case=world.case, to_status="assessment"
+            actor=actor_as(personas.core_officer), case=world.case, to_status="assessment"
         )
     assert Case.objects.get(pk=world.case.pk).status == CaseStatus.INTAKE
     assert AuditEvent.objects.filter(
@@ -125,5 +125,5 @@ def test_only_the_lead_organization_changes_status(personas, world):
 def test_read_only_member_cannot_change_status(personas, world):
     with pytest.raises(Forbidden):
         services.case_transition(
-            request=request_as(personas.reader_a), case=world.case, to_status="assessment"
+            actor=actor_as(personas.reader_a), case=world.case, to_status="assessment"
         )

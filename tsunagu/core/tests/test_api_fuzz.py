@@ -24,12 +24,12 @@ from django.core import signals
 from django.core.exceptions import FieldError
 from django.db import close_old_connections, transaction
 from django.db.models import Model, QuerySet
-from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 from tsunagu.accounts.services import api_token_issue
 from tsunagu.cases.models import Case
+from tsunagu.core.actor import Origin
 from tsunagu.wsgi import application
 
 # Operations left out, and why:
@@ -165,7 +165,7 @@ def test_every_api_operation_answers_without_5xx_and_in_the_error_shape(demo_cit
     assert case.lead_worker is not None
     cases = Case.objects.filter(lead_organization=case.lead_organization)
     token = api_token_issue(
-        request=RequestFactory().post("/api/v1/auth/token"),
+        origin=Origin(path="/api/v1/auth/token"),
         user=case.lead_worker,
         organization=case.lead_organization,
     ).raw

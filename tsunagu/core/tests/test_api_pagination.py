@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client
 from ninja import Schema
 from ninja.signature.details import is_collection_type
 
@@ -14,6 +14,7 @@ from tsunagu.accounts.services import api_token_issue
 from tsunagu.api import api
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.tests.factories import CaseFactory
+from tsunagu.core.actor import Origin
 from tsunagu.core.api import MAX_PAGE_SIZE, Pagination
 from tsunagu.people.tests.factories import PersonFactory
 
@@ -96,7 +97,7 @@ def test_every_paginated_route_declares_the_bounded_parameters_in_openapi():
 def api_client(personas):
     def make(user, organization) -> Client:
         token = api_token_issue(
-            request=RequestFactory().post("/api/v1/auth/token"),
+            origin=Origin(path="/api/v1/auth/token"),
             user=user,
             organization=organization,
         ).raw

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 from django.db import models
-from django.test import Client, RequestFactory
+from django.test import Client
 
 from tsunagu.accounts.services import api_token_issue
 from tsunagu.api import api
 from tsunagu.cases.models import Case, CaseTeamMember, Consultation, SharingBasis, TeamRole
+from tsunagu.core.actor import Origin
 from tsunagu.directory.models import (
     Contact,
     Location,
@@ -158,7 +159,7 @@ def test_date_fields_are_bounded_like_the_models():
 @pytest.fixture
 def patch_person(personas, db):
     token = api_token_issue(
-        request=RequestFactory().post("/api/v1/auth/token"),
+        origin=Origin(path="/api/v1/auth/token"),
         user=personas.counselor_a,
         organization=personas.office_a,
     ).raw

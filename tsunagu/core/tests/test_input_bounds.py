@@ -19,11 +19,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DataError, models
 from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 
 from tsunagu.accounts.services import api_token_issue
 from tsunagu.core import dates
+from tsunagu.core.actor import Origin
 from tsunagu.core.middleware import BadInputMiddleware
 from tsunagu.core.validators import MAX_DATE, MIN_DATE, validate_date_in_range
 from tsunagu.directory.models import ResourceDevelopment
@@ -42,7 +43,7 @@ def api_as(db):
 
     def make(user, organization) -> Client:
         token = api_token_issue(
-            request=RequestFactory().post("/api/v1/auth/token"),
+            origin=Origin(path="/api/v1/auth/token"),
             user=user,
             organization=organization,
         ).raw

@@ -53,6 +53,7 @@ from tsunagu.meetings.tests.factories import (
     MeetingBodyFactory,
     MeetingFactory,
 )
+from tsunagu.organizations.tests.actors import actor_as as plan_actor_as
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.models import (
     Consent,
@@ -78,7 +79,6 @@ from tsunagu.plans.models import (
     Task,
     WeeklyScheduleEntry,
 )
-from tsunagu.plans.tests.world import request_as as plan_request_as
 from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
 from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
@@ -207,9 +207,9 @@ def world(personas, client_as, settings, tmp_path) -> World:
     # The plans app, through its services: an assessment, an agreed plan with items for the
     # lead and the core center (agreeing schedules the monitorings and gives each its task), a
     # contingency with an action, and the draft of the next version.
-    lead = plan_request_as(personas.counselor_a, office_a)
+    lead = plan_actor_as(personas.counselor_a, office_a)
     assessment = plan_services.assessment_save(
-        request=lead,
+        actor=lead,
         case=case,
         assessed_on=timezone.localdate() - dt.timedelta(days=20),
         based_on=0,
@@ -218,7 +218,7 @@ def world(personas, client_as, settings, tmp_path) -> World:
     )
     start = timezone.localdate() - dt.timedelta(days=40)
     plan = plan_services.plan_create(
-        request=lead,
+        actor=lead,
         case=case,
         data={
             **dict.fromkeys(plan_services.PLAN_FIELDS, ""),
@@ -234,7 +234,7 @@ def world(personas, client_as, settings, tmp_path) -> World:
         (personas.core_center, "月の小遣いを自分で管理できる。"),
     ):
         plan_services.plan_item_save(
-            request=lead,
+            actor=lead,
             plan=plan,
             data={
                 "need": "母が入院しても家で困らないようにしたい。",
@@ -245,20 +245,20 @@ def world(personas, client_as, settings, tmp_path) -> World:
             },
         )
     plan_services.weekly_entry_add(
-        request=lead,
+        actor=lead,
         plan=plan,
         weekday=0,
         start_time=dt.time(9, 30),
         end_time=dt.time(15, 30),
         activity="作業所",
     )
-    plan = plan_services.plan_agree(request=lead, plan=plan, agreed_on=start, method="signature")
+    plan = plan_services.plan_agree(actor=lead, plan=plan, agreed_on=start, method="signature")
     plan_item = plan.items.get(responsible_organization=office_a)
-    trigger = plan_services.contingency_create(request=lead, case=case, description="母の入院")
+    trigger = plan_services.contingency_create(actor=lead, case=case, description="母の入院")
     contingency_action = plan_services.contingency_action_add(
-        request=lead, trigger=trigger, organization=personas.core_center, action="短期入所の調整"
+        actor=lead, trigger=trigger, organization=personas.core_center, action="短期入所の調整"
     )
-    draft = plan_services.plan_new_version(request=lead, plan=plan, reason="母の体調の変化")
+    draft = plan_services.plan_new_version(actor=lead, plan=plan, reason="母の体調の変化")
     meetings = _meetings_world(personas, case)
     return World(
         person=person,

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from tsunagu.accounts.models import User
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.access import Actor, cases_visible_to, persons_visible_to
+from tsunagu.cases.access import cases_visible_to, persons_visible_to
 from tsunagu.cases.models import (
     CASE_TRANSITIONS,
     Case,
@@ -21,6 +21,7 @@ from tsunagu.cases.models import (
     DifficultyFactor,
     SharingBasis,
 )
+from tsunagu.core.actor import Actor
 from tsunagu.core.kana import is_kana, normalize_kana
 from tsunagu.demo.cases import EXCLUDED_ORGANIZATION, FIRST_DAY, LAST_DAY
 from tsunagu.organizations.models import Membership

@@ -100,7 +100,7 @@ def test_an_export_imported_into_an_empty_directory_gives_the_same_directory(db)
     _empty_the_directory()
     assert not SocialResource.objects.exists()
 
-    report = hsds.directory_import(request=None, raw=json.dumps(before, ensure_ascii=False))
+    report = hsds.directory_import(actor=None, raw=json.dumps(before, ensure_ascii=False))
 
     assert report.applied, report.refused
     assert not report.refused
@@ -120,7 +120,7 @@ def test_an_export_imported_into_an_empty_directory_gives_the_same_directory(db)
 def test_importing_the_same_file_again_updates_and_changes_nothing(db):
     _demo_city()
     document = hsds.directory_export(include_internal=True)
-    report = hsds.directory_import(request=None, raw=json.dumps(document))
+    report = hsds.directory_import(actor=None, raw=json.dumps(document))
     assert report.applied
     assert not report.created
     assert hsds.canonical(hsds.directory_export(include_internal=True)) == hsds.canonical(document)

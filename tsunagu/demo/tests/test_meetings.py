@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import RequestFactory
 
-from tsunagu.cases.access import actor_of
 from tsunagu.cases.models import CaseTeamMember
 from tsunagu.demo.meetings import seed_and_summarise
 from tsunagu.meetings import selectors
 from tsunagu.meetings.models import CaseConference, CommunityIssue, MeetingBody
 from tsunagu.organizations.models import Membership
+from tsunagu.organizations.tests.actors import actor_as
 
 
 @pytest.fixture
@@ -22,12 +21,8 @@ def demo(demo_city, db, settings):
 
 
 def _actor(username: str, code: str):
-    request = RequestFactory().get("/")
-    request.user = Membership.objects.get(user__username=username, organization__code=code).user
-    request.acting_membership = Membership.objects.get(  # type: ignore[attr-defined]  # as the middleware
-        user__username=username, organization__code=code
-    )
-    return actor_of(request)
+    membership = Membership.objects.get(user__username=username, organization__code=code)
+    return actor_as(membership.user, membership.organization)
 
 
 def test_the_demo_flags_the_short_ward_network_meeting(demo):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tsunagu.accounts.models import User
-from tsunagu.cases.access import Actor
 from tsunagu.cases.models import CaseTeamMember
+from tsunagu.core.actor import Actor
 from tsunagu.demo.management.commands.seed_demo import seed_demo
 from tsunagu.demo.referrals import seed_referrals
 from tsunagu.organizations.models import Membership

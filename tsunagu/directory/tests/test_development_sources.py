@@ -19,9 +19,9 @@ from tsunagu.core.errors import Invalid
 from tsunagu.directory import services
 from tsunagu.directory.models import ResourceDevelopment
 from tsunagu.directory.tests.factories import DevelopmentFactory
-from tsunagu.directory.tests.test_services import request_as
 from tsunagu.meetings.models import CommunityIssue, IssueSource, IssueTheme
 from tsunagu.meetings.tests.factories import MeetingBodyFactory, MeetingFactory
+from tsunagu.organizations.tests.actors import actor_as
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def test_an_invisible_meeting_is_refused_by_the_screen_and_the_service(
         "meeting": meeting_a,
     }
     with pytest.raises(Invalid) as refused:
-        services.development_create(request=request_as(personas.counselor_b), data=data)
+        services.development_create(actor=actor_as(personas.counselor_b), data=data)
     assert REFUSED in refused.value.message
     assert not ResourceDevelopment.objects.filter(title="送迎の延長").exists()
 

@@ -23,7 +23,7 @@ from tsunagu.directory.models import (
     SocialResource,
 )
 from tsunagu.directory.tests.conftest import INTERNAL_CONTACT, INTERNAL_NOTE, INTERNAL_PHONE
-from tsunagu.directory.tests.test_services import request_as
+from tsunagu.organizations.tests.actors import actor_as
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_a_file_with_one_bad_service_is_refused_whole(directory):
     services_of[1]["attributes"] = []  # no service type
     before = AuditEvent.objects.count()
 
-    report = hsds.directory_import(request=None, raw=json.dumps(broken, ensure_ascii=False))
+    report = hsds.directory_import(actor=None, raw=json.dumps(broken, ensure_ascii=False))
 
     assert not report.applied
     assert not Provider.objects.exists()
@@ -85,7 +85,7 @@ def test_a_file_with_one_bad_service_is_refused_whole(directory):
     assert any("「open」は使えません" in line for line in report.refused)
     # The schema check refuses first; with a valid status, the missing type is reported.
     services_of[0]["status"] = "active"
-    report = hsds.directory_import(request=None, raw=json.dumps(broken, ensure_ascii=False))
+    report = hsds.directory_import(actor=None, raw=json.dumps(broken, ensure_ascii=False))
     assert not report.applied
     assert any("サービスの種類" in line and "0個" in line for line in report.refused)
     assert not SocialResource.objects.exists()
@@ -105,7 +105,7 @@ def test_a_file_with_one_bad_service_is_refused_whole(directory):
 )
 def test_what_is_not_hsds_json_is_refused_with_a_reason(db, raw, message):
     with pytest.raises(Invalid) as exc:
-        hsds.directory_import(request=None, raw=raw)
+        hsds.directory_import(actor=None, raw=raw)
     assert message in exc.value.message
 
 
@@ -113,7 +113,7 @@ def test_an_id_used_twice_is_refused(directory):
     document = _one_service_file(directory)
     organization = document["organizations"][0]
     organization["services"].append(copy.deepcopy(organization["services"][0]))
-    report = hsds.directory_import(request=None, raw=json.dumps(document))
+    report = hsds.directory_import(actor=None, raw=json.dumps(document))
     assert not report.applied
     assert any("2回使われています" in line for line in report.refused)
 
@@ -126,7 +126,7 @@ def test_a_list_of_services_with_nested_organizations_is_imported(directory):
         for r in resource_list(filters=ResourceFilters(), public=False)
     ]
     _empty_the_directory()
-    report = hsds.directory_import(request=None, raw=json.dumps(services_of))
+    report = hsds.directory_import(actor=None, raw=json.dumps(services_of))
     assert report.applied, report.refused
     assert SocialResource.objects.count() == len(services_of)
 
@@ -140,7 +140,7 @@ def test_unknown_area_and_organization_codes_are_noticed_not_refused(directory):
         .replace('"office-a"', '"gone"')
     )
     _empty_the_directory()
-    report = hsds.directory_import(request=None, raw=text)
+    report = hsds.directory_import(actor=None, raw=text)
     assert report.applied
     assert any("地域「nowhere」" in line for line in report.notices)
     assert any("組織コード gone" in line for line in report.notices)
@@ -149,8 +149,8 @@ def test_unknown_area_and_organization_codes_are_noticed_not_refused(directory):
 def test_only_keepers_import(personas, directory):
     raw = json.dumps(_one_service_file(directory))
     with pytest.raises(Forbidden):
-        hsds.directory_import(request=request_as(personas.counselor_a), raw=raw)
-    report = hsds.directory_import(request=request_as(personas.city_official), raw=raw)
+        hsds.directory_import(actor=actor_as(personas.counselor_a), raw=raw)
+    report = hsds.directory_import(actor=actor_as(personas.city_official), raw=raw)
     assert report.applied
 
 

@@ -3,26 +3,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import RequestFactory
 
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.directory import selectors, services
 from tsunagu.directory.models import Location, ResourceDevelopment, SocialResource
 from tsunagu.directory.tests.factories import term
-from tsunagu.organizations.models import Membership
+from tsunagu.organizations.tests.actors import actor_as
 
 pytestmark = pytest.mark.django_db
-
-
-def request_as(user, organization=None):
-    request = RequestFactory().post("/directory/staff/")
-    request.user = user
-    memberships = Membership.objects.filter(user=user).select_related("organization")
-    if organization is not None:
-        memberships = memberships.filter(organization=organization)
-    request.acting_membership = memberships.first()  # type: ignore[attr-defined]
-    return request
 
 
 def _data(provider, **extra):
@@ -39,9 +28,9 @@ def _data(provider, **extra):
 
 
 def test_core_center_creates_a_resource_with_its_rows_and_one_audit_row(personas, directory):
-    request = request_as(personas.core_officer)
+    request = actor_as(personas.core_officer)
     resource = services.resource_create(
-        request=request,
+        actor=request,
         data=_data(directory.informal_provider),
         specialties=[term("psychiatric")],
         locations=[{"city": "みどり市", "address": "東区若葉四丁目8番2号", "area": directory.ward}],
@@ -58,20 +47,20 @@ def test_core_center_creates_a_resource_with_its_rows_and_one_audit_row(personas
 
 
 def test_an_office_creates_for_its_own_provider_only(personas, directory):
-    request = request_as(personas.counselor_a)
-    services.resource_create(request=request, data=_data(directory.provider_a))
+    request = actor_as(personas.counselor_a)
+    services.resource_create(actor=request, data=_data(directory.provider_a))
     with pytest.raises(Forbidden):
-        services.resource_create(request=request, data=_data(directory.informal_provider))
+        services.resource_create(actor=request, data=_data(directory.informal_provider))
     with pytest.raises(Forbidden):
         services.resource_create(
-            request=request_as(personas.counselor_b), data=_data(directory.provider_a)
+            actor=actor_as(personas.counselor_b), data=_data(directory.provider_a)
         )
 
 
 def test_a_read_only_member_changes_nothing(personas, directory):
     with pytest.raises(Forbidden):
         services.resource_update(
-            request=request_as(personas.reader_a),
+            actor=actor_as(personas.reader_a),
             resource=directory.resource_a,
             expected_version=directory.resource_a.version,
             changes={"name": "別の名前"},
@@ -92,7 +81,7 @@ def test_bad_numbers_are_refused_in_japanese_and_nothing_is_saved(
     before = SocialResource.objects.count()
     with pytest.raises(Invalid) as exc:
         services.resource_create(
-            request=request_as(personas.core_officer),
+            actor=actor_as(personas.core_officer),
             data=_data(directory.informal_provider, **extra),
         )
     assert message in exc.value.message
@@ -103,7 +92,7 @@ def test_a_bad_child_row_rolls_back_the_whole_resource(personas, directory):
     before = SocialResource.objects.count()
     with pytest.raises(Invalid) as exc:
         services.resource_create(
-            request=request_as(personas.core_officer),
+            actor=actor_as(personas.core_officer),
             data=_data(directory.informal_provider),
             schedules=[{"weekdays": "MO", "opens_at": dt.time(15), "closes_at": dt.time(9)}],
         )
@@ -116,9 +105,9 @@ def test_a_bad_child_row_rolls_back_the_whole_resource(personas, directory):
 def test_update_replaces_rows_by_hsds_id_and_refuses_a_stale_version(personas, directory):
     resource = directory.resource_a
     location = resource.locations.get()
-    request = request_as(personas.counselor_a)
+    request = actor_as(personas.counselor_a)
     updated = services.resource_update(
-        request=request,
+        actor=request,
         resource=resource,
         expected_version=resource.version,
         changes={"name": "ひだまりの家（新館）"},
@@ -132,19 +121,19 @@ def test_update_replaces_rows_by_hsds_id_and_refuses_a_stale_version(personas, d
     assert event.detail["changed"] == ["name"]
     with pytest.raises(Conflict):
         services.resource_update(
-            request=request, resource=updated, expected_version=1, changes={"name": "古い版"}
+            actor=request, resource=updated, expected_version=1, changes={"name": "古い版"}
         )
 
 
 def test_vacancy_update_sets_today_as_confirmed(personas, directory):
     resource = services.vacancy_update(
-        request=request_as(personas.counselor_a), resource=directory.resource_a, vacancies=0
+        actor=actor_as(personas.counselor_a), resource=directory.resource_a, vacancies=0
     )
     assert resource.vacancies == 0
     assert resource.vacancies_confirmed_on is not None
     with pytest.raises(Invalid):
         services.vacancy_update(
-            request=request_as(personas.counselor_a), resource=resource, vacancies=99
+            actor=actor_as(personas.counselor_a), resource=resource, vacancies=99
         )
 
 
@@ -174,9 +163,9 @@ def test_filters_by_type_specialty_area_visits_and_vacancy(directory):
 
 
 def test_development_is_recorded_and_edited_with_audit(personas, directory):
-    request = request_as(personas.counselor_b)
+    request = actor_as(personas.counselor_b)
     development = services.development_create(
-        request=request,
+        actor=request,
         data={
             "kind": "sideways",
             "title": "高齢者デイサービスの機械浴を重症心身障害のある方に提供",
@@ -192,13 +181,13 @@ def test_development_is_recorded_and_edited_with_audit(personas, directory):
     # Office A did not record it: refused.  The core center may.
     with pytest.raises(Forbidden):
         services.development_update(
-            request=request_as(personas.counselor_a),
+            actor=actor_as(personas.counselor_a),
             development=development,
             expected_version=1,
             changes={"title": "変更"},
         )
     updated = services.development_update(
-        request=request_as(personas.core_officer),
+        actor=actor_as(personas.core_officer),
         development=development,
         expected_version=1,
         changes={"title": "機械浴の提供（基準該当）"},
@@ -206,7 +195,7 @@ def test_development_is_recorded_and_edited_with_audit(personas, directory):
     assert updated.version == 2
     with pytest.raises(Invalid):
         services.development_update(
-            request=request,
+            actor=request,
             development=updated,
             expected_version=2,
             changes={"beneficiaries": ""},

@@ -24,8 +24,8 @@ from tsunagu.meetings.models import (
     MeetingBody,
 )
 from tsunagu.meetings.tests.factories import CaseConferenceFactory, MeetingFactory
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import PersonFactory
-from tsunagu.plans.tests.world import request_as
 from tsunagu.records.tests.factories import minimal_pdf
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,7 @@ ISSUE = {
 
 def test_an_issue_moves_on_through_the_api(personas, api, case, ward_network):
     issue = services.issue_raise(
-        request=request_as(personas.counselor_a, personas.office_a), data=ISSUE, source_case=case
+        actor=actor_as(personas.counselor_a, personas.office_a), data=ISSUE, source_case=case
     )
     meeting = MeetingFactory.create(body=ward_network, created_by=personas.core_officer)
     url = f"/api/v1/community-issues/{issue.pk}/advance"

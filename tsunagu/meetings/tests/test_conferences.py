@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.access import actor_of
 from tsunagu.cases.models import CaseStatus
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.meetings import deidentify, selectors, services
 from tsunagu.meetings.models import ConferenceKind
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.models import Relationship, Sex
 from tsunagu.people.tests.factories import (
     ConsentFactory,
@@ -22,7 +22,6 @@ from tsunagu.people.tests.factories import (
     HouseholdMemberFactory,
     PersonFactory,
 )
-from tsunagu.plans.tests.world import request_as
 from tsunagu.records.tests.factories import FormulationFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,12 +91,12 @@ def case(personas):
 
 
 def _request(personas, user, org):
-    return request_as(getattr(personas, user), getattr(personas, org))
+    return actor_as(getattr(personas, user), getattr(personas, org))
 
 
 def _conference(personas, case, kind):
     return services.conference_create(
-        request=_request(personas, "counselor_a", "office_a"),
+        actor=_request(personas, "counselor_a", "office_a"),
         case=case,
         data={
             "kind": kind,
@@ -109,7 +108,7 @@ def _conference(personas, case, kind):
 
 
 def _sees(personas, conference, user="counselor_b", org="office_b") -> bool:
-    actor = actor_of(_request(personas, user, org))
+    actor = _request(personas, user, org)
     return selectors.conferences_visible_to(actor).filter(pk=conference.pk).exists()
 
 
@@ -150,25 +149,25 @@ def test_a_case_study_summary_contains_no_identifier(personas, case):
 def test_the_review_refuses_a_summary_with_identifiers(personas, case):
     conference = _conference(personas, case, ConferenceKind.CASE_STUDY_SESSION)
     author = _request(personas, "counselor_a", "office_a")
-    conference = services.summary_generate(request=author, conference=conference)
+    conference = services.summary_generate(actor=author, conference=conference)
     assert not conference.summary_is_shared
     assert not _sees(personas, conference, "core_officer", "core_center")
-    services.attendee_add(request=author, conference=conference, organization=personas.core_center)
+    services.attendee_add(actor=author, conference=conference, organization=personas.core_center)
     # Not shared until reviewed: the attendee sees nothing.
     assert not _sees(personas, conference, "core_officer", "core_center")
     with pytest.raises(Invalid, match="氏名"):
         services.summary_review(
-            request=author, conference=conference, text=conference.summary + "\n鏑木さんの件"
+            actor=author, conference=conference, text=conference.summary + "\n鏑木さんの件"
         )
     with pytest.raises(Invalid, match="電話番号"):
-        services.summary_review(request=author, conference=conference, text="連絡先 0135-7924-11")
+        services.summary_review(actor=author, conference=conference, text="連絡先 0135-7924-11")
     with pytest.raises(Forbidden):
         services.summary_review(
-            request=_request(personas, "colleague_a", "office_a"),
+            actor=_request(personas, "colleague_a", "office_a"),
             conference=conference,
             text="要約",
         )
-    services.summary_review(request=author, conference=conference, text=conference.summary)
+    services.summary_review(actor=author, conference=conference, text=conference.summary)
     assert _sees(personas, conference, "core_officer", "core_center")
 
 
@@ -176,14 +175,14 @@ def test_a_study_session_attendee_sees_only_the_summary(personas, case, client_a
     conference = _conference(personas, case, ConferenceKind.CASE_STUDY_SESSION)
     author = _request(personas, "counselor_a", "office_a")
     services.conference_record(
-        request=author,
+        actor=author,
         conference=conference,
         data={"discussion": "鏑木さんの母の入院について", "supervisor_name": "精神科医 山本"},
     )
-    services.summary_generate(request=author, conference=conference)
+    services.summary_generate(actor=author, conference=conference)
     conference.refresh_from_db()
-    services.summary_review(request=author, conference=conference, text=conference.summary)
-    services.attendee_add(request=author, conference=conference, organization=personas.office_b)
+    services.summary_review(actor=author, conference=conference, text=conference.summary)
+    services.attendee_add(actor=author, conference=conference, organization=personas.office_b)
     page = client_as(personas.counselor_b).get(
         reverse("meetings:conference_detail", args=[conference.pk])
     )
@@ -201,7 +200,7 @@ def test_an_attendee_without_consent_or_pledge_sees_nothing(personas, case, clie
     for kind in (ConferenceKind.STATUTORY_SUPPORT_MEETING, ConferenceKind.CASE_CONFERENCE):
         conference = _conference(personas, case, kind)
         services.attendee_add(
-            request=_request(personas, "counselor_a", "office_a"),
+            actor=_request(personas, "counselor_a", "office_a"),
             conference=conference,
             organization=personas.office_b,
             name="かえで 田中",
@@ -221,30 +220,28 @@ def test_a_statutory_meeting_opens_with_the_pledge_and_records_who_and_when(pers
     conference = _conference(personas, case, ConferenceKind.STATUTORY_SUPPORT_MEETING)
     lead = _request(personas, "counselor_a", "office_a")
     attendee = services.attendee_add(
-        request=lead, conference=conference, organization=personas.office_b
+        actor=lead, conference=conference, organization=personas.office_b
     )
     assert not _sees(personas, conference)
-    attendee = services.attendee_pledge(
-        request=lead, attendee=attendee, pledged_by_name="田中 一郎"
-    )
+    attendee = services.attendee_pledge(actor=lead, attendee=attendee, pledged_by_name="田中 一郎")
     assert attendee.pledged_at is not None
     assert attendee.pledge_recorded_by == personas.counselor_a
     assert _sees(personas, conference)
     # The pledge opens the conference, not the case: the case itself stays behind access.py.
-    actor = actor_of(_request(personas, "counselor_b", "office_b"))
+    actor = _request(personas, "counselor_b", "office_b")
     assert not selectors.case_is_visible(actor, conference)
     with pytest.raises(Conflict):
-        services.attendee_pledge(request=lead, attendee=attendee, pledged_by_name="田中 一郎")
+        services.attendee_pledge(actor=lead, attendee=attendee, pledged_by_name="田中 一郎")
 
 
 def test_consent_kinds_follow_a_valid_consent_naming_the_organization(personas, case):
     conference = _conference(personas, case, ConferenceKind.MULTI_LAYER_SUPPORT_MEETING)
     lead = _request(personas, "counselor_a", "office_a")
     attendee = services.attendee_add(
-        request=lead, conference=conference, organization=personas.office_b
+        actor=lead, conference=conference, organization=personas.office_b
     )
     with pytest.raises(Invalid, match="支援会議"):
-        services.attendee_pledge(request=lead, attendee=attendee, pledged_by_name="田中")
+        services.attendee_pledge(actor=lead, attendee=attendee, pledged_by_name="田中")
     assert not _sees(personas, conference)
     consent = ConsentFactory.create(
         person=case.household.members.get(relationship=Relationship.MOTHER).person,
@@ -266,17 +263,17 @@ def test_only_the_organizer_or_lead_records_and_sv_needs_a_name(personas, case):
     conference = _conference(personas, case, ConferenceKind.CASE_CONFERENCE)
     with pytest.raises(Forbidden):
         services.conference_record(
-            request=_request(personas, "core_officer", "core_center"),
+            actor=_request(personas, "core_officer", "core_center"),
             conference=conference,
             data={"discussion": "x"},
         )
     lead = _request(personas, "counselor_a", "office_a")
     with pytest.raises(Invalid, match="SV"):
         services.conference_record(
-            request=lead, conference=conference, data={"supervisor_advice": "焦らず関係づくりを"}
+            actor=lead, conference=conference, data={"supervisor_advice": "焦らず関係づくりを"}
         )
     conference = services.conference_record(
-        request=lead,
+        actor=lead,
         conference=conference,
         data={
             "supervisor_name": "山本 恵",

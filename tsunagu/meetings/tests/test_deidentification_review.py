@@ -24,13 +24,13 @@ from tsunagu.meetings.models import (
     DeidentificationOutcome,
     IssueSource,
 )
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.models import Relationship, Sex
 from tsunagu.people.tests.factories import (
     HouseholdFactory,
     HouseholdMemberFactory,
     PersonFactory,
 )
-from tsunagu.plans.tests.world import request_as
 from tsunagu.records.tests.factories import FormulationFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,13 +87,13 @@ def case(personas):
 
 
 def _author(personas):
-    return request_as(personas.counselor_a, personas.office_a)
+    return actor_as(personas.counselor_a, personas.office_a)
 
 
 @pytest.fixture
 def session(personas, case):
     conference = services.conference_create(
-        request=_author(personas),
+        actor=_author(personas),
         case=case,
         data={
             "kind": ConferenceKind.CASE_STUDY_SESSION,
@@ -102,7 +102,7 @@ def session(personas, case):
             "purpose": "役割分担",
         },
     )
-    return services.summary_generate(request=_author(personas), conference=conference)
+    return services.summary_generate(actor=_author(personas), conference=conference)
 
 
 def test_the_draft_replaces_names_written_in_kana(session):
@@ -117,7 +117,7 @@ def test_a_summary_with_a_hiragana_name_is_refused_until_removed_or_kept(persona
     author = _author(personas)
     text = "【状況】本人は、たかはし るりこちゃんと呼ばれている。ひまわり作業所に通う。"
     with pytest.raises(deidentify.IdentifiersLeft) as refused:
-        services.summary_review(request=author, conference=session, text=text)
+        services.summary_review(actor=author, conference=session, text=text)
     flags = {f.kind: f for f in refused.value.open_flags}
     name = flags["name"]
     assert text[name.start : name.end] == "たかはし るりこちゃん"
@@ -132,7 +132,7 @@ def test_a_summary_with_a_hiragana_name_is_refused_until_removed_or_kept(persona
     # no longer there is ignored.
     edited = "【状況】本人は、愛称で呼ばれている。ひまわり作業所に通う。"
     services.summary_review(
-        request=author,
+        actor=author,
         conference=session,
         text=edited,
         keep={facility.key: "市内に同名の作業所が多く、特定につながらない。", name.key: ""},
@@ -162,7 +162,7 @@ def test_a_summary_with_a_hiragana_name_is_refused_until_removed_or_kept(persona
 def test_each_form_of_an_identifier_is_refused(personas, session, leak):
     with pytest.raises(deidentify.IdentifiersLeft):
         services.summary_review(
-            request=_author(personas), conference=session, text=f"【状況】{leak}の件。"
+            actor=_author(personas), conference=session, text=f"【状況】{leak}の件。"
         )
 
 
@@ -170,14 +170,14 @@ def test_only_the_author_shares_and_a_keep_needs_a_reason(personas, session):
     text = "【状況】山田太郎さんの紹介。"
     with pytest.raises(Forbidden):
         services.summary_review(
-            request=request_as(personas.colleague_a, personas.office_a),
+            actor=actor_as(personas.colleague_a, personas.office_a),
             conference=session,
             text=text,
         )
     found = deidentify.check(text, session.case)
     with pytest.raises(deidentify.IdentifiersLeft):
         services.summary_review(
-            request=_author(personas),
+            actor=_author(personas),
             conference=session,
             text=text,
             keep={f.key: "   " for f in found},
@@ -195,7 +195,7 @@ def test_an_issue_is_not_shown_to_the_council_until_its_flags_are_resolved(
         "source": IssueSource.CASE,
     }
     with pytest.raises(deidentify.IdentifiersLeft) as refused:
-        services.issue_raise(request=lead, data=data, source_case=case)
+        services.issue_raise(actor=lead, data=data, source_case=case)
     assert CommunityIssue.objects.count() == 0
     by_kind = {f.kind: f for f in refused.value.flags}
     assert by_kind["name"].field == "description"
@@ -203,7 +203,7 @@ def test_an_issue_is_not_shown_to_the_council_until_its_flags_are_resolved(
     school = by_kind["organization_name"]
     edited = {**data, "description": "家族の入院のとき、みどり第二小学校の近くに受け皿がなかった。"}
     issue = services.issue_raise(
-        request=lead,
+        actor=lead,
         data=edited,
         source_case=case,
         keep={school.key: "区内の全世帯が通う学区の学校で、個人は特定されない。"},
@@ -219,7 +219,7 @@ def test_an_issue_is_not_shown_to_the_council_until_its_flags_are_resolved(
 def test_a_survey_issue_is_checked_for_proper_nouns_too(personas):
     with pytest.raises(deidentify.IdentifiersLeft, match="人名"):
         services.issue_raise(
-            request=_author(personas),
+            actor=_author(personas),
             data={
                 "title": "移動支援が足りない",
                 "theme": "mobility",

@@ -17,9 +17,9 @@ from tsunagu.meetings import network_svg, selectors, services
 from tsunagu.meetings.models import CommunityIssue, IssueSource, IssueStage
 from tsunagu.meetings.tests.factories import MeetingFactory
 from tsunagu.organizations.models import AreaKind, OrganizationKind
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.organizations.tests.factories import AreaFactory, OrganizationFactory
 from tsunagu.people.tests.factories import PersonFactory
-from tsunagu.plans.tests.world import request_as
 
 pytestmark = pytest.mark.django_db
 
@@ -53,31 +53,31 @@ ISSUE = {
 
 
 def test_an_issue_from_a_case_must_be_de_identified(personas, case):
-    lead = request_as(personas.counselor_a, personas.office_a)
+    lead = actor_as(personas.counselor_a, personas.office_a)
     with pytest.raises(Invalid, match="氏名"):
         services.issue_raise(
-            request=lead,
+            actor=lead,
             data={**ISSUE, "description": "鏑木さんの母が入院したとき、短期入所先がなかった。"},
             source_case=case,
         )
     with pytest.raises(Invalid, match="ケースの画面"):
-        services.issue_raise(request=lead, data=ISSUE)
+        services.issue_raise(actor=lead, data=ISSUE)
     with pytest.raises(Invalid, match="名称"):
-        services.issue_raise(request=lead, data={**ISSUE, "source": IssueSource.SURVEY})
-    issue = services.issue_raise(request=lead, data=ISSUE, source_case=case)
+        services.issue_raise(actor=lead, data={**ISSUE, "source": IssueSource.SURVEY})
+    issue = services.issue_raise(actor=lead, data=ISSUE, source_case=case)
     assert issue.stage == IssueStage.RAISED
     assert issue.steps.get().stage == IssueStage.RAISED
 
 
 def test_the_pipeline_is_tied_to_meetings_and_in_order(personas, case, ward_network):
-    lead = request_as(personas.counselor_a, personas.office_a)
-    issue = services.issue_raise(request=lead, data=ISSUE, source_case=case)
+    lead = actor_as(personas.counselor_a, personas.office_a)
+    issue = services.issue_raise(actor=lead, data=ISSUE, source_case=case)
     meeting = MeetingFactory.create(
         body=ward_network, starts_at=_at(dt.date(2026, 11, 18)), ends_at=_at(dt.date(2026, 11, 18))
     )
     with pytest.raises(Invalid, match="どの会議"):
         services.issue_advance(
-            request=lead,
+            actor=lead,
             issue=issue,
             stage=IssueStage.SHARED_MESO,
             occurred_on=dt.date(2026, 11, 18),
@@ -85,14 +85,14 @@ def test_the_pipeline_is_tied_to_meetings_and_in_order(personas, case, ward_netw
         )
     with pytest.raises(Conflict):
         services.issue_advance(
-            request=lead,
+            actor=lead,
             issue=issue,
             stage=IssueStage.PROPOSED,
             occurred_on=dt.date(2026, 11, 18),
             meeting=meeting,
         )
     step = services.issue_advance(
-        request=lead,
+        actor=lead,
         issue=issue,
         stage=IssueStage.SHARED_MESO,
         occurred_on=dt.date(2026, 11, 1),
@@ -102,14 +102,14 @@ def test_the_pipeline_is_tied_to_meetings_and_in_order(personas, case, ward_netw
     assert step.occurred_on == dt.date(2026, 11, 18)  # the meeting's day
     with pytest.raises(Forbidden):
         services.issue_advance(
-            request=request_as(personas.counselor_b, personas.office_b),
+            actor=actor_as(personas.counselor_b, personas.office_b),
             issue=issue,
             stage=IssueStage.UNDER_STUDY,
             occurred_on=dt.date(2026, 11, 18),
             meeting=meeting,
         )
     services.issue_advance(
-        request=request_as(personas.core_officer, personas.core_center),
+        actor=actor_as(personas.core_officer, personas.core_center),
         issue=issue,
         stage=IssueStage.UNDER_STUDY,
         occurred_on=dt.date(2026, 11, 18),
@@ -121,23 +121,23 @@ def test_the_pipeline_is_tied_to_meetings_and_in_order(personas, case, ward_netw
 
 
 def test_an_issue_raised_earlier_than_recorded_keeps_its_day_but_never_a_future_one(personas):
-    lead = request_as(personas.counselor_a, personas.office_a)
+    lead = actor_as(personas.counselor_a, personas.office_a)
     survey = {**ISSUE, "source": IssueSource.SURVEY, "source_note": "令和8年度 事業所アンケート"}
-    issue = services.issue_raise(request=lead, data=survey, raised_on=dt.date(2026, 5, 11))
+    issue = services.issue_raise(actor=lead, data=survey, raised_on=dt.date(2026, 5, 11))
     assert [(s.stage, s.occurred_on) for s in issue.steps.all()] == [
         (IssueStage.RAISED, dt.date(2026, 5, 11))
     ]
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     with pytest.raises(Invalid, match="今日まで"):
-        services.issue_raise(request=lead, data=survey, raised_on=tomorrow)
+        services.issue_raise(actor=lead, data=survey, raised_on=tomorrow)
     assert CommunityIssue.objects.count() == 1
 
 
 def test_screens_keep_the_link_for_those_allowed_and_the_council_view_hides_it(
     personas, case, client_as
 ):
-    lead = request_as(personas.counselor_a, personas.office_a)
-    issue = services.issue_raise(request=lead, data=ISSUE, source_case=case)
+    lead = actor_as(personas.counselor_a, personas.office_a)
+    issue = services.issue_raise(actor=lead, data=ISSUE, source_case=case)
     case_url = reverse("cases:case_detail", args=[case.pk])
     detail = reverse("meetings:issue_detail", args=[issue.pk])
     assert case_url in client_as(personas.counselor_a).get(detail).content.decode()
@@ -247,7 +247,7 @@ def test_the_network_screen_is_for_core_and_city_only(personas, client_as):
 
 def test_the_outsider_reads_an_issue_but_may_not_move_it(personas, case, client_as):
     issue = services.issue_raise(
-        request=request_as(personas.counselor_a, personas.office_a), data=ISSUE, source_case=case
+        actor=actor_as(personas.counselor_a, personas.office_a), data=ISSUE, source_case=case
     )
     outsider = client_as(personas.counselor_b)
     assert outsider.get(reverse("meetings:issue_detail", args=[issue.pk])).status_code == 200

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.access import actor_of
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.meetings import selectors, services
 from tsunagu.meetings.models import (
@@ -22,8 +21,8 @@ from tsunagu.meetings.models import (
     MeetingStatus,
 )
 from tsunagu.meetings.tests.factories import MeetingBodyFactory, MeetingFactory
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.plans.models import Task, TaskSource
-from tsunagu.plans.tests.world import request_as
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +45,7 @@ def _held(body, *days: dt.date, status=MeetingStatus.HELD):
 
 def test_a_ward_network_meeting_held_three_times_of_four_is_flagged(personas, ward_network):
     _held(ward_network, dt.date(2026, 5, 20), dt.date(2026, 8, 19), dt.date(2026, 11, 18))
-    actor = actor_of(request_as(personas.core_officer, personas.core_center))
+    actor = actor_as(personas.core_officer, personas.core_center)
     # The year is over: nothing more can be held.
     [row] = selectors.compliance(actor=actor, year=FY, today=dt.date(2027, 4, 1))
     assert (row.required, row.held, row.scheduled) == (4, 3, 0)
@@ -66,7 +65,7 @@ def test_four_held_is_not_flagged_and_cancelled_or_past_scheduled_do_not_count(
     )
     _held(ward_network, dt.date(2026, 6, 1), status=MeetingStatus.CANCELLED)
     _held(ward_network, dt.date(2025, 11, 1))  # the year before
-    actor = actor_of(request_as(personas.city_official, personas.city))
+    actor = actor_as(personas.city_official, personas.city)
     [row] = selectors.compliance(actor=actor, year=FY, today=dt.date(2027, 4, 1))
     assert (row.held, row.is_short) == (4, False)
 
@@ -74,7 +73,7 @@ def test_four_held_is_not_flagged_and_cancelled_or_past_scheduled_do_not_count(
 def test_a_scheduled_meeting_still_ahead_makes_it_reachable(personas, ward_network):
     _held(ward_network, dt.date(2026, 5, 20), dt.date(2026, 8, 19), dt.date(2026, 11, 18))
     _held(ward_network, dt.date(2027, 2, 17), status=MeetingStatus.SCHEDULED)
-    actor = actor_of(request_as(personas.core_officer, personas.core_center))
+    actor = actor_as(personas.core_officer, personas.core_center)
     [row] = selectors.compliance(actor=actor, year=FY, today=dt.date(2026, 12, 1))
     assert row.is_short
     assert not row.cannot_reach
@@ -91,7 +90,7 @@ def test_a_council_of_may_october_february_misses_a_month(personas):
         secretariats=[personas.city],
     )
     _held(council, dt.date(2026, 5, 25), dt.date(2026, 11, 5))  # October's was held late
-    actor = actor_of(request_as(personas.core_officer, personas.core_center))
+    actor = actor_as(personas.core_officer, personas.core_center)
     [row] = selectors.compliance(actor=actor, year=FY, today=dt.date(2026, 12, 1))
     assert row.required == 3
     assert row.missing_months == [10]
@@ -124,7 +123,7 @@ def test_bodies_are_visible_to_members_secretariat_core_and_city_only(personas, 
         (personas.core_officer, personas.core_center, {ward_network.pk, other.pk}),
         (personas.city_official, personas.city, {ward_network.pk, other.pk}),
     ):
-        actor = actor_of(request_as(user, org))
+        actor = actor_as(user, org)
         assert set(selectors.bodies_visible_to(actor).values_list("pk", flat=True)) == expected
 
 
@@ -161,13 +160,13 @@ def _meeting_data(day: dt.date) -> dict[str, object]:
 
 
 def test_the_secretariat_schedules_records_and_audits(personas, ward_network):
-    lead = request_as(personas.core_officer, personas.core_center)
+    lead = actor_as(personas.core_officer, personas.core_center)
     meeting = services.meeting_create(
-        request=lead, body=ward_network, data=_meeting_data(dt.date(2026, 11, 18))
+        actor=lead, body=ward_network, data=_meeting_data(dt.date(2026, 11, 18))
     )
     assert meeting.agenda_items == ["各機関の近況", "地域課題の共有"]
     meeting = services.meeting_record(
-        request=lead,
+        actor=lead,
         meeting=meeting,
         version=1,
         data={
@@ -184,7 +183,7 @@ def test_the_secretariat_schedules_records_and_audits(personas, ward_network):
         action=Action.RECORD_UPDATED, target_type="meetings.meeting", target_id=str(meeting.pk)
     ).exists()
     with pytest.raises(Conflict):
-        services.meeting_record(request=lead, meeting=meeting, version=1, data={}, attendees=[])
+        services.meeting_record(actor=lead, meeting=meeting, version=1, data={}, attendees=[])
 
 
 def test_others_may_not_schedule_and_bad_input_is_refused(personas, ward_network):
@@ -193,26 +192,26 @@ def test_others_may_not_schedule_and_bad_input_is_refused(personas, ward_network
     )
     with pytest.raises(Forbidden):
         services.meeting_create(
-            request=request_as(personas.counselor_a, personas.office_a),
+            actor=actor_as(personas.counselor_a, personas.office_a),
             body=member_only,
             data=_meeting_data(dt.date(2026, 12, 10)),
         )
     with pytest.raises(Forbidden):
         services.meeting_create(
-            request=request_as(personas.reader_a, personas.office_a),
+            actor=actor_as(personas.reader_a, personas.office_a),
             body=ward_network,
             data=_meeting_data(dt.date(2026, 12, 10)),
         )
-    lead = request_as(personas.core_officer, personas.core_center)
+    lead = actor_as(personas.core_officer, personas.core_center)
     backwards = {**_meeting_data(dt.date(2026, 12, 10)), "ends_at": _at(dt.date(2026, 12, 10), 9)}
     with pytest.raises(Invalid, match="終了日時"):
-        services.meeting_create(request=lead, body=ward_network, data=backwards)
+        services.meeting_create(actor=lead, body=ward_network, data=backwards)
     future = services.meeting_create(
-        request=lead, body=ward_network, data=_meeting_data(dt.date(2027, 2, 17))
+        actor=lead, body=ward_network, data=_meeting_data(dt.date(2027, 2, 17))
     )
     with pytest.raises(Invalid, match="開催済み"):
         services.meeting_record(
-            request=lead,
+            actor=lead,
             meeting=future,
             version=1,
             data={"status": MeetingStatus.HELD},
@@ -220,7 +219,7 @@ def test_others_may_not_schedule_and_bad_input_is_refused(personas, ward_network
         )
     with pytest.raises(Invalid, match="ゲスト"):
         services.meeting_record(
-            request=lead, meeting=future, version=1, data={}, attendees=[personas.office_b]
+            actor=lead, meeting=future, version=1, data={}, attendees=[personas.office_b]
         )
     assert Meeting.objects.filter(body=ward_network).count() == 1
 
@@ -233,27 +232,27 @@ def test_body_create_needs_core_or_city_and_a_sane_frequency(personas):
         "frequency_kind": FrequencyKind.MONTHS,
         "frequency_months": [5, 13],
     }
-    city = request_as(personas.city_official, personas.city)
+    city = actor_as(personas.city_official, personas.city)
     with pytest.raises(Invalid, match="開催月"):
-        services.body_create(request=city, data=data, secretariats=[personas.core_center])
+        services.body_create(actor=city, data=data, secretariats=[personas.core_center])
     with pytest.raises(Forbidden):
         services.body_create(
-            request=request_as(personas.counselor_a, personas.office_a),
+            actor=actor_as(personas.counselor_a, personas.office_a),
             data={**data, "frequency_months": [5]},
             secretariats=[personas.office_a],
         )
     body = services.body_create(
-        request=city, data={**data, "frequency_months": [5, 10, 2]}, secretariats=[personas.city]
+        actor=city, data={**data, "frequency_months": [5, 10, 2]}, secretariats=[personas.city]
     )
     assert body.required_per_year == 3
     assert MeetingBody.objects.count() == 1
 
 
 def test_action_items_become_tasks_own_at_once_others_when_taken(personas, ward_network):
-    lead = request_as(personas.core_officer, personas.core_center)
+    lead = actor_as(personas.core_officer, personas.core_center)
     meeting = _held(ward_network, dt.date(2026, 11, 18))[0]
     own = services.action_item_add(
-        request=lead,
+        actor=lead,
         meeting=meeting,
         title="地域部会への提起資料を作る",
         owner_organization=personas.core_center,
@@ -264,26 +263,26 @@ def test_action_items_become_tasks_own_at_once_others_when_taken(personas, ward_
     assert own.task.case is None
     assert own.task.owner_organization == personas.core_center
     other = services.action_item_add(
-        request=lead,
+        actor=lead,
         meeting=meeting,
         title="短期入所の空き状況を集める",
         owner_organization=personas.office_a,
     )
     assert other.task is None
     with pytest.raises(Forbidden):
-        services.action_item_take(request=lead, item=other)
+        services.action_item_take(actor=lead, item=other)
     taken = services.action_item_take(
-        request=request_as(personas.counselor_a, personas.office_a), item=other
+        actor=actor_as(personas.counselor_a, personas.office_a), item=other
     )
     assert taken.task is not None
     assert taken.task.owner_organization == personas.office_a
     with pytest.raises(Conflict):
         services.action_item_take(
-            request=request_as(personas.counselor_a, personas.office_a), item=other
+            actor=actor_as(personas.counselor_a, personas.office_a), item=other
         )
     with pytest.raises(Invalid, match="構成機関"):
         services.action_item_add(
-            request=lead, meeting=meeting, title="x", owner_organization=personas.office_b
+            actor=lead, meeting=meeting, title="x", owner_organization=personas.office_b
         )
     assert Task.objects.filter(source=TaskSource.MEETING).count() == 2
 
@@ -291,7 +290,7 @@ def test_action_items_become_tasks_own_at_once_others_when_taken(personas, ward_
 def test_the_home_page_shows_the_next_meetings_and_the_actions_to_take_on(
     personas, client_as, ward_network
 ):
-    lead = request_as(personas.core_officer, personas.core_center)
+    lead = actor_as(personas.core_officer, personas.core_center)
     past = _held(ward_network, dt.date(2026, 11, 18))[0]
     ahead = MeetingFactory.create(
         body=ward_network,
@@ -300,7 +299,7 @@ def test_the_home_page_shows_the_next_meetings_and_the_actions_to_take_on(
         status=MeetingStatus.SCHEDULED,
     )
     services.action_item_add(
-        request=lead,
+        actor=lead,
         meeting=past,
         title="短期入所の空き状況を集める",
         owner_organization=personas.office_a,

@@ -12,11 +12,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tsunagu.cases.access import Actor, persons_visible_to
+from tsunagu.cases.access import persons_visible_to
 from tsunagu.cases.models import SharingBasis
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Invalid
 from tsunagu.organizations.models import Membership
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.models import HouseholdMember, Relationship
 from tsunagu.people.tests.factories import (
@@ -27,7 +29,6 @@ from tsunagu.people.tests.factories import (
 )
 from tsunagu.plans import services as plan_services
 from tsunagu.plans.tests.factories import AssessmentFactory, AssessmentSectionFactory
-from tsunagu.plans.tests.world import request_as
 
 pytestmark = pytest.mark.django_db
 
@@ -278,7 +279,7 @@ def test_b_revising_the_assessment_neither_reads_nor_drops_the_sons_section(
     assert "一郎" not in form.content.decode()
 
     revised = plan_services.assessment_save(
-        request=request_as(personas.counselor_b, personas.office_b),
+        actor=actor_as(personas.counselor_b, personas.office_b),
         case=y.case,
         assessed_on=assessment.assessed_on,
         based_on=assessment.revision,
@@ -289,7 +290,7 @@ def test_b_revising_the_assessment_neither_reads_nor_drops_the_sons_section(
     assert kept.health == "一郎さんは夜間に不眠が続いている。"
     with pytest.raises(Invalid):
         plan_services.assessment_save(
-            request=request_as(personas.counselor_b, personas.office_b),
+            actor=actor_as(personas.counselor_b, personas.office_b),
             case=y.case,
             assessed_on=assessment.assessed_on,
             based_on=revised.revision,

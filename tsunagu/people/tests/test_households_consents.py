@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.access import Actor, cases_visible_to
+from tsunagu.cases.access import cases_visible_to
 from tsunagu.cases.models import SharingBasis
 from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
+from tsunagu.core.actor import Actor
 from tsunagu.organizations.models import Membership
 from tsunagu.people.models import Consent, Household, HouseholdMember
 from tsunagu.people.tests.factories import (

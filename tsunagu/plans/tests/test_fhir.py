@@ -12,11 +12,12 @@ from fhir.resources.R4B.bundle import Bundle
 
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.core.errors import Invalid
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import HouseholdFactory
 from tsunagu.plans import fhir, services
 from tsunagu.plans.models import PlanStatus
 from tsunagu.plans.tests.factories import PlanItemFactory, SupportPlanFactory
-from tsunagu.plans.tests.world import PlanWorld, build_plan_world, request_as
+from tsunagu.plans.tests.world import PlanWorld, build_plan_world
 
 pytestmark = pytest.mark.django_db
 
@@ -118,15 +119,15 @@ def test_care_team_episode_and_patient(personas, w):
 
 
 def test_plan_status_maps_to_care_plan_status(personas, w):
-    lead = request_as(personas.counselor_a, personas.office_a)
-    draft = services.plan_new_version(request=lead, plan=w.plan, reason="母の入院")
+    lead = actor_as(personas.counselor_a, personas.office_a)
+    draft = services.plan_new_version(actor=lead, plan=w.plan, reason="母の入院")
     bundle = fhir.plan_bundle(draft)
     [care_plan] = _resources(bundle, "CarePlan")
     assert care_plan["status"] == "draft"
     assert {g["lifecycleStatus"] for g in _resources(bundle, "Goal")} == {"proposed"}
     assert care_plan["activity"][0]["detail"]["status"] == "not-started"
 
-    services.plan_agree(request=lead, plan=draft, agreed_on=timezone.localdate(), method="oral")
+    services.plan_agree(actor=lead, plan=draft, agreed_on=timezone.localdate(), method="oral")
     w.plan.refresh_from_db()
     assert w.plan.status == PlanStatus.SUPERSEDED
     [old] = _resources(fhir.plan_bundle(w.plan), "CarePlan")

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.access import Actor
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.organizations.models import Membership
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.organizations.tests.factories import MembershipFactory, OrganizationFactory
 from tsunagu.plans import access, selectors, services
 from tsunagu.plans.models import (
@@ -24,7 +25,7 @@ from tsunagu.plans.models import (
     TaskSource,
     TaskStatus,
 )
-from tsunagu.plans.tests.world import build_plan_world, request_as
+from tsunagu.plans.tests.world import build_plan_world
 from tsunagu.records.models import ProgressNote
 
 
@@ -78,7 +79,7 @@ def test_an_organization_off_the_team_sees_nothing_of_the_case(personas, world):
     assert not access.contingencies_visible_to(outsider).exists()
     assert not access.tasks_visible_to(outsider).exists()
     assert selectors.task_counts(actor=outsider)["organization"] == 0
-    request = request_as(personas.counselor_b, personas.office_b)
+    request = actor_as(personas.counselor_b, personas.office_b)
     helpers: list[tuple[Any, Any]] = [
         (access.access_plan, world.plan),
         (access.access_assessment, world.assessment),
@@ -109,8 +110,8 @@ def test_leaving_the_team_hides_the_plan_and_its_tasks(personas, world):
 
 
 def _draft(personas, world):
-    lead = request_as(personas.counselor_a, personas.office_a)
-    return lead, services.plan_new_version(request=lead, plan=world.plan, reason="母の入院")
+    lead = actor_as(personas.counselor_a, personas.office_a)
+    return lead, services.plan_new_version(actor=lead, plan=world.plan, reason="母の入院")
 
 
 def _item(**overrides):
@@ -130,21 +131,21 @@ def test_an_item_cannot_name_an_organization_off_the_team(personas, world):
     lead, draft = _draft(personas, world)
     with pytest.raises(Invalid, match="支援チームに入っていません"):
         services.plan_item_save(
-            request=lead, plan=draft, data=_item(responsible_organization=personas.office_b)
+            actor=lead, plan=draft, data=_item(responsible_organization=personas.office_b)
         )
 
 
 def test_item_rules_are_refused_with_japanese_messages(personas, world):
     lead, draft = _draft(personas, world)
     with pytest.raises(Invalid, match="担当機関を選んでください"):
-        services.plan_item_save(request=lead, plan=draft, data=_item())
+        services.plan_item_save(actor=lead, plan=draft, data=_item())
     with pytest.raises(Invalid, match="インフォーマルな支援の内容"):
         services.plan_item_save(
-            request=lead, plan=draft, data=_item(support_kind=SupportKind.INFORMAL)
+            actor=lead, plan=draft, data=_item(support_kind=SupportKind.INFORMAL)
         )
     with pytest.raises(Invalid, match="計画期間"):
         services.plan_item_save(
-            request=lead,
+            actor=lead,
             plan=draft,
             data=_item(
                 responsible_organization=personas.office_a,
@@ -153,7 +154,7 @@ def test_item_rules_are_refused_with_japanese_messages(personas, world):
         )
     with pytest.raises(Invalid, match="担当者は担当機関の職員"):
         services.plan_item_save(
-            request=lead,
+            actor=lead,
             plan=draft,
             data=_item(
                 responsible_organization=personas.office_a, responsible_worker=personas.core_officer
@@ -162,14 +163,14 @@ def test_item_rules_are_refused_with_japanese_messages(personas, world):
 
 
 def test_an_agreed_plan_is_not_edited_in_place(personas, world):
-    lead = request_as(personas.counselor_a, personas.office_a)
+    lead = actor_as(personas.counselor_a, personas.office_a)
     with pytest.raises(Conflict, match="合意済み"):
         services.plan_item_save(
-            request=lead, plan=world.plan, data=_item(responsible_organization=personas.office_a)
+            actor=lead, plan=world.plan, data=_item(responsible_organization=personas.office_a)
         )
     with pytest.raises(Conflict):
         services.plan_update(
-            request=lead, plan=world.plan, lock_version=world.plan.lock_version, data={}
+            actor=lead, plan=world.plan, lock_version=world.plan.lock_version, data={}
         )
 
 
@@ -187,15 +188,13 @@ def test_a_new_version_starts_from_the_old_and_keeps_the_history(personas, world
     ]
     assert draft.weekly.count() == world.plan.weekly.count() == 3
     with pytest.raises(Conflict, match="作成中の計画案"):
-        services.plan_new_version(request=lead, plan=world.plan, reason="もう一度")
+        services.plan_new_version(actor=lead, plan=world.plan, reason="もう一度")
 
 
 def test_agreeing_a_new_version_supersedes_the_old(personas, world):
     lead, draft = _draft(personas, world)
     old_tasks = list(Task.objects.filter(plan_item__plan=world.plan, source=TaskSource.PLAN))
-    services.plan_agree(
-        request=lead, plan=draft, agreed_on=timezone.localdate(), method="signature"
-    )
+    services.plan_agree(actor=lead, plan=draft, agreed_on=timezone.localdate(), method="signature")
     world.plan.refresh_from_db()
     assert world.plan.status == PlanStatus.SUPERSEDED
     assert not world.plan.monitorings.filter(status=MonitoringStatus.SCHEDULED).exists()
@@ -211,20 +210,20 @@ def test_agreeing_a_new_version_supersedes_the_old(personas, world):
 
 def test_only_the_lead_records_the_agreement(personas, world):
     _lead, draft = _draft(personas, world)
-    core = request_as(personas.core_officer, personas.core_center)
+    core = actor_as(personas.core_officer, personas.core_center)
     with pytest.raises(Forbidden):
         services.plan_agree(
-            request=core, plan=draft, agreed_on=timezone.localdate(), method="signature"
+            actor=core, plan=draft, agreed_on=timezone.localdate(), method="signature"
         )
 
 
 def test_a_plan_without_items_cannot_be_agreed(personas, world):
     lead, draft = _draft(personas, world)
     for item in list(draft.items.all()):
-        services.plan_item_delete(request=lead, item=item)
+        services.plan_item_delete(actor=lead, item=item)
     with pytest.raises(Invalid, match="項目が1つもありません"):
         services.plan_agree(
-            request=lead, plan=draft, agreed_on=timezone.localdate(), method="signature"
+            actor=lead, plan=draft, agreed_on=timezone.localdate(), method="signature"
         )
 
 
@@ -232,9 +231,9 @@ def test_a_stale_edit_of_a_draft_is_refused(personas, world):
     lead, draft = _draft(personas, world)
     data = {name: getattr(draft, name) for name in services.PLAN_FIELDS}
     data["monitoring_dates"] = []
-    services.plan_update(request=lead, plan=draft, lock_version=draft.lock_version, data=data)
+    services.plan_update(actor=lead, plan=draft, lock_version=draft.lock_version, data=data)
     with pytest.raises(Conflict):
-        services.plan_update(request=lead, plan=draft, lock_version=1, data=data)
+        services.plan_update(actor=lead, plan=draft, lock_version=1, data=data)
 
 
 def test_plan_period_and_custom_dates_are_checked(personas, world):
@@ -266,9 +265,9 @@ def test_the_agreed_plan_schedules_monthly_monitoring_from_its_start(world):
 
 
 def test_plan_change_needed_opens_a_new_version_prefilled(personas, world):
-    lead = request_as(personas.counselor_a, personas.office_a)
+    lead = actor_as(personas.counselor_a, personas.office_a)
     monitoring, new_plan = services.monitoring_report(
-        request=lead,
+        actor=lead,
         monitoring=world.next_monitoring,
         conducted_on=timezone.localdate(),
         data={"overall": "母が入院した。", "plan_change_needed": True},
@@ -281,7 +280,7 @@ def test_plan_change_needed_opens_a_new_version_prefilled(personas, world):
     assert "モニタリング" in new_plan.change_reason
     with pytest.raises(Conflict):
         services.monitoring_report(
-            request=lead,
+            actor=lead,
             monitoring=world.next_monitoring,
             conducted_on=timezone.localdate(),
             data={"overall": "二度目"},
@@ -290,10 +289,10 @@ def test_plan_change_needed_opens_a_new_version_prefilled(personas, world):
 
 
 def test_an_empty_or_future_monitoring_is_refused(personas, world):
-    lead = request_as(personas.counselor_a, personas.office_a)
+    lead = actor_as(personas.counselor_a, personas.office_a)
     with pytest.raises(Invalid, match="空です"):
         services.monitoring_report(
-            request=lead,
+            actor=lead,
             monitoring=world.next_monitoring,
             conducted_on=timezone.localdate(),
             data={},
@@ -301,7 +300,7 @@ def test_an_empty_or_future_monitoring_is_refused(personas, world):
         )
     with pytest.raises(Invalid, match="未来"):
         services.monitoring_report(
-            request=lead,
+            actor=lead,
             monitoring=world.next_monitoring,
             conducted_on=timezone.localdate() + dt.timedelta(days=1),
             data={"overall": "x"},
@@ -332,9 +331,9 @@ def test_marking_a_trigger_as_happened_tasks_each_organization_and_tells_the_tea
     personas.counselor_a.save()
     personas.core_officer.email = "core1@example.jp"
     personas.core_officer.save()
-    lead = request_as(personas.counselor_a, personas.office_a)
+    lead = actor_as(personas.counselor_a, personas.office_a)
     services.contingency_action_add(
-        request=lead,
+        actor=lead,
         trigger=world.trigger,
         organization=world.provider,
         action="本人の通所時間を延ばして日中を支える。",
@@ -343,7 +342,7 @@ def test_marking_a_trigger_as_happened_tasks_each_organization_and_tells_the_tea
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         tasks = services.contingency_happened(
-            request=lead, trigger=world.trigger, happened_on=today, note="母が救急搬送された。"
+            actor=lead, trigger=world.trigger, happened_on=today, note="母が救急搬送された。"
         )
     assert {t.owner_organization_id for t in tasks} == {personas.core_center.pk, world.provider.pk}
     assert {t.due_on for t in tasks} == {today + dt.timedelta(days=1), today + dt.timedelta(days=3)}
@@ -355,16 +354,14 @@ def test_marking_a_trigger_as_happened_tasks_each_organization_and_tells_the_tea
     assert personas.counselor_b.email not in recipients  # office B is not on the team
     assert all("佐藤" not in m.body and "佐藤" not in m.subject for m in mail.outbox)
     with pytest.raises(Conflict):
-        services.contingency_happened(
-            request=lead, trigger=world.trigger, happened_on=today, note=""
-        )
+        services.contingency_happened(actor=lead, trigger=world.trigger, happened_on=today, note="")
 
 
 def test_a_contingency_action_names_a_team_organization(personas, world):
-    lead = request_as(personas.counselor_a, personas.office_a)
+    lead = actor_as(personas.counselor_a, personas.office_a)
     with pytest.raises(Invalid, match="支援チームに入っていません"):
         services.contingency_action_add(
-            request=lead, trigger=world.trigger, organization=personas.office_b, action="見守り"
+            actor=lead, trigger=world.trigger, organization=personas.office_b, action="見守り"
         )
 
 
@@ -372,11 +369,11 @@ def test_a_contingency_action_names_a_team_organization(personas, world):
 
 
 def test_assessment_versions_on_one_date(personas, world):
-    lead = request_as(personas.counselor_a, personas.office_a)
+    lead = actor_as(personas.counselor_a, personas.office_a)
     day = world.assessment.assessed_on
     sections = [{"person_id": world.person.pk, "wishes": "一人暮らしをしたい。"}]
     second = services.assessment_save(
-        request=lead,
+        actor=lead,
         case=world.case,
         assessed_on=day,
         based_on=1,
@@ -387,7 +384,7 @@ def test_assessment_versions_on_one_date(personas, world):
     assert world.assessment.sections.count() == 2  # the first version is untouched
     with pytest.raises(Conflict, match="ほかの人"):
         services.assessment_save(
-            request=lead,
+            actor=lead,
             case=world.case,
             assessed_on=day,
             based_on=1,
@@ -396,7 +393,7 @@ def test_assessment_versions_on_one_date(personas, world):
         )
     with pytest.raises(Conflict, match="すでにあります"):
         services.assessment_save(
-            request=lead,
+            actor=lead,
             case=world.case,
             assessed_on=day,
             based_on=0,
@@ -405,7 +402,7 @@ def test_assessment_versions_on_one_date(personas, world):
         )
     with pytest.raises(Invalid, match="見直しの理由"):
         services.assessment_save(
-            request=lead,
+            actor=lead,
             case=world.case,
             assessed_on=day,
             based_on=2,
@@ -415,13 +412,13 @@ def test_assessment_versions_on_one_date(personas, world):
 
 
 def test_an_assessment_covers_only_the_person_and_household(personas, world):
-    lead = request_as(personas.counselor_a, personas.office_a)
+    lead = actor_as(personas.counselor_a, personas.office_a)
     from tsunagu.people.tests.factories import PersonFactory
 
     stranger = PersonFactory.create()
     with pytest.raises(Invalid, match="本人と世帯員だけ"):
         services.assessment_save(
-            request=lead,
+            actor=lead,
             case=world.case,
             assessed_on=timezone.localdate(),
             based_on=0,
@@ -446,41 +443,41 @@ def test_the_ecomap_has_a_text_alternative_naming_household_and_team(personas, w
 
 
 def test_task_status_moves_and_who_may_move_them(personas, world):
-    lead = request_as(personas.counselor_a, personas.office_a)
-    task = services.task_set_status(request=lead, task=world.task, status=TaskStatus.DONE)
+    lead = actor_as(personas.counselor_a, personas.office_a)
+    task = services.task_set_status(actor=lead, task=world.task, status=TaskStatus.DONE)
     assert task.completed_by == personas.counselor_a
     assert task.completed_at is not None
     with pytest.raises(Conflict):
-        services.task_set_status(request=lead, task=task, status=TaskStatus.CANCELLED, note="x")
-    task = services.task_set_status(request=lead, task=task, status=TaskStatus.IN_PROGRESS)
+        services.task_set_status(actor=lead, task=task, status=TaskStatus.CANCELLED, note="x")
+    task = services.task_set_status(actor=lead, task=task, status=TaskStatus.IN_PROGRESS)
     with pytest.raises(Invalid, match="理由"):
-        services.task_set_status(request=lead, task=task, status=TaskStatus.CANCELLED)
+        services.task_set_status(actor=lead, task=task, status=TaskStatus.CANCELLED)
     core_task = Task.objects.get(plan_item=world.items[2], source=TaskSource.PLAN)
     provider_task = Task.objects.get(plan_item=world.items[0], source=TaskSource.PLAN)
-    core = request_as(personas.core_officer, personas.core_center)
-    services.task_set_status(request=core, task=core_task, status=TaskStatus.IN_PROGRESS)
+    core = actor_as(personas.core_officer, personas.core_center)
+    services.task_set_status(actor=core, task=core_task, status=TaskStatus.IN_PROGRESS)
     with pytest.raises(Forbidden):
-        services.task_set_status(request=core, task=provider_task, status=TaskStatus.DONE)
+        services.task_set_status(actor=core, task=provider_task, status=TaskStatus.DONE)
 
 
 def test_read_only_members_cannot_write(personas, world):
-    reader = request_as(personas.reader_a, personas.office_a)
+    reader = actor_as(personas.reader_a, personas.office_a)
     with pytest.raises(Forbidden):
-        services.task_set_status(request=reader, task=world.task, status=TaskStatus.DONE)
+        services.task_set_status(actor=reader, task=world.task, status=TaskStatus.DONE)
     with pytest.raises(Forbidden):
-        services.plan_new_version(request=reader, plan=world.plan, reason="x")
+        services.plan_new_version(actor=reader, plan=world.plan, reason="x")
 
 
 def test_a_task_without_a_case_is_for_the_own_organization_only(personas):
-    lead = request_as(personas.counselor_a, personas.office_a)
+    lead = actor_as(personas.counselor_a, personas.office_a)
     task = services.task_create(
-        request=lead, title="連絡会議の資料を作る", owner_organization=personas.office_a
+        actor=lead, title="連絡会議の資料を作る", owner_organization=personas.office_a
     )
     assert task in access.tasks_visible_to(actor(personas.colleague_a, personas.office_a))
     assert task not in access.tasks_visible_to(actor(personas.core_officer, personas.core_center))
     with pytest.raises(Invalid):
         services.task_create(
-            request=lead, title="他機関のタスク", owner_organization=OrganizationFactory.create()
+            actor=lead, title="他機関のタスク", owner_organization=OrganizationFactory.create()
         )
 
 
@@ -495,15 +492,15 @@ def test_what_a_monitoring_says_should_change_becomes_a_task(personas, world):
 
 
 def test_a_refused_write_leaves_its_audit_row_although_the_transaction_rolls_back(personas, world):
-    reader = request_as(personas.reader_a, personas.office_a)
+    reader = actor_as(personas.reader_a, personas.office_a)
     before = AuditEvent.objects.filter(action=Action.ACCESS_DENIED).count()
     with pytest.raises(Forbidden):
-        services.task_set_status(request=reader, task=world.task, status=TaskStatus.DONE)
-    core = request_as(personas.core_officer, personas.core_center)
+        services.task_set_status(actor=reader, task=world.task, status=TaskStatus.DONE)
+    core = actor_as(personas.core_officer, personas.core_center)
     _lead, draft = _draft(personas, world)
     with pytest.raises(Forbidden):
         services.plan_agree(
-            request=core, plan=draft, agreed_on=timezone.localdate(), method="signature"
+            actor=core, plan=draft, agreed_on=timezone.localdate(), method="signature"
         )
     denials = AuditEvent.objects.filter(action=Action.ACCESS_DENIED).order_by("pk")[before:]
     assert [(d.target_type, d.detail["reason"]) for d in denials] == [

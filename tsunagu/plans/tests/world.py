@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.test import RequestFactory
 from django.utils import timezone
 
-from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case, CaseStatus, SharingBasis, TeamRole
 from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
-from tsunagu.organizations.models import Membership, Organization, OrganizationKind
+from tsunagu.organizations.models import Organization, OrganizationKind
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.models import Person, Relationship
 from tsunagu.people.tests.factories import (
@@ -42,19 +41,6 @@ from tsunagu.plans.models import (
 )
 
 
-def request_as(user: User, organization: Organization):
-    """A request as the screens and API see it: the user, acting for one organization."""
-    request = RequestFactory().post("/test/")
-    request.user = user
-    request.acting_membership = (  # type: ignore[attr-defined]  # as the middleware sets it
-        Membership.objects.current()
-        .filter(user=user, organization=organization)
-        .select_related("organization")
-        .first()
-    )
-    return request
-
-
 @dataclass
 class PlanWorld:
     person: Person
@@ -74,7 +60,7 @@ class PlanWorld:
 def build_plan_world(personas) -> PlanWorld:
     today = timezone.localdate()
     office_a = personas.office_a
-    lead = request_as(personas.counselor_a, office_a)
+    lead = actor_as(personas.counselor_a, office_a)
     person = PersonFactory.create(
         family_name="佐藤",
         given_name="花子",
@@ -133,7 +119,7 @@ def build_plan_world(personas) -> PlanWorld:
         joined_on=today - dt.timedelta(days=150),
     )
     assessment = services.assessment_save(
-        request=lead,
+        actor=lead,
         case=case,
         assessed_on=today - dt.timedelta(days=120),
         based_on=0,
@@ -155,7 +141,7 @@ def build_plan_world(personas) -> PlanWorld:
     )
     start = today - dt.timedelta(days=100)
     plan = services.plan_create(
-        request=lead,
+        actor=lead,
         case=case,
         data={
             "person_wishes": "作業所に通い続けて、いつか一人暮らしをしてみたい。",
@@ -219,9 +205,9 @@ def build_plan_world(personas) -> PlanWorld:
         },
     ]
     for row in rows:
-        services.plan_item_save(request=lead, plan=plan, data=row)
+        services.plan_item_save(actor=lead, plan=plan, data=row)
     services.weekly_entry_add(
-        request=lead,
+        actor=lead,
         plan=plan,
         weekday=Weekday.MONDAY,
         start_time=dt.time(9, 30),
@@ -230,7 +216,7 @@ def build_plan_world(personas) -> PlanWorld:
         provider="みどり作業所",
     )
     services.weekly_entry_add(
-        request=lead,
+        actor=lead,
         plan=plan,
         weekday=Weekday.WEDNESDAY,
         start_time=dt.time(9, 30),
@@ -239,7 +225,7 @@ def build_plan_world(personas) -> PlanWorld:
         provider="みどり作業所",
     )
     services.weekly_entry_add(
-        request=lead,
+        actor=lead,
         plan=plan,
         weekday=Weekday.SATURDAY,
         start_time=dt.time(14, 0),
@@ -248,7 +234,7 @@ def build_plan_world(personas) -> PlanWorld:
         provider="市民センター",
     )
     plan = services.plan_agree(
-        request=lead,
+        actor=lead,
         plan=plan,
         agreed_on=start,
         method="signature",
@@ -258,7 +244,7 @@ def build_plan_world(personas) -> PlanWorld:
     monitorings = list(plan.monitorings.order_by("due_on"))
     first = monitorings[0]
     first, _new = services.monitoring_report(
-        request=lead,
+        actor=lead,
         monitoring=first,
         conducted_on=first.due_on,
         data={
@@ -286,13 +272,13 @@ def build_plan_world(personas) -> PlanWorld:
         },
     )
     trigger = services.contingency_create(
-        request=lead,
+        actor=lead,
         case=case,
         description="母の入院",
         preparation="短期入所先を事前に見学しておく。",
     )
     action = services.contingency_action_add(
-        request=lead,
+        actor=lead,
         trigger=trigger,
         organization=personas.core_center,
         action="緊急の短期入所を調整し、本人に付き添う。",

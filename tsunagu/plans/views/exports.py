@@ -29,14 +29,14 @@ FHIR_CONTENT_TYPE = "application/fhir+json"
 
 def _plan(request: TsunaguRequest, plan_id: int) -> SupportPlan:
     try:
-        return documents.plan_for_export(request, plan_id)
+        return documents.plan_for_export(request.actor, plan_id)
     except NotFound:
         raise Http404 from None
 
 
 def _monitoring(request: TsunaguRequest, monitoring_id: int) -> Monitoring:
     try:
-        return documents.monitoring_for_export(request, monitoring_id)
+        return documents.monitoring_for_export(request.actor, monitoring_id)
     except NotFound:
         raise Http404 from None
 
@@ -73,7 +73,7 @@ def plan_pdf(request: TsunaguRequest, plan_id: int) -> HttpResponse:
             xlsx_url=reverse("plans:plan_xlsx", args=[plan.pk]),
             back=reverse("plans:plan_detail", args=[plan.pk]),
         )
-    documents.record_export(request, target=plan, event="plan.exported", fmt="pdf")
+    documents.record_export(request.actor, target=plan, event="plan.exported", fmt="pdf")
     return _download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
 
 
@@ -82,7 +82,7 @@ def plan_xlsx(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     doc = documents.plan_document(plan)
     content = plan_workbook(doc)
-    documents.record_export(request, target=plan, event="plan.exported", fmt="xlsx")
+    documents.record_export(request.actor, target=plan, event="plan.exported", fmt="xlsx")
     return _download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
@@ -98,7 +98,7 @@ def plan_fhir(request: TsunaguRequest, plan_id: int) -> HttpResponse:
             {"message": exc.message, "back": reverse("plans:plan_detail", args=[plan.pk])},
             status=422,
         )
-    documents.record_export(request, target=plan, event="plan.exported", fmt="fhir")
+    documents.record_export(request.actor, target=plan, event="plan.exported", fmt="fhir")
     stem = documents.plan_document(plan).filename_stem
     return _download(
         json.dumps(bundle, ensure_ascii=False, indent=2).encode(),
@@ -120,7 +120,9 @@ def monitoring_pdf(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
             xlsx_url=reverse("plans:monitoring_xlsx", args=[monitoring.pk]),
             back=reverse("plans:monitoring_detail", args=[monitoring.pk]),
         )
-    documents.record_export(request, target=monitoring, event="monitoring.exported", fmt="pdf")
+    documents.record_export(
+        request.actor, target=monitoring, event="monitoring.exported", fmt="pdf"
+    )
     return _download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
 
 
@@ -129,5 +131,7 @@ def monitoring_xlsx(request: TsunaguRequest, monitoring_id: int) -> HttpResponse
     monitoring = _monitoring(request, monitoring_id)
     doc = documents.monitoring_document(monitoring)
     content = monitoring_workbook(doc)
-    documents.record_export(request, target=monitoring, event="monitoring.exported", fmt="xlsx")
+    documents.record_export(
+        request.actor, target=monitoring, event="monitoring.exported", fmt="xlsx"
+    )
     return _download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)

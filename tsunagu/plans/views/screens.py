@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import access_case, actor_of, persons_visible_to
+from tsunagu.cases.access import access_case, persons_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest, errors_as_pages, refused_page
@@ -79,8 +79,8 @@ def _status_for(exc: Invalid | Conflict) -> int:
 @_mapped
 @require_GET
 def assessment_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = access_case(request, case_id)
-    actor = actor_of(request)
+    case = access_case(request.actor, case_id)
+    actor = request.actor
     return render(
         request,
         "plans/pages/assessment_list.html",
@@ -96,7 +96,7 @@ def _section_forms(
     request: TsunaguRequest, case: Case, data: Any = None, previous: Assessment | None = None
 ) -> list[SectionForm]:
     """A section per member the author may see; the others keep theirs (assessment_save)."""
-    actor = actor_of(request)
+    actor = request.actor
     shown = selectors.assessment_sections_for(actor=actor, assessment=previous) if previous else []
     before = {s.person_id: s for s in shown}
     subjects = services.assessment_subjects(case)
@@ -131,11 +131,11 @@ def _section_forms(
 @require_http_methods(["GET", "POST"])
 def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     """A new assessment, or (?from=<id>) the next version of one, prefilled from it."""
-    case = access_case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     previous = None
     source = request.GET.get("from") or request.POST.get("from")
     if source:
-        previous = access_assessment(request, source)
+        previous = access_assessment(request.actor, source)
         if previous.case_id != case.pk:
             raise NotFound(_("見つかりません。"))
     status = 200
@@ -150,7 +150,7 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
                 based_on = 0  # another date: a first version there, or a conflict if it exists
             try:
                 assessment = services.assessment_save(
-                    request=request,
+                    actor=request.actor,
                     case=case,
                     assessed_on=day,
                     based_on=based_on,
@@ -191,9 +191,9 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
 @_mapped
 @require_GET
 def assessment_detail(request: TsunaguRequest, assessment_id: int) -> HttpResponse:
-    assessment = access_assessment(request, assessment_id)
+    assessment = access_assessment(request.actor, assessment_id)
     case = assessment.case
-    actor = actor_of(request)
+    actor = request.actor
     section_list = list(selectors.assessment_sections_for(actor=actor, assessment=assessment))
     sections = [(section, selectors.section_rows(section)) for section in section_list]
     return render(
@@ -216,8 +216,8 @@ def assessment_detail(request: TsunaguRequest, assessment_id: int) -> HttpRespon
 @_mapped
 @require_GET
 def plan_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = access_case(request, case_id)
-    actor = actor_of(request)
+    case = access_case(request.actor, case_id)
+    actor = request.actor
     plans = list(selectors.plan_list(actor=actor, case=case))
     return render(
         request,
@@ -239,8 +239,8 @@ def _plan_data(form: PlanForm) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def plan_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     """The first plan of a case.  Later versions start from the latest (plan_new_version)."""
-    case = access_case(request, case_id, for_write=True)
-    actor = actor_of(request)
+    case = access_case(request.actor, case_id, for_write=True)
+    actor = request.actor
     draft = selectors.plan_draft(actor=actor, case=case)
     if draft is not None:
         messages.info(request, _("作成中の計画案があります。その案を編集してください。"))
@@ -253,7 +253,7 @@ def plan_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
         form = PlanForm(request.POST)
         if form.is_valid():
             try:
-                plan = services.plan_create(request=request, case=case, data=_plan_data(form))
+                plan = services.plan_create(actor=request.actor, case=case, data=_plan_data(form))
             except (Invalid, Conflict) as exc:
                 form.add_error(None, exc.message)
                 status = _status_for(exc)
@@ -281,7 +281,7 @@ def _plan_initial_from_case(request: TsunaguRequest, case: Case) -> dict[str, An
         "period_start": today,
         "period_end": add_months(today, 12) - dt.timedelta(days=1),
     }
-    actor = actor_of(request)
+    actor = request.actor
     formulation = records_selectors.formulation_current(actor=actor, case=case)
     if formulation is not None:
         initial["overall_policy"] = formulation.support_policy
@@ -296,9 +296,9 @@ def _plan_initial_from_case(request: TsunaguRequest, case: Case) -> dict[str, An
 @_mapped
 @require_GET
 def plan_detail(request: TsunaguRequest, plan_id: int) -> HttpResponse:
-    plan = access_plan(request, plan_id)
+    plan = access_plan(request.actor, plan_id)
     case = plan.case
-    actor = actor_of(request)
+    actor = request.actor
     is_lead = actor.organization_id == case.lead_organization_id
     return render(
         request,
@@ -322,7 +322,7 @@ def plan_detail(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 
 
 def _draft_for_write(request: TsunaguRequest, plan_id: int) -> SupportPlan:
-    plan = access_plan(request, plan_id, for_write=True)
+    plan = access_plan(request.actor, plan_id, for_write=True)
     if not plan.is_draft:
         raise Forbidden(_("合意済みの計画は編集できません。新しい版を作ってください。"))
     return plan
@@ -338,7 +338,7 @@ def plan_edit(request: TsunaguRequest, plan_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.plan_update(
-                    request=request,
+                    actor=request.actor,
                     plan=plan,
                     lock_version=form.cleaned_data["lock_version"] or 0,
                     data=_plan_data(form),
@@ -366,14 +366,14 @@ def plan_edit(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 @_mapped
 @require_http_methods(["GET", "POST"])
 def plan_new_version(request: TsunaguRequest, plan_id: int) -> HttpResponse:
-    plan = access_plan(request, plan_id, for_write=True)
+    plan = access_plan(request.actor, plan_id, for_write=True)
     status = 200
     if request.method == "POST":
         form = NewVersionForm(request.POST)
         if form.is_valid():
             try:
                 new = services.plan_new_version(
-                    request=request, plan=plan, reason=form.cleaned_data["reason"]
+                    actor=request.actor, plan=plan, reason=form.cleaned_data["reason"]
                 )
             except (Invalid, Conflict) as exc:
                 form.add_error(None, exc.message)
@@ -415,7 +415,7 @@ def plan_item_edit(
         if form.is_valid():
             try:
                 services.plan_item_save(
-                    request=request,
+                    actor=request.actor,
                     plan=plan,
                     item=item,
                     data={name: form.cleaned_data.get(name) for name in ITEM_FIELDS},
@@ -447,7 +447,7 @@ def plan_item_delete(request: TsunaguRequest, plan_id: int, item_id: int) -> Htt
     if item is None:
         raise NotFound(_("見つかりません。"))
     try:
-        services.plan_item_delete(request=request, item=item)
+        services.plan_item_delete(actor=request.actor, item=item)
     except (Invalid, Conflict) as exc:
         messages.error(request, exc.message)
     else:
@@ -464,7 +464,7 @@ def plan_weekly(request: TsunaguRequest, plan_id: int) -> HttpResponse:
         form = WeeklyEntryForm(request.POST)
         if form.is_valid():
             try:
-                services.weekly_entry_add(request=request, plan=plan, **form.cleaned_data)
+                services.weekly_entry_add(actor=request.actor, plan=plan, **form.cleaned_data)
             except (Invalid, Conflict) as exc:
                 form.add_error(None, exc.message)
                 status = _status_for(exc)
@@ -488,7 +488,7 @@ def plan_weekly(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 def plan_weekly_delete(request: TsunaguRequest, plan_id: int, entry_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
     try:
-        services.weekly_entry_delete(request=request, plan=plan, entry_id=entry_id)
+        services.weekly_entry_delete(actor=request.actor, plan=plan, entry_id=entry_id)
     except (Invalid, Conflict) as exc:
         messages.error(request, exc.message)
     else:
@@ -505,7 +505,7 @@ def plan_agree(request: TsunaguRequest, plan_id: int) -> HttpResponse:
         form = AgreeForm(request.POST)
         if form.is_valid():
             try:
-                services.plan_agree(request=request, plan=plan, **form.cleaned_data)
+                services.plan_agree(actor=request.actor, plan=plan, **form.cleaned_data)
             except (Invalid, Conflict) as exc:
                 form.add_error(None, exc.message)
                 status = _status_for(exc)
@@ -533,8 +533,8 @@ def plan_agree(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 @_mapped
 @require_GET
 def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
-    monitoring = access_monitoring(request, monitoring_id)
-    actor = actor_of(request)
+    monitoring = access_monitoring(request.actor, monitoring_id)
+    actor = request.actor
     plan = monitoring.plan
     return render(
         request,
@@ -554,7 +554,7 @@ def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> HttpRespon
 @_mapped
 @require_http_methods(["GET", "POST"])
 def monitoring_report(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
-    monitoring = access_monitoring(request, monitoring_id, for_write=True)
+    monitoring = access_monitoring(request.actor, monitoring_id, for_write=True)
     plan = monitoring.plan
     if monitoring.status != MonitoringStatus.SCHEDULED:
         messages.info(request, _("このモニタリングはすでに記録されています。"))
@@ -568,7 +568,7 @@ def monitoring_report(request: TsunaguRequest, monitoring_id: int) -> HttpRespon
         if form.is_valid() and all(g.is_valid() for g in goals):
             try:
                 _done, new_plan = services.monitoring_report(
-                    request=request,
+                    actor=request.actor,
                     monitoring=monitoring,
                     conducted_on=form.cleaned_data["conducted_on"],
                     data=form.cleaned_data,
@@ -604,7 +604,7 @@ def monitoring_report(request: TsunaguRequest, monitoring_id: int) -> HttpRespon
 @require_GET
 def monitoring_due_list(request: TsunaguRequest) -> HttpResponse:
     """Monitoring overdue or falling due soon: the worker's own cases or the organization's."""
-    actor = actor_of(request)
+    actor = request.actor
     form = MonitoringScopeForm(request.GET or None)
     scope = "organization"
     if form.is_valid() and form.cleaned_data["scope"]:
@@ -614,7 +614,7 @@ def monitoring_due_list(request: TsunaguRequest) -> HttpResponse:
     if page.object_list:
         audit.record(
             action=Action.RECORD_VIEWED,
-            request=request,
+            actor=request.actor,
             target_type="plans.monitoring",
             target_id="due",
             detail={"monitorings": [m.pk for m in page.object_list], "scope": scope},
@@ -640,15 +640,15 @@ def monitoring_due_list(request: TsunaguRequest) -> HttpResponse:
 @_mapped
 @require_http_methods(["GET", "POST"])
 def contingency_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = access_case(request, case_id, for_write=request.method == "POST")
-    actor = actor_of(request)
+    case = access_case(request.actor, case_id, for_write=request.method == "POST")
+    actor = request.actor
     status = 200
     form = ContingencyForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
             try:
                 trigger = services.contingency_create(
-                    request=request, case=case, **form.cleaned_data
+                    actor=request.actor, case=case, **form.cleaned_data
                 )
             except (Invalid, Conflict) as exc:
                 form.add_error(None, exc.message)
@@ -676,7 +676,7 @@ def contingency_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
 @_mapped
 @require_http_methods(["GET", "POST"])
 def contingency_action_add(request: TsunaguRequest, trigger_id: int) -> HttpResponse:
-    trigger = access_contingency(request, trigger_id, for_write=True)
+    trigger = access_contingency(request.actor, trigger_id, for_write=True)
     case = trigger.case
     status = 200
     if request.method == "POST":
@@ -684,7 +684,7 @@ def contingency_action_add(request: TsunaguRequest, trigger_id: int) -> HttpResp
         if form.is_valid():
             try:
                 services.contingency_action_add(
-                    request=request, trigger=trigger, **form.cleaned_data
+                    actor=request.actor, trigger=trigger, **form.cleaned_data
                 )
             except (Invalid, Conflict) as exc:
                 form.add_error(None, exc.message)
@@ -707,7 +707,7 @@ def contingency_action_add(request: TsunaguRequest, trigger_id: int) -> HttpResp
 @_mapped
 @require_http_methods(["GET", "POST"])
 def contingency_happened(request: TsunaguRequest, trigger_id: int) -> HttpResponse:
-    trigger = access_contingency(request, trigger_id, for_write=True)
+    trigger = access_contingency(request.actor, trigger_id, for_write=True)
     case = trigger.case
     status = 200
     if request.method == "POST":
@@ -715,7 +715,7 @@ def contingency_happened(request: TsunaguRequest, trigger_id: int) -> HttpRespon
         if form.is_valid():
             try:
                 tasks = services.contingency_happened(
-                    request=request, trigger=trigger, **form.cleaned_data
+                    actor=request.actor, trigger=trigger, **form.cleaned_data
                 )
             except (Invalid, Conflict) as exc:
                 form.add_error(None, exc.message)
@@ -745,7 +745,7 @@ def contingency_happened(request: TsunaguRequest, trigger_id: int) -> HttpRespon
 @_mapped
 @require_GET
 def task_list(request: TsunaguRequest) -> HttpResponse:
-    actor = actor_of(request)
+    actor = request.actor
     form = TaskFilterForm(request.GET or None)
     scope, status = "mine", "open"
     if form.is_valid():
@@ -756,7 +756,7 @@ def task_list(request: TsunaguRequest) -> HttpResponse:
     if page.object_list:
         audit.record(
             action=Action.RECORD_VIEWED,
-            request=request,
+            actor=request.actor,
             target_type="plans.task",
             target_id="list",
             detail={"tasks": [t.pk for t in page.object_list], "scope": scope},
@@ -780,13 +780,13 @@ def task_list(request: TsunaguRequest) -> HttpResponse:
 @_mapped
 @require_POST
 def task_status(request: TsunaguRequest, task_id: int) -> HttpResponse:
-    task = access_task(request, task_id, for_write=True)
+    task = access_task(request.actor, task_id, for_write=True)
     form = TaskStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("状態を選んでください。"))
     else:
         try:
-            services.task_set_status(request=request, task=task, **form.cleaned_data)
+            services.task_set_status(actor=request.actor, task=task, **form.cleaned_data)
         except (Invalid, Conflict) as exc:
             messages.error(request, exc.message)
         else:

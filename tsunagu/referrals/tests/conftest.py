@@ -4,26 +4,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.test import RequestFactory
 from django.utils import timezone
 
-from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case
 from tsunagu.cases.tests.factories import CaseFactory
-from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Consent, DisabilityCategory, Person
 from tsunagu.people.tests.factories import ConsentFactory, PersonFactory
-
-
-def request_as(user: User, organization: Organization | None = None, *, method: str = "post"):
-    """A request as the screens and API see it: the user, acting for one organization."""
-    request = getattr(RequestFactory(), method)("/test/")
-    request.user = user
-    memberships = Membership.objects.current().filter(user=user).select_related("organization")
-    if organization is not None:
-        memberships = memberships.filter(organization=organization)
-    request.acting_membership = memberships.order_by("-is_primary").first()
-    return request
 
 
 @dataclass

@@ -12,13 +12,12 @@ from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.audit.models import AuditEvent
-from tsunagu.cases.access import actor_of
 from tsunagu.organizations.models import JobTitle, SystemRole
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.organizations.tests.factories import MembershipFactory
 from tsunagu.referrals import deadlines, services
 from tsunagu.referrals.models import BusinessStatus, ReferralEscalation, ReferralStatus
 from tsunagu.referrals.selectors import dashboard_counts, referral_list, rows
-from tsunagu.referrals.tests.conftest import request_as
 from tsunagu.referrals.tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +78,7 @@ def test_overdue_requests_are_highlighted_and_escalated_once(
         sent_at=timezone.now() - dt.timedelta(days=14),
         business_status=BusinessStatus.RECEIVED,
     )
-    core = actor_of(request_as(personas.core_officer))
+    core = actor_as(personas.core_officer)
     listed = {r.referral.pk: r for r in rows(core, referral_list(actor=core, box="inbox"))}
     assert listed[old.pk].overdue
     assert not listed[fresh.pk].overdue
@@ -127,7 +126,7 @@ def test_the_managers_dashboard_shows_the_escalation(personas, world, manager, c
     assert f"/referrals/{referral.pk}/" not in outsider
     # Once received, it leaves the managers' list.
     services.referral_transition(
-        request=request_as(personas.core_officer), referral=referral, action="acknowledge"
+        actor=actor_as(personas.core_officer), referral=referral, action="acknowledge"
     )
     assert "管理者への通知" not in client_as(manager).get("/").content.decode()
 

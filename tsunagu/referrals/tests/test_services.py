@@ -9,17 +9,17 @@ import pytest
 from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.access import active_team_members, actor_of, cases_visible_to
+from tsunagu.cases.access import active_team_members, cases_visible_to
 from tsunagu.cases.models import CaseStatus, CaseTeamMember, SharingBasis, TeamRole
 from tsunagu.cases.tests.factories import pledged_support_meeting
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import HouseholdFactory, HouseholdMemberFactory
 from tsunagu.referrals import services
 from tsunagu.referrals.access import access_referral, referrals_visible_to
 from tsunagu.referrals.models import Referral, ReferralKind, ReferralStatus, ReferralTransition
 from tsunagu.referrals.selectors import summary_items
 from tsunagu.referrals.services import ReferralData
-from tsunagu.referrals.tests.conftest import request_as
 from tsunagu.referrals.tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def _data(personas, world, **overrides) -> ReferralData:
 
 def _send(personas, world, **overrides) -> Referral:
     return services.referral_create(
-        request=request_as(personas.counselor_a),
+        actor=actor_as(personas.counselor_a),
         case=world.case,
         data=_data(personas, world, **overrides),
     )
@@ -53,7 +53,7 @@ def _move(user, referral, action, **kwargs) -> Referral:
         "case", "receiving_organization", "requesting_organization", "consent"
     ).get(pk=referral.pk)
     return services.referral_transition(
-        request=request_as(user), referral=fresh, action=action, **kwargs
+        actor=actor_as(user), referral=fresh, action=action, **kwargs
     )
 
 
@@ -62,7 +62,7 @@ def test_the_whole_loop_is_recorded(personas, world):
     assert referral.status == ReferralStatus.REQUESTED
     assert referral.requested_at is not None
     # The receiver sees the request and only the chosen summary, not the case.
-    core = actor_of(request_as(personas.core_officer))
+    core = actor_as(personas.core_officer)
     assert referrals_visible_to(core).filter(pk=referral.pk).exists()
     assert not cases_visible_to(core).filter(pk=world.case.pk).exists()
     assert referral.summary == {"age": world.person.age_on(timezone.localdate()), "sex": "male"}
@@ -121,7 +121,7 @@ def test_no_basis_no_request(personas, world):
     assert not Referral.objects.exists()
     # A draft may wait for its basis, but cannot be sent without it.
     draft = services.referral_create(
-        request=request_as(personas.counselor_a),
+        actor=actor_as(personas.counselor_a),
         case=world.case,
         data=_data(personas, world, basis="", consent=None),
         send=False,
@@ -188,7 +188,7 @@ def test_a_withdrawn_consent_stops_the_acceptance(personas, world):
 def test_only_the_lead_sends_and_never_to_itself(personas, world):
     with pytest.raises(Forbidden):
         services.referral_create(
-            request=request_as(personas.core_officer),
+            actor=actor_as(personas.core_officer),
             case=world.case,
             data=_data(personas, world, receiving_organization=personas.office_b),
         )
@@ -197,7 +197,7 @@ def test_only_the_lead_sends_and_never_to_itself(personas, world):
     assert "自分の機関" in exc.value.message
     with pytest.raises(Forbidden):
         services.referral_create(
-            request=request_as(personas.reader_a), case=world.case, data=_data(personas, world)
+            actor=actor_as(personas.reader_a), case=world.case, data=_data(personas, world)
         )
 
 
@@ -230,15 +230,15 @@ def test_a_household_case_names_the_member_it_is_about(personas, world):
 
 def test_drafts_are_the_requesters_alone(personas, world, rf):
     draft = services.referral_create(
-        request=request_as(personas.counselor_a),
+        actor=actor_as(personas.counselor_a),
         case=world.case,
         data=_data(personas, world),
         send=False,
     )
-    core = request_as(personas.core_officer, method="get")
+    core = actor_as(personas.core_officer)
     with pytest.raises(NotFound):
         access_referral(core, draft.pk)
-    assert access_referral(request_as(personas.colleague_a, method="get"), draft.pk) == draft
+    assert access_referral(actor_as(personas.colleague_a), draft.pk) == draft
 
 
 def test_two_people_moving_one_referral_cannot_both_win(personas, world):
@@ -247,7 +247,7 @@ def test_two_people_moving_one_referral_cannot_both_win(personas, world):
     _move(personas.core_officer, referral, "reject", reason="担当区域外のため")
     with pytest.raises(Conflict):
         services.referral_transition(
-            request=request_as(personas.core_officer), referral=stale, action="accept"
+            actor=actor_as(personas.core_officer), referral=stale, action="accept"
         )
     assert Referral.objects.get().status == ReferralStatus.REJECTED
 
@@ -292,7 +292,7 @@ def test_withdrawn_after_acceptance_the_receiver_leaves_the_team_it_joined(perso
     referral = _send(personas, world)
     _move(personas.core_officer, referral, "accept")
     member = CaseTeamMember.objects.get(case=world.case, organization=personas.core_center)
-    core = actor_of(request_as(personas.core_officer))
+    core = actor_as(personas.core_officer)
     assert cases_visible_to(core).filter(pk=world.case.pk).exists()
     _move(personas.counselor_a, referral, "cancel", reason="本人が利用を望まなくなった")
     member.refresh_from_db()

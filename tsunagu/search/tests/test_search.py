@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.access import Actor
 from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
+from tsunagu.core.actor import Actor
 from tsunagu.organizations.models import Membership
 from tsunagu.plans.tests.factories import AssessmentFactory, AssessmentSectionFactory
 from tsunagu.records.tests.factories import FormulationFactory, ProgressNoteFactory

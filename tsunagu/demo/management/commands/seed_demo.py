@@ -489,7 +489,7 @@ def _seed_user(spec: AccountSpec, created: Counter[str]) -> User:
         full_name_kana=spec.full_name_kana,
         email=f"{spec.username}@example.jp",
         password=DEMO_PASSWORD,
-        actor=None,
+        created_by=None,
         is_superuser=spec.is_superuser,
     )
 
@@ -503,7 +503,6 @@ def _seed_membership(user: User, spec: MembershipSpec, created: Counter[str]) ->
         organization=organization,
         job_title=spec.job_title,
         role=spec.role,
-        request=None,
         actor=None,
     )
     created["membership"] += 1

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"ファイルを読めません: {exc}") from None
         try:
-            report = directory_import(request=None, raw=raw)
+            report = directory_import(actor=None, raw=raw)
         except Invalid as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(report.summary())
