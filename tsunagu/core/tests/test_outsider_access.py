@@ -114,7 +114,7 @@ def test_switching_to_an_organization_you_do_not_belong_to_is_refused(personas, 
     assert not AuditEvent.objects.filter(action=Action.ORGANIZATION_SWITCHED).exists()
     # The next page still acts for the user's own office.
     home = client.get("/")
-    assert home.wsgi_request.acting_membership.organization == personas.office_b
+    assert home.wsgi_request.actor.organization == personas.office_b
 
 
 @pytest.mark.parametrize("persona", NON_ADMINS)

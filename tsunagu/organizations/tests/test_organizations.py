@@ -263,7 +263,7 @@ def test_a_member_can_switch_the_acting_organization(personas, client_as):
         is_primary=False,
     )
     client = client_as(personas.counselor_a)
-    assert client.get("/").wsgi_request.acting_membership.organization == personas.office_a
+    assert client.get("/").wsgi_request.actor.organization == personas.office_a
     response = client.post(
         "/organizations/switch/",
         {"organization": personas.core_center.pk, "next": "/organizations/"},
@@ -272,7 +272,7 @@ def test_a_member_can_switch_the_acting_organization(personas, client_as):
     assert response["Location"] == "/organizations/"
     assert client.session[ACTING_ORGANIZATION_SESSION_KEY] == personas.core_center.pk
     home = client.get("/")
-    assert home.wsgi_request.acting_membership.organization == personas.core_center
+    assert home.wsgi_request.actor.organization == personas.core_center
     event = AuditEvent.objects.get(action=Action.ORGANIZATION_SWITCHED)
     assert event.actor == personas.counselor_a
     assert event.organization == personas.core_center
@@ -308,7 +308,7 @@ def test_switch_with_a_non_numeric_organization_is_refused_quietly(personas, cli
     response = client.post("/organizations/switch/", {"organization": "office-b"})
     assert response.status_code == 302
     assert ACTING_ORGANIZATION_SESSION_KEY not in client.session
-    assert client.get("/").wsgi_request.acting_membership.organization == personas.office_a
+    assert client.get("/").wsgi_request.actor.organization == personas.office_a
 
 
 def test_switch_is_post_only(personas, client_as):
