@@ -11,7 +11,7 @@ export DJANGO_SETTINGS_MODULE := tsunagu.settings
 help:
 	@echo "make run        serve the demo city on http://$(HOST):$(PORT) (SQLite under var/)"
 	@echo "make test       run the whole suite (set DATABASE_URL=postgres://... for PostgreSQL)"
-	@echo "make check      ruff + mypy"
+	@echo "make check      ruff, import layers (lint-imports) and mypy"
 	@echo "make bench      load-test both databases at two sizes; writes bench/results.md"
 
 $(BIN)/python:
@@ -43,6 +43,7 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev-installed
 	TSUNAGU_DEMO=1 $(BIN)/mypy .

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from tsunagu.accounts.api import router as accounts_router
+from tsunagu.accounts.api_auth import BearerAuth
 from tsunagu.cases.api import router as cases_router
-from tsunagu.core.api import BearerAuth, ObjectParser, install_error_handlers
+from tsunagu.core.api import ObjectParser, install_error_handlers
 from tsunagu.directory.api import router as directory_router
 from tsunagu.meetings.api import router as meetings_router
 from tsunagu.organizations.api import router as organizations_router

@@ -59,7 +59,7 @@ HTTPS = env_bool("TSUNAGU_HTTPS", default=not (DEBUG or DEMO_MODE or TESTING))
 REQUIRE_2FA_FOR_ALL = env_bool("TSUNAGU_REQUIRE_2FA", default=not DEMO_MODE)
 
 INSTALLED_APPS = [
-    "tsunagu.core.admin_apps.TsunaguAdminConfig",
+    "tsunagu.audit.admin_apps.TsunaguAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "tsunagu.referrals",
     "tsunagu.meetings",
     "tsunagu.search",
+    "tsunagu.dashboard",
 ]
 # The demo city and the benchmark data (`seed_demo`, `seed_scale`) stand above every domain app
 # and are installed only where they may run: in demo mode and under pytest.
@@ -129,7 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "tsunagu.core.context_processors.shell",
+                "tsunagu.accounts.context_processors.shell",
             ],
             "builtins": ["tsunagu.core.templatetags.japanese_dates"],
         },
@@ -182,7 +183,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tsunagu.accounts.passwords.BreachedPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Idle timeout: the cookie age is renewed on every request.  Absolute limit: see middleware.

@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from tsunagu.api import api
 
 urlpatterns = [
+    path("", include("tsunagu.dashboard.urls")),
     path("", include("tsunagu.core.urls")),
     path("accounts/", include("tsunagu.accounts.urls")),
     path("organizations/", include("tsunagu.organizations.urls")),
@@ -27,6 +28,6 @@ urlpatterns = [
 ]
 
 handler400 = "tsunagu.core.views.bad_request"
-handler403 = "tsunagu.core.views.permission_denied"
+handler403 = "tsunagu.audit.views.permission_denied"
 handler404 = "tsunagu.core.views.page_not_found"
 handler500 = "tsunagu.core.views.server_error"

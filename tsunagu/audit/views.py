@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -13,8 +14,10 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.forms import AuditFilterForm
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.audit.selectors import audit_event_list
+from tsunagu.core.actor import Origin
 from tsunagu.core.exports import csv_response
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.views import error_page
 
 EXPORT_LIMIT = 100_000
 
@@ -121,3 +124,15 @@ def chain_state(request: TsunaguRequest) -> HttpResponse:
         {"result": result, "last": last, "head": chain.head()},
         status=200 if result is None or result.ok else 409,
     )
+
+
+@login_not_required
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    audit.record_denial(
+        getattr(request, "actor", None),
+        origin=Origin.of(request),
+        target_type="view",
+        target_id=request.path[:64],
+        reason=str(exception or "")[:200],
+    )
+    return error_page(request, "403.html", 403)

@@ -2,9 +2,10 @@
 
 Every service and selector takes an `Actor` as its first argument; none takes a web request.
 The actor is built once: by `organizations.middleware.ActingOrganizationMiddleware` for a screen
-(`request.actor`), by `core.api.BearerAuth` for an API call, and by `organizations.actors.actor_for`
-for a management command, the demo city or a test.  Its `origin` says where the action came from
-(the request id, address, user agent, path), which is what the audit row needs of a request.
+(`request.actor`), by `accounts.api_auth.BearerAuth` for an API call, and by
+`organizations.actors.actor_for` for a management command, the demo city or a test.  Its
+`origin` says where the action came from (the request id, address, user agent, path), which is
+what the audit row needs of a request.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""What every API router shares: bearer-token auth, the error shape, the typed request."""
+"""What every API router shares: the error shape, pagination, the typed request.  The
+bearer-token auth that builds the Actor is `accounts.api_auth.BearerAuth`."""
 
 from __future__ import annotations
 
@@ -16,14 +17,10 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.parser import Parser
-from ninja.security import HttpBearer
 from ninja.signature.utils import get_typed_signature
 from pydantic import ValidationError as PydanticValidationError
 
-from tsunagu.accounts.models import ApiToken
-from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.errors import TsunaguError
-from tsunagu.organizations.models import Membership
 
 logger = logging.getLogger(__name__)
 
@@ -141,35 +138,6 @@ class ObjectParser(Parser):
         if not isinstance(data, dict):
             raise NotAnObject
         return data
-
-
-class BearerAuth(HttpBearer):
-    """`Authorization: Bearer <token>`; the token carries the organization the client acts for."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
-        from tsunagu.accounts.services import api_token_authenticate
-
-        api_token = api_token_authenticate(token)
-        if api_token is None:
-            return None
-        request.user = api_token.user
-        request.api_token = api_token  # type: ignore[attr-defined]
-        membership = (
-            Membership.objects.current()
-            .filter(user=api_token.user, organization=api_token.organization)
-            .select_related("organization")
-            .first()
-            if api_token.organization_id
-            else None
-        )
-        # The token acts for its one organization: its memberships are that one, or none.
-        request.actor = Actor(  # type: ignore[attr-defined]
-            user=api_token.user,
-            membership=membership,
-            memberships=(membership,) if membership else (),
-            origin=Origin.of(request),
-        )
-        return api_token
 
 
 def error_response(

@@ -14,6 +14,7 @@ from django.http.request import RawPostDataException
 from django.utils.cache import patch_cache_control
 
 from tsunagu.core.validators import MAX_ID, has_bad_characters
+from tsunagu.core.views import bad_characters, value_out_of_range
 
 logger = logging.getLogger(__name__)
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -102,8 +103,6 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from tsunagu.core.views import bad_characters
-
         if any(has_bad_characters(text) for text in _submitted_strings(request)):
             return bad_characters(request)
         return self.get_response(request)
@@ -127,8 +126,6 @@ class BadInputMiddleware:
         """A value the database refused (too long for its column, a number past its range; the
         SQLite driver raises OverflowError past 64 bits) came from the input: 400, not 500.
         The API maps these itself (core.api); this covers the screens' forms."""
-        from tsunagu.core.views import value_out_of_range
-
         if isinstance(exception, (DataError, OverflowError)):
             logger.warning("database refused a value: %s", exception)
             return value_out_of_range(request)

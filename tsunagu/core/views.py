@@ -11,39 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from tsunagu.audit import services as audit
-from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.core.actor import Origin
-from tsunagu.core.http import TsunaguRequest
-from tsunagu.meetings import selectors as meetings_selectors
-from tsunagu.plans import selectors as plans_selectors
-from tsunagu.referrals import selectors as referrals_selectors
-
 logger = logging.getLogger(__name__)
-
-
-def home(request: TsunaguRequest) -> HttpResponse:
-    """The dashboard: who you act for, and your own recent sign-in activity (to spot misuse)."""
-    actor = request.actor
-    recent_signins = list(
-        AuditEvent.objects.filter(
-            actor=request.user, action__in=[Action.LOGIN, Action.LOGIN_FAILED]
-        ).order_by("-at")[:5]
-    )
-    failed_since_last = AuditEvent.objects.filter(
-        actor_username=request.user.username, action=Action.LOGIN_FAILED
-    ).filter(at__gte=recent_signins[1].at if len(recent_signins) > 1 else request.user.date_joined)
-    return render(
-        request,
-        "core/pages/home.html",
-        {
-            "recent_signins": recent_signins,
-            "failed_since_last": failed_since_last.count(),
-            "plans_dashboard": plans_selectors.dashboard(actor=actor),
-            **referrals_selectors.dashboard(actor),
-            **meetings_selectors.dashboard(actor),
-        },
-    )
 
 
 @login_not_required
@@ -60,7 +28,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def _error_page(
+def error_page(
     request: HttpRequest, template: str, status: int, *, message: str = "", code: str = ""
 ) -> HttpResponse:
     context = {"request_id": getattr(request, "request_id", ""), "message": message}
@@ -98,12 +66,12 @@ def _error_page(
 
 @login_not_required
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, "400.html", 400)
+    return error_page(request, "400.html", 400)
 
 
 def value_out_of_range(request: HttpRequest) -> HttpResponse:
     """A value the database refused (BadInputMiddleware.process_exception): 400."""
-    return _error_page(
+    return error_page(
         request,
         "400.html",
         400,
@@ -114,7 +82,7 @@ def value_out_of_range(request: HttpRequest) -> HttpResponse:
 
 def bad_characters(request: HttpRequest) -> HttpResponse:
     """NUL or a lone surrogate in the input (BadInputMiddleware): 400, in the API's shape."""
-    return _error_page(
+    return error_page(
         request,
         "400.html",
         400,
@@ -129,25 +97,13 @@ def bad_characters(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    audit.record_denial(
-        getattr(request, "actor", None),
-        origin=Origin.of(request),
-        target_type="view",
-        target_id=request.path[:64],
-        reason=str(exception or "")[:200],
-    )
-    return _error_page(request, "403.html", 403)
-
-
-@login_not_required
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error_page(request, "404.html", 404)
+    return error_page(request, "404.html", 404)
 
 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error_page(request, "500.html", 500)
+    return error_page(request, "500.html", 500)
 
 
 @login_not_required

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from tsunagu.core.admin import AuditedModelAdmin
+from tsunagu.audit.admin_site import AuditedModelAdmin
 from tsunagu.organizations.models import Area, Corporation, Membership, Organization
 
 

@@ -13,7 +13,7 @@ from tsunagu.organizations.services import ACTING_ORGANIZATION_SESSION_KEY
 class ActingOrganizationMiddleware:
     """Builds `request.actor` for a signed-in screen user: the user, their current memberships,
     the one they act through (chosen in the session, else primary) and the request's origin.
-    The API builds its own in `core.api.BearerAuth`."""
+    The API builds its own in `accounts.api_auth.BearerAuth`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

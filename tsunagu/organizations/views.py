@@ -66,5 +66,5 @@ def switch_organization(request: TsunaguRequest) -> HttpResponse:
         )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "core:home"
+        target = "dashboard:home"
     return redirect(target)

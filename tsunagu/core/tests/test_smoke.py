@@ -5,10 +5,3 @@ def test_healthz_is_public(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
-
-
-def test_signed_in_home_shows_acting_organization(personas, client_as):
-    response = client_as(personas.counselor_a).get("/")
-    assert response.status_code == 200
-    assert "相談支援センター あおば" in response.content.decode()
-    assert "no-store" in response["Cache-Control"]

@@ -4,4 +4,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class TsunaguAdminConfig(AdminConfig):
-    default_site = "tsunagu.core.admin.TsunaguAdminSite"
+    default_site = "tsunagu.audit.admin_site.TsunaguAdminSite"

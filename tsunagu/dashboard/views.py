@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.meetings import selectors as meetings_selectors
+from tsunagu.plans import selectors as plans_selectors
+from tsunagu.referrals import selectors as referrals_selectors
+
+
+def home(request: TsunaguRequest) -> HttpResponse:
+    """The dashboard: who you act for, and your own recent sign-in activity (to spot misuse)."""
+    actor = request.actor
+    recent_signins = list(
+        AuditEvent.objects.filter(
+            actor=request.user, action__in=[Action.LOGIN, Action.LOGIN_FAILED]
+        ).order_by("-at")[:5]
+    )
+    failed_since_last = AuditEvent.objects.filter(
+        actor_username=request.user.username, action=Action.LOGIN_FAILED
+    ).filter(at__gte=recent_signins[1].at if len(recent_signins) > 1 else request.user.date_joined)
+    return render(
+        request,
+        "dashboard/pages/home.html",
+        {
+            "recent_signins": recent_signins,
+            "failed_since_last": failed_since_last.count(),
+            "plans_dashboard": plans_selectors.dashboard(actor=actor),
+            **referrals_selectors.dashboard(actor),
+            **meetings_selectors.dashboard(actor),
+        },
+    )
