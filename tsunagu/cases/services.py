@@ -28,6 +28,7 @@ from tsunagu.cases.access import (
     persons_visible_to,
     without_break_glass,
 )
+from tsunagu.cases.closure import referred_closure
 from tsunagu.cases.models import (
     CASE_TRANSITIONS,
     BasisEnd,
@@ -511,9 +512,7 @@ def _case_transition(
     referral_detail: dict[str, Any] = {}
     if to_status == CaseStatus.CLOSED and referred:
         # たらい回しにしない: "referred" only once the receiver has accepted (issue 5).
-        from tsunagu.referrals.selectors import accepted_referral_for
-
-        referral = accepted_referral_for(case)
+        referral = referred_closure(case)
         if referral is None:
             raise Invalid(
                 _(
@@ -522,11 +521,8 @@ def _case_transition(
                 ),
                 code="referral_not_accepted",
             )
-        closure_reason = closure_reason or _("%(org)sへ%(kind)s（受理済み）") % {
-            "org": referral.receiving_organization.name,
-            "kind": referral.get_kind_display(),
-        }
-        referral_detail = {"referred": True, "referral": referral.pk}
+        closure_reason = closure_reason or referral.reason
+        referral_detail = {"referred": True, **referral.detail}
     if to_status == CaseStatus.CLOSED:
         if not closure_reason:
             raise Invalid(_("終結の理由を入力してください。"))

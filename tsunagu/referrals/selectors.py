@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import cases_visible_to
+from tsunagu.cases.closure import ReferredClosure
 from tsunagu.cases.models import Case, CaseStatus, DifficultyFactor
 from tsunagu.cases.selectors import subject_consents_queryset, subject_person_ids
 from tsunagu.core.actor import Actor
@@ -331,6 +332,18 @@ def plan_item_choices(case: Case) -> QuerySet[PlanItem]:
 
 
 # --- For the case closure (tsunagu/cases/services.py) ---------------------------------------
+
+
+def referred_closure(case: Case) -> ReferredClosure | None:
+    """What lets `case` close as referred (`cases.closure`): its accepted referral."""
+    referral = accepted_referral_for(case)
+    if referral is None:
+        return None
+    return ReferredClosure(
+        reason=_("%(org)sへ%(kind)s（受理済み）")
+        % {"org": referral.receiving_organization.name, "kind": referral.get_kind_display()},
+        detail={"referral": referral.pk},
+    )
 
 
 def accepted_referral_for(case: Case) -> Referral | None:

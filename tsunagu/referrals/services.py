@@ -31,6 +31,7 @@ from tsunagu.cases.selectors import (
     support_meetings_for,
     valid_consents_for,
 )
+from tsunagu.cases.services import team_member_join_on_acceptance, team_member_leave
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
@@ -537,8 +538,6 @@ def _join_team(
     team (open case, a consent valid today naming the organization, a note for a statutory
     meeting or an emergency, the worker's membership) is the team's own, applied by its service.
     """
-    from tsunagu.cases.services import team_member_join_on_acceptance
-
     case = referral.case
     existing = (
         active_team_members()
@@ -564,8 +563,6 @@ def _leave_team(actor: Actor, referral: Referral) -> None:
     """A request withdrawn after its acceptance: the receiver leaves the team it joined by
     accepting it, unless another accepted request of the case still keeps it there.  A member
     that was on the team before the request, or has left since, is not touched."""
-    from tsunagu.cases.services import team_member_leave
-
     member = referral.team_member
     if not referral.joined_team or member is None or member.left_on is not None:
         return
