@@ -1,9 +1,11 @@
 """The one way in to person-level data (DESIGN.md §5).
 
-Every screen, API route, search and export reaches persons, households, consultations, cases,
-notes and formulations through the `*_visible_to(actor)` selectors and the `access_*` helpers
-here.  A helper answers `NotFound` for "missing" and "not yours" alike, writes an
-`access.denied` row for the refusal and a `record.viewed` row for a successful read.
+Every screen, API route, search and export reaches persons, households, consultations and
+cases through the `*_visible_to(actor)` selectors and the `access_*` helpers here; the apps that
+hang off a case keep their own rules on top of these (`records.access` for notes, formulations
+and attachments, `referrals.access`, ...).  A helper answers `NotFound` for "missing" and "not
+yours" alike, writes an `access.denied` row for the refusal and a `record.viewed` row for a
+successful read.
 
 Who may see a case, as the acting organization:
 - the lead organization;
@@ -39,7 +41,6 @@ from tsunagu.cases.models import (
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Forbidden, NotFound
 from tsunagu.people.models import Consent, Household, HouseholdMember, Person
-from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
 
 M = TypeVar("M", bound=Model)
 
@@ -251,21 +252,6 @@ def consultations_visible_to(actor: Actor) -> QuerySet[Consultation]:
     )
 
 
-def notes_visible_to(actor: Actor) -> QuerySet[ProgressNote]:
-    """Notes of visible cases; a restricted note only for the lead organization and author."""
-    if actor.organization_id is None:
-        return ProgressNote.objects.none()
-    return ProgressNote.objects.filter(case_id__in=visible_case_ids(actor)).filter(
-        Q(is_restricted=False)
-        | Q(case__lead_organization_id=actor.organization_id)
-        | Q(author=actor.user)
-    )
-
-
-def formulations_visible_to(actor: Actor) -> QuerySet[Formulation]:
-    return Formulation.objects.filter(case_id__in=visible_case_ids(actor))
-
-
 # --- Access helpers: one object, 404 when not visible, audited ------------------------------
 
 
@@ -377,28 +363,4 @@ def access_consultation(
     )
     obj = access_object(actor, queryset, consultation_id, for_write=for_write)
     assert isinstance(obj, Consultation)  # noqa: S101
-    return obj
-
-
-def access_note(actor: Actor, note_id: object, *, for_write: bool = False) -> ProgressNote:
-    queryset = notes_visible_to(actor).select_related("case", "author")
-    obj = access_object(actor, queryset, note_id, for_write=for_write)
-    assert isinstance(obj, ProgressNote)  # noqa: S101
-    return obj
-
-
-def access_attachment(
-    actor: Actor, attachment_id: object, *, audit_read: bool = True
-) -> NoteAttachment:
-    queryset = NoteAttachment.objects.filter(note__in=notes_visible_to(actor)).select_related(
-        "note"
-    )
-    obj = access_object(actor, queryset, attachment_id, for_write=False, audit_read=audit_read)
-    assert isinstance(obj, NoteAttachment)  # noqa: S101
-    return obj
-
-
-def access_formulation(actor: Actor, formulation_id: object) -> Formulation:
-    obj = access_object(actor, formulations_visible_to(actor), formulation_id, for_write=False)
-    assert isinstance(obj, Formulation)  # noqa: S101
     return obj

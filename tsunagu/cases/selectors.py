@@ -31,12 +31,12 @@ from tsunagu.cases.models import (
     DifficultyFactor,
     SharingBasis,
 )
+from tsunagu.cases.related import case_record_targets
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import NotFound
 from tsunagu.meetings.models import CaseConference, ConferenceKind
 from tsunagu.organizations.models import Membership, Organization, OrganizationKind, SystemRole
 from tsunagu.people.models import Consent, Household, HouseholdMember, Person
-from tsunagu.records.models import Formulation, ProgressNote
 
 
 def is_break_glass_reviewer(actor: Actor) -> bool:
@@ -469,25 +469,9 @@ def person_access_log(actor: Actor, *, person_id: object) -> AccessLog:
                 Q(person_id=pk) | Q(case_id__in=cases.values("pk"))
             ).values_list("pk", flat=True)
         ],
-        "records.progressnote": [
-            str(i)
-            for i in ProgressNote.objects.filter(case_id__in=cases.values("pk")).values_list(
-                "pk", flat=True
-            )
-        ],
-        "records.formulation": [
-            str(i)
-            for i in Formulation.objects.filter(case_id__in=cases.values("pk")).values_list(
-                "pk", flat=True
-            )
-        ],
-        # Case conferences, whose study-session summaries derive from the person's cases.
-        "meetings.caseconference": [
-            str(i)
-            for i in CaseConference.objects.filter(case_id__in=cases.values("pk")).values_list(
-                "pk", flat=True
-            )
-        ],
+        # Notes, formulations, case conferences...: the apps above cases name their own
+        # rows about the person's cases (`cases.related`).
+        **case_record_targets(cases.values("pk")),
     }
     # And every list, search or summary that named the person among those it showed.
     events = audit_events_about(targets, person_id=pk)

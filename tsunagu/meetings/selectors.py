@@ -623,3 +623,13 @@ def recent_conferences(actor: Actor, *, limit: int = 10) -> list[CaseConference]
         .select_related("organizer")
         .order_by("-held_at", "-pk")[:limit]
     )
+
+
+def conferences_about_cases(case_ids: QuerySet[Any]) -> dict[str, QuerySet[Any]]:
+    """Case conferences about `case_ids`, whose study-session summaries derive from them, for
+    the person's access log (`cases.related`)."""
+    return {
+        "meetings.caseconference": CaseConference.objects.filter(case_id__in=case_ids).values_list(
+            "pk", flat=True
+        )
+    }

@@ -1,4 +1,5 @@
-"""Reads of notes and formulations, built on the access layer (tsunagu/cases/access.py).
+"""Reads of notes and formulations, built on the access layer (records/access.py over
+cases/access.py).
 
 A timeline page writes exactly one audit row, naming the notes it showed, so the "who looked at
 my record" report can say which notes were seen.  To keep it to one row, the timeline fetches
@@ -21,6 +22,7 @@ from tsunagu.cases import access
 from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
 from tsunagu.people.models import Household, HouseholdMember
+from tsunagu.records import access as records_access
 from tsunagu.records.diff import inline_diff
 from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
 from tsunagu.records.services import field_label
@@ -42,7 +44,7 @@ def household_for_timeline(actor: Actor, household_id: object) -> Household:
 
 def attachment_for_download(actor: Actor, attachment_id: object) -> NoteAttachment:
     """The attachment, refused like `access_attachment`; the download writes its own row."""
-    return access.access_attachment(actor, attachment_id, audit_read=False)
+    return records_access.access_attachment(actor, attachment_id, audit_read=False)
 
 
 def record_notes_shown(
@@ -79,7 +81,7 @@ def _with_related(notes: QuerySet[ProgressNote]) -> QuerySet[ProgressNote]:
 def case_note_list(actor: Actor, *, case: Case, kind: str = "") -> QuerySet[ProgressNote]:
     """The case's notes the actor may read (restricted ones only for the lead and author),
     newest first."""
-    notes = access.notes_visible_to(actor).filter(case=case)
+    notes = records_access.notes_visible_to(actor).filter(case=case)
     if kind:
         notes = notes.filter(kind=kind)
     return _with_related(notes).order_by("-occurred_at", "-pk")
@@ -91,7 +93,7 @@ def household_note_list(
     """Notes of the household's cases and of every case of anyone who is or was a member,
     limited to what the actor may read."""
     member_ids = HouseholdMember.objects.filter(household=household).values("person_id")
-    notes = access.notes_visible_to(actor).filter(
+    notes = records_access.notes_visible_to(actor).filter(
         Q(case__household=household) | Q(case__person_id__in=member_ids)
     )
     if kind:
@@ -105,7 +107,7 @@ def household_note_list(
 def formulation_list(actor: Actor, *, case: Case) -> QuerySet[Formulation]:
     """Every revision of the case's 見立て, newest first."""
     return (
-        access.formulations_visible_to(actor)
+        records_access.formulations_visible_to(actor)
         .filter(case=case)
         .select_related("author", "author_organization")
         .order_by("-revision")
@@ -170,3 +172,15 @@ def formulation_initial(current: Formulation | None) -> dict[str, Any]:
     initial: dict[str, Any] = {name: getattr(current, name) for name in COMPARED_FIELDS}
     initial["based_on"] = current.revision
     return initial
+
+
+def records_about_cases(case_ids: QuerySet[Any]) -> dict[str, QuerySet[Any]]:
+    """The notes and formulations of `case_ids`, for the person's access log (`cases.related`)."""
+    return {
+        "records.progressnote": ProgressNote.objects.filter(case_id__in=case_ids).values_list(
+            "pk", flat=True
+        ),
+        "records.formulation": Formulation.objects.filter(case_id__in=case_ids).values_list(
+            "pk", flat=True
+        ),
+    }

@@ -27,10 +27,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import cases_visible_to, listed_pks, notes_visible_to
+from tsunagu.cases.access import cases_visible_to, listed_pks
 from tsunagu.cases.models import Case
 from tsunagu.cases.selectors import persons_shown
 from tsunagu.core.actor import Actor
+from tsunagu.records.access import notes_visible_to
 from tsunagu.search.index_sql import FTS
 from tsunagu.search.models import DocumentKind, SearchDocument
 

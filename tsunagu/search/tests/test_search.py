@@ -304,8 +304,8 @@ def test_triggers_dropped_by_a_table_remake_come_back_after_migrate(personas, ca
 
 
 def test_documents_visible_to_equals_the_source_selectors(personas, cases):
-    from tsunagu.cases.access import formulations_visible_to, notes_visible_to
     from tsunagu.plans.access import assessments_visible_to
+    from tsunagu.records.access import formulations_visible_to, notes_visible_to
     from tsunagu.search.selectors import documents_visible_to
 
     a, b = cases

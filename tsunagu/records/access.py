@@ -1,0 +1,57 @@
+"""The one way in to progress notes, formulations and their attachments (DESIGN.md §5).
+
+The rules of the records, on top of the case rules (`cases.access`): a note or formulation is
+seen with its case, and a restricted note only by the case's lead organization and its author.
+A helper answers `NotFound` for "missing" and "not yours" alike, audited, as
+`cases.access.access_object` does.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from tsunagu.cases.access import access_object, visible_case_ids
+from tsunagu.core.actor import Actor
+from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
+
+
+def notes_visible_to(actor: Actor) -> QuerySet[ProgressNote]:
+    """Notes of visible cases; a restricted note only for the lead organization and author."""
+    if actor.organization_id is None:
+        return ProgressNote.objects.none()
+    return ProgressNote.objects.filter(case_id__in=visible_case_ids(actor)).filter(
+        Q(is_restricted=False)
+        | Q(case__lead_organization_id=actor.organization_id)
+        | Q(author=actor.user)
+    )
+
+
+def formulations_visible_to(actor: Actor) -> QuerySet[Formulation]:
+    return Formulation.objects.filter(case_id__in=visible_case_ids(actor))
+
+
+# --- Access helpers: one object, 404 when not visible, audited ------------------------------
+
+
+def access_note(actor: Actor, note_id: object, *, for_write: bool = False) -> ProgressNote:
+    queryset = notes_visible_to(actor).select_related("case", "author")
+    obj = access_object(actor, queryset, note_id, for_write=for_write)
+    assert isinstance(obj, ProgressNote)  # noqa: S101
+    return obj
+
+
+def access_attachment(
+    actor: Actor, attachment_id: object, *, audit_read: bool = True
+) -> NoteAttachment:
+    queryset = NoteAttachment.objects.filter(note__in=notes_visible_to(actor)).select_related(
+        "note"
+    )
+    obj = access_object(actor, queryset, attachment_id, for_write=False, audit_read=audit_read)
+    assert isinstance(obj, NoteAttachment)  # noqa: S101
+    return obj
+
+
+def access_formulation(actor: Actor, formulation_id: object) -> Formulation:
+    obj = access_object(actor, formulations_visible_to(actor), formulation_id, for_write=False)
+    assert isinstance(obj, Formulation)  # noqa: S101
+    return obj
