@@ -12,6 +12,9 @@ Only members of a core center reach the queue; for anyone else every URL of it a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,15 +24,26 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from tsunagu.organizations.models import OrganizationKind
+from tsunagu.organizations.models import Organization, OrganizationKind
 from tsunagu.people.models import DuplicateCandidate, DuplicateStatus
-
-# A task for another organization, not tied to a case: plans.services.task_create refuses that
-# (it lets an office give itself tasks only), so this module writes the row itself.
-from tsunagu.plans.models import Task, TaskSource
 
 TARGET_TYPE = "people.duplicatecandidate"
 PENDING = (DuplicateStatus.OPEN, DuplicateStatus.CONTACT_REQUESTED)
+
+
+# Asking the office to contact the person reaches it as a task on its task list, which the plans
+# app keeps.  Plans stand above people, so they register the delivery here when ready
+# (`PlansConfig.ready`): a dependency inversion (docs/architecture.md), in the same transaction
+# as the decision.  Given the actor, the candidate, the office to ask and the task's title and
+# description, it writes the task (and its audit row) and answers the task's id.
+ContactRequest = Callable[[Actor, DuplicateCandidate, Organization, str, str], int]
+
+_contact_request: ContactRequest | None = None
+
+
+def register_contact_request(deliver: ContactRequest) -> None:
+    global _contact_request  # set once, at start-up, by the plans app
+    _contact_request = deliver
 
 
 class Decision:
@@ -162,29 +176,13 @@ def duplicate_candidate_decide(
     from_status = candidate.status
     with transaction.atomic():
         contact_org = None
-        task = None
+        task_id = None
         if new_status == DuplicateStatus.CONTACT_REQUESTED:
+            if _contact_request is None:
+                raise ImproperlyConfigured("no app delivers the duplicate queue's contact requests")
             contact_org = candidate.match.registered_by_organization
             title, description = contact_task_text(candidate)
-            task = Task(
-                title=title,
-                description=description,
-                owner_organization=contact_org,
-                source=TaskSource.MANUAL,
-                created_by=actor.user,
-            )
-            task.full_clean(exclude=["owner_organization", "created_by"])
-            task.save()
-            audit.record(
-                action=Action.RECORD_CREATED,
-                actor=actor,
-                target=task,
-                detail={
-                    "case": None,
-                    "organization": contact_org.pk,
-                    "duplicate_candidate": candidate.pk,
-                },
-            )
+            task_id = _contact_request(actor, candidate, contact_org, title, description)
         now = timezone.now()
         updated = DuplicateCandidate.objects.filter(pk=candidate.pk, status=from_status).update(
             status=new_status,
@@ -205,7 +203,7 @@ def duplicate_candidate_decide(
                 "decision": decision,
                 "from": from_status,
                 "to": new_status,
-                "task": task.pk if task else None,
+                "task": task_id,
             },
         )
     return candidate

@@ -8,3 +8,11 @@ class PlansConfig(AppConfig):
     name = "tsunagu.plans"
     label = "plans"
     verbose_name = _("アセスメント・支援計画")
+
+    def ready(self) -> None:
+        # Imported once the models are loaded, as Django requires; people stand below plans,
+        # so the duplicate queue asks through `register_contact_request`.
+        from tsunagu.people.duplicates import register_contact_request
+        from tsunagu.plans.services import duplicate_contact_task_create
+
+        register_contact_request(duplicate_contact_task_create)

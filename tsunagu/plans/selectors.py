@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import active_team_members, persons_visible_to
-from tsunagu.cases.models import Case
+from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.actor import Actor
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.plans.access import (
@@ -295,8 +295,6 @@ def monitorings_due(
 
 
 def _open_statuses() -> list[str]:
-    from tsunagu.cases.models import CaseStatus
-
     return [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
 
 

@@ -37,7 +37,7 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Invalid
 from tsunagu.core.http import site_url
 from tsunagu.organizations.models import Membership, Organization
-from tsunagu.people.models import Person
+from tsunagu.people.models import DuplicateCandidate, HouseholdMember, Person
 from tsunagu.plans.models import (
     OPEN_TASK_STATUSES,
     SECTION_FIELDS,
@@ -163,8 +163,6 @@ def _check_worker(worker: User | None, organization: Organization | None) -> Non
 
 def assessment_subjects(case: Case) -> list[tuple[Person, str]]:
     """Who gets a section: the case's person first, then the household's current members."""
-    from tsunagu.people.models import HouseholdMember
-
     people: list[tuple[Person, str]] = []
     seen: set[int] = set()
     if case.person_id is not None and case.person is not None:
@@ -1155,3 +1153,32 @@ def task_set_status(actor: Actor, *, task: Task, status: str, note: str = "") ->
         detail={"from": before, "to": status, "note": note.strip()[:200]},
     )
     return task
+
+
+def duplicate_contact_task_create(
+    actor: Actor,
+    candidate: DuplicateCandidate,
+    organization: Organization,
+    title: str,
+    description: str,
+) -> int:
+    """The core center asks `organization` to contact a person its record may duplicate
+    (`people.duplicates`, which calls this through `register_contact_request`).  A task for
+    another organization, not tied to a case: `task_create` refuses that (it lets an office
+    give itself tasks only), so the row is written here."""
+    task = Task(
+        title=title,
+        description=description,
+        owner_organization=organization,
+        source=TaskSource.MANUAL,
+        created_by=actor.user,
+    )
+    task.full_clean(exclude=["owner_organization", "created_by"])
+    task.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        actor=actor,
+        target=task,
+        detail={"case": None, "organization": organization.pk, "duplicate_candidate": candidate.pk},
+    )
+    return task.pk
