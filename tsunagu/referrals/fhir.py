@@ -31,6 +31,7 @@ from tsunagu.referrals.models import (
     Referral,
     ReferralKind,
     ReferralStatus,
+    Side,
 )
 from tsunagu.referrals.rules import Move, move_to
 
@@ -305,8 +306,6 @@ def referral_bundle(referral: Referral, *, full_patient: bool) -> dict[str, Any]
 
 
 def full_patient_for(side: str | None, referral: Referral, case_visible: bool) -> bool:
-    from tsunagu.referrals.models import Side
-
     if side == Side.REQUESTER:
         return True
     return referral.status in ACCEPTED_STATUSES and case_visible

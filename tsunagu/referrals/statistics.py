@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tsunagu.core.actor import Actor
-from tsunagu.core.dates import fiscal_year, fiscal_year_label, fiscal_year_range
+from tsunagu.core.dates import fiscal_year, fiscal_year_label, fiscal_year_range, wareki
 from tsunagu.core.errors import Invalid
 from tsunagu.organizations.models import OrganizationKind
 from tsunagu.people.models import DisabilityCategory
@@ -111,8 +111,6 @@ class Period:
 
     @property
     def label(self) -> str:
-        from tsunagu.core.dates import wareki
-
         return _("%(year)s（%(day)s現在）") % {
             "year": fiscal_year_label(self.fiscal_year),
             "day": wareki(self.as_of),
