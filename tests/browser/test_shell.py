@@ -372,7 +372,7 @@ def _audit_log(shell: Shell) -> None:
     personas = shell.personas
     audit.record(
         action=Action.LOGIN,
-        actor=personas.counselor_a,
+        user=personas.counselor_a,
         target=personas.counselor_a,
         organization=personas.office_a,
     )
@@ -381,7 +381,7 @@ def _audit_log(shell: Shell) -> None:
     )
     audit.record(
         action=Action.ACCESS_DENIED,
-        actor=personas.counselor_b,
+        user=personas.counselor_b,
         organization=personas.office_b,
         outcome=Outcome.DENIED,
         target_type="accounts.user",
