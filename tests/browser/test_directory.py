@@ -185,8 +185,8 @@ def test_the_core_center_edits_with_the_keyboard_only(
     for path, name in [
         ("/directory/staff/new/", "directory-15-staff-create"),
         ("/directory/staff/providers/", "directory-16-providers"),
-        ("/directory/staff/developments/", "directory-17-developments"),
-        ("/directory/staff/developments/new/", "directory-18-development-form"),
+        ("/meetings/developments/", "directory-17-developments"),
+        ("/meetings/developments/new/", "directory-18-development-form"),
         ("/directory/staff/import/", "directory-19-import"),
     ]:
         page.goto(path)

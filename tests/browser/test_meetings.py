@@ -175,8 +175,9 @@ def test_conferences_issues_and_network_pass_axe(
     axe(page, "meetings-16-issue")
     # A resource development that came from the issue is listed on its page, and the link to
     # record another opens the form with the issue chosen.
-    from tsunagu.directory.tests.factories import DevelopmentFactory, ResourceFactory
+    from tsunagu.directory.tests.factories import ResourceFactory
     from tsunagu.meetings.models import CommunityIssue
+    from tsunagu.meetings.tests.factories import DevelopmentFactory
 
     issue = CommunityIssue.objects.get(title="短期入所先が区内に足りない")
     DevelopmentFactory.create(

@@ -1,5 +1,6 @@
 """The demo directory of みどり市: about 45 social resources across the city's areas, formal
-and informal, and a few resource developments (seed 002's 上乗せ・横出し・再資源化).
+and informal, and a few resource developments naming them (seed 002's 上乗せ・横出し・再資源化,
+kept in the log of tsunagu.meetings).
 
 Deterministic and idempotent: every provider and resource has a fixed HSDS id derived from its
 key, and only what is missing is created (through the services, so audit rows are written).
@@ -17,15 +18,10 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.directory import services
-from tsunagu.directory.models import (
-    DevelopmentKind,
-    Provider,
-    ResourceDevelopment,
-    SocialResource,
-    TaxonomyTerm,
-)
+from tsunagu.directory.models import Provider, SocialResource, TaxonomyTerm
 from tsunagu.directory.taxonomy import derived_id
-from tsunagu.meetings.models import CommunityIssue, Meeting
+from tsunagu.meetings import services as meeting_services
+from tsunagu.meetings.models import CommunityIssue, DevelopmentKind, Meeting, ResourceDevelopment
 from tsunagu.organizations.models import Area, Organization
 
 CONFIRMED_ON = dt.date(2026, 11, 25)
@@ -1201,7 +1197,7 @@ def _seed_developments(resources: dict[str, SocialResource], created: Counter[st
         return
     areas = {a.code: a for a in Area.objects.all()}
     for spec in DEVELOPMENTS:
-        services.development_create(
+        meeting_services.development_create(
             actor=None,
             data={
                 "kind": spec.kind,

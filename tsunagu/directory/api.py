@@ -10,43 +10,37 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
 from tsunagu.core.api import ErrorOut, Listing, paginated
-from tsunagu.core.errors import Forbidden, Invalid, NotFound
+from tsunagu.core.errors import Forbidden, Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field, model_max_length, patch_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.directory import selectors, services
 from tsunagu.directory.models import (
     Contact,
-    DevelopmentKind,
     Location,
     Phone,
     PhoneKind,
     Provider,
-    ResourceDevelopment,
     ResourceStatus,
     Schedule,
     SocialResource,
     Taxonomy,
     TaxonomyTerm,
 )
-from tsunagu.meetings.models import CommunityIssue, Meeting
 from tsunagu.organizations.models import Area, Organization
 
 router = Router(tags=["directory"])
 
 StatusValue = Literal["active", "temporarily closed", "inactive", "defunct"]
-KindValue = Literal["top_up", "sideways", "repurpose", "system_change"]
 SMALL_MAX = 32_767  # PositiveSmallIntegerField
 INT_MAX = 2_147_483_647  # PositiveIntegerField
 TERM_CODE_LENGTH = model_max_length(TaxonomyTerm, "code")
 assert set(StatusValue.__args__) == set(ResourceStatus.values)  # type: ignore[attr-defined]  # noqa: S101
-assert set(KindValue.__args__) == set(DevelopmentKind.values)  # type: ignore[attr-defined]  # noqa: S101
 
 
 @contextmanager
@@ -194,53 +188,6 @@ class ProviderOut(Schema):
     name_kana: str
     organization_code: str | None
     is_informal: bool
-
-
-class DevelopmentIn(Schema):
-    kind: KindValue
-    title: str = model_field(ResourceDevelopment, "title", min_length=1)
-    description: str = ""
-    beneficiaries: str = Field(..., min_length=1)
-    resource_id: Id | None = None
-    area: str | None = None
-    occurred_on: SaneDate
-    community_issue_id: int | None = None
-    meeting_id: int | None = None
-    source_note: str = ""
-
-
-class DevelopmentPatch(Schema):
-    version: int = Field(..., ge=1)
-    kind: KindValue = patch_field()
-    title: str = model_field(ResourceDevelopment, "title", None, min_length=1)
-    description: str = patch_field()
-    beneficiaries: str = patch_field(min_length=1)
-    resource_id: Id | None = None
-    area: str | None = None
-    occurred_on: SaneDate = patch_field()
-    community_issue_id: int | None = None
-    meeting_id: int | None = None
-    source_note: str = patch_field()
-
-
-class DevelopmentOut(Schema):
-    id: int
-    version: int
-    kind: str
-    kind_label: str
-    title: str
-    description: str
-    beneficiaries: str
-    resource_id: int | None
-    area: str | None
-    occurred_on: dt.date
-    community_issue_id: int | None
-    meeting_id: int | None
-    meeting_visible: bool = Field(
-        ..., description="The caller may open the meeting (GET /api/v1/meetings/…)."
-    )
-    source_note: str
-    recorded_by_organization: str
 
 
 # --- Mapping ----------------------------------------------------------------------------------
@@ -492,130 +439,6 @@ def _provider_out(p: Provider) -> ProviderOut:
         organization_code=p.organization.code if p.organization else None,
         is_informal=p.is_informal,
     )
-
-
-# --- Resource developments --------------------------------------------------------------------
-
-
-def _development_out(d: ResourceDevelopment) -> DevelopmentOut:
-    return DevelopmentOut(
-        id=d.pk,
-        version=d.version,
-        kind=d.kind,
-        kind_label=str(d.get_kind_display()),
-        title=d.title,
-        description=d.description,
-        beneficiaries=d.beneficiaries,
-        resource_id=d.resource_id,
-        area=d.area.code if d.area else None,
-        occurred_on=d.occurred_on,
-        community_issue_id=d.community_issue_id,
-        meeting_id=d.meeting_id,
-        meeting_visible=bool(getattr(d, "meeting_visible", False)),
-        source_note=d.source_note,
-        recorded_by_organization=d.recorded_by_organization.name,
-    )
-
-
-def _developments(request: TsunaguRequest) -> QuerySet[ResourceDevelopment]:
-    return selectors.with_meeting_visibility(selectors.development_list(), request.actor)
-
-
-def _one_development(request: TsunaguRequest, development_id: int) -> DevelopmentOut:
-    d = _developments(request).filter(pk=development_id).first()
-    if d is None:
-        raise NotFound(_("資源開発の記録が見つかりません。"))
-    return _development_out(d)
-
-
-def _development_values(sent: dict[str, Any]) -> dict[str, Any]:
-    skip = ("version", "resource_id", "area", "community_issue_id", "meeting_id")
-    values = {k: v for k, v in sent.items() if k not in skip}
-    if "resource_id" in sent:
-        rid = sent["resource_id"]
-        values["resource"] = None
-        if rid is not None:
-            values["resource"] = SocialResource.objects.filter(pk=rid).first()
-            if values["resource"] is None:
-                raise Invalid(_("社会資源 %(id)d はありません。") % {"id": rid})
-    if "area" in sent:
-        values["area"] = _area(sent["area"])
-    # The service checks that the acting user may see the issue and the meeting.
-    if "community_issue_id" in sent:
-        iid = sent["community_issue_id"]
-        values["community_issue"] = None
-        if iid is not None:
-            values["community_issue"] = CommunityIssue.objects.filter(pk=iid).first()
-            if values["community_issue"] is None:
-                raise Invalid(_("地域課題 %(id)d はありません。") % {"id": iid})
-    if "meeting_id" in sent:
-        mid = sent["meeting_id"]
-        values["meeting"] = None
-        if mid is not None:
-            values["meeting"] = Meeting.objects.filter(pk=mid).first()
-            if values["meeting"] is None:
-                raise Invalid(
-                    _(
-                        "選んだ会議は、あなたが閲覧できる会議ではありません。"
-                        "あなたの機関が構成機関または事務局である会議から選んでください。"
-                    )
-                )
-    return values
-
-
-@router.get(
-    "/directory/developments",
-    response={200: list[DevelopmentOut], 422: ErrorOut},
-    summary="資源開発の記録（新しい順）",
-    url_name="directory_development_list",
-)
-@paginated
-def development_list(request: TsunaguRequest) -> Listing:
-    return Listing(_developments(request), out=_development_out)
-
-
-@router.post(
-    "/directory/developments",
-    response={201: DevelopmentOut, 403: ErrorOut, 422: ErrorOut},
-    summary="資源開発の記録",
-    url_name="directory_development_create",
-)
-def development_create(request: TsunaguRequest, payload: DevelopmentIn) -> Status[DevelopmentOut]:
-    with _audited_refusal(request):
-        development = services.development_create(
-            actor=request.actor, data=_development_values(payload.dict())
-        )
-    return Status(201, _one_development(request, development.pk))
-
-
-@router.get(
-    "/directory/developments/{development_id}",
-    response={200: DevelopmentOut, 404: ErrorOut},
-    summary="資源開発の記録",
-    url_name="directory_development_detail",
-)
-def development_detail(request: TsunaguRequest, development_id: int) -> DevelopmentOut:
-    return _one_development(request, development_id)
-
-
-@router.patch(
-    "/directory/developments/{development_id}",
-    response={200: DevelopmentOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-    summary="資源開発の記録の更新",
-    url_name="directory_development_update",
-)
-def development_update(
-    request: TsunaguRequest, development_id: int, payload: DevelopmentPatch
-) -> DevelopmentOut:
-    development = selectors.development_detail(development_id)
-    with _audited_refusal(request):
-        updated = services.development_update(
-            actor=request.actor,
-            development=development,
-            expected_version=payload.version,
-            changes=_development_values(payload.dict(exclude_unset=True)),
-        )
-    return _one_development(request, updated.pk)
 
 
 # --- The directory screens' other writes: providers and the quick vacancy update ----------------

@@ -6,18 +6,14 @@ from django import forms
 from django.db import models
 from django.forms import formset_factory
 from django.forms.formsets import BaseFormSet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.actor import Actor
-from tsunagu.core.dates import wareki
 from tsunagu.directory import selectors
 from tsunagu.directory.models import (
     Contact,
     Location,
     Phone,
     Provider,
-    ResourceDevelopment,
     Schedule,
     SocialResource,
     Taxonomy,
@@ -26,13 +22,11 @@ from tsunagu.directory.models import (
 )
 from tsunagu.directory.services import (
     CONTACT_FIELDS,
-    DEVELOPMENT_FIELDS,
     LOCATION_FIELDS,
     PHONE_FIELDS,
     PROVIDER_FIELDS,
     SCHEDULE_FIELDS,
 )
-from tsunagu.meetings.models import CommunityIssue, Meeting
 from tsunagu.organizations.models import Area
 
 
@@ -263,48 +257,6 @@ def child_rows(formset: BaseFormSet[Any]) -> list[dict[str, Any]]:
             continue
         rows.append({k: v for k, v in data.items() if k != "DELETE"})
     return rows
-
-
-class IssueChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
-    def label_from_instance(self, obj: CommunityIssue) -> str:
-        return f"{obj.title}（{obj.area.name}）" if obj.area else obj.title
-
-
-class MeetingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
-    def label_from_instance(self, obj: Meeting) -> str:
-        return f"{wareki(timezone.localtime(obj.starts_at).date())} {obj.title}"
-
-
-class DevelopmentForm(forms.ModelForm):  # type: ignore[type-arg]  # stubs
-    """`actor` decides the lists: every community issue, and only the meetings the actor may
-    see.  A meeting already linked that this editor may not see is kept and not offered."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = ResourceDevelopment
-        fields = DEVELOPMENT_FIELDS
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "beneficiaries": forms.Textarea(attrs={"rows": 2}),
-            "source_note": forms.Textarea(attrs={"rows": 2}),
-            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-        field_classes = {"community_issue": IssueChoiceField, "meeting": MeetingChoiceField}
-
-    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["resource"].queryset = SocialResource.objects.order_by("name_kana", "name")  # type: ignore[attr-defined]
-        self.fields["community_issue"].queryset = selectors.development_issue_choices(actor)  # type: ignore[attr-defined]
-        meetings = selectors.development_meeting_choices(actor)
-        self.hidden_meeting = False
-        current = self.instance.meeting_id if self.instance.pk else None
-        if current is not None and not meetings.filter(pk=current).exists():
-            # Never list a meeting the user may not see; keep the link as it is.
-            del self.fields["meeting"]
-            self.hidden_meeting = True
-        else:
-            self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
 
 
 class ImportForm(forms.Form):

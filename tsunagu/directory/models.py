@@ -1,17 +1,17 @@
-"""The social resource directory (社会資源) and the resource development log (資源開発).
+"""The social resource directory (社会資源).
 
 The shape follows Open Referral HSDS 3.0: a `Provider` is an HSDS organization, a
 `SocialResource` an HSDS service, with its locations, schedules, phones and contacts.  Every
 object carries the UUID it has in HSDS (`hsds_id`), so an exported file imported again gives
-the same directory.  None of this is person-level data; `ResourceDevelopment.beneficiaries` is
-de-identified text and never links to a person.
+the same directory.  None of this is person-level data.  The resource development log (資源開発),
+which links resources to the meetings and community issues they came from, is
+`tsunagu.meetings.models.ResourceDevelopment`: it stands above the directory.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -326,93 +326,3 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-# --- Resource development (資源開発) ------------------------------------------------------------
-
-
-class DevelopmentKind(models.TextChoices):
-    TOP_UP = "top_up", _("上乗せ")
-    SIDEWAYS = "sideways", _("横出し")
-    REPURPOSE = "repurpose", _("再資源化")
-    SYSTEM_CHANGE = "system_change", _("制度・要綱の変更")
-
-
-class ResourceDevelopment(TimeStampedModel):
-    """A small resource that came out of support meetings (seed 002): what changed, for whom
-    (de-identified), which resource, when, and where it came from."""
-
-    kind = models.CharField(_("種類"), max_length=20, choices=DevelopmentKind.choices)
-    title = models.CharField(
-        _("変わったこと"),
-        max_length=200,
-        help_text=_("例: 生活介護の開所時間を15時から16時まで延長"),
-    )
-    description = models.TextField(_("詳しい内容"), blank=True)
-    beneficiaries = models.TextField(
-        _("誰のために"),
-        help_text=_("個人が特定できない書き方で。例: 放課後に家族の迎えが間に合わない利用者"),
-    )
-    resource = models.ForeignKey(
-        SocialResource,
-        verbose_name=_("関係する社会資源"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="developments",
-    )
-    area = models.ForeignKey(
-        "organizations.Area",
-        verbose_name=_("地域"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    occurred_on = BoundedDateField(_("実現した日"))
-    # Where it came from: the community issue (de-identified, readable by every member) and the
-    # meeting.  PROTECT, as elsewhere in tsunagu: the log is a record of what the network did,
-    # and deleting an issue or a meeting must not silently erase where a development came from.
-    community_issue = models.ForeignKey(
-        "meetings.CommunityIssue",
-        verbose_name=_("もとの地域課題"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="resource_developments",
-    )
-    meeting = models.ForeignKey(
-        "meetings.Meeting",
-        verbose_name=_("きっかけの会議"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="resource_developments",
-        help_text=_("あなたが閲覧できる会議から選びます。"),
-    )
-    source_note = models.TextField(
-        _("きっかけ"),
-        blank=True,
-        help_text=_("例: 東区地域部会の支援会議で、家族の就労と送迎時間が課題になった"),
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("記録者"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_by_organization = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("記録者の所属"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    class Meta:
-        verbose_name = _("資源開発")
-        verbose_name_plural = _("資源開発")
-        ordering = ["-occurred_on", "-pk"]
-
-    def __str__(self) -> str:
-        return self.title

@@ -5,8 +5,8 @@ and residents read the published part without signing in.
   they import a file.
 - Any other organization edits the resources of its own provider (its services), and nothing
   else; a read-only member edits nothing.
-- Resource developments: any member who may write records one; it is edited by its recording
-  organization, the core center or the city department.
+- Resource developments (tsunagu.meetings) use `is_keeper` too: any member who may write records
+  one; it is edited by its recording organization, the core center or the city department.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Forbidden
-from tsunagu.directory.models import Provider, ResourceDevelopment, SocialResource
+from tsunagu.directory.models import Provider, SocialResource
 from tsunagu.organizations.models import OrganizationKind
 
 KEEPER_KINDS = (OrganizationKind.CORE_CENTER, OrganizationKind.CITY_DEPARTMENT)
@@ -43,12 +43,6 @@ def can_edit_resource(actor: Actor, resource: SocialResource) -> bool:
 
 def can_create_resource(actor: Actor) -> bool:
     return is_keeper(actor) or (actor.can_write and actor.organization_id is not None)
-
-
-def can_edit_development(actor: Actor, development: ResourceDevelopment) -> bool:
-    if is_keeper(actor):
-        return True
-    return actor.can_write and development.recorded_by_organization_id == actor.organization_id
 
 
 def require(allowed: bool, message: str = "") -> None:

@@ -7,10 +7,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from tsunagu.core.actor import Actor
 from tsunagu.core.errors import NotFound
 from tsunagu.core.kana import normalize_kana
 from tsunagu.directory.models import (
@@ -18,13 +17,10 @@ from tsunagu.directory.models import (
     Location,
     Phone,
     Provider,
-    ResourceDevelopment,
     SocialResource,
     Taxonomy,
     TaxonomyTerm,
 )
-from tsunagu.meetings.models import CommunityIssue, Meeting
-from tsunagu.meetings.selectors import issues_visible_to, meetings_visible_to
 from tsunagu.organizations.models import Area
 
 RESOURCES_PER_PAGE = 20
@@ -126,45 +122,6 @@ def provider_detail(provider_id: int) -> Provider:
         return Provider.objects.select_related("organization").get(pk=provider_id)
     except Provider.DoesNotExist:
         raise NotFound(_("提供者が見つかりません。")) from None
-
-
-def development_list() -> QuerySet[ResourceDevelopment]:
-    return ResourceDevelopment.objects.select_related(
-        "resource",
-        "area",
-        "recorded_by",
-        "recorded_by_organization",
-        "community_issue",
-        "meeting",
-        "meeting__body",
-    )
-
-
-def with_meeting_visibility(
-    developments: QuerySet[ResourceDevelopment], actor: Actor
-) -> QuerySet[ResourceDevelopment]:
-    """Annotate `meeting_visible`: the actor may see the meeting a development came from
-    (tsunagu.meetings.selectors), in the same query as the rows."""
-    return developments.annotate(
-        meeting_visible=Exists(meetings_visible_to(actor).filter(pk=OuterRef("meeting_id")))
-    )
-
-
-def development_issue_choices(actor: Actor) -> QuerySet[CommunityIssue]:
-    """Community issues to link: their text is de-identified and every member reads them."""
-    return issues_visible_to(actor).select_related("area").order_by("-created_at", "-pk")
-
-
-def development_meeting_choices(actor: Actor) -> QuerySet[Meeting]:
-    """Meetings to link: only those the actor may see (tsunagu.meetings.selectors)."""
-    return meetings_visible_to(actor).select_related("body").order_by("-starts_at", "-pk")
-
-
-def development_detail(development_id: int) -> ResourceDevelopment:
-    try:
-        return development_list().get(pk=development_id)
-    except ResourceDevelopment.DoesNotExist:
-        raise NotFound(_("資源開発の記録が見つかりません。")) from None
 
 
 def public_areas() -> QuerySet[Area]:

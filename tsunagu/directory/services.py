@@ -1,5 +1,5 @@
 """Writes of the directory: providers, resources with their locations, schedules, phones and
-contacts, and resource developments.
+contacts.
 
 Every write runs in one transaction with its audit row.  `request` is None only for the
 management commands and the demo data, which act as the system; otherwise the acting
@@ -28,13 +28,11 @@ from tsunagu.directory.models import (
     Location,
     Phone,
     Provider,
-    ResourceDevelopment,
     Schedule,
     SocialResource,
     Taxonomy,
     TaxonomyTerm,
 )
-from tsunagu.meetings.selectors import issues_visible_to, meetings_visible_to
 
 PROVIDER_FIELDS = ("name", "name_kana", "description", "organization", "website", "email", "phone")
 RESOURCE_FIELDS = (
@@ -75,18 +73,6 @@ LOCATION_FIELDS = (
 SCHEDULE_FIELDS = ("weekdays", "opens_at", "closes_at", "description")
 PHONE_FIELDS = ("number", "kind", "description", "is_internal")
 CONTACT_FIELDS = ("name", "title", "department", "email", "phone", "is_internal")
-DEVELOPMENT_FIELDS = (
-    "kind",
-    "title",
-    "description",
-    "beneficiaries",
-    "resource",
-    "area",
-    "occurred_on",
-    "community_issue",
-    "meeting",
-    "source_note",
-)
 # The child rows of a resource, in the order a form or a file lists them.
 CHILDREN: dict[str, tuple[type[models.Model], tuple[str, ...]]] = {
     "locations": (Location, LOCATION_FIELDS),
@@ -408,109 +394,3 @@ def vacancy_update(
         detail={"changed": ["vacancies", "vacancies_confirmed_on"], "from": before},
     )
     return resource
-
-
-# --- Resource developments --------------------------------------------------------------------
-
-
-def _check_sources(
-    actor: Actor | None, development: ResourceDevelopment, before: ResourceDevelopment | None
-) -> None:
-    """The acting user may link only a community issue and a meeting they may see
-    (tsunagu.meetings.selectors).  A link already there is kept as it is, even when this
-    editor may not see that meeting; the system (demo data) links freely."""
-    if actor is None:
-        return
-    issue_id = development.community_issue_id
-    issue_changed = before is None or before.community_issue_id != issue_id
-    if (
-        issue_id is not None
-        and issue_changed
-        and not issues_visible_to(actor).filter(pk=issue_id).exists()
-    ):
-        raise Invalid(_("選んだ地域課題は見つかりません。一覧から選び直してください。"))
-    meeting_id = development.meeting_id
-    meeting_changed = before is None or before.meeting_id != meeting_id
-    if (
-        meeting_id is not None
-        and meeting_changed
-        and not meetings_visible_to(actor).filter(pk=meeting_id).exists()
-    ):
-        raise Invalid(
-            _(
-                "選んだ会議は、あなたが閲覧できる会議ではありません。"
-                "あなたの機関が構成機関または事務局である会議から選んでください。"
-            )
-        )
-
-
-@transaction.atomic
-def development_create(
-    actor: Actor | None,
-    *,
-    data: Mapping[str, Any],
-    recorded_by: Any = None,
-    organization: Any = None,
-) -> ResourceDevelopment:
-    """Record a resource development as the acting user and organization (or, without a
-    request — the demo data — as the `recorded_by` and `organization` given)."""
-    actor = _actor(actor)
-    if actor is not None:
-        if not actor.can_write or actor.organization is None:
-            raise Forbidden(_("資源開発を記録する権限がありません。"))
-        recorded_by, organization = actor.user, actor.organization
-    values = {name: data[name] for name in DEVELOPMENT_FIELDS if name in data}
-    development = ResourceDevelopment(
-        **values, recorded_by=recorded_by, recorded_by_organization=organization
-    )
-    _check_sources(actor, development, None)
-    _validate(development)
-    development.save()
-    audit.record(
-        action=Action.RECORD_CREATED,
-        actor=actor,
-        actor_username="" if actor else "system",
-        target=development,
-        detail={
-            "kind": development.kind,
-            "title": development.title,
-            "community_issue": development.community_issue_id,
-            "meeting": development.meeting_id,
-        },
-    )
-    return development
-
-
-@transaction.atomic
-def development_update(
-    actor: Actor,
-    *,
-    development: ResourceDevelopment,
-    expected_version: int,
-    changes: Mapping[str, Any],
-) -> ResourceDevelopment:
-    rules.require(
-        rules.can_edit_development(actor, development),
-        _("この資源開発の記録を編集する権限がありません。"),
-    )
-    locked = ResourceDevelopment.objects.select_for_update().get(pk=development.pk)
-    before = ResourceDevelopment(
-        community_issue_id=locked.community_issue_id, meeting_id=locked.meeting_id
-    )
-    if locked.version != expected_version:
-        raise Conflict(
-            _("この記録は、あなたが開いた後に別の人が更新しました。もう一度開いてください。")
-        )
-    values = {name: changes[name] for name in DEVELOPMENT_FIELDS if name in changes}
-    changed = _changed(locked, values)
-    for name, value in values.items():
-        setattr(locked, name, value)
-    _check_sources(actor, locked, before)
-    _validate(locked)
-    locked.version = F("version") + 1
-    locked.save()
-    locked.refresh_from_db()
-    audit.record(
-        action=Action.RECORD_UPDATED, actor=actor, target=locked, detail={"changed": changed}
-    )
-    return locked

@@ -20,14 +20,6 @@ urlpatterns = [
     path("staff/providers/<int:provider_id>/edit/", views.provider_edit, name="provider_edit"),
     path("staff/import/", views.import_file, name="import"),
     path("staff/export.json", views.export_file, name="export"),
-    path("staff/developments/", views.development_list, name="development_list"),
-    path("staff/developments/new/", views.development_create, name="development_create"),
-    path(
-        "staff/developments/<int:development_id>/edit/",
-        views.development_edit,
-        name="development_edit",
-    ),
-    path("staff/developments/export.csv", views.development_export, name="development_export"),
     # Last: any other single segment is a resource's HSDS id (a UUID; anything else is 404).
     path("<str:resource_id>/", views.public_detail, name="public_detail"),
 ]

@@ -1,5 +1,5 @@
 """Screens of the social resource directory: the residents' search (no sign-in) and the staff
-screens (list, detail, create, edit, providers, import/export, resource developments).
+screens (list, detail, create, edit, providers, import/export).
 
 Staff read everything; a write that `rules` does not allow answers the 403 page and leaves an
 access.denied row.  Directory objects are not person-level data, so a missing object is a
@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.forms.formsets import BaseFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
@@ -25,14 +26,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
-from tsunagu.core.dates import wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from tsunagu.core.exports import csv_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.directory import hsds, rules, selectors, services
 from tsunagu.directory.forms import (
     FORMSETS,
-    DevelopmentForm,
     ImportForm,
     ProviderForm,
     ResourceForm,
@@ -41,7 +39,8 @@ from tsunagu.directory.forms import (
     child_initial,
     child_rows,
 )
-from tsunagu.directory.models import Provider, ResourceDevelopment, SocialResource
+from tsunagu.directory.models import Provider, SocialResource
+from tsunagu.directory.sections import resource_sections
 
 PUBLIC_PER_PAGE = 10
 
@@ -142,20 +141,18 @@ def _resource(resource_id: int) -> SocialResource:
 def resource_detail(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     resource = _resource(resource_id)
     actor = request.actor
-    developments = selectors.with_meeting_visibility(
-        resource.developments.select_related(
-            "area", "community_issue", "meeting", "meeting__body"
-        ).order_by("-occurred_on"),
-        actor,
-    )
+    # The resource developments of the meetings app, through `directory.sections`.
+    sections = [
+        render_to_string(section.template, dict(section.context), request=request)
+        for section in resource_sections(actor, resource)
+    ]
     return render(
         request,
         "directory/pages/resource_detail.html",
         {
             "resource": resource,
             "can_edit": rules.can_edit_resource(actor, resource),
-            "developments": developments,
-            "can_see_issues": actor.organization_id is not None,
+            "sections": sections,
             "today": timezone.localdate(),
         },
     )
@@ -471,151 +468,4 @@ def export_file(request: TsunaguRequest) -> HttpResponse:
         json.dumps(document, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
         headers={"Content-Disposition": content_disposition_header(True, filename) or ""},
-    )
-
-
-# --- Staff: resource developments ------------------------------------------------------------
-
-
-@require_GET
-def development_list(request: TsunaguRequest) -> HttpResponse:
-    actor = request.actor
-    developments = selectors.with_meeting_visibility(selectors.development_list(), actor)
-    page = _page(request, developments, 20)
-    return render(
-        request,
-        "directory/pages/development_list.html",
-        {
-            "page": page,
-            "can_create": actor.can_write and actor.organization is not None,
-            "editable": {d.pk for d in page.object_list if rules.can_edit_development(actor, d)},
-            "can_see_issues": actor.organization_id is not None,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def development_create(request: TsunaguRequest) -> HttpResponse:
-    back = reverse("directory:development_list")
-    actor = request.actor
-    if not actor.can_write or actor.organization is None:
-        return _refused(request, Forbidden(_("資源開発を記録する権限がありません。")), back)
-    return _development_form(request, None, back)
-
-
-@require_http_methods(["GET", "POST"])
-def development_edit(request: TsunaguRequest, development_id: int) -> HttpResponse:
-    try:
-        development = selectors.development_detail(development_id)
-    except NotFound:
-        raise Http404 from None
-    back = reverse("directory:development_list")
-    if not rules.can_edit_development(request.actor, development):
-        return _refused(
-            request, Forbidden(_("この資源開発の記録を編集する権限がありません。")), back
-        )
-    return _development_form(request, development, back)
-
-
-def _development_form(
-    request: TsunaguRequest, development: ResourceDevelopment | None, back: str
-) -> HttpResponse:
-    status = 200
-    actor = request.actor
-    if request.method == "POST":
-        form = DevelopmentForm(request.POST, instance=development, actor=actor)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                if development is None:
-                    services.development_create(actor=request.actor, data=data)
-                else:
-                    services.development_update(
-                        actor=request.actor,
-                        development=development,
-                        expected_version=form.cleaned_data.get("version") or development.version,
-                        changes=data,
-                    )
-            except Forbidden as exc:
-                return _refused(request, exc, back)
-            except Conflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-                status = 400
-            else:
-                messages.success(request, _("資源開発を記録しました。"))
-                return redirect("directory:development_list")
-        else:
-            status = 400
-    else:
-        initial: dict[str, Any] = {"version": development.version} if development else {}
-        issue = request.GET.get("community_issue", "")
-        if development is None and issue.isdigit():
-            # From a community issue's page: that issue preselected (the choices are still
-            # only the issues the form offers the actor).
-            initial["community_issue"] = int(issue)
-        form = DevelopmentForm(instance=development, initial=initial, actor=actor)
-    return render(
-        request,
-        "directory/pages/development_form.html",
-        {"form": form, "development": development},
-        status=status,
-    )
-
-
-@require_GET
-def development_export(request: TsunaguRequest) -> HttpResponse:
-    developments = list(
-        selectors.with_meeting_visibility(selectors.development_list(), request.actor)
-    )
-
-    def meeting_cell(d: ResourceDevelopment) -> str:
-        if d.meeting is None:
-            return ""
-        if not getattr(d, "meeting_visible", False):
-            return _("（閲覧できない会議）")
-        day = wareki(timezone.localtime(d.meeting.starts_at).date())
-        return f"{day} {d.meeting.body.name}"
-
-    audit.record(
-        action="directory.developments_exported",
-        actor=request.actor,
-        target_type="directory.resourcedevelopment",
-        detail={"rows": len(developments)},
-    )
-    return csv_response(
-        filename=f"resource-developments-{timezone.localdate():%Y%m%d}.csv",
-        header=[
-            _("実現した日"),
-            _("実現した日（和暦）"),
-            _("種類"),
-            _("変わったこと"),
-            _("詳しい内容"),
-            _("誰のために"),
-            _("関係する社会資源"),
-            _("地域"),
-            _("きっかけ"),
-            _("もとの地域課題"),
-            _("きっかけの会議（日付・会議体）"),
-            _("記録者の所属"),
-        ],
-        rows=(
-            [
-                d.occurred_on.isoformat(),
-                wareki(d.occurred_on),
-                d.get_kind_display(),
-                d.title,
-                d.description,
-                d.beneficiaries,
-                d.resource.name if d.resource else "",
-                d.area.name if d.area else "",
-                d.source_note,
-                d.community_issue.title if d.community_issue else "",
-                meeting_cell(d),
-                d.recorded_by_organization.name,
-            ]
-            for d in developments
-        ),
     )

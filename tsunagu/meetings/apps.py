@@ -16,3 +16,10 @@ class MeetingsConfig(AppConfig):
         from tsunagu.meetings.selectors import conferences_about_cases
 
         register_case_records(conferences_about_cases)
+
+        # The directory stands below meetings too: a resource's staff page shows the resource
+        # developments through `directory.sections`.
+        from tsunagu.directory.sections import register_resource_section
+        from tsunagu.meetings.views import resource_developments_section
+
+        register_resource_section(resource_developments_section)

@@ -7,15 +7,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.dates import fiscal_year_label
+from tsunagu.core.actor import Actor
+from tsunagu.core.dates import fiscal_year_label, wareki
 from tsunagu.core.errors import Invalid
 from tsunagu.core.validators import BoundedFormDateField
+from tsunagu.directory.models import SocialResource
+from tsunagu.meetings import selectors
 from tsunagu.meetings.models import (
     NO_PERSON_DATA_HELP,
     BodyKind,
+    CommunityIssue,
     ConferenceKind,
     FrequencyKind,
     IssueSource,
@@ -26,7 +31,9 @@ from tsunagu.meetings.models import (
     MeetingBody,
     MeetingFormat,
     MeetingStatus,
+    ResourceDevelopment,
 )
+from tsunagu.meetings.services import DEVELOPMENT_FIELDS
 from tsunagu.organizations.models import Area, Organization
 from tsunagu.records.forms import MultipleFileField
 from tsunagu.records.services import attachment_check
@@ -350,3 +357,48 @@ class NetworkForm(forms.Form):
         years = range(current, current - 5, -1)
         self.fields["year"].choices = [(y, fiscal_year_label(y)) for y in years]  # type: ignore[attr-defined]  # a ChoiceField
         self.fields["year"].initial = current
+
+
+# --- Resource developments (資源開発) -----------------------------------------------------------
+
+
+class IssueChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: CommunityIssue) -> str:
+        return f"{obj.title}（{obj.area.name}）" if obj.area else obj.title
+
+
+class MeetingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: Meeting) -> str:
+        return f"{wareki(timezone.localtime(obj.starts_at).date())} {obj.title}"
+
+
+class DevelopmentForm(forms.ModelForm):  # type: ignore[type-arg]  # stubs
+    """`actor` decides the lists: every community issue, and only the meetings the actor may
+    see.  A meeting already linked that this editor may not see is kept and not offered."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ResourceDevelopment
+        fields = DEVELOPMENT_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "beneficiaries": forms.Textarea(attrs={"rows": 2}),
+            "source_note": forms.Textarea(attrs={"rows": 2}),
+            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        field_classes = {"community_issue": IssueChoiceField, "meeting": MeetingChoiceField}
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = SocialResource.objects.order_by("name_kana", "name")  # type: ignore[attr-defined]
+        self.fields["community_issue"].queryset = selectors.development_issue_choices(actor)  # type: ignore[attr-defined]
+        meetings = selectors.development_meeting_choices(actor)
+        self.hidden_meeting = False
+        current = self.instance.meeting_id if self.instance.pk else None
+        if current is not None and not meetings.filter(pk=current).exists():
+            # Never list a meeting the user may not see; keep the link as it is.
+            del self.fields["meeting"]
+            self.hidden_meeting = True
+        else:
+            self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]

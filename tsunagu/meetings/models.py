@@ -8,6 +8,9 @@ in a fiscal year; the compliance view counts the meetings held against it.
 Network meetings carry no person-level data by design: their minutes are shared with every
 member organization.  A case conference is tied to a case and shares what its kind allows
 (社会福祉法106条の6 with confidentiality pledges, consent, or a de-identified summary).
+
+Community issues (地域課題) rise from cases and meetings; the resource development log (資源開発)
+records the small resources that came out of them, naming a resource of the directory.
 """
 
 from __future__ import annotations
@@ -522,6 +525,108 @@ class IssueStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id}: {self.stage}"
+
+
+# --- Resource developments (資源開発) -----------------------------------------------------------
+
+
+# The audit rows of a resource development name the type it had before it moved here from the
+# directory, so that its history before and after the move reads as one.
+DEVELOPMENT_TARGET_TYPE = "directory.resourcedevelopment"
+
+
+class DevelopmentKind(models.TextChoices):
+    TOP_UP = "top_up", _("上乗せ")
+    SIDEWAYS = "sideways", _("横出し")
+    REPURPOSE = "repurpose", _("再資源化")
+    SYSTEM_CHANGE = "system_change", _("制度・要綱の変更")
+
+
+class ResourceDevelopment(TimeStampedModel):
+    """A small resource that came out of support meetings (seed 002): what changed, for whom
+    (de-identified), which resource, when, and where it came from.
+
+    It lives next to the community issues it comes from and names a directory resource (the
+    directory stands below meetings, issue 14.3).  `beneficiaries` is de-identified text and
+    never links to a person."""
+
+    kind = models.CharField(_("種類"), max_length=20, choices=DevelopmentKind.choices)
+    title = models.CharField(
+        _("変わったこと"),
+        max_length=200,
+        help_text=_("例: 生活介護の開所時間を15時から16時まで延長"),
+    )
+    description = models.TextField(_("詳しい内容"), blank=True)
+    beneficiaries = models.TextField(
+        _("誰のために"),
+        help_text=_("個人が特定できない書き方で。例: 放課後に家族の迎えが間に合わない利用者"),
+    )
+    resource = models.ForeignKey(
+        "directory.SocialResource",
+        verbose_name=_("関係する社会資源"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="developments",
+    )
+    area = models.ForeignKey(
+        "organizations.Area",
+        verbose_name=_("地域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    occurred_on = BoundedDateField(_("実現した日"))
+    # Where it came from: the community issue (de-identified, readable by every member) and the
+    # meeting.  PROTECT, as elsewhere in tsunagu: the log is a record of what the network did,
+    # and deleting an issue or a meeting must not silently erase where a development came from.
+    community_issue = models.ForeignKey(
+        CommunityIssue,
+        verbose_name=_("もとの地域課題"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resource_developments",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("きっかけの会議"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resource_developments",
+        help_text=_("あなたが閲覧できる会議から選びます。"),
+    )
+    source_note = models.TextField(
+        _("きっかけ"),
+        blank=True,
+        help_text=_("例: 東区地域部会の支援会議で、家族の就労と送迎時間が課題になった"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("記録者の所属"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        # The table it had in the directory app, kept when the model moved here (migration
+        # meetings 0004): the rows stay where they are.
+        db_table = "directory_resourcedevelopment"
+        verbose_name = _("資源開発")
+        verbose_name_plural = _("資源開発")
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 # --- De-identification decisions ------------------------------------------------------------

@@ -41,6 +41,9 @@ from tsunagu.cases.models import Case, CaseTeamMember
 from tsunagu.cases.selectors import persons_shown
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year, fiscal_year_range
+from tsunagu.core.errors import NotFound
+from tsunagu.directory.models import SocialResource
+from tsunagu.directory.rules import is_keeper
 from tsunagu.meetings.models import (
     CONSENT_KINDS,
     CaseConference,
@@ -53,6 +56,7 @@ from tsunagu.meetings.models import (
     MeetingAttachment,
     MeetingBody,
     MeetingStatus,
+    ResourceDevelopment,
 )
 from tsunagu.organizations.models import Area, Organization, OrganizationKind
 from tsunagu.people.models import Consent, HouseholdMember, Person
@@ -451,9 +455,9 @@ def issue_steps(issue: CommunityIssue) -> QuerySet[IssueStep]:
     return issue.steps.select_related("meeting", "meeting__body", "recorded_by_organization")
 
 
-def issue_developments(issue: CommunityIssue) -> QuerySet[Any]:
-    """The resource developments (tsunagu.directory) recorded as coming from this issue: like
-    the issue, de-identified and readable by every member of the network."""
+def issue_developments(issue: CommunityIssue) -> QuerySet[ResourceDevelopment]:
+    """The resource developments recorded as coming from this issue: like the issue,
+    de-identified and readable by every member of the network."""
     return issue.resource_developments.select_related("resource").order_by("-occurred_on", "-pk")
 
 
@@ -469,6 +473,72 @@ def issue_source_links(actor: Actor, issue: CommunityIssue) -> dict[str, int | N
     ):
         conference_id = None
     return {"case_id": case_id, "conference_id": conference_id}
+
+
+# --- Resource developments (資源開発) -----------------------------------------------------------
+# De-identified, like the community issues they come from: every signed-in member reads them
+# all.  The meeting a development came from is named only to those who may see that meeting.
+
+
+def can_edit_development(actor: Actor, development: ResourceDevelopment) -> bool:
+    """Any member who may write records a development; it is edited by its recording
+    organization, the core center or the city department (the keepers of the directory)."""
+    if is_keeper(actor):
+        return True
+    return actor.can_write and development.recorded_by_organization_id == actor.organization_id
+
+
+def can_record_development(actor: Actor) -> bool:
+    return actor.can_write and actor.organization is not None
+
+
+def development_list() -> QuerySet[ResourceDevelopment]:
+    return ResourceDevelopment.objects.select_related(
+        "resource",
+        "area",
+        "recorded_by",
+        "recorded_by_organization",
+        "community_issue",
+        "meeting",
+        "meeting__body",
+    )
+
+
+def with_meeting_visibility(
+    developments: QuerySet[ResourceDevelopment], actor: Actor
+) -> QuerySet[ResourceDevelopment]:
+    """Annotate `meeting_visible`: the actor may see the meeting a development came from, in
+    the same query as the rows."""
+    return developments.annotate(
+        meeting_visible=Exists(meetings_visible_to(actor).filter(pk=OuterRef("meeting_id")))
+    )
+
+
+def resource_developments(actor: Actor, resource: SocialResource) -> QuerySet[ResourceDevelopment]:
+    """The developments of one directory resource, for its staff page."""
+    return with_meeting_visibility(
+        ResourceDevelopment.objects.filter(resource=resource)
+        .select_related("area", "community_issue", "meeting", "meeting__body")
+        .order_by("-occurred_on"),
+        actor,
+    )
+
+
+def development_issue_choices(actor: Actor) -> QuerySet[CommunityIssue]:
+    """Community issues to link: their text is de-identified and every member reads them."""
+    return issues_visible_to(actor).select_related("area").order_by("-created_at", "-pk")
+
+
+def development_meeting_choices(actor: Actor) -> QuerySet[Meeting]:
+    """Meetings to link: only those the actor may see."""
+    return meetings_visible_to(actor).select_related("body").order_by("-starts_at", "-pk")
+
+
+def development_detail(development_id: int) -> ResourceDevelopment:
+    try:
+        return development_list().get(pk=development_id)
+    except ResourceDevelopment.DoesNotExist:
+        raise NotFound(str(_("資源開発の記録が見つかりません。"))) from None
 
 
 # --- The network picture (バウムクーヘン, seed 002) ----------------------------------------------

@@ -27,6 +27,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,7 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.meetings import deidentify
 from tsunagu.meetings.models import (
+    DEVELOPMENT_TARGET_TYPE,
     ISSUE_TRANSITIONS,
     CaseConference,
     CommunityIssue,
@@ -53,8 +55,16 @@ from tsunagu.meetings.models import (
     MeetingAttachment,
     MeetingBody,
     MeetingStatus,
+    ResourceDevelopment,
 )
-from tsunagu.meetings.selectors import is_oversight, is_secretariat
+from tsunagu.meetings.selectors import (
+    can_edit_development,
+    can_record_development,
+    is_oversight,
+    is_secretariat,
+    issues_visible_to,
+    meetings_visible_to,
+)
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import services as plan_services
 from tsunagu.plans.models import TaskSource
@@ -80,6 +90,18 @@ MEETING_STAGES = (
     IssueStage.PROPOSED,
 )
 CONFERENCE_FIELDS = ("kind", "body", "held_at", "format", "place", "purpose")
+DEVELOPMENT_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "beneficiaries",
+    "resource",
+    "area",
+    "occurred_on",
+    "community_issue",
+    "meeting",
+    "source_note",
+)
 CONFERENCE_RECORD_FIELDS = (
     "discussion",
     "decisions",
@@ -798,3 +820,113 @@ def issue_advance(
         detail={"from": before, "to": stage, "meeting": meeting.pk if meeting else None},
     )
     return step
+
+
+# --- Resource developments (資源開発) -----------------------------------------------------------
+# Refusals are raised plainly (no access.denied row here): the screens and the API write it,
+# with the target type "directory" the log had before it moved here.
+
+
+def _check_sources(
+    actor: Actor | None, development: ResourceDevelopment, before: ResourceDevelopment | None
+) -> None:
+    """The acting user may link only a community issue and a meeting they may see.  A link
+    already there is kept as it is, even when this editor may not see that meeting; the system
+    (demo data) links freely."""
+    if actor is None:
+        return
+    issue_id = development.community_issue_id
+    issue_changed = before is None or before.community_issue_id != issue_id
+    if (
+        issue_id is not None
+        and issue_changed
+        and not issues_visible_to(actor).filter(pk=issue_id).exists()
+    ):
+        raise Invalid(_("選んだ地域課題は見つかりません。一覧から選び直してください。"))
+    meeting_id = development.meeting_id
+    meeting_changed = before is None or before.meeting_id != meeting_id
+    if (
+        meeting_id is not None
+        and meeting_changed
+        and not meetings_visible_to(actor).filter(pk=meeting_id).exists()
+    ):
+        raise Invalid(
+            _(
+                "選んだ会議は、あなたが閲覧できる会議ではありません。"
+                "あなたの機関が構成機関または事務局である会議から選んでください。"
+            )
+        )
+
+
+@transaction.atomic
+def development_create(
+    actor: Actor | None,
+    *,
+    data: Mapping[str, Any],
+    recorded_by: Any = None,
+    organization: Any = None,
+) -> ResourceDevelopment:
+    """Record a resource development as the acting user and organization (or, without an
+    actor — the demo data — as the `recorded_by` and `organization` given)."""
+    if actor is not None:
+        if not can_record_development(actor):
+            raise Forbidden(_("資源開発を記録する権限がありません。"))
+        recorded_by, organization = actor.user, actor.organization
+    values = {name: data[name] for name in DEVELOPMENT_FIELDS if name in data}
+    development = ResourceDevelopment(
+        **values, recorded_by=recorded_by, recorded_by_organization=organization
+    )
+    _check_sources(actor, development, None)
+    _full_clean(development)
+    development.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        actor=actor,
+        actor_username="" if actor else "system",
+        target=development,
+        target_type=DEVELOPMENT_TARGET_TYPE,
+        detail={
+            "kind": development.kind,
+            "title": development.title,
+            "community_issue": development.community_issue_id,
+            "meeting": development.meeting_id,
+        },
+    )
+    return development
+
+
+@transaction.atomic
+def development_update(
+    actor: Actor,
+    *,
+    development: ResourceDevelopment,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> ResourceDevelopment:
+    if not can_edit_development(actor, development):
+        raise Forbidden(_("この資源開発の記録を編集する権限がありません。"))
+    locked = ResourceDevelopment.objects.select_for_update().get(pk=development.pk)
+    before = ResourceDevelopment(
+        community_issue_id=locked.community_issue_id, meeting_id=locked.meeting_id
+    )
+    if locked.version != expected_version:
+        raise Conflict(
+            _("この記録は、あなたが開いた後に別の人が更新しました。もう一度開いてください。")
+        )
+    values = {name: changes[name] for name in DEVELOPMENT_FIELDS if name in changes}
+    changed = [name for name, value in values.items() if getattr(locked, name) != value]
+    for name, value in values.items():
+        setattr(locked, name, value)
+    _check_sources(actor, locked, before)
+    _full_clean(locked)
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        actor=actor,
+        target=locked,
+        target_type=DEVELOPMENT_TARGET_TYPE,
+        detail={"changed": changed},
+    )
+    return locked

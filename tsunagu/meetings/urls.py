@@ -70,4 +70,12 @@ urlpatterns = [
         name="conference_issue_create",
     ),
     path("network/", views.network, name="network"),
+    path("developments/", views.development_list, name="development_list"),
+    path("developments/new/", views.development_create, name="development_create"),
+    path(
+        "developments/<int:development_id>/edit/",
+        views.development_edit,
+        name="development_edit",
+    ),
+    path("developments/export.csv", views.development_export, name="development_export"),
 ]

@@ -1,4 +1,5 @@
-"""Screens for meeting bodies, meetings (calendar, compliance, .ics) and case conferences.
+"""Screens for meeting bodies, meetings (calendar, compliance, .ics), case conferences,
+community issues and the resource development log.
 
 NotFound becomes the project's 404; Forbidden shows its message with status 403; Invalid and
 Conflict redisplay the form with the message and nothing the user typed is lost.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,10 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
 from tsunagu.cases.selectors import case_list
-from tsunagu.core.dates import fiscal_year_label
+from tsunagu.core.actor import Actor
+from tsunagu.core.dates import fiscal_year_label, wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.exports import csv_response
 from tsunagu.core.http import TsunaguRequest, errors_as_pages
 from tsunagu.core.storage import UnreadableFile, open_checked
+from tsunagu.directory.models import SocialResource
+from tsunagu.directory.sections import ResourceSection
 from tsunagu.meetings import deidentify, ics, network_svg, selectors, services
 from tsunagu.meetings.forms import (
     ActionItemForm,
@@ -33,6 +39,7 @@ from tsunagu.meetings.forms import (
     BodyForm,
     ConferenceForm,
     ConferenceRecordForm,
+    DevelopmentForm,
     IssueFilterForm,
     IssueForm,
     MeetingForm,
@@ -43,6 +50,7 @@ from tsunagu.meetings.forms import (
     YearForm,
 )
 from tsunagu.meetings.models import (
+    DEVELOPMENT_TARGET_TYPE,
     ISSUE_TRANSITIONS,
     CaseConference,
     ConferenceKind,
@@ -50,6 +58,7 @@ from tsunagu.meetings.models import (
     IssueStep,
     Meeting,
     MeetingBody,
+    ResourceDevelopment,
 )
 from tsunagu.organizations.models import Area, Organization
 
@@ -879,4 +888,180 @@ def network(request: TsunaguRequest) -> HttpResponse:
             "before_label": fiscal_year_label(year - 1),
             "layers": network_svg.layer_rows(before, now) if before and now else [],
         },
+    )
+
+
+# --- Resource developments (資源開発) -----------------------------------------------------------
+# Screens of the log that used to live in the directory: a refusal answers the same 403 page
+# and leaves the same access.denied row (target type "directory") as it did there.
+
+
+def _development_refused(request: TsunaguRequest, exc: Forbidden, back: str) -> HttpResponse:
+    audit.record_denial(
+        request.actor, target_type="directory", target_id=request.path[:64], reason=exc.message
+    )
+    return render(
+        request,
+        "directory/pages/refused.html",
+        {"message": exc.message, "back": back},
+        status=403,
+    )
+
+
+def resource_developments_section(actor: Actor, resource: SocialResource) -> ResourceSection:
+    """The developments of a resource, on its staff page in the directory (registered with
+    `directory.sections` by MeetingsConfig.ready)."""
+    return ResourceSection(
+        template="meetings/partials/resource_developments.html",
+        context={
+            "developments": selectors.resource_developments(actor, resource),
+            "can_see_issues": actor.organization_id is not None,
+        },
+    )
+
+
+@require_GET
+def development_list(request: TsunaguRequest) -> HttpResponse:
+    actor = request.actor
+    developments = selectors.with_meeting_visibility(selectors.development_list(), actor)
+    page = Paginator(developments, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/pages/development_list.html",
+        {
+            "page": page,
+            "can_create": selectors.can_record_development(actor),
+            "editable": {
+                d.pk for d in page.object_list if selectors.can_edit_development(actor, d)
+            },
+            "can_see_issues": actor.organization_id is not None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def development_create(request: TsunaguRequest) -> HttpResponse:
+    back = reverse("meetings:development_list")
+    if not selectors.can_record_development(request.actor):
+        return _development_refused(
+            request, Forbidden(_("資源開発を記録する権限がありません。")), back
+        )
+    return _development_form(request, None, back)
+
+
+@require_http_methods(["GET", "POST"])
+def development_edit(request: TsunaguRequest, development_id: int) -> HttpResponse:
+    try:
+        development = selectors.development_detail(development_id)
+    except NotFound:
+        raise Http404 from None
+    back = reverse("meetings:development_list")
+    if not selectors.can_edit_development(request.actor, development):
+        return _development_refused(
+            request, Forbidden(_("この資源開発の記録を編集する権限がありません。")), back
+        )
+    return _development_form(request, development, back)
+
+
+def _development_form(
+    request: TsunaguRequest, development: ResourceDevelopment | None, back: str
+) -> HttpResponse:
+    status = 200
+    actor = request.actor
+    if request.method == "POST":
+        form = DevelopmentForm(request.POST, instance=development, actor=actor)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                if development is None:
+                    services.development_create(actor=request.actor, data=data)
+                else:
+                    services.development_update(
+                        actor=request.actor,
+                        development=development,
+                        expected_version=form.cleaned_data.get("version") or development.version,
+                        changes=data,
+                    )
+            except Forbidden as exc:
+                return _development_refused(request, exc, back)
+            except Conflict as exc:
+                form.add_error(None, exc.message)
+                status = 409
+            except Invalid as exc:
+                form.add_error(None, exc.message)
+                status = 400
+            else:
+                messages.success(request, _("資源開発を記録しました。"))
+                return redirect("meetings:development_list")
+        else:
+            status = 400
+    else:
+        initial: dict[str, Any] = {"version": development.version} if development else {}
+        issue = request.GET.get("community_issue", "")
+        if development is None and issue.isdigit():
+            # From a community issue's page: that issue preselected (the choices are still
+            # only the issues the form offers the actor).
+            initial["community_issue"] = int(issue)
+        form = DevelopmentForm(instance=development, initial=initial, actor=actor)
+    return render(
+        request,
+        "meetings/pages/development_form.html",
+        {"form": form, "development": development},
+        status=status,
+    )
+
+
+@require_GET
+def development_export(request: TsunaguRequest) -> HttpResponse:
+    developments = list(
+        selectors.with_meeting_visibility(selectors.development_list(), request.actor)
+    )
+
+    def meeting_cell(d: ResourceDevelopment) -> str:
+        if d.meeting is None:
+            return ""
+        if not getattr(d, "meeting_visible", False):
+            return _("（閲覧できない会議）")
+        day = wareki(timezone.localtime(d.meeting.starts_at).date())
+        return f"{day} {d.meeting.body.name}"
+
+    audit.record(
+        action="directory.developments_exported",
+        actor=request.actor,
+        target_type=DEVELOPMENT_TARGET_TYPE,
+        detail={"rows": len(developments)},
+    )
+    return csv_response(
+        filename=f"resource-developments-{timezone.localdate():%Y%m%d}.csv",
+        header=[
+            _("実現した日"),
+            _("実現した日（和暦）"),
+            _("種類"),
+            _("変わったこと"),
+            _("詳しい内容"),
+            _("誰のために"),
+            _("関係する社会資源"),
+            _("地域"),
+            _("きっかけ"),
+            _("もとの地域課題"),
+            _("きっかけの会議（日付・会議体）"),
+            _("記録者の所属"),
+        ],
+        rows=(
+            [
+                d.occurred_on.isoformat(),
+                wareki(d.occurred_on),
+                d.get_kind_display(),
+                d.title,
+                d.description,
+                d.beneficiaries,
+                d.resource.name if d.resource else "",
+                d.area.name if d.area else "",
+                d.source_note,
+                d.community_issue.title if d.community_issue else "",
+                meeting_cell(d),
+                d.recorded_by_organization.name,
+            ]
+            for d in developments
+        ),
     )

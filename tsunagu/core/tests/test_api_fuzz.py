@@ -50,7 +50,7 @@ PATH_MODELS = {
     "case_id": "cases.Case",
     "conference_id": "meetings.CaseConference",
     "consultation_id": "cases.Consultation",
-    "development_id": "directory.ResourceDevelopment",
+    "development_id": "meetings.ResourceDevelopment",
     "household_id": "people.Household",
     "issue_id": "meetings.CommunityIssue",
     "item_id": "plans.PlanItem",

@@ -60,8 +60,8 @@ TWINS: dict[str, str] = {
     "directory:vacancy_update": "directory_vacancy_update",
     "directory:provider_create": "directory_provider_create",
     "directory:provider_edit": "directory_provider_update",
-    "directory:development_create": "directory_development_create",
-    "directory:development_edit": "directory_development_update",
+    "meetings:development_create": "directory_development_create",
+    "meetings:development_edit": "directory_development_update",
     # plans
     "plans:assessment_create": "case_assessment_create",
     "plans:plan_create": "case_plan_create",

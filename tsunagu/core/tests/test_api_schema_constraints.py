@@ -14,14 +14,7 @@ from tsunagu.accounts.services import api_token_issue
 from tsunagu.api import api
 from tsunagu.cases.models import Case, CaseTeamMember, Consultation, SharingBasis, TeamRole
 from tsunagu.core.actor import Origin
-from tsunagu.directory.models import (
-    Contact,
-    Location,
-    Phone,
-    ResourceDevelopment,
-    Schedule,
-    SocialResource,
-)
+from tsunagu.directory.models import Contact, Location, Phone, Schedule, SocialResource
 from tsunagu.meetings.models import (
     CaseConference,
     CommunityIssue,
@@ -29,6 +22,7 @@ from tsunagu.meetings.models import (
     Meeting,
     MeetingActionItem,
     MeetingBody,
+    ResourceDevelopment,
 )
 from tsunagu.people.models import (
     Consent,

@@ -35,8 +35,9 @@ from tsunagu.core.exports import (
     csv_response,
     xlsx_cell,
 )
-from tsunagu.directory.tests.factories import DevelopmentFactory, ResourceFactory
+from tsunagu.directory.tests.factories import ResourceFactory
 from tsunagu.meetings.models import CommunityIssue, IssueSource, IssueTheme
+from tsunagu.meetings.tests.factories import DevelopmentFactory
 from tsunagu.organizations.models import Organization
 from tsunagu.organizations.tests.factories import AreaFactory, OrganizationFactory
 from tsunagu.people.models import Person
@@ -112,7 +113,7 @@ def _developments(personas: Any, client_as: Callable[..., Client]) -> tuple[Clie
         recorded_by=personas.counselor_a,
         recorded_by_organization=OrganizationFactory.create(name=seeds()),
     )
-    return client_as(personas.counselor_a), reverse("directory:development_export"), seeds
+    return client_as(personas.counselor_a), reverse("meetings:development_export"), seeds
 
 
 def _statistics(query: str) -> Seeder:
@@ -213,7 +214,7 @@ class Export:
 # below fails until it is, or until it is listed in JSON_EXPORTS).
 EXPORTS = [
     Export("audit:export", "csv", _audit),
-    Export("directory:development_export", "csv", _developments),
+    Export("meetings:development_export", "csv", _developments),
     Export("referrals:statistics_export", "csv", _statistics("format=csv")),
     Export("referrals:statistics_export", "csv", _statistics("format=csv&table=organizations")),
     Export("referrals:statistics_export", "cp932", _statistics("format=cp932")),

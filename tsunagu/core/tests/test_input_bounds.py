@@ -27,8 +27,8 @@ from tsunagu.core import dates
 from tsunagu.core.actor import Origin
 from tsunagu.core.middleware import BadInputMiddleware
 from tsunagu.core.validators import MAX_DATE, MIN_DATE, validate_date_in_range
-from tsunagu.directory.models import ResourceDevelopment
-from tsunagu.directory.tests.factories import DevelopmentFactory
+from tsunagu.meetings.models import ResourceDevelopment
+from tsunagu.meetings.tests.factories import DevelopmentFactory
 from tsunagu.people.models import Person
 from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.plans.models import Task
@@ -168,10 +168,10 @@ def test_a_stored_date_before_meiji_does_not_break_the_development_export(person
         recorded_by_organization=personas.core_center,
     )
     client = client_as(personas.core_officer)
-    response = client.get(reverse("directory:development_export"))
+    response = client.get(reverse("meetings:development_export"))
     assert response.status_code == 200
     assert "0295-06-01" in response.content.decode("utf-8-sig")
-    page = client.get(reverse("directory:development_list"))
+    page = client.get(reverse("meetings:development_list"))
     assert page.status_code == 200
 
 

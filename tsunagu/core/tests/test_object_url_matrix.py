@@ -845,14 +845,15 @@ NOT_PERSON_DATA = {
     "every signed-in member (no person-level data)",
     # The social resource directory is public data: every signed-in member reads it all and
     # residents read its published part without signing in; writes are refused (403 +
-    # access.denied) to organizations without edit rights.  tsunagu/directory/tests/
-    # test_access.py walks each of these routes with the outsider and the editors.
+    # access.denied) to organizations without edit rights; so is the resource development log
+    # (de-identified, in tsunagu.meetings, under the directory's API paths).  tsunagu/directory/
+    # tests/test_access.py walks each of these routes with the outsider and the editors.
     "directory:public_detail": "directory: public page for residents, no sign-in",
     "directory:resource_detail": "directory: open to every signed-in member",
     "directory:resource_edit": "directory: write refused (403) without edit rights",
     "directory:vacancy_update": "directory: write refused (403) without edit rights",
     "directory:provider_edit": "directory: write refused (403) without edit rights",
-    "directory:development_edit": "directory: write refused (403) without edit rights",
+    "meetings:development_edit": "resource development: write refused (403) without rights",
     "GET /api/v1/directory/resources/{resource_id}": "directory: open to every member",
     "PATCH /api/v1/directory/resources/{resource_id}": "directory: 403 without edit rights",
     "GET /api/v1/directory/developments/{development_id}": "directory: open to every member",

@@ -16,15 +16,8 @@ from tsunagu.demo.management.commands.seed_demo import (
     seed_organizations,
 )
 from tsunagu.directory import hsds
-from tsunagu.directory.models import (
-    Contact,
-    Location,
-    Phone,
-    Provider,
-    ResourceDevelopment,
-    Schedule,
-    SocialResource,
-)
+from tsunagu.directory.models import Contact, Location, Phone, Provider, Schedule, SocialResource
+from tsunagu.meetings.models import ResourceDevelopment
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tsunagu.demo.directory import seed_directory
-from tsunagu.directory.models import ResourceDevelopment
+from tsunagu.meetings.models import ResourceDevelopment
 
 TITLE = "生活介護の開所時間を15時から16時まで延長"
 

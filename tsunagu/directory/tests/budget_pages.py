@@ -14,7 +14,6 @@ from tsunagu.directory.models import SocialResource
 from tsunagu.directory.services import refresh_search_text
 from tsunagu.directory.tests.factories import (
     ContactFactory,
-    DevelopmentFactory,
     LocationFactory,
     PhoneFactory,
     ProviderFactory,
@@ -23,7 +22,7 @@ from tsunagu.directory.tests.factories import (
     term,
 )
 from tsunagu.meetings.models import CommunityIssue, IssueSource, IssueTheme, Meeting
-from tsunagu.meetings.tests.factories import MeetingBodyFactory, MeetingFactory
+from tsunagu.meetings.tests.factories import DevelopmentFactory, MeetingBodyFactory, MeetingFactory
 from tsunagu.organizations.models import AreaKind
 from tsunagu.organizations.tests.factories import AreaFactory
 
@@ -101,6 +100,8 @@ def url(name: str) -> Callable[[Any], str]:
             return reverse("directory:public_detail", args=[resource.hsds_id])
         if name == "resource_detail":
             return reverse("directory:resource_detail", args=[resource.pk])
+        if name == "development_list":  # the log is the meetings app's; it names resources
+            return reverse("meetings:development_list")
         if name == "public_search":
             return reverse("directory:search") + "?q=ひだまり&accepts_visits=on"
         return reverse(f"directory:{name}")

@@ -5,10 +5,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from tsunagu.directory.models import Provider, ResourceDevelopment, SocialResource
+from tsunagu.directory.models import Provider, SocialResource
 from tsunagu.directory.tests.factories import (
     ContactFactory,
-    DevelopmentFactory,
     LocationFactory,
     PhoneFactory,
     ProviderFactory,
@@ -16,6 +15,8 @@ from tsunagu.directory.tests.factories import (
     ScheduleFactory,
     term,
 )
+from tsunagu.meetings.models import ResourceDevelopment
+from tsunagu.meetings.tests.factories import DevelopmentFactory
 from tsunagu.organizations.models import Area, AreaKind
 from tsunagu.organizations.tests.factories import AreaFactory
 

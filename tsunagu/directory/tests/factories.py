@@ -7,11 +7,9 @@ import factory
 
 from tsunagu.directory.models import (
     Contact,
-    DevelopmentKind,
     Location,
     Phone,
     Provider,
-    ResourceDevelopment,
     Schedule,
     SocialResource,
     TaxonomyTerm,
@@ -89,14 +87,3 @@ class ContactFactory(factory.django.DjangoModelFactory):
     name = "サービス管理責任者 大野"
     phone = "022-011-3109"
     is_internal = True
-
-
-class DevelopmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ResourceDevelopment
-
-    kind = DevelopmentKind.TOP_UP
-    title = "生活介護の開所時間を15時から16時まで延長"
-    beneficiaries = "家族の迎えが間に合わない利用者"
-    occurred_on = dt.date(2026, 6, 1)
-    source_note = "中央区の支援会議"

@@ -10,10 +10,11 @@ from django.test import Client
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.directory import hsds
-from tsunagu.directory.models import ResourceDevelopment, SocialResource
+from tsunagu.directory.models import SocialResource
 from tsunagu.directory.taxonomy import SERVICE_TYPE, SPECIALTY
 from tsunagu.directory.tests.conftest import INTERNAL_CONTACT, INTERNAL_NOTE, INTERNAL_PHONE
 from tsunagu.directory.tests.factories import ResourceFactory, term
+from tsunagu.meetings.models import ResourceDevelopment
 
 pytestmark = pytest.mark.django_db
 

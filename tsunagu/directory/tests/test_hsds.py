@@ -17,12 +17,9 @@ from django.urls import reverse
 from tsunagu.audit.models import AuditEvent
 from tsunagu.core.errors import Forbidden, Invalid
 from tsunagu.directory import hsds
-from tsunagu.directory.models import (
-    Provider,
-    ResourceDevelopment,
-    SocialResource,
-)
+from tsunagu.directory.models import Provider, SocialResource
 from tsunagu.directory.tests.conftest import INTERNAL_CONTACT, INTERNAL_NOTE, INTERNAL_PHONE
+from tsunagu.meetings.models import ResourceDevelopment
 from tsunagu.organizations.tests.actors import actor_as
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,10 @@ import pytest
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.directory import selectors, services
-from tsunagu.directory.models import Location, ResourceDevelopment, SocialResource
+from tsunagu.directory.models import Location, SocialResource
 from tsunagu.directory.tests.factories import term
+from tsunagu.meetings import services as meeting_services
+from tsunagu.meetings.models import ResourceDevelopment
 from tsunagu.organizations.tests.actors import actor_as
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +166,7 @@ def test_filters_by_type_specialty_area_visits_and_vacancy(directory):
 
 def test_development_is_recorded_and_edited_with_audit(personas, directory):
     request = actor_as(personas.counselor_b)
-    development = services.development_create(
+    development = meeting_services.development_create(
         actor=request,
         data={
             "kind": "sideways",
@@ -180,13 +182,13 @@ def test_development_is_recorded_and_edited_with_audit(personas, directory):
     ).exists()
     # Office A did not record it: refused.  The core center may.
     with pytest.raises(Forbidden):
-        services.development_update(
+        meeting_services.development_update(
             actor=actor_as(personas.counselor_a),
             development=development,
             expected_version=1,
             changes={"title": "変更"},
         )
-    updated = services.development_update(
+    updated = meeting_services.development_update(
         actor=actor_as(personas.core_officer),
         development=development,
         expected_version=1,
@@ -194,7 +196,7 @@ def test_development_is_recorded_and_edited_with_audit(personas, directory):
     )
     assert updated.version == 2
     with pytest.raises(Invalid):
-        services.development_update(
+        meeting_services.development_update(
             actor=request,
             development=updated,
             expected_version=2,

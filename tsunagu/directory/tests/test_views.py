@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.directory.forms import ProviderForm, ResourceForm
-from tsunagu.directory.models import Provider, ResourceDevelopment, SocialResource
+from tsunagu.directory.models import Provider, SocialResource
 from tsunagu.directory.tests.factories import term
+from tsunagu.meetings.models import ResourceDevelopment
 
 pytestmark = pytest.mark.django_db
 
@@ -179,11 +180,11 @@ def test_providers_are_kept_by_the_keepers(personas, client_as, directory):
 
 def test_developments_on_the_screen_and_as_csv(personas, client_as, directory):
     client = client_as(personas.counselor_b)
-    bad = client.post(reverse("directory:development_create"), {"kind": "top_up"})
+    bad = client.post(reverse("meetings:development_create"), {"kind": "top_up"})
     assert bad.status_code == 400
     assert "このフィールドは必須です。" in bad.content.decode()
     response = client.post(
-        reverse("directory:development_create"),
+        reverse("meetings:development_create"),
         {
             "kind": "system_change",
             "title": "タイムケア事業で時間単位のレスパイトが可能に",
@@ -194,10 +195,10 @@ def test_developments_on_the_screen_and_as_csv(personas, client_as, directory):
     )
     assert response.status_code == 302
     assert ResourceDevelopment.objects.filter(recorded_by_organization=personas.office_b).exists()
-    listing = client.get(reverse("directory:development_list")).content.decode()
+    listing = client.get(reverse("meetings:development_list")).content.decode()
     assert "タイムケア事業" in listing
 
-    response = client.get(reverse("directory:development_export"))
+    response = client.get(reverse("meetings:development_export"))
     assert response.status_code == 200
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tsunagu.cases.models import SharingBasis, TeamRole
 from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
-from tsunagu.directory.tests.factories import DevelopmentFactory, ResourceFactory
+from tsunagu.directory.tests.factories import ResourceFactory
 from tsunagu.meetings.models import (
     CaseConference,
     CommunityIssue,
@@ -28,6 +28,7 @@ from tsunagu.meetings.models import (
 from tsunagu.meetings.tests.factories import (
     AttendeeFactory,
     CaseConferenceFactory,
+    DevelopmentFactory,
     MeetingBodyFactory,
     MeetingFactory,
 )

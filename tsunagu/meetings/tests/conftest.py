@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+# The directory's world (a resource of office A, and a development office A recorded), for
+# the tests of the resource development log.
+from tsunagu.directory.tests.conftest import directory  # noqa: F401
 from tsunagu.meetings.models import BodyKind, FrequencyKind, Level
 from tsunagu.meetings.tests.factories import MeetingBodyFactory
 

@@ -1,4 +1,5 @@
-"""factory_boy factories for meeting bodies, meetings and case conferences."""
+"""factory_boy factories for meeting bodies, meetings, case conferences and resource
+developments."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from tsunagu.meetings.models import (
     CaseConference,
     ConferenceAttendee,
     ConferenceKind,
+    DevelopmentKind,
     FrequencyKind,
     Level,
     Meeting,
     MeetingBody,
     MeetingStatus,
+    ResourceDevelopment,
 )
 from tsunagu.organizations.tests.factories import OrganizationFactory
 
@@ -81,3 +84,14 @@ class AttendeeFactory(factory.django.DjangoModelFactory):
     conference = factory.SubFactory(CaseConferenceFactory)
     organization = factory.SubFactory(OrganizationFactory)
     name = "出席者"
+
+
+class DevelopmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResourceDevelopment
+
+    kind = DevelopmentKind.TOP_UP
+    title = "生活介護の開所時間を15時から16時まで延長"
+    beneficiaries = "家族の迎えが間に合わない利用者"
+    occurred_on = dt.date(2026, 6, 1)
+    source_note = "中央区の支援会議"

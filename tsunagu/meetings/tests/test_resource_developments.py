@@ -16,11 +16,9 @@ from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.core.errors import Invalid
-from tsunagu.directory import services
-from tsunagu.directory.models import ResourceDevelopment
-from tsunagu.directory.tests.factories import DevelopmentFactory
-from tsunagu.meetings.models import CommunityIssue, IssueSource, IssueTheme
-from tsunagu.meetings.tests.factories import MeetingBodyFactory, MeetingFactory
+from tsunagu.meetings import services as meeting_services
+from tsunagu.meetings.models import CommunityIssue, IssueSource, IssueTheme, ResourceDevelopment
+from tsunagu.meetings.tests.factories import DevelopmentFactory, MeetingBodyFactory, MeetingFactory
 from tsunagu.organizations.tests.actors import actor_as
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +79,7 @@ def test_the_link_is_saved_and_shown_with_the_meeting_only_to_those_who_may_see_
     meeting_a, _meeting_b, issue = sources
     client = client_as(personas.counselor_a)
     response = client.post(
-        reverse("directory:development_create"),
+        reverse("meetings:development_create"),
         _form(community_issue=issue.pk, meeting=meeting_a.pk),
     )
     assert response.status_code == 302
@@ -91,7 +89,7 @@ def test_the_link_is_saved_and_shown_with_the_meeting_only_to_those_who_may_see_
 
     issue_url = reverse("meetings:issue_detail", args=[issue.pk])
     meeting_url = reverse("meetings:meeting_detail", args=[meeting_a.pk])
-    mine = client.get(reverse("directory:development_list")).content.decode()
+    mine = client.get(reverse("meetings:development_list")).content.decode()
     assert issue_url in mine
     assert ISSUE_TITLE in mine
     assert meeting_url in mine
@@ -99,7 +97,7 @@ def test_the_link_is_saved_and_shown_with_the_meeting_only_to_those_who_may_see_
     assert "令和8年5月20日" in mine
 
     # Office B reads the de-identified issue, but not the meeting: no link, no date, no body.
-    theirs = client_as(personas.counselor_b).get(reverse("directory:development_list"))
+    theirs = client_as(personas.counselor_b).get(reverse("meetings:development_list"))
     html = theirs.content.decode()
     assert issue_url in html
     assert ISSUE_TITLE in html
@@ -127,7 +125,7 @@ def test_the_resource_page_shows_the_links(personas, client_as, sources, directo
 
 def test_the_form_lists_every_issue_and_only_visible_meetings(personas, client_as, sources):
     meeting_a, meeting_b, _issue = sources
-    html = client_as(personas.counselor_b).get(reverse("directory:development_create"))
+    html = client_as(personas.counselor_b).get(reverse("meetings:development_create"))
     text = html.content.decode()
     assert ISSUE_TITLE in text
     assert meeting_b.title in text
@@ -143,7 +141,7 @@ def test_an_invisible_meeting_is_refused_by_the_screen_and_the_service(
 ):
     meeting_a, _meeting_b, issue = sources
     response = client_as(personas.counselor_b).post(
-        reverse("directory:development_create"), _form(meeting=meeting_a.pk)
+        reverse("meetings:development_create"), _form(meeting=meeting_a.pk)
     )
     assert response.status_code == 400
     assert "生活介護の開所時間を15時から16時まで延長" in response.content.decode()  # kept
@@ -158,7 +156,7 @@ def test_an_invisible_meeting_is_refused_by_the_screen_and_the_service(
         "meeting": meeting_a,
     }
     with pytest.raises(Invalid) as refused:
-        services.development_create(actor=actor_as(personas.counselor_b), data=data)
+        meeting_services.development_create(actor=actor_as(personas.counselor_b), data=data)
     assert REFUSED in refused.value.message
     assert not ResourceDevelopment.objects.filter(title="送迎の延長").exists()
 
@@ -172,7 +170,7 @@ def test_an_editor_who_may_not_see_the_linked_meeting_keeps_it(personas, client_
         meeting=meeting_a,
     )
     client = client_as(personas.counselor_b)
-    url = reverse("directory:development_edit", args=[development.pk])
+    url = reverse("meetings:development_edit", args=[development.pk])
     page = client.get(url).content.decode()
     assert "あなたが閲覧できない会議が結び付いています" in page
     assert meeting_a.title not in page
@@ -193,7 +191,7 @@ def test_the_csv_has_the_issue_and_the_meeting(personas, client_as, sources, dir
     development.save()
 
     def rows(user):
-        response = client_as(user).get(reverse("directory:development_export"))
+        response = client_as(user).get(reverse("meetings:development_export"))
         assert response.status_code == 200
         text = response.content.decode("utf-8").lstrip("\ufeff")
         return list(csv.DictReader(io.StringIO(text)))
@@ -262,7 +260,7 @@ def test_the_issue_page_lists_the_developments_that_came_from_it(personas, clien
     url = reverse("meetings:issue_detail", args=[issue.pk])
     html = client_as(personas.counselor_b).get(url).content.decode()
     assert "まだ記録はありません。" in html
-    create = reverse("directory:development_create") + f"?community_issue={issue.pk}"
+    create = reverse("meetings:development_create") + f"?community_issue={issue.pk}"
     assert create.replace("&", "&amp;") in html
     form = client_as(personas.counselor_b).get(create).content.decode()
     assert f'<option value="{issue.pk}" selected>' in form
