@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
+from tsunagu.cases.models import CaseConference, ConferenceAttendee, ConferenceKind, MeetingFormat
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid
@@ -22,10 +23,7 @@ from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.meetings import deidentify, ics, selectors, services
 from tsunagu.meetings.models import (
     BodyKind,
-    CaseConference,
     CommunityIssue,
-    ConferenceAttendee,
-    ConferenceKind,
     FrequencyKind,
     IssueSource,
     IssueStage,
@@ -34,7 +32,6 @@ from tsunagu.meetings.models import (
     Meeting,
     MeetingActionItem,
     MeetingBody,
-    MeetingFormat,
     MeetingStatus,
 )
 from tsunagu.organizations.models import Area, Organization

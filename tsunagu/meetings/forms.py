@@ -10,13 +10,13 @@ from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.cases.models import ConferenceKind, MeetingFormat
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Invalid
 from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.meetings.models import (
     NO_PERSON_DATA_HELP,
     BodyKind,
-    ConferenceKind,
     FrequencyKind,
     IssueSource,
     IssueStage,
@@ -24,7 +24,6 @@ from tsunagu.meetings.models import (
     Level,
     Meeting,
     MeetingBody,
-    MeetingFormat,
     MeetingStatus,
 )
 from tsunagu.organizations.models import Area, Organization

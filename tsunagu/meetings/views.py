@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
+from tsunagu.cases.models import CaseConference, ConferenceKind
 from tsunagu.cases.selectors import case_list
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -42,15 +43,7 @@ from tsunagu.meetings.forms import (
     SummaryForm,
     YearForm,
 )
-from tsunagu.meetings.models import (
-    ISSUE_TRANSITIONS,
-    CaseConference,
-    ConferenceKind,
-    IssueSource,
-    IssueStep,
-    Meeting,
-    MeetingBody,
-)
+from tsunagu.meetings.models import ISSUE_TRANSITIONS, IssueSource, IssueStep, Meeting, MeetingBody
 from tsunagu.organizations.models import Area, Organization
 
 _mapped = errors_as_pages()

@@ -23,10 +23,18 @@ from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent, Outcome
 from tsunagu.cases import services
 from tsunagu.cases.access import cases_visible_to, persons_visible_to
-from tsunagu.cases.models import BasisEnd, BreakGlassAccess, CaseTeamMember, SharingBasis, TeamRole
+from tsunagu.cases.models import (
+    BasisEnd,
+    BreakGlassAccess,
+    CaseConference,
+    CaseTeamMember,
+    ConferenceAttendee,
+    ConferenceKind,
+    SharingBasis,
+    TeamRole,
+)
 from tsunagu.cases.tests.factories import CaseFactory, pledged_support_meeting
 from tsunagu.core.errors import Forbidden, Invalid
-from tsunagu.meetings.models import CaseConference, ConferenceAttendee, ConferenceKind
 from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import ConsentFactory, PersonFactory
 

@@ -12,7 +12,15 @@ from django.test import Client
 
 from tsunagu.accounts.services import api_token_issue
 from tsunagu.api import api
-from tsunagu.cases.models import Case, CaseTeamMember, Consultation, SharingBasis, TeamRole
+from tsunagu.cases.models import (
+    Case,
+    CaseConference,
+    CaseTeamMember,
+    ConferenceAttendee,
+    Consultation,
+    SharingBasis,
+    TeamRole,
+)
 from tsunagu.core.actor import Origin
 from tsunagu.directory.models import (
     Contact,
@@ -22,14 +30,7 @@ from tsunagu.directory.models import (
     Schedule,
     SocialResource,
 )
-from tsunagu.meetings.models import (
-    CaseConference,
-    CommunityIssue,
-    ConferenceAttendee,
-    Meeting,
-    MeetingActionItem,
-    MeetingBody,
-)
+from tsunagu.meetings.models import CommunityIssue, Meeting, MeetingActionItem, MeetingBody
 from tsunagu.people.models import (
     Consent,
     DisabilityCertificate,
