@@ -27,6 +27,7 @@ from tsunagu.cases.access import (
 from tsunagu.cases.models import (
     BreakGlassAccess,
     Case,
+    CaseConference,
     CaseStatus,
     CaseStatusChange,
     CaseTeamMember,
@@ -38,7 +39,6 @@ from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field
 from tsunagu.core.validators import Id, SaneDate
-from tsunagu.meetings.models import CaseConference
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Household, Person
 

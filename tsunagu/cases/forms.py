@@ -15,6 +15,7 @@ from tsunagu.cases.models import (
     CASE_TRANSITIONS,
     DIFFICULTY_GROUPS,
     Case,
+    CaseConference,
     CaseStatus,
     CaseTeamMember,
     Channel,
@@ -29,7 +30,6 @@ from tsunagu.cases.models import (
 )
 from tsunagu.core.actor import Actor
 from tsunagu.core.validators import BoundedFormDateField
-from tsunagu.meetings.models import CaseConference
 from tsunagu.organizations.models import Organization
 from tsunagu.people import selectors as people_selectors
 from tsunagu.people.models import Consent, Household, Person

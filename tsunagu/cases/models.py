@@ -1,4 +1,5 @@
-"""Consultations (相談受付), cases (支援ケース), their teams and the basis for sharing."""
+"""Consultations (相談受付), cases (支援ケース), their teams and the basis for sharing, with
+the case conferences (ケース会議・支援会議) a support-meeting basis names."""
 
 from __future__ import annotations
 
@@ -302,6 +303,146 @@ class CaseStatusChange(models.Model):
         return f"{self.case_id}: {self.from_status} → {self.to_status}"
 
 
+# --- Case conferences: the record a support-meeting basis names (ADR 0008) --------------------
+#
+# A held statutory support meeting whose attendees pledged confidentiality is a lawful basis for
+# sharing a case, so the conference record stands with the case.  The meetings app keeps the
+# conference screens, services, API and de-identification, over these models.  The tables keep
+# the names they had when the models lived in meetings (migration cases 0006).
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", _("対面")
+    ONLINE = "online", _("オンライン")
+    VISIT = "visit", _("訪問")
+    HYBRID = "hybrid", _("併用")
+
+
+class ConferenceKind(models.TextChoices):
+    STATUTORY_SUPPORT_MEETING = (
+        "statutory_support_meeting",
+        _("支援会議（社会福祉法106条の6）"),
+    )
+    CASE_CONFERENCE = "case_conference", _("ケース会議")
+    MULTI_LAYER_SUPPORT_MEETING = "multi_layer_support_meeting", _("重層的支援会議")
+    JOINT_CASE_REVIEW = "joint_case_review", _("合同ケースレビュー")
+    CASE_STUDY_SESSION = "case_study_session", _("事例検討会")
+
+
+CONSENT_KINDS = (
+    ConferenceKind.CASE_CONFERENCE,
+    ConferenceKind.MULTI_LAYER_SUPPORT_MEETING,
+    ConferenceKind.JOINT_CASE_REVIEW,
+)
+
+
+class CaseConference(TimeStampedModel):
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("支援ケース"),
+        on_delete=models.PROTECT,
+        related_name="conferences",
+    )
+    kind = models.CharField(_("会議の種類"), max_length=32, choices=ConferenceKind.choices)
+    # The one reference from this floor to the meetings app: a conference held inside a
+    # meeting body (a case study at a practitioners' network meeting).  A lazy reference, not
+    # an import; cases' rules never read it.
+    body = models.ForeignKey(
+        "meetings.MeetingBody",
+        verbose_name=_("開催した会議体"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conferences",
+        help_text=_("実務者ネットワーク会議の中で行う事例検討など。"),
+    )
+    organizer = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("主催機関"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    held_at = models.DateTimeField(_("開催日時"))
+    format = models.CharField(
+        _("開催形式"), max_length=16, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON
+    )
+    place = models.CharField(_("場所"), max_length=200, blank=True)
+    purpose = models.TextField(_("検討したいこと"), blank=True)
+    discussion = models.TextField(_("検討の内容"), blank=True)
+    decisions = models.TextField(_("決定事項・役割分担"), blank=True)
+    supervisor_name = models.CharField(_("SV（助言者）の氏名"), max_length=100, blank=True)
+    supervisor_profession = models.CharField(
+        _("SVの職種"), max_length=100, blank=True, help_text=_("例: 精神科医、社会福祉士。")
+    )
+    supervisor_advice = models.TextField(_("SVの助言"), blank=True)
+    summary = models.TextField(
+        _("事例の要約（匿名化）"),
+        blank=True,
+        help_text=_("事例検討会で共有するのはこの要約だけです。作成者が確認してから共有します。"),
+    )
+    summary_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    summary_reviewed_at = models.DateTimeField(_("要約の確認日時"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        db_table = "meetings_caseconference"
+        verbose_name = _("ケース会議")
+        verbose_name_plural = _("ケース会議")
+        ordering = ["-held_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_at:%Y-%m-%d}"
+
+    @property
+    def is_study_session(self) -> bool:
+        return self.kind == ConferenceKind.CASE_STUDY_SESSION
+
+    @property
+    def summary_is_shared(self) -> bool:
+        return self.summary_reviewed_at is not None
+
+
+class ConferenceAttendee(models.Model):
+    conference = models.ForeignKey(
+        CaseConference, on_delete=models.CASCADE, related_name="attendees"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("機関"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("出席者名"), max_length=100, blank=True)
+    pledged_at = models.DateTimeField(
+        _("守秘義務の誓約日時"),
+        null=True,
+        blank=True,
+        help_text=_("支援会議（社会福祉法106条の6）では出席者ごとに誓約を記録します。"),
+    )
+    pledged_by_name = models.CharField(_("誓約した人"), max_length=100, blank=True)
+    pledge_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        db_table = "meetings_conferenceattendee"
+        verbose_name = _("ケース会議の出席者")
+        verbose_name_plural = _("ケース会議の出席者")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "organization"], name="one_attendee_row_per_organization"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.name}"
+
+
 class TeamRole(models.TextChoices):
     LEAD = "lead", _("主担当")
     JOINT = "joint", _("共同支援")
@@ -368,7 +509,7 @@ class CaseTeamMember(models.Model):
         related_name="team_members",
     )
     conference = models.ForeignKey(
-        "meetings.CaseConference",
+        CaseConference,
         verbose_name=_("支援会議"),
         null=True,
         blank=True,

@@ -1,10 +1,11 @@
 """What the apps above cases keep about a case, for the person's access log.
 
 "Who looked at my record" (`cases.selectors.person_access_log`) must name every row kept about
-the person's cases: notes, formulations, case conferences...  Those models belong to the apps
-that stand above cases (records, meetings), which cases may not import.  Each of them registers
-here, when it is ready, a function that names its rows about a set of cases (a dependency
-inversion, docs/architecture.md): cases owns the question, each app answers for its own rows.
+the person's cases: notes, formulations...  Those models belong to the apps that stand above
+cases (records), which cases may not import (case conferences are cases' own models, named there
+directly).  Each such app registers here, when it is ready, a function that names its rows about
+a set of cases (a dependency inversion, docs/architecture.md): cases owns the question, each app
+answers for its own rows.
 """
 
 from __future__ import annotations

@@ -25,8 +25,10 @@ from tsunagu.cases.models import (
     DIFFICULTY_GROUPS,
     BreakGlassAccess,
     Case,
+    CaseConference,
     CaseStatusChange,
     CaseTeamMember,
+    ConferenceKind,
     Consultation,
     DifficultyFactor,
     SharingBasis,
@@ -34,7 +36,6 @@ from tsunagu.cases.models import (
 from tsunagu.cases.related import case_record_targets
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import NotFound
-from tsunagu.meetings.models import CaseConference, ConferenceKind
 from tsunagu.organizations.models import Membership, Organization, OrganizationKind, SystemRole
 from tsunagu.people.models import Consent, Household, HouseholdMember, Person
 
@@ -460,6 +461,12 @@ def person_access_log(actor: Actor, *, person_id: object) -> AccessLog:
         )
         raise NotFound("見つかりません。")
     case_ids = [str(i) for i in cases.values_list("pk", flat=True)]
+    conference_ids = [
+        str(i)
+        for i in CaseConference.objects.filter(case_id__in=cases.values("pk")).values_list(
+            "pk", flat=True
+        )
+    ]
     targets: dict[str, list[str]] = {
         "people.person": [str(pk)],
         "cases.case": case_ids,
@@ -469,8 +476,12 @@ def person_access_log(actor: Actor, *, person_id: object) -> AccessLog:
                 Q(person_id=pk) | Q(case_id__in=cases.values("pk"))
             ).values_list("pk", flat=True)
         ],
-        # Notes, formulations, case conferences...: the apps above cases name their own
-        # rows about the person's cases (`cases.related`).
+        # Case conferences (and the study-session summaries derived from them).  Rows written
+        # while the model lived in the meetings app name it by its old label (issue 14).
+        "cases.caseconference": conference_ids,
+        "meetings.caseconference": conference_ids,
+        # Notes, formulations...: the apps above cases name their own rows about the person's
+        # cases (`cases.related`).
         **case_record_targets(cases.values("pk")),
     }
     # And every list, search or summary that named the person among those it showed.

@@ -34,6 +34,7 @@ from tsunagu.cases.models import (
     BasisEnd,
     BreakGlassAccess,
     Case,
+    CaseConference,
     CaseStatus,
     CaseStatusChange,
     CaseTeamMember,
@@ -58,7 +59,6 @@ from tsunagu.cases.selectors import (
 )
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
-from tsunagu.meetings.models import CaseConference
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Consent, Household, Person
 

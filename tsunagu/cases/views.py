@@ -47,6 +47,8 @@ TARGET_LABELS = {
     "cases.consultation": gettext_lazy("相談受付"),
     "records.progressnote": gettext_lazy("支援経過記録"),
     "records.formulation": gettext_lazy("見立て"),
+    "cases.caseconference": gettext_lazy("ケース会議・事例検討"),
+    # Rows written while case conferences were a model of the meetings app (before issue 14).
     "meetings.caseconference": gettext_lazy("ケース会議・事例検討"),
     "meetings.communityissue": gettext_lazy("地域課題"),
     "search.searchdocument": gettext_lazy("全文検索"),

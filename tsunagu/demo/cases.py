@@ -33,10 +33,13 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.models import (
     CASE_TRANSITIONS,
     Case,
+    CaseConference,
     CaseStatus,
     CaseStatusChange,
     CaseTeamMember,
     Channel,
+    ConferenceAttendee,
+    ConferenceKind,
     Consultation,
     ConsultationOutcome,
     Consulter,
@@ -47,7 +50,6 @@ from tsunagu.cases.models import (
     Urgency,
 )
 from tsunagu.core.kana import normalize_kana, normalize_phone
-from tsunagu.meetings.models import CaseConference, ConferenceAttendee, ConferenceKind
 from tsunagu.organizations.models import (
     Area,
     JobTitle,

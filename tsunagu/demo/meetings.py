@@ -24,19 +24,17 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import active_team_members
-from tsunagu.cases.models import Case, CaseStatus
+from tsunagu.cases.models import Case, CaseStatus, ConferenceKind, MeetingFormat
 from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.errors import Invalid
 from tsunagu.meetings import services
 from tsunagu.meetings.models import (
     BodyKind,
-    ConferenceKind,
     FrequencyKind,
     IssueSource,
     Level,
     Meeting,
     MeetingBody,
-    MeetingFormat,
     MeetingStatus,
 )
 from tsunagu.organizations.actors import actor_for

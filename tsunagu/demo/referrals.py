@@ -27,8 +27,16 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from tsunagu.accounts.models import User
-from tsunagu.cases.models import Case, CaseStatus, CaseTeamMember, SharingBasis, TeamRole
-from tsunagu.meetings.models import CaseConference, ConferenceAttendee, ConferenceKind
+from tsunagu.cases.models import (
+    Case,
+    CaseConference,
+    CaseStatus,
+    CaseTeamMember,
+    ConferenceAttendee,
+    ConferenceKind,
+    SharingBasis,
+    TeamRole,
+)
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import HouseholdMember, Person, Relationship
 from tsunagu.referrals.models import (

@@ -33,14 +33,20 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from tsunagu.accounts.models import User
-from tsunagu.cases.models import Case, CaseStatus, CaseTeamMember, SharingBasis, TeamRole
+from tsunagu.cases.models import (
+    Case,
+    CaseConference,
+    CaseStatus,
+    CaseTeamMember,
+    ConferenceAttendee,
+    ConferenceKind,
+    SharingBasis,
+    TeamRole,
+)
 from tsunagu.core.kana import normalize_kana
 from tsunagu.meetings.models import (
     BodyKind,
-    CaseConference,
     CommunityIssue,
-    ConferenceAttendee,
-    ConferenceKind,
     FrequencyKind,
     IssueSource,
     IssueStage,

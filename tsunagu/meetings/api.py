@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
+from tsunagu.cases.models import CaseConference, ConferenceAttendee, ConferenceKind, MeetingFormat
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid, NotFound
@@ -28,10 +29,7 @@ from tsunagu.directory.models import SocialResource
 from tsunagu.meetings import deidentify, ics, selectors, services
 from tsunagu.meetings.models import (
     BodyKind,
-    CaseConference,
     CommunityIssue,
-    ConferenceAttendee,
-    ConferenceKind,
     DevelopmentKind,
     FrequencyKind,
     IssueSource,
@@ -41,7 +39,6 @@ from tsunagu.meetings.models import (
     Meeting,
     MeetingActionItem,
     MeetingBody,
-    MeetingFormat,
     MeetingStatus,
     ResourceDevelopment,
 )

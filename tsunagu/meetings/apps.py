@@ -10,15 +10,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("会議")
 
     def ready(self) -> None:
-        # Imported once the models are loaded, as Django requires; cases stand below meetings,
-        # so the person's access log asks through `cases.related`.
-        from tsunagu.cases.related import register_case_records
-        from tsunagu.meetings.selectors import conferences_about_cases
-
-        register_case_records(conferences_about_cases)
-
-        # The directory stands below meetings too: a resource's staff page shows the resource
-        # developments through `directory.sections`.
+        # Imported once the models are loaded, as Django requires; the directory stands below
+        # meetings: a resource's staff page shows the resource developments through
+        # `directory.sections`.
         from tsunagu.directory.sections import register_resource_section
         from tsunagu.meetings.views import resource_developments_section
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.cases.models import ConferenceKind, MeetingFormat
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_label, wareki
 from tsunagu.core.errors import Invalid
@@ -21,7 +22,6 @@ from tsunagu.meetings.models import (
     NO_PERSON_DATA_HELP,
     BodyKind,
     CommunityIssue,
-    ConferenceKind,
     FrequencyKind,
     IssueSource,
     IssueStage,
@@ -29,7 +29,6 @@ from tsunagu.meetings.models import (
     Level,
     Meeting,
     MeetingBody,
-    MeetingFormat,
     MeetingStatus,
     ResourceDevelopment,
 )

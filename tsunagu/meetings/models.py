@@ -7,7 +7,10 @@ in a fiscal year; the compliance view counts the meetings held against it.
 
 Network meetings carry no person-level data by design: their minutes are shared with every
 member organization.  A case conference is tied to a case and shares what its kind allows
-(社会福祉法106条の6 with confidentiality pledges, consent, or a de-identified summary).
+(社会福祉法106条の6 with confidentiality pledges, consent, or a de-identified summary).  Its
+record (`CaseConference`, `ConferenceAttendee`) stands with the case in `tsunagu.cases.models`,
+because a held support meeting is a lawful basis for sharing the case (ADR 0008); this app keeps
+the conference screens, services, API and de-identification over it.
 
 Community issues (地域課題) rise from cases and meetings; the resource development log (資源開発)
 records the small resources that came out of them, naming a resource of the directory.
@@ -21,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.cases.models import CaseConference, MeetingFormat
 from tsunagu.core.models import TimeStampedModel
 from tsunagu.core.storage import extension_for, private_storage
 from tsunagu.core.validators import BoundedDateField
@@ -129,13 +133,6 @@ class MeetingBody(TimeStampedModel):
         if self.frequency_kind == FrequencyKind.MONTHS:
             return [int(m) for m in self.frequency_months]
         return []
-
-
-class MeetingFormat(models.TextChoices):
-    IN_PERSON = "in_person", _("対面")
-    ONLINE = "online", _("オンライン")
-    VISIT = "visit", _("訪問")
-    HYBRID = "hybrid", _("併用")
 
 
 class MeetingStatus(models.TextChoices):
@@ -258,129 +255,6 @@ class MeetingAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-# --- Case conferences ----------------------------------------------------------------------
-
-
-class ConferenceKind(models.TextChoices):
-    STATUTORY_SUPPORT_MEETING = (
-        "statutory_support_meeting",
-        _("支援会議（社会福祉法106条の6）"),
-    )
-    CASE_CONFERENCE = "case_conference", _("ケース会議")
-    MULTI_LAYER_SUPPORT_MEETING = "multi_layer_support_meeting", _("重層的支援会議")
-    JOINT_CASE_REVIEW = "joint_case_review", _("合同ケースレビュー")
-    CASE_STUDY_SESSION = "case_study_session", _("事例検討会")
-
-
-CONSENT_KINDS = (
-    ConferenceKind.CASE_CONFERENCE,
-    ConferenceKind.MULTI_LAYER_SUPPORT_MEETING,
-    ConferenceKind.JOINT_CASE_REVIEW,
-)
-
-
-class CaseConference(TimeStampedModel):
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name=_("支援ケース"),
-        on_delete=models.PROTECT,
-        related_name="conferences",
-    )
-    kind = models.CharField(_("会議の種類"), max_length=32, choices=ConferenceKind.choices)
-    body = models.ForeignKey(
-        MeetingBody,
-        verbose_name=_("開催した会議体"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="conferences",
-        help_text=_("実務者ネットワーク会議の中で行う事例検討など。"),
-    )
-    organizer = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("主催機関"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    held_at = models.DateTimeField(_("開催日時"))
-    format = models.CharField(
-        _("開催形式"), max_length=16, choices=MeetingFormat.choices, default=MeetingFormat.IN_PERSON
-    )
-    place = models.CharField(_("場所"), max_length=200, blank=True)
-    purpose = models.TextField(_("検討したいこと"), blank=True)
-    discussion = models.TextField(_("検討の内容"), blank=True)
-    decisions = models.TextField(_("決定事項・役割分担"), blank=True)
-    supervisor_name = models.CharField(_("SV（助言者）の氏名"), max_length=100, blank=True)
-    supervisor_profession = models.CharField(
-        _("SVの職種"), max_length=100, blank=True, help_text=_("例: 精神科医、社会福祉士。")
-    )
-    supervisor_advice = models.TextField(_("SVの助言"), blank=True)
-    summary = models.TextField(
-        _("事例の要約（匿名化）"),
-        blank=True,
-        help_text=_("事例検討会で共有するのはこの要約だけです。作成者が確認してから共有します。"),
-    )
-    summary_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    summary_reviewed_at = models.DateTimeField(_("要約の確認日時"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("ケース会議")
-        verbose_name_plural = _("ケース会議")
-        ordering = ["-held_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.held_at:%Y-%m-%d}"
-
-    @property
-    def is_study_session(self) -> bool:
-        return self.kind == ConferenceKind.CASE_STUDY_SESSION
-
-    @property
-    def summary_is_shared(self) -> bool:
-        return self.summary_reviewed_at is not None
-
-
-class ConferenceAttendee(models.Model):
-    conference = models.ForeignKey(
-        CaseConference, on_delete=models.CASCADE, related_name="attendees"
-    )
-    organization = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("機関"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    name = models.CharField(_("出席者名"), max_length=100, blank=True)
-    pledged_at = models.DateTimeField(
-        _("守秘義務の誓約日時"),
-        null=True,
-        blank=True,
-        help_text=_("支援会議（社会福祉法106条の6）では出席者ごとに誓約を記録します。"),
-    )
-    pledged_by_name = models.CharField(_("誓約した人"), max_length=100, blank=True)
-    pledge_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("ケース会議の出席者")
-        verbose_name_plural = _("ケース会議の出席者")
-        ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["conference", "organization"], name="one_attendee_row_per_organization"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.organization} {self.name}"
 
 
 # --- Community issues (地域課題) ---------------------------------------------------------------

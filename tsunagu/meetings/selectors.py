@@ -37,7 +37,14 @@ if TYPE_CHECKING:
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases.access import access_object, cases_visible_to, visible_case_ids
-from tsunagu.cases.models import Case, CaseTeamMember
+from tsunagu.cases.models import (
+    CONSENT_KINDS,
+    Case,
+    CaseConference,
+    CaseTeamMember,
+    ConferenceAttendee,
+    ConferenceKind,
+)
 from tsunagu.cases.selectors import persons_shown
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year, fiscal_year_range
@@ -45,11 +52,7 @@ from tsunagu.core.errors import NotFound
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.rules import is_keeper
 from tsunagu.meetings.models import (
-    CONSENT_KINDS,
-    CaseConference,
     CommunityIssue,
-    ConferenceAttendee,
-    ConferenceKind,
     IssueStep,
     Meeting,
     MeetingActionItem,
@@ -693,13 +696,3 @@ def recent_conferences(actor: Actor, *, limit: int = 10) -> list[CaseConference]
         .select_related("organizer")
         .order_by("-held_at", "-pk")[:limit]
     )
-
-
-def conferences_about_cases(case_ids: QuerySet[Any]) -> dict[str, QuerySet[Any]]:
-    """Case conferences about `case_ids`, whose study-session summaries derive from them, for
-    the person's access log (`cases.related`)."""
-    return {
-        "meetings.caseconference": CaseConference.objects.filter(case_id__in=case_ids).values_list(
-            "pk", flat=True
-        )
-    }

@@ -33,17 +33,14 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.models import Case
+from tsunagu.cases.models import Case, CaseConference, ConferenceAttendee, ConferenceKind
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.meetings import deidentify
 from tsunagu.meetings.models import (
     DEVELOPMENT_TARGET_TYPE,
     ISSUE_TRANSITIONS,
-    CaseConference,
     CommunityIssue,
-    ConferenceAttendee,
-    ConferenceKind,
     DeidentificationDecision,
     DeidentificationOutcome,
     FrequencyKind,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
+from tsunagu.cases.models import CaseConference, ConferenceKind
 from tsunagu.cases.selectors import case_list
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_label, wareki
@@ -52,8 +53,6 @@ from tsunagu.meetings.forms import (
 from tsunagu.meetings.models import (
     DEVELOPMENT_TARGET_TYPE,
     ISSUE_TRANSITIONS,
-    CaseConference,
-    ConferenceKind,
     IssueSource,
     IssueStep,
     Meeting,

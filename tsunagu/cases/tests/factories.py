@@ -9,15 +9,17 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.cases.models import (
     Case,
+    CaseConference,
     CaseTeamMember,
     Channel,
+    ConferenceAttendee,
+    ConferenceKind,
     Consultation,
     ConsultationOutcome,
     Consulter,
     SharingBasis,
     TeamRole,
 )
-from tsunagu.meetings.models import CaseConference, ConferenceAttendee, ConferenceKind
 from tsunagu.organizations.models import Organization
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.tests.factories import PersonFactory

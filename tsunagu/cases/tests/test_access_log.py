@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.tests.factories import TeamMemberFactory
+from tsunagu.cases.tests.factories import TeamMemberFactory, pledged_support_meeting
 from tsunagu.records.tests.factories import FormulationFactory, ProgressNoteFactory
 
 
@@ -54,6 +54,38 @@ def test_shows_a_view_by_another_user(personas, world, client_as):
     assert AuditEvent.objects.filter(
         action=Action.ACCESS_LOG_VIEWED, actor=personas.counselor_a, target_id=str(world.person.pk)
     ).exists()
+
+
+def test_names_views_of_the_case_conferences_before_and_after_they_moved_to_cases(
+    personas, world, client_as
+):
+    """A conference opened today is a `cases.caseconference` row; one opened while the model
+    lived in the meetings app is a `meetings.caseconference` row.  The log names both."""
+    conference = pledged_support_meeting(world.case, personas.office_a, personas.counselor_a)
+    colleague = client_as(personas.colleague_a)
+    assert colleague.get(f"/meetings/conferences/{conference.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(
+        action=Action.RECORD_VIEWED,
+        target_type="cases.caseconference",
+        target_id=str(conference.pk),
+        actor=personas.colleague_a,
+    ).exists()
+    AuditEvent.objects.create(
+        action=Action.RECORD_VIEWED,
+        actor=personas.core_officer,
+        actor_username="core_officer",
+        target_type="meetings.caseconference",
+        target_id=str(conference.pk),
+    )
+
+    response = client_as(personas.counselor_a).get(f"/cases/people/{world.person.pk}/access-log/")
+    assert response.status_code == 200
+    rows = [e for e in response.context["page"] if e.target_type.endswith(".caseconference")]
+    assert {(e.actor, e.target_type, e.target_id) for e in rows} == {
+        (personas.colleague_a, "cases.caseconference", str(conference.pk)),
+        (personas.core_officer, "meetings.caseconference", str(conference.pk)),
+    }
+    assert "ケース会議・事例検討" in response.content.decode()
 
 
 def test_open_to_administrators(personas, world, client_as):

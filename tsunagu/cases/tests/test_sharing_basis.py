@@ -23,10 +23,18 @@ from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent, Outcome
 from tsunagu.cases import services
 from tsunagu.cases.access import cases_visible_to, persons_visible_to
-from tsunagu.cases.models import BasisEnd, BreakGlassAccess, CaseTeamMember, SharingBasis, TeamRole
+from tsunagu.cases.models import (
+    BasisEnd,
+    BreakGlassAccess,
+    CaseConference,
+    CaseTeamMember,
+    ConferenceAttendee,
+    ConferenceKind,
+    SharingBasis,
+    TeamRole,
+)
 from tsunagu.cases.tests.factories import CaseFactory, pledged_support_meeting
 from tsunagu.core.errors import Forbidden, Invalid
-from tsunagu.meetings.models import CaseConference, ConferenceAttendee, ConferenceKind
 from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import ConsentFactory, PersonFactory
 
@@ -441,9 +449,17 @@ def test_the_migration_links_or_ends_old_meeting_bases_and_dates_old_emergencies
 ):
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     migration = importlib.import_module("tsunagu.cases.migrations.0004_sharing_basis_existing_rows")
+    # The models as they stood when 0004 ran (case conferences were then the meetings app's;
+    # the tables are the same), as `migrate` hands them to the function.
+    apps = (
+        MigrationLoader(connection)
+        .project_state(("cases", "0004_sharing_basis_existing_rows"), at_end=False)
+        .apps
+    )
     settings.EMERGENCY_BASIS_DAYS = 14
     meeting = pledged_support_meeting(world.case, personas.core_center, personas.counselor_a)
     linked = _add_emergency(personas, world.case)  # rewritten below into an old row

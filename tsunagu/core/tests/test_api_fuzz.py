@@ -44,11 +44,11 @@ EXAMPLES_PER_PASS = 8
 PATH_MODELS = {
     "access_id": "cases.BreakGlassAccess",
     "assessment_id": "plans.Assessment",
-    "attendee_id": "meetings.ConferenceAttendee",
+    "attendee_id": "cases.ConferenceAttendee",
     "body_id": "meetings.MeetingBody",
     "candidate_id": "people.DuplicateCandidate",
     "case_id": "cases.Case",
-    "conference_id": "meetings.CaseConference",
+    "conference_id": "cases.CaseConference",
     "consultation_id": "cases.Consultation",
     "development_id": "meetings.ResourceDevelopment",
     "household_id": "people.Household",

@@ -12,13 +12,19 @@ from django.test import Client
 
 from tsunagu.accounts.services import api_token_issue
 from tsunagu.api import api
-from tsunagu.cases.models import Case, CaseTeamMember, Consultation, SharingBasis, TeamRole
+from tsunagu.cases.models import (
+    Case,
+    CaseConference,
+    CaseTeamMember,
+    ConferenceAttendee,
+    Consultation,
+    SharingBasis,
+    TeamRole,
+)
 from tsunagu.core.actor import Origin
 from tsunagu.directory.models import Contact, Location, Phone, Schedule, SocialResource
 from tsunagu.meetings.models import (
-    CaseConference,
     CommunityIssue,
-    ConferenceAttendee,
     Meeting,
     MeetingActionItem,
     MeetingBody,

@@ -33,20 +33,15 @@ from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.models import (
     BreakGlassAccess,
     Case,
+    CaseConference,
     CaseTeamMember,
+    ConferenceAttendee,
     Consultation,
     SharingBasis,
     TeamRole,
 )
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
-from tsunagu.meetings.models import (
-    CaseConference,
-    ConferenceAttendee,
-    Meeting,
-    MeetingActionItem,
-    MeetingAttachment,
-    MeetingBody,
-)
+from tsunagu.meetings.models import Meeting, MeetingActionItem, MeetingAttachment, MeetingBody
 from tsunagu.meetings.tests.factories import (
     AttendeeFactory,
     CaseConferenceFactory,

@@ -43,7 +43,7 @@ PROTECTED_MODELS = {
     "Task",
     # tsunagu/search: through tsunagu/search/selectors.py documents_visible_to
     "SearchDocument",
-    # tsunagu/meetings: through tsunagu/meetings/selectors.py (access_conference)
+    # models of tsunagu/cases, read through tsunagu/meetings/selectors.py (access_conference)
     "CaseConference",
     "ConferenceAttendee",
 }

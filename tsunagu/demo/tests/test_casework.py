@@ -239,7 +239,8 @@ def test_same_data_every_time(settings):
 def _delete_plans() -> None:
     """The demo plans, referrals, conferences and community issues hang off the cases
     (PROTECT), and the directory's resource developments off the issues: they go first."""
-    from tsunagu.meetings.models import CaseConference, CommunityIssue, ResourceDevelopment
+    from tsunagu.cases.models import CaseConference
+    from tsunagu.meetings.models import CommunityIssue, ResourceDevelopment
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
     from tsunagu.referrals.models import Referral
 

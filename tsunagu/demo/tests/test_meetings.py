@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from tsunagu.cases.models import CaseTeamMember
+from tsunagu.cases.models import CaseConference, CaseTeamMember
 from tsunagu.demo.meetings import seed_and_summarise
 from tsunagu.meetings import selectors
-from tsunagu.meetings.models import CaseConference, CommunityIssue, MeetingBody
+from tsunagu.meetings.models import CommunityIssue, MeetingBody
 from tsunagu.organizations.models import Membership
 from tsunagu.organizations.tests.actors import actor_as
 

@@ -13,15 +13,9 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from tsunagu.accounts.models import User
-from tsunagu.cases.models import Case, CaseTeamMember, SharingBasis
+from tsunagu.cases.models import Case, CaseConference, CaseTeamMember, SharingBasis
 from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
-from tsunagu.meetings.models import (
-    CaseConference,
-    CommunityIssue,
-    Meeting,
-    MeetingBody,
-    MeetingStatus,
-)
+from tsunagu.meetings.models import CommunityIssue, Meeting, MeetingBody, MeetingStatus
 from tsunagu.organizations.models import Membership
 from tsunagu.people.models import HouseholdMember
 from tsunagu.people.tests.factories import PersonFactory

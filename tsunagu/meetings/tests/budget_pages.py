@@ -11,13 +11,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from tsunagu.cases.models import SharingBasis, TeamRole
+from tsunagu.cases.models import CaseConference, ConferenceKind, SharingBasis, TeamRole
 from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
 from tsunagu.directory.tests.factories import ResourceFactory
 from tsunagu.meetings.models import (
-    CaseConference,
     CommunityIssue,
-    ConferenceKind,
     IssueStage,
     IssueStep,
     Meeting,

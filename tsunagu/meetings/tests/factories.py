@@ -9,11 +9,9 @@ import factory
 from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import UserFactory
+from tsunagu.cases.models import CaseConference, ConferenceAttendee, ConferenceKind
 from tsunagu.meetings.models import (
     BodyKind,
-    CaseConference,
-    ConferenceAttendee,
-    ConferenceKind,
     DevelopmentKind,
     FrequencyKind,
     Level,

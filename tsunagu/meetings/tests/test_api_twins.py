@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.cases.models import CaseConference
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.meetings import services
 from tsunagu.meetings.models import (
-    CaseConference,
     IssueSource,
     IssueStage,
     MeetingActionItem,

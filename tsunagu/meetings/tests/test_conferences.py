@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.models import CaseStatus
+from tsunagu.cases.models import CaseStatus, ConferenceKind
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.meetings import deidentify, selectors, services
-from tsunagu.meetings.models import ConferenceKind
 from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.models import Relationship, Sex
 from tsunagu.people.tests.factories import (

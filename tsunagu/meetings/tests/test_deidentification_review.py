@@ -13,13 +13,12 @@ from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.models import CaseStatus
+from tsunagu.cases.models import CaseStatus, ConferenceKind
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.core.errors import Forbidden
 from tsunagu.meetings import deidentify, services
 from tsunagu.meetings.models import (
     CommunityIssue,
-    ConferenceKind,
     DeidentificationDecision,
     DeidentificationOutcome,
     IssueSource,
@@ -298,7 +297,7 @@ def test_opening_the_draft_is_a_read_of_the_persons_it_derives_from(personas, se
     assert len(row.person_ids) == 2
     assert other.pk not in row.person_ids
     assert row.detail["view"] == "meetings.summary_review"
-    assert (row.target_type, row.target_id) == ("meetings.caseconference", str(session.pk))
+    assert (row.target_type, row.target_id) == ("cases.caseconference", str(session.pk))
 
 
 def test_raising_an_issue_on_screen_marks_the_title_and_description(personas, case, client_as):
