@@ -223,3 +223,20 @@ def test_a_web_address_without_a_scheme_is_taken_as_https():
     resource = ResourceForm(data={"url": "hidamari.example.jp/seikatsu"})
     resource.is_valid()
     assert resource.cleaned_data["url"] == "https://hidamari.example.jp/seikatsu"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/directory/staff/developments/", "/meetings/developments/"),
+        ("/directory/staff/developments/new/", "/meetings/developments/new/"),
+        ("/directory/staff/developments/7/edit/", "/meetings/developments/7/edit/"),
+        ("/directory/staff/developments/export.csv", "/meetings/developments/export.csv"),
+    ],
+)
+def test_old_addresses_of_the_resource_development_log_lead_to_its_new_place(
+    personas, client_as, old, new
+):
+    response = client_as(personas.counselor_a).get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new
