@@ -186,9 +186,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Idle timeout: the cookie age is renewed on every request.  Absolute limit: see middleware.
+# Idle timeout: the cookie age is renewed on every request, the stored expiry at most once a
+# minute (SESSION_REFRESH_SECONDS, accounts/sessions.py).  Absolute limit: see middleware.
+SESSION_ENGINE = "tsunagu.accounts.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("TSUNAGU_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
