@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before SessionLifetime, which tells the user why their session ended.
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "tsunagu.accounts.middleware.OTPMiddleware",  # django-otp's, with the device rechecked
     "tsunagu.accounts.middleware.SessionLifetimeMiddleware",
     "tsunagu.accounts.middleware.LoginRequiredMiddleware",
     "tsunagu.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -192,6 +192,10 @@ SESSION_ENGINE = "tsunagu.accounts.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("TSUNAGU_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_REFRESH_SECONDS = 60
+# The memberships a session acts through and whether its second factor still holds are read
+# again at most this often (accounts/recheck.py); 0 reads them on every request.  Ending a
+# user's sessions, disabling them or resetting their 2FA still takes effect at the next request.
+ACCESS_RECHECK_SECONDS = int(os.environ.get("TSUNAGU_ACCESS_RECHECK_SECONDS", "60"))
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
