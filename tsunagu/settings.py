@@ -139,6 +139,11 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 (BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
+# Each worker thread keeps its connection for DATABASE_CONN_MAX_AGE seconds, on SQLite as on
+# PostgreSQL: opening one per request (with the PRAGMAs below) was about a third of the CPU of a
+# minimal signed-in request (issue 15).  A connection never crosses a fork: gunicorn.conf.py
+# closes whatever the master opened before it starts the workers, and Django closes a
+# development-server thread's connections when the thread ends.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'tsunagu.sqlite3'}"),
@@ -147,7 +152,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while one writer commits; IMMEDIATE avoids lock upgrades.
         "init_command": (
