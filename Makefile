@@ -14,7 +14,8 @@ help:
 	@echo "make dev        the same with Django's development server (reloads on code changes)"
 	@echo "make test       run the whole suite (set DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make check      ruff, import layers (lint-imports) and mypy"
-	@echo "make bench      load-test both databases at two sizes; writes bench/results.md"
+	@echo "make bench      CPU per screen against the floor, and a load test, on both databases;"
+	@echo "                writes bench/results/<date>-<host>.md (run it alone on the machine)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,7 +60,8 @@ typecheck: $(VENV)/.dev-installed
 
 check: lint typecheck
 
-# Builds (or reuses) the scale datasets, serves them with gunicorn, drives them with locust.
+# Builds (or reuses) the scale datasets, measures each screen in process, serves the city with
+# gunicorn (gunicorn.conf.py) and drives it with locust.
 bench: $(VENV)/.bench-installed
 	timeout 1200 $(BIN)/python bench/run.py
 
