@@ -213,10 +213,14 @@ def table(results: dict[str, Any]) -> str:
         f"{results.get('warmup_rounds', '?')} unmeasured, as {results.get('accounts', '?')} "
         "signed-in accounts in turn; the value is the process's mean CPU per request "
         "(bench/inprocess.py).",
-        f"- Load: gunicorn.conf.py with {results.get('workers', '?')} workers × "
-        f"{results.get('threads', '?')} threads, locust with {results.get('users', '?')} users "
-        f"for {results.get('seconds', '?')} s after {results.get('warmup_seconds', '?')} s "
-        "unmeasured, on the same cores as the server.",
+        (
+            f"- Load: gunicorn.conf.py with {results.get('workers', '?')} workers × "
+            f"{results.get('threads', '?')} threads, locust with {results.get('users', '?')} "
+            f"users for {results.get('seconds', '?')} s after "
+            f"{results.get('warmup_seconds', '?')} s unmeasured, on the same cores as the server."
+            if results.get("load")
+            else "- Load: not run (see the notes below)."
+        ),
         f"- Started {results.get('started_at', '?')}; "
         f"took {results.get('elapsed_seconds', '?')} s.",
         "",

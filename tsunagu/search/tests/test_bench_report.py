@@ -139,6 +139,13 @@ def test_every_screen_has_its_rows_on_every_database():
         assert f"{screen}, 1/100 → city scale" in names
 
 
+def test_the_header_says_when_there_was_no_load_test():
+    results = _results()
+    assert "- Load: gunicorn.conf.py with" in table(results)
+    results["load"] = {}
+    assert "- Load: not run (see the notes below)." in table(results)
+
+
 def test_a_smaller_large_dataset_is_named_as_it_is():
     results = _results()
     results["large_label"] = "2,000 persons"
