@@ -63,7 +63,7 @@ def test_an_ended_membership_stops_working_once_the_interval_has_passed(personas
     _age_rechecks(at_core_center, django_settings.ACCESS_RECHECK_SECONDS)
     assert at_core_center.get(STATISTICS).status_code == 404
     assert _acting(at_core_center) == personas.office_a
-    actor = at_core_center.get("/").wsgi_request.actor  # type: ignore[attr-defined]
+    actor = at_core_center.get("/").wsgi_request.actor
     assert [m.organization for m in actor.memberships] == [personas.office_a]
 
 
