@@ -46,12 +46,10 @@ from tsunagu.core.kana import normalize_kana
 from tsunagu.directory import services as directory_services
 from tsunagu.directory.models import (
     Contact,
-    DevelopmentKind,
     Location,
     Phone,
     PhoneKind,
     Provider,
-    ResourceDevelopment,
     ResourceStatus,
     Schedule,
     SocialResource,
@@ -65,6 +63,7 @@ from tsunagu.meetings.models import (
     CommunityIssue,
     ConferenceAttendee,
     ConferenceKind,
+    DevelopmentKind,
     FrequencyKind,
     IssueSource,
     IssueStage,
@@ -73,6 +72,7 @@ from tsunagu.meetings.models import (
     Meeting,
     MeetingBody,
     MeetingStatus,
+    ResourceDevelopment,
 )
 from tsunagu.organizations.models import (
     Area,

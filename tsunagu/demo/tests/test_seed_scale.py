@@ -21,7 +21,6 @@ from tsunagu.directory.models import (
     Location,
     Phone,
     Provider,
-    ResourceDevelopment,
     Schedule,
     SocialResource,
 )
@@ -32,6 +31,7 @@ from tsunagu.meetings.models import (
     Meeting,
     MeetingBody,
     MeetingStatus,
+    ResourceDevelopment,
 )
 from tsunagu.organizations.models import Area, Membership, Organization
 from tsunagu.people.models import HouseholdMember
