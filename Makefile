@@ -6,13 +6,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := tsunagu.settings
 
-.PHONY: run test lint typecheck check clean-db messages help bench
+.PHONY: run dev demo-db test lint typecheck check clean-db messages help bench
 
 help:
-	@echo "make run        serve the demo city on http://$(HOST):$(PORT) (SQLite under var/)"
+	@echo "make run        serve the demo city on http://$(HOST):$(PORT) (SQLite under var/) through"
+	@echo "                gunicorn, as production runs it (gunicorn.conf.py, DEBUG off)"
+	@echo "make dev        the same with Django's development server (reloads on code changes)"
 	@echo "make test       run the whole suite (set DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make check      ruff, import layers (lint-imports) and mypy"
-	@echo "make bench      load-test both databases at two sizes; writes bench/results.md"
+	@echo "make bench      CPU per screen against the floor, and a load test, on both databases;"
+	@echo "                writes bench/results/<date>-<host>.md (run it alone on the machine)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +34,17 @@ $(VENV)/.bench-installed: requirements/bench.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements/bench.txt
 	touch $@ $(VENV)/.dev-installed $(VENV)/.base-installed
 
-run: $(VENV)/.base-installed
+demo-db: $(VENV)/.base-installed
 	@mkdir -p var
 	TSUNAGU_DEMO=1 $(BIN)/python manage.py migrate --no-input
 	TSUNAGU_DEMO=1 $(BIN)/python manage.py seed_demo
+
+# What production runs: gunicorn with gunicorn.conf.py (a worker per core, the app preloaded
+# and frozen, connections kept), the same settings module, DEBUG off.
+run: demo-db
+	TSUNAGU_DEMO=1 GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_ACCESS_LOG=- $(BIN)/gunicorn -c gunicorn.conf.py
+
+dev: demo-db
 	TSUNAGU_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed
@@ -50,7 +60,8 @@ typecheck: $(VENV)/.dev-installed
 
 check: lint typecheck
 
-# Builds (or reuses) the scale datasets, serves them with gunicorn, drives them with locust.
+# Builds (or reuses) the scale datasets, measures each screen in process, serves the city with
+# gunicorn (gunicorn.conf.py) and drives it with locust.
 bench: $(VENV)/.bench-installed
 	timeout 1200 $(BIN)/python bench/run.py
 

@@ -1,4 +1,4 @@
-"""The mixed read workload of `make bench` (issue 7): signed-in staff of many offices.
+"""The mixed read workload of `make bench` (issues 7 and 15): signed-in staff of many offices.
 
 Run by bench/run.py (`locust --headless`); reads the accounts and the ids each may see from
 the JSON file in BENCH_TARGETS.  Every request carries the name of its screen, which is the
@@ -36,7 +36,21 @@ class Staff(FastHttpUser):
     def on_start(self) -> None:
         self.account = next(_accounts)
         self.rng = random.Random(self.account["username"])  # noqa: S311  # load, not secrets
+        self.token = ""
         self.sign_in()
+        self.api_token()
+
+    def api_token(self) -> None:
+        with self.client.post(
+            "/api/v1/auth/token",
+            json={"username": self.account["username"], "password": PASSWORD},
+            name="API token",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"API token answered {response.status_code}")
+                return
+            self.token = response.json()["token"]
 
     def sign_in(self) -> None:
         form = self.client.get("/accounts/login/", name="sign-in (form)")
@@ -57,8 +71,8 @@ class Staff(FastHttpUser):
             if response.status_code != 302:
                 response.failure(f"sign-in answered {response.status_code}")
 
-    def _get(self, path: str, name: str) -> None:
-        with self.client.get(path, name=name, catch_response=True) as response:
+    def _get(self, path: str, name: str, headers: dict[str, str] | None = None) -> None:
+        with self.client.get(path, name=name, headers=headers, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"{name}: {response.status_code}")
 
@@ -73,7 +87,7 @@ class Staff(FastHttpUser):
 
     @task(3)
     def person_search(self) -> None:
-        self._get(f"/people/?q={self.rng.choice(KANA)}", "person search (kana)")
+        self._get(f"/people/?q={self.rng.choice(KANA)}", "person search")
 
     @task(3)
     def person_page(self) -> None:
@@ -101,6 +115,12 @@ class Staff(FastHttpUser):
     def statistics(self) -> None:
         if TARGETS["statistics"] and self.account["core_center"]:
             self._get("/referrals/statistics/", "fiscal-year statistics")
+
+    @task(2)
+    def referrals_api(self) -> None:
+        if TARGETS["referrals"] and self.token:
+            headers = {"Authorization": f"Bearer {self.token}"}
+            self._get("/api/v1/referrals", "referrals API list", headers=headers)
 
     @task(2)
     def full_text_search(self) -> None:

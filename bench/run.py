@@ -1,15 +1,23 @@
-"""`make bench`: build (or reuse) two datasets per database, serve them with gunicorn as in
-production, drive them with locust and write bench/results.json and bench/results.md.
+"""`make bench` (issue 15): build (or reuse) a city-scale and a 1/100 dataset per database,
+measure the CPU of every key screen in process against the framework's floor, then serve the
+city with gunicorn as production does (gunicorn.conf.py) and drive it with locust.  Prints one
+table (bench/report.py) and writes it to bench/results/<date>-<host>.md, with the machine's
+core count, the load average at start and the date; the figures behind it go to
+bench/results.json (not committed).
 
 Loopback only and bounded in time: every subprocess has a timeout, each load run lasts
-BENCH_SECONDS, and the whole run stops starting new work after BENCH_BUDGET seconds.
+BENCH_SECONDS, and the whole run stops starting new work after BENCH_BUDGET seconds.  Run it
+alone on the machine: a test suite beside it makes every figure meaningless.
 
 Environment (all optional):
   BENCH_DATABASES   sqlite,postgresql
   BENCH_PERSONS     persons of the large dataset (default 100000, the city); the small one
                     has 1/100
   BENCH_NOTES       notes of the large dataset (default 1000000)
-  BENCH_SECONDS     seconds of load per run (default 40)
+  BENCH_ROUNDS      in-process rounds of every screen (default 30; bench/inprocess.py)
+  BENCH_LOAD        0 to skip the load test (the in-process table only)
+  BENCH_WORKERS     gunicorn workers for the load test (default 2, the issue's)
+  BENCH_SECONDS     seconds of load (default 40)
   BENCH_WARMUP      seconds of unmeasured load first, against the same server (default 10):
                     a fresh worker's first requests (imports, templates, cold caches) are
                     not what a server that has been up all morning does
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import platform
 import re
@@ -44,6 +53,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.report import parse_locust_stats, write  # noqa: E402
 
+RESULTS = HERE / "results"
+
 SEED = 2026
 YEARS = 10
 
@@ -59,7 +70,7 @@ def log(message: str) -> None:
 def fingerprint(persons: int, notes: int, end: dt.date) -> str:
     """Changes when the data would: the size, seed, end date, the seeder and the schema."""
     digest = hashlib.sha256(f"{persons}:{notes}:{YEARS}:{SEED}:{end}".encode())
-    digest.update((ROOT / "tsunagu" / "search" / "scale.py").read_bytes())
+    digest.update((ROOT / "tsunagu" / "demo" / "scale.py").read_bytes())
     for migration in sorted(ROOT.glob("tsunagu/*/migrations/0*.py")):
         digest.update(migration.as_posix().encode())
     return digest.hexdigest()[:12]
@@ -217,31 +228,29 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def peak_mb(pid: int) -> float | None:
+def memory_mb(pid: int, field: str) -> float | None:
+    """VmRSS (now) or VmHWM (peak) of a process, in MB."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
-    match = re.search(r"VmHWM:\s+(\d+) kB", status)
+    match = re.search(rf"{field}:\s+(\d+) kB", status)
     return int(match.group(1)) / 1024 if match else None
 
 
-def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    """gunicorn with the repository's gunicorn.conf.py, as `make run` and production."""
+    server_env = dict(
+        env,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS=str(workers),
+        GUNICORN_LOG_LEVEL="warning",
+    )
+    server_env.pop("GUNICORN_ACCESS_LOG", None)
     server = subprocess.Popen(  # noqa: S603
-        [
-            str(BIN / "gunicorn"),
-            "tsunagu.wsgi",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")],
         cwd=ROOT,
-        env=env,
+        env=server_env,
         start_new_session=True,
     )
     deadline = time.monotonic() + 60
@@ -264,7 +273,9 @@ def stop(server: subprocess.Popen[bytes]) -> None:
             server.kill()
 
 
-def load(env: dict[str, str], port: int, targets_path: Path, seconds: int, users: int) -> Any:
+def locust(
+    env: dict[str, str], port: int, targets_path: Path, seconds: int, users: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "stats"
         run_env = dict(env, BENCH_TARGETS=str(targets_path))
@@ -297,6 +308,60 @@ def load(env: dict[str, str], port: int, targets_path: Path, seconds: int, users
         return parse_locust_stats(Path(f"{prefix}_stats.csv").read_text(encoding="utf-8"))
 
 
+def inprocess(env: dict[str, str], targets_path: Path) -> dict[str, Any]:
+    """bench/inprocess.py in its own process: CPU per request of the floor and each screen."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "inprocess.json"
+        subprocess.run(  # noqa: S603
+            [PYTHON, str(HERE / "inprocess.py"), str(targets_path), str(out)],
+            cwd=ROOT,
+            env=env,
+            timeout=1200,
+            check=True,
+        )
+        measured: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return measured
+
+
+def load_test(
+    env: dict[str, str], targets_path: Path, workers: int, warmup: int, seconds: int, users: int
+) -> dict[str, Any]:
+    port = free_port()
+    server = serve(env, port, workers)
+    try:
+        if warmup:
+            log(f"warming up for {warmup} s")
+            locust(env, port, targets_path, warmup, users)
+        pids = children(server.pid)
+        after_warmup = [m for m in (memory_mb(pid, "VmRSS") for pid in pids) if m is not None]
+        log(f"{users} users for {seconds} s")
+        stats, total = locust(env, port, targets_path, seconds, users)
+        peak = [m for m in (memory_mb(pid, "VmHWM") for pid in pids) if m is not None]
+    finally:
+        stop(server)
+    return {
+        "requests": stats,
+        "total_rps": total.get("rps"),
+        "p95_ms": total.get("p95"),
+        "failures": total.get("failures"),
+        "worker_rss_after_warmup_mb": [round(m, 1) for m in after_warmup],
+        "worker_peak_mb": [round(m, 1) for m in peak],
+    }
+
+
+def postgresql_settings(url: str) -> dict[str, str]:
+    """What the measured PostgreSQL server runs with (README: recommended settings)."""
+    import psycopg
+
+    names = ["shared_buffers", "effective_cache_size", "work_mem", "random_page_cost"]
+    found: dict[str, str] = {}
+    with psycopg.connect(url) as conn:
+        found["version"] = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+        for name in names:
+            found[name] = str(conn.execute(f"SHOW {name}").fetchone()[0])  # type: ignore[index]
+    return found
+
+
 def machine() -> dict[str, Any]:
     cpu = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -308,10 +373,21 @@ def machine() -> dict[str, Any]:
         "cpu": cpu,
         "cores": os.cpu_count(),
         "memory_gb": round(int(mem.group(1)) / 1024 / 1024, 1) if mem else None,
-        "load_at_start": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+        "load_at_start": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "platform": platform.platform(),
     }
+
+
+def results_path(date: str, host: str) -> Path:
+    """bench/results/<date>-<host>.md, one file per run (-2, -3 for later runs that day)."""
+    stem = f"{date}-{re.sub(r'[^A-Za-z0-9.-]+', '-', host) or 'host'}"
+    path = RESULTS / f"{stem}.md"
+    n = 2
+    while path.exists():
+        path = RESULTS / f"{stem}-{n}.md"
+        n += 1
+    return path
 
 
 def main() -> int:
@@ -322,31 +398,55 @@ def main() -> int:
     sizes = {"small": (max(10, persons // 100), notes // 100), "large": (persons, notes)}
     seconds, users = env_int("BENCH_SECONDS", 40), env_int("BENCH_USERS", 10)
     warmup = env_int("BENCH_WARMUP", 10)
+    workers = env_int("BENCH_WORKERS", 2)
+    with_load = os.environ.get("BENCH_LOAD", "1") != "0"
     end = dt.date.today()  # noqa: DTZ011  # the data's "today"; only dates, no clock times
+    host = socket.gethostname()
+    started = dt.datetime.now(dt.UTC)
     results: dict[str, Any] = {
-        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "started_at": started.isoformat(timespec="seconds"),
+        "date": started.date().isoformat(),
+        "host": host,
         "machine": machine(),
+        "databases": databases,
+        "large_label": "city scale" if persons >= 100_000 else f"{persons:,} persons",
+        "rounds": env_int("BENCH_ROUNDS", 30),
+        "warmup_rounds": env_int("BENCH_WARMUP_ROUNDS", 3),
+        "workers": workers,
+        "threads": env_int("GUNICORN_THREADS", 4),
         "users": users,
         "seconds": seconds,
         "warmup_seconds": warmup,
-        "runs": [],
+        "datasets": [],
+        "inprocess": {},
+        "load": {},
         "notes": [],
     }
-    load_at_start = os.getloadavg()[0]
-    if load_at_start > (os.cpu_count() or 1) / 2:
+    cores = os.cpu_count() or 1
+    if results["machine"]["load_at_start"][0] > cores / 2:
         results["notes"].append(
             f"Other work was running when the benchmark started (load average "
-            f"{load_at_start:.1f} on {os.cpu_count()} cores); it slows every number here."
+            f"{results['machine']['load_at_start'][0]:.1f} on {cores} cores); it slows every "
+            "figure here."
         )
-    results["notes"].append(
-        "The load generator (locust) runs on the same machine as the server and takes part "
-        "of the same cores."
-    )
     if persons < 100_000:
         results["notes"].append(
             f"The large dataset is {persons:,} persons and {notes:,} notes, not the city's "
             "100,000 and 1,000,000 (BENCH_PERSONS/BENCH_NOTES were set)."
         )
+    if with_load and not (BIN / "locust").exists():
+        with_load = False
+        results["notes"].append(
+            "No load test: locust is not installed (`make bench` installs requirements/bench.txt)."
+        )
+    elif not with_load:
+        results["notes"].append("No load test: BENCH_LOAD=0.")
+    else:
+        results["notes"].append(
+            "The load generator (locust) runs on the same machine as the server and takes part "
+            "of the same cores."
+        )
+    out_md = results_path(results["date"], host)
     static_env = base_env("sqlite:///" + str(VAR / "static-only.sqlite3"))
     VAR.mkdir(parents=True, exist_ok=True)
     manage(static_env, "collectstatic", "--no-input", "-v", "0")
@@ -357,36 +457,33 @@ def main() -> int:
                 log(f"budget spent; skipping {database} {size}")
                 continue
             data = prepare(database, n_persons, n_notes, end)
-            targets_path = VAR / f"targets-{database}-{size}.json"
-            targets(data["env"], targets_path)
-            port = free_port()
-            server = serve(data["env"], port)
-            try:
-                if warmup:
-                    log(f"{database} {size}: warming up for {warmup} s")
-                    load(data["env"], port, targets_path, warmup, users)
-                log(f"{database} {size}: {users} users for {seconds} s")
-                stats, total = load(data["env"], port, targets_path, seconds, users)
-                workers = children(server.pid)
-                memory = [m for m in (peak_mb(pid) for pid in workers) if m is not None]
-            finally:
-                stop(server)
-            results["runs"].append(
+            results["datasets"].append(
                 {
                     "database": database,
-                    "size": size,
+                    "label": "1/100" if size == "small" else results["large_label"],
                     "persons": n_persons,
                     "notes": n_notes,
                     "reused": data["reused"],
                     "build_seconds": data["build_seconds"],
-                    "requests": stats,
-                    "total_rps": total,
-                    "worker_peak_mb": [round(m, 1) for m in memory],
                 }
             )
-            write(results, HERE / "results.json", HERE / "results.md")
+            if database == "postgresql" and "postgresql" not in results:
+                results["postgresql"] = postgresql_settings(data["url"])
+            targets_path = VAR / f"targets-{database}-{size}.json"
+            targets(data["env"], targets_path)
+            log(f"{database} {size}: CPU per request in process")
+            measured = inprocess(data["env"], targets_path)
+            results["inprocess"].setdefault(database, {})[size] = measured
+            results["accounts"] = measured["accounts"]
+            if size == "large" and with_load:
+                log(f"{database} {size}: load test")
+                results["load"][database] = load_test(
+                    data["env"], targets_path, workers, warmup, seconds, users
+                )
+            write(results, HERE / "results.json", out_md)
     results["elapsed_seconds"] = round(time.monotonic() - began, 1)
-    print(write(results, HERE / "results.json", HERE / "results.md"))
+    print(write(results, HERE / "results.json", out_md))
+    log(f"written to {out_md.relative_to(ROOT)}")
     return 0
 
 

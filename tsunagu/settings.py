@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before SessionLifetime, which tells the user why their session ended.
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "tsunagu.accounts.middleware.OTPMiddleware",  # django-otp's, with the device rechecked
     "tsunagu.accounts.middleware.SessionLifetimeMiddleware",
     "tsunagu.accounts.middleware.LoginRequiredMiddleware",
     "tsunagu.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -139,6 +139,11 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 (BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
+# Each worker thread keeps its connection for DATABASE_CONN_MAX_AGE seconds, on SQLite as on
+# PostgreSQL: opening one per request (with the PRAGMAs below) was about a third of the CPU of a
+# minimal signed-in request (issue 15).  A connection never crosses a fork: gunicorn.conf.py
+# closes whatever the master opened before it starts the workers, and Django closes a
+# development-server thread's connections when the thread ends.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'tsunagu.sqlite3'}"),
@@ -147,7 +152,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while one writer commits; IMMEDIATE avoids lock upgrades.
         "init_command": (
@@ -186,9 +190,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Idle timeout: the cookie age is renewed on every request.  Absolute limit: see middleware.
+# Idle timeout: the cookie age is renewed on every request, the stored expiry at most once a
+# minute (SESSION_REFRESH_SECONDS, accounts/sessions.py).  Absolute limit: see middleware.
+SESSION_ENGINE = "tsunagu.accounts.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("TSUNAGU_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
+# The memberships a session acts through and whether its second factor still holds are read
+# again at most this often (accounts/recheck.py); 0 reads them on every request.  Ending a
+# user's sessions, disabling them or resetting their 2FA still takes effect at the next request.
+ACCESS_RECHECK_SECONDS = int(os.environ.get("TSUNAGU_ACCESS_RECHECK_SECONDS", "60"))
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -11,13 +12,65 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import is_verified
+from django_otp.models import Device
 
-from tsunagu.accounts.services import SESSION_AUTH_AT, SESSION_EPOCH, second_factor_step
+from tsunagu.accounts import recheck
+from tsunagu.accounts.services import (
+    SESSION_AUTH_AT,
+    SESSION_EPOCH,
+    has_second_factor,
+    second_factor_step,
+)
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Origin
+
+# What the session remembers between rechecks (accounts/recheck.py).
+RECHECK_DEVICE = "otp_device"  # the persistent id of the device the session was verified with
+RECHECK_SECOND_FACTOR = "second_factor"  # has_second_factor(), for a session not verified yet
+
+
+class OTPMiddleware:
+    """django-otp's OTPMiddleware (`request.user.otp_device`, `request.user.is_verified()`),
+    reading the device the session was verified with at most every ACCESS_RECHECK_SECONDS
+    instead of on every request.  Between reads `otp_device` is a lazy object that reads the
+    device only if something asks for more than whether there is one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        request.user = SimpleLazyObject(partial(self._verify, request, user))  # type: ignore[assignment]  # the same user, with otp_device
+        return self.get_response(request)
+
+    @staticmethod
+    def _verify(request: HttpRequest, user: Any) -> Any:
+        user.otp_device = None
+        user.is_verified = partial(is_verified, user)
+        if not user.is_authenticated:
+            return user
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if not persistent_id:
+            return user
+        if recheck.remembered(request.session, RECHECK_DEVICE, user) == persistent_id:
+            user.otp_device = SimpleLazyObject(partial(Device.from_persistent_id, persistent_id))
+            return user
+        device = Device.from_persistent_id(persistent_id)
+        if device is None or device.user_id != user.pk or not device.confirmed:
+            # Gone, someone else's or not confirmed: the session is no longer verified.
+            del request.session[DEVICE_ID_SESSION_KEY]
+            recheck.forget(request.session, RECHECK_DEVICE)
+            return user
+        user.otp_device = device
+        recheck.remember(request.session, RECHECK_DEVICE, user, persistent_id)
+        return user
+
 
 # Paths that look after themselves: the API answers 401 JSON itself; static files are public.
 SELF_AUTHENTICATING_PREFIXES = ("/api/", "/static/")
@@ -108,7 +161,13 @@ class TwoFactorRequiredMiddleware:
         request.second_factor_pending = False  # type: ignore[attr-defined]  # read by the shell
         if not user.is_authenticated or request.path.startswith(SELF_AUTHENTICATING_PREFIXES):
             return None
-        step = second_factor_step(user)
+        step = None
+        if not user.is_verified():  # type: ignore[attr-defined]  # set by OTPMiddleware above
+            has_factor = recheck.remembered(request.session, RECHECK_SECOND_FACTOR, user)
+            if has_factor is None:
+                has_factor = has_second_factor(user)
+                recheck.remember(request.session, RECHECK_SECOND_FACTOR, user, has_factor)
+            step = second_factor_step(user, has_factor=has_factor)
         if step is None:
             return None
         request.second_factor_pending = True  # type: ignore[attr-defined]

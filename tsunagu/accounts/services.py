@@ -43,12 +43,13 @@ def has_second_factor(user: User) -> bool:
     )
 
 
-def second_factor_step(user: User) -> str | None:
+def second_factor_step(user: User, *, has_factor: bool | None = None) -> str | None:
     """The view a signed-in user must pass before anything else, or None when they are done:
-    verification for a user with a second factor, enrolment for one who needs 2FA."""
-    if user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's middleware
+    verification for a user with a second factor, enrolment for one who needs 2FA.
+    `has_factor` is what `has_second_factor(user)` answered, when the caller knows it."""
+    if user.is_verified():  # type: ignore[attr-defined]  # set by the OTP middleware
         return None
-    if has_second_factor(user):
+    if has_second_factor(user) if has_factor is None else has_factor:
         return "accounts:otp_verify"
     if requires_2fa(user):
         return "accounts:otp_setup"

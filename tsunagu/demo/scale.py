@@ -17,13 +17,21 @@ What it makes, for P persons and N notes over Y fiscal years:
 - referrals between organizations for one case in twenty (tsunagu/referrals);
 - the network's meetings for every fiscal year (the council, its subcommittees and three
   bodies per ward, with attendance), a case conference for one worked case in ten, and
-  community issues raised from some of them (tsunagu/meetings).
+  community issues raised from some of them (tsunagu/meetings);
+- the social resource directory (tsunagu/directory): each organization's own consultation
+  service, a service provider per 150 persons with one to four services each, an informal
+  resource (サロン, 家族会, 子ども食堂, ...) per 1,000 persons, each with its place in a
+  ward, opening hours, phone numbers, specialties and, for day and residential services,
+  places and vacancies; and a resource development for every community issue.  About 1,800
+  resources at city scale, the order of a city of a million.  Their HSDS ids are derived
+  from the seed, so the directory is the same for the same seed too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -44,9 +52,24 @@ from tsunagu.cases.models import (
     TeamRole,
 )
 from tsunagu.core.kana import normalize_kana
+from tsunagu.directory import services as directory_services
+from tsunagu.directory.models import (
+    Contact,
+    Location,
+    Phone,
+    PhoneKind,
+    Provider,
+    ResourceStatus,
+    Schedule,
+    SocialResource,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from tsunagu.directory.taxonomy import derived_id
 from tsunagu.meetings.models import (
     BodyKind,
     CommunityIssue,
+    DevelopmentKind,
     FrequencyKind,
     IssueSource,
     IssueStage,
@@ -55,6 +78,7 @@ from tsunagu.meetings.models import (
     Meeting,
     MeetingBody,
     MeetingStatus,
+    ResourceDevelopment,
 )
 from tsunagu.organizations.models import (
     Area,
@@ -84,6 +108,8 @@ M = TypeVar("M", bound=models.Model)
 BATCH = 2000
 USERS_PER_ORG = 5
 PERSONS_PER_ORG = 2000
+PERSONS_PER_PROVIDER = 150  # a service provider (法人) with one to four services
+PERSONS_PER_INFORMAL = 1000  # a salon, a family association, a children's cafeteria, ...
 USERNAME = "scale-{org}-{n}"  # e.g. scale-3-1; the password is seed_demo's DEMO_PASSWORD
 TZ = dt.timezone(dt.timedelta(hours=9))
 
@@ -122,6 +148,32 @@ NOTE_CLOSINGS = [
     "次回は来週訪問予定。", "様子を見て連絡する。", "計画の見直しを検討する。", "",
 ]  # fmt: skip
 
+# The directory: the network's own consultation services, and the kinds of service that have
+# places (定員) and vacancies.
+CONSULTATION_TYPES = ("planning-consultation", "general-consultation")
+PLACE_TYPES = {
+    "life-care", "short-stay", "group-home", "facility-admission", "transition-to-work",
+    "continuous-work-a", "continuous-work-b", "independence-training", "child-development",
+    "after-school-day", "day-respite", "community-activity-center",
+}  # fmt: skip
+SCALE_CITY = "つなぐ市"
+LEGAL_FORMS = [
+    "社会福祉法人", "特定非営利活動法人", "合同会社", "株式会社", "一般社団法人", "医療法人",
+]  # fmt: skip
+BRANDS = [
+    ("ひまわり", "ひまわり"), ("あおぞら", "あおぞら"), ("みらい", "みらい"), ("つばさ", "つばさ"),
+    ("こもれび", "こもれび"), ("ほほえみ", "ほほえみ"), ("わかば", "わかば"), ("なごみ", "なごみ"),
+    ("きずな", "きずな"), ("虹", "にじ"), ("陽だまり", "ひだまり"), ("ふれあい", "ふれあい"),
+    ("たんぽぽ", "たんぽぽ"), ("若竹", "わかたけ"), ("青葉", "あおば"), ("白樺", "しらかば"),
+]  # fmt: skip
+RESOURCE_DESCRIPTIONS = [
+    "一人ひとりのペースに合わせて、日中の活動を一緒に考えます。",
+    "送迎があります。見学は事前にお電話ください。",
+    "医療的ケアが必要な方も、看護師が対応します。",
+    "地域の方と一緒に、季節の行事を楽しんでいます。",
+    "作業を通じて、働く力と生活のリズムを整えます。",
+]
+
 
 @dataclass
 class Plan:
@@ -134,6 +186,14 @@ class Plan:
     @property
     def organizations(self) -> int:
         return max(6, self.persons // PERSONS_PER_ORG)
+
+    @property
+    def service_providers(self) -> int:
+        return max(3, self.persons // PERSONS_PER_PROVIDER)
+
+    @property
+    def informal_resources(self) -> int:
+        return max(2, self.persons // PERSONS_PER_INFORMAL)
 
 
 @dataclass
@@ -201,6 +261,7 @@ class ScaleSeeder:
             self._casework()
             self._meetings()
             self._notes()
+            self._directory()
             self.log("rebuilding the search index")
             search_index.search_index_rebuild()
         self.log("updating the planner's statistics")
@@ -744,9 +805,9 @@ class ScaleSeeder:
         )
         themes = [t for t, _ in IssueTheme.choices]
         stages = [s for s, _ in IssueStage.choices]
-        _insert(
+        self.community_issues = _insert_all(
             CommunityIssue,
-            (
+            [
                 _stamp(
                     CommunityIssue(
                         title="親の入院で日中の居場所がなくなる世帯が続いている",
@@ -764,9 +825,10 @@ class ScaleSeeder:
                     conference.held_at,
                 )
                 for i, conference in enumerate(conferences[::40])
-            ),
+            ],
             self.summary,
         )
+        self.meetings = meetings
         self.log(f"meetings: {len(meetings)}, case conferences: {len(conferences)}")
 
     # --- Notes ------------------------------------------------------------------------------
@@ -818,6 +880,249 @@ class ScaleSeeder:
                     self.log(f"notes: {i}")
 
         self.summary.add(ProgressNote._meta.label, _copy(ProgressNote, columns, rows()))
+
+    # --- The social resource directory ------------------------------------------------------
+
+    def _hsds_id(self, kind: str, n: int) -> uuid.UUID:
+        return uuid.UUID(derived_id("scale", self.plan.seed, kind, n))
+
+    def _directory(self) -> None:
+        """Providers and their services, formal and informal, with their places, hours, phones
+        and specialties, and a resource development for every community issue.  Rows go in
+        with `bulk_create`; the search text is then filled by the directory's own
+        `search_text_of` over prefetched rows (no query per resource)."""
+        rng = self.rng
+        directory_services.ensure_terms()
+        terms = list(TaxonomyTerm.objects.order_by("sort_order", "code"))
+        formal = [
+            t
+            for t in terms
+            if t.taxonomy == Taxonomy.SERVICE_TYPE
+            and not t.is_informal
+            and t.code not in CONSULTATION_TYPES
+        ]
+        informal = [t for t in terms if t.taxonomy == Taxonomy.SERVICE_TYPE and t.is_informal]
+        consultation = {t.code: t for t in terms if t.code in CONSULTATION_TYPES}
+        specialties = [t for t in terms if t.taxonomy == Taxonomy.SPECIALTY]
+        stamp = _at(self.start, rng)
+
+        # Providers: the network's organizations, service providers, informal groups.
+        providers: list[Provider] = []
+        specs: list[tuple[int, list[TaxonomyTerm], str, str]] = []  # provider, kinds, brand
+        for i, org in enumerate(self.orgs):
+            kind = consultation[
+                "planning-consultation"
+                if org.kind == OrganizationKind.DESIGNATED_PLANNING_OFFICE
+                else "general-consultation"
+            ]
+            providers.append(
+                Provider(
+                    hsds_id=self._hsds_id("provider", len(providers)),
+                    name=org.name,
+                    name_kana=f"そうだんしえんせんたー {i}",
+                    organization=org,
+                    phone=_phone(rng),
+                )
+            )
+            specs.append((len(providers) - 1, [kind], org.name, f"そうだんしえんせんたー {i}"))
+        for _ in range(self.plan.service_providers):
+            brand, brand_kana = BRANDS[rng.randrange(len(BRANDS))]
+            form = LEGAL_FORMS[rng.randrange(len(LEGAL_FORMS))]
+            providers.append(
+                Provider(
+                    hsds_id=self._hsds_id("provider", len(providers)),
+                    name=f"{form} {brand}会",
+                    name_kana=f"{brand_kana}かい",
+                    phone=_phone(rng),
+                )
+            )
+            kinds = rng.sample(formal, 1 + rng.randrange(4))
+            specs.append((len(providers) - 1, kinds, brand, brand_kana))
+        for _ in range(self.plan.informal_resources):
+            brand, brand_kana = BRANDS[rng.randrange(len(BRANDS))]
+            kind = informal[rng.randrange(len(informal))]
+            providers.append(
+                Provider(
+                    hsds_id=self._hsds_id("provider", len(providers)),
+                    name=f"{brand}の会",
+                    name_kana=f"{brand_kana}のかい",
+                )
+            )
+            specs.append((len(providers) - 1, [kind], brand, brand_kana))
+        providers = _insert_all(Provider, [_stamp(p, stamp) for p in providers], self.summary)
+
+        # One resource per (provider, kind), in a ward of the provider's choosing.
+        resources: list[SocialResource] = []
+        wards: list[Area] = []
+        for index, kinds, brand, brand_kana in specs:
+            provider = providers[index]
+            ward = (
+                self.org_ward[provider.organization_id]
+                if provider.organization_id
+                else self.wards[rng.randrange(len(self.wards))]
+            )
+            for kind in kinds:
+                resources.append(self._resource(provider, kind, brand, brand_kana, len(resources)))
+                wards.append(ward)
+        resources = _insert_all(SocialResource, resources, self.summary)
+        specialty_links = SocialResource.specialties.through
+        _insert(
+            specialty_links,
+            (
+                specialty_links(socialresource_id=resource.pk, taxonomyterm_id=term.pk)
+                for resource in resources
+                if not resource.service_type.is_informal
+                for term in rng.sample(specialties, rng.randrange(3))
+            ),
+            self.summary,
+        )
+        self._resource_children(resources, wards)
+        self._developments(resources, wards)
+        # The search text, as the directory's services write it (prefetched: a few queries).
+        filled = list(
+            SocialResource.objects.filter(pk__in=[r.pk for r in resources])
+            .select_related("provider", "service_type")
+            .prefetch_related("specialties", "locations__area")
+        )
+        for resource in filled:
+            resource.search_text = directory_services.search_text_of(resource)
+        SocialResource.objects.bulk_update(filled, ["search_text"], batch_size=BATCH)
+        self.log(f"directory: {len(providers)} providers, {len(resources)} resources")
+
+    def _resource(
+        self, provider: Provider, kind: TaxonomyTerm, brand: str, brand_kana: str, n: int
+    ) -> SocialResource:
+        rng = self.rng
+        places = kind.code in PLACE_TYPES
+        capacity = 10 + rng.randrange(31) if places else None
+        vacancies = min(capacity, rng.randrange(4)) if capacity is not None else None
+        roll = rng.random()
+        status = (
+            ResourceStatus.ACTIVE
+            if roll < 0.9
+            else ResourceStatus.TEMPORARILY_CLOSED
+            if roll < 0.95
+            else ResourceStatus.INACTIVE
+            if roll < 0.98
+            else ResourceStatus.DEFUNCT
+        )
+        name = provider.name if provider.organization_id else f"{kind.name} {brand}"
+        return _stamp(
+            SocialResource(
+                hsds_id=self._hsds_id("resource", n),
+                provider=provider,
+                name=name,
+                name_kana=brand_kana,
+                service_type=kind,
+                description=rng.choice(RESOURCE_DESCRIPTIONS),
+                status=status,
+                is_published=rng.random() < 0.95,
+                eligibility_description="市内在住で、障害福祉サービス受給者証をお持ちの方。"
+                if not kind.is_informal
+                else "どなたでも参加できます。",
+                capacity=capacity,
+                vacancies=vacancies,
+                vacancies_confirmed_on=(
+                    self.plan.end - dt.timedelta(days=rng.randrange(60))
+                    if vacancies is not None
+                    else None
+                ),
+                accepts_visits=rng.random() < 0.6,
+                accepts_trial=places and rng.random() < 0.4,
+            ),
+            _at(self.day(), rng),
+        )
+
+    def _resource_children(self, resources: list[SocialResource], wards: list[Area]) -> None:
+        rng = self.rng
+        locations, schedules, phones, contacts = [], [], [], []
+        for n, (resource, ward) in enumerate(zip(resources, wards, strict=True)):
+            locations.append(
+                Location(
+                    hsds_id=self._hsds_id("location", n),
+                    resource=resource,
+                    postal_code=f"980-{rng.randrange(10000):04d}",
+                    city=SCALE_CITY,
+                    address=f"{ward.name}{1 + rng.randrange(9)}丁目{1 + rng.randrange(30)}-"
+                    f"{1 + rng.randrange(20)}",
+                    area=ward,
+                )
+            )
+            weekend = rng.random() < 0.3
+            schedules.append(
+                Schedule(
+                    hsds_id=self._hsds_id("schedule", n),
+                    resource=resource,
+                    weekdays="MO,TU,WE,TH,FR" + (",SA" if weekend else ""),
+                    opens_at=dt.time(9, 0) if not resource.service_type.is_informal else None,
+                    closes_at=dt.time(17, 0) if not resource.service_type.is_informal else None,
+                    description="祝日・年末年始は休み",
+                )
+            )
+            phones.append(
+                Phone(
+                    hsds_id=self._hsds_id("phone", n),
+                    resource=resource,
+                    number=_phone(rng),
+                    kind=PhoneKind.VOICE,
+                )
+            )
+            if n % 5 == 0:
+                contacts.append(
+                    Contact(
+                        hsds_id=self._hsds_id("contact", n),
+                        resource=resource,
+                        name="サービス管理責任者",
+                        phone=_phone(rng),
+                        is_internal=True,
+                    )
+                )
+        _insert(Location, iter(locations), self.summary)
+        _insert(Schedule, iter(schedules), self.summary)
+        _insert(Phone, iter(phones), self.summary)
+        _insert(Contact, iter(contacts), self.summary)
+
+    def _developments(self, resources: list[SocialResource], wards: list[Area]) -> None:
+        """A resource development (資源開発) for every community issue: a service in the
+        issue's ward that changed because of it."""
+        rng = self.rng
+        kinds = [k for k, _ in DevelopmentKind.choices]
+        by_ward: dict[int, list[SocialResource]] = {}
+        for resource, ward in zip(resources, wards, strict=True):
+            if not resource.service_type.is_informal:
+                by_ward.setdefault(ward.pk, []).append(resource)
+        everywhere = [r for group in by_ward.values() for r in group]
+        core = self.orgs[0]
+        recorder = self.staff[core.pk][0]
+        rows = []
+        for n, issue in enumerate(self.community_issues):
+            candidates = by_ward.get(issue.area_id or 0) or everywhere
+            assert issue.source_conference is not None  # noqa: S101  # raised from one
+            raised = issue.source_conference.held_at.date()
+            occurred = min(self.plan.end, raised + dt.timedelta(days=90))
+            rows.append(
+                _stamp(
+                    ResourceDevelopment(
+                        kind=kinds[n % len(kinds)],
+                        title="開所時間を16時まで延長",
+                        description="地域課題の検討から、夕方の居場所を増やした。",
+                        beneficiaries="親の入院で日中の居場所が途切れた利用者",
+                        resource=candidates[rng.randrange(len(candidates))],
+                        area_id=issue.area_id,
+                        occurred_on=occurred,
+                        community_issue=issue,
+                        recorded_by=recorder,
+                        recorded_by_organization=core,
+                    ),
+                    _at(occurred, rng),
+                )
+            )
+        _insert(ResourceDevelopment, iter(rows), self.summary)
+
+
+def _phone(rng: random.Random) -> str:
+    """A phone number whose subscriber part starts with 0, never assigned in Japan."""
+    return f"022-0{rng.randrange(10, 100)}-{rng.randrange(10000):04d}"
 
 
 def _copy(

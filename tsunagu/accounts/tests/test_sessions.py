@@ -6,13 +6,18 @@ import datetime as dt
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tsunagu.accounts.models import ApiToken, User
 from tsunagu.accounts.services import SESSION_AUTH_AT
 from tsunagu.accounts.tests.factories import PASSWORD, api_token_for
 from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.organizations.services import ACTING_ORGANIZATION_SESSION_KEY
+from tsunagu.organizations.tests.factories import MembershipFactory
 
 LOGIN = "/accounts/login/"
 EXPIRED = "セッションの有効期限が切れました。もう一度サインインしてください。"
@@ -35,6 +40,58 @@ def test_each_request_renews_the_session_cookie(personas, client_as):
     response = client.get("/")
     cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
     assert int(cookie["max-age"]) == 30 * 60
+
+
+def _session_writes(client: Client, path: str = "/") -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def _stored_expiry(client: Client) -> dt.datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_an_unchanged_session_is_stored_again_at_most_once_a_minute(personas, client_as):
+    assert django_settings.SESSION_REFRESH_SECONDS == 60
+    client = client_as(personas.counselor_a)
+    client.get("/")
+    assert _session_writes(client) == []
+    # The stored expiry a minute and a second behind: the next request renews it.
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() + dt.timedelta(minutes=30) - dt.timedelta(seconds=61)
+    )
+    assert len(_session_writes(client)) == 1
+    renewed = _stored_expiry(client) - timezone.now()
+    assert dt.timedelta(minutes=29, seconds=59) < renewed <= dt.timedelta(minutes=30)
+    assert _session_writes(client) == []
+
+
+def test_a_changed_session_is_stored_at_once(personas, client_as):
+    MembershipFactory.create(
+        user=personas.counselor_a, organization=personas.core_center, is_primary=False
+    )
+    client = client_as(personas.counselor_a)
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        client.post("/organizations/switch/", {"organization": personas.core_center.pk})
+    assert any(q["sql"].startswith('UPDATE "django_session"') for q in ctx.captured_queries)
+    assert client.session[ACTING_ORGANIZATION_SESSION_KEY] == personas.core_center.pk
+
+
+def test_the_idle_limit_is_the_stored_expiry(personas, client_as):
+    """A session whose stored expiry has passed is over, whatever its cookie says."""
+    client = client_as(personas.counselor_a)
+    assert client.get("/").status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert _is_signed_out(client)
 
 
 def test_absolute_limit_of_twelve_hours(personas, client_as):

@@ -14,9 +14,25 @@ from django.db.models import Count, F
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case, CaseConference, CaseTeamMember, SharingBasis
+from tsunagu.core.kana import normalize_kana
 from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
-from tsunagu.meetings.models import CommunityIssue, Meeting, MeetingBody, MeetingStatus
-from tsunagu.organizations.models import Membership
+from tsunagu.demo.scale import Plan
+from tsunagu.directory.models import (
+    Location,
+    Phone,
+    Provider,
+    Schedule,
+    SocialResource,
+)
+from tsunagu.directory.services import search_text_of
+from tsunagu.meetings.models import (
+    CommunityIssue,
+    Meeting,
+    MeetingBody,
+    MeetingStatus,
+    ResourceDevelopment,
+)
+from tsunagu.organizations.models import Area, Membership, Organization
 from tsunagu.people.models import HouseholdMember
 from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.plans.models import Assessment, AssessmentSection
@@ -46,7 +62,15 @@ def digest() -> str:
         "opened_on", "closed_on",
     )  # fmt: skip
     meetings = Meeting.objects.order_by("pk").values_list("body__name", "starts_at", "status")
-    text = repr(list(rows)) + repr(list(cases)) + repr(list(meetings))
+    resources = SocialResource.objects.order_by("pk").values_list(
+        "hsds_id", "name", "provider__name", "service_type__code", "status", "is_published",
+        "capacity", "vacancies", "vacancies_confirmed_on", "search_text",
+    )  # fmt: skip
+    places = Location.objects.order_by("pk").values_list("hsds_id", "address", "area__code")
+    developments = ResourceDevelopment.objects.order_by("pk").values_list(
+        "kind", "occurred_on", "resource__hsds_id", "community_issue__title"
+    )
+    text = "".join(repr(list(q)) for q in (rows, cases, meetings, resources, places, developments))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -108,6 +132,35 @@ def test_the_dataset_is_consistent(settings):
     for issue in CommunityIssue.objects.select_related("source_conference"):
         assert issue.source_conference is not None
         assert issue.source_case_id == issue.source_conference.case_id
+    # The directory: every organization's own service, the providers and informal
+    # resources the plan sizes by persons, each resource in a ward with hours and a phone.
+    plan = Plan(persons=100, notes=1000, years=10, seed=7, end=END)
+    organizations = Organization.objects.count()
+    linked = Provider.objects.filter(organization__isnull=False)
+    assert linked.count() == organizations
+    assert Provider.objects.filter(organization__isnull=True).count() == (
+        plan.service_providers + plan.informal_resources
+    )
+    resources = SocialResource.objects.select_related("provider", "service_type")
+    assert resources.filter(provider__organization__isnull=False).count() == organizations
+    assert resources.filter(service_type__is_informal=True).count() == plan.informal_resources
+    wards = set(Area.objects.filter(code__startswith="scale-ward-").values_list("pk", flat=True))
+    for resource in resources.prefetch_related("specialties", "locations__area"):
+        assert [loc.area_id in wards for loc in resource.locations.all()] == [True]
+        assert resource.search_text == search_text_of(resource)
+        assert normalize_kana(resource.name) in resource.search_text
+        assert resource.vacancies is None or resource.vacancies <= (resource.capacity or 0)
+        assert (resource.vacancies is None) == (resource.vacancies_confirmed_on is None)
+        if resource.service_type.is_informal:
+            assert resource.provider.organization_id is None
+    assert Schedule.objects.count() == Phone.objects.count() == resources.count()
+    developments = ResourceDevelopment.objects.select_related("community_issue", "resource")
+    assert developments.count() == CommunityIssue.objects.count()
+    for development in developments:
+        assert development.community_issue is not None
+        assert development.area_id == development.community_issue.area_id
+        assert development.resource is not None
+        assert not development.resource.service_type.is_informal
     # The demo accounts can sign in with the published demo password.
     assert User.objects.get(username="scale-0-1").check_password(DEMO_PASSWORD)
 
@@ -124,6 +177,18 @@ def test_the_same_seed_gives_the_same_data(settings):
         transaction.set_rollback(True)
     seed(settings, seed=4)
     assert digest() != first
+
+
+def test_the_directory_grows_with_the_city():
+    """About 1,800 resources for a city of 100,000 persons on file (a million people)."""
+    city = Plan(persons=100_000, notes=1_000_000, years=10, seed=1, end=END)
+    assert city.organizations == 50
+    assert city.service_providers == 666
+    assert city.informal_resources == 100
+    # 50 organizations' own services, 1 to 4 (2.5 on average) per provider, the informal ones.
+    assert 1700 < city.organizations + 2.5 * city.service_providers + city.informal_resources < 1900
+    small = Plan(persons=1000, notes=10_000, years=10, seed=1, end=END)
+    assert (small.service_providers, small.informal_resources) == (6, 2)
 
 
 def test_refuses_outside_demo_mode_and_over_real_data(settings):

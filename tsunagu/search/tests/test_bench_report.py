@@ -1,8 +1,17 @@
-"""A smoke test of the benchmark's result table (the benchmark itself is not run here)."""
+"""A smoke test of the benchmark's table and its in-process driver (the benchmark itself is not
+run here): every ratio and verdict is computed from the run's own figures."""
 
 from __future__ import annotations
 
-from bench.report import parse_locust_stats, table, write
+import copy
+from typing import Any
+
+import pytest
+
+from bench import run
+from bench.floor_urls import FLOOR_PATH
+from bench.inprocess import FLOOR, SCREENS, Browser, Response
+from bench.report import parse_locust_stats, rows, table, write
 
 STATS_CSV = (
     "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
@@ -17,34 +26,157 @@ STATS_CSV = (
 
 def test_locust_stats_are_parsed():
     stats, total = parse_locust_stats(STATS_CSV)
-    assert total == 30.5
     assert stats["dashboard"] == {
         "count": 100, "failures": 0, "p50": 40.0, "p95": 120.0, "p99": 200.0, "rps": 20.5
     }  # fmt: skip
     assert stats["full-text search"]["failures"] == 1
+    assert (total["rps"], total["p95"], total["failures"]) == (30.5, 300.0, 1)
 
 
-def test_table_marks_each_target_met_or_missed(tmp_path):
-    small, total = parse_locust_stats(STATS_CSV)
-    large = {k: {**v, "p95": v["p95"] * 2} for k, v in small.items()}
-    run = {"persons": 1000, "notes": 10000, "reused": True, "worker_peak_mb": [120.0, 130.0]}
-    results = {
-        "machine": {"cpu": "test", "cores": 2},
-        "runs": [
-            {**run, "database": "sqlite", "size": "small", "requests": small, "total_rps": total},
-            {**run, "database": "sqlite", "size": "large", "requests": large, "total_rps": 200.0},
-        ],
+def _screens(floor: float, cpu: dict[str, float]) -> dict[str, Any]:
+    found = {name: {"cpu_ms": value, "queries": 9} for name, value in cpu.items()}
+    return {"screens": {FLOOR: {"cpu_ms": floor, "queries": 2}, **found}}
+
+
+def _results() -> dict[str, Any]:
+    return {
+        "date": "2026-12-03",
+        "host": "bench-host",
+        "started_at": "2026-12-03T01:00:00+00:00",
+        "machine": {"cpu": "test", "cores": 2, "load_at_start": [0.5, 0.75, 1.0]},
+        "databases": ["sqlite", "postgresql"],
+        "inprocess": {
+            "sqlite": {
+                "small": _screens(4.0, {"dashboard": 7.0, "person search": 6.0}),
+                "large": _screens(5.0, {"dashboard": 9.0, "person search": 12.0}),
+            },
+        },
+        "load": {
+            "sqlite": {
+                "total_rps": 160.0,
+                "p95_ms": 120.0,
+                "failures": 0,
+                "worker_rss_after_warmup_mb": [120.0, 130.0],
+            },
+            "postgresql": {
+                "total_rps": 100.0,
+                "p95_ms": 180.0,
+                "failures": 2,
+                "worker_rss_after_warmup_mb": [151.0],
+            },
+        },
         "notes": ["measured under load"],
     }
+
+
+def _line(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(start))
+
+
+def test_the_table_sets_each_screen_against_the_floor_and_the_small_dataset(tmp_path):
+    results = _results()
     text = write(results, tmp_path / "r.json", tmp_path / "r.md")
     assert text == table(results)
     assert (tmp_path / "r.md").read_text(encoding="utf-8") == text
-    dashboard = next(line for line in text.splitlines() if line.startswith("| dashboard"))
-    # 120 ms then 240 ms against 150 ms; 240 > 1.5 x 120.
-    assert "met / **missed** | **missed** |" in dashboard
-    search = next(line for line in text.splitlines() if line.startswith("| full-text search"))
-    assert "**missed** / **missed**" in search  # 350 ms against 300 ms
-    assert "| sign-in | not measured | not measured |" in text
-    assert "throughput 30.5 requests/s (target ≥ 150: **missed**)" in text
-    assert "throughput 200.0 requests/s (target ≥ 150: met)" in text
-    assert "peak memory per worker 120, 130 MB (target ≤ 300: met)" in text
+    assert "2 cores" in text
+    assert "load average at start 0.50 / 0.75 / 1.00" in text
+    assert text.startswith("# Tsunagu benchmark, 2026-12-03 on bench-host")
+    floor = _line(text, f"| sqlite | {FLOOR}, city scale |")
+    # 150 requests/s on 2 cores leaves 13.3 ms of CPU per request; the floor takes 0.38 of it.
+    assert "| 5.0 ms (2 queries) | 13.3 ms (CPU per request at 150/s on 2 cores) | 0.38 |" in floor
+    dashboard = _line(text, "| sqlite | dashboard, city scale, against the floor |")
+    assert dashboard.endswith("| 9.0 ms (9 queries) | 5.0 ms | 1.80 | ≤ 2.0 × floor | met |")
+    grown = _line(text, "| sqlite | dashboard, 1/100 → city scale |")
+    assert grown.endswith("| 9.0 ms (9 queries) | 7.0 ms at 1/100 | 1.29 | ≤ 1.5 × 1/100 | met |")
+    search = _line(text, "| sqlite | person search, city scale, against the floor |")
+    assert search.endswith("| 2.40 | ≤ 2.0 × floor | **missed** |")
+    assert _line(text, "| sqlite | person search, 1/100 → city scale |").endswith(
+        "| 2.00 | ≤ 1.5 × 1/100 | **missed** |"
+    )
+    # A screen the run did not reach is not measured, neither met nor missed.
+    timeline = _line(text, "| sqlite | case timeline, city scale, against the floor |")
+    assert timeline.endswith("| not measured |")
+    assert "> measured under load" in text
+
+
+def test_the_verdicts_follow_the_figures_not_constants():
+    results = _results()
+    slower_floor = copy.deepcopy(results)
+    slower_floor["inprocess"]["sqlite"]["large"]["screens"][FLOOR]["cpu_ms"] = 4.0
+    text = table(slower_floor)
+    dashboard = _line(text, "| sqlite | dashboard, city scale, against the floor |")
+    assert dashboard.endswith("| 4.0 ms | 2.25 | ≤ 2.0 × floor | **missed** |")
+    four_cores = copy.deepcopy(results)
+    four_cores["machine"]["cores"] = 4
+    assert "26.7 ms (CPU per request at 150/s on 4 cores)" in table(four_cores)
+
+
+def test_the_load_rows_give_requests_per_core_and_each_target():
+    text = table(_results())
+    assert _line(text, "| sqlite | mixed read load, city scale: requests/s |").endswith(
+        "| 160.0/s (80.0/s per core) | — | 1.07 of the target | ≥ 150/s (75.0/s per core) | met |"
+    )
+    assert _line(text, "| postgresql | mixed read load, city scale: requests/s |").endswith(
+        "| 0.83 of the target | ≥ 120/s (60.0/s per core) | **missed** |"
+    )
+    assert _line(text, "| sqlite | mixed read load: p95").endswith("| < 150 ms | met |")
+    assert _line(text, "| postgresql | mixed read load: p95").endswith("| < 150 ms | **missed** |")
+    assert _line(text, "| postgresql | mixed read load: failed requests").endswith(
+        "| 2 | — | — | 0 | **missed** |"
+    )
+    assert _line(text, "| sqlite | memory per worker after warm-up").endswith(
+        "| 120 MB, 130 MB | — | — | ≤ 150 MB each | met |"
+    )
+    assert _line(text, "| postgresql | memory per worker after warm-up").endswith("| **missed** |")
+    assert _line(text, "| sqlite | soak").endswith("| not measured |")
+
+
+def test_every_screen_has_its_rows_on_every_database():
+    results = _results()
+    names = {row.measure for row in rows(results) if row.database == "postgresql"}
+    for screen in SCREENS:
+        assert f"{screen}, city scale, against the floor" in names
+        assert f"{screen}, 1/100 → city scale" in names
+
+
+def test_the_header_says_when_there_was_no_load_test():
+    results = _results()
+    assert "- Load: gunicorn.conf.py with" in table(results)
+    results["load"] = {}
+    assert "- Load: not run (see the notes below)." in table(results)
+
+
+def test_a_smaller_large_dataset_is_named_as_it_is():
+    results = _results()
+    results["large_label"] = "2,000 persons"
+    assert "| sqlite | dashboard, 2,000 persons, against the floor |" in table(results)
+
+
+def test_one_results_file_per_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    first = run.results_path("2026-12-03", "bench host/1")
+    assert first.name == "2026-12-03-bench-host-1.md"
+    first.write_text("x")
+    assert run.results_path("2026-12-03", "bench host/1").name == "2026-12-03-bench-host-1-2.md"
+
+
+def test_the_driver_keeps_and_drops_cookies():
+    browser = Browser(app=lambda environ, start: [])
+    browser.keep_cookies(
+        Response(200, [("Set-Cookie", "sessionid=abc; HttpOnly; Path=/; Max-Age=1800")], b"")
+    )
+    assert browser.cookies == {"sessionid": "abc"}
+    environ = browser.environ("GET", "/people/", {"q": "サトウ"})
+    assert environ["HTTP_COOKIE"] == "sessionid=abc"
+    assert environ["HTTP_HOST"] == "127.0.0.1"
+    browser.keep_cookies(Response(302, [("Set-Cookie", 'sessionid=""; Max-Age=0; Path=/')], b""))
+    assert browser.cookies == {}
+
+
+@pytest.mark.urls("bench.floor_urls")
+def test_the_floor_is_a_signed_in_view_with_no_query_of_its_own(personas, client_as, client):
+    assert client.get(FLOOR_PATH).status_code == 302  # anonymous: to sign-in
+    signed_in = client_as(personas.counselor_a)
+    response = signed_in.get(FLOOR_PATH)
+    assert response.status_code == 200
+    assert response.content == b"ok"
