@@ -37,8 +37,9 @@ from tsunagu.cases.forms import (
     TransitionForm,
 )
 from tsunagu.cases.models import Case, CaseStatus, Domain
-from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from tsunagu.core.http import TsunaguRequest, errors_as_pages, refused_page
+from tsunagu.core.errors import Forbidden
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 
 PAGE_SIZE = 30
 TARGET_LABELS = {
@@ -54,8 +55,6 @@ TARGET_LABELS = {
     "search.searchdocument": gettext_lazy("全文検索"),
 }
 
-
-_refused = refused_page
 _mapped = errors_as_pages()
 
 
@@ -115,39 +114,29 @@ def consultation_create(request: TsunaguRequest) -> HttpResponse:
     if request.method == "POST" and "_search" in request.POST:
         # The search button without JavaScript: show the form again, with the matches, keeping
         # what was typed (nothing is validated or saved yet).
-        posted = ConsultationForm(request.POST, actor=actor)
+        typed = ConsultationForm(request.POST, actor=actor)
         kept = {
             name: field.widget.value_from_datadict(request.POST, request.FILES, name)
-            for name, field in posted.fields.items()
+            for name, field in typed.fields.items()
         }
         form = ConsultationForm(initial=kept, actor=actor)
         form.narrow_subject_choices(**_subject_queries(request.POST))
         return render(request, "cases/pages/consultation_form.html", {"form": form})
-    if request.method == "POST":
-        form = ConsultationForm(request.POST, actor=actor)
-        form.narrow_subject_choices(**_subject_queries(request.POST))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                consultation = services.consultation_create(actor=request.actor, **data)
-            except Forbidden as exc:
-                return _refused(request, exc)
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("相談を受け付けました。"))
-                return redirect("cases:consultation_detail", consultation_id=consultation.pk)
-        status = 400
-    else:
-        initial: dict[str, Any] = {}
-        for name in ("person", "household"):
-            value = request.GET.get(name, "")
-            if value.isdigit():
-                initial[name] = int(value)
-        form = ConsultationForm(initial=initial, actor=actor)
-        form.narrow_subject_choices(**_subject_queries(request.GET))
-        status = 200
-    return render(request, "cases/pages/consultation_form.html", {"form": form}, status=status)
+    initial: dict[str, Any] = {}
+    for name in ("person", "household"):
+        value = request.GET.get(name, "")
+        if value.isdigit():
+            initial[name] = int(value)
+    form = ConsultationForm(posted(request), initial=initial, actor=actor)
+    form.narrow_subject_choices(**_subject_queries(posted(request) or request.GET))
+    return form_page(
+        request,
+        form,
+        "cases/pages/consultation_form.html",
+        save=lambda data: services.consultation_create(actor=actor, **data),
+        done=lambda made: redirect("cases:consultation_detail", consultation_id=made.pk),
+        success=_("相談を受け付けました。"),
+    )
 
 
 def _subject_queries(data: Any) -> dict[str, str]:
@@ -181,10 +170,7 @@ def consultation_subject_choices(request: TsunaguRequest) -> HttpResponse:
 
 @_mapped
 def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
-    try:
-        consultation = access_consultation(request.actor, consultation_id)
-    except NotFound:
-        raise Http404 from None
+    consultation = access_consultation(request.actor, consultation_id)
     domain_labels = [str(Domain(d).label) for d in consultation.domains if d in Domain.values]
     return render(
         request,
@@ -196,18 +182,14 @@ def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpRe
 @_mapped
 @require_POST
 def consultation_open_case(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
-    try:
-        consultation = access_consultation(request.actor, consultation_id, for_write=True)
-        case = services.consultation_open_case(actor=request.actor, consultation=consultation)
-    except NotFound:
-        raise Http404 from None
-    except Forbidden as exc:
-        return _refused(request, exc)
-    except Invalid as exc:
-        messages.error(request, exc.message)
-        return redirect("cases:consultation_detail", consultation_id=consultation_id)
-    messages.success(request, _("支援ケースを作成しました。"))
-    return redirect("cases:case_detail", case_id=case.pk)
+    consultation = access_consultation(request.actor, consultation_id, for_write=True)
+    return action(
+        request,
+        lambda: services.consultation_open_case(actor=request.actor, consultation=consultation),
+        to=lambda case: reverse("cases:case_detail", kwargs={"case_id": case.pk}),
+        failed_to=reverse("cases:consultation_detail", kwargs={"consultation_id": consultation_id}),
+        success=_("支援ケースを作成しました。"),
+    )
 
 
 # --- Cases ----------------------------------------------------------------------------------
@@ -278,102 +260,56 @@ def case_detail(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def case_edit(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
-    status = 200
-    if request.method == "POST":
-        form = CaseEditForm(request.POST, case=case)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.case_update(
-                    actor=request.actor,
-                    case=case,
-                    expected_version=data["version"],
-                    title=data["title"],
-                    support_layer=data["support_layer"],
-                    lead_worker=data["lead_worker"],
-                    is_complex=data["is_complex"],
-                    difficulty_factors=data["difficulty_factors"],
-                )
-            except Forbidden as exc:
-                return _refused(request, exc)
-            except Conflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-                status = 400
-            else:
-                messages.success(request, _("ケースを更新しました。"))
-                return redirect("cases:case_detail", case_id=case.pk)
-        else:
-            status = 400
-    else:
-        form = CaseEditForm(initial=CaseEditForm.initial_for(case), case=case)
-    return render(
-        request, "cases/pages/case_edit.html", {"case": case, "form": form}, status=status
+    initial = CaseEditForm.initial_for(case) if request.method != "POST" else None
+    return form_page(
+        request,
+        CaseEditForm(posted(request), initial=initial, case=case),
+        "cases/pages/case_edit.html",
+        save=lambda data: services.case_update(
+            actor=request.actor,
+            case=case,
+            expected_version=data["version"],
+            **{name: value for name, value in data.items() if name != "version"},
+        ),
+        done=lambda saved: redirect("cases:case_detail", case_id=case.pk),
+        context={"case": case},
+        success=_("ケースを更新しました。"),
     )
-
-
-def _case_detail_with_error(
-    request: TsunaguRequest, case: Case, *, form_name: str, form: Any, status: int = 400
-) -> HttpResponse:
-    context = _case_detail_context(request, case)
-    context[form_name] = form
-    return render(request, "cases/pages/case_detail.html", context, status=status)
 
 
 @_mapped
 @require_POST
 def case_transition(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id, for_write=True)
-    form = TransitionForm(request.POST, case=case)
-    if not form.is_valid():
-        return _case_detail_with_error(request, case, form_name="transition_form", form=form)
-    data = form.cleaned_data
-    try:
-        services.case_transition(
-            actor=request.actor,
-            case=case,
-            to_status=data["to_status"],
-            reason=data["reason"],
-            closure_reason=data["closure_reason"],
-            closed_on=data["closed_on"],
-            referred=data["referred"],
-        )
-    except Forbidden as exc:
-        return _refused(request, exc)
-    except (Invalid, Conflict) as exc:
-        form.add_error(None, exc.message)
-        return _case_detail_with_error(
-            request,
-            case,
-            form_name="transition_form",
-            form=form,
-            status=409 if isinstance(exc, Conflict) else 400,
-        )
-    messages.success(
+    return form_page(
         request,
-        _("状態を「%(status)s」にしました。") % {"status": CaseStatus(case.status).label},
+        TransitionForm(request.POST, case=case),
+        "cases/pages/case_detail.html",
+        save=lambda data: services.case_transition(actor=request.actor, case=case, **data),
+        done=lambda saved: redirect("cases:case_detail", case_id=case.pk),
+        context=lambda: _case_detail_context(request, case),
+        form_name="transition_form",
+        success=lambda saved: (
+            _("状態を「%(status)s」にしました。") % {"status": CaseStatus(case.status).label}
+        ),
     )
-    return redirect("cases:case_detail", case_id=case.pk)
 
 
 @_mapped
 @require_POST
 def case_reopen(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id, for_write=True)
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        return _case_detail_with_error(request, case, form_name="reopen_form", form=form)
-    try:
-        services.case_reopen(actor=request.actor, case=case, reason=form.cleaned_data["reason"])
-    except Forbidden as exc:
-        return _refused(request, exc)
-    except (Invalid, Conflict) as exc:
-        form.add_error(None, exc.message)
-        return _case_detail_with_error(request, case, form_name="reopen_form", form=form)
-    messages.success(request, _("ケースを再開しました（アセスメント）。"))
-    return redirect("cases:case_detail", case_id=case.pk)
+    return form_page(
+        request,
+        ReopenForm(request.POST),
+        "cases/pages/case_detail.html",
+        save=lambda data: services.case_reopen(actor=request.actor, case=case, **data),
+        done=lambda saved: redirect("cases:case_detail", case_id=case.pk),
+        context=lambda: _case_detail_context(request, case),
+        form_name="reopen_form",
+        success=_("ケースを再開しました（アセスメント）。"),
+        conflict_status=400,
+    )
 
 
 # --- Team -----------------------------------------------------------------------------------
@@ -383,42 +319,24 @@ def case_reopen(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
-    status = 200
-    if request.method == "POST":
-        form = TeamMemberForm(request.POST, case=case)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.team_member_add(actor=request.actor, case=case, **data)
-            except Forbidden as exc:
-                return _refused(request, exc)
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    _("「%(name)s」を支援チームに加えました。")
-                    % {"name": data["organization"].name},
-                )
-                return redirect("cases:case_detail", case_id=case.pk)
-        else:
-            status = 400
-    else:
-        form = TeamMemberForm(case=case)
-    return render(
+    return form_page(
         request,
+        TeamMemberForm(posted(request), case=case),
         "cases/pages/team_form.html",
-        {
+        save=lambda data: services.team_member_add(actor=request.actor, case=case, **data),
+        done=lambda saved: redirect("cases:case_detail", case_id=case.pk),
+        context=lambda: {
             "case": case,
-            "form": form,
             "consents": selectors.case_consents(case),
             "has_support_meeting": selectors.support_meetings_for(case).exists(),
             "new_meeting_url": reverse("meetings:conference_create", kwargs={"case_id": case.pk})
             + "?kind=statutory_support_meeting",
             "emergency_days": settings.EMERGENCY_BASIS_DAYS,
         },
-        status=status,
+        success=lambda member: (
+            _("「%(name)s」を支援チームに加えました。") % {"name": member.organization.name}
+        ),
+        conflict_status=400,
     )
 
 
@@ -426,23 +344,15 @@ def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
 @require_POST
 def team_leave(request: TsunaguRequest, case_id: int, member_id: int) -> HttpResponse:
     case = _case(request, case_id, for_write=True)
-    try:
-        member = selectors.case_team_member(case, member_id)
-    except NotFound:
-        raise Http404 from None
+    member = selectors.case_team_member(case, member_id)
     form = TeamLeaveForm(request.POST)
     left_on = form.cleaned_data["left_on"] if form.is_valid() else None
-    try:
-        services.team_member_leave(actor=request.actor, member=member, left_on=left_on)
-    except Forbidden as exc:
-        return _refused(request, exc)
-    except (Invalid, Conflict) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("「%(name)s」がチームを離れました。") % {"name": member.organization.name}
-        )
-    return redirect("cases:case_detail", case_id=case.pk)
+    return action(
+        request,
+        lambda: services.team_member_leave(actor=request.actor, member=member, left_on=left_on),
+        to=reverse("cases:case_detail", kwargs={"case_id": case.pk}),
+        success=_("「%(name)s」がチームを離れました。") % {"name": member.organization.name},
+    )
 
 
 # --- Break-glass ----------------------------------------------------------------------------
@@ -450,42 +360,30 @@ def team_leave(request: TsunaguRequest, case_id: int, member_id: int) -> HttpRes
 
 @_mapped
 def break_glass_new(request: TsunaguRequest) -> HttpResponse:
-    status = 200
-    if request.method == "POST":
-        form = BreakGlassForm(request.POST)
-        if form.is_valid():
-            person_id = form.cleaned_data["person"].strip()
-            try:
-                services.break_glass_open(
-                    actor=request.actor, person_id=person_id, reason=form.cleaned_data["reason"]
-                )
-            except Forbidden as exc:
-                return _refused(request, exc)
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-                status = 400
-            else:
-                # The same answer whether or not the id names someone: see the service.
-                messages.warning(
-                    request,
-                    _(
-                        "緊急アクセスを記録しました。該当する記録があれば%(hours)s時間閲覧できます。"
-                        "この操作は基幹相談支援センターが確認します。"
-                    )
-                    % {"hours": settings.BREAK_GLASS_HOURS},
-                )
-                if person_id.isdigit():
-                    return redirect(_person_url(person_id))
-                return redirect("cases:list")
-        else:
-            status = 400
-    else:
-        form = BreakGlassForm(initial={"person": request.GET.get("person", "")[:20]})
-    return render(
+    form = BreakGlassForm(posted(request), initial={"person": request.GET.get("person", "")[:20]})
+
+    def opened(_access: object) -> HttpResponse:
+        # The same answer whether or not the id names someone: see the service.
+        messages.warning(
+            request,
+            _(
+                "緊急アクセスを記録しました。該当する記録があれば%(hours)s時間閲覧できます。"
+                "この操作は基幹相談支援センターが確認します。"
+            )
+            % {"hours": settings.BREAK_GLASS_HOURS},
+        )
+        person_id = form.cleaned_data["person"].strip()
+        return redirect(_person_url(person_id) if person_id.isdigit() else "cases:list")
+
+    return form_page(
         request,
+        form,
         "cases/pages/break_glass_form.html",
-        {"form": form, "hours": settings.BREAK_GLASS_HOURS},
-        status=status,
+        save=lambda data: services.break_glass_open(
+            actor=request.actor, person_id=data["person"].strip(), reason=data["reason"]
+        ),
+        done=opened,
+        context={"hours": settings.BREAK_GLASS_HOURS},
     )
 
 
@@ -493,11 +391,8 @@ def break_glass_new(request: TsunaguRequest) -> HttpResponse:
 def break_glass_list(request: TsunaguRequest) -> HttpResponse:
     """The core center's review queue: emergency bases for sharing still open, then every
     break-glass access (unreviewed first)."""
-    try:
-        accesses = selectors.break_glass_list(actor=request.actor)
-        emergencies = list(selectors.open_emergency_bases(actor=request.actor))
-    except NotFound:
-        raise Http404 from None
+    accesses = selectors.break_glass_list(actor=request.actor)
+    emergencies = list(selectors.open_emergency_bases(actor=request.actor))
     page = Paginator(accesses, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -516,107 +411,91 @@ def break_glass_list(request: TsunaguRequest) -> HttpResponse:
 
 
 def _emergency(request: TsunaguRequest, member_id: int) -> Any:
-    try:
-        return selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
-    except NotFound:
-        raise Http404 from None
+    return selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
+
+
+def _emergency_context(member: Any) -> dict[str, Any]:
+    return {
+        "member": member,
+        "note_form": BreakGlassReviewForm(),
+        "today": timezone.localdate(),
+        "holds": member.basis_holds_on(timezone.localdate()),
+    }
 
 
 @_mapped
 def emergency_review(request: TsunaguRequest, member_id: int) -> HttpResponse:
     member = _emergency(request, member_id)
-    return _emergency_page(request, member, EmergencyConvertForm(member=member))
-
-
-def _emergency_page(
-    request: TsunaguRequest, member: Any, convert_form: EmergencyConvertForm, status: int = 200
-) -> HttpResponse:
-    return render(
-        request,
-        "cases/pages/emergency_review.html",
-        {
-            "member": member,
-            "convert_form": convert_form,
-            "note_form": BreakGlassReviewForm(),
-            "today": timezone.localdate(),
-            "holds": member.basis_holds_on(timezone.localdate()),
-        },
-        status=status,
-    )
+    context = {**_emergency_context(member), "convert_form": EmergencyConvertForm(member=member)}
+    return render(request, "cases/pages/emergency_review.html", context)
 
 
 @_mapped
 @require_POST
 def emergency_convert(request: TsunaguRequest, member_id: int) -> HttpResponse:
     member = _emergency(request, member_id)
-    form = EmergencyConvertForm(request.POST, member=member)
-    if not form.is_valid():
-        return _emergency_page(request, member, form, status=400)
-    try:
-        services.emergency_basis_convert(actor=request.actor, member=member, **form.cleaned_data)
-    except Forbidden as exc:
-        return _refused(request, exc)
-    except (Invalid, Conflict) as exc:
-        form.add_error(None, exc.message)
-        return _emergency_page(request, member, form, status=400)
-    messages.success(request, _("共有の根拠を切り替えました。"))
-    return redirect("cases:break_glass_list")
+    return form_page(
+        request,
+        EmergencyConvertForm(request.POST, member=member),
+        "cases/pages/emergency_review.html",
+        save=lambda data: services.emergency_basis_convert(
+            actor=request.actor, member=member, **data
+        ),
+        done=lambda saved: redirect("cases:break_glass_list"),
+        context=lambda: _emergency_context(member),
+        form_name="convert_form",
+        success=_("共有の根拠を切り替えました。"),
+        conflict_status=400,
+    )
+
+
+def _note(request: TsunaguRequest) -> str:
+    form = BreakGlassReviewForm(request.POST)
+    return str(form.cleaned_data["note"]) if form.is_valid() else ""
 
 
 @_mapped
 @require_POST
 def emergency_end(request: TsunaguRequest, member_id: int) -> HttpResponse:
     member = _emergency(request, member_id)
-    form = BreakGlassReviewForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.emergency_basis_end(actor=request.actor, member=member, note=note)
-    except Forbidden as exc:
-        return _refused(request, exc)
-    except (Invalid, Conflict) as exc:
-        messages.error(request, exc.message)
-        return redirect("cases:emergency_review", member_id=member.pk)
-    messages.success(
-        request, _("緊急の根拠を終了しました。この機関はケースを閲覧できなくなります。")
+    return action(
+        request,
+        lambda: services.emergency_basis_end(
+            actor=request.actor, member=member, note=_note(request)
+        ),
+        to=reverse("cases:break_glass_list"),
+        failed_to=reverse("cases:emergency_review", kwargs={"member_id": member.pk}),
+        success=_("緊急の根拠を終了しました。この機関はケースを閲覧できなくなります。"),
     )
-    return redirect("cases:break_glass_list")
 
 
 @_mapped
 @require_POST
 def emergency_reviewed(request: TsunaguRequest, member_id: int) -> HttpResponse:
     member = _emergency(request, member_id)
-    form = BreakGlassReviewForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.emergency_basis_mark_reviewed(actor=request.actor, member=member, note=note)
-    except Forbidden as exc:
-        return _refused(request, exc)
-    except (Invalid, Conflict) as exc:
-        messages.error(request, exc.message)
-        return redirect("cases:emergency_review", member_id=member.pk)
-    messages.success(request, _("確認済みにしました。"))
-    return redirect("cases:break_glass_list")
+    return action(
+        request,
+        lambda: services.emergency_basis_mark_reviewed(
+            actor=request.actor, member=member, note=_note(request)
+        ),
+        to=reverse("cases:break_glass_list"),
+        failed_to=reverse("cases:emergency_review", kwargs={"member_id": member.pk}),
+        success=_("確認済みにしました。"),
+    )
 
 
 @_mapped
 @require_POST
 def break_glass_review(request: TsunaguRequest, access_id: int) -> HttpResponse:
-    try:
-        access = selectors.break_glass_for_review(actor=request.actor, access_id=access_id)
-    except NotFound:
-        raise Http404 from None
-    form = BreakGlassReviewForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.break_glass_review(actor=request.actor, access=access, note=note)
-    except Forbidden as exc:
-        return _refused(request, exc)
-    except Invalid as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("確認済みにしました。"))
-    return redirect("cases:break_glass_list")
+    access = selectors.break_glass_for_review(actor=request.actor, access_id=access_id)
+    return action(
+        request,
+        lambda: services.break_glass_review(
+            actor=request.actor, access=access, note=_note(request)
+        ),
+        to=reverse("cases:break_glass_list"),
+        success=_("確認済みにしました。"),
+    )
 
 
 # --- Who looked at this person's record -----------------------------------------------------
@@ -624,10 +503,7 @@ def break_glass_review(request: TsunaguRequest, access_id: int) -> HttpResponse:
 
 @_mapped
 def person_access_log(request: TsunaguRequest, person_id: int) -> HttpResponse:
-    try:
-        log = selectors.person_access_log(actor=request.actor, person_id=person_id)
-    except NotFound:
-        raise Http404 from None
+    log = selectors.person_access_log(actor=request.actor, person_id=person_id)
     audit.record(
         action=Action.ACCESS_LOG_VIEWED,
         actor=request.actor,

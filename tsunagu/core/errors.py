@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class TsunaguError(Exception):
     code = "error"
@@ -34,3 +36,11 @@ class Conflict(TsunaguError):
 class Invalid(TsunaguError):
     code = "invalid"
     status = 422
+
+
+class FieldErrors(Invalid):
+    """Input that breaks a rule: one Japanese message per field, for a form or a JSON body."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(next(iter(self.errors.values())), code="validation_error")

@@ -28,7 +28,8 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_label, wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.exports import csv_response
-from tsunagu.core.http import TsunaguRequest, errors_as_pages
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.screens import errors_as_pages
 from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.sections import ResourceSection

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid
 from tsunagu.core.kana import is_kana, normalize_kana, normalize_phone
 from tsunagu.organizations.models import Organization
 from tsunagu.people import selectors
@@ -75,14 +75,6 @@ HOUSEHOLD_FIELDS: tuple[str, ...] = ("name", "postal_code", "address", "area", "
 
 _POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")
 _PHONE = re.compile(r"^[0-9()+\-‐ ]*$")
-
-
-class FieldErrors(Invalid):
-    """Input that breaks a rule: one Japanese message per field, for a form or a JSON body."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__(next(iter(self.errors.values())), code="validation_error")
 
 
 class PossibleDuplicate(Conflict):

@@ -24,7 +24,8 @@ from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from tsunagu.core.http import TsunaguRequest, errors_as_pages, refused_page
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.screens import errors_as_pages, refused_page
 from tsunagu.referrals import exports, fhir, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.access import access_referral, side_of
@@ -46,14 +47,14 @@ REASON_LABELS = {
 }
 
 
-REFUSED_TEMPLATE = "referrals/pages/refused.html"
+BACK = "referrals:list"
 
 
 def _refused(request: TsunaguRequest, exc: Forbidden) -> HttpResponse:
-    return refused_page(request, exc, template=REFUSED_TEMPLATE)
+    return refused_page(request, exc.message, back=BACK)
 
 
-_mapped = errors_as_pages(REFUSED_TEMPLATE)
+_mapped = errors_as_pages(BACK)
 
 
 def _query_without_page(request: TsunaguRequest) -> str:

@@ -25,7 +25,8 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.access import access_case, persons_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
-from tsunagu.core.http import TsunaguRequest, errors_as_pages, refused_page
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.screens import errors_as_pages, refused_page
 from tsunagu.plans import selectors, services
 from tsunagu.plans.access import (
     access_assessment,
@@ -65,7 +66,10 @@ from tsunagu.records import selectors as records_selectors
 TASKS_PER_PAGE = 30
 
 
-_refused = refused_page
+
+
+def _refused(request: TsunaguRequest, exc: Forbidden) -> HttpResponse:
+    return refused_page(request, exc.message)
 _mapped = errors_as_pages()
 
 
