@@ -8,13 +8,12 @@ selectors in people/selectors.py, which answer 404 alike for "missing" and "not 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -22,8 +21,9 @@ from django.utils.translation import gettext as _
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases.access import access_household, access_person
-from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.errors import Forbidden, TsunaguError
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.people import duplicates, selectors, services
 from tsunagu.people.forms import (
     ConsentForm,
@@ -36,39 +36,14 @@ from tsunagu.people.forms import (
     HouseholdSearchForm,
     PersonCreateForm,
     PersonEditForm,
+    PersonForm,
     SearchForm,
 )
 from tsunagu.people.models import Household, Person
 
 PAGE_SIZE = 25
 
-View = Callable[..., HttpResponse]
-
-
-def _posted(request: TsunaguRequest) -> QueryDict | None:
-    """The POST data of a POST, even an empty one (an empty form must show its errors)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(request: TsunaguRequest, message: str) -> HttpResponse:
-    messages.error(request, message)
-    return render(request, "403.html", {"request_id": request.request_id}, status=403)
-
-
-def _app_errors(view: View) -> View:
-    """NotFound is a 404 page; Forbidden (read-only member, no organization) a 403 with its
-    message.  The access layer has already written the audit row for either."""
-
-    @wraps(view)
-    def wrapper(request: TsunaguRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            return _refused(request, exc.message)
-
-    return wrapper
+_app_errors = errors_as_pages()
 
 
 def _require_writer(request: TsunaguRequest) -> None:
@@ -98,12 +73,6 @@ def _household_for_write(request: TsunaguRequest, household_id: int) -> Househol
     if request.method == "GET":
         audit.record(action=Action.RECORD_VIEWED, actor=request.actor, target=household)
     return household
-
-
-def _add_field_errors(form: Any, exc: Invalid) -> None:
-    errors = exc.errors if isinstance(exc, services.FieldErrors) else {"": exc.message}
-    for name, message in errors.items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 # --- Persons ----------------------------------------------------------------------------------
@@ -161,37 +130,42 @@ def person_search(request: TsunaguRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _confirm_duplicates(
+    request: TsunaguRequest, form_class: type[PersonForm], shown: dict[str, Any]
+) -> Callable[[Any, TsunaguError], tuple[Any, int] | None]:
+    """Similar records found: show who it may be; saving again confirms "someone else"."""
+
+    def rescue(form: PersonForm, exc: TsunaguError) -> tuple[PersonForm, int] | None:
+        if not isinstance(exc, services.PossibleDuplicate):
+            return None
+        shown["duplicates"] = exc.candidates
+        data = request.POST.copy()
+        data["confirm_new"] = "True"
+        confirm = form_class(data)
+        return confirm, 400 if not confirm.is_valid() else 200
+
+    return rescue
+
+
 @_app_errors
 def person_create(request: TsunaguRequest) -> HttpResponse:
     _require_writer(request)
-    form = PersonCreateForm(_posted(request))
-    duplicates = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(
-                actor=request.actor,
-                data=form.person_data(),
-                certificates=form.certificates(),
-                confirm_new=form.cleaned_data["confirm_new"],
-            )
-        except services.PossibleDuplicate as exc:
-            duplicates = exc.candidates
-            data = request.POST.copy()
-            data["confirm_new"] = "True"
-            form = PersonCreateForm(data)
-            form.is_valid()
-        except services.FieldErrors as exc:
-            _add_field_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)sさんを登録しました。") % {"name": person.display_name}
-            )
-            return redirect("people:person_detail", person_id=person.pk)
-    return render(
+    shown: dict[str, Any] = {"duplicates": None, "person": None}
+    form = PersonCreateForm(posted(request))
+    return form_page(
         request,
+        form,
         "people/pages/person_form.html",
-        {"form": form, "duplicates": duplicates, "person": None},
-        status=400 if form.errors else 200,
+        save=lambda data: services.person_create(
+            actor=request.actor,
+            data=form.person_data(),
+            certificates=form.certificates(),
+            confirm_new=data["confirm_new"],
+        ),
+        done=lambda person: redirect("people:person_detail", person_id=person.pk),
+        context=shown,
+        rescue=_confirm_duplicates(request, PersonCreateForm, shown),
+        success=lambda person: _("%(name)sさんを登録しました。") % {"name": person.display_name},
     )
 
 
@@ -214,49 +188,26 @@ def person_detail(request: TsunaguRequest, person_id: int) -> HttpResponse:
 @_app_errors
 def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
     person = _person_for_write(request, person_id)
-    duplicates = None
-    if request.method == "POST":
-        form = PersonEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.person_update(
-                    actor=request.actor,
-                    person=person,
-                    expected_version=form.cleaned_data["version"],
-                    changes=form.person_data(),
-                    certificates=form.certificates(),
-                    check_duplicates=True,
-                    confirm_new=form.cleaned_data["confirm_new"],
-                )
-            except services.PossibleDuplicate as exc:
-                # Same as on create: show who it may be; saving again confirms "someone else".
-                duplicates = exc.candidates
-                data = request.POST.copy()
-                data["confirm_new"] = "True"
-                form = PersonEditForm(data)
-                form.is_valid()
-                status = 200
-            except Conflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            except services.FieldErrors as exc:
-                _add_field_errors(form, exc)
-                status = 400
-            else:
-                messages.success(request, _("本人の情報を更新しました。"))
-                return redirect("people:person_detail", person_id=person.pk)
-        else:
-            status = 400
-    else:
-        form = PersonEditForm(
-            initial={**PersonEditForm.initial_for(person), "version": person.version}
-        )
-        status = 200
-    return render(
+    shown: dict[str, Any] = {"duplicates": None, "person": person}
+    initial = {**PersonEditForm.initial_for(person), "version": person.version}
+    form = PersonEditForm(posted(request), initial=initial)
+    return form_page(
         request,
+        form,
         "people/pages/person_form.html",
-        {"form": form, "person": person, "duplicates": duplicates},
-        status=status,
+        save=lambda data: services.person_update(
+            actor=request.actor,
+            person=person,
+            expected_version=data["version"],
+            changes=form.person_data(),
+            certificates=form.certificates(),
+            check_duplicates=True,
+            confirm_new=data["confirm_new"],
+        ),
+        done=lambda saved: redirect("people:person_detail", person_id=person.pk),
+        context=shown,
+        rescue=_confirm_duplicates(request, PersonEditForm, shown),
+        success=_("本人の情報を更新しました。"),
     )
 
 
@@ -266,30 +217,14 @@ def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
 @_app_errors
 def consent_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
     person = _person_for_write(request, person_id)
-    form = ConsentForm(_posted(request), initial={"obtained_on": timezone.localdate().isoformat()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consent_record(
-                actor=request.actor,
-                person=person,
-                organizations=data["organizations"],
-                purposes=data["purposes"],
-                method=data["method"],
-                obtained_on=data["obtained_on"],
-                expires_on=data["expires_on"],
-                notes=data["notes"],
-            )
-        except services.FieldErrors as exc:
-            _add_field_errors(form, exc)
-        else:
-            messages.success(request, _("同意を記録しました。"))
-            return redirect("people:person_detail", person_id=person.pk)
-    return render(
+    return form_page(
         request,
+        ConsentForm(posted(request), initial={"obtained_on": timezone.localdate().isoformat()}),
         "people/pages/consent_form.html",
-        {"form": form, "person": person},
-        status=400 if form.errors else 200,
+        save=lambda data: services.consent_record(actor=request.actor, person=person, **data),
+        done=lambda saved: redirect("people:person_detail", person_id=person.pk),
+        context={"person": person},
+        success=_("同意を記録しました。"),
     )
 
 
@@ -302,19 +237,16 @@ def consent_withdraw(request: TsunaguRequest, person_id: int, consent_id: int) -
             request.actor, target_type="people.consent", target_id=consent_id, reason="not found"
         )
         raise Http404
-    form = ConsentWithdrawForm(_posted(request))
+    form = ConsentWithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
+        return action(
+            request,
+            lambda: services.consent_withdraw(
                 actor=request.actor, consent=consent, reason=form.cleaned_data["reason"]
-            )
-        except Invalid as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, _("同意の撤回を記録しました。この同意による情報共有は直ちに止まります。")
-            )
-        return redirect("people:person_detail", person_id=person.pk)
+            ),
+            to=reverse("people:person_detail", kwargs={"person_id": person.pk}),
+            success=_("同意の撤回を記録しました。この同意による情報共有は直ちに止まります。"),
+        )
     return render(
         request,
         "people/pages/consent_withdraw.html",
@@ -340,20 +272,17 @@ def household_list(request: TsunaguRequest) -> HttpResponse:
 @_app_errors
 def household_create(request: TsunaguRequest) -> HttpResponse:
     _require_writer(request)
-    form = HouseholdForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            household = services.household_create(actor=request.actor, data=form.household_data())
-        except services.FieldErrors as exc:
-            _add_field_errors(form, exc)
-        else:
-            messages.success(request, _("世帯「%(name)s」を登録しました。") % {"name": household})
-            return redirect("people:household_detail", household_id=household.pk)
-    return render(
+    form = HouseholdForm(posted(request))
+    return form_page(
         request,
+        form,
         "people/pages/household_form.html",
-        {"form": form, "household": None},
-        status=400 if form.errors else 200,
+        save=lambda data: services.household_create(
+            actor=request.actor, data=form.household_data()
+        ),
+        done=lambda household: redirect("people:household_detail", household_id=household.pk),
+        context={"household": None},
+        success=lambda household: _("世帯「%(name)s」を登録しました。") % {"name": household},
     )
 
 
@@ -383,38 +312,21 @@ def household_detail(request: TsunaguRequest, household_id: int) -> HttpResponse
 @_app_errors
 def household_edit(request: TsunaguRequest, household_id: int) -> HttpResponse:
     household = _household_for_write(request, household_id)
-    if request.method == "POST":
-        form = HouseholdEditForm(request.POST)
-        status = 400
-        if form.is_valid():
-            try:
-                services.household_update(
-                    actor=request.actor,
-                    household=household,
-                    expected_version=form.cleaned_data["version"],
-                    changes=form.household_data(),
-                )
-            except Conflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            except services.FieldErrors as exc:
-                _add_field_errors(form, exc)
-            else:
-                messages.success(request, _("世帯の情報を更新しました。"))
-                return redirect("people:household_detail", household_id=household.pk)
-    else:
-        form = HouseholdEditForm(
-            initial={
-                **{name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS},
-                "version": household.version,
-            }
-        )
-        status = 200
-    return render(
+    initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
+    form = HouseholdEditForm(posted(request), initial={**initial, "version": household.version})
+    return form_page(
         request,
+        form,
         "people/pages/household_form.html",
-        {"form": form, "household": household},
-        status=status,
+        save=lambda data: services.household_update(
+            actor=request.actor,
+            household=household,
+            expected_version=data["version"],
+            changes=form.household_data(),
+        ),
+        done=lambda saved: redirect("people:household_detail", household_id=household.pk),
+        context={"household": household},
+        success=_("世帯の情報を更新しました。"),
     )
 
 
@@ -428,39 +340,27 @@ def household_member_add(request: TsunaguRequest, household_id: int) -> HttpResp
     results = list(selectors.person_search(actor=actor, query=query)[:20]) if query.strip() else []
     person_id = request.POST.get("person") or request.GET.get("person")
     person = access_person(request.actor, person_id, for_write=True) if person_id else None
-    form = HouseholdMemberForm(_posted(request), initial={"person": person.pk if person else None})
-    if request.method == "POST" and form.is_valid() and person is not None:
-        data = form.cleaned_data
-        try:
-            services.household_member_add(
-                actor=request.actor,
-                household=household,
-                person=person,
-                relationship=data["relationship"],
-                lives_together=data["lives_together"],
-                start_date=data["start_date"],
-                notes=data["notes"],
-            )
-        except services.FieldErrors as exc:
-            _add_field_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)sさんを世帯員に加えました。") % {"name": person.display_name},
-            )
-            return redirect("people:household_detail", household_id=household.pk)
-    return render(
+    return form_page(
         request,
+        HouseholdMemberForm(posted(request), initial={"person": person.pk if person else None}),
         "people/pages/household_member_form.html",
-        {
+        save=lambda data: services.household_member_add(
+            actor=request.actor,
+            household=household,
+            person=person,  # type: ignore[arg-type]  # the form requires the person's id
+            **{name: value for name, value in data.items() if name != "person"},
+        ),
+        done=lambda saved: redirect("people:household_detail", household_id=household.pk),
+        context={
             "household": household,
             "search": search,
             "query": query,
             "results": results,
             "person": person,
-            "form": form,
         },
-        status=400 if form.errors else 200,
+        success=lambda member: (
+            _("%(name)sさんを世帯員に加えました。") % {"name": member.person.display_name}
+        ),
     )
 
 
@@ -480,24 +380,16 @@ def household_member_end(
             reason="not found",
         )
         raise Http404
-    form = HouseholdMemberEndForm(
-        _posted(request), initial={"end_date": timezone.localdate().isoformat()}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_member_end(
-                actor=request.actor, member=member, end_date=form.cleaned_data["end_date"]
-            )
-        except services.FieldErrors as exc:
-            _add_field_errors(form, exc)
-        else:
-            messages.success(request, _("世帯を離れた日を記録しました。"))
-            return redirect("people:household_detail", household_id=household.pk)
-    return render(
+    return form_page(
         request,
+        HouseholdMemberEndForm(
+            posted(request), initial={"end_date": timezone.localdate().isoformat()}
+        ),
         "people/pages/household_member_end.html",
-        {"form": form, "household": household, "member": member},
-        status=400 if form.errors else 200,
+        save=lambda data: services.household_member_end(actor=request.actor, member=member, **data),
+        done=lambda saved: redirect("people:household_detail", household_id=household.pk),
+        context={"household": household, "member": member},
+        success=_("世帯を離れた日を記録しました。"),
     )
 
 
@@ -528,36 +420,21 @@ def duplicate_queue(request: TsunaguRequest) -> HttpResponse:
 @_app_errors
 def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> HttpResponse:
     """One candidate and the core center's decision on it."""
-    posted = request.method == "POST"
-    candidate = duplicates.access_duplicate_candidate(request.actor, candidate_id, for_write=posted)
-    form = DuplicateDecisionForm(_posted(request))
-    status = 200
-    if posted:
-        status = 400
-        if form.is_valid():
-            try:
-                duplicates.duplicate_candidate_decide(
-                    actor=request.actor,
-                    candidate=candidate,
-                    decision=form.cleaned_data["decision"],
-                    note=form.cleaned_data["note"],
-                )
-            except Conflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("対応を記録しました。"))
-                return redirect("people:duplicate_queue")
-    return render(
+    candidate = duplicates.access_duplicate_candidate(
+        request.actor, candidate_id, for_write=request.method == "POST"
+    )
+    return form_page(
         request,
+        DuplicateDecisionForm(posted(request)),
         "people/pages/duplicate_detail.html",
-        {
+        save=lambda data: duplicates.duplicate_candidate_decide(
+            actor=request.actor, candidate=candidate, **data
+        ),
+        done=lambda saved: redirect("people:duplicate_queue"),
+        context={
             "candidate": candidate,
-            "form": form,
             "pending": candidate.status in duplicates.PENDING,
             "can_write": request.actor.can_write,
         },
-        status=status,
+        success=_("対応を記録しました。"),
     )
