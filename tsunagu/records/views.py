@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,8 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
-from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.errors import Conflict, Forbidden, NotFound, TsunaguError
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.screens import form_page, posted, refused_page
 from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.records import selectors, services
 from tsunagu.records.forms import FormulationForm, NoteFilterForm, NoteForm
@@ -26,16 +26,6 @@ def _case_for_write(request: TsunaguRequest, case_id: int) -> Case:
         return access_case(request.actor, case_id, for_write=True)
     except NotFound:
         raise Http404 from None
-
-
-def _read_only(request: TsunaguRequest, exc: Forbidden, back: str) -> HttpResponse:
-    # access_case has already written the access.denied row; the 403 handler would add another.
-    return render(
-        request,
-        "records/pages/read_only.html",
-        {"message": exc.message, "back": back},
-        status=403,
-    )
 
 
 def _page(request: TsunaguRequest, notes: object) -> Page[ProgressNote]:
@@ -100,31 +90,21 @@ def note_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     try:
         case = _case_for_write(request, case_id)
     except Forbidden as exc:
-        return _read_only(request, exc, back)
-    status = 200
-    if request.method == "POST":
-        form = NoteForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = {name: form.cleaned_data.get(name) for name in services.NOTE_FIELDS}
-            try:
-                services.note_create(
-                    actor=request.actor,
-                    case=case,
-                    data=data,
-                    files=form.cleaned_data["attachments"],
-                )
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            except Forbidden as exc:
-                return _read_only(request, exc, back)
-            else:
-                messages.success(request, _("支援経過記録を保存しました。"))
-                return redirect("records:case_notes", case_id=case.pk)
-        status = 400
-    else:
-        form = NoteForm()
-    return render(
-        request, "records/pages/note_form.html", {"case": case, "form": form}, status=status
+        return refused_page(request, exc.message, back=back)
+    return form_page(
+        request,
+        NoteForm(posted(request), request.FILES or None),
+        "records/pages/note_form.html",
+        save=lambda data: services.note_create(
+            actor=request.actor,
+            case=case,
+            data={name: data.get(name) for name in services.NOTE_FIELDS},
+            files=data["attachments"],
+        ),
+        done=lambda saved: redirect(back),
+        context={"case": case},
+        back=back,
+        success=_("支援経過記録を保存しました。"),
     )
 
 
@@ -177,52 +157,32 @@ def formulation_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     try:
         case = _case_for_write(request, case_id)
     except Forbidden as exc:
-        return _read_only(request, exc, back)
+        return refused_page(request, exc.message, back=back)
     actor = request.actor
-    current = selectors.formulation_current(actor=actor, case=case)
-    status = 200
-    conflict = False
-    if request.method == "POST":
-        form = FormulationForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.formulation_revise(
-                    actor=request.actor,
-                    case=case,
-                    based_on=data["based_on"],
-                    situation_summary=data["situation_summary"],
-                    background_factors=data["background_factors"],
-                    hypothesis=data["hypothesis"],
-                    support_policy=data["support_policy"],
-                    prompted_by=data["prompted_by"],
-                )
-            except Conflict as exc:
-                # Keep what the user typed, show them the revision that got in first, and base
-                # the next attempt on it: they save again only after seeing it.
-                current = selectors.formulation_current(actor=actor, case=case)
-                refreshed = request.POST.copy()
-                refreshed["based_on"] = str(current.revision if current else 0)
-                form = FormulationForm(refreshed)
-                form.is_valid()
-                form.add_error(None, exc.message)
-                conflict = True
-                status = 409
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-                status = 400
-            except Forbidden as exc:
-                return _read_only(request, exc, back)
-            else:
-                messages.success(request, _("見立てを更新しました。"))
-                return redirect("records:formulation_list", case_id=case.pk)
-        else:
-            status = 400
-    else:
-        form = FormulationForm(initial=selectors.formulation_initial(current))
-    return render(
+    shown = {"case": case, "current": selectors.formulation_current(actor=actor, case=case)}
+
+    def newer_first(form: FormulationForm, exc: TsunaguError) -> tuple[FormulationForm, int] | None:
+        # Keep what the user typed, show them the revision that got in first, and base the
+        # next attempt on it: they save again only after seeing it.
+        if not isinstance(exc, Conflict):
+            return None
+        current = shown["current"] = selectors.formulation_current(actor=actor, case=case)
+        refreshed = request.POST.copy()
+        refreshed["based_on"] = str(current.revision if current else 0)
+        form = FormulationForm(refreshed)
+        form.is_valid()
+        form.add_error(None, exc.message)
+        shown["conflict"] = True
+        return form, 409
+
+    return form_page(
         request,
+        FormulationForm(posted(request), initial=selectors.formulation_initial(shown["current"])),
         "records/pages/formulation_form.html",
-        {"case": case, "form": form, "current": current, "conflict": conflict},
-        status=status,
+        save=lambda data: services.formulation_revise(actor=actor, case=case, **data),
+        done=lambda saved: redirect(back),
+        context=shown,
+        rescue=newer_first,
+        back=back,
+        success=_("見立てを更新しました。"),
     )
