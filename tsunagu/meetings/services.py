@@ -65,7 +65,7 @@ from tsunagu.meetings.selectors import (
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import services as plan_services
 from tsunagu.plans.models import TaskSource
-from tsunagu.records.services import attachment_check, invalid_from
+from tsunagu.records.services import attachment_check, attachments_stored, invalid_from
 
 BODY_FIELDS = (
     "name",
@@ -277,20 +277,9 @@ def meeting_record(
         raise Conflict(_("ほかの人が先にこの会議を更新しました。画面を開き直してください。"))
     meeting.version = version + 1
     meeting.attendee_organizations.set(attendee_list)
-    stored: list[MeetingAttachment] = []
-    try:
-        for item in checked:
-            attachment = MeetingAttachment(
-                meeting=meeting,
-                original_name=item.original_name,
-                content_type=item.content_type,
-                size=item.size,
-                sha256=item.sha256,
-                uploaded_by=actor.user,
-            )
-            attachment.file.save(item.sha256, item.upload, save=False)
-            stored.append(attachment)
-            attachment.save()
+    with attachments_stored(
+        MeetingAttachment, checked, uploaded_by=actor.user, meeting=meeting
+    ) as stored:
         audit.record(
             action=Action.RECORD_UPDATED,
             actor=actor,
@@ -301,11 +290,6 @@ def meeting_record(
                 "attachments": [a.pk for a in stored],
             },
         )
-    except BaseException:
-        # The rows roll back with the transaction; the files on disk must go with them.
-        for attachment in stored:
-            attachment.file.delete(save=False)
-        raise
     return meeting
 
 

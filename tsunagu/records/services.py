@@ -10,16 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,9 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.records import polyglots
 from tsunagu.records.models import Formulation, NoteAttachment, NoteKind, ProgressNote
+
+if TYPE_CHECKING:
+    from tsunagu.accounts.models import User
 
 # A note dated a little ahead is a clock difference between machines, not a note about the future.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -94,6 +99,46 @@ def _display_name(upload: UploadedFile) -> str:
         stem, dot, ext = name.rpartition(".")
         name = f"{stem[: 199 - len(ext)]}.{ext}" if dot and len(ext) < 20 else name[:200]
     return name
+
+
+class StoredFile(Protocol):
+    """An attachment row (of a note, of a meeting): a private file and what was checked."""
+
+    pk: Any
+    file: FieldFile
+
+    def save(self, *args: Any, **kwargs: Any) -> None: ...
+
+
+S = TypeVar("S", bound=StoredFile)
+
+
+@contextmanager
+def attachments_stored(
+    model: Callable[..., S], checked: Sequence[CheckedFile], *, uploaded_by: User, **owner: Any
+) -> Iterator[list[S]]:
+    """Save each checked file as a row of `model` (its owner given as `owner`), inside the
+    caller's transaction.  If anything fails here or in the block, the rows roll back with the
+    transaction and the files on disk go with them."""
+    stored: list[S] = []
+    try:
+        for item in checked:
+            attachment = model(
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                uploaded_by=uploaded_by,
+                **owner,
+            )
+            attachment.file.save(item.sha256, item.upload, save=False)
+            stored.append(attachment)
+            attachment.save()
+        yield stored
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
 
 
 def attachment_check(upload: UploadedFile) -> CheckedFile:
@@ -205,37 +250,18 @@ def note_create(
         raise invalid_from(exc, ProgressNote) from None
     note.save()
 
-    stored: list[NoteAttachment] = []
-    try:
-        for item in checked:
-            attachment = NoteAttachment(
-                note=note,
-                original_name=item.original_name,
-                content_type=item.content_type,
-                size=item.size,
-                sha256=item.sha256,
-                uploaded_by=actor.user,
-            )
-            attachment.file.save(item.sha256, item.upload, save=False)
-            stored.append(attachment)
-            attachment.save()
-    except BaseException:
-        # The rows roll back with the transaction; the files on disk must go with them.
-        for attachment in stored:
-            attachment.file.delete(save=False)
-        raise
-
-    audit.record(
-        action=Action.RECORD_CREATED,
-        actor=actor,
-        target=note,
-        detail={
-            "case": case.pk,
-            "kind": note.kind,
-            "is_restricted": note.is_restricted,
-            "attachments": [a.pk for a in stored],
-        },
-    )
+    with attachments_stored(NoteAttachment, checked, uploaded_by=actor.user, note=note) as stored:
+        audit.record(
+            action=Action.RECORD_CREATED,
+            actor=actor,
+            target=note,
+            detail={
+                "case": case.pk,
+                "kind": note.kind,
+                "is_restricted": note.is_restricted,
+                "attachments": [a.pk for a in stored],
+            },
+        )
     return note
 
 

@@ -159,7 +159,10 @@ def formulation_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     except Forbidden as exc:
         return refused_page(request, exc.message, back=back)
     actor = request.actor
-    shown = {"case": case, "current": selectors.formulation_current(actor=actor, case=case)}
+    shown: dict[str, Any] = {
+        "case": case,
+        "current": selectors.formulation_current(actor=actor, case=case),
+    }
 
     def newer_first(form: FormulationForm, exc: TsunaguError) -> tuple[FormulationForm, int] | None:
         # Keep what the user typed, show them the revision that got in first, and base the
