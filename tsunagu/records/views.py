@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
