@@ -26,10 +26,10 @@ from tsunagu.cases.models import CaseConference, ConferenceKind
 from tsunagu.cases.selectors import case_list
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_label, wareki
-from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound, TsunaguError
 from tsunagu.core.exports import csv_response
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import errors_as_pages
+from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.sections import ResourceSection
@@ -133,27 +133,19 @@ def body_create(request: TsunaguRequest) -> HttpResponse:
             _("会議体は基幹相談支援センターまたは市担当課が登録します。"),
         )
     parents = selectors.body_list(actor=actor)
-    status = 200
-    if request.method == "POST":
-        form = BodyForm(request.POST, parents=parents)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                body = services.body_create(
-                    actor=request.actor,
-                    data=data,
-                    secretariats=data["secretariats"],
-                    members=data["member_organizations"],
-                )
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("会議体を登録しました。"))
-                return redirect("meetings:body_detail", body_id=body.pk)
-        status = 400
-    else:
-        form = BodyForm(parents=parents)
-    return render(request, "meetings/pages/body_form.html", {"form": form}, status=status)
+    return form_page(
+        request,
+        BodyForm(posted(request), parents=parents),
+        "meetings/pages/body_form.html",
+        save=lambda data: services.body_create(
+            actor=actor,
+            data=data,
+            secretariats=data["secretariats"],
+            members=data["member_organizations"],
+        ),
+        done=lambda body: redirect("meetings:body_detail", body_id=body.pk),
+        success=_("会議体を登録しました。"),
+    )
 
 
 @require_GET
@@ -232,24 +224,14 @@ def meeting_create(request: TsunaguRequest, body_id: int) -> HttpResponse:
         raise _refuse(
             request, body, "not the secretariat", _("この会議体の事務局だけが会議を登録できます。")
         )
-    status = 200
-    if request.method == "POST":
-        form = MeetingForm(request.POST)
-        if form.is_valid():
-            try:
-                meeting = services.meeting_create(
-                    actor=request.actor, body=body, data=form.cleaned_data
-                )
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("会議を登録しました。"))
-                return redirect("meetings:meeting_detail", meeting_id=meeting.pk)
-        status = 400
-    else:
-        form = MeetingForm(initial={"title": body.name})
-    return render(
-        request, "meetings/pages/meeting_form.html", {"body": body, "form": form}, status=status
+    return form_page(
+        request,
+        MeetingForm(posted(request), initial={"title": body.name}),
+        "meetings/pages/meeting_form.html",
+        save=lambda data: services.meeting_create(actor=actor, body=body, data=data),
+        done=lambda meeting: redirect("meetings:meeting_detail", meeting_id=meeting.pk),
+        context={"body": body},
+        success=_("会議を登録しました。"),
     )
 
 
@@ -291,45 +273,30 @@ def meeting_record(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
             request, meeting, "not the secretariat", _("この会議体の事務局だけが議事録を書けます。")
         )
     organizations = _body_organizations(meeting.body)
-    status = 200
-    if request.method == "POST":
-        form = MeetingRecordForm(request.POST, request.FILES, organizations=organizations)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.meeting_record(
-                    actor=request.actor,
-                    meeting=meeting,
-                    version=data["version"],
-                    data=data,
-                    attendees=data["attendees"],
-                    files=data["attachments"],
-                )
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = 409 if isinstance(exc, Conflict) else 400
-            else:
-                messages.success(request, _("議事録を保存しました。"))
-                return redirect("meetings:meeting_detail", meeting_id=meeting.pk)
-        else:
-            status = 400
-    else:
-        form = MeetingRecordForm(
-            organizations=organizations,
-            initial={
-                "version": meeting.version,
-                "status": meeting.status,
-                "attendees": list(meeting.attendee_organizations.all()),
-                "guests": meeting.guests,
-                "minutes": meeting.minutes,
-                "decisions": meeting.decisions,
-            },
-        )
-    return render(
+    initial = None
+    if request.method != "POST":
+        initial = {name: getattr(meeting, name) for name in services.RECORD_FIELDS}
+        initial |= {
+            "version": meeting.version,
+            "attendees": list(meeting.attendee_organizations.all()),
+        }
+    return form_page(
         request,
+        MeetingRecordForm(
+            posted(request), request.FILES or None, organizations=organizations, initial=initial
+        ),
         "meetings/pages/meeting_record.html",
-        {"meeting": meeting, "body": meeting.body, "form": form},
-        status=status,
+        save=lambda data: services.meeting_record(
+            actor=request.actor,
+            meeting=meeting,
+            version=data["version"],
+            data=data,
+            attendees=data["attendees"],
+            files=data["attachments"],
+        ),
+        done=lambda saved: redirect("meetings:meeting_detail", meeting_id=meeting.pk),
+        context={"meeting": meeting, "body": meeting.body},
+        success=_("議事録を保存しました。"),
     )
 
 
@@ -374,33 +341,21 @@ def meeting_attachment_delete(request: TsunaguRequest, attachment_id: int) -> Ht
 def action_add(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
     meeting = selectors.access_meeting(request.actor, meeting_id, for_write=True)
     form = ActionItemForm(request.POST, organizations=_body_organizations(meeting.body))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = services.action_item_add(
-                actor=request.actor,
-                meeting=meeting,
-                title=data["title"],
-                owner_organization=data["owner_organization"],
-                due_on=data["due_on"],
-            )
-        except Invalid as exc:
-            form.add_error(None, exc.message)
-        else:
-            if item.task_id:
-                messages.success(request, _("アクションを追加し、タスクにしました。"))
-            else:
-                messages.success(
-                    request,
-                    _("アクションを追加しました。担当機関の職員が「タスクにする」で引き受けます。"),
-                )
-            return redirect("meetings:meeting_detail", meeting_id=meeting.pk)
-    meeting = selectors.access_meeting(request.actor, meeting_id)
-    return render(
+    return form_page(
         request,
+        form,
         "meetings/pages/meeting_detail.html",
-        _meeting_context(request, meeting, action_form=form),
-        status=400,
+        save=lambda data: services.action_item_add(actor=request.actor, meeting=meeting, **data),
+        done=lambda saved: redirect("meetings:meeting_detail", meeting_id=meeting.pk),
+        context=lambda: _meeting_context(
+            request, selectors.access_meeting(request.actor, meeting_id), action_form=form
+        ),
+        form_name="action_form",
+        success=lambda item: (
+            _("アクションを追加し、タスクにしました。")
+            if item.task_id
+            else _("アクションを追加しました。担当機関の職員が「タスクにする」で引き受けます。")
+        ),
     )
 
 
@@ -408,13 +363,12 @@ def action_add(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
 @_mapped
 def action_take(request: TsunaguRequest, item_id: int) -> HttpResponse:
     item = selectors.access_action_item(request.actor, item_id)
-    try:
-        services.action_item_take(actor=request.actor, item=item)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("タスクにしました。"))
-    return redirect("meetings:meeting_detail", meeting_id=item.meeting_id)
+    return action(
+        request,
+        lambda: services.action_item_take(actor=request.actor, item=item),
+        to=reverse("meetings:meeting_detail", kwargs={"meeting_id": item.meeting_id}),
+        success=_("タスクにしました。"),
+    )
 
 
 # --- Case conferences -----------------------------------------------------------------------
@@ -441,32 +395,19 @@ def conference_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def conference_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id, for_write=True)
     bodies = selectors.body_list(actor=request.actor)
-    status = 200
-    if request.method == "POST":
-        form = ConferenceForm(request.POST, bodies=bodies)
-        if form.is_valid():
-            try:
-                conference = services.conference_create(
-                    actor=request.actor, case=case, data=form.cleaned_data
-                )
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("ケース会議を登録しました。"))
-                return redirect("meetings:conference_detail", conference_id=conference.pk)
-        status = 400
-    else:
-        initial: dict[str, Any] = {"held_at": timezone.localtime()}
-        # Prefilled from the team screen, which offers to record the support meeting that a
-        # support-meeting basis needs (社会福祉法106条の6).
-        if request.GET.get("kind") in ConferenceKind.values:
-            initial["kind"] = request.GET["kind"]
-        form = ConferenceForm(bodies=bodies, initial=initial)
-    return render(
+    initial: dict[str, Any] = {"held_at": timezone.localtime()}
+    # Prefilled from the team screen, which offers to record the support meeting that a
+    # support-meeting basis needs (社会福祉法106条の6).
+    if request.GET.get("kind") in ConferenceKind.values:
+        initial["kind"] = request.GET["kind"]
+    return form_page(
         request,
+        ConferenceForm(posted(request), bodies=bodies, initial=initial),
         "meetings/pages/conference_form.html",
-        {"case": case, "form": form},
-        status=status,
+        save=lambda data: services.conference_create(actor=request.actor, case=case, data=data),
+        done=lambda made: redirect("meetings:conference_detail", conference_id=made.pk),
+        context={"case": case},
+        success=_("ケース会議を登録しました。"),
     )
 
 
@@ -509,29 +450,19 @@ def conference_detail(request: TsunaguRequest, conference_id: int) -> HttpRespon
 @_mapped
 def conference_record(request: TsunaguRequest, conference_id: int) -> HttpResponse:
     conference = selectors.access_conference(request.actor, conference_id, for_write=True)
-    status = 200
-    if request.method == "POST":
-        form = ConferenceRecordForm(request.POST)
-        if form.is_valid():
-            try:
-                services.conference_record(
-                    actor=request.actor, conference=conference, data=form.cleaned_data
-                )
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("ケース会議の記録を保存しました。"))
-                return redirect("meetings:conference_detail", conference_id=conference.pk)
-        status = 400
-    else:
-        form = ConferenceRecordForm(
-            initial={name: getattr(conference, name) for name in services.CONFERENCE_RECORD_FIELDS}
-        )
-    return render(
+    fields = services.CONFERENCE_RECORD_FIELDS
+    return form_page(
         request,
+        ConferenceRecordForm(
+            posted(request), initial={name: getattr(conference, name) for name in fields}
+        ),
         "meetings/pages/conference_record.html",
-        {"conference": conference, "form": form},
-        status=status,
+        save=lambda data: services.conference_record(
+            actor=request.actor, conference=conference, data=data
+        ),
+        done=lambda saved: redirect("meetings:conference_detail", conference_id=conference.pk),
+        context={"conference": conference},
+        success=_("ケース会議の記録を保存しました。"),
     )
 
 
@@ -540,24 +471,16 @@ def conference_record(request: TsunaguRequest, conference_id: int) -> HttpRespon
 def attendee_add(request: TsunaguRequest, conference_id: int) -> HttpResponse:
     conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     form = AttendeeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.attendee_add(
-                actor=request.actor,
-                conference=conference,
-                organization=form.cleaned_data["organization"],
-                name=form.cleaned_data["name"],
-            )
-        except (Invalid, Conflict) as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("出席者を追加しました。"))
-            return redirect("meetings:conference_detail", conference_id=conference.pk)
-    return render(
+    return form_page(
         request,
+        form,
         "meetings/pages/conference_detail.html",
-        _conference_context(request, conference, attendee_form=form),
-        status=400,
+        save=lambda data: services.attendee_add(actor=request.actor, conference=conference, **data),
+        done=lambda saved: redirect("meetings:conference_detail", conference_id=conference.pk),
+        context=lambda: _conference_context(request, conference, attendee_form=form),
+        form_name="attendee_form",
+        success=_("出席者を追加しました。"),
+        conflict_status=400,
     )
 
 
@@ -570,30 +493,27 @@ def attendee_pledge(request: TsunaguRequest, attendee_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("誓約した人の氏名を書いてください。"))
         return redirect(back)
-    try:
-        services.attendee_pledge(
-            actor=request.actor,
-            attendee=attendee,
-            pledged_by_name=form.cleaned_data["pledged_by_name"],
-        )
-    except (Invalid, Conflict) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("守秘義務の誓約を記録しました。"))
-    return redirect(back)
+    return action(
+        request,
+        lambda: services.attendee_pledge(
+            actor=request.actor, attendee=attendee, **form.cleaned_data
+        ),
+        to=back,
+        success=_("守秘義務の誓約を記録しました。"),
+    )
 
 
 @require_POST
 @_mapped
 def summary_generate(request: TsunaguRequest, conference_id: int) -> HttpResponse:
     conference = selectors.access_conference(request.actor, conference_id, for_write=True)
-    try:
-        services.summary_generate(actor=request.actor, conference=conference)
-    except Invalid as exc:
-        messages.error(request, exc.message)
-        return redirect("meetings:conference_detail", conference_id=conference.pk)
-    messages.success(request, _("ケースから要約の下書きを作りました。確認して共有してください。"))
-    return redirect("meetings:summary_review", conference_id=conference.pk)
+    return action(
+        request,
+        lambda: services.summary_generate(actor=request.actor, conference=conference),
+        to=reverse("meetings:summary_review", kwargs={"conference_id": conference.pk}),
+        failed_to=reverse("meetings:conference_detail", kwargs={"conference_id": conference.pk}),
+        success=_("ケースから要約の下書きを作りました。確認して共有してください。"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -607,32 +527,13 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
             "not the author",
             _("要約は事例検討会の事例提供者（作成者）が確認します。"),
         )
-    status = 200
-    review = None
-    if request.method == "POST":
-        form = SummaryForm(request.POST)
-        keep, seen = deidentify.decisions_from(request.POST)
-        if form.is_valid():
-            text = form.cleaned_data["summary"]
-            try:
-                services.summary_review(
-                    actor=request.actor, conference=conference, text=text, keep=keep, seen=seen
-                )
-            except deidentify.IdentifiersLeft as exc:
-                form.add_error(None, exc.message)
-                review = deidentify.review([(_("要約"), text.strip(), exc.flags)], keep, seen)
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("要約を確認し、出席者に共有しました。"))
-                return redirect("meetings:conference_detail", conference_id=conference.pk)
-        status = 400
-    else:
-        form = SummaryForm(initial={"summary": conference.summary})
+    shown: dict[str, Any] = {"conference": conference, "review": None}
+    keep, seen = deidentify.decisions_from(request.POST)
+    if request.method != "POST":
         draft = conference.summary.strip()
         if draft:
             found = deidentify.check(draft, conference.case, field="summary")
-            review = deidentify.review([(_("要約"), draft, found)], {})
+            shown["review"] = deidentify.review([(_("要約"), draft, found)], {})
         # The draft is generated from the case and not yet de-identified: a read of the
         # persons it derives from (the write access above records no read row).
         audit.record_read(
@@ -641,11 +542,26 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
             target=conference,
             person_ids=selectors.conference_persons(conference),
         )
-    return render(
+
+    def flagged(form: SummaryForm, exc: TsunaguError) -> tuple[SummaryForm, int] | None:
+        if not isinstance(exc, deidentify.IdentifiersLeft):
+            return None
+        form.add_error(None, exc.message)
+        text = form.cleaned_data["summary"].strip()
+        shown["review"] = deidentify.review([(_("要約"), text, exc.flags)], keep, seen)
+        return form, 400
+
+    return form_page(
         request,
+        SummaryForm(posted(request), initial={"summary": conference.summary}),
         "meetings/pages/summary_review.html",
-        {"conference": conference, "form": form, "review": review},
-        status=status,
+        save=lambda data: services.summary_review(
+            actor=request.actor, conference=conference, text=data["summary"], keep=keep, seen=seen
+        ),
+        done=lambda saved: redirect("meetings:conference_detail", conference_id=conference.pk),
+        context=shown,
+        rescue=flagged,
+        success=_("要約を確認し、出席者に共有しました。"),
     )
 
 
@@ -702,43 +618,38 @@ def _issue_create(
     conference: CaseConference | None = None,
     back: str,
 ) -> HttpResponse:
-    status = 200
-    review = None
-    if request.method == "POST":
-        form = IssueForm(request.POST, sources=sources)
-        keep, seen = deidentify.decisions_from(request.POST)
-        if form.is_valid():
-            try:
-                issue = services.issue_raise(
-                    actor=request.actor,
-                    data=form.cleaned_data,
-                    source_case=case,
-                    source_conference=conference,
-                    keep=keep,
-                    seen=seen,
-                )
-            except deidentify.IdentifiersLeft as exc:
-                form.add_error(None, exc.message)
-                data = form.cleaned_data
-                texts = [
-                    (str(form.fields[name].label), data[name].strip(), by_field)
-                    for name in ("title", "description")
-                    if (by_field := [f for f in exc.flags if f.field == name])
-                ]
-                review = deidentify.review(texts, keep, seen)
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("地域課題を提起しました。"))
-                return redirect("meetings:issue_detail", issue_id=issue.pk)
-        status = 400
-    else:
-        form = IssueForm(sources=sources, initial={"source": sources[0]})
-    return render(
+    shown: dict[str, Any] = {"case": case, "conference": conference, "back": back, "review": None}
+    keep, seen = deidentify.decisions_from(request.POST)
+
+    def flagged(form: IssueForm, exc: TsunaguError) -> tuple[IssueForm, int] | None:
+        if not isinstance(exc, deidentify.IdentifiersLeft):
+            return None
+        form.add_error(None, exc.message)
+        data = form.cleaned_data
+        texts = [
+            (str(form.fields[name].label), data[name].strip(), by_field)
+            for name in ("title", "description")
+            if (by_field := [f for f in exc.flags if f.field == name])
+        ]
+        shown["review"] = deidentify.review(texts, keep, seen)
+        return form, 400
+
+    return form_page(
         request,
+        IssueForm(posted(request), sources=sources, initial={"source": sources[0]}),
         "meetings/pages/issue_form.html",
-        {"form": form, "case": case, "conference": conference, "back": back, "review": review},
-        status=status,
+        save=lambda data: services.issue_raise(
+            actor=request.actor,
+            data=data,
+            source_case=case,
+            source_conference=conference,
+            keep=keep,
+            seen=seen,
+        ),
+        done=lambda issue: redirect("meetings:issue_detail", issue_id=issue.pk),
+        context=shown,
+        rescue=flagged,
+        success=_("地域課題を提起しました。"),
     )
 
 
@@ -824,29 +735,14 @@ def issue_detail(request: TsunaguRequest, issue_id: int) -> HttpResponse:
 def issue_advance(request: TsunaguRequest, issue_id: int) -> HttpResponse:
     issue = selectors.access_issue(request.actor, issue_id, for_write=True)
     form = _advance_form(request, issue, request.POST)
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.issue_advance(
-                actor=request.actor,
-                issue=issue,
-                stage=data["stage"],
-                occurred_on=data["occurred_on"],
-                meeting=data["meeting"],
-                note=data["note"],
-            )
-        except (Invalid, Conflict) as exc:
-            form.add_error(None, exc.message)
-            status = 409 if isinstance(exc, Conflict) else 400
-        else:
-            messages.success(request, _("地域課題の経過を記録しました。"))
-            return redirect("meetings:issue_detail", issue_id=issue.pk)
-    return render(
+    return form_page(
         request,
+        form,
         "meetings/pages/issue_detail.html",
-        _issue_context(request, issue, form),
-        status=status,
+        save=lambda data: services.issue_advance(actor=request.actor, issue=issue, **data),
+        done=lambda saved: redirect("meetings:issue_detail", issue_id=issue.pk),
+        context=lambda: _issue_context(request, issue, form),
+        success=_("地域課題の経過を記録しました。"),
     )
 
 
