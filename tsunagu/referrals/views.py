@@ -25,7 +25,7 @@ from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import errors_as_pages, refused_page
+from tsunagu.core.screens import errors_as_pages, form_page, posted
 from tsunagu.referrals import exports, fhir, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.access import access_referral, side_of
@@ -48,10 +48,6 @@ REASON_LABELS = {
 
 
 BACK = "referrals:list"
-
-
-def _refused(request: TsunaguRequest, exc: Forbidden) -> HttpResponse:
-    return refused_page(request, exc.message, back=BACK)
 
 
 _mapped = errors_as_pages(BACK)
@@ -121,32 +117,20 @@ def _require_lead(request: TsunaguRequest, case: Case) -> None:
 def referral_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
-    actor = request.actor
-    status = 200
-    if request.method == "POST":
-        form = ReferralForm(request.POST, actor=actor, case=case)
-        send = "save_draft" not in request.POST
-        if form.is_valid():
-            try:
-                referral = services.referral_create(
-                    actor=request.actor, case=case, data=form.data_for_service(), send=send
-                )
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    _("依頼を送りました。") if send else _("下書きとして保存しました。"),
-                )
-                return redirect("referrals:detail", referral_id=referral.pk)
-        status = 400
-    else:
-        form = ReferralForm(actor=actor, case=case)
-    return render(
+    form = ReferralForm(posted(request), actor=request.actor, case=case)
+    send = "save_draft" not in request.POST
+    return form_page(
         request,
+        form,
         "referrals/pages/form.html",
-        {"case": case, "form": form, "referral": None},
-        status=status,
+        save=lambda data: services.referral_create(
+            actor=request.actor, case=case, data=form.data_for_service(), send=send
+        ),
+        done=lambda made: redirect("referrals:detail", referral_id=made.pk),
+        context={"case": case, "referral": None},
+        back=BACK,
+        success=_("依頼を送りました。") if send else _("下書きとして保存しました。"),
+        conflict_status=400,
     )
 
 
@@ -157,42 +141,33 @@ def referral_edit(request: TsunaguRequest, referral_id: int) -> HttpResponse:
     if side_of(actor, referral) != Side.REQUESTER or referral.status != ReferralStatus.DRAFT:
         raise Forbidden(_("編集できるのは依頼元の下書きだけです。"))
     case = referral.case
-    status = 200
-    if request.method == "POST":
-        form = ReferralForm(request.POST, actor=actor, case=case)
-        if form.is_valid():
-            try:
-                services.referral_update(
-                    actor=request.actor,
-                    referral=referral,
-                    expected_version=_int(request.POST.get("version")),
-                    data=form.data_for_service(),
-                )
-                if "save_draft" not in request.POST:
-                    services.referral_transition(
-                        actor=request.actor, referral=referral, action="request"
-                    )
-            except Conflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-                status = 400
-            else:
-                sent = referral.status != ReferralStatus.DRAFT
-                messages.success(
-                    request, _("依頼を送りました。") if sent else _("下書きを保存しました。")
-                )
-                return redirect("referrals:detail", referral_id=referral.pk)
-        else:
-            status = 400
-    else:
-        form = ReferralForm(initial=ReferralForm.initial_for(referral), actor=actor, case=case)
-    return render(
+    initial = ReferralForm.initial_for(referral) if request.method != "POST" else None
+    form = ReferralForm(posted(request), initial=initial, actor=actor, case=case)
+
+    def save(data: dict[str, Any]) -> Referral:
+        services.referral_update(
+            actor=actor,
+            referral=referral,
+            expected_version=_int(request.POST.get("version")),
+            data=form.data_for_service(),
+        )
+        if "save_draft" not in request.POST:
+            services.referral_transition(actor=actor, referral=referral, action="request")
+        return referral
+
+    return form_page(
         request,
+        form,
         "referrals/pages/form.html",
-        {"case": case, "form": form, "referral": referral},
-        status=status,
+        save=save,
+        done=lambda saved: redirect("referrals:detail", referral_id=referral.pk),
+        context={"case": case, "referral": referral},
+        back=BACK,
+        success=lambda saved: (
+            _("依頼を送りました。")
+            if saved.status != ReferralStatus.DRAFT
+            else _("下書きを保存しました。")
+        ),
     )
 
 
