@@ -35,12 +35,22 @@ class Move:
     # Only for "acknowledge": the status stays, the business status changes.
     business_status: str | None = None
     danger: bool = False
+    # When the move happened, in these fields (`stamps`), and in `first_stamps` unless set.
+    stamps: tuple[str, ...] = ()
+    first_stamps: tuple[str, ...] = ()
 
 
 MOVES: dict[str, Move] = {
     move.action: move
     for move in (
-        Move("request", _("依頼を送る"), frozenset({S.DRAFT}), S.REQUESTED, Side.REQUESTER),
+        Move(
+            "request",
+            _("依頼を送る"),
+            frozenset({S.DRAFT}),
+            S.REQUESTED,
+            Side.REQUESTER,
+            stamps=("requested_at",),
+        ),
         Move(
             "acknowledge",
             _("受け付けた（検討中）"),
@@ -48,8 +58,17 @@ MOVES: dict[str, Move] = {
             S.REQUESTED,
             Side.RECEIVER,
             business_status=BusinessStatus.RECEIVED,
+            stamps=("acknowledged_at",),
         ),
-        Move("accept", _("受理する"), frozenset({S.REQUESTED}), S.ACCEPTED, Side.RECEIVER),
+        Move(
+            "accept",
+            _("受理する"),
+            frozenset({S.REQUESTED}),
+            S.ACCEPTED,
+            Side.RECEIVER,
+            stamps=("decided_at", "accepted_at"),
+            first_stamps=("acknowledged_at",),
+        ),
         Move(
             "reject",
             _("お断りする"),
@@ -58,6 +77,8 @@ MOVES: dict[str, Move] = {
             Side.RECEIVER,
             needs_reason=True,
             danger=True,
+            stamps=("decided_at",),
+            first_stamps=("acknowledged_at",),
         ),
         Move("start", _("対応を始める"), frozenset({S.ACCEPTED}), S.IN_PROGRESS, Side.RECEIVER),
         Move(
@@ -76,6 +97,7 @@ MOVES: dict[str, Move] = {
             S.COMPLETED,
             Side.RECEIVER,
             needs_outcome=True,
+            stamps=("completed_at",),
         ),
         Move(
             "fail",
@@ -101,6 +123,7 @@ MOVES: dict[str, Move] = {
             frozenset({S.COMPLETED}),
             S.CONFIRMED,
             Side.REQUESTER,
+            stamps=("confirmed_at",),
         ),
     )
 }

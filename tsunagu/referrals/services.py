@@ -8,7 +8,7 @@ are audited before the transaction opens, so that raising does not roll the deni
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -578,6 +578,42 @@ def _leave_team(actor: Actor, referral: Referral) -> None:
     team_member_leave(actor=actor, member=member)
 
 
+def _request_step(actor: Actor, referral: Referral, worker: User | None) -> dict[str, Any]:
+    """Sending: the case is open, the receiver can take requests, the basis holds, and no
+    same request is open; the summary is built from the case as it is now."""
+    referral.case.refresh_from_db()
+    if not referral.case.is_open:
+        raise Invalid(_("終結したケースからは紹介・依頼を出せません。"))
+    receiver = referral.receiving_organization
+    if not receiver.is_active or not receiver.has_accounts:
+        raise Invalid(_("依頼先の機関は現在依頼を受け付けられません。依頼先を選び直してください。"))
+    _check_basis(referral)
+    _check_not_duplicate(referral)
+    return {
+        "business_status": BusinessStatus.NONE,
+        "summary": build_summary(referral.case, referral.person, referral.summary_fields),
+    }
+
+
+def _accept_step(actor: Actor, referral: Referral, worker: User | None) -> dict[str, Any]:
+    """Accepting: the worker (one of the receiver's staff) and the receiver joins the team."""
+    if worker is not None and not (
+        Membership.objects.current()
+        .filter(user=worker, organization_id=referral.receiving_organization_id)
+        .exists()
+    ):
+        raise Invalid(_("担当者は、依頼先の機関の職員から選んでください。"))
+    worker = worker or referral.receiving_worker or actor.user
+    member, joined = _join_team(actor, referral, worker)
+    return {"receiving_worker": worker, "team_member": member, "joined_team": joined}
+
+
+MOVE_STEPS: dict[str, Callable[[Actor, Referral, User | None], dict[str, Any]]] = {
+    "request": _request_step,
+    "accept": _accept_step,
+}
+
+
 def _transition(
     actor: Actor,
     *,
@@ -610,50 +646,20 @@ def _transition(
             code="outcome_required",
         )
     now = timezone.now()
+    # What every move writes comes from its row of rules.MOVES; the two moves that check or
+    # change more than the referral have their own step (MOVE_STEPS).
     values: dict[str, Any] = {"status": move.target}
     if move.business_status is not None:
         values["business_status"] = move.business_status
-    if move.action == "request":
-        referral.case.refresh_from_db()
-        if not referral.case.is_open:
-            raise Invalid(_("終結したケースからは紹介・依頼を出せません。"))
-        receiver = referral.receiving_organization
-        if not receiver.is_active or not receiver.has_accounts:
-            raise Invalid(
-                _("依頼先の機関は現在依頼を受け付けられません。依頼先を選び直してください。")
-            )
-        _check_basis(referral)
-        _check_not_duplicate(referral)
-        values.update(
-            requested_at=now,
-            business_status=BusinessStatus.NONE,
-            summary=build_summary(referral.case, referral.person, referral.summary_fields),
-        )
-    elif move.action == "acknowledge":
-        values["acknowledged_at"] = now
-    elif move.action in ("accept", "reject"):
-        values["decided_at"] = now
-        values["acknowledged_at"] = referral.acknowledged_at or now
-        if move.action == "accept":
-            if receiving_worker is not None and not (
-                Membership.objects.current()
-                .filter(user=receiving_worker, organization_id=referral.receiving_organization_id)
-                .exists()
-            ):
-                raise Invalid(_("担当者は、依頼先の機関の職員から選んでください。"))
-            worker = receiving_worker or referral.receiving_worker or actor.user
-            values["accepted_at"] = now
-            values["receiving_worker"] = worker
-            values["team_member"], values["joined_team"] = _join_team(actor, referral, worker)
-        else:
-            values["status_reason"] = reason
-    elif move.action in ("hold", "fail", "cancel"):
+    values |= dict.fromkeys(move.stamps, now)
+    values |= {name: getattr(referral, name) or now for name in move.first_stamps}
+    if move.needs_reason:
         values["status_reason"] = reason
-    elif move.action == "complete":
+    if move.needs_outcome:
         values["outcome"] = outcome
-        values["completed_at"] = now
-    elif move.action == "confirm":
-        values["confirmed_at"] = now
+    step = MOVE_STEPS.get(move.action)
+    if step is not None:
+        values |= step(actor, referral, receiving_worker)
     # Conditional on what was read, so that two people moving one referral cannot both win.
     updated = Referral.objects.filter(
         pk=referral.pk, status=from_status, business_status=from_business
