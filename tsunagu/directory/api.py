@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from tsunagu.audit import services as audit
 from tsunagu.core.api import ErrorOut, Listing, paginated
-from tsunagu.core.errors import Forbidden, Invalid
+from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field, model_max_length, patch_field
 from tsunagu.core.validators import Id, SaneDate
-from tsunagu.directory import selectors, services
+from tsunagu.directory import rules, selectors, services
 from tsunagu.directory.models import (
     Contact,
     Location,
@@ -41,18 +38,6 @@ SMALL_MAX = 32_767  # PositiveSmallIntegerField
 INT_MAX = 2_147_483_647  # PositiveIntegerField
 TERM_CODE_LENGTH = model_max_length(TaxonomyTerm, "code")
 assert set(StatusValue.__args__) == set(ResourceStatus.values)  # type: ignore[attr-defined]  # noqa: S101
-
-
-@contextmanager
-def _audited_refusal(request: TsunaguRequest) -> Iterator[None]:
-    """A refused write leaves an access.denied row, as on the screens."""
-    try:
-        yield
-    except Forbidden as exc:
-        audit.record_denial(
-            request.actor, target_type="directory", target_id=request.path[:64], reason=exc.message
-        )
-        raise
 
 
 # --- Schemas ----------------------------------------------------------------------------------
@@ -365,7 +350,7 @@ def resource_create(request: TsunaguRequest, payload: ResourceIn) -> Status[Reso
     data["service_type"] = _term(payload.service_type, Taxonomy.SERVICE_TYPE)
     specialties = [_term(code, Taxonomy.SPECIALTY) for code in payload.specialties]
     children = {k: v or [] for k, v in _children(payload).items()}
-    with _audited_refusal(request):
+    with rules.refusals_recorded(request.actor, request.path):
         resource = services.resource_create(
             actor=request.actor, data=data, specialties=specialties, **children
         )
@@ -407,7 +392,7 @@ def resource_update(
         if payload.specialties is None
         else [_term(code, Taxonomy.SPECIALTY) for code in payload.specialties]
     )
-    with _audited_refusal(request):
+    with rules.refusals_recorded(request.actor, request.path):
         updated = services.resource_update(
             actor=request.actor,
             resource=resource,
@@ -513,7 +498,7 @@ def _provider_values(sent: dict[str, Any]) -> dict[str, Any]:
 )
 def provider_create(request: TsunaguRequest, payload: ProviderIn) -> Status[ProviderOut]:
     values = _provider_values(payload.dict())
-    with _audited_refusal(request):
+    with rules.refusals_recorded(request.actor, request.path):
         provider = services.provider_create(actor=request.actor, data=values)
     return Status(201, _provider_saved_out(provider))
 
@@ -529,7 +514,7 @@ def provider_update(
 ) -> ProviderOut:
     provider = selectors.provider_detail(provider_id)
     values = _provider_values(payload.dict(exclude_unset=True))
-    with _audited_refusal(request):
+    with rules.refusals_recorded(request.actor, request.path):
         updated = services.provider_update(actor=request.actor, provider=provider, changes=values)
     return _provider_saved_out(updated)
 
@@ -543,7 +528,7 @@ def provider_update(
 )
 def vacancy_update(request: TsunaguRequest, resource_id: int, payload: VacancyIn) -> ResourceOut:
     resource = selectors.resource_detail(resource_id, public=False)
-    with _audited_refusal(request):
+    with rules.refusals_recorded(request.actor, request.path):
         updated = services.vacancy_update(
             actor=request.actor, resource=resource, vacancies=payload.vacancies
         )

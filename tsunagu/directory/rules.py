@@ -11,8 +11,12 @@ and residents read the published part without signing in.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.utils.translation import gettext as _
 
+from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Forbidden
 from tsunagu.directory.models import Provider, SocialResource
@@ -48,3 +52,18 @@ def can_create_resource(actor: Actor) -> bool:
 def require(allowed: bool, message: str = "") -> None:
     if not allowed:
         raise Forbidden(message or _("この社会資源を編集する権限がありません。"))
+
+
+def record_refusal(actor: Actor, where: str, exc: Forbidden) -> None:
+    """A refused write of the directory leaves an access.denied row naming the address."""
+    audit.record_denial(actor, target_type="directory", target_id=where[:64], reason=exc.message)
+
+
+@contextmanager
+def refusals_recorded(actor: Actor, where: str) -> Iterator[None]:
+    """Around a write (a screen's or the API's): a refusal leaves its access.denied row."""
+    try:
+        yield
+    except Forbidden as exc:
+        record_refusal(actor, where, exc)
+        raise

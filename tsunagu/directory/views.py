@@ -9,7 +9,8 @@ plain 404 without an audit row.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -26,8 +27,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
-from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.errors import Forbidden, NotFound, TsunaguError
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.screens import action, form_page, posted, refused_page
 from tsunagu.directory import hsds, rules, selectors, services
 from tsunagu.directory.forms import (
     FORMSETS,
@@ -43,18 +45,23 @@ from tsunagu.directory.models import Provider, SocialResource
 from tsunagu.directory.sections import resource_sections
 
 PUBLIC_PER_PAGE = 10
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _refused(request: TsunaguRequest, exc: Forbidden, back: str) -> HttpResponse:
-    audit.record_denial(
-        request.actor, target_type="directory", target_id=request.path[:64], reason=exc.message
-    )
-    return render(
-        request,
-        "directory/pages/refused.html",
-        {"message": exc.message, "back": back},
-        status=403,
-    )
+    rules.record_refusal(request.actor, request.path, exc)
+    return refused_page(request, exc.message, back=back)
+
+
+def _recorded(request: TsunaguRequest, write: Callable[P, R]) -> Callable[P, R]:
+    """A write of a screen whose refusal leaves its access.denied row."""
+
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with rules.refusals_recorded(request.actor, request.path):
+            return write(*args, **kwargs)
+
+    return run
 
 
 def _page(request: TsunaguRequest, items: QuerySet[Any], per_page: int) -> Page[Any]:
@@ -168,22 +175,6 @@ def _formsets(
     }
 
 
-def _resource_form_page(
-    request: TsunaguRequest,
-    *,
-    resource: SocialResource | None,
-    form: ResourceForm,
-    formsets: dict[str, BaseFormSet[Any]],
-    status: int,
-) -> HttpResponse:
-    return render(
-        request,
-        "directory/pages/resource_form.html",
-        {"resource": resource, "form": form, "formsets": formsets},
-        status=status,
-    )
-
-
 def _save_resource(
     request: TsunaguRequest,
     resource: SocialResource | None,
@@ -266,37 +257,28 @@ def _resource_form(
     back: str,
 ) -> HttpResponse:
     formsets = _formsets(request, resource)
-    if request.method != "POST":
-        initial = {"version": resource.version} if resource else {}
-        form = ResourceForm(instance=resource, initial=initial, providers=providers)
-        return _resource_form_page(
-            request, resource=resource, form=form, formsets=formsets, status=200
-        )
-    form = ResourceForm(request.POST, instance=resource, providers=providers)
-    status = 400
-    if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
-        try:
-            saved = _save_resource(request, resource, form, formsets)
-        except Forbidden as exc:
-            return _refused(request, exc, back)
-        except Conflict as exc:
-            form.add_error(None, exc.message)
-            status = 409
-        except Invalid as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request, _("社会資源「%(name)s」を保存しました。") % {"name": saved.name}
-            )
-            return redirect("directory:resource_detail", resource_id=saved.pk)
-    for problem in _formset_problems(formsets):
-        form.add_error(None, problem)
-    if resource is not None:
-        # The instance was changed by the failed validation: show what was typed, but keep
-        # the header on the saved name.
-        resource.refresh_from_db(fields=["name"])
-    return _resource_form_page(
-        request, resource=resource, form=form, formsets=formsets, status=status
+    initial = {"version": resource.version} if resource else {}
+    form = ResourceForm(posted(request), instance=resource, initial=initial, providers=providers)
+
+    def shown_again(form: ResourceForm) -> None:
+        for problem in _formset_problems(formsets):
+            form.add_error(None, problem)
+        if resource is not None:
+            # The instance was changed by the failed validation: show what was typed, but keep
+            # the header on the saved name.
+            resource.refresh_from_db(fields=["name"])
+
+    return form_page(
+        request,
+        form,
+        "directory/pages/resource_form.html",
+        save=_recorded(request, lambda data: _save_resource(request, resource, form, formsets)),
+        done=lambda saved: redirect("directory:resource_detail", resource_id=saved.pk),
+        context={"resource": resource, "formsets": formsets},
+        back=back,
+        valid=lambda: all(fs.is_valid() for fs in formsets.values()),
+        invalid=shown_again,
+        success=lambda saved: _("社会資源「%(name)s」を保存しました。") % {"name": saved.name},
     )
 
 
@@ -312,15 +294,18 @@ def vacancy_update(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     except ValueError:
         messages.error(request, _("空きは0以上の整数で入力してください。"))
         return redirect(back)
-    try:
-        services.vacancy_update(actor=request.actor, resource=resource, vacancies=vacancies)
-    except Forbidden as exc:
-        return _refused(request, exc, back)
-    except Invalid as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("空きを更新しました（確認日: 今日）。"))
-    return redirect(back)
+    return action(
+        request,
+        _recorded(
+            request,
+            lambda: services.vacancy_update(
+                actor=request.actor, resource=resource, vacancies=vacancies
+            ),
+        ),
+        to=back,
+        back=back,
+        success=_("空きを更新しました（確認日: 今日）。"),
+    )
 
 
 # --- Staff: providers ------------------------------------------------------------------------
@@ -367,39 +352,25 @@ def provider_edit(request: TsunaguRequest, provider_id: int) -> HttpResponse:
 
 
 def _provider_form(request: TsunaguRequest, provider: Provider | None, back: str) -> HttpResponse:
-    status = 200
-    if request.method == "POST":
-        form = ProviderForm(request.POST, instance=provider)
-        if not rules.is_keeper(request.actor):
-            form.fields["organization"].disabled = True
-        if form.is_valid():
-            try:
-                if provider is None:
-                    saved = services.provider_create(actor=request.actor, data=form.cleaned_data)
-                else:
-                    provider.refresh_from_db()
-                    saved = services.provider_update(
-                        actor=request.actor, provider=provider, changes=form.cleaned_data
-                    )
-            except Forbidden as exc:
-                return _refused(request, exc, back)
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request, _("提供者「%(name)s」を保存しました。") % {"name": saved.name}
-                )
-                return redirect("directory:provider_list")
-        status = 400
-    else:
-        form = ProviderForm(instance=provider)
-        if not rules.is_keeper(request.actor):
-            form.fields["organization"].disabled = True
-    return render(
+    form = ProviderForm(posted(request), instance=provider)
+    if not rules.is_keeper(request.actor):
+        form.fields["organization"].disabled = True
+
+    def save(data: dict[str, Any]) -> Provider:
+        if provider is None:
+            return services.provider_create(actor=request.actor, data=data)
+        provider.refresh_from_db()
+        return services.provider_update(actor=request.actor, provider=provider, changes=data)
+
+    return form_page(
         request,
+        form,
         "directory/pages/provider_form.html",
-        {"form": form, "provider": provider},
-        status=status,
+        save=_recorded(request, save),
+        done=lambda saved: redirect("directory:provider_list"),
+        context={"provider": provider},
+        back=back,
+        success=lambda saved: _("提供者「%(name)s」を保存しました。") % {"name": saved.name},
     )
 
 
@@ -415,29 +386,27 @@ def import_file(request: TsunaguRequest) -> HttpResponse:
             Forbidden(_("取り込みができるのは、基幹相談支援センターと市担当課です。")),
             back,
         )
-    report = None
-    status = 200
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                report = hsds.directory_import(
-                    actor=request.actor, raw=form.cleaned_data["file"].read()
-                )
-            except Invalid as exc:
-                form.add_error("file", exc.message)
-                status = 400
-            else:
-                status = 200 if report.applied else 400
-        else:
-            status = 400
-    else:
-        form = ImportForm()
-    return render(
+    shown: dict[str, Any] = {"report": None}
+
+    def file_refused(form: ImportForm, exc: TsunaguError) -> tuple[ImportForm, int] | None:
+        form.add_error("file", exc.message)
+        return form, 400
+
+    def imported(report: hsds.ImportReport) -> HttpResponse:
+        shown.update(form=form, report=report)
+        status = 200 if report.applied else 400
+        return render(request, "directory/pages/import.html", shown, status=status)
+
+    form = ImportForm(posted(request), request.FILES or None)
+    return form_page(
         request,
+        form,
         "directory/pages/import.html",
-        {"form": form, "report": report},
-        status=status,
+        save=lambda data: hsds.directory_import(actor=request.actor, raw=data["file"].read()),
+        done=imported,
+        context=shown,
+        back=back,
+        rescue=file_refused,
     )
 
 
