@@ -13,7 +13,7 @@ from ninja.errors import ValidationError
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_household, access_person
 from tsunagu.core.api import ErrorOut, Listing, paginated
-from tsunagu.core.errors import NotFound
+from tsunagu.core.errors import FieldErrors, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field, patch_field
 from tsunagu.core.validators import Id, SaneDate
@@ -240,7 +240,7 @@ def _possible_duplicate(exc: services.PossibleDuplicate) -> Status[Any]:
     )
 
 
-def _field_errors(exc: services.FieldErrors) -> ValidationError:
+def _field_errors(exc: FieldErrors) -> ValidationError:
     """Rule violations as the same 422 body as schema errors."""
     return ValidationError(
         [{"loc": ("body", name), "msg": msg} for name, msg in exc.errors.items()]
@@ -252,7 +252,7 @@ def _area(area_id: int | None) -> Area | None:
         return None
     area = Area.objects.filter(pk=area_id).first()
     if area is None:
-        raise services.FieldErrors({"area_id": "指定された地域はありません。"})
+        raise FieldErrors({"area_id": "指定された地域はありません。"})
     return area
 
 
@@ -307,7 +307,7 @@ def person_create(request: TsunaguRequest, payload: PersonIn) -> Status[Any]:
             certificates=_certificates(payload.certificates),
             confirm_new=payload.confirm_new,
         )
-    except services.FieldErrors as exc:
+    except FieldErrors as exc:
         raise _field_errors(exc) from None
     except services.PossibleDuplicate as exc:
         return _possible_duplicate(exc)
@@ -350,7 +350,7 @@ def person_update(request: TsunaguRequest, person_id: int, payload: PersonPatch)
             check_duplicates=True,
             confirm_new=payload.confirm_new,
         )
-    except services.FieldErrors as exc:
+    except FieldErrors as exc:
         raise _field_errors(exc) from None
     except services.PossibleDuplicate as exc:
         return _possible_duplicate(exc)
@@ -609,7 +609,7 @@ def household_create(request: TsunaguRequest, payload: HouseholdIn) -> Status[Ho
         household = services.household_create(
             actor=request.actor, data=_household_data(payload.dict())
         )
-    except services.FieldErrors as exc:
+    except FieldErrors as exc:
         raise _field_errors(exc) from None
     return Status(201, _household_out(request, household))
 
@@ -634,7 +634,7 @@ def household_update(
             expected_version=payload.version,
             changes=_household_data(sent),
         )
-    except services.FieldErrors as exc:
+    except FieldErrors as exc:
         raise _field_errors(exc) from None
     return _household_out(request, updated)
 
@@ -661,7 +661,7 @@ def household_member_add(
             start_date=payload.start_date,
             notes=payload.notes,
         )
-    except services.FieldErrors as exc:
+    except FieldErrors as exc:
         raise _field_errors(exc) from None
     return Status(201, _member_out(member))
 
@@ -691,7 +691,7 @@ def household_member_end(
         ended = services.household_member_end(
             actor=request.actor, member=member, end_date=payload.end_date
         )
-    except services.FieldErrors as exc:
+    except FieldErrors as exc:
         raise _field_errors(exc) from None
     return _member_out(ended)
 
@@ -710,7 +710,7 @@ def consent_create(
     organizations = list(Organization.objects.active().filter(pk__in=payload.organization_ids))
     if len(organizations) != len(set(payload.organization_ids)):
         raise _field_errors(
-            services.FieldErrors({"organization_ids": "指定された機関がありません。"})
+            FieldErrors({"organization_ids": "指定された機関がありません。"})
         )
     try:
         consent = services.consent_record(
@@ -723,7 +723,7 @@ def consent_create(
             expires_on=payload.expires_on,
             notes=payload.notes,
         )
-    except services.FieldErrors as exc:
+    except FieldErrors as exc:
         raise _field_errors(exc) from None
     return Status(201, _consent_out(consent))
 

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -24,9 +25,9 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases.access import access_case, persons_visible_to
 from tsunagu.cases.models import Case
-from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.errors import Forbidden, NotFound
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import errors_as_pages, refused_page
+from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.plans import selectors, services
 from tsunagu.plans.access import (
     access_assessment,
@@ -64,17 +65,7 @@ from tsunagu.plans.services import ASSESSMENT_FIELDS, ITEM_FIELDS, PLAN_FIELDS
 from tsunagu.records import selectors as records_selectors
 
 TASKS_PER_PAGE = 30
-
-
-
-
-def _refused(request: TsunaguRequest, exc: Forbidden) -> HttpResponse:
-    return refused_page(request, exc.message)
 _mapped = errors_as_pages()
-
-
-def _status_for(exc: Invalid | Conflict) -> int:
-    return 409 if isinstance(exc, Conflict) else 400
 
 
 # --- Assessment -------------------------------------------------------------------------------
@@ -142,53 +133,47 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
         previous = access_assessment(request.actor, source)
         if previous.case_id != case.pk:
             raise NotFound(_("見つかりません。"))
-    status = 200
-    if request.method == "POST":
-        form = AssessmentForm(request.POST)
-        sections = _section_forms(request, case, request.POST, previous)
-        if form.is_valid() and all(s.is_valid() for s in sections):
-            data = form.cleaned_data
-            day = data["assessed_on"]
-            based_on = data["based_on"]
-            if previous is not None and previous.assessed_on != day:
-                based_on = 0  # another date: a first version there, or a conflict if it exists
-            try:
-                assessment = services.assessment_save(
-                    actor=request.actor,
-                    case=case,
-                    assessed_on=day,
-                    based_on=based_on,
-                    data={
-                        **{n: data[n] for n in ASSESSMENT_FIELDS},
-                        "revision_reason": data["revision_reason"],
-                    },
-                    sections=[s.cleaned_data for s in sections],
-                )
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                messages.success(request, _("アセスメントを保存しました。"))
-                return redirect("plans:assessment_detail", assessment_id=assessment.pk)
-        else:
-            if form.is_valid():
-                form.add_error(
-                    None, _("世帯員ごとの欄を読み取れませんでした。画面を開き直してください。")
-                )
-            status = 400
-    else:
-        initial: dict[str, Any] = {}
-        if previous is not None:
-            initial = {n: getattr(previous, n) for n in ASSESSMENT_FIELDS}
-            initial["assessed_on"] = previous.assessed_on
-            initial["based_on"] = previous.revision
-        form = AssessmentForm(initial=initial)
-        sections = _section_forms(request, case, None, previous)
-    return render(
+    initial: dict[str, Any] = {}
+    if previous is not None and request.method != "POST":
+        initial = {n: getattr(previous, n) for n in ASSESSMENT_FIELDS}
+        initial["assessed_on"] = previous.assessed_on
+        initial["based_on"] = previous.revision
+    form = AssessmentForm(posted(request), initial=initial)
+    sections = _section_forms(request, case, posted(request), previous)
+
+    def save(data: dict[str, Any]) -> Assessment:
+        day = data["assessed_on"]
+        based_on = data["based_on"]
+        if previous is not None and previous.assessed_on != day:
+            based_on = 0  # another date: a first version there, or a conflict if it exists
+        return services.assessment_save(
+            actor=request.actor,
+            case=case,
+            assessed_on=day,
+            based_on=based_on,
+            data={
+                **{n: data[n] for n in ASSESSMENT_FIELDS},
+                "revision_reason": data["revision_reason"],
+            },
+            sections=[s.cleaned_data for s in sections],
+        )
+
+    def unreadable(form: AssessmentForm) -> None:
+        if form.is_valid() and not all(s.is_valid() for s in sections):
+            form.add_error(
+                None, _("世帯員ごとの欄を読み取れませんでした。画面を開き直してください。")
+            )
+
+    return form_page(
         request,
+        form,
         "plans/pages/assessment_form.html",
-        {"case": case, "form": form, "sections": sections, "previous": previous},
-        status=status,
+        save=save,
+        done=lambda saved: redirect("plans:assessment_detail", assessment_id=saved.pk),
+        context={"case": case, "sections": sections, "previous": previous},
+        valid=lambda: all(s.is_valid() for s in sections),
+        invalid=unreadable,
+        success=_("アセスメントを保存しました。"),
     )
 
 
@@ -252,29 +237,16 @@ def plan_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     current = selectors.plan_current(actor=actor, case=case)
     if current is not None:
         return redirect("plans:plan_new_version", plan_id=current.pk)
-    status = 200
-    if request.method == "POST":
-        form = PlanForm(request.POST)
-        if form.is_valid():
-            try:
-                plan = services.plan_create(actor=request.actor, case=case, data=_plan_data(form))
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                messages.success(
-                    request, _("計画案を作りました。続けてニーズと支援目標を追加してください。")
-                )
-                return redirect("plans:plan_detail", plan_id=plan.pk)
-        else:
-            status = 400
-    else:
-        form = PlanForm(initial=_plan_initial_from_case(request, case))
-    return render(
+    initial = _plan_initial_from_case(request, case) if request.method != "POST" else None
+    form = PlanForm(posted(request), initial=initial)
+    return form_page(
         request,
+        form,
         "plans/pages/plan_form.html",
-        {"case": case, "form": form, "plan": None},
-        status=status,
+        save=lambda data: services.plan_create(actor=actor, case=case, data=_plan_data(form)),
+        done=lambda plan: redirect("plans:plan_detail", plan_id=plan.pk),
+        context={"case": case, "plan": None},
+        success=_("計画案を作りました。続けてニーズと支援目標を追加してください。"),
     )
 
 
@@ -336,34 +308,21 @@ def _draft_for_write(request: TsunaguRequest, plan_id: int) -> SupportPlan:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
-    status = 200
-    if request.method == "POST":
-        form = PlanForm(request.POST)
-        if form.is_valid():
-            try:
-                services.plan_update(
-                    actor=request.actor,
-                    plan=plan,
-                    lock_version=form.cleaned_data["lock_version"] or 0,
-                    data=_plan_data(form),
-                )
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                messages.success(request, _("計画案を保存しました。"))
-                return redirect("plans:plan_detail", plan_id=plan.pk)
-        else:
-            status = 400
-    else:
-        initial = {name: getattr(plan, name) for name in PLAN_FIELDS}
-        initial["lock_version"] = plan.lock_version
-        form = PlanForm(initial=initial)
-    return render(
+    initial = {name: getattr(plan, name) for name in PLAN_FIELDS}
+    form = PlanForm(posted(request), initial={**initial, "lock_version": plan.lock_version})
+    return form_page(
         request,
+        form,
         "plans/pages/plan_form.html",
-        {"case": plan.case, "form": form, "plan": plan},
-        status=status,
+        save=lambda data: services.plan_update(
+            actor=request.actor,
+            plan=plan,
+            lock_version=data["lock_version"] or 0,
+            data=_plan_data(form),
+        ),
+        done=lambda saved: redirect("plans:plan_detail", plan_id=plan.pk),
+        context={"case": plan.case, "plan": plan},
+        success=_("計画案を保存しました。"),
     )
 
 
@@ -371,33 +330,17 @@ def plan_edit(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_new_version(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = access_plan(request.actor, plan_id, for_write=True)
-    status = 200
-    if request.method == "POST":
-        form = NewVersionForm(request.POST)
-        if form.is_valid():
-            try:
-                new = services.plan_new_version(
-                    actor=request.actor, plan=plan, reason=form.cleaned_data["reason"]
-                )
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                messages.success(
-                    request,
-                    _("第%(n)d版をもとに、第%(m)d版の案を作りました。")
-                    % {"n": plan.version, "m": new.version},
-                )
-                return redirect("plans:plan_detail", plan_id=new.pk)
-        else:
-            status = 400
-    else:
-        form = NewVersionForm()
-    return render(
+    return form_page(
         request,
+        NewVersionForm(posted(request)),
         "plans/pages/plan_new_version.html",
-        {"case": plan.case, "plan": plan, "form": form},
-        status=status,
+        save=lambda data: services.plan_new_version(actor=request.actor, plan=plan, **data),
+        done=lambda new: redirect("plans:plan_detail", plan_id=new.pk),
+        context={"case": plan.case, "plan": plan},
+        success=lambda new: (
+            _("第%(n)d版をもとに、第%(m)d版の案を作りました。")
+            % {"n": plan.version, "m": new.version}
+        ),
     )
 
 
@@ -413,33 +356,22 @@ def plan_item_edit(
         item = selectors.plan_item(plan, item_id)
         if item is None:
             raise NotFound(_("見つかりません。"))
-    status = 200
-    if request.method == "POST":
-        form = PlanItemForm(request.POST, case=case, plan=plan)
-        if form.is_valid():
-            try:
-                services.plan_item_save(
-                    actor=request.actor,
-                    plan=plan,
-                    item=item,
-                    data={name: form.cleaned_data.get(name) for name in ITEM_FIELDS},
-                )
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                messages.success(request, _("計画の項目を保存しました。"))
-                return redirect("plans:plan_detail", plan_id=plan.pk)
-        else:
-            status = 400
-    else:
+    initial = None
+    if request.method != "POST":
         initial = PlanItemForm.initial_from(item) if item else {"priority": plan.items.count() + 1}
-        form = PlanItemForm(initial=initial, case=case, plan=plan)
-    return render(
+    return form_page(
         request,
+        PlanItemForm(posted(request), initial=initial, case=case, plan=plan),
         "plans/pages/plan_item_form.html",
-        {"case": case, "plan": plan, "item": item, "form": form},
-        status=status,
+        save=lambda data: services.plan_item_save(
+            actor=request.actor,
+            plan=plan,
+            item=item,
+            data={name: data.get(name) for name in ITEM_FIELDS},
+        ),
+        done=lambda saved: redirect("plans:plan_detail", plan_id=plan.pk),
+        context={"case": case, "plan": plan, "item": item},
+        success=_("計画の項目を保存しました。"),
     )
 
 
@@ -450,40 +382,26 @@ def plan_item_delete(request: TsunaguRequest, plan_id: int, item_id: int) -> Htt
     item = selectors.plan_item(plan, item_id)
     if item is None:
         raise NotFound(_("見つかりません。"))
-    try:
-        services.plan_item_delete(actor=request.actor, item=item)
-    except (Invalid, Conflict) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("計画の項目を削除しました。"))
-    return redirect("plans:plan_detail", plan_id=plan.pk)
+    return action(
+        request,
+        lambda: services.plan_item_delete(actor=request.actor, item=item),
+        to=reverse("plans:plan_detail", kwargs={"plan_id": plan.pk}),
+        success=_("計画の項目を削除しました。"),
+    )
 
 
 @_mapped
 @require_http_methods(["GET", "POST"])
 def plan_weekly(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
-    status = 200
-    if request.method == "POST":
-        form = WeeklyEntryForm(request.POST)
-        if form.is_valid():
-            try:
-                services.weekly_entry_add(actor=request.actor, plan=plan, **form.cleaned_data)
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                messages.success(request, _("週間計画に追加しました。"))
-                return redirect("plans:plan_weekly", plan_id=plan.pk)
-        else:
-            status = 400
-    else:
-        form = WeeklyEntryForm()
-    return render(
+    return form_page(
         request,
+        WeeklyEntryForm(posted(request)),
         "plans/pages/plan_weekly.html",
-        {"case": plan.case, "plan": plan, "form": form, "weekly": selectors.weekly_entries(plan)},
-        status=status,
+        save=lambda data: services.weekly_entry_add(actor=request.actor, plan=plan, **data),
+        done=lambda saved: redirect("plans:plan_weekly", plan_id=plan.pk),
+        context=lambda: {"case": plan.case, "plan": plan, "weekly": selectors.weekly_entries(plan)},
+        success=_("週間計画に追加しました。"),
     )
 
 
@@ -491,43 +409,26 @@ def plan_weekly(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def plan_weekly_delete(request: TsunaguRequest, plan_id: int, entry_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
-    try:
-        services.weekly_entry_delete(actor=request.actor, plan=plan, entry_id=entry_id)
-    except (Invalid, Conflict) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("週間計画から削除しました。"))
-    return redirect("plans:plan_weekly", plan_id=plan.pk)
+    return action(
+        request,
+        lambda: services.weekly_entry_delete(actor=request.actor, plan=plan, entry_id=entry_id),
+        to=reverse("plans:plan_weekly", kwargs={"plan_id": plan.pk}),
+        success=_("週間計画から削除しました。"),
+    )
 
 
 @_mapped
 @require_http_methods(["GET", "POST"])
 def plan_agree(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
-    status = 200
-    if request.method == "POST":
-        form = AgreeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.plan_agree(actor=request.actor, plan=plan, **form.cleaned_data)
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                messages.success(
-                    request,
-                    _("本人の同意を記録しました。モニタリングの予定と各機関のタスクを作りました。"),
-                )
-                return redirect("plans:plan_detail", plan_id=plan.pk)
-        else:
-            status = 400
-    else:
-        form = AgreeForm()
-    return render(
+    return form_page(
         request,
+        AgreeForm(posted(request)),
         "plans/pages/plan_agree.html",
-        {"case": plan.case, "plan": plan, "form": form, "items": selectors.plan_items(plan)},
-        status=status,
+        save=lambda data: services.plan_agree(actor=request.actor, plan=plan, **data),
+        done=lambda saved: redirect("plans:plan_detail", plan_id=plan.pk),
+        context=lambda: {"case": plan.case, "plan": plan, "items": selectors.plan_items(plan)},
+        success=_("本人の同意を記録しました。モニタリングの予定と各機関のタスクを作りました。"),
     )
 
 
@@ -564,43 +465,35 @@ def monitoring_report(request: TsunaguRequest, monitoring_id: int) -> HttpRespon
         messages.info(request, _("このモニタリングはすでに記録されています。"))
         return redirect("plans:monitoring_detail", monitoring_id=monitoring.pk)
     items = list(selectors.plan_items(plan))
-    data = request.POST if request.method == "POST" else None
-    form = MonitoringForm(data)
-    goals = [GoalReportForm(data, prefix=f"g{item.pk}", item=item) for item in items]
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and all(g.is_valid() for g in goals):
-            try:
-                _done, new_plan = services.monitoring_report(
-                    actor=request.actor,
-                    monitoring=monitoring,
-                    conducted_on=form.cleaned_data["conducted_on"],
-                    data=form.cleaned_data,
-                    goal_reports={g.item.pk: g.cleaned_data for g in goals},
-                )
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                if new_plan is not None:
-                    messages.success(
-                        request,
-                        _(
-                            "モニタリングを記録しました。計画の変更が必要なため、"
-                            "第%(n)d版の案を作りました。"
-                        )
-                        % {"n": new_plan.version},
-                    )
-                    return redirect("plans:plan_detail", plan_id=new_plan.pk)
-                messages.success(request, _("モニタリングを記録しました。"))
-                return redirect("plans:monitoring_detail", monitoring_id=monitoring.pk)
-        else:
-            status = 400
-    return render(
+    form = MonitoringForm(posted(request))
+    goals = [GoalReportForm(posted(request), prefix=f"g{item.pk}", item=item) for item in items]
+
+    def reported(result: tuple[Any, SupportPlan | None]) -> HttpResponse:
+        new_plan = result[1]
+        if new_plan is None:
+            messages.success(request, _("モニタリングを記録しました。"))
+            return redirect("plans:monitoring_detail", monitoring_id=monitoring.pk)
+        messages.success(
+            request,
+            _("モニタリングを記録しました。計画の変更が必要なため、第%(n)d版の案を作りました。")
+            % {"n": new_plan.version},
+        )
+        return redirect("plans:plan_detail", plan_id=new_plan.pk)
+
+    return form_page(
         request,
+        form,
         "plans/pages/monitoring_form.html",
-        {"case": plan.case, "plan": plan, "monitoring": monitoring, "form": form, "goals": goals},
-        status=status,
+        save=lambda data: services.monitoring_report(
+            actor=request.actor,
+            monitoring=monitoring,
+            conducted_on=data["conducted_on"],
+            data=data,
+            goal_reports={g.item.pk: g.cleaned_data for g in goals},
+        ),
+        done=reported,
+        context={"case": plan.case, "plan": plan, "monitoring": monitoring, "goals": goals},
+        valid=lambda: all(g.is_valid() for g in goals),
     )
 
 
@@ -646,34 +539,18 @@ def monitoring_due_list(request: TsunaguRequest) -> HttpResponse:
 def contingency_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id, for_write=request.method == "POST")
     actor = request.actor
-    status = 200
-    form = ContingencyForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                trigger = services.contingency_create(
-                    actor=request.actor, case=case, **form.cleaned_data
-                )
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                messages.success(
-                    request, _("Xデーの備えを追加しました。機関ごとの対応を取り決めてください。")
-                )
-                return redirect("plans:contingency_action_add", trigger_id=trigger.pk)
-        else:
-            status = 400
-    return render(
+    return form_page(
         request,
+        ContingencyForm(posted(request)),
         "plans/pages/contingency_list.html",
-        {
+        save=lambda data: services.contingency_create(actor=actor, case=case, **data),
+        done=lambda trigger: redirect("plans:contingency_action_add", trigger_id=trigger.pk),
+        context=lambda: {
             "case": case,
             "triggers": selectors.contingency_list(actor=actor, case=case),
-            "form": form,
             "can_write": actor.can_write and case.is_open,
         },
-        status=status,
+        success=_("Xデーの備えを追加しました。機関ごとの対応を取り決めてください。"),
     )
 
 
@@ -682,29 +559,16 @@ def contingency_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def contingency_action_add(request: TsunaguRequest, trigger_id: int) -> HttpResponse:
     trigger = access_contingency(request.actor, trigger_id, for_write=True)
     case = trigger.case
-    status = 200
-    if request.method == "POST":
-        form = ContingencyActionForm(request.POST, case=case)
-        if form.is_valid():
-            try:
-                services.contingency_action_add(
-                    actor=request.actor, trigger=trigger, **form.cleaned_data
-                )
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                messages.success(request, _("対応を取り決めました。"))
-                return redirect("plans:contingency_list", case_id=case.pk)
-        else:
-            status = 400
-    else:
-        form = ContingencyActionForm(case=case)
-    return render(
+    return form_page(
         request,
+        ContingencyActionForm(posted(request), case=case),
         "plans/pages/contingency_action_form.html",
-        {"case": case, "trigger": trigger, "form": form},
-        status=status,
+        save=lambda data: services.contingency_action_add(
+            actor=request.actor, trigger=trigger, **data
+        ),
+        done=lambda saved: redirect("plans:contingency_list", case_id=case.pk),
+        context={"case": case, "trigger": trigger},
+        success=_("対応を取り決めました。"),
     )
 
 
@@ -713,33 +577,18 @@ def contingency_action_add(request: TsunaguRequest, trigger_id: int) -> HttpResp
 def contingency_happened(request: TsunaguRequest, trigger_id: int) -> HttpResponse:
     trigger = access_contingency(request.actor, trigger_id, for_write=True)
     case = trigger.case
-    status = 200
-    if request.method == "POST":
-        form = HappenedForm(request.POST)
-        if form.is_valid():
-            try:
-                tasks = services.contingency_happened(
-                    actor=request.actor, trigger=trigger, **form.cleaned_data
-                )
-            except (Invalid, Conflict) as exc:
-                form.add_error(None, exc.message)
-                status = _status_for(exc)
-            else:
-                messages.success(
-                    request,
-                    _("Xデーの発生を記録し、%(n)d件のタスクを各機関に依頼しました。")
-                    % {"n": len(tasks)},
-                )
-                return redirect("plans:contingency_list", case_id=case.pk)
-        else:
-            status = 400
-    else:
-        form = HappenedForm()
-    return render(
+    return form_page(
         request,
+        HappenedForm(posted(request)),
         "plans/pages/contingency_happened.html",
-        {"case": case, "trigger": trigger, "form": form, "actions": trigger.actions.all()},
-        status=status,
+        save=lambda data: services.contingency_happened(
+            actor=request.actor, trigger=trigger, **data
+        ),
+        done=lambda saved: redirect("plans:contingency_list", case_id=case.pk),
+        context=lambda: {"case": case, "trigger": trigger, "actions": trigger.actions.all()},
+        success=lambda tasks: (
+            _("Xデーの発生を記録し、%(n)d件のタスクを各機関に依頼しました。") % {"n": len(tasks)}
+        ),
     )
 
 
@@ -786,20 +635,18 @@ def task_list(request: TsunaguRequest) -> HttpResponse:
 def task_status(request: TsunaguRequest, task_id: int) -> HttpResponse:
     task = access_task(request.actor, task_id, for_write=True)
     form = TaskStatusForm(request.POST)
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("plans:task_list")
     if not form.is_valid():
         messages.error(request, _("状態を選んでください。"))
-    else:
-        try:
-            services.task_set_status(actor=request.actor, task=task, **form.cleaned_data)
-        except (Invalid, Conflict) as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("タスク「%(title)s」を「%(status)s」にしました。")
-                % {"title": task.title, "status": task.get_status_display()},
-            )
-    back = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
-    return redirect("plans:task_list")
+    return action(
+        request,
+        lambda: services.task_set_status(actor=request.actor, task=task, **form.cleaned_data),
+        to=back,
+        success=lambda done: (
+            _("タスク「%(title)s」を「%(status)s」にしました。")
+            % {"title": task.title, "status": task.get_status_display()}
+        ),
+    )
