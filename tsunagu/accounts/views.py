@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -38,6 +39,7 @@ from tsunagu.accounts.services import SESSION_AUTH_AT, SESSION_EPOCH
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.screens import form_page, posted
 from tsunagu.organizations.services import membership_add
 
 SESSION_NEXT = "tsunagu_next"
@@ -348,9 +350,7 @@ def user_action(request: TsunaguRequest, user_id: int, action: str) -> HttpRespo
 @admin_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: TsunaguRequest) -> HttpResponse:
-    form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    def save(data: dict[str, Any]) -> User:
         with transaction.atomic():
             user = services.user_create(
                 username=data["username"],
@@ -367,13 +367,13 @@ def user_create(request: TsunaguRequest) -> HttpResponse:
                 job_title=data["job_title"],
                 role=data["role"],
             )
-        messages.success(
-            request, _("アカウント「%(name)s」を作成しました。") % {"name": user.full_name}
-        )
-        return redirect("accounts:user_detail", user_id=user.pk)
-    return render(
+        return user
+
+    return form_page(
         request,
+        UserCreateForm(posted(request)),
         "accounts/pages/user_create.html",
-        {"form": form},
-        status=400 if form.errors else 200,
+        save=save,
+        done=lambda user: redirect("accounts:user_detail", user_id=user.pk),
+        success=lambda user: _("アカウント「%(name)s」を作成しました。") % {"name": user.full_name},
     )
