@@ -7,6 +7,7 @@ Conflict redisplay the form with the message and the user's input (status 400 / 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -454,33 +455,37 @@ def _note(request: TsunaguRequest) -> str:
     return str(form.cleaned_data["note"]) if form.is_valid() else ""
 
 
-@_mapped
-@require_POST
-def emergency_end(request: TsunaguRequest, member_id: int) -> HttpResponse:
+def _emergency_step(
+    request: TsunaguRequest, member_id: int, step: Callable[..., object], message: str
+) -> HttpResponse:
+    """End an emergency basis, or mark it reviewed: back to the queue, or to the review page
+    with the reason it could not be done."""
     member = _emergency(request, member_id)
     return action(
         request,
-        lambda: services.emergency_basis_end(
-            actor=request.actor, member=member, note=_note(request)
-        ),
+        lambda: step(actor=request.actor, member=member, note=_note(request)),
         to=reverse("cases:break_glass_list"),
         failed_to=reverse("cases:emergency_review", kwargs={"member_id": member.pk}),
-        success=_("緊急の根拠を終了しました。この機関はケースを閲覧できなくなります。"),
+        success=message,
+    )
+
+
+@_mapped
+@require_POST
+def emergency_end(request: TsunaguRequest, member_id: int) -> HttpResponse:
+    return _emergency_step(
+        request,
+        member_id,
+        services.emergency_basis_end,
+        _("緊急の根拠を終了しました。この機関はケースを閲覧できなくなります。"),
     )
 
 
 @_mapped
 @require_POST
 def emergency_reviewed(request: TsunaguRequest, member_id: int) -> HttpResponse:
-    member = _emergency(request, member_id)
-    return action(
-        request,
-        lambda: services.emergency_basis_mark_reviewed(
-            actor=request.actor, member=member, note=_note(request)
-        ),
-        to=reverse("cases:break_glass_list"),
-        failed_to=reverse("cases:emergency_review", kwargs={"member_id": member.pk}),
-        success=_("確認済みにしました。"),
+    return _emergency_step(
+        request, member_id, services.emergency_basis_mark_reviewed, _("確認済みにしました。")
     )
 
 
