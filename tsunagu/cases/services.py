@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -59,6 +58,7 @@ from tsunagu.cases.selectors import (
 )
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.validation import full_clean
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Consent, Household, Person
 
@@ -68,14 +68,6 @@ NO_CONSENT_MESSAGE = (
     "同意を記録するか、支援会議または緊急の根拠を選んでください。"
 )
 BREAK_GLASS_MIN_REASON = 10
-
-
-def _full_clean(obj: Any) -> None:
-    """Model validation as the application's Invalid (the API answers 422, screens 400)."""
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise Invalid(" ".join(str(m) for m in exc.messages)) from None
 
 
 # --- Who may act ----------------------------------------------------------------------------
@@ -212,7 +204,7 @@ def _consultation_create(
         outcome=outcome,
         minutes_spent=minutes_spent,
     )
-    _full_clean(consultation)
+    full_clean(consultation, labelled=False, constraints=True)
     consultation.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -259,7 +251,7 @@ def _case_open(
         status=CaseStatus.INTAKE,
         opened_on=opened_on,
     )
-    _full_clean(case)
+    full_clean(case, labelled=False, constraints=True)
     case.save()
     lead = CaseTeamMember(
         case=case,
@@ -270,7 +262,7 @@ def _case_open(
         joined_on=opened_on,
         added_by=actor.user,
     )
-    _full_clean(lead)
+    full_clean(lead, labelled=False, constraints=True)
     lead.save()
     CaseStatusChange.objects.create(
         case=case, from_status="", to_status=CaseStatus.INTAKE, changed_by=actor.user
@@ -406,7 +398,7 @@ def _case_update(
     changed = [name for name, value in new_values.items() if getattr(case, name) != value]
     for name, value in new_values.items():
         setattr(case, name, value)
-    _full_clean(case)
+    full_clean(case, labelled=False, constraints=True)
     updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
         **new_values, version=F("version") + 1, updated_at=timezone.now()
     )
@@ -733,7 +725,7 @@ def _team_member_add(
         joined_on=joined_on,
         added_by=actor.user,
     )
-    _full_clean(member)
+    full_clean(member, labelled=False, constraints=True)
     member.save()
     audit.record(
         action=Action.TEAM_MEMBER_ADDED,
@@ -883,7 +875,7 @@ def break_glass_open(actor: Actor, *, person_id: object, reason: str) -> BreakGl
             started_at=now,
             expires_at=now + dt.timedelta(hours=settings.BREAK_GLASS_HOURS),
         )
-        _full_clean(access)
+        full_clean(access, labelled=False, constraints=True)
         access.save()
         audit.record(
             action=Action.BREAK_GLASS_OPENED,

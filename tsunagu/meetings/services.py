@@ -24,7 +24,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F
@@ -36,6 +35,7 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.models import Case, CaseConference, ConferenceAttendee, ConferenceKind
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.validation import full_clean
 from tsunagu.meetings import deidentify
 from tsunagu.meetings.models import (
     DEVELOPMENT_TARGET_TYPE,
@@ -65,7 +65,7 @@ from tsunagu.meetings.selectors import (
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import services as plan_services
 from tsunagu.plans.models import TaskSource
-from tsunagu.records.services import attachment_check, attachments_stored, invalid_from
+from tsunagu.records.services import attachment_check, attachments_stored
 
 BODY_FIELDS = (
     "name",
@@ -106,13 +106,6 @@ CONFERENCE_RECORD_FIELDS = (
     "supervisor_profession",
     "supervisor_advice",
 )
-
-
-def _full_clean(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude), validate_constraints=False)
-    except ValidationError as exc:
-        raise invalid_from(exc, type(obj)) from None
 
 
 def _deny(actor: Actor, target: models.Model | None, reason: str, message: str) -> Forbidden:
@@ -185,7 +178,7 @@ def body_create(
     if body.frequency_kind != FrequencyKind.MONTHS:
         body.frequency_months = []
     _check_frequency(body)
-    _full_clean(body, exclude=["parent", "area"])
+    full_clean(body, exclude=["parent", "area"])
     body.save()
     body.secretariats.set(secretariat_list)
     body.member_organizations.set(list(members))
@@ -218,7 +211,7 @@ def meeting_create(actor: Actor, *, body: MeetingBody, data: Mapping[str, Any]) 
     )
     if not meeting.title.strip():
         meeting.title = body.name
-    _full_clean(meeting, exclude=["body", "created_by"])
+    full_clean(meeting, exclude=["body", "created_by"])
     _check_times(meeting)
     meeting.save()
     audit.record(
@@ -267,7 +260,7 @@ def meeting_record(
     for name in RECORD_FIELDS:
         if name in data:
             setattr(meeting, name, data[name])
-    _full_clean(meeting, exclude=["body", "created_by"])
+    full_clean(meeting, exclude=["body", "created_by"])
     updated = Meeting.objects.filter(pk=meeting.pk, version=version).update(
         **{name: getattr(meeting, name) for name in RECORD_FIELDS},
         version=version + 1,
@@ -357,7 +350,7 @@ def action_item_add(
         due_on=due_on,
         created_by=actor.user,
     )
-    _full_clean(item, exclude=["meeting", "owner_organization", "created_by", "task"])
+    full_clean(item, exclude=["meeting", "owner_organization", "created_by", "task"])
     item.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -411,7 +404,7 @@ def conference_create(actor: Actor, *, case: Case, data: Mapping[str, Any]) -> C
         created_by=actor.user,
         **{name: data[name] for name in CONFERENCE_FIELDS if name in data},
     )
-    _full_clean(conference, exclude=["case", "organizer", "created_by", "body"])
+    full_clean(conference, exclude=["case", "organizer", "created_by", "body"])
     conference.save()
     ConferenceAttendee.objects.create(
         conference=conference,
@@ -439,7 +432,7 @@ def conference_record(
             changed.append(name)
     if conference.supervisor_advice.strip() and not conference.supervisor_name.strip():
         raise Invalid(_("SVの助言を書くときは、SVの氏名も書いてください。"))
-    _full_clean(conference, exclude=["case", "organizer", "created_by", "body"])
+    full_clean(conference, exclude=["case", "organizer", "created_by", "body"])
     conference.save(update_fields=[*CONFERENCE_RECORD_FIELDS, "updated_at"])
     audit.record(
         action=Action.RECORD_UPDATED,
@@ -458,7 +451,7 @@ def attendee_add(
     if conference.attendees.filter(organization=organization).exists():
         raise Conflict(_("この機関はすでに出席者にいます。"))
     attendee = ConferenceAttendee(conference=conference, organization=organization, name=name)
-    _full_clean(attendee, exclude=["conference", "organization", "pledge_recorded_by"])
+    full_clean(attendee, exclude=["conference", "organization", "pledge_recorded_by"])
     attendee.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -713,7 +706,7 @@ def issue_raise(
         raise Invalid(_("「ケース会議」から提起するときは、ケース会議の画面から提起してください。"))
     if issue.source == IssueSource.SURVEY and not issue.source_note.strip():
         raise Invalid(_("調査・ヒアリングの名称を書いてください。"))
-    _full_clean(
+    full_clean(
         issue,
         exclude=["raised_by", "raised_by_organization", "source_case", "source_conference", "area"],
     )

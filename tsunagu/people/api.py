@@ -709,9 +709,7 @@ def consent_create(
     person = access_person(request.actor, person_id, for_write=True)
     organizations = list(Organization.objects.active().filter(pk__in=payload.organization_ids))
     if len(organizations) != len(set(payload.organization_ids)):
-        raise _field_errors(
-            FieldErrors({"organization_ids": "指定された機関がありません。"})
-        )
+        raise _field_errors(FieldErrors({"organization_ids": "指定された機関がありません。"}))
     try:
         consent = services.consent_record(
             actor=request.actor,

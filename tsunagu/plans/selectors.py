@@ -12,6 +12,7 @@ from tsunagu.accounts.models import User
 from tsunagu.cases.access import active_team_members, persons_visible_to
 from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.actor import Actor
+from tsunagu.core.validation import field_label
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.plans.access import (
     assessments_visible_to,
@@ -36,7 +37,6 @@ from tsunagu.plans.models import (
     Task,
     WeeklyScheduleEntry,
 )
-from tsunagu.records.services import field_label
 
 # How far ahead the dashboard looks for monitoring falling due.
 DUE_SOON_DAYS = 14

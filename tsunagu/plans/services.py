@@ -20,7 +20,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
@@ -36,6 +35,7 @@ from tsunagu.cases.selectors import subject_person_ids
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Invalid
 from tsunagu.core.http import site_url
+from tsunagu.core.validation import full_clean
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import DuplicateCandidate, HouseholdMember, Person
 from tsunagu.plans.models import (
@@ -60,7 +60,6 @@ from tsunagu.plans.models import (
 )
 from tsunagu.plans.schedule import add_months, monitoring_due_dates
 from tsunagu.records.models import NoteKind, ProgressNote
-from tsunagu.records.services import invalid_from
 
 ASSESSMENT_FIELDS = ("interactions", "risks", "household_strengths", "summary")
 PLAN_FIELDS = (
@@ -102,14 +101,6 @@ GOAL_REPORT_FIELDS = (
 MONITORING_FIELDS = ("overall", "person_words", "satisfaction", "plan_change_needed", "next_steps")
 # A plan longer than this is a typing error (計画期間 is at most a few years in practice).
 MAX_PLAN_YEARS = 3
-
-
-def _full_clean(obj: models.Model, *, exclude: Sequence[str] = ()) -> None:
-    """Model validation as the application's Invalid, labelled as on screen."""
-    try:
-        obj.full_clean(exclude=list(exclude), validate_constraints=False)
-    except ValidationError as exc:
-        raise invalid_from(exc, type(obj)) from None
 
 
 def _writer(actor: Actor, *, target: models.Model) -> Actor:
@@ -262,7 +253,7 @@ def assessment_save(
         author_organization=actor.organization,
         **{name: str(data.get(name) or "").strip() for name in ASSESSMENT_FIELDS},
     )
-    _full_clean(assessment, exclude=["case", "author", "author_organization"])
+    full_clean(assessment, exclude=["case", "author", "author_organization"])
     try:
         with transaction.atomic():
             assessment.save(force_insert=True)
@@ -389,7 +380,7 @@ def plan_create(actor: Actor, *, case: Case, data: Mapping[str, Any]) -> Support
         author_organization=actor.organization,
         **_plan_values(data),
     )
-    _full_clean(plan, exclude=["case", "author", "author_organization", "based_on"])
+    full_clean(plan, exclude=["case", "author", "author_organization", "based_on"])
     plan.save(force_insert=True)
     audit.record(
         action=Action.RECORD_CREATED,
@@ -416,7 +407,7 @@ def plan_update(
     before = {name: getattr(plan, name) for name in values}
     for name, value in values.items():
         setattr(plan, name, value)
-    _full_clean(plan, exclude=["case", "author", "author_organization", "based_on"])
+    full_clean(plan, exclude=["case", "author", "author_organization", "based_on"])
     updated = SupportPlan.objects.filter(
         pk=plan.pk, lock_version=lock_version, status=PlanStatus.DRAFT
     ).update(**values, lock_version=lock_version + 1, updated_at=timezone.now())
@@ -564,7 +555,7 @@ def plan_item_save(
     target = item or PlanItem(plan=plan)
     for name, value in values.items():
         setattr(target, name, value)
-    _full_clean(target, exclude=["plan"])
+    full_clean(target, exclude=["plan"])
     target.save()
     audit.record(
         action=Action.RECORD_UPDATED if item else Action.RECORD_CREATED,
@@ -614,7 +605,7 @@ def weekly_entry_add(
         activity=activity.strip(),
         provider=provider.strip(),
     )
-    _full_clean(entry, exclude=["plan"])
+    full_clean(entry, exclude=["plan"])
     entry.save()
     audit.record(action=Action.RECORD_CREATED, actor=actor, target=entry, detail={"plan": plan.pk})
     return entry
@@ -811,7 +802,7 @@ def monitoring_report(
     monitoring.conducted_on = conducted_on
     monitoring.conducted_by = actor.user
     monitoring.conducted_by_organization = actor.organization
-    _full_clean(monitoring, exclude=["plan", "conducted_by", "conducted_by_organization"])
+    full_clean(monitoring, exclude=["plan", "conducted_by", "conducted_by_organization"])
     monitoring.save()
     reports = []
     for item_id, values in goal_reports.items():
@@ -820,7 +811,7 @@ def monitoring_report(
             plan_item=items[item_id],
             **{name: str(values.get(name) or "").strip() for name in GOAL_REPORT_FIELDS},
         )
-        _full_clean(report, exclude=["monitoring", "plan_item"])
+        full_clean(report, exclude=["monitoring", "plan_item"])
         reports.append(report)
     MonitoringGoalReport.objects.bulk_create(reports)
     follow_ups = _monitoring_follow_ups(actor, monitoring, reports, conducted_on)
@@ -908,7 +899,7 @@ def contingency_create(
         preparation=preparation.strip(),
         created_by=actor.user,
     )
-    _full_clean(trigger, exclude=["case", "created_by"])
+    full_clean(trigger, exclude=["case", "created_by"])
     trigger.save()
     audit.record(
         action=Action.RECORD_CREATED, actor=actor, target=trigger, detail={"case": case.pk}
@@ -942,7 +933,7 @@ def contingency_action_add(
         contact_phone=contact_phone.strip(),
         days_to_act=days_to_act,
     )
-    _full_clean(row, exclude=["trigger", "organization"])
+    full_clean(row, exclude=["trigger", "organization"])
     row.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -1110,7 +1101,7 @@ def task_create(
         source=source,
         created_by=actor.user,
     )
-    _full_clean(task, exclude=["case", "owner_organization", "owner_worker", "created_by"])
+    full_clean(task, exclude=["case", "owner_organization", "owner_worker", "created_by"])
     task.save()
     audit.record(
         action=Action.RECORD_CREATED,

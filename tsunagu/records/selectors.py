@@ -21,11 +21,11 @@ from tsunagu.audit.models import Action
 from tsunagu.cases import access
 from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
+from tsunagu.core.validation import field_label
 from tsunagu.people.models import Household, HouseholdMember
 from tsunagu.records import access as records_access
 from tsunagu.records.diff import inline_diff
 from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
-from tsunagu.records.services import field_label
 
 NOTES_PER_PAGE = 20
 

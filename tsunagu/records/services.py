@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.validation import invalid_from
 from tsunagu.records import polyglots
 from tsunagu.records.models import Formulation, NoteAttachment, NoteKind, ProgressNote
 
@@ -57,25 +58,6 @@ FORMULATION_FIELDS = (
     "support_policy",
     "prompted_by",
 )
-
-
-def field_label(model: type[models.Model], name: str) -> str:
-    """The field's Japanese label, or "" for names that are not fields (NON_FIELD_ERRORS)."""
-    try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return ""
-    return str(field.verbose_name) if isinstance(field, models.Field) else ""
-
-
-def invalid_from(exc: ValidationError, model: type[models.Model]) -> Invalid:
-    """A model validation error as one Japanese sentence per field, labelled as on screen."""
-    parts = []
-    for field, messages in exc.message_dict.items():
-        label = field_label(model, field)
-        for message in messages:
-            parts.append(f"{label}: {message}" if label else message)
-    return Invalid(" ".join(parts))
 
 
 # --- Attachments ------------------------------------------------------------------------------

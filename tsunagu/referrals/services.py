@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -36,6 +35,7 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.dates import wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.http import site_url
+from tsunagu.core.validation import full_clean
 from tsunagu.organizations.models import (
     AreaKind,
     Membership,
@@ -86,13 +86,6 @@ ORGANIZATION_ROLES: dict[str, str] = {
     OrganizationKind.SERVICE_PROVIDER: TeamRole.SERVICE,
     OrganizationKind.WELFARE_COMMISSIONER: TeamRole.INFORMAL,
 }
-
-
-def _full_clean(obj: Any) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise Invalid(" ".join(str(m) for m in exc.messages)) from None
 
 
 def _writer(actor: Actor, *, target_id: object = "") -> Actor:
@@ -388,7 +381,7 @@ def referral_create(
             status=ReferralStatus.DRAFT,
         )
         _apply_data(referral, case, data)
-        _full_clean(referral)
+        full_clean(referral, labelled=False, constraints=True)
         referral.save()
         _record(
             actor=actor,
@@ -440,7 +433,7 @@ def referral_update(
         case = referral.case
         _check_data(actor, case, data)
         _apply_data(referral, case, data)
-        _full_clean(referral)
+        full_clean(referral, labelled=False, constraints=True)
         fields = [
             "kind",
             "receiving_organization",
