@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from tsunagu.audit import chain
 from tsunagu.audit.models import Action, AuditEvent, Outcome
@@ -193,3 +194,31 @@ def atomic_with_refusals(service: Callable[P, R]) -> Callable[P, R]:
             raise
 
     return wrapper
+
+
+def require_writer(
+    actor: Actor,
+    *,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: object = "",
+    deferred: bool = False,
+) -> Actor:
+    """The actor, if they act for an organization with write rights; else Forbidden, with its
+    access.denied row written now or (`deferred`, inside a service under
+    `atomic_with_refusals`) after the rollback."""
+    if actor.membership is None:
+        reason, message = "no organization", _("所属を選んでから操作してください。")
+    elif not actor.can_write:
+        reason, message = "read-only membership", _("閲覧のみの権限では変更できません。")
+    else:
+        return actor
+    if target is not None:
+        target_type = target_type or target_type_of(target)
+        target_id = target.pk or ""
+    refused = Refusal(
+        message, actor=actor, target_type=target_type, target_id=str(target_id)[:64], reason=reason
+    )
+    if not deferred:
+        refused.record()
+    raise refused

@@ -73,27 +73,9 @@ BREAK_GLASS_MIN_REASON = 10
 # --- Who may act ----------------------------------------------------------------------------
 
 
-def _writer(actor: Actor, *, target_type: str, target_id: object = "") -> Actor:
-    """The acting user, who must act for an organization with write permission."""
-    if actor.membership is None:
-        audit.record_denial(
-            actor, target_type=target_type, target_id=str(target_id), reason="no organization"
-        )
-        raise Forbidden(_("所属を選んでから操作してください。"))
-    if not actor.can_write:
-        audit.record_denial(
-            actor,
-            target_type=target_type,
-            target_id=str(target_id),
-            reason="read-only membership",
-        )
-        raise Forbidden(_("閲覧のみの権限では変更できません。"))
-    return actor
-
-
 def _lead_writer(actor: Actor, case: Case, message: str) -> Actor:
     """A writer acting for the case's lead organization; other team members are refused."""
-    actor = _writer(actor, target_type="cases.case", target_id=case.pk)
+    actor = audit.require_writer(actor, target_type="cases.case", target_id=case.pk)
     if actor.organization_id != case.lead_organization_id:
         audit.record_denial(
             actor, target_type="cases.case", target_id=str(case.pk), reason="not the lead"
@@ -142,7 +124,7 @@ def consultation_create(
     urgency: str = Urgency.NORMAL,
     minutes_spent: int = 0,
 ) -> Consultation:
-    actor = _writer(actor, target_type="cases.consultation")
+    actor = audit.require_writer(actor, target_type="cases.consultation")
     return _consultation_create(
         actor=actor,
         received_at=received_at,
@@ -289,7 +271,7 @@ def case_create(
     opened_on: dt.date | None = None,
 ) -> Case:
     """Open a case led by the acting organization, for a person and/or a household."""
-    actor = _writer(actor, target_type="cases.case")
+    actor = audit.require_writer(actor, target_type="cases.case")
     with transaction.atomic():
         _check_subject(actor, person, household, is_anonymous=False)
         return _case_open(
@@ -303,7 +285,7 @@ def case_create(
 
 def consultation_open_case(actor: Actor, *, consultation: Consultation) -> Case:
     """Turn a consultation into a case led by the acting organization."""
-    actor = _writer(actor, target_type="cases.consultation", target_id=consultation.pk)
+    actor = audit.require_writer(actor, target_type="cases.consultation", target_id=consultation.pk)
     if consultation.organization_id != actor.organization_id:
         audit.record_denial(
             actor,
@@ -824,7 +806,7 @@ def break_glass_open(actor: Actor, *, person_id: object, reason: str) -> BreakGl
     existing person gets a BreakGlassAccess row (the review list); every attempt, hit or miss,
     is in the audit log with its reason.
     """
-    actor = _writer(actor, target_type="people.person", target_id=str(person_id)[:64])
+    actor = audit.require_writer(actor, target_type="people.person", target_id=str(person_id)[:64])
     if break_glass_attempts_today(actor.user) >= settings.BREAK_GLASS_PER_DAY:
         audit.record_denial(
             actor,

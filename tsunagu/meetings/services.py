@@ -122,14 +122,8 @@ def _deny(actor: Actor, target: models.Model | None, reason: str, message: str) 
 _atomic = audit.atomic_with_refusals
 
 
-def _writer(actor: Actor, target: models.Model | None) -> Actor:
-    if actor.organization is None or not actor.can_write:
-        raise _deny(actor, target, "read-only membership", _("閲覧のみの権限では変更できません。"))
-    return actor
-
-
 def _secretariat(actor: Actor, body: MeetingBody, target: models.Model) -> Actor:
-    actor = _writer(actor, target)
+    actor = audit.require_writer(actor, target=target, deferred=True)
     if not is_secretariat(actor, body):
         raise _deny(
             actor, target, "not the secretariat", _("この会議体の事務局だけが変更できます。")
@@ -161,7 +155,7 @@ def body_create(
     secretariats: Iterable[Organization],
     members: Iterable[Organization] = (),
 ) -> MeetingBody:
-    actor = _writer(actor, None)
+    actor = audit.require_writer(actor, target_type="meetings.meetingbody", deferred=True)
     if not is_oversight(actor):
         raise _deny(
             actor,
@@ -366,7 +360,7 @@ def action_item_add(
 @_atomic
 def action_item_take(actor: Actor, *, item: MeetingActionItem) -> MeetingActionItem:
     """A writer of the owner organization makes the item its task."""
-    actor = _writer(actor, item)
+    actor = audit.require_writer(actor, target=item, deferred=True)
     if item.owner_organization_id != actor.organization_id:
         raise _deny(actor, item, "not the owner", _("担当機関の職員だけがタスクにできます。"))
     if item.task_id is not None:
@@ -382,7 +376,7 @@ def action_item_take(actor: Actor, *, item: MeetingActionItem) -> MeetingActionI
 
 
 def _conference_writer(actor: Actor, conference: CaseConference) -> Actor:
-    actor = _writer(actor, conference)
+    actor = audit.require_writer(actor, target=conference, deferred=True)
     if actor.organization_id not in (conference.organizer_id, conference.case.lead_organization_id):
         raise _deny(
             actor,
@@ -396,7 +390,7 @@ def _conference_writer(actor: Actor, conference: CaseConference) -> Actor:
 @_atomic
 def conference_create(actor: Actor, *, case: Case, data: Mapping[str, Any]) -> CaseConference:
     """`case` was fetched with access_case(for_write=True)."""
-    actor = _writer(actor, case)
+    actor = audit.require_writer(actor, target=case, deferred=True)
     assert actor.organization is not None  # noqa: S101  # _writer refuses otherwise
     conference = CaseConference(
         case=case,
@@ -489,7 +483,7 @@ def attendee_pledge(
 
 
 def _summary_author(actor: Actor, conference: CaseConference) -> Actor:
-    actor = _writer(actor, conference)
+    actor = audit.require_writer(actor, target=conference, deferred=True)
     if not conference.is_study_session:
         raise Invalid(_("匿名化した要約は事例検討会で使います。"))
     if conference.created_by_id != actor.user.pk:
@@ -652,7 +646,7 @@ ISSUE_FIELDS = ("title", "theme", "area", "description", "source", "source_note"
 
 def _issue_writer(actor: Actor, issue: CommunityIssue) -> Actor:
     """The raising organization, the core center and the city department move an issue on."""
-    actor = _writer(actor, issue)
+    actor = audit.require_writer(actor, target=issue, deferred=True)
     if actor.organization_id != issue.raised_by_organization_id and not is_oversight(actor):
         raise _deny(
             actor,
@@ -688,7 +682,7 @@ def issue_raise(
     recorded; never in the future.  The issue is shown across the network and to the council
     at once, so, as for a summary, every flag of its title and description must be gone or
     kept with a reason (`keep`, `seen`: see summary_review)."""
-    actor = _writer(actor, None)
+    actor = audit.require_writer(actor, target_type="meetings.meetingbody", deferred=True)
     day = raised_on or timezone.localdate()
     if day > timezone.localdate():
         raise Invalid(_("提起した日は今日までにしてください。"))

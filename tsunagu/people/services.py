@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid
+from tsunagu.core.errors import Conflict, FieldErrors, Invalid
 from tsunagu.core.kana import is_kana, normalize_kana, normalize_phone
 from tsunagu.organizations.models import Organization
 from tsunagu.people import selectors
@@ -96,20 +96,6 @@ class CertificateInput:
 
 
 # --- Shared checks ----------------------------------------------------------------------------
-
-
-def _writer(actor: Actor, target_type: str, target_id: object = "") -> Actor:
-    if actor.organization is None:
-        raise Forbidden("所属機関を選んでから操作してください。")
-    if not actor.can_write:
-        audit.record_denial(
-            actor,
-            target_type=target_type,
-            target_id=str(target_id)[:64],
-            reason="read-only membership",
-        )
-        raise Forbidden("閲覧のみの権限では変更できません。")
-    return actor
 
 
 def store_kana(value: str) -> str:
@@ -268,7 +254,7 @@ def person_create(
     Raises FieldErrors for bad input and PossibleDuplicate when similar records exist and the
     user has not confirmed that this is someone else (`confirm_new`).
     """
-    actor = _writer(actor, "people.person")
+    actor = audit.require_writer(actor, target_type="people.person")
     certificates = list(certificates)
     errors = person_errors(data, certificates)
     if errors:
@@ -395,7 +381,7 @@ def _person_update_duplicate_check(
     """Outside the update's transaction: the check's audit row stays when the update stops.
     Raises PossibleDuplicate for candidates the actor may see (unless `confirm_new`); returns
     the others, for the queue."""
-    _writer(actor, "people.person", person.pk)
+    audit.require_writer(actor, target_type="people.person", target_id=person.pk)
     merged = {name: getattr(person, name) for name in PERSON_FIELDS} | dict(changes)
     if person_errors(merged):
         return {}  # the update itself reports the bad input
@@ -425,7 +411,7 @@ def _person_update(
     changes: Mapping[str, Any],
     certificates: Iterable[CertificateInput] | None,
 ) -> Person:
-    _writer(actor, "people.person", person.pk)
+    audit.require_writer(actor, target_type="people.person", target_id=person.pk)
     current_certificates = certificate_inputs_of(person)
     new_certificates = current_certificates if certificates is None else list(certificates)
     merged = {name: getattr(person, name) for name in PERSON_FIELDS} | dict(changes)
@@ -504,7 +490,7 @@ def consent_record(
     expires_on: dt.date | None = None,
     notes: str = "",
 ) -> Consent:
-    actor = _writer(actor, "people.consent")
+    actor = audit.require_writer(actor, target_type="people.consent")
     organizations = list(organizations)
     purposes = list(purposes)
     errors = consent_errors(
@@ -545,7 +531,7 @@ def consent_record(
 
 def consent_withdraw(actor: Actor, *, consent: Consent, reason: str = "") -> Consent:
     """Withdrawal takes effect at once: team memberships based on it stop sharing now."""
-    _writer(actor, "people.consent", consent.pk)
+    audit.require_writer(actor, target_type="people.consent", target_id=consent.pk)
     if consent.withdrawn_at is not None:
         raise Invalid("この同意はすでに撤回されています。")
     with transaction.atomic():
@@ -588,7 +574,7 @@ def _household_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def household_create(actor: Actor, *, data: Mapping[str, Any]) -> Household:
-    actor = _writer(actor, "people.household")
+    actor = audit.require_writer(actor, target_type="people.household")
     errors = household_errors(data)
     if errors:
         raise FieldErrors(errors)
@@ -614,7 +600,7 @@ def household_update(
     expected_version: int,
     changes: Mapping[str, Any],
 ) -> Household:
-    _writer(actor, "people.household", household.pk)
+    audit.require_writer(actor, target_type="people.household", target_id=household.pk)
     merged = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS} | dict(changes)
     errors = household_errors(merged)
     if errors:
@@ -652,7 +638,7 @@ def household_member_add(
 ) -> HouseholdMember:
     """Add a person to a household from `start_date`; a person may belong to several
     households over time, but to one household only once at a time."""
-    _writer(actor, "people.householdmember")
+    audit.require_writer(actor, target_type="people.householdmember")
     errors: dict[str, str] = {}
     if relationship not in Relationship.values:
         errors["relationship"] = _("続柄を選んでください。")
@@ -689,7 +675,7 @@ def household_member_end(
     actor: Actor, *, member: HouseholdMember, end_date: dt.date
 ) -> HouseholdMember:
     """The member left the household on `end_date` (kept as history)."""
-    _writer(actor, "people.householdmember", member.pk)
+    audit.require_writer(actor, target_type="people.householdmember", target_id=member.pk)
     if member.end_date is not None:
         raise FieldErrors({"end_date": _("この世帯員はすでに世帯を離れています。")})
     if member.start_date is not None and end_date < member.start_date:

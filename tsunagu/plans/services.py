@@ -103,17 +103,6 @@ MONITORING_FIELDS = ("overall", "person_words", "satisfaction", "plan_change_nee
 MAX_PLAN_YEARS = 3
 
 
-def _writer(actor: Actor, *, target: models.Model) -> Actor:
-    if actor.organization is None or not actor.can_write:
-        raise audit.refusal(
-            actor,
-            target=target,
-            reason="no organization" if actor.organization is None else "read-only membership",
-            message=_("閲覧のみの権限では変更できません。"),
-        )
-    return actor
-
-
 def _require_open(case: Case) -> None:
     if not case.is_open:
         raise Invalid(_("終結したケースには記録を追加できません。"))
@@ -198,7 +187,7 @@ def assessment_save(
     later one since, refuse with Conflict so nobody overwrites a colleague's work unseen.  Each
     section names a person who must be the case's person or a current household member.
     """
-    actor = _writer(actor, target=case)
+    actor = audit.require_writer(actor, target=case, deferred=True)
     _require_open(case)
     if assessed_on > timezone.localdate():
         raise Invalid(_("アセスメント日に未来の日付は指定できません。"))
@@ -360,7 +349,7 @@ def _plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
 @audit.atomic_with_refusals
 def plan_create(actor: Actor, *, case: Case, data: Mapping[str, Any]) -> SupportPlan:
     """Start the first plan of a case, or a new version from the latest (as a draft)."""
-    actor = _writer(actor, target=case)
+    actor = audit.require_writer(actor, target=case, deferred=True)
     _require_open(case)
     list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
     if SupportPlan.objects.filter(case=case, status=PlanStatus.DRAFT).exists():
@@ -396,7 +385,7 @@ def plan_update(
     actor: Actor, *, plan: SupportPlan, lock_version: int, data: Mapping[str, Any]
 ) -> SupportPlan:
     """Edit a draft.  An agreed plan is changed only by a new version."""
-    _writer(actor, target=plan)
+    audit.require_writer(actor, target=plan, deferred=True)
     _require_open(plan.case)
     if not plan.is_draft:
         raise Conflict(_("合意済みの計画は編集できません。新しい版を作ってください。"))
@@ -478,7 +467,7 @@ def _plan_copy(
 @audit.atomic_with_refusals
 def plan_new_version(actor: Actor, *, plan: SupportPlan, reason: str) -> SupportPlan:
     """Open the next version of an agreed plan as a draft prefilled from it."""
-    actor = _writer(actor, target=plan)
+    actor = audit.require_writer(actor, target=plan, deferred=True)
     _require_open(plan.case)
     list(Case.objects.select_for_update().filter(pk=plan.case_id).values_list("pk", flat=True))
     existing = SupportPlan.objects.filter(case_id=plan.case_id, status=PlanStatus.DRAFT).first()
@@ -546,7 +535,7 @@ def plan_item_save(
     item: PlanItem | None = None,
 ) -> PlanItem:
     """Add an item to a draft, or change one."""
-    _writer(actor, target=plan)
+    audit.require_writer(actor, target=plan, deferred=True)
     _require_open(plan.case)
     _require_draft(plan)
     if item is not None and item.plan_id != plan.pk:
@@ -573,7 +562,7 @@ def plan_item_save(
 @audit.atomic_with_refusals
 def plan_item_delete(actor: Actor, *, item: PlanItem) -> None:
     plan = item.plan
-    _writer(actor, target=plan)
+    audit.require_writer(actor, target=plan, deferred=True)
     _require_open(plan.case)
     _require_draft(plan)
     audit.record(action=Action.RECORD_DELETED, actor=actor, target=item, detail={"plan": plan.pk})
@@ -591,7 +580,7 @@ def weekly_entry_add(
     activity: str,
     provider: str = "",
 ) -> WeeklyScheduleEntry:
-    _writer(actor, target=plan)
+    audit.require_writer(actor, target=plan, deferred=True)
     _require_draft(plan)
     if end_time <= start_time:
         raise Invalid(_("終了時刻は開始時刻より後にしてください。"))
@@ -613,7 +602,7 @@ def weekly_entry_add(
 
 @audit.atomic_with_refusals
 def weekly_entry_delete(actor: Actor, *, plan: SupportPlan, entry_id: int) -> None:
-    _writer(actor, target=plan)
+    audit.require_writer(actor, target=plan, deferred=True)
     _require_draft(plan)
     entry = plan.weekly.filter(pk=entry_id).first()
     if entry is None:
@@ -637,7 +626,7 @@ def plan_agree(
     open tasks closed; the new plan's monitorings are scheduled and each organization named by
     an item gets a task for its part.
     """
-    actor = _writer(actor, target=plan)
+    actor = audit.require_writer(actor, target=plan, deferred=True)
     case = plan.case
     _require_open(case)
     if actor.organization_id != case.lead_organization_id:
@@ -770,7 +759,7 @@ def monitoring_report(
 ) -> tuple[Monitoring, SupportPlan | None]:
     """Record a monitoring: overall and per goal.  When it says the plan must change, a new
     version of the plan opens as a draft prefilled from the one monitored (returned second)."""
-    actor = _writer(actor, target=monitoring)
+    actor = audit.require_writer(actor, target=monitoring, deferred=True)
     plan = monitoring.plan
     _require_open(plan.case)
     locked = Monitoring.objects.select_for_update().filter(pk=monitoring.pk).first()
@@ -889,7 +878,7 @@ def _monitoring_follow_ups(
 def contingency_create(
     actor: Actor, *, case: Case, description: str, preparation: str = ""
 ) -> ContingencyTrigger:
-    actor = _writer(actor, target=case)
+    actor = audit.require_writer(actor, target=case, deferred=True)
     _require_open(case)
     if not description.strip():
         raise Invalid(_("きっかけとなる出来事を書いてください（例: 母の入院）。"))
@@ -918,7 +907,7 @@ def contingency_action_add(
     contact_phone: str = "",
     days_to_act: int = 1,
 ) -> ContingencyAction:
-    _writer(actor, target=trigger)
+    audit.require_writer(actor, target=trigger, deferred=True)
     _require_open(trigger.case)
     if trigger.has_happened:
         raise Conflict(_("発生済みのXデーには対応を追加できません。タスクで対応してください。"))
@@ -951,7 +940,7 @@ def contingency_happened(
     """The day has come: a task for each organization's agreed action, a note on the case
     timeline for the whole team, and a mail to the members of each organization concerned
     (without the person's name: the mail only says to look in Tsunagu)."""
-    actor = _writer(actor, target=trigger)
+    actor = audit.require_writer(actor, target=trigger, deferred=True)
     case = trigger.case
     _require_open(case)
     locked = ContingencyTrigger.objects.select_for_update().get(pk=trigger.pk)
@@ -1057,7 +1046,7 @@ TASK_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def _task_actor(actor: Actor, task: Task) -> Actor:
-    actor = _writer(actor, target=task)
+    actor = audit.require_writer(actor, target=task, deferred=True)
     lead = task.case.lead_organization_id if task.case else None
     if actor.organization_id not in {task.owner_organization_id, lead}:
         raise audit.refusal(
@@ -1082,7 +1071,7 @@ def task_create(
     source: str = TaskSource.MANUAL,
 ) -> Task:
     """A task by hand (or from a meeting).  On a case, the owner must be on the team."""
-    actor = _writer(actor, target=case or owner_organization)
+    actor = audit.require_writer(actor, target=case or owner_organization, deferred=True)
     if not title.strip():
         raise Invalid(_("件名を書いてください。"))
     if case is not None:

@@ -88,24 +88,7 @@ ORGANIZATION_ROLES: dict[str, str] = {
 }
 
 
-def _writer(actor: Actor, *, target_id: object = "") -> Actor:
-    if actor.membership is None:
-        audit.record_denial(
-            actor,
-            target_type="referrals.referral",
-            target_id=str(target_id),
-            reason="no organization",
-        )
-        raise Forbidden(_("所属を選んでから操作してください。"))
-    if not actor.can_write:
-        audit.record_denial(
-            actor,
-            target_type="referrals.referral",
-            target_id=str(target_id),
-            reason="read-only membership",
-        )
-        raise Forbidden(_("閲覧のみの権限では変更できません。"))
-    return actor
+REFERRAL = "referrals.referral"  # the audit rows' target type
 
 
 # --- The summary the receiver sees before accepting -----------------------------------------
@@ -367,7 +350,7 @@ def referral_create(
     channel: str = Channel.SCREEN,
 ) -> Referral:
     """A new referral from the case's lead organization; `send=False` keeps it as a draft."""
-    actor = _writer(actor)
+    actor = audit.require_writer(actor, target_type=REFERRAL)
     _require_lead(actor, case)
     with transaction.atomic():
         if not case.is_open:
@@ -415,7 +398,7 @@ def referral_update(
     channel: str = Channel.SCREEN,
 ) -> Referral:
     """Edit a draft (a sent request is changed only by its moves)."""
-    actor = _writer(actor, target_id=referral.pk)
+    actor = audit.require_writer(actor, target_type=REFERRAL, target_id=referral.pk)
     if side_of(actor, referral) != Side.REQUESTER:
         audit.record_denial(
             actor,
@@ -489,7 +472,7 @@ def referral_transition(
             _("操作「%(action)s」はありません。") % {"action": action[:40]},
             code="unknown_action",
         )
-    actor = _writer(actor, target_id=referral.pk)
+    actor = audit.require_writer(actor, target_type=REFERRAL, target_id=referral.pk)
     side = side_of(actor, referral)
     if side != move.side:
         audit.record_denial(
