@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
@@ -110,6 +110,7 @@ def consultation_list(request: TsunaguRequest) -> HttpResponse:
 
 
 @_mapped
+@require_http_methods(["GET", "POST"])
 def consultation_create(request: TsunaguRequest) -> HttpResponse:
     actor = request.actor
     if request.method == "POST" and "_search" in request.POST:
@@ -258,6 +259,7 @@ def case_detail(request: TsunaguRequest, case_id: int) -> HttpResponse:
 
 
 @_mapped
+@require_http_methods(["GET", "POST"])
 def case_edit(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
@@ -317,6 +319,7 @@ def case_reopen(request: TsunaguRequest, case_id: int) -> HttpResponse:
 
 
 @_mapped
+@require_http_methods(["GET", "POST"])
 def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
@@ -360,6 +363,7 @@ def team_leave(request: TsunaguRequest, case_id: int, member_id: int) -> HttpRes
 
 
 @_mapped
+@require_http_methods(["GET", "POST"])
 def break_glass_new(request: TsunaguRequest) -> HttpResponse:
     form = BreakGlassForm(posted(request), initial={"person": request.GET.get("person", "")[:20]})
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
@@ -148,6 +149,7 @@ def _confirm_duplicates(
 
 
 @_app_errors
+@require_http_methods(["GET", "POST"])
 def person_create(request: TsunaguRequest) -> HttpResponse:
     _require_writer(request)
     shown: dict[str, Any] = {"duplicates": None, "person": None}
@@ -186,6 +188,7 @@ def person_detail(request: TsunaguRequest, person_id: int) -> HttpResponse:
 
 
 @_app_errors
+@require_http_methods(["GET", "POST"])
 def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
     person = _person_for_write(request, person_id)
     shown: dict[str, Any] = {"duplicates": None, "person": person}
@@ -215,6 +218,7 @@ def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
 
 
 @_app_errors
+@require_http_methods(["GET", "POST"])
 def consent_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
     person = _person_for_write(request, person_id)
     return form_page(
@@ -229,6 +233,7 @@ def consent_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
 
 
 @_app_errors
+@require_http_methods(["GET", "POST"])
 def consent_withdraw(request: TsunaguRequest, person_id: int, consent_id: int) -> HttpResponse:
     person = _person_for_write(request, person_id)
     consent = selectors.person_consent(person=person, consent_id=consent_id)
@@ -270,6 +275,7 @@ def household_list(request: TsunaguRequest) -> HttpResponse:
 
 
 @_app_errors
+@require_http_methods(["GET", "POST"])
 def household_create(request: TsunaguRequest) -> HttpResponse:
     _require_writer(request)
     form = HouseholdForm(posted(request))
@@ -310,6 +316,7 @@ def household_detail(request: TsunaguRequest, household_id: int) -> HttpResponse
 
 
 @_app_errors
+@require_http_methods(["GET", "POST"])
 def household_edit(request: TsunaguRequest, household_id: int) -> HttpResponse:
     household = _household_for_write(request, household_id)
     initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
@@ -331,6 +338,7 @@ def household_edit(request: TsunaguRequest, household_id: int) -> HttpResponse:
 
 
 @_app_errors
+@require_http_methods(["GET", "POST"])
 def household_member_add(request: TsunaguRequest, household_id: int) -> HttpResponse:
     """Pick a person the actor may see (search box), then say how they belong."""
     household = _household_for_write(request, household_id)
@@ -365,6 +373,7 @@ def household_member_add(request: TsunaguRequest, household_id: int) -> HttpResp
 
 
 @_app_errors
+@require_http_methods(["GET", "POST"])
 def household_member_end(
     request: TsunaguRequest, household_id: int, member_id: int
 ) -> HttpResponse:
@@ -418,6 +427,7 @@ def duplicate_queue(request: TsunaguRequest) -> HttpResponse:
 
 
 @_app_errors
+@require_http_methods(["GET", "POST"])
 def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> HttpResponse:
     """One candidate and the core center's decision on it."""
     candidate = duplicates.access_duplicate_candidate(

@@ -228,6 +228,6 @@ def test_the_walk_finds_post_screens_and_skips_get_only_ones() -> None:
     """The detector itself: a decorated POST view, a form view, and a GET-only page."""
     screens = _post_screens()
     assert "cases:case_transition" in screens  # @require_POST
-    assert "people:household_create" in screens  # handles request.method == "POST"
+    assert "people:household_create" in screens  # @require_http_methods(["GET", "POST"])
     assert "people:person_detail" not in screens
     assert "cases:list" not in screens
