@@ -9,7 +9,6 @@ plain 404 without an audit row.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from django.contrib import messages
@@ -29,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.audit import services as audit
 from tsunagu.core.errors import Forbidden, NotFound, TsunaguError
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import action, form_page, posted, refused_page
+from tsunagu.core.screens import action, form_page, posted
 from tsunagu.directory import hsds, rules, selectors, services
 from tsunagu.directory.forms import (
     FORMSETS,
@@ -42,26 +41,12 @@ from tsunagu.directory.forms import (
     child_rows,
 )
 from tsunagu.directory.models import Provider, SocialResource
+from tsunagu.directory.screens import recorded, refused
 from tsunagu.directory.sections import resource_sections
 
 PUBLIC_PER_PAGE = 10
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def _refused(request: TsunaguRequest, exc: Forbidden, back: str) -> HttpResponse:
-    rules.record_refusal(request.actor, request.path, exc)
-    return refused_page(request, exc.message, back=back)
-
-
-def _recorded(request: TsunaguRequest, write: Callable[P, R]) -> Callable[P, R]:
-    """A write of a screen whose refusal leaves its access.denied row."""
-
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with rules.refusals_recorded(request.actor, request.path):
-            return write(*args, **kwargs)
-
-    return run
 
 
 def _page(request: TsunaguRequest, items: QuerySet[Any], per_page: int) -> Page[Any]:
@@ -228,7 +213,7 @@ def resource_create(request: TsunaguRequest) -> HttpResponse:
     actor = request.actor
     providers = _editable_providers(request)
     if not rules.can_create_resource(actor) or not providers.exists():
-        return _refused(
+        return refused(
             request,
             Forbidden(
                 _(
@@ -246,7 +231,7 @@ def resource_edit(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     resource = _resource(resource_id)
     back = reverse("directory:resource_detail", args=[resource.pk])
     if not rules.can_edit_resource(request.actor, resource):
-        return _refused(request, Forbidden(_("この社会資源を編集する権限がありません。")), back)
+        return refused(request, Forbidden(_("この社会資源を編集する権限がありません。")), back)
     return _resource_form(request, resource, _editable_providers(request), back)
 
 
@@ -272,7 +257,7 @@ def _resource_form(
         request,
         form,
         "directory/pages/resource_form.html",
-        save=_recorded(request, lambda data: _save_resource(request, resource, form, formsets)),
+        save=recorded(request, lambda data: _save_resource(request, resource, form, formsets)),
         done=lambda saved: redirect("directory:resource_detail", resource_id=saved.pk),
         context={"resource": resource, "formsets": formsets},
         back=back,
@@ -296,7 +281,7 @@ def vacancy_update(request: TsunaguRequest, resource_id: int) -> HttpResponse:
         return redirect(back)
     return action(
         request,
-        _recorded(
+        recorded(
             request,
             lambda: services.vacancy_update(
                 actor=request.actor, resource=resource, vacancies=vacancies
@@ -331,7 +316,7 @@ def provider_list(request: TsunaguRequest) -> HttpResponse:
 def provider_create(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:provider_list")
     if not rules.is_keeper(request.actor):
-        return _refused(
+        return refused(
             request,
             Forbidden(_("提供者を登録できるのは基幹相談支援センターと市担当課です。")),
             back,
@@ -347,7 +332,7 @@ def provider_edit(request: TsunaguRequest, provider_id: int) -> HttpResponse:
         raise Http404 from None
     back = reverse("directory:provider_list")
     if not rules.can_edit_provider(request.actor, provider):
-        return _refused(request, Forbidden(_("この提供者を編集する権限がありません。")), back)
+        return refused(request, Forbidden(_("この提供者を編集する権限がありません。")), back)
     return _provider_form(request, provider, back)
 
 
@@ -366,7 +351,7 @@ def _provider_form(request: TsunaguRequest, provider: Provider | None, back: str
         request,
         form,
         "directory/pages/provider_form.html",
-        save=_recorded(request, save),
+        save=recorded(request, save),
         done=lambda saved: redirect("directory:provider_list"),
         context={"provider": provider},
         back=back,
@@ -381,7 +366,7 @@ def _provider_form(request: TsunaguRequest, provider: Provider | None, back: str
 def import_file(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:resource_list")
     if not rules.is_keeper(request.actor):
-        return _refused(
+        return refused(
             request,
             Forbidden(_("取り込みができるのは、基幹相談支援センターと市担当課です。")),
             back,
@@ -416,7 +401,7 @@ def export_file(request: TsunaguRequest) -> HttpResponse:
     only) keeps internal notes, unpublished resources and internal contacts."""
     include_internal = request.GET.get("internal") == "1"
     if include_internal and not rules.is_keeper(request.actor):
-        return _refused(
+        return refused(
             request,
             Forbidden(_("職員向けの情報を含む書き出しは、基幹相談支援センターと市担当課です。")),
             reverse("directory:resource_list"),

@@ -6,8 +6,6 @@ development log over JSON; the same services and selectors as the screens.  Erro
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -26,6 +24,7 @@ from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import model_field, patch_field
 from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.directory.models import SocialResource
+from tsunagu.directory.rules import refusals_recorded
 from tsunagu.meetings import deidentify, ics, selectors, services
 from tsunagu.meetings.models import (
     BodyKind,
@@ -980,17 +979,6 @@ def body_create(request: TsunaguRequest, payload: BodyIn) -> Status[BodyOut]:
 # refused write leaves the access.denied row it left there (target type "directory").
 
 
-@contextmanager
-def _development_refusal(request: TsunaguRequest) -> Iterator[None]:
-    try:
-        yield
-    except Forbidden as exc:
-        audit.record_denial(
-            request.actor, target_type="directory", target_id=request.path[:64], reason=exc.message
-        )
-        raise
-
-
 DevelopmentKindValue = Literal["top_up", "sideways", "repurpose", "system_change"]
 assert set(DevelopmentKindValue.__args__) == set(DevelopmentKind.values)  # type: ignore[attr-defined]  # noqa: S101
 # In the OpenAPI document the log stays with the directory, where its paths are.
@@ -1134,7 +1122,7 @@ def development_list(request: TsunaguRequest) -> Listing:
     url_name="directory_development_create",
 )
 def development_create(request: TsunaguRequest, payload: DevelopmentIn) -> Status[DevelopmentOut]:
-    with _development_refusal(request):
+    with refusals_recorded(request.actor, request.path):
         development = services.development_create(
             actor=request.actor, data=_development_values(payload.dict())
         )
@@ -1163,7 +1151,7 @@ def development_update(
     request: TsunaguRequest, development_id: int, payload: DevelopmentPatch
 ) -> DevelopmentOut:
     development = selectors.development_detail(development_id)
-    with _development_refusal(request):
+    with refusals_recorded(request.actor, request.path):
         updated = services.development_update(
             actor=request.actor,
             development=development,

@@ -845,7 +845,7 @@ def development_create(
         **values, recorded_by=recorded_by, recorded_by_organization=organization
     )
     _check_sources(actor, development, None)
-    _full_clean(development)
+    full_clean(development)
     development.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -886,7 +886,7 @@ def development_update(
     for name, value in values.items():
         setattr(locked, name, value)
     _check_sources(actor, locked, before)
-    _full_clean(locked)
+    full_clean(locked)
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()

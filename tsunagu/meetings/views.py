@@ -26,12 +26,13 @@ from tsunagu.cases.models import CaseConference, ConferenceKind
 from tsunagu.cases.selectors import case_list
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_label, wareki
-from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound, TsunaguError
+from tsunagu.core.errors import Forbidden, NotFound, TsunaguError
 from tsunagu.core.exports import csv_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.directory.models import SocialResource
+from tsunagu.directory.screens import recorded, refused
 from tsunagu.directory.sections import ResourceSection
 from tsunagu.meetings import deidentify, ics, network_svg, selectors, services
 from tsunagu.meetings.forms import (
@@ -788,20 +789,8 @@ def network(request: TsunaguRequest) -> HttpResponse:
 
 
 # --- Resource developments (資源開発) -----------------------------------------------------------
-# Screens of the log that used to live in the directory: a refusal answers the same 403 page
+# Screens of the log that used to live in the directory: a refusal answers the one refusal page
 # and leaves the same access.denied row (target type "directory") as it did there.
-
-
-def _development_refused(request: TsunaguRequest, exc: Forbidden, back: str) -> HttpResponse:
-    audit.record_denial(
-        request.actor, target_type="directory", target_id=request.path[:64], reason=exc.message
-    )
-    return render(
-        request,
-        "directory/pages/refused.html",
-        {"message": exc.message, "back": back},
-        status=403,
-    )
 
 
 def resource_developments_section(actor: Actor, resource: SocialResource) -> ResourceSection:
@@ -839,9 +828,7 @@ def development_list(request: TsunaguRequest) -> HttpResponse:
 def development_create(request: TsunaguRequest) -> HttpResponse:
     back = reverse("meetings:development_list")
     if not selectors.can_record_development(request.actor):
-        return _development_refused(
-            request, Forbidden(_("資源開発を記録する権限がありません。")), back
-        )
+        return refused(request, Forbidden(_("資源開発を記録する権限がありません。")), back)
     return _development_form(request, None, back)
 
 
@@ -853,7 +840,7 @@ def development_edit(request: TsunaguRequest, development_id: int) -> HttpRespon
         raise Http404 from None
     back = reverse("meetings:development_list")
     if not selectors.can_edit_development(request.actor, development):
-        return _development_refused(
+        return refused(
             request, Forbidden(_("この資源開発の記録を編集する権限がありません。")), back
         )
     return _development_form(request, development, back)
@@ -862,48 +849,36 @@ def development_edit(request: TsunaguRequest, development_id: int) -> HttpRespon
 def _development_form(
     request: TsunaguRequest, development: ResourceDevelopment | None, back: str
 ) -> HttpResponse:
-    status = 200
-    actor = request.actor
-    if request.method == "POST":
-        form = DevelopmentForm(request.POST, instance=development, actor=actor)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                if development is None:
-                    services.development_create(actor=request.actor, data=data)
-                else:
-                    services.development_update(
-                        actor=request.actor,
-                        development=development,
-                        expected_version=form.cleaned_data.get("version") or development.version,
-                        changes=data,
-                    )
-            except Forbidden as exc:
-                return _development_refused(request, exc, back)
-            except Conflict as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            except Invalid as exc:
-                form.add_error(None, exc.message)
-                status = 400
-            else:
-                messages.success(request, _("資源開発を記録しました。"))
-                return redirect("meetings:development_list")
-        else:
-            status = 400
-    else:
-        initial: dict[str, Any] = {"version": development.version} if development else {}
-        issue = request.GET.get("community_issue", "")
-        if development is None and issue.isdigit():
-            # From a community issue's page: that issue preselected (the choices are still
-            # only the issues the form offers the actor).
-            initial["community_issue"] = int(issue)
-        form = DevelopmentForm(instance=development, initial=initial, actor=actor)
-    return render(
+    initial: dict[str, Any] = {"version": development.version} if development else {}
+    issue = request.GET.get("community_issue", "")
+    if development is None and issue.isdigit():
+        # From a community issue's page: that issue preselected (the choices are still only
+        # the issues the form offers the actor).
+        initial["community_issue"] = int(issue)
+    form = DevelopmentForm(
+        posted(request), instance=development, initial=initial, actor=request.actor
+    )
+
+    def save(data: dict[str, Any]) -> ResourceDevelopment:
+        changes = {k: v for k, v in data.items() if k != "version"}
+        if development is None:
+            return services.development_create(actor=request.actor, data=changes)
+        return services.development_update(
+            actor=request.actor,
+            development=development,
+            expected_version=data.get("version") or development.version,
+            changes=changes,
+        )
+
+    return form_page(
         request,
+        form,
         "meetings/pages/development_form.html",
-        {"form": form, "development": development},
-        status=status,
+        save=recorded(request, save),
+        done=lambda saved: redirect("meetings:development_list"),
+        context={"development": development},
+        back=back,
+        success=_("資源開発を記録しました。"),
     )
 
 
