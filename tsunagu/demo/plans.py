@@ -22,7 +22,7 @@ from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.actor import Actor, Origin
 from tsunagu.organizations.actors import actor_for
 from tsunagu.people.models import HouseholdConcern
-from tsunagu.plans import services
+from tsunagu.plans import selectors, services
 from tsunagu.plans.models import MonitoringFrequency, ServiceType, SupportKind, SupportPlan
 from tsunagu.plans.schedule import add_months
 
@@ -153,7 +153,7 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
         start = add_months(start, 12)
     if start > LAST_DAY - dt.timedelta(days=20):
         return
-    subjects = services.assessment_subjects(case)
+    subjects = selectors.assessment_subjects(case)
     if not subjects:
         return
     first, *rest = subjects

@@ -37,7 +37,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Forbidden, Invalid
-from tsunagu.directory import rules, services
+from tsunagu.directory import rules, selectors, services
 from tsunagu.directory.models import (
     Contact,
     Location,
@@ -400,8 +400,6 @@ def organization_json(
 def directory_export(*, include_internal: bool) -> dict[str, Any]:
     """Every provider with its services.  Without `include_internal`, only what residents
     may see (published resources; no internal notes, phones or contacts)."""
-    from tsunagu.directory import selectors
-
     resources = selectors.resource_list(
         filters=selectors.ResourceFilters(), public=not include_internal
     ).order_by("hsds_id")

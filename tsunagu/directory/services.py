@@ -33,6 +33,7 @@ from tsunagu.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from tsunagu.directory.taxonomy import all_terms, load_terms
 
 PROVIDER_FIELDS = ("name", "name_kana", "description", "organization", "website", "email", "phone")
 RESOURCE_FIELDS = (
@@ -119,8 +120,6 @@ def _changed(obj: models.Model, values: Mapping[str, Any]) -> list[str]:
 def ensure_terms() -> None:
     """The taxonomy terms are reference data loaded by migration 0002; a database emptied
     since (a test flush, a restore of old data) gets them back here.  Cheap when present."""
-    from tsunagu.directory.taxonomy import all_terms, load_terms
-
     if TaxonomyTerm.objects.count() < len(all_terms()):
         load_terms(TaxonomyTerm)
 

@@ -663,7 +663,7 @@ def _worker(worker_id: int | None, *, field: str) -> User | None:
 
 def _plan_data(plan: SupportPlan) -> dict[str, Any]:
     """The plan's fields as the services take them (custom dates as dates)."""
-    data = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    data = {name: getattr(plan, name) for name in selectors.PLAN_FIELDS}
     data["monitoring_dates"] = [dt.date.fromisoformat(d) for d in plan.monitoring_dates]
     return data
 
@@ -815,7 +815,7 @@ def plan_item_create(
 )
 def plan_item_update(request: TsunaguRequest, item_id: int, payload: PlanItemPatch) -> PlanItemOut:
     item = access_plan_item(request.actor, item_id, for_write=True)
-    base = {name: getattr(item, name) for name in services.ITEM_FIELDS}
+    base = {name: getattr(item, name) for name in selectors.ITEM_FIELDS}
     item = services.plan_item_save(
         actor=request.actor,
         plan=item.plan,

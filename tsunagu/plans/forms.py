@@ -28,6 +28,7 @@ from tsunagu.plans.models import (
     TaskStatus,
     Weekday,
 )
+from tsunagu.plans.selectors import ITEM_FIELDS
 from tsunagu.plans.services import plan_problems
 
 
@@ -255,8 +256,6 @@ class PlanItemForm(forms.Form):
 
     @staticmethod
     def initial_from(item: PlanItem) -> dict[str, Any]:
-        from tsunagu.plans.services import ITEM_FIELDS
-
         return {name: getattr(item, name) for name in ITEM_FIELDS}
 
 

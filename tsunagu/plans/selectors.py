@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import active_team_members, persons_visible_to
@@ -14,6 +16,7 @@ from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.actor import Actor
 from tsunagu.core.validation import field_label
 from tsunagu.organizations.models import Membership, Organization
+from tsunagu.people.models import HouseholdMember, Person
 from tsunagu.plans.access import (
     assessments_visible_to,
     contingencies_visible_to,
@@ -43,6 +46,58 @@ DUE_SOON_DAYS = 14
 
 
 # --- Assessment -------------------------------------------------------------------------------
+
+
+PLAN_FIELDS = (
+    "person_wishes",
+    "family_wishes",
+    "overall_policy",
+    "long_term_goal",
+    "short_term_goal",
+    "period_start",
+    "period_end",
+    "monitoring_frequency",
+    "monitoring_dates",
+    "weekly_activities",
+    "weekly_notes",
+)
+ITEM_FIELDS = (
+    "priority",
+    "need",
+    "goal",
+    "target_date",
+    "support_kind",
+    "service_type",
+    "amount",
+    "informal_support",
+    "responsible_organization",
+    "responsible_worker",
+    "responsible_name",
+    "person_role",
+    "evaluation_date",
+    "notes",
+)
+
+
+def assessment_subjects(case: Case) -> list[tuple[Person, str]]:
+    """Who gets a section: the case's person first, then the household's current members."""
+    people: list[tuple[Person, str]] = []
+    seen: set[int] = set()
+    if case.person_id is not None and case.person is not None:
+        people.append((case.person, _("本人")))
+        seen.add(case.person_id)
+    if case.household_id is not None:
+        members = (
+            HouseholdMember.objects.current()
+            .filter(household_id=case.household_id)
+            .select_related("person")
+            .order_by("start_date", "pk")
+        )
+        for member in members:
+            if member.person_id not in seen:
+                people.append((member.person, str(member.get_relationship_display())))
+                seen.add(member.person_id)
+    return people
 
 
 def assessment_list(actor: Actor, *, case: Case) -> QuerySet[Assessment]:
@@ -117,10 +172,6 @@ def ecomap(*, case: Case, sections: list[AssessmentSection] | None = None) -> Ec
     household.  The picture is drawn by the template as SVG; `description` is its text
     alternative, read by screen readers and printed under the picture.
     """
-    import math
-
-    from tsunagu.plans.services import assessment_subjects
-
     width, height = 720, 480
     cx, cy = width // 2, height // 2
     subjects = (
@@ -249,8 +300,6 @@ def team_workers(case: Case) -> QuerySet[User]:
 
 def plan_diff(plan: SupportPlan) -> list[str]:
     """Labels of the fields that differ from the version this one was based on."""
-    from tsunagu.plans.services import PLAN_FIELDS
-
     base = plan.based_on
     if base is None:
         return []

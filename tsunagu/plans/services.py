@@ -37,10 +37,11 @@ from tsunagu.core.errors import Conflict, Invalid
 from tsunagu.core.http import site_url
 from tsunagu.core.validation import full_clean
 from tsunagu.organizations.models import Membership, Organization
-from tsunagu.people.models import DuplicateCandidate, HouseholdMember, Person
+from tsunagu.people.models import DuplicateCandidate
 from tsunagu.plans.models import (
     OPEN_TASK_STATUSES,
     SECTION_FIELDS,
+    AgreementMethod,
     Assessment,
     AssessmentSection,
     ContingencyAction,
@@ -59,38 +60,10 @@ from tsunagu.plans.models import (
     WeeklyScheduleEntry,
 )
 from tsunagu.plans.schedule import add_months, monitoring_due_dates
+from tsunagu.plans.selectors import ITEM_FIELDS, PLAN_FIELDS, assessment_subjects
 from tsunagu.records.models import NoteKind, ProgressNote
 
 ASSESSMENT_FIELDS = ("interactions", "risks", "household_strengths", "summary")
-PLAN_FIELDS = (
-    "person_wishes",
-    "family_wishes",
-    "overall_policy",
-    "long_term_goal",
-    "short_term_goal",
-    "period_start",
-    "period_end",
-    "monitoring_frequency",
-    "monitoring_dates",
-    "weekly_activities",
-    "weekly_notes",
-)
-ITEM_FIELDS = (
-    "priority",
-    "need",
-    "goal",
-    "target_date",
-    "support_kind",
-    "service_type",
-    "amount",
-    "informal_support",
-    "responsible_organization",
-    "responsible_worker",
-    "responsible_name",
-    "person_role",
-    "evaluation_date",
-    "notes",
-)
 GOAL_REPORT_FIELDS = (
     "what_happened",
     "achievement",
@@ -139,27 +112,6 @@ def _check_worker(worker: User | None, organization: Organization | None) -> Non
 
 
 # --- Assessment -------------------------------------------------------------------------------
-
-
-def assessment_subjects(case: Case) -> list[tuple[Person, str]]:
-    """Who gets a section: the case's person first, then the household's current members."""
-    people: list[tuple[Person, str]] = []
-    seen: set[int] = set()
-    if case.person_id is not None and case.person is not None:
-        people.append((case.person, _("本人")))
-        seen.add(case.person_id)
-    if case.household_id is not None:
-        members = (
-            HouseholdMember.objects.current()
-            .filter(household_id=case.household_id)
-            .select_related("person")
-            .order_by("start_date", "pk")
-        )
-        for member in members:
-            if member.person_id not in seen:
-                people.append((member.person, str(member.get_relationship_display())))
-                seen.add(member.person_id)
-    return people
 
 
 def assessment_conflict() -> Conflict:
@@ -639,8 +591,6 @@ def plan_agree(
     list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
     plan.refresh_from_db()
     _require_draft(plan)
-    from tsunagu.plans.models import AgreementMethod
-
     if method not in AgreementMethod.values:
         raise Invalid(_("同意の方法を選んでください。"))
     if agreed_on > timezone.localdate():

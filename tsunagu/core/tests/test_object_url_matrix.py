@@ -74,6 +74,7 @@ from tsunagu.plans.models import (
     Task,
     WeeklyScheduleEntry,
 )
+from tsunagu.plans.selectors import PLAN_FIELDS
 from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
 from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
@@ -216,7 +217,7 @@ def world(personas, client_as, settings, tmp_path) -> World:
         actor=lead,
         case=case,
         data={
-            **dict.fromkeys(plan_services.PLAN_FIELDS, ""),
+            **dict.fromkeys(PLAN_FIELDS, ""),
             "overall_policy": "本人のペースで通所を続け、母の入院に備える。",
             "period_start": start,
             "period_end": start + dt.timedelta(days=364),

@@ -229,7 +229,7 @@ def test_a_plan_without_items_cannot_be_agreed(personas, world):
 
 def test_a_stale_edit_of_a_draft_is_refused(personas, world):
     lead, draft = _draft(personas, world)
-    data = {name: getattr(draft, name) for name in services.PLAN_FIELDS}
+    data = {name: getattr(draft, name) for name in selectors.PLAN_FIELDS}
     data["monitoring_dates"] = []
     services.plan_update(actor=lead, plan=draft, lock_version=draft.lock_version, data=data)
     with pytest.raises(Conflict):

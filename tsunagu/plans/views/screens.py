@@ -61,7 +61,8 @@ from tsunagu.plans.models import (
     SupportPlan,
 )
 from tsunagu.plans.schedule import add_months
-from tsunagu.plans.services import ASSESSMENT_FIELDS, ITEM_FIELDS, PLAN_FIELDS
+from tsunagu.plans.selectors import ITEM_FIELDS, PLAN_FIELDS
+from tsunagu.plans.services import ASSESSMENT_FIELDS
 from tsunagu.records import selectors as records_selectors
 
 TASKS_PER_PAGE = 30
@@ -94,7 +95,7 @@ def _section_forms(
     actor = request.actor
     shown = selectors.assessment_sections_for(actor=actor, assessment=previous) if previous else []
     before = {s.person_id: s for s in shown}
-    subjects = services.assessment_subjects(case)
+    subjects = selectors.assessment_subjects(case)
     visible = set(
         persons_visible_to(actor)
         .filter(pk__in=[person.pk for person, _label in subjects])
