@@ -9,12 +9,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
-from tsunagu.cases.access import cases_visible_to
+from tsunagu.cases.access import cases_visible_to, visible_case_ids
 from tsunagu.cases.closure import ReferredClosure
 from tsunagu.cases.models import Case, CaseStatus, DifficultyFactor
 from tsunagu.cases.selectors import subject_consents_queryset, subject_person_ids
@@ -81,7 +81,13 @@ def referral_list(
         referrals = referrals.filter(_overdue_q())
     if kind:
         referrals = referrals.filter(kind=kind)
-    return _with_related(referrals).order_by("-requested_at", "-created_at", "-pk")
+    # Whether the actor may open each referral's case, in the same query (`case_visible`).
+    visible_case = Case.objects.filter(pk=OuterRef("case_id"), pk__in=visible_case_ids(actor))
+    return (
+        _with_related(referrals)
+        .annotate(case_is_visible=Exists(visible_case))
+        .order_by("-requested_at", "-created_at", "-pk")
+    )
 
 
 def referrals_of_case(actor: Actor, *, case: Case) -> QuerySet[Referral]:
@@ -268,6 +274,11 @@ def summary_items(referral: Referral) -> list[tuple[str, str]]:
 
 
 def case_visible(actor: Actor, referral: Referral) -> bool:
+    """May the actor open the referral's case?  Read from `referral_list`'s annotation when the
+    referral came from there, so that a list asks once, not once per row."""
+    annotated = getattr(referral, "case_is_visible", None)
+    if annotated is not None:
+        return bool(annotated)
     return cases_visible_to(actor).filter(pk=referral.case_id).exists()
 
 
