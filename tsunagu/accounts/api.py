@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import authenticate
+from django.db.models import QuerySet
 from django.http import HttpResponse, JsonResponse
 from django_otp import match_token
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tsunagu.accounts import services, throttle
@@ -16,6 +17,7 @@ from tsunagu.core.actor import Origin
 from tsunagu.core.api import ErrorOut
 from tsunagu.core.errors import Forbidden, TsunaguError
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.schemas import Out
 from tsunagu.organizations.models import Membership
 
 router = Router(tags=["auth"])
@@ -33,25 +35,31 @@ class TokenIn(Schema):
     organization: int | None = None
 
 
-class TokenOut(Schema):
+class TokenOut(Out):
     token: str
     expires_at: dt.datetime
 
 
-class MembershipOut(Schema):
+class MembershipOut(Out):
     organization_id: int
-    organization_name: str
-    kind: str
+    organization_name: str = Field(alias="organization.name")
+    kind: str = Field(alias="organization.kind")
     job_title: str
     role: str
 
 
-class MeOut(Schema):
-    id: int
-    username: str
-    full_name: str
-    acting_organization_id: int | None
+class MeOut(Out):
+    """Read from the token: its user, and the organization it acts for."""
+
+    id: int = Field(alias="user.pk")
+    username: str = Field(alias="user.username")
+    full_name: str = Field(alias="user.full_name")
+    acting_organization_id: int | None = Field(alias="organization_id")
     memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_memberships(token: ApiToken) -> QuerySet[Membership]:
+        return Membership.objects.current().filter(user=token.user).select_related("organization")
 
 
 def _refuse(request: TsunaguRequest, user: User, code: str) -> None:
@@ -137,25 +145,8 @@ def token_revoke(request: TsunaguRequest) -> Status[None]:
 
 
 @router.get("/me", response=MeOut, summary="自分の情報")
-def me(request: TsunaguRequest) -> MeOut:
+def me(request: TsunaguRequest) -> ApiToken:
     token = request.auth  # type: ignore[attr-defined]
     if not isinstance(token, ApiToken):
         raise HttpError(401, "認証が必要です。")
-    user = token.user
-    memberships = Membership.objects.current().filter(user=user).select_related("organization")
-    return MeOut(
-        id=user.pk,
-        username=user.username,
-        full_name=user.full_name,
-        acting_organization_id=token.organization_id,
-        memberships=[
-            MembershipOut(
-                organization_id=m.organization_id,
-                organization_name=m.organization.name,
-                kind=m.organization.kind,
-                job_title=m.job_title,
-                role=m.role,
-            )
-            for m in memberships
-        ],
-    )
+    return token

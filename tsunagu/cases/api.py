@@ -10,13 +10,14 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
-from tsunagu.audit.models import Action
+from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases import models, selectors, services
 from tsunagu.cases.access import (
     access_case,
@@ -37,7 +38,7 @@ from tsunagu.cases.models import (
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.schemas import model_field
+from tsunagu.core.schemas import Name, Out, model_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Household, Person
@@ -50,10 +51,10 @@ ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Erro
 # --- Schemas --------------------------------------------------------------------------------
 
 
-class TeamMemberOut(Schema):
+class TeamMemberOut(Out):
     id: int
     organization_id: int
-    organization_name: str
+    organization_name: str = Field(alias="organization.name")
     worker_id: int | None
     worker_name: str
     role: str
@@ -74,8 +75,12 @@ class TeamMemberOut(Schema):
     joined_on: dt.date
     left_on: dt.date | None
 
+    @staticmethod
+    def resolve_basis_holds(member: CaseTeamMember) -> bool:
+        return member.basis_holds_on(timezone.localdate())
 
-class StatusChangeOut(Schema):
+
+class StatusChangeOut(Out):
     from_status: str
     to_status: str
     reason: str
@@ -83,13 +88,13 @@ class StatusChangeOut(Schema):
     changed_by_id: int
 
 
-class CaseOut(Schema):
+class CaseOut(Out):
     id: int
     person_id: int | None
     household_id: int | None
     title: str
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     support_layer: str
     is_complex: bool
     difficulty_factors: list[str]
@@ -104,12 +109,16 @@ class CaseOut(Schema):
 class CaseDetailOut(CaseOut):
     team: list[TeamMemberOut]
 
+    @staticmethod
+    def resolve_team(case: Case) -> QuerySet[CaseTeamMember]:
+        return selectors.case_team(case)
 
-class AccessLogEntryOut(Schema):
+
+class AccessLogEntryOut(Out):
     at: dt.datetime
     actor_username: str
     organization_id: int | None
-    organization: str
+    organization: Name
     action: str
     action_label: str
     outcome: str
@@ -163,7 +172,7 @@ class ConsultationIn(Schema):
     minutes_spent: int = Field(0, ge=0, le=2_147_483_647)
 
 
-class ConsultationOut(Schema):
+class ConsultationOut(Out):
     id: int
     organization_id: int
     received_by_id: int
@@ -180,79 +189,6 @@ class ConsultationOut(Schema):
     outcome: str
     minutes_spent: int
     case_id: int | None
-
-
-# --- Conversions ----------------------------------------------------------------------------
-
-
-def _case_out(case: Case) -> CaseOut:
-    return CaseOut(
-        id=case.pk,
-        person_id=case.person_id,
-        household_id=case.household_id,
-        title=case.title,
-        status=case.status,
-        status_label=str(CaseStatus(case.status).label),
-        support_layer=case.support_layer,
-        is_complex=case.is_complex,
-        difficulty_factors=list(case.difficulty_factors),
-        lead_organization_id=case.lead_organization_id,
-        lead_worker_id=case.lead_worker_id,
-        opened_on=case.opened_on,
-        closed_on=case.closed_on,
-        closure_reason=case.closure_reason,
-        version=case.version,
-    )
-
-
-def _member_out(m: CaseTeamMember) -> TeamMemberOut:
-    return TeamMemberOut(
-        id=m.pk,
-        organization_id=m.organization_id,
-        organization_name=m.organization.name,
-        worker_id=m.worker_id,
-        worker_name=m.worker_name,
-        role=m.role,
-        basis=m.basis,
-        consent_id=m.consent_id,
-        conference_id=m.conference_id,
-        emergency_ends_on=m.emergency_ends_on,
-        reviewer_id=m.reviewer_id,
-        basis_reviewed_at=m.basis_reviewed_at,
-        basis_ended_at=m.basis_ended_at,
-        basis_end_reason=m.basis_end_reason,
-        basis_holds=m.basis_holds_on(timezone.localdate()),
-        basis_note=m.basis_note,
-        joined_on=m.joined_on,
-        left_on=m.left_on,
-    )
-
-
-def _case_detail_out(case: Case) -> CaseDetailOut:
-    return CaseDetailOut(
-        **_case_out(case).dict(), team=[_member_out(m) for m in selectors.case_team(case)]
-    )
-
-
-def _consultation_out(c: Consultation) -> ConsultationOut:
-    return ConsultationOut(
-        id=c.pk,
-        organization_id=c.organization_id,
-        received_by_id=c.received_by_id,
-        received_at=c.received_at,
-        channel=c.channel,
-        consulter=c.consulter,
-        referring_organization_id=c.referring_organization_id,
-        person_id=c.person_id,
-        household_id=c.household_id,
-        is_anonymous=c.is_anonymous,
-        main_concern=c.main_concern,
-        domains=list(c.domains),
-        urgency=c.urgency,
-        outcome=c.outcome,
-        minutes_spent=c.minutes_spent,
-        case_id=c.case_id,
-    )
 
 
 def _organization(organization_id: int | None, *, field: str) -> Organization | None:
@@ -281,7 +217,7 @@ def _subject(
     summary="支援ケースの作成",
     url_name="case_create",
 )
-def case_create(request: TsunaguRequest, payload: CaseIn) -> Status[CaseDetailOut]:
+def case_create(request: TsunaguRequest, payload: CaseIn) -> Status[Case]:
     """本人・世帯（person_id / household_id）から、または相談受付（consultation_id）から
     支援ケースを作ります。主担当機関はトークンの所属、主担当者はトークンの利用者です。"""
     if payload.consultation_id is not None:
@@ -294,7 +230,7 @@ def case_create(request: TsunaguRequest, payload: CaseIn) -> Status[CaseDetailOu
         case = services.case_create(
             actor=request.actor, person=person, household=household, title=payload.title
         )
-    return Status(201, _case_detail_out(case))
+    return Status(201, case)
 
 
 def _audit_page(request: TsunaguRequest, view: str) -> Callable[[list[Case | Consultation]], None]:
@@ -330,7 +266,7 @@ def case_list(
     cases = selectors.case_list(
         actor=request.actor, status=status, is_complex=is_complex, mine=mine
     )
-    return Listing(cases, out=_case_out, on_page=_audit_page(request, "api.case_list"))
+    return Listing(cases, on_page=_audit_page(request, "api.case_list"))
 
 
 @router.get(
@@ -340,10 +276,9 @@ def case_list(
     url_name="ended_sharing",
 )
 @paginated
-def ended_sharing(request: TsunaguRequest) -> Listing:
+def ended_sharing(request: TsunaguRequest) -> QuerySet[CaseTeamMember]:
     """自機関が参加していたケースのうち、過去30日に共有の根拠が終わったもの（理由つき）。"""
-    members = selectors.ended_sharing_for(request.actor).select_related("organization")
-    return Listing(members, out=_member_out)
+    return selectors.ended_sharing_for(request.actor).select_related("organization")
 
 
 @router.get(
@@ -352,8 +287,8 @@ def ended_sharing(request: TsunaguRequest) -> Listing:
     summary="支援ケースの詳細",
     url_name="case_detail",
 )
-def case_detail(request: TsunaguRequest, case_id: int) -> CaseDetailOut:
-    return _case_detail_out(access_case(request.actor, case_id))
+def case_detail(request: TsunaguRequest, case_id: int) -> Case:
+    return access_case(request.actor, case_id)
 
 
 @router.get(
@@ -363,19 +298,8 @@ def case_detail(request: TsunaguRequest, case_id: int) -> CaseDetailOut:
     url_name="case_status_history",
 )
 @paginated
-def case_status_history(request: TsunaguRequest, case_id: int) -> Listing:
-    case = access_case(request.actor, case_id)
-    return Listing(selectors.case_status_history(case), out=_status_change_out)
-
-
-def _status_change_out(c: CaseStatusChange) -> StatusChangeOut:
-    return StatusChangeOut(
-        from_status=c.from_status,
-        to_status=c.to_status,
-        reason=c.reason,
-        changed_at=c.changed_at,
-        changed_by_id=c.changed_by_id,
-    )
+def case_status_history(request: TsunaguRequest, case_id: int) -> QuerySet[CaseStatusChange]:
+    return selectors.case_status_history(access_case(request.actor, case_id))
 
 
 @router.post(
@@ -384,7 +308,7 @@ def _status_change_out(c: CaseStatusChange) -> StatusChangeOut:
     summary="状態の変更",
     url_name="case_transition",
 )
-def case_transition(request: TsunaguRequest, case_id: int, payload: StatusIn) -> CaseDetailOut:
+def case_transition(request: TsunaguRequest, case_id: int, payload: StatusIn) -> Case:
     """`to` に次の状態を指定します。終結（closed）には closure_reason が必要です。
     `referred: true` は他機関への紹介・移管による終結で、受理された紹介・移管が必要です。
     終結したケースに `to: "assessment"` と reason を送ると再開になります。
@@ -402,7 +326,7 @@ def case_transition(request: TsunaguRequest, case_id: int, payload: StatusIn) ->
             closed_on=payload.closed_on,
             referred=payload.referred,
         )
-    return _case_detail_out(case)
+    return case
 
 
 @router.get(
@@ -412,9 +336,8 @@ def case_transition(request: TsunaguRequest, case_id: int, payload: StatusIn) ->
     url_name="case_team",
 )
 @paginated
-def case_team(request: TsunaguRequest, case_id: int) -> Listing:
-    case = access_case(request.actor, case_id)
-    return Listing(selectors.case_team(case), out=_member_out)
+def case_team(request: TsunaguRequest, case_id: int) -> QuerySet[CaseTeamMember]:
+    return selectors.case_team(access_case(request.actor, case_id))
 
 
 @router.post(
@@ -423,7 +346,7 @@ def case_team(request: TsunaguRequest, case_id: int) -> Listing:
     summary="支援チームに機関を加える",
     url_name="case_team_add",
 )
-def case_team_add(request: TsunaguRequest, case_id: int, payload: TeamIn) -> Status[TeamMemberOut]:
+def case_team_add(request: TsunaguRequest, case_id: int, payload: TeamIn) -> Status[CaseTeamMember]:
     """共有の根拠（basis）が必要です: consent（consent_id: 今日有効でこの機関を含む同意）、
     statutory_meeting（conference_id: このケースについて開催済みで、この機関が出席し、出席者
     全員が守秘義務を誓約した支援会議。ないときは 422、code: no_meeting）、emergency（basis_note
@@ -459,7 +382,7 @@ def case_team_add(request: TsunaguRequest, case_id: int, payload: TeamIn) -> Sta
         joined_on=payload.joined_on,
     )
     member.organization = organization
-    return Status(201, _member_out(member))
+    return Status(201, member)
 
 
 def _support_meeting(case: Case, conference_id: int | None) -> CaseConference | None:
@@ -487,11 +410,11 @@ def _reviewer(reviewer_id: int | None) -> User | None:
 # --- Review queue: emergency bases and break-glass (core center) ----------------------------
 
 
-class EmergencyBasisOut(Schema):
+class EmergencyBasisOut(Out):
     id: int
     case_id: int
     organization_id: int
-    organization_name: str
+    organization_name: str = Field(alias="organization.name")
     joined_on: dt.date
     emergency_ends_on: dt.date | None
     reviewer_id: int | None
@@ -501,6 +424,10 @@ class EmergencyBasisOut(Schema):
     basis_ended_at: dt.datetime | None
     basis_end_reason: str
     basis_holds: bool
+
+    @staticmethod
+    def resolve_basis_holds(member: CaseTeamMember) -> bool:
+        return member.basis_holds_on(timezone.localdate())
 
 
 class ConvertIn(Schema):
@@ -515,7 +442,7 @@ class ReviewNoteIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class BreakGlassOut(Schema):
+class BreakGlassOut(Out):
     id: int
     person_id: int
     user_id: int
@@ -528,39 +455,6 @@ class BreakGlassOut(Schema):
     review_note: str
 
 
-def _emergency_out(m: CaseTeamMember) -> EmergencyBasisOut:
-    return EmergencyBasisOut(
-        id=m.pk,
-        case_id=m.case_id,
-        organization_id=m.organization_id,
-        organization_name=m.organization.name,
-        joined_on=m.joined_on,
-        emergency_ends_on=m.emergency_ends_on,
-        reviewer_id=m.reviewer_id,
-        added_by_id=m.added_by_id,
-        basis_note=m.basis_note,
-        basis_reviewed_at=m.basis_reviewed_at,
-        basis_ended_at=m.basis_ended_at,
-        basis_end_reason=m.basis_end_reason,
-        basis_holds=m.basis_holds_on(timezone.localdate()),
-    )
-
-
-def _break_glass_out(a: BreakGlassAccess) -> BreakGlassOut:
-    return BreakGlassOut(
-        id=a.pk,
-        person_id=a.person_id,
-        user_id=a.user_id,
-        organization_id=a.organization_id,
-        reason=a.reason,
-        started_at=a.started_at,
-        expires_at=a.expires_at,
-        reviewed_at=a.reviewed_at,
-        reviewed_by_id=a.reviewed_by_id,
-        review_note=a.review_note,
-    )
-
-
 @router.get(
     "/review/emergencies",
     response={200: list[EmergencyBasisOut], **ERRORS},
@@ -568,10 +462,10 @@ def _break_glass_out(a: BreakGlassAccess) -> BreakGlassOut:
     url_name="review_emergencies",
 )
 @paginated
-def review_emergencies(request: TsunaguRequest) -> Listing:
+def review_emergencies(request: TsunaguRequest) -> QuerySet[CaseTeamMember]:
     """未確認か、まだ続いている緊急の根拠。
     基幹相談支援センターとシステム管理者だけ（ほかは 404）。"""
-    return Listing(selectors.open_emergency_bases(actor=request.actor), out=_emergency_out)
+    return selectors.open_emergency_bases(actor=request.actor)
 
 
 @router.post(
@@ -582,21 +476,20 @@ def review_emergencies(request: TsunaguRequest) -> Listing:
 )
 def review_emergency_convert(
     request: TsunaguRequest, member_id: int, payload: ConvertIn
-) -> EmergencyBasisOut:
+) -> CaseTeamMember:
     member = selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
     consent = (
         selectors.case_subject_consents(member.case, payload.consent_id)
         if payload.consent_id is not None
         else None
     )
-    member = services.emergency_basis_convert(
+    return services.emergency_basis_convert(
         actor=request.actor,
         member=member,
         basis=payload.basis,
         consent=consent,
         conference=_support_meeting(member.case, payload.conference_id),
     )
-    return _emergency_out(member)
 
 
 @router.post(
@@ -607,10 +500,9 @@ def review_emergency_convert(
 )
 def review_emergency_end(
     request: TsunaguRequest, member_id: int, payload: ReviewNoteIn
-) -> EmergencyBasisOut:
+) -> CaseTeamMember:
     member = selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
-    member = services.emergency_basis_end(actor=request.actor, member=member, note=payload.note)
-    return _emergency_out(member)
+    return services.emergency_basis_end(actor=request.actor, member=member, note=payload.note)
 
 
 @router.post(
@@ -621,12 +513,11 @@ def review_emergency_end(
 )
 def review_emergency_reviewed(
     request: TsunaguRequest, member_id: int, payload: ReviewNoteIn
-) -> EmergencyBasisOut:
+) -> CaseTeamMember:
     member = selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
-    member = services.emergency_basis_mark_reviewed(
+    return services.emergency_basis_mark_reviewed(
         actor=request.actor, member=member, note=payload.note
     )
-    return _emergency_out(member)
 
 
 @router.get(
@@ -636,8 +527,8 @@ def review_emergency_reviewed(
     url_name="review_break_glass",
 )
 @paginated
-def review_break_glass(request: TsunaguRequest) -> Listing:
-    return Listing(selectors.open_break_glass(actor=request.actor), out=_break_glass_out)
+def review_break_glass(request: TsunaguRequest) -> QuerySet[BreakGlassAccess]:
+    return selectors.open_break_glass(actor=request.actor)
 
 
 @router.post(
@@ -648,10 +539,9 @@ def review_break_glass(request: TsunaguRequest) -> Listing:
 )
 def review_break_glass_reviewed(
     request: TsunaguRequest, access_id: int, payload: ReviewNoteIn
-) -> BreakGlassOut:
+) -> BreakGlassAccess:
     access = selectors.break_glass_for_review(actor=request.actor, access_id=access_id)
-    access = services.break_glass_review(actor=request.actor, access=access, note=payload.note)
-    return _break_glass_out(access)
+    return services.break_glass_review(actor=request.actor, access=access, note=payload.note)
 
 
 # --- Consultations --------------------------------------------------------------------------
@@ -663,9 +553,7 @@ def review_break_glass_reviewed(
     summary="相談の受付",
     url_name="consultation_create",
 )
-def consultation_create(
-    request: TsunaguRequest, payload: ConsultationIn
-) -> Status[ConsultationOut]:
+def consultation_create(request: TsunaguRequest, payload: ConsultationIn) -> Status[Consultation]:
     person, household = _subject(request, payload.person_id, payload.household_id)
     consultation = services.consultation_create(
         actor=request.actor,
@@ -684,7 +572,7 @@ def consultation_create(
         outcome=payload.outcome,
         minutes_spent=payload.minutes_spent,
     )
-    return Status(201, _consultation_out(consultation))
+    return Status(201, consultation)
 
 
 @router.get(
@@ -697,7 +585,6 @@ def consultation_create(
 def consultation_list(request: TsunaguRequest) -> Listing:
     return Listing(
         selectors.consultation_list(actor=request.actor),
-        out=_consultation_out,
         on_page=_audit_page(request, "api.consultation_list"),
     )
 
@@ -708,8 +595,8 @@ def consultation_list(request: TsunaguRequest) -> Listing:
     summary="相談受付の詳細",
     url_name="consultation_detail",
 )
-def consultation_detail(request: TsunaguRequest, consultation_id: int) -> ConsultationOut:
-    return _consultation_out(access_consultation(request.actor, consultation_id))
+def consultation_detail(request: TsunaguRequest, consultation_id: int) -> Consultation:
+    return access_consultation(request.actor, consultation_id)
 
 
 # --- Who looked at this person's record -----------------------------------------------------
@@ -732,21 +619,12 @@ def person_access_log(request: TsunaguRequest, person_id: int) -> Listing:
         target_type="people.person",
         target_id=log.person_id,
     )
-    return Listing(
-        log.events,
-        out=lambda e: AccessLogEntryOut(
-            at=e.at,
-            actor_username=e.actor_username,
-            organization_id=e.organization_id,
-            organization=e.organization.name if e.organization else "",
-            action=e.action,
-            action_label=e.action_label,
-            outcome=e.outcome,
-            target_type=e.target_type,
-            target_id=e.target_id,
-            listed=log.person_id in e.person_ids,
-        ),
-    )
+
+    def mark_listed(shown: list[AuditEvent]) -> None:
+        for event in shown:
+            event.listed = log.person_id in event.person_ids  # type: ignore[attr-defined]
+
+    return Listing(log.events, on_page=mark_listed)
 
 
 # --- The case screens' other writes: edit, a member leaving the team, break-glass ----------------
@@ -779,7 +657,7 @@ class BreakGlassIn(Schema):
     )
 
 
-class BreakGlassOpenOut(Schema):
+class BreakGlassOpenOut(Out):
     message: str
     hours: int
 
@@ -790,7 +668,7 @@ class BreakGlassOpenOut(Schema):
     summary="ケースの編集（主担当機関のみ。version が古ければ409）",
     url_name="case_update",
 )
-def case_update(request: TsunaguRequest, case_id: int, payload: CasePatch) -> CaseDetailOut:
+def case_update(request: TsunaguRequest, case_id: int, payload: CasePatch) -> Case:
     case = access_case(request.actor, case_id, for_write=True)
     sent = payload.dict(exclude_unset=True)
     lead_worker = case.lead_worker
@@ -813,7 +691,7 @@ def case_update(request: TsunaguRequest, case_id: int, payload: CasePatch) -> Ca
         if factors is None
         else [str(f) for f in factors],
     )
-    return _case_detail_out(access_case(request.actor, updated.pk))
+    return access_case(request.actor, updated.pk)
 
 
 @router.post(
@@ -824,11 +702,11 @@ def case_update(request: TsunaguRequest, case_id: int, payload: CasePatch) -> Ca
 )
 def case_team_leave(
     request: TsunaguRequest, case_id: int, member_id: int, payload: TeamLeaveIn
-) -> TeamMemberOut:
+) -> CaseTeamMember:
     case = access_case(request.actor, case_id, for_write=True)
     member = selectors.case_team_member(case, member_id)
     left = services.team_member_leave(actor=request.actor, member=member, left_on=payload.left_on)
-    return _member_out(selectors.case_team_member(case, left.pk))
+    return selectors.case_team_member(case, left.pk)
 
 
 @router.post(

@@ -21,18 +21,19 @@ from ninja.signature.utils import get_typed_signature
 from pydantic import ValidationError as PydanticValidationError
 
 from tsunagu.core.errors import TsunaguError
+from tsunagu.core.schemas import Out
 
 logger = logging.getLogger(__name__)
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
 
-class ErrorBody(Schema):
+class ErrorBody(Out):
     code: str
     message: str
 
 
-class ErrorOut(Schema):
+class ErrorOut(Out):
     error: ErrorBody
 
 
@@ -43,12 +44,11 @@ PAGE_SIZE = 50
 
 @dataclass(frozen=True)
 class Listing:
-    """What a list route hands to `Pagination`: its rows (a queryset or a list), the function
-    that turns one row of the page into its schema (only the page's rows are converted), and
-    what to do with the rows served, such as the read-audit row naming exactly their persons."""
+    """What a list route whose page needs more than its rows hands to `Pagination`: the rows
+    (a queryset or a list) and what to do with the rows served, such as the read-audit row
+    naming exactly their persons.  The route's schema turns the rows into JSON."""
 
     rows: QuerySet[Any] | Sequence[Any]
-    out: Callable[[Any], Any] | None = None
     on_page: Callable[[list[Any]], None] | None = None
 
 
@@ -57,7 +57,8 @@ class Pagination(PageNumberPagination):
     `{"count", "page", "pages", "next", "previous", "results"}` out.  Inputs are bounded (422
     beyond them: `page=2**63` made an OFFSET the database cannot take, a 500); a page past the
     last is empty.  Links are the path and query of this API, without the host, so that they
-    hold behind a proxy.  A route returns its rows or a `Listing`."""
+    hold behind a proxy.  A route returns its rows (model instances, which the response
+    schema reads) or a `Listing`."""
 
     items_attribute = "results"
 
@@ -96,7 +97,7 @@ class Pagination(PageNumberPagination):
             "pages": pages,
             "next": _page_link(request, number + 1) if number < pages else None,
             "previous": _page_link(request, min(number - 1, pages)) if number > 1 else None,
-            self.items_attribute: [listing.out(r) for r in rows] if listing.out else rows,
+            self.items_attribute: rows,
         }
 
 

@@ -1,4 +1,5 @@
-"""Input schemas that declare what the models enforce, read from the models themselves.
+"""Input schemas that declare what the models enforce, read from the models themselves; output
+schemas read from model instances.
 
 `model_field(Person, "address", "")` is a ninja/pydantic `Field` whose `max_length` is the model
 field's, so the OpenAPI document says what the database will take and a longer value is a 422
@@ -11,10 +12,14 @@ changed) but not sent as `null`: pydantic does not validate a default, only what
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar, cast
 
 from django.db import models
-from ninja import Field
+from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict
+
+T = TypeVar("T")
 
 
 def model_max_length(model: type[models.Model], name: str) -> int | None:
@@ -35,3 +40,40 @@ def model_field(model: type[models.Model], name: str, default: Any = ..., **kwar
 def patch_field(**kwargs: Any) -> Any:
     """A PATCH field that may be left out (it is then not changed) but not sent as `null`."""
     return Field(None, **kwargs)
+
+
+# --- Output: schemas read from model instances ---------------------------------------------
+#
+# A route returns a model instance (or a queryset, or a `Listing` of one) and ninja validates
+# the response schema from its attributes: a field reads the attribute of its name, a dotted
+# alias (`Field(alias="organization.name")`) a path, and a `resolve_<field>` static method
+# anything else.  A resolver that needs the acting organization takes `context`, whose
+# "request" is the request being answered.
+
+Context = dict[str, Any]
+
+
+def _name_of(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+Name = Annotated[str, BeforeValidator(_name_of)]
+"""An output field that reads a related record and gives its name: `str()` of it (a user's
+full name, or else the user name; an organization's name), "" when there is none."""
+
+
+def once(context: Context, key: str, obj: object, compute: Callable[[], T]) -> T:
+    """`compute()` once per object and response: several fields of a schema read one answer
+    about `obj` (what the acting organization may see of it), each through its own resolver,
+    and the answer costs queries."""
+    memo: dict[tuple[str, int], Any] = context.setdefault("once", {})
+    if (key, id(obj)) not in memo:
+        memo[key, id(obj)] = compute()
+    return cast(T, memo[key, id(obj)])
+
+
+class Out(Schema):
+    """The base of every output schema.  Each field is in every answer, also one with a default
+    (`None` where a related record is missing), so the document marks every field required."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)

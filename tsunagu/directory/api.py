@@ -8,13 +8,14 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ErrorOut, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.schemas import model_field, model_max_length, patch_field
+from tsunagu.core.schemas import Out, model_field, model_max_length, patch_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.directory import rules, selectors, services
 from tsunagu.directory.models import (
@@ -57,9 +58,12 @@ class LocationIO(Schema):
     accessibility: str = model_field(Location, "accessibility", "")
 
 
+Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
 class ScheduleIO(Schema):
     hsds_id: uuid.UUID | None = None
-    weekdays: list[Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]] = []
+    weekdays: list[Weekday] = []
     opens_at: dt.time | None = None
     closes_at: dt.time | None = None
     description: str = model_field(Schedule, "description", "")
@@ -148,116 +152,47 @@ class ResourcePatch(Schema):
     contacts: list[ContactIO] = patch_field()
 
 
-class ResourceOut(ResourceFields):
+class LocationOut(LocationIO, Out):
+    area: str | None = Field(None, alias="area.code", description="地域コード（例: midori-wakaba）")
+
+
+class ScheduleOut(ScheduleIO, Out):
+    weekdays: list[Weekday] = Field(alias="weekday_list")
+
+
+class ResourceOut(ResourceFields, Out):
     id: int
     hsds_id: uuid.UUID
     version: int
     provider_id: int
-    provider: str
+    provider: str = Field(alias="provider.name")
     name: str
-    service_type: str
-    service_type_label: str
+    service_type: str = Field(alias="service_type.code")
+    service_type_label: str = Field(alias="service_type.name")
     specialties: list[str]
-    locations: list[LocationIO]
-    schedules: list[ScheduleIO]
+    locations: list[LocationOut]
+    schedules: list[ScheduleOut]
     phones: list[PhoneIO]
     contacts: list[ContactIO]
     public_url: str
     updated_at: dt.datetime
 
+    @staticmethod
+    def resolve_specialties(resource: SocialResource) -> list[str]:
+        return [t.code for t in resource.specialties.all()]
 
-class ProviderOut(Schema):
+    @staticmethod
+    def resolve_public_url(resource: SocialResource) -> str:
+        return f"/directory/{resource.hsds_id}/"
+
+
+class ProviderOut(Out):
     id: int
     hsds_id: uuid.UUID
     name: str
     name_kana: str
-    organization_code: str | None
+    organization_code: str | None = Field(None, alias="organization.code")
     is_informal: bool
-
-
-# --- Mapping ----------------------------------------------------------------------------------
-
-
-def _out(resource: SocialResource) -> ResourceOut:
-    return ResourceOut(
-        id=resource.pk,
-        hsds_id=resource.hsds_id,
-        version=resource.version,
-        provider_id=resource.provider_id,
-        provider=resource.provider.name,
-        name=resource.name,
-        name_kana=resource.name_kana,
-        service_type=resource.service_type.code,
-        service_type_label=resource.service_type.name,
-        specialties=[t.code for t in resource.specialties.all()],
-        description=resource.description,
-        status=resource.status,  # type: ignore[arg-type]
-        is_published=resource.is_published,
-        eligibility_description=resource.eligibility_description,
-        application_process=resource.application_process,
-        fees_description=resource.fees_description,
-        url=resource.url,
-        email=resource.email,
-        minimum_age=resource.minimum_age,
-        maximum_age=resource.maximum_age,
-        capacity=resource.capacity,
-        vacancies=resource.vacancies,
-        vacancies_confirmed_on=resource.vacancies_confirmed_on,
-        accepts_visits=resource.accepts_visits,
-        accepts_trial=resource.accepts_trial,
-        visit_note=resource.visit_note,
-        internal_note=resource.internal_note,
-        locations=[
-            LocationIO(
-                hsds_id=loc.hsds_id,
-                name=loc.name,
-                postal_code=loc.postal_code,
-                prefecture=loc.prefecture,
-                city=loc.city,
-                address=loc.address,
-                area=loc.area.code if loc.area else None,
-                latitude=loc.latitude,
-                longitude=loc.longitude,
-                transportation=loc.transportation,
-                accessibility=loc.accessibility,
-            )
-            for loc in resource.locations.all()
-        ],
-        schedules=[
-            ScheduleIO(
-                hsds_id=s.hsds_id,
-                weekdays=s.weekday_list,  # type: ignore[arg-type]
-                opens_at=s.opens_at,
-                closes_at=s.closes_at,
-                description=s.description,
-            )
-            for s in resource.schedules.all()
-        ],
-        phones=[
-            PhoneIO(
-                hsds_id=p.hsds_id,
-                number=p.number,
-                kind=p.kind,  # type: ignore[arg-type]
-                description=p.description,
-                is_internal=p.is_internal,
-            )
-            for p in resource.phones.all()
-        ],
-        contacts=[
-            ContactIO(
-                hsds_id=c.hsds_id,
-                name=c.name,
-                title=c.title,
-                department=c.department,
-                email=c.email,
-                phone=c.phone,
-                is_internal=c.is_internal,
-            )
-            for c in resource.contacts.all()
-        ],
-        public_url=f"/directory/{resource.hsds_id}/",
-        updated_at=resource.updated_at,
-    )
 
 
 def _term(code: str, taxonomy: Taxonomy) -> TaxonomyTerm:
@@ -326,7 +261,7 @@ def resource_list(
     area: str | None = None,
     accepts_visits: bool = False,
     has_vacancy: bool = False,
-) -> Listing:
+) -> QuerySet[SocialResource]:
     filters = selectors.ResourceFilters(
         q=q,
         service_type=_term(service_type, Taxonomy.SERVICE_TYPE) if service_type else None,
@@ -335,7 +270,7 @@ def resource_list(
         accepts_visits=accepts_visits,
         has_vacancy=has_vacancy,
     )
-    return Listing(selectors.resource_list(filters=filters, public=False), out=_out)
+    return selectors.resource_list(filters=filters, public=False)
 
 
 @router.post(
@@ -344,7 +279,7 @@ def resource_list(
     summary="社会資源の登録",
     url_name="directory_resource_create",
 )
-def resource_create(request: TsunaguRequest, payload: ResourceIn) -> Status[ResourceOut]:
+def resource_create(request: TsunaguRequest, payload: ResourceIn) -> Status[SocialResource]:
     data = payload.dict(exclude={"provider_id", "service_type", "specialties", *services.CHILDREN})
     data["provider"] = _provider(payload.provider_id)
     data["service_type"] = _term(payload.service_type, Taxonomy.SERVICE_TYPE)
@@ -354,7 +289,7 @@ def resource_create(request: TsunaguRequest, payload: ResourceIn) -> Status[Reso
         resource = services.resource_create(
             actor=request.actor, data=data, specialties=specialties, **children
         )
-    return Status(201, _out(_reload(resource)))
+    return Status(201, _reload(resource))
 
 
 @router.get(
@@ -363,8 +298,8 @@ def resource_create(request: TsunaguRequest, payload: ResourceIn) -> Status[Reso
     summary="社会資源",
     url_name="directory_resource_detail",
 )
-def resource_detail(request: TsunaguRequest, resource_id: int) -> ResourceOut:
-    return _out(selectors.resource_detail(resource_id, public=False))
+def resource_detail(request: TsunaguRequest, resource_id: int) -> SocialResource:
+    return selectors.resource_detail(resource_id, public=False)
 
 
 @router.patch(
@@ -375,7 +310,7 @@ def resource_detail(request: TsunaguRequest, resource_id: int) -> ResourceOut:
 )
 def resource_update(
     request: TsunaguRequest, resource_id: int, payload: ResourcePatch
-) -> ResourceOut:
+) -> SocialResource:
     resource = selectors.resource_detail(resource_id, public=False)
     sent = payload.dict(exclude_unset=True)
     changes = {
@@ -401,7 +336,7 @@ def resource_update(
             specialties=specialties,
             **_children(payload),
         )
-    return _out(_reload(updated))
+    return _reload(updated)
 
 
 @router.get(
@@ -411,19 +346,8 @@ def resource_update(
     url_name="directory_provider_list",
 )
 @paginated
-def provider_list(request: TsunaguRequest) -> Listing:
-    return Listing(selectors.provider_list(), out=_provider_out)
-
-
-def _provider_out(p: Provider) -> ProviderOut:
-    return ProviderOut(
-        id=p.pk,
-        hsds_id=p.hsds_id,
-        name=p.name,
-        name_kana=p.name_kana,
-        organization_code=p.organization.code if p.organization else None,
-        is_informal=p.is_informal,
-    )
+def provider_list(request: TsunaguRequest) -> QuerySet[Provider]:
+    return selectors.provider_list()
 
 
 # --- The directory screens' other writes: providers and the quick vacancy update ----------------
@@ -468,17 +392,6 @@ class VacancyIn(Schema):
     )
 
 
-def _provider_saved_out(provider: Provider) -> ProviderOut:
-    return ProviderOut(
-        id=provider.pk,
-        hsds_id=provider.hsds_id,
-        name=provider.name,
-        name_kana=provider.name_kana,
-        organization_code=provider.organization.code if provider.organization else None,
-        is_informal=provider.is_informal,
-    )
-
-
 def _provider_values(sent: dict[str, Any]) -> dict[str, Any]:
     values = {k: v for k, v in sent.items() if k in services.PROVIDER_FIELDS and v is not None}
     if "organization_id" in sent:
@@ -496,11 +409,11 @@ def _provider_values(sent: dict[str, Any]) -> dict[str, Any]:
     summary="提供者の登録（基幹・市、または自分の組織の提供者）",
     url_name="directory_provider_create",
 )
-def provider_create(request: TsunaguRequest, payload: ProviderIn) -> Status[ProviderOut]:
+def provider_create(request: TsunaguRequest, payload: ProviderIn) -> Status[Provider]:
     values = _provider_values(payload.dict())
     with rules.refusals_recorded(request.actor, request.path):
         provider = services.provider_create(actor=request.actor, data=values)
-    return Status(201, _provider_saved_out(provider))
+    return Status(201, provider)
 
 
 @router.patch(
@@ -509,14 +422,11 @@ def provider_create(request: TsunaguRequest, payload: ProviderIn) -> Status[Prov
     summary="提供者の更新（送った項目だけ。組織との結び付けは基幹が変更）",
     url_name="directory_provider_update",
 )
-def provider_update(
-    request: TsunaguRequest, provider_id: int, payload: ProviderPatch
-) -> ProviderOut:
+def provider_update(request: TsunaguRequest, provider_id: int, payload: ProviderPatch) -> Provider:
     provider = selectors.provider_detail(provider_id)
     values = _provider_values(payload.dict(exclude_unset=True))
     with rules.refusals_recorded(request.actor, request.path):
-        updated = services.provider_update(actor=request.actor, provider=provider, changes=values)
-    return _provider_saved_out(updated)
+        return services.provider_update(actor=request.actor, provider=provider, changes=values)
 
 
 @router.post(
@@ -526,10 +436,10 @@ def provider_update(
     description="事業所がいちばんよく更新する項目です。version は要りません。",
     url_name="directory_vacancy_update",
 )
-def vacancy_update(request: TsunaguRequest, resource_id: int, payload: VacancyIn) -> ResourceOut:
+def vacancy_update(request: TsunaguRequest, resource_id: int, payload: VacancyIn) -> SocialResource:
     resource = selectors.resource_detail(resource_id, public=False)
     with rules.refusals_recorded(request.actor, request.path):
         updated = services.vacancy_update(
             actor=request.actor, resource=resource, vacancies=payload.vacancies
         )
-    return _out(_reload(updated))
+    return _reload(updated)

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import model_validator
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
@@ -21,7 +22,7 @@ from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.schemas import model_field, patch_field
+from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_field
 from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.rules import refusals_recorded
@@ -33,10 +34,12 @@ from tsunagu.meetings.models import (
     FrequencyKind,
     IssueSource,
     IssueStage,
+    IssueStep,
     IssueTheme,
     Level,
     Meeting,
     MeetingActionItem,
+    MeetingAttachment,
     MeetingBody,
     MeetingStatus,
     ResourceDevelopment,
@@ -59,16 +62,16 @@ assert set(StatusValue.__args__) == set(MeetingStatus.values)  # type: ignore[at
 assert set(ConferenceKindValue.__args__) == set(ConferenceKind.values)  # type: ignore[attr-defined]  # noqa: S101
 
 
-class OrganizationRef(Schema):
+class OrganizationRef(Out):
     id: int
     name: str
 
 
-class BodyOut(Schema):
+class BodyOut(Out):
     id: int
     name: str
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     level: str
     parent_id: int | None
     area_id: int | None
@@ -78,7 +81,7 @@ class BodyOut(Schema):
     secretariats: list[OrganizationRef]
 
 
-class ActionItemOut(Schema):
+class ActionItemOut(Out):
     id: int
     title: str
     owner_organization: OrganizationRef
@@ -86,15 +89,19 @@ class ActionItemOut(Schema):
     task_id: int | None
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(Out):
     id: int
-    name: str
+    name: str = Field(alias="original_name")
     size: int = Field(..., description="バイト数")
     content_type: str
     url: str = Field(..., description="ダウンロード（会議を見られる人だけ。その他は404）")
 
+    @staticmethod
+    def resolve_url(attachment: MeetingAttachment) -> str:
+        return reverse("meetings:attachment_download", args=[attachment.pk])
 
-class MeetingOut(Schema):
+
+class MeetingOut(Out):
     id: int
     body_id: int
     title: str
@@ -103,7 +110,7 @@ class MeetingOut(Schema):
     format: str
     place: str
     status: str
-    agenda: list[str]
+    agenda: list[str] = Field(alias="agenda_items")
     minutes: str
     decisions: str
     guests: str
@@ -137,7 +144,7 @@ class ActionItemIn(Schema):
     due_on: dt.date | None = None
 
 
-class ComplianceOut(Schema):
+class ComplianceOut(Out):
     body: OrganizationRef
     required: int
     held: int
@@ -147,13 +154,13 @@ class ComplianceOut(Schema):
     cannot_reach: bool
 
 
-class ComplianceReport(Schema):
+class ComplianceReport(Out):
     fiscal_year: int
     label: str
     bodies: list[ComplianceOut]
 
 
-class AttendeeOut(Schema):
+class AttendeeOut(Out):
     id: int
     organization: OrganizationRef
     name: str
@@ -172,11 +179,11 @@ class PledgeIn(Schema):
     pledged_by_name: str = model_field(ConferenceAttendee, "pledged_by_name", min_length=1)
 
 
-class ConferenceOut(Schema):
+class ConferenceOut(Out):
     id: int
     case_id: int | None = Field(None, description="ケースを見られる機関にだけ返します。")
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     held_at: dt.datetime
     format: str
     place: str
@@ -189,6 +196,23 @@ class ConferenceOut(Schema):
     supervisor_advice: str
     summary: str | None = Field(None, description="事例検討会: 確認済みの匿名化要約のみ。")
 
+    @staticmethod
+    def resolve_case_id(conference: CaseConference, context: Context) -> int | None:
+        visible = selectors.case_is_visible(context["request"].actor, conference)
+        return conference.case_id if visible else None
+
+    @staticmethod
+    def resolve_summary(conference: CaseConference) -> str | None:
+        return conference.summary if conference.summary_is_shared else None
+
+    @model_validator(mode="after")
+    def _study_session_content_for_the_case_team(self) -> ConferenceOut:
+        """A case study session's content goes only to those who may see its case."""
+        if self.case_id is None and self.kind == ConferenceKind.CASE_STUDY_SESSION:
+            self.purpose = self.discussion = self.decisions = None
+            self.supervisor_name = self.supervisor_profession = self.supervisor_advice = ""
+        return self
+
 
 class ConferenceIn(Schema):
     kind: ConferenceKindValue
@@ -196,88 +220,6 @@ class ConferenceIn(Schema):
     format: FormatValue = "in_person"
     place: str = model_field(CaseConference, "place", "")
     purpose: str = ""
-
-
-def _ref(org: Organization) -> OrganizationRef:
-    return OrganizationRef(id=org.pk, name=org.name)
-
-
-def _body_out(body: MeetingBody) -> BodyOut:
-    return BodyOut(
-        id=body.pk,
-        name=body.name,
-        kind=body.kind,
-        kind_label=body.get_kind_display(),
-        level=body.level,
-        parent_id=body.parent_id,
-        area_id=body.area_id,
-        frequency_kind=body.frequency_kind,
-        required_per_year=body.required_per_year,
-        required_months=body.required_months,
-        secretariats=[_ref(o) for o in body.secretariats.all()],
-    )
-
-
-def _meeting_out(meeting: Meeting) -> MeetingOut:
-    return MeetingOut(
-        id=meeting.pk,
-        body_id=meeting.body_id,
-        title=meeting.title,
-        starts_at=meeting.starts_at,
-        ends_at=meeting.ends_at,
-        format=meeting.format,
-        place=meeting.place,
-        status=meeting.status,
-        agenda=meeting.agenda_items,
-        minutes=meeting.minutes,
-        decisions=meeting.decisions,
-        guests=meeting.guests,
-        attendee_organizations=[_ref(o) for o in meeting.attendee_organizations.all()],
-        action_items=[
-            ActionItemOut(
-                id=item.pk,
-                title=item.title,
-                owner_organization=_ref(item.owner_organization),
-                due_on=item.due_on,
-                task_id=item.task_id,
-            )
-            for item in meeting.action_items.all()
-        ],
-        attachments=[
-            AttachmentOut(
-                id=attachment.pk,
-                name=attachment.original_name,
-                size=attachment.size,
-                content_type=attachment.content_type,
-                url=reverse("meetings:attachment_download", args=[attachment.pk]),
-            )
-            for attachment in meeting.attachments.all()
-        ],
-        version=meeting.version,
-    )
-
-
-def _conference_out(request: TsunaguRequest, conference: CaseConference) -> ConferenceOut:
-    actor = request.actor
-    case_visible = selectors.case_is_visible(actor, conference)
-    show = case_visible or not conference.is_study_session
-    return ConferenceOut(
-        id=conference.pk,
-        case_id=conference.case_id if case_visible else None,
-        kind=conference.kind,
-        kind_label=conference.get_kind_display(),
-        held_at=conference.held_at,
-        format=conference.format,
-        place=conference.place,
-        organizer=_ref(conference.organizer),
-        purpose=conference.purpose if show else None,
-        discussion=conference.discussion if show else None,
-        decisions=conference.decisions if show else None,
-        supervisor_name=conference.supervisor_name if show else "",
-        supervisor_profession=conference.supervisor_profession if show else "",
-        supervisor_advice=conference.supervisor_advice if show else "",
-        summary=conference.summary if conference.summary_is_shared else None,
-    )
 
 
 def _organizations(ids: list[int]) -> list[Organization]:
@@ -294,8 +236,8 @@ def _organizations(ids: list[int]) -> list[Organization]:
     url_name="meeting_body_list",
 )
 @paginated
-def body_list(request: TsunaguRequest) -> Listing:
-    return Listing(selectors.body_list(actor=request.actor), out=_body_out)
+def body_list(request: TsunaguRequest) -> QuerySet[MeetingBody]:
+    return selectors.body_list(actor=request.actor)
 
 
 @router.get(
@@ -304,8 +246,8 @@ def body_list(request: TsunaguRequest) -> Listing:
     summary="会議体",
     url_name="meeting_body_detail",
 )
-def body_detail(request: TsunaguRequest, body_id: int) -> BodyOut:
-    return _body_out(selectors.access_body(request.actor, body_id))
+def body_detail(request: TsunaguRequest, body_id: int) -> MeetingBody:
+    return selectors.access_body(request.actor, body_id)
 
 
 @router.get(
@@ -317,13 +259,12 @@ def body_detail(request: TsunaguRequest, body_id: int) -> BodyOut:
 @paginated
 def body_meetings(
     request: TsunaguRequest, body_id: int, fiscal_year: Year | None = None
-) -> Listing:
+) -> QuerySet[Meeting]:
     body = selectors.access_body(request.actor, body_id)
     year = fiscal_year or selectors.current_fiscal_year()
-    meetings = selectors.meetings_of_year(
-        actor=request.actor, year=year, body=body
-    ).prefetch_related("attendee_organizations", "action_items__owner_organization", "attachments")
-    return Listing(meetings, out=_meeting_out)
+    return selectors.meetings_of_year(actor=request.actor, year=year, body=body).prefetch_related(
+        "attendee_organizations", "action_items__owner_organization", "attachments"
+    )
 
 
 @router.post(
@@ -332,10 +273,10 @@ def body_meetings(
     summary="会議の登録（事務局）",
     url_name="meeting_create",
 )
-def meeting_create(request: TsunaguRequest, body_id: int, payload: MeetingIn) -> Status[MeetingOut]:
+def meeting_create(request: TsunaguRequest, body_id: int, payload: MeetingIn) -> Status[Meeting]:
     body = selectors.access_body(request.actor, body_id, for_write=True)
     meeting = services.meeting_create(actor=request.actor, body=body, data=payload.dict())
-    return Status(201, _meeting_out(selectors.access_meeting(request.actor, meeting.pk)))
+    return Status(201, selectors.access_meeting(request.actor, meeting.pk))
 
 
 @router.get(
@@ -344,25 +285,10 @@ def meeting_create(request: TsunaguRequest, body_id: int, payload: MeetingIn) ->
     summary="会議体ごとの年度の開催回数と必要な回数",
     url_name="meeting_compliance",
 )
-def compliance(request: TsunaguRequest, fiscal_year: Year | None = None) -> ComplianceReport:
+def compliance(request: TsunaguRequest, fiscal_year: Year | None = None) -> dict[str, Any]:
     year = fiscal_year or selectors.current_fiscal_year()
     rows = selectors.compliance(actor=request.actor, year=year)
-    return ComplianceReport(
-        fiscal_year=year,
-        label=fiscal_year_label(year),
-        bodies=[
-            ComplianceOut(
-                body=OrganizationRef(id=r.body.pk, name=r.body.name),
-                required=r.required,
-                held=r.held,
-                scheduled=r.scheduled,
-                missing_months=r.missing_months,
-                is_short=r.is_short,
-                cannot_reach=r.cannot_reach,
-            )
-            for r in rows
-        ],
-    )
+    return {"fiscal_year": year, "label": fiscal_year_label(year), "bodies": rows}
 
 
 @router.get(
@@ -371,8 +297,8 @@ def compliance(request: TsunaguRequest, fiscal_year: Year | None = None) -> Comp
     summary="会議（議事録・決定事項・アクション）",
     url_name="meeting_detail",
 )
-def meeting_detail(request: TsunaguRequest, meeting_id: int) -> MeetingOut:
-    return _meeting_out(selectors.access_meeting(request.actor, meeting_id))
+def meeting_detail(request: TsunaguRequest, meeting_id: int) -> Meeting:
+    return selectors.access_meeting(request.actor, meeting_id)
 
 
 @router.get(
@@ -393,9 +319,7 @@ def meeting_ics(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
     summary="議事録・決定事項・出席の記録（事務局）",
     url_name="meeting_record",
 )
-def meeting_record(
-    request: TsunaguRequest, meeting_id: int, payload: MeetingRecordIn
-) -> MeetingOut:
+def meeting_record(request: TsunaguRequest, meeting_id: int, payload: MeetingRecordIn) -> Meeting:
     meeting = selectors.access_meeting(request.actor, meeting_id, for_write=True)
     data = {
         k: v for k, v in payload.dict().items() if k in services.RECORD_FIELDS and v is not None
@@ -407,7 +331,7 @@ def meeting_record(
         data=data,
         attendees=_organizations(payload.attendee_organization_ids),
     )
-    return _meeting_out(selectors.access_meeting(request.actor, meeting_id))
+    return selectors.access_meeting(request.actor, meeting_id)
 
 
 @router.post(
@@ -418,7 +342,7 @@ def meeting_record(
 )
 def action_add(
     request: TsunaguRequest, meeting_id: int, payload: ActionItemIn
-) -> Status[ActionItemOut]:
+) -> Status[MeetingActionItem]:
     meeting = selectors.access_meeting(request.actor, meeting_id, for_write=True)
     [owner] = _organizations([payload.owner_organization_id])
     item = services.action_item_add(
@@ -428,16 +352,7 @@ def action_add(
         owner_organization=owner,
         due_on=payload.due_on,
     )
-    return Status(
-        201,
-        ActionItemOut(
-            id=item.pk,
-            title=item.title,
-            owner_organization=_ref(owner),
-            due_on=item.due_on,
-            task_id=item.task_id,
-        ),
-    )
+    return Status(201, item)
 
 
 @router.get(
@@ -446,8 +361,8 @@ def action_add(
     summary="ケース会議（種類ごとの共有の根拠に従って）",
     url_name="conference_detail",
 )
-def conference_detail(request: TsunaguRequest, conference_id: int) -> ConferenceOut:
-    return _conference_out(request, selectors.access_conference(request.actor, conference_id))
+def conference_detail(request: TsunaguRequest, conference_id: int) -> CaseConference:
+    return selectors.access_conference(request.actor, conference_id)
 
 
 @router.get(
@@ -457,19 +372,11 @@ def conference_detail(request: TsunaguRequest, conference_id: int) -> Conference
     url_name="conference_attendees",
 )
 @paginated
-def conference_attendees(request: TsunaguRequest, conference_id: int) -> Listing:
+def conference_attendees(
+    request: TsunaguRequest, conference_id: int
+) -> QuerySet[ConferenceAttendee]:
     conference = selectors.access_conference(request.actor, conference_id)
-    return Listing(conference.attendees.select_related("organization"), out=_attendee_out)
-
-
-def _attendee_out(a: ConferenceAttendee) -> AttendeeOut:
-    return AttendeeOut(
-        id=a.pk,
-        organization=_ref(a.organization),
-        name=a.name,
-        pledged_at=a.pledged_at,
-        pledged_by_name=a.pledged_by_name,
-    )
+    return conference.attendees.select_related("organization")
 
 
 @router.post(
@@ -480,7 +387,7 @@ def _attendee_out(a: ConferenceAttendee) -> AttendeeOut:
 )
 def conference_attendee_add(
     request: TsunaguRequest, conference_id: int, payload: AttendeeIn
-) -> Status[AttendeeOut]:
+) -> Status[ConferenceAttendee]:
     conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     organization = Organization.objects.active().filter(pk=payload.organization_id).first()
     if organization is None:
@@ -488,7 +395,7 @@ def conference_attendee_add(
     attendee = services.attendee_add(
         actor=request.actor, conference=conference, organization=organization, name=payload.name
     )
-    return Status(201, _attendee_out(attendee))
+    return Status(201, attendee)
 
 
 @router.post(
@@ -497,14 +404,15 @@ def conference_attendee_add(
     summary="出席者の守秘義務の誓約を記録する（支援会議）",
     url_name="attendee_pledge",
 )
-def attendee_pledge(request: TsunaguRequest, attendee_id: int, payload: PledgeIn) -> AttendeeOut:
+def attendee_pledge(
+    request: TsunaguRequest, attendee_id: int, payload: PledgeIn
+) -> ConferenceAttendee:
     """支援会議（社会福祉法106条の6）の出席者ごとに、誓約した人と日時を記録します。
     出席者全員の誓約がそろった支援会議だけが、支援チームの共有の根拠になります。"""
     attendee = selectors.access_attendee(request.actor, attendee_id)
-    attendee = services.attendee_pledge(
+    return services.attendee_pledge(
         actor=request.actor, attendee=attendee, pledged_by_name=payload.pledged_by_name
     )
-    return _attendee_out(attendee)
 
 
 @router.post(
@@ -515,24 +423,22 @@ def attendee_pledge(request: TsunaguRequest, attendee_id: int, payload: PledgeIn
 )
 def conference_create(
     request: TsunaguRequest, case_id: int, payload: ConferenceIn
-) -> Status[ConferenceOut]:
+) -> Status[CaseConference]:
     case = access_case(request.actor, case_id, for_write=True)
     conference = services.conference_create(actor=request.actor, case=case, data=payload.dict())
-    return Status(
-        201, _conference_out(request, selectors.access_conference(request.actor, conference.pk))
-    )
+    return Status(201, selectors.access_conference(request.actor, conference.pk))
 
 
-class IssueStepOut(Schema):
+class IssueStepOut(Out):
     stage: str
-    stage_label: str
+    stage_label: str = Field(alias="get_stage_display")
     occurred_on: dt.date
     meeting_id: int | None
-    meeting: str
+    meeting: str = Field("", alias="meeting.body.name")
     note: str
 
 
-class IssueOut(Schema):
+class IssueOut(Out):
     id: int
     title: str
     theme: str
@@ -540,7 +446,7 @@ class IssueOut(Schema):
     description: str
     source: str
     stage: str
-    stage_label: str
+    stage_label: str = Field(alias="get_stage_display")
     raised_by_organization: OrganizationRef
     source_case_id: int | None = Field(None, description="ケースを見られる機関にだけ返します。")
     source_conference_id: int | None = Field(
@@ -548,8 +454,25 @@ class IssueOut(Schema):
     )
     steps: list[IssueStepOut]
 
+    @staticmethod
+    def resolve_source_case_id(issue: CommunityIssue, context: Context) -> int | None:
+        return _source_links(issue, context)["case_id"]
 
-class NetworkOrganizationOut(Schema):
+    @staticmethod
+    def resolve_source_conference_id(issue: CommunityIssue, context: Context) -> int | None:
+        return _source_links(issue, context)["conference_id"]
+
+    @staticmethod
+    def resolve_steps(issue: CommunityIssue) -> QuerySet[IssueStep]:
+        return selectors.issue_steps(issue)
+
+
+def _source_links(issue: CommunityIssue, context: Context) -> dict[str, int | None]:
+    actor = context["request"].actor
+    return once(context, "source_links", issue, lambda: selectors.issue_source_links(actor, issue))
+
+
+class NetworkOrganizationOut(Out):
     organization_id: int
     name: str
     kind_label: str
@@ -558,45 +481,21 @@ class NetworkOrganizationOut(Schema):
     is_new: bool
 
 
-class NetworkYearOut(Schema):
-    fiscal_year: int
+class NetworkYearOut(Out):
+    fiscal_year: int = Field(alias="year")
     label: str
     organizations: list[NetworkOrganizationOut]
 
+    @staticmethod
+    def resolve_label(year: selectors.NetworkYear) -> str:
+        return fiscal_year_label(year.year)
 
-class NetworkOut(Schema):
+
+class NetworkOut(Out):
     area_id: int
     layers: list[str]
     previous: NetworkYearOut
     current: NetworkYearOut
-
-
-def _issue_out(request: TsunaguRequest, issue: CommunityIssue) -> IssueOut:
-    links = selectors.issue_source_links(request.actor, issue)
-    return IssueOut(
-        id=issue.pk,
-        title=issue.title,
-        theme=issue.theme,
-        area_id=issue.area_id,
-        description=issue.description,
-        source=issue.source,
-        stage=issue.stage,
-        stage_label=issue.get_stage_display(),
-        raised_by_organization=_ref(issue.raised_by_organization),
-        source_case_id=links["case_id"],
-        source_conference_id=links["conference_id"],
-        steps=[
-            IssueStepOut(
-                stage=s.stage,
-                stage_label=s.get_stage_display(),
-                occurred_on=s.occurred_on,
-                meeting_id=s.meeting_id,
-                meeting=s.meeting.body.name if s.meeting else "",
-                note=s.note,
-            )
-            for s in selectors.issue_steps(issue)
-        ],
-    )
 
 
 @router.get(
@@ -620,7 +519,7 @@ def issue_list(
         )
 
     issues = selectors.issue_list(actor=request.actor, stage=stage, theme=theme, area_id=area_id)
-    return Listing(issues, out=lambda i: _issue_out(request, i), on_page=audit_page)
+    return Listing(issues, on_page=audit_page)
 
 
 @router.get(
@@ -629,7 +528,7 @@ def issue_list(
     summary="地域課題と経過",
     url_name="issue_detail",
 )
-def issue_detail(request: TsunaguRequest, issue_id: int) -> IssueOut:
+def issue_detail(request: TsunaguRequest, issue_id: int) -> CommunityIssue:
     issue = selectors.access_issue(request.actor, issue_id)
     audit.record_read(
         request.actor,
@@ -637,7 +536,7 @@ def issue_detail(request: TsunaguRequest, issue_id: int) -> IssueOut:
         target=issue,
         person_ids=selectors.issue_persons([issue]),
     )
-    return _issue_out(request, issue)
+    return issue
 
 
 # --- Raising an issue and sharing a summary: the de-identification check --------------------
@@ -667,7 +566,7 @@ class KeepIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500, description="残す理由（記録されます）")
 
 
-class FlagOut(Schema):
+class FlagOut(Out):
     key: str = Field(..., description="同じ表現には同じキー。残すときは keep にこのキーと理由を。")
     kind: str
     label: str
@@ -678,13 +577,13 @@ class FlagOut(Schema):
     open: bool = Field(..., description="まだ消すか残すか決まっていない")
 
 
-class FlagsErrorBody(Schema):
+class FlagsErrorBody(Out):
     code: str
     message: str
     flags: list[FlagOut] = []
 
 
-class FlagsErrorOut(Schema):
+class FlagsErrorOut(Out):
     error: FlagsErrorBody
 
 
@@ -727,7 +626,9 @@ def _flags_error(exc: deidentify.IdentifiersLeft) -> FlagsErrorOut:
     summary="地域課題の提起（匿名化の確認: 指摘がすべて消えるか、理由を付けて残すまで422）",
     url_name="issue_create",
 )
-def issue_create(request: TsunaguRequest, payload: IssueIn) -> Status[IssueOut | FlagsErrorOut]:
+def issue_create(
+    request: TsunaguRequest, payload: IssueIn
+) -> Status[CommunityIssue | FlagsErrorOut]:
     case = (
         access_case(request.actor, payload.source_case_id, for_write=True)
         if payload.source_case_id
@@ -761,7 +662,7 @@ def issue_create(request: TsunaguRequest, payload: IssueIn) -> Status[IssueOut |
         )
     except deidentify.IdentifiersLeft as exc:
         return Status(422, _flags_error(exc))
-    return Status(201, _issue_out(request, issue))
+    return Status(201, issue)
 
 
 @router.post(
@@ -772,7 +673,7 @@ def issue_create(request: TsunaguRequest, payload: IssueIn) -> Status[IssueOut |
 )
 def conference_summary(
     request: TsunaguRequest, conference_id: Id, payload: SummaryIn
-) -> Status[ConferenceOut | FlagsErrorOut]:
+) -> Status[CaseConference | FlagsErrorOut]:
     conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     try:
         services.summary_review(
@@ -784,7 +685,7 @@ def conference_summary(
         )
     except deidentify.IdentifiersLeft as exc:
         return Status(422, _flags_error(exc))
-    return Status(200, _conference_out(request, conference))
+    return Status(200, conference)
 
 
 @router.get(
@@ -793,7 +694,9 @@ def conference_summary(
     summary="支援ネットワーク（地域・年度、前年度との比較。基幹・市のみ）",
     url_name="network",
 )
-def network(request: TsunaguRequest, area_id: Id, fiscal_year: Year | None = None) -> NetworkOut:
+def network(
+    request: TsunaguRequest, area_id: Id, fiscal_year: Year | None = None
+) -> dict[str, Any]:
     actor = request.actor
     if not selectors.is_oversight(actor):
         audit.record_denial(
@@ -804,20 +707,12 @@ def network(request: TsunaguRequest, area_id: Id, fiscal_year: Year | None = Non
         raise Invalid("地域が見つかりません。")
     year = fiscal_year or selectors.current_fiscal_year()
     before, now = selectors.network_picture(area_id=area_id, year=year)
-
-    def out(y: selectors.NetworkYear) -> NetworkYearOut:
-        return NetworkYearOut(
-            fiscal_year=y.year,
-            label=fiscal_year_label(y.year),
-            organizations=[NetworkOrganizationOut(**vars(o)) for o in y.organizations],
-        )
-
-    return NetworkOut(
-        area_id=area_id,
-        layers=[str(label) for _code, label, _kinds in selectors.LAYERS],
-        previous=out(before),
-        current=out(now),
-    )
+    return {
+        "area_id": area_id,
+        "layers": [str(label) for _code, label, _kinds in selectors.LAYERS],
+        "previous": before,
+        "current": now,
+    }
 
 
 # --- The meeting screens' other writes ------------------------------------------------------------
@@ -845,16 +740,6 @@ class IssueAdvanceIn(Schema):
     note: str = ""
 
 
-def _action_item_out(item: MeetingActionItem) -> ActionItemOut:
-    return ActionItemOut(
-        id=item.pk,
-        title=item.title,
-        owner_organization=_ref(item.owner_organization),
-        due_on=item.due_on,
-        task_id=item.task_id,
-    )
-
-
 @router.delete(
     "/meeting-attachments/{attachment_id}",
     response={204: None, 403: ErrorOut, 404: ErrorOut},
@@ -874,9 +759,9 @@ def meeting_attachment_delete(request: TsunaguRequest, attachment_id: int) -> St
     description="すでにタスクになっている項目には 409 を返します。",
     url_name="meeting_action_take",
 )
-def action_take(request: TsunaguRequest, item_id: int) -> ActionItemOut:
+def action_take(request: TsunaguRequest, item_id: int) -> MeetingActionItem:
     item = selectors.access_action_item(request.actor, item_id)
-    return _action_item_out(services.action_item_take(actor=request.actor, item=item))
+    return services.action_item_take(actor=request.actor, item=item)
 
 
 @router.post(
@@ -887,11 +772,11 @@ def action_take(request: TsunaguRequest, item_id: int) -> ActionItemOut:
 )
 def conference_record(
     request: TsunaguRequest, conference_id: int, payload: ConferenceRecordIn
-) -> ConferenceOut:
+) -> CaseConference:
     conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     data = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     services.conference_record(actor=request.actor, conference=conference, data=data)
-    return _conference_out(request, conference)
+    return conference
 
 
 @router.post(
@@ -900,10 +785,10 @@ def conference_record(
     summary="事例検討会の要約の下書きをケースから作る（作成者。共有は確認のあと）",
     url_name="conference_summary_generate",
 )
-def conference_summary_generate(request: TsunaguRequest, conference_id: int) -> ConferenceOut:
+def conference_summary_generate(request: TsunaguRequest, conference_id: int) -> CaseConference:
     conference = selectors.access_conference(request.actor, conference_id, for_write=True)
     services.summary_generate(actor=request.actor, conference=conference)
-    return _conference_out(request, conference)
+    return conference
 
 
 @router.post(
@@ -912,7 +797,9 @@ def conference_summary_generate(request: TsunaguRequest, conference_id: int) -> 
     summary="地域課題の経過を記録する（次の段階へ）",
     url_name="issue_advance",
 )
-def issue_advance(request: TsunaguRequest, issue_id: int, payload: IssueAdvanceIn) -> IssueOut:
+def issue_advance(
+    request: TsunaguRequest, issue_id: int, payload: IssueAdvanceIn
+) -> CommunityIssue:
     issue = selectors.access_issue(request.actor, issue_id, for_write=True)
     meeting = (
         None
@@ -927,7 +814,7 @@ def issue_advance(request: TsunaguRequest, issue_id: int, payload: IssueAdvanceI
         meeting=meeting,
         note=payload.note,
     )
-    return _issue_out(request, selectors.access_issue(request.actor, issue_id))
+    return selectors.access_issue(request.actor, issue_id)
 
 
 class BodyIn(Schema):
@@ -952,7 +839,7 @@ class BodyIn(Schema):
     summary="会議体の登録（基幹相談支援センター・市担当課）",
     url_name="meeting_body_create",
 )
-def body_create(request: TsunaguRequest, payload: BodyIn) -> Status[BodyOut]:
+def body_create(request: TsunaguRequest, payload: BodyIn) -> Status[MeetingBody]:
     data = payload.dict()
     if payload.parent_id is not None:
         parent = selectors.body_list(actor=request.actor).filter(pk=payload.parent_id).first()
@@ -971,7 +858,7 @@ def body_create(request: TsunaguRequest, payload: BodyIn) -> Status[BodyOut]:
         secretariats=_organizations(payload.secretariat_organization_ids),
         members=_organizations(payload.member_organization_ids),
     )
-    return Status(201, _body_out(selectors.access_body(request.actor, body.pk)))
+    return Status(201, selectors.access_body(request.actor, body.pk))
 
 
 # --- Resource developments (資源開発) -----------------------------------------------------------
@@ -1012,16 +899,16 @@ class DevelopmentPatch(Schema):
     source_note: str = patch_field()
 
 
-class DevelopmentOut(Schema):
+class DevelopmentOut(Out):
     id: int
     version: int
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     title: str
     description: str
     beneficiaries: str
     resource_id: int | None
-    area: str | None
+    area: str | None = Field(None, alias="area.code")
     occurred_on: dt.date
     community_issue_id: int | None
     meeting_id: int | None
@@ -1029,38 +916,18 @@ class DevelopmentOut(Schema):
         ..., description="The caller may open the meeting (GET /api/v1/meetings/…)."
     )
     source_note: str
-    recorded_by_organization: str
-
-
-def _development_out(d: ResourceDevelopment) -> DevelopmentOut:
-    return DevelopmentOut(
-        id=d.pk,
-        version=d.version,
-        kind=d.kind,
-        kind_label=str(d.get_kind_display()),
-        title=d.title,
-        description=d.description,
-        beneficiaries=d.beneficiaries,
-        resource_id=d.resource_id,
-        area=d.area.code if d.area else None,
-        occurred_on=d.occurred_on,
-        community_issue_id=d.community_issue_id,
-        meeting_id=d.meeting_id,
-        meeting_visible=bool(getattr(d, "meeting_visible", False)),
-        source_note=d.source_note,
-        recorded_by_organization=d.recorded_by_organization.name,
-    )
+    recorded_by_organization: Name
 
 
 def _developments(request: TsunaguRequest) -> QuerySet[ResourceDevelopment]:
     return selectors.with_meeting_visibility(selectors.development_list(), request.actor)
 
 
-def _one_development(request: TsunaguRequest, development_id: int) -> DevelopmentOut:
+def _one_development(request: TsunaguRequest, development_id: int) -> ResourceDevelopment:
     d = _developments(request).filter(pk=development_id).first()
     if d is None:
         raise NotFound(_("資源開発の記録が見つかりません。"))
-    return _development_out(d)
+    return d
 
 
 def _development_values(sent: dict[str, Any]) -> dict[str, Any]:
@@ -1110,8 +977,8 @@ def _development_values(sent: dict[str, Any]) -> dict[str, Any]:
     url_name="directory_development_list",
 )
 @paginated
-def development_list(request: TsunaguRequest) -> Listing:
-    return Listing(_developments(request), out=_development_out)
+def development_list(request: TsunaguRequest) -> QuerySet[ResourceDevelopment]:
+    return _developments(request)
 
 
 @router.post(
@@ -1121,7 +988,9 @@ def development_list(request: TsunaguRequest) -> Listing:
     tags=DEVELOPMENT_TAGS,
     url_name="directory_development_create",
 )
-def development_create(request: TsunaguRequest, payload: DevelopmentIn) -> Status[DevelopmentOut]:
+def development_create(
+    request: TsunaguRequest, payload: DevelopmentIn
+) -> Status[ResourceDevelopment]:
     with refusals_recorded(request.actor, request.path):
         development = services.development_create(
             actor=request.actor, data=_development_values(payload.dict())
@@ -1136,7 +1005,7 @@ def development_create(request: TsunaguRequest, payload: DevelopmentIn) -> Statu
     tags=DEVELOPMENT_TAGS,
     url_name="directory_development_detail",
 )
-def development_detail(request: TsunaguRequest, development_id: int) -> DevelopmentOut:
+def development_detail(request: TsunaguRequest, development_id: int) -> ResourceDevelopment:
     return _one_development(request, development_id)
 
 
@@ -1149,7 +1018,7 @@ def development_detail(request: TsunaguRequest, development_id: int) -> Developm
 )
 def development_update(
     request: TsunaguRequest, development_id: int, payload: DevelopmentPatch
-) -> DevelopmentOut:
+) -> ResourceDevelopment:
     development = selectors.development_detail(development_id)
     with refusals_recorded(request.actor, request.path):
         updated = services.development_update(

@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
-from ninja import Router, Schema
+from ninja import Field, Router
 
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import NotFound
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.schemas import Out
 from tsunagu.organizations import selectors
-from tsunagu.organizations.models import Area
+from tsunagu.organizations.models import Area, Organization
 
 router = Router(tags=["organizations"])
 
 
-class AreaOut(Schema):
+class AreaOut(Out):
     id: int
     code: str
     name: str
@@ -20,14 +21,14 @@ class AreaOut(Schema):
     parent_id: int | None
 
 
-class OrganizationOut(Schema):
+class OrganizationOut(Out):
     id: int
     code: str
     name: str
     name_kana: str
     kind: str
-    kind_label: str
-    corporation: str | None
+    kind_label: str = Field(alias="get_kind_display")
+    corporation: str | None = Field(None, alias="corporation.name")
     has_accounts: bool
     postal_code: str
     address: str
@@ -37,28 +38,9 @@ class OrganizationOut(Schema):
     caseload_cap: int | None
     areas_served: list[int]
 
-
-def _organization_out(org: object) -> OrganizationOut:
-    from tsunagu.organizations.models import Organization
-
-    assert isinstance(org, Organization)  # noqa: S101
-    return OrganizationOut(
-        id=org.pk,
-        code=org.code,
-        name=org.name,
-        name_kana=org.name_kana,
-        kind=org.kind,
-        kind_label=str(org.get_kind_display()),
-        corporation=org.corporation.name if org.corporation else None,
-        has_accounts=org.has_accounts,
-        postal_code=org.postal_code,
-        address=org.address,
-        phone=org.phone,
-        fax=org.fax,
-        email=org.email,
-        caseload_cap=org.caseload_cap,
-        areas_served=[a.pk for a in org.areas_served.all()],
-    )
+    @staticmethod
+    def resolve_areas_served(org: Organization) -> list[int]:
+        return [a.pk for a in org.areas_served.all()]
 
 
 @router.get(
@@ -75,7 +57,6 @@ def organization_list(
         raise NotFound("指定された地域はありません。")
     return Listing(
         selectors.organization_list(kind=kind, area=area_obj, query=q),
-        out=_organization_out,
         on_page=lambda shown: prefetch_related_objects(shown, "areas_served"),
     )
 
@@ -85,20 +66,15 @@ def organization_list(
     response={200: OrganizationOut, 404: ErrorOut},
     summary="組織の詳細",
 )
-def organization_detail(request: TsunaguRequest, organization_id: int) -> OrganizationOut:
+def organization_detail(request: TsunaguRequest, organization_id: int) -> Organization:
     organization = selectors.organization_detail(organization_id)
     if organization is None:
         raise NotFound("組織が見つかりません。")
-    return _organization_out(organization)
+    return organization
 
 
 @router.get("/areas", response={200: list[AreaOut], 422: ErrorOut}, summary="地域の一覧")
 @paginated
-def area_list(request: TsunaguRequest) -> Listing:
+def area_list(request: TsunaguRequest) -> list[Area]:
     """親の地域のすぐ後に子の地域が並びます（深さ優先）。"""
-    return Listing(
-        selectors.area_tree(),
-        out=lambda a: AreaOut(
-            id=a.pk, code=a.code, name=a.name, kind=a.kind, parent_id=a.parent_id
-        ),
-    )
+    return selectors.area_tree()

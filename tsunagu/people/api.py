@@ -15,7 +15,7 @@ from tsunagu.cases.access import access_household, access_person
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors, NotFound
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.schemas import model_field, patch_field
+from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.organizations.models import Area, Organization
 from tsunagu.people import duplicates, selectors, services
@@ -57,7 +57,7 @@ class CertificateSchema(Schema):
     )
 
 
-class PersonOut(Schema):
+class PersonOut(Out):
     id: int
     display_name: str
     family_name: str
@@ -80,11 +80,19 @@ class PersonOut(Schema):
     lives_alone: bool
     needs_evacuation_support: bool
     notes: str
-    registered_by_organization: str
+    registered_by_organization: Name
     version: int
 
+    @staticmethod
+    def resolve_age(person: Person) -> int | None:
+        return person.age_on(timezone.localdate())
 
-class PersonListItem(Schema):
+    @staticmethod
+    def resolve_certificates(person: Person) -> list[DisabilityCertificate]:
+        return selectors.person_certificates(person=person)
+
+
+class PersonListItem(Out):
     id: int
     display_name: str
     kana_name: str
@@ -154,12 +162,12 @@ class PersonPatch(Schema):
     )
 
 
-class DuplicateCandidateOut(Schema):
+class DuplicateCandidateOut(Out):
     id: int
     display_name: str
 
 
-class DuplicateBody(Schema):
+class DuplicateBody(Out):
     code: str
     message: str
     candidates: list[DuplicateCandidateOut] = Field(
@@ -167,21 +175,21 @@ class DuplicateBody(Schema):
     )
 
 
-class DuplicateOut(Schema):
+class DuplicateOut(Out):
     error: DuplicateBody
 
 
-class HouseholdMemberOut(Schema):
+class HouseholdMemberOut(Out):
     id: int
     person_id: int
-    display_name: str
+    display_name: str = Field(alias="person.display_name")
     relationship: str
     lives_together: bool
     start_date: dt.date | None
     end_date: dt.date | None
 
 
-class HouseholdOut(Schema):
+class HouseholdOut(Out):
     id: int
     name: str
     postal_code: str
@@ -199,37 +207,27 @@ class HouseholdOut(Schema):
         "示し、それ以外の機関には null（ほかの世帯員がいるかどうかも示しません）",
     )
 
+    @staticmethod
+    def resolve_members(household: Household, context: Context) -> list[HouseholdMember]:
+        return _view(household, context).members
+
+    @staticmethod
+    def resolve_hidden_current_members(household: Household, context: Context) -> int | None:
+        return _view(household, context).hidden_current
+
+
+def _view(household: Household, context: Context) -> selectors.HouseholdView:
+    """Which members the acting organization may be shown (the two fields read one answer)."""
+    actor = context["request"].actor
+    return once(
+        context,
+        "household_view",
+        household,
+        lambda: selectors.household_view(actor=actor, household=household),
+    )
+
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def _person_out(person: Person) -> PersonOut:
-    return PersonOut(
-        id=person.pk,
-        display_name=person.display_name,
-        family_name=person.family_name,
-        given_name=person.given_name,
-        family_name_kana=person.family_name_kana,
-        given_name_kana=person.given_name_kana,
-        former_names=person.former_names,
-        birth_date=person.birth_date,
-        age=person.age_on(timezone.localdate()),
-        sex=person.sex,
-        postal_code=person.postal_code,
-        address=person.address,
-        area_id=person.area_id,
-        phone=person.phone,
-        support_category=person.support_category,
-        disability_categories=list(person.disability_categories or []),
-        primary_category=person.primary_category,
-        certificates=[CertificateSchema(**vars(c)) for c in services.certificate_inputs_of(person)],
-        recipient_numbers=person.recipient_numbers,
-        lives_alone=person.lives_alone,
-        needs_evacuation_support=person.needs_evacuation_support,
-        notes=person.notes,
-        registered_by_organization=person.registered_by_organization.name,
-        version=person.version,
-    )
 
 
 def _possible_duplicate(exc: services.PossibleDuplicate) -> Status[Any]:
@@ -311,7 +309,7 @@ def person_create(request: TsunaguRequest, payload: PersonIn) -> Status[Any]:
         raise _field_errors(exc) from None
     except services.PossibleDuplicate as exc:
         return _possible_duplicate(exc)
-    return Status(201, _person_out(person))
+    return Status(201, person)
 
 
 @router.get(
@@ -319,8 +317,8 @@ def person_create(request: TsunaguRequest, payload: PersonIn) -> Status[Any]:
     response={200: PersonOut, 404: ErrorOut},
     summary="本人の詳細",
 )
-def person_detail(request: TsunaguRequest, person_id: int) -> PersonOut:
-    return _person_out(access_person(request.actor, person_id))
+def person_detail(request: TsunaguRequest, person_id: int) -> Person:
+    return access_person(request.actor, person_id)
 
 
 @router.patch(
@@ -354,7 +352,7 @@ def person_update(request: TsunaguRequest, person_id: int, payload: PersonPatch)
         raise _field_errors(exc) from None
     except services.PossibleDuplicate as exc:
         return _possible_duplicate(exc)
-    return Status(200, _person_out(updated))
+    return Status(200, updated)
 
 
 @router.get(
@@ -363,47 +361,31 @@ def person_update(request: TsunaguRequest, person_id: int, payload: PersonPatch)
     summary="世帯の詳細",
     description="世帯員（現在と過去）のうち、操作中の所属機関に共有の根拠がある人だけを含みます。",
 )
-def household_detail(request: TsunaguRequest, household_id: int) -> HouseholdOut:
-    return _household_out(request, access_household(request.actor, household_id))
-
-
-def _household_out(request: TsunaguRequest, household: Household) -> HouseholdOut:
-    view = selectors.household_view(actor=request.actor, household=household)
-    return HouseholdOut(
-        id=household.pk,
-        name=household.name,
-        postal_code=household.postal_code,
-        address=household.address,
-        area_id=household.area_id,
-        concerns=list(household.concerns or []),
-        notes=household.notes,
-        version=household.version,
-        members=[_member_out(m) for m in view.members],
-        hidden_current_members=view.hidden_current,
-    )
+def household_detail(request: TsunaguRequest, household_id: int) -> Household:
+    return access_household(request.actor, household_id)
 
 
 # --- The core center's queue of possible duplicates ---------------------------------------------
 
 
-class DuplicateRecordOut(Schema):
+class DuplicateRecordOut(Out):
     id: int
     display_name: str
     kana_name: str
     birth_date: dt.date | None
     phone: str
     address: str
-    registered_by_organization: str
+    registered_by_organization: Name
 
 
-class DuplicateQueueItemOut(Schema):
+class DuplicateQueueItemOut(Out):
     id: int
     person: DuplicateRecordOut = Field(description="登録・編集された記録")
     match: DuplicateRecordOut = Field(description="登録した機関からは見えない、似ている記録")
-    raised_by_organization: str
+    raised_by_organization: Name
     matched_on: list[str] = Field(description="phone / kana_birth_date / kana_undated")
     status: str = Field(description="open / contact_requested / linked / distinct")
-    contact_organization: str | None
+    contact_organization: str | None = Field(None, alias="contact_organization.name")
     decided_at: dt.datetime | None
     note: str
     created_at: dt.datetime
@@ -415,35 +397,6 @@ class DuplicateDecisionIn(Schema):
         "依頼する（その機関にタスクが届く）/ distinct: 別の人と確認した"
     )
     note: str = Field("", max_length=200)
-
-
-def _duplicate_record(person: Person) -> DuplicateRecordOut:
-    return DuplicateRecordOut(
-        id=person.pk,
-        display_name=person.display_name,
-        kana_name=person.kana_name,
-        birth_date=person.birth_date,
-        phone=person.phone,
-        address=person.address,
-        registered_by_organization=person.registered_by_organization.name,
-    )
-
-
-def _queue_item(candidate: DuplicateCandidate) -> DuplicateQueueItemOut:
-    return DuplicateQueueItemOut(
-        id=candidate.pk,
-        person=_duplicate_record(candidate.person),
-        match=_duplicate_record(candidate.match),
-        raised_by_organization=candidate.raised_by_organization.name,
-        matched_on=list(candidate.matched_on or []),
-        status=candidate.status,
-        contact_organization=candidate.contact_organization.name
-        if candidate.contact_organization
-        else None,
-        decided_at=candidate.decided_at,
-        note=candidate.note,
-        created_at=candidate.created_at,
-    )
 
 
 @router.get(
@@ -458,7 +411,6 @@ def _queue_item(candidate: DuplicateCandidate) -> DuplicateQueueItemOut:
 def duplicate_queue(request: TsunaguRequest, status: Literal["", "done", "all"] = "") -> Listing:
     return Listing(
         duplicates.duplicate_queue(actor=request.actor, status=status),
-        out=_queue_item,
         on_page=lambda shown: duplicates.record_queue_read(request.actor, shown),
     )
 
@@ -468,8 +420,8 @@ def duplicate_queue(request: TsunaguRequest, status: Literal["", "done", "all"] 
     response={200: DuplicateQueueItemOut, 404: ErrorOut},
     summary="重複の可能性（基幹相談支援センター）",
 )
-def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> DuplicateQueueItemOut:
-    return _queue_item(duplicates.access_duplicate_candidate(request.actor, candidate_id))
+def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> DuplicateCandidate:
+    return duplicates.access_duplicate_candidate(request.actor, candidate_id)
 
 
 @router.post(
@@ -486,12 +438,11 @@ def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> DuplicateQue
 )
 def duplicate_decide(
     request: TsunaguRequest, candidate_id: int, payload: DuplicateDecisionIn
-) -> DuplicateQueueItemOut:
+) -> DuplicateCandidate:
     candidate = duplicates.access_duplicate_candidate(request.actor, candidate_id, for_write=True)
-    decided = duplicates.duplicate_candidate_decide(
+    return duplicates.duplicate_candidate_decide(
         actor=request.actor, candidate=candidate, decision=payload.decision, note=payload.note
     )
-    return _queue_item(decided)
 
 
 # --- Households and their members, consents: the writes of the screens ------------------------
@@ -547,7 +498,7 @@ class ConsentWithdrawIn(Schema):
     reason: str = model_field(Consent, "withdrawal_reason", "", description="撤回の理由・経緯")
 
 
-class ConsentOut(Schema):
+class ConsentOut(Out):
     id: int
     person_id: int
     organization_ids: list[int]
@@ -555,38 +506,14 @@ class ConsentOut(Schema):
     method: str
     obtained_on: dt.date
     expires_on: dt.date | None
-    obtained_by_organization: str
+    obtained_by_organization: Name
     withdrawn_at: dt.datetime | None
     withdrawal_reason: str
     notes: str
 
-
-def _member_out(member: HouseholdMember) -> HouseholdMemberOut:
-    return HouseholdMemberOut(
-        id=member.pk,
-        person_id=member.person_id,
-        display_name=member.person.display_name,
-        relationship=member.relationship,
-        lives_together=member.lives_together,
-        start_date=member.start_date,
-        end_date=member.end_date,
-    )
-
-
-def _consent_out(consent: Consent) -> ConsentOut:
-    return ConsentOut(
-        id=consent.pk,
-        person_id=consent.person_id,
-        organization_ids=sorted(o.pk for o in consent.organizations.all()),
-        purposes=list(consent.purposes or []),
-        method=consent.method,
-        obtained_on=consent.obtained_on,
-        expires_on=consent.expires_on,
-        obtained_by_organization=consent.obtained_by_organization.name,
-        withdrawn_at=consent.withdrawn_at,
-        withdrawal_reason=consent.withdrawal_reason,
-        notes=consent.notes,
-    )
+    @staticmethod
+    def resolve_organization_ids(consent: Consent) -> list[int]:
+        return sorted(o.pk for o in consent.organizations.all())
 
 
 def _household_data(sent: dict[str, Any]) -> dict[str, Any]:
@@ -604,14 +531,14 @@ def _household_data(sent: dict[str, Any]) -> dict[str, Any]:
     summary="世帯の登録",
     url_name="household_create",
 )
-def household_create(request: TsunaguRequest, payload: HouseholdIn) -> Status[HouseholdOut]:
+def household_create(request: TsunaguRequest, payload: HouseholdIn) -> Status[Household]:
     try:
         household = services.household_create(
             actor=request.actor, data=_household_data(payload.dict())
         )
     except FieldErrors as exc:
         raise _field_errors(exc) from None
-    return Status(201, _household_out(request, household))
+    return Status(201, household)
 
 
 @router.patch(
@@ -624,7 +551,7 @@ def household_create(request: TsunaguRequest, payload: HouseholdIn) -> Status[Ho
 )
 def household_update(
     request: TsunaguRequest, household_id: int, payload: HouseholdPatch
-) -> HouseholdOut:
+) -> Household:
     household = access_household(request.actor, household_id, for_write=True)
     sent = payload.dict(exclude_unset=True)
     try:
@@ -636,7 +563,7 @@ def household_update(
         )
     except FieldErrors as exc:
         raise _field_errors(exc) from None
-    return _household_out(request, updated)
+    return updated
 
 
 @router.post(
@@ -648,7 +575,7 @@ def household_update(
 )
 def household_member_add(
     request: TsunaguRequest, household_id: int, payload: HouseholdMemberIn
-) -> Status[HouseholdMemberOut]:
+) -> Status[HouseholdMember]:
     household = access_household(request.actor, household_id, for_write=True)
     person = access_person(request.actor, payload.person_id, for_write=True)
     try:
@@ -663,7 +590,7 @@ def household_member_add(
         )
     except FieldErrors as exc:
         raise _field_errors(exc) from None
-    return Status(201, _member_out(member))
+    return Status(201, member)
 
 
 @router.post(
@@ -674,7 +601,7 @@ def household_member_add(
 )
 def household_member_end(
     request: TsunaguRequest, household_id: int, member_id: int, payload: HouseholdMemberEndIn
-) -> HouseholdMemberOut:
+) -> HouseholdMember:
     household = access_household(request.actor, household_id, for_write=True)
     member = selectors.household_member(
         actor=request.actor, household=household, member_id=member_id
@@ -693,7 +620,7 @@ def household_member_end(
         )
     except FieldErrors as exc:
         raise _field_errors(exc) from None
-    return _member_out(ended)
+    return ended
 
 
 @router.post(
@@ -703,9 +630,7 @@ def household_member_end(
     description="本人から得た情報共有の同意（共有先の機関・目的・方法・同意日）を記録します。",
     url_name="consent_create",
 )
-def consent_create(
-    request: TsunaguRequest, person_id: int, payload: ConsentIn
-) -> Status[ConsentOut]:
+def consent_create(request: TsunaguRequest, person_id: int, payload: ConsentIn) -> Status[Consent]:
     person = access_person(request.actor, person_id, for_write=True)
     organizations = list(Organization.objects.active().filter(pk__in=payload.organization_ids))
     if len(organizations) != len(set(payload.organization_ids)):
@@ -723,7 +648,7 @@ def consent_create(
         )
     except FieldErrors as exc:
         raise _field_errors(exc) from None
-    return Status(201, _consent_out(consent))
+    return Status(201, consent)
 
 
 @router.post(
@@ -736,7 +661,7 @@ def consent_create(
 )
 def consent_withdraw(
     request: TsunaguRequest, person_id: int, consent_id: int, payload: ConsentWithdrawIn
-) -> ConsentOut:
+) -> Consent:
     person = access_person(request.actor, person_id, for_write=True)
     consent = selectors.person_consent(person=person, consent_id=consent_id)
     if consent is None:
@@ -747,7 +672,4 @@ def consent_withdraw(
             reason="not found",
         )
         raise NotFound("見つかりません。")
-    withdrawn = services.consent_withdraw(
-        actor=request.actor, consent=consent, reason=payload.reason
-    )
-    return _consent_out(withdrawn)
+    return services.consent_withdraw(actor=request.actor, consent=consent, reason=payload.reason)

@@ -12,15 +12,16 @@ import datetime as dt
 import json
 from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import access_case
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ErrorOut, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.schemas import model_field, patch_field
+from tsunagu.core.schemas import Context, Name, Out, model_field, patch_field
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import documents, fhir, selectors, services
@@ -41,9 +42,7 @@ from tsunagu.plans.models import (
     Monitoring,
     MonitoringFrequency,
     MonitoringGoalReport,
-    MonitoringStatus,
     PlanItem,
-    PlanStatus,
     Satisfaction,
     ServiceType,
     SupportKind,
@@ -117,9 +116,9 @@ class SectionIn(Schema):
     motivating_moments: str = Field("", description="心の動く場面")
 
 
-class SectionOut(SectionIn):
+class SectionOut(SectionIn, Out):
     id: int
-    person_name: str
+    person_name: str = Field(alias="person.display_name")
 
 
 class AssessmentIn(Schema):
@@ -135,7 +134,7 @@ class AssessmentIn(Schema):
     sections: list[SectionIn]
 
 
-class AssessmentOut(Schema):
+class AssessmentOut(Out):
     id: int
     case_id: int
     assessed_on: dt.date
@@ -145,10 +144,15 @@ class AssessmentOut(Schema):
     household_strengths: str
     summary: str
     revision_reason: str
-    author: str
-    author_organization: str
+    author: Name
+    author_organization: Name
     created_at: dt.datetime
     sections: list[SectionOut]
+
+    @staticmethod
+    def resolve_sections(assessment: Assessment, context: Context) -> QuerySet[AssessmentSection]:
+        actor = context["request"].actor
+        return selectors.assessment_sections_for(actor=actor, assessment=assessment)
 
 
 # --- Schemas: plans ---------------------------------------------------------------------------
@@ -224,7 +228,7 @@ class PlanItemPatch(Schema):
     notes: str = model_field(PlanItem, "notes", None)
 
 
-class PlanItemOut(Schema):
+class PlanItemOut(Out):
     id: int
     plan_id: int
     priority: int
@@ -233,36 +237,36 @@ class PlanItemOut(Schema):
     target_date: dt.date | None
     support_kind: str
     service_type: str
-    service_type_label: str
+    service_type_label: str = Field(alias="get_service_type_display")
     amount: str
     informal_support: str
     responsible_organization_id: int | None
-    responsible_organization: str
+    responsible_organization: Name
     responsible_worker_id: int | None
-    responsible_worker: str
+    responsible_worker: Name
     responsible_name: str
     person_role: str
     evaluation_date: dt.date | None
     notes: str
 
 
-class WeeklyOut(Schema):
+class WeeklyOut(Out):
     id: int
     weekday: int
-    weekday_label: str
+    weekday_label: str = Field(alias="get_weekday_display")
     start_time: dt.time
     end_time: dt.time
     activity: str
     provider: str
 
 
-class PlanOut(Schema):
+class PlanOut(Out):
     id: int
     case_id: int
     version: int
     based_on_id: int | None
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     person_wishes: str
     family_wishes: str
     overall_policy: str
@@ -278,8 +282,8 @@ class PlanOut(Schema):
     agreement_method: str
     agreement_note: str
     change_reason: str
-    author: str
-    author_organization: str
+    author: Name
+    author_organization: Name
     lock_version: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -288,6 +292,14 @@ class PlanOut(Schema):
 class PlanDetailOut(PlanOut):
     items: list[PlanItemOut]
     weekly: list[WeeklyOut]
+
+    @staticmethod
+    def resolve_items(plan: SupportPlan) -> QuerySet[PlanItem]:
+        return selectors.plan_items(plan)
+
+    @staticmethod
+    def resolve_weekly(plan: SupportPlan) -> QuerySet[WeeklyScheduleEntry]:
+        return plan.weekly.order_by("weekday", "start_time", "pk")
 
 
 class AgreeIn(Schema):
@@ -312,9 +324,9 @@ class GoalReportIn(Schema):
     what_should_change: str = ""
 
 
-class GoalReportOut(Schema):
+class GoalReportOut(Out):
     plan_item_id: int
-    goal: str
+    goal: str = Field(alias="plan_item.goal")
     what_happened: str
     achievement: str
     person_words: str
@@ -322,23 +334,27 @@ class GoalReportOut(Schema):
     what_should_change: str
 
 
-class MonitoringOut(Schema):
+class MonitoringOut(Out):
     id: int
     plan_id: int
-    case_id: int
+    case_id: int = Field(alias="plan.case_id")
     due_on: dt.date
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     is_overdue: bool
     conducted_on: dt.date | None
-    conducted_by: str
-    conducted_by_organization: str
+    conducted_by: Name
+    conducted_by_organization: Name
     overall: str
     person_words: str
     satisfaction: str
     plan_change_needed: bool
     next_steps: str
     goal_reports: list[GoalReportOut]
+
+    @staticmethod
+    def resolve_goal_reports(monitoring: Monitoring) -> QuerySet[MonitoringGoalReport]:
+        return selectors.monitoring_goal_reports(monitoring)
 
 
 class MonitoringReportIn(Schema):
@@ -353,7 +369,7 @@ class MonitoringReportIn(Schema):
     goals: list[GoalReportIn] = []
 
 
-class MonitoringReportOut(Schema):
+class MonitoringReportOut(Out):
     monitoring: MonitoringOut
     new_plan_id: int | None
 
@@ -374,17 +390,17 @@ class ContingencyActionIn(Schema):
     days_to_act: int = Field(1, ge=0, le=365)
 
 
-class ContingencyActionOut(Schema):
+class ContingencyActionOut(Out):
     id: int
     organization_id: int
-    organization: str
+    organization: Name
     contact_name: str
     contact_phone: str
     action: str
     days_to_act: int
 
 
-class ContingencyOut(Schema):
+class ContingencyOut(Out):
     id: int
     case_id: int
     description: str
@@ -399,18 +415,18 @@ class HappenedIn(Schema):
     note: str = ""
 
 
-class TaskOut(Schema):
+class TaskOut(Out):
     id: int
     title: str
     description: str
     case_id: int | None
     owner_organization_id: int
-    owner_organization: str
+    owner_organization: Name
     owner_worker_id: int | None
-    owner_worker: str
+    owner_worker: Name
     due_on: dt.date | None
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     is_overdue: bool
     source: str
     plan_item_id: int | None
@@ -420,7 +436,7 @@ class TaskOut(Schema):
     completion_note: str
 
 
-class HappenedOut(Schema):
+class HappenedOut(Out):
     contingency: ContingencyOut
     tasks: list[TaskOut]
 
@@ -437,210 +453,6 @@ class TaskIn(Schema):
 class TaskStatusIn(Schema):
     status: TaskStatusValue
     note: str = Field("", max_length=200, description="取り消すときは必須。")
-
-
-# --- Conversions ------------------------------------------------------------------------------
-
-
-def _name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.full_name or user.username
-
-
-def _section_out(section: AssessmentSection) -> SectionOut:
-    return SectionOut(
-        id=section.pk,
-        person_id=section.person_id,
-        person_name=section.person.display_name,
-        relationship=section.relationship,
-        health=section.health,
-        daily_living=section.daily_living,
-        money=section.money,
-        housing=section.housing,
-        relationships=section.relationships,
-        work_or_school=section.work_or_school,
-        strengths=section.strengths,
-        wishes=section.wishes,
-        motivating_moments=section.motivating_moments,
-    )
-
-
-def _assessment_out(request: TsunaguRequest, assessment: Assessment) -> AssessmentOut:
-    return AssessmentOut(
-        id=assessment.pk,
-        case_id=assessment.case_id,
-        assessed_on=assessment.assessed_on,
-        revision=assessment.revision,
-        interactions=assessment.interactions,
-        risks=assessment.risks,
-        household_strengths=assessment.household_strengths,
-        summary=assessment.summary,
-        revision_reason=assessment.revision_reason,
-        author=_name(assessment.author),
-        author_organization=assessment.author_organization.name,
-        created_at=assessment.created_at,
-        sections=[
-            _section_out(s)
-            for s in selectors.assessment_sections_for(actor=request.actor, assessment=assessment)
-        ],
-    )
-
-
-def _item_out(item: PlanItem) -> PlanItemOut:
-    org = item.responsible_organization
-    return PlanItemOut(
-        id=item.pk,
-        plan_id=item.plan_id,
-        priority=item.priority,
-        need=item.need,
-        goal=item.goal,
-        target_date=item.target_date,
-        support_kind=item.support_kind,
-        service_type=item.service_type,
-        service_type_label=str(item.get_service_type_display()) if item.service_type else "",
-        amount=item.amount,
-        informal_support=item.informal_support,
-        responsible_organization_id=item.responsible_organization_id,
-        responsible_organization=org.name if org else "",
-        responsible_worker_id=item.responsible_worker_id,
-        responsible_worker=_name(item.responsible_worker),
-        responsible_name=item.responsible_name,
-        person_role=item.person_role,
-        evaluation_date=item.evaluation_date,
-        notes=item.notes,
-    )
-
-
-def _weekly_out(entry: WeeklyScheduleEntry) -> WeeklyOut:
-    return WeeklyOut(
-        id=entry.pk,
-        weekday=entry.weekday,
-        weekday_label=str(entry.get_weekday_display()),
-        start_time=entry.start_time,
-        end_time=entry.end_time,
-        activity=entry.activity,
-        provider=entry.provider,
-    )
-
-
-def _plan_out(plan: SupportPlan) -> PlanOut:
-    return PlanOut(
-        id=plan.pk,
-        case_id=plan.case_id,
-        version=plan.version,
-        based_on_id=plan.based_on_id,
-        status=plan.status,
-        status_label=str(PlanStatus(plan.status).label),
-        person_wishes=plan.person_wishes,
-        family_wishes=plan.family_wishes,
-        overall_policy=plan.overall_policy,
-        long_term_goal=plan.long_term_goal,
-        short_term_goal=plan.short_term_goal,
-        period_start=plan.period_start,
-        period_end=plan.period_end,
-        monitoring_frequency=plan.monitoring_frequency,
-        monitoring_dates=[dt.date.fromisoformat(d) for d in plan.monitoring_dates],
-        weekly_activities=plan.weekly_activities,
-        weekly_notes=plan.weekly_notes,
-        agreed_on=plan.agreed_on,
-        agreement_method=plan.agreement_method,
-        agreement_note=plan.agreement_note,
-        change_reason=plan.change_reason,
-        author=_name(plan.author),
-        author_organization=plan.author_organization.name,
-        lock_version=plan.lock_version,
-        created_at=plan.created_at,
-        updated_at=plan.updated_at,
-    )
-
-
-def _plan_detail_out(plan: SupportPlan) -> PlanDetailOut:
-    return PlanDetailOut(
-        **_plan_out(plan).model_dump(),
-        items=[_item_out(i) for i in selectors.plan_items(plan)],
-        weekly=[_weekly_out(e) for e in plan.weekly.order_by("weekday", "start_time", "pk")],
-    )
-
-
-def _goal_report_out(report: MonitoringGoalReport) -> GoalReportOut:
-    return GoalReportOut(
-        plan_item_id=report.plan_item_id,
-        goal=report.plan_item.goal,
-        what_happened=report.what_happened,
-        achievement=report.achievement,
-        person_words=report.person_words,
-        satisfaction=report.satisfaction,
-        what_should_change=report.what_should_change,
-    )
-
-
-def _monitoring_out(monitoring: Monitoring) -> MonitoringOut:
-    org = monitoring.conducted_by_organization
-    return MonitoringOut(
-        id=monitoring.pk,
-        plan_id=monitoring.plan_id,
-        case_id=monitoring.plan.case_id,
-        due_on=monitoring.due_on,
-        status=monitoring.status,
-        status_label=str(MonitoringStatus(monitoring.status).label),
-        is_overdue=monitoring.is_overdue,
-        conducted_on=monitoring.conducted_on,
-        conducted_by=_name(monitoring.conducted_by),
-        conducted_by_organization=org.name if org else "",
-        overall=monitoring.overall,
-        person_words=monitoring.person_words,
-        satisfaction=monitoring.satisfaction,
-        plan_change_needed=monitoring.plan_change_needed,
-        next_steps=monitoring.next_steps,
-        goal_reports=[_goal_report_out(r) for r in selectors.monitoring_goal_reports(monitoring)],
-    )
-
-
-def _contingency_out(trigger: ContingencyTrigger) -> ContingencyOut:
-    return ContingencyOut(
-        id=trigger.pk,
-        case_id=trigger.case_id,
-        description=trigger.description,
-        preparation=trigger.preparation,
-        happened_on=trigger.happened_on,
-        happened_note=trigger.happened_note,
-        actions=[
-            ContingencyActionOut(
-                id=a.pk,
-                organization_id=a.organization_id,
-                organization=a.organization.name,
-                contact_name=a.contact_name,
-                contact_phone=a.contact_phone,
-                action=a.action,
-                days_to_act=a.days_to_act,
-            )
-            for a in trigger.actions.all()
-        ],
-    )
-
-
-def _task_out(task: Task) -> TaskOut:
-    return TaskOut(
-        id=task.pk,
-        title=task.title,
-        description=task.description,
-        case_id=task.case_id,
-        owner_organization_id=task.owner_organization_id,
-        owner_organization=task.owner_organization.name,
-        owner_worker_id=task.owner_worker_id,
-        owner_worker=_name(task.owner_worker),
-        due_on=task.due_on,
-        status=task.status,
-        status_label=str(TaskStatus(task.status).label),
-        is_overdue=task.is_overdue,
-        source=task.source,
-        plan_item_id=task.plan_item_id,
-        contingency_action_id=task.contingency_action_id,
-        monitoring_id=task.monitoring_id,
-        completed_at=task.completed_at,
-        completion_note=task.completion_note,
-    )
 
 
 def _organization(organization_id: int | None, *, field: str) -> Organization | None:
@@ -692,10 +504,9 @@ def _item_data(payload: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     url_name="case_assessment_list",
 )
 @paginated
-def case_assessment_list(request: TsunaguRequest, case_id: int) -> Listing:
+def case_assessment_list(request: TsunaguRequest, case_id: int) -> QuerySet[Assessment]:
     case = access_case(request.actor, case_id)
-    assessments = selectors.assessment_list(actor=request.actor, case=case)
-    return Listing(assessments, out=lambda a: _assessment_out(request, a))
+    return selectors.assessment_list(actor=request.actor, case=case)
 
 
 @router.post(
@@ -706,7 +517,7 @@ def case_assessment_list(request: TsunaguRequest, case_id: int) -> Listing:
 )
 def case_assessment_create(
     request: TsunaguRequest, case_id: int, payload: AssessmentIn
-) -> Status[AssessmentOut]:
+) -> Status[Assessment]:
     """世帯員ごとの sections（本人と現在の世帯員）と世帯全体の分析を保存します。
     同じ日の版を based_on で指定し、ほかの人が先に保存していれば409です。"""
     case = access_case(request.actor, case_id, for_write=True)
@@ -718,7 +529,7 @@ def case_assessment_create(
         data=payload.model_dump(exclude={"sections", "assessed_on", "based_on"}),
         sections=[s.model_dump() for s in payload.sections],
     )
-    return Status(201, _assessment_out(request, assessment))
+    return Status(201, assessment)
 
 
 @router.get(
@@ -727,8 +538,8 @@ def case_assessment_create(
     summary="アセスメントの詳細",
     url_name="assessment_detail",
 )
-def assessment_detail(request: TsunaguRequest, assessment_id: int) -> AssessmentOut:
-    return _assessment_out(request, access_assessment(request.actor, assessment_id))
+def assessment_detail(request: TsunaguRequest, assessment_id: int) -> Assessment:
+    return access_assessment(request.actor, assessment_id)
 
 
 # --- Plans ------------------------------------------------------------------------------------
@@ -741,9 +552,9 @@ def assessment_detail(request: TsunaguRequest, assessment_id: int) -> Assessment
     url_name="case_plan_list",
 )
 @paginated
-def case_plan_list(request: TsunaguRequest, case_id: int) -> Listing:
+def case_plan_list(request: TsunaguRequest, case_id: int) -> QuerySet[SupportPlan]:
     case = access_case(request.actor, case_id)
-    return Listing(selectors.plan_list(actor=request.actor, case=case), out=_plan_out)
+    return selectors.plan_list(actor=request.actor, case=case)
 
 
 @router.post(
@@ -752,14 +563,12 @@ def case_plan_list(request: TsunaguRequest, case_id: int) -> Listing:
     summary="支援計画案の作成",
     url_name="case_plan_create",
 )
-def case_plan_create(
-    request: TsunaguRequest, case_id: int, payload: PlanIn
-) -> Status[PlanDetailOut]:
+def case_plan_create(request: TsunaguRequest, case_id: int, payload: PlanIn) -> Status[SupportPlan]:
     """最初の計画、または最新の版をもとにした次の版を案として作ります（項目と週間計画も
     引き継ぎます）。作成中の案がすでにあれば409です。"""
     case = access_case(request.actor, case_id, for_write=True)
     plan = services.plan_create(actor=request.actor, case=case, data=payload.model_dump())
-    return Status(201, _plan_detail_out(plan))
+    return Status(201, plan)
 
 
 @router.get(
@@ -768,8 +577,8 @@ def case_plan_create(
     summary="支援計画の詳細（項目・週間計画を含む）",
     url_name="plan_detail",
 )
-def plan_detail(request: TsunaguRequest, plan_id: int) -> PlanDetailOut:
-    return _plan_detail_out(access_plan(request.actor, plan_id))
+def plan_detail(request: TsunaguRequest, plan_id: int) -> SupportPlan:
+    return access_plan(request.actor, plan_id)
 
 
 @router.patch(
@@ -778,17 +587,16 @@ def plan_detail(request: TsunaguRequest, plan_id: int) -> PlanDetailOut:
     summary="計画案の編集（案のみ。lock_version が古ければ409）",
     url_name="plan_update",
 )
-def plan_update(request: TsunaguRequest, plan_id: int, payload: PlanPatch) -> PlanDetailOut:
+def plan_update(request: TsunaguRequest, plan_id: int, payload: PlanPatch) -> SupportPlan:
     """送った項目だけを変えます。合意済み・改定済みの計画は409（新しい版を作ってください）。"""
     plan = access_plan(request.actor, plan_id, for_write=True)
     changes = payload.model_dump(exclude_unset=True, exclude={"lock_version"})
     if any(value is None for value in changes.values()):
         raise Invalid("null は指定できません。変えない項目は送らないでください。")
     data = {**_plan_data(plan), **changes}
-    plan = services.plan_update(
+    return services.plan_update(
         actor=request.actor, plan=plan, lock_version=payload.lock_version, data=data
     )
-    return _plan_detail_out(plan)
 
 
 @router.post(
@@ -799,12 +607,12 @@ def plan_update(request: TsunaguRequest, plan_id: int, payload: PlanPatch) -> Pl
 )
 def plan_item_create(
     request: TsunaguRequest, plan_id: int, payload: PlanItemIn
-) -> Status[PlanItemOut]:
+) -> Status[PlanItem]:
     plan = access_plan(request.actor, plan_id, for_write=True)
     item = services.plan_item_save(
         actor=request.actor, plan=plan, data=_item_data(payload.model_dump(), {})
     )
-    return Status(201, _item_out(item))
+    return Status(201, item)
 
 
 @router.patch(
@@ -813,16 +621,15 @@ def plan_item_create(
     summary="計画案の項目の編集（送った項目だけ）",
     url_name="plan_item_update",
 )
-def plan_item_update(request: TsunaguRequest, item_id: int, payload: PlanItemPatch) -> PlanItemOut:
+def plan_item_update(request: TsunaguRequest, item_id: int, payload: PlanItemPatch) -> PlanItem:
     item = access_plan_item(request.actor, item_id, for_write=True)
     base = {name: getattr(item, name) for name in selectors.ITEM_FIELDS}
-    item = services.plan_item_save(
+    return services.plan_item_save(
         actor=request.actor,
         plan=item.plan,
         item=item,
         data=_item_data(payload.model_dump(exclude_unset=True), base),
     )
-    return _item_out(item)
 
 
 @router.delete(
@@ -843,18 +650,17 @@ def plan_item_delete(request: TsunaguRequest, item_id: int) -> Status[None]:
     summary="本人の同意を記録（主担当機関のみ）",
     url_name="plan_agree",
 )
-def plan_agree(request: TsunaguRequest, plan_id: int, payload: AgreeIn) -> PlanDetailOut:
+def plan_agree(request: TsunaguRequest, plan_id: int, payload: AgreeIn) -> SupportPlan:
     """案が合意済みの計画になります。前の版は改定済みになり、モニタリングの予定と
     担当機関ごとのタスクが作られます。"""
     plan = access_plan(request.actor, plan_id, for_write=True)
-    plan = services.plan_agree(
+    return services.plan_agree(
         actor=request.actor,
         plan=plan,
         agreed_on=payload.agreed_on,
         method=payload.method,
         note=payload.note,
     )
-    return _plan_detail_out(plan)
 
 
 @router.post(
@@ -865,10 +671,11 @@ def plan_agree(request: TsunaguRequest, plan_id: int, payload: AgreeIn) -> PlanD
 )
 def plan_new_version(
     request: TsunaguRequest, plan_id: int, payload: NewVersionIn
-) -> Status[PlanDetailOut]:
+) -> Status[SupportPlan]:
     plan = access_plan(request.actor, plan_id, for_write=True)
-    new = services.plan_new_version(actor=request.actor, plan=plan, reason=payload.reason)
-    return Status(201, _plan_detail_out(new))
+    return Status(
+        201, services.plan_new_version(actor=request.actor, plan=plan, reason=payload.reason)
+    )
 
 
 @router.get(
@@ -900,9 +707,8 @@ def plan_fhir(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     url_name="plan_monitoring_list",
 )
 @paginated
-def plan_monitoring_list(request: TsunaguRequest, plan_id: int) -> Listing:
-    plan = access_plan(request.actor, plan_id)
-    return Listing(selectors.plan_monitorings(plan).select_related("plan"), out=_monitoring_out)
+def plan_monitoring_list(request: TsunaguRequest, plan_id: int) -> QuerySet[Monitoring]:
+    return selectors.plan_monitorings(access_plan(request.actor, plan_id)).select_related("plan")
 
 
 @router.get(
@@ -911,8 +717,8 @@ def plan_monitoring_list(request: TsunaguRequest, plan_id: int) -> Listing:
     summary="モニタリングの詳細",
     url_name="monitoring_detail",
 )
-def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> MonitoringOut:
-    return _monitoring_out(access_monitoring(request.actor, monitoring_id))
+def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> Monitoring:
+    return access_monitoring(request.actor, monitoring_id)
 
 
 @router.post(
@@ -923,7 +729,7 @@ def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> Monitoring
 )
 def monitoring_report(
     request: TsunaguRequest, monitoring_id: int, payload: MonitoringReportIn
-) -> MonitoringReportOut:
+) -> dict[str, Any]:
     """plan_change_needed が true なら、この計画をもとにした次の版の案が開き、その id を
     new_plan_id で返します。記録済みのモニタリングには409です。"""
     monitoring = access_monitoring(request.actor, monitoring_id, for_write=True)
@@ -951,9 +757,7 @@ def monitoring_report(
         },
         goal_reports=goals,
     )
-    return MonitoringReportOut(
-        monitoring=_monitoring_out(monitoring), new_plan_id=new_plan.pk if new_plan else None
-    )
+    return {"monitoring": monitoring, "new_plan_id": new_plan.pk if new_plan else None}
 
 
 # --- Contingency (Xデー) ----------------------------------------------------------------------
@@ -966,10 +770,9 @@ def monitoring_report(
     url_name="case_contingency_list",
 )
 @paginated
-def case_contingency_list(request: TsunaguRequest, case_id: int) -> Listing:
+def case_contingency_list(request: TsunaguRequest, case_id: int) -> QuerySet[ContingencyTrigger]:
     case = access_case(request.actor, case_id)
-    triggers = selectors.contingency_list(actor=request.actor, case=case)
-    return Listing(triggers, out=_contingency_out)
+    return selectors.contingency_list(actor=request.actor, case=case)
 
 
 @router.post(
@@ -980,7 +783,7 @@ def case_contingency_list(request: TsunaguRequest, case_id: int) -> Listing:
 )
 def case_contingency_create(
     request: TsunaguRequest, case_id: int, payload: ContingencyIn
-) -> Status[ContingencyOut]:
+) -> Status[ContingencyTrigger]:
     case = access_case(request.actor, case_id, for_write=True)
     trigger = services.contingency_create(
         actor=request.actor,
@@ -988,7 +791,7 @@ def case_contingency_create(
         description=payload.description,
         preparation=payload.preparation,
     )
-    return Status(201, _contingency_out(trigger))
+    return Status(201, trigger)
 
 
 @router.post(
@@ -999,7 +802,7 @@ def case_contingency_create(
 )
 def contingency_action_add(
     request: TsunaguRequest, trigger_id: int, payload: ContingencyActionIn
-) -> Status[ContingencyOut]:
+) -> Status[ContingencyTrigger]:
     trigger = access_contingency(request.actor, trigger_id, for_write=True)
     organization = _organization(payload.organization_id, field="organization_id")
     assert organization is not None  # noqa: S101  # the id is required by the schema
@@ -1012,7 +815,7 @@ def contingency_action_add(
         contact_phone=payload.contact_phone,
         days_to_act=payload.days_to_act,
     )
-    return Status(201, _contingency_out(trigger))
+    return Status(201, trigger)
 
 
 @router.post(
@@ -1023,12 +826,12 @@ def contingency_action_add(
 )
 def contingency_happened(
     request: TsunaguRequest, trigger_id: int, payload: HappenedIn
-) -> HappenedOut:
+) -> dict[str, Any]:
     trigger = access_contingency(request.actor, trigger_id, for_write=True)
     tasks = services.contingency_happened(
         actor=request.actor, trigger=trigger, happened_on=payload.happened_on, note=payload.note
     )
-    return HappenedOut(contingency=_contingency_out(trigger), tasks=[_task_out(t) for t in tasks])
+    return {"contingency": trigger, "tasks": tasks}
 
 
 # --- Tasks ------------------------------------------------------------------------------------
@@ -1043,19 +846,18 @@ def contingency_happened(
 @paginated
 def task_list(
     request: TsunaguRequest, scope: TaskScopeValue = "mine", status: TaskFilterValue = "open"
-) -> Listing:
+) -> QuerySet[Task]:
     """scope=mine は自分が担当のタスク、organization はトークンの所属の全てのタスク。
     status は open（未着手と対応中、既定）、all、または状態の値です。"""
-    tasks = selectors.task_list(
+    return selectors.task_list(
         actor=request.actor, scope=scope, status="" if status == "all" else status
     )
-    return Listing(tasks, out=_task_out)
 
 
 @router.post(
     "/tasks", response={201: TaskOut, **ERRORS}, summary="タスクの作成", url_name="task_create"
 )
-def task_create(request: TsunaguRequest, payload: TaskIn) -> Status[TaskOut]:
+def task_create(request: TsunaguRequest, payload: TaskIn) -> Status[Task]:
     """ケースのタスクの担当機関は支援チームの機関に限ります。"""
     case = access_case(request.actor, payload.case_id, for_write=True) if payload.case_id else None
     owner = _organization(payload.owner_organization_id, field="owner_organization_id")
@@ -1072,7 +874,7 @@ def task_create(request: TsunaguRequest, payload: TaskIn) -> Status[TaskOut]:
         due_on=payload.due_on,
         description=payload.description,
     )
-    return Status(201, _task_out(task))
+    return Status(201, task)
 
 
 @router.post(
@@ -1081,13 +883,12 @@ def task_create(request: TsunaguRequest, payload: TaskIn) -> Status[TaskOut]:
     summary="タスクの状態の変更",
     url_name="task_set_status",
 )
-def task_set_status(request: TsunaguRequest, task_id: int, payload: TaskStatusIn) -> TaskOut:
+def task_set_status(request: TsunaguRequest, task_id: int, payload: TaskStatusIn) -> Task:
     """認められない変更（完了から取り消しなど）は409です。"""
     task = access_task(request.actor, task_id, for_write=True)
-    task = services.task_set_status(
+    return services.task_set_status(
         actor=request.actor, task=task, status=payload.status, note=payload.note
     )
-    return _task_out(task)
 
 
 # --- The weekly schedule of a draft plan (the screen's 週間計画) ----------------------------------
@@ -1107,10 +908,12 @@ class WeeklyIn(Schema):
     summary="計画案の週間計画に予定を追加",
     url_name="plan_weekly_add",
 )
-def plan_weekly_add(request: TsunaguRequest, plan_id: int, payload: WeeklyIn) -> Status[WeeklyOut]:
+def plan_weekly_add(
+    request: TsunaguRequest, plan_id: int, payload: WeeklyIn
+) -> Status[WeeklyScheduleEntry]:
     plan = access_plan(request.actor, plan_id, for_write=True)
     entry = services.weekly_entry_add(actor=request.actor, plan=plan, **payload.model_dump())
-    return Status(201, _weekly_out(entry))
+    return Status(201, entry)
 
 
 @router.delete(

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.cases.access import access_case
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.schemas import model_field
+from tsunagu.core.schemas import Name, Out, model_field
 from tsunagu.records import selectors, services
-from tsunagu.records.models import Formulation, NoteKind, ProgressNote
+from tsunagu.records.models import Formulation, NoteAttachment, NoteKind, ProgressNote
 
 router = Router(tags=["records"])
 
@@ -30,12 +31,16 @@ NoteKindValue = Literal[
 assert set(NoteKindValue.__args__) == set(NoteKind.values)  # type: ignore[attr-defined]  # noqa: S101
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(Out):
     id: int
-    name: str
+    name: str = Field(alias="original_name")
     content_type: str
     size: int
     url: str
+
+    @staticmethod
+    def resolve_url(attachment: NoteAttachment) -> str:
+        return reverse("records:attachment_download", args=[attachment.pk])
 
 
 class NoteIn(Schema):
@@ -50,14 +55,14 @@ class NoteIn(Schema):
     is_restricted: bool = Field(False, description="主担当機関と記録者だけが読めます。")
 
 
-class NoteOut(Schema):
+class NoteOut(Out):
     id: int
     case_id: int
     occurred_at: dt.datetime
     kind: str
-    kind_label: str
-    author: str
-    author_organization: str
+    kind_label: str = Field(alias="get_kind_display")
+    author: Name
+    author_organization: Name
     participants: str
     text: str
     is_motivating_moment: bool
@@ -75,7 +80,7 @@ class FormulationIn(Schema):
     prompted_by: str = Field("", description="2版目からは必須。")
 
 
-class FormulationOut(Schema):
+class FormulationOut(Out):
     id: int
     case_id: int
     revision: int
@@ -84,52 +89,9 @@ class FormulationOut(Schema):
     hypothesis: str
     support_policy: str
     prompted_by: str
-    author: str
-    author_organization: str
+    author: Name
+    author_organization: Name
     created_at: dt.datetime
-
-
-def _note_out(note: ProgressNote) -> NoteOut:
-    return NoteOut(
-        id=note.pk,
-        case_id=note.case_id,
-        occurred_at=note.occurred_at,
-        kind=note.kind,
-        kind_label=str(note.get_kind_display()),
-        author=note.author.full_name or note.author.username,
-        author_organization=note.author_organization.name,
-        participants=note.participants,
-        text=note.text,
-        is_motivating_moment=note.is_motivating_moment,
-        motivating_moment=note.motivating_moment,
-        is_restricted=note.is_restricted,
-        attachments=[
-            AttachmentOut(
-                id=a.pk,
-                name=a.original_name,
-                content_type=a.content_type,
-                size=a.size,
-                url=reverse("records:attachment_download", args=[a.pk]),
-            )
-            for a in note.attachments.all()
-        ],
-    )
-
-
-def _formulation_out(formulation: Formulation) -> FormulationOut:
-    return FormulationOut(
-        id=formulation.pk,
-        case_id=formulation.case_id,
-        revision=formulation.revision,
-        situation_summary=formulation.situation_summary,
-        background_factors=formulation.background_factors,
-        hypothesis=formulation.hypothesis,
-        support_policy=formulation.support_policy,
-        prompted_by=formulation.prompted_by,
-        author=formulation.author.full_name or formulation.author.username,
-        author_organization=formulation.author_organization.name,
-        created_at=formulation.created_at,
-    )
 
 
 @router.get(
@@ -148,7 +110,7 @@ def case_note_list(
     def audit_page(shown: list[ProgressNote]) -> None:
         selectors.record_notes_shown(request.actor, target=case, notes=shown)
 
-    return Listing(notes, out=_note_out, on_page=audit_page)
+    return Listing(notes, on_page=audit_page)
 
 
 @router.post(
@@ -157,10 +119,12 @@ def case_note_list(
     summary="支援経過記録の追加（添付ファイルは画面から）",
     url_name="case_note_create",
 )
-def case_note_create(request: TsunaguRequest, case_id: int, payload: NoteIn) -> Status[NoteOut]:
+def case_note_create(
+    request: TsunaguRequest, case_id: int, payload: NoteIn
+) -> Status[ProgressNote]:
     case = access_case(request.actor, case_id, for_write=True)
     note = services.note_create(actor=request.actor, case=case, data=payload.dict(), files=())
-    return Status(201, _note_out(note))
+    return Status(201, note)
 
 
 @router.get(
@@ -170,10 +134,9 @@ def case_note_create(request: TsunaguRequest, case_id: int, payload: NoteIn) -> 
     url_name="case_formulation_list",
 )
 @paginated
-def case_formulation_list(request: TsunaguRequest, case_id: int) -> Listing:
+def case_formulation_list(request: TsunaguRequest, case_id: int) -> QuerySet[Formulation]:
     case = access_case(request.actor, case_id)
-    formulations = selectors.formulation_list(actor=request.actor, case=case)
-    return Listing(formulations, out=_formulation_out)
+    return selectors.formulation_list(actor=request.actor, case=case)
 
 
 @router.post(
@@ -184,7 +147,7 @@ def case_formulation_list(request: TsunaguRequest, case_id: int) -> Listing:
 )
 def case_formulation_create(
     request: TsunaguRequest, case_id: int, payload: FormulationIn
-) -> Status[FormulationOut]:
+) -> Status[Formulation]:
     case = access_case(request.actor, case_id, for_write=True)
     formulation = services.formulation_revise(
         actor=request.actor,
@@ -196,4 +159,4 @@ def case_formulation_create(
         support_policy=payload.support_policy,
         prompted_by=payload.prompted_by,
     )
-    return Status(201, _formulation_out(formulation))
+    return Status(201, formulation)

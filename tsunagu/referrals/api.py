@@ -9,16 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.db.models import QuerySet
 from ninja import Body, Field, Router, Schema, Status
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.cases import selectors as case_selectors
 from tsunagu.cases.access import access_case
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ErrorOut, paginated
 from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.schemas import model_field, patch_field
+from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_field
 from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
@@ -30,7 +31,6 @@ from tsunagu.referrals.models import (
     Channel,
     Referral,
     ReferralKind,
-    ReferralStatus,
     ReferralTransition,
     SummaryField,
 )
@@ -43,26 +43,26 @@ ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Erro
 # --- Schemas --------------------------------------------------------------------------------
 
 
-class OrganizationRef(Schema):
+class OrganizationRef(Out):
     id: int
     name: str
 
 
-class ReferralOut(Schema):
+class ReferralOut(Out):
     id: int
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     business_status: str
     side: str = Field(description="操作中の所属の立場: requester（依頼元）/ receiver（依頼先）")
     available_actions: list[str] = Field(description="いまこの立場で行える操作")
     case_id: int | None = Field(description="ケースを閲覧できるときだけ（受理前の依頼先には null）")
     subject: str
     requesting_organization: OrganizationRef
-    requesting_worker: str
+    requesting_worker: Name
     receiving_organization: OrganizationRef
-    receiving_worker: str
+    receiving_worker: Name
     receiving_worker_id: int | None
     reason: str
     request_text: str
@@ -83,6 +83,38 @@ class ReferralOut(Schema):
     ack_due_on: dt.date | None
     overdue: bool
     version: int
+
+    @staticmethod
+    def resolve_side(referral: Referral, context: Context) -> str:
+        return _row(referral, context).side
+
+    @staticmethod
+    def resolve_available_actions(referral: Referral, context: Context) -> list[str]:
+        actor = context["request"].actor
+        return [m.action for m in selectors.moves_available(actor, referral)]
+
+    @staticmethod
+    def resolve_case_id(referral: Referral, context: Context) -> int | None:
+        visible = selectors.case_visible(context["request"].actor, referral)
+        return referral.case_id if visible else None
+
+    @staticmethod
+    def resolve_subject(referral: Referral, context: Context) -> str:
+        return _row(referral, context).subject
+
+    @staticmethod
+    def resolve_ack_due_on(referral: Referral, context: Context) -> dt.date | None:
+        return _row(referral, context).due_on
+
+    @staticmethod
+    def resolve_overdue(referral: Referral, context: Context) -> bool:
+        return _row(referral, context).overdue
+
+
+def _row(referral: Referral, context: Context) -> selectors.Row:
+    """The referral as the acting organization's list shows it (its side, subject, deadline)."""
+    actor = context["request"].actor
+    return once(context, "referral_row", referral, lambda: selectors.rows(actor, [referral])[0])
 
 
 BasisValue = Literal["", "consent", "statutory_meeting", "emergency"]
@@ -142,7 +174,7 @@ class TransitionIn(Schema):
     receiving_worker_id: int | None = Field(None, description="accept のときの担当者")
 
 
-class TransitionOut(Schema):
+class TransitionOut(Out):
     action: str
     from_status: str
     to_status: str
@@ -152,30 +184,30 @@ class TransitionOut(Schema):
     side: str
     channel: str
     at: dt.datetime
-    by: str
-    by_organization: str
+    by: Name
+    by_organization: Name
 
 
-class TaskImportOut(Schema):
+class TaskImportOut(Out):
     changed: bool
     referral: ReferralOut
 
 
-class TableRowOut(Schema):
+class TableRowOut(Out):
     key: str
     label: str
     cells: list[int]
     total: int
 
 
-class JointSupportOut(Schema):
+class JointSupportOut(Out):
     columns: list[str]
     rows: list[TableRowOut]
     column_totals: list[int]
     total: int
 
 
-class OrganizationStatOut(Schema):
+class OrganizationStatOut(Out):
     organization_id: int
     name: str
     kind_label: str
@@ -187,66 +219,13 @@ class OrganizationStatOut(Schema):
     median_days_to_acceptance: float | None
 
 
-class StatisticsOut(Schema):
+class StatisticsOut(Out):
     fiscal_year: int
     as_of: dt.date
     label: str
     accepted_only: bool
     joint_support: JointSupportOut
     organizations: list[OrganizationStatOut]
-
-
-# --- Conversions ----------------------------------------------------------------------------
-
-
-def _name(user: User | None) -> str:
-    return (user.full_name or user.username) if user is not None else ""
-
-
-def referral_out(request: TsunaguRequest, referral: Referral) -> ReferralOut:
-    actor = request.actor
-    side = side_of(actor, referral) or ""
-    row = selectors.rows(actor, [referral])[0]
-    return ReferralOut(
-        id=referral.pk,
-        kind=referral.kind,
-        kind_label=str(ReferralKind(referral.kind).label),
-        status=referral.status,
-        status_label=str(ReferralStatus(referral.status).label),
-        business_status=referral.business_status,
-        side=side,
-        available_actions=[m.action for m in selectors.moves_available(actor, referral)],
-        case_id=referral.case_id if selectors.case_visible(actor, referral) else None,
-        subject=row.subject,
-        requesting_organization=OrganizationRef(
-            id=referral.requesting_organization_id, name=referral.requesting_organization.name
-        ),
-        requesting_worker=_name(referral.requesting_worker),
-        receiving_organization=OrganizationRef(
-            id=referral.receiving_organization_id, name=referral.receiving_organization.name
-        ),
-        receiving_worker=_name(referral.receiving_worker),
-        receiving_worker_id=referral.receiving_worker_id,
-        reason=referral.reason,
-        request_text=referral.request_text,
-        summary_text=referral.summary_text,
-        summary_fields=list(referral.summary_fields),
-        summary=dict(referral.summary),
-        basis=referral.basis,
-        consent_id=referral.consent_id,
-        basis_note=referral.basis_note,
-        plan_item_id=referral.plan_item_id,
-        status_reason=referral.status_reason,
-        outcome=referral.outcome,
-        requested_at=referral.requested_at,
-        acknowledged_at=referral.acknowledged_at,
-        accepted_at=referral.accepted_at,
-        completed_at=referral.completed_at,
-        confirmed_at=referral.confirmed_at,
-        ack_due_on=row.due_on,
-        overdue=row.overdue,
-        version=referral.version,
-    )
 
 
 def _organization(organization_id: int) -> Organization:
@@ -305,22 +284,6 @@ def _plan_item(case: Any, item_id: int | None) -> Any:
     return item
 
 
-def _transition_out(t: ReferralTransition) -> TransitionOut:
-    return TransitionOut(
-        action=t.action,
-        from_status=t.from_status,
-        to_status=t.to_status,
-        from_business_status=t.from_business_status,
-        to_business_status=t.to_business_status,
-        reason=t.reason,
-        side=t.side,
-        channel=t.channel,
-        at=t.at,
-        by=_name(t.by),
-        by_organization=t.by_organization.name if t.by_organization else "",
-    )
-
-
 # --- Routes ---------------------------------------------------------------------------------
 
 
@@ -333,11 +296,10 @@ def _transition_out(t: ReferralTransition) -> TransitionOut:
 @paginated
 def referral_list(
     request: TsunaguRequest, box: str = "inbox", state: str = "open", kind: str = ""
-) -> Listing:
+) -> QuerySet[Referral]:
     """`box`: inbox（受信）/ outbox（送信）。`state`: open（進行中）/ overdue（受付期限超過）/
     all。操作中の所属が依頼元または依頼先の依頼だけを返します。"""
-    referrals = selectors.referral_list(actor=request.actor, box=box, state=state, kind=kind)
-    return Listing(referrals, out=lambda r: referral_out(request, r))
+    return selectors.referral_list(actor=request.actor, box=box, state=state, kind=kind)
 
 
 @router.post(
@@ -346,7 +308,7 @@ def referral_list(
     summary="紹介・依頼の作成",
     url_name="referral_create",
 )
-def referral_create(request: TsunaguRequest, payload: ReferralIn) -> Status[ReferralOut]:
+def referral_create(request: TsunaguRequest, payload: ReferralIn) -> Status[Referral]:
     """ケースの主担当機関だけが作れます。`send: true`（既定）では共有の根拠が必要です:
     consent（consent_id: 今日有効で依頼先を含む同意）、statutory_meeting（basis_note に支援会議の
     名称・開催日）、emergency（basis_note に状況）。"""
@@ -358,7 +320,7 @@ def referral_create(request: TsunaguRequest, payload: ReferralIn) -> Status[Refe
         send=payload.send,
         channel=Channel.API,
     )
-    return Status(201, referral_out(request, referral))
+    return Status(201, referral)
 
 
 @router.get(
@@ -372,7 +334,7 @@ def referral_statistics_view(
     fiscal_year: Year | None = None,
     as_of: SaneDate | None = None,
     accepted_only: bool = False,
-) -> StatisticsOut:
+) -> dict[str, Any]:
     """基幹相談支援センターと市担当課だけ。集計値のみで、個人は含みません。"""
     actor = request.actor
     if not referral_statistics.may_view_statistics(actor):
@@ -383,19 +345,14 @@ def referral_statistics_view(
     period = referral_statistics.period(fiscal_year, as_of)
     table = referral_statistics.joint_support_table(period, accepted_only=accepted_only)
     organizations = referral_statistics.organization_table(period)
-    return StatisticsOut(
-        fiscal_year=period.fiscal_year,
-        as_of=period.as_of,
-        label=period.label,
-        accepted_only=accepted_only,
-        joint_support=JointSupportOut(
-            columns=table.columns,
-            rows=[TableRowOut(**r.__dict__) for r in table.rows],
-            column_totals=table.column_totals,
-            total=table.total,
-        ),
-        organizations=[OrganizationStatOut(**r.__dict__) for r in organizations],
-    )
+    return {
+        "fiscal_year": period.fiscal_year,
+        "as_of": period.as_of,
+        "label": period.label,
+        "accepted_only": accepted_only,
+        "joint_support": table,
+        "organizations": organizations,
+    }
 
 
 @router.get(
@@ -404,8 +361,8 @@ def referral_statistics_view(
     summary="紹介・依頼の詳細",
     url_name="referral_detail",
 )
-def referral_detail(request: TsunaguRequest, referral_id: int) -> ReferralOut:
-    return referral_out(request, access_referral(request.actor, referral_id))
+def referral_detail(request: TsunaguRequest, referral_id: int) -> Referral:
+    return access_referral(request.actor, referral_id)
 
 
 @router.patch(
@@ -414,9 +371,7 @@ def referral_detail(request: TsunaguRequest, referral_id: int) -> ReferralOut:
     summary="下書きの編集",
     url_name="referral_update",
 )
-def referral_update(
-    request: TsunaguRequest, referral_id: int, payload: ReferralEditIn
-) -> ReferralOut:
+def referral_update(request: TsunaguRequest, referral_id: int, payload: ReferralEditIn) -> Referral:
     """下書き（draft）だけ編集できます。送信済みは 409 です。"""
     referral = access_referral(request.actor, referral_id, for_write=True)
     sent = payload.model_dump(exclude_unset=True)
@@ -436,14 +391,13 @@ def referral_update(
         "plan_item_id": referral.plan_item_id,
     }
     merged = ReferralIn(case_id=referral.case_id, **{**current, **sent, "send": False})
-    referral = services.referral_update(
+    return services.referral_update(
         actor=request.actor,
         referral=referral,
         expected_version=payload.version,
         data=_data(referral.case, merged),
         channel=Channel.API,
     )
-    return referral_out(request, referral)
 
 
 @router.get(
@@ -453,9 +407,8 @@ def referral_update(
     url_name="referral_transitions",
 )
 @paginated
-def referral_transitions(request: TsunaguRequest, referral_id: int) -> Listing:
-    referral = access_referral(request.actor, referral_id)
-    return Listing(selectors.transitions_of(referral), out=_transition_out)
+def referral_transitions(request: TsunaguRequest, referral_id: int) -> QuerySet[ReferralTransition]:
+    return selectors.transitions_of(access_referral(request.actor, referral_id))
 
 
 @router.post(
@@ -466,12 +419,12 @@ def referral_transitions(request: TsunaguRequest, referral_id: int) -> Listing:
 )
 def referral_transition(
     request: TsunaguRequest, referral_id: int, payload: TransitionIn
-) -> ReferralOut:
+) -> Referral:
     """依頼元（requester）: request, cancel, confirm。依頼先（receiver）: acknowledge, accept,
     reject, start, hold, resume, complete, fail。立場が違う・理由がない → 422、
     いまの状態からはできない → 409。"""
     referral = access_referral(request.actor, referral_id, for_write=True)
-    referral = services.referral_transition(
+    return services.referral_transition(
         actor=request.actor,
         referral=referral,
         action=payload.action,
@@ -480,7 +433,6 @@ def referral_transition(
         receiving_worker=_user(payload.receiving_worker_id, "receiving_worker_id"),
         channel=Channel.API,
     )
-    return referral_out(request, referral)
 
 
 @router.get(
@@ -514,7 +466,7 @@ def referral_fhir(request: TsunaguRequest, referral_id: int) -> dict[str, Any]:
 )
 def referral_fhir_task(
     request: TsunaguRequest, referral_id: int, payload: Body[dict[str, Any]]
-) -> TaskImportOut:
+) -> dict[str, Any]:
     """Task.status（requested+businessStatus received / received, accepted, rejected,
     in-progress, on-hold, completed, failed, cancelled）を、画面と同じ規則で反映します。
     理由は statusReason.text、完了の報告は output[].valueString（または note）。
@@ -522,7 +474,7 @@ def referral_fhir_task(
     referral = access_referral(request.actor, referral_id, for_write=True)
     update = fhir.task_update(referral, payload)
     if update.move is None:
-        return TaskImportOut(changed=False, referral=referral_out(request, referral))
+        return {"changed": False, "referral": referral}
     referral = services.referral_transition(
         actor=request.actor,
         referral=referral,
@@ -531,4 +483,4 @@ def referral_fhir_task(
         outcome=update.outcome,
         channel=Channel.FHIR,
     )
-    return TaskImportOut(changed=True, referral=referral_out(request, referral))
+    return {"changed": True, "referral": referral}

@@ -5,30 +5,33 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
 from tsunagu.core.api import ErrorOut
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.schemas import Out
 from tsunagu.search import selectors
 from tsunagu.search.forms import SearchForm
 
 router = Router(tags=["search"])
 
 
-class HitOut(Schema):
+class HitOut(Out):
     kind: str
     kind_label: str
     record_id: int
     case_id: int
     case_label: str
     occurred_at: dt.datetime
-    snippet_html: str = Field(..., description="HTMLエスケープ済み。一致部分は<mark>で囲みます。")
+    snippet_html: str = Field(
+        alias="snippet", description="HTMLエスケープ済み。一致部分は<mark>で囲みます。"
+    )
     url: str
 
 
-class SearchOut(Schema):
-    results: list[HitOut]
+class SearchOut(Out):
+    results: list[HitOut] = Field(alias="hits")
     has_more: bool = Field(..., description=f"新しい順の{selectors.MAX_RESULTS}件より多いか")
 
 
@@ -44,26 +47,11 @@ def search(
     kind: Literal["", "note", "formulation", "assessment"] = "",
     since: dt.date | None = None,
     until: dt.date | None = None,
-) -> SearchOut:
+) -> selectors.SearchResult:
     form = SearchForm({"q": q, "kind": kind, "since": since or "", "until": until or ""})
     if not form.is_valid():
         messages = [str(m) for errors in form.errors.values() for m in errors]
         raise Invalid(" ".join(messages))
     result = selectors.document_search(actor=request.actor, query=form.search_query())
     selectors.record_search_shown(request.actor, result.hits)
-    return SearchOut(
-        results=[
-            HitOut(
-                kind=h.kind,
-                kind_label=h.kind_label,
-                record_id=h.record_id,
-                case_id=h.case_id,
-                case_label=h.case_label,
-                occurred_at=h.occurred_at,
-                snippet_html=str(h.snippet),
-                url=h.url,
-            )
-            for h in result.hits
-        ],
-        has_more=result.has_more,
-    )
+    return result
