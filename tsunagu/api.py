@@ -22,7 +22,8 @@ api = NinjaAPI(
     version="1",
     description="つなぐ — 相談支援ネットワークのAPI。`POST /api/v1/auth/token` で得たトークンを "
     "`Authorization: Bearer <token>` で送ります。エラーは常に "
-    '`{"error": {"code", "message"}}` です。',
+    '`{"error": {"code", "message"}}` です。文字列には NUL 文字や壊れた文字（対のない'
+    "サロゲート）は使えません（400、code: bad_characters）。",
     auth=BearerAuth(),
     parser=ObjectParser(),
     urls_namespace="api",

@@ -18,6 +18,7 @@ from tsunagu.core.api import ErrorOut
 from tsunagu.core.errors import Forbidden, TsunaguError
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
+from tsunagu.core.validators import Id
 from tsunagu.organizations.models import Membership
 
 router = Router(tags=["auth"])
@@ -32,7 +33,7 @@ class TokenIn(Schema):
     username: str
     password: str
     otp: str | None = None
-    organization: int | None = None
+    organization: Id | None = None
 
 
 class TokenOut(Out):

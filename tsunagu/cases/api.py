@@ -39,7 +39,7 @@ from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Name, Out, model_field
-from tsunagu.core.validators import Id, SaneDate
+from tsunagu.core.validators import Id, NonBlank, SaneDate, Version
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Household, Person
 
@@ -165,7 +165,7 @@ class ConsultationIn(Schema):
     person_id: Id | None = None
     household_id: Id | None = None
     is_anonymous: bool = False
-    main_concern: str = Field(min_length=1)
+    main_concern: NonBlank = Field(min_length=1)
     domains: list[models.Domain] = []
     urgency: Urgency = Urgency.NORMAL
     outcome: models.ConsultationOutcome
@@ -634,7 +634,7 @@ def person_access_log(request: TsunaguRequest, person_id: int) -> Listing:
 class CasePatch(Schema):
     """Only the fields sent are changed; `version` is the one the client last read."""
 
-    version: int = Field(ge=1)
+    version: Version
     title: str = model_field(Case, "title", None)
     support_layer: models.SupportLayer | None = None
     lead_worker_id: Id | None = Field(

@@ -8,6 +8,11 @@ model's `TextChoices` as their type (`sex: Sex`), which the document shows as an
 
 A PATCH field typed `str` with `model_field(..., None)` may be left out (then it is not
 changed) but not sent as `null`: pydantic does not validate a default, only what was sent.
+
+A rule a service checks for the screens and the API alike (kana, a postal code, text that may
+not be blank: `NonBlank`) is declared with `json_schema_extra={"pattern": ...}`: the document
+says it, and the service keeps answering it with its own Japanese message and the field's name.
+Such a pattern may be narrower than the service, never wider (test_api_schema_constraints).
 """
 
 from __future__ import annotations

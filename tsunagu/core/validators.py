@@ -82,13 +82,28 @@ def _pydantic_date(value: dt.date) -> dt.date:
     return value
 
 
+# MIN_DATE..MAX_DATE as a pattern on the ISO date (with `format: date`, which rules out the
+# 31st of February): 1868-01-25 to 2100-12-31.  test_validators holds it to date_in_range.
+_MONTH_DAY = "(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+DATE_PATTERN = (
+    "^(?:1868-(?:01-(?:2[5-9]|3[01])|(?:0[2-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01]))"
+    f"|(?:1869|18[7-9][0-9]|19[0-9]{{2}}|20[0-9]{{2}}|2100)-{_MONTH_DAY})$"
+)
+
+
 class _DeclaredDateRange:
-    """Says the range in the OpenAPI document (`formatMinimum`/`formatMaximum`, the JSON
-    Schema vocabulary for bounds on a formatted string), so a client knows it before a 422."""
+    """Says the range in the OpenAPI document, so a client knows it before a 422: as
+    `formatMinimum`/`formatMaximum` (the JSON Schema vocabulary for bounds on a formatted
+    string) and as a `pattern`, which every JSON Schema tool, client generators and fuzzers
+    among them, understands."""
 
     def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
         schema = handler(core_schema)
-        schema.update(formatMinimum=MIN_DATE.isoformat(), formatMaximum=MAX_DATE.isoformat())
+        schema.update(
+            formatMinimum=MIN_DATE.isoformat(),
+            formatMaximum=MAX_DATE.isoformat(),
+            pattern=DATE_PATTERN,
+        )
         return schema
 
 
@@ -98,6 +113,18 @@ SaneDate = Annotated[dt.date, AfterValidator(_pydantic_date), _DeclaredDateRange
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 # An id from a query string or body; larger values are not ids (the database cannot hold them).
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A version or revision a client read (a PositiveIntegerField): larger values cannot be stored.
+MAX_INT = 2_147_483_647
+Version = Annotated[int, Field(ge=1, le=MAX_INT)]
+
+# White space as Python's str.strip() and str.split() see it, written out: `\s` means less in
+# the regex engines of pydantic (Rust) and of JSON Schema (ECMA-262), so that the document and
+# a service's `if not text.strip()` would disagree on, say, "\x1c".
+WHITE_SPACE = r"\t-\r\u001c- \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"^[\s\S]*[^{WHITE_SPACE}]"
+# Text a service refuses when it is empty or only white space.  The document says so; the
+# service (the screens' too) keeps refusing it, with its own message and the field's name.
+NonBlank = Annotated[str, Field(json_schema_extra={"pattern": NOT_BLANK})]
 
 
 def has_bad_characters(value: str) -> bool:

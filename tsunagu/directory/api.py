@@ -16,7 +16,7 @@ from tsunagu.core.api import ErrorOut, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out, model_field, model_max_length, patch_field
-from tsunagu.core.validators import Id, SaneDate
+from tsunagu.core.validators import Id, SaneDate, Version
 from tsunagu.directory import rules, selectors, services
 from tsunagu.directory.models import (
     Contact,
@@ -122,7 +122,7 @@ class ResourceIn(ResourceFields):
 
 
 class ResourcePatch(Schema):
-    version: int = Field(..., ge=1, description="読んだときの版。最新でなければ409。")
+    version: Version = Field(description="読んだときの版。最新でなければ409。")
     # Left out: not changed.  `null` only where the record may be empty (ages, capacity).
     provider_id: Id = patch_field()
     name: str = model_field(SocialResource, "name", None, min_length=1)

@@ -6,7 +6,7 @@ development log over JSON; the same services and selectors as the screens.  Erro
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -23,7 +23,7 @@ from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_field
-from tsunagu.core.validators import Id, SaneDate, Year
+from tsunagu.core.validators import Id, NonBlank, SaneDate, Version, Year
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.rules import refusals_recorded
 from tsunagu.meetings import deidentify, ics, selectors, services
@@ -130,18 +130,18 @@ class MeetingIn(Schema):
 
 
 class MeetingRecordIn(Schema):
-    version: int = Field(..., description="見ていた版。最新でなければ409。")
+    version: Version = Field(description="見ていた版。最新でなければ409。")
     status: StatusValue | None = None
     minutes: str | None = None
     decisions: str | None = None
     guests: str | None = None
-    attendee_organization_ids: list[int] = []
+    attendee_organization_ids: list[Id] = []
 
 
 class ActionItemIn(Schema):
-    title: str = model_field(MeetingActionItem, "title", min_length=1)
-    owner_organization_id: int
-    due_on: dt.date | None = None
+    title: NonBlank = model_field(MeetingActionItem, "title", min_length=1)
+    owner_organization_id: Id
+    due_on: SaneDate | None = None
 
 
 class ComplianceOut(Out):
@@ -176,7 +176,7 @@ class AttendeeIn(Schema):
 
 
 class PledgeIn(Schema):
-    pledged_by_name: str = model_field(ConferenceAttendee, "pledged_by_name", min_length=1)
+    pledged_by_name: NonBlank = model_field(ConferenceAttendee, "pledged_by_name", min_length=1)
 
 
 class ConferenceOut(Out):
@@ -506,7 +506,7 @@ class NetworkOut(Out):
 )
 @paginated
 def issue_list(
-    request: TsunaguRequest, stage: str = "", theme: str = "", area_id: int | None = None
+    request: TsunaguRequest, stage: str = "", theme: str = "", area_id: Id | None = None
 ) -> Listing:
     """The persons (via the issues' cases) of the page served are named in one audit row."""
 
@@ -828,8 +828,11 @@ class BodyIn(Schema):
     member_organization_ids: list[Id] = Field([], description="構成機関")
     frequency_kind: FrequencyKind
     frequency_count: int = Field(0, ge=0, le=52, description="「年N回以上」のときの N")
-    frequency_months: list[int] = Field(
-        [], max_length=12, description="「決まった月」のときの月（1〜12）"
+    frequency_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        [],
+        max_length=12,
+        json_schema_extra={"uniqueItems": True},
+        description="「決まった月」のときの月（1〜12、重複なし）",
     )
 
 
@@ -880,13 +883,13 @@ class DevelopmentIn(Schema):
     resource_id: Id | None = None
     area: str | None = None
     occurred_on: SaneDate
-    community_issue_id: int | None = None
-    meeting_id: int | None = None
+    community_issue_id: Id | None = None
+    meeting_id: Id | None = None
     source_note: str = ""
 
 
 class DevelopmentPatch(Schema):
-    version: int = Field(..., ge=1)
+    version: Version
     kind: DevelopmentKindValue = patch_field()
     title: str = model_field(ResourceDevelopment, "title", None, min_length=1)
     description: str = patch_field()
@@ -894,8 +897,8 @@ class DevelopmentPatch(Schema):
     resource_id: Id | None = None
     area: str | None = None
     occurred_on: SaneDate = patch_field()
-    community_issue_id: int | None = None
-    meeting_id: int | None = None
+    community_issue_id: Id | None = None
+    meeting_id: Id | None = None
     source_note: str = patch_field()
 
 

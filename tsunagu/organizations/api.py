@@ -7,6 +7,7 @@ from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
+from tsunagu.core.validators import Id
 from tsunagu.organizations import selectors
 from tsunagu.organizations.models import Area, Organization
 
@@ -50,7 +51,7 @@ class OrganizationOut(Out):
 )
 @paginated
 def organization_list(
-    request: TsunaguRequest, kind: str = "", area: int | None = None, q: str = ""
+    request: TsunaguRequest, kind: str = "", area: Id | None = None, q: str = ""
 ) -> Listing:
     area_obj = Area.objects.filter(pk=area).first() if area else None
     if area is not None and area_obj is None:

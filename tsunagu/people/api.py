@@ -15,8 +15,9 @@ from tsunagu.cases.access import access_household, access_person
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors, NotFound
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.kana import KANA_PATTERN
 from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_field
-from tsunagu.core.validators import Id, SaneDate
+from tsunagu.core.validators import Id, NonBlank, SaneDate, Version
 from tsunagu.organizations.models import Area, Organization
 from tsunagu.people import duplicates, selectors, services
 from tsunagu.people.models import (
@@ -37,6 +38,7 @@ from tsunagu.people.models import (
     Sex,
     SupportCategory,
 )
+from tsunagu.people.services import PHONE_PATTERN, POSTAL_CODE_PATTERN
 
 router = Router(tags=["people"])
 
@@ -111,16 +113,31 @@ class PersonIn(Schema):
         Person,
         "family_name_kana",
         min_length=1,
+        json_schema_extra={"pattern": KANA_PATTERN},
         description="ひらがな・カタカナ・半角カナ（全角カタカナで保存）",
     )
-    given_name_kana: str = model_field(Person, "given_name_kana", min_length=1)
+    given_name_kana: str = model_field(
+        Person, "given_name_kana", min_length=1, json_schema_extra={"pattern": KANA_PATTERN}
+    )
     former_names: str = ""
     birth_date: SaneDate | None = None
     sex: Sex = Sex.NO_ANSWER
-    postal_code: str = model_field(Person, "postal_code", "")
+    postal_code: str = model_field(
+        Person,
+        "postal_code",
+        "",
+        json_schema_extra={"pattern": POSTAL_CODE_PATTERN},
+        description="123-4567 の形",
+    )
     address: str = model_field(Person, "address", "")
     area_id: Id | None = None
-    phone: str = model_field(Person, "phone", "")
+    phone: str = model_field(
+        Person,
+        "phone",
+        "",
+        json_schema_extra={"pattern": PHONE_PATTERN},
+        description="10〜11桁の数字（ハイフン可）",
+    )
     support_category: SupportCategory | Literal[""] = ""
     disability_categories: list[DisabilityCategory] = []
     primary_category: DisabilityCategory | Literal[""] = ""
@@ -137,18 +154,32 @@ class PersonPatch(Schema):
 
     # A field left out is not changed; `null` is refused where the record cannot be empty
     # (it stored an empty name): only the birth date and the area may be cleared with null.
-    version: int = Field(ge=1)
+    version: Version
     family_name: str = model_field(Person, "family_name", None)
     given_name: str = model_field(Person, "given_name", None)
-    family_name_kana: str = model_field(Person, "family_name_kana", None, min_length=1)
-    given_name_kana: str = model_field(Person, "given_name_kana", None, min_length=1)
+    family_name_kana: str = model_field(
+        Person,
+        "family_name_kana",
+        None,
+        min_length=1,
+        json_schema_extra={"pattern": KANA_PATTERN},
+    )
+    given_name_kana: str = model_field(
+        Person,
+        "given_name_kana",
+        None,
+        min_length=1,
+        json_schema_extra={"pattern": KANA_PATTERN},
+    )
     former_names: str = patch_field()
     birth_date: SaneDate | None = None
     sex: Sex = patch_field()
-    postal_code: str = model_field(Person, "postal_code", None)
+    postal_code: str = model_field(
+        Person, "postal_code", None, json_schema_extra={"pattern": POSTAL_CODE_PATTERN}
+    )
     address: str = model_field(Person, "address", None)
     area_id: Id | None = None
-    phone: str = model_field(Person, "phone", None)
+    phone: str = model_field(Person, "phone", None, json_schema_extra={"pattern": PHONE_PATTERN})
     support_category: SupportCategory | Literal[""] = patch_field()
     disability_categories: list[DisabilityCategory] = patch_field()
     primary_category: DisabilityCategory | Literal[""] = patch_field()
@@ -451,10 +482,16 @@ def duplicate_decide(
 
 
 class HouseholdIn(Schema):
-    name: str = model_field(
+    name: NonBlank = model_field(
         Household, "name", min_length=1, description="世帯名（例: 山田さん世帯）"
     )
-    postal_code: str = model_field(Household, "postal_code", "", description="123-4567 の形")
+    postal_code: str = model_field(
+        Household,
+        "postal_code",
+        "",
+        json_schema_extra={"pattern": POSTAL_CODE_PATTERN},
+        description="123-4567 の形",
+    )
     address: str = model_field(Household, "address", "")
     area_id: Id | None = None
     concerns: list[HouseholdConcern] = Field([], description="世帯の課題")
@@ -464,9 +501,11 @@ class HouseholdIn(Schema):
 class HouseholdPatch(Schema):
     """Only the fields sent are changed; `version` is the one the client last read."""
 
-    version: int = Field(ge=1)
-    name: str = model_field(Household, "name", None, min_length=1)
-    postal_code: str = model_field(Household, "postal_code", None)
+    version: Version
+    name: NonBlank = model_field(Household, "name", None, min_length=1)
+    postal_code: str = model_field(
+        Household, "postal_code", None, json_schema_extra={"pattern": POSTAL_CODE_PATTERN}
+    )
     address: str = model_field(Household, "address", None)
     area_id: Id | None = None
     concerns: list[HouseholdConcern] = patch_field()

@@ -75,6 +75,11 @@ HOUSEHOLD_FIELDS: tuple[str, ...] = ("name", "postal_code", "address", "area", "
 
 _POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")
 _PHONE = re.compile(r"^[0-9()+\-‐ ]*$")
+# The same rules as patterns for the API's document (ASCII or full-width digits and signs), a
+# little narrower than the checks below, never wider (test_api_schema_constraints holds them).
+POSTAL_CODE_PATTERN = r"^(?:[0-9０-９]{3}-?[0-9０-９]{4})?$"
+_PHONE_SIGNS = r"-()+‐ （）＋－\u3000"
+PHONE_PATTERN = rf"^(?:[{_PHONE_SIGNS}]*(?:[0-9０-９][{_PHONE_SIGNS}]*){{10,11}})?$"
 
 
 class PossibleDuplicate(Conflict):

@@ -22,7 +22,7 @@ from tsunagu.core.api import ErrorOut, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Context, Name, Out, model_field, patch_field
-from tsunagu.core.validators import Id, SaneDate
+from tsunagu.core.validators import MAX_INT, Id, NonBlank, SaneDate, Version
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import documents, fhir, selectors, services
 from tsunagu.plans.access import (
@@ -103,7 +103,7 @@ assert set(TaskFilterValue.__args__) == {"all"} | set(TaskStatus.values)  # type
 
 
 class SectionIn(Schema):
-    person_id: int = Field(..., description="本人または現在の世帯員。")
+    person_id: Id = Field(..., description="本人または現在の世帯員。")
     relationship: str = Field("", max_length=40)
     health: str = ""
     daily_living: str = ""
@@ -122,9 +122,12 @@ class SectionOut(SectionIn, Out):
 
 
 class AssessmentIn(Schema):
-    assessed_on: dt.date
+    assessed_on: SaneDate
     based_on: int = Field(
-        ..., ge=0, description="見ていたその日の版の番号（その日の初版は0）。最新でなければ409。"
+        ...,
+        ge=0,
+        le=MAX_INT,
+        description="見ていたその日の版の番号（その日の初版は0）。最新でなければ409。",
     )
     interactions: str = ""
     risks: str = ""
@@ -176,7 +179,7 @@ class PlanIn(Schema):
 
 class PlanPatch(Schema):
     # Left out: not changed; `null` is refused (a plan's fields are never empty values).
-    lock_version: int = Field(..., ge=1, description="読んだときの lock_version。古ければ409。")
+    lock_version: Version = Field(description="読んだときの lock_version。古ければ409。")
     person_wishes: str = patch_field()
     family_wishes: str = patch_field()
     overall_policy: str = patch_field()
@@ -303,20 +306,20 @@ class PlanDetailOut(PlanOut):
 
 
 class AgreeIn(Schema):
-    agreed_on: dt.date
+    agreed_on: SaneDate
     method: AgreementMethodValue
     note: str = Field("", max_length=200)
 
 
 class NewVersionIn(Schema):
-    reason: str = Field(..., max_length=200, description="計画を見直す理由。")
+    reason: NonBlank = Field(..., max_length=200, description="計画を見直す理由。")
 
 
 # --- Schemas: monitoring ----------------------------------------------------------------------
 
 
 class GoalReportIn(Schema):
-    plan_item_id: int
+    plan_item_id: Id
     what_happened: str = ""
     achievement: AchievementValue | None = None
     person_words: str = ""
@@ -358,7 +361,7 @@ class MonitoringOut(Out):
 
 
 class MonitoringReportIn(Schema):
-    conducted_on: dt.date
+    conducted_on: SaneDate
     overall: str = Field("", description="全体の状況")
     person_words: str = ""
     satisfaction: SatisfactionValue | None = None
@@ -378,13 +381,13 @@ class MonitoringReportOut(Out):
 
 
 class ContingencyIn(Schema):
-    description: str = Field(..., max_length=200, description="例: 母の入院")
+    description: NonBlank = Field(..., max_length=200, description="例: 母の入院")
     preparation: str = ""
 
 
 class ContingencyActionIn(Schema):
-    organization_id: int = Field(..., description="支援チームの機関。")
-    action: str
+    organization_id: Id = Field(..., description="支援チームの機関。")
+    action: NonBlank
     contact_name: str = Field("", max_length=100)
     contact_phone: str = Field("", max_length=20)
     days_to_act: int = Field(1, ge=0, le=365)
@@ -411,7 +414,7 @@ class ContingencyOut(Out):
 
 
 class HappenedIn(Schema):
-    happened_on: dt.date
+    happened_on: SaneDate
     note: str = ""
 
 
@@ -442,7 +445,7 @@ class HappenedOut(Out):
 
 
 class TaskIn(Schema):
-    title: str = model_field(Task, "title", min_length=1)
+    title: NonBlank = model_field(Task, "title", min_length=1)
     description: str = ""
     case_id: Id | None = Field(None, description="省略すると、自分の機関だけのタスク。")
     owner_organization_id: Id | None = Field(None, description="省略するとトークンの所属。")
@@ -898,7 +901,7 @@ class WeeklyIn(Schema):
     weekday: int = Field(ge=0, le=6, description="0 = 月 … 6 = 日")
     start_time: dt.time
     end_time: dt.time = Field(description="開始より後")
-    activity: str = Field(min_length=1, max_length=100, description="活動・サービス")
+    activity: NonBlank = Field(min_length=1, max_length=100, description="活動・サービス")
     provider: str = Field("", max_length=100)
 
 

@@ -13,6 +13,7 @@ from tsunagu.cases.access import access_case
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Name, Out, model_field
+from tsunagu.core.validators import MAX_INT, NonBlank
 from tsunagu.records import selectors, services
 from tsunagu.records.models import Formulation, NoteAttachment, NoteKind, ProgressNote
 
@@ -49,7 +50,7 @@ class NoteIn(Schema):
     )
     kind: NoteKindValue
     participants: str = model_field(ProgressNote, "participants", "")
-    text: str = Field(..., min_length=1)
+    text: NonBlank = Field(..., min_length=1)
     is_motivating_moment: bool = False
     motivating_moment: str = model_field(ProgressNote, "motivating_moment", "")
     is_restricted: bool = Field(False, description="主担当機関と記録者だけが読めます。")
@@ -72,7 +73,9 @@ class NoteOut(Out):
 
 
 class FormulationIn(Schema):
-    based_on: int = Field(..., ge=0, description="見ていた版の番号（初版は0）。最新でなければ409。")
+    based_on: int = Field(
+        ..., ge=0, le=MAX_INT, description="見ていた版の番号（初版は0）。最新でなければ409。"
+    )
     situation_summary: str = Field(..., min_length=1)
     background_factors: str = ""
     hypothesis: str = Field(..., min_length=1)

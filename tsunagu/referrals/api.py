@@ -20,7 +20,7 @@ from tsunagu.core.api import ErrorOut, paginated
 from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_field
-from tsunagu.core.validators import Id, SaneDate, Year
+from tsunagu.core.validators import Id, NonBlank, SaneDate, Version, Year
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
 from tsunagu.referrals import fhir, selectors, services
@@ -34,6 +34,7 @@ from tsunagu.referrals.models import (
     ReferralTransition,
     SummaryField,
 )
+from tsunagu.referrals.rules import MOVES
 
 router = Router(tags=["referrals"])
 
@@ -127,9 +128,9 @@ class ReferralIn(Schema):
     receiving_organization_id: Id
     receiving_worker_id: Id | None = None
     person_id: Id | None = Field(None, description="世帯のケースでは対象の世帯員（必須）")
-    reason: str
-    request_text: str
-    summary_text: str
+    reason: NonBlank
+    request_text: NonBlank
+    summary_text: NonBlank
     summary_fields: list[SummaryField] = Field(
         default_factory=lambda: list(DEFAULT_SUMMARY_FIELDS),
         description="受理前に依頼先に見せる項目: name, age, sex, area, disability, household, "
@@ -149,14 +150,14 @@ class ReferralEditIn(Schema):
 
     # Left out: not changed; `null` only clears what may be empty (the worker, person, consent,
     # plan item).
-    version: int = Field(ge=1)
+    version: Version
     kind: ReferralKind = patch_field()
     receiving_organization_id: Id = patch_field()
     receiving_worker_id: Id | None = None
     person_id: Id | None = None
-    reason: str = patch_field()
-    request_text: str = patch_field()
-    summary_text: str = patch_field()
+    reason: NonBlank = patch_field()
+    request_text: NonBlank = patch_field()
+    summary_text: NonBlank = patch_field()
     summary_fields: list[SummaryField] = patch_field()
     basis: BasisValue = patch_field()
     consent_id: Id | None = None
@@ -165,13 +166,15 @@ class ReferralEditIn(Schema):
 
 
 class TransitionIn(Schema):
+    # The moves of the rule table; another word is the service's 422 unknown_action.
     action: str = Field(
-        description="request / acknowledge / accept / reject / start / hold / resume / "
-        "complete / fail / cancel / confirm"
+        description="依頼元: request / cancel / confirm、依頼先: acknowledge / accept / reject / "
+        "start / hold / resume / complete / fail",
+        json_schema_extra={"enum": list(MOVES)},
     )
     reason: str = Field("", description="reject / hold / fail / cancel では必須")
     outcome: str = Field("", description="complete（完了の報告）では必須")
-    receiving_worker_id: int | None = Field(None, description="accept のときの担当者")
+    receiving_worker_id: Id | None = Field(None, description="accept のときの担当者")
 
 
 class TransitionOut(Out):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Router
 
@@ -11,10 +11,20 @@ from tsunagu.core.api import ErrorOut
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
+from tsunagu.core.validators import WHITE_SPACE, SaneDate
 from tsunagu.search import selectors
 from tsunagu.search.forms import SearchForm
 
 router = Router(tags=["search"])
+
+# What SearchForm takes, declared (the form keeps refusing the rest with its own message):
+# at most 100 characters, 1 to MAX_TERMS words between white space.
+_WORD = rf"[^{WHITE_SPACE}]+"
+TERMS_PATTERN = (
+    rf"^[{WHITE_SPACE}]*{_WORD}(?:[{WHITE_SPACE}]+{_WORD}){{0,{selectors.MAX_TERMS - 1}}}"
+    rf"[{WHITE_SPACE}]*$"
+)
+Terms = Annotated[str, Field(json_schema_extra={"maxLength": 100, "pattern": TERMS_PATTERN})]
 
 
 class HitOut(Out):
@@ -43,10 +53,10 @@ class SearchOut(Out):
 )
 def search(
     request: TsunaguRequest,
-    q: str,
+    q: Terms,
     kind: Literal["", "note", "formulation", "assessment"] = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
+    since: SaneDate | None = None,
+    until: SaneDate | None = None,
 ) -> selectors.SearchResult:
     form = SearchForm({"q": q, "kind": kind, "since": since or "", "until": until or ""})
     if not form.is_valid():

@@ -1,14 +1,23 @@
 """The OpenAPI document declares what the API enforces (issue 14, item 5): every input field
-backed by a model CharField states the model's `maxLength`, choices are enums, and a PATCH
-refuses `null` where the record cannot be empty."""
+backed by a model CharField states the model's `maxLength`, choices are enums, dates, ids and
+versions their ranges, the rules a service checks (kana, a postal code, text that may not be
+blank) their patterns, and a PATCH refuses `null` where the record cannot be empty.
+
+A pattern for a rule a service checks may be narrower than the service, never wider: every
+value the document allows must get past the service."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import functools
+import random
+import re
+from typing import Annotated, Any
 
 import pytest
 from django.db import models
 from django.test import Client
+from pydantic import Field, TypeAdapter, ValidationError
 
 from tsunagu.accounts.services import api_token_issue
 from tsunagu.api import api
@@ -22,6 +31,8 @@ from tsunagu.cases.models import (
     TeamRole,
 )
 from tsunagu.core.actor import Origin
+from tsunagu.core.kana import KANA_PATTERN, is_kana
+from tsunagu.core.validators import MAX_ID, NOT_BLANK, date_in_range
 from tsunagu.directory.models import Contact, Location, Phone, Schedule, SocialResource
 from tsunagu.meetings.models import (
     CommunityIssue,
@@ -30,6 +41,7 @@ from tsunagu.meetings.models import (
     MeetingBody,
     ResourceDevelopment,
 )
+from tsunagu.people import services as people_services
 from tsunagu.people.models import (
     Consent,
     DisabilityCertificate,
@@ -42,6 +54,9 @@ from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.plans.models import Assessment, AssessmentSection, PlanItem, SupportPlan, Task
 from tsunagu.records.models import Formulation, ProgressNote
 from tsunagu.referrals.models import Referral
+from tsunagu.referrals.rules import MOVES
+from tsunagu.search.api import TERMS_PATTERN
+from tsunagu.search.forms import SearchForm
 
 # Each input schema of the document and the model its fields are stored in (a field of the
 # same name).  Fields stored elsewhere under another name are checked by their own tests.
@@ -87,6 +102,7 @@ BACKED_BY: dict[str, type[models.Model]] = {
 }
 
 
+@functools.cache
 def _components() -> dict[str, Any]:
     components: dict[str, Any] = api.get_openapi_schema()["components"]["schemas"]
     return components
@@ -189,3 +205,232 @@ def test_a_value_longer_than_the_column_is_a_422_from_the_schema(patch_person):
     assert response.status_code == 422
     assert response.json()["error"]["fields"][0]["field"] == "payload.address"
     assert patch({"version": person.version, "address": "あ" * 200}).status_code == 200
+
+
+# --- Dates, ids, versions ----------------------------------------------------------------------
+
+
+@functools.cache
+def _input_components() -> dict[str, Any]:
+    """The schemas of request bodies, and those they contain."""
+    schema = api.get_openapi_schema()
+    components: dict[str, Any] = schema["components"]["schemas"]
+    found: dict[str, Any] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if ref is not None:
+                name = ref.rsplit("/", 1)[-1]
+                if name not in found:
+                    found[name] = components[name]
+                    walk(components[name])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for methods in schema["paths"].values():
+        for operation in methods.values():
+            walk(operation.get("requestBody", {}))
+    return found
+
+
+def _branches(prop: dict[str, Any]) -> list[dict[str, Any]]:
+    branches = prop.get("anyOf", [prop])
+    items = [b["items"] for b in branches if b.get("type") == "array" and "items" in b]
+    return [*branches, *items]
+
+
+def test_the_date_pattern_admits_exactly_the_dates_in_range():
+    birth_date = _components()["PersonIn"]["properties"]["birth_date"]
+    pattern = next(b for b in birth_date["anyOf"] if b.get("type") == "string")["pattern"]
+    day = dt.date(1860, 1, 1)
+    while day <= dt.date(2110, 12, 31):
+        assert bool(re.fullmatch(pattern, day.isoformat())) == date_in_range(day), day
+        day += dt.timedelta(days=1)
+
+
+def test_every_date_the_api_takes_declares_the_range():
+    unbounded = [
+        f"{name}.{field}"
+        for name, component in _input_components().items()
+        for field, prop in component.get("properties", {}).items()
+        for branch in _branches(prop)
+        if branch.get("format") == "date" and "pattern" not in branch
+    ]
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        for operation in methods.values():
+            for param in operation.get("parameters", []):
+                for branch in _branches(param["schema"]):
+                    if branch.get("format") == "date" and "pattern" not in branch:
+                        unbounded.append(f"{path} {param['name']}")
+    assert unbounded == []
+
+
+def test_every_integer_the_api_takes_declares_its_range():
+    """A larger number is not an id, a version nor a count the database can hold: the schema
+    refuses it (a 422) rather than the database (an OverflowError)."""
+    unbounded = [
+        f"{name}.{field}"
+        for name, component in _input_components().items()
+        for field, prop in component.get("properties", {}).items()
+        for branch in _branches(prop)
+        if branch.get("type") == "integer" and not {"minimum", "maximum"} <= set(branch)
+    ]
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        for operation in methods.values():
+            for param in operation.get("parameters", []):
+                if param["in"] == "path":
+                    continue  # an id that names nothing is a 404, as for any record not shown
+                for branch in _branches(param["schema"]):
+                    if branch.get("type") == "integer" and not {"minimum", "maximum"} <= set(
+                        branch
+                    ):
+                        unbounded.append(f"{path} {param['name']}")
+    assert unbounded == []
+    components = _input_components()
+    assert components["ActionItemIn"]["properties"]["owner_organization_id"]["maximum"] == MAX_ID
+
+
+# --- Rules a service checks, declared as patterns -------------------------------------------
+
+
+def _matches(pattern: str) -> Any:
+    """Whether a value gets past the pattern, as pydantic (the API's own engine) reads it."""
+    adapter = TypeAdapter(Annotated[str, Field(pattern=pattern)])
+
+    def matches(value: str) -> bool:
+        try:
+            adapter.validate_python(value)
+        except ValidationError:
+            return False
+        return True
+
+    return matches
+
+
+def _declared_pattern(component: str, field: str) -> str:
+    prop = _components()[component]["properties"][field]
+    pattern: str = _string_schema(prop)["pattern"]
+    return pattern
+
+
+def test_not_blank_is_what_strip_leaves_something_of():
+    matches = _matches(NOT_BLANK)
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue  # lone surrogates are refused before any schema (bad_characters)
+        char = chr(code)
+        assert matches(char) == bool(char.strip()), hex(code)
+    assert matches(" \u3000 x \n")
+    assert not matches(" \u3000\t\n\x1c")
+
+
+# Text the services refuse when blank (each with its own message), declared in the document.
+NOT_BLANK_FIELDS = {
+    "ConsultationIn": ["main_concern"],
+    "HouseholdIn": ["name"],
+    "HouseholdPatch": ["name"],
+    "NoteIn": ["text"],
+    "ActionItemIn": ["title"],
+    "PledgeIn": ["pledged_by_name"],
+    "NewVersionIn": ["reason"],
+    "WeeklyIn": ["activity"],
+    "ContingencyIn": ["description"],
+    "ContingencyActionIn": ["action"],
+    "TaskIn": ["title"],
+    "ReferralIn": ["reason", "request_text", "summary_text"],
+    "ReferralEditIn": ["reason", "request_text", "summary_text"],
+}
+
+
+def test_text_a_service_refuses_when_blank_is_declared_not_blank():
+    missing = [
+        f"{component}.{field}"
+        for component, fields in NOT_BLANK_FIELDS.items()
+        for field in fields
+        if _string_schema(_components()[component]["properties"][field]).get("pattern") != NOT_BLANK
+    ]
+    assert missing == []
+
+
+def _samples(alphabet: str, *, count: int = 20_000, longest: int = 14) -> list[str]:
+    rng = random.Random(14)
+    return [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, longest))) for _ in range(count)
+    ]
+
+
+def test_the_kana_pattern_admits_only_what_the_service_takes_as_kana():
+    for component in ("PersonIn", "PersonPatch"):
+        for field in ("family_name_kana", "given_name_kana"):
+            assert _declared_pattern(component, field) == KANA_PATTERN
+    matches = _matches(KANA_PATTERN)
+    kana = "".join(chr(c) for c in range(0x3041, 0x30FF) if is_kana(chr(c)))
+    alphabet = kana[::5] + "ｱｶｻﾀﾊﾏﾔﾗﾜｦﾝｳﾎｰﾞﾟ ・･\u3000\u3099㋐a1\t"
+    admitted = 0
+    for value in _samples(alphabet, longest=5):
+        if matches(value):
+            admitted += 1
+            assert is_kana(value.strip()), value
+    assert admitted > 1000
+    for typed in ("やまだ", "ヤマダ タロウ", "ﾔﾏﾀﾞ ﾀﾛｳ", "ヴァン・ゴッホ", "ﾊﾟﾋﾟﾌﾟ"):
+        assert matches(typed), typed
+    for wrong in ("", " ", "・", "Yamada", "山田", "ﾝﾞ"):
+        assert not matches(wrong), wrong
+
+
+@pytest.mark.parametrize(
+    ("component", "field", "pattern"),
+    [
+        ("PersonIn", "postal_code", people_services.POSTAL_CODE_PATTERN),
+        ("PersonPatch", "postal_code", people_services.POSTAL_CODE_PATTERN),
+        ("HouseholdIn", "postal_code", people_services.POSTAL_CODE_PATTERN),
+        ("HouseholdPatch", "postal_code", people_services.POSTAL_CODE_PATTERN),
+        ("PersonIn", "phone", people_services.PHONE_PATTERN),
+        ("PersonPatch", "phone", people_services.PHONE_PATTERN),
+    ],
+)
+def test_postal_code_and_phone_patterns_admit_only_what_the_service_takes(
+    component, field, pattern
+):
+    assert _declared_pattern(component, field) == pattern
+    matches = _matches(pattern)
+    alphabet = "0123456789" * 3 + "０１２３４５６７８９-()+‐ （）＋－\u3000ー.a\n①"
+    admitted = 0
+    for value in _samples(alphabet):
+        if matches(value):
+            admitted += 1
+            data = {"family_name_kana": "ヤマダ", "given_name_kana": "タロウ", field: value}
+            assert field not in people_services.person_errors(data), value
+            if field == "postal_code":
+                assert "postal_code" not in people_services.household_errors(
+                    {"name": "世帯", field: value}
+                )
+    assert admitted > 50
+    assert matches("")
+
+
+def test_the_search_words_pattern_admits_only_what_the_search_form_takes():
+    search = next(
+        p
+        for p in api.get_openapi_schema()["paths"]["/api/v1/search"]["get"]["parameters"]
+        if p["name"] == "q"
+    )
+    assert (search["schema"]["pattern"], search["schema"]["maxLength"]) == (TERMS_PATTERN, 100)
+    matches = _matches(TERMS_PATTERN)
+    admitted = 0
+    for value in _samples("借金入院 \u3000\tab\n", longest=30):
+        if matches(value) and len(value) <= 100:
+            admitted += 1
+            assert SearchForm({"q": value}).is_valid(), value
+    assert admitted > 1000
+    assert not matches("a b c d e f")
+    assert not matches(" \u3000")
+
+
+def test_a_referral_move_is_one_of_the_rule_table():
+    action = _components()["TransitionIn"]["properties"]["action"]
+    assert action["enum"] == list(MOVES)
