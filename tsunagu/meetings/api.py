@@ -463,7 +463,7 @@ class IssueOut(Out):
         return _source_links(issue, context)["conference_id"]
 
     @staticmethod
-    def resolve_steps(issue: CommunityIssue) -> QuerySet[IssueStep]:
+    def resolve_steps(issue: CommunityIssue) -> list[IssueStep]:
         return selectors.issue_steps(issue)
 
 
@@ -519,7 +519,7 @@ def issue_list(
         )
 
     issues = selectors.issue_list(actor=request.actor, stage=stage, theme=theme, area_id=area_id)
-    return Listing(issues, on_page=audit_page)
+    return Listing(selectors.issues_for_listing(request.actor, issues), on_page=audit_page)
 
 
 @router.get(

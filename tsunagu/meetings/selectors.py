@@ -426,6 +426,20 @@ def issue_list(
     return issues
 
 
+def issues_for_listing(actor: Actor, issues: QuerySet[CommunityIssue]) -> QuerySet[CommunityIssue]:
+    """The issues with what a list shows of each fetched for all of them at once: their steps
+    (`issue_steps`) and whether the actor may open their source case and conference
+    (`issue_source_links`)."""
+    visible_case = Case.objects.filter(
+        pk=OuterRef("source_case_id"), pk__in=visible_case_ids(actor)
+    )
+    visible_conference = conferences_visible_to(actor).filter(pk=OuterRef("source_conference_id"))
+    return issues.annotate(
+        source_case_visible=Exists(visible_case),
+        source_conference_visible=Exists(visible_conference),
+    ).prefetch_related(Prefetch("steps", queryset=_steps(), to_attr="steps_in_order"))
+
+
 def issue_persons(issues: list[CommunityIssue]) -> list[int]:
     """The persons the issues were raised from (their source cases and conferences), for the
     audit row of a read: the text is de-identified, but it still derives from them."""
@@ -454,8 +468,15 @@ def access_issue(actor: Actor, issue_id: object, *, for_write: bool = False) -> 
     return obj
 
 
-def issue_steps(issue: CommunityIssue) -> QuerySet[IssueStep]:
-    return issue.steps.select_related("meeting", "meeting__body", "recorded_by_organization")
+def _steps() -> QuerySet[IssueStep]:
+    return IssueStep.objects.select_related("meeting", "meeting__body", "recorded_by_organization")
+
+
+def issue_steps(issue: CommunityIssue) -> list[IssueStep]:
+    prefetched: list[IssueStep] | None = getattr(issue, "steps_in_order", None)
+    if prefetched is not None:
+        return prefetched
+    return list(_steps().filter(issue=issue))
 
 
 def issue_developments(issue: CommunityIssue) -> QuerySet[ResourceDevelopment]:
@@ -465,15 +486,19 @@ def issue_developments(issue: CommunityIssue) -> QuerySet[ResourceDevelopment]:
 
 
 def issue_source_links(actor: Actor, issue: CommunityIssue) -> dict[str, int | None]:
-    """The source case / conference ids, only when the actor may see them."""
+    """The source case / conference ids, only when the actor may see them (read from
+    `issues_for_listing`'s annotations when the issue came from a list)."""
     case_id = issue.source_case_id
-    if case_id is not None and not cases_visible_to(actor).filter(pk=case_id).exists():
+    case_visible = getattr(issue, "source_case_visible", None)
+    if case_visible is None and case_id is not None:
+        case_visible = cases_visible_to(actor).filter(pk=case_id).exists()
+    if not case_visible:
         case_id = None
     conference_id = issue.source_conference_id
-    if (
-        conference_id is not None
-        and not conferences_visible_to(actor).filter(pk=conference_id).exists()
-    ):
+    conference_visible = getattr(issue, "source_conference_visible", None)
+    if conference_visible is None and conference_id is not None:
+        conference_visible = conferences_visible_to(actor).filter(pk=conference_id).exists()
+    if not conference_visible:
         conference_id = None
     return {"case_id": case_id, "conference_id": conference_id}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -356,7 +357,7 @@ class MonitoringOut(Out):
     goal_reports: list[GoalReportOut]
 
     @staticmethod
-    def resolve_goal_reports(monitoring: Monitoring) -> QuerySet[MonitoringGoalReport]:
+    def resolve_goal_reports(monitoring: Monitoring) -> Sequence[MonitoringGoalReport]:
         return selectors.monitoring_goal_reports(monitoring)
 
 
@@ -711,7 +712,8 @@ def plan_fhir(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 )
 @paginated
 def plan_monitoring_list(request: TsunaguRequest, plan_id: int) -> QuerySet[Monitoring]:
-    return selectors.plan_monitorings(access_plan(request.actor, plan_id)).select_related("plan")
+    monitorings = selectors.plan_monitorings(access_plan(request.actor, plan_id))
+    return selectors.monitorings_with_reports(monitorings.select_related("plan"))
 
 
 @router.get(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -313,10 +314,25 @@ def plan_diff(plan: SupportPlan) -> list[str]:
 # --- Monitoring -------------------------------------------------------------------------------
 
 
-def monitoring_goal_reports(monitoring: Monitoring) -> QuerySet[MonitoringGoalReport]:
-    return monitoring.goal_reports.select_related(
+def _goal_reports_in_order() -> QuerySet[MonitoringGoalReport]:
+    return MonitoringGoalReport.objects.select_related(
         "plan_item", "plan_item__responsible_organization"
     ).order_by("plan_item__priority", "pk")
+
+
+def monitorings_with_reports(monitorings: QuerySet[Monitoring]) -> QuerySet[Monitoring]:
+    """The monitorings with their goal reports fetched in one more query for all of them
+    (`monitoring_goal_reports` reads them), for a list that shows the reports of each."""
+    return monitorings.prefetch_related(
+        Prefetch("goal_reports", queryset=_goal_reports_in_order(), to_attr="reports_in_order")
+    )
+
+
+def monitoring_goal_reports(monitoring: Monitoring) -> Sequence[MonitoringGoalReport]:
+    prefetched: list[MonitoringGoalReport] | None = getattr(monitoring, "reports_in_order", None)
+    if prefetched is not None:
+        return prefetched
+    return list(_goal_reports_in_order().filter(monitoring=monitoring))
 
 
 def monitorings_due(
