@@ -39,7 +39,7 @@ from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Name, Out, model_field
-from tsunagu.core.validators import Id, NonBlank, SaneDate, Version
+from tsunagu.core.validators import Id, NonBlank, SaneDate, SaneDateTime, Version
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Household, Person
 
@@ -158,7 +158,7 @@ class TeamIn(Schema):
 
 
 class ConsultationIn(Schema):
-    received_at: dt.datetime | None = None
+    received_at: SaneDateTime | None = None
     channel: models.Channel
     consulter: models.Consulter
     referring_organization_id: Id | None = None

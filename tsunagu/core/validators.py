@@ -109,6 +109,32 @@ class _DeclaredDateRange:
 
 # For ninja schemas: `birth_date: SaneDate`.
 SaneDate = Annotated[dt.date, AfterValidator(_pydantic_date), _DeclaredDateRange()]
+
+# A moment in the same range, with its offset (RFC 3339), as the document states it.
+DATETIME_PATTERN = (
+    DATE_PATTERN.removesuffix("$")
+    + "T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]{1,6})?"
+    + "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+
+
+def _pydantic_datetime(value: dt.datetime) -> dt.datetime:
+    """In the date range, and kept in UTC: an offset such as +19:06 is a valid RFC 3339
+    moment that PostgreSQL cannot store as given (it takes offsets up to 15:59)."""
+    if not date_in_range(value.date()):
+        raise ValueError(date_range_message())
+    return value.astimezone(dt.UTC) if value.tzinfo is not None else value
+
+
+class _DeclaredDateTimeRange:
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        schema.update(pattern=DATETIME_PATTERN)
+        return schema
+
+
+# For ninja schemas: `held_at: SaneDateTime`.
+SaneDateTime = Annotated[dt.datetime, AfterValidator(_pydantic_datetime), _DeclaredDateTimeRange()]
 # A fiscal year (年度) or a calendar year from a query string.
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 # An id from a query string or body; larger values are not ids (the database cannot hold them).

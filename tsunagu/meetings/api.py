@@ -23,7 +23,7 @@ from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import Forbidden, Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_field
-from tsunagu.core.validators import Id, NonBlank, SaneDate, Version, Year
+from tsunagu.core.validators import Id, NonBlank, SaneDate, SaneDateTime, Version, Year
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.rules import refusals_recorded
 from tsunagu.meetings import deidentify, ics, selectors, services
@@ -122,7 +122,7 @@ class MeetingOut(Out):
 
 class MeetingIn(Schema):
     title: str = model_field(Meeting, "title", "")
-    starts_at: dt.datetime
+    starts_at: SaneDateTime
     ends_at: dt.datetime
     format: FormatValue = "in_person"
     place: str = model_field(Meeting, "place", "")
@@ -216,7 +216,7 @@ class ConferenceOut(Out):
 
 class ConferenceIn(Schema):
     kind: ConferenceKindValue
-    held_at: dt.datetime
+    held_at: SaneDateTime
     format: FormatValue = "in_person"
     place: str = model_field(CaseConference, "place", "")
     purpose: str = ""

@@ -13,7 +13,7 @@ from tsunagu.cases.access import access_case
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Name, Out, model_field
-from tsunagu.core.validators import MAX_INT, NonBlank
+from tsunagu.core.validators import MAX_INT, NonBlank, SaneDateTime
 from tsunagu.records import selectors, services
 from tsunagu.records.models import Formulation, NoteAttachment, NoteKind, ProgressNote
 
@@ -45,7 +45,7 @@ class AttachmentOut(Out):
 
 
 class NoteIn(Schema):
-    occurred_at: dt.datetime | None = Field(
+    occurred_at: SaneDateTime | None = Field(
         None, description="省略すると現在時刻。5分より先の時刻は受け付けません。"
     )
     kind: NoteKindValue

@@ -434,3 +434,20 @@ def test_the_search_words_pattern_admits_only_what_the_search_form_takes():
 def test_a_referral_move_is_one_of_the_rule_table():
     action = _components()["TransitionIn"]["properties"]["action"]
     assert action["enum"] == list(MOVES)
+
+
+def test_a_moment_is_kept_in_utc_and_in_the_date_range():
+    from pydantic import TypeAdapter, ValidationError
+
+    from tsunagu.core.validators import DATETIME_PATTERN, SaneDateTime
+
+    adapter = TypeAdapter(SaneDateTime)
+    # An RFC 3339 offset PostgreSQL cannot store as given (+19:06) is kept as the same moment.
+    moment = adapter.validate_python("2026-03-25T22:12:13+19:06")
+    assert moment.utcoffset() == dt.timedelta(0)
+    assert moment == dt.datetime(2026, 3, 25, 3, 6, 13, tzinfo=dt.UTC)
+    assert re.fullmatch(DATETIME_PATTERN, "2026-03-25T22:12:13+19:06")
+    for outside in ("0298-03-25T22:12:13+09:00", "2101-01-01T00:00:00Z"):
+        assert not re.fullmatch(DATETIME_PATTERN, outside)
+        with pytest.raises(ValidationError):
+            adapter.validate_python(outside)
