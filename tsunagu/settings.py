@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "ninja",
+    "django_filters",
+    "django_tables2",
     "tsunagu.core",
     "tsunagu.audit",
     "tsunagu.accounts",
