@@ -98,29 +98,6 @@ def _break_glass_person_ids(actor: Actor) -> QuerySet[BreakGlassAccess, Any]:
     ).values("person_id")
 
 
-MAX_LISTED_IDS = 20_000  # keeps a query under SQLite's 32,766 bound parameters
-
-
-def listed_pks(queryset: QuerySet[Any]) -> list[Any] | QuerySet[Any]:
-    """The primary keys of `queryset`, fetched now as a list, for a later `__in=`; above
-    MAX_LISTED_IDS the subquery instead.
-
-    For a visibility subquery that later queries filter further: the planners misjudge how
-    many rows a name or word filter leaves and run the whole visibility subquery once per
-    query, reading every person in the city on PostgreSQL, or re-check it per candidate row
-    (ADR 0006).  Fetched once, the ids make each later query an index lookup."""
-    ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_LISTED_IDS + 1])
-    if len(ids) > MAX_LISTED_IDS:
-        return queryset.order_by().values("pk")
-    return ids
-
-
-def listed(queryset: QuerySet[M]) -> QuerySet[M]:
-    """The same rows, as `pk IN (listed_pks(queryset))`: for a page that filters them, then
-    both counts and lists them."""
-    return queryset.model._default_manager.filter(pk__in=listed_pks(queryset))
-
-
 def _union_of(*branches: QuerySet[Any]) -> QuerySet[Any]:
     """One-column querysets as a UNION, for `pk__in`: each branch keeps its own index lookup,
     where an OR of `IN (subquery)` conditions makes PostgreSQL read the whole table."""
@@ -163,8 +140,9 @@ def cases_visible_to(actor: Actor) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=visible_case_ids(actor))
 
 
-def persons_visible_to(actor: Actor) -> QuerySet[Person]:
-    """The persons whose record the actor's organization may see: each on that person's own
+def visible_person_ids(actor: Actor) -> QuerySet[Any]:
+    """The ids of the persons whose record the actor's organization may see, as a subquery
+    for `pk__in=` (or `pk__in_once=` on a page that filters them further): each on that person's own
     basis, never on a household member's (DESIGN.md §5, ADR 0005).
 
     A person is visible to the organization that registered them or received their
@@ -177,32 +155,38 @@ def persons_visible_to(actor: Actor) -> QuerySet[Person]:
     A case's subject is its person; a household's case without a person has every member of
     the household as subject.  A member of the household of someone else's case is not."""
     if actor.organization_id is None:
-        return Person.objects.none()
+        return Person.objects.none().values("pk")
     org_id = actor.organization_id
     led = Case.objects.filter(lead_organization_id=org_id)
     teamed = (
         active_team_members().filter(organization_id=org_id).exclude(basis=SharingBasis.CONSENT)
     )
-    return Person.objects.filter(
-        pk__in=_union_of(
-            Person.objects.filter(registered_by_organization_id=org_id).values("pk"),
-            Consultation.objects.filter(organization_id=org_id, person__isnull=False).values(
-                "person_id"
-            ),
-            led.filter(person__isnull=False).values("person_id"),
-            HouseholdMember.objects.filter(
-                household_id__in=led.filter(person__isnull=True).values("household_id")
-            ).values("person_id"),
-            teamed.filter(case__person__isnull=False).values("case__person_id"),
-            HouseholdMember.objects.filter(
-                household_id__in=teamed.filter(case__person__isnull=True).values(
-                    "case__household_id"
-                )
-            ).values("person_id"),
-            Consent.objects.valid_on(_today()).filter(organizations__id=org_id).values("person_id"),
-            _break_glass_person_ids(actor),
-        )
+    return _union_of(
+        Person.objects.filter(registered_by_organization_id=org_id).values("pk"),
+        Consultation.objects.filter(organization_id=org_id, person__isnull=False).values(
+            "person_id"
+        ),
+        led.filter(person__isnull=False).values("person_id"),
+        HouseholdMember.objects.filter(
+            household_id__in=led.filter(person__isnull=True).values("household_id")
+        ).values("person_id"),
+        teamed.filter(case__person__isnull=False).values("case__person_id"),
+        HouseholdMember.objects.filter(
+            # Driven by the organization's team rows, not by every household case in the city.
+            household_id__in=Case.objects.filter(
+                person__isnull=True, pk__in=teamed.values("case_id")
+            ).values("household_id")
+        ).values("person_id"),
+        Consent.objects.valid_on(_today()).filter(organizations__id=org_id).values("person_id"),
+        _break_glass_person_ids(actor),
     )
+
+
+def persons_visible_to(actor: Actor) -> QuerySet[Person]:
+    """The persons the actor's organization may see (`visible_person_ids`)."""
+    if actor.organization_id is None:
+        return Person.objects.none()
+    return Person.objects.filter(pk__in=visible_person_ids(actor))
 
 
 def household_holders(actor: Actor) -> QuerySet[Household]:

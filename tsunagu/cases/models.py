@@ -266,6 +266,9 @@ class Case(TimeStampedModel):
         indexes = [
             models.Index(fields=["lead_organization", "status"]),
             models.Index(fields=["status", "opened_on"]),
+            # Visibility (cases/access.py): the household cases an organization leads.  Without
+            # it SQLite reads every household case in the city by the person index.
+            models.Index(fields=["lead_organization", "person"]),
         ]
         constraints = [
             models.CheckConstraint(

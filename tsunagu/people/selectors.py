@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -19,8 +19,8 @@ from tsunagu.cases.access import (
     cases_visible_to,
     household_holders,
     households_visible_to,
-    listed,
     persons_visible_to,
+    visible_person_ids,
 )
 from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
@@ -80,7 +80,9 @@ def person_search(actor: Actor, *, query: str) -> QuerySet[Person]:
     text = query.strip()
     if not text:
         return persons_visible_to(actor).select_related("area")
-    people = listed(persons_visible_to(actor)).select_related("area")
+    # The visible set is computed once per query (`in_once`): left to the planner, a name or
+    # kana filter over `pk IN (visible persons)` re-ran the visibility subquery per candidate.
+    people = Person.objects.filter(pk__in_once=visible_person_ids(actor)).select_related("area")
     day = parse_date_query(text)
     if day is not None:
         return people.filter(birth_date=day)
@@ -266,14 +268,17 @@ class HouseholdView:
 def household_view(actor: Actor, *, household: Household) -> HouseholdView:
     """The members whose own basis covers the actor's organization (persons_visible_to), and
     how many others there are only where the organization may know that."""
-    members = list(household_members(household=household))
-    visible = visible_person_ids(actor=actor, person_ids=[m.person_id for m in members])
-    shown = [m for m in members if m.person_id in visible]
+    members = list(
+        household_members(household=household).annotate(
+            visible=Exists(persons_visible_to(actor).filter(pk=OuterRef("person_id")))
+        )
+    )
+    shown = [m for m in members if m.visible]  # type: ignore[attr-defined]
     today = timezone.localdate()
     hidden = sum(
         1
         for m in members
-        if m.person_id not in visible and (m.end_date is None or m.end_date >= today)
+        if not m.visible and (m.end_date is None or m.end_date >= today)  # type: ignore[attr-defined]
     )
     # Asked only when someone is hidden: the answer changes nothing otherwise.
     if hidden and household_holders(actor).filter(pk=household.pk).exists():
@@ -290,7 +295,3 @@ def household_member(
         .filter(pk=member_id, person__in=persons_visible_to(actor))
         .first()
     )
-
-
-def visible_person_ids(actor: Actor, *, person_ids: list[int]) -> set[int]:
-    return set(persons_visible_to(actor).filter(pk__in=person_ids).values_list("pk", flat=True))

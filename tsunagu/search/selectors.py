@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import cases_visible_to, listed_pks
+from tsunagu.cases.access import cases_visible_to, visible_case_ids
 from tsunagu.cases.models import Case
 from tsunagu.cases.selectors import persons_shown
 from tsunagu.core.actor import Actor
@@ -36,7 +36,7 @@ from tsunagu.search.index_sql import FTS
 from tsunagu.search.models import DocumentKind, SearchDocument
 
 MAX_RESULTS = 50
-RARE_LIMIT = 5_000  # with MAX_LISTED_IDS case ids, under SQLite's 32,766 bound parameters
+RARE_LIMIT = 5_000  # ids bound in one query, well under SQLite's 32,766 parameters
 MAX_TERMS = 5
 TRIGRAM = 3
 SNIPPET_BEFORE = 30
@@ -88,20 +88,19 @@ def documents_visible_to(actor: Actor) -> QuerySet[SearchDocument]:
     per-note check is over the few restricted notes (ADR 0006)."""
     if actor.organization_id is None:
         return SearchDocument.objects.none()
-    # The visible cases are fetched once (one query) and passed as a list: as a subquery,
-    # both planners re-check it per candidate document (a nested loop on PostgreSQL).
-    case_ids = listed_pks(cases_visible_to(actor))
-    # The restricted notes the actor may read, looked up through the partial index of
-    # restricted notes by case for the visible cases only: a few hundred ids, not a walk over
-    # the city's.
-    restricted_ok = list(
+    # The visible cases as one condition computed once per query (`in_once`): as a plain
+    # subquery, both planners re-checked it per candidate document (a nested loop on
+    # PostgreSQL).  The restricted notes the actor may read are looked up through the partial
+    # index of restricted notes by case, for the visible cases only.
+    case_ids = visible_case_ids(actor)
+    restricted_ok = (
         notes_visible_to(actor)
-        .filter(is_restricted=True, case_id__in=case_ids)
+        .filter(is_restricted=True, case_id__in_once=case_ids)
         .order_by()
-        .values_list("pk", flat=True)
+        .values("pk")
     )
-    return SearchDocument.objects.filter(case_id__in=case_ids).filter(
-        Q(restricted=False) | Q(kind=DocumentKind.NOTE, record_id__in=restricted_ok)
+    return SearchDocument.objects.filter(case_id__in_once=case_ids).filter(
+        Q(restricted=False) | Q(kind=DocumentKind.NOTE, record_id__in_once=restricted_ok)
     )
 
 
