@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import active_team_members, persons_visible_to
@@ -85,7 +85,7 @@ def assessment_subjects(case: Case) -> list[tuple[Person, str]]:
     people: list[tuple[Person, str]] = []
     seen: set[int] = set()
     if case.person_id is not None and case.person is not None:
-        people.append((case.person, _("本人")))
+        people.append((case.person, pgettext("the person supported", "本人")))
         seen.add(case.person_id)
     if case.household_id is not None:
         members = (
