@@ -398,7 +398,14 @@ def task_list(
         tasks = tasks.filter(status__in=OPEN_TASK_STATUSES)
     elif status:
         tasks = tasks.filter(status=status)
-    return tasks.select_related("case", "owner_organization", "owner_worker")
+    # The plan item and the trigger give the title in the reader's language (Task.display_title).
+    return tasks.select_related(
+        "case",
+        "owner_organization",
+        "owner_worker",
+        "plan_item",
+        "contingency_action__trigger",
+    )
 
 
 def task_counts(actor: Actor, *, today: dt.date | None = None) -> dict[str, int]:
