@@ -194,3 +194,9 @@ def _sign_in_via_form_fixture() -> Callable[[Page, Any, str, str], None]:
 @pytest.fixture(name="assert_no_axe_violations")
 def _assert_no_axe_violations_fixture() -> Callable[[Page, str], None]:
     return assert_no_axe_violations
+
+
+@pytest.fixture(name="axe_violations")
+def _axe_violations_fixture() -> Callable[[Page], list[dict[str, Any]]]:
+    """`axe_violations(page)`: axe-core's WCAG 2.1 A/AA findings on the page as it is now."""
+    return _axe_violations

@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 
 from django.db.models import BooleanField, Exists, Expression, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
@@ -243,7 +245,7 @@ def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> N
     audit.record_denial(
         actor, target_type=target_type, target_id=str(target_id)[:64], reason=reason
     )
-    return NotFound("見つかりません。")
+    return NotFound(_("見つかりません。"))
 
 
 def _require_write(actor: Actor, target_type: str, target_id: object) -> None:
@@ -254,10 +256,10 @@ def _require_write(actor: Actor, target_type: str, target_id: object) -> None:
             target_id=str(target_id)[:64],
             reason="read-only membership",
         )
-        raise Forbidden("閲覧のみの権限では変更できません。")
+        raise Forbidden(_("閲覧のみの権限では変更できません。"))
 
 
-BREAK_GLASS_READ_ONLY_MESSAGE = (
+BREAK_GLASS_READ_ONLY_MESSAGE = gettext_noop(
     "緊急アクセスでは閲覧だけができます。変更するには、本人の同意・支援会議などの"
     "共有の根拠で支援チームに加わってください。"
 )
@@ -276,7 +278,7 @@ def _require_basis_for_write(
         audit.record_denial(
             actor, target_type=target_type, target_id=str(pk), reason="break-glass is read-only"
         )
-        raise Forbidden(BREAK_GLASS_READ_ONLY_MESSAGE)
+        raise Forbidden(_(BREAK_GLASS_READ_ONLY_MESSAGE))
 
 
 def access_object(

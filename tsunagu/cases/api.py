@@ -359,7 +359,7 @@ def case_team_add(request: TsunaguRequest, case_id: int, payload: TeamIn) -> Sta
     if payload.consent_id is not None:
         consent = selectors.case_subject_consents(case, payload.consent_id)
         if consent is None:
-            raise Invalid(services.NO_CONSENT_MESSAGE, code="no_basis")
+            raise Invalid(_(services.NO_CONSENT_MESSAGE), code="no_basis")
     worker = None
     if payload.worker_id is not None:
         worker = User.objects.filter(pk=payload.worker_id, is_active=True).first()

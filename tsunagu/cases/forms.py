@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
@@ -87,7 +87,7 @@ class ConsultationForm(forms.Form):
     # Radio buttons, but only for the search results and the current choice (see
     # `narrow_subject_choices`): the queryset (everything visible) is only used to validate.
     person = PersonChoiceField(
-        label=_("本人"),
+        label=pgettext_lazy("the person supported", "本人"),
         queryset=Person.objects.none(),
         required=False,
         empty_label=_("選ばない"),

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.core.models import TimeStampedModel
 from tsunagu.core.validators import BoundedDateField
@@ -30,7 +31,7 @@ class Channel(models.TextChoices):
 
 
 class Consulter(models.TextChoices):
-    SELF = "self", _("本人")
+    SELF = "self", pgettext_lazy("who consulted", "本人")
     FAMILY = "family", _("家族")
     AGENCY = "agency", _("関係機関")
     WELFARE_COMMISSIONER = "welfare_commissioner", _("民生委員")
@@ -92,7 +93,7 @@ class Consultation(TimeStampedModel):
     )
     person = models.ForeignKey(
         "people.Person",
-        verbose_name=_("本人"),
+        verbose_name=pgettext_lazy("the person supported", "本人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -217,7 +218,7 @@ DIFFICULTY_GROUPS: tuple[tuple[str, StrOrPromise], ...] = (
 class Case(TimeStampedModel):
     person = models.ForeignKey(
         "people.Person",
-        verbose_name=_("本人"),
+        verbose_name=pgettext_lazy("the person supported", "本人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

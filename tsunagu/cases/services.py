@@ -62,8 +62,11 @@ from tsunagu.core.validation import full_clean
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Consent, Household, Person
 
-CONFLICT_MESSAGE = "ほかの人が先に更新しました。画面を開き直して内容を確認してください。"
-NO_CONSENT_MESSAGE = (
+# Marked for the catalogue; translated where it is raised, in the reader's language.
+CONFLICT_MESSAGE = gettext_noop(
+    "ほかの人が先に更新しました。画面を開き直して内容を確認してください。"
+)
+NO_CONSENT_MESSAGE = gettext_noop(
     "この機関を含む有効な同意がありません。"
     "同意を記録するか、支援会議または緊急の根拠を選んでください。"
 )
@@ -385,7 +388,7 @@ def _case_update(
         **new_values, version=F("version") + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        raise Conflict(CONFLICT_MESSAGE)
+        raise Conflict(_(CONFLICT_MESSAGE))
     case.version = expected_version + 1
     audit.record(
         action=Action.RECORD_UPDATED, actor=actor, target=case, detail={"changed": changed}
@@ -432,7 +435,7 @@ def _change_status(
         status=to_status, **values, version=F("version") + 1, updated_at=timezone.now()
     )
     if updated != 1:
-        raise Conflict(CONFLICT_MESSAGE)
+        raise Conflict(_(CONFLICT_MESSAGE))
     case.status = to_status
     for name, value in values.items():
         setattr(case, name, value)
@@ -657,7 +660,7 @@ def _team_member_add(
             if basis or not any(
                 _consent_names(c, case, organization) for c in valid_consents_for(case)
             ):
-                raise Invalid(NO_CONSENT_MESSAGE, code="no_basis")
+                raise Invalid(_(NO_CONSENT_MESSAGE), code="no_basis")
             raise Invalid(_("共有の根拠を選んでください。"), code="no_basis")
     elif basis == SharingBasis.STATUTORY_MEETING:
         _check_support_meeting(conference, case, organization)
@@ -780,7 +783,7 @@ def team_member_leave(
             left_on=day
         )
         if updated != 1:
-            raise Conflict(CONFLICT_MESSAGE)
+            raise Conflict(_(CONFLICT_MESSAGE))
         member.left_on = day
         audit.record(
             action=Action.TEAM_MEMBER_LEFT,
@@ -967,7 +970,7 @@ def emergency_basis_convert(
         basis_reviewed_by=actor.user,
     )
     if updated != 1:
-        raise Conflict(CONFLICT_MESSAGE)
+        raise Conflict(_(CONFLICT_MESSAGE))
     member.basis, member.consent, member.conference = basis, consent, conference
     member.basis_reviewed_at, member.basis_reviewed_by = now, actor.user
     audit.record(
@@ -1001,7 +1004,7 @@ def emergency_basis_end(actor: Actor, *, member: CaseTeamMember, note: str = "")
         basis_reviewed_by=actor.user,
     )
     if updated != 1:
-        raise Conflict(CONFLICT_MESSAGE)
+        raise Conflict(_(CONFLICT_MESSAGE))
     member.basis_ended_at, member.basis_end_reason = now, BasisEnd.ENDED_BY_REVIEWER
     member.basis_reviewed_at, member.basis_reviewed_by = now, actor.user
     audit.record(

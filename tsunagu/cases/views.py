@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
@@ -44,8 +44,8 @@ from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 
 PAGE_SIZE = 30
 TARGET_LABELS = {
-    "people.person": gettext_lazy("本人"),
-    "cases.case": gettext_lazy("支援ケース"),
+    "people.person": pgettext_lazy("the person supported", "本人"),
+    "cases.case": pgettext_lazy("one case", "支援ケース"),
     "cases.consultation": gettext_lazy("相談受付"),
     "records.progressnote": gettext_lazy("支援経過記録"),
     "records.formulation": gettext_lazy("見立て"),

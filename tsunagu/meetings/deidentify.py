@@ -36,7 +36,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]  # no stubs
 
 from tsunagu.cases.models import DIFFICULTY_GROUPS, Case
@@ -970,7 +970,7 @@ def _subjects(case: Case) -> list[Subject]:
     subjects: list[Subject] = []
     seen: set[int] = set()
     if case.person_id is not None and case.person is not None:
-        subjects.append(Subject(case.person, _("本人")))
+        subjects.append(Subject(case.person, pgettext("the person supported", "本人")))
         seen.add(case.person.pk)
     if case.household_id is not None:
         members = HouseholdMember.objects.filter(household_id=case.household_id).select_related(
@@ -981,7 +981,7 @@ def _subjects(case: Case) -> list[Subject]:
                 continue
             seen.add(member.person_id)
             label = (
-                _("本人")
+                pgettext("the person supported", "本人")
                 if member.relationship == Relationship.SELF and not subjects
                 else str(Relationship(member.relationship).label)
             )

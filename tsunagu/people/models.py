@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.core.models import TimeStampedModel
 from tsunagu.core.validators import BoundedDateField
@@ -92,8 +93,8 @@ class Person(TimeStampedModel):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        verbose_name = _("本人")
-        verbose_name_plural = _("本人")
+        verbose_name = pgettext_lazy("the person supported", "本人")
+        verbose_name_plural = pgettext_lazy("the person supported, plural", "本人")
         ordering = ["kana_normalized", "pk"]
         indexes = [models.Index(fields=["birth_date"])]
 

@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
@@ -47,7 +48,10 @@ from tsunagu.people.models import (
     SupportCategory,
 )
 
-CONFLICT_MESSAGE = "ほかの人が先に更新しました。画面を開き直して内容を確認してください。"
+# Marked for the catalogue; translated where it is raised, in the reader's language.
+CONFLICT_MESSAGE = gettext_noop(
+    "ほかの人が先に更新しました。画面を開き直して内容を確認してください。"
+)
 
 # What a person form or JSON body may set; kana_normalized, phone_normalized, version and
 # registered_by_organization are the service's to set.
@@ -337,7 +341,7 @@ def _versioned_update(
         **values, version=F("version") + 1, updated_at=now
     )
     if updated == 0:
-        raise Conflict(CONFLICT_MESSAGE)
+        raise Conflict(_(CONFLICT_MESSAGE))
 
 
 # Changing one of these may make the person look like someone else already registered.
@@ -434,7 +438,7 @@ def _person_update(
     ) != sorted((c.kind, c.status, c.grade, c.physical_type) for c in current_certificates)
     if not changed and not certificates_changed:
         if person.version != expected_version:
-            raise Conflict(CONFLICT_MESSAGE)
+            raise Conflict(_(CONFLICT_MESSAGE))
         return person
     for name in changed:
         setattr(person, name, values[name])
@@ -618,7 +622,7 @@ def household_update(
     )
     if not changed:
         if household.version != expected_version:
-            raise Conflict(CONFLICT_MESSAGE)
+            raise Conflict(_(CONFLICT_MESSAGE))
         return household
     for name in changed:
         setattr(household, name, values[name])

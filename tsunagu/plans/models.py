@@ -532,6 +532,23 @@ class TaskSource(models.TextChoices):
 OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
 
 
+def one_line(text: str, limit: int) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def plan_task_title(goal: str) -> str:
+    return _("支援計画: %(goal)s") % {"goal": one_line(goal, 80)}
+
+
+def monitoring_task_title(goal: str) -> str:
+    return _("モニタリング: %(goal)s") % {"goal": one_line(goal, 80)}
+
+
+def contingency_task_title(event: str) -> str:
+    return _("Xデー対応: %(event)s") % {"event": one_line(event, 80)}
+
+
 class Task(TimeStampedModel):
     title = models.CharField(_("件名"), max_length=200)
     description = models.TextField(_("内容"), blank=True)
@@ -587,6 +604,29 @@ class Task(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (issue 16, item 13).
+
+        A task made from a plan item, a monitoring or an X-day is titled from what it came from
+        each time it is read, so that a task made by someone working in Japanese reads in English
+        for a colleague working in English.  The stored `title` stays as it was written (the API
+        gives it); a task typed by hand, or one whose source is gone, shows it.  The list's
+        selector brings the plan item and the trigger in the same query.
+        """
+        if self.plan_item_id is not None and self.plan_item is not None:
+            if self.source == TaskSource.PLAN:
+                return plan_task_title(self.plan_item.goal)
+            if self.source == TaskSource.MONITORING:
+                return monitoring_task_title(self.plan_item.goal)
+        if (
+            self.source == TaskSource.CONTINGENCY
+            and self.contingency_action_id is not None
+            and self.contingency_action is not None
+        ):
+            return contingency_task_title(self.contingency_action.trigger.description)
         return self.title
 
     @property

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import active_team_members, persons_visible_to
@@ -85,7 +85,7 @@ def assessment_subjects(case: Case) -> list[tuple[Person, str]]:
     people: list[tuple[Person, str]] = []
     seen: set[int] = set()
     if case.person_id is not None and case.person is not None:
-        people.append((case.person, _("本人")))
+        people.append((case.person, pgettext("the person supported", "本人")))
         seen.add(case.person_id)
     if case.household_id is not None:
         members = (
@@ -398,7 +398,14 @@ def task_list(
         tasks = tasks.filter(status__in=OPEN_TASK_STATUSES)
     elif status:
         tasks = tasks.filter(status=status)
-    return tasks.select_related("case", "owner_organization", "owner_worker")
+    # The plan item and the trigger give the title in the reader's language (Task.display_title).
+    return tasks.select_related(
+        "case",
+        "owner_organization",
+        "owner_worker",
+        "plan_item",
+        "contingency_action__trigger",
+    )
 
 
 def task_counts(actor: Actor, *, today: dt.date | None = None) -> dict[str, int]:

@@ -58,6 +58,9 @@ from tsunagu.plans.models import (
     TaskSource,
     TaskStatus,
     WeeklyScheduleEntry,
+    contingency_task_title,
+    monitoring_task_title,
+    plan_task_title,
 )
 from tsunagu.plans.schedule import add_months, monitoring_due_dates
 from tsunagu.plans.selectors import ITEM_FIELDS, PLAN_FIELDS, assessment_subjects
@@ -652,7 +655,7 @@ def plan_agree(
     Monitoring.objects.bulk_create(Monitoring(plan=plan, due_on=day) for day in due_dates)
     tasks = [
         Task(
-            title=_("支援計画: %(goal)s") % {"goal": _one_line(item.goal, 80)},
+            title=plan_task_title(item.goal),
             description="\n".join(
                 p
                 for p in (
@@ -688,11 +691,6 @@ def plan_agree(
         },
     )
     return plan
-
-
-def _one_line(text: str, limit: int) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 # --- Monitoring -------------------------------------------------------------------------------
@@ -803,7 +801,7 @@ def _monitoring_follow_ups(
     due = next_due or conducted_on + dt.timedelta(days=FOLLOW_UP_DAYS)
     tasks = [
         Task(
-            title=_("モニタリング: %(goal)s") % {"goal": _one_line(report.plan_item.goal, 80)},
+            title=monitoring_task_title(report.plan_item.goal),
             description=report.what_should_change,
             case=plan.case,
             owner_organization_id=report.plan_item.responsible_organization_id,
@@ -910,7 +908,7 @@ def contingency_happened(
     )
     tasks = [
         Task(
-            title=_("Xデー対応: %(event)s") % {"event": _one_line(trigger.description, 80)},
+            title=contingency_task_title(trigger.description),
             description="\n".join(
                 p
                 for p in (

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.core.models import TimeStampedModel
 from tsunagu.core.validators import BoundedDateField
@@ -94,7 +95,10 @@ class Channel(models.TextChoices):
 
 class Referral(TimeStampedModel):
     case = models.ForeignKey(
-        "cases.Case", verbose_name=_("支援ケース"), on_delete=models.PROTECT, related_name="+"
+        "cases.Case",
+        verbose_name=pgettext_lazy("one case", "支援ケース"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     person = models.ForeignKey(
         "people.Person",

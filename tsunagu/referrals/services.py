@@ -19,6 +19,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
@@ -70,7 +71,10 @@ ACTION_ESCALATED = "referral.escalated"
 ACTION_EXPORTED = "referral.exported"
 ACTION_STATISTICS_EXPORTED = "referral.statistics_exported"
 
-CONFLICT_MESSAGE = "ほかの人が先に更新しました。画面を開き直して内容を確認してください。"
+# Marked for the catalogue; translated where it is raised, in the reader's language.
+CONFLICT_MESSAGE = gettext_noop(
+    "ほかの人が先に更新しました。画面を開き直して内容を確認してください。"
+)
 BASES = (SharingBasis.CONSENT, SharingBasis.STATUTORY_MEETING, SharingBasis.EMERGENCY)
 
 # The role the receiving organization takes on the case team when it accepts.
@@ -437,7 +441,7 @@ def referral_update(
             pk=referral.pk, version=expected_version, status=ReferralStatus.DRAFT
         ).update(**values, version=F("version") + 1, updated_at=timezone.now())
         if updated != 1:
-            raise Conflict(CONFLICT_MESSAGE)
+            raise Conflict(_(CONFLICT_MESSAGE))
         referral.version = expected_version + 1
         audit.record(
             action=ACTION_UPDATED,
@@ -641,7 +645,7 @@ def _transition(
         pk=referral.pk, status=from_status, business_status=from_business
     ).update(**values, version=F("version") + 1, updated_at=now)
     if updated != 1:
-        raise Conflict(CONFLICT_MESSAGE)
+        raise Conflict(_(CONFLICT_MESSAGE))
     for name, value in values.items():
         setattr(referral, name, value)
     referral.version += 1

@@ -320,6 +320,16 @@ def test_team_member_sees_but_cannot_change_status(persona, personas, world, cli
     assert Case.objects.get(pk=world.case.pk).status == CaseStatus.INTAKE
 
 
+def test_the_refusal_is_in_the_readers_language(personas, world, client_as):
+    reader = client_as(personas.reader_a)
+    reader.cookies["django_language"] = "en"
+    response = reader.post(f"/cases/{world.case.pk}/status/", {"to_status": "assessment"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You cannot make changes with read-only access." in page
+    assert "閲覧のみ" not in page
+
+
 def test_a_consultation_without_domains_is_accepted(personas, client_as):
     """相談の領域 is optional on the screen and in the API (one contact may not fit any)."""
     response = client_as(personas.counselor_a).post(

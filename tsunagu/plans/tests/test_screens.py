@@ -17,6 +17,7 @@ from tsunagu.plans.models import (
     PlanStatus,
     SupportPlan,
     Task,
+    TaskSource,
     TaskStatus,
 )
 from tsunagu.plans.schedule import add_months
@@ -226,3 +227,23 @@ def test_the_monitoring_due_list_shows_overdue_monitoring_of_the_organization(
     assert "期限超過" in html
     other = client_as(personas.counselor_b).get(reverse("plans:monitoring_due_list"))
     assert world.case.title not in other.content.decode()
+
+
+def test_a_task_made_from_the_plan_reads_in_the_readers_language(personas, world, client_as):
+    # Made while working in Japanese: the stored title is Japanese and stays so.
+    assert world.task.title.startswith("支援計画: ")
+    client = client_as(personas.counselor_a)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("plans:task_list") + "?scope=organization").content.decode()
+    goal = world.task.plan_item.goal
+    assert f"Support plan: {goal}" in page
+    assert world.task.title not in page
+    world.task.refresh_from_db()
+    assert world.task.title == f"支援計画: {goal}"
+
+    # A task typed by hand keeps the words it was typed with.
+    world.task.source = TaskSource.MANUAL
+    world.task.title = "見学の日程を決める"
+    world.task.save(update_fields=["source", "title"])
+    page = client.get(reverse("plans:task_list") + "?scope=organization").content.decode()
+    assert "見学の日程を決める" in page

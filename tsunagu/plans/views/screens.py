@@ -648,6 +648,6 @@ def task_status(request: TsunaguRequest, task_id: int) -> HttpResponse:
         to=back,
         success=lambda done: (
             _("タスク「%(title)s」を「%(status)s」にしました。")
-            % {"title": task.title, "status": task.get_status_display()}
+            % {"title": task.display_title, "status": task.get_status_display()}
         ),
     )
