@@ -39,7 +39,7 @@ class _Once:
         return f"IN {rhs}"
 
 
-class InOnce(_Once, In):
+class InOnce(_Once, In):  # type: ignore[type-arg]
     """On a plain column (`pk__in_once=`, `case_id__in_once=`)."""
 
 

@@ -268,17 +268,18 @@ class HouseholdView:
 def household_view(actor: Actor, *, household: Household) -> HouseholdView:
     """The members whose own basis covers the actor's organization (persons_visible_to), and
     how many others there are only where the organization may know that."""
-    members = list(
+    members: list[HouseholdMember] = list(
         household_members(household=household).annotate(
             visible=Exists(persons_visible_to(actor).filter(pk=OuterRef("person_id")))
         )
     )
-    shown = [m for m in members if m.visible]  # type: ignore[attr-defined]
+    shown = [m for m in members if getattr(m, "visible")]  # noqa: B009  # the annotation
     today = timezone.localdate()
     hidden = sum(
         1
         for m in members
-        if not m.visible and (m.end_date is None or m.end_date >= today)  # type: ignore[attr-defined]
+        if not getattr(m, "visible")  # noqa: B009
+        and (m.end_date is None or m.end_date >= today)
     )
     # Asked only when someone is hidden: the answer changes nothing otherwise.
     if hidden and household_holders(actor).filter(pk=household.pk).exists():
