@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:case_id>/status/", views.case_transition, name="case_transition"),
     path("<int:case_id>/reopen/", views.case_reopen, name="case_reopen"),
     path("<int:case_id>/team/new/", views.team_add, name="team_add"),
+    path("<int:case_id>/team/new/workers/", views.team_workers, name="team_workers"),
     path("<int:case_id>/team/<int:member_id>/leave/", views.team_leave, name="team_leave"),
     path("consultations/", views.consultation_list, name="consultation_list"),
     path("consultations/new/", views.consultation_create, name="consultation_create"),

@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
@@ -238,7 +238,8 @@ def _case_detail_context(request: TsunaguRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
         "is_lead": actor.organization_id == case.lead_organization_id and actor.can_write,
-        "history": selectors.case_status_history(case),
+        "history": selectors.case_history(case),
+        "lead_periods": selectors.case_lead_periods(case),
         "team": selectors.case_team(case),
         "consultations": selectors.case_consultations(actor, case),
         "consents": selectors.case_consents(case),
@@ -323,11 +324,12 @@ def case_reopen(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
+    initial = {"organization": request.GET.get("organization", "")[:20]}
     return form_page(
         request,
-        TeamMemberForm(posted(request), case=case),
+        TeamMemberForm(posted(request), initial=initial, case=case),
         "cases/pages/team_form.html",
-        save=lambda data: services.team_member_add(actor=request.actor, case=case, **data),
+        save=lambda data: services.add_team_member(request.actor, case=case, **data),
         done=lambda saved: redirect("cases:case_detail", case_id=case.pk),
         context=lambda: {
             "case": case,
@@ -337,11 +339,21 @@ def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
             + "?kind=statutory_support_meeting",
             "emergency_days": settings.EMERGENCY_BASIS_DAYS,
         },
-        success=lambda member: (
-            _("「%(name)s」を支援チームに加えました。") % {"name": member.organization.name}
-        ),
+        success=lambda added: _("「%(who)s」を支援チームに加えました。") % {"who": added.who},
         conflict_status=400,
     )
+
+
+@_mapped
+@require_GET
+def team_workers(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    """The worker choices of the team form for the organization chosen (htmx partial)."""
+    # Staff names of an organization, nothing of the case's person: no read row.
+    case = access_case(request.actor, case_id, audit_read=False)
+    _require_lead(request, case)
+    chosen = request.GET.get("organization", "")[:20]
+    form = TeamMemberForm(initial={"organization": chosen}, case=case)
+    return render(request, "cases/partials/worker_options.html", {"field": form["worker"]})
 
 
 @_mapped
