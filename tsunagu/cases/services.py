@@ -337,6 +337,40 @@ def consultation_open_case(actor: Actor, *, consultation: Consultation) -> Case:
         return case
 
 
+def consultation_link_person(
+    actor: Actor, *, consultation: Consultation, person: Person
+) -> Consultation:
+    """Name the person a consultation was about, once registered (the intake flow: consultation
+    → person → consent → case).  Only the receiving organization, only a consultation that is
+    not anonymous and names nobody yet, only a person it may see."""
+    actor = audit.require_writer(actor, target_type="cases.consultation", target_id=consultation.pk)
+    if consultation.organization_id != actor.organization_id:
+        audit.record_denial(
+            actor,
+            target_type="cases.consultation",
+            target_id=str(consultation.pk),
+            reason="not the receiving organization",
+        )
+        raise Forbidden(_("本人を結び付けられるのは相談を受け付けた機関だけです。"))
+    with transaction.atomic():
+        if consultation.is_anonymous:
+            raise Invalid(_("匿名の相談には本人を結び付けられません。"))
+        _check_subject(actor, person, None, is_anonymous=False)
+        linked = Consultation.objects.filter(
+            pk=consultation.pk, person__isnull=True, household__isnull=True, is_anonymous=False
+        ).update(person=person, updated_at=timezone.now())
+        if linked != 1:
+            raise Invalid(_("この相談にはすでに本人または世帯が記録されています。"))
+        consultation.person = person
+        audit.record(
+            action=Action.RECORD_UPDATED,
+            actor=actor,
+            target=consultation,
+            detail={"changed": ["person"], "person": person.pk},
+        )
+        return consultation
+
+
 # --- Case edit and status -------------------------------------------------------------------
 
 

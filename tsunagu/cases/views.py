@@ -174,10 +174,20 @@ def consultation_subject_choices(request: TsunaguRequest) -> HttpResponse:
 def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
     consultation = access_consultation(request.actor, consultation_id)
     domain_labels = [str(Domain(d).label) for d in consultation.domains if d in Domain.values]
+    actor = request.actor
     return render(
         request,
         "cases/pages/consultation_detail.html",
-        {"consultation": consultation, "domain_labels": domain_labels},
+        {
+            "consultation": consultation,
+            "domain_labels": domain_labels,
+            # The intake flow (consultation → person → consent → case → team) is the
+            # receiving organization's.
+            "can_intake": actor.can_write
+            and consultation.organization_id == actor.organization_id
+            and not consultation.is_anonymous,
+            "intake": request.GET.get("intake") == "1",
+        },
     )
 
 
@@ -185,12 +195,18 @@ def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpRe
 @require_POST
 def consultation_open_case(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
     consultation = access_consultation(request.actor, consultation_id, for_write=True)
+    # In the intake flow the next step is the team.
+    then_team = request.POST.get("then") == "team"
     return action(
         request,
         lambda: services.consultation_open_case(actor=request.actor, consultation=consultation),
-        to=lambda case: reverse("cases:case_detail", kwargs={"case_id": case.pk}),
+        to=lambda case: reverse(
+            "cases:team_add" if then_team else "cases:case_detail", kwargs={"case_id": case.pk}
+        ),
         failed_to=reverse("cases:consultation_detail", kwargs={"consultation_id": consultation_id}),
-        success=_("支援ケースを作成しました。"),
+        success=_("支援ケースを作成しました。続けて、支援チームに加える機関を選んでください。")
+        if then_team
+        else _("支援ケースを作成しました。"),
     )
 
 
