@@ -437,6 +437,7 @@ SCREENS: dict[str, Spec] = {
         FORM,
         lambda w: {"organization": w.core_on_team.organization_id, "role": "joint"},
     ),
+    "cases:team_workers": Spec(_case),
     "cases:team_leave": Spec(
         lambda w: {"case_id": w.case.pk, "member_id": w.core_on_team.pk},
         POST,
@@ -619,6 +620,7 @@ API: dict[str, Spec] = {
     ),
     "GET /api/v1/cases/{case_id}": Spec(_case),
     "GET /api/v1/cases/{case_id}/status": Spec(_case),
+    "GET /api/v1/cases/{case_id}/leads": Spec(_case),
     "POST /api/v1/cases/{case_id}/status": Spec(
         _case, POST, lambda w: {"to": "assessment", "reason": "面談の結果"}
     ),
