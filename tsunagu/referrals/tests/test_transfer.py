@@ -200,6 +200,9 @@ def test_the_handover_summary_is_read_by_the_new_lead_once_accepted(
     api = _api(personas.counselor_b, personas.office_b)
     before = receiver.get(reverse("referrals:detail", kwargs={"referral_id": referral.pk}))
     assert HANDOVER not in before.content.decode()
+    # The accept form asks whether the old lead stays, and in which role.
+    assert 'name="previous_lead_role"' in before.content.decode()
+    assert "共同支援として残ってもらう" in before.content.decode()
     before_api = client.get(f"/api/v1/referrals/{referral.pk}", **api).json()
     assert before_api["handover_summary"] == ""
 
