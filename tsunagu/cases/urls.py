@@ -32,6 +32,11 @@ urlpatterns = [
         views.consultation_open_case,
         name="consultation_open_case",
     ),
+    path(
+        "consultations/<int:consultation_id>/person/",
+        views.consultation_link_person,
+        name="consultation_link_person",
+    ),
     path("break-glass/", views.break_glass_list, name="break_glass_list"),
     path("break-glass/new/", views.break_glass_new, name="break_glass_new"),
     path(

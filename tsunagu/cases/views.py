@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases import selectors, services
-from tsunagu.cases.access import access_case, access_consultation
+from tsunagu.cases.access import access_case, access_consultation, access_person
 from tsunagu.cases.forms import (
     BreakGlassForm,
     BreakGlassReviewForm,
@@ -37,7 +37,7 @@ from tsunagu.cases.forms import (
     TeamMemberForm,
     TransitionForm,
 )
-from tsunagu.cases.models import Case, CaseStatus, Domain
+from tsunagu.cases.models import Case, CaseStatus, Consultation, Domain
 from tsunagu.core.errors import Forbidden
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
@@ -207,6 +207,29 @@ def consultation_open_case(request: TsunaguRequest, consultation_id: int) -> Htt
         success=_("支援ケースを作成しました。続けて、支援チームに加える機関を選んでください。")
         if then_team
         else _("支援ケースを作成しました。"),
+    )
+
+
+@_mapped
+@require_POST
+def consultation_link_person(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
+    """The intake flow found the person already registered (the duplicate check): link that
+    record to the consultation and go on to the consent."""
+    consultation = access_consultation(request.actor, consultation_id, for_write=True)
+    person = access_person(request.actor, request.POST.get("person", "")[:20])
+
+    def consent_url(linked: Consultation) -> str:
+        url = reverse("people:consent_create", kwargs={"person_id": person.pk})
+        return f"{url}?consultation={linked.pk}"
+
+    return action(
+        request,
+        lambda: services.consultation_link_person(
+            request.actor, consultation=consultation, person=person
+        ),
+        to=consent_url,
+        failed_to=reverse("cases:consultation_detail", kwargs={"consultation_id": consultation_id}),
+        success=_("%(name)sさんの記録をこの相談に結び付けました。") % {"name": person.display_name},
     )
 
 

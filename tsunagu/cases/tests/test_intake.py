@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tsunagu.accounts.tests.factories import UserFactory
@@ -138,3 +140,49 @@ def test_an_outsider_gets_404_for_the_worker_picker(personas, world, client_as):
     outsider = client_as(personas.counselor_b)
     url = f"/cases/{world.case.pk}/team/new/workers/?organization={personas.core_center.pk}"
     assert outsider.get(url).status_code == 404
+
+
+def test_a_person_already_registered_is_linked_instead_of_registered_again(
+    personas, unnamed, client_as
+):
+    known = PersonFactory.create(
+        family_name="山本",
+        given_name="翔太",
+        family_name_kana="ヤマモト",
+        given_name_kana="ショウタ",
+        birth_date=dt.date(1990, 6, 15),
+        registered_by_organization=personas.office_a,
+    )
+    client = client_as(personas.counselor_a)
+    page = client.post(
+        f"/people/new/?consultation={unnamed.pk}",
+        {
+            "family_name": "山本",
+            "given_name": "翔太",
+            "family_name_kana": "やまもと",
+            "given_name_kana": "しょうた",
+            "birth_date": "1990-06-15",
+            "sex": "male",
+        },
+    )
+    body = page.content.decode()
+    assert f"/cases/consultations/{unnamed.pk}/person/" in body
+    assert Person.objects.filter(family_name="山本").count() == 1
+    linked = client.post(f"/cases/consultations/{unnamed.pk}/person/", {"person": known.pk})
+    assert linked.status_code == 302
+    assert linked["Location"] == f"/people/{known.pk}/consents/new/?consultation={unnamed.pk}"
+    assert Consultation.objects.get(pk=unnamed.pk).person == known
+
+
+def test_linking_bad_or_hidden_people_is_a_404_and_outsiders_get_404(personas, unnamed, client_as):
+    hidden = PersonFactory.create(registered_by_organization=personas.office_b)
+    client = client_as(personas.counselor_a)
+    url = f"/cases/consultations/{unnamed.pk}/person/"
+    for bad in (str(hidden.pk), str(2**63), "abc", "%ED%A0%80", "%EF%BD%B1", ""):
+        # Sent as the browser sends it: a lone surrogate's bytes, half-width kana.
+        posted = client.post(url, f"person={bad}", content_type="application/x-www-form-urlencoded")
+        assert posted.status_code == 404
+    assert Consultation.objects.get(pk=unnamed.pk).person is None
+    outsider = client_as(personas.counselor_b)
+    mine = PersonFactory.create(registered_by_organization=personas.office_b)
+    assert outsider.post(url, {"person": mine.pk}).status_code == 404

@@ -444,6 +444,7 @@ SCREENS: dict[str, Spec] = {
         lambda w: {"left_on": timezone.localdate().isoformat()},
     ),
     "cases:consultation_detail": Spec(_consultation),
+    "cases:consultation_link_person": Spec(_consultation, POST, lambda w: {"person": w.person.pk}),
     "cases:consultation_open_case": Spec(_consultation, POST),
     # Only reviewers (the core center, administrators) see break-glass accesses at all.
     "cases:break_glass_review": Spec(
