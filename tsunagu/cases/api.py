@@ -619,6 +619,27 @@ def consultation_detail(request: TsunaguRequest, consultation_id: int) -> Consul
     return access_consultation(request.actor, consultation_id)
 
 
+class ConsultationPersonIn(Schema):
+    person_id: Id = Field(description="登録済みで、操作中の所属が閲覧できる本人")
+
+
+@router.post(
+    "/consultations/{consultation_id}/person",
+    response={200: ConsultationOut, **ERRORS},
+    summary="相談受付に本人を結び付ける（受付からケースへの流れ）",
+    url_name="consultation_link_person",
+)
+def consultation_link_person(
+    request: TsunaguRequest, consultation_id: int, payload: ConsultationPersonIn
+) -> Consultation:
+    """本人の記録がない相談に、登録した（または既に登録されていた）本人を結び付けます。"""
+    consultation = access_consultation(request.actor, consultation_id, for_write=True)
+    person = access_person(request.actor, payload.person_id)
+    return services.consultation_link_person(
+        request.actor, consultation=consultation, person=person
+    )
+
+
 # --- Who looked at this person's record -----------------------------------------------------
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tsunagu.accounts.tests.factories import UserFactory
+from tsunagu.accounts.tests.factories import UserFactory, api_token_for
 from tsunagu.cases import services
 from tsunagu.cases.models import CaseTeamMember, Consultation, SharingBasis, TeamRole
 from tsunagu.cases.tests.factories import ConsultationFactory
@@ -186,3 +186,33 @@ def test_linking_bad_or_hidden_people_is_a_404_and_outsiders_get_404(personas, u
     outsider = client_as(personas.counselor_b)
     mine = PersonFactory.create(registered_by_organization=personas.office_b)
     assert outsider.post(url, {"person": mine.pk}).status_code == 404
+
+
+def test_the_api_links_the_person_too(personas, unnamed, client):
+    person = PersonFactory.create(registered_by_organization=personas.office_a)
+    token = api_token_for(personas.counselor_a, personas.office_a)
+    url = f"/api/v1/consultations/{unnamed.pk}/person"
+    body = client.post(
+        url,
+        {"person_id": person.pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert body.status_code == 200, body.content
+    assert Consultation.objects.get(pk=unnamed.pk).person == person
+    again = client.post(
+        url,
+        {"person_id": person.pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert again.status_code == 422
+    assert again.json()["error"]["message"]
+    outsider = api_token_for(personas.counselor_b, personas.office_b)
+    refused = client.post(
+        url,
+        {"person_id": person.pk},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {outsider}",
+    )
+    assert refused.status_code == 404

@@ -622,6 +622,9 @@ API: dict[str, Spec] = {
     "GET /api/v1/cases/{case_id}": Spec(_case),
     "GET /api/v1/cases/{case_id}/status": Spec(_case),
     "GET /api/v1/cases/{case_id}/leads": Spec(_case),
+    "POST /api/v1/consultations/{consultation_id}/person": Spec(
+        _consultation, POST, lambda w: {"person_id": w.person.pk}
+    ),
     "POST /api/v1/cases/{case_id}/status": Spec(
         _case, POST, lambda w: {"to": "assessment", "reason": "面談の結果"}
     ),
