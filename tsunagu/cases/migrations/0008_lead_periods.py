@@ -33,7 +33,7 @@ def first_lead_periods(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_case_conferences_stand_with_cases'),
+        ('cases', '0007_case_lead_person_index'),
         ('organizations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
