@@ -29,6 +29,7 @@ from tsunagu.cases.models import (
     BreakGlassAccess,
     Case,
     CaseConference,
+    CaseLeadPeriod,
     CaseStatus,
     CaseStatusChange,
     CaseTeamMember,
@@ -86,6 +87,15 @@ class StatusChangeOut(Out):
     reason: str
     changed_at: dt.datetime
     changed_by_id: int
+
+
+class LeadPeriodOut(Out):
+    organization_id: int
+    organization_name: str = Field(alias="organization.name")
+    worker_id: int | None
+    started_on: dt.date
+    ended_on: dt.date | None = Field(description="移管で引き継いだ日（現在の主担当機関は null）")
+    handover_summary: str = Field(description="前の主担当機関が書いた引継ぎの要約")
 
 
 class CaseOut(Out):
@@ -300,6 +310,16 @@ def case_detail(request: TsunaguRequest, case_id: int) -> Case:
 @paginated
 def case_status_history(request: TsunaguRequest, case_id: int) -> QuerySet[CaseStatusChange]:
     return selectors.case_status_history(access_case(request.actor, case_id))
+
+
+@router.get(
+    "/cases/{case_id}/leads",
+    response={200: list[LeadPeriodOut], **ERRORS},
+    summary="主担当機関の履歴（移管）",
+    url_name="case_lead_periods",
+)
+def case_lead_periods(request: TsunaguRequest, case_id: int) -> list[CaseLeadPeriod]:
+    return selectors.case_lead_periods(access_case(request.actor, case_id))
 
 
 @router.post(
@@ -597,6 +617,27 @@ def consultation_list(request: TsunaguRequest) -> Listing:
 )
 def consultation_detail(request: TsunaguRequest, consultation_id: int) -> Consultation:
     return access_consultation(request.actor, consultation_id)
+
+
+class ConsultationPersonIn(Schema):
+    person_id: Id = Field(description="登録済みで、操作中の所属が閲覧できる本人")
+
+
+@router.post(
+    "/consultations/{consultation_id}/person",
+    response={200: ConsultationOut, **ERRORS},
+    summary="相談受付に本人を結び付ける（受付からケースへの流れ）",
+    url_name="consultation_link_person",
+)
+def consultation_link_person(
+    request: TsunaguRequest, consultation_id: int, payload: ConsultationPersonIn
+) -> Consultation:
+    """本人の記録がない相談に、登録した（または既に登録されていた）本人を結び付けます。"""
+    consultation = access_consultation(request.actor, consultation_id, for_write=True)
+    person = access_person(request.actor, payload.person_id)
+    return services.consultation_link_person(
+        request.actor, consultation=consultation, person=person
+    )
 
 
 # --- Who looked at this person's record -----------------------------------------------------

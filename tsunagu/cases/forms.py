@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -334,7 +335,18 @@ class TeamMemberForm(forms.Form):
         self.fields[  # type: ignore[attr-defined]
             "organization"
         ].queryset = selectors.team_organization_choices()
-        self.fields["worker"].queryset = selectors.team_worker_choices()  # type: ignore[attr-defined]
+        self.fields["organization"].widget.attrs.update(
+            {
+                "hx-get": reverse("cases:team_workers", kwargs={"case_id": case.pk}),
+                "hx-target": "#id_worker",
+                "hx-trigger": "change",
+            }
+        )
+        # Only the chosen organization's staff, each once (the organization field's value, or
+        # the screen's `?organization=`); htmx refreshes the list when it changes.
+        self.fields["worker"].queryset = selectors.team_worker_choices(  # type: ignore[attr-defined]
+            self.chosen_organization()
+        )
         self.fields["consent"].queryset = selectors.subject_consents_queryset(case)  # type: ignore[attr-defined]
         self.fields["conference"].queryset = selectors.statutory_meetings_about(case)  # type: ignore[attr-defined]
         self.fields["reviewer"].queryset = selectors.emergency_reviewer_choices()  # type: ignore[attr-defined]
@@ -344,6 +356,14 @@ class TeamMemberForm(forms.Form):
         ) % {"days": settings.EMERGENCY_BASIS_DAYS}
         if not self.is_bound:
             self.initial.setdefault("joined_on", timezone.localdate())
+
+    def chosen_organization(self) -> Organization | None:
+        raw = self.data.get("organization") if self.is_bound else self.initial.get("organization")
+        try:
+            pk = int(str(raw))
+        except (TypeError, ValueError):
+            return None
+        return selectors.team_organization_choices().filter(pk=pk).first()
 
 
 class TeamLeaveForm(forms.Form):

@@ -258,6 +258,10 @@ class Case(TimeStampedModel):
     opened_on = BoundedDateField(_("開始日"), default=timezone.localdate)
     closed_on = BoundedDateField(_("終結日"), null=True, blank=True)
     closure_reason = models.CharField(_("終結の理由"), max_length=200, blank=True)
+    # When the present lead organization took the case over (移管); empty while the lead is the
+    # one that opened it.  A restricted note written before this moment is not the present
+    # lead's to read (records.access, ADR 0012).
+    lead_since = models.DateTimeField(_("主担当機関の引継ぎ日時"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -305,6 +309,58 @@ class CaseStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_status} → {self.to_status}"
+
+
+class CaseLeadPeriod(models.Model):
+    """One organization's time as the case's lead (主担当機関): from the day it opened or
+    accepted the case to the day a transfer (移管) it accepted moved the lead on.  Kept by
+    `services._case_open` and `services.case_lead_transfer`; the case page shows them."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="lead_periods")
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("主担当機関"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("主担当者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_on = BoundedDateField(_("主担当になった日"))
+    ended_on = BoundedDateField(_("主担当を引き継いだ日"), null=True, blank=True)
+    started_at = models.DateTimeField(_("記録日時"), default=timezone.now)
+    handover_summary = models.TextField(
+        _("引継ぎの要約"),
+        blank=True,
+        help_text=_("前の主担当機関が、新しい主担当機関のために書いた引継ぎの要約。"),
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("主担当機関の履歴")
+        verbose_name_plural = _("主担当機関の履歴")
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="lead_period_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(ended_on__isnull=True),
+                name="one_running_lead_period_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.organization_id} {self.started_on}–{self.ended_on or ''}"
 
 
 # --- Case conferences: the record a support-meeting basis names (ADR 0008) --------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,12 +27,14 @@ from tsunagu.cases.models import (
     BreakGlassAccess,
     Case,
     CaseConference,
+    CaseLeadPeriod,
     CaseStatusChange,
     CaseTeamMember,
     ConferenceKind,
     Consultation,
     DifficultyFactor,
     SharingBasis,
+    TeamRole,
 )
 from tsunagu.cases.related import case_record_targets
 from tsunagu.core.actor import Actor
@@ -151,18 +154,117 @@ def organization_worker_choices(organization: Organization) -> QuerySet[User]:
     ).order_by("full_name_kana", "username")
 
 
-def team_worker_choices() -> QuerySet[User]:
-    """Everyone who could be named as a worker; the service checks the organization."""
-    return User.objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.current()
-        .filter(organization__has_accounts=True)
-        .values("user_id"),
-    ).order_by("full_name_kana", "username")
+def team_worker_choices(organization: Organization | None) -> QuerySet[User]:
+    """The workers the team form offers: the chosen organization's current staff, each once
+    (a user with two memberships there is one choice); none until an organization with
+    accounts is chosen.  The service checks the membership again."""
+    if organization is None or not organization.has_accounts:
+        return User.objects.none()
+    return organization_worker_choices(organization)
 
 
 def case_status_history(case: Case) -> QuerySet[CaseStatusChange]:
     return CaseStatusChange.objects.filter(case=case).select_related("changed_by")
+
+
+def case_lead_periods(case: Case) -> list[CaseLeadPeriod]:
+    """Each lead organization of the case and its period, oldest first.  A case whose periods
+    were never recorded (made outside the services) has had one lead since it opened."""
+    periods = list(
+        CaseLeadPeriod.objects.filter(case=case).select_related(
+            "organization", "worker", "started_by"
+        )
+    )
+    if periods:
+        return periods
+    return [
+        CaseLeadPeriod(
+            case=case,
+            organization=case.lead_organization,
+            worker=case.lead_worker,
+            started_on=case.opened_on,
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a case's history: a status change, a team member added or leaving, or a
+    lead change.  `at` is set when the moment is known; team rows keep only their day."""
+
+    on: dt.date
+    at: dt.datetime | None
+    what: str
+    reason: str
+    by: User | None
+
+
+def _who(member: CaseTeamMember) -> str:
+    worker = member.worker
+    name = (worker.full_name or worker.username) if worker is not None else member.worker_name
+    return f"{member.organization.name}（{name}）" if name else member.organization.name
+
+
+def case_history(case: Case) -> list[HistoryEntry]:
+    """What happened to the case, oldest first: its status changes, who was added to the team
+    (and by whom) and who left it, and each change of lead (移管)."""
+    entries: list[HistoryEntry] = []
+    for change in case_status_history(case):
+        what = str(change.get_to_status_display())
+        if change.from_status:
+            what = f"{change.get_from_status_display()} → {what}"
+        entries.append(
+            HistoryEntry(
+                on=timezone.localdate(change.changed_at),
+                at=change.changed_at,
+                what=what,
+                reason=change.reason,
+                by=change.changed_by,
+            )
+        )
+    for member in case_team(case).select_related("added_by"):
+        if member.role != TeamRole.LEAD:
+            entries.append(
+                HistoryEntry(
+                    on=member.joined_on,
+                    at=None,
+                    what=_("%(who)sを支援チームに加えた（%(role)s・%(basis)s）")
+                    % {
+                        "who": _who(member),
+                        "role": member.get_role_display(),
+                        "basis": member.get_basis_display(),
+                    },
+                    reason="",
+                    by=member.added_by,
+                )
+            )
+        if member.left_on is not None and member.role != TeamRole.LEAD:
+            entries.append(
+                HistoryEntry(
+                    on=member.left_on,
+                    at=None,
+                    what=_("%(who)sが支援チームを離れた") % {"who": _who(member)},
+                    reason="",
+                    by=None,
+                )
+            )
+    periods = case_lead_periods(case)
+    for before, after in itertools.pairwise(periods):
+        entries.append(
+            HistoryEntry(
+                on=after.started_on,
+                at=after.started_at,
+                what=_("主担当機関を%(old)sから%(new)sへ移管")
+                % {
+                    "old": before.organization.name,
+                    "new": after.organization.name,
+                },
+                reason="",
+                by=after.started_by,
+            )
+        )
+    earliest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return sorted(entries, key=lambda e: (e.on, e.at is None, e.at or earliest))
 
 
 def case_team(case: Case) -> QuerySet[CaseTeamMember]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from tsunagu.cases.models import (
     BreakGlassAccess,
     Case,
     CaseConference,
+    CaseLeadPeriod,
     CaseStatus,
     CaseStatusChange,
     CaseTeamMember,
@@ -51,6 +53,7 @@ from tsunagu.cases.selectors import (
     emergency_reviewer_choices,
     is_break_glass_reviewer,
     lead_worker_choices,
+    organization_worker_choices,
     subject_person_ids,
     support_meeting_missing,
     support_meetings_for,
@@ -249,6 +252,13 @@ def _case_open(
     )
     full_clean(lead, labelled=False, constraints=True)
     lead.save()
+    CaseLeadPeriod.objects.create(
+        case=case,
+        organization=actor.organization,
+        worker=actor.user,
+        started_on=opened_on,
+        started_by=actor.user,
+    )
     CaseStatusChange.objects.create(
         case=case, from_status="", to_status=CaseStatus.INTAKE, changed_by=actor.user
     )
@@ -325,6 +335,40 @@ def consultation_open_case(actor: Actor, *, consultation: Consultation) -> Case:
             detail={"changed": ["case"], "case": case.pk},
         )
         return case
+
+
+def consultation_link_person(
+    actor: Actor, *, consultation: Consultation, person: Person
+) -> Consultation:
+    """Name the person a consultation was about, once registered (the intake flow: consultation
+    → person → consent → case).  Only the receiving organization, only a consultation that is
+    not anonymous and names nobody yet, only a person it may see."""
+    actor = audit.require_writer(actor, target_type="cases.consultation", target_id=consultation.pk)
+    if consultation.organization_id != actor.organization_id:
+        audit.record_denial(
+            actor,
+            target_type="cases.consultation",
+            target_id=str(consultation.pk),
+            reason="not the receiving organization",
+        )
+        raise Forbidden(_("本人を結び付けられるのは相談を受け付けた機関だけです。"))
+    with transaction.atomic():
+        if consultation.is_anonymous:
+            raise Invalid(_("匿名の相談には本人を結び付けられません。"))
+        _check_subject(actor, person, None, is_anonymous=False)
+        linked = Consultation.objects.filter(
+            pk=consultation.pk, person__isnull=True, household__isnull=True, is_anonymous=False
+        ).update(person=person, updated_at=timezone.now())
+        if linked != 1:
+            raise Invalid(_("この相談にはすでに本人または世帯が記録されています。"))
+        consultation.person = person
+        audit.record(
+            action=Action.RECORD_UPDATED,
+            actor=actor,
+            target=consultation,
+            detail={"changed": ["person"], "person": person.pk},
+        )
+        return consultation
 
 
 # --- Case edit and status -------------------------------------------------------------------
@@ -544,7 +588,30 @@ def case_reopen(actor: Actor, *, case: Case, reason: str) -> Case:
 # --- Case team ------------------------------------------------------------------------------
 
 
-def team_member_add(
+@dataclass(frozen=True)
+class TeamMemberAdded:
+    """What `add_team_member` did, for the screen's message, the API and notifications.
+
+    `recipients` are the people to tell: the named worker, or, when none was named, the current
+    staff of the added organization (none for an organization without accounts, whose worker is
+    only a name).  The caller (a notification hook) sends after the transaction commits."""
+
+    member: CaseTeamMember
+    case: Case
+    organization: Organization
+    worker: User | None
+    worker_name: str
+    added_by: User
+    recipients: tuple[User, ...]
+
+    @property
+    def who(self) -> str:
+        """「機関（担当者）」, as the flash message and the case history say it."""
+        name = self.worker.full_name or self.worker.username if self.worker else self.worker_name
+        return f"{self.organization.name}（{name}）" if name else self.organization.name
+
+
+def add_team_member(
     actor: Actor,
     *,
     case: Case,
@@ -558,12 +625,13 @@ def team_member_add(
     worker: User | None = None,
     worker_name: str = "",
     joined_on: dt.date | None = None,
-) -> CaseTeamMember:
+) -> TeamMemberAdded:
     """Add an organization to the team, with the basis on which the record is shared: a consent
     naming it, a support meeting it attended and pledged at (`conference`), or an emergency
-    with a named core-center `reviewer` that ends after EMERGENCY_BASIS_DAYS."""
+    with a named core-center `reviewer` that ends after EMERGENCY_BASIS_DAYS.  Returns who was
+    added and whom to tell (`TeamMemberAdded`)."""
     actor = _lead_writer(actor, case, _("支援チームを変更できるのは主担当機関だけです。"))
-    return _team_member_add(
+    member = _team_member_add(
         actor=actor,
         case=case,
         organization=organization,
@@ -577,6 +645,26 @@ def team_member_add(
         worker_name=worker_name.strip(),
         joined_on=joined_on or timezone.localdate(),
     )
+    if member.worker is not None:
+        recipients: tuple[User, ...] = (member.worker,)
+    elif organization.has_accounts:
+        recipients = tuple(organization_worker_choices(organization))
+    else:
+        recipients = ()
+    return TeamMemberAdded(
+        member=member,
+        case=case,
+        organization=organization,
+        worker=member.worker,
+        worker_name=member.worker_name,
+        added_by=actor.user,
+        recipients=recipients,
+    )
+
+
+def team_member_add(actor: Actor, *, case: Case, **fields: Any) -> CaseTeamMember:
+    """`add_team_member`, for callers that need only the new row (the API)."""
+    return add_team_member(actor, case=case, **fields).member
 
 
 def team_member_join_on_acceptance(
@@ -726,6 +814,8 @@ def _team_member_add(
             "emergency_ends_on": str(emergency_ends_on) if emergency_ends_on else None,
             "reviewer": reviewer.pk if reviewer else None,
             "basis_note": basis_note,
+            "worker": worker.pk if worker else None,
+            "worker_name": worker_name,
         },
     )
     return member
@@ -796,6 +886,178 @@ def team_member_leave(
             },
         )
         return member
+
+
+# --- Transfer of the lead (移管, ADR 0012) ----------------------------------------------------
+
+ACTION_LEAD_CHANGED = "case.lead_changed"
+
+
+@dataclass(frozen=True)
+class LeadChange:
+    """What `case_lead_transfer` did: the periods it closed and opened, and the team rows."""
+
+    case: Case
+    previous: CaseLeadPeriod
+    current: CaseLeadPeriod
+    lead_member: CaseTeamMember
+    previous_lead_member: CaseTeamMember | None  # the old lead's new row when it stays
+
+
+def _stay_basis(
+    case: Case, organization: Organization
+) -> tuple[str, Consent | None, CaseConference | None]:
+    """The basis on which a former lead stays on the team: its own is gone with the lead, so it
+    needs one of ADR 0008's, checked as for any member (an emergency is not offered here)."""
+    for consent in valid_consents_for(case):
+        if _consent_names(consent, case, organization):
+            return SharingBasis.CONSENT, consent, None
+    conference = support_meetings_for(case, organization).first()
+    if conference is not None:
+        return SharingBasis.STATUTORY_MEETING, None, conference
+    raise Invalid(
+        _(
+            "前の主担当機関をチームに残すには、その機関を共有先に含む今日有効な本人の同意か、"
+            "その機関が出席した支援会議の記録が必要です。残さずに受理するか、先に同意を"
+            "記録してください。"
+        ),
+        code="no_basis",
+    )
+
+
+def case_lead_transfer(
+    actor: Actor,
+    *,
+    case: Case,
+    worker: User,
+    handover_summary: str,
+    previous_lead_role: str = "",
+    detail: dict[str, Any] | None = None,
+) -> LeadChange:
+    """The acting organization becomes the case's lead from today (移管).
+
+    Called when it accepts a transfer the lead sent it (referrals), which is where the lead's
+    decision was checked.  The old lead's period ends today and it leaves the team today,
+    unless `previous_lead_role` names the role the new lead asks it to keep (on a basis of its
+    own: `_stay_basis`).  Restricted notes written before today stay with their authors'
+    organization (`Case.lead_since`, records.access); `handover_summary`, which the old lead
+    wrote, is what the new lead reads instead."""
+    actor = audit.require_writer(actor, target_type="cases.case", target_id=case.pk)
+    assert actor.organization is not None  # noqa: S101  # require_writer guarantees it
+    organization = actor.organization
+    with transaction.atomic():
+        if not case.is_open:
+            raise Invalid(_("終結したケースは移管できません。"))
+        old_org_id = case.lead_organization_id
+        if organization.pk == old_org_id:
+            raise Invalid(_("この機関はすでにこのケースの主担当機関です。"))
+        if previous_lead_role and (
+            previous_lead_role not in TeamRole.values or previous_lead_role == TeamRole.LEAD
+        ):
+            raise Invalid(_("前の主担当機関に残ってもらう役割を選んでください。"))
+        if not organization_worker_choices(organization).filter(pk=worker.pk).exists():
+            raise Invalid(_("担当者は、依頼先の機関の職員から選んでください。"))
+        if not handover_summary.strip():
+            raise Invalid(_("移管には、前の主担当機関が書いた引継ぎの要約が必要です。"))
+        now = timezone.now()
+        day = timezone.localdate(now)
+        updated = Case.objects.filter(
+            pk=case.pk, lead_organization_id=old_org_id, status=case.status
+        ).update(
+            lead_organization=organization,
+            lead_worker=worker,
+            lead_since=now,
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        if updated != 1:
+            raise Conflict(CONFLICT_MESSAGE)
+        old_org = case.lead_organization
+        old_worker = case.lead_worker
+        case.lead_organization, case.lead_worker, case.lead_since = organization, worker, now
+        case.version += 1
+        # The old lead's period: the running one, or (a case opened before periods were kept)
+        # one from the day it opened.
+        previous = CaseLeadPeriod.objects.filter(case=case, ended_on__isnull=True).first()
+        if previous is None:
+            previous = CaseLeadPeriod(
+                case=case,
+                organization=old_org,
+                worker=old_worker,
+                started_on=case.opened_on,
+                started_at=case.created_at,
+            )
+        previous.ended_on = max(day, previous.started_on)
+        full_clean(previous, labelled=False, constraints=True)
+        previous.save()
+        current = CaseLeadPeriod(
+            case=case,
+            organization=organization,
+            worker=worker,
+            started_on=day,
+            started_at=now,
+            handover_summary=handover_summary.strip(),
+            started_by=actor.user,
+        )
+        full_clean(current, labelled=False, constraints=True)
+        current.save()
+        # The team: every running row of the old lead and of the new one ends today; the new
+        # lead joins as the lead, the old one in the role asked of it, if any.
+        running = active_team_members(on=day).filter(
+            case=case, organization_id__in=[old_org_id, organization.pk]
+        )
+        ended = list(running.values_list("pk", flat=True))
+        CaseTeamMember.objects.filter(pk__in=ended).update(left_on=day)
+        lead_member = CaseTeamMember(
+            case=case,
+            organization=organization,
+            worker=worker,
+            role=TeamRole.LEAD,
+            basis=SharingBasis.LEAD,
+            joined_on=day,
+            added_by=actor.user,
+        )
+        full_clean(lead_member, labelled=False, constraints=True)
+        lead_member.save()
+        stayed: CaseTeamMember | None = None
+        if previous_lead_role:
+            basis, consent, conference = _stay_basis(case, old_org)
+            stayed = CaseTeamMember(
+                case=case,
+                organization=old_org,
+                worker=old_worker,
+                role=previous_lead_role,
+                basis=basis,
+                consent=consent,
+                conference=conference,
+                joined_on=day,
+                added_by=actor.user,
+            )
+            full_clean(stayed, labelled=False, constraints=True)
+            stayed.save()
+        audit.record(
+            action=ACTION_LEAD_CHANGED,
+            actor=actor,
+            target=case,
+            detail={
+                "from": old_org_id,
+                "to": organization.pk,
+                "worker": worker.pk,
+                "on": str(day),
+                "ended_members": ended,
+                "lead_member": lead_member.pk,
+                "previous_lead_role": previous_lead_role,
+                "previous_lead_member": stayed.pk if stayed else None,
+                **(detail or {}),
+            },
+        )
+        return LeadChange(
+            case=case,
+            previous=previous,
+            current=current,
+            lead_member=lead_member,
+            previous_lead_member=stayed,
+        )
 
 
 # --- Break-glass ----------------------------------------------------------------------------

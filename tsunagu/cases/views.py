@@ -19,12 +19,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases import selectors, services
-from tsunagu.cases.access import access_case, access_consultation
+from tsunagu.cases.access import access_case, access_consultation, access_person
 from tsunagu.cases.forms import (
     BreakGlassForm,
     BreakGlassReviewForm,
@@ -37,7 +37,7 @@ from tsunagu.cases.forms import (
     TeamMemberForm,
     TransitionForm,
 )
-from tsunagu.cases.models import Case, CaseStatus, Domain
+from tsunagu.cases.models import Case, CaseStatus, Consultation, Domain
 from tsunagu.core.errors import Forbidden
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
@@ -174,10 +174,20 @@ def consultation_subject_choices(request: TsunaguRequest) -> HttpResponse:
 def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
     consultation = access_consultation(request.actor, consultation_id)
     domain_labels = [str(Domain(d).label) for d in consultation.domains if d in Domain.values]
+    actor = request.actor
     return render(
         request,
         "cases/pages/consultation_detail.html",
-        {"consultation": consultation, "domain_labels": domain_labels},
+        {
+            "consultation": consultation,
+            "domain_labels": domain_labels,
+            # The intake flow (consultation → person → consent → case → team) is the
+            # receiving organization's.
+            "can_intake": actor.can_write
+            and consultation.organization_id == actor.organization_id
+            and not consultation.is_anonymous,
+            "intake": request.GET.get("intake") == "1",
+        },
     )
 
 
@@ -185,12 +195,41 @@ def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpRe
 @require_POST
 def consultation_open_case(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
     consultation = access_consultation(request.actor, consultation_id, for_write=True)
+    # In the intake flow the next step is the team.
+    then_team = request.POST.get("then") == "team"
     return action(
         request,
         lambda: services.consultation_open_case(actor=request.actor, consultation=consultation),
-        to=lambda case: reverse("cases:case_detail", kwargs={"case_id": case.pk}),
+        to=lambda case: reverse(
+            "cases:team_add" if then_team else "cases:case_detail", kwargs={"case_id": case.pk}
+        ),
         failed_to=reverse("cases:consultation_detail", kwargs={"consultation_id": consultation_id}),
-        success=_("支援ケースを作成しました。"),
+        success=_("支援ケースを作成しました。続けて、支援チームに加える機関を選んでください。")
+        if then_team
+        else _("支援ケースを作成しました。"),
+    )
+
+
+@_mapped
+@require_POST
+def consultation_link_person(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
+    """The intake flow found the person already registered (the duplicate check): link that
+    record to the consultation and go on to the consent."""
+    consultation = access_consultation(request.actor, consultation_id, for_write=True)
+    person = access_person(request.actor, request.POST.get("person", "")[:20])
+
+    def consent_url(linked: Consultation) -> str:
+        url = reverse("people:consent_create", kwargs={"person_id": person.pk})
+        return f"{url}?consultation={linked.pk}"
+
+    return action(
+        request,
+        lambda: services.consultation_link_person(
+            request.actor, consultation=consultation, person=person
+        ),
+        to=consent_url,
+        failed_to=reverse("cases:consultation_detail", kwargs={"consultation_id": consultation_id}),
+        success=_("%(name)sさんの記録をこの相談に結び付けました。") % {"name": person.display_name},
     )
 
 
@@ -238,7 +277,8 @@ def _case_detail_context(request: TsunaguRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
         "is_lead": actor.organization_id == case.lead_organization_id and actor.can_write,
-        "history": selectors.case_status_history(case),
+        "history": selectors.case_history(case),
+        "lead_periods": selectors.case_lead_periods(case),
         "team": selectors.case_team(case),
         "consultations": selectors.case_consultations(actor, case),
         "consents": selectors.case_consents(case),
@@ -323,11 +363,12 @@ def case_reopen(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
+    initial = {"organization": request.GET.get("organization", "")[:20]}
     return form_page(
         request,
-        TeamMemberForm(posted(request), case=case),
+        TeamMemberForm(posted(request), initial=initial, case=case),
         "cases/pages/team_form.html",
-        save=lambda data: services.team_member_add(actor=request.actor, case=case, **data),
+        save=lambda data: services.add_team_member(request.actor, case=case, **data),
         done=lambda saved: redirect("cases:case_detail", case_id=case.pk),
         context=lambda: {
             "case": case,
@@ -337,11 +378,21 @@ def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
             + "?kind=statutory_support_meeting",
             "emergency_days": settings.EMERGENCY_BASIS_DAYS,
         },
-        success=lambda member: (
-            _("「%(name)s」を支援チームに加えました。") % {"name": member.organization.name}
-        ),
+        success=lambda added: _("「%(who)s」を支援チームに加えました。") % {"who": added.who},
         conflict_status=400,
     )
+
+
+@_mapped
+@require_GET
+def team_workers(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    """The worker choices of the team form for the organization chosen (htmx partial)."""
+    # Staff names of an organization, nothing of the case's person: no read row.
+    case = access_case(request.actor, case_id, audit_read=False)
+    _require_lead(request, case)
+    chosen = request.GET.get("organization", "")[:20]
+    form = TeamMemberForm(initial={"organization": chosen}, case=case)
+    return render(request, "cases/partials/worker_options.html", {"field": form["worker"]})
 
 
 @_mapped

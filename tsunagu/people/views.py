@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,9 @@ from django.views.decorators.http import require_http_methods
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import access_household, access_person
+from tsunagu.cases import services as case_services
+from tsunagu.cases.access import access_consultation, access_household, access_person
+from tsunagu.cases.models import Consultation
 from tsunagu.core.errors import Forbidden, TsunaguError
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
@@ -148,23 +151,57 @@ def _confirm_duplicates(
     return rescue
 
 
+def _intake_consultation(request: TsunaguRequest) -> Consultation | None:
+    """The consultation of the intake flow (`?consultation=`): consultation → person →
+    consent → case.  Fetched for writing (404 when not the office's, as everywhere); None
+    when the screen is used on its own."""
+    raw = request.GET.get("consultation")
+    if not raw:
+        return None
+    return access_consultation(request.actor, raw[:20], for_write=request.method == "POST")
+
+
+def _intake_query(consultation: Consultation | None) -> str:
+    return f"?{urlencode({'consultation': consultation.pk})}" if consultation else ""
+
+
 @_app_errors
 @require_http_methods(["GET", "POST"])
 def person_create(request: TsunaguRequest) -> HttpResponse:
     _require_writer(request)
-    shown: dict[str, Any] = {"duplicates": None, "person": None}
+    consultation = _intake_consultation(request)
+    if consultation is not None and (consultation.person_id or consultation.household_id):
+        messages.info(request, _("この相談にはすでに本人または世帯が記録されています。"))
+        return redirect("cases:consultation_detail", consultation_id=consultation.pk)
+    shown: dict[str, Any] = {"duplicates": None, "person": None, "consultation": consultation}
     form = PersonCreateForm(posted(request))
-    return form_page(
-        request,
-        form,
-        "people/pages/person_form.html",
-        save=lambda data: services.person_create(
+
+    def save(data: dict[str, Any]) -> Person:
+        person = services.person_create(
             actor=request.actor,
             data=form.person_data(),
             certificates=form.certificates(),
             confirm_new=data["confirm_new"],
-        ),
-        done=lambda person: redirect("people:person_detail", person_id=person.pk),
+        )
+        if consultation is not None:
+            case_services.consultation_link_person(
+                request.actor, consultation=consultation, person=person
+            )
+        return person
+
+    def done(person: Person) -> HttpResponse:
+        if consultation is None:
+            return redirect("people:person_detail", person_id=person.pk)
+        # Next step of the intake: the consent.
+        url = reverse("people:consent_create", kwargs={"person_id": person.pk})
+        return redirect(url + _intake_query(consultation))
+
+    return form_page(
+        request,
+        form,
+        "people/pages/person_form.html",
+        save=save,
+        done=done,
         context=shown,
         rescue=_confirm_duplicates(request, PersonCreateForm, shown),
         success=lambda person: _("%(name)sさんを登録しました。") % {"name": person.display_name},
@@ -221,13 +258,24 @@ def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
     person = _person_for_write(request, person_id)
+    consultation = _intake_consultation(request)
+    if consultation is not None and consultation.person_id != person.pk:
+        consultation = None  # another person's consultation: the screen on its own
+
+    def done(saved: object) -> HttpResponse:
+        if consultation is None:
+            return redirect("people:person_detail", person_id=person.pk)
+        # Last step of the intake: back to the consultation, to open the case.
+        url = reverse("cases:consultation_detail", kwargs={"consultation_id": consultation.pk})
+        return redirect(f"{url}?intake=1")
+
     return form_page(
         request,
         ConsentForm(posted(request), initial={"obtained_on": timezone.localdate().isoformat()}),
         "people/pages/consent_form.html",
         save=lambda data: services.consent_record(actor=request.actor, person=person, **data),
-        done=lambda saved: redirect("people:person_detail", person_id=person.pk),
-        context={"person": person},
+        done=done,
+        context={"person": person, "consultation": consultation},
         success=_("同意を記録しました。"),
     )
 

@@ -1,14 +1,17 @@
 """The one way in to progress notes, formulations and their attachments (DESIGN.md §5).
 
 The rules of the records, on top of the case rules (`cases.access`): a note or formulation is
-seen with its case, and a restricted note only by the case's lead organization and its author.
+seen with its case, and a restricted note only by its author, its author's organization and the
+case's lead organization *for notes written since it became the lead*: after a transfer (移管)
+the old lead's restricted notes stay with the organization that wrote them, and the new lead
+reads the handover summary instead (ADR 0012).
 A helper answers `NotFound` for "missing" and "not yours" alike, audited, as
 `cases.access.access_object` does.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from tsunagu.cases.access import access_object, visible_case_ids
 from tsunagu.core.actor import Actor
@@ -16,13 +19,19 @@ from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
 
 
 def notes_visible_to(actor: Actor) -> QuerySet[ProgressNote]:
-    """Notes of visible cases; a restricted note only for the lead organization and author."""
+    """Notes of visible cases; a restricted note only for its author, the author's
+    organization, and the lead organization for the notes written while it is the lead."""
     if actor.organization_id is None:
         return ProgressNote.objects.none()
+    org_id = actor.organization_id
     return ProgressNote.objects.filter(case_id__in=visible_case_ids(actor)).filter(
         Q(is_restricted=False)
-        | Q(case__lead_organization_id=actor.organization_id)
         | Q(author=actor.user)
+        | Q(author_organization_id=org_id)
+        | (
+            Q(case__lead_organization_id=org_id)
+            & (Q(case__lead_since__isnull=True) | Q(created_at__gte=F("case__lead_since")))
+        )
     )
 
 

@@ -53,7 +53,9 @@ class NoteIn(Schema):
     text: NonBlank = Field(..., min_length=1)
     is_motivating_moment: bool = False
     motivating_moment: str = model_field(ProgressNote, "motivating_moment", "")
-    is_restricted: bool = Field(False, description="主担当機関と記録者だけが読めます。")
+    is_restricted: bool = Field(
+        False, description="記録者の機関と、記録した時点の主担当機関だけが読めます。"
+    )
 
 
 class NoteOut(Out):

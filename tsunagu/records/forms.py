@@ -69,7 +69,7 @@ class NoteForm(forms.Form):
     is_restricted = forms.BooleanField(
         label=_("限定公開"),
         required=False,
-        help_text=_("主担当機関と記録者だけが読めます"),
+        help_text=_("記録者の機関と、記録した時点の主担当機関だけが読めます"),
     )
     attachments = MultipleFileField(
         label=_("添付ファイル"),

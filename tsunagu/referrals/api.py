@@ -16,6 +16,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.cases import selectors as case_selectors
 from tsunagu.cases.access import access_case
+from tsunagu.cases.models import TeamRole
 from tsunagu.core.api import ErrorOut, paginated
 from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
@@ -32,6 +33,7 @@ from tsunagu.referrals.models import (
     Referral,
     ReferralKind,
     ReferralTransition,
+    Side,
     SummaryField,
 )
 from tsunagu.referrals.rules import MOVES
@@ -68,6 +70,9 @@ class ReferralOut(Out):
     reason: str
     request_text: str
     summary_text: str
+    handover_summary: str = Field(
+        description="移管の引継ぎの要約（依頼元と、受理してケースを閲覧できる依頼先だけ。ほかは空）"
+    )
     summary_fields: list[str]
     summary: dict[str, Any]
     basis: str
@@ -100,6 +105,13 @@ class ReferralOut(Out):
         return referral.case_id if visible else None
 
     @staticmethod
+    def resolve_handover_summary(referral: Referral, context: Context) -> str:
+        if _row(referral, context).side == Side.REQUESTER:
+            return referral.handover_summary
+        visible = selectors.case_visible(context["request"].actor, referral)
+        return referral.handover_summary if visible else ""
+
+    @staticmethod
     def resolve_subject(referral: Referral, context: Context) -> str:
         return _row(referral, context).subject
 
@@ -122,6 +134,12 @@ BasisValue = Literal["", "consent", "statutory_meeting", "emergency"]
 assert set(BasisValue.__args__) - {""} == set(services.BASES)  # type: ignore[attr-defined]  # noqa: S101
 
 
+StayRole = Literal[
+    "", "joint", "service", "medical", "administration", "school", "informal", "other"
+]
+assert set(StayRole.__args__) - {""} == set(TeamRole.values) - {TeamRole.LEAD}  # type: ignore[attr-defined]  # noqa: S101
+
+
 class ReferralIn(Schema):
     case_id: Id
     kind: ReferralKind = Field(description="joint_support / referral / transfer / advice")
@@ -142,6 +160,7 @@ class ReferralIn(Schema):
     consent_id: Id | None = None
     basis_note: str = model_field(Referral, "basis_note", "")
     plan_item_id: Id | None = Field(None, description="依頼先の役割を書いた支援計画の項目")
+    handover_summary: str = Field("", description="移管（transfer）の引継ぎの要約（送信時は必須）")
     send: bool = Field(True, description="false なら下書きとして保存")
 
 
@@ -163,6 +182,7 @@ class ReferralEditIn(Schema):
     consent_id: Id | None = None
     basis_note: str = model_field(Referral, "basis_note", None)
     plan_item_id: Id | None = None
+    handover_summary: str = patch_field()
 
 
 class TransitionIn(Schema):
@@ -175,6 +195,10 @@ class TransitionIn(Schema):
     reason: str = Field("", description="reject / hold / fail / cancel では必須")
     outcome: str = Field("", description="complete（完了の報告）では必須")
     receiving_worker_id: Id | None = Field(None, description="accept のときの担当者")
+    previous_lead_role: StayRole = Field(
+        "",
+        description="移管を accept するとき、前の主担当機関に残ってもらう役割（空なら今日で離脱）",
+    )
 
 
 class TransitionOut(Out):
@@ -275,6 +299,7 @@ def _data(case: Any, payload: ReferralIn) -> services.ReferralData:
         consent=consent,
         basis_note=payload.basis_note,
         plan_item=_plan_item(case, payload.plan_item_id),
+        handover_summary=payload.handover_summary,
     )
 
 
@@ -392,6 +417,7 @@ def referral_update(request: TsunaguRequest, referral_id: int, payload: Referral
         "consent_id": referral.consent_id,
         "basis_note": referral.basis_note,
         "plan_item_id": referral.plan_item_id,
+        "handover_summary": referral.handover_summary,
     }
     merged = ReferralIn(case_id=referral.case_id, **{**current, **sent, "send": False})
     return services.referral_update(
@@ -434,6 +460,7 @@ def referral_transition(
         reason=payload.reason,
         outcome=payload.outcome,
         receiving_worker=_user(payload.receiving_worker_id, "receiving_worker_id"),
+        previous_lead_role=payload.previous_lead_role,
         channel=Channel.API,
     )
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.forms import ConsentChoiceField, PersonChoiceField, UserChoiceField
-from tsunagu.cases.models import Case, SharingBasis
+from tsunagu.cases.models import Case, SharingBasis, TeamRole
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year, fiscal_year_label
 from tsunagu.core.validators import BoundedFormDateField
@@ -26,6 +26,7 @@ from tsunagu.referrals.models import (
 from tsunagu.referrals.services import ReferralData
 
 BASIS_CHOICES = [(v, t) for v, t in SharingBasis.choices if v != SharingBasis.LEAD]
+STAY_ROLES = [(v, t) for v, t in TeamRole.choices if v != TeamRole.LEAD]
 
 
 class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
@@ -87,6 +88,15 @@ class ReferralForm(forms.Form):
             "必要最小限にしてください。"
         ),
         error_messages={"required": _("先方に伝える概要を入力してください。")},
+    )
+    handover_summary = forms.CharField(
+        label=_("引継ぎの要約（移管のとき）"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_(
+            "移管のときに必須です。受理した新しい主担当機関が読みます。"
+            "限定公開の記録は引き継がれないため、必要なことはここに書いてください。"
+        ),
     )
     summary_fields = forms.MultipleChoiceField(
         label=_("受理前に依頼先に見せる項目"),
@@ -153,6 +163,7 @@ class ReferralForm(forms.Form):
             "consent": referral.consent_id,
             "basis_note": referral.basis_note,
             "plan_item": referral.plan_item_id,
+            "handover_summary": referral.handover_summary,
         }
 
     def data_for_service(self) -> ReferralData:
@@ -170,6 +181,7 @@ class ReferralForm(forms.Form):
             consent=data.get("consent"),
             basis_note=data.get("basis_note") or "",
             plan_item=data.get("plan_item"),
+            handover_summary=data.get("handover_summary") or "",
         )
 
 
@@ -189,6 +201,18 @@ class TransitionForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         help_text=_("空欄なら、依頼元が指名した人か、受理したあなたが担当になります。"),
+    )
+
+    previous_lead_role = forms.ChoiceField(
+        label=_("前の主担当機関"),
+        choices=[
+            ("", _("今日でチームを離れる")),
+            *[(v, _("%(role)sとして残ってもらう") % {"role": t}) for v, t in STAY_ROLES],
+        ],
+        required=False,
+        help_text=_(
+            "残ってもらうには、その機関を共有先に含む本人の同意か、支援会議の記録が必要です。"
+        ),
     )
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:

@@ -142,6 +142,16 @@ class Referral(TimeStampedModel):
     # What the receiver sees before accepting: taken from the case when the request is sent.
     summary = models.JSONField(_("概要（送信時点）"), default=dict, blank=True)
     summary_text = models.TextField(_("先方に伝える概要"))
+    # A transfer (移管) only: what the old lead writes for the new one.  Read by the receiver
+    # once it has accepted, in place of the old lead's restricted notes (ADR 0012).
+    handover_summary = models.TextField(
+        _("引継ぎの要約"),
+        blank=True,
+        help_text=_(
+            "移管のときに必須です。受理した新しい主担当機関が読みます。"
+            "限定公開の記録は引き継がれないため、必要なことはここに書いてください。"
+        ),
+    )
     basis = models.CharField(_("共有の根拠"), max_length=24, blank=True)
     consent = models.ForeignKey(
         "people.Consent",

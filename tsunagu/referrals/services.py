@@ -31,7 +31,11 @@ from tsunagu.cases.selectors import (
     support_meetings_for,
     valid_consents_for,
 )
-from tsunagu.cases.services import team_member_join_on_acceptance, team_member_leave
+from tsunagu.cases.services import (
+    case_lead_transfer,
+    team_member_join_on_acceptance,
+    team_member_leave,
+)
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
@@ -162,6 +166,7 @@ class ReferralData:
     receiving_worker: User | None = None
     person: Person | None = None
     plan_item: PlanItem | None = None
+    handover_summary: str = ""
 
 
 def _require_lead(actor: Actor, case: Case) -> None:
@@ -297,6 +302,9 @@ def _apply_data(referral: Referral, case: Case, data: ReferralData) -> None:
     referral.consent = consent
     referral.basis_note = data.basis_note.strip()[:200]
     referral.plan_item = data.plan_item
+    referral.handover_summary = (
+        data.handover_summary.strip() if data.kind == ReferralKind.TRANSFER else ""
+    )
     referral.summary = build_summary(case, referral.person, referral.summary_fields)
 
 
@@ -435,6 +443,7 @@ def referral_update(
             "consent",
             "basis_note",
             "plan_item",
+            "handover_summary",
         ]
         values = {name: getattr(referral, name) for name in fields}
         updated = Referral.objects.filter(
@@ -467,9 +476,11 @@ def referral_transition(
     reason: str = "",
     outcome: str = "",
     receiving_worker: User | None = None,
+    previous_lead_role: str = "",
     channel: str = Channel.SCREEN,
 ) -> Referral:
-    """Apply one move of rules.MOVES, as the acting organization's side."""
+    """Apply one move of rules.MOVES, as the acting organization's side.  Accepting a transfer
+    may name `previous_lead_role`: the role in which the old lead stays on the team."""
     move = MOVES.get(action)
     if move is None:
         raise Invalid(
@@ -499,6 +510,7 @@ def referral_transition(
             outcome=outcome.strip(),
             receiving_worker=receiving_worker,
             channel=channel,
+            previous_lead_role=previous_lead_role,
         )
 
 
@@ -558,7 +570,9 @@ def _leave_team(actor: Actor, referral: Referral) -> None:
     team_member_leave(actor=actor, member=member)
 
 
-def _request_step(actor: Actor, referral: Referral, worker: User | None) -> dict[str, Any]:
+def _request_step(
+    actor: Actor, referral: Referral, worker: User | None, previous_lead_role: str
+) -> dict[str, Any]:
     """Sending: the case is open, the receiver can take requests, the basis holds, and no
     same request is open; the summary is built from the case as it is now."""
     referral.case.refresh_from_db()
@@ -569,14 +583,26 @@ def _request_step(actor: Actor, referral: Referral, worker: User | None) -> dict
         raise Invalid(_("依頼先の機関は現在依頼を受け付けられません。依頼先を選び直してください。"))
     _check_basis(referral)
     _check_not_duplicate(referral)
+    if referral.kind == ReferralKind.TRANSFER and not referral.handover_summary.strip():
+        raise Invalid(
+            _(
+                "移管には引継ぎの要約が必要です。限定公開の記録は新しい主担当機関に"
+                "引き継がれないため、支援に必要なことを書いてください。"
+            ),
+            code="handover_required",
+        )
     return {
         "business_status": BusinessStatus.NONE,
         "summary": build_summary(referral.case, referral.person, referral.summary_fields),
     }
 
 
-def _accept_step(actor: Actor, referral: Referral, worker: User | None) -> dict[str, Any]:
-    """Accepting: the worker (one of the receiver's staff) and the receiver joins the team."""
+def _accept_step(
+    actor: Actor, referral: Referral, worker: User | None, previous_lead_role: str
+) -> dict[str, Any]:
+    """Accepting: the worker (one of the receiver's staff) and the receiver joins the team; on
+    a transfer (移管) it becomes the case's lead instead (ADR 0012), the old lead leaving the
+    team today unless `previous_lead_role` asks it to stay."""
     if worker is not None and not (
         Membership.objects.current()
         .filter(user=worker, organization_id=referral.receiving_organization_id)
@@ -584,11 +610,34 @@ def _accept_step(actor: Actor, referral: Referral, worker: User | None) -> dict[
     ):
         raise Invalid(_("担当者は、依頼先の機関の職員から選んでください。"))
     worker = worker or referral.receiving_worker or actor.user
+    if referral.kind == ReferralKind.TRANSFER:
+        case = referral.case
+        case.refresh_from_db()
+        if case.lead_organization_id != referral.requesting_organization_id:
+            raise Conflict(
+                _("この移管を依頼した機関は、もうこのケースの主担当機関ではありません。"),
+                code="illegal_transition",
+            )
+        change = case_lead_transfer(
+            actor,
+            case=case,
+            worker=worker,
+            handover_summary=referral.handover_summary,
+            previous_lead_role=previous_lead_role,
+            detail={"referral": referral.pk},
+        )
+        return {
+            "receiving_worker": worker,
+            "team_member": change.lead_member,
+            "joined_team": True,
+        }
+    if previous_lead_role:
+        raise Invalid(_("前の主担当機関の役割を選べるのは移管のときだけです。"))
     member, joined = _join_team(actor, referral, worker)
     return {"receiving_worker": worker, "team_member": member, "joined_team": joined}
 
 
-MOVE_STEPS: dict[str, Callable[[Actor, Referral, User | None], dict[str, Any]]] = {
+MOVE_STEPS: dict[str, Callable[[Actor, Referral, User | None, str], dict[str, Any]]] = {
     "request": _request_step,
     "accept": _accept_step,
 }
@@ -603,6 +652,7 @@ def _transition(
     outcome: str,
     receiving_worker: User | None,
     channel: str,
+    previous_lead_role: str = "",
 ) -> Referral:
     from_status, from_business = referral.status, referral.business_status
     if not is_allowed(move, from_status, from_business):
@@ -639,7 +689,7 @@ def _transition(
         values["outcome"] = outcome
     step = MOVE_STEPS.get(move.action)
     if step is not None:
-        values |= step(actor, referral, receiving_worker)
+        values |= step(actor, referral, receiving_worker, previous_lead_role)
     # Conditional on what was read, so that two people moving one referral cannot both win.
     updated = Referral.objects.filter(
         pk=referral.pk, status=from_status, business_status=from_business

@@ -35,7 +35,7 @@ from tsunagu.referrals.forms import (
     StatisticsForm,
     TransitionForm,
 )
-from tsunagu.referrals.models import Referral, ReferralStatus, Side
+from tsunagu.referrals.models import Referral, ReferralKind, ReferralStatus, Side
 from tsunagu.referrals.rules import MOVES
 
 PAGE_SIZE = 30
@@ -239,6 +239,9 @@ def referral_transition(request: TsunaguRequest, referral_id: int) -> HttpRespon
                 reason=data["reason"],
                 outcome=data["outcome"],
                 receiving_worker=data["receiving_worker"],
+                previous_lead_role=data["previous_lead_role"]
+                if referral.kind == ReferralKind.TRANSFER
+                else "",
             )
         except (Invalid, Conflict) as exc:
             form.add_error(None, exc.message)

@@ -80,8 +80,9 @@ def documents_visible_to(actor: Actor) -> QuerySet[SearchDocument]:
     """Documents whose source the actor may read, by the access rules of the source:
     formulations and assessments are visible exactly when their case is
     (`formulations_visible_to`, `assessments_visible_to`), notes too unless restricted, and a
-    restricted note only when `notes_visible_to` lets the actor read it (lead organization and
-    author).  tests/test_search.py checks that this equals those selectors.
+    restricted note only when `notes_visible_to` lets the actor read it (its author's
+    organization, the lead for notes written while it leads: ADR 0012).  tests/test_search.py
+    checks that this equals those selectors.
 
     Written this way, not as `record_id IN <visible notes>`, because that subquery reads every
     note of the visible cases (100,000s at city scale) for each search; here the only

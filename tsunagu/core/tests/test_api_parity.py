@@ -43,6 +43,7 @@ TWINS: dict[str, str] = {
     "cases:break_glass_new": "break_glass_open",
     "cases:consultation_create": "consultation_create",
     "cases:consultation_open_case": "case_create",  # {"consultation_id": ...}
+    "cases:consultation_link_person": "consultation_link_person",
     "cases:break_glass_review": "review_break_glass_reviewed",
     "cases:emergency_convert": "review_emergency_convert",
     "cases:emergency_end": "review_emergency_end",

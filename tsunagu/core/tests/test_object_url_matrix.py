@@ -437,12 +437,14 @@ SCREENS: dict[str, Spec] = {
         FORM,
         lambda w: {"organization": w.core_on_team.organization_id, "role": "joint"},
     ),
+    "cases:team_workers": Spec(_case),
     "cases:team_leave": Spec(
         lambda w: {"case_id": w.case.pk, "member_id": w.core_on_team.pk},
         POST,
         lambda w: {"left_on": timezone.localdate().isoformat()},
     ),
     "cases:consultation_detail": Spec(_consultation),
+    "cases:consultation_link_person": Spec(_consultation, POST, lambda w: {"person": w.person.pk}),
     "cases:consultation_open_case": Spec(_consultation, POST),
     # Only reviewers (the core center, administrators) see break-glass accesses at all.
     "cases:break_glass_review": Spec(
@@ -619,6 +621,10 @@ API: dict[str, Spec] = {
     ),
     "GET /api/v1/cases/{case_id}": Spec(_case),
     "GET /api/v1/cases/{case_id}/status": Spec(_case),
+    "GET /api/v1/cases/{case_id}/leads": Spec(_case),
+    "POST /api/v1/consultations/{consultation_id}/person": Spec(
+        _consultation, POST, lambda w: {"person_id": w.person.pk}
+    ),
     "POST /api/v1/cases/{case_id}/status": Spec(
         _case, POST, lambda w: {"to": "assessment", "reason": "面談の結果"}
     ),

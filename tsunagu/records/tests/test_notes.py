@@ -198,7 +198,7 @@ def test_team_member_adds_a_note(personas, world, client_as):
     form = client.get(f"/records/cases/{world.case.pk}/notes/new/")
     assert form.status_code == 200
     assert 'type="datetime-local"' in form.content.decode()
-    assert "主担当機関と記録者だけが読めます" in form.content.decode()
+    assert "記録者の機関と、記録した時点の主担当機関だけが読めます" in form.content.decode()
 
     response = client.post(
         f"/records/cases/{world.case.pk}/notes/new/",
