@@ -144,7 +144,7 @@ class FormulationForm(forms.Form):
         return cleaned
 
 
-class TeamUserField(forms.ModelMultipleChoiceField):
+class TeamUserField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # stubs
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name or obj.username}（@{obj.username}）"
 
