@@ -14,7 +14,7 @@ from tsunagu.cases.access import access_case
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Name, Out, model_field
-from tsunagu.core.validators import MAX_INT, NonBlank, SaneDateTime
+from tsunagu.core.validators import MAX_INT, Id, NonBlank, SaneDateTime
 from tsunagu.records import selectors, services
 from tsunagu.records.access import access_board_case, access_board_message
 from tsunagu.records.models import (
@@ -180,10 +180,8 @@ def case_formulation_create(
 
 class BoardMessageIn(Schema):
     text: NonBlank = Field(..., min_length=1, max_length=BOARD_TEXT_MAX)
-    parent_id: int | None = Field(
-        None, ge=1, le=MAX_INT, description="返信先のメッセージ（返信は1段まで）。"
-    )
-    mention_ids: list[int] = Field(
+    parent_id: Id | None = Field(None, description="返信先のメッセージ（返信は1段まで）。")
+    mention_ids: list[Id] = Field(
         default_factory=list,
         max_length=50,
         description="知らせる人（支援チームの職員のid）。本文の @ユーザー名 も知らせます。",

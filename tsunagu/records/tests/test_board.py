@@ -215,3 +215,39 @@ def test_a_mention_in_a_restricted_note_reaches_only_the_lead_organization(
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == [
         "colleague_a"
     ]
+
+
+def test_the_api_posts_and_lists_through_the_same_service(personas, world, client):
+    from tsunagu.accounts.tests.factories import api_token_for
+
+    headers = {"Authorization": f"Bearer {api_token_for(personas.counselor_a, personas.office_a)}"}
+    url = f"/api/v1/cases/{world.case.pk}/board"
+    response = client.post(
+        url,
+        {"text": "@core_officer 連絡です。", "mention_ids": [personas.colleague_a.pk]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 201, response.content
+    message = BoardMessage.objects.get()
+    reply = client.post(
+        url,
+        {"text": "了解", "parent_id": message.pk},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert reply.status_code == 201
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
+        "core_officer",
+        "colleague_a",
+    }
+    listed = client.get(url, headers=headers).json()
+    (thread,) = listed["results"]
+    assert thread["text"] == "@core_officer 連絡です。"
+    assert [r["text"] for r in thread["replies"]] == ["了解"]
+    assert (
+        client.post(
+            url, {"text": "x", "parent_id": 2**63}, content_type="application/json", headers=headers
+        ).status_code
+        == 422
+    )
