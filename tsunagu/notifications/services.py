@@ -108,15 +108,16 @@ def notifications_mark_all_read(actor: Actor) -> int:
 
 
 def setting_for(user: User) -> NotificationSetting:
-    setting, _created = NotificationSetting.objects.get_or_create(user=user)
-    return setting
+    """The user's setting, or the default (unsaved) when they never chose: a GET writes nothing."""
+    found = NotificationSetting.objects.filter(user=user).first()
+    return found or NotificationSetting(user=user)
 
 
 @transaction.atomic
 def setting_save(actor: Actor, *, daily_digest: bool) -> NotificationSetting:
-    setting = setting_for(actor.user)
-    setting.daily_digest = daily_digest
-    setting.save(update_fields=["daily_digest"])
+    setting, _created = NotificationSetting.objects.update_or_create(
+        user=actor.user, defaults={"daily_digest": daily_digest}
+    )
     return setting
 
 
