@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from tsunagu.accounts.models import User
@@ -462,10 +463,14 @@ def dashboard(actor: Actor) -> Dashboard | None:
 
 
 def render_task_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:
-    tasks = tasks_visible_to(actor).filter(pk__in=ids).select_related("case")
+    tasks = (
+        tasks_visible_to(actor)
+        .filter(pk__in=ids)
+        .select_related("case", "plan_item", "contingency_action__trigger")
+    )
     return {
         task.pk: Shown(
-            title=_("タスク「%(title)s」") % {"title": task.title},
+            title=_("タスク「%(title)s」") % {"title": task.display_title},
             url=reverse("plans:task_list"),
             person_ids=(task.case.person_id,) if task.case and task.case.person_id else (),
         )
