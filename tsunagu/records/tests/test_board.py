@@ -175,8 +175,10 @@ def test_a_former_team_member_gets_404(personas, world, client_as):
     assert former.get(_board(world.case.pk)).status_code == 404
     # The notification stays, but tells nothing of the case any more.
     page = former.get("/notifications/").content.decode()
-    assert "閲覧できなくなった通知" in page
-    assert "花子" not in page
+    main = page[page.index("<main") : page.index("</main>")]  # the user's own name is in the header
+    assert "閲覧できなくなった通知" in main
+    assert "佐藤" not in main
+    assert "花子" not in main
 
 
 def test_a_read_only_member_reads_but_cannot_post(personas, world, client_as):
