@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,7 @@ from tsunagu.cases.models import (
 from tsunagu.cases.related import case_record_targets
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import NotFound
+from tsunagu.notifications.registry import Shown
 from tsunagu.organizations.models import Membership, Organization, OrganizationKind, SystemRole
 from tsunagu.people.models import Consent, Household, HouseholdMember, Person
 
@@ -602,3 +604,15 @@ def audit_events_about(
         if ids:
             condition |= Q(target_type=target_type, target_id__in=ids)
     return AuditEvent.objects.filter(condition).select_related("actor", "organization")
+
+
+def render_case_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:
+    """Notifications about cases (being added to a team), for a reader who may see them now."""
+    return {
+        case.pk: Shown(
+            title=_("ケース「%(case)s」") % {"case": case},
+            url=reverse("cases:case_detail", kwargs={"case_id": case.pk}),
+            person_ids=(case.person_id,) if case.person_id else (),
+        )
+        for case in cases_visible_to(actor).filter(pk__in=ids)
+    }

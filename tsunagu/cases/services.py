@@ -62,6 +62,8 @@ from tsunagu.cases.selectors import (
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.validation import full_clean
+from tsunagu.notifications.models import NotificationKind
+from tsunagu.notifications.services import notify, organization_staff
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import Consent, Household, Person
 
@@ -817,6 +819,13 @@ def _team_member_add(
             "worker": worker.pk if worker else None,
             "worker_name": worker_name,
         },
+    )
+    # The worker named for the organization hears of it; with no one named, its staff do.
+    notify(
+        recipients=[worker] if worker is not None else organization_staff(organization.pk),
+        kind=NotificationKind.TEAM_ADDED,
+        target=case,
+        caused_by=actor.user,
     )
     return member
 

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from tsunagu.accounts.models import User
@@ -16,6 +18,7 @@ from tsunagu.cases.access import active_team_members, persons_visible_to
 from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.actor import Actor
 from tsunagu.core.validation import field_label
+from tsunagu.notifications.registry import Shown
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import HouseholdMember, Person
 from tsunagu.plans.access import (
@@ -454,3 +457,35 @@ def dashboard(actor: Actor) -> Dashboard | None:
         overdue_organization=int(overdue["organization"] or 0),
         tasks=task_counts(actor=actor, today=today),
     )
+
+
+# --- Notifications about tasks and monitorings, shown to their reader -------------------------
+
+
+def render_task_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:
+    tasks = (
+        tasks_visible_to(actor)
+        .filter(pk__in=ids)
+        .select_related("case", "plan_item", "contingency_action__trigger")
+    )
+    return {
+        task.pk: Shown(
+            title=_("タスク「%(title)s」") % {"title": task.display_title},
+            url=reverse("plans:task_list"),
+            person_ids=(task.case.person_id,) if task.case and task.case.person_id else (),
+        )
+        for task in tasks
+    }
+
+
+def render_monitoring_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:
+    monitorings = monitorings_visible_to(actor).filter(pk__in=ids).select_related("plan__case")
+    return {
+        monitoring.pk: Shown(
+            title=_("「%(case)s」のモニタリング（予定日 %(due)s）")
+            % {"case": monitoring.plan.case, "due": monitoring.due_on.isoformat()},
+            url=reverse("plans:monitoring_detail", kwargs={"monitoring_id": monitoring.pk}),
+            person_ids=(monitoring.plan.case.person_id,) if monitoring.plan.case.person_id else (),
+        )
+        for monitoring in monitorings
+    }

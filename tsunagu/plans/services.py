@@ -30,12 +30,14 @@ from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases.access import active_team_members, persons_visible_to
-from tsunagu.cases.models import Case
+from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.cases.selectors import subject_person_ids
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Invalid
 from tsunagu.core.http import site_url
 from tsunagu.core.validation import full_clean
+from tsunagu.notifications.models import Notification, NotificationKind
+from tsunagu.notifications.services import notify, organization_staff
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import DuplicateCandidate
 from tsunagu.plans.models import (
@@ -63,7 +65,7 @@ from tsunagu.plans.models import (
     plan_task_title,
 )
 from tsunagu.plans.schedule import add_months, monitoring_due_dates
-from tsunagu.plans.selectors import ITEM_FIELDS, PLAN_FIELDS, assessment_subjects
+from tsunagu.plans.selectors import DUE_SOON_DAYS, ITEM_FIELDS, PLAN_FIELDS, assessment_subjects
 from tsunagu.records.models import NoteKind, ProgressNote
 
 ASSESSMENT_FIELDS = ("interactions", "risks", "household_strengths", "summary")
@@ -1046,7 +1048,26 @@ def task_create(
         target=task,
         detail={"case": case.pk if case else None, "organization": owner_organization.pk},
     )
+    _notify_task_assigned(actor, task)
     return task
+
+
+def _notify_task_assigned(actor: Actor, task: Task) -> None:
+    """The worker a task names hears of it; a task for another organization without a named
+    worker reaches that organization's staff.  A task one makes for one's own office without a
+    name is a note to oneself: nobody is notified."""
+    if task.owner_worker is not None:
+        recipients: list[User] = [task.owner_worker]
+    elif task.owner_organization_id != actor.organization_id:
+        recipients = organization_staff(task.owner_organization_id)
+    else:
+        return
+    notify(
+        recipients=recipients,
+        kind=NotificationKind.TASK_ASSIGNED,
+        target=task,
+        caused_by=actor.user,
+    )
 
 
 @audit.atomic_with_refusals
@@ -1110,3 +1131,45 @@ def duplicate_contact_task_create(
         detail={"case": None, "organization": organization.pk, "duplicate_candidate": candidate.pk},
     )
     return task.pk
+
+
+# --- Monitorings falling due: notifications (command `notify_monitorings_due`) --------------
+
+
+def monitorings_due_notify(*, today: dt.date | None = None) -> list[Monitoring]:
+    """Tell each scheduled monitoring's case lead (the lead worker, else the lead
+    organization's staff) once that it falls due within DUE_SOON_DAYS or is overdue.  Run daily
+    by cron; a monitoring already notified is skipped, so runs may repeat or overlap safely
+    enough (a rare double notice, never a missed one)."""
+    day = today or timezone.localdate()
+    already = Notification.objects.filter(
+        kind=NotificationKind.MONITORING_DUE,
+        target_type=Monitoring._meta.label_lower,
+        target_id=models.OuterRef("pk"),
+    )
+    due = (
+        Monitoring.objects.filter(
+            status=MonitoringStatus.SCHEDULED,
+            plan__status=PlanStatus.AGREED,
+            due_on__lte=day + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+        .exclude(plan__case__status=CaseStatus.CLOSED)
+        .filter(~models.Exists(already))
+        .select_related("plan__case__lead_worker")
+        .order_by("due_on", "pk")
+    )
+    notified: list[Monitoring] = []
+    for monitoring in due:
+        case = monitoring.plan.case
+        lead_worker = case.lead_worker
+        with transaction.atomic():
+            rows = notify(
+                recipients=[lead_worker]
+                if lead_worker is not None and lead_worker.is_active
+                else organization_staff(case.lead_organization_id),
+                kind=NotificationKind.MONITORING_DUE,
+                target=monitoring,
+            )
+        if rows:
+            notified.append(monitoring)
+    return notified

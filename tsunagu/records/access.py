@@ -13,9 +13,16 @@ from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
 
-from tsunagu.cases.access import access_object, visible_case_ids
+from tsunagu.cases.access import access_object, active_team_members, visible_case_ids
+from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
-from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
+from tsunagu.records.models import (
+    BoardAttachment,
+    BoardMessage,
+    Formulation,
+    NoteAttachment,
+    ProgressNote,
+)
 
 
 def notes_visible_to(actor: Actor) -> QuerySet[ProgressNote]:
@@ -63,4 +70,49 @@ def access_attachment(
 def access_formulation(actor: Actor, formulation_id: object) -> Formulation:
     obj = access_object(actor, formulations_visible_to(actor), formulation_id, for_write=False)
     assert isinstance(obj, Formulation)  # noqa: S101
+    return obj
+
+
+# --- The case's message board: the team only ---------------------------------------------
+
+
+def board_case_ids(actor: Actor) -> QuerySet[Case]:
+    """Cases whose board the acting organization may read: it leads the case or is on its team
+    now.  Narrower than `visible_case_ids`: break-glass opens a person's record for an
+    emergency, not the team's conversation."""
+    if actor.organization_id is None:
+        return Case.objects.none()
+    org_id = actor.organization_id
+    return Case.objects.filter(
+        Q(lead_organization_id=org_id)
+        | Q(pk__in=active_team_members().filter(organization_id=org_id).values("case_id"))
+    )
+
+
+def board_messages_visible_to(actor: Actor) -> QuerySet[BoardMessage]:
+    return BoardMessage.objects.filter(case__in=board_case_ids(actor).values("pk"))
+
+
+def access_board_case(actor: Actor, case_id: object, *, for_write: bool = False) -> Case:
+    """The case, for its board; 404 (audited) for an outsider and a former team member."""
+    queryset = board_case_ids(actor).select_related("person", "household", "lead_organization")
+    obj = access_object(actor, queryset, case_id, for_write=for_write, audit_read=False)
+    assert isinstance(obj, Case)  # noqa: S101
+    return obj
+
+
+def access_board_message(actor: Actor, message_id: object) -> BoardMessage:
+    queryset = board_messages_visible_to(actor).select_related("case")
+    obj = access_object(actor, queryset, message_id, for_write=False, audit_read=False)
+    assert isinstance(obj, BoardMessage)  # noqa: S101
+    return obj
+
+
+def access_board_attachment(actor: Actor, attachment_id: object) -> BoardAttachment:
+    queryset = BoardAttachment.objects.filter(
+        message__in=board_messages_visible_to(actor)
+    ).select_related("message")
+    # The download writes its own row (selectors.record_board_attachment_downloaded).
+    obj = access_object(actor, queryset, attachment_id, for_write=False, audit_read=False)
+    assert isinstance(obj, BoardAttachment)  # noqa: S101
     return obj

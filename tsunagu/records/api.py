@@ -9,13 +9,23 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
+from tsunagu.accounts.models import User
 from tsunagu.cases.access import access_case
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Name, Out, model_field
-from tsunagu.core.validators import MAX_INT, NonBlank, SaneDateTime
+from tsunagu.core.validators import MAX_INT, Id, NonBlank, SaneDateTime
 from tsunagu.records import selectors, services
-from tsunagu.records.models import Formulation, NoteAttachment, NoteKind, ProgressNote
+from tsunagu.records.access import access_board_case, access_board_message
+from tsunagu.records.models import (
+    BOARD_TEXT_MAX,
+    BoardAttachment,
+    BoardMessage,
+    Formulation,
+    NoteAttachment,
+    NoteKind,
+    ProgressNote,
+)
 
 router = Router(tags=["records"])
 
@@ -165,3 +175,93 @@ def case_formulation_create(
         prompted_by=payload.prompted_by,
     )
     return Status(201, formulation)
+
+
+# --- The case's message board -----------------------------------------------------------------
+
+
+class BoardMessageIn(Schema):
+    text: NonBlank = Field(..., min_length=1, max_length=BOARD_TEXT_MAX)
+    parent_id: Id | None = Field(None, description="返信先のメッセージ（返信は1段まで）。")
+    mention_ids: list[Id] = Field(
+        default_factory=list,
+        max_length=50,
+        description="知らせる人（支援チームの職員のid）。本文の @ユーザー名 も知らせます。",
+    )
+
+
+class BoardAttachmentOut(Out):
+    id: int
+    name: str = Field(alias="original_name")
+    content_type: str
+    size: int
+    url: str
+
+    @staticmethod
+    def resolve_url(attachment: BoardAttachment) -> str:
+        return reverse("records:board_attachment_download", args=[attachment.pk])
+
+
+class BoardReplyOut(Out):
+    id: int
+    case_id: int
+    parent_id: int | None
+    author: Name
+    author_organization: Name
+    text: str
+    created_at: dt.datetime
+    mentions: list[Name]
+    attachments: list[BoardAttachmentOut]
+
+    @staticmethod
+    def resolve_mentions(message: BoardMessage) -> list[User]:
+        return list(message.mentions.all())
+
+    @staticmethod
+    def resolve_attachments(message: BoardMessage) -> list[BoardAttachment]:
+        return list(message.attachments.all())
+
+
+class BoardMessageOut(BoardReplyOut):
+    replies: list[BoardReplyOut]
+
+    @staticmethod
+    def resolve_replies(message: BoardMessage) -> list[BoardMessage]:
+        return list(message.replies.all())
+
+
+@router.get(
+    "/cases/{case_id}/board",
+    response={200: list[BoardMessageOut], 404: ErrorOut, 422: ErrorOut},
+    summary="ケースのチーム掲示板（スレッドの新しい順、返信つき。支援チームだけ）",
+    url_name="case_board_list",
+)
+@paginated(page_size=selectors.BOARD_THREADS_PER_PAGE)
+def case_board_list(request: TsunaguRequest, case_id: int) -> Listing:
+    case = access_board_case(request.actor, case_id)
+
+    def audit_page(shown: list[BoardMessage]) -> None:
+        selectors.record_board_shown(request.actor, case=case, messages=shown)
+
+    return Listing(selectors.board_threads(request.actor, case=case), on_page=audit_page)
+
+
+@router.post(
+    "/cases/{case_id}/board",
+    response={201: BoardReplyOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="掲示板への投稿・返信（添付ファイルは画面から）",
+    url_name="case_board_post",
+)
+def case_board_post(
+    request: TsunaguRequest, case_id: int, payload: BoardMessageIn
+) -> Status[BoardMessage]:
+    case = access_board_case(request.actor, case_id, for_write=True)
+    parent = access_board_message(request.actor, payload.parent_id) if payload.parent_id else None
+    message = services.board_message_post(
+        request.actor,
+        case=case,
+        text=payload.text,
+        parent=parent,
+        mention_ids=payload.mention_ids,
+    )
+    return Status(201, message)

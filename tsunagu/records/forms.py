@@ -5,11 +5,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.accounts.models import User
 from tsunagu.core.errors import Invalid
-from tsunagu.records.models import NoteKind
+from tsunagu.records.models import BOARD_TEXT_MAX, NoteKind
 from tsunagu.records.services import attachment_check, note_problems
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -140,3 +142,37 @@ class FormulationForm(forms.Form):
         if based_on and not str(cleaned.get("prompted_by") or "").strip():
             self.add_error("prompted_by", _("見立てを見直したきっかけを書いてください。"))
         return cleaned
+
+
+class TeamUserField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name or obj.username}（@{obj.username}）"
+
+
+class BoardMessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("メッセージ"),
+        max_length=BOARD_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("チーム内の短い連絡に。「@ユーザー名」で同僚に知らせられます。"),
+    )
+    parent = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput()
+    )
+    mentions = TeamUserField(
+        label=_("知らせる人"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attachments = MultipleFileField(
+        label=_("添付ファイル"),
+        required=False,
+        help_text=_("PDFと画像（JPEG・PNG・GIF・WebP）、1ファイル10MBまで。複数選べます。"),
+    )
+
+    def __init__(self, *args: Any, team: QuerySet[User] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mentions = self.fields["mentions"]
+        assert isinstance(mentions, forms.ModelMultipleChoiceField)  # noqa: S101
+        mentions.queryset = team if team is not None else User.objects.none()

@@ -68,7 +68,7 @@ class ProgressNote(TimeStampedModel):
         return f"{self.occurred_at:%Y-%m-%d} {self.get_kind_display()}"
 
 
-def attachment_path(instance: NoteAttachment, filename: str) -> str:
+def attachment_path(instance: NoteAttachment | BoardAttachment, filename: str) -> str:
     # The stored name never uses what the user typed; it is served only through a view.  The
     # extension is that of the type judged from the bytes, never the one the user gave.
     extension = extension_for(instance.content_type)
@@ -129,3 +129,67 @@ class Formulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} 第{self.revision}版"
+
+
+BOARD_TEXT_MAX = 2000
+
+
+class BoardMessage(TimeStampedModel):
+    """A short message on a case's board (掲示板) for its team: how the team talks about the
+    work, apart from the progress notes, which record what happened with the person."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="board_messages")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("返信先"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replies",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("投稿者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("投稿者の所属"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("メッセージ"), max_length=BOARD_TEXT_MAX)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("メンション"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("掲示板のメッセージ")
+        verbose_name_plural = _("掲示板のメッセージ")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.pk}"
+
+
+class BoardAttachment(models.Model):
+    message = models.ForeignKey(BoardMessage, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, storage=private_storage)
+    original_name = models.CharField(_("ファイル名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("掲示板の添付ファイル")
+        verbose_name_plural = _("掲示板の添付ファイル")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -9,12 +9,15 @@ helper's own record.viewed row, and writes the richer row itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
@@ -22,10 +25,17 @@ from tsunagu.cases import access
 from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
 from tsunagu.core.validation import field_label
+from tsunagu.notifications.registry import Shown
 from tsunagu.people.models import Household, HouseholdMember
 from tsunagu.records import access as records_access
 from tsunagu.records.diff import inline_diff
-from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
+from tsunagu.records.models import (
+    BoardAttachment,
+    BoardMessage,
+    Formulation,
+    NoteAttachment,
+    ProgressNote,
+)
 
 NOTES_PER_PAGE = 20
 
@@ -183,4 +193,86 @@ def records_about_cases(case_ids: QuerySet[Any]) -> dict[str, QuerySet[Any]]:
         "records.formulation": Formulation.objects.filter(case_id__in=case_ids).values_list(
             "pk", flat=True
         ),
+    }
+
+
+# --- The case's message board -----------------------------------------------------------------
+
+BOARD_THREADS_PER_PAGE = 20
+
+
+def board_threads(actor: Actor, *, case: Case) -> QuerySet[BoardMessage]:
+    """The board's threads, newest first: each top-level message with its replies (oldest
+    first), authors, mentions and attachments, in a fixed number of queries."""
+    replies = BoardMessage.objects.select_related("author", "author_organization").prefetch_related(
+        "mentions", "attachments"
+    )
+    return (
+        records_access.board_messages_visible_to(actor)
+        .filter(case=case, parent__isnull=True)
+        .select_related("author", "author_organization")
+        .prefetch_related(
+            "mentions",
+            "attachments",
+            Prefetch("replies", queryset=replies.order_by("created_at", "pk")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def record_board_shown(actor: Actor, *, case: Case, messages: Iterable[BoardMessage]) -> None:
+    """One row per board page, naming the messages shown (replies included)."""
+    shown: list[int] = []
+    for message in messages:
+        shown.append(message.pk)
+        shown.extend(reply.pk for reply in message.replies.all())
+    audit.record(
+        action=Action.RECORD_VIEWED,
+        actor=actor,
+        target=case,
+        detail={"view": "records.board", "board_messages": shown},
+    )
+
+
+def record_board_attachment_downloaded(actor: Actor, attachment: BoardAttachment) -> None:
+    audit.record(
+        action=Action.ATTACHMENT_DOWNLOADED,
+        actor=actor,
+        target=attachment,
+        detail={"board_message": attachment.message_id, "case": attachment.message.case_id},
+    )
+
+
+# --- Notifications about notes and board messages, shown to their reader ----------------------
+
+
+def _case_person_ids(case: Case) -> tuple[int, ...]:
+    return (case.person_id,) if case.person_id else ()
+
+
+def render_note_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:
+    notes = records_access.notes_visible_to(actor).filter(pk__in=ids).select_related("case")
+    return {
+        note.pk: Shown(
+            title=_("「%(case)s」の支援経過記録（%(date)s）")
+            % {"case": note.case, "date": f"{timezone.localtime(note.occurred_at):%Y-%m-%d}"},
+            url=reverse("records:case_notes", kwargs={"case_id": note.case_id}),
+            person_ids=_case_person_ids(note.case),
+        )
+        for note in notes
+    }
+
+
+def render_board_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:
+    messages = (
+        records_access.board_messages_visible_to(actor).filter(pk__in=ids).select_related("case")
+    )
+    return {
+        message.pk: Shown(
+            title=_("「%(case)s」の掲示板") % {"case": message.case},
+            url=reverse("records:board", kwargs={"case_id": message.case_id})
+            + f"#message-{message.parent_id or message.pk}",
+            person_ids=_case_person_ids(message.case),
+        )
+        for message in messages
     }

@@ -31,8 +31,19 @@ from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.validation import invalid_from
+from tsunagu.notifications.models import NotificationKind
+from tsunagu.notifications.services import notify
 from tsunagu.records import polyglots
-from tsunagu.records.models import Formulation, NoteAttachment, NoteKind, ProgressNote
+from tsunagu.records.mentions import mentioned_team_users
+from tsunagu.records.models import (
+    BOARD_TEXT_MAX,
+    BoardAttachment,
+    BoardMessage,
+    Formulation,
+    NoteAttachment,
+    NoteKind,
+    ProgressNote,
+)
 
 if TYPE_CHECKING:
     from tsunagu.accounts.models import User
@@ -244,7 +255,86 @@ def note_create(
                 "attachments": [a.pk for a in stored],
             },
         )
+    # A restricted note is read only by the lead organization and its author: only they are
+    # told of a mention in it.
+    mentioned = mentioned_team_users(
+        case,
+        note.text,
+        organization_ids={case.lead_organization_id} if note.is_restricted else None,
+    )
+    notify(
+        recipients=mentioned,
+        kind=NotificationKind.NOTE_MENTION,
+        target=note,
+        caused_by=actor.user,
+    )
     return note
+
+
+# --- The case's message board -----------------------------------------------------------------
+
+
+@transaction.atomic
+def board_message_post(
+    actor: Actor,
+    *,
+    case: Case,
+    text: str,
+    parent: BoardMessage | None = None,
+    mention_ids: Sequence[int] = (),
+    files: Sequence[UploadedFile] = (),
+) -> BoardMessage:
+    """Post a message (or a reply) on the case's board, for its team.  The caller fetched the
+    case with `records.access.access_board_case(..., for_write=True)`.  Mentions are the
+    `@username`s in the text and the users picked, both only among the team's users; each one
+    mentioned is notified.  A refused attachment refuses the message."""
+    body = text.strip()
+    if not body:
+        raise Invalid(_("メッセージを入力してください。"))
+    if len(body) > BOARD_TEXT_MAX:
+        raise Invalid(_("メッセージは%(max)s文字以内にしてください。") % {"max": BOARD_TEXT_MAX})
+    if parent is not None:
+        if parent.case_id != case.pk:
+            raise Invalid(_("返信先のメッセージが見つかりません。"))
+        parent = parent.parent or parent  # replies stay one level deep
+    checked = [attachment_check(upload) for upload in files]
+    if actor.organization is None:
+        raise Forbidden(_("所属を選んでから投稿してください。"))
+    message = BoardMessage(
+        case=case,
+        parent=parent,
+        author=actor.user,
+        author_organization=actor.organization,
+        text=body,
+    )
+    try:
+        message.full_clean()
+    except ValidationError as exc:
+        raise invalid_from(exc, BoardMessage) from None
+    message.save()
+    mentioned = mentioned_team_users(case, body, extra_ids=mention_ids)
+    message.mentions.set(mentioned)
+    with attachments_stored(
+        BoardAttachment, checked, uploaded_by=actor.user, message=message
+    ) as stored:
+        audit.record(
+            action=Action.RECORD_CREATED,
+            actor=actor,
+            target=message,
+            detail={
+                "case": case.pk,
+                "parent": parent.pk if parent else None,
+                "mentions": [u.pk for u in mentioned],
+                "attachments": [a.pk for a in stored],
+            },
+        )
+    notify(
+        recipients=mentioned,
+        kind=NotificationKind.BOARD_MENTION,
+        target=message,
+        caused_by=actor.user,
+    )
+    return message
 
 
 # --- Formulation ------------------------------------------------------------------------------

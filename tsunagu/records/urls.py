@@ -17,4 +17,10 @@ urlpatterns = [
         views.formulation_create,
         name="formulation_create",
     ),
+    path("cases/<int:case_id>/board/", views.board, name="board"),
+    path(
+        "board-attachments/<int:attachment_id>/",
+        views.board_attachment_download,
+        name="board_attachment_download",
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,11 +17,17 @@ from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, NotFound, TsunaguError
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import form_page, posted, refused_page
+from tsunagu.core.screens import errors_as_pages, form_page, posted, refused_page
 from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.records import selectors, services
-from tsunagu.records.forms import FormulationForm, NoteFilterForm, NoteForm
-from tsunagu.records.models import ProgressNote
+from tsunagu.records.access import (
+    access_board_attachment,
+    access_board_case,
+    access_board_message,
+)
+from tsunagu.records.forms import BoardMessageForm, FormulationForm, NoteFilterForm, NoteForm
+from tsunagu.records.mentions import team_organization_ids, team_users
+from tsunagu.records.models import BoardMessage, ProgressNote
 
 
 def _case_for_write(request: TsunaguRequest, case_id: int) -> Case:
@@ -191,3 +198,83 @@ def formulation_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
         back=back,
         success=_("見立てを更新しました。"),
     )
+
+
+# --- The case's message board (掲示板) --------------------------------------------------------
+
+
+def _private_download(
+    file: FieldFile, *, sha256: str, content_type: str, name: str
+) -> FileResponse:
+    try:
+        # Decrypted and checked against the hash recorded at upload (core/storage.py).
+        handle = open_checked(file, sha256=sha256)
+    except (FileNotFoundError, UnreadableFile):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=name) or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages()
+def board(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    """The team's board: threads newest first, a form to post and one to reply under each.
+    Only the lead organization and the team now on the case reach it (records.access)."""
+    actor = request.actor
+    case = access_board_case(actor, case_id, for_write=request.method == "POST")
+    team = team_users(team_organization_ids(case))
+    form = BoardMessageForm(posted(request), request.FILES or None, team=team)
+
+    def context() -> dict[str, Any]:
+        paginator: Paginator[BoardMessage] = Paginator(
+            selectors.board_threads(actor, case=case),
+            selectors.BOARD_THREADS_PER_PAGE,
+        )
+        page = paginator.get_page(request.GET.get("page"))
+        selectors.record_board_shown(actor, case=case, messages=page.object_list)
+        return {"case": case, "page": page, "can_write": actor.can_write}
+
+    def save(data: dict[str, Any]) -> BoardMessage:
+        parent = access_board_message(actor, data["parent"]) if data.get("parent") else None
+        return services.board_message_post(
+            actor,
+            case=case,
+            text=data["text"],
+            parent=parent,
+            mention_ids=[user.pk for user in data["mentions"]],
+            files=data["attachments"],
+        )
+
+    return form_page(
+        request,
+        form,
+        "records/pages/board.html",
+        save=save,
+        done=lambda message: redirect(
+            reverse("records:board", kwargs={"case_id": case.pk})
+            + f"#message-{message.parent_id or message.pk}"
+        ),
+        context=context,
+        success=_("投稿しました。"),
+    )
+
+
+@require_GET
+def board_attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResponse:
+    try:
+        attachment = access_board_attachment(request.actor, attachment_id)
+    except NotFound:
+        raise Http404 from None
+    response = _private_download(
+        attachment.file,
+        sha256=attachment.sha256,
+        content_type=attachment.content_type,
+        name=attachment.original_name,
+    )
+    selectors.record_board_attachment_downloaded(request.actor, attachment)
+    return response

@@ -6,10 +6,12 @@ Everything starts from `referrals_visible_to(actor)` (tsunagu/referrals/access.p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +22,7 @@ from tsunagu.cases.models import Case, CaseStatus, DifficultyFactor
 from tsunagu.cases.selectors import subject_consents_queryset, subject_person_ids
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import to_local_date
+from tsunagu.notifications.registry import Shown
 from tsunagu.organizations.models import Membership, Organization, SystemRole
 from tsunagu.people.models import (
     Consent,
@@ -371,3 +374,27 @@ def accepted_referral_for(case: Case) -> Referral | None:
         .order_by("-accepted_at", "-pk")
         .first()
     )
+
+
+def render_referral_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:
+    """Notifications about referrals, for a reader whose organization is on either side now.
+    The title names the kind and the organizations, never the person: before acceptance the
+    receiver may see only the summary the requester chose."""
+    referrals = (
+        referrals_visible_to(actor)
+        .filter(pk__in=ids)
+        .select_related("requesting_organization", "receiving_organization")
+    )
+    return {
+        referral.pk: Shown(
+            title=_("%(kind)s #%(id)s（%(requester)s → %(receiver)s）")
+            % {
+                "kind": referral.get_kind_display(),
+                "id": referral.pk,
+                "requester": referral.requesting_organization.name,
+                "receiver": referral.receiving_organization.name,
+            },
+            url=reverse("referrals:detail", kwargs={"referral_id": referral.pk}),
+        )
+        for referral in referrals
+    }

@@ -41,6 +41,8 @@ from tsunagu.core.dates import wareki
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.http import site_url
 from tsunagu.core.validation import full_clean
+from tsunagu.notifications.models import NotificationKind
+from tsunagu.notifications.services import notify, organization_staff
 from tsunagu.organizations.models import (
     AreaKind,
     Membership,
@@ -711,7 +713,34 @@ def _transition(
         side=move.side,
         channel=channel,
     )
+    _notify_move(actor, referral, move.action)
     return referral
+
+
+# The moves the other side hears of, and who hears: the worker named on that side, else its
+# organization's staff.
+NOTIFIED_MOVES: dict[str, tuple[NotificationKind, str]] = {
+    "request": (NotificationKind.REFERRAL_ARRIVED, Side.RECEIVER),
+    "accept": (NotificationKind.REFERRAL_ACCEPTED, Side.REQUESTER),
+    "reject": (NotificationKind.REFERRAL_RETURNED, Side.REQUESTER),
+}
+
+
+def _notify_move(actor: Actor, referral: Referral, action: str) -> None:
+    notified = NOTIFIED_MOVES.get(action)
+    if notified is None:
+        return
+    kind, side = notified
+    if side == Side.RECEIVER:
+        worker, organization_id = referral.receiving_worker, referral.receiving_organization_id
+    else:
+        worker, organization_id = referral.requesting_worker, referral.requesting_organization_id
+    notify(
+        recipients=[worker] if worker is not None else organization_staff(organization_id),
+        kind=kind,
+        target=referral,
+        caused_by=actor.user,
+    )
 
 
 # --- Escalation of requests not acknowledged in time ----------------------------------------
@@ -816,6 +845,9 @@ def referrals_escalate(*, dry_run: bool = False) -> list[ReferralEscalation]:
                     },
                 )
                 subject, body = _escalation_mail(referral, due_on)
+                notify(
+                    recipients=recipients, kind=NotificationKind.REFERRAL_OVERDUE, target=referral
+                )
                 addresses = [u.email for u in recipients if u.email]
                 if addresses:
                     _mail_after_commit(subject, body, addresses)

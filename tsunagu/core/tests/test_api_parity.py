@@ -51,6 +51,7 @@ TWINS: dict[str, str] = {
     # records
     "records:note_create": "case_note_create",
     "records:formulation_create": "case_formulation_create",
+    "records:board": "case_board_post",
     # referrals
     "referrals:create": "referral_create",
     "referrals:edit": "referral_update",
@@ -116,6 +117,11 @@ SCREEN_ONLY: dict[str, str] = {
     "set_language": "the browser's language cookie; the API answers in the request's language",
     "audit:chain": "verifying the audit chain reads every row; an administrator asks for it at "
     "the screen, never a script on a token",
+    "notifications:open": "opens the notification's target in the browser; the bell and its "
+    "inbox are the signed-in person's, an API token acts for an integration",
+    "notifications:mark": "read/unread of the signed-in person's in-app inbox (as open)",
+    "notifications:mark_all_read": "read/unread of the signed-in person's in-app inbox (as open)",
+    "notifications:settings": "the person's own digest e-mail setting, chosen at the screen",
     "directory:import": "a file upload of a whole HSDS export, by the core center at the screen "
     "(the same resources are written one by one through /directory/resources)",
 }

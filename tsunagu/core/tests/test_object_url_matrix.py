@@ -75,7 +75,7 @@ from tsunagu.plans.models import (
     WeeklyScheduleEntry,
 )
 from tsunagu.plans.selectors import PLAN_FIELDS
-from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
+from tsunagu.records.models import BoardAttachment, Formulation, NoteAttachment, ProgressNote
 from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
@@ -90,6 +90,7 @@ SCREEN_NAMESPACES = {
     "referrals",
     "search",
     "meetings",
+    "notifications",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -140,6 +141,9 @@ class World:
     # The review queue: an organization on the case's team on an emergency basis, for the core
     # center to review (issue 13 item 5).
     emergency_member: CaseTeamMember
+
+    # The case's team message board (issue 16): a message with an attachment, by office A.
+    board_attachment: BoardAttachment
 
 
 @pytest.fixture
@@ -292,7 +296,20 @@ def world(personas, client_as, settings, tmp_path) -> World:
             reviewer=personas.core_officer,
             added_by=personas.counselor_a,
         ),
+        board_attachment=_board_attachment(personas, client_as, case),
     )
+
+
+def _board_attachment(personas, client_as, case: Case) -> BoardAttachment:
+    response = client_as(personas.counselor_a).post(
+        reverse("records:board", kwargs={"case_id": case.pk}),
+        {
+            "text": "来週の会議資料です。",
+            "attachments": [SimpleUploadedFile("資料.pdf", minimal_pdf())],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    return BoardAttachment.objects.get(message__case=case)
 
 
 def _meetings_world(personas, case) -> dict[str, Any]:
@@ -468,6 +485,8 @@ SCREENS: dict[str, Spec] = {
         _case, FORM, lambda w: {"kind": "phone", "text": "電話で近況を聞いた。"}
     ),
     "records:household_notes": Spec(_household),
+    "records:board": Spec(_case, FORM, lambda w: {"text": "来週の同行をお願いします。"}),
+    "records:board_attachment_download": Spec(lambda w: {"attachment_id": w.board_attachment.pk}),
     "records:attachment_download": Spec(lambda w: {"attachment_id": w.attachment.pk}),
     "records:formulation_list": Spec(_case),
     "records:formulation_create": Spec(
@@ -673,6 +692,8 @@ API: dict[str, Spec] = {
     "POST /api/v1/cases/{case_id}/notes": Spec(
         _case, POST, lambda w: {"kind": "phone", "text": "電話で近況を聞いた。"}
     ),
+    "GET /api/v1/cases/{case_id}/board": Spec(_case),
+    "POST /api/v1/cases/{case_id}/board": Spec(_case, POST, lambda w: {"text": "連絡です。"}),
     "GET /api/v1/cases/{case_id}/formulations": Spec(_case),
     "POST /api/v1/cases/{case_id}/formulations": Spec(
         _case,
@@ -843,6 +864,11 @@ API: dict[str, Spec] = {
 
 # Object routes whose answer is by design not scoped to the team, with the reason.
 NOT_PERSON_DATA = {
+    # A notification is its recipient's own (any other user's id is a 404 with access.denied,
+    # tsunagu/notifications/tests); what it is about is rendered through the target's own
+    # access rules when it is read, so the route holds no person data of its own.
+    "notifications:open": "a user's own notification; others get 404 (notifications/tests)",
+    "notifications:mark": "a user's own notification; others get 404 (notifications/tests)",
     "GET /api/v1/organizations/{organization_id}": "the organization directory is open to "
     "every signed-in member (no person-level data)",
     # The social resource directory is public data: every signed-in member reads it all and

@@ -30,6 +30,8 @@ from tsunagu.directory.tests import budget_pages as directory_pages
 from tsunagu.meetings.models import MeetingActionItem, MeetingStatus
 from tsunagu.meetings.tests import budget_pages as meetings_pages
 from tsunagu.meetings.tests.factories import MeetingBodyFactory, MeetingFactory
+from tsunagu.notifications.models import NotificationKind
+from tsunagu.notifications.services import notify
 from tsunagu.organizations.models import Organization
 from tsunagu.organizations.tests.factories import (
     AreaFactory,
@@ -56,7 +58,7 @@ from tsunagu.plans.tests.factories import (
     TaskFactory,
     WeeklyScheduleEntryFactory,
 )
-from tsunagu.records.models import Formulation, NoteAttachment, ProgressNote
+from tsunagu.records.models import BoardMessage, Formulation, NoteAttachment, ProgressNote
 from tsunagu.records.tests.factories import FormulationFactory, ProgressNoteFactory
 from tsunagu.referrals.models import ReferralTransition
 from tsunagu.referrals.tests.factories import ReferralFactory
@@ -83,6 +85,11 @@ PAGE_BUDGETS: dict[str, int] = {
     "case_detail": 15,
     "case_notes": 13,
     "household_notes": 13,
+    # The team's users (picker), the threads and their count, mentions, attachments and replies
+    # (each with theirs) in one prefetch each, the read row (head + insert).  SQLite measured.
+    "board": 14,
+    # The page and its count, one query per target type rendered, the read row.  SQLite measured.
+    "notification_list": 12,
     "formulation_list": 11,
     "assessment_list": 11,
     "assessment_detail": 14,
@@ -154,6 +161,8 @@ def _world(p: Any) -> World:
     _grow_formulations(world, 1)
     _plans_world(world)
     _referrals_world(world)
+    _grow_board(world, 1)
+    _grow_notifications(world, 1)
     return world
 
 
@@ -366,6 +375,46 @@ def _grow_case_detail(w: World, n: int) -> None:
 def _grow_case_notes(w: World, n: int) -> None:
     for i in range(n):
         _note(w, w.case, i)
+
+
+def _grow_board(w: World, n: int) -> None:
+    for i in range(n):
+        message = BoardMessage.objects.create(
+            case=w.case,
+            author=w.p.counselor_a,
+            author_organization=w.p.office_a,
+            text=f"@colleague_a 連絡 {i}",
+        )
+        message.mentions.set([w.p.colleague_a])
+        BoardMessage.objects.create(
+            case=w.case,
+            parent=message,
+            author=w.p.colleague_a,
+            author_organization=w.p.office_a,
+            text=f"返信 {i}",
+        )
+
+
+def _grow_notifications(w: World, n: int) -> None:
+    for i in range(n):
+        message = BoardMessage.objects.create(
+            case=w.case,
+            author=w.p.colleague_a,
+            author_organization=w.p.office_a,
+            text=f"@counselor_a 連絡 {i}",
+        )
+        notify(
+            recipients=[w.p.counselor_a],
+            kind=NotificationKind.BOARD_MENTION,
+            target=message,
+            caused_by=w.p.colleague_a,
+        )
+        notify(
+            recipients=[w.p.counselor_a],
+            kind=NotificationKind.TEAM_ADDED,
+            target=w.household_case,
+            caused_by=w.p.colleague_a,
+        )
 
 
 def _grow_household_notes(w: World, n: int) -> None:
@@ -584,6 +633,8 @@ PAGES: dict[str, Page] = {
         lambda w: f"/records/cases/{w.case.pk}/notes/",
         _grow_case_notes,
     ),
+    "board": Page(lambda w: f"/records/cases/{w.case.pk}/board/", _grow_board),
+    "notification_list": Page(lambda w: "/notifications/", _grow_notifications),
     "household_notes": Page(
         lambda w: f"/records/households/{w.household.pk}/notes/",
         _grow_household_notes,
