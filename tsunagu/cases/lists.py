@@ -99,11 +99,11 @@ class CaseTable(ListTable):
     opened_on = tables.TemplateColumn("{{ value|wareki_short }}", verbose_name=_("開始日"))
 
     region_label = _("支援ケースの一覧")
-    empty_text = _("該当するケースはありません。")
 
     class Meta(ListTable.Meta):
         model = Case
         fields: list[str] = []
+        empty_text = _("該当するケースはありません。")
         sequence = ("case", "subject", "status", "lead_organization", "lead_worker", "opened_on")
 
 

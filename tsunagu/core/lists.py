@@ -23,8 +23,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_tables2.config import RequestConfig
 
+from tsunagu.core.validators import MAX_ID
+
 PAGE_SIZE = 30
-MAX_ID = 2**63 - 1
 SEARCH_FIELD = "q"  # the free-text filter of a list, if it has one
 
 
