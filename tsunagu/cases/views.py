@@ -37,7 +37,13 @@ from tsunagu.cases.forms import (
     TeamMemberForm,
     TransitionForm,
 )
-from tsunagu.cases.lists import CaseFilter, CaseTable, case_persons
+from tsunagu.cases.lists import (
+    CaseFilter,
+    CaseTable,
+    ConsultationFilter,
+    ConsultationTable,
+    subject_persons,
+)
 from tsunagu.cases.models import Case, CaseStatus, Domain
 from tsunagu.core.errors import Forbidden
 from tsunagu.core.http import TsunaguRequest
@@ -92,21 +98,14 @@ def _case(request: TsunaguRequest, case_id: int, *, for_write: bool = False) -> 
 
 @_mapped
 def consultation_list(request: TsunaguRequest) -> HttpResponse:
-    consultations = selectors.consultation_list(actor=request.actor)
-    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = list(page.object_list)
-    audit.record_read(
-        request.actor,
-        view="cases.consultation_list",
-        person_ids=selectors.persons_shown(
-            person_ids=[c.person_id for c in shown],
-            household_ids=[c.household_id for c in shown],
-        ),
-    )
-    return render(
+    return list_page(
         request,
-        "cases/pages/consultation_list.html",
-        {"page": page, "query": _query_without_page(request)},
+        rows=selectors.consultation_list(actor=request.actor),
+        filters=ConsultationFilter,
+        table=ConsultationTable,
+        template="cases/pages/consultation_list.html",
+        view="cases.consultation_list",
+        persons=subject_persons,
     )
 
 
@@ -207,7 +206,7 @@ def case_list(request: TsunaguRequest) -> HttpResponse:
         table=CaseTable,
         template="cases/pages/case_list.html",
         view="cases.case_list",
-        persons=case_persons,
+        persons=subject_persons,
         # Why a case the organization worked on is no longer open to it (case numbers and
         # reasons only).
         context={"ended_sharing": list(selectors.ended_sharing_for(request.actor))},

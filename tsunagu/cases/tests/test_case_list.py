@@ -8,7 +8,7 @@ import pytest
 
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.models import Case
-from tsunagu.cases.tests.factories import CaseFactory
+from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory
 from tsunagu.people.tests.factories import (
     HouseholdFactory,
     HouseholdMemberFactory,
@@ -124,3 +124,25 @@ def test_one_read_row_names_the_persons_shown_not_the_words(personas, world, suz
     assert "すずき" not in str(row.detail)
     assert row.detail["search_digest"]
     assert row.detail["filters"]["status"] == "intake"
+
+
+# --- The consultation list, through the same helper -------------------------------------------
+
+
+def test_consultations_found_by_kana_and_filtered(personas, world, suzuki, client_as):
+    from_suzuki = ConsultationFactory.create(
+        organization=personas.office_a,
+        received_by=personas.counselor_a,
+        person=suzuki.person,
+        urgency="high",
+    )
+    other = ConsultationFactory.create(
+        organization=personas.office_a, received_by=personas.counselor_a, person=world.person
+    )
+    client = client_as(personas.counselor_a)
+    assert _ids(client.get("/cases/consultations/", {"q": "ｽｽﾞｷ"})) == {from_suzuki.pk}
+    assert _ids(client.get("/cases/consultations/?urgency=high")) == {from_suzuki.pk}
+    assert _ids(client.get(f"/cases/consultations/?person={world.person.pk}")) == {other.pk}
+    bad = client.get("/cases/consultations/?channel=fax-by-pigeon")
+    assert bad.status_code == 400
+    assert "入力内容を確認してください" in bad.content.decode()
