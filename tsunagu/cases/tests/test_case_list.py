@@ -146,3 +146,15 @@ def test_consultations_found_by_kana_and_filtered(personas, world, suzuki, clien
     bad = client.get("/cases/consultations/?channel=fax-by-pigeon")
     assert bad.status_code == 400
     assert "入力内容を確認してください" in bad.content.decode()
+
+
+def test_the_household_timeline_is_reached_from_household_and_person(personas, world, client_as):
+    household = HouseholdFactory.create(registered_by_organization=personas.office_a)
+    HouseholdMemberFactory.create(household=household, person=world.person)
+    client = client_as(personas.counselor_a)
+    timeline = f'href="/records/households/{household.pk}/notes/"'
+    household_page = client.get(f"/people/households/{household.pk}/").content.decode()
+    assert timeline in household_page
+    assert f'href="/cases/?household={household.pk}"' in household_page
+    assert timeline in client.get(f"/people/{world.person.pk}/").content.decode()
+    assert client.get(f"/records/households/{household.pk}/notes/").status_code == 200
