@@ -9,6 +9,7 @@ import django_tables2 as tables
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tsunagu.cases.models import (
     Case,
@@ -72,7 +73,7 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
         method="mine_only",
         widget=forms.CheckboxInput,
     )
-    person = IdFilter(field_name="person_id", label=_("本人"))
+    person = IdFilter(field_name="person_id", label=pgettext_lazy("the person supported", "本人"))
     household = IdFilter(field_name="household_id", label=_("世帯"))
 
     class Meta:
@@ -146,7 +147,7 @@ class ConsultationFilter(django_filters.FilterSet):  # type: ignore[misc]  # dja
     outcome = django_filters.ChoiceFilter(
         label=_("対応結果"), choices=ConsultationOutcome.choices, empty_label=_("すべて")
     )
-    person = IdFilter(field_name="person_id", label=_("本人"))
+    person = IdFilter(field_name="person_id", label=pgettext_lazy("the person supported", "本人"))
     household = IdFilter(field_name="household_id", label=_("世帯"))
 
     class Meta:
