@@ -113,3 +113,11 @@ class UserCreateForm(forms.Form):
 
 class UserSearchForm(forms.Form):
     q = forms.CharField(label=_("氏名・ユーザー名"), required=False, max_length=100)
+
+
+class SavedSearchForm(forms.Form):
+    """Save the filters of the list being shown (from the form under a list's filters)."""
+
+    name = forms.CharField(label=_("保存する名前"), max_length=50)
+    path = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    query = forms.CharField(widget=forms.HiddenInput, max_length=1000, required=False)

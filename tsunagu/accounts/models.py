@@ -116,3 +116,30 @@ class KnownSignInAddress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} ({self.user})"
+
+
+class SavedSearch(models.Model):
+    """A list's filters kept under a name by one user (issue 16): the list's path and its
+    query string, opened again from the user's saved searches.  Only its owner sees it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("名前"), max_length=50)
+    path = models.CharField(_("一覧"), max_length=200)
+    query = models.CharField(_("条件"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("保存日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("保存した検索")
+        verbose_name_plural = _("保存した検索")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_search_name_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{self.path}?{self.query}" if self.query else self.path

@@ -9,16 +9,22 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.http import QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tsunagu.accounts import throttle
-from tsunagu.accounts.models import ApiToken, User
+from tsunagu.accounts.models import ApiToken, SavedSearch, User
+from tsunagu.accounts.selectors import saved_searches_of
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor, Origin
+from tsunagu.core.errors import FieldErrors, Invalid, NotFound
+from tsunagu.core.validation import full_clean
 from tsunagu.organizations.models import Organization
 
 SESSION_AUTH_AT = "tsunagu_auth_at"
@@ -240,3 +246,57 @@ def api_token_revoke(actor: Actor, *, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit.record(action=Action.API_TOKEN_REVOKED, actor=actor, target=token)
+
+
+# --- Saved searches (issue 16) ----------------------------------------------------------------
+
+# The lists whose filters may be saved, by URL name: a saved search opens one of these again.
+SAVABLE_LISTS = frozenset(
+    {
+        "cases:list",
+        "cases:consultation_list",
+        "people:person_search",
+        "people:household_list",
+        "referrals:list",
+        "plans:task_list",
+        "plans:monitoring_due_list",
+        "meetings:issue_list",
+        "meetings:development_list",
+        "directory:resource_list",
+        "directory:provider_list",
+    }
+)
+MAX_SAVED_SEARCHES = 50  # per user
+
+
+@transaction.atomic
+def saved_search_create(actor: Actor, *, name: str, path: str, query: str) -> SavedSearch:
+    """Keep a list's query string under a name; the same name again replaces it."""
+    name = name.strip()
+    if not name:
+        raise FieldErrors({"name": _("名前を入力してください。")})
+    try:
+        match = resolve(path)
+    except Resolver404:
+        match = None
+    if match is None or match.view_name not in SAVABLE_LISTS or not path.startswith("/"):
+        raise Invalid(_("この画面の条件は保存できません。"))
+    query = QueryDict(query).urlencode()  # the page's own links keep it; drop nothing else
+    existing = SavedSearch.objects.select_for_update().filter(user=actor.user, name=name).first()
+    if existing is None and saved_searches_of(actor).count() >= MAX_SAVED_SEARCHES:
+        raise Invalid(
+            _("保存できる検索は%(n)d件までです。使わないものを削除してください。")
+            % {"n": MAX_SAVED_SEARCHES}
+        )
+    saved = existing or SavedSearch(user=actor.user, name=name)
+    saved.path, saved.query = path, query
+    full_clean(saved, exclude=["user"])
+    saved.save()
+    return saved
+
+
+@transaction.atomic
+def saved_search_delete(actor: Actor, *, saved_search: SavedSearch) -> None:
+    if saved_search.user_id != actor.user.pk:
+        raise NotFound(_("保存した検索が見つかりません。"))
+    saved_search.delete()

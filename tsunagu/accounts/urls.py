@@ -14,6 +14,13 @@ urlpatterns = [
     path("account/password/", views.password_change, name="password_change"),
     path("account/2fa/setup/", views.otp_setup, name="otp_setup"),
     path("account/2fa/recovery-codes/", views.recovery_codes_regenerate, name="recovery_codes"),
+    path("account/searches/", views.saved_search_list, name="saved_searches"),
+    path("account/searches/new/", views.saved_search_create, name="saved_search_create"),
+    path(
+        "account/searches/<int:saved_search_id>/delete/",
+        views.saved_search_delete,
+        name="saved_search_delete",
+    ),
     path("admin/users/", views.user_list, name="user_list"),
     path("admin/users/new/", views.user_create, name="user_create"),
     path("admin/users/<int:user_id>/", views.user_detail, name="user_detail"),

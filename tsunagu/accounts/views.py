@@ -31,15 +31,17 @@ from tsunagu.accounts.forms import (
     OtpForm,
     OtpSetupForm,
     PasswordChangeForm,
+    SavedSearchForm,
     UserCreateForm,
     UserSearchForm,
 )
 from tsunagu.accounts.models import User
+from tsunagu.accounts.selectors import access_saved_search, saved_searches_of
 from tsunagu.accounts.services import SESSION_AUTH_AT, SESSION_EPOCH
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import form_page, posted
+from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.organizations.services import membership_add
 
 SESSION_NEXT = "tsunagu_next"
@@ -376,4 +378,41 @@ def user_create(request: TsunaguRequest) -> HttpResponse:
         save=save,
         done=lambda user: redirect("accounts:user_detail", user_id=user.pk),
         success=lambda user: _("アカウント「%(name)s」を作成しました。") % {"name": user.full_name},
+    )
+
+
+# --- Saved searches (issue 16) ----------------------------------------------------------------
+
+
+def saved_search_list(request: TsunaguRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/pages/saved_searches.html",
+        {"saved_searches": saved_searches_of(request.actor), "form": SavedSearchForm()},
+    )
+
+
+@require_POST
+def saved_search_create(request: TsunaguRequest) -> HttpResponse:
+    form = SavedSearchForm(request.POST)
+    return form_page(
+        request,
+        form,
+        "accounts/pages/saved_searches.html",
+        save=lambda data: services.saved_search_create(request.actor, **data),
+        done=lambda saved: redirect(saved.get_absolute_url()),
+        context=lambda: {"saved_searches": saved_searches_of(request.actor)},
+        success=lambda saved: _("検索条件を「%(name)s」として保存しました。") % {"name": saved},
+    )
+
+
+@errors_as_pages()
+@require_POST
+def saved_search_delete(request: TsunaguRequest, saved_search_id: int) -> HttpResponse:
+    saved = access_saved_search(request.actor, saved_search_id)
+    return action(
+        request,
+        lambda: services.saved_search_delete(request.actor, saved_search=saved),
+        to=reverse("accounts:saved_searches"),
+        success=_("保存した検索「%(name)s」を削除しました。") % {"name": saved},
     )

@@ -193,18 +193,6 @@ class ConsultationForm(forms.Form):
         return cleaned
 
 
-class CaseFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("状態"), required=False, choices=[("", _("すべて")), *CaseStatus.choices]
-    )
-    complex = forms.ChoiceField(
-        label=_("支援困難ケース"),
-        required=False,
-        choices=[("", _("すべて")), ("1", _("支援困難ケースのみ")), ("0", _("それ以外"))],
-    )
-    mine = forms.BooleanField(label=_("自分が主担当のケースだけ"), required=False)
-
-
 def difficulty_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return [
         (

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
+from tsunagu.audit.lists import list_page
 from tsunagu.audit.models import Action
 from tsunagu.cases import selectors, services
 from tsunagu.cases.access import access_case, access_consultation, access_person
@@ -29,13 +30,19 @@ from tsunagu.cases.forms import (
     BreakGlassForm,
     BreakGlassReviewForm,
     CaseEditForm,
-    CaseFilterForm,
     ConsultationForm,
     EmergencyConvertForm,
     ReopenForm,
     TeamLeaveForm,
     TeamMemberForm,
     TransitionForm,
+)
+from tsunagu.cases.lists import (
+    CaseFilter,
+    CaseTable,
+    ConsultationFilter,
+    ConsultationTable,
+    subject_persons,
 )
 from tsunagu.cases.models import Case, CaseStatus, Consultation, Domain
 from tsunagu.core.errors import Forbidden
@@ -91,21 +98,14 @@ def _case(request: TsunaguRequest, case_id: int, *, for_write: bool = False) -> 
 
 @_mapped
 def consultation_list(request: TsunaguRequest) -> HttpResponse:
-    consultations = selectors.consultation_list(actor=request.actor)
-    page = Paginator(consultations, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = list(page.object_list)
-    audit.record_read(
-        request.actor,
-        view="cases.consultation_list",
-        person_ids=selectors.persons_shown(
-            person_ids=[c.person_id for c in shown],
-            household_ids=[c.household_id for c in shown],
-        ),
-    )
-    return render(
+    return list_page(
         request,
-        "cases/pages/consultation_list.html",
-        {"page": page, "query": _query_without_page(request)},
+        rows=selectors.consultation_list(actor=request.actor),
+        filters=ConsultationFilter,
+        table=ConsultationTable,
+        template="cases/pages/consultation_list.html",
+        view="cases.consultation_list",
+        persons=subject_persons,
     )
 
 
@@ -238,37 +238,17 @@ def consultation_link_person(request: TsunaguRequest, consultation_id: int) -> H
 
 @_mapped
 def case_list(request: TsunaguRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    complex_filter = filters.get("complex", "")
-    cases = selectors.case_list(
-        actor=request.actor,
-        status=filters.get("status", ""),
-        is_complex={"1": True, "0": False}.get(complex_filter),
-        mine=bool(filters.get("mine")),
-    )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = list(page.object_list)
-    audit.record_read(
-        request.actor,
-        view="cases.case_list",
-        person_ids=selectors.persons_shown(
-            person_ids=[c.person_id for c in shown],
-            household_ids=[c.household_id for c in shown],
-        ),
-        filters=filters,
-    )
-    return render(
+    return list_page(
         request,
-        "cases/pages/case_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": _query_without_page(request),
-            # Why a case the organization worked on is no longer open to it (case numbers and
-            # reasons only).
-            "ended_sharing": list(selectors.ended_sharing_for(request.actor)),
-        },
+        rows=selectors.case_list(actor=request.actor),
+        filters=CaseFilter,
+        table=CaseTable,
+        template="cases/pages/case_list.html",
+        view="cases.case_list",
+        persons=subject_persons,
+        # Why a case the organization worked on is no longer open to it (case numbers and
+        # reasons only).
+        context={"ended_sharing": list(selectors.ended_sharing_for(request.actor))},
     )
 
 

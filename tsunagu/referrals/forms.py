@@ -21,6 +21,7 @@ from tsunagu.referrals.models import (
     DEFAULT_SUMMARY_FIELDS,
     Referral,
     ReferralKind,
+    ReferralStatus,
     SummaryField,
 )
 from tsunagu.referrals.services import ReferralData
@@ -232,6 +233,12 @@ class BoxFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("種類"), required=False, choices=[("", _("すべて")), *ReferralKind.choices]
+    )
+    status = forms.MultipleChoiceField(
+        label=_("状態"),
+        required=False,
+        choices=ReferralStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
 
 

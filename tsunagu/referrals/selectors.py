@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
@@ -71,7 +72,12 @@ def _overdue_q(today: dt.date | None = None) -> Q:
 
 
 def referral_list(
-    actor: Actor, *, box: str = INBOX, state: str = STATE_OPEN, kind: str = ""
+    actor: Actor,
+    *,
+    box: str = INBOX,
+    state: str = STATE_OPEN,
+    kind: str = "",
+    statuses: list[str] | tuple[str, ...] = (),
 ) -> QuerySet[Referral]:
     referrals = referrals_visible_to(actor)
     if box == OUTBOX:
@@ -84,6 +90,8 @@ def referral_list(
         referrals = referrals.filter(_overdue_q())
     if kind:
         referrals = referrals.filter(kind=kind)
+    if statuses:
+        referrals = referrals.filter(status__in=statuses)
     # Whether the actor may open each referral's case, in the same query (`case_visible`).
     visible_case = Case.objects.filter(pk=OuterRef("case_id"), pk__in=visible_case_ids(actor))
     return (
@@ -171,23 +179,44 @@ class DashboardCounts:
     outbox_needs_action: int
 
 
+# The list behind each count of the home page: which box, which statuses.  The counts and
+# the links are made from the same table, so a count is always the number of rows its link
+# lists (tested).
+_ACTIVE = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD)
+DASHBOARD_LISTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "inbox_new": (INBOX, (ReferralStatus.REQUESTED,)),
+    "inbox_active": (INBOX, _ACTIVE),
+    "outbox_open": (OUTBOX, (ReferralStatus.REQUESTED, *_ACTIVE)),
+    "outbox_to_confirm": (OUTBOX, (ReferralStatus.COMPLETED,)),
+}
+
+
+def dashboard_links() -> dict[str, str]:
+    """The query string of the referral list behind each count (`DASHBOARD_LISTS`)."""
+    links = {
+        name: urlencode(
+            [*([("box", OUTBOX)] if box == OUTBOX else []), ("state", STATE_ALL)]
+            + [("status", status) for status in statuses]
+        )
+        for name, (box, statuses) in DASHBOARD_LISTS.items()
+    }
+    links["inbox_overdue"] = urlencode({"state": STATE_OVERDUE})
+    return links
+
+
 def dashboard_counts(actor: Actor) -> DashboardCounts | None:
     if actor.organization_id is None:
         return None
     org = actor.organization_id
     inbox = Q(receiving_organization_id=org)
     outbox = Q(requesting_organization_id=org)
-    active = [ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD]
+    boxes = {INBOX: inbox, OUTBOX: outbox}
     counts = referrals_visible_to(actor).aggregate(
-        inbox_new=Count("pk", filter=inbox & Q(status=ReferralStatus.REQUESTED)),
+        **{
+            name: Count("pk", filter=boxes[box] & Q(status__in=statuses))
+            for name, (box, statuses) in DASHBOARD_LISTS.items()
+        },
         inbox_overdue=Count("pk", filter=inbox & _overdue_q()),
-        inbox_active=Count("pk", filter=inbox & Q(status__in=active)),
-        outbox_open=Count(
-            "pk",
-            filter=outbox
-            & ~Q(status__in=[*FINAL_STATUSES, ReferralStatus.DRAFT, ReferralStatus.COMPLETED]),
-        ),
-        outbox_to_confirm=Count("pk", filter=outbox & Q(status=ReferralStatus.COMPLETED)),
         inbox_needs_action=Count("pk", filter=inbox & Q(status__in=NEEDS_ACTION[Side.RECEIVER])),
         outbox_needs_action=Count("pk", filter=outbox & Q(status__in=NEEDS_ACTION[Side.REQUESTER])),
     )
@@ -218,6 +247,7 @@ def dashboard(actor: Actor) -> dict[str, Any]:
     """The context of referrals/partials/dashboard.html (the home page includes it)."""
     return {
         "referral_counts": dashboard_counts(actor),
+        "referral_links": dashboard_links(),
         "referral_escalations": open_escalations(actor),
     }
 

@@ -74,6 +74,7 @@ def referral_list(request: TsunaguRequest) -> HttpResponse:
         box=box,
         state=filters.get("state") or selectors.STATE_OPEN,
         kind=filters.get("kind", ""),
+        statuses=filters.get("status") or (),
     )
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

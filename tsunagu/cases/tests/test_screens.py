@@ -113,10 +113,10 @@ def test_case_list_filters(personas, world, client_as):
     )
     client = client_as(personas.counselor_a)
     page = client.get("/cases/")
-    assert {c.pk for c in page.context["page"]} == {mine.pk, other.pk}
-    assert {c.pk for c in client.get("/cases/?mine=on").context["page"]} == {mine.pk}
-    assert {c.pk for c in client.get("/cases/?complex=1").context["page"]} == {other.pk}
-    assert {c.pk for c in client.get("/cases/?status=closed").context["page"]} == set()
+    assert {c.pk for c in page.context["rows"]} == {mine.pk, other.pk}
+    assert {c.pk for c in client.get("/cases/?mine=on").context["rows"]} == {mine.pk}
+    assert {c.pk for c in client.get("/cases/?complex=1").context["rows"]} == {other.pk}
+    assert {c.pk for c in client.get("/cases/?status=closed").context["rows"]} == set()
     assert world.other_case.title not in page.content.decode()
 
 

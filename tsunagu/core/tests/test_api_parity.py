@@ -101,6 +101,9 @@ TWINS: dict[str, str] = {
 
 # Screens that must stay screens, and why.
 SCREEN_ONLY: dict[str, str] = {
+    "accounts:saved_search_create": "a bookmark of a screen's query string; an API client "
+    "keeps its own queries",
+    "accounts:saved_search_delete": "removes such a screen bookmark",
     "accounts:login": "browser sign-in; an API client gets a token from POST /auth/token",
     "accounts:otp_verify": "second step of a browser sign-in; /auth/token takes `otp` itself",
     "accounts:logout": "ends the browser session; a client ends its token by DELETE /auth/token",
