@@ -41,8 +41,8 @@ from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]  # n
 
 from tsunagu.cases.models import DIFFICULTY_GROUPS, Case
 from tsunagu.core.dates import era_of
-from tsunagu.core.kana import VARIANTS
 from tsunagu.core.errors import Invalid
+from tsunagu.core.kana import VARIANTS
 from tsunagu.organizations.models import Area, AreaKind
 from tsunagu.people.models import HouseholdMember, Person, Relationship, Sex
 from tsunagu.records.models import Formulation

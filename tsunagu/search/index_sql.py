@@ -19,6 +19,7 @@ from tsunagu.core.kana import postgresql_fold_function
 DOCS = "search_searchdocument"
 FTS = "search_fts"
 COLUMNS = "kind, source_id, record_id, case_id, occurred_at, restricted, body, folded"
+TRGM_INDEX = "search_doc_folded_trgm"
 FOLD = "tsunagu_fold"  # core.kana.fold; a Python function on SQLite, SQL on PostgreSQL
 NL = "'\n'"
 FALSE = "(1 = 0)"  # a boolean on PostgreSQL, 0 on SQLite
@@ -168,8 +169,7 @@ def postgresql_create() -> list[str]:
     sql = [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
         postgresql_fold_function(),
-        f"CREATE INDEX IF NOT EXISTS search_doc_folded_trgm ON {DOCS} "
-        f"USING gin (folded gin_trgm_ops)",
+        f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON {DOCS} USING gin (folded gin_trgm_ops)",
     ]
     for s in SOURCES:
         name = f"search_sync_{s.kind}"
@@ -219,7 +219,7 @@ def postgresql_drop() -> list[str]:
         sql.append(f"DROP FUNCTION IF EXISTS {name}()")
     # The index of before the folded text (search/0004) too; the fold function stays (the
     # search migrations and the tests create it again with CREATE OR REPLACE).
-    sql += ["DROP INDEX IF EXISTS search_doc_body_trgm", "DROP INDEX IF EXISTS search_doc_folded_trgm"]
+    sql += [f"DROP INDEX IF EXISTS {name}" for name in ("search_doc_body_trgm", TRGM_INDEX)]
     return sql
 
 

@@ -38,6 +38,7 @@ from tsunagu.cases.selectors import persons_shown
 from tsunagu.core.actor import Actor
 from tsunagu.core.kana import fold
 from tsunagu.records.access import notes_visible_to
+from tsunagu.search.access import synonym_keeper
 from tsunagu.search.index_sql import FTS
 from tsunagu.search.models import DocumentKind, SearchDocument, Synonym
 
@@ -176,9 +177,10 @@ def _any_of(alternatives: Sequence[str]) -> Q:
 
 
 def _terms_filter(terms: Sequence[Sequence[str]]) -> Q:
-    """Every word (or one of its synonyms, all folded) must match.  On SQLite a rare word of 3+ characters is the set of documents
-    FTS5 found for it; several rare words are intersected here, so the query binds at most
-    RARE_LIMIT ids whatever the number of words.  PostgreSQL (whose planner weighs the trigram
+    """Every word (or one of its synonyms, all folded) must match.  On SQLite a rare word of
+    3+ characters (all its synonyms too) is the set of documents FTS5 found for it; several
+    rare words are intersected here, so the query binds at most RARE_LIMIT ids whatever the
+    number of words.  PostgreSQL (whose planner weighs the trigram
     index against the actor's documents by its statistics), common words on SQLite and short
     words everywhere: LIKE, with the wildcards in the user's text escaped by Django, over the
     actor's documents."""
@@ -320,3 +322,9 @@ def record_search_shown(actor: Actor, hits: Iterable[Hit]) -> None:
             "results": [{"kind": h.kind, "id": h.record_id, "case": h.case_id} for h in hits],
         },
     )
+
+
+def synonym_list(actor: Actor) -> QuerySet[Synonym]:
+    """The synonym list, for the core center that keeps it."""
+    synonym_keeper(actor)
+    return Synonym.objects.select_related("created_by")
