@@ -89,6 +89,12 @@ def normalize_kana(value: str) -> str:
     return fold(_SPACES.sub("", fold(_SPACES.sub("", value or ""))))
 
 
+def fold_name(family_name: str, given_name: str) -> str:
+    """A person's name folded, without spaces, for search: 髙橋 一郎 → 高橋一郎.  Cut to
+    the column's 100 characters (compatibility forms such as ㍿ fold longer)."""
+    return _SPACES.sub("", fold(family_name + given_name))[:100]
+
+
 def is_kana(value: str) -> bool:
     """True when the text is kana (hiragana or katakana, any width), spaces allowed."""
     normalized = normalize_kana(value)

@@ -247,6 +247,8 @@ def rebuild(vendor: str) -> list[str]:
     first and made again after, which is far faster for a million rows than maintaining them
     row by row (and is what `seed_scale` relies on)."""
     sql = [*drop(vendor), f"DELETE FROM {DOCS}"]
+    if vendor == "postgresql":
+        sql.append(postgresql_fold_function())  # the INSERTs below fold with it
     sql += [_insert(s.select(vendor, s.table)).rstrip(";") for s in SOURCES]
     sql += create(vendor)
     if vendor == "sqlite":
