@@ -100,7 +100,7 @@ def synonym_add(actor: Actor, *, term: str, synonym: str) -> Synonym:
 
 
 @transaction.atomic
-def synonym_remove(actor: Actor, *, synonym_id: object) -> None:
+def synonym_remove(actor: Actor, *, synonym_id: int) -> None:
     synonym_keeper(actor, synonym_id, for_write=True)
     row = Synonym.objects.filter(pk=synonym_id).first() if _is_id(synonym_id) else None
     if row is None:
