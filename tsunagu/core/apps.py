@@ -1,6 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def _register_sql_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    # The search index's triggers fold text with the same Python function as the queries
+    # (core.kana.fold); PostgreSQL has it as an SQL function instead (search migration).
+    if connection.vendor == "sqlite":
+        from tsunagu.core.kana import register_sqlite_fold
+
+        register_sqlite_fold(connection.connection)
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +24,4 @@ class CoreConfig(AppConfig):
         from tsunagu.core import lookups
 
         lookups.register()
+        connection_created.connect(_register_sql_functions)

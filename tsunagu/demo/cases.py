@@ -49,7 +49,7 @@ from tsunagu.cases.models import (
     TeamRole,
     Urgency,
 )
-from tsunagu.core.kana import normalize_kana, normalize_phone
+from tsunagu.core.kana import fold_name, normalize_kana, normalize_phone
 from tsunagu.organizations.models import (
     Area,
     JobTitle,
@@ -2143,6 +2143,7 @@ def _new_person(
         family_name_kana=family[1],
         given_name_kana=given[1],
         kana_normalized=normalize_kana(f"{family[1]} {given[1]}"),
+        name_folded=fold_name(family[0], given[0]),
         birth_date=_birth_date(rng, age),
         sex=Sex.MALE if sex == "m" else Sex.FEMALE,
         postal_code=postal,
@@ -2233,6 +2234,7 @@ def _make_households(ctx: Context) -> list[Client]:
             if family == YAMADA and member_spec.relationship == R.SELF:
                 person.given_name, person.given_name_kana = "太郎", "タロウ"
                 person.kana_normalized = normalize_kana("ヤマダ タロウ")
+                person.name_folded = fold_name(person.family_name, "太郎")
             if lives_apart:
                 person.address = "" if rng.random() < 0.5 else person.address
                 if not person.address:

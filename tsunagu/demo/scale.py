@@ -51,7 +51,7 @@ from tsunagu.cases.models import (
     SharingBasis,
     TeamRole,
 )
-from tsunagu.core.kana import normalize_kana
+from tsunagu.core.kana import fold_name, normalize_kana
 from tsunagu.directory import services as directory_services
 from tsunagu.directory.models import (
     Contact,
@@ -356,6 +356,7 @@ class ScaleSeeder:
                         family_name_kana=family_kana,
                         given_name_kana=given_kana,
                         kana_normalized=normalize_kana(family_kana + given_kana),
+                        name_folded=fold_name(family, given),
                         birth_date=dt.date(1940 + rng.randrange(75), 1 + rng.randrange(12), 1)
                         + dt.timedelta(days=rng.randrange(28)),
                         area=self.org_ward[org.pk],

@@ -42,6 +42,7 @@ from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]  # n
 from tsunagu.cases.models import DIFFICULTY_GROUPS, Case
 from tsunagu.core.dates import era_of
 from tsunagu.core.errors import Invalid
+from tsunagu.core.kana import VARIANTS
 from tsunagu.organizations.models import Area, AreaKind
 from tsunagu.people.models import HouseholdMember, Person, Relationship, Sex
 from tsunagu.records.models import Formulation
@@ -58,21 +59,7 @@ AGE = re.compile(r"(\d{1,3})歳")
 
 # --- Folding with an offset map -----------------------------------------------------------
 
-# Old and variant forms (異体字・旧字体) common in names and place names → the usual form.
-# NFKC already folds the CJK compatibility ideographs (隆, 塚 …) except the twelve unified
-# ones such as 﨑, which are here.
-_VARIANT_PAIRS = (
-    "髙高 﨑崎 嵜崎 碕崎 邊辺 邉辺 齋斉 齊斉 斎斉 濱浜 濵浜 澤沢 嶋島 嶌島 "
-    "櫻桜 國国 圀国 廣広 德徳 惠恵 眞真 榮栄 條条 龍竜 瀧滝 淵渕 渊渕 冨富 "
-    "衞衛 藏蔵 會会 壽寿 實実 與与 萬万 彌弥 禮礼 黑黒 鷗鴎 曾曽 桒桑 莊荘 "
-    "圓円 兒児 傳伝 舘館 槇槙 學学 驒騨 嶽岳 峯峰 埜野 舩船 戶戸 靜静 顯顕 "
-    "將将 晉晋 增増 淸清 靑青 緖緒 氣気 絲糸 樂楽 賴頼 邨村 內内 亞亜 鐵鉄 "
-    "寶宝 寳宝 𠮷吉 𡈽土 穗穂 繪絵 縣県 關関 藪薮 籔薮 檜桧 廐厩 濟済 乘乗 "
-    "佛仏 來来 兩両 凜凛 堯尭 巖巌 彥彦 昻昂 晄晃 曉暁 栁柳 桺柳 柗松 澁渋 "
-    "燈灯 狹狭 眾衆 祿禄 稻稲 穰穣 竃竈 綠緑 薰薫 蠣蛎 螢蛍 豐豊 遙遥 鄕郷 "
-    "醫医 鬪闘 鷄鶏 麥麦 黃黄 默黙 齒歯 龜亀 髮髪 讓譲 "
-)
-VARIANTS: dict[str, str] = {pair[0]: pair[1] for pair in _VARIANT_PAIRS.split()}
+# Old and variant kanji (髙→高, 﨑→崎 …): the one table of core.kana, which search folds by too.
 # Characters read alike in names: ぢ/じ, づ/ず, small ヶ/ヵ (霞ヶ丘 = 霞ケ丘 = 霞が丘).
 KANA_ALIKE = {"ぢ": "じ", "づ": "ず", "ゖ": "が", "ゕ": "が"}
 DASHES = "‐‑‒–—―−－﹣"

@@ -54,6 +54,8 @@ class Person(TimeStampedModel):
     given_name_kana = models.CharField(_("名（カナ）"), max_length=50)
     # Folded form of the kana name (core.kana.normalize_kana), for search and duplicates.
     kana_normalized = models.CharField(max_length=100, db_index=True, editable=False)
+    # The name folded the same way (core.kana.fold_name): 髙橋 is found as 高橋.
+    name_folded = models.CharField(max_length=100, default="", editable=False)
     former_names = models.TextField(_("旧姓・以前の氏名"), blank=True, help_text=_("1行に1つ。"))
     birth_date = BoundedDateField(_("生年月日"), null=True, blank=True)
     sex = models.CharField(_("性別"), max_length=16, choices=Sex.choices, default=Sex.NO_ANSWER)

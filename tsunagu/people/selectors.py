@@ -25,7 +25,7 @@ from tsunagu.cases.access import (
 from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import ERAS
-from tsunagu.core.kana import normalize_kana, normalize_phone
+from tsunagu.core.kana import fold_name, normalize_kana, normalize_phone
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import (
     Consent,
@@ -68,6 +68,10 @@ def parse_date_query(text: str) -> dt.date | None:
 def _name_query(text: str) -> Q:
     compact = re.sub(r"[\s\u3000]+", "", text)
     condition = Q(family_name__icontains=compact) | Q(given_name__icontains=compact)
+    # Old and variant kanji and widths folded on both sides: 高橋 finds 髙橋.
+    folded = fold_name(compact, "")
+    if folded:
+        condition |= Q(name_folded__contains=folded)
     # "山田太郎" and "山田 太郎": try every split of the text into family + given name.
     for cut in range(1, len(compact)):
         condition |= Q(family_name=compact[:cut], given_name__startswith=compact[cut:])

@@ -25,7 +25,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Invalid
-from tsunagu.core.kana import is_kana, normalize_kana, normalize_phone
+from tsunagu.core.kana import fold_name, is_kana, normalize_kana, normalize_phone
 from tsunagu.organizations.models import Organization
 from tsunagu.people import selectors
 from tsunagu.people.models import (
@@ -209,6 +209,7 @@ def _person_values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _derived(person: Person) -> None:
     person.kana_normalized = normalize_kana(person.family_name_kana + person.given_name_kana)
+    person.name_folded = fold_name(person.family_name, person.given_name)
     person.phone_normalized = normalize_phone(person.phone)
 
 
@@ -446,6 +447,7 @@ def _person_update(
     person.full_clean()
     update = {name: getattr(person, name) for name in changed}
     update["kana_normalized"] = person.kana_normalized
+    update["name_folded"] = person.name_folded
     update["phone_normalized"] = person.phone_normalized
     _versioned_update(person, expected_version, update)
     if certificates_changed:

@@ -50,3 +50,18 @@ class SearchForm(forms.Form):
         return SearchQuery(
             text=data["q"], kind=data["kind"], since=data["since"], until=data["until"]
         )
+
+
+class SynonymForm(forms.Form):
+    term = forms.CharField(
+        label=_("略語・言い換え"),
+        max_length=50,
+        help_text=_("例: GH、就B、基幹"),
+        error_messages={"required": _("言葉を入力してください。")},
+    )
+    synonym = forms.CharField(
+        label=_("正式な言葉"),
+        max_length=100,
+        help_text=_("例: グループホーム、就労継続支援B型、基幹相談支援センター"),
+        error_messages={"required": _("言葉を入力してください。")},
+    )

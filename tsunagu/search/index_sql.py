@@ -14,15 +14,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tsunagu.core.kana import postgresql_fold_function
+
 DOCS = "search_searchdocument"
 FTS = "search_fts"
-COLUMNS = "kind, source_id, record_id, case_id, occurred_at, restricted, body"
+COLUMNS = "kind, source_id, record_id, case_id, occurred_at, restricted, body, folded"
+TRGM_INDEX = "search_doc_folded_trgm"
+FOLD = "tsunagu_fold"  # core.kana.fold; a Python function on SQLite, SQL on PostgreSQL
 NL = "'\n'"
 FALSE = "(1 = 0)"  # a boolean on PostgreSQL, 0 on SQLite
 
 
 def _join(*exprs: str) -> str:
     return f" || {NL} || ".join(f"COALESCE({e}, '')" for e in exprs)
+
+
+_IDS = "src.id AS source_id, src.id AS record_id"
 
 
 def _assessment_time(vendor: str, alias: str) -> str:
@@ -39,11 +46,19 @@ class Source:
 
     def select(self, vendor: str, source: str, where: str = "") -> str:
         """INSERT-ready SELECT of the documents of the rows of `source` (a table or a
-        PostgreSQL transition table with the same columns)."""
+        PostgreSQL transition table with the same columns), with the body's folded form
+        (core.kana.fold), which is what the queries match."""
+        return (
+            f"SELECT kind, source_id, record_id, case_id, occurred_at, restricted, body, "
+            f"{FOLD}(body) FROM ({self._rows(vendor, source, where)}) AS doc"
+        )
+
+    def _rows(self, vendor: str, source: str, where: str) -> str:
         if self.kind == "note":
             return (
-                f"SELECT 'note', src.id, src.id, src.case_id, src.occurred_at, src.is_restricted, "
-                f"{_join('src.text', 'src.motivating_moment')} FROM {source} src {where}"
+                f"SELECT 'note' AS kind, {_IDS}, src.case_id AS case_id, "
+                f"src.occurred_at AS occurred_at, src.is_restricted AS restricted, "
+                f"{_join('src.text', 'src.motivating_moment')} AS body FROM {source} src {where}"
             )
         if self.kind == "formulation":
             body = _join(
@@ -54,8 +69,9 @@ class Source:
                 "src.prompted_by",
             )
             return (
-                f"SELECT 'formulation', src.id, src.id, src.case_id, src.created_at, {FALSE}, "
-                f"{body} FROM {source} src {where}"
+                f"SELECT 'formulation' AS kind, {_IDS}, src.case_id AS case_id, "
+                f"src.created_at AS occurred_at, {FALSE} AS restricted, "
+                f"{body} AS body FROM {source} src {where}"
             )
         if self.kind == "assessment":
             body = _join(
@@ -66,8 +82,9 @@ class Source:
                 "src.revision_reason",
             )
             return (
-                f"SELECT 'assessment', src.id, src.id, src.case_id, "
-                f"{_assessment_time(vendor, 'src')}, {FALSE}, {body} FROM {source} src {where}"
+                f"SELECT 'assessment' AS kind, {_IDS}, src.case_id AS case_id, "
+                f"{_assessment_time(vendor, 'src')} AS occurred_at, {FALSE} AS restricted, "
+                f"{body} AS body FROM {source} src {where}"
             )
         body = _join(
             "src.health",
@@ -81,8 +98,10 @@ class Source:
             "src.motivating_moments",
         )
         return (
-            f"SELECT 'assessment_section', src.id, src.assessment_id, a.case_id, "
-            f"{_assessment_time(vendor, 'a')}, {FALSE}, {body} FROM {source} src "
+            f"SELECT 'assessment_section' AS kind, src.id AS source_id, "
+            f"src.assessment_id AS record_id, a.case_id AS case_id, "
+            f"{_assessment_time(vendor, 'a')} AS occurred_at, {FALSE} AS restricted, "
+            f"{body} AS body FROM {source} src "
             f"JOIN plans_assessment a ON a.id = src.assessment_id {where}"
         )
 
@@ -103,15 +122,15 @@ def _insert(select: str) -> str:
 
 def sqlite_create() -> list[str]:
     sql = [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(body, content='{DOCS}', "
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(folded, content='{DOCS}', "
         f"content_rowid='id', tokenize='trigram')",
         f"CREATE TRIGGER IF NOT EXISTS search_doc_ai AFTER INSERT ON {DOCS} BEGIN "
-        f"INSERT INTO {FTS}(rowid, body) VALUES (new.id, new.body); END",
+        f"INSERT INTO {FTS}(rowid, folded) VALUES (new.id, new.folded); END",
         f"CREATE TRIGGER IF NOT EXISTS search_doc_ad AFTER DELETE ON {DOCS} BEGIN "
-        f"INSERT INTO {FTS}({FTS}, rowid, body) VALUES ('delete', old.id, old.body); END",
+        f"INSERT INTO {FTS}({FTS}, rowid, folded) VALUES ('delete', old.id, old.folded); END",
         f"CREATE TRIGGER IF NOT EXISTS search_doc_au AFTER UPDATE ON {DOCS} BEGIN "
-        f"INSERT INTO {FTS}({FTS}, rowid, body) VALUES ('delete', old.id, old.body); "
-        f"INSERT INTO {FTS}(rowid, body) VALUES (new.id, new.body); END",
+        f"INSERT INTO {FTS}({FTS}, rowid, folded) VALUES ('delete', old.id, old.folded); "
+        f"INSERT INTO {FTS}(rowid, folded) VALUES (new.id, new.folded); END",
     ]
     for s in SOURCES:
         name = f"search_sync_{s.kind}"
@@ -149,8 +168,8 @@ def sqlite_drop() -> list[str]:
 def postgresql_create() -> list[str]:
     sql = [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-        f"CREATE INDEX IF NOT EXISTS search_doc_body_trgm ON {DOCS} "
-        f"USING gin (upper(body) gin_trgm_ops)",
+        postgresql_fold_function(),
+        f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON {DOCS} USING gin (folded gin_trgm_ops)",
     ]
     for s in SOURCES:
         name = f"search_sync_{s.kind}"
@@ -198,7 +217,9 @@ def postgresql_drop() -> list[str]:
         name = f"search_sync_{s.kind}"
         sql += [f"DROP TRIGGER IF EXISTS {name}_{op} ON {s.table}" for op in ("ai", "au", "ad")]
         sql.append(f"DROP FUNCTION IF EXISTS {name}()")
-    sql.append("DROP INDEX IF EXISTS search_doc_body_trgm")
+    # The index of before the folded text (search/0004) too; the fold function stays (the
+    # search migrations and the tests create it again with CREATE OR REPLACE).
+    sql += [f"DROP INDEX IF EXISTS {name}" for name in ("search_doc_body_trgm", TRGM_INDEX)]
     return sql
 
 
@@ -226,6 +247,8 @@ def rebuild(vendor: str) -> list[str]:
     first and made again after, which is far faster for a million rows than maintaining them
     row by row (and is what `seed_scale` relies on)."""
     sql = [*drop(vendor), f"DELETE FROM {DOCS}"]
+    if vendor == "postgresql":
+        sql.append(postgresql_fold_function())  # the INSERTs below fold with it
     sql += [_insert(s.select(vendor, s.table)).rstrip(";") for s in SOURCES]
     sql += create(vendor)
     if vendor == "sqlite":

@@ -5,6 +5,7 @@ index in step in the same transaction."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,9 @@ class SearchDocument(models.Model):
     # the note itself; the flag keeps that check to the few restricted ones.
     restricted = models.BooleanField(default=False)
     body = models.TextField()
+    # The body folded by core.kana.fold (hiragana/katakana, widths, long-vowel hyphens, variant
+    # kanji); what the queries match.  Written by the same triggers, through `tsunagu_fold`.
+    folded = models.TextField(default="")
 
     class Meta:
         constraints = [
@@ -43,3 +47,34 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.source_id}"
+
+
+class Synonym(models.Model):
+    """Two ways the field writes one thing (GH and グループホーム, 就B and 就労継続支援B型): a
+    search for either finds both.  The core center keeps the list (`services.synonym_add`)."""
+
+    term = models.CharField(_("略語・言い換え"), max_length=50)
+    synonym = models.CharField(_("正式な言葉"), max_length=100)
+    # Both folded by core.kana.fold, as the queries are.
+    term_folded = models.CharField(max_length=50, editable=False)
+    synonym_folded = models.CharField(max_length=100, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["term_folded", "synonym_folded"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term_folded", "synonym_folded"], name="search_synonym_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(term_folded=models.F("synonym_folded")),
+                name="search_synonym_not_itself",
+            ),
+        ]
+        indexes = [models.Index(fields=["synonym_folded"], name="search_synonym_folded")]
+
+    def __str__(self) -> str:
+        return f"{self.term} ↔ {self.synonym}"

@@ -9,6 +9,11 @@ A trigram index cannot answer words shorter than three characters, and Japanese 
 two-character words (借金, 入院).  Those are matched with LIKE, but only inside the candidate
 set that is already narrowed to the actor's cases (and the dates asked for), so the scan is
 bounded by what one organization may see, not by the size of the city (ADR 0006).
+
+Both sides are folded by `core.kana.fold`: the index holds each document's folded text and
+every word of a query is folded the same way, so ぐるーぷほーむ, ｸﾞﾙｰﾌﾟﾎｰﾑ and ぐる-ぷほ-む
+find グループホーム, and 髙橋 finds 高橋.  A word the core center's synonym list knows
+(`Synonym`: GH ↔ グループホーム, 就B ↔ 就労継続支援B型 …) matches any word of its group.
 """
 
 from __future__ import annotations
@@ -31,9 +36,11 @@ from tsunagu.cases.access import cases_visible_to, visible_case_ids
 from tsunagu.cases.models import Case
 from tsunagu.cases.selectors import persons_shown
 from tsunagu.core.actor import Actor
+from tsunagu.core.kana import fold
 from tsunagu.records.access import notes_visible_to
+from tsunagu.search.access import synonym_keeper
 from tsunagu.search.index_sql import FTS
-from tsunagu.search.models import DocumentKind, SearchDocument
+from tsunagu.search.models import DocumentKind, SearchDocument, Synonym
 
 MAX_RESULTS = 50
 RARE_LIMIT = 5_000  # ids bound in one query, well under SQLite's 32,766 parameters
@@ -105,6 +112,31 @@ def documents_visible_to(actor: Actor) -> QuerySet[SearchDocument]:
     )
 
 
+def synonym_groups() -> list[frozenset[str]]:
+    """The synonym list as groups of folded words that stand for one another: a pair joins
+    the groups of its two words (GH ↔ グループホーム ↔ 共同生活援助 is one group).  The list
+    is short (the field's terms), so it is read whole, in one query."""
+    group_of: dict[str, set[str]] = {}
+    for term, synonym in Synonym.objects.values_list("term_folded", "synonym_folded"):
+        merged = group_of.get(term, {term}) | group_of.get(synonym, {synonym})
+        for word in merged:
+            group_of[word] = merged
+    unique = {id(group): group for group in group_of.values()}
+    return [frozenset(group) for group in unique.values()]
+
+
+def term_alternatives(terms: Sequence[str]) -> list[tuple[str, ...]]:
+    """Each word of a query folded, with the folded words of its synonym group: the
+    document must hold, for every word, at least one of its alternatives."""
+    folded = [fold(term) for term in terms]
+    groups = synonym_groups() if folded else []
+    out: list[tuple[str, ...]] = []
+    for word in folded:
+        group = next((g for g in groups if word in g), frozenset())
+        out.append((word, *sorted(group - {word})))
+    return out
+
+
 def fts_phrase(term: str) -> str:
     """An FTS5 string: one quoted phrase, inner quotes doubled, so no query syntax leaks in."""
     return '"' + term.replace('"', '""') + '"'
@@ -124,19 +156,41 @@ def _fts_rowids(term: str) -> list[int] | None:
     return ids if len(ids) <= RARE_LIMIT else None
 
 
-def _terms_filter(terms: Sequence[str]) -> Q:
-    """Every word must match.  On SQLite a rare word of 3+ characters is the set of documents
-    FTS5 found for it; several rare words are intersected here, so the query binds at most
-    RARE_LIMIT ids whatever the number of words.  PostgreSQL (whose planner weighs the trigram
+def _alternatives_rowids(alternatives: Sequence[str]) -> list[int] | None:
+    """The documents holding any of the alternatives by the FTS5 index, when every
+    alternative is long enough for it and rare; None when one is not (then LIKE)."""
+    if connection.vendor != "sqlite" or any(len(a) < TRIGRAM for a in alternatives):
+        return None
+    found: set[int] = set()
+    for alternative in alternatives:
+        ids = _fts_rowids(alternative)
+        if ids is None:
+            return None
+        found.update(ids)
+    return sorted(found) if len(found) <= RARE_LIMIT else None
+
+
+def _any_of(alternatives: Sequence[str]) -> Q:
+    condition = Q()
+    for alternative in alternatives:
+        condition |= Q(folded__contains=alternative)
+    return condition
+
+
+def _terms_filter(terms: Sequence[Sequence[str]]) -> Q:
+    """Every word (or one of its synonyms, all folded) must match.  On SQLite a rare word of
+    3+ characters (all its synonyms too) is the set of documents FTS5 found for it; several
+    rare words are intersected here, so the query binds at most RARE_LIMIT ids whatever the
+    number of words.  PostgreSQL (whose planner weighs the trigram
     index against the actor's documents by its statistics), common words on SQLite and short
     words everywhere: LIKE, with the wildcards in the user's text escaped by Django, over the
     actor's documents."""
     condition = Q()
     rare: set[int] | None = None
-    for term in terms:
-        ids = _fts_rowids(term) if len(term) >= TRIGRAM and connection.vendor == "sqlite" else None
+    for alternatives in terms:
+        ids = _alternatives_rowids(alternatives)
         if ids is None:
-            condition &= Q(body__icontains=term)
+            condition &= _any_of(alternatives)
         else:
             rare = set(ids) if rare is None else rare & set(ids)
     if rare is not None:
@@ -159,20 +213,47 @@ def _bounds(query: SearchQuery) -> Q:
     return bounds
 
 
-def snippet(body: str, terms: Sequence[str]) -> SafeString:
-    """A window of `body` around the first match, HTML-escaped, each match in <mark>."""
-    if not terms:
-        return mark_safe(escape(body[:SNIPPET_LENGTH]))  # noqa: S308  # escaped just here
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    first = pattern.search(body)
-    start = max(0, first.start() - SNIPPET_BEFORE) if first else 0
+def _folded_spans(body: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the folded `words` are in `body`, as spans of the original text.  The body is
+    folded a character at a time (each folded character remembers where it came from), with
+    a hyphen after a katakana read as ー; a word written across a voiced mark typed on its own
+    or a run of hyphens is found by the search but not marked here."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(body):
+        for piece in fold(char):
+            if piece == "-" and chars and "ァ" <= chars[-1] <= "ヺ":
+                piece = "ー"
+            chars.append(piece)
+            origin.append(index)
+    text = "".join(chars)
+    words = [w for w in words if w]
+    if not words:
+        return []
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer(text):
+        begin, end = origin[match.start()], origin[match.end() - 1] + 1
+        if not spans or begin >= spans[-1][1]:
+            spans.append((begin, end))
+    return spans
+
+
+def snippet(body: str, words: Sequence[str]) -> SafeString:
+    """A window of `body` around the first match of the (folded) words, HTML-escaped, each
+    match in <mark>."""
+    spans = _folded_spans(body, words)
+    start = max(0, spans[0][0] - SNIPPET_BEFORE) if spans else 0
     window = body[start : start + SNIPPET_LENGTH]
     parts: list[str] = ["…"] if start > 0 else []
     last = 0
-    for match in pattern.finditer(window):
-        parts.append(escape(window[last : match.start()]))
-        parts.append(f"<mark>{escape(match.group(0))}</mark>")
-        last = match.end()
+    for begin, end in spans:
+        begin, end = begin - start, min(end - start, len(window))
+        if begin < last or begin >= len(window):
+            continue
+        parts.append(escape(window[last:begin]))
+        parts.append(f"<mark>{escape(window[begin:end])}</mark>")
+        last = end
     parts.append(escape(window[last:]))
     if start + SNIPPET_LENGTH < len(body):
         parts.append("…")
@@ -199,8 +280,9 @@ def document_search(actor: Actor, *, query: SearchQuery) -> SearchResult:
     terms = query.terms
     if not terms:
         return SearchResult(hits=[], has_more=False)
+    alternatives = term_alternatives(terms)
     docs = documents_visible_to(actor).filter(_bounds(query))
-    docs = docs.filter(_terms_filter(terms))
+    docs = docs.filter(_terms_filter(alternatives))
     found = list(docs.order_by("-occurred_at", "-pk")[: MAX_RESULTS + 1])
     shown = found[:MAX_RESULTS]
     cases = {
@@ -218,7 +300,7 @@ def document_search(actor: Actor, *, query: SearchQuery) -> SearchResult:
             case_id=d.case_id,
             case_label=_case_label(cases.get(d.case_id)),
             occurred_at=d.occurred_at,
-            snippet=snippet(d.body, terms),
+            snippet=snippet(d.body, [a for group in alternatives for a in group]),
             url=_url(d),
         )
         for d in shown
@@ -241,3 +323,9 @@ def record_search_shown(actor: Actor, hits: Iterable[Hit]) -> None:
             "results": [{"kind": h.kind, "id": h.record_id, "case": h.case_id} for h in hits],
         },
     )
+
+
+def synonym_list(actor: Actor) -> QuerySet[Synonym]:
+    """The synonym list, for the core center that keeps it."""
+    synonym_keeper(actor)
+    return Synonym.objects.select_related("created_by")

@@ -127,6 +127,9 @@ SCREEN_ONLY: dict[str, str] = {
     "notifications:settings": "the person's own digest e-mail setting, chosen at the screen",
     "directory:import": "a file upload of a whole HSDS export, by the core center at the screen "
     "(the same resources are written one by one through /directory/resources)",
+    "search:synonyms": "the core center's list of search words (GH ↔ グループホーム), kept by "
+    "hand at the screen; no other system writes it",
+    "search:synonym_delete": "as search:synonyms",
 }
 
 # Twins still owed, each with the service it must call.  Issue 14 closed the last of them; the

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import UserFactory
-from tsunagu.core.kana import normalize_kana, normalize_phone
+from tsunagu.core.kana import fold_name, normalize_kana, normalize_phone
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.models import (
     Consent,
@@ -31,6 +31,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     kana_normalized = factory.LazyAttribute(
         lambda p: normalize_kana(p.family_name_kana + p.given_name_kana)
     )
+    name_folded = factory.LazyAttribute(lambda p: fold_name(p.family_name, p.given_name))
     birth_date = dt.date(1975, 6, 1)
     sex = Sex.MALE
     phone = "090-1234-5678"
