@@ -117,6 +117,10 @@ SCREEN_ONLY: dict[str, str] = {
     "the screen, never a script on a token",
     "directory:import": "a file upload of a whole HSDS export, by the core center at the screen "
     "(the same resources are written one by one through /directory/resources)",
+    "disclosure:person_disclosure": (
+        "a disclosure request is answered by a reviewer who reads each restricted note on the "
+        "screen and hands the person the file; an API client would only copy the whole record"
+    ),
 }
 
 # Twins still owed, each with the service it must call.  Issue 14 closed the last of them; the
