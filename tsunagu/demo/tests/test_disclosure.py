@@ -57,6 +57,7 @@ def test_the_export_of_a_demo_person_holds_every_record_the_office_holds(demo, c
         Q(is_restricted=True) & ~Q(author_organization=office)
     )
     own_restricted = list(notes.filter(is_restricted=True).order_by("pk"))
+    assert own_restricted  # the demo gives office A restricted notes of its own
     withheld = own_restricted[:1]
     client = client_as(user)
     review = client.get(f"/disclosure/people/{person.pk}/")
