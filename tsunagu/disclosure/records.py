@@ -15,11 +15,49 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from tsunagu.cases.models import DifficultyFactor, Domain
 from tsunagu.core.dates import wareki
+from tsunagu.people.models import ConsentPurpose, DisabilityCategory, HouseholdConcern
+from tsunagu.referrals.models import SummaryField
 
 # Kept although not editable: when a record was made and changed is part of the record.
 KEPT_SYSTEM_FIELDS = frozenset({"id", "created_at", "updated_at", "uploaded_at"})
+# Japanese labels for the fields whose model gives none (verbose_name is then the field name).
+FALLBACK_LABELS = {
+    "assessment": _lazy("アセスメント"),
+    "author": _lazy("作成者"),
+    "author_organization": _lazy("作成者の所属"),
+    "case": _lazy("支援ケース"),
+    "conducted_by": _lazy("実施者"),
+    "conducted_by_organization": _lazy("実施者の所属"),
+    "content_type": _lazy("ファイルの種類"),
+    "created_by": _lazy("記録者"),
+    "household": _lazy("世帯"),
+    "monitoring": _lazy("モニタリング"),
+    "note": _lazy("支援経過記録"),
+    "obtained_by": _lazy("同意を得た職員"),
+    "obtained_by_organization": _lazy("同意を得た機関"),
+    "order": _lazy("並び順"),
+    "person": _lazy("本人"),
+    "plan": _lazy("支援計画"),
+    "plan_item": _lazy("支援計画の項目"),
+    "sha256": _lazy("ハッシュ値（SHA-256）"),
+    "size": _lazy("大きさ（バイト）"),
+    "summary_reviewed_by": _lazy("要約を確認した職員"),
+    "uploaded_at": _lazy("登録日時"),
+    "uploaded_by": _lazy("登録した職員"),
+}
+# Lists of choice values kept in a JSON field, shown by their labels.
+LIST_CHOICES: dict[tuple[str, str], type[models.TextChoices]] = {
+    ("people.person", "disability_categories"): DisabilityCategory,
+    ("people.household", "concerns"): HouseholdConcern,
+    ("people.consent", "purposes"): ConsentPurpose,
+    ("cases.case", "difficulty_factors"): DifficultyFactor,
+    ("cases.consultation", "domains"): Domain,
+    ("referrals.referral", "summary_fields"): SummaryField,
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +99,8 @@ def _shown(value: object) -> str:
         return wareki(value)
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{key}: {_shown(item)}" for key, item in value.items())
     return str(value)
 
 
@@ -83,6 +123,8 @@ def record_of(
         if not model_field.editable and name not in KEPT_SYSTEM_FIELDS:
             continue
         label = str(model_field.verbose_name)
+        if label == name.replace("_", " ") and name in FALLBACK_LABELS:
+            label = str(FALLBACK_LABELS[name])
         if model_field.is_relation:
             related_id = getattr(obj, model_field.attname)
             related = getattr(obj, name) if related_id is not None else None
@@ -92,6 +134,13 @@ def record_of(
             continue
         value = getattr(obj, name)
         data[name] = _json_value(value)
+        list_choices = LIST_CHOICES.get((meta.label_lower, name))
+        if list_choices is not None and isinstance(value, list):
+            labels = dict(list_choices.choices)
+            shown_labels = [str(labels.get(v, v)) for v in value]
+            data[f"{name}_label"] = shown_labels
+            fields.append(Field(name, label, _shown(shown_labels)))
+            continue
         if model_field.choices and not isinstance(value, list):
             shown = _choice_label(model_field, value) if value not in (None, "") else "—"
             data[f"{name}_label"] = shown if value not in (None, "") else None
