@@ -23,6 +23,7 @@ from tsunagu.audit.models import Action, AuditEvent, Outcome
 from tsunagu.cases.models import BreakGlassAccess
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.people.tests.factories import HouseholdFactory, HouseholdMemberFactory
+from tsunagu.plans.printing import PdfUnavailable
 from tsunagu.records.models import NoteAttachment
 from tsunagu.records.tests.factories import ProgressNoteFactory, minimal_png
 
@@ -299,3 +300,17 @@ def test_the_real_pdf_is_japanese_text_the_person_can_read(personas, world, clie
     for expected in ("保有個人データの開示", "佐藤", "作業所に通いたい", "開示しない記録"):
         assert expected in text
     assert "兄から電話" not in text
+
+
+def test_without_weasyprint_the_screen_says_so_and_nothing_is_recorded(
+    personas, world, client_as, monkeypatch
+):
+    def unavailable(html: str, *, css: str) -> bytes:
+        raise PdfUnavailable("libpango not found")
+
+    monkeypatch.setattr("tsunagu.disclosure.services.render_pdf", unavailable)
+    response = _post(client_as(personas.counselor_a), world, **_withhold(world))
+    assert response.status_code == 503
+    assert "PDFを作成できません" in response.content.decode()
+    assert not _events("person.disclosure_exported")
+    assert not _events("person.disclosure_downloaded")
