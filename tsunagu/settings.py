@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tsunagu.referrals",
     "tsunagu.meetings",
     "tsunagu.search",
+    "tsunagu.disclosure",
     "tsunagu.dashboard",
 ]
 # The demo city and the benchmark data (`seed_demo`, `seed_scale`) stand above every domain app

@@ -21,14 +21,15 @@ class PdfUnavailable(Exception):
     """WeasyPrint or the libraries under it cannot be loaded on this server."""
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of `html` (a complete document), styled by the print CSS."""
+def render_pdf(html: str, *, css: str = PRINT_CSS) -> bytes:
+    """The PDF of `html` (a complete document), styled by the print CSS (`css`: a template
+    name; the plan forms' landscape sheet unless another document brings its own)."""
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as exc:  # OSError: libpango not found by cffi
         logger.exception("WeasyPrint cannot be loaded")
         raise PdfUnavailable(str(exc)) from exc
-    css = CSS(string=render_to_string(PRINT_CSS))
-    pdf = HTML(string=html).write_pdf(stylesheets=[css])
+    stylesheet = CSS(string=render_to_string(css))
+    pdf = HTML(string=html).write_pdf(stylesheets=[stylesheet])
     assert pdf is not None  # noqa: S101  # write_pdf without a target returns the bytes
     return bytes(pdf)

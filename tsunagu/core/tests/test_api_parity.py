@@ -130,6 +130,10 @@ SCREEN_ONLY: dict[str, str] = {
     "search:synonyms": "the core center's list of search words (GH ↔ グループホーム), kept by "
     "hand at the screen; no other system writes it",
     "search:synonym_delete": "as search:synonyms",
+    "disclosure:person_disclosure": (
+        "a disclosure request is answered by a reviewer who reads each restricted note on the "
+        "screen and hands the person the file; an API client would only copy the whole record"
+    ),
 }
 
 # Twins still owed, each with the service it must call.  Issue 14 closed the last of them; the

@@ -91,6 +91,7 @@ SCREEN_NAMESPACES = {
     "search",
     "meetings",
     "notifications",
+    "disclosure",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -598,6 +599,11 @@ SCREENS: dict[str, Spec] = {
     ),
     "meetings:summary_review": Spec(
         lambda w: {"conference_id": w.conference.pk}, FORM, lambda w: {"summary": "本人は40代"}
+    ),
+    "disclosure:note_pdf": Spec(lambda w: {"note_id": w.note.pk}),
+    "disclosure:case_summary_pdf": Spec(_case),
+    "disclosure:person_disclosure": Spec(
+        _person, FORM, lambda w: {"received_on": timezone.localdate().isoformat()}
     ),
 }
 
