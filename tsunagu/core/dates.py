@@ -105,6 +105,17 @@ def fiscal_year_range(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
 
 
+def fiscal_months_passed(year: int, today: dt.date) -> int:
+    """Whole months of fiscal year `year` that are over by `today` (0 in April, 3 in July,
+    11 in March, 12 once the year has ended)."""
+    start, end = fiscal_year_range(year)
+    if today > end:
+        return 12
+    if today < start:
+        return 0
+    return (today.year - start.year) * 12 + today.month - start.month
+
+
 def fiscal_year_label(year: int) -> str:
     """令和7年度.  FY2019 began in 平成 (2019-04-01) but is by custom called 令和元年度.
 

@@ -142,6 +142,9 @@ class PlanForm(forms.Form):
     short_term_goal = _text(_("短期目標"), 2)
     period_start = BoundedFormDateField(label=_("計画開始日"))
     period_end = BoundedFormDateField(label=_("計画終了日"))
+    drafted_on = BoundedFormDateField(
+        label=_("計画作成日"), required=False, help_text=_("計画を作った日。空欄なら今日。")
+    )
     monitoring_frequency = forms.ChoiceField(
         label=_("モニタリング期間"), choices=MonitoringFrequency.choices
     )
