@@ -293,6 +293,9 @@ class IssueForm(forms.Form):
         required=False,
         help_text=_("調査やヒアリングの名称など。"),
     )
+    raised_on = BoundedFormDateField(
+        label=_("提起日"), required=False, help_text=_("課題を提起した日。空欄なら今日。")
+    )
 
     def __init__(self, *args: Any, sources: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
