@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tsunagu.core.dates import wareki
+
 MAX_TABS = 250
 
 
@@ -71,18 +73,15 @@ def tick(page: Page, label: str) -> None:
 
 
 def type_date(page: Page, label: str, day: dt.date) -> None:
+    """Type a date into the date entry (core/widgets.py) as an era date, the way a Japanese
+    office writes it, and wait for the entry to read it back."""
     field = page.get_by_label(label, exact=True)
     tab_to(page, field)
-    # Chromium lays out the date segments in its own UI language, not the page's: headless
-    # Debian Chromium shows mm/dd/yyyy (a Japanese desktop yyyy/mm/dd).  Each segment takes
-    # its digits and moves on by itself.
-    page.keyboard.type(f"{day:%m%d%Y}")
-    if field.input_value() != day.isoformat():
-        # The other layout: back to the first segment and type year, month, day.
-        for _ in range(2):
-            page.keyboard.press("Shift+Tab")
-        page.keyboard.type(f"{day:%Y%m%d}")
-    expect(field).to_have_value(day.isoformat())
+    page.keyboard.press("Control+A")
+    page.keyboard.type(wareki(day))
+    expect(field).to_have_value(wareki(day))
+    echo = page.locator(f"output[for='{field.get_attribute('id')}']")
+    expect(echo).to_contain_text(f"{day.year}年{day.month}月{day.day}日")
 
 
 def submit(page: Page, button: str) -> None:

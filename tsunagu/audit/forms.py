@@ -32,12 +32,8 @@ class AuditFilterForm(forms.Form):
         help_text=_("例: accounts.user"),
     )
     target_id = forms.CharField(label=_("対象ID"), required=False, max_length=64)
-    date_from = BoundedFormDateField(
-        label=_("開始日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = BoundedFormDateField(
-        label=_("終了日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = BoundedFormDateField(label=_("開始日"), required=False)
+    date_to = BoundedFormDateField(label=_("終了日"), required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

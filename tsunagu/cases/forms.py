@@ -38,10 +38,6 @@ from tsunagu.people.models import Consent, Household, Person
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "---------"), *choices]
 
@@ -245,7 +241,7 @@ class TransitionForm(forms.Form):
         help_text=_("終結にするときは必須です。"),
     )
     closed_on = BoundedFormDateField(
-        label=_("終結日"), required=False, widget=_date_input(), help_text=_("空欄なら今日。")
+        label=_("終結日"), required=False, help_text=_("空欄なら今日。")
     )
     referred = forms.BooleanField(
         label=_("他機関への紹介・移管による終結"),
@@ -285,7 +281,7 @@ class TeamMemberForm(forms.Form):
     worker_name = forms.CharField(
         label=_("担当者名（サインインしない機関）"), max_length=100, required=False
     )
-    joined_on = BoundedFormDateField(label=_("参加日"), widget=_date_input())
+    joined_on = BoundedFormDateField(label=_("参加日"))
     basis = forms.ChoiceField(
         label=_("共有の根拠"),
         choices=[(v, t) for v, t in SharingBasis.choices if v != SharingBasis.LEAD],
@@ -355,7 +351,7 @@ class TeamMemberForm(forms.Form):
 
 
 class TeamLeaveForm(forms.Form):
-    left_on = BoundedFormDateField(label=_("離脱日"), required=False, widget=_date_input())
+    left_on = BoundedFormDateField(label=_("離脱日"), required=False)
 
 
 class BreakGlassForm(forms.Form):

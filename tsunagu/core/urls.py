@@ -8,4 +8,5 @@ app_name = "core"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("dates/read", views.date_echo, name="date_echo"),
 ]

@@ -22,7 +22,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from pydantic import AfterValidator, Field
 
+from tsunagu.core import dates
 from tsunagu.core.dates import ERAS
+from tsunagu.core.widgets import DateEntryInput
 
 MIN_DATE = ERAS[-1].start  # 1868-01-25, 明治元年
 MAX_DATE = dt.date(2100, 12, 31)
@@ -58,6 +60,19 @@ class _BoundedDateField(models.DateField):  # type: ignore[type-arg]  # generic 
 
     default_validators = [validate_date_in_range]
 
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field | None:
+        """ModelForms get the one date entry (era or Western dates, calendar button)."""
+        return super().formfield(
+            form_class=form_class or BoundedFormDateField,
+            choices_form_class=choices_form_class,
+            **kwargs,
+        )
+
     def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DateField", args, kwargs
@@ -71,9 +86,30 @@ else:
 
 
 class BoundedFormDateField(forms.DateField):
-    """The same bound for a plain form's date (filters, dates a service takes as arguments)."""
+    """The date field of every form: reads era and Western dates (`dates.parse_date`), refuses
+    an impossible one with the reason (H31.5.1, R0, 2025-02-30, 99999) and keeps the bound of
+    the model fields.  ModelForms get it from BoundedDateField.formfield."""
 
+    widget = DateEntryInput
     default_validators = [validate_date_in_range]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DateEntryInput(bounds=(MIN_DATE, MAX_DATE)))
+        if not kwargs.get("help_text"):
+            kwargs["help_text"] = _("例: 令和7年4月1日、R7.4.1、2025-04-01")
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dates.parse_date(str(value))
+        except dates.DateParseError as exc:
+            raise ValidationError(exc.message, code="invalid") from None
 
 
 def _pydantic_date(value: dt.date) -> dt.date:

@@ -11,7 +11,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from tsunagu.core import dates
+from tsunagu.core.validators import date_in_range, date_range_message
+
 logger = logging.getLogger(__name__)
+
+
+@require_GET
+def date_echo(request: HttpRequest) -> JsonResponse:
+    """What a date entry reads in the typed text (`?text=R7.4.1`), for the echo under the field:
+    {"date": "2025-04-01", "echo": "＝ 2025年4月1日（令和7年）"}, or {"error": the reason}.
+    The form field itself decides at submit; this only shows the user the same answer early."""
+    text = request.GET.get("text", "")[:40]
+    if not text.strip():
+        return JsonResponse({"date": None, "echo": ""})
+    try:
+        day = dates.parse_date(text)
+    except dates.DateParseError as exc:
+        return JsonResponse({"date": None, "error": exc.message})
+    if not date_in_range(day):
+        return JsonResponse({"date": None, "error": date_range_message()})
+    return JsonResponse({"date": day.isoformat(), "echo": dates.parsed_date_echo(day)})
 
 
 @login_not_required

@@ -154,7 +154,6 @@ class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]  # stubs
             "eligibility_description": forms.Textarea(attrs={"rows": 2}),
             "application_process": forms.Textarea(attrs={"rows": 2}),
             "internal_note": forms.Textarea(attrs={"rows": 2}),
-            "vacancies_confirmed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args: Any, providers: Any = None, **kwargs: Any) -> None:

@@ -150,7 +150,9 @@ class ComplianceOut(Out):
     held: int
     scheduled: int
     missing_months: list[int]
-    is_short: bool
+    due: int = Field(description="必要な回数のうち、年度の過ぎた月数に応じて今までに必要な回数")
+    is_met: bool
+    is_short: bool = Field(description="今までに必要な回数に届いていない、または開催のない月がある")
     cannot_reach: bool
 
 
@@ -447,6 +449,7 @@ class IssueOut(Out):
     source: str
     stage: str
     stage_label: str = Field(alias="get_stage_display")
+    raised_on: dt.date
     raised_by_organization: OrganizationRef
     source_case_id: int | None = Field(None, description="ケースを見られる機関にだけ返します。")
     source_conference_id: int | None = Field(

@@ -198,9 +198,7 @@ class ActionItemForm(forms.Form):
     owner_organization = forms.ModelChoiceField(
         label=_("担当機関"), queryset=Organization.objects.none()
     )
-    due_on = BoundedFormDateField(
-        label=_("期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = BoundedFormDateField(label=_("期限"), required=False)
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -295,6 +293,9 @@ class IssueForm(forms.Form):
         required=False,
         help_text=_("調査やヒアリングの名称など。"),
     )
+    raised_on = BoundedFormDateField(
+        label=_("提起日"), required=False, help_text=_("課題を提起した日。空欄なら今日。")
+    )
 
     def __init__(self, *args: Any, sources: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -325,7 +326,6 @@ class AdvanceForm(forms.Form):
     )
     occurred_on = BoundedFormDateField(
         label=_("日付"),
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("会議を選んだときは会議の開催日になります。"),
     )
     note = forms.CharField(
@@ -384,7 +384,6 @@ class DevelopmentForm(forms.ModelForm):  # type: ignore[type-arg]  # stubs
             "description": forms.Textarea(attrs={"rows": 3}),
             "beneficiaries": forms.Textarea(attrs={"rows": 2}),
             "source_note": forms.Textarea(attrs={"rows": 2}),
-            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         field_classes = {"community_issue": IssueChoiceField, "meeting": MeetingChoiceField}
 

@@ -350,6 +350,8 @@ class CommunityIssue(TimeStampedModel):
     stage = models.CharField(
         _("段階"), max_length=16, choices=IssueStage.choices, default=IssueStage.RAISED
     )
+    # The day the issue was raised (提起日): it may be earlier than the day it was recorded.
+    raised_on = BoundedDateField(_("提起日"), default=timezone.localdate)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -47,7 +47,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.cases.selectors import persons_shown
 from tsunagu.core.actor import Actor
-from tsunagu.core.dates import fiscal_year, fiscal_year_range
+from tsunagu.core.dates import fiscal_months_passed, fiscal_year, fiscal_year_range
 from tsunagu.core.errors import NotFound
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.rules import is_keeper
@@ -240,11 +240,20 @@ class Compliance:
     held: int
     scheduled: int
     missing_months: list[int]
+    due: int  # of `required`, those due by now: pro rata for the months of the year passed
+
+    @property
+    def is_met(self) -> bool:
+        """The year's number is held (a required month may still have been missed)."""
+        return self.held >= self.required and not self.missing_months
 
     @property
     def is_short(self) -> bool:
-        """Fewer held than required, or a required month without a meeting held."""
-        return self.held < self.required or bool(self.missing_months)
+        """Fewer held than are due by now, or a required month without a meeting held.
+
+        Judged pro rata: in July a body that meets four times a year has one meeting due
+        (April to June are over), not four."""
+        return self.held < self.due or bool(self.missing_months)
 
     @property
     def cannot_reach(self) -> bool:
@@ -254,7 +263,8 @@ class Compliance:
 
 def compliance(actor: Actor, *, year: int, today: dt.date | None = None) -> list[Compliance]:
     """For each visible body with a required frequency: meetings held against those required in
-    fiscal year `year`.  A scheduled meeting whose day has passed is not counted as held."""
+    fiscal year `year`, and against those due by `today` (pro rata by the whole months passed).
+    A scheduled meeting whose day has passed is not counted as held."""
     day = today or timezone.localdate()
     start, end = fiscal_year_range(year)
     in_year = Q(meetings__starts_at__date__gte=start, meetings__starts_at__date__lte=end)
@@ -292,6 +302,7 @@ def compliance(actor: Actor, *, year: int, today: dt.date | None = None) -> list
                 held=body.held,
                 scheduled=body.scheduled,
                 missing_months=missing,
+                due=body.required_per_year * fiscal_months_passed(year, day) // 12,
             )
         )
     return rows

@@ -678,16 +678,17 @@ def issue_raise(
     seen: Iterable[str] = (),
 ) -> CommunityIssue:
     """`source_case` / `source_conference` were fetched through the access helpers.
-    `raised_on` (default today) dates the first step, for an issue raised earlier than it is
-    recorded; never in the future.  The issue is shown across the network and to the council
-    at once, so, as for a summary, every flag of its title and description must be gone or
-    kept with a reason (`keep`, `seen`: see summary_review)."""
+    `raised_on` (default today) dates the issue (提起日) and its first step, for an issue raised
+    earlier than it is recorded; never in the future.  The issue is shown across the network and
+    to the council at once, so, as for a summary, every flag of its title and description must be
+    gone or kept with a reason (`keep`, `seen`: see summary_review)."""
     actor = audit.require_writer(actor, target_type="meetings.meetingbody", deferred=True)
     day = raised_on or timezone.localdate()
     if day > timezone.localdate():
         raise Invalid(_("提起した日は今日までにしてください。"))
     assert actor.organization is not None  # noqa: S101  # _writer refuses otherwise
     issue = CommunityIssue(
+        raised_on=day,
         raised_by=actor.user,
         raised_by_organization=actor.organization,
         source_case=source_case,

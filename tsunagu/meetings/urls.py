@@ -61,6 +61,7 @@ urlpatterns = [
     path("issues/", views.issue_list, name="issue_list"),
     path("issues/new/", views.issue_create, name="issue_create"),
     path("issues/council/", views.council_issues, name="council_issues"),
+    path("issues/council/pdf/", views.council_issues_pdf, name="council_issues_pdf"),
     path("issues/<int:issue_id>/", views.issue_detail, name="issue_detail"),
     path("issues/<int:issue_id>/advance/", views.issue_advance, name="issue_advance"),
     path("cases/<int:case_id>/issues/new/", views.case_issue_create, name="case_issue_create"),

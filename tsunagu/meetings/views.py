@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -62,6 +63,7 @@ from tsunagu.meetings.models import (
     ResourceDevelopment,
 )
 from tsunagu.organizations.models import Area, Organization
+from tsunagu.plans.printing import PdfUnavailable, render_pdf
 
 _mapped = errors_as_pages()
 
@@ -611,6 +613,39 @@ def council_issues(request: TsunaguRequest) -> HttpResponse:
     return render(request, "meetings/pages/council_issues.html", {"issues": issues})
 
 
+@require_GET
+@_mapped
+def council_issues_pdf(request: TsunaguRequest) -> HttpResponse:
+    """The council page as a handout (PDF): the same issues, each with its 提起日."""
+    issues = list(
+        selectors.issue_list(actor=request.actor).prefetch_related(
+            Prefetch("steps", queryset=IssueStep.objects.select_related("meeting", "meeting__body"))
+        )
+    )
+    today = timezone.localdate()
+    html = render_to_string(
+        "meetings/print/council_issues.html", {"issues": issues, "printed_on": today}
+    )
+    try:
+        pdf = render_pdf(html)
+    except PdfUnavailable:
+        back = reverse("meetings:council_issues")
+        return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
+    audit.record_read(
+        request.actor,
+        view="meetings.council_issues_pdf",
+        person_ids=selectors.issue_persons(issues),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"協議会向けの地域課題_{today:%Y%m%d}.pdf"
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=filename) or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _issue_create(
     request: TsunaguRequest,
     *,
@@ -642,6 +677,7 @@ def _issue_create(
         save=lambda data: services.issue_raise(
             actor=request.actor,
             data=data,
+            raised_on=data.get("raised_on"),
             source_case=case,
             source_conference=conference,
             keep=keep,

@@ -27,7 +27,6 @@ from tsunagu.people.models import (
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NONE_CHOICE = [("", _("なし"))]
 
 
@@ -93,9 +92,7 @@ class PersonForm(forms.Form):
         help_text=_("1行に1つ。"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    birth_date = BoundedFormDateField(
-        label=_("生年月日"), required=False, widget=DATE_WIDGET, help_text=_("例: 1975-06-01")
-    )
+    birth_date = BoundedFormDateField(label=_("生年月日"), required=False)
     sex = forms.ChoiceField(label=_("性別"), choices=Sex.choices, initial=Sex.NO_ANSWER)
     postal_code = forms.CharField(label=_("郵便番号"), required=False, max_length=8)
     address = forms.CharField(label=_("住所"), required=False, max_length=200)
@@ -224,11 +221,10 @@ class ConsentForm(forms.Form):
     )
     obtained_on = BoundedFormDateField(
         label=_("同意日"),
-        widget=DATE_WIDGET,
         error_messages={"required": _("同意日を入力してください。")},
     )
     expires_on = BoundedFormDateField(
-        label=_("有効期限"), required=False, widget=DATE_WIDGET, help_text=_("なければ空欄。")
+        label=_("有効期限"), required=False, help_text=_("なければ空欄。")
     )
     notes = forms.CharField(
         label=_("備考"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -310,16 +306,13 @@ class HouseholdMemberForm(forms.Form):
         initial="1",
         widget=forms.RadioSelect,
     )
-    start_date = BoundedFormDateField(
-        label=_("世帯に加わった日"), required=False, widget=DATE_WIDGET
-    )
+    start_date = BoundedFormDateField(label=_("世帯に加わった日"), required=False)
     notes = forms.CharField(label=_("備考"), required=False, max_length=200)
 
 
 class HouseholdMemberEndForm(forms.Form):
     end_date = BoundedFormDateField(
         label=_("世帯を離れた日"),
-        widget=DATE_WIDGET,
         error_messages={"required": _("世帯を離れた日を入力してください。")},
     )
 

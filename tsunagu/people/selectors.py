@@ -24,7 +24,7 @@ from tsunagu.cases.access import (
 )
 from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
-from tsunagu.core.dates import ERAS
+from tsunagu.core.dates import DateParseError, parse_date
 from tsunagu.core.kana import fold_name, normalize_kana, normalize_phone
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import (
@@ -39,30 +39,14 @@ from tsunagu.people.models import (
 # suspected of being one person when the birth dates match.
 DUPLICATE_KANA_RATIO = 85
 
-_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_ERA_DATE = re.compile(
-    r"^(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})\s*[年.]\s*(\d{1,2})\s*[月.]\s*(\d{1,2})日?$"
-)
-_ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
-
 
 def parse_date_query(text: str) -> dt.date | None:
-    """2025-04-01, 2025/4/1, 昭和50年6月1日 or S50.6.1 — or None if the text is no date."""
-    import unicodedata
-
-    value = unicodedata.normalize("NFKC", text).strip()
+    """2025-04-01, 2025/4/1, 昭和50年6月1日 or S50.6.1 (as every date entry reads them) — or
+    None if the text is no date."""
     try:
-        if match := _ISO_DATE.match(value):
-            year, month, day = (int(g) for g in match.groups())
-            return dt.date(year, month, day)
-        if match := _ERA_DATE.match(value):
-            era_name = _ERA_LETTERS.get(match.group(1), match.group(1))
-            era = next(e for e in ERAS if e.name == era_name)
-            era_year = 1 if match.group(2) == "元" else int(match.group(2))
-            return dt.date(era.start.year + era_year - 1, int(match.group(3)), int(match.group(4)))
-    except ValueError:
+        return parse_date(text)
+    except DateParseError:
         return None
-    return None
 
 
 def _name_query(text: str) -> Q:

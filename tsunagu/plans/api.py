@@ -170,6 +170,7 @@ class PlanIn(Schema):
     short_term_goal: str = ""
     period_start: SaneDate
     period_end: SaneDate
+    drafted_on: SaneDate | None = Field(None, description="計画作成日。省略すれば今日。")
     monitoring_frequency: MonitoringFrequencyValue = "every_3_months"
     monitoring_dates: list[SaneDate] = Field(
         [], description="monitoring_frequency が custom のときの予定日。"
@@ -188,6 +189,7 @@ class PlanPatch(Schema):
     short_term_goal: str = patch_field()
     period_start: SaneDate = patch_field()
     period_end: SaneDate = patch_field()
+    drafted_on: SaneDate = patch_field()
     monitoring_frequency: MonitoringFrequencyValue = patch_field()
     monitoring_dates: list[SaneDate] = patch_field()
     weekly_activities: str = patch_field()
@@ -278,6 +280,7 @@ class PlanOut(Out):
     short_term_goal: str
     period_start: dt.date
     period_end: dt.date
+    drafted_on: dt.date
     monitoring_frequency: str
     monitoring_dates: list[dt.date]
     weekly_activities: str

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
@@ -201,7 +200,7 @@ def _header(plan: SupportPlan) -> Header:
         ),
         office_name=plan.author_organization.name,
         planner_name=planner,
-        created_on=wareki(timezone.localtime(plan.created_at).date()),
+        created_on=wareki(plan.drafted_on),
         plan_period=f"{wareki(plan.period_start)} 〜 {wareki(plan.period_end)}",
         start_month=era_month(plan.period_start),
         monitoring_period=monitoring_period_label(plan),

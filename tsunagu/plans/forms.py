@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case
+from tsunagu.core.dates import DateParseError, parse_date
 from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import selectors
@@ -30,10 +31,6 @@ from tsunagu.plans.models import (
 )
 from tsunagu.plans.selectors import ITEM_FIELDS
 from tsunagu.plans.services import plan_problems
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _text(label: Any, rows: int = 3, required: bool = False, help_text: Any = "") -> forms.Field:
@@ -59,7 +56,7 @@ class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stub
 
 class AssessmentForm(forms.Form):
     based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
-    assessed_on = BoundedFormDateField(label=_("アセスメント日"), widget=_date_input())
+    assessed_on = BoundedFormDateField(label=_("アセスメント日"))
     interactions = _text(
         _("世帯員のニーズの影響しあい"),
         4,
@@ -109,19 +106,20 @@ class SectionForm(forms.Form):
 
 
 class DateListField(forms.CharField):
-    """Dates typed one per line or separated by commas (YYYY-MM-DD)."""
+    """Dates typed one per line or separated by commas, each as the date entry reads it
+    (2026-06-30, R8.6.30, 令和8年6月30日)."""
 
     def to_python(self, value: Any) -> list[dt.date]:  # type: ignore[override]
         text = super().to_python(value) or ""
         dates: list[dt.date] = []
         bad: list[str] = []
         for part in text.replace("、", ",").replace("\n", ",").split(","):
-            part = part.strip().replace("/", "-")
+            part = part.strip()
             if not part:
                 continue
             try:
-                dates.append(dt.date.fromisoformat(part))
-            except ValueError:
+                dates.append(parse_date(part))
+            except DateParseError:
                 bad.append(part)
         if bad:
             raise ValidationError(
@@ -142,8 +140,11 @@ class PlanForm(forms.Form):
     overall_policy = _text(_("総合的な援助の方針"), 4, required=True)
     long_term_goal = _text(_("長期目標"), 2)
     short_term_goal = _text(_("短期目標"), 2)
-    period_start = BoundedFormDateField(label=_("計画開始日"), widget=_date_input())
-    period_end = BoundedFormDateField(label=_("計画終了日"), widget=_date_input())
+    period_start = BoundedFormDateField(label=_("計画開始日"))
+    period_end = BoundedFormDateField(label=_("計画終了日"))
+    drafted_on = BoundedFormDateField(
+        label=_("計画作成日"), required=False, help_text=_("計画を作った日。空欄なら今日。")
+    )
     monitoring_frequency = forms.ChoiceField(
         label=_("モニタリング期間"), choices=MonitoringFrequency.choices
     )
@@ -176,7 +177,7 @@ class PlanItemForm(forms.Form):
     priority = forms.IntegerField(label=_("優先順位"), min_value=1, max_value=99, initial=1)
     need = _text(_("解決すべき課題（本人のニーズ）"), 3, required=True)
     goal = _text(_("支援目標"), 2, required=True)
-    target_date = BoundedFormDateField(label=_("達成時期"), widget=_date_input(), required=False)
+    target_date = BoundedFormDateField(label=_("達成時期"), required=False)
     support_kind = forms.ChoiceField(
         label=_("支援の種類"), choices=SupportKind.choices, widget=forms.RadioSelect
     )
@@ -216,9 +217,7 @@ class PlanItemForm(forms.Form):
         required=False,
         help_text=_("例: 朝8時に自分で起きる"),
     )
-    evaluation_date = BoundedFormDateField(
-        label=_("評価時期"), widget=_date_input(), required=False
-    )
+    evaluation_date = BoundedFormDateField(label=_("評価時期"), required=False)
     notes = forms.CharField(label=_("留意事項"), max_length=300, required=False)
 
     def __init__(self, *args: Any, case: Case, plan: SupportPlan, **kwargs: Any) -> None:
@@ -279,7 +278,7 @@ class WeeklyEntryForm(forms.Form):
 
 
 class AgreeForm(forms.Form):
-    agreed_on = BoundedFormDateField(label=_("同意日"), widget=_date_input())
+    agreed_on = BoundedFormDateField(label=_("同意日"))
     method = forms.ChoiceField(label=_("同意の方法"), choices=_blank(AgreementMethod.choices))
     note = forms.CharField(
         label=_("同意の記録"),
@@ -304,7 +303,7 @@ class AgreeForm(forms.Form):
 
 
 class MonitoringForm(forms.Form):
-    conducted_on = BoundedFormDateField(label=_("実施日"), widget=_date_input())
+    conducted_on = BoundedFormDateField(label=_("実施日"))
     overall = _text(_("全体の状況"), 4)
     person_words = _text(_("本人の言葉"), 2)
     satisfaction = forms.ChoiceField(
@@ -374,7 +373,7 @@ class ContingencyActionForm(forms.Form):
 
 
 class HappenedForm(forms.Form):
-    happened_on = BoundedFormDateField(label=_("発生日"), widget=_date_input())
+    happened_on = BoundedFormDateField(label=_("発生日"))
     note = _text(_("発生時の状況"), 2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -157,6 +157,9 @@ class SupportPlan(TimeStampedModel):
     short_term_goal = models.TextField(_("短期目標"), blank=True)
     period_start = BoundedDateField(_("計画開始日"))
     period_end = BoundedDateField(_("計画終了日"))
+    # The plan's own date, printed as 計画作成日 on the forms: a plan written up on paper and
+    # entered later keeps the day it was made, not the day it was saved.
+    drafted_on = BoundedDateField(_("計画作成日"), default=timezone.localdate)
     monitoring_frequency = models.CharField(
         _("モニタリング期間"),
         max_length=16,

@@ -60,6 +60,7 @@ PLAN_FIELDS = (
     "short_term_goal",
     "period_start",
     "period_end",
+    "drafted_on",
     "monitoring_frequency",
     "monitoring_dates",
     "weekly_activities",
@@ -303,14 +304,15 @@ def team_workers(case: Case) -> QuerySet[User]:
 
 
 def plan_diff(plan: SupportPlan) -> list[str]:
-    """Labels of the fields that differ from the version this one was based on."""
+    """Labels of the fields that differ from the version this one was based on (the date it
+    was drawn up differs by nature, and is no change of content)."""
     base = plan.based_on
     if base is None:
         return []
     return [
         field_label(SupportPlan, name)
         for name in PLAN_FIELDS
-        if getattr(base, name) != getattr(plan, name)
+        if name != "drafted_on" and getattr(base, name) != getattr(plan, name)
     ]
 
 

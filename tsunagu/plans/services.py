@@ -297,6 +297,8 @@ def _plan_values(data: Mapping[str, Any]) -> dict[str, Any]:
                 value = []
         elif name in ("period_start", "period_end", "monitoring_frequency"):
             pass  # required: the model refuses a missing one with its own message
+        elif name == "drafted_on":
+            value = value or timezone.localdate()
         else:
             value = str(value or "").strip()
         values[name] = value
@@ -381,7 +383,10 @@ def _plan_copy(
         SupportPlan.objects.filter(case_id=plan.case_id).aggregate(v=models.Max("version"))["v"]
         or 0
     ) + 1
-    values = {name: getattr(plan, name) for name in PLAN_FIELDS}
+    # A new version is made today, unless the data says when it was drawn up.
+    values = {name: getattr(plan, name) for name in PLAN_FIELDS} | {
+        "drafted_on": timezone.localdate()
+    }
     if data:
         problems = _plan_problems(data)
         if problems:

@@ -258,7 +258,6 @@ class StatisticsForm(forms.Form):
     as_of = BoundedFormDateField(
         label=_("基準日（この日現在）"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("空欄なら今日（過去の年度は年度末）。"),
     )
     accepted_only = forms.BooleanField(

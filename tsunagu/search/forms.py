@@ -8,8 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.search.selectors import MAX_TERMS, SearchQuery
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 KIND_CHOICES = [
     ("", _("すべて")),
     ("note", _("支援経過記録")),
@@ -27,8 +25,8 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     kind = forms.ChoiceField(label=_("記録の種類"), choices=KIND_CHOICES, required=False)
-    since = BoundedFormDateField(label=_("期間（から）"), required=False, widget=DATE_WIDGET)
-    until = BoundedFormDateField(label=_("期間（まで）"), required=False, widget=DATE_WIDGET)
+    since = BoundedFormDateField(label=_("期間（から）"), required=False)
+    until = BoundedFormDateField(label=_("期間（まで）"), required=False)
 
     def clean_q(self) -> str:
         text: str = self.cleaned_data["q"].strip()

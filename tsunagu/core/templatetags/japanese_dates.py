@@ -1,4 +1,7 @@
-"""Template filters for Japanese dates; loaded as builtins, so no {% load %} is needed."""
+"""Template filters for Japanese dates; loaded as builtins, so no {% load %} is needed.
+
+`day` is the one date format of the screens (令和7年4月1日 in Japanese, 2025-04-01 in English).
+`wareki` is for printed forms, which are Japanese whatever the screen's language."""
 
 from __future__ import annotations
 
@@ -9,6 +12,11 @@ from django import template
 from tsunagu.core import dates
 
 register = template.Library()
+
+
+@register.filter
+def day(value: dt.date | dt.datetime | None) -> str:
+    return dates.display_date(value)
 
 
 @register.filter

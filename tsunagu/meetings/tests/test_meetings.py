@@ -75,7 +75,8 @@ def test_a_scheduled_meeting_still_ahead_makes_it_reachable(personas, ward_netwo
     _held(ward_network, dt.date(2027, 2, 17), status=MeetingStatus.SCHEDULED)
     actor = actor_as(personas.core_officer, personas.core_center)
     [row] = selectors.compliance(actor=actor, year=FY, today=dt.date(2026, 12, 1))
-    assert row.is_short
+    # Eight months passed: two of four are due by now, three were held (pro rata, item 9).
+    assert (row.due, row.is_short) == (2, False)
     assert not row.cannot_reach
     assert row.scheduled == 1
 
@@ -97,8 +98,9 @@ def test_a_council_of_may_october_february_misses_a_month(personas):
     assert row.is_short
 
 
-def test_the_compliance_screen_shows_the_flag(personas, client_as, ward_network):
-    _held(ward_network, dt.date(2026, 5, 20), dt.date(2026, 8, 19), dt.date(2026, 11, 18))
+def test_the_compliance_screen_shows_the_flag(personas, client_as, ward_network, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2026, 12, 1))
+    _held(ward_network, dt.date(2026, 5, 20), dt.date(2026, 8, 19))
     page = client_as(personas.core_officer).get(reverse("meetings:compliance") + "?year=2025")
     assert page.status_code == 200
     # 令和7年度 has none held: flagged as 不足 (the year is over).
@@ -107,6 +109,13 @@ def test_the_compliance_screen_shows_the_flag(personas, client_as, ward_network)
     html = page.content.decode()
     assert "令和8年度" in html
     assert "中央区障がい福祉ネットワーク会議" in html
+    # December 1: eight months passed, two of four due; two held is on track (pro rata).
+    assert "row--flagged" not in html
+    assert "順調" in html
+    _held(ward_network, dt.date(2026, 11, 18), status=MeetingStatus.CANCELLED)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2027, 1, 5))
+    # January 5: nine months passed, three due; two held is flagged.
+    html = client_as(personas.core_officer).get(reverse("meetings:compliance")).content.decode()
     assert "row--flagged" in html
 
 

@@ -25,6 +25,82 @@
     if (button) { event.preventDefault(); button.click(); }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.target); });
+  // Date entry (core/widgets.py): the text box takes 令和7年4月1日, R7.4.1 or 2025-04-01; the
+  // server reads it (one parser) and the <output> says which day that is.  The calendar button
+  // reveals a native date picker whose choice is written into the text box.
+  function dateEntry(node) { return node.closest && node.closest("[data-date-entry]"); }
+  function dateParts(entry) {
+    return {
+      text: entry.querySelector("input[type=text]"),
+      button: entry.querySelector(".date-entry__calendar"),
+      picker: entry.querySelector(".date-entry__picker"),
+      echo: entry.querySelector(".date-entry__echo")
+    };
+  }
+  function readDate(entry) {
+    var parts = dateParts(entry);
+    var url = entry.getAttribute("data-date-entry") + "?text=" + encodeURIComponent(parts.text.value);
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        if (!answer) { return; }
+        parts.echo.textContent = answer.error || answer.echo || "";
+        parts.echo.classList.toggle("date-entry__echo--error", Boolean(answer.error));
+        entry.setAttribute("data-date", answer.date || "");
+      })
+      .catch(function () { /* the form field still decides at submit */ });
+  }
+  function closePicker(parts) {
+    parts.picker.hidden = true;
+    parts.button.setAttribute("aria-expanded", "false");
+  }
+  function enableDateEntries(root) {
+    root.querySelectorAll("[data-date-entry] .date-entry__calendar").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+  var dateTimers = new WeakMap();
+  document.addEventListener("input", function (event) {
+    var entry = dateEntry(event.target);
+    if (!entry || event.target.type !== "text") { return; }
+    clearTimeout(dateTimers.get(entry));
+    dateTimers.set(entry, setTimeout(function () { readDate(entry); }, 250));
+  });
+  document.addEventListener("click", function (event) {
+    var entry = dateEntry(event.target);
+    if (!entry || !event.target.classList.contains("date-entry__calendar")) { return; }
+    var parts = dateParts(entry);
+    if (!parts.picker.hidden) { closePicker(parts); return; }
+    parts.picker.value = entry.getAttribute("data-date") || "";
+    parts.picker.hidden = false;
+    parts.button.setAttribute("aria-expanded", "true");
+    parts.picker.focus();
+    try { parts.picker.showPicker(); } catch (e) { /* focus alone: the user types or uses arrows */ }
+  });
+  document.addEventListener("change", function (event) {
+    var entry = dateEntry(event.target);
+    if (!entry || !event.target.classList.contains("date-entry__picker")) { return; }
+    var parts = dateParts(entry);
+    if (!parts.picker.value) { return; }
+    parts.text.value = parts.picker.value;
+    closePicker(parts);
+    parts.text.focus();
+    readDate(entry);
+  });
+  document.addEventListener("keydown", function (event) {
+    var entry = dateEntry(event.target);
+    if (event.key !== "Escape" || !entry || !event.target.classList.contains("date-entry__picker")) { return; }
+    var parts = dateParts(entry);
+    closePicker(parts);
+    parts.button.focus();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrors(document);
+    enableDateEntries(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusErrors(event.target);
+    enableDateEntries(event.target);
+  });
 })();
