@@ -1,7 +1,7 @@
 """Intake to team in one flow (issue 16 item 4): from a consultation about someone not yet
 registered, the counselor registers the person, records the consent, opens the case and adds a
 team member, each step leading to the next; the worker picker offers only the chosen
-organization's staff, and the case page says who was added."""
+organization's staff, the case page says who was added, and the worker added hears of it."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from tests.browser.keyboard import (
     choose,
     follow,
+    new_signed_in_page,
     pick_radio,
     start_at_top,
     submit,
@@ -27,7 +28,7 @@ from tsunagu.people.models import Consent, Person
 
 
 def test_consultation_to_person_consent_case_and_team_in_one_flow(
-    page, personas, browser_sign_in, assert_no_axe_violations
+    page, browser, live_server, client_as, personas, browser_sign_in, assert_no_axe_violations
 ):
     consultation = ConsultationFactory.create(
         organization=personas.office_a,
@@ -104,3 +105,11 @@ def test_consultation_to_person_consent_case_and_team_in_one_flow(
     history = page.locator("div.table-wrap[aria-label='ケースの経過']")
     expect(history).to_contain_text(f"{who}を支援チームに加えた")
     assert_no_axe_violations(page, "intake-04-case")
+
+    # 5. The officer added is told: one unread notification on their own bell.
+    officer = new_signed_in_page(browser, live_server, client_as, personas.core_officer)
+    officer.goto("/")
+    expect(officer.get_by_test_id("bell-count")).to_have_text(re.compile(r"^\s*1\s*$"))
+    officer.get_by_test_id("bell").click()
+    expect(officer.get_by_text("支援チームに追加されました")).to_be_visible()
+    assert_no_axe_violations(officer, "intake-05-notified")
