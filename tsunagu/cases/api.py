@@ -318,6 +318,7 @@ def case_status_history(request: TsunaguRequest, case_id: int) -> QuerySet[CaseS
     summary="主担当機関の履歴（移管）",
     url_name="case_lead_periods",
 )
+@paginated
 def case_lead_periods(request: TsunaguRequest, case_id: int) -> list[CaseLeadPeriod]:
     return selectors.case_lead_periods(access_case(request.actor, case_id))
 

@@ -49,6 +49,9 @@ def parse_date_query(text: str) -> dt.date | None:
         return None
 
 
+LONGEST_SPLIT_NAME = 40
+
+
 def _name_query(text: str) -> Q:
     compact = re.sub(r"[\s\u3000]+", "", text)
     condition = Q(family_name__icontains=compact) | Q(given_name__icontains=compact)
@@ -56,8 +59,10 @@ def _name_query(text: str) -> Q:
     folded = fold_name(compact, "")
     if folded:
         condition |= Q(name_folded__contains=folded)
-    # "山田太郎" and "山田 太郎": try every split of the text into family + given name.
-    for cut in range(1, len(compact)):
+    # "山田太郎" and "山田 太郎": try every split of the text into family + given name, for a
+    # text as long as a name can be (a pasted page would make a thousand-branch condition).
+    splits = len(compact) if len(compact) <= LONGEST_SPLIT_NAME else 1
+    for cut in range(1, splits):
         condition |= Q(family_name=compact[:cut], given_name__startswith=compact[cut:])
     return condition
 

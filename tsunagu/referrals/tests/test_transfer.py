@@ -219,7 +219,7 @@ def test_the_handover_summary_is_read_by_the_new_lead_once_accepted(
     assert HANDOVER in body
     after_api = client.get(f"/api/v1/referrals/{referral.pk}", **api).json()
     assert after_api["handover_summary"] == HANDOVER
-    leads = client.get(f"/api/v1/cases/{world.case.pk}/leads", **api).json()
+    leads = client.get(f"/api/v1/cases/{world.case.pk}/leads", **api).json()["results"]
     assert [p["organization_id"] for p in leads] == [personas.office_a.pk, personas.office_b.pk]
     assert leads[1]["handover_summary"] == HANDOVER
 

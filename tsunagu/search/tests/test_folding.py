@@ -3,8 +3,11 @@ same fold in the database, the synonym list of the core center."""
 
 from __future__ import annotations
 
+import importlib
+
 import jaconv
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -137,6 +140,14 @@ def test_every_variant_kanji_folds_in_the_database_too():
 
 
 # --- Full-text search -------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _field_terms(db):
+    """The field's synonyms as the migration seeds them: a browser test's live server flushes
+    the tables, migration rows included, before a later test runs."""
+    seeds = importlib.import_module("tsunagu.search.migrations.0004_folded_and_synonyms")
+    seeds.seed_synonyms(apps, None)
 
 
 @pytest.fixture
