@@ -43,6 +43,13 @@ def _site_language(settings):
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Stored files go to a throw-away directory (the private storage follows the setting)."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
 @dataclass
 class Personas:
     office_a: Organization

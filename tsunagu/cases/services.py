@@ -298,8 +298,11 @@ def case_create(
         )
 
 
-def consultation_open_case(actor: Actor, *, consultation: Consultation) -> Case:
-    """Turn a consultation into a case led by the acting organization."""
+def _require_receiving_organization(
+    actor: Actor, consultation: Consultation, *, refusal: str
+) -> Actor:
+    """Only the organization that received a consultation acts on it; anyone else is refused
+    (and the refusal is on the record)."""
     actor = audit.require_writer(actor, target_type="cases.consultation", target_id=consultation.pk)
     if consultation.organization_id != actor.organization_id:
         audit.record_denial(
@@ -308,7 +311,15 @@ def consultation_open_case(actor: Actor, *, consultation: Consultation) -> Case:
             target_id=str(consultation.pk),
             reason="not the receiving organization",
         )
-        raise Forbidden(_("ケースにできるのは相談を受け付けた機関だけです。"))
+        raise Forbidden(refusal)
+    return actor
+
+
+def consultation_open_case(actor: Actor, *, consultation: Consultation) -> Case:
+    """Turn a consultation into a case led by the acting organization."""
+    actor = _require_receiving_organization(
+        actor, consultation, refusal=_("ケースにできるのは相談を受け付けた機関だけです。")
+    )
     with transaction.atomic():
         if consultation.is_anonymous:
             raise Invalid(_("匿名の相談からはケースを作れません。"))
@@ -345,15 +356,9 @@ def consultation_link_person(
     """Name the person a consultation was about, once registered (the intake flow: consultation
     → person → consent → case).  Only the receiving organization, only a consultation that is
     not anonymous and names nobody yet, only a person it may see."""
-    actor = audit.require_writer(actor, target_type="cases.consultation", target_id=consultation.pk)
-    if consultation.organization_id != actor.organization_id:
-        audit.record_denial(
-            actor,
-            target_type="cases.consultation",
-            target_id=str(consultation.pk),
-            reason="not the receiving organization",
-        )
-        raise Forbidden(_("本人を結び付けられるのは相談を受け付けた機関だけです。"))
+    actor = _require_receiving_organization(
+        actor, consultation, refusal=_("本人を結び付けられるのは相談を受け付けた機関だけです。")
+    )
     with transaction.atomic():
         if consultation.is_anonymous:
             raise Invalid(_("匿名の相談には本人を結び付けられません。"))

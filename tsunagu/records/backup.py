@@ -62,7 +62,12 @@ MANIFEST = "manifest.json"
 EXCLUDED = {"sessions.session", "search.searchdocument"}
 # Filled by `migrate` in an empty instance (post_migrate, data migrations): the archive's rows
 # replace them, with the ids every other row refers to.
-REPLACED = ("auth.permission", "contenttypes.contenttype", "directory.taxonomyterm")
+REPLACED = (
+    "auth.permission",
+    "contenttypes.contenttype",
+    "directory.taxonomyterm",
+    "search.synonym",
+)
 SUFFIX = ".tsunagu-backup"
 BATCH = 500
 

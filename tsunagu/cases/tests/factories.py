@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -121,3 +122,26 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     domains = factory.LazyFunction(lambda: ["family", "welfare_services"])
     outcome = ConsultationOutcome.CONTINUING
     minutes_spent = 30
+
+
+def case_led_by_a_with_core(personas: Any) -> Case:
+    """佐藤花子さん's case, the world several apps' tests share: office A's counselor has led it
+    for 90 days, and the core center's officer joined the team 30 days ago."""
+    today = timezone.localdate()
+    case = CaseFactory.create(
+        person=PersonFactory.create(
+            family_name="佐藤", given_name="花子", registered_by_organization=personas.office_a
+        ),
+        title="佐藤花子さんの支援",
+        lead_organization=personas.office_a,
+        lead_worker=personas.counselor_a,
+        opened_on=today - dt.timedelta(days=90),
+    )
+    TeamMemberFactory.create(
+        case=case,
+        organization=personas.core_center,
+        worker=personas.core_officer,
+        added_by=personas.counselor_a,
+        joined_on=today - dt.timedelta(days=30),
+    )
+    return case

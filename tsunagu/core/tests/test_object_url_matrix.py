@@ -148,8 +148,7 @@ class World:
 
 
 @pytest.fixture
-def world(personas, client_as, settings, tmp_path) -> World:
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+def world(personas, client_as, private_media) -> World:
     office_a = personas.office_a
     person = PersonFactory.create(
         family_name="佐藤", given_name="花子", registered_by_organization=office_a

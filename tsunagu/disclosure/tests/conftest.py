@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
 from tsunagu.cases.models import Case
-from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
+from tsunagu.cases.tests.factories import CaseFactory, case_led_by_a_with_core
 from tsunagu.people.models import Person
 from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.records.models import NoteKind, ProgressNote
@@ -15,9 +13,8 @@ from tsunagu.records.tests.factories import FormulationFactory, ProgressNoteFact
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    return settings.PRIVATE_MEDIA_ROOT
+def _attachments_in_tmp(private_media):
+    """Attachments go to a throw-away directory."""
 
 
 @dataclass
@@ -33,23 +30,8 @@ class World:
 
 @pytest.fixture
 def world(personas) -> World:
-    person = PersonFactory.create(
-        family_name="佐藤", given_name="花子", registered_by_organization=personas.office_a
-    )
-    case = CaseFactory.create(
-        person=person,
-        title="佐藤花子さんの支援",
-        lead_organization=personas.office_a,
-        lead_worker=personas.counselor_a,
-        opened_on=timezone.localdate() - dt.timedelta(days=90),
-    )
-    TeamMemberFactory.create(
-        case=case,
-        organization=personas.core_center,
-        worker=personas.core_officer,
-        added_by=personas.counselor_a,
-        joined_on=timezone.localdate() - dt.timedelta(days=30),
-    )
+    case = case_led_by_a_with_core(personas)
+    person = case.person
     note = ProgressNoteFactory.create(
         case=case,
         author=personas.counselor_a,

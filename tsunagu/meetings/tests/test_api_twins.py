@@ -28,13 +28,7 @@ from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.records.tests.factories import minimal_pdf
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    return settings.PRIVATE_MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
 
 
 @pytest.fixture

@@ -16,20 +16,13 @@ from tsunagu.meetings.models import NO_PERSON_DATA_HELP, Meeting, MeetingAttachm
 from tsunagu.meetings.tests.factories import MeetingBodyFactory, MeetingFactory
 from tsunagu.records.tests.factories import minimal_pdf, minimal_png
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
 
 MINUTES = "各機関から近況報告。短期入所の空きが少ないことを共有した。"
 REFUSED = (
     "議事録はまだ保存されていません。"
     "入力した内容は残っていますが、添付ファイルはもう一度選び直してください。"
 )
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Attachments go to a throw-away directory (the private storage follows the setting)."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    return settings.PRIVATE_MEDIA_ROOT
 
 
 @pytest.fixture
