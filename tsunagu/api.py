@@ -10,6 +10,7 @@ from tsunagu.cases.api import router as cases_router
 from tsunagu.core.api import ObjectParser, install_error_handlers
 from tsunagu.directory.api import router as directory_router
 from tsunagu.meetings.api import router as meetings_router
+from tsunagu.notifications.api import router as notifications_router
 from tsunagu.organizations.api import router as organizations_router
 from tsunagu.people.api import router as people_router
 from tsunagu.plans.api import router as plans_router
@@ -41,3 +42,4 @@ api.add_router("/", plans_router)
 api.add_router("/", directory_router)
 api.add_router("/", meetings_router)
 api.add_router("/", search_router)
+api.add_router("/", notifications_router)

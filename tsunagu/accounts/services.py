@@ -292,6 +292,14 @@ def saved_search_create(actor: Actor, *, name: str, path: str, query: str) -> Sa
     saved.path, saved.query = path, query
     full_clean(saved, exclude=["user"])
     saved.save()
+    # The list it names, not its query: a name search's text would put a person's name in
+    # the log without saying whose record it is.
+    audit.record(
+        action=Action.RECORD_UPDATED if existing else Action.RECORD_CREATED,
+        actor=actor,
+        target=saved,
+        detail={"list": match.view_name},
+    )
     return saved
 
 
@@ -299,4 +307,5 @@ def saved_search_create(actor: Actor, *, name: str, path: str, query: str) -> Sa
 def saved_search_delete(actor: Actor, *, saved_search: SavedSearch) -> None:
     if saved_search.user_id != actor.user.pk:
         raise NotFound(_("保存した検索が見つかりません。"))
+    audit.record(action=Action.RECORD_DELETED, actor=actor, target=saved_search)
     saved_search.delete()

@@ -95,3 +95,21 @@ def test_bad_input_is_told_in_japanese(personas, client_as, name, path):
 def test_ids_past_the_database_are_404(personas, client_as):
     response = client_as(personas.counselor_a).post(f"/accounts/account/searches/{2**63}/delete/")
     assert response.status_code in (400, 404)
+
+
+def test_saving_replacing_and_deleting_are_on_the_record_without_the_query(personas, client_as):
+    client = client_as(personas.counselor_a)
+    _save(client, query="q=佐藤")
+    _save(client, query="q=鈴木")
+    saved = SavedSearch.objects.get()
+    client.post(f"/accounts/account/searches/{saved.pk}/delete/")
+    events = AuditEvent.objects.filter(
+        actor=personas.counselor_a, target_type="accounts.savedsearch", target_id=str(saved.pk)
+    ).order_by("pk")
+    assert [e.action for e in events] == [
+        Action.RECORD_CREATED,
+        Action.RECORD_UPDATED,
+        Action.RECORD_DELETED,
+    ]
+    assert events[0].detail["list"] == "cases:list"
+    assert not any("佐藤" in str(e.detail) or "鈴木" in str(e.detail) for e in events)

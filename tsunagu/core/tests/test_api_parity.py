@@ -97,6 +97,9 @@ TWINS: dict[str, str] = {
     "meetings:issue_create": "issue_create",
     "meetings:case_issue_create": "issue_create",  # source=case, source_case_id
     "meetings:conference_issue_create": "issue_create",  # source=conference
+    # notifications
+    "notifications:mark": "notification_mark",
+    "notifications:mark_all_read": "notification_mark_all_read",
 }
 
 # Screens that must stay screens, and why.
@@ -120,10 +123,8 @@ SCREEN_ONLY: dict[str, str] = {
     "set_language": "the browser's language cookie; the API answers in the request's language",
     "audit:chain": "verifying the audit chain reads every row; an administrator asks for it at "
     "the screen, never a script on a token",
-    "notifications:open": "opens the notification's target in the browser; the bell and its "
-    "inbox are the signed-in person's, an API token acts for an integration",
-    "notifications:mark": "read/unread of the signed-in person's in-app inbox (as open)",
-    "notifications:mark_all_read": "read/unread of the signed-in person's in-app inbox (as open)",
+    "notifications:open": "marks read and redirects the browser to the target's screen; the "
+    "API lists each target's `url` and marks read with notification_mark",
     "notifications:settings": "the person's own digest e-mail setting, chosen at the screen",
     "directory:import": "a file upload of a whole HSDS export, by the core center at the screen "
     "(the same resources are written one by one through /directory/resources)",
