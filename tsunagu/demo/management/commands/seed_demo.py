@@ -23,6 +23,7 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.services import user_create
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
+from tsunagu.demo.board import seed_and_summarise as seed_board
 from tsunagu.demo.cases import casework_summary, seed_casework
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
@@ -600,6 +601,7 @@ class Command(BaseCommand):
         self.stdout.write(casework_summary(casework))
         self.stdout.write(seed_plans())
         self.stdout.write(seed_referrals())
+        self.stdout.write(seed_board())
         # The directory's resource developments link to the meetings' community issues.
         self.stdout.write(seed_meetings())
         self.stdout.write(seed_directory())
