@@ -89,6 +89,7 @@ def seed_board() -> int:
     written = 0
     for case, thread in zip(cases, THREADS, strict=False):
         parent: BoardMessage | None = None
+        assert case.lead_worker is not None  # noqa: S101  # the filter asked for office_a1
         for days_before, hour, who, text in thread:
             lead = who == "lead"
             at = _at(days_before, hour)

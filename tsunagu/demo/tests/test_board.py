@@ -22,7 +22,7 @@ def test_office_a1_and_core1_talk_on_three_boards(demo_city):
     assert all(m.case.lead_organization.code == "office-aoba" for m in messages)
     replies = [m for m in messages if m.parent_id]
     assert len(replies) == 3
-    assert all(r.parent.case_id == r.case_id for r in replies)
+    assert all(r.parent is not None and r.parent.case_id == r.case_id for r in replies)
 
 
 def test_the_mentions_ring_core1s_bell(demo_city):
