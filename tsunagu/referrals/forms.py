@@ -11,12 +11,12 @@ from tsunagu.accounts.models import User
 from tsunagu.cases.forms import ConsentChoiceField, PersonChoiceField, UserChoiceField
 from tsunagu.cases.models import Case, SharingBasis, TeamRole
 from tsunagu.core.actor import Actor
-from tsunagu.core.dates import fiscal_year, fiscal_year_label
 from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Consent, Person
 from tsunagu.plans.models import PlanItem
 from tsunagu.referrals import selectors
+from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.models import (
     DEFAULT_SUMMARY_FIELDS,
     Referral,
@@ -243,8 +243,10 @@ class BoxFilterForm(forms.Form):
 
 
 def _fiscal_year_choices() -> list[tuple[int, str]]:
-    current = fiscal_year(timezone.localdate())
-    return [(year, fiscal_year_label(year)) for year in range(current, current - 6, -1)]
+    return [
+        (year, referral_statistics.fiscal_year_choice_label(year))
+        for year in referral_statistics.fiscal_years()
+    ]
 
 
 class StatisticsForm(forms.Form):
@@ -254,6 +256,9 @@ class StatisticsForm(forms.Form):
         choices=_fiscal_year_choices,
         required=False,
         empty_value=None,  # not "": a query without a year (?as_of=...) is this year's
+        error_messages={
+            "invalid_choice": _("その年度の記録はありません。一覧にある年度を選んでください。")
+        },
     )
     as_of = BoundedFormDateField(
         label=_("基準日（この日現在）"),

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -121,10 +121,36 @@ class Period:
         return start_of_local_day(self.end + dt.timedelta(days=1))
 
 
+def fiscal_years() -> list[int]:
+    """The fiscal years the tables can be asked for, newest first: from the year of the first
+    request on record (a city that imported its past years reaches back to them) to this one."""
+    this_year = fiscal_year(timezone.localdate())
+    first = Referral.objects.aggregate(first=Min("requested_at"))["first"]
+    start = min(fiscal_year(timezone.localdate(first)), this_year) if first else this_year
+    return list(range(this_year, start - 1, -1))
+
+
+def fiscal_year_choice_label(year: int) -> str:
+    """令和元年度（2019年度）: the era year people use, and the Western year files carry."""
+    return _("%(wareki)s（%(year)s年度）") % {"wareki": fiscal_year_label(year), "year": year}
+
+
 def period(fiscal_year_value: int | None = None, as_of: dt.date | None = None) -> Period:
+    """The period of a table.  A year with no records is refused, never replaced by another:
+    a table labelled with the year asked for must count that year."""
     today = timezone.localdate()
     day = as_of or today
     year = fiscal_year_value if fiscal_year_value is not None else fiscal_year(day)
+    years = fiscal_years()
+    if year not in years:
+        raise Invalid(
+            _("%(year)sの記録はありません。%(first)sから%(last)sまでの年度を指定してください。")
+            % {
+                "year": fiscal_year_choice_label(year),
+                "first": fiscal_year_label(years[-1]),
+                "last": fiscal_year_label(years[0]),
+            }
+        )
     start, end = fiscal_year_range(year)
     if as_of is None and fiscal_year_value is not None and today > end:
         day = end

@@ -310,8 +310,20 @@ def _statistics_allowed(request: TsunaguRequest) -> None:
 
 
 def _period(form: StatisticsForm) -> referral_statistics.Period:
-    data = form.cleaned_data if form.is_valid() else {}
+    """The period asked for; a form with errors is refused (never this year's table under
+    another year's name)."""
+    if form.is_bound and not form.is_valid():
+        raise Invalid(str(next(iter(form.errors.values()))[0]))
+    data = form.cleaned_data if form.is_bound else {}
     return referral_statistics.period(data.get("fiscal_year"), data.get("as_of"))
+
+
+def _period_refused(request: TsunaguRequest, form: StatisticsForm, exc: Invalid) -> HttpResponse:
+    """The form, saying what is wrong, and no table: never another period's figures under
+    the year asked for (a screen or a file alike)."""
+    if form.is_valid():  # the year and the date are each fine, but not together
+        form.add_error("as_of", exc.message)
+    return render(request, "referrals/pages/statistics.html", {"form": form}, status=400)
 
 
 def _tables(
@@ -335,16 +347,11 @@ def _tables(
 def statistics(request: TsunaguRequest) -> HttpResponse:
     _statistics_allowed(request)
     form = StatisticsForm(request.GET or None)
-    status = 200
     try:
         period = _period(form)
     except Invalid as exc:
-        form.add_error("as_of", exc.message)
-        period = referral_statistics.period()
-        status = 400
-    if form.is_bound and not form.is_valid():
-        status = 400
-    accepted_only = bool(form.cleaned_data.get("accepted_only")) if form.is_valid() else False
+        return _period_refused(request, form, exc)
+    accepted_only = bool(form.cleaned_data.get("accepted_only")) if form.is_bound else False
     table, organizations, replacements = _tables(period, accepted_only)
     return render(
         request,
@@ -358,7 +365,6 @@ def statistics(request: TsunaguRequest) -> HttpResponse:
             "export_query": f"fiscal_year={period.fiscal_year}&as_of={period.as_of.isoformat()}"
             + ("&accepted_only=on" if accepted_only else ""),
         },
-        status=status,
     )
 
 
@@ -369,9 +375,9 @@ def statistics_export(request: TsunaguRequest) -> HttpResponse:
     form = StatisticsForm(request.GET or None)
     try:
         period = _period(form)
-    except Invalid:
-        raise Http404 from None
-    accepted_only = bool(form.cleaned_data.get("accepted_only")) if form.is_valid() else False
+    except Invalid as exc:
+        return _period_refused(request, form, exc)
+    accepted_only = bool(form.cleaned_data.get("accepted_only")) if form.is_bound else False
     table, organizations, _replacements = _tables(period, accepted_only)
     fmt = request.GET.get("format", "csv")
     which = "organizations" if request.GET.get("table") == "organizations" else "joint_support"

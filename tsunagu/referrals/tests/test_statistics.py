@@ -267,3 +267,54 @@ def test_an_as_of_date_before_the_year_is_refused_on_screen(personas, client_as)
     )
     assert response.status_code == 400
     assert "基準日は令和8年度の開始日" in response.content.decode()
+
+
+def test_every_year_since_the_first_request_can_be_asked_for(personas, client_as):
+    """A city that brought in its past reaches back to it (issue 17 item 2): 令和元年度 too."""
+    case = CaseFactory.create(lead_organization=personas.office_a)
+    ReferralFactory.create(
+        case=case, receiving_organization=personas.core_center, sent_at=_at(dt.date(2019, 6, 3))
+    )
+    client = client_as(personas.core_officer)
+    page = client.get("/referrals/statistics/").content.decode()
+    assert "令和元年度（2019年度）" in page
+    this_year = (
+        timezone.localdate().year
+        if timezone.localdate().month >= 4
+        else (timezone.localdate().year - 1)
+    )
+    assert f"（{this_year}年度）" in page
+    old = client.get("/referrals/statistics/?fiscal_year=2019")
+    assert old.status_code == 200
+    assert "令和元年度" in old.content.decode()
+    export = client.get("/referrals/statistics/export/?fiscal_year=2019&format=csv")
+    assert export.status_code == 200
+    assert "FY2019" in export["Content-Disposition"]
+    body = export.content.decode("utf-8-sig")
+    assert body.count("令和元年度") >= 1
+    token = api_token_for(personas.core_officer, personas.core_center)
+    api = client.get(
+        "/api/v1/referrals/statistics?fiscal_year=2019", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert api.status_code == 200
+    assert api.json()["fiscal_year"] == 2019
+    assert api.json()["joint_support"]["total"] == 1
+
+
+@pytest.mark.parametrize("year", ["2010", "2099", "99999", "abc"])
+def test_a_year_without_records_is_refused_never_replaced(personas, client_as, year):
+    client = client_as(personas.core_officer)
+    page = client.get(f"/referrals/statistics/?fiscal_year={year}")
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert "その年度の記録はありません" in body
+    assert 'aria-labelledby="joint-support"' not in body  # no table under another year's name
+    export = client.get(f"/referrals/statistics/export/?fiscal_year={year}&format=csv")
+    assert export.status_code in (400, 422)
+    assert "text/csv" not in export["Content-Type"]
+    token = api_token_for(personas.core_officer, personas.core_center)
+    api = client.get(
+        f"/api/v1/referrals/statistics?fiscal_year={year}", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert api.status_code == 422
+    assert "error" in api.json()
