@@ -8,4 +8,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("caseloads/", views.caseloads, name="caseloads"),
 ]

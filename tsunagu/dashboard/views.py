@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
+from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.dashboard import caseloads as caseload_selectors
 from tsunagu.meetings import selectors as meetings_selectors
 from tsunagu.plans import selectors as plans_selectors
 from tsunagu.referrals import selectors as referrals_selectors
@@ -28,7 +31,28 @@ def home(request: TsunaguRequest) -> HttpResponse:
             "recent_signins": recent_signins,
             "failed_since_last": failed_since_last.count(),
             "plans_dashboard": plans_selectors.dashboard(actor=actor),
+            "may_view_caseloads": caseload_selectors.may_view(actor),
             **referrals_selectors.dashboard(actor),
             **meetings_selectors.dashboard(actor),
+        },
+    )
+
+
+@require_GET
+def caseloads(request: TsunaguRequest) -> HttpResponse:
+    """Planning caseloads against the caps: every office for the core center and the city, its
+    own for an office that holds planning cases, nobody else (404, audited)."""
+    actor = request.actor
+    if not caseload_selectors.may_view(actor):
+        audit.record_denial(actor, target_type="view", target_id="caseloads", reason="no role")
+        raise Http404
+    loads = caseload_selectors.caseloads(actor)
+    return render(
+        request,
+        "dashboard/pages/caseloads.html",
+        {
+            "loads": loads,
+            "warnings": caseload_selectors.warnings(loads),
+            "months": caseload_selectors.TREND_MONTHS,
         },
     )

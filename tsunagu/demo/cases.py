@@ -34,6 +34,7 @@ from tsunagu.cases.models import (
     CASE_TRANSITIONS,
     Case,
     CaseConference,
+    CaseLeadPeriod,
     CaseStatus,
     CaseStatusChange,
     CaseTeamMember,
@@ -3044,6 +3045,22 @@ def _save(ctx: Context) -> None:
     Household.objects.bulk_create(ctx.households, batch_size=500)
     HouseholdMember.objects.bulk_create(ctx.members, batch_size=500)
     Case.objects.bulk_create(ctx.cases, batch_size=500)
+    # Each case's lead since it opened, as `cases.services` records it (the caseload trend
+    # and the case page's lead history read these).
+    CaseLeadPeriod.objects.bulk_create(
+        (
+            CaseLeadPeriod(
+                case=case,
+                organization=case.lead_organization,
+                worker=case.lead_worker,
+                started_on=case.opened_on,
+                started_at=dt.datetime.combine(case.opened_on, dt.time(9), TOKYO),
+                started_by=case.lead_worker,
+            )
+            for case in ctx.cases
+        ),
+        batch_size=500,
+    )
     CaseStatusChange.objects.bulk_create(ctx.changes, batch_size=500)
     Consent.objects.bulk_create(ctx.consents, batch_size=500)
     through = Consent.organizations.through

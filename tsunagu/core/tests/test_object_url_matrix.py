@@ -874,6 +874,8 @@ NOT_PERSON_DATA = {
     # access rules when it is read, so the route holds no person data of its own.
     "notifications:open": "a user's own notification; others get 404 (notifications/tests)",
     "notifications:mark": "a user's own notification; others get 404 (notifications/tests)",
+    "POST /api/v1/notifications/{notification_id}/read": "a user's own notification; others "
+    "get 404 (notifications/tests/test_api.py)",
     "GET /api/v1/organizations/{organization_id}": "the organization directory is open to "
     "every signed-in member (no person-level data)",
     # The social resource directory is public data: every signed-in member reads it all and

@@ -242,6 +242,7 @@ def _delete_plans() -> None:
     from tsunagu.cases.models import CaseConference
     from tsunagu.meetings.models import CommunityIssue, ResourceDevelopment
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
+    from tsunagu.records.models import BoardMessage
     from tsunagu.referrals.models import Referral
 
     ResourceDevelopment.objects.all().delete()
@@ -256,6 +257,9 @@ def _delete_plans() -> None:
     for plan in SupportPlan.objects.order_by("-version"):
         plan.delete()
     Assessment.objects.all().delete()
+    # The boards' replies name their thread (PROTECT): they go first.
+    BoardMessage.objects.filter(parent__isnull=False).delete()
+    BoardMessage.objects.all().delete()
 
 
 def _fingerprint() -> list[tuple[object, ...]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from io import StringIO
 
@@ -114,9 +115,18 @@ def test_planning_offices_have_caseload_caps_and_two_are_one_person(demo):
     one_person = offices.exclude(contact_person="")
     assert one_person.count() == 2
     assert {office.caseload_cap for office in one_person} == {35}
-    assert not Organization.objects.exclude(kind="designated_planning_office").filter(
-        caseload_cap__isnull=False
-    )
+    # Seed 004: the commissioned centers hold at most 50 planning cases (75 in the west ward)
+    # from the end of 令和4年度.
+    commissioned = Organization.objects.filter(kind="commissioned_office")
+    assert {(o.code, o.caseload_cap) for o in commissioned} == {
+        ("office-aoba", 50),
+        ("office-kaede", 50),
+        ("office-sakura", 75),
+    }
+    assert {o.caseload_cap_due_on for o in commissioned} == {dt.date(2023, 3, 31)}
+    assert not Organization.objects.exclude(
+        kind__in=["designated_planning_office", "commissioned_office"]
+    ).filter(caseload_cap__isnull=False)
 
 
 def test_areas_form_a_valid_tree_under_the_city(demo):

@@ -32,6 +32,7 @@ class World:
 def world(personas) -> World:
     case = case_led_by_a_with_core(personas)
     person = case.person
+    assert person is not None
     note = ProgressNoteFactory.create(
         case=case,
         author=personas.counselor_a,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -71,11 +73,11 @@ def test_other_misplaced_areas_are_refused(kind, parent_key, areas):
 # --- Organizations ----------------------------------------------------------------------------
 
 
-def test_caseload_cap_only_on_planning_offices_in_clean(db):
+def test_caseload_cap_only_on_offices_that_hold_planning_cases_in_clean(db):
     office = Organization(
-        code="commissioned",
-        name="委託相談支援事業所 そよかぜ",
-        kind=OrganizationKind.COMMISSIONED_OFFICE,
+        code="hospital",
+        name="みどり病院 医療相談室",
+        kind=OrganizationKind.HOSPITAL,
         caseload_cap=50,
     )
     with pytest.raises(ValidationError) as raised:
@@ -84,18 +86,31 @@ def test_caseload_cap_only_on_planning_offices_in_clean(db):
     for kind in (
         OrganizationKind.DESIGNATED_PLANNING_OFFICE,
         OrganizationKind.CHILD_PLANNING_OFFICE,
+        OrganizationKind.COMMISSIONED_OFFICE,  # seed 004: 50 per center, 75 in the west
     ):
         Organization(
             code=f"planning-{kind}", name="相談支援事業所 にじ", kind=kind, caseload_cap=50
         ).full_clean()
 
 
-def test_caseload_cap_only_on_planning_offices_in_the_database(db):
+def test_a_deadline_needs_a_cap(db):
+    office = Organization(
+        code="planning",
+        name="相談支援事業所 にじ",
+        kind=OrganizationKind.DESIGNATED_PLANNING_OFFICE,
+        caseload_cap_due_on=dt.date(2027, 3, 31),
+    )
+    with pytest.raises(ValidationError) as raised:
+        office.full_clean()
+    assert "caseload_cap_due_on" in raised.value.message_dict
+
+
+def test_caseload_cap_only_on_offices_that_hold_planning_cases_in_the_database(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         Organization.objects.create(
-            code="commissioned",
-            name="委託相談支援事業所 そよかぜ",
-            kind=OrganizationKind.COMMISSIONED_OFFICE,
+            code="hospital",
+            name="みどり病院 医療相談室",
+            kind=OrganizationKind.HOSPITAL,
             caseload_cap=50,
         )
     planning = Organization.objects.create(

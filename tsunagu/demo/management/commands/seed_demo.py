@@ -9,6 +9,7 @@ for any other account.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -72,7 +73,12 @@ class OrganizationSpec:
     phone: str = ""
     contact_person: str = ""
     caseload_cap: int | None = None
+    caseload_cap_due_on: dt.date | None = None
     has_accounts: bool = True
+
+
+# Seed 004 (計画相談の件数制限): the commissioned centers meet their cap by the end of 令和4年度.
+COMMISSIONED_CAP_DUE = dt.date(2023, 3, 31)
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,9 @@ ORGANIZATIONS: tuple[OrganizationSpec, ...] = (
         postal_code="981-0012",
         address="みどり市中央区桜ヶ丘一丁目8番12号",
         phone="022-011-4410",
+        # Seed 004: a commissioned center holds at most 50 planning cases from 令和5年3月末.
+        caseload_cap=50,
+        caseload_cap_due_on=COMMISSIONED_CAP_DUE,
     ),
     OrganizationSpec(
         code="office-kaede",
@@ -174,6 +183,9 @@ ORGANIZATIONS: tuple[OrganizationSpec, ...] = (
         postal_code="981-0203",
         address="みどり市東区若葉三丁目15番4号",
         phone="022-012-5521",
+        # Seed 004: a commissioned center holds at most 50 planning cases from 令和5年3月末.
+        caseload_cap=50,
+        caseload_cap_due_on=COMMISSIONED_CAP_DUE,
     ),
     OrganizationSpec(
         code="office-sakura",
@@ -186,6 +198,9 @@ ORGANIZATIONS: tuple[OrganizationSpec, ...] = (
         postal_code="981-0305",
         address="みどり市西区緑ヶ丘四丁目2番7号",
         phone="022-013-6632",
+        # Seed 004: a commissioned center holds at most 75 planning cases from 令和5年3月末.
+        caseload_cap=75,
+        caseload_cap_due_on=COMMISSIONED_CAP_DUE,
     ),
     OrganizationSpec(
         code="plan-hidamari",
@@ -465,6 +480,7 @@ def _new_organization(spec: OrganizationSpec) -> Organization:
         phone=spec.phone,
         contact_person=spec.contact_person,
         caseload_cap=spec.caseload_cap,
+        caseload_cap_due_on=spec.caseload_cap_due_on,
     )
     organization.full_clean()
     organization.save()
