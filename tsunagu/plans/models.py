@@ -339,9 +339,17 @@ class PlanItem(models.Model):
             if self.resource_name and self.resource_name not in self.informal_support:
                 parts.append(self.resource_name)
             return " ".join(p for p in parts if p)
+        return " ".join(p for p in (self.service_name, self.amount) if p)
+
+    @property
+    def service_name(self) -> str:
+        """The service type and the resource's name, each said once (「就労継続支援B型
+        ひだまり工房」 rather than the type twice)."""
         kind = str(self.get_service_type_display()) if self.service_type else ""
-        name = self.resource_name if self.resource_name != kind else ""
-        return " ".join(p for p in (kind, name, self.amount) if p)
+        name = self.resource_name
+        if name and kind and kind in name:
+            return name
+        return " ".join(p for p in (kind, name) if p)
 
     @property
     def responsible_label(self) -> str:

@@ -303,10 +303,10 @@ def _ring_entries(items: Sequence[PlanItem]) -> dict[str, list[tuple[str, str]]]
         if item.support_kind == SupportKind.INFORMAL:
             if item.resource_id is not None:
                 add("community", item.resource_name, item.informal_support)
-            elif item.responsible_name:
-                add("helpers", item.responsible_name, item.informal_support)
             elif item.responsible_organization is not None:
                 add("community", item.responsible_organization.name, item.informal_support)
+            if item.responsible_name:
+                add("helpers", item.responsible_name, item.informal_support)
         else:
             kind = str(item.get_service_type_display()) if item.service_type else ""
             if item.resource_id is not None:
