@@ -85,7 +85,11 @@ def _add_item(page, plan, need, goal, service, organization, axe=None):
     if axe:
         axe(page, "plans-07-item-form")
         submit(page, "保存する")
-        expect(page.get_by_text("公的サービスには担当機関を選んでください。").first).to_be_visible()
+        expect(
+            page.get_by_text(
+                "公的サービスには、提供するサービス（社会資源）か担当機関を選んでください。"
+            ).first
+        ).to_be_visible()
         axe(page, "plans-08-item-form-error")
     type_into(page, "解決すべき課題（本人のニーズ）", need)
     type_into(page, "支援目標", goal)

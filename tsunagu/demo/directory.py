@@ -1248,6 +1248,20 @@ def seed_directory() -> Counter[str]:
     return created
 
 
+def seed_resources() -> Counter[str]:
+    """The providers and resources only: seed_demo makes them before the plans, whose items
+    name them (issue 16, item 7); `seed_directory` adds the developments after the meetings."""
+    created: Counter[str] = Counter()
+    services.ensure_terms()
+    _seed_resources(_seed_providers(created), created)
+    return created
+
+
+@transaction.atomic
+def seed_resources_and_summarise() -> str:
+    return directory_summary(seed_resources())
+
+
 def directory_summary(created: Counter[str]) -> str:
     if not created.total():
         return "社会資源: 作成済みのため、新たに作成したものはありません。"

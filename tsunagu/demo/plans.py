@@ -20,6 +20,7 @@ from django.db import transaction
 from tsunagu.cases.access import active_team_members
 from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.actor import Actor, Origin
+from tsunagu.directory.models import ResourceStatus, SocialResource
 from tsunagu.organizations.actors import actor_for
 from tsunagu.people.models import HouseholdConcern
 from tsunagu.plans import selectors, services
@@ -135,7 +136,34 @@ def _needs_for(case: Case, rng: random.Random) -> list[Need]:
     return pool[: rng.randint(2, 3)]
 
 
-def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
+def _directory() -> dict[str, list[SocialResource]]:
+    """The demo directory's active resources by service-type term (tsunagu/demo/directory.py;
+    seed_demo seeds its resources before the plans).  Empty when there is no directory."""
+    resources: dict[str, list[SocialResource]] = {}
+    for resource in (
+        SocialResource.objects.filter(status=ResourceStatus.ACTIVE)
+        .select_related("service_type")
+        .order_by("hsds_id")
+    ):
+        resources.setdefault(resource.service_type.code, []).append(resource)
+    return resources
+
+
+def _pick(directory: dict[str, list[SocialResource]], code: str, n: int) -> SocialResource | None:
+    """One resource of the term, spread over the cases (a plain rule: the shared random
+    sequence stays as it was, and so does the rest of the demo)."""
+    choices = directory.get(code, [])
+    return choices[n % len(choices)] if choices else None
+
+
+def _build(
+    case: Case,
+    rng: random.Random,
+    created: Counter[str],
+    directory: dict[str, list[SocialResource]] | None = None,
+    n: int = 0,
+) -> None:
+    directory = directory or {}
     actor = _actor_for(case)
     if actor.membership is None:
         return
@@ -224,8 +252,14 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
         },
     )
     needs = _needs_for(case, rng)
+    first_provider = ""
     for priority, need in enumerate(needs, start=1):
         org = others[(priority - 1) % len(others)] if others else case.lead_organization
+        # The provider of the service, from the directory (issue 16, item 7): the team
+        # organization stays responsible for the item, the provider delivers the service.
+        resource = _pick(directory, selectors.SERVICE_TYPE_TERMS.get(need.service, ""), n)
+        if priority == 1 and resource is not None:
+            first_provider = resource.provider.name
         services.plan_item_save(
             actor=actor,
             plan=plan,
@@ -242,6 +276,7 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
                 "responsible_worker": case.lead_worker
                 if org.pk == case.lead_organization_id
                 else None,
+                "resource": resource,
                 "responsible_name": "",
                 "person_role": need.role,
                 "evaluation_date": add_months(start, 6),
@@ -262,13 +297,14 @@ def _build(case: Case, rng: random.Random, created: Counter[str]) -> None:
             "informal_support": "民生委員の声かけ、町内会のサロン",
             "responsible_organization": None,
             "responsible_worker": None,
+            "resource": _pick(directory, "salon", n),
             "responsible_name": "地区の民生委員",
             "person_role": INFORMAL.role,
             "evaluation_date": None,
             "notes": "",
         },
     )
-    provider = (others[0] if others else case.lead_organization).name
+    provider = first_provider or (others[0] if others else case.lead_organization).name
     for weekday in rng.sample(range(5), 3):
         services.weekly_entry_add(
             actor=actor,
@@ -363,9 +399,10 @@ def seed_plans() -> Counter[str]:
     )
     # The 8050 households first: their plans are the ones with an Xデー to prepare for.
     cases = sorted(open_cases, key=lambda c: (not _is_8050(c), c.pk))[:MAX_PLANS]
+    directory = _directory()
     with transaction.atomic():
-        for case in cases:
-            _build(case, rng, created)
+        for n, case in enumerate(cases):
+            _build(case, rng, created, directory, n)
     return created
 
 

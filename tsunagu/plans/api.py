@@ -209,6 +209,11 @@ class PlanItemIn(Schema):
         None, description="支援チームの機関。公的サービスでは必須。"
     )
     responsible_worker_id: Id | None = None
+    resource_id: Id | None = Field(
+        None,
+        description="社会資源（/directory/resources）の id。利用できる（active）資源だけ。"
+        "公的サービスでは、担当機関か社会資源のどちらかが必須。",
+    )
     responsible_name: str = model_field(PlanItem, "responsible_name", "")
     person_role: str = model_field(PlanItem, "person_role", "")
     evaluation_date: SaneDate | None = None
@@ -228,6 +233,7 @@ class PlanItemPatch(Schema):
     informal_support: str = model_field(PlanItem, "informal_support", None)
     responsible_organization_id: Id | None = None
     responsible_worker_id: Id | None = None
+    resource_id: Id | None = Field(None, description="null で社会資源の選択を外す。")
     responsible_name: str = model_field(PlanItem, "responsible_name", None)
     person_role: str = model_field(PlanItem, "person_role", None)
     evaluation_date: SaneDate | None = None
@@ -250,10 +256,20 @@ class PlanItemOut(Out):
     responsible_organization: Name
     responsible_worker_id: int | None
     responsible_worker: Name
+    resource_id: int | None = Field(description="選んだ社会資源の id。")
+    resource_name: str = Field(description="選んだときの社会資源の名称。")
+    provider_name: str = Field(description="選んだときの提供事業者名。")
+    resource_status: str = Field(
+        "", description="社会資源の今の状態（active / temporarily closed / inactive / defunct）。"
+    )
     responsible_name: str
     person_role: str
     evaluation_date: dt.date | None
     notes: str
+
+    @staticmethod
+    def resolve_resource_status(item: PlanItem) -> str:
+        return item.resource.status if item.resource is not None else ""
 
 
 class WeeklyOut(Out):
@@ -494,6 +510,8 @@ def _item_data(payload: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
             data["responsible_organization"] = _organization(value, field=name)
         elif name == "responsible_worker_id":
             data["responsible_worker"] = _worker(value, field=name)
+        elif name == "resource_id":
+            data["resource"] = value  # the service checks it: active, or the item's own
         elif name == "service_type":
             data[name] = value or ""
         else:
@@ -631,6 +649,7 @@ def plan_item_create(
 def plan_item_update(request: TsunaguRequest, item_id: int, payload: PlanItemPatch) -> PlanItem:
     item = access_plan_item(request.actor, item_id, for_write=True)
     base = {name: getattr(item, name) for name in selectors.ITEM_FIELDS}
+    base["resource"] = item.resource_id
     return services.plan_item_save(
         actor=request.actor,
         plan=item.plan,

@@ -124,6 +124,7 @@ class PlanDocument:
     agreement: str
     title: str
     filename_stem: str
+    ring: selectors.ServiceRing
 
 
 @dataclass(frozen=True)
@@ -259,13 +260,14 @@ def plan_document(plan: SupportPlan) -> PlanDocument:
             "method": plan.get_agreement_method_display(),
         }
     name = _case_title(case)
+    items = list(selectors.plan_items(plan))
     return PlanDocument(
         plan=plan,
         case=case,
         person=person,
         header=_header(plan),
         wishes=wishes,
-        items=list(selectors.plan_items(plan)),
+        items=items,
         weekly_days=[str(day.label) for day in Weekday],
         weekly_rows=_weekly(entries),
         weekly_entries=entries,
@@ -273,6 +275,7 @@ def plan_document(plan: SupportPlan) -> PlanDocument:
         title=_("サービス等利用計画"),
         filename_stem=_("サービス等利用計画_%(name)s_第%(version)d版")
         % {"name": name.replace(" ", ""), "version": plan.version},
+        ring=selectors.service_ring(plan, items),
     )
 
 

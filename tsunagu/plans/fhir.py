@@ -201,7 +201,11 @@ def _activity(plan: SupportPlan, item: PlanItem) -> dict[str, Any]:
         detail["code"] = {"text": str(item.get_support_kind_display())}
     if item.amount:
         detail["scheduledString"] = item.amount
-    performers = []
+    performers: list[dict[str, Any]] = []
+    if item.provider_name:
+        # The directory's provider (HSDS organization) by name: it need not be a Tsunagu
+        # organization, so it has no reference of its own.
+        performers.append({"display": item.provider_name})
     if item.responsible_organization is not None:
         performers.append(
             _ref(

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case
 from tsunagu.core.dates import DateParseError, parse_date
-from tsunagu.core.validators import BoundedFormDateField
+from tsunagu.core.validators import MAX_ID, BoundedFormDateField
+from tsunagu.directory.models import ResourceStatus, SocialResource
 from tsunagu.organizations.models import Organization
 from tsunagu.plans import selectors
 from tsunagu.plans.models import (
@@ -173,6 +174,35 @@ class NewVersionForm(forms.Form):
     )
 
 
+def resource_label(resource: SocialResource) -> str:
+    """「ひだまりホーム（社会福祉法人みどり会）」; a closed resource says so."""
+    label = resource.name
+    if resource.provider.name not in resource.name:
+        label = f"{label}（{resource.provider.name}）"
+    if resource.status != ResourceStatus.ACTIVE:
+        label = f"{label} [{resource.get_status_display()}]"
+    return label
+
+
+def grouped_resource_choices(resources: Any) -> list[tuple[Any, Any]]:
+    """("", "---------") then one group of options per service-type term, in the term's order."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for resource in resources:
+        groups.setdefault(resource.service_type.name, []).append(
+            (str(resource.pk), resource_label(resource))
+        )
+    return [("", "---------"), *groups.items()]
+
+
+class ResourceField(forms.ChoiceField):
+    """The directory resource of a plan item: the options shown are the ones searched for; the
+    value is checked against every resource the item may choose (PlanItemForm.clean_resource),
+    so that a choice made from a narrowed list is still accepted when the form is saved."""
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+
+
 class PlanItemForm(forms.Form):
     priority = forms.IntegerField(label=_("優先順位"), min_value=1, max_value=99, initial=1)
     need = _text(_("解決すべき課題（本人のニーズ）"), 3, required=True)
@@ -195,6 +225,20 @@ class PlanItemForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_("例: 民生委員の見守り、家族会への参加"),
+    )
+    resource_q = forms.CharField(
+        label=_("社会資源を名前・地域で探す"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    resource = ResourceField(
+        label=_("提供するサービス（社会資源）"),
+        required=False,
+        help_text=_(
+            "社会資源の一覧から、利用できる事業所・サービスを選びます。"
+            "サービスの種類が空欄なら、選んだ資源の種類が入ります。"
+        ),
     )
     responsible_organization = forms.ModelChoiceField(
         label=_("担当機関"),
@@ -220,20 +264,71 @@ class PlanItemForm(forms.Form):
     evaluation_date = BoundedFormDateField(label=_("評価時期"), required=False)
     notes = forms.CharField(label=_("留意事項"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, case: Case, plan: SupportPlan, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        case: Case,
+        plan: SupportPlan,
+        item: PlanItem | None = None,
+        narrow: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.item = item
         self.fields["responsible_organization"].queryset = selectors.team_organizations(case)  # type: ignore[attr-defined]
         self.fields["responsible_worker"].queryset = selectors.team_workers(case)  # type: ignore[attr-defined]
         if not self.is_bound and "support_kind" not in self.initial:
             self.initial["support_kind"] = SupportKind.FORMAL
+        self.narrow_resources(**(narrow or {}))
+
+    def narrow_resources(
+        self, *, support_kind: str = "", service_type: str = "", q: str = ""
+    ) -> None:
+        """The resource options: those matching the kind, type and words, the current one kept."""
+        resources = selectors.resource_choices(
+            support_kind=support_kind,
+            service_type=service_type,
+            query=q,
+            keep=self.item.resource_id if self.item is not None else None,
+        )
+        shown = list(resources[: selectors.RESOURCE_CHOICES_LIMIT + 1])
+        self.resources_truncated = len(shown) > selectors.RESOURCE_CHOICES_LIMIT
+        self.resources_found = len(shown[: selectors.RESOURCE_CHOICES_LIMIT])
+        field = self.fields["resource"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = grouped_resource_choices(shown[: selectors.RESOURCE_CHOICES_LIMIT])
+
+    def clean_resource(self) -> SocialResource | None:
+        value = str(self.cleaned_data.get("resource") or "")
+        if not value:
+            return None
+        keep = self.item.resource_id if self.item is not None else None
+        pk = int(value) if value.isdigit() and len(value) <= len(str(MAX_ID)) else 0
+        resource = None
+        if 1 <= pk <= MAX_ID:
+            resource = selectors.resource_choices(keep=keep).filter(pk=pk).first()
+        if resource is None:
+            raise ValidationError(
+                _(
+                    "その社会資源は選べません（廃止・休止中か、見つかりません）。選び直してください。"
+                )
+            )
+        return resource
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         kind = cleaned.get("support_kind")
-        if kind == SupportKind.FORMAL and not cleaned.get("responsible_organization"):
+        resource = cleaned.get("resource")
+        if (
+            kind == SupportKind.FORMAL
+            and not cleaned.get("responsible_organization")
+            and not resource
+            and "resource" not in self.errors
+        ):
             self.add_error(
-                "responsible_organization", _("公的サービスには担当機関を選んでください。")
+                "resource",
+                _("公的サービスには、提供するサービス（社会資源）か担当機関を選んでください。"),
             )
         if kind == SupportKind.INFORMAL:
             if not str(cleaned.get("informal_support") or "").strip():
@@ -242,10 +337,13 @@ class PlanItemForm(forms.Form):
                 )
             if (
                 not cleaned.get("responsible_organization")
+                and not resource
+                and "resource" not in self.errors
                 and not str(cleaned.get("responsible_name") or "").strip()
             ):
                 self.add_error(
-                    "responsible_name", _("担当機関を選ぶか、担当者名（機関外）を書いてください。")
+                    "responsible_name",
+                    _("担当機関か地域の資源を選ぶか、担当者名（機関外）を書いてください。"),
                 )
         for name in ("target_date", "evaluation_date"):
             day = cleaned.get(name)
@@ -255,7 +353,9 @@ class PlanItemForm(forms.Form):
 
     @staticmethod
     def initial_from(item: PlanItem) -> dict[str, Any]:
-        return {name: getattr(item, name) for name in ITEM_FIELDS}
+        initial = {name: getattr(item, name) for name in ITEM_FIELDS}
+        initial["resource"] = str(item.resource_id or "")
+        return initial
 
 
 class WeeklyEntryForm(forms.Form):

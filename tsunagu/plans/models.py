@@ -281,6 +281,20 @@ class PlanItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The service from the social-resource directory (issue 16, item 7): the printed plan names
+    # its provider.  PROTECT, and the directory retires a resource (status 廃止) instead of
+    # deleting it; the names are also kept as they were when chosen, so a renamed or retired
+    # resource leaves an old plan reading as it was agreed.
+    resource = models.ForeignKey(
+        "directory.SocialResource",
+        verbose_name=_("提供するサービス（社会資源）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_items",
+    )
+    resource_name = models.CharField(_("サービスの名称"), max_length=200, blank=True)
+    provider_name = models.CharField(_("提供事業者名"), max_length=200, blank=True)
     responsible_name = models.CharField(
         _("担当者名（機関外）"),
         max_length=100,
@@ -298,10 +312,19 @@ class PlanItem(models.Model):
         verbose_name_plural = _("支援計画の項目")
         ordering = ["plan", "priority", "pk"]
         constraints = [
+            # An item names an organization of the network, a resource of the directory, or a
+            # person by text (an informal helper).
             models.CheckConstraint(
-                condition=Q(responsible_organization__isnull=False) | ~Q(responsible_name=""),
+                condition=Q(responsible_organization__isnull=False)
+                | Q(resource__isnull=False)
+                | ~Q(responsible_name=""),
                 name="plan_item_names_who_is_responsible",
-            )
+            ),
+            # A linked resource always carries the names it had when chosen.
+            models.CheckConstraint(
+                condition=Q(resource__isnull=True) | (~Q(resource_name="") & ~Q(provider_name="")),
+                name="plan_item_resource_keeps_its_names",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -309,16 +332,41 @@ class PlanItem(models.Model):
 
     @property
     def support_label(self) -> str:
+        """The support as the plan names it: the type, the directory resource's name
+        (when it says more than the type) and the amount."""
         if self.support_kind == SupportKind.INFORMAL:
-            return self.informal_support
-        parts = [str(self.get_service_type_display()) if self.service_type else "", self.amount]
-        return " ".join(p for p in parts if p)
+            parts = [self.informal_support]
+            if self.resource_name and self.resource_name not in self.informal_support:
+                parts.append(self.resource_name)
+            return " ".join(p for p in parts if p)
+        return " ".join(p for p in (self.service_name, self.amount) if p)
+
+    @property
+    def service_name(self) -> str:
+        """The service type and the resource's name, each said once (「就労継続支援B型
+        ひだまり工房」 rather than the type twice)."""
+        kind = str(self.get_service_type_display()) if self.service_type else ""
+        name = self.resource_name
+        if name and kind and kind in name:
+            return name
+        return " ".join(p for p in (kind, name) if p)
 
     @property
     def responsible_label(self) -> str:
         org = self.responsible_organization.name if self.responsible_organization else ""
         worker = self.responsible_worker.full_name if self.responsible_worker else ""
         return " ".join(p for p in (org, worker or self.responsible_name) if p)
+
+    @property
+    def provider_label(self) -> str:
+        """提供事業者名（担当者名）: the directory provider first, then who is responsible (the
+        team organization and worker, or the informal helper by name)."""
+        responsible = self.responsible_label
+        if not self.provider_name:
+            return responsible
+        if not responsible or responsible == self.provider_name:
+            return self.provider_name
+        return f"{self.provider_name}（{responsible}）"
 
 
 class Weekday(models.IntegerChoices):

@@ -17,7 +17,10 @@ from tsunagu.accounts.models import User
 from tsunagu.cases.access import active_team_members, persons_visible_to
 from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.actor import Actor
+from tsunagu.core.kana import normalize_kana
 from tsunagu.core.validation import field_label
+from tsunagu.core.validators import MAX_ID
+from tsunagu.directory.models import ResourceStatus, SocialResource
 from tsunagu.notifications.registry import Shown
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.people.models import HouseholdMember, Person
@@ -40,6 +43,8 @@ from tsunagu.plans.models import (
     MonitoringStatus,
     PlanItem,
     PlanStatus,
+    ServiceType,
+    SupportKind,
     SupportPlan,
     Task,
     WeeklyScheduleEntry,
@@ -77,6 +82,7 @@ ITEM_FIELDS = (
     "informal_support",
     "responsible_organization",
     "responsible_worker",
+    "resource",
     "responsible_name",
     "person_role",
     "evaluation_date",
@@ -238,6 +244,119 @@ def ecomap(*, case: Case, sections: list[AssessmentSection] | None = None) -> Ec
     )
 
 
+# --- Service ring (バウムクーヘン) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RingNode:
+    label: str
+    detail: str  # what the item says they do (the service type or the informal support)
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class RingLayer:
+    key: str  # "helpers", "community", "formal"
+    title: str
+    radius: int  # outer radius of the band
+    fill: str
+    nodes: list[RingNode]
+
+
+@dataclass(frozen=True)
+class ServiceRing:
+    size: int
+    center: int
+    person: str
+    core_radius: int
+    layers: list[RingLayer]  # inside out
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(layer.nodes for layer in self.layers)
+
+
+# The bands of the ring, inside out: who is named by text (family, neighbours), the community's
+# informal resources, the formal services.  Seed 002: the team thickens its layers "like baking
+# a Baumkuchen" as more agencies join.
+RING_SIZE = 560
+RING_CORE = 56
+RING_BANDS = (
+    ("helpers", 128, "#fbe7c6"),
+    ("community", 198, "#f3d09a"),
+    ("formal", 272, "#e4b574"),
+)
+
+
+def _ring_entries(items: Sequence[PlanItem]) -> dict[str, list[tuple[str, str]]]:
+    """(name, what they do) per band, each name once per band in the plan's order."""
+    bands: dict[str, list[tuple[str, str]]] = {key: [] for key, _r, _f in RING_BANDS}
+    seen: set[tuple[str, str]] = set()
+
+    def add(band: str, name: str, detail: str) -> None:
+        if name and (band, name) not in seen:
+            seen.add((band, name))
+            bands[band].append((name, detail))
+
+    for item in items:
+        if item.support_kind == SupportKind.INFORMAL:
+            if item.resource_id is not None:
+                add("community", item.resource_name, item.informal_support)
+            elif item.responsible_organization is not None:
+                add("community", item.responsible_organization.name, item.informal_support)
+            if item.responsible_name:
+                add("helpers", item.responsible_name, item.informal_support)
+        else:
+            kind = str(item.get_service_type_display()) if item.service_type else ""
+            if item.resource_id is not None:
+                add("formal", item.provider_name or item.resource_name, kind or item.resource_name)
+            elif item.responsible_organization is not None:
+                add("formal", item.responsible_organization.name, kind)
+            if item.responsible_name:
+                add("helpers", item.responsible_name, kind)
+    return bands
+
+
+def service_ring(plan: SupportPlan, items: Sequence[PlanItem] | None = None) -> ServiceRing:
+    """The plan's supports as rings around the person: formal services from the directory
+    resources the items chose (or the team organization named), informal helpers from the text.
+    The template draws it as SVG and lists the same names as its text alternative."""
+    items = list(items) if items is not None else list(plan_items(plan))
+    entries = _ring_entries(items)
+    center = RING_SIZE // 2
+    layers = []
+    inner = RING_CORE
+    for index, (key, radius, fill) in enumerate(RING_BANDS):
+        mid = (inner + radius) / 2
+        names = entries[key]
+        nodes = []
+        for i, (name, detail) in enumerate(names):
+            # Each band starts at its own angle, so that labels of neighbouring bands do not
+            # line up on one spoke.
+            angle = 2 * math.pi * i / max(len(names), 1) - math.pi / 2 + index * 0.45
+            nodes.append(
+                RingNode(
+                    label=name,
+                    detail=detail,
+                    x=round(center + mid * math.cos(angle)),
+                    y=round(center + mid * math.sin(angle)),
+                )
+            )
+        titles = {
+            "helpers": _("身近な支え手"),
+            "community": _("地域の資源"),
+            "formal": _("公的サービス"),
+        }
+        layers.append(RingLayer(key=key, title=titles[key], radius=radius, fill=fill, nodes=nodes))
+        inner = radius
+    case = plan.case
+    person = case.person.display_name if case.person_id and case.person else str(case)
+    return ServiceRing(
+        size=RING_SIZE, center=center, person=person, core_radius=RING_CORE, layers=layers
+    )
+
+
 # --- Support plan -----------------------------------------------------------------------------
 
 
@@ -264,8 +383,67 @@ def plan_draft(actor: Actor, *, case: Case) -> SupportPlan | None:
 
 
 def plan_items(plan: SupportPlan) -> QuerySet[PlanItem]:
-    return plan.items.select_related("responsible_organization", "responsible_worker").order_by(
-        "priority", "pk"
+    return plan.items.select_related(
+        "responsible_organization", "responsible_worker", "resource"
+    ).order_by("priority", "pk")
+
+
+# --- Services from the directory ----------------------------------------------------------------
+
+# The plan's service types and the directory's service-type terms (tsunagu/directory/taxonomy.py)
+# that name the same service.  A type with no term here (通院・医療, 介護保険サービス, ...) is not
+# held by the directory; a term with no type here (計画相談支援, 放課後等デイサービス, ...) leaves
+# the plan's type as the counselor chose it.
+SERVICE_TYPE_TERMS: dict[str, str] = {
+    ServiceType.HOME_HELP: "home-help",
+    ServiceType.SEVERE_VISITING_CARE: "severe-home-care",
+    ServiceType.ACCOMPANIED_OUTING: "accompanied-outing-visual",
+    ServiceType.BEHAVIOUR_SUPPORT: "behavioral-support",
+    ServiceType.DAILY_LIFE_CARE: "life-care",
+    ServiceType.SHORT_STAY: "short-stay",
+    ServiceType.GROUP_HOME: "group-home",
+    ServiceType.INDEPENDENCE_TRAINING: "independence-training",
+    ServiceType.EMPLOYMENT_TRANSITION: "transition-to-work",
+    ServiceType.EMPLOYMENT_A: "continuous-work-a",
+    ServiceType.EMPLOYMENT_B: "continuous-work-b",
+    ServiceType.EMPLOYMENT_RETENTION: "work-retention",
+    ServiceType.INDEPENDENT_LIVING_ASSISTANCE: "independent-living-assistance",
+    ServiceType.COMMUNITY_SETTLEMENT: "community-settlement",
+    ServiceType.MOBILITY_SUPPORT: "mobility-support",
+    ServiceType.DAY_CENTER: "community-activity-center",
+}
+TERM_SERVICE_TYPES = {code: kind for kind, code in SERVICE_TYPE_TERMS.items()}
+# More than this many matches: the choice lists the first ones and asks for a narrower search.
+RESOURCE_CHOICES_LIMIT = 300
+
+
+def service_type_of(resource: SocialResource) -> str:
+    """The plan's service type of a directory resource, "" when the directory's term has none."""
+    return str(TERM_SERVICE_TYPES.get(resource.service_type.code, ""))
+
+
+def resource_choices(
+    *, support_kind: str = "", service_type: str = "", query: str = "", keep: int | None = None
+) -> QuerySet[SocialResource]:
+    """The directory resources a plan item may choose: active ones only, narrowed by the item's
+    kind (formal or informal), its service type and the words typed (folded like kana, as the
+    directory's own search).  `keep` is the item's current resource, listed even when it has
+    since closed, so that editing the item does not drop it unseen."""
+    chosen = SocialResource.objects.filter(status=ResourceStatus.ACTIVE)
+    if support_kind in (SupportKind.FORMAL, SupportKind.INFORMAL):
+        chosen = chosen.filter(service_type__is_informal=support_kind == SupportKind.INFORMAL)
+    code = SERVICE_TYPE_TERMS.get(service_type)
+    if code:
+        chosen = chosen.filter(service_type__code=code)
+    for word in query.split()[:5]:
+        folded = normalize_kana(word[:50])
+        if folded:
+            chosen = chosen.filter(search_text__icontains=folded)
+    resources = chosen
+    if keep is not None:
+        resources = SocialResource.objects.filter(Q(pk__in=chosen.values("pk")) | Q(pk=keep))
+    return resources.select_related("provider", "service_type").order_by(
+        "service_type__sort_order", "service_type__code", "name_kana", "name", "pk"
     )
 
 
@@ -279,6 +457,8 @@ def plan_item(plan: SupportPlan, item_id: object) -> PlanItem | None:
     try:
         pk = int(str(item_id))
     except ValueError:
+        return None
+    if not 1 <= pk <= MAX_ID:
         return None
     return plan_items(plan).filter(pk=pk).first()
 

@@ -36,6 +36,8 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Invalid
 from tsunagu.core.http import site_url
 from tsunagu.core.validation import full_clean
+from tsunagu.core.validators import MAX_ID
+from tsunagu.directory.models import ResourceStatus, SocialResource
 from tsunagu.notifications.models import Notification, NotificationKind
 from tsunagu.notifications.services import notify, organization_staff
 from tsunagu.organizations.models import Membership, Organization
@@ -65,7 +67,13 @@ from tsunagu.plans.models import (
     plan_task_title,
 )
 from tsunagu.plans.schedule import add_months, monitoring_due_dates
-from tsunagu.plans.selectors import DUE_SOON_DAYS, ITEM_FIELDS, PLAN_FIELDS, assessment_subjects
+from tsunagu.plans.selectors import (
+    DUE_SOON_DAYS,
+    ITEM_FIELDS,
+    PLAN_FIELDS,
+    assessment_subjects,
+    service_type_of,
+)
 from tsunagu.records.models import NoteKind, ProgressNote
 
 ASSESSMENT_FIELDS = ("interactions", "risks", "household_strengths", "summary")
@@ -404,7 +412,13 @@ def _plan_copy(
     new.save(force_insert=True)
     items = list(plan.items.all())
     PlanItem.objects.bulk_create(
-        PlanItem(plan=new, **{name: getattr(item, name) for name in ITEM_FIELDS}) for item in items
+        PlanItem(
+            plan=new,
+            resource_name=item.resource_name,
+            provider_name=item.provider_name,
+            **{name: getattr(item, name) for name in ITEM_FIELDS},
+        )
+        for item in items
     )
     WeeklyScheduleEntry.objects.bulk_create(
         WeeklyScheduleEntry(
@@ -442,8 +456,38 @@ def plan_new_version(actor: Actor, *, plan: SupportPlan, reason: str) -> Support
     return _plan_copy(actor=actor, plan=plan, reason=reason.strip()[:200])
 
 
-def _item_values(plan: SupportPlan, data: Mapping[str, Any]) -> dict[str, Any]:
+def _resource(value: object, *, item: PlanItem | None) -> SocialResource | None:
+    """The directory resource an item chooses, by instance or id: an active one, or the one the
+    item already names (kept while it is edited, even if it has closed since)."""
+    if value is None or value == "":
+        return None
+    raw = value.pk if isinstance(value, SocialResource) else value
+    try:
+        pk = int(str(raw))
+    except ValueError:
+        pk = 0
+    resource = None
+    if 1 <= pk <= MAX_ID:
+        resource = (
+            SocialResource.objects.select_related("provider", "service_type").filter(pk=pk).first()
+        )
+    if resource is None:
+        raise Invalid(_("選んだ社会資源が見つかりません。社会資源の一覧から選び直してください。"))
+    kept = item is not None and item.resource_id == resource.pk
+    if resource.status != ResourceStatus.ACTIVE and not kept:
+        raise Invalid(
+            _("「%(name)s」は%(status)sのため選べません。利用できる社会資源を選んでください。")
+            % {"name": resource.name, "status": resource.get_status_display()}
+        )
+    return resource
+
+
+def _item_values(
+    plan: SupportPlan, data: Mapping[str, Any], item: PlanItem | None = None
+) -> dict[str, Any]:
     values = {name: data.get(name) for name in ITEM_FIELDS}
+    resource = _resource(values["resource"], item=item)
+    values["resource"] = resource
     for name in ("need", "goal", "amount", "informal_support", "responsible_name", "person_role"):
         values[name] = str(values[name] or "").strip()
     values["notes"] = str(values["notes"] or "").strip()
@@ -455,17 +499,48 @@ def _item_values(plan: SupportPlan, data: Mapping[str, Any]) -> dict[str, Any]:
     if not values["goal"]:
         raise Invalid(_("支援目標を書いてください。"))
     if values["support_kind"] == SupportKind.FORMAL:
-        if org is None:
-            raise Invalid(_("公的サービスには担当機関を選んでください。"))
+        if org is None and resource is None:
+            raise Invalid(
+                _("公的サービスには、提供するサービス（社会資源）か担当機関を選んでください。")
+            )
+        if resource is not None and resource.service_type.is_informal:
+            raise Invalid(
+                _("「%(name)s」はインフォーマルな資源です。支援の種類を選び直してください。")
+                % {"name": resource.name}
+            )
         values["informal_support"] = ""
+        if resource is not None:
+            kind = service_type_of(resource)
+            if not values["service_type"]:
+                values["service_type"] = kind
+            elif kind and kind != values["service_type"]:
+                raise Invalid(
+                    _(
+                        "「%(name)s」は%(kind)sの資源です。"
+                        "サービスの種類か、提供するサービスを選び直してください。"
+                    )
+                    % {"name": resource.name, "kind": resource.service_type.name}
+                )
     elif values["support_kind"] == SupportKind.INFORMAL:
         if not values["informal_support"]:
             raise Invalid(_("インフォーマルな支援の内容を書いてください。"))
-        if org is None and not values["responsible_name"]:
-            raise Invalid(_("担当機関を選ぶか、担当者名（機関外）を書いてください。"))
+        if resource is not None and not resource.service_type.is_informal:
+            raise Invalid(
+                _("「%(name)s」は公的サービスの資源です。支援の種類を選び直してください。")
+                % {"name": resource.name}
+            )
+        if org is None and resource is None and not values["responsible_name"]:
+            raise Invalid(_("担当機関か地域の資源を選ぶか、担当者名（機関外）を書いてください。"))
         values["service_type"] = ""
     else:
         raise Invalid(_("支援の種類を選んでください。"))
+    # The names as they are today, kept with the item: a resource renamed or retired later
+    # leaves the plan reading as it was written.  An unchanged choice keeps its names.
+    if resource is None:
+        values["resource_name"] = values["provider_name"] = ""
+    elif item is None or item.resource_id != resource.pk or not item.resource_name:
+        values["resource_name"] = resource.name
+        values["provider_name"] = resource.provider.name
     for name in ("target_date", "evaluation_date"):
         day = values[name]
         if day is not None and not plan.period_start <= day <= plan.period_end:
@@ -502,7 +577,7 @@ def plan_item_save(
     _require_draft(plan)
     if item is not None and item.plan_id != plan.pk:
         raise Invalid(_("この計画の項目ではありません。"))
-    values = _item_values(plan, data)
+    values = _item_values(plan, data, item)
     target = item or PlanItem(plan=plan)
     for name, value in values.items():
         setattr(target, name, value)
@@ -515,6 +590,7 @@ def plan_item_save(
         detail={
             "plan": plan.pk,
             "organization": target.responsible_organization_id,
+            "resource": target.resource_id,
             "priority": target.priority,
         },
     )
@@ -605,7 +681,7 @@ def plan_agree(
         raise Invalid(_("同意の方法を選んでください。"))
     if agreed_on > timezone.localdate():
         raise Invalid(_("同意日に未来の日付は指定できません。"))
-    items = list(plan.items.select_related("responsible_organization"))
+    items = list(plan.items.select_related("responsible_organization", "resource"))
     if not items:
         raise Invalid(_("計画に項目が1つもありません。ニーズと支援目標を追加してください。"))
     team = team_organization_ids(case)
@@ -614,6 +690,21 @@ def plan_agree(
         for i in items
         if i.responsible_organization and i.responsible_organization_id not in team
     ]
+    closed = sorted(
+        {
+            i.resource_name or i.resource.name
+            for i in items
+            if i.resource and i.resource.status == ResourceStatus.DEFUNCT
+        }
+    )
+    if closed:
+        raise Invalid(
+            _(
+                "廃止された社会資源が選ばれています: %(names)s。"
+                "提供するサービスを選び直してください。"
+            )
+            % {"names": "、".join(closed)}
+        )
     if off_team:
         raise Invalid(
             _("支援チームを離れた機関が担当になっています: %(orgs)s。担当を見直してください。")

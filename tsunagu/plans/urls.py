@@ -23,6 +23,11 @@ urlpatterns = [
     path("<int:plan_id>/items/new/", screens.plan_item_edit, name="plan_item_create"),
     path("<int:plan_id>/items/<int:item_id>/", screens.plan_item_edit, name="plan_item_edit"),
     path(
+        "<int:plan_id>/items/resources/",
+        screens.plan_item_resources,
+        name="plan_item_resources",
+    ),
+    path(
         "<int:plan_id>/items/<int:item_id>/delete/",
         screens.plan_item_delete,
         name="plan_item_delete",

@@ -194,9 +194,9 @@ def plan_workbook(doc: PlanDocument) -> bytes:
     for item in doc.items:
         row += 1
         support = (
-            f"{_('インフォーマルな支援')}: {item.informal_support}"
+            f"{_('インフォーマルな支援')}: {item.support_label}"
             if item.support_kind == "informal"
-            else " ".join(p for p in (str(item.get_service_type_display()), item.amount) if p)
+            else item.support_label
         )
         values = (
             item.priority,
@@ -204,7 +204,7 @@ def plan_workbook(doc: PlanDocument) -> bytes:
             item.goal,
             wareki(item.target_date),
             support,
-            item.responsible_label,
+            item.provider_label,
             item.person_role,
             wareki(item.evaluation_date),
             item.notes,
@@ -321,7 +321,7 @@ def monitoring_workbook(doc: MonitoringDocument) -> bytes:
             change = _("あり") if report.what_should_change else _("なし")
         values = (
             goal.item.priority,
-            f"{goal.item.goal}\n{goal.item.responsible_label}",
+            f"{goal.item.goal}\n{goal.item.provider_label}",
             wareki(goal.item.target_date),
             report.what_happened if report else "",
             feeling,

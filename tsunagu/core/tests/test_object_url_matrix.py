@@ -520,6 +520,7 @@ SCREENS: dict[str, Spec] = {
     "plans:plan_item_delete": Spec(
         lambda w: {"plan_id": w.draft.pk, "item_id": w.draft_item.pk}, POST
     ),
+    "plans:plan_item_resources": Spec(_draft),
     "plans:plan_weekly": Spec(_draft, FORM, lambda w: {"activity": "作業所"}),
     "plans:plan_weekly_delete": Spec(
         lambda w: {"plan_id": w.draft.pk, "entry_id": w.draft_weekly.pk}, POST

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tsunagu.demo.directory import seed_directory
 from tsunagu.meetings.models import ResourceDevelopment
+from tsunagu.plans.models import PlanItem
 
 TITLE = "生活介護の開所時間を15時から16時まで延長"
 
@@ -36,3 +37,18 @@ def test_the_demo_developments_link_to_the_demo_issue_and_meeting(demo):
     unlinked = ResourceDevelopment.objects.exclude(title=TITLE)
     assert not unlinked.filter(meeting__isnull=False).exists()
     assert seed_directory().total() == 0
+
+
+def test_the_demo_plans_name_providers_from_the_demo_directory(demo):
+    """Issue 16, item 7: seed_demo makes the directory's resources before the plans, whose
+    items choose them; the informal item names a salon and still the 民生委員 by text."""
+    linked = PlanItem.objects.filter(resource__isnull=False).select_related("resource__provider")
+    assert linked.filter(support_kind="formal").count() >= 10
+    salons = linked.filter(support_kind="informal", resource__service_type__code="salon")
+    assert salons.exists()
+    assert all(item.responsible_name == "地区の民生委員" for item in salons)
+    for item in linked:
+        resource = item.resource
+        assert resource is not None
+        assert item.provider_name == resource.provider.name
+        assert resource.status == "active"

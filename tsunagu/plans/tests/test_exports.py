@@ -112,7 +112,9 @@ def test_plan_pdf_has_the_form_headings_and_the_person(personas, w, client_as):
     assert wareki(w.plan.period_start) in text  # era dates
     assert "作業所に週3日通い続ける。" in text
     assert "就労継続支援B型みどり作業所" in text
-    assert len(PdfReader(io.BytesIO(response.content)).pages) == 2  # the plan, the week
+    assert (
+        len(PdfReader(io.BytesIO(response.content)).pages) == 3
+    )  # the plan, the week, the service ring
     box = PdfReader(io.BytesIO(response.content)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
     assert _export_events(w.plan.pk) == [

@@ -114,7 +114,10 @@ def test_a_first_plan_through_the_screens(personas, client_as):
     item_url = reverse("plans:plan_item_create", args=[plan.pk])
     bad = client.post(item_url, {"priority": 1, "need": "日中の居場所", "support_kind": "formal"})
     assert bad.status_code == 400
-    assert "公的サービスには担当機関を選んでください。" in bad.content.decode()
+    assert (
+        "公的サービスには、提供するサービス（社会資源）か担当機関を選んでください。"
+        in bad.content.decode()
+    )
     assert "日中の居場所" in bad.content.decode()
     response = client.post(
         item_url,

@@ -277,13 +277,15 @@ def plan_detail(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     case = plan.case
     actor = request.actor
     is_lead = actor.organization_id == case.lead_organization_id
+    items = list(selectors.plan_items(plan))
     return render(
         request,
         "plans/pages/plan_detail.html",
         {
             "case": case,
             "plan": plan,
-            "items": selectors.plan_items(plan),
+            "items": items,
+            "ring": selectors.service_ring(plan, items),
             "weekly": selectors.weekly_entries(plan),
             "monitorings": selectors.plan_monitorings(plan),
             "changed": selectors.plan_diff(plan),
@@ -357,12 +359,25 @@ def plan_item_edit(
         item = selectors.plan_item(plan, item_id)
         if item is None:
             raise NotFound(_("見つかりません。"))
+    context = {"case": case, "plan": plan, "item": item}
+    if request.method == "POST" and "_search" in request.POST:
+        # The resource search without JavaScript: the form again with the matches, keeping
+        # what was typed (nothing is validated or saved yet).
+        typed = PlanItemForm(request.POST, case=case, plan=plan, item=item)
+        kept = {
+            name: field.widget.value_from_datadict(request.POST, request.FILES, name)
+            for name, field in typed.fields.items()
+        }
+        form = PlanItemForm(
+            initial=kept, case=case, plan=plan, item=item, narrow=_resource_query(request.POST)
+        )
+        return render(request, "plans/pages/plan_item_form.html", {**context, "form": form})
     initial = None
     if request.method != "POST":
         initial = PlanItemForm.initial_from(item) if item else {"priority": plan.items.count() + 1}
     return form_page(
         request,
-        PlanItemForm(posted(request), initial=initial, case=case, plan=plan),
+        PlanItemForm(posted(request), initial=initial, case=case, plan=plan, item=item),
         "plans/pages/plan_item_form.html",
         save=lambda data: services.plan_item_save(
             actor=request.actor,
@@ -371,9 +386,40 @@ def plan_item_edit(
             data={name: data.get(name) for name in ITEM_FIELDS},
         ),
         done=lambda saved: redirect("plans:plan_detail", plan_id=plan.pk),
-        context={"case": case, "plan": plan, "item": item},
+        context=context,
         success=_("計画の項目を保存しました。"),
     )
+
+
+def _resource_query(data: Any) -> dict[str, str]:
+    """What narrows the resource choices: the item's kind, its service type, the words typed."""
+    return {
+        "support_kind": str(data.get("support_kind", ""))[:20],
+        "service_type": str(data.get("service_type", ""))[:40],
+        "q": str(data.get("resource_q", ""))[:100],
+    }
+
+
+@_mapped
+@require_GET
+def plan_item_resources(request: TsunaguRequest, plan_id: int) -> HttpResponse:
+    """The resource choices of the plan item form for what was typed (htmx partial)."""
+    plan = _draft_for_write(request, plan_id)
+    item = None
+    item_id = request.GET.get("item", "")
+    if item_id:
+        item = selectors.plan_item(plan, item_id)
+        if item is None:
+            raise NotFound(_("見つかりません。"))
+    chosen = str(request.GET.get("resource", ""))[:20]
+    form = PlanItemForm(
+        initial={"resource": chosen},
+        case=plan.case,
+        plan=plan,
+        item=item,
+        narrow=_resource_query(request.GET),
+    )
+    return render(request, "plans/partials/resource_choices.html", {"form": form})
 
 
 @_mapped

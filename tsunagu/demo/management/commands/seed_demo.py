@@ -27,6 +27,7 @@ from tsunagu.audit.models import Action
 from tsunagu.demo.board import seed_and_summarise as seed_board
 from tsunagu.demo.cases import casework_summary, seed_casework
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
+from tsunagu.demo.directory import seed_resources_and_summarise as seed_directory_resources
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
@@ -615,6 +616,8 @@ class Command(BaseCommand):
         created, casework = seed_demo()
         self.stdout.write(summary(created))
         self.stdout.write(casework_summary(casework))
+        # The plans name the directory's providers: its resources come first.
+        self.stdout.write(seed_directory_resources())
         self.stdout.write(seed_plans())
         self.stdout.write(seed_referrals())
         self.stdout.write(seed_board())
