@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.cases.selectors import persons_shown
-from tsunagu.core.lists import ListTable
+from tsunagu.core.lists import DayFilter, ListTable
 from tsunagu.people import selectors as people_selectors
 from tsunagu.plans import selectors
 from tsunagu.plans.models import Monitoring, Task, TaskSource, TaskStatus
@@ -54,8 +54,8 @@ class _AlwaysBound(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
 
 def _due_filters() -> tuple[django_filters.DateFilter, django_filters.DateFilter]:
     return (
-        django_filters.DateFilter(label=_("期限（から）"), field_name="due_on", lookup_expr="gte"),
-        django_filters.DateFilter(label=_("期限（まで）"), field_name="due_on", lookup_expr="lte"),
+        DayFilter(label=_("期限（から）"), field_name="due_on", lookup_expr="gte"),
+        DayFilter(label=_("期限（まで）"), field_name="due_on", lookup_expr="lte"),
     )
 
 

@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.lists import ListTable
+from tsunagu.core.lists import DayFilter, ListTable
 from tsunagu.core.templatetags.japanese_dates import day
 from tsunagu.core.validators import MAX_ID
 from tsunagu.organizations.models import Organization
@@ -57,20 +57,21 @@ class ReferralFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-
     kind = django_filters.ChoiceFilter(
         label=_("種類"), choices=ReferralKind.choices, empty_label=_("すべて")
     )
-    status = django_filters.MultipleChoiceFilter(
-        label=_("状態"), choices=ReferralStatus.choices, widget=forms.CheckboxSelectMultiple
-    )
     organization = django_filters.ModelChoiceFilter(
         label=_("相手の機関"),
         queryset=_organizations(),
         method="with_organization",
         empty_label=_("すべて"),
     )
-    requested_from = django_filters.DateFilter(
+    requested_from = DayFilter(
         label=_("依頼日（から）"), field_name="requested_at", lookup_expr="date__gte"
     )
-    requested_to = django_filters.DateFilter(
+    requested_to = DayFilter(
         label=_("依頼日（まで）"), field_name="requested_at", lookup_expr="date__lte"
+    )
+
+    status = django_filters.MultipleChoiceFilter(
+        label=_("状態"), choices=ReferralStatus.choices, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:

@@ -160,3 +160,25 @@ def test_an_outsider_lists_none_of_them(personas, client_as, tasks, due):
     listed = _ids(client.get("/plans/tasks/?scope=organization&status=all"))
     assert listed == {tasks["elsewhere"].pk}
     assert _ids(client.get("/plans/monitorings/")) == {due["elsewhere"].pk}
+
+
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/plans/tasks/", "scope=organization&due=overdue&sort=-due_on"),
+        ("/plans/monitorings/", "scope=mine&q=すずき"),
+        ("/referrals/", "box=outbox&state=all&status=requested&status=accepted"),
+    ],
+)
+def test_a_list_search_is_saved_and_opened_again(personas, client_as, tasks, due, path, query):
+    client = client_as(personas.counselor_a)
+    body = client.get(f"{path}?{query}").content.decode()
+    assert 'action="/accounts/account/searches/new/"' in body  # offered under the filters
+    saved = client.post(
+        "/accounts/account/searches/new/", {"name": "いつもの", "path": path, "query": query}
+    )
+    assert saved.status_code == 302
+    assert saved["Location"].startswith(f"{path}?")
+    again = client.get(saved["Location"])
+    assert again.status_code == 200
+    assert _ids(again) == _ids(client.get(f"{path}?{query}"))
