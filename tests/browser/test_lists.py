@@ -5,13 +5,20 @@ Every page reached is checked with axe (WCAG 2.1 A/AA)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.browser.keyboard import follow, start_at_top, submit, tab_to, type_into
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.people.tests.factories import PersonFactory
+from tsunagu.plans.tests.factories import (
+    MonitoringFactory,
+    SupportPlanFactory,
+    TaskFactory,
+)
 from tsunagu.referrals.models import ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
 
@@ -87,3 +94,69 @@ def test_a_case_found_by_kana_sorted_and_saved(
     assert_no_axe_violations(page, "saved-searches")
     follow(page, "すず")
     expect(rows.first).to_contain_text("鈴村")
+
+
+def test_a_counselor_goes_from_home_counts_to_tasks_and_monitorings(
+    page, personas, browser_sign_in, assert_no_axe_violations
+):
+    today = timezone.localdate()
+    case = CaseFactory.create(
+        person=PersonFactory.create(
+            family_name="鈴木",
+            family_name_kana="スズキ",
+            registered_by_organization=personas.office_a,
+        ),
+        lead_organization=personas.office_a,
+        lead_worker=personas.counselor_a,
+    )
+    plan = SupportPlanFactory.create(case=case, agreed=True)
+    for days in (-20, -4, 6):
+        MonitoringFactory.create(plan=plan, due_on=today + dt.timedelta(days=days))
+    for days in (-3, -1, 5):
+        TaskFactory.create(
+            case=case, owner_worker=personas.counselor_a, due_on=today + dt.timedelta(days=days)
+        )
+    TaskFactory.create(case=case, owner_worker=None, title="通帳の確認")
+    browser_sign_in(personas.counselor_a)
+    start_at_top(page, "/")
+    warning = page.locator("p.message--warning", has_text="期限を過ぎたモニタリング")
+    count = warning.get_by_role("link").first
+    expect(count).to_have_text("2件")
+    tab_to(page, count)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("モニタリングの予定")
+    expect(page.locator("caption")).to_have_text("2件")
+    expect(page.get_by_label("状態", exact=True)).to_have_value("overdue")
+    assert_no_axe_violations(page, "listsa-monitorings-behind-a-count")
+
+    start_at_top(page, "/")
+    tasks = page.locator("section", has_text="所属機関のタスク").get_by_role("link", name="4件")
+    tab_to(page, tasks)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("caption")).to_have_text("4件")
+    type_into(page, "件名・内容・ケース・本人の名前", "通帳")
+    submit(page, "絞り込む")
+    expect(page.locator("tbody tr")).to_have_count(1)
+    assert "scope=organization" in page.url
+    _sort_by(page, "期限", "昇順")
+    assert_no_axe_violations(page, "listsa-tasks-searched")
+    type_into(page, "この条件を保存", "通帳")
+    submit(page, "保存する")
+    expect(page.locator("tbody tr")).to_have_count(1)
+
+    start_at_top(page, "/referrals/?box=outbox&state=all")
+    assert_no_axe_violations(page, "listsa-referrals")
+    for path, name in [
+        ("/plans/tasks/?scope=organization", "tasks"),
+        ("/plans/monitorings/", "monitorings"),
+        ("/referrals/?box=outbox&state=all", "referrals"),
+    ]:
+        page.goto(path)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        # For the reviewer to look at (desktop and phone width).
+        page.screenshot(path=f"/tmp/listsa-{name}.png", full_page=True)  # noqa: S108
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=f"/tmp/listsa-{name}-390.png", full_page=True)  # noqa: S108
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390

@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_tables2.config import RequestConfig
 
-from tsunagu.core.validators import MAX_ID
+from tsunagu.core.validators import MAX_ID, BoundedFormDateField
 
 PAGE_SIZE = 30
 SEARCH_FIELD = "q"  # the free-text filter of a list, if it has one
@@ -40,6 +40,13 @@ class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]  # django-fil
         kwargs.setdefault("max_value", MAX_ID)
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(*args, **kwargs)
+
+
+class DayFilter(django_filters.DateFilter):  # type: ignore[misc]  # django-filter is untyped
+    """A date in the query string, read as every date field reads it (和暦 or 西暦, with the
+    picker), else the filter form's message."""
+
+    field_class = BoundedFormDateField
 
 
 class ListTable(tables.Table):  # type: ignore[misc]  # django-tables2 is untyped

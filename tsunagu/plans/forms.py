@@ -491,30 +491,6 @@ class HappenedForm(forms.Form):
 # --- Tasks ------------------------------------------------------------------------------------
 
 
-class TaskFilterForm(forms.Form):
-    scope = forms.ChoiceField(
-        label=_("範囲"),
-        required=False,
-        choices=[("mine", _("自分のタスク")), ("organization", _("所属機関のタスク"))],
-    )
-    status = forms.ChoiceField(
-        label=_("状態"),
-        required=False,
-        choices=[("open", _("未完了")), *TaskStatus.choices, ("all", _("すべて"))],
-    )
-
-
-class MonitoringScopeForm(forms.Form):
-    scope = forms.ChoiceField(
-        label=_("範囲"),
-        required=False,
-        choices=[
-            ("organization", _("所属機関が主担当のケース")),
-            ("mine", _("自分が主担当のケース")),
-        ],
-    )
-
-
 class TaskStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("状態"), choices=TaskStatus.choices)
     note = forms.CharField(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -520,13 +520,11 @@ def monitoring_goal_reports(monitoring: Monitoring) -> Sequence[MonitoringGoalRe
     return list(_goal_reports_in_order().filter(monitoring=monitoring))
 
 
-def monitorings_due(
-    actor: Actor, *, scope: str = "organization", today: dt.date | None = None
-) -> QuerySet[Monitoring]:
-    """Scheduled monitorings overdue or falling due within DUE_SOON_DAYS, of the cases the
-    acting organization leads (scope "organization") or the user leads ("mine")."""
+def monitorings_due_listed(actor: Actor, *, today: dt.date | None = None) -> QuerySet[Monitoring]:
+    """Scheduled monitorings overdue or falling due within DUE_SOON_DAYS, of the open cases
+    the actor may see (narrow them with `monitorings_of_scope`)."""
     day = today or timezone.localdate()
-    monitorings = (
+    return (
         monitorings_visible_to(actor)
         .filter(
             status=MonitoringStatus.SCHEDULED,
@@ -534,14 +532,33 @@ def monitorings_due(
             due_on__lte=day + dt.timedelta(days=DUE_SOON_DAYS),
         )
         .filter(plan__case__status__in=_open_statuses())
+        .select_related(
+            "plan",
+            "plan__case",
+            "plan__case__lead_worker",
+            "plan__case__person",
+            "plan__case__household",
+        )
+        .order_by("due_on", "pk")
     )
+
+
+def monitorings_of_scope(
+    actor: Actor, monitorings: QuerySet[Monitoring], scope: str
+) -> QuerySet[Monitoring]:
+    """Of the cases the acting organization leads; "mine": of those, the ones the user leads."""
+    monitorings = monitorings.filter(plan__case__lead_organization_id=actor.organization_id)
     if scope == "mine":
         monitorings = monitorings.filter(plan__case__lead_worker=actor.user)
-    else:
-        monitorings = monitorings.filter(plan__case__lead_organization_id=actor.organization_id)
-    return monitorings.select_related(
-        "plan", "plan__case", "plan__case__lead_worker", "plan__case__person"
-    ).order_by("due_on", "pk")
+    return monitorings
+
+
+def monitorings_due(
+    actor: Actor, *, scope: str = "organization", today: dt.date | None = None
+) -> QuerySet[Monitoring]:
+    """Scheduled monitorings overdue or falling due within DUE_SOON_DAYS, of the cases the
+    acting organization leads (scope "organization") or the user leads there ("mine")."""
+    return monitorings_of_scope(actor, monitorings_due_listed(actor, today=today), scope)
 
 
 def _open_statuses() -> list[str]:
@@ -569,28 +586,43 @@ def contingency_list(actor: Actor, *, case: Case) -> QuerySet[ContingencyTrigger
 # --- Tasks ------------------------------------------------------------------------------------
 
 
-def task_list(
-    actor: Actor, *, scope: str = "mine", status: str = "open", case: Case | None = None
-) -> QuerySet[Task]:
-    tasks = tasks_visible_to(actor)
-    if case is not None:
-        tasks = tasks.filter(case=case)
-    elif scope == "organization":
-        tasks = tasks.filter(owner_organization_id=actor.organization_id)
-    else:
-        tasks = tasks.filter(owner_worker=actor.user, owner_organization_id=actor.organization_id)
-    if status == "open":
-        tasks = tasks.filter(status__in=OPEN_TASK_STATUSES)
-    elif status:
-        tasks = tasks.filter(status=status)
+def tasks_listed(actor: Actor) -> QuerySet[Task]:
+    """The tasks the actor may see, with what their titles and the list read."""
     # The plan item and the trigger give the title in the reader's language (Task.display_title).
-    return tasks.select_related(
+    return tasks_visible_to(actor).select_related(
         "case",
+        "case__person",
+        "case__household",
         "owner_organization",
         "owner_worker",
         "plan_item",
         "contingency_action__trigger",
     )
+
+
+def tasks_of_scope(actor: Actor, tasks: QuerySet[Task], scope: str) -> QuerySet[Task]:
+    """The acting organization's tasks; "mine": of those, the ones the user owns."""
+    tasks = tasks.filter(owner_organization_id=actor.organization_id)
+    if scope == "organization":
+        return tasks
+    return tasks.filter(owner_worker=actor.user)
+
+
+def tasks_in_status(tasks: QuerySet[Task], status: str) -> QuerySet[Task]:
+    """ "open": not done or cancelled; "" or "all": every status."""
+    if status == "open":
+        return tasks.filter(status__in=OPEN_TASK_STATUSES)
+    if status and status != "all":
+        return tasks.filter(status=status)
+    return tasks
+
+
+def task_list(
+    actor: Actor, *, scope: str = "mine", status: str = "open", case: Case | None = None
+) -> QuerySet[Task]:
+    tasks = tasks_listed(actor)
+    tasks = tasks.filter(case=case) if case is not None else tasks_of_scope(actor, tasks, scope)
+    return tasks_in_status(tasks, status)
 
 
 def task_counts(actor: Actor, *, today: dt.date | None = None) -> dict[str, int]:
@@ -612,6 +644,21 @@ def task_counts(actor: Actor, *, today: dt.date | None = None) -> dict[str, int]
     return {name: int(value or 0) for name, value in counts.items()}
 
 
+# The list behind each count of the home page (the query string of plans/lists.py's filters):
+# a count is always the number of rows its link lists (dashboard/tests/test_home_links.py).
+DASHBOARD_LINKS = {
+    "overdue_mine": "scope=mine&due=overdue",
+    "overdue_organization": "scope=organization&due=overdue",
+}
+TASK_LINKS = {
+    "mine": "scope=mine",
+    "mine_overdue": "scope=mine&due=overdue",
+    "organization": "scope=organization",
+    "organization_overdue": "scope=organization&due=overdue",
+    "unassigned": "scope=organization&unassigned=on",
+}
+
+
 @dataclass(frozen=True)
 class Dashboard:
     monitorings: list[Monitoring]
@@ -619,6 +666,8 @@ class Dashboard:
     overdue_organization: int
     tasks: dict[str, int]
     due_soon_days: int = DUE_SOON_DAYS
+    links: dict[str, str] = field(default_factory=lambda: dict(DASHBOARD_LINKS))
+    task_links: dict[str, str] = field(default_factory=lambda: dict(TASK_LINKS))
 
 
 DASHBOARD_MONITORINGS = 10

@@ -21,7 +21,6 @@ from tsunagu.referrals.models import (
     DEFAULT_SUMMARY_FIELDS,
     Referral,
     ReferralKind,
-    ReferralStatus,
     SummaryField,
 )
 from tsunagu.referrals.services import ReferralData
@@ -219,27 +218,6 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["receiving_worker"].queryset = selectors.receiver_staff(referral)  # type: ignore[attr-defined]
-
-
-class BoxFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label=_("表示"),
-        required=False,
-        choices=[
-            (selectors.STATE_OPEN, _("進行中")),
-            (selectors.STATE_OVERDUE, _("受付期限を過ぎたもの")),
-            (selectors.STATE_ALL, _("すべて")),
-        ],
-    )
-    kind = forms.ChoiceField(
-        label=_("種類"), required=False, choices=[("", _("すべて")), *ReferralKind.choices]
-    )
-    status = forms.MultipleChoiceField(
-        label=_("状態"),
-        required=False,
-        choices=ReferralStatus.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
 
 
 def _fiscal_year_choices() -> list[tuple[int, str]]:

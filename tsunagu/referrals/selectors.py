@@ -71,6 +71,32 @@ def _overdue_q(today: dt.date | None = None) -> Q:
     )
 
 
+def referrals_listed(actor: Actor) -> QuerySet[Referral]:
+    """Every referral the actor may see, as a list shows them: newest first, with whether the
+    actor may open each referral's case in the same query (`case_visible`)."""
+    visible_case = Case.objects.filter(pk=OuterRef("case_id"), pk__in=visible_case_ids(actor))
+    return (
+        _with_related(referrals_visible_to(actor))
+        .annotate(case_is_visible=Exists(visible_case))
+        .order_by("-requested_at", "-created_at", "-pk")
+    )
+
+
+def in_box(actor: Actor, referrals: QuerySet[Referral], box: str) -> QuerySet[Referral]:
+    """The acting organization's outbox (it asked) or inbox (it was asked)."""
+    if box == OUTBOX:
+        return referrals.filter(requesting_organization_id=actor.organization_id)
+    return referrals.filter(receiving_organization_id=actor.organization_id)
+
+
+def in_state(referrals: QuerySet[Referral], state: str) -> QuerySet[Referral]:
+    if state == STATE_OPEN:
+        return referrals.exclude(status__in=FINAL_STATUSES)
+    if state == STATE_OVERDUE:
+        return referrals.filter(_overdue_q())
+    return referrals
+
+
 def referral_list(
     actor: Actor,
     *,
@@ -79,26 +105,12 @@ def referral_list(
     kind: str = "",
     statuses: list[str] | tuple[str, ...] = (),
 ) -> QuerySet[Referral]:
-    referrals = referrals_visible_to(actor)
-    if box == OUTBOX:
-        referrals = referrals.filter(requesting_organization_id=actor.organization_id)
-    else:
-        referrals = referrals.filter(receiving_organization_id=actor.organization_id)
-    if state == STATE_OPEN:
-        referrals = referrals.exclude(status__in=FINAL_STATUSES)
-    elif state == STATE_OVERDUE:
-        referrals = referrals.filter(_overdue_q())
+    referrals = in_state(in_box(actor, referrals_listed(actor), box), state)
     if kind:
         referrals = referrals.filter(kind=kind)
     if statuses:
         referrals = referrals.filter(status__in=statuses)
-    # Whether the actor may open each referral's case, in the same query (`case_visible`).
-    visible_case = Case.objects.filter(pk=OuterRef("case_id"), pk__in=visible_case_ids(actor))
-    return (
-        _with_related(referrals)
-        .annotate(case_is_visible=Exists(visible_case))
-        .order_by("-requested_at", "-created_at", "-pk")
-    )
+    return referrals
 
 
 def referrals_of_case(actor: Actor, *, case: Case) -> QuerySet[Referral]:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tsunagu.audit import services as audit
+from tsunagu.audit.lists import list_page
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -30,11 +31,11 @@ from tsunagu.referrals import exports, fhir, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.access import access_referral, side_of
 from tsunagu.referrals.forms import (
-    BoxFilterForm,
     ReferralForm,
     StatisticsForm,
     TransitionForm,
 )
+from tsunagu.referrals.lists import ReferralFilter, ReferralTable, referral_persons
 from tsunagu.referrals.models import Referral, ReferralKind, ReferralStatus, Side
 from tsunagu.referrals.rules import MOVES
 
@@ -53,12 +54,6 @@ BACK = "referrals:list"
 _mapped = errors_as_pages(BACK)
 
 
-def _query_without_page(request: TsunaguRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 # --- Inbox and outbox -----------------------------------------------------------------------
 
 
@@ -66,26 +61,17 @@ def _query_without_page(request: TsunaguRequest) -> str:
 @require_GET
 def referral_list(request: TsunaguRequest) -> HttpResponse:
     actor = request.actor
-    box = selectors.OUTBOX if request.GET.get("box") == selectors.OUTBOX else selectors.INBOX
-    form = BoxFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    referrals = selectors.referral_list(
-        actor=actor,
-        box=box,
-        state=filters.get("state") or selectors.STATE_OPEN,
-        kind=filters.get("kind", ""),
-        statuses=filters.get("status") or (),
-    )
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    outbox = request.GET.get("box") == selectors.OUTBOX
+    return list_page(
         request,
-        "referrals/pages/list.html",
-        {
-            "box": box,
-            "form": form,
-            "page": page,
-            "rows": selectors.rows(actor, page.object_list),
-            "query": _query_without_page(request),
+        rows=selectors.referrals_listed(actor),
+        filters=ReferralFilter,
+        table=ReferralTable,
+        template="referrals/pages/list.html",
+        view="referrals.referral_list",
+        persons=referral_persons,
+        context={
+            "box": selectors.OUTBOX if outbox else selectors.INBOX,
             "counts": selectors.dashboard_counts(actor),
             "can_write": actor.can_write,
             "can_view_statistics": referral_statistics.may_view_statistics(actor),

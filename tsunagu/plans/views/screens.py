@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,8 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tsunagu.audit import services as audit
-from tsunagu.audit.models import Action
+from tsunagu.audit.lists import list_page
 from tsunagu.cases.access import access_case, persons_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Forbidden, NotFound
@@ -44,14 +42,20 @@ from tsunagu.plans.forms import (
     GoalReportForm,
     HappenedForm,
     MonitoringForm,
-    MonitoringScopeForm,
     NewVersionForm,
     PlanForm,
     PlanItemForm,
     SectionForm,
-    TaskFilterForm,
     TaskStatusForm,
     WeeklyEntryForm,
+)
+from tsunagu.plans.lists import (
+    MonitoringDueFilter,
+    MonitoringDueTable,
+    TaskFilter,
+    TaskTable,
+    monitoring_persons,
+    task_persons,
 )
 from tsunagu.plans.models import (
     SECTION_FIELDS,
@@ -548,33 +552,15 @@ def monitoring_report(request: TsunaguRequest, monitoring_id: int) -> HttpRespon
 @require_GET
 def monitoring_due_list(request: TsunaguRequest) -> HttpResponse:
     """Monitoring overdue or falling due soon: the worker's own cases or the organization's."""
-    actor = request.actor
-    form = MonitoringScopeForm(request.GET or None)
-    scope = "organization"
-    if form.is_valid() and form.cleaned_data["scope"]:
-        scope = form.cleaned_data["scope"]
-    monitorings = selectors.monitorings_due(actor=actor, scope=scope)
-    page = Paginator(monitorings, TASKS_PER_PAGE).get_page(request.GET.get("page"))
-    if page.object_list:
-        audit.record(
-            action=Action.RECORD_VIEWED,
-            actor=request.actor,
-            target_type="plans.monitoring",
-            target_id="due",
-            detail={"monitorings": [m.pk for m in page.object_list], "scope": scope},
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return list_page(
         request,
-        "plans/pages/monitoring_due_list.html",
-        {
-            "form": form,
-            "page": page,
-            "scope": scope,
-            "query": query.urlencode(),
-            "due_soon_days": selectors.DUE_SOON_DAYS,
-        },
+        rows=selectors.monitorings_due_listed(request.actor),
+        filters=MonitoringDueFilter,
+        table=MonitoringDueTable,
+        template="plans/pages/monitoring_due_list.html",
+        view="plans.monitoring_due_list",
+        persons=monitoring_persons,
+        context={"due_soon_days": selectors.DUE_SOON_DAYS},
     )
 
 
@@ -645,34 +631,17 @@ def contingency_happened(request: TsunaguRequest, trigger_id: int) -> HttpRespon
 @_mapped
 @require_GET
 def task_list(request: TsunaguRequest) -> HttpResponse:
-    actor = request.actor
-    form = TaskFilterForm(request.GET or None)
-    scope, status = "mine", "open"
-    if form.is_valid():
-        scope = form.cleaned_data["scope"] or "mine"
-        status = form.cleaned_data["status"] or "open"
-    tasks = selectors.task_list(actor=actor, scope=scope, status="" if status == "all" else status)
-    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
-    if page.object_list:
-        audit.record(
-            action=Action.RECORD_VIEWED,
-            actor=request.actor,
-            target_type="plans.task",
-            target_id="list",
-            detail={"tasks": [t.pk for t in page.object_list], "scope": scope},
-        )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return list_page(
         request,
-        "plans/pages/task_list.html",
-        {
-            "form": form,
-            "page": page,
-            "scope": scope,
-            "query": query.urlencode(),
-            "counts": selectors.task_counts(actor=actor),
-            "status_form": TaskStatusForm(),
+        rows=selectors.tasks_listed(request.actor),
+        filters=TaskFilter,
+        table=TaskTable,
+        template="plans/pages/task_list.html",
+        view="plans.task_list",
+        persons=task_persons,
+        context={
+            "counts": selectors.task_counts(actor=request.actor),
+            "status_choices": TaskStatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
         },
     )
 
