@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tsunagu.agenda.periods import MONTH, WEEK, period_of
@@ -145,3 +147,16 @@ def test_periods():
 def test_the_menu_links_to_the_calendar(personas, client_as):
     page = client_as(personas.counselor_a).get(reverse("dashboard:home")).content.decode()
     assert f'href="{reverse("agenda:agenda")}"' in page
+
+
+def test_the_week_runs_a_fixed_number_of_queries(world, personas, client_as):
+    client = client_as(personas.counselor_a)
+    _get(client, date=THURSDAY.isoformat())  # the session's first-request upkeep
+    with CaptureQueriesContext(connection) as first:
+        _get(client, date=THURSDAY.isoformat())
+    for _ in range(4):
+        build_agenda_world(personas, MONDAY)
+    with CaptureQueriesContext(connection) as more:
+        response = _get(client, date=THURSDAY.isoformat())
+    assert len(response.context["entries"]) == 5 * 5
+    assert len(more) == len(first), [q["sql"] for q in more.captured_queries]
