@@ -31,9 +31,7 @@ def _no_sideways_scroll(page) -> None:
     assert width["scroll"] <= width["client"], width
 
 
-def test_the_week_the_month_and_the_feed(
-    page, personas, browser_sign_in, assert_no_axe_violations
-):
+def test_the_week_the_month_and_the_feed(page, personas, browser_sign_in, assert_no_axe_violations):
     today = timezone.localdate()
     world = build_agenda_world(personas, today - dt.timedelta(days=today.weekday()))
     browser_sign_in(personas.counselor_a)
