@@ -31,7 +31,9 @@ def _no_sideways_scroll(page) -> None:
     assert width["scroll"] <= width["client"], width
 
 
-def test_the_week_the_month_and_the_feed(page, personas, browser_sign_in, assert_no_axe_violations):
+def test_the_week_the_month_and_the_feed(
+    page, personas, browser_sign_in, assert_no_axe_violations, axe_violations
+):
     today = timezone.localdate()
     world = build_agenda_world(personas, today - dt.timedelta(days=today.weekday()))
     browser_sign_in(personas.counselor_a)
@@ -59,11 +61,13 @@ def test_the_week_the_month_and_the_feed(page, personas, browser_sign_in, assert
     for view in ("week", "month"):
         page.goto(f"/agenda/?view={view}&date={today.isoformat()}")
         _no_sideways_scroll(page)
+        assert axe_violations(page) == []
         expect(page.get_by_role("link", name="第3回 中央区ネットワーク会議")).to_be_visible()
         _shot(page, f"{view}-phone")
 
     page.goto("/agenda/feed/")
     _no_sideways_scroll(page)
+    assert axe_violations(page) == []
     _shot(page, "feed-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
     start_at_top(page, "/agenda/feed/")
