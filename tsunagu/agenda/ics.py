@@ -19,7 +19,8 @@ PRODID = "-//Tsunagu//agenda//JA"
 
 def _host() -> str:
     host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else ""
-    return host.lstrip(".").strip("[]") or "tsunagu"
+    host = host.lstrip(".").strip("[]")
+    return host if host and "*" not in host else "tsunagu"
 
 
 def _event(entry: Entry, *, site: str, stamp: dt.datetime) -> Event:

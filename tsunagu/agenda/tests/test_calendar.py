@@ -66,6 +66,7 @@ def test_month_view_holds_the_week_and_links_to_neighbours(world, personas, clie
     kinds = sorted(e.kind for e in response.context["entries"])
     assert kinds == ["conference", "meeting", "meeting", "monitoring", "task"]
     page = response.content.decode()
+    assert "令和8年12月" in page
     assert "view=month&amp;date=2026-11-01" in page  # the previous month
     assert "view=month&amp;date=2027-01-01" in page  # the next month
     november = _get(client_as(personas.counselor_a), view="month", date="2026-11-15")
@@ -160,3 +161,15 @@ def test_the_week_runs_a_fixed_number_of_queries(world, personas, client_as):
         response = _get(client, date=THURSDAY.isoformat())
     assert len(response.context["entries"]) == 5 * 5
     assert len(more) == len(first), [q["sql"] for q in more.captured_queries]
+
+
+def test_the_month_is_named_as_dates_are():
+    from django.utils import translation
+
+    from tsunagu.agenda.views import _month_label
+
+    assert _month_label(dt.date(2019, 4, 1)) == "平成31年4月"
+    assert _month_label(dt.date(2019, 5, 1)) == "令和元年5月"
+    assert _month_label(dt.date(1868, 1, 1)) == "1868-01"  # before Meiji: no era to name
+    with translation.override("en"):
+        assert _month_label(dt.date(2026, 12, 1)) == "2026-12"
