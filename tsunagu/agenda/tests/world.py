@@ -20,8 +20,8 @@ from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.plans.models import Monitoring, Task
 from tsunagu.plans.tests.factories import MonitoringFactory, SupportPlanFactory, TaskFactory
 
-PERSON_FAMILY = "鈴木"
-PERSON_GIVEN = "花子"
+PERSON_FAMILY = "勅使河原"  # rare: no factory-made user name contains it
+PERSON_GIVEN = "凛々花"
 
 
 @dataclass
