@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from tsunagu.accounts.api import router as accounts_router
 from tsunagu.accounts.api_auth import BearerAuth
+from tsunagu.agenda.api import router as agenda_router
 from tsunagu.cases.api import router as cases_router
 from tsunagu.core.api import ObjectParser, install_error_handlers
 from tsunagu.directory.api import router as directory_router
@@ -43,3 +44,4 @@ api.add_router("/", directory_router)
 api.add_router("/", meetings_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
+api.add_router("/", agenda_router)

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tsunagu.meetings",
     "tsunagu.search",
     "tsunagu.disclosure",
+    "tsunagu.agenda",
     "tsunagu.dashboard",
 ]
 # The demo city and the benchmark data (`seed_demo`, `seed_scale`) stand above every domain app

@@ -25,6 +25,7 @@ REPORTS = {
     "/network",
     "/search",
     "/auth/me",
+    "/agenda",  # one week or month of the calendar, whole
 }
 # A schema with these beside its rows is a page made by hand (a plan's `items` is not a page).
 PAGE_LIKE_FIELDS = {"count", "page", "pages", "num_pages", "next", "offset"}

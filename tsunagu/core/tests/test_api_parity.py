@@ -131,6 +131,8 @@ SCREEN_ONLY: dict[str, str] = {
     "search:synonyms": "the core center's list of search words (GH ↔ グループホーム), kept by "
     "hand at the screen; no other system writes it",
     "search:synonym_delete": "as search:synonyms",
+    "agenda:feed_settings": "makes or stops the person's own calendar feed, whose secret "
+    "address is shown once at the screen; an API token must not mint a standing credential",
     "disclosure:person_disclosure": (
         "a disclosure request is answered by a reviewer who reads each restricted note on the "
         "screen and hands the person the file; an API client would only copy the whole record"
