@@ -13,7 +13,13 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.keyboard import follow, start_at_top, submit, tab_to, type_into
 from tsunagu.cases.tests.factories import CaseFactory
-from tsunagu.people.tests.factories import PersonFactory
+from tsunagu.directory.services import refresh_search_text
+from tsunagu.directory.tests.factories import ProviderFactory, ResourceFactory
+from tsunagu.people.tests.factories import (
+    HouseholdFactory,
+    HouseholdMemberFactory,
+    PersonFactory,
+)
 from tsunagu.plans.tests.factories import (
     MonitoringFactory,
     SupportPlanFactory,
@@ -160,3 +166,60 @@ def test_a_counselor_goes_from_home_counts_to_tasks_and_monitorings(
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=f"/tmp/listsa-{name}-390.png", full_page=True)  # noqa: S108
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+
+
+def test_directory_and_household_lists_by_keyboard(
+    page, personas, browser_sign_in, assert_no_axe_violations
+):
+    """A counselor finds a resource by a keyword typed in half-width kana, sorts by name both
+    ways, goes from the provider's resource count to its resources; the household list, found
+    by a member's name in hiragana, reflows at phone width."""
+    salon = ProviderFactory.create(name="本町町内会", name_kana="ほんちょうちょうないかい")
+    for name, kana in [
+        ("ひだまりサロン", "ひだまりさろん"),
+        ("ひだまり食堂", "ひだまりしょくどう"),
+    ]:
+        refresh_search_text(ResourceFactory.create(provider=salon, name=name, name_kana=kana))
+    refresh_search_text(ResourceFactory.create(name="あおぞら作業所", name_kana="あおぞら"))
+    household = HouseholdFactory.create(
+        name="北村さん世帯", registered_by_organization=personas.office_a
+    )
+    HouseholdMemberFactory.create(
+        household=household,
+        person=PersonFactory.create(
+            family_name="北村",
+            family_name_kana="キタムラ",
+            registered_by_organization=personas.office_a,
+        ),
+    )
+    browser_sign_in(personas.counselor_a)
+    start_at_top(page, "/directory/staff/")
+    type_into(page, "キーワード", "ﾋﾀﾞﾏﾘ")
+    submit(page, "絞り込む")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    _sort_by(page, "名称", "昇順")
+    expect(rows.first).to_contain_text("ひだまりサロン")
+    _sort_by(page, "名称", "降順")
+    expect(rows.first).to_contain_text("ひだまり食堂")
+    assert "q=" in page.url
+    assert_no_axe_violations(page, "resource-list-searched-sorted")
+
+    start_at_top(page, "/directory/staff/providers/")
+    assert_no_axe_violations(page, "provider-list")
+    count = page.get_by_role("link", name=re.compile(r"^2件\s*（本町町内会）$"))
+    tab_to(page, count)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("社会資源")
+    expect(rows).to_have_count(2)
+    assert f"provider={salon.pk}" in page.url
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    start_at_top(page, "/people/households/")
+    type_into(page, "世帯名・住所・世帯員の名前", "きたむら")
+    submit(page, "絞り込む")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("北村さん世帯")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert_no_axe_violations(page, "household-list-phone")

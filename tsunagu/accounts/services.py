@@ -260,10 +260,12 @@ SAVABLE_LISTS = frozenset(
         "referrals:list",
         "plans:task_list",
         "plans:monitoring_due_list",
+        "meetings:body_list",
         "meetings:issue_list",
         "meetings:development_list",
         "directory:resource_list",
         "directory:provider_list",
+        "organizations:list",
     }
 )
 MAX_SAVED_SEARCHES = 50  # per user

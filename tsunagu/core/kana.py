@@ -66,6 +66,7 @@ _LOWER = _UPPER.lower()
 FOLD_FROM = _HIRAGANA + DASHES + _UPPER + "".join(VARIANTS)
 FOLD_TO = _KATAKANA + "-" * len(DASHES) + _LOWER + "".join(VARIANTS.values())
 _TABLE = str.maketrans(FOLD_FROM, FOLD_TO)
+_TO_HIRAGANA = str.maketrans(_KATAKANA, _HIRAGANA)
 
 # A voiced mark typed on its own (゛ U+309B) is, after NFKC, a space and the combining mark.
 SPACED_MARK = "[ ]+(?=[\u3099\u309a])"
@@ -87,6 +88,11 @@ def normalize_kana(value: str) -> str:
     Folded again once the spaces are gone, so that a hyphen they kept from its kana is read
     as ー too (ア -), and the result folds to itself."""
     return fold(_SPACES.sub("", fold(_SPACES.sub("", value or ""))))
+
+
+def hiragana(value: str) -> str:
+    """Katakana as hiragana (グループ → ぐるーぷ), for text stored as typed in hiragana."""
+    return value.translate(_TO_HIRAGANA)
 
 
 def fold_name(family_name: str, given_name: str) -> str:

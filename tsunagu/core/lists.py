@@ -19,14 +19,17 @@ from typing import Any
 import django_filters
 import django_tables2 as tables
 from django import forms
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django_tables2.config import RequestConfig
 
+from tsunagu.core.kana import fold, hiragana
 from tsunagu.core.validators import MAX_ID, BoundedFormDateField
 
 PAGE_SIZE = 30
 SEARCH_FIELD = "q"  # the free-text filter of a list, if it has one
+MAX_WORDS = 8  # of a list's free text: more words only make the query longer
 
 
 class IdFilter(django_filters.NumberFilter):  # type: ignore[misc]  # django-filter is untyped
@@ -67,10 +70,15 @@ class Listing:
     valid: bool  # False: the filter form has errors, and nothing is listed
 
     def given(self) -> dict[str, Any]:
-        """The filters as the user gave them (cleaned), for the read row."""
+        """The filters as the user gave them (cleaned; a chosen row by its id), for the read
+        row."""
         if not (self.valid and self.filter.is_bound):
             return {}
-        return {k: v for k, v in self.filter.form.cleaned_data.items() if v not in (None, "")}
+        return {
+            k: v.pk if isinstance(v, Model) else v
+            for k, v in self.filter.form.cleaned_data.items()
+            if v not in (None, "")
+        }
 
     def context(self, request: HttpRequest) -> dict[str, Any]:
         return {
@@ -103,3 +111,37 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def list_screen(
+    request: HttpRequest,
+    *,
+    rows: QuerySet[Any],
+    filters: type[django_filters.FilterSet],
+    table: type[ListTable],
+    template: str,
+    context: dict[str, Any] | None = None,
+    partial: str = "",
+    per_page: int = PAGE_SIZE,
+) -> HttpResponse:
+    """A list screen of what is not person data (a list of person data goes through
+    `audit.lists.list_page`, which records the read).  With htmx, `partial` (the results)."""
+    shown = listing(request, rows=rows, filters=filters, table=table, per_page=per_page)
+    chosen = partial if partial and request.headers.get("HX-Request") else template
+    page = {**(context or {}), **shown.context(request)}
+    return render(request, chosen, page, status=200 if shown.valid else 400)
+
+
+def words_in(fields: tuple[str, ...], text: str) -> Q:
+    """Every word of `text` in one of `fields`, as typed or folded (width, long vowels,
+    variant kanji; katakana, and the same as hiragana for names whose reading was stored as
+    typed in hiragana): ひだまり, ﾋﾀﾞﾏﾘ and ヒダマリ find each other."""
+    condition = Q()
+    for word in text.split()[:MAX_WORDS]:
+        folded = fold(word)
+        forms = {word, folded, hiragana(folded)}
+        condition &= Q(
+            *[(f"{field}__icontains", form) for field in fields for form in sorted(forms)],
+            _connector=Q.OR,
+        )
+    return condition

@@ -85,23 +85,6 @@ class SearchForm(forms.Form):
         )
 
 
-class StaffSearchForm(SearchForm):
-    kind = forms.ChoiceField(
-        label=_("フォーマル・インフォーマル"),
-        required=False,
-        choices=[
-            ("", _("すべて")),
-            ("formal", _("障害福祉サービス等")),
-            ("informal", _("インフォーマルな資源")),
-        ],
-    )
-
-    def filters(self, **extra: Any) -> selectors.ResourceFilters:
-        kind = self.cleaned_data.get("kind") if self.is_valid() else ""
-        informal = {"formal": False, "informal": True}.get(kind or "")
-        return super().filters(informal=informal, **extra)
-
-
 def _https_by_default(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """A web address typed without a scheme ("example.jp") is taken as https://, as Django 6
     will do; stated here rather than left to the deprecated default (http://)."""

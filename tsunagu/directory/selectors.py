@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tsunagu.core.errors import NotFound
@@ -62,8 +62,11 @@ def resource_queryset(*, public: bool) -> QuerySet[SocialResource]:
     return base.select_related("provider", "provider__organization", "service_type")
 
 
-def resource_list(*, filters: ResourceFilters, public: bool) -> QuerySet[SocialResource]:
-    resources = resource_queryset(public=public)
+def filter_resources(
+    resources: QuerySet[SocialResource], filters: ResourceFilters
+) -> QuerySet[SocialResource]:
+    """The resident's search and the staff list's filters.  Each row once: what could
+    repeat a resource (its locations) is a subquery."""
     for word in filters.q.split():
         folded = normalize_kana(word)
         if folded:
@@ -73,7 +76,8 @@ def resource_list(*, filters: ResourceFilters, public: bool) -> QuerySet[SocialR
     if filters.specialty is not None:
         resources = resources.filter(specialties=filters.specialty)
     if filters.area is not None:
-        resources = resources.filter(locations__area_id__in=_area_ids(filters.area))
+        located = Location.objects.filter(area_id__in=_area_ids(filters.area))
+        resources = resources.filter(pk__in=located.values("resource_id"))
     if filters.accepts_visits:
         resources = resources.filter(Q(accepts_visits=True) | Q(accepts_trial=True))
     if filters.has_vacancy:
@@ -82,11 +86,22 @@ def resource_list(*, filters: ResourceFilters, public: bool) -> QuerySet[SocialR
         resources = resources.filter(service_type__is_informal=filters.informal)
     if filters.provider is not None:
         resources = resources.filter(provider=filters.provider)
-    return resources.distinct().prefetch_related(
+    return resources
+
+
+def resource_list(*, filters: ResourceFilters, public: bool) -> QuerySet[SocialResource]:
+    return filter_resources(resource_queryset(public=public), filters).prefetch_related(
         "specialties",
         Prefetch("locations", queryset=Location.objects.select_related("area")),
         "schedules",
         *_public_children(public),
+    )
+
+
+def resource_rows() -> QuerySet[SocialResource]:
+    """The staff list's rows: every resource, with the areas of its locations."""
+    return resource_queryset(public=False).prefetch_related(
+        Prefetch("locations", queryset=Location.objects.select_related("area"))
     )
 
 
@@ -115,6 +130,11 @@ def terms(taxonomy: Taxonomy) -> QuerySet[TaxonomyTerm]:
 
 def provider_list() -> QuerySet[Provider]:
     return Provider.objects.select_related("organization").order_by("name_kana", "name")
+
+
+def provider_rows() -> QuerySet[Provider]:
+    """The staff list's rows: the providers with how many resources each runs."""
+    return provider_list().annotate(resource_count=Count("resources"))
 
 
 def provider_detail(provider_id: int) -> Provider:

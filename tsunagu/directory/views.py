@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.audit import services as audit
 from tsunagu.core.errors import Forbidden, NotFound, TsunaguError
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.lists import list_screen
 from tsunagu.core.screens import action, form_page, posted
 from tsunagu.directory import hsds, rules, selectors, services
 from tsunagu.directory.forms import (
@@ -36,10 +37,10 @@ from tsunagu.directory.forms import (
     ProviderForm,
     ResourceForm,
     SearchForm,
-    StaffSearchForm,
     child_initial,
     child_rows,
 )
+from tsunagu.directory.lists import ProviderFilter, ProviderTable, ResourceFilter, ResourceTable
 from tsunagu.directory.models import Provider, SocialResource
 from tsunagu.directory.screens import recorded, refused
 from tsunagu.directory.sections import resource_sections
@@ -105,16 +106,14 @@ def _editable_providers(request: TsunaguRequest) -> QuerySet[Provider]:
 
 @require_GET
 def resource_list(request: TsunaguRequest) -> HttpResponse:
-    form = StaffSearchForm(request.GET or None)
-    page = _page(request, selectors.resource_list(filters=form.filters(), public=False), 20)
     actor = request.actor
-    return render(
+    return list_screen(
         request,
-        "directory/pages/resource_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": _query_without_page(request),
+        rows=selectors.resource_rows(),
+        filters=ResourceFilter,
+        table=ResourceTable,
+        template="directory/pages/resource_list.html",
+        context={
             "can_create": rules.can_create_resource(actor)
             and _editable_providers(request).exists(),
             "is_keeper": rules.is_keeper(actor),
@@ -298,17 +297,13 @@ def vacancy_update(request: TsunaguRequest, resource_id: int) -> HttpResponse:
 
 @require_GET
 def provider_list(request: TsunaguRequest) -> HttpResponse:
-    actor = request.actor
-    providers = selectors.provider_list()
-    page = _page(request, providers, 30)
-    return render(
+    return list_screen(
         request,
-        "directory/pages/provider_list.html",
-        {
-            "page": page,
-            "is_keeper": rules.is_keeper(actor),
-            "editable": {p.pk for p in page.object_list if rules.can_edit_provider(actor, p)},
-        },
+        rows=selectors.provider_rows(),
+        filters=ProviderFilter,
+        table=ProviderTable,
+        template="directory/pages/provider_list.html",
+        context={"is_keeper": rules.is_keeper(request.actor)},
     )
 
 

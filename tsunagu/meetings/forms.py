@@ -304,18 +304,6 @@ class IssueForm(forms.Form):
         ]
 
 
-class IssueFilterForm(forms.Form):
-    stage = forms.ChoiceField(
-        label=_("段階"), required=False, choices=[("", _("すべて")), *IssueStage.choices]
-    )
-    theme = forms.ChoiceField(
-        label=_("テーマ"), required=False, choices=[("", _("すべて")), *IssueTheme.choices]
-    )
-    area = forms.ModelChoiceField(
-        label=_("地域"), queryset=Area.objects.all(), required=False, empty_label=_("すべて")
-    )
-
-
 class AdvanceForm(forms.Form):
     stage = forms.ChoiceField(label=_("次の段階"), choices=IssueStage.choices)
     meeting = forms.ModelChoiceField(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
+from tsunagu.audit.lists import list_page
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import CaseConference, ConferenceKind
 from tsunagu.cases.selectors import case_list
@@ -30,6 +31,7 @@ from tsunagu.core.dates import fiscal_year_label, wareki
 from tsunagu.core.errors import Forbidden, NotFound, TsunaguError
 from tsunagu.core.exports import csv_response
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.lists import list_screen
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.directory.models import SocialResource
@@ -44,7 +46,6 @@ from tsunagu.meetings.forms import (
     ConferenceForm,
     ConferenceRecordForm,
     DevelopmentForm,
-    IssueFilterForm,
     IssueForm,
     MeetingForm,
     MeetingRecordForm,
@@ -53,6 +54,7 @@ from tsunagu.meetings.forms import (
     SummaryForm,
     YearForm,
 )
+from tsunagu.meetings.lists import BodyFilter, BodyTable, IssueFilter, IssueTable
 from tsunagu.meetings.models import (
     DEVELOPMENT_TARGET_TYPE,
     ISSUE_TRANSITIONS,
@@ -104,11 +106,13 @@ def _body_organizations(body: MeetingBody) -> Any:
 @_mapped
 def body_list(request: TsunaguRequest) -> HttpResponse:
     actor = request.actor
-    return render(
+    return list_screen(
         request,
-        "meetings/pages/body_list.html",
-        {
-            "bodies": selectors.body_list(actor=actor),
+        rows=selectors.body_list(actor=actor),
+        filters=BodyFilter,
+        table=BodyTable,
+        template="meetings/pages/body_list.html",
+        context={
             "can_create": actor.can_write and selectors.is_oversight(actor),
             "conferences": selectors.recent_conferences(actor=actor),
             "cases": case_list(actor=actor).filter(closed_on__isnull=True).order_by("title")[:200],
@@ -574,27 +578,15 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
 @require_GET
 @_mapped
 def issue_list(request: TsunaguRequest) -> HttpResponse:
-    form = IssueFilterForm(request.GET or None)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        area = form.cleaned_data["area"]
-        filters = {
-            "stage": form.cleaned_data["stage"],
-            "theme": form.cleaned_data["theme"],
-            "area_id": area.pk if area else None,
-        }
-    actor = request.actor
-    issues = list(selectors.issue_list(actor=actor, **filters))
-    audit.record_read(
-        request.actor,
-        view="meetings.issue_list",
-        person_ids=selectors.issue_persons(issues),
-        filters=filters,
-    )
-    return render(
+    return list_page(
         request,
-        "meetings/pages/issue_list.html",
-        {"form": form, "issues": issues, "can_write": actor.can_write},
+        rows=selectors.issue_list(actor=request.actor),
+        filters=IssueFilter,
+        table=IssueTable,
+        template="meetings/pages/issue_list.html",
+        view="meetings.issue_list",
+        persons=selectors.issue_persons,
+        context={"can_write": request.actor.can_write},
     )
 
 

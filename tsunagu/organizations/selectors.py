@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from tsunagu.accounts.models import User
+from tsunagu.core.lists import words_in
 from tsunagu.organizations.models import Area, Membership, Organization
 
 
@@ -11,26 +12,40 @@ def memberships_of(user: User) -> list[Membership]:
     return list(Membership.objects.current().filter(user=user).select_related("organization"))
 
 
-def organization_list(
-    *, kind: str = "", area: Area | None = None, query: str = ""
-) -> list[Organization]:
-    """The network's organizations.  Who they are is not protected: it is a shared directory."""
-    organizations = Organization.objects.active().select_related("corporation")
-    if kind:
-        organizations = organizations.filter(kind=kind)
-    if area is not None:
-        organizations = organizations.filter(areas_served__in=_area_and_below(area)).distinct()
-    if query:
-        organizations = organizations.filter(
-            Q(name__icontains=query)
-            | Q(name_kana__icontains=query)
-            | Q(short_name__icontains=query)
-        )
-    return list(
-        organizations.annotate(
+def organization_rows() -> QuerySet[Organization]:
+    """The network's active organizations with their signed-in staff counted.  Who they are
+    is not protected: it is a shared directory."""
+    return (
+        Organization.objects.active()
+        .select_related("corporation")
+        .annotate(
             member_count=Count("memberships", filter=Q(memberships__is_active=True), distinct=True)
         )
     )
+
+
+def serving(organizations: QuerySet[Organization], area: Area) -> QuerySet[Organization]:
+    """Those serving the area or any area under it (once each, however many they serve)."""
+    served = Organization.areas_served.through.objects.filter(area_id__in=_area_and_below(area))
+    return organizations.filter(pk__in=served.values("organization_id"))
+
+
+def named(organizations: QuerySet[Organization], query: str) -> QuerySet[Organization]:
+    """By name, reading (kana typed any way) or short name."""
+    return organizations.filter(words_in(("name", "name_kana", "short_name"), query))
+
+
+def organization_list(
+    *, kind: str = "", area: Area | None = None, query: str = ""
+) -> list[Organization]:
+    organizations = organization_rows()
+    if kind:
+        organizations = organizations.filter(kind=kind)
+    if area is not None:
+        organizations = serving(organizations, area)
+    if query:
+        organizations = named(organizations, query)
+    return list(organizations)
 
 
 def _area_and_below(area: Area) -> set[int]:

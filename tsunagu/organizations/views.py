@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.core.errors import NotFound
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.lists import list_screen
 from tsunagu.organizations import selectors, services
-from tsunagu.organizations.forms import OrganizationFilterForm
+from tsunagu.organizations.lists import OrganizationFilter, OrganizationTable
 from tsunagu.organizations.models import Organization
 
 
@@ -22,17 +23,14 @@ def _get_organization(organization_id: int) -> Organization:
 
 
 def organization_list(request: TsunaguRequest) -> HttpResponse:
-    form = OrganizationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    organizations = selectors.organization_list(
-        kind=filters.get("kind", ""), area=filters.get("area"), query=filters.get("q", "")
+    return list_screen(
+        request,
+        rows=selectors.organization_rows(),
+        filters=OrganizationFilter,
+        table=OrganizationTable,
+        template="organizations/pages/organization_list.html",
+        partial="organizations/partials/organization_table.html",
     )
-    template = (
-        "organizations/partials/organization_table.html"
-        if request.headers.get("HX-Request")
-        else "organizations/pages/organization_list.html"
-    )
-    return render(request, template, {"form": form, "organizations": organizations})
 
 
 def organization_detail(request: TsunaguRequest, organization_id: int) -> HttpResponse:

@@ -62,16 +62,6 @@ def _status_field(kind: str) -> forms.ChoiceField:
     )
 
 
-class HouseholdSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("世帯名・住所"),
-        required=False,
-        max_length=100,
-        help_text=_("例: 山田さん世帯、本町"),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-
-
 class PersonForm(forms.Form):
     family_name = forms.CharField(label=_("姓"), required=False, max_length=50)
     given_name = forms.CharField(label=_("名"), required=False, max_length=50)

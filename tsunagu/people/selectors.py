@@ -26,6 +26,7 @@ from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import DateParseError, parse_date
 from tsunagu.core.kana import fold_name, normalize_kana, normalize_phone
+from tsunagu.core.lists import words_in
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import (
     Consent,
@@ -212,15 +213,29 @@ def person_consent(*, person: Person, consent_id: int) -> Consent | None:
 
 
 def household_search(actor: Actor, *, query: str) -> QuerySet[Household]:
-    """Households the actor may see whose name (or address) contains the query.  An empty
-    query lists every visible household."""
+    """Households the actor may see found by `households_matching`.  An empty query lists
+    every visible household."""
     households = households_visible_to(actor).select_related("area")
+    return households_matching(actor, households, query)
+
+
+def households_matching(
+    actor: Actor, households: QuerySet[Household], query: str
+) -> QuerySet[Household]:
+    """Those whose name or address holds the words (folded: width, variant kanji), or with a
+    member the person search finds among the persons the actor may see (kana typed any way,
+    names split, birth dates, phone digits)."""
     text = query.strip()
     if not text:
         return households
     compact = re.sub(r"[\s\u3000]+", "", text)
+    members = HouseholdMember.objects.filter(
+        person__in=person_search(actor, query=text).order_by().values("pk")
+    )
     return households.filter(
-        Q(name__icontains=text) | Q(name__icontains=compact) | Q(address__icontains=text)
+        words_in(("name", "address"), text)
+        | Q(name__icontains=compact)
+        | Q(pk__in=members.values("household_id"))
     )
 
 

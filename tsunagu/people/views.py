@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tsunagu.audit import services as audit
+from tsunagu.audit.lists import list_page
 from tsunagu.audit.models import Action
 from tsunagu.cases import services as case_services
 from tsunagu.cases.access import access_consultation, access_household, access_person
@@ -37,12 +38,12 @@ from tsunagu.people.forms import (
     HouseholdForm,
     HouseholdMemberEndForm,
     HouseholdMemberForm,
-    HouseholdSearchForm,
     PersonCreateForm,
     PersonEditForm,
     PersonForm,
     SearchForm,
 )
+from tsunagu.people.lists import HouseholdFilter, HouseholdTable, household_persons
 from tsunagu.people.models import Household, Person
 
 PAGE_SIZE = 25
@@ -82,50 +83,28 @@ def _household_for_write(request: TsunaguRequest, household_id: int) -> Househol
 # --- Persons ----------------------------------------------------------------------------------
 
 
-def _search_context(
-    request: TsunaguRequest,
-    form: SearchForm | HouseholdSearchForm,
-    search: Callable[..., Any],
-    target_type: str,
-) -> dict[str, Any]:
-    """One page of a search over what the organization may see.  Which records came up is
-    personal data too, so a page that shows records is audited (audit.record_read): a person
-    search names the persons shown, the household list (searched or not: it lists the
-    organization's households without words too) every member of the households shown; the
-    words typed only as a keyed digest."""
+def person_search(request: TsunaguRequest) -> HttpResponse:
+    """Persons the organization may see.  Which records came up is personal data too, so a
+    searched page names the persons shown (audit.record_read), the words only as a digest."""
+    form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     actor = request.actor
-    page = Paginator(search(actor=actor, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
-    if query and target_type == "people.person":
+    found = selectors.person_search(actor=actor, query=query)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    if query:
         audit.record_read(
-            request.actor,
+            actor,
             view="people.person_search",
             person_ids=[p.pk for p in page.object_list],
             search_text=query,
         )
-    elif target_type == "people.household":
-        audit.record_read(
-            request.actor,
-            view="people.household_list",
-            # One query more than the count-only row this replaced: the members.
-            person_ids=selectors.household_member_ids(
-                household_ids=[h.pk for h in page.object_list]
-            ),
-            search_text=query,
-        )
-    return {
+    context = {
         "form": form,
         "page": page,
         "query": urlencode({"q": query}) if query else "",
         "searched": bool(query),
         "can_write": actor.can_write,
     }
-
-
-def person_search(request: TsunaguRequest) -> HttpResponse:
-    context = _search_context(
-        request, SearchForm(request.GET or None), selectors.person_search, "people.person"
-    )
     template = (
         "people/partials/person_results.html"
         if request.headers.get("HX-Request")
@@ -312,14 +291,18 @@ def consent_withdraw(request: TsunaguRequest, person_id: int, consent_id: int) -
 
 
 def household_list(request: TsunaguRequest) -> HttpResponse:
-    """Households the organization may see, by name or address, a page at a time."""
-    context = _search_context(
+    """Households the organization may see; every page names the members of those shown."""
+    return list_page(
         request,
-        HouseholdSearchForm(request.GET or None),
-        selectors.household_search,
-        "people.household",
+        rows=selectors.household_search(request.actor, query=""),
+        filters=HouseholdFilter,
+        table=HouseholdTable,
+        template="people/pages/household_list.html",
+        view="people.household_list",
+        persons=household_persons,
+        context={"can_write": request.actor.can_write},
+        per_page=PAGE_SIZE,
     )
-    return render(request, "people/pages/household_list.html", context)
 
 
 @_app_errors

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.audit.services import search_digest
+from tsunagu.organizations.tests.factories import AreaFactory
 from tsunagu.people.models import Relationship
 from tsunagu.people.tests.factories import (
     HouseholdFactory,
@@ -108,3 +109,64 @@ def test_each_page_is_a_read_row_naming_the_members_of_the_households_shown(pers
     assert unsearched.pk != row.pk
     assert unsearched.person_ids == sorted([mother.pk, son.pk, neighbour.pk])
     assert stranger.pk not in unsearched.person_ids
+
+
+# --- On the shared list machinery (issue 16) ---------------------------------------------------
+
+
+def test_found_by_a_member_s_name_typed_in_hiragana_with_hyphens(personas, client_as):
+    """As the case list does: the person search's own matching (kana folded) finds a member,
+    and the household with them; a member the organization may not see finds nothing."""
+    found = HouseholdFactory.create(
+        name="北村さん世帯", registered_by_organization=personas.office_a
+    )
+    HouseholdMemberFactory.create(
+        household=found,
+        person=PersonFactory.create(
+            family_name="北村",
+            family_name_kana="キタムラ",
+            given_name_kana="ルーシー",
+            registered_by_organization=personas.office_a,
+        ),
+    )
+    other = HouseholdFactory.create(name="南さん世帯", registered_by_organization=personas.office_a)
+    client = client_as(personas.counselor_a)
+    response = client.get(URL, {"q": "きたむら る-しー"})
+    assert [h.pk for h in response.context["rows"]] == [found.pk]
+    assert other.name not in response.content.decode()
+    assert client_as(personas.counselor_b).get(URL, {"q": "きたむら"}).context["rows"] == []
+
+
+def test_filtered_by_area_sorted_and_every_name_a_link(personas, client_as):
+    ward = AreaFactory.create(code="hh-ward", name="青葉区")
+    a = HouseholdFactory.create(
+        name="あ世帯", area=ward, registered_by_organization=personas.office_a
+    )
+    b = HouseholdFactory.create(
+        name="い世帯", area=ward, registered_by_organization=personas.office_a
+    )
+    HouseholdFactory.create(name="う世帯", registered_by_organization=personas.office_a)
+    client = client_as(personas.counselor_a)
+    down = client.get(URL, {"area": ward.pk, "sort": "-name"})
+    assert [h.pk for h in down.context["rows"]] == [b.pk, a.pk]
+    page = down.content.decode()
+    assert f'href="{reverse("people:household_detail", args=[a.pk])}">あ世帯</a>' in page
+    assert f'href="?area={ward.pk}">青葉区</a>' in page
+    assert 'aria-sort="descending"' in page
+    row = AuditEvent.objects.filter(action=Action.RECORDS_LISTED).latest("pk")
+    assert row.detail["filters"] == {"area": str(ward.pk)}
+
+
+@pytest.mark.parametrize(
+    "query", [{"area": str(2**63)}, {"area": "本町"}, {"q": "や" * 101}, {"page": "-1"}]
+)
+def test_bad_input_is_a_message_or_ignored_never_an_error(personas, client_as, query):
+    HouseholdFactory.create(name="山田さん世帯", registered_by_organization=personas.office_a)
+    response = client_as(personas.counselor_a).get(URL, query)
+    if "page" in query:
+        assert response.status_code == 200
+        assert "山田さん世帯" in response.content.decode()
+    else:
+        assert response.status_code == 400
+        assert "入力内容を確認してください" in response.content.decode()
+        assert response.context["rows"] == []
