@@ -37,6 +37,7 @@ from tsunagu.plans.access import (
 from tsunagu.plans.forms import (
     AgreeForm,
     AssessmentForm,
+    CaseTaskFilterForm,
     ContingencyActionForm,
     ContingencyForm,
     GoalReportForm,
@@ -642,6 +643,40 @@ def task_list(request: TsunaguRequest) -> HttpResponse:
         context={
             "counts": selectors.task_counts(actor=request.actor),
             "status_choices": TaskStatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
+        },
+    )
+
+
+@_mapped
+@require_GET
+def case_task_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
+    """The tasks of one case, every organization's (those of a case are seen with the case):
+    from its plan, X-days, monitoring, meetings and the next contacts of its notes."""
+    actor = request.actor
+    case = access_case(actor, case_id, audit_read=False)
+    form = CaseTaskFilterForm(request.GET or None)
+    status = (form.cleaned_data["status"] if form.is_valid() else "") or "open"
+    tasks = selectors.task_list(actor=actor, case=case, status="" if status == "all" else status)
+    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    audit.record_read(
+        actor,
+        view="plans.case_tasks",
+        person_ids=[case.person_id] if case.person_id else [],
+        target=case,
+        filters={"status": status},
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "plans/pages/case_task_list.html",
+        {
+            "case": case,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "status_form": TaskStatusForm(),
+            "can_write": actor.can_write,
         },
     )
 
