@@ -138,11 +138,19 @@ class NextContactForm(forms.Form):
 
 class NoteTemplateForm(forms.Form):
     name = forms.CharField(
-        label=_("ひな形の名前"), max_length=60, help_text=_("例: 訪問、電話、ケース会議")
+        label=_("ひな形の名前"),
+        max_length=60,
+        help_text=_("例: 訪問、電話、ケース会議"),
+        error_messages={"required": _("ひな形の名前を入力してください。")},
     )
-    kind = forms.ChoiceField(label=_("記録の種別"), choices=[("", "---------"), *NoteKind.choices])
+    kind = forms.ChoiceField(
+        label=_("記録の種別"),
+        choices=[("", "---------"), *NoteKind.choices],
+        error_messages={"required": _("種別を選んでください。")},
+    )
     body = forms.CharField(
         label=_("本文のひな形"),
+        error_messages={"required": _("本文のひな形を入力してください。")},
         max_length=NOTE_TEMPLATE_BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("見出しを1行ずつ。例: 【様子】【本人の話】【家族の話】【次回までに】"),

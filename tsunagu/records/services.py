@@ -385,7 +385,9 @@ def _template_editor(actor: Actor, target: NoteTemplate | None) -> Actor:
 
 def _template_clean(template: NoteTemplate) -> None:
     template.name = " ".join(template.name.split())
-    template.body = template.body.strip("\n").rstrip()
+    # A browser sends CRLF; the template is kept with plain line ends.
+    body = template.body.replace("\r\n", "\n").replace("\r", "\n")
+    template.body = body.strip("\n").rstrip()
     problems: dict[str, str] = {}
     if not template.name:
         problems["name"] = _("ひな形の名前を入力してください。")
