@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tsunagu.audit import services as audit
 from tsunagu.audit.lists import list_page
 from tsunagu.cases.access import access_case, persons_visible_to
 from tsunagu.cases.models import Case
