@@ -18,8 +18,9 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.accounts.models import User
+from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Context, Name, Out, model_field, patch_field
@@ -455,8 +456,17 @@ class TaskOut(Out):
     plan_item_id: int | None
     contingency_action_id: int | None
     monitoring_id: int | None
+    progress_note_id: int | None = Field(
+        description="次回連絡予定日からできたタスクの記録（限定公開の記録なら null）"
+    )
     completed_at: dt.datetime | None
     completion_note: str
+
+    @staticmethod
+    def resolve_progress_note_id(task: Task) -> int | None:
+        # A restricted note is not everyone's on the team: its id is not given away.
+        note = task.progress_note if task.progress_note_id else None
+        return note.pk if note is not None and not note.is_restricted else None
 
 
 class HappenedOut(Out):
@@ -879,6 +889,34 @@ def task_list(
     return selectors.task_list(
         actor=request.actor, scope=scope, status="" if status == "all" else status
     )
+
+
+@router.get(
+    "/cases/{case_id}/tasks",
+    response={200: list[TaskOut], 404: ErrorOut, 422: ErrorOut},
+    summary="ケースのタスク（チームのすべての機関の分）",
+    url_name="case_task_list",
+)
+@paginated
+def case_task_list(
+    request: TsunaguRequest, case_id: int, status: TaskFilterValue = "open"
+) -> Listing:
+    """status は open（未着手と対応中、既定）、all、または状態の値です。"""
+    case = access_case(request.actor, case_id, audit_read=False)
+
+    def audit_page(shown: list[Task]) -> None:
+        audit.record_read(
+            request.actor,
+            view="plans.case_tasks",
+            person_ids=[case.person_id] if case.person_id else [],
+            target=case,
+            filters={"status": status},
+        )
+
+    tasks = selectors.task_list(
+        actor=request.actor, case=case, status="" if status == "all" else status
+    )
+    return Listing(tasks, on_page=audit_page)
 
 
 @router.post(

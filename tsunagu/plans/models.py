@@ -577,6 +577,7 @@ class TaskSource(models.TextChoices):
     CONTINGENCY = "contingency", _("Xデー")
     MONITORING = "monitoring", _("モニタリング")
     MEETING = "meeting", _("会議")
+    NOTE = "note", _("支援経過")
     MANUAL = "manual", _("手入力")
 
 
@@ -598,6 +599,12 @@ def monitoring_task_title(goal: str) -> str:
 
 def contingency_task_title(event: str) -> str:
     return _("Xデー対応: %(event)s") % {"event": one_line(event, 80)}
+
+
+def next_contact_task_title(kind_label: str) -> str:
+    """A note's next contact.  No word of the note itself: a restricted note's text must not
+    reach the team through its task."""
+    return _("次回の連絡（%(kind)sの記録から）") % {"kind": kind_label}
 
 
 class Task(TimeStampedModel):
@@ -635,6 +642,14 @@ class Task(TimeStampedModel):
     )
     monitoring = models.ForeignKey(
         Monitoring, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    # The progress note whose next-contact date (次回連絡予定日) made this task.
+    progress_note = models.ForeignKey(
+        "records.ProgressNote",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -678,6 +693,12 @@ class Task(TimeStampedModel):
             and self.contingency_action is not None
         ):
             return contingency_task_title(self.contingency_action.trigger.description)
+        if (
+            self.source == TaskSource.NOTE
+            and self.progress_note_id is not None
+            and self.progress_note is not None
+        ):
+            return next_contact_task_title(self.progress_note.get_kind_display())
         return self.title
 
     @property

@@ -597,6 +597,7 @@ def tasks_listed(actor: Actor) -> QuerySet[Task]:
         "owner_worker",
         "plan_item",
         "contingency_action__trigger",
+        "progress_note",
     )
 
 
@@ -697,7 +698,7 @@ def render_task_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Sho
     tasks = (
         tasks_visible_to(actor)
         .filter(pk__in=ids)
-        .select_related("case", "plan_item", "contingency_action__trigger")
+        .select_related("case", "plan_item", "contingency_action__trigger", "progress_note")
     )
     return {
         task.pk: Shown(

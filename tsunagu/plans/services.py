@@ -64,6 +64,7 @@ from tsunagu.plans.models import (
     WeeklyScheduleEntry,
     contingency_task_title,
     monitoring_task_title,
+    next_contact_task_title,
     plan_task_title,
 )
 from tsunagu.plans.schedule import add_months, monitoring_due_dates
@@ -1197,6 +1198,74 @@ def task_set_status(actor: Actor, *, task: Task, status: str, note: str = "") ->
         target=task,
         detail={"from": before, "to": status, "note": note.strip()[:200]},
     )
+    return task
+
+
+def note_follow_up_sync(actor: Actor, *, note: ProgressNote) -> Task | None:
+    """Keep the task of a note's next contact (次回連絡予定日) in step with the note, inside the
+    caller's transaction (records.services): a date and no open task makes one for the
+    author and the author's organization; another date moves the open task; no date cancels
+    it.  A task already done stays done, and a new date after it is a new task.  Returns the
+    open task, if any."""
+    task = (
+        Task.objects.select_for_update()
+        .filter(progress_note=note, source=TaskSource.NOTE, status__in=OPEN_TASK_STATUSES)
+        .order_by("-pk")
+        .first()
+    )
+    day = note.next_contact_on
+    if task is not None and day is None:
+        Task.objects.filter(pk=task.pk).update(
+            status=TaskStatus.CANCELLED,
+            completion_note=_("次回連絡予定日が消されました。")[:200],
+            updated_at=timezone.now(),
+        )
+        task.refresh_from_db()
+        audit.record(
+            action=Action.RECORD_UPDATED,
+            actor=actor,
+            target=task,
+            detail={"from": task.status, "to": TaskStatus.CANCELLED, "note": note.pk},
+        )
+        return None
+    if task is not None and day is not None:
+        if task.due_on != day:
+            before = task.due_on
+            task.due_on = day
+            task.save(update_fields=["due_on", "updated_at"])
+            audit.record(
+                action=Action.RECORD_UPDATED,
+                actor=actor,
+                target=task,
+                detail={"due_on": [str(before) if before else None, str(day)], "note": note.pk},
+            )
+        return task
+    if day is None:
+        return None
+    if not note.case.is_open:
+        raise Invalid(_("終結したケースには次回連絡予定日を付けられません。"))
+    task = Task(
+        title=next_contact_task_title(note.get_kind_display()),
+        case=note.case,
+        owner_organization_id=note.author_organization_id,
+        owner_worker=note.author,
+        due_on=day,
+        source=TaskSource.NOTE,
+        progress_note=note,
+        created_by=actor.user,
+    )
+    full_clean(
+        task, exclude=["case", "owner_organization", "owner_worker", "created_by", "progress_note"]
+    )
+    task.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        actor=actor,
+        target=task,
+        detail={"case": note.case_id, "organization": note.author_organization_id, "note": note.pk},
+    )
+    if note.author_id != actor.user.pk:
+        _notify_task_assigned(actor, task)
     return task
 
 

@@ -57,6 +57,7 @@ urlpatterns = [
         name="contingency_happened",
     ),
     path("tasks/", screens.task_list, name="task_list"),
+    path("cases/<int:case_id>/tasks/", screens.case_task_list, name="case_task_list"),
     path("tasks/<int:task_id>/status/", screens.task_status, name="task_status"),
     # Downloads (tsunagu/plans/views/exports.py): the printed forms, xlsx and FHIR.
     path("<int:plan_id>/pdf/", exports.plan_pdf, name="plan_pdf"),

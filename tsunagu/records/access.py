@@ -21,6 +21,7 @@ from tsunagu.records.models import (
     BoardMessage,
     Formulation,
     NoteAttachment,
+    NoteTemplate,
     ProgressNote,
 )
 
@@ -70,6 +71,27 @@ def access_attachment(
 def access_formulation(actor: Actor, formulation_id: object) -> Formulation:
     obj = access_object(actor, formulations_visible_to(actor), formulation_id, for_write=False)
     assert isinstance(obj, Formulation)  # noqa: S101
+    return obj
+
+
+# --- Note templates: the acting organization's own ---------------------------------------------
+
+
+def note_templates_of(actor: Actor) -> QuerySet[NoteTemplate]:
+    """The acting organization's templates; another organization's are not there at all."""
+    if actor.organization_id is None:
+        return NoteTemplate.objects.none()
+    return NoteTemplate.objects.filter(organization_id=actor.organization_id)
+
+
+def access_note_template(
+    actor: Actor, template_id: object, *, for_write: bool = False
+) -> NoteTemplate:
+    """A template of the acting organization, or NotFound (audited) for any other id."""
+    obj = access_object(
+        actor, note_templates_of(actor), template_id, for_write=for_write, audit_read=False
+    )
+    assert isinstance(obj, NoteTemplate)  # noqa: S101
     return obj
 
 

@@ -13,17 +13,24 @@ from tsunagu.accounts.models import User
 from tsunagu.cases.access import access_case
 from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.schemas import Name, Out, model_field
-from tsunagu.core.validators import MAX_INT, Id, NonBlank, SaneDateTime
+from tsunagu.core.schemas import Name, Out, model_field, patch_field
+from tsunagu.core.validators import MAX_INT, Id, NonBlank, SaneDate, SaneDateTime
 from tsunagu.records import selectors, services
-from tsunagu.records.access import access_board_case, access_board_message
+from tsunagu.records.access import (
+    access_board_case,
+    access_board_message,
+    access_note,
+    access_note_template,
+)
 from tsunagu.records.models import (
     BOARD_TEXT_MAX,
+    NOTE_TEMPLATE_BODY_MAX,
     BoardAttachment,
     BoardMessage,
     Formulation,
     NoteAttachment,
     NoteKind,
+    NoteTemplate,
     ProgressNote,
 )
 
@@ -66,6 +73,19 @@ class NoteIn(Schema):
     is_restricted: bool = Field(
         False, description="記録者の機関と、記録した時点の主担当機関だけが読めます。"
     )
+    next_contact_on: SaneDate | None = Field(
+        None,
+        description="次回連絡予定日。記録の日付以降。記録者と記録者の機関に、この日が期限の"
+        "タスク（source=note）ができます。",
+    )
+
+
+class NextContactIn(Schema):
+    next_contact_on: SaneDate | None = Field(
+        ...,
+        description="新しい次回連絡予定日（記録の日付以降）。null で消すと、この記録から"
+        "できた未完了のタスクは取り消されます。",
+    )
 
 
 class NoteOut(Out):
@@ -81,7 +101,33 @@ class NoteOut(Out):
     is_motivating_moment: bool
     motivating_moment: str
     is_restricted: bool
+    next_contact_on: dt.date | None
     attachments: list[AttachmentOut]
+
+
+class NoteTemplateIn(Schema):
+    name: NonBlank = Field(..., min_length=1, max_length=60, description="ひな形の名前")
+    kind: NoteKindValue
+    body: NonBlank = Field(..., min_length=1, max_length=NOTE_TEMPLATE_BODY_MAX)
+
+
+class NoteTemplatePatch(Schema):
+    name: NonBlank = patch_field(min_length=1, max_length=60)
+    kind: NoteKindValue = patch_field()
+    body: NonBlank = patch_field(min_length=1, max_length=NOTE_TEMPLATE_BODY_MAX)
+    is_active: bool = patch_field(description="false で使用をやめ、true で戻します。")
+
+
+class NoteTemplateOut(Out):
+    id: int
+    organization_id: int
+    name: str
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    body: str
+    is_active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
 
 
 class FormulationIn(Schema):
@@ -140,6 +186,75 @@ def case_note_create(
     case = access_case(request.actor, case_id, for_write=True)
     note = services.note_create(actor=request.actor, case=case, data=payload.dict(), files=())
     return Status(201, note)
+
+
+@router.patch(
+    "/notes/{note_id}",
+    response={200: NoteOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="支援経過記録の次回連絡予定日の変更（記録の本文は変えられません）",
+    url_name="note_next_contact_set",
+)
+def note_next_contact_set(
+    request: TsunaguRequest, note_id: int, payload: NextContactIn
+) -> ProgressNote:
+    """変えられるのは記録した機関だけです。タスクの期限も動き、null なら取り消されます。"""
+    note = access_note(request.actor, note_id, for_write=True)
+    return services.note_next_contact_set(
+        request.actor, note=note, next_contact_on=payload.next_contact_on
+    )
+
+
+# --- Note templates (記録のひな形) ------------------------------------------------------------
+
+
+@router.get(
+    "/note-templates",
+    response={200: list[NoteTemplateOut], 422: ErrorOut},
+    summary="所属機関の記録のひな形",
+    url_name="note_template_list",
+)
+@paginated
+def note_template_list(request: TsunaguRequest, active: bool = False) -> QuerySet[NoteTemplate]:
+    """active=true で使用中のものだけ。ほかの機関のひな形は含みません。"""
+    return selectors.note_template_list(request.actor, active_only=active)
+
+
+@router.post(
+    "/note-templates",
+    response={201: NoteTemplateOut, 403: ErrorOut, 422: ErrorOut},
+    summary="記録のひな形を作る（機関の管理者。管理者がいない機関では職員）",
+    url_name="note_template_create",
+)
+def note_template_create(request: TsunaguRequest, payload: NoteTemplateIn) -> Status[NoteTemplate]:
+    template = services.note_template_create(
+        request.actor, name=payload.name, kind=payload.kind, body=payload.body
+    )
+    return Status(201, template)
+
+
+@router.get(
+    "/note-templates/{template_id}",
+    response={200: NoteTemplateOut, 404: ErrorOut, 422: ErrorOut},
+    summary="記録のひな形",
+    url_name="note_template_detail",
+)
+def note_template_detail(request: TsunaguRequest, template_id: int) -> NoteTemplate:
+    return access_note_template(request.actor, template_id)
+
+
+@router.patch(
+    "/note-templates/{template_id}",
+    response={200: NoteTemplateOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="記録のひな形の編集・使用をやめる・戻す",
+    url_name="note_template_update",
+)
+def note_template_update(
+    request: TsunaguRequest, template_id: int, payload: NoteTemplatePatch
+) -> NoteTemplate:
+    template = access_note_template(request.actor, template_id, for_write=True)
+    return services.note_template_update(
+        request.actor, template=template, **payload.model_dump(exclude_unset=True)
+    )
 
 
 @router.get(

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
 from tsunagu.core.errors import Invalid
-from tsunagu.records.models import BOARD_TEXT_MAX, NoteKind
+from tsunagu.core.validators import BoundedFormDateField
+from tsunagu.records.models import BOARD_TEXT_MAX, NOTE_TEMPLATE_BODY_MAX, NoteKind, NoteTemplate
 from tsunagu.records.services import attachment_check, note_problems
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -73,17 +74,27 @@ class NoteForm(forms.Form):
         required=False,
         help_text=_("記録者の機関と、記録した時点の主担当機関だけが読めます"),
     )
+    next_contact_on = BoundedFormDateField(
+        label=_("次回連絡予定日"),
+        required=False,
+        help_text=_(
+            "入れると、この日が期限のタスクがあなたにできます。"
+            "例: 令和7年4月1日、R7.4.1、2025-04-01"
+        ),
+    )
     attachments = MultipleFileField(
         label=_("添付ファイル"),
         required=False,
         help_text=_("PDFと画像（JPEG・PNG・GIF・WebP）、1ファイル10MBまで。複数選べます。"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "initial",
-            {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)},
-        )
+    def __init__(self, *args: Any, template: NoteTemplate | None = None, **kwargs: Any) -> None:
+        initial: dict[str, Any] = {
+            "occurred_at": timezone.localtime().replace(second=0, microsecond=0)
+        }
+        if template is not None:  # the form starts from the organization's template
+            initial.update(kind=template.kind, text=template.body)
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
 
     def clean_attachments(self) -> list[UploadedFile]:
@@ -112,6 +123,38 @@ class NoteForm(forms.Form):
             if field not in self.errors:  # one message per field: the first problem found
                 self.add_error(field, message)
         return cleaned
+
+
+class NextContactForm(forms.Form):
+    next_contact_on = BoundedFormDateField(
+        label=_("次回連絡予定日"),
+        required=False,
+        help_text=_(
+            "空にすると、この記録からできたタスクは取り消されます。"
+            "例: 令和7年4月1日、R7.4.1、2025-04-01"
+        ),
+    )
+
+
+class NoteTemplateForm(forms.Form):
+    name = forms.CharField(
+        label=_("ひな形の名前"),
+        max_length=60,
+        help_text=_("例: 訪問、電話、ケース会議"),
+        error_messages={"required": _("ひな形の名前を入力してください。")},
+    )
+    kind = forms.ChoiceField(
+        label=_("記録の種別"),
+        choices=[("", "---------"), *NoteKind.choices],
+        error_messages={"required": _("種別を選んでください。")},
+    )
+    body = forms.CharField(
+        label=_("本文のひな形"),
+        error_messages={"required": _("本文のひな形を入力してください。")},
+        max_length=NOTE_TEMPLATE_BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("見出しを1行ずつ。例: 【様子】【本人の話】【家族の話】【次回までに】"),
+    )
 
 
 class FormulationForm(forms.Form):

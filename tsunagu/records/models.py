@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import TimeStampedModel
 from tsunagu.core.storage import extension_for, private_storage
+from tsunagu.core.validators import BoundedDateField
 
 
 class NoteKind(models.TextChoices):
@@ -47,6 +48,9 @@ class ProgressNote(TimeStampedModel):
         default=False,
         help_text=_("主担当機関と記録者だけが読めます。"),
     )
+    # The day the author means to contact the person again: it becomes a task of the author's
+    # organization (plans.Task, source "note"), moved or cancelled with this date.
+    next_contact_on = BoundedDateField(_("次回連絡予定日"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("支援経過記録")
@@ -66,6 +70,47 @@ class ProgressNote(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.get_kind_display()}"
+
+
+NOTE_TEMPLATE_BODY_MAX = 4000
+
+
+class NoteTemplate(TimeStampedModel):
+    """A named starting text for progress notes (訪問・電話・会議…) kept by one organization:
+    headings its workers fill in, so that the notes of an office read alike."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("機関"),
+        on_delete=models.PROTECT,
+        related_name="note_templates",
+    )
+    name = models.CharField(_("ひな形の名前"), max_length=60)
+    kind = models.CharField(_("記録の種別"), max_length=24, choices=NoteKind.choices)
+    body = models.TextField(
+        _("本文のひな形"),
+        max_length=NOTE_TEMPLATE_BODY_MAX,
+        help_text=_("例: 【様子】【本人の話】【家族の話】【次回までに】を1行ずつ。"),
+    )
+    is_active = models.BooleanField(_("使用中"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("記録のひな形")
+        verbose_name_plural = _("記録のひな形")
+        ordering = ["-is_active", "kind", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                condition=models.Q(is_active=True),
+                name="note_template_active_name_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def attachment_path(instance: NoteAttachment | BoardAttachment, filename: str) -> str:

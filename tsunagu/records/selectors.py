@@ -34,6 +34,7 @@ from tsunagu.records.models import (
     BoardMessage,
     Formulation,
     NoteAttachment,
+    NoteTemplate,
     ProgressNote,
 )
 
@@ -75,6 +76,29 @@ def record_attachment_downloaded(actor: Actor, attachment: NoteAttachment) -> No
         target=attachment,
         detail={"note": attachment.note_id, "case": attachment.note.case_id},
     )
+
+
+# --- Note templates ---------------------------------------------------------------------------
+
+
+def note_template_list(actor: Actor, *, active_only: bool = False) -> QuerySet[NoteTemplate]:
+    templates = records_access.note_templates_of(actor)
+    if active_only:
+        templates = templates.filter(is_active=True)
+    return templates.order_by("-is_active", "kind", "name", "pk")
+
+
+def note_template_chosen(actor: Actor, raw: object) -> NoteTemplate | None:
+    """The template a new-note form was asked to start from (`?template=`): one of the acting
+    organization's active templates, else none (a junk id, another organization's or a
+    retired template all give the plain form, and say nothing about whether it exists)."""
+    try:
+        pk = int(str(raw))
+    except ValueError:
+        return None
+    if not 1 <= pk <= 2**63 - 1:
+        return None
+    return note_template_list(actor, active_only=True).filter(pk=pk).first()
 
 
 # --- Notes ------------------------------------------------------------------------------------

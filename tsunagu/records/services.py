@@ -29,10 +29,12 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid
 from tsunagu.core.validation import invalid_from
 from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify
+from tsunagu.organizations.models import Membership, SystemRole
+from tsunagu.plans import services as plans_services
 from tsunagu.records import polyglots
 from tsunagu.records.mentions import mentioned_team_users
 from tsunagu.records.models import (
@@ -42,6 +44,7 @@ from tsunagu.records.models import (
     Formulation,
     NoteAttachment,
     NoteKind,
+    NoteTemplate,
     ProgressNote,
 )
 
@@ -61,7 +64,9 @@ NOTE_FIELDS = (
     "is_motivating_moment",
     "motivating_moment",
     "is_restricted",
+    "next_contact_on",
 )
+NOTE_TEMPLATE_FIELDS = ("name", "kind", "body")
 FORMULATION_FIELDS = (
     "situation_summary",
     "background_factors",
@@ -204,7 +209,27 @@ def note_problems(data: Mapping[str, Any]) -> dict[str, str]:
         problems["motivating_moment"] = _(
             "「心の動く場面」に印を付けたときは、その場面の内容を書いてください。"
         )
+    next_contact = next_contact_problem(data.get("next_contact_on"), occurred_at)
+    if next_contact:
+        problems["next_contact_on"] = next_contact
     return problems
+
+
+def next_contact_problem(day: object, occurred_at: object) -> str:
+    """A next contact is after the contact it follows (the same day is fine)."""
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+        return ""
+    if isinstance(occurred_at, dt.datetime):
+        base = (
+            timezone.localtime(occurred_at).date()
+            if timezone.is_aware(occurred_at)
+            else occurred_at.date()
+        )
+    else:
+        base = timezone.localdate()
+    if day < base:
+        return _("次回連絡予定日は、記録の日付より後の日にしてください。")
+    return ""
 
 
 @transaction.atomic
@@ -236,12 +261,15 @@ def note_create(
         is_motivating_moment=is_moment,
         motivating_moment=str(data.get("motivating_moment") or "").strip() if is_moment else "",
         is_restricted=bool(data.get("is_restricted")),
+        next_contact_on=data.get("next_contact_on") or None,
     )
     try:
         note.full_clean()
     except ValidationError as exc:
         raise invalid_from(exc, ProgressNote) from None
     note.save()
+    # The next contact becomes the author's task in the same transaction.
+    follow_up = plans_services.note_follow_up_sync(actor, note=note)
 
     with attachments_stored(NoteAttachment, checked, uploaded_by=actor.user, note=note) as stored:
         audit.record(
@@ -253,6 +281,8 @@ def note_create(
                 "kind": note.kind,
                 "is_restricted": note.is_restricted,
                 "attachments": [a.pk for a in stored],
+                "next_contact_on": str(note.next_contact_on) if note.next_contact_on else None,
+                "task": follow_up.pk if follow_up else None,
             },
         )
     # A restricted note is read only by the lead organization and its author: only they are
@@ -269,6 +299,176 @@ def note_create(
         caused_by=actor.user,
     )
     return note
+
+
+@audit.atomic_with_refusals
+def note_next_contact_set(
+    actor: Actor, *, note: ProgressNote, next_contact_on: dt.date | None
+) -> ProgressNote:
+    """Change or clear a note's next-contact date; its open task moves or is cancelled with
+    it.  The note itself is a record and stays as written: only this plan for the next
+    contact changes, and only its author's organization changes it (the task is theirs)."""
+    actor = audit.require_writer(actor, target=note, deferred=True)
+    if actor.organization_id != note.author_organization_id:
+        raise audit.refusal(
+            actor,
+            target=note,
+            reason="not the author's organization",
+            message=_("次回連絡予定日を変えられるのは、記録した機関だけです。"),
+        )
+    problem = next_contact_problem(next_contact_on, note.occurred_at)
+    if problem:
+        raise FieldErrors({"next_contact_on": problem})
+    locked = ProgressNote.objects.select_for_update().get(pk=note.pk)
+    before = locked.next_contact_on
+    if before == next_contact_on:
+        return locked
+    locked.next_contact_on = next_contact_on
+    try:
+        locked.full_clean(exclude=["case", "author", "author_organization"])
+    except ValidationError as exc:
+        raise invalid_from(exc, ProgressNote) from None
+    locked.save(update_fields=["next_contact_on", "updated_at"])
+    task = plans_services.note_follow_up_sync(actor, note=locked)
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        actor=actor,
+        target=locked,
+        detail={
+            "case": locked.case_id,
+            "next_contact_on": [
+                str(before) if before else None,
+                str(next_contact_on) if next_contact_on else None,
+            ],
+            "task": task.pk if task else None,
+        },
+    )
+    return locked
+
+
+# --- Note templates (記録のひな形) ------------------------------------------------------------
+
+
+def note_template_editors_are_managers(organization_id: int) -> bool:
+    """An organization with managers (システム上の役割 管理者) leaves its templates to them;
+    one without lets every writer keep them."""
+    return (
+        Membership.objects.current()
+        .filter(organization_id=organization_id, role=SystemRole.MANAGER, user__is_active=True)
+        .exists()
+    )
+
+
+def can_edit_note_templates(actor: Actor) -> bool:
+    if actor.organization_id is None or not actor.can_write:
+        return False
+    assert actor.membership is not None  # noqa: S101  # can_write says so
+    if actor.membership.role == SystemRole.MANAGER:
+        return True
+    return not note_template_editors_are_managers(actor.organization_id)
+
+
+def _template_editor(actor: Actor, target: NoteTemplate | None) -> Actor:
+    actor = audit.require_writer(
+        actor, target=target, target_type="records.notetemplate", deferred=True
+    )
+    if not can_edit_note_templates(actor):
+        raise audit.refusal(
+            actor,
+            target=target,
+            target_type="records.notetemplate",
+            reason="not a manager",
+            message=_("記録のひな形を変えられるのは、機関の管理者だけです。"),
+        )
+    return actor
+
+
+def _template_clean(template: NoteTemplate) -> None:
+    template.name = " ".join(template.name.split())
+    # A browser sends CRLF; the template is kept with plain line ends.
+    body = template.body.replace("\r\n", "\n").replace("\r", "\n")
+    template.body = body.strip("\n").rstrip()
+    problems: dict[str, str] = {}
+    if not template.name:
+        problems["name"] = _("ひな形の名前を入力してください。")
+    if template.kind not in NoteKind.values:
+        problems["kind"] = _("種別を選んでください。")
+    if not template.body.strip():
+        problems["body"] = _("本文のひな形を入力してください。")
+    if problems:
+        raise FieldErrors(problems)
+    try:
+        template.full_clean(exclude=["organization", "created_by"], validate_constraints=False)
+    except ValidationError as exc:
+        raise invalid_from(exc, NoteTemplate) from None
+    clash = NoteTemplate.objects.filter(
+        organization_id=template.organization_id, name=template.name, is_active=True
+    ).exclude(pk=template.pk)
+    if template.is_active and clash.exists():
+        raise FieldErrors(
+            {"name": _("同じ名前の使用中のひな形があります。別の名前にしてください。")}
+        )
+
+
+@audit.atomic_with_refusals
+def note_template_create(actor: Actor, *, name: str, kind: str, body: str) -> NoteTemplate:
+    """A new template of the acting organization."""
+    actor = _template_editor(actor, None)
+    assert actor.organization_id is not None  # noqa: S101  # require_writer checked it
+    template = NoteTemplate(
+        organization_id=actor.organization_id,
+        name=name,
+        kind=kind,
+        body=body,
+        created_by=actor.user,
+    )
+    _template_clean(template)
+    template.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        actor=actor,
+        target=template,
+        detail={"name": template.name, "kind": template.kind},
+    )
+    return template
+
+
+@audit.atomic_with_refusals
+def note_template_update(
+    actor: Actor,
+    *,
+    template: NoteTemplate,
+    name: str | None = None,
+    kind: str | None = None,
+    body: str | None = None,
+    is_active: bool | None = None,
+) -> NoteTemplate:
+    """Edit, retire (`is_active=False`) or bring back a template.  A field left `None` is not
+    changed.  Notes already written from it keep their text."""
+    actor = _template_editor(actor, template)
+    if template.organization_id != actor.organization_id:  # the access helper already says 404
+        raise audit.refusal(
+            actor,
+            target=template,
+            reason="another organization's template",
+            message=_("ほかの機関のひな形は変えられません。"),
+        )
+    before = {f: getattr(template, f) for f in (*NOTE_TEMPLATE_FIELDS, "is_active")}
+    for field, value in (("name", name), ("kind", kind), ("body", body), ("is_active", is_active)):
+        if value is not None:
+            setattr(template, field, value)
+    _template_clean(template)
+    changed = [f for f, old in before.items() if getattr(template, f) != old]
+    if not changed:
+        return template
+    template.save(update_fields=[*changed, "updated_at"])
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        actor=actor,
+        target=template,
+        detail={"changed": changed, "is_active": template.is_active},
+    )
+    return template
 
 
 # --- The case's message board -----------------------------------------------------------------

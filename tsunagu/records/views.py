@@ -11,23 +11,32 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, NotFound, TsunaguError
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import errors_as_pages, form_page, posted, refused_page
+from tsunagu.core.screens import action, errors_as_pages, form_page, posted, refused_page
 from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.records import selectors, services
 from tsunagu.records.access import (
     access_board_attachment,
     access_board_case,
     access_board_message,
+    access_note,
+    access_note_template,
 )
-from tsunagu.records.forms import BoardMessageForm, FormulationForm, NoteFilterForm, NoteForm
+from tsunagu.records.forms import (
+    BoardMessageForm,
+    FormulationForm,
+    NextContactForm,
+    NoteFilterForm,
+    NoteForm,
+    NoteTemplateForm,
+)
 from tsunagu.records.mentions import team_organization_ids, team_users
-from tsunagu.records.models import BoardMessage, ProgressNote
+from tsunagu.records.models import BoardMessage, NoteTemplate, ProgressNote
 
 
 def _case_for_write(request: TsunaguRequest, case_id: int) -> Case:
@@ -67,6 +76,7 @@ def case_notes(request: TsunaguRequest, case_id: int) -> HttpResponse:
             "page": page,
             "query": f"kind={kind}" if kind else "",
             "can_write": actor.can_write,
+            "acting_organization_id": actor.organization_id,
         },
     )
 
@@ -100,9 +110,13 @@ def note_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
         case = _case_for_write(request, case_id)
     except Forbidden as exc:
         return refused_page(request, exc.message, back=back)
+    # `?template=ID` starts the form from one of the acting organization's active templates;
+    # any other id gives the plain form (selectors.note_template_chosen).
+    templates = list(selectors.note_template_list(request.actor, active_only=True))
+    chosen = selectors.note_template_chosen(request.actor, request.GET.get("template", ""))
     return form_page(
         request,
-        NoteForm(posted(request), request.FILES or None),
+        NoteForm(posted(request), request.FILES or None, template=chosen),
         "records/pages/note_form.html",
         save=lambda data: services.note_create(
             actor=request.actor,
@@ -111,9 +125,107 @@ def note_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
             files=data["attachments"],
         ),
         done=lambda saved: redirect(back),
-        context={"case": case},
+        context={"case": case, "templates": templates, "chosen": chosen},
         back=back,
         success=_("支援経過記録を保存しました。"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages()
+def note_next_contact(request: TsunaguRequest, note_id: int) -> HttpResponse:
+    """Change or clear a note's 次回連絡予定日 (its task moves or is cancelled with it)."""
+    note = access_note(request.actor, note_id, for_write=request.method == "POST")
+    back = reverse("records:case_notes", args=[note.case_id]) + f"#note-{note.pk}"
+    return form_page(
+        request,
+        NextContactForm(posted(request), initial={"next_contact_on": note.next_contact_on}),
+        "records/pages/note_next_contact.html",
+        save=lambda data: services.note_next_contact_set(
+            request.actor, note=note, next_contact_on=data["next_contact_on"]
+        ),
+        done=lambda saved: redirect(back),
+        context={"note": note, "case": note.case, "back": back},
+        back=back,
+        success=_("次回連絡予定日を保存しました。"),
+    )
+
+
+# --- Note templates (記録のひな形) -----------------------------------------------------------
+
+
+@require_GET
+def note_templates(request: TsunaguRequest) -> HttpResponse:
+    actor = request.actor
+    return render(
+        request,
+        "records/pages/note_templates.html",
+        {
+            "templates": selectors.note_template_list(actor),
+            "can_edit": services.can_edit_note_templates(actor),
+            "organization": actor.organization,
+        },
+    )
+
+
+def _template_form_page(request: TsunaguRequest, template: NoteTemplate | None) -> HttpResponse:
+    actor = request.actor
+    back = reverse("records:note_templates")
+    initial = (
+        {name: getattr(template, name) for name in services.NOTE_TEMPLATE_FIELDS}
+        if template is not None
+        else {}
+    )
+
+    def save(data: dict[str, Any]) -> NoteTemplate:
+        if template is None:
+            return services.note_template_create(actor, **data)
+        return services.note_template_update(actor, template=template, **data)
+
+    return form_page(
+        request,
+        NoteTemplateForm(posted(request), initial=initial),
+        "records/pages/note_template_form.html",
+        save=save,
+        done=lambda saved: redirect(back),
+        context={"template": template, "back": back},
+        back=back,
+        success=_("記録のひな形を保存しました。"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages()
+def note_template_create(request: TsunaguRequest) -> HttpResponse:
+    return _template_form_page(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages()
+def note_template_edit(request: TsunaguRequest, template_id: int) -> HttpResponse:
+    template = access_note_template(request.actor, template_id, for_write=request.method == "POST")
+    return _template_form_page(request, template)
+
+
+@require_POST
+@errors_as_pages()
+def note_template_active(request: TsunaguRequest, template_id: int) -> HttpResponse:
+    """Retire a template (it leaves the new-note form; notes made from it are unchanged) or
+    bring it back."""
+    template = access_note_template(request.actor, template_id, for_write=True)
+    active = request.POST.get("active") == "1"
+    back = reverse("records:note_templates")
+    return action(
+        request,
+        lambda: services.note_template_update(request.actor, template=template, is_active=active),
+        to=back,
+        back=back,
+        success=(
+            _("ひな形「%(name)s」を使用中に戻しました。")
+            if active
+            else _("ひな形「%(name)s」の使用をやめました。")
+        )
+        % {"name": template.name},
     )
 
 

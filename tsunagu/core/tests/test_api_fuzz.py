@@ -67,12 +67,14 @@ PATH_MODELS = {
     "meeting_id": "meetings.Meeting",
     "member_id": "cases.CaseTeamMember",
     "monitoring_id": "plans.Monitoring",
+    "note_id": "records.ProgressNote",
     "organization_id": "organizations.Organization",
     "person_id": "people.Person",
     "plan_id": "plans.SupportPlan",
     "referral_id": "referrals.Referral",
     "resource_id": "directory.SocialResource",
     "task_id": "plans.Task",
+    "template_id": "records.NoteTemplate",
     "trigger_id": "plans.ContingencyTrigger",
 }
 # How a record hangs off a case, tried in order.

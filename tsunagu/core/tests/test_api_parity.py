@@ -52,6 +52,10 @@ TWINS: dict[str, str] = {
     "records:note_create": "case_note_create",
     "records:formulation_create": "case_formulation_create",
     "records:board": "case_board_post",
+    "records:note_next_contact": "note_next_contact_set",
+    "records:note_template_create": "note_template_create",
+    "records:note_template_edit": "note_template_update",
+    "records:note_template_active": "note_template_update",  # {"is_active": false|true}
     # referrals
     "referrals:create": "referral_create",
     "referrals:edit": "referral_update",

@@ -75,7 +75,13 @@ from tsunagu.plans.models import (
     WeeklyScheduleEntry,
 )
 from tsunagu.plans.selectors import PLAN_FIELDS
-from tsunagu.records.models import BoardAttachment, Formulation, NoteAttachment, ProgressNote
+from tsunagu.records.models import (
+    BoardAttachment,
+    Formulation,
+    NoteAttachment,
+    NoteTemplate,
+    ProgressNote,
+)
 from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
@@ -145,6 +151,9 @@ class World:
 
     # The case's team message board (issue 16): a message with an attachment, by office A.
     board_attachment: BoardAttachment
+
+    # Office A's note template (issue 16 item 5): another organization's id is a 404.
+    note_template: NoteTemplate
 
 
 @pytest.fixture
@@ -297,6 +306,13 @@ def world(personas, client_as, private_media) -> World:
             added_by=personas.counselor_a,
         ),
         board_attachment=_board_attachment(personas, client_as, case),
+        note_template=NoteTemplate.objects.create(
+            organization=office_a,
+            name="訪問",
+            kind="home_visit",
+            body="【様子】\n【本人の話】",
+            created_by=personas.counselor_a,
+        ),
     )
 
 
@@ -485,6 +501,19 @@ SCREENS: dict[str, Spec] = {
         _case, FORM, lambda w: {"kind": "phone", "text": "電話で近況を聞いた。"}
     ),
     "records:household_notes": Spec(_household),
+    "records:note_next_contact": Spec(
+        lambda w: {"note_id": w.note.pk},
+        FORM,
+        lambda w: {"next_contact_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat()},
+    ),
+    "records:note_template_edit": Spec(
+        lambda w: {"template_id": w.note_template.pk},
+        FORM,
+        lambda w: {"name": "訪問", "kind": "home_visit", "body": "【様子】"},
+    ),
+    "records:note_template_active": Spec(
+        lambda w: {"template_id": w.note_template.pk}, POST, lambda w: {"active": "0"}
+    ),
     "records:board": Spec(_case, FORM, lambda w: {"text": "来週の同行をお願いします。"}),
     "records:board_attachment_download": Spec(lambda w: {"attachment_id": w.board_attachment.pk}),
     "records:attachment_download": Spec(lambda w: {"attachment_id": w.attachment.pk}),
@@ -531,6 +560,7 @@ SCREENS: dict[str, Spec] = {
     "plans:contingency_action_add": Spec(_trigger, FORM, lambda w: {"action": "連絡する"}),
     "plans:contingency_happened": Spec(_trigger, FORM, lambda w: {"note": "入院した"}),
     "plans:task_status": Spec(lambda w: {"task_id": w.task.pk}, POST, lambda w: {"status": "done"}),
+    "plans:case_task_list": Spec(_case),
     "plans:plan_pdf": Spec(_plan),
     "plans:plan_xlsx": Spec(_plan),
     "plans:plan_fhir": Spec(_plan),
@@ -698,6 +728,16 @@ API: dict[str, Spec] = {
     "POST /api/v1/cases/{case_id}/notes": Spec(
         _case, POST, lambda w: {"kind": "phone", "text": "電話で近況を聞いた。"}
     ),
+    "PATCH /api/v1/notes/{note_id}": Spec(
+        lambda w: {"note_id": w.note.pk},
+        ("PATCH",),
+        lambda w: {"next_contact_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat()},
+    ),
+    "GET /api/v1/note-templates/{template_id}": Spec(lambda w: {"template_id": w.note_template.pk}),
+    "PATCH /api/v1/note-templates/{template_id}": Spec(
+        lambda w: {"template_id": w.note_template.pk}, ("PATCH",), lambda w: {"is_active": False}
+    ),
+    "GET /api/v1/cases/{case_id}/tasks": Spec(_case),
     "GET /api/v1/cases/{case_id}/board": Spec(_case),
     "POST /api/v1/cases/{case_id}/board": Spec(_case, POST, lambda w: {"text": "連絡です。"}),
     "GET /api/v1/cases/{case_id}/formulations": Spec(_case),

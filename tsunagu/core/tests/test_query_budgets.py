@@ -46,6 +46,7 @@ from tsunagu.people.tests.factories import (
     HouseholdMemberFactory,
     PersonFactory,
 )
+from tsunagu.plans.models import TaskSource
 from tsunagu.plans.tests.factories import (
     AssessmentFactory,
     AssessmentSectionFactory,
@@ -58,7 +59,14 @@ from tsunagu.plans.tests.factories import (
     TaskFactory,
     WeeklyScheduleEntryFactory,
 )
-from tsunagu.records.models import BoardMessage, Formulation, NoteAttachment, ProgressNote
+from tsunagu.records.models import (
+    BoardMessage,
+    Formulation,
+    NoteAttachment,
+    NoteKind,
+    NoteTemplate,
+    ProgressNote,
+)
 from tsunagu.records.tests.factories import FormulationFactory, ProgressNoteFactory
 from tsunagu.referrals.models import ReferralTransition
 from tsunagu.referrals.tests.factories import ReferralFactory
@@ -98,6 +106,11 @@ PAGE_BUDGETS: dict[str, int] = {
     "monitoring_detail": 11,
     "contingency_list": 12,
     "task_list": 12,
+    # The tasks and their count (each note's kind in the same query), the read row (head +
+    # insert).  SQLite measured 7.
+    "case_task_list": 8,
+    # The templates, whether the organization has managers.  SQLite measured 4.
+    "note_templates": 5,
     "monitoring_due_list": 11,
     "directory_public_search": 17,
     "directory_public_detail": 13,
@@ -163,6 +176,8 @@ def _world(p: Any) -> World:
     _referrals_world(world)
     _grow_board(world, 1)
     _grow_notifications(world, 1)
+    _grow_case_tasks(world, 1)
+    _grow_note_templates(world, 1)
     return world
 
 
@@ -553,6 +568,33 @@ def _grow_tasks(w: World, n: int) -> None:
         )
 
 
+def _grow_case_tasks(w: World, n: int) -> None:
+    """Next contacts of the case's notes (the title is read from each note) and plan tasks."""
+    for i in range(n):
+        note = _note(w, w.case, 100 + i)
+        TaskFactory.create(
+            title=f"次回の連絡{i}",
+            case=w.case,
+            owner_organization=w.p.office_a,
+            owner_worker=_user(w.p.office_a),
+            created_by=w.p.counselor_a,
+            source=TaskSource.NOTE,
+            progress_note=note,
+        )
+
+
+def _grow_note_templates(w: World, n: int) -> None:
+    start = NoteTemplate.objects.count()
+    for i in range(start, start + n):
+        NoteTemplate.objects.create(
+            organization=w.p.office_a,
+            name=f"ひな形{i}",
+            kind=NoteKind.HOME_VISIT,
+            body="【様子】",
+            created_by=w.p.counselor_a,
+        )
+
+
 def _referrals_world(w: World) -> None:
     """Office A's request to the core center about the case, and one the other way round."""
     w.extra["referral"] = ReferralFactory.create(
@@ -658,6 +700,8 @@ PAGES: dict[str, Page] = {
         lambda w: f"/plans/cases/{w.household_case.pk}/contingencies/", _grow_contingencies
     ),
     "task_list": Page(lambda w: "/plans/tasks/", _grow_tasks),
+    "case_task_list": Page(lambda w: f"/plans/cases/{w.case.pk}/tasks/", _grow_case_tasks),
+    "note_templates": Page(lambda w: "/records/templates/", _grow_note_templates),
     "monitoring_due_list": Page(lambda w: "/plans/monitorings/", _grow_due_monitorings),
     # The residents' pages are measured signed in; anonymous they run fewer queries.
     "directory_public_search": Page(

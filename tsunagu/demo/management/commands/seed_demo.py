@@ -29,6 +29,7 @@ from tsunagu.demo.cases import casework_summary, seed_casework
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.directory import seed_resources_and_summarise as seed_directory_resources
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
+from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.organizations.models import (
@@ -619,6 +620,7 @@ class Command(BaseCommand):
         # The plans name the directory's providers: its resources come first.
         self.stdout.write(seed_directory_resources())
         self.stdout.write(seed_plans())
+        self.stdout.write(seed_notes())
         self.stdout.write(seed_referrals())
         self.stdout.write(seed_board())
         # The directory's resource developments link to the meetings' community issues.
