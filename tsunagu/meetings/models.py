@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.cases.models import CaseConference, MeetingFormat
-from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.models import StoredAttachment, TimeStampedModel
 from tsunagu.core.storage import extension_for, private_storage
 from tsunagu.core.validators import BoundedDateField
 
@@ -234,27 +234,15 @@ def meeting_attachment_path(instance: MeetingAttachment, filename: str) -> str:
     )
 
 
-class MeetingAttachment(models.Model):
+class MeetingAttachment(StoredAttachment):
     """A minutes document or handout of a meeting (no person data, like the minutes)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=meeting_attachment_path, storage=private_storage)
-    original_name = models.CharField(_("ファイル名"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(StoredAttachment.Meta):
         verbose_name = _("会議の添付ファイル")
         verbose_name_plural = _("会議の添付ファイル")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # --- Community issues (地域課題) ---------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.models import StoredAttachment, TimeStampedModel
 from tsunagu.core.storage import extension_for, private_storage
 from tsunagu.core.validators import BoundedDateField
 
@@ -46,7 +46,7 @@ class ProgressNote(TimeStampedModel):
     is_restricted = models.BooleanField(
         _("限定公開"),
         default=False,
-        help_text=_("主担当機関と記録者だけが読めます。"),
+        help_text=_("記録者と記録者の所属機関、書いた時点の主担当機関だけが読めます。"),
     )
     # The day the author means to contact the person again: it becomes a task of the author's
     # organization (plans.Task, source "note"), moved or cancelled with this date.
@@ -120,25 +120,13 @@ def attachment_path(instance: NoteAttachment | BoardAttachment, filename: str) -
     return f"attachments/{timezone.now():%Y/%m}/{instance.sha256}.{extension}"
 
 
-class NoteAttachment(models.Model):
+class NoteAttachment(StoredAttachment):
     note = models.ForeignKey(ProgressNote, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, storage=private_storage)
-    original_name = models.CharField(_("ファイル名"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(StoredAttachment.Meta):
         verbose_name = _("添付ファイル")
         verbose_name_plural = _("添付ファイル")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Formulation(models.Model):
@@ -219,22 +207,10 @@ class BoardMessage(TimeStampedModel):
         return f"{self.case_id} #{self.pk}"
 
 
-class BoardAttachment(models.Model):
+class BoardAttachment(StoredAttachment):
     message = models.ForeignKey(BoardMessage, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, storage=private_storage)
-    original_name = models.CharField(_("ファイル名"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(StoredAttachment.Meta):
         verbose_name = _("掲示板の添付ファイル")
         verbose_name_plural = _("掲示板の添付ファイル")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
