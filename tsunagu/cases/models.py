@@ -287,7 +287,18 @@ class Case(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title or f"#{self.pk}"
+        return self.title or self.default_title
+
+    @property
+    def default_title(self) -> str:
+        """The name of a case nobody named, in the reader's language each time it is read
+        (issue 16 item 13): 佐藤 花子さんの支援 / Support for 佐藤 花子; a household's name.
+        Stored titles are only the ones people typed."""
+        if self.person_id is not None and self.person is not None:
+            return _("%(name)sさんの支援") % {"name": self.person.display_name}
+        if self.household_id is not None and self.household is not None:
+            return self.household.name
+        return f"#{self.pk}"
 
     @property
     def is_open(self) -> bool:

@@ -614,5 +614,5 @@ def render_case_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Sho
             url=reverse("cases:case_detail", kwargs={"case_id": case.pk}),
             person_ids=(case.person_id,) if case.person_id else (),
         )
-        for case in cases_visible_to(actor).filter(pk__in=ids)
+        for case in cases_visible_to(actor).filter(pk__in=ids).select_related("person", "household")
     }

@@ -210,14 +210,6 @@ def _consultation_create(
     return consultation
 
 
-def _case_title(person: Person | None, household: Household | None) -> str:
-    if person is not None:
-        return _("%(name)sさんの支援") % {"name": person.display_name}
-    if household is not None:
-        return household.name
-    return ""
-
-
 def _case_open(
     actor: Actor,
     *,
@@ -235,7 +227,7 @@ def _case_open(
     case = Case(
         person=person,
         household=household,
-        title=(title.strip() or _case_title(person, household))[:100],
+        title=title.strip()[:100],  # blank: named in the reader's language (Case.default_title)
         lead_organization=actor.organization,
         lead_worker=actor.user,
         status=CaseStatus.INTAKE,

@@ -2470,7 +2470,7 @@ def _build_case(ctx: Context, plan: CasePlan, office_a1_quota: list[int]) -> Non
     elif client.household_case and client.household is not None:
         title = f"{client.household.name}の支援（{person.given_name}さん）"
     else:
-        title = f"{name}さんの支援"
+        title = ""  # named in the reader's language when read (Case.default_title)
     case = Case(
         person=person,
         household=client.household if client.household_case and not plan.planning else None,

@@ -192,7 +192,7 @@ def person_cases(actor: Actor, *, person: Person) -> QuerySet[Case]:
     return (
         cases_visible_to(actor)
         .filter(person=person)
-        .select_related("lead_organization", "lead_worker")
+        .select_related("lead_organization", "lead_worker", "person", "household")
     )
 
 

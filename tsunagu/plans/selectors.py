@@ -698,7 +698,13 @@ def render_task_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Sho
     tasks = (
         tasks_visible_to(actor)
         .filter(pk__in=ids)
-        .select_related("case", "plan_item", "contingency_action__trigger", "progress_note")
+        .select_related(
+            "case__person",
+            "case__household",
+            "plan_item",
+            "contingency_action__trigger",
+            "progress_note",
+        )
     )
     return {
         task.pk: Shown(
@@ -711,7 +717,11 @@ def render_task_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Sho
 
 
 def render_monitoring_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:
-    monitorings = monitorings_visible_to(actor).filter(pk__in=ids).select_related("plan__case")
+    monitorings = (
+        monitorings_visible_to(actor)
+        .filter(pk__in=ids)
+        .select_related("plan__case__person", "plan__case__household")
+    )
     return {
         monitoring.pk: Shown(
             title=_("「%(case)s」のモニタリング（予定日 %(due)s）")

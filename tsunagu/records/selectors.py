@@ -275,7 +275,11 @@ def _case_person_ids(case: Case) -> tuple[int, ...]:
 
 
 def render_note_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:
-    notes = records_access.notes_visible_to(actor).filter(pk__in=ids).select_related("case")
+    notes = (
+        records_access.notes_visible_to(actor)
+        .filter(pk__in=ids)
+        .select_related("case__person", "case__household")
+    )
     return {
         note.pk: Shown(
             title=_("「%(case)s」の支援経過記録（%(date)s）")
@@ -289,7 +293,9 @@ def render_note_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Sho
 
 def render_board_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:
     messages = (
-        records_access.board_messages_visible_to(actor).filter(pk__in=ids).select_related("case")
+        records_access.board_messages_visible_to(actor)
+        .filter(pk__in=ids)
+        .select_related("case__person", "case__household")
     )
     return {
         message.pk: Shown(
