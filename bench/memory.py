@@ -7,13 +7,14 @@ Runs with the environment it is given (DATABASE_URL, TSUNAGU_DEMO=1; bench/run.p
 dataset's): without a targets file it signs in as the demo's `office_a1` and reads the cases
 that account leads; with one (bench/run.py's) it uses the first account and its cases.
 Prints a JSON object:
-- `import_mb`: VmRSS of a fresh `django.setup(); import tsunagu.urls`, the app gunicorn
-  preloads, and which of the document libraries that import pulled in (none, since they are
-  imported where they are used);
-- `worker_idle_mb`, `worker_served_mb`: VmRSS of each gunicorn worker (gunicorn.conf.py, DEBUG
-  off) right after it answered its first request, and after BENCH_MEMORY_ROUNDS rounds of the
-  home page and every target case page (default 20); `worker_served_pss_mb`, their
-  proportional share then (shared pages split between the processes that share them).
+- `import`: VmRSS of a fresh `django.setup(); import tsunagu.urls` (the app as gunicorn
+  preloads it), its module count, and which of the document libraries it pulled in (none:
+  they are imported where they are used);
+- `worker_signed_in_mb`, `worker_served_mb`: VmRSS of each gunicorn worker (gunicorn.conf.py,
+  DEBUG off) once the accounts have signed in (a password hash each), and after
+  BENCH_MEMORY_ROUNDS rounds of the home page and every target case page (default 20);
+  `worker_served_pss_mb`, their proportional share then (a page shared by n processes counts
+  1/n in each).
 
 Memory, not time: it is not a test, and `make bench` runs it alone on the machine.
 """
@@ -165,7 +166,7 @@ def worker_memory(
         for browser in browsers:
             browser.sign_in(account["username"], targets["password"])
         pids = children(server.pid)
-        idle = [m for m in (memory_mb(pid, "VmRSS") for pid in pids) if m is not None]
+        signed_in = [m for m in (memory_mb(pid, "VmRSS") for pid in pids) if m is not None]
         statuses: dict[int, int] = {}
         for _ in range(rounds):
             for browser in browsers:
@@ -181,7 +182,7 @@ def worker_memory(
         "workers": workers,
         "pages": sum(statuses.values()),
         "statuses": statuses,
-        "worker_idle_mb": [round(m, 1) for m in idle],
+        "worker_signed_in_mb": [round(m, 1) for m in signed_in],
         "worker_served_mb": [round(m, 1) for m in served],
         "worker_peak_mb": [round(m, 1) for m in peak],
         "worker_served_pss_mb": [round(m, 1) for m in pss],
