@@ -21,7 +21,7 @@ DOCUMENT_LIBRARIES = [
     "weasyprint",  # plans/printing.py
     "openpyxl",  # plans/workbooks.py, referrals/exports.py
     "fhir",  # plans/fhir.py, referrals/fhir.py (fhir.resources)
-    "icalendar",  # meetings/ics.py
+    "icalendar",  # meetings/ics.py, agenda/ics.py
     "sudachipy",  # meetings/deidentify.py
     "jsonschema",  # directory/hsds.py
     "referencing",  # directory/hsds.py
