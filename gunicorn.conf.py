@@ -14,10 +14,17 @@ from `-c gunicorn.conf.py`.  Every number can be changed through the environment
 - No database connection is carried across the fork: SQLite forbids using a connection in a
   child process, and a PostgreSQL connection shared by two workers mixes their traffic.
   Workers open their own and keep them (DATABASE_CONN_MAX_AGE, tsunagu/settings.py).
+- Large allocations are always mapped on their own and given back when freed
+  (`mallopt(M_MMAP_THRESHOLD)`, GUNICORN_MMAP_THRESHOLD bytes, 0 leaves glibc's default): glibc
+  otherwise raises its threshold to the size of the largest block freed, so each sign-in's
+  19 MiB argon2 buffer (ADR 0007) moved to the heap and stayed in the worker's memory, once
+  per thread that hashed a password (ADR 0007, 2026-12-03: 128 -> 110 MB after a sign-in).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import os
 from typing import Any
@@ -45,6 +52,25 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # gunicorn's runtime control socket (under $HOME by default) is not used: restarts go through
 # the service manager.
 control_socket_disable = True
+
+M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+
+
+def _fixed_mmap_threshold(size: int) -> None:
+    """Blocks of `size` bytes or more are mapped and unmapped on their own (glibc only)."""
+    if size <= 0:
+        return
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None:
+            libc.mallopt(M_MMAP_THRESHOLD, size)
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to set
+        pass
+
+
+# Set in the master before the app loads; the workers inherit it through the fork.
+_fixed_mmap_threshold(_env_int("GUNICORN_MMAP_THRESHOLD", 128 * 1024))
 
 # Off until the app has loaded and been frozen (when_ready), on again in each worker.
 gc.disable()

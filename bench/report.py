@@ -169,12 +169,41 @@ def load_rows(results: dict[str, Any], database: str) -> list[Row]:
             target=f"≤ {MAX_WORKER_MB:.0f} MB each",
             result=_mark(max(memory) <= MAX_WORKER_MB if memory else None),
         ),
+        *memory_rows(results, database),
         Row(
             database,
             "soak: 10 min, 50 users, reads and writes",
             NOT_MEASURED,
             target="no error, no lost write, memory +10% at most",
             result=NOT_MEASURED,
+        ),
+    ]
+
+
+def memory_rows(results: dict[str, Any], database: str) -> list[Row]:
+    """bench/memory.py: the app as gunicorn preloads it, and a worker after the home and case
+    pages (without the load test's concurrent sign-ins)."""
+    measured: dict[str, Any] = results.get("memory", {}).get(database) or {}
+    if not measured:
+        return []
+    loaded = measured.get("import") or {}
+    served = measured.get("worker_served_mb") or []
+    pss = measured.get("worker_served_pss_mb") or []
+    libraries = loaded.get("libraries") or []
+    return [
+        Row(
+            database,
+            "memory: the app loaded (django.setup + URLconf)",
+            f"{loaded.get('rss_mb', 0):.0f} MB ({loaded.get('modules', 0)} modules)",
+            reference="document libraries loaded: " + (", ".join(libraries) or "none"),
+        ),
+        Row(
+            database,
+            f"memory per worker after {measured.get('pages', 0)} home and case pages",
+            ", ".join(f"{m:.0f} MB" for m in served) or NOT_MEASURED,
+            reference="PSS " + ", ".join(f"{m:.0f} MB" for m in pss) if pss else "—",
+            target=f"≤ {MAX_WORKER_MB:.0f} MB each",
+            result=_mark(max(served) <= MAX_WORKER_MB if served else None),
         ),
     ]
 

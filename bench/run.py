@@ -475,6 +475,13 @@ def main() -> int:
             measured = inprocess(data["env"], targets_path)
             results["inprocess"].setdefault(database, {})[size] = measured
             results["accounts"] = measured["accounts"]
+            if size == "large":
+                from bench import memory  # imports this module: loaded once it is complete
+
+                log(f"{database} {size}: memory of the app and of a worker")
+                results.setdefault("memory", {})[database] = memory.measure(
+                    data["env"], json.loads(targets_path.read_text(encoding="utf-8"))
+                )
             if size == "large" and with_load:
                 log(f"{database} {size}: load test")
                 results["load"][database] = load_test(

@@ -3,7 +3,6 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
@@ -190,6 +189,8 @@ def otp_setup(request: TsunaguRequest) -> HttpResponse:
             )
         form.add_error("token", _("確認コードが一致しません。認証アプリの時刻を確認してください。"))
     secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    import segno  # only here, not in every worker (ADR 0007)
+
     qr = segno.make(device.config_url, error="m")
     context = {
         "form": form,

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from tsunagu.agenda.selectors import Entry
+
+if TYPE_CHECKING:
+    from icalendar import Event
+
+# icalendar is imported where a feed is written, not when the URLconf loads (ADR 0007).
 
 PRODID = "-//Tsunagu//agenda//JA"
 
@@ -24,6 +29,8 @@ def _host() -> str:
 
 
 def _event(entry: Entry, *, site: str, stamp: dt.datetime) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"{entry.uid}@{_host()}")
     event.add("dtstamp", entry.updated_at or stamp)
@@ -45,6 +52,8 @@ def _event(entry: Entry, *, site: str, stamp: dt.datetime) -> Event:
 
 def feed_calendar(entries: Iterable[Entry], *, name: str, site: str) -> bytes:
     """`site`: scheme and host the links start with."""
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

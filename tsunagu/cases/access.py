@@ -26,7 +26,17 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from django.db.models import BooleanField, Exists, Expression, Model, OuterRef, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Expression,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -94,9 +104,11 @@ def without_break_glass() -> Iterator[None]:
         _checking_write.reset(token)
 
 
-def _break_glass_person_ids(actor: Actor) -> QuerySet[BreakGlassAccess, Any]:
+def _break_glass_person_ids(
+    user_id: int, *, now: dt.datetime | None = None
+) -> QuerySet[BreakGlassAccess, Any]:
     return BreakGlassAccess.objects.filter(
-        _BreakGlassGrants(), user=actor.user, expires_at__gt=timezone.now()
+        _BreakGlassGrants(), user_id=user_id, expires_at__gt=now or timezone.now()
     ).values("person_id")
 
 
@@ -107,22 +119,28 @@ def _union_of(*branches: QuerySet[Any]) -> QuerySet[Any]:
     return first.union(*rest)
 
 
-def visible_case_ids(actor: Actor) -> QuerySet[Any]:
+def visible_case_ids(actor: Actor) -> VisibleCases:
     """The ids of the cases the actor's organization may see (the rules at the top of this
-    module), as a subquery for `case_id__in=`.
+    module), as a subquery for `case_id__in=` (or `case_id__in_once=`), compiled to SQL once
+    per process (`VisibleCases`).
 
     Written as a UNION with one branch per rule, not as an OR of the rules: PostgreSQL cannot
     use an index for an OR of subqueries and read every case in the city for each check, while
     each branch of the UNION is an index lookup.  Filter related rows by `case_id__in=` this
     rather than `case__in=cases_visible_to(...)`, which wraps it in one more scan of the cases
     table (ADR 0006)."""
-    if actor.organization_id is None:
-        return Case.objects.none().values("pk")
-    org_id = actor.organization_id
-    emergency_people = _break_glass_person_ids(actor)
+    return VisibleCases(actor)
+
+
+def _visible_case_union(
+    org_id: int, user_id: int, *, day: dt.date, now: dt.datetime
+) -> QuerySet[Any]:
+    """The rules as one UNION queryset: for the organization `org_id` and the user `user_id`,
+    on the day `day` at the instant `now`."""
+    emergency_people = _break_glass_person_ids(user_id, now=now)
     return _union_of(
         Case.objects.filter(lead_organization_id=org_id).values("pk"),
-        active_team_members().filter(organization_id=org_id).values("case_id"),
+        active_team_members(on=day).filter(organization_id=org_id).values("case_id"),
         # Break-glass opens the cases whose subject is the person (ADR 0008): their own cases
         # and their household's cases without a person, never another member's own case.
         Case.objects.filter(person_id__in=emergency_people).values("pk"),
@@ -133,6 +151,84 @@ def visible_case_ids(actor: Actor) -> QuerySet[Any]:
             ),
         ).values("pk"),
     )
+
+
+# Stand-ins while the rules are compiled (`VisibleCases`): each query gets the actor's
+# organization and user, today and now in their places.  No rule compares with another value of
+# these types, so a parameter equal to a stand-in is one of them.
+_ORG_PLACEHOLDER = -424241
+_USER_PLACEHOLDER = -424243
+_DAY_PLACEHOLDER = dt.date(2000, 1, 3)
+_NOW_PLACEHOLDER = dt.datetime(2000, 1, 3, 0, 0, 0, 424242, tzinfo=dt.UTC)
+
+# (database alias, vendor, write check) -> (SQL, parameters, which stand-in each one is).
+_compiled_rules: dict[tuple[str, str, bool], tuple[str, tuple[Any, ...], tuple[str, ...]]] = {}
+
+
+class VisibleCases(Expression):
+    """`visible_case_ids(actor)`: the UNION of the rules, compiled to SQL once per process.
+
+    Building the UNION queryset and compiling it took about a third of the CPU of a case page
+    (issue 15, ADR 0007), and every request did it again, often several times (the case, its
+    consultations, notes, plans...), for the same SQL: only the organization and user, today
+    and now differ.  So the rules are compiled once per database and write check
+    (`without_break_glass` compiles the break-glass rule to false) with stand-in values, and
+    each query gets the actual ones in their places: the decision is the one the UNION makes
+    when the query runs, on the data and the clock of that moment.  A compilation whose
+    stand-ins cannot all be found is not kept: it is then compiled for each query, as before."""
+
+    output_field = IntegerField()
+    one_column_subquery = True  # accepted by `in_once` (core/lookups.py)
+    contains_aggregate = False
+    contains_over_clause = False
+
+    def __init__(self, actor: Actor) -> None:
+        super().__init__()
+        self.actor = actor
+
+    def __repr__(self) -> str:
+        return f"VisibleCases(organization={self.actor.organization_id})"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        org_id, user_id = self.actor.organization_id, self.actor.user.pk
+        if org_id is None:
+            raise EmptyResultSet  # sees no case, as `Case.objects.none()` says it
+        key = (connection.alias, connection.vendor, _checking_write.get())
+        cached = _compiled_rules.get(key)
+        if cached is None:
+            stand_ins = {
+                _ORG_PLACEHOLDER: "org",
+                _USER_PLACEHOLDER: "user",
+                connection.ops.adapt_datefield_value(_DAY_PLACEHOLDER): "day",
+                connection.ops.adapt_datetimefield_value(_NOW_PLACEHOLDER): "now",
+            }
+            union = _visible_case_union(
+                _ORG_PLACEHOLDER, _USER_PLACEHOLDER, day=_DAY_PLACEHOLDER, now=_NOW_PLACEHOLDER
+            )
+            sql, compiled = self._compile(union, compiler, connection)
+            slots = tuple(
+                stand_ins.get(p, "") if isinstance(p, int | str | dt.date) else "" for p in compiled
+            )
+            if set(stand_ins.values()) - set(slots):  # pragma: no cover  # a rule changed shape
+                union = _visible_case_union(org_id, user_id, day=_today(), now=timezone.now())
+                return self._compile(union, compiler, connection)
+            cached = (sql, tuple(compiled), slots)
+            _compiled_rules[key] = cached
+        sql, params, slots = cached
+        actual = {
+            "org": org_id,
+            "user": user_id,
+            "day": connection.ops.adapt_datefield_value(_today()),
+            "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        }
+        return sql, [actual[s] if s else p for p, s in zip(params, slots, strict=True)]
+
+    @staticmethod
+    def _compile(union: QuerySet[Any], compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        """As Django compiles a queryset on the right of `__in`: a subquery of the query."""
+        query = union.query.resolve_expression(compiler.query)
+        sql, params = query.as_sql(compiler, connection)
+        return sql, list(params)
 
 
 def cases_visible_to(actor: Actor) -> QuerySet[Case]:
@@ -180,7 +276,7 @@ def visible_person_ids(actor: Actor) -> QuerySet[Any]:
             ).values("household_id")
         ).values("person_id"),
         Consent.objects.valid_on(_today()).filter(organizations__id=org_id).values("person_id"),
-        _break_glass_person_ids(actor),
+        _break_glass_person_ids(actor.user.pk),
     )
 
 

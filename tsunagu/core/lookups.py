@@ -10,8 +10,9 @@ visible set and a size limit.  Here the database does what the list did:
   before the scan; `= ANY` then uses the field's index like a literal list.
 - SQLite: `field IN (subquery)`: an uncorrelated IN subquery is computed once into an
   ephemeral index, then probed per row, which is what the list gave.
-The right-hand side must be a one-column queryset; a list or a single value is refused, since
-the point is not to send ids from Python.
+The right-hand side must be a one-column queryset (or an expression that compiles to one and
+says so with `one_column_subquery = True`, as `cases.access.VisibleCases`); a list or a single
+value is refused, since the point is not to send ids from Python.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ class _Once:
     rhs: Any
 
     def get_prep_lookup(self) -> Any:
-        if not isinstance(self.rhs, QuerySet | Query):
+        if not (
+            isinstance(self.rhs, QuerySet | Query)
+            or getattr(self.rhs, "one_column_subquery", False)
+        ):
             raise TypeError("in_once takes a one-column queryset, not values from Python.")
         return super().get_prep_lookup()  # type: ignore[misc]
 

@@ -24,14 +24,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
@@ -69,6 +66,10 @@ from tsunagu.directory.taxonomy import (
 )
 from tsunagu.organizations.models import Area, Organization
 
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
+    from referencing import Registry
+
 HSDS_VERSION = "3.0"
 SCHEMA_DIR = Path(__file__).resolve().parent / "hsds"
 IDENTIFIER_SCHEME = "tsunagu"
@@ -80,6 +81,11 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 @cache
 def _registry() -> Registry[Any]:
+    # jsonschema and referencing are imported on the first import or export, not by every
+    # worker when the URLconf loads (ADR 0007).
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     resources = []
     for path in sorted(SCHEMA_DIR.glob("*.json")):
         contents = json.loads(path.read_text(encoding="utf-8"))
@@ -91,6 +97,8 @@ def _registry() -> Registry[Any]:
 def validator(name: str) -> Draft202012Validator:
     """The Draft 2020-12 validator of one HSDS schema (`service`, `organization`, ...), its
     `$ref`s resolved among the copied files, formats (uuid, email, date-time) checked."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     schema = _registry().contents(f"{name}.json")
     return Draft202012Validator(schema, registry=_registry(), format_checker=FormatChecker())
 

@@ -32,12 +32,11 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
-from sudachipy import Dictionary, SplitMode  # type: ignore[import-untyped]  # no stubs
 
 from tsunagu.cases.models import DIFFICULTY_GROUPS, Case
 from tsunagu.core.dates import era_of
@@ -46,6 +45,9 @@ from tsunagu.core.kana import VARIANTS
 from tsunagu.organizations.models import Area, AreaKind
 from tsunagu.people.models import HouseholdMember, Person, Relationship, Sex
 from tsunagu.records.models import Formulation
+
+if TYPE_CHECKING:
+    from sudachipy import Dictionary  # type: ignore[import-untyped]  # no stubs
 
 PHONE = re.compile(r"0\d{1,4}[-‐ー−(（]?\d{1,4}[-‐ー−)）]?\d{3,4}")
 POSTAL = re.compile(r"〒?\s?\d{3}[-‐ー−]\d{4}")
@@ -675,6 +677,9 @@ _PROPER = {"人名": PERSON_NAME, "地名": PLACE_NAME, "組織名": ORGANIZATIO
 def tokenizer() -> Any:
     """One dictionary per process, loaded on first use (about 1 s and 80 MiB of RSS, mostly
     the mapped dictionary); one tokenizer per thread, as a tokenizer is not thread-safe."""
+    # Imported here, not at the top: the URLconf loads this module (ADR 0007).
+    from sudachipy import Dictionary, SplitMode
+
     global _dictionary
     if _dictionary is None:
         with _dictionary_lock:

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from icalendar import Calendar, Event
 
 from tsunagu.meetings.models import Meeting, MeetingStatus
+
+if TYPE_CHECKING:
+    from icalendar import Event
+
+# icalendar is imported where a calendar is made, not when the URLconf loads (ADR 0007).
 
 PRODID = "-//Tsunagu//meetings//JA"
 
 
 def _event(meeting: Meeting) -> Event:
+    from icalendar import Event
+
     event = Event()
     host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "tsunagu"
     event.add("uid", f"meeting-{meeting.pk}@{host.lstrip('.') or 'tsunagu'}")
@@ -32,6 +39,8 @@ def _event(meeting: Meeting) -> Event:
 
 
 def calendar_of(meetings: Iterable[Meeting], *, name: str) -> bytes:
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -3,6 +3,9 @@
 For the offices that keep their own Excel versions of the MHLW forms: the same headings and
 order as the PDF, a Japanese font Excel has (游ゴシック), wrapped text, column widths that fit
 the content, and A4 landscape print setup fitted to one page wide.
+
+openpyxl is several megabytes in every worker: import this module inside the view that makes a
+workbook, never at the top of a module the URLconf loads (ADR 0007, core/tests/test_imports.py).
 """
 
 from __future__ import annotations

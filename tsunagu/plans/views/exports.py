@@ -21,7 +21,6 @@ from tsunagu.core.http import TsunaguRequest
 from tsunagu.plans import documents, fhir
 from tsunagu.plans.models import Monitoring, SupportPlan
 from tsunagu.plans.printing import PdfUnavailable, render_pdf
-from tsunagu.plans.workbooks import XLSX_CONTENT_TYPE, monitoring_workbook, plan_workbook
 
 PDF_CONTENT_TYPE = "application/pdf"
 FHIR_CONTENT_TYPE = "application/fhir+json"
@@ -81,6 +80,8 @@ def plan_pdf(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 def plan_xlsx(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     doc = documents.plan_document(plan)
+    from tsunagu.plans.workbooks import XLSX_CONTENT_TYPE, plan_workbook  # openpyxl: ADR 0007
+
     content = plan_workbook(doc)
     documents.record_export(request.actor, target=plan, event="plan.exported", fmt="xlsx")
     return _download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
@@ -130,6 +131,8 @@ def monitoring_pdf(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
 def monitoring_xlsx(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
     monitoring = _monitoring(request, monitoring_id)
     doc = documents.monitoring_document(monitoring)
+    from tsunagu.plans.workbooks import XLSX_CONTENT_TYPE, monitoring_workbook  # ADR 0007
+
     content = monitoring_workbook(doc)
     documents.record_export(
         request.actor, target=monitoring, event="monitoring.exported", fmt="xlsx"

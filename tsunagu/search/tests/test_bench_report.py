@@ -131,6 +131,35 @@ def test_the_load_rows_give_requests_per_core_and_each_target():
     assert _line(text, "| sqlite | soak").endswith("| not measured |")
 
 
+def test_the_memory_rows_come_from_bench_memory():
+    results = _results()
+    results["memory"] = {
+        "sqlite": {
+            "import": {"rss_mb": 108.0, "modules": 1197, "libraries": []},
+            "pages": 880,
+            "worker_served_mb": [109.6, 127.6],
+            "worker_served_pss_mb": [74.6, 92.6],
+        },
+        "postgresql": {
+            "import": {"rss_mb": 124.1, "modules": 1547, "libraries": ["openpyxl"]},
+            "pages": 880,
+            "worker_served_mb": [151.0, 120.0],
+        },
+    }
+    text = table(results)
+    assert _line(text, "| sqlite | memory: the app loaded").endswith(
+        "| 108 MB (1197 modules) | document libraries loaded: none | — | — | — |"
+    )
+    assert _line(text, "| postgresql | memory: the app loaded").endswith(
+        "| document libraries loaded: openpyxl | — | — | — |"
+    )
+    assert _line(text, "| sqlite | memory per worker after 880 home and case pages").endswith(
+        "| 110 MB, 128 MB | PSS 75 MB, 93 MB | — | ≤ 150 MB each | met |"
+    )
+    assert _line(text, "| postgresql | memory per worker after 880").endswith("| **missed** |")
+    assert "memory: the app loaded" not in table(_results())
+
+
 def test_every_screen_has_its_rows_on_every_database():
     results = _results()
     names = {row.measure for row in rows(results) if row.database == "postgresql"}
