@@ -38,7 +38,7 @@ from tsunagu.organizations.models import (
 )
 from tsunagu.plans.models import Monitoring, MonitoringStatus, PlanStatus
 from tsunagu.referrals import selectors as referral_selectors
-from tsunagu.referrals.models import Referral, ReferralKind, ReferralStatus
+from tsunagu.referrals.models import ACCEPTED_STATUSES, Referral, ReferralKind, ReferralStatus
 
 OVERSEERS = caseload_selectors.OVERSEERS
 COUNSELOR_TITLES = (
@@ -48,15 +48,6 @@ COUNSELOR_TITLES = (
 )
 # The requests the page follows, in the order it shows them.
 REQUEST_KINDS = (ReferralKind.ADVICE, ReferralKind.JOINT_SUPPORT)
-# Accepted: the receiver took the request on, whatever happened after.  Counted, as the sent
-# requests are, by the day a request was sent (the list behind the figure filters by it too).
-ACCEPTED_STATUSES = (
-    ReferralStatus.ACCEPTED,
-    ReferralStatus.IN_PROGRESS,
-    ReferralStatus.ON_HOLD,
-    ReferralStatus.COMPLETED,
-    ReferralStatus.CONFIRMED,
-)
 
 
 def may_view(actor: Actor) -> bool:
@@ -205,6 +196,8 @@ def offices_by_ward(actor: Actor, *, today: dt.date | None = None) -> tuple[int,
         .distinct()
         .values_list("case__lead_organization_id", flat=True)
     )
+    # Accepted: the center took the request on, whatever came after; counted, as the requests
+    # sent are, by the day it was sent (the list behind the figure filters by that day).
     accepted = Counter(
         Referral.objects.filter(
             requesting_organization_id__in=ids,
