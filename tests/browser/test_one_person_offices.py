@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.browser.keyboard import follow, start_at_top, tab_to
 from tsunagu.cases.models import CaseLeadPeriod, SupportLayer
@@ -22,7 +22,7 @@ from tsunagu.organizations.tests.factories import (
 from tsunagu.referrals.models import ReferralKind, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # Beside the ones assert_no_axe_violations saves (at desktop and tablet width).
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
