@@ -75,6 +75,7 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
     )
     person = IdFilter(field_name="person_id", label=pgettext_lazy("the person supported", "本人"))
     household = IdFilter(field_name="household_id", label=_("世帯"))
+    lead_organization = IdFilter(field_name="lead_organization_id", label=_("主担当機関"))
 
     class Meta:
         model = Case

@@ -9,4 +9,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("caseloads/", views.caseloads, name="caseloads"),
+    path("one-person-offices/", views.one_person_offices, name="one_person_offices"),
 ]

@@ -8,6 +8,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.dashboard import caseloads as caseload_selectors
+from tsunagu.dashboard import oneperson
 from tsunagu.meetings import selectors as meetings_selectors
 from tsunagu.plans import selectors as plans_selectors
 from tsunagu.referrals import selectors as referrals_selectors
@@ -32,6 +33,7 @@ def home(request: TsunaguRequest) -> HttpResponse:
             "failed_since_last": failed_since_last.count(),
             "plans_dashboard": plans_selectors.dashboard(actor=actor),
             "may_view_caseloads": caseload_selectors.may_view(actor),
+            "may_view_one_person_offices": oneperson.may_view(actor),
             **referrals_selectors.dashboard(actor),
             **meetings_selectors.dashboard(actor),
         },
@@ -54,5 +56,28 @@ def caseloads(request: TsunaguRequest) -> HttpResponse:
             "loads": loads,
             "warnings": caseload_selectors.warnings(loads),
             "months": caseload_selectors.TREND_MONTHS,
+            "may_view_one_person_offices": oneperson.may_view(actor),
+        },
+    )
+
+
+@require_GET
+def one_person_offices(request: TsunaguRequest) -> HttpResponse:
+    """The designated planning offices with one counselor, per ward, for the core center and
+    the city (seed 003); anyone else gets a 404, audited."""
+    actor = request.actor
+    if not oneperson.may_view(actor):
+        audit.record_denial(
+            actor, target_type="view", target_id="one_person_offices", reason="no role"
+        )
+        raise Http404
+    year, wards = oneperson.offices_by_ward(actor)
+    return render(
+        request,
+        "dashboard/pages/one_person_offices.html",
+        {
+            "year": year,
+            "wards": wards,
+            "office_count": len({row.organization.pk for ward in wards for row in ward.offices}),
         },
     )

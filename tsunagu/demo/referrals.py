@@ -9,6 +9,9 @@
   one past its acknowledgement deadline in the core center's inbox, a completed one waiting for
   office_a1's confirmation, a referral (紹介) in progress at a planning office, a draft, and a
   request for advice from the community life hub (core1's second organization).
+- ひだまり, a one-person planning office (seed 003): advice from the core center this year,
+  given at a case conference core1 attended, a fresh request for advice, and advice asked of
+  みどりの風 (so the core center's one-person-office page has counts it may not open).
 - 相談支援センター かえで (office_b1) is on none of it.
 
 Deterministic (one `random.Random`, fixed dates) and idempotent (nothing when any referral
@@ -509,6 +512,134 @@ def _now(
         )
 
 
+def _one_person_office(
+    batch: Batch, rng: random.Random, orgs: dict[str, Organization], users: dict[str, User]
+) -> None:
+    """ひだまり, a one-person office (seed 003, 一人事業所), leans on the network this year: advice
+    from the core center given at a case conference core1 attended, a fresh request for advice
+    in the core center's inbox, and advice it asked of a chief specialist's office."""
+    hidamari, core, kaze = orgs.get("plan-hidamari"), orgs[CORE], orgs.get("plan-midorinokaze")
+    helpers = [org for org in (core, kaze) if org is not None]
+    on_their_teams = set(
+        CaseTeamMember.objects.filter(organization__in=helpers).values_list("case_id", flat=True)
+    )
+    cases = _open_cases(hidamari, on_their_teams) if hidamari is not None else []
+    if hidamari is None or len(cases) < 3:
+        return
+    core1 = users["core1"]
+    advised, fresh, asked_kaze = rng.sample(cases, 3)
+    counselor = advised.lead_worker or core1
+    meeting = "令和8年度第6回 中央区支援会議（社会福祉法106条の6、9月4日）"
+    advice = (
+        "本人の拒否が強く、サービス導入の糸口がつかめない。一人事業所のため相談できる相手がいない。"
+    )
+
+    def person(case: Case) -> Person:
+        assert case.person is not None  # noqa: S101  # _open_cases picks person cases
+        return case.person
+
+    joined = dt.date(2026, 9, 9)
+    on_team = CaseTeamMember(
+        case=advised,
+        organization=core,
+        worker=core1,
+        role=TeamRole.JOINT,
+        basis=SharingBasis.STATUTORY_MEETING,
+        basis_note=meeting,
+        joined_on=joined,
+        added_by=core1,
+    )
+    batch.team.append(on_team)
+    given = _referral(
+        batch,
+        case=advised,
+        person=person(advised),
+        kind=ReferralKind.ADVICE,
+        requester=counselor,
+        receiver=core,
+        receiver_worker=core1,
+        rng=rng,
+        sent=_at(dt.date(2026, 9, 8), 10),
+        steps=[
+            ("acknowledge", _at(dt.date(2026, 9, 8), 14)),
+            ("accept", _at(joined, 10)),
+            ("start", _at(joined, 10, 5)),
+            ("complete", _at(dt.date(2026, 9, 30), 16)),
+            ("confirm", _at(dt.date(2026, 10, 1), 9)),
+        ],
+        basis=SharingBasis.STATUTORY_MEETING,
+        basis_note=meeting,
+        reason=advice,
+        outcome="ケース会議に同席し、関わりの糸口（本人の好きな作業）から訪問を組み立て直す方針を助言した。",
+    )
+    given.team_member = on_team
+    conference = CaseConference.objects.create(
+        case=advised,
+        kind=ConferenceKind.CASE_CONFERENCE,
+        organizer=hidamari,
+        held_at=_at(dt.date(2026, 9, 24), 14),
+        purpose="サービスを拒否する本人への関わり方",
+        discussion="本人が関心を示す作業を手がかりに、訪問の回数と同行者を見直す。",
+        decisions="基幹相談支援センターが次回訪問に同行する。1か月後に再度検討する。",
+        created_by=counselor,
+    )
+    for org, name in ((hidamari, counselor.full_name), (core, core1.full_name)):
+        ConferenceAttendee.objects.create(conference=conference, organization=org, name=name)
+    _referral(
+        batch,
+        case=fresh,
+        person=person(fresh),
+        kind=ReferralKind.ADVICE,
+        requester=fresh.lead_worker or counselor,
+        receiver=core,
+        receiver_worker=None,
+        rng=rng,
+        sent=_at(dt.date(2026, 11, 24), 17),
+        steps=[("acknowledge", _at(dt.date(2026, 11, 25), 9))],
+        basis=SharingBasis.STATUTORY_MEETING,
+        basis_note="令和8年度第8回 中央区支援会議（社会福祉法106条の6、11月19日）",
+        reason="家族の入院が決まり、本人の短期入所先を急いで調整する必要がある。",
+    )
+    kaze_worker = (
+        Membership.objects.current()
+        .filter(organization=kaze)
+        .select_related("user")
+        .order_by("user__username")
+        .first()
+    )
+    if kaze is not None and kaze_worker is not None:
+        kaze_member = CaseTeamMember(
+            case=asked_kaze,
+            organization=kaze,
+            worker=kaze_worker.user,
+            role=TeamRole.OTHER,
+            basis=SharingBasis.STATUTORY_MEETING,
+            basis_note="令和8年度第4回 中央区支援会議（社会福祉法106条の6、7月10日）",
+            joined_on=dt.date(2026, 7, 15),
+            added_by=kaze_worker.user,
+        )
+        batch.team.append(kaze_member)
+        asked = _referral(
+            batch,
+            case=asked_kaze,
+            person=person(asked_kaze),
+            kind=ReferralKind.ADVICE,
+            requester=asked_kaze.lead_worker or counselor,
+            receiver=kaze,
+            receiver_worker=kaze_worker.user,
+            rng=rng,
+            sent=_at(dt.date(2026, 7, 14), 11),
+            steps=[
+                ("accept", _at(dt.date(2026, 7, 15), 10)),
+                ("complete", _at(dt.date(2026, 7, 28), 15)),
+            ],
+            basis=SharingBasis.STATUTORY_MEETING,
+            basis_note="令和8年度第4回 中央区支援会議（社会福祉法106条の6、7月10日）",
+            outcome="主任相談支援専門員として、モニタリングの頻度と記録の工夫を助言した。",
+        )
+        asked.team_member = kaze_member
+
+
 @transaction.atomic
 def seed_referrals() -> Counter[str]:
     """Create the demo referrals unless some referral already exists; return the counts."""
@@ -526,6 +657,7 @@ def seed_referrals() -> Counter[str]:
     _history(batch, rng, orgs[CORE])
     _refusals(batch, rng, orgs[CORE], users["core2"])
     _now(batch, rng, orgs, users)
+    _one_person_office(batch, rng, orgs, users)
     _support_meetings(batch.team)
     CaseTeamMember.objects.bulk_create(batch.team)
     Referral.objects.bulk_create(batch.referrals, batch_size=500)

@@ -41,10 +41,11 @@ def test_the_demo_flags_the_short_ward_network_meeting(demo):
 
 def test_the_demo_has_conferences_and_issues_at_several_stages(demo):
     assert MeetingBody.objects.filter(parent__isnull=False).exists()
-    # The meetings demo's three, besides the support meetings that the casework's
-    # support-meeting bases name (issue 13 item 4), each with every pledge recorded.
+    # The meetings demo's three and the one-person office's case conference (the referrals
+    # demo), besides the support meetings that the casework's support-meeting bases name
+    # (issue 13 item 4), each with every pledge recorded.
     named = CaseTeamMember.objects.filter(conference__isnull=False).values("conference_id")
-    assert CaseConference.objects.exclude(pk__in=named).count() == 3
+    assert CaseConference.objects.exclude(pk__in=named).count() == 4
     behind_bases = CaseConference.objects.filter(pk__in=named)
     assert behind_bases.exists()
     assert not behind_bases.filter(attendees__pledged_at__isnull=True).exists()

@@ -3,17 +3,20 @@ to office_b1."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.models import CaseTeamMember
 from tsunagu.core.actor import Actor
+from tsunagu.dashboard.oneperson import offices_by_ward
 from tsunagu.demo.management.commands.seed_demo import seed_demo
 from tsunagu.demo.referrals import seed_referrals
 from tsunagu.organizations.models import Membership
 from tsunagu.referrals import services, statistics
 from tsunagu.referrals.access import referrals_visible_to
-from tsunagu.referrals.models import ACCEPTED_STATUSES, Referral, ReferralStatus
+from tsunagu.referrals.models import ACCEPTED_STATUSES, Referral, ReferralKind, ReferralStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +88,18 @@ def test_the_demo_referrals(settings):
     ]  # fmt: skip
     assert escalated
     assert {u.username for e in escalated for u in e.recipients.all()} == {"core_mgr"}
+
+    # ひだまり, a one-person office (seed 003), asked the core center for advice this year and
+    # got its backup: on the team of its cases, the request accepted, a conference attended.
+    _year, wards = offices_by_ward(core1, today=dt.date(2026, 12, 1))
+    rows = {row.organization.code: row for ward in wards for row in ward.offices}
+    hidamari = rows["plan-hidamari"]
+    advice = next(r for r in hidamari.requests if r.kind == ReferralKind.ADVICE)
+    assert advice.to_viewer >= 2
+    assert advice.sent.count > advice.to_viewer  # one went elsewhere: counts only
+    assert hidamari.backup_cases.count >= 1
+    assert hidamari.backup_accepted.count >= 1
+    assert hidamari.backup_conferences.count >= 1
 
     # The statistics have something to show for the current fiscal year.
     table = statistics.joint_support_table(statistics.period(2026))
