@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -104,9 +106,9 @@ def staffing_page(request: TsunaguRequest) -> HttpResponse:
     today = timezone.localdate()
     years = _fiscal_years(today)
     year, status, error = fiscal_year(today), 200, ""
-    asked = request.GET.get("year", "").strip()
+    asked = unicodedata.normalize("NFKC", request.GET.get("year", "")).strip()  # ２０２６ too
     if asked:
-        if asked.isdigit() and len(asked) == 4 and int(asked) in years:
+        if re.fullmatch(r"[0-9]{4}", asked) and int(asked) in years:
             year = int(asked)
         else:
             status = 400
