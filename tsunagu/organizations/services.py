@@ -211,9 +211,13 @@ def staffing_assignment_end(
     post = assignment.post
     if not staffing.may_fill(actor, post.organization):
         raise Forbidden("担当者を記録するのはセンターの管理者か市の担当課です。")
+    StaffingPost.objects.select_for_update().filter(pk=post.pk).first()
     before = _iso(assignment.ended_on)
     assignment.ended_on = ended_on
     _full_clean(assignment)
+    # A later last day may run into the successor's first days.
+    others = [a for a in post.assignments.all() if a.pk != assignment.pk]
+    _check_not_overfilled(post, [*others, assignment])
     assignment.save(update_fields=["ended_on", "updated_at"])
     audit.record(
         action=Action.RECORD_UPDATED,

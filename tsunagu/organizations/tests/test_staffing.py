@@ -346,6 +346,13 @@ def test_the_services_refuse_what_does_not_fit(personas, posts):
     )
     with pytest.raises(FieldErrors):  # fewer places than people on them
         services.staffing_post_update(city, post=post, headcount=1)
+    # The 地域支援員 who left on 05-31 cannot be kept on into the newcomer's time.
+    leaver = StaffingAssignment.objects.get(membership__user__username="leaver_a")
+    with pytest.raises(FieldErrors):
+        services.staffing_assignment_end(city, assignment=leaver, ended_on=dt.date(2026, 8, 15))
+    services.staffing_assignment_end(city, assignment=leaver, ended_on=dt.date(2026, 6, 15))
+    leaver.refresh_from_db()
+    assert leaver.ended_on == dt.date(2026, 6, 15)
 
 
 # --- Bad input is never a 500 ------------------------------------------------------------------
