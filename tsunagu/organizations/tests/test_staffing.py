@@ -522,3 +522,30 @@ def test_the_api_answers_junk_with_json(personas, posts, client):
         response = _api(client, city, org, method, path, body)
         assert 400 <= response.status_code < 500, (path, body, response.status_code)
         assert response.json()["error"]["message"]
+
+
+def test_the_page_runs_the_same_queries_for_more_centers(personas, posts, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    city = client_as(personas.city_official)
+    url = reverse("organizations:staffing")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert city.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    queries()  # the first request of a session does its one-off work
+    before = queries()
+    for n in range(4):
+        center = OrganizationFactory.create(kind=OrganizationKind.COMMISSIONED_OFFICE)
+        holder = _member(center, f"more_{n}")
+        for kind in (PostKind.CAPACITY_BUILDING_OFFICER, PostKind.COUNSELOR):
+            post = StaffingPost.objects.create(
+                organization=center, kind=kind, required_from=dt.date(2021, 4, 1)
+            )
+        StaffingAssignment.objects.create(
+            post=post, membership=holder, started_on=dt.date(2021, 4, 1)
+        )
+    assert queries() == before
