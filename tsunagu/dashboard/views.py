@@ -10,6 +10,7 @@ from tsunagu.core.http import TsunaguRequest
 from tsunagu.dashboard import caseloads as caseload_selectors
 from tsunagu.dashboard import oneperson
 from tsunagu.meetings import selectors as meetings_selectors
+from tsunagu.organizations import staffing
 from tsunagu.plans import selectors as plans_selectors
 from tsunagu.referrals import selectors as referrals_selectors
 
@@ -34,6 +35,7 @@ def home(request: TsunaguRequest) -> HttpResponse:
             "plans_dashboard": plans_selectors.dashboard(actor=actor),
             "may_view_caseloads": caseload_selectors.may_view(actor),
             "may_view_one_person_offices": oneperson.may_view(actor),
+            "may_view_staffing": staffing.may_view(actor),
             **referrals_selectors.dashboard(actor),
             **meetings_selectors.dashboard(actor),
         },

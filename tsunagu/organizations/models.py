@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -252,3 +255,116 @@ class Membership(TimeStampedModel):
     @property
     def can_write(self) -> bool:
         return self.role != SystemRole.READ_ONLY
+
+
+# --- Staffing (配置 / 欠員; seed 004 人員体制) -----------------------------------------------
+
+# The centers whose posts the city sets: the core center and the commissioned centers.
+STAFFED_KINDS = (OrganizationKind.CORE_CENTER, OrganizationKind.COMMISSIONED_OFFICE)
+
+
+class PostKind(models.TextChoices):
+    """The posts seed 004 requires of a center (機能強化員と地域支援員は必置)."""
+
+    CAPACITY_BUILDING_OFFICER = "capacity_building_officer", _("機能強化員")
+    COMMUNITY_SUPPORT_WORKER = "community_support_worker", _("地域支援員")
+    COUNSELOR = "counselor", _("相談員")
+    COMPREHENSIVE_SUPPORT_COORDINATOR = (
+        "comprehensive_support_coordinator",
+        _("相談支援包括化推進員"),
+    )
+
+
+HEADCOUNT_MAX = 20
+
+
+class StaffingPost(TimeStampedModel):
+    """A post the city requires of a center: so many of a kind, from a date (until one)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("センター"),
+        on_delete=models.PROTECT,
+        related_name="staffing_posts",
+    )
+    kind = models.CharField(_("職種"), max_length=40, choices=PostKind.choices)
+    headcount = models.PositiveSmallIntegerField(
+        _("必要な人数"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(HEADCOUNT_MAX)],
+    )
+    required_from = BoundedDateField(_("配置の開始日"))
+    required_until = BoundedDateField(
+        _("配置の終了日"), null=True, blank=True, help_text=_("空欄なら終わりなし。")
+    )
+
+    class Meta:
+        verbose_name = _("配置")
+        verbose_name_plural = _("配置")
+        ordering = ["organization__name_kana", "kind", "required_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(headcount__gte=1), name="staffing_post_headcount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(required_until__isnull=True)
+                | Q(required_until__gte=models.F("required_from")),
+                name="staffing_post_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} / {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        if self.required_until is not None and self.required_until < self.required_from:
+            raise ValidationError({"required_until": _("終了日は開始日より後にします。")})
+        if self.organization_id and self.organization.kind not in STAFFED_KINDS:
+            raise ValidationError(
+                {"organization": _("配置は基幹相談支援センターと委託相談支援事業所に設定します。")}
+            )
+
+
+class StaffingAssignment(TimeStampedModel):
+    """Who filled a post, from a day to a day (the last day worked; empty while they do)."""
+
+    post = models.ForeignKey(
+        StaffingPost, verbose_name=_("配置"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("職員"),
+        on_delete=models.PROTECT,
+        related_name="staffing_assignments",
+    )
+    started_on = BoundedDateField(_("就任日"))
+    ended_on = BoundedDateField(
+        _("最終勤務日"), null=True, blank=True, help_text=_("空欄なら在任中。")
+    )
+
+    class Meta:
+        verbose_name = _("配置の担当者")
+        verbose_name_plural = _("配置の担当者")
+        ordering = ["post", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="staffing_assignment_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} / {self.membership.user}"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+    def clean(self) -> None:
+        if self.ended_on is not None and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("最終勤務日は就任日より後にします。")})
+        if (
+            self.post_id
+            and self.membership_id
+            and self.membership.organization_id != self.post.organization_id
+        ):
+            raise ValidationError({"membership": _("そのセンターの職員を選んでください。")})

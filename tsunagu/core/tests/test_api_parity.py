@@ -24,6 +24,11 @@ from tsunagu.api import api
 
 # Screen URL name -> API URL name of the twin that calls the same service.
 TWINS: dict[str, str] = {
+    # organizations: staffing (issue 17 item 6)
+    "organizations:post_create": "staffing_post_create",
+    "organizations:post_edit": "staffing_post_update",
+    "organizations:assignment_create": "staffing_assignment_add",
+    "organizations:assignment_end": "staffing_assignment_end",
     # people
     "people:person_create": "person_create",
     "people:person_edit": "person_update",

@@ -48,6 +48,7 @@ from tsunagu.meetings.tests.factories import (
     MeetingBodyFactory,
     MeetingFactory,
 )
+from tsunagu.organizations.models import StaffingAssignment, StaffingPost
 from tsunagu.organizations.tests.actors import actor_as as plan_actor_as
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.models import (
@@ -98,6 +99,7 @@ SCREEN_NAMESPACES = {
     "meetings",
     "notifications",
     "disclosure",
+    "organizations",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -154,6 +156,11 @@ class World:
 
     # Office A's note template (issue 16 item 5): another organization's id is a 404.
     note_template: NoteTemplate
+
+    # Office A's 地域支援員 post (two people) and the colleague who fills one place (issue 17
+    # item 6): office B sees neither; the city sets posts and records who fills them.
+    staffing_post: StaffingPost
+    staffing_assignment: StaffingAssignment
 
 
 @pytest.fixture
@@ -313,7 +320,23 @@ def world(personas, client_as, private_media) -> World:
             body="【様子】\n【本人の話】",
             created_by=personas.counselor_a,
         ),
+        **_staffing_world(personas),
     )
+
+
+def _staffing_world(personas) -> dict[str, Any]:
+    post = StaffingPost.objects.create(
+        organization=personas.office_a,
+        kind="community_support_worker",
+        headcount=2,
+        required_from=dt.date(2021, 4, 1),
+    )
+    assignment = StaffingAssignment.objects.create(
+        post=post,
+        membership=personas.colleague_a.memberships.get(organization=personas.office_a),
+        started_on=dt.date(2021, 4, 1),
+    )
+    return {"staffing_post": post, "staffing_assignment": assignment}
 
 
 def _board_attachment(personas, client_as, case: Case) -> BoardAttachment:
@@ -438,6 +461,31 @@ FORM = ("GET", "POST")
 POST = ("POST",)
 
 SCREENS: dict[str, Spec] = {
+    # organizations: staffing (issue 17 item 6); the city is who sets posts and fills them.
+    "organizations:post_create": Spec(
+        lambda w: {"organization_id": w.staffing_post.organization_id},
+        FORM,
+        lambda w: {"kind": "counselor", "headcount": "1", "required_from": "2026-04-01"},
+        owner="city_official",
+    ),
+    "organizations:post_edit": Spec(
+        lambda w: {"post_id": w.staffing_post.pk},
+        FORM,
+        lambda w: {"headcount": "2"},
+        owner="city_official",
+    ),
+    "organizations:assignment_create": Spec(
+        lambda w: {"post_id": w.staffing_post.pk},
+        FORM,
+        lambda w: {"membership": "", "started_on": "2026-04-01"},
+        owner="city_official",
+    ),
+    "organizations:assignment_end": Spec(
+        lambda w: {"assignment_id": w.staffing_assignment.pk},
+        FORM,
+        lambda w: {"ended_on": "2026-04-30"},
+        owner="city_official",
+    ),
     "people:person_detail": Spec(_person),
     "people:person_edit": Spec(
         _person, FORM, lambda w: {"version": w.person.version, "family_name": "佐藤"}
@@ -638,6 +686,35 @@ SCREENS: dict[str, Spec] = {
 }
 
 API: dict[str, Spec] = {
+    # organizations: staffing (issue 17 item 6)
+    "POST /api/v1/organizations/{organization_id}/staffing-posts": Spec(
+        lambda w: {"organization_id": w.staffing_post.organization_id},
+        POST,
+        lambda w: {"kind": "counselor", "required_from": "2026-04-01"},
+        owner="city_official",
+    ),
+    "PATCH /api/v1/staffing-posts/{post_id}": Spec(
+        lambda w: {"post_id": w.staffing_post.pk},
+        ("PATCH",),
+        lambda w: {"headcount": 2},
+        owner="city_official",
+    ),
+    "POST /api/v1/staffing-posts/{post_id}/assignments": Spec(
+        lambda w: {"post_id": w.staffing_post.pk},
+        POST,
+        lambda w: {
+            "membership_id": w.staffing_assignment.membership_id,
+            "started_on": "2020-04-01",
+            "ended_on": "2020-04-30",
+        },
+        owner="city_official",
+    ),
+    "POST /api/v1/staffing-assignments/{assignment_id}/end": Spec(
+        lambda w: {"assignment_id": w.staffing_assignment.pk},
+        POST,
+        lambda w: {"ended_on": "2026-04-30"},
+        owner="city_official",
+    ),
     "GET /api/v1/persons/{person_id}": Spec(_person),
     "PATCH /api/v1/persons/{person_id}": Spec(
         _person, ("PATCH",), lambda w: {"version": w.person.version, "phone": "090-0000-1111"}
@@ -910,6 +987,8 @@ API: dict[str, Spec] = {
 
 # Object routes whose answer is by design not scoped to the team, with the reason.
 NOT_PERSON_DATA = {
+    "organizations:detail": "the organization directory is open to every signed-in member "
+    "(no person-level data; its posts name staff, as its staff list does)",
     # A notification is its recipient's own (any other user's id is a 404 with access.denied,
     # tsunagu/notifications/tests); what it is about is rendered through the target's own
     # access rules when it is read, so the route holds no person data of its own.

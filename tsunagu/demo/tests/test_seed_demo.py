@@ -15,6 +15,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.demo.cases import STAFF
 from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
+from tsunagu.demo.staffing import STAFF as STAFFING_STAFF
 from tsunagu.organizations.models import Area, Corporation, Membership, Organization
 
 USERNAMES = [
@@ -75,8 +76,9 @@ def test_refuses_outside_demo_mode(settings):
 
 
 def test_creates_the_demo_accounts_with_the_demo_password(demo):
-    # The casework adds background staff who author records; none of them can sign in.
-    staff = {spec.username for spec in STAFF}
+    # The casework adds background staff who author records, and the staffing those who fill
+    # a post (tsunagu/demo/staffing.py); none of them can sign in.
+    staff = {spec.username for spec in STAFF} | {row[0] for row in STAFFING_STAFF}
     assert sorted(User.objects.values_list("username", flat=True)) == sorted(set(USERNAMES) | staff)
     assert not any(u.has_usable_password() for u in User.objects.filter(username__in=staff))
     request = RequestFactory().post("/accounts/login/")
@@ -200,3 +202,27 @@ def test_second_run_prints_the_same_account_table(demo):
     again = run_seed()
     table = demo[demo.index("デモ用アカウント:") :]
     assert again.endswith(table)
+
+
+def test_the_centers_have_their_seed_004_posts_and_one_is_short_now(demo):
+    from tsunagu.organizations.models import StaffingPost
+    from tsunagu.organizations.staffing import staffing
+    from tsunagu.organizations.tests.actors import actor_as
+
+    posts = StaffingPost.objects.select_related("organization")
+    for code in ("core-center", "office-aoba", "office-kaede", "office-sakura"):
+        kinds = {p.kind for p in posts if p.organization.code == code}
+        assert kinds == {"capacity_building_officer", "community_support_worker", "counselor"}
+    assert posts.get(organization__code="office-sakura", kind="counselor").headcount == 2
+    centers = staffing(
+        actor_as(User.objects.get(username="city1")),
+        fiscal_year=2026,
+        today=dt.date(2026, 12, 1),
+    )
+    short = [(c.organization.code, c.shortfall) for c in centers if c.shortfall]
+    assert short == [("office-aoba", 1)]
+    sakura = next(c for c in centers if c.organization.code == "office-sakura")
+    vacancies = [v for row in sakura.posts for v in row.vacancies]
+    assert [(v.start, v.end, v.days) for v in vacancies] == [
+        (dt.date(2026, 6, 1), dt.date(2026, 7, 31), 61)
+    ]
