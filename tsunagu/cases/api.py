@@ -102,7 +102,10 @@ class CaseOut(Out):
     id: int
     person_id: int | None
     household_id: int | None
-    title: str
+    title: str = Field(description="入力されたケース名（なければ空。画面の名前は name）")
+    name: str = Field(
+        description="画面に出る名前: 入力されたケース名、なければ本人・世帯から（要求の言語で）"
+    )
     status: str
     status_label: str = Field(alias="get_status_display")
     support_layer: str
@@ -114,6 +117,10 @@ class CaseOut(Out):
     closed_on: dt.date | None
     closure_reason: str
     version: int
+
+    @staticmethod
+    def resolve_name(case: Case) -> str:
+        return str(case)
 
 
 class CaseDetailOut(CaseOut):

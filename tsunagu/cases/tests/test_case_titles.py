@@ -73,3 +73,19 @@ def test_the_migration_clears_only_what_the_system_wrote(personas, person):
     typed.refresh_from_db()
     by_household.refresh_from_db()
     assert (written.title, typed.title, by_household.title) == ("", "花子さんの就労移行", "")
+
+
+def test_the_api_gives_the_typed_title_and_the_name_it_reads_as(personas, person):
+    from django.test import Client
+
+    from tsunagu.accounts.tests.factories import api_token_for
+
+    case = _open(personas, person)
+    token = api_token_for(personas.counselor_a, personas.office_a)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = client.get(f"/api/v1/cases/{case.pk}").json()
+    assert (body["title"], body["name"]) == ("", "佐藤 花子さんの支援")
+    english = client.get(f"/api/v1/cases/{case.pk}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["name"] == "Support for 佐藤 花子"
+    listed = client.get("/api/v1/cases").json()["results"]
+    assert [row["name"] for row in listed] == ["佐藤 花子さんの支援"]

@@ -85,3 +85,19 @@ def test_the_case_and_note_pages_link_to_the_prints(personas, world, client_as):
     assert f"/disclosure/cases/{world.case.pk}/summary/" in case_page
     notes_page = client.get(f"/records/cases/{world.case.pk}/notes/").content.decode()
     assert f"/disclosure/notes/{world.note.pk}/print/" in notes_page
+
+
+def test_the_printed_note_names_its_case_and_its_next_contact(personas, world, client_as):
+    import datetime as dt
+
+    from tsunagu.cases.models import Case
+    from tsunagu.core.tests.pdf import pdf_text
+    from tsunagu.records.models import ProgressNote
+
+    Case.objects.filter(pk=world.case.pk).update(title="")  # named when read
+    ProgressNote.objects.filter(pk=world.note.pk).update(next_contact_on=dt.date(2026, 12, 24))
+    response = client_as(personas.counselor_a).get(f"/disclosure/notes/{world.note.pk}/print/")
+    text = pdf_text(response.content)
+    assert "佐藤花子さんの支援" in text
+    assert "次回連絡予定日" in text
+    assert "令和8年12月24日" in text

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.dates import wareki
+from tsunagu.core.tests.pdf import pdf_text
 from tsunagu.meetings import services
 from tsunagu.meetings.models import CommunityIssue, IssueSource
 from tsunagu.organizations.tests.actors import actor_as
@@ -71,11 +69,6 @@ def test_without_a_date_an_issue_is_raised_today(personas, client_as):
     assert CommunityIssue.objects.get().raised_on == timezone.localdate()
 
 
-def _pdf_text(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return re.sub(r"\s+", "", "".join((page.extract_text() or "") for page in reader.pages))
-
-
 def test_the_council_handout_prints_the_date_raised(personas, client_as):
     lead = actor_as(personas.counselor_a, personas.office_a)
     raised = dt.date(2026, 5, 11)
@@ -89,7 +82,7 @@ def test_the_council_handout_prints_the_date_raised(personas, client_as):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"]
-    text = _pdf_text(response.content)
+    text = pdf_text(response.content)
     assert "提起日" in text
     stage = issue.get_stage_display()
     assert f"{stage}{wareki(raised)}" in text  # the row: … 段階 提起日

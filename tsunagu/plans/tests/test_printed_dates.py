@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.core.dates import wareki
+from tsunagu.core.tests.pdf import pdf_text
 from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.plans import services
@@ -24,11 +23,6 @@ from tsunagu.plans.selectors import plan_diff
 from tsunagu.plans.tests.world import build_plan_world
 
 pytestmark = pytest.mark.django_db
-
-
-def _pdf_text(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return re.sub(r"\s+", "", "".join((page.extract_text() or "") for page in reader.pages))
 
 
 def test_the_printed_plan_date_is_the_plan_s_own_date(personas, client_as):
@@ -41,7 +35,7 @@ def test_the_printed_plan_date_is_the_plan_s_own_date(personas, client_as):
 
     pdf = client.get(reverse("plans:plan_pdf", args=[w.plan.pk]))
     assert pdf.status_code == 200
-    text = _pdf_text(pdf.content)
+    text = pdf_text(pdf.content)
     assert f"計画作成日{wareki(drafted)}" in text  # 計画作成日 令和8年2月10日
     assert f"計画作成日{wareki(saved)}" not in text
 

@@ -14,11 +14,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.errors import Invalid
+from tsunagu.core.tests.pdf import pdf_text
 from tsunagu.directory.models import ResourceStatus, SocialResource
 from tsunagu.directory.services import refresh_search_text
 from tsunagu.directory.tests.factories import ProviderFactory, ResourceFactory, term
@@ -302,11 +302,6 @@ def test_outsiders_get_404_on_the_resource_choices(personas, draft, client_as):
 # --- Printed plan -----------------------------------------------------------------------------
 
 
-def _pdf_text(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return re.sub(r"\s+", "", "".join((page.extract_text() or "") for page in reader.pages))
-
-
 def test_the_printed_plan_names_the_provider_and_the_service(personas, draft, works, client_as):
     services.plan_item_save(
         actor=_lead(personas), plan=draft, data={**FORMAL, "resource": works.pk}
@@ -314,7 +309,7 @@ def test_the_printed_plan_names_the_provider_and_the_service(personas, draft, wo
     client = client_as(personas.counselor_a)
     pdf = client.get(reverse("plans:plan_pdf", args=[draft.pk]))
     assert pdf.status_code == 200
-    text = _pdf_text(pdf.content)
+    text = pdf_text(pdf.content)
     assert "社会福祉法人みどり福祉会" in text
     assert "ひだまり工房" in text
     assert "支援の輪（バウムクーヘン）" in text
