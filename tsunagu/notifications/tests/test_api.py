@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.notifications.models import Notification, NotificationKind
 from tsunagu.notifications.services import notify
-from tsunagu.people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def case(personas):
-    person = PersonFactory.create(
-        family_name="高橋", given_name="美咲", registered_by_organization=personas.office_a
-    )
-    return CaseFactory.create(
-        person=person,
-        title="高橋美咲さんの支援",
-        lead_organization=personas.office_a,
-        lead_worker=personas.counselor_a,
-        opened_on=timezone.localdate() - dt.timedelta(days=60),
-    )
 
 
 def _api(user, organization) -> Client:

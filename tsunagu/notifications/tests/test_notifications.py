@@ -12,29 +12,14 @@ from django.utils import timezone
 from tsunagu.audit.models import Action, AuditEvent, Outcome
 from tsunagu.cases import services as case_services
 from tsunagu.cases.models import SharingBasis, TeamRole
-from tsunagu.cases.tests.factories import CaseFactory, pledged_support_meeting
+from tsunagu.cases.tests.factories import pledged_support_meeting
 from tsunagu.notifications.models import Notification, NotificationKind, NotificationSetting
 from tsunagu.notifications.services import notify, send_digests
 from tsunagu.organizations.tests.actors import actor_as
-from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.plans import services as plan_services
 from tsunagu.plans.tests.factories import MonitoringFactory, SupportPlanFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def case(personas):
-    person = PersonFactory.create(
-        family_name="高橋", given_name="美咲", registered_by_organization=personas.office_a
-    )
-    return CaseFactory.create(
-        person=person,
-        title="高橋美咲さんの支援",
-        lead_organization=personas.office_a,
-        lead_worker=personas.counselor_a,
-        opened_on=timezone.localdate() - dt.timedelta(days=60),
-    )
 
 
 def _kinds(user) -> list[str]:
