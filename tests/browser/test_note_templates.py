@@ -10,33 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 from django.utils import timezone
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import expect
 
 from tests.browser.keyboard import choose, follow, start_at_top, submit, tab_to, type_date
+from tests.browser.phone import no_sideways_scroll_at_phone_width
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.plans.models import Task, TaskSource, TaskStatus
 from tsunagu.records.models import NoteTemplate, ProgressNote
 
-PHONE: ViewportSize = {"width": 390, "height": 844}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 BODY = "【様子】\n【本人の話】\n【家族の話】\n【次回までに】"
-
-
-def _no_sideways_scroll_at_phone_width(page: Page, name: str) -> None:
-    original = page.viewport_size
-    page.set_viewport_size(PHONE)
-    overflow = page.evaluate(
-        "() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
-    )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
-    assert overflow <= 0, f"{name}: the page scrolls {overflow}px sideways at 390px"
-    if original:
-        page.set_viewport_size(original)
 
 
 def test_template_to_note_to_task_by_keyboard(
@@ -71,7 +56,7 @@ def test_template_to_note_to_task_by_keyboard(
     template = NoteTemplate.objects.get()
     assert (template.organization, template.body) == (personas.office_a, BODY)
     assert_no_axe_violations(page, "notes-03-templates")
-    _no_sideways_scroll_at_phone_width(page, "notes-03-templates")
+    no_sideways_scroll_at_phone_width(page, "notes-03-templates")
 
     # 2. A new note from the template: the kind and the text are filled in.
     start_at_top(page, f"/records/cases/{case.pk}/notes/new/")
@@ -82,7 +67,7 @@ def test_template_to_note_to_task_by_keyboard(
     expect(text).to_have_value(BODY)
     expect(page.get_by_label("種別", exact=True)).to_have_value("home_visit")
     assert_no_axe_violations(page, "notes-04-note-form-from-template")
-    _no_sideways_scroll_at_phone_width(page, "notes-04-note-form")
+    no_sideways_scroll_at_phone_width(page, "notes-04-note-form")
     tab_to(page, text)
     page.keyboard.press("Control+End")
     page.keyboard.type("\n玄関先で母と話した。本人は作業所の話を笑顔でしてくれた。")
@@ -108,7 +93,7 @@ def test_template_to_note_to_task_by_keyboard(
     expect(row).to_contain_text("次回の連絡（訪問の記録から）")
     expect(row).to_contain_text(f"{next_week.month}月{next_week.day}日")
     assert_no_axe_violations(page, "notes-06-case-tasks")
-    _no_sideways_scroll_at_phone_width(page, "notes-06-case-tasks")
+    no_sideways_scroll_at_phone_width(page, "notes-06-case-tasks")
 
     # 4. Moving the date moves the task.
     start_at_top(page, f"/records/cases/{case.pk}/notes/")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 from django.utils import timezone
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import expect
 
 from tests.browser.keyboard import choose, follow, start_at_top, submit, type_date
+from tests.browser.phone import no_sideways_scroll_at_phone_width
 from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.core.dates import fiscal_year, fiscal_year_label
 from tsunagu.organizations.models import (
@@ -26,22 +26,6 @@ from tsunagu.organizations.models import (
     StaffingPost,
 )
 from tsunagu.organizations.tests.factories import MembershipFactory
-
-PHONE: ViewportSize = {"width": 390, "height": 844}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-def _no_sideways_scroll_at_phone_width(page: Page, name: str) -> None:
-    original = page.viewport_size
-    page.set_viewport_size(PHONE)
-    overflow = page.evaluate(
-        "() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
-    )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
-    assert overflow <= 0, f"{name}: the page scrolls {overflow}px sideways at 390px"
-    if original:
-        page.set_viewport_size(original)
 
 
 def test_the_city_reads_and_fills_the_posts_by_keyboard(
@@ -88,7 +72,7 @@ def test_the_city_reads_and_fills_the_posts_by_keyboard(
     expect(first_center).to_have_id(f"center-{a.pk}")
     expect(first_center).to_contain_text("継続中")
     assert_no_axe_violations(page, "staffing-01-page")
-    _no_sideways_scroll_at_phone_width(page, "staffing-01-page")
+    no_sideways_scroll_at_phone_width(page, "staffing-01-page")
 
     # 2. A 相談員 post for office B (an empty form first, for the messages).
     follow(page, f"{b.name}に配置を追加")
