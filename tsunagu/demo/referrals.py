@@ -118,6 +118,30 @@ def _subject(case: Case) -> Person | None:
     return chosen.person if chosen else None
 
 
+def _person_of(case: Case) -> Person:
+    assert case.person is not None  # noqa: S101  # _open_cases picks person cases
+    return case.person
+
+
+def _core_joins(
+    batch: Batch, case: Case, core: Organization, core1: User, *, meeting: str, joined: dt.date
+) -> CaseTeamMember:
+    """The core center's officer joins the case's team for joint work, on the support
+    meeting's basis (the request that asked for it is accepted the same day)."""
+    member = CaseTeamMember(
+        case=case,
+        organization=core,
+        worker=core1,
+        role=TeamRole.JOINT,
+        basis=SharingBasis.STATUTORY_MEETING,
+        basis_note=meeting,
+        joined_on=joined,
+        added_by=core1,
+    )
+    batch.team.append(member)
+    return member
+
+
 def _referral(
     batch: Batch,
     *,
@@ -367,15 +391,11 @@ def _now(
     def lead(case: Case) -> User:
         return case.lead_worker or office_a1
 
-    def person(case: Case) -> Person:
-        assert case.person is not None  # noqa: S101  # _open_cases picks person cases
-        return case.person
-
     # New in the core center's inbox (not yet past its deadline on 2026-12-01).
     _referral(
         batch,
         case=fresh,
-        person=person(fresh),
+        person=_person_of(fresh),
         kind=ReferralKind.JOINT_SUPPORT,
         requester=lead(fresh),
         receiver=core,
@@ -390,7 +410,7 @@ def _now(
     _referral(
         batch,
         case=late,
-        person=person(late),
+        person=_person_of(late),
         kind=ReferralKind.ADVICE,
         requester=lead(late),
         receiver=core,
@@ -403,21 +423,11 @@ def _now(
     )
     # Completed by the core center, waiting for office_a1 to confirm.
     joined = dt.date(2026, 10, 21)
-    member = CaseTeamMember(
-        case=completed,
-        organization=core,
-        worker=core1,
-        role=TeamRole.JOINT,
-        basis=SharingBasis.STATUTORY_MEETING,
-        basis_note=meeting,
-        joined_on=joined,
-        added_by=core1,
-    )
-    batch.team.append(member)
+    member = _core_joins(batch, completed, core, core1, meeting=meeting, joined=joined)
     done = _referral(
         batch,
         case=completed,
-        person=person(completed),
+        person=_person_of(completed),
         kind=ReferralKind.JOINT_SUPPORT,
         requester=lead(completed),
         receiver=core,
@@ -459,7 +469,7 @@ def _now(
         ref = _referral(
             batch,
             case=referred,
-            person=person(referred),
+            person=_person_of(referred),
             kind=ReferralKind.REFERRAL,
             requester=lead(referred),
             receiver=planning,
@@ -479,7 +489,7 @@ def _now(
     _referral(
         batch,
         case=draft,
-        person=person(draft),
+        person=_person_of(draft),
         kind=ReferralKind.JOINT_SUPPORT,
         requester=office_a1,
         receiver=core,
@@ -498,7 +508,7 @@ def _now(
         _referral(
             batch,
             case=case,
-            person=person(case),
+            person=_person_of(case),
             kind=ReferralKind.ADVICE,
             requester=lead(case),
             receiver=aoba,
@@ -534,26 +544,12 @@ def _one_person_office(
         "本人の拒否が強く、サービス導入の糸口がつかめない。一人事業所のため相談できる相手がいない。"
     )
 
-    def person(case: Case) -> Person:
-        assert case.person is not None  # noqa: S101  # _open_cases picks person cases
-        return case.person
-
     joined = dt.date(2026, 9, 9)
-    on_team = CaseTeamMember(
-        case=advised,
-        organization=core,
-        worker=core1,
-        role=TeamRole.JOINT,
-        basis=SharingBasis.STATUTORY_MEETING,
-        basis_note=meeting,
-        joined_on=joined,
-        added_by=core1,
-    )
-    batch.team.append(on_team)
+    on_team = _core_joins(batch, advised, core, core1, meeting=meeting, joined=joined)
     given = _referral(
         batch,
         case=advised,
-        person=person(advised),
+        person=_person_of(advised),
         kind=ReferralKind.ADVICE,
         requester=counselor,
         receiver=core,
@@ -588,7 +584,7 @@ def _one_person_office(
     _referral(
         batch,
         case=fresh,
-        person=person(fresh),
+        person=_person_of(fresh),
         kind=ReferralKind.ADVICE,
         requester=fresh.lead_worker or counselor,
         receiver=core,
@@ -622,7 +618,7 @@ def _one_person_office(
         asked = _referral(
             batch,
             case=asked_kaze,
-            person=person(asked_kaze),
+            person=_person_of(asked_kaze),
             kind=ReferralKind.ADVICE,
             requester=asked_kaze.lead_worker or counselor,
             receiver=kaze,
