@@ -16,16 +16,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tsunagu.agenda.models import CalendarFeed, Scope
 from tsunagu.audit import services as audit
+from tsunagu.audit.actions import register_action
 from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.errors import Invalid
 from tsunagu.organizations.actors import actor_for
 
-FEED_CREATED = "agenda.feed_created"
-FEED_REVOKED = "agenda.feed_revoked"
-FEED_FETCHED = "agenda.feed_fetched"
+FEED_CREATED = register_action("agenda.feed_created", gettext_lazy("カレンダー配信の作成"))
+FEED_REVOKED = register_action("agenda.feed_revoked", gettext_lazy("カレンダー配信の停止"))
+FEED_FETCHED = register_action("agenda.feed_fetched", gettext_lazy("カレンダー配信の取得"))
 
 TOKEN_PREFIX = "cal_"  # noqa: S105  # a marker, not a secret
 TOKEN_MAX_LENGTH = 64  # what we issue is 47 characters; anything longer is not ours

@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.audit.models import Action, Outcome
+from tsunagu.audit.actions import action_choices
+from tsunagu.audit.models import Outcome
 from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Organization
 
@@ -20,7 +21,9 @@ class AuditFilterForm(forms.Form):
         empty_label=_("すべて"),
     )
     action = forms.ChoiceField(
-        label=_("操作"), required=False, choices=[("", _("すべて")), *Action.choices]
+        label=_("操作"),
+        required=False,
+        choices=lambda: [("", _("すべて")), *action_choices()],
     )
     outcome = forms.ChoiceField(
         label=_("結果"), required=False, choices=[("", _("すべて")), *Outcome.choices]

@@ -130,7 +130,6 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        try:
-            return str(Action(self.action).label)
-        except ValueError:
-            return self.action
+        from tsunagu.audit.actions import action_label  # the registry reads Action from here
+
+        return action_label(self.action)

@@ -17,10 +17,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
+from tsunagu.audit.actions import register_action
 from tsunagu.audit.models import Action, Outcome
 from tsunagu.cases.access import (
     active_team_members,
@@ -896,7 +897,7 @@ def team_member_leave(
 
 # --- Transfer of the lead (移管, ADR 0012) ----------------------------------------------------
 
-ACTION_LEAD_CHANGED = "case.lead_changed"
+ACTION_LEAD_CHANGED = register_action("case.lead_changed", gettext_lazy("主担当機関の交代"))
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
+from tsunagu.audit.actions import register_action
 from tsunagu.cases.access import active_team_members
 from tsunagu.cases.models import Case, CaseTeamMember, SharingBasis, TeamRole
 from tsunagu.cases.selectors import (
@@ -70,12 +71,16 @@ from tsunagu.referrals.models import (
 from tsunagu.referrals.rules import MOVES, Move, is_allowed
 
 # Audit actions of this app (the audit log stores any action string; these are ours).
-ACTION_CREATED = "referral.created"
-ACTION_UPDATED = "referral.updated"
-ACTION_TRANSITIONED = "referral.transitioned"
-ACTION_ESCALATED = "referral.escalated"
-ACTION_EXPORTED = "referral.exported"
-ACTION_STATISTICS_EXPORTED = "referral.statistics_exported"
+ACTION_CREATED = register_action("referral.created", gettext_lazy("紹介・依頼の作成"))
+ACTION_UPDATED = register_action("referral.updated", gettext_lazy("紹介・依頼の下書きの更新"))
+ACTION_TRANSITIONED = register_action(
+    "referral.transitioned", gettext_lazy("紹介・依頼の状態の変更")
+)
+ACTION_ESCALATED = register_action("referral.escalated", gettext_lazy("受付期限超過の通知"))
+ACTION_EXPORTED = register_action("referral.exported", gettext_lazy("紹介・依頼の書き出し"))
+ACTION_STATISTICS_EXPORTED = register_action(
+    "referral.statistics_exported", gettext_lazy("紹介・依頼の統計の書き出し")
+)
 
 # Marked for the catalogue; translated where it is raised, in the reader's language.
 CONFLICT_MESSAGE = gettext_noop(

@@ -247,3 +247,25 @@ def test_csv_export_of_everything_includes_the_export_itself(personas, client_as
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert Action.AUDIT_EXPORTED.value in {row[3] for row in rows[1:]}
     assert len(rows) - 1 == AuditEvent.objects.count()
+
+
+def test_an_apps_own_actions_are_named_and_can_be_filtered(personas, client_as):
+    from django.utils import translation
+
+    from tsunagu.agenda import services as agenda_services
+    from tsunagu.referrals import services as referral_services
+
+    fetched = audit.record(action=agenda_services.FEED_FETCHED, target_type="agenda.feed")
+    exported = audit.record(
+        action=referral_services.ACTION_STATISTICS_EXPORTED, target_type="referrals.statistics"
+    )
+    assert fetched.action_label == "カレンダー配信の取得"
+    assert exported.action_label == "紹介・依頼の統計の書き出し"
+    with translation.override("en"):
+        assert fetched.action_label != "カレンダー配信の取得"
+    unknown = audit.record(action="someapp.something", target_type="x")
+    assert unknown.action_label == "someapp.something"
+    client = client_as(personas.admin)
+    page = client.get("/audit/").content.decode()
+    assert '<option value="agenda.feed_fetched">カレンダー配信の取得</option>' in page
+    assert _listed(client, action="agenda.feed_fetched") == {fetched.pk}
