@@ -17,10 +17,8 @@ from django.utils import timezone
 
 from tsunagu.cases.models import CaseLeadPeriod, SupportLayer
 from tsunagu.core.actor import Actor
-from tsunagu.organizations.models import CASELOAD_CAP_KINDS, Organization, OrganizationKind
+from tsunagu.organizations.models import CASELOAD_CAP_KINDS, OVERSIGHT_KINDS, Organization
 
-# Who sees every office: the core center (which backs the offices up) and the city.
-OVERSEERS = (OrganizationKind.CORE_CENTER, OrganizationKind.CITY_DEPARTMENT)
 TREND_MONTHS = 12
 NEAR = 0.9  # at 90% of the cap an office is told it is close
 CHART_WIDTH, CHART_HEIGHT = 132, 36
@@ -90,14 +88,14 @@ class OfficeLoad:
 
 def may_view(actor: Actor) -> bool:
     org = actor.organization
-    return org is not None and (org.kind in OVERSEERS or org.kind in CASELOAD_CAP_KINDS)
+    return org is not None and (org.kind in OVERSIGHT_KINDS or org.kind in CASELOAD_CAP_KINDS)
 
 
 def _offices(actor: Actor) -> list[Organization]:
     org = actor.organization
     if org is None:
         return []
-    if org.kind in OVERSEERS:
+    if org.kind in OVERSIGHT_KINDS:
         return list(
             Organization.objects.filter(kind__in=CASELOAD_CAP_KINDS, is_active=True).order_by(
                 "kind", "name_kana", "name"

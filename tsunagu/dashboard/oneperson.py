@@ -28,6 +28,7 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year, fiscal_year_range
 from tsunagu.dashboard import caseloads as caseload_selectors
 from tsunagu.organizations.models import (
+    OVERSIGHT_KINDS,
     PLANNING_OFFICE_KINDS,
     Area,
     AreaKind,
@@ -40,7 +41,6 @@ from tsunagu.plans.models import Monitoring, MonitoringStatus, PlanStatus
 from tsunagu.referrals import selectors as referral_selectors
 from tsunagu.referrals.models import ACCEPTED_STATUSES, Referral, ReferralKind, ReferralStatus
 
-OVERSEERS = caseload_selectors.OVERSEERS
 COUNSELOR_TITLES = (
     JobTitle.CONSULTATION_SPECIALIST,
     JobTitle.CHIEF_CONSULTATION_SPECIALIST,
@@ -52,7 +52,7 @@ REQUEST_KINDS = (ReferralKind.ADVICE, ReferralKind.JOINT_SUPPORT)
 
 def may_view(actor: Actor) -> bool:
     org = actor.organization
-    return org is not None and org.kind in OVERSEERS
+    return org is not None and org.kind in OVERSIGHT_KINDS
 
 
 @dataclass(frozen=True)

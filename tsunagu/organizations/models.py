@@ -107,6 +107,9 @@ PLANNING_OFFICE_KINDS = (
 # commissioned centers, which seed 004 lets hold a few (50 per office, 75 in the west) until a
 # date set by the city.
 CASELOAD_CAP_KINDS = (*PLANNING_OFFICE_KINDS, OrganizationKind.COMMISSIONED_OFFICE)
+# Who oversees the network's figures (statistics, caseloads, staffing, one-person offices):
+# the core center, which backs the offices up, and the city department.
+OVERSIGHT_KINDS = (OrganizationKind.CORE_CENTER, OrganizationKind.CITY_DEPARTMENT)
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):

@@ -20,6 +20,7 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_range
 from tsunagu.core.errors import Forbidden, NotFound
 from tsunagu.organizations.models import (
+    OVERSIGHT_KINDS,
     STAFFED_KINDS,
     Membership,
     Organization,
@@ -30,7 +31,6 @@ from tsunagu.organizations.models import (
 )
 
 # Who sees every center: the city department (which sets the posts) and the core center.
-OVERSEERS = (OrganizationKind.CITY_DEPARTMENT, OrganizationKind.CORE_CENTER)
 
 
 # --- Who may do what ---------------------------------------------------------------------
@@ -38,7 +38,7 @@ OVERSEERS = (OrganizationKind.CITY_DEPARTMENT, OrganizationKind.CORE_CENTER)
 
 def may_view(actor: Actor) -> bool:
     org = actor.organization
-    return org is not None and (org.kind in OVERSEERS or org.kind in STAFFED_KINDS)
+    return org is not None and (org.kind in OVERSIGHT_KINDS or org.kind in STAFFED_KINDS)
 
 
 def may_set_posts(actor: Actor) -> bool:
@@ -64,7 +64,7 @@ def centers_visible_to(actor: Actor) -> QuerySet[Organization]:
     centers = Organization.objects.active().filter(kind__in=STAFFED_KINDS)
     if org is None or not may_view(actor):
         return centers.none()
-    if org.kind in OVERSEERS:
+    if org.kind in OVERSIGHT_KINDS:
         return centers
     return centers.filter(pk=org.pk)
 

@@ -32,12 +32,10 @@ from django.utils.translation import gettext_lazy
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year, fiscal_year_label, fiscal_year_range, wareki
 from tsunagu.core.errors import Invalid
-from tsunagu.organizations.models import OrganizationKind
+from tsunagu.organizations.models import OVERSIGHT_KINDS, OrganizationKind
 from tsunagu.people.models import DisabilityCategory
 from tsunagu.referrals.deadlines import start_of_local_day
 from tsunagu.referrals.models import Referral, ReferralKind
-
-STATISTICS_KINDS = (OrganizationKind.CORE_CENTER, OrganizationKind.CITY_DEPARTMENT)
 
 REQUESTER_GROUPS: tuple[tuple[str, object, frozenset[str]], ...] = (
     (
@@ -76,7 +74,7 @@ CATEGORY_OF: dict[str, str] = {
 
 def may_view_statistics(actor: Actor) -> bool:
     org = actor.organization
-    return org is not None and org.kind in STATISTICS_KINDS
+    return org is not None and org.kind in OVERSIGHT_KINDS
 
 
 def requester_group(kind: str) -> str:
