@@ -316,6 +316,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TSUNAGU_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # A line per layout step of every PDF the worker builds.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

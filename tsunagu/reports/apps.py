@@ -14,4 +14,5 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The builders register their report kinds with the job runner (jobs.BUILDERS).
-        from tsunagu.reports import annual  # noqa: F401
+        # The periodic jobs register their audit action.
+        from tsunagu.reports import annual, periodic  # noqa: F401

@@ -241,6 +241,19 @@ def test_offices_get_404_on_every_report_url(year, personas, client_as, who):
     assert ReportJob.objects.count() == 1
 
 
+def test_too_long_or_unknown_input_is_refused_with_a_message(year, personas, client_as):
+    url = reverse("reports:annual_edit", args=[year.center.pk, YEAR])
+    client = client_as(personas.core_officer)
+    response = client.post(url, {"future": "あ" * 4001, "status": "draft"})
+    assert response.status_code == 400
+    assert "4000" in response.content.decode()
+    response = client.post(url, {"future": "ｶﾀｶﾅ", "status": "published"})
+    assert response.status_code == 400
+    response = client.post(url, {"future": "ｶﾀｶﾅ と ひらがな", "status": "draft"})
+    assert response.status_code == 302
+    assert AnnualReport.objects.get().future == "ｶﾀｶﾅ と ひらがな"
+
+
 def test_a_read_only_member_of_the_center_reads_but_does_not_write(year, personas, client_as):
     from tsunagu.accounts.tests.factories import UserFactory
     from tsunagu.organizations.models import SystemRole
