@@ -50,6 +50,9 @@ class PeriodicJob:
 JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("end_expired_emergencies", dt.time(0, 15), "緊急の根拠の終了"),
     PeriodicJob("audit_verify", dt.time(2, 0), "監査ログの検証"),
+    # django-tasks-db keeps a row per task run (a tick a minute): finished ones older than
+    # 14 days go.
+    PeriodicJob("prune_db_task_results", dt.time(3, 0), "終わったタスクの記録の削除"),
     PeriodicJob("notify_monitorings_due", dt.time(6, 30), "モニタリング期限の通知"),
     PeriodicJob("referrals_escalate", dt.time(7, 0), "受付期限を過ぎた依頼の通知"),
     PeriodicJob("send_digests", dt.time(7, 30), "未読通知のまとめメール"),

@@ -49,6 +49,7 @@ def test_jobs_run_from_their_time_of_day_once_a_day(commands):
     assert [r.job for r in ran] == [
         "end_expired_emergencies",
         "audit_verify",
+        "prune_db_task_results",
         "notify_monitorings_due",
     ]
     # Later ticks the same day run only what has become due since.
