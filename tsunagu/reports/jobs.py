@@ -10,6 +10,7 @@ run through the same runner by registering its own.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,10 @@ class Registered:
 
 
 BUILDERS: dict[str, Registered] = {}
+
+# A job still running this long after it started lost its worker (a restart, a crash): it is
+# marked failed by the periodic tick, so that its page stops waiting and says so.
+STALE_AFTER = dt.timedelta(minutes=30)
 
 
 def register(kind: str, *, steps: int, builder: Builder) -> None:
@@ -113,6 +118,14 @@ def run(job_id: int) -> str:
         )
         return "failed"
     return "done"
+
+
+def fail_stale(now: dt.datetime | None = None) -> int:
+    """Mark failed the jobs whose worker went away while they ran; the count."""
+    now = now or timezone.now()
+    return ReportJob.objects.filter(
+        status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER
+    ).update(status=JobStatus.FAILED, error="worker lost", finished_at=now)
 
 
 @task()

@@ -31,6 +31,7 @@ from django_tasks_db.models import DBTaskResult
 from tsunagu.audit import services as audit
 from tsunagu.audit.actions import register_action
 from tsunagu.core.actor import Origin
+from tsunagu.reports import jobs
 from tsunagu.reports.models import PeriodicOutcome, PeriodicRun
 
 logger = logging.getLogger(__name__)
@@ -146,8 +147,10 @@ def ensure_scheduled() -> bool:
 
 @task()
 def run_periodic() -> list[str]:
-    """One tick: run what is due, then come back after the tick interval."""
+    """One tick: run what is due, let go of report jobs whose worker was lost, then come back
+    after the tick interval."""
     try:
+        jobs.fail_stale()
         return [f"{run.job}:{run.outcome}" for run in run_due()]
     finally:
         schedule_next()

@@ -3,11 +3,13 @@ documents read back, the job's progress, who may see and do what, and bad years.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document as WordDocument
 
 from tsunagu.accounts.tests.factories import api_token_for
@@ -158,6 +160,21 @@ def test_a_job_moves_queued_running_done_and_a_failure_is_recorded(personas, yea
     assert failing.status == JobStatus.FAILED
     assert failing.error == "RuntimeError"
     assert not failing.files.exists()
+
+
+def test_a_job_whose_worker_was_lost_is_marked_failed(personas, year):
+    actor = actor_as(personas.core_officer)
+    job = services.annual_report_generate(actor, center=year.center, fiscal_year=YEAR)
+    started = timezone.now() - jobs.STALE_AFTER
+    ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=started)
+    fresh = services.annual_report_generate(actor, center=year.center, fiscal_year=YEAR)
+    ReportJob.objects.filter(pk=fresh.pk).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
+    )
+    assert jobs.fail_stale(timezone.now() + dt.timedelta(seconds=1)) == 1
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (job.status, fresh.status) == (JobStatus.FAILED, JobStatus.RUNNING)
 
 
 def test_the_progress_page_reloads_itself_until_done_then_offers_the_downloads(
