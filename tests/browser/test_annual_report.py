@@ -1,9 +1,9 @@
 """The core center's annual activity report (issue 17 item 3), with the keyboard only.
 
-The core center's officer opens the report of this fiscal year from the home page, writes a
-section, asks for the Word and PDF documents, sees the job
-wait in the queue, and — once the worker has run it — the page updates itself and offers the
-downloads.  Every page is checked with axe.
+The core center's officer opens the report of this fiscal year from the home page (and, typed
+into the address, a year that cannot be reported on: a clear message), writes a section, asks
+for the Word and PDF documents, sees the job wait in the queue, and — once the worker has run
+it — the page updates itself and offers the downloads.  Every page is checked with axe.
 """
 
 from __future__ import annotations
@@ -38,6 +38,14 @@ def test_the_center_writes_generates_and_downloads_its_annual_report(
     follow(page, f"{label}の活動報告")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{label}の活動報告")
     assert_no_axe_violations(page, "annual-02-report")
+
+    # A year nobody can report on (typed into the address): a clear message and the years
+    # that can be chosen, never another year's report.
+    start_at_top(page, f"/reports/annual/{personas.core_center.pk}/99999/")
+    expect(page.get_by_role("alert")).to_contain_text("99999年度の報告書は作れません")
+    assert_no_axe_violations(page, "annual-02b-bad-year")
+    follow(page, f"{label}の活動報告")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{label}の活動報告")
 
     # 2. A section (the field stops at 4,000 characters; the server's 400 for more is in
     # tsunagu/reports/tests).
