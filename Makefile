@@ -12,6 +12,7 @@ help:
 	@echo "make run        serve the demo city on http://$(HOST):$(PORT) (SQLite under var/) through"
 	@echo "                gunicorn, as production runs it (gunicorn.conf.py, DEBUG off)"
 	@echo "make dev        the same with Django's development server (reloads on code changes)"
+	@echo "                (both start the background worker beside the server: bin/with-worker)"
 	@echo "make test       run the whole suite (set DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make check      ruff, import layers (lint-imports) and mypy"
 	@echo "make bench      CPU per screen against the floor, and a load test, on both databases;"
@@ -41,11 +42,15 @@ demo-db: $(VENV)/.base-installed
 
 # What production runs: gunicorn with gunicorn.conf.py (a worker per core, the app preloaded
 # and frozen, connections kept), the same settings module, DEBUG off.
+# The background worker (django-tasks' db_worker: report documents, periodic jobs) runs beside
+# the server and stops with it (bin/with-worker).
 run: demo-db
-	TSUNAGU_DEMO=1 GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_ACCESS_LOG=- $(BIN)/gunicorn -c gunicorn.conf.py
+	TSUNAGU_DEMO=1 PYTHON=$(BIN)/python GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_ACCESS_LOG=- \
+		bin/with-worker $(BIN)/gunicorn -c gunicorn.conf.py
 
 dev: demo-db
-	TSUNAGU_DEMO=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	TSUNAGU_DEMO=1 PYTHON=$(BIN)/python bin/with-worker \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

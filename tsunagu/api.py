@@ -17,6 +17,7 @@ from tsunagu.people.api import router as people_router
 from tsunagu.plans.api import router as plans_router
 from tsunagu.records.api import router as records_router
 from tsunagu.referrals.api import router as referrals_router
+from tsunagu.reports.api import router as reports_router
 from tsunagu.search.api import router as search_router
 
 api = NinjaAPI(
@@ -45,3 +46,4 @@ api.add_router("/", meetings_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)
+api.add_router("/", reports_router)

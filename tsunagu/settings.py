@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_filters",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
     "tsunagu.core",
     "tsunagu.audit",
     "tsunagu.accounts",
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "tsunagu.disclosure",
     "tsunagu.agenda",
     "tsunagu.dashboard",
+    "tsunagu.reports",
 ]
 # The demo city and the benchmark data (`seed_demo`, `seed_scale`) stand above every domain app
 # and are installed only where they may run: in demo mode and under pytest.
@@ -283,6 +286,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or DEMO_MODE
 
+# --- Background work (django-tasks, README "Background work") ------------------------------
+# The tasks wait in the database (django-tasks-db: no extra server) until `manage.py db_worker`,
+# which `make run` starts beside gunicorn, runs them: the annual report's documents and the
+# periodic jobs (tsunagu/reports/periodic.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often the worker looks for periodic jobs that are due (seconds).
+PERIODIC_TICK_SECONDS = int(os.environ.get("TSUNAGU_PERIODIC_TICK_SECONDS", "60"))
+
 # --- API --------------------------------------------------------------------------------------
 API_TOKEN_LIFETIME = timedelta(hours=int(os.environ.get("TSUNAGU_API_TOKEN_HOURS", "12")))
 NINJA_PAGINATION_PER_PAGE = 50
@@ -305,6 +316,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("TSUNAGU_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
+        # A line per layout step of every PDF the worker builds.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -13,6 +13,7 @@ from tsunagu.meetings import selectors as meetings_selectors
 from tsunagu.organizations import staffing
 from tsunagu.plans import selectors as plans_selectors
 from tsunagu.referrals import selectors as referrals_selectors
+from tsunagu.reports import access as report_access
 
 
 def home(request: TsunaguRequest) -> HttpResponse:
@@ -36,6 +37,7 @@ def home(request: TsunaguRequest) -> HttpResponse:
             "may_view_caseloads": caseload_selectors.may_view(actor),
             "may_view_one_person_offices": oneperson.may_view(actor),
             "may_view_staffing": staffing.may_view(actor),
+            "may_view_annual_reports": report_access.may_view(actor),
             **referrals_selectors.dashboard(actor),
             **meetings_selectors.dashboard(actor),
         },

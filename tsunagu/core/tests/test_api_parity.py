@@ -24,6 +24,9 @@ from tsunagu.api import api
 
 # Screen URL name -> API URL name of the twin that calls the same service.
 TWINS: dict[str, str] = {
+    # reports: the core center's annual report (issue 17 item 3)
+    "reports:annual_edit": "annual_report_update",
+    "reports:annual_generate": "annual_report_generate",
     # organizations: staffing (issue 17 item 6)
     "organizations:post_create": "staffing_post_create",
     "organizations:post_edit": "staffing_post_update",

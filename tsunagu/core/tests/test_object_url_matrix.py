@@ -41,6 +41,7 @@ from tsunagu.cases.models import (
     TeamRole,
 )
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
+from tsunagu.core.dates import fiscal_year
 from tsunagu.meetings.models import Meeting, MeetingActionItem, MeetingAttachment, MeetingBody
 from tsunagu.meetings.tests.factories import (
     AttendeeFactory,
@@ -86,6 +87,7 @@ from tsunagu.records.models import (
 from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
+from tsunagu.reports.models import JobKind, JobStatus, ReportFile, ReportJob
 
 # "search" has no object URL (a query, scoped like the rest: tsunagu/search/tests/).
 SCREEN_NAMESPACES = {
@@ -98,6 +100,7 @@ SCREEN_NAMESPACES = {
     "search",
     "meetings",
     "notifications",
+    "reports",
     "disclosure",
     "organizations",
 }
@@ -457,10 +460,48 @@ def _trigger(w: World) -> dict[str, int]:
     return {"trigger_id": w.trigger.pk}
 
 
+def _center_year(w: World, key: str = "year") -> dict[str, int]:
+    """The core center's annual report of this fiscal year (issue 17 item 3)."""
+    return {
+        "organization_id": w.core_on_team.organization_id,
+        key: fiscal_year(timezone.localdate()),
+    }
+
+
+def _report_job(w: World) -> dict[str, int]:
+    """A finished generation of the core center's annual report, with its PDF."""
+    center = w.core_on_team.organization
+    job = ReportJob.objects.create(
+        kind=JobKind.ANNUAL_REPORT,
+        organization=center,
+        params={"fiscal_year": fiscal_year(timezone.localdate())},
+        status=JobStatus.DONE,
+        requested_by=w.core_on_team.worker,
+        requested_by_organization=center,
+    )
+    ReportFile.objects.create(job=job, format="pdf", filename="r.pdf", content=b"%PDF", size=4)
+    return {"job_id": job.pk}
+
+
+def _report_file(w: World) -> dict[str, Any]:
+    return {**_report_job(w), "fmt": "pdf"}
+
+
 FORM = ("GET", "POST")
 POST = ("POST",)
 
 SCREENS: dict[str, Spec] = {
+    # reports: the core center's annual report; the city reads it too, offices never.
+    "reports:annual_detail": Spec(_center_year, owner="core_officer"),
+    "reports:annual_edit": Spec(
+        _center_year,
+        FORM,
+        lambda w: {"future": "実態調査", "status": "draft"},
+        owner="core_officer",
+    ),
+    "reports:annual_generate": Spec(_center_year, POST, owner="core_officer"),
+    "reports:job_detail": Spec(_report_job, owner="core_officer"),
+    "reports:job_download": Spec(_report_file, owner="core_officer"),
     # organizations: staffing (issue 17 item 6); the city is who sets posts and fills them.
     "organizations:post_create": Spec(
         lambda w: {"organization_id": w.staffing_post.organization_id},
@@ -686,6 +727,18 @@ SCREENS: dict[str, Spec] = {
 }
 
 API: dict[str, Spec] = {
+    # reports (issue 17 item 3)
+    "GET /api/v1/annual-reports/{organization_id}/{fiscal_year}": Spec(
+        lambda w: _center_year(w, "fiscal_year"), owner="core_officer"
+    ),
+    "PATCH /api/v1/annual-reports/{organization_id}/{fiscal_year}": Spec(
+        lambda w: _center_year(w, "fiscal_year"),
+        ("PATCH",),
+        lambda w: {"future": "実態調査"},
+        owner="core_officer",
+    ),
+    "GET /api/v1/report-jobs/{job_id}": Spec(_report_job, owner="core_officer"),
+    "GET /api/v1/report-jobs/{job_id}/files/{fmt}": Spec(_report_file, owner="core_officer"),
     # organizations: staffing (issue 17 item 6)
     "POST /api/v1/organizations/{organization_id}/staffing-posts": Spec(
         lambda w: {"organization_id": w.staffing_post.organization_id},

@@ -3,7 +3,8 @@
 Reading never waits for it: an emergency basis stops opening the case on the day after its end
 date (`cases.access.active_team_members`).  The command writes what happened down (the row's
 end and reason, one audit row each) and mails the member's worker, whoever added the member and
-the named reviewer.  Run it every morning (cron / a systemd timer); it is idempotent.
+the named reviewer.  The background worker runs it every day (reports/periodic.py); it is
+idempotent.
 """
 
 from __future__ import annotations

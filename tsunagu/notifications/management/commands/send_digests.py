@@ -1,4 +1,5 @@
-"""Send the daily digest e-mail of unread notifications (run once a day by cron)."""
+"""Send the daily digest e-mail of unread notifications (run once a day by the background
+worker: reports/periodic.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Notify case leads of monitorings falling due (run once a day by cron, before send_digests)."""
+"""Notify case leads of monitorings falling due (run once a day by the background worker,
+before send_digests: reports/periodic.py)."""
 
 from __future__ import annotations
 

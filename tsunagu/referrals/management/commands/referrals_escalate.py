@@ -1,7 +1,8 @@
 """`manage.py referrals_escalate`: raise requests not acknowledged in time to the managers.
 
-Run it every working morning (cron / a systemd timer).  It is idempotent: a request is escalated
-once, however often the command runs; the screens highlight overdue requests on their own.
+The background worker runs it every morning (reports/periodic.py).  It is idempotent: a
+request is escalated once, however often the command runs; the screens highlight overdue
+requests on their own.
 """
 
 from __future__ import annotations

@@ -1,0 +1,361 @@
+"""The figures of the core center's annual activity report, counted from the records of one
+fiscal year (seed 000 is such a report).  Aggregates only: counts, the names of meeting
+bodies, and the de-identified titles of community issues and resource developments; never a
+person, a case or a note.
+
+What is counted for the center (`center`), within the fiscal year up to `as_of`:
+- consultations it received; cases it leads that were opened, open at some time, closed;
+  the complex cases among them; the progress notes its staff wrote, by kind;
+- the joint-support table of seed 000 (referrals.statistics, the whole city, as the seed's
+  table counts every request), and the joint-support requests the center itself received
+  and accepted;
+- difficulty factors (seed 000, table 1; `Case.difficulty_factors`) of the complex cases the
+  center leads or is on the team of, open at some time in the year;
+- case conferences it organised, by kind (joint case reviews, case study sessions), and how
+  many had a supervisor (SV);
+- trainings: Tsunagu has no training records yet (issue 18), and the report says so;
+- network participation: the meeting bodies it is secretariat or member of (or attended),
+  with the meetings held and the meetings it attended;
+- community issues it raised, with where each went (the steps and their meetings);
+- resource developments it recorded or that came from its issues.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tsunagu.cases.models import (
+    DIFFICULTY_GROUPS,
+    Case,
+    CaseConference,
+    ConferenceKind,
+    Consultation,
+    DifficultyFactor,
+)
+from tsunagu.core.dates import fiscal_year, fiscal_year_label, fiscal_year_range, wareki
+from tsunagu.core.errors import Invalid
+from tsunagu.meetings.models import (
+    CommunityIssue,
+    IssueStage,
+    Meeting,
+    MeetingBody,
+    MeetingStatus,
+    ResourceDevelopment,
+)
+from tsunagu.organizations.models import Organization
+from tsunagu.records.models import NoteKind, ProgressNote
+from tsunagu.referrals.deadlines import start_of_local_day
+from tsunagu.referrals.models import Referral, ReferralKind
+from tsunagu.referrals.statistics import JointSupportTable, Period, joint_support_table
+
+
+def first_year() -> int:
+    """The first fiscal year with records (consultations, cases, requests, meetings): a city
+    that imported its past years reaches back to them."""
+    today = timezone.localdate()
+    firsts: list[dt.date] = []
+    for moment in (
+        Consultation.objects.aggregate(m=Min("received_at"))["m"],
+        Referral.objects.aggregate(m=Min("requested_at"))["m"],
+        Meeting.objects.aggregate(m=Min("starts_at"))["m"],
+    ):
+        if moment is not None:
+            firsts.append(timezone.localdate(moment))
+    opened = Case.objects.aggregate(m=Min("opened_on"))["m"]
+    if opened is not None:
+        firsts.append(opened)
+    return min([fiscal_year(day) for day in firsts] + [fiscal_year(today)])
+
+
+def report_years() -> list[int]:
+    """The fiscal years a report can be written for, newest first."""
+    this_year = fiscal_year(timezone.localdate())
+    return list(range(this_year, first_year() - 1, -1))
+
+
+def check_year(year: int) -> int:
+    """`year` if a report can be written for it; else Invalid, never another year."""
+    years = report_years()
+    if year not in years:
+        raise Invalid(
+            _(
+                "%(year)s年度の報告書は作れません。%(first)sから%(last)sまでの年度を指定してください。"
+            )
+            % {
+                "year": year,
+                "first": fiscal_year_label(years[-1]),
+                "last": fiscal_year_label(years[0]),
+            }
+        )
+    return year
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    name: str
+    kind: str
+    role: str
+    held: int
+    attended: int
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    title: str
+    theme: str
+    raised_on: dt.date
+    stage: str
+    path: list[str]
+
+
+@dataclass(frozen=True)
+class DevelopmentRow:
+    kind: str
+    title: str
+    occurred_on: dt.date
+
+
+@dataclass(frozen=True)
+class DifficultyGroup:
+    label: str
+    rows: list[Row]
+
+
+@dataclass
+class AnnualFigures:
+    center: str
+    fiscal_year: int
+    start: dt.date
+    end: dt.date
+    consultations: int = 0
+    cases_opened: int = 0
+    cases_open: int = 0
+    cases_closed: int = 0
+    complex_cases: int = 0
+    notes: list[Row] = field(default_factory=list)
+    notes_total: int = 0
+    joint_support: JointSupportTable | None = None
+    joint_received: int = 0
+    joint_accepted: int = 0
+    difficulty: list[DifficultyGroup] = field(default_factory=list)
+    difficulty_cases: int = 0
+    conferences: list[Row] = field(default_factory=list)
+    conferences_with_supervisor: int = 0
+    study_sessions: int = 0
+    bodies: list[BodyRow] = field(default_factory=list)
+    meetings_held: int = 0
+    meetings_attended: int = 0
+    issues: list[IssueRow] = field(default_factory=list)
+    issues_by_stage: list[Row] = field(default_factory=list)
+    developments: list[DevelopmentRow] = field(default_factory=list)
+
+    @property
+    def year_label(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+    @property
+    def period_label(self) -> str:
+        return _("%(start)sから%(end)sまで") % {
+            "start": wareki(self.start),
+            "end": wareki(self.end),
+        }
+
+
+def _between(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return start_of_local_day(start), start_of_local_day(end + dt.timedelta(days=1))
+
+
+def _open_in(start: dt.date, end: dt.date) -> Q:
+    return Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+
+
+def annual_figures(
+    center: Organization, year: int, *, today: dt.date | None = None
+) -> AnnualFigures:
+    today = today or timezone.localdate()
+    start, year_end = fiscal_year_range(year)
+    end = min(year_end, max(today, start))
+    since, until = _between(start, end)
+    figures = AnnualFigures(center=center.name, fiscal_year=year, start=start, end=end)
+    _activity(figures, center, since, until)
+    _joint_support(figures, center, since, until, Period(fiscal_year=year, as_of=end))
+    _difficulty(figures, center)
+    _conferences(figures, center, since, until)
+    _network(figures, center, since, until)
+    _issues(figures, center)
+    return figures
+
+
+def _activity(
+    f: AnnualFigures, center: Organization, since: dt.datetime, until: dt.datetime
+) -> None:
+    f.consultations = Consultation.objects.filter(
+        organization=center, received_at__gte=since, received_at__lt=until
+    ).count()
+    led = Case.objects.filter(lead_organization=center)
+    f.cases_opened = led.filter(opened_on__gte=f.start, opened_on__lte=f.end).count()
+    f.cases_open = led.filter(_open_in(f.start, f.end)).count()
+    f.cases_closed = led.filter(closed_on__gte=f.start, closed_on__lte=f.end).count()
+    f.complex_cases = led.filter(_open_in(f.start, f.end), is_complex=True).count()
+    by_kind = dict(
+        ProgressNote.objects.filter(
+            author_organization=center, occurred_at__gte=since, occurred_at__lt=until
+        )
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    f.notes = [Row(str(label), by_kind.get(kind, 0)) for kind, label in NoteKind.choices]
+    f.notes_total = sum(by_kind.values())
+
+
+def _joint_support(
+    f: AnnualFigures,
+    center: Organization,
+    since: dt.datetime,
+    until: dt.datetime,
+    period: Period,
+) -> None:
+    f.joint_support = joint_support_table(period)
+    received = Referral.objects.filter(
+        kind=ReferralKind.JOINT_SUPPORT,
+        receiving_organization=center,
+        requested_at__gte=since,
+        requested_at__lt=until,
+    )
+    f.joint_received = received.count()
+    f.joint_accepted = received.filter(accepted_at__lt=until).count()
+
+
+def _difficulty(f: AnnualFigures, center: Organization) -> None:
+    cases = (
+        Case.objects.filter(_open_in(f.start, f.end), is_complex=True)
+        .filter(Q(lead_organization=center) | Q(team__organization=center))
+        .distinct()
+    )
+    counts: Counter[str] = Counter()
+    total = 0
+    for factors in cases.values_list("difficulty_factors", flat=True):
+        total += 1
+        counts.update(set(factors or []))
+    f.difficulty_cases = total
+    f.difficulty = [
+        DifficultyGroup(
+            label=str(group_label),
+            rows=[
+                Row(str(label), counts[code])
+                for code, label in DifficultyFactor.choices
+                if code.startswith(prefix)
+            ],
+        )
+        for prefix, group_label in DIFFICULTY_GROUPS
+    ]
+
+
+def _conferences(
+    f: AnnualFigures, center: Organization, since: dt.datetime, until: dt.datetime
+) -> None:
+    held = CaseConference.objects.filter(organizer=center, held_at__gte=since, held_at__lt=until)
+    by_kind = dict(held.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    f.conferences = [
+        Row(str(label), by_kind.get(kind, 0)) for kind, label in ConferenceKind.choices
+    ]
+    f.conferences_with_supervisor = held.exclude(supervisor_name="").count()
+    f.study_sessions = by_kind.get(ConferenceKind.CASE_STUDY_SESSION, 0)
+
+
+def _network(
+    f: AnnualFigures, center: Organization, since: dt.datetime, until: dt.datetime
+) -> None:
+    meetings = Meeting.objects.filter(
+        status=MeetingStatus.HELD, starts_at__gte=since, starts_at__lt=until
+    )
+    attended_ids = set(meetings.filter(attendee_organizations=center).values_list("body_id", "pk"))
+    bodies = (
+        MeetingBody.objects.filter(
+            Q(secretariats=center)
+            | Q(member_organizations=center)
+            | Q(pk__in={body_id for body_id, _pk in attended_ids})
+        )
+        .distinct()
+        .order_by("level", "kind", "name")
+    )
+    secretariat = set(MeetingBody.objects.filter(secretariats=center).values_list("pk", flat=True))
+    member = set(
+        MeetingBody.objects.filter(member_organizations=center).values_list("pk", flat=True)
+    )
+    held = Counter(meetings.values_list("body_id", flat=True))
+    attended = Counter(body_id for body_id, _pk in attended_ids)
+    for body in bodies:
+        role = (
+            _("事務局")
+            if body.pk in secretariat
+            else _("構成機関")
+            if body.pk in member
+            else _("出席")
+        )
+        f.bodies.append(
+            BodyRow(
+                name=body.name,
+                kind=body.get_kind_display(),
+                role=role,
+                held=held[body.pk],
+                attended=attended[body.pk],
+            )
+        )
+    f.meetings_held = sum(row.held for row in f.bodies)
+    f.meetings_attended = sum(row.attended for row in f.bodies)
+
+
+def _issues(f: AnnualFigures, center: Organization) -> None:
+    issues = (
+        CommunityIssue.objects.filter(
+            raised_by_organization=center, raised_on__gte=f.start, raised_on__lte=f.end
+        )
+        .prefetch_related("steps__meeting__body")
+        .order_by("raised_on", "pk")
+    )
+    stages: Counter[str] = Counter()
+    for issue in issues:
+        stages[issue.get_stage_display()] += 1
+        path = []
+        for step in issue.steps.all():
+            where = f"（{step.meeting.body.name}）" if step.meeting is not None else ""
+            path.append(f"{step.get_stage_display()} {wareki(step.occurred_on)}{where}")
+        f.issues.append(
+            IssueRow(
+                title=issue.title,
+                theme=issue.get_theme_display(),
+                raised_on=issue.raised_on,
+                stage=issue.get_stage_display(),
+                path=path,
+            )
+        )
+    f.issues_by_stage = [
+        Row(str(label), stages[str(label)])
+        for _code, label in IssueStage.choices
+        if stages[str(label)]
+    ]
+    developments = (
+        ResourceDevelopment.objects.filter(occurred_on__gte=f.start, occurred_on__lte=f.end)
+        .filter(
+            Q(recorded_by_organization=center) | Q(community_issue__raised_by_organization=center)
+        )
+        .order_by("occurred_on", "pk")
+    )
+    f.developments = [
+        DevelopmentRow(kind=d.get_kind_display(), title=d.title, occurred_on=d.occurred_on)
+        for d in developments
+    ]
