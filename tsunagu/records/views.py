@@ -55,11 +55,9 @@ def _kind_filter(request: TsunaguRequest) -> tuple[NoteFilterForm, str]:
 
 
 @require_GET
+@errors_as_pages()
 def case_notes(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    try:
-        case = selectors.case_for_timeline(request.actor, case_id)
-    except NotFound:
-        raise Http404 from None
+    case = selectors.case_for_timeline(request.actor, case_id)
     form, kind = _kind_filter(request)
     actor = request.actor
     page = _page(request, selectors.case_note_list(actor=actor, case=case, kind=kind))
@@ -79,11 +77,9 @@ def case_notes(request: TsunaguRequest, case_id: int) -> HttpResponse:
 
 
 @require_GET
+@errors_as_pages()
 def household_notes(request: TsunaguRequest, household_id: int) -> HttpResponse:
-    try:
-        household = selectors.household_for_timeline(request.actor, household_id)
-    except NotFound:
-        raise Http404 from None
+    household = selectors.household_for_timeline(request.actor, household_id)
     form, kind = _kind_filter(request)
     notes = selectors.household_note_list(actor=request.actor, household=household, kind=kind)
     page = _page(request, notes)
@@ -243,11 +239,9 @@ def attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResp
 
 
 @require_GET
+@errors_as_pages()
 def formulation_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    try:
-        case = access_case(request.actor, case_id)
-    except NotFound:
-        raise Http404 from None
+    case = access_case(request.actor, case_id)
     actor = request.actor
     history = selectors.formulation_history(selectors.formulation_list(actor=actor, case=case))
     return render(
