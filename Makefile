@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := tsunagu.settings
 
-.PHONY: run dev demo-db test lint typecheck check clean-db messages help bench
+.PHONY: run dev demo-db test lint typecheck check clean-db messages help bench house-lines
 
 help:
 	@echo "make run        serve the demo city on http://$(HOST):$(PORT) (SQLite under var/) through"
@@ -17,6 +17,7 @@ help:
 	@echo "make check      ruff, import layers (lint-imports) and mypy"
 	@echo "make bench      CPU per screen against the floor, and a load test, on both databases;"
 	@echo "                writes bench/results/<date>-<host>.md (run it alone on the machine)"
+	@echo "make house-lines  lines of the views and API hand mappers per app (ADR 0011)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,10 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+# ADR 0011's measure: views plus the API's hand mappers, per app, and the shared screen helpers.
+house-lines:
+	$(PYTHON) tools/house_lines.py
 
 typecheck: $(VENV)/.dev-installed
 	TSUNAGU_DEMO=1 $(BIN)/mypy .

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,7 +21,7 @@ from tsunagu.agenda.models import Scope
 from tsunagu.agenda.periods import MONTH, WEEK, WEEKDAYS, Period, period_of
 from tsunagu.audit.services import record_read
 from tsunagu.core.actor import Origin
-from tsunagu.core.dates import ERAS, era_of, era_year_label
+from tsunagu.core.dates import display_month
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest, site_url
 
@@ -35,14 +34,6 @@ def _query(view: str, day: dt.date, scope: str) -> str:
     query = QueryDict(mutable=True)
     query.update({"view": view, "date": day.isoformat(), "scope": scope})
     return "?" + query.urlencode()
-
-
-def _month_label(first: dt.date) -> str:
-    """令和8年12月 in Japanese (as every date on screen), 2026-12 otherwise."""
-    if (get_language() or "ja").startswith("ja") and first >= ERAS[-1].start:
-        era, year = era_of(first)
-        return f"{era_year_label(era, year)}{first.month}月"
-    return f"{first.year:04d}-{first.month:02d}"
 
 
 def _days(period: Period, entries: list[selectors.Entry]) -> list[dict[str, Any]]:
@@ -91,7 +82,7 @@ def agenda(request: TsunaguRequest) -> HttpResponse:
         {
             "form": form,
             "period": period,
-            "month_label": _month_label(period.first),
+            "month_label": display_month(period.first),
             "view": view,
             "scope": scope,
             "entries": entries,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -28,17 +28,24 @@ def list_page(
     persons: Callable[[list[Any]], Iterable[int]],
     context: Mapping[str, Any] | None = None,
     per_page: int = PAGE_SIZE,
+    partial: str = "",
+    target: Model | None = None,
+    header_persons: Iterable[int] = (),
 ) -> HttpResponse:
-    """The list screen: `persons(records on the page)` names whose data it showed."""
+    """The list screen: `persons(records on the page)` names whose data it showed, with
+    `header_persons` (a case's list names its person above the rows, rows or none) and the
+    `target` the list belongs to.  With htmx, `partial` (the results)."""
     shown = listing(request, rows=rows, filters=filters, table=table, per_page=per_page)
     given = shown.given()
     words = str(given.pop(SEARCH_FIELD, "") or "")
     record_read(
         request.actor,
         view=view,
-        person_ids=persons(shown.records) if shown.records else [],
+        person_ids=[*(persons(shown.records) if shown.records else []), *header_persons],
+        target=target,
         filters=given,
         search_text=words,
     )
     page = {**(context or {}), **shown.context(request)}
-    return render(request, template, page, status=200 if shown.valid else 400)
+    chosen = partial if partial and request.headers.get("HX-Request") else template
+    return render(request, chosen, page, status=200 if shown.valid else 400)

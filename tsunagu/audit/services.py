@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from tsunagu.audit import chain
 from tsunagu.audit.models import Action, AuditEvent, Outcome
 from tsunagu.core.actor import Actor, Origin
-from tsunagu.core.errors import Forbidden
+from tsunagu.core.errors import Forbidden, NotFound
+from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.middleware import current_request_id
 
 if TYPE_CHECKING:
@@ -161,6 +162,34 @@ class Refusal(Forbidden):
         return record_denial(
             self.actor, target_type=self.target_type, target_id=self.target_id, reason=self.reason
         )
+
+
+def require_role(actor: Actor, allowed: Callable[[Actor], bool], *, view: str) -> Actor:
+    """The actor, if `allowed(actor)`; else NotFound, with its access.denied row.  A page or
+    route for a role (statistics, caseloads, staffing) answers anyone else as it answers for a
+    page that does not exist."""
+    if allowed(actor):
+        return actor
+    record_denial(actor, target_type="view", target_id=view, reason="no role")
+    raise NotFound(_("見つかりません。"))
+
+
+def for_role(
+    allowed: Callable[[Actor], bool], *, view: str
+) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """`require_role` before a screen (which maps the NotFound with
+    `core.screens.errors_as_pages`).  An API route calls `require_role` itself: ninja reads a
+    route's annotations in the module that defines it, not through a wrapper."""
+
+    def decorate(handler: Callable[..., R]) -> Callable[..., R]:
+        @wraps(handler)
+        def guarded(request: TsunaguRequest, *args: Any, **kwargs: Any) -> R:
+            require_role(request.actor, allowed, view=view)
+            return handler(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
 
 
 def refusal(

@@ -84,6 +84,15 @@ def display_date(day: dt.date | dt.datetime | None) -> str:
     return day.isoformat()
 
 
+def display_month(first: dt.date) -> str:
+    """The month of `first` as the screens name it: 令和8年12月 in Japanese, 2026-12
+    otherwise."""
+    if (get_language() or "ja").startswith("ja") and first >= ERAS[-1].start:
+        era, year = era_of(first)
+        return f"{era_year_label(era, year)}{first.month}月"
+    return f"{first.year:04d}-{first.month:02d}"
+
+
 def _before_meiji(day: dt.date) -> str:
     """A date no era covers (entry refuses them since; an old row must still show): ISO."""
     return day.isoformat()

@@ -1,13 +1,17 @@
-"""A typed request: what our middleware guarantees is there, so views need no guessing."""
+"""A typed request: what our middleware guarantees is there, so views need no guessing; and the
+one way a screen hands over a file."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 
 from tsunagu.core.actor import Actor, Origin
+from tsunagu.core.storage import UnreadableFile, open_checked
 
 if TYPE_CHECKING:
     from tsunagu.accounts.models import User
@@ -30,3 +34,35 @@ def site_url(path: str, origin: Origin | None = None) -> str:
     if origin is not None and origin.host_url:
         return origin.host_url + path
     return path
+
+
+R = TypeVar("R", HttpResponse, FileResponse)
+
+
+def _to_keep(response: R, filename: str) -> R:
+    """Saved, not shown: the Japanese name kept (RFC 5987, filename*=utf-8''...), never
+    sniffed, never cached."""
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=filename) or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    """A document made for the user (a PDF, a workbook, an archive), to keep."""
+    return _to_keep(HttpResponse(content, content_type=content_type), filename)
+
+
+def private_download(
+    file: FieldFile, *, sha256: str, filename: str, content_type: str
+) -> FileResponse:
+    """An attachment kept in the private storage, decrypted and checked against the hash
+    recorded at upload (core/storage.py), to keep; a missing or altered file is the
+    project's 404."""
+    try:
+        handle = open_checked(file, sha256=sha256)
+    except (FileNotFoundError, UnreadableFile):
+        raise Http404 from None
+    return _to_keep(FileResponse(handle, content_type=content_type), filename)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.screens import errors_as_pages
 from tsunagu.dashboard import caseloads as caseload_selectors
 from tsunagu.dashboard import oneperson
 from tsunagu.meetings import selectors as meetings_selectors
@@ -44,14 +45,13 @@ def home(request: TsunaguRequest) -> HttpResponse:
     )
 
 
+@errors_as_pages()
+@audit.for_role(caseload_selectors.may_view, view="caseloads")
 @require_GET
 def caseloads(request: TsunaguRequest) -> HttpResponse:
     """Planning caseloads against the caps: every office for the core center and the city, its
     own for an office that holds planning cases, nobody else (404, audited)."""
     actor = request.actor
-    if not caseload_selectors.may_view(actor):
-        audit.record_denial(actor, target_type="view", target_id="caseloads", reason="no role")
-        raise Http404
     loads = caseload_selectors.caseloads(actor)
     return render(
         request,
@@ -65,17 +65,13 @@ def caseloads(request: TsunaguRequest) -> HttpResponse:
     )
 
 
+@errors_as_pages()
+@audit.for_role(oneperson.may_view, view="one_person_offices")
 @require_GET
 def one_person_offices(request: TsunaguRequest) -> HttpResponse:
     """The designated planning offices with one counselor, per ward, for the core center and
     the city (seed 003); anyone else gets a 404, audited."""
-    actor = request.actor
-    if not oneperson.may_view(actor):
-        audit.record_denial(
-            actor, target_type="view", target_id="one_person_offices", reason="no role"
-        )
-        raise Http404
-    year, wards = oneperson.offices_by_ward(actor)
+    year, wards = oneperson.offices_by_ward(request.actor)
     return render(
         request,
         "dashboard/pages/one_person_offices.html",

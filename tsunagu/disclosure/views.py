@@ -14,11 +14,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.cases.access import access_case
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.screens import errors_as_pages, form_page, posted
 from tsunagu.disclosure import documents, services
 from tsunagu.disclosure.forms import DisclosureForm
@@ -26,16 +25,6 @@ from tsunagu.plans.printing import PdfUnavailable, render_pdf
 
 PDF_CONTENT_TYPE = "application/pdf"
 ZIP_CONTENT_TYPE = "application/zip"
-
-
-def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=filename) or "attachment"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _pdf_unavailable(request: TsunaguRequest, *, back: str) -> HttpResponse:
@@ -57,7 +46,7 @@ def note_pdf(request: TsunaguRequest, note_id: int) -> HttpResponse:
         return _pdf_unavailable(request, back=reverse("records:case_notes", args=[note.case_id]))
     documents.record_print(actor, target=note, event="note.printed", case=note.case)
     stamp = timezone.localtime(note.occurred_at)
-    return _download(
+    return download(
         pdf, filename=f"支援経過記録_{stamp:%Y%m%d_%H%M}.pdf", content_type=PDF_CONTENT_TYPE
     )
 
@@ -78,7 +67,7 @@ def case_summary_pdf(request: TsunaguRequest, case_id: int) -> HttpResponse:
         return _pdf_unavailable(request, back=reverse("cases:case_detail", args=[case.pk]))
     documents.record_print(actor, target=case, event="case.summary_printed", case=case)
     day = timezone.localdate()
-    return _download(
+    return download(
         pdf, filename=f"ケース概要_{case.pk}_{day:%Y%m%d}.pdf", content_type=PDF_CONTENT_TYPE
     )
 
@@ -105,7 +94,7 @@ def disclosure(request: TsunaguRequest, person_id: int) -> HttpResponse:
             save=lambda data: services.disclosure_export(
                 actor, person=person, received_on=data["received_on"], decisions=form.decisions()
             ),
-            done=lambda export: _download(
+            done=lambda export: download(
                 export.content, filename=export.filename, content_type=ZIP_CONTENT_TYPE
             ),
             context=shown,

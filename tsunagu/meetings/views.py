@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,10 +29,9 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_label, wareki
 from tsunagu.core.errors import Forbidden, NotFound, TsunaguError
 from tsunagu.core.exports import csv_response
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, download, private_download
 from tsunagu.core.lists import list_screen
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
-from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.screens import recorded, refused
 from tsunagu.directory.sections import ResourceSection
@@ -309,25 +307,19 @@ def meeting_record(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
 
 @require_GET
 def meeting_attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResponse:
-    """As records' attachment download: 404 (audited) unless the meeting is visible, the
-    Japanese name kept (RFC 5987), never sniffed, never cached, each download audited."""
+    """As records' attachment download: 404 (audited) unless the meeting is visible; each
+    download audited."""
     try:
         attachment = selectors.access_meeting_attachment(request.actor, attachment_id)
     except NotFound:
         raise Http404 from None
-    try:
-        # Decrypted and checked against the hash recorded at upload (core/storage.py).
-        handle = open_checked(attachment.file, sha256=attachment.sha256)
-    except (FileNotFoundError, UnreadableFile):
-        raise Http404 from None
-    selectors.record_meeting_attachment_downloaded(request.actor, attachment)
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=attachment.original_name)
-        or "attachment"
+    response = private_download(
+        attachment.file,
+        sha256=attachment.sha256,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
+    selectors.record_meeting_attachment_downloaded(request.actor, attachment)
     return response
 
 
@@ -628,14 +620,8 @@ def council_issues_pdf(request: TsunaguRequest) -> HttpResponse:
         view="meetings.council_issues_pdf",
         person_ids=selectors.issue_persons(issues),
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"協議会向けの地域課題_{today:%Y%m%d}.pdf"
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=filename) or "attachment"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(pdf, filename=filename, content_type="application/pdf")
 
 
 def _issue_create(

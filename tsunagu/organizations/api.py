@@ -193,10 +193,7 @@ class StaffingOut(Out):
 def staffing_report(request: TsunaguRequest, fiscal_year: Year | None = None) -> dict[str, Any]:
     """市担当課と基幹相談支援センターは全センター、センターは自センターのみ。欠員期間は
     年度の初日から今日まで（過ぎた年度は年度末まで）。"""
-    actor = request.actor
-    if not staffing.may_view(actor):
-        audit.record_denial(actor, target_type="view", target_id="staffing", reason="no role")
-        raise NotFound("見つかりません。")
+    actor = audit.require_role(request.actor, staffing.may_view, view="staffing")
     today = timezone.localdate()
     year = current_fiscal_year(today) if fiscal_year is None else fiscal_year
     if year > current_fiscal_year(today) + 1:

@@ -95,14 +95,13 @@ def _fiscal_years(today: dt.date) -> list[int]:
     return list(range(start, fiscal_year(today) + 2))
 
 
+@errors_as_pages()
+@audit.for_role(staffing.may_view, view="staffing")
 @require_GET
 def staffing_page(request: TsunaguRequest) -> HttpResponse:
     """Each center's posts required against filled and the vacancies of a fiscal year: every
     center for the city and the core center, its own for a center, nobody else (404)."""
     actor = request.actor
-    if not staffing.may_view(actor):
-        audit.record_denial(actor, target_type="view", target_id="staffing", reason="no role")
-        raise Http404
     today = timezone.localdate()
     years = _fiscal_years(today)
     year, status, error = fiscal_year(today), 200, ""

@@ -28,6 +28,7 @@ from tsunagu.cases.access import access_consultation, access_household, access_p
 from tsunagu.cases.models import Consultation
 from tsunagu.core.errors import Forbidden, TsunaguError
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.lists import SEARCH_FIELD
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.people import duplicates, selectors, services
 from tsunagu.people.forms import (
@@ -43,7 +44,14 @@ from tsunagu.people.forms import (
     PersonForm,
     SearchForm,
 )
-from tsunagu.people.lists import HouseholdFilter, HouseholdTable, household_persons
+from tsunagu.people.lists import (
+    HouseholdFilter,
+    HouseholdTable,
+    PersonFilter,
+    PersonTable,
+    household_persons,
+    person_ids,
+)
 from tsunagu.people.models import Household, Person
 
 PAGE_SIZE = 25
@@ -85,32 +93,25 @@ def _household_for_write(request: TsunaguRequest, household_id: int) -> Househol
 
 def person_search(request: TsunaguRequest) -> HttpResponse:
     """Persons the organization may see.  Which records came up is personal data too, so a
-    searched page names the persons shown (audit.record_read), the words only as a digest."""
-    form = SearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    actor = request.actor
-    found = selectors.person_search(actor=actor, query=query)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    if query:
-        audit.record_read(
-            actor,
-            view="people.person_search",
-            person_ids=[p.pk for p in page.object_list],
-            search_text=query,
-        )
-    context = {
-        "form": form,
-        "page": page,
-        "query": urlencode({"q": query}) if query else "",
-        "searched": bool(query),
-        "can_write": actor.can_write,
-    }
-    template = (
-        "people/partials/person_results.html"
-        if request.headers.get("HX-Request")
-        else "people/pages/person_search.html"
+    searched page names the persons shown (audit.record_read), the words only as a digest.
+    Before anything is typed: the box and a hint, and nothing is read."""
+    page, results = "people/pages/person_search.html", "people/partials/person_results.html"
+    context = {"can_write": request.actor.can_write}
+    if not request.GET.get(SEARCH_FIELD, "").strip():
+        template = results if request.headers.get("HX-Request") else page
+        return render(request, template, {**context, "filter": PersonFilter(request=request)})
+    return list_page(
+        request,
+        rows=selectors.person_search(request.actor, query=""),
+        filters=PersonFilter,
+        table=PersonTable,
+        template=page,
+        partial=results,
+        view="people.person_search",
+        persons=person_ids,
+        context={**context, "searched": True},
+        per_page=PAGE_SIZE,
     )
-    return render(request, template, context)
 
 
 def _confirm_duplicates(

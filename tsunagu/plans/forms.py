@@ -491,14 +491,6 @@ class HappenedForm(forms.Form):
 # --- Tasks ------------------------------------------------------------------------------------
 
 
-class CaseTaskFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("状態"),
-        required=False,
-        choices=[("open", _("未完了")), *TaskStatus.choices, ("all", _("すべて"))],
-    )
-
-
 class TaskStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("状態"), choices=TaskStatus.choices)
     note = forms.CharField(

@@ -164,7 +164,57 @@ class TaskTable(ListTable):
         model = Task
         fields: list[str] = []
         empty_text = _("該当するタスクはありません。")
-        sequence = ("due_on", "title", "case", "owner", "source", "status", "change")
+        sequence: tuple[str, ...] = (
+            "due_on",
+            "title",
+            "case",
+            "owner",
+            "source",
+            "status",
+            "change",
+        )
+        row_attrs = {"id": lambda record: f"task-{record.pk}"}  # a row a link may point at
+
+
+class CaseTaskFilter(_AlwaysBound):
+    """The tasks of one case: by status only (未完了 by default)."""
+
+    status = TaskFilter.base_filters["status"]
+
+    class Meta:
+        model = Task
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet[Task]) -> QuerySet[Task]:
+        tasks = selectors.tasks_in_status(queryset, self.given("status", "open"))
+        filtered: QuerySet[Task] = super().filter_queryset(tasks)
+        return filtered
+
+
+class CaseTaskTable(TaskTable):
+    """The case's own tasks: no case column; the dates and states as text (the links of the
+    task list lead to the organization's list, not this case's); a note's task links to the
+    case's notes; the change form for those who may write."""
+
+    due_on = tables.TemplateColumn(
+        template_name="plans/partials/case_task_due_cell.html",
+        verbose_name=_("期限"),
+        order_by=("due_on", "pk"),
+    )
+    source = tables.TemplateColumn(
+        template_name="plans/partials/case_task_source_cell.html", verbose_name=_("発生元")
+    )
+    status = tables.TemplateColumn(
+        template_name="plans/partials/case_task_status_cell.html", verbose_name=_("状態")
+    )
+
+    class Meta(TaskTable.Meta):
+        exclude = ("case",)
+        sequence: tuple[str, ...] = ("due_on", "title", "owner", "source", "status", "change")
+
+    def before_render(self, request: Any) -> None:
+        if not request.actor.can_write:
+            self.columns.hide("change")
 
 
 def case_persons(cases: list[Any]) -> list[int]:

@@ -5,20 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, NotFound, TsunaguError
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, private_download
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted, refused_page
-from tsunagu.core.storage import UnreadableFile, open_checked
 from tsunagu.records import selectors, services
 from tsunagu.records.access import (
     access_board_attachment,
@@ -58,11 +55,9 @@ def _kind_filter(request: TsunaguRequest) -> tuple[NoteFilterForm, str]:
 
 
 @require_GET
+@errors_as_pages()
 def case_notes(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    try:
-        case = selectors.case_for_timeline(request.actor, case_id)
-    except NotFound:
-        raise Http404 from None
+    case = selectors.case_for_timeline(request.actor, case_id)
     form, kind = _kind_filter(request)
     actor = request.actor
     page = _page(request, selectors.case_note_list(actor=actor, case=case, kind=kind))
@@ -82,11 +77,9 @@ def case_notes(request: TsunaguRequest, case_id: int) -> HttpResponse:
 
 
 @require_GET
+@errors_as_pages()
 def household_notes(request: TsunaguRequest, household_id: int) -> HttpResponse:
-    try:
-        household = selectors.household_for_timeline(request.actor, household_id)
-    except NotFound:
-        raise Http404 from None
+    household = selectors.household_for_timeline(request.actor, household_id)
     form, kind = _kind_filter(request)
     notes = selectors.household_note_list(actor=request.actor, household=household, kind=kind)
     page = _page(request, notes)
@@ -235,29 +228,20 @@ def attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResp
         attachment = selectors.attachment_for_download(request.actor, attachment_id)
     except NotFound:
         raise Http404 from None
-    try:
-        # Decrypted and checked against the hash recorded at upload (core/storage.py).
-        handle = open_checked(attachment.file, sha256=attachment.sha256)
-    except (FileNotFoundError, UnreadableFile):
-        raise Http404 from None
-    selectors.record_attachment_downloaded(request.actor, attachment)
-    response = FileResponse(handle, content_type=attachment.content_type)
-    # RFC 5987 (filename*=utf-8''...) so that Japanese file names survive the download.
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=attachment.original_name)
-        or "attachment"
+    response = private_download(
+        attachment.file,
+        sha256=attachment.sha256,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
+    selectors.record_attachment_downloaded(request.actor, attachment)
     return response
 
 
 @require_GET
+@errors_as_pages()
 def formulation_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    try:
-        case = access_case(request.actor, case_id)
-    except NotFound:
-        raise Http404 from None
+    case = access_case(request.actor, case_id)
     actor = request.actor
     history = selectors.formulation_history(selectors.formulation_list(actor=actor, case=case))
     return render(
@@ -315,23 +299,6 @@ def formulation_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
 # --- The case's message board (掲示板) --------------------------------------------------------
 
 
-def _private_download(
-    file: FieldFile, *, sha256: str, content_type: str, name: str
-) -> FileResponse:
-    try:
-        # Decrypted and checked against the hash recorded at upload (core/storage.py).
-        handle = open_checked(file, sha256=sha256)
-    except (FileNotFoundError, UnreadableFile):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=content_type)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=name) or "attachment"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @require_http_methods(["GET", "POST"])
 @errors_as_pages()
 def board(request: TsunaguRequest, case_id: int) -> HttpResponse:
@@ -382,11 +349,11 @@ def board_attachment_download(request: TsunaguRequest, attachment_id: int) -> Fi
         attachment = access_board_attachment(request.actor, attachment_id)
     except NotFound:
         raise Http404 from None
-    response = _private_download(
+    response = private_download(
         attachment.file,
         sha256=attachment.sha256,
+        filename=attachment.original_name,
         content_type=attachment.content_type,
-        name=attachment.original_name,
     )
     selectors.record_board_attachment_downloaded(request.actor, attachment)
     return response

@@ -18,7 +18,7 @@ from tsunagu.cases import selectors as case_selectors
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import TeamRole
 from tsunagu.core.api import ErrorOut, paginated
-from tsunagu.core.errors import Invalid, NotFound
+from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_field
 from tsunagu.core.validators import Id, NonBlank, SaneDate, Version, Year
@@ -364,12 +364,9 @@ def referral_statistics_view(
     accepted_only: bool = False,
 ) -> dict[str, Any]:
     """基幹相談支援センターと市担当課だけ。集計値のみで、個人は含みません。"""
-    actor = request.actor
-    if not referral_statistics.may_view_statistics(actor):
-        audit.record_denial(
-            request.actor, target_type="view", target_id="referral_statistics", reason="no role"
-        )
-        raise NotFound("見つかりません。")
+    audit.require_role(
+        request.actor, referral_statistics.may_view_statistics, view="referral_statistics"
+    )
     period = referral_statistics.period(fiscal_year, as_of)
     table = referral_statistics.joint_support_table(period, accepted_only=accepted_only)
     organizations = referral_statistics.organization_table(period)

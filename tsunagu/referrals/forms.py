@@ -220,18 +220,10 @@ class TransitionForm(forms.Form):
         self.fields["receiving_worker"].queryset = selectors.receiver_staff(referral)  # type: ignore[attr-defined]
 
 
-def _fiscal_year_choices() -> list[tuple[int, str]]:
-    return [
-        (year, referral_statistics.fiscal_year_choice_label(year))
-        for year in referral_statistics.fiscal_years()
-    ]
-
-
 class StatisticsForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(
         label=_("年度"),
         coerce=int,
-        choices=_fiscal_year_choices,
         required=False,
         empty_value=None,  # not "": a query without a year (?as_of=...) is this year's
         error_messages={
@@ -246,6 +238,13 @@ class StatisticsForm(forms.Form):
     accepted_only = forms.BooleanField(
         label=_("受理されたものだけを数える（共同支援依頼の表）"), required=False
     )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        """`years`: the fiscal years on record (`statistics.fiscal_years()`, read once)."""
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [  # type: ignore[attr-defined]
+            (year, referral_statistics.fiscal_year_choice_label(year)) for year in years
+        ]
 
     def clean_as_of(self) -> dt.date | None:
         value: dt.date | None = self.cleaned_data.get("as_of")

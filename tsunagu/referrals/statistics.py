@@ -133,13 +133,19 @@ def fiscal_year_choice_label(year: int) -> str:
     return _("%(wareki)s（%(year)s年度）") % {"wareki": fiscal_year_label(year), "year": year}
 
 
-def period(fiscal_year_value: int | None = None, as_of: dt.date | None = None) -> Period:
+def period(
+    fiscal_year_value: int | None = None,
+    as_of: dt.date | None = None,
+    *,
+    years: list[int] | None = None,
+) -> Period:
     """The period of a table.  A year with no records is refused, never replaced by another:
-    a table labelled with the year asked for must count that year."""
+    a table labelled with the year asked for must count that year.  `years`: `fiscal_years()`
+    when the caller has read it already."""
     today = timezone.localdate()
     day = as_of or today
     year = fiscal_year_value if fiscal_year_value is not None else fiscal_year(day)
-    years = fiscal_years()
+    years = fiscal_years() if years is None else years
     if year not in years:
         raise Invalid(
             _("%(year)sの記録はありません。%(first)sから%(last)sまでの年度を指定してください。")

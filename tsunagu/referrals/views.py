@@ -9,7 +9,7 @@ Conflict redisplay the page with the message and what was typed (status 400 / 40
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -24,7 +24,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.lists import list_page
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
-from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import errors_as_pages, form_page, posted
 from tsunagu.referrals import exports, fhir, selectors, services
@@ -287,58 +287,53 @@ def referral_fhir(request: TsunaguRequest, referral_id: int) -> HttpResponse:
 # --- Statistics -----------------------------------------------------------------------------
 
 
-def _statistics_allowed(request: TsunaguRequest) -> None:
-    if not referral_statistics.may_view_statistics(request.actor):
-        audit.record_denial(
-            request.actor, target_type="view", target_id="referral_statistics", reason="no role"
-        )
-        raise NotFound("見つかりません。")
+class _Asked(NamedTuple):
+    form: StatisticsForm
+    period: referral_statistics.Period
+    accepted_only: bool
+    table: referral_statistics.JointSupportTable
+    organizations: list[referral_statistics.OrganizationRow]
 
 
-def _period(form: StatisticsForm) -> referral_statistics.Period:
-    """The period asked for; a form with errors is refused (never this year's table under
-    another year's name)."""
-    if form.is_bound and not form.is_valid():
-        raise Invalid(str(next(iter(form.errors.values()))[0]))
-    data = form.cleaned_data if form.is_bound else {}
-    return referral_statistics.period(data.get("fiscal_year"), data.get("as_of"))
-
-
-def _period_refused(request: TsunaguRequest, form: StatisticsForm, exc: Invalid) -> HttpResponse:
-    """The form, saying what is wrong, and no table: never another period's figures under
-    the year asked for (a screen or a file alike)."""
-    if form.is_valid():  # the year and the date are each fine, but not together
-        form.add_error("as_of", exc.message)
-    return render(request, "referrals/pages/statistics.html", {"form": form}, status=400)
-
-
-def _tables(
-    period: referral_statistics.Period, accepted_only: bool
-) -> tuple[
-    referral_statistics.JointSupportTable,
-    list[referral_statistics.OrganizationRow],
-    list[exports.Replacement],
-]:
+def _statistics_asked(request: TsunaguRequest) -> _Asked | HttpResponse:
+    """The form, and the period and tables asked for; or the form saying what is wrong and no
+    table (never another period's figures under the year asked for, on a screen or in a file).
+    The years on record are read once, for the form's choices and the period alike."""
+    years = referral_statistics.fiscal_years()
+    form = StatisticsForm(request.GET or None, years=years)
+    data = form.cleaned_data if form.is_valid() else {}
+    try:
+        if form.is_bound and form.errors:
+            raise Invalid(str(next(iter(form.errors.values()))[0]))
+        period = referral_statistics.period(data.get("fiscal_year"), data.get("as_of"), years=years)
+    except Invalid as exc:
+        if form.is_valid():  # the year and the date are each fine, but not together
+            form.add_error("as_of", exc.message)
+        return render(request, "referrals/pages/statistics.html", {"form": form}, status=400)
+    accepted_only = bool(data.get("accepted_only"))
     table = referral_statistics.joint_support_table(period, accepted_only=accepted_only)
-    organizations = referral_statistics.organization_table(period)
+    return _Asked(
+        form, period, accepted_only, table, referral_statistics.organization_table(period)
+    )
+
+
+_statistics_role = audit.for_role(
+    referral_statistics.may_view_statistics, view="referral_statistics"
+)
+
+
+@_mapped
+@_statistics_role
+@require_GET
+def statistics(request: TsunaguRequest) -> HttpResponse:
+    asked = _statistics_asked(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    form, period, accepted_only, table, organizations = asked
     texts = [
         *exports.texts_of(*exports.joint_support_rows(table), period.label),
         *exports.texts_of(*exports.organization_rows(organizations), period.label),
     ]
-    return table, organizations, exports.cp932_replacements(texts)
-
-
-@_mapped
-@require_GET
-def statistics(request: TsunaguRequest) -> HttpResponse:
-    _statistics_allowed(request)
-    form = StatisticsForm(request.GET or None)
-    try:
-        period = _period(form)
-    except Invalid as exc:
-        return _period_refused(request, form, exc)
-    accepted_only = bool(form.cleaned_data.get("accepted_only")) if form.is_bound else False
-    table, organizations, replacements = _tables(period, accepted_only)
     return render(
         request,
         "referrals/pages/statistics.html",
@@ -347,7 +342,7 @@ def statistics(request: TsunaguRequest) -> HttpResponse:
             "period": period,
             "table": table,
             "organizations": organizations,
-            "replacements": replacements,
+            "replacements": exports.cp932_replacements(texts),
             "export_query": f"fiscal_year={period.fiscal_year}&as_of={period.as_of.isoformat()}"
             + ("&accepted_only=on" if accepted_only else ""),
         },
@@ -355,16 +350,13 @@ def statistics(request: TsunaguRequest) -> HttpResponse:
 
 
 @_mapped
+@_statistics_role
 @require_GET
 def statistics_export(request: TsunaguRequest) -> HttpResponse:
-    _statistics_allowed(request)
-    form = StatisticsForm(request.GET or None)
-    try:
-        period = _period(form)
-    except Invalid as exc:
-        return _period_refused(request, form, exc)
-    accepted_only = bool(form.cleaned_data.get("accepted_only")) if form.is_bound else False
-    table, organizations, _replacements = _tables(period, accepted_only)
+    asked = _statistics_asked(request)
+    if isinstance(asked, HttpResponse):
+        return asked
+    period, table, organizations = asked.period, asked.table, asked.organizations
     fmt = request.GET.get("format", "csv")
     which = "organizations" if request.GET.get("table") == "organizations" else "joint_support"
     joint_title = _("共同支援依頼 %(period)s") % {"period": period.label}

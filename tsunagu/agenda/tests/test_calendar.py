@@ -166,10 +166,10 @@ def test_the_week_runs_a_fixed_number_of_queries(world, personas, client_as):
 def test_the_month_is_named_as_dates_are():
     from django.utils import translation
 
-    from tsunagu.agenda.views import _month_label
+    from tsunagu.core.dates import display_month
 
-    assert _month_label(dt.date(2019, 4, 1)) == "平成31年4月"
-    assert _month_label(dt.date(2019, 5, 1)) == "令和元年5月"
-    assert _month_label(dt.date(1868, 1, 1)) == "1868-01"  # before Meiji: no era to name
+    assert display_month(dt.date(2019, 4, 1)) == "平成31年4月"
+    assert display_month(dt.date(2019, 5, 1)) == "令和元年5月"
+    assert display_month(dt.date(1868, 1, 1)) == "1868-01"  # before Meiji: no era to name
     with translation.override("en"):
-        assert _month_label(dt.date(2026, 12, 1)) == "2026-12"
+        assert display_month(dt.date(2026, 12, 1)) == "2026-12"

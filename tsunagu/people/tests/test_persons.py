@@ -95,6 +95,51 @@ def test_search_results_are_paginated(personas, client_as):
     assert second.content.decode().count("/people/") >= 5
 
 
+def test_search_sorts_by_a_column_and_keeps_the_words(personas, client_as):
+    for kana, born in (("タナカ", dt.date(1990, 1, 1)), ("タナベ", dt.date(1950, 1, 1))):
+        PersonFactory.create(
+            family_name_kana=kana,
+            given_name_kana="ハナコ",
+            birth_date=born,
+            registered_by_organization=personas.office_a,
+        )
+    client = client_as(personas.counselor_a)
+    by_kana = client.get(reverse("people:person_search"), {"q": "たな"}).context["rows"]
+    assert [p.family_name_kana for p in by_kana] == ["タナカ", "タナベ"]
+    by_birth = client.get(reverse("people:person_search"), {"q": "たな", "sort": "birth_date"})
+    assert [p.family_name_kana for p in by_birth.context["rows"]] == ["タナベ", "タナカ"]
+    assert "q=%E3%81%9F%E3%81%AA" in by_birth.content.decode()  # the words kept in the links
+
+
+def test_nothing_is_read_before_anything_is_typed(personas, client_as, yamada):
+    client = client_as(personas.counselor_a)
+    for query in ({}, {"q": "  "}):
+        response = client.get(reverse("people:person_search"), query)
+        assert response.status_code == 200
+        assert reverse("people:person_detail", args=[yamada.pk]) not in response.content.decode()
+    partial = client.get(reverse("people:person_search"), HTTP_HX_REQUEST="true")
+    assert "<h1>" not in partial.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.RECORDS_LISTED).exists()
+
+
+def test_search_results_come_as_a_partial_for_htmx(personas, client_as, yamada):
+    response = client_as(personas.counselor_a).get(
+        reverse("people:person_search"), {"q": "やまだ"}, HTTP_HX_REQUEST="true"
+    )
+    content = response.content.decode()
+    assert "<h1>" not in content
+    assert reverse("people:person_detail", args=[yamada.pk]) in content
+
+
+@pytest.mark.parametrize("query", ["あ" * 101, "ｱ" * 101])
+def test_words_too_long_are_refused_with_a_message(personas, client_as, query):
+    response = client_as(personas.counselor_a).get(reverse("people:person_search"), {"q": query})
+    assert response.status_code == 400
+    assert "100" in response.content.decode()  # the form's own message names the limit
+    listed = AuditEvent.objects.get(action=Action.RECORDS_LISTED)
+    assert listed.person_ids == []
+
+
 # --- Create -----------------------------------------------------------------------------------
 
 

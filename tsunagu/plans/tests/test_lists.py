@@ -182,3 +182,62 @@ def test_a_list_search_is_saved_and_opened_again(personas, client_as, tasks, due
     again = client.get(saved["Location"])
     assert again.status_code == 200
     assert _ids(again) == _ids(client.get(f"{path}?{query}"))
+
+
+# --- The case's own task list (the same machinery) ----------------------------------------------
+
+
+def test_a_cases_tasks_by_status_sorted_and_read(personas, client_as, suzuki_case):
+    late = TaskFactory.create(case=suzuki_case, owner_worker=personas.counselor_a, due_on=_day(-3))
+    later = TaskFactory.create(case=suzuki_case, owner_worker=None, due_on=_day(5))
+    done = TaskFactory.create(case=suzuki_case, status=TaskStatus.DONE, completion_note="済み")
+    TaskFactory.create(case=CaseFactory.create(lead_organization=personas.office_a))
+    client = client_as(personas.counselor_a)
+    url = f"/plans/cases/{suzuki_case.pk}/tasks/"
+    assert _ids(client.get(url)) == {late.pk, later.pk}  # 未完了 by default
+    assert _ids(client.get(url, {"status": "all"})) == {late.pk, later.pk, done.pk}
+    assert _ids(client.get(url, {"status": TaskStatus.DONE})) == {done.pk}
+    newest_first = client.get(url, {"sort": "-due_on"})
+    assert [t.pk for t in newest_first.context["rows"]] == [later.pk, late.pk]
+    page = newest_first.content.decode()
+    assert "期限超過" in page
+    assert f'id="task-{late.pk}-status"' in page
+    rows = AuditEvent.objects.filter(action=Action.RECORDS_LISTED, detail__view="plans.case_tasks")
+    assert rows.count() == 4
+    assert {tuple(r.person_ids) for r in rows} == {(suzuki_case.person_id,)}
+    assert {r.target_id for r in rows} == {str(suzuki_case.pk)}
+
+
+def test_a_cases_empty_task_list_still_names_its_person(personas, client_as, suzuki_case):
+    response = client_as(personas.counselor_a).get(f"/plans/cases/{suzuki_case.pk}/tasks/")
+    assert response.status_code == 200
+    assert "該当するタスクはありません。" in response.content.decode()
+    row = AuditEvent.objects.get(action=Action.RECORDS_LISTED, detail__view="plans.case_tasks")
+    assert row.person_ids == [suzuki_case.person_id]
+
+
+def test_a_reader_sees_a_cases_tasks_without_the_change_form(personas, client_as, suzuki_case):
+    task = TaskFactory.create(case=suzuki_case, owner_worker=personas.counselor_a)
+    response = client_as(personas.reader_a).get(f"/plans/cases/{suzuki_case.pk}/tasks/")
+    assert _ids(response) == {task.pk}
+    assert "状態を変える" not in response.content.decode()
+    assert f'id="task-{task.pk}-status"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", [{"status": "nonsense"}, {"status": "ｵｰﾌﾟﾝ"}, {"page": "2**63"}])
+def test_a_cases_task_list_answers_odd_input_without_a_500(personas, client_as, suzuki_case, query):
+    TaskFactory.create(case=suzuki_case)
+    response = client_as(personas.counselor_a).get(f"/plans/cases/{suzuki_case.pk}/tasks/", query)
+    assert response.status_code in (200, 400)
+    if "status" in query:
+        assert response.status_code == 400
+        assert "正しく選択してください" in response.content.decode()
+
+
+def test_an_outsider_gets_404_for_a_cases_tasks(personas, client_as, suzuki_case):
+    TaskFactory.create(case=suzuki_case)
+    assert (
+        client_as(personas.counselor_b).get(f"/plans/cases/{suzuki_case.pk}/tasks/").status_code
+        == 404
+    )
+    assert client_as(personas.counselor_b).get(f"/plans/cases/{2**63}/tasks/").status_code == 404

@@ -13,11 +13,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from tsunagu.core.errors import Invalid, NotFound
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.plans import documents, fhir
 from tsunagu.plans.models import Monitoring, SupportPlan
 from tsunagu.plans.printing import PdfUnavailable, render_pdf
@@ -38,16 +37,6 @@ def _monitoring(request: TsunaguRequest, monitoring_id: int) -> Monitoring:
         return documents.monitoring_for_export(request.actor, monitoring_id)
     except NotFound:
         raise Http404 from None
-
-
-def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=filename) or "attachment"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _pdf_unavailable(request: TsunaguRequest, *, xlsx_url: str, back: str) -> HttpResponse:
@@ -73,7 +62,7 @@ def plan_pdf(request: TsunaguRequest, plan_id: int) -> HttpResponse:
             back=reverse("plans:plan_detail", args=[plan.pk]),
         )
     documents.record_export(request.actor, target=plan, event="plan.exported", fmt="pdf")
-    return _download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
+    return download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
 
 
 @require_GET
@@ -84,7 +73,7 @@ def plan_xlsx(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 
     content = plan_workbook(doc)
     documents.record_export(request.actor, target=plan, event="plan.exported", fmt="xlsx")
-    return _download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
+    return download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
 @require_GET
@@ -101,7 +90,7 @@ def plan_fhir(request: TsunaguRequest, plan_id: int) -> HttpResponse:
         )
     documents.record_export(request.actor, target=plan, event="plan.exported", fmt="fhir")
     stem = documents.plan_document(plan).filename_stem
-    return _download(
+    return download(
         json.dumps(bundle, ensure_ascii=False, indent=2).encode(),
         filename=f"{stem}.fhir.json",
         content_type=FHIR_CONTENT_TYPE,
@@ -124,7 +113,7 @@ def monitoring_pdf(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
     documents.record_export(
         request.actor, target=monitoring, event="monitoring.exported", fmt="pdf"
     )
-    return _download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
+    return download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
 
 
 @require_GET
@@ -137,4 +126,4 @@ def monitoring_xlsx(request: TsunaguRequest, monitoring_id: int) -> HttpResponse
     documents.record_export(
         request.actor, target=monitoring, event="monitoring.exported", fmt="xlsx"
     )
-    return _download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
+    return download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)

@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tsunagu.audit import services as audit
 from tsunagu.audit.lists import list_page
 from tsunagu.cases.access import access_case, persons_visible_to
 from tsunagu.cases.models import Case
@@ -39,7 +37,6 @@ from tsunagu.plans.access import (
 from tsunagu.plans.forms import (
     AgreeForm,
     AssessmentForm,
-    CaseTaskFilterForm,
     ContingencyActionForm,
     ContingencyForm,
     GoalReportForm,
@@ -53,6 +50,8 @@ from tsunagu.plans.forms import (
     WeeklyEntryForm,
 )
 from tsunagu.plans.lists import (
+    CaseTaskFilter,
+    CaseTaskTable,
     MonitoringDueFilter,
     MonitoringDueTable,
     TaskFilter,
@@ -653,33 +652,21 @@ def task_list(request: TsunaguRequest) -> HttpResponse:
 @require_GET
 def case_task_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     """The tasks of one case, every organization's (those of a case are seen with the case):
-    from its plan, X-days, monitoring, meetings and the next contacts of its notes."""
-    actor = request.actor
-    case = access_case(actor, case_id, audit_read=False)
-    form = CaseTaskFilterForm(request.GET or None)
-    status = (form.cleaned_data["status"] if form.is_valid() else "") or "open"
-    tasks = selectors.task_list(actor=actor, case=case, status="" if status == "all" else status)
-    page = Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
-    audit.record_read(
-        actor,
-        view="plans.case_tasks",
-        person_ids=[case.person_id] if case.person_id else [],
-        target=case,
-        filters={"status": status},
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    from its plan, X-days, monitoring, meetings and the next contacts of its notes.  The read
+    row names the case and its person, shown above the tasks."""
+    case = access_case(request.actor, case_id, audit_read=False)
+    return list_page(
         request,
-        "plans/pages/case_task_list.html",
-        {
-            "case": case,
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "status_form": TaskStatusForm(),
-            "can_write": actor.can_write,
-        },
+        rows=selectors.tasks_listed(request.actor).filter(case=case),
+        filters=CaseTaskFilter,
+        table=CaseTaskTable,
+        template="plans/pages/case_task_list.html",
+        view="plans.case_tasks",
+        persons=lambda rows: [],  # every row is the case's: its person is the header's
+        header_persons=[case.person_id] if case.person_id else [],
+        target=case,
+        context={"case": case, "status_choices": TaskStatusForm.base_fields["status"].choices},  # type: ignore[attr-defined]
+        per_page=TASKS_PER_PAGE,
     )
 
 

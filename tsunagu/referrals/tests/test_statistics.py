@@ -318,3 +318,42 @@ def test_a_year_without_records_is_refused_never_replaced(personas, client_as, y
     )
     assert api.status_code == 422
     assert "error" in api.json()
+
+
+def _first_request_queries(captured) -> list[str]:
+    """The query `statistics.fiscal_years()` runs: the first request on record."""
+    return [q["sql"] for q in captured if 'MIN("referrals_referral"."requested_at")' in q["sql"]]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/referrals/statistics/",
+        f"/referrals/statistics/?fiscal_year={FY}&as_of={AS_OF.isoformat()}",
+        "/referrals/statistics/?fiscal_year=2010",  # refused: the form and the period agree
+        f"/referrals/statistics/export/?fiscal_year={FY}&format=csv",
+    ],
+)
+def test_the_years_on_record_are_read_once_a_request(raw, personas, client_as, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(personas.core_officer)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code in (200, 400)
+    assert len(_first_request_queries(captured)) == 1
+
+
+def test_a_refused_role_is_on_the_record_on_screen_and_in_the_api(personas, client_as, client):
+    from tsunagu.audit.models import Action, AuditEvent
+
+    denials = AuditEvent.objects.filter(
+        action=Action.ACCESS_DENIED, target_type="view", target_id="referral_statistics"
+    )
+    client_as(personas.counselor_a).get("/referrals/statistics/")
+    client_as(personas.counselor_a).get("/referrals/statistics/export/?format=csv")
+    token = api_token_for(personas.counselor_a, personas.office_a)
+    client.get("/api/v1/referrals/statistics", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert denials.count() == 3
+    assert {e.detail["reason"] for e in denials} == {"no role"}
