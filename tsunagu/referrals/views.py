@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +26,9 @@ from tsunagu.audit.lists import list_page
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.printing import PdfUnavailable
 from tsunagu.core.screens import errors_as_pages, form_page, posted
 from tsunagu.referrals import exports, fhir, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
@@ -321,10 +324,8 @@ def _tables(
 ]:
     table = referral_statistics.joint_support_table(period, accepted_only=accepted_only)
     organizations = referral_statistics.organization_table(period)
-    texts = [
-        *exports.texts_of(*exports.joint_support_rows(table), period.label),
-        *exports.texts_of(*exports.organization_rows(organizations), period.label),
-    ]
+    tables = exports.statistics_tables(period, table, organizations)
+    texts = [text for each in tables.values() for text in each.texts()]
     return table, organizations, exports.cp932_replacements(texts)
 
 
@@ -348,6 +349,7 @@ def statistics(request: TsunaguRequest) -> HttpResponse:
             "table": table,
             "organizations": organizations,
             "replacements": replacements,
+            "formats": TABLE_FORMATS,
             "export_query": f"fiscal_year={period.fiscal_year}&as_of={period.as_of.isoformat()}"
             + ("&accepted_only=on" if accepted_only else ""),
         },
@@ -366,32 +368,22 @@ def statistics_export(request: TsunaguRequest) -> HttpResponse:
     accepted_only = bool(form.cleaned_data.get("accepted_only")) if form.is_bound else False
     table, organizations, _replacements = _tables(period, accepted_only)
     fmt = request.GET.get("format", "csv")
-    which = "organizations" if request.GET.get("table") == "organizations" else "joint_support"
-    joint_title = _("共同支援依頼 %(period)s") % {"period": period.label}
-    org_title = _("依頼先の機関別 受理の状況 %(period)s") % {"period": period.label}
-    header, body = exports.joint_support_rows(table)
-    title = joint_title
-    if which == "organizations":
-        header, body = exports.organization_rows(organizations)
-        title = org_title
-    stem = f"referrals-{which}-FY{period.fiscal_year}-{period.as_of:%Y%m%d}"
-    replaced: list[exports.Replacement] = []
-    if fmt == "xlsx":
-        response = exports.xlsx(
-            filename=f"referrals-FY{period.fiscal_year}-{period.as_of:%Y%m%d}.xlsx",
-            sheets=[
-                (_("共同支援依頼"), joint_title, *exports.joint_support_rows(table)),
-                (_("機関別"), org_title, *exports.organization_rows(organizations)),
-            ],
-        )
-    elif fmt == "cp932":
-        response, replaced = exports.cp932_csv(
-            filename=f"{stem}-sjis.csv", title=title, header=header, body=body
-        )
-    elif fmt == "csv":
-        response = exports.utf8_csv(filename=f"{stem}.csv", title=title, header=header, body=body)
-    else:
+    if fmt not in dict(TABLE_FORMATS):
         raise Http404
+    tables = exports.statistics_tables(period, table, organizations)
+    which = request.GET.get("table", "")
+    if which not in tables:
+        # A CSV holds one table (the joint-support one unless another is named); a workbook
+        # or a PDF holds both unless one is named.
+        which = "joint_support" if fmt in {"csv", "cp932"} else ""
+    chosen = [tables[which]] if which else list(tables.values())
+    stem = f"referrals-{which or 'statistics'}-FY{period.fiscal_year}-{period.as_of:%Y%m%d}"
+    try:
+        title = _("紹介・依頼の統計 %(period)s") % {"period": period.label}
+        response, replaced = table_response(fmt, chosen, stem=stem, title=title)
+    except PdfUnavailable:
+        back = reverse("referrals:statistics") + "?" + request.GET.urlencode()
+        return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
     audit.record(
         action=services.ACTION_STATISTICS_EXPORTED,
         actor=request.actor,
@@ -399,7 +391,7 @@ def statistics_export(request: TsunaguRequest) -> HttpResponse:
         target_id=f"FY{period.fiscal_year}",
         detail={
             "format": fmt,
-            "table": which,
+            "table": which or "all",
             "as_of": period.as_of.isoformat(),
             "replaced": [r.codepoint for r in replaced],
         },
