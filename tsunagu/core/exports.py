@@ -223,6 +223,7 @@ class ExportTable:
     rows: Sequence[Sequence[object]]
     sheet: str = ""
     notes: Sequence[str] = field(default_factory=tuple)
+    numeric_from: int = 1  # the first column of figures (right-aligned in the PDF)
 
     def texts(self) -> list[str]:
         cells = (str(v) for row in self.rows for v in row if v is not None)

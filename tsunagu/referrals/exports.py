@@ -90,6 +90,7 @@ def statistics_tables(
             header=org_header,
             rows=org_body,
             sheet=_("機関別"),
+            numeric_from=2,
             notes=(_("すべての種類の依頼。受理率は「受理 ÷（受理＋お断り）」です。"),),
         ),
     }
