@@ -388,7 +388,9 @@ def _ref(meeting: Meeting) -> MeetingRef:
 def _state(refs: list[MeetingRef], month_end: dt.date, today: dt.date) -> str:
     if any(r.status == MeetingStatus.HELD for r in refs):
         return "held"
-    if any(r.status == MeetingStatus.SCHEDULED and r.day >= today for r in refs):
+    # A meeting still scheduled counts as planned until its month is over (its record may
+    # simply not be written yet); after that the month was missed.
+    if month_end >= today and any(r.status == MeetingStatus.SCHEDULED for r in refs):
         return "planned"
     return "missed" if month_end < today else "unplanned"
 

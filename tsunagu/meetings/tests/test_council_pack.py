@@ -524,3 +524,18 @@ def test_the_pack_keeps_its_queries_bounded(world, personas, django_assert_max_n
     with django_assert_max_num_queries(40):
         council_pack.council_pack(actor, world.council, year=FY)
     assert list(itertools.islice(council_pack.pack_years(world.council), 2)) == [2027, 2026]
+
+
+def test_a_meeting_left_scheduled_counts_as_planned_until_its_month_is_over():
+    ref = council_pack.MeetingRef(
+        id=1,
+        day=dt.date(2026, 11, 5),
+        title="第1回 地域部会",
+        body_name="地域部会",
+        status=MeetingStatus.SCHEDULED,
+        status_label="予定",
+    )
+    end = dt.date(2026, 11, 30)
+    assert council_pack._state([ref], end, dt.date(2026, 11, 20)) == "planned"
+    assert council_pack._state([ref], end, dt.date(2026, 12, 1)) == "missed"
+    assert council_pack._state([], end, dt.date(2026, 11, 20)) == "unplanned"
