@@ -990,13 +990,12 @@ def council_pack_start(request: TsunaguRequest) -> HttpResponse:
     return redirect("meetings:council_pack", body_id=council.pk)
 
 
-def _pack_year(request: TsunaguRequest, body: MeetingBody) -> tuple[CouncilPackForm, int]:
+def _pack_year(body: MeetingBody, form: CouncilPackForm) -> int:
     """The year asked for, or Invalid with the form's own message (a 400 page, never another
     year's pack)."""
-    form = CouncilPackForm(request.GET or None, years=council_pack.pack_years(body))
     if form.is_bound and not form.is_valid():
         raise Invalid(str(next(iter(form.errors.values()))[0]))
-    return form, council_pack.pack_year(
+    return council_pack.pack_year(
         body, form.cleaned_data.get("fiscal_year") if form.is_bound else None
     )
 
@@ -1027,7 +1026,7 @@ def council_pack_view(request: TsunaguRequest, body_id: int) -> HttpResponse:
     body = council_pack.access_council(actor, body_id)
     form = CouncilPackForm(request.GET or None, years=council_pack.pack_years(body))
     try:
-        form, year = _pack_year(request, body)
+        year = _pack_year(body, form)
     except Invalid as exc:
         return _pack_refused(request, body, form, exc)
     pack = council_pack.council_pack(actor, body, year=year)
@@ -1057,7 +1056,7 @@ def _pack_document(request: TsunaguRequest, body_id: int, fmt: str) -> HttpRespo
     body = council_pack.access_council(actor, body_id)
     form = CouncilPackForm(request.GET or None, years=council_pack.pack_years(body))
     try:
-        form, year = _pack_year(request, body)
+        year = _pack_year(body, form)
     except Invalid as exc:
         return _pack_refused(request, body, form, exc)
     # The documents are made for the council: small cells are hidden whoever downloads them.
