@@ -26,7 +26,7 @@ from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_fi
 from tsunagu.core.validators import Id, NonBlank, SaneDate, SaneDateTime, Version, Year
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.rules import refusals_recorded
-from tsunagu.meetings import deidentify, ics, selectors, services
+from tsunagu.meetings import council_pack, deidentify, ics, selectors, services
 from tsunagu.meetings.models import (
     BodyKind,
     CommunityIssue,
@@ -1034,3 +1034,164 @@ def development_update(
             changes=_development_values(payload.dict(exclude_unset=True)),
         )
     return _one_development(request, updated.pk)
+
+
+# --- The council's report pack (協議会の報告資料) -----------------------------------------
+
+
+class PackCellOut(Out):
+    value: int | None = Field(description="件数。少数のため秘匿したときは null")
+    suppressed: bool
+
+    @staticmethod
+    def resolve_value(cell: council_pack.Cell) -> int | None:
+        return cell.shown
+
+
+class PackCountRowOut(Out):
+    label: str
+    cells: list[PackCellOut]
+    total: PackCellOut
+
+
+class PackCountTableOut(Out):
+    title: str
+    columns: list[str]
+    rows: list[PackCountRowOut]
+    column_totals: list[PackCellOut]
+    total: PackCellOut
+    suppressed: bool = Field(description="5未満の値（と合計から逆算できる値）を秘匿したか")
+
+
+class PackMeetingOut(Out):
+    id: int
+    day: dt.date
+    title: str
+    body_name: str
+    status: StatusValue
+    status_label: str
+
+
+class PackScheduleOut(Out):
+    year: int
+    month: int
+    what: str
+    body_kind: Literal["council", "subcommittee"]
+    state: Literal["held", "planned", "missed", "unplanned"]
+    state_label: str
+    meetings: list[PackMeetingOut]
+
+
+class PackMeetingSummaryOut(Out):
+    meeting: PackMeetingOut
+    attended: int = Field(description="出席した機関の数（開催済みの会議）")
+    members: int = Field(description="部会の構成機関の数")
+    decisions: list[str]
+
+    @staticmethod
+    def resolve_meeting(summary: council_pack.MeetingSummary) -> council_pack.MeetingRef:
+        return summary.ref
+
+
+class PackActionOut(Out):
+    title: str
+    owner: str
+    due_on: dt.date | None
+    taken: bool
+    meeting_day: dt.date
+
+
+class PackActivityOut(Out):
+    body_id: int
+    name: str
+    kind_label: str
+    required: int
+    held: int
+    scheduled: int
+    attendance_rate: int | None = Field(description="構成機関の出席率（%）")
+    meetings: list[PackMeetingSummaryOut]
+    action_items: list[PackActionOut]
+
+
+class PackIssueStepOut(Out):
+    stage_label: str
+    day: dt.date
+    body_name: str
+
+
+class PackIssueOut(Out):
+    id: int
+    title: str
+    description: str = Field(description="匿名化した内容。withheld のときは空")
+    withheld: bool = Field(
+        description="もとのケースの本人・世帯を特定しうる記述を含む可能性があり、本文を載せない"
+    )
+    theme_label: str
+    area_name: str
+    source_label: str
+    raised_on: dt.date
+    stage_label: str
+    steps: list[PackIssueStepOut]
+    developments: list[str]
+
+
+class PackDevelopmentOut(Out):
+    day: dt.date
+    kind_label: str
+    title: str
+    beneficiaries: str
+    resource_name: str
+    area_name: str
+    issue_title: str
+
+
+class CouncilPackOut(Out):
+    council_id: int
+    council_name: str
+    fiscal_year: int
+    label: str
+    as_of: dt.date
+    exact: bool = Field(description="正確な数値か（事務局・市・基幹）。false なら少数を秘匿")
+    schedule: list[PackScheduleOut]
+    subcommittees: list[PackActivityOut]
+    issues: list[PackIssueOut]
+    developments: list[PackDevelopmentOut]
+    joint_support: PackCountTableOut | None
+    issue_counts: PackCountTableOut
+
+    @staticmethod
+    def resolve_council_id(pack: council_pack.CouncilPack) -> int:
+        return pack.body.pk
+
+    @staticmethod
+    def resolve_council_name(pack: council_pack.CouncilPack) -> str:
+        return pack.body.name
+
+    @staticmethod
+    def resolve_subcommittees(pack: council_pack.CouncilPack) -> list[council_pack.Activity]:
+        return pack.activities
+
+
+@router.get(
+    "/meeting-bodies/{body_id}/council-pack",
+    response={200: CouncilPackOut, 404: ErrorOut, 422: ErrorOut},
+    summary="協議会の報告資料（年間スケジュール・部会の取組み・地域課題・資源開発・数値）",
+    url_name="council_pack",
+)
+def council_pack_view(
+    request: TsunaguRequest, body_id: int, fiscal_year: Year | None = None
+) -> council_pack.CouncilPack:
+    """協議会の事務局・構成員（機関・個人）、市担当課、基幹相談支援センターだけ（ほかは 404）。
+    構成員には5未満の数値を秘匿します。記録のない年度は 422。"""
+    actor = request.actor
+    body = council_pack.access_council(actor, body_id)
+    year = council_pack.pack_year(body, fiscal_year)
+    pack = council_pack.council_pack(actor, body, year=year)
+    audit.record_read(
+        actor,
+        view="api.council_pack",
+        person_ids=pack.person_ids,
+        target=body,
+        filters={"fiscal_year": year},
+    )
+    return pack

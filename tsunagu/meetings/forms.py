@@ -388,3 +388,22 @@ class DevelopmentForm(forms.ModelForm):  # type: ignore[type-arg]  # stubs
             self.hidden_meeting = True
         else:
             self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+
+
+class CouncilPackForm(forms.Form):
+    """The fiscal year of a council's report pack: only the years it has records for."""
+
+    fiscal_year = forms.TypedChoiceField(
+        label=_("年度"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _("その年度の報告資料は作れません。一覧にある年度を選んでください。")
+        },
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["fiscal_year"]
+        field.choices = [(y, fiscal_year_label(y)) for y in years]  # type: ignore[attr-defined]  # a ChoiceField

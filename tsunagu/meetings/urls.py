@@ -13,6 +13,18 @@ urlpatterns = [
     path("bodies/<int:body_id>/", views.body_detail, name="body_detail"),
     path("bodies/<int:body_id>/meetings.ics", views.body_ics, name="body_ics"),
     path("bodies/<int:body_id>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("council-pack/", views.council_pack_start, name="council_pack_start"),
+    path("bodies/<int:body_id>/council-pack/", views.council_pack_view, name="council_pack"),
+    path(
+        "bodies/<int:body_id>/council-pack/report.docx",
+        views.council_pack_docx,
+        name="council_pack_docx",
+    ),
+    path(
+        "bodies/<int:body_id>/council-pack/report.pdf",
+        views.council_pack_pdf,
+        name="council_pack_pdf",
+    ),
     path("calendar/", views.calendar, name="calendar"),
     path("compliance/", views.compliance, name="compliance"),
     path("<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),

@@ -27,7 +27,7 @@ from tsunagu.cases.models import CaseConference, ConferenceKind
 from tsunagu.cases.selectors import case_list
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_label, wareki
-from tsunagu.core.errors import Forbidden, NotFound, TsunaguError
+from tsunagu.core.errors import Forbidden, Invalid, NotFound, TsunaguError
 from tsunagu.core.exports import csv_response
 from tsunagu.core.http import TsunaguRequest, download, private_download
 from tsunagu.core.lists import list_screen
@@ -35,7 +35,7 @@ from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.directory.models import SocialResource
 from tsunagu.directory.screens import recorded, refused
 from tsunagu.directory.sections import ResourceSection
-from tsunagu.meetings import deidentify, ics, network_svg, selectors, services
+from tsunagu.meetings import council_pack, deidentify, ics, network_svg, selectors, services
 from tsunagu.meetings.forms import (
     ActionItemForm,
     AdvanceForm,
@@ -43,6 +43,7 @@ from tsunagu.meetings.forms import (
     BodyForm,
     ConferenceForm,
     ConferenceRecordForm,
+    CouncilPackForm,
     DevelopmentForm,
     IssueForm,
     MeetingForm,
@@ -594,7 +595,14 @@ def council_issues(request: TsunaguRequest) -> HttpResponse:
     audit.record_read(
         request.actor, view="meetings.council_issues", person_ids=selectors.issue_persons(issues)
     )
-    return render(request, "meetings/pages/council_issues.html", {"issues": issues})
+    return render(
+        request,
+        "meetings/pages/council_issues.html",
+        {
+            "issues": issues,
+            "council_pack_available": council_pack.councils_visible_to(request.actor).exists(),
+        },
+    )
 
 
 @require_GET
@@ -950,3 +958,144 @@ def development_export(request: TsunaguRequest) -> HttpResponse:
             for d in developments
         ),
     )
+
+
+# --- The council's report pack (協議会の報告資料) -----------------------------------------
+
+
+@require_GET
+@_mapped
+def council_pack_start(request: TsunaguRequest) -> HttpResponse:
+    """The pack of the council the actor may read (the first, when a city has several)."""
+    council = council_pack.councils_visible_to(request.actor).order_by("name", "pk").first()
+    if council is None:
+        audit.record_denial(
+            request.actor, target_type="meetings.meetingbody", reason="no council to read"
+        )
+        raise NotFound("見つかりません。")
+    return redirect("meetings:council_pack", body_id=council.pk)
+
+
+def _pack_year(body: MeetingBody, form: CouncilPackForm) -> int:
+    """The year asked for, or Invalid with the form's own message (a 400 page, never another
+    year's pack)."""
+    if form.is_bound and not form.is_valid():
+        raise Invalid(str(next(iter(form.errors.values()))[0]))
+    return council_pack.pack_year(
+        body, form.cleaned_data.get("fiscal_year") if form.is_bound else None
+    )
+
+
+def _pack_refused(
+    request: TsunaguRequest, body: MeetingBody, form: CouncilPackForm, exc: Invalid
+) -> HttpResponse:
+    if not form.errors:
+        form.add_error("fiscal_year", exc.message)
+    return render(
+        request,
+        "meetings/pages/council_pack.html",
+        {"body": body, "form": form, "body_linkable": _body_linkable(request.actor, body)},
+        status=400,
+    )
+
+
+def _body_linkable(actor: Actor, body: MeetingBody) -> bool:
+    """A member user of the council whose organization is not a member cannot open the
+    body's page: the pack names it without a link."""
+    return selectors.bodies_visible_to(actor).filter(pk=body.pk).exists()
+
+
+@require_GET
+@_mapped
+def council_pack_view(request: TsunaguRequest, body_id: int) -> HttpResponse:
+    actor = request.actor
+    body = council_pack.access_council(actor, body_id)
+    form = CouncilPackForm(request.GET or None, years=council_pack.pack_years(body))
+    try:
+        year = _pack_year(body, form)
+    except Invalid as exc:
+        return _pack_refused(request, body, form, exc)
+    pack = council_pack.council_pack(actor, body, year=year)
+    audit.record_read(
+        actor,
+        view="meetings.council_pack",
+        person_ids=pack.person_ids,
+        target=body,
+        filters={"fiscal_year": year},
+    )
+    return render(
+        request,
+        "meetings/pages/council_pack.html",
+        {
+            "body": body,
+            "body_linkable": _body_linkable(actor, body),
+            "form": form,
+            "pack": pack,
+            "suppression_note": council_pack.suppression_note(),
+            "withheld_text": council_pack.withheld_text(),
+        },
+    )
+
+
+def _pack_document(request: TsunaguRequest, body_id: int, fmt: str) -> HttpResponse:
+    actor = request.actor
+    body = council_pack.access_council(actor, body_id)
+    form = CouncilPackForm(request.GET or None, years=council_pack.pack_years(body))
+    try:
+        year = _pack_year(body, form)
+    except Invalid as exc:
+        return _pack_refused(request, body, form, exc)
+    # The documents are made for the council: small cells are hidden whoever downloads them.
+    pack = council_pack.council_pack(actor, body, year=year, exact=False)
+    stem = f"council-report-{body.pk}-FY{year}"
+    if fmt == "docx":
+        content = council_pack.pack_docx(pack)
+        content_type = council_pack.DOCX_TYPE
+    else:
+        html = render_to_string(
+            "meetings/print/council_pack.html",
+            {
+                "pack": pack,
+                "printed_on": timezone.localdate(),
+                "suppression_note": council_pack.suppression_note(),
+                "withheld_text": council_pack.withheld_text(),
+            },
+        )
+        try:
+            content = render_pdf(html, css=council_pack.PRINT_CSS)
+        except PdfUnavailable:
+            back = reverse("meetings:council_pack", args=[body.pk]) + f"?fiscal_year={year}"
+            return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
+        content_type = "application/pdf"
+    audit.record_read(
+        actor,
+        view=f"meetings.council_pack_{fmt}",
+        person_ids=pack.person_ids,
+        target=body,
+        filters={"fiscal_year": year},
+    )
+    audit.record(
+        action=council_pack.ACTION_PACK_DOWNLOADED,
+        actor=actor,
+        target=body,
+        detail={"fiscal_year": year, "format": fmt},
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=f"{stem}.{fmt}") or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@_mapped
+def council_pack_docx(request: TsunaguRequest, body_id: int) -> HttpResponse:
+    return _pack_document(request, body_id, "docx")
+
+
+@require_GET
+@_mapped
+def council_pack_pdf(request: TsunaguRequest, body_id: int) -> HttpResponse:
+    return _pack_document(request, body_id, "pdf")

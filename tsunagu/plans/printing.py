@@ -1,35 +1,17 @@
-"""PDF of the printed forms, with WeasyPrint.
-
-WeasyPrint needs Pango (and its GObject stack) at run time, which a server may lack; it is
-imported here, inside the function, so that the rest of the app runs without it and a missing
-library gives a clear "PDF is unavailable" page instead of a crash at start-up.  Fonts come from
-fontconfig (Debian's fonts-noto-cjk: "Noto Sans CJK JP", "Noto Serif CJK JP").
-"""
+"""PDF of the printed forms: the project's one renderer (`tsunagu.core.printing`) with the
+plan forms' landscape sheet as the default stylesheet."""
 
 from __future__ import annotations
 
-import logging
+from tsunagu.core.printing import PdfUnavailable
+from tsunagu.core.printing import render_pdf as _render_pdf
 
-from django.template.loader import render_to_string
-
-logger = logging.getLogger(__name__)
+__all__ = ["PRINT_CSS", "PdfUnavailable", "render_pdf"]
 
 PRINT_CSS = "plans/print/print.css"
-
-
-class PdfUnavailable(Exception):
-    """WeasyPrint or the libraries under it cannot be loaded on this server."""
 
 
 def render_pdf(html: str, *, css: str = PRINT_CSS) -> bytes:
     """The PDF of `html` (a complete document), styled by the print CSS (`css`: a template
     name; the plan forms' landscape sheet unless another document brings its own)."""
-    try:
-        from weasyprint import CSS, HTML
-    except (ImportError, OSError) as exc:  # OSError: libpango not found by cffi
-        logger.exception("WeasyPrint cannot be loaded")
-        raise PdfUnavailable(str(exc)) from exc
-    stylesheet = CSS(string=render_to_string(css))
-    pdf = HTML(string=html).write_pdf(stylesheets=[stylesheet])
-    assert pdf is not None  # noqa: S101  # write_pdf without a target returns the bytes
-    return bytes(pdf)
+    return _render_pdf(html, css=css)

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +26,9 @@ from tsunagu.audit.lists import list_page
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.exports import TABLE_FORMATS, ExportTable, table_response
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.printing import PdfUnavailable
 from tsunagu.core.screens import errors_as_pages, form_page, posted
 from tsunagu.referrals import exports, fhir, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
@@ -293,6 +296,7 @@ class _Asked(NamedTuple):
     accepted_only: bool
     table: referral_statistics.JointSupportTable
     organizations: list[referral_statistics.OrganizationRow]
+    tables: dict[str, ExportTable]
 
 
 def _statistics_asked(request: TsunaguRequest) -> _Asked | HttpResponse:
@@ -312,9 +316,9 @@ def _statistics_asked(request: TsunaguRequest) -> _Asked | HttpResponse:
         return render(request, "referrals/pages/statistics.html", {"form": form}, status=400)
     accepted_only = bool(data.get("accepted_only"))
     table = referral_statistics.joint_support_table(period, accepted_only=accepted_only)
-    return _Asked(
-        form, period, accepted_only, table, referral_statistics.organization_table(period)
-    )
+    organizations = referral_statistics.organization_table(period)
+    tables = exports.statistics_tables(period, table, organizations)
+    return _Asked(form, period, accepted_only, table, organizations, tables)
 
 
 _statistics_role = audit.for_role(
@@ -329,11 +333,8 @@ def statistics(request: TsunaguRequest) -> HttpResponse:
     asked = _statistics_asked(request)
     if isinstance(asked, HttpResponse):
         return asked
-    form, period, accepted_only, table, organizations = asked
-    texts = [
-        *exports.texts_of(*exports.joint_support_rows(table), period.label),
-        *exports.texts_of(*exports.organization_rows(organizations), period.label),
-    ]
+    form, period, accepted_only, table, organizations, tables = asked
+    texts = [text for each in tables.values() for text in each.texts()]
     return render(
         request,
         "referrals/pages/statistics.html",
@@ -343,6 +344,7 @@ def statistics(request: TsunaguRequest) -> HttpResponse:
             "table": table,
             "organizations": organizations,
             "replacements": exports.cp932_replacements(texts),
+            "formats": TABLE_FORMATS,
             "export_query": f"fiscal_year={period.fiscal_year}&as_of={period.as_of.isoformat()}"
             + ("&accepted_only=on" if accepted_only else ""),
         },
@@ -356,34 +358,23 @@ def statistics_export(request: TsunaguRequest) -> HttpResponse:
     asked = _statistics_asked(request)
     if isinstance(asked, HttpResponse):
         return asked
-    period, table, organizations = asked.period, asked.table, asked.organizations
+    period, tables = asked.period, asked.tables
     fmt = request.GET.get("format", "csv")
-    which = "organizations" if request.GET.get("table") == "organizations" else "joint_support"
-    joint_title = _("共同支援依頼 %(period)s") % {"period": period.label}
-    org_title = _("依頼先の機関別 受理の状況 %(period)s") % {"period": period.label}
-    header, body = exports.joint_support_rows(table)
-    title = joint_title
-    if which == "organizations":
-        header, body = exports.organization_rows(organizations)
-        title = org_title
-    stem = f"referrals-{which}-FY{period.fiscal_year}-{period.as_of:%Y%m%d}"
-    replaced: list[exports.Replacement] = []
-    if fmt == "xlsx":
-        response = exports.xlsx(
-            filename=f"referrals-FY{period.fiscal_year}-{period.as_of:%Y%m%d}.xlsx",
-            sheets=[
-                (_("共同支援依頼"), joint_title, *exports.joint_support_rows(table)),
-                (_("機関別"), org_title, *exports.organization_rows(organizations)),
-            ],
-        )
-    elif fmt == "cp932":
-        response, replaced = exports.cp932_csv(
-            filename=f"{stem}-sjis.csv", title=title, header=header, body=body
-        )
-    elif fmt == "csv":
-        response = exports.utf8_csv(filename=f"{stem}.csv", title=title, header=header, body=body)
-    else:
+    if fmt not in dict(TABLE_FORMATS):
         raise Http404
+    which = request.GET.get("table", "")
+    if which not in tables:
+        # A CSV holds one table (the joint-support one unless another is named); a workbook
+        # or a PDF holds both unless one is named.
+        which = "joint_support" if fmt in {"csv", "cp932"} else ""
+    chosen = [tables[which]] if which else list(tables.values())
+    stem = f"referrals-{which or 'statistics'}-FY{period.fiscal_year}-{period.as_of:%Y%m%d}"
+    try:
+        title = _("紹介・依頼の統計 %(period)s") % {"period": period.label}
+        response, replaced = table_response(fmt, chosen, stem=stem, title=title)
+    except PdfUnavailable:
+        back = reverse("referrals:statistics") + "?" + request.GET.urlencode()
+        return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
     audit.record(
         action=services.ACTION_STATISTICS_EXPORTED,
         actor=request.actor,
@@ -391,7 +382,7 @@ def statistics_export(request: TsunaguRequest) -> HttpResponse:
         target_id=f"FY{period.fiscal_year}",
         detail={
             "format": fmt,
-            "table": which,
+            "table": which or "all",
             "as_of": period.as_of.isoformat(),
             "replaced": [r.codepoint for r in replaced],
         },

@@ -42,7 +42,14 @@ from tsunagu.cases.models import (
 )
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
 from tsunagu.core.dates import fiscal_year
-from tsunagu.meetings.models import Meeting, MeetingActionItem, MeetingAttachment, MeetingBody
+from tsunagu.meetings.models import (
+    BodyKind,
+    Level,
+    Meeting,
+    MeetingActionItem,
+    MeetingAttachment,
+    MeetingBody,
+)
 from tsunagu.meetings.tests.factories import (
     AttendeeFactory,
     CaseConferenceFactory,
@@ -413,6 +420,15 @@ class Spec:
     owner: str = "counselor_a"
 
 
+def _council(w: World) -> dict[str, int]:
+    """A 自立支援協議会 with office A (the lead's organization) a member: its report pack."""
+    office_a = w.case.lead_organization
+    council = MeetingBodyFactory.create(
+        kind=BodyKind.COUNCIL, level=Level.MACRO, secretariats=[office_a], members=[office_a]
+    )
+    return {"body_id": council.pk}
+
+
 def _person(w: World) -> dict[str, int]:
     return {"person_id": w.person.pk}
 
@@ -669,6 +685,9 @@ SCREENS: dict[str, Spec] = {
     # meetings: bodies and meetings for members/secretariat/core/city; conferences as cases
     "meetings:body_detail": Spec(lambda w: {"body_id": w.meeting_body.pk}),
     "meetings:body_ics": Spec(lambda w: {"body_id": w.meeting_body.pk}),
+    "meetings:council_pack": Spec(_council),
+    "meetings:council_pack_docx": Spec(_council),
+    "meetings:council_pack_pdf": Spec(_council),
     "meetings:meeting_create": Spec(
         lambda w: {"body_id": w.meeting_body.pk},
         FORM,
@@ -989,6 +1008,7 @@ API: dict[str, Spec] = {
     ),
     # meetings
     "GET /api/v1/meeting-bodies/{body_id}": Spec(lambda w: {"body_id": w.meeting_body.pk}),
+    "GET /api/v1/meeting-bodies/{body_id}/council-pack": Spec(_council),
     "GET /api/v1/meeting-bodies/{body_id}/meetings": Spec(lambda w: {"body_id": w.meeting_body.pk}),
     "POST /api/v1/meeting-bodies/{body_id}/meetings": Spec(
         lambda w: {"body_id": w.meeting_body.pk},
