@@ -21,13 +21,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
 from tsunagu.core.errors import Forbidden, NotFound, TsunaguError
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.lists import list_screen
 from tsunagu.core.screens import action, form_page, posted
 from tsunagu.directory import hsds, rules, selectors, services
@@ -413,8 +413,8 @@ def export_file(request: TsunaguRequest) -> HttpResponse:
     )
     suffix = "-internal" if include_internal else ""
     filename = f"tsunagu-directory-hsds{suffix}-{timezone.localdate():%Y%m%d}.json"
-    return HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=2),
+    return download(
+        json.dumps(document, ensure_ascii=False, indent=2).encode(),
+        filename=filename,
         content_type="application/json; charset=utf-8",
-        headers={"Content-Disposition": content_disposition_header(True, filename) or ""},
     )

@@ -1080,13 +1080,7 @@ def _pack_document(request: TsunaguRequest, body_id: int, fmt: str) -> HttpRespo
         target=body,
         detail={"fiscal_year": year, "format": fmt},
     )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=f"{stem}.{fmt}") or "attachment"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download(content, filename=f"{stem}.{fmt}", content_type=content_type)
 
 
 @require_GET

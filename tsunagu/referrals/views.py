@@ -16,7 +16,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -27,7 +26,7 @@ from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.exports import TABLE_FORMATS, ExportTable, table_response
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.printing import PdfUnavailable
 from tsunagu.core.screens import errors_as_pages, form_page, posted
 from tsunagu.referrals import exports, fhir, selectors, services
@@ -275,15 +274,10 @@ def referral_fhir(request: TsunaguRequest, referral_id: int) -> HttpResponse:
         target=referral,
         detail={"format": "fhir", "full_patient": full},
     )
-    return HttpResponse(
-        json.dumps(bundle, ensure_ascii=False, indent=2),
+    return download(
+        json.dumps(bundle, ensure_ascii=False, indent=2).encode(),
+        filename=f"referral-{referral.pk}-fhir.json",
         content_type="application/fhir+json; charset=utf-8",
-        headers={
-            "Content-Disposition": content_disposition_header(
-                True, f"referral-{referral.pk}-fhir.json"
-            )
-            or ""
-        },
     )
 
 

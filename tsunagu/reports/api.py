@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.core.api import ErrorOut
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.schemas import Out, patch_field
 from tsunagu.core.validators import Id, Version, Year
 from tsunagu.reports import access, annual, services
@@ -184,6 +184,6 @@ def report_job_detail(request: TsunaguRequest, job_id: int) -> ReportJob:
 def report_job_file(request: TsunaguRequest, job_id: int, fmt: str) -> HttpResponse:
     job = access.access_job(request.actor, job_id)
     found = services.job_file(request.actor, job=job, fmt=fmt)
-    response = HttpResponse(bytes(found.content), content_type=CONTENT_TYPES[found.format])
-    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
-    return response
+    return download(
+        bytes(found.content), filename=found.filename, content_type=CONTENT_TYPES[found.format]
+    )

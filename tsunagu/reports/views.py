@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.audit import services as audit
 from tsunagu.core.dates import fiscal_year, fiscal_year_label
 from tsunagu.core.errors import Invalid
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.reports import access, annual, services
 from tsunagu.reports.figures import check_year, report_years
@@ -136,6 +136,6 @@ def job_detail(request: TsunaguRequest, job_id: int) -> HttpResponse:
 def job_download(request: TsunaguRequest, job_id: int, fmt: str) -> HttpResponse:
     job: ReportJob = access.access_job(request.actor, job_id)
     found = services.job_file(request.actor, job=job, fmt=fmt)
-    response = HttpResponse(bytes(found.content), content_type=CONTENT_TYPES[found.format])
-    response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
-    return response
+    return download(
+        bytes(found.content), filename=found.filename, content_type=CONTENT_TYPES[found.format]
+    )

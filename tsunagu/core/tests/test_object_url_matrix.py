@@ -487,6 +487,7 @@ def _center_year(w: World, key: str = "year") -> dict[str, int]:
 def _report_job(w: World) -> dict[str, int]:
     """A finished generation of the core center's annual report, with its PDF."""
     center = w.core_on_team.organization
+    assert w.core_on_team.worker is not None
     job = ReportJob.objects.create(
         kind=JobKind.ANNUAL_REPORT,
         organization=center,
