@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := tsunagu.settings
 
-.PHONY: run dev demo-db test lint typecheck check clean-db messages help bench house-lines
+.PHONY: run dev demo-db test lint typecheck check clean-db messages help bench soak house-lines
 
 help:
 	@echo "make run        serve the demo city on http://$(HOST):$(PORT) (SQLite under var/) through"
@@ -17,6 +17,8 @@ help:
 	@echo "make check      ruff, import layers (lint-imports) and mypy"
 	@echo "make bench      CPU per screen against the floor, and a load test, on both databases;"
 	@echo "                writes bench/results/<date>-<host>.md (run it alone on the machine)"
+	@echo "make soak       the 10-minute soak alone (bench/soak.py: 50 users, reads and API writes);"
+	@echo "                SOAK_DATABASE_URL=sqlite:///var/tsunagu.sqlite3 SOAK_SECONDS=60 on the demo"
 	@echo "make house-lines  lines of the views and API hand mappers per app (ADR 0011)"
 
 $(BIN)/python:
@@ -73,7 +75,10 @@ check: lint typecheck
 # Builds (or reuses) the scale datasets, measures each screen in process, serves the city with
 # gunicorn (gunicorn.conf.py) and drives it with locust.
 bench: $(VENV)/.bench-installed
-	timeout 1200 $(BIN)/python bench/run.py
+	timeout 3600 $(BIN)/python bench/run.py
+
+soak: $(VENV)/.bench-installed
+	timeout 1800 $(BIN)/python bench/soak.py
 
 clean-db:
 	rm -f var/tsunagu.sqlite3*

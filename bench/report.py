@@ -10,7 +10,8 @@ Targets (issue 15), reported here and never asserted by tests:
   carries to other machines, and the floor is set against the CPU one request may take at
   that rate (cores / rate);
 - worker memory after warm-up at most 150 MB each;
-- the soak (10 minutes, 50 users, reads and writes) is not run by this benchmark yet.
+- the soak (bench/soak.py: 10 minutes, 50 users, reads and writes through the API): no failed
+  request, no lost write, worker memory grown by less than 10 %.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ MIN_RPS = {"sqlite": 150.0, "postgresql": 120.0}
 MAX_P95_MS = 150.0
 MAX_ERRORS = 0
 MAX_WORKER_MB = 150.0
+MAX_SOAK_GROWTH = 0.10
 
 MET, MISSED, NOT_MEASURED = "met", "**missed**", "not measured"
 HEADER = "| database | measure | value | floor / reference | ratio | target | result |"
@@ -170,12 +172,64 @@ def load_rows(results: dict[str, Any], database: str) -> list[Row]:
             result=_mark(max(memory) <= MAX_WORKER_MB if memory else None),
         ),
         *memory_rows(results, database),
+        *soak_rows(results, database),
+    ]
+
+
+def soak_rows(results: dict[str, Any], database: str) -> list[Row]:
+    """bench/soak.py: failures, writes read back, and the workers' memory from start to end."""
+    soak: dict[str, Any] = results.get("soak", {}).get(database) or {}
+    if not soak:
+        return [
+            Row(
+                database,
+                "soak: 10 min, 50 users, reads and writes",
+                NOT_MEASURED,
+                target="no error, no lost write, memory +10% at most",
+                result=NOT_MEASURED,
+            )
+        ]
+    minutes = soak["seconds"] / 60
+    what = f"soak ({minutes:g} min, {soak['users']} users, {soak.get('writers', '?')} writing)"
+    requests, failures = soak.get("requests"), soak.get("failures")
+    rps = soak.get("rps")
+    writes = soak.get("writes") or {}
+    made = writes.get("notes", 0) + writes.get("tasks", 0) + writes.get("status_changes", 0)
+    lost = writes.get("lost_count")
+    start, end = soak.get("rss_start_mb") or [], soak.get("rss_end_mb") or []
+    growth = soak.get("rss_growth") or []
+    replaced = soak.get("workers_replaced") or []
+    memory_ok = bool(growth) and max(growth) < MAX_SOAK_GROWTH and not replaced
+    return [
         Row(
             database,
-            "soak: 10 min, 50 users, reads and writes",
-            NOT_MEASURED,
-            target="no error, no lost write, memory +10% at most",
-            result=NOT_MEASURED,
+            f"{what}: failed requests",
+            NOT_MEASURED if failures is None else f"{failures} of {requests}",
+            reference="—" if rps is None else f"{rps:.1f} requests/s",
+            target=str(MAX_ERRORS),
+            result=_mark(None if failures is None else failures <= MAX_ERRORS and bool(requests)),
+        ),
+        Row(
+            database,
+            f"{what}: acknowledged writes read back afterwards",
+            f"{made - (lost or 0)} of {made}",
+            reference=(
+                f"{writes.get('notes', 0)} notes, {writes.get('tasks', 0)} tasks, "
+                f"{writes.get('status_changes', 0)} status changes"
+            ),
+            target="no lost write",
+            result=_mark(None if lost is None else lost == 0 and made > 0),
+        ),
+        Row(
+            database,
+            f"{what}: worker memory, start → end",
+            ", ".join(f"{a:.0f} → {b:.0f} MB" for a, b in zip(start, end, strict=False))
+            or NOT_MEASURED,
+            reference=f"start after {soak.get('warmup_seconds', '?')} s of the same load",
+            ratio=", ".join(f"{g:+.1%}" for g in growth) or "—",
+            target=f"< +{MAX_SOAK_GROWTH:.0%} each"
+            + (f"; {len(replaced)} worker(s) replaced" if replaced else ""),
+            result=_mark(memory_ok if growth else None),
         ),
     ]
 

@@ -23,7 +23,10 @@ Environment (all optional):
                     not what a server that has been up all morning does
   BENCH_USERS       concurrent users (default 10)
   BENCH_PG          PostgreSQL server URL without database (postgres://postgres@127.0.0.1:5432)
-  BENCH_BUDGET      seconds for the whole run before it stops early (default 1080)
+  BENCH_BUDGET      seconds for the whole run before it stops early (default 1080, plus the
+                    soaks' time)
+  SOAK_SECONDS      the soak of each database's city-scale dataset after its load test
+                    (bench/soak.py: default 600 s after SOAK_WARMUP 60 s; 0 leaves it out)
 """
 
 from __future__ import annotations
@@ -392,8 +395,10 @@ def results_path(date: str, host: str) -> Path:
 
 def main() -> int:
     began = time.monotonic()
-    budget = env_int("BENCH_BUDGET", 1080)
     databases = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+    soak_seconds = env_int("SOAK_SECONDS", 600)
+    soak_time = soak_seconds + env_int("SOAK_WARMUP", 60) + 120 if soak_seconds else 0
+    budget = env_int("BENCH_BUDGET", 1080 + soak_time * len(databases))
     persons, notes = env_int("BENCH_PERSONS", 100_000), env_int("BENCH_NOTES", 1_000_000)
     sizes = {"small": (max(10, persons // 100), notes // 100), "large": (persons, notes)}
     seconds, users = env_int("BENCH_SECONDS", 40), env_int("BENCH_USERS", 10)
@@ -487,6 +492,11 @@ def main() -> int:
                 results["load"][database] = load_test(
                     data["env"], targets_path, workers, warmup, seconds, users
                 )
+            if size == "large" and with_load and soak_seconds:
+                from bench import soak  # imports this module: loaded once it is complete
+
+                log(f"{database} {size}: soak")
+                results.setdefault("soak", {})[database] = soak.soak(data["url"], **soak.settings())
             write(results, HERE / "results.json", out_md)
     results["elapsed_seconds"] = round(time.monotonic() - began, 1)
     print(write(results, HERE / "results.json", out_md))

@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import (
@@ -161,12 +161,13 @@ _USER_PLACEHOLDER = -424243
 _DAY_PLACEHOLDER = dt.date(2000, 1, 3)
 _NOW_PLACEHOLDER = dt.datetime(2000, 1, 3, 0, 0, 0, 424242, tzinfo=dt.UTC)
 
-# (database alias, vendor, write check) -> (SQL, parameters, which stand-in each one is).
-_compiled_rules: dict[tuple[str, str, bool], tuple[str, tuple[Any, ...], tuple[str, ...]]] = {}
+# (rules, database alias, vendor, write check) -> (SQL, parameters, which stand-in each one is).
+_compiled_rules: dict[tuple[str, str, str, bool], tuple[str, tuple[Any, ...], tuple[str, ...]]] = {}
 
 
-class VisibleCases(Expression):
-    """`visible_case_ids(actor)`: the UNION of the rules, compiled to SQL once per process.
+class CompiledRules(Expression):
+    """A UNION of access rules, compiled to SQL once per process (`VisibleCases`,
+    `VisiblePersons`).
 
     Building the UNION queryset and compiling it took about a third of the CPU of a case page
     (issue 15, ADR 0007), and every request did it again, often several times (the case, its
@@ -175,25 +176,34 @@ class VisibleCases(Expression):
     (`without_break_glass` compiles the break-glass rule to false) with stand-in values, and
     each query gets the actual ones in their places: the decision is the one the UNION makes
     when the query runs, on the data and the clock of that moment.  A compilation whose
-    stand-ins cannot all be found is not kept: it is then compiled for each query, as before."""
+    stand-ins cannot all be found is not kept: it is then compiled for each query, as before.
+
+    A subclass names its rules (`rules`, the key of the compiled SQL) and builds them
+    (`union`) from the organization, the user, the day and the instant, and from nothing
+    else: whatever else it read would be frozen into the SQL of the first query."""
 
     output_field = IntegerField()
     one_column_subquery = True  # accepted by `in_once` (core/lookups.py)
     contains_aggregate = False
     contains_over_clause = False
+    rules: ClassVar[str]
 
     def __init__(self, actor: Actor) -> None:
         super().__init__()
         self.actor = actor
 
     def __repr__(self) -> str:
-        return f"VisibleCases(organization={self.actor.organization_id})"
+        return f"{type(self).__name__}(organization={self.actor.organization_id})"
+
+    @staticmethod
+    def union(org_id: int, user_id: int, *, day: dt.date, now: dt.datetime) -> QuerySet[Any]:
+        raise NotImplementedError
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         org_id, user_id = self.actor.organization_id, self.actor.user.pk
         if org_id is None:
-            raise EmptyResultSet  # sees no case, as `Case.objects.none()` says it
-        key = (connection.alias, connection.vendor, _checking_write.get())
+            raise EmptyResultSet  # sees nothing, as `Model.objects.none()` says it
+        key = (self.rules, connection.alias, connection.vendor, _checking_write.get())
         cached = _compiled_rules.get(key)
         if cached is None:
             stand_ins = {
@@ -202,7 +212,7 @@ class VisibleCases(Expression):
                 connection.ops.adapt_datefield_value(_DAY_PLACEHOLDER): "day",
                 connection.ops.adapt_datetimefield_value(_NOW_PLACEHOLDER): "now",
             }
-            union = _visible_case_union(
+            union = self.union(
                 _ORG_PLACEHOLDER, _USER_PLACEHOLDER, day=_DAY_PLACEHOLDER, now=_NOW_PLACEHOLDER
             )
             sql, compiled = self._compile(union, compiler, connection)
@@ -210,7 +220,7 @@ class VisibleCases(Expression):
                 stand_ins.get(p, "") if isinstance(p, int | str | dt.date) else "" for p in compiled
             )
             if set(stand_ins.values()) - set(slots):  # pragma: no cover  # a rule changed shape
-                union = _visible_case_union(org_id, user_id, day=_today(), now=timezone.now())
+                union = self.union(org_id, user_id, day=_today(), now=timezone.now())
                 return self._compile(union, compiler, connection)
             cached = (sql, tuple(compiled), slots)
             _compiled_rules[key] = cached
@@ -231,6 +241,13 @@ class VisibleCases(Expression):
         return sql, list(params)
 
 
+class VisibleCases(CompiledRules):
+    """`visible_case_ids(actor)`: the case rules (`_visible_case_union`), compiled once."""
+
+    rules = "cases"
+    union = staticmethod(_visible_case_union)
+
+
 def cases_visible_to(actor: Actor) -> QuerySet[Case]:
     """The cases the actor's organization may see (`visible_case_ids`)."""
     if actor.organization_id is None:
@@ -238,7 +255,7 @@ def cases_visible_to(actor: Actor) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=visible_case_ids(actor))
 
 
-def visible_person_ids(actor: Actor) -> QuerySet[Any]:
+def visible_person_ids(actor: Actor) -> VisiblePersons:
     """The ids of the persons whose record the actor's organization may see, as a subquery
     for `pk__in=` (or `pk__in_once=` on a page that filters them further): each on that person's own
     basis, never on a household member's (DESIGN.md §5, ADR 0005).
@@ -252,12 +269,19 @@ def visible_person_ids(actor: Actor) -> QuerySet[Any]:
     - the user has an unexpired break-glass access to them.
     A case's subject is its person; a household's case without a person has every member of
     the household as subject.  A member of the household of someone else's case is not."""
-    if actor.organization_id is None:
-        return Person.objects.none().values("pk")
-    org_id = actor.organization_id
+    return VisiblePersons(actor)
+
+
+def _visible_person_union(
+    org_id: int, user_id: int, *, day: dt.date, now: dt.datetime
+) -> QuerySet[Any]:
+    """The person rules (`visible_person_ids`) as one UNION queryset: for the organization
+    `org_id` and the user `user_id`, on the day `day` at the instant `now`."""
     led = Case.objects.filter(lead_organization_id=org_id)
     teamed = (
-        active_team_members().filter(organization_id=org_id).exclude(basis=SharingBasis.CONSENT)
+        active_team_members(on=day)
+        .filter(organization_id=org_id)
+        .exclude(basis=SharingBasis.CONSENT)
     )
     return _union_of(
         Person.objects.filter(registered_by_organization_id=org_id).values("pk"),
@@ -275,9 +299,16 @@ def visible_person_ids(actor: Actor) -> QuerySet[Any]:
                 person__isnull=True, pk__in=teamed.values("case_id")
             ).values("household_id")
         ).values("person_id"),
-        Consent.objects.valid_on(_today()).filter(organizations__id=org_id).values("person_id"),
-        _break_glass_person_ids(actor.user.pk),
+        Consent.objects.valid_on(day).filter(organizations__id=org_id).values("person_id"),
+        _break_glass_person_ids(user_id, now=now),
     )
+
+
+class VisiblePersons(CompiledRules):
+    """`visible_person_ids(actor)`: the person rules (`_visible_person_union`), compiled once."""
+
+    rules = "persons"
+    union = staticmethod(_visible_person_union)
 
 
 def persons_visible_to(actor: Actor) -> QuerySet[Person]:

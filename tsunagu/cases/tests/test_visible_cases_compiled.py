@@ -71,8 +71,8 @@ def test_every_actor_gets_the_decision_of_the_rules(personas, cases):
             assert _seen(actor) == _fresh(actor)
     # One compilation per database and mode, whoever asked first.
     assert set(access._compiled_rules) == {
-        ("default", connection.vendor, False),
-        ("default", connection.vendor, True),
+        ("cases", "default", connection.vendor, False),
+        ("cases", "default", connection.vendor, True),
     }
     ids = {name: case.pk for name, case in cases.items()}
     assert _seen(actors[0]) == {ids["led_a"], ids["shared"]}
