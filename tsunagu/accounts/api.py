@@ -166,7 +166,7 @@ class AccountInviteIn(Schema):
     full_name_kana: str = model_field(
         User, "full_name_kana", "", json_schema_extra={"pattern": f"(?:{KANA_PATTERN})|^$"}
     )
-    email: str = Field(..., max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    email: str = model_field(User, "email", ..., description="招待を送るメールアドレス")
     organization_id: Id
     job_title: JobTitle
     role: SystemRole = SystemRole.STAFF

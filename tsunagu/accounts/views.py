@@ -516,6 +516,13 @@ class InvitationAcceptView(PasswordResetConfirmView):
     def get_success_url(self) -> str:
         return reverse("accounts:login")
 
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        """A link that is unknown, used or expired: its message, with the status of a page
+        that is not there (as an unknown calendar feed address)."""
+        if not context.get("validlink"):
+            kwargs["status"] = 404
+        return super().render_to_response(context, **kwargs)
+
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
         response = super().form_valid(form)
         services.invitation_accepted(form.user)

@@ -18,6 +18,7 @@ from typing import Any
 import tablib  # type: ignore[import-untyped]  # django-import-export's dataset
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets  # type: ignore[import-untyped]
 from import_export.results import Result, RowResult  # type: ignore[import-untyped]
 
@@ -283,15 +284,15 @@ class PreviewRow:
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOME_LABELS.get(self.outcome, self.outcome)
+        return str(OUTCOME_LABELS.get(self.outcome, self.outcome))
 
 
 OUTCOME_LABELS = {
-    RowResult.IMPORT_TYPE_NEW: "新規",
-    RowResult.IMPORT_TYPE_UPDATE: "更新",
-    RowResult.IMPORT_TYPE_SKIP: "変更なし",
-    RowResult.IMPORT_TYPE_INVALID: "エラー",
-    RowResult.IMPORT_TYPE_ERROR: "エラー",
+    RowResult.IMPORT_TYPE_NEW: gettext_lazy("新規"),
+    RowResult.IMPORT_TYPE_UPDATE: gettext_lazy("更新"),
+    RowResult.IMPORT_TYPE_SKIP: gettext_lazy("変更なし"),
+    RowResult.IMPORT_TYPE_INVALID: gettext_lazy("エラー"),
+    RowResult.IMPORT_TYPE_ERROR: gettext_lazy("エラー"),
 }
 
 

@@ -56,6 +56,12 @@ def _membership(user: User, organization: Organization) -> Membership:
     return Membership.objects.get(user=user, organization=organization, is_active=True)
 
 
+def _found(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match is not None, pattern
+    return match.group(1)
+
+
 def _code(user: User, drift: int = 0) -> str:
     """The user's current code, the device's throttle after a wrong one waited out."""
     device = TOTPDevice.objects.get(user=user, confirmed=True)
@@ -235,6 +241,7 @@ def test_a_manager_adds_and_edits_an_office(personas, world, client_as):
     assert response.status_code == 302, response.content.decode()
     office = Organization.objects.get(office_number="0431200015")
     assert office.name_kana == "そうだんしえんじぎょうしょ こもれび"
+    assert office.corporation is not None
     assert office.corporation.name == "社会福祉法人 みどり会"
     assert office.caseload_cap == 50
     assert office.caseload_cap_due_on == dt.date(2027, 3, 31)
@@ -369,7 +376,7 @@ def _import(client, raw: bytes, name: str = "offices.csv"):
 
 
 def _commit(client, preview):
-    content = re.search(r'name="content" value="([^"]+)"', preview.content.decode()).group(1)
+    content = _found(r'name="content" value="([^"]+)"', preview.content.decode())
     return client.post("/organizations/manage/import/", {"step": "commit", "content": content})
 
 
@@ -504,7 +511,7 @@ def test_an_account_is_created_with_an_invitation_not_a_password(
     assert _membership(user, personas.office_a).job_title == JobTitle.CONSULTATION_SPECIALIST
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["kinoshita@example.jp"]
-    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    link = _found(r"(https?://\S+)", str(mail.outbox[0].body))
     path = link.split("testserver", 1)[-1]
     assert "木下" not in link
     # The link sets a password once.
@@ -520,6 +527,7 @@ def test_an_account_is_created_with_an_invitation_not_a_password(
     user.refresh_from_db()
     assert user.check_password("midori-spring-river-7")
     again = client.get(path, follow=True)
+    assert again.status_code == 404
     assert "このリンクは使えません" in again.content.decode()
     assert not default_token_generator.check_token(user, path.rstrip("/").split("/")[-1])
 
