@@ -204,6 +204,6 @@ def memberships_of_organization(organization: Organization) -> list[Membership]:
     """Current members first, then those who left (latest first): history stays on the page."""
     return list(
         Membership.objects.filter(organization=organization)
-        .select_related("user")
+        .select_related("user", "organization")
         .order_by("-is_active", "-ended_on", "user__full_name_kana", "user__username")
     )

@@ -341,12 +341,14 @@ def office_import(request: TsunaguRequest) -> HttpResponse:
     """Step 1: a file → the dry run's preview (nothing saved), the file kept in the page.
     Step 2: "取り込む" → the same file imported, all or nothing."""
     management.require_manager(request.actor, view="organization_import", importing=True)
-    form = OfficeImportForm(posted(request), request.FILES or None)
+    commit = request.method == "POST" and request.POST.get("step") == "commit"
+    # The confirmation posts the file kept in the page, not the file field: that one stays
+    # empty (and without an error) for the next file.
+    form = OfficeImportForm(None if commit else posted(request), request.FILES or None)
     context: dict[str, Any] = {"form": form, "outcome": None, "content": "", "error": ""}
     status = 200
     if request.method == "POST":
         raw: bytes | None = None
-        commit = request.POST.get("step") == "commit"
         if commit:
             try:
                 raw = base64.b64decode(request.POST.get("content", ""), validate=True)
@@ -376,6 +378,6 @@ def office_import(request: TsunaguRequest) -> HttpResponse:
                 context["outcome"] = outcome
                 context["content"] = base64.b64encode(raw).decode("ascii")
                 status = 400 if outcome.error_count else 200
-        if context["error"] or (request.method == "POST" and not form.is_valid() and not commit):
+        if context["error"] or (not commit and not form.is_valid()):
             status = 400
     return render(request, "organizations/pages/office_import.html", context, status=status)
