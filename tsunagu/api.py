@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from tsunagu.accounts.api import manage_router as accounts_manage_router
 from tsunagu.accounts.api import router as accounts_router
 from tsunagu.accounts.api_auth import BearerAuth
 from tsunagu.agenda.api import router as agenda_router
@@ -35,6 +36,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/auth", accounts_router)
+api.add_router("/accounts", accounts_manage_router)
 api.add_router("/", organizations_router)
 api.add_router("/", people_router)
 api.add_router("/", cases_router)

@@ -15,11 +15,13 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
 from tsunagu.core.actor import Origin
 from tsunagu.core.api import ErrorOut
-from tsunagu.core.errors import Forbidden, TsunaguError
+from tsunagu.core.errors import FieldErrors, Forbidden, TsunaguError
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.schemas import Out
-from tsunagu.core.validators import Id
-from tsunagu.organizations.models import Membership
+from tsunagu.core.kana import KANA_PATTERN
+from tsunagu.core.schemas import Out, model_field
+from tsunagu.core.validators import Id, NonBlank
+from tsunagu.organizations import management
+from tsunagu.organizations.models import JobTitle, Membership, SystemRole
 
 router = Router(tags=["auth"])
 
@@ -151,3 +153,101 @@ def me(request: TsunaguRequest) -> ApiToken:
     if not isinstance(token, ApiToken):
         raise HttpError(401, "認証が必要です。")
     return token
+
+
+# --- Accounts managed by the city's and the core center's managers (ADR 0014) -------------
+
+manage_router = Router(tags=["accounts"])
+
+
+class AccountInviteIn(Schema):
+    username: str = Field(..., pattern=r"^[a-zA-Z0-9_.-]{3,150}$")
+    full_name: NonBlank = model_field(User, "full_name")
+    full_name_kana: str = model_field(
+        User, "full_name_kana", "", json_schema_extra={"pattern": f"(?:{KANA_PATTERN})|^$"}
+    )
+    email: str = model_field(User, "email", ..., description="招待を送るメールアドレス")
+    organization_id: Id
+    job_title: JobTitle
+    role: SystemRole = SystemRole.STAFF
+    otp: str = Field(..., max_length=16, description="操作する管理者自身の現在の確認コード")
+
+
+class OwnCodeIn(Schema):
+    otp: str = Field(..., max_length=16, description="操作する管理者自身の現在の確認コード")
+
+
+class ManagedAccountOut(Out):
+    id: int
+    username: str
+    full_name: str
+    full_name_kana: str
+    email: str
+    is_active: bool
+    has_password: bool
+    has_second_factor: bool
+    memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_has_password(user: User) -> bool:
+        return user.has_usable_password()
+
+    @staticmethod
+    def resolve_has_second_factor(user: User) -> bool:
+        return services.has_second_factor(user)
+
+    @staticmethod
+    def resolve_memberships(user: User) -> QuerySet[Membership]:
+        return Membership.objects.current().filter(user=user).select_related("organization")
+
+
+@manage_router.get(
+    "/{user_id}",
+    response={200: ManagedAccountOut, 404: ErrorOut},
+    summary="管理するアカウント",
+    url_name="managed_account_detail",
+)
+def managed_account_detail(request: TsunaguRequest, user_id: int) -> User:
+    return management.access_managed_user(request.actor, user_id)
+
+
+@manage_router.post(
+    "",
+    response={201: ManagedAccountOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="アカウントを作成し、パスワード設定のリンクを本人に送る",
+    url_name="account_invite",
+)
+def account_invite(request: TsunaguRequest, payload: AccountInviteIn) -> Status[User]:
+    management.require_manager(request.actor, view="account_create")
+    organization = (
+        management.organizations_managed_by(request.actor)
+        .filter(pk=payload.organization_id, is_active=True)
+        .first()
+    )
+    if organization is None:
+        raise FieldErrors({"organization_id": "この組織にはアカウントを作成できません。"})
+    data = payload.model_dump(exclude={"organization_id"})
+    user = services.account_invite(request.actor, organization=organization, **data)
+    return Status(201, user)
+
+
+@manage_router.post(
+    "/{user_id}/disable",
+    response={200: ManagedAccountOut, 404: ErrorOut, 409: ErrorOut},
+    summary="アカウントを無効にする（セッションとAPIトークンも終了）",
+    url_name="account_disable",
+)
+def account_disable(request: TsunaguRequest, user_id: int) -> User:
+    user = management.access_managed_user(request.actor, user_id)
+    return services.account_disable(request.actor, user=user)
+
+
+@manage_router.post(
+    "/{user_id}/reset-2fa",
+    response={200: ManagedAccountOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="2段階認証をリセットする（管理者自身の確認コードが必要）",
+    url_name="account_reset_2fa",
+)
+def account_reset_2fa(request: TsunaguRequest, user_id: int, payload: OwnCodeIn) -> User:
+    user = management.access_managed_user(request.actor, user_id)
+    return services.account_reset_2fa(request.actor, user=user, otp=payload.otp)

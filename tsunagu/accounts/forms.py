@@ -121,3 +121,59 @@ class SavedSearchForm(forms.Form):
     name = forms.CharField(label=_("保存する名前"), max_length=50)
     path = forms.CharField(widget=forms.HiddenInput, max_length=200)
     query = forms.CharField(widget=forms.HiddenInput, max_length=1000, required=False)
+
+
+class OwnCodeField(forms.CharField):
+    """The manager's own current code (ADR 0014: creating an account and resetting another's
+    second factor need a fresh second factor)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("あなたの確認コード"))
+        kwargs.setdefault(
+            "help_text",
+            _("ご自身の認証アプリに今表示されている6桁の数字（またはリカバリーコード）。"),
+        )
+        kwargs.setdefault("max_length", 16)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "none"}),
+        )
+        super().__init__(**kwargs)
+
+
+class AccountInviteForm(forms.Form):
+    username = forms.RegexField(
+        label=_("ユーザー名"),
+        regex=r"^[a-zA-Z0-9_.-]{3,150}$",
+        help_text=_("半角英数字と _ . - で3文字以上。"),
+        error_messages={"invalid": _("半角英数字と _ . - で3文字以上にしてください。")},
+    )
+    full_name = forms.CharField(label=_("氏名"), max_length=100)
+    full_name_kana = forms.CharField(
+        label=_("氏名（ふりがな）"),
+        max_length=100,
+        required=False,
+        help_text=_("ひらがな・カタカナ（半角も可）。"),
+    )
+    email = forms.EmailField(
+        label=_("メールアドレス"),
+        help_text=_("パスワードを決めるための一度だけ使えるリンクをここへ送ります。"),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("所属組織"), queryset=Organization.objects.none(), empty_label=_("選択してください")
+    )
+    job_title = forms.ChoiceField(label=_("職種"), choices=JobTitle.choices)
+    role = forms.ChoiceField(
+        label=_("システム上の役割"), choices=SystemRole.choices, initial=SystemRole.STAFF
+    )
+    otp = OwnCodeField()
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = organizations
+
+
+class ResetSecondFactorForm(forms.Form):
+    otp = OwnCodeField()

@@ -8,12 +8,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user
+from django.utils.translation import gettext_lazy
+from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -21,11 +26,15 @@ from tsunagu.accounts import throttle
 from tsunagu.accounts.models import ApiToken, SavedSearch, User
 from tsunagu.accounts.selectors import saved_searches_of
 from tsunagu.audit import services as audit
-from tsunagu.audit.models import Action
+from tsunagu.audit.actions import register_action
+from tsunagu.audit.models import Action, Outcome
 from tsunagu.core.actor import Actor, Origin
-from tsunagu.core.errors import FieldErrors, Invalid, NotFound
+from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid, NotFound
+from tsunagu.core.kana import fold, hiragana, is_kana
 from tsunagu.core.validation import full_clean
+from tsunagu.organizations import management
 from tsunagu.organizations.models import Organization
+from tsunagu.organizations.services import membership_grant
 
 SESSION_AUTH_AT = "tsunagu_auth_at"
 SESSION_EPOCH = "tsunagu_epoch"
@@ -311,3 +320,159 @@ def saved_search_delete(actor: Actor, *, saved_search: SavedSearch) -> None:
         raise NotFound(_("保存した検索が見つかりません。"))
     audit.record(action=Action.RECORD_DELETED, actor=actor, target=saved_search)
     saved_search.delete()
+
+
+# --- Accounts managed by the city's and the core center's managers (ADR 0014) -------------
+#
+# Who may act on whom is organizations/management.py; these services check it again, so that
+# the screens and the API cannot drift apart.  An account is created without a password: the
+# person chooses one through a one-time link (Django's password-reset token, which stops
+# working once a password is set or after PASSWORD_RESET_TIMEOUT), sent to their own address.
+# Creating an account and resetting someone's second factor ask for the manager's own current
+# code, so that a session or token left open is not enough to hand out access.
+
+ACCOUNT_INVITED = register_action("account.invited", gettext_lazy("アカウントの作成（招待）"))
+INVITATION_ACCEPTED = register_action(
+    "account.invitation_accepted", gettext_lazy("招待からのパスワード設定")
+)
+INVITATION_PATH = "/accounts/invitation/{uid}/{token}/"
+
+
+def confirm_own_second_factor(actor: Actor, *, otp: str) -> None:
+    """The manager's own code, now (recent 2FA).  Not inside a transaction: the failure's
+    audit row must stay."""
+    user = actor.user
+    if not has_second_factor(user):
+        raise Forbidden(_("この操作には、先にご自身の2段階認証の設定が必要です。"))
+    code = (otp or "").strip().replace(" ", "").lower()
+    if not code or match_token(user, code) is None:
+        audit.record(
+            action=Action.OTP_FAILED,
+            actor=actor,
+            target=user,
+            outcome=Outcome.DENIED,
+            detail={"for": "account management"},
+        )
+        raise FieldErrors({"otp": _("確認コードが正しくありません。")})
+
+
+def invitation_link(user: User, *, base_url: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return base_url.rstrip("/") + INVITATION_PATH.format(uid=uid, token=token)
+
+
+def _send_invitation(user: User, link: str) -> None:
+    body = _(
+        "%(name)s 様\n\nつなぐ（Tsunagu）のアカウントが作成されました。\n"
+        "ユーザー名: %(username)s\n\n次のリンクからパスワードを決めてください"
+        "（一度だけ使えます。%(days)d日で期限が切れます）。\n%(link)s\n\n"
+        "心当たりがない場合は、このメールを破棄してください。"
+    ) % {
+        "name": user.full_name,
+        "username": user.username,
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        "link": link,
+    }
+    send_mail(_("【つなぐ】アカウントのご案内"), body, None, [user.email])
+
+
+def account_invite(
+    actor: Actor,
+    *,
+    username: str,
+    full_name: str,
+    email: str,
+    organization: Organization,
+    job_title: str,
+    role: str,
+    otp: str,
+    full_name_kana: str = "",
+    base_url: str = "",
+) -> User:
+    """A new account in an organization the actor manages, with no password; the invitation
+    goes to the person's own address once the transaction commits."""
+    if organization not in management.organizations_managed_by(actor):
+        raise NotFound(_("見つかりません。"))
+    confirm_own_second_factor(actor, otp=otp)
+    return _account_invite(
+        actor,
+        username=username.strip(),
+        full_name=" ".join(full_name.split()),
+        full_name_kana=full_name_kana,
+        email=email.strip(),
+        organization=organization,
+        job_title=job_title,
+        role=role,
+        base_url=base_url or settings.SITE_URL or actor.origin.host_url,
+    )
+
+
+@transaction.atomic
+def _account_invite(
+    actor: Actor,
+    *,
+    username: str,
+    full_name: str,
+    full_name_kana: str,
+    email: str,
+    organization: Organization,
+    job_title: str,
+    role: str,
+    base_url: str,
+) -> User:
+    if not full_name:
+        raise FieldErrors({"full_name": _("氏名を入力してください。")})
+    if not email:
+        raise FieldErrors({"email": _("招待を送るメールアドレスを入力してください。")})
+    kana = full_name_kana.strip()
+    if kana and not is_kana(kana):
+        raise FieldErrors({"full_name_kana": _("ふりがなはひらがな・カタカナで入力してください。")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise FieldErrors({"username": _("このユーザー名は既に使われています。")})
+    user = User(
+        username=username,
+        full_name=full_name,
+        full_name_kana=" ".join(hiragana(fold(kana)).split()),
+        email=email,
+    )
+    user.set_unusable_password()
+    full_clean(user, exclude=["password"])
+    user.save()
+    audit.record(action=Action.USER_CREATED, actor=actor, target=user)
+    membership_grant(actor, user=user, organization=organization, job_title=job_title, role=role)
+    audit.record(
+        action=ACCOUNT_INVITED,
+        actor=actor,
+        organization=actor.organization,
+        target=user,
+        detail={"organization": organization.pk},
+    )
+    link = invitation_link(user, base_url=base_url)
+    transaction.on_commit(lambda: _send_invitation(user, link))
+    return user
+
+
+def account_disable(actor: Actor, *, user: User) -> User:
+    """Disable an account the actor manages: its sessions end, its API tokens are revoked."""
+    if not management.users_managed_by(actor).filter(pk=user.pk).exists():
+        raise NotFound(_("見つかりません。"))
+    if not user.is_active:
+        raise Conflict(_("このアカウントはすでに無効です。"))
+    user_disable(actor, user=user)
+    return user
+
+
+def account_reset_2fa(actor: Actor, *, user: User, otp: str) -> User:
+    """Remove every second factor of an account the actor manages (the person lost them);
+    asks for the manager's own current code first."""
+    if not management.users_managed_by(actor).filter(pk=user.pk).exists():
+        raise NotFound(_("見つかりません。"))
+    confirm_own_second_factor(actor, otp=otp)
+    user_reset_2fa(actor, user=user)
+    return user
+
+
+@transaction.atomic
+def invitation_accepted(user: User) -> None:
+    audit.record(action=INVITATION_ACCEPTED, user=user, target=user)

@@ -25,4 +25,22 @@ urlpatterns = [
     path("admin/users/new/", views.user_create, name="user_create"),
     path("admin/users/<int:user_id>/", views.user_detail, name="user_detail"),
     path("admin/users/<int:user_id>/<slug:action>/", views.user_action, name="user_action"),
+    # Accounts managed by the city's and the core center's managers (ADR 0014).
+    path("manage/users/new/", views.managed_user_create, name="managed_user_create"),
+    path("manage/users/<int:user_id>/", views.managed_user_detail, name="managed_user_detail"),
+    path(
+        "manage/users/<int:user_id>/disable/",
+        views.managed_user_disable,
+        name="managed_user_disable",
+    ),
+    path(
+        "manage/users/<int:user_id>/reset-2fa/",
+        views.managed_user_reset_2fa,
+        name="managed_user_reset_2fa",
+    ),
+    path(
+        "invitation/<uidb64>/<token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
 ]

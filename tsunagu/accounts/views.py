@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
@@ -14,10 +16,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -26,10 +29,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tsunagu.accounts import services, throttle
 from tsunagu.accounts.decorators import admin_required
 from tsunagu.accounts.forms import (
+    AccountInviteForm,
     LoginForm,
     OtpForm,
     OtpSetupForm,
     PasswordChangeForm,
+    ResetSecondFactorForm,
     SavedSearchForm,
     UserCreateForm,
     UserSearchForm,
@@ -41,6 +46,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.organizations import management
 from tsunagu.organizations.services import membership_add
 
 SESSION_NEXT = "tsunagu_next"
@@ -417,3 +423,108 @@ def saved_search_delete(request: TsunaguRequest, saved_search_id: int) -> HttpRe
         to=reverse("accounts:saved_searches"),
         success=_("保存した検索「%(name)s」を削除しました。") % {"name": saved},
     )
+
+
+# --- Accounts managed by the city's and the core center's managers (ADR 0014) -------------
+
+
+def _managed_user_context(request: TsunaguRequest, user: User) -> dict[str, Any]:
+    return {
+        "subject": user,
+        "memberships": user.memberships.select_related("organization").order_by(
+            "-is_active", "-ended_on"
+        ),
+        "has_second_factor": services.has_second_factor(user),
+        "token_count": user.api_tokens.usable().count(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="organizations:manage")
+def managed_user_create(request: TsunaguRequest) -> HttpResponse:
+    management.require_manager(request.actor, view="account_create")
+    organizations = (
+        management.organizations_managed_by(request.actor)
+        .filter(is_active=True, has_accounts=True)
+        .order_by("kind", "name_kana", "name")
+    )
+    chosen = request.GET.get("organization", "")
+    initial = {"organization": chosen} if chosen.isdigit() and len(chosen) < 19 else {}
+    return form_page(
+        request,
+        AccountInviteForm(posted(request), initial=initial, organizations=organizations),
+        "accounts/pages/managed_user_create.html",
+        save=lambda data: services.account_invite(request.actor, **data),
+        done=lambda user: redirect("accounts:managed_user_detail", user_id=user.pk),
+        success=lambda user: (
+            _(
+                "アカウント「%(name)s」を作成し、パスワードを決めるためのリンクをメールで送りました。"
+            )
+            % {"name": user.full_name}
+        ),
+        back="organizations:manage",
+    )
+
+
+@require_GET
+@errors_as_pages(back="organizations:manage")
+def managed_user_detail(request: TsunaguRequest, user_id: int) -> HttpResponse:
+    user = management.access_managed_user(request.actor, user_id)
+    return render(
+        request, "accounts/pages/managed_user_detail.html", _managed_user_context(request, user)
+    )
+
+
+@require_POST
+@errors_as_pages(back="organizations:manage")
+def managed_user_disable(request: TsunaguRequest, user_id: int) -> HttpResponse:
+    user = management.access_managed_user(request.actor, user_id)
+    return action(
+        request,
+        lambda: services.account_disable(request.actor, user=user),
+        to=reverse("accounts:managed_user_detail", kwargs={"user_id": user.pk}),
+        success=_("アカウントを無効にしました。すべてのセッションとAPIトークンを終了しました。"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="organizations:manage")
+def managed_user_reset_2fa(request: TsunaguRequest, user_id: int) -> HttpResponse:
+    user = management.access_managed_user(request.actor, user_id)
+    return form_page(
+        request,
+        ResetSecondFactorForm(posted(request)),
+        "accounts/pages/managed_user_reset_2fa.html",
+        save=lambda data: services.account_reset_2fa(request.actor, user=user, otp=data["otp"]),
+        done=lambda reset: redirect("accounts:managed_user_detail", user_id=reset.pk),
+        context={"subject": user},
+        success=_("2段階認証をリセットしました。次回サインイン時に設定し直してもらいます。"),
+        back="organizations:manage",
+    )
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InvitationAcceptView(PasswordResetConfirmView):
+    """The invited person chooses their password (Django's password-reset confirmation, with
+    its one-time token); afterwards they sign in, and set up 2FA if it is required."""
+
+    template_name = "accounts/pages/invitation_accept.html"
+    form_class = SetPasswordForm
+    post_reset_login = False
+    reset_url_token = "set-password"  # noqa: S105  # the URL segment, not a secret
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:login")
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        """A link that is unknown, used or expired: its message, with the status of a page
+        that is not there (as an unknown calendar feed address)."""
+        if not context.get("validlink"):
+            kwargs["status"] = 404
+        return super().render_to_response(context, **kwargs)
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+        response = super().form_valid(form)
+        services.invitation_accepted(form.user)
+        messages.success(self.request, _("パスワードを設定しました。サインインしてください。"))
+        return response

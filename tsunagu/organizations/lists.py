@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.lists import ListTable
 from tsunagu.organizations import selectors
-from tsunagu.organizations.models import Area, Organization, OrganizationKind
+from tsunagu.organizations.models import (
+    Area,
+    Organization,
+    OrganizationKind,
+    normalize_office_number,
+)
 
 
 class OrganizationFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter is untyped
@@ -64,3 +69,60 @@ class OrganizationTable(ListTable):
         fields: list[str] = []
         empty_text = _("条件に合う機関はありません。")
         sequence = ("name", "kind", "phone", "member_count")
+
+
+class ManagedOrganizationFilter(OrganizationFilter):
+    """The managers' list (ADR 0014): closed organizations too, and the office number."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("状態"),
+        choices=[("active", _("有効")), ("closed", _("廃止"))],
+        empty_label=_("すべて"),
+        method="by_status",
+    )
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+    def search(
+        self, queryset: QuerySet[Organization], name: str, value: str
+    ) -> QuerySet[Organization]:
+        if not value.strip():
+            return queryset
+        number = normalize_office_number(value)
+        if number.isdigit():
+            return queryset.filter(office_number__startswith=number)
+        return selectors.named(queryset, value)
+
+    def by_status(
+        self, queryset: QuerySet[Organization], name: str, value: str
+    ) -> QuerySet[Organization]:
+        if value == "active":
+            return queryset.filter(is_active=True)
+        if value == "closed":
+            return queryset.filter(is_active=False)
+        return queryset
+
+
+class ManagedOrganizationTable(ListTable):
+    name = tables.TemplateColumn(
+        "<a href=\"{% url 'organizations:manage_detail' record.pk %}\">{{ record.name }}</a>"
+        '{% if not record.is_active %} <span class="badge">{{ closed_label }}</span>{% endif %}',
+        extra_context={"closed_label": _("廃止")},
+        verbose_name=_("名称"),
+        order_by=("name_kana", "name"),
+    )
+    kind = tables.Column(verbose_name=_("種別"))
+    office_number = tables.Column(verbose_name=_("事業所番号"), default="—")
+    member_count = tables.Column(
+        verbose_name=_("職員数"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
+
+    region_label = _("管理する機関の一覧")
+
+    class Meta(ListTable.Meta):
+        model = Organization
+        fields: list[str] = []
+        empty_text = _("条件に合う機関はありません。")
+        sequence = ("name", "kind", "office_number", "member_count")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -112,6 +114,34 @@ CASELOAD_CAP_KINDS = (*PLANNING_OFFICE_KINDS, OrganizationKind.COMMISSIONED_OFFI
 OVERSIGHT_KINDS = (OrganizationKind.CORE_CENTER, OrganizationKind.CITY_DEPARTMENT)
 
 
+# 事業所番号 (WAM NET, the 介護保険・障害福祉 office number): ten digits, the first two the
+# prefecture's code.  Typed with full-width digits, hyphens or spaces, it is read as its digits.
+OFFICE_NUMBER_LENGTH = 10
+_OFFICE_NUMBER = re.compile(r"^[0-9]{10}$")
+_OFFICE_NUMBER_SEPARATORS = re.compile(r"[\s\-‐－ー―]+")
+
+
+def normalize_office_number(value: str) -> str:
+    """Full-width digits and separators folded: "０１２３-４５６７８９" → "0123456789"."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return _OFFICE_NUMBER_SEPARATORS.sub("", text).strip()
+
+
+def validate_office_number(value: str) -> None:
+    if value and not _OFFICE_NUMBER.match(value):
+        raise ValidationError(
+            _("事業所番号は半角数字10桁で入力してください。"), code="office_number"
+        )
+
+
+def validate_prefecture_code(value: str) -> None:
+    """The first two digits are a prefecture (01 北海道 … 47 沖縄県)."""
+    if value and _OFFICE_NUMBER.match(value) and not 1 <= int(value[:2]) <= 47:
+        raise ValidationError(
+            _("事業所番号の先頭2桁は都道府県番号（01〜47）です。"), code="office_number"
+        )
+
+
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     def active(self) -> OrganizationQuerySet:
         return self.filter(is_active=True)
@@ -160,6 +190,17 @@ class Organization(TimeStampedModel):
         blank=True,
         help_text=_("この日までに計画相談の件数を上限以内にします。空欄なら期限なし。"),
     )
+    office_number = models.CharField(
+        _("事業所番号"),
+        max_length=OFFICE_NUMBER_LENGTH,
+        blank=True,
+        validators=[validate_office_number, validate_prefecture_code],
+        help_text=_("WAM NET の事業所番号（半角数字10桁）。指定を受けていない機関は空欄。"),
+    )
+    opened_on = BoundedDateField(_("開設日"), null=True, blank=True)
+    closed_on = BoundedDateField(
+        _("廃止日"), null=True, blank=True, help_text=_("廃止した機関は一覧に出なくなります。")
+    )
     is_active = models.BooleanField(_("有効"), default=True)
 
     objects = OrganizationQuerySet.as_manager()
@@ -173,7 +214,18 @@ class Organization(TimeStampedModel):
                 condition=Q(caseload_cap__isnull=True)
                 | Q(kind__in=[k.value for k in CASELOAD_CAP_KINDS]),
                 name="caseload_cap_only_for_planning_offices",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["office_number"],
+                condition=~Q(office_number=""),
+                name="one_organization_per_office_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
+                name="organization_closed_after_opened",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -190,6 +242,8 @@ class Organization(TimeStampedModel):
             )
         if self.caseload_cap_due_on is not None and self.caseload_cap is None:
             raise ValidationError({"caseload_cap_due_on": _("期限は上限と一緒に設定します。")})
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": _("廃止日は開設日より後にします。")})
 
 
 class JobTitle(models.TextChoices):
@@ -239,6 +293,11 @@ class Membership(TimeStampedModel):
     )
     is_primary = models.BooleanField(_("主な所属"), default=False)
     is_active = models.BooleanField(_("有効"), default=True)
+    # Ending a membership keeps its row (who belonged when stays answerable): `is_active`
+    # goes false and `ended_on` is the last day.  Rows from before these dates were kept
+    # have none.
+    started_on = BoundedDateField(_("所属の開始日"), null=True, blank=True)
+    ended_on = BoundedDateField(_("所属の最終日"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -247,9 +306,18 @@ class Membership(TimeStampedModel):
         verbose_name_plural = _("所属")
         ordering = ["-is_primary", "organization__name_kana"]
         constraints = [
+            # One current membership per user and organization; ended ones stay beside it.
             models.UniqueConstraint(
-                fields=["user", "organization"], name="one_membership_per_user_and_organization"
-            )
+                fields=["user", "organization"],
+                condition=Q(is_active=True),
+                name="one_current_membership_per_user_and_organization",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="membership_ended_after_started",
+            ),
         ]
 
     def __str__(self) -> str:

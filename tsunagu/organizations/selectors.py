@@ -26,7 +26,7 @@ def organization_rows() -> QuerySet[Organization]:
 
 def serving(organizations: QuerySet[Organization], area: Area) -> QuerySet[Organization]:
     """Those serving the area or any area under it (once each, however many they serve)."""
-    served = Organization.areas_served.through.objects.filter(area_id__in=_area_and_below(area))
+    served = Organization.areas_served.through.objects.filter(area_id__in=area_and_below(area))
     return organizations.filter(pk__in=served.values("organization_id"))
 
 
@@ -48,7 +48,7 @@ def organization_list(
     return list(organizations)
 
 
-def _area_and_below(area: Area) -> set[int]:
+def area_and_below(area: Area) -> set[int]:
     """The area and every area under it, at any depth (city → ward → catchment → district)."""
     found = {area.pk}
     frontier = {area.pk}

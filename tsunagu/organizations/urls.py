@@ -24,4 +24,16 @@ urlpatterns = [
         views.staffing_assignment_end,
         name="assignment_end",
     ),
+    # Managed in the app by the city's and the core center's managers (ADR 0014).
+    path("manage/", views.manage_list, name="manage"),
+    path("manage/new/", views.manage_create, name="manage_create"),
+    path("manage/import/", views.office_import, name="import"),
+    path("manage/<int:organization_id>/", views.manage_detail, name="manage_detail"),
+    path("manage/<int:organization_id>/edit/", views.manage_edit, name="manage_edit"),
+    path(
+        "manage/<int:organization_id>/members/new/",
+        views.membership_create,
+        name="membership_create",
+    ),
+    path("manage/members/<int:membership_id>/end/", views.membership_end, name="membership_end"),
 ]

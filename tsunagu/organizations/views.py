@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import re
 import unicodedata
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -15,18 +18,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagu.audit import services as audit
 from tsunagu.core.dates import fiscal_year, fiscal_year_label
-from tsunagu.core.errors import NotFound
+from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.lists import list_screen
 from tsunagu.core.screens import errors_as_pages, form_page, posted
-from tsunagu.organizations import selectors, services, staffing
+from tsunagu.organizations import imports, management, selectors, services, staffing
 from tsunagu.organizations.forms import (
+    MembershipEndForm,
+    MembershipGrantForm,
+    OfficeImportForm,
+    OrganizationForm,
     StaffingAssignmentEndForm,
     StaffingAssignmentForm,
     StaffingPostEditForm,
     StaffingPostForm,
 )
-from tsunagu.organizations.lists import OrganizationFilter, OrganizationTable
+from tsunagu.organizations.lists import (
+    ManagedOrganizationFilter,
+    ManagedOrganizationTable,
+    OrganizationFilter,
+    OrganizationTable,
+)
 from tsunagu.organizations.models import Organization, StaffingPost
 
 
@@ -205,3 +217,166 @@ def staffing_assignment_end(request: TsunaguRequest, assignment_id: int) -> Http
 
 def _staffing_url(organization_id: int) -> str:
     return f"{reverse('organizations:staffing')}#center-{organization_id}"
+
+
+# --- Organizations and memberships managed in the app (organizations/management.py; ADR 0014)
+
+
+def _organization_form(request: TsunaguRequest, initial: dict[str, Any] | None = None) -> Any:
+    return OrganizationForm(
+        posted(request),
+        initial=initial,
+        kinds=management.kinds_in_reach(request.actor),
+        areas=management.areas_in_reach(request.actor),
+    )
+
+
+@require_GET
+@errors_as_pages()
+def manage_list(request: TsunaguRequest) -> HttpResponse:
+    management.require_manager(request.actor, view="organization_manage_list")
+    return list_screen(
+        request,
+        rows=management.managed_organization_rows(request.actor),
+        filters=ManagedOrganizationFilter,
+        table=ManagedOrganizationTable,
+        template="organizations/pages/manage_list.html",
+        partial="organizations/partials/organization_table.html",
+        context={"may_import": management.may_import(request.actor)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="organizations:manage")
+def manage_create(request: TsunaguRequest) -> HttpResponse:
+    management.require_manager(request.actor, view="organization_create")
+    return form_page(
+        request,
+        _organization_form(request, initial={"has_accounts": True}),
+        "organizations/pages/manage_form.html",
+        save=lambda data: services.organization_create(request.actor, **data),
+        done=lambda organization: redirect("organizations:manage_detail", organization.pk),
+        context={"organization": None},
+        success=_("機関を登録しました。"),
+        back="organizations:manage",
+    )
+
+
+@require_GET
+@errors_as_pages(back="organizations:manage")
+def manage_detail(request: TsunaguRequest, organization_id: int) -> HttpResponse:
+    organization = management.access_managed_organization(request.actor, organization_id)
+    context = {
+        "organization": organization,
+        "memberships": management.memberships_of_organization(organization),
+        "managed_users": set(
+            management.users_managed_by(request.actor).values_list("pk", flat=True)
+        ),
+    }
+    return render(request, "organizations/pages/manage_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="organizations:manage")
+def manage_edit(request: TsunaguRequest, organization_id: int) -> HttpResponse:
+    organization = management.access_managed_organization(request.actor, organization_id)
+    return form_page(
+        request,
+        _organization_form(request, initial=OrganizationForm.initial_of(organization)),
+        "organizations/pages/manage_form.html",
+        save=lambda data: services.organization_update(
+            request.actor, organization=organization, **data
+        ),
+        done=lambda saved: redirect("organizations:manage_detail", saved.pk),
+        context={"organization": organization},
+        success=_("機関の情報を変更しました。"),
+        back="organizations:manage",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="organizations:manage")
+def membership_create(request: TsunaguRequest, organization_id: int) -> HttpResponse:
+    organization = management.access_managed_organization(request.actor, organization_id)
+    form = MembershipGrantForm(
+        posted(request),
+        users=management.users_managed_by(request.actor)
+        .filter(is_active=True)
+        .order_by("full_name_kana", "username"),
+    )
+    return form_page(
+        request,
+        form,
+        "organizations/pages/membership_form.html",
+        save=lambda data: services.membership_grant(
+            request.actor, organization=organization, **data
+        ),
+        done=lambda membership: redirect("organizations:manage_detail", membership.organization_id),
+        context={"organization": organization, "membership": None},
+        success=_("所属を追加しました。"),
+        back="organizations:manage",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="organizations:manage")
+def membership_end(request: TsunaguRequest, membership_id: int) -> HttpResponse:
+    membership = management.access_managed_membership(request.actor, membership_id)
+    return form_page(
+        request,
+        MembershipEndForm(posted(request), initial={"ended_on": timezone.localdate()}),
+        "organizations/pages/membership_form.html",
+        save=lambda data: services.membership_end(request.actor, membership=membership, **data),
+        done=lambda ended: redirect("organizations:manage_detail", ended.organization_id),
+        context={"organization": membership.organization, "membership": membership},
+        success=_("所属を終了しました。記録は残ります。"),
+        back="organizations:manage",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="organizations:manage")
+def office_import(request: TsunaguRequest) -> HttpResponse:
+    """Step 1: a file → the dry run's preview (nothing saved), the file kept in the page.
+    Step 2: "取り込む" → the same file imported, all or nothing."""
+    management.require_manager(request.actor, view="organization_import", importing=True)
+    commit = request.method == "POST" and request.POST.get("step") == "commit"
+    # The confirmation posts the file kept in the page, not the file field: that one stays
+    # empty (and without an error) for the next file.
+    form = OfficeImportForm(None if commit else posted(request), request.FILES or None)
+    context: dict[str, Any] = {"form": form, "outcome": None, "content": "", "error": ""}
+    status = 200
+    if request.method == "POST":
+        raw: bytes | None = None
+        if commit:
+            try:
+                raw = base64.b64decode(request.POST.get("content", ""), validate=True)
+            except (ValueError, binascii.Error):
+                raw = None
+            if not raw:
+                context["error"] = _("取り込むファイルがありません。もう一度選んでください。")
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > imports.MAX_BYTES:
+                context["error"] = _("ファイルが大きすぎます（1MBまで）。")
+            else:
+                raw = upload.read()
+        if raw is not None:
+            try:
+                outcome = imports.office_list_import(request.actor, raw=raw, commit=commit)
+            except Invalid as exc:
+                context["error"] = exc.message
+            else:
+                if outcome.committed:
+                    messages.success(
+                        request,
+                        _("取り込みました（新規 %(new)d件、更新 %(update)d件）。")
+                        % {"new": outcome.count("new"), "update": outcome.count("update")},
+                    )
+                    return redirect("organizations:manage")
+                context["outcome"] = outcome
+                context["content"] = base64.b64encode(raw).decode("ascii")
+                status = 400 if outcome.error_count else 200
+        if context["error"] or (not commit and not form.is_valid()):
+            status = 400
+    return render(request, "organizations/pages/office_import.html", context, status=status)

@@ -46,6 +46,9 @@ PUBLIC_VIEWS = {
     # A calendar app fetches the feed with its secret address (a revocable token, stored
     # hashed); it carries no names (tsunagu/agenda/tests/test_feed.py).
     "agenda:feed",
+    # The invited person chooses a password through the one-time link in their mail (Django's
+    # password-reset token: it stops working once used); then they sign in (ADR 0014).
+    "accounts:invitation_accept",
 }
 PUBLIC_PREFIXES = ("/api/hsds/", "/static/")
 # The API answers for itself: its documentation is public, everything else needs a bearer token.

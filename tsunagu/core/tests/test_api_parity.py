@@ -32,6 +32,15 @@ TWINS: dict[str, str] = {
     "organizations:post_edit": "staffing_post_update",
     "organizations:assignment_create": "staffing_assignment_add",
     "organizations:assignment_end": "staffing_assignment_end",
+    # organizations, memberships and accounts managed in the app (issue 17 item 8, ADR 0014)
+    "organizations:manage_create": "organization_create",
+    "organizations:manage_edit": "organization_update",
+    "organizations:membership_create": "membership_grant",
+    "organizations:membership_end": "membership_end",
+    "organizations:import": "organization_import",
+    "accounts:managed_user_create": "account_invite",
+    "accounts:managed_user_disable": "account_disable",
+    "accounts:managed_user_reset_2fa": "account_reset_2fa",
     # people
     "people:person_create": "person_create",
     "people:person_edit": "person_update",

@@ -507,6 +507,37 @@ def _report_file(w: World) -> dict[str, Any]:
 FORM = ("GET", "POST")
 POST = ("POST",)
 
+
+def _as_managers(params: dict[str, int]) -> dict[str, int]:
+    """The city official manages (ADR 0014): made the city department's manager first."""
+    from tsunagu.organizations.models import Membership, SystemRole
+
+    Membership.objects.filter(user__username="city_official").update(role=SystemRole.MANAGER)
+    return params
+
+
+def _managed_office(w: World) -> dict[str, int]:
+    return _as_managers({"organization_id": w.staffing_post.organization_id})
+
+
+def _managed_membership(w: World) -> dict[str, int]:
+    return _as_managers({"membership_id": w.staffing_assignment.membership_id})
+
+
+def _managed_user(w: World) -> dict[str, int]:
+    return _as_managers({"user_id": w.staffing_assignment.membership.user_id})
+
+
+def _managed_user_reset(w: World) -> dict[str, int]:
+    """As `_managed_user`, the manager with an authenticator (a wrong code is then a 422)."""
+    from tsunagu.accounts.tests.factories import TOTPDeviceFactory
+
+    manager = User.objects.get(username="city_official")
+    if not manager.totpdevice_set.exists():
+        TOTPDeviceFactory.create(user=manager)
+    return _managed_user(w)
+
+
 SCREENS: dict[str, Spec] = {
     # reports: the core center's annual report; the city reads it too, offices never.
     "reports:annual_detail": Spec(_center_year, owner="core_officer"),
@@ -519,6 +550,20 @@ SCREENS: dict[str, Spec] = {
     "reports:annual_generate": Spec(_center_year, POST, owner="core_officer"),
     "reports:job_detail": Spec(_report_job, owner="core_officer"),
     "reports:job_download": Spec(_report_file, owner="core_officer"),
+    # organizations and memberships managed in the app (issue 17 item 8, ADR 0014)
+    "organizations:manage_detail": Spec(_managed_office, owner="city_official"),
+    "organizations:manage_edit": Spec(
+        _managed_office, FORM, lambda w: {"kind": "other", "name": "x"}, owner="city_official"
+    ),
+    "organizations:membership_create": Spec(
+        _managed_office,
+        FORM,
+        lambda w: {"user": "", "job_title": "counselor", "role": "staff"},
+        owner="city_official",
+    ),
+    "organizations:membership_end": Spec(
+        _managed_membership, FORM, lambda w: {"ended_on": "2026-04-30"}, owner="city_official"
+    ),
     # organizations: staffing (issue 17 item 6); the city is who sets posts and fills them.
     "organizations:post_create": Spec(
         lambda w: {"organization_id": w.staffing_post.organization_id},
@@ -759,6 +804,27 @@ API: dict[str, Spec] = {
     ),
     "GET /api/v1/report-jobs/{job_id}": Spec(_report_job, owner="core_officer"),
     "GET /api/v1/report-jobs/{job_id}/files/{fmt}": Spec(_report_file, owner="core_officer"),
+    # organizations, memberships and accounts managed in the app (issue 17 item 8, ADR 0014)
+    "PATCH /api/v1/organizations/{organization_id}": Spec(
+        _managed_office, ("PATCH",), lambda w: {"phone": "022-000-0001"}, owner="city_official"
+    ),
+    "GET /api/v1/manage/organizations/{organization_id}/memberships": Spec(
+        _managed_office, owner="city_official"
+    ),
+    "POST /api/v1/organizations/{organization_id}/memberships": Spec(
+        _managed_office,
+        POST,
+        lambda w: {"user_id": w.staffing_assignment.membership.user_id, "job_title": "counselor"},
+        owner="city_official",
+    ),
+    "POST /api/v1/memberships/{membership_id}/end": Spec(
+        _managed_membership, POST, lambda w: {"ended_on": "2026-04-30"}, owner="city_official"
+    ),
+    "GET /api/v1/accounts/{user_id}": Spec(_managed_user, owner="city_official"),
+    "POST /api/v1/accounts/{user_id}/disable": Spec(_managed_user, POST, owner="city_official"),
+    "POST /api/v1/accounts/{user_id}/reset-2fa": Spec(
+        _managed_user_reset, POST, lambda w: {"otp": "000000"}, owner="city_official"
+    ),
     # organizations: staffing (issue 17 item 6)
     "POST /api/v1/organizations/{organization_id}/staffing-posts": Spec(
         lambda w: {"organization_id": w.staffing_post.organization_id},

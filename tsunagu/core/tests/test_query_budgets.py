@@ -81,6 +81,8 @@ PAGE_BUDGETS: dict[str, int] = {
     "organization_list": 9,
     "organization_detail": 10,
     "area_list": 8,
+    "organization_manage_list": 5,
+    "organization_manage_detail": 6,
     "audit_list": 12,
     "user_list": 12,
     "person_search": 12,  # the visible ids once, the count, the page (ADR 0006); the read row
@@ -241,6 +243,13 @@ def _grow_organizations(w: World, n: int) -> None:
         org = OrganizationFactory.create(corporation=CorporationFactory.create())
         org.areas_served.add(ward)
         MembershipFactory.create(organization=org)
+
+
+def _city_manager(w: World, url: str) -> str:
+    from tsunagu.organizations.models import Membership, SystemRole
+
+    Membership.objects.filter(user=w.p.city_official).update(role=SystemRole.MANAGER)
+    return url
 
 
 def _grow_organization_detail(w: World, n: int) -> None:
@@ -657,6 +666,17 @@ PAGES: dict[str, Page] = {
         lambda w: f"/organizations/{w.p.office_a.pk}/", _grow_organization_detail
     ),
     "area_list": Page(lambda w: "/organizations/areas/", _grow_areas),
+    # Managed in the app (ADR 0014): the city official, made the department's manager.
+    "organization_manage_list": Page(
+        lambda w: _city_manager(w, "/organizations/manage/"),
+        _grow_organizations,
+        user="city_official",
+    ),
+    "organization_manage_detail": Page(
+        lambda w: _city_manager(w, f"/organizations/manage/{w.p.office_a.pk}/"),
+        _grow_organization_detail,
+        user="city_official",
+    ),
     "audit_list": Page(lambda w: "/audit/", _grow_audit, user="admin"),
     "user_list": Page(lambda w: "/accounts/admin/users/", _grow_users, user="admin"),
     "person_search": Page(lambda w: "/people/?q=ヤマダ", _grow_people),

@@ -22,7 +22,7 @@ LOGIN_PATH = "/accounts/login/"
 PUBLIC_PAGES = {"accounts:login", "core:healthz", "set_language", "directory:search"}
 # Public pages about one object: the sample path names none, so a plain 404 (not sign-in).
 # The calendar feed: its secret address is its credential; an unknown one is a plain 404.
-PUBLIC_OBJECT_PAGES = {"directory:public_detail", "agenda:feed"}
+PUBLIC_OBJECT_PAGES = {"directory:public_detail", "agenda:feed", "accounts:invitation_accept"}
 # The resource directory's HSDS 3.0 API: public, read-only JSON, no token (README).
 PUBLIC_HSDS = {"hsds:root", "hsds:service_list", "hsds:organization_list"}
 PUBLIC_HSDS_OBJECTS = {"hsds:service_detail", "hsds:organization_detail"}

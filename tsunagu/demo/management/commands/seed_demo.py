@@ -389,7 +389,8 @@ ACCOUNTS: tuple[AccountSpec, ...] = (
         "city1",
         "渡辺 美咲",
         "わたなべ みさき",
-        (MembershipSpec("city-disability", JobTitle.ADMINISTRATIVE_OFFICER),),
+        # The department's manager: organizations, memberships and accounts (ADR 0014).
+        (MembershipSpec("city-disability", JobTitle.ADMINISTRATIVE_OFFICER, SystemRole.MANAGER),),
     ),
     AccountSpec(
         "core1",
