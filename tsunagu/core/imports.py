@@ -94,7 +94,7 @@ def read_table(data: bytes) -> tablib.Dataset:
     rows = [row for row in rows if any(row)]
     if not rows:
         raise Invalid(_("ファイルに見出しの行がありません。"))
-    header = [unicodedata.normalize("NFKC", h).strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0]]
     width = len(header)
     body = [(row + [""] * width)[:width] for row in rows[1:]]
     if not body:
@@ -181,12 +181,12 @@ class LabelChoiceWidget(widgets.Widget):  # type: ignore[misc]  # untyped librar
 
 
 class LabelListWidget(LabelChoiceWidget):
-    """Several labels in one cell, separated by 、 , ・ / or spaces."""
+    """Several labels in one cell, separated by 、 , / or spaces (not ・: labels hold it)."""
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> list[str]:  # type: ignore[override]  # a list, not one value
         text = _text(value)
         out: list[str] = []
-        for part in re.split(r"[、,，・/／\s]+", text):
+        for part in re.split(r"[、,，/／\s]+", text):
             if part:
                 out.append(LabelChoiceWidget.clean(self, part))
         return [v for v, _t in self.choices if v in set(out)]
@@ -270,7 +270,10 @@ def _columns(resource: resources.Resource) -> dict[str, str]:
 def check_headers(
     resource: resources.Resource, dataset: tablib.Dataset, required: Sequence[str]
 ) -> None:
-    missing = [name for name in required if name not in (dataset.headers or [])]
+    # A header typed with half-width brackets or spaces names the same column.
+    canonical = {_key(f.column_name): f.column_name for f in resource.get_import_fields()}
+    dataset.headers = [canonical.get(_key(h), h) for h in dataset.headers or []]
+    missing = [name for name in required if name not in dataset.headers]
     if missing:
         raise Invalid(
             _("列「%(columns)s」がありません。見本のファイルと同じ見出しにしてください。")

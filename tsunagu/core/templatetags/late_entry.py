@@ -21,6 +21,6 @@ def entered_on(own: dt.date | dt.datetime | None, entered: dt.datetime | None) -
     if entered is None or not is_late_entry(own, entered):
         return SafeString("")
     return format_html(
-        '<span class="late-entry">{}</span>',
+        '<span class="badge late-entry">{}</span>',
         _("記録日 %(day)s（後日入力）") % {"day": display_date(entered)},
     )
