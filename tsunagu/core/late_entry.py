@@ -18,6 +18,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from tsunagu.core.dates import to_local_date, wareki
 from tsunagu.core.errors import Invalid
@@ -34,7 +35,7 @@ def _day(value: dt.date | dt.datetime) -> dt.date:
 
 
 def original_date_problem(
-    value: dt.date | dt.datetime, *, label: str, future_allowed: bool = False
+    value: dt.date | dt.datetime, *, label: StrOrPromise, future_allowed: bool = False
 ) -> str | None:
     """The Japanese reason this own date cannot be recorded, or None."""
     day = _day(value)
@@ -52,7 +53,7 @@ def original_date_problem(
 
 
 def check_original_date(
-    value: dt.date | dt.datetime, *, label: str, future_allowed: bool = False
+    value: dt.date | dt.datetime, *, label: StrOrPromise, future_allowed: bool = False
 ) -> None:
     problem = original_date_problem(value, label=label, future_allowed=future_allowed)
     if problem is not None:
