@@ -10,7 +10,12 @@ from ninja.files import UploadedFile
 from tsunagu.cases.imports import consultations_import
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.import_api import IMPORT_RESPONSES, import_answer, unreadable_answer
+from tsunagu.core.import_api import (
+    IMPORT_RESPONSES,
+    import_answer,
+    no_file_answer,
+    unreadable_answer,
+)
 
 router = Router(tags=["cases"])
 
@@ -32,8 +37,10 @@ class ImportQuery(Schema):
     url_name="consultation_import",
 )
 def consultation_import(
-    request: TsunaguRequest, file: File[UploadedFile], query: Query[ImportQuery]
+    request: TsunaguRequest, query: Query[ImportQuery], file: File[UploadedFile | None] = None
 ) -> Status[dict[str, Any]]:
+    if file is None:  # the document marks it optional, so that the service says why
+        return Status(*no_file_answer())
     try:
         outcome = consultations_import(
             request.actor, data=file.read(), name=file.name or "", dry_run=query.dry_run

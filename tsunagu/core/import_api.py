@@ -56,6 +56,10 @@ def unreadable_answer(exc: Invalid) -> tuple[int, dict[str, Any]]:
     return 422, {"error": {"code": exc.code, "message": exc.message}, "problems": []}
 
 
+def no_file_answer() -> tuple[int, dict[str, Any]]:
+    return unreadable_answer(Invalid(_("ファイルを選んでください（multipart の file）。")))
+
+
 def import_answer(outcome: ImportOutcome, *, dry_run: bool) -> tuple[int, dict[str, Any]]:
     if not dry_run and not outcome.committed:
         return 422, {

@@ -42,6 +42,8 @@ def _file(content: bytes, name: str = "uketsuke.csv") -> SimpleUploadedFile:
 
 def test_the_sample_file_previews_then_imports(manager_a, personas, client_as):
     client = client_as(manager_a)
+    assert URL in client.get("/cases/consultations/").content.decode()  # linked from the list
+    assert URL not in client_as(personas.counselor_a).get("/cases/consultations/").content.decode()
     assert client.get(URL).status_code == 200
     data = SAMPLE.read_bytes()
     preview = client.post(URL, {"file": _file(data)})
@@ -142,6 +144,9 @@ def test_api_twin_dry_run_then_commit(manager_a, personas, client):
     assert refused.json()["problems"] == [
         {"line": 2, "column": "受付日", "message": "13月はありません。"}
     ]
+    no_file = client.post(url, {}, **auth)
+    assert no_file.status_code == 422
+    assert no_file.json()["error"]["message"].startswith("ファイルを選んでください")
     unreadable = client.post(url, {"file": _file(b"")}, **auth)
     assert unreadable.status_code == 422
     assert unreadable.json()["error"]["message"] == "ファイルが空です。"
