@@ -14,6 +14,7 @@ from tsunagu.core.import_api import (
     IMPORT_RESPONSES,
     import_answer,
     no_file_answer,
+    read_upload,
     unreadable_answer,
 )
 
@@ -43,7 +44,7 @@ def consultation_import(
         return Status(*no_file_answer())
     try:
         outcome = consultations_import(
-            request.actor, data=file.read(), name=file.name or "", dry_run=query.dry_run
+            request.actor, data=read_upload(file), name=file.name or "", dry_run=query.dry_run
         )
     except Invalid as exc:
         return Status(*unreadable_answer(exc))

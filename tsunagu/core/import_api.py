@@ -15,7 +15,7 @@ from ninja import Field
 
 from tsunagu.core.api import ErrorBody, ErrorOut
 from tsunagu.core.errors import Invalid
-from tsunagu.core.imports import ImportOutcome
+from tsunagu.core.imports import MAX_IMPORT_BYTES, ImportOutcome
 from tsunagu.core.schemas import Out
 
 
@@ -54,6 +54,13 @@ def _problems(outcome: ImportOutcome) -> list[dict[str, Any]]:
 def unreadable_answer(exc: Invalid) -> tuple[int, dict[str, Any]]:
     """A file that cannot be read at all (encoding, size, no header): 422, no row problems."""
     return 422, {"error": {"code": exc.code, "message": exc.message}, "problems": []}
+
+
+def read_upload(file: Any) -> bytes:
+    """The uploaded bytes, refused before reading when larger than an import may be."""
+    if (file.size or 0) > MAX_IMPORT_BYTES:
+        raise Invalid(_("ファイルが大きすぎます（5MBまで）。"))
+    return bytes(file.read())
 
 
 def no_file_answer() -> tuple[int, dict[str, Any]]:

@@ -31,7 +31,6 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
-from openpyxl import load_workbook
 
 from tsunagu.core.dates import DateParseError, parse_date
 from tsunagu.core.errors import Invalid
@@ -42,6 +41,7 @@ logger = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
 XLSX_MAGIC = b"PK\x03\x04"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _text(value: Any) -> str:
@@ -53,7 +53,10 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return unicodedata.normalize("NFC", str(value)).strip()
+    # A lone surrogate (from a broken workbook) cannot be shown or stored: it becomes U+FFFD,
+    # which the text columns then refuse by name.
+    text = _SURROGATE.sub("\ufffd", str(value))
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def _rows_of_csv(data: bytes) -> list[list[str]]:
@@ -72,6 +75,8 @@ def _rows_of_csv(data: bytes) -> list[list[str]]:
 
 
 def _rows_of_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook  # a document library: loaded when a workbook comes
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
@@ -221,7 +226,7 @@ class TextWidget(widgets.Widget):  # type: ignore[misc]  # untyped library
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
         text = _text(value)
-        if "\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        if "\x00" in text or "\ufffd" in text:
             raise ValueError(_("%(label)sに使えない文字があります。") % {"label": self.label})
         if self.required and not text:
             raise ValueError(_("%(label)sを入れてください。") % {"label": self.label})

@@ -96,3 +96,16 @@ def test_only_managers_may_import(personas, client_as, client):
         )
         assert response.status_code == 403
     assert ImportedRequest.objects.count() == 0
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(core_manager, personas, client, monkeypatch):
+    monkeypatch.setattr("tsunagu.core.import_api.MAX_IMPORT_BYTES", 100)
+    token = api_token_for(core_manager, personas.core_center)
+    response = client.post(
+        API, {"file": _file(SAMPLE.read_bytes())}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": {"code": "invalid", "message": "ファイルが大きすぎます（5MBまで）。"},
+        "problems": [],
+    }
