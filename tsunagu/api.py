@@ -9,6 +9,7 @@ from tsunagu.accounts.api import router as accounts_router
 from tsunagu.accounts.api_auth import BearerAuth
 from tsunagu.agenda.api import router as agenda_router
 from tsunagu.cases.api import router as cases_router
+from tsunagu.cases.api_imports import router as consultation_imports_router
 from tsunagu.core.api import ObjectParser, install_error_handlers
 from tsunagu.directory.api import router as directory_router
 from tsunagu.meetings.api import router as meetings_router
@@ -18,6 +19,7 @@ from tsunagu.people.api import router as people_router
 from tsunagu.plans.api import router as plans_router
 from tsunagu.records.api import router as records_router
 from tsunagu.referrals.api import router as referrals_router
+from tsunagu.referrals.api_imports import router as referral_imports_router
 from tsunagu.reports.api import router as reports_router
 from tsunagu.search.api import router as search_router
 
@@ -49,3 +51,5 @@ api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)
 api.add_router("/", reports_router)
+api.add_router("/", consultation_imports_router)
+api.add_router("/", referral_imports_router)

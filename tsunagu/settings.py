@@ -379,3 +379,6 @@ BREAK_GLASS_PER_DAY = int(os.environ.get("TSUNAGU_BREAK_GLASS_PER_DAY", "3"))
 EMERGENCY_BASIS_DAYS = int(os.environ.get("TSUNAGU_EMERGENCY_BASIS_DAYS", "14"))
 # A referral not marked received within this many business days is escalated (referrals).
 REFERRAL_ACK_BUSINESS_DAYS = int(os.environ.get("TSUNAGU_REFERRAL_ACK_BUSINESS_DAYS", "3"))
+# Late entry (後日入力): a record whose own date lies more than this many days before the day it
+# is entered is audited as a late entry (core/late_entry.py).
+LATE_ENTRY_DAYS = int(os.environ.get("TSUNAGU_LATE_ENTRY_DAYS", "7"))

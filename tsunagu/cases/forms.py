@@ -30,6 +30,7 @@ from tsunagu.cases.models import (
     Urgency,
 )
 from tsunagu.core.actor import Actor
+from tsunagu.core.late_entry import original_date_problem
 from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Organization
 from tsunagu.people import selectors as people_selectors
@@ -178,6 +179,9 @@ class ConsultationForm(forms.Form):
         value = self.cleaned_data["received_at"]
         if value > timezone.now():
             raise ValidationError(_("受付日時に未来の日時は指定できません。"))
+        problem = original_date_problem(value, label=_("受付日時"))
+        if problem:
+            raise ValidationError(problem)
         return value
 
     def clean(self) -> dict[str, Any]:

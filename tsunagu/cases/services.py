@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.actions import register_action
+from tsunagu.audit.late_entry import record_late_entry
 from tsunagu.audit.models import Action, Outcome
 from tsunagu.cases.access import (
     active_team_members,
@@ -62,6 +63,7 @@ from tsunagu.cases.selectors import (
 )
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.late_entry import check_original_date
 from tsunagu.core.validation import full_clean
 from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify, organization_staff
@@ -171,6 +173,7 @@ def _consultation_create(
     assert actor.organization is not None  # noqa: S101  # _writer guarantees it
     if received_at > timezone.now():
         raise Invalid(_("受付日時に未来の日時は指定できません。"))
+    check_original_date(received_at, label=_("受付日時"))
     if not main_concern.strip():
         raise Invalid(_("主訴を入力してください。"))
     _check_subject(actor, person, household, is_anonymous)
@@ -208,6 +211,7 @@ def _consultation_create(
             "outcome": outcome,
         },
     )
+    record_late_entry(actor, target=consultation, own=received_at)
     return consultation
 
 

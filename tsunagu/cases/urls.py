@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tsunagu.cases import views
+from tsunagu.cases import import_views, views
 
 app_name = "cases"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:case_id>/team/<int:member_id>/leave/", views.team_leave, name="team_leave"),
     path("consultations/", views.consultation_list, name="consultation_list"),
     path("consultations/new/", views.consultation_create, name="consultation_create"),
+    path(
+        "consultations/import/",
+        import_views.consultations_import_page,
+        name="consultation_import",
+    ),
     path(
         "consultations/new/choices/",
         views.consultation_subject_choices,

@@ -31,10 +31,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
+from tsunagu.audit.late_entry import record_late_entry
 from tsunagu.audit.models import Action
 from tsunagu.cases.models import Case, CaseConference, ConferenceAttendee, ConferenceKind
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.late_entry import check_original_date
 from tsunagu.core.validation import full_clean
 from tsunagu.meetings import deidentify
 from tsunagu.meetings.models import (
@@ -189,6 +191,9 @@ def body_create(
 
 
 def _check_times(meeting: Meeting) -> None:
+    # Scheduled meetings lie ahead; a meeting recorded afterwards keeps its own day, not
+    # before the floor every record's own date has (core/late_entry.py).
+    check_original_date(meeting.starts_at, label=_("開始日時"), future_allowed=True)
     if meeting.ends_at < meeting.starts_at:
         raise Invalid(_("終了日時は開始日時より後にしてください。"))
     if meeting.ends_at - meeting.starts_at > dt.timedelta(hours=12):
@@ -214,6 +219,7 @@ def meeting_create(actor: Actor, *, body: MeetingBody, data: Mapping[str, Any]) 
         target=meeting,
         detail={"body": body.pk, "starts_at": meeting.starts_at.isoformat()},
     )
+    record_late_entry(actor, target=meeting, own=meeting.starts_at)
     return meeting
 
 

@@ -26,10 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
+from tsunagu.audit.late_entry import record_late_entry
 from tsunagu.audit.models import Action
 from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid
+from tsunagu.core.late_entry import original_date_problem
 from tsunagu.core.validation import invalid_from
 from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify
@@ -201,6 +203,10 @@ def note_problems(data: Mapping[str, Any]) -> dict[str, str]:
     occurred_at = data.get("occurred_at")
     if isinstance(occurred_at, dt.datetime) and occurred_at > timezone.now() + FUTURE_TOLERANCE:
         problems["occurred_at"] = _("日時が未来になっています。実際の日時を入力してください。")
+    elif isinstance(occurred_at, dt.datetime) and (
+        floor := original_date_problem(occurred_at, label=_("日時"), future_allowed=True)
+    ):
+        problems["occurred_at"] = floor
     if not str(data.get("text") or "").strip():
         problems["text"] = _("内容を入力してください。")
     if data.get("kind") not in NoteKind.values:
@@ -285,6 +291,7 @@ def note_create(
                 "task": follow_up.pk if follow_up else None,
             },
         )
+        record_late_entry(actor, target=note, own=note.occurred_at)
     # A restricted note is read only by the lead organization and its author: only they are
     # told of a mention in it.
     mentioned = mentioned_team_users(

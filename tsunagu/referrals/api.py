@@ -162,6 +162,11 @@ class ReferralIn(Schema):
     plan_item_id: Id | None = Field(None, description="依頼先の役割を書いた支援計画の項目")
     handover_summary: str = Field("", description="移管（transfer）の引継ぎの要約（送信時は必須）")
     send: bool = Field(True, description="false なら下書きとして保存")
+    requested_on: SaneDate | None = Field(
+        None,
+        description="後日入力: 先に電話や書面で依頼した日（2000-04-01 から今日まで）。"
+        "送信するとき（send: true）だけ。省略時は送信した日時",
+    )
 
 
 class ReferralEditIn(Schema):
@@ -300,6 +305,7 @@ def _data(case: Any, payload: ReferralIn) -> services.ReferralData:
         basis_note=payload.basis_note,
         plan_item=_plan_item(case, payload.plan_item_id),
         handover_summary=payload.handover_summary,
+        requested_on=payload.requested_on,
     )
 
 

@@ -104,6 +104,14 @@ class ReferralForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    requested_on = BoundedFormDateField(
+        label=_("依頼日（後日入力のとき）"),
+        required=False,
+        help_text=_(
+            "電話や書面で先に依頼したものを後から記録するときだけ入れます。"
+            "空欄なら送信した日時が依頼日です。例: 令和8年11月20日、R8.11.20、2026-11-20"
+        ),
+    )
     plan_item = PlanItemChoiceField(
         label=_("支援計画の項目（依頼先の役割）"),
         queryset=PlanItem.objects.none(),
@@ -182,6 +190,7 @@ class ReferralForm(forms.Form):
             basis_note=data.get("basis_note") or "",
             plan_item=data.get("plan_item"),
             handover_summary=data.get("handover_summary") or "",
+            requested_on=data.get("requested_on"),
         )
 
 

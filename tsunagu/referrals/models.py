@@ -308,3 +308,89 @@ class ReferralEscalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id} ({self.due_on:%Y-%m-%d})"
+
+
+# --- Past requests brought in from a file (issue 17 item 9, ADR 0015) -----------------------
+
+
+class RequesterKind(models.TextChoices):
+    """The rows of seed 000's joint-support table (statistics.REQUESTER_GROUPS)."""
+
+    COMMISSIONED = "commissioned", _("委託相談支援事業所")
+    DESIGNATED = "designated", _("指定特定相談支援事業所")
+    HUB = "hub", _("地域生活支援拠点")
+    OTHER = "other", _("その他")
+
+
+class TableCategory(models.TextChoices):
+    """The columns of seed 000's joint-support table (statistics.CATEGORY_COLUMNS)."""
+
+    PHYSICAL = "physical", _("身体")
+    MENTAL = "mental", _("精神")
+    INTELLECTUAL = "intellectual", _("知的")
+    DEVELOPMENTAL = "developmental", _("発達")
+    MULTIPLE = "multiple", _("重複")
+    UNDIAGNOSED = "undiagnosed", _("診断なし")
+
+
+class ImportedRequest(TimeStampedModel):
+    """A request an organization received before it used Tsunagu, imported from its register.
+
+    Only what the statistics count: the day, the requester's kind and the table's disability
+    column, with the day of acceptance.  No person, no case, no text: nothing that could name
+    anyone (ADR 0015).  The receiving organization is the one that imported it, and it alone
+    kept the register, so a request is never counted by both of its ends."""
+
+    receiving_organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("依頼先の機関"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(
+        _("種類"), max_length=16, choices=ReferralKind.choices, default=ReferralKind.JOINT_SUPPORT
+    )
+    requested_on = BoundedDateField(_("依頼日"))
+    requester_kind = models.CharField(
+        _("依頼元の種別"), max_length=16, choices=RequesterKind.choices
+    )
+    requester_name = models.CharField(_("依頼元の機関名"), max_length=200, blank=True)
+    disability_category = models.CharField(
+        _("障害種別"), max_length=16, choices=TableCategory.choices
+    )
+    accepted_on = BoundedDateField(_("受理日"), null=True, blank=True)
+    reference = models.CharField(
+        _("受付番号"),
+        max_length=40,
+        blank=True,
+        help_text=_("元の台帳の番号。同じ番号を二度取り込むことはできません。"),
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("取り込んだ人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("取り込んだ過去の依頼")
+        verbose_name_plural = _("取り込んだ過去の依頼")
+        ordering = ["-requested_on", "-pk"]
+        indexes = [models.Index(fields=["kind", "requested_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receiving_organization", "reference"],
+                condition=~Q(reference=""),
+                name="imported_request_reference_once",
+                violation_error_message=_("この受付番号の依頼はすでに取り込まれています。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_on__isnull=True)
+                | Q(accepted_on__gte=models.F("requested_on")),
+                name="imported_request_accepted_after_request",
+                violation_error_message=_("受理日は依頼日以降にしてください。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.requested_on:%Y-%m-%d}"

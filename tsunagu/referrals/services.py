@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.actions import register_action
+from tsunagu.audit.late_entry import record_late_entry
 from tsunagu.cases.access import active_team_members
 from tsunagu.cases.models import Case, CaseTeamMember, SharingBasis, TeamRole
 from tsunagu.cases.selectors import (
@@ -39,8 +40,9 @@ from tsunagu.cases.services import (
 )
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import wareki
-from tsunagu.core.errors import Conflict, Forbidden, Invalid
+from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid
 from tsunagu.core.http import site_url
+from tsunagu.core.late_entry import original_date_problem
 from tsunagu.core.validation import full_clean
 from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify, organization_staff
@@ -174,6 +176,8 @@ class ReferralData:
     person: Person | None = None
     plan_item: PlanItem | None = None
     handover_summary: str = ""
+    # Late entry (後日入力): the day the request was really made, by phone or on paper.
+    requested_on: dt.date | None = None
 
 
 def _require_lead(actor: Actor, case: Case) -> None:
@@ -374,6 +378,18 @@ def referral_create(
     with transaction.atomic():
         if not case.is_open:
             raise Invalid(_("終結したケースからは紹介・依頼を出せません。"))
+        if data.requested_on is not None:
+            if not send:
+                raise FieldErrors(
+                    {
+                        "requested_on": _(
+                            "依頼日は送信するときに入れます。下書きでは空欄にしてください。"
+                        )
+                    }
+                )
+            problem = original_date_problem(data.requested_on, label=_("依頼日"))
+            if problem:
+                raise FieldErrors({"requested_on": problem})
         _check_data(actor, case, data)
         assert actor.organization is not None  # noqa: S101  # _writer guarantees it
         referral = Referral(
@@ -405,7 +421,20 @@ def referral_create(
                 receiving_worker=None,
                 channel=channel,
             )
+            if data.requested_on is not None:
+                _date_request(actor, referral, data.requested_on)
         return referral
+
+
+def _date_request(actor: Actor, referral: Referral, day: dt.date) -> None:
+    """A request made before it was entered keeps its own day (the start of it) as
+    `requested_at`: the statistics count it then, and its acknowledgement deadline runs from
+    it.  Its transition row keeps the moment it was entered."""
+    if day >= timezone.localdate():
+        return
+    referral.requested_at = deadlines.start_of_local_day(day)
+    Referral.objects.filter(pk=referral.pk).update(requested_at=referral.requested_at)
+    record_late_entry(actor, target=referral, own=day)
 
 
 def referral_update(

@@ -35,7 +35,7 @@ from tsunagu.core.errors import Invalid
 from tsunagu.organizations.models import OVERSIGHT_KINDS, OrganizationKind
 from tsunagu.people.models import DisabilityCategory
 from tsunagu.referrals.deadlines import start_of_local_day
-from tsunagu.referrals.models import Referral, ReferralKind
+from tsunagu.referrals.models import ImportedRequest, Referral, ReferralKind
 
 REQUESTER_GROUPS: tuple[tuple[str, object, frozenset[str]], ...] = (
     (
@@ -124,7 +124,10 @@ def fiscal_years() -> list[int]:
     request on record (a city that imported its past years reaches back to them) to this one."""
     this_year = fiscal_year(timezone.localdate())
     first = Referral.objects.aggregate(first=Min("requested_at"))["first"]
-    start = min(fiscal_year(timezone.localdate(first)), this_year) if first else this_year
+    firsts = [fiscal_year(timezone.localdate(first))] if first else []
+    imported = ImportedRequest.objects.aggregate(first=Min("requested_on"))["first"]
+    firsts += [fiscal_year(imported)] if imported else []
+    start = min([*firsts, this_year])
     return list(range(this_year, start - 1, -1))
 
 
@@ -197,12 +200,27 @@ def joint_support_table(period_: Period, *, accepted_only: bool = False) -> Join
     referrals = _sent_in(period_).filter(kind=ReferralKind.JOINT_SUPPORT)
     if accepted_only:
         referrals = referrals.filter(accepted_at__lt=period_.until)
+    # A request sent again for the same person of the same case (after a refusal, a
+    # withdrawal, or a bounce from one receiver to another: たらい回し) is one request for
+    # support: the last one sent in the period stands for all of them.
+    standing: dict[tuple[int, int | None], tuple[str, list[str] | None]] = {}
+    for case_id, person_id, kind, categories in referrals.order_by(
+        "requested_at", "pk"
+    ).values_list(
+        "case_id", "person_id", "requesting_organization__kind", "person__disability_categories"
+    ):
+        standing[(case_id, person_id)] = (kind, categories)
     counts: Counter[tuple[str, str]] = Counter(
         (requester_group(kind), category_column(categories))
-        for kind, categories in referrals.values_list(
-            "requesting_organization__kind", "person__disability_categories"
-        )
+        for kind, categories in standing.values()
     )
+    # Requests imported from the registers of the years before Tsunagu (ADR 0015).
+    imported = ImportedRequest.objects.filter(
+        kind=ReferralKind.JOINT_SUPPORT, requested_on__range=(period_.start, period_.end)
+    )
+    if accepted_only:
+        imported = imported.filter(accepted_on__lte=period_.end)
+    counts.update(imported.values_list("requester_kind", "disability_category"))
     columns = [key for key, _label in CATEGORY_COLUMNS]
     rows = []
     for key, label, _kinds in REQUESTER_GROUPS:

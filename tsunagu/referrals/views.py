@@ -132,6 +132,7 @@ def referral_edit(request: TsunaguRequest, referral_id: int) -> HttpResponse:
     case = referral.case
     initial = ReferralForm.initial_for(referral) if request.method != "POST" else None
     form = ReferralForm(posted(request), initial=initial, actor=actor, case=case)
+    del form.fields["requested_on"]  # a draft gets its date when it is sent
 
     def save(data: dict[str, Any]) -> Referral:
         services.referral_update(

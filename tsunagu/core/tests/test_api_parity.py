@@ -61,6 +61,7 @@ TWINS: dict[str, str] = {
     "cases:consultation_create": "consultation_create",
     "cases:consultation_open_case": "case_create",  # {"consultation_id": ...}
     "cases:consultation_link_person": "consultation_link_person",
+    "cases:consultation_import": "consultation_import",
     "cases:break_glass_review": "review_break_glass_reviewed",
     "cases:emergency_convert": "review_emergency_convert",
     "cases:emergency_end": "review_emergency_end",
@@ -77,6 +78,7 @@ TWINS: dict[str, str] = {
     "referrals:create": "referral_create",
     "referrals:edit": "referral_update",
     "referrals:transition": "referral_transition",
+    "referrals:import": "referral_import",
     # directory
     "directory:resource_create": "directory_resource_create",
     "directory:resource_edit": "directory_resource_update",

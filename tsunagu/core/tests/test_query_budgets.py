@@ -124,7 +124,9 @@ PAGE_BUDGETS: dict[str, int] = {
     "referral_outbox": 10,
     "referral_detail": 12,
     "referral_new": 9,
-    "referral_statistics": 9,
+    # The first imported request (ADR 0015) beside the first sent one, for the years offered
+    # and for the year asked: one query each.
+    "referral_statistics": 11,
     # The visible cases, the readable restricted notes and (SQLite, 3+ characters) the FTS5
     # probe are each one query of their own (ADR 0006); the persons of the cases shown, for
     # the audit row.
