@@ -15,12 +15,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-import tablib  # type: ignore[import-untyped]  # django-import-export's dataset
+import tablib  # django-import-export's dataset
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets  # type: ignore[import-untyped]
-from import_export.results import Result, RowResult  # type: ignore[import-untyped]
+from import_export import fields, resources, widgets
+from import_export.results import Result, RowResult
 
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Invalid

@@ -530,10 +530,12 @@ def _managed_user(w: World) -> dict[str, int]:
 
 def _managed_user_reset(w: World) -> dict[str, int]:
     """As `_managed_user`, the manager with an authenticator (a wrong code is then a 422)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from tsunagu.accounts.tests.factories import TOTPDeviceFactory
 
     manager = User.objects.get(username="city_official")
-    if not manager.totpdevice_set.exists():
+    if not TOTPDevice.objects.filter(user=manager).exists():
         TOTPDeviceFactory.create(user=manager)
     return _managed_user(w)
 
