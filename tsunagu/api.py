@@ -9,6 +9,7 @@ from tsunagu.accounts.api_auth import BearerAuth
 from tsunagu.agenda.api import router as agenda_router
 from tsunagu.cases.api import router as cases_router
 from tsunagu.core.api import ObjectParser, install_error_handlers
+from tsunagu.dashboard.api import router as dashboard_router
 from tsunagu.directory.api import router as directory_router
 from tsunagu.meetings.api import router as meetings_router
 from tsunagu.notifications.api import router as notifications_router
@@ -47,3 +48,4 @@ api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)
 api.add_router("/", reports_router)
+api.add_router("/", dashboard_router)
