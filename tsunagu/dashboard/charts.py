@@ -111,13 +111,33 @@ def line_chart(
     height: int = 120,
     css_class: str = "chart",
     labels: Sequence[str] = (),
+    hidden_below: int | None = None,
 ) -> SafeString:
     """A line over ordered points (oldest first), the highest value (or the reference) at the
     top; `reference` is drawn dashed (e.g. a caseload cap); `labels`, if given, are written
-    under the first and the last point."""
-    top = max([v for v in values if v is not None] + [reference or 0, 1])
+    under the first and the last point.  A suppressed point (None) breaks the line; with
+    `hidden_below` a pale band up to that value marks where it lies (e.g. "under 5")."""
+    top = max([v for v in values if v is not None] + [reference or 0, hidden_below or 0, 1])
     axis = 14 if labels else 0
     plot_h = height - axis
+    step = (width - 2) / max(1, len(values) - 1)
+    bands = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="#d9d9d9"/>',
+        (
+            (
+                _num(max(0.0, 1 + i * step - 6)),
+                _y(hidden_below, height=plot_h, top=top),
+                12,
+                _num(
+                    float(_y(0, height=plot_h, top=top))
+                    - float(_y(hidden_below, height=plot_h, top=top))
+                ),
+            )
+            for i, v in enumerate(values)
+            if v is None and hidden_below is not None
+        ),
+    )
     polylines = format_html_join(
         "",
         '<polyline fill="none" stroke="' + BLUE + '" stroke-width="2" points="{}"/>',
@@ -164,7 +184,7 @@ def line_chart(
     return format_html(
         '<svg class="{cls}" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
         'aria-labelledby="{labelled}" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{id}-title">{title}</title>{described}{ref}{lines}{dots}{axis}</svg>',
+        '<title id="{id}-title">{title}</title>{described}{bands}{ref}{lines}{dots}{axis}</svg>',
         cls=css_class,
         w=width,
         h=height,
@@ -172,6 +192,7 @@ def line_chart(
         id=chart_id,
         title=title,
         described=described,
+        bands=bands,
         ref=ref,
         lines=polylines,
         dots=dots,

@@ -229,6 +229,7 @@ class Distribution:
                 title=title,
                 desc=self.summary,
                 labels=[self.rows[0].label, self.rows[-1].label] if self.rows else (),
+                hidden_below=4,
             )
         return charts.bar_chart(
             [(row.label, row.count) for row in self.rows],
@@ -244,10 +245,10 @@ class Distribution:
         if all(row.count == 0 for row in self.rows):
             return _("この年度の記録はありません。")
         parts = []
-        if self.has_total:
-            parts.append(
-                _("合計%(total)s%(unit)s。") % {"total": display(self.total), "unit": self.unit}
-            )
+        if self.has_total and self.total is None:
+            parts.append(_("合計は5未満です。"))
+        elif self.has_total:
+            parts.append(_("合計%(total)s%(unit)s。") % {"total": self.total, "unit": self.unit})
         if shown:
             top = max(shown, key=lambda row: row.count or 0)
             parts.append(
