@@ -325,7 +325,7 @@ def test_a_year_with_no_records_is_a_400_with_its_message(personas, world, clien
     response = client_as(personas.city_official).get("/dashboards/", {"fiscal_year": value})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "その年度の記録はありません。一覧にある年度を選んでください。" in page
+    assert "その年度の記録はありません。令和6年度から令和8年度までの年度を選んでください。" in page
     assert 'role="img"' not in page
 
 
