@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from tsunagu.audit import services as audit
@@ -108,11 +109,10 @@ def _distribution(d: dashboards.Distribution) -> dict[str, Any]:
 def figures(request: TsunaguRequest, fiscal_year: Year | None = None) -> dict[str, Any]:
     """市担当課・基幹相談支援センターは市全体、区役所はその区、自立支援協議会の委員は市全体を
     匿名化して（1〜4件は null）。それ以外は404。"""
-    actor = request.actor
+    actor = audit.require_role(request.actor, dashboards.may_view, view="dashboard")
     scope = dashboards.scope_of(actor)
-    if scope is None:
-        audit.record_denial(actor, target_type="view", target_id="dashboard", reason="no role")
-        raise NotFound("見つかりません。")
+    if scope is None:  # pragma: no cover - require_role let only a dashboard's role in
+        raise NotFound(_("見つかりません。"))
     years = dashboards.fiscal_years()
     year = dashboards.checked_year(fiscal_year, years)
     board = dashboards.dashboard(actor, scope, year=year)

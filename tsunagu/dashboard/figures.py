@@ -153,6 +153,10 @@ def record_viewed(actor: Actor, scope: Scope, *, year: int, via: str) -> None:
     )
 
 
+def may_view(actor: Actor) -> bool:
+    return scope_of(actor) is not None
+
+
 # --- Years ----------------------------------------------------------------------------------
 
 

@@ -86,15 +86,15 @@ def one_person_offices(request: TsunaguRequest) -> HttpResponse:
     )
 
 
+@errors_as_pages()
+@audit.for_role(dashboards.may_view, view="dashboard")
 @require_GET
 def figures(request: TsunaguRequest) -> HttpResponse:
     """The dashboard of the acting organization's role (figures.py says who sees what); anyone
     without one gets a 404, audited.  A year with no records is a 400 with its message."""
     actor = request.actor
     scope = dashboards.scope_of(actor)
-    if scope is None:
-        audit.record_denial(actor, target_type="view", target_id="dashboard", reason="no role")
-        raise Http404
+    assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
     years = dashboards.fiscal_years()
     form = YearForm(request.GET or None, years=years, initial={"fiscal_year": years[0]})
     context = {"form": form, "scope": scope}
