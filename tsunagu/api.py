@@ -11,6 +11,7 @@ from tsunagu.agenda.api import router as agenda_router
 from tsunagu.cases.api import router as cases_router
 from tsunagu.cases.api_imports import router as consultation_imports_router
 from tsunagu.core.api import ObjectParser, install_error_handlers
+from tsunagu.dashboard.api import router as dashboard_router
 from tsunagu.directory.api import router as directory_router
 from tsunagu.meetings.api import router as meetings_router
 from tsunagu.notifications.api import router as notifications_router
@@ -53,3 +54,4 @@ api.add_router("/", agenda_router)
 api.add_router("/", reports_router)
 api.add_router("/", consultation_imports_router)
 api.add_router("/", referral_imports_router)
+api.add_router("/", dashboard_router)

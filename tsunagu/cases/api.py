@@ -184,6 +184,7 @@ class ConsultationIn(Schema):
     is_anonymous: bool = False
     main_concern: NonBlank = Field(min_length=1)
     domains: list[models.Domain] = []
+    support_types: list[models.SupportType] = []
     urgency: Urgency = Urgency.NORMAL
     outcome: models.ConsultationOutcome
     minutes_spent: int = Field(0, ge=0, le=2_147_483_647)
@@ -202,6 +203,7 @@ class ConsultationOut(Out):
     is_anonymous: bool
     main_concern: str
     domains: list[str]
+    support_types: list[str]
     urgency: str
     outcome: str
     minutes_spent: int
@@ -596,6 +598,7 @@ def consultation_create(request: TsunaguRequest, payload: ConsultationIn) -> Sta
         is_anonymous=payload.is_anonymous,
         main_concern=payload.main_concern,
         domains=payload.domains,
+        support_types=payload.support_types,
         urgency=payload.urgency,
         outcome=payload.outcome,
         minutes_spent=payload.minutes_spent,

@@ -26,6 +26,7 @@ from tsunagu.cases.models import (
     Domain,
     SharingBasis,
     SupportLayer,
+    SupportType,
     TeamRole,
     Urgency,
 )
@@ -118,6 +119,13 @@ class ConsultationForm(forms.Form):
         choices=Domain.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    support_types = forms.MultipleChoiceField(
+        label=_("行った支援の種類"),
+        choices=SupportType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("熊本市の相談支援の区分です。ダッシュボードの「支援の種類別」に数えます。"),
     )
     urgency = forms.ChoiceField(label=_("緊急度"), choices=Urgency.choices, initial=Urgency.NORMAL)
     outcome = forms.ChoiceField(label=_("対応結果"), choices=_blank(ConsultationOutcome.choices))

@@ -54,6 +54,20 @@ class Domain(models.TextChoices):
     OTHER = "other", _("その他")
 
 
+class SupportType(models.TextChoices):
+    """What support a consultation gave, in the terms of the Kumamoto model (seed 004: the
+    commissioned consultation's six kinds of general support, and rights advocacy)."""
+
+    SERVICE_USE = "service_use", _("福祉サービスの利用援助")
+    RESOURCES = "resources", _("社会資源を活用するための支援")
+    LIFE_SKILLS = "life_skills", _("社会生活力を高めるための支援")
+    SPECIALIST_REFERRAL = "specialist_referral", _("専門機関の紹介")
+    PEER_COUNSELLING = "peer_counselling", _("ピアカウンセリング")
+    GUARDIANSHIP = "guardianship", _("成年後見制度の利用支援")
+    ABUSE = "abuse", _("虐待防止に関する支援")
+    DISCRIMINATION = "discrimination", _("差別解消に関する支援")
+
+
 class Urgency(models.TextChoices):
     EMERGENCY = "emergency", _("緊急（当日対応）")
     HIGH = "high", _("高（数日以内）")
@@ -110,6 +124,8 @@ class Consultation(TimeStampedModel):
     is_anonymous = models.BooleanField(_("匿名の相談"), default=False)
     main_concern = models.TextField(_("主訴"))
     domains = models.JSONField(_("相談の領域"), default=list, blank=True)
+    # SupportType values, in that order; the dashboards count consultations by them.
+    support_types = models.JSONField(_("行った支援の種類"), default=list, blank=True)
     urgency = models.CharField(
         _("緊急度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
     )

@@ -46,6 +46,7 @@ from tsunagu.cases.models import (
     Domain,
     SharingBasis,
     SupportLayer,
+    SupportType,
     TeamRole,
     Urgency,
 )
@@ -132,6 +133,7 @@ def consultation_create(
     household: Household | None = None,
     is_anonymous: bool = False,
     domains: Iterable[str] = (),
+    support_types: Iterable[str] = (),
     urgency: str = Urgency.NORMAL,
     minutes_spent: int = 0,
 ) -> Consultation:
@@ -148,6 +150,7 @@ def consultation_create(
         household=household,
         is_anonymous=is_anonymous,
         domains=list(domains),
+        support_types=list(support_types),
         urgency=urgency,
         minutes_spent=minutes_spent,
     )
@@ -167,6 +170,7 @@ def _consultation_create(
     household: Household | None,
     is_anonymous: bool,
     domains: list[str],
+    support_types: list[str],
     urgency: str,
     minutes_spent: int,
 ) -> Consultation:
@@ -180,6 +184,8 @@ def _consultation_create(
     unknown = set(domains) - set(Domain.values)
     if unknown:
         raise Invalid(_("相談の領域に不明な値があります。"))
+    if set(support_types) - set(SupportType.values):
+        raise Invalid(_("行った支援の種類に不明な値があります。"))
     if minutes_spent < 0:
         raise Invalid(_("対応時間は0分以上にしてください。"))
     consultation = Consultation(
@@ -194,6 +200,7 @@ def _consultation_create(
         is_anonymous=is_anonymous,
         main_concern=main_concern.strip(),
         domains=[d for d in Domain.values if d in set(domains)],
+        support_types=[t for t in SupportType.values if t in set(support_types)],
         urgency=urgency,
         outcome=outcome,
         minutes_spent=minutes_spent,

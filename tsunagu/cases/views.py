@@ -44,7 +44,7 @@ from tsunagu.cases.lists import (
     ConsultationTable,
     subject_persons,
 )
-from tsunagu.cases.models import Case, CaseStatus, Consultation, Domain
+from tsunagu.cases.models import Case, CaseStatus, Consultation, Domain, SupportType
 from tsunagu.core.errors import Forbidden
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
@@ -181,6 +181,11 @@ def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpRe
         {
             "consultation": consultation,
             "domain_labels": domain_labels,
+            "support_type_labels": [
+                str(SupportType(t).label)
+                for t in consultation.support_types
+                if t in SupportType.values
+            ],
             # The intake flow (consultation → person → consent → case → team) is the
             # receiving organization's.
             "can_intake": actor.can_write

@@ -14,9 +14,12 @@ from typing import Literal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from tsunagu.cases.models import CaseLeadPeriod, SupportLayer
 from tsunagu.core.actor import Actor
+from tsunagu.dashboard import charts
 from tsunagu.organizations.models import CASELOAD_CAP_KINDS, OVERSIGHT_KINDS, Organization
 
 TREND_MONTHS = 12
@@ -65,25 +68,19 @@ class OfficeLoad:
         """Since the first month of the trend (negative: fewer cases)."""
         return self.trend[-1][1] - self.trend[0][1]
 
-    # The trend drawn as a small line (templates/dashboard/partials/caseload_trend.html):
-    # CHART_WIDTH x CHART_HEIGHT, the highest of the counts and the cap at the top.
     @property
-    def _top(self) -> int:
-        return max([n for _day, n in self.trend] + [self.cap or 0, 1])
-
-    def _y(self, count: int) -> float:
-        return round(CHART_HEIGHT - 2 - count / self._top * (CHART_HEIGHT - 4), 1)
-
-    @property
-    def chart_points(self) -> str:
-        step = (CHART_WIDTH - 2) / max(1, len(self.trend) - 1)
-        return " ".join(
-            f"{round(1 + i * step, 1)},{self._y(n)}" for i, (_day, n) in enumerate(self.trend)
+    def chart(self) -> SafeString:
+        """The trend as a small line, the cap dashed (dashboard/charts.py draws it); the
+        partial puts the same figures in a table beside it."""
+        return charts.line_chart(
+            [n for _day, n in self.trend],
+            chart_id=f"trend-{self.organization.pk}",
+            title=_("%(start)s件から%(now)s件へ") % {"start": self.trend[0][1], "now": self.active},
+            reference=self.cap,
+            width=CHART_WIDTH,
+            height=CHART_HEIGHT,
+            css_class="sparkline",
         )
-
-    @property
-    def chart_cap_y(self) -> float | None:
-        return self._y(self.cap) if self.cap is not None else None
 
 
 def may_view(actor: Actor) -> bool:

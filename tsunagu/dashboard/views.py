@@ -9,7 +9,9 @@ from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import errors_as_pages
 from tsunagu.dashboard import caseloads as caseload_selectors
+from tsunagu.dashboard import figures as dashboards
 from tsunagu.dashboard import oneperson
+from tsunagu.dashboard.forms import YearForm
 from tsunagu.meetings import selectors as meetings_selectors
 from tsunagu.organizations import staffing
 from tsunagu.plans import selectors as plans_selectors
@@ -39,6 +41,7 @@ def home(request: TsunaguRequest) -> HttpResponse:
             "may_view_one_person_offices": oneperson.may_view(actor),
             "may_view_staffing": staffing.may_view(actor),
             "may_view_annual_reports": report_access.may_view(actor),
+            "dashboard_scope": dashboards.scope_of(actor),
             **referrals_selectors.dashboard(actor),
             **meetings_selectors.dashboard(actor),
         },
@@ -81,3 +84,24 @@ def one_person_offices(request: TsunaguRequest) -> HttpResponse:
             "office_count": len({row.organization.pk for ward in wards for row in ward.offices}),
         },
     )
+
+
+@errors_as_pages()
+@audit.for_role(dashboards.may_view, view="dashboard")
+@require_GET
+def figures(request: TsunaguRequest) -> HttpResponse:
+    """The dashboard of the acting organization's role (figures.py says who sees what); anyone
+    without one gets a 404, audited.  A year with no records is a 400 with its message."""
+    actor = request.actor
+    scope = dashboards.scope_of(actor)
+    assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
+    years = dashboards.fiscal_years()
+    form = YearForm(request.GET or None, years=years, initial={"fiscal_year": years[0]})
+    context = {"form": form, "scope": scope}
+    if form.is_bound and not form.is_valid():
+        return render(request, "dashboard/pages/figures.html", context, status=400)
+    chosen = form.cleaned_data.get("fiscal_year") if form.is_bound else None
+    year = chosen if chosen is not None else years[0]
+    board = dashboards.dashboard(actor, scope, year=year)
+    dashboards.record_viewed(actor, scope, year=year, via="screen")
+    return render(request, "dashboard/pages/figures.html", {**context, "board": board})

@@ -47,6 +47,7 @@ from tsunagu.cases.models import (
     DifficultyFactor,
     SharingBasis,
     SupportLayer,
+    SupportType,
     TeamRole,
     Urgency,
 )
@@ -2673,6 +2674,7 @@ def _build_consultation(
             household=client.household if case.household is not None else None,
             main_concern=concern,
             domains=domains,
+            support_types=_support_types(domains, len(ctx.consultations)),
             urgency=Urgency.HIGH if case.is_complex and rng.random() < 0.4 else Urgency.NORMAL,
             outcome=(
                 ConsultationOutcome.JOINT_SUPPORT
@@ -2969,6 +2971,36 @@ def _plan_cases(ctx: Context, clients: list[Client], target: int) -> list[CasePl
     return plans
 
 
+# What support a counselor records for a consultation about these domains (the Kumamoto
+# model's kinds, seed 004); a few also get peer counselling or a discrimination consultation,
+# chosen by the consultation's place in the list so that the demo's random sequence is
+# untouched.
+DOMAIN_SUPPORT_TYPES: dict[str, tuple[str, ...]] = {
+    "welfare_services": (SupportType.SERVICE_USE,),
+    "money": (SupportType.LIFE_SKILLS,),
+    "housing": (SupportType.RESOURCES,),
+    "employment": (SupportType.RESOURCES,),
+    "health": (SupportType.SPECIALIST_REFERRAL,),
+    "rights": (SupportType.GUARDIANSHIP,),
+    "abuse": (SupportType.ABUSE,),
+    "withdrawal": (SupportType.RESOURCES,),
+    "school_refusal": (SupportType.SPECIALIST_REFERRAL,),
+    "poverty": (SupportType.LIFE_SKILLS,),
+    "family": (SupportType.LIFE_SKILLS,),
+}
+
+
+def _support_types(domains: list[str], index: int, *, referred: bool = False) -> list[str]:
+    found = {t for d in domains for t in DOMAIN_SUPPORT_TYPES.get(d, ())}
+    if referred:
+        found.add(SupportType.SPECIALIST_REFERRAL)
+    if index % 7 == 3:
+        found.add(SupportType.PEER_COUNSELLING)
+    if index % 11 == 5:
+        found.add(SupportType.DISCRIMINATION)
+    return [t for t in SupportType.values if t in found]
+
+
 def _standalone_consultations(ctx: Context) -> None:
     """Consultations that ended with information or a referral: no person, no case."""
     rng = ctx.rng
@@ -2987,6 +3019,9 @@ def _standalone_consultations(ctx: Context) -> None:
                 is_anonymous=True,
                 main_concern=text,
                 domains=[domain],
+                support_types=_support_types(
+                    [domain], len(ctx.consultations), referred="案内" in text
+                ),
                 outcome=(
                     ConsultationOutcome.REFERRED
                     if "案内" in text and rng.random() < 0.5

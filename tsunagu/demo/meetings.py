@@ -70,7 +70,15 @@ BODIES: tuple[tuple[Any, ...], ...] = (
         FrequencyKind.MONTHS,
         [5, 10, 2],
         ("city-disability", "core-center"),
-        ("office-aoba", "office-kaede", "office-sakura", "ward-chuo", "ward-higashi", "ward-nishi"),
+        (
+            "office-aoba",
+            "office-kaede",
+            "office-sakura",
+            "ward-chuo",
+            "ward-higashi",
+            "ward-nishi",
+            "ikuseikai",
+        ),
         "進捗状況の管理・評価、困難事例の共有、地域課題の対応策の検討と承認。",
     ),
     (

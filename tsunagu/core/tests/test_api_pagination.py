@@ -26,6 +26,7 @@ REPORTS = {
     "/search",
     "/auth/me",
     "/agenda",  # one week or month of the calendar, whole
+    "/dashboards/figures",  # one fiscal year's figures, whole
 }
 # A schema with these beside its rows is a page made by hand (a plan's `items` is not a page).
 PAGE_LIKE_FIELDS = {"count", "page", "pages", "num_pages", "next", "offset"}

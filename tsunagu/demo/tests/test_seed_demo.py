@@ -19,7 +19,8 @@ from tsunagu.demo.staffing import STAFF as STAFFING_STAFF
 from tsunagu.organizations.models import Area, Corporation, Membership, Organization
 
 USERNAMES = [
-    "admin", "city1", "core1", "core2", "core_mgr", "office_a1", "office_a2", "office_b1",
+    "admin", "city1", "core1", "core2", "core_mgr", "ward1", "council1", "office_a1",
+    "office_a2", "office_b1",
 ]  # fmt: skip
 
 EXPECTED_KINDS = {
@@ -34,6 +35,7 @@ EXPECTED_KINDS = {
     "school": 1,
     "hospital": 1,
     "welfare_commissioner": 1,
+    "other": 1,
 }
 
 

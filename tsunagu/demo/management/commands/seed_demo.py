@@ -315,6 +315,19 @@ ORGANIZATIONS: tuple[OrganizationSpec, ...] = (
         address="みどり市中央区本町一丁目1番1号 みどり市役所本庁舎4階",
         phone="022-010-1234",
     ),
+    # A member of the 自立支援協議会 who is neither a provider nor the administration: the parents'
+    # association (手をつなぐ育成会).  Its member sees the council's de-identified dashboard.
+    OrganizationSpec(
+        code="ikuseikai",
+        name="みどり市手をつなぐ育成会",
+        name_kana="みどりしてをつなぐいくせいかい",
+        kind=OrganizationKind.OTHER,
+        areas=("midori",),
+        short_name="育成会",
+        postal_code="981-0000",
+        address="みどり市中央区本町二丁目3番1号 みどり市総合福祉センター3階",
+        phone="022-011-2400",
+    ),
     OrganizationSpec(
         code="elderly-honcho",
         name="本町地域包括支援センター",
@@ -414,6 +427,21 @@ ACCOUNTS: tuple[AccountSpec, ...] = (
         "山本 恵子",
         "やまもと けいこ",
         (MembershipSpec("core-center", JobTitle.MANAGER, SystemRole.MANAGER),),
+    ),
+    AccountSpec(
+        # A ward office's caseworker: the ward's dashboard (its own ward's figures).
+        "ward1",
+        "加藤 健一",
+        "かとう けんいち",
+        (MembershipSpec("ward-chuo", JobTitle.CASEWORKER),),
+    ),
+    AccountSpec(
+        # A council member (自立支援協議会 委員) through the parents' association: the council's
+        # dashboard, de-identified, small cells suppressed.
+        "council1",
+        "中村 陽子",
+        "なかむら ようこ",
+        (MembershipSpec("ikuseikai", JobTitle.OTHER),),
     ),
     AccountSpec(
         "office_a1",

@@ -1,0 +1,113 @@
+"""The dashboards per role (issue 17 item 1) on the demo city, with the keyboard only.
+
+city1 (the city department), core1 (the core center) and council1 (a council member through
+the parents' association) each reach their dashboard from the home page and see real figures
+with their charts; the city official follows the link to the joint-support table and the
+meeting compliance list, and chooses the previous fiscal year; the council member sees the
+small counts suppressed; an unknown year is a 400 with its message.  Every page is checked
+with axe, and the dashboard reflows at phone width.
+"""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from playwright.sync_api import expect
+
+from tests.browser.keyboard import choose, follow, new_signed_in_page, start_at_top, submit
+from tests.browser.phone import no_sideways_scroll_at_phone_width
+from tsunagu.accounts.models import User
+from tsunagu.core.dates import fiscal_year
+from tsunagu.dashboard.figures import year_label
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> None:
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def _figures_shown(page) -> None:
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    # Every chart is labelled by its title and its one-line summary.
+    for svg in page.locator("svg.chart").all():
+        assert (svg.locator("title").text_content() or "").strip()
+        assert (svg.locator("desc").text_content() or "").strip()
+    key = page.locator(".dashboard-key strong").first
+    assert re.fullmatch(r"\d+", key.inner_text().strip()), key.inner_text()
+
+
+def test_city_core_and_council_read_their_dashboards_by_keyboard(
+    page, live_server, demo, browser, client_as, browser_sign_in, assert_no_axe_violations
+):
+    from django.utils import timezone
+
+    this_year = fiscal_year(timezone.localdate())
+
+    # 1. The city official: from the home page to the city's dashboard.
+    browser_sign_in(User.objects.get(username="city1"))
+    start_at_top(page, "/")
+    follow(page, "市の状況（市担当課）")
+    expect(page).to_have_url(re.compile(r"/dashboards/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(year_label(this_year))
+    _figures_shown(page)
+    expect(page.locator("#consultations_by_support_type-h")).to_be_visible()
+    expect(page.locator("text=5未満")).to_have_count(0)  # the city sees every count
+    assert_no_axe_violations(page, "dashboards-01-city")
+    no_sideways_scroll_at_phone_width(page, "dashboards-01-city")
+
+    # 2. The joint-support figure links to the table behind it, for the same year.
+    follow(page, "共同支援依頼の表（障害種別とのクロス集計）")
+    expect(page).to_have_url(re.compile(rf"/referrals/statistics/\?fiscal_year={this_year}$"))
+    expect(page.get_by_role("heading", name=re.compile("共同支援依頼の状況"))).to_be_visible()
+    page.go_back()
+
+    # 3. The meeting compliance figure links to its list.
+    follow(page, "会議の開催状況の一覧（月ごとの欠け）")
+    expect(page).to_have_url(re.compile(rf"/meetings/compliance/\?fiscal_year={this_year}$"))
+    page.go_back()
+
+    # 4. The previous fiscal year, chosen with the arrow keys.
+    choose(page, page.get_by_label("年度", exact=True), year_label(this_year - 1))
+    submit(page, "表示する")
+    expect(page).to_have_url(re.compile(rf"\?fiscal_year={this_year - 1}$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(year_label(this_year - 1))
+
+    # 5. A year with no records: a 400 with its message, no figures.
+    response = page.goto("/dashboards/?fiscal_year=1999")
+    assert response is not None
+    assert response.status == 400
+    expect(page.locator(".error-summary")).to_contain_text("その年度の記録はありません")
+    expect(page.locator("svg.chart")).to_have_count(0)
+    assert_no_axe_violations(page, "dashboards-02-unknown-year")
+
+    # 6. The core center: the whole city, every count.
+    core = new_signed_in_page(browser, live_server, client_as, User.objects.get(username="core1"))
+    start_at_top(core, "/")
+    follow(core, "市全体の状況（基幹相談支援センター）")
+    _figures_shown(core)
+    expect(core.locator("#difficulty_by_household-h")).to_be_visible()
+    assert_no_axe_violations(core, "dashboards-03-core")
+    core.context.close()
+
+    # 7. The council member: de-identified, small counts suppressed, no link to a list that
+    #    the member may not open.
+    council = new_signed_in_page(
+        browser, live_server, client_as, User.objects.get(username="council1")
+    )
+    start_at_top(council, "/")
+    follow(council, "自立支援協議会のための集計")
+    expect(council.locator(".lead")).to_contain_text("5未満")
+    expect(council.locator("svg[role=img]").first).to_be_visible()
+    assert council.locator("td", has_text="5未満").count() > 0
+    expect(
+        council.get_by_role("link", name="共同支援依頼の表（障害種別とのクロス集計）")
+    ).to_have_count(0)
+    assert_no_axe_violations(council, "dashboards-04-council")
+    no_sideways_scroll_at_phone_width(council, "dashboards-04-council")
+    council.context.close()

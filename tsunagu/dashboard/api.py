@@ -1,0 +1,157 @@
+"""The dashboards' figures as JSON (`/api/v1/dashboards/figures`): the same figures as the
+screen, from the same selector, with the same suppression for the council (a suppressed count
+is `null` with `suppressed: true`).  Anyone without a dashboard gets the same 404 as a missing
+page; a year with no records is a 422."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from tsunagu.audit import services as audit
+from tsunagu.core.api import ErrorOut
+from tsunagu.core.errors import NotFound
+from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.schemas import Out
+from tsunagu.core.validators import Year
+from tsunagu.dashboard import figures as dashboards
+
+router = Router(tags=["dashboards"])
+
+
+class RowOut(Out):
+    key: str
+    label: str
+    count: int | None
+    suppressed: bool
+
+
+class DistributionOut(Out):
+    key: str
+    title: str
+    unit: str
+    summary: str
+    rows: list[RowOut]
+    has_total: bool
+    total: int | None
+    total_suppressed: bool
+    note: str
+
+
+class CrossRowOut(Out):
+    label: str
+    counts: list[int | None]
+
+
+class CrossGroupOut(Out):
+    label: str
+    rows: list[CrossRowOut]
+
+
+class CrossTabOut(Out):
+    key: str
+    title: str
+    columns: list[str]
+    column_counts: list[int | None]
+    groups: list[CrossGroupOut]
+    note: str
+
+
+class ComplianceOut(Out):
+    name: str
+    required: int
+    held: int
+    due: int
+    is_short: bool
+
+
+class DashboardOut(Out):
+    role: str
+    title: str
+    fiscal_year: int
+    label: str
+    fiscal_years: list[int]
+    suppressed: bool
+    wards: list[str]
+    figures: list[DistributionOut]
+    difficulty_factors: DistributionOut
+    difficulty_by_household: CrossTabOut
+    median_days_to_acceptance: float | None
+    overdue_monitorings: int | None
+    compliance: list[ComplianceOut]
+
+
+def _distribution(d: dashboards.Distribution) -> dict[str, Any]:
+    return {
+        "key": d.key,
+        "title": d.title,
+        "unit": d.unit,
+        "summary": d.summary,
+        "rows": [
+            {"key": r.key, "label": r.label, "count": r.count, "suppressed": r.count is None}
+            for r in d.rows
+        ],
+        "has_total": d.has_total,
+        "total": d.total,
+        "total_suppressed": d.has_total and d.total is None,
+        "note": d.note,
+    }
+
+
+@router.get(
+    "/dashboards/figures",
+    response={200: DashboardOut, 404: ErrorOut, 422: ErrorOut},
+    summary="役割ごとのダッシュボードの数値",
+    url_name="dashboard_figures",
+)
+def figures(request: TsunaguRequest, fiscal_year: Year | None = None) -> dict[str, Any]:
+    """市担当課・基幹相談支援センターは市全体、区役所はその区、自立支援協議会の委員は市全体を
+    匿名化して（1〜4件は null）。それ以外は404。"""
+    actor = audit.require_role(request.actor, dashboards.may_view, view="dashboard")
+    scope = dashboards.scope_of(actor)
+    if scope is None:  # pragma: no cover - require_role let only a dashboard's role in
+        raise NotFound(_("見つかりません。"))
+    years = dashboards.fiscal_years()
+    year = dashboards.checked_year(fiscal_year, years)
+    board = dashboards.dashboard(actor, scope, year=year)
+    dashboards.record_viewed(actor, scope, year=year, via="api")
+    table = board.difficulty
+    return {
+        "role": scope.role,
+        "title": scope.title,
+        "fiscal_year": year,
+        "label": board.label,
+        "fiscal_years": years,
+        "suppressed": scope.suppressed,
+        "wards": board.ward_names,
+        "figures": [_distribution(d) for d in board.distributions],
+        "difficulty_factors": _distribution(board.factors),
+        "difficulty_by_household": {
+            "key": table.key,
+            "title": table.title,
+            "columns": table.columns,
+            "column_counts": table.column_counts,
+            "groups": [
+                {
+                    "label": label,
+                    "rows": [{"label": row, "counts": counts} for row, counts in rows],
+                }
+                for label, rows in table.groups
+            ],
+            "note": table.note,
+        },
+        "median_days_to_acceptance": board.median_days_to_acceptance,
+        "overdue_monitorings": board.overdue_monitorings,
+        "compliance": [
+            {
+                "name": row.name,
+                "required": row.required,
+                "held": row.held,
+                "due": row.due,
+                "is_short": row.is_short,
+            }
+            for row in board.compliance
+        ],
+    }
