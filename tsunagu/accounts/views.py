@@ -51,7 +51,18 @@ from tsunagu.organizations.services import membership_add
 
 SESSION_NEXT = "tsunagu_next"
 SESSION_SETUP_DEVICE = "tsunagu_setup_device"
-DEMO_ACCOUNTS = ("admin", "city1", "core1", "core2", "office_a1", "office_a2", "office_b1")
+DEMO_ACCOUNTS = (
+    "admin",
+    "city1",
+    "core1",
+    "core2",
+    "core_mgr",
+    "ward1",
+    "council1",
+    "office_a1",
+    "office_a2",
+    "office_b1",
+)
 
 
 def _stamp_session(request: HttpRequest, user: User) -> None:

@@ -1015,6 +1015,7 @@ def council_pack_view(request: TsunaguRequest, body_id: int) -> HttpResponse:
         year = _pack_year(body, form)
     except Invalid as exc:
         return _pack_refused(request, body, form, exc)
+    form.initial.setdefault("fiscal_year", year)  # the year shown is the year selected
     pack = council_pack.council_pack(actor, body, year=year)
     audit.record_read(
         actor,

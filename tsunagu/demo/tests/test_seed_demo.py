@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from tsunagu.accounts.models import User
+from tsunagu.accounts.views import DEMO_ACCOUNTS
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.demo.cases import STAFF
 from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
@@ -75,6 +76,10 @@ def test_refuses_outside_demo_mode(settings):
     assert not User.objects.exists()
     assert not Organization.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_the_sign_in_page_names_every_demo_account_that_can_sign_in():
+    assert list(DEMO_ACCOUNTS) == USERNAMES
 
 
 def test_creates_the_demo_accounts_with_the_demo_password(demo):

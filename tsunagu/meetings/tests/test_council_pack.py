@@ -339,6 +339,13 @@ def test_the_screen_shows_the_pack_without_person_data_and_audits_it(world, pers
     assert world.person.pk in row.person_ids
 
 
+def test_without_a_year_the_year_shown_is_the_year_selected(world, personas, client_as):
+    response = client_as(personas.core_officer).get(_page(world).split("?")[0])
+    assert response.status_code == 200
+    pack = response.context["pack"]
+    assert response.context["form"]["fiscal_year"].value() == pack.fiscal_year
+
+
 # --- Small cells ---------------------------------------------------------------------------------
 
 
