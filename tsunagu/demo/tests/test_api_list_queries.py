@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -38,6 +39,11 @@ PARENTS: dict[str, Any] = {
     "plan_id": lambda: SupportPlan.objects.order_by("pk").values_list("pk", flat=True),
     "body_id": lambda: MeetingBody.objects.order_by("pk").values_list("pk", flat=True),
     "conference_id": lambda: CaseConference.objects.order_by("pk").values_list("pk", flat=True),
+    "organization_id": lambda: (
+        Organization.objects.annotate(members=Count("memberships"))
+        .order_by("-members", "pk")
+        .values_list("pk", flat=True)
+    ),
 }
 
 
