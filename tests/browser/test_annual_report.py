@@ -1,6 +1,7 @@
 """The core center's annual activity report (issue 17 item 3), with the keyboard only.
 
-The core center's officer opens the report of this fiscal year from the home page (and, typed
+The core center's officer opens the report of this fiscal year from the home page, through
+the reports page (/reports/, what the app offers) (and, typed
 into the address, a year that cannot be reported on: a clear message), writes a section, asks
 for the Word and PDF documents, sees the job wait in the queue, and — once the worker has run
 it — the page updates itself and offers the downloads.  Every page is checked with axe.
@@ -32,7 +33,12 @@ def test_the_center_writes_generates_and_downloads_its_annual_report(
 
     # 1. From the home page to this year's report.
     start_at_top(page, "/")
-    follow(page, "基幹相談支援センターの年次活動報告")
+    follow(page, "報告書（基幹相談支援センターの年次活動報告）")
+    expect(page).to_have_url(re.compile(r"/reports/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("報告書")
+    assert_no_axe_violations(page, "annual-00-reports")
+    no_sideways_scroll_at_phone_width(page, "annual-00-reports")
+    follow(page, "すべての年度の活動報告")
     expect(page).to_have_url(re.compile(r"/reports/annual/$"))
     assert_no_axe_violations(page, "annual-01-index")
     follow(page, f"{label}の活動報告")

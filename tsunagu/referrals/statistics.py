@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year, fiscal_year_label, fiscal_year_range, wareki
 from tsunagu.core.errors import Invalid
-from tsunagu.organizations.models import OVERSIGHT_KINDS, OrganizationKind
+from tsunagu.organizations.models import OVERSIGHT_KINDS, Organization, OrganizationKind
 from tsunagu.people.models import DisabilityCategory
 from tsunagu.referrals.deadlines import start_of_local_day
 from tsunagu.referrals.models import ImportedRequest, Referral, ReferralKind
@@ -234,6 +234,32 @@ def joint_support_table(period_: Period, *, accepted_only: bool = False) -> Join
         rows=rows,
         column_totals=column_totals,
         total=sum(column_totals),
+    )
+
+
+@dataclass(frozen=True)
+class Received:
+    received: int
+    accepted: int
+
+
+def joint_support_received(period_: Period, organization: Organization) -> Received:
+    """The joint-support requests `organization` received in the period, and how many of them
+    it had accepted by the period's end: those sent through Tsunagu and those imported from
+    its own register of the years before (ADR 0015; an imported request belongs to the
+    organization that imported it)."""
+    sent = _sent_in(period_).filter(
+        kind=ReferralKind.JOINT_SUPPORT, receiving_organization=organization
+    )
+    imported = ImportedRequest.objects.filter(
+        kind=ReferralKind.JOINT_SUPPORT,
+        receiving_organization=organization,
+        requested_on__range=(period_.start, period_.end),
+    )
+    return Received(
+        received=sent.count() + imported.count(),
+        accepted=sent.filter(accepted_at__lt=period_.until).count()
+        + imported.filter(accepted_on__lte=period_.end).count(),
     )
 
 

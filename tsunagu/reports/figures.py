@@ -51,18 +51,23 @@ from tsunagu.meetings.models import (
 from tsunagu.organizations.models import Organization
 from tsunagu.records.models import NoteKind, ProgressNote
 from tsunagu.referrals.deadlines import start_of_local_day
-from tsunagu.referrals.models import Referral, ReferralKind
-from tsunagu.referrals.statistics import JointSupportTable, Period, joint_support_table
+from tsunagu.referrals.statistics import (
+    JointSupportTable,
+    Period,
+    fiscal_years,
+    joint_support_received,
+    joint_support_table,
+)
 
 
 def first_year() -> int:
     """The first fiscal year with records (consultations, cases, requests, meetings): a city
-    that imported its past years reaches back to them."""
+    that imported its past years reaches back to them (the requests' years, those imported
+    included, are the statistics')."""
     today = timezone.localdate()
     firsts: list[dt.date] = []
     for moment in (
         Consultation.objects.aggregate(m=Min("received_at"))["m"],
-        Referral.objects.aggregate(m=Min("requested_at"))["m"],
         Meeting.objects.aggregate(m=Min("starts_at"))["m"],
     ):
         if moment is not None:
@@ -70,7 +75,7 @@ def first_year() -> int:
     opened = Case.objects.aggregate(m=Min("opened_on"))["m"]
     if opened is not None:
         firsts.append(opened)
-    return min([fiscal_year(day) for day in firsts] + [fiscal_year(today)])
+    return min([fiscal_year(day) for day in firsts] + [fiscal_years()[-1], fiscal_year(today)])
 
 
 def report_years() -> list[int]:
@@ -190,7 +195,7 @@ def annual_figures(
     since, until = _between(start, end)
     figures = AnnualFigures(center=center.name, fiscal_year=year, start=start, end=end)
     _activity(figures, center, since, until)
-    _joint_support(figures, center, since, until, Period(fiscal_year=year, as_of=end))
+    _joint_support(figures, center, Period(fiscal_year=year, as_of=end))
     _difficulty(figures, center)
     _conferences(figures, center, since, until)
     _network(figures, center, since, until)
@@ -221,22 +226,13 @@ def _activity(
     f.notes_total = sum(by_kind.values())
 
 
-def _joint_support(
-    f: AnnualFigures,
-    center: Organization,
-    since: dt.datetime,
-    until: dt.datetime,
-    period: Period,
-) -> None:
+def _joint_support(f: AnnualFigures, center: Organization, period: Period) -> None:
+    """The city's table of seed 000 and the requests the center received, each counting the
+    requests imported from the registers of the years before Tsunagu with those sent in it."""
     f.joint_support = joint_support_table(period)
-    received = Referral.objects.filter(
-        kind=ReferralKind.JOINT_SUPPORT,
-        receiving_organization=center,
-        requested_at__gte=since,
-        requested_at__lt=until,
-    )
-    f.joint_received = received.count()
-    f.joint_accepted = received.filter(accepted_at__lt=until).count()
+    received = joint_support_received(period, center)
+    f.joint_received = received.received
+    f.joint_accepted = received.accepted
 
 
 def _difficulty(f: AnnualFigures, center: Organization) -> None:

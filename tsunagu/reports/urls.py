@@ -7,6 +7,7 @@ from tsunagu.reports import views
 app_name = "reports"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("annual/", views.annual_index, name="annual_index"),
     path("annual/<int:organization_id>/<int:year>/", views.annual_detail, name="annual_detail"),
     path("annual/<int:organization_id>/<int:year>/edit/", views.annual_edit, name="annual_edit"),

@@ -35,6 +35,31 @@ def _bad_year(request: TsunaguRequest, exc: Invalid, organization_id: int) -> Ht
 
 
 @require_GET
+def index(request: TsunaguRequest) -> HttpResponse:
+    """What the reports app offers this actor: the annual reports of the centers it sees (the
+    newest year of each, at hand) and the documents made for them lately.  Others: the same
+    audited 404 as every report page."""
+    actor = request.actor
+    if not access.may_view(actor):
+        audit.record_denial(actor, target_type="view", target_id="reports", reason="no role")
+        raise Http404
+    newest = report_years()[0]
+    recent = (
+        access.jobs_visible_to(actor)
+        .select_related("organization")
+        .prefetch_related("files")
+        .order_by("-created_at", "-pk")[:5]
+    )
+    context = {
+        "centers": list(access.centers_visible_to(actor).order_by("name")),
+        "newest": newest,
+        "newest_label": fiscal_year_label(newest),
+        "recent": list(recent),
+    }
+    return render(request, "reports/pages/index.html", context)
+
+
+@require_GET
 def annual_index(request: TsunaguRequest) -> HttpResponse:
     actor = request.actor
     if not access.may_view(actor):

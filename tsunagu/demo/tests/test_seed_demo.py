@@ -233,3 +233,21 @@ def test_the_centers_have_their_seed_004_posts_and_one_is_short_now(demo):
     assert [(v.start, v.end, v.days) for v in vacancies] == [
         (dt.date(2026, 6, 1), dt.date(2026, 7, 31), 61)
     ]
+
+
+def test_the_center_has_written_the_current_years_report_once(demo):
+    from django.utils import timezone
+
+    from tsunagu.core.dates import fiscal_year
+    from tsunagu.demo.reports import SECTIONS
+    from tsunagu.reports.models import AnnualReport
+
+    report = AnnualReport.objects.get(organization__code="core-center")
+    assert report.fiscal_year == fiscal_year(timezone.localdate())
+    for name, text in SECTIONS.items():
+        assert getattr(report, name) == text
+    assert report.updated_by == User.objects.get(username="core1")
+    assert AuditEvent.objects.filter(target_type="reports.annualreport").count() == 1
+    assert "年次活動報告: 基幹センターの" in demo
+    assert "年次活動報告: 作成済みのため" in run_seed()
+    assert AnnualReport.objects.count() == 1
