@@ -33,6 +33,7 @@ from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.staffing import seed_and_summarise as seed_staffing
+from tsunagu.demo.trainings import seed_and_summarise as seed_trainings
 from tsunagu.organizations.models import (
     Area,
     AreaKind,
@@ -657,6 +658,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_meetings())
         self.stdout.write(seed_directory())
         self.stdout.write(seed_staffing())
+        self.stdout.write(seed_trainings())
         self.stdout.write("")
         self.stdout.write("デモ用アカウント:")
         header = ("ユーザー名", "氏名", "所属", "職種")
