@@ -23,6 +23,7 @@ from tsunagu.referrals.api import router as referrals_router
 from tsunagu.referrals.api_imports import router as referral_imports_router
 from tsunagu.reports.api import router as reports_router
 from tsunagu.search.api import router as search_router
+from tsunagu.trainings.api import router as trainings_router
 
 api = NinjaAPI(
     title="Tsunagu API",
@@ -48,6 +49,7 @@ api.add_router("/", referrals_router)
 api.add_router("/", plans_router)
 api.add_router("/", directory_router)
 api.add_router("/", meetings_router)
+api.add_router("/", trainings_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

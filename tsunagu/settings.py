@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tsunagu.plans",
     "tsunagu.referrals",
     "tsunagu.meetings",
+    "tsunagu.trainings",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

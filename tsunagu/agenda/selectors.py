@@ -3,10 +3,10 @@ their network bodies and the conferences about their cases, each read through th
 the app that owns it (so the calendar never shows what the actor may not see).
 
 Each kind is a *source*: a function from the actor and a window to entries.  `SOURCES` lists
-them; trainings (issue 18) come in as one more source once their model exists, with no change
-to the screens or the feed.  An entry carries two titles: `title` for the screen (which may name
-the case) and `feed_title` for the .ics feed, which never carries a person's name or a case's
-details, only its number (a calendar app on a phone is not a safe place).
+them; trainings (issue 18) are one of them, with no change to the screens or the feed.  An
+entry carries two titles: `title` for the screen (which may name the case) and `feed_title`
+for the .ics feed, which never carries a person's name or a case's details, only its number
+(a calendar app on a phone is not a safe place).
 """
 
 from __future__ import annotations
@@ -30,11 +30,14 @@ from tsunagu.meetings.models import MeetingBody, MeetingStatus
 from tsunagu.meetings.selectors import conferences_visible_to, meetings_visible_to
 from tsunagu.plans.access import monitorings_visible_to, tasks_visible_to
 from tsunagu.plans.models import OPEN_TASK_STATUSES, MonitoringStatus, PlanStatus
+from tsunagu.trainings.models import EventStatus
+from tsunagu.trainings.selectors import calendar_events
 
 TASK = "task"
 MONITORING = "monitoring"
 MEETING = "meeting"
 CONFERENCE = "conference"
+TRAINING = "training"
 
 
 @dataclass(frozen=True)
@@ -225,10 +228,31 @@ def conference_entries(actor: Actor, window: Window) -> Iterable[Entry]:
         )
 
 
-# The calendar's sources, in the order a day lists them after its timed entries.  Trainings
-# (研修, issue 18) are added here as `training_entries` once the model exists.
+def training_entries(actor: Actor, window: Window) -> Iterable[Entry]:
+    """Trainings (研修, issue 18) the user is registered for or waiting on, and those the
+    acting organization organizes.  The same for both scopes; no person data on an event."""
+    tz = timezone.get_current_timezone()
+    events = calendar_events(actor, window.first, window.last)
+    for event in events.order_by("held_on", "starts_at", "pk"):
+        yield Entry(
+            kind=TRAINING,
+            pk=event.pk,
+            day=event.held_on,
+            title=event.theme,
+            feed_title=_("研修（%(theme)s）") % {"theme": event.theme},
+            path=reverse("trainings:event_detail", args=[event.pk]),
+            starts_at=dt.datetime.combine(event.held_on, event.starts_at, tzinfo=tz),
+            ends_at=dt.datetime.combine(event.held_on, event.ends_at, tzinfo=tz),
+            place=event.place,
+            cancelled=event.status == EventStatus.CANCELLED,
+            updated_at=event.updated_at,
+        )
+
+
+# The calendar's sources, in the order a day lists them after its timed entries.
 SOURCES: tuple[Source, ...] = (
     meeting_entries,
+    training_entries,
     conference_entries,
     monitoring_entries,
     task_entries,

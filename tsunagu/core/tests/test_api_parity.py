@@ -27,6 +27,13 @@ TWINS: dict[str, str] = {
     # reports: the core center's annual report (issue 17 item 3)
     "reports:annual_edit": "annual_report_update",
     "reports:annual_generate": "annual_report_generate",
+    # trainings: events, registrations, attendance, certificates (issue 18 item 1)
+    "trainings:event_create": "training_create",
+    "trainings:event_edit": "training_update",
+    "trainings:registration_create": "training_register",
+    "trainings:registration_cancel": "training_registration_cancel",
+    "trainings:attendance": "training_attendance",
+    "trainings:certificates_issue": "training_certificates_issue",
     # organizations: staffing (issue 17 item 6)
     "organizations:post_create": "staffing_post_create",
     "organizations:post_edit": "staffing_post_update",

@@ -95,6 +95,8 @@ from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
 from tsunagu.reports.models import JobKind, JobStatus, ReportFile, ReportJob
+from tsunagu.trainings.models import Registration, TrainingEvent
+from tsunagu.trainings.tests.factories import make_event
 
 # "search" has no object URL (a query, scoped like the rest: tsunagu/search/tests/).
 SCREEN_NAMESPACES = {
@@ -110,6 +112,7 @@ SCREEN_NAMESPACES = {
     "reports",
     "disclosure",
     "organizations",
+    "trainings",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -171,6 +174,12 @@ class World:
     # item 6): office B sees neither; the city sets posts and records who fills them.
     staffing_post: StaffingPost
     staffing_assignment: StaffingAssignment
+
+    # The core center's training still in preparation (a draft is the organizer's alone), and
+    # office A's colleague on an announced one, attended, with a certificate (issue 18 item 1):
+    # office B sees neither the draft nor office A's registration.
+    training_draft: TrainingEvent
+    training_registration: Registration
 
 
 @pytest.fixture
@@ -331,7 +340,26 @@ def world(personas, client_as, private_media) -> World:
             created_by=personas.counselor_a,
         ),
         **_staffing_world(personas),
+        **_training_world(personas),
     )
+
+
+def _training_world(personas) -> dict[str, Any]:
+    draft = make_event(personas.core_center, personas.core_officer, status="draft")
+    held = make_event(
+        personas.core_center, personas.core_officer, held_on=dt.date(2025, 5, 1), status="held"
+    )
+    registration = Registration.objects.create(
+        event=held,
+        worker=personas.colleague_a,
+        organization=personas.office_a,
+        job_title="consultation_specialist",
+        status="registered",
+        attendance="attended",
+        registered_by=personas.counselor_a,
+        certificate_issued_on=dt.date(2025, 5, 2),
+    )
+    return {"training_draft": draft, "training_registration": registration}
 
 
 def _staffing_world(personas) -> dict[str, Any]:
@@ -540,7 +568,27 @@ def _managed_user_reset(w: World) -> dict[str, int]:
     return _managed_user(w)
 
 
+def _training(w: World) -> dict[str, int]:
+    return {"event_id": w.training_draft.pk}
+
+
+def _training_registration(w: World) -> dict[str, int]:
+    return {"registration_id": w.training_registration.pk}
+
+
 SCREENS: dict[str, Spec] = {
+    # trainings (issue 18 item 1): the organizer's draft, office A's registration.
+    "trainings:event_detail": Spec(_training, owner="core_officer"),
+    "trainings:event_edit": Spec(
+        _training, FORM, lambda w: {"theme": "研修", "capacity": "5"}, owner="core_officer"
+    ),
+    "trainings:registration_create": Spec(
+        _training, FORM, lambda w: {"membership": ""}, owner="core_officer"
+    ),
+    "trainings:attendance": Spec(_training, FORM, owner="core_officer"),
+    "trainings:certificates_issue": Spec(_training, POST, owner="core_officer"),
+    "trainings:registration_cancel": Spec(_training_registration, POST),
+    "trainings:certificate": Spec(_training_registration),
     # reports: the core center's annual report; the city reads it too, offices never.
     "reports:annual_detail": Spec(_center_year, owner="core_officer"),
     "reports:annual_edit": Spec(
@@ -794,6 +842,28 @@ SCREENS: dict[str, Spec] = {
 }
 
 API: dict[str, Spec] = {
+    # trainings (issue 18 item 1)
+    "GET /api/v1/trainings/{event_id}": Spec(_training, owner="core_officer"),
+    "PATCH /api/v1/trainings/{event_id}": Spec(
+        _training, ("PATCH",), lambda w: {"capacity": 5}, owner="core_officer"
+    ),
+    "GET /api/v1/trainings/{event_id}/registrations": Spec(_training, owner="core_officer"),
+    "POST /api/v1/trainings/{event_id}/registrations": Spec(
+        _training, POST, lambda w: {"membership_id": 1}, owner="core_officer"
+    ),
+    "POST /api/v1/trainings/{event_id}/attendance": Spec(
+        _training,
+        POST,
+        lambda w: {"marks": [{"registration_id": 1, "attendance": "attended"}]},
+        owner="core_officer",
+    ),
+    "POST /api/v1/trainings/{event_id}/certificates": Spec(_training, POST, owner="core_officer"),
+    "POST /api/v1/training-registrations/{registration_id}/cancel": Spec(
+        _training_registration, POST
+    ),
+    "GET /api/v1/training-registrations/{registration_id}/certificate": Spec(
+        _training_registration
+    ),
     # reports (issue 17 item 3)
     "GET /api/v1/annual-reports/{organization_id}/{fiscal_year}": Spec(
         lambda w: _center_year(w, "fiscal_year"), owner="core_officer"

@@ -34,6 +34,7 @@ from tsunagu.demo.plans import seed_and_summarise as seed_plans
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
 from tsunagu.demo.staffing import seed_and_summarise as seed_staffing
+from tsunagu.demo.trainings import seed_and_summarise as seed_trainings
 from tsunagu.organizations.models import (
     Area,
     AreaKind,
@@ -658,6 +659,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_meetings())
         self.stdout.write(seed_directory())
         self.stdout.write(seed_staffing())
+        self.stdout.write(seed_trainings())
         self.stdout.write(seed_annual_report())
         self.stdout.write("")
         self.stdout.write("デモ用アカウント:")

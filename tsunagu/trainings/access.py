@@ -1,0 +1,122 @@
+"""Who sees and may change which training event and registration: one way in for each.
+
+Every member of the network (a user acting for an organization) sees an announced event; a
+draft is its organizer's alone.  The core center organizes and registers anyone; an office
+registers its own current members.  A registration is seen by its worker, by the office that
+registered them (as it was then) and by the organizer; anyone else gets the 404 of a page that
+does not exist, with its access.denied row.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from tsunagu.audit import services as audit
+from tsunagu.core.actor import Actor
+from tsunagu.core.errors import Forbidden, NotFound
+from tsunagu.organizations.models import Membership, OrganizationKind
+from tsunagu.trainings.models import EventStatus, Registration, TrainingEvent
+
+EVENT = "trainings.trainingevent"
+REGISTRATION = "trainings.registration"
+
+
+def may_organize(actor: Actor) -> bool:
+    """The core center's staff with write rights create and run events (seed 000, 004)."""
+    org = actor.organization
+    return org is not None and org.kind == OrganizationKind.CORE_CENTER and actor.can_write
+
+
+def may_view(actor: Actor) -> bool:
+    return actor.organization is not None
+
+
+def events_visible_to(actor: Actor) -> QuerySet[TrainingEvent]:
+    org_id = actor.organization_id
+    if org_id is None:
+        return TrainingEvent.objects.none()
+    return TrainingEvent.objects.filter(~Q(status=EventStatus.DRAFT) | Q(organizer_id=org_id))
+
+
+def registrations_visible_to(actor: Actor) -> QuerySet[Registration]:
+    org_id = actor.organization_id
+    if org_id is None:
+        return Registration.objects.none()
+    return Registration.objects.filter(
+        Q(event__organizer_id=org_id) | Q(organization_id=org_id) | Q(worker_id=actor.user.pk)
+    )
+
+
+def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
+    audit.record_denial(
+        actor, target_type=target_type, target_id=str(target_id)[:40], reason=reason
+    )
+    return NotFound(_("見つかりません。"))
+
+
+def _pk(actor: Actor, target_type: str, value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise _refuse(actor, target_type, value, "malformed id") from None
+
+
+def is_organizer(actor: Actor, event: TrainingEvent) -> bool:
+    return event.organizer_id == actor.organization_id and may_organize(actor)
+
+
+def access_event(actor: Actor, event_id: object, *, for_organizer: bool = False) -> TrainingEvent:
+    """An event the actor sees (and, `for_organizer`, runs), else NotFound / Forbidden,
+    audited."""
+    pk = _pk(actor, EVENT, event_id)
+    event = events_visible_to(actor).select_related("organizer").filter(pk=pk).first()
+    if event is None:
+        raise _refuse(actor, EVENT, pk, "not visible to the acting organization")
+    if for_organizer and not is_organizer(actor, event):
+        audit.record_denial(actor, target_type=EVENT, target_id=pk, reason="not the organizer")
+        raise Forbidden(_("研修を変更できるのは主催する基幹相談支援センターの職員です。"))
+    return event
+
+
+def access_registration(actor: Actor, registration_id: object) -> Registration:
+    pk = _pk(actor, REGISTRATION, registration_id)
+    registration = (
+        registrations_visible_to(actor)
+        .select_related("event", "event__organizer", "worker", "organization")
+        .filter(pk=pk)
+        .first()
+    )
+    if registration is None:
+        raise _refuse(actor, REGISTRATION, pk, "not visible to the acting organization")
+    return registration
+
+
+def may_register_for(actor: Actor) -> bool:
+    return actor.organization is not None and actor.can_write
+
+
+def registrable_members(actor: Actor) -> QuerySet[Membership]:
+    """Whom the actor may register: anyone in the network for the core center, the office's
+    own current members for an office."""
+    members = Membership.objects.current().select_related("user", "organization")
+    if not may_register_for(actor):
+        return members.none()
+    org = actor.organization
+    assert org is not None  # noqa: S101  # may_register_for says so
+    if org.kind == OrganizationKind.CORE_CENTER:
+        return members.filter(organization__has_accounts=True).order_by(
+            "organization__name_kana", "user__username"
+        )
+    return members.filter(organization=org).order_by("user__username")
+
+
+def may_cancel(actor: Actor, registration: Registration) -> bool:
+    """The office that registered the worker, the organizer, or the worker."""
+    if not actor.can_write:
+        return False
+    return (
+        registration.organization_id == actor.organization_id
+        or is_organizer(actor, registration.event)
+        or registration.worker_id == actor.user.pk
+    )
