@@ -136,11 +136,29 @@ def layout(report: AnnualReport, f: AnnualFigures) -> Document:
     doc.h3(_("(3) 人材育成"))
     doc.p(
         _(
-            "研修の記録はTsunaguにまだありません（研修の管理は今後の機能です）。"
+            "センターが主催・共催した研修は%(trainings)s回、出席した受講者は延べ%(people)s人です。"
             "この期間に開いた事例検討会は%(count)s回です。"
         )
-        % {"count": f.study_sessions}
+        % {
+            "trainings": len(f.trainings),
+            "people": f.training_participants,
+            "count": f.study_sessions,
+        }
     )
+    if f.trainings:
+        doc.table(
+            [_("開催日"), _("テーマ"), _("形式"), _("共催"), _("出席者")],
+            [
+                [wareki(t.held_on), t.theme, t.kind, t.co_organizers or "—", t.attended]
+                for t in f.trainings
+            ],
+            caption=_("研修の開催"),
+        )
+        doc.table(
+            [_("受講者の所属の種別"), _("出席者")],
+            _counts([(row.label, row.count) for row in f.training_attendance]),
+            caption=_("研修の受講者（所属の種別ごと）"),
+        )
     doc.written(report.training)
 
     doc.h3(_("(4) ネットワーク形成"))

@@ -13,7 +13,9 @@ What is counted for the center (`center`), within the fiscal year up to `as_of`:
   center leads or is on the team of, open at some time in the year;
 - case conferences it organised, by kind (joint case reviews, case study sessions), and how
   many had a supervisor (SV);
-- trainings: Tsunagu has no training records yet (issue 18), and the report says so;
+- trainings it organised or co-organised and held in the year (seed 000: theme, lecturers,
+  co-organisers, participants), with the attendance by the kind of the participants'
+  organizations (issue 18); never the participants' names;
 - network participation: the meeting bodies it is secretariat or member of (or attended),
   with the meetings held and the meetings it attended;
 - community issues it raised, with where each went (the steps and their meetings);
@@ -48,7 +50,7 @@ from tsunagu.meetings.models import (
     MeetingStatus,
     ResourceDevelopment,
 )
-from tsunagu.organizations.models import Organization
+from tsunagu.organizations.models import Organization, OrganizationKind
 from tsunagu.records.models import NoteKind, ProgressNote
 from tsunagu.referrals.deadlines import start_of_local_day
 from tsunagu.referrals.statistics import (
@@ -58,6 +60,7 @@ from tsunagu.referrals.statistics import (
     joint_support_received,
     joint_support_table,
 )
+from tsunagu.trainings.models import Attendance, EventStatus, Registration, TrainingEvent
 
 
 def first_year() -> int:
@@ -138,6 +141,15 @@ class DifficultyGroup:
     rows: list[Row]
 
 
+@dataclass(frozen=True)
+class TrainingRow:
+    held_on: dt.date
+    theme: str
+    kind: str
+    co_organizers: str
+    attended: int
+
+
 @dataclass
 class AnnualFigures:
     center: str
@@ -165,6 +177,9 @@ class AnnualFigures:
     issues: list[IssueRow] = field(default_factory=list)
     issues_by_stage: list[Row] = field(default_factory=list)
     developments: list[DevelopmentRow] = field(default_factory=list)
+    trainings: list[TrainingRow] = field(default_factory=list)
+    training_attendance: list[Row] = field(default_factory=list)
+    training_participants: int = 0
 
     @property
     def year_label(self) -> str:
@@ -198,6 +213,7 @@ def annual_figures(
     _joint_support(figures, center, Period(fiscal_year=year, as_of=end))
     _difficulty(figures, center)
     _conferences(figures, center, since, until)
+    _trainings(figures, center)
     _network(figures, center, since, until)
     _issues(figures, center)
     return figures
@@ -224,6 +240,53 @@ def _activity(
     )
     f.notes = [Row(str(label), by_kind.get(kind, 0)) for kind, label in NoteKind.choices]
     f.notes_total = sum(by_kind.values())
+
+
+def _trainings(f: AnnualFigures, center: Organization) -> None:
+    """Trainings the center organised or co-organised, held in the year (not cancelled, not a
+    draft), with who attended counted by the kind of their organization at the time."""
+    events = (
+        TrainingEvent.objects.filter(
+            Q(organizer=center) | Q(co_organizers=center),
+            held_on__gte=f.start,
+            held_on__lte=f.end,
+        )
+        .exclude(status__in=[EventStatus.DRAFT, EventStatus.CANCELLED])
+        .distinct()
+        .annotate(
+            attended=Count(
+                "registrations",
+                filter=Q(registrations__attendance=Attendance.ATTENDED),
+                distinct=True,
+            )
+        )
+        .prefetch_related("co_organizers")
+        .order_by("held_on", "pk")
+    )
+    f.trainings = [
+        TrainingRow(
+            held_on=event.held_on,
+            theme=event.theme,
+            kind=event.get_kind_display(),
+            co_organizers="、".join(o.name for o in event.co_organizers.all()),
+            attended=event.attended,
+        )
+        for event in events
+    ]
+    by_kind = dict(
+        Registration.objects.filter(
+            event__in=[event.pk for event in events], attendance=Attendance.ATTENDED
+        )
+        .values_list("organization__kind")
+        .annotate(n=Count("pk"))
+        .values_list("organization__kind", "n")
+    )
+    f.training_attendance = [
+        Row(str(label), by_kind[kind])
+        for kind, label in OrganizationKind.choices
+        if kind in by_kind
+    ]
+    f.training_participants = sum(by_kind.values())
 
 
 def _joint_support(f: AnnualFigures, center: Organization, period: Period) -> None:

@@ -21,6 +21,8 @@ from tsunagu.reports.figures import annual_figures
 from tsunagu.reports.models import AnnualReport, JobStatus, ReportFile, ReportJob
 from tsunagu.reports.services import ACTION_DOWNLOAD, ACTION_GENERATE
 from tsunagu.reports.tests.conftest import PERSON_NAME, YEAR
+from tsunagu.trainings.models import Attendance, EventStatus, Registration, RegistrationStatus
+from tsunagu.trainings.tests.factories import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -110,9 +112,49 @@ def test_the_word_document_holds_the_counts_and_no_person(year, personas):
     assert "令和7年度" in text
     assert year.center.name in text
     assert report.future in text
-    assert "研修の記録はTsunaguにまだありません" in text
+    assert "センターが主催・共催した研修は0回、出席した受講者は延べ0人です。" in text
     assert "（この項目の本文はまだ書かれていません。）" in text
     assert PERSON_NAME not in text
+
+
+def test_the_trainings_held_in_the_year_are_counted_by_the_participants_organization_kind(
+    year, personas
+):
+    held = make_event(
+        personas.core_center, personas.core_officer, held_on=dt.date(2025, 7, 1), capacity=5
+    )
+    held.status = EventStatus.HELD
+    held.save()
+    make_event(personas.core_center, personas.core_officer, held_on=dt.date(2025, 3, 1))
+    make_event(
+        personas.core_center,
+        personas.core_officer,
+        held_on=dt.date(2025, 9, 1),
+        status=EventStatus.CANCELLED,
+    )
+    for worker, org, attendance in (
+        (personas.counselor_a, personas.office_a, Attendance.ATTENDED),
+        (personas.counselor_b, personas.office_b, Attendance.ATTENDED),
+        (personas.core_officer, personas.core_center, Attendance.ABSENT),
+    ):
+        Registration.objects.create(
+            event=held,
+            worker=worker,
+            organization=org,
+            job_title="counselor",
+            status=RegistrationStatus.REGISTERED,
+            attendance=attendance,
+            registered_by=personas.core_officer,
+        )
+    f = annual_figures(year.center, YEAR)
+    assert [(t.theme, t.attended) for t in f.trainings] == [(held.theme, 2)]
+    assert [(r.label, r.count) for r in f.training_attendance] == [("委託相談支援事業所", 2)]
+    job = _generate(personas)
+    docx = ReportFile.objects.get(job=job, format="docx")
+    text = _docx_text(bytes(docx.content))
+    assert "センターが主催・共催した研修は1回、出席した受講者は延べ2人です。" in text
+    assert f"{held.theme}|講義|—|2" in text
+    assert personas.counselor_a.full_name not in text
 
 
 def test_the_pdf_holds_the_same_counts(year, personas):
