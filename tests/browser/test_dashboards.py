@@ -10,15 +10,24 @@ with axe, and the dashboard reflows at phone width.
 
 from __future__ import annotations
 
+import csv
 import re
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.keyboard import choose, follow, new_signed_in_page, start_at_top, submit
+from tests.browser.keyboard import (
+    choose,
+    follow,
+    new_signed_in_page,
+    start_at_top,
+    submit,
+    tab_to,
+)
 from tests.browser.phone import no_sideways_scroll_at_phone_width
 from tsunagu.accounts.models import User
 from tsunagu.core.dates import fiscal_year
@@ -60,6 +69,18 @@ def test_city_core_and_council_read_their_dashboards_by_keyboard(
     expect(page.locator("text=5未満")).to_have_count(0)  # the city sees every count
     assert_no_axe_violations(page, "dashboards-01-city")
     no_sideways_scroll_at_phone_width(page, "dashboards-01-city")
+
+    # 1b. The key figures as CSV (UTF-8 with BOM), by keyboard: the numbers the page shows.
+    link = page.get_by_role("link", name="主な数 CSV（UTF-8）", exact=True)
+    tab_to(page, link)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == f"dashboard-city-key_figures-FY{this_year}.csv"
+    raw = download.value.path().read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(StringIO(raw.decode("utf-8-sig"))))
+    shown = page.locator(".dashboard-key strong").first.inner_text().strip()
+    assert ["相談受付（件）", shown] in rows
 
     # 2. The joint-support figure links to the table behind it, for the same year.
     follow(page, "共同支援依頼の表（障害種別とのクロス集計）")
@@ -108,6 +129,18 @@ def test_city_core_and_council_read_their_dashboards_by_keyboard(
     expect(
         council.get_by_role("link", name="共同支援依頼の表（障害種別とのクロス集計）")
     ).to_have_count(0)
+    # Its workbook holds the same suppressed cells, never the small counts.
+    link = council.get_by_role("link", name="相談受付（区別） Excel（xlsx）", exact=True)
+    tab_to(council, link)
+    with council.expect_download() as download:
+        council.keyboard.press("Enter")
+    book = load_workbook(BytesIO(download.value.path().read_bytes()))
+    cells = [c.value for row in book["相談受付（区別）"].iter_rows(min_row=4) for c in row]
+    assert not {1, 2, 3, 4} & set(cells), cells
+    table = council.locator("section[aria-labelledby=consultations_by_ward-h] td")
+    assert [c for c in cells if c == "5未満"] == [
+        t for t in table.all_inner_texts() if t.strip() == "5未満"
+    ]
     assert_no_axe_violations(council, "dashboards-04-council")
     no_sideways_scroll_at_phone_width(council, "dashboards-04-council")
     council.context.close()

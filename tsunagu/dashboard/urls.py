@@ -9,6 +9,7 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboards/", views.figures, name="figures"),
+    path("dashboards/export/", views.figures_export, name="figures_export"),
     path("caseloads/", views.caseloads, name="caseloads"),
     path("one-person-offices/", views.one_person_offices, name="one_person_offices"),
 ]

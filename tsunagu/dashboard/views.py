@@ -1,14 +1,20 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.printing import PdfUnavailable
 from tsunagu.core.screens import errors_as_pages
 from tsunagu.dashboard import caseloads as caseload_selectors
+from tsunagu.dashboard import exports as dashboard_exports
 from tsunagu.dashboard import figures as dashboards
 from tsunagu.dashboard import oneperson
 from tsunagu.dashboard.forms import YearForm
@@ -104,4 +110,58 @@ def figures(request: TsunaguRequest) -> HttpResponse:
     year = chosen if chosen is not None else years[0]
     board = dashboards.dashboard(actor, scope, year=year)
     dashboards.record_viewed(actor, scope, year=year, via="screen")
-    return render(request, "dashboard/pages/figures.html", {**context, "board": board})
+    return render(
+        request,
+        "dashboard/pages/figures.html",
+        {
+            **context,
+            "board": board,
+            "formats": TABLE_FORMATS,
+            "export_url": reverse("dashboard:figures_export"),
+        },
+    )
+
+
+@errors_as_pages()
+@audit.for_role(dashboards.may_view, view="dashboard")
+@require_GET
+def figures_export(request: TsunaguRequest) -> HttpResponse:
+    """One table of the dashboard (`table`, a key of `exports.tables`), or all of them when
+    none is named, in a format of TABLE_FORMATS: the same figures and the same suppression as
+    the page, audited per download.  An unknown format or table is a 404, a year with no
+    records a 400 with its message."""
+    actor = request.actor
+    scope = dashboards.scope_of(actor)
+    assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
+    fmt = request.GET.get("format", "csv")
+    if fmt not in dict(TABLE_FORMATS):
+        raise Http404
+    years = dashboards.fiscal_years()
+    form = YearForm(request.GET, years=years)
+    if not form.is_valid():
+        return render(
+            request, "dashboard/pages/figures.html", {"form": form, "scope": scope}, status=400
+        )
+    chosen = form.cleaned_data.get("fiscal_year")
+    year = chosen if chosen is not None else years[0]
+    board = dashboards.dashboard(actor, scope, year=year)
+    tables = dashboard_exports.tables(board)
+    which = request.GET.get("table", "")
+    if which and which not in tables:
+        raise Http404
+    chosen_tables = [tables[which]] if which else list(tables.values())
+    title = _("%(title)s: %(year)s") % {"title": scope.title, "year": board.label}
+    try:
+        response, replaced = table_response(
+            fmt,
+            chosen_tables,
+            stem=dashboard_exports.stem(scope, year, which),
+            title=title,
+        )
+    except PdfUnavailable:
+        back = reverse("dashboard:figures") + "?" + urlencode({"fiscal_year": year})
+        return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
+    dashboard_exports.record_exported(
+        actor, scope, year=year, table=which, fmt=fmt, replaced=replaced
+    )
+    return response

@@ -37,9 +37,9 @@ from tsunagu.core.exports import (
     xlsx_cell,
 )
 from tsunagu.directory.tests.factories import ResourceFactory
-from tsunagu.meetings.models import CommunityIssue, IssueSource, IssueTheme
-from tsunagu.meetings.tests.factories import DevelopmentFactory
-from tsunagu.organizations.models import Organization
+from tsunagu.meetings.models import CommunityIssue, FrequencyKind, IssueSource, IssueTheme
+from tsunagu.meetings.tests.factories import DevelopmentFactory, MeetingBodyFactory
+from tsunagu.organizations.models import AreaKind, Organization
 from tsunagu.organizations.tests.factories import AreaFactory, OrganizationFactory
 from tsunagu.people.models import Person
 from tsunagu.people.tests.factories import PersonFactory
@@ -142,6 +142,22 @@ def _statistics(query: str) -> Seeder:
     return seed
 
 
+def _dashboard(query: str) -> Seeder:
+    def seed(personas: Any, client_as: Callable[..., Client]) -> tuple[Client, str, Seeds]:
+        seeds = Seeds()
+        # The wards' names (consultations by ward) and the bodies' names (meeting compliance)
+        # are the user text of the dashboard's tables.
+        for _n in range(3):
+            AreaFactory.create(name=seeds(), kind=AreaKind.WARD)
+            MeetingBodyFactory.create(
+                name=seeds(), frequency_kind=FrequencyKind.AT_LEAST, frequency_count=4
+            )
+        url = f"{reverse('dashboard:figures_export')}?{query}"
+        return client_as(personas.city_official), url, seeds
+
+    return seed
+
+
 def _seed_plan_world(personas: Any, seeds: Seeds, form: str) -> Any:
     """The plans' world with a dangerous value in every text field the two workbooks write;
     `form` ("plan" or "monitoring") says which of them that workbook must show."""
@@ -221,6 +237,9 @@ EXPORTS = [
     Export("referrals:statistics_export", "cp932", _statistics("format=cp932")),
     Export("referrals:statistics_export", "cp932", _statistics("format=cp932&table=organizations")),
     Export("referrals:statistics_export", "xlsx", _statistics("format=xlsx")),
+    Export("dashboard:figures_export", "csv", _dashboard("format=csv")),
+    Export("dashboard:figures_export", "cp932", _dashboard("format=cp932")),
+    Export("dashboard:figures_export", "xlsx", _dashboard("format=xlsx")),
     Export("plans:plan_xlsx", "xlsx", _plan),
     Export("plans:monitoring_xlsx", "xlsx", _monitoring),
 ]
