@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tsunagu.plans",
     "tsunagu.referrals",
     "tsunagu.meetings",
+    "tsunagu.expertise",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("directory/", include("tsunagu.directory.urls")),
     path("plans/", include("tsunagu.plans.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
+    path("expertise/", include("tsunagu.expertise.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("disclosure/", include("tsunagu.disclosure.urls")),
