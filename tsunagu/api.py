@@ -13,6 +13,7 @@ from tsunagu.cases.api_imports import router as consultation_imports_router
 from tsunagu.core.api import ObjectParser, install_error_handlers
 from tsunagu.dashboard.api import router as dashboard_router
 from tsunagu.directory.api import router as directory_router
+from tsunagu.expertise.api import router as expertise_router
 from tsunagu.meetings.api import router as meetings_router
 from tsunagu.notifications.api import router as notifications_router
 from tsunagu.organizations.api import router as organizations_router
@@ -50,6 +51,7 @@ api.add_router("/", plans_router)
 api.add_router("/", directory_router)
 api.add_router("/", meetings_router)
 api.add_router("/", trainings_router)
+api.add_router("/", expertise_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

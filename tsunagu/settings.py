@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tsunagu.referrals",
     "tsunagu.meetings",
     "tsunagu.trainings",
+    "tsunagu.expertise",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

@@ -127,6 +127,10 @@ TWINS: dict[str, str] = {
     "meetings:issue_create": "issue_create",
     "meetings:case_issue_create": "issue_create",  # source=case, source_case_id
     "meetings:conference_issue_create": "issue_create",  # source=conference
+    # expertise: the directory's declarations (issue 18 item 4)
+    "expertise:declaration_create": "expertise_declaration_create",
+    "expertise:declaration_edit": "expertise_declaration_update",
+    "expertise:declaration_delete": "expertise_declaration_delete",
     # notifications
     "notifications:mark": "notification_mark",
     "notifications:mark_all_read": "notification_mark_all_read",

@@ -42,6 +42,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
 from tsunagu.core.dates import fiscal_year
+from tsunagu.expertise.models import ExpertiseDeclaration
 from tsunagu.meetings.models import (
     BodyKind,
     Level,
@@ -113,6 +114,7 @@ SCREEN_NAMESPACES = {
     "disclosure",
     "organizations",
     "trainings",
+    "expertise",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -180,6 +182,9 @@ class World:
     # office B sees neither the draft nor office A's registration.
     training_draft: TrainingEvent
     training_registration: Registration
+    # Office A's declaration that it knows 強度行動障害 (issue 18 item 4): the directory shows
+    # it to the network, but only office A changes or withdraws it.
+    expertise_declaration: ExpertiseDeclaration
 
 
 @pytest.fixture
@@ -341,6 +346,12 @@ def world(personas, client_as, private_media) -> World:
         ),
         **_staffing_world(personas),
         **_training_world(personas),
+        expertise_declaration=ExpertiseDeclaration.objects.create(
+            organization=office_a,
+            theme="severe_behaviour",
+            note="強度行動障害支援者養成研修の修了者がいます。",
+            declared_by=personas.counselor_a,
+        ),
     )
 
 
@@ -639,6 +650,15 @@ SCREENS: dict[str, Spec] = {
         lambda w: {"ended_on": "2026-04-30"},
         owner="city_official",
     ),
+    # expertise: office A's own declaration (issue 18 item 4)
+    "expertise:declaration_edit": Spec(
+        lambda w: {"declaration_id": w.expertise_declaration.pk},
+        FORM,
+        lambda w: {"note": "修了者が2名います。"},
+    ),
+    "expertise:declaration_delete": Spec(
+        lambda w: {"declaration_id": w.expertise_declaration.pk}, FORM
+    ),
     "people:person_detail": Spec(_person),
     "people:person_edit": Spec(
         _person, FORM, lambda w: {"version": w.person.version, "family_name": "佐藤"}
@@ -925,6 +945,15 @@ API: dict[str, Spec] = {
         POST,
         lambda w: {"ended_on": "2026-04-30"},
         owner="city_official",
+    ),
+    # expertise (issue 18 item 4)
+    "PATCH /api/v1/expertise/declarations/{declaration_id}": Spec(
+        lambda w: {"declaration_id": w.expertise_declaration.pk},
+        ("PATCH",),
+        lambda w: {"note": "修了者が2名います。"},
+    ),
+    "DELETE /api/v1/expertise/declarations/{declaration_id}": Spec(
+        lambda w: {"declaration_id": w.expertise_declaration.pk}, ("DELETE",)
     ),
     "GET /api/v1/persons/{person_id}": Spec(_person),
     "PATCH /api/v1/persons/{person_id}": Spec(

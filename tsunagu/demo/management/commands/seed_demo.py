@@ -28,6 +28,7 @@ from tsunagu.demo.board import seed_and_summarise as seed_board
 from tsunagu.demo.cases import casework_summary, seed_casework
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.directory import seed_resources_and_summarise as seed_directory_resources
+from tsunagu.demo.expertise import seed_and_summarise as seed_expertise
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
@@ -660,6 +661,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_directory())
         self.stdout.write(seed_staffing())
         self.stdout.write(seed_trainings())
+        self.stdout.write(seed_expertise())
         self.stdout.write(seed_annual_report())
         self.stdout.write("")
         self.stdout.write("デモ用アカウント:")
