@@ -26,6 +26,7 @@ from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
 from tsunagu.plans.models import SupportPlan
 from tsunagu.referrals.models import Referral
+from tsunagu.trainings.models import TrainingEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,11 @@ PARENTS: dict[str, Any] = {
     "plan_id": lambda: SupportPlan.objects.order_by("pk").values_list("pk", flat=True),
     "body_id": lambda: MeetingBody.objects.order_by("pk").values_list("pk", flat=True),
     "conference_id": lambda: CaseConference.objects.order_by("pk").values_list("pk", flat=True),
+    "event_id": lambda: (
+        TrainingEvent.objects.annotate(rows=Count("registrations"))
+        .order_by("-rows", "pk")
+        .values_list("pk", flat=True)
+    ),
     "organization_id": lambda: (
         Organization.objects.annotate(members=Count("memberships"))
         .order_by("-members", "pk")
