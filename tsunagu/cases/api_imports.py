@@ -8,14 +8,10 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tsunagu.cases.imports import consultations_import
-from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.import_api import (
     IMPORT_RESPONSES,
-    import_answer,
-    no_file_answer,
-    read_upload,
-    unreadable_answer,
+    answer_import,
 )
 
 router = Router(tags=["cases"])
@@ -40,12 +36,4 @@ class ImportQuery(Schema):
 def consultation_import(
     request: TsunaguRequest, query: Query[ImportQuery], file: File[UploadedFile | None] = None
 ) -> Status[dict[str, Any]]:
-    if file is None:  # the document marks it optional, so that the service says why
-        return Status(*no_file_answer())
-    try:
-        outcome = consultations_import(
-            request.actor, data=read_upload(file), name=file.name or "", dry_run=query.dry_run
-        )
-    except Invalid as exc:
-        return Status(*unreadable_answer(exc))
-    return Status(*import_answer(outcome, dry_run=query.dry_run))
+    return Status(*answer_import(consultations_import, request.actor, file, dry_run=query.dry_run))

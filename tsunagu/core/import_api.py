@@ -8,11 +8,13 @@ preview screen shows, without the rows' values (the caller has its own file).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Field
 
+from tsunagu.core.actor import Actor
 from tsunagu.core.api import ErrorBody, ErrorOut
 from tsunagu.core.errors import Invalid
 from tsunagu.core.imports import MAX_IMPORT_BYTES, ImportOutcome
@@ -65,6 +67,20 @@ def read_upload(file: Any) -> bytes:
 
 def no_file_answer() -> tuple[int, dict[str, Any]]:
     return unreadable_answer(Invalid(_("ファイルを選んでください（multipart の file）。")))
+
+
+def answer_import(
+    service: Callable[..., ImportOutcome], actor: Actor, file: Any, *, dry_run: bool
+) -> tuple[int, dict[str, Any]]:
+    """Run an import service on an uploaded file and give the API's answer: no file or an
+    unreadable one is a 422 without row problems, and the outcome otherwise."""
+    if file is None:  # the document marks it optional, so that the service says why
+        return no_file_answer()
+    try:
+        outcome = service(actor, data=read_upload(file), name=file.name or "", dry_run=dry_run)
+    except Invalid as exc:
+        return unreadable_answer(exc)
+    return import_answer(outcome, dry_run=dry_run)
 
 
 def import_answer(outcome: ImportOutcome, *, dry_run: bool) -> tuple[int, dict[str, Any]]:

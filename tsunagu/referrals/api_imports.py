@@ -7,14 +7,10 @@ from typing import Any
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.import_api import (
     IMPORT_RESPONSES,
-    import_answer,
-    no_file_answer,
-    read_upload,
-    unreadable_answer,
+    answer_import,
 )
 from tsunagu.referrals.imports import requests_import
 
@@ -40,12 +36,4 @@ class ImportQuery(Schema):
 def referral_import(
     request: TsunaguRequest, query: Query[ImportQuery], file: File[UploadedFile | None] = None
 ) -> Status[dict[str, Any]]:
-    if file is None:  # the document marks it optional, so that the service says why
-        return Status(*no_file_answer())
-    try:
-        outcome = requests_import(
-            request.actor, data=read_upload(file), name=file.name or "", dry_run=query.dry_run
-        )
-    except Invalid as exc:
-        return Status(*unreadable_answer(exc))
-    return Status(*import_answer(outcome, dry_run=query.dry_run))
+    return Status(*answer_import(requests_import, request.actor, file, dry_run=query.dry_run))

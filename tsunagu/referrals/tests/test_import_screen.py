@@ -109,3 +109,12 @@ def test_a_file_too_large_is_refused_before_it_is_read(core_manager, personas, c
         "error": {"code": "invalid", "message": "ファイルが大きすぎます（5MBまで）。"},
         "problems": [],
     }
+
+
+def test_no_file_or_an_unreadable_one_is_a_422_without_row_problems(core_manager, personas, client):
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token_for(core_manager, personas.core_center)}"}
+    for sent in ({}, {"file": _file(b"\x00\xff\xfe not a table")}):
+        response = client.post(API, sent, **auth)
+        assert response.status_code == 422, sent
+        assert response.json()["problems"] == []
+        assert response.json()["error"]["message"]
