@@ -51,6 +51,18 @@ def _figures_shown(page) -> None:
     assert re.fullmatch(r"\d+", key.inner_text().strip()), key.inner_text()
 
 
+def _home_shows_figures(page, name: str, assert_no_axe_violations) -> None:
+    """The home page of a dashboard's role: this year's key figures, each a link to the records
+    it counts, and the consultations chart."""
+    section = page.locator("section[aria-labelledby=dashboards]")
+    expect(section.locator("svg[role=img]")).to_be_visible()
+    links = section.locator(".dashboard-key a")
+    expect(links).to_have_count(4)
+    for i in range(4):
+        assert "/dashboards/records/" in (links.nth(i).get_attribute("href") or "")
+    assert_no_axe_violations(page, name)
+
+
 def test_city_core_and_council_read_their_dashboards_by_keyboard(
     page, live_server, demo, browser, client_as, browser_sign_in, assert_no_axe_violations
 ):
@@ -61,8 +73,9 @@ def test_city_core_and_council_read_their_dashboards_by_keyboard(
     # 1. The city official: from the home page to the city's dashboard.
     browser_sign_in(User.objects.get(username="city1"))
     start_at_top(page, "/")
+    _home_shows_figures(page, "dashboards-00-city-home", assert_no_axe_violations)
     follow(page, "市の状況（市担当課）")
-    expect(page).to_have_url(re.compile(r"/dashboards/$"))
+    expect(page).to_have_url(re.compile(rf"/dashboards/\?fiscal_year={this_year}$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(year_label(this_year))
     _figures_shown(page)
     expect(page.locator("#consultations_by_support_type-h")).to_be_visible()
@@ -93,6 +106,18 @@ def test_city_core_and_council_read_their_dashboards_by_keyboard(
     expect(page).to_have_url(re.compile(rf"/meetings/compliance/\?fiscal_year={this_year}$"))
     page.go_back()
 
+    # 3b. Every figure links to the records it counts: as many rows as the figure says, and
+    #     nobody's name.
+    total = page.locator(".dashboard-key strong").first.inner_text().strip()
+    follow(page, "相談受付（月別）: 数えた記録の一覧")
+    expect(page).to_have_url(
+        re.compile(rf"/dashboards/records/consultations_by_month/\?fiscal_year={this_year}$")
+    )
+    expect(page.locator("section[aria-labelledby=records-h] caption")).to_have_text(f"{total}件")
+    assert_no_axe_violations(page, "dashboards-01b-records")
+    no_sideways_scroll_at_phone_width(page, "dashboards-01b-records")
+    page.go_back()
+
     # 4. The previous fiscal year, chosen with the arrow keys.
     choose(page, page.get_by_label("年度", exact=True), year_label(this_year - 1))
     submit(page, "表示する")
@@ -110,6 +135,7 @@ def test_city_core_and_council_read_their_dashboards_by_keyboard(
     # 6. The core center: the whole city, every count.
     core = new_signed_in_page(browser, live_server, client_as, User.objects.get(username="core1"))
     start_at_top(core, "/")
+    _home_shows_figures(core, "dashboards-03-core-home", assert_no_axe_violations)
     follow(core, "市全体の状況（基幹相談支援センター）")
     _figures_shown(core)
     expect(core.locator("#difficulty_by_household-h")).to_be_visible()
@@ -122,6 +148,7 @@ def test_city_core_and_council_read_their_dashboards_by_keyboard(
         browser, live_server, client_as, User.objects.get(username="council1")
     )
     start_at_top(council, "/")
+    _home_shows_figures(council, "dashboards-04-council-home", assert_no_axe_violations)
     follow(council, "自立支援協議会のための集計")
     expect(council.locator(".lead")).to_contain_text("5未満")
     expect(council.locator("svg[role=img]").first).to_be_visible()
@@ -143,4 +170,9 @@ def test_city_core_and_council_read_their_dashboards_by_keyboard(
     ]
     assert_no_axe_violations(council, "dashboards-04-council")
     no_sideways_scroll_at_phone_width(council, "dashboards-04-council")
+    # Its figures link to their tables, never to a record.
+    follow(council, "相談受付（区別）: 区分ごとの数")
+    expect(council.locator("body")).to_contain_text("個々の記録は表示しません")
+    expect(council.locator("section[aria-labelledby=records-h]")).to_have_count(0)
+    assert_no_axe_violations(council, "dashboards-05-council-records")
     council.context.close()

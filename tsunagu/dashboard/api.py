@@ -5,6 +5,7 @@ page; a year with no records is a 422."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -12,11 +13,12 @@ from ninja import Router
 
 from tsunagu.audit import services as audit
 from tsunagu.core.api import ErrorOut
-from tsunagu.core.errors import NotFound
+from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
 from tsunagu.core.validators import Year
 from tsunagu.dashboard import figures as dashboards
+from tsunagu.dashboard import records
 
 router = Router(tags=["dashboards"])
 
@@ -153,5 +155,73 @@ def figures(request: TsunaguRequest, fiscal_year: Year | None = None) -> dict[st
                 "is_short": row.is_short,
             }
             for row in board.compliance
+        ],
+    }
+
+
+class RecordRowOut(Out):
+    day: dt.date
+    cells: list[str]
+    categories: list[str]
+    url: str
+
+
+class CategoryOut(Out):
+    key: str
+    label: str
+    count: int | None
+    suppressed: bool
+
+
+class FigureRecordsOut(Out):
+    key: str
+    title: str
+    fiscal_year: int
+    suppressed: bool
+    categories: list[CategoryOut]
+    total: int | None
+    category: str
+    columns: list[str]
+    count: int
+    rows: list[RecordRowOut]
+
+
+@router.get(
+    "/dashboards/records/{key}",
+    response={200: FigureRecordsOut, 404: ErrorOut, 422: ErrorOut},
+    summary="ダッシュボードの数が数えた記録（匿名化）",
+    url_name="dashboard_figure_records",
+)
+def figure_records(
+    request: TsunaguRequest, key: str, fiscal_year: Year | None = None, category: str = ""
+) -> dict[str, Any]:
+    """画面の「数えた記録の一覧」と同じ行（氏名なし）。自立支援協議会の委員には区分ごとの数だけ
+    （rows は空）。知らない数は404、知らない年度・区分は422。"""
+    actor = audit.require_role(request.actor, dashboards.may_view, view="dashboard")
+    scope = dashboards.scope_of(actor)
+    if scope is None or key not in records.FIGURE_KEYS:
+        raise NotFound(_("見つかりません。"))
+    year = dashboards.checked_year(fiscal_year, dashboards.fiscal_years())
+    found = records.figure_records(actor, scope, year=year, key=key)
+    if category and category not in {k for k, _label, _n in found.categories}:
+        raise Invalid(_("その区分はこの数にはありません。一覧から選んでください。"))
+    rows = found.only(category)
+    records.record_viewed(actor, scope, year=year, key=key, category=category, count=len(rows))
+    return {
+        "key": key,
+        "title": found.title,
+        "fiscal_year": year,
+        "suppressed": found.suppressed,
+        "categories": [
+            {"key": k, "label": label, "count": n, "suppressed": n is None}
+            for k, label, n in found.categories
+        ],
+        "total": found.total,
+        "category": category,
+        "columns": list(found.columns),
+        "count": len(rows),
+        "rows": [
+            {"day": r.day, "cells": list(r.cells), "categories": list(r.categories), "url": r.url}
+            for r in rows
         ],
     }

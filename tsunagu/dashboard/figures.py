@@ -29,7 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -222,6 +223,7 @@ class Distribution:
     link_label: str = ""
     monthly: bool = False
     note: str = ""
+    records_url: str = ""  # the records it counts (records.py), `&category=` for one row
 
     @property
     def chart(self) -> SafeString:
@@ -273,6 +275,7 @@ class CrossTab:
     column_counts: list[int | None]
     groups: list[tuple[str, list[tuple[str, list[int | None]]]]]  # group label, rows
     note: str = ""
+    records_url: str = ""
 
 
 @dataclass
@@ -297,6 +300,7 @@ class Dashboard:
     overdue_monitorings: int | None = None
     compliance: list[ComplianceRow] = field(default_factory=list)
     compliance_link: str = ""
+    overdue_url: str = ""
 
     def distribution(self, key: str) -> Distribution:
         return next(d for d in self.distributions if d.key == key)
@@ -308,6 +312,18 @@ class Dashboard:
     @property
     def cases_total(self) -> str:
         return display(self.distribution("cases_by_month").total)
+
+    @property
+    def consultations_url(self) -> str:
+        return self.distribution("consultations_by_month").records_url
+
+    @property
+    def cases_url(self) -> str:
+        return self.distribution("cases_by_month").records_url
+
+    @property
+    def days_url(self) -> str:
+        return self.distribution("days_to_acceptance").records_url
 
     @property
     def compliance_short(self) -> int:
@@ -386,6 +402,151 @@ def _fiscal_months(year: int, today: dt.date) -> list[tuple[str, str]]:
     return months
 
 
+# --- The records each figure counts (records.py lists the same ones) -----------------------
+
+CONSULTATION_FIELDS = (
+    "received_at",
+    "support_types",
+    "person_id",
+    "person__disability_categories",
+    "person__area_id",
+    "household__area_id",
+)
+
+
+def consultations_in(
+    since: dt.datetime, until: dt.datetime, area_ids: list[int] | None
+) -> QuerySet[Consultation]:
+    consultations = Consultation.objects.filter(received_at__gte=since, received_at__lt=until)
+    if area_ids is not None:
+        consultations = consultations.filter(_subject_q("", area_ids))
+    return consultations
+
+
+def consultation_categories(
+    areas: AreaMap,
+    received_at: dt.datetime,
+    support_types: list[str] | None,
+    person_id: int | None,
+    categories: list[str] | None,
+    person_area: int | None,
+    household_area: int | None,
+) -> dict[str, list[str]]:
+    """Where one consultation counts in each consultation figure (CONSULTATION_FIELDS in order)."""
+    ward = areas.ward_of(person_area if person_area is not None else household_area)
+    return {
+        "consultations_by_month": [str(timezone.localtime(received_at).month)],
+        "consultations_by_support_type": sorted(set(support_types or [])),
+        "consultations_by_disability": [
+            NO_PERSON if person_id is None else referral_statistics.category_column(categories)
+        ],
+        "consultations_by_ward": [str(ward) if ward is not None else NO_WARD],
+    }
+
+
+def cases_opened_in(start: dt.date, end: dt.date, area_ids: list[int] | None) -> QuerySet[Case]:
+    cases = Case.objects.filter(opened_on__gte=start, opened_on__lte=end)
+    if area_ids is not None:
+        cases = cases.filter(_subject_q("", area_ids))
+    return cases
+
+
+def referrals_sent_in(
+    since: dt.datetime, until: dt.datetime, area_ids: list[int] | None
+) -> QuerySet[Referral]:
+    sent = Referral.objects.filter(requested_at__gte=since, requested_at__lt=until)
+    if area_ids is not None:
+        sent = sent.filter(person__area__in=area_ids)
+    return sent
+
+
+REFERRAL_FIELDS = ("kind", "requesting_organization__kind", "status", "requested_at", "accepted_at")
+
+
+def referral_categories(
+    kind: str,
+    requester_kind: str,
+    status: str,
+    requested_at: dt.datetime | None,
+    accepted_at: dt.datetime | None,
+) -> tuple[dict[str, list[str]], float | None]:
+    """Where one request counts in each request figure (REFERRAL_FIELDS in order), and the days
+    its acceptance took (None unless accepted)."""
+    days = None
+    if status in ACCEPTED_STATUSES and accepted_at is not None and requested_at is not None:
+        days = (accepted_at - requested_at).total_seconds() / 86400
+    keys = {
+        "joint_support_by_requester": [referral_statistics.requester_group(requester_kind)]
+        if kind == ReferralKind.JOINT_SUPPORT
+        else [],
+        "referral_outcomes": [key for key, _label, statuses in OUTCOMES if status in statuses],
+        "days_to_acceptance": []
+        if days is None
+        else [next(key for key, _label, below in DAY_BUCKETS if days < below)],
+    }
+    return keys, days
+
+
+def difficulty_cases_in(start: dt.date, end: dt.date, area_ids: list[int] | None) -> QuerySet[Case]:
+    """The complex cases open at some time in the year (seed 000 table 1 counts these)."""
+    cases = (
+        Case.objects.filter(opened_on__lte=end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+        .filter(Q(is_complex=True) | ~Q(difficulty_factors=[]))
+    )
+    if area_ids is not None:
+        cases = cases.filter(_subject_q("", area_ids))
+    return cases
+
+
+def household_types(
+    rows: Sequence[tuple[int, int | None, int | None]], end: dt.date
+) -> dict[int, str]:
+    """Each case's household type (HOUSEHOLD_TYPES) from its (case, household, person) row: the
+    case is a household's (世帯として支援), or its person lives with family members recorded in
+    a household, or alone (or with no household on file).  One query."""
+    persons = {person for _pk, household, person in rows if household is None and person}
+    living_with: dict[int, int] = defaultdict(int)  # household -> members living there
+    homes: dict[int, set[int]] = defaultdict(set)  # person -> their households
+    members = (
+        HouseholdMember.objects.current(min(end, timezone.localdate()))
+        .filter(
+            lives_together=True,
+            household__in=HouseholdMember.objects.filter(person_id__in=persons, lives_together=True)
+            .filter(Q(start_date__isnull=True) | Q(start_date__lte=end))
+            .values("household_id"),
+        )
+        .values_list("household_id", "person_id")
+    )
+    for household_id, person_id in members:
+        living_with[household_id] += 1
+        homes[person_id].add(household_id)
+    kinds = {}
+    for pk, household, person in rows:
+        if household is not None:
+            kinds[pk] = "household"
+        elif person is not None and any(living_with[h] > 1 for h in homes.get(person, ())):
+            kinds[pk] = "family"
+        else:
+            kinds[pk] = "alone"
+    return kinds
+
+
+def overdue_monitorings_in(
+    start: dt.date, end: dt.date, area_ids: list[int] | None, *, today: dt.date
+) -> QuerySet[Monitoring]:
+    """Monitorings due in the year and not done by today, of agreed plans of open cases."""
+    overdue = Monitoring.objects.filter(
+        status=MonitoringStatus.SCHEDULED,
+        plan__status=PlanStatus.AGREED,
+        due_on__lt=min(today, end + dt.timedelta(days=1)),
+        due_on__gte=start,
+    ).exclude(plan__case__status=CaseStatus.CLOSED)
+    if area_ids is not None:
+        overdue = overdue.filter(_subject_q("plan__case__", area_ids))
+    return overdue
+
+
 def dashboard(actor: Actor, scope: Scope, *, year: int, today: dt.date | None = None) -> Dashboard:
     day = today or timezone.localdate()
     start, end = fiscal_year_range(year)
@@ -405,36 +566,16 @@ def dashboard(actor: Actor, scope: Scope, *, year: int, today: dt.date | None = 
     months = _fiscal_months(year, day)
 
     # Consultations: by month, by support type, by disability, by ward.
-    consultations = Consultation.objects.filter(received_at__gte=since, received_at__lt=until)
-    if area_ids is not None:
-        consultations = consultations.filter(_subject_q("", area_ids))
     by_month: Counter[str] = Counter()
     by_type: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
     by_ward: Counter[str] = Counter()
-    for (
-        received_at,
-        support_types,
-        person_id,
-        categories,
-        person_area,
-        household_area,
-    ) in consultations.values_list(
-        "received_at",
-        "support_types",
-        "person_id",
-        "person__disability_categories",
-        "person__area_id",
-        "household__area_id",
-    ):
-        by_month[str(timezone.localtime(received_at).month)] += 1
-        for kind in set(support_types or []):
-            by_type[kind] += 1
-        by_category[
-            NO_PERSON if person_id is None else referral_statistics.category_column(categories)
-        ] += 1
-        ward = areas.ward_of(person_area if person_area is not None else household_area)
-        by_ward[str(ward) if ward is not None else NO_WARD] += 1
+    for row in consultations_in(since, until, area_ids).values_list(*CONSULTATION_FIELDS):
+        keys = consultation_categories(areas, *row)
+        by_month.update(keys["consultations_by_month"])
+        by_type.update(keys["consultations_by_support_type"])
+        by_category.update(keys["consultations_by_disability"])
+        by_ward.update(keys["consultations_by_ward"])
     consultations_total = sum(by_month.values())
     total_hidden = scope.suppressed and 0 < consultations_total < 5
     board.distributions.append(
@@ -450,11 +591,9 @@ def dashboard(actor: Actor, scope: Scope, *, year: int, today: dt.date | None = 
         )
     )
 
-    cases = Case.objects.filter(opened_on__gte=start, opened_on__lte=end)
-    if area_ids is not None:
-        cases = cases.filter(_subject_q("", area_ids))
     cases_by_month = Counter(
-        str(opened.month) for opened in cases.values_list("opened_on", flat=True)
+        str(opened.month)
+        for opened in cases_opened_in(start, end, area_ids).values_list("opened_on", flat=True)
     )
     board.distributions.append(
         _distribution(
@@ -513,15 +652,7 @@ def dashboard(actor: Actor, scope: Scope, *, year: int, today: dt.date | None = 
     )
 
     _referral_figures(actor, scope, board, since=since, until=until, area_ids=area_ids)
-    overdue = Monitoring.objects.filter(
-        status=MonitoringStatus.SCHEDULED,
-        plan__status=PlanStatus.AGREED,
-        due_on__lt=min(day, end + dt.timedelta(days=1)),
-        due_on__gte=start,
-    ).exclude(plan__case__status=CaseStatus.CLOSED)
-    if area_ids is not None:
-        overdue = overdue.filter(_subject_q("plan__case__", area_ids))
-    count = overdue.count()
+    count = overdue_monitorings_in(start, end, area_ids, today=day).count()
     board.overdue_monitorings = None if scope.suppressed and 0 < count < 5 else count
     board.compliance = [
         ComplianceRow(
@@ -534,7 +665,16 @@ def dashboard(actor: Actor, scope: Scope, *, year: int, today: dt.date | None = 
         for row in meetings_selectors.compliance(actor=actor, year=year, today=day)
     ]
     board.compliance_link = reverse("meetings:compliance") + "?" + urlencode({"fiscal_year": year})
+    for figure in (*board.distributions, board.factors):
+        figure.records_url = records_url(figure.key, year)
+    board.difficulty.records_url = records_url(board.difficulty.key, year)
+    board.overdue_url = records_url("overdue_monitorings", year)
     return board
+
+
+def records_url(key: str, year: int) -> str:
+    """The page of the records a figure counts (records.py)."""
+    return reverse("dashboard:figure_records", args=[key]) + "?" + urlencode({"fiscal_year": year})
 
 
 REQUESTER_LABELS = {key: label for key, label, _kinds in referral_statistics.REQUESTER_GROUPS}
@@ -563,22 +703,17 @@ def _referral_figures(
     area_ids: list[int] | None,
 ) -> None:
     """Joint-support requests by requester kind; every request's outcome; days to acceptance."""
-    sent = Referral.objects.filter(requested_at__gte=since, requested_at__lt=until)
-    if area_ids is not None:
-        sent = sent.filter(person__area__in=area_ids)
     by_requester: Counter[str] = Counter()
     by_outcome: Counter[str] = Counter()
+    buckets: Counter[str] = Counter()
     days: list[float] = []
-    for kind, requester_kind, status, requested_at, accepted_at in sent.values_list(
-        "kind", "requesting_organization__kind", "status", "requested_at", "accepted_at"
-    ):
-        if kind == ReferralKind.JOINT_SUPPORT:
-            by_requester[referral_statistics.requester_group(requester_kind)] += 1
-        for key, _label, statuses in OUTCOMES:
-            if status in statuses:
-                by_outcome[key] += 1
-        if status in ACCEPTED_STATUSES and accepted_at is not None and requested_at is not None:
-            days.append((accepted_at - requested_at).total_seconds() / 86400)
+    for row in referrals_sent_in(since, until, area_ids).values_list(*REFERRAL_FIELDS):
+        keys, took = referral_categories(*row)
+        by_requester.update(keys["joint_support_by_requester"])
+        by_outcome.update(keys["referral_outcomes"])
+        buckets.update(keys["days_to_acceptance"])
+        if took is not None:
+            days.append(took)
     requesters = _distribution(
         scope,
         key="joint_support_by_requester",
@@ -605,9 +740,6 @@ def _referral_figures(
     )
     board.distributions.append(outcomes)
     accepted_hidden = outcomes.rows[0].count is None
-    buckets: Counter[str] = Counter()
-    for n in days:
-        buckets[next(key for key, _label, below in DAY_BUCKETS if n < below)] += 1
     board.distributions.append(
         _distribution(
             scope,
@@ -639,39 +771,16 @@ def _difficulty(
 
     Each case has one household type, so a factor's count is the sum of its row: the council's
     suppression treats each row as a sum."""
-    cases = (
-        Case.objects.filter(opened_on__lte=end)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
-        .filter(Q(is_complex=True) | ~Q(difficulty_factors=[]))
-    )
-    if area_ids is not None:
-        cases = cases.filter(_subject_q("", area_ids))
-    rows = list(cases.values_list("household_id", "person_id", "difficulty_factors"))
-    persons = {person for household, person, _f in rows if household is None and person}
-    living_with: dict[int, int] = defaultdict(int)  # household -> members living there
-    homes: dict[int, set[int]] = defaultdict(set)  # person -> their households
-    members = (
-        HouseholdMember.objects.current(min(end, timezone.localdate()))
-        .filter(
-            lives_together=True,
-            household__in=HouseholdMember.objects.filter(person_id__in=persons, lives_together=True)
-            .filter(Q(start_date__isnull=True) | Q(start_date__lte=end))
-            .values("household_id"),
+    rows = list(
+        difficulty_cases_in(start, end, area_ids).values_list(
+            "pk", "household_id", "person_id", "difficulty_factors"
         )
-        .values_list("household_id", "person_id")
     )
-    for household_id, person_id in members:
-        living_with[household_id] += 1
-        homes[person_id].add(household_id)
+    kinds = household_types([(pk, household, person) for pk, household, person, _f in rows], end)
     counts: Counter[tuple[str, str]] = Counter()
     per_type: Counter[str] = Counter()
-    for household, person, factors in rows:
-        if household is not None:
-            kind = "household"
-        elif person is not None and any(living_with[h] > 1 for h in homes.get(person, ())):
-            kind = "family"
-        else:
-            kind = "alone"
+    for pk, _household, _person, factors in rows:
+        kind = kinds[pk]
         per_type[kind] += 1
         for factor in set(factors or []):
             if factor in DifficultyFactor.values:
@@ -723,3 +832,81 @@ def _difficulty(
         note=_("列の見出しの数はその型のケース数です（要因の合計ではありません）。"),
     )
     return factors, table
+
+
+# --- The home page's summary ----------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """This fiscal year so far, on the home page of a dashboard's role: the consultations by
+    month (the chart), the cases opened, the joint-support requests and the overdue monitorings,
+    each linked to the records it counts; suppressed for the council as the dashboard is."""
+
+    scope: Scope
+    fiscal_year: int
+    label: str
+    consultations: Distribution
+    cases: int | None
+    joint_support: int | None
+    overdue_monitorings: int | None
+    dashboard_url: str
+    cases_url: str
+    joint_support_url: str
+    overdue_url: str
+
+    @property
+    def suppressed_label(self) -> str:
+        return suppressed_text()
+
+
+def _shown(scope: Scope, count: int) -> int | None:
+    return None if scope.suppressed and 0 < count < 5 else count
+
+
+def summary(actor: Actor, scope: Scope, *, today: dt.date | None = None) -> Summary:
+    """The home page's figures: counted in the database (a handful of aggregate queries, none
+    growing with the records), the same records as the dashboard's figures of the same name."""
+    day = today or timezone.localdate()
+    year = fiscal_year(day)
+    start, end = fiscal_year_range(year)
+    since, until = start_of_local_day(start), start_of_local_day(end + dt.timedelta(days=1))
+    area_ids = AreaMap().areas_in(scope.wards) if scope.wards is not None else None
+    by_month: Counter[str] = Counter()
+    for month, n in (
+        consultations_in(since, until, area_ids)
+        .order_by()
+        .annotate(month=TruncMonth("received_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    ):
+        by_month[str(timezone.localtime(month).month)] += n
+    total = sum(by_month.values())
+    consultations = _distribution(
+        scope,
+        key="consultations_by_month",
+        title=_("相談受付（月別）"),
+        unit=_("件"),
+        categories=_fiscal_months(year, day),
+        counts=by_month,
+        monthly=True,
+        total_hidden=scope.suppressed and 0 < total < 5,
+    )
+    consultations.records_url = records_url("consultations_by_month", year)
+    joint = referrals_sent_in(since, until, area_ids).filter(kind=ReferralKind.JOINT_SUPPORT)
+    return Summary(
+        scope=scope,
+        fiscal_year=year,
+        label=year_label(year),
+        consultations=consultations,
+        cases=_shown(scope, cases_opened_in(start, end, area_ids).count()),
+        joint_support=_shown(scope, joint.count()),
+        overdue_monitorings=_shown(
+            scope, overdue_monitorings_in(start, end, area_ids, today=day).count()
+        ),
+        dashboard_url=reverse("dashboard:figures") + "?" + urlencode({"fiscal_year": year}),
+        cases_url=records_url("cases_by_month", year),
+        joint_support_url=records_url("joint_support_by_requester", year),
+        overdue_url=records_url("overdue_monitorings", year),
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from tsunagu.dashboard import caseloads as caseload_selectors
 from tsunagu.dashboard import exports as dashboard_exports
 from tsunagu.dashboard import figures as dashboards
 from tsunagu.dashboard import oneperson
+from tsunagu.dashboard import records as figure_records
 from tsunagu.dashboard.forms import YearForm
 from tsunagu.meetings import selectors as meetings_selectors
 from tsunagu.organizations import staffing
@@ -36,10 +38,15 @@ def home(request: TsunaguRequest) -> HttpResponse:
     failed_since_last = AuditEvent.objects.filter(
         actor_username=request.user.username, action=Action.LOGIN_FAILED
     ).filter(at__gte=recent_signins[1].at if len(recent_signins) > 1 else request.user.date_joined)
+    scope = dashboards.scope_of(actor)
+    summary = dashboards.summary(actor, scope) if scope is not None else None
+    if summary is not None and scope is not None:
+        dashboards.record_viewed(actor, scope, year=summary.fiscal_year, via="home")
     return render(
         request,
         "dashboard/pages/home.html",
         {
+            "summary": summary,
             "recent_signins": recent_signins,
             "failed_since_last": failed_since_last.count(),
             "plans_dashboard": plans_selectors.dashboard(actor=actor),
@@ -47,7 +54,7 @@ def home(request: TsunaguRequest) -> HttpResponse:
             "may_view_one_person_offices": oneperson.may_view(actor),
             "may_view_staffing": staffing.may_view(actor),
             "may_view_annual_reports": report_access.may_view(actor),
-            "dashboard_scope": dashboards.scope_of(actor),
+            "dashboard_scope": scope,
             **referrals_selectors.dashboard(actor),
             **meetings_selectors.dashboard(actor),
         },
@@ -165,3 +172,59 @@ def figures_export(request: TsunaguRequest) -> HttpResponse:
         actor, scope, year=year, table=which, fmt=fmt, replaced=replaced
     )
     return response
+
+
+RECORDS_PER_PAGE = 50
+
+
+@errors_as_pages()
+@audit.for_role(dashboards.may_view, view="dashboard")
+@require_GET
+def figure_records_page(request: TsunaguRequest, key: str) -> HttpResponse:
+    """The records one figure of the dashboard counts (records.py), for one of its categories
+    or all: de-identified rows, each linked to its record where the viewer's organization holds
+    it; for the council the figure's table alone.  An unknown figure is a 404; an unknown year
+    or category a 400 with its message."""
+    if key not in figure_records.FIGURE_KEYS:
+        raise Http404
+    actor = request.actor
+    scope = dashboards.scope_of(actor)
+    assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
+    years = dashboards.fiscal_years()
+    form = YearForm(request.GET or None, years=years, initial={"fiscal_year": years[0]})
+    context: dict[str, object] = {"form": form, "scope": scope}
+    if form.is_bound and not form.is_valid():
+        return render(request, "dashboard/pages/figure_records.html", context, status=400)
+    chosen = form.cleaned_data.get("fiscal_year") if form.is_bound else None
+    year = chosen if chosen is not None else years[0]
+    found = figure_records.figure_records(actor, scope, year=year, key=key)
+    category = request.GET.get("category", "")
+    back = reverse("dashboard:figures") + "?" + urlencode({"fiscal_year": year}) + f"#{key}-h"
+    context |= {
+        "found": found,
+        "year": year,
+        "year_label": dashboards.year_label(year),
+        "back": back,
+    }
+    if category and category not in {k for k, _label, _n in found.categories}:
+        context["category_error"] = _("その区分はこの数にはありません。一覧から選んでください。")
+        return render(request, "dashboard/pages/figure_records.html", context, status=400)
+    rows = found.only(category)
+    page = Paginator(rows, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    figure_records.record_viewed(
+        actor, scope, year=year, key=key, category=category, count=len(page.object_list)
+    )
+    return render(
+        request,
+        "dashboard/pages/figure_records.html",
+        {
+            **context,
+            "category": category,
+            "category_label": found.label_of(category),
+            "count": len(rows),
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
