@@ -389,10 +389,12 @@ def materials_list(request: TsunaguRequest, event_id: int) -> list[TrainingMater
     url_name="training_materials_add",
 )
 def materials_add(
-    request: TsunaguRequest, event_id: int, files: File[list[UploadedFile]]
+    request: TsunaguRequest, event_id: int, files: File[list[UploadedFile] | None] = None
 ) -> Status[list[TrainingMaterial]]:
+    # `files` is optional in the document so that access comes first and the service says
+    # what is missing.
     event = access.access_event(request.actor, event_id, for_organizer=True)
-    return Status(201, services.materials_add(request.actor, event=event, files=files))
+    return Status(201, services.materials_add(request.actor, event=event, files=files or []))
 
 
 @router.get(
