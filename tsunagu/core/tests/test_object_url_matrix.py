@@ -931,9 +931,7 @@ API: dict[str, Spec] = {
     "POST /api/v1/trainings/{event_id}/attendance/import": Spec(
         _training, POST, owner="core_officer"
     ),
-    "GET /api/v1/training-materials/{material_id}": Spec(
-        _training_material, owner="colleague_a"
-    ),
+    "GET /api/v1/training-materials/{material_id}": Spec(_training_material, owner="colleague_a"),
     "DELETE /api/v1/training-materials/{material_id}": Spec(
         _training_material, ("DELETE",), owner="core_officer"
     ),

@@ -199,9 +199,7 @@ def test_training_counts_are_attended_trainings_per_office_and_theme(personas):
     }
     # The directory ranks office A on the theme through its trainings alone.
     entries = selectors.directory(actor_as(personas.counselor_b), theme=Theme.SEVERE_BEHAVIOUR)
-    assert [(e.organization, e.evidence[0].trainings) for e in entries] == [
-        (personas.office_a, 2)
-    ]
+    assert [(e.organization, e.evidence[0].trainings) for e in entries] == [(personas.office_a, 2)]
 
 
 # --- Access -----------------------------------------------------------------------------------

@@ -86,9 +86,15 @@ def test_a_file_that_is_not_a_pdf_or_an_image_is_refused(personas, event, client
 
 
 def test_materials_through_the_api(personas, event, client):
-    core = {"HTTP_AUTHORIZATION": f"Bearer {api_token_for(personas.core_officer, personas.core_center)}"}
-    worker = {"HTTP_AUTHORIZATION": f"Bearer {api_token_for(personas.colleague_a, personas.office_a)}"}
-    other = {"HTTP_AUTHORIZATION": f"Bearer {api_token_for(personas.counselor_b, personas.office_b)}"}
+    core = {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_for(personas.core_officer, personas.core_center)}"
+    }
+    worker = {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_for(personas.colleague_a, personas.office_a)}"
+    }
+    other = {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_for(personas.counselor_b, personas.office_b)}"
+    }
     path = f"/api/v1/trainings/{event.pk}/materials"
     created = client.post(path, {"files": [_pdf()]}, **core)
     assert created.status_code == 201, created.content
