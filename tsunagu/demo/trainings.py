@@ -123,7 +123,7 @@ THEMES = {
 
 # The questionnaire answers, given in turn by the attendees of each held event: satisfaction,
 # usefulness, comment, topics wanted, themes wanted.  Nothing in them names anyone.
-ANSWERS = (
+ANSWERS: tuple[tuple[int, int, str, str, list[str]], ...] = (
     (
         5,
         5,

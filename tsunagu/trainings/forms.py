@@ -189,7 +189,7 @@ class QuestionnaireForm(forms.Form):
 
 
 class MaterialForm(forms.Form):
-    files = MultipleFileField(
+    uploads = MultipleFileField(
         label=_("資料のファイル"),
         help_text=_(
             "PDFと画像（JPEG・PNG・GIF・WebP）、1ファイル10MBまで。複数選べます。"
@@ -197,8 +197,8 @@ class MaterialForm(forms.Form):
         ),
     )
 
-    def clean_files(self) -> list[UploadedFile]:
-        files: list[UploadedFile] = self.cleaned_data.get("files") or []
+    def clean_uploads(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("uploads") or []
         errors = []
         for upload in files:
             try:

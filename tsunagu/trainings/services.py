@@ -501,7 +501,7 @@ def materials_add(
         )
         raise Forbidden(_("資料を追加できるのは主催する基幹相談支援センターの職員です。"))
     if not files:
-        raise FieldErrors({"files": _("ファイルを選んでください。")})
+        raise Invalid(_("ファイルを選んでください。"))
     if event.materials.count() + len(files) > access.MATERIALS_MAX:
         raise Invalid(_("資料は1つの研修に%(max)s件までです。") % {"max": access.MATERIALS_MAX})
     checked = [attachment_check(upload) for upload in files]

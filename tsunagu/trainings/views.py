@@ -249,7 +249,7 @@ def materials_add(request: TsunaguRequest, event_id: int) -> HttpResponse:
         request,
         form,
         "trainings/pages/material_form.html",
-        save=lambda data: services.materials_add(actor, event=event, files=data["files"]),
+        save=lambda data: services.materials_add(actor, event=event, files=data["uploads"]),
         done=lambda stored: redirect("trainings:event_detail", event.pk),
         context={"event": event, "materials": list(selectors.event_materials(event))},
         success=lambda stored: _("資料を%(n)s件追加しました。") % {"n": len(stored)},

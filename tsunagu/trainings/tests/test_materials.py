@@ -43,7 +43,7 @@ def test_the_organizer_adds_and_the_registered_worker_downloads(personas, event,
     core = client_as(personas.core_officer)
     url = reverse("trainings:materials_add", args=[event.pk])
     assert core.get(url).status_code == 200
-    response = core.post(url, {"files": [_pdf(), _pdf("スライド.pdf")]})
+    response = core.post(url, {"uploads": [_pdf(), _pdf("スライド.pdf")]})
     assert response.status_code == 302, response.content.decode()
     first, second = TrainingMaterial.objects.order_by("original_name")
     assert first.content_type == "application/pdf"
@@ -78,7 +78,7 @@ def test_a_file_that_is_not_a_pdf_or_an_image_is_refused(personas, event, client
     core = client_as(personas.core_officer)
     url = reverse("trainings:materials_add", args=[event.pk])
     bad = SimpleUploadedFile("資料.pdf", b"<html><script>alert(1)</script></html>")
-    response = core.post(url, {"files": [_pdf(), bad]})
+    response = core.post(url, {"uploads": [_pdf(), bad]})
     assert response.status_code == 400
     assert "受け付けられない形式" in response.content.decode()
     assert not TrainingMaterial.objects.exists()
