@@ -161,7 +161,7 @@ def test_a_theme_without_evidence_lists_nobody(personas):
     )
 
 
-def test_training_counts_are_attended_trainings_per_office_and_theme(personas):
+def test_training_counts_are_attended_trainings_per_office_and_theme(personas, client_as):
     import datetime as dt
 
     from tsunagu.trainings.models import Registration
