@@ -217,7 +217,10 @@ class QuestionnaireAnswer(models.Model):
     It has no link to the worker or the registration, no time of answering (not even a date:
     the event's date is enough for the training plan), and a random UUID key, so that neither
     its key nor the table's order tells in what order people answered.  Lists order the
-    answers by their values, then by the random key.
+    answers by their values, then by the random key.  The audit row of answering names the
+    registration and the event, never the answer.  What stays possible is below the
+    application: someone with direct database access could match the row's transaction
+    (PostgreSQL's xmin) with the registration's; the screens and the API offer no way to.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -207,10 +207,12 @@ def questionnaire_answer(request: TsunaguRequest, event_id: int) -> HttpResponse
     registration = access.access_questionnaire(actor, event_id)
     event = registration.event
     if registration.questionnaire_answered:
+        # Answered once: the page says so; a second answer sent anyway is the conflict.
         return render(
             request,
             "trainings/pages/questionnaire_form.html",
             {"event": event, "answered": True, "form": None},
+            status=409 if request.method == "POST" else 200,
         )
     return form_page(
         request,

@@ -162,6 +162,7 @@ def test_nothing_on_the_screens_or_the_api_links_an_answer_to_a_person(
         )
         assert response.status_code == 302, response.content.decode()
         assert "回答済み" in member.get(url).content.decode()
+        assert member.post(url, {"satisfaction": "1"}).status_code == 409
 
     core = client_as(personas.core_officer)
     results = core.get(reverse("trainings:questionnaire_results", args=[held.pk])).content
