@@ -27,6 +27,18 @@ from tsunagu.organizations.tests.factories import MembershipFactory, Organizatio
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_media_outside_the_tree(tmp_path_factory):
+    """Files stored by a test that does not ask for `private_media` (the demo seed stores the
+    trainings' handouts) go to a throw-away directory too, never to var/private."""
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("private-media")
+    root.chmod(0o700)
+    with override_settings(PRIVATE_MEDIA_ROOT=root):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""

@@ -1,6 +1,8 @@
 """Trainings (issue 18 item 1), with the keyboard only: the core center's officer creates an
 event for one place, office A registers two of its staff (the second waits), the officer takes
-attendance on the day and issues the certificates.  Every page is checked with axe."""
+attendance on the day and issues the certificates; the attendee answers the questionnaire, and
+the officer reads the (still too few to show) results and opens the materials and the attendance
+import.  Every page is checked with axe."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from tests.browser.keyboard import (
     pick_radio,
     start_at_top,
     submit,
+    tick,
     type_date,
     type_into,
 )
@@ -76,3 +79,27 @@ def test_an_officer_runs_a_training_by_keyboard(
     assert_no_axe_violations(page, "trainings-05-certificates")
     first.refresh_from_db()
     assert first.certificate_issued_on == today
+
+    # 4. The attendee answers the questionnaire, anonymously and once.
+    start_at_top(office, f"/trainings/{event.pk}/")
+    follow(office, "アンケートに答える")
+    assert_no_axe_violations(office, "trainings-06-questionnaire")
+    pick_radio(office, "satisfaction", "満足")
+    type_into(office, "感想・意見", "事例が具体的でした。")
+    tick(office, "強度行動障害")
+    submit(office, "回答する")
+    expect(office.get_by_text("アンケートに回答しました。ありがとうございました。")).to_be_visible()
+    expect(office.get_by_text("アンケート回答済み")).to_be_visible()
+
+    # 5. The officer: one answer is too few to show; the materials and the import pages.
+    start_at_top(page, f"/trainings/{event.pk}/")
+    follow(page, "アンケートの集計")
+    expect(page.get_by_text("回答 1件（出席 1人）")).to_be_visible()
+    expect(page.get_by_text("事例が具体的でした。")).to_have_count(0)
+    assert_no_axe_violations(page, "trainings-07-results")
+    start_at_top(page, f"/trainings/{event.pk}/")
+    follow(page, "資料を追加する")
+    assert_no_axe_violations(page, "trainings-08-materials")
+    start_at_top(page, f"/trainings/{event.pk}/")
+    follow(page, "出欠をファイルから記録する")
+    assert_no_axe_violations(page, "trainings-09-attendance-import")

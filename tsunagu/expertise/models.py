@@ -5,7 +5,7 @@ A theme is a field of practice the network asks about ("who knows about 強度�
 ward?").  Cases record what made them difficult as the factors of seed 000 table 1
 (`cases.models.DifficultyFactor`), which are not themes: `FACTOR_THEMES` says which factor is
 evidence of which theme, and a theme no factor maps to (医療的ケア, 難病, …) is shown from what the
-offices declare (and, once the trainings app exists, the trainings their workers completed).
+offices declare and from the trainings on it their workers completed (`TrainingEvent.themes`).
 """
 
 from __future__ import annotations

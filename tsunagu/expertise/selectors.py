@@ -27,6 +27,7 @@ from tsunagu.core.errors import NotFound
 from tsunagu.core.validators import MAX_ID
 from tsunagu.expertise.models import FACTOR_THEMES, ExpertiseDeclaration, Theme
 from tsunagu.organizations.models import Area, AreaKind, Organization, OrganizationKind
+from tsunagu.trainings.models import Attendance, EventStatus, Registration, RegistrationStatus
 
 # Who reads the directory: the network's consultation offices, the core center, the ward
 # offices and the city department.
@@ -123,8 +124,8 @@ class Evidence:
 
     @property
     def score(self) -> int:
-        """Declared counts 2; the records 2 from five cases on, 1 below; a training 1 (from
-        the trainings app, once it exists)."""
+        """Declared counts 2; the records 2 from five cases on, 1 below; each completed
+        training 1, up to 2."""
         band = {"none": 0, "under_5": 1, "count": 2}[self.closed_band]
         return (2 if self.declaration else 0) + band + min(self.trainings, 2)
 
@@ -186,14 +187,24 @@ def closed_case_counts(organization_ids: Iterable[int]) -> dict[tuple[int, str],
 
 
 def training_counts(organization_ids: Iterable[int]) -> dict[tuple[int, str], int]:
-    """The trainings on each theme that the workers of each organization completed.
-
-    The trainings app (issue 18 items 1–2) is built beside this one on the same floor; until
-    it is merged there are no trainings to count, so this answers none.  Its completions are
-    to be counted here, per (organization, theme), and nowhere else: the directory's ranking
-    (`Evidence.score`) and the API already read this function.
-    """
-    return {}
+    """The trainings on each theme that the workers of each organization completed: per
+    (organization, theme), the recorded attendances ("出席") on held events covering that theme
+    (`TrainingEvent.themes`), counted for the office the worker attended for (kept on the
+    registration, so a worker who moves leaves the count with the old office).  One query,
+    counted here (JSON containment is not a lookup SQLite has)."""
+    wanted = set(organization_ids)
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    rows = Registration.objects.filter(
+        organization_id__in=wanted,
+        status=RegistrationStatus.REGISTERED,
+        attendance=Attendance.ATTENDED,
+        event__status=EventStatus.HELD,
+    ).values_list("organization_id", "event__themes")
+    for org_id, themes in rows:
+        for theme in set(themes or ()):
+            if isinstance(theme, str) and theme in Theme.values:
+                counts[org_id, theme] += 1
+    return dict(counts)
 
 
 def wards() -> QuerySet[Area]:

@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     MONITORING_DUE = "monitoring_due", _("モニタリングの時期です")
     NOTE_MENTION = "note_mention", _("支援経過記録でメンションされました")
     BOARD_MENTION = "board_mention", _("掲示板でメンションされました")
+    TRAINING_ANNOUNCED = "training_announced", _("研修の募集が始まりました")
 
 
 class Notification(models.Model):

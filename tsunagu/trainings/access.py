@@ -5,6 +5,10 @@ draft is its organizer's alone.  The core center organizes and registers anyone;
 registers its own current members.  A registration is seen by its worker, by the office that
 registered them (as it was then) and by the organizer; anyone else gets the 404 of a page that
 does not exist, with its access.denied row.
+
+An event's materials are for its organizer's staff and the workers registered on it (not those
+waiting, not their office colleagues); the questionnaire is answered by each attendee on their
+own registration; its aggregated results are the organizer's.
 """
 
 from __future__ import annotations
@@ -16,10 +20,19 @@ from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Forbidden, NotFound
 from tsunagu.organizations.models import Membership, OrganizationKind
-from tsunagu.trainings.models import EventStatus, Registration, TrainingEvent
+from tsunagu.trainings.models import (
+    Attendance,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    TrainingEvent,
+    TrainingMaterial,
+)
 
 EVENT = "trainings.trainingevent"
 REGISTRATION = "trainings.registration"
+MATERIAL = "trainings.trainingmaterial"
+MATERIALS_MAX = 20
 
 
 def may_organize(actor: Actor) -> bool:
@@ -120,3 +133,84 @@ def may_cancel(actor: Actor, registration: Registration) -> bool:
         or is_organizer(actor, registration.event)
         or registration.worker_id == actor.user.pk
     )
+
+
+# --- Materials and the questionnaire ----------------------------------------------------------
+
+
+def materials_events_of(actor: Actor) -> QuerySet[TrainingEvent]:
+    """The events whose materials the actor may have: those the acting organization organizes
+    and those the actor is registered on (a place, not the waiting list)."""
+    org_id = actor.organization_id
+    if org_id is None:
+        return TrainingEvent.objects.none()
+    mine = Registration.objects.filter(
+        worker_id=actor.user.pk, status=RegistrationStatus.REGISTERED
+    ).values("event_id")
+    return TrainingEvent.objects.filter(Q(organizer_id=org_id) | Q(pk__in=mine))
+
+
+def may_have_materials(actor: Actor, event: TrainingEvent) -> bool:
+    return materials_events_of(actor).filter(pk=event.pk).exists()
+
+
+def access_materials_event(actor: Actor, event_id: object) -> TrainingEvent:
+    """An event whose materials the actor may have, else the 404 (audited)."""
+    event = access_event(actor, event_id)
+    if not may_have_materials(actor, event):
+        raise _refuse(actor, EVENT, event.pk, "event materials not for the actor")
+    return event
+
+
+def access_material(
+    actor: Actor, material_id: object, *, for_organizer: bool = False
+) -> TrainingMaterial:
+    """A material of an event the actor may have (and, `for_organizer`, runs), else NotFound /
+    Forbidden, audited.  The download writes its own row."""
+    pk = _pk(actor, MATERIAL, material_id)
+    material = (
+        TrainingMaterial.objects.filter(pk=pk, event__in=materials_events_of(actor))
+        .select_related("event", "event__organizer")
+        .first()
+    )
+    if material is None:
+        raise _refuse(actor, MATERIAL, pk, "event materials not for the actor")
+    if for_organizer and not is_organizer(actor, material.event):
+        audit.record_denial(actor, target_type=MATERIAL, target_id=pk, reason="not the organizer")
+        raise Forbidden(_("資料を削除できるのは主催する基幹相談支援センターの職員です。"))
+    return material
+
+
+def answerable_registration(actor: Actor, event: TrainingEvent) -> Registration | None:
+    """The actor's own attended registration on a held event, answered or not."""
+    if event.status != EventStatus.HELD:
+        return None
+    return (
+        Registration.objects.filter(
+            event=event,
+            worker_id=actor.user.pk,
+            status=RegistrationStatus.REGISTERED,
+            attendance=Attendance.ATTENDED,
+        )
+        .select_related("event")
+        .first()
+    )
+
+
+def access_questionnaire(actor: Actor, event_id: object) -> Registration:
+    """The registration through which the actor answers the event's questionnaire: their own,
+    attended, on a held event they see; else the 404 of a page that does not exist."""
+    event = access_event(actor, event_id)
+    registration = answerable_registration(actor, event)
+    if registration is None:
+        raise _refuse(actor, EVENT, event.pk, "no attended registration of the actor")
+    return registration
+
+
+def access_results(actor: Actor, event_id: object) -> TrainingEvent:
+    """The event whose questionnaire results the actor reads: the organizer's staff only;
+    anyone else gets the 404 (the results are not theirs to know of)."""
+    event = access_event(actor, event_id)
+    if event.organizer_id != actor.organization_id:
+        raise _refuse(actor, EVENT, event.pk, "questionnaire results are the organizer's")
+    return event

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Annotated, Any, Literal
 
-from django.http import HttpResponse
-from ninja import Field, Router, Schema, Status
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tsunagu.audit import services as audit
 from tsunagu.core.api import ErrorOut, paginated
 from tsunagu.core.errors import FieldErrors
-from tsunagu.core.http import TsunaguRequest, download
+from tsunagu.core.http import TsunaguRequest, download, private_download
+from tsunagu.core.import_api import IMPORT_RESPONSES, answer_import
 from tsunagu.core.schemas import Out, model_field, patch_field
 from tsunagu.core.validators import Id, NonBlank, SaneDate
+from tsunagu.expertise.models import Theme
 from tsunagu.organizations.models import JobTitle, Organization, OrganizationKind
-from tsunagu.trainings import access, certificates, selectors, services
+from tsunagu.trainings import access, certificates, imports, selectors, services
 from tsunagu.trainings.models import (
+    ANSWER_TEXT_MAX,
     CAPACITY_MAX,
     EventFormat,
     EventKind,
     Registration,
     TrainingEvent,
+    TrainingMaterial,
 )
 
 router = Router(tags=["trainings"])
@@ -45,6 +52,7 @@ class EventOut(Out):
     co_organizer_ids: list[int]
     target_kinds: list[str]
     target_job_titles: list[str]
+    themes: list[str] = Field(description="分野（専門性の一覧の分野のコード）")
     capacity: int
     status: str
     status_label: str = Field(alias="get_status_display")
@@ -66,6 +74,7 @@ class EventIn(Schema):
     co_organizer_ids: list[Id] = Field(default_factory=list, max_length=50)
     target_kinds: list[OrganizationKind] = Field(default_factory=list, max_length=50)
     target_job_titles: list[JobTitle] = Field(default_factory=list, max_length=50)
+    themes: list[Theme] = Field(default_factory=list, max_length=50)
     capacity: Capacity
     status: Literal["draft", "announced"] = "draft"
 
@@ -82,6 +91,7 @@ class EventPatch(Schema):
     co_organizer_ids: list[Id] = patch_field(max_length=50)
     target_kinds: list[OrganizationKind] = patch_field(max_length=50)
     target_job_titles: list[JobTitle] = patch_field(max_length=50)
+    themes: list[Theme] = patch_field(max_length=50)
     capacity: Capacity = patch_field()
     status: SettableStatus = patch_field()
 
@@ -127,7 +137,7 @@ def _fields(payload: dict[str, Any]) -> dict[str, Any]:
             fields[name] = str(
                 fields[name].value if hasattr(fields[name], "value") else fields[name]
             )
-    for name in ("target_kinds", "target_job_titles"):
+    for name in ("target_kinds", "target_job_titles", "themes"):
         if name in fields:
             fields[name] = [str(getattr(v, "value", v)) for v in fields[name]]
     return fields
@@ -256,3 +266,191 @@ def certificate(request: TsunaguRequest, registration_id: int) -> HttpResponse:
     return download(
         pdf, filename=certificates.filename(registration), content_type="application/pdf"
     )
+
+
+# --- The questionnaire -------------------------------------------------------------------------
+
+
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class QuestionnaireIn(Schema):
+    satisfaction: Score = Field(..., description="満足度（5 とても満足 〜 1 不満）")
+    usefulness: Score | None = Field(None, description="業務への役立ち（5〜1、任意）")
+    comment: str = Field("", max_length=ANSWER_TEXT_MAX, description="感想・意見（無記名で表示）")
+    topics_wanted: str = Field("", max_length=ANSWER_TEXT_MAX)
+    topic_themes: list[Theme] = Field(default_factory=list, max_length=50)
+
+
+class QuestionnaireStateOut(Out):
+    event_id: int
+    answered: bool
+
+
+class TallyOut(Out):
+    value: int
+    label: str
+    count: int
+
+
+class QuestionnaireResultsOut(Out):
+    event_id: int
+    answers: int
+    attended: int
+    shown: bool = Field(
+        description=f"回答が{selectors.RESULTS_MIN_ANSWERS}件以上で true（未満は件数のみ）"
+    )
+    satisfaction: list[TallyOut]
+    satisfaction_mean: float | None
+    usefulness: list[TallyOut]
+    usefulness_mean: float | None
+    usefulness_answers: int
+    comments: list[str]
+    topics_wanted: list[str]
+    topic_themes: list[TallyOut]
+
+
+@router.get(
+    "/trainings/{event_id}/questionnaire",
+    response={200: QuestionnaireStateOut, 404: ErrorOut},
+    summary="自分のアンケートの回答状況（出席した本人）",
+    url_name="training_questionnaire",
+)
+def questionnaire_state(request: TsunaguRequest, event_id: int) -> dict[str, Any]:
+    registration = access.access_questionnaire(request.actor, event_id)
+    return {"event_id": registration.event_id, "answered": registration.questionnaire_answered}
+
+
+@router.post(
+    "/trainings/{event_id}/questionnaire",
+    response={
+        201: QuestionnaireStateOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="アンケートに答える（出席した本人が1回。無記名で保存し、回答のIDは返さない）",
+    url_name="training_questionnaire_answer",
+)
+def questionnaire_answer(
+    request: TsunaguRequest, event_id: int, payload: QuestionnaireIn
+) -> Status[dict[str, Any]]:
+    registration = access.access_questionnaire(request.actor, event_id)
+    data = payload.model_dump()
+    data["topic_themes"] = [str(getattr(t, "value", t)) for t in data["topic_themes"]]
+    services.questionnaire_answer(request.actor, registration=registration, **data)
+    return Status(201, {"event_id": registration.event_id, "answered": True})
+
+
+@router.get(
+    "/trainings/{event_id}/questionnaire/results",
+    response={200: QuestionnaireResultsOut, 404: ErrorOut},
+    summary="アンケートの集計（主催者。無記名、回答が少ないときは件数のみ）",
+    url_name="training_questionnaire_results",
+)
+def questionnaire_results(request: TsunaguRequest, event_id: int) -> dict[str, Any]:
+    event = access.access_results(request.actor, event_id)
+    results = selectors.questionnaire_results(event)
+    return {"event_id": event.pk, **results.__dict__}
+
+
+# --- Materials ---------------------------------------------------------------------------------
+
+
+class MaterialOut(Out):
+    id: int
+    event_id: int
+    original_name: str
+    content_type: str
+    size: int
+    url: str
+
+    @staticmethod
+    def resolve_url(material: TrainingMaterial) -> str:
+        return reverse("trainings:material_download", args=[material.pk])
+
+
+@router.get(
+    "/trainings/{event_id}/materials",
+    response={200: list[MaterialOut], 404: ErrorOut},
+    summary="研修資料の一覧（主催者と参加予定の申込者）",
+    url_name="training_materials",
+)
+def materials_list(request: TsunaguRequest, event_id: int) -> list[TrainingMaterial]:
+    event = access.access_materials_event(request.actor, event_id)
+    return list(selectors.event_materials(event))
+
+
+@router.post(
+    "/trainings/{event_id}/materials",
+    response={201: list[MaterialOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="研修資料を追加する（主催者。PDFと画像、添付ファイルと同じ検査）",
+    url_name="training_materials_add",
+)
+def materials_add(
+    request: TsunaguRequest, event_id: int, files: File[list[UploadedFile] | None] = None
+) -> Status[list[TrainingMaterial]]:
+    # `files` is optional in the document so that access comes first and the service says
+    # what is missing.
+    event = access.access_event(request.actor, event_id, for_organizer=True)
+    return Status(201, services.materials_add(request.actor, event=event, files=files or []))
+
+
+@router.get(
+    "/training-materials/{material_id}",
+    response={200: None, 404: ErrorOut},
+    summary="研修資料のダウンロード（主催者と参加予定の申込者）",
+    url_name="training_material_download",
+)
+def material_download(request: TsunaguRequest, material_id: int) -> FileResponse:
+    material = access.access_material(request.actor, material_id)
+    response = private_download(
+        material.file,
+        sha256=material.sha256,
+        filename=material.original_name,
+        content_type=material.content_type,
+    )
+    selectors.record_material_downloaded(request.actor, material)
+    return response
+
+
+@router.delete(
+    "/training-materials/{material_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    summary="研修資料を削除する（主催者）",
+    url_name="training_material_delete",
+)
+def material_delete(request: TsunaguRequest, material_id: int) -> Status[None]:
+    material = access.access_material(request.actor, material_id, for_organizer=True)
+    services.material_delete(request.actor, material=material)
+    return Status(204, None)
+
+
+# --- Attendance from a list --------------------------------------------------------------------
+
+
+class ImportQuery(Schema):
+    dry_run: bool = True
+
+
+@router.post(
+    "/trainings/{event_id}/attendance/import",
+    response={**IMPORT_RESPONSES, 404: ErrorOut},
+    summary="出欠をファイルから記録する（主催者。CSV・xlsx）",
+    description=(
+        "multipart の `file` に出席者の一覧（列「ログイン名」か「氏名」、任意で「出欠」）。"
+        "`dry_run=true`（既定）は確認だけ。`dry_run=false` はすべての行に問題がないときだけ"
+        "記録し（201）、1行でも問題があれば何も記録しません（422）。"
+    ),
+    url_name="training_attendance_import",
+)
+def attendance_import(
+    request: TsunaguRequest,
+    event_id: int,
+    query: Query[ImportQuery],
+    file: File[UploadedFile | None] = None,
+) -> Status[dict[str, Any]]:
+    event = access.access_event(request.actor, event_id, for_organizer=True)
+    service = partial(imports.attendance_import, event=event)
+    return Status(*answer_import(service, request.actor, file, dry_run=query.dry_run))

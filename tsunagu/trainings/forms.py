@@ -4,14 +4,23 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.errors import Invalid
 from tsunagu.core.lists import DayFilter
 from tsunagu.core.validators import BoundedFormDateField
+from tsunagu.expertise.models import Theme
 from tsunagu.organizations.models import JobTitle, Membership, Organization, OrganizationKind
+from tsunagu.records.forms import MultipleFileField
+from tsunagu.records.services import attachment_check
 from tsunagu.trainings.models import (
+    ANSWER_TEXT_MAX,
     CAPACITY_MAX,
+    SATISFACTION_CHOICES,
+    USEFULNESS_CHOICES,
     Attendance,
     EventFormat,
     EventKind,
@@ -59,6 +68,13 @@ class EventForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    themes = forms.MultipleChoiceField(
+        label=_("分野"),
+        choices=Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("出席した職員の事業所の専門性（専門性の一覧）に数えられます。"),
+    )
     capacity = forms.IntegerField(label=_("定員"), min_value=1, max_value=CAPACITY_MAX)
     status = forms.ChoiceField(label=_("状態"), choices=SETTABLE_STATUSES)
 
@@ -78,6 +94,7 @@ class EventForm(forms.Form):
                         "lecturers",
                         "target_kinds",
                         "target_job_titles",
+                        "themes",
                         "capacity",
                         "status",
                     )
@@ -128,6 +145,69 @@ class AttendanceForm(forms.Form):
 
     def marks(self) -> dict[int, str]:
         return {int(name[1:]): value for name, value in self.cleaned_data.items() if value}
+
+
+class QuestionnaireForm(forms.Form):
+    """The questionnaire after an event: nothing in it names the one who answers."""
+
+    satisfaction = forms.TypedChoiceField(
+        label=_("研修の満足度"),
+        choices=SATISFACTION_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    usefulness = forms.TypedChoiceField(
+        label=_("業務への役立ち"),
+        choices=USEFULNESS_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("感想・意見"),
+        max_length=ANSWER_TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "自由記述は名前を伏せて主催者に表示されます。個人が分かることは書かないでください。"
+        ),
+    )
+    topics_wanted = forms.CharField(
+        label=_("今後取り上げてほしいテーマ"),
+        max_length=ANSWER_TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("研修計画づくりに使います。"),
+    )
+    topic_themes = forms.MultipleChoiceField(
+        label=_("今後受けたい分野"),
+        choices=Theme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class MaterialForm(forms.Form):
+    uploads = MultipleFileField(
+        label=_("資料のファイル"),
+        help_text=_(
+            "PDFと画像（JPEG・PNG・GIF・WebP）、1ファイル10MBまで。複数選べます。"
+            "申込者に配られます。個人が分かることは含めないでください。"
+        ),
+    )
+
+    def clean_uploads(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("uploads") or []
+        errors = []
+        for upload in files:
+            try:
+                attachment_check(upload)
+            except Invalid as exc:
+                errors.append(exc.message)
+        if errors:
+            raise ValidationError(errors)
+        return files
 
 
 class EventFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter is untyped

@@ -4,17 +4,27 @@ An event is organised by the core center and open to every member of the network
 announced; it holds no person data except its lecturers' names.  A registration belongs to the
 worker (the user), with the office that registered them kept on the row as it was at the time,
 so a worker who moves office keeps their record.
+
+The questionnaire after an event is anonymous by construction: an answer row names its event
+and nothing else (no worker, no registration, no time; a random UUID key, so not even its
+place in the table follows the order people answered).  The registration keeps only a marker
+that its worker has answered, so that each attendee answers once.  See `QuestionnaireAnswer`.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.models import StoredAttachment, TimeStampedModel
+from tsunagu.core.storage import extension_for, private_storage
 from tsunagu.core.validators import BoundedDateField
+from tsunagu.expertise.models import Theme
 from tsunagu.organizations.models import JobTitle, Organization, OrganizationKind
 
 CAPACITY_MAX = 1000
@@ -67,6 +77,9 @@ class TrainingEvent(TimeStampedModel):
     )
     target_kinds = models.JSONField(_("対象の機関種別"), default=list, blank=True)
     target_job_titles = models.JSONField(_("対象の職種"), default=list, blank=True)
+    # The fields of practice the event covers (expertise.models.Theme values): what an
+    # attendee's completion counts for in the expertise directory.
+    themes = models.JSONField(_("分野"), default=list, blank=True)
     capacity = models.PositiveIntegerField(_("定員"))
     status = models.CharField(
         _("状態"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT
@@ -106,6 +119,10 @@ class TrainingEvent(TimeStampedModel):
     def target_job_title_labels(self) -> list[str]:
         labels = dict(JobTitle.choices)
         return [str(labels.get(k, k)) for k in self.target_job_titles]
+
+    def theme_labels(self) -> list[str]:
+        labels = dict(Theme.choices)
+        return [str(labels.get(k, k)) for k in self.themes]
 
 
 class RegistrationStatus(models.TextChoices):
@@ -153,6 +170,9 @@ class Registration(TimeStampedModel):
         related_name="+",
     )
     certificate_issued_on = BoundedDateField(_("修了証の発行日"), null=True, blank=True)
+    # Only that the worker answered the questionnaire (so that they answer once); what they
+    # answered is not linked to this row in any way.
+    questionnaire_answered = models.BooleanField(_("アンケート回答済み"), default=False)
 
     class Meta:
         verbose_name = _("研修の申込")
@@ -172,3 +192,94 @@ class Registration(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.event} / {self.worker}"
+
+
+SATISFACTION_CHOICES = [
+    (5, _("とても満足")),
+    (4, _("満足")),
+    (3, _("ふつう")),
+    (2, _("やや不満")),
+    (1, _("不満")),
+]
+USEFULNESS_CHOICES = [
+    (5, _("とても役に立つ")),
+    (4, _("役に立つ")),
+    (3, _("どちらともいえない")),
+    (2, _("あまり役に立たない")),
+    (1, _("役に立たない")),
+]
+ANSWER_TEXT_MAX = 2000
+
+
+class QuestionnaireAnswer(models.Model):
+    """One attendee's answer to the questionnaire after an event, anonymous by construction.
+
+    It has no link to the worker or the registration, no time of answering (not even a date:
+    the event's date is enough for the training plan), and a random UUID key, so that neither
+    its key nor the table's order tells in what order people answered.  Lists order the
+    answers by their values, then by the random key.  The audit row of answering names the
+    registration and the event, never the answer.  What stays possible is below the
+    application: someone with direct database access could match the row's transaction
+    (PostgreSQL's xmin) with the registration's; the screens and the API offer no way to.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(
+        TrainingEvent,
+        verbose_name=_("研修"),
+        on_delete=models.PROTECT,
+        related_name="questionnaire_answers",
+    )
+    satisfaction = models.PositiveSmallIntegerField(_("満足度"), choices=SATISFACTION_CHOICES)
+    usefulness = models.PositiveSmallIntegerField(
+        _("業務への役立ち"), choices=USEFULNESS_CHOICES, null=True, blank=True
+    )
+    comment = models.TextField(_("感想・意見"), max_length=ANSWER_TEXT_MAX, blank=True)
+    topics_wanted = models.TextField(
+        _("今後取り上げてほしいテーマ"), max_length=ANSWER_TEXT_MAX, blank=True
+    )
+    # expertise.models.Theme values the attendee would like a training on (for the plan).
+    topic_themes = models.JSONField(_("今後受けたい分野"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("研修アンケートの回答")
+        verbose_name_plural = _("研修アンケートの回答")
+        ordering = ["event", "-satisfaction", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5),
+                name="questionnaire_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(usefulness__isnull=True)
+                | (Q(usefulness__gte=1) & Q(usefulness__lte=5)),
+                name="questionnaire_usefulness_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} / {self.satisfaction}"
+
+    def topic_theme_labels(self) -> list[str]:
+        labels = dict(Theme.choices)
+        return [str(labels.get(k, k)) for k in self.topic_themes]
+
+
+def material_path(instance: TrainingMaterial, filename: str) -> str:
+    # As for note attachments: the stored name is the hash, never what the user typed, and the
+    # file is served only through a view that checks who may have it (trainings/access.py).
+    return (
+        f"trainings/{timezone.now():%Y/%m}/{instance.sha256}.{extension_for(instance.content_type)}"
+    )
+
+
+class TrainingMaterial(StoredAttachment):
+    """A handout or slide deck of an event (no person data): for its organizer and the
+    workers registered on it."""
+
+    event = models.ForeignKey(TrainingEvent, on_delete=models.PROTECT, related_name="materials")
+    file = models.FileField(upload_to=material_path, storage=private_storage)
+
+    class Meta(StoredAttachment.Meta):
+        verbose_name = _("研修資料")
+        verbose_name_plural = _("研修資料")

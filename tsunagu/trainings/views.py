@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from functools import partial
+
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,12 +12,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
-from tsunagu.core.http import TsunaguRequest, download
+from tsunagu.core.errors import NotFound
+from tsunagu.core.exports import csv_response
+from tsunagu.core.http import TsunaguRequest, download, private_download
+from tsunagu.core.import_screens import ImportScreen, import_page
 from tsunagu.core.lists import list_screen
 from tsunagu.core.printing import PdfUnavailable
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
-from tsunagu.trainings import access, certificates, selectors, services
-from tsunagu.trainings.forms import AttendanceForm, EventFilter, EventForm, RegistrationForm
+from tsunagu.trainings import access, certificates, exports, imports, selectors, services
+from tsunagu.trainings.forms import (
+    AttendanceForm,
+    EventFilter,
+    EventForm,
+    MaterialForm,
+    QuestionnaireForm,
+    RegistrationForm,
+)
 from tsunagu.trainings.lists import EventTable
 from tsunagu.trainings.models import Attendance, RegistrationStatus
 
@@ -76,6 +88,7 @@ def event_detail(request: TsunaguRequest, event_id: int) -> HttpResponse:
     actor = request.actor
     event = access.access_event(actor, event_id)
     registrations = list(selectors.event_registrations(actor, event))
+    own = access.answerable_registration(actor, event)
     context = {
         "event": event,
         "co_organizers": list(event.co_organizers.all()),
@@ -86,6 +99,13 @@ def event_detail(request: TsunaguRequest, event_id: int) -> HttpResponse:
         "cancellable": {r.pk for r in registrations if access.may_cancel(actor, r)},
         "attended": Attendance.ATTENDED,
         "today": timezone.localdate(),
+        "materials": (
+            list(selectors.event_materials(event))
+            if access.may_have_materials(actor, event)
+            else None
+        ),
+        "questionnaire": own,
+        "sees_results": event.organizer_id == actor.organization_id,
     }
     return render(request, "trainings/pages/event_detail.html", context)
 
@@ -175,3 +195,139 @@ def certificate(request: TsunaguRequest, registration_id: int) -> HttpResponse:
     return download(
         pdf, filename=certificates.filename(registration), content_type="application/pdf"
     )
+
+
+# --- The questionnaire ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="trainings:event_list")
+def questionnaire_answer(request: TsunaguRequest, event_id: int) -> HttpResponse:
+    actor = request.actor
+    registration = access.access_questionnaire(actor, event_id)
+    event = registration.event
+    if registration.questionnaire_answered:
+        # Answered once: the page says so; a second answer sent anyway is the conflict.
+        return render(
+            request,
+            "trainings/pages/questionnaire_form.html",
+            {"event": event, "answered": True, "form": None},
+            status=409 if request.method == "POST" else 200,
+        )
+    return form_page(
+        request,
+        QuestionnaireForm(posted(request)),
+        "trainings/pages/questionnaire_form.html",
+        save=lambda data: services.questionnaire_answer(actor, registration=registration, **data),
+        done=lambda _none: redirect("trainings:event_detail", event.pk),
+        context={"event": event, "answered": False},
+        success=_("アンケートに回答しました。ありがとうございました。"),
+        back="trainings:event_list",
+    )
+
+
+@require_GET
+@errors_as_pages(back="trainings:event_list")
+def questionnaire_results(request: TsunaguRequest, event_id: int) -> HttpResponse:
+    event = access.access_results(request.actor, event_id)
+    context = {
+        "event": event,
+        "results": selectors.questionnaire_results(event),
+        "minimum": selectors.RESULTS_MIN_ANSWERS,
+    }
+    return render(request, "trainings/pages/questionnaire_results.html", context)
+
+
+# --- Materials -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="trainings:event_list")
+def materials_add(request: TsunaguRequest, event_id: int) -> HttpResponse:
+    actor = request.actor
+    event = access.access_event(actor, event_id, for_organizer=True)
+    form = MaterialForm(posted(request), request.FILES if request.method == "POST" else None)
+    return form_page(
+        request,
+        form,
+        "trainings/pages/material_form.html",
+        save=lambda data: services.materials_add(actor, event=event, files=data["uploads"]),
+        done=lambda stored: redirect("trainings:event_detail", event.pk),
+        context={"event": event, "materials": list(selectors.event_materials(event))},
+        success=lambda stored: _("資料を%(n)s件追加しました。") % {"n": len(stored)},
+        back="trainings:event_list",
+    )
+
+
+@require_GET
+def material_download(request: TsunaguRequest, material_id: int) -> FileResponse:
+    """404 (audited) unless the actor organizes the event or is registered on it; each
+    download audited."""
+    try:
+        material = access.access_material(request.actor, material_id)
+    except NotFound:
+        raise Http404 from None
+    response = private_download(
+        material.file,
+        sha256=material.sha256,
+        filename=material.original_name,
+        content_type=material.content_type,
+    )
+    selectors.record_material_downloaded(request.actor, material)
+    return response
+
+
+@require_POST
+@errors_as_pages(back="trainings:event_list")
+def material_delete(request: TsunaguRequest, material_id: int) -> HttpResponse:
+    material = access.access_material(request.actor, material_id, for_organizer=True)
+    to = reverse("trainings:event_detail", args=[material.event_id])
+    return action(
+        request,
+        lambda: services.material_delete(request.actor, material=material),
+        to=to,
+        success=_("資料「%(name)s」を削除しました。") % {"name": material.original_name},
+        back="trainings:event_list",
+    )
+
+
+# --- Attendance from a list, and the list itself -------------------------------------------------
+
+
+def _import_screen(event_id: int) -> ImportScreen:
+    return ImportScreen(
+        title=_("出欠をファイルから記録する"),
+        intro=_(
+            "当日の出席者の一覧（CSV または Excel）から出欠を記録します。"
+            "申込者一覧（CSV）をそのまま使い、「出欠」の列に出席か欠席を書くこともできます。"
+            "1行でも問題があると何も記録しません。"
+        ),
+        columns=[
+            (imports.COLUMN_LOGIN, _("ログイン名。氏名とどちらか一方は必須。")),
+            (
+                imports.COLUMN_NAME,
+                _("申込者一覧に出る氏名（空白は無視）。同じ氏名の人がいるときはログイン名で。"),
+            ),
+            (imports.COLUMN_MARK, _("任意。出席 または 欠席。空なら出席。")),
+        ],
+        done_url=reverse("trainings:event_detail", args=[event_id]),
+        done_message=lambda outcome: (
+            _("%(count)s人の出欠を記録しました。") % {"count": len(outcome.created_ids)}
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="trainings:event_list")
+def attendance_import(request: TsunaguRequest, event_id: int) -> HttpResponse:
+    event = access.access_event(request.actor, event_id, for_organizer=True)
+    run = partial(imports.attendance_import, request.actor, event=event)
+    return import_page(request, _import_screen(event.pk), run)
+
+
+@require_GET
+@errors_as_pages(back="trainings:event_list")
+def registrations_export(request: TsunaguRequest, event_id: int) -> HttpResponse:
+    event = access.access_event(request.actor, event_id, for_organizer=True)
+    header, rows = exports.registration_rows(request.actor, event)
+    return csv_response(filename=exports.filename(event), header=header, rows=rows)

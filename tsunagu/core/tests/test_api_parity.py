@@ -34,6 +34,10 @@ TWINS: dict[str, str] = {
     "trainings:registration_cancel": "training_registration_cancel",
     "trainings:attendance": "training_attendance",
     "trainings:certificates_issue": "training_certificates_issue",
+    "trainings:attendance_import": "training_attendance_import",
+    "trainings:materials_add": "training_materials_add",
+    "trainings:material_delete": "training_material_delete",
+    "trainings:questionnaire": "training_questionnaire_answer",
     # organizations: staffing (issue 17 item 6)
     "organizations:post_create": "staffing_post_create",
     "organizations:post_edit": "staffing_post_update",

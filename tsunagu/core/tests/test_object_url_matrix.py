@@ -14,6 +14,7 @@ matrix names but that no longer exists.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -96,7 +98,7 @@ from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
 from tsunagu.reports.models import JobKind, JobStatus, ReportFile, ReportJob
-from tsunagu.trainings.models import Registration, TrainingEvent
+from tsunagu.trainings.models import Registration, TrainingEvent, TrainingMaterial
 from tsunagu.trainings.tests.factories import make_event
 
 # "search" has no object URL (a query, scoped like the rest: tsunagu/search/tests/).
@@ -182,6 +184,10 @@ class World:
     # office B sees neither the draft nor office A's registration.
     training_draft: TrainingEvent
     training_registration: Registration
+    # A handout of that held event (office A's colleague is registered on it; office B is
+    # not), and its questionnaire, which only the attendee answers and only the organizer
+    # reads aggregated.
+    training_material: TrainingMaterial
     # Office A's declaration that it knows 強度行動障害 (issue 18 item 4): the directory shows
     # it to the network, but only office A changes or withdraws it.
     expertise_declaration: ExpertiseDeclaration
@@ -370,7 +376,22 @@ def _training_world(personas) -> dict[str, Any]:
         registered_by=personas.counselor_a,
         certificate_issued_on=dt.date(2025, 5, 2),
     )
-    return {"training_draft": draft, "training_registration": registration}
+    pdf = minimal_pdf()
+    material = TrainingMaterial(
+        event=held,
+        original_name="配布資料.pdf",
+        content_type="application/pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        uploaded_by=personas.core_officer,
+    )
+    material.file.save(material.sha256, ContentFile(pdf), save=False)
+    material.save()
+    return {
+        "training_draft": draft,
+        "training_registration": registration,
+        "training_material": material,
+    }
 
 
 def _staffing_world(personas) -> dict[str, Any]:
@@ -587,6 +608,14 @@ def _training_registration(w: World) -> dict[str, int]:
     return {"registration_id": w.training_registration.pk}
 
 
+def _training_held(w: World) -> dict[str, int]:
+    return {"event_id": w.training_registration.event_id}
+
+
+def _training_material(w: World) -> dict[str, int]:
+    return {"material_id": w.training_material.pk}
+
+
 SCREENS: dict[str, Spec] = {
     # trainings (issue 18 item 1): the organizer's draft, office A's registration.
     "trainings:event_detail": Spec(_training, owner="core_officer"),
@@ -600,6 +629,15 @@ SCREENS: dict[str, Spec] = {
     "trainings:certificates_issue": Spec(_training, POST, owner="core_officer"),
     "trainings:registration_cancel": Spec(_training_registration, POST),
     "trainings:certificate": Spec(_training_registration),
+    "trainings:attendance_import": Spec(_training, FORM, owner="core_officer"),
+    "trainings:registrations_export": Spec(_training, owner="core_officer"),
+    "trainings:materials_add": Spec(_training, FORM, owner="core_officer"),
+    "trainings:material_download": Spec(_training_material, owner="colleague_a"),
+    "trainings:material_delete": Spec(_training_material, POST, owner="core_officer"),
+    "trainings:questionnaire": Spec(
+        _training_held, FORM, lambda w: {"satisfaction": "4"}, owner="colleague_a"
+    ),
+    "trainings:questionnaire_results": Spec(_training_held, owner="core_officer"),
     # reports: the core center's annual report; the city reads it too, offices never.
     "reports:annual_detail": Spec(_center_year, owner="core_officer"),
     "reports:annual_edit": Spec(
@@ -880,6 +918,22 @@ API: dict[str, Spec] = {
     "POST /api/v1/trainings/{event_id}/certificates": Spec(_training, POST, owner="core_officer"),
     "POST /api/v1/training-registrations/{registration_id}/cancel": Spec(
         _training_registration, POST
+    ),
+    "GET /api/v1/trainings/{event_id}/questionnaire": Spec(_training_held, owner="colleague_a"),
+    "POST /api/v1/trainings/{event_id}/questionnaire": Spec(
+        _training_held, POST, lambda w: {"satisfaction": 4}, owner="colleague_a"
+    ),
+    "GET /api/v1/trainings/{event_id}/questionnaire/results": Spec(
+        _training_held, owner="core_officer"
+    ),
+    "GET /api/v1/trainings/{event_id}/materials": Spec(_training_held, owner="colleague_a"),
+    "POST /api/v1/trainings/{event_id}/materials": Spec(_training, POST, owner="core_officer"),
+    "POST /api/v1/trainings/{event_id}/attendance/import": Spec(
+        _training, POST, owner="core_officer"
+    ),
+    "GET /api/v1/training-materials/{material_id}": Spec(_training_material, owner="colleague_a"),
+    "DELETE /api/v1/training-materials/{material_id}": Spec(
+        _training_material, ("DELETE",), owner="core_officer"
     ),
     "GET /api/v1/training-registrations/{registration_id}/certificate": Spec(
         _training_registration

@@ -161,8 +161,45 @@ def test_a_theme_without_evidence_lists_nobody(personas):
     )
 
 
-def test_training_counts_answer_none_until_the_trainings_app_counts_them(personas):
+def test_training_counts_are_attended_trainings_per_office_and_theme(personas, client_as):
+    import datetime as dt
+
+    from tsunagu.trainings.models import Registration
+    from tsunagu.trainings.tests.factories import make_event
+
     assert selectors.training_counts([personas.office_a.pk]) == {}
+    held = make_event(
+        personas.core_center, personas.core_officer, status="held", held_on=dt.date(2025, 6, 1)
+    )
+    held.themes = [Theme.SEVERE_BEHAVIOUR, Theme.DEVELOPMENTAL]
+    held.save()
+    coming = make_event(personas.core_center, personas.core_officer, status="announced")
+    coming.themes = [Theme.SEVERE_BEHAVIOUR]
+    coming.save()
+
+    def register(event, user, org, attendance):
+        Registration.objects.create(
+            event=event,
+            worker=user,
+            organization=org,
+            job_title="counselor",
+            status="registered",
+            attendance=attendance,
+            registered_by=user,
+        )
+
+    register(held, personas.counselor_a, personas.office_a, "attended")
+    register(held, personas.colleague_a, personas.office_a, "attended")
+    register(held, personas.counselor_b, personas.office_b, "absent")  # absent: not counted
+    register(coming, personas.reader_a, personas.office_a, "")  # not held: not counted
+    counts = selectors.training_counts([personas.office_a.pk, personas.office_b.pk])
+    assert counts == {
+        (personas.office_a.pk, Theme.SEVERE_BEHAVIOUR): 2,
+        (personas.office_a.pk, Theme.DEVELOPMENTAL): 2,
+    }
+    # The directory ranks office A on the theme through its trainings alone.
+    entries = selectors.directory(actor_as(personas.counselor_b), theme=Theme.SEVERE_BEHAVIOUR)
+    assert [(e.organization, e.evidence[0].trainings) for e in entries] == [(personas.office_a, 2)]
 
 
 # --- Access -----------------------------------------------------------------------------------
