@@ -463,21 +463,34 @@ def referrals_sent_in(
 REFERRAL_FIELDS = ("kind", "requesting_organization__kind", "status", "requested_at", "accepted_at")
 
 
+def standing_requests(rows: Iterable[tuple[int, int | None, int | None]]) -> set[int]:
+    """Of (request, case, person) rows in the order they were sent, the last joint-support
+    request for each case and person: a request sent again (after a refusal, a withdrawal or a
+    bounce, たらい回し) counts once, as in the joint-support table (referrals/statistics.py)."""
+    last: dict[tuple[int | None, int | None], int] = {}
+    for pk, case_id, person_id in rows:
+        last[(case_id, person_id)] = pk
+    return set(last.values())
+
+
 def referral_categories(
     kind: str,
     requester_kind: str,
     status: str,
     requested_at: dt.datetime | None,
     accepted_at: dt.datetime | None,
+    *,
+    stands: bool = True,
 ) -> tuple[dict[str, list[str]], float | None]:
     """Where one request counts in each request figure (REFERRAL_FIELDS in order), and the days
-    its acceptance took (None unless accepted)."""
+    its acceptance took (None unless accepted).  A joint-support request counts by its
+    requester only if it `stands` for its case (standing_requests)."""
     days = None
     if status in ACCEPTED_STATUSES and accepted_at is not None and requested_at is not None:
         days = (accepted_at - requested_at).total_seconds() / 86400
     keys = {
         "joint_support_by_requester": [referral_statistics.requester_group(requester_kind)]
-        if kind == ReferralKind.JOINT_SUPPORT
+        if kind == ReferralKind.JOINT_SUPPORT and stands
         else [],
         "referral_outcomes": [key for key, _label, statuses in OUTCOMES if status in statuses],
         "days_to_acceptance": []
@@ -707,8 +720,18 @@ def _referral_figures(
     by_outcome: Counter[str] = Counter()
     buckets: Counter[str] = Counter()
     days: list[float] = []
-    for row in referrals_sent_in(since, until, area_ids).values_list(*REFERRAL_FIELDS):
-        keys, took = referral_categories(*row)
+    rows = list(
+        referrals_sent_in(since, until, area_ids)
+        .order_by("requested_at", "pk")
+        .values_list("pk", "case_id", "person_id", *REFERRAL_FIELDS)
+    )
+    standing = standing_requests(
+        (pk, case_id, person_id)
+        for pk, case_id, person_id, kind, *_rest in rows
+        if kind == ReferralKind.JOINT_SUPPORT
+    )
+    for pk, _case_id, _person_id, *fields in rows:
+        keys, took = referral_categories(*fields, stands=pk in standing)
         by_requester.update(keys["joint_support_by_requester"])
         by_outcome.update(keys["referral_outcomes"])
         buckets.update(keys["days_to_acceptance"])
@@ -894,14 +917,19 @@ def summary(actor: Actor, scope: Scope, *, today: dt.date | None = None) -> Summ
         total_hidden=scope.suppressed and 0 < total < 5,
     )
     consultations.records_url = records_url("consultations_by_month", year)
-    joint = referrals_sent_in(since, until, area_ids).filter(kind=ReferralKind.JOINT_SUPPORT)
+    joint = standing_requests(
+        referrals_sent_in(since, until, area_ids)
+        .filter(kind=ReferralKind.JOINT_SUPPORT)
+        .order_by("requested_at", "pk")
+        .values_list("pk", "case_id", "person_id")
+    )
     return Summary(
         scope=scope,
         fiscal_year=year,
         label=year_label(year),
         consultations=consultations,
         cases=_shown(scope, cases_opened_in(start, end, area_ids).count()),
-        joint_support=_shown(scope, joint.count()),
+        joint_support=_shown(scope, len(joint)),
         overdue_monitorings=_shown(
             scope, overdue_monitorings_in(start, end, area_ids, today=day).count()
         ),

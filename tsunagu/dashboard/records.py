@@ -251,15 +251,26 @@ def _referral_rows(
     names = _names()
     kinds = {k: str(label) for k, label in ReferralKind.choices}
     statuses = {k: str(label) for k, label in ReferralStatus.choices}
-    rows = figures.referrals_sent_in(since, until, area_ids).values_list(
-        "pk",
-        "requesting_organization_id",
-        "receiving_organization_id",
-        "person__area_id",
-        *figures.REFERRAL_FIELDS,
+    rows = list(
+        figures.referrals_sent_in(since, until, area_ids)
+        .order_by("requested_at", "pk")
+        .values_list(
+            "pk",
+            "case_id",
+            "person_id",
+            "requesting_organization_id",
+            "receiving_organization_id",
+            "person__area_id",
+            *figures.REFERRAL_FIELDS,
+        )
     )
-    for pk, sender, receiver, person_area, *fields in rows:
-        keys, took = figures.referral_categories(*fields)
+    standing = figures.standing_requests(
+        (pk, case_id, person_id)
+        for pk, case_id, person_id, _s, _r, _a, kind, *_rest in rows
+        if kind == ReferralKind.JOINT_SUPPORT
+    )
+    for pk, _case_id, _person_id, sender, receiver, person_area, *fields in rows:
+        keys, took = figures.referral_categories(*fields, stands=pk in standing)
         if not keys[key]:
             continue
         kind, _requester_kind, status, requested_at, _accepted_at = fields

@@ -245,7 +245,8 @@ class Received:
 
 def joint_support_received(period_: Period, organization: Organization) -> Received:
     """The joint-support requests `organization` received in the period, and how many of them
-    it had accepted by the period's end: those sent through Tsunagu and those imported from
+    it had accepted by the period's end (a request sent to it again for the same case and
+    person counts once): those sent through Tsunagu and those imported from
     its own register of the years before (ADR 0015; an imported request belongs to the
     organization that imported it)."""
     sent = _sent_in(period_).filter(
@@ -256,9 +257,11 @@ def joint_support_received(period_: Period, organization: Organization) -> Recei
         receiving_organization=organization,
         requested_on__range=(period_.start, period_.end),
     )
+    # A request sent again for the same case and person counts once, as in the table above.
+    once = ("case_id", "person_id")
     return Received(
-        received=sent.count() + imported.count(),
-        accepted=sent.filter(accepted_at__lt=period_.until).count()
+        received=sent.values(*once).distinct().count() + imported.count(),
+        accepted=sent.filter(accepted_at__lt=period_.until).values(*once).distinct().count()
         + imported.filter(accepted_on__lte=period_.end).count(),
     )
 

@@ -222,3 +222,37 @@ def test_the_api_refuses_bad_input(personas, world, client, key, params, status)
 def test_the_api_answers_an_outsider_404(personas, world, client):  # noqa: F811
     response = _api_records(client, personas.counselor_b, "cases_by_month", fiscal_year=YEAR)
     assert response.status_code == 404
+
+
+def test_a_request_sent_again_counts_once(personas, world):  # noqa: F811
+    """After a refusal the office sends the same case's request again: the requester figure,
+    its records and the center's received line count it once; the outcomes count both."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tsunagu.referrals import statistics
+    from tsunagu.referrals.models import ReferralStatus
+    from tsunagu.referrals.tests.factories import ReferralFactory
+
+    before = _records(personas.city_official, "joint_support_by_requester")
+    outcomes_before = _records(personas.city_official, "referral_outcomes")
+    received_before = statistics.joint_support_received(
+        statistics.period(YEAR), personas.core_center
+    )
+    for day, status in (
+        (dt.date(2025, 8, 1), ReferralStatus.REJECTED),
+        (dt.date(2025, 8, 5), ReferralStatus.ACCEPTED),
+    ):
+        ReferralFactory.create(
+            case=world.case1,
+            receiving_organization=personas.core_center,
+            status=status,
+            sent_at=timezone.make_aware(dt.datetime.combine(day, dt.time(10))),
+        )
+    after = _records(personas.city_official, "joint_support_by_requester")
+    assert after.total == len(after.rows) == before.total  # case1 was sent one this year already
+    outcomes = _records(personas.city_official, "referral_outcomes")
+    assert outcomes.total == len(outcomes.rows) == outcomes_before.total + 2
+    received = statistics.joint_support_received(statistics.period(YEAR), personas.core_center)
+    assert received.received == received_before.received
