@@ -14,7 +14,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out, patch_field
@@ -264,11 +264,16 @@ def session_update(
     summary="提示事例（紐づけは、そのケースを見られる機関にだけ示す）",
     url_name="supervision_item_list",
 )
-def item_list(request: TsunaguRequest, session_id: int) -> list[dict[str, Any]]:
+@paginated
+def item_list(request: TsunaguRequest, session_id: int) -> Any:
     session = access.access_session(request.actor, session_id)
-    items = list(selectors.session_items(session))
-    linked = access.linked_cases_shown(request.actor, items, view="supervision_session")
-    return [_item_out(item, linked) for item in items]
+
+    def shown(rows: list[Any]) -> None:
+        # The page's links are shown (and audited) for the rows served, as JSON objects.
+        linked = access.linked_cases_shown(request.actor, rows, view="supervision_session")
+        rows[:] = [_item_out(item, linked) for item in rows]
+
+    return Listing(selectors.session_items(session), on_page=shown)
 
 
 @router.post(
