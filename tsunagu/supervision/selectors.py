@@ -134,9 +134,10 @@ def year_counts(actor: Actor, fiscal_year: int) -> YearCounts:
     start, end = fiscal_year_range(fiscal_year)
     sessions = SupervisionSession.objects.filter(held_on__gte=start, held_on__lte=end)
     items = PresentedCase.objects.filter(session__in=sessions)
+    own = actor.organization_id or 0  # may_view (the route's guard) says there is one
     if not access.sees_every_office(actor):
-        sessions = sessions.filter(offices__id=actor.organization_id)
-        items = items.filter(presenting_office_id=actor.organization_id)
+        sessions = sessions.filter(offices__id=own)
+        items = items.filter(presenting_office_id=own)
     result = YearCounts(fiscal_year=fiscal_year, sessions=sessions.distinct().count())
     by_office: dict[int, OfficeCount] = {}
 
@@ -147,7 +148,7 @@ def year_counts(actor: Actor, fiscal_year: int) -> YearCounts:
         supervisionsession__in=sessions
     ).select_related("organization", "supervisionsession")
     if not access.sees_every_office(actor):
-        attendance = attendance.filter(organization_id=actor.organization_id)
+        attendance = attendance.filter(organization_id=own)
     for link in attendance:
         counted = row(link.organization)
         if link.supervisionsession.kind == SessionKind.INDIVIDUAL:

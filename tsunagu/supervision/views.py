@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -168,8 +169,8 @@ def item_create(request: TsunaguRequest, session_id: int) -> HttpResponse:
         offices = session.offices.order_by("name_kana", "pk")
         cases = None  # the office links its own case (item_link) once presented
     else:
-        offices = session.offices.filter(pk=actor.organization_id)
         assert actor.organization_id is not None  # noqa: S101  # access_session says so
+        offices = session.offices.filter(pk=actor.organization_id)
         cases = _shown_choices(
             request,
             selectors.linkable_cases(actor, session=session, office_id=actor.organization_id),
@@ -303,10 +304,10 @@ def counts(request: TsunaguRequest) -> HttpResponse:
     years = _years()
     form = YearForm(request.GET or {"fiscal_year": years[0]}, years=years)
     if not form.is_valid():
-        context = {"form": form, "counts": None, "year_label": ""}
-        return render(request, "supervision/pages/counts.html", context, status=400)
+        refused: dict[str, Any] = {"form": form, "counts": None, "year_label": ""}
+        return render(request, "supervision/pages/counts.html", refused, status=400)
     year = form.cleaned_data["fiscal_year"]
-    context = {
+    context: dict[str, Any] = {
         "form": form,
         "counts": selectors.year_counts(actor, year),
         "year_label": fiscal_year_label(year),

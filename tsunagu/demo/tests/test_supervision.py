@@ -37,8 +37,9 @@ def test_a_year_of_supervision_seeded_once(settings):
 
     linked = PresentedCase.objects.get(case__isnull=False)
     organizer = linked.session.organizer_id
+    assert linked.basis is not None
     assert linked.basis.organization_id == organizer  # the core center on the team
-    assert active_team_members().filter(pk=linked.basis_id).exists()
+    assert active_team_members().filter(pk=linked.basis.pk).exists()
     note = ProgressNote.objects.get(case=linked.case, text__contains="スーパーバイザー")
     assert note.author_organization_id == linked.presenting_office_id
     assert linked.advice_on_case_at is not None
