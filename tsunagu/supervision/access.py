@@ -164,3 +164,30 @@ def linked_cases_shown(
             detail={"view": view, "supervision_item": item_pk},
         )
     return shown
+
+
+def linked_cases_listed(
+    actor: Actor, session: SupervisionSession, rows: list[PresentedCase], *, view: str
+) -> dict[int, Case]:
+    """For a page of a session's items (the API list): the links the actor may see, with one
+    read row for the page naming the persons of the cases shown.  The same queries whatever
+    the page holds: one for the cases, one row of audit."""
+    linked_ids = session.items.filter(case__isnull=False).values("case_id")
+    cases = {c.pk: c for c in cases_visible_to(actor).filter(pk__in=linked_ids)}
+    shown = {
+        item.pk: cases[item.case_id]
+        for item in rows
+        if item.case_id is not None and item.case_id in cases
+    }
+    audit.record(
+        action=Action.RECORDS_LISTED,
+        actor=actor,
+        target=session,
+        detail={
+            "view": view,
+            "path": actor.origin.path,
+            "cases": sorted(c.pk for c in shown.values()),
+        },
+        person_ids=[c.person_id for c in shown.values() if c.person_id is not None],
+    )
+    return shown

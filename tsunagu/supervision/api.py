@@ -151,7 +151,7 @@ class CountsOut(Schema):
 
 def _item_out(item: PresentedCase, linked: dict[int, Case]) -> dict[str, Any]:
     case = linked.get(item.pk)
-    carried_to = PresentedCase.objects.filter(carried_from=item).values_list("pk", flat=True)
+    carried_to = selectors.carried_to(item)
     return {
         "id": item.pk,
         "session_id": item.session_id,
@@ -166,7 +166,7 @@ def _item_out(item: PresentedCase, linked: dict[int, Case]) -> dict[str, Any]:
         "advice_on_case_at": item.advice_on_case_at,
         "follow_up_point": item.follow_up_point,
         "carried_from_id": item.carried_from_id,
-        "carried_to_id": carried_to.first(),
+        "carried_to_id": carried_to.pk if carried_to is not None else None,
         "followed_up_at": item.followed_up_at,
         "follow_up_result": item.follow_up_result,
     }
@@ -270,7 +270,9 @@ def item_list(request: TsunaguRequest, session_id: int) -> Any:
 
     def shown(rows: list[Any]) -> None:
         # The page's links are shown (and audited) for the rows served, as JSON objects.
-        linked = access.linked_cases_shown(request.actor, rows, view="supervision_session")
+        linked = access.linked_cases_listed(
+            request.actor, session, rows, view="supervision_item_list"
+        )
         rows[:] = [_item_out(item, linked) for item in rows]
 
     return Listing(selectors.session_items(session), on_page=shown)
