@@ -450,3 +450,23 @@ def test_the_api_walk(personas, client):
     )
     assert response.status_code == 200
     assert response.json()["place"] == "会議室"
+
+
+def test_when_the_core_center_leaves_the_team_the_link_is_no_longer_shown_or_carried(personas):
+    today = timezone.localdate()
+    first = make_session(personas, held_on=today - dt.timedelta(days=20))
+    second = make_session(personas, held_on=today - dt.timedelta(days=2))
+    case = office_case(personas)
+    member = core_joins(personas, case)
+    item = _present(personas, first, case=case)
+    core = actor_as(personas.core_officer)
+    assert access.visible_linked_cases(core, [item]) == {item.pk: case}
+
+    member.left_on = today - dt.timedelta(days=1)
+    member.save(update_fields=["left_on"])
+    assert access.visible_linked_cases(core, [item]) == {}  # the core center sees no case
+    office = actor_as(personas.counselor_a)
+    assert access.visible_linked_cases(office, [item]) == {item.pk: case}  # the lead still does
+    carried = services.item_carry(office, item=item, to_session=second)
+    assert carried.case_id is None  # no basis today: the item goes on de-identified
+    assert carried.basis_id is None
