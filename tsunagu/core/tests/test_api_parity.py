@@ -38,6 +38,15 @@ TWINS: dict[str, str] = {
     "trainings:materials_add": "training_materials_add",
     "trainings:material_delete": "training_material_delete",
     "trainings:questionnaire": "training_questionnaire_answer",
+    # supervision: sessions, presented cases, advice, follow-up (issue 18 item 5)
+    "supervision:session_create": "supervision_session_create",
+    "supervision:session_edit": "supervision_session_update",
+    "supervision:item_create": "supervision_item_create",
+    "supervision:item_link": "supervision_item_link",
+    "supervision:item_advice": "supervision_item_advice",
+    "supervision:item_record": "supervision_item_record",
+    "supervision:item_carry": "supervision_item_carry",
+    "supervision:item_follow_up": "supervision_item_follow_up",
     # organizations: staffing (issue 17 item 6)
     "organizations:post_create": "staffing_post_create",
     "organizations:post_edit": "staffing_post_update",

@@ -98,6 +98,7 @@ from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
 from tsunagu.reports.models import JobKind, JobStatus, ReportFile, ReportJob
+from tsunagu.supervision.models import PresentedCase, SupervisionSession
 from tsunagu.trainings.models import Registration, TrainingEvent, TrainingMaterial
 from tsunagu.trainings.tests.factories import make_event
 
@@ -117,6 +118,7 @@ SCREEN_NAMESPACES = {
     "organizations",
     "trainings",
     "expertise",
+    "supervision",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -191,6 +193,11 @@ class World:
     # Office A's declaration that it knows 強度行動障害 (issue 18 item 4): the directory shows
     # it to the network, but only office A changes or withdraws it.
     expertise_declaration: ExpertiseDeclaration
+    # A group supervision at the core center that office A attended, with office A's case
+    # presented there, linked on the core center's team membership (issue 18 item 5): office B
+    # did not attend and sees neither.
+    supervision_session: SupervisionSession
+    supervision_item: PresentedCase
 
 
 @pytest.fixture
@@ -358,7 +365,29 @@ def world(personas, client_as, private_media) -> World:
             note="強度行動障害支援者養成研修の修了者がいます。",
             declared_by=personas.counselor_a,
         ),
+        **_supervision_world(personas, case),
     )
+
+
+def _supervision_world(personas, case: Case) -> dict[str, Any]:
+    from tsunagu.supervision import services as supervision
+
+    session = supervision.session_create(
+        plan_actor_as(personas.core_officer),
+        kind="group",
+        held_on=timezone.localdate() - dt.timedelta(days=3),
+        supervisor=personas.core_officer,
+        offices=[personas.office_a],
+    )
+    item = supervision.item_create(
+        plan_actor_as(personas.counselor_a),
+        session=session,
+        presenting_office=personas.office_a,
+        summary="40代女性。母の入院に備えが必要。",
+        themes=["family_8050"],
+        case=case,
+    )
+    return {"supervision_session": session, "supervision_item": item}
 
 
 def _training_world(personas) -> dict[str, Any]:
@@ -616,7 +645,28 @@ def _training_material(w: World) -> dict[str, int]:
     return {"material_id": w.training_material.pk}
 
 
+def _supervision(w: World) -> dict[str, int]:
+    return {"session_id": w.supervision_session.pk}
+
+
+def _supervision_item(w: World) -> dict[str, int]:
+    return {"item_id": w.supervision_item.pk}
+
+
 SCREENS: dict[str, Spec] = {
+    # supervision (issue 18 item 5): office A attended; office B did not.
+    "supervision:session_detail": Spec(_supervision),
+    "supervision:session_edit": Spec(
+        _supervision, FORM, lambda w: {"place": "会議室"}, owner="core_officer"
+    ),
+    "supervision:item_create": Spec(_supervision, FORM, lambda w: {"summary": "概要"}),
+    "supervision:item_link": Spec(_supervision_item, FORM, lambda w: {"case": w.case.pk}),
+    "supervision:item_advice": Spec(
+        _supervision_item, FORM, lambda w: {"advice": "助言"}, owner="core_officer"
+    ),
+    "supervision:item_record": Spec(_supervision_item, FORM),
+    "supervision:item_carry": Spec(_supervision_item, FORM, lambda w: {"session": "1"}),
+    "supervision:item_follow_up": Spec(_supervision_item, FORM, lambda w: {"result": "結果"}),
     # trainings (issue 18 item 1): the organizer's draft, office A's registration.
     "trainings:event_detail": Spec(_training, owner="core_officer"),
     "trainings:event_edit": Spec(
@@ -900,6 +950,31 @@ SCREENS: dict[str, Spec] = {
 }
 
 API: dict[str, Spec] = {
+    # supervision (issue 18 item 5)
+    "GET /api/v1/supervision/sessions/{session_id}": Spec(_supervision),
+    "PATCH /api/v1/supervision/sessions/{session_id}": Spec(
+        _supervision, ("PATCH",), lambda w: {"place": "会議室"}, owner="core_officer"
+    ),
+    "GET /api/v1/supervision/sessions/{session_id}/items": Spec(_supervision),
+    "POST /api/v1/supervision/sessions/{session_id}/items": Spec(
+        _supervision,
+        POST,
+        lambda w: {"presenting_office_id": w.case.lead_organization_id, "summary": "概要"},
+    ),
+    "GET /api/v1/supervision/items/{item_id}": Spec(_supervision_item),
+    "POST /api/v1/supervision/items/{item_id}/case": Spec(
+        _supervision_item, POST, lambda w: {"case_id": w.case.pk}
+    ),
+    "POST /api/v1/supervision/items/{item_id}/advice": Spec(
+        _supervision_item, POST, lambda w: {"advice": "助言"}, owner="core_officer"
+    ),
+    "POST /api/v1/supervision/items/{item_id}/record-on-case": Spec(_supervision_item, POST),
+    "POST /api/v1/supervision/items/{item_id}/carry": Spec(
+        _supervision_item, POST, lambda w: {"session_id": 1}
+    ),
+    "POST /api/v1/supervision/items/{item_id}/follow-up": Spec(
+        _supervision_item, POST, lambda w: {"result": "結果"}
+    ),
     # trainings (issue 18 item 1)
     "GET /api/v1/trainings/{event_id}": Spec(_training, owner="core_officer"),
     "PATCH /api/v1/trainings/{event_id}": Spec(
@@ -1282,6 +1357,11 @@ API: dict[str, Spec] = {
 
 # Object routes whose answer is by design not scoped to the team, with the reason.
 NOT_PERSON_DATA = {
+    # {key} names one of the dashboard's figures, not an object: anyone without a dashboard
+    # gets the audited 404 (dashboard/tests/test_figure_records.py), and its rows are
+    # de-identified (no name, no record text; the council gets counts only).
+    "GET /api/v1/dashboards/records/{key}": "a dashboard figure's de-identified records; "
+    "404 without a dashboard (dashboard/tests/test_figure_records.py)",
     "organizations:detail": "the organization directory is open to every signed-in member "
     "(no person-level data; its posts name staff, as its staff list does)",
     # A notification is its recipient's own (any other user's id is a 404 with access.denied,

@@ -26,6 +26,7 @@ from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
 from tsunagu.plans.models import SupportPlan
 from tsunagu.referrals.models import Referral
+from tsunagu.supervision.models import SupervisionSession
 from tsunagu.trainings.models import TrainingEvent
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,11 @@ PARENTS: dict[str, Any] = {
     "conference_id": lambda: CaseConference.objects.order_by("pk").values_list("pk", flat=True),
     "event_id": lambda: (
         TrainingEvent.objects.annotate(rows=Count("registrations"))
+        .order_by("-rows", "pk")
+        .values_list("pk", flat=True)
+    ),
+    "session_id": lambda: (
+        SupervisionSession.objects.annotate(rows=Count("items"))
         .order_by("-rows", "pk")
         .values_list("pk", flat=True)
     ),

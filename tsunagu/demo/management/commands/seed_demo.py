@@ -35,6 +35,7 @@ from tsunagu.demo.plans import seed_and_summarise as seed_plans
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
 from tsunagu.demo.staffing import seed_and_summarise as seed_staffing
+from tsunagu.demo.supervision import seed_and_summarise as seed_supervision
 from tsunagu.demo.trainings import seed_and_summarise as seed_trainings
 from tsunagu.organizations.models import (
     Area,
@@ -662,6 +663,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_staffing())
         self.stdout.write(seed_trainings())
         self.stdout.write(seed_expertise())
+        self.stdout.write(seed_supervision())
         self.stdout.write(seed_annual_report())
         self.stdout.write("")
         self.stdout.write("デモ用アカウント:")
