@@ -21,6 +21,7 @@ urlpatterns = [
     path("plans/", include("tsunagu.plans.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
     path("trainings/", include("tsunagu.trainings.urls")),
+    path("curricula/", include("tsunagu.curricula.urls")),
     path("expertise/", include("tsunagu.expertise.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
