@@ -45,6 +45,10 @@ def manager_a(personas) -> User:
     return user
 
 
+def _core(personas):
+    return actor_as(personas.core_officer, personas.core_center)
+
+
 def _learning(personas, seed, *, worker=None, requirement=None, on=dt.date(2025, 9, 1)):
     worker = worker or personas.colleague_a
     return services.learning_create(
@@ -67,9 +71,12 @@ def test_stage_completion_date_missing_and_next(personas, seed, private_media):
     attended(seed.events[1], worker, personas.office_a)
     row = progress_of(seed.curriculum, [worker.pk], with_next=True)[worker.pk]
     first, second, third = row.stages
-    assert first.complete and first.completed_on == dt.date(2025, 5, 1)
-    assert second.complete and second.completed_on == dt.date(2025, 7, 1)
-    assert not third.complete and third.completed_on is None
+    assert first.complete
+    assert first.completed_on == dt.date(2025, 5, 1)
+    assert second.complete
+    assert second.completed_on == dt.date(2025, 7, 1)
+    assert not third.complete
+    assert third.completed_on is None
     assert row.current_stage is third
     assert [r.requirement for _s, r in row.missing] == [seed.requirements[2]]
     # What to take next: the announced training to come that meets the missing requirement.
@@ -106,9 +113,7 @@ def test_absence_and_waiting_do_not_count_and_a_later_stage_can_be_met_first(
     registration.attendance = "absent"
     registration.save()
     learning = _learning(personas, seed, on=dt.date(2025, 3, 1))
-    services.learning_review(
-        actor_as(personas.core_officer, personas.core_center), learning=learning, decision="approved"
-    )
+    services.learning_review(_core(personas), learning=learning, decision="approved")
     row = progress_of(seed.curriculum, [worker.pk], with_next=True)[worker.pk]
     assert [s.complete for s in row.stages] == [False, False, True]
     assert row.stages[2].completed_on == dt.date(2025, 3, 1)
@@ -123,11 +128,11 @@ def test_finished_when_every_stage_is_complete(personas, seed, private_media):
     attended(seed.events[0], worker, personas.office_a)
     attended(seed.events[1], worker, personas.office_a)
     learning = _learning(personas, seed, on=dt.date(2025, 11, 20))
-    services.learning_review(
-        actor_as(personas.core_officer, personas.core_center), learning=learning, decision="approved"
-    )
+    services.learning_review(_core(personas), learning=learning, decision="approved")
     row = progress_of(seed.curriculum, [worker.pk], with_next=True)[worker.pk]
-    assert row.finished and row.current_stage is None and row.missing == []
+    assert row.finished
+    assert row.current_stage is None
+    assert row.missing == []
     assert row.stages[2].completed_on == dt.date(2025, 11, 20)
 
 
@@ -275,9 +280,10 @@ def test_evidence_is_checked_like_every_upload(personas, seed, client_as, privat
     # The worker reads it and its evidence; the core center approves it.
     assert client.get(reverse("curricula:learning_evidence", args=[learning.pk])).status_code == 200
     core = client_as(personas.core_officer)
-    assert "確認する" in core.get(
-        reverse("curricula:learning_detail", args=[learning.pk])
-    ).content.decode()
+    assert (
+        "確認する"
+        in core.get(reverse("curricula:learning_detail", args=[learning.pk])).content.decode()
+    )
     response = core.post(
         reverse("curricula:learning_review", args=[learning.pk]), {"decision": "approved"}
     )
@@ -327,7 +333,10 @@ def test_api_builds_a_curriculum_and_reports_progress(personas, client, private_
     assert made.status_code == 201, made.content
     cid = made.json()["id"]
     stage = client.post(
-        f"/api/v1/curricula/{cid}/stages", data={"name": "第1段階"}, content_type="application/json", **h
+        f"/api/v1/curricula/{cid}/stages",
+        data={"name": "第1段階"},
+        content_type="application/json",
+        **h,
     ).json()
     requirement = client.post(
         f"/api/v1/curriculum-stages/{stage['id']}/requirements",
@@ -350,7 +359,8 @@ def test_api_builds_a_curriculum_and_reports_progress(personas, client, private_
     )
     assert entered.status_code == 201, entered.content
     learning_id = entered.json()["id"]
-    assert client.get(entered.json()["evidence_url"], **_api(client, worker_token)).status_code == 200
+    worker_h = _api(client, worker_token)
+    assert client.get(entered.json()["evidence_url"], **worker_h).status_code == 200
     queue = client.get("/api/v1/external-learning", **h).json()
     assert [r["id"] for r in queue["results"]] == [learning_id]
     reviewed = client.post(
@@ -359,7 +369,8 @@ def test_api_builds_a_curriculum_and_reports_progress(personas, client, private_
         content_type="application/json",
         **h,
     )
-    assert reviewed.status_code == 200 and reviewed.json()["status"] == "approved"
+    assert reviewed.status_code == 200
+    assert reviewed.json()["status"] == "approved"
     mine = client.get("/api/v1/curriculum-progress/me", **_api(client, worker_token)).json()
     row = next(c for c in mine["curricula"] if c["curriculum_id"] == cid)
     assert row["finished"] is True
@@ -368,7 +379,7 @@ def test_api_builds_a_curriculum_and_reports_progress(personas, client, private_
     office = next(t for t in overview["by_office"] if t["organization_id"] == personas.office_a.pk)
     assert office["stage_completed"] == [1]
     # A plain worker has no overview; a missing file is a 422, not a 500.
-    assert client.get(f"/api/v1/curricula/{cid}/overview", **_api(client, worker_token)).status_code == 404
+    assert client.get(f"/api/v1/curricula/{cid}/overview", **worker_h).status_code == 404
     missing = client.post(
         f"/api/v1/curriculum-progress/{personas.colleague_a.pk}/external-learning",
         data={
