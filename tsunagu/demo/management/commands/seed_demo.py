@@ -26,6 +26,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.demo.board import seed_and_summarise as seed_board
 from tsunagu.demo.cases import casework_summary, seed_casework
+from tsunagu.demo.curricula import seed_and_summarise as seed_curricula
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.directory import seed_resources_and_summarise as seed_directory_resources
 from tsunagu.demo.expertise import seed_and_summarise as seed_expertise
@@ -661,6 +662,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_directory())
         self.stdout.write(seed_staffing())
         self.stdout.write(seed_trainings())
+        self.stdout.write(seed_curricula())
         self.stdout.write(seed_expertise())
         self.stdout.write(seed_annual_report())
         self.stdout.write("")
