@@ -118,7 +118,7 @@ def workers_visible_to(actor: Actor) -> QuerySet[User]:
         ids = staff_memberships().values("user_id")
         return User.objects.filter(Q(pk__in=ids) | Q(pk=actor.user.pk))
     if is_office_manager(actor):
-        ids = staff_memberships().filter(organization_id=actor.organization_id).values("user_id")
+        ids = staff_memberships().filter(organization=actor.organization).values("user_id")
         return User.objects.filter(Q(pk__in=ids) | Q(pk=actor.user.pk))
     return User.objects.filter(pk=actor.user.pk)
 

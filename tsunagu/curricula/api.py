@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -552,7 +552,7 @@ def learning_review(
     summary="同等の学習の修了の証明（ファイル）",
     url_name="external_learning_evidence",
 )
-def learning_evidence(request: TsunaguRequest, learning_id: int) -> HttpResponse:
+def learning_evidence(request: TsunaguRequest, learning_id: int) -> FileResponse:
     learning = access.access_learning(request.actor, learning_id)
     evidence = learning.evidence.order_by("pk").first()
     if evidence is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -324,7 +324,7 @@ def learning_review(request: TsunaguRequest, learning_id: int) -> HttpResponse:
 
 
 @require_GET
-def learning_evidence(request: TsunaguRequest, learning_id: int) -> HttpResponse:
+def learning_evidence(request: TsunaguRequest, learning_id: int) -> FileResponse:
     """The evidence file: 404 (audited) unless the learning is visible; each download
     audited."""
     actor = request.actor

@@ -30,7 +30,7 @@ from tsunagu.curricula import services
 from tsunagu.curricula.models import Curriculum, Requirement
 from tsunagu.demo.trainings import OFFICE_KINDS, _members
 from tsunagu.organizations.actors import actor_for
-from tsunagu.organizations.models import Organization, OrganizationKind
+from tsunagu.organizations.models import Membership, Organization, OrganizationKind
 from tsunagu.trainings import services as trainings
 from tsunagu.trainings.models import TrainingEvent
 
@@ -84,7 +84,7 @@ def _build(
 
 
 def _last_year_session(
-    core: Actor, origin: Origin, theme: str, held_on: dt.date, attendees: list
+    core: Actor, origin: Origin, theme: str, held_on: dt.date, attendees: list[Membership]
 ) -> TrainingEvent:
     """Last year's session of a course, as the center ran it: announced, registered by each
     office for its own staff, attendance taken, certificates issued."""
