@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
@@ -165,7 +166,7 @@ def overview(
     by_office: dict[int, Tally] = {}
     by_ward: dict[str, Tally] = {}
     staff = []
-    unknown = "—"
+    unknown = str(_("担当区なし"))
     for worker_id, membership in chosen.items():
         org = membership.organization
         row = progress[worker_id]

@@ -7,8 +7,8 @@ different stages.
   their attendance: so some workers finished stage 1 last year, some are in stage 2 or 3 now,
   and 伊藤 (office_a2) is done, his last stage met by learning at the prefecture (approved).
 - 主任相談支援専門員をめざす研修: field courses this year, then community and rights work
-  whose trainings are still to come (what to take next); 田中 (office_a1) entered learning
-  from the prefecture that waits for the core center's approval.
+  whose trainings are still to come (what to take next); 田中 (office_a1) entered the
+  prefecture's abuse-prevention course, which waits for the core center's approval.
 
 Everything goes through the services as the real users (core1 for the center, each office's
 staff for its registrations and learning), so each step has its audit row.  Idempotent: once
@@ -27,7 +27,7 @@ from tsunagu.accounts.models import User
 from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.dates import fiscal_year, fiscal_year_range
 from tsunagu.curricula import services
-from tsunagu.curricula.models import Curriculum, Requirement
+from tsunagu.curricula.models import Curriculum, Requirement, Stage
 from tsunagu.demo.trainings import OFFICE_KINDS, _members
 from tsunagu.organizations.actors import actor_for
 from tsunagu.organizations.models import Membership, Organization, OrganizationKind
@@ -45,8 +45,13 @@ SEED_001 = (
     ("重層的支援体制強化研修", "重層的支援体制強化研修", "重層的支援体制強化研修（世帯を支える）"),
 )
 CHIEF = (
-    ("専門コース別研修", "強度行動障害の支援", "強度行動障害のある人の支援（事例検討）"),
-    ("専門コース別研修", "医療的ケア児の相談支援", "医療的ケア児と家族の相談支援"),
+    # One field course of the two is enough for the first stage.
+    (
+        "専門コース別研修",
+        "専門コース別研修（1コース以上）",
+        "強度行動障害のある人の支援（事例検討）",
+    ),
+    ("専門コース別研修", "専門コース別研修（1コース以上）", "医療的ケア児と家族の相談支援"),
     ("地域づくりと権利擁護", "虐待対応", "虐待対応の基本と事実確認"),
     ("地域づくりと権利擁護", "ひきこもり支援と地域資源", "ひきこもり支援と地域資源（見学）"),
 )
@@ -68,19 +73,22 @@ def _build(
     actor: Actor, name: str, description: str, rows: tuple[tuple[str, str, str], ...]
 ) -> tuple[Curriculum, list[Requirement]]:
     curriculum = services.curriculum_create(actor, name=name, description=description)
-    stages: dict[str, object] = {}
-    requirements = []
+    stages: dict[str, Stage] = {}
+    found: dict[tuple[str, str], Requirement] = {}
     for stage_name, requirement_name, theme in rows:
         stage = stages.get(stage_name)
         if stage is None:
             stage = stages[stage_name] = services.stage_add(
                 actor, curriculum=curriculum, name=stage_name
             )
-        requirement = services.requirement_add(actor, stage=stage, name=requirement_name)  # type: ignore[arg-type]  # a Stage
-        requirements.append(requirement)
+        requirement = found.get((stage_name, requirement_name))
+        if requirement is None:
+            requirement = found[(stage_name, requirement_name)] = services.requirement_add(
+                actor, stage=stage, name=requirement_name
+            )
         for event in TrainingEvent.objects.filter(theme=theme):
             services.requirement_event_link(actor, requirement=requirement, event=event)
-    return curriculum, requirements
+    return curriculum, list(found.values())
 
 
 def _last_year_session(
@@ -176,11 +184,11 @@ def seed_and_summarise(officer_username: str = "core1") -> str:
         services.learning_create(
             own,
             worker=pending_user,
-            requirement=chief_steps[0],
-            course_name="強度行動障害支援者養成研修（実践研修）",
+            requirement=chief_steps[1],
+            course_name="障害者虐待防止・権利擁護研修",
             provider="みどり県 障害福祉課",
             completed_on=last_start.replace(month=11, day=20),
-            evidence=_evidence("修了証_強度行動障害.pdf"),
+            evidence=_evidence("修了証_虐待防止.pdf"),
         )
         learning += 1
     return f"研修カリキュラム: 2件（前年度の研修 2件、同等の学習 {learning}件）"
