@@ -81,7 +81,7 @@ class CurriculumOut(Out):
 
     @staticmethod
     def resolve_stages(obj: Curriculum) -> list[Stage]:
-        return list(obj.stages.order_by("position"))
+        return list(obj.stages.all())  # ordered by position (Stage.Meta); prefetched in lists
 
 
 class CurriculumIn(Schema):

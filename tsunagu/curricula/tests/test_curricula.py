@@ -397,3 +397,39 @@ def test_api_builds_a_curriculum_and_reports_progress(personas, client, private_
         **_api(client, worker_token),
     )
     assert bad_date.status_code == 422
+
+
+def test_api_lists_cost_the_same_queries_for_one_row_as_for_three(
+    personas, seed, client, private_media
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = _core(personas)
+    for name in ("主任相談支援専門員をめざす研修", "地域移行支援の研修"):
+        made = services.curriculum_create(actor, name=name)
+        stage = services.stage_add(actor, curriculum=made, name="第1段階")
+        services.requirement_add(actor, stage=stage, name="講義")
+    for worker in (personas.colleague_a, personas.counselor_a, personas.counselor_b):
+        services.learning_create(
+            actor,
+            worker=worker,
+            requirement=seed.requirements[1],
+            course_name="対人援助技術研修",
+            provider="みどり県社会福祉協議会",
+            completed_on=dt.date(2025, 2, 1),
+            evidence=SimpleUploadedFile("c.pdf", minimal_pdf()),
+        )
+    auth = {
+        "HTTP_AUTHORIZATION": f"Bearer {api_token_for(personas.core_officer, personas.core_center)}"
+    }
+    for url in ("/api/v1/curricula", "/api/v1/external-learning"):
+        client.get(url, **auth)  # the token's first use is recorded once
+        counts = []
+        for size in (1, 3):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url, {"page_size": size}, **auth)
+            assert response.status_code == 200
+            assert len(response.json()["results"]) == size
+            counts.append(len(captured))
+        assert counts[0] == counts[1], (url, counts)
