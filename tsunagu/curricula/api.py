@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest, private_download
 from tsunagu.core.schemas import Out, model_field, patch_field
@@ -516,7 +516,12 @@ def learning_create(
 @paginated
 def learning_list(request: TsunaguRequest) -> Any:
     actor = audit.require_role(request.actor, access.may_view, view="curricula_learning")
-    return selectors.pending_learning(actor)
+    return Listing(
+        selectors.pending_learning(actor),
+        on_page=lambda rows: selectors.record_learning_listed(
+            actor, rows, view="api.external_learning_list"
+        ),
+    )
 
 
 @router.get(

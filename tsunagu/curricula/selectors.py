@@ -85,6 +85,20 @@ def pending_learning(actor: Actor) -> QuerySet[ExternalLearning]:
     )
 
 
+def record_learning_listed(actor: Actor, rows: list[ExternalLearning], *, view: str) -> None:
+    """Who read whose learning: one row per page of the pending list, naming the records."""
+    audit.record(
+        action=Action.RECORDS_LISTED,
+        actor=actor,
+        detail={
+            "view": view,
+            "path": actor.origin.path,
+            "count": len(rows),
+            "learning": [r.pk for r in rows],
+        },
+    )
+
+
 # --- Overviews ----------------------------------------------------------------------------------
 
 

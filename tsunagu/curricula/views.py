@@ -274,6 +274,7 @@ def learning_create(request: TsunaguRequest, user_id: int) -> HttpResponse:
 def learning_list(request: TsunaguRequest) -> HttpResponse:
     actor = request.actor
     rows = list(selectors.pending_learning(actor)[:200])
+    selectors.record_learning_listed(actor, rows, view="curricula_learning")
     return render(
         request,
         "curricula/pages/learning_list.html",

@@ -363,6 +363,9 @@ def test_api_builds_a_curriculum_and_reports_progress(personas, client, private_
     assert client.get(entered.json()["evidence_url"], **worker_h).status_code == 200
     queue = client.get("/api/v1/external-learning", **h).json()
     assert [r["id"] for r in queue["results"]] == [learning_id]
+    assert AuditEvent.objects.filter(
+        action=Action.RECORDS_LISTED, detail__view="api.external_learning_list"
+    ).exists()
     reviewed = client.post(
         f"/api/v1/external-learning/{learning_id}/review",
         data={"decision": "approved"},
