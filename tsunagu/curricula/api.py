@@ -303,10 +303,6 @@ def _overview(view: selectors.Overview, organization_id: int | None) -> dict[str
     }
 
 
-def _curriculum_rows(curricula: Any) -> Any:
-    return curricula.prefetch_related("stages__requirements__links__event")
-
-
 # --- Curricula ------------------------------------------------------------------------------
 
 
@@ -319,7 +315,7 @@ def _curriculum_rows(curricula: Any) -> Any:
 @paginated
 def curriculum_list(request: TsunaguRequest) -> Any:
     actor = audit.require_role(request.actor, access.may_view, view="curricula")
-    return _curriculum_rows(access.curricula_visible_to(actor).order_by("pk"))
+    return selectors.with_structure(actor, access.curricula_visible_to(actor).order_by("pk"))
 
 
 @router.post(
@@ -340,7 +336,9 @@ def curriculum_create(request: TsunaguRequest, payload: CurriculumIn) -> Status[
     url_name="curriculum_detail",
 )
 def curriculum_detail(request: TsunaguRequest, curriculum_id: int) -> Curriculum:
-    return access.access_curriculum(request.actor, curriculum_id)
+    actor = request.actor
+    curriculum = access.access_curriculum(actor, curriculum_id)
+    return selectors.with_structure(actor, Curriculum.objects.filter(pk=curriculum.pk)).get()
 
 
 @router.patch(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
@@ -17,18 +17,50 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.curricula import access
-from tsunagu.curricula.models import Curriculum, ExternalLearning, LearningStatus
+from tsunagu.curricula.models import (
+    Curriculum,
+    ExternalLearning,
+    LearningStatus,
+    Requirement,
+    RequirementEvent,
+)
 from tsunagu.curricula.progress import CurriculumProgress, progress_of
 from tsunagu.organizations.models import Area, AreaKind, Membership, Organization
+from tsunagu.trainings.access import events_visible_to
 
 
 def curriculum_rows(actor: Actor) -> QuerySet[Curriculum]:
     return access.curricula_visible_to(actor).prefetch_related("stages")
 
 
-def curriculum_structure(curriculum: Curriculum) -> list[dict[str, object]]:
+def visible_links(actor: Actor) -> Prefetch:  # type: ignore[type-arg]  # generic in the stubs only
+    """The trainings linked to requirements, as far as the actor sees them (a draft training
+    is its organizer's alone, even when it already meets a requirement)."""
+    return Prefetch(
+        "links",
+        queryset=RequirementEvent.objects.filter(event__in=events_visible_to(actor))
+        .select_related("event")
+        .order_by("event__held_on", "pk"),
+    )
+
+
+def with_structure(actor: Actor, curricula: QuerySet[Curriculum]) -> QuerySet[Curriculum]:
+    return curricula.prefetch_related(
+        "stages",
+        Prefetch(
+            "stages__requirements",
+            queryset=Requirement.objects.prefetch_related(visible_links(actor)),
+        ),
+    )
+
+
+def curriculum_structure(actor: Actor, curriculum: Curriculum) -> list[dict[str, object]]:
     """Stages with their requirements and the trainings linked to each, in order."""
-    stages = curriculum.stages.order_by("position").prefetch_related("requirements__links__event")
+    stages = curriculum.stages.order_by("position").prefetch_related(
+        Prefetch(
+            "requirements", queryset=Requirement.objects.prefetch_related(visible_links(actor))
+        )
+    )
     return [
         {
             "stage": stage,

@@ -70,7 +70,7 @@ def curriculum_detail(request: TsunaguRequest, curriculum_id: int) -> HttpRespon
     curriculum = access.access_curriculum(actor, curriculum_id)
     context = {
         "curriculum": curriculum,
-        "stages": selectors.curriculum_structure(curriculum),
+        "stages": selectors.curriculum_structure(actor, curriculum),
         "may_organize": access.may_organize(actor),
         "may_see_overview": access.may_see_overview(actor),
     }

@@ -6,6 +6,7 @@ the core center; screens and API."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -436,3 +437,22 @@ def test_api_lists_cost_the_same_queries_for_one_row_as_for_three(
             assert len(response.json()["results"]) == size
             counts.append(len(captured))
         assert counts[0] == counts[1], (url, counts)
+
+
+def test_a_draft_training_linked_to_a_requirement_stays_the_organizers(personas, seed, client_as):
+    from tsunagu.trainings.tests.factories import make_event
+
+    draft = make_event(
+        personas.core_center, personas.core_officer, status="draft", theme="準備中の秘密の研修"
+    )
+    services.requirement_event_link(_core(personas), requirement=seed.requirements[0], event=draft)
+    url = reverse("curricula:detail", args=[seed.curriculum.pk])
+    assert "準備中の秘密の研修" in client_as(personas.core_officer).get(url).content.decode()
+    office = client_as(personas.counselor_a)
+    assert "準備中の秘密の研修" not in office.get(url).content.decode()
+    token = api_token_for(personas.counselor_a, personas.office_a)
+    for path in (f"/api/v1/curricula/{seed.curriculum.pk}", "/api/v1/curricula"):
+        answer = office.get(path, HTTP_AUTHORIZATION=f"Bearer {token}").json()
+        body = json.dumps(answer, ensure_ascii=False)
+        assert "準備中の秘密の研修" not in body
+        assert "相談支援従事者の共通研修" in body
