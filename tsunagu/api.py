@@ -11,6 +11,7 @@ from tsunagu.agenda.api import router as agenda_router
 from tsunagu.cases.api import router as cases_router
 from tsunagu.cases.api_imports import router as consultation_imports_router
 from tsunagu.core.api import ObjectParser, install_error_handlers
+from tsunagu.curricula.api import router as curricula_router
 from tsunagu.dashboard.api import router as dashboard_router
 from tsunagu.directory.api import router as directory_router
 from tsunagu.expertise.api import router as expertise_router
@@ -52,6 +53,7 @@ api.add_router("/", plans_router)
 api.add_router("/", directory_router)
 api.add_router("/", meetings_router)
 api.add_router("/", trainings_router)
+api.add_router("/", curricula_router)
 api.add_router("/", expertise_router)
 api.add_router("/", supervision_router)
 api.add_router("/", search_router)

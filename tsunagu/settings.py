@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tsunagu.referrals",
     "tsunagu.meetings",
     "tsunagu.trainings",
+    "tsunagu.curricula",
     "tsunagu.expertise",
     "tsunagu.supervision",
     "tsunagu.search",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("plans/", include("tsunagu.plans.urls")),
     path("meetings/", include("tsunagu.meetings.urls")),
     path("trainings/", include("tsunagu.trainings.urls")),
+    path("curricula/", include("tsunagu.curricula.urls")),
     path("expertise/", include("tsunagu.expertise.urls")),
     path("supervision/", include("tsunagu.supervision.urls")),
     path("search/", include("tsunagu.search.urls")),

@@ -47,6 +47,15 @@ TWINS: dict[str, str] = {
     "supervision:item_record": "supervision_item_record",
     "supervision:item_carry": "supervision_item_carry",
     "supervision:item_follow_up": "supervision_item_follow_up",
+    # curricula: stages, requirements, external learning (issue 18 item 2)
+    "curricula:create": "curriculum_create",
+    "curricula:edit": "curriculum_update",
+    "curricula:stage_create": "curriculum_stage_add",
+    "curricula:requirement_create": "curriculum_requirement_add",
+    "curricula:link_create": "curriculum_event_link",
+    "curricula:link_delete": "curriculum_event_unlink",
+    "curricula:learning_create": "external_learning_create",
+    "curricula:learning_review": "external_learning_review",
     # organizations: staffing (issue 17 item 6)
     "organizations:post_create": "staffing_post_create",
     "organizations:post_edit": "staffing_post_update",

@@ -44,6 +44,8 @@ from tsunagu.cases.models import (
 )
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory, TeamMemberFactory
 from tsunagu.core.dates import fiscal_year
+from tsunagu.curricula import services as curricula_services
+from tsunagu.curricula.models import ExternalLearning, RequirementEvent
 from tsunagu.expertise.models import ExpertiseDeclaration
 from tsunagu.meetings.models import (
     BodyKind,
@@ -119,6 +121,7 @@ SCREEN_NAMESPACES = {
     "trainings",
     "expertise",
     "supervision",
+    "curricula",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -198,6 +201,12 @@ class World:
     # did not attend and sees neither.
     supervision_session: SupervisionSession
     supervision_item: PresentedCase
+    # The core center's curriculum with one stage, one requirement met by the held training,
+    # and office A's colleague's external learning for it, with its evidence (issue 18 item 2):
+    # office B's counselor is no manager, sees no one's progress but their own and changes no
+    # curriculum.
+    curriculum_link: RequirementEvent
+    curriculum_learning: ExternalLearning
 
 
 @pytest.fixture
@@ -366,6 +375,7 @@ def world(personas, client_as, private_media) -> World:
             declared_by=personas.counselor_a,
         ),
         **_supervision_world(personas, case),
+        **_curriculum_world(personas),
     )
 
 
@@ -421,6 +431,25 @@ def _training_world(personas) -> dict[str, Any]:
         "training_registration": registration,
         "training_material": material,
     }
+
+
+def _curriculum_world(personas) -> dict[str, Any]:
+    core = plan_actor_as(personas.core_officer, personas.core_center)
+    curriculum = curricula_services.curriculum_create(core, name="相談支援従事者の段階別研修")
+    stage = curricula_services.stage_add(core, curriculum=curriculum, name="共通研修")
+    requirement = curricula_services.requirement_add(core, stage=stage, name="共通研修")
+    held = Registration.objects.get(worker=personas.colleague_a).event
+    link = curricula_services.requirement_event_link(core, requirement=requirement, event=held)
+    learning = curricula_services.learning_create(
+        plan_actor_as(personas.colleague_a, personas.office_a),
+        worker=personas.colleague_a,
+        requirement=requirement,
+        course_name="相談支援従事者初任者研修（県）",
+        provider="みどり県",
+        completed_on=dt.date(2024, 11, 1),
+        evidence=SimpleUploadedFile("修了証.pdf", minimal_pdf()),
+    )
+    return {"curriculum_link": link, "curriculum_learning": learning}
 
 
 def _staffing_world(personas) -> dict[str, Any]:
@@ -633,6 +662,18 @@ def _training(w: World) -> dict[str, int]:
     return {"event_id": w.training_draft.pk}
 
 
+def _curriculum(w: World) -> dict[str, int]:
+    return {"curriculum_id": w.curriculum_link.requirement.stage.curriculum_id}
+
+
+def _curriculum_worker(w: World) -> dict[str, int]:
+    return {"user_id": w.curriculum_learning.worker_id}
+
+
+def _curriculum_learning(w: World) -> dict[str, int]:
+    return {"learning_id": w.curriculum_learning.pk}
+
+
 def _training_registration(w: World) -> dict[str, int]:
     return {"registration_id": w.training_registration.pk}
 
@@ -667,6 +708,31 @@ SCREENS: dict[str, Spec] = {
     "supervision:item_record": Spec(_supervision_item, FORM),
     "supervision:item_carry": Spec(_supervision_item, FORM, lambda w: {"session": "1"}),
     "supervision:item_follow_up": Spec(_supervision_item, FORM, lambda w: {"result": "結果"}),
+    # curricula (issue 18 item 2): changes are the core center's; a worker's record is theirs,
+    # their office manager's and the core center's.
+    "curricula:edit": Spec(_curriculum, FORM, lambda w: {"name": "研修"}, owner="core_officer"),
+    "curricula:stage_create": Spec(_curriculum, FORM, owner="core_officer"),
+    "curricula:overview": Spec(_curriculum, owner="core_officer"),
+    "curricula:office": Spec(
+        lambda w: {**_curriculum(w), "organization_id": w.curriculum_learning.organization_id},
+        owner="core_officer",
+    ),
+    "curricula:requirement_create": Spec(
+        lambda w: {"stage_id": w.curriculum_link.requirement.stage_id}, FORM, owner="core_officer"
+    ),
+    "curricula:link_create": Spec(
+        lambda w: {"requirement_id": w.curriculum_link.requirement_id}, FORM, owner="core_officer"
+    ),
+    "curricula:link_delete": Spec(
+        lambda w: {"link_id": w.curriculum_link.pk}, POST, owner="core_officer"
+    ),
+    "curricula:worker": Spec(_curriculum_worker, owner="core_officer"),
+    "curricula:learning_create": Spec(_curriculum_worker, FORM, owner="colleague_a"),
+    "curricula:learning_detail": Spec(_curriculum_learning, owner="colleague_a"),
+    "curricula:learning_evidence": Spec(_curriculum_learning, owner="colleague_a"),
+    "curricula:learning_review": Spec(
+        _curriculum_learning, FORM, lambda w: {"decision": "approved"}, owner="core_officer"
+    ),
     # trainings (issue 18 item 1): the organizer's draft, office A's registration.
     "trainings:event_detail": Spec(_training, owner="core_officer"),
     "trainings:event_edit": Spec(
@@ -974,6 +1040,44 @@ API: dict[str, Spec] = {
     ),
     "POST /api/v1/supervision/items/{item_id}/follow-up": Spec(
         _supervision_item, POST, lambda w: {"result": "結果"}
+    ),
+    # curricula (issue 18 item 2)
+    "PATCH /api/v1/curricula/{curriculum_id}": Spec(
+        _curriculum, ("PATCH",), lambda w: {"name": "研修"}, owner="core_officer"
+    ),
+    "POST /api/v1/curricula/{curriculum_id}/stages": Spec(
+        _curriculum, POST, lambda w: {"name": "第2段階"}, owner="core_officer"
+    ),
+    "GET /api/v1/curricula/{curriculum_id}/overview": Spec(_curriculum, owner="core_officer"),
+    "GET /api/v1/curricula/{curriculum_id}/offices/{organization_id}": Spec(
+        lambda w: {**_curriculum(w), "organization_id": w.curriculum_learning.organization_id},
+        owner="core_officer",
+    ),
+    "POST /api/v1/curriculum-stages/{stage_id}/requirements": Spec(
+        lambda w: {"stage_id": w.curriculum_link.requirement.stage_id},
+        POST,
+        lambda w: {"name": "倫理"},
+        owner="core_officer",
+    ),
+    "POST /api/v1/curriculum-requirements/{requirement_id}/events": Spec(
+        lambda w: {"requirement_id": w.curriculum_link.requirement_id},
+        POST,
+        lambda w: {"event_id": w.training_draft.pk},
+        owner="core_officer",
+    ),
+    "DELETE /api/v1/curriculum-requirement-events/{link_id}": Spec(
+        lambda w: {"link_id": w.curriculum_link.pk}, ("DELETE",), owner="core_officer"
+    ),
+    "GET /api/v1/curriculum-progress/{user_id}": Spec(_curriculum_worker, owner="core_officer"),
+    "POST /api/v1/curriculum-progress/{user_id}/external-learning": Spec(
+        _curriculum_worker, POST, owner="colleague_a"
+    ),
+    "GET /api/v1/external-learning/{learning_id}": Spec(_curriculum_learning, owner="colleague_a"),
+    "GET /api/v1/external-learning/{learning_id}/evidence": Spec(
+        _curriculum_learning, owner="colleague_a"
+    ),
+    "POST /api/v1/external-learning/{learning_id}/review": Spec(
+        _curriculum_learning, POST, lambda w: {"decision": "approved"}, owner="core_officer"
     ),
     # trainings (issue 18 item 1)
     "GET /api/v1/trainings/{event_id}": Spec(_training, owner="core_officer"),
@@ -1362,6 +1466,11 @@ NOT_PERSON_DATA = {
     # de-identified (no name, no record text; the council gets counts only).
     "GET /api/v1/dashboards/records/{key}": "a dashboard figure's de-identified records; "
     "404 without a dashboard (dashboard/tests/test_figure_records.py)",
+    # A curriculum (its stages, requirements and the trainings that meet them) names no one:
+    # every member of the network reads it; an organization outside the network gets the 404
+    # (tsunagu/curricula/tests), and every route that changes it is in the matrix above.
+    "curricula:detail": "curriculum: no person data, open to every network member",
+    "GET /api/v1/curricula/{curriculum_id}": "curriculum: no person data, open to the network",
     "organizations:detail": "the organization directory is open to every signed-in member "
     "(no person-level data; its posts name staff, as its staff list does)",
     # A notification is its recipient's own (any other user's id is a 404 with access.denied,

@@ -26,6 +26,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.demo.board import seed_and_summarise as seed_board
 from tsunagu.demo.cases import casework_summary, seed_casework
+from tsunagu.demo.curricula import seed_and_summarise as seed_curricula
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.directory import seed_resources_and_summarise as seed_directory_resources
 from tsunagu.demo.expertise import seed_and_summarise as seed_expertise
@@ -36,6 +37,7 @@ from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
 from tsunagu.demo.staffing import seed_and_summarise as seed_staffing
 from tsunagu.demo.supervision import seed_and_summarise as seed_supervision
+from tsunagu.demo.trainings import follow_ups_and_summarise as seed_training_follow_ups
 from tsunagu.demo.trainings import seed_and_summarise as seed_trainings
 from tsunagu.organizations.models import (
     Area,
@@ -662,6 +664,9 @@ class Command(BaseCommand):
         self.stdout.write(seed_directory())
         self.stdout.write(seed_staffing())
         self.stdout.write(seed_trainings())
+        self.stdout.write(seed_curricula())
+        if follow_ups := seed_training_follow_ups():  # the curricula's past-year sessions
+            self.stdout.write(follow_ups)
         self.stdout.write(seed_expertise())
         self.stdout.write(seed_supervision())
         self.stdout.write(seed_annual_report())
