@@ -24,6 +24,7 @@ from tsunagu.referrals.api import router as referrals_router
 from tsunagu.referrals.api_imports import router as referral_imports_router
 from tsunagu.reports.api import router as reports_router
 from tsunagu.search.api import router as search_router
+from tsunagu.trainingplans.api import router as trainingplans_router
 from tsunagu.trainings.api import router as trainings_router
 
 api = NinjaAPI(
@@ -52,6 +53,7 @@ api.add_router("/", directory_router)
 api.add_router("/", meetings_router)
 api.add_router("/", trainings_router)
 api.add_router("/", expertise_router)
+api.add_router("/", trainingplans_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tsunagu.meetings",
     "tsunagu.trainings",
     "tsunagu.expertise",
+    "tsunagu.trainingplans",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("meetings/", include("tsunagu.meetings.urls")),
     path("trainings/", include("tsunagu.trainings.urls")),
     path("expertise/", include("tsunagu.expertise.urls")),
+    path("training-plans/", include("tsunagu.trainingplans.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("disclosure/", include("tsunagu.disclosure.urls")),
