@@ -9,6 +9,8 @@ Idempotent: once the year's plan exists, nothing is added.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from tsunagu.organizations.actors import actor_for
 from tsunagu.organizations.models import Organization, OrganizationKind
 from tsunagu.trainingplans import selectors, services
 from tsunagu.trainingplans.models import TrainingPlan
+from tsunagu.trainings.models import TrainingEvent
 
 OFFICES = ["commissioned_office", "designated_planning_office", "child_planning_office"]
 
@@ -41,7 +44,7 @@ def seed_and_summarise(officer_username: str = "core1") -> str:
     )
     events = {e.theme: e for e in selectors.center_events(plan)}
 
-    def event(prefix: str) -> list:
+    def event(prefix: str) -> list[TrainingEvent]:
         return [e for theme, e in events.items() if theme.startswith(prefix)][:1]
 
     def month_of(prefix: str, default: int) -> int:
@@ -55,7 +58,7 @@ def seed_and_summarise(officer_username: str = "core1") -> str:
         .first()
         or CommunityIssue.objects.exclude(stage=IssueStage.RESOLVED).order_by("pk").first()
     )
-    items = [
+    items: list[dict[str, Any]] = [
         {
             "theme": "相談支援従事者の共通研修（制度と倫理）",
             "month": month_of("相談支援従事者の共通研修", 4),
