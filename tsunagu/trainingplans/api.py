@@ -32,7 +32,7 @@ router = Router(tags=["training plans"])
 Month = Field(..., ge=1, le=12, description="予定月（1〜12）")
 
 
-class PlanOut(Out):
+class TrainingPlanOut(Out):
     id: int
     organization_id: int
     organization_name: str = Field(alias="organization.name")
@@ -42,24 +42,24 @@ class PlanOut(Out):
     note: str
 
 
-class PlanIn(Schema):
+class TrainingPlanIn(Schema):
     fiscal_year: int = Field(..., ge=FIRST_YEAR, le=LAST_YEAR)
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
-class PlanPatch(Schema):
+class TrainingPlanPatch(Schema):
     note: str = patch_field(max_length=NOTE_MAX_LENGTH)
     status: Literal["draft", "published"] = patch_field()
 
 
-class EventRef(Out):
+class TrainingPlanEventRef(Out):
     id: int
     theme: str
     held_on: dt.date
     status: str
 
 
-class ItemOut(Out):
+class PlannedTrainingOut(Out):
     id: int
     plan_id: int
     theme: str
@@ -80,7 +80,7 @@ class ItemOut(Out):
         return sorted(e.pk for e in obj.events.all())
 
 
-class ItemIn(Schema):
+class PlannedTrainingIn(Schema):
     theme: NonBlank = Field(..., min_length=1, max_length=200)
     month: int = Month
     kind: EventKind
@@ -93,7 +93,7 @@ class ItemIn(Schema):
     event_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
-class ItemPatch(Schema):
+class PlannedTrainingPatch(Schema):
     theme: NonBlank = patch_field(min_length=1, max_length=200)
     month: int = patch_field(ge=1, le=12)
     kind: EventKind = patch_field()
@@ -106,42 +106,42 @@ class ItemPatch(Schema):
     event_ids: list[Id] = patch_field(max_length=50)
 
 
-class ProgressItemOut(Out):
-    item: ItemOut
+class PlannedTrainingProgressOut(Out):
+    item: PlannedTrainingOut
     state: str
     state_label: str
-    held: list[EventRef]
-    scheduled: list[EventRef]
+    held: list[TrainingPlanEventRef]
+    scheduled: list[TrainingPlanEventRef]
 
 
-class ProgressOut(Out):
-    plan: PlanOut
-    items: list[ProgressItemOut]
-    unplanned: list[EventRef]
+class TrainingPlanProgressOut(Out):
+    plan: TrainingPlanOut
+    items: list[PlannedTrainingProgressOut]
+    unplanned: list[TrainingPlanEventRef]
     counts: dict[str, int]
 
 
-class IssueRef(Out):
+class TrainingPlanIssueRef(Out):
     id: int
     title: str
 
 
-class IssueNeedOut(Out):
+class TrainingPlanIssueNeedOut(Out):
     theme: str
     theme_label: str
     count: int
-    issues: list[IssueRef]
+    issues: list[TrainingPlanIssueRef]
 
 
-class WardCount(Out):
+class TrainingPlanWardCount(Out):
     ward: str
     offices: int
 
 
-class ExpertiseNeedOut(Out):
+class TrainingPlanExpertiseNeedOut(Out):
     theme: str
     theme_label: str
-    per_ward: list[WardCount]
+    per_ward: list[TrainingPlanWardCount]
     short_wards: list[str]
 
     @staticmethod
@@ -149,16 +149,16 @@ class ExpertiseNeedOut(Out):
         return [{"ward": w, "offices": n} for w, n in obj.per_ward]
 
 
-class WaitingNeedOut(Out):
-    event: EventRef
+class TrainingPlanWaitingNeedOut(Out):
+    event: TrainingPlanEventRef
     capacity: int
     waiting: int
 
 
-class NeedsOut(Out):
-    issues: list[IssueNeedOut]
-    expertise: list[ExpertiseNeedOut]
-    waiting: list[WaitingNeedOut]
+class TrainingPlanNeedsOut(Out):
+    issues: list[TrainingPlanIssueNeedOut]
+    expertise: list[TrainingPlanExpertiseNeedOut]
+    waiting: list[TrainingPlanWaitingNeedOut]
 
 
 def _value(v: Any) -> Any:
@@ -186,7 +186,7 @@ def _item_fields(plan: TrainingPlan, payload: dict[str, Any]) -> dict[str, Any]:
 
 @router.get(
     "/training-plans",
-    response={200: list[PlanOut], 404: ErrorOut, 422: ErrorOut},
+    response={200: list[TrainingPlanOut], 404: ErrorOut, 422: ErrorOut},
     summary="研修計画の一覧（公開されたもの。作成中は作成した基幹相談支援センターと市）",
     url_name="training_plan_list",
 )
@@ -198,18 +198,18 @@ def plan_list(request: TsunaguRequest) -> Any:
 
 @router.post(
     "/training-plans",
-    response={201: PlanOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: TrainingPlanOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="研修計画を作成する（基幹相談支援センター）",
     url_name="training_plan_create",
 )
-def plan_create(request: TsunaguRequest, payload: PlanIn) -> Status[TrainingPlan]:
+def plan_create(request: TsunaguRequest, payload: TrainingPlanIn) -> Status[TrainingPlan]:
     actor = audit.require_role(request.actor, access.may_plan, view="training_plan_create")
     return Status(201, services.plan_create(actor, **payload.model_dump()))
 
 
 @router.get(
     "/training-plans/{plan_id}",
-    response={200: ProgressOut, 404: ErrorOut},
+    response={200: TrainingPlanProgressOut, 404: ErrorOut},
     summary="研修計画と実績（計画した研修ごとの開催状況、計画になかった開催）",
     url_name="training_plan_detail",
 )
@@ -226,18 +226,18 @@ def plan_detail(request: TsunaguRequest, plan_id: int) -> dict[str, Any]:
 
 @router.patch(
     "/training-plans/{plan_id}",
-    response={200: PlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: TrainingPlanOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="研修計画の方針・状態を変更する（作成した基幹相談支援センター）",
     url_name="training_plan_update",
 )
-def plan_update(request: TsunaguRequest, plan_id: int, payload: PlanPatch) -> TrainingPlan:
+def plan_update(request: TsunaguRequest, plan_id: int, payload: TrainingPlanPatch) -> TrainingPlan:
     plan = access.access_plan(request.actor, plan_id, for_write=True)
     return services.plan_update(request.actor, plan=plan, **payload.model_dump(exclude_unset=True))
 
 
 @router.get(
     "/training-plans/{plan_id}/needs",
-    response={200: NeedsOut, 404: ErrorOut},
+    response={200: TrainingPlanNeedsOut, 404: ErrorOut},
     summary="研修のニーズ（地域課題のテーマ、区ごとの専門性の不足、キャンセル待ち。数のみ）",
     url_name="training_plan_needs",
 )
@@ -248,11 +248,13 @@ def plan_needs(request: TsunaguRequest, plan_id: int) -> selectors.Needs:
 
 @router.post(
     "/training-plans/{plan_id}/items",
-    response={201: ItemOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: PlannedTrainingOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="計画に研修を加える",
     url_name="training_plan_item_create",
 )
-def item_create(request: TsunaguRequest, plan_id: int, payload: ItemIn) -> Status[PlannedTraining]:
+def item_create(
+    request: TsunaguRequest, plan_id: int, payload: PlannedTrainingIn
+) -> Status[PlannedTraining]:
     plan = access.access_plan(request.actor, plan_id, for_write=True)
     fields = _item_fields(plan, payload.model_dump())
     return Status(201, services.item_create(request.actor, plan=plan, **fields))
@@ -260,11 +262,13 @@ def item_create(request: TsunaguRequest, plan_id: int, payload: ItemIn) -> Statu
 
 @router.patch(
     "/training-plan-items/{item_id}",
-    response={200: ItemOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PlannedTrainingOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="計画した研修を変更する（開催した研修の紐づけを含む）",
     url_name="training_plan_item_update",
 )
-def item_update(request: TsunaguRequest, item_id: int, payload: ItemPatch) -> PlannedTraining:
+def item_update(
+    request: TsunaguRequest, item_id: int, payload: PlannedTrainingPatch
+) -> PlannedTraining:
     item = access.access_item(request.actor, item_id, for_write=True)
     fields = _item_fields(item.plan, payload.model_dump(exclude_unset=True))
     return services.item_update(request.actor, item=item, **fields)
