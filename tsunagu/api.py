@@ -26,6 +26,7 @@ from tsunagu.referrals.api_imports import router as referral_imports_router
 from tsunagu.reports.api import router as reports_router
 from tsunagu.search.api import router as search_router
 from tsunagu.supervision.api import router as supervision_router
+from tsunagu.trainingplans.api import router as trainingplans_router
 from tsunagu.trainings.api import router as trainings_router
 
 api = NinjaAPI(
@@ -56,6 +57,7 @@ api.add_router("/", trainings_router)
 api.add_router("/", curricula_router)
 api.add_router("/", expertise_router)
 api.add_router("/", supervision_router)
+api.add_router("/", trainingplans_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

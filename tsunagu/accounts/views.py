@@ -62,6 +62,7 @@ DEMO_ACCOUNTS = (
     "office_a1",
     "office_a2",
     "office_b1",
+    "office_c1",
 )
 
 

@@ -14,8 +14,9 @@ The figures: consultations and cases opened by month; consultations by the kind 
 given (the Kumamoto model, seed 004: `Consultation.support_types`), by the person's disability
 and by ward; joint-support requests by the requester's kind (seed 000's rows); the difficulty
 factors of seed 000 table 1 of the complex cases open in the year, by household type; how the
-requests sent in the year ended and how many days acceptance took; overdue monitorings; and the
-meetings held against each body's required frequency.
+requests sent in the year ended and how many days acceptance took; overdue monitorings; the
+meetings held against each body's required frequency; and, for the whole city, the trainings
+held, their participants by organization kind and the attendance (issue 18 item 6).
 
 Counts only, never a person.  A fixed number of queries whatever the data (about ten).
 """
@@ -61,6 +62,14 @@ from tsunagu.plans.models import Monitoring, MonitoringStatus, PlanStatus
 from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.deadlines import start_of_local_day
 from tsunagu.referrals.models import ACCEPTED_STATUSES, Referral, ReferralKind, ReferralStatus
+from tsunagu.trainings.models import (
+    Attendance,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    TrainingEvent,
+)
 
 Role = Literal["city", "core_center", "ward_office", "council"]
 ROLE_TITLES: dict[str, object] = {
@@ -224,6 +233,7 @@ class Distribution:
     monthly: bool = False
     note: str = ""
     records_url: str = ""  # the records it counts (records.py), `&category=` for one row
+    lead: str = ""  # a summary of its own, said before the usual one (rates)
 
     @property
     def chart(self) -> SafeString:
@@ -250,7 +260,7 @@ class Distribution:
         shown = [row for row in self.rows if row.count]
         if all(row.count == 0 for row in self.rows):
             return _("この年度の記録はありません。")
-        parts = []
+        parts = [self.lead] if self.lead else []
         if self.has_total and self.total is None:
             parts.append(_("合計は5未満です。"))
         elif self.has_total:
@@ -665,6 +675,8 @@ def dashboard(actor: Actor, scope: Scope, *, year: int, today: dt.date | None = 
     )
 
     _referral_figures(actor, scope, board, since=since, until=until, area_ids=area_ids)
+    if scope.wards is None:
+        _training_figures(scope, board, start=start, end=end)
     count = overdue_monitorings_in(start, end, area_ids, today=day).count()
     board.overdue_monitorings = None if scope.suppressed and 0 < count < 5 else count
     board.compliance = [
@@ -776,6 +788,130 @@ def _referral_figures(
     )
     if days and not (scope.suppressed and (accepted_hidden or len(days) < 5)):
         board.median_days_to_acceptance = round(stats.median(days), 1)
+
+
+# The participants' organization kinds shown one by one; any other kind is "その他".
+TRAINING_KINDS = (
+    OrganizationKind.CORE_CENTER,
+    OrganizationKind.COMMISSIONED_OFFICE,
+    OrganizationKind.DESIGNATED_PLANNING_OFFICE,
+    OrganizationKind.COMMUNITY_TRANSITION_OFFICE,
+    OrganizationKind.CHILD_PLANNING_OFFICE,
+    OrganizationKind.COMMUNITY_LIFE_HUB,
+    OrganizationKind.WARD_OFFICE,
+    OrganizationKind.CITY_DEPARTMENT,
+)
+OTHER_KIND = "other"
+COMPLETION: tuple[tuple[str, object], ...] = (
+    ("attended", gettext_lazy("出席")),
+    ("absent", gettext_lazy("欠席")),
+    ("unrecorded", gettext_lazy("出欠の記録なし")),
+)
+
+
+def _percent(part: int | None, whole: int | None) -> str | None:
+    if part is None or whole is None or whole <= 0:
+        return None
+    return f"{round(100 * part / whole, 1):g}%"
+
+
+def trainings_held_in(start: dt.date, end: dt.date) -> QuerySet[TrainingEvent]:
+    return TrainingEvent.objects.filter(
+        held_on__gte=start, held_on__lte=end, status=EventStatus.HELD
+    )
+
+
+def registrations_of(held: QuerySet[TrainingEvent]) -> QuerySet[Registration]:
+    """The places of the held trainings (参加予定: not waiting, not cancelled)."""
+    return Registration.objects.filter(event__in=held, status=RegistrationStatus.REGISTERED)
+
+
+def registration_categories(
+    org_kind: str, attendance: str, shown_kinds: set[str]
+) -> dict[str, list[str]]:
+    """Where one place counts in the training figures."""
+    if attendance == Attendance.ATTENDED:
+        return {
+            "training_attendance": ["attended"],
+            "training_participants_by_kind": [org_kind if org_kind in shown_kinds else OTHER_KIND],
+        }
+    return {
+        "training_attendance": ["absent" if attendance == Attendance.ABSENT else "unrecorded"],
+        "training_participants_by_kind": [],
+    }
+
+
+def _training_figures(scope: Scope, board: Dashboard, *, start: dt.date, end: dt.date) -> None:
+    """The network's trainings held in the year (issue 18 item 6): how many by kind, who
+    attended by the kind of their organization (as it was when registered), and of those
+    expected (参加予定) how many attended, with the attendance rate (attended / expected) and
+    the certificates issued.  The whole city only (a training is not a ward's); the council's
+    small counts suppressed as everywhere.  Two queries."""
+    held = trainings_held_in(start, end)
+    by_kind = Counter(held.values_list("kind", flat=True))
+    board.distributions.append(
+        _distribution(
+            scope,
+            key="trainings_by_kind",
+            title=_("開催した研修（形式別）"),
+            unit=_("回"),
+            categories=[(k, str(label)) for k, label in EventKind.choices],
+            counts=by_kind,
+            note=_("ネットワークで開催した研修（出欠を記録したもの）を数えます。"),
+        )
+    )
+    participants: Counter[str] = Counter()
+    completion: Counter[str] = Counter()
+    certificates = 0
+    shown_kinds = {str(k) for k in TRAINING_KINDS}
+    for org_kind, attendance, certified in registrations_of(held).values_list(
+        "organization__kind", "attendance", "certificate_issued_on"
+    ):
+        keys = registration_categories(org_kind, attendance, shown_kinds)
+        completion.update(keys["training_attendance"])
+        participants.update(keys["training_participants_by_kind"])
+        certificates += certified is not None
+    board.distributions.append(
+        _distribution(
+            scope,
+            key="training_participants_by_kind",
+            title=_("研修の出席者（所属の種別）"),
+            unit=_("人"),
+            categories=[
+                *((str(k), str(k.label)) for k in TRAINING_KINDS),
+                (OTHER_KIND, _("その他")),
+            ],
+            counts=participants,
+            note=_("延べ人数です。所属は申込のときのものです。"),
+        )
+    )
+    outcome = _distribution(
+        scope,
+        key="training_attendance",
+        title=_("研修の出席（参加予定者のうち）"),
+        unit=_("人"),
+        categories=[(k, str(label)) for k, label in COMPLETION],
+        counts=completion,
+    )
+    attended = outcome.rows[0].count
+    shown_certificates = None if scope.suppressed and 0 < certificates < 5 else certificates
+    rate = _percent(attended, outcome.total)
+    parts = []
+    if rate is not None:
+        parts.append(_("出席率%(rate)s（出席 / 参加予定）。") % {"rate": rate})
+    if shown_certificates is not None and outcome.total:
+        parts.append(_("修了証の発行%(count)s人。") % {"count": shown_certificates})
+        completion_rate = _percent(shown_certificates, attended)
+        if completion_rate is not None:
+            parts[-1] = _("修了証の発行%(count)s人（出席者の%(rate)s）。") % {
+                "count": shown_certificates,
+                "rate": completion_rate,
+            }
+    outcome.lead = "".join(parts)
+    outcome.note = _(
+        "参加予定はキャンセル待ち・取り消しを除いた申込です。出席率は伏せた数からは計算しません。"
+    )
+    board.distributions.append(outcome)
 
 
 HOUSEHOLD_TYPES: tuple[tuple[str, object], ...] = (

@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,11 +31,13 @@ from tsunagu.audit.actions import register_action
 from tsunagu.cases.models import CaseStatus, DifficultyFactor, SupportType
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_range
+from tsunagu.core.errors import NotFound
 from tsunagu.dashboard import figures
 from tsunagu.organizations.models import Organization
 from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.deadlines import start_of_local_day
 from tsunagu.referrals.models import ReferralKind, ReferralStatus
+from tsunagu.trainings.models import Attendance, EventKind
 
 ACTION_RECORDS_VIEWED = register_action(
     "dashboard.records_viewed", gettext_lazy("ダッシュボードの数の内訳（記録の一覧）の閲覧")
@@ -50,12 +53,14 @@ REFERRAL_FIGURES = ("joint_support_by_requester", "referral_outcomes", "days_to_
 CASE_FIGURES = ("cases_by_month",)
 DIFFICULTY_FIGURES = ("difficulty_factors", "difficulty_by_household")
 OVERDUE = "overdue_monitorings"
+TRAINING_FIGURES = ("trainings_by_kind", "training_participants_by_kind", "training_attendance")
 FIGURE_KEYS = (
     *CONSULTATION_FIGURES,
     *CASE_FIGURES,
     *REFERRAL_FIGURES,
     *DIFFICULTY_FIGURES,
     OVERDUE,
+    *TRAINING_FIGURES,
 )
 
 
@@ -111,7 +116,8 @@ def figure_records(
     actor: Actor, scope: figures.Scope, *, year: int, key: str, today: dt.date | None = None
 ) -> FigureRecords:
     """The figure `key` of the actor's dashboard for `year`, and (but for the council) the
-    records it counts.  `key` must be one of FIGURE_KEYS."""
+    records it counts.  `key` must be one of FIGURE_KEYS; one that is not on the actor's
+    dashboard is NotFound."""
     day = today or timezone.localdate()
     board = figures.dashboard(actor, scope, year=year, today=day)
     if key == OVERDUE:
@@ -129,7 +135,10 @@ def figure_records(
         ]
         total = board.factors.total
     else:
-        shown = board.factors if key == "difficulty_factors" else board.distribution(key)
+        on_board = [board.factors, *board.distributions]
+        shown = next((d for d in on_board if d.key == key), None)
+        if shown is None:  # not a figure of this role's dashboard (a ward has no trainings)
+            raise NotFound(_("見つかりません。"))
         title = shown.title
         categories = [(row.key, row.label, row.count) for row in shown.rows]
         total = shown.total if shown.has_total else None
@@ -149,6 +158,9 @@ def figure_records(
         **dict.fromkeys(REFERRAL_FIGURES, _referral_rows),
         **dict.fromkeys(DIFFICULTY_FIGURES, _difficulty_rows),
         OVERDUE: _overdue_rows,
+        "trainings_by_kind": _training_rows,
+        "training_participants_by_kind": _place_rows,
+        "training_attendance": _place_rows,
     }
     columns, note = COLUMNS[key]
     result.columns = tuple(str(c) for c in columns)
@@ -363,6 +375,65 @@ def _overdue_rows(
         )
 
 
+def _training_rows(
+    actor: Actor,
+    *,
+    key: str,
+    year: int,
+    day: dt.date,
+    areas: figures.AreaMap,
+    area_ids: list[int] | None,
+) -> Iterator[RecordRow]:
+    start, end, _since, _until = _bounds(year)
+    kinds = {k: str(label) for k, label in EventKind.choices}
+    for pk, held_on, theme, kind, places in (
+        figures.trainings_held_in(start, end)
+        .annotate(places=Count("registrations", filter=Q(registrations__status="registered")))
+        .values_list("pk", "held_on", "theme", "kind", "places")
+    ):
+        yield RecordRow(
+            day=held_on,
+            cells=(theme, kinds.get(kind, kind), str(places)),
+            categories=(kind,),
+            url=reverse("trainings:event_detail", args=[pk]),
+        )
+
+
+def _place_rows(
+    actor: Actor,
+    *,
+    key: str,
+    year: int,
+    day: dt.date,
+    areas: figures.AreaMap,
+    area_ids: list[int] | None,
+) -> Iterator[RecordRow]:
+    """A place at a held training: the training and the organization that sent the worker,
+    never the worker's name."""
+    start, end, _since, _until = _bounds(year)
+    names = _names()
+    shown = {str(k) for k in figures.TRAINING_KINDS}
+    attendance = {k: str(label) for k, label in Attendance.choices}
+    rows = figures.registrations_of(figures.trainings_held_in(start, end)).values_list(
+        "event_id",
+        "event__held_on",
+        "event__theme",
+        "organization_id",
+        "organization__kind",
+        "attendance",
+    )
+    for event_id, held_on, theme, organization_id, org_kind, attended in rows:
+        keys = figures.registration_categories(org_kind, attended, shown)
+        if not keys[key]:
+            continue
+        yield RecordRow(
+            day=held_on,
+            cells=(theme, names.get(organization_id, ""), attendance.get(attended, "")),
+            categories=tuple(keys[key]),
+            url=reverse("trainings:event_detail", args=[event_id]),
+        )
+
+
 _CONSULTATION_COLUMNS = (
     gettext_lazy("受付日"),
     gettext_lazy("受付機関"),
@@ -399,6 +470,27 @@ COLUMNS: dict[str, tuple[tuple[object, ...], object]] = {
     ),
     **dict.fromkeys(REFERRAL_FIGURES, (_REFERRAL_COLUMNS, "")),
     **dict.fromkeys(DIFFICULTY_FIGURES, (_DIFFICULTY_COLUMNS, "")),
+    "trainings_by_kind": (
+        (
+            gettext_lazy("開催日"),
+            gettext_lazy("テーマ"),
+            gettext_lazy("形式"),
+            gettext_lazy("参加予定"),
+        ),
+        "",
+    ),
+    **dict.fromkeys(
+        ("training_participants_by_kind", "training_attendance"),
+        (
+            (
+                gettext_lazy("開催日"),
+                gettext_lazy("研修"),
+                gettext_lazy("所属（申込時）"),
+                gettext_lazy("出欠"),
+            ),
+            gettext_lazy("受講者の氏名は表示しません。"),
+        ),
+    ),
     OVERDUE: (
         (
             gettext_lazy("実施の期限"),

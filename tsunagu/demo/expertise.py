@@ -1,13 +1,11 @@
 """Demo expertise for みどり市 (issue 18 item 4; seed 002: the offices' expertise as a shared
-asset), so that the directory answers "who knows about 強度行動障害 in 東区".
-
-The demo city has no 北区 (its wards are 中央区, 東区 and 西区); the issue's question is asked of
-東区, where かえで (a commissioned office) serves the ward and declares 強度行動障害, こころ and
-つむぎ are planning offices in it, and the core center serves the whole city.  What the closed
-cases show comes from the demo casework as it is (no count is made up here).
+asset), so that the directory answers the issue's question, "who knows about 強度行動障害 in
+北区": きたかぜ, the planning office of 北区, declares it, and the core center serves the whole
+city.  In 東区 かえで (a commissioned office) and こころ declare it too.  What the closed cases show
+comes from the demo casework as it is (no count is made up here).
 
 Declared through the service, by a member of each office (so each has its audit row).
-Idempotent: once any declaration exists, nothing is added.
+Idempotent: a declaration an office already has is not made again.
 """
 
 from __future__ import annotations
@@ -59,6 +57,12 @@ DECLARATIONS: tuple[tuple[str, str, str], ...] = (
     ),
     ("plan-kokoro", Theme.SEVERE_BEHAVIOUR, "行動障害のある方の計画相談を複数担当しています。"),
     (
+        "plan-kitakaze",
+        Theme.SEVERE_BEHAVIOUR,
+        "強度行動障害支援者養成研修（実践研修）の修了者がいます。北区の生活介護・短期入所と"
+        "支援の手順書を一緒に作っています。",
+    ),
+    (
         "plan-tsumugi",
         Theme.DEVELOPMENTAL,
         "発達障害のある方の就労に向けた計画相談の経験があります。",
@@ -81,8 +85,6 @@ def _declarer(organization: Organization) -> Membership | None:
 @transaction.atomic
 def seed_expertise() -> Counter[str]:
     created: Counter[str] = Counter()
-    if ExpertiseDeclaration.objects.exists():
-        return created
     offices = {
         o.code: o for o in Organization.objects.filter(code__in={d[0] for d in DECLARATIONS})
     }
@@ -92,6 +94,8 @@ def seed_expertise() -> Counter[str]:
         member = _declarer(office) if office else None
         if office is None or member is None:
             continue  # an office the demo city does not have, or one nobody works at
+        if ExpertiseDeclaration.objects.filter(organization=office, theme=theme).exists():
+            continue
         actor = actor_for(member.user, office, origin=origin)
         services.declaration_create(actor, theme=theme, note=note)
         created["declaration"] += 1

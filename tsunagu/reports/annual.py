@@ -17,7 +17,7 @@ from tsunagu.core.dates import wareki
 from tsunagu.organizations.models import Organization
 from tsunagu.plans.printing import render_pdf
 from tsunagu.reports import jobs
-from tsunagu.reports.figures import AnnualFigures, annual_figures
+from tsunagu.reports.figures import AnnualFigures, annual_figures, rate
 from tsunagu.reports.models import AnnualReport, FileFormat, JobKind, ReportJob
 
 PRINT_CSS = "reports/print/print.css"
@@ -146,18 +146,64 @@ def layout(report: AnnualReport, f: AnnualFigures) -> Document:
         }
     )
     if f.trainings:
+        doc.p(
+            _(
+                "開催した研修の参加予定者は延べ%(registered)s人で、出席率は%(attendance)sでした。"
+                "修了証は%(certificates)s人に発行しました（出席者の%(completion)s）。"
+            )
+            % {
+                "registered": f.training_registered,
+                "attendance": f.training_attendance_rate,
+                "certificates": f.training_certificates,
+                "completion": f.training_completion_rate,
+            }
+        )
         doc.table(
-            [_("開催日"), _("テーマ"), _("形式"), _("共催"), _("出席者")],
             [
-                [wareki(t.held_on), t.theme, t.kind, t.co_organizers or "—", t.attended]
+                _("開催日"),
+                _("テーマ"),
+                _("形式"),
+                _("共催"),
+                _("出席者"),
+                _("参加予定"),
+                _("修了証"),
+            ],
+            [
+                [
+                    wareki(t.held_on),
+                    t.theme,
+                    t.kind,
+                    t.co_organizers or "—",
+                    t.attended,
+                    t.registered,
+                    t.certificates,
+                ]
                 for t in f.trainings
             ],
             caption=_("研修の開催"),
         )
         doc.table(
-            [_("受講者の所属の種別"), _("出席者")],
-            _counts([(row.label, row.count) for row in f.training_attendance]),
-            caption=_("研修の受講者（所属の種別ごと）"),
+            [_("受講者の所属の種別"), _("参加予定"), _("出席者"), _("出席率"), _("修了証")],
+            [
+                [
+                    row.label,
+                    row.registered,
+                    row.attended,
+                    rate(row.attended, row.registered),
+                    row.certificates,
+                ]
+                for row in f.training_by_kind
+            ]
+            + [
+                [
+                    _("合計"),
+                    f.training_registered,
+                    f.training_participants,
+                    f.training_attendance_rate,
+                    f.training_certificates,
+                ]
+            ],
+            caption=_("研修の受講者（所属の種別ごと。開催した研修）"),
         )
     doc.written(report.training)
 

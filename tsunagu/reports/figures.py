@@ -14,8 +14,10 @@ What is counted for the center (`center`), within the fiscal year up to `as_of`:
 - case conferences it organised, by kind (joint case reviews, case study sessions), and how
   many had a supervisor (SV);
 - trainings it organised or co-organised and held in the year (seed 000: theme, lecturers,
-  co-organisers, participants), with the attendance by the kind of the participants'
-  organizations (issue 18); never the participants' names;
+  co-organisers, participants), with the registered, the attended and the certificates issued
+  by the kind of the participants' organizations, and the attendance (attended / registered)
+  and completion (certificates / attended) rates of the trainings held (issue 18); never the
+  participants' names;
 - network participation: the meeting bodies it is secretariat or member of (or attended),
   with the meetings held and the meetings it attended;
 - community issues it raised, with where each went (the steps and their meetings);
@@ -60,7 +62,13 @@ from tsunagu.referrals.statistics import (
     joint_support_received,
     joint_support_table,
 )
-from tsunagu.trainings.models import Attendance, EventStatus, Registration, TrainingEvent
+from tsunagu.trainings.models import (
+    Attendance,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    TrainingEvent,
+)
 
 
 def first_year() -> int:
@@ -148,6 +156,25 @@ class TrainingRow:
     kind: str
     co_organizers: str
     attended: int
+    registered: int = 0
+    certificates: int = 0
+
+
+@dataclass(frozen=True)
+class KindRow:
+    """Participants of one organization kind: registered (参加予定), attended, certified."""
+
+    label: str
+    registered: int
+    attended: int
+    certificates: int
+
+
+def rate(part: int, whole: int) -> str:
+    """A percentage with one decimal ("66.7%"), or "—" when there is nothing to divide."""
+    if whole <= 0:
+        return "—"
+    return f"{round(100 * part / whole, 1):g}%"
 
 
 @dataclass
@@ -180,6 +207,19 @@ class AnnualFigures:
     trainings: list[TrainingRow] = field(default_factory=list)
     training_attendance: list[Row] = field(default_factory=list)
     training_participants: int = 0
+    training_registered: int = 0
+    training_certificates: int = 0
+    training_by_kind: list[KindRow] = field(default_factory=list)
+
+    @property
+    def training_attendance_rate(self) -> str:
+        """Attended / registered (参加予定) of the trainings held."""
+        return rate(self.training_participants, self.training_registered)
+
+    @property
+    def training_completion_rate(self) -> str:
+        """Certificates issued / attended."""
+        return rate(self.training_certificates, self.training_participants)
 
     @property
     def year_label(self) -> str:
@@ -258,7 +298,17 @@ def _trainings(f: AnnualFigures, center: Organization) -> None:
                 "registrations",
                 filter=Q(registrations__attendance=Attendance.ATTENDED),
                 distinct=True,
-            )
+            ),
+            registered=Count(
+                "registrations",
+                filter=Q(registrations__status=RegistrationStatus.REGISTERED),
+                distinct=True,
+            ),
+            certificates=Count(
+                "registrations",
+                filter=Q(registrations__certificate_issued_on__isnull=False),
+                distinct=True,
+            ),
         )
         .prefetch_related("co_organizers")
         .order_by("held_on", "pk")
@@ -270,9 +320,30 @@ def _trainings(f: AnnualFigures, center: Organization) -> None:
             kind=event.get_kind_display(),
             co_organizers="、".join(o.name for o in event.co_organizers.all()),
             attended=event.attended,
+            registered=event.registered,
+            certificates=event.certificates,
         )
         for event in events
     ]
+    # Who took part, by the kind of their organization at the time: registered (参加予定, not
+    # waiting or cancelled), attended, certified; counted from the held trainings only, so
+    # that the attendance rate compares like with like.
+    held_ids = [event.pk for event in events if event.status == EventStatus.HELD]
+    per_kind: dict[str, list[int]] = {}
+    for kind, attendance, certified in Registration.objects.filter(
+        event__in=held_ids, status=RegistrationStatus.REGISTERED
+    ).values_list("organization__kind", "attendance", "certificate_issued_on"):
+        counts = per_kind.setdefault(kind, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += attendance == Attendance.ATTENDED
+        counts[2] += certified is not None
+    f.training_by_kind = [
+        KindRow(str(label), *per_kind[kind])
+        for kind, label in OrganizationKind.choices
+        if kind in per_kind
+    ]
+    f.training_registered = sum(c[0] for c in per_kind.values())
+    f.training_certificates = sum(c[2] for c in per_kind.values())
     by_kind = dict(
         Registration.objects.filter(
             event__in=[event.pk for event in events], attendance=Attendance.ATTENDED

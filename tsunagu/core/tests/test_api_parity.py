@@ -149,6 +149,12 @@ TWINS: dict[str, str] = {
     "meetings:issue_create": "issue_create",
     "meetings:case_issue_create": "issue_create",  # source=case, source_case_id
     "meetings:conference_issue_create": "issue_create",  # source=conference
+    # training plans: the core center's yearly plan (issue 18 item 3)
+    "trainingplans:plan_create": "training_plan_create",
+    "trainingplans:plan_edit": "training_plan_update",
+    "trainingplans:item_create": "training_plan_item_create",
+    "trainingplans:item_edit": "training_plan_item_update",
+    "trainingplans:item_delete": "training_plan_item_delete",
     # expertise: the directory's declarations (issue 18 item 4)
     "expertise:declaration_create": "expertise_declaration_create",
     "expertise:declaration_edit": "expertise_declaration_update",

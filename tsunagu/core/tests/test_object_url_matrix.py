@@ -101,6 +101,7 @@ from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
 from tsunagu.reports.models import JobKind, JobStatus, ReportFile, ReportJob
 from tsunagu.supervision.models import PresentedCase, SupervisionSession
+from tsunagu.trainingplans.models import PlannedTraining, TrainingPlan
 from tsunagu.trainings.models import Registration, TrainingEvent, TrainingMaterial
 from tsunagu.trainings.tests.factories import make_event
 
@@ -122,6 +123,7 @@ SCREEN_NAMESPACES = {
     "expertise",
     "supervision",
     "curricula",
+    "trainingplans",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -207,6 +209,10 @@ class World:
     # curriculum.
     curriculum_link: RequirementEvent
     curriculum_learning: ExternalLearning
+    # The core center's training plan still being written, with one planned training (issue 18
+    # item 3): a draft is the center's and the city's; office B sees neither.
+    training_plan: TrainingPlan
+    planned_training: PlannedTraining
 
 
 @pytest.fixture
@@ -376,6 +382,7 @@ def world(personas, client_as, private_media) -> World:
         ),
         **_supervision_world(personas, case),
         **_curriculum_world(personas),
+        **_training_plan_world(personas),
     )
 
 
@@ -398,6 +405,18 @@ def _supervision_world(personas, case: Case) -> dict[str, Any]:
         case=case,
     )
     return {"supervision_session": session, "supervision_item": item}
+
+
+def _training_plan_world(personas) -> dict[str, Any]:
+    plan = TrainingPlan.objects.create(
+        organization=personas.core_center,
+        fiscal_year=fiscal_year(timezone.localdate()),
+        created_by=personas.core_officer,
+    )
+    item = PlannedTraining.objects.create(
+        plan=plan, theme="強度行動障害の支援", month=6, kind="lecture", need_source="other"
+    )
+    return {"training_plan": plan, "planned_training": item}
 
 
 def _training_world(personas) -> dict[str, Any]:
@@ -694,7 +713,27 @@ def _supervision_item(w: World) -> dict[str, int]:
     return {"item_id": w.supervision_item.pk}
 
 
+def _training_plan(w: World) -> dict[str, int]:
+    return {"plan_id": w.training_plan.pk}
+
+
+def _planned_training(w: World) -> dict[str, int]:
+    return {"item_id": w.planned_training.pk}
+
+
 SCREENS: dict[str, Spec] = {
+    # training plans (issue 18 item 3): the core center's draft plan and its item.
+    "trainingplans:plan_detail": Spec(_training_plan, owner="core_officer"),
+    "trainingplans:plan_edit": Spec(
+        _training_plan, FORM, lambda w: {"status": "draft"}, owner="core_officer"
+    ),
+    "trainingplans:item_create": Spec(
+        _training_plan, FORM, lambda w: {"theme": "研修"}, owner="core_officer"
+    ),
+    "trainingplans:item_edit": Spec(
+        _planned_training, FORM, lambda w: {"theme": "研修"}, owner="core_officer"
+    ),
+    "trainingplans:item_delete": Spec(_planned_training, FORM, owner="core_officer"),
     # supervision (issue 18 item 5): office A attended; office B did not.
     "supervision:session_detail": Spec(_supervision),
     "supervision:session_edit": Spec(
@@ -1078,6 +1117,24 @@ API: dict[str, Spec] = {
     ),
     "POST /api/v1/external-learning/{learning_id}/review": Spec(
         _curriculum_learning, POST, lambda w: {"decision": "approved"}, owner="core_officer"
+    ),
+    # training plans (issue 18 item 3)
+    "GET /api/v1/training-plans/{plan_id}": Spec(_training_plan, owner="core_officer"),
+    "PATCH /api/v1/training-plans/{plan_id}": Spec(
+        _training_plan, ("PATCH",), lambda w: {"note": "方針"}, owner="core_officer"
+    ),
+    "GET /api/v1/training-plans/{plan_id}/needs": Spec(_training_plan, owner="core_officer"),
+    "POST /api/v1/training-plans/{plan_id}/items": Spec(
+        _training_plan,
+        POST,
+        lambda w: {"theme": "研修", "month": 6, "kind": "lecture", "need_source": "other"},
+        owner="core_officer",
+    ),
+    "PATCH /api/v1/training-plan-items/{item_id}": Spec(
+        _planned_training, ("PATCH",), lambda w: {"month": 7}, owner="core_officer"
+    ),
+    "DELETE /api/v1/training-plan-items/{item_id}": Spec(
+        _planned_training, ("DELETE",), owner="core_officer"
     ),
     # trainings (issue 18 item 1)
     "GET /api/v1/trainings/{event_id}": Spec(_training, owner="core_officer"),

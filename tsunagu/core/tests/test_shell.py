@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.organizations.models import OrganizationKind
+from tsunagu.organizations.tests.factories import MembershipFactory, OrganizationFactory
 
 
 def test_before_the_second_factor_the_frame_shows_no_name_organization_or_menu(
@@ -41,3 +43,12 @@ def test_viewing_the_audit_log_is_itself_audited(personas, client_as):
     event = AuditEvent.objects.filter(action=Action.AUDIT_VIEWED).get()
     assert event.actor == personas.admin
     assert event.detail["query"] == "action=auth.login"
+
+
+def test_only_network_members_see_the_expertise_directory_in_the_menu(personas, client_as):
+    link = '<a href="/expertise/">専門性の一覧</a>'
+    for user in (personas.counselor_a, personas.core_officer, personas.city_official):
+        assert link in client_as(user).get("/").content.decode(), user.username
+    hospital = OrganizationFactory.create(kind=OrganizationKind.HOSPITAL)
+    doctor = MembershipFactory.create(organization=hospital, job_title="other").user
+    assert "/expertise/" not in client_as(doctor).get("/").content.decode()

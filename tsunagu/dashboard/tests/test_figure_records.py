@@ -256,3 +256,10 @@ def test_a_request_sent_again_counts_once(personas, world):  # noqa: F811
     assert outcomes.total == len(outcomes.rows) == outcomes_before.total + 2
     received = statistics.joint_support_received(statistics.period(YEAR), personas.core_center)
     assert received.received == received_before.received
+
+
+def test_a_ward_office_has_no_training_figure_to_list(personas, world, client_as):  # noqa: F811
+    response = client_as(world.ward_user).get(
+        "/dashboards/records/trainings_by_kind/", {"fiscal_year": YEAR}
+    )
+    assert response.status_code == 404

@@ -1,5 +1,5 @@
-"""The demo expertise answers the issue's question, asked of 東区 (the demo city has no 北区):
-who knows about 強度行動障害 there.  Idempotent; small counts stay suppressed."""
+"""The demo expertise answers the issue's question: who knows about 強度行動障害 in 北区 (and in
+東区).  Idempotent; small counts stay suppressed."""
 
 from __future__ import annotations
 
@@ -41,3 +41,23 @@ def test_the_demo_answers_who_knows_about_severe_behaviour_in_the_east_ward(sett
             user=declaration.declared_by, organization=declaration.organization
         ).exists()
     assert Organization.objects.filter(code="office-kaede", areas_served=east).exists()
+
+
+def test_the_demo_answers_who_knows_about_severe_behaviour_in_the_north_ward(settings, client_as):
+    settings.DEMO_MODE = True
+    seed_demo()
+    seed_expertise()
+    north = Area.objects.get(code="midori-kita", kind="ward")
+    office_c1 = Membership.objects.get(user__username="office_c1", is_primary=True)
+    assert office_c1.organization.code == "plan-kitakaze"
+    actor = actor_as(office_c1.user, office_c1.organization)
+    entries = selectors.directory(actor, theme=Theme.SEVERE_BEHAVIOUR, ward=north)
+    codes = [e.organization.code for e in entries]
+    # きたかぜ serves 北区 and declares it; the core center serves the whole city.
+    assert set(codes) == {"plan-kitakaze", "core-center"}
+    # The screen gives the same answer to a worker of another ward's office.
+    page = client_as(Membership.objects.get(user__username="office_a1").user).get(
+        "/expertise/", {"theme": Theme.SEVERE_BEHAVIOUR.value, "ward": north.pk}
+    )
+    assert page.status_code == 200
+    assert "相談支援事業所 きたかぜ" in page.content.decode()

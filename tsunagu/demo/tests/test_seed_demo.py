@@ -21,13 +21,13 @@ from tsunagu.organizations.models import Area, Corporation, Membership, Organiza
 
 USERNAMES = [
     "admin", "city1", "core1", "core2", "core_mgr", "ward1", "council1", "office_a1",
-    "office_a2", "office_b1",
+    "office_a2", "office_b1", "office_c1",
 ]  # fmt: skip
 
 EXPECTED_KINDS = {
     "core_center": 1,
     "commissioned_office": 3,
-    "designated_planning_office": 4,
+    "designated_planning_office": 5,
     "community_life_hub": 1,
     "ward_office": 3,
     "city_department": 1,
@@ -141,7 +141,7 @@ def test_planning_offices_have_caseload_caps_and_two_are_one_person(demo):
 def test_areas_form_a_valid_tree_under_the_city(demo):
     city = Area.objects.get(code="midori")
     assert city.kind == "city"
-    assert city.children.filter(kind="ward").count() == 3
+    assert city.children.filter(kind="ward").count() == 4
     for area in Area.objects.all():
         area.full_clean()
     assert Area.objects.filter(kind="school_district").exists()

@@ -145,15 +145,39 @@ def test_the_trainings_held_in_the_year_are_counted_by_the_participants_organiza
             status=RegistrationStatus.REGISTERED,
             attendance=attendance,
             registered_by=personas.core_officer,
+            certificate_issued_on=dt.date(2025, 7, 2) if worker == personas.counselor_a else None,
         )
+    # Waiting and cancelled registrations are not among those expected (参加予定).
+    Registration.objects.create(
+        event=held,
+        worker=personas.colleague_a,
+        organization=personas.office_a,
+        job_title="counselor",
+        status=RegistrationStatus.WAITING,
+        registered_by=personas.counselor_a,
+    )
     f = annual_figures(year.center, YEAR)
-    assert [(t.theme, t.attended) for t in f.trainings] == [(held.theme, 2)]
+    assert [(t.theme, t.attended, t.registered, t.certificates) for t in f.trainings] == [
+        (held.theme, 2, 3, 1)
+    ]
     assert [(r.label, r.count) for r in f.training_attendance] == [("委託相談支援事業所", 2)]
+    assert [(r.label, r.registered, r.attended, r.certificates) for r in f.training_by_kind] == [
+        ("基幹相談支援センター", 1, 0, 0),
+        ("委託相談支援事業所", 2, 2, 1),
+    ]
+    assert (f.training_registered, f.training_participants, f.training_certificates) == (3, 2, 1)
+    assert (f.training_attendance_rate, f.training_completion_rate) == ("66.7%", "50%")
     job = _generate(personas)
     docx = ReportFile.objects.get(job=job, format="docx")
     text = _docx_text(bytes(docx.content))
     assert "センターが主催・共催した研修は1回、出席した受講者は延べ2人です。" in text
-    assert f"{held.theme}|講義|—|2" in text
+    assert f"{held.theme}|講義|—|2|3|1" in text
+    assert (
+        "参加予定者は延べ3人で、出席率は66.7%でした。修了証は1人に発行しました（出席者の50%）。"
+        in text
+    )
+    assert "委託相談支援事業所|2|2|100%|1" in text
+    assert "合計|3|2|66.7%|1" in text
     assert personas.counselor_a.full_name not in text
 
 

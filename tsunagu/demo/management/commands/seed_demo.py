@@ -37,6 +37,7 @@ from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
 from tsunagu.demo.staffing import seed_and_summarise as seed_staffing
 from tsunagu.demo.supervision import seed_and_summarise as seed_supervision
+from tsunagu.demo.trainingplans import seed_and_summarise as seed_training_plan
 from tsunagu.demo.trainings import follow_ups_and_summarise as seed_training_follow_ups
 from tsunagu.demo.trainings import seed_and_summarise as seed_trainings
 from tsunagu.organizations.models import (
@@ -133,6 +134,9 @@ AREAS: tuple[AreaSpec, ...] = (
     AreaSpec("midori-cd-wakaba", "若葉地区", _M, "midori-wakaba"),
     AreaSpec("midori-cd-midorigaoka", "緑ヶ丘地区", _M, "midori-midorigaoka"),
     AreaSpec("midori-cd-hamamachi", "浜町地区", _M, "midori-hamamachi"),
+    # The fourth ward, added last so that a city seeded before keeps its areas' order; the
+    # expertise directory's demo question is asked of it (issue 18: 強度行動障害 in 北区).
+    AreaSpec("midori-kita", "北区", _W, "midori"),
 )
 
 MIDORI_FUKUSHIKAI = "社会福祉法人 みどり福祉会"
@@ -263,6 +267,20 @@ ORGANIZATIONS: tuple[OrganizationSpec, ...] = (
         postal_code="981-0222",
         address="みどり市東区若葉一丁目20番1号",
         phone="022-012-8803",
+        caseload_cap=50,
+    ),
+    # The one office of 北区: a planning office that knows 強度行動障害 (demo/expertise.py).
+    OrganizationSpec(
+        code="plan-kitakaze",
+        name="相談支援事業所 きたかぜ",
+        name_kana="そうだんしえんじぎょうしょ きたかぜ",
+        kind=OrganizationKind.DESIGNATED_PLANNING_OFFICE,
+        areas=("midori-kita",),
+        corporation=MIDORI_FUKUSHIKAI,
+        short_name="きたかぜ",
+        postal_code="981-0401",
+        address="みどり市北区泉町三丁目6番1号",
+        phone="022-014-2250",
         caseload_cap=50,
     ),
     OrganizationSpec(
@@ -467,6 +485,14 @@ ACCOUNTS: tuple[AccountSpec, ...] = (
         "こばやし まりこ",
         (MembershipSpec("office-kaede", JobTitle.COUNSELOR),),
     ),
+    AccountSpec(
+        # The consultation specialist of 北区's planning office (きたかぜ): the office the
+        # expertise directory names for 強度行動障害 in 北区.
+        "office_c1",
+        "森 健太",
+        "もり けんた",
+        (MembershipSpec("plan-kitakaze", JobTitle.CONSULTATION_SPECIALIST),),
+    ),
 )
 
 # Labels of the counts in the summary line, in the order they are created.
@@ -669,6 +695,8 @@ class Command(BaseCommand):
             self.stdout.write(follow_ups)
         self.stdout.write(seed_expertise())
         self.stdout.write(seed_supervision())
+        # The plan links the trainings and names a community issue and an expertise gap.
+        self.stdout.write(seed_training_plan())
         self.stdout.write(seed_annual_report())
         self.stdout.write("")
         self.stdout.write("デモ用アカウント:")
