@@ -155,10 +155,19 @@ class TrainingPlanWaitingNeedOut(Out):
     waiting: int
 
 
+class TrainingPlanCurriculumNeedOut(Out):
+    curriculum: str
+    stage: str
+    requirement: str
+    workers: int
+    upcoming: int
+
+
 class TrainingPlanNeedsOut(Out):
     issues: list[TrainingPlanIssueNeedOut]
     expertise: list[TrainingPlanExpertiseNeedOut]
     waiting: list[TrainingPlanWaitingNeedOut]
+    curricula: list[TrainingPlanCurriculumNeedOut]
 
 
 def _value(v: Any) -> Any:
@@ -238,7 +247,7 @@ def plan_update(request: TsunaguRequest, plan_id: int, payload: TrainingPlanPatc
 @router.get(
     "/training-plans/{plan_id}/needs",
     response={200: TrainingPlanNeedsOut, 404: ErrorOut},
-    summary="研修のニーズ（地域課題のテーマ、区ごとの専門性の不足、キャンセル待ち。数のみ）",
+    summary="研修のニーズ（地域課題のテーマ、区ごとの専門性の不足、キャンセル待ち、カリキュラムの未修了。数のみ）",
     url_name="training_plan_needs",
 )
 def plan_needs(request: TsunaguRequest, plan_id: int) -> selectors.Needs:

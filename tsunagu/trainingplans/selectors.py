@@ -2,7 +2,8 @@
 
 Counts and themes only, never a person: the needs panel counts community issues by theme, the
 offices that know a theme per ward (as the expertise directory shows them: declared, or closed
-cases whose factors show it), and the places short on trainings that drew a waiting list.
+cases whose factors show it), the places short on trainings that drew a waiting list, and the
+curriculum requirements workers wait on.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from django.utils.translation import gettext_lazy
 from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_range
+from tsunagu.curricula import access as curricula_access
+from tsunagu.curricula.models import Curriculum, RequirementEvent
+from tsunagu.curricula.progress import progress_of
 from tsunagu.expertise.models import ExpertiseDeclaration, Theme
 from tsunagu.expertise.selectors import ADVISOR_KINDS, closed_case_counts
 from tsunagu.meetings.models import CommunityIssue, IssueStage, IssueTheme
@@ -170,12 +174,22 @@ class WaitingNeed:
     waiting: int
 
 
+@dataclass(frozen=True)
+class CurriculumNeed:
+    curriculum: str
+    stage: str
+    requirement: str
+    workers: int  # workers at this stage who have not met the requirement
+    upcoming: int  # announced trainings to come that meet it
+
+
 @dataclass
 class Needs:
     issues: list[IssueNeed]
     expertise: list[ExpertiseNeed]
     waiting: list[WaitingNeed]
     ward_names: list[str]
+    curricula: list[CurriculumNeed] = field(default_factory=list)
 
 
 def _ward_of(rows: Mapping[int, tuple[str, int | None]], area_id: int | None) -> int | None:
@@ -275,6 +289,42 @@ def waiting_needs(plan: TrainingPlan) -> list[WaitingNeed]:
     return [WaitingNeed(event=e, capacity=e.capacity, waiting=e.waiting) for e in events]
 
 
+def curriculum_needs(today: dt.date | None = None) -> list[CurriculumNeed]:
+    """Per requirement of each curriculum, how many of the network's workers stand at its
+    stage without having met it, and how many announced trainings to come meet it: a
+    requirement many wait on with nothing announced is a training to plan.  Counts only."""
+    day = today or timezone.localdate()
+    workers = set(curricula_access.staff_memberships().values_list("user_id", flat=True))
+    upcoming = Counter(
+        RequirementEvent.objects.filter(
+            event__status=EventStatus.ANNOUNCED, event__held_on__gte=day
+        ).values_list("requirement_id", flat=True)
+    )
+    found: list[CurriculumNeed] = []
+    for curriculum in Curriculum.objects.order_by("pk"):
+        waiting: Counter[int] = Counter()
+        names: dict[int, tuple[str, str]] = {}
+        for row in progress_of(curriculum, workers, today=day).values():
+            stage = row.current_stage
+            if stage is None:
+                continue
+            for requirement in stage.missing:
+                waiting[requirement.requirement.pk] += 1
+                names[requirement.requirement.pk] = (stage.stage.name, requirement.requirement.name)
+        found.extend(
+            CurriculumNeed(
+                curriculum=curriculum.name,
+                stage=names[pk][0],
+                requirement=names[pk][1],
+                workers=n,
+                upcoming=upcoming[pk],
+            )
+            for pk, n in waiting.items()
+        )
+    found.sort(key=lambda n: (n.upcoming > 0, -n.workers, n.curriculum))
+    return found
+
+
 def needs(actor: Actor, plan: TrainingPlan) -> Needs:
     """What the data of the network asks for (core center and city only); counts only, the
     read is on the record."""
@@ -285,6 +335,7 @@ def needs(actor: Actor, plan: TrainingPlan) -> Needs:
         expertise=expertise,
         waiting=waiting_needs(plan),
         ward_names=ward_names,
+        curricula=curriculum_needs(),
     )
     audit.record_read(actor, view="training_plan_needs", person_ids=(), target=plan, filters={})
     return found

@@ -330,3 +330,31 @@ def test_the_api_plans_and_reads_back_the_progress(personas, client):
     assert (
         _api(client, *core, "DELETE", f"/api/v1/training-plan-items/{item_id}").status_code == 204
     )
+
+
+def test_the_needs_panel_counts_the_curriculum_requirements_workers_wait_on(personas):
+    """Seed 001's staged curriculum: counselor A finished stages 1 and 2 and waits on the
+    third, whose training is announced; colleague A finished stage 1 only, and nothing to come
+    meets stage 2: it is listed first, as a training to plan."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tsunagu.curricula.tests.factories import attended, make_seed001
+
+    seed = make_seed001(
+        personas.core_center,
+        personas.core_officer,
+        upcoming=timezone.localdate() + dt.timedelta(days=30),
+    )
+    attended(seed.events[0], personas.counselor_a, personas.office_a)
+    attended(seed.events[1], personas.counselor_a, personas.office_a)
+    attended(seed.events[0], personas.colleague_a, personas.office_a)
+    found = {n.requirement: n for n in selectors.curriculum_needs()}
+    second, third = seed.requirements[1].name, seed.requirements[2].name
+    assert found[second].upcoming == 0
+    assert found[third].upcoming == 1
+    assert found[second].workers >= 1
+    assert found[third].workers >= 1
+    ordered = [n.requirement for n in selectors.curriculum_needs()]
+    assert ordered.index(second) < ordered.index(third)
