@@ -26,7 +26,7 @@ from tsunagu.audit.models import Action
 from tsunagu.cases import services as case_services
 from tsunagu.cases.access import access_consultation, access_household, access_person
 from tsunagu.cases.models import Consultation
-from tsunagu.core.errors import Forbidden, TsunaguError
+from tsunagu.core.errors import TsunaguError
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.lists import SEARCH_FIELD
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
@@ -57,20 +57,6 @@ from tsunagu.people.models import Household, Person
 PAGE_SIZE = 25
 
 _app_errors = errors_as_pages()
-
-
-def _require_writer(request: TsunaguRequest) -> None:
-    actor = request.actor
-    if actor.organization is None:
-        raise Forbidden(_("所属機関を選んでから操作してください。"))
-    if not actor.can_write:
-        audit.record_denial(
-            request.actor,
-            target_type="view",
-            target_id=request.path[:64],
-            reason="read-only membership",
-        )
-        raise Forbidden(_("閲覧のみの権限では変更できません。"))
 
 
 def _person_for_write(request: TsunaguRequest, person_id: int) -> Person:
@@ -148,7 +134,7 @@ def _intake_query(consultation: Consultation | None) -> str:
 @_app_errors
 @require_http_methods(["GET", "POST"])
 def person_create(request: TsunaguRequest) -> HttpResponse:
-    _require_writer(request)
+    audit.require_writer(request.actor, target_type="view", target_id=request.path[:64])
     consultation = _intake_consultation(request)
     if consultation is not None and (consultation.person_id or consultation.household_id):
         messages.info(request, _("この相談にはすでに本人または世帯が記録されています。"))
@@ -309,7 +295,7 @@ def household_list(request: TsunaguRequest) -> HttpResponse:
 @_app_errors
 @require_http_methods(["GET", "POST"])
 def household_create(request: TsunaguRequest) -> HttpResponse:
-    _require_writer(request)
+    audit.require_writer(request.actor, target_type="view", target_id=request.path[:64])
     form = HouseholdForm(posted(request))
     return form_page(
         request,
