@@ -22,6 +22,7 @@ from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.errors import Forbidden, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.middleware import current_request_id
+from tsunagu.core.validators import MAX_ID
 
 if TYPE_CHECKING:
     from tsunagu.accounts.models import User
@@ -142,6 +143,26 @@ def record_denial(
         outcome=Outcome.DENIED,
         detail={"path": origin.path, "method": origin.method, "reason": reason},
     )
+
+
+def not_found(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
+    """The 404 of a record the actor may not see (or that does not exist: the two answer
+    alike, so a refusal tells nothing of what exists), its access.denied row written now.
+    Raise what it returns."""
+    record_denial(actor, target_type=target_type, target_id=str(target_id)[:64], reason=reason)
+    return NotFound(_("見つかりません。"))
+
+
+def object_pk(actor: Actor, target_type: str, value: object) -> int:
+    """A record's id from a URL or a body: a whole number a database key can hold, else the
+    audited 404 of `not_found` ("abc" and 2**63 never reach a query)."""
+    try:
+        pk = int(str(value))
+    except ValueError:
+        pk = 0
+    if not 0 < pk <= MAX_ID:
+        raise not_found(actor, target_type, value, "malformed id")
+    return pk
 
 
 class Refusal(Forbidden):

@@ -51,7 +51,7 @@ from tsunagu.cases.models import (
     SharingBasis,
 )
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import Forbidden, NotFound
+from tsunagu.core.errors import Forbidden
 from tsunagu.people.models import Consent, Household, HouseholdMember, Person
 
 M = TypeVar("M", bound=Model)
@@ -368,13 +368,6 @@ def consultations_visible_to(actor: Actor) -> QuerySet[Consultation]:
 # --- Access helpers: one object, 404 when not visible, audited ------------------------------
 
 
-def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
-    audit.record_denial(
-        actor, target_type=target_type, target_id=str(target_id)[:64], reason=reason
-    )
-    return NotFound(_("見つかりません。"))
-
-
 def _require_write(actor: Actor, target_type: str, target_id: object) -> None:
     if not actor.can_write:
         audit.record_denial(
@@ -423,10 +416,10 @@ def access_object(
     try:
         pk = int(str(object_id))
     except ValueError:
-        raise _refuse(actor, target_type, object_id, "malformed id") from None
+        raise audit.not_found(actor, target_type, object_id, "malformed id") from None
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        raise _refuse(actor, target_type, pk, "not visible to the acting organization")
+        raise audit.not_found(actor, target_type, pk, "not visible to the acting organization")
     if for_write:
         _require_write(actor, target_type, pk)
         _require_basis_for_write(actor, queryset, target_type, pk)

@@ -13,12 +13,10 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import NotFound
 from tsunagu.curricula.models import (
     Curriculum,
     ExternalLearning,
@@ -85,20 +83,6 @@ def may_see_overview(actor: Actor) -> bool:
     return is_core(actor) or is_office_manager(actor)
 
 
-def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
-    audit.record_denial(
-        actor, target_type=target_type, target_id=str(target_id)[:40], reason=reason
-    )
-    return NotFound(_("見つかりません。"))
-
-
-def _pk(actor: Actor, target_type: str, value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise _refuse(actor, target_type, value, "malformed id") from None
-
-
 # --- Workers --------------------------------------------------------------------------------
 
 
@@ -124,10 +108,10 @@ def workers_visible_to(actor: Actor) -> QuerySet[User]:
 
 
 def access_worker(actor: Actor, user_id: object) -> User:
-    pk = _pk(actor, WORKER, user_id)
+    pk = audit.object_pk(actor, WORKER, user_id)
     worker = workers_visible_to(actor).filter(pk=pk).first()
     if worker is None:
-        raise _refuse(actor, WORKER, pk, "not the actor's own nor their staff")
+        raise audit.not_found(actor, WORKER, pk, "not the actor's own nor their staff")
     return worker
 
 
@@ -147,12 +131,12 @@ def curricula_visible_to(actor: Actor) -> QuerySet[Curriculum]:
 
 def _organized(actor: Actor, queryset: QuerySet, target_type: str, object_id: object) -> object:  # type: ignore[type-arg]  # any of the curriculum models
     """An object of a curriculum the acting core center may change, or the 404 (audited)."""
-    pk = _pk(actor, target_type, object_id)
+    pk = audit.object_pk(actor, target_type, object_id)
     if not may_organize(actor):
-        raise _refuse(actor, target_type, pk, "not the core center")
+        raise audit.not_found(actor, target_type, pk, "not the core center")
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        raise _refuse(actor, target_type, pk, "no such object")
+        raise audit.not_found(actor, target_type, pk, "no such object")
     return obj
 
 
@@ -163,10 +147,10 @@ def access_curriculum(
         obj = _organized(actor, Curriculum.objects.all(), CURRICULUM, curriculum_id)
         assert isinstance(obj, Curriculum)  # noqa: S101
         return obj
-    pk = _pk(actor, CURRICULUM, curriculum_id)
+    pk = audit.object_pk(actor, CURRICULUM, curriculum_id)
     curriculum = curricula_visible_to(actor).filter(pk=pk).first()
     if curriculum is None:
-        raise _refuse(actor, CURRICULUM, pk, "not a member of the network")
+        raise audit.not_found(actor, CURRICULUM, pk, "not a member of the network")
     return curriculum
 
 
@@ -210,10 +194,10 @@ def access_learning(
         obj = _organized(actor, queryset, target_type, learning_id)
         assert isinstance(obj, ExternalLearning)  # noqa: S101
         return obj
-    pk = _pk(actor, target_type, learning_id)
+    pk = audit.object_pk(actor, target_type, learning_id)
     learning = queryset.filter(pk=pk).first()
     if learning is None:
-        raise _refuse(actor, target_type, pk, "not the actor's own nor their staff's")
+        raise audit.not_found(actor, target_type, pk, "not the actor's own nor their staff's")
     return learning
 
 
@@ -221,9 +205,11 @@ def access_office(actor: Actor, organization_id: object) -> Organization:
     """An office whose staff the actor may list: any for the core center, their own for an
     office manager; else the 404 (audited)."""
     target_type = "organizations.organization"
-    pk = _pk(actor, target_type, organization_id)
+    pk = audit.object_pk(actor, target_type, organization_id)
     allowed = is_core(actor) or (is_office_manager(actor) and actor.organization_id == pk)
     org = Organization.objects.filter(pk=pk, kind__in=STAFF_KINDS).first() if allowed else None
     if org is None:
-        raise _refuse(actor, target_type, pk, "not the core center nor the office's manager")
+        raise audit.not_found(
+            actor, target_type, pk, "not the core center nor the office's manager"
+        )
     return org

@@ -20,7 +20,6 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import NotFound
 from tsunagu.core.validators import MAX_ID
 from tsunagu.organizations.models import (
     Area,
@@ -127,13 +126,6 @@ def memberships_managed_by(actor: Actor) -> QuerySet[Membership]:
     return rows.filter(user__in=users_managed_by(actor).values("pk"))
 
 
-def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
-    audit.record_denial(
-        actor, target_type=target_type, target_id=str(target_id)[:40], reason=reason
-    )
-    return NotFound("見つかりません。")
-
-
 def _pk(value: object) -> int | None:
     try:
         pk = int(str(value))
@@ -156,7 +148,9 @@ def access_managed_organization(actor: Actor, organization_id: object) -> Organi
         else None
     )
     if found is None:
-        raise _refuse(actor, target, organization_id, "not an organization the actor manages")
+        raise audit.not_found(
+            actor, target, organization_id, "not an organization the actor manages"
+        )
     return found
 
 
@@ -169,7 +163,7 @@ def access_managed_membership(actor: Actor, membership_id: object) -> Membership
         else None
     )
     if found is None:
-        raise _refuse(actor, target, membership_id, "not a membership the actor manages")
+        raise audit.not_found(actor, target, membership_id, "not a membership the actor manages")
     return found
 
 
@@ -178,7 +172,7 @@ def access_managed_user(actor: Actor, user_id: object) -> User:
     pk = _pk(user_id)
     found = users_managed_by(actor).filter(pk=pk).first() if pk else None
     if found is None:
-        raise _refuse(actor, target, user_id, "not an account the actor manages")
+        raise audit.not_found(actor, target, user_id, "not an account the actor manages")
     return found
 
 
@@ -186,7 +180,7 @@ def require_manager(actor: Actor, *, view: str, importing: bool = False) -> None
     """A management page that names no object: 404 (audited) for anyone who manages nothing."""
     allowed = may_import(actor) if importing else may_manage(actor)
     if not allowed:
-        raise _refuse(actor, "view", view, "not a manager of the city or the core center")
+        raise audit.not_found(actor, "view", view, "not a manager of the city or the core center")
 
 
 def managed_organization_rows(actor: Actor) -> QuerySet[Organization]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_range
-from tsunagu.core.errors import Forbidden, NotFound
+from tsunagu.core.errors import Forbidden
 from tsunagu.organizations.models import (
     OVERSIGHT_KINDS,
     STAFFED_KINDS,
@@ -73,13 +73,6 @@ def posts_visible_to(actor: Actor) -> QuerySet[StaffingPost]:
     return StaffingPost.objects.filter(organization__in=centers_visible_to(actor).values("pk"))
 
 
-def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
-    audit.record_denial(
-        actor, target_type=target_type, target_id=str(target_id)[:40], reason=reason
-    )
-    return NotFound("見つかりません。")
-
-
 def access_center(
     actor: Actor, organization_id: object, *, for_posts: bool = False
 ) -> Organization:
@@ -89,10 +82,10 @@ def access_center(
     try:
         pk = int(str(organization_id))
     except ValueError:
-        raise _refuse(actor, target, organization_id, "malformed id") from None
+        raise audit.not_found(actor, target, organization_id, "malformed id") from None
     center = centers_visible_to(actor).filter(pk=pk).first()
     if center is None:
-        raise _refuse(actor, target, pk, "not a center the acting organization sees")
+        raise audit.not_found(actor, target, pk, "not a center the acting organization sees")
     if for_posts and not may_set_posts(actor):
         audit.record_denial(actor, target_type=target, target_id=pk, reason="not the city")
         raise Forbidden("配置を決めるのは市の担当課です。")
@@ -108,10 +101,10 @@ def access_post(
     try:
         pk = int(str(post_id))
     except ValueError:
-        raise _refuse(actor, target, post_id, "malformed id") from None
+        raise audit.not_found(actor, target, post_id, "malformed id") from None
     post = posts_visible_to(actor).select_related("organization").filter(pk=pk).first()
     if post is None:
-        raise _refuse(actor, target, pk, "not visible to the acting organization")
+        raise audit.not_found(actor, target, pk, "not visible to the acting organization")
     if for_write and not may_set_posts(actor):
         audit.record_denial(actor, target_type=target, target_id=pk, reason="not the city")
         raise Forbidden("配置を決めるのは市の担当課です。")
@@ -128,7 +121,7 @@ def access_assignment(actor: Actor, assignment_id: object) -> StaffingAssignment
     try:
         pk = int(str(assignment_id))
     except ValueError:
-        raise _refuse(actor, target, assignment_id, "malformed id") from None
+        raise audit.not_found(actor, target, assignment_id, "malformed id") from None
     assignment = (
         StaffingAssignment.objects.filter(post__in=posts_visible_to(actor).values("pk"))
         .select_related("post__organization", "membership__user")
@@ -136,7 +129,7 @@ def access_assignment(actor: Actor, assignment_id: object) -> StaffingAssignment
         .first()
     )
     if assignment is None:
-        raise _refuse(actor, target, pk, "not visible to the acting organization")
+        raise audit.not_found(actor, target, pk, "not visible to the acting organization")
     if not may_fill(actor, assignment.post.organization):
         audit.record_denial(actor, target_type=target, target_id=pk, reason="not a manager")
         raise Forbidden("担当者を記録するのはセンターの管理者か市の担当課です。")

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import Forbidden, NotFound
+from tsunagu.core.errors import Forbidden
 from tsunagu.organizations.models import Organization, OrganizationKind
 from tsunagu.reports.models import ReportJob
 
@@ -53,33 +53,16 @@ def jobs_visible_to(actor: Actor) -> QuerySet[ReportJob]:
     return ReportJob.objects.filter(organization__in=centers_visible_to(actor).values("pk"))
 
 
-def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
-    audit.record_denial(
-        actor, target_type=target_type, target_id=str(target_id)[:40], reason=reason
-    )
-    return NotFound("見つかりません。")
-
-
-def _pk(actor: Actor, target_type: str, value: object) -> int:
-    try:
-        pk = int(str(value))
-    except ValueError:
-        raise _refuse(actor, target_type, value, "malformed id") from None
-    if not 0 < pk < 2**63:
-        raise _refuse(actor, target_type, value, "id out of range")
-    return pk
-
-
 def access_center(
     actor: Actor, organization_id: object, *, for_write: bool = False, for_generate: bool = False
 ) -> Organization:
     """A center whose reports the actor sees, or NotFound (audited).  `for_write`: its own
     staff only; `for_generate`: its writers or the city's (else Forbidden, audited)."""
     target = "reports.annualreport"
-    pk = _pk(actor, target, organization_id)
+    pk = audit.object_pk(actor, target, organization_id)
     center = centers_visible_to(actor).filter(pk=pk).first()
     if center is None:
-        raise _refuse(actor, target, pk, "not a center the acting organization sees")
+        raise audit.not_found(actor, target, pk, "not a center the acting organization sees")
     if for_write and not may_write(actor, center):
         audit.record_denial(actor, target_type=target, target_id=pk, reason="not the center")
         raise Forbidden("報告書の本文を書くのは、センターの職員です。")
@@ -91,8 +74,8 @@ def access_center(
 
 def access_job(actor: Actor, job_id: object) -> ReportJob:
     target = "reports.reportjob"
-    pk = _pk(actor, target, job_id)
+    pk = audit.object_pk(actor, target, job_id)
     job = jobs_visible_to(actor).select_related("organization").filter(pk=pk).first()
     if job is None:
-        raise _refuse(actor, target, pk, "not visible to the acting organization")
+        raise audit.not_found(actor, target, pk, "not visible to the acting organization")
     return job

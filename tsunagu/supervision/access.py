@@ -24,7 +24,7 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.access import cases_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import Forbidden, NotFound
+from tsunagu.core.errors import Forbidden
 from tsunagu.organizations.models import OrganizationKind
 from tsunagu.supervision.models import PresentedCase, SupervisionSession
 
@@ -72,20 +72,6 @@ def items_visible_to(actor: Actor) -> QuerySet[PresentedCase]:
     return PresentedCase.objects.filter(session_id__in=sessions_visible_to(actor).values("pk"))
 
 
-def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
-    audit.record_denial(
-        actor, target_type=target_type, target_id=str(target_id)[:40], reason=reason
-    )
-    return NotFound(_("見つかりません。"))
-
-
-def _pk(actor: Actor, target_type: str, value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise _refuse(actor, target_type, value, "malformed id") from None
-
-
 def is_organizer(actor: Actor, session: SupervisionSession) -> bool:
     return session.organizer_id == actor.organization_id and may_organize(actor)
 
@@ -95,12 +81,12 @@ def access_session(
 ) -> SupervisionSession:
     """A session the actor sees (and, `for_organizer`, holds), else NotFound / Forbidden,
     audited."""
-    pk = _pk(actor, SESSION, session_id)
+    pk = audit.object_pk(actor, SESSION, session_id)
     session = (
         sessions_visible_to(actor).select_related("organizer", "supervisor").filter(pk=pk).first()
     )
     if session is None:
-        raise _refuse(actor, SESSION, pk, "not visible to the acting organization")
+        raise audit.not_found(actor, SESSION, pk, "not visible to the acting organization")
     if for_organizer and not is_organizer(actor, session):
         audit.record_denial(actor, target_type=SESSION, target_id=pk, reason="not the organizer")
         raise Forbidden(_("変更できるのは開催する基幹相談支援センターの職員です。"))
@@ -108,7 +94,7 @@ def access_session(
 
 
 def access_item(actor: Actor, item_id: object) -> PresentedCase:
-    pk = _pk(actor, ITEM, item_id)
+    pk = audit.object_pk(actor, ITEM, item_id)
     item = (
         items_visible_to(actor)
         .select_related("session", "session__organizer", "session__supervisor", "presenting_office")
@@ -116,7 +102,7 @@ def access_item(actor: Actor, item_id: object) -> PresentedCase:
         .first()
     )
     if item is None:
-        raise _refuse(actor, ITEM, pk, "not visible to the acting organization")
+        raise audit.not_found(actor, ITEM, pk, "not visible to the acting organization")
     return item
 
 

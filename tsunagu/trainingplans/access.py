@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import Forbidden, NotFound
-from tsunagu.core.validators import MAX_ID
+from tsunagu.core.errors import Forbidden
 from tsunagu.expertise.selectors import NETWORK_KINDS
 from tsunagu.organizations.models import OrganizationKind
 from tsunagu.trainingplans.models import PlannedTraining, PlanStatus, TrainingPlan
@@ -63,23 +62,6 @@ def may_change(actor: Actor, plan: TrainingPlan) -> bool:
     return plan.organization_id == actor.organization_id and may_plan(actor)
 
 
-def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
-    audit.record_denial(
-        actor, target_type=target_type, target_id=str(target_id)[:40], reason=reason
-    )
-    return NotFound(_("見つかりません。"))
-
-
-def _pk(actor: Actor, target_type: str, value: object) -> int:
-    try:
-        pk = int(str(value))
-    except ValueError:
-        pk = 0
-    if not 0 < pk <= MAX_ID:
-        raise _refuse(actor, target_type, value, "malformed id")
-    return pk
-
-
 def _check_change(actor: Actor, plan: TrainingPlan, target_type: str, pk: int) -> None:
     if not may_change(actor, plan):
         audit.record_denial(actor, target_type=target_type, target_id=pk, reason="not the planner")
@@ -88,17 +70,17 @@ def _check_change(actor: Actor, plan: TrainingPlan, target_type: str, pk: int) -
 
 def access_plan(actor: Actor, plan_id: object, *, for_write: bool = False) -> TrainingPlan:
     """A plan the actor sees (and, `for_write`, changes), else NotFound / Forbidden, audited."""
-    pk = _pk(actor, PLAN, plan_id)
+    pk = audit.object_pk(actor, PLAN, plan_id)
     plan = plans_visible_to(actor).select_related("organization").filter(pk=pk).first()
     if plan is None:
-        raise _refuse(actor, PLAN, pk, "not visible to the acting organization")
+        raise audit.not_found(actor, PLAN, pk, "not visible to the acting organization")
     if for_write:
         _check_change(actor, plan, PLAN, pk)
     return plan
 
 
 def access_item(actor: Actor, item_id: object, *, for_write: bool = False) -> PlannedTraining:
-    pk = _pk(actor, ITEM, item_id)
+    pk = audit.object_pk(actor, ITEM, item_id)
     item = (
         PlannedTraining.objects.filter(plan__in=plans_visible_to(actor))
         .select_related("plan", "plan__organization", "community_issue")
@@ -106,7 +88,7 @@ def access_item(actor: Actor, item_id: object, *, for_write: bool = False) -> Pl
         .first()
     )
     if item is None:
-        raise _refuse(actor, ITEM, pk, "not visible to the acting organization")
+        raise audit.not_found(actor, ITEM, pk, "not visible to the acting organization")
     if for_write:
         _check_change(actor, item.plan, ITEM, pk)
     return item

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import Forbidden, NotFound
+from tsunagu.core.errors import Forbidden
 from tsunagu.organizations.models import Membership, OrganizationKind
 from tsunagu.trainings.models import (
     Attendance,
@@ -61,20 +61,6 @@ def registrations_visible_to(actor: Actor) -> QuerySet[Registration]:
     )
 
 
-def _refuse(actor: Actor, target_type: str, target_id: object, reason: str) -> NotFound:
-    audit.record_denial(
-        actor, target_type=target_type, target_id=str(target_id)[:40], reason=reason
-    )
-    return NotFound(_("見つかりません。"))
-
-
-def _pk(actor: Actor, target_type: str, value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        raise _refuse(actor, target_type, value, "malformed id") from None
-
-
 def is_organizer(actor: Actor, event: TrainingEvent) -> bool:
     return event.organizer_id == actor.organization_id and may_organize(actor)
 
@@ -82,10 +68,10 @@ def is_organizer(actor: Actor, event: TrainingEvent) -> bool:
 def access_event(actor: Actor, event_id: object, *, for_organizer: bool = False) -> TrainingEvent:
     """An event the actor sees (and, `for_organizer`, runs), else NotFound / Forbidden,
     audited."""
-    pk = _pk(actor, EVENT, event_id)
+    pk = audit.object_pk(actor, EVENT, event_id)
     event = events_visible_to(actor).select_related("organizer").filter(pk=pk).first()
     if event is None:
-        raise _refuse(actor, EVENT, pk, "not visible to the acting organization")
+        raise audit.not_found(actor, EVENT, pk, "not visible to the acting organization")
     if for_organizer and not is_organizer(actor, event):
         audit.record_denial(actor, target_type=EVENT, target_id=pk, reason="not the organizer")
         raise Forbidden(_("研修を変更できるのは主催する基幹相談支援センターの職員です。"))
@@ -93,7 +79,7 @@ def access_event(actor: Actor, event_id: object, *, for_organizer: bool = False)
 
 
 def access_registration(actor: Actor, registration_id: object) -> Registration:
-    pk = _pk(actor, REGISTRATION, registration_id)
+    pk = audit.object_pk(actor, REGISTRATION, registration_id)
     registration = (
         registrations_visible_to(actor)
         .select_related("event", "event__organizer", "worker", "organization")
@@ -101,7 +87,7 @@ def access_registration(actor: Actor, registration_id: object) -> Registration:
         .first()
     )
     if registration is None:
-        raise _refuse(actor, REGISTRATION, pk, "not visible to the acting organization")
+        raise audit.not_found(actor, REGISTRATION, pk, "not visible to the acting organization")
     return registration
 
 
@@ -158,7 +144,7 @@ def access_materials_event(actor: Actor, event_id: object) -> TrainingEvent:
     """An event whose materials the actor may have, else the 404 (audited)."""
     event = access_event(actor, event_id)
     if not may_have_materials(actor, event):
-        raise _refuse(actor, EVENT, event.pk, "event materials not for the actor")
+        raise audit.not_found(actor, EVENT, event.pk, "event materials not for the actor")
     return event
 
 
@@ -167,14 +153,14 @@ def access_material(
 ) -> TrainingMaterial:
     """A material of an event the actor may have (and, `for_organizer`, runs), else NotFound /
     Forbidden, audited.  The download writes its own row."""
-    pk = _pk(actor, MATERIAL, material_id)
+    pk = audit.object_pk(actor, MATERIAL, material_id)
     material = (
         TrainingMaterial.objects.filter(pk=pk, event__in=materials_events_of(actor))
         .select_related("event", "event__organizer")
         .first()
     )
     if material is None:
-        raise _refuse(actor, MATERIAL, pk, "event materials not for the actor")
+        raise audit.not_found(actor, MATERIAL, pk, "event materials not for the actor")
     if for_organizer and not is_organizer(actor, material.event):
         audit.record_denial(actor, target_type=MATERIAL, target_id=pk, reason="not the organizer")
         raise Forbidden(_("資料を削除できるのは主催する基幹相談支援センターの職員です。"))
@@ -203,7 +189,7 @@ def access_questionnaire(actor: Actor, event_id: object) -> Registration:
     event = access_event(actor, event_id)
     registration = answerable_registration(actor, event)
     if registration is None:
-        raise _refuse(actor, EVENT, event.pk, "no attended registration of the actor")
+        raise audit.not_found(actor, EVENT, event.pk, "no attended registration of the actor")
     return registration
 
 
@@ -212,5 +198,5 @@ def access_results(actor: Actor, event_id: object) -> TrainingEvent:
     anyone else gets the 404 (the results are not theirs to know of)."""
     event = access_event(actor, event_id)
     if event.organizer_id != actor.organization_id:
-        raise _refuse(actor, EVENT, event.pk, "questionnaire results are the organizer's")
+        raise audit.not_found(actor, EVENT, event.pk, "questionnaire results are the organizer's")
     return event
