@@ -103,7 +103,7 @@ class RequirementIn(Schema):
     description: str = model_field(Requirement, "description", "", max_length=TEXT_MAX)
 
 
-class LinkIn(Schema):
+class RequirementEventIn(Schema):
     event_id: Id
 
 
@@ -160,7 +160,7 @@ class WorkerProgressOut(Schema):
     curricula: list[ProgressOut]
 
 
-class TallyOut(Schema):
+class CurriculumTallyOut(Schema):
     label: str
     organization_id: int | None
     workers: int
@@ -179,8 +179,8 @@ class OverviewOut(Schema):
     curriculum_id: int
     stage_names: list[str]
     organization_id: int | None = Field(description="事業所で絞ったときの事業所")
-    by_office: list[TallyOut]
-    by_ward: list[TallyOut]
+    by_office: list[CurriculumTallyOut]
+    by_ward: list[CurriculumTallyOut]
     staff: list[StaffOut]
 
 
@@ -387,7 +387,7 @@ def requirement_add(
     url_name="curriculum_event_link",
 )
 def event_link(
-    request: TsunaguRequest, requirement_id: int, payload: LinkIn
+    request: TsunaguRequest, requirement_id: int, payload: RequirementEventIn
 ) -> Status[RequirementEvent]:
     actor = request.actor
     requirement = access.access_requirement(actor, requirement_id)

@@ -61,7 +61,7 @@ class CrossTabOut(Out):
     note: str
 
 
-class ComplianceOut(Out):
+class DashboardComplianceOut(Out):
     name: str
     required: int
     held: int
@@ -82,7 +82,7 @@ class DashboardOut(Out):
     difficulty_by_household: CrossTabOut
     median_days_to_acceptance: float | None
     overdue_monitorings: int | None
-    compliance: list[ComplianceOut]
+    compliance: list[DashboardComplianceOut]
 
 
 def _distribution(d: dashboards.Distribution) -> dict[str, Any]:

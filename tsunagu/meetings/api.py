@@ -62,7 +62,7 @@ assert set(StatusValue.__args__) == set(MeetingStatus.values)  # type: ignore[at
 assert set(ConferenceKindValue.__args__) == set(ConferenceKind.values)  # type: ignore[attr-defined]  # noqa: S101
 
 
-class OrganizationRef(Out):
+class MeetingOrganizationRef(Out):
     id: int
     name: str
 
@@ -78,18 +78,18 @@ class BodyOut(Out):
     frequency_kind: str
     required_per_year: int
     required_months: list[int]
-    secretariats: list[OrganizationRef]
+    secretariats: list[MeetingOrganizationRef]
 
 
 class ActionItemOut(Out):
     id: int
     title: str
-    owner_organization: OrganizationRef
+    owner_organization: MeetingOrganizationRef
     due_on: dt.date | None
     task_id: int | None
 
 
-class AttachmentOut(Out):
+class MeetingAttachmentOut(Out):
     id: int
     name: str = Field(alias="original_name")
     size: int = Field(..., description="バイト数")
@@ -114,9 +114,9 @@ class MeetingOut(Out):
     minutes: str
     decisions: str
     guests: str
-    attendee_organizations: list[OrganizationRef]
+    attendee_organizations: list[MeetingOrganizationRef]
     action_items: list[ActionItemOut]
-    attachments: list[AttachmentOut]
+    attachments: list[MeetingAttachmentOut]
     version: int
 
 
@@ -145,7 +145,7 @@ class ActionItemIn(Schema):
 
 
 class ComplianceOut(Out):
-    body: OrganizationRef
+    body: MeetingOrganizationRef
     required: int
     held: int
     scheduled: int
@@ -164,7 +164,7 @@ class ComplianceReport(Out):
 
 class AttendeeOut(Out):
     id: int
-    organization: OrganizationRef
+    organization: MeetingOrganizationRef
     name: str
     pledged_at: dt.datetime | None = Field(
         description="守秘義務（社会福祉法106条の6第5項）を誓約した日時（支援会議）"
@@ -189,7 +189,7 @@ class ConferenceOut(Out):
     held_at: dt.datetime
     format: str
     place: str
-    organizer: OrganizationRef
+    organizer: MeetingOrganizationRef
     purpose: str | None
     discussion: str | None
     decisions: str | None
@@ -450,7 +450,7 @@ class IssueOut(Out):
     stage: str
     stage_label: str = Field(alias="get_stage_display")
     raised_on: dt.date
-    raised_by_organization: OrganizationRef
+    raised_by_organization: MeetingOrganizationRef
     source_case_id: int | None = Field(None, description="ケースを見られる機関にだけ返します。")
     source_conference_id: int | None = Field(
         None, description="ケース会議を見られる機関にだけ返します。"

@@ -103,7 +103,7 @@ class ItemIn(Schema):
     )
 
 
-class LinkIn(Schema):
+class PresentedCaseLinkIn(Schema):
     case_id: Id
 
 
@@ -324,7 +324,9 @@ def item_detail(request: TsunaguRequest, item_id: int) -> dict[str, Any]:
     summary="提示事例を支援ケースと紐づける（スーパーバイザーの所属機関が支援チームにいること）",
     url_name="supervision_item_link",
 )
-def item_link(request: TsunaguRequest, item_id: int, payload: LinkIn) -> dict[str, Any]:
+def item_link(
+    request: TsunaguRequest, item_id: int, payload: PresentedCaseLinkIn
+) -> dict[str, Any]:
     item = access.access_item(request.actor, item_id)
     case = access_case(request.actor, payload.case_id)
     linked = services.item_link_case(request.actor, item=item, case=case)

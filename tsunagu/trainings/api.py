@@ -287,7 +287,7 @@ class QuestionnaireStateOut(Out):
     answered: bool
 
 
-class TallyOut(Out):
+class QuestionnaireTallyOut(Out):
     value: int
     label: str
     count: int
@@ -300,14 +300,14 @@ class QuestionnaireResultsOut(Out):
     shown: bool = Field(
         description=f"回答が{selectors.RESULTS_MIN_ANSWERS}件以上で true（未満は件数のみ）"
     )
-    satisfaction: list[TallyOut]
+    satisfaction: list[QuestionnaireTallyOut]
     satisfaction_mean: float | None
-    usefulness: list[TallyOut]
+    usefulness: list[QuestionnaireTallyOut]
     usefulness_mean: float | None
     usefulness_answers: int
     comments: list[str]
     topics_wanted: list[str]
-    topic_themes: list[TallyOut]
+    topic_themes: list[QuestionnaireTallyOut]
 
 
 @router.get(

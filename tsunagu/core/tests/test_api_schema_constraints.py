@@ -451,3 +451,33 @@ def test_a_moment_is_kept_in_utc_and_in_the_date_range():
         assert not re.fullmatch(DATETIME_PATTERN, outside)
         with pytest.raises(ValidationError):
             adapter.validate_python(outside)
+
+
+def test_every_schema_of_the_document_has_a_name_of_its_own():
+    """Ninja names a schema in the document after its Python class: two apps' `LinkIn` became
+    one, and the document promised one app's body for the other's route.  Every schema class
+    an API module declares has a name no other declares."""
+    import inspect
+    from collections import defaultdict
+    from importlib import import_module
+
+    from django.apps import apps
+    from ninja import Schema
+
+    owners: dict[str, set[str]] = defaultdict(set)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("tsunagu."):
+            continue
+        try:
+            module = import_module(f"{config.name}.api")
+        except ModuleNotFoundError:
+            continue
+        for name, value in vars(module).items():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, Schema)
+                and value.__module__ == module.__name__
+            ):
+                owners[name].add(module.__name__)
+    shared = {name: sorted(mods) for name, mods in owners.items() if len(mods) > 1}
+    assert not shared, shared
