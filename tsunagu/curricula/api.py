@@ -103,6 +103,21 @@ class RequirementIn(Schema):
     description: str = model_field(Requirement, "description", "", max_length=TEXT_MAX)
 
 
+class StagePatch(Schema):
+    name: NonBlank = patch_field(max_length=NAME_MAX, min_length=1)
+
+
+class StageMoveIn(Schema):
+    direction: Literal["up", "down"] = Field(
+        description="up: 前の段階と入れ替える / down: 次の段階と"
+    )
+
+
+class RequirementPatch(Schema):
+    name: NonBlank = patch_field(max_length=NAME_MAX, min_length=1)
+    description: str = patch_field(max_length=TEXT_MAX)
+
+
 class RequirementEventIn(Schema):
     event_id: Id
 
@@ -378,6 +393,78 @@ def requirement_add(
 ) -> Status[Requirement]:
     stage = access.access_stage(request.actor, stage_id)
     return Status(201, services.requirement_add(request.actor, stage=stage, **payload.model_dump()))
+
+
+@router.patch(
+    "/curriculum-stages/{stage_id}",
+    response={200: StageOut, **ERRORS},
+    summary="段階の名称を変更する（基幹相談支援センター）",
+    url_name="curriculum_stage_update",
+)
+def stage_update(request: TsunaguRequest, stage_id: int, payload: StagePatch) -> Stage:
+    stage = access.access_stage(request.actor, stage_id)
+    fields = payload.model_dump(exclude_unset=True)
+    if "name" in fields:
+        stage = services.stage_rename(request.actor, stage=stage, name=fields["name"])
+    return stage
+
+
+@router.post(
+    "/curriculum-stages/{stage_id}/move",
+    response={200: list[StageOut], **ERRORS},
+    summary="段階を前（up）か次（down）の段階と入れ替える（基幹相談支援センター）。"
+    "答えはそのカリキュラムの段階を新しい順で",
+    url_name="curriculum_stage_move",
+)
+def stage_move(request: TsunaguRequest, stage_id: int, payload: StageMoveIn) -> list[Stage]:
+    stage = access.access_stage(request.actor, stage_id)
+    moved = services.stage_move(request.actor, stage=stage, direction=payload.direction)
+    return list(
+        Stage.objects.filter(curriculum_id=moved.curriculum_id)
+        .prefetch_related("requirements__links__event")
+        .order_by("position")
+    )
+
+
+@router.delete(
+    "/curriculum-stages/{stage_id}",
+    response={204: None, **ERRORS},
+    summary="段階を削除する（基幹相談支援センター）。要件を満たす研修や同等の学習が"
+    "登録された修了要件があれば 409",
+    url_name="curriculum_stage_delete",
+)
+def stage_delete(request: TsunaguRequest, stage_id: int) -> Status[None]:
+    stage = access.access_stage(request.actor, stage_id)
+    services.stage_delete(request.actor, stage=stage)
+    return Status(204, None)
+
+
+@router.patch(
+    "/curriculum-requirements/{requirement_id}",
+    response={200: RequirementOut, **ERRORS},
+    summary="修了要件の名称・説明を変更する（基幹相談支援センター）",
+    url_name="curriculum_requirement_update",
+)
+def requirement_update(
+    request: TsunaguRequest, requirement_id: int, payload: RequirementPatch
+) -> Requirement:
+    requirement = access.access_requirement(request.actor, requirement_id)
+    return services.requirement_update(
+        request.actor, requirement=requirement, **payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete(
+    "/curriculum-requirements/{requirement_id}",
+    response={204: None, **ERRORS},
+    summary="修了要件を削除する（基幹相談支援センター）。要件を満たす研修や同等の学習が"
+    "登録されていれば 409",
+    url_name="curriculum_requirement_delete",
+)
+def requirement_delete(request: TsunaguRequest, requirement_id: int) -> Status[None]:
+    requirement = access.access_requirement(request.actor, requirement_id)
+    services.requirement_delete(request.actor, requirement=requirement)
+    return Status(204, None)
 
 
 @router.post(

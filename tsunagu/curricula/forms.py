@@ -103,5 +103,9 @@ class ReviewForm(forms.Form):
     )
 
 
+def requirement_initial(requirement: Requirement) -> dict[str, str]:
+    return {"name": requirement.name, "description": requirement.description}
+
+
 def curriculum_initial(curriculum: Curriculum) -> dict[str, str]:
     return {"name": curriculum.name, "description": curriculum.description}

@@ -29,6 +29,18 @@ from tsunagu.organizations.models import Area, AreaKind, Membership, Organizatio
 from tsunagu.trainings.access import events_visible_to
 
 
+def requirements_met_by(actor: Actor, event_id: int) -> list[RequirementEvent]:
+    """The curriculum requirements attending this training meets, for its page (the trainings
+    app's event page asks; a curriculum names no one, so whoever sees the event sees these)."""
+    return list(
+        RequirementEvent.objects.filter(
+            event_id=event_id, requirement__stage__curriculum__in=access.curricula_visible_to(actor)
+        )
+        .select_related("requirement__stage__curriculum")
+        .order_by("requirement__stage__curriculum_id", "requirement__stage__position", "pk")
+    )
+
+
 def curriculum_rows(actor: Actor) -> QuerySet[Curriculum]:
     return access.curricula_visible_to(actor).prefetch_related("stages")
 

@@ -320,3 +320,164 @@ def learning_review(
         detail={"decision": decision, "note": text, "worker": learning.worker_id},
     )
     return learning
+
+
+# --- Changing the structure -----------------------------------------------------------------
+#
+# Stages and requirements can be renamed, stages moved, and either removed while nothing
+# depends on them: a training linked to a requirement or external learning entered for it
+# (approved, pending, or sent back — a worker's record is never deleted with the structure)
+# keeps it.  The refusal says what to do first.
+
+MOVES = ("up", "down")
+
+
+def _requirement_evidence(requirements: Any) -> tuple[int, int]:
+    """How many training links and external learning hang on these requirements."""
+    links = RequirementEvent.objects.filter(requirement__in=requirements).count()
+    learning = ExternalLearning.objects.filter(requirement__in=requirements).count()
+    return links, learning
+
+
+def _refuse_if_evidence(requirements: Any, what: str) -> None:
+    links, learning = _requirement_evidence(requirements)
+    if links or learning:
+        raise Conflict(
+            _(
+                "%(what)sには、要件を満たす研修が%(links)s件、同等の学習が%(learning)s件"
+                "登録されているため削除できません。研修の登録を外し、同等の学習がない要件だけを"
+                "削除できます。"
+            )
+            % {"what": what, "links": links, "learning": learning}
+        )
+
+
+@audit.atomic_with_refusals
+def stage_rename(actor: Actor, *, stage: Stage, name: str) -> Stage:
+    _require_organizer(actor, stage)
+    stage = Stage.objects.select_for_update().get(pk=stage.pk)
+    before = stage.name
+    stage.name = _text({"name": name}, "name", required=True, limit=NAME_MAX)
+    _full_clean(stage)
+    stage.save(update_fields=["name", "updated_at"])
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        actor=actor,
+        target=stage,
+        detail={"changed": {"name": [before, stage.name]}} if before != stage.name else {},
+    )
+    return stage
+
+
+@audit.atomic_with_refusals
+def stage_move(actor: Actor, *, stage: Stage, direction: str) -> Stage:
+    """Swap a stage with the one before (up) or after (down) it."""
+    _require_organizer(actor, stage)
+    if direction not in MOVES:
+        raise FieldErrors({"direction": _("「上へ」か「下へ」を選んでください。")})
+    # Lock the whole curriculum's stages: two moves at once must not collide on a position.
+    stages = list(
+        Stage.objects.select_for_update()
+        .filter(curriculum_id=stage.curriculum_id)
+        .order_by("position")
+    )
+    index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if not 0 <= other_index < len(stages):
+        raise Conflict(
+            _("この段階は最初の段階です。")
+            if direction == "up"
+            else _("この段階は最後の段階です。")
+        )
+    moved, other = stages[index], stages[other_index]
+    old, new = moved.position, other.position
+    # Positions are unique per curriculum: park the moved stage on 0 (never used) first.
+    Stage.objects.filter(pk=moved.pk).update(position=0)
+    Stage.objects.filter(pk=other.pk).update(position=old, updated_at=timezone.now())
+    Stage.objects.filter(pk=moved.pk).update(position=new, updated_at=timezone.now())
+    moved.refresh_from_db()
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        actor=actor,
+        target=moved,
+        detail={
+            "changed": {"position": [old, new]},
+            "swapped_with": {"stage": other.pk, "position": [new, old]},
+        },
+    )
+    return moved
+
+
+def _close_gap(curriculum_id: int, removed_position: int) -> None:
+    # Ascending, so each stage moves into the slot just freed before it.
+    for later in Stage.objects.filter(
+        curriculum_id=curriculum_id, position__gt=removed_position
+    ).order_by("position"):
+        Stage.objects.filter(pk=later.pk).update(
+            position=later.position - 1, updated_at=timezone.now()
+        )
+
+
+@audit.atomic_with_refusals
+def stage_delete(actor: Actor, *, stage: Stage) -> None:
+    """Remove a stage and its requirements while no training or learning depends on them; the
+    later stages move up one place."""
+    _require_organizer(actor, stage)
+    locked = list(
+        Stage.objects.select_for_update()
+        .filter(curriculum_id=stage.curriculum_id)
+        .order_by("position")
+    )
+    stage = next(s for s in locked if s.pk == stage.pk)
+    requirements = Requirement.objects.filter(stage=stage)
+    list(requirements.select_for_update())  # nothing is linked to them while we look
+    _refuse_if_evidence(requirements, _("この段階の修了要件"))
+    audit.record(
+        action=Action.RECORD_DELETED,
+        actor=actor,
+        target=stage,
+        detail={
+            "curriculum": stage.curriculum_id,
+            "position": stage.position,
+            "name": stage.name,
+            "requirements": list(requirements.values_list("name", flat=True)),
+        },
+    )
+    curriculum_id, position = stage.curriculum_id, stage.position
+    stage.delete()
+    _close_gap(curriculum_id, position)
+
+
+@audit.atomic_with_refusals
+def requirement_update(actor: Actor, *, requirement: Requirement, **fields: str) -> Requirement:
+    _require_organizer(actor, requirement)
+    requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
+    before = {"name": requirement.name, "description": requirement.description}
+    if "name" in fields:
+        requirement.name = _text(fields, "name", required=True, limit=NAME_MAX)
+    if "description" in fields:
+        requirement.description = _text(fields, "description", required=False, limit=TEXT_MAX)
+    _full_clean(requirement)
+    requirement.save(update_fields=["name", "description", "updated_at"])
+    after = {"name": requirement.name, "description": requirement.description}
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        actor=actor,
+        target=requirement,
+        detail={"changed": {k: [before[k], after[k]] for k in after if before[k] != after[k]}},
+    )
+    return requirement
+
+
+@audit.atomic_with_refusals
+def requirement_delete(actor: Actor, *, requirement: Requirement) -> None:
+    _require_organizer(actor, requirement)
+    requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
+    _refuse_if_evidence(Requirement.objects.filter(pk=requirement.pk), _("この修了要件"))
+    audit.record(
+        action=Action.RECORD_DELETED,
+        actor=actor,
+        target=requirement,
+        detail={"stage": requirement.stage_id, "name": requirement.name},
+    )
+    requirement.delete()

@@ -25,6 +25,17 @@ urlpatterns = [
         views.requirement_create,
         name="requirement_create",
     ),
+    path("stages/<int:stage_id>/edit/", views.stage_edit, name="stage_edit"),
+    path("stages/<int:stage_id>/move/", views.stage_move, name="stage_move"),
+    path("stages/<int:stage_id>/delete/", views.stage_delete, name="stage_delete"),
+    path(
+        "requirements/<int:requirement_id>/edit/", views.requirement_edit, name="requirement_edit"
+    ),
+    path(
+        "requirements/<int:requirement_id>/delete/",
+        views.requirement_delete,
+        name="requirement_delete",
+    ),
     path("requirements/<int:requirement_id>/events/new/", views.link_create, name="link_create"),
     path("requirement-events/<int:link_id>/delete/", views.link_delete, name="link_delete"),
     path("workers/<int:user_id>/", views.worker_progress, name="worker"),

@@ -25,6 +25,7 @@ from tsunagu.curricula.forms import (
     ReviewForm,
     StageForm,
     curriculum_initial,
+    requirement_initial,
 )
 from tsunagu.curricula.models import LearningStatus
 from tsunagu.trainings.access import events_visible_to
@@ -133,6 +134,95 @@ def requirement_create(request: TsunaguRequest, stage_id: int) -> HttpResponse:
             "back": reverse("curricula:detail", args=[stage.curriculum_id]),
         },
         success=_("修了要件を追加しました。"),
+        back=BACK,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back=BACK)
+def stage_edit(request: TsunaguRequest, stage_id: int) -> HttpResponse:
+    stage = access.access_stage(request.actor, stage_id)
+    return form_page(
+        request,
+        StageForm(posted(request), initial={"name": stage.name}),
+        "curricula/pages/form.html",
+        save=lambda data: services.stage_rename(request.actor, stage=stage, **data),
+        done=lambda saved: redirect("curricula:detail", saved.curriculum_id),
+        context={
+            "title": _("段階の名称を変更する"),
+            "subject": f"{stage.curriculum.name} ／ {stage.name}",
+            "back": reverse("curricula:detail", args=[stage.curriculum_id]),
+        },
+        success=_("段階の名称を変更しました。"),
+        back=BACK,
+    )
+
+
+@require_POST
+@errors_as_pages(back=BACK)
+def stage_move(request: TsunaguRequest, stage_id: int) -> HttpResponse:
+    stage = access.access_stage(request.actor, stage_id)
+    to = reverse("curricula:detail", args=[stage.curriculum_id])
+    direction = str(request.POST.get("direction", ""))
+    return action(
+        request,
+        lambda: services.stage_move(request.actor, stage=stage, direction=direction),
+        to=to + f"#stage-{stage.pk}",
+        failed_to=to,
+        success=lambda moved: (
+            _("「%(name)s」を第%(n)s段階に移しました。") % {"name": moved.name, "n": moved.position}
+        ),
+        back=BACK,
+    )
+
+
+@require_POST
+@errors_as_pages(back=BACK)
+def stage_delete(request: TsunaguRequest, stage_id: int) -> HttpResponse:
+    stage = access.access_stage(request.actor, stage_id)
+    to = reverse("curricula:detail", args=[stage.curriculum_id])
+    return action(
+        request,
+        lambda: services.stage_delete(request.actor, stage=stage),
+        to=to,
+        success=_("段階「%(name)s」を削除しました。") % {"name": stage.name},
+        back=BACK,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back=BACK)
+def requirement_edit(request: TsunaguRequest, requirement_id: int) -> HttpResponse:
+    requirement = access.access_requirement(request.actor, requirement_id)
+    curriculum_id = requirement.stage.curriculum_id
+    return form_page(
+        request,
+        RequirementForm(posted(request), initial=requirement_initial(requirement)),
+        "curricula/pages/form.html",
+        save=lambda data: services.requirement_update(
+            request.actor, requirement=requirement, **data
+        ),
+        done=lambda saved: redirect("curricula:detail", curriculum_id),
+        context={
+            "title": _("修了要件を変更する"),
+            "subject": f"{requirement.stage.name} ／ {requirement.name}",
+            "back": reverse("curricula:detail", args=[curriculum_id]),
+        },
+        success=_("修了要件を変更しました。"),
+        back=BACK,
+    )
+
+
+@require_POST
+@errors_as_pages(back=BACK)
+def requirement_delete(request: TsunaguRequest, requirement_id: int) -> HttpResponse:
+    requirement = access.access_requirement(request.actor, requirement_id)
+    to = reverse("curricula:detail", args=[requirement.stage.curriculum_id])
+    return action(
+        request,
+        lambda: services.requirement_delete(request.actor, requirement=requirement),
+        to=to,
+        success=_("修了要件「%(name)s」を削除しました。") % {"name": requirement.name},
         back=BACK,
     )
 

@@ -10,6 +10,9 @@ different stages.
   whose trainings are still to come (what to take next); 田中 (office_a1) entered the
   prefecture's abuse-prevention course, which waits for the core center's approval.
 
+田中 is あおば's 管理者 (job title; seed_demo's accounts), so signing in as office_a1 shows the
+office-manager view: her own staff's progress (`/curricula/<id>/overview/`).
+
 Everything goes through the services as the real users (core1 for the center, each office's
 staff for its registrations and learning), so each step has its audit row.  Idempotent: once
 any curriculum exists, nothing is added.

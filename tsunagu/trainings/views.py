@@ -19,6 +19,7 @@ from tsunagu.core.import_screens import ImportScreen, import_page
 from tsunagu.core.lists import list_screen
 from tsunagu.core.printing import PdfUnavailable
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.curricula import selectors as curricula_selectors
 from tsunagu.trainings import access, certificates, exports, imports, selectors, services
 from tsunagu.trainings.forms import (
     AttendanceForm,
@@ -106,6 +107,8 @@ def event_detail(request: TsunaguRequest, event_id: int) -> HttpResponse:
         ),
         "questionnaire": own,
         "sees_results": event.organizer_id == actor.organization_id,
+        # Same floor as the curricula (pyproject's layers): the requirements it meets.
+        "curriculum_links": curricula_selectors.requirements_met_by(actor, event.pk),
     }
     return render(request, "trainings/pages/event_detail.html", context)
 

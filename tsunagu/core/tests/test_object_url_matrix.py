@@ -762,6 +762,32 @@ SCREENS: dict[str, Spec] = {
     "curricula:link_create": Spec(
         lambda w: {"requirement_id": w.curriculum_link.requirement_id}, FORM, owner="core_officer"
     ),
+    # Renaming, moving and removing (the world's requirement has a training linked, so the
+    # owner's delete is refused with a message, not a 404).
+    "curricula:stage_edit": Spec(
+        lambda w: {"stage_id": w.curriculum_link.requirement.stage_id},
+        FORM,
+        lambda w: {"name": "共通研修"},
+        owner="core_officer",
+    ),
+    "curricula:stage_move": Spec(
+        lambda w: {"stage_id": w.curriculum_link.requirement.stage_id},
+        POST,
+        lambda w: {"direction": "down"},
+        owner="core_officer",
+    ),
+    "curricula:stage_delete": Spec(
+        lambda w: {"stage_id": w.curriculum_link.requirement.stage_id}, POST, owner="core_officer"
+    ),
+    "curricula:requirement_edit": Spec(
+        lambda w: {"requirement_id": w.curriculum_link.requirement_id},
+        FORM,
+        lambda w: {"name": "共通研修"},
+        owner="core_officer",
+    ),
+    "curricula:requirement_delete": Spec(
+        lambda w: {"requirement_id": w.curriculum_link.requirement_id}, POST, owner="core_officer"
+    ),
     "curricula:link_delete": Spec(
         lambda w: {"link_id": w.curriculum_link.pk}, POST, owner="core_officer"
     ),
@@ -1096,6 +1122,34 @@ API: dict[str, Spec] = {
         lambda w: {"stage_id": w.curriculum_link.requirement.stage_id},
         POST,
         lambda w: {"name": "倫理"},
+        owner="core_officer",
+    ),
+    "PATCH /api/v1/curriculum-stages/{stage_id}": Spec(
+        lambda w: {"stage_id": w.curriculum_link.requirement.stage_id},
+        ("PATCH",),
+        lambda w: {"name": "共通研修"},
+        owner="core_officer",
+    ),
+    "POST /api/v1/curriculum-stages/{stage_id}/move": Spec(
+        lambda w: {"stage_id": w.curriculum_link.requirement.stage_id},
+        POST,
+        lambda w: {"direction": "down"},
+        owner="core_officer",
+    ),
+    "DELETE /api/v1/curriculum-stages/{stage_id}": Spec(
+        lambda w: {"stage_id": w.curriculum_link.requirement.stage_id},
+        ("DELETE",),
+        owner="core_officer",
+    ),
+    "PATCH /api/v1/curriculum-requirements/{requirement_id}": Spec(
+        lambda w: {"requirement_id": w.curriculum_link.requirement_id},
+        ("PATCH",),
+        lambda w: {"name": "共通研修"},
+        owner="core_officer",
+    ),
+    "DELETE /api/v1/curriculum-requirements/{requirement_id}": Spec(
+        lambda w: {"requirement_id": w.curriculum_link.requirement_id},
+        ("DELETE",),
         owner="core_officer",
     ),
     "POST /api/v1/curriculum-requirements/{requirement_id}/events": Spec(

@@ -6,11 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tsunagu.accounts.models import User
+from tsunagu.curricula import access, selectors
 from tsunagu.curricula.models import Curriculum, ExternalLearning
 from tsunagu.curricula.progress import progress_of
 from tsunagu.demo.curricula import seed_and_summarise
 from tsunagu.demo.management.commands.seed_demo import seed_demo
 from tsunagu.demo.trainings import seed_and_summarise as seed_trainings
+from tsunagu.organizations.models import Membership
+from tsunagu.organizations.tests.actors import actor_as
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +45,14 @@ def test_two_curricula_with_workers_at_different_stages(settings, private_media)
     assert staff[done.pk].finished
     assert any(row.stages[0].complete and not row.finished for row in staff.values())
     assert workers.count() == 3
+    # 田中 (office_a1) is あおば's 管理者: the office-manager view shows her staff, 伊藤 done.
+    manager = Membership.objects.get(user__username="office_a1", is_primary=True)
+    manager_actor = actor_as(manager.user, manager.organization)
+    assert access.is_office_manager(manager_actor)
+    view = selectors.overview(manager_actor, staged, organization=manager.organization)
+    names = {row.worker.username for row in view.staff}
+    assert {"office_a1", "office_a2"} <= names
+    assert "office_b1" not in names
     # Run again: nothing added.
     assert "追加なし" in seed_and_summarise()
     assert Curriculum.objects.count() == 2

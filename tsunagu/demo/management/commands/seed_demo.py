@@ -468,10 +468,12 @@ ACCOUNTS: tuple[AccountSpec, ...] = (
         (MembershipSpec("ikuseikai", JobTitle.OTHER),),
     ),
     AccountSpec(
+        # あおば's 管理者 (job title): she also takes cases, and sees her staff's way through
+        # the curricula (curricula/access.py: an office manager by role or job title).
         "office_a1",
         "田中 由美",
         "たなか ゆみ",
-        (MembershipSpec("office-aoba", JobTitle.COUNSELOR),),
+        (MembershipSpec("office-aoba", JobTitle.MANAGER),),
     ),
     AccountSpec(
         "office_a2",
