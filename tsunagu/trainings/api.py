@@ -377,9 +377,10 @@ class MaterialOut(Out):
     summary="研修資料の一覧（主催者と参加予定の申込者）",
     url_name="training_materials",
 )
-def materials_list(request: TsunaguRequest, event_id: int) -> list[TrainingMaterial]:
+@paginated
+def materials_list(request: TsunaguRequest, event_id: int) -> Any:
     event = access.access_materials_event(request.actor, event_id)
-    return list(selectors.event_materials(event))
+    return selectors.event_materials(event)
 
 
 @router.post(

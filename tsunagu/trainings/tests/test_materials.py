@@ -105,7 +105,7 @@ def test_materials_through_the_api(personas, event, client):
     assert bad.json()["error"]["message"]
     assert client.post(path, {"files": [_pdf()]}, **worker).status_code == 403
 
-    assert [m["id"] for m in client.get(path, **worker).json()] == [material["id"]]
+    assert [m["id"] for m in client.get(path, **worker).json()["results"]] == [material["id"]]
     assert client.get(path, **other).status_code == 404
     one = f"/api/v1/training-materials/{material['id']}"
     assert client.get(one, **worker).status_code == 200
