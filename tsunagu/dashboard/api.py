@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from tsunagu.audit import services as audit
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.actor import Actor
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
@@ -180,23 +181,14 @@ class FigureRecordsOut(Out):
     suppressed: bool
     categories: list[CategoryOut]
     total: int | None
-    category: str
     columns: list[str]
-    count: int
-    rows: list[RecordRowOut]
 
 
-@router.get(
-    "/dashboards/records/{key}",
-    response={200: FigureRecordsOut, 404: ErrorOut, 422: ErrorOut},
-    summary="ダッシュボードの数が数えた記録（匿名化）",
-    url_name="dashboard_figure_records",
-)
-def figure_records(
-    request: TsunaguRequest, key: str, fiscal_year: Year | None = None, category: str = ""
-) -> dict[str, Any]:
-    """画面の「数えた記録の一覧」と同じ行（氏名なし）。自立支援協議会の委員には区分ごとの数だけ
-    （rows は空）。知らない数は404、知らない年度・区分は422。"""
+def _figure_records(
+    request: TsunaguRequest, key: str, fiscal_year: int | None, category: str
+) -> tuple[Actor, dashboards.Scope, int, records.FigureRecords]:
+    """The figure asked for, after the checks both routes share: a dashboard's role (404
+    otherwise, as for a missing page), a known figure (404), a known year and category (422)."""
     actor = audit.require_role(request.actor, dashboards.may_view, view="dashboard")
     scope = dashboards.scope_of(actor)
     if scope is None or key not in records.FIGURE_KEYS:
@@ -205,8 +197,22 @@ def figure_records(
     found = records.figure_records(actor, scope, year=year, key=key)
     if category and category not in {k for k, _label, _n in found.categories}:
         raise Invalid(_("その区分はこの数にはありません。一覧から選んでください。"))
-    rows = found.only(category)
-    records.record_viewed(actor, scope, year=year, key=key, category=category, count=len(rows))
+    return actor, scope, year, found
+
+
+@router.get(
+    "/dashboards/records/{key}",
+    response={200: FigureRecordsOut, 404: ErrorOut, 422: ErrorOut},
+    summary="ダッシュボードの数の区分と件数",
+    url_name="dashboard_figure_records",
+)
+def figure_records(
+    request: TsunaguRequest, key: str, fiscal_year: Year | None = None
+) -> dict[str, Any]:
+    """画面の「数えた記録の一覧」の見出し：区分ごとの件数と合計、行の列名。自立支援協議会の
+    委員には1〜4件を null で。行そのものは `/dashboards/records/{key}/rows`。知らない数は404、
+    知らない年度は422。"""
+    _actor, _scope, year, found = _figure_records(request, key, fiscal_year, "")
     return {
         "key": key,
         "title": found.title,
@@ -217,11 +223,25 @@ def figure_records(
             for k, label, n in found.categories
         ],
         "total": found.total,
-        "category": category,
         "columns": list(found.columns),
-        "count": len(rows),
-        "rows": [
-            {"day": r.day, "cells": list(r.cells), "categories": list(r.categories), "url": r.url}
-            for r in rows
-        ],
     }
+
+
+@router.get(
+    "/dashboards/records/{key}/rows",
+    response={200: list[RecordRowOut], 404: ErrorOut, 422: ErrorOut},
+    summary="ダッシュボードの数が数えた記録（匿名化）",
+    url_name="dashboard_figure_record_rows",
+)
+@paginated
+def figure_record_rows(
+    request: TsunaguRequest, key: str, fiscal_year: Year | None = None, category: str = ""
+) -> Listing:
+    """画面の「数えた記録の一覧」と同じ行（氏名なし）、区分で絞れる。自立支援協議会の委員には
+    行はない（空の一覧）。出した行の数は監査ログに残る。"""
+    actor, scope, year, found = _figure_records(request, key, fiscal_year, category)
+
+    def on_page(rows: list[records.RecordRow]) -> None:
+        records.record_viewed(actor, scope, year=year, key=key, category=category, count=len(rows))
+
+    return Listing(found.only(category), on_page=on_page)

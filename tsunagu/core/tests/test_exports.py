@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import tsunagu
 from tsunagu.accounts.models import User
+from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.audit import services as audit
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.core.exports import (
@@ -53,6 +54,8 @@ from tsunagu.plans.models import (
 from tsunagu.plans.tests.world import build_plan_world
 from tsunagu.referrals.models import ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
+from tsunagu.trainings.models import Registration
+from tsunagu.trainings.tests.factories import make_event
 
 PAYLOADS = ('=HYPERLINK("http://x","y")', "+1", "-1+1", "@SUM(1)", "\t=1", "\r=1")
 TOKYO = timezone.get_fixed_timezone(9 * 60)
@@ -217,6 +220,23 @@ def _monitoring(personas: Any, client_as: Callable[..., Client]) -> tuple[Client
     return client_as(personas.counselor_a), url, seeds
 
 
+def _registrations(personas: Any, client_as: Callable[..., Client]) -> tuple[Client, str, Seeds]:
+    seeds = Seeds()
+    event = make_event(personas.core_center, personas.core_officer, held_on=dt.date(2025, 6, 1))
+    for status in ("registered", "waiting"):
+        worker = UserFactory.create(full_name=seeds())
+        Registration.objects.create(
+            event=event,
+            worker=worker,
+            organization=OrganizationFactory.create(name=seeds()),
+            job_title="counselor",
+            status=status,
+            registered_by=worker,
+        )
+    url = reverse("trainings:registrations_export", args=[event.pk])
+    return client_as(personas.core_officer), url, seeds
+
+
 @dataclass(frozen=True)
 class Export:
     url_name: str
@@ -242,6 +262,7 @@ EXPORTS = [
     Export("dashboard:figures_export", "xlsx", _dashboard("format=xlsx")),
     Export("plans:plan_xlsx", "xlsx", _plan),
     Export("plans:monitoring_xlsx", "xlsx", _monitoring),
+    Export("trainings:registrations_export", "csv", _registrations),
 ]
 # Exports that are JSON: a JSON string is never evaluated by a spreadsheet, so they need
 # nothing (HSDS and FHIR are JSON too, under names without "export").

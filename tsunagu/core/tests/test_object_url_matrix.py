@@ -1577,6 +1577,8 @@ NOT_PERSON_DATA = {
     # de-identified (no name, no record text; the council gets counts only).
     "GET /api/v1/dashboards/records/{key}": "a dashboard figure's de-identified records; "
     "404 without a dashboard (dashboard/tests/test_figure_records.py)",
+    "GET /api/v1/dashboards/records/{key}/rows": "a dashboard figure's de-identified "
+    "records; 404 without a dashboard (dashboard/tests/test_figure_records.py)",
     # A curriculum (its stages, requirements and the trainings that meet them) names no one:
     # every member of the network reads it; an organization outside the network gets the 404
     # (tsunagu/curricula/tests), and every route that changes it is in the matrix above.

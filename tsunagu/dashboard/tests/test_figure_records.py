@@ -176,51 +176,92 @@ def test_the_home_page_of_an_office_on_no_council_has_no_figures(personas, world
 # --- The API --------------------------------------------------------------------------------
 
 
-def _api_records(client, user, key, **params):
+def _api_records(client, user, key, rows=False, **params):
     token = api_token_for(user, Membership.objects.get(user=user, is_primary=True).organization)
     return client.get(
-        f"/api/v1/dashboards/records/{key}", params, HTTP_AUTHORIZATION=f"Bearer {token}"
+        f"/api/v1/dashboards/records/{key}" + ("/rows" if rows else ""),
+        params,
+        HTTP_AUTHORIZATION=f"Bearer {token}",
     )
 
 
 def test_the_api_lists_the_same_records_as_the_screen(personas, world, client):  # noqa: F811
-    response = _api_records(
-        client, personas.city_official, "consultations_by_disability", fiscal_year=YEAR
-    )
+    key = "consultations_by_disability"
+    response = _api_records(client, personas.city_official, key, fiscal_year=YEAR)
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == len(body["rows"]) == body["total"] == 5
+    page = _api_records(client, personas.city_official, key, rows=True, fiscal_year=YEAR).json()
+    assert page["count"] == len(page["results"]) == body["total"] == 5
     for category in body["categories"]:
         one = _api_records(
             client,
             personas.city_official,
-            "consultations_by_disability",
+            key,
+            rows=True,
             fiscal_year=YEAR,
             category=category["key"],
         ).json()
         assert one["count"] == category["count"]
+        assert all(category["key"] in row["categories"] for row in one["results"])
+
+
+def test_the_api_rows_are_paginated_and_each_page_served_is_on_the_record(
+    personas,
+    world,  # noqa: F811
+    client,
+):
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    page = _api_records(
+        client,
+        personas.city_official,
+        "consultations_by_disability",
+        rows=True,
+        fiscal_year=YEAR,
+        page_size=2,
+        page=2,
+    ).json()
+    assert (page["count"], page["page"], page["pages"], len(page["results"])) == (5, 2, 3, 2)
+    assert page["next"]
+    assert page["previous"]
+    served = AuditEvent.objects.filter(pk__gt=before, action=records.ACTION_RECORDS_VIEWED)
+    assert [event.detail["rows"] for event in served] == [2]
 
 
 def test_the_api_gives_the_council_no_record(personas, world, client):  # noqa: F811
     body = _api_records(client, world.council_member, "cases_by_month", fiscal_year=YEAR).json()
     assert body["suppressed"] is True
-    assert body["rows"] == []
+    rows = _api_records(
+        client, world.council_member, "cases_by_month", rows=True, fiscal_year=YEAR
+    ).json()
+    assert rows["count"] == 0
+    assert rows["results"] == []
 
 
+@pytest.mark.parametrize("rows", [False, True])
 @pytest.mark.parametrize(
     ("key", "params", "status"),
     [
         ("nothing", {}, 404),
         ("cases_by_month", {"fiscal_year": "99999"}, 422),
-        ("cases_by_month", {"category": "あ"}, 422),
+        ("cases_by_month", {"fiscal_year": "あ"}, 422),
     ],
 )
-def test_the_api_refuses_bad_input(personas, world, client, key, params, status):  # noqa: F811
-    assert _api_records(client, personas.city_official, key, **params).status_code == status
+def test_the_api_refuses_bad_input(personas, world, client, key, params, status, rows):  # noqa: F811
+    response = _api_records(client, personas.city_official, key, rows=rows, **params)
+    assert response.status_code == status
 
 
-def test_the_api_answers_an_outsider_404(personas, world, client):  # noqa: F811
-    response = _api_records(client, personas.counselor_b, "cases_by_month", fiscal_year=YEAR)
+@pytest.mark.parametrize("params", [{"category": "あ"}, {"page": str(2**63)}, {"page_size": "0"}])
+def test_the_api_rows_refuse_a_bad_category_or_page(personas, world, client, params):  # noqa: F811
+    response = _api_records(client, personas.city_official, "cases_by_month", rows=True, **params)
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("rows", [False, True])
+def test_the_api_answers_an_outsider_404(personas, world, client, rows):  # noqa: F811
+    response = _api_records(
+        client, personas.counselor_b, "cases_by_month", rows=rows, fiscal_year=YEAR
+    )
     assert response.status_code == 404
 
 
