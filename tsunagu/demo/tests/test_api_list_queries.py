@@ -21,6 +21,7 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.api import api
 from tsunagu.cases.models import Case, CaseConference
+from tsunagu.dashboard.records import FIGURE_KEYS
 from tsunagu.meetings.models import MeetingBody
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
@@ -51,6 +52,7 @@ PARENTS: dict[str, Any] = {
         .order_by("-rows", "pk")
         .values_list("pk", flat=True)
     ),
+    "key": lambda: list(FIGURE_KEYS),  # a dashboard figure, not a row
     "organization_id": lambda: (
         Organization.objects.annotate(members=Count("memberships"))
         .order_by("-members", "pk")
