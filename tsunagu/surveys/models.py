@@ -68,6 +68,8 @@ class Survey(TimeStampedModel):
     )
     sent_at = models.DateTimeField(_("送付日時"), null=True, blank=True)
     closed_at = models.DateTimeField(_("締切日時"), null=True, blank=True)
+    # The last day the periodic job reminded the recipients (at most once a day).
+    auto_reminded_on = BoundedDateField(_("自動督促の日"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("調査")

@@ -557,9 +557,10 @@ def surveys_remind_due(*, today: dt.date | None = None) -> list[Survey]:
             continue
         with transaction.atomic():
             locked = Survey.objects.select_for_update().get(pk=survey.pk)
-            start = dt.datetime.combine(today, dt.time.min, tzinfo=timezone.get_current_timezone())
-            if locked.responses.filter(reminded_at__gte=start).exists():
+            if locked.auto_reminded_on == today:
                 continue
+            locked.auto_reminded_on = today
+            locked.save(update_fields=["auto_reminded_on", "updated_at"])
             if _remind(locked, actor=None, automatic=True):
                 reminded.append(locked)
     return reminded
