@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.accounts.tests.factories import api_token_for
-from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.audit.models import AuditEvent
 from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.cases.tests.factories import CaseFactory, ConsultationFactory
 from tsunagu.core.dates import fiscal_year
@@ -181,7 +181,7 @@ def test_a_submitted_answer_cannot_be_changed_by_the_office_on_the_screen(person
     assert Answer.objects.get(response=response, question=first_q).value == 4
     shown = office.get(url).content.decode()
     assert "disabled" in shown
-    assert "提出する" not in shown.split("</form>")[0].split("<form")[-1] or "disabled" in shown
+    assert 'name="submit"' not in shown  # neither "一時保存する" nor "提出する" is offered
 
 
 def test_a_submitted_answer_cannot_be_changed_by_the_office_through_the_api(personas, client):
@@ -466,7 +466,7 @@ def test_bad_input_is_a_400_or_422_never_a_500(personas, client_as, client):
         client,
         "PUT",
         path,
-        '{"answers": [{"question_id": %d, "value": "\\ud800"}]}' % q[5].pk,
+        f'{{"answers": [{{"question_id": {q[5].pk}, "value": "\\ud800"}}]}}',
         headers,
     )
     assert lone.status_code in (400, 422)
@@ -501,8 +501,8 @@ def test_the_census_is_made_from_the_template_and_compared_with_last_year(person
     planning = OrganizationFactory.create(
         name="相談支援事業所 ひだまり", kind=OrganizationKind.DESIGNATED_PLANNING_OFFICE
     )
-    from tsunagu.organizations.tests.factories import MembershipFactory
     from tsunagu.accounts.tests.factories import UserFactory
+    from tsunagu.organizations.tests.factories import MembershipFactory
 
     specialist = UserFactory.create(username="specialist_p")
     MembershipFactory.create(
@@ -537,7 +537,9 @@ def test_the_census_is_made_from_the_template_and_compared_with_last_year(person
         "requests",
     }
     own = client_as(specialist).get(reverse("surveys:census_compare")).content.decode()
-    assert "一人事業所" in own and "はい" in own and "いいえ" in own
+    assert "一人事業所" in own
+    assert "はい" in own
+    assert "いいえ" in own
     city_page = client_as(personas.city_official).get(
         reverse("surveys:census_compare") + f"?office={planning.pk}"
     )
