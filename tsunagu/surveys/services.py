@@ -416,17 +416,22 @@ def response_save(
     prefilled = prefilled_values(response, [q for q in questions if q.pk not in stored])
     now = timezone.now()
     for question in questions:
-        answer = stored.get(question.pk) or Answer(response=response, question=question)
-        if answer.pk is None and question.pk in prefilled:
-            answer.prefilled = prefilled[question.pk]
-            answer.prefilled_at = now
-            answer.value = prefilled[question.pk]
-        if question.pk in values:
-            if answer.value != values[question.pk]:
-                answer.reviewed_at, answer.reviewed_by = None, None
-            answer.value = values[question.pk]
-        if answer.pk is None or question.pk in values:
-            answer.save()
+        answer = stored.get(question.pk)
+        if answer is None:
+            # First save: a bound question starts from the records (both values are kept).
+            pre = prefilled.get(question.pk)
+            Answer.objects.create(
+                response=response,
+                question=question,
+                prefilled=pre,
+                prefilled_at=now if pre is not None else None,
+                value=values.get(question.pk, pre),
+            )
+        elif question.pk in values and answer.value != values[question.pk]:
+            # A changed text is reviewed again before other offices see it.
+            Answer.objects.filter(pk=answer.pk).update(
+                value=values[question.pk], reviewed_at=None, reviewed_by=None
+            )
     if submit:
         current = {a.question_id: a.value for a in response.answers.all()}
         missing = {
@@ -488,7 +493,9 @@ def answer_review(actor: Actor, *, answer: Answer, reviewed: bool = True) -> Ans
     _require_sender(actor, answer.response.survey)
     if answer.question.kind != QuestionKind.TEXT:
         raise Invalid(_("確認が必要なのは自由記述の回答です。"))
-    if answer.response.status != ResponseStatus.SUBMITTED:
+    if not SurveyResponse.objects.filter(
+        pk=answer.response_id, status=ResponseStatus.SUBMITTED
+    ).exists():
         raise Conflict(_("提出済みの回答だけを確認できます。"))
     answer.reviewed_at = timezone.now() if reviewed else None
     answer.reviewed_by = actor.user if reviewed else None
