@@ -550,3 +550,36 @@ def test_the_census_is_made_from_the_template_and_compared_with_last_year(person
         {"fiscal_year": str(this_year), "deadline": timezone.localdate().isoformat()},
     )
     assert again.status_code == 409
+
+
+def test_the_census_command_creates_this_years_survey_from_the_template(personas):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    OrganizationFactory.create(kind=OrganizationKind.DESIGNATED_PLANNING_OFFICE)
+    out = StringIO()
+    call_command("survey_census", username="city_official", deadline="R8.10.31", stdout=out)
+    survey = Survey.objects.get(kind="office_census")
+    assert survey.status == SurveyStatus.DRAFT
+    assert survey.sender == personas.city
+    assert survey.questions.count() == len(census.TEMPLATE)
+    assert survey.responses.count() == 1
+    assert "設問 7問" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("survey_census", username="city_official", deadline="R8.10.31")
+    with pytest.raises(CommandError):
+        call_command("survey_census", username="counselor_a", deadline="2026-02-30")
+
+
+def test_the_list_shows_sent_and_received_surveys(personas, client_as):
+    make_survey(personas, title="送付済みの調査")
+    make_survey(personas, title="作成中の調査", send=False)
+    office = client_as(personas.counselor_a).get(reverse("surveys:survey_list")).content.decode()
+    assert "送付済みの調査" in office
+    assert "作成中の調査" not in office
+    sender = client_as(personas.core_officer).get(reverse("surveys:survey_list"))
+    assert "作成中の調査" in sender.content.decode()
+    assert "調査を作成する" in sender.content.decode()
+    bad = client_as(personas.core_officer).get(reverse("surveys:survey_list") + "?fiscal_year=あ")
+    assert bad.status_code == 400
