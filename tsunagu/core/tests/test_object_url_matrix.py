@@ -735,6 +735,7 @@ def _survey_world(w: World) -> dict[str, Any]:
     surveys.recipients_set(center, survey=survey, organizations=[w.case.lead_organization])
     surveys.survey_send(center, survey=survey)
     response = survey.responses.get()
+    assert w.case.lead_worker is not None
     surveys.response_save(
         plan_actor_as(w.case.lead_worker),
         response=response,

@@ -34,12 +34,12 @@ def _last_event() -> int:
     return last.pk if last else 0
 
 
-def _api(user, org):
+def _api(user, org) -> dict[str, Any]:
     token = api_token_for(user, org)
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
-def _json(client: Client, method: str, path: str, body: Any, headers: dict[str, str]):
+def _json(client: Client, method: str, path: str, body: Any, headers: dict[str, Any]):
     data = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
     return client.generic(method, path, data=data, content_type="application/json", **headers)
 
@@ -103,6 +103,7 @@ def test_a_prefilled_answer_equals_the_count_from_the_records(personas):
     assert caseload.from_records
 
     by_disability = Answer.objects.get(response=response, question=disability_q)
+    assert isinstance(by_disability.prefilled, list)
     rows = dict(zip(disability_q.rows, by_disability.prefilled, strict=True))
     assert rows["身体"] == [1]
     assert rows["知的"] == [1]
