@@ -18,7 +18,7 @@ from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.lists import list_screen
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import action, errors_as_pages, form_page, posted, refused_page
 from tsunagu.surveys import access, census, selectors, services
 from tsunagu.surveys.forms import (
     AnswerForm,
@@ -232,19 +232,27 @@ def response_detail(request: TsunaguRequest, response_id: int) -> HttpResponse:
         disabled=not editable,
     )
     if request.method == "POST" and not editable:
+        respondent = access.is_respondent(actor, response)
         audit.record_denial(
-            actor, target_type=access.RESPONSE, target_id=response.pk, reason="not editable"
+            actor,
+            target_type=access.RESPONSE,
+            target_id=response.pk,
+            reason="not editable" if respondent else "not the respondent",
         )
+        if not respondent:
+            return refused_page(
+                request,
+                _("回答できるのは送付先の事業所の職員（閲覧のみ以外）です。"),
+                back="surveys:survey_list",
+            )
         context = {
             "response": response,
             "survey": survey,
             "editable": False,
             "rows": form.fields_of(),
             "sender_view": access.sees_sender_view(actor, survey),
+            "refused": _("提出済みの回答や締め切った調査の回答は変更できません。"),
         }
-        context["refused"] = _(
-            "提出済みの回答は変更できません。実施機関に差し戻しを依頼してください。"
-        )
         return render(request, "surveys/pages/response.html", context, status=409)
     if request.method == "GET":
         _read_response(request, response, "surveys_response")

@@ -178,7 +178,9 @@ def test_a_submitted_answer_cannot_be_changed_by_the_office_on_the_screen(person
     first_q = survey.questions.get(position=1)
     again = office.post(url, {f"q{first_q.pk}": "99", "submit": "0"})
     assert again.status_code == 409
-    assert "提出済みの回答は変更できません" in again.content.decode()
+    assert "提出済みの回答や締め切った調査の回答は変更できません" in again.content.decode()
+    sender = client_as(personas.core_officer).post(url, {f"q{first_q.pk}": "1", "submit": "0"})
+    assert sender.status_code == 403  # the sender reads the answers, and never writes them
     assert Answer.objects.get(response=response, question=first_q).value == 4
     shown = office.get(url).content.decode()
     assert "disabled" in shown
