@@ -184,6 +184,16 @@ def results(actor: Actor, survey: Survey) -> Results:
             if sender_view:
                 result.per_office.append((office, handler.display(d, answer.value)))
         result.chart = _chart(question, aggregate)
+        if question.kind == QuestionKind.NUMBER and sender_view and result.per_office:
+            # Each office's count: the sender's view only (an office sees the totals).
+            bars = [(office.name, int(shown)) for office, shown in result.per_office]
+            result.chart = charts.bar_chart(
+                bars,
+                chart_id=f"q{question.pk}",
+                title=question.text,
+                desc=_("事業所ごとの回答: %(desc)s")
+                % {"desc": "、".join(f"{name} {value}" for name, value in bars)},
+            )
         shown.append(result)
     return Results(
         survey=survey,
