@@ -28,6 +28,7 @@ from tsunagu.people.models import Person
 from tsunagu.plans.models import SupportPlan
 from tsunagu.referrals.models import Referral
 from tsunagu.supervision.models import SupervisionSession
+from tsunagu.surveys.models import Survey
 from tsunagu.trainings.models import TrainingEvent
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,11 @@ PARENTS: dict[str, Any] = {
     ),
     "session_id": lambda: (
         SupervisionSession.objects.annotate(rows=Count("items"))
+        .order_by("-rows", "pk")
+        .values_list("pk", flat=True)
+    ),
+    "survey_id": lambda: (
+        Survey.objects.annotate(rows=Count("questions"))
         .order_by("-rows", "pk")
         .values_list("pk", flat=True)
     ),
