@@ -38,6 +38,18 @@ TWINS: dict[str, str] = {
     "trainings:materials_add": "training_materials_add",
     "trainings:material_delete": "training_material_delete",
     "trainings:questionnaire": "training_questionnaire_answer",
+    # hearings: rounds, hearings, notes, findings, directions (issue 19 item 4)
+    "hearings:round_create": "hearings_round_create",
+    "hearings:round_edit": "hearings_round_update",
+    "hearings:hearing_create": "hearings_hearing_create",
+    "hearings:hearing_status": "hearings_hearing_status",
+    "hearings:hearing_share": "hearings_hearing_share",
+    "hearings:notes_edit": "hearings_notes_write",
+    "hearings:finding_create": "hearings_finding_create",
+    "hearings:direction_create": "hearings_direction_create",
+    "hearings:direction_adopt": "hearings_direction_adopt",
+    "hearings:direction_issue": "hearings_direction_issue",
+    "hearings:direction_development": "hearings_direction_development",
     # supervision: sessions, presented cases, advice, follow-up (issue 18 item 5)
     "supervision:session_create": "supervision_session_create",
     "supervision:session_edit": "supervision_session_update",

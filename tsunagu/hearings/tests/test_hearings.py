@@ -289,6 +289,7 @@ def test_an_adopted_direction_becomes_a_resource_development(personas, client):
     assert response.status_code == 201, response.content
     direction = Direction.objects.get(pk=world.direction.pk)
     assert direction.resource_development_id == response.json()["resource_development_id"]
+    assert direction.resource_development is not None
     assert direction.resource_development.meeting == world.meeting
 
 
