@@ -494,7 +494,8 @@ def finding_create(
         raise Invalid(_("もとになったヒアリングを選んでください。"))
     if any(h.round_id != round_.pk for h in sources):
         raise Invalid(_("もとになったヒアリングは、このヒアリングの回から選びます。"))
-    if any(h.status == HearingStatus.PLANNED for h in sources):
+    planned = Hearing.objects.filter(pk__in=[h.pk for h in sources], status=HearingStatus.PLANNED)
+    if planned.exists():
         raise Invalid(_("まだ実施していないヒアリングは、もとにできません。"))
     text = text.strip()
     if not text:
