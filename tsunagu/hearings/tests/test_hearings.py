@@ -464,3 +464,41 @@ def test_bad_input_is_400_or_422_never_500(personas, client_as, client):
     # Bytes that are no UTF-8 are read as the replacement character: a title, not a crash.
     assert response.status_code in (302, 400)
     assert core.get(reverse("hearings:round_list") + "?fiscal_year=%ED%A0%80").status_code == 400
+
+
+# --- Lists and the guide ------------------------------------------------------------------------
+
+
+def test_api_lists_are_paginated(personas, client):
+    world = make_hearings(personas)
+    core = actor_as(personas.core_officer)
+    services.round_create(core, title="令和7年度 ヒアリング", fiscal_year=2025, questions=["q"])
+    user, org = personas.core_officer, personas.core_center
+    page = _api(client, user, org, "GET", "/api/v1/hearings/rounds?page_size=1").json()
+    assert page["count"] == 2
+    assert len(page["results"]) == 1
+    assert page["next"]
+    assert _api(client, user, org, "GET", "/api/v1/hearings/rounds?page=0").status_code == 422
+    only = _api(client, user, org, "GET", "/api/v1/hearings/rounds?fiscal_year=2024").json()
+    assert [r["id"] for r in only["results"]] == [world.round.pk]
+    for path in ("hearings", "findings", "directions"):
+        listed = _api(client, user, org, "GET", f"/api/v1/hearings/rounds/{world.round.pk}/{path}")
+        assert listed.json()["count"] == 1, path
+
+
+def test_a_question_with_notes_is_reworded_not_removed(personas):
+    world = make_hearings(personas)
+    core = actor_as(personas.core_officer)
+    with pytest.raises(Invalid, match="削除できません"):
+        services.round_update(core, round_=world.round, questions=["困難ケースの状況"])
+    services.round_update(
+        core,
+        round_=world.round,
+        questions=["困難ケースの状況", "人材育成の状況", "基幹に求めること"],
+    )
+    assert list(world.round.questions.values_list("text", flat=True)) == [
+        "困難ケースの状況",
+        "人材育成の状況",
+        "基幹に求めること",
+    ]
+    assert world.hearing.notes.count() == 2
