@@ -38,6 +38,7 @@ from tsunagu.hearings.models import (
 from tsunagu.meetings import deidentify
 from tsunagu.meetings.api import FlagOut, FlagsErrorBody, FlagsErrorOut, KeepIn
 from tsunagu.meetings.models import DevelopmentKind, IssueTheme, Meeting, MeetingBody
+from tsunagu.organizations.models import Organization
 
 router = Router(tags=["hearings"])
 
@@ -172,6 +173,15 @@ class HearingIn(Schema):
     participants: str = Field("", max_length=1000)
 
 
+class HearingPatch(Schema):
+    held_on: SaneDate = patch_field()
+    format: MeetingFormat = patch_field()
+    place: str = patch_field(max_length=200)
+    office_ids: list[Id] = patch_field(min_length=1, max_length=100)
+    interviewer_ids: list[Id] = patch_field(min_length=1, max_length=50)
+    participants: str = patch_field(max_length=1000)
+
+
 class HearingStatusIn(Schema):
     status: HearingStatus
 
@@ -253,6 +263,22 @@ def _council(council_id: int | None) -> MeetingBody | None:
     if council is None:
         raise FieldErrors({"council_id": "報告先は自立支援協議会か、その部会を選んでください。"})
     return council
+
+
+def _offices(office_ids: list[int]) -> list[Organization]:
+    ids = set(office_ids)
+    offices = list(selectors.heard_offices().filter(pk__in=ids))
+    if len(offices) != len(ids):
+        raise FieldErrors({"office_ids": "ヒアリング先にできない機関が含まれています。"})
+    return offices
+
+
+def _interviewers(user_ids: list[int]) -> list[User]:
+    ids = set(user_ids)
+    interviewers = list(User.objects.filter(pk__in=ids))
+    if len(interviewers) != len(ids):
+        raise FieldErrors({"interviewer_ids": "聞き手は実施機関の職員から選びます。"})
+    return interviewers
 
 
 # --- Rounds ---------------------------------------------------------------------------------
@@ -339,14 +365,7 @@ def hearing_list(request: TsunaguRequest, round_id: int) -> Any:
 )
 def hearing_create(request: TsunaguRequest, round_id: int, payload: HearingIn) -> Status[Hearing]:
     round_ = access.access_round(request.actor, round_id, for_write=True)
-    ids = set(payload.office_ids)
-    offices = list(selectors.heard_offices().filter(pk__in=ids))
-    if len(offices) != len(ids):
-        raise FieldErrors({"office_ids": "ヒアリング先にできない機関が含まれています。"})
-    ids = set(payload.interviewer_ids)
-    interviewers = list(User.objects.filter(pk__in=ids))
-    if len(interviewers) != len(ids):
-        raise FieldErrors({"interviewer_ids": "聞き手は実施機関の職員から選びます。"})
+    offices, interviewers = _offices(payload.office_ids), _interviewers(payload.interviewer_ids)
     hearing = services.hearing_create(
         request.actor,
         round_=round_,
@@ -369,6 +388,24 @@ def hearing_create(request: TsunaguRequest, round_id: int, payload: HearingIn) -
 )
 def hearing_detail(request: TsunaguRequest, hearing_id: int) -> Hearing:
     return access.access_hearing(request.actor, hearing_id)
+
+
+@router.patch(
+    "/hearings/hearings/{hearing_id}",
+    response={200: HearingOut, **ERRORS},
+    summary="ヒアリングの回を変更する（実施日・場所・ヒアリング先・聞き手）",
+    url_name="hearings_hearing_update",
+)
+def hearing_update(request: TsunaguRequest, hearing_id: int, payload: HearingPatch) -> Hearing:
+    hearing = access.access_hearing(request.actor, hearing_id, for_write=True)
+    data = payload.model_dump(exclude_unset=True)
+    if "office_ids" in data:
+        data["offices"] = _offices(data.pop("office_ids"))
+    if "interviewer_ids" in data:
+        data["interviewers"] = _interviewers(data.pop("interviewer_ids"))
+    if "format" in data:
+        data["format"] = str(data["format"].value)
+    return services.hearing_update(request.actor, hearing=hearing, **data)
 
 
 @router.post(

@@ -120,11 +120,23 @@ class HearingForm(forms.Form):
         *args: Any,
         offices: QuerySet[Organization],
         interviewers: QuerySet[User],
+        hearing: Hearing | None = None,
         **kwargs: Any,
     ) -> None:
+        if hearing is not None and not kwargs.get("initial"):
+            kwargs["initial"] = {
+                "held_on": hearing.held_on,
+                "format": hearing.format,
+                "place": hearing.place,
+                "participants": hearing.participants,
+                "offices": list(hearing.offices.values_list("pk", flat=True)),
+                "interviewers": list(hearing.interviewers.values_list("pk", flat=True)),
+            }
         super().__init__(*args, **kwargs)
         self.fields["offices"].queryset = offices  # type: ignore[attr-defined]
         self.fields["interviewers"].queryset = interviewers  # type: ignore[attr-defined]
+        if hearing is not None:
+            del self.fields["kind"]
 
 
 class StatusForm(forms.Form):

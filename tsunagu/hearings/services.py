@@ -363,6 +363,48 @@ def hearing_create(
     return hearing
 
 
+HEARING_FIELDS = ("held_on", "format", "place", "participants")
+
+
+@audit.atomic_with_refusals
+def hearing_update(
+    actor: Actor,
+    *,
+    hearing: Hearing,
+    offices: Iterable[Organization] | None = None,
+    interviewers: Iterable[User] | None = None,
+    **fields: Any,
+) -> Hearing:
+    """Change the date, place, offices heard or interviewers (the kind stays)."""
+    _require_holder(actor, hearing.round)
+    new_offices = list(offices) if offices is not None else list(hearing.offices.all())
+    new_interviewers = (
+        list(interviewers) if interviewers is not None else list(hearing.interviewers.all())
+    )
+    _check_people(hearing.round, hearing.kind, new_offices, new_interviewers)
+    changed = []
+    for name in HEARING_FIELDS:
+        if name in fields:
+            value = fields[name].strip() if isinstance(fields[name], str) else fields[name]
+            if getattr(hearing, name) != value:
+                setattr(hearing, name, value)
+                changed.append(name)
+    if hearing.status != HearingStatus.PLANNED and hearing.held_on > timezone.localdate():
+        raise Invalid(_("実施済みのヒアリングの実施日は今日までにしてください。"))
+    full_clean(hearing, exclude=["round", "created_by"])
+    hearing.save()
+    if offices is not None:
+        hearing.offices.set(new_offices)
+        changed.append("offices")
+    if interviewers is not None:
+        hearing.interviewers.set(new_interviewers)
+        changed.append("interviewers")
+    audit.record(
+        action=Action.RECORD_UPDATED, actor=actor, target=hearing, detail={"changed": changed}
+    )
+    return hearing
+
+
 @audit.atomic_with_refusals
 def hearing_status(actor: Actor, *, hearing: Hearing, status: str) -> Hearing:
     _require_holder(actor, hearing.round)

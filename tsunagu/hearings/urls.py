@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:round_id>/results/", views.results, name="results"),
     path("<int:round_id>/directions/new/", views.direction_create, name="direction_create"),
     path("hearings/<int:hearing_id>/", views.hearing_detail, name="hearing_detail"),
+    path("hearings/<int:hearing_id>/edit/", views.hearing_edit, name="hearing_edit"),
     path("hearings/<int:hearing_id>/status/", views.hearing_status, name="hearing_status"),
     path("hearings/<int:hearing_id>/share/", views.hearing_share, name="hearing_share"),
     path("hearings/<int:hearing_id>/notes/", views.notes, name="notes"),

@@ -129,6 +129,28 @@ def hearing_create(request: TsunaguRequest, round_id: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back=BACK)
+def hearing_edit(request: TsunaguRequest, hearing_id: int) -> HttpResponse:
+    hearing = access.access_hearing(request.actor, hearing_id, for_write=True)
+    form = HearingForm(
+        posted(request),
+        offices=selectors.heard_offices(),
+        interviewers=services.interviewer_choices(hearing.round),
+        hearing=hearing,
+    )
+    return form_page(
+        request,
+        form,
+        "hearings/pages/hearing_form.html",
+        save=lambda data: services.hearing_update(request.actor, hearing=hearing, **data),
+        done=lambda saved: redirect("hearings:hearing_detail", saved.pk),
+        context={"round": hearing.round, "hearing": hearing},
+        success=_("ヒアリングの回を変更しました。"),
+        back=BACK,
+    )
+
+
 @require_GET
 @errors_as_pages()
 def hearing_detail(request: TsunaguRequest, hearing_id: int) -> HttpResponse:

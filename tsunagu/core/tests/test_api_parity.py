@@ -42,6 +42,7 @@ TWINS: dict[str, str] = {
     "hearings:round_create": "hearings_round_create",
     "hearings:round_edit": "hearings_round_update",
     "hearings:hearing_create": "hearings_hearing_create",
+    "hearings:hearing_edit": "hearings_hearing_update",
     "hearings:hearing_status": "hearings_hearing_status",
     "hearings:hearing_share": "hearings_hearing_share",
     "hearings:notes_edit": "hearings_notes_write",

@@ -779,6 +779,7 @@ SCREENS: dict[str, Spec] = {
     "hearings:results": Spec(_hround, owner="core_officer"),
     "hearings:direction_create": Spec(_hround, FORM, owner="core_officer"),
     "hearings:hearing_detail": Spec(_hearing),
+    "hearings:hearing_edit": Spec(_hearing, FORM, lambda w: {"place": "x"}, owner="core_officer"),
     "hearings:hearing_status": Spec(
         _hearing, POST, lambda w: {"status": "notes_done"}, owner="core_officer"
     ),
@@ -1172,6 +1173,9 @@ API: dict[str, Spec] = {
         owner="core_officer",
     ),
     "GET /api/v1/hearings/hearings/{hearing_id}": Spec(_hearing),
+    "PATCH /api/v1/hearings/hearings/{hearing_id}": Spec(
+        _hearing, ("PATCH",), lambda w: {"place": "オンライン"}, owner="core_officer"
+    ),
     "POST /api/v1/hearings/hearings/{hearing_id}/status": Spec(
         _hearing, POST, lambda w: {"status": "notes_done"}, owner="core_officer"
     ),

@@ -502,3 +502,39 @@ def test_a_question_with_notes_is_reworded_not_removed(personas):
         "基幹に求めること",
     ]
     assert world.hearing.notes.count() == 2
+
+
+def test_a_hearing_is_changed_on_screen_and_in_the_api(personas, client_as, client):
+    world = make_hearings(personas)
+    core = client_as(personas.core_officer)
+    url = reverse("hearings:hearing_edit", args=[world.hearing.pk])
+    assert core.get(url).status_code == 200
+    data = {
+        "held_on": world.hearing.held_on.isoformat(),
+        "format": "online",
+        "place": "オンライン",
+        "offices": [personas.office_a.pk],
+        "interviewers": [personas.core_officer.pk],
+    }
+    assert core.post(url, data).status_code == 302
+    response = _api(
+        client,
+        personas.core_officer,
+        personas.core_center,
+        "PATCH",
+        f"/api/v1/hearings/hearings/{world.hearing.pk}",
+        {"office_ids": [personas.office_a.pk, personas.office_b.pk]},
+    )
+    assert response.status_code == 422  # an individual hearing hears one office
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = _api(
+        client,
+        personas.core_officer,
+        personas.core_center,
+        "PATCH",
+        f"/api/v1/hearings/hearings/{world.hearing.pk}",
+        {"held_on": tomorrow},
+    )
+    assert response.status_code == 422  # held already
+    world.hearing.refresh_from_db()
+    assert (world.hearing.format, world.hearing.place) == ("online", "オンライン")
