@@ -267,6 +267,10 @@ def test_an_adopted_direction_becomes_a_community_issue_linked_back(personas, cl
     assert world.round.title in issue.source_note
     assert Direction.objects.get(pk=adopted.pk).community_issue == issue
     assert issue.hearing_direction.pk == adopted.pk
+    page = client_as(personas.core_officer).get(
+        reverse("hearings:results", args=[adopted.round_id])
+    )
+    assert reverse("meetings:issue_detail", args=[issue.pk]) in page.content.decode()
     with pytest.raises(Conflict):
         services.direction_to_issue(core, direction=adopted)
 
