@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tsunagu.curricula",
     "tsunagu.expertise",
     "tsunagu.supervision",
+    "tsunagu.hearings",
     "tsunagu.trainingplans",
     "tsunagu.search",
     "tsunagu.disclosure",

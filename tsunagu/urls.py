@@ -24,6 +24,7 @@ urlpatterns = [
     path("curricula/", include("tsunagu.curricula.urls")),
     path("expertise/", include("tsunagu.expertise.urls")),
     path("supervision/", include("tsunagu.supervision.urls")),
+    path("hearings/", include("tsunagu.hearings.urls")),
     path("training-plans/", include("tsunagu.trainingplans.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),

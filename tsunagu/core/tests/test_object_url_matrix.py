@@ -47,6 +47,7 @@ from tsunagu.core.dates import fiscal_year
 from tsunagu.curricula import services as curricula_services
 from tsunagu.curricula.models import ExternalLearning, RequirementEvent
 from tsunagu.expertise.models import ExpertiseDeclaration
+from tsunagu.hearings.models import Direction, Finding, Hearing, HearingRound
 from tsunagu.meetings.models import (
     BodyKind,
     Level,
@@ -125,6 +126,7 @@ SCREEN_NAMESPACES = {
     "surveys",
     "curricula",
     "trainingplans",
+    "hearings",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -214,6 +216,13 @@ class World:
     # item 3): a draft is the center's and the city's; office B sees neither.
     training_plan: TrainingPlan
     planned_training: PlannedTraining
+    # The core center's hearing round (issue 19 item 4): office A heard in a held hearing whose
+    # notes are shared with it, a finding and a direction not yet adopted; office B was not
+    # heard and sits on no council the round reports to.
+    hearing_round: HearingRound
+    hearing: Hearing
+    hearing_finding: Finding
+    hearing_direction: Direction
 
 
 @pytest.fixture
@@ -384,7 +393,22 @@ def world(personas, client_as, private_media) -> World:
         **_supervision_world(personas, case),
         **_curriculum_world(personas),
         **_training_plan_world(personas),
+        **_hearing_world(personas),
     )
+
+
+def _hearing_world(personas) -> dict[str, Any]:
+    from tsunagu.hearings import services as hearings
+    from tsunagu.hearings.tests.factories import make_hearings
+
+    made = make_hearings(personas)
+    hearings.notes_share(plan_actor_as(personas.core_officer), hearing=made.hearing, shared=True)
+    return {
+        "hearing_round": made.round,
+        "hearing": made.hearing,
+        "hearing_finding": made.finding,
+        "hearing_direction": made.direction,
+    }
 
 
 def _supervision_world(personas, case: Case) -> dict[str, Any]:
@@ -767,6 +791,18 @@ def _survey_answer(w: World) -> dict[str, int]:
     return {"answer_id": _survey_world(w)["answer_id"]}
 
 
+def _hround(w: World) -> dict[str, int]:
+    return {"round_id": w.hearing_round.pk}
+
+
+def _hearing(w: World) -> dict[str, int]:
+    return {"hearing_id": w.hearing.pk}
+
+
+def _hdirection(w: World) -> dict[str, int]:
+    return {"direction_id": w.hearing_direction.pk}
+
+
 def _training_plan(w: World) -> dict[str, int]:
     return {"plan_id": w.training_plan.pk}
 
@@ -809,6 +845,24 @@ SCREENS: dict[str, Spec] = {
     ),
     "surveys:answer_review": Spec(_survey_answer, POST, owner="core_officer"),
     # supervision (issue 18 item 5): office A attended; office B did not.
+    # hearings (issue 19 item 4): office A was heard (its notes shared); office B was not.
+    "hearings:round_detail": Spec(_hround),
+    "hearings:round_edit": Spec(_hround, FORM, lambda w: {"title": "x"}, owner="core_officer"),
+    "hearings:hearing_create": Spec(_hround, FORM, owner="core_officer"),
+    "hearings:finding_create": Spec(_hround, FORM, owner="core_officer"),
+    "hearings:results": Spec(_hround, owner="core_officer"),
+    "hearings:direction_create": Spec(_hround, FORM, owner="core_officer"),
+    "hearings:hearing_detail": Spec(_hearing),
+    "hearings:hearing_edit": Spec(_hearing, FORM, lambda w: {"place": "x"}, owner="core_officer"),
+    "hearings:hearing_status": Spec(
+        _hearing, POST, lambda w: {"status": "notes_done"}, owner="core_officer"
+    ),
+    "hearings:hearing_share": Spec(_hearing, POST, lambda w: {"shared": "0"}, owner="core_officer"),
+    "hearings:notes": Spec(_hearing),
+    "hearings:notes_edit": Spec(_hearing, FORM, owner="core_officer"),
+    "hearings:direction_adopt": Spec(_hdirection, FORM, owner="core_officer"),
+    "hearings:direction_issue": Spec(_hdirection, FORM, owner="core_officer"),
+    "hearings:direction_development": Spec(_hdirection, FORM, owner="core_officer"),
     "supervision:session_detail": Spec(_supervision),
     "supervision:session_edit": Spec(
         _supervision, FORM, lambda w: {"place": "会議室"}, owner="core_officer"
@@ -1184,6 +1238,81 @@ API: dict[str, Spec] = {
     ),
     "POST /api/v1/surveys/answers/{answer_id}/review": Spec(
         _survey_answer, POST, owner="core_officer"
+    ),
+    # hearings (issue 19 item 4)
+    "GET /api/v1/hearings/rounds/{round_id}": Spec(_hround),
+    "PATCH /api/v1/hearings/rounds/{round_id}": Spec(
+        _hround, ("PATCH",), lambda w: {"purpose": "実態把握"}, owner="core_officer"
+    ),
+    "GET /api/v1/hearings/rounds/{round_id}/hearings": Spec(_hround),
+    "POST /api/v1/hearings/rounds/{round_id}/hearings": Spec(
+        _hround,
+        POST,
+        lambda w: {
+            "kind": "group",
+            "held_on": timezone.localdate().isoformat(),
+            "office_ids": [w.case.lead_organization_id],
+            "interviewer_ids": [w.core_on_team.worker_id],
+        },
+        owner="core_officer",
+    ),
+    "GET /api/v1/hearings/rounds/{round_id}/findings": Spec(_hround, owner="core_officer"),
+    "POST /api/v1/hearings/rounds/{round_id}/findings": Spec(
+        _hround,
+        POST,
+        lambda w: {"text": "人材育成が課題", "themes": ["consultation"], "hearing_ids": [1]},
+        owner="core_officer",
+    ),
+    "GET /api/v1/hearings/rounds/{round_id}/results": Spec(_hround, owner="core_officer"),
+    "GET /api/v1/hearings/rounds/{round_id}/directions": Spec(_hround, owner="core_officer"),
+    "POST /api/v1/hearings/rounds/{round_id}/directions": Spec(
+        _hround,
+        POST,
+        lambda w: {
+            "title": "研修",
+            "text": "研修を見直す。",
+            "theme": "consultation",
+            "finding_ids": [w.hearing_finding.pk],
+        },
+        owner="core_officer",
+    ),
+    "GET /api/v1/hearings/hearings/{hearing_id}": Spec(_hearing),
+    "PATCH /api/v1/hearings/hearings/{hearing_id}": Spec(
+        _hearing, ("PATCH",), lambda w: {"place": "オンライン"}, owner="core_officer"
+    ),
+    "POST /api/v1/hearings/hearings/{hearing_id}/status": Spec(
+        _hearing, POST, lambda w: {"status": "notes_done"}, owner="core_officer"
+    ),
+    "POST /api/v1/hearings/hearings/{hearing_id}/sharing": Spec(
+        _hearing, POST, lambda w: {"shared": True}, owner="core_officer"
+    ),
+    "GET /api/v1/hearings/hearings/{hearing_id}/notes": Spec(_hearing),
+    "PUT /api/v1/hearings/hearings/{hearing_id}/notes": Spec(
+        _hearing, ("PUT",), lambda w: {"free_notes": "追記"}, owner="core_officer"
+    ),
+    "GET /api/v1/hearings/findings/{finding_id}": Spec(
+        lambda w: {"finding_id": w.hearing_finding.pk}, owner="core_officer"
+    ),
+    "GET /api/v1/hearings/directions/{direction_id}": Spec(_hdirection, owner="core_officer"),
+    "POST /api/v1/hearings/directions/{direction_id}/adopt": Spec(
+        _hdirection,
+        POST,
+        lambda w: {"adopted_on": timezone.localdate().isoformat()},
+        owner="core_officer",
+    ),
+    "POST /api/v1/hearings/directions/{direction_id}/community-issue": Spec(
+        _hdirection, POST, owner="core_officer"
+    ),
+    "POST /api/v1/hearings/directions/{direction_id}/resource-development": Spec(
+        _hdirection,
+        POST,
+        lambda w: {
+            "kind": "system_change",
+            "title": "研修の見直し",
+            "beneficiaries": "相談支援専門員",
+            "occurred_on": timezone.localdate().isoformat(),
+        },
+        owner="core_officer",
     ),
     # supervision (issue 18 item 5)
     "GET /api/v1/supervision/sessions/{session_id}": Spec(_supervision),

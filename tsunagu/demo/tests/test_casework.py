@@ -246,6 +246,7 @@ def _delete_plans() -> None:
     """The demo plans, referrals, conferences and community issues hang off the cases
     (PROTECT), and the directory's resource developments off the issues: they go first."""
     from tsunagu.cases.models import CaseConference
+    from tsunagu.hearings.models import Direction, Finding, Hearing, HearingRound
     from tsunagu.meetings.models import CommunityIssue, ResourceDevelopment
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
     from tsunagu.records.models import BoardMessage
@@ -256,6 +257,11 @@ def _delete_plans() -> None:
     from tsunagu.supervision.models import PresentedCase, SupervisionSession
     from tsunagu.trainingplans.models import PlannedTraining
 
+    # A hearing direction names the community issue raised from it (PROTECT).
+    Direction.objects.all().delete()
+    Finding.objects.all().delete()
+    Hearing.objects.all().delete()
+    HearingRound.objects.all().delete()
     while PresentedCase.objects.exists():  # the carried ones first: they name the one before
         PresentedCase.objects.filter(carried_to__isnull=True).delete()
     SupervisionSession.objects.all().delete()

@@ -30,6 +30,7 @@ from tsunagu.demo.curricula import seed_and_summarise as seed_curricula
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.directory import seed_resources_and_summarise as seed_directory_resources
 from tsunagu.demo.expertise import seed_and_summarise as seed_expertise
+from tsunagu.demo.hearings import seed_and_summarise as seed_hearings
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
@@ -698,6 +699,8 @@ class Command(BaseCommand):
             self.stdout.write(follow_ups)
         self.stdout.write(seed_expertise())
         self.stdout.write(seed_supervision())
+        # The hearings raise a community issue and record a past council meeting.
+        self.stdout.write(seed_hearings())
         # The plan links the trainings and names a community issue and an expertise gap.
         self.stdout.write(seed_training_plan())
         self.stdout.write(seed_annual_report())
