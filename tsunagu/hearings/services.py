@@ -13,8 +13,6 @@ resource development (meetings.services.development_create); the direction keeps
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -84,75 +82,12 @@ def _require_holder(actor: Actor, round_: HearingRound) -> None:
 
 # --- De-identification ------------------------------------------------------------------------
 
-HONORIFICS = ("さん", "さま", "様", "ちゃん", "くん", "君", "氏", "殿")
-# A name in hiragana before an honorific: the dictionary finds names in kanji and katakana
-# (half-width too), not in hiragana.
-_KANA_NAME = re.compile(r"(?<![ぁ-ゖ])([ぁ-ゖー]{2,12})(" + "|".join(HONORIFICS) + ")")
-COMMON_KANA = frozenset(
-    {
-        "みな",
-        "みなみな",
-        "おかあ",
-        "おとう",
-        "おじい",
-        "おばあ",
-        "おにい",
-        "おねえ",
-        "おくさ",
-        "だんな",
-        "おじょう",
-        "むすこ",
-        "むすめ",
-        "おじ",
-        "おば",
-        "あか",
-        "おこさ",
-        "おきゃく",
-        "ごかぞく",
-        "かぞく",
-        "みなさ",
-    }
-)
-
-
-def _kana_name_flags(text: str, field: str) -> list[deidentify.Flag]:
-    found = []
-    for match in _KANA_NAME.finditer(text):
-        name = match.group(1)
-        # 利用者のおかあさん, …やみなさん: a common word at the end of the run is no name.
-        if any(name[i:] in COMMON_KANA for i in range(len(name))):
-            continue
-        start, end = match.start(1), match.end()
-        surface = text[start:end]
-        digest = hashlib.sha256(
-            f"{deidentify.PERSON_NAME}\0{deidentify.fold_needle(surface)}".encode()
-        ).hexdigest()
-        found.append(
-            deidentify.Flag(
-                kind=deidentify.PERSON_NAME,
-                label=_("人名"),
-                start=start,
-                end=end,
-                text=surface,
-                key=f"{deidentify.PERSON_NAME}-{digest[:12]}",
-                field=field,
-            )
-        )
-    return found
-
 
 def text_flags(texts: Sequence[tuple[str, str]]) -> list[deidentify.Flag]:
     """The flags of each (field, text) about to travel to the council."""
     found: list[deidentify.Flag] = []
     for field, text in texts:
-        flags = deidentify.check(text, None, field=field)
-        spans = [(f.start, f.end) for f in flags]
-        flags += [
-            f
-            for f in _kana_name_flags(text, field)
-            if not any(s < f.end and f.start < e for s, e in spans)
-        ]
-        found += sorted(flags, key=lambda f: f.start)
+        found += deidentify.check(text, None, field=field)
     return found
 
 

@@ -798,11 +798,51 @@ def _facility_spans(text: str, folded: Folded) -> list[tuple[str, int, int]]:
 
 
 _PLAIN_HONORIFIC = re.compile(r"[ 　]?(?:" + "|".join(HONORIFICS) + ")")
+# A name written in hiragana before an honorific (やまだたろうさん): the dictionary finds names
+# in kanji and katakana, half-width too, but reads a run of hiragana as ordinary words.
+_HIRAGANA_NAME = re.compile(r"(?<![ぁ-ゖ])([ぁ-ゖー]{2,12})(?=" + "|".join(HONORIFICS) + ")")
+# What ends such a run and is a word, not a name: おかあさん, みなさん, おきゃくさま …
+COMMON_KANA = frozenset(
+    {
+        "みな",
+        "みなみな",
+        "おかあ",
+        "おとう",
+        "おじい",
+        "おばあ",
+        "おにい",
+        "おねえ",
+        "おくさ",
+        "だんな",
+        "おじょう",
+        "むすこ",
+        "むすめ",
+        "おじ",
+        "おば",
+        "あか",
+        "おこさ",
+        "おきゃく",
+        "ごかぞく",
+        "かぞく",
+        "みなさ",
+    }
+)
+
+
+def _hiragana_name_spans(text: str) -> list[tuple[str, int, int]]:
+    spans = []
+    for match in _HIRAGANA_NAME.finditer(text):
+        name = match.group(1)
+        if any(name[i:] in COMMON_KANA for i in range(len(name))):
+            continue
+        spans.append((PERSON_NAME, match.start(1), match.end(1)))
+    return spans
 
 
 def _proper_noun_flags(text: str, folded: Folded, allowed: frozenset[str]) -> list[Flag]:
     flags: list[Flag] = []
-    for kind, start, end in _proper_noun_spans(text) + _facility_spans(text, folded):
+    spans = _proper_noun_spans(text) + _facility_spans(text, folded)
+    for kind, start, end in spans + _hiragana_name_spans(text):
         surface = text[start:end]
         if fold_needle(surface) in allowed:
             continue

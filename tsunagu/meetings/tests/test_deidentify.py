@@ -305,3 +305,23 @@ def test_romaji_spellings():
 def test_the_tokenizer_is_loaded_once_and_lazily():
     first = deidentify.tokenizer()
     assert deidentify.tokenizer() is first
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("やまだたろうさんが来所した。", "やまだたろうさん"),
+        ("支援者は すずきさま と面談した。", "すずきさま"),
+        ("はなこちゃんは通所を休んだ。", "はなこちゃん"),
+    ],
+)
+def test_a_name_in_hiragana_before_an_honorific_is_flagged_without_a_case(text, surface):
+    found = deidentify.flags(text)
+    assert [f.text for f in found if f.kind == deidentify.PERSON_NAME] == [surface]
+
+
+@pytest.mark.parametrize(
+    "text", ["利用者のおかあさんが同席した。", "みなさんで話し合った。", "おきゃくさまの対応。"]
+)
+def test_common_words_before_an_honorific_are_not_names(text):
+    assert [f for f in deidentify.flags(text) if f.kind == deidentify.PERSON_NAME] == []
