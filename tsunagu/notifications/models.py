@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     NOTE_MENTION = "note_mention", _("支援経過記録でメンションされました")
     BOARD_MENTION = "board_mention", _("掲示板でメンションされました")
     TRAINING_ANNOUNCED = "training_announced", _("研修の募集が始まりました")
+    GROUPHOME_REPORT_OVERDUE = "grouphome_report_overdue", _("GH評価の報告書の期限を過ぎています")
 
 
 class Notification(models.Model):
