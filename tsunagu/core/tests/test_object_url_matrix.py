@@ -47,6 +47,7 @@ from tsunagu.core.dates import fiscal_year
 from tsunagu.curricula import services as curricula_services
 from tsunagu.curricula.models import ExternalLearning, RequirementEvent
 from tsunagu.expertise.models import ExpertiseDeclaration
+from tsunagu.grouphomes.models import GroupHome, GroupHomeEvaluation
 from tsunagu.meetings.models import (
     BodyKind,
     Level,
@@ -124,6 +125,7 @@ SCREEN_NAMESPACES = {
     "supervision",
     "curricula",
     "trainingplans",
+    "grouphomes",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -213,6 +215,12 @@ class World:
     # item 3): a draft is the center's and the city's; office B sees neither.
     training_plan: TrainingPlan
     planned_training: PlannedTraining
+    # A day-service group home the city manages, evaluated at a 地域部会 that office A sits on
+    # (issue 19 item 6): one evaluation published, one only planned.  Office B is neither the
+    # home, nor an evaluator, nor on the subcommittee.
+    group_home: GroupHome
+    gh_published: GroupHomeEvaluation
+    gh_planned: GroupHomeEvaluation
 
 
 @pytest.fixture
@@ -383,6 +391,7 @@ def world(personas, client_as, private_media) -> World:
         **_supervision_world(personas, case),
         **_curriculum_world(personas),
         **_training_plan_world(personas),
+        **_group_home_world(personas),
     )
 
 
@@ -405,6 +414,17 @@ def _supervision_world(personas, case: Case) -> dict[str, Any]:
         case=case,
     )
     return {"supervision_session": session, "supervision_item": item}
+
+
+def _group_home_world(personas) -> dict[str, Any]:
+    from tsunagu.grouphomes.tests.factories import advance, make_home, plan, subcommittee
+
+    body = subcommittee(personas)
+    home = make_home(personas, staff=False)
+    year = fiscal_year(timezone.localdate())
+    published = advance(personas, plan(personas, home, body, year=year - 1), "published")
+    planned = plan(personas, home, body, year=year)
+    return {"group_home": home, "gh_published": published, "gh_planned": planned}
 
 
 def _training_plan_world(personas) -> dict[str, Any]:
@@ -713,6 +733,18 @@ def _supervision_item(w: World) -> dict[str, int]:
     return {"item_id": w.supervision_item.pk}
 
 
+def _group_home(w: World) -> dict[str, int]:
+    return {"home_id": w.group_home.pk}
+
+
+def _gh_planned(w: World) -> dict[str, int]:
+    return {"evaluation_id": w.gh_planned.pk}
+
+
+def _gh_published(w: World) -> dict[str, int]:
+    return {"evaluation_id": w.gh_published.pk}
+
+
 def _training_plan(w: World) -> dict[str, int]:
     return {"plan_id": w.training_plan.pk}
 
@@ -722,6 +754,16 @@ def _planned_training(w: World) -> dict[str, int]:
 
 
 SCREENS: dict[str, Spec] = {
+    # grouphomes (issue 19 item 6): the city manages the home and plans its evaluations.
+    "grouphomes:home_edit": Spec(_group_home, FORM, owner="city_official"),
+    "grouphomes:evaluation_detail": Spec(_gh_planned, owner="city_official"),
+    "grouphomes:visit": Spec(_gh_planned, FORM, owner="city_official"),
+    "grouphomes:self_evaluation": Spec(_gh_planned, FORM, owner="city_official"),
+    "grouphomes:qa": Spec(_gh_planned, FORM, owner="city_official"),
+    "grouphomes:report": Spec(_gh_planned, FORM, owner="city_official"),
+    "grouphomes:publish": Spec(_gh_planned, POST, owner="city_official"),
+    "grouphomes:report_pdf": Spec(_gh_published, owner="city_official"),
+    "grouphomes:report_docx": Spec(_gh_published, owner="city_official"),
     # training plans (issue 18 item 3): the core center's draft plan and its item.
     "trainingplans:plan_detail": Spec(_training_plan, owner="core_officer"),
     "trainingplans:plan_edit": Spec(
@@ -1081,6 +1123,53 @@ SCREENS: dict[str, Spec] = {
 }
 
 API: dict[str, Spec] = {
+    # grouphomes (issue 19 item 6)
+    "GET /api/v1/grouphomes/homes/{home_id}": Spec(_group_home, owner="city_official"),
+    "PATCH /api/v1/grouphomes/homes/{home_id}": Spec(
+        _group_home, ("PATCH",), lambda w: {"capacity": 10}, owner="city_official"
+    ),
+    "GET /api/v1/grouphomes/evaluations/{evaluation_id}": Spec(_gh_planned, owner="city_official"),
+    "POST /api/v1/grouphomes/evaluations/{evaluation_id}/visit": Spec(
+        _gh_planned,
+        POST,
+        lambda w: {
+            "visited_on": timezone.localdate().isoformat(),
+            "observations": {"community": "交流あり"},
+            "findings": "概ね良好",
+        },
+        owner="city_official",
+    ),
+    "POST /api/v1/grouphomes/evaluations/{evaluation_id}/self-evaluation": Spec(
+        _gh_planned,
+        POST,
+        lambda w: {
+            "received_on": timezone.localdate().isoformat(),
+            "answers": {"community": "自治会に参加"},
+            "summary": "報告",
+        },
+        owner="city_official",
+    ),
+    "POST /api/v1/grouphomes/evaluations/{evaluation_id}/qa": Spec(
+        _gh_planned,
+        POST,
+        lambda w: {
+            "held_on": timezone.localdate().isoformat(),
+            "items": [{"question": "外出は？", "answer": "週1回"}],
+        },
+        owner="city_official",
+    ),
+    "POST /api/v1/grouphomes/evaluations/{evaluation_id}/report": Spec(
+        _gh_planned, POST, lambda w: {"text": "本文"}, owner="city_official"
+    ),
+    "POST /api/v1/grouphomes/evaluations/{evaluation_id}/publish": Spec(
+        _gh_planned, POST, owner="city_official"
+    ),
+    "GET /api/v1/grouphomes/evaluations/{evaluation_id}/report.pdf": Spec(
+        _gh_published, owner="city_official"
+    ),
+    "GET /api/v1/grouphomes/evaluations/{evaluation_id}/report.docx": Spec(
+        _gh_published, owner="city_official"
+    ),
     # supervision (issue 18 item 5)
     "GET /api/v1/supervision/sessions/{session_id}": Spec(_supervision),
     "PATCH /api/v1/supervision/sessions/{session_id}": Spec(

@@ -4,9 +4,11 @@ notification, who sees what (the home only once published), and bad input."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from tsunagu.core.dates import fiscal_year
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden
 from tsunagu.grouphomes import access, services
 from tsunagu.grouphomes.models import GroupHomeEvaluation, SelfEvaluationSource, Step
+from tsunagu.grouphomes.selectors import render_evaluation_notifications
 from tsunagu.grouphomes.tests.factories import (
     ANSWERS,
     OBSERVATIONS,
@@ -205,11 +208,18 @@ def test_the_overdue_list_shows_exactly_the_overdue_reports(personas, body, clie
 
 def test_the_evaluators_hear_of_an_overdue_report_once(personas, body):
     late = advance(personas, plan(personas, make_home(personas), body), "qa_held")
-    assert services.overdue_notify() == [late]
+    out = io.StringIO()
+    call_command("notify_grouphome_reports_overdue", stdout=out)
+    assert "notified 1 " in out.getvalue()
     rows = Notification.objects.filter(kind=NotificationKind.GROUPHOME_REPORT_OVERDUE)
     assert {n.recipient_id for n in rows} == {personas.city_official.pk, personas.core_officer.pk}
+    assert {n.target_id for n in rows} == {late.pk}
     assert services.overdue_notify() == []
     assert rows.count() == 2
+    # The evaluator's bell shows the evaluation; the notification links to it.
+    shown = render_evaluation_notifications(actor_as(personas.core_officer), [late.pk])
+    assert shown[late.pk].url == reverse("grouphomes:evaluation_detail", args=[late.pk])
+    assert render_evaluation_notifications(actor_as(personas.counselor_b), [late.pk]) == {}
 
 
 # --- Who sees what ----------------------------------------------------------------------------
