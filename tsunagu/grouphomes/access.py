@@ -6,8 +6,8 @@
   write the visit, the Q&A and the report.
 - The home reads its evaluation only once published, and its self-evaluation form while it is
   the step to fill it (before: the 404 of a page that does not exist).
-- The members of the subcommittee where it is evaluated (its member and secretariat
-  organizations and member users) read it once published.
+- The members of the subcommittee where it is evaluated, and of the council above it (member
+  and secretariat organizations, member users), read it once published.
 - Anyone else gets the 404, with its access.denied row.
 """
 
@@ -78,8 +78,11 @@ def evaluations_visible_to(actor: Actor) -> QuerySet[GroupHomeEvaluation]:
     if is_oversight(actor):
         return GroupHomeEvaluation.objects.all()
     evaluating = GroupHomeEvaluation.objects.filter(evaluators=actor.user.pk).values("pk")
+    # Published "to the home and the council": the subcommittee's members and those of the
+    # council above it.
+    bodies = council_bodies(actor).values("pk")
     published = Q(step=Step.PUBLISHED) & (
-        Q(home__organization_id=org_id) | Q(body__in=council_bodies(actor).values("pk"))
+        Q(home__organization_id=org_id) | Q(body__in=bodies) | Q(body__parent__in=bodies)
     )
     return GroupHomeEvaluation.objects.filter(Q(pk__in=evaluating) | published)
 

@@ -440,3 +440,55 @@ def test_bad_bodies_are_422_and_bad_forms_400(personas, body, client_as, client)
     evaluation.visit_observations["community"].encode("utf-8")
     plan_url = reverse("grouphomes:evaluation_create")
     assert client_as(city).post(plan_url, {"fiscal_year": "99999", "home": "あ"}).status_code == 400
+
+
+def test_the_council_above_the_subcommittee_reads_the_published_report(personas, body):
+    from tsunagu.accounts.tests.factories import UserFactory
+    from tsunagu.meetings.models import BodyKind, Level
+    from tsunagu.meetings.tests.factories import MeetingBodyFactory
+    from tsunagu.organizations.tests.factories import MembershipFactory, OrganizationFactory
+
+    member_org = OrganizationFactory.create(name="みどり市手をつなぐ育成会", kind="other")
+    member = UserFactory.create(username="council_member")
+    MembershipFactory.create(user=member, organization=member_org)
+    council = MeetingBodyFactory.create(
+        name="みどり市障害者自立支援協議会",
+        kind=BodyKind.COUNCIL,
+        level=Level.MACRO,
+        members=[member_org],
+    )
+    body.parent = council
+    body.save(update_fields=["parent"])
+    evaluation = advance(personas, plan(personas, make_home(personas), body), "report_written")
+    reader = actor_as(member, member_org)
+    assert evaluation not in access.evaluations_visible_to(reader)
+    services.publish(actor_as(personas.city_official), evaluation=evaluation)
+    assert evaluation in access.evaluations_visible_to(reader)
+    assert evaluation not in access.evaluations_visible_to(actor_as(personas.counselor_b))
+
+
+def test_the_api_lists_cost_the_same_queries_for_one_row_as_for_three(personas, body, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name in ("GH あさひ", "GH みなみ", "GH きた", "GH にし"):
+        advance(personas, plan(personas, make_home(personas, name=name), body), "qa_held")
+    for path in (
+        "/api/v1/grouphomes/evaluations",
+        "/api/v1/grouphomes/evaluations/overdue",
+        "/api/v1/grouphomes/homes",
+    ):
+        counts = []
+        for size in (1, 3):
+            with CaptureQueriesContext(connection) as queries:
+                response = _api(
+                    client,
+                    personas.city_official,
+                    personas.city,
+                    "GET",
+                    f"{path}?page_size={size}",
+                )
+            assert response.status_code == 200
+            assert len(response.json()["results"]) == size
+            counts.append(len(queries))
+        assert counts[0] == counts[1], (path, counts)
