@@ -104,7 +104,9 @@ def seed() -> list[GroupHomeEvaluation]:
         evaluators.append(core)
     made = []
 
-    def plan(home: GroupHome, *, fy: int, path: str = "visit", planned: dt.date | None = None):
+    def plan(
+        home: GroupHome, *, fy: int, path: str = "visit", planned: dt.date | None = None
+    ) -> GroupHomeEvaluation:
         return services.evaluation_plan(
             city,
             home=home,

@@ -79,6 +79,7 @@ def test_steps_cannot_be_skipped_and_a_report_is_published_only_once_written(per
         )
     evaluation = advance(personas, evaluation, "qa_held")
     assert evaluation.step == Step.QA_HELD
+    assert evaluation.qa_held_on is not None
     assert evaluation.report_due_on == evaluation.qa_held_on + dt.timedelta(days=30)
     with pytest.raises(Conflict):
         services.publish(city, evaluation=evaluation)
