@@ -290,6 +290,12 @@ def test_an_outsider_gets_404_everywhere(personas, body, client_as, client):
 def test_the_screens_take_an_evaluation_through_its_steps(personas, body, client_as):
     home = make_home(personas, staff=False)
     city = client_as(personas.city_official)
+    for name in ("evaluation_create", "home_create", "home_list", "evaluation_list"):
+        assert city.get(reverse(f"grouphomes:{name}")).status_code == 200, name
+    # The home list and the plan are the city's; the core center reads the homes only.
+    assert client_as(personas.core_officer).get(reverse("grouphomes:home_list")).status_code == 200
+    core_plan = client_as(personas.core_officer).get(reverse("grouphomes:evaluation_create"))
+    assert core_plan.status_code == 404
     response = city.post(
         reverse("grouphomes:evaluation_create"),
         {
