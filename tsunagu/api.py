@@ -27,6 +27,7 @@ from tsunagu.referrals.api_imports import router as referral_imports_router
 from tsunagu.reports.api import router as reports_router
 from tsunagu.search.api import router as search_router
 from tsunagu.supervision.api import router as supervision_router
+from tsunagu.surveys.api import router as surveys_router
 from tsunagu.trainingplans.api import router as trainingplans_router
 from tsunagu.trainings.api import router as trainings_router
 
@@ -67,3 +68,4 @@ api.add_router("/", reports_router)
 api.add_router("/", consultation_imports_router)
 api.add_router("/", referral_imports_router)
 api.add_router("/", dashboard_router)
+api.add_router("/", surveys_router)

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "tsunagu.agenda",
     "tsunagu.dashboard",
     "tsunagu.reports",
+    "tsunagu.surveys",
 ]
 # The demo city and the benchmark data (`seed_demo`, `seed_scale`) stand above every domain app
 # and are installed only where they may run: in demo mode and under pytest.

@@ -31,6 +31,7 @@ urlpatterns = [
     path("disclosure/", include("tsunagu.disclosure.urls")),
     path("agenda/", include("tsunagu.agenda.urls")),
     path("reports/", include("tsunagu.reports.urls")),
+    path("surveys/", include("tsunagu.surveys.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/hsds/", include("tsunagu.directory.hsds_urls")),
     path("api/v1/", api.urls),

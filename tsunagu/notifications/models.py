@@ -24,6 +24,8 @@ class NotificationKind(models.TextChoices):
     NOTE_MENTION = "note_mention", _("支援経過記録でメンションされました")
     BOARD_MENTION = "board_mention", _("掲示板でメンションされました")
     TRAINING_ANNOUNCED = "training_announced", _("研修の募集が始まりました")
+    SURVEY_SENT = "survey_sent", _("調査への回答の依頼が届きました")
+    SURVEY_REMINDER = "survey_reminder", _("調査の回答期限が近づいています（未提出）")
     GROUPHOME_REPORT_OVERDUE = "grouphome_report_overdue", _("GH評価の報告書の期限を過ぎています")
 
 

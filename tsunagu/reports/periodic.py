@@ -59,6 +59,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         "notify_grouphome_reports_overdue", dt.time(7, 10), "期限を過ぎたGH評価報告書の通知"
     ),
+    PeriodicJob("surveys_remind", dt.time(7, 15), "調査の回答期限の督促"),
     PeriodicJob("send_digests", dt.time(7, 30), "未読通知のまとめメール"),
 )
 

@@ -237,6 +237,58 @@ def _registrations(personas: Any, client_as: Callable[..., Client]) -> tuple[Cli
     return client_as(personas.core_officer), url, seeds
 
 
+def _survey_results(personas: Any, client_as: Callable[..., Client]) -> tuple[Client, str, Seeds]:
+    """A survey's results (issue 19): option labels, table rows and a reviewed free text typed
+    by people.  Leading tabs and carriage returns are trimmed from what is typed, so those two
+    payloads are written (and must stay text) without being looked for whole."""
+    from tsunagu.organizations.tests.actors import actor_as
+    from tsunagu.surveys import services as surveys
+
+    seeds = Seeds()
+
+    def typed() -> str:
+        value = seeds(shown=False)
+        if value == value.strip():  # a cell of its own, as typed
+            seeds.shown.append(value)
+        return value
+
+    center = actor_as(personas.core_officer)
+    survey = surveys.survey_create(
+        center, title=seeds(shown=False), fiscal_year=2026, deadline=timezone.localdate()
+    )
+    labels = [typed() for _n in range(6)]
+    single = surveys.question_add(
+        center, survey=survey, kind="single", text=seeds(shown=False), choices=labels
+    )
+    table = surveys.question_add(
+        center,
+        survey=survey,
+        kind="table",
+        text=seeds(shown=False),
+        rows=[typed(), typed()],
+        columns=[seeds(shown=False)],
+    )
+    text = surveys.question_add(center, survey=survey, kind="text", text=seeds(shown=False))
+    surveys.recipients_set(center, survey=survey, organizations=[personas.office_a])
+    surveys.survey_send(center, survey=survey)
+    response = survey.responses.get()
+    written = typed()
+    surveys.response_save(
+        actor_as(personas.counselor_a),
+        response=response,
+        answers={single.pk: labels[0].strip(), table.pk: [[1], [2]], text.pk: written},
+        submit=True,
+    )
+    surveys.answer_review(center, answer=response.answers.get(question=text))
+    url = reverse("surveys:results_export", args=[survey.pk])
+    return client_as(personas.core_officer), url, seeds
+
+
+def _with(seeded: tuple[Client, str, Seeds], fmt: str) -> tuple[Client, str, Seeds]:
+    client, url, seeds = seeded
+    return client, f"{url}?format={fmt}", seeds
+
+
 @dataclass(frozen=True)
 class Export:
     url_name: str
@@ -263,6 +315,9 @@ EXPORTS = [
     Export("plans:plan_xlsx", "xlsx", _plan),
     Export("plans:monitoring_xlsx", "xlsx", _monitoring),
     Export("trainings:registrations_export", "csv", _registrations),
+    Export("surveys:results_export", "csv", lambda p, c: _with(_survey_results(p, c), "csv")),
+    Export("surveys:results_export", "cp932", lambda p, c: _with(_survey_results(p, c), "cp932")),
+    Export("surveys:results_export", "xlsx", lambda p, c: _with(_survey_results(p, c), "xlsx")),
 ]
 # Exports that are JSON: a JSON string is never evaluated by a spreadsheet, so they need
 # nothing (HSDS and FHIR are JSON too, under names without "export").

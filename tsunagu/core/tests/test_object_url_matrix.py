@@ -123,6 +123,7 @@ SCREEN_NAMESPACES = {
     "trainings",
     "expertise",
     "supervision",
+    "surveys",
     "curricula",
     "trainingplans",
     "grouphomes",
@@ -745,6 +746,59 @@ def _gh_published(w: World) -> dict[str, int]:
     return {"evaluation_id": w.gh_published.pk}
 
 
+def _survey_world(w: World) -> dict[str, Any]:
+    """The core center's survey sent to office A alone (issue 19), office A's answer to it
+    submitted with a free text: office B was not sent it and sees none of it."""
+    from tsunagu.surveys import services as surveys
+
+    officer = w.core_on_team.worker
+    assert officer is not None
+    center = plan_actor_as(officer)
+    survey = surveys.survey_create(
+        center,
+        title="困難ケースに関する調査",
+        fiscal_year=fiscal_year(timezone.localdate()),
+        deadline=timezone.localdate() + dt.timedelta(days=14),
+    )
+    count = surveys.question_add(
+        center, survey=survey, kind="number", text="件数", prefill_key="open_caseload"
+    )
+    text = surveys.question_add(center, survey=survey, kind="text", text="要望")
+    surveys.recipients_set(center, survey=survey, organizations=[w.case.lead_organization])
+    surveys.survey_send(center, survey=survey)
+    response = survey.responses.get()
+    assert w.case.lead_worker is not None
+    surveys.response_save(
+        plan_actor_as(w.case.lead_worker),
+        response=response,
+        answers={count.pk: 2, text.pk: "相談先がほしい。"},
+        submit=True,
+    )
+    return {
+        "survey_id": survey.pk,
+        "question_id": count.pk,
+        "response_id": response.pk,
+        "answer_id": response.answers.get(question=text).pk,
+    }
+
+
+def _survey(w: World) -> dict[str, int]:
+    return {"survey_id": _survey_world(w)["survey_id"]}
+
+
+def _survey_question(w: World) -> dict[str, int]:
+    made = _survey_world(w)
+    return {"survey_id": made["survey_id"], "question_id": made["question_id"]}
+
+
+def _survey_response(w: World) -> dict[str, int]:
+    return {"response_id": _survey_world(w)["response_id"]}
+
+
+def _survey_answer(w: World) -> dict[str, int]:
+    return {"answer_id": _survey_world(w)["answer_id"]}
+
+
 def _training_plan(w: World) -> dict[str, int]:
     return {"plan_id": w.training_plan.pk}
 
@@ -776,6 +830,26 @@ SCREENS: dict[str, Spec] = {
         _planned_training, FORM, lambda w: {"theme": "研修"}, owner="core_officer"
     ),
     "trainingplans:item_delete": Spec(_planned_training, FORM, owner="core_officer"),
+    # surveys (issue 19): the core center's survey went to office A alone.
+    "surveys:survey_detail": Spec(_survey),
+    "surveys:survey_edit": Spec(
+        _survey, FORM, lambda w: {"purpose": "把握のため"}, owner="core_officer"
+    ),
+    "surveys:question_create": Spec(
+        _survey, FORM, lambda w: {"kind": "text", "text": "要望"}, owner="core_officer"
+    ),
+    "surveys:question_delete": Spec(_survey_question, POST, owner="core_officer"),
+    "surveys:recipients": Spec(_survey, FORM, owner="core_officer"),
+    "surveys:survey_send": Spec(_survey, POST, owner="core_officer"),
+    "surveys:survey_close": Spec(_survey, POST, owner="core_officer"),
+    "surveys:survey_remind": Spec(_survey, POST, owner="core_officer"),
+    "surveys:results": Spec(_survey),
+    "surveys:results_export": Spec(_survey),
+    "surveys:response_detail": Spec(_survey_response, FORM, lambda w: {"submit": "0"}),
+    "surveys:response_reopen": Spec(
+        _survey_response, FORM, lambda w: {"reason": "記入漏れ"}, owner="core_officer"
+    ),
+    "surveys:answer_review": Spec(_survey_answer, POST, owner="core_officer"),
     # supervision (issue 18 item 5): office A attended; office B did not.
     "supervision:session_detail": Spec(_supervision),
     "supervision:session_edit": Spec(
@@ -1169,6 +1243,36 @@ API: dict[str, Spec] = {
     ),
     "GET /api/v1/grouphomes/evaluations/{evaluation_id}/report.docx": Spec(
         _gh_published, owner="city_official"
+    ),
+    # surveys (issue 19): the core center's survey went to office A alone.
+    "GET /api/v1/surveys/{survey_id}": Spec(_survey),
+    "PATCH /api/v1/surveys/{survey_id}": Spec(
+        _survey, ("PATCH",), lambda w: {"purpose": "把握のため"}, owner="core_officer"
+    ),
+    "GET /api/v1/surveys/{survey_id}/questions": Spec(_survey),
+    "POST /api/v1/surveys/{survey_id}/questions": Spec(
+        _survey, POST, lambda w: {"kind": "text", "text": "要望"}, owner="core_officer"
+    ),
+    "DELETE /api/v1/surveys/{survey_id}/questions/{question_id}": Spec(
+        _survey_question, ("DELETE",), owner="core_officer"
+    ),
+    "PUT /api/v1/surveys/{survey_id}/recipients": Spec(
+        _survey, ("PUT",), lambda w: {"kinds": ["commissioned_office"]}, owner="core_officer"
+    ),
+    "POST /api/v1/surveys/{survey_id}/send": Spec(_survey, POST, owner="core_officer"),
+    "POST /api/v1/surveys/{survey_id}/close": Spec(_survey, POST, owner="core_officer"),
+    "POST /api/v1/surveys/{survey_id}/remind": Spec(_survey, POST, owner="core_officer"),
+    "GET /api/v1/surveys/{survey_id}/responses": Spec(_survey),
+    "GET /api/v1/surveys/{survey_id}/results": Spec(_survey),
+    "GET /api/v1/surveys/responses/{response_id}": Spec(_survey_response),
+    "PUT /api/v1/surveys/responses/{response_id}/answers": Spec(
+        _survey_response, ("PUT",), lambda w: {"answers": []}
+    ),
+    "POST /api/v1/surveys/responses/{response_id}/reopen": Spec(
+        _survey_response, POST, lambda w: {"reason": "記入漏れ"}, owner="core_officer"
+    ),
+    "POST /api/v1/surveys/answers/{answer_id}/review": Spec(
+        _survey_answer, POST, owner="core_officer"
     ),
     # supervision (issue 18 item 5)
     "GET /api/v1/supervision/sessions/{session_id}": Spec(_supervision),

@@ -21,12 +21,14 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.api import api
 from tsunagu.cases.models import Case, CaseConference
+from tsunagu.dashboard.records import FIGURE_KEYS
 from tsunagu.meetings.models import MeetingBody
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
 from tsunagu.plans.models import SupportPlan
 from tsunagu.referrals.models import Referral
 from tsunagu.supervision.models import SupervisionSession
+from tsunagu.surveys.models import Survey
 from tsunagu.trainings.models import TrainingEvent
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +53,12 @@ PARENTS: dict[str, Any] = {
         .order_by("-rows", "pk")
         .values_list("pk", flat=True)
     ),
+    "survey_id": lambda: (
+        Survey.objects.annotate(rows=Count("questions"))
+        .order_by("-rows", "pk")
+        .values_list("pk", flat=True)
+    ),
+    "key": lambda: list(FIGURE_KEYS),  # a dashboard figure, not a row
     "organization_id": lambda: (
         Organization.objects.annotate(members=Count("memberships"))
         .order_by("-members", "pk")

@@ -56,6 +56,7 @@ def test_jobs_run_from_their_time_of_day_once_a_day(commands):
     assert [r.job for r in periodic.run_due(tokyo(7, 40))] == [
         "referrals_escalate",
         "notify_grouphome_reports_overdue",
+        "surveys_remind",
         "send_digests",
     ]
     assert periodic.run_due(tokyo(23, 59)) == []

@@ -38,6 +38,7 @@ from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
 from tsunagu.demo.staffing import seed_and_summarise as seed_staffing
 from tsunagu.demo.supervision import seed_and_summarise as seed_supervision
+from tsunagu.demo.surveys import seed_and_summarise as seed_surveys
 from tsunagu.demo.trainingplans import seed_and_summarise as seed_training_plan
 from tsunagu.demo.trainings import follow_ups_and_summarise as seed_training_follow_ups
 from tsunagu.demo.trainings import seed_and_summarise as seed_trainings
@@ -752,6 +753,8 @@ class Command(BaseCommand):
         self.stdout.write(seed_training_plan())
         self.stdout.write(seed_grouphomes())
         self.stdout.write(seed_annual_report())
+        # The surveys prefill from each office's cases, so they come after the casework.
+        self.stdout.write(seed_surveys())
         self.stdout.write("")
         self.stdout.write("デモ用アカウント:")
         header = ("ユーザー名", "氏名", "所属", "職種")
