@@ -15,6 +15,7 @@ from tsunagu.curricula.api import router as curricula_router
 from tsunagu.dashboard.api import router as dashboard_router
 from tsunagu.directory.api import router as directory_router
 from tsunagu.expertise.api import router as expertise_router
+from tsunagu.grouphomes.api import router as grouphomes_router
 from tsunagu.hearings.api import router as hearings_router
 from tsunagu.meetings.api import router as meetings_router
 from tsunagu.notifications.api import router as notifications_router
@@ -61,6 +62,7 @@ api.add_router("/", expertise_router)
 api.add_router("/", supervision_router)
 api.add_router("/", hearings_router)
 api.add_router("/", trainingplans_router)
+api.add_router("/", grouphomes_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "tsunagu.supervision",
     "tsunagu.hearings",
     "tsunagu.trainingplans",
+    "tsunagu.grouphomes",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("supervision/", include("tsunagu.supervision.urls")),
     path("hearings/", include("tsunagu.hearings.urls")),
     path("training-plans/", include("tsunagu.trainingplans.urls")),
+    path("grouphomes/", include("tsunagu.grouphomes.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("disclosure/", include("tsunagu.disclosure.urls")),

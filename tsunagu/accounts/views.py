@@ -63,6 +63,7 @@ DEMO_ACCOUNTS = (
     "office_a2",
     "office_b1",
     "office_c1",
+    "gh1",
 )
 
 

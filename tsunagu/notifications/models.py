@@ -26,6 +26,7 @@ class NotificationKind(models.TextChoices):
     TRAINING_ANNOUNCED = "training_announced", _("研修の募集が始まりました")
     SURVEY_SENT = "survey_sent", _("調査への回答の依頼が届きました")
     SURVEY_REMINDER = "survey_reminder", _("調査の回答期限が近づいています（未提出）")
+    GROUPHOME_REPORT_OVERDUE = "grouphome_report_overdue", _("GH評価の報告書の期限を過ぎています")
 
 
 class Notification(models.Model):

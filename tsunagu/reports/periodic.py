@@ -56,6 +56,9 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("prune_db_task_results", dt.time(3, 0), "終わったタスクの記録の削除"),
     PeriodicJob("notify_monitorings_due", dt.time(6, 30), "モニタリング期限の通知"),
     PeriodicJob("referrals_escalate", dt.time(7, 0), "受付期限を過ぎた依頼の通知"),
+    PeriodicJob(
+        "notify_grouphome_reports_overdue", dt.time(7, 10), "期限を過ぎたGH評価報告書の通知"
+    ),
     PeriodicJob("surveys_remind", dt.time(7, 15), "調査の回答期限の督促"),
     PeriodicJob("send_digests", dt.time(7, 30), "未読通知のまとめメール"),
 )

@@ -24,6 +24,15 @@ from tsunagu.api import api
 
 # Screen URL name -> API URL name of the twin that calls the same service.
 TWINS: dict[str, str] = {
+    # grouphomes: the day-service group home evaluation (issue 19 item 6)
+    "grouphomes:home_create": "grouphome_create",
+    "grouphomes:home_edit": "grouphome_update",
+    "grouphomes:evaluation_create": "grouphome_evaluation_plan",
+    "grouphomes:visit": "grouphome_evaluation_visit",
+    "grouphomes:self_evaluation": "grouphome_evaluation_self_evaluation",
+    "grouphomes:qa": "grouphome_evaluation_qa",
+    "grouphomes:report": "grouphome_evaluation_report",
+    "grouphomes:publish": "grouphome_evaluation_publish",
     # reports: the core center's annual report (issue 17 item 3)
     "reports:annual_edit": "annual_report_update",
     "reports:annual_generate": "annual_report_generate",

@@ -47,6 +47,7 @@ from tsunagu.core.dates import fiscal_year
 from tsunagu.curricula import services as curricula_services
 from tsunagu.curricula.models import ExternalLearning, RequirementEvent
 from tsunagu.expertise.models import ExpertiseDeclaration
+from tsunagu.grouphomes.models import GroupHome, GroupHomeEvaluation
 from tsunagu.hearings.models import Direction, Finding, Hearing, HearingRound
 from tsunagu.meetings.models import (
     BodyKind,
@@ -127,6 +128,7 @@ SCREEN_NAMESPACES = {
     "curricula",
     "trainingplans",
     "hearings",
+    "grouphomes",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -223,6 +225,12 @@ class World:
     hearing: Hearing
     hearing_finding: Finding
     hearing_direction: Direction
+    # A day-service group home the city manages, evaluated at a 地域部会 that office A sits on
+    # (issue 19 item 6): one evaluation published, one only planned.  Office B is neither the
+    # home, nor an evaluator, nor on the subcommittee.
+    group_home: GroupHome
+    gh_published: GroupHomeEvaluation
+    gh_planned: GroupHomeEvaluation
 
 
 @pytest.fixture
@@ -394,6 +402,7 @@ def world(personas, client_as, private_media) -> World:
         **_curriculum_world(personas),
         **_training_plan_world(personas),
         **_hearing_world(personas),
+        **_group_home_world(personas),
     )
 
 
@@ -430,6 +439,17 @@ def _supervision_world(personas, case: Case) -> dict[str, Any]:
         case=case,
     )
     return {"supervision_session": session, "supervision_item": item}
+
+
+def _group_home_world(personas) -> dict[str, Any]:
+    from tsunagu.grouphomes.tests.factories import advance, make_home, plan, subcommittee
+
+    body = subcommittee(personas)
+    home = make_home(personas, staff=False)
+    year = fiscal_year(timezone.localdate())
+    published = advance(personas, plan(personas, home, body, year=year - 1), "published")
+    planned = plan(personas, home, body, year=year)
+    return {"group_home": home, "gh_published": published, "gh_planned": planned}
 
 
 def _training_plan_world(personas) -> dict[str, Any]:
@@ -738,6 +758,18 @@ def _supervision_item(w: World) -> dict[str, int]:
     return {"item_id": w.supervision_item.pk}
 
 
+def _group_home(w: World) -> dict[str, int]:
+    return {"home_id": w.group_home.pk}
+
+
+def _gh_planned(w: World) -> dict[str, int]:
+    return {"evaluation_id": w.gh_planned.pk}
+
+
+def _gh_published(w: World) -> dict[str, int]:
+    return {"evaluation_id": w.gh_published.pk}
+
+
 def _survey_world(w: World) -> dict[str, Any]:
     """The core center's survey sent to office A alone (issue 19), office A's answer to it
     submitted with a free text: office B was not sent it and sees none of it."""
@@ -812,6 +844,16 @@ def _planned_training(w: World) -> dict[str, int]:
 
 
 SCREENS: dict[str, Spec] = {
+    # grouphomes (issue 19 item 6): the city manages the home and plans its evaluations.
+    "grouphomes:home_edit": Spec(_group_home, FORM, owner="city_official"),
+    "grouphomes:evaluation_detail": Spec(_gh_planned, owner="city_official"),
+    "grouphomes:visit": Spec(_gh_planned, FORM, owner="city_official"),
+    "grouphomes:self_evaluation": Spec(_gh_planned, FORM, owner="city_official"),
+    "grouphomes:qa": Spec(_gh_planned, FORM, owner="city_official"),
+    "grouphomes:report": Spec(_gh_planned, FORM, owner="city_official"),
+    "grouphomes:publish": Spec(_gh_planned, POST, owner="city_official"),
+    "grouphomes:report_pdf": Spec(_gh_published, owner="city_official"),
+    "grouphomes:report_docx": Spec(_gh_published, owner="city_official"),
     # training plans (issue 18 item 3): the core center's draft plan and its item.
     "trainingplans:plan_detail": Spec(_training_plan, owner="core_officer"),
     "trainingplans:plan_edit": Spec(
@@ -1209,6 +1251,53 @@ SCREENS: dict[str, Spec] = {
 }
 
 API: dict[str, Spec] = {
+    # grouphomes (issue 19 item 6)
+    "GET /api/v1/grouphomes/homes/{home_id}": Spec(_group_home, owner="city_official"),
+    "PATCH /api/v1/grouphomes/homes/{home_id}": Spec(
+        _group_home, ("PATCH",), lambda w: {"capacity": 10}, owner="city_official"
+    ),
+    "GET /api/v1/grouphomes/evaluations/{evaluation_id}": Spec(_gh_planned, owner="city_official"),
+    "POST /api/v1/grouphomes/evaluations/{evaluation_id}/visit": Spec(
+        _gh_planned,
+        POST,
+        lambda w: {
+            "visited_on": timezone.localdate().isoformat(),
+            "observations": {"community": "交流あり"},
+            "findings": "概ね良好",
+        },
+        owner="city_official",
+    ),
+    "POST /api/v1/grouphomes/evaluations/{evaluation_id}/self-evaluation": Spec(
+        _gh_planned,
+        POST,
+        lambda w: {
+            "received_on": timezone.localdate().isoformat(),
+            "answers": {"community": "自治会に参加"},
+            "summary": "報告",
+        },
+        owner="city_official",
+    ),
+    "POST /api/v1/grouphomes/evaluations/{evaluation_id}/qa": Spec(
+        _gh_planned,
+        POST,
+        lambda w: {
+            "held_on": timezone.localdate().isoformat(),
+            "items": [{"question": "外出は？", "answer": "週1回"}],
+        },
+        owner="city_official",
+    ),
+    "POST /api/v1/grouphomes/evaluations/{evaluation_id}/report": Spec(
+        _gh_planned, POST, lambda w: {"text": "本文"}, owner="city_official"
+    ),
+    "POST /api/v1/grouphomes/evaluations/{evaluation_id}/publish": Spec(
+        _gh_planned, POST, owner="city_official"
+    ),
+    "GET /api/v1/grouphomes/evaluations/{evaluation_id}/report.pdf": Spec(
+        _gh_published, owner="city_official"
+    ),
+    "GET /api/v1/grouphomes/evaluations/{evaluation_id}/report.docx": Spec(
+        _gh_published, owner="city_official"
+    ),
     # surveys (issue 19): the core center's survey went to office A alone.
     "GET /api/v1/surveys/{survey_id}": Spec(_survey),
     "PATCH /api/v1/surveys/{survey_id}": Spec(

@@ -21,7 +21,7 @@ from tsunagu.organizations.models import Area, Corporation, Membership, Organiza
 
 USERNAMES = [
     "admin", "city1", "core1", "core2", "core_mgr", "ward1", "council1", "office_a1",
-    "office_a2", "office_b1", "office_c1",
+    "office_a2", "office_b1", "office_c1", "gh1",
 ]  # fmt: skip
 
 EXPECTED_KINDS = {
@@ -37,6 +37,7 @@ EXPECTED_KINDS = {
     "hospital": 1,
     "welfare_commissioner": 1,
     "other": 1,
+    "service_provider": 4,  # the day-service group homes (demo/grouphomes.py)
 }
 
 

@@ -55,6 +55,7 @@ def test_jobs_run_from_their_time_of_day_once_a_day(commands):
     # Later ticks the same day run only what has become due since.
     assert [r.job for r in periodic.run_due(tokyo(7, 40))] == [
         "referrals_escalate",
+        "notify_grouphome_reports_overdue",
         "surveys_remind",
         "send_digests",
     ]

@@ -30,6 +30,7 @@ from tsunagu.demo.curricula import seed_and_summarise as seed_curricula
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.directory import seed_resources_and_summarise as seed_directory_resources
 from tsunagu.demo.expertise import seed_and_summarise as seed_expertise
+from tsunagu.demo.grouphomes import seed_and_summarise as seed_grouphomes
 from tsunagu.demo.hearings import seed_and_summarise as seed_hearings
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
@@ -414,6 +415,48 @@ ORGANIZATIONS: tuple[OrganizationSpec, ...] = (
         contact_person="吉田 和子",
         has_accounts=False,
     ),
+    # Day-service group homes (日中サービス支援型GH) the city evaluates at the 地域部会 (issue 19
+    # item 6, demo/grouphomes.py).
+    OrganizationSpec(
+        code="gh-hidamari",
+        name="日中サービス支援型グループホーム ひだまりの家",
+        name_kana="にっちゅうさーびすしえんがたぐるーぷほーむ ひだまりのいえ",
+        kind=OrganizationKind.SERVICE_PROVIDER,
+        areas=("midori-chuo",),
+        postal_code="981-0015",
+        address="みどり市中央区桜ヶ丘三丁目2番5号",
+        phone="022-011-5120",
+    ),
+    OrganizationSpec(
+        code="gh-kaze",
+        name="グループホーム かぜのおか",
+        name_kana="ぐるーぷほーむ かぜのおか",
+        kind=OrganizationKind.SERVICE_PROVIDER,
+        areas=("midori-chuo",),
+        postal_code="981-0216",
+        address="みどり市東区風の丘二丁目11番1号",
+        phone="022-011-5230",
+    ),
+    OrganizationSpec(
+        code="gh-komorebi",
+        name="グループホーム こもれび",
+        name_kana="ぐるーぷほーむ こもれび",
+        kind=OrganizationKind.SERVICE_PROVIDER,
+        areas=("midori-chuo",),
+        postal_code="981-0318",
+        address="みどり市西区木漏日町四丁目7番3号",
+        phone="022-011-5340",
+    ),
+    OrganizationSpec(
+        code="gh-yuzuriha",
+        name="グループホーム ゆずりは",
+        name_kana="ぐるーぷほーむ ゆずりは",
+        kind=OrganizationKind.SERVICE_PROVIDER,
+        areas=("midori-chuo",),
+        postal_code="981-0021",
+        address="みどり市中央区本町五丁目1番20号",
+        phone="022-011-5450",
+    ),
 )
 
 ACCOUNTS: tuple[AccountSpec, ...] = (
@@ -496,6 +539,14 @@ ACCOUNTS: tuple[AccountSpec, ...] = (
         "森 健太",
         "もり けんた",
         (MembershipSpec("plan-kitakaze", JobTitle.CONSULTATION_SPECIALIST),),
+    ),
+    AccountSpec(
+        # The manager of かぜのおか, a group home whose staff fill its self-evaluation
+        # themselves (demo/grouphomes.py).
+        "gh1",
+        "松本 恵",
+        "まつもと めぐみ",
+        (MembershipSpec("gh-kaze", JobTitle.MANAGER),),
     ),
 )
 
@@ -703,6 +754,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_hearings())
         # The plan links the trainings and names a community issue and an expertise gap.
         self.stdout.write(seed_training_plan())
+        self.stdout.write(seed_grouphomes())
         self.stdout.write(seed_annual_report())
         # The surveys prefill from each office's cases, so they come after the casework.
         self.stdout.write(seed_surveys())
