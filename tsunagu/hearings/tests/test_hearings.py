@@ -266,7 +266,7 @@ def test_an_adopted_direction_becomes_a_community_issue_linked_back(personas, cl
     assert issue.raised_on == adopted.adopted_on
     assert world.round.title in issue.source_note
     assert Direction.objects.get(pk=adopted.pk).community_issue == issue
-    assert issue.hearing_direction.pk == adopted.pk
+    assert Direction.objects.get(community_issue=issue).pk == adopted.pk
     page = client_as(personas.core_officer).get(
         reverse("hearings:results", args=[adopted.round_id])
     )
