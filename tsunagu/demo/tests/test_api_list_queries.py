@@ -22,6 +22,7 @@ from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.api import api
 from tsunagu.cases.models import Case, CaseConference
 from tsunagu.dashboard.records import FIGURE_KEYS
+from tsunagu.hearings.models import HearingRound
 from tsunagu.meetings.models import MeetingBody
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
@@ -58,6 +59,7 @@ PARENTS: dict[str, Any] = {
         .order_by("-rows", "pk")
         .values_list("pk", flat=True)
     ),
+    "round_id": lambda: HearingRound.objects.order_by("pk").values_list("pk", flat=True),
     "key": lambda: list(FIGURE_KEYS),  # a dashboard figure, not a row
     "organization_id": lambda: (
         Organization.objects.annotate(members=Count("memberships"))
