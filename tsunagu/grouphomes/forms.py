@@ -232,8 +232,13 @@ class ReportForm(forms.Form):
 
 
 class EvaluationFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter is untyped
+    # Django's TypedChoiceField adds no empty choice: without one the first year showed as
+    # chosen while the list held every year.
     fiscal_year = django_filters.TypedChoiceFilter(
-        label=_("年度"), coerce=int, choices=year_choices
+        label=_("年度"),
+        coerce=int,
+        empty_value=None,
+        choices=lambda: [("", _("すべての年度")), *year_choices()],
     )
     step = django_filters.ChoiceFilter(label=_("段階"), choices=Step.choices)
     path = django_filters.ChoiceFilter(label=_("評価の方法"), choices=EvaluationPath.choices)
