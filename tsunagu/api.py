@@ -27,6 +27,7 @@ from tsunagu.reports.api import router as reports_router
 from tsunagu.search.api import router as search_router
 from tsunagu.supervision.api import router as supervision_router
 from tsunagu.trainingplans.api import router as trainingplans_router
+from tsunagu.selfevaluations.api import router as selfevaluations_router
 from tsunagu.trainings.api import router as trainings_router
 
 api = NinjaAPI(
@@ -58,6 +59,7 @@ api.add_router("/", curricula_router)
 api.add_router("/", expertise_router)
 api.add_router("/", supervision_router)
 api.add_router("/", trainingplans_router)
+api.add_router("/", selfevaluations_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

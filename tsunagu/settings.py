@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "tsunagu.expertise",
     "tsunagu.supervision",
     "tsunagu.trainingplans",
+    "tsunagu.selfevaluations",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

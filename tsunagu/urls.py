@@ -25,6 +25,7 @@ urlpatterns = [
     path("expertise/", include("tsunagu.expertise.urls")),
     path("supervision/", include("tsunagu.supervision.urls")),
     path("training-plans/", include("tsunagu.trainingplans.urls")),
+    path("self-evaluations/", include("tsunagu.selfevaluations.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("disclosure/", include("tsunagu.disclosure.urls")),
