@@ -25,9 +25,9 @@ from tsunagu.referrals.api import router as referrals_router
 from tsunagu.referrals.api_imports import router as referral_imports_router
 from tsunagu.reports.api import router as reports_router
 from tsunagu.search.api import router as search_router
+from tsunagu.selfevaluations.api import router as selfevaluations_router
 from tsunagu.supervision.api import router as supervision_router
 from tsunagu.trainingplans.api import router as trainingplans_router
-from tsunagu.selfevaluations.api import router as selfevaluations_router
 from tsunagu.trainings.api import router as trainings_router
 
 api = NinjaAPI(

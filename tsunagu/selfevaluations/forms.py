@@ -170,7 +170,7 @@ class EvaluationForm(forms.Form):
 
     def __init__(self, *args: Any, evaluation: SelfEvaluation, **kwargs: Any) -> None:
         self.groups = selectors.answers_by_area(evaluation)
-        initial = {"overall_comment": evaluation.overall_comment}
+        initial: dict[str, Any] = {"overall_comment": evaluation.overall_comment}
         for group in self.groups:
             for a in group.answers:
                 initial[f"score_{a.item_id}"] = a.score or ""
