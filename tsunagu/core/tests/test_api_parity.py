@@ -24,6 +24,22 @@ from tsunagu.api import api
 
 # Screen URL name -> API URL name of the twin that calls the same service.
 TWINS: dict[str, str] = {
+    # selfevaluations: criteria, the office's evaluation, the center's comments (issue 19 item 5)
+    "selfevaluations:set_create": "self_evaluation_set_create",
+    "selfevaluations:set_edit": "self_evaluation_set_update",
+    "selfevaluations:set_publish": "self_evaluation_set_publish",
+    "selfevaluations:area_create": "self_evaluation_area_create",
+    "selfevaluations:area_edit": "self_evaluation_area_update",
+    "selfevaluations:area_delete": "self_evaluation_area_delete",
+    "selfevaluations:item_create": "self_evaluation_item_create",
+    "selfevaluations:item_edit": "self_evaluation_item_update",
+    "selfevaluations:item_delete": "self_evaluation_item_delete",
+    "selfevaluations:evaluation_start": "self_evaluation_start",
+    "selfevaluations:evaluation_edit": "self_evaluation_update",
+    "selfevaluations:evaluation_submit": "self_evaluation_submit",
+    "selfevaluations:evaluation_return": "self_evaluation_return",
+    "selfevaluations:evaluation_review": "self_evaluation_review",
+    "selfevaluations:evaluation_release": "self_evaluation_release",
     # reports: the core center's annual report (issue 17 item 3)
     "reports:annual_edit": "annual_report_update",
     "reports:annual_generate": "annual_report_generate",

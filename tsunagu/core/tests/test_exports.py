@@ -237,6 +237,39 @@ def _registrations(personas: Any, client_as: Callable[..., Client]) -> tuple[Cli
     return client_as(personas.core_officer), url, seeds
 
 
+def _selfeval(fmt: str) -> Seeder:
+    def seed(personas: Any, client_as: Callable[..., Client]) -> tuple[Client, str, Seeds]:
+        from tsunagu.organizations.tests.actors import actor_as
+        from tsunagu.selfevaluations import services as selfeval
+
+        seeds = Seeds()
+
+        def text() -> str:
+            # The services trim the text as typed: a payload with a leading tab or CR is
+            # written without it, so only the others are looked for whole.
+            value = seeds(shown=False)
+            if value == value.strip():
+                seeds.shown.append(value)
+            return value
+
+        city = actor_as(personas.city_official)
+        # The title and the level labels are written inside longer cells (the table's title,
+        # "1 label"): looked for as text that is no formula, not whole.
+        criteria = selfeval.set_create(
+            city,
+            fiscal_year=2026,
+            title=seeds(shown=False),
+            scale_labels=[seeds(shown=False), seeds(shown=False), seeds(shown=False)],
+        )
+        area = selfeval.area_create(city, criteria=criteria, name=text())
+        selfeval.item_create(city, area=area, code=text()[:20], text=text())
+        selfeval.set_publish(city, criteria=criteria)
+        url = f"{reverse('selfevaluations:summary_export', args=[criteria.pk])}?format={fmt}"
+        return client_as(personas.city_official), url, seeds
+
+    return seed
+
+
 @dataclass(frozen=True)
 class Export:
     url_name: str
@@ -263,6 +296,9 @@ EXPORTS = [
     Export("plans:plan_xlsx", "xlsx", _plan),
     Export("plans:monitoring_xlsx", "xlsx", _monitoring),
     Export("trainings:registrations_export", "csv", _registrations),
+    Export("selfevaluations:summary_export", "csv", _selfeval("csv")),
+    Export("selfevaluations:summary_export", "cp932", _selfeval("cp932")),
+    Export("selfevaluations:summary_export", "xlsx", _selfeval("xlsx")),
 ]
 # Exports that are JSON: a JSON string is never evaluated by a spreadsheet, so they need
 # nothing (HSDS and FHIR are JSON too, under names without "export").
