@@ -72,7 +72,7 @@ def test_a_published_set_cannot_be_edited(personas, net, client_as, client):
     area = net.current.areas.first()
     with pytest.raises(Conflict):
         services.item_create(city, area=area, code="9-9", text="追加")
-    item = CriteriaItem.objects.filter(area=area).first()
+    item = CriteriaItem.objects.filter(area=area).order_by("pk")[0]
     with pytest.raises(Conflict):
         services.item_delete(city, item=item)
 
@@ -369,7 +369,7 @@ def test_bad_input_is_a_400_or_422_never_a_500(personas, client_as, client):
     serve(personas)
     criteria = make_set(personas, 2026)
     evaluation = services.evaluation_start(actor_as(personas.counselor_a), criteria=criteria)
-    item = evaluation.answers.select_related("item").first().item
+    item = evaluation.answers.select_related("item").order_by("pk")[0].item
     screen = client_as(personas.counselor_a)
     url = reverse("selfevaluations:evaluation_edit", args=[evaluation.pk])
     for bad in ("5", "0", "あ", "-1", str(2**63)):

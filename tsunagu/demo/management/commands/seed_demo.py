@@ -35,6 +35,7 @@ from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
+from tsunagu.demo.selfevaluations import seed_and_summarise as seed_self_evaluations
 from tsunagu.demo.staffing import seed_and_summarise as seed_staffing
 from tsunagu.demo.supervision import seed_and_summarise as seed_supervision
 from tsunagu.demo.trainingplans import seed_and_summarise as seed_training_plan
@@ -699,6 +700,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_supervision())
         # The plan links the trainings and names a community issue and an expertise gap.
         self.stdout.write(seed_training_plan())
+        self.stdout.write(seed_self_evaluations())
         self.stdout.write(seed_annual_report())
         self.stdout.write("")
         self.stdout.write("デモ用アカウント:")
