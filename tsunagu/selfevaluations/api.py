@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Query, Router, Schema, Status
 
 from tsunagu.audit import services as audit
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out, patch_field
@@ -452,7 +452,16 @@ def summary(request: TsunaguRequest, set_id: int) -> dict[str, Any]:
 @paginated
 def evaluation_list(request: TsunaguRequest, filters: Query[SelfEvaluationListFilter]) -> Any:
     actor = audit.require_role(request.actor, access.may_view, view="self_evaluation_list")
-    return selectors.evaluation_rows(actor, fiscal_year=filters.fiscal_year)
+
+    def shown(rows: list[SelfEvaluation]) -> None:
+        audit.record_read(
+            actor,
+            view="self_evaluation_list",
+            person_ids=(),
+            filters={"fiscal_year": filters.fiscal_year, "ids": [e.pk for e in rows]},
+        )
+
+    return Listing(selectors.evaluation_rows(actor, fiscal_year=filters.fiscal_year), on_page=shown)
 
 
 @router.post(

@@ -352,7 +352,7 @@ def test_the_council_does_not_see_offices_evaluations(personas, net, client_as):
     )
 
 
-def test_reads_are_audited(personas, net, client_as):
+def test_reads_are_audited(personas, net, client_as, client):
     marker = _last_event_id()
     client_as(personas.core_officer).get(
         reverse("selfevaluations:evaluation_detail", args=[net.current_a.pk])
@@ -360,6 +360,11 @@ def test_reads_are_audited(personas, net, client_as):
     row = AuditEvent.objects.filter(pk__gt=marker, action=Action.RECORD_VIEWED).get()
     assert row.target_id == str(net.current_a.pk)
     assert row.organization == personas.core_center
+    marker = _last_event_id()
+    listed = _api(client, personas.city_official, "GET", "/api/v1/self-evaluations")
+    assert listed.json()["count"] == 2
+    row = AuditEvent.objects.filter(pk__gt=marker, action=Action.RECORDS_LISTED).get()
+    assert row.detail["filters"]["ids"]
 
 
 # --- Bad input --------------------------------------------------------------------------------
