@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import User
 from tsunagu.core.actor import Actor, Origin
-from tsunagu.core.dates import fiscal_year
+from tsunagu.core.dates import fiscal_year, fiscal_year_label
 from tsunagu.organizations.actors import actor_for
 from tsunagu.organizations.models import Membership, Organization, OrganizationKind
 from tsunagu.selfevaluations import services
@@ -111,7 +111,7 @@ def _writer(office: Organization, origin: Origin) -> Actor | None:
 
 
 def _make_set(city: Actor, year: int, copy_from: CriteriaSet | None) -> CriteriaSet:
-    title = f"{year}年度 障害者相談支援事業所運営自己評価"
+    title = f"{fiscal_year_label(year)} 障害者相談支援事業所運営自己評価"
     if copy_from is not None:
         criteria = services.set_create(city, fiscal_year=year, title=title, copy_from=copy_from)
         area = criteria.areas.get(name="人材育成")

@@ -191,6 +191,7 @@ class SelfEvaluationItemSummaryOut(Out):
     counts: list[int]
     answered: int
     mean: float | None
+    previous_mean: float | None
 
 
 class SelfEvaluationSummaryOut(Out):
@@ -434,6 +435,7 @@ def summary(request: TsunaguRequest, set_id: int) -> dict[str, Any]:
                 "counts": s.counts,
                 "answered": s.answered,
                 "mean": s.mean,
+                "previous_mean": s.previous_mean,
             }
             for s in found.items
         ],

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.models import TimeStampedModel
 from tsunagu.organizations.models import Organization, OrganizationKind
 
@@ -82,6 +83,11 @@ class CriteriaSet(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def year_label(self) -> str:
+        """令和8年度."""
+        return fiscal_year_label(self.fiscal_year)
 
     @property
     def is_published(self) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,6 +189,7 @@ class ItemSummary:
     counts: list[int]  # offices per level, level 1 first
     answered: int
     mean: float | None
+    previous_mean: float | None = None  # the item of the same code, the year before
 
 
 @dataclass
@@ -205,6 +206,7 @@ def summary(actor: Actor, criteria: CriteriaSet) -> Summary:
     submitted = access.evaluations_visible_to(actor).filter(
         criteria_set=criteria, status=EvaluationStatus.SUBMITTED
     )
+    previous = _means_by_code(actor, criteria.fiscal_year - 1)
     counts: dict[tuple[int, int], int] = {}
     for row in (
         EvaluationAnswer.objects.filter(evaluation__in=submitted, score__isnull=False)
@@ -220,13 +222,28 @@ def summary(actor: Actor, criteria: CriteriaSet) -> Summary:
             answered = sum(per_level)
             total = sum(level * n for level, n in enumerate(per_level, start=1))
             mean = round(total / answered, 2) if answered else None
-            items.append(ItemSummary(item, per_level, answered, mean))
+            items.append(ItemSummary(item, per_level, answered, mean, previous.get(item.code)))
     return Summary(
         criteria=criteria,
         offices=access.offices_in_reach(actor).filter(is_active=True).count(),
         submitted=submitted.count(),
         items=items,
     )
+
+
+def _means_by_code(actor: Actor, year: int) -> dict[str, float]:
+    """The mean score per item code of the submitted evaluations in reach for `year`."""
+    rows = (
+        EvaluationAnswer.objects.filter(
+            evaluation__in=access.evaluations_visible_to(actor).filter(
+                criteria_set__fiscal_year=year, status=EvaluationStatus.SUBMITTED
+            ),
+            score__isnull=False,
+        )
+        .values("item__code")
+        .annotate(total=Sum("score"), n=Count("pk"))
+    )
+    return {r["item__code"]: round(r["total"] / r["n"], 2) for r in rows if r["n"]}
 
 
 def summary_table(found: Summary) -> ExportTable:
@@ -238,6 +255,7 @@ def summary_table(found: Summary) -> ExportTable:
         *[f"{level} {label}" for level, label in criteria.levels],
         _("回答数"),
         _("平均"),
+        _("前年度の平均"),
     ]
     rows = [
         [
@@ -247,6 +265,7 @@ def summary_table(found: Summary) -> ExportTable:
             *s.counts,
             s.answered,
             s.mean if s.mean is not None else "",
+            s.previous_mean if s.previous_mean is not None else "",
         ]
         for s in found.items
     ]

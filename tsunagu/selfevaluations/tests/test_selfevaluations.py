@@ -481,6 +481,9 @@ def test_the_distribution_counts_submitted_evaluations_of_the_offices_in_reach(
     assert by_code["1-1"].counts == [0, 0, 2, 0]
     assert by_code["2-1"].counts == [0, 1, 1, 0]
     assert by_code["2-1"].mean == 2.5
+    # Last year only office A submitted: 2-1 was 1, 1-1 was 2.
+    assert by_code["2-1"].previous_mean == 1.0
+    assert by_code["1-1"].previous_mean == 2.0
     core = selectors.summary(actor_as(personas.core_officer), net.current)
     assert (core.offices, core.submitted) == (1, 1)
     assert {s.item.code: s.counts for s in core.items}["2-1"] == [0, 1, 0, 0]
