@@ -43,8 +43,10 @@ def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, A
 
 
 def _deny(actor: Actor, target_type: str, pk: object, reason: str, message: str) -> Forbidden:
-    audit.record_denial(actor, target_type=target_type, target_id=str(pk or ""), reason=reason)
-    return Forbidden(message)
+    """A refusal whose access.denied row `atomic_with_refusals` writes after the rollback."""
+    return audit.Refusal(
+        message, actor=actor, target_type=target_type, target_id=str(pk or ""), reason=reason
+    )
 
 
 # --- Criteria (the city department) -----------------------------------------------------------
@@ -81,7 +83,7 @@ def clean_scale(labels: Iterable[str]) -> list[str]:
     return cleaned
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def set_create(
     actor: Actor,
     *,
@@ -142,7 +144,7 @@ def set_create(
     return criteria
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def set_update(
     actor: Actor,
     *,
@@ -179,7 +181,7 @@ def set_update(
     return criteria
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def set_publish(actor: Actor, *, criteria: CriteriaSet) -> CriteriaSet:
     _require_manager(actor, criteria.pk)
     criteria = CriteriaSet.objects.select_for_update().get(pk=criteria.pk)
@@ -204,7 +206,7 @@ def _next_position(rows: Any) -> int:
     return int(rows.aggregate(top=Max("position"))["top"] or 0) + 1
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def area_create(actor: Actor, *, criteria: CriteriaSet, name: str) -> CriteriaArea:
     _require_manager(actor, criteria.pk)
     _require_draft(criteria)
@@ -224,7 +226,7 @@ def area_create(actor: Actor, *, criteria: CriteriaSet, name: str) -> CriteriaAr
     return area
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def area_update(
     actor: Actor, *, area: CriteriaArea, name: str | None = None, position: int | None = None
 ) -> CriteriaArea:
@@ -248,7 +250,7 @@ def area_update(
     return area
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def area_delete(actor: Actor, *, area: CriteriaArea) -> CriteriaSet:
     _require_manager(actor, area.criteria_set_id)
     _require_draft(area.criteria_set)
@@ -285,7 +287,7 @@ def _check_item(item: CriteriaItem) -> None:
     _full_clean(item, exclude=["area"])
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def item_create(
     actor: Actor,
     *,
@@ -311,7 +313,7 @@ def item_create(
     return item
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def item_update(
     actor: Actor, *, item: CriteriaItem, area: CriteriaArea | None = None, **fields: Any
 ) -> CriteriaItem:
@@ -336,7 +338,7 @@ def item_update(
     return item
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def item_delete(actor: Actor, *, item: CriteriaItem) -> CriteriaSet:
     _require_manager(actor, item.area.criteria_set_id)
     _require_draft(item.area.criteria_set)
@@ -351,7 +353,7 @@ def item_delete(actor: Actor, *, item: CriteriaItem) -> CriteriaSet:
 # --- The office's self-evaluation -------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def evaluation_start(actor: Actor, *, criteria: CriteriaSet) -> SelfEvaluation:
     """The office's draft against a published set: one answer per item, not yet scored."""
     if not access.may_evaluate(actor):
@@ -414,7 +416,7 @@ def _answers_by_item(evaluation: SelfEvaluation) -> dict[int, EvaluationAnswer]:
     return {a.item_id: a for a in evaluation.answers.select_related("item")}
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def evaluation_save(
     actor: Actor,
     *,
@@ -462,7 +464,7 @@ def evaluation_save(
     return evaluation
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def evaluation_submit(actor: Actor, *, evaluation: SelfEvaluation) -> SelfEvaluation:
     """Once, with every item scored; after that only a return opens it again."""
     evaluation = _require_fill(actor, evaluation)
@@ -500,7 +502,7 @@ def _locked_submitted(actor: Actor, evaluation: SelfEvaluation, *, allowed: bool
     return locked
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def evaluation_return(actor: Actor, *, evaluation: SelfEvaluation, reason: str) -> SelfEvaluation:
     evaluation = _locked_submitted(actor, evaluation, allowed=access.may_return(actor, evaluation))
     reason = reason.strip()
@@ -523,7 +525,7 @@ def evaluation_return(actor: Actor, *, evaluation: SelfEvaluation, reason: str) 
     return evaluation
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def evaluation_review(
     actor: Actor,
     *,
@@ -557,7 +559,7 @@ def evaluation_review(
     return evaluation
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def evaluation_release(actor: Actor, *, evaluation: SelfEvaluation) -> SelfEvaluation:
     """The center's comments shown to the office."""
     evaluation = _locked_submitted(actor, evaluation, allowed=access.may_review(actor, evaluation))

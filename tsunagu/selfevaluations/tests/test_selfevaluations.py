@@ -225,6 +225,13 @@ def test_the_office_fills_saves_and_submits_once_on_screen(personas, client_as):
     )
     with pytest.raises(Forbidden):
         services.evaluation_start(actor_as(personas.reader_a), criteria=criteria)
+    marker = _last_event_id()
+    response = reader.post(
+        reverse("selfevaluations:evaluation_return", args=[evaluation.pk]), {"reason": "理由"}
+    )
+    assert response.status_code == 403
+    denied = AuditEvent.objects.filter(pk__gt=marker, action=Action.ACCESS_DENIED).get()
+    assert denied.target_id == str(evaluation.pk)
 
 
 def test_only_the_center_or_the_city_returns_with_a_reason_audited(personas, net, client_as):
