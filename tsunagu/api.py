@@ -27,6 +27,7 @@ from tsunagu.referrals.api import router as referrals_router
 from tsunagu.referrals.api_imports import router as referral_imports_router
 from tsunagu.reports.api import router as reports_router
 from tsunagu.search.api import router as search_router
+from tsunagu.selfevaluations.api import router as selfevaluations_router
 from tsunagu.supervision.api import router as supervision_router
 from tsunagu.surveys.api import router as surveys_router
 from tsunagu.trainingplans.api import router as trainingplans_router
@@ -63,6 +64,7 @@ api.add_router("/", supervision_router)
 api.add_router("/", hearings_router)
 api.add_router("/", trainingplans_router)
 api.add_router("/", grouphomes_router)
+api.add_router("/", selfevaluations_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "tsunagu.hearings",
     "tsunagu.trainingplans",
     "tsunagu.grouphomes",
+    "tsunagu.selfevaluations",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("hearings/", include("tsunagu.hearings.urls")),
     path("training-plans/", include("tsunagu.trainingplans.urls")),
     path("grouphomes/", include("tsunagu.grouphomes.urls")),
+    path("self-evaluations/", include("tsunagu.selfevaluations.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("disclosure/", include("tsunagu.disclosure.urls")),

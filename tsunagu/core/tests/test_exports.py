@@ -289,6 +289,39 @@ def _with(seeded: tuple[Client, str, Seeds], fmt: str) -> tuple[Client, str, See
     return client, f"{url}?format={fmt}", seeds
 
 
+def _selfeval(fmt: str) -> Seeder:
+    def seed(personas: Any, client_as: Callable[..., Client]) -> tuple[Client, str, Seeds]:
+        from tsunagu.organizations.tests.actors import actor_as
+        from tsunagu.selfevaluations import services as selfeval
+
+        seeds = Seeds()
+
+        def text() -> str:
+            # The services trim the text as typed: a payload with a leading tab or CR is
+            # written without it, so only the others are looked for whole.
+            value = seeds(shown=False)
+            if value == value.strip():
+                seeds.shown.append(value)
+            return value
+
+        city = actor_as(personas.city_official)
+        # The title and the level labels are written inside longer cells (the table's title,
+        # "1 label"): looked for as text that is no formula, not whole.
+        criteria = selfeval.set_create(
+            city,
+            fiscal_year=2026,
+            title=seeds(shown=False),
+            scale_labels=[seeds(shown=False), seeds(shown=False), seeds(shown=False)],
+        )
+        area = selfeval.area_create(city, criteria=criteria, name=text())
+        selfeval.item_create(city, area=area, code=text()[:20], text=text())
+        selfeval.set_publish(city, criteria=criteria)
+        url = f"{reverse('selfevaluations:summary_export', args=[criteria.pk])}?format={fmt}"
+        return client_as(personas.city_official), url, seeds
+
+    return seed
+
+
 @dataclass(frozen=True)
 class Export:
     url_name: str
@@ -318,6 +351,9 @@ EXPORTS = [
     Export("surveys:results_export", "csv", lambda p, c: _with(_survey_results(p, c), "csv")),
     Export("surveys:results_export", "cp932", lambda p, c: _with(_survey_results(p, c), "cp932")),
     Export("surveys:results_export", "xlsx", lambda p, c: _with(_survey_results(p, c), "xlsx")),
+    Export("selfevaluations:summary_export", "csv", _selfeval("csv")),
+    Export("selfevaluations:summary_export", "cp932", _selfeval("cp932")),
+    Export("selfevaluations:summary_export", "xlsx", _selfeval("xlsx")),
 ]
 # Exports that are JSON: a JSON string is never evaluated by a spreadsheet, so they need
 # nothing (HSDS and FHIR are JSON too, under names without "export").

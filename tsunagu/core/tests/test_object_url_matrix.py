@@ -63,7 +63,7 @@ from tsunagu.meetings.tests.factories import (
     MeetingBodyFactory,
     MeetingFactory,
 )
-from tsunagu.organizations.models import StaffingAssignment, StaffingPost
+from tsunagu.organizations.models import Area, StaffingAssignment, StaffingPost
 from tsunagu.organizations.tests.actors import actor_as as plan_actor_as
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.models import (
@@ -102,6 +102,12 @@ from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
 from tsunagu.reports.models import JobKind, JobStatus, ReportFile, ReportJob
+from tsunagu.selfevaluations.models import (
+    CriteriaArea,
+    CriteriaItem,
+    CriteriaSet,
+    SelfEvaluation,
+)
 from tsunagu.supervision.models import PresentedCase, SupervisionSession
 from tsunagu.trainingplans.models import PlannedTraining, TrainingPlan
 from tsunagu.trainings.models import Registration, TrainingEvent, TrainingMaterial
@@ -129,6 +135,7 @@ SCREEN_NAMESPACES = {
     "trainingplans",
     "hearings",
     "grouphomes",
+    "selfevaluations",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -231,6 +238,15 @@ class World:
     group_home: GroupHome
     gh_published: GroupHomeEvaluation
     gh_planned: GroupHomeEvaluation
+    # The self-evaluation (issue 19 item 5): the city's published criteria and office A's
+    # evaluation of them, submitted (the core center serving office A's ward reads it); the
+    # city's draft criteria for next year, with an area and an item.  Office B reads neither
+    # the evaluation nor the draft, nor office A's years.
+    selfeval_set: CriteriaSet
+    selfeval_evaluation: SelfEvaluation
+    selfeval_draft: CriteriaSet
+    selfeval_draft_area: CriteriaArea
+    selfeval_draft_item: CriteriaItem
 
 
 @pytest.fixture
@@ -403,6 +419,7 @@ def world(personas, client_as, private_media) -> World:
         **_training_plan_world(personas),
         **_hearing_world(personas),
         **_group_home_world(personas),
+        **_selfeval_world(personas),
     )
 
 
@@ -417,6 +434,31 @@ def _hearing_world(personas) -> dict[str, Any]:
         "hearing": made.hearing,
         "hearing_finding": made.finding,
         "hearing_direction": made.direction,
+    }
+
+
+def _selfeval_world(personas) -> dict[str, Any]:
+    from tsunagu.selfevaluations import services as selfeval
+    from tsunagu.selfevaluations.tests.factories import fill, make_set
+
+    ward = Area.objects.create(code="selfeval-ward", name="青葉区", kind="ward")
+    personas.core_center.areas_served.add(ward)
+    personas.office_a.areas_served.add(ward)
+    year = fiscal_year(timezone.localdate())
+    published = make_set(personas, year)
+    evaluation = selfeval.evaluation_start(plan_actor_as(personas.counselor_a), criteria=published)
+    evaluation = fill(personas, evaluation, {"1-1": 3, "1-2": 2, "2-1": 4}, submit=True)
+    city = plan_actor_as(personas.city_official)
+    draft = selfeval.set_create(
+        city, fiscal_year=year + 1, title="翌年度の評価基準", copy_from=published
+    )
+    area = draft.areas.order_by("position")[0]
+    return {
+        "selfeval_set": published,
+        "selfeval_evaluation": evaluation,
+        "selfeval_draft": draft,
+        "selfeval_draft_area": area,
+        "selfeval_draft_item": area.items.order_by("position")[0],
     }
 
 
@@ -843,6 +885,30 @@ def _planned_training(w: World) -> dict[str, int]:
     return {"item_id": w.planned_training.pk}
 
 
+def _selfeval_draft(w: World) -> dict[str, int]:
+    return {"set_id": w.selfeval_draft.pk}
+
+
+def _selfeval_set(w: World) -> dict[str, int]:
+    return {"set_id": w.selfeval_set.pk}
+
+
+def _selfeval_area(w: World) -> dict[str, int]:
+    return {"area_id": w.selfeval_draft_area.pk}
+
+
+def _selfeval_item(w: World) -> dict[str, int]:
+    return {"item_id": w.selfeval_draft_item.pk}
+
+
+def _selfeval(w: World) -> dict[str, int]:
+    return {"evaluation_id": w.selfeval_evaluation.pk}
+
+
+def _selfeval_office(w: World) -> dict[str, int]:
+    return {"organization_id": w.selfeval_evaluation.organization_id}
+
+
 SCREENS: dict[str, Spec] = {
     # grouphomes (issue 19 item 6): the city manages the home and plans its evaluations.
     "grouphomes:home_edit": Spec(_group_home, FORM, owner="city_official"),
@@ -854,6 +920,40 @@ SCREENS: dict[str, Spec] = {
     "grouphomes:publish": Spec(_gh_planned, POST, owner="city_official"),
     "grouphomes:report_pdf": Spec(_gh_published, owner="city_official"),
     "grouphomes:report_docx": Spec(_gh_published, owner="city_official"),
+    # self-evaluation (issue 19 item 5): the city's draft criteria, the distribution for the
+    # center and the city, and office A's submitted evaluation and years.
+    "selfevaluations:set_detail": Spec(_selfeval_draft, owner="city_official"),
+    "selfevaluations:set_edit": Spec(
+        _selfeval_draft, FORM, lambda w: {"title": "基準"}, owner="city_official"
+    ),
+    "selfevaluations:set_publish": Spec(_selfeval_draft, FORM, owner="city_official"),
+    "selfevaluations:area_create": Spec(
+        _selfeval_draft, FORM, lambda w: {"name": "人材育成"}, owner="city_official"
+    ),
+    "selfevaluations:item_create": Spec(
+        _selfeval_draft, FORM, lambda w: {"code": "9-1", "text": "項目"}, owner="city_official"
+    ),
+    "selfevaluations:summary": Spec(_selfeval_set, owner="core_officer"),
+    "selfevaluations:summary_export": Spec(_selfeval_set, owner="core_officer"),
+    "selfevaluations:area_edit": Spec(
+        _selfeval_area, FORM, lambda w: {"name": "運営"}, owner="city_official"
+    ),
+    "selfevaluations:area_delete": Spec(_selfeval_area, FORM, owner="city_official"),
+    "selfevaluations:item_edit": Spec(
+        _selfeval_item, FORM, lambda w: {"text": "項目"}, owner="city_official"
+    ),
+    "selfevaluations:item_delete": Spec(_selfeval_item, FORM, owner="city_official"),
+    "selfevaluations:evaluation_detail": Spec(_selfeval),
+    "selfevaluations:evaluation_edit": Spec(_selfeval, FORM, lambda w: {"overall_comment": "x"}),
+    "selfevaluations:evaluation_submit": Spec(_selfeval, POST),
+    "selfevaluations:evaluation_return": Spec(
+        _selfeval, FORM, lambda w: {"reason": "理由"}, owner="core_officer"
+    ),
+    "selfevaluations:evaluation_review": Spec(
+        _selfeval, FORM, lambda w: {"center_comment": "所見"}, owner="core_officer"
+    ),
+    "selfevaluations:evaluation_release": Spec(_selfeval, POST, owner="core_officer"),
+    "selfevaluations:history": Spec(_selfeval_office),
     # training plans (issue 18 item 3): the core center's draft plan and its item.
     "trainingplans:plan_detail": Spec(_training_plan, owner="core_officer"),
     "trainingplans:plan_edit": Spec(
@@ -1494,6 +1594,53 @@ API: dict[str, Spec] = {
     "POST /api/v1/external-learning/{learning_id}/review": Spec(
         _curriculum_learning, POST, lambda w: {"decision": "approved"}, owner="core_officer"
     ),
+    # self-evaluation (issue 19 item 5)
+    "GET /api/v1/self-evaluation-criteria/{set_id}": Spec(_selfeval_draft, owner="city_official"),
+    "PATCH /api/v1/self-evaluation-criteria/{set_id}": Spec(
+        _selfeval_draft, ("PATCH",), lambda w: {"title": "基準"}, owner="city_official"
+    ),
+    "POST /api/v1/self-evaluation-criteria/{set_id}/publish": Spec(
+        _selfeval_draft, POST, owner="city_official"
+    ),
+    "POST /api/v1/self-evaluation-criteria/{set_id}/areas": Spec(
+        _selfeval_draft, POST, lambda w: {"name": "人材育成"}, owner="city_official"
+    ),
+    "POST /api/v1/self-evaluation-criteria/{set_id}/items": Spec(
+        _selfeval_draft,
+        POST,
+        lambda w: {"area_id": w.selfeval_draft_area.pk, "code": "9-1", "text": "項目"},
+        owner="city_official",
+    ),
+    "GET /api/v1/self-evaluation-criteria/{set_id}/summary": Spec(
+        _selfeval_set, owner="core_officer"
+    ),
+    "PATCH /api/v1/self-evaluation-areas/{area_id}": Spec(
+        _selfeval_area, ("PATCH",), lambda w: {"name": "運営"}, owner="city_official"
+    ),
+    "DELETE /api/v1/self-evaluation-areas/{area_id}": Spec(
+        _selfeval_area, ("DELETE",), owner="city_official"
+    ),
+    "PATCH /api/v1/self-evaluation-items/{item_id}": Spec(
+        _selfeval_item, ("PATCH",), lambda w: {"text": "項目"}, owner="city_official"
+    ),
+    "DELETE /api/v1/self-evaluation-items/{item_id}": Spec(
+        _selfeval_item, ("DELETE",), owner="city_official"
+    ),
+    "GET /api/v1/self-evaluations/{evaluation_id}": Spec(_selfeval),
+    "PATCH /api/v1/self-evaluations/{evaluation_id}": Spec(
+        _selfeval, ("PATCH",), lambda w: {"overall_comment": "x"}
+    ),
+    "POST /api/v1/self-evaluations/{evaluation_id}/submit": Spec(_selfeval, POST),
+    "POST /api/v1/self-evaluations/{evaluation_id}/return": Spec(
+        _selfeval, POST, lambda w: {"reason": "理由"}, owner="core_officer"
+    ),
+    "PATCH /api/v1/self-evaluations/{evaluation_id}/review": Spec(
+        _selfeval, ("PATCH",), lambda w: {"center_comment": "所見"}, owner="core_officer"
+    ),
+    "POST /api/v1/self-evaluations/{evaluation_id}/release": Spec(
+        _selfeval, POST, owner="core_officer"
+    ),
+    "GET /api/v1/self-evaluation-offices/{organization_id}/history": Spec(_selfeval_office),
     # training plans (issue 18 item 3)
     "GET /api/v1/training-plans/{plan_id}": Spec(_training_plan, owner="core_officer"),
     "PATCH /api/v1/training-plans/{plan_id}": Spec(
