@@ -13,7 +13,11 @@ class RoundTable(ListTable):
         verbose_name=_("名称"),
         order_by=("title", "pk"),
     )
-    fiscal_year = tables.Column(verbose_name=_("年度"), order_by=("fiscal_year", "pk"))
+    fiscal_year = tables.TemplateColumn(
+        "{% load japanese_dates %}{{ record.fiscal_year|nendo }}",
+        verbose_name=_("年度"),
+        order_by=("fiscal_year", "pk"),
+    )
     holder = tables.Column(verbose_name=_("実施機関"), accessor="holder__name", orderable=False)
     hearing_count = tables.Column(
         verbose_name=_("ヒアリングの回数"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}

@@ -13,7 +13,11 @@ class SurveyTable(ListTable):
         verbose_name=_("調査名"),
         order_by=("title", "pk"),
     )
-    fiscal_year = tables.Column(verbose_name=_("年度"), order_by=("fiscal_year", "pk"))
+    fiscal_year = tables.TemplateColumn(
+        "{% load japanese_dates %}{{ record.fiscal_year|nendo }}",
+        verbose_name=_("年度"),
+        order_by=("fiscal_year", "pk"),
+    )
     sender = tables.Column(verbose_name=_("実施機関"), accessor="sender__name", orderable=False)
     deadline = tables.TemplateColumn(
         "{% load japanese_dates %}{{ record.deadline|day }}",
