@@ -234,6 +234,27 @@ def layout(report: AnnualReport, f: AnnualFigures) -> Document:
         )
     doc.written(report.community_issues)
 
+    doc.h3(_("(6) 事業所へのヒアリングと取組みの方向性"))
+    doc.p(
+        _(
+            "センターが行ったヒアリングは、個別%(individual)s回、"
+            "グループインタビュー%(group)s回（ヒアリングした事業所%(offices)sか所）で、"
+            "そこから%(findings)s件の結果を整理しました。"
+        )
+        % {
+            "individual": f.hearings_individual,
+            "group": f.hearings_group,
+            "offices": f.offices_heard,
+            "findings": f.hearing_findings,
+        }
+    )
+    if f.directions:
+        doc.table(
+            [_("方向性"), _("テーマ"), _("協議会で採択した日"), _("ヒアリング")],
+            [[d.title, d.theme, wareki(d.adopted_on), d.round] for d in f.directions],
+            caption=_("期間中に自立支援協議会で採択された方向性"),
+        )
+
     doc.h2(_("2 今後の取組み"))
     doc.written(report.future)
     return doc

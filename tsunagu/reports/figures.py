@@ -21,7 +21,10 @@ What is counted for the center (`center`), within the fiscal year up to `as_of`:
 - network participation: the meeting bodies it is secretariat or member of (or attended),
   with the meetings held and the meetings it attended;
 - community issues it raised, with where each went (the steps and their meetings);
-- resource developments it recorded or that came from its issues.
+- resource developments it recorded or that came from its issues;
+- the hearings of the offices it held in the year (issue 19: individual hearings and group
+  interviews, the offices heard, the findings drawn) and the directions the council adopted
+  in the year from its hearing rounds.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.core.dates import fiscal_year, fiscal_year_label, fiscal_year_range, wareki
 from tsunagu.core.errors import Invalid
+from tsunagu.hearings.models import Direction, Hearing, HearingKind, HearingStatus
 from tsunagu.meetings.models import (
     CommunityIssue,
     IssueStage,
@@ -150,6 +154,14 @@ class DifficultyGroup:
 
 
 @dataclass(frozen=True)
+class DirectionRow:
+    title: str
+    theme: str
+    adopted_on: dt.date
+    round: str
+
+
+@dataclass(frozen=True)
 class TrainingRow:
     held_on: dt.date
     theme: str
@@ -210,6 +222,11 @@ class AnnualFigures:
     training_registered: int = 0
     training_certificates: int = 0
     training_by_kind: list[KindRow] = field(default_factory=list)
+    hearings_individual: int = 0
+    hearings_group: int = 0
+    offices_heard: int = 0
+    hearing_findings: int = 0
+    directions: list[DirectionRow] = field(default_factory=list)
 
     @property
     def training_attendance_rate(self) -> str:
@@ -256,7 +273,37 @@ def annual_figures(
     _trainings(figures, center)
     _network(figures, center, since, until)
     _issues(figures, center)
+    _hearings(figures, center)
     return figures
+
+
+def _hearings(f: AnnualFigures, center: Organization) -> None:
+    """The hearings of the offices the center held in the year (held, their notes written or
+    not), the offices heard, the findings drawn from them, and the directions adopted in the
+    year from the center's rounds."""
+    held = Hearing.objects.filter(
+        round__holder=center,
+        held_on__gte=f.start,
+        held_on__lte=f.end,
+        status__in=[HearingStatus.HELD, HearingStatus.NOTES_DONE],
+    )
+    kinds = dict(held.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    f.hearings_individual = kinds.get(HearingKind.INDIVIDUAL, 0)
+    f.hearings_group = kinds.get(HearingKind.GROUP, 0)
+    f.offices_heard = held.values("offices").exclude(offices=None).distinct().count()
+    f.hearing_findings = held.values("findings").exclude(findings=None).distinct().count()
+    adopted = (
+        Direction.objects.filter(
+            round__holder=center, adopted_on__gte=f.start, adopted_on__lte=f.end
+        )
+        .select_related("round")
+        .order_by("adopted_on", "pk")
+    )
+    f.directions = [
+        DirectionRow(d.title, d.get_theme_display(), d.adopted_on, d.round.title)
+        for d in adopted
+        if d.adopted_on is not None
+    ]
 
 
 def _activity(
