@@ -114,14 +114,16 @@ def test_a_kept_expression_needs_its_reason_and_then_passes(personas):
             answers={question.pk: [{"case_id": case.pk, "summary": text}]},
         )
     message = refused.value.errors[f"q{question.pk}"]
-    key = re.search(r"date-[0-9a-f]{12}", message).group(0)
+    found = re.search(r"date-[0-9a-f]{12}", message)
+    assert found is not None
+    key = found.group(0)
     services.response_save(
         actor,
         response=response,
         answers={question.pk: [{"case_id": case.pk, "summary": text, "keep": {key: "支援開始日"}}]},
         submit=True,
     )
-    stored = Answer.objects.get(response=response, question=question).value
+    stored = Answer.objects.get(response=response, question=question).value or []
     assert stored[0]["kept"][0]["reason"] == "支援開始日"
 
 
@@ -180,10 +182,10 @@ def test_the_center_sees_summaries_and_factor_counts_but_no_case_id(personas, cl
     # The office keeps its own link; the stored value has none.
     answer = Answer.objects.get(question=question, response__organization=personas.office_a)
     assert answer.own_cases == [a1.pk, a2.pk]
-    assert all("case_id" not in row for row in answer.value)
+    assert all("case_id" not in row for row in answer.value or [])
     shown = selectors.results(actor_as(personas.core_officer), survey)
     counts = dict(shown.questions[0].aggregate.counts)
-    expected = {}
+    expected: dict[str, int] = {}
     for case in (a1, a2, b1):
         for key in case.difficulty_factors:
             expected[factor_label(key)] = expected.get(factor_label(key), 0) + 1
@@ -242,7 +244,7 @@ def test_the_office_answers_on_the_screen_from_its_own_cases(personas, client_as
     )
     assert saved.status_code == 302
     answer = Answer.objects.get(response=response, question=question)
-    assert answer.value[0]["factors"] == ["life.hoarding"]
+    assert (answer.value or [])[0]["factors"] == ["life.hoarding"]
     assert answer.own_cases == [case.pk]
 
 
