@@ -22,6 +22,8 @@ from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.organizations.models import Organization, OrganizationKind
 from tsunagu.surveys import access, census, selectors, services
 from tsunagu.surveys.models import (
+    DEFAULT_CASE_ROWS,
+    MAX_CASE_ROWS,
     PURPOSE_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -114,7 +116,12 @@ class SurveyQuestionIn(Schema):
     choices: list[str] = Field(default_factory=list, max_length=30)
     rows: list[str] = Field(default_factory=list, max_length=30)
     columns: list[str] = Field(default_factory=list, max_length=30)
-    max_rows: int = Field(10, description="困難ケースの一覧: 挙げられるケースの数（1〜30）")
+    max_rows: int = Field(
+        DEFAULT_CASE_ROWS,
+        ge=1,
+        le=MAX_CASE_ROWS,
+        description="困難ケースの一覧: 挙げられるケースの数（1〜30）",
+    )
     prefill_key: str = Field("", max_length=40)
 
 
