@@ -21,9 +21,10 @@ from django.utils import timezone
 from tsunagu.accounts.models import User
 from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.dates import fiscal_year, fiscal_year_range
+from tsunagu.meetings import deidentify
 from tsunagu.organizations.actors import actor_for
 from tsunagu.organizations.models import Membership, Organization, OrganizationKind, SystemRole
-from tsunagu.surveys import census, services
+from tsunagu.surveys import census, kinds, services
 from tsunagu.surveys.models import Question, Survey
 
 PROBLEMS = (
@@ -67,6 +68,29 @@ def _offices(kinds: tuple[str, ...]) -> list[Organization]:
 
 def _codes(survey: Survey) -> dict[str, Question]:
     return {q.code or str(q.position): q for q in survey.questions.all()}
+
+
+def _top_cases(actor: Actor, *, count: int) -> list[dict[str, object]]:
+    """The office's own open cases with the most difficulty factors, each with a summary that
+    passes the de-identification check: the drafted one, or one written from the factors."""
+    cases = sorted(
+        (c for c in kinds.own_open_cases(actor) if c.difficulty_factors),
+        key=lambda c: (-len(c.difficulty_factors), c.pk),
+    )
+    rows: list[dict[str, object]] = []
+    for case in cases:
+        if len(rows) == count:
+            break
+        written = (
+            "【困難さの要因】"
+            + "、".join(kinds.factor_label(k) for k in case.difficulty_factors)
+            + "。\n【状況】複数の背景が重なり合い、支援の見立てを更新しながら関わっている。"
+        )
+        for summary in (deidentify.generate_summary(case), written):
+            if not deidentify.check(summary, case):
+                rows.append({"case_id": case.pk, "summary": summary, "keep": {}})
+                break
+    return rows
 
 
 def _office_survey(center: Actor, offices: list[Organization], origin: Origin) -> Survey:
@@ -129,6 +153,14 @@ def _office_survey(center: Actor, offices: list[Organization], origin: Origin) -
         choices=["増えた", "変わらない", "減った"],
     )
     wishes = add(center, survey=survey, kind="text", text="基幹相談支援センター・市への要望")
+    top = add(
+        center,
+        survey=survey,
+        kind="cases",
+        text="困難さの強い上位10ケースの概要",
+        help_text="支援中のケースから困難さの強い順に選び、匿名化した概要を添えてください。",
+        max_rows=10,
+    )
     services.recipients_set(center, survey=survey, organizations=offices)
     services.survey_send(center, survey=survey)
     writers = _writers(offices)
@@ -151,6 +183,7 @@ def _office_survey(center: Actor, offices: list[Organization], origin: Origin) -
         }
         # A first save prefills from the records; the first office then corrects its count.
         services.response_save(actor, response=response, answers={})
+        answers[top.pk] = _top_cases(actor, count=2 + (index // 2) % 2)
         if index == 0:
             prefilled = response.answers.get(question=caseload).prefilled
             answers[caseload.pk] = int(prefilled or 0) + 2

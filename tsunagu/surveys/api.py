@@ -22,6 +22,8 @@ from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.organizations.models import Organization, OrganizationKind
 from tsunagu.surveys import access, census, selectors, services
 from tsunagu.surveys.models import (
+    DEFAULT_CASE_ROWS,
+    MAX_CASE_ROWS,
     PURPOSE_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -61,6 +63,7 @@ class SurveyQuestionOut(Out):
     choices: list[str]
     rows: list[str]
     columns: list[str]
+    max_rows: int
     prefill_key: str
     code: str
 
@@ -113,6 +116,12 @@ class SurveyQuestionIn(Schema):
     choices: list[str] = Field(default_factory=list, max_length=30)
     rows: list[str] = Field(default_factory=list, max_length=30)
     columns: list[str] = Field(default_factory=list, max_length=30)
+    max_rows: int = Field(
+        DEFAULT_CASE_ROWS,
+        ge=1,
+        le=MAX_CASE_ROWS,
+        description="困難ケースの一覧: 挙げられるケースの数（1〜30）",
+    )
     prefill_key: str = Field("", max_length=40)
 
 
@@ -125,7 +134,11 @@ class SurveyRecipientsIn(Schema):
 
 class SurveyAnswerIn(Schema):
     question_id: Id
-    value: Any = Field(None, description="数値、選択肢の文字、選択肢の配列、文字、行×列の数の配列")
+    value: Any = Field(
+        None,
+        description="数値、選択肢の文字、選択肢の配列、文字、行×列の数の配列、"
+        '困難ケースの一覧は [{"case_id", "summary", "keep": {キー: 理由}}]（順位の順）',
+    )
 
 
 class SurveyAnswersIn(Schema):
@@ -146,6 +159,13 @@ class SurveyCensusIn(Schema):
     deadline: SaneDate
 
 
+class SurveyCaseRowOut(Schema):
+    office_name: str | None = Field(description="実施機関にだけ示す")
+    rank: int
+    summary: str = Field(description="匿名化して確認した概要")
+    factors: list[str] = Field(description="困難さの要因のキー（提出時のケースから）")
+
+
 class SurveyAggregateOut(Schema):
     question_id: int
     kind: str
@@ -158,6 +178,9 @@ class SurveyAggregateOut(Schema):
     counts: list[tuple[str, int]]
     table: list[list[int]]
     texts: list[str] = Field(description="自由記述（実施機関は全件、送付先は確認済みのものだけ）")
+    cases: list[SurveyCaseRowOut] = Field(
+        default_factory=list, description="困難ケースの一覧: 匿名化した行（counts は要因ごとの数）"
+    )
 
 
 class SurveyResultsOut(Schema):
@@ -529,6 +552,15 @@ def results(request: TsunaguRequest, survey_id: int) -> dict[str, Any]:
                 "counts": r.aggregate.counts,
                 "table": r.aggregate.table,
                 "texts": [str(t.answer.value) for t in r.texts],
+                "cases": [
+                    {
+                        "office_name": office.name if office else None,
+                        "rank": row.get("rank", 0),
+                        "summary": row.get("summary", ""),
+                        "factors": row.get("factors", []),
+                    }
+                    for office, row in r.case_rows
+                ],
             }
             for r in shown.questions
         ],

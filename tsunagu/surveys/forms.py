@@ -11,6 +11,8 @@ from tsunagu.core.validators import MAX_YEAR, MIN_YEAR, BoundedFormDateField
 from tsunagu.organizations.models import Organization
 from tsunagu.surveys import kinds, prefill
 from tsunagu.surveys.models import (
+    DEFAULT_CASE_ROWS,
+    MAX_CASE_ROWS,
     PURPOSE_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
     TEXT_ANSWER_MAX_LENGTH,
@@ -95,6 +97,14 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("件数の表で使います（例: 区分1、区分2、区分3）。"),
     )
+    max_rows = forms.IntegerField(
+        label=_("ケースの数（上限）"),
+        min_value=1,
+        max_value=MAX_CASE_ROWS,
+        initial=DEFAULT_CASE_ROWS,
+        required=False,
+        help_text=_("困難ケースの一覧で使います（例: 上位10ケース）。"),
+    )
     prefill_key = forms.ChoiceField(label=_("記録からの自動入力"), required=False, choices=())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -105,6 +115,8 @@ class QuestionForm(forms.Form):
         data = dict(self.cleaned_data)
         for name in ("choices", "rows", "columns"):
             data[name] = _lines(data[name])
+        if data.get("max_rows") is None:
+            data["max_rows"] = DEFAULT_CASE_ROWS
         return data
 
 
@@ -164,8 +176,11 @@ class AnswerForm(forms.Form):
         answers: dict[int, Answer],
         prefilled: dict[int, object],
         disabled: bool = False,
+        case_choices: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
+        """`case_choices`: the answering office's own open cases (kinds.own_open_cases), given
+        to the office only; anyone else reads the de-identified rows."""
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.prefilled = prefilled
@@ -225,6 +240,10 @@ class AnswerForm(forms.Form):
                     strip=True,
                     **common,
                 )
+            elif q.kind == QuestionKind.CASES:
+                item["case_rows"] = self._case_rows(q, answer, case_choices, disabled)
+                self.items.append(item)
+                continue
             elif q.kind == QuestionKind.TABLE:
                 cells: list[list[str]] = []
                 for i, row in enumerate(q.rows):
@@ -251,12 +270,61 @@ class AnswerForm(forms.Form):
             item["names"] = [name]
             self.items.append(item)
 
+    def _case_rows(
+        self,
+        q: Question,
+        answer: Answer | None,
+        case_choices: list[tuple[int, str]] | None,
+        disabled: bool,
+    ) -> list[dict[str, str]]:
+        """Rank by rank: the case (the office only), the summary and the reasons to keep."""
+        value = answer.value if answer is not None and isinstance(answer.value, list) else []
+        own = answer.own_cases if answer is not None and case_choices is not None else []
+        rows = []
+        for i in range(q.max_rows):
+            stored = value[i] if i < len(value) and isinstance(value[i], dict) else {}
+            names = {"summary": f"q{q.pk}_summary_{i}", "keep": f"q{q.pk}_keep_{i}"}
+            if case_choices is not None:
+                names["case"] = f"q{q.pk}_case_{i}"
+                self.fields[names["case"]] = forms.TypedChoiceField(
+                    label=_("%(n)s位のケース") % {"n": i + 1},
+                    choices=[("", _("（選ばない）")), *case_choices],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    disabled=disabled,
+                    initial=own[i] if i < len(own) else None,
+                )
+            self.fields[names["summary"]] = forms.CharField(
+                label=_("%(n)s位の概要（匿名化）") % {"n": i + 1},
+                required=False,
+                disabled=disabled,
+                max_length=TEXT_ANSWER_MAX_LENGTH,
+                initial=stored.get("summary", ""),
+                help_text=_("空欄のときは、ケースの記録から匿名化した下書きを作ります。"),
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            self.fields[names["keep"]] = forms.CharField(
+                label=_("%(n)s位で残す表現と理由（1行に「キー 理由」）") % {"n": i + 1},
+                required=False,
+                disabled=disabled,
+                max_length=4000,
+                initial="\n".join(
+                    f"{k.get('key')} {k.get('reason')}" for k in stored.get("kept", [])
+                ),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            rows.append(names)
+        return rows
+
     def fields_of(self) -> list[dict[str, Any]]:
         """The template's rows: each question with its bound fields."""
         shown = []
         for item in self.items:
             entry = dict(item)
             entry["fields"] = [self[n] for n in item["names"]]
+            if "case_rows" in item:
+                entry["fields"] = [self[n] for row in item["case_rows"] for n in row.values()]
             if "cells" in item:
                 entry["table"] = [
                     (label, [self[c] for c in row])
@@ -272,6 +340,22 @@ class AnswerForm(forms.Form):
             q = item["question"]
             if "cells" in item:
                 raw[q.pk] = [[data.get(c, "") for c in row] for row in item["cells"]]
+            elif "case_rows" in item:
+                if "case" not in (item["case_rows"] or [{}])[0]:
+                    continue
+                raw[q.pk] = [
+                    {
+                        "case_id": data.get(row["case"]),
+                        "summary": data.get(row["summary"], ""),
+                        "keep": dict(
+                            line.strip().split(None, 1)
+                            for line in str(data.get(row["keep"], "")).splitlines()
+                            if len(line.strip().split(None, 1)) == 2
+                        ),
+                    }
+                    for row in item["case_rows"]
+                    if data.get(row["case"])
+                ]
             else:
                 raw[q.pk] = data.get(f"q{q.pk}")
         return raw

@@ -10,7 +10,10 @@ Answer values, as stored in `Answer.value`:
 - number: an int (0..MAX_COUNT);
 - single: the chosen option's text; multiple: a list of option texts;
 - text: a string;
-- table: a list of rows, each a list of ints (or None for a blank cell), rows × columns.
+- table: a list of rows, each a list of ints (or None for a blank cell), rows × columns;
+- cases: a list of rows {"rank", "summary", "factors", "kept"}: the de-identified summary the
+  office reviewed, the case's difficulty factor keys copied when it saved, the expressions it
+  kept with a reason.  Never the case's id: that stays on the office's side (`Answer.own_cases`).
 """
 
 from __future__ import annotations
@@ -19,11 +22,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from tsunagu.cases.access import active_team_members, cases_visible_to, without_break_glass
+from tsunagu.cases.models import Case, CaseStatus, DifficultyFactor
+from tsunagu.core.actor import Actor
 from tsunagu.core.validators import has_bad_characters
+from tsunagu.meetings import deidentify
 from tsunagu.surveys.models import (
     CHOICE_MAX_LENGTH,
+    DEFAULT_CASE_ROWS,
+    MAX_CASE_ROWS,
     MAX_CHOICES,
     MAX_COUNT,
     TEXT_ANSWER_MAX_LENGTH,
@@ -37,6 +47,7 @@ class Definition:
     choices: Sequence[Any] = ()
     rows: Sequence[Any] = ()
     columns: Sequence[Any] = ()
+    max_rows: int = DEFAULT_CASE_ROWS
 
 
 @dataclass
@@ -50,6 +61,7 @@ class Aggregate:
     counts: list[tuple[str, int]] = field(default_factory=list)  # choices: option → offices
     table: list[list[int]] = field(default_factory=list)  # table: the cells summed
     texts: list[str] = field(default_factory=list)  # text: reviewed answers only
+    cases: list[dict[str, Any]] = field(default_factory=list)  # cases: the de-identified rows
 
     @property
     def mean(self) -> float | None:
@@ -125,6 +137,10 @@ class Handler:
 
     def display(self, definition: Definition, value: Any) -> str:
         return "" if value is None else str(value)
+
+    def resolve(self, actor: Actor, value: Any) -> tuple[Any, list[int] | None]:
+        """What is stored from a parsed answer, and the office-side case ids (None: none)."""
+        return value, None
 
 
 class NumberHandler(Handler):
@@ -243,6 +259,153 @@ class TableHandler(Handler):
         )
 
 
+def own_open_cases(actor: Actor) -> Any:
+    """The open cases the actor's office leads or is on the team of (never break-glass)."""
+    org = actor.organization_id
+    if org is None:
+        return Case.objects.none()
+    with without_break_glass():
+        team = active_team_members().filter(organization_id=org).values("case_id")
+        return (
+            cases_visible_to(actor)
+            .exclude(status=CaseStatus.CLOSED)
+            .filter(Q(lead_organization_id=org) | Q(pk__in=team))
+            .select_related("person", "household")
+            .order_by("-opened_on", "-pk")
+        )
+
+
+def factor_label(key: str) -> str:
+    try:
+        return str(DifficultyFactor(key).label)
+    except ValueError:
+        return key
+
+
+class CasesHandler(Handler):
+    """困難ケースの一覧 (seed 000: 困難さの強い上位 10 ケースの概要): up to N of the office's own
+    open cases, each sent as a de-identified summary with its difficulty factors."""
+
+    kind = QuestionKind.CASES
+
+    def definition(self, given: Definition) -> Definition:
+        n = given.max_rows
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CASE_ROWS:
+            raise ValueError(
+                _("ケースの数は1から%(max)sまでで入力してください。") % {"max": MAX_CASE_ROWS}
+            )
+        return Definition(max_rows=n)
+
+    def parse(self, definition: Definition, raw: object) -> Any:
+        if raw is None or raw == "" or raw == []:
+            return []
+        if not isinstance(raw, list):
+            raise ValueError(_("ケースの一覧の形が正しくありません。"))
+        if len(raw) > definition.max_rows:
+            raise ValueError(_("ケースは%(n)s件までです。") % {"n": definition.max_rows})
+        rows = []
+        for item in raw:
+            if not isinstance(item, dict):
+                raise ValueError(_("ケースの一覧の形が正しくありません。"))
+            case_id = item.get("case_id")
+            if isinstance(case_id, bool) or not isinstance(case_id, int) or case_id < 1:
+                raise ValueError(_("ケースを選んでください。"))
+            summary = item.get("summary") or ""
+            keep = item.get("keep") or {}
+            if not isinstance(summary, str) or not isinstance(keep, dict):
+                raise ValueError(_("ケースの一覧の形が正しくありません。"))
+            summary = summary.strip()
+            if has_bad_characters(summary) or len(summary) > TEXT_ANSWER_MAX_LENGTH:
+                raise ValueError(
+                    _("要約は%(max)s文字以内で入力してください。") % {"max": TEXT_ANSWER_MAX_LENGTH}
+                )
+            reasons = {
+                str(k)[:40]: v.strip()[:500]
+                for k, v in list(keep.items())[:200]
+                if isinstance(v, str) and v.strip() and not has_bad_characters(v)
+            }
+            rows.append({"case_id": case_id, "summary": summary, "keep": reasons})
+        if len({r["case_id"] for r in rows}) != len(rows):
+            raise ValueError(_("同じケースが2回選ばれています。"))
+        return rows
+
+    def resolve(self, actor: Actor, value: Any) -> tuple[Any, list[int] | None]:
+        """Each chosen case fetched from the office's own open cases (a missing id and another
+        office's case get the same answer), its summary checked by deidentify.check: every
+        flag must be gone or kept with a reason."""
+        if not value:
+            return [], []
+        found = {
+            c.pk: c for c in own_open_cases(actor).filter(pk__in=[r["case_id"] for r in value])
+        }
+        stored: list[dict[str, Any]] = []
+        problems: list[str] = []
+        for rank, row in enumerate(value, start=1):
+            case = found.get(row["case_id"])
+            if case is None:
+                raise ValueError(
+                    _(
+                        "%(rank)s番目のケースは、この事業所が担当する支援中のケースから選んでください。"
+                    )
+                    % {"rank": rank}
+                )
+            summary = row["summary"] or deidentify.generate_summary(case)
+            flags = deidentify.check(summary, case, field="summary")
+            open_flags = [f for f in flags if f.key not in row["keep"]]
+            if open_flags:
+                shown = "、".join(
+                    dict.fromkeys(f"「{f.text}」（{f.label}、{f.key}）" for f in open_flags)
+                )
+                problems.append(
+                    _("%(rank)s番目の要約に個人が特定される情報が残っています: %(flags)s")
+                    % {"rank": rank, "flags": shown}
+                )
+                if not row["summary"]:
+                    problems.append(_("自動で作った下書き: %(draft)s") % {"draft": summary})
+                continue
+            kept = {f.key: f for f in flags}
+            stored.append(
+                {
+                    "rank": rank,
+                    "summary": summary,
+                    "factors": [str(f) for f in case.difficulty_factors or []],
+                    "kept": [
+                        {"key": k, "label": f.label, "reason": row["keep"][k]}
+                        for k, f in kept.items()
+                    ],
+                }
+            )
+        if problems:
+            raise ValueError(
+                " ".join(problems)
+                + " "
+                + _("書き換えるか、残す理由を「キー 理由」の形で書いてください。")
+            )
+        return stored, [row["case_id"] for row in value]
+
+    def start(self, definition: Definition) -> Aggregate:
+        return Aggregate(counts=[(str(f.label), 0) for f in DifficultyFactor])
+
+    def add(self, aggregate: Aggregate, definition: Definition, value: Any) -> None:
+        super().add(aggregate, definition, value)
+        tally: dict[str, int] = {}
+        for row in value:
+            aggregate.cases.append(row)
+            for key in row.get("factors", []):
+                label = factor_label(key)
+                tally[label] = tally.get(label, 0) + 1
+        aggregate.counts = [(c, n + tally.get(c, 0)) for c, n in aggregate.counts]
+
+    def display(self, definition: Definition, value: Any) -> str:
+        if not value:
+            return ""
+        return " / ".join(
+            f"{row.get('rank')}. {row.get('summary', '')}"
+            f"（{'、'.join(factor_label(k) for k in row.get('factors', []))}）"
+            for row in value
+        )
+
+
 HANDLERS: dict[str, Handler] = {}
 
 
@@ -257,6 +420,7 @@ for _handler in (
     MultipleHandler(),
     TextHandler(),
     TableHandler(),
+    CasesHandler(),
 ):
     register(_handler)
 

@@ -33,6 +33,8 @@ CHOICE_MAX_LENGTH = 100
 MAX_CHOICES = 30
 MAX_QUESTIONS = 100
 MAX_COUNT = 1_000_000  # a count an office can report (cases, staff): beyond it, a typo
+MAX_CASE_ROWS = 30  # a "list of your cases" question: at most this many rows
+DEFAULT_CASE_ROWS = 10  # seed 000: 困難さの強い上位 10 ケース
 
 
 class SurveyKind(models.TextChoices):
@@ -95,6 +97,7 @@ class QuestionKind(models.TextChoices):
     MULTIPLE = "multiple", _("複数選択")
     TEXT = "text", _("自由記述")
     TABLE = "table", _("件数の表")
+    CASES = "cases", _("困難ケースの一覧")
 
 
 class Question(models.Model):
@@ -111,6 +114,8 @@ class Question(models.Model):
     choices = models.JSONField(_("選択肢"), default=list, blank=True)
     rows = models.JSONField(_("表の行"), default=list, blank=True)
     columns = models.JSONField(_("表の列"), default=list, blank=True)
+    # A list of cases: how many rows an office may give (seed 000: the top ten).
+    max_rows = models.PositiveSmallIntegerField(_("ケースの数（上限）"), default=DEFAULT_CASE_ROWS)
     prefill_key = models.CharField(_("記録からの自動入力"), max_length=40, blank=True)
     # A stable key within a template (the 実態調査's "staff_full_time"), to compare years.
     code = models.CharField(_("設問コード"), max_length=40, blank=True)
@@ -193,6 +198,9 @@ class Answer(models.Model):
     value = models.JSONField(_("回答"), null=True, blank=True)
     prefilled = models.JSONField(_("記録からの値"), null=True, blank=True)
     prefilled_at = models.DateTimeField(_("記録から入力した日時"), null=True, blank=True)
+    # A list of cases: the office's own case ids, rank by rank.  The office's side only: the
+    # sender's views and the API read `value` (de-identified summaries and factor keys).
+    own_cases = models.JSONField(_("選んだケース（事業所側のみ）"), default=list, blank=True)
     # A free-text answer is shown across offices only once the sender has reviewed it.
     reviewed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
     reviewed_by = models.ForeignKey(

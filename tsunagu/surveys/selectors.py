@@ -82,7 +82,12 @@ def answers_of(response: SurveyResponse) -> dict[int, Answer]:
 
 
 def definition(question: Question) -> kinds.Definition:
-    return kinds.Definition(choices=question.choices, rows=question.rows, columns=question.columns)
+    return kinds.Definition(
+        choices=question.choices,
+        rows=question.rows,
+        columns=question.columns,
+        max_rows=question.max_rows,
+    )
 
 
 @dataclass
@@ -99,6 +104,8 @@ class QuestionResult:
     own: Answer | None = None
     texts: list[TextAnswer] = field(default_factory=list)
     per_office: list[tuple[Organization, Any]] = field(default_factory=list)  # sender only
+    # A list of cases: each de-identified row, with its office for the sender only.
+    case_rows: list[tuple[Organization | None, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def table_rows(self) -> list[tuple[str, list[int]]]:
@@ -131,6 +138,15 @@ def _chart(question: Question, aggregate: kinds.Aggregate) -> SafeString | None:
             chart_id=f"q{question.pk}",
             title=question.text,
             desc=_("回答した事業所の数: %(desc)s") % {"desc": desc},
+        )
+    if question.kind == QuestionKind.CASES and aggregate.cases:
+        bars = [(label, count) for label, count in aggregate.counts]
+        desc = "、".join(f"{label} {count}" for label, count in bars)
+        return charts.bar_chart(
+            bars,
+            chart_id=f"q{question.pk}",
+            title=question.text,
+            desc=_("困難さの要因ごとのケース数: %(desc)s") % {"desc": desc},
         )
     if question.kind == QuestionKind.TABLE and aggregate.table:
         bars = [
@@ -181,6 +197,21 @@ def results(actor: Actor, survey: Survey) -> Results:
                     aggregate.texts.append(str(answer.value))
                 continue
             handler.add(aggregate, d, answer.value)
+            if question.kind == QuestionKind.CASES:
+                # The summaries under the office's name for the sender, unnamed otherwise.
+                result.case_rows += [
+                    (
+                        office if sender_view else None,
+                        {
+                            **row,
+                            "factor_labels": [
+                                kinds.factor_label(k) for k in row.get("factors", [])
+                            ],
+                        },
+                    )
+                    for row in answer.value or []
+                ]
+                continue
             if sender_view:
                 result.per_office.append((office, handler.display(d, answer.value)))
         result.chart = _chart(question, aggregate)
@@ -224,6 +255,32 @@ def result_tables(shown: Results) -> list[ExportTable]:
             tables.append(
                 ExportTable(
                     title, [_("選択肢"), _("事業所数")], [[c, n] for c, n in a.counts], sheet=sheet
+                )
+            )
+        elif q.kind == QuestionKind.CASES:
+            tables.append(
+                ExportTable(
+                    title,
+                    [_("困難さの要因"), _("ケース数")],
+                    [[c, n] for c, n in a.counts],
+                    sheet=sheet,
+                )
+            )
+            tables.append(
+                ExportTable(
+                    f"{title} {_('（ケースの概要）')}",
+                    [_("事業所"), _("順位"), _("概要"), _("困難さの要因")],
+                    [
+                        [
+                            office.name if office else "",
+                            row.get("rank"),
+                            row.get("summary", ""),
+                            "、".join(row["factor_labels"]),
+                        ]
+                        for office, row in r.case_rows
+                    ],
+                    sheet=_("問%(n)s概要") % {"n": number},
+                    numeric_from=3,
                 )
             )
         elif q.kind == QuestionKind.TABLE:

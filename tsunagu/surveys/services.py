@@ -30,7 +30,7 @@ from tsunagu.core.validators import MAX_YEAR, MIN_YEAR, has_bad_characters
 from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify
 from tsunagu.organizations.models import Membership, Organization
-from tsunagu.surveys import access, kinds, prefill
+from tsunagu.surveys import access, kinds, models, prefill
 from tsunagu.surveys.models import (
     MAX_QUESTIONS,
     PURPOSE_MAX_LENGTH,
@@ -192,6 +192,7 @@ def question_add(
     choices: Iterable[Any] = (),
     rows: Iterable[Any] = (),
     columns: Iterable[Any] = (),
+    max_rows: int = models.DEFAULT_CASE_ROWS,
     prefill_key: str = "",
     code: str = "",
 ) -> Question:
@@ -219,10 +220,17 @@ def question_add(
             rows, columns = prefill.table_shape(prefill_key)
     try:
         definition = handler.definition(
-            kinds.Definition(choices=list(choices), rows=list(rows), columns=list(columns))
+            kinds.Definition(
+                choices=list(choices), rows=list(rows), columns=list(columns), max_rows=max_rows
+            )
         )
     except ValueError as exc:
-        name = "choices" if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else "rows"
+        names: dict[str, str] = {
+            QuestionKind.SINGLE: "choices",
+            QuestionKind.MULTIPLE: "choices",
+            QuestionKind.CASES: "max_rows",
+        }
+        name = names.get(kind, "rows")
         raise FieldErrors({name: str(exc)}) from None
     position = (survey.questions.aggregate(m=Max("position"))["m"] or 0) + 1
     question = Question(
@@ -235,6 +243,7 @@ def question_add(
         choices=list(definition.choices),
         rows=list(definition.rows),
         columns=list(definition.columns),
+        max_rows=definition.max_rows,
         prefill_key=prefill_key,
         code=code,
     )
@@ -362,7 +371,12 @@ def prefilled_values(response: SurveyResponse, questions: Iterable[Question]) ->
 
 
 def _definition(question: Question) -> kinds.Definition:
-    return kinds.Definition(choices=question.choices, rows=question.rows, columns=question.columns)
+    return kinds.Definition(
+        choices=question.choices,
+        rows=question.rows,
+        columns=question.columns,
+        max_rows=question.max_rows,
+    )
 
 
 def parse_answers(questions: Iterable[Question], raw: Mapping[int, object]) -> dict[int, object]:
@@ -412,6 +426,24 @@ def response_save(
     if set(answers) - known:
         raise FieldErrors({"answers": _("この調査にない設問への回答が含まれています。")})
     values = parse_answers(questions, answers)
+    # A kind that reads the office's own records (a list of cases) resolves them here, as the
+    # acting office: what is stored, and what stays on the office's side.
+    own: dict[int, list[int]] = {}
+    errors: dict[str, str] = {}
+    for question in questions:
+        if question.pk not in values:
+            continue
+        try:
+            values[question.pk], private = kinds.handler_for(question.kind).resolve(
+                actor, values[question.pk]
+            )
+        except ValueError as exc:
+            errors[f"q{question.pk}"] = str(exc)
+            continue
+        if private is not None:
+            own[question.pk] = private
+    if errors:
+        raise FieldErrors(errors)
     stored = {a.question_id: a for a in response.answers.all()}
     prefilled = prefilled_values(response, [q for q in questions if q.pk not in stored])
     now = timezone.now()
@@ -426,12 +458,18 @@ def response_save(
                 prefilled=pre,
                 prefilled_at=now if pre is not None else None,
                 value=values.get(question.pk, pre),
+                own_cases=own.get(question.pk, []),
             )
         elif question.pk in values and answer.value != values[question.pk]:
             # A changed text is reviewed again before other offices see it.
             Answer.objects.filter(pk=answer.pk).update(
-                value=values[question.pk], reviewed_at=None, reviewed_by=None
+                value=values[question.pk],
+                own_cases=own.get(question.pk, []),
+                reviewed_at=None,
+                reviewed_by=None,
             )
+        elif question.pk in own and answer.own_cases != own[question.pk]:
+            Answer.objects.filter(pk=answer.pk).update(own_cases=own[question.pk])
     if submit:
         current = {a.question_id: a.value for a in response.answers.all()}
         missing = {

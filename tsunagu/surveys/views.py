@@ -19,7 +19,7 @@ from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.lists import list_screen
 from tsunagu.core.printing import PdfUnavailable
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted, refused_page
-from tsunagu.surveys import access, census, selectors, services
+from tsunagu.surveys import access, census, kinds, selectors, services
 from tsunagu.surveys.forms import (
     AnswerForm,
     CensusForm,
@@ -31,7 +31,13 @@ from tsunagu.surveys.forms import (
     SurveyForm,
 )
 from tsunagu.surveys.lists import SurveyTable
-from tsunagu.surveys.models import ResponseStatus, Survey, SurveyResponse, SurveyStatus
+from tsunagu.surveys.models import (
+    QuestionKind,
+    ResponseStatus,
+    Survey,
+    SurveyResponse,
+    SurveyStatus,
+)
 
 
 def _detail(survey: Survey) -> HttpResponse:
@@ -224,12 +230,19 @@ def response_detail(request: TsunaguRequest, response_id: int) -> HttpResponse:
         if editable
         else {}
     )
+    case_choices = (
+        [(c.pk, str(c)) for c in kinds.own_open_cases(actor)]
+        if access.is_respondent(actor, response)
+        and any(q.kind == QuestionKind.CASES for q in questions)
+        else None
+    )
     form = AnswerForm(
         posted(request) if editable else None,
         questions=questions,
         answers=answers,
         prefilled=prefilled,
         disabled=not editable,
+        case_choices=case_choices,
     )
     if request.method == "POST" and not editable:
         respondent = access.is_respondent(actor, response)
