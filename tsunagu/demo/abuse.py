@@ -1,7 +1,7 @@
 """Demo abuse response for みどり市 (issue 20 item 1): one report carried through receipt,
 fact-finding within the deadline, the core-member meeting's judgement, monitoring and closure in
-the current fiscal year, and one report still waiting for its fact-finding past the deadline
-(on the city's overdue list).
+the current fiscal year, one report still waiting for its fact-finding past the deadline (on
+the city's overdue list) and one visited, waiting for the core-member meeting.
 
 Everything goes through the services as the city department's staff (the 障害者虐待防止センター),
 with the core center's officer on the response team, so each step has its audit row.  The
@@ -104,4 +104,25 @@ def seed_and_summarise() -> str:
         reporter_name="元職員（デモ）",
         reporter_relation="事業所の元職員",
     )
-    return f"虐待対応: 通報 2件（終結 1件 #{closed.pk}、事実確認の期限切れ 1件 #{overdue.pk}）"
+    # A third, within its deadline: the employer's case, visited, waiting for the meeting.
+    waiting = services.report_receive(
+        actor,
+        received_at=now - dt.timedelta(hours=30),
+        abuser_type="employer",
+        abuse_types=["economic", "psychological"],
+        summary="就労先の同僚から：最低賃金を下回る給与で、ミスのたびに人前で叱責されている。",
+        victim_label="Bさん（30代女性・精神障害）",
+        response_team=team,
+        reporter_relation="就労先の同僚",
+    )
+    services.fact_finding_record(
+        actor,
+        report=waiting,
+        visited_on=today,
+        visited_by="市担当課2名",
+        findings="本人と面接。給与明細で最低賃金を下回ることを確認。労働局への通知を検討。",
+    )
+    return (
+        f"虐待対応: 通報 3件（終結 1件 #{closed.pk}、事実確認の期限切れ 1件 #{overdue.pk}、"
+        f"会議待ち 1件 #{waiting.pk}）"
+    )

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_reports_seeded_once(settings):
     settings.DEMO_MODE = True
     seed_demo()
-    assert seed_and_summarise().startswith("虐待対応: 通報 2件")
+    assert seed_and_summarise().startswith("虐待対応: 通報 3件")
     assert seed_and_summarise() == "虐待対応: 既にあります（追加なし）"
     closed = AbuseReport.objects.get(status=ReportStatus.CLOSED)
     late = AbuseReport.objects.get(status=ReportStatus.RECEIVED)
@@ -29,6 +29,6 @@ def test_the_demo_reports_seeded_once(settings):
     city = actor_for(closed.created_by)
     assert list(selectors.overdue(city)) == [late]
     survey = selectors.survey(city, fiscal_year(timezone.localdate()))
-    assert survey.total == 2
+    assert survey.total == 3
     assert {u.username for u in closed.response_team.all()} == {"city1", "core1"}
     assert not User.objects.get(username="city1").is_superuser
