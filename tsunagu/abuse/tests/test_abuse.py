@@ -341,6 +341,12 @@ def test_the_api_takes_a_report_through_to_closure(personas, client):
 
 def test_bad_input_is_refused_in_japanese(personas, client_as, client):
     city = client_as(personas.city_official)
+    form = city.get(reverse("abuse:report_create"))
+    assert form.status_code == 200
+    assert "対応チーム" in form.content.decode()
+    assert city.get(reverse("abuse:survey")).status_code == 200
+    assert client_as(personas.counselor_a).get(reverse("abuse:survey")).status_code == 404
+    assert client_as(personas.counselor_a).get(reverse("abuse:report_create")).status_code == 404
     assert city.get(reverse("abuse:survey"), {"fiscal_year": "99999"}).status_code == 400
     assert city.get(reverse("abuse:survey"), {"fiscal_year": "あ"}).status_code == 400
     assert city.get(reverse("abuse:survey_export"), {"fiscal_year": "x"}).status_code == 404
