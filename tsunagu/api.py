@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from tsunagu.abuse.api import router as abuse_router
 from tsunagu.accounts.api import manage_router as accounts_manage_router
 from tsunagu.accounts.api import router as accounts_router
 from tsunagu.accounts.api_auth import BearerAuth
@@ -61,6 +62,7 @@ api.add_router("/", trainings_router)
 api.add_router("/", curricula_router)
 api.add_router("/", expertise_router)
 api.add_router("/", supervision_router)
+api.add_router("/", abuse_router)
 api.add_router("/", hearings_router)
 api.add_router("/", trainingplans_router)
 api.add_router("/", grouphomes_router)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tsunagu.curricula",
     "tsunagu.expertise",
     "tsunagu.supervision",
+    "tsunagu.abuse",
     "tsunagu.hearings",
     "tsunagu.trainingplans",
     "tsunagu.grouphomes",
@@ -391,3 +392,6 @@ REFERRAL_ACK_BUSINESS_DAYS = int(os.environ.get("TSUNAGU_REFERRAL_ACK_BUSINESS_D
 # Late entry (後日入力): a record whose own date lies more than this many days before the day it
 # is entered is audited as a late entry (core/late_entry.py).
 LATE_ENTRY_DAYS = int(os.environ.get("TSUNAGU_LATE_ENTRY_DAYS", "7"))
+# The fact-finding of an abuse report (障害者虐待防止法第9条) is due this many hours after receipt
+# (abuse/services.py); a report still without it afterwards is on the city's overdue list.
+TSUNAGU_ABUSE_FACT_FINDING_HOURS = int(os.environ.get("TSUNAGU_ABUSE_FACT_FINDING_HOURS", "48"))

@@ -24,6 +24,14 @@ from tsunagu.api import api
 
 # Screen URL name -> API URL name of the twin that calls the same service.
 TWINS: dict[str, str] = {
+    # abuse: the response under 障害者虐待防止法 (issue 20 item 1)
+    "abuse:report_create": "abuse_report_create",
+    "abuse:report_team": "abuse_report_team",
+    "abuse:fact_finding": "abuse_report_fact_finding",
+    "abuse:judgement": "abuse_report_judgement",
+    "abuse:prefecture": "abuse_report_prefecture",
+    "abuse:monitoring": "abuse_report_monitoring",
+    "abuse:close": "abuse_report_close",
     # grouphomes: the day-service group home evaluation (issue 19 item 6)
     "grouphomes:home_create": "grouphome_create",
     "grouphomes:home_edit": "grouphome_update",

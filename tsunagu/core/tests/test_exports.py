@@ -41,7 +41,11 @@ from tsunagu.directory.tests.factories import ResourceFactory
 from tsunagu.meetings.models import CommunityIssue, FrequencyKind, IssueSource, IssueTheme
 from tsunagu.meetings.tests.factories import DevelopmentFactory, MeetingBodyFactory
 from tsunagu.organizations.models import AreaKind, Organization
-from tsunagu.organizations.tests.factories import AreaFactory, OrganizationFactory
+from tsunagu.organizations.tests.factories import (
+    AreaFactory,
+    MembershipFactory,
+    OrganizationFactory,
+)
 from tsunagu.people.models import Person
 from tsunagu.people.tests.factories import PersonFactory
 from tsunagu.plans.models import (
@@ -322,6 +326,33 @@ def _selfeval(fmt: str) -> Seeder:
     return seed
 
 
+def _abuse_survey(fmt: str) -> Seeder:
+    def seed(personas: Any, client_as: Callable[..., Client]) -> tuple[Client, str, Seeds]:
+        from tsunagu.abuse import services as abuse
+        from tsunagu.core.dates import fiscal_year
+        from tsunagu.organizations.tests.actors import actor_as
+
+        seeds = Seeds()
+        # The survey writes the receiving organization's name as a row label.
+        receiver = OrganizationFactory.create(kind="city_department", name=seeds())
+        official = UserFactory.create()
+        MembershipFactory.create(user=official, organization=receiver)
+        abuse.report_receive(
+            actor_as(official, receiver),
+            received_at=timezone.now() - dt.timedelta(hours=1),
+            abuser_type="carer",
+            abuse_types=["physical"],
+            summary="x",
+            victim_label="x",
+            response_team=[official],
+        )
+        year = fiscal_year(timezone.localdate())
+        url = f"{reverse('abuse:survey_export')}?fiscal_year={year}&format={fmt}"
+        return client_as(personas.city_official), url, seeds
+
+    return seed
+
+
 @dataclass(frozen=True)
 class Export:
     url_name: str
@@ -354,6 +385,9 @@ EXPORTS = [
     Export("selfevaluations:summary_export", "csv", _selfeval("csv")),
     Export("selfevaluations:summary_export", "cp932", _selfeval("cp932")),
     Export("selfevaluations:summary_export", "xlsx", _selfeval("xlsx")),
+    Export("abuse:survey_export", "csv", _abuse_survey("csv")),
+    Export("abuse:survey_export", "cp932", _abuse_survey("cp932")),
+    Export("abuse:survey_export", "xlsx", _abuse_survey("xlsx")),
 ]
 # Exports that are JSON: a JSON string is never evaluated by a spreadsheet, so they need
 # nothing (HSDS and FHIR are JSON too, under names without "export").

@@ -136,6 +136,7 @@ SCREEN_NAMESPACES = {
     "hearings",
     "grouphomes",
     "selfevaluations",
+    "abuse",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -909,6 +910,28 @@ def _selfeval_office(w: World) -> dict[str, int]:
     return {"organization_id": w.selfeval_evaluation.organization_id}
 
 
+def _abuse_report(w: World) -> dict[str, int]:
+    """A carer-abuse report the city department received, with the city official alone on its
+    response team (issue 20 item 1): office A and office B are no response organization."""
+    from tsunagu.abuse import services as abuse
+    from tsunagu.abuse.models import AbuseReport
+
+    report = AbuseReport.objects.order_by("pk").first()
+    if report is None:
+        official = User.objects.get(username="city_official")
+        report = abuse.report_receive(
+            plan_actor_as(official),
+            received_at=timezone.now() - dt.timedelta(hours=1),
+            abuser_type="carer",
+            abuse_types=["physical"],
+            summary="通報の内容",
+            victim_label="Aさん",
+            response_team=[official],
+            reporter_name="通報者",
+        )
+    return {"report_id": report.pk}
+
+
 SCREENS: dict[str, Spec] = {
     # grouphomes (issue 19 item 6): the city manages the home and plans its evaluations.
     "grouphomes:home_edit": Spec(_group_home, FORM, owner="city_official"),
@@ -953,6 +976,16 @@ SCREENS: dict[str, Spec] = {
         _selfeval, FORM, lambda w: {"center_comment": "所見"}, owner="core_officer"
     ),
     "selfevaluations:evaluation_release": Spec(_selfeval, POST, owner="core_officer"),
+    # abuse response (issue 20 item 1): the city and the core center only.
+    "abuse:report_detail": Spec(_abuse_report, owner="city_official"),
+    "abuse:report_team": Spec(_abuse_report, FORM, owner="city_official"),
+    "abuse:fact_finding": Spec(
+        _abuse_report, FORM, lambda w: {"visited_by": "x"}, owner="city_official"
+    ),
+    "abuse:judgement": Spec(_abuse_report, FORM, owner="city_official"),
+    "abuse:prefecture": Spec(_abuse_report, FORM, owner="city_official"),
+    "abuse:monitoring": Spec(_abuse_report, POST, owner="city_official"),
+    "abuse:close": Spec(_abuse_report, FORM, owner="city_official"),
     "selfevaluations:history": Spec(_selfeval_office),
     # training plans (issue 18 item 3): the core center's draft plan and its item.
     "trainingplans:plan_detail": Spec(_training_plan, owner="core_officer"),
@@ -1641,6 +1674,32 @@ API: dict[str, Spec] = {
         _selfeval, POST, owner="core_officer"
     ),
     "GET /api/v1/self-evaluation-offices/{organization_id}/history": Spec(_selfeval_office),
+    # abuse response (issue 20 item 1)
+    "GET /api/v1/abuse/reports/{report_id}": Spec(_abuse_report, owner="city_official"),
+    "PUT /api/v1/abuse/reports/{report_id}/team": Spec(
+        _abuse_report, ("PUT",), lambda w: {"response_team_ids": [1]}, owner="city_official"
+    ),
+    "POST /api/v1/abuse/reports/{report_id}/fact-finding": Spec(
+        _abuse_report,
+        POST,
+        lambda w: {"visited_on": "2026-01-01", "visited_by": "x", "findings": "y"},
+        owner="city_official",
+    ),
+    "POST /api/v1/abuse/reports/{report_id}/judgement": Spec(
+        _abuse_report,
+        POST,
+        lambda w: {"meeting_on": "2026-01-01", "attendees": "x", "judgement": "abuse"},
+        owner="city_official",
+    ),
+    "POST /api/v1/abuse/reports/{report_id}/prefecture": Spec(
+        _abuse_report, POST, lambda w: {"reported_on": "2026-01-01"}, owner="city_official"
+    ),
+    "POST /api/v1/abuse/reports/{report_id}/monitoring": Spec(
+        _abuse_report, POST, owner="city_official"
+    ),
+    "POST /api/v1/abuse/reports/{report_id}/close": Spec(
+        _abuse_report, POST, lambda w: {"closed_on": "2026-01-01"}, owner="city_official"
+    ),
     # training plans (issue 18 item 3)
     "GET /api/v1/training-plans/{plan_id}": Spec(_training_plan, owner="core_officer"),
     "PATCH /api/v1/training-plans/{plan_id}": Spec(

@@ -24,6 +24,7 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.services import user_create
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
+from tsunagu.demo.abuse import seed_and_summarise as seed_abuse
 from tsunagu.demo.board import seed_and_summarise as seed_board
 from tsunagu.demo.cases import casework_summary, seed_casework
 from tsunagu.demo.curricula import seed_and_summarise as seed_curricula
@@ -751,6 +752,7 @@ class Command(BaseCommand):
             self.stdout.write(follow_ups)
         self.stdout.write(seed_expertise())
         self.stdout.write(seed_supervision())
+        self.stdout.write(seed_abuse())
         # The hearings raise a community issue and record a past council meeting.
         self.stdout.write(seed_hearings())
         # The plan links the trainings and names a community issue and an expertise gap.
