@@ -17,7 +17,6 @@ from tsunagu.core.validators import Id, SaneDate
 from tsunagu.disaster import access, selectors, services
 from tsunagu.disaster.models import Campaign, CheckState, Criteria, EvacuationPlan, RegisterEntry
 from tsunagu.organizations.models import Area, Organization
-from tsunagu.people.models import Person
 
 router = Router(tags=["disaster"])
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -211,9 +210,7 @@ def entry_list(request: TsunaguRequest, area_id: Id | None = None) -> Any:
 )
 def entry_add(request: TsunaguRequest, payload: DisasterEntryIn) -> Status[RegisterEntry]:
     actor = audit.require_role(request.actor, access.may_manage, view="disaster_entry_add")
-    person = Person.objects.filter(pk=payload.person_id).first()
-    if person is None:
-        raise FieldErrors({"person_id": "本人が見つかりません。"})
+    person = services.person_to_add(actor, payload.person_id)
     entry = services.entry_add(actor, person=person, medical_equipment=payload.medical_equipment)
     return Status(201, entry)
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.validators import BoundedDateField
 
 DISASTER_BASIS = "災害対策基本法第49条の11第3項"
 
@@ -51,8 +52,8 @@ class RegisterEntry(TimeStampedModel):
     )
     source = models.CharField(_("掲載の理由"), max_length=16, choices=EntrySource.choices)
     medical_equipment = models.BooleanField(_("医療機器を使用"), default=False)
-    consent_given_on = models.DateField(_("平常時提供への同意日"), null=True, blank=True)
-    consent_withdrawn_on = models.DateField(_("同意撤回日"), null=True, blank=True)
+    consent_given_on = BoundedDateField(_("平常時提供への同意日"), null=True, blank=True)
+    consent_withdrawn_on = BoundedDateField(_("同意撤回日"), null=True, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

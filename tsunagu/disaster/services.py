@@ -109,6 +109,15 @@ def register_build(actor: Actor) -> list[RegisterEntry]:
     return added
 
 
+def person_to_add(actor: Actor, person_id: int) -> Person:
+    """The person the city adds by hand (the city's department keeps the list of everyone)."""
+    _manager(actor, "disaster_entry_add")
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise FieldErrors({"person_id": _("本人が見つかりません。")})
+    return person
+
+
 @audit.atomic_with_refusals
 def entry_add(actor: Actor, *, person: Person, medical_equipment: bool = False) -> RegisterEntry:
     """A person added by hand (a need the criteria do not see)."""
