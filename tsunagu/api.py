@@ -15,6 +15,7 @@ from tsunagu.core.api import ObjectParser, install_error_handlers
 from tsunagu.curricula.api import router as curricula_router
 from tsunagu.dashboard.api import router as dashboard_router
 from tsunagu.directory.api import router as directory_router
+from tsunagu.disaster.api import router as disaster_router
 from tsunagu.expertise.api import router as expertise_router
 from tsunagu.grouphomes.api import router as grouphomes_router
 from tsunagu.hearings.api import router as hearings_router
@@ -67,6 +68,7 @@ api.add_router("/", hearings_router)
 api.add_router("/", trainingplans_router)
 api.add_router("/", grouphomes_router)
 api.add_router("/", selfevaluations_router)
+api.add_router("/", disaster_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "tsunagu.trainingplans",
     "tsunagu.grouphomes",
     "tsunagu.selfevaluations",
+    "tsunagu.disaster",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("training-plans/", include("tsunagu.trainingplans.urls")),
     path("grouphomes/", include("tsunagu.grouphomes.urls")),
     path("self-evaluations/", include("tsunagu.selfevaluations.urls")),
+    path("disaster/", include("tsunagu.disaster.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("disclosure/", include("tsunagu.disclosure.urls")),

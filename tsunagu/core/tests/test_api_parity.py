@@ -32,6 +32,14 @@ TWINS: dict[str, str] = {
     "abuse:prefecture": "abuse_report_prefecture",
     "abuse:monitoring": "abuse_report_monitoring",
     "abuse:close": "abuse_report_close",
+    # disaster: the 避難行動要支援者名簿 and the safety checks (issue 20 items 6, 7)
+    "disaster:criteria": "disaster_criteria_set",
+    "disaster:register_build": "disaster_register_build",
+    "disaster:entry_consent": "disaster_entry_consent",
+    "disaster:entry_plan": "disaster_plan_save",
+    "disaster:campaign_create": "disaster_campaign_declare",
+    "disaster:campaign_record": "disaster_check_record",
+    "disaster:campaign_close": "disaster_campaign_close",
     # grouphomes: the day-service group home evaluation (issue 19 item 6)
     "grouphomes:home_create": "grouphome_create",
     "grouphomes:home_edit": "grouphome_update",

@@ -353,6 +353,40 @@ def _abuse_survey(fmt: str) -> Seeder:
     return seed
 
 
+def _disaster(fmt: str) -> Seeder:
+    def seed(personas: Any, client_as: Callable[..., Client]) -> tuple[Client, str, Seeds]:
+        from tsunagu.disaster import services as disaster
+        from tsunagu.organizations.models import Area
+        from tsunagu.organizations.tests.actors import actor_as
+        from tsunagu.people.tests.factories import PersonFactory
+
+        seeds = Seeds()
+
+        def text() -> str:
+            value = seeds(shown=False)
+            if value == value.strip():
+                seeds.shown.append(value)
+            return value
+
+        city = actor_as(personas.city_official)
+        ward = Area.objects.create(code="export-ward", name=seeds(), kind="ward")
+        person = PersonFactory.create(family_name=seeds(shown=False), area=ward, address=seeds())
+        entry = disaster.entry_add(city, person=person)
+        campaign = disaster.campaign_declare(city, title=seeds(shown=False), areas=[ward])
+        disaster.check_record(
+            actor_as(personas.core_officer),
+            campaign=campaign,
+            entry=entry,
+            state="evacuated",
+            evacuated_to=text(),
+            note=text(),
+        )
+        url = f"{reverse('disaster:campaign_export', args=[campaign.pk])}?format={fmt}"
+        return client_as(personas.core_officer), url, seeds
+
+    return seed
+
+
 @dataclass(frozen=True)
 class Export:
     url_name: str
@@ -388,6 +422,9 @@ EXPORTS = [
     Export("abuse:survey_export", "csv", _abuse_survey("csv")),
     Export("abuse:survey_export", "cp932", _abuse_survey("cp932")),
     Export("abuse:survey_export", "xlsx", _abuse_survey("xlsx")),
+    Export("disaster:campaign_export", "csv", _disaster("csv")),
+    Export("disaster:campaign_export", "cp932", _disaster("cp932")),
+    Export("disaster:campaign_export", "xlsx", _disaster("xlsx")),
 ]
 # Exports that are JSON: a JSON string is never evaluated by a spreadsheet, so they need
 # nothing (HSDS and FHIR are JSON too, under names without "export").

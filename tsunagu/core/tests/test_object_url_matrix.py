@@ -137,6 +137,7 @@ SCREEN_NAMESPACES = {
     "grouphomes",
     "selfevaluations",
     "abuse",
+    "disaster",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -932,7 +933,53 @@ def _abuse_report(w: World) -> dict[str, int]:
     return {"report_id": report.pk}
 
 
+def _disaster(w: World) -> dict[str, Any]:
+    """The world's person on the 避難行動要支援者名簿 of a ward, without consent, and an open
+    safety-check campaign on that ward naming office A (issue 20 items 6, 7): office A sees the
+    person through the campaign's basis; office B is named nowhere and sees neither."""
+    from tsunagu.accounts.models import User
+    from tsunagu.disaster import services as disaster
+    from tsunagu.disaster.models import Campaign, RegisterEntry
+
+    campaign = Campaign.objects.filter(title="matrix").first()
+    if campaign is None:
+        ward = Area.objects.create(code="disaster-ward", name="防災区", kind="ward")
+        Person.objects.filter(pk=w.person.pk).update(area=ward)
+        city = plan_actor_as(User.objects.get(username="city_official"))
+        disaster.entry_add(city, person=w.person)
+        campaign = disaster.campaign_declare(
+            city, title="matrix", areas=[ward], workers=[w.case.lead_organization]
+        )
+    entry = RegisterEntry.objects.get(person=w.person)
+    return {"campaign_id": campaign.pk, "entry_id": entry.pk}
+
+
+def _disaster_entry(w: World) -> dict[str, int]:
+    return {"entry_id": _disaster(w)["entry_id"]}
+
+
+def _disaster_campaign(w: World) -> dict[str, int]:
+    return {"campaign_id": _disaster(w)["campaign_id"]}
+
+
 SCREENS: dict[str, Spec] = {
+    # disaster (issue 20 items 6, 7): office A sees the person through the open campaign.
+    "disaster:entry_detail": Spec(_disaster_entry),
+    "disaster:entry_consent": Spec(
+        _disaster_entry, POST, lambda w: {"given": "1"}, owner="core_officer"
+    ),
+    "disaster:entry_plan": Spec(
+        _disaster_entry, FORM, lambda w: {"destination": "小学校"}, owner="core_officer"
+    ),
+    "disaster:campaign_detail": Spec(_disaster_campaign),
+    "disaster:campaign_check": Spec(_disaster_campaign),
+    "disaster:campaign_record": Spec(
+        _disaster_campaign,
+        POST,
+        lambda w: {"entry": _disaster_entry(w)["entry_id"], "state": "safe"},
+    ),
+    "disaster:campaign_close": Spec(_disaster_campaign, POST, owner="city_official"),
+    "disaster:campaign_export": Spec(_disaster_campaign, owner="core_officer"),
     # grouphomes (issue 19 item 6): the city manages the home and plans its evaluations.
     "grouphomes:home_edit": Spec(_group_home, FORM, owner="city_official"),
     "grouphomes:evaluation_detail": Spec(_gh_planned, owner="city_official"),
@@ -1384,6 +1431,25 @@ SCREENS: dict[str, Spec] = {
 }
 
 API: dict[str, Spec] = {
+    # disaster (issue 20 items 6, 7)
+    "GET /api/v1/disaster/entries/{entry_id}": Spec(_disaster_entry),
+    "POST /api/v1/disaster/entries/{entry_id}/consent": Spec(
+        _disaster_entry, POST, lambda w: {"given": True}, owner="core_officer"
+    ),
+    "GET /api/v1/disaster/entries/{entry_id}/plan": Spec(_disaster_entry),
+    "PUT /api/v1/disaster/entries/{entry_id}/plan": Spec(
+        _disaster_entry, ("PUT",), lambda w: {"destination": "小学校"}, owner="core_officer"
+    ),
+    "GET /api/v1/disaster/campaigns/{campaign_id}": Spec(_disaster_campaign),
+    "GET /api/v1/disaster/campaigns/{campaign_id}/rows": Spec(_disaster_campaign),
+    "POST /api/v1/disaster/campaigns/{campaign_id}/checks": Spec(
+        _disaster_campaign,
+        POST,
+        lambda w: {"entry_id": _disaster_entry(w)["entry_id"], "state": "safe"},
+    ),
+    "POST /api/v1/disaster/campaigns/{campaign_id}/close": Spec(
+        _disaster_campaign, POST, owner="city_official"
+    ),
     # grouphomes (issue 19 item 6)
     "GET /api/v1/grouphomes/homes/{home_id}": Spec(_group_home, owner="city_official"),
     "PATCH /api/v1/grouphomes/homes/{home_id}": Spec(

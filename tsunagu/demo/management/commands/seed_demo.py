@@ -30,6 +30,7 @@ from tsunagu.demo.cases import casework_summary, seed_casework
 from tsunagu.demo.curricula import seed_and_summarise as seed_curricula
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.directory import seed_resources_and_summarise as seed_directory_resources
+from tsunagu.demo.disaster import seed_and_summarise as seed_disaster
 from tsunagu.demo.expertise import seed_and_summarise as seed_expertise
 from tsunagu.demo.grouphomes import seed_and_summarise as seed_grouphomes
 from tsunagu.demo.hearings import seed_and_summarise as seed_hearings
@@ -759,6 +760,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_training_plan())
         self.stdout.write(seed_grouphomes())
         self.stdout.write(seed_self_evaluations())
+        self.stdout.write(seed_disaster())
         self.stdout.write(seed_annual_report())
         # The surveys prefill from each office's cases, so they come after the casework.
         self.stdout.write(seed_surveys())
