@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tsunagu.curricula",
     "tsunagu.expertise",
     "tsunagu.supervision",
+    "tsunagu.rights",
     "tsunagu.hearings",
     "tsunagu.trainingplans",
     "tsunagu.grouphomes",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("curricula/", include("tsunagu.curricula.urls")),
     path("expertise/", include("tsunagu.expertise.urls")),
     path("supervision/", include("tsunagu.supervision.urls")),
+    path("rights/", include("tsunagu.rights.urls")),
     path("hearings/", include("tsunagu.hearings.urls")),
     path("training-plans/", include("tsunagu.trainingplans.urls")),
     path("grouphomes/", include("tsunagu.grouphomes.urls")),
