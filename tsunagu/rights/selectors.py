@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_label, fiscal_year_range
@@ -107,10 +108,20 @@ def council_table(actor: Actor, year: int) -> ExportTable:
             ]
         )
     return ExportTable(
-        title=f"{fiscal_year_label(year)} 障害者差別に関する相談事例（地域協議会用）",
-        header=["番号", "受付月", "相手方", "相談の種類", "分野", "概要", "対応", "結果"],
+        title=_("%(year)s 障害者差別に関する相談事例（地域協議会用）")
+        % {"year": fiscal_year_label(year)},
+        header=[
+            _("番号"),
+            _("受付月"),
+            _("相手方"),
+            _("相談の種類"),
+            _("分野"),
+            _("概要"),
+            _("対応"),
+            _("結果"),
+        ],
         rows=rows,
-        sheet="相談事例",
-        notes=("氏名など個人が分かる情報は含みません。",),
+        sheet=_("相談事例"),
+        notes=(_("氏名など個人が分かる情報は含みません。"),),
         numeric_from=99,
     )
