@@ -20,7 +20,12 @@ from tsunagu.cases.access import persons_visible_to
 from tsunagu.core.actor import Origin
 from tsunagu.core.dates import fiscal_year
 from tsunagu.organizations.actors import actor_for
-from tsunagu.organizations.models import Membership, OrganizationKind, SystemRole
+from tsunagu.organizations.models import (
+    Membership,
+    Organization,
+    OrganizationKind,
+    SystemRole,
+)
 from tsunagu.people import services as people_services
 from tsunagu.people.models import ConsentMethod, ConsentPurpose
 from tsunagu.rights import services
@@ -105,6 +110,26 @@ def seed_and_summarise() -> str:
         note="審判が確定し、後見が始まった。",
     )
 
+    # The 社会福祉協議会 runs the 日常生活自立支援事業; the city decides the 申立費用.
+    council, _created = Organization.objects.get_or_create(
+        code="midori-shakyo",
+        defaults={
+            "name": "みどり市社会福祉協議会",
+            "kind": OrganizationKind.SOCIAL_WELFARE_COUNCIL,
+        },
+    )
+    referral = services.referral_create(
+        supporter,
+        person=person,
+        council=council,
+        referred_on=day(14),
+        note="後見開始までの間、日常的な金銭管理の支援を依頼。",
+    )
+    services.referral_outcome(supporter, referral=referral, outcome="contracted", on=day(35))
+    services.cost_decision_create(
+        city, person=person, kind="petition_cost", amount=8400, decided_on=day(45)
+    )
+
     recorder = core
     consultation = services.consultation_create(
         recorder,
@@ -144,5 +169,6 @@ def seed_and_summarise() -> str:
     )
     return (
         "権利擁護: 市長申立て 1件（相談受付から審判・後見開始まで）、"
+        "日常生活自立支援事業への紹介 1件（利用契約）、利用支援事業の決定 1件（申立費用）、"
         "障害者差別に関する相談 1件（合理的配慮の不提供・調整により解決）"
     )

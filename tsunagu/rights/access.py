@@ -19,9 +19,11 @@ from tsunagu.organizations.models import OVERSIGHT_KINDS, OrganizationKind
 from tsunagu.people.models import Person
 from tsunagu.rights.models import (
     CORE_CENTER_STEPS,
+    CostSupportDecision,
     DiscriminationConsultation,
     GuardianshipPetition,
     PetitionerKind,
+    SelfRelianceReferral,
 )
 
 PETITION = "rights.guardianshippetition"
@@ -117,3 +119,30 @@ def read_consultation(actor: Actor, consultation_id: object) -> DiscriminationCo
         person_ids=[person.pk] if person is not None else [],
     )
     return consultation
+
+
+REFERRAL = "rights.selfreliancereferral"
+
+
+def access_referral(actor: Actor, referral_id: object) -> SelfRelianceReferral:
+    pk = audit.object_pk(actor, REFERRAL, referral_id)
+    referral = (
+        SelfRelianceReferral.objects.filter(person__in=persons_visible_to(actor), pk=pk)
+        .select_related("person", "council")
+        .first()
+    )
+    if referral is None:
+        raise audit.not_found(actor, REFERRAL, pk, "person not visible")
+    return referral
+
+
+def referrals_visible_to(actor: Actor) -> QuerySet[SelfRelianceReferral]:
+    if not is_oversight(actor):
+        return SelfRelianceReferral.objects.none()
+    return SelfRelianceReferral.objects.filter(person__in=persons_visible_to(actor))
+
+
+def cost_decisions_visible_to(actor: Actor) -> QuerySet[CostSupportDecision]:
+    if not is_oversight(actor):
+        return CostSupportDecision.objects.none()
+    return CostSupportDecision.objects.filter(person__in=persons_visible_to(actor))

@@ -12,11 +12,13 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.api import ErrorOut, paginated
 from tsunagu.core.dates import fiscal_year
+from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
 from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.meetings import deidentify
 from tsunagu.meetings.api import FlagOut, FlagsErrorBody, FlagsErrorOut, KeepIn
+from tsunagu.organizations.models import Organization
 from tsunagu.rights import access, selectors, services
 from tsunagu.rights.models import (
     NOTE_MAX_LENGTH,
@@ -25,6 +27,8 @@ from tsunagu.rights.models import (
     ConsultationOutcome,
     ConsultationStepKind,
     ConsulterKind,
+    CostSupportDecision,
+    CostSupportKind,
     DisabilityType,
     DiscriminationConsultation,
     DiscriminationField,
@@ -35,7 +39,9 @@ from tsunagu.rights.models import (
     PartyKind,
     PetitionerKind,
     PetitionStep,
+    ReferralOutcome,
     RulingKind,
+    SelfRelianceReferral,
 )
 
 router = Router(tags=["rights"])
@@ -154,6 +160,9 @@ class RightsFiguresOut(Schema):
     consultations_by_field: list[RightsFigureOut]
     consultations_by_party: list[RightsFigureOut]
     outcomes: list[RightsFigureOut]
+    referrals: list[RightsFigureOut]
+    cost_decisions: list[RightsFigureOut]
+    cost_amounts: list[RightsFigureOut]
 
 
 def _flags_error(exc: deidentify.IdentifiersLeft) -> FlagsErrorOut:
@@ -363,3 +372,113 @@ def figures(request: TsunaguRequest, year: Year | None = None) -> Any:
     actor = audit.require_role(request.actor, access.is_oversight, view="rights_figures")
     audit.record(action=Action.RECORD_VIEWED, actor=actor, target_type="rights.figures")
     return selectors.figures(actor, year or fiscal_year(timezone.localdate()))
+
+
+class RightsReferralOut(Out):
+    id: int
+    person_id: int
+    council_id: int
+    referred_on: dt.date
+    note: str
+    outcome: str
+    outcome_on: dt.date | None
+
+
+class RightsReferralIn(Schema):
+    council_id: Id
+    referred_on: SaneDate
+    note: str = Field("", max_length=NOTE_MAX_LENGTH)
+
+
+class RightsReferralOutcomeIn(Schema):
+    outcome: ReferralOutcome
+    on: SaneDate
+
+
+class RightsCostDecisionOut(Out):
+    id: int
+    person_id: int
+    kind: str
+    amount: int
+    decided_on: dt.date
+
+
+class RightsCostDecisionIn(Schema):
+    kind: CostSupportKind
+    amount: int = Field(..., ge=1, le=100_000_000)
+    decided_on: SaneDate
+
+
+@router.post(
+    "/rights/persons/{person_id}/referrals",
+    response={201: RightsReferralOut, **ERRORS},
+    summary="日常生活自立支援事業（社会福祉協議会）への紹介を記録する",
+    url_name="rights_referral_create",
+)
+def referral_create(
+    request: TsunaguRequest, person_id: int, payload: RightsReferralIn
+) -> Status[SelfRelianceReferral]:
+    person = access.access_person(request.actor, person_id)
+    council = Organization.objects.filter(pk=payload.council_id).first()
+    if council is None:
+        raise FieldErrors({"council_id": "紹介先は社会福祉協議会から選んでください。"})
+    referral = services.referral_create(
+        request.actor,
+        person=person,
+        council=council,
+        referred_on=payload.referred_on,
+        note=payload.note,
+    )
+    return Status(201, referral)
+
+
+@router.get(
+    "/rights/referrals/{referral_id}",
+    response={200: RightsReferralOut, 404: ErrorOut},
+    summary="日常生活自立支援事業への紹介",
+    url_name="rights_referral_detail",
+)
+def referral_detail(request: TsunaguRequest, referral_id: int) -> SelfRelianceReferral:
+    referral = access.access_referral(request.actor, referral_id)
+    audit.record(
+        action=Action.RECORD_VIEWED,
+        actor=request.actor,
+        target=referral,
+        person_ids=[referral.person_id],
+    )
+    return referral
+
+
+@router.post(
+    "/rights/referrals/{referral_id}/outcome",
+    response={200: RightsReferralOut, **ERRORS},
+    summary="日常生活自立支援事業への紹介の結果を記録する",
+    url_name="rights_referral_outcome",
+)
+def referral_outcome(
+    request: TsunaguRequest, referral_id: int, payload: RightsReferralOutcomeIn
+) -> SelfRelianceReferral:
+    referral = access.access_referral(request.actor, referral_id)
+    return services.referral_outcome(
+        request.actor, referral=referral, outcome=payload.outcome.value, on=payload.on
+    )
+
+
+@router.post(
+    "/rights/persons/{person_id}/cost-decisions",
+    response={201: RightsCostDecisionOut, **ERRORS},
+    summary="成年後見制度利用支援事業の決定を記録する（市担当課）",
+    url_name="rights_cost_create",
+)
+def cost_create(
+    request: TsunaguRequest, person_id: int, payload: RightsCostDecisionIn
+) -> Status[CostSupportDecision]:
+    person = access.access_person(request.actor, person_id)
+    decision = services.cost_decision_create(
+        request.actor,
+        person=person,
+        kind=payload.kind.value,
+        amount=payload.amount,
+        decided_on=payload.decided_on,
+    )
+    return Status(201, decision)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.validators import BoundedFormDateField
+from tsunagu.organizations.models import Organization, OrganizationKind
 from tsunagu.rights.models import (
     NOTE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
@@ -13,6 +14,7 @@ from tsunagu.rights.models import (
     ConsultationOutcome,
     ConsultationStepKind,
     ConsulterKind,
+    CostSupportKind,
     DisabilityType,
     DiscriminationField,
     DiscriminationKind,
@@ -21,6 +23,7 @@ from tsunagu.rights.models import (
     PartyKind,
     PetitionerKind,
     PetitionStep,
+    ReferralOutcome,
     RulingKind,
 )
 
@@ -108,3 +111,30 @@ class CloseForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+
+
+class ReferralForm(forms.Form):
+    council = forms.ModelChoiceField(
+        label=_("社会福祉協議会"),
+        queryset=Organization.objects.filter(
+            kind=OrganizationKind.SOCIAL_WELFARE_COUNCIL, is_active=True
+        ).order_by("code"),
+        empty_label=_("選んでください"),
+    )
+    referred_on = BoundedFormDateField(label=_("紹介日"))
+    note = forms.CharField(
+        label=_("メモ"), max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea
+    )
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("結果"), choices=[c for c in ReferralOutcome.choices if c[0]]
+    )
+    on = BoundedFormDateField(label=_("結果の日付"))
+
+
+class CostDecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("種類"), choices=CostSupportKind.choices)
+    amount = forms.IntegerField(label=_("金額（円）"), min_value=1, max_value=100_000_000)
+    decided_on = BoundedFormDateField(label=_("決定日"))

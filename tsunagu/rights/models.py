@@ -274,3 +274,86 @@ class ConsultationStep(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on:%Y-%m-%d}"
+
+
+class ReferralOutcome(models.TextChoices):
+    PENDING = "", _("回答待ち")
+    CONTRACTED = "contracted", _("利用契約")
+    WAITING = "waiting", _("待機")
+    DECLINED = "declined", _("利用に至らず")
+
+
+class SelfRelianceReferral(TimeStampedModel):
+    """A referral to the social welfare council's 日常生活自立支援事業."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("本人"),
+        on_delete=models.PROTECT,
+        related_name="self_reliance_referrals",
+    )
+    council = models.ForeignKey(
+        Organization,
+        verbose_name=_("社会福祉協議会"),
+        on_delete=models.PROTECT,
+        related_name="self_reliance_referrals",
+    )
+    referred_on = BoundedDateField(_("紹介日"))
+    note = models.TextField(_("メモ"), max_length=NOTE_MAX_LENGTH, blank=True)
+    outcome = models.CharField(
+        _("結果"), max_length=20, choices=ReferralOutcome.choices, blank=True, default=""
+    )
+    outcome_on = BoundedDateField(_("結果の日付"), null=True, blank=True)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("紹介した機関"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作成者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("日常生活自立支援事業への紹介")
+        verbose_name_plural = _("日常生活自立支援事業への紹介")
+        ordering = ["-referred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.referred_on:%Y-%m-%d} {self.council}"
+
+
+class CostSupportKind(models.TextChoices):
+    PETITION_COST = "petition_cost", _("申立費用")
+    FEE = "fee", _("報酬助成")
+
+
+class CostSupportDecision(TimeStampedModel):
+    """A 成年後見制度利用支援事業 decision by the city."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("本人"),
+        on_delete=models.PROTECT,
+        related_name="guardianship_cost_decisions",
+    )
+    kind = models.CharField(_("種類"), max_length=20, choices=CostSupportKind.choices)
+    amount = models.PositiveIntegerField(_("金額（円）"))
+    decided_on = BoundedDateField(_("決定日"))
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("決定した機関"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("成年後見制度利用支援事業の決定")
+        verbose_name_plural = _("成年後見制度利用支援事業の決定")
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"

@@ -17,6 +17,8 @@ from tsunagu.rights import access
 from tsunagu.rights.models import (
     ConsultationOutcome,
     ConsultationStepKind,
+    CostSupportDecision,
+    CostSupportKind,
     DiscriminationConsultation,
     DiscriminationField,
     DiscriminationKind,
@@ -25,7 +27,9 @@ from tsunagu.rights.models import (
     PetitionerKind,
     PetitionStep,
     PetitionStepRecord,
+    ReferralOutcome,
     RulingKind,
+    SelfRelianceReferral,
 )
 
 
@@ -45,6 +49,9 @@ class Figures:
     consultations_by_field: list[Figure]
     consultations_by_party: list[Figure]
     outcomes: list[Figure]
+    referrals: list[Figure]  # 日常生活自立支援事業: referred in the year, by outcome
+    cost_decisions: list[Figure]  # 利用支援事業: decided in the year, by kind
+    cost_amounts: list[Figure]  # 利用支援事業: yen decided in the year, by kind
 
 
 def _figures(choices: type[models.TextChoices], counts: Counter[str]) -> list[Figure]:
@@ -73,8 +80,24 @@ def figures(actor: Actor, year: int) -> Figures:
     outcomes = Counter(
         year_consultations(actor, year).exclude(outcome="").values_list("outcome", flat=True)
     )
+    referrals = Counter(
+        SelfRelianceReferral.objects.filter(referred_on__range=(start, end)).values_list(
+            "outcome", flat=True
+        )
+    )
+    decisions = list(
+        CostSupportDecision.objects.filter(decided_on__range=(start, end)).values_list(
+            "kind", "amount"
+        )
+    )
+    amounts: Counter[str] = Counter()
+    for kind, amount in decisions:
+        amounts[kind] += amount
     return Figures(
         year=year,
+        referrals=_figures(ReferralOutcome, referrals),
+        cost_decisions=_figures(CostSupportKind, Counter(k for k, _a in decisions)),
+        cost_amounts=_figures(CostSupportKind, amounts),
         steps=_figures(PetitionStep, mayor_steps),
         petitions_by_type=_figures(GuardianshipType, by_type),
         rulings=_figures(RulingKind, rulings),

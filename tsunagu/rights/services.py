@@ -25,18 +25,22 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.errors import FieldErrors, Forbidden, Invalid
 from tsunagu.core.validation import full_clean
 from tsunagu.meetings import deidentify
+from tsunagu.organizations.models import Organization, OrganizationKind
 from tsunagu.people.models import Person
 from tsunagu.rights import access
 from tsunagu.rights.models import (
     STEP_ORDER,
     ConsultationOutcome,
     ConsultationStep,
+    CostSupportDecision,
     DiscriminationConsultation,
     GuardianshipPetition,
     PetitionerKind,
     PetitionStep,
     PetitionStepRecord,
+    ReferralOutcome,
     RulingKind,
+    SelfRelianceReferral,
 )
 
 MAX_REASON = 200
@@ -313,3 +317,91 @@ def consultation_close(
         detail={"outcome": outcome, "closed_on": closed_on.isoformat()},
     )
     return consultation
+
+
+@transaction.atomic
+def referral_create(
+    actor: Actor, *, person: Person, council: Organization, referred_on: dt.date, note: str = ""
+) -> SelfRelianceReferral:
+    """A dated referral to the social welfare council's 日常生活自立支援事業."""
+    _require_recorder(actor, access.PERSON, person.pk)
+    person = access.access_person(actor, person.pk)
+    if council.kind != OrganizationKind.SOCIAL_WELFARE_COUNCIL or not council.is_active:
+        raise FieldErrors({"council": _("紹介先は社会福祉協議会から選んでください。")})
+    assert actor.organization is not None  # noqa: S101  # may_record says so
+    referral = SelfRelianceReferral(
+        person=person,
+        council=council,
+        referred_on=referred_on,
+        note=note.strip(),
+        organization=actor.organization,
+        created_by=actor.user,
+    )
+    full_clean(referral)
+    referral.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        actor=actor,
+        target=referral,
+        detail={"person": person.pk, "council": council.pk, "referred_on": referred_on.isoformat()},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_outcome(
+    actor: Actor, *, referral: SelfRelianceReferral, outcome: str, on: dt.date
+) -> SelfRelianceReferral:
+    _require_recorder(actor, access.REFERRAL, referral.pk)
+    referral = access.access_referral(actor, referral.pk)
+    if not outcome or outcome not in ReferralOutcome.values:
+        raise FieldErrors({"outcome": _("結果を選んでください。")})
+    if on < referral.referred_on:
+        raise FieldErrors({"on": _("紹介日より前にはできません。")})
+    before = [referral.outcome, referral.outcome_on.isoformat() if referral.outcome_on else None]
+    referral.outcome, referral.outcome_on = outcome, on
+    full_clean(referral)
+    referral.save(update_fields=["outcome", "outcome_on", "updated_at"])
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        actor=actor,
+        target=referral,
+        detail={"changed": {"outcome": [before, [outcome, on.isoformat()]]}},
+    )
+    return referral
+
+
+@transaction.atomic
+def cost_decision_create(
+    actor: Actor, *, person: Person, kind: str, amount: int, decided_on: dt.date
+) -> CostSupportDecision:
+    """A 成年後見制度利用支援事業 decision: the city department's alone."""
+    if not (access.may_record(actor) and access.is_city(actor)):
+        audit.record_denial(
+            actor, target_type=access.PERSON, target_id=str(person.pk), reason="not the city"
+        )
+        raise Forbidden(_("利用支援事業の決定を記録できるのは市担当課の職員です。"))
+    person = access.access_person(actor, person.pk)
+    assert actor.organization is not None  # noqa: S101  # may_record says so
+    decision = CostSupportDecision(
+        person=person,
+        kind=kind,
+        amount=amount,
+        decided_on=decided_on,
+        organization=actor.organization,
+        decided_by=actor.user,
+    )
+    full_clean(decision)
+    decision.save()
+    audit.record(
+        action=Action.RECORD_CREATED,
+        actor=actor,
+        target=decision,
+        detail={
+            "person": person.pk,
+            "kind": kind,
+            "amount": amount,
+            "decided_on": decided_on.isoformat(),
+        },
+    )
+    return decision

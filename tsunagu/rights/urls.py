@@ -13,6 +13,9 @@ urlpatterns = [
     path("persons/<int:person_id>/petition/", views.petition_create, name="petition_create"),
     path("petitions/<int:petition_id>/", views.petition_detail, name="petition_detail"),
     path("petitions/<int:petition_id>/step/", views.petition_step, name="petition_step"),
+    path("persons/<int:person_id>/referral/", views.referral_create, name="referral_create"),
+    path("referrals/<int:referral_id>/outcome/", views.referral_outcome, name="referral_outcome"),
+    path("persons/<int:person_id>/cost-support/", views.cost_create, name="cost_create"),
     path("consultations/new/", views.consultation_create, name="consultation_create"),
     path(
         "consultations/<int:consultation_id>/",

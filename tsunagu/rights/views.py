@@ -25,8 +25,11 @@ from tsunagu.rights.forms import (
     CloseForm,
     ConsultationForm,
     ConsultationStepForm,
+    CostDecisionForm,
     PetitionForm,
     PetitionStepForm,
+    ReferralForm,
+    ReferralOutcomeForm,
     YearForm,
 )
 from tsunagu.rights.models import DiscriminationConsultation
@@ -48,7 +51,22 @@ def index(request: TsunaguRequest) -> HttpResponse:
     )
     audit.record_read(actor, view="rights_petitions", person_ids=[p.person_id for p in petitions])
     consultations = _page(request, access.consultations_visible_to(actor))
+    referrals = _page(
+        request,
+        access.referrals_visible_to(actor).select_related("person", "council"),
+    )
+    decisions = _page(
+        request,
+        access.cost_decisions_visible_to(actor).select_related("person"),
+    )
+    audit.record_read(
+        actor,
+        view="rights_support",
+        person_ids=[r.person_id for r in referrals] + [d.person_id for d in decisions],
+    )
     context = {
+        "referrals": referrals,
+        "decisions": decisions,
         "petitions": petitions,
         "consultations": consultations,
         "may_record": access.may_record(actor),
@@ -251,3 +269,54 @@ def council_export(request: TsunaguRequest) -> HttpResponse:
         },
     )
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="rights:index")
+def referral_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
+    person = access.access_person(request.actor, person_id)
+    form = ReferralForm(posted(request))
+    return form_page(
+        request,
+        form,
+        "rights/form.html",
+        save=lambda data: services.referral_create(request.actor, person=person, **data),
+        done=lambda referral: redirect("rights:index"),
+        context={"title": _("日常生活自立支援事業への紹介を記録する")},
+        success=_("紹介を記録しました。"),
+        back="rights:index",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="rights:index")
+def referral_outcome(request: TsunaguRequest, referral_id: int) -> HttpResponse:
+    referral = access.access_referral(request.actor, referral_id)
+    form = ReferralOutcomeForm(posted(request))
+    return form_page(
+        request,
+        form,
+        "rights/form.html",
+        save=lambda data: services.referral_outcome(request.actor, referral=referral, **data),
+        done=lambda saved: redirect("rights:index"),
+        context={"title": _("日常生活自立支援事業の紹介の結果を記録する")},
+        success=_("結果を記録しました。"),
+        back="rights:index",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@errors_as_pages(back="rights:index")
+def cost_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
+    person = access.access_person(request.actor, person_id)
+    form = CostDecisionForm(posted(request))
+    return form_page(
+        request,
+        form,
+        "rights/form.html",
+        save=lambda data: services.cost_decision_create(request.actor, person=person, **data),
+        done=lambda decision: redirect("rights:index"),
+        context={"title": _("成年後見制度利用支援事業の決定を記録する")},
+        success=_("決定を記録しました。"),
+        back="rights:index",
+    )

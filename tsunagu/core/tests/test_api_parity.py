@@ -92,6 +92,9 @@ TWINS: dict[str, str] = {
     # rights: guardianship petitions, discrimination consultations (issue 20 items 2 and 3)
     "rights:petition_create": "rights_petition_create",
     "rights:petition_step": "rights_petition_step",
+    "rights:referral_create": "rights_referral_create",
+    "rights:referral_outcome": "rights_referral_outcome",
+    "rights:cost_create": "rights_cost_create",
     "rights:consultation_create": "rights_consultation_create",
     "rights:consultation_step": "rights_consultation_step",
     "rights:consultation_close": "rights_consultation_close",

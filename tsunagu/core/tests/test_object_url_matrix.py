@@ -63,7 +63,7 @@ from tsunagu.meetings.tests.factories import (
     MeetingBodyFactory,
     MeetingFactory,
 )
-from tsunagu.organizations.models import Area, StaffingAssignment, StaffingPost
+from tsunagu.organizations.models import Area, Organization, StaffingAssignment, StaffingPost
 from tsunagu.organizations.tests.actors import actor_as as plan_actor_as
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.models import (
@@ -102,7 +102,11 @@ from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
 from tsunagu.reports.models import JobKind, JobStatus, ReportFile, ReportJob
-from tsunagu.rights.models import DiscriminationConsultation, GuardianshipPetition
+from tsunagu.rights.models import (
+    DiscriminationConsultation,
+    GuardianshipPetition,
+    SelfRelianceReferral,
+)
 from tsunagu.selfevaluations.models import (
     CriteriaArea,
     CriteriaItem,
@@ -254,6 +258,11 @@ class World:
     # consultation.  Office B sees neither the person nor the consultations.
     rights_petition: GuardianshipPetition
     rights_consultation: DiscriminationConsultation
+    # The core center's referral of the person to the 日常生活自立支援事業, and a person the
+    # city registered (the city decides the 利用支援事業 for them).
+    rights_referral: SelfRelianceReferral
+    rights_council: Organization
+    rights_city_person: Person
 
 
 @pytest.fixture
@@ -492,7 +501,22 @@ def _rights_world(personas, person: Person) -> dict[str, Any]:
         age_band="40_64",
         disability_type="physical",
     )
-    return {"rights_petition": petition, "rights_consultation": consultation}
+    council = OrganizationFactory.create(
+        kind="social_welfare_council", name="みどり市社会福祉協議会"
+    )
+    referral = rights.referral_create(
+        core,
+        person=person,
+        council=council,
+        referred_on=timezone.localdate() - dt.timedelta(days=5),
+    )
+    return {
+        "rights_petition": petition,
+        "rights_consultation": consultation,
+        "rights_referral": referral,
+        "rights_council": council,
+        "rights_city_person": PersonFactory.create(registered_by_organization=personas.city),
+    }
 
 
 def _supervision_world(personas, case: Case) -> dict[str, Any]:
@@ -829,6 +853,14 @@ def _rights_petition(w: World) -> dict[str, int]:
     return {"petition_id": w.rights_petition.pk}
 
 
+def _rights_referral(w: World) -> dict[str, int]:
+    return {"referral_id": w.rights_referral.pk}
+
+
+def _rights_city_person(w: World) -> dict[str, int]:
+    return {"person_id": w.rights_city_person.pk}
+
+
 def _rights_consultation(w: World) -> dict[str, int]:
     return {"consultation_id": w.rights_consultation.pk}
 
@@ -1035,6 +1067,15 @@ SCREENS: dict[str, Spec] = {
         owner="core_officer",
     ),
     "rights:petition_detail": Spec(_rights_petition, owner="core_officer"),
+    "rights:referral_create": Spec(
+        _person, FORM, lambda w: {"council": w.rights_council.pk}, owner="core_officer"
+    ),
+    "rights:referral_outcome": Spec(
+        _rights_referral, FORM, lambda w: {"outcome": "contracted"}, owner="core_officer"
+    ),
+    "rights:cost_create": Spec(
+        _rights_city_person, FORM, lambda w: {"kind": "fee"}, owner="city_official"
+    ),
     "rights:petition_step": Spec(
         _rights_petition, FORM, lambda w: {"step": "kin_survey"}, owner="core_officer"
     ),
@@ -1574,6 +1615,32 @@ API: dict[str, Spec] = {
         owner="core_officer",
     ),
     "GET /api/v1/rights/petitions/{petition_id}": Spec(_rights_petition, owner="core_officer"),
+    "POST /api/v1/rights/persons/{person_id}/referrals": Spec(
+        _person,
+        POST,
+        lambda w: {
+            "council_id": w.rights_council.pk,
+            "referred_on": timezone.localdate().isoformat(),
+        },
+        owner="core_officer",
+    ),
+    "GET /api/v1/rights/referrals/{referral_id}": Spec(_rights_referral, owner="core_officer"),
+    "POST /api/v1/rights/referrals/{referral_id}/outcome": Spec(
+        _rights_referral,
+        POST,
+        lambda w: {"outcome": "contracted", "on": timezone.localdate().isoformat()},
+        owner="core_officer",
+    ),
+    "POST /api/v1/rights/persons/{person_id}/cost-decisions": Spec(
+        _rights_city_person,
+        POST,
+        lambda w: {
+            "kind": "fee",
+            "amount": 18000,
+            "decided_on": timezone.localdate().isoformat(),
+        },
+        owner="city_official",
+    ),
     "POST /api/v1/rights/petitions/{petition_id}/steps": Spec(
         _rights_petition,
         POST,

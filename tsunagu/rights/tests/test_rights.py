@@ -309,3 +309,51 @@ def test_the_api_answers_flags_and_keeps_a_reason(personas, client):
     )
     assert second.status_code == 201, second.content
     assert second.json()["person_id"] is None
+
+
+def test_referral_to_the_council_and_the_citys_cost_support(personas, person, client_as, client):
+    from tsunagu.organizations.tests.factories import OrganizationFactory
+
+    council = OrganizationFactory.create(kind="social_welfare_council", name="みどり市社協")
+    core, city = actor_as(personas.core_officer), actor_as(personas.city_official)
+    with pytest.raises(FieldErrors):  # only a social welfare council
+        services.referral_create(core, person=person, council=personas.office_a, referred_on=DAY)
+    referral = services.referral_create(core, person=person, council=council, referred_on=DAY)
+    with pytest.raises(FieldErrors):
+        services.referral_outcome(
+            core, referral=referral, outcome="contracted", on=DAY - dt.timedelta(1)
+        )
+    url = reverse("rights:referral_outcome", args=[referral.pk])
+    done = client_as(personas.core_officer).post(url, {"outcome": "contracted", "on": "2026-06-01"})
+    assert done.status_code == 302
+    referral.refresh_from_db()
+    assert referral.outcome == "contracted"
+    assert client_as(personas.counselor_b).get(url).status_code == 404
+    with pytest.raises(Forbidden):  # the city decides
+        services.cost_decision_create(core, person=person, kind="fee", amount=18000, decided_on=DAY)
+    marker = _last()
+    response = _api(
+        client,
+        personas.city_official,
+        personas.city,
+        "POST",
+        f"/api/v1/rights/persons/{person.pk}/cost-decisions",
+        {"kind": "petition_cost", "amount": 5800, "decided_on": "2026-06-10"},
+    )
+    assert response.status_code == 201, response.content
+    assert AuditEvent.objects.filter(pk__gt=marker, action=Action.RECORD_CREATED).exists()
+    bad = _api(
+        client,
+        personas.city_official,
+        personas.city,
+        "POST",
+        f"/api/v1/rights/persons/{person.pk}/cost-decisions",
+        {"kind": "fee", "amount": -1, "decided_on": "99999-01-01"},
+    )
+    assert bad.status_code == 422
+    figures = selectors.figures(city, 2026)
+    assert {f.label: f.count for f in figures.referrals}["利用契約"] == 1
+    assert {f.label: f.count for f in figures.cost_amounts}["申立費用"] == 5800
+    index = client_as(personas.city_official).get(reverse("rights:index"))
+    assert index.status_code == 200
+    assert "みどり市社協" in index.content.decode()
