@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
@@ -23,28 +23,37 @@ from tsunagu.rights import access, selectors, services
 from tsunagu.rights.models import (
     NOTE_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
-    AgeBand,
-    ConsultationOutcome,
-    ConsultationStepKind,
-    ConsulterKind,
     CostSupportDecision,
-    CostSupportKind,
-    DisabilityType,
     DiscriminationConsultation,
-    DiscriminationField,
-    DiscriminationKind,
-    GuardianKind,
     GuardianshipPetition,
-    GuardianshipType,
-    PartyKind,
-    PetitionerKind,
-    PetitionStep,
-    ReferralOutcome,
-    RulingKind,
     SelfRelianceReferral,
 )
 
 router = Router(tags=["rights"])
+
+# Literal values, not the models' enums: an enum is named in the API document by its class
+# name, and other apps have enums of the same names.
+RightsPetitionerKind = Literal["mayor", "relative", "self"]
+RightsGuardianshipType = Literal["guardianship", "curatorship", "assistance"]
+RightsPetitionStep = Literal[
+    "consulted", "kin_survey", "mayor_decision", "filed", "ruling", "started"
+]
+RightsRulingKind = Literal["granted", "dismissed", "withdrawn"]
+RightsGuardianKind = Literal["relative", "professional", "citizen", "corporate"]
+RightsConsulterKind = Literal["self", "family", "supporter", "other"]
+RightsAgeBand = Literal["", "under_18", "18_39", "40_64", "65_over"]
+RightsDisabilityType = Literal[
+    "", "physical", "intellectual", "mental", "developmental", "intractable"
+]
+RightsPartyKind = Literal["business", "public"]
+RightsDiscriminationKind = Literal["unfair_treatment", "no_accommodation"]
+RightsDiscriminationField = Literal[
+    "employment", "education", "shops", "transport", "housing", "medical", "other"
+]
+RightsConsultationStepKind = Literal["hearing", "advice", "mediation", "referral"]
+RightsConsultationOutcome = Literal["mediated", "advised", "referred", "unresolved"]
+RightsReferralOutcome = Literal["contracted", "waiting", "declined"]
+RightsCostSupportKind = Literal["petition_cost", "fee"]
 
 ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 FLAG_ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: FlagsErrorOut}
@@ -82,19 +91,19 @@ class RightsPetitionOut(Out):
 
 
 class RightsPetitionIn(Schema):
-    petitioner: PetitionerKind
-    guardianship_type: GuardianshipType
+    petitioner: RightsPetitionerKind
+    guardianship_type: RightsGuardianshipType
     consulted_on: SaneDate
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
 
 
 class RightsPetitionStepIn(Schema):
-    step: PetitionStep
+    step: RightsPetitionStep
     on: SaneDate
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
-    ruling: RulingKind | None = Field(None, description="審判のとき")
+    ruling: RightsRulingKind | None = Field(None, description="審判のとき")
     guardian_name: str = Field("", max_length=200, description="後見等開始のとき")
-    guardian_kind: GuardianKind | None = Field(None, description="後見等開始のとき")
+    guardian_kind: RightsGuardianKind | None = Field(None, description="後見等開始のとき")
 
 
 class RightsConsultationStepOut(Out):
@@ -122,27 +131,27 @@ class RightsConsultationOut(Out):
 
 class RightsConsultationIn(Schema):
     received_on: SaneDate
-    consulter: ConsulterKind
+    consulter: RightsConsulterKind
     person_id: Id | None = None
-    age_band: AgeBand = AgeBand.UNKNOWN
-    disability_type: DisabilityType = DisabilityType.UNKNOWN
-    party_kind: PartyKind
-    kind: DiscriminationKind
-    field: DiscriminationField
+    age_band: RightsAgeBand = ""
+    disability_type: RightsDisabilityType = ""
+    party_kind: RightsPartyKind
+    kind: RightsDiscriminationKind
+    field: RightsDiscriminationField
     summary: str = Field(..., min_length=1, max_length=SUMMARY_MAX_LENGTH)
     keep: list[KeepIn] = Field([], max_length=200)
     seen_flags: list[str] = Field([], max_length=200)
 
 
 class RightsConsultationStepIn(Schema):
-    kind: ConsultationStepKind
+    kind: RightsConsultationStepKind
     on: SaneDate
     note: str = Field("", max_length=NOTE_MAX_LENGTH)
     keep: list[KeepIn] = Field([], max_length=200)
 
 
 class RightsCloseIn(Schema):
-    outcome: ConsultationOutcome
+    outcome: RightsConsultationOutcome
     closed_on: SaneDate
 
 
@@ -225,8 +234,8 @@ def petition_create(
     petition = services.petition_create(
         request.actor,
         person=person,
-        petitioner=payload.petitioner.value,
-        guardianship_type=payload.guardianship_type.value,
+        petitioner=payload.petitioner,
+        guardianship_type=payload.guardianship_type,
         consulted_on=payload.consulted_on,
         note=payload.note,
     )
@@ -256,12 +265,12 @@ def petition_step(
     services.petition_step(
         request.actor,
         petition=petition,
-        step=payload.step.value,
+        step=payload.step,
         on=payload.on,
         note=payload.note,
-        ruling=payload.ruling.value if payload.ruling else "",
+        ruling=payload.ruling if payload.ruling else "",
         guardian_name=payload.guardian_name,
-        guardian_kind=payload.guardian_kind.value if payload.guardian_kind else "",
+        guardian_kind=payload.guardian_kind if payload.guardian_kind else "",
     )
     return Status(201, GuardianshipPetition.objects.get(pk=petition.pk))
 
@@ -292,13 +301,13 @@ def consultation_create(request: TsunaguRequest, payload: RightsConsultationIn) 
         consultation = services.consultation_create(
             actor,
             received_on=payload.received_on,
-            consulter=payload.consulter.value,
+            consulter=payload.consulter,
             person=person,
-            age_band=payload.age_band.value,
-            disability_type=payload.disability_type.value,
-            party_kind=payload.party_kind.value,
-            kind=payload.kind.value,
-            field=payload.field.value,
+            age_band=payload.age_band,
+            disability_type=payload.disability_type,
+            party_kind=payload.party_kind,
+            kind=payload.kind,
+            field=payload.field,
             summary=payload.summary,
             keep={k.key: k.reason for k in payload.keep},
             seen=payload.seen_flags,
@@ -333,7 +342,7 @@ def consultation_step(
         services.consultation_step(
             request.actor,
             consultation=consultation,
-            kind=payload.kind.value,
+            kind=payload.kind,
             on=payload.on,
             note=payload.note,
             keep={k.key: k.reason for k in payload.keep},
@@ -356,7 +365,7 @@ def consultation_close(
     closed = services.consultation_close(
         request.actor,
         consultation=consultation,
-        outcome=payload.outcome.value,
+        outcome=payload.outcome,
         closed_on=payload.closed_on,
     )
     return _consultation_out(request.actor, closed)
@@ -391,7 +400,7 @@ class RightsReferralIn(Schema):
 
 
 class RightsReferralOutcomeIn(Schema):
-    outcome: ReferralOutcome
+    outcome: RightsReferralOutcome
     on: SaneDate
 
 
@@ -404,7 +413,7 @@ class RightsCostDecisionOut(Out):
 
 
 class RightsCostDecisionIn(Schema):
-    kind: CostSupportKind
+    kind: RightsCostSupportKind
     amount: int = Field(..., ge=1, le=100_000_000)
     decided_on: SaneDate
 
@@ -460,7 +469,7 @@ def referral_outcome(
 ) -> SelfRelianceReferral:
     referral = access.access_referral(request.actor, referral_id)
     return services.referral_outcome(
-        request.actor, referral=referral, outcome=payload.outcome.value, on=payload.on
+        request.actor, referral=referral, outcome=payload.outcome, on=payload.on
     )
 
 
@@ -477,7 +486,7 @@ def cost_create(
     decision = services.cost_decision_create(
         request.actor,
         person=person,
-        kind=payload.kind.value,
+        kind=payload.kind,
         amount=payload.amount,
         decided_on=payload.decided_on,
     )
