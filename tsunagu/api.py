@@ -28,6 +28,7 @@ from tsunagu.records.api import router as records_router
 from tsunagu.referrals.api import router as referrals_router
 from tsunagu.referrals.api_imports import router as referral_imports_router
 from tsunagu.reports.api import router as reports_router
+from tsunagu.rights.api import router as rights_router
 from tsunagu.search.api import router as search_router
 from tsunagu.selfevaluations.api import router as selfevaluations_router
 from tsunagu.supervision.api import router as supervision_router
@@ -64,6 +65,7 @@ api.add_router("/", curricula_router)
 api.add_router("/", expertise_router)
 api.add_router("/", supervision_router)
 api.add_router("/", abuse_router)
+api.add_router("/", rights_router)
 api.add_router("/", hearings_router)
 api.add_router("/", trainingplans_router)
 api.add_router("/", grouphomes_router)

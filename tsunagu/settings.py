@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "tsunagu.expertise",
     "tsunagu.supervision",
     "tsunagu.abuse",
+    "tsunagu.rights",
     "tsunagu.hearings",
     "tsunagu.trainingplans",
     "tsunagu.grouphomes",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("expertise/", include("tsunagu.expertise.urls")),
     path("supervision/", include("tsunagu.supervision.urls")),
     path("abuse/", include("tsunagu.abuse.urls")),
+    path("rights/", include("tsunagu.rights.urls")),
     path("hearings/", include("tsunagu.hearings.urls")),
     path("training-plans/", include("tsunagu.trainingplans.urls")),
     path("grouphomes/", include("tsunagu.grouphomes.urls")),

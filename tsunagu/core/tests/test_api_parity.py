@@ -105,6 +105,15 @@ TWINS: dict[str, str] = {
     "hearings:direction_adopt": "hearings_direction_adopt",
     "hearings:direction_issue": "hearings_direction_issue",
     "hearings:direction_development": "hearings_direction_development",
+    # rights: guardianship petitions, discrimination consultations (issue 20 items 2 and 3)
+    "rights:petition_create": "rights_petition_create",
+    "rights:petition_step": "rights_petition_step",
+    "rights:referral_create": "rights_referral_create",
+    "rights:referral_outcome": "rights_referral_outcome",
+    "rights:cost_create": "rights_cost_create",
+    "rights:consultation_create": "rights_consultation_create",
+    "rights:consultation_step": "rights_consultation_step",
+    "rights:consultation_close": "rights_consultation_close",
     # supervision: sessions, presented cases, advice, follow-up (issue 18 item 5)
     "supervision:session_create": "supervision_session_create",
     "supervision:session_edit": "supervision_session_update",

@@ -353,6 +353,29 @@ def _abuse_survey(fmt: str) -> Seeder:
     return seed
 
 
+def _rights_council(fmt: str) -> Seeder:
+    def seed(personas: Any, client_as: Callable[..., Client]) -> tuple[Client, str, Seeds]:
+        from tsunagu.rights.models import DiscriminationConsultation
+
+        seeds = Seeds()
+        # The de-identified summaries are the user text of the 地域協議会's case list.
+        for _n in PAYLOADS:
+            DiscriminationConsultation.objects.create(
+                organization=personas.core_center,
+                received_on=dt.date(2026, 6, 1),
+                consulter="self",
+                party_kind="business",
+                kind="no_accommodation",
+                field="shops",
+                summary=seeds(),
+                created_by=personas.core_officer,
+            )
+        url = f"{reverse('rights:council_export')}?year=2026&fmt={fmt}"
+        return client_as(personas.city_official), url, seeds
+
+    return seed
+
+
 def _disaster(fmt: str) -> Seeder:
     def seed(personas: Any, client_as: Callable[..., Client]) -> tuple[Client, str, Seeds]:
         from tsunagu.disaster import services as disaster
@@ -425,6 +448,9 @@ EXPORTS = [
     Export("disaster:campaign_export", "csv", _disaster("csv")),
     Export("disaster:campaign_export", "cp932", _disaster("cp932")),
     Export("disaster:campaign_export", "xlsx", _disaster("xlsx")),
+    Export("rights:council_export", "csv", _rights_council("csv")),
+    Export("rights:council_export", "cp932", _rights_council("cp932")),
+    Export("rights:council_export", "xlsx", _rights_council("xlsx")),
 ]
 # Exports that are JSON: a JSON string is never evaluated by a spreadsheet, so they need
 # nothing (HSDS and FHIR are JSON too, under names without "export").

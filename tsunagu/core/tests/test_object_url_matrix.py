@@ -63,7 +63,7 @@ from tsunagu.meetings.tests.factories import (
     MeetingBodyFactory,
     MeetingFactory,
 )
-from tsunagu.organizations.models import Area, StaffingAssignment, StaffingPost
+from tsunagu.organizations.models import Area, Organization, StaffingAssignment, StaffingPost
 from tsunagu.organizations.tests.actors import actor_as as plan_actor_as
 from tsunagu.organizations.tests.factories import OrganizationFactory
 from tsunagu.people.models import (
@@ -102,6 +102,11 @@ from tsunagu.records.tests.factories import FormulationFactory, minimal_pdf
 from tsunagu.referrals.models import Referral, ReferralStatus
 from tsunagu.referrals.tests.factories import ReferralFactory
 from tsunagu.reports.models import JobKind, JobStatus, ReportFile, ReportJob
+from tsunagu.rights.models import (
+    DiscriminationConsultation,
+    GuardianshipPetition,
+    SelfRelianceReferral,
+)
 from tsunagu.selfevaluations.models import (
     CriteriaArea,
     CriteriaItem,
@@ -130,6 +135,7 @@ SCREEN_NAMESPACES = {
     "trainings",
     "expertise",
     "supervision",
+    "rights",
     "surveys",
     "curricula",
     "trainingplans",
@@ -249,6 +255,16 @@ class World:
     selfeval_draft: CriteriaSet
     selfeval_draft_area: CriteriaArea
     selfeval_draft_item: CriteriaItem
+    # Rights advocacy (issue 20 items 2 and 3): a 市長申立て for the person, recorded by the
+    # core center (it sees the person on their consent), and the core center's discrimination
+    # consultation.  Office B sees neither the person nor the consultations.
+    rights_petition: GuardianshipPetition
+    rights_consultation: DiscriminationConsultation
+    # The core center's referral of the person to the 日常生活自立支援事業, and a person the
+    # city registered (the city decides the 利用支援事業 for them).
+    rights_referral: SelfRelianceReferral
+    rights_council: Organization
+    rights_city_person: Person
 
 
 @pytest.fixture
@@ -422,6 +438,7 @@ def world(personas, client_as, private_media) -> World:
         **_hearing_world(personas),
         **_group_home_world(personas),
         **_selfeval_world(personas),
+        **_rights_world(personas, person),
     )
 
 
@@ -461,6 +478,46 @@ def _selfeval_world(personas) -> dict[str, Any]:
         "selfeval_draft": draft,
         "selfeval_draft_area": area,
         "selfeval_draft_item": area.items.order_by("position")[0],
+    }
+
+
+def _rights_world(personas, person: Person) -> dict[str, Any]:
+    from tsunagu.rights import services as rights
+
+    core = plan_actor_as(personas.core_officer)
+    petition = rights.petition_create(
+        core,
+        person=person,
+        petitioner="mayor",
+        guardianship_type="guardianship",
+        consulted_on=timezone.localdate() - dt.timedelta(days=10),
+    )
+    consultation = rights.consultation_create(
+        core,
+        received_on=timezone.localdate() - dt.timedelta(days=10),
+        consulter="self",
+        party_kind="business",
+        kind="no_accommodation",
+        field="shops",
+        summary="店舗で筆談での対応を断られた。",
+        age_band="40_64",
+        disability_type="physical",
+    )
+    council = OrganizationFactory.create(
+        kind="social_welfare_council", name="みどり市社会福祉協議会"
+    )
+    referral = rights.referral_create(
+        core,
+        person=person,
+        council=council,
+        referred_on=timezone.localdate() - dt.timedelta(days=5),
+    )
+    return {
+        "rights_petition": petition,
+        "rights_consultation": consultation,
+        "rights_referral": referral,
+        "rights_council": council,
+        "rights_city_person": PersonFactory.create(registered_by_organization=personas.city),
     }
 
 
@@ -794,6 +851,22 @@ def _training_material(w: World) -> dict[str, int]:
     return {"material_id": w.training_material.pk}
 
 
+def _rights_petition(w: World) -> dict[str, int]:
+    return {"petition_id": w.rights_petition.pk}
+
+
+def _rights_referral(w: World) -> dict[str, int]:
+    return {"referral_id": w.rights_referral.pk}
+
+
+def _rights_city_person(w: World) -> dict[str, int]:
+    return {"person_id": w.rights_city_person.pk}
+
+
+def _rights_consultation(w: World) -> dict[str, int]:
+    return {"consultation_id": w.rights_consultation.pk}
+
+
 def _supervision(w: World) -> dict[str, int]:
     return {"session_id": w.supervision_session.pk}
 
@@ -1066,6 +1139,33 @@ SCREENS: dict[str, Spec] = {
         _survey_response, FORM, lambda w: {"reason": "記入漏れ"}, owner="core_officer"
     ),
     "surveys:answer_review": Spec(_survey_answer, POST, owner="core_officer"),
+    # rights (issue 20 items 2 and 3): the core center sees the person and records.
+    "rights:petition_create": Spec(
+        _person,
+        FORM,
+        lambda w: {"petitioner": "relative", "guardianship_type": "assistance"},
+        owner="core_officer",
+    ),
+    "rights:petition_detail": Spec(_rights_petition, owner="core_officer"),
+    "rights:referral_create": Spec(
+        _person, FORM, lambda w: {"council": w.rights_council.pk}, owner="core_officer"
+    ),
+    "rights:referral_outcome": Spec(
+        _rights_referral, FORM, lambda w: {"outcome": "contracted"}, owner="core_officer"
+    ),
+    "rights:cost_create": Spec(
+        _rights_city_person, FORM, lambda w: {"kind": "fee"}, owner="city_official"
+    ),
+    "rights:petition_step": Spec(
+        _rights_petition, FORM, lambda w: {"step": "kin_survey"}, owner="core_officer"
+    ),
+    "rights:consultation_detail": Spec(_rights_consultation, owner="core_officer"),
+    "rights:consultation_step": Spec(
+        _rights_consultation, FORM, lambda w: {"kind": "hearing"}, owner="core_officer"
+    ),
+    "rights:consultation_close": Spec(
+        _rights_consultation, FORM, lambda w: {"outcome": "mediated"}, owner="core_officer"
+    ),
     # supervision (issue 18 item 5): office A attended; office B did not.
     # hearings (issue 19 item 4): office A was heard (its notes shared); office B was not.
     "hearings:round_detail": Spec(_hround),
@@ -1600,6 +1700,65 @@ API: dict[str, Spec] = {
             "beneficiaries": "相談支援専門員",
             "occurred_on": timezone.localdate().isoformat(),
         },
+        owner="core_officer",
+    ),
+    # rights (issue 20 items 2 and 3)
+    "POST /api/v1/rights/persons/{person_id}/petitions": Spec(
+        _person,
+        POST,
+        lambda w: {
+            "petitioner": "relative",
+            "guardianship_type": "assistance",
+            "consulted_on": timezone.localdate().isoformat(),
+        },
+        owner="core_officer",
+    ),
+    "GET /api/v1/rights/petitions/{petition_id}": Spec(_rights_petition, owner="core_officer"),
+    "POST /api/v1/rights/persons/{person_id}/referrals": Spec(
+        _person,
+        POST,
+        lambda w: {
+            "council_id": w.rights_council.pk,
+            "referred_on": timezone.localdate().isoformat(),
+        },
+        owner="core_officer",
+    ),
+    "GET /api/v1/rights/referrals/{referral_id}": Spec(_rights_referral, owner="core_officer"),
+    "POST /api/v1/rights/referrals/{referral_id}/outcome": Spec(
+        _rights_referral,
+        POST,
+        lambda w: {"outcome": "contracted", "on": timezone.localdate().isoformat()},
+        owner="core_officer",
+    ),
+    "POST /api/v1/rights/persons/{person_id}/cost-decisions": Spec(
+        _rights_city_person,
+        POST,
+        lambda w: {
+            "kind": "fee",
+            "amount": 18000,
+            "decided_on": timezone.localdate().isoformat(),
+        },
+        owner="city_official",
+    ),
+    "POST /api/v1/rights/petitions/{petition_id}/steps": Spec(
+        _rights_petition,
+        POST,
+        lambda w: {"step": "kin_survey", "on": timezone.localdate().isoformat()},
+        owner="core_officer",
+    ),
+    "GET /api/v1/rights/consultations/{consultation_id}": Spec(
+        _rights_consultation, owner="core_officer"
+    ),
+    "POST /api/v1/rights/consultations/{consultation_id}/steps": Spec(
+        _rights_consultation,
+        POST,
+        lambda w: {"kind": "hearing", "on": timezone.localdate().isoformat()},
+        owner="core_officer",
+    ),
+    "POST /api/v1/rights/consultations/{consultation_id}/close": Spec(
+        _rights_consultation,
+        POST,
+        lambda w: {"outcome": "mediated", "closed_on": timezone.localdate().isoformat()},
         owner="core_officer",
     ),
     # supervision (issue 18 item 5)

@@ -39,6 +39,7 @@ from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
+from tsunagu.demo.rights import seed_and_summarise as seed_rights
 from tsunagu.demo.selfevaluations import seed_and_summarise as seed_self_evaluations
 from tsunagu.demo.staffing import seed_and_summarise as seed_staffing
 from tsunagu.demo.supervision import seed_and_summarise as seed_supervision
@@ -761,6 +762,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_grouphomes())
         self.stdout.write(seed_self_evaluations())
         self.stdout.write(seed_disaster())
+        self.stdout.write(seed_rights())
         self.stdout.write(seed_annual_report())
         # The surveys prefill from each office's cases, so they come after the casework.
         self.stdout.write(seed_surveys())
