@@ -37,6 +37,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.sql import Query
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -235,9 +236,16 @@ class CompiledRules(Expression):
 
     @staticmethod
     def _compile(union: QuerySet[Any], compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        """As Django compiles a queryset on the right of `__in`: a subquery of the query."""
-        query = union.query.resolve_expression(compiler.query)
-        sql, params = query.as_sql(compiler, connection)
+        """As Django compiles a queryset on the right of `__in`, but always as the subquery of
+        the same bare query, never of the caller's: the SQL is kept for every later query of
+        the process, so it must not depend on where the first one stood.  Compiled inside a
+        subquery of a subquery (`person__in=persons_visible_to(actor)`), Django took the outer
+        queries' aliases for its own and the SQL named a column of the wrong table (`no such
+        column: W0.consent_id`), for that query and every later one.  The rules refer to
+        nothing outside themselves, so their aliases shadow whatever surrounds them."""
+        outer = Query(union.model)
+        query = union.query.resolve_expression(outer)
+        sql, params = query.as_sql(outer.get_compiler(connection=connection), connection)
         return sql, list(params)
 
 

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.cases.access import persons_visible_to
+from tsunagu.cases.access import persons_visible_to, visible_person_ids
 from tsunagu.core.actor import Actor
 from tsunagu.organizations.models import OVERSIGHT_KINDS, OrganizationKind
 from tsunagu.people.models import Person
@@ -64,7 +64,7 @@ def access_person(actor: Actor, person_id: object) -> Person:
 
 
 def petitions_visible_to(actor: Actor) -> QuerySet[GuardianshipPetition]:
-    return GuardianshipPetition.objects.filter(person__in=persons_visible_to(actor))
+    return GuardianshipPetition.objects.filter(person_id__in=visible_person_ids(actor))
 
 
 def access_petition(actor: Actor, petition_id: object) -> GuardianshipPetition:
@@ -127,7 +127,7 @@ REFERRAL = "rights.selfreliancereferral"
 def access_referral(actor: Actor, referral_id: object) -> SelfRelianceReferral:
     pk = audit.object_pk(actor, REFERRAL, referral_id)
     referral = (
-        SelfRelianceReferral.objects.filter(person__in=persons_visible_to(actor), pk=pk)
+        SelfRelianceReferral.objects.filter(person_id__in=visible_person_ids(actor), pk=pk)
         .select_related("person", "council")
         .first()
     )
@@ -139,10 +139,10 @@ def access_referral(actor: Actor, referral_id: object) -> SelfRelianceReferral:
 def referrals_visible_to(actor: Actor) -> QuerySet[SelfRelianceReferral]:
     if not is_oversight(actor):
         return SelfRelianceReferral.objects.none()
-    return SelfRelianceReferral.objects.filter(person__in=persons_visible_to(actor))
+    return SelfRelianceReferral.objects.filter(person_id__in=visible_person_ids(actor))
 
 
 def cost_decisions_visible_to(actor: Actor) -> QuerySet[CostSupportDecision]:
     if not is_oversight(actor):
         return CostSupportDecision.objects.none()
-    return CostSupportDecision.objects.filter(person__in=persons_visible_to(actor))
+    return CostSupportDecision.objects.filter(person_id__in=visible_person_ids(actor))

@@ -231,3 +231,22 @@ def test_every_member_of_the_demo_city_sees_what_the_rules_say(demo_city):
         _assert_same_as_fresh(actor)
         checked += 1
     assert checked >= 20  # the demo city's staff, each as each organization they belong to
+
+
+def test_rules_first_compiled_inside_a_subquery_of_a_subquery_serve_every_later_query(
+    personas, world
+):
+    """The rules are compiled by whichever query asks first and kept for the process: a first
+    asker two subqueries deep (`person__in=persons_visible_to(actor)`, as a list of records
+    about persons asks) once compiled SQL naming the outer queries' aliases (`no such column:
+    W0.consent_id`), and every later query of the process failed with it."""
+    access._compiled_rules.clear()
+    office_a = actor_as(personas.counselor_a)
+    about = Case.objects.filter(person__in=persons_visible_to(office_a))
+    expected = set(
+        Case.objects.filter(person__in=_fresh_persons(office_a)).values_list("pk", flat=True)
+    )
+    assert set(about.values_list("pk", flat=True)) == expected
+    assert about.count() == len(expected)
+    for persona in (personas.counselor_a, personas.counselor_b, personas.core_officer):
+        _assert_same_as_fresh(actor_as(persona))
