@@ -22,6 +22,7 @@ from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.api import api
 from tsunagu.cases.models import Case, CaseConference
 from tsunagu.dashboard.records import FIGURE_KEYS
+from tsunagu.disaster.models import Campaign
 from tsunagu.hearings.models import HearingRound
 from tsunagu.meetings.models import MeetingBody
 from tsunagu.organizations.models import Organization
@@ -60,6 +61,11 @@ PARENTS: dict[str, Any] = {
         .values_list("pk", flat=True)
     ),
     "round_id": lambda: HearingRound.objects.order_by("pk").values_list("pk", flat=True),
+    "campaign_id": lambda: (
+        Campaign.objects.annotate(rows=Count("checks"))
+        .order_by("-rows", "pk")
+        .values_list("pk", flat=True)
+    ),
     "key": lambda: list(FIGURE_KEYS),  # a dashboard figure, not a row
     "organization_id": lambda: (
         Organization.objects.annotate(members=Count("memberships"))

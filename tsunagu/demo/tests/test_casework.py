@@ -244,19 +244,36 @@ def test_same_data_every_time(settings):
 
 def _delete_plans() -> None:
     """The demo plans, referrals, conferences and community issues hang off the cases
-    (PROTECT), and the directory's resource developments off the issues: they go first."""
+    (PROTECT), and the directory's resource developments off the issues; the rights records
+    and the evacuation list off the persons: they go first."""
     from tsunagu.cases.models import CaseConference
+
+    # The rights advocacy records and the evacuation list name their person (PROTECT).
+    from tsunagu.disaster.models import EvacuationPlan, RegisterEntry, SafetyCheck
     from tsunagu.hearings.models import Direction, Finding, Hearing, HearingRound
     from tsunagu.meetings.models import CommunityIssue, ResourceDevelopment
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
     from tsunagu.records.models import BoardMessage
     from tsunagu.referrals.models import Referral
+    from tsunagu.rights.models import (
+        CostSupportDecision,
+        GuardianshipPetition,
+        PetitionStepRecord,
+        SelfRelianceReferral,
+    )
 
     # Supervision items name a case and the center's team row they rest on; the training plan
     # names community issues.
     from tsunagu.supervision.models import PresentedCase, SupervisionSession
     from tsunagu.trainingplans.models import PlannedTraining
 
+    SafetyCheck.objects.all().delete()
+    EvacuationPlan.objects.all().delete()
+    RegisterEntry.objects.all().delete()
+    PetitionStepRecord.objects.all().delete()
+    GuardianshipPetition.objects.all().delete()
+    SelfRelianceReferral.objects.all().delete()
+    CostSupportDecision.objects.all().delete()
     # A hearing direction names the community issue raised from it (PROTECT).
     Direction.objects.all().delete()
     Finding.objects.all().delete()

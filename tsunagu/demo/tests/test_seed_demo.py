@@ -38,6 +38,7 @@ EXPECTED_KINDS = {
     "welfare_commissioner": 1,
     "other": 1,
     "service_provider": 4,  # the day-service group homes (demo/grouphomes.py)
+    "social_welfare_council": 1,  # 日常生活自立支援事業 (demo/rights.py)
 }
 
 
