@@ -252,6 +252,9 @@ def _delete_plans() -> None:
     from tsunagu.disaster.models import EvacuationPlan, RegisterEntry, SafetyCheck
     from tsunagu.hearings.models import Direction, Finding, Hearing, HearingRound
     from tsunagu.meetings.models import CommunityIssue, ResourceDevelopment
+
+    # The DV protection names its person (PROTECT).
+    from tsunagu.people.models import AddressProtection
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
     from tsunagu.records.models import BoardMessage
     from tsunagu.referrals.models import Referral
@@ -267,6 +270,7 @@ def _delete_plans() -> None:
     from tsunagu.supervision.models import PresentedCase, SupervisionSession
     from tsunagu.trainingplans.models import PlannedTraining
 
+    AddressProtection.objects.all().delete()
     SafetyCheck.objects.all().delete()
     EvacuationPlan.objects.all().delete()
     RegisterEntry.objects.all().delete()
