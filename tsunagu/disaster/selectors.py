@@ -74,9 +74,9 @@ def campaign_rows(actor: Actor, campaign: Campaign) -> list[CheckRow]:
     visible = access.entries_visible_to(actor).values("pk")
     entries = access.campaign_entries(campaign).filter(pk__in=visible)
     latest = latest_checks(campaign)
-    entries = list(entries)
-    contacts = protection.contacts_of(e.person for e in entries)
-    rows = [CheckRow(e, latest.get(e.pk), contacts[e.person_id]) for e in entries]
+    listed = list(entries)
+    contacts = protection.contacts_of(e.person for e in listed)
+    rows = [CheckRow(e, latest.get(e.pk), contacts[e.person_id]) for e in listed]
     rows.sort(key=lambda r: (r.reached, r.entry.person.kana_normalized, r.entry.pk))
     return rows
 

@@ -807,7 +807,9 @@ class PeopleContactOut(Schema):
 def _protection_out(actor: Any, person: Person) -> PeopleProtectionOut:
     current = protection.active_protection(person)
     if current is None:
-        return PeopleProtectionOut(active=False)
+        return PeopleProtectionOut(
+            active=False, basis=None, organization=None, review_on=None, reason=None
+        )
 
     def name(user: Any) -> str:
         return str(user.get_full_name() or user.get_username())
