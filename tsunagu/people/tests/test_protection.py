@@ -6,7 +6,9 @@ audited; the banner is on the person's pages and their cases'."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import zipfile
 
 import pytest
 from django.urls import reverse
@@ -176,6 +178,23 @@ def test_no_output_holds_the_whereabouts(personas, world, client_as, api_headers
     shown = json.dumps(rows.json(), ensure_ascii=False)
     assert "隠田" in shown
     _assert_hidden(shown, "disaster API rows")
+    # The disclosure copy (PDF as its HTML, the JSON and CSV in the ZIP).
+    pages: list[str] = []
+    monkeypatch.setattr(
+        "tsunagu.disclosure.services.render_pdf",
+        lambda html, *, css: pages.append(html) or b"%PDF-1.7 (test)",
+    )
+    copy = lead.post(
+        reverse("disclosure:person_disclosure", args=[person.pk]),
+        {"received_on": timezone.localdate().isoformat()},
+    )
+    assert copy.status_code == 200, copy.content[:300]
+    archive = zipfile.ZipFile(io.BytesIO(copy.content))
+    for name in archive.namelist():
+        _assert_hidden(archive.read(name), f"disclosure {name}")
+    assert pages
+    assert "隠田" in pages[0]
+    _assert_hidden(pages[0], "disclosure PDF")
     # FHIR: the Patient of a plan bundle.
     _assert_hidden(json.dumps(plan_fhir._patient(person), ensure_ascii=False), "FHIR Patient")
 
