@@ -180,10 +180,12 @@ def test_no_output_holds_the_whereabouts(personas, world, client_as, api_headers
     _assert_hidden(shown, "disaster API rows")
     # The disclosure copy (PDF as its HTML, the JSON and CSV in the ZIP).
     pages: list[str] = []
-    monkeypatch.setattr(
-        "tsunagu.disclosure.services.render_pdf",
-        lambda html, *, css: pages.append(html) or b"%PDF-1.7 (test)",
-    )
+
+    def fake_render(html: str, *, css: str) -> bytes:
+        pages.append(html)
+        return b"%PDF-1.7 (test)"
+
+    monkeypatch.setattr("tsunagu.disclosure.services.render_pdf", fake_render)
     copy = lead.post(
         reverse("disclosure:person_disclosure", args=[person.pk]),
         {"received_on": timezone.localdate().isoformat()},
