@@ -152,7 +152,7 @@ def reading(text: str, *, names: Mapping[str, str] | None = None) -> str:
 
 
 def person_names(people: Iterable[Any]) -> dict[str, str]:
-    """The names of persons (family and given name, and the two together) with the readings
+    """The names of persons (family and given name, each read on its own) with the readings
     recorded on them (`family_name_kana`, `given_name_kana`): what `names` takes."""
     names: dict[str, str] = {}
     for person in people:
@@ -162,6 +162,4 @@ def person_names(people: Iterable[Any]) -> dict[str, str]:
             names[family] = family_kana
         if given and given_kana:
             names[given] = given_kana
-        if family and given and family_kana and given_kana:
-            names[family + given] = family_kana + given_kana
     return names

@@ -27,9 +27,10 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Invalid
 from tsunagu.core.validation import full_clean
 from tsunagu.plainplans import access, selectors
-from tsunagu.plainplans.models import PlainPlan, PlainPlanPart, PlainPlanStatus
+from tsunagu.plainplans.models import WHO_MAX_LENGTH, PlainPlan, PlainPlanPart, PlainPlanStatus
 from tsunagu.plans import selectors as plans
 from tsunagu.plans.access import access_plan_item
+from tsunagu.plans.models import PlanItem, SupportKind
 
 ACTION_RELEASED = register_action("plainplans.released", gettext_lazy("わかりやすい計画の公開"))
 MAX_PARTS = 20
@@ -37,6 +38,14 @@ MAX_PARTS = 20
 
 def _first_goals(plan: Any) -> str:
     return "\n".join(t.strip() for t in (plan.long_term_goal, plan.short_term_goal) if t.strip())
+
+
+def _who(item: PlanItem) -> str:
+    """Who does an item's part, as the person knows them: the helper (母), the provider or
+    the service's place (ひだまり工房), else the responsible team member."""
+    if item.support_kind == SupportKind.INFORMAL and item.informal_support:
+        return item.informal_support
+    return item.provider_name or item.resource_name or item.responsible_label or item.support_label
 
 
 @transaction.atomic
@@ -75,7 +84,7 @@ def plain_plan_start(actor: Actor, *, case: Case) -> PlainPlan:
         part = PlainPlanPart(
             plain_plan=plain_plan,
             position=position,
-            who=(item.provider_label or item.support_label or _("だれか"))[:100],
+            who=_who(item)[:WHO_MAX_LENGTH],
             what=item.goal,
             plan_item=item,
         )

@@ -45,7 +45,7 @@ def test_a_name_is_read_as_recorded_on_the_person_not_as_the_dictionary_guesses(
         family_name="", given_name="大翔", family_name_kana="", given_name_kana="ハルト"
     )
     names = furigana.person_names([person, other])
-    assert names["月見里陽菜"] == "ヤマナシヒナ"
+    assert names == {"月見里": "ヤマナシ", "陽菜": "ヒナ", "大翔": "ハルト"}
     assert furigana.reading(text, names=names) == "やまなしひなさんとはるとさん"
     shown = furigana.readings("月見里 陽菜", names=names)
     assert shown == [("月見里", "やまなし"), ("陽菜", "ひな")]
