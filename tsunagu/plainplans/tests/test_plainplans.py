@@ -141,7 +141,7 @@ def test_parts_need_both_halves_and_a_plan_item_of_this_plan(personas, world):
             kanji_grade=3,
         )
     other = make_case(personas)
-    foreign_item = other.plan.items.first()
+    foreign_item = other.plan.items.get(priority=1)
     with pytest.raises(FieldErrors):
         services.plain_plan_update(
             actor,
