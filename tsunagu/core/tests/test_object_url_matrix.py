@@ -1043,7 +1043,9 @@ def _plainplan(w: World) -> dict[str, int]:
 
     plain = PlainPlan.objects.filter(case=w.case).order_by("pk").first()
     if plain is None:
-        plain = plainplans.plain_plan_start(plan_actor_as(w.case.lead_worker), case=w.case)
+        lead = w.case.lead_worker
+        assert lead is not None  # the world's case has its lead
+        plain = plainplans.plain_plan_start(plan_actor_as(lead), case=w.case)
     return {"plain_plan_id": plain.pk}
 
 

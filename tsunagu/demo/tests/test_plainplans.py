@@ -20,13 +20,15 @@ def test_the_demo_person_reads_their_plan_and_the_mother_only_what_was_allowed(d
     assert HouseholdMember.objects.filter(
         household=case.household, relationship=Relationship.MOTHER
     ).exists()
-    mine = released_for(case.person, audience="person")
+    person = case.person
+    assert person is not None
+    mine = released_for(person, audience="person")
     assert mine is not None
     html = render_to_string("plainplans/_person_view.html", {"plain_plan": mine})
     assert "<ruby><rb>毎日</rb><rt>まいにち</rt></ruby>" in html
     assert mine.parts.exists()
     assert "plain-plan__parts" in html
-    mothers = released_for(case.person, audience="family")
+    mothers = released_for(person, audience="family")
     assert mothers is not None
     family_html = render_to_string("plainplans/_person_view.html", {"plain_plan": mothers})
     assert "<rb>毎日</rb>" in family_html  # the goals: allowed
