@@ -23,6 +23,7 @@ from tsunagu.meetings.api import router as meetings_router
 from tsunagu.notifications.api import router as notifications_router
 from tsunagu.organizations.api import router as organizations_router
 from tsunagu.people.api import router as people_router
+from tsunagu.plainplans.api import router as plainplans_router
 from tsunagu.plans.api import router as plans_router
 from tsunagu.records.api import router as records_router
 from tsunagu.referrals.api import router as referrals_router
@@ -66,6 +67,7 @@ api.add_router("/", expertise_router)
 api.add_router("/", supervision_router)
 api.add_router("/", abuse_router)
 api.add_router("/", rights_router)
+api.add_router("/", plainplans_router)
 api.add_router("/", hearings_router)
 api.add_router("/", trainingplans_router)
 api.add_router("/", grouphomes_router)

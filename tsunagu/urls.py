@@ -26,6 +26,7 @@ urlpatterns = [
     path("supervision/", include("tsunagu.supervision.urls")),
     path("abuse/", include("tsunagu.abuse.urls")),
     path("rights/", include("tsunagu.rights.urls")),
+    path("plain-plans/", include("tsunagu.plainplans.urls")),
     path("hearings/", include("tsunagu.hearings.urls")),
     path("training-plans/", include("tsunagu.trainingplans.urls")),
     path("grouphomes/", include("tsunagu.grouphomes.urls")),

@@ -32,6 +32,11 @@ TWINS: dict[str, str] = {
     "abuse:prefecture": "abuse_report_prefecture",
     "abuse:monitoring": "abuse_report_monitoring",
     "abuse:close": "abuse_report_close",
+    # plainplans: the plan in plain words (issue 22 item 2); the チェック submit of the edit
+    # screen is `plainplans_check`
+    "plainplans:start": "plainplans_start",
+    "plainplans:edit": "plainplans_edit",
+    "plainplans:release": "plainplans_release",
     # disaster: the 避難行動要支援者名簿 and the safety checks (issue 20 items 6, 7)
     "disaster:criteria": "disaster_criteria_set",
     "disaster:register_build": "disaster_register_build",

@@ -144,6 +144,7 @@ SCREEN_NAMESPACES = {
     "selfevaluations",
     "abuse",
     "disaster",
+    "plainplans",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -1035,6 +1036,22 @@ def _disaster_campaign(w: World) -> dict[str, int]:
     return {"campaign_id": _disaster(w)["campaign_id"]}
 
 
+def _plainplan(w: World) -> dict[str, int]:
+    """A plain plan (issue 22 item 2) drafted by the lead from the world's agreed plan."""
+    from tsunagu.plainplans import services as plainplans
+    from tsunagu.plainplans.models import PlainPlan
+
+    plain = PlainPlan.objects.filter(case=w.case).order_by("pk").first()
+    if plain is None:
+        lead = w.case.lead_worker
+        assert lead is not None  # the world's case has its lead
+        plain = plainplans.plain_plan_start(plan_actor_as(lead), case=w.case)
+    return {"plain_plan_id": plain.pk}
+
+
+PLAIN_BODY: Body = lambda w: {"goals": "作業所に かよいます。", "kanji_grade": 3}  # noqa: E731
+
+
 SCREENS: dict[str, Spec] = {
     # disaster (issue 20 items 6, 7): office A sees the person through the open campaign.
     "disaster:entry_detail": Spec(_disaster_entry),
@@ -1053,6 +1070,13 @@ SCREENS: dict[str, Spec] = {
     ),
     "disaster:campaign_close": Spec(_disaster_campaign, POST, owner="city_official"),
     "disaster:campaign_export": Spec(_disaster_campaign, owner="core_officer"),
+    # plainplans (issue 22 item 2): the plan in plain words hangs off the case.
+    "plainplans:case": Spec(_case),
+    "plainplans:start": Spec(_case, POST),
+    "plainplans:detail": Spec(_plainplan),
+    "plainplans:edit": Spec(_plainplan, FORM, lambda w: {"goals": "x", "kanji_grade": "3"}),
+    "plainplans:preview": Spec(_plainplan),
+    "plainplans:release": Spec(_plainplan, FORM),
     # grouphomes (issue 19 item 6): the city manages the home and plans its evaluations.
     "grouphomes:home_edit": Spec(_group_home, FORM, owner="city_official"),
     "grouphomes:evaluation_detail": Spec(_gh_planned, owner="city_official"),
@@ -1531,6 +1555,14 @@ SCREENS: dict[str, Spec] = {
 }
 
 API: dict[str, Spec] = {
+    # plainplans (issue 22 item 2)
+    "GET /api/v1/plainplans/cases/{case_id}": Spec(_case),
+    "POST /api/v1/plainplans/cases/{case_id}": Spec(_case, POST),
+    "GET /api/v1/plainplans/{plain_plan_id}": Spec(_plainplan),
+    "PUT /api/v1/plainplans/{plain_plan_id}": Spec(_plainplan, ("PUT",), PLAIN_BODY),
+    "POST /api/v1/plainplans/{plain_plan_id}/check": Spec(_plainplan, POST, PLAIN_BODY),
+    "GET /api/v1/plainplans/{plain_plan_id}/preview": Spec(_plainplan),
+    "POST /api/v1/plainplans/{plain_plan_id}/release": Spec(_plainplan, POST),
     # disaster (issue 20 items 6, 7)
     "GET /api/v1/disaster/entries/{entry_id}": Spec(_disaster_entry),
     "POST /api/v1/disaster/entries/{entry_id}/consent": Spec(

@@ -252,6 +252,7 @@ def _delete_plans() -> None:
     from tsunagu.disaster.models import EvacuationPlan, RegisterEntry, SafetyCheck
     from tsunagu.hearings.models import Direction, Finding, Hearing, HearingRound
     from tsunagu.meetings.models import CommunityIssue, ResourceDevelopment
+    from tsunagu.plainplans.models import PlainPlan
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
     from tsunagu.records.models import BoardMessage
     from tsunagu.referrals.models import Referral
@@ -292,6 +293,7 @@ def _delete_plans() -> None:
     Task.objects.all().delete()
     ContingencyTrigger.objects.all().delete()
     Monitoring.objects.all().delete()
+    PlainPlan.objects.all().delete()  # names the plan and the person (PROTECT)
     for plan in SupportPlan.objects.order_by("-version"):
         plan.delete()
     Assessment.objects.all().delete()
