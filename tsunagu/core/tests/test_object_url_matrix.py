@@ -1035,6 +1035,27 @@ def _disaster_campaign(w: World) -> dict[str, int]:
     return {"campaign_id": _disaster(w)["campaign_id"]}
 
 
+def _disaster_conflict(w: World) -> dict[str, int]:
+    """A state the core center recorded and office A's later one from the version before it:
+    an open conflict (ADR 0020)."""
+    from tsunagu.accounts.models import User
+    from tsunagu.disaster import services as disaster
+    from tsunagu.disaster.models import Campaign, RegisterEntry, SafetyCheck
+
+    ids = _disaster(w)
+    conflict = SafetyCheck.objects.filter(resolution="open").first()
+    if conflict is None:
+        campaign = Campaign.objects.get(pk=ids["campaign_id"])
+        entry = RegisterEntry.objects.get(pk=ids["entry_id"])
+        core = plan_actor_as(User.objects.get(username="core_officer"))
+        disaster.check_record(core, campaign=campaign, entry=entry, state="safe")
+        lead = plan_actor_as(User.objects.get(username="counselor_a"))
+        conflict = disaster.check_record(
+            lead, campaign=campaign, entry=entry, state="injured", base=None
+        )
+    return {"campaign_id": ids["campaign_id"], "check_id": conflict.pk}
+
+
 SCREENS: dict[str, Spec] = {
     # disaster (issue 20 items 6, 7): office A sees the person through the open campaign.
     "disaster:entry_detail": Spec(_disaster_entry),
@@ -1053,6 +1074,10 @@ SCREENS: dict[str, Spec] = {
     ),
     "disaster:campaign_close": Spec(_disaster_campaign, POST, owner="city_official"),
     "disaster:campaign_export": Spec(_disaster_campaign, owner="core_officer"),
+    "disaster:campaign_sync": Spec(_disaster_campaign, POST),
+    "disaster:conflict_settle": Spec(
+        _disaster_conflict, POST, lambda w: {"keep": "existing"}, owner="core_officer"
+    ),
     # grouphomes (issue 19 item 6): the city manages the home and plans its evaluations.
     "grouphomes:home_edit": Spec(_group_home, FORM, owner="city_official"),
     "grouphomes:evaluation_detail": Spec(_gh_planned, owner="city_official"),
@@ -1546,6 +1571,15 @@ API: dict[str, Spec] = {
         _disaster_campaign,
         POST,
         lambda w: {"entry_id": _disaster_entry(w)["entry_id"], "state": "safe"},
+    ),
+    "POST /api/v1/disaster/campaigns/{campaign_id}/checks/batch": Spec(
+        _disaster_campaign, POST, lambda w: {"items": []}
+    ),
+    "GET /api/v1/disaster/campaigns/{campaign_id}/conflicts": Spec(
+        _disaster_campaign, owner="core_officer"
+    ),
+    "POST /api/v1/disaster/campaigns/{campaign_id}/conflicts/{check_id}/settle": Spec(
+        _disaster_conflict, POST, lambda w: {"keep": "existing"}, owner="core_officer"
     ),
     "POST /api/v1/disaster/campaigns/{campaign_id}/close": Spec(
         _disaster_campaign, POST, owner="city_official"
