@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.core.errors import TsunaguError
+from tsunagu.core.errors import Invalid, TsunaguError
 from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.printing import PdfUnavailable
@@ -284,13 +284,17 @@ def campaign_record(request: TsunaguRequest, campaign_id: int) -> HttpResponse:
 
 
 @require_POST
+@errors_as_pages(back="disaster:campaign_list")
 def campaign_sync(request: TsunaguRequest, campaign_id: int) -> HttpResponse:
     """The phone's queue, sent when the network returns (JSON in, JSON out; ADR 0020).  The
     screen's twin of POST /api/v1/disaster/campaigns/{id}/checks/batch, for the page's own
-    script (the API takes bearer tokens only)."""
+    script (the API takes bearer tokens only).  A campaign not of this organization is the
+    404 page of every screen; the script reads the status only."""
     actor = request.actor
+    campaign = access.access_campaign(actor, campaign_id)
     try:
-        campaign = access.access_campaign(actor, campaign_id)
+        if request.content_type != "application/json":
+            raise Invalid(_("送られた記録を読めませんでした。"))
         items = offline.parse_items(request.body)
         results = services.checks_sync(actor, campaign=campaign, items=items)
     except TsunaguError as exc:

@@ -232,7 +232,6 @@ def test_outsiders_get_404_and_a_closed_campaign_410(personas, w, campaign, clie
         sync, json.dumps(items), content_type="application/json"
     )
     assert outsider.status_code == 404
-    assert outsider.json()["error"]["code"] == "not_found"
     assert AuditEvent.objects.filter(pk__gt=marker, action=Action.ACCESS_DENIED).count() >= 2
     assert not SafetyCheck.objects.exists()
 
@@ -299,6 +298,8 @@ def test_bad_items_are_refused_one_by_one_and_bad_bodies_are_422(personas, w, ca
         api = _api(personas.counselor_a, "POST", _batch_url(campaign), body)
         assert api.status_code in (400, 422), body[:40]
         assert api.json()["error"]["code"]
+    form = phone.post(sync, {"items": "x"})  # a form, not JSON
+    assert form.status_code == 422
     assert SafetyCheck.objects.filter(recorded_by=personas.counselor_a).count() == 1
 
 
