@@ -1,6 +1,6 @@
 """The やさしい日本語 checker (issue 22 item 2): what in a text may be hard to read.
 
-Three kinds of flag, each with its place in the text (docs/adr/0020-plain-japanese.md):
+Three kinds of flag, each with its place in the text (docs/adr/0021-plain-japanese.md):
 
 - a sentence longer than `settings.PLAIN_JAPANESE_SENTENCE_LIMIT` characters (spaces and the
   closing 。 not counted); a sentence ends at 。！？!? or at the end of a line;

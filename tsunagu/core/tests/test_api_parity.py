@@ -45,6 +45,9 @@ TWINS: dict[str, str] = {
     "disaster:campaign_create": "disaster_campaign_declare",
     "disaster:campaign_record": "disaster_check_record",
     "disaster:campaign_close": "disaster_campaign_close",
+    # the offline phone screen's queue and the conflicts it makes (ADR 0020)
+    "disaster:campaign_sync": "disaster_check_batch",
+    "disaster:conflict_settle": "disaster_conflict_settle",
     # grouphomes: the day-service group home evaluation (issue 19 item 6)
     "grouphomes:home_create": "grouphome_create",
     "grouphomes:home_edit": "grouphome_update",

@@ -1050,6 +1050,25 @@ def _plainplan(w: World) -> dict[str, int]:
 
 
 PLAIN_BODY: Body = lambda w: {"goals": "作業所に かよいます。", "kanji_grade": 3}  # noqa: E731
+def _disaster_conflict(w: World) -> dict[str, int]:
+    """A state the core center recorded and office A's later one from the version before it:
+    an open conflict (ADR 0020)."""
+    from tsunagu.accounts.models import User
+    from tsunagu.disaster import services as disaster
+    from tsunagu.disaster.models import Campaign, RegisterEntry, SafetyCheck
+
+    ids = _disaster(w)
+    conflict = SafetyCheck.objects.filter(resolution="open").first()
+    if conflict is None:
+        campaign = Campaign.objects.get(pk=ids["campaign_id"])
+        entry = RegisterEntry.objects.get(pk=ids["entry_id"])
+        core = plan_actor_as(User.objects.get(username="core_officer"))
+        disaster.check_record(core, campaign=campaign, entry=entry, state="safe")
+        lead = plan_actor_as(User.objects.get(username="counselor_a"))
+        conflict = disaster.check_record(
+            lead, campaign=campaign, entry=entry, state="injured", base=None
+        )
+    return {"campaign_id": ids["campaign_id"], "check_id": conflict.pk}
 
 
 SCREENS: dict[str, Spec] = {
@@ -1070,6 +1089,10 @@ SCREENS: dict[str, Spec] = {
     ),
     "disaster:campaign_close": Spec(_disaster_campaign, POST, owner="city_official"),
     "disaster:campaign_export": Spec(_disaster_campaign, owner="core_officer"),
+    "disaster:campaign_sync": Spec(_disaster_campaign, POST),
+    "disaster:conflict_settle": Spec(
+        _disaster_conflict, POST, lambda w: {"keep": "existing"}, owner="core_officer"
+    ),
     # plainplans (issue 22 item 2): the plan in plain words hangs off the case.
     "plainplans:case": Spec(_case),
     "plainplans:start": Spec(_case, POST),
@@ -1578,6 +1601,15 @@ API: dict[str, Spec] = {
         _disaster_campaign,
         POST,
         lambda w: {"entry_id": _disaster_entry(w)["entry_id"], "state": "safe"},
+    ),
+    "POST /api/v1/disaster/campaigns/{campaign_id}/checks/batch": Spec(
+        _disaster_campaign, POST, lambda w: {"items": []}
+    ),
+    "GET /api/v1/disaster/campaigns/{campaign_id}/conflicts": Spec(
+        _disaster_campaign, owner="core_officer"
+    ),
+    "POST /api/v1/disaster/campaigns/{campaign_id}/conflicts/{check_id}/settle": Spec(
+        _disaster_conflict, POST, lambda w: {"keep": "existing"}, owner="core_officer"
     ),
     "POST /api/v1/disaster/campaigns/{campaign_id}/close": Spec(
         _disaster_campaign, POST, owner="city_official"
