@@ -12,6 +12,7 @@ from tsunagu.agenda.api import router as agenda_router
 from tsunagu.cases.api import router as cases_router
 from tsunagu.cases.api_imports import router as consultation_imports_router
 from tsunagu.core.api import ObjectParser, install_error_handlers
+from tsunagu.community.api import router as community_router
 from tsunagu.curricula.api import router as curricula_router
 from tsunagu.dashboard.api import router as dashboard_router
 from tsunagu.directory.api import router as directory_router
@@ -71,6 +72,7 @@ api.add_router("/", trainingplans_router)
 api.add_router("/", grouphomes_router)
 api.add_router("/", selfevaluations_router)
 api.add_router("/", disaster_router)
+api.add_router("/", community_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

@@ -144,6 +144,7 @@ SCREEN_NAMESPACES = {
     "selfevaluations",
     "abuse",
     "disaster",
+    "community",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -1035,7 +1036,72 @@ def _disaster_campaign(w: World) -> dict[str, int]:
     return {"campaign_id": _disaster(w)["campaign_id"]}
 
 
+def _community(w: World) -> dict[str, Any]:
+    """Office A's awareness event with a handout and its outreach lead (issue 21 items 1-3):
+    office B sees neither (the core center and the city read the activities, not the leads)."""
+    from tsunagu.community import services as community
+    from tsunagu.community.models import AwarenessEvent, OutreachLead
+
+    event = AwarenessEvent.objects.filter(activity__title="matrix").first()
+    if event is None:
+        actor = plan_actor_as(w.case.lead_worker)
+        area = Area.objects.create(code="community-ward", name="啓発区", kind="ward")
+        event = community.awareness_create(
+            actor,
+            title="matrix",
+            held_on=timezone.localdate(),
+            area=area,
+            theme="supporter_training",
+            audiences=["residents"],
+            supporters_completed=12,
+        )
+        community.materials_add(
+            actor, event=event, files=[SimpleUploadedFile("資料.pdf", minimal_pdf())]
+        )
+        community.lead_create(
+            actor,
+            label="Aさん",
+            area=area,
+            worried_by="welfare_commissioner",
+            concern="最近外に出ていない",
+            received_on=timezone.localdate(),
+            basis="consent",
+            consent_given_on=timezone.localdate(),
+        )
+    lead = OutreachLead.objects.get(label="Aさん")
+    return {
+        "activity_id": event.activity_id,
+        "material_id": event.materials.get().pk,
+        "lead_id": lead.pk,
+    }
+
+
+def _community_activity(w: World) -> dict[str, int]:
+    return {"activity_id": _community(w)["activity_id"]}
+
+
+def _community_material(w: World) -> dict[str, int]:
+    return {"material_id": _community(w)["material_id"]}
+
+
+def _community_lead(w: World) -> dict[str, int]:
+    return {"lead_id": _community(w)["lead_id"]}
+
+
 SCREENS: dict[str, Spec] = {
+    # community (issue 21 items 1-3): office A's awareness event, its handout, its lead.
+    "community:activity_detail": Spec(_community_activity),
+    "community:activity_edit": Spec(
+        _community_activity, FORM, lambda w: {"kind": "network", "title": "x"}
+    ),
+    "community:awareness_results": Spec(_community_activity, FORM),
+    "community:materials_add": Spec(_community_activity, FORM),
+    "community:material_download": Spec(_community_material),
+    "community:lead_detail": Spec(_community_lead),
+    "community:lead_contact": Spec(_community_lead, FORM),
+    "community:lead_consent": Spec(_community_lead, FORM),
+    "community:lead_connect": Spec(_community_lead, FORM),
+    "community:lead_close": Spec(_community_lead, FORM, lambda w: {"reason": "no_need"}),
     # disaster (issue 20 items 6, 7): office A sees the person through the open campaign.
     "disaster:entry_detail": Spec(_disaster_entry),
     "disaster:entry_consent": Spec(
@@ -1531,6 +1597,36 @@ SCREENS: dict[str, Spec] = {
 }
 
 API: dict[str, Spec] = {
+    # community (issue 21 items 1-3)
+    "GET /api/v1/community/activities/{activity_id}": Spec(_community_activity),
+    "PUT /api/v1/community/activities/{activity_id}": Spec(
+        _community_activity,
+        ("PUT",),
+        lambda w: {
+            "kind": "awareness",
+            "held_on": timezone.localdate().isoformat(),
+            "title": "matrix",
+            "area_id": Area.objects.get(code="community-ward").pk,
+        },
+    ),
+    "GET /api/v1/community/activities/{activity_id}/awareness": Spec(_community_activity),
+    "PUT /api/v1/community/activities/{activity_id}/awareness": Spec(
+        _community_activity, ("PUT",), lambda w: {"theme": "other", "audiences": ["firms"]}
+    ),
+    "GET /api/v1/community/activities/{activity_id}/materials": Spec(_community_activity),
+    "POST /api/v1/community/activities/{activity_id}/materials": Spec(_community_activity, POST),
+    "GET /api/v1/community/materials/{material_id}": Spec(_community_material),
+    "GET /api/v1/community/leads/{lead_id}": Spec(_community_lead),
+    "POST /api/v1/community/leads/{lead_id}/contact": Spec(
+        _community_lead, POST, lambda w: {"on": timezone.localdate().isoformat()}
+    ),
+    "POST /api/v1/community/leads/{lead_id}/consent": Spec(
+        _community_lead, POST, lambda w: {"given_on": timezone.localdate().isoformat()}
+    ),
+    "POST /api/v1/community/leads/{lead_id}/connect": Spec(_community_lead, POST),
+    "POST /api/v1/community/leads/{lead_id}/close": Spec(
+        _community_lead, POST, lambda w: {"reason": "no_need"}
+    ),
     # disaster (issue 20 items 6, 7)
     "GET /api/v1/disaster/entries/{entry_id}": Spec(_disaster_entry),
     "POST /api/v1/disaster/entries/{entry_id}/consent": Spec(
