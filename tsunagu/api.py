@@ -11,8 +11,8 @@ from tsunagu.accounts.api_auth import BearerAuth
 from tsunagu.agenda.api import router as agenda_router
 from tsunagu.cases.api import router as cases_router
 from tsunagu.cases.api_imports import router as consultation_imports_router
-from tsunagu.core.api import ObjectParser, install_error_handlers
 from tsunagu.community.api import router as community_router
+from tsunagu.core.api import ObjectParser, install_error_handlers
 from tsunagu.curricula.api import router as curricula_router
 from tsunagu.dashboard.api import router as dashboard_router
 from tsunagu.directory.api import router as directory_router

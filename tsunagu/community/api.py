@@ -70,8 +70,10 @@ class CommunityActivityOut(Out):
     @staticmethod
     def resolve_consultation_id(obj: CommunityActivity, context: dict[str, Any]) -> int | None:
         # Shown only to those who see the consultation (community/access.py).
-        actor = context["request"].actor
-        return obj.consultation_id if access.consultation_shown(actor, obj) else None
+        shown = getattr(obj, "consultation_visible", None)  # annotated on the lists
+        if shown is None:
+            shown = access.consultation_shown(context["request"].actor, obj)
+        return obj.consultation_id if shown else None
 
     @staticmethod
     def resolve_awareness_id(obj: CommunityActivity) -> int | None:
@@ -114,7 +116,11 @@ class CommunityAwarenessResultsIn(Schema):
 
 class CommunityAwarenessOut(Out):
     id: int
-    activity: CommunityActivityOut
+    activity_id: int
+    title: str = Field(alias="activity.title")
+    held_on: dt.date = Field(alias="activity.held_on")
+    area_id: int = Field(alias="activity.area_id")
+    organization_id: int = Field(alias="activity.organization_id")
     theme: str
     audiences: list[str]
     supporters_completed: int

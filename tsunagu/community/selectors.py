@@ -4,15 +4,17 @@ community page shows and the dashboard and the annual report read (`year_figures
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tsunagu.cases.access import consultations_visible_to
 from tsunagu.community import access
 from tsunagu.community.models import (
     PARTICIPANT_FIELDS,
@@ -38,7 +40,12 @@ def activity_list(
     area: Area | None = None,
     year: int | None = None,
 ) -> QuerySet[CommunityActivity]:
-    rows = access.activities_visible_to(actor).select_related("awareness")
+    visible = consultations_visible_to(actor).filter(pk=OuterRef("consultation_id"))
+    rows = (
+        access.activities_visible_to(actor)
+        .select_related("awareness")
+        .annotate(consultation_visible=Exists(visible))
+    )
     if kind:
         rows = rows.filter(kind=kind)
     if area is not None:
@@ -68,6 +75,17 @@ def lead_list(actor: Actor, *, status: str = "") -> QuerySet[OutreachLead]:
 
 def event_materials(event: AwarenessEvent) -> QuerySet[AwarenessMaterial]:
     return event.materials.order_by("uploaded_at", "pk")
+
+
+def activities_held_in(
+    start: dt.date, end: dt.date, area_ids: list[int] | None = None
+) -> QuerySet[CommunityActivity]:
+    """Every organization's activities held between two days (in some areas): what the
+    dashboard counts (no person data: an activity is counts and partners)."""
+    rows = CommunityActivity.objects.filter(held_on__gte=start, held_on__lte=end)
+    if area_ids is not None:
+        rows = rows.filter(area_id__in=area_ids)
+    return rows
 
 
 def area_ids_under(areas: Iterable[Area]) -> set[int]:

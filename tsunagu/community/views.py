@@ -382,7 +382,13 @@ def lead_detail(request: TsunaguRequest, lead_id: int) -> HttpResponse:
 
 
 def _lead_step(
-    request: TsunaguRequest, lead_id: int, form_class: type, title: str, run: Any, success: str
+    request: TsunaguRequest,
+    lead_id: int,
+    form_class: type,
+    title: str,
+    run: Any,
+    success: str,
+    submit_label: str = "",
 ) -> HttpResponse:
     actor = request.actor
     lead = access.access_lead(actor, lead_id, for_write=True)
@@ -394,7 +400,7 @@ def _lead_step(
         "community/form.html",
         save=lambda data: run(actor, lead, data),
         done=lambda result: redirect(back),
-        context={"title": title, "back": back, "lead": lead},
+        context={"title": title, "back": back, "lead": lead, "submit_label": submit_label},
         success=success,
         back=back,
     )
@@ -440,6 +446,7 @@ def lead_connect(request: TsunaguRequest, lead_id: int) -> HttpResponse:
             actor, lead=lead, main_concern=data["main_concern"]
         ),
         _("相談受付を作り、相談につなぎました。"),
+        submit_label=_("相談受付を作る"),
     )
 
 

@@ -394,7 +394,8 @@ def test_an_expired_emergency_basis_stops_the_work_until_consent(personas, w):
     with pytest.raises(Invalid):
         services.lead_connect(actor, lead=lead)
     services.lead_consent(actor, lead=lead, given_on=TODAY(), confirmed_by="本人")
-    assert lead.basis == "consent" and lead.reviewer is None
+    assert lead.basis == "consent"
+    assert lead.reviewer is None
     services.lead_contact(actor, lead=lead, on=TODAY())
     assert lead.days_to_first_contact == 20
 
@@ -469,7 +470,8 @@ def test_leads_through_the_api_and_the_median_days_to_first_contact(personas, w)
         f"/api/v1/community/leads/{lead_id}/close",
         {"reason": "other_agency", "note": "地域包括が対応"},
     )
-    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert closed.status_code == 200
+    assert closed.json()["status"] == "closed"
     connect = _api(
         client, personas.counselor_a, "POST", f"/api/v1/community/leads/{other.pk}/connect", {}
     )
