@@ -17,6 +17,7 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.access import consultations_visible_to
 from tsunagu.community import access, selectors, services
 from tsunagu.community.models import (
+    PARTICIPANT_FIELDS,
     ActivityKind,
     Audience,
     AwarenessEvent,
@@ -620,7 +621,7 @@ def figures(request: TsunaguRequest, fiscal_year: Year | None = None) -> dict[st
         "supporters_by_ward": rows(f.wards, f.supporters_by_ward),
         "participants": [
             {"key": k, "label": label, "count": f.participants[k]}
-            for k, label in [(n, str(lab)) for n, lab in services.PARTICIPANT_FIELDS]
+            for k, label in [(n, str(lab)) for n, lab in PARTICIPANT_FIELDS]
         ],
         "connected": f.connected,
         "resources_found": f.resources_found,

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.accounts.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from tsunagu.cases.access import consultations_visible_to
 from tsunagu.cases.selectors import emergency_reviewer_choices
 from tsunagu.community.models import (
@@ -31,7 +34,7 @@ def _areas() -> Any:
     return Area.objects.order_by("sort_order", "code")
 
 
-def _count(label: object) -> forms.IntegerField:
+def _count(label: StrOrPromise) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=0, max_value=100_000, initial=0)
 
 

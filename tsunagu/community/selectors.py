@@ -266,7 +266,8 @@ def median_days_by_year(organization_id: int) -> list[tuple[str, float | None, i
     for received_on, contact_on in OutreachLead.objects.filter(
         organization_id=organization_id, first_contact_on__isnull=False
     ).values_list("received_on", "first_contact_on"):
-        days.setdefault(fiscal_year(received_on), []).append((contact_on - received_on).days)
+        if contact_on is not None:  # the filter says so; the type does not
+            days.setdefault(fiscal_year(received_on), []).append((contact_on - received_on).days)
     return [
         (fiscal_year_label(y), statistics.median(values), len(values))
         for y, values in sorted(days.items(), reverse=True)

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -39,7 +38,7 @@ from tsunagu.community.models import (
     WorriedBy,
 )
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import FieldErrors, Forbidden, Invalid
+from tsunagu.core.errors import FieldErrors, Invalid
 from tsunagu.core.validation import full_clean
 from tsunagu.meetings.models import CommunityIssue
 from tsunagu.meetings.selectors import issues_visible_to
@@ -366,17 +365,19 @@ def awareness_update(
     return event
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def materials_add(
     actor: Actor, *, event: AwarenessEvent, files: Sequence[UploadedFile]
 ) -> list[AwarenessMaterial]:
     """Attach handouts to an awareness event (its organization), each file checked as note
     attachments are (records.services.attachment_check); one refused file refuses them all."""
     if event.activity.organization_id != actor.organization_id or not actor.can_write:
-        audit.record_denial(
-            actor, target_type="community.awarenessevent", target_id=event.pk, reason="not owner"
+        raise audit.refusal(
+            actor,
+            target=event,
+            reason="not the owner",
+            message=_("資料を追加できるのは記録した機関の職員です。"),
         )
-        raise Forbidden(_("資料を追加できるのは記録した機関の職員です。"))
     if not files:
         raise Invalid(_("ファイルを選んでください。"))
     if event.materials.count() + len(files) > access.MATERIALS_MAX:

@@ -944,7 +944,8 @@ def _community_figures(
         counts=by_kind,
         note=_("ネットワークづくり・アウトリーチ・普及啓発など、各機関が記録した地域活動です。"),
     )
-    kinds.link, kinds.link_label = reverse("community:home"), _("地域活動のページ")
+    if not scope.suppressed:  # the council reads the counts, not the activities
+        kinds.link, kinds.link_label = reverse("community:home"), _("地域活動のページ")
     board.distributions.append(kinds)
     board.distributions.append(
         _distribution(

@@ -9,6 +9,7 @@ nothing is added.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ AREAS = (
     "midori-chuo",
     "midori-higashi",
     "midori-nishi",
+    "midori-kita",
 )
 TITLES = {
     ActivityKind.NETWORK: "民生委員児童委員協議会の定例会で相談窓口を説明",
@@ -79,7 +81,7 @@ def seed_and_summarise() -> str:
                 kind = kinds[step % len(kinds)]
                 held_on = today - dt.timedelta(days=30 * month + 3 * number + 1)
                 area = areas[step % len(areas)]
-                fields = {
+                fields: dict[str, Any] = {
                     "title": TITLES[kind],
                     "held_on": held_on,
                     "area": area,

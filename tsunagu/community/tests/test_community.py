@@ -408,7 +408,8 @@ def test_connecting_a_lead_makes_a_consultation_in_one_step(personas, w, client_
     assert response.status_code == 302, response.content.decode()
     lead.refresh_from_db()
     assert lead.status == LeadStatus.CONNECTED
-    consultation = Consultation.objects.get(pk=lead.consultation_id)
+    consultation = lead.consultation
+    assert consultation is not None
     assert (consultation.channel, consultation.consulter) == (
         Channel.OUTREACH,
         Consulter.WELFARE_COMMISSIONER,

@@ -1044,7 +1044,7 @@ def _community(w: World) -> dict[str, Any]:
 
     event = AwarenessEvent.objects.filter(activity__title="matrix").first()
     if event is None:
-        actor = plan_actor_as(w.case.lead_worker)
+        actor = plan_actor_as(User.objects.get(username="counselor_a"))
         area = Area.objects.create(code="community-ward", name="啓発区", kind="ward")
         event = community.awareness_create(
             actor,
