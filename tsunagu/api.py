@@ -11,6 +11,7 @@ from tsunagu.accounts.api_auth import BearerAuth
 from tsunagu.agenda.api import router as agenda_router
 from tsunagu.cases.api import router as cases_router
 from tsunagu.cases.api_imports import router as consultation_imports_router
+from tsunagu.community.api import router as community_router
 from tsunagu.core.api import ObjectParser, install_error_handlers
 from tsunagu.curricula.api import router as curricula_router
 from tsunagu.dashboard.api import router as dashboard_router
@@ -73,6 +74,7 @@ api.add_router("/", trainingplans_router)
 api.add_router("/", grouphomes_router)
 api.add_router("/", selfevaluations_router)
 api.add_router("/", disaster_router)
+api.add_router("/", community_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "tsunagu.grouphomes",
     "tsunagu.selfevaluations",
     "tsunagu.disaster",
+    "tsunagu.community",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("grouphomes/", include("tsunagu.grouphomes.urls")),
     path("self-evaluations/", include("tsunagu.selfevaluations.urls")),
     path("disaster/", include("tsunagu.disaster.urls")),
+    path("community/", include("tsunagu.community.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("disclosure/", include("tsunagu.disclosure.urls")),

@@ -37,6 +37,17 @@ TWINS: dict[str, str] = {
     "plainplans:start": "plainplans_start",
     "plainplans:edit": "plainplans_edit",
     "plainplans:release": "plainplans_release",
+    # community: activities, awareness, outreach (issue 21 items 1-3)
+    "community:activity_create": "community_activity_create",
+    "community:activity_edit": "community_activity_update",
+    "community:awareness_create": "community_awareness_create",
+    "community:awareness_results": "community_awareness_results",
+    "community:materials_add": "community_materials_add",
+    "community:lead_create": "community_lead_create",
+    "community:lead_contact": "community_lead_contact",
+    "community:lead_consent": "community_lead_consent",
+    "community:lead_connect": "community_lead_connect",
+    "community:lead_close": "community_lead_close",
     # disaster: the 避難行動要支援者名簿 and the safety checks (issue 20 items 6, 7)
     "disaster:criteria": "disaster_criteria_set",
     "disaster:register_build": "disaster_register_build",

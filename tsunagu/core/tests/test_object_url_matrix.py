@@ -145,6 +145,7 @@ SCREEN_NAMESPACES = {
     "abuse",
     "disaster",
     "plainplans",
+    "community",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -1050,6 +1051,8 @@ def _plainplan(w: World) -> dict[str, int]:
 
 
 PLAIN_BODY: Body = lambda w: {"goals": "作業所に かよいます。", "kanji_grade": 3}  # noqa: E731
+
+
 def _disaster_conflict(w: World) -> dict[str, int]:
     """A state the core center recorded and office A's later one from the version before it:
     an open conflict (ADR 0020)."""
@@ -1071,7 +1074,72 @@ def _disaster_conflict(w: World) -> dict[str, int]:
     return {"campaign_id": ids["campaign_id"], "check_id": conflict.pk}
 
 
+def _community(w: World) -> dict[str, Any]:
+    """Office A's awareness event with a handout and its outreach lead (issue 21 items 1-3):
+    office B sees neither (the core center and the city read the activities, not the leads)."""
+    from tsunagu.community import services as community
+    from tsunagu.community.models import AwarenessEvent, OutreachLead
+
+    event = AwarenessEvent.objects.filter(activity__title="matrix").first()
+    if event is None:
+        actor = plan_actor_as(User.objects.get(username="counselor_a"))
+        area = Area.objects.create(code="community-ward", name="啓発区", kind="ward")
+        event = community.awareness_create(
+            actor,
+            title="matrix",
+            held_on=timezone.localdate(),
+            area=area,
+            theme="supporter_training",
+            audiences=["residents"],
+            supporters_completed=12,
+        )
+        community.materials_add(
+            actor, event=event, files=[SimpleUploadedFile("資料.pdf", minimal_pdf())]
+        )
+        community.lead_create(
+            actor,
+            label="Aさん",
+            area=area,
+            worried_by="welfare_commissioner",
+            concern="最近外に出ていない",
+            received_on=timezone.localdate(),
+            basis="consent",
+            consent_given_on=timezone.localdate(),
+        )
+    lead = OutreachLead.objects.get(label="Aさん")
+    return {
+        "activity_id": event.activity_id,
+        "material_id": event.materials.get().pk,
+        "lead_id": lead.pk,
+    }
+
+
+def _community_activity(w: World) -> dict[str, int]:
+    return {"activity_id": _community(w)["activity_id"]}
+
+
+def _community_material(w: World) -> dict[str, int]:
+    return {"material_id": _community(w)["material_id"]}
+
+
+def _community_lead(w: World) -> dict[str, int]:
+    return {"lead_id": _community(w)["lead_id"]}
+
+
 SCREENS: dict[str, Spec] = {
+    # community (issue 21 items 1-3): office A's awareness event, its handout, its lead.
+    "community:activity_detail": Spec(_community_activity),
+    "community:activity_edit": Spec(
+        _community_activity, FORM, lambda w: {"kind": "network", "title": "x"}
+    ),
+    "community:awareness_results": Spec(_community_activity, FORM),
+    "community:materials_add": Spec(_community_activity, FORM),
+    "community:material_download": Spec(_community_material),
+    "community:lead_detail": Spec(_community_lead),
+    "community:lead_contact": Spec(_community_lead, FORM),
+    "community:lead_consent": Spec(_community_lead, FORM),
+    "community:lead_connect": Spec(_community_lead, FORM),
+    "community:lead_close": Spec(_community_lead, FORM, lambda w: {"reason": "no_need"}),
     # disaster (issue 20 items 6, 7): office A sees the person through the open campaign.
     "disaster:entry_detail": Spec(_disaster_entry),
     "disaster:entry_consent": Spec(
@@ -1586,6 +1654,36 @@ API: dict[str, Spec] = {
     "POST /api/v1/plainplans/{plain_plan_id}/check": Spec(_plainplan, POST, PLAIN_BODY),
     "GET /api/v1/plainplans/{plain_plan_id}/preview": Spec(_plainplan),
     "POST /api/v1/plainplans/{plain_plan_id}/release": Spec(_plainplan, POST),
+    # community (issue 21 items 1-3)
+    "GET /api/v1/community/activities/{activity_id}": Spec(_community_activity),
+    "PUT /api/v1/community/activities/{activity_id}": Spec(
+        _community_activity,
+        ("PUT",),
+        lambda w: {
+            "kind": "awareness",
+            "held_on": timezone.localdate().isoformat(),
+            "title": "matrix",
+            "area_id": Area.objects.get(code="community-ward").pk,
+        },
+    ),
+    "GET /api/v1/community/activities/{activity_id}/awareness": Spec(_community_activity),
+    "PUT /api/v1/community/activities/{activity_id}/awareness": Spec(
+        _community_activity, ("PUT",), lambda w: {"theme": "other", "audiences": ["firms"]}
+    ),
+    "GET /api/v1/community/activities/{activity_id}/materials": Spec(_community_activity),
+    "POST /api/v1/community/activities/{activity_id}/materials": Spec(_community_activity, POST),
+    "GET /api/v1/community/materials/{material_id}": Spec(_community_material),
+    "GET /api/v1/community/leads/{lead_id}": Spec(_community_lead),
+    "POST /api/v1/community/leads/{lead_id}/contact": Spec(
+        _community_lead, POST, lambda w: {"on": timezone.localdate().isoformat()}
+    ),
+    "POST /api/v1/community/leads/{lead_id}/consent": Spec(
+        _community_lead, POST, lambda w: {"given_on": timezone.localdate().isoformat()}
+    ),
+    "POST /api/v1/community/leads/{lead_id}/connect": Spec(_community_lead, POST),
+    "POST /api/v1/community/leads/{lead_id}/close": Spec(
+        _community_lead, POST, lambda w: {"reason": "no_need"}
+    ),
     # disaster (issue 20 items 6, 7)
     "GET /api/v1/disaster/entries/{entry_id}": Spec(_disaster_entry),
     "POST /api/v1/disaster/entries/{entry_id}/consent": Spec(

@@ -247,6 +247,7 @@ def _delete_plans() -> None:
     (PROTECT), and the directory's resource developments off the issues; the rights records
     and the evacuation list off the persons: they go first."""
     from tsunagu.cases.models import CaseConference
+    from tsunagu.community.models import OutreachLead
 
     # The rights advocacy records and the evacuation list name their person (PROTECT).
     from tsunagu.disaster.models import EvacuationPlan, RegisterEntry, SafetyCheck
@@ -268,6 +269,8 @@ def _delete_plans() -> None:
     from tsunagu.supervision.models import PresentedCase, SupervisionSession
     from tsunagu.trainingplans.models import PlannedTraining
 
+    # An outreach lead names the consultation it became (PROTECT).
+    OutreachLead.objects.all().delete()
     SafetyCheck.objects.all().delete()
     EvacuationPlan.objects.all().delete()
     RegisterEntry.objects.all().delete()

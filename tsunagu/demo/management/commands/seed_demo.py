@@ -27,6 +27,7 @@ from tsunagu.audit.models import Action
 from tsunagu.demo.abuse import seed_and_summarise as seed_abuse
 from tsunagu.demo.board import seed_and_summarise as seed_board
 from tsunagu.demo.cases import casework_summary, seed_casework
+from tsunagu.demo.community import seed_and_summarise as seed_community
 from tsunagu.demo.curricula import seed_and_summarise as seed_curricula
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.directory import seed_resources_and_summarise as seed_directory_resources
@@ -763,6 +764,8 @@ class Command(BaseCommand):
         self.stdout.write(seed_grouphomes())
         self.stdout.write(seed_self_evaluations())
         self.stdout.write(seed_disaster())
+        # Activities link a community issue; an outreach lead becomes a consultation.
+        self.stdout.write(seed_community())
         self.stdout.write(seed_rights())
         # The plan in plain words rewrites an agreed plan (issue 22 item 2).
         self.stdout.write(seed_plain_plans())
