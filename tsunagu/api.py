@@ -11,6 +11,7 @@ from tsunagu.accounts.api_auth import BearerAuth
 from tsunagu.agenda.api import router as agenda_router
 from tsunagu.cases.api import router as cases_router
 from tsunagu.cases.api_imports import router as consultation_imports_router
+from tsunagu.community.api import router as community_router
 from tsunagu.core.api import ObjectParser, install_error_handlers
 from tsunagu.curricula.api import router as curricula_router
 from tsunagu.dashboard.api import router as dashboard_router
@@ -23,6 +24,7 @@ from tsunagu.meetings.api import router as meetings_router
 from tsunagu.notifications.api import router as notifications_router
 from tsunagu.organizations.api import router as organizations_router
 from tsunagu.people.api import router as people_router
+from tsunagu.plainplans.api import router as plainplans_router
 from tsunagu.plans.api import router as plans_router
 from tsunagu.records.api import router as records_router
 from tsunagu.referrals.api import router as referrals_router
@@ -66,11 +68,13 @@ api.add_router("/", expertise_router)
 api.add_router("/", supervision_router)
 api.add_router("/", abuse_router)
 api.add_router("/", rights_router)
+api.add_router("/", plainplans_router)
 api.add_router("/", hearings_router)
 api.add_router("/", trainingplans_router)
 api.add_router("/", grouphomes_router)
 api.add_router("/", selfevaluations_router)
 api.add_router("/", disaster_router)
+api.add_router("/", community_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

@@ -94,11 +94,13 @@ INSTALLED_APPS = [
     "tsunagu.supervision",
     "tsunagu.abuse",
     "tsunagu.rights",
+    "tsunagu.plainplans",
     "tsunagu.hearings",
     "tsunagu.trainingplans",
     "tsunagu.grouphomes",
     "tsunagu.selfevaluations",
     "tsunagu.disaster",
+    "tsunagu.community",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",
@@ -221,6 +223,10 @@ SESSION_REFRESH_SECONDS = 60
 # again at most this often (accounts/recheck.py); 0 reads them on every request.  Ending a
 # user's sessions, disabling them or resetting their 2FA still takes effect at the next request.
 ACCESS_RECHECK_SECONDS = int(os.environ.get("TSUNAGU_ACCESS_RECHECK_SECONDS", "60"))
+
+# The やさしい日本語 checker of the plan in plain words (docs/adr/0020-plain-japanese.md): a
+# sentence longer than this many characters is flagged.
+PLAIN_JAPANESE_SENTENCE_LIMIT = int(os.environ.get("TSUNAGU_PLAIN_SENTENCE_LIMIT", "30"))
 SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -234,7 +234,11 @@ def recovery_codes_regenerate(request: TsunaguRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("サインアウトしました。"))
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    # What the offline safety-check screen kept on the device (its encrypted list, its key,
+    # its queue, the service worker's cache) goes with the session (ADR 0020).
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def account(request: TsunaguRequest) -> HttpResponse:

@@ -49,6 +49,8 @@ from tsunagu.cases.models import (
     DifficultyFactor,
     SupportType,
 )
+from tsunagu.community import selectors as community_selectors
+from tsunagu.community.models import ActivityKind
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year, fiscal_year_label, fiscal_year_range
 from tsunagu.core.errors import Invalid
@@ -677,6 +679,7 @@ def dashboard(actor: Actor, scope: Scope, *, year: int, today: dt.date | None = 
     _referral_figures(actor, scope, board, since=since, until=until, area_ids=area_ids)
     if scope.wards is None:
         _training_figures(scope, board, start=start, end=end)
+    _community_figures(scope, board, start=start, end=end, area_ids=area_ids, months=months)
     count = overdue_monitorings_in(start, end, area_ids, today=day).count()
     board.overdue_monitorings = None if scope.suppressed and 0 < count < 5 else count
     board.compliance = [
@@ -912,6 +915,49 @@ def _training_figures(scope: Scope, board: Dashboard, *, start: dt.date, end: dt
         "参加予定はキャンセル待ち・取り消しを除いた申込です。出席率は伏せた数からは計算しません。"
     )
     board.distributions.append(outcome)
+
+
+def _community_figures(
+    scope: Scope,
+    board: Dashboard,
+    *,
+    start: dt.date,
+    end: dt.date,
+    area_ids: list[int] | None,
+    months: list[tuple[str, str]],
+) -> None:
+    """The network's community work in the year (issue 21 item 1): activities by kind and by
+    month, of every organization, in the scope's wards.  One query."""
+    by_kind: Counter[str] = Counter()
+    by_month: Counter[str] = Counter()
+    for kind, held_on in community_selectors.activities_held_in(start, end, area_ids).values_list(
+        "kind", "held_on"
+    ):
+        by_kind[kind] += 1
+        by_month[str(held_on.month)] += 1
+    kinds = _distribution(
+        scope,
+        key="community_by_kind",
+        title=_("地域活動（種類別）"),
+        unit=_("件"),
+        categories=[(k, str(label)) for k, label in ActivityKind.choices],
+        counts=by_kind,
+        note=_("ネットワークづくり・アウトリーチ・普及啓発など、各機関が記録した地域活動です。"),
+    )
+    if not scope.suppressed:  # the council reads the counts, not the activities
+        kinds.link, kinds.link_label = reverse("community:home"), _("地域活動のページ")
+    board.distributions.append(kinds)
+    board.distributions.append(
+        _distribution(
+            scope,
+            key="community_by_month",
+            title=_("地域活動（月別）"),
+            unit=_("件"),
+            categories=months,
+            counts=by_month,
+            monthly=True,
+        )
+    )
 
 
 HOUSEHOLD_TYPES: tuple[tuple[str, object], ...] = (

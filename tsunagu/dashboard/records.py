@@ -29,6 +29,9 @@ from django.utils.translation import gettext_lazy
 from tsunagu.audit import services as audit
 from tsunagu.audit.actions import register_action
 from tsunagu.cases.models import CaseStatus, DifficultyFactor, SupportType
+from tsunagu.community import access as community_access
+from tsunagu.community import selectors as community_selectors
+from tsunagu.community.models import ActivityKind
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_range
 from tsunagu.core.errors import NotFound
@@ -54,6 +57,7 @@ CASE_FIGURES = ("cases_by_month",)
 DIFFICULTY_FIGURES = ("difficulty_factors", "difficulty_by_household")
 OVERDUE = "overdue_monitorings"
 TRAINING_FIGURES = ("trainings_by_kind", "training_participants_by_kind", "training_attendance")
+COMMUNITY_FIGURES = ("community_by_kind", "community_by_month")
 FIGURE_KEYS = (
     *CONSULTATION_FIGURES,
     *CASE_FIGURES,
@@ -61,6 +65,7 @@ FIGURE_KEYS = (
     *DIFFICULTY_FIGURES,
     OVERDUE,
     *TRAINING_FIGURES,
+    *COMMUNITY_FIGURES,
 )
 
 
@@ -161,6 +166,7 @@ def figure_records(
         "trainings_by_kind": _training_rows,
         "training_participants_by_kind": _place_rows,
         "training_attendance": _place_rows,
+        **dict.fromkeys(COMMUNITY_FIGURES, _community_rows),
     }
     columns, note = COLUMNS[key]
     result.columns = tuple(str(c) for c in columns)
@@ -399,6 +405,34 @@ def _training_rows(
         )
 
 
+def _community_rows(
+    actor: Actor,
+    *,
+    key: str,
+    year: int,
+    day: dt.date,
+    areas: figures.AreaMap,
+    area_ids: list[int] | None,
+) -> Iterator[RecordRow]:
+    """An activity: its title, kind, area and organization (no person data); linked where the
+    viewer reads it (its own, or every one for the city and the core center)."""
+    start, end, _since, _until = _bounds(year)
+    names = _names()
+    kinds = {k: str(label) for k, label in ActivityKind.choices}
+    readable = set(community_access.activities_visible_to(actor).values_list("pk", flat=True))
+    for pk, held_on, title, kind, area, organization_id in (
+        community_selectors.activities_held_in(start, end, area_ids)
+        .order_by("held_on", "pk")
+        .values_list("pk", "held_on", "title", "kind", "area__name", "organization_id")
+    ):
+        yield RecordRow(
+            day=held_on,
+            cells=(title, kinds.get(kind, kind), area or "", names.get(organization_id, "")),
+            categories=(kind,) if key == "community_by_kind" else (str(held_on.month),),
+            url=reverse("community:activity_detail", args=[pk]) if pk in readable else "",
+        )
+
+
 def _place_rows(
     actor: Actor,
     *,
@@ -470,6 +504,19 @@ COLUMNS: dict[str, tuple[tuple[object, ...], object]] = {
     ),
     **dict.fromkeys(REFERRAL_FIGURES, (_REFERRAL_COLUMNS, "")),
     **dict.fromkeys(DIFFICULTY_FIGURES, (_DIFFICULTY_COLUMNS, "")),
+    **dict.fromkeys(
+        COMMUNITY_FIGURES,
+        (
+            (
+                gettext_lazy("実施日"),
+                gettext_lazy("活動名"),
+                gettext_lazy("活動の種類"),
+                gettext_lazy("地域"),
+                gettext_lazy("実施機関"),
+            ),
+            "",
+        ),
+    ),
     "trainings_by_kind": (
         (
             gettext_lazy("開催日"),

@@ -3,17 +3,21 @@
 The city department (city1) sets the criteria (手帳1・2級, 療育A, 精神1級, 区分4以上) and builds
 the list from the demo persons; every other person consents to normal-time sharing; the core
 center (core1) writes two 個別避難計画; the city declares a safety check for 中央区 with the
-core center and the 民生委員 named, and the core center records a few states.  Through the
-services, so every step is audited.  Deterministic and idempotent: once a campaign exists,
-nothing is added.
+core center and the 民生委員 named, and the core center records a few states; a ward
+officer's phone sends one from an older version: a conflict for the core center to settle.
+Through the services, so every step is audited.  Deterministic and idempotent: once a
+campaign exists, nothing is added.
 """
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.db import transaction
 
 from tsunagu.accounts.models import User
-from tsunagu.core.actor import Origin
+from tsunagu.core.actor import Actor, Origin
 from tsunagu.disaster import access, services
 from tsunagu.disaster.models import Campaign, CheckState
 from tsunagu.organizations.actors import actor_for
@@ -87,7 +91,25 @@ def seed_and_summarise() -> str:
                 state=state,
                 evacuated_to="本町小学校" if state == CheckState.EVACUATED else "",
             )
+        conflicts = _conflict(city, campaign, listed[:1])
     return (
         f"避難支援: 名簿{len(entries)}人、安否確認1件（中央区、対象{len(listed)}人、"
-        f"記録{min(len(listed), len(STATES))}件）"
+        f"記録{min(len(listed), len(STATES))}件、競合{conflicts}件）"
     )
+
+
+def _conflict(helper: Actor, campaign: Campaign, entries: list[Any]) -> int:
+    """A ward officer's phone, offline since before the core center's first state, sends
+    another state for the same person from the version it saw (none): a conflict for the core
+    center to settle on the campaign page (ADR 0020)."""
+    if not entries or not access.may_record(helper, campaign):
+        return 0
+    item = services.SyncItem(
+        client_id=uuid.uuid5(uuid.NAMESPACE_URL, "tsunagu-demo/disaster/conflict"),
+        entry_id=entries[0].pk,
+        state=CheckState.NEEDS_HELP,
+        base=None,
+        note="玄関先で会えた。足が不自由で避難所まで歩けない。",
+    )
+    results = services.checks_sync(helper, campaign=campaign, items=[item])
+    return sum(1 for r in results if r.status == "conflict")

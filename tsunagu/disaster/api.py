@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Router, Schema, Status
 
@@ -13,8 +13,8 @@ from tsunagu.core.api import ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
-from tsunagu.core.validators import Id, SaneDate
-from tsunagu.disaster import access, selectors, services
+from tsunagu.core.validators import MAX_ID, Id, SaneDate
+from tsunagu.disaster import access, offline, selectors, services
 from tsunagu.disaster.models import Campaign, CheckState, Criteria, EvacuationPlan, RegisterEntry
 from tsunagu.organizations.models import Area, Organization
 
@@ -133,6 +133,9 @@ class DisasterCheckIn(Schema):
     state: CheckState
     evacuated_to: str = Field("", max_length=200)
     note: str = Field("", max_length=500)
+    # The version the helper saw (the latest check's id, 0 for none); left out, none is
+    # compared and the state is taken as it comes.
+    base: int | None = Field(None, ge=0, le=MAX_ID)
 
 
 class DisasterCheckOut(Out):
@@ -143,6 +146,31 @@ class DisasterCheckOut(Out):
     evacuated_to: str
     note: str
     recorded_at: dt.datetime
+    resolution: str
+    conflict_with_id: int | None
+
+
+class DisasterSyncResultOut(Schema):
+    client_id: str
+    status: str
+    replayed: bool
+    message: str
+    check: DisasterCheckOut | None
+
+
+class DisasterSyncOut(Schema):
+    results: list[DisasterSyncResultOut]
+
+
+class DisasterConflictOut(Schema):
+    person_id: int
+    name: str
+    incoming: DisasterCheckOut
+    existing: DisasterCheckOut | None
+
+
+class DisasterSettleIn(Schema):
+    keep: Literal["incoming", "existing"]
 
 
 @router.get(
@@ -369,8 +397,81 @@ def check_record(
         state=str(payload.state.value),
         evacuated_to=payload.evacuated_to,
         note=payload.note,
+        base=services.NO_BASE if payload.base is None else (payload.base or None),
     )
     return Status(201, check)
+
+
+@router.post(
+    "/disaster/campaigns/{campaign_id}/checks/batch",
+    response={200: DisasterSyncOut, 410: ErrorOut, **ERRORS},
+    summary="端末にたまった安否をまとめて送る（版つき・記録IDで再送しても一度だけ）",
+    url_name="disaster_check_batch",
+)
+def check_batch(
+    request: TsunaguRequest, campaign_id: int, payload: offline.DisasterSyncIn
+) -> dict[str, Any]:
+    actor = request.actor
+    campaign = access.access_campaign(actor, campaign_id)
+    results = services.checks_sync(actor, campaign=campaign, items=offline.items_of(payload))
+    return {
+        "results": [
+            {
+                "client_id": r.client_id,
+                "status": r.status,
+                "replayed": r.replayed,
+                "message": r.message,
+                "check": r.check,
+            }
+            for r in results
+        ]
+    }
+
+
+@router.get(
+    "/disaster/campaigns/{campaign_id}/conflicts",
+    response={200: list[DisasterConflictOut], 404: ErrorOut, 422: ErrorOut},
+    summary="競合している安否の記録（市・基幹相談支援センター）",
+    url_name="disaster_conflict_list",
+)
+@paginated
+def conflict_list(request: TsunaguRequest, campaign_id: int) -> Any:
+    actor = audit.require_role(request.actor, access.oversees, view="disaster_campaign_conflicts")
+    campaign = access.access_campaign(actor, campaign_id)
+
+    def shown(rows: list[Any]) -> None:
+        audit.record_read(
+            actor,
+            view="disaster_campaign_conflicts",
+            person_ids=sorted({c.entry.person_id for c in rows}),
+            target=campaign,
+        )
+        rows[:] = [
+            {
+                "person_id": c.entry.person_id,
+                "name": c.entry.person.display_name,
+                "incoming": c,
+                "existing": c.conflict_with,
+            }
+            for c in rows
+        ]
+
+    return Listing(services.open_conflicts(campaign), on_page=shown)
+
+
+@router.post(
+    "/disaster/campaigns/{campaign_id}/conflicts/{check_id}/settle",
+    response={200: DisasterCheckOut, **ERRORS},
+    summary="競合を解決する（どちらの記録を採るか）",
+    url_name="disaster_conflict_settle",
+)
+def conflict_settle(
+    request: TsunaguRequest, campaign_id: int, check_id: int, payload: DisasterSettleIn
+) -> Any:
+    campaign = access.access_campaign(request.actor, campaign_id)
+    return services.conflict_settle(
+        request.actor, campaign=campaign, check_id=check_id, keep=payload.keep
+    )
 
 
 @router.post(

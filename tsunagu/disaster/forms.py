@@ -82,3 +82,5 @@ class CheckForm(forms.Form):
     state = forms.ChoiceField(label=_("状態"), choices=CheckState.choices)
     evacuated_to = forms.CharField(label=_("避難先"), max_length=200, required=False)
     note = forms.CharField(label=_("メモ"), max_length=500, required=False)
+    # The version the page showed: the latest check's id, 0 for none (ADR 0020).
+    base = forms.IntegerField(min_value=0, max_value=2**63 - 1, required=False)

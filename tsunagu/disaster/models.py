@@ -131,8 +131,23 @@ class CheckState(models.TextChoices):
     NOT_REACHED = "not_reached", _("連絡がつかない")
 
 
+class Resolution(models.TextChoices):
+    """A check sent from a base version another helper had already changed (ADR 0020)."""
+
+    NONE = "", _("競合なし")
+    OPEN = "open", _("競合（未解決）")
+    ACCEPTED = "accepted", _("採用")
+    REJECTED = "rejected", _("不採用")
+
+
+# The resolutions of a check that counts as the person's state.
+COUNTED = (Resolution.NONE, Resolution.ACCEPTED)
+
+
 class SafetyCheck(models.Model):
-    """One recorded state of one person in a campaign; the latest is the person's state."""
+    """One recorded state of one person in a campaign; the latest that counts is the person's
+    state.  A check in open conflict or not taken when the conflict was settled does not count.
+    """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="checks")
     entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, related_name="checks")
@@ -146,6 +161,25 @@ class SafetyCheck(models.Model):
         "organizations.Organization", on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("記録日時"))
+    # Offline sync (ADR 0020): the id the phone gave the state (a retry is answered, never
+    # stored twice), the version (the latest check's id) the helper saw, and the conflict.
+    client_id = models.UUIDField(_("端末での記録ID"), null=True, blank=True, unique=True)
+    base_id = models.BigIntegerField(_("見ていた版"), null=True, blank=True)
+    resolution = models.CharField(
+        _("競合"), max_length=16, choices=Resolution.choices, default="", blank=True
+    )
+    conflict_with = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("競合した記録"),
+    )
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    settled_at = models.DateTimeField(_("解決日時"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("安否の記録")

@@ -12,7 +12,7 @@ from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
 from tsunagu.core.exports import ExportTable
 from tsunagu.disaster import access
-from tsunagu.disaster.models import Campaign, CheckState, RegisterEntry, SafetyCheck
+from tsunagu.disaster.models import COUNTED, Campaign, CheckState, RegisterEntry, SafetyCheck
 from tsunagu.organizations.models import Area
 from tsunagu.people import protection
 
@@ -61,10 +61,11 @@ class CheckRow:
 
 
 def latest_checks(campaign: Campaign) -> dict[int, SafetyCheck]:
+    """Each person's state: the newest check that counts (not one in open conflict, not one
+    set aside when a conflict was settled)."""
     latest: dict[int, SafetyCheck] = {}
-    for check in campaign.checks.select_related("recorded_by", "organization").order_by(
-        "recorded_at", "pk"
-    ):
+    checks = campaign.checks.filter(resolution__in=COUNTED)
+    for check in checks.select_related("recorded_by", "organization").order_by("recorded_at", "pk"):
         latest[check.entry_id] = check
     return latest
 

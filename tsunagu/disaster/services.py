@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +16,7 @@ from django.utils.translation import gettext as _
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import FieldErrors, Invalid
+from tsunagu.core.errors import FieldErrors, Forbidden, Invalid, NotFound, TsunaguError
 from tsunagu.disaster import access
 from tsunagu.disaster.models import (
     DISASTER_BASIS,
@@ -23,6 +26,7 @@ from tsunagu.disaster.models import (
     EntrySource,
     EvacuationPlan,
     RegisterEntry,
+    Resolution,
     SafetyCheck,
 )
 from tsunagu.organizations.models import Area, AreaKind, Organization
@@ -241,16 +245,20 @@ def campaign_close(actor: Actor, *, campaign: Campaign) -> Campaign:
     return campaign
 
 
-@audit.atomic_with_refusals
-def check_record(
-    actor: Actor,
-    *,
-    campaign: Campaign,
-    entry: RegisterEntry,
-    state: str,
-    evacuated_to: str = "",
-    note: str = "",
-) -> SafetyCheck:
+class CampaignClosed(TsunaguError):
+    """The campaign has closed: its basis ended, nothing more is recorded (410, ADR 0020)."""
+
+    code = "gone"
+    status = 410
+
+
+# `base` of a check recorded without version (the single-state API before offline sync, a form
+# posted by a page that did not send it): the state is taken as it comes.
+NO_BASE = -1
+MAX_BATCH = 200
+
+
+def _may_record_or_refuse(actor: Actor, campaign: Campaign) -> None:
     if not access.may_record(actor, campaign):
         raise audit.refusal(
             actor,
@@ -258,11 +266,34 @@ def check_record(
             reason="campaign closed or not a worker",
             message=_("この安否確認には記録できません。"),
         )
-    if state not in CheckState.values:
-        raise FieldErrors({"state": _("状態を選んでください。")})
-    if not access.campaign_entries(campaign).filter(pk=entry.pk).exists():
-        raise FieldErrors({"entry": _("この本人は安否確認の対象地域にいません。")})
+
+
+def _intervening(
+    actor: Actor, campaign: Campaign, entry_id: int, base: int | None
+) -> SafetyCheck | None:
+    """The newest state another helper recorded since the version this helper saw."""
+    others = SafetyCheck.objects.filter(campaign=campaign, entry_id=entry_id).exclude(
+        recorded_by=actor.user
+    )
+    others = others.exclude(resolution=Resolution.REJECTED)
+    if base is not None:
+        others = others.filter(pk__gt=base)
+    return others.order_by("-pk").first()
+
+
+def _record(
+    actor: Actor,
+    *,
+    campaign: Campaign,
+    entry: RegisterEntry,
+    state: str,
+    evacuated_to: str,
+    note: str,
+    base: int | None,
+    client_id: uuid.UUID | None = None,
+) -> SafetyCheck:
     assert actor.organization is not None  # noqa: S101  # may_record says so
+    newer = None if base == NO_BASE else _intervening(actor, campaign, entry.pk, base)
     check = SafetyCheck.objects.create(
         campaign=campaign,
         entry=entry,
@@ -272,12 +303,208 @@ def check_record(
         recorded_by=actor.user,
         organization=actor.organization,
         recorded_at=timezone.now(),
+        client_id=client_id,
+        base_id=None if base == NO_BASE else base,
+        resolution=Resolution.OPEN if newer else Resolution.NONE,
+        conflict_with=newer,
     )
+    detail: dict[str, Any] = {"campaign": campaign.pk, "state": state, "basis": campaign.basis}
+    if client_id is not None:
+        detail["client_id"] = str(client_id)
+    if base != NO_BASE:
+        detail["base"] = base
+    if newer is not None:
+        detail["conflict_with"] = newer.pk
     audit.record(
         action=Action.RECORD_CREATED,
         actor=actor,
         target=check,
-        detail={"campaign": campaign.pk, "state": state, "basis": campaign.basis},
+        detail=detail,
         person_ids=[entry.person_id],
+    )
+    return check
+
+
+@audit.atomic_with_refusals
+def check_record(
+    actor: Actor,
+    *,
+    campaign: Campaign,
+    entry: RegisterEntry,
+    state: str,
+    evacuated_to: str = "",
+    note: str = "",
+    base: int | None = NO_BASE,
+) -> SafetyCheck:
+    """One state.  With `base` (the id of the latest check the helper saw, None for none),
+    a state another helper changed since is kept as a conflict for the core center."""
+    _may_record_or_refuse(actor, campaign)
+    if state not in CheckState.values:
+        raise FieldErrors({"state": _("状態を選んでください。")})
+    if not access.campaign_entries(campaign).filter(pk=entry.pk).exists():
+        raise FieldErrors({"entry": _("この本人は安否確認の対象地域にいません。")})
+    return _record(
+        actor,
+        campaign=campaign,
+        entry=entry,
+        state=state,
+        evacuated_to=evacuated_to,
+        note=note,
+        base=base,
+    )
+
+
+@dataclass(frozen=True)
+class SyncItem:
+    """One state a phone queued: its own id, the person, the state, the version it saw."""
+
+    client_id: uuid.UUID
+    entry_id: int
+    state: str
+    base: int | None
+    evacuated_to: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    client_id: str
+    status: str  # recorded | conflict | rejected
+    check: SafetyCheck | None = None
+    replayed: bool = False
+    message: str = ""
+
+
+def _outcome(check: SafetyCheck, client_id: uuid.UUID, *, replayed: bool) -> SyncResult:
+    status = "conflict" if check.resolution == Resolution.OPEN else "recorded"
+    return SyncResult(str(client_id), status, check, replayed)
+
+
+def checks_sync(actor: Actor, *, campaign: Campaign, items: list[SyncItem]) -> list[SyncResult]:
+    """The states a phone queued while offline, sent when the network returned (ADR 0020).
+
+    Each item stands alone (its own savepoint): a retried item (same client id) is answered
+    with what was recorded the first time; a person off this helper's list is refused for that
+    item only; a state another helper changed since the version this one saw is recorded as a
+    conflict the core center settles.  A closed campaign answers 410: the basis has ended."""
+    if not campaign.is_open:
+        audit.record_denial(
+            actor, target_type=access.CAMPAIGN, target_id=str(campaign.pk), reason="closed"
+        )
+        raise CampaignClosed(_("この安否確認は終了しました。端末の一覧を消去します。"))
+    if not access.may_record(actor, campaign):
+        audit.record_denial(
+            actor, target_type=access.CAMPAIGN, target_id=str(campaign.pk), reason="not a writer"
+        )
+        raise Forbidden(_("この安否確認には記録できません。"))
+    if len(items) > MAX_BATCH:
+        raise Invalid(_("一度に送れるのは%(n)d件までです。") % {"n": MAX_BATCH})
+    visible = access.entries_visible_to(actor).values("pk")
+    allowed = dict(
+        access.campaign_entries(campaign).filter(pk__in=visible).values_list("pk", "person_id")
+    )
+    results = []
+    for item in items:
+        results.append(_sync_one(actor, campaign, item, allowed))
+    return results
+
+
+def _sync_one(
+    actor: Actor, campaign: Campaign, item: SyncItem, allowed: dict[int, int]
+) -> SyncResult:
+    client = str(item.client_id)
+    earlier = SafetyCheck.objects.filter(client_id=item.client_id).first()
+    if earlier is not None:
+        if earlier.recorded_by_id != actor.user.pk or earlier.campaign_id != campaign.pk:
+            return SyncResult(client, "rejected", message=_("この記録IDは使えません。"))
+        return _outcome(earlier, item.client_id, replayed=True)
+    if item.state not in CheckState.values:
+        return SyncResult(client, "rejected", message=_("状態を選んでください。"))
+    if item.entry_id not in allowed:
+        audit.record_denial(
+            actor,
+            target_type=access.ENTRY,
+            target_id=str(item.entry_id)[:64],
+            reason="not on this campaign's list for this organization",
+        )
+        return SyncResult(client, "rejected", message=_("この本人は一覧にいません。"))
+    entry = RegisterEntry.objects.get(pk=item.entry_id)
+    try:
+        with transaction.atomic():
+            check = _record(
+                actor,
+                campaign=campaign,
+                entry=entry,
+                state=item.state,
+                evacuated_to=item.evacuated_to,
+                note=item.note,
+                base=item.base,
+                client_id=item.client_id,
+            )
+    except IntegrityError:
+        # The same item sent twice at once: the other request stored it.
+        earlier = SafetyCheck.objects.filter(
+            client_id=item.client_id, recorded_by=actor.user, campaign=campaign
+        ).first()
+        if earlier is None:
+            return SyncResult(client, "rejected", message=_("この記録IDは使えません。"))
+        return _outcome(earlier, item.client_id, replayed=True)
+    return _outcome(check, item.client_id, replayed=False)
+
+
+def open_conflicts(campaign: Campaign) -> list[SafetyCheck]:
+    return list(
+        campaign.checks.filter(resolution=Resolution.OPEN)
+        .select_related(
+            "entry__person",
+            "recorded_by",
+            "organization",
+            "conflict_with__recorded_by",
+            "conflict_with__organization",
+        )
+        .order_by("recorded_at", "pk")
+    )
+
+
+@audit.atomic_with_refusals
+def conflict_settle(
+    actor: Actor, *, campaign: Campaign, check_id: object, keep: str
+) -> SafetyCheck:
+    """The core center (or the city) settles a conflict: `keep` "incoming" takes the state sent
+    from the older version, "existing" keeps the one recorded before it."""
+    if not access.may_plan(actor):
+        raise audit.refusal(
+            actor,
+            target=campaign,
+            reason="not city or core",
+            message=_("競合を解決できません。"),
+        )
+    audit.require_writer(actor, target=campaign, deferred=True)
+    if keep not in ("incoming", "existing"):
+        raise FieldErrors({"keep": _("どちらの記録を採るか選んでください。")})
+    pk = audit.object_pk(actor, "disaster.safetycheck", check_id)
+    check = (
+        campaign.checks.select_for_update()
+        .filter(pk=pk, resolution=Resolution.OPEN)
+        .select_related("entry")
+        .first()
+    )
+    if check is None:
+        raise NotFound(_("見つかりません。"))
+    check.resolution = Resolution.ACCEPTED if keep == "incoming" else Resolution.REJECTED
+    check.settled_by = actor.user
+    check.settled_at = timezone.now()
+    check.save(update_fields=["resolution", "settled_by", "settled_at"])
+    audit.record(
+        action=Action.RECORD_UPDATED,
+        actor=actor,
+        target=check,
+        detail={
+            "campaign": campaign.pk,
+            "conflict": "settled",
+            "kept": keep,
+            "other": check.conflict_with_id,
+        },
+        person_ids=[check.entry.person_id],
     )
     return check

@@ -21,4 +21,15 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/record/", views.campaign_record, name="campaign_record"),
     path("campaigns/<int:campaign_id>/close/", views.campaign_close, name="campaign_close"),
     path("campaigns/<int:campaign_id>/export/", views.campaign_export, name="campaign_export"),
+    path("campaigns/<int:campaign_id>/sync/", views.campaign_sync, name="campaign_sync"),
+    path(
+        "campaigns/<int:campaign_id>/conflicts/<int:check_id>/settle/",
+        views.conflict_settle,
+        name="conflict_settle",
+    ),
+    # The offline phone screen (ADR 0020): served under /disaster/ so that the worker's scope
+    # covers /disaster/campaigns/<id>/check/.
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("offline/", views.offline_shell, name="offline_shell"),
 ]

@@ -4,7 +4,8 @@ Which article of 災害対策基本法 each screen serves: docs/adr (disaster)."
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,13 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
+from tsunagu.core.errors import Invalid, TsunaguError
 from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.printing import PdfUnavailable
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
-from tsunagu.disaster import access, selectors, services
+from tsunagu.disaster import access, offline, selectors, services
 from tsunagu.disaster.forms import CampaignForm, CheckForm, CriteriaForm, PlanForm
-from tsunagu.disaster.models import CheckState
+from tsunagu.disaster.models import CheckState, Resolution
 from tsunagu.organizations.models import Area
 from tsunagu.people import protection
 
@@ -194,8 +196,18 @@ def campaign_detail(request: TsunaguRequest, campaign_id: int) -> HttpResponse:
     actor = request.actor
     campaign = access.access_campaign(actor, campaign_id)
     audit.record(action=Action.RECORD_VIEWED, actor=actor, target=campaign)
+    conflicts = services.open_conflicts(campaign) if access.oversees(actor) else []
+    if conflicts:
+        audit.record_read(
+            actor,
+            view="disaster_campaign_conflicts",
+            person_ids=sorted({c.entry.person_id for c in conflicts}),
+            target=campaign,
+        )
     context = {
         "campaign": campaign,
+        "conflicts": conflicts,
+        "may_settle": access.may_plan(actor),
         "progress": selectors.progress(actor, campaign),
         "states": CheckState.choices,
         "may_manage": access.may_manage(actor),
@@ -218,12 +230,14 @@ def _check_page(
         person_ids=[r.entry.person_id for r in rows],
         target=campaign,
     )
+    may_record = access.may_record(actor, campaign)
     context = {
         "campaign": campaign,
         "rows": rows,
         "states": CheckState.choices,
-        "may_record": access.may_record(actor, campaign),
+        "may_record": may_record,
         "form": form,
+        "offline": offline.bundle(request, campaign, rows, may_record=may_record),
     }
     return render(request, "disaster/campaign_check.html", context, status=status)
 
@@ -245,6 +259,7 @@ def campaign_record(request: TsunaguRequest, campaign_id: int) -> HttpResponse:
         return _check_page(request, campaign_id, form, status=400)
     entry = access.access_entry(actor, form.cleaned_data["entry"])
     data = form.cleaned_data
+    base = data["base"]
     return action(
         request,
         lambda: services.check_record(
@@ -254,6 +269,8 @@ def campaign_record(request: TsunaguRequest, campaign_id: int) -> HttpResponse:
             state=data["state"],
             evacuated_to=data["evacuated_to"],
             note=data["note"],
+            # The page sends the version it showed (0: none yet); a form without it, none.
+            base=services.NO_BASE if base is None else (base or None),
         ),
         to=reverse("disaster:campaign_check", args=[campaign.pk]),
         success=lambda check: (
@@ -262,8 +279,75 @@ def campaign_record(request: TsunaguRequest, campaign_id: int) -> HttpResponse:
                 "name": check.entry.person.display_name,
                 "state": check.get_state_display(),
             }
+            if check.resolution != Resolution.OPEN
+            else _("%(name)sさん: ほかの人が先に記録していたため、競合として記録しました。")
+            % {"name": check.entry.person.display_name}
         ),
     )
+
+
+@require_POST
+@errors_as_pages(back="disaster:campaign_list")
+def campaign_sync(request: TsunaguRequest, campaign_id: int) -> HttpResponse:
+    """The phone's queue, sent when the network returns (JSON in, JSON out; ADR 0020).  The
+    screen's twin of POST /api/v1/disaster/campaigns/{id}/checks/batch, for the page's own
+    script (the API takes bearer tokens only).  A campaign not of this organization is the
+    404 page of every screen; the script reads the status only."""
+    actor = request.actor
+    campaign = access.access_campaign(actor, campaign_id)
+    try:
+        if request.content_type != "application/json":
+            raise Invalid(_("送られた記録を読めませんでした。"))
+        items = offline.parse_items(request.body)
+        results = services.checks_sync(actor, campaign=campaign, items=items)
+    except TsunaguError as exc:
+        return JsonResponse(
+            {"error": {"code": exc.code, "message": exc.message}}, status=exc.status
+        )
+    return JsonResponse({"results": [offline.result_json(r) for r in results]})
+
+
+@require_POST
+@errors_as_pages(back="disaster:campaign_list")
+def conflict_settle(request: TsunaguRequest, campaign_id: int, check_id: int) -> HttpResponse:
+    campaign = access.access_campaign(request.actor, campaign_id)
+    keep = request.POST.get("keep", "")
+    return action(
+        request,
+        lambda: services.conflict_settle(
+            request.actor, campaign=campaign, check_id=check_id, keep=keep
+        ),
+        to=reverse("disaster:campaign_detail", args=[campaign.pk]),
+        success=_("競合を解決しました。"),
+    )
+
+
+@login_not_required
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from /disaster/ so that its scope covers the check pages.
+    Code only, no data: anyone may fetch it (a signed-out browser updating it must not get the
+    sign-in page instead)."""
+    response = render(request, "disaster/sw.js", offline.worker_context())
+    response["Content-Type"] = "text/javascript; charset=utf-8"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_not_required
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    response = JsonResponse(offline.manifest(), json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@login_not_required
+@require_GET
+def offline_shell(request: HttpRequest) -> HttpResponse:
+    """The page the service worker shows for a check page when the network is gone: no person
+    data in it (the script fills it from the encrypted list on the device)."""
+    return render(request, "disaster/offline_shell.html", {"states": CheckState.choices})
 
 
 @require_POST

@@ -255,6 +255,50 @@ def layout(report: AnnualReport, f: AnnualFigures) -> Document:
             caption=_("期間中に自立支援協議会で採択された方向性"),
         )
 
+    doc.h3(_("(7) 地域活動・アウトリーチ・普及啓発"))
+    doc.p(
+        _(
+            "センターが記録した地域活動は%(total)s件で、そのうち相談につながったもの"
+            "%(connected)s件、地域課題を提起したもの%(issues)s件でした。"
+        )
+        % {
+            "total": f.community_total,
+            "connected": f.community_connected,
+            "issues": f.community_issues_raised,
+        }
+    )
+    doc.table(
+        [_("活動の種類"), _("件数")],
+        [[r.label, r.count] for r in f.community_by_kind],
+        caption=_("地域活動（種類別）"),
+    )
+    doc.table(
+        [_("普及啓発のテーマ"), _("回数")],
+        [[r.label, r.count] for r in f.awareness_by_theme],
+        caption=_("普及啓発（テーマ別）"),
+    )
+    if f.supporters_by_ward:
+        doc.table(
+            [_("区"), _("人数")],
+            [[r.label, r.count] for r in f.supporters_by_ward],
+            caption=_("障がい者サポーター研修の修了者（区別）"),
+        )
+    doc.p(
+        _(
+            "アウトリーチで受けた%(leads)s件のうち%(connected)s件を相談につなぎました。"
+            "受けてから初めて会えるまでの日数の中央値は%(median)sです。"
+        )
+        % {
+            "leads": f.outreach_leads,
+            "connected": f.outreach_connected,
+            "median": (
+                _("%(days)s日") % {"days": f"{f.outreach_median_days:g}"}
+                if f.outreach_median_days is not None
+                else "—"
+            ),
+        }
+    )
+
     doc.h2(_("2 今後の取組み"))
     doc.written(report.future)
     return doc

@@ -45,6 +45,7 @@ from tsunagu.cases.models import (
     Consultation,
     DifficultyFactor,
 )
+from tsunagu.community import selectors as community_selectors
 from tsunagu.core.dates import fiscal_year, fiscal_year_label, fiscal_year_range, wareki
 from tsunagu.core.errors import Invalid
 from tsunagu.hearings.models import Direction, Hearing, HearingKind, HearingStatus
@@ -227,6 +228,15 @@ class AnnualFigures:
     offices_heard: int = 0
     hearing_findings: int = 0
     directions: list[DirectionRow] = field(default_factory=list)
+    community_by_kind: list[Row] = field(default_factory=list)
+    community_total: int = 0
+    community_connected: int = 0
+    community_issues_raised: int = 0
+    awareness_by_theme: list[Row] = field(default_factory=list)
+    supporters_by_ward: list[Row] = field(default_factory=list)
+    outreach_leads: int = 0
+    outreach_connected: int = 0
+    outreach_median_days: float | None = None
 
     @property
     def training_attendance_rate(self) -> str:
@@ -274,7 +284,31 @@ def annual_figures(
     _network(figures, center, since, until)
     _issues(figures, center)
     _hearings(figures, center)
+    _community(figures, center)
     return figures
+
+
+def _community(f: AnnualFigures, center: Organization) -> None:
+    """The center's community work in the year (issue 21 items 1-3): its activities by kind,
+    those that led to a consultation or raised a community issue, its awareness events by
+    theme, the 障がい者サポーター who completed its training per ward, and its outreach leads
+    with the median days from a lead to the first contact.  Counts only."""
+    year = community_selectors.year_figures(
+        f.fiscal_year, organization_ids=[center.pk], leads_of=center.pk
+    )
+    f.community_by_kind = [Row(label, year.by_kind[k]) for k, label in year.kinds]
+    f.community_total = year.total
+    f.community_connected = year.connected
+    f.community_issues_raised = year.issues_raised
+    f.awareness_by_theme = [Row(label, n) for label, n in year.theme_rows]
+    f.supporters_by_ward = [
+        Row(label, year.supporters_by_ward[k])
+        for k, label in year.wards
+        if year.supporters_by_ward[k]
+    ]
+    f.outreach_leads = year.leads
+    f.outreach_connected = year.leads_connected
+    f.outreach_median_days = year.median_days_to_contact
 
 
 def _hearings(f: AnnualFigures, center: Organization) -> None:

@@ -32,6 +32,22 @@ TWINS: dict[str, str] = {
     "abuse:prefecture": "abuse_report_prefecture",
     "abuse:monitoring": "abuse_report_monitoring",
     "abuse:close": "abuse_report_close",
+    # plainplans: the plan in plain words (issue 22 item 2); the チェック submit of the edit
+    # screen is `plainplans_check`
+    "plainplans:start": "plainplans_start",
+    "plainplans:edit": "plainplans_edit",
+    "plainplans:release": "plainplans_release",
+    # community: activities, awareness, outreach (issue 21 items 1-3)
+    "community:activity_create": "community_activity_create",
+    "community:activity_edit": "community_activity_update",
+    "community:awareness_create": "community_awareness_create",
+    "community:awareness_results": "community_awareness_results",
+    "community:materials_add": "community_materials_add",
+    "community:lead_create": "community_lead_create",
+    "community:lead_contact": "community_lead_contact",
+    "community:lead_consent": "community_lead_consent",
+    "community:lead_connect": "community_lead_connect",
+    "community:lead_close": "community_lead_close",
     # disaster: the 避難行動要支援者名簿 and the safety checks (issue 20 items 6, 7)
     "disaster:criteria": "disaster_criteria_set",
     "disaster:register_build": "disaster_register_build",
@@ -40,6 +56,9 @@ TWINS: dict[str, str] = {
     "disaster:campaign_create": "disaster_campaign_declare",
     "disaster:campaign_record": "disaster_check_record",
     "disaster:campaign_close": "disaster_campaign_close",
+    # the offline phone screen's queue and the conflicts it makes (ADR 0020)
+    "disaster:campaign_sync": "disaster_check_batch",
+    "disaster:conflict_settle": "disaster_conflict_settle",
     # grouphomes: the day-service group home evaluation (issue 19 item 6)
     "grouphomes:home_create": "grouphome_create",
     "grouphomes:home_edit": "grouphome_update",

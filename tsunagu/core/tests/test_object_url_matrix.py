@@ -144,6 +144,8 @@ SCREEN_NAMESPACES = {
     "selfevaluations",
     "abuse",
     "disaster",
+    "plainplans",
+    "community",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -1035,7 +1037,109 @@ def _disaster_campaign(w: World) -> dict[str, int]:
     return {"campaign_id": _disaster(w)["campaign_id"]}
 
 
+def _plainplan(w: World) -> dict[str, int]:
+    """A plain plan (issue 22 item 2) drafted by the lead from the world's agreed plan."""
+    from tsunagu.plainplans import services as plainplans
+    from tsunagu.plainplans.models import PlainPlan
+
+    plain = PlainPlan.objects.filter(case=w.case).order_by("pk").first()
+    if plain is None:
+        lead = w.case.lead_worker
+        assert lead is not None  # the world's case has its lead
+        plain = plainplans.plain_plan_start(plan_actor_as(lead), case=w.case)
+    return {"plain_plan_id": plain.pk}
+
+
+PLAIN_BODY: Body = lambda w: {"goals": "作業所に かよいます。", "kanji_grade": 3}  # noqa: E731
+
+
+def _disaster_conflict(w: World) -> dict[str, int]:
+    """A state the core center recorded and office A's later one from the version before it:
+    an open conflict (ADR 0020)."""
+    from tsunagu.accounts.models import User
+    from tsunagu.disaster import services as disaster
+    from tsunagu.disaster.models import Campaign, RegisterEntry, SafetyCheck
+
+    ids = _disaster(w)
+    conflict = SafetyCheck.objects.filter(resolution="open").first()
+    if conflict is None:
+        campaign = Campaign.objects.get(pk=ids["campaign_id"])
+        entry = RegisterEntry.objects.get(pk=ids["entry_id"])
+        core = plan_actor_as(User.objects.get(username="core_officer"))
+        disaster.check_record(core, campaign=campaign, entry=entry, state="safe")
+        lead = plan_actor_as(User.objects.get(username="counselor_a"))
+        conflict = disaster.check_record(
+            lead, campaign=campaign, entry=entry, state="injured", base=None
+        )
+    return {"campaign_id": ids["campaign_id"], "check_id": conflict.pk}
+
+
+def _community(w: World) -> dict[str, Any]:
+    """Office A's awareness event with a handout and its outreach lead (issue 21 items 1-3):
+    office B sees neither (the core center and the city read the activities, not the leads)."""
+    from tsunagu.community import services as community
+    from tsunagu.community.models import AwarenessEvent, OutreachLead
+
+    event = AwarenessEvent.objects.filter(activity__title="matrix").first()
+    if event is None:
+        actor = plan_actor_as(User.objects.get(username="counselor_a"))
+        area = Area.objects.create(code="community-ward", name="啓発区", kind="ward")
+        event = community.awareness_create(
+            actor,
+            title="matrix",
+            held_on=timezone.localdate(),
+            area=area,
+            theme="supporter_training",
+            audiences=["residents"],
+            supporters_completed=12,
+        )
+        community.materials_add(
+            actor, event=event, files=[SimpleUploadedFile("資料.pdf", minimal_pdf())]
+        )
+        community.lead_create(
+            actor,
+            label="Aさん",
+            area=area,
+            worried_by="welfare_commissioner",
+            concern="最近外に出ていない",
+            received_on=timezone.localdate(),
+            basis="consent",
+            consent_given_on=timezone.localdate(),
+        )
+    lead = OutreachLead.objects.get(label="Aさん")
+    return {
+        "activity_id": event.activity_id,
+        "material_id": event.materials.get().pk,
+        "lead_id": lead.pk,
+    }
+
+
+def _community_activity(w: World) -> dict[str, int]:
+    return {"activity_id": _community(w)["activity_id"]}
+
+
+def _community_material(w: World) -> dict[str, int]:
+    return {"material_id": _community(w)["material_id"]}
+
+
+def _community_lead(w: World) -> dict[str, int]:
+    return {"lead_id": _community(w)["lead_id"]}
+
+
 SCREENS: dict[str, Spec] = {
+    # community (issue 21 items 1-3): office A's awareness event, its handout, its lead.
+    "community:activity_detail": Spec(_community_activity),
+    "community:activity_edit": Spec(
+        _community_activity, FORM, lambda w: {"kind": "network", "title": "x"}
+    ),
+    "community:awareness_results": Spec(_community_activity, FORM),
+    "community:materials_add": Spec(_community_activity, FORM),
+    "community:material_download": Spec(_community_material),
+    "community:lead_detail": Spec(_community_lead),
+    "community:lead_contact": Spec(_community_lead, FORM),
+    "community:lead_consent": Spec(_community_lead, FORM),
+    "community:lead_connect": Spec(_community_lead, FORM),
+    "community:lead_close": Spec(_community_lead, FORM, lambda w: {"reason": "no_need"}),
     # disaster (issue 20 items 6, 7): office A sees the person through the open campaign.
     "disaster:entry_detail": Spec(_disaster_entry),
     "disaster:entry_consent": Spec(
@@ -1053,6 +1157,17 @@ SCREENS: dict[str, Spec] = {
     ),
     "disaster:campaign_close": Spec(_disaster_campaign, POST, owner="city_official"),
     "disaster:campaign_export": Spec(_disaster_campaign, owner="core_officer"),
+    "disaster:campaign_sync": Spec(_disaster_campaign, POST),
+    "disaster:conflict_settle": Spec(
+        _disaster_conflict, POST, lambda w: {"keep": "existing"}, owner="core_officer"
+    ),
+    # plainplans (issue 22 item 2): the plan in plain words hangs off the case.
+    "plainplans:case": Spec(_case),
+    "plainplans:start": Spec(_case, POST),
+    "plainplans:detail": Spec(_plainplan),
+    "plainplans:edit": Spec(_plainplan, FORM, lambda w: {"goals": "x", "kanji_grade": "3"}),
+    "plainplans:preview": Spec(_plainplan),
+    "plainplans:release": Spec(_plainplan, FORM),
     # grouphomes (issue 19 item 6): the city manages the home and plans its evaluations.
     "grouphomes:home_edit": Spec(_group_home, FORM, owner="city_official"),
     "grouphomes:evaluation_detail": Spec(_gh_planned, owner="city_official"),
@@ -1535,6 +1650,44 @@ SCREENS: dict[str, Spec] = {
 }
 
 API: dict[str, Spec] = {
+    # plainplans (issue 22 item 2)
+    "GET /api/v1/plainplans/cases/{case_id}": Spec(_case),
+    "POST /api/v1/plainplans/cases/{case_id}": Spec(_case, POST),
+    "GET /api/v1/plainplans/{plain_plan_id}": Spec(_plainplan),
+    "PUT /api/v1/plainplans/{plain_plan_id}": Spec(_plainplan, ("PUT",), PLAIN_BODY),
+    "POST /api/v1/plainplans/{plain_plan_id}/check": Spec(_plainplan, POST, PLAIN_BODY),
+    "GET /api/v1/plainplans/{plain_plan_id}/preview": Spec(_plainplan),
+    "POST /api/v1/plainplans/{plain_plan_id}/release": Spec(_plainplan, POST),
+    # community (issue 21 items 1-3)
+    "GET /api/v1/community/activities/{activity_id}": Spec(_community_activity),
+    "PUT /api/v1/community/activities/{activity_id}": Spec(
+        _community_activity,
+        ("PUT",),
+        lambda w: {
+            "kind": "awareness",
+            "held_on": timezone.localdate().isoformat(),
+            "title": "matrix",
+            "area_id": Area.objects.get(code="community-ward").pk,
+        },
+    ),
+    "GET /api/v1/community/activities/{activity_id}/awareness": Spec(_community_activity),
+    "PUT /api/v1/community/activities/{activity_id}/awareness": Spec(
+        _community_activity, ("PUT",), lambda w: {"theme": "other", "audiences": ["firms"]}
+    ),
+    "GET /api/v1/community/activities/{activity_id}/materials": Spec(_community_activity),
+    "POST /api/v1/community/activities/{activity_id}/materials": Spec(_community_activity, POST),
+    "GET /api/v1/community/materials/{material_id}": Spec(_community_material),
+    "GET /api/v1/community/leads/{lead_id}": Spec(_community_lead),
+    "POST /api/v1/community/leads/{lead_id}/contact": Spec(
+        _community_lead, POST, lambda w: {"on": timezone.localdate().isoformat()}
+    ),
+    "POST /api/v1/community/leads/{lead_id}/consent": Spec(
+        _community_lead, POST, lambda w: {"given_on": timezone.localdate().isoformat()}
+    ),
+    "POST /api/v1/community/leads/{lead_id}/connect": Spec(_community_lead, POST),
+    "POST /api/v1/community/leads/{lead_id}/close": Spec(
+        _community_lead, POST, lambda w: {"reason": "no_need"}
+    ),
     # disaster (issue 20 items 6, 7)
     "GET /api/v1/disaster/entries/{entry_id}": Spec(_disaster_entry),
     "POST /api/v1/disaster/entries/{entry_id}/consent": Spec(
@@ -1550,6 +1703,15 @@ API: dict[str, Spec] = {
         _disaster_campaign,
         POST,
         lambda w: {"entry_id": _disaster_entry(w)["entry_id"], "state": "safe"},
+    ),
+    "POST /api/v1/disaster/campaigns/{campaign_id}/checks/batch": Spec(
+        _disaster_campaign, POST, lambda w: {"items": []}
+    ),
+    "GET /api/v1/disaster/campaigns/{campaign_id}/conflicts": Spec(
+        _disaster_campaign, owner="core_officer"
+    ),
+    "POST /api/v1/disaster/campaigns/{campaign_id}/conflicts/{check_id}/settle": Spec(
+        _disaster_conflict, POST, lambda w: {"keep": "existing"}, owner="core_officer"
     ),
     "POST /api/v1/disaster/campaigns/{campaign_id}/close": Spec(
         _disaster_campaign, POST, owner="city_official"

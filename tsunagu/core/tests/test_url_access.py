@@ -20,6 +20,9 @@ LOGIN_PATH = "/accounts/login/"
 
 # Public on purpose, by "namespace:name".
 PUBLIC_PAGES = {"accounts:login", "core:healthz", "set_language", "directory:search"}
+# The offline safety-check screen's code, manifest and empty page (ADR 0020): no data in them;
+# a signed-out browser updating its service worker must get it, not the sign-in page.
+PUBLIC_PAGES |= {"disaster:service_worker", "disaster:manifest", "disaster:offline_shell"}
 # Public pages about one object: the sample path names none, so a plain 404 (not sign-in).
 # The calendar feed: its secret address is its credential; an unknown one is a plain 404.
 PUBLIC_OBJECT_PAGES = {"directory:public_detail", "agenda:feed", "accounts:invitation_accept"}

@@ -70,7 +70,8 @@ def test_every_table_of_the_page_is_in_the_file_of_all_tables(personas, world, c
     client = client_as(personas.city_official)
     page = client.get("/dashboards/", {"fiscal_year": YEAR}).content.decode()
     tables = dashboard_exports.tables(_board(personas.city_official))
-    assert len(tables) == 15  # the 3 training figures (issue 18 item 6) included
+    # the 3 training figures (issue 18 item 6) and the 2 community figures (issue 21) included
+    assert len(tables) == 17
     for key in tables:
         for fmt in ("csv", "cp932", "xlsx", "pdf"):
             assert f"fiscal_year={YEAR}&amp;table={key}&amp;format={fmt}" in page
@@ -121,7 +122,7 @@ def test_xlsx_keeps_numbers_as_numbers_and_suppressed_cells_as_words(personas, w
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_row=7)]
     assert values == [["中央区", "5未満"], ["東区", "5未満"], ["区の記録なし", "5未満"], ["計", 5]]
     assert "主な数" in book.sheetnames
-    assert len(book.sheetnames) == 15
+    assert len(book.sheetnames) == 17
 
 
 def test_pdf_of_one_table(personas, world, client_as):

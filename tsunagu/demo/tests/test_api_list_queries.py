@@ -21,6 +21,7 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.api import api
 from tsunagu.cases.models import Case, CaseConference
+from tsunagu.community.models import CommunityActivity
 from tsunagu.dashboard.records import FIGURE_KEYS
 from tsunagu.disaster.models import Campaign
 from tsunagu.hearings.models import HearingRound
@@ -63,6 +64,11 @@ PARENTS: dict[str, Any] = {
     "round_id": lambda: HearingRound.objects.order_by("pk").values_list("pk", flat=True),
     "campaign_id": lambda: (
         Campaign.objects.annotate(rows=Count("checks"))
+        .order_by("-rows", "pk")
+        .values_list("pk", flat=True)
+    ),
+    "activity_id": lambda: (
+        CommunityActivity.objects.annotate(rows=Count("awareness__materials"))
         .order_by("-rows", "pk")
         .values_list("pk", flat=True)
     ),

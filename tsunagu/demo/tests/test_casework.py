@@ -247,6 +247,7 @@ def _delete_plans() -> None:
     (PROTECT), and the directory's resource developments off the issues; the rights records
     and the evacuation list off the persons: they go first."""
     from tsunagu.cases.models import CaseConference
+    from tsunagu.community.models import OutreachLead
 
     # The rights advocacy records and the evacuation list name their person (PROTECT).
     from tsunagu.disaster.models import EvacuationPlan, RegisterEntry, SafetyCheck
@@ -255,6 +256,7 @@ def _delete_plans() -> None:
 
     # The DV protection names its person (PROTECT).
     from tsunagu.people.models import AddressProtection
+    from tsunagu.plainplans.models import PlainPlan
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
     from tsunagu.records.models import BoardMessage
     from tsunagu.referrals.models import Referral
@@ -270,6 +272,8 @@ def _delete_plans() -> None:
     from tsunagu.supervision.models import PresentedCase, SupervisionSession
     from tsunagu.trainingplans.models import PlannedTraining
 
+    # An outreach lead names the consultation it became (PROTECT).
+    OutreachLead.objects.all().delete()
     AddressProtection.objects.all().delete()
     SafetyCheck.objects.all().delete()
     EvacuationPlan.objects.all().delete()
@@ -296,6 +300,7 @@ def _delete_plans() -> None:
     Task.objects.all().delete()
     ContingencyTrigger.objects.all().delete()
     Monitoring.objects.all().delete()
+    PlainPlan.objects.all().delete()  # names the plan and the person (PROTECT)
     for plan in SupportPlan.objects.order_by("-version"):
         plan.delete()
     Assessment.objects.all().delete()

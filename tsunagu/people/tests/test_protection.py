@@ -168,6 +168,19 @@ def test_no_output_holds_the_whereabouts(personas, world, client_as, api_headers
         response = city.get(url)
         assert response.status_code == 200, url
         _assert_hidden(response.content, url)
+    # The phone screen of a helper who records: its offline bundle (the list kept on the
+    # device) holds no whereabouts either.
+    helper_page = lead.get(reverse("disaster:campaign_check", args=[campaign.pk]))
+    assert helper_page.status_code == 200
+    assert "offline-data" in helper_page.content.decode()
+    assert "隠田" in helper_page.content.decode()
+    _assert_hidden(helper_page.content, "the helper's phone screen")
+    text = helper_page.content.decode()
+    start = text.index('id="offline-data"')
+    start = text.index(">", start) + 1
+    bundle = json.loads(text[start : text.index("</script>", start)])
+    assert any(row["name"].startswith("隠田") for row in bundle["rows"])
+    _assert_hidden(json.dumps(bundle, ensure_ascii=False), "the offline bundle")
     printed = city.get(reverse("disaster:register_print")).content.decode()
     assert "隠田" in printed
     assert "非表示（DV等支援措置）" in printed

@@ -27,6 +27,7 @@ from tsunagu.audit.models import Action
 from tsunagu.demo.abuse import seed_and_summarise as seed_abuse
 from tsunagu.demo.board import seed_and_summarise as seed_board
 from tsunagu.demo.cases import casework_summary, seed_casework
+from tsunagu.demo.community import seed_and_summarise as seed_community
 from tsunagu.demo.curricula import seed_and_summarise as seed_curricula
 from tsunagu.demo.directory import seed_and_summarise as seed_directory
 from tsunagu.demo.directory import seed_resources_and_summarise as seed_directory_resources
@@ -36,6 +37,7 @@ from tsunagu.demo.grouphomes import seed_and_summarise as seed_grouphomes
 from tsunagu.demo.hearings import seed_and_summarise as seed_hearings
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
+from tsunagu.demo.plainplans import seed_and_summarise as seed_plain_plans
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
 from tsunagu.demo.protection import seed_and_summarise as seed_protection
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
@@ -763,8 +765,12 @@ class Command(BaseCommand):
         self.stdout.write(seed_grouphomes())
         self.stdout.write(seed_self_evaluations())
         self.stdout.write(seed_disaster())
+        # Activities link a community issue; an outreach lead becomes a consultation.
+        self.stdout.write(seed_community())
         self.stdout.write(seed_rights())
         self.stdout.write(seed_protection())
+        # The plan in plain words rewrites an agreed plan (issue 22 item 2).
+        self.stdout.write(seed_plain_plans())
         self.stdout.write(seed_annual_report())
         # The surveys prefill from each office's cases, so they come after the casework.
         self.stdout.write(seed_surveys())

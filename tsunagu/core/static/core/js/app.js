@@ -95,6 +95,47 @@
     parts.button.focus();
   });
 
+  // Signing out wipes what the offline safety-check screen kept on this device (the disaster
+  // app's ADR 0020): its IndexedDB, its caches and its service worker.  The sign-out answer's
+  // Clear-Site-Data header does the same where the browser honours it.
+  function wipeOffline() {
+    var wipes = [];
+    if (window.indexedDB) {
+      wipes.push(new Promise(function (resolve) {
+        var request = indexedDB.deleteDatabase("tsunagu-offline");
+        request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+      }));
+    }
+    if (window.caches) {
+      wipes.push(caches.keys().then(function (names) {
+        return Promise.all(names.filter(function (name) {
+          return name.indexOf("tsunagu-offline-") === 0;
+        }).map(function (name) { return caches.delete(name); }));
+      }));
+    }
+    if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
+      wipes.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (r) { return r.unregister(); }));
+      }));
+    }
+    return Promise.all(wipes);
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-sign-out")) { return; }
+    if (form.getAttribute("data-wiped")) { return; }
+    event.preventDefault();
+    var sent = false;
+    function send() {
+      if (sent) { return; }
+      sent = true;
+      form.setAttribute("data-wiped", "1");
+      form.submit();
+    }
+    wipeOffline().then(send, send);
+    setTimeout(send, 3000);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     focusErrors(document);
     enableDateEntries(document);
