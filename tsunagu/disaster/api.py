@@ -366,7 +366,7 @@ def campaign_rows(request: TsunaguRequest, campaign_id: int) -> Any:
                 "entry_id": r.entry.pk,
                 "person_id": r.entry.person_id,
                 "name": r.entry.person.display_name,
-                "address": r.entry.person.address,
+                "address": r.shown_address,
                 "state": r.latest.state if r.latest else None,
                 "evacuated_to": r.latest.evacuated_to if r.latest else "",
                 "note": r.latest.note if r.latest else "",

@@ -148,8 +148,9 @@ def bundle(
             {
                 "entry": r.entry.pk,
                 "name": r.entry.person.display_name,
-                "address": r.entry.person.address or "",
-                "phone": r.entry.person.phone or "",
+                # Through people.protection: hidden under DV protection, on the device too.
+                "address": r.shown_address,
+                "phone": "" if r.contact is None or r.contact.hidden else r.shown_phone,
                 "state": r.latest.state if r.latest else "",
                 "label": str(states[r.latest.state]) if r.latest else "",
                 "evacuated_to": r.latest.evacuated_to if r.latest else "",

@@ -14,6 +14,7 @@ from tsunagu.core.exports import ExportTable
 from tsunagu.disaster import access
 from tsunagu.disaster.models import COUNTED, Campaign, CheckState, RegisterEntry, SafetyCheck
 from tsunagu.organizations.models import Area
+from tsunagu.people import protection
 
 
 def register_rows(actor: Actor, *, area: Area | None = None) -> QuerySet[RegisterEntry]:
@@ -33,6 +34,22 @@ def list_areas() -> QuerySet[Area]:
 class CheckRow:
     entry: RegisterEntry
     latest: SafetyCheck | None
+    # The person's whereabouts as the row may show them (people.protection: hidden for a
+    # person under DV protection, on the phone screen, the API and the export alike).
+    contact: protection.Contact | None = None
+
+    @property
+    def shown_address(self) -> str:
+        """The address for an output, or the hidden label; nothing without an answer."""
+        if self.contact is None:
+            return ""
+        return self.contact.label if self.contact.hidden else self.contact.address
+
+    @property
+    def shown_phone(self) -> str:
+        if self.contact is None:
+            return ""
+        return self.contact.label if self.contact.hidden else self.contact.phone
 
     @property
     def state(self) -> str:
@@ -58,7 +75,9 @@ def campaign_rows(actor: Actor, campaign: Campaign) -> list[CheckRow]:
     visible = access.entries_visible_to(actor).values("pk")
     entries = access.campaign_entries(campaign).filter(pk__in=visible)
     latest = latest_checks(campaign)
-    rows = [CheckRow(e, latest.get(e.pk)) for e in entries]
+    listed = list(entries)
+    contacts = protection.contacts_of(e.person for e in listed)
+    rows = [CheckRow(e, latest.get(e.pk), contacts[e.person_id]) for e in listed]
     rows.sort(key=lambda r: (r.reached, r.entry.person.kana_normalized, r.entry.pk))
     return rows
 
@@ -116,7 +135,7 @@ def export_tables(actor: Actor, campaign: Campaign) -> list[ExportTable]:
             [
                 r.entry.person.display_name,
                 r.entry.person.area.name if r.entry.person.area else "",
-                r.entry.person.address,
+                r.shown_address,
                 r.latest.get_state_display() if r.latest else _("未確認"),
                 r.latest.evacuated_to if r.latest else "",
                 r.latest.note if r.latest else "",

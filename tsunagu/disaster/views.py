@@ -23,6 +23,7 @@ from tsunagu.disaster import access, offline, selectors, services
 from tsunagu.disaster.forms import CampaignForm, CheckForm, CriteriaForm, PlanForm
 from tsunagu.disaster.models import CheckState, Resolution
 from tsunagu.organizations.models import Area
+from tsunagu.people import protection
 
 EXPORT_FORMATS = [(k, v) for k, v in TABLE_FORMATS if k != "pdf"]
 
@@ -51,6 +52,8 @@ def _register(request: TsunaguRequest, template: str, view: str) -> HttpResponse
     )
     context = {
         "rows": rows,
+        # Whereabouts only through people.protection (hidden under DV protection).
+        "contacts": protection.contacts_of(e.person for e in rows),
         "area": area,
         "areas": selectors.list_areas(),
         "oversees": access.oversees(actor),

@@ -61,6 +61,7 @@ from tsunagu.core.errors import Forbidden, Invalid
 from tsunagu.disclosure.records import Field, Record, record_of
 from tsunagu.meetings.selectors import conferences_visible_to
 from tsunagu.organizations.models import Organization
+from tsunagu.people import protection
 from tsunagu.people.models import (
     Consent,
     DisabilityCertificate,
@@ -414,8 +415,19 @@ def disclosure_gather(
         record.data["organizations"] = names
         record.fields.append(Field("organizations", _("共有先の機関"), "、".join(names) or "—"))
         consent_records.append(record)
+    # Under DV protection the whereabouts are not in the copy (people.protection; 個人情報保護法
+    # 第78条第1項第2号: a disclosure that would endanger someone's life or body is withheld).
+    contact = protection.contact_of(person)
+    person_record = record_of(
+        person,
+        title=person.display_name,
+        exclude=frozenset(protection.CONTACT_FIELDS) if contact.hidden else frozenset(),
+    )
+    if contact.hidden:
+        person_record.fields.append(Field("contact", _("住所・電話番号"), contact.label))
+        person_record.data["contact_hidden"] = True
     sections_out = [
-        Section("person", _("本人の情報"), [record_of(person, title=person.display_name)]),
+        Section("person", _("本人の情報"), [person_record]),
         Section("certificates", _("障害者手帳"), _records(certificates)),
         Section("household_memberships", _("世帯への所属"), _records(memberships)),
         Section("consents", _("同意"), consent_records),

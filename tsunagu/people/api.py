@@ -19,7 +19,7 @@ from tsunagu.core.kana import KANA_PATTERN
 from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_field
 from tsunagu.core.validators import Id, NonBlank, SaneDate, Version
 from tsunagu.organizations.models import Area, Organization
-from tsunagu.people import duplicates, selectors, services
+from tsunagu.people import duplicates, protection, selectors, services
 from tsunagu.people.models import (
     CertificateKind,
     CertificateStatus,
@@ -85,6 +85,11 @@ class PersonOut(Out):
     registered_by_organization: Name
     version: int
 
+    contact_hidden: bool = Field(
+        description="true: 住所・電話番号・居所を非表示にしている（DV等支援措置）。postal_code・"
+        "address・phone は空で返します。指名された職員は POST /persons/{id}/contact/reveal で表示"
+    )
+
     @staticmethod
     def resolve_age(person: Person) -> int | None:
         return person.age_on(timezone.localdate())
@@ -92,6 +97,33 @@ class PersonOut(Out):
     @staticmethod
     def resolve_certificates(person: Person) -> list[DisabilityCertificate]:
         return selectors.person_certificates(person=person)
+
+    # The whereabouts only through people.protection (one answer for the four fields).
+    @staticmethod
+    def resolve_postal_code(person: Person, context: Context) -> str:
+        return _contact(person, context).postal_code
+
+    @staticmethod
+    def resolve_address(person: Person, context: Context) -> str:
+        return _contact(person, context).address
+
+    @staticmethod
+    def resolve_phone(person: Person, context: Context) -> str:
+        return _contact(person, context).phone
+
+    @staticmethod
+    def resolve_contact_hidden(person: Person, context: Context) -> bool:
+        return _contact(person, context).hidden
+
+
+def _contact(person: Person, context: Context) -> protection.Contact:
+    return once(context, "contact", person, lambda: protection.contact_of(person))
+
+
+def _household_contact(household: Household, context: Context) -> protection.Contact:
+    return once(
+        context, "household_contact", household, lambda: protection.household_contact_of(household)
+    )
 
 
 class PersonListItem(Out):
@@ -237,6 +269,22 @@ class HouseholdOut(Out):
         description="表示しない現在の世帯員の数。世帯そのものを登録・主担当・受付した機関にだけ"
         "示し、それ以外の機関には null（ほかの世帯員がいるかどうかも示しません）",
     )
+
+    contact_hidden: bool = Field(
+        description="true: 世帯員の住所等を非表示にしている（DV等支援措置）ため、住所は空"
+    )
+
+    @staticmethod
+    def resolve_postal_code(household: Household, context: Context) -> str:
+        return _household_contact(household, context).postal_code
+
+    @staticmethod
+    def resolve_address(household: Household, context: Context) -> str:
+        return _household_contact(household, context).address
+
+    @staticmethod
+    def resolve_contact_hidden(household: Household, context: Context) -> bool:
+        return _household_contact(household, context).hidden
 
     @staticmethod
     def resolve_members(household: Household, context: Context) -> list[HouseholdMember]:
@@ -407,6 +455,14 @@ class DuplicateRecordOut(Out):
     phone: str
     address: str
     registered_by_organization: Name
+
+    @staticmethod
+    def resolve_phone(person: Person, context: Context) -> str:
+        return _contact(person, context).phone
+
+    @staticmethod
+    def resolve_address(person: Person, context: Context) -> str:
+        return _contact(person, context).address
 
 
 class DuplicateQueueItemOut(Out):
@@ -712,3 +768,127 @@ def consent_withdraw(
         )
         raise NotFound("見つかりません。")
     return services.consent_withdraw(actor=request.actor, consent=consent, reason=payload.reason)
+
+
+# --- DV and hidden addresses (people.protection, ADR 0020-dv) -----------------------------------
+
+
+class PeopleProtectionOut(Schema):
+    active: bool
+    basis: str | None = Field(None, description="resident_register / worker_judgement")
+    organization: str | None = Field(None, description="主担当機関（表示できる職員の所属）")
+    decided_by: str | None = None
+    decided_on: dt.date | None = None
+    review_on: dt.date | None = Field(None, description="終了・見直しの日")
+    workers: list[str] = Field(default_factory=list, description="表示できる職員")
+    reason: str | None = Field(None, description="指名された職員（と主担当機関の判断者）にだけ")
+
+
+class PeopleProtectionIn(Schema):
+    basis: Literal["resident_register", "worker_judgement"]
+    decided_on: SaneDate
+    reason: NonBlank = Field(max_length=400)
+    review_on: SaneDate
+    worker_ids: list[Id] = Field(
+        default_factory=list, max_length=50, description="表示できる職員（操作中の所属機関の職員）"
+    )
+
+
+class PeopleProtectionEndIn(Schema):
+    reason: NonBlank = Field(max_length=400)
+
+
+class PeopleContactOut(Schema):
+    postal_code: str
+    address: str
+    phone: str
+
+
+def _protection_out(actor: Any, person: Person) -> PeopleProtectionOut:
+    current = protection.active_protection(person)
+    if current is None:
+        return PeopleProtectionOut(
+            active=False, basis=None, organization=None, review_on=None, reason=None
+        )
+
+    def name(user: Any) -> str:
+        return str(user.get_full_name() or user.get_username())
+
+    manager = protection.may_manage(actor, person, current)
+    return PeopleProtectionOut(
+        active=True,
+        basis=current.basis,
+        organization=current.organization.name,
+        decided_by=name(current.decided_by),
+        decided_on=current.decided_on,
+        review_on=current.review_on,
+        workers=[name(w) for w in current.workers.all()],
+        reason=current.reason if manager else None,
+    )
+
+
+@router.get(
+    "/persons/{person_id}/protection",
+    response={200: PeopleProtectionOut, 404: ErrorOut},
+    summary="住所等の非表示（DV等支援措置）の状態",
+    url_name="person_protection",
+)
+def person_protection(request: TsunaguRequest, person_id: int) -> PeopleProtectionOut:
+    person = access_person(request.actor, person_id)
+    return _protection_out(request.actor, person)
+
+
+@router.put(
+    "/persons/{person_id}/protection",
+    response={200: PeopleProtectionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="住所等を非表示にする・変更する",
+    description="本人の支援ケースの主担当機関の職員が設定し、以後は指名された職員だけが変更"
+    "できます。判断した人は必ず表示できる職員に含まれます。",
+    url_name="person_protection_set",
+)
+def person_protection_set(
+    request: TsunaguRequest, person_id: int, payload: PeopleProtectionIn
+) -> PeopleProtectionOut:
+    person = access_person(request.actor, person_id, for_write=True)
+    try:
+        protection.protection_set(
+            request.actor,
+            person=person,
+            basis=payload.basis,
+            decided_on=payload.decided_on,
+            reason=payload.reason,
+            review_on=payload.review_on,
+            worker_ids=payload.worker_ids,
+        )
+    except FieldErrors as exc:
+        raise _field_errors(exc) from None
+    return _protection_out(request.actor, person)
+
+
+@router.post(
+    "/persons/{person_id}/protection/end",
+    response={200: PeopleProtectionOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="住所等の非表示を解除する",
+    url_name="person_protection_end",
+)
+def person_protection_end(
+    request: TsunaguRequest, person_id: int, payload: PeopleProtectionEndIn
+) -> PeopleProtectionOut:
+    person = access_person(request.actor, person_id, for_write=True)
+    try:
+        protection.protection_end(request.actor, person=person, reason=payload.reason)
+    except FieldErrors as exc:
+        raise _field_errors(exc) from None
+    return _protection_out(request.actor, person)
+
+
+@router.post(
+    "/persons/{person_id}/contact/reveal",
+    response={200: PeopleContactOut, 403: ErrorOut, 404: ErrorOut},
+    summary="非表示の住所・電話番号を表示する（指名された職員、監査ログに記録）",
+    url_name="person_contact_reveal",
+)
+def person_contact_reveal(request: TsunaguRequest, person_id: int) -> PeopleContactOut:
+    person = access_person(request.actor, person_id)
+    found = protection.contact_reveal(request.actor, person=person)
+    return PeopleContactOut(postal_code=found.postal_code, address=found.address, phone=found.phone)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.organizations.models import Area, Organization
-from tsunagu.people import services
+from tsunagu.people import protection, services
 from tsunagu.people.models import (
     CERTIFICATE_GRADES,
     CertificateKind,
@@ -19,6 +19,7 @@ from tsunagu.people.models import (
     DisabilityCategory,
     HouseholdConcern,
     PhysicalDisabilityType,
+    ProtectionBasis,
     Relationship,
     Sex,
     SupportCategory,
@@ -167,7 +168,17 @@ class PersonForm(forms.Form):
         return found
 
     def person_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in services.PERSON_FIELDS}
+        # A protected person's whereabouts are not on the form (people.protection): a field
+        # left out is not changed, rather than emptied.
+        return {
+            name: self.cleaned_data.get(name)
+            for name in services.PERSON_FIELDS
+            if name in self.fields or name not in protection.CONTACT_FIELDS
+        }
+
+    def hide_contact(self) -> None:
+        for name in protection.CONTACT_FIELDS:
+            self.fields.pop(name, None)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -268,7 +279,15 @@ class HouseholdForm(forms.Form):
     )
 
     def household_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in services.HOUSEHOLD_FIELDS}
+        return {
+            name: self.cleaned_data.get(name)
+            for name in services.HOUSEHOLD_FIELDS
+            if name in self.fields or name not in protection.CONTACT_FIELDS
+        }
+
+    def hide_contact(self) -> None:
+        for name in protection.CONTACT_FIELDS:
+            self.fields.pop(name, None)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -321,3 +340,49 @@ class DuplicateDecisionForm(forms.Form):
         error_messages={"required": _("対応を選んでください。")},
     )
     note = forms.CharField(label=_("メモ"), required=False, max_length=200)
+
+
+class ProtectionForm(forms.Form):
+    """Hide a person's whereabouts (people.protection): the basis, who decided, when, why,
+    until when, and the workers who may still see them."""
+
+    basis = forms.ChoiceField(
+        label=_("根拠"), choices=ProtectionBasis.choices, widget=forms.RadioSelect
+    )
+    decided_on = BoundedFormDateField(
+        label=_("判断した日"), error_messages={"required": _("判断した日を入力してください。")}
+    )
+    reason = forms.CharField(
+        label=_("理由"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例: 配偶者からの暴力により避難中。支援措置の申出を確認。"),
+        error_messages={"required": _("理由を入力してください。")},
+    )
+    review_on = BoundedFormDateField(
+        label=_("終了・見直しの日"),
+        help_text=_("支援措置の期間の終わり、または見直す日。過ぎても自動では解除しません。"),
+        error_messages={"required": _("終了・見直しの日を入力してください。")},
+    )
+    workers = forms.TypedMultipleChoiceField(
+        label=_("表示できる職員"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("所属機関の職員から選びます。判断した人は必ず含まれます。"),
+    )
+
+    def __init__(self, *args: Any, workers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workers"].choices = [  # type: ignore[attr-defined]  # a choice field
+            (u.pk, u.get_full_name() or u.get_username()) for u in workers
+        ]
+
+
+class ProtectionEndForm(forms.Form):
+    reason = forms.CharField(
+        label=_("解除の理由"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("解除の理由を入力してください。")},
+    )

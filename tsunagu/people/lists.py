@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.lists import ListTable
 from tsunagu.organizations.models import Area
-from tsunagu.people import selectors
+from tsunagu.people import protection, selectors
 from tsunagu.people.models import Household, Person
 
 
@@ -101,6 +101,17 @@ class HouseholdTable(ListTable):
         order_by=("name", "pk"),
     )
     address = tables.Column(verbose_name=_("住所"), default="—")
+
+    def render_address(self, record: Household, value: str) -> str:
+        # One query for the page: whose address is a protected member's (people.protection).
+        if not hasattr(self, "_hidden"):
+            rows = self.page.object_list if getattr(self, "page", None) else [record]
+            self._hidden = protection.protected_household_ids(
+                getattr(r, "record", r).pk for r in rows
+            )
+        contact = protection.household_contact_of(record, protected=record.pk in self._hidden)
+        return contact.label if contact.hidden else (contact.address or "—")
+
     area = tables.TemplateColumn(
         '{% if record.area_id %}<a href="?area={{ record.area_id }}">{{ record.area.name }}</a>'
         "{% else %}—{% endif %}",

@@ -391,3 +391,77 @@ class DuplicateCandidate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} ~ {self.match_id} ({self.get_status_display()})"
+
+
+class ProtectionBasis(models.TextChoices):
+    """Why a person's whereabouts are hidden (ADR 0020-dv)."""
+
+    RESIDENT_REGISTER = "resident_register", _("住民基本台帳の支援措置（DV等支援措置）")
+    WORKER_JUDGEMENT = "worker_judgement", _("支援者の判断（DV・ストーカー・虐待のおそれ）")
+
+
+class AddressProtectionQuerySet(models.QuerySet["AddressProtection"]):
+    def active(self) -> AddressProtectionQuerySet:
+        """Not ended.  A review date that has passed does not end it: the hiding fails closed
+        until a named worker ends it or sets the next review date."""
+        return self.filter(ended_at__isnull=True)
+
+
+class AddressProtection(TimeStampedModel):
+    """A person's address, phone and whereabouts hidden from everyone but the named workers of
+    the lead organization (issue 20 item 4).  Read only through `people.protection`."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="address_protections")
+    basis = models.CharField(_("根拠"), max_length=24, choices=ProtectionBasis.choices)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("主担当機関"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("判断した人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on = BoundedDateField(_("判断した日"))
+    reason = models.CharField(_("理由"), max_length=400)
+    review_on = BoundedDateField(
+        _("終了・見直しの日"),
+        help_text=_("支援措置の期間の終わり、または見直す日。過ぎても自動では解除しません。"),
+    )
+    workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("表示できる職員"), related_name="+"
+    )
+    ended_at = models.DateTimeField(_("解除日時"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("解除した人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    end_reason = models.CharField(_("解除の理由"), max_length=400, blank=True)
+
+    objects = AddressProtectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("住所等の非表示（DV等支援措置）")
+        verbose_name_plural = _("住所等の非表示（DV等支援措置）")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_address_protection",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_on__gte=models.F("decided_on")),
+                name="protection_review_after_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_basis_display()}"

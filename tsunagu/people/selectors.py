@@ -28,6 +28,7 @@ from tsunagu.core.dates import DateParseError, parse_date
 from tsunagu.core.kana import fold_name, normalize_kana, normalize_phone
 from tsunagu.core.lists import words_in
 from tsunagu.organizations.models import Organization
+from tsunagu.people import protection
 from tsunagu.people.models import (
     Consent,
     DisabilityCertificate,
@@ -86,7 +87,8 @@ def person_search(actor: Actor, *, query: str) -> QuerySet[Person]:
         condition |= Q(kana_normalized__icontains=kana)
     digits = normalize_phone(text)
     if len(digits) >= 4 and len(digits) * 2 >= len(re.sub(r"[\s\-‐－()（）]", "", text)):
-        condition |= Q(phone_normalized__contains=digits)
+        # Never found by the phone of a protected person (people.protection): no oracle.
+        condition |= Q(phone_normalized__contains=digits) & protection.unprotected_persons()
     return people.filter(condition)
 
 
@@ -119,14 +121,18 @@ def person_duplicate_candidates(
     else:
         prefilter |= Q(kana_normalized=kana)
     if phone_digits:
-        prefilter |= Q(phone_normalized=phone_digits)
+        # A protected person's phone matches nothing: the check's answer (and the core
+        # center's queue) must not tell anyone whose phone it is (people.protection).
+        prefilter |= Q(phone_normalized=phone_digits) & protection.unprotected_persons()
     candidates = Person.objects.filter(prefilter)
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
     found: dict[Person, list[str]] = {}
-    for person in candidates[:200]:
+    found_list = list(candidates[:200])
+    hidden = protection.protected_person_ids(p.pk for p in found_list)
+    for person in found_list:
         reasons = []
-        if phone_digits and person.phone_normalized == phone_digits:
+        if phone_digits and person.phone_normalized == phone_digits and person.pk not in hidden:
             reasons.append(MatchReason.PHONE)
         if (
             birth_date is not None
@@ -233,7 +239,9 @@ def households_matching(
         person__in=person_search(actor, query=text).order_by().values("pk")
     )
     return households.filter(
-        words_in(("name", "address"), text)
+        words_in(("name",), text)
+        # A protected member's whereabouts are never searched (people.protection).
+        | (words_in(("address",), text) & protection.unprotected_households())
         | Q(name__icontains=compact)
         | Q(pk__in=members.values("household_id"))
     )

@@ -27,7 +27,7 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Invalid
 from tsunagu.core.kana import fold_name, is_kana, normalize_kana, normalize_phone
 from tsunagu.organizations.models import Organization
-from tsunagu.people import selectors
+from tsunagu.people import protection, selectors
 from tsunagu.people.models import (
     CERTIFICATE_GRADES,
     CertificateKind,
@@ -368,6 +368,7 @@ def person_update(
     Matches the office may not see are never mentioned: they go to the core center's queue once
     the update is saved, exactly as on registration.
     """
+    protection.check_contact_change(actor, person=person, changes=dict(changes))
     hidden: Mapping[Person, list[str]] = {}
     if check_duplicates:
         hidden = _person_update_duplicate_check(
@@ -612,6 +613,10 @@ def household_update(
     changes: Mapping[str, Any],
 ) -> Household:
     audit.require_writer(actor, target_type="people.household", target_id=household.pk)
+    if any(name in changes for name in protection.CONTACT_FIELDS) and (
+        protection.protected_household_ids([household.pk])
+    ):
+        raise protection.contact_change_refused(actor, household)
     merged = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS} | dict(changes)
     errors = household_errors(merged)
     if errors:

@@ -30,7 +30,7 @@ from tsunagu.core.errors import TsunaguError
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.lists import SEARCH_FIELD
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
-from tsunagu.people import duplicates, selectors, services
+from tsunagu.people import duplicates, protection, selectors, services
 from tsunagu.people.forms import (
     ConsentForm,
     ConsentWithdrawForm,
@@ -42,6 +42,8 @@ from tsunagu.people.forms import (
     PersonCreateForm,
     PersonEditForm,
     PersonForm,
+    ProtectionEndForm,
+    ProtectionForm,
     SearchForm,
 )
 from tsunagu.people.lists import (
@@ -174,12 +176,19 @@ def person_create(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@_app_errors
-def person_detail(request: TsunaguRequest, person_id: int) -> HttpResponse:
-    person = access_person(request.actor, person_id)
+def _person_page(
+    request: TsunaguRequest, person: Person, *, revealed: protection.Contact | None = None
+) -> HttpResponse:
     actor = request.actor
+    current = protection.active_protection(person)
     context = {
         "person": person,
+        # The one way this page reads the whereabouts (people.protection): hidden unless a
+        # named worker pressed 表示する on this very request.
+        "contact": revealed or protection.contact_of(person, protected=current is not None),
+        "protection": current,
+        "may_reveal": revealed is None and protection.is_named_worker(actor, current),
+        "may_protect": protection.may_manage(actor, person, current),
         "certificates": selectors.person_certificates(person=person),
         "memberships": selectors.person_household_memberships(actor=actor, person=person),
         "cases": selectors.person_cases(actor=actor, person=person),
@@ -191,12 +200,101 @@ def person_detail(request: TsunaguRequest, person_id: int) -> HttpResponse:
 
 
 @_app_errors
+def person_detail(request: TsunaguRequest, person_id: int) -> HttpResponse:
+    return _person_page(request, access_person(request.actor, person_id))
+
+
+@_app_errors
+@require_http_methods(["POST"])
+def person_contact_reveal(request: TsunaguRequest, person_id: int) -> HttpResponse:
+    """表示する: a named worker sees the hidden whereabouts on this one page, audited."""
+    person = access_person(request.actor, person_id)
+    revealed = protection.contact_reveal(request.actor, person=person)
+    response = _person_page(request, person, revealed=revealed)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _protection_for_write(request: TsunaguRequest, person_id: int) -> Person:
+    person = _person_for_write(request, person_id)
+    current = protection.active_protection(person)
+    if not protection.may_manage(request.actor, person, current):
+        raise protection.refusal(request.actor, person)
+    return person
+
+
+@_app_errors
+@require_http_methods(["GET", "POST"])
+def protection_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
+    """Hide the person's whereabouts, or change the protection in force."""
+    person = _protection_for_write(request, person_id)
+    current = protection.active_protection(person)
+    if current is not None:
+        initial: dict[str, Any] = {
+            "basis": current.basis,
+            "decided_on": current.decided_on.isoformat(),
+            "reason": current.reason,
+            "review_on": current.review_on.isoformat(),
+            "workers": [w.pk for w in current.workers.all()],
+        }
+    else:
+        initial = {
+            "decided_on": timezone.localdate().isoformat(),
+            "workers": [request.actor.user.pk],
+        }
+    form = ProtectionForm(
+        posted(request), initial=initial, workers=protection.worker_choices(request.actor)
+    )
+    return form_page(
+        request,
+        form,
+        "people/pages/protection_form.html",
+        save=lambda data: protection.protection_set(
+            request.actor,
+            person=person,
+            basis=data["basis"],
+            decided_on=data["decided_on"],
+            reason=data["reason"],
+            review_on=data["review_on"],
+            worker_ids=data["workers"],
+        ),
+        done=lambda saved: redirect("people:person_detail", person_id=person.pk),
+        context={"person": person, "protection": current},
+        success=_("住所・電話番号・居所を非表示にしました。"),
+    )
+
+
+@_app_errors
+@require_http_methods(["GET", "POST"])
+def protection_end(request: TsunaguRequest, person_id: int) -> HttpResponse:
+    person = _protection_for_write(request, person_id)
+    current = protection.active_protection(person)
+    if current is None:
+        return redirect("people:person_detail", person_id=person.pk)
+    return form_page(
+        request,
+        ProtectionEndForm(posted(request)),
+        "people/pages/protection_end.html",
+        save=lambda data: protection.protection_end(
+            request.actor, person=person, reason=data["reason"]
+        ),
+        done=lambda saved: redirect("people:person_detail", person_id=person.pk),
+        context={"person": person, "protection": current},
+        success=_("住所等の非表示を解除しました。"),
+    )
+
+
+@_app_errors
 @require_http_methods(["GET", "POST"])
 def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
     person = _person_for_write(request, person_id)
     shown: dict[str, Any] = {"duplicates": None, "person": person}
     initial = {**PersonEditForm.initial_for(person), "version": person.version}
     form = PersonEditForm(posted(request), initial=initial)
+    if protection.protected_person_ids([person.pk]):
+        form.hide_contact()
+        for name in protection.CONTACT_FIELDS:
+            form.initial.pop(name, None)
     return form_page(
         request,
         form,
@@ -325,6 +423,7 @@ def household_detail(request: TsunaguRequest, household_id: int) -> HttpResponse
         "people/pages/household_detail.html",
         {
             "household": household,
+            "contact": protection.household_contact_of(household),
             "current_members": current,
             "past_members": past,
             "hidden_current": view.hidden_current,
@@ -339,6 +438,10 @@ def household_edit(request: TsunaguRequest, household_id: int) -> HttpResponse:
     household = _household_for_write(request, household_id)
     initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
     form = HouseholdEditForm(posted(request), initial={**initial, "version": household.version})
+    if protection.protected_household_ids([household.pk]):
+        form.hide_contact()
+        for name in protection.CONTACT_FIELDS:
+            form.initial.pop(name, None)
     return form_page(
         request,
         form,

@@ -1448,6 +1448,10 @@ SCREENS: dict[str, Spec] = {
         _person, FORM, lambda w: {"version": w.person.version, "family_name": "佐藤"}
     ),
     "people:consent_create": Spec(_person, FORM, lambda w: {"method": "written"}),
+    # DV and hidden addresses (issue 20 item 4)
+    "people:person_contact_reveal": Spec(_person, POST),
+    "people:protection_edit": Spec(_person, FORM, lambda w: {"basis": "worker_judgement"}),
+    "people:protection_end": Spec(_person, FORM, lambda w: {"reason": "支援措置の終了"}),
     "people:consent_withdraw": Spec(
         lambda w: {"person_id": w.person.pk, "consent_id": w.consent.pk},
         FORM,
@@ -2219,6 +2223,22 @@ API: dict[str, Spec] = {
         _person, ("PATCH",), lambda w: {"version": w.person.version, "phone": "090-0000-1111"}
     ),
     "GET /api/v1/persons/{person_id}/access-log": Spec(_person),
+    "GET /api/v1/persons/{person_id}/protection": Spec(_person),
+    "PUT /api/v1/persons/{person_id}/protection": Spec(
+        _person,
+        ("PUT",),
+        lambda w: {
+            "basis": "worker_judgement",
+            "decided_on": timezone.localdate().isoformat(),
+            "reason": "加害者が所在を探している",
+            "review_on": timezone.localdate().isoformat(),
+            "worker_ids": [],
+        },
+    ),
+    "POST /api/v1/persons/{person_id}/protection/end": Spec(
+        _person, POST, lambda w: {"reason": "支援措置の終了"}
+    ),
+    "POST /api/v1/persons/{person_id}/contact/reveal": Spec(_person, POST),
     "GET /api/v1/households/{household_id}": Spec(_household),
     "PATCH /api/v1/households/{household_id}": Spec(
         _household, ("PATCH",), lambda w: {"version": w.household.version, "name": "佐藤さん世帯"}

@@ -96,8 +96,9 @@ PAGE_BUDGETS: dict[str, int] = {
     "case_notes": 13,
     "household_notes": 13,
     # The team's users (picker), the threads and their count, mentions, attachments and replies
-    # (each with theirs) in one prefetch each, the read row (head + insert).  SQLite measured.
-    "board": 14,
+    # (each with theirs) in one prefetch each, the read row (head + insert), the DV banner
+    # of the case header (people.protection).  SQLite measured.
+    "board": 15,
     # The page and its count, one query per target type rendered, the read row.  SQLite measured.
     "notification_list": 12,
     "formulation_list": 11,

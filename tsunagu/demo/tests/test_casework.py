@@ -253,6 +253,9 @@ def _delete_plans() -> None:
     from tsunagu.disaster.models import EvacuationPlan, RegisterEntry, SafetyCheck
     from tsunagu.hearings.models import Direction, Finding, Hearing, HearingRound
     from tsunagu.meetings.models import CommunityIssue, ResourceDevelopment
+
+    # The DV protection names its person (PROTECT).
+    from tsunagu.people.models import AddressProtection
     from tsunagu.plainplans.models import PlainPlan
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
     from tsunagu.records.models import BoardMessage
@@ -271,6 +274,7 @@ def _delete_plans() -> None:
 
     # An outreach lead names the consultation it became (PROTECT).
     OutreachLead.objects.all().delete()
+    AddressProtection.objects.all().delete()
     SafetyCheck.objects.all().delete()
     EvacuationPlan.objects.all().delete()
     RegisterEntry.objects.all().delete()

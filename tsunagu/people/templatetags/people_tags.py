@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.people import protection
 from tsunagu.people.models import (
     Consent,
     ConsentPurpose,
@@ -58,3 +59,22 @@ _MATCH_REASONS = {
 def match_reasons(values: list[str] | None) -> str:
     """Why a DuplicateCandidate matched, in words: 電話番号が同じ、…"""
     return "、".join(str(_MATCH_REASONS.get(v, v)) for v in values or [])
+
+
+@register.inclusion_tag("people/partials/protection_banner.html")
+def protection_banner(person: Person | None) -> dict[str, object]:
+    """The banner on every page of a protected person and of their cases (ADR 0020-dv)."""
+    found = protection.active_protection(person) if person is not None else None
+    return {"banner": found}
+
+
+@register.filter
+def contact(person: Person) -> protection.Contact:
+    """The person's whereabouts as a page may show them (people.protection.contact_of)."""
+    return protection.contact_of(person)
+
+
+@register.filter
+def contact_in(contacts: dict[int, protection.Contact], person_id: int) -> protection.Contact:
+    """One person's entry of `protection.contacts_of`; hidden when missing (fail closed)."""
+    return contacts.get(person_id) or protection.HIDDEN_CONTACT

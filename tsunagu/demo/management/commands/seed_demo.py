@@ -39,6 +39,7 @@ from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plainplans import seed_and_summarise as seed_plain_plans
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
+from tsunagu.demo.protection import seed_and_summarise as seed_protection
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
 from tsunagu.demo.rights import seed_and_summarise as seed_rights
@@ -767,6 +768,7 @@ class Command(BaseCommand):
         # Activities link a community issue; an outreach lead becomes a consultation.
         self.stdout.write(seed_community())
         self.stdout.write(seed_rights())
+        self.stdout.write(seed_protection())
         # The plan in plain words rewrites an agreed plan (issue 22 item 2).
         self.stdout.write(seed_plain_plans())
         self.stdout.write(seed_annual_report())
