@@ -770,7 +770,7 @@ def consent_withdraw(
     return services.consent_withdraw(actor=request.actor, consent=consent, reason=payload.reason)
 
 
-# --- DV and hidden addresses (people.protection, ADR 0020-dv) -----------------------------------
+# --- DV and hidden addresses (people.protection, ADR 0023) -----------------------------------
 
 
 class PeopleProtectionOut(Schema):

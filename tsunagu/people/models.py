@@ -394,7 +394,7 @@ class DuplicateCandidate(TimeStampedModel):
 
 
 class ProtectionBasis(models.TextChoices):
-    """Why a person's whereabouts are hidden (ADR 0020-dv)."""
+    """Why a person's whereabouts are hidden (ADR 0023)."""
 
     RESIDENT_REGISTER = "resident_register", _("住民基本台帳の支援措置（DV等支援措置）")
     WORKER_JUDGEMENT = "worker_judgement", _("支援者の判断（DV・ストーカー・虐待のおそれ）")

@@ -1,4 +1,4 @@
-"""DV and hidden addresses (issue 20 item 4, ADR 0020-dv).
+"""DV and hidden addresses (issue 20 item 4, ADR 0023).
 
 A person under protection (住民基本台帳の支援措置 or a worker's judgement) has their postal code,
 address and phone hidden from everyone: the team, printed pages, exports, the API, FHIR, the
@@ -335,7 +335,7 @@ def check_contact_change(actor: Actor, *, person: Person, changes: dict[str, Any
 
 def contact_change_refused(actor: Actor, household: Household) -> Forbidden:
     """A household with a protected member keeps its address as it is: it is that member's
-    whereabouts, which nobody sees on the household's pages (ADR 0020-dv)."""
+    whereabouts, which nobody sees on the household's pages (ADR 0023)."""
     audit.record_denial(
         actor,
         target_type="people.household",

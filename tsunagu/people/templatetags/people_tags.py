@@ -63,7 +63,7 @@ def match_reasons(values: list[str] | None) -> str:
 
 @register.inclusion_tag("people/partials/protection_banner.html")
 def protection_banner(person: Person | None) -> dict[str, object]:
-    """The banner on every page of a protected person and of their cases (ADR 0020-dv)."""
+    """The banner on every page of a protected person and of their cases (ADR 0023)."""
     found = protection.active_protection(person) if person is not None else None
     return {"banner": found}
 

@@ -1,4 +1,4 @@
-"""DV and hidden addresses (issue 20 item 4, ADR 0020-dv): a protected person's postal code,
+"""DV and hidden addresses (issue 20 item 4, ADR 0023): a protected person's postal code,
 address and phone are in no output (screens, API, exports, print, FHIR, the disaster list, the
 duplicate check, the searches) for anyone, until a named worker presses 表示する, which is
 audited; the banner is on the person's pages and their cases'."""
