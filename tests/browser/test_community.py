@@ -84,6 +84,7 @@ def test_a_worker_logs_awareness_and_an_outreach_lead_with_the_keyboard(
     expect(page.get_by_test_id("status")).to_have_text("相談につないだ")
     lead = OutreachLead.objects.get()
     assert lead.status == LeadStatus.CONNECTED
+    assert lead.consultation_id is not None
     consultation = Consultation.objects.get(pk=lead.consultation_id)
     assert consultation.channel == "outreach"
     assert lead.days_to_first_contact == 3
