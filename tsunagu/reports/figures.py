@@ -56,6 +56,7 @@ from tsunagu.meetings.models import (
     MeetingStatus,
     ResourceDevelopment,
 )
+from tsunagu.moments.selectors import published_in
 from tsunagu.organizations.models import Organization, OrganizationKind
 from tsunagu.records.models import NoteKind, ProgressNote
 from tsunagu.referrals.deadlines import start_of_local_day
@@ -73,6 +74,7 @@ from tsunagu.trainings.models import (
     RegistrationStatus,
     TrainingEvent,
 )
+from tsunagu.trials.selectors import TrialYear, trial_years
 
 
 def first_year() -> int:
@@ -182,6 +184,13 @@ class KindRow:
     certificates: int
 
 
+@dataclass(frozen=True)
+class MomentRow:
+    text: str
+    lesson: str
+    published_on: dt.date
+
+
 def rate(part: int, whole: int) -> str:
     """A percentage with one decimal ("66.7%"), or "—" when there is nothing to divide."""
     if whole <= 0:
@@ -227,6 +236,10 @@ class AnnualFigures:
     offices_heard: int = 0
     hearing_findings: int = 0
     directions: list[DirectionRow] = field(default_factory=list)
+    # Issue 21: trial visits before deciding (the network's, this year and the two before) and
+    # the motivating moments published to the council in the year (de-identified text).
+    trial_years: list[TrialYear] = field(default_factory=list)
+    moments: list[MomentRow] = field(default_factory=list)
 
     @property
     def training_attendance_rate(self) -> str:
@@ -274,7 +287,18 @@ def annual_figures(
     _network(figures, center, since, until)
     _issues(figures, center)
     _hearings(figures, center)
+    _trials_and_moments(figures)
     return figures
+
+
+def _trials_and_moments(f: AnnualFigures) -> None:
+    """Trials per chosen service by fiscal year, and the moments quoted to the council."""
+    f.trial_years = trial_years(f.fiscal_year)
+    f.moments = [
+        MomentRow(text=m.text, lesson=m.lesson, published_on=m.published_on)
+        for m in published_in(f.start, f.end)
+        if m.published_on is not None
+    ]
 
 
 def _hearings(f: AnnualFigures, center: Organization) -> None:
