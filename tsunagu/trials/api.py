@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from tsunagu.audit import services as audit
 from tsunagu.core.api import ErrorOut
 from tsunagu.core.dates import fiscal_year
-from tsunagu.core.errors import NotFound
+from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
 from tsunagu.core.validators import Id, SaneDate, Year
@@ -124,10 +124,11 @@ def candidate_add(
 ) -> Status[TrialCandidate]:
     actor = request.actor
     plan = access_plan(actor, audit.object_pk(actor, "plans.supportplan", plan_id), for_write=True)
+    # The directory is public: an unknown service is bad input, not a hidden record.
     resource = SocialResource.objects.select_related("provider").filter(pk=payload.resource_id)
     found = resource.first()
     if found is None:
-        raise NotFound(_("社会資源が見つかりません。"))
+        raise Invalid(_("社会資源の一覧にあるサービスを選んでください。"))
     candidate = services.candidate_add(actor, plan=plan, resource=found, reason=payload.reason)
     return Status(201, candidate)
 

@@ -252,6 +252,10 @@ def _delete_plans() -> None:
     from tsunagu.disaster.models import EvacuationPlan, RegisterEntry, SafetyCheck
     from tsunagu.hearings.models import Direction, Finding, Hearing, HearingRound
     from tsunagu.meetings.models import CommunityIssue, ResourceDevelopment
+
+    # Trial visits hang off the plans; the moments' shares and council rewritings off the
+    # notes and consents (issue 21 items 5 and 6).
+    from tsunagu.moments.models import CouncilMoment, MomentShare
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
     from tsunagu.records.models import BoardMessage
     from tsunagu.referrals.models import Referral
@@ -266,7 +270,12 @@ def _delete_plans() -> None:
     # names community issues.
     from tsunagu.supervision.models import PresentedCase, SupervisionSession
     from tsunagu.trainingplans.models import PlannedTraining
+    from tsunagu.trials.models import TrialCandidate, TrialVisit
 
+    TrialVisit.objects.all().delete()
+    TrialCandidate.objects.all().delete()
+    MomentShare.objects.all().delete()
+    CouncilMoment.objects.all().delete()
     SafetyCheck.objects.all().delete()
     EvacuationPlan.objects.all().delete()
     RegisterEntry.objects.all().delete()
