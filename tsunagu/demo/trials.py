@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from tsunagu.cases import services as case_services
 from tsunagu.cases.models import Case, CaseStatus, SharingBasis, TeamRole
-from tsunagu.core.actor import Origin
+from tsunagu.core.actor import Actor, Origin
 from tsunagu.directory.models import ResourceStatus, SocialResource
 from tsunagu.moments import services as moments
 from tsunagu.organizations.actors import actor_for
@@ -85,7 +85,7 @@ VISITS = [
 ]
 
 
-def _case_and_lead() -> tuple[Case, object] | None:
+def _case_and_lead() -> tuple[Case, Actor] | None:
     """An open case with a plan and a person whose notes hold a motivating moment, and its
     lead worker acting for the lead organization."""
     moment_cases = (
@@ -106,7 +106,7 @@ def _case_and_lead() -> tuple[Case, object] | None:
             .filter(user=case.lead_worker, organization=case.lead_organization)
             .first()
         )
-        if member is not None and member.can_write:
+        if member is not None and member.can_write and case.lead_worker is not None:
             origin = Origin.command("seed_demo trials")
             return case, actor_for(case.lead_worker, case.lead_organization, origin=origin)
     return None
@@ -120,6 +120,8 @@ def seed_and_summarise() -> str:
     if found is None:
         return "見学・体験と心の動く場面: 計画と心の動く場面のあるケースがないため作成しません"
     case, lead = found
+    person = case.person
+    assert person is not None  # noqa: S101  # the case was chosen for its person
     plan = case.support_plans.order_by("-version").first()
     assert plan is not None  # noqa: S101  # the case was chosen for its plans
     resources = list(
@@ -171,7 +173,7 @@ def seed_and_summarise() -> str:
     )
     consent = people_services.consent_record(
         lead,
-        person=case.person,
+        person=person,
         organizations=[provider],
         purposes=[ConsentPurpose.SHARING, ConsentPurpose.MOTIVATING_MOMENTS],
         method=ConsentMethod.WRITTEN,

@@ -36,7 +36,9 @@ def providers_on_team(case: Case) -> QuerySet[Organization]:
 
 
 def received(actor: Actor) -> QuerySet[MomentShare]:
-    return shares_received(actor).select_related("note", "note__case", "shared_by_organization")
+    return shares_received(actor).select_related(
+        "note", "note__case__person", "note__case__household", "shared_by_organization"
+    )
 
 
 def council_page(actor: Actor, *, fiscal_year: int | None = None) -> QuerySet[CouncilMoment]:

@@ -719,7 +719,7 @@ def _trial_candidate(w: World) -> dict[str, int]:
     from tsunagu.directory.tests.factories import ResourceFactory
     from tsunagu.trials import services as trials
 
-    lead = plan_actor_as(w.case.lead_worker, w.case.lead_organization)
+    lead = plan_actor_as(w.plan.author, w.case.lead_organization)
     candidate = trials.candidate_add(lead, plan=w.draft, resource=ResourceFactory.create())
     return {"candidate_id": candidate.pk}
 
@@ -733,7 +733,7 @@ def _moments(w: World) -> tuple[Any, Any]:
         is_motivating_moment=True, motivating_moment="絵が飾られて笑顔で話した。"
     )
     note = ProgressNote.objects.select_related("case").get(pk=w.note.pk)
-    lead_user = w.case.lead_worker
+    lead_user = w.plan.author
     provider = OrganizationFactory.create(kind="service_provider", name="生活介護 ひだまり")
     TeamMemberFactory.create(
         case=w.case, organization=provider, role=TeamRole.SERVICE, added_by=lead_user
@@ -761,10 +761,6 @@ def _council_moment(w: World) -> dict[str, int]:
 
 def _note(w: World) -> dict[str, int]:
     return {"note_id": w.note.pk}
-
-
-def _draft(w: World) -> dict[str, int]:
-    return {"plan_id": w.draft.pk}
 
 
 def _person(w: World) -> dict[str, int]:

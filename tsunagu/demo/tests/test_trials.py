@@ -34,6 +34,7 @@ def test_a_moment_reaches_the_council_de_identified(demo_city, client_as):
     assert moment.is_published
     assert deidentify.check(moment.text, moment.note.case, field="text") == []
     person = moment.note.case.person
+    assert person is not None
     for name in (person.family_name, person.given_name):
         assert name not in moment.text
     assert MomentShare.objects.filter(note=moment.note, stopped_at__isnull=True).exists()

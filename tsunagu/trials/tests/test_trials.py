@@ -18,7 +18,7 @@ from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.core.dates import fiscal_year
 from tsunagu.core.errors import Forbidden, Invalid
-from tsunagu.directory.models import ResourceStatus
+from tsunagu.directory.models import ResourceStatus, SocialResource
 from tsunagu.directory.tests.factories import ResourceFactory
 from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import PersonFactory
@@ -42,7 +42,7 @@ def _last() -> int:
 @dataclass
 class World:
     plan: SupportPlan
-    resources: list
+    resources: list[SocialResource]
 
 
 @pytest.fixture
