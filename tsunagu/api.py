@@ -21,6 +21,7 @@ from tsunagu.expertise.api import router as expertise_router
 from tsunagu.grouphomes.api import router as grouphomes_router
 from tsunagu.hearings.api import router as hearings_router
 from tsunagu.meetings.api import router as meetings_router
+from tsunagu.moments.api import router as moments_router
 from tsunagu.notifications.api import router as notifications_router
 from tsunagu.organizations.api import router as organizations_router
 from tsunagu.people.api import router as people_router
@@ -37,6 +38,7 @@ from tsunagu.supervision.api import router as supervision_router
 from tsunagu.surveys.api import router as surveys_router
 from tsunagu.trainingplans.api import router as trainingplans_router
 from tsunagu.trainings.api import router as trainings_router
+from tsunagu.trials.api import router as trials_router
 
 api = NinjaAPI(
     title="Tsunagu API",
@@ -65,6 +67,8 @@ api.add_router("/", meetings_router)
 api.add_router("/", trainings_router)
 api.add_router("/", curricula_router)
 api.add_router("/", expertise_router)
+api.add_router("/", trials_router)
+api.add_router("/", moments_router)
 api.add_router("/", supervision_router)
 api.add_router("/", abuse_router)
 api.add_router("/", rights_router)

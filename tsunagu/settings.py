@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "tsunagu.trainings",
     "tsunagu.curricula",
     "tsunagu.expertise",
+    "tsunagu.trials",
+    "tsunagu.moments",
     "tsunagu.supervision",
     "tsunagu.abuse",
     "tsunagu.rights",

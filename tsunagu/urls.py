@@ -23,6 +23,8 @@ urlpatterns = [
     path("trainings/", include("tsunagu.trainings.urls")),
     path("curricula/", include("tsunagu.curricula.urls")),
     path("expertise/", include("tsunagu.expertise.urls")),
+    path("trials/", include("tsunagu.trials.urls")),
+    path("moments/", include("tsunagu.moments.urls")),
     path("supervision/", include("tsunagu.supervision.urls")),
     path("abuse/", include("tsunagu.abuse.urls")),
     path("rights/", include("tsunagu.rights.urls")),

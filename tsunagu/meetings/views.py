@@ -63,6 +63,7 @@ from tsunagu.meetings.models import (
     MeetingBody,
     ResourceDevelopment,
 )
+from tsunagu.moments import selectors as moment_selectors
 from tsunagu.organizations.models import Area, Organization
 from tsunagu.plans.printing import PdfUnavailable, render_pdf
 
@@ -601,6 +602,8 @@ def council_issues(request: TsunaguRequest) -> HttpResponse:
         {
             "issues": issues,
             "council_pack_available": council_pack.councils_visible_to(request.actor).exists(),
+            # Issue 21 item 6: the council page quotes the moments published beside it.
+            "moments": list(moment_selectors.council_page(request.actor)[:3]),
         },
     )
 

@@ -281,6 +281,8 @@ class ConsentPurpose(models.TextChoices):
     CASE_CONFERENCE = "case_conference", _("ケース会議での共有")
     SERVICE_COORDINATION = "service_coordination", _("サービス調整")
     REFERRAL = "referral", _("他機関への紹介・移管")
+    # Seed 002: where the person's heart moved travels to the provider's staff (issue 21).
+    MOTIVATING_MOMENTS = "motivating_moments", _("心の動く場面の共有")
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):

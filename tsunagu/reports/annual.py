@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from tsunagu.core.dates import wareki
+from tsunagu.core.dates import fiscal_year_label, wareki
 from tsunagu.organizations.models import Organization
 from tsunagu.plans.printing import render_pdf
 from tsunagu.reports import jobs
@@ -298,6 +298,35 @@ def layout(report: AnnualReport, f: AnnualFigures) -> Document:
             ),
         }
     )
+    doc.h3(_("(8) 見学・体験してから選ぶ（行ってみてやって委員会）"))
+    doc.table(
+        [
+            _("年度"),
+            _("決めた候補"),
+            _("選んだサービス"),
+            _("うち体験後に選択"),
+            _("見学・体験の回数"),
+            _("選んだサービスあたりの見学・体験"),
+        ],
+        [
+            [
+                fiscal_year_label(y.fiscal_year),
+                y.decisions,
+                y.chosen,
+                y.chosen_after_trial,
+                y.trials_before_chosen,
+                y.trials_per_chosen,
+            ]
+            for y in f.trial_years
+        ],
+        caption=_("市全体。選んだサービスの前に行った見学・体験の回数"),
+    )
+    doc.h3(_("(9) 心の動く場面（協議会に伝えたもの）"))
+    if f.moments:
+        for m in f.moments:
+            doc.p(f"「{m.text}」" + (f"（{m.lesson}）" if m.lesson else ""))
+    else:
+        doc.p(_("期間中に協議会に掲載した心の動く場面はありません。"))
 
     doc.h2(_("2 今後の取組み"))
     doc.written(report.future)

@@ -57,6 +57,7 @@ from tsunagu.meetings.models import (
     MeetingStatus,
     ResourceDevelopment,
 )
+from tsunagu.moments.selectors import published_in
 from tsunagu.organizations.models import Organization, OrganizationKind
 from tsunagu.records.models import NoteKind, ProgressNote
 from tsunagu.referrals.deadlines import start_of_local_day
@@ -74,6 +75,7 @@ from tsunagu.trainings.models import (
     RegistrationStatus,
     TrainingEvent,
 )
+from tsunagu.trials.selectors import TrialYear, trial_years
 
 
 def first_year() -> int:
@@ -183,6 +185,13 @@ class KindRow:
     certificates: int
 
 
+@dataclass(frozen=True)
+class MomentRow:
+    text: str
+    lesson: str
+    published_on: dt.date
+
+
 def rate(part: int, whole: int) -> str:
     """A percentage with one decimal ("66.7%"), or "—" when there is nothing to divide."""
     if whole <= 0:
@@ -237,6 +246,10 @@ class AnnualFigures:
     outreach_leads: int = 0
     outreach_connected: int = 0
     outreach_median_days: float | None = None
+    # Issue 21: trial visits before deciding (the network's, this year and the two before) and
+    # the motivating moments published to the council in the year (de-identified text).
+    trial_years: list[TrialYear] = field(default_factory=list)
+    moments: list[MomentRow] = field(default_factory=list)
 
     @property
     def training_attendance_rate(self) -> str:
@@ -285,6 +298,7 @@ def annual_figures(
     _issues(figures, center)
     _hearings(figures, center)
     _community(figures, center)
+    _trials_and_moments(figures)
     return figures
 
 
@@ -309,6 +323,16 @@ def _community(f: AnnualFigures, center: Organization) -> None:
     f.outreach_leads = year.leads
     f.outreach_connected = year.leads_connected
     f.outreach_median_days = year.median_days_to_contact
+
+
+def _trials_and_moments(f: AnnualFigures) -> None:
+    """Trials per chosen service by fiscal year, and the moments quoted to the council."""
+    f.trial_years = trial_years(f.fiscal_year)
+    f.moments = [
+        MomentRow(text=m.text, lesson=m.lesson, published_on=m.published_on)
+        for m in published_in(f.start, f.end)
+        if m.published_on is not None
+    ]
 
 
 def _hearings(f: AnnualFigures, center: Organization) -> None:

@@ -124,6 +124,15 @@ TWINS: dict[str, str] = {
     "hearings:direction_adopt": "hearings_direction_adopt",
     "hearings:direction_issue": "hearings_direction_issue",
     "hearings:direction_development": "hearings_direction_development",
+    # trials: visits before deciding (issue 21 item 5)
+    "trials:candidate_add": "trials_candidate_add",
+    "trials:visit_record": "trials_visit_record",
+    "trials:candidate_decide": "trials_candidate_decide",
+    # moments: motivating moments that travel (issue 21 item 6)
+    "moments:moment_share": "moments_share",
+    "moments:share_stop": "moments_share_stop",
+    "moments:council_write": "moments_council_write",
+    "moments:council_publish": "moments_council_publish",
     # rights: guardianship petitions, discrimination consultations (issue 20 items 2 and 3)
     "rights:petition_create": "rights_petition_create",
     "rights:petition_step": "rights_petition_step",

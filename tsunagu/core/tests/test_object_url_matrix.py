@@ -146,6 +146,8 @@ SCREEN_NAMESPACES = {
     "disaster",
     "plainplans",
     "community",
+    "trials",
+    "moments",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -714,6 +716,55 @@ def _council(w: World) -> dict[str, int]:
     return {"body_id": council.pk}
 
 
+def _trial_candidate(w: World) -> dict[str, int]:
+    """A candidate service (見学・体験) on the draft plan (issue 21 item 5)."""
+    from tsunagu.directory.tests.factories import ResourceFactory
+    from tsunagu.trials import services as trials
+
+    lead = plan_actor_as(w.plan.author, w.case.lead_organization)
+    candidate = trials.candidate_add(lead, plan=w.draft, resource=ResourceFactory.create())
+    return {"candidate_id": candidate.pk}
+
+
+def _moments(w: World) -> tuple[Any, Any]:
+    """The note as a motivating moment, shared with a provider on the team on the person's
+    consent, and written for the council (issue 21 item 6)."""
+    from tsunagu.moments import services as moments
+
+    ProgressNote.objects.filter(pk=w.note.pk).update(
+        is_motivating_moment=True, motivating_moment="絵が飾られて笑顔で話した。"
+    )
+    note = ProgressNote.objects.select_related("case").get(pk=w.note.pk)
+    lead_user = w.plan.author
+    provider = OrganizationFactory.create(kind="service_provider", name="生活介護 ひだまり")
+    TeamMemberFactory.create(
+        case=w.case, organization=provider, role=TeamRole.SERVICE, added_by=lead_user
+    )
+    ConsentFactory.create(
+        person=w.person,
+        obtained_by=lead_user,
+        obtained_by_organization=w.case.lead_organization,
+        organizations=[provider],
+        purposes=["motivating_moments"],
+    )
+    lead = plan_actor_as(lead_user, w.case.lead_organization)
+    share = moments.moment_share(lead, note=note, organization=provider)
+    council = moments.council_moment_write(lead, note=note, text="絵が飾られて笑顔で話した。")
+    return share, council
+
+
+def _moment_share(w: World) -> dict[str, int]:
+    return {"share_id": _moments(w)[0].pk}
+
+
+def _council_moment(w: World) -> dict[str, int]:
+    return {"moment_id": _moments(w)[1].pk}
+
+
+def _note(w: World) -> dict[str, int]:
+    return {"note_id": w.note.pk}
+
+
 def _person(w: World) -> dict[str, int]:
     return {"person_id": w.person.pk}
 
@@ -1140,6 +1191,16 @@ SCREENS: dict[str, Spec] = {
     "community:lead_consent": Spec(_community_lead, FORM),
     "community:lead_connect": Spec(_community_lead, FORM),
     "community:lead_close": Spec(_community_lead, FORM, lambda w: {"reason": "no_need"}),
+    # trials and moments (issue 21 items 5 and 6)
+    "trials:plan_trials": Spec(_draft),
+    "trials:candidate_add": Spec(_draft, FORM),
+    "trials:visit_record": Spec(_trial_candidate, FORM),
+    "trials:candidate_decide": Spec(_trial_candidate, FORM),
+    "moments:moment_detail": Spec(_note),
+    "moments:moment_share": Spec(_note, FORM),
+    "moments:council_write": Spec(_note, FORM),
+    "moments:share_stop": Spec(_moment_share, POST),
+    "moments:council_publish": Spec(_council_moment, POST),
     # disaster (issue 20 items 6, 7): office A sees the person through the open campaign.
     "disaster:entry_detail": Spec(_disaster_entry),
     "disaster:entry_consent": Spec(
@@ -1688,6 +1749,35 @@ API: dict[str, Spec] = {
     "POST /api/v1/community/leads/{lead_id}/close": Spec(
         _community_lead, POST, lambda w: {"reason": "no_need"}
     ),
+    # trials and moments (issue 21 items 5 and 6)
+    "GET /api/v1/trials/plans/{plan_id}/candidates": Spec(_draft),
+    "POST /api/v1/trials/plans/{plan_id}/candidates": Spec(
+        _draft, POST, lambda w: {"resource_id": 1}
+    ),
+    "GET /api/v1/trials/candidates/{candidate_id}": Spec(_trial_candidate),
+    "POST /api/v1/trials/candidates/{candidate_id}/visits": Spec(
+        _trial_candidate,
+        POST,
+        lambda w: {
+            "visited_on": timezone.localdate().isoformat(),
+            "kind": "visit",
+            "who_went": "本人",
+        },
+    ),
+    "POST /api/v1/trials/candidates/{candidate_id}/decision": Spec(
+        _trial_candidate,
+        POST,
+        lambda w: {"status": "chosen", "decided_on": timezone.localdate().isoformat()},
+    ),
+    "GET /api/v1/moments/notes/{note_id}": Spec(_note),
+    "POST /api/v1/moments/notes/{note_id}/shares": Spec(
+        _note, POST, lambda w: {"organization_id": w.case.lead_organization_id}
+    ),
+    "PUT /api/v1/moments/notes/{note_id}/council": Spec(
+        _note, ("PUT",), lambda w: {"text": "絵が飾られて笑顔で話した。"}
+    ),
+    "POST /api/v1/moments/shares/{share_id}/stop": Spec(_moment_share, POST),
+    "POST /api/v1/moments/council/{moment_id}/publish": Spec(_council_moment, POST),
     # disaster (issue 20 items 6, 7)
     "GET /api/v1/disaster/entries/{entry_id}": Spec(_disaster_entry),
     "POST /api/v1/disaster/entries/{entry_id}/consent": Spec(

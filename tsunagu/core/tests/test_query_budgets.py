@@ -106,6 +106,11 @@ PAGE_BUDGETS: dict[str, int] = {
     "assessment_detail": 14,
     "plan_list": 11,
     "plan_detail": 15,
+    # Issue 21: the candidates with their visits (one prefetch), the plan, the read row.
+    "trials_plan": 12,
+    # The moments received while the consent holds, with note, case and person; the read row.
+    "moments_shared": 10,
+    "moments_council": 8,
     "monitoring_detail": 11,
     "contingency_list": 12,
     "task_list": 12,
@@ -533,6 +538,98 @@ def _grow_plan_detail(w: World, n: int) -> None:
         )
 
 
+def _one(w: World, grow: Callable[[World, int], None], url: str) -> str:
+    grow(w, 1)
+    return url
+
+
+def _grow_trials(w: World, n: int) -> None:
+    """Candidates (見学・体験) with a visit each, and moments on the case's notes (issue 21)."""
+    from tsunagu.directory.tests.factories import ResourceFactory
+    from tsunagu.trials.models import TrialCandidate, TrialVisit
+
+    plan = w.extra["plan"]
+    for i in range(n):
+        resource = ResourceFactory.create()
+        candidate = TrialCandidate.objects.create(
+            plan=plan,
+            resource=resource,
+            resource_name=resource.name,
+            provider_name=f"提供者{i}",
+            added_by=w.p.counselor_a,
+            added_by_organization=w.p.office_a,
+        )
+        TrialVisit.objects.create(
+            candidate=candidate,
+            visited_on=dt.date(2026, 5, 1),
+            kind="visit",
+            who_went="本人",
+            person_liked=f"よかった{i}",
+            recorded_by=w.p.counselor_a,
+            recorded_by_organization=w.p.office_a,
+        )
+        ProgressNoteFactory.create(
+            case=plan.case,
+            author=w.p.counselor_a,
+            author_organization=w.p.office_a,
+            is_motivating_moment=True,
+            motivating_moment=f"場面{i}",
+        )
+
+
+def _grow_moment_shares(w: World, n: int) -> None:
+    """Moments shared with the core center (as a provider would be) on the persons' consent."""
+    from tsunagu.moments.models import MomentShare
+
+    for i in range(n):
+        person = PersonFactory.create(registered_by_organization=w.p.office_a)
+        case = CaseFactory.create(
+            person=person, lead_organization=w.p.office_a, lead_worker=w.p.counselor_a
+        )
+        note = ProgressNoteFactory.create(
+            case=case,
+            author=w.p.counselor_a,
+            author_organization=w.p.office_a,
+            is_motivating_moment=True,
+            motivating_moment=f"場面{i}",
+        )
+        consent = ConsentFactory.create(
+            person=person,
+            obtained_by=w.p.counselor_a,
+            obtained_by_organization=w.p.office_a,
+            organizations=[w.p.core_center],
+            purposes=["motivating_moments"],
+        )
+        MomentShare.objects.create(
+            note=note,
+            organization=w.p.core_center,
+            consent=consent,
+            shared_by=w.p.counselor_a,
+            shared_by_organization=w.p.office_a,
+        )
+
+
+def _grow_council_moments(w: World, n: int) -> None:
+    from tsunagu.moments.models import CouncilMoment
+
+    for i in range(n):
+        note = ProgressNoteFactory.create(
+            case=w.case,
+            author=w.p.counselor_a,
+            author_organization=w.p.office_a,
+            is_motivating_moment=True,
+            motivating_moment=f"場面{i}",
+        )
+        CouncilMoment.objects.create(
+            note=note,
+            text=f"絵が飾られて笑顔になった{i}",
+            status="published",
+            published_on=dt.date(2026, 5, 1),
+            written_by=w.p.counselor_a,
+            written_by_organization=w.p.office_a,
+        )
+
+
 def _grow_monitoring_detail(w: World, n: int) -> None:
     monitoring = w.extra["monitoring"]
     for i in range(n):
@@ -716,6 +813,18 @@ PAGES: dict[str, Page] = {
     ),
     "plan_list": Page(lambda w: f"/plans/cases/{w.household_case.pk}/plans/", _grow_plans),
     "plan_detail": Page(lambda w: f"/plans/{w.extra['plan'].pk}/", _grow_plan_detail),
+    # These pages start with one item (an empty list skips its prefetches).
+    "trials_plan": Page(
+        lambda w: _one(w, _grow_trials, f"/trials/plans/{w.extra['plan'].pk}/"), _grow_trials
+    ),
+    "moments_shared": Page(
+        lambda w: _one(w, _grow_moment_shares, "/moments/shared/"),
+        _grow_moment_shares,
+        user="core_officer",
+    ),
+    "moments_council": Page(
+        lambda w: _one(w, _grow_council_moments, "/moments/council/"), _grow_council_moments
+    ),
     "monitoring_detail": Page(
         lambda w: f"/plans/monitorings/{w.extra['monitoring'].pk}/", _grow_monitoring_detail
     ),

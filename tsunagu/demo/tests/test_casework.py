@@ -254,6 +254,10 @@ def _delete_plans() -> None:
     from tsunagu.hearings.models import Direction, Finding, Hearing, HearingRound
     from tsunagu.meetings.models import CommunityIssue, ResourceDevelopment
 
+    # Trial visits hang off the plans; the moments' shares and council rewritings off the
+    # notes and consents (issue 21 items 5 and 6).
+    from tsunagu.moments.models import CouncilMoment, MomentShare
+
     # The DV protection names its person (PROTECT).
     from tsunagu.people.models import AddressProtection
     from tsunagu.plainplans.models import PlainPlan
@@ -271,10 +275,15 @@ def _delete_plans() -> None:
     # names community issues.
     from tsunagu.supervision.models import PresentedCase, SupervisionSession
     from tsunagu.trainingplans.models import PlannedTraining
+    from tsunagu.trials.models import TrialCandidate, TrialVisit
 
     # An outreach lead names the consultation it became (PROTECT).
     OutreachLead.objects.all().delete()
     AddressProtection.objects.all().delete()
+    TrialVisit.objects.all().delete()
+    TrialCandidate.objects.all().delete()
+    MomentShare.objects.all().delete()
+    CouncilMoment.objects.all().delete()
     SafetyCheck.objects.all().delete()
     EvacuationPlan.objects.all().delete()
     RegisterEntry.objects.all().delete()

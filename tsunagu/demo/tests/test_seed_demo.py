@@ -37,7 +37,9 @@ EXPECTED_KINDS = {
     "hospital": 1,
     "welfare_commissioner": 1,
     "other": 1,
-    "service_provider": 4,  # the day-service group homes (demo/grouphomes.py)
+    # the day-service group homes (demo/grouphomes.py) and the service chosen after a trial
+    # (demo/trials.py)
+    "service_provider": 5,
     "social_welfare_council": 1,  # 日常生活自立支援事業 (demo/rights.py)
 }
 

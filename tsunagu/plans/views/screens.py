@@ -26,6 +26,7 @@ from tsunagu.cases.models import Case
 from tsunagu.core.errors import Forbidden, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.moments import selectors as moment_selectors
 from tsunagu.plans import selectors, services
 from tsunagu.plans.access import (
     access_assessment,
@@ -70,6 +71,7 @@ from tsunagu.plans.schedule import add_months
 from tsunagu.plans.selectors import ITEM_FIELDS, PLAN_FIELDS
 from tsunagu.plans.services import ASSESSMENT_FIELDS
 from tsunagu.records import selectors as records_selectors
+from tsunagu.trials import selectors as trial_selectors
 
 TASKS_PER_PAGE = 30
 _mapped = errors_as_pages()
@@ -284,6 +286,9 @@ def plan_detail(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     actor = request.actor
     is_lead = actor.organization_id == case.lead_organization_id
     items = list(selectors.plan_items(plan))
+    # Issue 21 items 5 and 6: the services tried before deciding, and the moments the plan
+    # builds on (the trials and moments apps share this floor).
+    candidates = list(trial_selectors.plan_candidates(actor, plan))
     return render(
         request,
         "plans/pages/plan_detail.html",
@@ -291,6 +296,9 @@ def plan_detail(request: TsunaguRequest, plan_id: int) -> HttpResponse:
             "case": case,
             "plan": plan,
             "items": items,
+            "candidates": candidates,
+            "chosen_after_trial": trial_selectors.chosen_after_trial(candidates),
+            "moments": moment_selectors.plan_moments(actor, plan),
             "ring": selectors.service_ring(plan, items),
             "weekly": selectors.weekly_entries(plan),
             "monitorings": selectors.plan_monitorings(plan),

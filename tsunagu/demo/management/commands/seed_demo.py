@@ -50,6 +50,7 @@ from tsunagu.demo.surveys import seed_and_summarise as seed_surveys
 from tsunagu.demo.trainingplans import seed_and_summarise as seed_training_plan
 from tsunagu.demo.trainings import follow_ups_and_summarise as seed_training_follow_ups
 from tsunagu.demo.trainings import seed_and_summarise as seed_trainings
+from tsunagu.demo.trials import seed_and_summarise as seed_trials
 from tsunagu.organizations.models import (
     Area,
     AreaKind,
@@ -771,6 +772,8 @@ class Command(BaseCommand):
         self.stdout.write(seed_protection())
         # The plan in plain words rewrites an agreed plan (issue 22 item 2).
         self.stdout.write(seed_plain_plans())
+        # Trial visits and motivating moments, before the annual report that counts them.
+        self.stdout.write(seed_trials())
         self.stdout.write(seed_annual_report())
         # The surveys prefill from each office's cases, so they come after the casework.
         self.stdout.write(seed_surveys())
