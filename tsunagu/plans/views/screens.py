@@ -69,6 +69,7 @@ from tsunagu.plans.models import (
 from tsunagu.plans.schedule import add_months
 from tsunagu.plans.selectors import ITEM_FIELDS, PLAN_FIELDS
 from tsunagu.plans.services import ASSESSMENT_FIELDS
+from tsunagu.plans.voices import monitoring_voices
 from tsunagu.records import selectors as records_selectors
 
 TASKS_PER_PAGE = 30
@@ -502,6 +503,7 @@ def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> HttpRespon
             "plan": plan,
             "monitoring": monitoring,
             "reports": selectors.monitoring_goal_reports(monitoring),
+            "voices": monitoring_voices(monitoring),
             "can_report": actor.can_write
             and monitoring.status == MonitoringStatus.SCHEDULED
             and plan.case.is_open,
