@@ -127,7 +127,8 @@ def test_sign_in_by_portal_id_and_passphrase_and_its_throttle(personas, world):
     account, code = invite_person(world.case, personas.counselor_a)
     services.invitation_redeem(code, passphrase=PASSPHRASE, again=PASSPHRASE, origin=HOME)
     signed, token = services.sign_in(codes.grouped(account.portal_id), PASSPHRASE, origin=HOME)
-    assert signed.pk == account.pk and token
+    assert signed.pk == account.pk
+    assert token
     marker = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     for n in range(codes.PORTAL_ID_FREE_FAILURES + 1):
         with pytest.raises(Invalid):
@@ -224,7 +225,8 @@ def test_the_code_screens_step_by_step(personas, world):
     )
     assert done.status_code == 302
     cookie = done.cookies["tsunagu_portal"]
-    assert cookie["path"] == "/my/" and cookie["httponly"]
+    assert cookie["path"] == "/my/"
+    assert cookie["httponly"]
     assert client.get("/my/ready/").status_code == 200
     again = Client().post("/my/start/", {"code": code})
     assert again.status_code == 400
