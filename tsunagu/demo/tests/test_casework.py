@@ -253,6 +253,9 @@ def _delete_plans() -> None:
     from tsunagu.hearings.models import Direction, Finding, Hearing, HearingRound
     from tsunagu.meetings.models import CommunityIssue, ResourceDevelopment
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
+
+    # The portal's accounts, check-ins and requests name the case and the person (PROTECT).
+    from tsunagu.portal.models import CheckIn, PortalAccount, PortalRequest
     from tsunagu.records.models import BoardMessage
     from tsunagu.referrals.models import Referral
     from tsunagu.rights.models import (
@@ -267,6 +270,9 @@ def _delete_plans() -> None:
     from tsunagu.supervision.models import PresentedCase, SupervisionSession
     from tsunagu.trainingplans.models import PlannedTraining
 
+    CheckIn.objects.all().delete()
+    PortalRequest.objects.all().delete()
+    PortalAccount.objects.all().delete()
     SafetyCheck.objects.all().delete()
     EvacuationPlan.objects.all().delete()
     RegisterEntry.objects.all().delete()

@@ -37,6 +37,7 @@ from tsunagu.demo.hearings import seed_and_summarise as seed_hearings
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
+from tsunagu.demo.portal import seed_and_summarise as seed_portal
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
 from tsunagu.demo.rights import seed_and_summarise as seed_rights
@@ -763,6 +764,8 @@ class Command(BaseCommand):
         self.stdout.write(seed_self_evaluations())
         self.stdout.write(seed_disaster())
         self.stdout.write(seed_rights())
+        # The person and their mother are invited to the portal of a case with a plan.
+        self.stdout.write(seed_portal())
         self.stdout.write(seed_annual_report())
         # The surveys prefill from each office's cases, so they come after the casework.
         self.stdout.write(seed_surveys())
