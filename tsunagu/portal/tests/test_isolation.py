@@ -30,10 +30,8 @@ def _walk(patterns, prefix=""):
             route = str(pattern)
         elif isinstance(pattern, RegexPattern):
             raw = pattern.regex.pattern
-            if "(" in raw:  # a regex with groups (the admin's app index): filled below
-                route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<str:\1>", raw)
-            else:
-                route = raw
+            # A regex with groups (the admin's app index) becomes a route, filled below.
+            route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<str:\1>", raw)
             route = route.lstrip("^").rstrip("$").replace("\\Z", "")
         else:  # pragma: no cover
             raise AssertionError(pattern)
