@@ -37,6 +37,7 @@ def seed_and_summarise() -> str:
     if monitoring is None:
         return "本人ポータル: モニタリング予定のある本人がいないため作成しません"
     case = monitoring.plan.case
+    assert case.lead_worker is not None  # noqa: S101  # filtered above
     counselor = actor_for(
         case.lead_worker, case.lead_organization_id, origin=Origin.command("seed_demo portal")
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,15 @@ from tsunagu.portal.models import (
 BIG = {"class": "portal-input", "autocomplete": "off"}
 
 
-class CodeForm(forms.Form):
+class PortalForm(forms.Form):
+    """The portal's forms: labels read as they are written, without a trailing colon."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class CodeForm(PortalForm):
     code = forms.CharField(
         label=_("招待コード"),
         max_length=40,
@@ -28,7 +38,7 @@ class CodeForm(forms.Form):
     )
 
 
-class PassphraseForm(forms.Form):
+class PassphraseForm(PortalForm):
     code = forms.CharField(max_length=40, widget=forms.HiddenInput)
     passphrase = forms.CharField(
         label=_("あいことば"),
@@ -45,7 +55,7 @@ class PassphraseForm(forms.Form):
     )
 
 
-class SignInForm(forms.Form):
+class SignInForm(PortalForm):
     portal_id = forms.CharField(
         label=_("ポータル番号"),
         max_length=20,
@@ -59,11 +69,11 @@ class SignInForm(forms.Form):
     )
 
 
-class MoodForm(forms.Form):
+class MoodForm(PortalForm):
     mood = forms.ChoiceField(label=_("さいきん、どう？"), choices=Mood.choices)
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(PortalForm):
     mood = forms.ChoiceField(choices=Mood.choices, widget=forms.HiddenInput)
     better = forms.CharField(
         label=_("よくなったことは？"),
@@ -85,13 +95,13 @@ class CheckInForm(forms.Form):
     )
 
 
-class RhythmForm(forms.Form):
+class RhythmForm(PortalForm):
     rhythm = forms.ChoiceField(
         label=_("どう？をいつ聞いてほしい？"), choices=Rhythm.choices, widget=forms.RadioSelect
     )
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(PortalForm):
     text = forms.CharField(
         label=_("聞きたいこと・伝えたいこと"),
         required=False,

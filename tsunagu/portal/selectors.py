@@ -177,7 +177,7 @@ def case_requests(case: Case) -> QuerySet[PortalRequest]:
 
 
 def case_checkins(case: Case) -> QuerySet[CheckIn]:
-    return CheckIn.objects.filter(case=case).select_related("account")[:20]  # type: ignore[return-value]  # a sliced queryset
+    return CheckIn.objects.filter(case=case).select_related("account")[:20]
 
 
 def render_checkin_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, Shown]:

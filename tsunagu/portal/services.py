@@ -362,7 +362,8 @@ def passphrase_problems(account: PortalAccount, passphrase: str, again: str) -> 
         pk=None,
     )
     try:
-        validate_password(passphrase, user=who)
+        # The validators read only these attributes: the portal account is no `User`.
+        validate_password(passphrase, user=who)  # type: ignore[arg-type]
     except ValidationError as exc:
         return {"passphrase": " ".join(exc.messages)}
     return {}
@@ -428,7 +429,7 @@ def sign_in(portal_id: str, passphrase: str, *, origin: Origin) -> tuple[PortalA
         else None
     )
     # The hash is checked even without an account, so the time taken tells nothing.
-    ok = check_password(passphrase, account.password if account and account.password else None)
+    ok = check_password(passphrase, account.password if account and account.password else None)  # type: ignore[arg-type]  # None: hashes a dummy
     if account is None or not ok or live_problem(account):
         codes.failed(keys)
         _record(

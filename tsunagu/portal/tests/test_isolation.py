@@ -138,10 +138,8 @@ def test_the_mother_sees_only_what_the_person_allowed(personas, world):
 def test_staff_outside_the_lead_organization_get_404(personas, world, client_as):
     account, _code = invite_person(world.case, personas.counselor_a)
     outsider = client_as(personas.counselor_b)
-    bearer = {
-        "HTTP_AUTHORIZATION": f"Bearer {api_token_for(personas.counselor_b, personas.office_b)}"
-    }
-    api = Client(**bearer)
+    token = api_token_for(personas.counselor_b, personas.office_b)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     for path in (f"/portal/cases/{world.case.pk}/", f"/portal/cases/{world.case.pk}/invite/"):
         assert outsider.get(path).status_code == 404, path
     for path in (

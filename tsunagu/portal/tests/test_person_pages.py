@@ -15,7 +15,7 @@ from tsunagu.people.tests.factories import ConsentFactory
 from tsunagu.plans.tests.factories import MonitoringFactory
 from tsunagu.portal.models import CheckIn, PortalRequest, RequestKind
 from tsunagu.portal.tests.factories import invite_person, portal_client
-from tsunagu.records.models import NoteKind, ProgressNote
+from tsunagu.records.models import NoteKind
 
 
 def test_a_checkin_reaches_the_timeline_the_bell_and_the_monitoring(personas, world, client_as):
@@ -34,7 +34,8 @@ def test_a_checkin_reaches_the_timeline_the_bell_and_the_monitoring(personas, wo
 
     checkin = CheckIn.objects.get(account=account)
     assert checkin.monitoring == monitoring
-    note = ProgressNote.objects.get(pk=checkin.note_id)
+    note = checkin.note
+    assert note is not None
     assert note.kind == NoteKind.PERSON_VOICE
     assert note.author is None
     assert note.case == world.case
