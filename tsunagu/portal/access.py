@@ -1,6 +1,6 @@
 """Who may do what with the portal.
 
-Two kinds of caller, never mixed (ADR 0020):
+Two kinds of caller, never mixed (ADR 0024):
 
 - staff (an `Actor`): only the case's lead organization invites, lists and ends portal access
   and answers the person's requests; everyone else gets the same audited 404;

@@ -1,4 +1,4 @@
-"""One-time invitation codes, portal ids, session tokens and the guess throttle (ADR 0020).
+"""One-time invitation codes, portal ids, session tokens and the guess throttle (ADR 0024).
 
 - A code is 12 characters from an alphabet without look-alikes (no 0/O, 1/I/L), printed as
   XXXX-XXXX-XXXX: 31^12 ≈ 7.9 × 10^17.  The first four characters are stored in clear to find

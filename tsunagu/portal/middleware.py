@@ -1,4 +1,4 @@
-"""Keeps the portal and the staff side apart (ADR 0020).
+"""Keeps the portal and the staff side apart (ADR 0024).
 
 - Under /my/ the request is the portal's: the staff identity is dropped (`request.user` is
   anonymous, whatever staff cookie came along) and `request.portal` is the live account of

@@ -2,7 +2,7 @@
 sessions, the sign-in throttle, どう？ check-ins and the questions the person sends the team.
 
 Nothing here is a staff account: a portal account is bound to one person's case, signs in with
-its own cookie under /my/ (middleware.py) and never becomes a `User` (ADR 0020).
+its own cookie under /my/ (middleware.py) and never becomes a `User` (ADR 0024).
 """
 
 from __future__ import annotations

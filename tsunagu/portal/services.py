@@ -1,6 +1,6 @@
 """Writes of the portal: staff invite and end access and answer requests (taking an `Actor`);
 the person signs in, answers どう？ and asks the team (taking a `PortalActor`).  Each write
-leaves its audit row in its own transaction (ADR 0020)."""
+leaves its audit row in its own transaction (ADR 0024)."""
 
 from __future__ import annotations
 

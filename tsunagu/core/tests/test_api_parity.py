@@ -252,7 +252,7 @@ TWINS: dict[str, str] = {
 
 # Screens that must stay screens, and why.
 PORTAL_ONLY = (
-    "the person's own portal (/my/, ADR 0020): screens only by design, a portal cookie gets "
+    "the person's own portal (/my/, ADR 0024): screens only by design, a portal cookie gets "
     "404 on every API path, and staff act on the portal through the portal_* API"
 )
 

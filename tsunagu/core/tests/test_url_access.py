@@ -185,7 +185,7 @@ def test_anonymous_visitor_is_kept_out(route: Route, client, db):
         _assert_api_error(response, 401)
         assert response["WWW-Authenticate"] == "Bearer"
     elif route.path.startswith("/my/"):
-        # The person's portal (ADR 0020): its own sign-in, never the staff one.
+        # The person's portal (ADR 0024): its own sign-in, never the staff one.
         if route.name in PORTAL_PUBLIC:
             assert client.get(route.path).status_code == 200
         elif route.name == "portal:signout":

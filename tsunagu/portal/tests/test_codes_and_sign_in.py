@@ -1,5 +1,5 @@
 """Invitation codes: single use, expiry, stored hashed, guesses throttled; sign-in by portal id
-and passphrase; access ends on every path the issue names (ADR 0020)."""
+and passphrase; access ends on every path the issue names (ADR 0024)."""
 
 from __future__ import annotations
 

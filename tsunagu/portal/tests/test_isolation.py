@@ -1,4 +1,4 @@
-"""The portal and the staff side never meet (ADR 0020): a portal session gets 404 on every
+"""The portal and the staff side never meet (ADR 0024): a portal session gets 404 on every
 staff URL and API path (the URL conf walked, parameters filled with real ids); a staff session
 is no portal session; one person cannot reach another's portal rows by changing an id; a
 supporter opens only what the person allowed; staff outside the lead organization get 404."""
