@@ -35,7 +35,11 @@ from tsunagu.portal.middleware import PORTAL_PREFIX, cookie_name
 from tsunagu.portal.models import AccountKind, Mood, RequestKind, Section
 
 # Where the released plan in plain Japanese is shown (issue 22 item 2, tsunagu.plainplans):
-# the lead wires `plainplans.selectors.released_for` here at merge time.
+# wired at merge time in `plan` below as
+#   released = released_for(portal.account.person,
+#                           audience="person" if portal.account.kind == AccountKind.PERSON
+#                           else "family")
+# (portal must then stand above plainplans in the import-linter layers).
 PLAN_INCLUDE = "plainplans/_person_view.html"
 
 View = Callable[..., HttpResponse]
