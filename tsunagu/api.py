@@ -27,6 +27,7 @@ from tsunagu.organizations.api import router as organizations_router
 from tsunagu.people.api import router as people_router
 from tsunagu.plainplans.api import router as plainplans_router
 from tsunagu.plans.api import router as plans_router
+from tsunagu.portal.api import router as portal_router
 from tsunagu.records.api import router as records_router
 from tsunagu.referrals.api import router as referrals_router
 from tsunagu.referrals.api_imports import router as referral_imports_router
@@ -62,6 +63,7 @@ api.add_router("/", cases_router)
 api.add_router("/", records_router)
 api.add_router("/", referrals_router)
 api.add_router("/", plans_router)
+api.add_router("/", portal_router)
 api.add_router("/", directory_router)
 api.add_router("/", meetings_router)
 api.add_router("/", trainings_router)

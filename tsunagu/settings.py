@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "tsunagu.abuse",
     "tsunagu.rights",
     "tsunagu.plainplans",
+    "tsunagu.portal",
     "tsunagu.hearings",
     "tsunagu.trainingplans",
     "tsunagu.grouphomes",
@@ -124,6 +125,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The person's portal (/my/, ADR 0024): drops the staff identity there, and answers 404
+    # anywhere else to a request carrying a portal cookie.  Before anything that reads the user.
+    "tsunagu.portal.middleware.PortalMiddleware",
     # Before SessionLifetime, which tells the user why their session ended.
     "django.contrib.messages.middleware.MessageMiddleware",
     "tsunagu.accounts.middleware.OTPMiddleware",  # django-otp's, with the device rechecked
@@ -233,7 +237,10 @@ SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The person's portal has its own cookie, sent only under /my/ (ADR 0024).
+PORTAL_COOKIE_NAME = "tsunagu_portal"
 if HTTPS:
+    PORTAL_COOKIE_NAME = "__Secure-tsunagu_portal"
     SESSION_COOKIE_NAME = "__Host-tsunagu_session"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SESSION_COOKIE_SECURE = True

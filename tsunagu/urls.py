@@ -41,6 +41,9 @@ urlpatterns = [
     path("agenda/", include("tsunagu.agenda.urls")),
     path("reports/", include("tsunagu.reports.urls")),
     path("surveys/", include("tsunagu.surveys.urls")),
+    path("portal/", include("tsunagu.portal.staff_urls")),
+    # The person's own portal: its own cookie and sign-in, no staff URL reachable from it.
+    path("my/", include("tsunagu.portal.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/hsds/", include("tsunagu.directory.hsds_urls")),
     path("api/v1/", api.urls),

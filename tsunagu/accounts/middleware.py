@@ -73,7 +73,8 @@ class OTPMiddleware:
 
 
 # Paths that look after themselves: the API answers 401 JSON itself; static files are public.
-SELF_AUTHENTICATING_PREFIXES = ("/api/", "/static/")
+# /my/ is the person's portal: its own cookie and sign-in (tsunagu.portal, ADR 0024).
+SELF_AUTHENTICATING_PREFIXES = ("/api/", "/static/", "/my/")
 
 
 class SessionLifetimeMiddleware:

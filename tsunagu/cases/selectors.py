@@ -564,6 +564,15 @@ def person_access_log(actor: Actor, *, person_id: object) -> AccessLog:
             reason="access log: not a lead organization",
         )
         raise NotFound("見つかりません。")
+    events = person_access_events(pk)
+    visible = persons_visible_to(actor).filter(pk=pk).exists()
+    return AccessLog(person_id=pk, person=person if visible else None, events=events)
+
+
+def person_access_events(pk: int) -> AuditEventQuerySet:
+    """Every audit row about the person, their cases and the records of those cases, with no
+    access check: for `person_access_log` (staff) and the person's own portal."""
+    cases = _person_cases(pk)
     case_ids = [str(i) for i in cases.values_list("pk", flat=True)]
     conference_ids = [
         str(i)
@@ -589,9 +598,7 @@ def person_access_log(actor: Actor, *, person_id: object) -> AccessLog:
         **case_record_targets(cases.values("pk")),
     }
     # And every list, search or summary that named the person among those it showed.
-    events = audit_events_about(targets, person_id=pk)
-    visible = persons_visible_to(actor).filter(pk=pk).exists()
-    return AccessLog(person_id=pk, person=person if visible else None, events=events)
+    return audit_events_about(targets, person_id=pk)
 
 
 def audit_events_about(

@@ -846,7 +846,7 @@ class ScaleSeeder:
         """The million rows: plain tuples through `_copy`, not model instances, since building
         and compiling a million instances is most of the time `bulk_create` takes."""
         rng = self.rng
-        kinds = [k for k, _ in NoteKind.choices]
+        kinds = [k for k, _ in NoteKind.choices if k != NoteKind.PERSON_VOICE]  # staff notes
         cases = self.cases
         total = self.plan.notes
         staff = {org: [u.pk for u in users] for org, users in self.staff.items()}

@@ -27,6 +27,8 @@ class NotificationKind(models.TextChoices):
     SURVEY_SENT = "survey_sent", _("調査への回答の依頼が届きました")
     SURVEY_REMINDER = "survey_reminder", _("調査の回答期限が近づいています（未提出）")
     GROUPHOME_REPORT_OVERDUE = "grouphome_report_overdue", _("GH評価の報告書の期限を過ぎています")
+    CHECKIN_ARRIVED = "checkin_arrived", _("本人から「どう？」の答えが届きました")
+    PORTAL_REQUEST = "portal_request", _("本人・家族からポータルで問い合わせが届きました")
 
 
 class Notification(models.Model):

@@ -75,14 +75,17 @@ def shown_as(plain_plan: PlainPlan, audience: str) -> PlainPlan:
     return plain_plan
 
 
-def released_for(person: Person, *, audience: str) -> PlainPlan | None:
+def released_for(person: Person, *, audience: str, case_id: int | None = None) -> PlainPlan | None:
     """The plain plan released to `person` ("person") or to their family member ("family"),
-    or None: nothing released, the case closed, or (for the family) no section allowed."""
+    or None: nothing released, the case closed, or (for the family) no section allowed.
+    `case_id` narrows it to one case's plan (the portal account is for one case)."""
     if audience not in AUDIENCES:
         raise ValueError(audience)
     released = PlainPlan.objects.filter(person=person, status=PlainPlanStatus.RELEASED).exclude(
         case__status=CaseStatus.CLOSED
     )
+    if case_id is not None:
+        released = released.filter(case_id=case_id)
     if audience == Audience.FAMILY:
         released = released.filter(
             Q(family_goals=True) | Q(family_parts=True) | Q(family_meeting=True)

@@ -46,7 +46,8 @@ NoteKindValue = Literal[
     "email",
     "other",
 ]
-assert set(NoteKindValue.__args__) == set(NoteKind.values)  # type: ignore[attr-defined]  # noqa: S101
+# Every kind staff may write: the person's own entry (person_voice) comes only from the portal.
+assert set(NoteKindValue.__args__) == set(NoteKind.values) - {NoteKind.PERSON_VOICE}  # type: ignore[attr-defined]  # noqa: S101
 
 
 class AttachmentOut(Out):
@@ -94,7 +95,7 @@ class NoteOut(Out):
     occurred_at: dt.datetime
     kind: str
     kind_label: str = Field(alias="get_kind_display")
-    author: Name
+    author: Name | None = Field(description="本人がポータルから書いた記録では null。")
     author_organization: Name
     participants: str
     text: str

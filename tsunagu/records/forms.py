@@ -15,6 +15,9 @@ from tsunagu.core.validators import BoundedFormDateField
 from tsunagu.records.models import BOARD_TEXT_MAX, NOTE_TEMPLATE_BODY_MAX, NoteKind, NoteTemplate
 from tsunagu.records.services import attachment_check, note_problems
 
+# The person's own entry (本人の声) is written by the person through the portal, never by staff.
+STAFF_NOTE_KINDS = [(v, label) for v, label in NoteKind.choices if v != NoteKind.PERSON_VOICE]
+
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -50,7 +53,7 @@ class NoteForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT),
         input_formats=[DATETIME_LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
-    kind = forms.ChoiceField(label=_("種別"), choices=[("", "---------"), *NoteKind.choices])
+    kind = forms.ChoiceField(label=_("種別"), choices=[("", "---------"), *STAFF_NOTE_KINDS])
     participants = forms.CharField(
         label=_("参加者・相手方"),
         max_length=300,
@@ -145,7 +148,7 @@ class NoteTemplateForm(forms.Form):
     )
     kind = forms.ChoiceField(
         label=_("記録の種別"),
-        choices=[("", "---------"), *NoteKind.choices],
+        choices=[("", "---------"), *STAFF_NOTE_KINDS],
         error_messages={"required": _("種別を選んでください。")},
     )
     body = forms.CharField(

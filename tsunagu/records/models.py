@@ -21,15 +21,21 @@ class NoteKind(models.TextChoices):
     AGENCY_CONTACT = "agency_contact", _("関係機関連絡")
     EMAIL = "email", _("メール")
     OTHER = "other", _("その他")
+    # Written by the person through the portal (issue 22: どう？): no staff author.
+    PERSON_VOICE = "person_voice", _("本人の声（どう？）")
 
 
 class ProgressNote(TimeStampedModel):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="notes")
     occurred_at = models.DateTimeField(_("日時"), default=timezone.now)
     kind = models.CharField(_("種別"), max_length=24, choices=NoteKind.choices)
+    # Empty only for the person's own entry from the portal (kind person_voice): the person is
+    # not a user, and naming the counselor who received it would put words in their mouth.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("記録者"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )

@@ -209,7 +209,8 @@ def note_problems(data: Mapping[str, Any]) -> dict[str, str]:
         problems["occurred_at"] = floor
     if not str(data.get("text") or "").strip():
         problems["text"] = _("内容を入力してください。")
-    if data.get("kind") not in NoteKind.values:
+    # The person's own entry (person_voice) is written only through the portal, never by staff.
+    if data.get("kind") not in NoteKind.values or data.get("kind") == NoteKind.PERSON_VOICE:
         problems["kind"] = _("種別を選んでください。")
     if data.get("is_motivating_moment") and not str(data.get("motivating_moment") or "").strip():
         problems["motivating_moment"] = _(
@@ -398,7 +399,7 @@ def _template_clean(template: NoteTemplate) -> None:
     problems: dict[str, str] = {}
     if not template.name:
         problems["name"] = _("ひな形の名前を入力してください。")
-    if template.kind not in NoteKind.values:
+    if template.kind not in NoteKind.values or template.kind == NoteKind.PERSON_VOICE:
         problems["kind"] = _("種別を選んでください。")
     if not template.body.strip():
         problems["body"] = _("本文のひな形を入力してください。")

@@ -48,6 +48,11 @@ TWINS: dict[str, str] = {
     "community:lead_consent": "community_lead_consent",
     "community:lead_connect": "community_lead_connect",
     "community:lead_close": "community_lead_close",
+    # portal: the staff side of the person's portal (issue 22 item 1)
+    "portal_staff:invite": "portal_invite",
+    "portal_staff:code_issue": "portal_code_issue",
+    "portal_staff:account_end": "portal_account_end",
+    "portal_staff:request_answered": "portal_request_answered",
     # disaster: the 避難行動要支援者名簿 and the safety checks (issue 20 items 6, 7)
     "disaster:criteria": "disaster_criteria_set",
     "disaster:register_build": "disaster_register_build",
@@ -277,7 +282,21 @@ TWINS: dict[str, str] = {
 }
 
 # Screens that must stay screens, and why.
+PORTAL_ONLY = (
+    "the person's own portal (/my/, ADR 0024): screens only by design, a portal cookie gets "
+    "404 on every API path, and staff act on the portal through the portal_* API"
+)
+
 SCREEN_ONLY: dict[str, str] = {
+    "portal:start": PORTAL_ONLY,
+    "portal:signin": PORTAL_ONLY,
+    "portal:signout": PORTAL_ONLY,
+    "portal:checkin": PORTAL_ONLY,
+    "portal:rhythm": PORTAL_ONLY,
+    "portal:access_ask": PORTAL_ONLY,
+    "portal:rights_ask": PORTAL_ONLY,
+    "portal:supporter_end": PORTAL_ONLY,
+    "portal:end": PORTAL_ONLY,
     "accounts:saved_search_create": "a bookmark of a screen's query string; an API client "
     "keeps its own queries",
     "accounts:saved_search_delete": "removes such a screen bookmark",

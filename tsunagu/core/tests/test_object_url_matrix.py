@@ -148,6 +148,7 @@ SCREEN_NAMESPACES = {
     "community",
     "trials",
     "moments",
+    "portal_staff",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -707,6 +708,35 @@ class Spec:
     owner: str = "counselor_a"
 
 
+def _portal_case(w: World) -> dict[str, int]:
+    return {"case_id": w.case.pk}
+
+
+def _portal_account(w: World) -> dict[str, int]:
+    from tsunagu.organizations.actors import actor_for
+    from tsunagu.portal import services as portal
+
+    lead = w.case.lead_worker
+    assert lead is not None
+    account, _invitation, _code = portal.portal_invite(
+        actor_for(lead), case=w.case, kind="person", display_name="花子さん", channel="paper"
+    )
+    return {"account_id": account.pk}
+
+
+def _portal_request(w: World) -> dict[str, int]:
+    from tsunagu.portal.models import PortalRequest, RequestKind
+
+    account_id = _portal_account(w)["account_id"]
+    request = PortalRequest.objects.create(
+        account_id=account_id, case=w.case, kind=RequestKind.OTHER, text="質問です"
+    )
+    return {"request_id": request.pk}
+
+
+PORTAL_INVITE = {"kind": "person", "display_name": "花子さん", "channel": "paper"}
+
+
 def _council(w: World) -> dict[str, int]:
     """A 自立支援協議会 with office A (the lead's organization) a member: its report pack."""
     office_a = w.case.lead_organization
@@ -1201,6 +1231,12 @@ SCREENS: dict[str, Spec] = {
     "moments:council_write": Spec(_note, FORM),
     "moments:share_stop": Spec(_moment_share, POST),
     "moments:council_publish": Spec(_council_moment, POST),
+    # The staff side of the person's portal (issue 22): the lead organization only.
+    "portal_staff:case": Spec(_portal_case),
+    "portal_staff:invite": Spec(_portal_case, FORM, lambda w: PORTAL_INVITE),
+    "portal_staff:code_issue": Spec(_portal_account, POST, lambda w: {"channel": "paper"}),
+    "portal_staff:account_end": Spec(_portal_account, POST),
+    "portal_staff:request_answered": Spec(_portal_request, POST),
     # disaster (issue 20 items 6, 7): office A sees the person through the open campaign.
     "disaster:entry_detail": Spec(_disaster_entry),
     "disaster:entry_consent": Spec(
@@ -1778,6 +1814,16 @@ API: dict[str, Spec] = {
     ),
     "POST /api/v1/moments/shares/{share_id}/stop": Spec(_moment_share, POST),
     "POST /api/v1/moments/council/{moment_id}/publish": Spec(_council_moment, POST),
+    "GET /api/v1/portal/cases/{case_id}/accounts": Spec(_portal_case),
+    "POST /api/v1/portal/cases/{case_id}/accounts": Spec(
+        _portal_case, POST, lambda w: PORTAL_INVITE
+    ),
+    "POST /api/v1/portal/accounts/{account_id}/codes": Spec(
+        _portal_account, POST, lambda w: {"channel": "paper"}
+    ),
+    "POST /api/v1/portal/accounts/{account_id}/end": Spec(_portal_account, POST),
+    "GET /api/v1/portal/cases/{case_id}/requests": Spec(_portal_case),
+    "POST /api/v1/portal/requests/{request_id}/answered": Spec(_portal_request, POST),
     # disaster (issue 20 items 6, 7)
     "GET /api/v1/disaster/entries/{entry_id}": Spec(_disaster_entry),
     "POST /api/v1/disaster/entries/{entry_id}/consent": Spec(

@@ -33,6 +33,11 @@ PUBLIC_HSDS_OBJECTS = {"hsds:service_detail", "hsds:organization_detail"}
 PUBLIC_API_DOCS = {"api:openapi-json", "api:openapi-view"}
 # Answers 404 (ninja uses it only to find its own prefix); must not say anything else.
 API_ROOT = "api:api-root"
+
+# The person's portal: its welcome, code and sign-in pages are open; the rest send a visitor to
+# the portal's own sign-in.
+PORTAL_PUBLIC = {"portal:home", "portal:start", "portal:signin"}
+PORTAL_SIGN_IN = "/my/signin/"
 # POST /api/v1/auth/token is how a client signs in; DELETE on the same path needs a token.
 API_TOKEN_ISSUE = "api:token_issue"
 
@@ -182,6 +187,14 @@ def test_anonymous_visitor_is_kept_out(route: Route, client, db):
             response = client.generic(allowed.upper(), route.path, "{}", "application/json")
         _assert_api_error(response, 401)
         assert response["WWW-Authenticate"] == "Bearer"
+    elif route.path.startswith("/my/"):
+        # The person's portal (ADR 0024): its own sign-in, never the staff one.
+        if route.name in PORTAL_PUBLIC:
+            assert client.get(route.path).status_code == 200
+        elif route.name == "portal:signout":
+            assert client.get(route.path).status_code == 405
+        else:
+            assert client.get(route.path)["Location"] == PORTAL_SIGN_IN
     elif route.path.startswith("/static/"):
         pytest.fail(f"static files are served by WhiteNoise, not a URL pattern: {route}")
     else:

@@ -262,6 +262,9 @@ def _delete_plans() -> None:
     from tsunagu.people.models import AddressProtection
     from tsunagu.plainplans.models import PlainPlan
     from tsunagu.plans.models import Assessment, ContingencyTrigger, Monitoring, SupportPlan, Task
+
+    # The portal's accounts, check-ins and requests name the case and the person (PROTECT).
+    from tsunagu.portal.models import CheckIn, PortalAccount, PortalRequest
     from tsunagu.records.models import BoardMessage
     from tsunagu.referrals.models import Referral
     from tsunagu.rights.models import (
@@ -284,6 +287,9 @@ def _delete_plans() -> None:
     TrialCandidate.objects.all().delete()
     MomentShare.objects.all().delete()
     CouncilMoment.objects.all().delete()
+    CheckIn.objects.all().delete()
+    PortalRequest.objects.all().delete()
+    PortalAccount.objects.all().delete()
     SafetyCheck.objects.all().delete()
     EvacuationPlan.objects.all().delete()
     RegisterEntry.objects.all().delete()

@@ -70,6 +70,7 @@ from tsunagu.plans.models import (
 from tsunagu.plans.schedule import add_months
 from tsunagu.plans.selectors import ITEM_FIELDS, PLAN_FIELDS
 from tsunagu.plans.services import ASSESSMENT_FIELDS
+from tsunagu.plans.voices import monitoring_voices
 from tsunagu.records import selectors as records_selectors
 from tsunagu.trials import selectors as trial_selectors
 
@@ -510,6 +511,7 @@ def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> HttpRespon
             "plan": plan,
             "monitoring": monitoring,
             "reports": selectors.monitoring_goal_reports(monitoring),
+            "voices": monitoring_voices(monitoring),
             "can_report": actor.can_write
             and monitoring.status == MonitoringStatus.SCHEDULED
             and plan.case.is_open,

@@ -39,6 +39,7 @@ from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plainplans import seed_and_summarise as seed_plain_plans
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
+from tsunagu.demo.portal import seed_and_summarise as seed_portal
 from tsunagu.demo.protection import seed_and_summarise as seed_protection
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
@@ -774,6 +775,8 @@ class Command(BaseCommand):
         self.stdout.write(seed_plain_plans())
         # Trial visits and motivating moments, before the annual report that counts them.
         self.stdout.write(seed_trials())
+        # The person and their mother are invited to the portal of a case with a plan.
+        self.stdout.write(seed_portal())
         self.stdout.write(seed_annual_report())
         # The surveys prefill from each office's cases, so they come after the casework.
         self.stdout.write(seed_surveys())
