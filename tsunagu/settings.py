@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "tsunagu.grouphomes",
     "tsunagu.selfevaluations",
     "tsunagu.disaster",
+    "tsunagu.lifehub",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("grouphomes/", include("tsunagu.grouphomes.urls")),
     path("self-evaluations/", include("tsunagu.selfevaluations.urls")),
     path("disaster/", include("tsunagu.disaster.urls")),
+    path("lifehub/", include("tsunagu.lifehub.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("disclosure/", include("tsunagu.disclosure.urls")),

@@ -34,6 +34,7 @@ from tsunagu.demo.disaster import seed_and_summarise as seed_disaster
 from tsunagu.demo.expertise import seed_and_summarise as seed_expertise
 from tsunagu.demo.grouphomes import seed_and_summarise as seed_grouphomes
 from tsunagu.demo.hearings import seed_and_summarise as seed_hearings
+from tsunagu.demo.lifehub import seed_and_summarise as seed_lifehub
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
@@ -762,6 +763,8 @@ class Command(BaseCommand):
         self.stdout.write(seed_grouphomes())
         self.stdout.write(seed_self_evaluations())
         self.stdout.write(seed_disaster())
+        # The life hub's operating meeting is the meetings' body; its activities are resources.
+        self.stdout.write(seed_lifehub())
         self.stdout.write(seed_rights())
         self.stdout.write(seed_annual_report())
         # The surveys prefill from each office's cases, so they come after the casework.
