@@ -1091,7 +1091,11 @@ SCREENS: dict[str, Spec] = {
     "lifehub:consent_give": Spec(
         _lifehub_activity,
         POST,
-        lambda w: {"scope": "public", "consented_by_name": "連絡担当", "consented_on": "2026-04-01"},
+        lambda w: {
+            "scope": "public",
+            "consented_by_name": "連絡担当",
+            "consented_on": "2026-04-01",
+        },
         owner="core_officer",
     ),
     "lifehub:consent_withdraw": Spec(
@@ -1611,7 +1615,11 @@ API: dict[str, Spec] = {
     "POST /api/v1/lifehub/activities/{activity_id}/consents": Spec(
         _lifehub_activity,
         POST,
-        lambda w: {"scope": "public", "consented_by_name": "連絡担当", "consented_on": "2026-04-01"},
+        lambda w: {
+            "scope": "public",
+            "consented_by_name": "連絡担当",
+            "consented_on": "2026-04-01",
+        },
         owner="core_officer",
     ),
     "POST /api/v1/lifehub/activities/{activity_id}/withdraw": Spec(
