@@ -182,6 +182,8 @@ def _requests(year: int, now: dt.datetime) -> Iterable[tuple[int, str, int]]:
     ).values_list("receiving_organization_id", "status", "accepted_at", "requested_at")
     lapse_before = now - dt.timedelta(days=LAPSE_DAYS)
     for org_id, status, accepted_at, requested_at in rows:
+        if requested_at is None:  # pragma: no cover - the filter above needs a date
+            continue
         if accepted_at is not None:
             outcome = "took_on"
         elif status == ReferralStatus.REJECTED:
