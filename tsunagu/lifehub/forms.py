@@ -65,6 +65,11 @@ class WithdrawForm(forms.Form):
     scope = forms.ChoiceField(label=_("撤回する範囲"), choices=PublicationScope.choices)
     note = forms.CharField(label=_("撤回について"), max_length=300, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Shown beside the consent form, which has a `scope` too: ids of its own.
+        kwargs.setdefault("auto_id", "id_withdraw_%s")
+        super().__init__(*args, **kwargs)
+
 
 class RoleForm(forms.Form):
     function = forms.ChoiceField(label=_("機能"), choices=HubFunction.choices)
