@@ -20,6 +20,7 @@ from tsunagu.disaster.api import router as disaster_router
 from tsunagu.expertise.api import router as expertise_router
 from tsunagu.grouphomes.api import router as grouphomes_router
 from tsunagu.hearings.api import router as hearings_router
+from tsunagu.lifehub.api import router as lifehub_router
 from tsunagu.meetings.api import router as meetings_router
 from tsunagu.moments.api import router as moments_router
 from tsunagu.notifications.api import router as notifications_router
@@ -81,6 +82,7 @@ api.add_router("/", grouphomes_router)
 api.add_router("/", selfevaluations_router)
 api.add_router("/", disaster_router)
 api.add_router("/", community_router)
+api.add_router("/", lifehub_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)
 api.add_router("/", agenda_router)

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "tsunagu.selfevaluations",
     "tsunagu.disaster",
     "tsunagu.community",
+    "tsunagu.lifehub",
     "tsunagu.search",
     "tsunagu.disclosure",
     "tsunagu.agenda",

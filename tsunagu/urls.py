@@ -35,6 +35,7 @@ urlpatterns = [
     path("self-evaluations/", include("tsunagu.selfevaluations.urls")),
     path("disaster/", include("tsunagu.disaster.urls")),
     path("community/", include("tsunagu.community.urls")),
+    path("lifehub/", include("tsunagu.lifehub.urls")),
     path("search/", include("tsunagu.search.urls")),
     path("notifications/", include("tsunagu.notifications.urls")),
     path("disclosure/", include("tsunagu.disclosure.urls")),

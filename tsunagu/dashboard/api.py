@@ -18,6 +18,7 @@ from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
 from tsunagu.core.validators import Year
+from tsunagu.dashboard import balance as balances
 from tsunagu.dashboard import figures as dashboards
 from tsunagu.dashboard import records
 
@@ -245,3 +246,97 @@ def figure_record_rows(
         records.record_viewed(actor, scope, year=year, key=key, category=category, count=len(rows))
 
     return Listing(found.only(category), on_page=on_page)
+
+
+class BalanceTallyOut(Out):
+    took_on: int | None
+    declined: int | None
+    lapsed: int | None
+    total: int | None
+    share: int | None
+    ratio: str
+
+
+class BalanceStreamOut(Out):
+    stream: str
+    this_year: BalanceTallyOut
+    last_year: BalanceTallyOut
+
+
+class BalanceRowOut(Out):
+    key: str
+    label: str
+    kind: str
+    streams: list[BalanceStreamOut]
+
+
+class BalanceRingOut(Out):
+    key: str
+    label: str
+    joined: int | None
+
+
+class BalanceOut(Out):
+    role: str
+    fiscal_year: int
+    last_fiscal_year: int
+    suppressed: bool
+    rings: list[BalanceRingOut]
+    kinds: list[BalanceRowOut]
+    agencies: list[BalanceRowOut]
+
+
+def _balance_rows(rows: list[balances.Row], years: tuple[int, int]) -> list[dict[str, Any]]:
+    def tally(t: balances.Tally) -> dict[str, Any]:
+        return {
+            "took_on": t.took_on,
+            "declined": t.declined,
+            "lapsed": t.lapsed,
+            "total": t.total,
+            "share": t.share,
+            "ratio": t.ratio,
+        }
+
+    return [
+        {
+            "key": row.key,
+            "label": row.label,
+            "kind": row.kind,
+            "streams": [
+                {
+                    "stream": stream,
+                    "this_year": tally(row.tally(stream, years[0])),
+                    "last_year": tally(row.tally(stream, years[1])),
+                }
+                for stream, _label in balances.STREAMS
+            ],
+        }
+        for row in rows
+    ]
+
+
+@router.get(
+    "/dashboards/balance",
+    response={200: BalanceOut, 404: ErrorOut, 422: ErrorOut},
+    summary="49:51から51:49へ: 機関・機関の種類ごとの引き受けた割合とバームクーヘン",
+    url_name="dashboard_balance",
+)
+def balance(request: TsunaguRequest, fiscal_year: Year | None = None) -> dict[str, Any]:
+    """基幹相談支援センター・市担当課は機関ごとと種類ごと、自立支援協議会の委員は種類ごとだけを
+    1〜4件を伏せて（null）。それ以外は404。"""
+    actor = audit.require_role(request.actor, balances.may_view, view="dashboard_balance")
+    scope = dashboards.scope_of(actor)
+    if scope is None:  # pragma: no cover - require_role let only a dashboard's role in
+        raise NotFound(_("見つかりません。"))
+    year = dashboards.checked_year(fiscal_year, dashboards.fiscal_years())
+    found = balances.balance(actor, scope, year=year)
+    balances.record_viewed(actor, scope, year=year, via="api")
+    return {
+        "role": scope.role,
+        "fiscal_year": found.years[0],
+        "last_fiscal_year": found.years[1],
+        "suppressed": scope.suppressed,
+        "rings": [{"key": r.key, "label": r.label, "joined": r.joined} for r in found.rings],
+        "kinds": _balance_rows(found.kinds, found.years),
+        "agencies": _balance_rows(found.agencies, found.years),
+    }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboards/", views.figures, name="figures"),
     path("dashboards/export/", views.figures_export, name="figures_export"),
     path("dashboards/records/<slug:key>/", views.figure_records_page, name="figure_records"),
+    path("dashboards/balance/", views.balance, name="balance"),
     path("caseloads/", views.caseloads, name="caseloads"),
     path("one-person-offices/", views.one_person_offices, name="one_person_offices"),
 ]

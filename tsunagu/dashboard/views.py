@@ -14,6 +14,7 @@ from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.printing import PdfUnavailable
 from tsunagu.core.screens import errors_as_pages
+from tsunagu.dashboard import balance as balances
 from tsunagu.dashboard import caseloads as caseload_selectors
 from tsunagu.dashboard import exports as dashboard_exports
 from tsunagu.dashboard import figures as dashboards
@@ -226,5 +227,43 @@ def figure_records_page(request: TsunaguRequest, key: str) -> HttpResponse:
             "count": len(rows),
             "page": page,
             "query": query.urlencode(),
+        },
+    )
+
+
+@errors_as_pages()
+@audit.for_role(balances.may_view, view="dashboard_balance")
+@require_GET
+def balance(request: TsunaguRequest) -> HttpResponse:
+    """The 49:51 → 51:49 balance (balance.py): the core center and the city per agency, the
+    council per kind with small counts suppressed; anyone else the audited 404."""
+    actor = request.actor
+    scope = dashboards.scope_of(actor)
+    assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
+    years = dashboards.fiscal_years()
+    form = YearForm(request.GET or None, years=years, initial={"fiscal_year": years[0]})
+    if form.is_bound and not form.is_valid():
+        return render(
+            request, "dashboard/pages/balance.html", {"form": form, "scope": scope}, status=400
+        )
+    chosen = form.cleaned_data.get("fiscal_year") if form.is_bound else None
+    year = chosen if chosen is not None else years[0]
+    found = balances.balance(actor, scope, year=year)
+    balances.record_viewed(actor, scope, year=year, via="screen")
+    title = _("ネットワークに参加した層（%(year)s）") % {"year": dashboards.year_label(year)}
+    return render(
+        request,
+        "dashboard/pages/balance.html",
+        {
+            "form": form,
+            "scope": scope,
+            "found": found,
+            "streams": balances.STREAMS,
+            "kind_rows": balances.table(found.kinds, found.years),
+            "agency_rows": balances.table(found.agencies, found.years),
+            "picture": balances.baumkuchen_svg(found.rings, title=title),
+            "this_label": dashboards.year_label(found.years[0]),
+            "last_label": dashboards.year_label(found.years[1]),
+            "lapse_days": balances.LAPSE_DAYS,
         },
     )

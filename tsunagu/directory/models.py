@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from tsunagu.core.models import TimeStampedModel
 from tsunagu.core.validators import BoundedDateField
+from tsunagu.directory.holds import held
 
 
 class Taxonomy(models.TextChoices):
@@ -91,8 +92,13 @@ class ResourceStatus(models.TextChoices):
 
 class SocialResourceQuerySet(models.QuerySet["SocialResource"]):
     def public(self) -> SocialResourceQuerySet:
-        """What residents may see: published and not defunct."""
-        return self.filter(is_published=True).exclude(status=ResourceStatus.DEFUNCT)
+        """What residents may see: published, not defunct, and not held back by the app that
+        keeps its publication consent (a resident activity: directory/holds.py)."""
+        return (
+            self.filter(is_published=True)
+            .exclude(status=ResourceStatus.DEFUNCT)
+            .exclude(held("public"))
+        )
 
 
 class SocialResource(TimeStampedModel):

@@ -20,6 +20,7 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.kana import normalize_kana
 from tsunagu.core.validation import field_label
 from tsunagu.core.validators import MAX_ID
+from tsunagu.directory.holds import held
 from tsunagu.directory.models import ResourceStatus, SocialResource
 from tsunagu.notifications.registry import Shown
 from tsunagu.organizations.models import Membership, Organization
@@ -429,7 +430,8 @@ def resource_choices(
     kind (formal or informal), its service type and the words typed (folded like kana, as the
     directory's own search).  `keep` is the item's current resource, listed even when it has
     since closed, so that editing the item does not drop it unseen."""
-    chosen = SocialResource.objects.filter(status=ResourceStatus.ACTIVE)
+    # A resident activity is offered only while its group agrees (directory/holds.py).
+    chosen = SocialResource.objects.filter(status=ResourceStatus.ACTIVE).exclude(held("network"))
     if support_kind in (SupportKind.FORMAL, SupportKind.INFORMAL):
         chosen = chosen.filter(service_type__is_informal=support_kind == SupportKind.INFORMAL)
     code = SERVICE_TYPE_TERMS.get(service_type)

@@ -64,6 +64,16 @@ TWINS: dict[str, str] = {
     # the offline phone screen's queue and the conflicts it makes (ADR 0020)
     "disaster:campaign_sync": "disaster_check_batch",
     "disaster:conflict_settle": "disaster_conflict_settle",
+    # lifehub: the life hub and the residents' activities (issue 21 items 4 and 8)
+    "lifehub:role_add": "lifehub_role_add",
+    "lifehub:role_end": "lifehub_role_end",
+    "lifehub:emergency_create": "lifehub_emergency_receive",
+    "lifehub:emergency_accept": "lifehub_emergency_accept",
+    "lifehub:emergency_decline": "lifehub_emergency_decline",
+    "lifehub:emergency_end": "lifehub_emergency_end",
+    "lifehub:activity_create": "lifehub_activity_create",
+    "lifehub:consent_give": "lifehub_consent_give",
+    "lifehub:consent_withdraw": "lifehub_consent_withdraw",
     # grouphomes: the day-service group home evaluation (issue 19 item 6)
     "grouphomes:home_create": "grouphome_create",
     "grouphomes:home_edit": "grouphome_update",

@@ -149,6 +149,7 @@ SCREEN_NAMESPACES = {
     "trials",
     "moments",
     "portal_staff",
+    "lifehub",
 }
 API_PREFIX = "/api/v1"
 NOT_FOUND_PAGE = "ページが見つかりません"
@@ -1207,6 +1208,54 @@ def _community_lead(w: World) -> dict[str, int]:
     return {"lead_id": _community(w)["lead_id"]}
 
 
+def _lifehub(w: World) -> dict[str, int]:
+    """A resident activity the core center entered, a hub role it keeps, and an emergency
+    request it received from office A (issue 21 items 4 and 8): office A reads the request it
+    asked for; office B is named nowhere and sees none of them."""
+    from tsunagu.accounts.models import User
+    from tsunagu.lifehub import services as lifehub
+    from tsunagu.lifehub.models import EmergencyRequest, HubRole, ResidentActivity
+
+    activity = ResidentActivity.objects.filter(group_name="matrix").first()
+    if activity is None:
+        core = plan_actor_as(User.objects.get(username="core_officer"))
+        activity = lifehub.activity_create(
+            core,
+            name="サロン",
+            kind="salon",
+            group_name="matrix",
+            area=None,
+            contact_name="連絡担当",
+            consented_by_name="連絡担当",
+            consented_on=timezone.localdate(),
+            scopes=["network"],
+        )
+        lifehub.role_add(core, function="emergency", organization=w.case.lead_organization)
+        lifehub.emergency_receive(
+            core,
+            reason="other",
+            situation="状況",
+            requesting_organization=w.case.lead_organization,
+        )
+    return {
+        "activity_id": activity.pk,
+        "role_id": HubRole.objects.get().pk,
+        "request_id": EmergencyRequest.objects.get().pk,
+    }
+
+
+def _lifehub_activity(w: World) -> dict[str, int]:
+    return {"activity_id": _lifehub(w)["activity_id"]}
+
+
+def _lifehub_role(w: World) -> dict[str, int]:
+    return {"role_id": _lifehub(w)["role_id"]}
+
+
+def _lifehub_request(w: World) -> dict[str, int]:
+    return {"request_id": _lifehub(w)["request_id"]}
+
+
 SCREENS: dict[str, Spec] = {
     # community (issue 21 items 1-3): office A's awareness event, its handout, its lead.
     "community:activity_detail": Spec(_community_activity),
@@ -1237,6 +1286,36 @@ SCREENS: dict[str, Spec] = {
     "portal_staff:code_issue": Spec(_portal_account, POST, lambda w: {"channel": "paper"}),
     "portal_staff:account_end": Spec(_portal_account, POST),
     "portal_staff:request_answered": Spec(_portal_request, POST),
+    # lifehub (issue 21 items 4 and 8): the core center keeps them; office A asked for the
+    # emergency acceptance and reads it.
+    "lifehub:activity_detail": Spec(_lifehub_activity, owner="core_officer"),
+    "lifehub:consent_give": Spec(
+        _lifehub_activity,
+        POST,
+        lambda w: {
+            "scope": "public",
+            "consented_by_name": "連絡担当",
+            "consented_on": "2026-04-01",
+        },
+        owner="core_officer",
+    ),
+    "lifehub:consent_withdraw": Spec(
+        _lifehub_activity, POST, lambda w: {"scope": "network"}, owner="core_officer"
+    ),
+    "lifehub:role_end": Spec(_lifehub_role, POST, owner="core_officer"),
+    "lifehub:emergency_detail": Spec(_lifehub_request),
+    "lifehub:emergency_accept": Spec(
+        _lifehub_request,
+        POST,
+        lambda w: {"accepted_by": w.case.lead_organization.pk, "stay_from": "2099-01-01"},
+        owner="core_officer",
+    ),
+    "lifehub:emergency_decline": Spec(
+        _lifehub_request, POST, lambda w: {"reason": "空床なし"}, owner="core_officer"
+    ),
+    "lifehub:emergency_end": Spec(
+        _lifehub_request, POST, lambda w: {"stay_until": "2099-01-02"}, owner="core_officer"
+    ),
     # disaster (issue 20 items 6, 7): office A sees the person through the open campaign.
     "disaster:entry_detail": Spec(_disaster_entry),
     "disaster:entry_consent": Spec(
@@ -1824,6 +1903,35 @@ API: dict[str, Spec] = {
     "POST /api/v1/portal/accounts/{account_id}/end": Spec(_portal_account, POST),
     "GET /api/v1/portal/cases/{case_id}/requests": Spec(_portal_case),
     "POST /api/v1/portal/requests/{request_id}/answered": Spec(_portal_request, POST),
+    # lifehub (issue 21 items 4 and 8)
+    "GET /api/v1/lifehub/activities/{activity_id}": Spec(_lifehub_activity, owner="core_officer"),
+    "POST /api/v1/lifehub/activities/{activity_id}/consents": Spec(
+        _lifehub_activity,
+        POST,
+        lambda w: {
+            "scope": "public",
+            "consented_by_name": "連絡担当",
+            "consented_on": "2026-04-01",
+        },
+        owner="core_officer",
+    ),
+    "POST /api/v1/lifehub/activities/{activity_id}/withdraw": Spec(
+        _lifehub_activity, POST, lambda w: {"scope": "network"}, owner="core_officer"
+    ),
+    "POST /api/v1/lifehub/roles/{role_id}/end": Spec(_lifehub_role, POST, owner="core_officer"),
+    "GET /api/v1/lifehub/emergencies/{request_id}": Spec(_lifehub_request),
+    "POST /api/v1/lifehub/emergencies/{request_id}/accept": Spec(
+        _lifehub_request,
+        POST,
+        lambda w: {"accepted_by_id": w.case.lead_organization.pk, "stay_from": "2099-01-01"},
+        owner="core_officer",
+    ),
+    "POST /api/v1/lifehub/emergencies/{request_id}/decline": Spec(
+        _lifehub_request, POST, lambda w: {"reason": "空床なし"}, owner="core_officer"
+    ),
+    "POST /api/v1/lifehub/emergencies/{request_id}/end": Spec(
+        _lifehub_request, POST, lambda w: {"stay_until": "2099-01-02"}, owner="core_officer"
+    ),
     # disaster (issue 20 items 6, 7)
     "GET /api/v1/disaster/entries/{entry_id}": Spec(_disaster_entry),
     "POST /api/v1/disaster/entries/{entry_id}/consent": Spec(

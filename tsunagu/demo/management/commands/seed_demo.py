@@ -35,6 +35,7 @@ from tsunagu.demo.disaster import seed_and_summarise as seed_disaster
 from tsunagu.demo.expertise import seed_and_summarise as seed_expertise
 from tsunagu.demo.grouphomes import seed_and_summarise as seed_grouphomes
 from tsunagu.demo.hearings import seed_and_summarise as seed_hearings
+from tsunagu.demo.lifehub import seed_and_summarise as seed_lifehub
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
 from tsunagu.demo.plainplans import seed_and_summarise as seed_plain_plans
@@ -769,6 +770,8 @@ class Command(BaseCommand):
         self.stdout.write(seed_disaster())
         # Activities link a community issue; an outreach lead becomes a consultation.
         self.stdout.write(seed_community())
+        # The life hub's operating meeting is the meetings' body; its activities are resources.
+        self.stdout.write(seed_lifehub())
         self.stdout.write(seed_rights())
         self.stdout.write(seed_protection())
         # The plan in plain words rewrites an agreed plan (issue 22 item 2).
