@@ -27,6 +27,10 @@ class NotificationKind(models.TextChoices):
     SURVEY_SENT = "survey_sent", _("調査への回答の依頼が届きました")
     SURVEY_REMINDER = "survey_reminder", _("調査の回答期限が近づいています（未提出）")
     GROUPHOME_REPORT_OVERDUE = "grouphome_report_overdue", _("GH評価の報告書の期限を過ぎています")
+    ABUSE_FACT_FINDING_OVERDUE = (
+        "abuse_fact_finding_overdue",
+        _("虐待の通報の事実確認が期限を過ぎています"),
+    )
 
 
 class Notification(models.Model):
