@@ -36,6 +36,7 @@ from tsunagu.demo.grouphomes import seed_and_summarise as seed_grouphomes
 from tsunagu.demo.hearings import seed_and_summarise as seed_hearings
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
+from tsunagu.demo.peer import seed_and_summarise as seed_peer_counselling
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
 from tsunagu.demo.referrals import seed_and_summarise as seed_referrals
 from tsunagu.demo.reports import seed_and_summarise as seed_annual_report
@@ -763,6 +764,8 @@ class Command(BaseCommand):
         self.stdout.write(seed_self_evaluations())
         self.stdout.write(seed_disaster())
         self.stdout.write(seed_rights())
+        # The sessions name the directory's peer counsellors (seeded with the resources above).
+        self.stdout.write(seed_peer_counselling())
         self.stdout.write(seed_annual_report())
         # The surveys prefill from each office's cases, so they come after the casework.
         self.stdout.write(seed_surveys())
