@@ -108,6 +108,9 @@ class AbuseReport(TimeStampedModel):
     prefecture_reported_on = BoundedDateField(_("都道府県への報告日"), null=True, blank=True)
     closed_on = BoundedDateField(_("終結日"), null=True, blank=True)
     closing_note = models.TextField(_("終結の理由"), max_length=2000, blank=True)
+    # When the response team and the core center were told the fact-finding is overdue: once
+    # per report (services.overdue_notify).
+    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("受付者"),

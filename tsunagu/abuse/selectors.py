@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,7 @@ from tsunagu.cases.access import persons_visible_to
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_label, fiscal_year_range
 from tsunagu.core.exports import ExportTable
+from tsunagu.notifications.registry import Shown
 from tsunagu.people.models import Person
 
 
@@ -38,6 +41,24 @@ def overdue(actor: Actor, *, now: dt.datetime | None = None) -> QuerySet[AbuseRe
         .filter(status=ReportStatus.RECEIVED, fact_finding_due__lt=moment)
         .order_by("fact_finding_due", "pk")
     )
+
+
+def render_report_notifications(actor: Actor, ids: Sequence[int]) -> Mapping[int, Shown]:
+    """The notifications registry's renderer: the reports the reader may see now (the response
+    organizations only).  The title names the receipt time, never the person or the reporter,
+    so a notification read later tells nothing the report's page would not."""
+    rows = report_rows(actor).filter(pk__in=ids)
+    return {
+        row.pk: Shown(
+            title=_("%(received)s受付の虐待の通報（事実確認の期限 %(due)s）")
+            % {
+                "received": f"{timezone.localtime(row.received_at):%Y-%m-%d %H:%M}",
+                "due": f"{timezone.localtime(row.fact_finding_due):%Y-%m-%d %H:%M}",
+            },
+            url=reverse("abuse:report_detail", args=[row.pk]),
+        )
+        for row in rows
+    }
 
 
 def linkable_persons(actor: Actor) -> QuerySet[Person]:

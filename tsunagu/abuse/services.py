@@ -33,7 +33,9 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.access import persons_visible_to
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import FieldErrors, Forbidden, Invalid
-from tsunagu.organizations.models import Membership
+from tsunagu.notifications.models import NotificationKind
+from tsunagu.notifications.services import notify
+from tsunagu.organizations.models import Membership, OrganizationKind
 from tsunagu.people.models import Person
 
 ACTION_FACT_FOUND = register_action("abuse.fact_found", gettext_lazy("虐待の事実確認の記録"))
@@ -41,6 +43,9 @@ ACTION_JUDGED = register_action("abuse.judged", gettext_lazy("コアメンバー
 ACTION_STATUS = register_action("abuse.status_changed", gettext_lazy("虐待対応の状態変更"))
 ACTION_PREFECTURE = register_action(
     "abuse.prefecture_reported", gettext_lazy("虐待の都道府県への報告の記録")
+)
+ACTION_OVERDUE_NOTIFIED = register_action(
+    "abuse.overdue_notified", gettext_lazy("虐待の事実確認の期限超過の通知")
 )
 
 DEFAULT_HOURS = 48
@@ -321,6 +326,57 @@ def report_close(
         detail={"from": before, "to": ReportStatus.CLOSED, "closed_on": closed_on.isoformat()},
     )
     return report
+
+
+# --- Overdue fact-findings -----------------------------------------------------------------
+
+
+def overdue_recipients(report: AbuseReport) -> list[User]:
+    """Who hears that a fact-finding is overdue: the report's response team (city and core
+    center staff named on it) and the current staff of the core center, who coordinate the
+    response with the city (seed 004).  Only users of a response organization: the team is
+    checked on every change, and the core center is one."""
+    core_center = Membership.objects.current().filter(
+        organization__kind=OrganizationKind.CORE_CENTER
+    )
+    ids = set(report.response_team.values_list("pk", flat=True))
+    ids.update(core_center.values_list("user_id", flat=True))
+    return list(response_staff().filter(pk__in=ids))
+
+
+def overdue_notify(*, now: dt.datetime | None = None) -> list[AbuseReport]:
+    """Tell the response team and the core center once per report that its fact-finding has
+    passed its deadline (run every hour by the background worker: reports/periodic.py).  A
+    report recorded as fact-found, judged or closed in between is not notified."""
+    moment = now or timezone.now()
+    late = AbuseReport.objects.filter(
+        status=ReportStatus.RECEIVED,
+        fact_finding_due__lt=moment,
+        overdue_notified_at__isnull=True,
+    ).order_by("fact_finding_due", "pk")
+    notified = []
+    for pk in list(late.values_list("pk", flat=True)):
+        with transaction.atomic():
+            row = AbuseReport.objects.select_for_update().get(pk=pk)
+            if row.overdue_notified_at is not None or row.status != ReportStatus.RECEIVED:
+                continue  # another worker was first, or the fact-finding came in meanwhile
+            sent = notify(
+                recipients=overdue_recipients(row),
+                kind=NotificationKind.ABUSE_FACT_FINDING_OVERDUE,
+                target=row,
+            )
+            row.overdue_notified_at = timezone.now()
+            row.save(update_fields=["overdue_notified_at"])
+            audit.record(
+                action=ACTION_OVERDUE_NOTIFIED,
+                target=row,
+                detail={
+                    "fact_finding_due": row.fact_finding_due.isoformat(),
+                    "recipients": sorted(n.recipient_id for n in sent),
+                },
+            )
+            notified.append(row)
+    return notified
 
 
 def record_viewed(actor: Actor, report: AbuseReport, *, view: str) -> None:

@@ -473,7 +473,13 @@ def access_consultation(
     actor: Actor, consultation_id: object, *, for_write: bool = False
 ) -> Consultation:
     queryset = consultations_visible_to(actor).select_related(
-        "person", "household", "organization", "received_by", "referring_organization", "case"
+        "person",
+        "household",
+        "organization",
+        "received_by",
+        "referring_organization",
+        "case",
+        "peer_counsellor__provider",
     )
     obj = access_object(actor, queryset, consultation_id, for_write=for_write)
     assert isinstance(obj, Consultation)  # noqa: S101

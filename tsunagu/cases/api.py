@@ -41,6 +41,8 @@ from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Name, Out, model_field
 from tsunagu.core.validators import Id, NonBlank, SaneDate, SaneDateTime, Version
+from tsunagu.directory import selectors as directory_selectors
+from tsunagu.directory.models import SocialResource
 from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Household, Person
 
@@ -185,6 +187,9 @@ class ConsultationIn(Schema):
     main_concern: NonBlank = Field(min_length=1)
     domains: list[models.Domain] = []
     support_types: list[models.SupportType] = []
+    # A peer counsellor of the directory (GET /directory/resources, service type
+    # peer-counselling): the consultation then counts as peer counselling.
+    peer_counsellor_id: Id | None = None
     urgency: Urgency = Urgency.NORMAL
     outcome: models.ConsultationOutcome
     minutes_spent: int = Field(0, ge=0, le=2_147_483_647)
@@ -204,6 +209,7 @@ class ConsultationOut(Out):
     main_concern: str
     domains: list[str]
     support_types: list[str]
+    peer_counsellor_id: int | None
     urgency: str
     outcome: str
     minutes_spent: int
@@ -217,6 +223,15 @@ def _organization(organization_id: int | None, *, field: str) -> Organization | 
     if organization is None:
         raise Invalid(f"{field}: 指定された機関はありません。")
     return organization
+
+
+def _peer_counsellor(resource_id: int | None) -> SocialResource | None:
+    if resource_id is None:
+        return None
+    found = directory_selectors.peer_counsellors().filter(pk=resource_id).first()
+    if found is None:
+        raise Invalid("peer_counsellor_id: 指定されたピアカウンセラーは社会資源にありません。")
+    return found
 
 
 def _subject(
@@ -602,6 +617,7 @@ def consultation_create(request: TsunaguRequest, payload: ConsultationIn) -> Sta
         urgency=payload.urgency,
         outcome=payload.outcome,
         minutes_spent=payload.minutes_spent,
+        peer_counsellor=_peer_counsellor(payload.peer_counsellor_id),
     )
     return Status(201, consultation)
 

@@ -33,6 +33,8 @@ from tsunagu.cases.models import (
 from tsunagu.core.actor import Actor
 from tsunagu.core.late_entry import original_date_problem
 from tsunagu.core.validators import BoundedFormDateField
+from tsunagu.directory import selectors as directory_selectors
+from tsunagu.directory.models import SocialResource
 from tsunagu.organizations.models import Organization
 from tsunagu.people import selectors as people_selectors
 from tsunagu.people.models import Consent, Household, Person
@@ -67,6 +69,11 @@ class ConferenceChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  
 class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
     def label_from_instance(self, obj: User) -> str:
         return obj.full_name or obj.username
+
+
+class PeerCounsellorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # stubs
+    def label_from_instance(self, obj: SocialResource) -> str:
+        return f"{obj.name}（{obj.provider.name}）"
 
 
 SUBJECT_CHOICE_LIMIT = 20
@@ -127,12 +134,26 @@ class ConsultationForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("熊本市の相談支援の区分です。ダッシュボードの「支援の種類別」に数えます。"),
     )
+    peer_counsellor = PeerCounsellorChoiceField(
+        label=_("ピアカウンセラー・ピアサポーター"),
+        queryset=SocialResource.objects.none(),
+        required=False,
+        empty_label=_("選ばない"),
+        help_text=_(
+            "ピアカウンセリングを行ったときに、社会資源に登録されたピアカウンセラーから選びます。"
+            "選ぶと支援の種類に「ピアカウンセリング」が入ります。"
+        ),
+        error_messages={"invalid_choice": _("選んだピアカウンセラーが見つかりません。")},
+    )
     urgency = forms.ChoiceField(label=_("緊急度"), choices=Urgency.choices, initial=Urgency.NORMAL)
     outcome = forms.ChoiceField(label=_("対応結果"), choices=_blank(ConsultationOutcome.choices))
     minutes_spent = forms.IntegerField(label=_("対応時間（分）"), min_value=0, initial=0)
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields[  # type: ignore[attr-defined]
+            "peer_counsellor"
+        ].queryset = directory_selectors.peer_counsellors()
         self.fields["person"].queryset = selectors.person_choices(actor)  # type: ignore[attr-defined]
         self.fields["household"].queryset = selectors.household_choices(actor)  # type: ignore[attr-defined]
         self.fields[  # type: ignore[attr-defined]

@@ -126,6 +126,16 @@ class Consultation(TimeStampedModel):
     domains = models.JSONField(_("相談の領域"), default=list, blank=True)
     # SupportType values, in that order; the dashboards count consultations by them.
     support_types = models.JSONField(_("行った支援の種類"), default=list, blank=True)
+    # Who gave the peer counselling (seed 004 ⑥): a peer counsellor or peer supporter of the
+    # directory.  Set only with SupportType.PEER_COUNSELLING among the support types.
+    peer_counsellor = models.ForeignKey(
+        "directory.SocialResource",
+        verbose_name=_("ピアカウンセラー・ピアサポーター"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="peer_sessions",
+    )
     urgency = models.CharField(
         _("緊急度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
     )

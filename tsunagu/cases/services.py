@@ -66,6 +66,8 @@ from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.late_entry import check_original_date
 from tsunagu.core.validation import full_clean
+from tsunagu.directory import selectors as directory_selectors
+from tsunagu.directory.models import SocialResource
 from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify, organization_staff
 from tsunagu.organizations.models import Membership, Organization
@@ -136,6 +138,7 @@ def consultation_create(
     support_types: Iterable[str] = (),
     urgency: str = Urgency.NORMAL,
     minutes_spent: int = 0,
+    peer_counsellor: SocialResource | None = None,
 ) -> Consultation:
     actor = audit.require_writer(actor, target_type="cases.consultation")
     return _consultation_create(
@@ -153,6 +156,7 @@ def consultation_create(
         support_types=list(support_types),
         urgency=urgency,
         minutes_spent=minutes_spent,
+        peer_counsellor=peer_counsellor,
     )
 
 
@@ -173,6 +177,7 @@ def _consultation_create(
     support_types: list[str],
     urgency: str,
     minutes_spent: int,
+    peer_counsellor: SocialResource | None = None,
 ) -> Consultation:
     assert actor.organization is not None  # noqa: S101  # _writer guarantees it
     if received_at > timezone.now():
@@ -188,6 +193,7 @@ def _consultation_create(
         raise Invalid(_("行った支援の種類に不明な値があります。"))
     if minutes_spent < 0:
         raise Invalid(_("対応時間は0分以上にしてください。"))
+    support_types = _with_peer_counselling(support_types, peer_counsellor)
     consultation = Consultation(
         organization=actor.organization,
         received_by=actor.user,
@@ -204,6 +210,7 @@ def _consultation_create(
         urgency=urgency,
         outcome=outcome,
         minutes_spent=minutes_spent,
+        peer_counsellor=peer_counsellor,
     )
     full_clean(consultation, labelled=False, constraints=True)
     consultation.save()
@@ -216,10 +223,29 @@ def _consultation_create(
             "household": household.pk if household else None,
             "anonymous": is_anonymous,
             "outcome": outcome,
+            "support_types": consultation.support_types,
+            "peer_counsellor": peer_counsellor.pk if peer_counsellor else None,
         },
     )
     record_late_entry(actor, target=consultation, own=received_at)
     return consultation
+
+
+def _with_peer_counselling(
+    support_types: list[str], peer_counsellor: SocialResource | None
+) -> list[str]:
+    """A session with a peer counsellor of the directory is peer counselling (seed 004 ⑥), so
+    it counts under that support type in the statistics; the counsellor must be one of the
+    directory's peer counsellors (directory.selectors.peer_counsellors)."""
+    if peer_counsellor is None:
+        return support_types
+    if not directory_selectors.peer_counsellors().filter(pk=peer_counsellor.pk).exists():
+        raise Invalid(
+            _("ピアカウンセラーは、社会資源の「ピアカウンセリング・ピアサポート」から選びます。")
+        )
+    if SupportType.PEER_COUNSELLING not in support_types:
+        support_types = [*support_types, SupportType.PEER_COUNSELLING]
+    return support_types
 
 
 def _case_open(

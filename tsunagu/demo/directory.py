@@ -178,6 +178,16 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
         "みどり市難病・医療的ケア児者の親の会 つばさ",
         "みどりしなんびょう・いりょうてきけあじしゃのおやのかい つばさ",
     ),
+    # Peer counsellors (seed 004 ⑥): a group of people with disabilities whose members
+    # counsel their peers; the core center names them when a consultation was peer
+    # counselling (demo/peer.py).
+    ProviderSpec(
+        "peer-midori",
+        "みどり市ピアサポートの会",
+        "みどりしぴあさぽーとのかい",
+        phone="022-011-2330",
+        description="障害のある当事者がピアカウンセラー・ピアサポーターとして相談に応じる会。",
+    ),
 )
 
 _CHUO_HONCHO = ("midori-honcho", "981-0001")
@@ -976,6 +986,39 @@ RESOURCES: tuple[ResourceSpec, ...] = (
         description="ろう者と一緒に手話を学ぶサークル。",
         published=False,
         internal_note="会場変更の調整中のため非公開。",
+    ),
+    # --- ピアカウンセリング・ピアサポート -----------------------------------------------------
+    ResourceSpec(
+        key="peer-mori",
+        provider="peer-midori",
+        name="ピアカウンセラー 森 さくら",
+        kana="ぴあかうんせらー もり さくら",
+        kind="peer-counselling",
+        area=_CHUO_HONCHO[0],
+        postal_code=_CHUO_HONCHO[1],
+        address="中央区本町二丁目3番1号 みどり市総合福祉センター",
+        specialties=("physical",),
+        days="TU,TH",
+        opens="13:00",
+        closes="16:00",
+        description="車いすで一人暮らしをしてきた経験から、地域での暮らしの相談に応じます。",
+        internal_contact=("森 さくら（ピアカウンセラー）", "090-0000-1301"),
+    ),
+    ResourceSpec(
+        key="peer-hara",
+        provider="peer-midori",
+        name="ピアサポーター 原 たけし",
+        kana="ぴあさぽーたー はら たけし",
+        kind="peer-counselling",
+        area="midori-higashi",
+        postal_code="981-0201",
+        address="東区若葉二丁目1番1号 東区役所1階相談室",
+        specialties=("psychiatric",),
+        days="WE",
+        opens="10:00",
+        closes="15:00",
+        description="精神科病院からの退院と地域での暮らしを経験したピアサポーター。",
+        internal_contact=("原 たけし（ピアサポーター）", "090-0000-1302"),
     ),
 )
 

@@ -17,10 +17,12 @@ from tsunagu.directory.models import (
     Location,
     Phone,
     Provider,
+    ResourceStatus,
     SocialResource,
     Taxonomy,
     TaxonomyTerm,
 )
+from tsunagu.directory.taxonomy import PEER_COUNSELLING
 from tsunagu.organizations.models import Area
 
 RESOURCES_PER_PAGE = 20
@@ -122,6 +124,17 @@ def resource_detail(resource_id: object, *, public: bool) -> SocialResource:
         return resources.get(pk=int(str(resource_id)))
     except (SocialResource.DoesNotExist, ValueError):
         raise NotFound(_("社会資源が見つかりません。")) from None
+
+
+def peer_counsellors() -> QuerySet[SocialResource]:
+    """The peer counsellors and peer supporters of the directory (the resources of the
+    ピアカウンセリング・ピアサポート type that are not defunct), for a consultation to name."""
+    return (
+        SocialResource.objects.filter(service_type__code=PEER_COUNSELLING)
+        .exclude(status=ResourceStatus.DEFUNCT)
+        .select_related("provider")
+        .order_by("name_kana", "name", "pk")
+    )
 
 
 def terms(taxonomy: Taxonomy) -> QuerySet[TaxonomyTerm]:

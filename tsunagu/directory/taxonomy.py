@@ -80,6 +80,9 @@ SERVICE_TYPES: tuple[TermSpec, ...] = (
     TermSpec("mobility-support", "移動支援"),
     TermSpec("community-activity-center", "地域活動支援センター"),
     TermSpec("general-consultation", "一般相談（基本相談）"),
+    # Peer counsellors and peer supporters (seed 004's ピアカウンセリング among the core center's
+    # support types): a consultation that gave that support names the resource it came from.
+    TermSpec("peer-counselling", "ピアカウンセリング・ピアサポート"),
     TermSpec("salon", "サロン・居場所", is_informal=True),
     TermSpec("family-association", "家族会・当事者会", is_informal=True),
     TermSpec("welfare-commissioner", "民生委員・児童委員", is_informal=True),
@@ -87,6 +90,8 @@ SERVICE_TYPES: tuple[TermSpec, ...] = (
     TermSpec("volunteer", "ボランティア", is_informal=True),
     TermSpec("other-informal", "その他の地域資源", is_informal=True),
 )
+
+PEER_COUNSELLING = "peer-counselling"
 
 SPECIALTIES: tuple[TermSpec, ...] = (
     TermSpec("smid-medical-care", "重症心身障害・医療的ケア"),

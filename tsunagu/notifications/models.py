@@ -29,6 +29,10 @@ class NotificationKind(models.TextChoices):
     GROUPHOME_REPORT_OVERDUE = "grouphome_report_overdue", _("GH評価の報告書の期限を過ぎています")
     CHECKIN_ARRIVED = "checkin_arrived", _("本人から「どう？」の答えが届きました")
     PORTAL_REQUEST = "portal_request", _("本人・家族からポータルで問い合わせが届きました")
+    ABUSE_FACT_FINDING_OVERDUE = (
+        "abuse_fact_finding_overdue",
+        _("虐待の通報の事実確認が期限を過ぎています"),
+    )
 
 
 class Notification(models.Model):

@@ -4,13 +4,13 @@ Each job is a management command that cron used to run once a day.  `run_periodi
 that runs the jobs that are due and enqueues itself again `PERIODIC_TICK_SECONDS` later
 (`run_after`); `make run` starts the chain (`manage.py periodic_start`) before the worker.
 
-A job is due once a day (Asia/Tokyo) from its time of day on; a worker that was down at that
-time runs it when it comes back, the same day.  Each run is claimed by inserting a
-`PeriodicRun` row keyed on (job, day): the unique key is the lock, so two workers (or two
-chains) never run a job twice for one day.  A run that fails is recorded as failed and not
-retried until the next day (the commands are idempotent; `manage.py <command>` reruns one by
-hand).  Every run leaves an audit row as the system (no user), besides the rows the commands
-write themselves.
+A job is due once a day (Asia/Tokyo) from its time of day on (an hourly one, once an hour); a
+worker that was down at that time runs it when it comes back, the same day.  Each run is
+claimed by inserting a `PeriodicRun` row keyed on (job, day or hour): the unique key is the
+lock, so two workers (or two chains) never run a job twice for one period.  A run that fails
+is recorded as failed and not retried until the next period (the commands are idempotent;
+`manage.py <command>` reruns one by hand).  Every run leaves an audit row as the system (no
+user), besides the rows the commands write themselves.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ class PeriodicJob:
     command: str
     at: dt.time  # local time of day from which it is due
     label: str
+    # Due every hour rather than once a day: for deadlines counted in hours (the abuse
+    # fact-finding's 48 hours would otherwise be told up to a day late).
+    hourly: bool = False
 
 
 # In the order they run when several are due at once: monitorings are notified before the
@@ -61,11 +64,21 @@ JOBS: tuple[PeriodicJob, ...] = (
     ),
     PeriodicJob("surveys_remind", dt.time(7, 15), "調査の回答期限の督促"),
     PeriodicJob("send_digests", dt.time(7, 30), "未読通知のまとめメール"),
+    PeriodicJob(
+        "notify_abuse_fact_findings_overdue",
+        dt.time(0, 0),
+        "期限を過ぎた虐待の事実確認の通知",
+        hourly=True,
+    ),
 )
 
 
-def period_of(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).date().isoformat()
+def period_of(moment: dt.datetime, job: PeriodicJob | None = None) -> str:
+    """The day (Asia/Tokyo) a job runs for; for an hourly job, the day and the hour."""
+    local = timezone.localtime(moment)
+    if job is not None and job.hourly:
+        return f"{local:%Y-%m-%dT%H}"
+    return local.date().isoformat()
 
 
 def due_jobs(now: dt.datetime) -> list[PeriodicJob]:
@@ -111,10 +124,9 @@ def _run(job: PeriodicJob, run: PeriodicRun) -> PeriodicRun:
 def run_due(now: dt.datetime | None = None) -> list[PeriodicRun]:
     """Run every job due at `now` that nobody has run for this period yet."""
     now = now or timezone.now()
-    period = period_of(now)
     ran = []
     for job in due_jobs(now):
-        claimed = _claim(job, period, now)
+        claimed = _claim(job, period_of(now, job), now)
         if claimed is not None:
             ran.append(_run(job, claimed))
     return ran

@@ -296,6 +296,52 @@ def test_an_overdue_fact_finding_is_on_the_citys_list(personas, client_as, clien
     assert late not in selectors.overdue(actor_as(personas.city_official))
 
 
+def test_an_overdue_fact_finding_is_notified_once_to_the_team_and_the_core_center(personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tsunagu.notifications.models import Notification, NotificationKind
+    from tsunagu.notifications.registry import render_targets
+
+    late = _receive(personas, hours_ago=49, victim_label="期限切れのEさん")
+    _receive(personas, hours_ago=47)  # not yet due
+    done = _receive(personas, hours_ago=60)  # found in time, recorded late in the list's eyes
+    services.fact_finding_record(
+        actor_as(personas.city_official),
+        report=done,
+        visited_on=timezone.localdate(),
+        visited_by="市職員",
+        findings="確認済み",
+    )
+    marker = _last_event()
+    out = StringIO()
+    call_command("notify_abuse_fact_findings_overdue", stdout=out)
+    assert "notified 1 " in out.getvalue()
+    sent = Notification.objects.filter(kind=NotificationKind.ABUSE_FACT_FINDING_OVERDUE)
+    assert {(n.recipient_id, n.target_id) for n in sent} == {
+        (personas.city_official.pk, late.pk),  # the response team
+        (personas.core_officer.pk, late.pk),  # the core center
+    }
+    [event] = AuditEvent.objects.filter(pk__gt=marker, action=services.ACTION_OVERDUE_NOTIFIED)
+    assert event.target_id == str(late.pk)
+    assert event.detail["recipients"] == sorted(
+        [personas.city_official.pk, personas.core_officer.pk]
+    )
+    assert REPORTER not in json.dumps(event.detail, ensure_ascii=False)
+    # Once per report: the next hour's run sends nothing more.
+    assert services.overdue_notify() == []
+    assert sent.count() == 2
+    # The bell links the response organizations to the report and names nobody; anyone else
+    # sees it as no longer visible.
+    key = ("abuse.abusereport", late.pk)
+    shown = render_targets(actor_as(personas.core_officer), [key])[key]
+    assert shown.url == reverse("abuse:report_detail", args=[late.pk])
+    assert "Eさん" not in shown.title
+    assert REPORTER not in shown.title
+    assert render_targets(actor_as(personas.counselor_a), [key]) == {}
+
+
 # --- The API does what the screens do; bad input never 500s ---------------------------------
 
 

@@ -43,14 +43,19 @@ def commands(monkeypatch):
     return called
 
 
+DAILY = [job for job in periodic.JOBS if not job.hourly]
+HOURLY = ["notify_abuse_fact_findings_overdue"]
+
+
 def test_jobs_run_from_their_time_of_day_once_a_day(commands):
-    assert periodic.run_due(tokyo(0, 5)) == []
+    assert [r.job for r in periodic.run_due(tokyo(0, 5))] == HOURLY
     ran = periodic.run_due(tokyo(6, 45))
     assert [r.job for r in ran] == [
         "end_expired_emergencies",
         "audit_verify",
         "prune_db_task_results",
         "notify_monitorings_due",
+        *HOURLY,
     ]
     # Later ticks the same day run only what has become due since.
     assert [r.job for r in periodic.run_due(tokyo(7, 40))] == [
@@ -58,12 +63,15 @@ def test_jobs_run_from_their_time_of_day_once_a_day(commands):
         "notify_grouphome_reports_overdue",
         "surveys_remind",
         "send_digests",
+        *HOURLY,
     ]
-    assert periodic.run_due(tokyo(23, 59)) == []
-    assert commands == [job.command for job in periodic.JOBS]
+    assert [r.job for r in periodic.run_due(tokyo(7, 59))] == []  # the same hour
+    assert [r.job for r in periodic.run_due(tokyo(23, 59))] == HOURLY
+    assert [c for c in commands if c not in HOURLY] == [job.command for job in DAILY]
     # The next day, all of them again.
     assert len(periodic.run_due(tokyo(8, 0, day=5))) == len(periodic.JOBS)
-    assert PeriodicRun.objects.filter(period="2026-12-04").count() == len(periodic.JOBS)
+    assert PeriodicRun.objects.filter(period="2026-12-04").count() == len(DAILY)
+    assert PeriodicRun.objects.filter(period__startswith="2026-12-04T").count() == 4
 
 
 def test_monitorings_are_notified_before_the_digest_when_both_are_late(commands):

@@ -38,6 +38,7 @@ from tsunagu.demo.hearings import seed_and_summarise as seed_hearings
 from tsunagu.demo.lifehub import seed_and_summarise as seed_lifehub
 from tsunagu.demo.meetings import seed_and_summarise as seed_meetings
 from tsunagu.demo.notes import seed_and_summarise as seed_notes
+from tsunagu.demo.peer import seed_and_summarise as seed_peer_counselling
 from tsunagu.demo.plainplans import seed_and_summarise as seed_plain_plans
 from tsunagu.demo.plans import seed_and_summarise as seed_plans
 from tsunagu.demo.portal import seed_and_summarise as seed_portal
@@ -780,6 +781,8 @@ class Command(BaseCommand):
         self.stdout.write(seed_trials())
         # The person and their mother are invited to the portal of a case with a plan.
         self.stdout.write(seed_portal())
+        # The sessions name the directory's peer counsellors (seeded with the resources above).
+        self.stdout.write(seed_peer_counselling())
         self.stdout.write(seed_annual_report())
         # The surveys prefill from each office's cases, so they come after the casework.
         self.stdout.write(seed_surveys())
