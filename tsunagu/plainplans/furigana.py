@@ -108,12 +108,25 @@ def _analysed(text: str) -> Iterator[str]:
         chunk = _SURROGATE.sub("", chunk)
         if not chunk:
             continue
-        for morpheme in analyser.tokenize(chunk):
+        morphemes = list(analyser.tokenize(chunk))
+        for i, morpheme in enumerate(morphemes):
             surface = morpheme.surface()
             if morpheme.is_oov():
                 yield html.escape(surface)
-            else:
-                yield word_ruby(surface, morpheme.reading_form())
+                continue
+            following = morphemes[i + 1].surface() if i + 1 < len(morphemes) else ""
+            yield word_ruby(surface, _reading(surface, morpheme.reading_form(), following))
+
+
+# 何 before these particles is なに (何を, 何が, 何か); the dictionary reads it なん, right only
+# before だ, で, の and counters (何人, 何時).
+_NANI_BEFORE = ("を", "が", "も", "か", "に", "へ", "より", "から")
+
+
+def _reading(surface: str, reading: str, following: str) -> str:
+    if surface == "何" and following.startswith(_NANI_BEFORE):
+        return "ナニ"
+    return reading
 
 
 def _name_pattern(names: Mapping[str, str]) -> re.Pattern[str] | None:

@@ -70,3 +70,9 @@ def test_the_template_filter_takes_the_names():
     template = Template("{% load furigana %}{{ text|furigana:names }}")
     html = template.render(Context({"text": "陽菜さん<b>", "names": {"陽菜": "ヒナ"}}))
     assert html == "<ruby><rb>陽菜</rb><rt>ひな</rt></ruby>さん&lt;b&gt;"
+
+
+def test_nani_before_a_particle_and_nan_before_a_counter():
+    assert "<rb>何</rb><rt>なに</rt>" in furigana.ruby("だれが 何を するか")
+    assert "<rb>何</rb><rt>なに</rt>" in furigana.ruby("何か あったら 電話します。")
+    assert "なん" in furigana.reading("何人 来ますか")
