@@ -16,7 +16,6 @@ from tsunagu.core.schemas import Out
 from tsunagu.core.validators import Id, SaneDate
 from tsunagu.lifehub import access, selectors, services
 from tsunagu.lifehub.models import (
-    ActivityKind,
     EmergencyReason,
     EmergencyRequest,
     HubFunction,
@@ -24,6 +23,7 @@ from tsunagu.lifehub.models import (
     PublicationConsent,
     PublicationScope,
     ResidentActivity,
+    ResidentActivityKind,
 )
 from tsunagu.organizations.models import Area, Organization
 
@@ -156,7 +156,7 @@ class LifehubActivityDetailOut(LifehubActivityOut):
 
 class LifehubActivityIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
-    kind: ActivityKind
+    kind: ResidentActivityKind
     group_name: str = Field(..., min_length=1, max_length=200)
     area_id: Id | None = None
     description: str = Field("", max_length=2000)

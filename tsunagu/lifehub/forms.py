@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.cases.forms import DATETIME_LOCAL
 from tsunagu.core.validators import BoundedFormDateField
-from tsunagu.lifehub.models import ActivityKind, EmergencyReason, HubFunction, PublicationScope
+from tsunagu.lifehub.models import (
+    EmergencyReason,
+    HubFunction,
+    PublicationScope,
+    ResidentActivityKind,
+)
 from tsunagu.organizations.models import Area, Organization
 
 
@@ -17,7 +22,7 @@ def _organizations() -> Any:
 
 class ActivityForm(forms.Form):
     name = forms.CharField(label=_("活動の名称"), max_length=200)
-    kind = forms.ChoiceField(label=_("活動の種類"), choices=ActivityKind.choices)
+    kind = forms.ChoiceField(label=_("活動の種類"), choices=ResidentActivityKind.choices)
     group_name = forms.CharField(label=_("運営する住民のグループ"), max_length=200)
     area = forms.ModelChoiceField(
         label=_("地域"),

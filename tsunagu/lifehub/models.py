@@ -25,7 +25,7 @@ from tsunagu.core.models import TimeStampedModel
 from tsunagu.core.validators import BoundedDateField
 
 
-class ActivityKind(models.TextChoices):
+class ResidentActivityKind(models.TextChoices):
     SALON = "salon", _("サロン・居場所")
     WATCH_OVER = "watch_over", _("見守り")
     FOOD_SUPPORT = "food_support", _("食の支援")
@@ -35,11 +35,11 @@ class ActivityKind(models.TextChoices):
 
 # The directory's informal service type each kind is listed under.
 KIND_TERMS = {
-    ActivityKind.SALON: "salon",
-    ActivityKind.WATCH_OVER: "volunteer",
-    ActivityKind.FOOD_SUPPORT: "childrens-cafeteria",
-    ActivityKind.TRANSPORT_HELP: "volunteer",
-    ActivityKind.OTHER: "other-informal",
+    ResidentActivityKind.SALON: "salon",
+    ResidentActivityKind.WATCH_OVER: "volunteer",
+    ResidentActivityKind.FOOD_SUPPORT: "childrens-cafeteria",
+    ResidentActivityKind.TRANSPORT_HELP: "volunteer",
+    ResidentActivityKind.OTHER: "other-informal",
 }
 
 
@@ -50,7 +50,7 @@ class ResidentActivity(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="resident_activity",
     )
-    kind = models.CharField(_("活動の種類"), max_length=20, choices=ActivityKind.choices)
+    kind = models.CharField(_("活動の種類"), max_length=20, choices=ResidentActivityKind.choices)
     group_name = models.CharField(_("運営する住民のグループ"), max_length=200)
     area = models.ForeignKey(
         "organizations.Area",

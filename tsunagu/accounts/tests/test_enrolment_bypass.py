@@ -49,11 +49,19 @@ PUBLIC_VIEWS = {
     # The invited person chooses a password through the one-time link in their mail (Django's
     # password-reset token: it stops working once used); then they sign in (ADR 0014).
     "accounts:invitation_accept",
+    # The safety-check phone screen's web app shell: the manifest, the service worker and the
+    # empty offline page hold no data; the script fills it from the encrypted copy (ADR 0020).
+    "disaster:manifest",
+    "disaster:service_worker",
+    "disaster:offline_shell",
 }
 PUBLIC_PREFIXES = ("/api/hsds/", "/static/")
 # The API answers for itself: its documentation is public, everything else needs a bearer token.
 API_PREFIX = "/api/v1/"
 API_PUBLIC_PATHS = {"/api/v1/docs", "/api/v1/openapi.json"}
+# The person's portal answers for itself with its own cookie (ADR 0024): a staff session, half
+# signed in or not, counts for nothing there, and only leads to the portal's own sign-in.
+PORTAL_PREFIX = "/my/"
 
 
 def _route_sample(route: str) -> str:
@@ -147,6 +155,10 @@ def test_every_page_sends_a_password_only_session_to_verification(half_signed_in
             assert response.status_code == 405, path  # sign-out is a POST, allowed below
         elif name in PUBLIC_VIEWS or path.startswith(PUBLIC_PREFIXES):
             assert response.status_code in {200, 302, 404}, (path, response.status_code)
+        elif path.startswith(PORTAL_PREFIX):
+            assert response.status_code in {200, 302, 404, 405}, (path, response.status_code)
+            if response.status_code == 302:
+                assert response["Location"].startswith(PORTAL_PREFIX), (path, response["Location"])
         else:
             assert response.status_code == 302, (path, response.status_code)
             assert response["Location"] == VERIFY, (path, response["Location"])
