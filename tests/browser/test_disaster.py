@@ -135,8 +135,12 @@ def test_the_check_screen_works_offline_and_sends_the_queue_when_the_network_ret
     assert_no_axe_violations(page, "disaster-check-offline")
 
     page.context.set_offline(False)
-    expect(page.get_by_test_id(f"state-{w.consenting.pk}")).to_contain_text("送信済み")
-    expect(page.get_by_test_id(f"state-{w.not_consenting.pk}")).to_contain_text("競合")
+    # Back online the shell reloads into the real page, which seals the list again and then
+    # sends the queue: on a busy machine that takes longer than expect's default 5 seconds.
+    sent = page.get_by_test_id(f"state-{w.consenting.pk}")
+    expect(sent).to_contain_text("送信済み", timeout=30_000)
+    conflicting = page.get_by_test_id(f"state-{w.not_consenting.pk}")
+    expect(conflicting).to_contain_text("競合", timeout=30_000)
     mine = {c.entry_id: c for c in SafetyCheck.objects.filter(recorded_by=personas.counselor_a)}
     assert mine[w.consenting.pk].state == "needs_help"
     conflict = mine[w.not_consenting.pk]

@@ -79,7 +79,8 @@ def test_the_person_answers_a_checkin_on_a_phone_and_the_counselor_reads_it(
     expect(counselor.get_by_test_id("person-voice")).to_be_visible()
 
     # The mother, in her own browser, sees only the plan.
-    mother = browser.new_page(base_url=live_server.url, viewport=PHONE)
+    mother_context = browser.new_context(locale="ja-JP", viewport=PHONE, base_url=live_server.url)
+    mother = mother_context.new_page()
     mother.goto("/my/start/")
     mother.get_by_label("招待コード").fill(mother_code)
     mother.get_by_role("button", name="つぎへ").click()
@@ -92,4 +93,4 @@ def test_the_person_answers_a_checkin_on_a_phone_and_the_counselor_reads_it(
     response = mother.goto("/my/access/")
     assert response is not None
     assert response.status == 404
-    mother.close()
+    mother_context.close()

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.models import TimeStampedModel
+from tsunagu.core.validators import BoundedDateField
 
 MOMENT_TEXT_MAX = 300
 
@@ -92,7 +93,7 @@ class CouncilMoment(TimeStampedModel):
         choices=CouncilMomentStatus.choices,
         default=CouncilMomentStatus.DRAFT,
     )
-    published_on = models.DateField(_("掲載日"), null=True, blank=True)
+    published_on = BoundedDateField(_("掲載日"), null=True, blank=True)
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.api import ErrorOut, paginated
 from tsunagu.core.dates import fiscal_year
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
@@ -100,6 +100,7 @@ class TrialsYearOut(Out):
     summary="計画の見学・体験の候補と記録（比較）",
     url_name="trials_plan_candidates",
 )
+@paginated
 def plan_candidates(request: TsunaguRequest, plan_id: int) -> list[TrialCandidate]:
     actor = request.actor
     plan = access_plan(actor, audit.object_pk(actor, "plans.supportplan", plan_id))
@@ -177,6 +178,7 @@ def candidate_decide(
     summary="選んだサービスあたりの見学・体験の回数（年度ごと、市全体）",
     url_name="trials_figures",
 )
+@paginated
 def figures(request: TsunaguRequest, fiscal_year_to: Year | None = None) -> list[Any]:
     last = fiscal_year_to or fiscal_year(timezone.localdate())
     return [

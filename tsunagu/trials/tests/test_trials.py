@@ -216,13 +216,13 @@ def test_api_twins_walk_the_same_way(personas, world, client):
     )
     assert answer.status_code == 200
     assert answer.json()["chosen_after_trial"] is True
-    listed = _api(client, a, office, "GET", base).json()
+    listed = _api(client, a, office, "GET", base).json()["results"]
     assert [c["visits"][0]["person_liked"] for c in listed] == [
         "よかった0",
         "よかった1",
         "よかった2",
     ]
-    figures = _api(client, a, office, "GET", "/api/v1/trials/figures").json()
+    figures = _api(client, a, office, "GET", "/api/v1/trials/figures").json()["results"]
     assert figures[-1]["chosen_after_trial"] == 1
     # Bad input answers JSON errors, never 500.
     for bad in (
