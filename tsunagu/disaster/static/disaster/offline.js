@@ -339,8 +339,23 @@
     if (empty) { empty.hidden = false; }
   }
 
+  // Back online, the real page is fetched again.  The reload goes through the service worker,
+  // whose own network may come back a moment after the page's: it then serves this shell
+  // again, and no further "online" event comes.  So the shell asks the network itself (a page
+  // fetch is not a navigation: the worker lets it through; HEAD is refused before the view
+  // runs, so nothing is read) and reloads once it answers, trying again every few seconds.
+  function probeNetwork() {
+    if (!navigator.onLine) { return; }
+    fetch(location.href, {
+      method: "HEAD", cache: "no-store", credentials: "same-origin", redirect: "manual"
+    }).then(function () { location.reload(); }, function () {
+      setTimeout(probeNetwork, 3000);
+    });
+  }
+
   function startShell() {
-    window.addEventListener("online", function () { location.reload(); });
+    window.addEventListener("online", probeNetwork);
+    setTimeout(probeNetwork, 2000);
     return get("lists", campaign).then(function (list) {
       if (!list || list.expires < Date.now()) {
         return wipeCampaign().then(showEmpty);
