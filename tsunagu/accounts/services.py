@@ -562,7 +562,6 @@ def staff_passkey_failed(origin: Origin, *, reason: str, user: User | None = Non
     )
 
 
-@transaction.atomic
 def staff_passkey_sign_in(assertion: Assertion, *, origin: Origin) -> StaffPasskey:
     """The staff member whose passkey signed this challenge, with user verification: both
     factors at once (something they have, unlocked by something they know or are).  Raises
@@ -584,9 +583,9 @@ def staff_passkey_sign_in(assertion: Assertion, *, origin: Origin) -> StaffPassk
         new_count = authentication_verify(
             assertion, public_key=bytes(passkey.public_key), sign_count=passkey.sign_count
         )
-    except PasskeyError:
+    except PasskeyError as exc:
         staff_passkey_failed(origin, reason="verify", user=passkey.user)
-        raise
+        raise PasskeyError(exc.message, reason="verify") from None
     # Conditional on the count read: two racing uses of one answer cannot both pass.
     moved = StaffPasskey.objects.filter(pk=passkey.pk, sign_count=passkey.sign_count).update(
         sign_count=new_count, last_used_at=timezone.now()
@@ -594,6 +593,7 @@ def staff_passkey_sign_in(assertion: Assertion, *, origin: Origin) -> StaffPassk
     if moved != 1:
         staff_passkey_failed(origin, reason="counter", user=passkey.user)
         raise PasskeyError(_("このパスキーではサインインできません。"), reason="counter")
+    # Failures above are audited outside any transaction (a refusal must not roll its row back).
     audit.record(
         action=PASSKEY_SIGNED_IN,
         origin=origin,

@@ -718,7 +718,6 @@ def passkey_wait(origin: Origin) -> None:
         raise Throttled(_wait_message(wait))
 
 
-@transaction.atomic
 def passkey_sign_in(assertion: Assertion, *, origin: Origin) -> tuple[PortalAccount, str]:
     """Sign in with a passkey: the account whose passkey signed the challenge with user
     verification, if it is live now (an ended account, withdrawn consent or a closed case
@@ -755,12 +754,14 @@ def passkey_sign_in(assertion: Assertion, *, origin: Origin) -> tuple[PortalAcco
     )
     if moved != 1:  # a racing use of the same answer
         raise refuse("counter", who)
-    portal = PortalActor(account=account, origin=origin)
-    _record(
-        portal,
-        action=SIGNED_IN,
-        origin=origin,
-        target=account,
-        detail={"by": "passkey", "passkey": passkey.pk},
-    )
-    return account, _start_session(account)
+    # Not atomic as a whole: a refusal's counter and audit row must not roll back with it.
+    with transaction.atomic():
+        portal = PortalActor(account=account, origin=origin)
+        _record(
+            portal,
+            action=SIGNED_IN,
+            origin=origin,
+            target=account,
+            detail={"by": "passkey", "passkey": passkey.pk},
+        )
+        return account, _start_session(account)

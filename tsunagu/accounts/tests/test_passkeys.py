@@ -60,9 +60,7 @@ def actions_of(user) -> list[str]:
     return list(AuditEvent.objects.filter(actor=user).values_list("action", flat=True))
 
 
-def test_a_verified_staff_member_registers_a_passkey_and_signs_in_with_it_fully(
-    staff, client_as
-):
+def test_a_verified_staff_member_registers_a_passkey_and_signs_in_with_it_fully(staff, client_as):
     client = client_as(staff)
     key = SoftPasskey()
     options = post_json(client, OPTIONS).json()
