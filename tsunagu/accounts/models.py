@@ -162,17 +162,21 @@ class PasskeyChallenge(models.Model):
         return f"{self.purpose} until {self.expires_at:%H:%M:%S}"
 
 
-class StaffPasskey(Device):
+class StaffPasskey(Device):  # type: ignore[misc]  # django-otp ships no types
     """A staff member's passkey.  A django-otp device, so that a session signed in with it is
     verified like one that passed the authenticator (`otp_login`, OTPMiddleware), and an
     administrator's 2FA reset (`devices_for_user`) removes it with the other factors.  It never
     accepts a typed token: `verify_token` is Device's, which says no."""
 
-    credential_id = models.CharField(max_length=1400, unique=True)
-    public_key = models.BinaryField()
-    sign_count = models.PositiveBigIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    # Device's own, without a reverse accessor on User (passkeys are read through the services).
+    user = models.ForeignKey(  # type: ignore[var-annotated]
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    credential_id = models.CharField(max_length=1400, unique=True)  # type: ignore[var-annotated]
+    public_key = models.BinaryField()  # type: ignore[var-annotated]
+    sign_count = models.PositiveBigIntegerField(default=0)  # type: ignore[var-annotated]
+    created_at = models.DateTimeField(default=timezone.now)  # type: ignore[var-annotated]
+    last_used_at = models.DateTimeField(null=True, blank=True)  # type: ignore[var-annotated]
 
     class Meta:
         verbose_name = _("パスキー")

@@ -516,7 +516,7 @@ def staff_passkey_add(
     credential_id = bytes_to_base64url(verified.credential_id)
     if StaffPasskey.objects.filter(credential_id=credential_id).exists():
         raise Invalid(_("このパスキーはもう登録されています。"))
-    passkey = StaffPasskey.objects.create(
+    passkey: StaffPasskey = StaffPasskey.objects.create(
         user=user,
         name=(name.strip() or _("パスキー"))[:64],
         confirmed=True,
@@ -535,7 +535,7 @@ def staff_passkey_add(
 
 def access_staff_passkey(actor: Actor, passkey_id: object) -> StaffPasskey:
     """The actor's own passkey; anyone else's is the same 404 as one that does not exist."""
-    passkey = (
+    passkey: StaffPasskey | None = (
         StaffPasskey.objects.filter(user=actor.user, pk=passkey_id).first()
         if str(passkey_id).isdigit() and len(str(passkey_id)) < 19
         else None
@@ -567,7 +567,7 @@ def staff_passkey_sign_in(assertion: Assertion, *, origin: Origin) -> StaffPassk
     factors at once (something they have, unlocked by something they know or are).  Raises
     PasskeyError (audited) for an unknown passkey, a disabled account, a bad signature or a
     sign counter that did not go up."""
-    passkey = (
+    passkey: StaffPasskey | None = (
         StaffPasskey.objects.select_related("user")
         .filter(credential_id=assertion.credential_id, confirmed=True)
         .first()

@@ -643,7 +643,7 @@ def passkey_of(portal: PortalActor, passkey_id: object) -> PortalPasskey | None:
     """One of the account's own passkeys; anything else is None (the caller's 404)."""
     if not str(passkey_id).isdigit() or len(str(passkey_id)) > 18:
         return None
-    return PortalPasskey.objects.filter(account=portal.account, pk=passkey_id).first()
+    return PortalPasskey.objects.filter(account=portal.account, pk=int(str(passkey_id))).first()
 
 
 @transaction.atomic
