@@ -422,8 +422,8 @@ def passkey_list(request: HttpRequest, portal: PortalActor) -> HttpResponse:
     )
 
 
-@require_POST
 @portal_page()
+@require_POST
 def passkey_register_options(request: HttpRequest, portal: PortalActor) -> HttpResponse:
     account = portal.account
     try:
@@ -442,8 +442,8 @@ def passkey_register_options(request: HttpRequest, portal: PortalActor) -> HttpR
     return _options_response(options, nonce)
 
 
-@require_POST
 @portal_page()
+@require_POST
 def passkey_register(request: HttpRequest, portal: PortalActor) -> HttpResponse:
     try:
         verified = passkeys.registration_finish(
