@@ -362,6 +362,16 @@ SITE_URL = os.environ.get("TSUNAGU_SITE_URL", "").rstrip("/")
 if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured("TSUNAGU_SITE_URL must start with https:// (or http://).")
 
+# Passkeys (WebAuthn, ADR 0024): a passkey is made for one relying party id (the site's host
+# name) and every answer names the page's origin, checked against PASSKEY_ORIGINS.  Both
+# default to TSUNAGU_SITE_URL's; with neither, passkeys work only on loopback, for the request's
+# own host (open the demo at http://localhost:PORT: browsers refuse an IP address as RP id).
+PASSKEY_RP_ID = os.environ.get("TSUNAGU_PASSKEY_RP_ID", "") or (
+    SITE_URL.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0] if SITE_URL else ""
+)
+PASSKEY_ORIGINS = env_list("TSUNAGU_PASSKEY_ORIGINS", SITE_URL)
+PASSKEY_RP_NAME = os.environ.get("TSUNAGU_PASSKEY_RP_NAME", "つなぐ")
+
 CSRF_FAILURE_VIEW = "tsunagu.core.views.csrf_failure"
 
 # HSTS preloading binds every subdomain of the city's domain and is hard to undo, so it is an

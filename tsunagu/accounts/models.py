@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class User(AbstractUser):
@@ -143,3 +144,41 @@ class SavedSearch(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.path}?{self.query}" if self.query else self.path
+
+
+class PasskeyChallenge(models.Model):
+    """A WebAuthn challenge handed to one browser (accounts/passkeys.py): bound to a random
+    cookie (its SHA-256 here), for one purpose and subject, used once, for five minutes."""
+
+    binding_hash = models.CharField(max_length=64, db_index=True)
+    # "staff.register", "staff.signin", "portal.register", "portal.signin"
+    purpose = models.CharField(max_length=32)
+    # Whose registration it is ("" for a sign-in, where nobody is known yet).
+    subject = models.CharField(max_length=40, blank=True)
+    challenge = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.purpose} until {self.expires_at:%H:%M:%S}"
+
+
+class StaffPasskey(Device):  # type: ignore[misc]  # django-otp ships no types
+    """A staff member's passkey.  A django-otp device, so that a session signed in with it is
+    verified like one that passed the authenticator (`otp_login`, OTPMiddleware), and an
+    administrator's 2FA reset (`devices_for_user`) removes it with the other factors.  It never
+    accepts a typed token: `verify_token` is Device's, which says no."""
+
+    # Device's own, without a reverse accessor on User (passkeys are read through the services).
+    user = models.ForeignKey(  # type: ignore[var-annotated]
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    credential_id = models.CharField(max_length=1400, unique=True)  # type: ignore[var-annotated]
+    public_key = models.BinaryField()  # type: ignore[var-annotated]
+    sign_count = models.PositiveBigIntegerField(default=0)  # type: ignore[var-annotated]
+    created_at = models.DateTimeField(default=timezone.now)  # type: ignore[var-annotated]
+    last_used_at = models.DateTimeField(null=True, blank=True)  # type: ignore[var-annotated]
+
+    class Meta:
+        verbose_name = _("パスキー")
+        verbose_name_plural = _("パスキー")
+        ordering = ["created_at", "pk"]

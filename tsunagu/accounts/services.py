@@ -21,9 +21,18 @@ from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from webauthn.helpers import bytes_to_base64url
+from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 from tsunagu.accounts import throttle
-from tsunagu.accounts.models import ApiToken, SavedSearch, User
+from tsunagu.accounts.models import ApiToken, SavedSearch, StaffPasskey, User
+from tsunagu.accounts.passkeys import (
+    Assertion,
+    PasskeyError,
+    authentication_verify,
+    user_handle,
+    user_handle_of,
+)
 from tsunagu.accounts.selectors import saved_searches_of
 from tsunagu.audit import services as audit
 from tsunagu.audit.actions import register_action
@@ -476,3 +485,120 @@ def account_reset_2fa(actor: Actor, *, user: User, otp: str) -> User:
 @transaction.atomic
 def invitation_accepted(user: User) -> None:
     audit.record(action=INVITATION_ACCEPTED, user=user, target=user)
+
+
+# --- Passkeys (WebAuthn, ADR 0024) ------------------------------------------------------------
+
+PASSKEY_ADDED = register_action("auth.passkey_added", gettext_lazy("パスキーの登録"))
+PASSKEY_REMOVED = register_action("auth.passkey_removed", gettext_lazy("パスキーの削除"))
+PASSKEY_SIGNED_IN = register_action(
+    "auth.passkey_signed_in", gettext_lazy("パスキーでのサインイン")
+)
+PASSKEY_FAILED = register_action("auth.passkey_failed", gettext_lazy("パスキーの確認の失敗"))
+PASSKEY_LIMIT = 10
+
+
+def passkeys_of(user: User) -> list[StaffPasskey]:
+    return list(StaffPasskey.objects.filter(user=user).order_by("created_at", "pk"))
+
+
+@transaction.atomic
+def staff_passkey_add(
+    actor: Actor, *, verified: VerifiedRegistration, name: str = ""
+) -> StaffPasskey:
+    """Keep a passkey the signed-in, verified staff member just made (the view ran the
+    ceremony and checked the session is verified)."""
+    user = actor.user
+    if StaffPasskey.objects.filter(user=user).count() >= PASSKEY_LIMIT:
+        raise Invalid(
+            _("パスキーは%(n)d個までです。使わないものを削除してください。") % {"n": PASSKEY_LIMIT}
+        )
+    credential_id = bytes_to_base64url(verified.credential_id)
+    if StaffPasskey.objects.filter(credential_id=credential_id).exists():
+        raise Invalid(_("このパスキーはもう登録されています。"))
+    passkey: StaffPasskey = StaffPasskey.objects.create(
+        user=user,
+        name=(name.strip() or _("パスキー"))[:64],
+        confirmed=True,
+        credential_id=credential_id,
+        public_key=verified.credential_public_key,
+        sign_count=verified.sign_count,
+    )
+    audit.record(
+        action=PASSKEY_ADDED,
+        actor=actor,
+        target=user,
+        detail={"passkey": passkey.pk, "backed_up": verified.credential_backed_up},
+    )
+    return passkey
+
+
+def access_staff_passkey(actor: Actor, passkey_id: object) -> StaffPasskey:
+    """The actor's own passkey; anyone else's is the same 404 as one that does not exist."""
+    passkey: StaffPasskey | None = (
+        StaffPasskey.objects.filter(user=actor.user, pk=passkey_id).first()
+        if str(passkey_id).isdigit() and len(str(passkey_id)) < 19
+        else None
+    )
+    if passkey is None:
+        raise NotFound(_("パスキーが見つかりません。"))
+    return passkey
+
+
+@transaction.atomic
+def staff_passkey_remove(actor: Actor, *, passkey: StaffPasskey) -> None:
+    pk = passkey.pk
+    passkey.delete()
+    audit.record(action=PASSKEY_REMOVED, actor=actor, target=actor.user, detail={"passkey": pk})
+
+
+def staff_passkey_failed(origin: Origin, *, reason: str, user: User | None = None) -> None:
+    audit.record(
+        action=PASSKEY_FAILED,
+        origin=origin,
+        user=user,
+        outcome=Outcome.FAILED,
+        detail={"reason": reason},
+    )
+
+
+def staff_passkey_sign_in(assertion: Assertion, *, origin: Origin) -> StaffPasskey:
+    """The staff member whose passkey signed this challenge, with user verification: both
+    factors at once (something they have, unlocked by something they know or are).  Raises
+    PasskeyError (audited) for an unknown passkey, a disabled account, a bad signature or a
+    sign counter that did not go up."""
+    passkey: StaffPasskey | None = (
+        StaffPasskey.objects.select_related("user")
+        .filter(credential_id=assertion.credential_id, confirmed=True)
+        .first()
+    )
+    if passkey is None or not passkey.user.is_active:
+        staff_passkey_failed(origin, reason="unknown" if passkey is None else "inactive")
+        raise PasskeyError(_("このパスキーではサインインできません。"), reason="unknown")
+    handle = user_handle_of(assertion.credential)
+    if handle is not None and handle != user_handle("staff", passkey.user_id):
+        staff_passkey_failed(origin, reason="user_handle", user=passkey.user)
+        raise PasskeyError(_("このパスキーではサインインできません。"), reason="user_handle")
+    try:
+        new_count = authentication_verify(
+            assertion, public_key=bytes(passkey.public_key), sign_count=passkey.sign_count
+        )
+    except PasskeyError as exc:
+        staff_passkey_failed(origin, reason="verify", user=passkey.user)
+        raise PasskeyError(exc.message, reason="verify") from None
+    # Conditional on the count read: two racing uses of one answer cannot both pass.
+    moved = StaffPasskey.objects.filter(pk=passkey.pk, sign_count=passkey.sign_count).update(
+        sign_count=new_count, last_used_at=timezone.now()
+    )
+    if moved != 1:
+        staff_passkey_failed(origin, reason="counter", user=passkey.user)
+        raise PasskeyError(_("このパスキーではサインインできません。"), reason="counter")
+    # Failures above are audited outside any transaction (a refusal must not roll its row back).
+    audit.record(
+        action=PASSKEY_SIGNED_IN,
+        origin=origin,
+        user=passkey.user,
+        target=passkey.user,
+        detail={"passkey": passkey.pk},
+    )
+    return passkey

@@ -9,11 +9,24 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("login/verify/", views.otp_verify, name="otp_verify"),
+    path("login/passkey/options/", views.passkey_signin_options, name="passkey_signin_options"),
+    path("login/passkey/", views.passkey_signin, name="passkey_signin"),
     path("logout/", views.logout_view, name="logout"),
     path("account/", views.account, name="account"),
     path("account/password/", views.password_change, name="password_change"),
     path("account/2fa/setup/", views.otp_setup, name="otp_setup"),
     path("account/2fa/recovery-codes/", views.recovery_codes_regenerate, name="recovery_codes"),
+    path(
+        "account/passkeys/options/",
+        views.passkey_register_options,
+        name="passkey_register_options",
+    ),
+    path("account/passkeys/", views.passkey_register, name="passkey_register"),
+    path(
+        "account/passkeys/<int:passkey_id>/delete/",
+        views.passkey_delete,
+        name="passkey_delete",
+    ),
     path("account/searches/", views.saved_search_list, name="saved_searches"),
     path("account/searches/new/", views.saved_search_create, name="saved_search_create"),
     path(

@@ -12,7 +12,7 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tsunagu.accounts import services, throttle
+from tsunagu.accounts import passkeys, services, throttle
 from tsunagu.accounts.decorators import admin_required
 from tsunagu.accounts.forms import (
     AccountInviteForm,
@@ -44,6 +44,8 @@ from tsunagu.accounts.selectors import access_saved_search, saved_searches_of
 from tsunagu.accounts.services import SESSION_AUTH_AT, SESSION_EPOCH
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
+from tsunagu.core.actor import Origin
+from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.organizations import management
@@ -90,6 +92,7 @@ def _render_login(
         "wait_message": throttle.wait_message(wait) if wait else "",
         "next": request.POST.get("next") or request.GET.get("next", ""),
         "demo_accounts": DEMO_ACCOUNTS if settings.DEMO_MODE else (),
+        "passkeys_available": passkeys.available(request),
     }
     response = render(request, "accounts/pages/login.html", context, status=status)
     if wait:
@@ -251,6 +254,8 @@ def account(request: TsunaguRequest) -> HttpResponse:
         .exclude(token_set__id=None)
         .count(),
         "requires_2fa": services.requires_2fa(request.user),
+        "passkeys": services.passkeys_of(request.user),
+        "passkeys_available": passkeys.available(request),
     }
     return render(request, "accounts/pages/account.html", context)
 
@@ -545,3 +550,127 @@ class InvitationAcceptView(PasswordResetConfirmView):
         services.invitation_accepted(form.user)
         messages.success(self.request, _("パスワードを設定しました。サインインしてください。"))
         return response
+
+
+# --- Passkeys (WebAuthn, ADR 0024) ------------------------------------------------------------
+# The browser's side is core/js/passkeys.js: it asks for options, lets the authenticator answer
+# and posts the answer back as JSON; every failure is a 400 with a Japanese message.
+
+PASSKEY_COOKIE = "tsunagu_passkey"
+PASSKEY_COOKIE_PATH = "/accounts/"
+STAFF_REGISTER = "staff.register"
+STAFF_SIGNIN = "staff.signin"
+
+
+def _passkey_refused(message: str, *, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _options_response(options: str, nonce: str) -> HttpResponse:
+    response = HttpResponse(options, content_type="application/json")
+    passkeys.set_binding_cookie(response, nonce, cookie=PASSKEY_COOKIE, path=PASSKEY_COOKIE_PATH)
+    return response
+
+
+def _not_verified(request: TsunaguRequest) -> JsonResponse | None:
+    """Adding a passkey needs a session that passed 2FA: with the password alone one could
+    add a factor and walk in verified next time."""
+    if request.user.is_verified():  # type: ignore[attr-defined]
+        return None
+    return _passkey_refused(_("パスキーを登録するには、先に2段階認証を設定して使ってください。"))
+
+
+@require_POST
+def passkey_register_options(request: TsunaguRequest) -> HttpResponse:
+    refused = _not_verified(request)
+    if refused is not None:
+        return refused
+    user = request.user
+    try:
+        options, nonce = passkeys.registration_begin(
+            request,
+            purpose=STAFF_REGISTER,
+            subject=str(user.pk),
+            handle=passkeys.user_handle("staff", user.pk),
+            user_name=user.username,
+            display_name=user.full_name or user.username,
+            existing=[p.credential_id for p in services.passkeys_of(user)],
+            cookie=PASSKEY_COOKIE,
+        )
+    except passkeys.PasskeyError as exc:
+        return _passkey_refused(exc.message)
+    return _options_response(options, nonce)
+
+
+@require_POST
+def passkey_register(request: TsunaguRequest) -> HttpResponse:
+    refused = _not_verified(request)
+    if refused is not None:
+        return refused
+    try:
+        verified = passkeys.registration_finish(
+            request, purpose=STAFF_REGISTER, subject=str(request.user.pk), cookie=PASSKEY_COOKIE
+        )
+        services.staff_passkey_add(
+            request.actor, verified=verified, name=passkeys.posted_name(request)
+        )
+    except passkeys.PasskeyError as exc:
+        services.staff_passkey_failed(request.actor.origin, reason="register", user=request.user)
+        return _passkey_refused(exc.message)
+    except Invalid as exc:
+        return _passkey_refused(exc.message)
+    messages.success(request, _("パスキーを登録しました。"))
+    response = JsonResponse({"redirect": reverse("accounts:account")})
+    response.delete_cookie(PASSKEY_COOKIE, path=PASSKEY_COOKIE_PATH)
+    return response
+
+
+@errors_as_pages(back="accounts:account")
+@require_POST
+def passkey_delete(request: TsunaguRequest, passkey_id: int) -> HttpResponse:
+    passkey = services.access_staff_passkey(request.actor, passkey_id)
+    return action(
+        request,
+        lambda: services.staff_passkey_remove(request.actor, passkey=passkey),
+        to=reverse("accounts:account"),
+        success=_("パスキー「%(name)s」を削除しました。") % {"name": passkey.name},
+    )
+
+
+@login_not_required
+@require_POST
+def passkey_signin_options(request: HttpRequest) -> HttpResponse:
+    try:
+        options, nonce = passkeys.authentication_begin(
+            request, purpose=STAFF_SIGNIN, cookie=PASSKEY_COOKIE
+        )
+    except passkeys.PasskeyError as exc:
+        return _passkey_refused(exc.message)
+    return _options_response(options, nonce)
+
+
+@login_not_required
+@require_POST
+def passkey_signin(request: HttpRequest) -> HttpResponse:
+    """Sign in with a passkey: a full sign-in, verified for 2FA like an authenticator code
+    (the passkey is a django-otp device, `otp_login`)."""
+    origin = Origin.of(request)
+    try:
+        assertion = passkeys.authentication_read(
+            request, purpose=STAFF_SIGNIN, cookie=PASSKEY_COOKIE
+        )
+        passkey = services.staff_passkey_sign_in(assertion, origin=origin)
+    except passkeys.PasskeyError as exc:
+        if exc.reason == "invalid":
+            services.staff_passkey_failed(origin, reason="answer")
+        return _passkey_refused(exc.message)
+    user = passkey.user
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    _stamp_session(request, user)
+    otp_login(request, passkey)
+    payload = passkeys.posted_payload(request)
+    next_url = payload.get("next") if isinstance(payload.get("next"), str) else None
+    response = JsonResponse({"redirect": _safe_next(request, next_url)})
+    response.delete_cookie(PASSKEY_COOKIE, path=PASSKEY_COOKIE_PATH)
+    throttle.remember_device(request, response, user=user)
+    return response

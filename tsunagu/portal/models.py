@@ -109,6 +109,26 @@ class PortalAccount(TimeStampedModel):
         return self.kind == AccountKind.PERSON or section in self.sections
 
 
+class PortalPasskey(models.Model):
+    """A passkey of a portal account (WebAuthn, accounts/passkeys.py): signs in with one tap,
+    no portal id to remember.  It opens only a live account (`access.live_problem`)."""
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="passkeys")
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    # What the person sees in their list ("この電話", the device's kind when known).
+    label = models.CharField(_("なまえ"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("つくった日"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("さいごに使った日"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"passkey {self.pk} of {self.account_id}"
+
+
 class Channel(models.TextChoices):
     PAPER = "paper", _("紙で手渡し・郵送")
     SMS = "sms", _("SMS")

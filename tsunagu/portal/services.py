@@ -17,7 +17,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from webauthn.helpers import bytes_to_base64url
+from webauthn.registration.verify_registration_response import VerifiedRegistration
 
+from tsunagu.accounts.passkeys import (
+    Assertion,
+    PasskeyError,
+    authentication_verify,
+    user_handle,
+    user_handle_of,
+)
 from tsunagu.audit import services as audit
 from tsunagu.audit.actions import register_action
 from tsunagu.audit.models import Outcome
@@ -38,6 +47,7 @@ from tsunagu.portal.models import (
     Mood,
     PortalAccount,
     PortalInvitation,
+    PortalPasskey,
     PortalRequest,
     PortalSession,
     RequestKind,
@@ -614,3 +624,144 @@ def portal_request_send(
     )
     _tell_team(portal, target=request, kind=NotificationKind.PORTAL_REQUEST)
     return request
+
+
+# --- The portal: passkeys (WebAuthn, accounts/passkeys.py) ------------------------------------
+
+PASSKEY_ADDED = register_action("portal.passkey_added", "ポータルのパスキーの登録")
+PASSKEY_REMOVED = register_action("portal.passkey_removed", "ポータルのパスキーの削除")
+PASSKEY_FAILED = register_action("portal.passkey_failed", "ポータルのパスキーの失敗")
+PASSKEY_LIMIT = 10
+PASSKEY_REFUSED = "このパスキーでは入れません。ポータル番号とあいことばで入ってください。"
+
+
+def passkeys_of(portal: PortalActor) -> list[PortalPasskey]:
+    return list(PortalPasskey.objects.filter(account=portal.account).order_by("created_at", "pk"))
+
+
+def passkey_of(portal: PortalActor, passkey_id: object) -> PortalPasskey | None:
+    """One of the account's own passkeys; anything else is None (the caller's 404)."""
+    if not str(passkey_id).isdigit() or len(str(passkey_id)) > 18:
+        return None
+    return PortalPasskey.objects.filter(account=portal.account, pk=int(str(passkey_id))).first()
+
+
+@transaction.atomic
+def passkey_add(
+    portal: PortalActor, *, verified: VerifiedRegistration, label: str = ""
+) -> PortalPasskey:
+    account = portal.account
+    if PortalPasskey.objects.filter(account=account).count() >= PASSKEY_LIMIT:
+        raise Invalid(
+            _("パスキーは%(n)d個までです。つかわないものを消してください。") % {"n": PASSKEY_LIMIT}
+        )
+    credential_id = bytes_to_base64url(verified.credential_id)
+    if PortalPasskey.objects.filter(credential_id=credential_id).exists():
+        raise Invalid(_("このパスキーは、もう登録してあります。"))
+    passkey = PortalPasskey.objects.create(
+        account=account,
+        credential_id=credential_id,
+        public_key=verified.credential_public_key,
+        sign_count=verified.sign_count,
+        label=label.strip()[:40],
+    )
+    _record(
+        portal,
+        action=PASSKEY_ADDED,
+        origin=portal.origin,
+        target=account,
+        detail={"passkey": passkey.pk},
+    )
+    return passkey
+
+
+@transaction.atomic
+def passkey_remove(portal: PortalActor, *, passkey: PortalPasskey) -> None:
+    pk = passkey.pk
+    passkey.delete()
+    _record(
+        portal,
+        action=PASSKEY_REMOVED,
+        origin=portal.origin,
+        target=portal.account,
+        detail={"passkey": pk},
+    )
+
+
+def passkey_failed(origin: Origin, *, reason: str, who: str = "portal:?") -> None:
+    _record(
+        None,
+        action=PASSKEY_FAILED,
+        origin=origin,
+        outcome=Outcome.DENIED,
+        detail={"reason": reason},
+        username=who,
+    )
+
+
+def passkey_keys(origin: Origin) -> list[str]:
+    return [f"ip:{origin.ip_address or 'unknown'}"]
+
+
+def passkey_wait(origin: Origin) -> None:
+    """Raises Throttled while this address must wait (the passphrase's counters)."""
+    wait = codes.wait_seconds(passkey_keys(origin))
+    if wait:
+        _record(
+            None,
+            action=THROTTLED,
+            origin=origin,
+            outcome=Outcome.DENIED,
+            detail={"keys": ["ip"], "by": "passkey"},
+            username="portal:?",
+        )
+        raise Throttled(_wait_message(wait))
+
+
+def passkey_sign_in(assertion: Assertion, *, origin: Origin) -> tuple[PortalAccount, str]:
+    """Sign in with a passkey: the account whose passkey signed the challenge with user
+    verification, if it is live now (an ended account, withdrawn consent or a closed case
+    opens nothing).  Raises PasskeyError with one message for every failure."""
+    keys = passkey_keys(origin)
+    passkey = (
+        PortalPasskey.objects.select_related("account__case", "account__person")
+        .filter(credential_id=assertion.credential_id)
+        .first()
+    )
+
+    def refuse(reason: str, who: str = "portal:?") -> PasskeyError:
+        codes.failed(keys)
+        passkey_failed(origin, reason=reason, who=who)
+        return PasskeyError(_(PASSKEY_REFUSED), reason=reason)
+
+    if passkey is None:
+        raise refuse("unknown")
+    account = passkey.account
+    who = f"portal:{account.portal_id}"
+    handle = user_handle_of(assertion.credential)
+    if handle is not None and handle != user_handle("portal", account.pk):
+        raise refuse("user_handle", who)
+    try:
+        new_count = authentication_verify(
+            assertion, public_key=bytes(passkey.public_key), sign_count=passkey.sign_count
+        )
+    except PasskeyError:
+        raise refuse("verify", who) from None
+    if live_problem(account):
+        raise refuse("not live", who)
+    moved = PortalPasskey.objects.filter(pk=passkey.pk, sign_count=passkey.sign_count).update(
+        sign_count=new_count, last_used_at=timezone.now()
+    )
+    if moved != 1:  # a racing use of the same answer
+        raise refuse("counter", who)
+    # Not atomic as a whole: a refusal's counter and audit row must not roll back with it.
+    with transaction.atomic():
+        portal = PortalActor(account=account, origin=origin)
+        _record(
+            portal,
+            action=SIGNED_IN,
+            origin=origin,
+            target=account,
+            detail={"by": "passkey", "passkey": passkey.pk},
+        )
+        return account, _start_session(account)

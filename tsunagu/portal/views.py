@@ -12,11 +12,13 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tsunagu.accounts import passkeys
 from tsunagu.core.actor import Origin
 from tsunagu.core.errors import FieldErrors, Invalid, NotFound
 from tsunagu.core.screens import add_errors, form_page, posted
@@ -162,7 +164,12 @@ def signin(request: HttpRequest) -> HttpResponse:
         else:
             return _signed_in(redirect("portal:home"), token, request)
     status = 400 if request.method == "POST" else 200
-    return render(request, "portal/pages/signin.html", {"form": form}, status=status)
+    return render(
+        request,
+        "portal/pages/signin.html",
+        {"form": form, "passkeys_available": passkeys.available(request)},
+        status=status,
+    )
 
 
 @require_POST
@@ -380,3 +387,125 @@ def end(request: HttpRequest, portal: PortalActor) -> HttpResponse:
         request.portal_cookie_set = True  # type: ignore[attr-defined]
         return response
     return render(request, "portal/pages/end.html", {"portal": portal})
+
+
+# --- Passkeys (WebAuthn): one tap instead of the portal id and passphrase ---------------------
+# The browser's side is core/js/passkeys.js; failures are a 400 with a plain Japanese message.
+
+PASSKEY_COOKIE = "tsunagu_portal_passkey"
+PORTAL_REGISTER = "portal.register"
+PORTAL_SIGNIN = "portal.signin"
+
+
+def _passkey_refused(message: str, *, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _options_response(options: str, nonce: str) -> HttpResponse:
+    response = HttpResponse(options, content_type="application/json")
+    passkeys.set_binding_cookie(response, nonce, cookie=PASSKEY_COOKIE, path=PORTAL_PREFIX)
+    return response
+
+
+@require_GET
+@portal_page()
+def passkey_list(request: HttpRequest, portal: PortalActor) -> HttpResponse:
+    services.record_view(portal, page="passkeys")
+    return render(
+        request,
+        "portal/pages/passkeys.html",
+        {
+            "portal": portal,
+            "passkeys": services.passkeys_of(portal),
+            "passkeys_available": passkeys.available(request),
+        },
+    )
+
+
+@portal_page()
+@require_POST
+def passkey_register_options(request: HttpRequest, portal: PortalActor) -> HttpResponse:
+    account = portal.account
+    try:
+        options, nonce = passkeys.registration_begin(
+            request,
+            purpose=PORTAL_REGISTER,
+            subject=str(account.pk),
+            handle=passkeys.user_handle("portal", account.pk),
+            user_name=account.portal_id,
+            display_name=account.display_name,
+            existing=[p.credential_id for p in services.passkeys_of(portal)],
+            cookie=PASSKEY_COOKIE,
+        )
+    except passkeys.PasskeyError as exc:
+        return _passkey_refused(exc.message)
+    return _options_response(options, nonce)
+
+
+@portal_page()
+@require_POST
+def passkey_register(request: HttpRequest, portal: PortalActor) -> HttpResponse:
+    try:
+        verified = passkeys.registration_finish(
+            request, purpose=PORTAL_REGISTER, subject=str(portal.account.pk), cookie=PASSKEY_COOKIE
+        )
+        services.passkey_add(
+            portal, verified=verified, label=passkeys.posted_name(request, limit=40)
+        )
+    except passkeys.PasskeyError as exc:
+        services.passkey_failed(portal.origin, reason="register", who=portal.username)
+        return _passkey_refused(exc.message)
+    except Invalid as exc:
+        return _passkey_refused(exc.message)
+    response = JsonResponse({"redirect": reverse("portal:passkeys") + "?added=1"})
+    response.delete_cookie(PASSKEY_COOKIE, path=PORTAL_PREFIX)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@portal_page()
+def passkey_remove(request: HttpRequest, portal: PortalActor, passkey_id: int) -> HttpResponse:
+    passkey = services.passkey_of(portal, passkey_id)
+    if passkey is None:
+        raise Http404
+    if request.method == "POST":
+        services.passkey_remove(portal, passkey=passkey)
+        return redirect("portal:passkeys")
+    return render(
+        request, "portal/pages/passkey_remove.html", {"portal": portal, "passkey": passkey}
+    )
+
+
+@require_POST
+def passkey_signin_options(request: HttpRequest) -> HttpResponse:
+    origin = Origin.of(request)
+    try:
+        services.passkey_wait(origin)
+        options, nonce = passkeys.authentication_begin(
+            request, purpose=PORTAL_SIGNIN, cookie=PASSKEY_COOKIE
+        )
+    except services.Throttled as exc:
+        return _passkey_refused(exc.message, status=429)
+    except passkeys.PasskeyError as exc:
+        return _passkey_refused(exc.message)
+    return _options_response(options, nonce)
+
+
+@require_POST
+def passkey_signin(request: HttpRequest) -> HttpResponse:
+    origin = Origin.of(request)
+    try:
+        services.passkey_wait(origin)
+        assertion = passkeys.authentication_read(
+            request, purpose=PORTAL_SIGNIN, cookie=PASSKEY_COOKIE
+        )
+        _account, token = services.passkey_sign_in(assertion, origin=origin)
+    except services.Throttled as exc:
+        return _passkey_refused(exc.message, status=429)
+    except passkeys.PasskeyError as exc:
+        if exc.reason == "invalid":
+            services.passkey_failed(origin, reason="answer")
+        return _passkey_refused(exc.message)
+    response = JsonResponse({"redirect": reverse("portal:home")})
+    response.delete_cookie(PASSKEY_COOKIE, path=PORTAL_PREFIX)
+    return _signed_in(response, token, request)

@@ -307,6 +307,11 @@ SCREEN_ONLY: dict[str, str] = {
     "portal:rights_ask": PORTAL_ONLY,
     "portal:supporter_end": PORTAL_ONLY,
     "portal:end": PORTAL_ONLY,
+    "portal:passkey_signin_options": PORTAL_ONLY,
+    "portal:passkey_signin": PORTAL_ONLY,
+    "portal:passkey_register_options": PORTAL_ONLY,
+    "portal:passkey_register": PORTAL_ONLY,
+    "portal:passkey_remove": PORTAL_ONLY,
     "accounts:saved_search_create": "a bookmark of a screen's query string; an API client "
     "keeps its own queries",
     "accounts:saved_search_delete": "removes such a screen bookmark",
@@ -318,6 +323,15 @@ SCREEN_ONLY: dict[str, str] = {
     "accounts:otp_setup": "enrols an authenticator (QR code, a code typed back); a token must "
     "not add a second factor to its own account",
     "accounts:recovery_codes": "shows new recovery codes once, to the person at the screen",
+    "accounts:passkey_signin_options": "a passkey sign-in is a browser ceremony (WebAuthn: the "
+    "authenticator signs for this site's origin); an API client signs in at POST /auth/token",
+    "accounts:passkey_signin": "as accounts:passkey_signin_options",
+    "accounts:passkey_register_options": "registers a passkey, a sign-in factor, in a "
+    "2FA-verified browser session; a token must not add a factor to its own account (as "
+    "otp_setup)",
+    "accounts:passkey_register": "as accounts:passkey_register_options",
+    "accounts:passkey_delete": "passkeys are managed with the screen that registers them; an "
+    "administrator's 2FA reset removes them all",
     "accounts:user_create": "user administration is done by an administrator signed in with "
     "2FA at the screen; no standing token should create accounts",
     "accounts:user_action": "2FA reset, lock, end sessions: as user_create, screen-only",

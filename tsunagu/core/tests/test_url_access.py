@@ -34,6 +34,14 @@ PUBLIC_API_DOCS = {"api:openapi-json", "api:openapi-view"}
 # Answers 404 (ninja uses it only to find its own prefix); must not say anything else.
 API_ROOT = "api:api-root"
 
+# Signing in with a passkey (ADR 0024): POST-only steps of the open sign-in pages, useless
+# without a challenge this browser was given and a passkey's answer to it.
+PASSKEY_SIGN_IN = {
+    "accounts:passkey_signin_options",
+    "accounts:passkey_signin",
+    "portal:passkey_signin_options",
+    "portal:passkey_signin",
+}
 # The person's portal: its welcome, code and sign-in pages are open; the rest send a visitor to
 # the portal's own sign-in.
 PORTAL_PUBLIC = {"portal:home", "portal:start", "portal:signin"}
@@ -162,6 +170,11 @@ def test_anonymous_visitor_is_kept_out(route: Route, client, db):
             assert response.status_code == 200
     elif route.name in PUBLIC_OBJECT_PAGES:
         assert client.get(route.path).status_code == 404
+    elif route.name in PASSKEY_SIGN_IN:
+        assert client.get(route.path).status_code == 405
+        response = client.post(route.path, data="{}", content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["error"]
     elif route.name in PUBLIC_HSDS:
         response = client.get(route.path)
         assert response.status_code == 200
