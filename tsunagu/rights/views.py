@@ -18,7 +18,7 @@ from tsunagu.core.errors import TsunaguError
 from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import add_errors, errors_as_pages, form_page, posted
+from tsunagu.core.screens import add_errors, errors_as_pages, form_page, pdf_unavailable, posted
 from tsunagu.meetings import deidentify
 from tsunagu.rights import access, selectors, services
 from tsunagu.rights.forms import (
@@ -256,7 +256,7 @@ def council_export(request: TsunaguRequest) -> HttpResponse:
             fmt, [table], stem=f"rights-council-FY{year}", title=table.title
         )
     except PdfUnavailable:
-        return render(request, "plans/print/unavailable.html", {"back": ""}, status=503)
+        return pdf_unavailable(request)
     audit.record(
         action=services.ACTION_COUNCIL_EXPORTED,
         actor=request.actor,

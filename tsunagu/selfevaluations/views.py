@@ -17,7 +17,14 @@ from tsunagu.core.errors import Forbidden
 from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import (
+    action,
+    confirm_action,
+    errors_as_pages,
+    form_page,
+    pdf_unavailable,
+    posted,
+)
 from tsunagu.selfevaluations import access, charts, selectors, services
 from tsunagu.selfevaluations.forms import (
     AreaForm,
@@ -32,6 +39,7 @@ from tsunagu.selfevaluations.forms import (
 from tsunagu.selfevaluations.models import CriteriaSet, SetStatus
 
 HOME = "selfevaluations:home"
+CONFIRM = "selfevaluations/pages/confirm.html"
 
 
 def _published(actor: Actor) -> QuerySet[CriteriaSet]:
@@ -127,21 +135,17 @@ def set_edit(request: TsunaguRequest, set_id: int) -> HttpResponse:
 def set_publish(request: TsunaguRequest, set_id: int) -> HttpResponse:
     """A GET asks to confirm; the POST publishes and freezes the set."""
     criteria = access.access_set(request.actor, set_id, for_write=True)
-    if request.method != "POST":
-        return render(
-            request,
-            "selfevaluations/pages/confirm.html",
-            {
-                "heading": _("評価基準を公開する"),
-                "message": _(
-                    "公開すると、事業所が自己評価を始められます。公開した評価基準は変更できません。"
-                ),
-                "button": _("公開する"),
-                "back_url": _set_back(criteria.pk),
-            },
-        )
-    return action(
+    return confirm_action(
         request,
+        CONFIRM,
+        {
+            "heading": _("評価基準を公開する"),
+            "message": _(
+                "公開すると、事業所が自己評価を始められます。公開した評価基準は変更できません。"
+            ),
+            "button": _("公開する"),
+            "back_url": _set_back(criteria.pk),
+        },
         lambda: services.set_publish(request.actor, criteria=criteria),
         to=lambda saved: _set_back(saved.pk),
         failed_to=_set_back(criteria.pk),
@@ -186,20 +190,16 @@ def area_edit(request: TsunaguRequest, area_id: int) -> HttpResponse:
 @errors_as_pages(back=HOME)
 def area_delete(request: TsunaguRequest, area_id: int) -> HttpResponse:
     area = access.access_area(request.actor, area_id, for_write=True)
-    if request.method != "POST":
-        return render(
-            request,
-            "selfevaluations/pages/confirm.html",
-            {
-                "heading": _("領域を削除する"),
-                "message": _("「%(name)s」とその評価項目を削除します。") % {"name": area.name},
-                "button": _("削除する"),
-                "danger": True,
-                "back_url": _set_back(area.criteria_set_id),
-            },
-        )
-    return action(
+    return confirm_action(
         request,
+        CONFIRM,
+        {
+            "heading": _("領域を削除する"),
+            "message": _("「%(name)s」とその評価項目を削除します。") % {"name": area.name},
+            "button": _("削除する"),
+            "danger": True,
+            "back_url": _set_back(area.criteria_set_id),
+        },
         lambda: services.area_delete(request.actor, area=area),
         to=lambda criteria: _set_back(criteria.pk),
         failed_to=_set_back(area.criteria_set_id),
@@ -246,20 +246,16 @@ def item_edit(request: TsunaguRequest, item_id: int) -> HttpResponse:
 def item_delete(request: TsunaguRequest, item_id: int) -> HttpResponse:
     item = access.access_item(request.actor, item_id, for_write=True)
     back = _set_back(item.area.criteria_set_id)
-    if request.method != "POST":
-        return render(
-            request,
-            "selfevaluations/pages/confirm.html",
-            {
-                "heading": _("評価項目を削除する"),
-                "message": _("「%(item)s」を削除します。") % {"item": item},
-                "button": _("削除する"),
-                "danger": True,
-                "back_url": back,
-            },
-        )
-    return action(
+    return confirm_action(
         request,
+        CONFIRM,
+        lambda: {
+            "heading": _("評価項目を削除する"),
+            "message": _("「%(item)s」を削除します。") % {"item": item},
+            "button": _("削除する"),
+            "danger": True,
+            "back_url": back,
+        },
         lambda: services.item_delete(request.actor, item=item),
         to=lambda criteria: _set_back(criteria.pk),
         failed_to=back,
@@ -463,12 +459,7 @@ def summary_export(request: TsunaguRequest, set_id: int) -> HttpResponse:
             fmt, [table], stem=f"self-evaluation-{criteria.fiscal_year}", title=table.title
         )
     except PdfUnavailable:
-        return render(
-            request,
-            "plans/print/unavailable.html",
-            {"back": reverse("selfevaluations:summary", args=[criteria.pk])},
-            status=503,
-        )
+        return pdf_unavailable(request, back=reverse("selfevaluations:summary", args=[criteria.pk]))
     services.record_viewed(
         actor,
         target=criteria,

@@ -18,7 +18,7 @@ from tsunagu.core.http import TsunaguRequest, download, private_download
 from tsunagu.core.import_screens import ImportScreen, import_page
 from tsunagu.core.lists import list_screen
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import action, errors_as_pages, form_page, pdf_unavailable, posted
 from tsunagu.curricula import selectors as curricula_selectors
 from tsunagu.trainings import access, certificates, exports, imports, selectors, services
 from tsunagu.trainings.forms import (
@@ -194,7 +194,7 @@ def certificate(request: TsunaguRequest, registration_id: int) -> HttpResponse:
         pdf = certificates.certificate_pdf(request.actor, registration=registration)
     except PdfUnavailable:
         back = reverse("trainings:event_detail", args=[registration.event_id])
-        return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
+        return pdf_unavailable(request, back=back)
     return download(
         pdf, filename=certificates.filename(registration), content_type="application/pdf"
     )
