@@ -30,7 +30,7 @@ from tsunagu.community.models import (
     OutreachLead,
     WorriedBy,
 )
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.dates import fiscal_year as fiscal_year_of
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest, private_download
@@ -40,7 +40,6 @@ from tsunagu.meetings.selectors import issues_visible_to
 from tsunagu.organizations.models import Area, Organization
 
 router = Router(tags=["community"])
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 COUNT = Field(0, ge=0, le=100_000)
 
 

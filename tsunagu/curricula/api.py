@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest, private_download
 from tsunagu.core.schemas import Out, model_field, patch_field
@@ -33,8 +33,6 @@ from tsunagu.curricula.progress import CurriculumProgress
 from tsunagu.trainings.access import events_visible_to
 
 router = Router(tags=["curricula"])
-
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # --- Schemas ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from ninja import Field, Query, Router, Schema, Status
 
 from tsunagu.cases.access import access_case
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
 from tsunagu.core.validators import Id, SaneDate
@@ -28,7 +28,7 @@ router = Router(tags=["plainplans"])
 
 PlainPlanAudience = Literal["person", "family"]
 PlainPlanSection = Literal["goals", "parts", "meeting"]
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
 
 
 class PlainPlanPartOut(Out):
