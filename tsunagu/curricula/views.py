@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.errors import NotFound
-from tsunagu.core.http import TsunaguRequest, private_download
+from tsunagu.core.http import TsunaguRequest, stored_download
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.curricula import access, selectors, services
 from tsunagu.curricula.forms import (
@@ -413,12 +413,7 @@ def learning_evidence(request: TsunaguRequest, learning_id: int) -> FileResponse
     evidence = learning.evidence.order_by("pk").first()
     if evidence is None:
         raise Http404
-    response = private_download(
-        evidence.file,
-        sha256=evidence.sha256,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    response = stored_download(evidence)
     audit.record(
         action=Action.ATTACHMENT_DOWNLOADED,
         actor=actor,

@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from tsunagu.audit import services as audit
 from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.errors import FieldErrors
-from tsunagu.core.http import TsunaguRequest, download, private_download
+from tsunagu.core.http import TsunaguRequest, download, stored_download
 from tsunagu.core.import_api import IMPORT_RESPONSES, answer_import
 from tsunagu.core.schemas import Out, model_field, patch_field
 from tsunagu.core.validators import Id, NonBlank, SaneDate
@@ -400,12 +400,7 @@ def materials_add(
 )
 def material_download(request: TsunaguRequest, material_id: int) -> FileResponse:
     material = access.access_material(request.actor, material_id)
-    response = private_download(
-        material.file,
-        sha256=material.sha256,
-        filename=material.original_name,
-        content_type=material.content_type,
-    )
+    response = stored_download(material)
     selectors.record_material_downloaded(request.actor, material)
     return response
 
