@@ -21,14 +21,12 @@ from tsunagu.abuse.models import (
     Measure,
 )
 from tsunagu.audit import services as audit
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.validators import Id, SaneDate, SaneDateTime, Year
 
 router = Router(tags=["abuse"])
-
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class AbuseReporterOut(Schema):

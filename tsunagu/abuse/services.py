@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from tsunagu.audit.models import Action
 from tsunagu.cases.access import persons_visible_to
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import FieldErrors, Forbidden, Invalid
+from tsunagu.core.validation import full_clean_fields
 from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify
 from tsunagu.organizations.models import Membership, OrganizationKind
@@ -53,14 +53,6 @@ DEFAULT_HOURS = 48
 
 def fact_finding_hours() -> int:
     return int(getattr(settings, "TSUNAGU_ABUSE_FACT_FINDING_HOURS", DEFAULT_HOURS))
-
-
-def _full_clean(obj: Any) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        errors = {name: str(messages[0]) for name, messages in exc.message_dict.items() if messages}
-        raise FieldErrors(errors or {"": _("入力を確かめてください。")}) from None
 
 
 def _require_responder(actor: Actor, report: AbuseReport | None = None) -> None:
@@ -142,7 +134,7 @@ def report_receive(
         reporter_relation=reporter_relation.strip(),
         created_by=actor.user,
     )
-    _full_clean(report)
+    full_clean_fields(report)
     report.save()
     report.response_team.set(team)
     audit.record(
@@ -201,7 +193,7 @@ def fact_finding_record(
     if report.fact_found_at is None:
         report.fact_found_at = timezone.now()
     report.status = ReportStatus.FACT_FINDING
-    _full_clean(report)
+    full_clean_fields(report)
     report.save()
     audit.record(
         action=ACTION_FACT_FOUND,
@@ -241,7 +233,7 @@ def judgement_record(
     report.judgement = judgement
     report.measures = [m for m in Measure.values if m in chosen]
     report.status = ReportStatus.JUDGED
-    _full_clean(report)
+    full_clean_fields(report)
     report.save()
     audit.record(
         action=ACTION_JUDGED,
@@ -266,7 +258,7 @@ def prefecture_record(actor: Actor, *, report: AbuseReport, reported_on: dt.date
         raise FieldErrors({"reported_on": _("報告日は受付日より前にはできません。")})
     before = report.prefecture_reported_on
     report.prefecture_reported_on = reported_on
-    _full_clean(report)
+    full_clean_fields(report)
     report.save()
     audit.record(
         action=ACTION_PREFECTURE,
@@ -317,7 +309,7 @@ def report_close(
     report.status = ReportStatus.CLOSED
     report.closed_on = closed_on
     report.closing_note = note.strip()
-    _full_clean(report)
+    full_clean_fields(report)
     report.save()
     audit.record(
         action=ACTION_STATUS,

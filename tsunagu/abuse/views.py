@@ -30,7 +30,7 @@ from tsunagu.core.dates import fiscal_year, fiscal_year_label
 from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import action, errors_as_pages, form_page, pdf_unavailable, posted
 
 BACK = "abuse:report_list"
 
@@ -262,9 +262,7 @@ def survey_export(request: TsunaguRequest) -> HttpResponse:
             fmt, tables, stem=f"abuse-survey-{year}", title=_("障害者虐待対応状況調査")
         )
     except PdfUnavailable:
-        return render(
-            request, "plans/print/unavailable.html", {"back": reverse("abuse:survey")}, status=503
-        )
+        return pdf_unavailable(request, back=reverse("abuse:survey"))
     audit.record_read(
         actor,
         view="abuse_survey_export",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -36,7 +36,7 @@ from tsunagu.cases.models import (
     Consultation,
     Urgency,
 )
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Name, Out, model_field
@@ -47,8 +47,6 @@ from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Household, Person
 
 router = Router(tags=["cases"])
-
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # --- Schemas --------------------------------------------------------------------------------

@@ -15,13 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from import_export import fields, resources
 
-from tsunagu.audit.imports import record_import, require_import_manager
-from tsunagu.audit.late_entry import record_late_entry
+from tsunagu.audit.importing import NewRowsByActor, import_new_rows
 from tsunagu.cases.models import (
     Channel,
     Consultation,
@@ -38,10 +35,8 @@ from tsunagu.core.imports import (
     LabelListWidget,
     OriginalDateWidget,
     TextWidget,
-    file_digest,
-    read_table,
-    run_import,
 )
+from tsunagu.organizations.models import Organization
 
 TARGET_TYPE = "cases.consultation"
 COLUMNS = (
@@ -67,7 +62,7 @@ class ReceivedOnWidget(OriginalDateWidget):
         return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-class ConsultationResource(resources.ModelResource):  # type: ignore[misc]  # untyped library
+class ConsultationResource(NewRowsByActor, resources.ModelResource):  # type: ignore[misc]
     received_at = fields.Field(
         attribute="received_at", column_name="受付日", widget=ReceivedOnWidget("受付日")
     )
@@ -123,41 +118,23 @@ class ConsultationResource(resources.ModelResource):  # type: ignore[misc]  # un
         skip_diff = True
         clean_model_instances = True
 
-    def __init__(self, actor: Actor) -> None:
-        super().__init__()
-        self.actor = actor
-
-    def get_instance(self, instance_loader: Any, row: Any) -> None:
-        return None
-
-    def after_init_instance(self, instance: Model, new: bool, row: Any, **kwargs: Any) -> None:
-        assert isinstance(instance, Consultation)  # noqa: S101
-        assert self.actor.organization is not None  # noqa: S101  # require_import_manager
-        instance.organization = self.actor.organization
-        instance.received_by = self.actor.user
+    def stamp(self, instance: Consultation, organization: Organization, user: Any) -> None:
+        instance.organization = organization
+        instance.received_by = user
         instance.is_anonymous = False
 
-    def after_save_instance(self, instance: Model, row: Any, **kwargs: Any) -> None:
-        if kwargs.get("dry_run"):
-            return
-        assert isinstance(instance, Consultation)  # noqa: S101
-        record_late_entry(self.actor, target=instance, own=instance.received_at, source="import")
+    def own_date(self, instance: Consultation) -> dt.datetime:
+        return instance.received_at
 
 
 def consultations_import(actor: Actor, *, data: bytes, name: str, dry_run: bool) -> ImportOutcome:
     """Check (dry run) or import a register of past consultations, all or nothing."""
-    actor = require_import_manager(actor, target_type=TARGET_TYPE)
-    dataset = read_table(data)
-    with transaction.atomic():  # the rows and the import's audit row commit together
-        outcome = run_import(
-            ConsultationResource(actor), dataset, dry_run=dry_run, required=REQUIRED
-        )
-        if outcome.committed:
-            record_import(
-                actor,
-                target_type=TARGET_TYPE,
-                outcome=outcome,
-                digest=file_digest(data),
-                name=name,
-            )
-    return outcome
+    return import_new_rows(
+        actor,
+        ConsultationResource,
+        target_type=TARGET_TYPE,
+        required=REQUIRED,
+        data=data,
+        name=name,
+        dry_run=dry_run,
+    )

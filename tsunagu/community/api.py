@@ -30,17 +30,16 @@ from tsunagu.community.models import (
     OutreachLead,
     WorriedBy,
 )
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.dates import fiscal_year as fiscal_year_of
 from tsunagu.core.errors import FieldErrors
-from tsunagu.core.http import TsunaguRequest, private_download
+from tsunagu.core.http import TsunaguRequest, stored_download
 from tsunagu.core.schemas import Out
 from tsunagu.core.validators import Id, SaneDate, SaneDateTime, Year
 from tsunagu.meetings.selectors import issues_visible_to
 from tsunagu.organizations.models import Area, Organization
 
 router = Router(tags=["community"])
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 COUNT = Field(0, ge=0, le=100_000)
 
 
@@ -429,12 +428,7 @@ def materials_add(
 )
 def material_download(request: TsunaguRequest, material_id: int) -> FileResponse:
     material = access.access_material(request.actor, material_id)
-    response = private_download(
-        material.file,
-        sha256=material.sha256,
-        filename=material.original_name,
-        content_type=material.content_type,
-    )
+    response = stored_download(material)
     audit.record(
         action=Action.RECORD_VIEWED,
         actor=request.actor,

@@ -35,7 +35,7 @@ from tsunagu.community.models import (
 )
 from tsunagu.core.dates import fiscal_year
 from tsunagu.core.errors import NotFound
-from tsunagu.core.http import TsunaguRequest, private_download
+from tsunagu.core.http import TsunaguRequest, stored_download
 from tsunagu.core.screens import errors_as_pages, form_page, posted
 from tsunagu.core.validators import MAX_YEAR, MIN_YEAR
 
@@ -305,12 +305,7 @@ def material_download(request: TsunaguRequest, material_id: int) -> FileResponse
         material = access.access_material(request.actor, material_id)
     except NotFound:
         raise Http404 from None
-    response = private_download(
-        material.file,
-        sha256=material.sha256,
-        filename=material.original_name,
-        content_type=material.content_type,
-    )
+    response = stored_download(material)
     audit.record(
         action=Action.RECORD_VIEWED,
         actor=request.actor,

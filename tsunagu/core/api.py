@@ -37,6 +37,11 @@ class ErrorOut(Out):
     error: ErrorBody
 
 
+# What a route that writes may answer besides its success: refused, not found, a conflict with
+# the stored state (a version, a state machine), or input the schema or the service refused.
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
 MAX_PAGE = 1_000_000
 MAX_PAGE_SIZE = 100
 PAGE_SIZE = 50

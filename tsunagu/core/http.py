@@ -3,7 +3,7 @@ one way a screen hands over a file."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
@@ -66,3 +66,23 @@ def private_download(
     except (FileNotFoundError, UnreadableFile):
         raise Http404 from None
     return _to_keep(FileResponse(handle, content_type=content_type), filename)
+
+
+class KeptFile(Protocol):
+    """An uploaded file's row (`core.models.StoredAttachment` with its `file`)."""
+
+    @property
+    def file(self) -> FieldFile: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def original_name(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+
+
+def stored_download(kept: KeptFile) -> FileResponse:
+    """An uploaded file, checked and handed over under the name it was uploaded with."""
+    return private_download(
+        kept.file, sha256=kept.sha256, filename=kept.original_name, content_type=kept.content_type
+    )

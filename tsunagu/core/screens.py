@@ -12,7 +12,8 @@ calls `save` with the cleaned data and answers `done(result)`; the errors a serv
 
 What the user typed is kept: the bound form is what is shown again.  A POST that is not a form
 (a button: leave a team, mark reviewed) goes through `action`, which redirects with the
-message instead.
+message instead; a button that asks first (publish, delete) goes through `confirm_action`:
+a GET shows the question, the POST is the `action`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 Message = str | Callable[[Any], str] | None
 
 REFUSED_TEMPLATE = "core/pages/refused.html"
+PDF_UNAVAILABLE_TEMPLATE = "plans/print/unavailable.html"
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -51,6 +53,13 @@ def refused_page(request: HttpRequest, message: str, *, back: str | None = None)
         "request_id": getattr(request, "request_id", ""),
     }
     return render(request, REFUSED_TEMPLATE, context, status=403)
+
+
+def pdf_unavailable(request: HttpRequest, *, back: str = "", xlsx_url: str = "") -> HttpResponse:
+    """No PDF on this server (`core.printing.PdfUnavailable`): the page that says so, status
+    503, with a link to the xlsx where there is one and a link back."""
+    context = {"back": back, "xlsx_url": xlsx_url}
+    return render(request, PDF_UNAVAILABLE_TEMPLATE, context, status=503)
 
 
 def errors_as_pages(back: str | None = None) -> Callable[[View], View]:
@@ -160,3 +169,21 @@ def action(
         return redirect(fallback)
     _say(request, success, result)
     return redirect(to(result) if callable(to) else to)
+
+
+def confirm_action(
+    request: HttpRequest,
+    template: str,
+    context: Context,
+    run: Callable[[], R],
+    *,
+    to: str | Callable[[R], str],
+    success: Message = None,
+    failed_to: str | None = None,
+    back: str | None = None,
+) -> HttpResponse:
+    """A button that asks first: a GET shows `template` with `context` (the question, what
+    the button does, where back leads); the POST is `action(request, run, ...)`."""
+    if request.method != "POST":
+        return render(request, template, context() if callable(context) else context)
+    return action(request, run, to=to, success=success, failed_to=failed_to, back=back)

@@ -1,4 +1,5 @@
-"""Model validation as the application's Invalid, in one place for every service."""
+"""Model validation as the application's Invalid (one sentence) or FieldErrors (a message under
+each field), in one place for every service."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections.abc import Iterable
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
-from tsunagu.core.errors import Invalid
+from tsunagu.core.errors import FieldErrors, Invalid
 
 
 def field_label(model: type[models.Model], name: str) -> str:
@@ -45,3 +47,24 @@ def full_clean(
         if labelled:
             raise invalid_from(exc, type(obj)) from None
         raise Invalid(" ".join(str(m) for m in exc.messages)) from None
+
+
+def full_clean_fields(
+    obj: models.Model,
+    *,
+    exclude: Iterable[str] = (),
+    unique: bool = True,
+    every_message: bool = False,
+) -> None:
+    """`obj.full_clean()` raising FieldErrors: each field's first message (or, with
+    `every_message`, all of them) under that field, so that a screen shows it there and the
+    API answers 422 naming it.  `unique=False` leaves uniqueness to the database."""
+    try:
+        obj.full_clean(exclude=list(exclude), validate_unique=unique)
+    except ValidationError as exc:
+        errors = {
+            name: " ".join(str(m) for m in messages) if every_message else str(messages[0])
+            for name, messages in exc.message_dict.items()
+            if messages
+        }
+        raise FieldErrors(errors or {"": _("入力を確かめてください。")}) from None

@@ -14,9 +14,9 @@ from ninja.files import UploadedFile
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors
-from tsunagu.core.http import TsunaguRequest, private_download
+from tsunagu.core.http import TsunaguRequest, stored_download
 from tsunagu.core.schemas import Out, model_field, patch_field
 from tsunagu.core.validators import Id, NonBlank, SaneDate
 from tsunagu.curricula import access, selectors, services
@@ -33,8 +33,6 @@ from tsunagu.curricula.progress import CurriculumProgress
 from tsunagu.trainings.access import events_visible_to
 
 router = Router(tags=["curricula"])
-
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # --- Schemas ------------------------------------------------------------------------------------
@@ -647,12 +645,7 @@ def learning_evidence(request: TsunaguRequest, learning_id: int) -> FileResponse
     evidence = learning.evidence.order_by("pk").first()
     if evidence is None:
         raise Http404
-    response = private_download(
-        evidence.file,
-        sha256=evidence.sha256,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    response = stored_download(evidence)
     audit.record(
         action=Action.ATTACHMENT_DOWNLOADED,
         actor=request.actor,

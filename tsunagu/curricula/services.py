@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Max
 from django.utils import timezone
@@ -24,6 +23,7 @@ from tsunagu.audit.actions import register_action
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Invalid
+from tsunagu.core.validation import full_clean_fields
 from tsunagu.curricula import access
 from tsunagu.curricula.models import (
     NAME_MAX,
@@ -66,14 +66,6 @@ def _text(fields: dict[str, str], name: str, *, required: bool, limit: int) -> s
     return value
 
 
-def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        errors = {name: str(messages[0]) for name, messages in exc.message_dict.items() if messages}
-        raise FieldErrors(errors or {"": _("入力を確かめてください。")}) from None
-
-
 def _require_organizer(actor: Actor, target: Any = None) -> None:
     if not access.may_organize(actor):
         raise audit.refusal(
@@ -99,7 +91,7 @@ def curriculum_create(actor: Actor, *, name: str, description: str = "") -> Curr
         owner=actor.organization,
         created_by=actor.user,
     )
-    _full_clean(curriculum)
+    full_clean_fields(curriculum)
     curriculum.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -119,7 +111,7 @@ def curriculum_update(actor: Actor, *, curriculum: Curriculum, **fields: str) ->
         curriculum.name = _text(fields, "name", required=True, limit=NAME_MAX)
     if "description" in fields:
         curriculum.description = _text(fields, "description", required=False, limit=TEXT_MAX)
-    _full_clean(curriculum)
+    full_clean_fields(curriculum)
     curriculum.save(update_fields=["name", "description", "updated_at"])
     after = {"name": curriculum.name, "description": curriculum.description}
     audit.record(
@@ -142,7 +134,7 @@ def stage_add(actor: Actor, *, curriculum: Curriculum, name: str) -> Stage:
         position=last + 1,
         name=_text({"name": name}, "name", required=True, limit=NAME_MAX),
     )
-    _full_clean(stage)
+    full_clean_fields(stage)
     stage.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -162,7 +154,7 @@ def requirement_add(actor: Actor, *, stage: Stage, name: str, description: str =
         name=_text(fields, "name", required=True, limit=NAME_MAX),
         description=_text(fields, "description", required=False, limit=TEXT_MAX),
     )
-    _full_clean(requirement)
+    full_clean_fields(requirement)
     requirement.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -263,7 +255,7 @@ def learning_create(
         organization=_worker_office(worker, actor),
         entered_by=actor.user,
     )
-    _full_clean(learning)
+    full_clean_fields(learning)
     learning.save()
     with attachments_stored(
         LearningEvidence, [checked], uploaded_by=actor.user, learning=learning
@@ -358,7 +350,7 @@ def stage_rename(actor: Actor, *, stage: Stage, name: str) -> Stage:
     stage = Stage.objects.select_for_update().get(pk=stage.pk)
     before = stage.name
     stage.name = _text({"name": name}, "name", required=True, limit=NAME_MAX)
-    _full_clean(stage)
+    full_clean_fields(stage)
     stage.save(update_fields=["name", "updated_at"])
     audit.record(
         action=Action.RECORD_UPDATED,
@@ -457,7 +449,7 @@ def requirement_update(actor: Actor, *, requirement: Requirement, **fields: str)
         requirement.name = _text(fields, "name", required=True, limit=NAME_MAX)
     if "description" in fields:
         requirement.description = _text(fields, "description", required=False, limit=TEXT_MAX)
-    _full_clean(requirement)
+    full_clean_fields(requirement)
     requirement.save(update_fields=["name", "description", "updated_at"])
     after = {"name": requirement.name, "description": requirement.description}
     audit.record(

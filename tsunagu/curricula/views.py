@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.errors import NotFound
-from tsunagu.core.http import TsunaguRequest, private_download
+from tsunagu.core.http import TsunaguRequest, stored_download
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted
 from tsunagu.curricula import access, selectors, services
 from tsunagu.curricula.forms import (
@@ -31,6 +31,23 @@ from tsunagu.curricula.models import LearningStatus
 from tsunagu.trainings.access import events_visible_to
 
 BACK = "curricula:list"
+
+
+def _structure_form(
+    request: TsunaguRequest, form: Any, curriculum_id: int, *, title: str, subject: str, **loop: Any
+) -> HttpResponse:
+    """A form that changes a curriculum's structure (`subject` says which part): on the app's
+    form page, back to the curriculum when done or cancelled."""
+    back = reverse("curricula:detail", args=[curriculum_id])
+    return form_page(
+        request,
+        form,
+        "curricula/pages/form.html",
+        done=lambda _saved: redirect(back),
+        context={"title": title, "subject": subject, "back": back},
+        back=BACK,
+        **loop,
+    )
 
 
 @require_GET
@@ -82,19 +99,14 @@ def curriculum_detail(request: TsunaguRequest, curriculum_id: int) -> HttpRespon
 @errors_as_pages(back=BACK)
 def curriculum_edit(request: TsunaguRequest, curriculum_id: int) -> HttpResponse:
     curriculum = access.access_curriculum(request.actor, curriculum_id, for_organizer=True)
-    return form_page(
+    return _structure_form(
         request,
         CurriculumForm(posted(request), initial=curriculum_initial(curriculum)),
-        "curricula/pages/form.html",
+        curriculum.pk,
+        title=_("カリキュラムを変更する"),
+        subject=curriculum.name,
         save=lambda data: services.curriculum_update(request.actor, curriculum=curriculum, **data),
-        done=lambda saved: redirect("curricula:detail", saved.pk),
-        context={
-            "title": _("カリキュラムを変更する"),
-            "subject": curriculum.name,
-            "back": reverse("curricula:detail", args=[curriculum.pk]),
-        },
         success=_("カリキュラムを変更しました。"),
-        back=BACK,
     )
 
 
@@ -102,19 +114,14 @@ def curriculum_edit(request: TsunaguRequest, curriculum_id: int) -> HttpResponse
 @errors_as_pages(back=BACK)
 def stage_create(request: TsunaguRequest, curriculum_id: int) -> HttpResponse:
     curriculum = access.access_curriculum(request.actor, curriculum_id, for_organizer=True)
-    return form_page(
+    return _structure_form(
         request,
         StageForm(posted(request)),
-        "curricula/pages/form.html",
+        curriculum.pk,
+        title=_("段階を追加する"),
+        subject=curriculum.name,
         save=lambda data: services.stage_add(request.actor, curriculum=curriculum, **data),
-        done=lambda made: redirect("curricula:detail", curriculum.pk),
-        context={
-            "title": _("段階を追加する"),
-            "subject": curriculum.name,
-            "back": reverse("curricula:detail", args=[curriculum.pk]),
-        },
         success=_("段階を追加しました。"),
-        back=BACK,
     )
 
 
@@ -122,19 +129,14 @@ def stage_create(request: TsunaguRequest, curriculum_id: int) -> HttpResponse:
 @errors_as_pages(back=BACK)
 def requirement_create(request: TsunaguRequest, stage_id: int) -> HttpResponse:
     stage = access.access_stage(request.actor, stage_id)
-    return form_page(
+    return _structure_form(
         request,
         RequirementForm(posted(request)),
-        "curricula/pages/form.html",
+        stage.curriculum_id,
+        title=_("修了要件を追加する"),
+        subject=f"{stage.curriculum.name} ／ {stage.name}",
         save=lambda data: services.requirement_add(request.actor, stage=stage, **data),
-        done=lambda made: redirect("curricula:detail", stage.curriculum_id),
-        context={
-            "title": _("修了要件を追加する"),
-            "subject": f"{stage.curriculum.name} ／ {stage.name}",
-            "back": reverse("curricula:detail", args=[stage.curriculum_id]),
-        },
         success=_("修了要件を追加しました。"),
-        back=BACK,
     )
 
 
@@ -142,19 +144,14 @@ def requirement_create(request: TsunaguRequest, stage_id: int) -> HttpResponse:
 @errors_as_pages(back=BACK)
 def stage_edit(request: TsunaguRequest, stage_id: int) -> HttpResponse:
     stage = access.access_stage(request.actor, stage_id)
-    return form_page(
+    return _structure_form(
         request,
         StageForm(posted(request), initial={"name": stage.name}),
-        "curricula/pages/form.html",
+        stage.curriculum_id,
+        title=_("段階の名称を変更する"),
+        subject=f"{stage.curriculum.name} ／ {stage.name}",
         save=lambda data: services.stage_rename(request.actor, stage=stage, **data),
-        done=lambda saved: redirect("curricula:detail", saved.curriculum_id),
-        context={
-            "title": _("段階の名称を変更する"),
-            "subject": f"{stage.curriculum.name} ／ {stage.name}",
-            "back": reverse("curricula:detail", args=[stage.curriculum_id]),
-        },
         success=_("段階の名称を変更しました。"),
-        back=BACK,
     )
 
 
@@ -195,21 +192,16 @@ def stage_delete(request: TsunaguRequest, stage_id: int) -> HttpResponse:
 def requirement_edit(request: TsunaguRequest, requirement_id: int) -> HttpResponse:
     requirement = access.access_requirement(request.actor, requirement_id)
     curriculum_id = requirement.stage.curriculum_id
-    return form_page(
+    return _structure_form(
         request,
         RequirementForm(posted(request), initial=requirement_initial(requirement)),
-        "curricula/pages/form.html",
+        curriculum_id,
+        title=_("修了要件を変更する"),
+        subject=f"{requirement.stage.name} ／ {requirement.name}",
         save=lambda data: services.requirement_update(
             request.actor, requirement=requirement, **data
         ),
-        done=lambda saved: redirect("curricula:detail", curriculum_id),
-        context={
-            "title": _("修了要件を変更する"),
-            "subject": f"{requirement.stage.name} ／ {requirement.name}",
-            "back": reverse("curricula:detail", args=[curriculum_id]),
-        },
         success=_("修了要件を変更しました。"),
-        back=BACK,
     )
 
 
@@ -234,21 +226,16 @@ def link_create(request: TsunaguRequest, requirement_id: int) -> HttpResponse:
     requirement = access.access_requirement(actor, requirement_id)
     events = events_visible_to(actor).exclude(curriculum_links__requirement=requirement)
     curriculum_id = requirement.stage.curriculum_id
-    return form_page(
+    return _structure_form(
         request,
         LinkForm(posted(request), events=events.order_by("-held_on", "pk")),
-        "curricula/pages/form.html",
+        curriculum_id,
+        title=_("要件を満たす研修を登録する"),
+        subject=f"{requirement.stage.name} ／ {requirement.name}",
         save=lambda data: services.requirement_event_link(
             actor, requirement=requirement, event=data["event"]
         ),
-        done=lambda made: redirect("curricula:detail", curriculum_id),
-        context={
-            "title": _("要件を満たす研修を登録する"),
-            "subject": f"{requirement.stage.name} ／ {requirement.name}",
-            "back": reverse("curricula:detail", args=[curriculum_id]),
-        },
         success=_("要件を満たす研修を登録しました。"),
-        back=BACK,
     )
 
 
@@ -426,12 +413,7 @@ def learning_evidence(request: TsunaguRequest, learning_id: int) -> FileResponse
     evidence = learning.evidence.order_by("pk").first()
     if evidence is None:
         raise Http404
-    response = private_download(
-        evidence.file,
-        sha256=evidence.sha256,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    response = stored_download(evidence)
     audit.record(
         action=Action.ATTACHMENT_DOWNLOADED,
         actor=actor,

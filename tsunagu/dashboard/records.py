@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -99,18 +100,37 @@ class FigureRecords:
         return next((label for key, label, _n in self.categories if key == category), "")
 
 
-def _names() -> dict[int, str]:
-    return {
-        pk: short or name
-        for pk, name, short in Organization.objects.values_list("pk", "name", "short_name")
-    }
+@dataclass
+class Ask:
+    """What a row builder is asked: for whom, which figure, which fiscal year, as of which day,
+    within which areas (None: the whole city)."""
 
+    actor: Actor
+    key: str
+    year: int
+    day: dt.date
+    areas: figures.AreaMap
+    area_ids: list[int] | None
 
-def _ward_name(areas: figures.AreaMap, area_id: int | None) -> str:
-    ward = areas.ward_of(area_id)
-    if ward is None:
-        return _("区の記録なし")
-    return areas.rows[ward][2]
+    def __post_init__(self) -> None:
+        self.start, self.end = fiscal_year_range(self.year)
+        self.since = start_of_local_day(self.start)
+        self.until = start_of_local_day(self.end + dt.timedelta(days=1))
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        """Every organization's short name (else its name), by id."""
+        return {
+            pk: short or name
+            for pk, name, short in Organization.objects.values_list("pk", "name", "short_name")
+        }
+
+    def ward(self, area_id: int | None, fallback_area_id: int | None = None) -> str:
+        """The ward's name of the area (else of the fallback, such as the household's)."""
+        ward = self.areas.ward_of(area_id if area_id is not None else fallback_area_id)
+        if ward is None:
+            return _("区の記録なし")
+        return self.areas.rows[ward][2]
 
 
 def _label(choices: dict[str, str], keys: list[str]) -> str:
@@ -157,7 +177,7 @@ def figure_records(
     )
     if scope.suppressed:
         return result
-    builders: dict[str, Callable[..., Iterator[RecordRow]]] = {
+    builders: dict[str, Callable[[Ask], Iterator[RecordRow]]] = {
         **dict.fromkeys(CONSULTATION_FIGURES, _consultation_rows),
         **dict.fromkeys(CASE_FIGURES, _case_rows),
         **dict.fromkeys(REFERRAL_FIGURES, _referral_rows),
@@ -174,37 +194,24 @@ def figure_records(
     areas = figures.AreaMap()
     area_ids = areas.areas_in(scope.wards) if scope.wards is not None else None
     result.rows = sorted(
-        builders[key](actor, key=key, year=year, day=day, areas=areas, area_ids=area_ids),
+        builders[key](Ask(actor, key, year, day, areas, area_ids)),
         key=lambda row: row.day,
     )
     return result
 
 
-def _bounds(year: int) -> tuple[dt.date, dt.date, dt.datetime, dt.datetime]:
-    start, end = fiscal_year_range(year)
-    return start, end, start_of_local_day(start), start_of_local_day(end + dt.timedelta(days=1))
-
-
-def _consultation_rows(
-    actor: Actor,
-    *,
-    key: str,
-    year: int,
-    day: dt.date,
-    areas: figures.AreaMap,
-    area_ids: list[int] | None,
-) -> Iterator[RecordRow]:
-    _start, _end, since, until = _bounds(year)
-    names = _names()
+def _consultation_rows(ask: Ask) -> Iterator[RecordRow]:
+    since, until = ask.since, ask.until
+    names = ask.names
     support = {k: str(label) for k, label in SupportType.choices}
     columns = {str(k): str(label) for k, label in referral_statistics.CATEGORY_COLUMNS}
     columns[figures.NO_PERSON] = _("本人の記録なし（匿名など）")
-    rows = figures.consultations_in(since, until, area_ids).values_list(
+    rows = figures.consultations_in(since, until, ask.area_ids).values_list(
         "pk", "organization_id", *figures.CONSULTATION_FIELDS
     )
     for pk, organization_id, *fields in rows:
-        keys = figures.consultation_categories(areas, *fields)
-        if not keys[key]:
+        keys = figures.consultation_categories(ask.areas, *fields)
+        if not keys[ask.key]:
             continue
         received_at, support_types, _person, _cats, person_area, household_area = fields
         yield RecordRow(
@@ -213,11 +220,11 @@ def _consultation_rows(
                 names.get(organization_id, ""),
                 _label(support, sorted(set(support_types or []))),
                 columns.get(keys["consultations_by_disability"][0], ""),
-                _ward_name(areas, person_area if person_area is not None else household_area),
+                ask.ward(person_area, household_area),
             ),
-            categories=tuple(keys[key]),
+            categories=tuple(keys[ask.key]),
             url=reverse("cases:consultation_detail", args=[pk])
-            if organization_id == actor.organization_id
+            if organization_id == ask.actor.organization_id
             else "",
         )
 
@@ -228,19 +235,11 @@ def _case_url(actor: Actor, pk: int, lead_organization_id: int) -> str:
     return reverse("cases:case_detail", args=[pk])
 
 
-def _case_rows(
-    actor: Actor,
-    *,
-    key: str,
-    year: int,
-    day: dt.date,
-    areas: figures.AreaMap,
-    area_ids: list[int] | None,
-) -> Iterator[RecordRow]:
-    start, end, _since, _until = _bounds(year)
-    names = _names()
+def _case_rows(ask: Ask) -> Iterator[RecordRow]:
+    start, end = ask.start, ask.end
+    names = ask.names
     statuses = {k: str(label) for k, label in CaseStatus.choices}
-    rows = figures.cases_opened_in(start, end, area_ids).values_list(
+    rows = figures.cases_opened_in(start, end, ask.area_ids).values_list(
         "pk", "opened_on", "lead_organization_id", "status", "person__area_id", "household__area_id"
     )
     for pk, opened_on, lead, status, person_area, household_area in rows:
@@ -249,28 +248,20 @@ def _case_rows(
             cells=(
                 names.get(lead, ""),
                 statuses.get(status, status),
-                _ward_name(areas, person_area if person_area is not None else household_area),
+                ask.ward(person_area, household_area),
             ),
             categories=(str(opened_on.month),),
-            url=_case_url(actor, pk, lead),
+            url=_case_url(ask.actor, pk, lead),
         )
 
 
-def _referral_rows(
-    actor: Actor,
-    *,
-    key: str,
-    year: int,
-    day: dt.date,
-    areas: figures.AreaMap,
-    area_ids: list[int] | None,
-) -> Iterator[RecordRow]:
-    _start, _end, since, until = _bounds(year)
-    names = _names()
+def _referral_rows(ask: Ask) -> Iterator[RecordRow]:
+    since, until = ask.since, ask.until
+    names = ask.names
     kinds = {k: str(label) for k, label in ReferralKind.choices}
     statuses = {k: str(label) for k, label in ReferralStatus.choices}
     rows = list(
-        figures.referrals_sent_in(since, until, area_ids)
+        figures.referrals_sent_in(since, until, ask.area_ids)
         .order_by("requested_at", "pk")
         .values_list(
             "pk",
@@ -289,7 +280,7 @@ def _referral_rows(
     )
     for pk, _case_id, _person_id, sender, receiver, person_area, *fields in rows:
         keys, took = figures.referral_categories(*fields, stands=pk in standing)
-        if not keys[key]:
+        if not keys[ask.key]:
             continue
         kind, _requester_kind, status, requested_at, _accepted_at = fields
         yield RecordRow(
@@ -300,30 +291,22 @@ def _referral_rows(
                 kinds.get(kind, kind),
                 statuses.get(status, status),
                 "—" if took is None else _("%(days)s日") % {"days": round(took, 1)},
-                _ward_name(areas, person_area),
+                ask.ward(person_area),
             ),
-            categories=tuple(keys[key]),
+            categories=tuple(keys[ask.key]),
             url=reverse("referrals:detail", args=[pk])
-            if actor.organization_id in (sender, receiver)
+            if ask.actor.organization_id in (sender, receiver)
             else "",
         )
 
 
-def _difficulty_rows(
-    actor: Actor,
-    *,
-    key: str,
-    year: int,
-    day: dt.date,
-    areas: figures.AreaMap,
-    area_ids: list[int] | None,
-) -> Iterator[RecordRow]:
-    start, end, _since, _until = _bounds(year)
-    names = _names()
+def _difficulty_rows(ask: Ask) -> Iterator[RecordRow]:
+    start, end = ask.start, ask.end
+    names = ask.names
     factor_labels = {k: str(label) for k, label in DifficultyFactor.choices}
     type_labels = {k: str(label) for k, label in figures.HOUSEHOLD_TYPES}
     rows = list(
-        figures.difficulty_cases_in(start, end, area_ids).values_list(
+        figures.difficulty_cases_in(start, end, ask.area_ids).values_list(
             "pk",
             "household_id",
             "person_id",
@@ -343,25 +326,17 @@ def _difficulty_rows(
                 names.get(lead, ""),
                 type_labels[kinds[pk]],
                 _label(factor_labels, known),
-                _ward_name(areas, person_area if person_area is not None else household_area),
+                ask.ward(person_area, household_area),
             ),
-            categories=tuple(known) if key == "difficulty_factors" else (kinds[pk],),
-            url=_case_url(actor, pk, lead),
+            categories=tuple(known) if ask.key == "difficulty_factors" else (kinds[pk],),
+            url=_case_url(ask.actor, pk, lead),
         )
 
 
-def _overdue_rows(
-    actor: Actor,
-    *,
-    key: str,
-    year: int,
-    day: dt.date,
-    areas: figures.AreaMap,
-    area_ids: list[int] | None,
-) -> Iterator[RecordRow]:
-    start, end, _since, _until = _bounds(year)
-    names = _names()
-    rows = figures.overdue_monitorings_in(start, end, area_ids, today=day).values_list(
+def _overdue_rows(ask: Ask) -> Iterator[RecordRow]:
+    start, end = ask.start, ask.end
+    names = ask.names
+    rows = figures.overdue_monitorings_in(start, end, ask.area_ids, today=ask.day).values_list(
         "due_on",
         "plan__case_id",
         "plan__case__lead_organization_id",
@@ -373,24 +348,16 @@ def _overdue_rows(
             day=due_on,
             cells=(
                 names.get(lead, ""),
-                _("%(days)s日") % {"days": (day - due_on).days},
-                _ward_name(areas, person_area if person_area is not None else household_area),
+                _("%(days)s日") % {"days": (ask.day - due_on).days},
+                ask.ward(person_area, household_area),
             ),
             categories=(),
-            url=_case_url(actor, case_id, lead),
+            url=_case_url(ask.actor, case_id, lead),
         )
 
 
-def _training_rows(
-    actor: Actor,
-    *,
-    key: str,
-    year: int,
-    day: dt.date,
-    areas: figures.AreaMap,
-    area_ids: list[int] | None,
-) -> Iterator[RecordRow]:
-    start, end, _since, _until = _bounds(year)
+def _training_rows(ask: Ask) -> Iterator[RecordRow]:
+    start, end = ask.start, ask.end
     kinds = {k: str(label) for k, label in EventKind.choices}
     for pk, held_on, theme, kind, places in (
         figures.trainings_held_in(start, end)
@@ -405,47 +372,31 @@ def _training_rows(
         )
 
 
-def _community_rows(
-    actor: Actor,
-    *,
-    key: str,
-    year: int,
-    day: dt.date,
-    areas: figures.AreaMap,
-    area_ids: list[int] | None,
-) -> Iterator[RecordRow]:
+def _community_rows(ask: Ask) -> Iterator[RecordRow]:
     """An activity: its title, kind, area and organization (no person data); linked where the
     viewer reads it (its own, or every one for the city and the core center)."""
-    start, end, _since, _until = _bounds(year)
-    names = _names()
+    start, end = ask.start, ask.end
+    names = ask.names
     kinds = {k: str(label) for k, label in ActivityKind.choices}
-    readable = set(community_access.activities_visible_to(actor).values_list("pk", flat=True))
+    readable = set(community_access.activities_visible_to(ask.actor).values_list("pk", flat=True))
     for pk, held_on, title, kind, area, organization_id in (
-        community_selectors.activities_held_in(start, end, area_ids)
+        community_selectors.activities_held_in(start, end, ask.area_ids)
         .order_by("held_on", "pk")
         .values_list("pk", "held_on", "title", "kind", "area__name", "organization_id")
     ):
         yield RecordRow(
             day=held_on,
             cells=(title, kinds.get(kind, kind), area or "", names.get(organization_id, "")),
-            categories=(kind,) if key == "community_by_kind" else (str(held_on.month),),
+            categories=(kind,) if ask.key == "community_by_kind" else (str(held_on.month),),
             url=reverse("community:activity_detail", args=[pk]) if pk in readable else "",
         )
 
 
-def _place_rows(
-    actor: Actor,
-    *,
-    key: str,
-    year: int,
-    day: dt.date,
-    areas: figures.AreaMap,
-    area_ids: list[int] | None,
-) -> Iterator[RecordRow]:
+def _place_rows(ask: Ask) -> Iterator[RecordRow]:
     """A place at a held training: the training and the organization that sent the worker,
     never the worker's name."""
-    start, end, _since, _until = _bounds(year)
-    names = _names()
+    start, end = ask.start, ask.end
+    names = ask.names
     shown = {str(k) for k in figures.TRAINING_KINDS}
     attendance = {k: str(label) for k, label in Attendance.choices}
     rows = figures.registrations_of(figures.trainings_held_in(start, end)).values_list(
@@ -458,12 +409,12 @@ def _place_rows(
     )
     for event_id, held_on, theme, organization_id, org_kind, attended in rows:
         keys = figures.registration_categories(org_kind, attended, shown)
-        if not keys[key]:
+        if not keys[ask.key]:
             continue
         yield RecordRow(
             day=held_on,
             cells=(theme, names.get(organization_id, ""), attendance.get(attended, "")),
-            categories=tuple(keys[key]),
+            categories=tuple(keys[ask.key]),
             url=reverse("trainings:event_detail", args=[event_id]),
         )
 

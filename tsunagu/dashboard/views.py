@@ -13,7 +13,7 @@ from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import errors_as_pages
+from tsunagu.core.screens import errors_as_pages, pdf_unavailable
 from tsunagu.dashboard import balance as balances
 from tsunagu.dashboard import caseloads as caseload_selectors
 from tsunagu.dashboard import exports as dashboard_exports
@@ -168,7 +168,7 @@ def figures_export(request: TsunaguRequest) -> HttpResponse:
         )
     except PdfUnavailable:
         back = reverse("dashboard:figures") + "?" + urlencode({"fiscal_year": year})
-        return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
+        return pdf_unavailable(request, back=back)
     dashboard_exports.record_exported(
         actor, scope, year=year, table=which, fmt=fmt, replaced=replaced
     )

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out, model_field, model_max_length, patch_field
@@ -304,7 +304,7 @@ def resource_detail(request: TsunaguRequest, resource_id: int) -> SocialResource
 
 @router.patch(
     "/directory/resources/{resource_id}",
-    response={200: ResourceOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ResourceOut, **ERRORS},
     summary="社会資源の更新（送った項目だけ。配列は送ると置き換え）",
     url_name="directory_resource_update",
 )

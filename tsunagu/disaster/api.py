@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
@@ -19,7 +19,6 @@ from tsunagu.disaster.models import Campaign, CheckState, Criteria, EvacuationPl
 from tsunagu.organizations.models import Area, Organization
 
 router = Router(tags=["disaster"])
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class DisasterCriteriaOut(Out):

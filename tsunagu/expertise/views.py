@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.audit import services as audit
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import confirm_action, errors_as_pages, form_page, posted
 from tsunagu.expertise import selectors, services
 from tsunagu.expertise.forms import DeclarationEditForm, DeclarationForm, DirectorySearchForm
 
@@ -97,12 +97,10 @@ def declaration_edit(request: TsunaguRequest, declaration_id: int) -> HttpRespon
 def declaration_delete(request: TsunaguRequest, declaration_id: int) -> HttpResponse:
     """A GET asks to confirm; the POST withdraws."""
     declaration = selectors.access_declaration(request.actor, declaration_id)
-    if request.method != "POST":
-        return render(
-            request, "expertise/pages/declaration_delete.html", {"declaration": declaration}
-        )
-    return action(
+    return confirm_action(
         request,
+        "expertise/pages/declaration_delete.html",
+        {"declaration": declaration},
         lambda: services.declaration_delete(request.actor, declaration=declaration),
         to="expertise:declarations",
         success=_("専門性の登録を取り下げました。"),

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,6 +21,7 @@ from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year as fiscal_year_of
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid
+from tsunagu.core.validation import full_clean_fields
 from tsunagu.grouphomes import access
 from tsunagu.grouphomes.models import (
     FIRST_FISCAL_YEAR,
@@ -55,14 +55,6 @@ ACTION_OVERDUE_NOTIFIED = register_action(
 )
 
 HOME_FIELDS = ("opened_on", "capacity", "units", "note")
-
-
-def _full_clean(obj: Any, exclude: Sequence[str] = ()) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude), validate_unique=False)
-    except ValidationError as exc:
-        errors = {name: str(messages[0]) for name, messages in exc.message_dict.items() if messages}
-        raise FieldErrors(errors or {"": _("入力を確かめてください。")}) from None
 
 
 def _plain(value: Any) -> Any:
@@ -169,7 +161,7 @@ def home_create(
         raise FieldErrors({"capacity": _("定員は1〜1000で入力してください。")})
     if not 1 <= units <= 100:
         raise FieldErrors({"units": _("共同生活住居の数は1〜100で入力してください。")})
-    _full_clean(home)
+    full_clean_fields(home, unique=False)
     home.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -199,7 +191,7 @@ def home_update(actor: Actor, *, home: GroupHome, **fields: Any) -> GroupHome:
         raise FieldErrors({"capacity": _("定員は1〜1000で入力してください。")})
     if not 1 <= home.units <= 100:
         raise FieldErrors({"units": _("共同生活住居の数は1〜100で入力してください。")})
-    _full_clean(home)
+    full_clean_fields(home, unique=False)
     home.save()
     after = {n: _plain(getattr(home, n)) for n in HOME_FIELDS}
     audit.record(
@@ -315,7 +307,7 @@ def evaluation_plan(
         report_due_days=due_days,
         created_by=actor.user,
     )
-    _full_clean(evaluation)
+    full_clean_fields(evaluation, unique=False)
     evaluation.save()
     evaluation.evaluators.set(chosen)
     audit.record(

@@ -15,7 +15,7 @@ from tsunagu.audit.models import Action
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.lists import list_screen
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import action, errors_as_pages, form_page, pdf_unavailable, posted
 from tsunagu.grouphomes import access, printing, selectors, services
 from tsunagu.grouphomes.forms import (
     EvaluationFilter,
@@ -274,7 +274,7 @@ def report_pdf(request: TsunaguRequest, evaluation_id: int) -> HttpResponse:
         pdf = printing.report_pdf(request.actor, evaluation=evaluation)
     except PdfUnavailable:
         back = reverse("grouphomes:evaluation_detail", args=[evaluation.pk])
-        return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
+        return pdf_unavailable(request, back=back)
     return download(
         pdf, filename=printing.filename(evaluation, "pdf"), content_type="application/pdf"
     )

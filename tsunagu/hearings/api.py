@@ -17,7 +17,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.cases.models import MeetingFormat
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out, patch_field
@@ -42,7 +42,6 @@ from tsunagu.organizations.models import Organization
 
 router = Router(tags=["hearings"])
 
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 FLAGGED: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: FlagsErrorOut}
 
 

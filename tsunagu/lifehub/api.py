@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
@@ -28,7 +28,6 @@ from tsunagu.lifehub.models import (
 from tsunagu.organizations.models import Area, Organization
 
 router = Router(tags=["lifehub"])
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def _organization(pk: int | None, field: str) -> Organization | None:

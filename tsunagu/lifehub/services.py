@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +13,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Invalid
+from tsunagu.core.validation import full_clean_fields
 from tsunagu.directory import services as directory_services
 from tsunagu.directory.models import TaxonomyTerm
 from tsunagu.lifehub import access
@@ -28,18 +27,6 @@ from tsunagu.lifehub.models import (
     ResidentActivity,
 )
 from tsunagu.organizations.models import Area, Organization
-
-
-def _validate(obj: models.Model, exclude: Iterable[str] = ()) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise FieldErrors(
-            {
-                name: " ".join(str(m) for m in messages)
-                for name, messages in exc.message_dict.items()
-            }
-        ) from None
 
 
 def _keeper(actor: Actor, view: str) -> Actor:
@@ -81,7 +68,9 @@ def _consent_create(
         recorded_by=actor.user,
         recorded_by_organization=actor.organization,
     )
-    _validate(consent, exclude=["activity", "recorded_by", "recorded_by_organization"])
+    full_clean_fields(
+        consent, exclude=["activity", "recorded_by", "recorded_by_organization"], every_message=True
+    )
     consent.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -150,7 +139,9 @@ def activity_create(
         recorded_by_organization=actor.organization,
         created_by=actor.user,
     )
-    _validate(activity, exclude=["resource", "recorded_by_organization", "created_by"])
+    full_clean_fields(
+        activity, exclude=["resource", "recorded_by_organization", "created_by"], every_message=True
+    )
     activity.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -256,7 +247,7 @@ def role_add(
         since=since or timezone.localdate(),
         created_by=actor.user,
     )
-    _validate(role, exclude=["organization", "created_by"])
+    full_clean_fields(role, exclude=["organization", "created_by"], every_message=True)
     role.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -321,9 +312,10 @@ def emergency_receive(
         situation=situation.strip(),
         created_by=actor.user,
     )
-    _validate(
+    full_clean_fields(
         request,
         exclude=["receiving_organization", "requesting_organization", "accepted_by", "created_by"],
+        every_message=True,
     )
     request.save()
     audit.record(

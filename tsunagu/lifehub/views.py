@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
@@ -27,6 +30,9 @@ from tsunagu.lifehub.forms import (
     WithdrawForm,
 )
 from tsunagu.lifehub.models import EmergencyRequest, EmergencyStatus, ResidentActivity
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # --- The hub ---------------------------------------------------------------------------------
 
@@ -137,62 +143,40 @@ def emergency_detail(request: TsunaguRequest, request_id: int) -> HttpResponse:
     return render(request, "lifehub/emergency_detail.html", _emergency_context(request, found))
 
 
-def _emergency_step(
-    request: TsunaguRequest, request_id: int, form_class: Any, form_name: str, run: Any, said: str
-) -> HttpResponse:
+# Each step of a request at its detail page: its form (shown there as `<step>_form`), its
+# service and what is said once it is recorded.
+_STEPS: dict[str, tuple[type[forms.Form], Callable[..., EmergencyRequest], StrOrPromise]] = {
+    "accept": (AcceptForm, services.emergency_accept, gettext_lazy("受け入れを記録しました。")),
+    "decline": (
+        DeclineForm,
+        services.emergency_decline,
+        gettext_lazy("受け入れできなかったことを記録しました。"),
+    ),
+    "end": (EndForm, services.emergency_end, gettext_lazy("受け入れの終了を記録しました。")),
+}
+
+
+@require_POST
+@errors_as_pages(back="lifehub:emergency_list")
+def emergency_step(request: TsunaguRequest, request_id: int, step: str) -> HttpResponse:
+    """Accept, decline or end a request (`step`, from the URL conf): a refused form is shown
+    again on the request's page."""
+    form_class, run, said = _STEPS[step]
     found = access.access_emergency(request.actor, request_id)
     back = reverse("lifehub:emergency_detail", args=[found.pk])
+    form_name = f"{step}_form"
     return form_page(
         request,
         form_class(posted(request)),
         "lifehub/emergency_detail.html",
-        save=lambda data: run(found, data),
+        save=lambda data: run(request.actor, request=found, **data),
         done=lambda saved: redirect(back),
         context=lambda: {
             k: v for k, v in _emergency_context(request, found).items() if k != form_name
         },
         form_name=form_name,
-        success=said,
+        success=str(said),
         back=back,
-    )
-
-
-@require_POST
-@errors_as_pages(back="lifehub:emergency_list")
-def emergency_accept(request: TsunaguRequest, request_id: int) -> HttpResponse:
-    return _emergency_step(
-        request,
-        request_id,
-        AcceptForm,
-        "accept_form",
-        lambda found, data: services.emergency_accept(request.actor, request=found, **data),
-        _("受け入れを記録しました。"),
-    )
-
-
-@require_POST
-@errors_as_pages(back="lifehub:emergency_list")
-def emergency_decline(request: TsunaguRequest, request_id: int) -> HttpResponse:
-    return _emergency_step(
-        request,
-        request_id,
-        DeclineForm,
-        "decline_form",
-        lambda found, data: services.emergency_decline(request.actor, request=found, **data),
-        _("受け入れできなかったことを記録しました。"),
-    )
-
-
-@require_POST
-@errors_as_pages(back="lifehub:emergency_list")
-def emergency_end(request: TsunaguRequest, request_id: int) -> HttpResponse:
-    return _emergency_step(
-        request,
-        request_id,
-        EndForm,
-        "end_form",
-        lambda found, data: services.emergency_end(request.actor, request=found, **data),
-        _("受け入れの終了を記録しました。"),
     )
 
 

@@ -9,7 +9,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tsunagu.audit import services as audit
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.dates import fiscal_year as current_fiscal_year
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.core.errors import FieldErrors, Invalid, NotFound
@@ -229,7 +229,7 @@ def staffing_post_create(
 
 @router.patch(
     "/staffing-posts/{post_id}",
-    response={200: StaffingPostOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: StaffingPostOut, **ERRORS},
     summary="配置の人数・終了日を変える（市担当課）",
     url_name="staffing_post_update",
 )

@@ -5,7 +5,6 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -17,6 +16,7 @@ from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid, NotFound
 from tsunagu.core.kana import fold, hiragana, is_kana
+from tsunagu.core.validation import full_clean_fields
 from tsunagu.organizations import management, staffing
 from tsunagu.organizations.models import (
     Area,
@@ -100,7 +100,7 @@ def membership_add(
         is_primary=is_primary,
         started_on=started_on,
     )
-    _full_clean(membership)
+    full_clean_fields(membership)
     membership.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -224,7 +224,7 @@ def _apply(actor: Actor, organization: Organization, changes: dict[str, Any]) ->
             raise FieldErrors(
                 {"office_number": f"この事業所番号はすでに「{other.name}」に登録されています。"}
             )
-    _full_clean(organization)
+    full_clean_fields(organization)
     return areas
 
 
@@ -404,15 +404,6 @@ def organizations_imported(
 # --- Staffing (organizations/staffing.py says who may) -----------------------------------
 
 
-def _full_clean(obj: StaffingPost | StaffingAssignment | Organization | Membership) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise FieldErrors(
-            {name: str(messages[0]) for name, messages in exc.message_dict.items()}
-        ) from None
-
-
 @transaction.atomic
 def staffing_post_create(
     actor: Actor,
@@ -432,7 +423,7 @@ def staffing_post_create(
         required_from=required_from,
         required_until=required_until,
     )
-    _full_clean(post)
+    full_clean_fields(post)
     post.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -466,7 +457,7 @@ def staffing_post_update(
         post.headcount = headcount
     if not isinstance(required_until, Unset):
         post.required_until = required_until
-    _full_clean(post)
+    full_clean_fields(post)
     _check_not_overfilled(post, list(post.assignments.all()))
     post.save(update_fields=["headcount", "required_until", "updated_at"])
     audit.record(
@@ -498,7 +489,7 @@ def staffing_assignment_add(
     assignment = StaffingAssignment(
         post=post, membership=membership, started_on=started_on, ended_on=ended_on
     )
-    _full_clean(assignment)
+    full_clean_fields(assignment)
     others = list(post.assignments.all())
     if any(a.membership_id == membership.pk and _overlap(a, assignment) for a in others):
         raise FieldErrors({"started_on": "この職員はその期間すでにこの配置に就いています。"})
@@ -530,7 +521,7 @@ def staffing_assignment_end(
     StaffingPost.objects.select_for_update().filter(pk=post.pk).first()
     before = _iso(assignment.ended_on)
     assignment.ended_on = ended_on
-    _full_clean(assignment)
+    full_clean_fields(assignment)
     # A later last day may run into the successor's first days.
     others = [a for a in post.assignments.all() if a.pk != assignment.pk]
     _check_not_overfilled(post, [*others, assignment])

@@ -12,7 +12,7 @@ from ninja.errors import ValidationError
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_household, access_person
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.kana import KANA_PATTERN
@@ -513,13 +513,7 @@ def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> DuplicateCan
 
 @router.post(
     "/duplicate-candidates/{candidate_id}/decision",
-    response={
-        200: DuplicateQueueItemOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: DuplicateQueueItemOut, **ERRORS},
     summary="重複の可能性への対応（基幹相談支援センター）",
     description="対応済みの候補には 409 を返します。",
 )
@@ -638,7 +632,7 @@ def household_create(request: TsunaguRequest, payload: HouseholdIn) -> Status[Ho
 
 @router.patch(
     "/households/{household_id}",
-    response={200: HouseholdOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: HouseholdOut, **ERRORS},
     summary="世帯の情報の更新",
     description="送った項目だけを変えます。version は最後に読んだときの値です。"
     "ほかの人が先に更新していると 409 conflict を返します。",

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from ninja import Field, Query, Router, Schema, Status
 
 from tsunagu.cases.access import access_case
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
 from tsunagu.core.validators import Id, SaneDate
@@ -28,7 +28,7 @@ router = Router(tags=["plainplans"])
 
 PlainPlanAudience = Literal["person", "family"]
 PlainPlanSection = Literal["goals", "parts", "meeting"]
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+PLAIN_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
 
 
 class PlainPlanPartOut(Out):
@@ -146,7 +146,7 @@ def plain_plan_list(request: TsunaguRequest, case_id: int) -> Any:
 
 @router.post(
     "/plainplans/cases/{case_id}",
-    response={201: PlainPlanDetailOut, **ERRORS},
+    response={201: PlainPlanDetailOut, **PLAIN_ERRORS},
     summary="今の支援計画から、わかりやすい計画の下書きを作る",
     url_name="plainplans_start",
 )
@@ -168,7 +168,7 @@ def plain_plan_detail(request: TsunaguRequest, plain_plan_id: int) -> Any:
 
 @router.put(
     "/plainplans/{plain_plan_id}",
-    response={200: PlainPlanDetailOut, **ERRORS},
+    response={200: PlainPlanDetailOut, **PLAIN_ERRORS},
     summary="わかりやすい計画の下書きを書く（チェックの指摘があっても保存する）",
     url_name="plainplans_edit",
 )
@@ -188,7 +188,7 @@ def plain_plan_edit(request: TsunaguRequest, plain_plan_id: int, payload: PlainP
 
 @router.post(
     "/plainplans/{plain_plan_id}/check",
-    response={200: PlainPlanCheckOut, **ERRORS},
+    response={200: PlainPlanCheckOut, **PLAIN_ERRORS},
     summary="やさしい日本語のチェック（保存しない）: 長い文、むずかしいことば、学年より上の漢字",
     url_name="plainplans_check",
 )
@@ -226,7 +226,7 @@ def plain_plan_preview(
 
 @router.post(
     "/plainplans/{plain_plan_id}/release",
-    response={200: PlainPlanDetailOut, **ERRORS},
+    response={200: PlainPlanDetailOut, **PLAIN_ERRORS},
     summary="わかりやすい計画を本人に公開する（前の版に置きかわる。家族には本人が認めた部分だけ）",
     url_name="plainplans_release",
 )

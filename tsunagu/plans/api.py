@@ -20,7 +20,7 @@ from ninja import Field, Router, Schema, Status
 from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Context, Name, Out, model_field, patch_field
@@ -56,7 +56,6 @@ from tsunagu.plans.models import (
 
 router = Router(tags=["plans"])
 
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 MonitoringFrequencyValue = Literal["monthly", "every_3_months", "every_6_months", "custom"]
 assert set(MonitoringFrequencyValue.__args__) == set(MonitoringFrequency.values)  # type: ignore[attr-defined]  # noqa: S101

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from ninja import Field, Router, Schema, Status
 
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
 from tsunagu.core.validators import SaneDate
@@ -17,7 +17,6 @@ from tsunagu.portal import access, codes, selectors, services
 
 router = Router(tags=["portal"])
 
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 PortalAccountKindValue = Literal["person", "supporter"]
 PortalSectionValue = Literal["plan", "checkin", "access", "rights"]

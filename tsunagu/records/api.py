@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from tsunagu.accounts.models import User
 from tsunagu.cases.access import access_case
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Name, Out, model_field, patch_field
 from tsunagu.core.validators import MAX_INT, Id, NonBlank, SaneDate, SaneDateTime
@@ -272,7 +272,7 @@ def case_formulation_list(request: TsunaguRequest, case_id: int) -> QuerySet[For
 
 @router.post(
     "/cases/{case_id}/formulations",
-    response={201: FormulationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: FormulationOut, **ERRORS},
     summary="見立ての見直し（based_on が最新の版でなければ409）",
     url_name="case_formulation_create",
 )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Conflict, Forbidden, NotFound, TsunaguError
-from tsunagu.core.http import TsunaguRequest, private_download
+from tsunagu.core.http import TsunaguRequest, stored_download
 from tsunagu.core.screens import action, errors_as_pages, form_page, posted, refused_page
 from tsunagu.records import selectors, services
 from tsunagu.records.access import (
@@ -228,12 +228,7 @@ def attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResp
         attachment = selectors.attachment_for_download(request.actor, attachment_id)
     except NotFound:
         raise Http404 from None
-    response = private_download(
-        attachment.file,
-        sha256=attachment.sha256,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    response = stored_download(attachment)
     selectors.record_attachment_downloaded(request.actor, attachment)
     return response
 
@@ -349,11 +344,6 @@ def board_attachment_download(request: TsunaguRequest, attachment_id: int) -> Fi
         attachment = access_board_attachment(request.actor, attachment_id)
     except NotFound:
         raise Http404 from None
-    response = private_download(
-        attachment.file,
-        sha256=attachment.sha256,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    response = stored_download(attachment)
     selectors.record_board_attachment_downloaded(request.actor, attachment)
     return response

@@ -17,7 +17,7 @@ from tsunagu.audit import services as audit
 from tsunagu.cases import selectors as case_selectors
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import TeamRole
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Context, Name, Out, model_field, once, patch_field
@@ -39,8 +39,6 @@ from tsunagu.referrals.models import (
 from tsunagu.referrals.rules import MOVES
 
 router = Router(tags=["referrals"])
-
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # --- Schemas --------------------------------------------------------------------------------

@@ -10,24 +10,20 @@ importing organization: no person, no case, no free text about anyone.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Model
 from import_export import fields, resources
 
-from tsunagu.audit.imports import record_import, require_import_manager
-from tsunagu.audit.late_entry import record_late_entry
+from tsunagu.audit.importing import NewRowsByActor, import_new_rows
 from tsunagu.core.actor import Actor
 from tsunagu.core.imports import (
     ImportOutcome,
     LabelChoiceWidget,
     OriginalDateWidget,
     TextWidget,
-    file_digest,
-    read_table,
-    run_import,
 )
+from tsunagu.organizations.models import Organization
 from tsunagu.referrals.models import (
     ImportedRequest,
     ReferralKind,
@@ -40,7 +36,7 @@ COLUMNS = ("依頼日", "依頼元の種別", "障害種別", "依頼元の機�
 REQUIRED = COLUMNS[:3]
 
 
-class ImportedRequestResource(resources.ModelResource):  # type: ignore[misc]  # untyped
+class ImportedRequestResource(NewRowsByActor, resources.ModelResource):  # type: ignore[misc]
     requested_on = fields.Field(
         attribute="requested_on", column_name="依頼日", widget=OriginalDateWidget("依頼日")
     )
@@ -82,41 +78,23 @@ class ImportedRequestResource(resources.ModelResource):  # type: ignore[misc]  #
         skip_diff = True
         clean_model_instances = True
 
-    def __init__(self, actor: Actor) -> None:
-        super().__init__()
-        self.actor = actor
-
-    def get_instance(self, instance_loader: Any, row: Any) -> None:
-        return None
-
-    def after_init_instance(self, instance: Model, new: bool, row: Any, **kwargs: Any) -> None:
-        assert isinstance(instance, ImportedRequest)  # noqa: S101
-        assert self.actor.organization is not None  # noqa: S101  # require_import_manager
-        instance.receiving_organization = self.actor.organization
-        instance.imported_by = self.actor.user
+    def stamp(self, instance: ImportedRequest, organization: Organization, user: Any) -> None:
+        instance.receiving_organization = organization
+        instance.imported_by = user
         instance.kind = ReferralKind.JOINT_SUPPORT
 
-    def after_save_instance(self, instance: Model, row: Any, **kwargs: Any) -> None:
-        if kwargs.get("dry_run"):
-            return
-        assert isinstance(instance, ImportedRequest)  # noqa: S101
-        record_late_entry(self.actor, target=instance, own=instance.requested_on, source="import")
+    def own_date(self, instance: ImportedRequest) -> dt.date:
+        return instance.requested_on
 
 
 def requests_import(actor: Actor, *, data: bytes, name: str, dry_run: bool) -> ImportOutcome:
     """Check (dry run) or import a register of past joint-support requests, all or nothing."""
-    actor = require_import_manager(actor, target_type=TARGET_TYPE)
-    dataset = read_table(data)
-    with transaction.atomic():  # the rows and the import's audit row commit together
-        outcome = run_import(
-            ImportedRequestResource(actor), dataset, dry_run=dry_run, required=REQUIRED
-        )
-        if outcome.committed:
-            record_import(
-                actor,
-                target_type=TARGET_TYPE,
-                outcome=outcome,
-                digest=file_digest(data),
-                name=name,
-            )
-    return outcome
+    return import_new_rows(
+        actor,
+        ImportedRequestResource,
+        target_type=TARGET_TYPE,
+        required=REQUIRED,
+        data=data,
+        name=name,
+        dry_run=dry_run,
+    )

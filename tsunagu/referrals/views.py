@@ -28,7 +28,7 @@ from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.exports import TABLE_FORMATS, ExportTable, table_response
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import errors_as_pages, form_page, posted
+from tsunagu.core.screens import errors_as_pages, form_page, pdf_unavailable, posted
 from tsunagu.referrals import exports, fhir, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.access import access_referral, side_of
@@ -369,7 +369,7 @@ def statistics_export(request: TsunaguRequest) -> HttpResponse:
         response, replaced = table_response(fmt, chosen, stem=stem, title=title)
     except PdfUnavailable:
         back = reverse("referrals:statistics") + "?" + request.GET.urlencode()
-        return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
+        return pdf_unavailable(request, back=back)
     audit.record(
         action=services.ACTION_STATISTICS_EXPORTED,
         actor=request.actor,

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
-from tsunagu.core.api import ErrorOut
+from tsunagu.core.api import ERRORS
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.schemas import Out, patch_field
 from tsunagu.core.validators import Id, Version, Year
@@ -18,8 +18,6 @@ from tsunagu.reports.figures import check_year
 from tsunagu.reports.models import CONTENT_TYPES, AnnualReport, ReportJob
 
 router = Router(tags=["reports"])
-
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class ReportFileOut(Out):

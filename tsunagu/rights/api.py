@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.dates import fiscal_year
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
@@ -55,7 +55,6 @@ RightsConsultationOutcome = Literal["mediated", "advised", "referred", "unresolv
 RightsReferralOutcome = Literal["contracted", "waiting", "declined"]
 RightsCostSupportKind = Literal["petition_cost", "fee"]
 
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 FLAG_ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: FlagsErrorOut}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -18,7 +19,7 @@ from tsunagu.core.errors import TsunaguError
 from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import add_errors, errors_as_pages, form_page, posted
+from tsunagu.core.screens import add_errors, errors_as_pages, form_page, pdf_unavailable, posted
 from tsunagu.meetings import deidentify
 from tsunagu.rights import access, selectors, services
 from tsunagu.rights.forms import (
@@ -35,6 +36,13 @@ from tsunagu.rights.forms import (
 from tsunagu.rights.models import DiscriminationConsultation
 
 PAGE_SIZE = 30
+
+
+def _form(request: TsunaguRequest, form: Any, title: str, **loop: Any) -> HttpResponse:
+    """A form of this app: on its one form page, under `title`; a refusal links to the index."""
+    return form_page(
+        request, form, "rights/form.html", context={"title": title}, back="rights:index", **loop
+    )
 
 
 def _page(request: TsunaguRequest, rows: QuerySet[Any]) -> Any:
@@ -78,16 +86,13 @@ def index(request: TsunaguRequest) -> HttpResponse:
 @errors_as_pages(back="rights:index")
 def petition_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
     person = access.access_person(request.actor, person_id)
-    form = PetitionForm(posted(request))
-    return form_page(
+    return _form(
         request,
-        form,
-        "rights/form.html",
+        PetitionForm(posted(request)),
+        _("成年後見制度の申立てを記録する"),
         save=lambda data: services.petition_create(request.actor, person=person, **data),
         done=lambda petition: redirect("rights:petition_detail", petition.pk),
-        context={"title": _("成年後見制度の申立てを記録する")},
         success=_("申立てを記録しました。"),
-        back="rights:index",
     )
 
 
@@ -110,15 +115,13 @@ def petition_detail(request: TsunaguRequest, petition_id: int) -> HttpResponse:
 def petition_step(request: TsunaguRequest, petition_id: int) -> HttpResponse:
     petition = access.access_petition(request.actor, petition_id)
     form = PetitionStepForm(posted(request), next_step=services.next_step(petition))
-    return form_page(
+    return _form(
         request,
         form,
-        "rights/form.html",
+        _("申立ての段階を記録する"),
         save=lambda data: services.petition_step(request.actor, petition=petition, **data),
         done=lambda record: redirect("rights:petition_detail", petition.pk),
-        context={"title": _("申立ての段階を記録する")},
         success=_("段階を記録しました。"),
-        back="rights:index",
     )
 
 
@@ -143,15 +146,13 @@ def consultation_create(request: TsunaguRequest) -> HttpResponse:
         person = access.access_person(actor, person_id) if person_id else None
         return services.consultation_create(actor, person=person, keep=keep, seen=seen, **data)
 
-    return form_page(
+    return _form(
         request,
         form,
-        "rights/form.html",
+        _("障害者差別に関する相談を記録する"),
         save=save,
         done=lambda c: redirect("rights:consultation_detail", c.pk),
-        context={"title": _("障害者差別に関する相談を記録する")},
         success=_("相談を記録しました。"),
-        back="rights:index",
         rescue=_flags_rescue,
     )
 
@@ -184,15 +185,13 @@ def consultation_step(request: TsunaguRequest, consultation_id: int) -> HttpResp
             request.actor, consultation=consultation, keep=keep, **data
         )
 
-    return form_page(
+    return _form(
         request,
         form,
-        "rights/form.html",
+        _("相談への対応を記録する"),
         save=save,
         done=lambda step: redirect("rights:consultation_detail", consultation.pk),
-        context={"title": _("相談への対応を記録する")},
         success=_("対応を記録しました。"),
-        back="rights:index",
         rescue=_flags_rescue,
     )
 
@@ -201,18 +200,15 @@ def consultation_step(request: TsunaguRequest, consultation_id: int) -> HttpResp
 @errors_as_pages(back="rights:index")
 def consultation_close(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
     consultation = access.access_consultation(request.actor, consultation_id)
-    form = CloseForm(posted(request))
-    return form_page(
+    return _form(
         request,
-        form,
-        "rights/form.html",
+        CloseForm(posted(request)),
+        _("相談を終結する"),
         save=lambda data: services.consultation_close(
             request.actor, consultation=consultation, **data
         ),
         done=lambda c: redirect("rights:consultation_detail", c.pk),
-        context={"title": _("相談を終結する")},
         success=_("相談を終結しました。"),
-        back="rights:index",
     )
 
 
@@ -256,7 +252,7 @@ def council_export(request: TsunaguRequest) -> HttpResponse:
             fmt, [table], stem=f"rights-council-FY{year}", title=table.title
         )
     except PdfUnavailable:
-        return render(request, "plans/print/unavailable.html", {"back": ""}, status=503)
+        return pdf_unavailable(request)
     audit.record(
         action=services.ACTION_COUNCIL_EXPORTED,
         actor=request.actor,
@@ -271,20 +267,37 @@ def council_export(request: TsunaguRequest) -> HttpResponse:
     return response
 
 
+def _person_record(
+    request: TsunaguRequest,
+    person_id: int,
+    form: Any,
+    title: str,
+    record: Callable[..., Any],
+    success: str,
+) -> HttpResponse:
+    """A form that records one thing about a person (`record(actor, person=..., **data)`)
+    and goes back to the index."""
+    person = access.access_person(request.actor, person_id)
+    return _form(
+        request,
+        form,
+        title,
+        save=lambda data: record(request.actor, person=person, **data),
+        done=lambda _saved: redirect("rights:index"),
+        success=success,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @errors_as_pages(back="rights:index")
 def referral_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
-    person = access.access_person(request.actor, person_id)
-    form = ReferralForm(posted(request))
-    return form_page(
+    return _person_record(
         request,
-        form,
-        "rights/form.html",
-        save=lambda data: services.referral_create(request.actor, person=person, **data),
-        done=lambda referral: redirect("rights:index"),
-        context={"title": _("日常生活自立支援事業への紹介を記録する")},
-        success=_("紹介を記録しました。"),
-        back="rights:index",
+        person_id,
+        ReferralForm(posted(request)),
+        _("日常生活自立支援事業への紹介を記録する"),
+        services.referral_create,
+        _("紹介を記録しました。"),
     )
 
 
@@ -292,31 +305,24 @@ def referral_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
 @errors_as_pages(back="rights:index")
 def referral_outcome(request: TsunaguRequest, referral_id: int) -> HttpResponse:
     referral = access.access_referral(request.actor, referral_id)
-    form = ReferralOutcomeForm(posted(request))
-    return form_page(
+    return _form(
         request,
-        form,
-        "rights/form.html",
+        ReferralOutcomeForm(posted(request)),
+        _("日常生活自立支援事業の紹介の結果を記録する"),
         save=lambda data: services.referral_outcome(request.actor, referral=referral, **data),
         done=lambda saved: redirect("rights:index"),
-        context={"title": _("日常生活自立支援事業の紹介の結果を記録する")},
         success=_("結果を記録しました。"),
-        back="rights:index",
     )
 
 
 @require_http_methods(["GET", "POST"])
 @errors_as_pages(back="rights:index")
 def cost_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
-    person = access.access_person(request.actor, person_id)
-    form = CostDecisionForm(posted(request))
-    return form_page(
+    return _person_record(
         request,
-        form,
-        "rights/form.html",
-        save=lambda data: services.cost_decision_create(request.actor, person=person, **data),
-        done=lambda decision: redirect("rights:index"),
-        context={"title": _("成年後見制度利用支援事業の決定を記録する")},
-        success=_("決定を記録しました。"),
-        back="rights:index",
+        person_id,
+        CostDecisionForm(posted(request)),
+        _("成年後見制度利用支援事業の決定を記録する"),
+        services.cost_decision_create,
+        _("決定を記録しました。"),
     )

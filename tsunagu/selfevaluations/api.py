@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Query, Router, Schema, Status
 
 from tsunagu.audit import services as audit
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out, patch_field
@@ -224,13 +224,7 @@ def set_list(request: TsunaguRequest) -> Any:
 
 @router.post(
     "/self-evaluation-criteria",
-    response={
-        201: SelfEvaluationSetOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={201: SelfEvaluationSetOut, **ERRORS},
     summary="評価基準を作成する（市担当課。前年度から引き継げる）",
     url_name="self_evaluation_set_create",
 )
@@ -261,13 +255,7 @@ def set_detail(request: TsunaguRequest, set_id: int) -> dict[str, Any]:
 
 @router.patch(
     "/self-evaluation-criteria/{set_id}",
-    response={
-        200: SelfEvaluationSetOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: SelfEvaluationSetOut, **ERRORS},
     summary="評価基準を変更する（作成中のみ）",
     url_name="self_evaluation_set_update",
 )
@@ -282,13 +270,7 @@ def set_update(
 
 @router.post(
     "/self-evaluation-criteria/{set_id}/publish",
-    response={
-        200: SelfEvaluationSetOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: SelfEvaluationSetOut, **ERRORS},
     summary="評価基準を公開する（以後は変更できない）",
     url_name="self_evaluation_set_publish",
 )
@@ -299,13 +281,7 @@ def set_publish(request: TsunaguRequest, set_id: int) -> CriteriaSet:
 
 @router.post(
     "/self-evaluation-criteria/{set_id}/areas",
-    response={
-        201: SelfEvaluationAreaOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={201: SelfEvaluationAreaOut, **ERRORS},
     summary="領域を加える",
     url_name="self_evaluation_area_create",
 )
@@ -318,13 +294,7 @@ def area_create(
 
 @router.patch(
     "/self-evaluation-areas/{area_id}",
-    response={
-        200: SelfEvaluationAreaOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: SelfEvaluationAreaOut, **ERRORS},
     summary="領域を変更する",
     url_name="self_evaluation_area_update",
 )
@@ -356,13 +326,7 @@ def _area_of(criteria: CriteriaSet, area_id: int) -> CriteriaArea:
 
 @router.post(
     "/self-evaluation-criteria/{set_id}/items",
-    response={
-        201: SelfEvaluationItemOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={201: SelfEvaluationItemOut, **ERRORS},
     summary="評価項目を加える",
     url_name="self_evaluation_item_create",
 )
@@ -377,13 +341,7 @@ def item_create(
 
 @router.patch(
     "/self-evaluation-items/{item_id}",
-    response={
-        200: SelfEvaluationItemOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: SelfEvaluationItemOut, **ERRORS},
     summary="評価項目を変更する",
     url_name="self_evaluation_item_update",
 )
@@ -468,7 +426,7 @@ def evaluation_list(request: TsunaguRequest, filters: Query[SelfEvaluationListFi
 
 @router.post(
     "/self-evaluations",
-    response={201: SelfEvaluationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: SelfEvaluationOut, **ERRORS},
     summary="自己評価を始める（事業所。公開された評価基準について作成中で作る）",
     url_name="self_evaluation_start",
 )
@@ -522,13 +480,7 @@ def evaluation_detail(request: TsunaguRequest, evaluation_id: int) -> dict[str, 
 
 @router.patch(
     "/self-evaluations/{evaluation_id}",
-    response={
-        200: SelfEvaluationDetailOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: SelfEvaluationDetailOut, **ERRORS},
     summary="自己評価を保存する（作成中・差し戻し中のみ）",
     url_name="self_evaluation_update",
 )
@@ -550,7 +502,7 @@ def evaluation_update(
 
 @router.post(
     "/self-evaluations/{evaluation_id}/submit",
-    response={200: SelfEvaluationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: SelfEvaluationOut, **ERRORS},
     summary="自己評価を提出する（一度だけ。以後は閲覧のみ）",
     url_name="self_evaluation_submit",
 )
@@ -561,7 +513,7 @@ def evaluation_submit(request: TsunaguRequest, evaluation_id: int) -> SelfEvalua
 
 @router.post(
     "/self-evaluations/{evaluation_id}/return",
-    response={200: SelfEvaluationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: SelfEvaluationOut, **ERRORS},
     summary="自己評価を差し戻す（担当の基幹相談支援センター・市。理由が必要）",
     url_name="self_evaluation_return",
 )
@@ -574,13 +526,7 @@ def evaluation_return(
 
 @router.patch(
     "/self-evaluations/{evaluation_id}/review",
-    response={
-        200: SelfEvaluationDetailOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: SelfEvaluationDetailOut, **ERRORS},
     summary="センターの所見を書く（項目ごとと全体）",
     url_name="self_evaluation_review",
 )
@@ -599,7 +545,7 @@ def evaluation_review(
 
 @router.post(
     "/self-evaluations/{evaluation_id}/release",
-    response={200: SelfEvaluationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: SelfEvaluationOut, **ERRORS},
     summary="センターの所見を事業所に公開する",
     url_name="self_evaluation_release",
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -15,6 +14,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid
+from tsunagu.core.validation import full_clean_fields
 from tsunagu.selfevaluations import access
 from tsunagu.selfevaluations.models import (
     LABEL_MAX,
@@ -28,14 +28,6 @@ from tsunagu.selfevaluations.models import (
     SelfEvaluation,
     SetStatus,
 )
-
-
-def _full_clean(obj: Any, exclude: Iterable[str] = ()) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        errors = {name: str(messages[0]) for name, messages in exc.message_dict.items() if messages}
-        raise FieldErrors(errors or {"": _("入力を確かめてください。")}) from None
 
 
 def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
@@ -108,7 +100,7 @@ def set_create(
         raise FieldErrors({"title": _("名称を入力してください。")})
     if CriteriaSet.objects.filter(fiscal_year=fiscal_year).exists():
         raise Conflict(_("この年度の評価基準はすでにあります。"))
-    _full_clean(criteria, exclude=["created_by", "fiscal_year"])
+    full_clean_fields(criteria, exclude=["created_by", "fiscal_year"])
     try:
         with transaction.atomic():
             criteria.save()
@@ -169,7 +161,7 @@ def set_update(
         criteria.guidance = guidance.strip()
     if scale_labels is not None:
         criteria.scale_labels = clean_scale(scale_labels)
-    _full_clean(criteria, exclude=["created_by"])
+    full_clean_fields(criteria, exclude=["created_by"])
     criteria.save(update_fields=["title", "guidance", "scale_labels", "updated_at"])
     after = {"title": criteria.title, "guidance": criteria.guidance, "scale": criteria.scale_labels}
     audit.record(
@@ -215,7 +207,7 @@ def area_create(actor: Actor, *, criteria: CriteriaSet, name: str) -> CriteriaAr
     )
     if not area.name:
         raise FieldErrors({"name": _("領域の名前を入力してください。")})
-    _full_clean(area, exclude=["criteria_set"])
+    full_clean_fields(area, exclude=["criteria_set"])
     area.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -239,7 +231,7 @@ def area_update(
             raise FieldErrors({"name": _("領域の名前を入力してください。")})
     if position is not None:
         area.position = position
-    _full_clean(area, exclude=["criteria_set"])
+    full_clean_fields(area, exclude=["criteria_set"])
     area.save(update_fields=["name", "position", "updated_at"])
     audit.record(
         action=Action.RECORD_UPDATED,
@@ -284,7 +276,7 @@ def _check_item(item: CriteriaItem) -> None:
     ).exclude(pk=item.pk)
     if taken.exists():
         raise FieldErrors({"code": _("この項目番号はこの評価基準で使われています。")})
-    _full_clean(item, exclude=["area"])
+    full_clean_fields(item, exclude=["area"])
 
 
 @audit.atomic_with_refusals
@@ -448,7 +440,7 @@ def evaluation_save(
             answer.score = score
         if "comment" in given and given["comment"] is not None:
             answer.comment = str(given["comment"]).strip()
-        _full_clean(answer, exclude=["evaluation", "item", "center_comment"])
+        full_clean_fields(answer, exclude=["evaluation", "item", "center_comment"])
         after = {"score": answer.score, "comment": answer.comment}
         if before != after:
             answer.save(update_fields=["score", "comment", "updated_at"])
@@ -456,7 +448,7 @@ def evaluation_save(
     if overall_comment is not None and overall_comment.strip() != evaluation.overall_comment:
         changed["overall_comment"] = [evaluation.overall_comment, overall_comment.strip()]
         evaluation.overall_comment = overall_comment.strip()
-        _full_clean(evaluation, exclude=["organization", "criteria_set", "created_by"])
+        full_clean_fields(evaluation, exclude=["organization", "criteria_set", "created_by"])
     evaluation.save(update_fields=["overall_comment", "updated_at"])
     audit.record(
         action=Action.RECORD_UPDATED, actor=actor, target=evaluation, detail={"changed": changed}
@@ -511,7 +503,7 @@ def evaluation_return(actor: Actor, *, evaluation: SelfEvaluation, reason: str) 
     evaluation.status = EvaluationStatus.RETURNED
     evaluation.return_reason = reason
     evaluation.returned_at = timezone.now()
-    _full_clean(evaluation, exclude=["organization", "criteria_set", "created_by"])
+    full_clean_fields(evaluation, exclude=["organization", "criteria_set", "created_by"])
     evaluation.save(update_fields=["status", "return_reason", "returned_at", "updated_at"])
     audit.record(
         action=Action.RECORD_UPDATED,
@@ -545,13 +537,13 @@ def evaluation_review(
         if text != answer.center_comment:
             changed[answer.item.code] = [answer.center_comment, text]
             answer.center_comment = text
-            _full_clean(answer, exclude=["evaluation", "item"])
+            full_clean_fields(answer, exclude=["evaluation", "item"])
             answer.save(update_fields=["center_comment", "updated_at"])
     if center_comment is not None and center_comment.strip() != evaluation.center_comment:
         changed["center_comment"] = [evaluation.center_comment, center_comment.strip()]
         evaluation.center_comment = center_comment.strip()
     evaluation.center_organization = actor.organization
-    _full_clean(evaluation, exclude=["organization", "criteria_set", "created_by"])
+    full_clean_fields(evaluation, exclude=["organization", "criteria_set", "created_by"])
     evaluation.save(update_fields=["center_comment", "center_organization", "updated_at"])
     audit.record(
         action=Action.RECORD_UPDATED, actor=actor, target=evaluation, detail={"changed": changed}

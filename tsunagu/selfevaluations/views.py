@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -17,7 +19,14 @@ from tsunagu.core.errors import Forbidden
 from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import (
+    action,
+    confirm_action,
+    errors_as_pages,
+    form_page,
+    pdf_unavailable,
+    posted,
+)
 from tsunagu.selfevaluations import access, charts, selectors, services
 from tsunagu.selfevaluations.forms import (
     AreaForm,
@@ -32,6 +41,17 @@ from tsunagu.selfevaluations.forms import (
 from tsunagu.selfevaluations.models import CriteriaSet, SetStatus
 
 HOME = "selfevaluations:home"
+CONFIRM = "selfevaluations/pages/confirm.html"
+
+
+def _form(
+    request: TsunaguRequest, form: Any, heading: str, back_url: str, **loop: Any
+) -> HttpResponse:
+    """A form on the app's form page under `heading`, with a link back to `back_url`."""
+    context = {"heading": heading, "back_url": back_url}
+    return form_page(
+        request, form, "selfevaluations/pages/form.html", context=context, back=HOME, **loop
+    )
 
 
 def _published(actor: Actor) -> QuerySet[CriteriaSet]:
@@ -75,15 +95,14 @@ def set_create(request: TsunaguRequest) -> HttpResponse:
     actor = audit.require_role(
         request.actor, access.may_manage_criteria, view="self_evaluation_set_create"
     )
-    return form_page(
+    return _form(
         request,
         SetForm(posted(request), sets=access.sets_visible_to(actor)),
-        "selfevaluations/pages/form.html",
+        _("評価基準を作成する"),
+        reverse(HOME),
         save=lambda data: services.set_create(actor, **data),
         done=lambda created: redirect("selfevaluations:set_detail", created.pk),
-        context={"heading": _("評価基準を作成する"), "back_url": reverse(HOME)},
         success=_("評価基準を作成しました。"),
-        back=HOME,
     )
 
 
@@ -110,15 +129,14 @@ def _set_back(criteria_pk: int) -> str:
 @errors_as_pages(back=HOME)
 def set_edit(request: TsunaguRequest, set_id: int) -> HttpResponse:
     criteria = access.access_set(request.actor, set_id, for_write=True)
-    return form_page(
+    return _form(
         request,
         SetEditForm(posted(request), criteria=criteria),
-        "selfevaluations/pages/form.html",
+        _("評価基準を変更する"),
+        _set_back(criteria.pk),
         save=lambda data: services.set_update(request.actor, criteria=criteria, **data),
         done=lambda saved: redirect(_set_back(saved.pk)),
-        context={"heading": _("評価基準を変更する"), "back_url": _set_back(criteria.pk)},
         success=_("評価基準を変更しました。"),
-        back=HOME,
     )
 
 
@@ -127,21 +145,17 @@ def set_edit(request: TsunaguRequest, set_id: int) -> HttpResponse:
 def set_publish(request: TsunaguRequest, set_id: int) -> HttpResponse:
     """A GET asks to confirm; the POST publishes and freezes the set."""
     criteria = access.access_set(request.actor, set_id, for_write=True)
-    if request.method != "POST":
-        return render(
-            request,
-            "selfevaluations/pages/confirm.html",
-            {
-                "heading": _("評価基準を公開する"),
-                "message": _(
-                    "公開すると、事業所が自己評価を始められます。公開した評価基準は変更できません。"
-                ),
-                "button": _("公開する"),
-                "back_url": _set_back(criteria.pk),
-            },
-        )
-    return action(
+    return confirm_action(
         request,
+        CONFIRM,
+        {
+            "heading": _("評価基準を公開する"),
+            "message": _(
+                "公開すると、事業所が自己評価を始められます。公開した評価基準は変更できません。"
+            ),
+            "button": _("公開する"),
+            "back_url": _set_back(criteria.pk),
+        },
         lambda: services.set_publish(request.actor, criteria=criteria),
         to=lambda saved: _set_back(saved.pk),
         failed_to=_set_back(criteria.pk),
@@ -154,15 +168,14 @@ def set_publish(request: TsunaguRequest, set_id: int) -> HttpResponse:
 @errors_as_pages(back=HOME)
 def area_create(request: TsunaguRequest, set_id: int) -> HttpResponse:
     criteria = access.access_set(request.actor, set_id, for_write=True)
-    return form_page(
+    return _form(
         request,
         AreaForm(posted(request)),
-        "selfevaluations/pages/form.html",
+        _("領域を加える"),
+        _set_back(criteria.pk),
         save=lambda data: services.area_create(request.actor, criteria=criteria, **data),
         done=lambda area: redirect(_set_back(criteria.pk)),
-        context={"heading": _("領域を加える"), "back_url": _set_back(criteria.pk)},
         success=_("領域を加えました。"),
-        back=HOME,
     )
 
 
@@ -170,15 +183,14 @@ def area_create(request: TsunaguRequest, set_id: int) -> HttpResponse:
 @errors_as_pages(back=HOME)
 def area_edit(request: TsunaguRequest, area_id: int) -> HttpResponse:
     area = access.access_area(request.actor, area_id, for_write=True)
-    return form_page(
+    return _form(
         request,
         AreaForm(posted(request), area=area),
-        "selfevaluations/pages/form.html",
+        _("領域を変更する"),
+        _set_back(area.criteria_set_id),
         save=lambda data: services.area_update(request.actor, area=area, **data),
         done=lambda saved: redirect(_set_back(saved.criteria_set_id)),
-        context={"heading": _("領域を変更する"), "back_url": _set_back(area.criteria_set_id)},
         success=_("領域を変更しました。"),
-        back=HOME,
     )
 
 
@@ -186,20 +198,16 @@ def area_edit(request: TsunaguRequest, area_id: int) -> HttpResponse:
 @errors_as_pages(back=HOME)
 def area_delete(request: TsunaguRequest, area_id: int) -> HttpResponse:
     area = access.access_area(request.actor, area_id, for_write=True)
-    if request.method != "POST":
-        return render(
-            request,
-            "selfevaluations/pages/confirm.html",
-            {
-                "heading": _("領域を削除する"),
-                "message": _("「%(name)s」とその評価項目を削除します。") % {"name": area.name},
-                "button": _("削除する"),
-                "danger": True,
-                "back_url": _set_back(area.criteria_set_id),
-            },
-        )
-    return action(
+    return confirm_action(
         request,
+        CONFIRM,
+        {
+            "heading": _("領域を削除する"),
+            "message": _("「%(name)s」とその評価項目を削除します。") % {"name": area.name},
+            "button": _("削除する"),
+            "danger": True,
+            "back_url": _set_back(area.criteria_set_id),
+        },
         lambda: services.area_delete(request.actor, area=area),
         to=lambda criteria: _set_back(criteria.pk),
         failed_to=_set_back(area.criteria_set_id),
@@ -212,15 +220,14 @@ def area_delete(request: TsunaguRequest, area_id: int) -> HttpResponse:
 @errors_as_pages(back=HOME)
 def item_create(request: TsunaguRequest, set_id: int) -> HttpResponse:
     criteria = access.access_set(request.actor, set_id, for_write=True)
-    return form_page(
+    return _form(
         request,
         ItemForm(posted(request), criteria=criteria),
-        "selfevaluations/pages/form.html",
+        _("評価項目を加える"),
+        _set_back(criteria.pk),
         save=lambda data: services.item_create(request.actor, **data),
         done=lambda item: redirect(_set_back(criteria.pk)),
-        context={"heading": _("評価項目を加える"), "back_url": _set_back(criteria.pk)},
         success=_("評価項目を加えました。"),
-        back=HOME,
     )
 
 
@@ -229,15 +236,14 @@ def item_create(request: TsunaguRequest, set_id: int) -> HttpResponse:
 def item_edit(request: TsunaguRequest, item_id: int) -> HttpResponse:
     item = access.access_item(request.actor, item_id, for_write=True)
     criteria = item.area.criteria_set
-    return form_page(
+    return _form(
         request,
         ItemForm(posted(request), criteria=criteria, item=item),
-        "selfevaluations/pages/form.html",
+        _("評価項目を変更する"),
+        _set_back(criteria.pk),
         save=lambda data: services.item_update(request.actor, item=item, **data),
         done=lambda saved: redirect(_set_back(criteria.pk)),
-        context={"heading": _("評価項目を変更する"), "back_url": _set_back(criteria.pk)},
         success=_("評価項目を変更しました。"),
-        back=HOME,
     )
 
 
@@ -246,20 +252,16 @@ def item_edit(request: TsunaguRequest, item_id: int) -> HttpResponse:
 def item_delete(request: TsunaguRequest, item_id: int) -> HttpResponse:
     item = access.access_item(request.actor, item_id, for_write=True)
     back = _set_back(item.area.criteria_set_id)
-    if request.method != "POST":
-        return render(
-            request,
-            "selfevaluations/pages/confirm.html",
-            {
-                "heading": _("評価項目を削除する"),
-                "message": _("「%(item)s」を削除します。") % {"item": item},
-                "button": _("削除する"),
-                "danger": True,
-                "back_url": back,
-            },
-        )
-    return action(
+    return confirm_action(
         request,
+        CONFIRM,
+        lambda: {
+            "heading": _("評価項目を削除する"),
+            "message": _("「%(item)s」を削除します。") % {"item": item},
+            "button": _("削除する"),
+            "danger": True,
+            "back_url": back,
+        },
         lambda: services.item_delete(request.actor, item=item),
         to=lambda criteria: _set_back(criteria.pk),
         failed_to=back,
@@ -276,19 +278,18 @@ def item_delete(request: TsunaguRequest, item_id: int) -> HttpResponse:
 def evaluation_start(request: TsunaguRequest) -> HttpResponse:
     actor = audit.require_role(request.actor, access.may_evaluate, view="self_evaluation_start")
     current = selectors.current_set(actor)
-    return form_page(
+    return _form(
         request,
         StartForm(
             posted(request),
             sets=_published(actor),
             initial={"criteria_set": current.pk if current else None},
         ),
-        "selfevaluations/pages/form.html",
+        _("自己評価を始める"),
+        reverse(HOME),
         save=lambda data: services.evaluation_start(actor, criteria=data["criteria_set"]),
         done=lambda evaluation: redirect("selfevaluations:evaluation_edit", evaluation.pk),
-        context={"heading": _("自己評価を始める"), "back_url": reverse(HOME)},
         success=_("自己評価を始めました。作成中として保存されます。"),
-        back=HOME,
     )
 
 
@@ -364,19 +365,14 @@ def evaluation_submit(request: TsunaguRequest, evaluation_id: int) -> HttpRespon
 @errors_as_pages(back=HOME)
 def evaluation_return(request: TsunaguRequest, evaluation_id: int) -> HttpResponse:
     evaluation = access.access_evaluation(request.actor, evaluation_id)
-    return form_page(
+    return _form(
         request,
         ReturnForm(posted(request)),
-        "selfevaluations/pages/form.html",
+        _("自己評価を差し戻す（%(office)s）") % {"office": evaluation.organization.name},
+        _evaluation_back(evaluation.pk),
         save=lambda data: services.evaluation_return(request.actor, evaluation=evaluation, **data),
         done=lambda saved: redirect(_evaluation_back(saved.pk)),
-        context={
-            "heading": _("自己評価を差し戻す（%(office)s）")
-            % {"office": evaluation.organization.name},
-            "back_url": _evaluation_back(evaluation.pk),
-        },
         success=_("自己評価を差し戻しました。"),
-        back=HOME,
     )
 
 
@@ -463,12 +459,7 @@ def summary_export(request: TsunaguRequest, set_id: int) -> HttpResponse:
             fmt, [table], stem=f"self-evaluation-{criteria.fiscal_year}", title=table.title
         )
     except PdfUnavailable:
-        return render(
-            request,
-            "plans/print/unavailable.html",
-            {"back": reverse("selfevaluations:summary", args=[criteria.pk])},
-            status=503,
-        )
+        return pdf_unavailable(request, back=reverse("selfevaluations:summary", args=[criteria.pk]))
     services.record_viewed(
         actor,
         target=criteria,

@@ -14,7 +14,7 @@ from tsunagu.accounts.models import User
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
-from tsunagu.core.api import ErrorOut, Listing, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, Listing, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out, patch_field
@@ -33,7 +33,6 @@ from tsunagu.supervision.models import (
 router = Router(tags=["supervision"])
 
 SUPERVISOR_MESSAGE = "スーパーバイザーは開催する基幹相談支援センターの職員から選びます。"
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class SessionOut(Out):

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from tsunagu.cases.access import access_case, active_team_members, cases_visible
 from tsunagu.cases.models import Case, CaseTeamMember
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid, NotFound
+from tsunagu.core.validation import full_clean_fields
 from tsunagu.expertise.models import Theme
 from tsunagu.organizations.models import Membership, Organization
 from tsunagu.records import services as records
@@ -47,14 +47,6 @@ ACTION_FOLLOWED_UP = register_action(
 )
 
 SESSION_FIELDS = ("kind", "held_on", "place")
-
-
-def _full_clean(obj: Any) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        errors = {name: str(messages[0]) for name, messages in exc.message_dict.items() if messages}
-        raise FieldErrors(errors or {"": _("入力を確かめてください。")}) from None
 
 
 def _plain(value: Any) -> Any:
@@ -132,7 +124,7 @@ def session_create(
         supervisor=supervisor,
         created_by=actor.user,
     )
-    _full_clean(session)
+    full_clean_fields(session)
     session.save()
     session.offices.set(offices)
     session.workers.set(workers)
@@ -187,7 +179,7 @@ def session_update(
     if presenting - {o.pk for o in new_offices}:
         raise FieldErrors({"offices": _("事例を提示した事業所は参加した事業所から外せません。")})
     session.supervisor = new_supervisor
-    _full_clean(session)
+    full_clean_fields(session)
     session.save()
     session.offices.set(new_offices)
     session.workers.set(new_workers)
@@ -285,7 +277,7 @@ def item_create(
         case=case,
         basis=basis,
     )
-    _full_clean(item)
+    full_clean_fields(item)
     item.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -344,7 +336,7 @@ def advice_record(
     item.advice_recorded_at = timezone.now()
     if follow_up_point is not None:
         item.follow_up_point = follow_up_point.strip()
-    _full_clean(item)
+    full_clean_fields(item)
     item.save(
         update_fields=[
             "advice",
@@ -471,7 +463,7 @@ def item_carry(
         follow_up_point=point,
         carried_from=item,
     )
-    _full_clean(carried)
+    full_clean_fields(carried)
     carried.save()
     if point != item.follow_up_point:
         item.follow_up_point = point
@@ -504,7 +496,7 @@ def item_follow_up(actor: Actor, *, item: PresentedCase, result: str) -> Present
     was = item.follow_up_result
     item.follow_up_result = result
     item.followed_up_at = item.followed_up_at or timezone.now()
-    _full_clean(item)
+    full_clean_fields(item)
     item.save(update_fields=["follow_up_result", "followed_up_at", "updated_at"])
     audit.record(
         action=ACTION_FOLLOWED_UP,

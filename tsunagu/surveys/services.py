@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -26,6 +25,7 @@ from tsunagu.audit.actions import register_action
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid
+from tsunagu.core.validation import full_clean_fields
 from tsunagu.core.validators import MAX_YEAR, MIN_YEAR, has_bad_characters
 from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify
@@ -69,14 +69,6 @@ def _text(value: str, *, name: str, max_length: int, required: bool = False) -> 
     if required and not text:
         raise FieldErrors({name: _("入力してください。")})
     return text
-
-
-def _full_clean(obj: Any) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        errors = {name: str(messages[0]) for name, messages in exc.message_dict.items() if messages}
-        raise FieldErrors(errors or {"": _("入力を確かめてください。")}) from None
 
 
 def _require_sender(actor: Actor, survey: Survey | None = None) -> None:
@@ -133,7 +125,7 @@ def survey_create(
         sender=actor.organization,
         created_by=actor.user,
     )
-    _full_clean(survey)
+    full_clean_fields(survey)
     survey.save()
     audit.record(
         action=Action.RECORD_CREATED,
@@ -169,7 +161,7 @@ def survey_update(actor: Actor, *, survey: Survey, **fields: Any) -> Survey:
         survey.fiscal_year = fields["fiscal_year"]
     if "deadline" in fields:
         survey.deadline = fields["deadline"]
-    _full_clean(survey)
+    full_clean_fields(survey)
     survey.save()
     audit.record(
         action=Action.RECORD_UPDATED,
@@ -247,7 +239,7 @@ def question_add(
         prefill_key=prefill_key,
         code=code,
     )
-    _full_clean(question)
+    full_clean_fields(question)
     question.save()
     audit.record(
         action=Action.RECORD_CREATED,

@@ -18,7 +18,14 @@ from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.lists import list_screen
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted, refused_page
+from tsunagu.core.screens import (
+    action,
+    errors_as_pages,
+    form_page,
+    pdf_unavailable,
+    posted,
+    refused_page,
+)
 from tsunagu.surveys import access, census, kinds, selectors, services
 from tsunagu.surveys.forms import (
     AnswerForm,
@@ -368,7 +375,7 @@ def results_export(request: TsunaguRequest, survey_id: int) -> HttpResponse:
         )
     except PdfUnavailable:
         back = reverse("surveys:results", args=[survey.pk])
-        return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
+        return pdf_unavailable(request, back=back)
     audit.record(
         action=services.ACTION_EXPORTED,
         actor=actor,

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.errors import FieldErrors
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out, patch_field
@@ -207,7 +207,7 @@ def plan_list(request: TsunaguRequest) -> Any:
 
 @router.post(
     "/training-plans",
-    response={201: TrainingPlanOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: TrainingPlanOut, **ERRORS},
     summary="研修計画を作成する（基幹相談支援センター）",
     url_name="training_plan_create",
 )

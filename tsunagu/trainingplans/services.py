@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +12,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden
+from tsunagu.core.validation import full_clean_fields
 from tsunagu.meetings.models import CommunityIssue
 from tsunagu.trainingplans import access, selectors
 from tsunagu.trainingplans.models import (
@@ -33,14 +33,6 @@ ITEM_FIELDS = (
     "expertise_theme",
     "need_note",
 )
-
-
-def _full_clean(obj: Any, exclude: Iterable[str] = ()) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        errors = {name: str(messages[0]) for name, messages in exc.message_dict.items() if messages}
-        raise FieldErrors(errors or {"": _("入力を確かめてください。")}) from None
 
 
 def _require_planner(actor: Actor) -> None:
@@ -71,7 +63,7 @@ def plan_create(actor: Actor, *, fiscal_year: int, note: str = "") -> TrainingPl
         note=note.strip(),
         created_by=actor.user,
     )
-    _full_clean(plan, exclude=["organization", "created_by"])
+    full_clean_fields(plan, exclude=["organization", "created_by"])
     try:
         with transaction.atomic():
             plan.save()
@@ -99,7 +91,7 @@ def plan_update(
         if status not in PlanStatus.values:
             raise FieldErrors({"status": _("状態を選んでください。")})
         plan.status = status
-    _full_clean(plan, exclude=["organization", "created_by"])
+    full_clean_fields(plan, exclude=["organization", "created_by"])
     plan.save(update_fields=["note", "status", "updated_at"])
     after = {"note": plan.note, "status": plan.status}
     audit.record(
@@ -165,7 +157,7 @@ def item_create(
     issue = _check_item(plan, fields, community_issue)
     chosen = _check_events(plan, events)
     item = PlannedTraining(plan=plan, community_issue=issue, **fields)
-    _full_clean(item, exclude=["plan"])
+    full_clean_fields(item, exclude=["plan"])
     item.save()
     item.events.set(chosen)
     audit.record(action=Action.RECORD_CREATED, actor=actor, target=item, detail=_snapshot(item))
@@ -189,7 +181,7 @@ def item_update(
     for name, value in merged.items():
         setattr(item, name, value)
     item.community_issue = issue
-    _full_clean(item, exclude=["plan"])
+    full_clean_fields(item, exclude=["plan"])
     item.save()
     if events is not None:
         item.events.set(_check_events(item.plan, events))

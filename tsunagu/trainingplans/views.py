@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tsunagu.audit import services as audit
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import confirm_action, errors_as_pages, form_page, posted
 from tsunagu.trainingplans import access, selectors, services
 from tsunagu.trainingplans.forms import ItemForm, PlanEditForm, PlanForm
 from tsunagu.trainingplans.models import NeedSource
@@ -114,10 +114,10 @@ def item_edit(request: TsunaguRequest, item_id: int) -> HttpResponse:
 def item_delete(request: TsunaguRequest, item_id: int) -> HttpResponse:
     """A GET asks to confirm; the POST removes the item from the plan."""
     item = access.access_item(request.actor, item_id, for_write=True)
-    if request.method != "POST":
-        return render(request, "trainingplans/pages/item_delete.html", {"item": item})
-    return action(
+    return confirm_action(
         request,
+        "trainingplans/pages/item_delete.html",
+        {"item": item},
         lambda: services.item_delete(request.actor, item=item),
         to=lambda plan: reverse("trainingplans:plan_detail", args=[plan.pk]),
         success=_("計画から研修を外しました。"),

@@ -12,9 +12,9 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tsunagu.audit import services as audit
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.errors import FieldErrors
-from tsunagu.core.http import TsunaguRequest, download, private_download
+from tsunagu.core.http import TsunaguRequest, download, stored_download
 from tsunagu.core.import_api import IMPORT_RESPONSES, answer_import
 from tsunagu.core.schemas import Out, model_field, patch_field
 from tsunagu.core.validators import Id, NonBlank, SaneDate
@@ -203,7 +203,7 @@ def registration_list(request: TsunaguRequest, event_id: int) -> Any:
 
 @router.post(
     "/trainings/{event_id}/registrations",
-    response={201: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: RegistrationOut, **ERRORS},
     summary="職員を申し込む（定員を超えるとキャンセル待ち）",
     url_name="training_register",
 )
@@ -220,7 +220,7 @@ def registration_create(
 
 @router.post(
     "/training-registrations/{registration_id}/cancel",
-    response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: RegistrationOut, **ERRORS},
     summary="申込を取り消す（キャンセル待ちの先頭が繰り上がる）",
     url_name="training_registration_cancel",
 )
@@ -323,13 +323,7 @@ def questionnaire_state(request: TsunaguRequest, event_id: int) -> dict[str, Any
 
 @router.post(
     "/trainings/{event_id}/questionnaire",
-    response={
-        201: QuestionnaireStateOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        422: ErrorOut,
-    },
+    response={201: QuestionnaireStateOut, **ERRORS},
     summary="アンケートに答える（出席した本人が1回。無記名で保存し、回答のIDは返さない）",
     url_name="training_questionnaire_answer",
 )
@@ -406,12 +400,7 @@ def materials_add(
 )
 def material_download(request: TsunaguRequest, material_id: int) -> FileResponse:
     material = access.access_material(request.actor, material_id)
-    response = private_download(
-        material.file,
-        sha256=material.sha256,
-        filename=material.original_name,
-        content_type=material.content_type,
-    )
+    response = stored_download(material)
     selectors.record_material_downloaded(request.actor, material)
     return response
 

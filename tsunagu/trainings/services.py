@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +23,7 @@ from tsunagu.audit.actions import register_action
 from tsunagu.audit.models import Action
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid
+from tsunagu.core.validation import full_clean_fields
 from tsunagu.expertise.models import Theme
 from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify
@@ -71,14 +71,6 @@ EVENT_FIELDS = (
     "themes",
     "capacity",
 )
-
-
-def _full_clean(obj: Any) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        errors = {name: str(messages[0]) for name, messages in exc.message_dict.items() if messages}
-        raise FieldErrors(errors or {"": _("入力を確かめてください。")}) from None
 
 
 def _check_theme(fields: dict[str, Any]) -> None:
@@ -131,7 +123,7 @@ def event_create(
     event = TrainingEvent(
         organizer=actor.organization, created_by=actor.user, status=status, **fields
     )
-    _full_clean(event)
+    full_clean_fields(event)
     event.save()
     event.co_organizers.set([o for o in co_organizers if o.pk != actor.organization_id])
     audit.record(
@@ -182,7 +174,7 @@ def event_update(
     for name, value in fields.items():
         setattr(event, name, value)
     _check_times(event.starts_at, event.ends_at)
-    _full_clean(event)
+    full_clean_fields(event)
     event.save()
     if co_organizers is not None:
         event.co_organizers.set([o for o in co_organizers if o.pk != event.organizer_id])

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tsunagu.audit import services as audit
 from tsunagu.core.errors import NotFound
 from tsunagu.core.exports import csv_response
-from tsunagu.core.http import TsunaguRequest, download, private_download
+from tsunagu.core.http import TsunaguRequest, download, stored_download
 from tsunagu.core.import_screens import ImportScreen, import_page
 from tsunagu.core.lists import list_screen
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import action, errors_as_pages, form_page, pdf_unavailable, posted
 from tsunagu.curricula import selectors as curricula_selectors
 from tsunagu.trainings import access, certificates, exports, imports, selectors, services
 from tsunagu.trainings.forms import (
@@ -194,7 +194,7 @@ def certificate(request: TsunaguRequest, registration_id: int) -> HttpResponse:
         pdf = certificates.certificate_pdf(request.actor, registration=registration)
     except PdfUnavailable:
         back = reverse("trainings:event_detail", args=[registration.event_id])
-        return render(request, "plans/print/unavailable.html", {"back": back}, status=503)
+        return pdf_unavailable(request, back=back)
     return download(
         pdf, filename=certificates.filename(registration), content_type="application/pdf"
     )
@@ -270,12 +270,7 @@ def material_download(request: TsunaguRequest, material_id: int) -> FileResponse
         material = access.access_material(request.actor, material_id)
     except NotFound:
         raise Http404 from None
-    response = private_download(
-        material.file,
-        sha256=material.sha256,
-        filename=material.original_name,
-        content_type=material.content_type,
-    )
+    response = stored_download(material)
     selectors.record_material_downloaded(request.actor, material)
     return response
 

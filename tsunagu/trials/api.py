@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tsunagu.audit import services as audit
-from tsunagu.core.api import ErrorOut, paginated
+from tsunagu.core.api import ERRORS, ErrorOut, paginated
 from tsunagu.core.dates import fiscal_year
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
@@ -25,8 +25,6 @@ router = Router(tags=["trials"])
 
 TrialsKind = Literal["visit", "trial_use"]
 TrialsDecision = Literal["chosen", "not_chosen"]
-
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class TrialsVisitOut(Out):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest, download
+from tsunagu.core.screens import pdf_unavailable
 from tsunagu.plans import documents, fhir
 from tsunagu.plans.models import Monitoring, SupportPlan
 from tsunagu.plans.printing import PdfUnavailable, render_pdf
@@ -39,15 +40,6 @@ def _monitoring(request: TsunaguRequest, monitoring_id: int) -> Monitoring:
         raise Http404 from None
 
 
-def _pdf_unavailable(request: TsunaguRequest, *, xlsx_url: str, back: str) -> HttpResponse:
-    return render(
-        request,
-        "plans/print/unavailable.html",
-        {"xlsx_url": xlsx_url, "back": back},
-        status=503,
-    )
-
-
 @require_GET
 def plan_pdf(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
@@ -56,7 +48,7 @@ def plan_pdf(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     try:
         pdf = render_pdf(html)
     except PdfUnavailable:
-        return _pdf_unavailable(
+        return pdf_unavailable(
             request,
             xlsx_url=reverse("plans:plan_xlsx", args=[plan.pk]),
             back=reverse("plans:plan_detail", args=[plan.pk]),
@@ -105,7 +97,7 @@ def monitoring_pdf(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
     try:
         pdf = render_pdf(html)
     except PdfUnavailable:
-        return _pdf_unavailable(
+        return pdf_unavailable(
             request,
             xlsx_url=reverse("plans:monitoring_xlsx", args=[monitoring.pk]),
             back=reverse("plans:monitoring_detail", args=[monitoring.pk]),
