@@ -236,7 +236,11 @@ def person_contact_edit(request: TsunaguRequest, person_id: int) -> HttpResponse
         initial |= {name: getattr(revealed, name) for name in protection.CONTACT_FIELDS}
         # A form's GET is a read, as on every edit form (the reveal has its own row).
         audit.record(action=Action.RECORD_VIEWED, actor=request.actor, target=person)
-    shown: dict[str, Any] = {"duplicates": None, "person": person}
+    shown: dict[str, Any] = {
+        "duplicates": None,
+        "person": person,
+        "protected": bool(protection.protected_person_ids([person.pk])),
+    }
     form = PersonContactForm(posted(request), initial=initial)
     response = form_page(
         request,

@@ -432,6 +432,7 @@ def test_the_named_worker_changes_the_contact_on_screen(personas, world, client_
     assert "no-store" in form["Cache-Control"]
     for value in SHOWN:
         assert value in form.content.decode()
+    assert "開いたことは監査ログに記録しました" in form.content.decode()
     assert AuditEvent.objects.filter(
         pk__gt=marker, actor=personas.counselor_a, detail__contact_revealed=True
     ).exists()
