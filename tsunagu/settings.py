@@ -161,6 +161,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "tsunagu.accounts.context_processors.shell",
                 "tsunagu.notifications.context_processors.bell",
+                "tsunagu.dashboard.context_processors.main_menu",
             ],
             "builtins": ["tsunagu.core.templatetags.japanese_dates"],
         },
@@ -412,6 +413,9 @@ BREAK_GLASS_HOURS = int(os.environ.get("TSUNAGU_BREAK_GLASS_HOURS", "24"))
 # Break-glass attempts (hits and misses) one user may make in a day (Asia/Tokyo); the next one
 # is refused with an audited denial.
 BREAK_GLASS_PER_DAY = int(os.environ.get("TSUNAGU_BREAK_GLASS_PER_DAY", "3"))
+# Reveals of a protected person's hidden address and phone (ADR 0023) one named worker may make
+# in an hour, on screens and in the API together; the next one is refused with an audited denial.
+CONTACT_REVEALS_PER_HOUR = int(os.environ.get("TSUNAGU_CONTACT_REVEALS_PER_HOUR", "10"))
 # How long an emergency basis for sharing (個人情報保護法27条1項2号) holds before it must be
 # converted to consent or a support meeting; on the day after its end date the access ends.
 EMERGENCY_BASIS_DAYS = int(os.environ.get("TSUNAGU_EMERGENCY_BASIS_DAYS", "14"))

@@ -880,6 +880,8 @@ def person_protection_end(
     "/persons/{person_id}/contact/reveal",
     response={200: PeopleContactOut, 403: ErrorOut, 404: ErrorOut},
     summary="非表示の住所・電話番号を表示する（指名された職員、監査ログに記録）",
+    description="表示は職員ごとに1時間に決まった回数まで（画面と合わせて数えます）。"
+    "超えると 403 contact_reveal_limit を返し、監査ログに記録します。",
     url_name="person_contact_reveal",
 )
 def person_contact_reveal(request: TsunaguRequest, person_id: int) -> PeopleContactOut:

@@ -200,6 +200,29 @@ class PersonEditForm(PersonForm):
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class PersonContactForm(forms.Form):
+    """A named worker's own form for a protected person's address and phone (ADR 0023): the
+    three fields of the person form, checked by the same rules, saved by `person_update`."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    postal_code = PersonForm.base_fields["postal_code"]
+    address = PersonForm.base_fields["address"]
+    phone = PersonForm.base_fields["phone"]
+
+    def person_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) or "" for name in protection.CONTACT_FIELDS}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # The person rules about these fields (the postal code's and the phone's shape); the
+        # others (the kana this form does not carry) are the person form's.
+        for name, message in services.person_errors(self.person_data()).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+
 class ConsentForm(forms.Form):
     organizations = forms.ModelMultipleChoiceField(
         label=_("共有先の機関"),

@@ -8,9 +8,10 @@ output path decides for itself; `tests/test_protection_outputs.py` walks the out
 for the address and phone in each.
 
 The only way to see them is `contact_reveal`: an explicit action of a worker named on the
-protection, acting for the organization that decided it, written to the audit log each time.
-Its answer is returned once (the page of that POST, or the JSON of the API call) and never
-stored in the session or put in the HTML of any other page.
+protection, acting for the organization that decided it, written to the audit log each time,
+at most CONTACT_REVEALS_PER_HOUR times an hour per worker (screen and API alike).  Its answer
+is returned once (the page of that POST, the contact form opened from it, or the JSON of the
+API call) and never stored in the session or put in the HTML of any other page.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
@@ -28,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tsunagu.audit import services as audit
-from tsunagu.audit.models import Action
+from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.cases.models import Case, CaseStatus
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import FieldErrors, Forbidden, Invalid
@@ -303,14 +305,39 @@ def protection_end(actor: Actor, *, person: Person, reason: str) -> AddressProte
     return current
 
 
+def reveals_in_the_last_hour(user: User) -> int:
+    """The contact reveals `user` made in the last hour (from the audit log: screen and API)."""
+    return AuditEvent.objects.filter(
+        actor=user,
+        action=Action.RECORD_VIEWED,
+        at__gte=timezone.now() - dt.timedelta(hours=1),
+        detail__contact_revealed=True,
+    ).count()
+
+
 def contact_reveal(actor: Actor, *, person: Person) -> Contact:
     """The real postal code, address and phone, for a named worker, on an explicit action; the
-    audit row says who saw them and when.  Anyone else: Forbidden, audited."""
+    audit row says who saw them and when.  Anyone else: Forbidden, audited.  A named worker
+    past CONTACT_REVEALS_PER_HOUR in the last hour: Forbidden, audited, until the hour has
+    passed (a worker copying out addresses one after another stands out, and stops)."""
     protection = active_protection(person)
     if protection is None:
         return contact_of(person, protected=False)
     if not is_named_worker(actor, protection):
         raise _refuse(actor, person, "contact reveal: not a named worker")
+    limit = settings.CONTACT_REVEALS_PER_HOUR
+    if reveals_in_the_last_hour(actor.user) >= limit:
+        audit.record_denial(
+            actor, target_type="people.person", target_id=person.pk, reason="contact reveal: limit"
+        )
+        raise Forbidden(
+            _(
+                "住所等の表示は1時間に%(n)s回までです。しばらくしてからもう一度操作してください。"
+                "急ぐときは基幹相談支援センターに連絡してください。"
+            )
+            % {"n": limit},
+            code="contact_reveal_limit",
+        )
     audit.record(
         action=Action.RECORD_VIEWED,
         actor=actor,
@@ -323,14 +350,19 @@ def contact_reveal(actor: Actor, *, person: Person) -> Contact:
     )
 
 
-def check_contact_change(actor: Actor, *, person: Person, changes: dict[str, Any]) -> None:
-    """A protected person's whereabouts are changed by a named worker only (anyone else never
-    sees them, so could only overwrite them blind)."""
-    if not any(name in changes for name in CONTACT_FIELDS):
-        return
+def require_contact_editor(actor: Actor, *, person: Person) -> None:
+    """The contact form of a protected person is a named worker's (the same rule as
+    `check_contact_change`, asked before the form is read, so nobody else fills it in)."""
     protection = active_protection(person)
     if protection is not None and not is_named_worker(actor, protection):
         raise _refuse(actor, person, "contact change: not a named worker")
+
+
+def check_contact_change(actor: Actor, *, person: Person, changes: dict[str, Any]) -> None:
+    """A protected person's whereabouts are changed by a named worker only (anyone else never
+    sees them, so could only overwrite them blind)."""
+    if any(name in changes for name in CONTACT_FIELDS):
+        require_contact_editor(actor, person=person)
 
 
 def contact_change_refused(actor: Actor, household: Household) -> Forbidden:

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:person_id>/", views.person_detail, name="person_detail"),
     path("<int:person_id>/edit/", views.person_edit, name="person_edit"),
     path("<int:person_id>/contact/", views.person_contact_reveal, name="person_contact_reveal"),
+    path("<int:person_id>/contact/edit/", views.person_contact_edit, name="person_contact_edit"),
     path("<int:person_id>/protection/", views.protection_edit, name="protection_edit"),
     path("<int:person_id>/protection/end/", views.protection_end, name="protection_end"),
     path("<int:person_id>/consents/new/", views.consent_create, name="consent_create"),

@@ -39,6 +39,7 @@ from tsunagu.people.forms import (
     HouseholdForm,
     HouseholdMemberEndForm,
     HouseholdMemberForm,
+    PersonContactForm,
     PersonCreateForm,
     PersonEditForm,
     PersonForm,
@@ -103,11 +104,15 @@ def person_search(request: TsunaguRequest) -> HttpResponse:
 
 
 def _confirm_duplicates(
-    request: TsunaguRequest, form_class: type[PersonForm], shown: dict[str, Any]
+    request: TsunaguRequest,
+    form_class: type[PersonForm | PersonContactForm],
+    shown: dict[str, Any],
 ) -> Callable[[Any, TsunaguError], tuple[Any, int] | None]:
     """Similar records found: show who it may be; saving again confirms "someone else"."""
 
-    def rescue(form: PersonForm, exc: TsunaguError) -> tuple[PersonForm, int] | None:
+    def rescue(
+        form: PersonForm | PersonContactForm, exc: TsunaguError
+    ) -> tuple[PersonForm | PersonContactForm, int] | None:
         if not isinstance(exc, services.PossibleDuplicate):
             return None
         shown["duplicates"] = exc.candidates
@@ -188,6 +193,8 @@ def _person_page(
         "contact": revealed or protection.contact_of(person, protected=current is not None),
         "protection": current,
         "may_reveal": revealed is None and protection.is_named_worker(actor, current),
+        # Reached from the reveal only: a named worker who may write changes them there.
+        "may_edit_contact": revealed is not None and current is not None and actor.can_write,
         "may_protect": protection.may_manage(actor, person, current),
         "certificates": selectors.person_certificates(person=person),
         "memberships": selectors.person_household_memberships(actor=actor, person=person),
@@ -211,6 +218,47 @@ def person_contact_reveal(request: TsunaguRequest, person_id: int) -> HttpRespon
     person = access_person(request.actor, person_id)
     revealed = protection.contact_reveal(request.actor, person=person)
     response = _person_page(request, person, revealed=revealed)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@_app_errors
+@require_http_methods(["GET", "POST"])
+def person_contact_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
+    """A protected person's address and phone, changed by a named worker (reached from 表示する;
+    the API's twin is PATCH /persons/{id}).  Opening the form shows the current values, so it is
+    a reveal: audited and counted against the hourly limit.  Anyone else: the audited 403."""
+    person = access_person(request.actor, person_id, for_write=True)
+    protection.require_contact_editor(request.actor, person=person)
+    initial: dict[str, Any] = {"version": person.version}
+    if request.method == "GET":
+        revealed = protection.contact_reveal(request.actor, person=person)
+        initial |= {name: getattr(revealed, name) for name in protection.CONTACT_FIELDS}
+        # A form's GET is a read, as on every edit form (the reveal has its own row).
+        audit.record(action=Action.RECORD_VIEWED, actor=request.actor, target=person)
+    shown: dict[str, Any] = {
+        "duplicates": None,
+        "person": person,
+        "protected": bool(protection.protected_person_ids([person.pk])),
+    }
+    form = PersonContactForm(posted(request), initial=initial)
+    response = form_page(
+        request,
+        form,
+        "people/pages/person_contact_form.html",
+        save=lambda data: services.person_update(
+            actor=request.actor,
+            person=person,
+            expected_version=data["version"],
+            changes=form.person_data(),
+            check_duplicates=True,
+            confirm_new=data["confirm_new"],
+        ),
+        done=lambda saved: redirect("people:person_detail", person_id=person.pk),
+        context=shown,
+        rescue=_confirm_duplicates(request, PersonContactForm, shown),
+        success=_("住所・電話番号を更新しました。"),
+    )
     response["Cache-Control"] = "no-store"
     return response
 

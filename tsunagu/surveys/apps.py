@@ -12,7 +12,10 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, once the models are loaded, as Django requires of app modules.
+        from tsunagu.dashboard.menu import answer
         from tsunagu.notifications.registry import register_renderer
-        from tsunagu.surveys.access import render_survey_notifications
+        from tsunagu.surveys.access import may_view, render_survey_notifications
 
         register_renderer("surveys.survey", render_survey_notifications)
+        # The main menu (dashboard, a floor below) shows 調査 to whom the list opens for.
+        answer("surveys:survey_list", may_view)

@@ -200,6 +200,7 @@ TWINS: dict[str, str] = {
     "people:consent_create": "consent_create",
     "people:consent_withdraw": "consent_withdraw",
     "people:person_contact_reveal": "person_contact_reveal",
+    "people:person_contact_edit": "person_update",
     "people:protection_edit": "person_protection_set",
     "people:protection_end": "person_protection_end",
     "people:duplicate_detail": "duplicate_decide",

@@ -1626,6 +1626,9 @@ SCREENS: dict[str, Spec] = {
     "people:consent_create": Spec(_person, FORM, lambda w: {"method": "written"}),
     # DV and hidden addresses (issue 20 item 4)
     "people:person_contact_reveal": Spec(_person, POST),
+    "people:person_contact_edit": Spec(
+        _person, FORM, lambda w: {"version": w.person.version, "address": "どこか"}
+    ),
     "people:protection_edit": Spec(_person, FORM, lambda w: {"basis": "worker_judgement"}),
     "people:protection_end": Spec(_person, FORM, lambda w: {"reason": "支援措置の終了"}),
     "people:consent_withdraw": Spec(
