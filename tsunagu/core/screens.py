@@ -20,18 +20,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
+from django.views.decorators.http import require_http_methods
 
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid, NotFound, TsunaguError
 
 R = TypeVar("R")
 F = TypeVar("F", bound=forms.BaseForm)
 View = Callable[..., HttpResponse]
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])  # a view, a download's too
 Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 Message = str | Callable[[Any], str] | None
 
@@ -76,6 +79,18 @@ def errors_as_pages(back: str | None = None) -> Callable[[View], View]:
                 return refused_page(request, exc.message, back=back)
 
         return wrapper
+
+    return decorate
+
+
+def screen(*methods: str, back: str | None = None) -> Callable[[V], V]:
+    """A screen that answers only `methods` (else 405), its errors mapped by
+    `errors_as_pages`: `@screen("GET")`, `@screen("GET", "POST")`, `@screen("POST")`."""
+    allowed = require_http_methods(list(methods))
+    mapped = errors_as_pages(back)
+
+    def decorate(view: V) -> V:
+        return cast(V, allowed(mapped(cast(View, view))))
 
     return decorate
 

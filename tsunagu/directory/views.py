@@ -16,20 +16,19 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms.formsets import BaseFormSet
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
-from tsunagu.core.errors import Forbidden, NotFound, TsunaguError
+from tsunagu.core.errors import Forbidden, TsunaguError
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.lists import list_screen
-from tsunagu.core.screens import action, form_page, posted
+from tsunagu.core.screens import action, form_page, posted, screen
 from tsunagu.directory import hsds, rules, selectors, services
 from tsunagu.directory.forms import (
     FORMSETS,
@@ -63,7 +62,7 @@ def _query_without_page(request: TsunaguRequest) -> str:
 
 
 @login_not_required
-@require_GET
+@screen("GET")
 def public_search(request: TsunaguRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     searched = bool(request.GET)
@@ -78,17 +77,10 @@ def public_search(request: TsunaguRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@screen("GET")
 def public_detail(request: TsunaguRequest, resource_id: Any) -> HttpResponse:
-    try:
-        resource = selectors.resource_detail(resource_id, public=True)
-    except NotFound:
-        raise Http404 from None
-    return render(
-        request,
-        "directory/pages/public_detail.html",
-        {"resource": resource},
-    )
+    resource = selectors.resource_detail(resource_id, public=True)
+    return render(request, "directory/pages/public_detail.html", {"resource": resource})
 
 
 # --- Staff: resources ------------------------------------------------------------------------
@@ -104,7 +96,7 @@ def _editable_providers(request: TsunaguRequest) -> QuerySet[Provider]:
     return providers.filter(organization_id=actor.organization_id)
 
 
-@require_GET
+@screen("GET")
 def resource_list(request: TsunaguRequest) -> HttpResponse:
     actor = request.actor
     return list_screen(
@@ -121,16 +113,9 @@ def resource_list(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-def _resource(resource_id: int) -> SocialResource:
-    try:
-        return selectors.resource_detail(resource_id, public=False)
-    except NotFound:
-        raise Http404 from None
-
-
-@require_GET
+@screen("GET")
 def resource_detail(request: TsunaguRequest, resource_id: int) -> HttpResponse:
-    resource = _resource(resource_id)
+    resource = selectors.resource_detail(resource_id, public=False)
     actor = request.actor
     # The resource developments of the meetings app, through `directory.sections`.
     sections = [
@@ -206,7 +191,7 @@ def _formset_problems(formsets: dict[str, BaseFormSet[Any]]) -> list[str]:
     return problems
 
 
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def resource_create(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:resource_list")
     actor = request.actor
@@ -225,9 +210,9 @@ def resource_create(request: TsunaguRequest) -> HttpResponse:
     return _resource_form(request, None, providers, back)
 
 
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def resource_edit(request: TsunaguRequest, resource_id: int) -> HttpResponse:
-    resource = _resource(resource_id)
+    resource = selectors.resource_detail(resource_id, public=False)
     back = reverse("directory:resource_detail", args=[resource.pk])
     if not rules.can_edit_resource(request.actor, resource):
         return refused(request, Forbidden(_("この社会資源を編集する権限がありません。")), back)
@@ -266,9 +251,9 @@ def _resource_form(
     )
 
 
-@require_POST
+@screen("POST")
 def vacancy_update(request: TsunaguRequest, resource_id: int) -> HttpResponse:
-    resource = _resource(resource_id)
+    resource = selectors.resource_detail(resource_id, public=False)
     back = reverse("directory:resource_detail", args=[resource.pk])
     raw = request.POST.get("vacancies", "").strip()
     try:
@@ -295,7 +280,7 @@ def vacancy_update(request: TsunaguRequest, resource_id: int) -> HttpResponse:
 # --- Staff: providers ------------------------------------------------------------------------
 
 
-@require_GET
+@screen("GET")
 def provider_list(request: TsunaguRequest) -> HttpResponse:
     return list_screen(
         request,
@@ -307,7 +292,7 @@ def provider_list(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def provider_create(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:provider_list")
     if not rules.is_keeper(request.actor):
@@ -319,12 +304,9 @@ def provider_create(request: TsunaguRequest) -> HttpResponse:
     return _provider_form(request, None, back)
 
 
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def provider_edit(request: TsunaguRequest, provider_id: int) -> HttpResponse:
-    try:
-        provider = selectors.provider_detail(provider_id)
-    except NotFound:
-        raise Http404 from None
+    provider = selectors.provider_detail(provider_id)
     back = reverse("directory:provider_list")
     if not rules.can_edit_provider(request.actor, provider):
         return refused(request, Forbidden(_("この提供者を編集する権限がありません。")), back)
@@ -357,7 +339,7 @@ def _provider_form(request: TsunaguRequest, provider: Provider | None, back: str
 # --- Staff: HSDS import and export -----------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def import_file(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:resource_list")
     if not rules.is_keeper(request.actor):
@@ -390,7 +372,7 @@ def import_file(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@screen("GET")
 def export_file(request: TsunaguRequest) -> HttpResponse:
     """The whole directory as HSDS 3.0 JSON.  `?internal=1` (the core center and the city
     only) keeps internal notes, unpublished resources and internal contacts."""

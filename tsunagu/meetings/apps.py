@@ -14,6 +14,6 @@ class MeetingsConfig(AppConfig):
         # meetings: a resource's staff page shows the resource developments through
         # `directory.sections`.
         from tsunagu.directory.sections import register_resource_section
-        from tsunagu.meetings.views import resource_developments_section
+        from tsunagu.meetings.views.developments import resource_developments_section
 
         register_resource_section(resource_developments_section)

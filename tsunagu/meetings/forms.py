@@ -344,6 +344,16 @@ class NetworkForm(forms.Form):
         years = range(current, current - 5, -1)
         self.fields["year"].choices = [(y, fiscal_year_label(y)) for y in years]  # type: ignore[attr-defined]  # a ChoiceField
         self.fields["year"].initial = current
+        self.current = current
+
+    def chosen(self) -> tuple[Area | None, int]:
+        """The area and year asked for; by default the city (the first top area) this year."""
+        area, year = None, self.current
+        if self.is_valid():
+            area, year = self.cleaned_data["area"], self.cleaned_data["year"] or self.current
+        if area is None:
+            area = Area.objects.filter(parent__isnull=True).order_by("sort_order", "code").first()
+        return area, year
 
 
 # --- Resource developments (資源開発) -----------------------------------------------------------

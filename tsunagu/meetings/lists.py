@@ -1,13 +1,18 @@
 """The lists of meeting bodies and community issues: filters and columns (core/lists.py
-shows them)."""
+shows them); the columns of the resource development export."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import django_filters
 import django_tables2 as tables
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.dates import wareki
 from tsunagu.core.lists import ListTable, words_in
 from tsunagu.meetings.models import (
     BodyKind,
@@ -16,6 +21,7 @@ from tsunagu.meetings.models import (
     IssueTheme,
     Level,
     MeetingBody,
+    ResourceDevelopment,
 )
 from tsunagu.organizations.models import Area
 
@@ -133,3 +139,28 @@ class IssueTable(ListTable):
         fields: list[str] = []
         empty_text = _("該当する地域課題はありません。")
         sequence = ("title", "theme", "area", "stage", "raised_by_organization", "raised_on")
+
+
+def _meeting_cell(d: ResourceDevelopment) -> str:
+    if d.meeting is None:
+        return ""
+    if not getattr(d, "meeting_visible", False):
+        return str(_("（閲覧できない会議）"))
+    return f"{wareki(timezone.localtime(d.meeting.starts_at).date())} {d.meeting.body.name}"
+
+
+# The resource development export (CSV): each column's header and cell, side by side.
+DEVELOPMENT_COLUMNS: tuple[tuple[Any, Callable[[ResourceDevelopment], object]], ...] = (
+    (_("実現した日"), lambda d: d.occurred_on.isoformat()),
+    (_("実現した日（和暦）"), lambda d: wareki(d.occurred_on)),
+    (_("種類"), lambda d: d.get_kind_display()),
+    (_("変わったこと"), lambda d: d.title),
+    (_("詳しい内容"), lambda d: d.description),
+    (_("誰のために"), lambda d: d.beneficiaries),
+    (_("関係する社会資源"), lambda d: d.resource.name if d.resource else ""),
+    (_("地域"), lambda d: d.area.name if d.area else ""),
+    (_("きっかけ"), lambda d: d.source_note),
+    (_("もとの地域課題"), lambda d: d.community_issue.title if d.community_issue else ""),
+    (_("きっかけの会議（日付・会議体）"), _meeting_cell),
+    (_("記録者の所属"), lambda d: d.recorded_by_organization.name),
+)

@@ -437,6 +437,13 @@ def issue_list(
     return issues
 
 
+def council_issues(actor: Actor) -> list[CommunityIssue]:
+    """The issues the council page and its handout show, each with its steps and their
+    meetings."""
+    steps = IssueStep.objects.select_related("meeting", "meeting__body")
+    return list(issue_list(actor=actor).prefetch_related(Prefetch("steps", queryset=steps)))
+
+
 def issues_for_listing(actor: Actor, issues: QuerySet[CommunityIssue]) -> QuerySet[CommunityIssue]:
     """The issues with what a list shows of each fetched for all of them at once: their steps
     (`issue_steps`) and whether the actor may open their source case and conference

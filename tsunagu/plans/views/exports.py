@@ -8,16 +8,16 @@ name so that Japanese names survive the download.
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
-from tsunagu.core.errors import Invalid, NotFound
+from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest, download
-from tsunagu.core.screens import pdf_unavailable
+from tsunagu.core.screens import pdf_unavailable, screen
 from tsunagu.plans import documents, fhir
 from tsunagu.plans.models import Monitoring, SupportPlan
 from tsunagu.plans.printing import PdfUnavailable, render_pdf
@@ -26,40 +26,35 @@ PDF_CONTENT_TYPE = "application/pdf"
 FHIR_CONTENT_TYPE = "application/fhir+json"
 
 
-def _plan(request: TsunaguRequest, plan_id: int) -> SupportPlan:
-    try:
-        return documents.plan_for_export(request.actor, plan_id)
-    except NotFound:
-        raise Http404 from None
-
-
-def _monitoring(request: TsunaguRequest, monitoring_id: int) -> Monitoring:
-    try:
-        return documents.monitoring_for_export(request.actor, monitoring_id)
-    except NotFound:
-        raise Http404 from None
-
-
-@require_GET
-def plan_pdf(request: TsunaguRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(request, plan_id)
-    doc = documents.plan_document(plan)
-    html = render_to_string("plans/print/plan.html", {"doc": doc})
+def _pdf(
+    request: TsunaguRequest, target: SupportPlan | Monitoring, doc: Any, *, page: str, xlsx: str
+) -> HttpResponse:
+    """The printed form of `doc` (its template named after the target's kind), or the page
+    saying this server cannot print, with the xlsx and the way back (503)."""
+    kind = "plan" if isinstance(target, SupportPlan) else "monitoring"
+    html = render_to_string(f"plans/print/{kind}.html", {"doc": doc})
     try:
         pdf = render_pdf(html)
     except PdfUnavailable:
         return pdf_unavailable(
             request,
-            xlsx_url=reverse("plans:plan_xlsx", args=[plan.pk]),
-            back=reverse("plans:plan_detail", args=[plan.pk]),
+            xlsx_url=reverse(xlsx, args=[target.pk]),
+            back=reverse(page, args=[target.pk]),
         )
-    documents.record_export(request.actor, target=plan, event="plan.exported", fmt="pdf")
+    documents.record_export(request.actor, target=target, event=f"{kind}.exported", fmt="pdf")
     return download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
 
 
-@require_GET
+@screen("GET")
+def plan_pdf(request: TsunaguRequest, plan_id: int) -> HttpResponse:
+    plan = documents.plan_for_export(request.actor, plan_id)
+    doc = documents.plan_document(plan)
+    return _pdf(request, plan, doc, page="plans:plan_detail", xlsx="plans:plan_xlsx")
+
+
+@screen("GET")
 def plan_xlsx(request: TsunaguRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(request, plan_id)
+    plan = documents.plan_for_export(request.actor, plan_id)
     doc = documents.plan_document(plan)
     from tsunagu.plans.workbooks import XLSX_CONTENT_TYPE, plan_workbook  # openpyxl: ADR 0007
 
@@ -68,9 +63,9 @@ def plan_xlsx(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     return download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
 
 
-@require_GET
+@screen("GET")
 def plan_fhir(request: TsunaguRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(request, plan_id)
+    plan = documents.plan_for_export(request.actor, plan_id)
     try:
         bundle = fhir.plan_bundle(plan)
     except Invalid as exc:
@@ -89,28 +84,17 @@ def plan_fhir(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@screen("GET")
 def monitoring_pdf(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
-    monitoring = _monitoring(request, monitoring_id)
+    monitoring = documents.monitoring_for_export(request.actor, monitoring_id)
     doc = documents.monitoring_document(monitoring)
-    html = render_to_string("plans/print/monitoring.html", {"doc": doc})
-    try:
-        pdf = render_pdf(html)
-    except PdfUnavailable:
-        return pdf_unavailable(
-            request,
-            xlsx_url=reverse("plans:monitoring_xlsx", args=[monitoring.pk]),
-            back=reverse("plans:monitoring_detail", args=[monitoring.pk]),
-        )
-    documents.record_export(
-        request.actor, target=monitoring, event="monitoring.exported", fmt="pdf"
-    )
-    return download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
+    page, xlsx = "plans:monitoring_detail", "plans:monitoring_xlsx"
+    return _pdf(request, monitoring, doc, page=page, xlsx=xlsx)
 
 
-@require_GET
+@screen("GET")
 def monitoring_xlsx(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
-    monitoring = _monitoring(request, monitoring_id)
+    monitoring = documents.monitoring_for_export(request.actor, monitoring_id)
     doc = documents.monitoring_document(monitoring)
     from tsunagu.plans.workbooks import XLSX_CONTENT_TYPE, monitoring_workbook  # ADR 0007
 

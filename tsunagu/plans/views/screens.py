@@ -18,16 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit.lists import list_page
 from tsunagu.cases.access import access_case, persons_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Forbidden, NotFound
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import action, form_page, posted, screen
 from tsunagu.moments import selectors as moment_selectors
-from tsunagu.plans import selectors, services
+from tsunagu.plans import forms, lists, selectors, services
 from tsunagu.plans.access import (
     access_assessment,
     access_contingency,
@@ -35,35 +34,11 @@ from tsunagu.plans.access import (
     access_plan,
     access_task,
 )
-from tsunagu.plans.forms import (
-    AgreeForm,
-    AssessmentForm,
-    ContingencyActionForm,
-    ContingencyForm,
-    GoalReportForm,
-    HappenedForm,
-    MonitoringForm,
-    NewVersionForm,
-    PlanForm,
-    PlanItemForm,
-    SectionForm,
-    TaskStatusForm,
-    WeeklyEntryForm,
-)
-from tsunagu.plans.lists import (
-    CaseTaskFilter,
-    CaseTaskTable,
-    MonitoringDueFilter,
-    MonitoringDueTable,
-    TaskFilter,
-    TaskTable,
-    monitoring_persons,
-    task_persons,
-)
 from tsunagu.plans.models import (
     SECTION_FIELDS,
     Assessment,
     MonitoringStatus,
+    PlanItem,
     PlanStatus,
     SupportPlan,
 )
@@ -75,14 +50,13 @@ from tsunagu.records import selectors as records_selectors
 from tsunagu.trials import selectors as trial_selectors
 
 TASKS_PER_PAGE = 30
-_mapped = errors_as_pages()
+TASK_STATUSES = forms.TaskStatusForm.base_fields["status"].choices  # type: ignore[attr-defined]
 
 
 # --- Assessment -------------------------------------------------------------------------------
 
 
-@_mapped
-@require_GET
+@screen("GET")
 def assessment_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id)
     actor = request.actor
@@ -99,7 +73,7 @@ def assessment_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
 
 def _section_forms(
     request: TsunaguRequest, case: Case, data: Any = None, previous: Assessment | None = None
-) -> list[SectionForm]:
+) -> list[forms.SectionForm]:
     """A section per member the author may see; the others keep theirs (assessment_save)."""
     actor = request.actor
     shown = selectors.assessment_sections_for(actor=actor, assessment=previous) if previous else []
@@ -114,13 +88,13 @@ def _section_forms(
     for person_id, section in before.items():  # someone who has since left the household
         if person_id not in {p.pk for p, _label in subjects}:
             subjects.append((section.person, section.relationship))
-    forms = []
+    shown_forms = []
     for index, (person, relationship) in enumerate(subjects):
         initial: dict[str, Any] = {"person_id": person.pk, "relationship": relationship}
         if person.pk in before:
             initial.update({name: getattr(before[person.pk], name) for name in SECTION_FIELDS})
-        forms.append(
-            SectionForm(
+        shown_forms.append(
+            forms.SectionForm(
                 data,
                 prefix=f"m{index}",
                 initial=initial,
@@ -129,11 +103,10 @@ def _section_forms(
                 else person.display_name,
             )
         )
-    return forms
+    return shown_forms
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     """A new assessment, or (?from=<id>) the next version of one, prefilled from it."""
     case = access_case(request.actor, case_id, for_write=True)
@@ -148,7 +121,7 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
         initial = {n: getattr(previous, n) for n in ASSESSMENT_FIELDS}
         initial["assessed_on"] = previous.assessed_on
         initial["based_on"] = previous.revision
-    form = AssessmentForm(posted(request), initial=initial)
+    form = forms.AssessmentForm(posted(request), initial=initial)
     sections = _section_forms(request, case, posted(request), previous)
 
     def save(data: dict[str, Any]) -> Assessment:
@@ -168,7 +141,7 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
             sections=[s.cleaned_data for s in sections],
         )
 
-    def unreadable(form: AssessmentForm) -> None:
+    def unreadable(form: forms.AssessmentForm) -> None:
         if form.is_valid() and not all(s.is_valid() for s in sections):
             form.add_error(
                 None, _("世帯員ごとの欄を読み取れませんでした。画面を開き直してください。")
@@ -187,8 +160,7 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     )
 
 
-@_mapped
-@require_GET
+@screen("GET")
 def assessment_detail(request: TsunaguRequest, assessment_id: int) -> HttpResponse:
     assessment = access_assessment(request.actor, assessment_id)
     case = assessment.case
@@ -212,8 +184,7 @@ def assessment_detail(request: TsunaguRequest, assessment_id: int) -> HttpRespon
 # --- Support plan -----------------------------------------------------------------------------
 
 
-@_mapped
-@require_GET
+@screen("GET")
 def plan_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id)
     actor = request.actor
@@ -230,12 +201,11 @@ def plan_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _plan_data(form: PlanForm) -> dict[str, Any]:
+def _plan_data(form: forms.PlanForm) -> dict[str, Any]:
     return {name: form.cleaned_data.get(name) for name in PLAN_FIELDS}
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def plan_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     """The first plan of a case.  Later versions start from the latest (plan_new_version)."""
     case = access_case(request.actor, case_id, for_write=True)
@@ -248,7 +218,7 @@ def plan_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     if current is not None:
         return redirect("plans:plan_new_version", plan_id=current.pk)
     initial = _plan_initial_from_case(request, case) if request.method != "POST" else None
-    form = PlanForm(posted(request), initial=initial)
+    form = forms.PlanForm(posted(request), initial=initial)
     return form_page(
         request,
         form,
@@ -279,8 +249,7 @@ def _plan_initial_from_case(request: TsunaguRequest, case: Case) -> dict[str, An
     return initial
 
 
-@_mapped
-@require_GET
+@screen("GET")
 def plan_detail(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = access_plan(request.actor, plan_id)
     case = plan.case
@@ -322,12 +291,19 @@ def _draft_for_write(request: TsunaguRequest, plan_id: int) -> SupportPlan:
     return plan
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+def _item(plan: SupportPlan, item_id: object) -> PlanItem:
+    """An item of the plan, else NotFound."""
+    item = selectors.plan_item(plan, item_id)
+    if item is None:
+        raise NotFound(_("見つかりません。"))
+    return item
+
+
+@screen("GET", "POST")
 def plan_edit(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
     initial = {name: getattr(plan, name) for name in PLAN_FIELDS}
-    form = PlanForm(posted(request), initial={**initial, "lock_version": plan.lock_version})
+    form = forms.PlanForm(posted(request), initial={**initial, "lock_version": plan.lock_version})
     return form_page(
         request,
         form,
@@ -344,13 +320,12 @@ def plan_edit(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     )
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def plan_new_version(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = access_plan(request.actor, plan_id, for_write=True)
     return form_page(
         request,
-        NewVersionForm(posted(request)),
+        forms.NewVersionForm(posted(request)),
         "plans/pages/plan_new_version.html",
         save=lambda data: services.plan_new_version(actor=request.actor, plan=plan, **data),
         done=lambda new: redirect("plans:plan_detail", plan_id=new.pk),
@@ -362,37 +337,34 @@ def plan_new_version(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     )
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def plan_item_edit(
     request: TsunaguRequest, plan_id: int, item_id: int | None = None
 ) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
     case = plan.case
-    item = None
-    if item_id is not None:
-        item = selectors.plan_item(plan, item_id)
-        if item is None:
-            raise NotFound(_("見つかりません。"))
+    item = _item(plan, item_id) if item_id is not None else None
     context = {"case": case, "plan": plan, "item": item}
     if request.method == "POST" and "_search" in request.POST:
         # The resource search without JavaScript: the form again with the matches, keeping
         # what was typed (nothing is validated or saved yet).
-        typed = PlanItemForm(request.POST, case=case, plan=plan, item=item)
+        typed = forms.PlanItemForm(request.POST, case=case, plan=plan, item=item)
         kept = {
             name: field.widget.value_from_datadict(request.POST, request.FILES, name)
             for name, field in typed.fields.items()
         }
-        form = PlanItemForm(
+        form = forms.PlanItemForm(
             initial=kept, case=case, plan=plan, item=item, narrow=_resource_query(request.POST)
         )
         return render(request, "plans/pages/plan_item_form.html", {**context, "form": form})
     initial = None
     if request.method != "POST":
-        initial = PlanItemForm.initial_from(item) if item else {"priority": plan.items.count() + 1}
+        initial = (
+            forms.PlanItemForm.initial_from(item) if item else {"priority": plan.items.count() + 1}
+        )
     return form_page(
         request,
-        PlanItemForm(posted(request), initial=initial, case=case, plan=plan, item=item),
+        forms.PlanItemForm(posted(request), initial=initial, case=case, plan=plan, item=item),
         "plans/pages/plan_item_form.html",
         save=lambda data: services.plan_item_save(
             actor=request.actor,
@@ -415,19 +387,13 @@ def _resource_query(data: Any) -> dict[str, str]:
     }
 
 
-@_mapped
-@require_GET
+@screen("GET")
 def plan_item_resources(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     """The resource choices of the plan item form for what was typed (htmx partial)."""
     plan = _draft_for_write(request, plan_id)
-    item = None
-    item_id = request.GET.get("item", "")
-    if item_id:
-        item = selectors.plan_item(plan, item_id)
-        if item is None:
-            raise NotFound(_("見つかりません。"))
+    item = _item(plan, request.GET["item"]) if request.GET.get("item") else None
     chosen = str(request.GET.get("resource", ""))[:20]
-    form = PlanItemForm(
+    form = forms.PlanItemForm(
         initial={"resource": chosen},
         case=plan.case,
         plan=plan,
@@ -437,13 +403,10 @@ def plan_item_resources(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     return render(request, "plans/partials/resource_choices.html", {"form": form})
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def plan_item_delete(request: TsunaguRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
-    item = selectors.plan_item(plan, item_id)
-    if item is None:
-        raise NotFound(_("見つかりません。"))
+    item = _item(plan, item_id)
     return action(
         request,
         lambda: services.plan_item_delete(actor=request.actor, item=item),
@@ -452,13 +415,12 @@ def plan_item_delete(request: TsunaguRequest, plan_id: int, item_id: int) -> Htt
     )
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def plan_weekly(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
     return form_page(
         request,
-        WeeklyEntryForm(posted(request)),
+        forms.WeeklyEntryForm(posted(request)),
         "plans/pages/plan_weekly.html",
         save=lambda data: services.weekly_entry_add(actor=request.actor, plan=plan, **data),
         done=lambda saved: redirect("plans:plan_weekly", plan_id=plan.pk),
@@ -467,8 +429,7 @@ def plan_weekly(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     )
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def plan_weekly_delete(request: TsunaguRequest, plan_id: int, entry_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
     return action(
@@ -479,13 +440,12 @@ def plan_weekly_delete(request: TsunaguRequest, plan_id: int, entry_id: int) -> 
     )
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def plan_agree(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
     return form_page(
         request,
-        AgreeForm(posted(request)),
+        forms.AgreeForm(posted(request)),
         "plans/pages/plan_agree.html",
         save=lambda data: services.plan_agree(actor=request.actor, plan=plan, **data),
         done=lambda saved: redirect("plans:plan_detail", plan_id=plan.pk),
@@ -497,8 +457,7 @@ def plan_agree(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 # --- Monitoring -------------------------------------------------------------------------------
 
 
-@_mapped
-@require_GET
+@screen("GET")
 def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
     monitoring = access_monitoring(request.actor, monitoring_id)
     actor = request.actor
@@ -519,8 +478,7 @@ def monitoring_detail(request: TsunaguRequest, monitoring_id: int) -> HttpRespon
     )
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def monitoring_report(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
     monitoring = access_monitoring(request.actor, monitoring_id, for_write=True)
     plan = monitoring.plan
@@ -528,8 +486,10 @@ def monitoring_report(request: TsunaguRequest, monitoring_id: int) -> HttpRespon
         messages.info(request, _("このモニタリングはすでに記録されています。"))
         return redirect("plans:monitoring_detail", monitoring_id=monitoring.pk)
     items = list(selectors.plan_items(plan))
-    form = MonitoringForm(posted(request))
-    goals = [GoalReportForm(posted(request), prefix=f"g{item.pk}", item=item) for item in items]
+    form = forms.MonitoringForm(posted(request))
+    goals = [
+        forms.GoalReportForm(posted(request), prefix=f"g{item.pk}", item=item) for item in items
+    ]
 
     def reported(result: tuple[Any, SupportPlan | None]) -> HttpResponse:
         new_plan = result[1]
@@ -560,18 +520,17 @@ def monitoring_report(request: TsunaguRequest, monitoring_id: int) -> HttpRespon
     )
 
 
-@_mapped
-@require_GET
+@screen("GET")
 def monitoring_due_list(request: TsunaguRequest) -> HttpResponse:
     """Monitoring overdue or falling due soon: the worker's own cases or the organization's."""
     return list_page(
         request,
         rows=selectors.monitorings_due_listed(request.actor),
-        filters=MonitoringDueFilter,
-        table=MonitoringDueTable,
+        filters=lists.MonitoringDueFilter,
+        table=lists.MonitoringDueTable,
         template="plans/pages/monitoring_due_list.html",
         view="plans.monitoring_due_list",
-        persons=monitoring_persons,
+        persons=lists.monitoring_persons,
         context={"due_soon_days": selectors.DUE_SOON_DAYS},
     )
 
@@ -579,14 +538,13 @@ def monitoring_due_list(request: TsunaguRequest) -> HttpResponse:
 # --- Contingency ------------------------------------------------------------------------------
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def contingency_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id, for_write=request.method == "POST")
     actor = request.actor
     return form_page(
         request,
-        ContingencyForm(posted(request)),
+        forms.ContingencyForm(posted(request)),
         "plans/pages/contingency_list.html",
         save=lambda data: services.contingency_create(actor=actor, case=case, **data),
         done=lambda trigger: redirect("plans:contingency_action_add", trigger_id=trigger.pk),
@@ -599,14 +557,13 @@ def contingency_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     )
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def contingency_action_add(request: TsunaguRequest, trigger_id: int) -> HttpResponse:
     trigger = access_contingency(request.actor, trigger_id, for_write=True)
     case = trigger.case
     return form_page(
         request,
-        ContingencyActionForm(posted(request), case=case),
+        forms.ContingencyActionForm(posted(request), case=case),
         "plans/pages/contingency_action_form.html",
         save=lambda data: services.contingency_action_add(
             actor=request.actor, trigger=trigger, **data
@@ -617,14 +574,13 @@ def contingency_action_add(request: TsunaguRequest, trigger_id: int) -> HttpResp
     )
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def contingency_happened(request: TsunaguRequest, trigger_id: int) -> HttpResponse:
     trigger = access_contingency(request.actor, trigger_id, for_write=True)
     case = trigger.case
     return form_page(
         request,
-        HappenedForm(posted(request)),
+        forms.HappenedForm(posted(request)),
         "plans/pages/contingency_happened.html",
         save=lambda data: services.contingency_happened(
             actor=request.actor, trigger=trigger, **data
@@ -640,26 +596,24 @@ def contingency_happened(request: TsunaguRequest, trigger_id: int) -> HttpRespon
 # --- Tasks ------------------------------------------------------------------------------------
 
 
-@_mapped
-@require_GET
+@screen("GET")
 def task_list(request: TsunaguRequest) -> HttpResponse:
     return list_page(
         request,
         rows=selectors.tasks_listed(request.actor),
-        filters=TaskFilter,
-        table=TaskTable,
+        filters=lists.TaskFilter,
+        table=lists.TaskTable,
         template="plans/pages/task_list.html",
         view="plans.task_list",
-        persons=task_persons,
+        persons=lists.task_persons,
         context={
             "counts": selectors.task_counts(actor=request.actor),
-            "status_choices": TaskStatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
+            "status_choices": TASK_STATUSES,
         },
     )
 
 
-@_mapped
-@require_GET
+@screen("GET")
 def case_task_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     """The tasks of one case, every organization's (those of a case are seen with the case):
     from its plan, X-days, monitoring, meetings and the next contacts of its notes.  The read
@@ -668,23 +622,22 @@ def case_task_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     return list_page(
         request,
         rows=selectors.tasks_listed(request.actor).filter(case=case),
-        filters=CaseTaskFilter,
-        table=CaseTaskTable,
+        filters=lists.CaseTaskFilter,
+        table=lists.CaseTaskTable,
         template="plans/pages/case_task_list.html",
         view="plans.case_tasks",
         persons=lambda rows: [],  # every row is the case's: its person is the header's
         header_persons=[case.person_id] if case.person_id else [],
         target=case,
-        context={"case": case, "status_choices": TaskStatusForm.base_fields["status"].choices},  # type: ignore[attr-defined]
+        context={"case": case, "status_choices": TASK_STATUSES},
         per_page=TASKS_PER_PAGE,
     )
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def task_status(request: TsunaguRequest, task_id: int) -> HttpResponse:
     task = access_task(request.actor, task_id, for_write=True)
-    form = TaskStatusForm(request.POST)
+    form = forms.TaskStatusForm(request.POST)
     back = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("plans:task_list")
