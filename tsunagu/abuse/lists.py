@@ -4,11 +4,11 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.abuse.models import AbuseReport
-from tsunagu.core.lists import ListTable
+from tsunagu.core.lists import ListTable, TemplateColumn
 
 
 class ReportTable(ListTable):
-    received_at = tables.TemplateColumn(
+    received_at = TemplateColumn(
         "<a href=\"{% url 'abuse:report_detail' record.pk %}\">"
         '{{ record.received_at|date:"Y-m-d H:i" }}</a>',
         verbose_name=_("受付日時"),

@@ -21,7 +21,7 @@ from tsunagu.cases.models import (
 )
 from tsunagu.cases.selectors import persons_shown
 from tsunagu.core.actor import Actor
-from tsunagu.core.lists import IdFilter, ListTable
+from tsunagu.core.lists import IdFilter, ListTable, TemplateColumn
 from tsunagu.people import selectors as people_selectors
 
 M = TypeVar("M", Case, Consultation)
@@ -95,21 +95,19 @@ class CaseFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
 
 
 class CaseTable(ListTable):
-    case = tables.TemplateColumn(
+    case = TemplateColumn(
         template_name="cases/partials/case_cell.html",
         verbose_name=_("ケース"),
         accessor="pk",
         order_by=("title", "pk"),
     )
-    subject = tables.TemplateColumn(
+    subject = TemplateColumn(
         template_name="cases/partials/subject_cell.html",
         verbose_name=_("本人・世帯"),
         accessor="pk",
         order_by=("person__family_name_kana", "person__given_name_kana", "household__name"),
     )
-    status = tables.TemplateColumn(
-        template_name="cases/partials/status_cell.html", verbose_name=_("状態")
-    )
+    status = TemplateColumn(template_name="cases/partials/status_cell.html", verbose_name=_("状態"))
     lead_organization = tables.Column(
         verbose_name=_("主担当機関"), accessor="lead_organization__name"
     )
@@ -119,7 +117,7 @@ class CaseTable(ListTable):
         order_by=("lead_worker__full_name_kana",),
         default="—",
     )
-    opened_on = tables.TemplateColumn("{{ value|wareki_short }}", verbose_name=_("開始日"))
+    opened_on = TemplateColumn("{{ value|wareki_short }}", verbose_name=_("開始日"))
 
     region_label = _("支援ケースの一覧")
 
@@ -162,10 +160,10 @@ class ConsultationFilter(django_filters.FilterSet):  # type: ignore[misc]  # dja
 
 
 class ConsultationTable(ListTable):
-    received_at = tables.TemplateColumn(
+    received_at = TemplateColumn(
         template_name="cases/partials/consultation_cell.html", verbose_name=_("受付日時")
     )
-    subject = tables.TemplateColumn(
+    subject = TemplateColumn(
         template_name="cases/partials/subject_cell.html",
         verbose_name=_("本人・世帯"),
         accessor="pk",
@@ -173,14 +171,14 @@ class ConsultationTable(ListTable):
     )
     channel = tables.Column(verbose_name=_("相談方法"))
     consulter = tables.Column(verbose_name=_("相談者"))
-    main_concern = tables.TemplateColumn(
+    main_concern = TemplateColumn(
         "{{ value|truncatechars:40 }}", verbose_name=_("主訴"), orderable=False
     )
-    urgency = tables.TemplateColumn(
+    urgency = TemplateColumn(
         template_name="cases/partials/urgency_cell.html", verbose_name=_("緊急度")
     )
     outcome = tables.Column(verbose_name=_("対応結果"))
-    case = tables.TemplateColumn(
+    case = TemplateColumn(
         "{% if record.case_id %}<a href=\"{% url 'cases:case_detail' case_id=record.case_id %}\">"
         "#{{ record.case_id }}</a>{% else %}—{% endif %}",
         verbose_name=_("ケース"),

@@ -13,17 +13,35 @@ number out of range shows the last page.
 
 from __future__ import annotations
 
+import functools
+import inspect
+import types
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import django_filters
 import django_tables2 as tables
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import RequestContext, Template
+from django.template.loader import get_template
+from django.utils.choices import CallableChoiceIterator
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.config import RequestConfig
+from django_tables2.rows import BoundRow
+from django_tables2.utils import A
+from django_tables2.utils import signature as tables2_signature
 
+from tsunagu.core.formrender import QUICK_RENDERER
 from tsunagu.core.kana import fold, hiragana
 from tsunagu.core.validators import MAX_ID, BoundedFormDateField
 
@@ -52,6 +70,138 @@ class DayFilter(django_filters.DateFilter):  # type: ignore[misc]  # django-filt
     field_class = BoundedFormDateField
 
 
+class TemplateColumn(tables.TemplateColumn):  # type: ignore[misc]  # django-tables2 is untyped
+    """django-tables2's template column, rendered as an `{% include %}` in the page would be.
+
+    django-tables2 compiles a column's `template_code` anew for every cell, and renders a
+    `template_name` with the page's context copied into a new one, through every context
+    processor again, for every cell: on the consultation list that was a third of the page's
+    CPU.  Here the code is compiled once per process and a named template is rendered in the
+    page's own context, which already holds what the processors give.  A table rendered
+    outside a page of this request is left to django-tables2."""
+
+    def render(self, record: Any, table: Any, value: Any, bound_column: Any, **kwargs: Any) -> Any:
+        page = getattr(table, "context", None)
+        request = getattr(table, "request", None)
+        if not (
+            isinstance(page, RequestContext) and request is not None and page.request is request
+        ):
+            return super().render(record, table, value, bound_column, **kwargs)
+        cell = self.get_context_data(
+            record=record, table=table, value=value, bound_column=bound_column, **kwargs
+        )
+        with page.update(cell):
+            if self.template_code:
+                page["request"] = request
+                return _compiled(self.template_code).render(page)
+            named: Any = get_template(self.template_name)  # the backend's wrapper of a Template
+            return named.template.render(page)
+
+
+@functools.cache
+def _compiled(code: str) -> Template:
+    """A column's template code, compiled by the default engine as `Template(code)` does."""
+    return Template(code)
+
+
+class _Row(BoundRow):  # type: ignore[misc]  # django-tables2 is untyped
+    """A row of a list's page, its cells as django-tables2 renders them, minus two costs per cell
+    that are the same for every row: which arguments a render method takes (tables2 asks
+    `inspect.signature` for every cell), and the label of a stored choice (Django builds the
+    field's whole choice dict, translating every label, for every `get_FOO_display()`)."""
+
+    def _call_render(self, bound_column: Any, value: Any = None) -> Any:
+        render_kwargs = self._optional_cell_arguments(bound_column, value)
+        content = _call_with_appropriate(bound_column.render, render_kwargs)
+        return bound_column.link(content, **render_kwargs) if bound_column.link else content
+
+    def _get_and_render_with(self, bound_column: Any, render_func: Any, default: Any) -> Any:
+        # BoundRow._get_and_render_with (django-tables2 3.0), with the choice label cached.
+        value: Any = None
+        accessor = A(bound_column.accessor)
+        column = bound_column.column
+        penultimate, remainder = accessor.penultimate(self.record)
+        if isinstance(penultimate, Model):
+            try:
+                field = accessor.get_field(self.record)
+                display_fn = getattr(penultimate, f"get_{remainder}_display", None)
+                if getattr(field, "choices", ()) and display_fn:
+                    value = _choice_label(penultimate, field, remainder, display_fn)
+                    remainder = None
+            except FieldDoesNotExist:
+                pass
+        if remainder:
+            try:
+                value = accessor.resolve(self.record)
+            except Exception:
+                # non-field based columns (django-tables2 issue #257)
+                if isinstance(column, BaseLinkColumn) and column.text is not None:
+                    return render_func(bound_column)
+        is_manytomanycolumn = isinstance(column, ManyToManyColumn)
+        if value in column.empty_values or (is_manytomanycolumn and not value.exists()):
+            return default
+        return render_func(bound_column, value)
+
+
+def _call_with_appropriate(fn: Any, kwargs: dict[str, Any]) -> Any:
+    """django_tables2.utils.call_with_appropriate, with the signature read once per function."""
+    args, kwargs_name = _signature(getattr(fn, "__func__", fn), hasattr(fn, "__func__"), fn)
+    if not kwargs_name:
+        kwargs = {key: kwargs[key] for key in kwargs if key in args}
+        if any(arg not in kwargs for arg in args):
+            return None
+    return fn(**kwargs)
+
+
+Signature = tuple[tuple[str, ...], str | None]
+_SIGNATURES: weakref.WeakKeyDictionary[Any, tuple[bool, Signature]] = weakref.WeakKeyDictionary()
+
+
+def _signature(function: Any, bound: bool, fn: Any) -> Signature:
+    """The arguments `fn` takes (tables2's `signature`), kept per plain function and whether it
+    is bound (which drops `self`); any other callable is read each time."""
+    if not isinstance(function, types.FunctionType):
+        found: Signature = tables2_signature(fn)
+        return found
+    kept = _SIGNATURES.get(function)
+    if kept is None or kept[0] != bound:
+        kept = (bound, tables2_signature(fn))
+        _SIGNATURES[function] = kept
+    return kept[1]
+
+
+def _choice_label(record: Model, field: Any, name: str, display: Callable[[], Any]) -> Any:
+    """`record.get_FOO_display()`, cached per field, stored value and language when it is
+    Django's own method over choices fixed in the code (else called as it is)."""
+    if not _django_display(type(record), name, field) or isinstance(
+        field.choices, CallableChoiceIterator
+    ):
+        return display()
+    value = make_hashable(getattr(record, field.attname))
+    try:
+        return _cached_label(field, value, get_language())
+    except TypeError:  # a value that cannot be a key
+        return display()
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_label(field: Any, value: Any, language: str | None) -> Any:
+    # Model._get_FIELD_display, for a value and the active language.
+    choices = dict(make_hashable(field.flatchoices))
+    return force_str(choices.get(value, value), strings_only=True)
+
+
+@functools.cache
+def _django_display(model: type[Model], name: str, field: Any) -> bool:
+    """True if `get_<name>_display` of `model` is the one Django made for `field`."""
+    method = inspect.getattr_static(model, f"get_{name}_display", None)
+    return (
+        isinstance(method, functools.partialmethod)
+        and method.func is Model._get_FIELD_display  # type: ignore[attr-defined]  # private
+        and method.keywords.get("field") is field
+    )
+
+
 class ListTable(tables.Table):  # type: ignore[misc]  # django-tables2 is untyped
     """The house table: a caption with the count, headers that sort, pages that keep the
     filters (core/partials/table.html).  `region_label` names the scrolling region."""
@@ -60,6 +210,14 @@ class ListTable(tables.Table):  # type: ignore[misc]  # django-tables2 is untype
 
     class Meta:
         template_name = "core/partials/table.html"
+
+    @property
+    def paginated_rows(self) -> Any:
+        """The page's rows (as tables2 gives them), as `_Row`s."""
+        rows = super().paginated_rows
+        if any(rows.pinned_data.values()):  # pinned rows: as tables2 gives them
+            return rows
+        return [_Row(record, table=self) for record in rows.data]
 
 
 @dataclass(frozen=True)
@@ -99,6 +257,8 @@ def listing(
 ) -> Listing:
     """Filter, sort and page `rows` (already narrowed to what the actor may see)."""
     filterset = filters(request.GET or None, queryset=rows, request=request)
+    # Django's widget templates in Python: a template per option was a quarter of a list's CPU.
+    filterset.form.renderer = QUICK_RENDERER
     valid = not filterset.is_bound or filterset.is_valid()
     shown = table(filterset.qs if valid else rows.none(), order_by=request.GET.get("sort") or None)
     RequestConfig(request, paginate={"per_page": per_page}).configure(shown)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.lists import IdFilter, ListTable, words_in
+from tsunagu.core.lists import IdFilter, ListTable, TemplateColumn, words_in
 from tsunagu.directory import rules, selectors
 from tsunagu.directory.forms import AreaChoiceField, TermChoiceField
 from tsunagu.directory.models import Provider, SocialResource, Taxonomy
@@ -94,22 +94,22 @@ class ResourceFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-
 
 
 class ResourceTable(ListTable):
-    name = tables.TemplateColumn(
+    name = TemplateColumn(
         template_name="directory/partials/resource_name_cell.html",
         verbose_name=_("名称"),
         order_by=("name_kana", "name"),
     )
-    service_type = tables.TemplateColumn(
+    service_type = TemplateColumn(
         '<a href="?service_type={{ record.service_type_id }}">{{ record.service_type.name }}</a>',
         verbose_name=_("種類"),
         order_by=("service_type__sort_order", "service_type__code"),
     )
-    provider = tables.TemplateColumn(
+    provider = TemplateColumn(
         '<a href="?provider={{ record.provider_id }}">{{ record.provider.name }}</a>',
         verbose_name=_("提供者"),
         order_by=("provider__name_kana", "provider__name"),
     )
-    area = tables.TemplateColumn(
+    area = TemplateColumn(
         "{% for location in record.locations.all %}{% if location.area %}"
         "{{ location.area.name }}{% endif %}{% if not forloop.last %}、{% endif %}"
         "{% endfor %}",
@@ -117,19 +117,19 @@ class ResourceTable(ListTable):
         accessor="pk",
         orderable=False,
     )
-    vacancies = tables.TemplateColumn(
+    vacancies = TemplateColumn(
         "{% if record.vacancies is not None %}"
         '{% include "directory/partials/vacancy.html" with resource=record %}'
         "{% else %}—{% endif %}",
         verbose_name=_("空き"),
     )
-    visits = tables.TemplateColumn(
+    visits = TemplateColumn(
         template_name="directory/partials/visits_cell.html",
         verbose_name=_("見学・体験"),
         accessor="pk",
         orderable=False,
     )
-    is_published = tables.TemplateColumn(
+    is_published = TemplateColumn(
         template_name="directory/partials/published_cell.html", verbose_name=_("公開")
     )
 
@@ -181,7 +181,7 @@ class ProviderFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-
 
 class ProviderTable(ListTable):
     name = tables.Column(verbose_name=_("名称"), order_by=("name_kana", "name"))
-    organization = tables.TemplateColumn(
+    organization = TemplateColumn(
         "{% load i18n %}{% if record.organization %}"
         "<a href=\"{% url 'organizations:detail' record.organization_id %}\">"
         "{{ record.organization.name }}</a>"
@@ -190,7 +190,7 @@ class ProviderTable(ListTable):
         order_by=("organization__name_kana", "organization__name"),
     )
     phone = tables.Column(verbose_name=_("代表電話"), default="—")
-    resource_count = tables.TemplateColumn(
+    resource_count = TemplateColumn(
         template_name="directory/partials/resource_count_cell.html",
         verbose_name=_("社会資源"),
         attrs={"td": {"class": "num"}, "th": {"class": "num"}},

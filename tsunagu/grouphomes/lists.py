@@ -3,7 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.lists import ListTable
+from tsunagu.core.lists import ListTable, TemplateColumn
 from tsunagu.grouphomes.models import GroupHome, GroupHomeEvaluation
 
 HOME_LINK = (
@@ -13,17 +13,17 @@ HOME_LINK = (
 
 
 class EvaluationTable(ListTable):
-    home = tables.TemplateColumn(
+    home = TemplateColumn(
         HOME_LINK, verbose_name=_("事業所"), order_by=("home__organization__name_kana", "pk")
     )
-    fiscal_year = tables.TemplateColumn(
+    fiscal_year = TemplateColumn(
         "{% load japanese_dates %}{{ record.fiscal_year|nendo }}",
         verbose_name=_("年度"),
         order_by=("fiscal_year", "pk"),
     )
     path = tables.Column(verbose_name=_("評価の方法"), accessor="get_path_display", order_by="path")
     step = tables.Column(verbose_name=_("段階"), accessor="get_step_display", order_by="step")
-    report_due_on = tables.TemplateColumn(
+    report_due_on = TemplateColumn(
         "{% load japanese_dates %}{% if record.report_due_on %}{{ record.report_due_on|day }}"
         "{% else %}—{% endif %}",
         verbose_name=_("報告書の期限"),
@@ -47,12 +47,12 @@ class OverdueTable(EvaluationTable):
 
 
 class HomeTable(ListTable):
-    name = tables.TemplateColumn(
+    name = TemplateColumn(
         "{{ record.organization.name }}",
         verbose_name=_("事業所"),
         order_by=("organization__name_kana", "pk"),
     )
-    opened_on = tables.TemplateColumn(
+    opened_on = TemplateColumn(
         "{% load japanese_dates %}{{ record.opened_on|day }}",
         verbose_name=_("開所日"),
         order_by=("opened_on", "pk"),
@@ -63,7 +63,7 @@ class HomeTable(ListTable):
     units = tables.Column(
         verbose_name=_("共同生活住居"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
-    edit = tables.TemplateColumn(
+    edit = TemplateColumn(
         "{% load i18n %}{% if may_manage %}<a href=\"{% url 'grouphomes:home_edit' record.pk %}\">"
         "{% translate '変更' %}</a>{% endif %}",
         verbose_name="",

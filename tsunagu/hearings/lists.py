@@ -3,17 +3,17 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.lists import ListTable
+from tsunagu.core.lists import ListTable, TemplateColumn
 from tsunagu.hearings.models import HearingRound
 
 
 class RoundTable(ListTable):
-    title = tables.TemplateColumn(
+    title = TemplateColumn(
         "<a href=\"{% url 'hearings:round_detail' record.pk %}\">{{ record.title }}</a>",
         verbose_name=_("名称"),
         order_by=("title", "pk"),
     )
-    fiscal_year = tables.TemplateColumn(
+    fiscal_year = TemplateColumn(
         "{% load japanese_dates %}{{ record.fiscal_year|nendo }}",
         verbose_name=_("年度"),
         order_by=("fiscal_year", "pk"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core.dates import wareki
-from tsunagu.core.lists import ListTable, words_in
+from tsunagu.core.lists import ListTable, TemplateColumn, words_in
 from tsunagu.meetings.models import (
     BodyKind,
     CommunityIssue,
@@ -58,26 +58,26 @@ class BodyFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filt
 
 
 class BodyTable(ListTable):
-    name = tables.TemplateColumn(
+    name = TemplateColumn(
         "<a href=\"{% url 'meetings:body_detail' record.pk %}\">{{ value }}</a>",
         verbose_name=_("名称"),
     )
-    kind = tables.TemplateColumn(_choice_link("kind"), verbose_name=_("種別"))
-    level = tables.TemplateColumn(_choice_link("level"), verbose_name=_("層"))
-    parent = tables.TemplateColumn(
+    kind = TemplateColumn(_choice_link("kind"), verbose_name=_("種別"))
+    level = TemplateColumn(_choice_link("level"), verbose_name=_("層"))
+    parent = TemplateColumn(
         "{% if record.parent_id %}<a href=\"{% url 'meetings:body_detail' record.parent_id %}\">"
         "{{ record.parent.name }}</a>{% else %}—{% endif %}",
         verbose_name=_("上位の会議体"),
         order_by=("parent__name",),
     )
     area = tables.Column(verbose_name=_("地域"), accessor="area__name", default="—")
-    frequency = tables.TemplateColumn(
+    frequency = TemplateColumn(
         '{% include "meetings/partials/frequency.html" with body=record %}',
         verbose_name=_("開催頻度"),
         accessor="pk",
         orderable=False,
     )
-    secretariats = tables.TemplateColumn(
+    secretariats = TemplateColumn(
         "{% for org in record.secretariats.all %}"
         "<a href=\"{% url 'organizations:detail' org.pk %}\">{{ org.short_name|default:org.name }}"
         "</a>{% if not forloop.last %}、{% endif %}{% endfor %}",
@@ -117,20 +117,20 @@ class IssueFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fil
 
 
 class IssueTable(ListTable):
-    title = tables.TemplateColumn(
+    title = TemplateColumn(
         "<a href=\"{% url 'meetings:issue_detail' record.pk %}\">{{ value }}</a>",
         verbose_name=_("地域課題"),
     )
-    theme = tables.TemplateColumn(_choice_link("theme"), verbose_name=_("テーマ"))
+    theme = TemplateColumn(_choice_link("theme"), verbose_name=_("テーマ"))
     area = tables.Column(verbose_name=_("地域"), accessor="area__name", default="—")
-    stage = tables.TemplateColumn(_choice_link("stage"), verbose_name=_("段階"))
-    raised_by_organization = tables.TemplateColumn(
+    stage = TemplateColumn(_choice_link("stage"), verbose_name=_("段階"))
+    raised_by_organization = TemplateColumn(
         "<a href=\"{% url 'organizations:detail' record.raised_by_organization_id %}\">"
         "{{ record.raised_by_organization.name }}</a>",
         verbose_name=_("提起した機関"),
         order_by=("raised_by_organization__name_kana", "raised_by_organization__name"),
     )
-    raised_on = tables.TemplateColumn("{{ value|day }}", verbose_name=_("提起日"))
+    raised_on = TemplateColumn("{{ value|day }}", verbose_name=_("提起日"))
 
     region_label = _("地域課題の一覧")
 

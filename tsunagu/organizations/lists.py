@@ -7,7 +7,7 @@ import django_tables2 as tables
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.lists import ListTable
+from tsunagu.core.lists import ListTable, TemplateColumn
 from tsunagu.organizations import selectors
 from tsunagu.organizations.models import (
     Area,
@@ -47,16 +47,16 @@ class OrganizationFilter(django_filters.FilterSet):  # type: ignore[misc]  # dja
 
 
 class OrganizationTable(ListTable):
-    name = tables.TemplateColumn(
+    name = TemplateColumn(
         template_name="organizations/partials/name_cell.html",
         verbose_name=_("名称"),
         order_by=("name_kana", "name"),
     )
-    kind = tables.TemplateColumn(
+    kind = TemplateColumn(
         '<a href="?kind={{ record.kind }}">{{ value }}</a>', verbose_name=_("種別")
     )
     phone = tables.Column(verbose_name=_("電話番号"), default="—")
-    member_count = tables.TemplateColumn(
+    member_count = TemplateColumn(
         template_name="organizations/partials/member_count_cell.html",
         verbose_name=_("職員数"),
         attrs={"td": {"class": "num"}, "th": {"class": "num"}},
@@ -106,7 +106,7 @@ class ManagedOrganizationFilter(OrganizationFilter):
 
 
 class ManagedOrganizationTable(ListTable):
-    name = tables.TemplateColumn(
+    name = TemplateColumn(
         "<a href=\"{% url 'organizations:manage_detail' record.pk %}\">{{ record.name }}</a>"
         '{% if not record.is_active %} <span class="badge">{{ closed_label }}</span>{% endif %}',
         extra_context={"closed_label": _("廃止")},

@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.lists import ListTable
+from tsunagu.core.lists import ListTable, TemplateColumn
 from tsunagu.organizations.models import Area
 from tsunagu.people import protection, selectors
 from tsunagu.people.models import Household, Person
@@ -37,18 +37,18 @@ class PersonFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-fi
 
 
 class PersonTable(ListTable):
-    name = tables.TemplateColumn(
+    name = TemplateColumn(
         "<a href=\"{% url 'people:person_detail' record.pk %}\">{{ record.display_name }}</a>",
         verbose_name=_("氏名"),
         order_by=("kana_normalized", "pk"),
     )
-    kana = tables.TemplateColumn(
+    kana = TemplateColumn(
         "{{ record.kana_name }}", verbose_name=_("フリガナ"), order_by=("kana_normalized", "pk")
     )
-    birth_date = tables.TemplateColumn(
+    birth_date = TemplateColumn(
         '{{ value|day|default:"—" }}', verbose_name=_("生年月日"), order_by=("birth_date", "pk")
     )
-    age = tables.TemplateColumn(
+    age = TemplateColumn(
         "{% load i18n people_tags %}{% with a=record|age %}{% if a is not None %}"
         "{% blocktranslate %}{{ a }}歳{% endblocktranslate %}{% else %}—{% endif %}{% endwith %}",
         verbose_name=_("年齢"),
@@ -95,7 +95,7 @@ class HouseholdFilter(django_filters.FilterSet):  # type: ignore[misc]  # django
 
 
 class HouseholdTable(ListTable):
-    name = tables.TemplateColumn(
+    name = TemplateColumn(
         "<a href=\"{% url 'people:household_detail' record.pk %}\">{{ value }}</a>",
         verbose_name=_("世帯名"),
         order_by=("name", "pk"),
@@ -112,7 +112,7 @@ class HouseholdTable(ListTable):
         contact = protection.household_contact_of(record, protected=record.pk in self._hidden)
         return contact.label if contact.hidden else (contact.address or "—")
 
-    area = tables.TemplateColumn(
+    area = TemplateColumn(
         '{% if record.area_id %}<a href="?area={{ record.area_id }}">{{ record.area.name }}</a>'
         "{% else %}—{% endif %}",
         verbose_name=_("地域"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tsunagu.cases.selectors import persons_shown
-from tsunagu.core.lists import DayFilter, ListTable
+from tsunagu.core.lists import DayFilter, ListTable, TemplateColumn
 from tsunagu.people import selectors as people_selectors
 from tsunagu.plans import selectors
 from tsunagu.plans.models import Monitoring, Task, TaskSource, TaskStatus
@@ -127,31 +127,31 @@ class TaskFilter(_AlwaysBound):
 
 
 class TaskTable(ListTable):
-    due_on = tables.TemplateColumn(
+    due_on = TemplateColumn(
         template_name="plans/partials/task_due_cell.html",
         verbose_name=_("期限"),
         order_by=("due_on", "pk"),
     )
-    title = tables.TemplateColumn(
+    title = TemplateColumn(
         template_name="plans/partials/task_title_cell.html", verbose_name=_("件名")
     )
-    case = tables.TemplateColumn(
+    case = TemplateColumn(
         template_name="plans/partials/case_cell.html",
         verbose_name=_("ケース"),
         accessor="case_id",
         order_by=("case__title", "case_id"),
     )
-    owner = tables.TemplateColumn(
+    owner = TemplateColumn(
         template_name="plans/partials/task_owner_cell.html",
         verbose_name=_("担当"),
         accessor="pk",
         order_by=("owner_organization__name_kana", "owner_worker__full_name_kana"),
     )
     source = tables.Column(verbose_name=_("発生元"))
-    status = tables.TemplateColumn(
+    status = TemplateColumn(
         template_name="plans/partials/task_status_cell.html", verbose_name=_("状態")
     )
-    change = tables.TemplateColumn(
+    change = TemplateColumn(
         template_name="plans/partials/task_change_cell.html",
         verbose_name=_("状態を変える"),
         accessor="pk",
@@ -196,15 +196,15 @@ class CaseTaskTable(TaskTable):
     task list lead to the organization's list, not this case's); a note's task links to the
     case's notes; the change form for those who may write."""
 
-    due_on = tables.TemplateColumn(
+    due_on = TemplateColumn(
         template_name="plans/partials/case_task_due_cell.html",
         verbose_name=_("期限"),
         order_by=("due_on", "pk"),
     )
-    source = tables.TemplateColumn(
+    source = TemplateColumn(
         template_name="plans/partials/case_task_source_cell.html", verbose_name=_("発生元")
     )
-    status = tables.TemplateColumn(
+    status = TemplateColumn(
         template_name="plans/partials/case_task_status_cell.html", verbose_name=_("状態")
     )
 
@@ -271,24 +271,24 @@ class MonitoringDueFilter(_AlwaysBound):
 
 
 class MonitoringDueTable(ListTable):
-    due_on = tables.TemplateColumn(
+    due_on = TemplateColumn(
         "<a href=\"{% url 'plans:monitoring_detail' record.pk %}\">{{ value|day }}</a>",
         verbose_name=_("実施予定日"),
         order_by=("due_on", "pk"),
     )
-    case = tables.TemplateColumn(
+    case = TemplateColumn(
         template_name="plans/partials/case_cell.html",
         verbose_name=_("ケース"),
         accessor="plan__case_id",
         order_by=("plan__case__title", "plan__case_id"),
     )
-    subject = tables.TemplateColumn(
+    subject = TemplateColumn(
         "{% include 'cases/partials/subject.html' with subject=record.plan.case %}",
         verbose_name=_("本人・世帯"),
         accessor="pk",
         order_by=("plan__case__person__family_name_kana", "plan__case__person__given_name_kana"),
     )
-    plan = tables.TemplateColumn(
+    plan = TemplateColumn(
         template_name="plans/partials/monitoring_plan_cell.html",
         verbose_name=_("計画"),
         accessor="plan_id",
@@ -300,7 +300,7 @@ class MonitoringDueTable(ListTable):
         order_by=("plan__case__lead_worker__full_name_kana",),
         default="—",
     )
-    status = tables.TemplateColumn(
+    status = TemplateColumn(
         template_name="plans/partials/monitoring_status_cell.html",
         verbose_name=_("状態"),
         order_by=("due_on", "pk"),

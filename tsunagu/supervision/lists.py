@@ -3,12 +3,12 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.lists import ListTable
+from tsunagu.core.lists import ListTable, TemplateColumn
 from tsunagu.supervision.models import SupervisionSession
 
 
 class SessionTable(ListTable):
-    held_on = tables.TemplateColumn(
+    held_on = TemplateColumn(
         "{% load japanese_dates %}<a href=\"{% url 'supervision:session_detail' record.pk %}\">"
         "{{ record.held_on|day }}</a>",
         verbose_name=_("開催日"),

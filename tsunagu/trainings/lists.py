@@ -3,17 +3,17 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from tsunagu.core.lists import ListTable
+from tsunagu.core.lists import ListTable, TemplateColumn
 from tsunagu.trainings.models import TrainingEvent
 
 
 class EventTable(ListTable):
-    held_on = tables.TemplateColumn(
+    held_on = TemplateColumn(
         "{% load japanese_dates %}{{ record.held_on|day }} {{ record.starts_at|time:'H:i' }}",
         verbose_name=_("開催日"),
         order_by=("held_on", "starts_at"),
     )
-    theme = tables.TemplateColumn(
+    theme = TemplateColumn(
         "<a href=\"{% url 'trainings:event_detail' record.pk %}\">{{ record.theme }}</a>",
         verbose_name=_("テーマ"),
     )
