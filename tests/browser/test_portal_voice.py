@@ -11,7 +11,7 @@ from typing import Any
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.phone import PHONE, no_sideways_scroll_at_phone_width
+from tests.browser.phone import PHONE, SCREENSHOTS, no_sideways_scroll_at_phone_width
 from tsunagu.cases.tests.factories import CaseFactory
 from tsunagu.core.actor import Origin
 from tsunagu.people.tests.factories import PersonFactory
@@ -63,7 +63,7 @@ def test_the_person_sends_a_recording_and_the_counselor_plays_it(
     )
     phone.get_by_test_id("checkin-send").click()
     expect(phone.get_by_test_id("checkin-done")).to_be_visible()
-    phone.screenshot(path="test-artifacts/screenshots/portal-voice-02-done-phone.png")
+    phone.screenshot(path=str(SCREENSHOTS / "portal-voice-02-done-phone.png"))
     phone.context.close()
     voice = NoteAttachment.objects.get(note=CheckIn.objects.get().note)
     assert voice.content_type == "audio/wav"

@@ -48,7 +48,11 @@ def test_a_voice_note_is_kept_and_the_counselor_plays_it_on_the_timeline(
     client = portal_client(account, code)
     page = client.get("/my/checkin/", {"mood": "okay"})
     assert page.status_code == 200
-    more = client.post("/my/checkin/", {"mood": "okay"}).content.decode()
+    more_response = client.post("/my/checkin/", {"mood": "okay"})
+    more = more_response.content.decode()
+    # Listening again plays a blob: address: allowed for sound on this page, and only here.
+    assert "media-src 'self' blob:" in more_response["Content-Security-Policy"]
+    assert "blob:" not in client.get("/my/")["Content-Security-Policy"]
     assert 'type="file"' in more
     assert 'accept="audio/*"' in more
     assert "capture" in more
