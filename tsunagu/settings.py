@@ -385,6 +385,8 @@ PRIVATE_MEDIA_ROOT = Path(
 )
 ATTACHMENT_MAX_BYTES = int(os.environ.get("TSUNAGU_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"}
+# A voice note the person sends with a どう？ from the portal (audio only, judged from the bytes).
+VOICE_NOTE_MAX_BYTES = int(os.environ.get("TSUNAGU_VOICE_NOTE_MAX_BYTES", str(8 * 1024 * 1024)))
 # Attachments are encrypted at rest (AES-GCM) with TSUNAGU_FILE_KEY, and backups with
 # TSUNAGU_BACKUP_KEY: base64 of 32 random bytes each, several separated by commas for rotation
 # (the first encrypts, all decrypt).  Keys come from the environment only, never from a file

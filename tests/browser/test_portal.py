@@ -88,7 +88,7 @@ def test_the_person_answers_a_checkin_on_a_phone_and_the_counselor_reads_it(
     mother.get_by_label("もう一度、同じあいことば").fill(PASSPHRASE + " はは")
     mother.get_by_role("button", name="決める").click()
     mother.goto("/my/")
-    expect(mother.get_by_role("link", name="わたしの計画")).to_be_visible()
+    expect(mother.get_by_role("link", name="さくらさんの計画")).to_be_visible()
     expect(mother.get_by_role("link", name="どう？（ようすを伝える）")).to_have_count(0)
     response = mother.goto("/my/access/")
     assert response is not None

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagu.cases.access import access_object, cases_visible_to
 from tsunagu.cases.models import Case, CaseStatus
@@ -46,6 +48,26 @@ class PortalActor:
     def username(self) -> str:
         """How the audit log names them: never a staff username."""
         return f"portal:{self.account.portal_id}"
+
+    @property
+    def is_person(self) -> bool:
+        return self.account.kind == AccountKind.PERSON
+
+    @cached_property
+    def person_called(self) -> str:
+        """How a supporter's pages name the person whose portal it is (さくらさんの計画, where
+        the person's own pages say わたしの計画): the name the counselor gave the person's own
+        account, else their given name with さん, else 本人."""
+        called = (
+            PortalAccount.objects.filter(case_id=self.account.case_id, kind=AccountKind.PERSON)
+            .exclude(status=AccountStatus.ENDED)
+            .values_list("display_name", flat=True)
+            .first()
+        )
+        if called:
+            return called
+        given = self.account.person.given_name
+        return f"{given}さん" if given else str(_("本人"))
 
 
 # --- Staff ------------------------------------------------------------------------------------

@@ -93,6 +93,16 @@ class CheckInForm(PortalForm):
         max_length=CHECKIN_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "class": "portal-input"}),
     )
+    # Without JavaScript a phone opens its recorder (or its files); with it, static
+    # portal/js/voice.js adds record / stop / listen / delete and puts the recording here.
+    voice = forms.FileField(
+        label=_("声で伝える"),
+        required=False,
+        help_text=_("声を録音して送れます（なくてもだいじょうぶです）。"),
+        widget=forms.FileInput(
+            attrs={"accept": "audio/*", "capture": True, "class": "p-file", "data-voice": ""}
+        ),
+    )
 
 
 class RhythmForm(PortalForm):

@@ -211,10 +211,18 @@ def render_request_notifications(actor: Actor, ids: Sequence[int]) -> dict[int, 
 
 def monitoring_voices(monitoring: Monitoring) -> list[Voice]:
     voices = []
-    for c in CheckIn.objects.filter(monitoring=monitoring).select_related("account"):
+    checkins = (
+        CheckIn.objects.filter(monitoring=monitoring)
+        .select_related("account")
+        .prefetch_related("note__attachments")
+    )
+    for c in checkins:
         who = _("本人") if c.account.kind == AccountKind.PERSON else c.account.relationship
         lines = tuple(
             (_(label), getattr(c, name)) for name, label in QUESTIONS.items() if getattr(c, name)
         )
+        if c.note is not None and any(a.is_audio for a in c.note.attachments.all()):
+            # The recording itself is played from the case's timeline (audited there).
+            lines += ((_("声のメッセージ"), _("あり（支援経過記録の、この日の記録で聞けます）")),)
         voices.append(Voice(at=c.created_at, mood=str(Mood(c.mood).label), lines=lines, by=who))
     return voices

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -37,7 +38,7 @@ from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify, organization_staff
 from tsunagu.plans.models import Monitoring, MonitoringStatus
 from tsunagu.portal import codes
-from tsunagu.portal.access import PortalActor, live_problem
+from tsunagu.portal.access import PortalActor, live_problem, require_section
 from tsunagu.portal.models import (
     AccountKind,
     AccountStatus,
@@ -54,7 +55,8 @@ from tsunagu.portal.models import (
     Rhythm,
     Section,
 )
-from tsunagu.records.models import NoteKind, ProgressNote
+from tsunagu.records import services as records_services
+from tsunagu.records.models import NoteAttachment, NoteKind, ProgressNote
 
 INVITED = register_action("portal.invited", "ポータルへの招待（コード発行）")
 CODE_FAILED = register_action("portal.code_failed", "ポータルのコードの誤り")
@@ -548,21 +550,38 @@ QUESTIONS = {
 
 @transaction.atomic
 def checkin_submit(
-    portal: PortalActor, *, mood: str, better: str = "", hard: str = "", to_team: str = ""
+    portal: PortalActor,
+    *,
+    mood: str,
+    better: str = "",
+    hard: str = "",
+    to_team: str = "",
+    voice: UploadedFile | None = None,
 ) -> CheckIn:
     """The person's どう？: on the case timeline as their own entry (a note of kind
-    person_voice, no staff author), flagged to the counselor, fed to the next monitoring."""
+    person_voice, no staff author), flagged to the counselor, fed to the next monitoring.
+    A voice note (`voice`) is kept as the note's attachment, in the records' private storage,
+    encrypted, served only through the records' audited download."""
     account = portal.account
+    require_section(portal, Section.CHECKIN)  # a supporter only where the person allowed it
     if mood not in Mood.values:
         raise FieldErrors({"mood": _("どれか1つをえらんでください。")})
     texts = {"better": better.strip(), "hard": hard.strip(), "to_team": to_team.strip()}
     for name, value in texts.items():
         if len(value) > 2000:
             raise FieldErrors({name: _("2000文字までにしてください。")})
+    checked = None
+    if voice is not None:
+        try:
+            checked = records_services.voice_note_check(voice)
+        except Invalid as exc:
+            raise FieldErrors({"voice": exc.message}) from None
     case = account.case
     who = _("本人") if account.kind == AccountKind.PERSON else account.relationship
     lines = [f"{_('どう？')}: {Mood(mood).label}"]
     lines += [f"{_(QUESTIONS[k])}: {v}" for k, v in texts.items() if v]
+    if checked is not None:
+        lines.append(f"{_('声のメッセージ')}: {_('あり（下の再生ボタンで聞けます）')}")
     note = ProgressNote(
         case=case,
         occurred_at=timezone.now(),
@@ -574,22 +593,26 @@ def checkin_submit(
     )
     note.full_clean(exclude=["case", "author", "author_organization"])
     note.save()
-    checkin = CheckIn.objects.create(
-        account=account,
-        case=case,
-        mood=mood,
-        note=note,
-        monitoring=next_monitoring(case),
-        **texts,
-    )
-    _record(
-        portal,
-        action=CHECKIN,
-        origin=portal.origin,
-        target=checkin,
-        detail={"case": case.pk, "note": note.pk},
-    )
-    _tell_team(portal, target=checkin, kind=NotificationKind.CHECKIN_ARRIVED)
+    # If anything below fails, the voice note's file goes with the rolled-back rows.
+    with records_services.attachments_stored(
+        NoteAttachment, [checked] if checked is not None else [], uploaded_by=None, note=note
+    ) as voices:
+        checkin = CheckIn.objects.create(
+            account=account,
+            case=case,
+            mood=mood,
+            note=note,
+            monitoring=next_monitoring(case),
+            **texts,
+        )
+        _record(
+            portal,
+            action=CHECKIN,
+            origin=portal.origin,
+            target=checkin,
+            detail={"case": case.pk, "note": note.pk, "voice": [a.pk for a in voices]},
+        )
+        _tell_team(portal, target=checkin, kind=NotificationKind.CHECKIN_ARRIVED)
     return checkin
 
 

@@ -11,11 +11,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.accounts import passkeys
@@ -84,6 +87,19 @@ def _signed_in(response: HttpResponse, token: str, request: HttpRequest) -> Http
     return response
 
 
+def section_label(portal: PortalActor, section: str) -> str:
+    """A section's name as this account reads it: the person's own pages speak as the person
+    (わたしの計画), a family member's or supporter's name the person (さくらさんの計画)."""
+    if portal.is_person:
+        return str(Section(section).label)
+    name = portal.person_called
+    if section == Section.PLAN:
+        return _("%(name)sの計画") % {"name": name}
+    if section == Section.RIGHTS:
+        return _("%(name)sの権利・同意") % {"name": name}
+    return str(Section(section).label)
+
+
 def _menu(portal: PortalActor) -> list[tuple[str, str, str]]:
     items = [
         (Section.PLAN, "portal:plan", "plan"),
@@ -92,7 +108,9 @@ def _menu(portal: PortalActor) -> list[tuple[str, str, str]]:
         (Section.RIGHTS, "portal:rights", "rights"),
     ]
     return [
-        (str(Section(s).label), url, icon) for s, url, icon in items if portal.account.may_open(s)
+        (section_label(portal, s), url, icon)
+        for s, url, icon in items
+        if portal.account.may_open(s)
     ]
 
 
@@ -218,13 +236,20 @@ def plan(request: HttpRequest, portal: PortalActor) -> HttpResponse:
 MOOD_ICONS = {Mood.GOOD: "good", Mood.OKAY: "okay", Mood.NOT_GOOD: "not-good", Mood.BAD: "bad"}
 
 
+# The voice recorder (static portal/js/voice.js) lets the person listen again before sending:
+# a blob: address, allowed for sound on this page only.
+VOICE_CSP = {"media-src": [SELF, "blob:"]}
+
+
 @require_http_methods(["GET", "POST"])
+@csp_update(VOICE_CSP)
 @portal_page(Section.CHECKIN)
 def checkin(request: HttpRequest, portal: PortalActor) -> HttpResponse:
-    """Step 1: one of four faces.  Step 2 (`step=2`): three short questions, all optional."""
+    """Step 1: one of four faces.  Step 2 (`step=2`): three short questions, all optional,
+    and a voice note."""
     faces = [(value, label, MOOD_ICONS[Mood(value)]) for value, label in Mood.choices]
     if request.method == "POST" and request.POST.get("step") == "2":
-        form = CheckInForm(request.POST)
+        form = CheckInForm(request.POST, request.FILES)
 
         def done(_result: object) -> HttpResponse:
             return redirect("portal:checkin_done")

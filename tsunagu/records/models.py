@@ -128,11 +128,20 @@ def attachment_path(instance: NoteAttachment | BoardAttachment, filename: str) -
 
 class NoteAttachment(StoredAttachment):
     note = models.ForeignKey(ProgressNote, on_delete=models.PROTECT, related_name="attachments")
+    # Empty only for the person's own voice note, sent with a どう？ from the portal (a note of
+    # kind person_voice, which has no staff author either).
+    uploaded_by = models.ForeignKey(  # type: ignore[assignment]  # nullable here only
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     file = models.FileField(upload_to=attachment_path, storage=private_storage)
 
     class Meta(StoredAttachment.Meta):
         verbose_name = _("添付ファイル")
         verbose_name_plural = _("添付ファイル")
+
+    @property
+    def is_audio(self) -> bool:
+        return self.content_type.startswith("audio/")
 
 
 class Formulation(models.Model):

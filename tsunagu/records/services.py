@@ -32,6 +32,7 @@ from tsunagu.cases.models import Case
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Conflict, FieldErrors, Forbidden, Invalid
 from tsunagu.core.late_entry import original_date_problem
+from tsunagu.core.storage import extension_for
 from tsunagu.core.validation import invalid_from
 from tsunagu.notifications.models import NotificationKind
 from tsunagu.notifications.services import notify
@@ -115,10 +116,15 @@ S = TypeVar("S", bound=StoredFile)
 
 @contextmanager
 def attachments_stored(
-    model: Callable[..., S], checked: Sequence[CheckedFile], *, uploaded_by: User, **owner: Any
+    model: Callable[..., S],
+    checked: Sequence[CheckedFile],
+    *,
+    uploaded_by: User | None,
+    **owner: Any,
 ) -> Iterator[list[S]]:
-    """Save each checked file as a row of `model` (its owner given as `owner`), inside the
-    caller's transaction.  If anything fails here or in the block, the rows roll back with the
+    """Save each checked file as a row of `model` (its owner given as `owner`, its uploader
+    `uploaded_by`, empty only for the person's own voice note), inside the caller's
+    transaction.  If anything fails here or in the block, the rows roll back with the
     transaction and the files on disk go with them."""
     stored: list[S] = []
     try:
@@ -183,6 +189,51 @@ def attachment_check(upload: UploadedFile) -> CheckedFile:
         upload=upload,
         original_name=name,
         content_type=kind.mime,
+        size=size,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+# What the bytes of a voice note may be (as `filetype` names them) and the type it is kept and
+# served as: a recording in a WebM or MP4 container is sound, whatever the container's name.
+VOICE_NOTE_TYPES = {
+    "video/webm": "audio/webm",
+    "audio/ogg": "audio/ogg",  # Ogg, Opus in Ogg
+    "audio/mp4": "audio/mp4",
+    "video/mp4": "audio/mp4",
+    "audio/mpeg": "audio/mpeg",
+    "audio/x-wav": "audio/wav",
+}
+
+
+def voice_note_check(upload: UploadedFile) -> CheckedFile:
+    """A voice note the person sends from the portal: sound only (WebM, Ogg/Opus, MP4/M4A,
+    MP3, WAV, judged from the bytes, never from the name or the browser's word), at most
+    VOICE_NOTE_MAX_BYTES, no second type inside.  Raises Invalid in plain Japanese (やさしい
+    日本語): the person reads it."""
+    size = upload.size or 0
+    limit = settings.VOICE_NOTE_MAX_BYTES
+    if size > limit:
+        raise Invalid(
+            _("声が長すぎます（%(limit)sまで）。短くして、もう一度送ってください。")
+            % {"limit": _size_label(limit)}
+        )
+    not_sound = _(
+        "このファイルは声（音）ではないようです。声を録音したファイルをえらんでください。"
+    )
+    upload.seek(0)
+    data = b"".join(upload.chunks())  # at most VOICE_NOTE_MAX_BYTES, checked above
+    upload.seek(0)
+    kind = filetype.guess(data[:SNIFF_BYTES]) if data else None
+    if kind is None or kind.mime not in VOICE_NOTE_TYPES:
+        raise Invalid(not_sound)
+    if polyglots.second_types(data, kind.mime):
+        raise Invalid(not_sound)
+    content_type = VOICE_NOTE_TYPES[kind.mime]
+    return CheckedFile(
+        upload=upload,
+        original_name=_("声のメッセージ") + "." + extension_for(content_type),
+        content_type=content_type,
         size=size,
         sha256=hashlib.sha256(data).hexdigest(),
     )

@@ -3,6 +3,7 @@ okurigana outside the ruby, and everything escaped.  No database."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -76,3 +77,67 @@ def test_nani_before_a_particle_and_nan_before_a_counter():
     assert "<rb>何</rb><rt>なに</rt>" in furigana.ruby("だれが 何を するか")
     assert "<rb>何</rb><rt>なに</rt>" in furigana.ruby("何か あったら 電話します。")
     assert "なん" in furigana.reading("何人 来ますか")
+
+
+FIELD_WORDS = {
+    "相談支援専門員": "そうだんしえんせんもんいん",
+    "就労継続支援": "しゅうろうけいぞくしえん",
+    "障害支援区分": "しょうがいしえんくぶん",
+}
+
+
+def _ruby_parts(html: str) -> tuple[str, str]:
+    """The kanji under ruby and their readings, each joined in order."""
+    return (
+        "".join(re.findall(r"<rb>(.*?)</rb>", html)),
+        "".join(re.findall(r"<rt>(.*?)</rt>", html)),
+    )
+
+
+@pytest.mark.parametrize(("word", "reading"), list(FIELD_WORDS.items()))
+def test_field_words_are_shown_whole_with_their_readings_as_ruby(word, reading):
+    # The whole word is under ruby, its pieces read as the field reads them, in order.
+    assert _ruby_parts(furigana.ruby(word)) == (word, reading)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word"),
+    [
+        ("相談支援専門員の山田さんが、家に来ます。", "相談支援専門員"),
+        ("月曜日から就労継続支援B型の作業所に通います。", "就労継続支援"),
+        ("障害支援区分の認定調査があります。", "障害支援区分"),
+    ],
+)
+def test_field_words_keep_their_reading_in_a_sentence(sentence, word):
+    start = sentence.index(word)
+    pieces = furigana.readings(sentence)
+    # The pieces that cover the word, in order, read as the word alone is read.
+    covered, read, at = "", "", 0
+    for kanji, kana in pieces:
+        at = sentence.index(kanji, at)
+        if start <= at < start + len(word):
+            covered += kanji
+            read += kana
+        at += len(kanji)
+    assert (covered, read) == (word, FIELD_WORDS[word])
+
+
+def test_names_are_read_as_recorded_beside_field_words():
+    person = SimpleNamespace(
+        family_name="東海林", given_name="陽菜", family_name_kana="ショウジ", given_name_kana="ヒナ"
+    )
+    counselor = SimpleNamespace(
+        family_name="月見里", given_name="", family_name_kana="ヤマナシ", given_name_kana=""
+    )
+    names = furigana.person_names([person, counselor])
+    sentence = "相談支援専門員の月見里さんと東海林陽菜さんが、就労継続支援の見学に行きます。"
+    shown = dict(furigana.readings(sentence, names=names))
+    assert shown["月見里"] == "やまなし"
+    assert shown["東海林"] == "しょうじ"
+    assert shown["陽菜"] == "ひな"
+    html = furigana.ruby(sentence, names=names)
+    assert "<rb>月見里</rb><rt>やまなし</rt>" in html
+    assert "<rb>東海林</rb><rt>しょうじ</rt>" in html
+    assert "<rb>陽菜</rb><rt>ひな</rt>" in html
+    assert furigana.reading(sentence, names=names).startswith("そうだんしえんせんもんいんの")
+    assert "しゅうろうけいぞくしえん" in furigana.reading(sentence, names=names)

@@ -244,7 +244,10 @@ def test_the_person_view_is_accessible_markup_with_names_read_as_recorded(person
     from django.template.loader import render_to_string
 
     plain = released(personas, world.case)
-    plain.goals = "月見里陽菜さんは作業所にかよいます。"
+    plain.goals = (
+        "月見里陽菜さんは作業所にかよいます。\n"
+        "相談支援専門員と、就労継続支援と障害支援区分のことを話します。"
+    )
     html = render_to_string(
         "plainplans/_person_view.html",
         {"plain_plan": selectors.shown_as(plain, "person")},
@@ -254,6 +257,15 @@ def test_the_person_view_is_accessible_markup_with_names_read_as_recorded(person
     assert "<h3" in html and "<ul" in html  # noqa: PT018
     assert "<rb>月見里</rb><rt>やまなし</rt>" in html
     assert "<rb>陽菜</rb><rt>ひな</rt>" in html
+    assert (
+        "<ruby><rb>相談</rb><rt>そうだん</rt></ruby><ruby><rb>支援</rb><rt>しえん</rt></ruby>"
+        "<ruby><rb>専門員</rb><rt>せんもんいん</rt></ruby>"
+    ) in html
+    assert "<ruby><rb>就労継続支援</rb><rt>しゅうろうけいぞくしえん</rt></ruby>" in html
+    assert (
+        "<ruby><rb>障害</rb><rt>しょうがい</rt></ruby><ruby><rb>支援</rb><rt>しえん</rt></ruby>"
+        "<ruby><rb>区分</rb><rt>くぶん</rt></ruby>"
+    ) in html
     assert "<time datetime=" in html
 
 

@@ -55,3 +55,23 @@ def portal_client(account: PortalAccount, code: str) -> Client:
     client.cookies["tsunagu_portal"] = token
     client.cookies["tsunagu_portal"]["path"] = PORTAL_PREFIX
     return client
+
+
+def tiny_wav(seconds: float = 0.3, rate: int = 8000) -> bytes:
+    """A short, valid WAV (8 kHz, 16-bit mono, a soft 440 Hz tone): a voice note for tests."""
+    import io
+    import math
+    import struct
+    import wave
+
+    frames = b"".join(
+        struct.pack("<h", int(3000 * math.sin(2 * math.pi * 440 * i / rate)))
+        for i in range(int(seconds * rate))
+    )
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames)
+    return buffer.getvalue()

@@ -128,7 +128,8 @@ def test_the_mother_sees_only_what_the_person_allowed(personas, world):
     mother, code = invite_supporter(world.case, personas.counselor_a, sections=["plan"])
     client = portal_client(mother, code)
     home = client.get("/my/").content.decode()
-    assert "わたしの計画" in home
+    assert "さくらさんの計画" in home  # the person's, named: never わたしの計画 for the mother
+    assert "わたしの計画" not in home
     assert "だれが記録を見たか" not in home
     assert client.get("/my/plan/").status_code == 200
     for path in ("/my/checkin/", "/my/access/", "/my/rights/", "/my/rights/ask/disclosure/"):
