@@ -127,7 +127,8 @@ def test_a_denial_in_a_committed_service_is_written_after_it(personas):
 def test_a_denial_outside_any_service_is_written_at_once(personas):
     actor = actor_as(personas.counselor_a)
     event = audit.record_denial(actor, target_type="t", target_id="3", reason="r")
-    assert event is not None and event.pk
+    assert event is not None
+    assert event.pk
     with transaction.atomic():  # a caller's own transaction: written inside it, as before
         assert audit.record_denial(actor, target_type="t", target_id="4", reason="r")
     assert len(denials("t", "4")) == 1
