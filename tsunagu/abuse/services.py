@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -94,7 +93,7 @@ def _check_types(abuse_types: list[str]) -> list[str]:
     return chosen
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def report_receive(
     actor: Actor,
     *,
@@ -158,7 +157,7 @@ def _locked(report: AbuseReport) -> AbuseReport:
     return AbuseReport.objects.select_for_update().get(pk=report.pk)
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def team_set(actor: Actor, *, report: AbuseReport, response_team: Iterable[User]) -> AbuseReport:
     _require_responder(actor, report)
     report = _locked(report)
@@ -175,7 +174,7 @@ def team_set(actor: Actor, *, report: AbuseReport, response_team: Iterable[User]
     return report
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def fact_finding_record(
     actor: Actor, *, report: AbuseReport, visited_on: dt.date, visited_by: str, findings: str
 ) -> AbuseReport:
@@ -207,7 +206,7 @@ def fact_finding_record(
     return report
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def judgement_record(
     actor: Actor,
     *,
@@ -248,7 +247,7 @@ def judgement_record(
     return report
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def prefecture_record(actor: Actor, *, report: AbuseReport, reported_on: dt.date) -> AbuseReport:
     _require_responder(actor, report)
     report = _locked(report)
@@ -272,7 +271,7 @@ def prefecture_record(actor: Actor, *, report: AbuseReport, reported_on: dt.date
     return report
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def monitoring_start(actor: Actor, *, report: AbuseReport) -> AbuseReport:
     _require_responder(actor, report)
     report = _locked(report)
@@ -289,7 +288,7 @@ def monitoring_start(actor: Actor, *, report: AbuseReport) -> AbuseReport:
     return report
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def report_close(
     actor: Actor, *, report: AbuseReport, closed_on: dt.date, note: str = ""
 ) -> AbuseReport:
@@ -348,7 +347,7 @@ def overdue_notify(*, now: dt.datetime | None = None) -> list[AbuseReport]:
     ).order_by("fact_finding_due", "pk")
     notified = []
     for pk in list(late.values_list("pk", flat=True)):
-        with transaction.atomic():
+        with audit.atomic():
             row = AbuseReport.objects.select_for_update().get(pk=pk)
             if row.overdue_notified_at is not None or row.status != ReportStatus.RECEIVED:
                 continue  # another worker was first, or the fact-finding came in meanwhile

@@ -80,7 +80,7 @@ def second_factor_step(user: User, *, has_factor: bool | None = None) -> str | N
     return None
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def user_create(
     *,
     username: str,
@@ -113,14 +113,14 @@ def _end_all_sessions(user: User) -> None:
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def user_end_sessions(actor: Actor, *, user: User) -> None:
     """Sign the user out everywhere: every browser session and every API token."""
     _end_all_sessions(user)
     audit.record(action=Action.USER_SESSIONS_ENDED, actor=actor, target=user)
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def user_disable(actor: Actor, *, user: User) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -128,20 +128,20 @@ def user_disable(actor: Actor, *, user: User) -> None:
     audit.record(action=Action.USER_DISABLED, actor=actor, target=user)
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def user_enable(actor: Actor, *, user: User) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit.record(action=Action.USER_ENABLED, actor=actor, target=user)
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def user_unlock(actor: Actor, *, user: User) -> None:
     throttle.clear_username(user.username)
     audit.record(action=Action.USER_UNLOCKED, actor=actor, target=user)
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def user_reset_2fa(actor: Actor, *, user: User) -> None:
     """For a user who lost both the authenticator and the recovery codes."""
     for device in devices_for_user(user, confirmed=None):
@@ -150,7 +150,7 @@ def user_reset_2fa(actor: Actor, *, user: User) -> None:
     audit.record(action=Action.USER_2FA_RESET, actor=actor, target=user)
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def password_change(actor: Actor, *, new_password: str) -> None:
     """Change the actor's own password; every API token of the user ends.  Every other
     session ends too: they fail Django's session hash check, and the screen keeps its own
@@ -166,14 +166,14 @@ def password_change(actor: Actor, *, new_password: str) -> None:
 # --- Two-factor -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def totp_device_start(*, user: User) -> TOTPDevice:
     """A fresh, unconfirmed authenticator for the user to scan; replaces an unconfirmed one."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def totp_device_confirm(actor: Actor, *, device: TOTPDevice, token: str) -> bool:
     if not device.verify_token(token):
         return False
@@ -184,7 +184,7 @@ def totp_device_confirm(actor: Actor, *, device: TOTPDevice, token: str) -> bool
     return True
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def recovery_codes_issue(actor: Actor) -> list[str]:
     """New single-use recovery codes; the old ones stop working.  Shown once, stored as given
     by django-otp (its static tokens are compared in constant time)."""
@@ -218,7 +218,7 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def api_token_issue(
     *, origin: Origin, user: User, organization: Organization | None
 ) -> IssuedToken:
@@ -259,7 +259,7 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     return token
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def api_token_revoke(actor: Actor, *, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
@@ -289,7 +289,7 @@ SAVABLE_LISTS = frozenset(
 MAX_SAVED_SEARCHES = 50  # per user
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def saved_search_create(actor: Actor, *, name: str, path: str, query: str) -> SavedSearch:
     """Keep a list's query string under a name; the same name again replaces it."""
     name = name.strip()
@@ -323,7 +323,7 @@ def saved_search_create(actor: Actor, *, name: str, path: str, query: str) -> Sa
     return saved
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def saved_search_delete(actor: Actor, *, saved_search: SavedSearch) -> None:
     if saved_search.user_id != actor.user.pk:
         raise NotFound(_("保存した検索が見つかりません。"))
@@ -417,7 +417,7 @@ def account_invite(
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def _account_invite(
     actor: Actor,
     *,
@@ -482,7 +482,7 @@ def account_reset_2fa(actor: Actor, *, user: User, otp: str) -> User:
     return user
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def invitation_accepted(user: User) -> None:
     audit.record(action=INVITATION_ACCEPTED, user=user, target=user)
 
@@ -502,7 +502,7 @@ def passkeys_of(user: User) -> list[StaffPasskey]:
     return list(StaffPasskey.objects.filter(user=user).order_by("created_at", "pk"))
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def staff_passkey_add(
     actor: Actor, *, verified: VerifiedRegistration, name: str = ""
 ) -> StaffPasskey:
@@ -545,7 +545,7 @@ def access_staff_passkey(actor: Actor, passkey_id: object) -> StaffPasskey:
     return passkey
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def staff_passkey_remove(actor: Actor, *, passkey: StaffPasskey) -> None:
     pk = passkey.pk
     passkey.delete()

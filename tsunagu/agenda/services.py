@@ -12,7 +12,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,7 +55,7 @@ def _revoke_all(actor: Actor) -> list[CalendarFeed]:
     return feeds
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def feed_create(actor: Actor, *, scope: str) -> IssuedFeed:
     """A new feed for the actor acting for their organization; stops any feed they had."""
     if actor.organization_id is None:
@@ -79,7 +78,7 @@ def feed_create(actor: Actor, *, scope: str) -> IssuedFeed:
     return IssuedFeed(raw=raw, feed=feed)
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def feed_revoke(actor: Actor) -> int:
     """Stop every feed of the actor's user; how many there were."""
     return len(_revoke_all(actor))

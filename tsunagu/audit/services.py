@@ -7,7 +7,9 @@ Callers import this module as `audit`: `audit.record(action=..., actor=actor, ta
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -123,6 +125,37 @@ def record_read(
     )
 
 
+class _Pending(threading.local):
+    """The access.denied rows of the write service running on this thread (one database
+    connection per thread), kept until its transaction is over: `None` outside any."""
+
+    denials: list[Callable[[], object]] | None = None
+
+
+_pending = _Pending()
+
+
+@contextmanager
+def refusals_kept() -> Iterator[None]:
+    """Around a write service's transaction: every access.denied row asked for inside
+    (`record_denial`, `not_found`, a `Refusal`) is written once the outermost such block is
+    over, committed or rolled back, so a refusal is on the record even when the write it
+    refused is undone.  `atomic_with_refusals` is this around `transaction.atomic`."""
+    outermost = _pending.denials is None
+    if outermost:
+        _pending.denials = []
+    try:
+        yield
+    except Refusal as exc:
+        exc.record()
+        raise
+    finally:
+        if outermost:
+            denials, _pending.denials = _pending.denials or [], None
+            for write in denials:
+                write()
+
+
 def record_denial(
     actor: Actor | None,
     *,
@@ -130,10 +163,24 @@ def record_denial(
     target_id: str | int = "",
     reason: str = "",
     origin: Origin | None = None,
-) -> AuditEvent:
+) -> AuditEvent | None:
     """Every refusal of access is written down, including the 404s that hide a record.  With
-    no actor, `origin` says where the refused request came from."""
+    no actor, `origin` says where the refused request came from.  Inside a write service
+    (`atomic_with_refusals`, `refusals_kept`) the row is written when its transaction is over
+    (and `None` returned); elsewhere at once."""
     origin = origin or (actor.origin if actor is not None else Origin())
+    if _pending.denials is not None:
+        deferred_origin = origin
+        _pending.denials.append(
+            lambda: record_denial(
+                actor,
+                target_type=target_type,
+                target_id=target_id,
+                reason=reason,
+                origin=deferred_origin,
+            )
+        )
+        return None
     return record(
         action=Action.ACCESS_DENIED,
         actor=actor,
@@ -178,11 +225,18 @@ class Refusal(Forbidden):
         self.target_type = target_type
         self.target_id = target_id
         self.reason = reason
+        self.recorded = False
 
-    def record(self) -> AuditEvent:
-        return record_denial(
-            self.actor, target_type=self.target_type, target_id=self.target_id, reason=self.reason
-        )
+    def record(self) -> None:
+        """Its access.denied row, once (nested services see the same Refusal go by)."""
+        if not self.recorded:
+            self.recorded = True
+            record_denial(
+                self.actor,
+                target_type=self.target_type,
+                target_id=self.target_id,
+                reason=self.reason,
+            )
 
 
 def require_role(actor: Actor, allowed: Callable[[Actor], bool], *, view: str) -> Actor:
@@ -230,18 +284,22 @@ def refusal(
     )
 
 
+@contextmanager
+def atomic() -> Iterator[None]:
+    """`with audit.atomic():` is `atomic_with_refusals` for a block inside a service."""
+    with refusals_kept(), transaction.atomic():
+        yield
+
+
 def atomic_with_refusals(service: Callable[P, R]) -> Callable[P, R]:
-    """`transaction.atomic` for a write service, with the access.denied row of a Refusal
-    written after the rollback."""
+    """`transaction.atomic` for a write service, with every access.denied row asked for
+    inside (a Refusal, `record_denial`, `not_found`) written after the commit or rollback
+    (`refusals_kept`)."""
 
     @wraps(service)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            with transaction.atomic():
-                return service(*args, **kwargs)
-        except Refusal as exc:
-            exc.record()
-            raise
+        with refusals_kept(), transaction.atomic():
+            return service(*args, **kwargs)
 
     return wrapper
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,7 +159,7 @@ def consultation_create(
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def _consultation_create(
     actor: Actor,
     *,
@@ -317,7 +316,7 @@ def case_create(
 ) -> Case:
     """Open a case led by the acting organization, for a person and/or a household."""
     actor = audit.require_writer(actor, target_type="cases.case")
-    with transaction.atomic():
+    with audit.atomic():
         _check_subject(actor, person, household, is_anonymous=False)
         return _case_open(
             actor=actor,
@@ -350,7 +349,7 @@ def consultation_open_case(actor: Actor, *, consultation: Consultation) -> Case:
     actor = _require_receiving_organization(
         actor, consultation, refusal=_("ケースにできるのは相談を受け付けた機関だけです。")
     )
-    with transaction.atomic():
+    with audit.atomic():
         if consultation.is_anonymous:
             raise Invalid(_("匿名の相談からはケースを作れません。"))
         if consultation.person_id is None and consultation.household_id is None:
@@ -389,7 +388,7 @@ def consultation_link_person(
     actor = _require_receiving_organization(
         actor, consultation, refusal=_("本人を結び付けられるのは相談を受け付けた機関だけです。")
     )
-    with transaction.atomic():
+    with audit.atomic():
         if consultation.is_anonymous:
             raise Invalid(_("匿名の相談には本人を結び付けられません。"))
         _check_subject(actor, person, None, is_anonymous=False)
@@ -435,7 +434,7 @@ def case_update(
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def _case_update(
     actor: Actor,
     *,
@@ -537,7 +536,7 @@ def _change_status(
     return case
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def _case_transition(
     actor: Actor,
     *,
@@ -607,7 +606,7 @@ def _case_transition(
 def case_reopen(actor: Actor, *, case: Case, reason: str) -> Case:
     """Reopen a closed case for re-assessment; the reason is required."""
     actor = _lead_writer(actor, case, _("状態を変更できるのは主担当機関だけです。"))
-    with transaction.atomic():
+    with audit.atomic():
         if case.status != CaseStatus.CLOSED:
             raise Invalid(_("再開できるのは終結したケースだけです。"), code="illegal_transition")
         if not reason.strip():
@@ -756,7 +755,7 @@ def _consent_names(consent: Consent | None, case: Case, organization: Organizati
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def _team_member_add(
     actor: Actor,
     *,
@@ -905,7 +904,7 @@ def team_member_leave(
 ) -> CaseTeamMember:
     case = member.case
     _lead_writer(actor, case, _("支援チームを変更できるのは主担当機関だけです。"))
-    with transaction.atomic():
+    with audit.atomic():
         day = left_on or timezone.localdate()
         if member.role == TeamRole.LEAD:
             raise Invalid(_("主担当機関はチームから外せません。"))
@@ -989,7 +988,7 @@ def case_lead_transfer(
     actor = audit.require_writer(actor, target_type="cases.case", target_id=case.pk)
     assert actor.organization is not None  # noqa: S101  # require_writer guarantees it
     organization = actor.organization
-    with transaction.atomic():
+    with audit.atomic():
         if not case.is_open:
             raise Invalid(_("終結したケースは移管できません。"))
         old_org_id = case.lead_organization_id
@@ -1144,7 +1143,7 @@ def break_glass_open(actor: Actor, *, person_id: object, reason: str) -> BreakGl
     if pk > 0 and persons_visible_to(actor).filter(pk=pk).exists():
         # Nothing to hide from someone who can already see the record.
         raise Invalid(_("この方の記録はすでに閲覧できます。緊急アクセスは不要です。"))
-    with transaction.atomic():
+    with audit.atomic():
         person = Person.objects.filter(pk=pk).first() if pk > 0 else None
         if person is None:
             audit.record(
@@ -1192,7 +1191,7 @@ def break_glass_review(
             reason="not a reviewer",
         )
         raise Forbidden(_("確認できるのは基幹相談支援センターとシステム管理者だけです。"))
-    with transaction.atomic():
+    with audit.atomic():
         if access.user_id == actor.user.pk:
             raise Invalid(
                 _("自分の緊急アクセスは確認できません。ほかの人に確認を依頼してください。")
@@ -1235,7 +1234,7 @@ def _open_emergency(member: CaseTeamMember) -> None:
         raise Invalid(_("この緊急の根拠はすでに終了または切り替え済みです。"), code="closed")
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def emergency_basis_convert(
     actor: Actor,
     *,
@@ -1295,7 +1294,7 @@ def emergency_basis_convert(
     return member
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def emergency_basis_end(actor: Actor, *, member: CaseTeamMember, note: str = "") -> CaseTeamMember:
     """End an emergency basis now (the reviewer finds the emergency over or unfounded)."""
     actor = _reviewer(actor, member)
@@ -1327,7 +1326,7 @@ def emergency_basis_end(actor: Actor, *, member: CaseTeamMember, note: str = "")
     return member
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def emergency_basis_mark_reviewed(
     actor: Actor, *, member: CaseTeamMember, note: str = ""
 ) -> CaseTeamMember:
@@ -1368,7 +1367,7 @@ def emergency_bases_record_expired(*, now: dt.datetime | None = None) -> list[Ca
         basis=SharingBasis.EMERGENCY, basis_ended_at__isnull=True, emergency_ends_on__lt=today
     ).select_related("case", "organization", "worker", "reviewer", "added_by")
     for member in expired:
-        with transaction.atomic():
+        with audit.atomic():
             updated = CaseTeamMember.objects.filter(
                 pk=member.pk, basis=SharingBasis.EMERGENCY, basis_ended_at__isnull=True
             ).update(basis_ended_at=now, basis_end_reason=BasisEnd.EXPIRED)

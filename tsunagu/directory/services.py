@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,7 +154,7 @@ def refresh_search_text(resource: SocialResource) -> None:
 # --- Providers --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def provider_create(actor: Actor | None, *, data: Mapping[str, Any]) -> Provider:
     actor = _actor(actor)
     if actor is not None:
@@ -180,7 +180,7 @@ def provider_create(actor: Actor | None, *, data: Mapping[str, Any]) -> Provider
     return provider
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def provider_update(
     actor: Actor | None, *, provider: Provider, changes: Mapping[str, Any]
 ) -> Provider:
@@ -255,7 +255,7 @@ def _sync_children(
     return counts
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def resource_create(
     actor: Actor | None,
     *,
@@ -299,7 +299,7 @@ def resource_create(
     return resource
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def resource_update(
     actor: Actor | None,
     *,
@@ -365,7 +365,7 @@ def resource_update(
     return locked
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def vacancy_update(
     actor: Actor,
     *,

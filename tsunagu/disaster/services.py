@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -430,7 +430,7 @@ def _sync_one(
         return SyncResult(client, "rejected", message=_("この本人は一覧にいません。"))
     entry = RegisterEntry.objects.get(pk=item.entry_id)
     try:
-        with transaction.atomic():
+        with audit.atomic():
             check = _record(
                 actor,
                 campaign=campaign,

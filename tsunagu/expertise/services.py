@@ -3,7 +3,7 @@ Each write has its audit row in the same transaction (old and new values; never 
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,7 +39,7 @@ def _require_declarer(actor: Actor) -> None:
         )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def declaration_create(actor: Actor, *, theme: str, note: str = "") -> ExpertiseDeclaration:
     _require_declarer(actor)
     if theme not in Theme.values:
@@ -57,7 +57,7 @@ def declaration_create(actor: Actor, *, theme: str, note: str = "") -> Expertise
     if ExpertiseDeclaration.objects.filter(organization=actor.organization, theme=theme).exists():
         raise FieldErrors({"theme": _("この分野はすでに登録しています。変更から直してください。")})
     try:
-        with transaction.atomic():
+        with audit.atomic():
             declaration.save(force_insert=True)
     except IntegrityError:  # the same office and theme, saved a moment ago by a colleague
         raise FieldErrors(
@@ -72,7 +72,7 @@ def declaration_create(actor: Actor, *, theme: str, note: str = "") -> Expertise
     return declaration
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def declaration_update(
     actor: Actor, *, declaration: ExpertiseDeclaration, note: str
 ) -> ExpertiseDeclaration:
@@ -96,7 +96,7 @@ def declaration_update(
     return declaration
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def declaration_delete(actor: Actor, *, declaration: ExpertiseDeclaration) -> None:
     _require_declarer(actor)
     audit.record(

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,7 +131,7 @@ def home_candidates() -> QuerySet[Organization]:
     ).order_by("name_kana", "pk")
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def home_create(
     actor: Actor,
     *,
@@ -175,7 +174,7 @@ def home_create(
     return home
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def home_update(actor: Actor, *, home: GroupHome, **fields: Any) -> GroupHome:
     _require_manager(actor, target=home)
     home = GroupHome.objects.select_for_update().get(pk=home.pk)
@@ -238,7 +237,7 @@ def _had_visit(home: GroupHome, year: int) -> bool:
     ).exists()
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def evaluation_plan(
     actor: Actor,
     *,
@@ -330,7 +329,7 @@ def evaluation_plan(
 # --- The steps ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def visit_record(
     actor: Actor,
     *,
@@ -368,7 +367,7 @@ def visit_record(
     return row
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def self_evaluation_receive(
     actor: Actor,
     *,
@@ -430,7 +429,7 @@ def qa_meetings(evaluation: GroupHomeEvaluation) -> QuerySet[Meeting]:
     return Meeting.objects.filter(body_id=evaluation.body_id).order_by("-starts_at", "pk")
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def qa_record(
     actor: Actor,
     *,
@@ -491,7 +490,7 @@ def qa_record(
     return row
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def report_write(
     actor: Actor, *, evaluation: GroupHomeEvaluation, text: str
 ) -> GroupHomeEvaluation:
@@ -520,7 +519,7 @@ def report_write(
     return row
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def publish(actor: Actor, *, evaluation: GroupHomeEvaluation) -> GroupHomeEvaluation:
     """Publish the written report to the home and the council (then read-only)."""
     _require_writer(actor, evaluation)
@@ -552,7 +551,7 @@ def overdue_notify(*, today: dt.date | None = None) -> list[GroupHomeEvaluation]
     """Tell each overdue report's evaluators once (run daily by the background worker)."""
     notified = []
     for evaluation in overdue(today).filter(overdue_notified_at__isnull=True).order_by("pk"):
-        with transaction.atomic():
+        with audit.atomic():
             row = GroupHomeEvaluation.objects.select_for_update().get(pk=evaluation.pk)
             if row.overdue_notified_at is not None:
                 continue

@@ -833,7 +833,7 @@ def _check_sources(
         )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def development_create(
     actor: Actor | None,
     *,
@@ -870,7 +870,7 @@ def development_create(
     return development
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def development_update(
     actor: Actor,
     *,

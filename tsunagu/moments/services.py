@@ -11,7 +11,6 @@ any flag remains: unlike an issue, no flag may be kept with a reason.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +52,7 @@ def consent_for(note: ProgressNote, organization: Organization) -> Consent | Non
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def moment_share(
     actor: Actor, *, note: ProgressNote, organization: Organization, message: str = ""
 ) -> MomentShare:
@@ -100,7 +99,7 @@ def moment_share(
     return share
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def share_stop(actor: Actor, *, share: MomentShare) -> MomentShare:
     """The sharing side stops a share (the provider no longer reads it)."""
     audit.require_writer(actor, target=share)
@@ -125,7 +124,7 @@ def council_flags(moment: CouncilMoment) -> list[deidentify.Flag]:
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def council_moment_write(
     actor: Actor, *, note: ProgressNote, text: str, lesson: str = ""
 ) -> CouncilMoment:
@@ -154,7 +153,7 @@ def council_moment_write(
     return moment
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def council_moment_publish(actor: Actor, *, moment: CouncilMoment) -> CouncilMoment:
     """To the council page, when no flag is left (IdentifiersLeft otherwise)."""
     audit.require_writer(actor, target=moment)

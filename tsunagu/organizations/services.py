@@ -5,7 +5,6 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -75,7 +74,7 @@ def acting_organization_switch(actor: Actor, *, organization_id: int) -> Members
     return membership
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def membership_add(
     actor: Actor | None,
     *,
@@ -228,7 +227,7 @@ def _apply(actor: Actor, organization: Organization, changes: dict[str, Any]) ->
     return areas
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def organization_create(actor: Actor, **changes: Any) -> Organization:
     """A new organization (`ORGANIZATION_FIELDS`), by a manager of the city or the core center."""
     if not management.may_manage(actor):
@@ -254,7 +253,7 @@ def organization_create(actor: Actor, **changes: Any) -> Organization:
     return organization
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def organization_update(
     actor: Actor, *, organization: Organization, **changes: Any
 ) -> Organization:
@@ -282,7 +281,7 @@ def organization_update(
     return organization
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def membership_grant(
     actor: Actor,
     *,
@@ -334,7 +333,7 @@ def membership_grant(
     return membership
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def membership_end(actor: Actor, *, membership: Membership, ended_on: dt.date) -> Membership:
     """End a membership on its last day: the row stays (history), it stops giving access.
     Another current membership of the person becomes the primary one if this was it."""
@@ -404,7 +403,7 @@ def organizations_imported(
 # --- Staffing (organizations/staffing.py says who may) -----------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def staffing_post_create(
     actor: Actor,
     *,
@@ -440,7 +439,7 @@ def staffing_post_create(
     return post
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def staffing_post_update(
     actor: Actor,
     *,
@@ -473,7 +472,7 @@ def staffing_post_update(
     return post
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def staffing_assignment_add(
     actor: Actor,
     *,
@@ -510,7 +509,7 @@ def staffing_assignment_add(
     return assignment
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def staffing_assignment_end(
     actor: Actor, *, assignment: StaffingAssignment, ended_on: dt.date
 ) -> StaffingAssignment:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,7 +227,7 @@ def protection_errors(
     return errors
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def protection_set(
     actor: Actor,
     *,
@@ -280,7 +279,7 @@ def protection_set(
     return protection
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def protection_end(actor: Actor, *, person: Person, reason: str) -> AddressProtection:
     """End the protection (the 支援措置 ended, or the danger is over): whereabouts show again."""
     audit.require_writer(actor, target=person)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jaconv
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -283,7 +283,7 @@ def person_create(
             detail={"duplicate_check": check},
         )
         raise PossibleDuplicate(duplicates)
-    with transaction.atomic():
+    with audit.atomic():
         person = Person(registered_by_organization=actor.organization, **values)
         _derived(person)
         person.full_clean()
@@ -374,7 +374,7 @@ def person_update(
         hidden = _person_update_duplicate_check(
             actor=actor, person=person, changes=changes, confirm_new=confirm_new
         )
-    with transaction.atomic():
+    with audit.atomic():
         updated = _person_update(
             actor=actor,
             person=person,
@@ -514,7 +514,7 @@ def consent_record(
     )
     if errors:
         raise FieldErrors(errors)
-    with transaction.atomic():
+    with audit.atomic():
         consent = Consent(
             person=person,
             purposes=[p for p in ConsentPurpose.values if p in purposes],
@@ -546,7 +546,7 @@ def consent_withdraw(actor: Actor, *, consent: Consent, reason: str = "") -> Con
     audit.require_writer(actor, target_type="people.consent", target_id=consent.pk)
     if consent.withdrawn_at is not None:
         raise Invalid("この同意はすでに撤回されています。")
-    with transaction.atomic():
+    with audit.atomic():
         consent.withdrawn_at = timezone.now()
         consent.withdrawal_reason = reason.strip()[:200]
         consent.full_clean()
@@ -591,7 +591,7 @@ def household_create(actor: Actor, *, data: Mapping[str, Any]) -> Household:
     if errors:
         raise FieldErrors(errors)
     values = _household_values(data)
-    with transaction.atomic():
+    with audit.atomic():
         household = Household(registered_by_organization=actor.organization, **values)
         household.full_clean()
         household.save()
@@ -604,7 +604,7 @@ def household_create(actor: Actor, *, data: Mapping[str, Any]) -> Household:
     return household
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def household_update(
     actor: Actor,
     *,
@@ -667,7 +667,7 @@ def household_member_add(
         errors["person"] = _("この人はすでにこの世帯の世帯員です。")
     if errors:
         raise FieldErrors(errors)
-    with transaction.atomic():
+    with audit.atomic():
         member = HouseholdMember(
             household=household,
             person=person,
@@ -698,7 +698,7 @@ def household_member_end(
         raise FieldErrors(
             {"end_date": _("世帯を離れた日は、世帯に加わった日以降の日付にしてください。")}
         )
-    with transaction.atomic():
+    with audit.atomic():
         member.end_date = end_date
         member.full_clean()
         member.save(update_fields=["end_date"])

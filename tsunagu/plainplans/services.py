@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +47,7 @@ def _who(item: PlanItem) -> str:
     return item.provider_name or item.resource_name or item.responsible_label or item.support_label
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plain_plan_start(actor: Actor, *, case: Case) -> PlainPlan:
     """A draft from the case's current plan; the release before it gives the grade and the
     family's sections."""
@@ -105,7 +104,7 @@ def _require_draft(plain_plan: PlainPlan) -> None:
         raise Conflict(_("公開した版は変えられません。新しい版を作ってください。"))
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plain_plan_update(
     actor: Actor,
     *,
@@ -174,7 +173,7 @@ def plain_plan_update(
     return plain_plan
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plain_plan_release(
     actor: Actor,
     *,

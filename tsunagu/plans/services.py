@@ -210,7 +210,7 @@ def assessment_save(
     )
     full_clean(assessment, exclude=["case", "author", "author_organization"])
     try:
-        with transaction.atomic():
+        with audit.atomic():
             assessment.save(force_insert=True)
     except IntegrityError:
         raise assessment_conflict() from None
@@ -1327,7 +1327,7 @@ def monitorings_due_notify(*, today: dt.date | None = None) -> list[Monitoring]:
     for monitoring in due:
         case = monitoring.plan.case
         lead_worker = case.lead_worker
-        with transaction.atomic():
+        with audit.atomic():
             rows = notify(
                 recipients=[lead_worker]
                 if lead_worker is not None and lead_worker.is_active

@@ -153,7 +153,7 @@ def _unique_portal_id() -> str:
             return candidate
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def portal_invite(
     actor: Actor,
     *,
@@ -230,7 +230,7 @@ def portal_invite(
     return account, invitation, code
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def portal_code_issue(
     actor: Actor, *, account: PortalAccount, channel: str, destination: str = ""
 ) -> tuple[PortalInvitation, str]:
@@ -257,7 +257,7 @@ def _end(account: PortalAccount, reason: str) -> None:
     account.refresh_from_db()
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def portal_account_end(actor: Actor, *, account: PortalAccount, reason: str = "") -> PortalAccount:
     if account.status == AccountStatus.ENDED:
         return account
@@ -277,7 +277,7 @@ def portal_account_end(actor: Actor, *, account: PortalAccount, reason: str = ""
     return account
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def portal_request_answer(actor: Actor, *, request: PortalRequest) -> PortalRequest:
     if request.answered_at is None:
         request.answered_at = timezone.now()
@@ -389,7 +389,7 @@ def _start_session(account: PortalAccount) -> str:
     return token
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def invitation_redeem(
     raw_code: str, *, passphrase: str, again: str, origin: Origin
 ) -> tuple[PortalAccount, str]:
@@ -476,7 +476,7 @@ def record_view(portal: PortalActor, *, page: str, detail: dict[str, Any] | None
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def portal_end_own(portal: PortalActor) -> None:
     """The person (or supporter) ends their own access."""
     _end(portal.account, EndReason.PERSON)
@@ -489,7 +489,7 @@ def portal_end_own(portal: PortalActor) -> None:
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def supporter_end(portal: PortalActor, *, supporter: PortalAccount) -> None:
     """The person withdraws their consent: the supporter's access ends at once."""
     _end(supporter, EndReason.CONSENT_WITHDRAWN)
@@ -509,7 +509,7 @@ def supporter_end(portal: PortalActor, *, supporter: PortalAccount) -> None:
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def rhythm_set(portal: PortalActor, *, rhythm: str) -> PortalAccount:
     if rhythm not in Rhythm.values:
         raise Invalid(_("えらんでください。"))
@@ -548,7 +548,7 @@ QUESTIONS = {
 }
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def checkin_submit(
     portal: PortalActor,
     *,
@@ -616,7 +616,7 @@ def checkin_submit(
     return checkin
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def portal_request_send(
     portal: PortalActor,
     *,
@@ -669,7 +669,7 @@ def passkey_of(portal: PortalActor, passkey_id: object) -> PortalPasskey | None:
     return PortalPasskey.objects.filter(account=portal.account, pk=int(str(passkey_id))).first()
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def passkey_add(
     portal: PortalActor, *, verified: VerifiedRegistration, label: str = ""
 ) -> PortalPasskey:
@@ -698,7 +698,7 @@ def passkey_add(
     return passkey
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def passkey_remove(portal: PortalActor, *, passkey: PortalPasskey) -> None:
     pk = passkey.pk
     passkey.delete()
@@ -778,7 +778,7 @@ def passkey_sign_in(assertion: Assertion, *, origin: Origin) -> tuple[PortalAcco
     if moved != 1:  # a racing use of the same answer
         raise refuse("counter", who)
     # Not atomic as a whole: a refusal's counter and audit row must not roll back with it.
-    with transaction.atomic():
+    with audit.atomic():
         portal = PortalActor(account=account, origin=origin)
         _record(
             portal,

@@ -20,7 +20,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -290,7 +290,7 @@ def next_contact_problem(day: object, occurred_at: object) -> str:
     return ""
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def note_create(
     actor: Actor,
     *,
@@ -533,7 +533,7 @@ def note_template_update(
 # --- The case's message board -----------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def board_message_post(
     actor: Actor,
     *,
@@ -605,7 +605,7 @@ def formulation_conflict() -> Conflict:
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def formulation_revise(
     actor: Actor,
     *,
@@ -648,7 +648,7 @@ def formulation_revise(
     except ValidationError as exc:
         raise invalid_from(exc, Formulation) from None
     try:
-        with transaction.atomic():
+        with audit.atomic():
             formulation.save(force_insert=True)
     except IntegrityError:
         raise formulation_conflict() from None

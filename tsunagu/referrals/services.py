@@ -375,7 +375,7 @@ def referral_create(
     """A new referral from the case's lead organization; `send=False` keeps it as a draft."""
     actor = audit.require_writer(actor, target_type=REFERRAL)
     _require_lead(actor, case)
-    with transaction.atomic():
+    with audit.atomic():
         if not case.is_open:
             raise Invalid(_("終結したケースからは紹介・依頼を出せません。"))
         if data.requested_on is not None:
@@ -455,7 +455,7 @@ def referral_update(
             reason="not the requester",
         )
         raise Forbidden(_("下書きを編集できるのは依頼元だけです。"))
-    with transaction.atomic():
+    with audit.atomic():
         if referral.status != ReferralStatus.DRAFT:
             raise Conflict(
                 _("送信済みの依頼は編集できません。取り下げてから新しく依頼してください。"),
@@ -537,7 +537,7 @@ def referral_transition(
             % {"action": move.label, "side": Side(move.side).label},
             code="wrong_side",
         )
-    with transaction.atomic():
+    with audit.atomic():
         return _transition(
             actor=actor,
             referral=referral,
@@ -860,7 +860,7 @@ def referrals_escalate(*, dry_run: bool = False) -> list[ReferralEscalation]:
             )
             continue
         try:
-            with transaction.atomic():
+            with audit.atomic():
                 escalation = ReferralEscalation.objects.create(
                     referral=referral,
                     organization=referral.receiving_organization,

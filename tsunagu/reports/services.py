@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +33,7 @@ ACTION_DOWNLOAD = register_action("reports.download", gettext_lazy("報告書の
 EDITABLE = (*SECTION_FIELDS, "status")
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def annual_report_update(
     actor: Actor,
     *,
@@ -75,7 +74,7 @@ def annual_report_update(
     return report
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def annual_report_generate(actor: Actor, *, center: Organization, fiscal_year: int) -> ReportJob:
     """Queue the generation of the year's Word and PDF documents for the worker."""
     check_year(fiscal_year)

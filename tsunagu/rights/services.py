@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -74,7 +73,7 @@ def next_step(petition: GuardianshipPetition) -> str | None:
     return STEP_ORDER[index] if index < len(STEP_ORDER) else None
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def petition_create(
     actor: Actor,
     *,
@@ -122,7 +121,7 @@ def petition_create(
     return petition
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def petition_step(
     actor: Actor,
     *,
@@ -210,7 +209,7 @@ def _checked(text: str, keep: Mapping[str, str] | None, *, field: str) -> dict[s
     return {f.key: reasons[f.key] for f in found}
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def consultation_create(
     actor: Actor,
     *,
@@ -263,7 +262,7 @@ def consultation_create(
     return consultation
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def consultation_step(
     actor: Actor,
     *,
@@ -294,7 +293,7 @@ def consultation_step(
     return step
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def consultation_close(
     actor: Actor, *, consultation: DiscriminationConsultation, outcome: str, closed_on: dt.date
 ) -> DiscriminationConsultation:
@@ -319,7 +318,7 @@ def consultation_close(
     return consultation
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def referral_create(
     actor: Actor, *, person: Person, council: Organization, referred_on: dt.date, note: str = ""
 ) -> SelfRelianceReferral:
@@ -348,7 +347,7 @@ def referral_create(
     return referral
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def referral_outcome(
     actor: Actor, *, referral: SelfRelianceReferral, outcome: str, on: dt.date
 ) -> SelfRelianceReferral:
@@ -371,7 +370,7 @@ def referral_outcome(
     return referral
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def cost_decision_create(
     actor: Actor, *, person: Person, kind: str, amount: int, decided_on: dt.date
 ) -> CostSupportDecision:

@@ -18,7 +18,7 @@ from tsunagu.search.access import SYNONYM_TARGET, synonym_keeper
 from tsunagu.search.models import SearchDocument, Synonym
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def search_index_rebuild() -> int:
     """Every document again from its source; the number of documents."""
     with connection.cursor() as cursor:
@@ -27,7 +27,7 @@ def search_index_rebuild() -> int:
     return SearchDocument.objects.count()
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def search_index_suspend() -> None:
     """Drop the triggers and the text index before a bulk load; `search_index_rebuild`
     brings both back.  Only for `seed_scale` on an empty database."""
@@ -63,7 +63,7 @@ def search_index_ensure(using: str = "default") -> bool:
 # --- The synonym list (core center) -----------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def synonym_add(actor: Actor, *, term: str, synonym: str) -> Synonym:
     """A pair of words that a search treats as one (both folded by core.kana.fold)."""
     synonym_keeper(actor, for_write=True)
@@ -99,7 +99,7 @@ def synonym_add(actor: Actor, *, term: str, synonym: str) -> Synonym:
     return row
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def synonym_remove(actor: Actor, *, synonym_id: int) -> None:
     synonym_keeper(actor, synonym_id, for_write=True)
     row = Synonym.objects.filter(pk=synonym_id).first() if _is_id(synonym_id) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,7 +102,7 @@ def set_create(
         raise Conflict(_("この年度の評価基準はすでにあります。"))
     full_clean_fields(criteria, exclude=["created_by", "fiscal_year"])
     try:
-        with transaction.atomic():
+        with audit.atomic():
             criteria.save()
     except IntegrityError:
         raise Conflict(_("この年度の評価基準はすでにあります。")) from None
@@ -367,7 +367,7 @@ def evaluation_start(actor: Actor, *, criteria: CriteriaSet) -> SelfEvaluation:
         organization=actor.organization, criteria_set=criteria, created_by=actor.user
     )
     try:
-        with transaction.atomic():
+        with audit.atomic():
             evaluation.save()
     except IntegrityError:
         raise Conflict(_("この年度の自己評価はすでにあります。")) from None

@@ -13,7 +13,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -100,7 +99,7 @@ def _check_people(
         raise FieldErrors({"workers": _("参加した職員は、参加した事業所の職員から選びます。")})
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def session_create(
     actor: Actor,
     *,
@@ -142,7 +141,7 @@ def session_create(
     return session
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def session_update(
     actor: Actor,
     *,
@@ -236,7 +235,7 @@ def _lawful_basis(
     return basis
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def item_create(
     actor: Actor,
     *,
@@ -294,7 +293,7 @@ def item_create(
     return item
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def item_link_case(actor: Actor, *, item: PresentedCase, case: Case) -> PresentedCase:
     """Link a presented case to the presenting office's case, on the checked basis."""
     if not (access.is_presenter(actor, item) or access.is_organizer(actor, item.session)):
@@ -320,7 +319,7 @@ def item_link_case(actor: Actor, *, item: PresentedCase, case: Case) -> Presente
     return item
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def advice_record(
     actor: Actor, *, item: PresentedCase, advice: str, follow_up_point: str | None = None
 ) -> PresentedCase:
@@ -373,7 +372,7 @@ def advice_note_text(item: PresentedCase) -> str:
     }
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def advice_to_case(actor: Actor, *, item: PresentedCase, case: Case | None = None) -> ProgressNote:
     """The presenting office chooses to write the advice on its case record: a progress note
     by the office itself (`records.services.note_create`, audited there), on the linked case,
@@ -414,7 +413,7 @@ def advice_to_case(actor: Actor, *, item: PresentedCase, case: Case | None = Non
     return note
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def item_carry(
     actor: Actor,
     *,
@@ -477,7 +476,7 @@ def item_carry(
     return carried
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def item_follow_up(actor: Actor, *, item: PresentedCase, result: str) -> PresentedCase:
     """Mark a carried item followed up at its session, with what was found."""
     if not access.may_follow_up(actor, item):

@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,7 +95,7 @@ def _check_year(fiscal_year: int) -> None:
 # --- The survey ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def survey_create(
     actor: Actor,
     *,
@@ -139,7 +138,7 @@ def survey_create(
 SURVEY_FIELDS = ("title", "purpose", "fiscal_year", "deadline")
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def survey_update(actor: Actor, *, survey: Survey, **fields: Any) -> Survey:
     _require_sender(actor, survey)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -172,7 +171,7 @@ def survey_update(actor: Actor, *, survey: Survey, **fields: Any) -> Survey:
     return survey
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def question_add(
     actor: Actor,
     *,
@@ -250,7 +249,7 @@ def question_add(
     return question
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def question_delete(actor: Actor, *, question: Question) -> Survey:
     survey = Survey.objects.select_for_update().get(pk=question.survey_id)
     _require_sender(actor, survey)
@@ -267,7 +266,7 @@ def question_delete(actor: Actor, *, question: Question) -> Survey:
     return survey
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def recipients_set(
     actor: Actor, *, survey: Survey, organizations: Iterable[Organization]
 ) -> list[SurveyResponse]:
@@ -306,7 +305,7 @@ def _members_of(org_ids: Iterable[int]) -> list[Any]:
     ]
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def survey_send(actor: Actor, *, survey: Survey) -> Survey:
     _require_sender(actor, survey)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -336,7 +335,7 @@ def survey_send(actor: Actor, *, survey: Survey) -> Survey:
     return survey
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def survey_close(actor: Actor, *, survey: Survey) -> Survey:
     _require_sender(actor, survey)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -389,7 +388,7 @@ def parse_answers(questions: Iterable[Question], raw: Mapping[int, object]) -> d
     return values
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def response_save(
     actor: Actor,
     *,
@@ -489,7 +488,7 @@ def response_save(
     return response
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def response_reopen(actor: Actor, *, response: SurveyResponse, reason: str) -> SurveyResponse:
     """The sender hands a submitted response back to its office (a mistake to correct)."""
     _require_sender(actor, response.survey)
@@ -516,7 +515,7 @@ def response_reopen(actor: Actor, *, response: SurveyResponse, reason: str) -> S
     return response
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def answer_review(actor: Actor, *, answer: Answer, reviewed: bool = True) -> Answer:
     """The sender marks a free-text answer reviewed: only then is it shown to the other
     recipients on the results page (without the office's name)."""
@@ -563,7 +562,7 @@ def _remind(survey: Survey, *, actor: Actor | None, automatic: bool) -> list[Sur
     return waiting
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def survey_remind(actor: Actor, *, survey: Survey) -> list[SurveyResponse]:
     """Remind now: the members of every recipient that has not submitted."""
     _require_sender(actor, survey)
@@ -592,7 +591,7 @@ def surveys_remind_due(*, today: dt.date | None = None) -> list[Survey]:
     for survey in Survey.objects.filter(status=SurveyStatus.SENT).order_by("pk"):
         if today not in remind_days(survey.deadline):
             continue
-        with transaction.atomic():
+        with audit.atomic():
             locked = Survey.objects.select_for_update().get(pk=survey.pk)
             if locked.auto_reminded_on == today:
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
@@ -49,7 +49,7 @@ def _require_change(actor: Actor, plan: TrainingPlan) -> None:
         raise Forbidden(_("研修計画を変更できるのは作成した基幹相談支援センターの職員です。"))
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plan_create(actor: Actor, *, fiscal_year: int, note: str = "") -> TrainingPlan:
     _require_planner(actor)
     assert actor.organization is not None  # noqa: S101  # may_plan says so
@@ -65,7 +65,7 @@ def plan_create(actor: Actor, *, fiscal_year: int, note: str = "") -> TrainingPl
     )
     full_clean_fields(plan, exclude=["organization", "created_by"])
     try:
-        with transaction.atomic():
+        with audit.atomic():
             plan.save()
     except IntegrityError:
         raise Conflict(_("この年度の研修計画はすでにあります。")) from None
@@ -78,7 +78,7 @@ def plan_create(actor: Actor, *, fiscal_year: int, note: str = "") -> TrainingPl
     return plan
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def plan_update(
     actor: Actor, *, plan: TrainingPlan, note: str | None = None, status: str | None = None
 ) -> TrainingPlan:
@@ -144,7 +144,7 @@ def _snapshot(item: PlannedTraining) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def item_create(
     actor: Actor,
     *,
@@ -164,7 +164,7 @@ def item_create(
     return item
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def item_update(
     actor: Actor,
     *,
@@ -195,7 +195,7 @@ def item_update(
     return item
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def item_delete(actor: Actor, *, item: PlannedTraining) -> TrainingPlan:
     _require_change(actor, item.plan)
     plan = item.plan

@@ -105,7 +105,7 @@ def _require_organizer(actor: Actor) -> None:
         raise Forbidden(_("研修を作成できるのは基幹相談支援センターの職員です。"))
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def event_create(
     actor: Actor,
     *,
@@ -137,7 +137,7 @@ def event_create(
     return event
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def event_update(
     actor: Actor,
     *,
@@ -249,7 +249,7 @@ def _move_up(actor: Actor, event: TrainingEvent) -> list[Registration]:
     return waiting
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def registration_create(
     actor: Actor, *, event: TrainingEvent, membership: Membership
 ) -> Registration:
@@ -291,7 +291,7 @@ def registration_create(
     return registration
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def registration_cancel(actor: Actor, *, registration: Registration) -> Registration:
     """Cancel; a place freed goes to the first one waiting, in the same transaction."""
     if not access.may_cancel(actor, registration):
@@ -321,7 +321,7 @@ def registration_cancel(actor: Actor, *, registration: Registration) -> Registra
     return registration
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def attendance_record(
     actor: Actor,
     *,
@@ -376,7 +376,7 @@ def attendance_record(
     return event
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def certificates_issue(actor: Actor, *, event: TrainingEvent) -> list[Registration]:
     """Issue a certificate of completion to each attendee who has none yet; only recorded
     attendance earns one."""
@@ -408,7 +408,7 @@ def certificates_issue(actor: Actor, *, event: TrainingEvent) -> list[Registrati
 # --- The questionnaire after the event --------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def questionnaire_answer(
     actor: Actor,
     *,
@@ -480,7 +480,7 @@ def questionnaire_answer(
 # --- Materials ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def materials_add(
     actor: Actor, *, event: TrainingEvent, files: Sequence[UploadedFile]
 ) -> list[TrainingMaterial]:
@@ -513,7 +513,7 @@ def materials_add(
     return stored
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def material_delete(actor: Actor, *, material: TrainingMaterial) -> None:
     """Remove a material (its event's organizer); the file leaves the disk once committed."""
     if not access.is_organizer(actor, material.event):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ def _writer(actor: Actor, plan: SupportPlan) -> None:
         raise Invalid(_(CLOSED_CASE))
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def candidate_add(
     actor: Actor, *, plan: SupportPlan, resource: SocialResource, reason: str = ""
 ) -> TrialCandidate:
@@ -54,7 +54,7 @@ def candidate_add(
     )
     full_clean(candidate, exclude=["added_by", "added_by_organization"])
     try:
-        with transaction.atomic():
+        with audit.atomic():
             candidate.save()
     except IntegrityError:
         raise Invalid(_("このサービスはすでに候補にあります。")) from None
@@ -68,7 +68,7 @@ def candidate_add(
     return candidate
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def visit_record(
     actor: Actor,
     *,
@@ -112,7 +112,7 @@ def visit_record(
     return visit
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def candidate_decide(
     actor: Actor,
     *,

@@ -138,6 +138,9 @@ def test_only_the_core_center_plans_and_every_change_is_audited(personas):
     rows = AuditEvent.objects.filter(target_type__startswith="trainingplans.")
     assert sorted(rows.values_list("action", flat=True)) == sorted(
         [
+            # The two refusals, kept though their services rolled back (ADR 0009).
+            Action.ACCESS_DENIED,
+            Action.ACCESS_DENIED,
             Action.RECORD_CREATED,  # the plan
             Action.RECORD_CREATED,  # the item
             Action.RECORD_UPDATED,
