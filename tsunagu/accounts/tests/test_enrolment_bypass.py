@@ -49,6 +49,10 @@ PUBLIC_VIEWS = {
     # The invited person chooses a password through the one-time link in their mail (Django's
     # password-reset token: it stops working once used); then they sign in (ADR 0014).
     "accounts:invitation_accept",
+    # Signing in with a passkey: the challenge, and the signed answer that is the sign-in itself
+    # (both factors at once: a passkey asks for user verification; ADR 0024).
+    "accounts:passkey_signin_options",
+    "accounts:passkey_signin",
     # The safety-check phone screen's web app shell: the manifest, the service worker and the
     # empty offline page hold no data; the script fills it from the encrypted copy (ADR 0020).
     "disaster:manifest",
