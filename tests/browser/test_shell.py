@@ -284,7 +284,7 @@ def _login_empty(shell: Shell) -> None:
 
 def _login_errors(shell: Shell) -> None:
     shell.goto("/accounts/login/")
-    shell.page.get_by_role("button", name="サインイン").click()
+    shell.page.get_by_role("button", name="サインイン", exact=True).click()
     expect(shell.page.get_by_role("alert")).to_be_visible()
     # Each error is read out with its field (aria-describedby), not only in the summary.
     expect(shell.page.get_by_label("ユーザー名")).to_have_accessible_description(
