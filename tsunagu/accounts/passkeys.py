@@ -28,7 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from webauthn import (
@@ -159,6 +159,18 @@ def _take_challenge(request: HttpRequest, *, purpose: str, subject: str, cookie:
     if taken != 1:  # a concurrent answer used it a moment ago
         raise _failed()
     return base64url_to_bytes(row.challenge)
+
+
+def refused(message: str, *, status: int = 400) -> JsonResponse:
+    """A ceremony step that failed: the JSON the browser's script shows as its message."""
+    return JsonResponse({"error": message}, status=status)
+
+
+def options_response(options: str, nonce: str, *, cookie: str, path: str) -> HttpResponse:
+    """The options for the browser, with the cookie that binds their challenge to it."""
+    response = HttpResponse(options, content_type="application/json")
+    set_binding_cookie(response, nonce, cookie=cookie, path=path)
+    return response
 
 
 def set_binding_cookie(response: HttpResponse, nonce: str, *, cookie: str, path: str) -> None:

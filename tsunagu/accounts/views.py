@@ -562,22 +562,12 @@ STAFF_REGISTER = "staff.register"
 STAFF_SIGNIN = "staff.signin"
 
 
-def _passkey_refused(message: str, *, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
-
-
-def _options_response(options: str, nonce: str) -> HttpResponse:
-    response = HttpResponse(options, content_type="application/json")
-    passkeys.set_binding_cookie(response, nonce, cookie=PASSKEY_COOKIE, path=PASSKEY_COOKIE_PATH)
-    return response
-
-
 def _not_verified(request: TsunaguRequest) -> JsonResponse | None:
     """Adding a passkey needs a session that passed 2FA: with the password alone one could
     add a factor and walk in verified next time."""
     if request.user.is_verified():  # type: ignore[attr-defined]
         return None
-    return _passkey_refused(_("パスキーを登録するには、先に2段階認証を設定して使ってください。"))
+    return passkeys.refused(_("パスキーを登録するには、先に2段階認証を設定して使ってください。"))
 
 
 @require_POST
@@ -598,8 +588,10 @@ def passkey_register_options(request: TsunaguRequest) -> HttpResponse:
             cookie=PASSKEY_COOKIE,
         )
     except passkeys.PasskeyError as exc:
-        return _passkey_refused(exc.message)
-    return _options_response(options, nonce)
+        return passkeys.refused(exc.message)
+    return passkeys.options_response(
+        options, nonce, cookie=PASSKEY_COOKIE, path=PASSKEY_COOKIE_PATH
+    )
 
 
 @require_POST
@@ -616,9 +608,9 @@ def passkey_register(request: TsunaguRequest) -> HttpResponse:
         )
     except passkeys.PasskeyError as exc:
         services.staff_passkey_failed(request.actor.origin, reason="register", user=request.user)
-        return _passkey_refused(exc.message)
+        return passkeys.refused(exc.message)
     except Invalid as exc:
-        return _passkey_refused(exc.message)
+        return passkeys.refused(exc.message)
     messages.success(request, _("パスキーを登録しました。"))
     response = JsonResponse({"redirect": reverse("accounts:account")})
     response.delete_cookie(PASSKEY_COOKIE, path=PASSKEY_COOKIE_PATH)
@@ -645,8 +637,10 @@ def passkey_signin_options(request: HttpRequest) -> HttpResponse:
             request, purpose=STAFF_SIGNIN, cookie=PASSKEY_COOKIE
         )
     except passkeys.PasskeyError as exc:
-        return _passkey_refused(exc.message)
-    return _options_response(options, nonce)
+        return passkeys.refused(exc.message)
+    return passkeys.options_response(
+        options, nonce, cookie=PASSKEY_COOKIE, path=PASSKEY_COOKIE_PATH
+    )
 
 
 @login_not_required
@@ -663,7 +657,7 @@ def passkey_signin(request: HttpRequest) -> HttpResponse:
     except passkeys.PasskeyError as exc:
         if exc.reason == "invalid":
             services.staff_passkey_failed(origin, reason="answer")
-        return _passkey_refused(exc.message)
+        return passkeys.refused(exc.message)
     user = passkey.user
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     _stamp_session(request, user)

@@ -422,16 +422,6 @@ PORTAL_REGISTER = "portal.register"
 PORTAL_SIGNIN = "portal.signin"
 
 
-def _passkey_refused(message: str, *, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
-
-
-def _options_response(options: str, nonce: str) -> HttpResponse:
-    response = HttpResponse(options, content_type="application/json")
-    passkeys.set_binding_cookie(response, nonce, cookie=PASSKEY_COOKIE, path=PORTAL_PREFIX)
-    return response
-
-
 @require_GET
 @portal_page()
 def passkey_list(request: HttpRequest, portal: PortalActor) -> HttpResponse:
@@ -463,8 +453,8 @@ def passkey_register_options(request: HttpRequest, portal: PortalActor) -> HttpR
             cookie=PASSKEY_COOKIE,
         )
     except passkeys.PasskeyError as exc:
-        return _passkey_refused(exc.message)
-    return _options_response(options, nonce)
+        return passkeys.refused(exc.message)
+    return passkeys.options_response(options, nonce, cookie=PASSKEY_COOKIE, path=PORTAL_PREFIX)
 
 
 @portal_page()
@@ -479,9 +469,9 @@ def passkey_register(request: HttpRequest, portal: PortalActor) -> HttpResponse:
         )
     except passkeys.PasskeyError as exc:
         services.passkey_failed(portal.origin, reason="register", who=portal.username)
-        return _passkey_refused(exc.message)
+        return passkeys.refused(exc.message)
     except Invalid as exc:
-        return _passkey_refused(exc.message)
+        return passkeys.refused(exc.message)
     response = JsonResponse({"redirect": reverse("portal:passkeys") + "?added=1"})
     response.delete_cookie(PASSKEY_COOKIE, path=PORTAL_PREFIX)
     return response
@@ -510,10 +500,10 @@ def passkey_signin_options(request: HttpRequest) -> HttpResponse:
             request, purpose=PORTAL_SIGNIN, cookie=PASSKEY_COOKIE
         )
     except services.Throttled as exc:
-        return _passkey_refused(exc.message, status=429)
+        return passkeys.refused(exc.message, status=429)
     except passkeys.PasskeyError as exc:
-        return _passkey_refused(exc.message)
-    return _options_response(options, nonce)
+        return passkeys.refused(exc.message)
+    return passkeys.options_response(options, nonce, cookie=PASSKEY_COOKIE, path=PORTAL_PREFIX)
 
 
 @require_POST
@@ -526,11 +516,11 @@ def passkey_signin(request: HttpRequest) -> HttpResponse:
         )
         _account, token = services.passkey_sign_in(assertion, origin=origin)
     except services.Throttled as exc:
-        return _passkey_refused(exc.message, status=429)
+        return passkeys.refused(exc.message, status=429)
     except passkeys.PasskeyError as exc:
         if exc.reason == "invalid":
             services.passkey_failed(origin, reason="answer")
-        return _passkey_refused(exc.message)
+        return passkeys.refused(exc.message)
     response = JsonResponse({"redirect": reverse("portal:home")})
     response.delete_cookie(PASSKEY_COOKIE, path=PORTAL_PREFIX)
     return _signed_in(response, token, request)
