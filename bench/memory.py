@@ -51,6 +51,8 @@ DOCUMENT_LIBRARIES = [
     "jsonschema",
     "PIL",
     "fontTools",
+    "webauthn",
+    "OpenSSL",
 ]
 
 IMPORT_CODE = """

@@ -19,37 +19,29 @@ caller's business: accounts/services.py and portal/services.py.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from webauthn import (
-    base64url_to_bytes,
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import bytes_to_base64url
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
-from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 from tsunagu.accounts.models import PasskeyChallenge
+
+if TYPE_CHECKING:
+    from webauthn.registration.verify_registration_response import VerifiedRegistration
+
+# py_webauthn is imported inside the four ceremony functions below, not here: its package loads
+# pyOpenSSL and the attestation formats, about 25 MB in every worker that never sees a passkey
+# ceremony (ADR 0007, memory per worker).  The base64url of its helpers is RFC 4648 section 5
+# without padding, written here as the library writes it.
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 TIMEOUT_MS = 120_000
@@ -66,6 +58,14 @@ class PasskeyError(Exception):
         super().__init__(message)
         self.message = message
         self.reason = reason
+
+
+def to_base64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("utf-8").replace("=", "")
+
+
+def from_base64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(f"{text}===")
 
 
 def _failed() -> PasskeyError:
@@ -136,7 +136,7 @@ def _issue_challenge(
         binding_hash=binding,
         purpose=purpose,
         subject=subject,
-        challenge=bytes_to_base64url(challenge),
+        challenge=to_base64url(challenge),
         expires_at=moment + CHALLENGE_LIFETIME,
     )
     return challenge, nonce
@@ -158,7 +158,7 @@ def _take_challenge(request: HttpRequest, *, purpose: str, subject: str, cookie:
     taken, _kinds = PasskeyChallenge.objects.filter(pk=row.pk).delete()
     if taken != 1:  # a concurrent answer used it a moment ago
         raise _failed()
-    return base64url_to_bytes(row.challenge)
+    return from_base64url(row.challenge)
 
 
 def refused(message: str, *, status: int = 400) -> JsonResponse:
@@ -227,7 +227,7 @@ def credential_id_of(credential: dict[str, Any]) -> str:
     if not isinstance(raw, str) or not raw or len(raw) > 1400:
         raise _failed()
     try:
-        return bytes_to_base64url(base64url_to_bytes(raw))
+        return to_base64url(from_base64url(raw))
     except (ValueError, TypeError):
         raise _failed() from None
 
@@ -238,7 +238,7 @@ def user_handle_of(credential: dict[str, Any]) -> bytes | None:
     if not isinstance(handle, str) or not handle:
         return None
     try:
-        return base64url_to_bytes(handle)
+        return from_base64url(handle)
     except (ValueError, TypeError):
         return None
 
@@ -259,6 +259,14 @@ def registration_begin(
 ) -> tuple[str, str]:
     """The options for `navigator.credentials.create` (JSON text) and the cookie nonce.
     A discoverable credential (a passkey) with user verification is asked for."""
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        PublicKeyCredentialDescriptor,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     rp = _require_rp(request)
     challenge, nonce = _issue_challenge(request, purpose=purpose, subject=subject, cookie=cookie)
     options = generate_registration_options(
@@ -273,9 +281,7 @@ def registration_begin(
             resident_key=ResidentKeyRequirement.REQUIRED,
             user_verification=UserVerificationRequirement.REQUIRED,
         ),
-        exclude_credentials=[
-            PublicKeyCredentialDescriptor(id=base64url_to_bytes(c)) for c in existing
-        ],
+        exclude_credentials=[PublicKeyCredentialDescriptor(id=from_base64url(c)) for c in existing],
     )
     return options_to_json(options), nonce
 
@@ -283,6 +289,9 @@ def registration_begin(
 def registration_finish(
     request: HttpRequest, *, purpose: str, subject: str, cookie: str
 ) -> VerifiedRegistration:
+    from webauthn import verify_registration_response
+    from webauthn.helpers.exceptions import WebAuthnException
+
     rp = _require_rp(request)
     credential = credential_from(request)
     challenge = _take_challenge(request, purpose=purpose, subject=subject, cookie=cookie)
@@ -304,6 +313,9 @@ def registration_finish(
 def authentication_begin(request: HttpRequest, *, purpose: str, cookie: str) -> tuple[str, str]:
     """Options for `navigator.credentials.get` with no allowed list: the authenticator offers
     the passkeys it holds for this site (no username to remember)."""
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     rp = _require_rp(request)
     challenge, nonce = _issue_challenge(request, purpose=purpose, subject="", cookie=cookie)
     options = generate_authentication_options(
@@ -336,6 +348,9 @@ def authentication_read(request: HttpRequest, *, purpose: str, cookie: str) -> A
 def authentication_verify(assertion: Assertion, *, public_key: bytes, sign_count: int) -> int:
     """Checks the signature with the stored key, user verification and the sign counter
     (a counter that did not go up means a cloned authenticator); returns the new count."""
+    from webauthn import verify_authentication_response
+    from webauthn.helpers.exceptions import WebAuthnException
+
     try:
         verified = verify_authentication_response(
             credential=assertion.credential,

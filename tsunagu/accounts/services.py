@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -21,8 +22,6 @@ from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from webauthn.helpers import bytes_to_base64url
-from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 from tsunagu.accounts import throttle
 from tsunagu.accounts.models import ApiToken, SavedSearch, StaffPasskey, User
@@ -30,6 +29,7 @@ from tsunagu.accounts.passkeys import (
     Assertion,
     PasskeyError,
     authentication_verify,
+    to_base64url,
     user_handle,
     user_handle_of,
 )
@@ -49,6 +49,9 @@ SESSION_AUTH_AT = "tsunagu_auth_at"
 SESSION_EPOCH = "tsunagu_epoch"
 TOTP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery"
+
+if TYPE_CHECKING:
+    from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 
 def requires_2fa(user: User) -> bool:
@@ -513,7 +516,7 @@ def staff_passkey_add(
         raise Invalid(
             _("パスキーは%(n)d個までです。使わないものを削除してください。") % {"n": PASSKEY_LIMIT}
         )
-    credential_id = bytes_to_base64url(verified.credential_id)
+    credential_id = to_base64url(verified.credential_id)
     if StaffPasskey.objects.filter(credential_id=credential_id).exists():
         raise Invalid(_("このパスキーはもう登録されています。"))
     passkey: StaffPasskey = StaffPasskey.objects.create(

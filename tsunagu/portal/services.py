@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -18,13 +18,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from webauthn.helpers import bytes_to_base64url
-from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 from tsunagu.accounts.passkeys import (
     Assertion,
     PasskeyError,
     authentication_verify,
+    to_base64url,
     user_handle,
     user_handle_of,
 )
@@ -72,6 +71,9 @@ ANSWERED = register_action("portal.request_answered", "ポータルの問い合�
 SETTINGS = register_action("portal.settings", "ポータルの設定の変更")
 
 WRONG_CODE = "コードがちがうか、つかえなくなっています。相談員にたずねてください。"
+
+if TYPE_CHECKING:
+    from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 
 class Throttled(Invalid):
@@ -678,7 +680,7 @@ def passkey_add(
         raise Invalid(
             _("パスキーは%(n)d個までです。つかわないものを消してください。") % {"n": PASSKEY_LIMIT}
         )
-    credential_id = bytes_to_base64url(verified.credential_id)
+    credential_id = to_base64url(verified.credential_id)
     if PortalPasskey.objects.filter(credential_id=credential_id).exists():
         raise Invalid(_("このパスキーは、もう登録してあります。"))
     passkey = PortalPasskey.objects.create(

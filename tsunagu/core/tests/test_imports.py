@@ -27,6 +27,8 @@ DOCUMENT_LIBRARIES = [
     "referencing",  # directory/hsds.py
     "segno",  # accounts/views.py (the QR code of 2FA enrolment)
     "PIL",  # through openpyxl and weasyprint
+    "webauthn",  # accounts/passkeys.py, in the four ceremony functions
+    "OpenSSL",  # through webauthn (pyOpenSSL, about 20 MB)
 ]
 
 CODE = """
