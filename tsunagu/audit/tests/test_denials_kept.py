@@ -18,6 +18,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent, Outcome
 from tsunagu.cases.models import Case
 from tsunagu.cases.tests.factories import CaseFactory
+from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Forbidden, NotFound
 from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.surveys import services as surveys
@@ -201,6 +202,39 @@ def test_an_attendance_import_refused_by_its_service_is_on_record(personas, monk
     assert len(checks) == 2
     registration.refresh_from_db()
     assert registration.attendance == ""
+
+
+def test_a_contact_request_refused_by_its_delivery_is_on_record(personas, monkeypatch):
+    """The duplicate queue asks the plans app to deliver a contact request inside its
+    decision's transaction: a refusal raised by the delivery is written after the rollback
+    (before, a `Refusal` passing through a plain block was written by nobody)."""
+    from tsunagu.people import duplicates
+    from tsunagu.people.models import DuplicateCandidate, DuplicateStatus
+    from tsunagu.organizations.models import Organization
+    from tsunagu.people.tests.factories import PersonFactory
+
+    candidate = DuplicateCandidate.objects.create(
+        person=PersonFactory.create(registered_by_organization=personas.office_a),
+        match=PersonFactory.create(registered_by_organization=personas.office_b),
+        raised_by_organization=personas.office_a,
+    )
+
+    def refusing_delivery(
+        actor: Actor, candidate: DuplicateCandidate, to: Organization, title: str, text: str
+    ) -> int:
+        raise audit.refusal(actor, target=to, reason="test: delivery refused", message="no")
+
+    monkeypatch.setattr(duplicates, "_contact_request", refusing_delivery)
+    core = actor_as(personas.core_officer)
+    refused_on_record(
+        lambda: duplicates.duplicate_candidate_decide(
+            core, candidate=candidate, decision=duplicates.Decision.CONTACT
+        ),
+        target_type="organizations.organization",
+        target_id=personas.office_b.pk,
+    )
+    candidate.refresh_from_db()
+    assert candidate.status == DuplicateStatus.OPEN
 
 
 # --- every transaction that can refuse keeps its refusals -----------------------------------
