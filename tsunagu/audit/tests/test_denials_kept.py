@@ -2,7 +2,9 @@
 
 A write service runs in a transaction; an access.denied row written inside it used to roll
 back with the write.  `record_denial`/`not_found` inside `atomic_with_refusals` (or
-`audit.atomic()`) now write their row once the outermost such block is over."""
+`audit.atomic()`) now write their row once the outermost such block is over.  Every module of
+the package (not only the services) opens its transactions with them, but the listed plain
+blocks that refuse nobody."""
 
 from __future__ import annotations
 
