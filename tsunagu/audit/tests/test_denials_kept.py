@@ -210,9 +210,9 @@ def test_a_contact_request_refused_by_its_delivery_is_on_record(personas, monkey
     """The duplicate queue asks the plans app to deliver a contact request inside its
     decision's transaction: a refusal raised by the delivery is written after the rollback
     (before, a `Refusal` passing through a plain block was written by nobody)."""
+    from tsunagu.organizations.models import Organization
     from tsunagu.people import duplicates
     from tsunagu.people.models import DuplicateCandidate, DuplicateStatus
-    from tsunagu.organizations.models import Organization
     from tsunagu.people.tests.factories import PersonFactory
 
     candidate = DuplicateCandidate.objects.create(
