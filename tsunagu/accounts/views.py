@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -382,7 +381,7 @@ def user_action(request: TsunaguRequest, user_id: int, action: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def user_create(request: TsunaguRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> User:
-        with transaction.atomic():
+        with audit.atomic():
             user = services.user_create(
                 username=data["username"],
                 full_name=data["full_name"],

@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Model
 
+from tsunagu.audit import services as audit
 from tsunagu.audit.imports import record_import, require_import_manager
 from tsunagu.audit.late_entry import record_late_entry
 from tsunagu.core.actor import Actor
@@ -63,7 +63,7 @@ def import_new_rows(
     the acting organization only; the rows and the import's audit row commit together."""
     actor = require_import_manager(actor, target_type=target_type)
     dataset = read_table(data)
-    with transaction.atomic():
+    with audit.atomic():  # the resources' hooks may refuse: kept past a rollback (ADR 0009)
         outcome = run_import(resource(actor), dataset, dry_run=dry_run, required=required)
         if outcome.committed:
             record_import(

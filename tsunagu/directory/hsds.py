@@ -26,7 +26,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -825,7 +824,7 @@ def _import_one(
     values = _provider_values(organization, report)
     provider = Provider.objects.filter(hsds_id=organization["id"]).first()
     try:
-        with transaction.atomic():
+        with audit.atomic():
             if provider is None:
                 provider = services.provider_create(
                     actor=actor, data={**values, "hsds_id": organization["id"]}
@@ -844,7 +843,7 @@ def _import_one(
             "name": service["name"],
         }
         try:
-            with transaction.atomic():
+            with audit.atomic():
                 data, specialties = _service_values(service, terms, provider)
                 children = {
                     "locations": _location_rows(service, areas, report, label),
@@ -922,7 +921,7 @@ def directory_import(actor: Actor | None, *, raw: bytes | str) -> ImportReport:
         return report
     terms, areas = _lookups()
     try:
-        with transaction.atomic():
+        with audit.atomic():
             for index, (organization, services_of) in enumerate(organizations, start=1):
                 _import_one(
                     organization,

@@ -17,11 +17,11 @@ from typing import Any
 
 import tablib  # django-import-export's dataset
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 
+from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
 from tsunagu.core.errors import Invalid
 from tsunagu.core.kana import is_kana
@@ -351,7 +351,7 @@ def office_list_import(actor: Actor, *, raw: bytes, commit: bool) -> ImportOutco
     management.require_manager(actor, view="organization_import", importing=True)
     dataset = read_office_list(raw)
     resource = OfficeResource(wards=list(Area.objects.filter(kind=AreaKind.WARD)))
-    with transaction.atomic():
+    with audit.atomic():
         result = resource.import_data(
             dataset,
             dry_run=not commit,

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,7 +173,7 @@ def duplicate_candidate_decide(
         raise Conflict(_("この候補はすでに対応済みです。一覧を開き直してください。"))
     note = note.strip()[:200]
     from_status = candidate.status
-    with transaction.atomic():
+    with audit.atomic():  # the delivery's refusal outlives the rollback (ADR 0009)
         contact_org = None
         task_id = None
         if new_status == DuplicateStatus.CONTACT_REQUESTED:

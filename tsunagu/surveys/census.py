@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
 from tsunagu.core.dates import fiscal_year_label
 from tsunagu.organizations.models import Organization, OrganizationKind
@@ -102,7 +102,7 @@ def census_recipients() -> list[Organization]:
     )
 
 
-@transaction.atomic
+@audit.atomic_with_refusals
 def census_create(actor: Actor, *, fiscal_year: int, deadline: dt.date) -> Survey:
     """This year's 実態調査 from the template, addressed to every planning office (a draft:
     the sender checks it and sends it)."""

@@ -16,7 +16,6 @@ import re
 import unicodedata
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,7 +176,7 @@ def attendance_import(
         )
     if dry_run or not outcome.ok:
         return outcome
-    with transaction.atomic():
+    with audit.atomic():  # the service's refusal outlives the rollback (ADR 0009)
         services.attendance_record(
             actor,
             event=event,
