@@ -54,7 +54,7 @@ def test_the_frame_renders_as_without_its_shortcuts(personas, client_as, monkeyp
     kept: list[bool] = []
     render = MainMenuOnceNode.render
 
-    def spied(self: MainMenuOnceNode, context):  # type: ignore[no-untyped-def]
+    def spied(self: MainMenuOnceNode, context):
         known = len(self.kept)
         text = render(self, context)
         kept.append(len(self.kept) == known)
