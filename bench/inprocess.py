@@ -1,4 +1,5 @@
-"""CPU per request, in process (issue 15): the framework's floor and every key screen.
+"""CPU per request, in process (issue 15): the framework's floor, the page frame and every key
+screen.
 
 Run by bench/run.py in a subprocess with the dataset's environment (demo mode, DEBUG off):
 
@@ -42,8 +43,10 @@ KANA = ["サトウ", "スズキ", "タナカ ハナコ", "ヤマダ", "ささき
 WORDS = ["借金", "入院", "母の入院", "グループホーム", "通所", "短期入所の空き"]
 HOST = "127.0.0.1"
 
-# The rows of the results table, in order; "floor" is the reference of the others.
+# The rows of the results table, in order; "floor" is the reference of the others (the issue's
+# targets), "frame" the share of each screen that is the page around it (bench/floor_urls.py).
 FLOOR = "floor (minimal signed-in view)"
+FRAME = "page frame (base layout, empty content)"
 SCREENS = [
     "dashboard",
     "person search",
@@ -182,7 +185,7 @@ Request = tuple[Browser, str, dict[str, str] | None]
 
 
 def requests_for(
-    floor_path: str, accounts: list[Account], rng: random.Random
+    floor_path: str, frame_path: str, accounts: list[Account], rng: random.Random
 ) -> Iterator[dict[str, Request]]:
     """Round after round: every screen once, as the next account in turn."""
     core = next((a for a in accounts if a.core_center), accounts[0])
@@ -194,6 +197,7 @@ def requests_for(
         person = rng.choice(a.persons) if a.persons else 0
         yield {
             FLOOR: (a.browser, floor_path, None),
+            FRAME: (a.browser, frame_path, None),
             "dashboard": (a.browser, "/", None),
             "person search": (a.browser, "/people/", {"q": rng.choice(KANA)}),
             "person page": (a.browser, f"/people/{person}/", None),
@@ -229,7 +233,7 @@ def measure(targets: dict[str, Any], rounds: int, warmup: int) -> dict[str, Any]
     from django.conf import settings
     from django.urls import clear_url_caches
 
-    from bench.floor_urls import FLOOR_PATH
+    from bench.floor_urls import FLOOR_PATH, FRAME_PATH
 
     settings.ROOT_URLCONF = "bench.floor_urls"
     clear_url_caches()
@@ -251,8 +255,8 @@ def measure(targets: dict[str, Any], rounds: int, warmup: int) -> dict[str, Any]
         for a in targets["accounts"]
     ]
     rng = random.Random(2026)  # noqa: S311  # which ids to ask for, not secrets
-    plan = requests_for(FLOOR_PATH, accounts, rng)
-    names = [FLOOR, *SCREENS]
+    plan = requests_for(FLOOR_PATH, FRAME_PATH, accounts, rng)
+    names = [FLOOR, FRAME, *SCREENS]
     cpu: dict[str, list[float]] = {name: [] for name in names}
     failures: dict[str, int] = dict.fromkeys(names, 0)
     for number in range(warmup + rounds):

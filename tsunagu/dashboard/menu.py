@@ -14,13 +14,14 @@ for is not shown (fails closed).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from tsunagu.abuse import access as abuse_access
 from tsunagu.accounts.decorators import may_administer, may_open_admin_site
@@ -162,14 +163,42 @@ class ShownGroup:
     links: tuple[Link, ...]
 
 
+# The entries' URLs take no argument: each is reversed once per URLconf and script prefix,
+# not on every page (thirty `reverse()` calls a page otherwise, issue 15).
+_URLS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _reversed() -> dict[str, str]:
+    """The entries' URLs reversed so far under the URLconf and script prefix in use."""
+    key = (str(get_urlconf() or settings.ROOT_URLCONF), get_script_prefix())
+    found = _URLS.get(key)
+    if found is None:
+        found = _URLS[key] = {}
+    return found
+
+
+def menu_key(groups: Iterable[ShownGroup]) -> tuple[object, ...]:
+    """What the menu's markup depends on: the groups and entries shown (an entry's URL names
+    it: no two share one), the one marked current, and the language of the labels."""
+    return (
+        get_language(),
+        tuple(
+            (group.key, tuple((link.url, link.current) for link in group.links)) for group in groups
+        ),
+    )
+
+
 def menu_for(actor: Actor, *, path: str = "") -> list[ShownGroup]:
     """The groups with at least one entry `actor` may open, the page at `path` marked."""
     shown = []
+    urls = _reversed()
     for group in MENU:
         links = []
         for entry in group.entries:
             if entry.may_open(actor):
-                url = reverse(entry.url_name)
+                url = urls.get(entry.url_name)
+                if url is None:
+                    url = urls[entry.url_name] = reverse(entry.url_name)
                 links.append(Link(url=url, label=entry.label, current=url == path))
         if links:
             shown.append(ShownGroup(key=group.key, label=group.label, links=tuple(links)))
