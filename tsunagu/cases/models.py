@@ -654,7 +654,26 @@ class CaseTeamMember(models.Model):
         verbose_name = _("支援チーム")
         verbose_name_plural = _("支援チーム")
         ordering = ["joined_on", "pk"]
-        indexes = [models.Index(fields=["organization", "left_on"])]
+        indexes = [
+            models.Index(fields=["organization", "left_on"]),
+            # Visibility (cases/access.py): an organization's team rows in force, read from the
+            # index alone, with every column the rules test and the case they name.  Through
+            # the index above SQLite read each row from the table: 1.8 ms of the 2 ms that an
+            # office's visible cases took at city scale, 0.4 ms with this one (issue 15).
+            models.Index(
+                fields=[
+                    "organization",
+                    "basis_ended_at",
+                    "joined_on",
+                    "left_on",
+                    "basis",
+                    "emergency_ends_on",
+                    "consent",
+                    "case",
+                ],
+                name="case_team_visibility",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(basis="consent") | Q(consent__isnull=False),
