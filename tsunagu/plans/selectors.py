@@ -524,10 +524,19 @@ def monitoring_goal_reports(monitoring: Monitoring) -> Sequence[MonitoringGoalRe
 
 def monitorings_due_listed(actor: Actor, *, today: dt.date | None = None) -> QuerySet[Monitoring]:
     """Scheduled monitorings overdue or falling due within DUE_SOON_DAYS, of the open cases
-    the actor may see (narrow them with `monitorings_of_scope`)."""
+    the acting organization leads (narrow them further with `monitorings_of_scope`).
+
+    Every list of these is of the cases the organization leads (`monitorings_of_scope`), and
+    the lead organization sees every case it leads: it is the first rule of
+    `cases.access.visible_case_ids`, with no condition, for writes too.  So the lead is the
+    visibility check here, and the UNION of all the rules is not asked: evaluated for the query,
+    it read every visible case's plans and monitorings: at city scale on SQLite the due list's
+    count took 7.2 ms with it and 1.6 ms without (issue 15, ADR 0007)."""
+    if actor.organization_id is None:
+        return Monitoring.objects.none()
     day = today or timezone.localdate()
     return (
-        monitorings_visible_to(actor)
+        Monitoring.objects.filter(plan__case__lead_organization_id=actor.organization_id)
         .filter(
             status=MonitoringStatus.SCHEDULED,
             plan__status=PlanStatus.AGREED,

@@ -10,8 +10,11 @@ import pytest
 from django.utils import timezone
 
 from tsunagu.audit.models import Action, AuditEvent
-from tsunagu.cases.tests.factories import CaseFactory
+from tsunagu.cases.tests.factories import CaseFactory, TeamMemberFactory
+from tsunagu.organizations.tests.actors import actor_as
 from tsunagu.people.tests.factories import PersonFactory
+from tsunagu.plans import selectors
+from tsunagu.plans.access import monitorings_visible_to
 from tsunagu.plans.models import TaskSource, TaskStatus
 from tsunagu.plans.tests.factories import MonitoringFactory, TaskFactory
 
@@ -118,6 +121,24 @@ def test_monitorings_by_scope_and_due(personas, client_as, due):
     assert _ids(client.get("/plans/monitorings/?due=soon")) == {due["soon"].pk}
     assert _ids(client.get("/plans/monitorings/", {"q": "すずき"})) == {due["late"].pk}
     assert _ids(client.get(f"/plans/monitorings/?due_to={_day(0)}")) == {due["late"].pk}
+
+
+def test_the_due_monitorings_are_the_led_cases_and_each_is_visible(personas, due):
+    """The due list reads the cases the organization leads without the UNION of the rules
+    (issue 15): each row is one the rules let it see, and a case it is only on the team of
+    stays off the list, as before."""
+    teamed = CaseFactory.create(lead_organization=personas.office_b)
+    TeamMemberFactory.create(case=teamed, organization=personas.office_a)
+    on_team = MonitoringFactory.create(plan__case=teamed, due_on=_day(-2))
+    office_a = actor_as(personas.counselor_a, personas.office_a)
+    listed = set(selectors.monitorings_due_listed(office_a).values_list("pk", flat=True))
+    visible = set(monitorings_visible_to(office_a).values_list("pk", flat=True))
+    assert listed == {due["late"].pk, due["soon"].pk}
+    assert listed <= visible
+    assert on_team.pk in visible
+    office_b = actor_as(personas.counselor_b, personas.office_b)
+    listed_b = set(selectors.monitorings_due_listed(office_b).values_list("pk", flat=True))
+    assert listed_b == {due["elsewhere"].pk, on_team.pk}
 
 
 def test_monitorings_sorted_linked_and_read(personas, client_as, due, suzuki_case):
