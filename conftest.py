@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -135,6 +139,29 @@ def make_personas() -> Personas:
         city_official=member("city_official", city, JobTitle.ADMINISTRATIVE_OFFICER),
         admin=admin,
     )
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker: Any, media: Path) -> Iterator[None]:
+    """For data a module builds once, as Django's TestCase.setUpTestData builds it: a
+    transaction of the module's own, rolled back when the module is done.  Each test runs in
+    a savepoint inside it (pytest-django's `db`), so every test finds the data exactly as
+    built.  Build inside `django_db_blocker.unblock()`; stored files go to `media` (as
+    `private_media`), passwords are hashed fast (as `_fast_password_hashing`)."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        with override_settings(PRIVATE_MEDIA_ROOT=media, PASSWORD_HASHERS=fast):
+            yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:

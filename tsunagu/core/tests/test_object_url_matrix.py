@@ -25,13 +25,12 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from conftest import Personas, make_personas, sign_in
+from conftest import Personas, built_once, make_personas, sign_in
 from tsunagu.accounts.models import User
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent
@@ -280,28 +279,18 @@ class World:
 def _built_once(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Personas, World]]:
-    """The personas and the world, built once for the module, as Django's
-    TestCase.setUpTestData builds its data: in a transaction of the module's own, rolled back
-    when the module is done.  Each test runs in a savepoint inside it (pytest-django's `db`),
-    so every test still finds the world exactly as built; `personas` and `world` hand each test
-    its own copy of the objects.  (Built per test, the world was most of this module's time:
-    some 600 routes each built it anew.)  Its stored files (the note's and the meeting's
-    attachments) go to a throw-away directory of the module, as `private_media` would."""
+    """The personas and the world, built once for the module (conftest's `built_once`: a
+    transaction of the module's own, each test in a savepoint inside it), so every test still
+    finds the world exactly as built; `personas` and `world` hand each test its own copy of the
+    objects.  (Built per test, the world was most of this module's time: some 600 routes each
+    built it anew.)  Its stored files (the note's and the meeting's attachments) go to a
+    throw-away directory of the module, as `private_media` would."""
     media = tmp_path_factory.mktemp("object-url-matrix") / "private"
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as _fast_password_hashing
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-    try:
-        with override_settings(PRIVATE_MEDIA_ROOT=media, PASSWORD_HASHERS=fast):
-            with django_db_blocker.unblock():
-                people = make_personas()
-                built = _build_world(people, lambda user, **kw: sign_in(Client(), user, **kw))
-            yield people, built
-    finally:
+    with built_once(django_db_blocker, media):
         with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+            people = make_personas()
+            built = _build_world(people, lambda user, **kw: sign_in(Client(), user, **kw))
+        yield people, built
 
 
 @pytest.fixture
