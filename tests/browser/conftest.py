@@ -31,6 +31,9 @@ REPO_ROOT = HERE.parent.parent
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 AXE_SOURCE_PATH = HERE / "vendor" / "axe-4.14.1.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# The screenshots of the checked pages are for people to look at; TSUNAGU_SCREENSHOTS=0 (CI)
+# skips them.  They check nothing: the checks run the same either way.
+KEEP_SCREENSHOTS = os.environ.get("TSUNAGU_SCREENSHOTS", "1") != "0"
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 TABLET: ViewportSize = {"width": 820, "height": 1180}
 
@@ -277,7 +280,9 @@ def save_screenshot(page: Page, name: str) -> Path:
 def assert_no_axe_violations(page: Page, name: str) -> None:
     """Run axe-core (WCAG 2.1 A and AA rules) at desktop and tablet width; fail on any finding.
 
-    Saves full-page screenshots as test-artifacts/screenshots/<name>.png and <name>-tablet.png.
+    Saves full-page screenshots as test-artifacts/screenshots/<name>.png and <name>-tablet.png
+    (unless TSUNAGU_SCREENSHOTS=0: CI keeps none, and a full-page shot costs about as much as
+    the axe run itself; a failed test's page is saved either way, by the `page` fixture).
     axe is injected with `evaluate`: the CSP forbids inline <script>, and evaluate is not a
     script element.
     """
@@ -286,7 +291,8 @@ def assert_no_axe_violations(page: Page, name: str) -> None:
     for suffix, size in (("", DESKTOP), ("-tablet", TABLET)):
         page.set_viewport_size(size)
         violations = _axe_violations(page)
-        save_screenshot(page, f"{name}{suffix}")
+        if KEEP_SCREENSHOTS:
+            save_screenshot(page, f"{name}{suffix}")
         if violations:
             failures.append(_format_violations(name, size["width"], violations))
     page.set_viewport_size(original)
