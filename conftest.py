@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -25,6 +29,21 @@ from tsunagu.organizations.tests.factories import MembershipFactory, Organizatio
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On PostgreSQL the test connections commit without waiting for the WAL to reach the disk
+    (`synchronous_commit=off`, for these connections only): a crash could lose the last
+    commits of a test database that is thrown away anyway.  The live server's commits, the
+    browser tests' flushes and the demo city's seeding wait less; nothing else changes."""
+    from django.db import connections
+
+    for alias in connections:
+        params = connections[alias].settings_dict
+        if params["ENGINE"] == "django.db.backends.postgresql":
+            options = params.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -79,6 +98,12 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
+    return make_personas()
+
+
+def make_personas() -> Personas:
+    """The personas' organizations and users (the `personas` fixture; a module that builds its
+    world once, in a transaction of its own, calls it directly)."""
     office_a = OrganizationFactory.create(
         code="office-a", name="相談支援センター あおば", kind=OrganizationKind.COMMISSIONED_OFFICE
     )
@@ -116,6 +141,29 @@ def personas(db) -> Personas:
     )
 
 
+@contextlib.contextmanager
+def built_once(django_db_blocker: Any, media: Path) -> Iterator[None]:
+    """For data a module builds once, as Django's TestCase.setUpTestData builds it: a
+    transaction of the module's own, rolled back when the module is done.  Each test runs in
+    a savepoint inside it (pytest-django's `db`), so every test finds the data exactly as
+    built.  Build inside `django_db_blocker.unblock()`; stored files go to `media` (as
+    `private_media`), passwords are hashed fast (as `_fast_password_hashing`)."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        with override_settings(PRIVATE_MEDIA_ROOT=media, PASSWORD_HASHERS=fast):
+            yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:
     """Sign `client` in as `user` as the sign-in screens would, with 2FA passed."""
     client.force_login(user)
@@ -145,12 +193,58 @@ def membership(user: User) -> Membership:
     return Membership.objects.get(user=user, is_primary=True)
 
 
+# The demo city is the dearest setup of the suite (seed_demo writes the whole city through its
+# services).  The modules that read it run one after another (pytest_collection_modifyitems
+# below), and the seeded rows stand from the first of them to the last: each module still gets
+# the city as seed_demo left it, because every test that reads it runs in its own rolled-back
+# transaction, as before.
+_DEMO_CITY: dict[str, str] = {}  # "output": seed_demo's output while its rows stand
+_NEXT_ITEM = pytest.StashKey[pytest.Item | None]()
+
+
+def _wants_the_demo_city(item: pytest.Item | None) -> bool:
+    return item is not None and "demo_city" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules that ask for the demo city run together, where the first of them ran.
+
+    trylast: after pytest-django has put the database tests first (its own ordering is kept:
+    these modules' tests are plain `db` tests).  Within a module the order is unchanged.  A
+    module whose first tests do not ask for the city finds an empty database before them, as
+    when it ran alone: one such module leads the row, the others close it (each seeds anew).
+    """
+    modules = {getattr(item, "module", None) for item in items if _wants_the_demo_city(item)}
+    if len(modules) < 2:
+        return
+    of_the_demo = [item for item in items if getattr(item, "module", None) in modules]
+    first = items.index(of_the_demo[0])
+    leading: dict[object, bool] = {}
+    for item in of_the_demo:
+        leading.setdefault(item.module, _wants_the_demo_city(item))  # type: ignore[attr-defined]
+    order = list(leading)
+    empty_first = [m for m in order if not leading[m]]
+    ranked = empty_first[:1] + [m for m in order if leading[m]] + empty_first[1:]
+    rank = {module: n for n, module in enumerate(ranked)}
+    of_the_demo.sort(key=lambda item: rank[item.module])  # type: ignore[attr-defined]
+    others = [item for item in items if getattr(item, "module", None) not in modules]
+    items[:] = others[:first] + of_the_demo + others[first:]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Tell the demo city's teardown which test comes next (it runs during this teardown)."""
+    item.session.stash[_NEXT_ITEM] = nextitem
+
+
 @pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker):
-    """The demo city (`manage.py seed_demo`), seeded once for the module that asks for it.
+def demo_city(request, django_db_setup, django_db_blocker):
+    """The demo city (`manage.py seed_demo`), seeded for the modules that ask for it.
 
     Seeding takes seconds; the tests that read it only read, and each still runs in its own
-    rolled-back transaction.  The rows are removed when the module is done, so that the next
+    rolled-back transaction.  The rows are removed when the last module in a row that asks for
+    it is done (the modules run together: pytest_collection_modifyitems), so that the next
     module starts from an empty database as usual.
     """
     from io import StringIO
@@ -158,10 +252,15 @@ def demo_city(django_db_setup, django_db_blocker):
     from django.core.management import call_command
     from django.test import override_settings
 
-    out = StringIO()
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as _fast_password_hashing
-    with django_db_blocker.unblock(), override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast):
-        call_command("seed_demo", stdout=out)
-    yield out.getvalue()
+    if "output" not in _DEMO_CITY:
+        out = StringIO()
+        fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as _fast_password_hashing
+        with django_db_blocker.unblock(), override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast):
+            call_command("seed_demo", stdout=out)
+        _DEMO_CITY["output"] = out.getvalue()
+    yield _DEMO_CITY["output"]
+    if _wants_the_demo_city(request.session.stash.get(_NEXT_ITEM, None)):
+        return  # the next module reads the same city from its first test
+    del _DEMO_CITY["output"]
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)

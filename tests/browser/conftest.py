@@ -7,6 +7,7 @@ and fails when CI or TSUNAGU_REQUIRE_BROWSER is set: a skipped browser suite mus
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -30,6 +31,9 @@ REPO_ROOT = HERE.parent.parent
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 AXE_SOURCE_PATH = HERE / "vendor" / "axe-4.14.1.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# The screenshots of the checked pages are for people to look at; TSUNAGU_SCREENSHOTS=0 (CI)
+# skips them.  They check nothing: the checks run the same either way.
+KEEP_SCREENSHOTS = os.environ.get("TSUNAGU_SCREENSHOTS", "1") != "0"
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 TABLET: ViewportSize = {"width": 820, "height": 1180}
 
@@ -83,6 +87,110 @@ def page(
     context.close()
 
 
+# --- The demo city, committed for the live server ---------------------------------------------
+# seed_demo writes the whole city through its services: it is the dearest setup of the browser
+# tests.  It runs once per run; the rows it left are copied as they stand, and each later test
+# that asks for `demo` gets that copy back (the flush at the end of every browser test has
+# removed it).  On PostgreSQL the copy is each table's COPY, put back with the triggers off (as
+# pg_restore does: the search index's rows are in the copy already); on SQLite it is the
+# database itself, through SQLite's backup API.  Where the copy cannot be put back (PostgreSQL
+# without the right to turn triggers off), the city is seeded again.
+_DEMO_COPY: dict[str, Any] = {}
+
+
+def _pg_columns(cursor: Any) -> dict[str, list[str]]:
+    """Each table of the schema and its columns, less the generated ones (COPY cannot set them)."""
+    cursor.execute(
+        "SELECT c.table_name, c.column_name FROM information_schema.columns c"
+        " JOIN information_schema.tables t"
+        "   ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+        " WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'"
+        "   AND c.is_generated = 'NEVER'"
+        " ORDER BY c.table_name, c.ordinal_position"
+    )
+    columns: dict[str, list[str]] = {}
+    for table, column in cursor.fetchall():
+        columns.setdefault(table, []).append(column)
+    return columns
+
+
+def _copy_of_the_demo(connection: Any) -> Any:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+        return copy
+    if connection.vendor != "postgresql":
+        return None
+    tables = {}
+    with connection.cursor() as cursor:
+        for table, columns in _pg_columns(cursor).items():
+            if table == "django_migrations":
+                continue
+            names = ", ".join(connection.ops.quote_name(c) for c in columns)
+            sql = f"COPY {connection.ops.quote_name(table)} ({names}) TO STDOUT"
+            with cursor.cursor.copy(sql) as copy:
+                data = b"".join(bytes(block) for block in copy)
+            if data:
+                tables[table] = (names, data)
+        cursor.execute(
+            "SELECT sequencename, last_value FROM pg_sequences"
+            " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+        )
+        sequences = dict(cursor.fetchall())
+    return tables, sequences
+
+
+def _put_back_the_demo(connection: Any, copy: Any) -> bool:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        copy.backup(connection.connection)
+    else:
+        tables, sequences = copy
+        quote = connection.ops.quote_name
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                cursor.execute(f"TRUNCATE {', '.join(quote(t) for t in tables)} CASCADE")
+                for table, (names, data) in tables.items():
+                    with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as into:
+                        into.write(data)
+                cursor.execute(
+                    "SELECT sequencename, last_value FROM pg_sequences"
+                    " WHERE schemaname = current_schema()"
+                )
+                for name, value in cursor.fetchall():
+                    if name in sequences and (value or 0) < sequences[name]:
+                        cursor.execute("SELECT setval(%s, %s)", [quote(name), sequences[name]])
+        except Exception:  # no right to turn the triggers off: seed instead
+            return False
+    ContentType.objects.clear_cache()  # the copy's content types, not the flush's new ones
+    return True
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> None:
+    """The demo city (`manage.py seed_demo`), committed for the live server to read."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import override_settings
+
+    copy = _DEMO_COPY.get(connection.vendor)
+    if copy is not None and _put_back_the_demo(connection, copy):
+        return
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast):
+        call_command("seed_demo", stdout=StringIO())
+    _DEMO_COPY[connection.vendor] = _copy_of_the_demo(connection)
+
+
 def sign_in_via_form(page: Page, live_server: Any, username: str, password: str) -> None:
     """Sign in as a person would: the form, typed with the keyboard, sent with Enter."""
     page.goto(f"{live_server.url}/accounts/login/")
@@ -122,9 +230,14 @@ def browser_sign_in(page: Page, live_server: Any, client_as: Callable[..., Any])
     return sign_in
 
 
+@functools.cache
+def _axe_source() -> str:
+    return AXE_SOURCE_PATH.read_text(encoding="utf-8")
+
+
 def _axe_violations(page: Page) -> list[dict[str, Any]]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_SOURCE_PATH.read_text(encoding="utf-8"))
+        page.evaluate(_axe_source())
     result: list[dict[str, Any]] = page.evaluate(
         """async (tags) => {
             const results = await window.axe.run(document, {
@@ -167,7 +280,9 @@ def save_screenshot(page: Page, name: str) -> Path:
 def assert_no_axe_violations(page: Page, name: str) -> None:
     """Run axe-core (WCAG 2.1 A and AA rules) at desktop and tablet width; fail on any finding.
 
-    Saves full-page screenshots as test-artifacts/screenshots/<name>.png and <name>-tablet.png.
+    Saves full-page screenshots as test-artifacts/screenshots/<name>.png and <name>-tablet.png
+    (unless TSUNAGU_SCREENSHOTS=0: CI keeps none, and a full-page shot costs about as much as
+    the axe run itself; a failed test's page is saved either way, by the `page` fixture).
     axe is injected with `evaluate`: the CSP forbids inline <script>, and evaluate is not a
     script element.
     """
@@ -176,7 +291,8 @@ def assert_no_axe_violations(page: Page, name: str) -> None:
     for suffix, size in (("", DESKTOP), ("-tablet", TABLET)):
         page.set_viewport_size(size)
         violations = _axe_violations(page)
-        save_screenshot(page, f"{name}{suffix}")
+        if KEEP_SCREENSHOTS:
+            save_screenshot(page, f"{name}{suffix}")
         if violations:
             failures.append(_format_violations(name, size["width"], violations))
     page.set_viewport_size(original)

@@ -14,9 +14,6 @@ import csv
 import re
 from io import BytesIO, StringIO
 
-import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -32,13 +29,6 @@ from tests.browser.phone import no_sideways_scroll_at_phone_width
 from tsunagu.accounts.models import User
 from tsunagu.core.dates import fiscal_year
 from tsunagu.dashboard.figures import year_label
-
-
-@pytest.fixture
-def demo(transactional_db: None) -> None:
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast):
-        call_command("seed_demo", stdout=StringIO())
 
 
 def _figures_shown(page) -> None:

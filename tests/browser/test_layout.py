@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from io import StringIO
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import Resolver404, resolve
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, ViewportSize, expect
@@ -43,14 +39,6 @@ PAGE_WIDTH = """() => {
     }
     return {scroll: root.scrollWidth, client: root.clientWidth, wide: wide.slice(0, 5)};
 }"""
-
-
-@pytest.fixture
-def demo(transactional_db: None) -> None:
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast):
-        call_command("seed_demo", stdout=StringIO())
-    return None
 
 
 def _view_name(path: str) -> str | None:

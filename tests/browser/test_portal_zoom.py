@@ -11,7 +11,7 @@ from typing import Any
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.keyboard import tab_to
-from tests.browser.phone import SCREENSHOTS
+from tests.browser.phone import KEEP_SCREENSHOTS, SCREENSHOTS
 from tsunagu.core.actor import Origin
 from tsunagu.people.tests.factories import ConsentFactory
 from tsunagu.plainplans.tests.factories import make_case, released
@@ -50,8 +50,11 @@ def _check(page: Page, name: str, axe_violations: Any, problems: list[str]) -> N
         for violation in axe_violations(page):
             targets = ", ".join(n["target"] for n in violation["nodes"])
             problems.append(f"{name} at {label}: axe {violation['id']} ({targets})")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"portal-zoom-{name}-{label}.png"), full_page=True)
+        if KEEP_SCREENSHOTS:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(
+                path=str(SCREENSHOTS / f"portal-zoom-{name}-{label}.png"), full_page=True
+            )
     page.set_viewport_size(ZOOMED)
 
 

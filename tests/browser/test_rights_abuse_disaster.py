@@ -9,11 +9,7 @@ received on the form, fact-found, judged by the core-member meeting, monitored a
 from __future__ import annotations
 
 import re
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -34,13 +30,6 @@ from tsunagu.rights.models import (
     GuardianshipPetition,
     SelfRelianceReferral,
 )
-
-
-@pytest.fixture
-def demo(transactional_db: None) -> None:
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast):
-        call_command("seed_demo", stdout=StringIO())
 
 
 def _visit_all(page, paths: list[tuple[str, str]], assert_no_axe_violations) -> None:

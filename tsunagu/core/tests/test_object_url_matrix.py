@@ -13,6 +13,7 @@ matrix names but that no longer exists.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -29,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
+from conftest import Personas, built_once, make_personas, sign_in
 from tsunagu.accounts.models import User
 from tsunagu.accounts.tests.factories import api_token_for
 from tsunagu.audit.models import Action, AuditEvent
@@ -273,8 +275,40 @@ class World:
     rights_city_person: Person
 
 
+@pytest.fixture(scope="module")
+def _built_once(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Personas, World]]:
+    """The personas and the world, built once for the module (conftest's `built_once`: a
+    transaction of the module's own, each test in a savepoint inside it), so every test still
+    finds the world exactly as built; `personas` and `world` hand each test its own copy of the
+    objects.  (Built per test, the world was most of this module's time: some 600 routes each
+    built it anew.)  Its stored files (the note's and the meeting's attachments) go to a
+    throw-away directory of the module, as `private_media` would."""
+    media = tmp_path_factory.mktemp("object-url-matrix") / "private"
+    with built_once(django_db_blocker, media):
+        with django_db_blocker.unblock():
+            people = make_personas()
+            built = _build_world(people, lambda user, **kw: sign_in(Client(), user, **kw))
+        yield people, built
+
+
 @pytest.fixture
-def world(personas, client_as, private_media) -> World:
+def _copies(_built_once: tuple[Personas, World], db: None) -> tuple[Personas, World]:
+    return copy.deepcopy(_built_once)
+
+
+@pytest.fixture
+def personas(_copies: tuple[Personas, World]) -> Personas:
+    return _copies[0]
+
+
+@pytest.fixture
+def world(_copies: tuple[Personas, World]) -> World:
+    return _copies[1]
+
+
+def _build_world(personas: Personas, client_as: Callable[..., Client]) -> World:
     office_a = personas.office_a
     person = PersonFactory.create(
         family_name="佐藤", given_name="花子", registered_by_organization=office_a

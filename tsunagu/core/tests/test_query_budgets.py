@@ -8,10 +8,11 @@ SQLite and PostgreSQL) so that a regression that adds queries shows up here too.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from conftest import built_once, make_personas
 from tsunagu.accounts.models import User
 from tsunagu.accounts.tests.factories import UserFactory
 from tsunagu.audit.models import Action, AuditEvent
@@ -897,10 +899,41 @@ def test_every_page_has_a_budget() -> None:
     assert set(PAGES) == set(PAGE_BUDGETS)
 
 
+@pytest.fixture(scope="module")
+def _built_once(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, World]]:
+    """The personas and the one-of-everything world, built once for the module (conftest's
+    `built_once`: a transaction of the module's own, each test in a savepoint inside it), so
+    every page still starts from the world exactly as built; `personas` and `world` hand each
+    test its own copy of the objects (the pages' growers add to it)."""
+    with built_once(django_db_blocker, tmp_path_factory.mktemp("query-budgets") / "private"):
+        with django_db_blocker.unblock():
+            people = make_personas()
+            built = _world(people)
+        yield people, built
+
+
+@pytest.fixture
+def _copies(_built_once: tuple[Any, World], db: None) -> tuple[Any, World]:
+    return copy.deepcopy(_built_once)
+
+
+@pytest.fixture
+def personas(_copies: tuple[Any, World]) -> Any:
+    return _copies[0]
+
+
+@pytest.fixture
+def world(_copies: tuple[Any, World]) -> World:
+    return _copies[1]
+
+
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_queries_do_not_grow_with_the_data(name: str, personas: Any, client_as: Any) -> None:
+def test_page_queries_do_not_grow_with_the_data(
+    name: str, personas: Any, world: World, client_as: Any
+) -> None:
     page = PAGES[name]
-    world = _world(personas)
     client = client_as(getattr(personas, page.user))
     url = page.url(world)
 
