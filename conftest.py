@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,6 +163,23 @@ def built_once(django_db_blocker: Any, media: Path) -> Iterator[None]:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+# What changes from one render of a page to the next (the CSRF token, the request id), masked
+# so that two renders of the same page compare equal (the rendering-equality tests).
+PAGE_MASKS = [
+    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), "CSRF"),
+    (re.compile(r'request-id">[0-9a-f]+'), "REQUEST-ID"),
+]
+
+
+def masked_page(client: Client, url: str, **headers: str) -> tuple[int, str]:
+    """The status and the HTML of `url`, with `PAGE_MASKS` applied."""
+    response = client.get(url, headers=headers)
+    html = response.content.decode()
+    for pattern, mask in PAGE_MASKS:
+        html = pattern.sub(mask, html)
+    return response.status_code, html
 
 
 def sign_in(client: Client, user: User, *, verified: bool = True) -> Client:

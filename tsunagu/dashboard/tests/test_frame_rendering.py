@@ -5,11 +5,9 @@ current, in both languages, and on an error page (issue 15)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.test import Client
 
+from conftest import masked_page
 from tsunagu.dashboard import menu
 from tsunagu.dashboard.templatetags.main_menu import MainMenuOnceNode
 from tsunagu.organizations.tests.factories import MembershipFactory
@@ -26,18 +24,6 @@ PAGES = [
     "/accounts/account/",
     "/no-such-page/",
 ]
-MASKS = [
-    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), "CSRF"),
-    (re.compile(r'request-id">[0-9a-f]+'), "REQUEST-ID"),
-]
-
-
-def page(client: Client, url: str) -> tuple[int, str]:
-    response = client.get(url)
-    html = response.content.decode()
-    for pattern, mask in MASKS:
-        html = pattern.sub(mask, html)
-    return response.status_code, html
 
 
 def test_the_frame_renders_as_without_its_shortcuts(personas, client_as, monkeypatch):
@@ -62,7 +48,9 @@ def test_the_frame_renders_as_without_its_shortcuts(personas, client_as, monkeyp
 
     monkeypatch.setattr(MainMenuOnceNode, "render", spied)
     # Page by page, every actor in turn: a menu kept for one must never be shown to another.
-    quick = {(who, url): page(client, url) for url in PAGES for who, client in clients.items()}
+    quick = {
+        (who, url): masked_page(client, url) for url in PAGES for who, client in clients.items()
+    }
     assert any(kept), "no menu was ever reused"
     assert sum(status == 200 for status, _html in quick.values()) >= len(quick) - len(clients)
     navs = {html[html.find("<nav") : html.find("</nav>")] for _s, html in quick.values()}
@@ -71,4 +59,4 @@ def test_the_frame_renders_as_without_its_shortcuts(personas, client_as, monkeyp
     monkeypatch.setattr(MainMenuOnceNode, "render", lambda node, ctx: node.nodelist.render(ctx))
     monkeypatch.setattr(menu, "_reversed", dict)  # a new, empty one each time: reverse() all
     for (who, url), shown in quick.items():
-        assert shown == page(clients[who], url), (who, url)
+        assert shown == masked_page(clients[who], url), (who, url)

@@ -5,13 +5,12 @@ signatures of `_Row` (issue 15)."""
 
 from __future__ import annotations
 
-import re
-
 import django_tables2 as tables
 import pytest
 from django.forms.renderers import DjangoTemplates
 from django.test import Client
 
+from conftest import masked_page
 from tsunagu.accounts.models import User
 from tsunagu.core import lists
 
@@ -46,10 +45,6 @@ PAGES = [
     "/hearings/",
     "/grouphomes/",
 ]
-MASKS = [
-    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'), "CSRF"),
-    (re.compile(r'request-id">[0-9a-f]+'), "REQUEST-ID"),
-]
 
 
 @pytest.fixture
@@ -59,11 +54,7 @@ def demo(demo_city, settings):
 
 
 def page(client: Client, url: str, *, htmx: bool) -> tuple[int, str]:
-    response = client.get(url, headers={"HX-Request": "true"} if htmx else {})
-    html = response.content.decode()
-    for pattern, mask in MASKS:
-        html = pattern.sub(mask, html)
-    return response.status_code, html
+    return masked_page(client, url, **({"HX-Request": "true"} if htmx else {}))
 
 
 @pytest.mark.parametrize("username", ["core1", "office_a1", "city1"])
