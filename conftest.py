@@ -59,10 +59,28 @@ def _private_media_outside_the_tree(tmp_path_factory):
         yield
 
 
+# Argon2 is deliberately slow: tests that are not about hashing, and the data they build, hash
+# passwords with this instead.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed_demo_city() -> str:
+    """`manage.py seed_demo` in demo mode with fast password hashing; returns its output."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    out = StringIO()
+    with override_settings(DEMO_MODE=True, PASSWORD_HASHERS=FAST_HASHERS):
+        call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = list(FAST_HASHERS)
 
 
 @pytest.fixture(autouse=True)
@@ -152,12 +170,11 @@ def built_once(django_db_blocker: Any, media: Path) -> Iterator[None]:
     from django.db import transaction
     from django.test import override_settings
 
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
     try:
-        with override_settings(PRIVATE_MEDIA_ROOT=media, PASSWORD_HASHERS=fast):
+        with override_settings(PRIVATE_MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHERS):
             yield
     finally:
         with django_db_blocker.unblock():
@@ -265,17 +282,11 @@ def demo_city(request, django_db_setup, django_db_blocker):
     it is done (the modules run together: pytest_collection_modifyitems), so that the next
     module starts from an empty database as usual.
     """
-    from io import StringIO
-
     from django.core.management import call_command
-    from django.test import override_settings
 
     if "output" not in _DEMO_CITY:
-        out = StringIO()
-        fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as _fast_password_hashing
-        with django_db_blocker.unblock(), override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast):
-            call_command("seed_demo", stdout=out)
-        _DEMO_CITY["output"] = out.getvalue()
+        with django_db_blocker.unblock():
+            _DEMO_CITY["output"] = seed_demo_city()
     yield _DEMO_CITY["output"]
     if _wants_the_demo_city(request.session.stash.get(_NEXT_ITEM, None)):
         return  # the next module reads the same city from its first test

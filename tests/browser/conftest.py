@@ -18,6 +18,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
+from conftest import seed_demo_city
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -176,18 +178,12 @@ def _put_back_the_demo(connection: Any, copy: Any) -> bool:
 @pytest.fixture
 def demo(transactional_db: None) -> None:
     """The demo city (`manage.py seed_demo`), committed for the live server to read."""
-    from io import StringIO
-
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import override_settings
 
     copy = _DEMO_COPY.get(connection.vendor)
     if copy is not None and _put_back_the_demo(connection, copy):
         return
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with override_settings(DEMO_MODE=True, PASSWORD_HASHERS=fast):
-        call_command("seed_demo", stdout=StringIO())
+    seed_demo_city()
     _DEMO_COPY[connection.vendor] = _copy_of_the_demo(connection)
 
 
