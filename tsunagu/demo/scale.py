@@ -6,8 +6,11 @@ in batches; the search index triggers are suspended for the load and the index i
 one pass at the end (tsunagu/search/services.py).
 
 What it makes, for P persons and N notes over Y fiscal years:
-- areas (10 wards), organizations (one per ~2,000 persons, at least 6: a core center, planning
-  and commissioned offices), 5 counselors each (demo password, 2FA optional in demo mode);
+- areas (10 wards), organizations (one per ~170 persons, at least 6: a core center, planning
+  and commissioned offices), 5 counselors each (demo password, 2FA optional in demo mode).  A
+  larger city has more offices, not bigger ones: an office of five counselors holds about the
+  same persons at 1/100 and at city scale, so the bench's growth from one to the other
+  measures the city's size and not a fuller office (issue 15);
 - persons (kana names for the kana search), households of 2-4 for a third of them;
 - a case for 60% of persons (and one per household), led by an organization of its ward, with
   the lead on the team and, for one case in five, a second organization on a consent basis;
@@ -22,7 +25,7 @@ What it makes, for P persons and N notes over Y fiscal years:
   service, a service provider per 150 persons with one to four services each, an informal
   resource (サロン, 家族会, 子ども食堂, ...) per 1,000 persons, each with its place in a
   ward, opening hours, phone numbers, specialties and, for day and residential services,
-  places and vacancies; and a resource development for every community issue.  About 1,800
+  places and vacancies; and a resource development for every community issue.  About 2,300
   resources at city scale, the order of a city of a million.  Their HSDS ids are derived
   from the seed, so the directory is the same for the same seed too.
 """
@@ -108,7 +111,8 @@ M = TypeVar("M", bound=models.Model)
 
 BATCH = 2000
 USERS_PER_ORG = 5
-PERSONS_PER_ORG = 2000
+PERSONS_PER_ORG = 170  # five counselors' caseloads; the same office at every scale
+WARD_BODY_MEMBERS = 15  # the offices a ward's network bodies invite
 PERSONS_PER_PROVIDER = 150  # a service provider (法人) with one to four services
 PERSONS_PER_INFORMAL = 1000  # a salon, a family association, a children's cafeteria, ...
 USERNAME = "scale-{org}-{n}"  # e.g. scale-3-1; the password is seed_demo's DEMO_PASSWORD
@@ -712,7 +716,8 @@ class ScaleSeeder:
         specs.append((council, self.orgs[:8], [6, 9, 12, 3]))
         specs += [(body, self.orgs[:6], [5, 10, 2]) for body in bodies[:3]]
         for body in bodies[3:]:
-            specs.append((body, ward_orgs.get(body.area_id or 0, []), body.frequency_months))
+            members_of = ward_orgs.get(body.area_id or 0, [])[:WARD_BODY_MEMBERS]
+            specs.append((body, members_of, body.frequency_months))
         secretariat = MeetingBody.secretariats.through
         members = MeetingBody.member_organizations.through
         _insert_all(

@@ -180,15 +180,24 @@ def test_the_same_seed_gives_the_same_data(settings):
 
 
 def test_the_directory_grows_with_the_city():
-    """About 1,800 resources for a city of 100,000 persons on file (a million people)."""
+    """About 2,300 resources for a city of 100,000 persons on file (a million people)."""
     city = Plan(persons=100_000, notes=1_000_000, years=10, seed=1, end=END)
-    assert city.organizations == 50
+    assert city.organizations == 588
     assert city.service_providers == 666
     assert city.informal_resources == 100
-    # 50 organizations' own services, 1 to 4 (2.5 on average) per provider, the informal ones.
-    assert 1700 < city.organizations + 2.5 * city.service_providers + city.informal_resources < 1900
+    # 588 organizations' own services, 1 to 4 (2.5 on average) per provider, the informal ones.
+    assert 2250 < city.organizations + 2.5 * city.service_providers + city.informal_resources < 2450
     small = Plan(persons=1000, notes=10_000, years=10, seed=1, end=END)
     assert (small.service_providers, small.informal_resources) == (6, 2)
+
+
+def test_a_larger_city_has_more_offices_not_bigger_ones():
+    """The bench's growth from 1/100 to city scale must measure the city, not an office that
+    holds twelve times the persons (issue 15): an office's caseload is the same at both."""
+    city = Plan(persons=100_000, notes=1_000_000, years=10, seed=1, end=END)
+    small = Plan(persons=1000, notes=10_000, years=10, seed=1, end=END)
+    per_office = (city.persons / city.organizations, small.persons / small.organizations)
+    assert 0.95 < per_office[0] / per_office[1] < 1.05
 
 
 def test_refuses_outside_demo_mode_and_over_real_data(settings):
