@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.parser import Parser
 from ninja.signature.utils import get_typed_signature
@@ -159,6 +160,33 @@ def error_response(
     if extra:
         body.update(extra)
     return api.create_response(request, {"error": body}, status=status)
+
+
+_response_models: dict[Any, Any] = {}
+_build_response_model = Operation._create_response_model
+
+
+def _shared_response_model(operation: Operation, response: Any) -> Any:
+    """ninja's own response model for `response`, built once per type and shared by every
+    operation and status code that answers with it."""
+    try:
+        return _response_models[response]
+    except KeyError:
+        model = _response_models[response] = _build_response_model(operation, response)
+        return model
+    except TypeError:  # a type that cannot be a key: its own model, as ninja makes it
+        return _build_response_model(operation, response)
+
+
+def share_response_models() -> None:
+    """ninja wraps each answer of each operation in a model of its own (`NinjaResponseSchema`,
+    one field, `response`), so the four `ERRORS` of some 400 routes made 1,556 models, each
+    with its pydantic validator and serializer compiled, about 18 MB in every worker (ADR
+    0007, issue 15).  The model depends only on the type it wraps; routes that answer with
+    the same type now share it, and the OpenAPI document is the same byte for byte
+    (core/tests/test_api_memory.py).  Called from `CoreConfig.ready`, before any router
+    declares a route."""
+    Operation._create_response_model = _shared_response_model  # type: ignore[method-assign]
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

@@ -22,6 +22,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from tsunagu.core import lookups
+        from tsunagu.core.api import share_response_models
 
         lookups.register()
+        share_response_models()
         connection_created.connect(_register_sql_functions)
