@@ -178,15 +178,21 @@ def _shared_response_model(operation: Operation, response: Any) -> Any:
         return _build_response_model(operation, response)
 
 
-def share_response_models() -> None:
-    """ninja wraps each answer of each operation in a model of its own (`NinjaResponseSchema`,
-    one field, `response`), so the four `ERRORS` of some 400 routes made 1,556 models, each
-    with its pydantic validator and serializer compiled, about 18 MB in every worker (ADR
-    0007, issue 15).  The model depends only on the type it wraps; routes that answer with
-    the same type now share it, and the OpenAPI document is the same byte for byte
-    (core/tests/test_api_memory.py).  Called from `CoreConfig.ready`, before any router
-    declares a route."""
+def build_schemas_on_demand() -> None:
+    """What the API's schemas hold in every worker (ADR 0007, issue 15).  Called from
+    `CoreConfig.ready`, before any router declares a route; the OpenAPI document is the same
+    byte for byte (core/tests/test_api_memory.py).
+
+    - ninja wraps each answer of each operation in a model of its own (`NinjaResponseSchema`,
+      one field, `response`), so the four `ERRORS` of some 400 routes made 1,556 models, each
+      with its pydantic validator and serializer compiled, about 18 MB.  The model depends
+      only on the type it wraps: routes that answer with the same type now share it.
+    - A schema's validator and serializer are compiled when it is first used, not when its
+      class is declared (pydantic's `defer_build`): a worker holds those of the routes it
+      serves, about 8 MB less for one that serves only screens.  The parameter models ninja
+      builds for each route are still compiled at once, as they must be to read a request."""
     Operation._create_response_model = _shared_response_model  # type: ignore[method-assign]
+    Schema.model_config["defer_build"] = True
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

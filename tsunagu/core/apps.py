@@ -22,8 +22,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from tsunagu.core import lookups
-        from tsunagu.core.api import share_response_models
+        from tsunagu.core.api import build_schemas_on_demand
 
         lookups.register()
-        share_response_models()
+        build_schemas_on_demand()
         connection_created.connect(_register_sql_functions)

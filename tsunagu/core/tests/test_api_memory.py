@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ninja import Schema
+
 from tsunagu.api import api
 from tsunagu.core.api import _build_response_model
 
@@ -53,7 +55,18 @@ def test_a_shared_model_is_the_one_ninja_would_have_built():
     for operation, status, model in _answers():
         if status == 404:
             own = _build_response_model(operation, _wrapped(model))
-            assert model.model_validate({"response": error}).model_dump() == own.model_validate(
-                {"response": error}
-            ).model_dump()
+            assert (
+                model.model_validate({"response": error}).model_dump()
+                == own.model_validate({"response": error}).model_dump()
+            )
             break
+
+
+def test_a_schema_is_compiled_when_first_used():
+    from tsunagu.core.api import ErrorOut
+
+    assert Schema.model_config.get("defer_build") is True
+    assert ErrorOut.model_validate(
+        {"error": {"code": "conflict", "message": "競合しました。"}}
+    ).model_dump() == {"error": {"code": "conflict", "message": "競合しました。"}}
+    assert ErrorOut.__pydantic_complete__
