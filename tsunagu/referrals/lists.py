@@ -28,10 +28,6 @@ from tsunagu.referrals import selectors
 from tsunagu.referrals.models import Referral, ReferralKind, ReferralStatus, Side
 
 
-def _organizations() -> QuerySet[Organization]:
-    return Organization.objects.filter(has_accounts=True).order_by("name_kana", "name")
-
-
 class ReferralFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-filter is untyped
     q = django_filters.CharFilter(
         label=_("依頼番号・対象の方・機関名"),
@@ -59,7 +55,7 @@ class ReferralFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-
     )
     organization = django_filters.ModelChoiceFilter(
         label=_("相手の機関"),
-        queryset=_organizations(),
+        queryset=Organization.objects.none(),  # the acting organization's counterparts
         method="with_organization",
         empty_label=_("すべて"),
     )
@@ -80,6 +76,9 @@ class ReferralFilter(django_filters.FilterSet):  # type: ignore[misc]  # django-
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(data if data is not None else {}, *args, **kwargs)
+        actor = getattr(self.request, "actor", None)
+        if actor is not None:
+            self.filters["organization"].queryset = selectors.counterparts(actor)
 
     def box_shown(self) -> str:
         given = self.form.cleaned_data.get("box") if self.is_valid() else None

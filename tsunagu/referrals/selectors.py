@@ -89,6 +89,18 @@ def in_box(actor: Actor, referrals: QuerySet[Referral], box: str) -> QuerySet[Re
     return referrals.filter(receiving_organization_id=actor.organization_id)
 
 
+def counterparts(actor: Actor) -> QuerySet[Organization]:
+    """The organizations the acting organization has asked or been asked by, in the referrals
+    it may see: the choices of its boxes' 相手の機関 filter.  An office's counterparts, not the
+    city's every organization (some 600 at city scale, a list nobody can choose from, and
+    the list page's cost grew with the city's size, issue 15)."""
+    visible = referrals_visible_to(actor)
+    return Organization.objects.filter(
+        Q(pk__in=in_box(actor, visible, OUTBOX).values("receiving_organization_id"))
+        | Q(pk__in=in_box(actor, visible, INBOX).values("requesting_organization_id"))
+    ).order_by("name_kana", "name")
+
+
 def in_state(referrals: QuerySet[Referral], state: str) -> QuerySet[Referral]:
     if state == STATE_OPEN:
         return referrals.exclude(status__in=FINAL_STATUSES)

@@ -56,6 +56,31 @@ def test_the_outbox_is_searched_by_name_number_and_organization(personas, client
     assert _ids(by_org) == {to_city.pk}
 
 
+def test_the_organization_filter_offers_the_counterparts_only(personas, client_as, sent):
+    """The choices are the organizations the office has asked or been asked by, not every
+    organization of the city; a draft the receiver cannot see names no counterpart to it."""
+    client = client_as(personas.counselor_a)
+    offered = {
+        org.pk
+        for org in client.get("/referrals/").context["filter"].form.fields["organization"].queryset
+    }
+    assert offered == {personas.core_center.pk, personas.city.pk}
+    ReferralFactory.create(
+        case=CaseFactory.create(lead_organization=personas.office_b),
+        receiving_organization=personas.core_center,
+        status=ReferralStatus.DRAFT,
+    )
+    core = client_as(personas.core_officer)
+    offered = {
+        org.pk
+        for org in core.get("/referrals/").context["filter"].form.fields["organization"].queryset
+    }
+    assert offered == {personas.office_a.pk}
+    other = client.get("/referrals/", {"box": "outbox", "organization": personas.office_b.pk})
+    assert other.status_code == 400
+    assert "相手の機関: 正しく選択してください。" in other.content.decode()
+
+
 def test_the_receiver_cannot_find_a_request_by_the_hidden_name(personas, client_as, sent):
     to_core, _ = sent
     core = client_as(personas.core_officer)
