@@ -72,6 +72,13 @@ CATEGORY_OF: dict[str, str] = {
 }
 
 
+# An organization kind's label, looked up once per row: `OrganizationKind.values` and
+# `OrganizationKind(kind).label` build the enum's choices again on each call, a quarter of the
+# page's CPU with a row for each of a city's offices (issue 15).  The labels stay lazy, so
+# each row is in the language of its request.
+KIND_LABELS = dict(OrganizationKind.choices)
+
+
 def may_view_statistics(actor: Actor) -> bool:
     org = actor.organization
     return org is not None and org.kind in OVERSIGHT_KINDS
@@ -315,9 +322,7 @@ def organization_table(period_: Period, *, kind: str = "") -> list[OrganizationR
             OrganizationRow(
                 organization_id=org_id,
                 name=name,
-                kind_label=str(OrganizationKind(org_kind).label)
-                if org_kind in OrganizationKind.values
-                else org_kind,
+                kind_label=str(KIND_LABELS.get(org_kind, org_kind)),
                 received=len(items),
                 accepted=len(accepted),
                 rejected=rejected,
