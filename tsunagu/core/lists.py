@@ -222,25 +222,25 @@ class ListTable(tables.Table):  # type: ignore[misc]  # django-tables2 is untype
         return [_Row(record, table=self) for record in rows.data]
 
 
-class CountedPaginator(Paginator):
+class CountedPaginator(Paginator[Any]):
     """Django's paginator over a table's rows that are `paging.counted`: the page's query
     brings the count with the rows, so the list runs its WHERE once, not once for the count
     and again for the page (issue 15).  A page past the last is counted on its own, and then
     the last page is shown, as with Django's paginator."""
 
-    def page(self, number: Any) -> Page:
+    def page(self, number: Any) -> Page[Any]:
         if "count" in self.__dict__:  # counted already (asked again for the last page)
             return super().page(number)
         if not isinstance(number, int) or number < 1:  # tables2 gives an int (the default 1)
             return super().page(number)  # Django's answer: PageNotAnInteger or EmptyPage
         bottom = (number - 1) * self.per_page
-        rows = self.object_list[bottom : bottom + self.per_page]  # tables2's BoundRows
+        rows: Any = self.object_list[bottom : bottom + self.per_page]  # tables2's BoundRows
         records = list(rows.data)  # evaluated here, and cached for the page and the template
         total = count_of(records, first_page=number == 1)
         if total is None:
             return super().page(number)  # past the last: the count query, then EmptyPage
         self.__dict__["count"] = total  # Paginator.count is a cached property
-        return self._get_page(rows, self.validate_number(number), self)
+        return Page(rows, self.validate_number(number), self)
 
 
 @dataclass(frozen=True)

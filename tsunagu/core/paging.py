@@ -27,7 +27,8 @@ def counted(rows: QuerySet[Any]) -> QuerySet[Any]:
     """`rows`, each carrying the number of rows of the whole list (`COUNT_ALIAS`)."""
     if rows.query.distinct or rows.query.combinator:
         raise ValueError("A window count counts the rows before DISTINCT or a UNION.")
-    return rows.annotate(**{COUNT_ALIAS: Window(Count("*"))})
+    annotated: QuerySet[Any] = rows.annotate(**{COUNT_ALIAS: Window(Count("*"))})
+    return annotated
 
 
 def count_of(records: list[Any], *, first_page: bool) -> int | None:
