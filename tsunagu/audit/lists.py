@@ -31,11 +31,20 @@ def list_page(
     partial: str = "",
     target: Model | None = None,
     header_persons: Iterable[int] = (),
+    count_with_page: bool = False,
 ) -> HttpResponse:
     """The list screen: `persons(records on the page)` names whose data it showed, with
     `header_persons` (a case's list names its person above the rows, rows or none) and the
-    `target` the list belongs to.  With htmx, `partial` (the results)."""
-    shown = listing(request, rows=rows, filters=filters, table=table, per_page=per_page)
+    `target` the list belongs to.  With htmx, `partial` (the results).  `count_with_page`:
+    the page's query counts the list too (core.lists.CountedPaginator)."""
+    shown = listing(
+        request,
+        rows=rows,
+        filters=filters,
+        table=table,
+        per_page=per_page,
+        count_with_page=count_with_page,
+    )
     given = shown.given()
     words = str(given.pop(SEARCH_FIELD, "") or "")
     record_read(

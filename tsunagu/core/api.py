@@ -22,6 +22,7 @@ from ninja.signature.utils import get_typed_signature
 from pydantic import ValidationError as PydanticValidationError
 
 from tsunagu.core.errors import TsunaguError
+from tsunagu.core.paging import page_with_count
 from tsunagu.core.schemas import Out
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ class Listing:
 
     rows: QuerySet[Any] | Sequence[Any]
     on_page: Callable[[list[Any]], None] | None = None
+    # The page's query counts the rows too (core.paging), for a queryset whose WHERE is
+    # costly and whose rows are one per record (no `distinct()`).
+    count_with_page: bool = False
 
 
 class Pagination(PageNumberPagination):
@@ -91,10 +95,13 @@ class Pagination(PageNumberPagination):
         listing = queryset if isinstance(queryset, Listing) else Listing(queryset)
         size = self._get_page_size(pagination.page_size)
         number = pagination.page
-        count = self._items_count(listing.rows)  # type: ignore[arg-type]  # len() of a list
-        pages = max(1, math.ceil(count / size))
         offset = (number - 1) * size
-        rows = list(listing.rows[offset : offset + size])
+        if listing.count_with_page and isinstance(listing.rows, QuerySet):
+            rows, count = page_with_count(listing.rows, offset=offset, limit=size)
+        else:
+            count = self._items_count(listing.rows)  # type: ignore[arg-type]  # len() of a list
+            rows = list(listing.rows[offset : offset + size])
+        pages = max(1, math.ceil(count / size))
         if listing.on_page is not None:
             listing.on_page(rows)
         return {

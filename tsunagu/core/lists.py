@@ -25,6 +25,7 @@ import django_filters
 import django_tables2 as tables
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -43,6 +44,7 @@ from django_tables2.utils import signature as tables2_signature
 
 from tsunagu.core.formrender import QUICK_RENDERER
 from tsunagu.core.kana import fold, hiragana
+from tsunagu.core.paging import count_of, counted
 from tsunagu.core.validators import MAX_ID, BoundedFormDateField
 
 PAGE_SIZE = 30
@@ -220,6 +222,27 @@ class ListTable(tables.Table):  # type: ignore[misc]  # django-tables2 is untype
         return [_Row(record, table=self) for record in rows.data]
 
 
+class CountedPaginator(Paginator[Any]):
+    """Django's paginator over a table's rows that are `paging.counted`: the page's query
+    brings the count with the rows, so the list runs its WHERE once, not once for the count
+    and again for the page (issue 15).  A page past the last is counted on its own, and then
+    the last page is shown, as with Django's paginator."""
+
+    def page(self, number: Any) -> Page[Any]:
+        if "count" in self.__dict__:  # counted already (asked again for the last page)
+            return super().page(number)
+        if not isinstance(number, int) or number < 1:  # tables2 gives an int (the default 1)
+            return super().page(number)  # Django's answer: PageNotAnInteger or EmptyPage
+        bottom = (number - 1) * self.per_page
+        rows: Any = self.object_list[bottom : bottom + self.per_page]  # tables2's BoundRows
+        records = list(rows.data)  # evaluated here, and cached for the page and the template
+        total = count_of(records, first_page=number == 1)
+        if total is None:
+            return super().page(number)  # past the last: the count query, then EmptyPage
+        self.__dict__["count"] = total  # Paginator.count is a cached property
+        return Page(rows, self.validate_number(number), self)
+
+
 @dataclass(frozen=True)
 class Listing:
     filter: django_filters.FilterSet
@@ -254,14 +277,22 @@ def listing(
     filters: type[django_filters.FilterSet],
     table: type[ListTable],
     per_page: int = PAGE_SIZE,
+    count_with_page: bool = False,
 ) -> Listing:
-    """Filter, sort and page `rows` (already narrowed to what the actor may see)."""
+    """Filter, sort and page `rows` (already narrowed to what the actor may see).
+    `count_with_page`: the page's query counts the list too (`CountedPaginator`), for a list
+    whose WHERE is costly and whose rows are one per record (no `distinct()`)."""
     filterset = filters(request.GET or None, queryset=rows, request=request)
     # Django's widget templates in Python: a template per option was a quarter of a list's CPU.
     filterset.form.renderer = QUICK_RENDERER
     valid = not filterset.is_bound or filterset.is_valid()
-    shown = table(filterset.qs if valid else rows.none(), order_by=request.GET.get("sort") or None)
-    RequestConfig(request, paginate={"per_page": per_page}).configure(shown)
+    data = filterset.qs if valid else rows.none()
+    paginate: dict[str, Any] = {"per_page": per_page}
+    if count_with_page:
+        data = counted(data)
+        paginate["paginator_class"] = CountedPaginator
+    shown = table(data, order_by=request.GET.get("sort") or None)
+    RequestConfig(request, paginate=paginate).configure(shown)
     # The page's rows, fetched once: the template reads the same (cached) queryset.
     records = list(shown.page.object_list.data)
     return Listing(filter=filterset, table=shown, records=records, valid=valid)

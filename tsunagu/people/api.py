@@ -363,7 +363,11 @@ def person_list(request: TsunaguRequest, q: str = "") -> Listing:
             request.actor, view="api.person_list", person_ids=[p.pk for p in shown], search_text=q
         )
 
-    return Listing(selectors.person_search(actor=request.actor, query=q), on_page=audit_page)
+    return Listing(
+        selectors.person_search(actor=request.actor, query=q),
+        on_page=audit_page,
+        count_with_page=True,  # the visibility UNION once, for the page and its count
+    )
 
 
 @router.post(

@@ -100,6 +100,8 @@ def person_search(request: TsunaguRequest) -> HttpResponse:
         persons=person_ids,
         context={**context, "searched": True},
         per_page=PAGE_SIZE,
+        # The visibility UNION is the cost of this page: run once, for the page and its count.
+        count_with_page=True,
     )
 
 

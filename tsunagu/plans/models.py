@@ -521,7 +521,13 @@ class Monitoring(TimeStampedModel):
         verbose_name = _("モニタリング")
         verbose_name_plural = _("モニタリング")
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            # The due lists (plans.selectors.monitorings_due_listed, the home page) go from the
+            # organization's cases to their plans, then to each plan's monitorings still
+            # scheduled by a date: this finds those without reading the ones done.
+            models.Index(fields=["plan", "status", "due_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan} {self.due_on:%Y-%m-%d}"

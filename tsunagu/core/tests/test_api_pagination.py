@@ -165,3 +165,26 @@ def test_a_page_past_the_last_is_empty_and_links_back(personas, api_client, thre
     )
     assert (body["count"], body["results"], body["next"]) == (3, [], None)
     assert "page=1" in body["previous"]
+
+
+def test_persons_pages_count_in_the_page_query_and_keep_the_envelope(
+    personas, api_client, three_cases
+):
+    """The person search counts in its page's query (core.paging): the same envelope, the
+    same rows and count, a page past the last still counted, the read row naming the page."""
+    client = api_client(personas.counselor_a, personas.office_a)
+    PersonFactory.create(registered_by_organization=personas.office_b)  # not ours: not counted
+    first = client.get("/api/v1/persons", {"page_size": 2}).json()
+    assert (first["count"], first["page"], first["pages"], first["previous"]) == (3, 1, 2, None)
+    assert "page=2" in first["next"]
+    second = client.get(first["next"]).json()
+    assert (second["count"], second["page"], second["pages"], second["next"]) == (3, 2, 2, None)
+    ids = [p["id"] for p in first["results"] + second["results"]]
+    assert sorted(ids) == sorted(c.person_id for c in three_cases)
+    listed = AuditEvent.objects.filter(action=Action.RECORDS_LISTED).latest("pk")
+    assert listed.person_ids == [p["id"] for p in second["results"]]
+    past = client.get("/api/v1/persons", {"page_size": 2, "page": 9}).json()
+    assert (past["count"], past["pages"], past["results"], past["next"]) == (3, 2, [], None)
+    assert "page=2" in past["previous"]
+    none = client.get("/api/v1/persons", {"q": "存在しない名前"}).json()
+    assert (none["count"], none["pages"], none["results"]) == (0, 1, [])

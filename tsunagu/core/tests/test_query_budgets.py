@@ -87,7 +87,9 @@ PAGE_BUDGETS: dict[str, int] = {
     "organization_manage_detail": 6,
     "audit_list": 12,
     "user_list": 12,
-    "person_search": 12,  # the visible ids once, the count, the page (ADR 0006); the read row
+    # Session, user, the page carrying its count (core.paging: the visibility UNION once), the
+    # read row (head + insert).  Both databases measured 5.
+    "person_search": 5,
     "person_detail": 15,
     "household_detail": 12,
     "household_list": 12,  # the count, the page, the members shown and the read row (head + insert)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,6 +95,37 @@ def test_search_results_are_paginated(personas, client_as):
     second = client.get(reverse("people:person_search"), {"q": "たなか", "page": 2})
     assert second.status_code == 200
     assert second.content.decode().count("/people/") >= 5
+
+
+def test_search_pages_come_with_their_count_from_one_query(personas, client_as):
+    """The page's query carries the count (core.paging): the visibility UNION runs once, and
+    the screen shows what a count query and a page query showed."""
+    people = [
+        PersonFactory.create(
+            family_name_kana="タナカ",
+            given_name_kana="サブロウ",
+            birth_date=dt.date(1960, 1, 1) + dt.timedelta(days=n),
+            registered_by_organization=personas.office_a,
+        )
+        for n in range(30)
+    ]
+    PersonFactory.create(family_name_kana="タナカ", registered_by_organization=personas.office_b)
+    client = client_as(personas.counselor_a)
+    by_birth = [p.pk for p in people]
+    for page, shown in ((1, by_birth[:25]), (2, by_birth[25:]), (9, by_birth[25:])):
+        query = {"q": "たなか", "sort": "birth_date", "page": page}
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("people:person_search"), query)
+        assert response.status_code == 200
+        assert [p.pk for p in response.context["rows"]] == shown
+        content = response.content.decode()
+        assert "30件" in content
+        assert "2 / 2 ページ" in content if page > 1 else "1 / 2 ページ" in content
+        listed = AuditEvent.objects.filter(action=Action.RECORDS_LISTED).latest("pk")
+        assert listed.person_ids == shown
+        person_reads = [q["sql"] for q in ctx.captured_queries if '"people_person"' in q["sql"]]
+        # Past the last page: that page, the count, then the last page (as before).
+        assert len(person_reads) == (3 if page == 9 else 1)
 
 
 def test_search_sorts_by_a_column_and_keeps_the_words(personas, client_as):
