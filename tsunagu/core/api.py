@@ -169,11 +169,11 @@ def error_response(
     return api.create_response(request, {"error": body}, status=status)
 
 
-_response_models: dict[Any, Any] = {}
+_response_models: dict[Any, type[Schema] | None] = {}
 _build_response_model = Operation._create_response_model
 
 
-def _shared_response_model(operation: Operation, response: Any) -> Any:
+def _shared_response_model(operation: Operation, response: Any) -> type[Schema] | None:
     """ninja's own response model for `response`, built once per type and shared by every
     operation and status code that answers with it."""
     try:
@@ -198,7 +198,7 @@ def build_schemas_on_demand() -> None:
       class is declared (pydantic's `defer_build`): a worker holds those of the routes it
       serves, about 8 MB less for one that serves only screens.  The parameter models ninja
       builds for each route are still compiled at once, as they must be to read a request."""
-    Operation._create_response_model = _shared_response_model  # type: ignore[method-assign]
+    Operation._create_response_model = _shared_response_model  # type: ignore[method-assign,assignment]
     Schema.model_config["defer_build"] = True
 
 
