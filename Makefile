@@ -19,7 +19,8 @@ help:
 	@echo "                writes bench/results/<date>-<host>.md (run it alone on the machine)"
 	@echo "make soak       the 10-minute soak alone (bench/soak.py: 50 users, reads and API writes);"
 	@echo "                SOAK_DATABASE_URL=sqlite:///var/tsunagu.sqlite3 SOAK_SECONDS=60 on the demo"
-	@echo "make house-lines  lines of the views and API hand mappers per app (ADR 0011)"
+	@echo "make house-lines  lines of the views and API hand mappers per app, and of the views of"
+	@echo "                the screens the issue was filed on, then and now (ADR 0011)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,8 +65,9 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/lint-imports
 
 # ADR 0011's measure: views plus the API's hand mappers, per app, and the shared screen helpers.
-house-lines:
+house-lines: $(VENV)/.dev-installed
 	$(PYTHON) tools/house_lines.py
+	TSUNAGU_DEMO=1 $(BIN)/python tools/house_lines.py --filing
 
 typecheck: $(VENV)/.dev-installed
 	TSUNAGU_DEMO=1 $(BIN)/mypy .

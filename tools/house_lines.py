@@ -10,14 +10,29 @@
   (`core/screens.py`, every other `screens.py` and every `lists.py` that is not itself a view).
 
 Run: `make house-lines` (or `python tools/house_lines.py [root]`).
+
+The same screens (`--filing`): the tree's measure grows with every new screen, so it cannot say
+by itself whether the same behaviour takes fewer lines.  `tools/house_filing_screens.json` lists
+the 143 routes Tsunagu's own views served when issue 14 was filed (commit in the file).  For
+those screens, at that commit (read with `git show`) and in the working tree (routes resolved
+by Django's URL conf, so it needs the settings: `make house-lines` sets them), it counts the
+top-level definitions the views reach by name, following imports between view modules (and,
+in the second figure, into the shared screen helpers), plus the imports and docstring of every
+module reached.  Blank lines between definitions are not counted, so these figures are smaller
+than `wc -l`; both commits are counted the same way.
 """
 
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
+import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 OUT_CALL = re.compile(r"\b[A-Z]\w*Out\(")
@@ -46,7 +61,10 @@ def lines_of(path: Path) -> int:
 
 
 def hand_mapper_lines(path: Path) -> int:
-    source = path.read_text(encoding="utf-8")
+    return hand_mapper_lines_in(path.read_text(encoding="utf-8"))
+
+
+def hand_mapper_lines_in(source: str) -> int:
     total = 0
     for node in ast.parse(source).body:
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.decorator_list:
@@ -77,7 +95,212 @@ def measure(root: Path) -> dict[str, dict[str, int]]:
     return {app: dict(f) for app, f in sorted(figures.items()) if any(f.values())}
 
 
+# --- The same screens at the filing and now --------------------------------------------------
+
+FILING = Path(__file__).with_name("house_filing_screens.json")
+
+
+@dataclass
+class Module:
+    """A module's top-level definitions: lines (decorators included) and the names each uses."""
+
+    header: int = 0
+    definitions: dict[str, tuple[int, set[str]]] = field(default_factory=dict)
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, name: str, source: str, is_package: bool) -> Module:
+        module = cls()
+        package = name if is_package else name.rpartition(".")[0]
+        for node in ast.parse(source).body:
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            lines = (node.end_lineno or node.lineno) - first + 1
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(parts + ([node.module] if node.module else []))
+                for alias in node.names:
+                    module.imports[alias.asname or alias.name] = (base, alias.name)
+            names = _defined_names(node)
+            if not names:  # imports, the docstring, module-level statements
+                module.header += lines
+                continue
+            used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            for defined in names:
+                before, before_used = module.definitions.get(defined, (0, set()))
+                module.definitions[defined] = (before + lines, before_used | used)
+        return module
+
+
+def _defined_names(node: ast.stmt) -> list[str]:
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Assign | ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return []
+
+
+def reached_lines(
+    views: Iterable[tuple[str, str]],
+    read: Callable[[str], tuple[str, bool] | None],
+    counted: Callable[[str], bool],
+) -> int:
+    """Lines of the definitions the `views` reach by name, in the modules `counted` admits, and
+    the header of each module reached.  `read(module)` gives its source and whether it is a
+    package, or None."""
+    modules: dict[str, Module | None] = {}
+
+    def module(name: str) -> Module | None:
+        if name not in modules:
+            found = read(name) if counted(name) else None
+            modules[name] = Module.parse(name, *found) if found else None
+        return modules[name]
+
+    reached: set[tuple[str, str]] = set()
+    stack = list(views)
+    while stack:
+        name, definition = stack.pop()
+        found = module(name)
+        if found is None or (name, definition) in reached:
+            continue
+        if definition not in found.definitions:
+            if definition in found.imports:
+                stack.append(found.imports[definition])
+            continue
+        reached.add((name, definition))
+        for used in found.definitions[definition][1]:
+            if used in found.definitions:
+                stack.append((name, used))
+            elif used in found.imports:
+                stack.append(found.imports[used])
+    body = 0
+    for name, definition in reached:
+        found = modules[name]
+        assert found is not None  # noqa: S101  # only parsed modules are reached
+        body += found.definitions[definition][0]
+    headers = 0
+    for name in {name for name, _ in reached}:
+        found = modules[name]
+        assert found is not None  # noqa: S101
+        headers += found.header
+    return body + headers
+
+
+def _counted(root: Path, with_shared: bool) -> Callable[[str], bool]:
+    package = root / "tsunagu"
+
+    def counted(module: str) -> bool:
+        if not module.startswith("tsunagu."):
+            return False
+        path = root / (module.replace(".", "/") + ".py")
+        if _skipped(path, package):
+            return False
+        return is_view(path, package) or (with_shared and is_screen_helper(path, package))
+
+    return counted
+
+
+def _reader_at(root: Path, commit: str) -> Callable[[str], tuple[str, bool] | None]:
+    def read(module: str) -> tuple[str, bool] | None:
+        base = module.replace(".", "/")
+        for path, is_package in ((f"{base}.py", False), (f"{base}/__init__.py", True)):
+            shown = subprocess.run(  # noqa: S603  # git, with a path from our own module names
+                ["git", "-C", str(root), "show", f"{commit}:{path}"],  # noqa: S607
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if shown.returncode == 0:
+                return shown.stdout, is_package
+        return None
+
+    return read
+
+
+def _reader_now(root: Path) -> Callable[[str], tuple[str, bool] | None]:
+    def read(module: str) -> tuple[str, bool] | None:
+        base = root / module.replace(".", "/")
+        for path, is_package in ((base.with_suffix(".py"), False), (base / "__init__.py", True)):
+            if path.exists():
+                return path.read_text(encoding="utf-8"), is_package
+        return None
+
+    return read
+
+
+def _mappers_at(root: Path, commit: str) -> int:
+    listed = subprocess.run(  # noqa: S603
+        ["git", "-C", str(root), "ls-tree", "-r", "--name-only", commit, "tsunagu"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    read = _reader_at(root, commit)
+    total = 0
+    for path in listed:
+        if path.endswith("/api.py") and "/tests/" not in path:
+            found = read(path.removesuffix(".py").replace("/", "."))
+            total += hand_mapper_lines_in(found[0]) if found else 0
+    return total
+
+
+def views_now(routes: Iterable[str]) -> list[tuple[str, str]]:
+    """The view (module, top-level name) serving each route in today's URL conf."""
+    import django  # the tree's own settings (make house-lines sets them)
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    django.setup()
+    served: dict[str, tuple[str, str]] = {}
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+                continue
+            view = getattr(pattern.callback, "view_class", pattern.callback)
+            while hasattr(view, "func") and not hasattr(view, "__qualname__"):
+                view = view.func  # functools.partial
+            view = getattr(view, "__wrapped__", view)
+            while hasattr(view, "__wrapped__"):
+                view = view.__wrapped__
+            served.setdefault(
+                prefix + str(pattern.pattern),
+                (view.__module__, view.__qualname__.partition(".")[0]),
+            )
+
+    walk(get_resolver().url_patterns, "")
+    missing = [route for route in routes if route not in served]
+    if missing:
+        raise SystemExit(f"routes of the filing no longer served: {missing}")
+    return [served[route] for route in routes]
+
+
+def filing(root: Path) -> dict[str, int]:
+    """The same screens at the filing and now: views, and views with the shared helpers."""
+    data = json.loads(FILING.read_text(encoding="utf-8"))
+    then = [tuple(s["view"].split(":")) for s in data["screens"]]
+    now = views_now([s.get("route_now", s["route"]) for s in data["screens"]])
+    figures = {"mappers filing": _mappers_at(root, data["commit"]), "mappers now": 0}
+    package = root / "tsunagu"
+    for path in package.rglob("api.py"):
+        if not _skipped(path, package):
+            figures["mappers now"] += hand_mapper_lines(path)
+    for shared in (False, True):
+        suffix = " and shared helpers" if shared else ""
+        figures["filing" + suffix] = reached_lines(
+            then, _reader_at(root, data["commit"]), _counted(root, shared)
+        )
+        figures["now" + suffix] = reached_lines(now, _reader_now(root), _counted(root, shared))
+    return figures
+
+
 def main(argv: list[str]) -> int:
+    if "--filing" in argv:
+        argv = [a for a in argv if a != "--filing"]
+        root = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent
+        return print_filing(root)
     root = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent.parent
     figures = measure(root)
     print(f"{'app':<16}{'views':>8}{'mappers':>9}{'measure':>9}{'shared':>9}")
@@ -94,6 +317,23 @@ def main(argv: list[str]) -> int:
         f"measure (views + hand mappers): {views} + {mappers} = {views + mappers}; "
         f"with the shared screen helpers: {views + mappers + shared}"
     )
+    return 0
+
+
+def print_filing(root: Path) -> int:
+    sys.path.insert(0, str(root))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.settings")
+    figures = filing(root)
+    data = json.loads(FILING.read_text(encoding="utf-8"))
+    print(f"the {len(data['screens'])} screens of the filing ({data['commit'][:7]}) and now:")
+    mappers = figures["mappers filing"], figures["mappers now"]
+    for what in ("", " and shared helpers"):
+        then, now = figures["filing" + what], figures["now" + what]
+        print(
+            f"  views{what} + hand mappers: {then} + {mappers[0]} = {then + mappers[0]} -> "
+            f"{now} + {mappers[1]} = {now + mappers[1]} "
+            f"({(now + mappers[1]) / (then + mappers[0]) - 1:+.1%})"
+        )
     return 0
 
 
