@@ -20,12 +20,11 @@ import hashlib
 import ipaddress
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection
 
-if TYPE_CHECKING:
-    from tsunagu.audit.models import AuditEvent
+from tsunagu.audit.models import AuditEvent
 
 GENESIS = ""
 CHUNK = 2000
@@ -91,8 +90,6 @@ def _head_hash_locked() -> str:
             cursor.execute("SELECT audit_chain_head_locked()")
             found = cursor.fetchone()
         return str(found[0]) if found and found[0] else GENESIS
-    from tsunagu.audit.models import AuditEvent
-
     last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
     return last or GENESIS
 
@@ -105,8 +102,6 @@ def seal(event: AuditEvent) -> None:
 
 def head() -> tuple[int, str] | None:
     """Id and hash of the last row, or None for an empty log."""
-    from tsunagu.audit.models import AuditEvent
-
     last = AuditEvent.objects.order_by("-id").values_list("id", "row_hash").first()
     return (int(last[0]), str(last[1])) if last else None
 
@@ -116,8 +111,6 @@ def verify(*, expected_head: tuple[int, str] | None = None) -> VerifyResult:
 
     `expected_head` is a head saved earlier: the row with that id must still exist in the
     chain with that hash (a truncated tail is found only this way)."""
-    from tsunagu.audit.models import AuditEvent
-
     prev = GENESIS
     checked = 0
     last: tuple[int, str] | None = None

@@ -4,3 +4,5 @@ Installed only in demo mode (TSUNAGU_DEMO=1) and under pytest (see settings.INST
 The demo stands above every domain app: it builds its data through their services and models,
 and no domain app imports it.
 """
+
+DEMO_PASSWORD = "tsunagu-demo-2026"  # noqa: S105  # published on purpose: demo mode only

@@ -55,6 +55,7 @@ from tsunagu.cases.models import (
     TeamRole,
 )
 from tsunagu.core.kana import fold_name, normalize_kana
+from tsunagu.demo import DEMO_PASSWORD
 from tsunagu.directory import services as directory_services
 from tsunagu.directory.models import (
     Contact,
@@ -115,7 +116,7 @@ PERSONS_PER_ORG = 170  # five counselors' caseloads; the same office at every sc
 WARD_BODY_MEMBERS = 15  # the offices a ward's network bodies invite
 PERSONS_PER_PROVIDER = 150  # a service provider (法人) with one to four services
 PERSONS_PER_INFORMAL = 1000  # a salon, a family association, a children's cafeteria, ...
-USERNAME = "scale-{org}-{n}"  # e.g. scale-3-1; the password is seed_demo's DEMO_PASSWORD
+USERNAME = "scale-{org}-{n}"  # e.g. scale-3-1; the password is the demo's DEMO_PASSWORD
 TZ = dt.timezone(dt.timedelta(hours=9))
 
 FAMILY = [
@@ -314,8 +315,6 @@ class ScaleSeeder:
         )
         self.org_ward = {org.pk: wards[i % len(wards)] for i, org in enumerate(self.orgs)}
         self.wards = wards
-        from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
-
         password = make_password(DEMO_PASSWORD)  # hashed once: every demo account shares it
         users = _insert_all(
             User,

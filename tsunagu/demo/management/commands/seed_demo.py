@@ -24,6 +24,7 @@ from tsunagu.accounts.models import User
 from tsunagu.accounts.services import user_create
 from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action
+from tsunagu.demo import DEMO_PASSWORD
 from tsunagu.demo.abuse import seed_and_summarise as seed_abuse
 from tsunagu.demo.board import seed_and_summarise as seed_board
 from tsunagu.demo.cases import casework_summary, seed_casework
@@ -65,8 +66,6 @@ from tsunagu.organizations.models import (
     SystemRole,
 )
 from tsunagu.organizations.services import membership_add
-
-DEMO_PASSWORD = "tsunagu-demo-2026"  # noqa: S105  # published on purpose: demo mode only
 
 
 @dataclass(frozen=True)
