@@ -71,7 +71,7 @@ DEMO_TARGETS_CODE = """
 import json, sys, django
 django.setup()
 from tsunagu.cases.models import Case
-from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
+from tsunagu.demo import DEMO_PASSWORD
 cases = list(Case.objects.filter(lead_worker__username="office_a1").values_list("pk", flat=True))
 json.dump({"password": DEMO_PASSWORD, "accounts": [{"username": "office_a1", "cases": cases}]},
           sys.stdout)

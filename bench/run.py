@@ -172,7 +172,7 @@ TARGETS_CODE = """
 import json, sys, django
 django.setup()
 from tsunagu.cases.models import Case
-from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
+from tsunagu.demo import DEMO_PASSWORD
 from tsunagu.organizations.models import Membership, OrganizationKind
 from tsunagu.people.models import Person
 from tsunagu.referrals.models import Referral

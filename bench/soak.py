@@ -73,7 +73,7 @@ TARGETS_CODE = """
 import json, sys, django
 django.setup()
 from tsunagu.cases.models import Case, CaseStatus
-from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
+from tsunagu.demo import DEMO_PASSWORD
 from tsunagu.organizations.models import Membership, OrganizationKind
 from tsunagu.referrals.models import Referral
 current = (Membership.objects.current().select_related("user", "organization")

@@ -14,8 +14,8 @@ from django.test import RequestFactory
 from tsunagu.accounts.models import User
 from tsunagu.accounts.views import DEMO_ACCOUNTS
 from tsunagu.audit.models import Action, AuditEvent
+from tsunagu.demo import DEMO_PASSWORD
 from tsunagu.demo.cases import STAFF
-from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
 from tsunagu.demo.staffing import STAFF as STAFFING_STAFF
 from tsunagu.organizations.models import Area, Corporation, Membership, Organization
 

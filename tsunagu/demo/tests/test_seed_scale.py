@@ -15,7 +15,7 @@ from django.db.models import Count, F
 from tsunagu.accounts.models import User
 from tsunagu.cases.models import Case, CaseConference, CaseTeamMember, SharingBasis
 from tsunagu.core.kana import normalize_kana
-from tsunagu.demo.management.commands.seed_demo import DEMO_PASSWORD
+from tsunagu.demo import DEMO_PASSWORD
 from tsunagu.demo.scale import Plan
 from tsunagu.directory.models import (
     Location,
