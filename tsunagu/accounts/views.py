@@ -185,7 +185,7 @@ def otp_setup(request: TsunaguRequest) -> HttpResponse:
     if device is None or request.method == "GET":
         device = services.totp_device_start(user=request.user)
         request.session[SESSION_SETUP_DEVICE] = device.pk
-    form = OtpSetupForm(request.POST if request.method == "POST" else None)
+    form = OtpSetupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if services.totp_device_confirm(
             request.actor, device=device, token=form.cleaned_data["token"].strip()
@@ -545,8 +545,7 @@ def _not_verified(request: TsunaguRequest) -> JsonResponse | None:
 
 @require_POST
 def passkey_register_options(request: TsunaguRequest) -> HttpResponse:
-    refused = _not_verified(request)
-    if refused is not None:
+    if (refused := _not_verified(request)) is not None:
         return refused
     user = request.user
     try:
@@ -569,8 +568,7 @@ def passkey_register_options(request: TsunaguRequest) -> HttpResponse:
 
 @require_POST
 def passkey_register(request: TsunaguRequest) -> HttpResponse:
-    refused = _not_verified(request)
-    if refused is not None:
+    if (refused := _not_verified(request)) is not None:
         return refused
     try:
         verified = passkeys.registration_finish(
