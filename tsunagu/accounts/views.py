@@ -19,7 +19,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -46,7 +46,7 @@ from tsunagu.audit.models import Action, Outcome
 from tsunagu.core.actor import Origin
 from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import action, form_page, posted, screen
 from tsunagu.organizations import management
 from tsunagu.organizations.services import membership_add
 
@@ -105,43 +105,33 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(request, request.GET.get("next")))
     form = LoginForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        attempt = throttle.attempt_for(request, form.cleaned_data["username"])
-        wait = throttle.wait_seconds(attempt)
-        if wait:
-            # The password is not even checked while the attempt must wait.
-            throttle.record_refusal(request, attempt, wait)
-            return _render_login(
-                request, LoginForm(initial=form.cleaned_data), status=429, wait=wait
-            )
-        user = authenticate(
-            request,
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password"],
-        )
-        if user is None:
-            wait = throttle.record_failure(attempt)
-            if wait:
-                throttle.record_refusal(request, attempt, wait)
-                return _render_login(
-                    request, LoginForm(initial=form.cleaned_data), status=429, wait=wait
-                )
-            form.add_error(None, _("ユーザー名またはパスワードが正しくありません。"))
-            return _render_login(request, form, status=400)
-        assert isinstance(user, User)  # noqa: S101  # our only user model
-        throttle.record_success(attempt, user=user)
-        login(request, user)
-        _stamp_session(request, user)
-        request.session[SESSION_NEXT] = _safe_next(request, request.POST.get("next"))
-        if services.has_second_factor(user):
-            response = redirect("accounts:otp_verify")
-        elif services.requires_2fa(user):
-            response = redirect("accounts:otp_setup")
-        else:
-            response = redirect(request.session.pop(SESSION_NEXT))
-        throttle.remember_device(request, response, user=user)
-        return response
-    return _render_login(request, form, status=400 if request.method == "POST" else 200)
+    if request.method != "POST" or not form.is_valid():
+        return _render_login(request, form, status=400 if request.method == "POST" else 200)
+    attempt = throttle.attempt_for(request, form.cleaned_data["username"])
+    # The password is not even checked while the attempt must wait.
+    wait = throttle.wait_seconds(attempt)
+    user = None if wait else authenticate(request, **form.cleaned_data)
+    if user is None and not wait:
+        wait = throttle.record_failure(attempt)
+    if wait:
+        throttle.record_refusal(request, attempt, wait)
+        return _render_login(request, LoginForm(initial=form.cleaned_data), status=429, wait=wait)
+    if user is None:
+        form.add_error(None, _("ユーザー名またはパスワードが正しくありません。"))
+        return _render_login(request, form, status=400)
+    assert isinstance(user, User)  # noqa: S101  # our only user model
+    throttle.record_success(attempt, user=user)
+    login(request, user)
+    _stamp_session(request, user)
+    request.session[SESSION_NEXT] = _safe_next(request, request.POST.get("next"))
+    if services.has_second_factor(user):
+        response = redirect("accounts:otp_verify")
+    elif services.requires_2fa(user):
+        response = redirect("accounts:otp_setup")
+    else:
+        response = redirect(request.session.pop(SESSION_NEXT))
+    throttle.remember_device(request, response, user=user)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,7 +185,7 @@ def otp_setup(request: TsunaguRequest) -> HttpResponse:
     if device is None or request.method == "GET":
         device = services.totp_device_start(user=request.user)
         request.session[SESSION_SETUP_DEVICE] = device.pk
-    form = OtpSetupForm(request.POST if request.method == "POST" else None)
+    form = OtpSetupForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if services.totp_device_confirm(
             request.actor, device=device, token=form.cleaned_data["token"].strip()
@@ -279,24 +269,19 @@ def password_change(request: TsunaguRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_password_change(request, PasswordChangeForm(request.user), status=200)
     attempt = throttle.password_check_attempt(request.user)
+    form = PasswordChangeForm(request.user, request.POST)
     wait = throttle.wait_seconds(attempt)
+    if not wait:
+        if form.has_error("old_password", "password_incorrect"):
+            wait = throttle.record_password_check_failure(request, attempt)
+        elif "old_password" in form.cleaned_data:
+            throttle.record_success(attempt, user=request.user)
     if wait:
         throttle.record_refusal(request, attempt, wait, form="password_change")
         return _render_password_change(
             request, PasswordChangeForm(request.user), status=429, wait=wait
         )
-    form = PasswordChangeForm(request.user, request.POST)
-    valid = form.is_valid()
-    if form.has_error("old_password", "password_incorrect"):
-        wait = throttle.record_password_check_failure(request, attempt)
-        if wait:
-            throttle.record_refusal(request, attempt, wait, form="password_change")
-            return _render_password_change(
-                request, PasswordChangeForm(request.user), status=429, wait=wait
-            )
-    elif "old_password" in form.cleaned_data:
-        throttle.record_success(attempt, user=request.user)
-    if not valid:
+    if not form.is_valid():
         return _render_password_change(request, form, status=400)
     services.password_change(request.actor, new_password=form.cleaned_data["new_password1"])
     # The other sessions fail Django's session hash check from now on; this one is kept.
@@ -422,10 +407,9 @@ def saved_search_list(request: TsunaguRequest) -> HttpResponse:
 
 @require_POST
 def saved_search_create(request: TsunaguRequest) -> HttpResponse:
-    form = SavedSearchForm(request.POST)
     return form_page(
         request,
-        form,
+        SavedSearchForm(request.POST),
         "accounts/pages/saved_searches.html",
         save=lambda data: services.saved_search_create(request.actor, **data),
         done=lambda saved: redirect(saved.get_absolute_url()),
@@ -434,8 +418,7 @@ def saved_search_create(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@errors_as_pages()
-@require_POST
+@screen("POST")
 def saved_search_delete(request: TsunaguRequest, saved_search_id: int) -> HttpResponse:
     saved = access_saved_search(request.actor, saved_search_id)
     return action(
@@ -449,19 +432,7 @@ def saved_search_delete(request: TsunaguRequest, saved_search_id: int) -> HttpRe
 # --- Accounts managed by the city's and the core center's managers (ADR 0014) -------------
 
 
-def _managed_user_context(request: TsunaguRequest, user: User) -> dict[str, Any]:
-    return {
-        "subject": user,
-        "memberships": user.memberships.select_related("organization").order_by(
-            "-is_active", "-ended_on"
-        ),
-        "has_second_factor": services.has_second_factor(user),
-        "token_count": user.api_tokens.usable().count(),
-    }
-
-
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:manage")
+@screen("GET", "POST", back="organizations:manage")
 def managed_user_create(request: TsunaguRequest) -> HttpResponse:
     management.require_manager(request.actor, view="account_create")
     organizations = (
@@ -487,17 +458,21 @@ def managed_user_create(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@errors_as_pages(back="organizations:manage")
+@screen("GET", back="organizations:manage")
 def managed_user_detail(request: TsunaguRequest, user_id: int) -> HttpResponse:
     user = management.access_managed_user(request.actor, user_id)
-    return render(
-        request, "accounts/pages/managed_user_detail.html", _managed_user_context(request, user)
-    )
+    context = {
+        "subject": user,
+        "memberships": user.memberships.select_related("organization").order_by(
+            "-is_active", "-ended_on"
+        ),
+        "has_second_factor": services.has_second_factor(user),
+        "token_count": user.api_tokens.usable().count(),
+    }
+    return render(request, "accounts/pages/managed_user_detail.html", context)
 
 
-@require_POST
-@errors_as_pages(back="organizations:manage")
+@screen("POST", back="organizations:manage")
 def managed_user_disable(request: TsunaguRequest, user_id: int) -> HttpResponse:
     user = management.access_managed_user(request.actor, user_id)
     return action(
@@ -508,8 +483,7 @@ def managed_user_disable(request: TsunaguRequest, user_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:manage")
+@screen("GET", "POST", back="organizations:manage")
 def managed_user_reset_2fa(request: TsunaguRequest, user_id: int) -> HttpResponse:
     user = management.access_managed_user(request.actor, user_id)
     return form_page(
@@ -571,8 +545,7 @@ def _not_verified(request: TsunaguRequest) -> JsonResponse | None:
 
 @require_POST
 def passkey_register_options(request: TsunaguRequest) -> HttpResponse:
-    refused = _not_verified(request)
-    if refused is not None:
+    if (refused := _not_verified(request)) is not None:
         return refused
     user = request.user
     try:
@@ -595,8 +568,7 @@ def passkey_register_options(request: TsunaguRequest) -> HttpResponse:
 
 @require_POST
 def passkey_register(request: TsunaguRequest) -> HttpResponse:
-    refused = _not_verified(request)
-    if refused is not None:
+    if (refused := _not_verified(request)) is not None:
         return refused
     try:
         verified = passkeys.registration_finish(
@@ -616,8 +588,7 @@ def passkey_register(request: TsunaguRequest) -> HttpResponse:
     return response
 
 
-@errors_as_pages(back="accounts:account")
-@require_POST
+@screen("POST", back="accounts:account")
 def passkey_delete(request: TsunaguRequest, passkey_id: int) -> HttpResponse:
     passkey = services.access_staff_passkey(request.actor, passkey_id)
     return action(

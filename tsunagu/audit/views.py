@@ -17,6 +17,7 @@ from tsunagu.audit.selectors import audit_event_list
 from tsunagu.core.actor import Origin
 from tsunagu.core.exports import csv_response
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.lists import query_without_page
 from tsunagu.core.views import error_page
 
 EXPORT_LIMIT = 100_000
@@ -36,13 +37,9 @@ def event_list(request: TsunaguRequest) -> HttpResponse:
         detail={"query": request.GET.urlencode()[:500]},
     )
     page = Paginator(audit_event_list(filters=_filters(form)), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     return render(
-        request,
-        "audit/pages/event_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-        status=400 if form.errors else 200,
+        request, "audit/pages/event_list.html", context, status=400 if form.errors else 200
     )
 
 

@@ -48,33 +48,28 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+# The API's answer for an error: its code and message, JSON instead of a page.
+API_ERRORS = {
+    400: ("bad_request", "不正なリクエストです。"),
+    403: ("forbidden", "権限がありません。"),
+    404: ("not_found", "見つかりません。"),
+    500: ("server_error", "サーバーでエラーが発生しました。"),
+}
+
+
 def error_page(
     request: HttpRequest, template: str, status: int, *, message: str = "", code: str = ""
 ) -> HttpResponse:
     context = {"request_id": getattr(request, "request_id", ""), "message": message}
     if request.path.startswith("/api/"):
-        messages = {
-            400: "不正なリクエストです。",
-            403: "権限がありません。",
-            404: "見つかりません。",
-            500: "サーバーでエラーが発生しました。",
+        default_code, default_message = API_ERRORS[status]
+        error = {
+            "code": code or default_code,
+            "message": message or default_message,
+            "request_id": context["request_id"],
         }
         return JsonResponse(
-            {
-                "error": {
-                    "code": code
-                    or {
-                        400: "bad_request",
-                        403: "forbidden",
-                        404: "not_found",
-                        500: "server_error",
-                    }[status],
-                    "message": message or messages[status],
-                    "request_id": context["request_id"],
-                }
-            },
-            status=status,
-            json_dumps_params={"ensure_ascii": False},
+            {"error": error}, status=status, json_dumps_params={"ensure_ascii": False}
         )
     if status in (400, 500):
         # No context processors: they touch the session and the database, which may be the

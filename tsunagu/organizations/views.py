@@ -14,14 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tsunagu.audit import services as audit
 from tsunagu.core.dates import fiscal_year, fiscal_year_label
 from tsunagu.core.errors import Invalid, NotFound
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.lists import list_screen
-from tsunagu.core.screens import errors_as_pages, form_page, posted
+from tsunagu.core.screens import errors_as_pages, form_page, posted, screen
 from tsunagu.organizations import imports, management, selectors, services, staffing
 from tsunagu.organizations.forms import (
     MembershipEndForm,
@@ -39,14 +39,7 @@ from tsunagu.organizations.lists import (
     OrganizationFilter,
     OrganizationTable,
 )
-from tsunagu.organizations.models import Organization, StaffingPost
-
-
-def _get_organization(organization_id: int) -> Organization:
-    organization = selectors.organization_detail(organization_id)
-    if organization is None:
-        raise Http404
-    return organization
+from tsunagu.organizations.models import StaffingPost
 
 
 def organization_list(request: TsunaguRequest) -> HttpResponse:
@@ -61,7 +54,9 @@ def organization_list(request: TsunaguRequest) -> HttpResponse:
 
 
 def organization_detail(request: TsunaguRequest, organization_id: int) -> HttpResponse:
-    organization = _get_organization(organization_id)
+    organization = selectors.organization_detail(organization_id)
+    if organization is None:
+        raise Http404
     context = {
         "organization": organization,
         "members": selectors.organization_members(organization)
@@ -148,8 +143,7 @@ def staffing_page(request: TsunaguRequest) -> HttpResponse:
     return render(request, "organizations/pages/staffing.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:staffing")
+@screen("GET", "POST", back="organizations:staffing")
 def staffing_post_create(request: TsunaguRequest, organization_id: int) -> HttpResponse:
     center = staffing.access_center(request.actor, organization_id, for_posts=True)
     return form_page(
@@ -164,8 +158,7 @@ def staffing_post_create(request: TsunaguRequest, organization_id: int) -> HttpR
     )
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:staffing")
+@screen("GET", "POST", back="organizations:staffing")
 def staffing_post_edit(request: TsunaguRequest, post_id: int) -> HttpResponse:
     post = staffing.access_post(request.actor, post_id, for_write=True)
     return form_page(
@@ -180,8 +173,7 @@ def staffing_post_edit(request: TsunaguRequest, post_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:staffing")
+@screen("GET", "POST", back="organizations:staffing")
 def staffing_assignment_create(request: TsunaguRequest, post_id: int) -> HttpResponse:
     post = staffing.access_post(request.actor, post_id, for_fill=True)
     form = StaffingAssignmentForm(posted(request), members=staffing.members_who_may_fill(post))
@@ -197,8 +189,7 @@ def staffing_assignment_create(request: TsunaguRequest, post_id: int) -> HttpRes
     )
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:staffing")
+@screen("GET", "POST", back="organizations:staffing")
 def staffing_assignment_end(request: TsunaguRequest, assignment_id: int) -> HttpResponse:
     assignment = staffing.access_assignment(request.actor, assignment_id)
     return form_page(
@@ -231,8 +222,7 @@ def _organization_form(request: TsunaguRequest, initial: dict[str, Any] | None =
     )
 
 
-@require_GET
-@errors_as_pages()
+@screen("GET")
 def manage_list(request: TsunaguRequest) -> HttpResponse:
     management.require_manager(request.actor, view="organization_manage_list")
     return list_screen(
@@ -246,8 +236,7 @@ def manage_list(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:manage")
+@screen("GET", "POST", back="organizations:manage")
 def manage_create(request: TsunaguRequest) -> HttpResponse:
     management.require_manager(request.actor, view="organization_create")
     return form_page(
@@ -262,8 +251,7 @@ def manage_create(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@errors_as_pages(back="organizations:manage")
+@screen("GET", back="organizations:manage")
 def manage_detail(request: TsunaguRequest, organization_id: int) -> HttpResponse:
     organization = management.access_managed_organization(request.actor, organization_id)
     context = {
@@ -276,8 +264,7 @@ def manage_detail(request: TsunaguRequest, organization_id: int) -> HttpResponse
     return render(request, "organizations/pages/manage_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:manage")
+@screen("GET", "POST", back="organizations:manage")
 def manage_edit(request: TsunaguRequest, organization_id: int) -> HttpResponse:
     organization = management.access_managed_organization(request.actor, organization_id)
     return form_page(
@@ -294,8 +281,7 @@ def manage_edit(request: TsunaguRequest, organization_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:manage")
+@screen("GET", "POST", back="organizations:manage")
 def membership_create(request: TsunaguRequest, organization_id: int) -> HttpResponse:
     organization = management.access_managed_organization(request.actor, organization_id)
     form = MembershipGrantForm(
@@ -318,8 +304,7 @@ def membership_create(request: TsunaguRequest, organization_id: int) -> HttpResp
     )
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:manage")
+@screen("GET", "POST", back="organizations:manage")
 def membership_end(request: TsunaguRequest, membership_id: int) -> HttpResponse:
     membership = management.access_managed_membership(request.actor, membership_id)
     return form_page(
@@ -334,8 +319,7 @@ def membership_end(request: TsunaguRequest, membership_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages(back="organizations:manage")
+@screen("GET", "POST", back="organizations:manage")
 def office_import(request: TsunaguRequest) -> HttpResponse:
     """Step 1: a file → the dry run's preview (nothing saved), the file kept in the page.
     Step 2: "取り込む" → the same file imported, all or nothing."""

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
-from tsunagu.core.errors import Conflict, Forbidden, NotFound, TsunaguError
+from tsunagu.core.errors import Conflict, Forbidden, TsunaguError
 from tsunagu.core.http import TsunaguRequest, stored_download
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted, refused_page
+from tsunagu.core.screens import action, form_page, posted, refused_page, screen
+from tsunagu.people.models import Household
 from tsunagu.records import selectors, services
 from tsunagu.records.access import (
     access_board_attachment,
@@ -36,71 +40,48 @@ from tsunagu.records.mentions import team_organization_ids, team_users
 from tsunagu.records.models import BoardMessage, NoteTemplate, ProgressNote
 
 
-def _case_for_write(request: TsunaguRequest, case_id: int) -> Case:
-    try:
-        return access_case(request.actor, case_id, for_write=True)
-    except NotFound:
-        raise Http404 from None
-
-
-def _page(request: TsunaguRequest, notes: object) -> Page[ProgressNote]:
-    paginator: Paginator[ProgressNote] = Paginator(notes, selectors.NOTES_PER_PAGE)  # type: ignore[arg-type]  # a QuerySet
-    return paginator.get_page(request.GET.get("page"))
-
-
-def _kind_filter(request: TsunaguRequest) -> tuple[NoteFilterForm, str]:
+def _timeline(
+    request: TsunaguRequest,
+    target: Case | Household,
+    notes: Callable[..., QuerySet[ProgressNote]],
+) -> dict[str, Any]:
+    """What a timeline shows of its notes: the kind filter, a page of the notes of that kind
+    (`notes(kind=...)`), and the read of that page on record."""
     form = NoteFilterForm(request.GET or None)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
-    return form, kind
+    paginator = Paginator(notes(kind=kind), selectors.NOTES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    selectors.record_notes_shown(request.actor, target=target, notes=page.object_list)
+    return {"form": form, "page": page, "query": f"kind={kind}" if kind else ""}
 
 
-@require_GET
-@errors_as_pages()
+@screen("GET")
 def case_notes(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = selectors.case_for_timeline(request.actor, case_id)
-    form, kind = _kind_filter(request)
     actor = request.actor
-    page = _page(request, selectors.case_note_list(actor=actor, case=case, kind=kind))
-    selectors.record_notes_shown(request.actor, target=case, notes=page.object_list)
-    return render(
-        request,
-        "records/pages/case_notes.html",
-        {
-            "case": case,
-            "form": form,
-            "page": page,
-            "query": f"kind={kind}" if kind else "",
-            "can_write": actor.can_write,
-            "acting_organization_id": actor.organization_id,
-        },
-    )
+    case = selectors.case_for_timeline(actor, case_id)
+    context = {
+        "case": case,
+        **_timeline(request, case, partial(selectors.case_note_list, actor=actor, case=case)),
+        "can_write": actor.can_write,
+        "acting_organization_id": actor.organization_id,
+    }
+    return render(request, "records/pages/case_notes.html", context)
 
 
-@require_GET
-@errors_as_pages()
+@screen("GET")
 def household_notes(request: TsunaguRequest, household_id: int) -> HttpResponse:
-    household = selectors.household_for_timeline(request.actor, household_id)
-    form, kind = _kind_filter(request)
-    notes = selectors.household_note_list(actor=request.actor, household=household, kind=kind)
-    page = _page(request, notes)
-    selectors.record_notes_shown(request.actor, target=household, notes=page.object_list)
-    return render(
-        request,
-        "records/pages/household_notes.html",
-        {
-            "household": household,
-            "form": form,
-            "page": page,
-            "query": f"kind={kind}" if kind else "",
-        },
-    )
+    actor = request.actor
+    household = selectors.household_for_timeline(actor, household_id)
+    notes = partial(selectors.household_note_list, actor=actor, household=household)
+    context = {"household": household, **_timeline(request, household, notes)}
+    return render(request, "records/pages/household_notes.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def note_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     back = reverse("records:case_notes", args=[case_id])
     try:
-        case = _case_for_write(request, case_id)
+        case = access_case(request.actor, case_id, for_write=True)
     except Forbidden as exc:
         return refused_page(request, exc.message, back=back)
     # `?template=ID` starts the form from one of the acting organization's active templates;
@@ -124,8 +105,7 @@ def note_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages()
+@screen("GET", "POST")
 def note_next_contact(request: TsunaguRequest, note_id: int) -> HttpResponse:
     """Change or clear a note's 次回連絡予定日 (its task moves or is cancelled with it)."""
     note = access_note(request.actor, note_id, for_write=request.method == "POST")
@@ -187,21 +167,18 @@ def _template_form_page(request: TsunaguRequest, template: NoteTemplate | None) 
     )
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages()
+@screen("GET", "POST")
 def note_template_create(request: TsunaguRequest) -> HttpResponse:
     return _template_form_page(request, None)
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages()
+@screen("GET", "POST")
 def note_template_edit(request: TsunaguRequest, template_id: int) -> HttpResponse:
     template = access_note_template(request.actor, template_id, for_write=request.method == "POST")
     return _template_form_page(request, template)
 
 
-@require_POST
-@errors_as_pages()
+@screen("POST")
 def note_template_active(request: TsunaguRequest, template_id: int) -> HttpResponse:
     """Retire a template (it leaves the new-note form; notes made from it are unchanged) or
     bring it back."""
@@ -222,19 +199,15 @@ def note_template_active(request: TsunaguRequest, template_id: int) -> HttpRespo
     )
 
 
-@require_GET
+@screen("GET")
 def attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResponse:
-    try:
-        attachment = selectors.attachment_for_download(request.actor, attachment_id)
-    except NotFound:
-        raise Http404 from None
+    attachment = selectors.attachment_for_download(request.actor, attachment_id)
     response = stored_download(attachment)
     selectors.record_attachment_downloaded(request.actor, attachment)
     return response
 
 
-@require_GET
-@errors_as_pages()
+@screen("GET")
 def formulation_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id)
     actor = request.actor
@@ -251,11 +224,11 @@ def formulation_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def formulation_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     back = reverse("records:formulation_list", args=[case_id])
     try:
-        case = _case_for_write(request, case_id)
+        case = access_case(request.actor, case_id, for_write=True)
     except Forbidden as exc:
         return refused_page(request, exc.message, back=back)
     actor = request.actor
@@ -294,8 +267,7 @@ def formulation_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
 # --- The case's message board (掲示板) --------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-@errors_as_pages()
+@screen("GET", "POST")
 def board(request: TsunaguRequest, case_id: int) -> HttpResponse:
     """The team's board: threads newest first, a form to post and one to reply under each.
     Only the lead organization and the team now on the case reach it (records.access)."""
@@ -338,12 +310,9 @@ def board(request: TsunaguRequest, case_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@screen("GET")
 def board_attachment_download(request: TsunaguRequest, attachment_id: int) -> FileResponse:
-    try:
-        attachment = access_board_attachment(request.actor, attachment_id)
-    except NotFound:
-        raise Http404 from None
+    attachment = access_board_attachment(request.actor, attachment_id)
     response = stored_download(attachment)
     selectors.record_board_attachment_downloaded(request.actor, attachment)
     return response
