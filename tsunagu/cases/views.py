@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -71,13 +71,6 @@ def _require_lead(request: TsunaguRequest, case: Case) -> None:
             request.actor, target_type="cases.case", target_id=case.pk, reason="not a lead writer"
         )
         raise Forbidden(_("変更できるのは主担当機関の職員だけです。"))
-
-
-def _person_url(person_id: str) -> str:
-    try:
-        return reverse("people:person_detail", kwargs={"person_id": int(person_id)})
-    except NoReverseMatch:
-        return f"/people/{int(person_id)}/"
 
 
 # --- Consultations --------------------------------------------------------------------------
@@ -388,7 +381,9 @@ def break_glass_new(request: TsunaguRequest) -> HttpResponse:
             % {"hours": settings.BREAK_GLASS_HOURS},
         )
         person_id = form.cleaned_data["person"].strip()
-        return redirect(_person_url(person_id) if person_id.isdigit() else "cases:list")
+        if not person_id.isdigit():
+            return redirect("cases:list")
+        return redirect("people:person_detail", person_id=int(person_id))
 
     return form_page(
         request,

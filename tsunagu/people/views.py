@@ -128,10 +128,6 @@ def _intake_consultation(request: TsunaguRequest) -> Consultation | None:
     return access_consultation(request.actor, raw[:20], for_write=request.method == "POST")
 
 
-def _intake_query(consultation: Consultation | None) -> str:
-    return f"?{urlencode({'consultation': consultation.pk})}" if consultation else ""
-
-
 @screen("GET", "POST")
 def person_create(request: TsunaguRequest) -> HttpResponse:
     audit.require_writer(request.actor, target_type="view", target_id=request.path[:64])
@@ -160,7 +156,7 @@ def person_create(request: TsunaguRequest) -> HttpResponse:
             return redirect("people:person_detail", person_id=person.pk)
         # Next step of the intake: the consent.
         url = reverse("people:consent_create", kwargs={"person_id": person.pk})
-        return redirect(url + _intake_query(consultation))
+        return redirect(f"{url}?consultation={consultation.pk}")
 
     return form_page(
         request,
