@@ -15,11 +15,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.lists import list_page
@@ -47,7 +46,7 @@ from tsunagu.cases.lists import (
 from tsunagu.cases.models import Case, CaseStatus, Consultation, Domain, SupportType
 from tsunagu.core.errors import Forbidden
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import action, errors_as_pages, form_page, posted, screen
 
 PAGE_SIZE = 30
 TARGET_LABELS = {
@@ -63,8 +62,6 @@ TARGET_LABELS = {
     "search.searchdocument": gettext_lazy("全文検索"),
 }
 
-_mapped = errors_as_pages()
-
 
 def _require_lead(request: TsunaguRequest, case: Case) -> None:
     """The edit screens are for the lead organization's writers (the services check again)."""
@@ -76,27 +73,10 @@ def _require_lead(request: TsunaguRequest, case: Case) -> None:
         raise Forbidden(_("変更できるのは主担当機関の職員だけです。"))
 
 
-def _person_url(person_id: str) -> str:
-    try:
-        return reverse("people:person_detail", kwargs={"person_id": int(person_id)})
-    except NoReverseMatch:
-        return f"/people/{int(person_id)}/"
-
-
-def _query_without_page(request: TsunaguRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _case(request: TsunaguRequest, case_id: int, *, for_write: bool = False) -> Case:
-    return access_case(request.actor, case_id, for_write=for_write)
-
-
 # --- Consultations --------------------------------------------------------------------------
 
 
-@_mapped
+@errors_as_pages()
 def consultation_list(request: TsunaguRequest) -> HttpResponse:
     return list_page(
         request,
@@ -109,8 +89,7 @@ def consultation_list(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def consultation_create(request: TsunaguRequest) -> HttpResponse:
     actor = request.actor
     if request.method == "POST" and "_search" in request.POST:
@@ -124,11 +103,8 @@ def consultation_create(request: TsunaguRequest) -> HttpResponse:
         form = ConsultationForm(initial=kept, actor=actor)
         form.narrow_subject_choices(**_subject_queries(request.POST))
         return render(request, "cases/pages/consultation_form.html", {"form": form})
-    initial: dict[str, Any] = {}
-    for name in ("person", "household"):
-        value = request.GET.get(name, "")
-        if value.isdigit():
-            initial[name] = int(value)
+    chosen = {name: request.GET.get(name, "") for name in ("person", "household")}
+    initial = {name: int(value) for name, value in chosen.items() if value.isdigit()}
     form = ConsultationForm(posted(request), initial=initial, actor=actor)
     form.narrow_subject_choices(**_subject_queries(posted(request) or request.GET))
     return form_page(
@@ -148,7 +124,7 @@ def _subject_queries(data: Any) -> dict[str, str]:
     }
 
 
-@_mapped
+@errors_as_pages()
 def consultation_subject_choices(request: TsunaguRequest) -> HttpResponse:
     """The radio buttons of the person or household picker, for htmx (GET ?kind=person&…)."""
     kind = request.GET.get("kind", "")
@@ -170,7 +146,7 @@ def consultation_subject_choices(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@_mapped
+@errors_as_pages()
 def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
     consultation = access_consultation(request.actor, consultation_id)
     domain_labels = [str(Domain(d).label) for d in consultation.domains if d in Domain.values]
@@ -196,8 +172,7 @@ def consultation_detail(request: TsunaguRequest, consultation_id: int) -> HttpRe
     )
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def consultation_open_case(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
     consultation = access_consultation(request.actor, consultation_id, for_write=True)
     # In the intake flow the next step is the team.
@@ -215,8 +190,7 @@ def consultation_open_case(request: TsunaguRequest, consultation_id: int) -> Htt
     )
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def consultation_link_person(request: TsunaguRequest, consultation_id: int) -> HttpResponse:
     """The intake flow found the person already registered (the duplicate check): link that
     record to the consultation and go on to the consent."""
@@ -241,7 +215,7 @@ def consultation_link_person(request: TsunaguRequest, consultation_id: int) -> H
 # --- Cases ----------------------------------------------------------------------------------
 
 
-@_mapped
+@errors_as_pages()
 def case_list(request: TsunaguRequest) -> HttpResponse:
     return list_page(
         request,
@@ -277,16 +251,15 @@ def _case_detail_context(request: TsunaguRequest, case: Case) -> dict[str, Any]:
     }
 
 
-@_mapped
+@errors_as_pages()
 def case_detail(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = _case(request, case_id)
+    case = access_case(request.actor, case_id)
     return render(request, "cases/pages/case_detail.html", _case_detail_context(request, case))
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def case_edit(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = _case(request, case_id, for_write=request.method == "POST")
+    case = access_case(request.actor, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
     initial = CaseEditForm.initial_for(case) if request.method != "POST" else None
     return form_page(
@@ -305,10 +278,9 @@ def case_edit(request: TsunaguRequest, case_id: int) -> HttpResponse:
     )
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def case_transition(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = _case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     return form_page(
         request,
         TransitionForm(request.POST, case=case),
@@ -323,10 +295,9 @@ def case_transition(request: TsunaguRequest, case_id: int) -> HttpResponse:
     )
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def case_reopen(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = _case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     return form_page(
         request,
         ReopenForm(request.POST),
@@ -343,10 +314,9 @@ def case_reopen(request: TsunaguRequest, case_id: int) -> HttpResponse:
 # --- Team -----------------------------------------------------------------------------------
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    case = _case(request, case_id, for_write=request.method == "POST")
+    case = access_case(request.actor, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
     initial = {"organization": request.GET.get("organization", "")[:20]}
     return form_page(
@@ -368,8 +338,7 @@ def team_add(request: TsunaguRequest, case_id: int) -> HttpResponse:
     )
 
 
-@_mapped
-@require_GET
+@screen("GET")
 def team_workers(request: TsunaguRequest, case_id: int) -> HttpResponse:
     """The worker choices of the team form for the organization chosen (htmx partial)."""
     # Staff names of an organization, nothing of the case's person: no read row.
@@ -380,10 +349,9 @@ def team_workers(request: TsunaguRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/partials/worker_options.html", {"field": form["worker"]})
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def team_leave(request: TsunaguRequest, case_id: int, member_id: int) -> HttpResponse:
-    case = _case(request, case_id, for_write=True)
+    case = access_case(request.actor, case_id, for_write=True)
     member = selectors.case_team_member(case, member_id)
     form = TeamLeaveForm(request.POST)
     left_on = form.cleaned_data["left_on"] if form.is_valid() else None
@@ -398,8 +366,7 @@ def team_leave(request: TsunaguRequest, case_id: int, member_id: int) -> HttpRes
 # --- Break-glass ----------------------------------------------------------------------------
 
 
-@_mapped
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def break_glass_new(request: TsunaguRequest) -> HttpResponse:
     form = BreakGlassForm(posted(request), initial={"person": request.GET.get("person", "")[:20]})
 
@@ -414,7 +381,9 @@ def break_glass_new(request: TsunaguRequest) -> HttpResponse:
             % {"hours": settings.BREAK_GLASS_HOURS},
         )
         person_id = form.cleaned_data["person"].strip()
-        return redirect(_person_url(person_id) if person_id.isdigit() else "cases:list")
+        if not person_id.isdigit():
+            return redirect("cases:list")
+        return redirect("people:person_detail", person_id=int(person_id))
 
     return form_page(
         request,
@@ -428,7 +397,7 @@ def break_glass_new(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@_mapped
+@errors_as_pages()
 def break_glass_list(request: TsunaguRequest) -> HttpResponse:
     """The core center's review queue: emergency bases for sharing still open, then every
     break-glass access (unreviewed first)."""
@@ -464,15 +433,14 @@ def _emergency_context(member: Any) -> dict[str, Any]:
     }
 
 
-@_mapped
+@errors_as_pages()
 def emergency_review(request: TsunaguRequest, member_id: int) -> HttpResponse:
     member = _emergency(request, member_id)
     context = {**_emergency_context(member), "convert_form": EmergencyConvertForm(member=member)}
     return render(request, "cases/pages/emergency_review.html", context)
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def emergency_convert(request: TsunaguRequest, member_id: int) -> HttpResponse:
     member = _emergency(request, member_id)
     return form_page(
@@ -510,8 +478,7 @@ def _emergency_step(
     )
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def emergency_end(request: TsunaguRequest, member_id: int) -> HttpResponse:
     return _emergency_step(
         request,
@@ -521,16 +488,14 @@ def emergency_end(request: TsunaguRequest, member_id: int) -> HttpResponse:
     )
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def emergency_reviewed(request: TsunaguRequest, member_id: int) -> HttpResponse:
     return _emergency_step(
         request, member_id, services.emergency_basis_mark_reviewed, _("確認済みにしました。")
     )
 
 
-@_mapped
-@require_POST
+@screen("POST")
 def break_glass_review(request: TsunaguRequest, access_id: int) -> HttpResponse:
     access = selectors.break_glass_for_review(actor=request.actor, access_id=access_id)
     return action(
@@ -546,7 +511,7 @@ def break_glass_review(request: TsunaguRequest, access_id: int) -> HttpResponse:
 # --- Who looked at this person's record -----------------------------------------------------
 
 
-@_mapped
+@errors_as_pages()
 def person_access_log(request: TsunaguRequest, person_id: int) -> HttpResponse:
     log = selectors.person_access_log(actor=request.actor, person_id=person_id)
     audit.record(

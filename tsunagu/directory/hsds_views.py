@@ -76,7 +76,7 @@ def _positive(request: HttpRequest, name: str, default: int) -> int:
     try:
         number = int(raw)
     except ValueError:
-        raise BadRequest(_("%(name)s は1以上の整数で指定してください。") % {"name": name}) from None
+        number = 0
     if number < 1:
         raise BadRequest(_("%(name)s は1以上の整数で指定してください。") % {"name": name})
     return number
@@ -118,11 +118,16 @@ def _ndjson(rows: Iterable[Any]) -> HttpResponse:
     return response
 
 
-def _format(request: HttpRequest) -> str:
+def _listed(
+    request: HttpRequest, items: QuerySet[Any], render: Callable[[Any], Any]
+) -> HttpResponse:
+    """`items` as `?format=`: json (an HSDS Page, `_paged`) or ndjson (every item, a line each)."""
     value = request.GET.get("format", "json") or "json"
     if value not in ("json", "ndjson"):
         raise BadRequest(_("format は json か ndjson で指定してください。"))
-    return value
+    if value == "ndjson":
+        return _ndjson(render(item) for item in items)
+    return _json(_paged(request, items, render))
 
 
 @_public
@@ -179,24 +184,15 @@ def service_list(request: HttpRequest) -> HttpResponse:
     or `minimal=true` only id and last_modified."""
     resources = _services(request)
     if _flag(request, "minimal"):
+        return _listed(request, resources, _minimal)
+    if _flag(request, "full"):
+        return _listed(request, resources, hsds.service_json)
+    return _listed(request, resources, hsds.service_one_to_one)
 
-        def render(r: SocialResource) -> dict[str, Any]:
-            one = hsds.service_one_to_one(r)
-            return {"id": one["id"], "last_modified": one["last_modified"]}
 
-    elif _flag(request, "full"):
-
-        def render(r: SocialResource) -> dict[str, Any]:
-            return hsds.service_json(r)
-
-    else:
-
-        def render(r: SocialResource) -> dict[str, Any]:
-            return hsds.service_one_to_one(r)
-
-    if _format(request) == "ndjson":
-        return _ndjson(render(r) for r in resources)
-    return _json(_paged(request, resources, render))
+def _minimal(resource: SocialResource) -> dict[str, Any]:
+    one = hsds.service_one_to_one(resource)
+    return {"id": one["id"], "last_modified": one["last_modified"]}
 
 
 @_public
@@ -236,9 +232,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             return hsds.organization_json(p, services=_services_of(p, full=full_service))
         return hsds.organization_json(p)
 
-    if _format(request) == "ndjson":
-        return _ndjson(render(p) for p in providers)
-    return _json(_paged(request, providers, render))
+    return _listed(request, providers, render)
 
 
 @_public

@@ -9,11 +9,11 @@ plain 404 without an audit row.
 from __future__ import annotations
 
 import json
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms.formsets import BaseFormSet
 from django.http import HttpResponse
@@ -45,13 +45,6 @@ from tsunagu.directory.screens import recorded, refused
 from tsunagu.directory.sections import resource_sections
 
 PUBLIC_PER_PAGE = 10
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _page(request: TsunaguRequest, items: QuerySet[Any], per_page: int) -> Page[Any]:
-    paginator: Paginator[Any] = Paginator(items, per_page)
-    return paginator.get_page(request.GET.get("page"))
 
 
 def _query_without_page(request: TsunaguRequest) -> str:
@@ -66,9 +59,8 @@ def _query_without_page(request: TsunaguRequest) -> str:
 def public_search(request: TsunaguRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     searched = bool(request.GET)
-    page = _page(
-        request, selectors.resource_list(filters=form.filters(), public=True), PUBLIC_PER_PAGE
-    )
+    resources = selectors.resource_list(filters=form.filters(), public=True)
+    page = Paginator(resources, PUBLIC_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "directory/pages/public_search.html",
@@ -137,9 +129,8 @@ def resource_detail(request: TsunaguRequest, resource_id: int) -> HttpResponse:
 def _formsets(
     request: TsunaguRequest, resource: SocialResource | None
 ) -> dict[str, BaseFormSet[Any]]:
-    data = request.POST if request.method == "POST" else None
     return {
-        kind: formset_class(data, prefix=kind, initial=child_initial(resource, kind))
+        kind: formset_class(posted(request), prefix=kind, initial=child_initial(resource, kind))
         for kind, (formset_class, _fields) in FORMSETS.items()
     }
 
@@ -151,21 +142,18 @@ def _save_resource(
     formsets: dict[str, BaseFormSet[Any]],
 ) -> SocialResource:
     data = {k: v for k, v in form.cleaned_data.items() if k not in ("specialties", "version")}
-    children = {kind: child_rows(formset) for kind, formset in formsets.items()}
+    given: dict[str, Any] = {
+        "specialties": form.cleaned_data["specialties"],
+        **{kind: child_rows(formset) for kind, formset in formsets.items()},
+    }
     if resource is None:
-        return services.resource_create(
-            actor=request.actor,
-            data=data,
-            specialties=form.cleaned_data["specialties"],
-            **children,
-        )
+        return services.resource_create(actor=request.actor, data=data, **given)
     return services.resource_update(
         actor=request.actor,
         resource=resource,
         expected_version=form.cleaned_data.get("version") or resource.version,
         changes=data,
-        specialties=form.cleaned_data["specialties"],
-        **children,
+        **given,
     )
 
 

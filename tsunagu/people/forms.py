@@ -179,6 +179,7 @@ class PersonForm(forms.Form):
     def hide_contact(self) -> None:
         for name in protection.CONTACT_FIELDS:
             self.fields.pop(name, None)
+            self.initial.pop(name, None)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -311,6 +312,7 @@ class HouseholdForm(forms.Form):
     def hide_contact(self) -> None:
         for name in protection.CONTACT_FIELDS:
             self.fields.pop(name, None)
+            self.initial.pop(name, None)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

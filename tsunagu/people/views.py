@@ -8,17 +8,16 @@ selectors in people/selectors.py, which answer 404 alike for "missing" and "not 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.lists import list_page
@@ -29,7 +28,7 @@ from tsunagu.cases.models import Consultation
 from tsunagu.core.errors import TsunaguError
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.lists import SEARCH_FIELD
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import action, errors_as_pages, form_page, posted, screen
 from tsunagu.people import duplicates, protection, selectors, services
 from tsunagu.people.forms import (
     ConsentForm,
@@ -58,23 +57,16 @@ from tsunagu.people.lists import (
 from tsunagu.people.models import Household, Person
 
 PAGE_SIZE = 25
+T = TypeVar("T", Person, Household)
 
-_app_errors = errors_as_pages()
 
-
-def _person_for_write(request: TsunaguRequest, person_id: int) -> Person:
-    """The person, for a screen that changes them; a GET of the form is also a read."""
-    person = access_person(request.actor, person_id, for_write=True)
+def _for_write(request: TsunaguRequest, access: Callable[..., T], object_id: int) -> T:
+    """The person or household (`access_person`, `access_household`), for a screen that changes
+    them; a GET of the form is also a read."""
+    found = access(request.actor, object_id, for_write=True)
     if request.method == "GET":
-        audit.record(action=Action.RECORD_VIEWED, actor=request.actor, target=person)
-    return person
-
-
-def _household_for_write(request: TsunaguRequest, household_id: int) -> Household:
-    household = access_household(request.actor, household_id, for_write=True)
-    if request.method == "GET":
-        audit.record(action=Action.RECORD_VIEWED, actor=request.actor, target=household)
-    return household
+        audit.record(action=Action.RECORD_VIEWED, actor=request.actor, target=found)
+    return found
 
 
 # --- Persons ----------------------------------------------------------------------------------
@@ -136,12 +128,7 @@ def _intake_consultation(request: TsunaguRequest) -> Consultation | None:
     return access_consultation(request.actor, raw[:20], for_write=request.method == "POST")
 
 
-def _intake_query(consultation: Consultation | None) -> str:
-    return f"?{urlencode({'consultation': consultation.pk})}" if consultation else ""
-
-
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def person_create(request: TsunaguRequest) -> HttpResponse:
     audit.require_writer(request.actor, target_type="view", target_id=request.path[:64])
     consultation = _intake_consultation(request)
@@ -169,7 +156,7 @@ def person_create(request: TsunaguRequest) -> HttpResponse:
             return redirect("people:person_detail", person_id=person.pk)
         # Next step of the intake: the consent.
         url = reverse("people:consent_create", kwargs={"person_id": person.pk})
-        return redirect(url + _intake_query(consultation))
+        return redirect(f"{url}?consultation={consultation.pk}")
 
     return form_page(
         request,
@@ -208,13 +195,12 @@ def _person_page(
     return render(request, "people/pages/person_detail.html", context)
 
 
-@_app_errors
+@errors_as_pages()
 def person_detail(request: TsunaguRequest, person_id: int) -> HttpResponse:
     return _person_page(request, access_person(request.actor, person_id))
 
 
-@_app_errors
-@require_http_methods(["POST"])
+@screen("POST")
 def person_contact_reveal(request: TsunaguRequest, person_id: int) -> HttpResponse:
     """表示する: a named worker sees the hidden whereabouts on this one page, audited."""
     person = access_person(request.actor, person_id)
@@ -224,8 +210,7 @@ def person_contact_reveal(request: TsunaguRequest, person_id: int) -> HttpRespon
     return response
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def person_contact_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
     """A protected person's address and phone, changed by a named worker (reached from 表示する;
     the API's twin is PATCH /persons/{id}).  Opening the form shows the current values, so it is
@@ -266,15 +251,14 @@ def person_contact_edit(request: TsunaguRequest, person_id: int) -> HttpResponse
 
 
 def _protection_for_write(request: TsunaguRequest, person_id: int) -> Person:
-    person = _person_for_write(request, person_id)
+    person = _for_write(request, access_person, person_id)
     current = protection.active_protection(person)
     if not protection.may_manage(request.actor, person, current):
         raise protection.refusal(request.actor, person)
     return person
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def protection_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
     """Hide the person's whereabouts, or change the protection in force."""
     person = _protection_for_write(request, person_id)
@@ -314,8 +298,7 @@ def protection_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
     )
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def protection_end(request: TsunaguRequest, person_id: int) -> HttpResponse:
     person = _protection_for_write(request, person_id)
     current = protection.active_protection(person)
@@ -334,17 +317,14 @@ def protection_end(request: TsunaguRequest, person_id: int) -> HttpResponse:
     )
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
-    person = _person_for_write(request, person_id)
+    person = _for_write(request, access_person, person_id)
     shown: dict[str, Any] = {"duplicates": None, "person": person}
     initial = {**PersonEditForm.initial_for(person), "version": person.version}
     form = PersonEditForm(posted(request), initial=initial)
     if protection.protected_person_ids([person.pk]):
         form.hide_contact()
-        for name in protection.CONTACT_FIELDS:
-            form.initial.pop(name, None)
     return form_page(
         request,
         form,
@@ -368,10 +348,9 @@ def person_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
 # --- Consents ---------------------------------------------------------------------------------
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def consent_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
-    person = _person_for_write(request, person_id)
+    person = _for_write(request, access_person, person_id)
     consultation = _intake_consultation(request)
     if consultation is not None and consultation.person_id != person.pk:
         consultation = None  # another person's consultation: the screen on its own
@@ -394,16 +373,12 @@ def consent_create(request: TsunaguRequest, person_id: int) -> HttpResponse:
     )
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def consent_withdraw(request: TsunaguRequest, person_id: int, consent_id: int) -> HttpResponse:
-    person = _person_for_write(request, person_id)
+    person = _for_write(request, access_person, person_id)
     consent = selectors.person_consent(person=person, consent_id=consent_id)
     if consent is None:
-        audit.record_denial(
-            request.actor, target_type="people.consent", target_id=consent_id, reason="not found"
-        )
-        raise Http404
+        raise audit.not_found(request.actor, "people.consent", consent_id, "not found")
     form = ConsentWithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         return action(
@@ -440,8 +415,7 @@ def household_list(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def household_create(request: TsunaguRequest) -> HttpResponse:
     audit.require_writer(request.actor, target_type="view", target_id=request.path[:64])
     form = HouseholdForm(posted(request))
@@ -458,7 +432,7 @@ def household_create(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@_app_errors
+@errors_as_pages()
 def household_detail(request: TsunaguRequest, household_id: int) -> HttpResponse:
     household = access_household(request.actor, household_id)
     actor = request.actor
@@ -482,16 +456,13 @@ def household_detail(request: TsunaguRequest, household_id: int) -> HttpResponse
     )
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def household_edit(request: TsunaguRequest, household_id: int) -> HttpResponse:
-    household = _household_for_write(request, household_id)
+    household = _for_write(request, access_household, household_id)
     initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
     form = HouseholdEditForm(posted(request), initial={**initial, "version": household.version})
     if protection.protected_household_ids([household.pk]):
         form.hide_contact()
-        for name in protection.CONTACT_FIELDS:
-            form.initial.pop(name, None)
     return form_page(
         request,
         form,
@@ -508,11 +479,10 @@ def household_edit(request: TsunaguRequest, household_id: int) -> HttpResponse:
     )
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def household_member_add(request: TsunaguRequest, household_id: int) -> HttpResponse:
     """Pick a person the actor may see (search box), then say how they belong."""
-    household = _household_for_write(request, household_id)
+    household = _for_write(request, access_household, household_id)
     actor = request.actor
     search = SearchForm(request.GET if "q" in request.GET else None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
@@ -543,23 +513,16 @@ def household_member_add(request: TsunaguRequest, household_id: int) -> HttpResp
     )
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def household_member_end(
     request: TsunaguRequest, household_id: int, member_id: int
 ) -> HttpResponse:
-    household = _household_for_write(request, household_id)
+    household = _for_write(request, access_household, household_id)
     member = selectors.household_member(
         actor=request.actor, household=household, member_id=member_id
     )
     if member is None:
-        audit.record_denial(
-            request.actor,
-            target_type="people.householdmember",
-            target_id=member_id,
-            reason="not found",
-        )
-        raise Http404
+        raise audit.not_found(request.actor, "people.householdmember", member_id, "not found")
     return form_page(
         request,
         HouseholdMemberEndForm(
@@ -576,7 +539,7 @@ def household_member_end(
 # --- The core center's queue of possible duplicates ---------------------------------------------
 
 
-@_app_errors
+@errors_as_pages()
 def duplicate_queue(request: TsunaguRequest) -> HttpResponse:
     """Pending candidates (or `?status=done|all`), both records side by side: core center only,
     a 404 for everyone else."""
@@ -597,8 +560,7 @@ def duplicate_queue(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@_app_errors
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def duplicate_detail(request: TsunaguRequest, candidate_id: int) -> HttpResponse:
     """One candidate and the core center's decision on it."""
     candidate = duplicates.access_duplicate_candidate(
