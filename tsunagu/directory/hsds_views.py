@@ -13,6 +13,7 @@ import json
 import math
 import uuid
 from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -49,14 +50,13 @@ def _error(status: int, code: str, message: str) -> JsonResponse:
 
 
 def _public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except BadRequest as exc:
             return _error(400, "bad_request", str(exc))
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return login_not_required(require_GET(wrapped))
 
 
