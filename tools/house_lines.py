@@ -265,16 +265,16 @@ def views_now(routes: Iterable[str]) -> list[tuple[str, str]]:
             view = getattr(view, "__wrapped__", view)
             while hasattr(view, "__wrapped__"):
                 view = view.__wrapped__
-            served.setdefault(
-                prefix + str(pattern.pattern),
-                (view.__module__, view.__qualname__.partition(".")[0]),
-            )
+            served.setdefault(prefix + str(pattern.pattern), (view.__module__, view.__qualname__))
 
     walk(get_resolver().url_patterns, "")
     missing = [route for route in routes if route not in served]
     if missing:
         raise SystemExit(f"routes of the filing no longer served: {missing}")
-    return [served[route] for route in routes]
+    hidden = [served[route][1] for route in routes if "<locals>" in served[route][1]]
+    if hidden:  # a decorator without functools.wraps: the wrapper would be counted, not the view
+        raise SystemExit(f"views hidden by their decorator: {hidden}")
+    return [(served[route][0], served[route][1].partition(".")[0]) for route in routes]
 
 
 def filing(root: Path) -> dict[str, int]:
