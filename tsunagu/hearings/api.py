@@ -36,7 +36,7 @@ from tsunagu.hearings.models import (
     HearingStatus,
 )
 from tsunagu.meetings import deidentify
-from tsunagu.meetings.api import FlagOut, FlagsErrorBody, FlagsErrorOut, KeepIn
+from tsunagu.meetings.api import FlagsErrorOut, KeepIn, flags_error
 from tsunagu.meetings.models import DevelopmentKind, IssueTheme, Meeting, MeetingBody
 from tsunagu.organizations.models import Organization
 
@@ -242,17 +242,6 @@ class HearingIssueOut(Schema):
 class HearingDevelopmentOut(Schema):
     direction_id: int
     resource_development_id: int
-
-
-def _flags_error(exc: deidentify.IdentifiersLeft) -> FlagsErrorOut:
-    open_keys = {f.key for f in exc.open_flags}
-    return FlagsErrorOut(
-        error=FlagsErrorBody(
-            code=exc.code,
-            message=exc.message,
-            flags=[FlagOut(**f.as_dict(), open=f.key in open_keys) for f in exc.flags],
-        )
-    )
 
 
 def _council(council_id: int | None) -> MeetingBody | None:
@@ -511,7 +500,7 @@ def finding_create(
             keep={k.key: k.reason for k in payload.keep},
         )
     except deidentify.IdentifiersLeft as exc:
-        return Status(422, _flags_error(exc))
+        return Status(422, flags_error(exc))
     return Status(201, finding)
 
 
@@ -592,7 +581,7 @@ def direction_create(
             keep={k.key: k.reason for k in payload.keep},
         )
     except deidentify.IdentifiersLeft as exc:
-        return Status(422, _flags_error(exc))
+        return Status(422, flags_error(exc))
     return Status(201, direction)
 
 
@@ -645,7 +634,7 @@ def direction_issue(
             keep={k.key: k.reason for k in payload.keep},
         )
     except deidentify.IdentifiersLeft as exc:
-        return Status(422, _flags_error(exc))
+        return Status(422, flags_error(exc))
     return Status(201, {"direction_id": direction.pk, "community_issue_id": issue.pk})
 
 
@@ -671,5 +660,5 @@ def direction_development(
             keep={k.key: k.reason for k in payload.keep},
         )
     except deidentify.IdentifiersLeft as exc:
-        return Status(422, _flags_error(exc))
+        return Status(422, flags_error(exc))
     return Status(201, {"direction_id": direction.pk, "resource_development_id": development.pk})

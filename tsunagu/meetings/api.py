@@ -612,7 +612,9 @@ class IssueIn(Schema):
     seen_flags: list[str] = Field([], max_length=200)
 
 
-def _flags_error(exc: deidentify.IdentifiersLeft) -> FlagsErrorOut:
+def flags_error(exc: deidentify.IdentifiersLeft) -> FlagsErrorOut:
+    """The 422 of a text that still names someone (every app that shares a de-identified text
+    answers with it): each flag, and whether it is still open."""
     open_keys = {f.key for f in exc.open_flags}
     return FlagsErrorOut(
         error=FlagsErrorBody(
@@ -664,7 +666,7 @@ def issue_create(
             seen=payload.seen_flags,
         )
     except deidentify.IdentifiersLeft as exc:
-        return Status(422, _flags_error(exc))
+        return Status(422, flags_error(exc))
     return Status(201, issue)
 
 
@@ -687,7 +689,7 @@ def conference_summary(
             seen=payload.seen_flags,
         )
     except deidentify.IdentifiersLeft as exc:
-        return Status(422, _flags_error(exc))
+        return Status(422, flags_error(exc))
     return Status(200, conference)
 
 

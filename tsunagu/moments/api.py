@@ -15,7 +15,7 @@ from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
 from tsunagu.core.validators import Id
 from tsunagu.meetings import deidentify
-from tsunagu.meetings.api import FlagOut, FlagsErrorBody, FlagsErrorOut
+from tsunagu.meetings.api import FlagOut, FlagsErrorOut, flags_error
 from tsunagu.moments import access, selectors, services
 from tsunagu.moments.models import MOMENT_TEXT_MAX, CouncilMoment, MomentShare
 from tsunagu.records.access import access_note
@@ -201,13 +201,8 @@ def council_publish(request: TsunaguRequest, moment_id: int) -> Status[Any]:
     moment = access.access_council_moment(request.actor, moment_id, for_write=True)
     try:
         published = services.council_moment_publish(request.actor, moment=moment)
-    except deidentify.IdentifiersLeft as exc:
-        body = FlagsErrorBody(
-            code=exc.code,
-            message=exc.message,
-            flags=[FlagOut(**f.as_dict(), open=True) for f in exc.flags],
-        )
-        return Status(422, FlagsErrorOut(error=body))
+    except deidentify.IdentifiersLeft as exc:  # every flag is open: a moment keeps none
+        return Status(422, flags_error(exc))
     return Status(200, published)
 
 

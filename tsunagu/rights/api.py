@@ -17,7 +17,7 @@ from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.schemas import Out
 from tsunagu.core.validators import Id, SaneDate, Year
 from tsunagu.meetings import deidentify
-from tsunagu.meetings.api import FlagOut, FlagsErrorBody, FlagsErrorOut, KeepIn
+from tsunagu.meetings.api import FlagsErrorOut, KeepIn, flags_error
 from tsunagu.organizations.models import Organization
 from tsunagu.rights import access, selectors, services
 from tsunagu.rights.models import (
@@ -173,17 +173,6 @@ class RightsFiguresOut(Schema):
     cost_amounts: list[RightsFigureOut]
 
 
-def _flags_error(exc: deidentify.IdentifiersLeft) -> FlagsErrorOut:
-    open_keys = {f.key for f in exc.open_flags}
-    return FlagsErrorOut(
-        error=FlagsErrorBody(
-            code=exc.code,
-            message=exc.message,
-            flags=[FlagOut(**f.as_dict(), open=f.key in open_keys) for f in exc.flags],
-        )
-    )
-
-
 def _consultation_out(actor: Any, c: DiscriminationConsultation) -> dict[str, Any]:
     person = access.shown_person(actor, c)
     return {
@@ -312,7 +301,7 @@ def consultation_create(request: TsunaguRequest, payload: RightsConsultationIn) 
             seen=payload.seen_flags,
         )
     except deidentify.IdentifiersLeft as exc:
-        return Status(422, _flags_error(exc))
+        return Status(422, flags_error(exc))
     return Status(201, _consultation_out(actor, consultation))
 
 
@@ -347,7 +336,7 @@ def consultation_step(
             keep={k.key: k.reason for k in payload.keep},
         )
     except deidentify.IdentifiersLeft as exc:
-        return Status(422, _flags_error(exc))
+        return Status(422, flags_error(exc))
     return Status(201, _consultation_out(request.actor, consultation))
 
 
