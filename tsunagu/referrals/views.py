@@ -181,7 +181,6 @@ def _detail_context(
         moves.append({"move": move, "form": form})
     return {
         "referral": referral,
-        "side": side,
         "is_requester": side == Side.REQUESTER,
         "row": selectors.rows(actor, [referral])[0],
         "summary_items": selectors.summary_items(referral),
