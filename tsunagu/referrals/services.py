@@ -777,7 +777,7 @@ def _notify_move(actor: Actor, referral: Referral, action: str) -> None:
     )
 
 
-# --- The FHIR export -----------------------------------------------------------------------
+# --- The FHIR export ------------------------------------------------------------------------
 
 
 def referral_fhir_export(actor: Actor, *, referral: Referral) -> dict[str, Any]:
