@@ -346,9 +346,7 @@ def plan_item_edit(
             name: field.widget.value_from_datadict(request.POST, request.FILES, name)
             for name, field in typed.fields.items()
         }
-        form = forms.PlanItemForm(
-            initial=kept, case=case, plan=plan, item=item, narrow=_resource_query(request.POST)
-        )
+        form = _narrowed(plan, item, request.POST, initial=kept)
         return render(request, "plans/pages/plan_item_form.html", {**context, "form": form})
     initial = None
     if request.method != "POST":
@@ -371,13 +369,17 @@ def plan_item_edit(
     )
 
 
-def _resource_query(data: Any) -> dict[str, str]:
-    """What narrows the resource choices: the item's kind, its service type, the words typed."""
-    return {
+def _narrowed(
+    plan: SupportPlan, item: PlanItem | None, data: Any, *, initial: dict[str, Any]
+) -> forms.PlanItemForm:
+    """The item form, its resource choices narrowed by what was typed: the item's kind, its
+    service type, the words."""
+    narrow = {
         "support_kind": str(data.get("support_kind", ""))[:20],
         "service_type": str(data.get("service_type", ""))[:40],
         "q": str(data.get("resource_q", ""))[:100],
     }
+    return forms.PlanItemForm(initial=initial, case=plan.case, plan=plan, item=item, narrow=narrow)
 
 
 @screen("GET")
@@ -386,13 +388,7 @@ def plan_item_resources(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
     item = _item(plan, request.GET["item"]) if request.GET.get("item") else None
     chosen = str(request.GET.get("resource", ""))[:20]
-    form = forms.PlanItemForm(
-        initial={"resource": chosen},
-        case=plan.case,
-        plan=plan,
-        item=item,
-        narrow=_resource_query(request.GET),
-    )
+    form = _narrowed(plan, item, request.GET, initial={"resource": chosen})
     return render(request, "plans/partials/resource_choices.html", {"form": form})
 
 
