@@ -46,7 +46,7 @@ REASON_LABELS = {
     "cancel": gettext_lazy("取り下げの理由"),
 }
 
-_mapped = errors_as_pages(BACK)  # the form pages answer every method, as form_page does
+_mapped = errors_as_pages(BACK)  # the two form pages and the statistics: methods as before
 
 
 # --- Inbox and outbox -----------------------------------------------------------------------
