@@ -26,7 +26,7 @@ from tsunagu.organizations.models import Organization
 from tsunagu.people.models import Person
 from tsunagu.referrals import fhir, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
-from tsunagu.referrals.access import access_referral, side_of
+from tsunagu.referrals.access import access_referral
 from tsunagu.referrals.models import (
     DEFAULT_SUMMARY_FIELDS,
     Channel,
@@ -475,18 +475,7 @@ def referral_transition(
 def referral_fhir(request: TsunaguRequest, referral_id: int) -> dict[str, Any]:
     """受理前の依頼先には、Patient は依頼元が選んだ概要の範囲だけが入ります。"""
     referral = access_referral(request.actor, referral_id)
-    actor = request.actor
-    full = fhir.full_patient_for(
-        side_of(actor, referral), referral, selectors.case_visible(actor, referral)
-    )
-    bundle = fhir.referral_bundle(referral, full_patient=full)
-    audit.record(
-        action=services.ACTION_EXPORTED,
-        actor=request.actor,
-        target=referral,
-        detail={"format": "fhir", "full_patient": full},
-    )
-    return bundle
+    return services.referral_fhir_export(request.actor, referral=referral)
 
 
 @router.post(

@@ -55,7 +55,7 @@ from tsunagu.organizations.models import (
 )
 from tsunagu.people.models import Consent, HouseholdMember, Person
 from tsunagu.plans.models import PlanItem
-from tsunagu.referrals import deadlines
+from tsunagu.referrals import deadlines, fhir, selectors
 from tsunagu.referrals.access import side_of
 from tsunagu.referrals.models import (
     ACCEPTED_STATUSES,
@@ -775,6 +775,25 @@ def _notify_move(actor: Actor, referral: Referral, action: str) -> None:
         target=referral,
         caused_by=actor.user,
     )
+
+
+# --- The FHIR export ------------------------------------------------------------------------
+
+
+def referral_fhir_export(actor: Actor, *, referral: Referral) -> dict[str, Any]:
+    """The referral's FHIR bundle for the screen's download and the API alike, on the record
+    (a receiver that has not accepted gets the Patient only as far as the summary allows)."""
+    full = fhir.full_patient_for(
+        side_of(actor, referral), referral, selectors.case_visible(actor, referral)
+    )
+    bundle = fhir.referral_bundle(referral, full_patient=full)
+    audit.record(
+        action=ACTION_EXPORTED,
+        actor=actor,
+        target=referral,
+        detail={"format": "fhir", "full_patient": full},
+    )
+    return bundle
 
 
 # --- Escalation of requests not acknowledged in time ----------------------------------------

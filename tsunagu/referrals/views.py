@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from tsunagu.audit import services as audit
 from tsunagu.audit.lists import list_page
@@ -28,20 +28,17 @@ from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.exports import TABLE_FORMATS, ExportTable, table_response
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import errors_as_pages, form_page, pdf_unavailable, posted
-from tsunagu.referrals import exports, fhir, selectors, services
+from tsunagu.core.screens import errors_as_pages, form_page, pdf_unavailable, posted, screen
+from tsunagu.referrals import exports, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.access import access_referral, side_of
-from tsunagu.referrals.forms import (
-    ReferralForm,
-    StatisticsForm,
-    TransitionForm,
-)
+from tsunagu.referrals.forms import ReferralForm, StatisticsForm, TransitionForm
 from tsunagu.referrals.lists import ReferralFilter, ReferralTable, referral_persons
 from tsunagu.referrals.models import Referral, ReferralKind, ReferralStatus, Side
 from tsunagu.referrals.rules import MOVES
 
 PAGE_SIZE = 30
+BACK = "referrals:list"
 REASON_LABELS = {
     "reject": gettext_lazy("お断りの理由"),
     "hold": gettext_lazy("保留の理由"),
@@ -49,18 +46,13 @@ REASON_LABELS = {
     "cancel": gettext_lazy("取り下げの理由"),
 }
 
-
-BACK = "referrals:list"
-
-
-_mapped = errors_as_pages(BACK)
+_mapped = errors_as_pages(BACK)  # the two form pages and the statistics: methods as before
 
 
 # --- Inbox and outbox -----------------------------------------------------------------------
 
 
-@_mapped
-@require_GET
+@screen("GET", back=BACK)
 def referral_list(request: TsunaguRequest) -> HttpResponse:
     actor = request.actor
     outbox = request.GET.get("box") == selectors.OUTBOX
@@ -84,8 +76,7 @@ def referral_list(request: TsunaguRequest) -> HttpResponse:
 # --- A new request --------------------------------------------------------------------------
 
 
-@_mapped
-@require_GET
+@screen("GET", back=BACK)
 def referral_new(request: TsunaguRequest) -> HttpResponse:
     """Which case the request is for: the open cases the acting organization leads."""
     actor = request.actor
@@ -97,7 +88,7 @@ def _require_lead(request: TsunaguRequest, case: Case) -> None:
     actor = request.actor
     if actor.organization_id != case.lead_organization_id or not actor.can_write:
         audit.record_denial(
-            request.actor, target_type="cases.case", target_id=case.pk, reason="not a lead writer"
+            actor, target_type="cases.case", target_id=case.pk, reason="not a lead writer"
         )
         raise Forbidden(_("紹介・依頼を出せるのは、ケースの主担当機関の職員だけです。"))
 
@@ -190,7 +181,6 @@ def _detail_context(
         moves.append({"move": move, "form": form})
     return {
         "referral": referral,
-        "side": side,
         "is_requester": side == Side.REQUESTER,
         "row": selectors.rows(actor, [referral])[0],
         "summary_items": selectors.summary_items(referral),
@@ -203,15 +193,13 @@ def _detail_context(
     }
 
 
-@_mapped
-@require_GET
+@screen("GET", back=BACK)
 def referral_detail(request: TsunaguRequest, referral_id: int) -> HttpResponse:
     referral = access_referral(request.actor, referral_id)
     return render(request, "referrals/pages/detail.html", _detail_context(request, referral))
 
 
-@_mapped
-@require_POST
+@screen("POST", back=BACK)
 def referral_transition(request: TsunaguRequest, referral_id: int) -> HttpResponse:
     referral = access_referral(request.actor, referral_id, for_write=True)
     form = TransitionForm(
@@ -219,20 +207,13 @@ def referral_transition(request: TsunaguRequest, referral_id: int) -> HttpRespon
         referral=referral,
         auto_id=f"id_{request.POST.get('action', '')[:20]}_%s",
     )
+    status = 400
     if form.is_valid():
-        data = form.cleaned_data
+        data = {**form.cleaned_data}  # the move's fields, as the service names them
+        if referral.kind != ReferralKind.TRANSFER:
+            data["previous_lead_role"] = ""  # only a transfer's old lead may stay on
         try:
-            services.referral_transition(
-                actor=request.actor,
-                referral=referral,
-                action=data["action"],
-                reason=data["reason"],
-                outcome=data["outcome"],
-                receiving_worker=data["receiving_worker"],
-                previous_lead_role=data["previous_lead_role"]
-                if referral.kind == ReferralKind.TRANSFER
-                else "",
-            )
+            services.referral_transition(actor=request.actor, referral=referral, **data)
         except (Invalid, Conflict) as exc:
             form.add_error(None, exc.message)
             status = 409 if isinstance(exc, Conflict) else 400
@@ -244,8 +225,6 @@ def referral_transition(request: TsunaguRequest, referral_id: int) -> HttpRespon
                 % {"action": move.label, "status": ReferralStatus(referral.status).label},
             )
             return redirect("referrals:detail", referral_id=referral.pk)
-    else:
-        status = 400
     offered = {m.action for m in selectors.moves_available(request.actor, referral)}
     if str(form.data.get("action", "")) not in offered:
         # Not a move this page offers (another tab, a stale page): say why above the page.
@@ -260,21 +239,10 @@ def referral_transition(request: TsunaguRequest, referral_id: int) -> HttpRespon
     )
 
 
-@_mapped
-@require_GET
+@screen("GET", back=BACK)
 def referral_fhir(request: TsunaguRequest, referral_id: int) -> HttpResponse:
     referral = access_referral(request.actor, referral_id)
-    actor = request.actor
-    full = fhir.full_patient_for(
-        side_of(actor, referral), referral, selectors.case_visible(actor, referral)
-    )
-    bundle = fhir.referral_bundle(referral, full_patient=full)
-    audit.record(
-        action=services.ACTION_EXPORTED,
-        actor=request.actor,
-        target=referral,
-        detail={"format": "fhir", "full_patient": full},
-    )
+    bundle = services.referral_fhir_export(request.actor, referral=referral)
     return download(
         json.dumps(bundle, ensure_ascii=False, indent=2).encode(),
         filename=f"referral-{referral.pk}-fhir.json",

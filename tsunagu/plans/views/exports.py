@@ -26,41 +26,43 @@ PDF_CONTENT_TYPE = "application/pdf"
 FHIR_CONTENT_TYPE = "application/fhir+json"
 
 
-def _pdf(
-    request: TsunaguRequest, target: SupportPlan | Monitoring, doc: Any, *, page: str, xlsx: str
+def _document(
+    request: TsunaguRequest, target: SupportPlan | Monitoring, doc: Any, fmt: str
 ) -> HttpResponse:
-    """The printed form of `doc` (its template named after the target's kind), or the page
-    saying this server cannot print, with the xlsx and the way back (503)."""
+    """`doc` as its printed form ("pdf") or its workbook ("xlsx"), each named after the
+    target's kind; or the page saying this server cannot print, with the xlsx and the way back
+    (503)."""
     kind = "plan" if isinstance(target, SupportPlan) else "monitoring"
-    html = render_to_string(f"plans/print/{kind}.html", {"doc": doc})
-    try:
-        pdf = render_pdf(html)
-    except PdfUnavailable:
-        return pdf_unavailable(
-            request,
-            xlsx_url=reverse(xlsx, args=[target.pk]),
-            back=reverse(page, args=[target.pk]),
-        )
-    documents.record_export(request.actor, target=target, event=f"{kind}.exported", fmt="pdf")
-    return download(pdf, filename=f"{doc.filename_stem}.pdf", content_type=PDF_CONTENT_TYPE)
+    if fmt == "pdf":
+        try:
+            content = render_pdf(render_to_string(f"plans/print/{kind}.html", {"doc": doc}))
+        except PdfUnavailable:
+            return pdf_unavailable(
+                request,
+                xlsx_url=reverse(f"plans:{kind}_xlsx", args=[target.pk]),
+                back=reverse(f"plans:{kind}_detail", args=[target.pk]),
+            )
+        content_type = PDF_CONTENT_TYPE
+    else:
+        from tsunagu.plans import workbooks  # openpyxl: ADR 0007
+
+        workbook = workbooks.plan_workbook if kind == "plan" else workbooks.monitoring_workbook
+        content = workbook(doc)
+        content_type = workbooks.XLSX_CONTENT_TYPE
+    documents.record_export(request.actor, target=target, event=f"{kind}.exported", fmt=fmt)
+    return download(content, filename=f"{doc.filename_stem}.{fmt}", content_type=content_type)
 
 
 @screen("GET")
 def plan_pdf(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = documents.plan_for_export(request.actor, plan_id)
-    doc = documents.plan_document(plan)
-    return _pdf(request, plan, doc, page="plans:plan_detail", xlsx="plans:plan_xlsx")
+    return _document(request, plan, documents.plan_document(plan), "pdf")
 
 
 @screen("GET")
 def plan_xlsx(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = documents.plan_for_export(request.actor, plan_id)
-    doc = documents.plan_document(plan)
-    from tsunagu.plans.workbooks import XLSX_CONTENT_TYPE, plan_workbook  # openpyxl: ADR 0007
-
-    content = plan_workbook(doc)
-    documents.record_export(request.actor, target=plan, event="plan.exported", fmt="xlsx")
-    return download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
+    return _document(request, plan, documents.plan_document(plan), "xlsx")
 
 
 @screen("GET")
@@ -87,19 +89,10 @@ def plan_fhir(request: TsunaguRequest, plan_id: int) -> HttpResponse:
 @screen("GET")
 def monitoring_pdf(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
     monitoring = documents.monitoring_for_export(request.actor, monitoring_id)
-    doc = documents.monitoring_document(monitoring)
-    page, xlsx = "plans:monitoring_detail", "plans:monitoring_xlsx"
-    return _pdf(request, monitoring, doc, page=page, xlsx=xlsx)
+    return _document(request, monitoring, documents.monitoring_document(monitoring), "pdf")
 
 
 @screen("GET")
 def monitoring_xlsx(request: TsunaguRequest, monitoring_id: int) -> HttpResponse:
     monitoring = documents.monitoring_for_export(request.actor, monitoring_id)
-    doc = documents.monitoring_document(monitoring)
-    from tsunagu.plans.workbooks import XLSX_CONTENT_TYPE, monitoring_workbook  # ADR 0007
-
-    content = monitoring_workbook(doc)
-    documents.record_export(
-        request.actor, target=monitoring, event="monitoring.exported", fmt="xlsx"
-    )
-    return download(content, filename=f"{doc.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
+    return _document(request, monitoring, documents.monitoring_document(monitoring), "xlsx")

@@ -49,7 +49,6 @@ from tsunagu.plans.voices import monitoring_voices
 from tsunagu.records import selectors as records_selectors
 from tsunagu.trials import selectors as trial_selectors
 
-TASKS_PER_PAGE = 30
 TASK_STATUSES = forms.TaskStatusForm.base_fields["status"].choices  # type: ignore[attr-defined]
 
 
@@ -118,8 +117,7 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
             raise NotFound(_("見つかりません。"))
     initial: dict[str, Any] = {}
     if previous is not None and request.method != "POST":
-        initial = {n: getattr(previous, n) for n in ASSESSMENT_FIELDS}
-        initial["assessed_on"] = previous.assessed_on
+        initial = {n: getattr(previous, n) for n in (*ASSESSMENT_FIELDS, "assessed_on")}
         initial["based_on"] = previous.revision
     form = forms.AssessmentForm(posted(request), initial=initial)
     sections = _section_forms(request, case, posted(request), previous)
@@ -134,10 +132,7 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
             case=case,
             assessed_on=day,
             based_on=based_on,
-            data={
-                **{n: data[n] for n in ASSESSMENT_FIELDS},
-                "revision_reason": data["revision_reason"],
-            },
+            data={n: data[n] for n in (*ASSESSMENT_FIELDS, "revision_reason")},
             sections=[s.cleaned_data for s in sections],
         )
 
@@ -188,14 +183,12 @@ def assessment_detail(request: TsunaguRequest, assessment_id: int) -> HttpRespon
 def plan_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id)
     actor = request.actor
-    plans = list(selectors.plan_list(actor=actor, case=case))
     return render(
         request,
         "plans/pages/plan_list.html",
         {
             "case": case,
-            "plans": plans,
-            "has_draft": any(p.status == PlanStatus.DRAFT for p in plans),
+            "plans": list(selectors.plan_list(actor=actor, case=case)),
             "can_write": actor.can_write and case.is_open,
         },
     )
@@ -353,9 +346,7 @@ def plan_item_edit(
             name: field.widget.value_from_datadict(request.POST, request.FILES, name)
             for name, field in typed.fields.items()
         }
-        form = forms.PlanItemForm(
-            initial=kept, case=case, plan=plan, item=item, narrow=_resource_query(request.POST)
-        )
+        form = _narrowed(plan, item, request.POST, initial=kept)
         return render(request, "plans/pages/plan_item_form.html", {**context, "form": form})
     initial = None
     if request.method != "POST":
@@ -378,13 +369,17 @@ def plan_item_edit(
     )
 
 
-def _resource_query(data: Any) -> dict[str, str]:
-    """What narrows the resource choices: the item's kind, its service type, the words typed."""
-    return {
+def _narrowed(
+    plan: SupportPlan, item: PlanItem | None, data: Any, *, initial: dict[str, Any]
+) -> forms.PlanItemForm:
+    """The item form, its resource choices narrowed by what was typed: the item's kind, its
+    service type, the words."""
+    narrow = {
         "support_kind": str(data.get("support_kind", ""))[:20],
         "service_type": str(data.get("service_type", ""))[:40],
         "q": str(data.get("resource_q", ""))[:100],
     }
+    return forms.PlanItemForm(initial=initial, case=plan.case, plan=plan, item=item, narrow=narrow)
 
 
 @screen("GET")
@@ -393,13 +388,7 @@ def plan_item_resources(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
     item = _item(plan, request.GET["item"]) if request.GET.get("item") else None
     chosen = str(request.GET.get("resource", ""))[:20]
-    form = forms.PlanItemForm(
-        initial={"resource": chosen},
-        case=plan.case,
-        plan=plan,
-        item=item,
-        narrow=_resource_query(request.GET),
-    )
+    form = _narrowed(plan, item, request.GET, initial={"resource": chosen})
     return render(request, "plans/partials/resource_choices.html", {"form": form})
 
 
@@ -630,7 +619,6 @@ def case_task_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
         header_persons=[case.person_id] if case.person_id else [],
         target=case,
         context={"case": case, "status_choices": TASK_STATUSES},
-        per_page=TASKS_PER_PAGE,
     )
 
 
