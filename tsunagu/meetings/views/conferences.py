@@ -158,13 +158,9 @@ def summary_generate(request: TsunaguRequest, conference_id: int) -> HttpRespons
 @screen("GET", "POST")
 def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
     conference = selectors.access_conference(request.actor, conference_id, for_write=True)
-    require(
-        request,
-        conference.created_by_id == request.user.pk and conference.is_study_session,
-        "not the author",
-        _("要約は事例検討会の事例提供者（作成者）が確認します。"),
-        conference,
-    )
+    allowed = conference.created_by_id == request.user.pk and conference.is_study_session
+    message = _("要約は事例検討会の事例提供者（作成者）が確認します。")
+    require(request, allowed, "not the author", message, conference)
     shown: dict[str, Any] = {"conference": conference, "review": None}
     keep, seen = deidentify.decisions_from(request.POST)
     if request.method != "POST":
@@ -180,11 +176,6 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
             target=conference,
             person_ids=selectors.conference_persons(conference),
         )
-
-    flagged = flagged_for_review(
-        shown, keep, seen, lambda data, exc: [(_("要約"), data["summary"].strip(), exc.flags)]
-    )
-
     return form_page(
         request,
         forms.SummaryForm(posted(request), initial={"summary": conference.summary}),
@@ -194,6 +185,6 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
         ),
         done=lambda saved: _to_conference(conference.pk),
         context=shown,
-        rescue=flagged,
+        rescue=flagged_for_review(shown, keep, seen, {"summary": _("要約")}),
         success=_("要約を確認し、出席者に共有しました。"),
     )
