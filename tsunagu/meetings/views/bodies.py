@@ -89,16 +89,12 @@ def body_detail(request: TsunaguRequest, body_id: int) -> HttpResponse:
     actor = request.actor
     body = selectors.access_body(actor, body_id)
     shown = year_of(request)
-    return render(
-        request,
-        "meetings/pages/body_detail.html",
-        shown
-        | {
-            "body": body,
-            "meetings": selectors.meetings_of_year(actor=actor, year=shown["year"], body=body),
-            "is_secretariat": actor.can_write and selectors.is_secretariat(actor, body),
-        },
-    )
+    shown |= {
+        "body": body,
+        "meetings": selectors.meetings_of_year(actor=actor, year=shown["year"], body=body),
+        "is_secretariat": actor.can_write and selectors.is_secretariat(actor, body),
+    }
+    return render(request, "meetings/pages/body_detail.html", shown)
 
 
 @screen("GET")
