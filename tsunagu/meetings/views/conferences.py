@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
-from tsunagu.cases.models import CaseConference, ConferenceKind
+from tsunagu.cases.models import CaseConference, ConferenceAttendee, ConferenceKind
+from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import action, form_page, posted, screen
 from tsunagu.meetings import deidentify, forms, selectors, services
@@ -130,17 +130,13 @@ def attendee_pledge(request: TsunaguRequest, attendee_id: int) -> HttpResponse:
     attendee = selectors.access_attendee(request.actor, attendee_id)
     form = forms.PledgeForm(request.POST)
     back = reverse("meetings:conference_detail", args=[attendee.conference_id])
-    if not form.is_valid():
-        messages.error(request, _("誓約した人の氏名を書いてください。"))
-        return redirect(back)
-    return action(
-        request,
-        lambda: services.attendee_pledge(
-            actor=request.actor, attendee=attendee, **form.cleaned_data
-        ),
-        to=back,
-        success=_("守秘義務の誓約を記録しました。"),
-    )
+
+    def pledge() -> ConferenceAttendee:
+        if not form.is_valid():
+            raise Invalid(_("誓約した人の氏名を書いてください。"))
+        return services.attendee_pledge(actor=request.actor, attendee=attendee, **form.cleaned_data)
+
+    return action(request, pledge, to=back, success=_("守秘義務の誓約を記録しました。"))
 
 
 @screen("POST")
