@@ -12,6 +12,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, AuditEvent
 from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.lists import query_without_page
 from tsunagu.core.printing import PdfUnavailable
 from tsunagu.core.screens import errors_as_pages, pdf_unavailable
 from tsunagu.dashboard import balance as balances
@@ -62,6 +63,22 @@ def home(request: TsunaguRequest) -> HttpResponse:
     )
 
 
+def _year_asked(
+    request: TsunaguRequest, template: str
+) -> tuple[dashboards.Scope, YearForm, int] | HttpResponse:
+    """The scope of a dashboard's role (the role guard let only those in), the year form and
+    the year asked for, the newest by default; a year the form refuses is `template` again with
+    the form, status 400."""
+    scope = dashboards.scope_of(request.actor)
+    assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
+    years = dashboards.fiscal_years()
+    form = YearForm(request.GET or None, years=years, initial={"fiscal_year": years[0]})
+    if form.is_bound and not form.is_valid():
+        return render(request, template, {"form": form, "scope": scope}, status=400)
+    chosen = form.cleaned_data.get("fiscal_year") if form.is_bound else None
+    return scope, form, chosen if chosen is not None else years[0]
+
+
 @errors_as_pages()
 @audit.for_role(caseload_selectors.may_view, view="caseloads")
 @require_GET
@@ -106,23 +123,18 @@ def one_person_offices(request: TsunaguRequest) -> HttpResponse:
 def figures(request: TsunaguRequest) -> HttpResponse:
     """The dashboard of the acting organization's role (figures.py says who sees what); anyone
     without one gets a 404, audited.  A year with no records is a 400 with its message."""
-    actor = request.actor
-    scope = dashboards.scope_of(actor)
-    assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
-    years = dashboards.fiscal_years()
-    form = YearForm(request.GET or None, years=years, initial={"fiscal_year": years[0]})
-    context = {"form": form, "scope": scope}
-    if form.is_bound and not form.is_valid():
-        return render(request, "dashboard/pages/figures.html", context, status=400)
-    chosen = form.cleaned_data.get("fiscal_year") if form.is_bound else None
-    year = chosen if chosen is not None else years[0]
-    board = dashboards.dashboard(actor, scope, year=year)
-    dashboards.record_viewed(actor, scope, year=year, via="screen")
+    asked = _year_asked(request, "dashboard/pages/figures.html")
+    if isinstance(asked, HttpResponse):
+        return asked
+    scope, form, year = asked
+    board = dashboards.dashboard(request.actor, scope, year=year)
+    dashboards.record_viewed(request.actor, scope, year=year, via="screen")
     return render(
         request,
         "dashboard/pages/figures.html",
         {
-            **context,
+            "form": form,
+            "scope": scope,
             "board": board,
             "formats": TABLE_FORMATS,
             "export_url": reverse("dashboard:figures_export"),
@@ -138,21 +150,14 @@ def figures_export(request: TsunaguRequest) -> HttpResponse:
     none is named, in a format of TABLE_FORMATS: the same figures and the same suppression as
     the page, audited per download.  An unknown format or table is a 404, a year with no
     records a 400 with its message."""
-    actor = request.actor
-    scope = dashboards.scope_of(actor)
-    assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
     fmt = request.GET.get("format", "csv")
     if fmt not in dict(TABLE_FORMATS):
         raise Http404
-    years = dashboards.fiscal_years()
-    form = YearForm(request.GET, years=years)
-    if not form.is_valid():
-        return render(
-            request, "dashboard/pages/figures.html", {"form": form, "scope": scope}, status=400
-        )
-    chosen = form.cleaned_data.get("fiscal_year")
-    year = chosen if chosen is not None else years[0]
-    board = dashboards.dashboard(actor, scope, year=year)
+    asked = _year_asked(request, "dashboard/pages/figures.html")
+    if isinstance(asked, HttpResponse):
+        return asked
+    scope, _form, year = asked
+    board = dashboards.dashboard(request.actor, scope, year=year)
     tables = dashboard_exports.tables(board)
     which = request.GET.get("table", "")
     if which and which not in tables:
@@ -170,7 +175,7 @@ def figures_export(request: TsunaguRequest) -> HttpResponse:
         back = reverse("dashboard:figures") + "?" + urlencode({"fiscal_year": year})
         return pdf_unavailable(request, back=back)
     dashboard_exports.record_exported(
-        actor, scope, year=year, table=which, fmt=fmt, replaced=replaced
+        request.actor, scope, year=year, table=which, fmt=fmt, replaced=replaced
     )
     return response
 
@@ -188,20 +193,17 @@ def figure_records_page(request: TsunaguRequest, key: str) -> HttpResponse:
     or category a 400 with its message."""
     if key not in figure_records.FIGURE_KEYS:
         raise Http404
+    asked = _year_asked(request, "dashboard/pages/figure_records.html")
+    if isinstance(asked, HttpResponse):
+        return asked
     actor = request.actor
-    scope = dashboards.scope_of(actor)
-    assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
-    years = dashboards.fiscal_years()
-    form = YearForm(request.GET or None, years=years, initial={"fiscal_year": years[0]})
-    context: dict[str, object] = {"form": form, "scope": scope}
-    if form.is_bound and not form.is_valid():
-        return render(request, "dashboard/pages/figure_records.html", context, status=400)
-    chosen = form.cleaned_data.get("fiscal_year") if form.is_bound else None
-    year = chosen if chosen is not None else years[0]
+    scope, form, year = asked
     found = figure_records.figure_records(actor, scope, year=year, key=key)
     category = request.GET.get("category", "")
     back = reverse("dashboard:figures") + "?" + urlencode({"fiscal_year": year}) + f"#{key}-h"
-    context |= {
+    context: dict[str, object] = {
+        "form": form,
+        "scope": scope,
         "found": found,
         "year": year,
         "year_label": dashboards.year_label(year),
@@ -212,8 +214,6 @@ def figure_records_page(request: TsunaguRequest, key: str) -> HttpResponse:
         return render(request, "dashboard/pages/figure_records.html", context, status=400)
     rows = found.only(category)
     page = Paginator(rows, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     figure_records.record_viewed(
         actor, scope, year=year, key=key, category=category, count=len(page.object_list)
     )
@@ -226,7 +226,7 @@ def figure_records_page(request: TsunaguRequest, key: str) -> HttpResponse:
             "category_label": found.label_of(category),
             "count": len(rows),
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without_page(request),
         },
     )
 
@@ -237,19 +237,12 @@ def figure_records_page(request: TsunaguRequest, key: str) -> HttpResponse:
 def balance(request: TsunaguRequest) -> HttpResponse:
     """The 49:51 → 51:49 balance (balance.py): the core center and the city per agency, the
     council per kind with small counts suppressed; anyone else the audited 404."""
-    actor = request.actor
-    scope = dashboards.scope_of(actor)
-    assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
-    years = dashboards.fiscal_years()
-    form = YearForm(request.GET or None, years=years, initial={"fiscal_year": years[0]})
-    if form.is_bound and not form.is_valid():
-        return render(
-            request, "dashboard/pages/balance.html", {"form": form, "scope": scope}, status=400
-        )
-    chosen = form.cleaned_data.get("fiscal_year") if form.is_bound else None
-    year = chosen if chosen is not None else years[0]
-    found = balances.balance(actor, scope, year=year)
-    balances.record_viewed(actor, scope, year=year, via="screen")
+    asked = _year_asked(request, "dashboard/pages/balance.html")
+    if isinstance(asked, HttpResponse):
+        return asked
+    scope, form, year = asked
+    found = balances.balance(request.actor, scope, year=year)
+    balances.record_viewed(request.actor, scope, year=year, via="screen")
     title = _("ネットワークに参加した層（%(year)s）") % {"year": dashboards.year_label(year)}
     return render(
         request,

@@ -7,10 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
 from tsunagu.core.http import TsunaguRequest
-from tsunagu.core.screens import action, errors_as_pages, form_page, posted
+from tsunagu.core.screens import action, form_page, posted, screen
 from tsunagu.search import selectors, services
 from tsunagu.search.forms import SearchForm, SynonymForm
 
@@ -29,8 +29,7 @@ def search(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@errors_as_pages()
-@require_http_methods(["GET", "POST"])
+@screen("GET", "POST")
 def synonym_list(request: TsunaguRequest) -> HttpResponse:
     """The list, and a form to add a pair: core center only, a 404 for everyone else."""
     synonyms = selectors.synonym_list(request.actor)
@@ -47,8 +46,7 @@ def synonym_list(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@errors_as_pages()
-@require_POST
+@screen("POST")
 def synonym_delete(request: TsunaguRequest, synonym_id: int) -> HttpResponse:
     return action(
         request,

@@ -65,24 +65,23 @@ def pdf(
     return download(content, filename=filename, content_type="application/pdf")
 
 
-Texts = list[tuple[str, str, list[deidentify.Flag]]]
-
-
 def flagged_for_review(
-    shown: dict[str, Any],
-    keep: dict[str, str],
-    seen: list[str],
-    texts: Callable[[dict[str, Any], deidentify.IdentifiersLeft], Texts],
+    shown: dict[str, Any], keep: dict[str, str], seen: list[str], labels: dict[str, str]
 ) -> Callable[[F, TsunaguError], tuple[F, int] | None]:
     """The `rescue` of a form whose text is shared de-identified: identifiers left in it show
-    the form again (400) with the review of `texts` (label, text, its flags) in
-    `shown["review"]`, and the message on top."""
+    the form again (400) with the review of each field of `labels` (name → label) that has
+    flags in `shown["review"]`, and the message on top."""
 
     def rescue(form: F, exc: TsunaguError) -> tuple[F, int] | None:
         if not isinstance(exc, deidentify.IdentifiersLeft):
             return None
         form.add_error(None, exc.message)
-        shown["review"] = deidentify.review(texts(form.cleaned_data, exc), keep, seen)
+        texts = [
+            (label, form.cleaned_data[name].strip(), flags)
+            for name, label in labels.items()
+            if (flags := [f for f in exc.flags if f.field == name])
+        ]
+        shown["review"] = deidentify.review(texts, keep, seen)
         return form, 400
 
     return rescue

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from tsunagu.cases.access import access_case
 from tsunagu.cases.selectors import case_list
 from tsunagu.core.dates import fiscal_year_label
-from tsunagu.core.http import TsunaguRequest, download, private_download
+from tsunagu.core.http import TsunaguRequest, download, stored_download
 from tsunagu.core.lists import list_screen
 from tsunagu.core.screens import action, form_page, posted, screen
 from tsunagu.meetings import forms, ics, network_svg, selectors, services
@@ -89,16 +89,12 @@ def body_detail(request: TsunaguRequest, body_id: int) -> HttpResponse:
     actor = request.actor
     body = selectors.access_body(actor, body_id)
     shown = year_of(request)
-    return render(
-        request,
-        "meetings/pages/body_detail.html",
-        shown
-        | {
-            "body": body,
-            "meetings": selectors.meetings_of_year(actor=actor, year=shown["year"], body=body),
-            "is_secretariat": actor.can_write and selectors.is_secretariat(actor, body),
-        },
-    )
+    shown |= {
+        "body": body,
+        "meetings": selectors.meetings_of_year(actor=actor, year=shown["year"], body=body),
+        "is_secretariat": actor.can_write and selectors.is_secretariat(actor, body),
+    }
+    return render(request, "meetings/pages/body_detail.html", shown)
 
 
 @screen("GET")
@@ -176,16 +172,13 @@ def meeting_ics(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
 def meeting_record(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
     actor = request.actor
     meeting = selectors.access_meeting(actor, meeting_id, for_write=True)
+    allowed = selectors.is_secretariat(actor, meeting.body)
     message = _("この会議体の事務局だけが議事録を書けます。")
-    require(
-        request, selectors.is_secretariat(actor, meeting.body), NOT_SECRETARIAT, message, meeting
-    )
-    initial = None
-    if request.method != "POST":
-        initial = {name: getattr(meeting, name) for name in services.RECORD_FIELDS} | {
-            "version": meeting.version,
-            "attendees": list(meeting.attendee_organizations.all()),
-        }
+    require(request, allowed, NOT_SECRETARIAT, message, meeting)
+    initial = {name: getattr(meeting, name) for name in services.RECORD_FIELDS} | {
+        "version": meeting.version,
+        "attendees": list(meeting.attendee_organizations.all()),
+    }
     return form_page(
         request,
         forms.MeetingRecordForm(
@@ -214,12 +207,7 @@ def meeting_attachment_download(request: TsunaguRequest, attachment_id: int) -> 
     """As records' attachment download: 404 (audited) unless the meeting is visible; each
     download audited."""
     attachment = selectors.access_meeting_attachment(request.actor, attachment_id)
-    response = private_download(
-        attachment.file,
-        sha256=attachment.sha256,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    response = stored_download(attachment)
     selectors.record_meeting_attachment_downloaded(request.actor, attachment)
     return response
 
@@ -245,9 +233,7 @@ def action_add(request: TsunaguRequest, meeting_id: int) -> HttpResponse:
         "meetings/pages/meeting_detail.html",
         save=lambda data: services.action_item_add(actor=request.actor, meeting=meeting, **data),
         done=lambda saved: redirect("meetings:meeting_detail", meeting_id=meeting.pk),
-        context=lambda: _meeting_context(
-            request, selectors.access_meeting(request.actor, meeting_id), action_form=form
-        ),
+        context=lambda: _meeting_context(request, meeting, action_form=form),
         form_name="action_form",
         success=lambda item: (
             _("アクションを追加し、タスクにしました。")

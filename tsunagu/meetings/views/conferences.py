@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.cases.access import access_case
-from tsunagu.cases.models import CaseConference, ConferenceKind
+from tsunagu.cases.models import CaseConference, ConferenceAttendee, ConferenceKind
+from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import action, form_page, posted, screen
 from tsunagu.meetings import deidentify, forms, selectors, services
@@ -130,17 +130,13 @@ def attendee_pledge(request: TsunaguRequest, attendee_id: int) -> HttpResponse:
     attendee = selectors.access_attendee(request.actor, attendee_id)
     form = forms.PledgeForm(request.POST)
     back = reverse("meetings:conference_detail", args=[attendee.conference_id])
-    if not form.is_valid():
-        messages.error(request, _("誓約した人の氏名を書いてください。"))
-        return redirect(back)
-    return action(
-        request,
-        lambda: services.attendee_pledge(
-            actor=request.actor, attendee=attendee, **form.cleaned_data
-        ),
-        to=back,
-        success=_("守秘義務の誓約を記録しました。"),
-    )
+
+    def pledge() -> ConferenceAttendee:
+        if not form.is_valid():
+            raise Invalid(_("誓約した人の氏名を書いてください。"))
+        return services.attendee_pledge(actor=request.actor, attendee=attendee, **form.cleaned_data)
+
+    return action(request, pledge, to=back, success=_("守秘義務の誓約を記録しました。"))
 
 
 @screen("POST")
@@ -158,13 +154,9 @@ def summary_generate(request: TsunaguRequest, conference_id: int) -> HttpRespons
 @screen("GET", "POST")
 def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
     conference = selectors.access_conference(request.actor, conference_id, for_write=True)
-    require(
-        request,
-        conference.created_by_id == request.user.pk and conference.is_study_session,
-        "not the author",
-        _("要約は事例検討会の事例提供者（作成者）が確認します。"),
-        conference,
-    )
+    allowed = conference.created_by_id == request.user.pk and conference.is_study_session
+    message = _("要約は事例検討会の事例提供者（作成者）が確認します。")
+    require(request, allowed, "not the author", message, conference)
     shown: dict[str, Any] = {"conference": conference, "review": None}
     keep, seen = deidentify.decisions_from(request.POST)
     if request.method != "POST":
@@ -180,11 +172,6 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
             target=conference,
             person_ids=selectors.conference_persons(conference),
         )
-
-    flagged = flagged_for_review(
-        shown, keep, seen, lambda data, exc: [(_("要約"), data["summary"].strip(), exc.flags)]
-    )
-
     return form_page(
         request,
         forms.SummaryForm(posted(request), initial={"summary": conference.summary}),
@@ -194,6 +181,6 @@ def summary_review(request: TsunaguRequest, conference_id: int) -> HttpResponse:
         ),
         done=lambda saved: _to_conference(conference.pk),
         context=shown,
-        rescue=flagged,
+        rescue=flagged_for_review(shown, keep, seen, {"summary": _("要約")}),
         success=_("要約を確認し、出席者に共有しました。"),
     )

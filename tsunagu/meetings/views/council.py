@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.audit import services as audit
-from tsunagu.core.errors import Invalid, NotFound
+from tsunagu.core.errors import Invalid
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.screens import screen
 from tsunagu.meetings import council_pack, forms, selectors
@@ -30,10 +30,7 @@ def council_pack_start(request: TsunaguRequest) -> HttpResponse:
     """The pack of the council the actor may read (the first, when a city has several)."""
     council = council_pack.councils_visible_to(request.actor).order_by("name", "pk").first()
     if council is None:
-        audit.record_denial(
-            request.actor, target_type="meetings.meetingbody", reason="no council to read"
-        )
-        raise NotFound("見つかりません。")
+        raise audit.not_found(request.actor, "meetings.meetingbody", "", "no council to read")
     return redirect("meetings:council_pack", body_id=council.pk)
 
 

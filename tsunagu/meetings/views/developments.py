@@ -93,14 +93,13 @@ def _development_form(
     )
 
     def save(data: dict[str, Any]) -> ResourceDevelopment:
-        changes = {k: v for k, v in data.items() if k != "version"}
         if development is None:
-            return services.development_create(actor=request.actor, data=changes)
+            return services.development_create(actor=request.actor, data=data)
         return services.development_update(
             actor=request.actor,
             development=development,
             expected_version=data.get("version") or development.version,
-            changes=changes,
+            changes=data,
         )
 
     return form_page(

@@ -89,14 +89,7 @@ def _issue_create(
     shown: dict[str, Any] = {"case": case, "conference": conference, "back": back, "review": None}
     keep, seen = deidentify.decisions_from(request.POST)
     form = forms.IssueForm(posted(request), sources=sources, initial={"source": sources[0]})
-
-    def texts(data: dict[str, Any], exc: deidentify.IdentifiersLeft) -> Any:
-        return [
-            (str(form.fields[name].label), data[name].strip(), by_field)
-            for name in ("title", "description")
-            if (by_field := [f for f in exc.flags if f.field == name])
-        ]
-
+    labels = {name: str(form.fields[name].label) for name in ("title", "description")}
     return form_page(
         request,
         form,
@@ -112,7 +105,7 @@ def _issue_create(
         ),
         done=lambda issue: redirect("meetings:issue_detail", issue_id=issue.pk),
         context=shown,
-        rescue=flagged_for_review(shown, keep, seen, texts),
+        rescue=flagged_for_review(shown, keep, seen, labels),
         success=_("地域課題を提起しました。"),
     )
 
