@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tsunagu.accounts import passkeys, services, throttle
@@ -236,12 +236,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def account(request: TsunaguRequest) -> HttpResponse:
     context = {
         "has_totp": services.has_confirmed_totp(request.user),
-        "recovery_left": StaticDevice.objects.filter(
-            user=request.user, name=services.RECOVERY_DEVICE_NAME
-        )
-        .values_list("token_set__id", flat=True)
-        .exclude(token_set__id=None)
-        .count(),
+        "recovery_left": StaticToken.objects.filter(
+            device__user=request.user, device__name=services.RECOVERY_DEVICE_NAME
+        ).count(),
         "requires_2fa": services.requires_2fa(request.user),
         "passkeys": services.passkeys_of(request.user),
         "passkeys_available": passkeys.available(request),

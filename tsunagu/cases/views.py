@@ -261,10 +261,9 @@ def case_detail(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def case_edit(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id, for_write=request.method == "POST")
     _require_lead(request, case)
-    initial = CaseEditForm.initial_for(case) if request.method != "POST" else None
     return form_page(
         request,
-        CaseEditForm(posted(request), initial=initial, case=case),
+        CaseEditForm(posted(request), initial=CaseEditForm.initial_for(case), case=case),
         "cases/pages/case_edit.html",
         save=lambda data: services.case_update(
             actor=request.actor,
@@ -420,10 +419,6 @@ def break_glass_list(request: TsunaguRequest) -> HttpResponse:
 # --- Review of emergency bases (core center) ------------------------------------------------
 
 
-def _emergency(request: TsunaguRequest, member_id: int) -> Any:
-    return selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
-
-
 def _emergency_context(member: Any) -> dict[str, Any]:
     return {
         "member": member,
@@ -435,14 +430,14 @@ def _emergency_context(member: Any) -> dict[str, Any]:
 
 @errors_as_pages()
 def emergency_review(request: TsunaguRequest, member_id: int) -> HttpResponse:
-    member = _emergency(request, member_id)
+    member = selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
     context = {**_emergency_context(member), "convert_form": EmergencyConvertForm(member=member)}
     return render(request, "cases/pages/emergency_review.html", context)
 
 
 @screen("POST")
 def emergency_convert(request: TsunaguRequest, member_id: int) -> HttpResponse:
-    member = _emergency(request, member_id)
+    member = selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
     return form_page(
         request,
         EmergencyConvertForm(request.POST, member=member),
@@ -468,7 +463,7 @@ def _emergency_step(
 ) -> HttpResponse:
     """End an emergency basis, or mark it reviewed: back to the queue, or to the review page
     with the reason it could not be done."""
-    member = _emergency(request, member_id)
+    member = selectors.emergency_basis_for_review(actor=request.actor, member_id=member_id)
     return action(
         request,
         lambda: step(actor=request.actor, member=member, note=_note(request)),

@@ -54,7 +54,7 @@ from tsunagu.people.lists import (
     household_persons,
     person_ids,
 )
-from tsunagu.people.models import Household, Person
+from tsunagu.people.models import AddressProtection, Household, Person
 
 PAGE_SIZE = 25
 T = TypeVar("T", Person, Household)
@@ -250,19 +250,20 @@ def person_contact_edit(request: TsunaguRequest, person_id: int) -> HttpResponse
     return response
 
 
-def _protection_for_write(request: TsunaguRequest, person_id: int) -> Person:
+def _protection_for_write(
+    request: TsunaguRequest, person_id: int
+) -> tuple[Person, AddressProtection | None]:
     person = _for_write(request, access_person, person_id)
     current = protection.active_protection(person)
     if not protection.may_manage(request.actor, person, current):
         raise protection.refusal(request.actor, person)
-    return person
+    return person, current
 
 
 @screen("GET", "POST")
 def protection_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
     """Hide the person's whereabouts, or change the protection in force."""
-    person = _protection_for_write(request, person_id)
-    current = protection.active_protection(person)
+    person, current = _protection_for_write(request, person_id)
     if current is not None:
         initial: dict[str, Any] = {
             "basis": current.basis,
@@ -300,8 +301,7 @@ def protection_edit(request: TsunaguRequest, person_id: int) -> HttpResponse:
 
 @screen("GET", "POST")
 def protection_end(request: TsunaguRequest, person_id: int) -> HttpResponse:
-    person = _protection_for_write(request, person_id)
-    current = protection.active_protection(person)
+    person, current = _protection_for_write(request, person_id)
     if current is None:
         return redirect("people:person_detail", person_id=person.pk)
     return form_page(
@@ -483,10 +483,9 @@ def household_edit(request: TsunaguRequest, household_id: int) -> HttpResponse:
 def household_member_add(request: TsunaguRequest, household_id: int) -> HttpResponse:
     """Pick a person the actor may see (search box), then say how they belong."""
     household = _for_write(request, access_household, household_id)
-    actor = request.actor
     search = SearchForm(request.GET if "q" in request.GET else None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    results = list(selectors.person_search(actor=actor, query=query)[:20]) if query.strip() else []
+    results = list(selectors.person_search(request.actor, query=query)[:20]) if query else []
     person_id = request.POST.get("person") or request.GET.get("person")
     person = access_person(request.actor, person_id, for_write=True) if person_id else None
     return form_page(
