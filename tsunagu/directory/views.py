@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -25,7 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
-from tsunagu.core.errors import Forbidden, TsunaguError
+from tsunagu.core.errors import Forbidden, Invalid, TsunaguError
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.lists import list_screen
 from tsunagu.core.screens import action, form_page, posted, screen
@@ -182,9 +181,8 @@ def _formset_problems(formsets: dict[str, BaseFormSet[Any]]) -> list[str]:
 @screen("GET", "POST")
 def resource_create(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:resource_list")
-    actor = request.actor
     providers = _editable_providers(request)
-    if not rules.can_create_resource(actor) or not providers.exists():
+    if not rules.can_create_resource(request.actor) or not providers.exists():
         return refused(
             request,
             Forbidden(
@@ -243,22 +241,20 @@ def _resource_form(
 def vacancy_update(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     resource = selectors.resource_detail(resource_id, public=False)
     back = reverse("directory:resource_detail", args=[resource.pk])
-    raw = request.POST.get("vacancies", "").strip()
-    try:
-        vacancies = int(raw) if raw else None
-        if vacancies is not None and vacancies < 0:
-            raise ValueError
-    except ValueError:
-        messages.error(request, _("空きは0以上の整数で入力してください。"))
-        return redirect(back)
+
+    def update() -> SocialResource:
+        raw = request.POST.get("vacancies", "").strip()
+        try:
+            vacancies = int(raw) if raw else None
+            if vacancies is not None and vacancies < 0:
+                raise ValueError
+        except ValueError:
+            raise Invalid(_("空きは0以上の整数で入力してください。")) from None
+        return services.vacancy_update(actor=request.actor, resource=resource, vacancies=vacancies)
+
     return action(
         request,
-        recorded(
-            request,
-            lambda: services.vacancy_update(
-                actor=request.actor, resource=resource, vacancies=vacancies
-            ),
-        ),
+        recorded(request, update),
         to=back,
         back=back,
         success=_("空きを更新しました（確認日: 今日）。"),
