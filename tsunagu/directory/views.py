@@ -125,37 +125,6 @@ def resource_detail(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     )
 
 
-def _formsets(
-    request: TsunaguRequest, resource: SocialResource | None
-) -> dict[str, BaseFormSet[Any]]:
-    return {
-        kind: formset_class(posted(request), prefix=kind, initial=child_initial(resource, kind))
-        for kind, (formset_class, _fields) in FORMSETS.items()
-    }
-
-
-def _save_resource(
-    request: TsunaguRequest,
-    resource: SocialResource | None,
-    form: ResourceForm,
-    formsets: dict[str, BaseFormSet[Any]],
-) -> SocialResource:
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("specialties", "version")}
-    given: dict[str, Any] = {
-        "specialties": form.cleaned_data["specialties"],
-        **{kind: child_rows(formset) for kind, formset in formsets.items()},
-    }
-    if resource is None:
-        return services.resource_create(actor=request.actor, data=data, **given)
-    return services.resource_update(
-        actor=request.actor,
-        resource=resource,
-        expected_version=form.cleaned_data.get("version") or resource.version,
-        changes=data,
-        **given,
-    )
-
-
 def _formset_problems(formsets: dict[str, BaseFormSet[Any]]) -> list[str]:
     """The row forms' errors as sentences for the error summary at the top of the page."""
     labels = {
@@ -211,9 +180,28 @@ def _resource_form(
     providers: QuerySet[Provider],
     back: str,
 ) -> HttpResponse:
-    formsets = _formsets(request, resource)
+    formsets: dict[str, BaseFormSet[Any]] = {
+        kind: formset_class(posted(request), prefix=kind, initial=child_initial(resource, kind))
+        for kind, (formset_class, _fields) in FORMSETS.items()
+    }
     initial = {"version": resource.version} if resource else {}
     form = ResourceForm(posted(request), instance=resource, initial=initial, providers=providers)
+
+    def save(data: dict[str, Any]) -> SocialResource:
+        changes = {k: v for k, v in data.items() if k not in ("specialties", "version")}
+        given: dict[str, Any] = {
+            "specialties": data["specialties"],
+            **{kind: child_rows(formset) for kind, formset in formsets.items()},
+        }
+        if resource is None:
+            return services.resource_create(actor=request.actor, data=changes, **given)
+        return services.resource_update(
+            actor=request.actor,
+            resource=resource,
+            expected_version=data.get("version") or resource.version,
+            changes=changes,
+            **given,
+        )
 
     def shown_again(form: ResourceForm) -> None:
         for problem in _formset_problems(formsets):
@@ -227,7 +215,7 @@ def _resource_form(
         request,
         form,
         "directory/pages/resource_form.html",
-        save=recorded(request, lambda data: _save_resource(request, resource, form, formsets)),
+        save=recorded(request, save),
         done=lambda saved: redirect("directory:resource_detail", resource_id=saved.pk),
         context={"resource": resource, "formsets": formsets},
         back=back,
