@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -21,6 +23,18 @@ from tsunagu.core.lists import query_without_page
 from tsunagu.core.views import error_page
 
 EXPORT_LIMIT = 100_000
+EXPORT_COLUMNS: tuple[tuple[str, Callable[[AuditEvent], object]], ...] = (
+    ("日時", lambda e: timezone.localtime(e.at).isoformat(timespec="seconds")),
+    ("ユーザー名", lambda e: e.actor_username),
+    ("所属", lambda e: e.organization.name if e.organization else ""),
+    ("操作コード", lambda e: e.action),
+    ("操作", lambda e: e.action_label),
+    ("結果", lambda e: e.get_outcome_display()),
+    ("対象の種類", lambda e: e.target_type),
+    ("対象ID", lambda e: e.target_id),
+    ("IPアドレス", lambda e: e.ip_address or ""),
+    ("リクエストID", lambda e: e.request_id),
+)
 
 
 def _filters(form: AuditFilterForm) -> dict[str, object]:
@@ -45,8 +59,7 @@ def event_list(request: TsunaguRequest) -> HttpResponse:
 
 @admin_required
 def event_export(request: TsunaguRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    filters = _filters(form)
+    filters = _filters(AuditFilterForm(request.GET or None))
     events = audit_event_list(filters=filters)[:EXPORT_LIMIT]
     with transaction.atomic():
         audit.record(
@@ -54,36 +67,12 @@ def event_export(request: TsunaguRequest) -> HttpResponse:
             actor=request.actor,
             detail={"filters": {k: str(v) for k, v in filters.items() if v}},
         )
-    rows = (
-        (
-            timezone.localtime(e.at).isoformat(timespec="seconds"),
-            e.actor_username,
-            e.organization.name if e.organization else "",
-            e.action,
-            e.action_label,
-            e.get_outcome_display(),
-            e.target_type,
-            e.target_id,
-            e.ip_address or "",
-            e.request_id,
-        )
-        for e in events.iterator(chunk_size=2000)
-    )
     return csv_response(
         filename=f"audit-{timezone.localdate():%Y%m%d}.csv",
-        header=[
-            "日時",
-            "ユーザー名",
-            "所属",
-            "操作コード",
-            "操作",
-            "結果",
-            "対象の種類",
-            "対象ID",
-            "IPアドレス",
-            "リクエストID",
-        ],
-        rows=rows,
+        header=[header for header, _cell in EXPORT_COLUMNS],
+        rows=(
+            [cell(e) for _header, cell in EXPORT_COLUMNS] for e in events.iterator(chunk_size=2000)
+        ),
     )
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import math
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -38,11 +38,7 @@ class BadRequest(Exception):
 
 
 def _json(body: Any, status: int = 200) -> JsonResponse:
-    response = JsonResponse(
-        body, status=status, safe=False, json_dumps_params={"ensure_ascii": False}
-    )
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -53,9 +49,11 @@ def _public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except BadRequest as exc:
-            return _error(400, "bad_request", str(exc))
+            response = _error(400, "bad_request", str(exc))
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
 
     return login_not_required(require_GET(wrapped))
 
@@ -111,13 +109,6 @@ def _paged(request: HttpRequest, items: QuerySet[Any], render: Callable[[Any], A
     }
 
 
-def _ndjson(rows: Iterable[Any]) -> HttpResponse:
-    body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    response = HttpResponse(body, content_type="application/x-ndjson; charset=utf-8")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 def _listed(
     request: HttpRequest, items: QuerySet[Any], render: Callable[[Any], Any]
 ) -> HttpResponse:
@@ -126,7 +117,8 @@ def _listed(
     if value not in ("json", "ndjson"):
         raise BadRequest(_("format は json か ndjson で指定してください。"))
     if value == "ndjson":
-        return _ndjson(render(item) for item in items)
+        body = "".join(json.dumps(render(item), ensure_ascii=False) + "\n" for item in items)
+        return HttpResponse(body, content_type="application/x-ndjson; charset=utf-8")
     return _json(_paged(request, items, render))
 
 
@@ -228,9 +220,8 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     full_service = _flag(request, "full_service")
 
     def render(p: Provider) -> dict[str, Any]:
-        if full or full_service:
-            return hsds.organization_json(p, services=_services_of(p, full=full_service))
-        return hsds.organization_json(p)
+        services = _services_of(p, full=full_service) if full or full_service else None
+        return hsds.organization_json(p, services=services)
 
     return _listed(request, providers, render)
 

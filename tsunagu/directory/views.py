@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -25,7 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
-from tsunagu.core.errors import Forbidden, TsunaguError
+from tsunagu.core.errors import Forbidden, Invalid, TsunaguError
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.lists import list_screen
 from tsunagu.core.screens import action, form_page, posted, screen
@@ -126,37 +125,6 @@ def resource_detail(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     )
 
 
-def _formsets(
-    request: TsunaguRequest, resource: SocialResource | None
-) -> dict[str, BaseFormSet[Any]]:
-    return {
-        kind: formset_class(posted(request), prefix=kind, initial=child_initial(resource, kind))
-        for kind, (formset_class, _fields) in FORMSETS.items()
-    }
-
-
-def _save_resource(
-    request: TsunaguRequest,
-    resource: SocialResource | None,
-    form: ResourceForm,
-    formsets: dict[str, BaseFormSet[Any]],
-) -> SocialResource:
-    data = {k: v for k, v in form.cleaned_data.items() if k not in ("specialties", "version")}
-    given: dict[str, Any] = {
-        "specialties": form.cleaned_data["specialties"],
-        **{kind: child_rows(formset) for kind, formset in formsets.items()},
-    }
-    if resource is None:
-        return services.resource_create(actor=request.actor, data=data, **given)
-    return services.resource_update(
-        actor=request.actor,
-        resource=resource,
-        expected_version=form.cleaned_data.get("version") or resource.version,
-        changes=data,
-        **given,
-    )
-
-
 def _formset_problems(formsets: dict[str, BaseFormSet[Any]]) -> list[str]:
     """The row forms' errors as sentences for the error summary at the top of the page."""
     labels = {
@@ -182,9 +150,8 @@ def _formset_problems(formsets: dict[str, BaseFormSet[Any]]) -> list[str]:
 @screen("GET", "POST")
 def resource_create(request: TsunaguRequest) -> HttpResponse:
     back = reverse("directory:resource_list")
-    actor = request.actor
     providers = _editable_providers(request)
-    if not rules.can_create_resource(actor) or not providers.exists():
+    if not rules.can_create_resource(request.actor) or not providers.exists():
         return refused(
             request,
             Forbidden(
@@ -213,9 +180,28 @@ def _resource_form(
     providers: QuerySet[Provider],
     back: str,
 ) -> HttpResponse:
-    formsets = _formsets(request, resource)
+    formsets: dict[str, BaseFormSet[Any]] = {
+        kind: formset_class(posted(request), prefix=kind, initial=child_initial(resource, kind))
+        for kind, (formset_class, _fields) in FORMSETS.items()
+    }
     initial = {"version": resource.version} if resource else {}
     form = ResourceForm(posted(request), instance=resource, initial=initial, providers=providers)
+
+    def save(data: dict[str, Any]) -> SocialResource:
+        changes = {k: v for k, v in data.items() if k not in ("specialties", "version")}
+        given: dict[str, Any] = {
+            "specialties": data["specialties"],
+            **{kind: child_rows(formset) for kind, formset in formsets.items()},
+        }
+        if resource is None:
+            return services.resource_create(actor=request.actor, data=changes, **given)
+        return services.resource_update(
+            actor=request.actor,
+            resource=resource,
+            expected_version=data.get("version") or resource.version,
+            changes=changes,
+            **given,
+        )
 
     def shown_again(form: ResourceForm) -> None:
         for problem in _formset_problems(formsets):
@@ -229,7 +215,7 @@ def _resource_form(
         request,
         form,
         "directory/pages/resource_form.html",
-        save=recorded(request, lambda data: _save_resource(request, resource, form, formsets)),
+        save=recorded(request, save),
         done=lambda saved: redirect("directory:resource_detail", resource_id=saved.pk),
         context={"resource": resource, "formsets": formsets},
         back=back,
@@ -243,22 +229,20 @@ def _resource_form(
 def vacancy_update(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     resource = selectors.resource_detail(resource_id, public=False)
     back = reverse("directory:resource_detail", args=[resource.pk])
-    raw = request.POST.get("vacancies", "").strip()
-    try:
-        vacancies = int(raw) if raw else None
-        if vacancies is not None and vacancies < 0:
-            raise ValueError
-    except ValueError:
-        messages.error(request, _("空きは0以上の整数で入力してください。"))
-        return redirect(back)
+
+    def update() -> SocialResource:
+        raw = request.POST.get("vacancies", "").strip()
+        try:
+            vacancies = int(raw) if raw else None
+            if vacancies is not None and vacancies < 0:
+                raise ValueError
+        except ValueError:
+            raise Invalid(_("空きは0以上の整数で入力してください。")) from None
+        return services.vacancy_update(actor=request.actor, resource=resource, vacancies=vacancies)
+
     return action(
         request,
-        recorded(
-            request,
-            lambda: services.vacancy_update(
-                actor=request.actor, resource=resource, vacancies=vacancies
-            ),
-        ),
+        recorded(request, update),
         to=back,
         back=back,
         success=_("空きを更新しました（確認日: 今日）。"),

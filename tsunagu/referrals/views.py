@@ -28,7 +28,7 @@ from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.exports import TABLE_FORMATS, ExportTable, table_response
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import errors_as_pages, form_page, pdf_unavailable, posted, screen
+from tsunagu.core.screens import View, errors_as_pages, form_page, pdf_unavailable, posted, screen
 from tsunagu.referrals import exports, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.access import access_referral, side_of
@@ -284,14 +284,13 @@ def _statistics_asked(request: TsunaguRequest) -> _Asked | HttpResponse:
     return _Asked(form, period, accepted_only, table, organizations, tables)
 
 
-_statistics_role = audit.for_role(
-    referral_statistics.may_view_statistics, view="referral_statistics"
-)
+def _statistics_screen(view: View) -> View:
+    """GET only, for those who may see the statistics (anyone else: the audited 404)."""
+    role = audit.for_role(referral_statistics.may_view_statistics, view="referral_statistics")
+    return _mapped(role(require_GET(view)))
 
 
-@_mapped
-@_statistics_role
-@require_GET
+@_statistics_screen
 def statistics(request: TsunaguRequest) -> HttpResponse:
     asked = _statistics_asked(request)
     if isinstance(asked, HttpResponse):
@@ -314,9 +313,7 @@ def statistics(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-@_mapped
-@_statistics_role
-@require_GET
+@_statistics_screen
 def statistics_export(request: TsunaguRequest) -> HttpResponse:
     asked = _statistics_asked(request)
     if isinstance(asked, HttpResponse):
