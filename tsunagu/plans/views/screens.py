@@ -130,7 +130,7 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
             case=case,
             assessed_on=day,
             based_on=based_on,
-            data={n: data[n] for n in (*ASSESSMENT_FIELDS, "revision_reason")},
+            data=data,
             sections=[s.cleaned_data for s in sections],
         )
 
