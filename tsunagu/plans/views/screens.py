@@ -82,9 +82,8 @@ def _section_forms(
         .values_list("pk", flat=True)
     )
     subjects = [(person, label) for person, label in subjects if person.pk in visible]
-    for person_id, section in before.items():  # someone who has since left the household
-        if person_id not in {p.pk for p, _label in subjects}:
-            subjects.append((section.person, section.relationship))
+    # Someone with a section who has since left the household keeps it.
+    subjects += [(s.person, s.relationship) for pk, s in before.items() if pk not in visible]
     shown_forms = []
     for index, (person, relationship) in enumerate(subjects):
         initial: dict[str, Any] = {"person_id": person.pk, "relationship": relationship}
