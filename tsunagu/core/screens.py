@@ -37,6 +37,7 @@ View = Callable[..., HttpResponse]
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])  # a view, a download's too
 Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 Message = str | Callable[[Any], str] | None
+Back = str | Callable[..., str] | None  # a URL or URL name, or one from the view's arguments
 
 REFUSED_TEMPLATE = "core/pages/refused.html"
 PDF_UNAVAILABLE_TEMPLATE = "plans/print/unavailable.html"
@@ -65,8 +66,9 @@ def pdf_unavailable(request: HttpRequest, *, back: str = "", xlsx_url: str = "")
     return render(request, PDF_UNAVAILABLE_TEMPLATE, context, status=503)
 
 
-def errors_as_pages(back: str | None = None) -> Callable[[View], View]:
-    """For a screen: NotFound → the project's 404; Forbidden → `refused_page`."""
+def errors_as_pages(back: Back = None) -> Callable[[View], View]:
+    """For a screen: NotFound → the project's 404; Forbidden → `refused_page`, whose link
+    back is `back`, or `back(**kwargs)` of the view's keyword arguments."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -76,14 +78,15 @@ def errors_as_pages(back: str | None = None) -> Callable[[View], View]:
             except NotFound:
                 raise Http404 from None
             except Forbidden as exc:
-                return refused_page(request, exc.message, back=back)
+                to = back(**kwargs) if callable(back) else back
+                return refused_page(request, exc.message, back=to)
 
         return wrapper
 
     return decorate
 
 
-def screen(*methods: str, back: str | None = None) -> Callable[[V], V]:
+def screen(*methods: str, back: Back = None) -> Callable[[V], V]:
     """A screen that answers only `methods` (else 405), its errors mapped by
     `errors_as_pages`: `@screen("GET")`, `@screen("GET", "POST")`, `@screen("POST")`."""
     allowed = require_http_methods(list(methods))

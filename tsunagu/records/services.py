@@ -59,16 +59,6 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 # filetype reads the magic numbers at the start of the file; 8 KiB covers every type we accept.
 SNIFF_BYTES = 8192
 
-NOTE_FIELDS = (
-    "occurred_at",
-    "kind",
-    "participants",
-    "text",
-    "is_motivating_moment",
-    "motivating_moment",
-    "is_restricted",
-    "next_contact_on",
-)
 NOTE_TEMPLATE_FIELDS = ("name", "kind", "body")
 FORMULATION_FIELDS = (
     "situation_summary",

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.forms.models import model_to_dict
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +17,9 @@ from django.views.decorators.http import require_GET
 
 from tsunagu.cases.access import access_case
 from tsunagu.cases.models import Case
-from tsunagu.core.errors import Conflict, Forbidden, TsunaguError
+from tsunagu.core.errors import Conflict, TsunaguError
 from tsunagu.core.http import TsunaguRequest, stored_download
-from tsunagu.core.screens import action, form_page, posted, refused_page, screen
+from tsunagu.core.screens import action, form_page, posted, screen
 from tsunagu.people.models import Household
 from tsunagu.records import selectors, services
 from tsunagu.records.access import (
@@ -77,13 +78,14 @@ def household_notes(request: TsunaguRequest, household_id: int) -> HttpResponse:
     return render(request, "records/pages/household_notes.html", context)
 
 
-@screen("GET", "POST")
+def _notes_url(case_id: int) -> str:
+    return reverse("records:case_notes", args=[case_id])
+
+
+@screen("GET", "POST", back=_notes_url)
 def note_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    back = reverse("records:case_notes", args=[case_id])
-    try:
-        case = access_case(request.actor, case_id, for_write=True)
-    except Forbidden as exc:
-        return refused_page(request, exc.message, back=back)
+    case = access_case(request.actor, case_id, for_write=True)
+    back = _notes_url(case_id)
     # `?template=ID` starts the form from one of the acting organization's active templates;
     # any other id gives the plain form (selectors.note_template_chosen).
     templates = list(selectors.note_template_list(request.actor, active_only=True))
@@ -95,7 +97,7 @@ def note_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
         save=lambda data: services.note_create(
             actor=request.actor,
             case=case,
-            data={name: data.get(name) for name in services.NOTE_FIELDS},
+            data=data,
             files=data["attachments"],
         ),
         done=lambda saved: redirect(back),
@@ -109,7 +111,7 @@ def note_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def note_next_contact(request: TsunaguRequest, note_id: int) -> HttpResponse:
     """Change or clear a note's 次回連絡予定日 (its task moves or is cancelled with it)."""
     note = access_note(request.actor, note_id, for_write=request.method == "POST")
-    back = reverse("records:case_notes", args=[note.case_id]) + f"#note-{note.pk}"
+    back = _notes_url(note.case_id) + f"#note-{note.pk}"
     return form_page(
         request,
         NextContactForm(posted(request), initial={"next_contact_on": note.next_contact_on}),
@@ -144,11 +146,7 @@ def note_templates(request: TsunaguRequest) -> HttpResponse:
 def _template_form_page(request: TsunaguRequest, template: NoteTemplate | None) -> HttpResponse:
     actor = request.actor
     back = reverse("records:note_templates")
-    initial = (
-        {name: getattr(template, name) for name in services.NOTE_TEMPLATE_FIELDS}
-        if template is not None
-        else {}
-    )
+    initial = model_to_dict(template, services.NOTE_TEMPLATE_FIELDS) if template else {}
 
     def save(data: dict[str, Any]) -> NoteTemplate:
         if template is None:
@@ -224,14 +222,15 @@ def formulation_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     )
 
 
-@screen("GET", "POST")
+def _formulations_url(case_id: int) -> str:
+    return reverse("records:formulation_list", args=[case_id])
+
+
+@screen("GET", "POST", back=_formulations_url)
 def formulation_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
-    back = reverse("records:formulation_list", args=[case_id])
-    try:
-        case = access_case(request.actor, case_id, for_write=True)
-    except Forbidden as exc:
-        return refused_page(request, exc.message, back=back)
     actor = request.actor
+    case = access_case(actor, case_id, for_write=True)
+    back = _formulations_url(case_id)
     shown: dict[str, Any] = {
         "case": case,
         "current": selectors.formulation_current(actor=actor, case=case),

@@ -43,7 +43,7 @@ from tsunagu.plans.models import (
     SupportPlan,
 )
 from tsunagu.plans.schedule import add_months
-from tsunagu.plans.selectors import ITEM_FIELDS, PLAN_FIELDS
+from tsunagu.plans.selectors import PLAN_FIELDS
 from tsunagu.plans.services import ASSESSMENT_FIELDS
 from tsunagu.plans.voices import monitoring_voices
 from tsunagu.records import selectors as records_selectors
@@ -52,22 +52,20 @@ from tsunagu.trials import selectors as trial_selectors
 TASK_STATUSES = forms.TaskStatusForm.base_fields["status"].choices  # type: ignore[attr-defined]
 
 
+def _of_case(request: TsunaguRequest, case: Case, **context: Any) -> dict[str, Any]:
+    """A case's page: the case, whether the user may add to it (while it is open), the rest."""
+    return {"case": case, "can_write": request.actor.can_write and case.is_open, **context}
+
+
 # --- Assessment -------------------------------------------------------------------------------
 
 
 @screen("GET")
 def assessment_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id)
-    actor = request.actor
-    return render(
-        request,
-        "plans/pages/assessment_list.html",
-        {
-            "case": case,
-            "assessments": selectors.assessment_list(actor=actor, case=case),
-            "can_write": actor.can_write and case.is_open,
-        },
-    )
+    assessments = selectors.assessment_list(actor=request.actor, case=case)
+    context = _of_case(request, case, assessments=assessments)
+    return render(request, "plans/pages/assessment_list.html", context)
 
 
 def _section_forms(
@@ -84,9 +82,8 @@ def _section_forms(
         .values_list("pk", flat=True)
     )
     subjects = [(person, label) for person, label in subjects if person.pk in visible]
-    for person_id, section in before.items():  # someone who has since left the household
-        if person_id not in {p.pk for p, _label in subjects}:
-            subjects.append((section.person, section.relationship))
+    # Someone with a section who has since left the household keeps it.
+    subjects += [(s.person, s.relationship) for pk, s in before.items() if pk not in visible]
     shown_forms = []
     for index, (person, relationship) in enumerate(subjects):
         initial: dict[str, Any] = {"person_id": person.pk, "relationship": relationship}
@@ -132,7 +129,7 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
             case=case,
             assessed_on=day,
             based_on=based_on,
-            data={n: data[n] for n in (*ASSESSMENT_FIELDS, "revision_reason")},
+            data=data,
             sections=[s.cleaned_data for s in sections],
         )
 
@@ -159,21 +156,16 @@ def assessment_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def assessment_detail(request: TsunaguRequest, assessment_id: int) -> HttpResponse:
     assessment = access_assessment(request.actor, assessment_id)
     case = assessment.case
-    actor = request.actor
-    section_list = list(selectors.assessment_sections_for(actor=actor, assessment=assessment))
-    sections = [(section, selectors.section_rows(section)) for section in section_list]
-    return render(
+    shown = list(selectors.assessment_sections_for(actor=request.actor, assessment=assessment))
+    context = _of_case(
         request,
-        "plans/pages/assessment_detail.html",
-        {
-            "case": case,
-            "assessment": assessment,
-            "sections": sections,
-            "versions": selectors.assessment_versions(assessment),
-            "ecomap": selectors.ecomap(case=case, sections=section_list),
-            "can_write": actor.can_write and case.is_open,
-        },
+        case,
+        assessment=assessment,
+        sections=[(section, selectors.section_rows(section)) for section in shown],
+        versions=selectors.assessment_versions(assessment),
+        ecomap=selectors.ecomap(case=case, sections=shown),
     )
+    return render(request, "plans/pages/assessment_detail.html", context)
 
 
 # --- Support plan -----------------------------------------------------------------------------
@@ -182,20 +174,8 @@ def assessment_detail(request: TsunaguRequest, assessment_id: int) -> HttpRespon
 @screen("GET")
 def plan_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
     case = access_case(request.actor, case_id)
-    actor = request.actor
-    return render(
-        request,
-        "plans/pages/plan_list.html",
-        {
-            "case": case,
-            "plans": list(selectors.plan_list(actor=actor, case=case)),
-            "can_write": actor.can_write and case.is_open,
-        },
-    )
-
-
-def _plan_data(form: forms.PlanForm) -> dict[str, Any]:
-    return {name: form.cleaned_data.get(name) for name in PLAN_FIELDS}
+    plans = list(selectors.plan_list(actor=request.actor, case=case))
+    return render(request, "plans/pages/plan_list.html", _of_case(request, case, plans=plans))
 
 
 @screen("GET", "POST")
@@ -211,12 +191,11 @@ def plan_create(request: TsunaguRequest, case_id: int) -> HttpResponse:
     if current is not None:
         return redirect("plans:plan_new_version", plan_id=current.pk)
     initial = _plan_initial_from_case(request, case) if request.method != "POST" else None
-    form = forms.PlanForm(posted(request), initial=initial)
     return form_page(
         request,
-        form,
+        forms.PlanForm(posted(request), initial=initial),
         "plans/pages/plan_form.html",
-        save=lambda data: services.plan_create(actor=actor, case=case, data=_plan_data(form)),
+        save=lambda data: services.plan_create(actor=actor, case=case, data=data),
         done=lambda plan: redirect("plans:plan_detail", plan_id=plan.pk),
         context={"case": case, "plan": None},
         success=_("計画案を作りました。続けてニーズと支援目標を追加してください。"),
@@ -247,7 +226,7 @@ def plan_detail(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = access_plan(request.actor, plan_id)
     case = plan.case
     actor = request.actor
-    is_lead = actor.organization_id == case.lead_organization_id
+    can_edit = actor.can_write and plan.is_draft and case.is_open
     items = list(selectors.plan_items(plan))
     # Issue 21 items 5 and 6: the services tried before deciding, and the moments the plan
     # builds on (the trials and moments apps share this floor).
@@ -267,8 +246,8 @@ def plan_detail(request: TsunaguRequest, plan_id: int) -> HttpResponse:
             "monitorings": selectors.plan_monitorings(plan),
             "changed": selectors.plan_diff(plan),
             "versions": selectors.plan_list(actor=actor, case=case),
-            "can_edit": actor.can_write and plan.is_draft and case.is_open,
-            "can_agree": actor.can_write and plan.is_draft and case.is_open and is_lead,
+            "can_edit": can_edit,
+            "can_agree": can_edit and actor.organization_id == case.lead_organization_id,
             "can_revise": actor.can_write
             and plan.status == PlanStatus.AGREED
             and case.is_open
@@ -296,16 +275,15 @@ def _item(plan: SupportPlan, item_id: object) -> PlanItem:
 def plan_edit(request: TsunaguRequest, plan_id: int) -> HttpResponse:
     plan = _draft_for_write(request, plan_id)
     initial = {name: getattr(plan, name) for name in PLAN_FIELDS}
-    form = forms.PlanForm(posted(request), initial={**initial, "lock_version": plan.lock_version})
     return form_page(
         request,
-        form,
+        forms.PlanForm(posted(request), initial={**initial, "lock_version": plan.lock_version}),
         "plans/pages/plan_form.html",
         save=lambda data: services.plan_update(
             actor=request.actor,
             plan=plan,
             lock_version=data["lock_version"] or 0,
-            data=_plan_data(form),
+            data=data,
         ),
         done=lambda saved: redirect("plans:plan_detail", plan_id=plan.pk),
         context={"case": plan.case, "plan": plan},
@@ -361,7 +339,7 @@ def plan_item_edit(
             actor=request.actor,
             plan=plan,
             item=item,
-            data={name: data.get(name) for name in ITEM_FIELDS},
+            data=data,
         ),
         done=lambda saved: redirect("plans:plan_detail", plan_id=plan.pk),
         context=context,
@@ -537,11 +515,9 @@ def contingency_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
         "plans/pages/contingency_list.html",
         save=lambda data: services.contingency_create(actor=actor, case=case, **data),
         done=lambda trigger: redirect("plans:contingency_action_add", trigger_id=trigger.pk),
-        context=lambda: {
-            "case": case,
-            "triggers": selectors.contingency_list(actor=actor, case=case),
-            "can_write": actor.can_write and case.is_open,
-        },
+        context=lambda: _of_case(
+            request, case, triggers=selectors.contingency_list(actor=actor, case=case)
+        ),
         success=_("Xデーの備えを追加しました。機関ごとの対応を取り決めてください。"),
     )
 
