@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -45,7 +44,7 @@ from tsunagu.audit import services as audit
 from tsunagu.audit.models import Action, Outcome
 from tsunagu.core.actor import Origin
 from tsunagu.core.errors import Invalid
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, safe_next
 from tsunagu.core.screens import action, form_page, posted, screen
 from tsunagu.organizations import management
 from tsunagu.organizations.services import membership_add
@@ -74,14 +73,6 @@ def _stamp_session(request: HttpRequest, user: User) -> None:
     request.session[SESSION_EPOCH] = user.session_epoch
 
 
-def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse(settings.LOGIN_REDIRECT_URL)
-
-
 def _render_login(
     request: HttpRequest, form: LoginForm, *, status: int = 200, wait: int = 0
 ) -> HttpResponse:
@@ -103,7 +94,7 @@ def _render_login(
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method == "GET":
-        return redirect(_safe_next(request, request.GET.get("next")))
+        return redirect(safe_next(request, request.GET.get("next"), settings.LOGIN_REDIRECT_URL))
     form = LoginForm(request.POST or None)
     if request.method != "POST" or not form.is_valid():
         return _render_login(request, form, status=400 if request.method == "POST" else 200)
@@ -123,7 +114,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     throttle.record_success(attempt, user=user)
     login(request, user)
     _stamp_session(request, user)
-    request.session[SESSION_NEXT] = _safe_next(request, request.POST.get("next"))
+    request.session[SESSION_NEXT] = safe_next(
+        request, request.POST.get("next"), settings.LOGIN_REDIRECT_URL
+    )
     if services.has_second_factor(user):
         response = redirect("accounts:otp_verify")
     elif services.requires_2fa(user):
@@ -631,7 +624,7 @@ def passkey_signin(request: HttpRequest) -> HttpResponse:
     otp_login(request, passkey)
     payload = passkeys.posted_payload(request)
     next_url = payload.get("next") if isinstance(payload.get("next"), str) else None
-    response = JsonResponse({"redirect": _safe_next(request, next_url)})
+    response = JsonResponse({"redirect": safe_next(request, next_url, settings.LOGIN_REDIRECT_URL)})
     response.delete_cookie(PASSKEY_COOKIE, path=PASSKEY_COOKIE_PATH)
     throttle.remember_device(request, response, user=user)
     return response

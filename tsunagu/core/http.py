@@ -1,5 +1,5 @@
-"""A typed request: what our middleware guarantees is there, so views need no guessing; and the
-one way a screen hands over a file."""
+"""A typed request: what our middleware guarantees is there, so views need no guessing; the one
+way a screen hands over a file; and the one check of where a `next` may send the user."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
+from django.shortcuts import resolve_url
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
 from tsunagu.core.actor import Actor, Origin
 from tsunagu.core.storage import UnreadableFile, open_checked
@@ -34,6 +35,16 @@ def site_url(path: str, origin: Origin | None = None) -> str:
     if origin is not None and origin.host_url:
         return origin.host_url + path
     return path
+
+
+def safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
+    """Where a form's `next` may send the user: a page of this site (over HTTPS when the
+    request came over it), never another host; else `default` (a URL or a URL name)."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(default)
 
 
 R = TypeVar("R", HttpResponse, FileResponse)

@@ -10,14 +10,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tsunagu.audit import services as audit
 from tsunagu.core.dates import fiscal_year, fiscal_year_label
 from tsunagu.core.errors import Invalid, NotFound
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, safe_next
 from tsunagu.core.lists import list_screen
 from tsunagu.core.screens import errors_as_pages, form_page, posted, screen
 from tsunagu.organizations import imports, management, selectors, services, staffing
@@ -84,10 +83,7 @@ def switch_organization(request: TsunaguRequest) -> HttpResponse:
         messages.success(
             request, _("「%(name)s」として操作します。") % {"name": membership.organization.name}
         )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "dashboard:home"
-    return redirect(target)
+    return redirect(safe_next(request, request.POST.get("next"), "dashboard:home"))
 
 
 # --- Staffing (organizations/staffing.py) ------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from tsunagu.accounts.tests.factories import api_token_for
+from tsunagu.core.http import safe_next
 
 HTTP_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -205,3 +206,23 @@ def test_a_site_url_without_a_scheme_is_refused_at_start():
     result = _check_with(env)
     assert result.returncode != 0
     assert "TSUNAGU_SITE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("candidate", "secure", "expected"),
+    [
+        ("/cases/?page=2", False, "/cases/?page=2"),
+        ("https://testserver/cases/", True, "https://testserver/cases/"),
+        ("http://testserver/cases/", True, "/"),  # no step down from HTTPS
+        ("https://evil.example/cases/", False, "/"),
+        ("//evil.example/cases/", False, "/"),
+        ("javascript:alert(1)", False, "/"),
+        ("", False, "/"),
+        (None, False, "/"),
+    ],
+)
+def test_a_next_address_stays_on_this_site(candidate, secure, expected, rf):
+    """`core.http.safe_next`, the one check behind sign-in, the organization switch and the
+    task list's way back; the default is a URL name."""
+    request = rf.get("/", secure=secure)
+    assert safe_next(request, candidate, "dashboard:home") == expected

@@ -16,14 +16,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from tsunagu.audit.lists import list_page
 from tsunagu.cases.access import access_case, persons_visible_to
 from tsunagu.cases.models import Case
 from tsunagu.core.errors import Forbidden, NotFound
-from tsunagu.core.http import TsunaguRequest
+from tsunagu.core.http import TsunaguRequest, safe_next
 from tsunagu.core.screens import action, form_page, posted, screen
 from tsunagu.moments import selectors as moment_selectors
 from tsunagu.plans import forms, lists, selectors, services
@@ -602,9 +601,7 @@ def case_task_list(request: TsunaguRequest, case_id: int) -> HttpResponse:
 def task_status(request: TsunaguRequest, task_id: int) -> HttpResponse:
     task = access_task(request.actor, task_id, for_write=True)
     form = forms.TaskStatusForm(request.POST)
-    back = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("plans:task_list")
+    back = safe_next(request, request.POST.get("next"), "plans:task_list")
     if not form.is_valid():
         messages.error(request, _("状態を選んでください。"))
         return redirect(back)
