@@ -17,9 +17,10 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def refused(request: TsunaguRequest, exc: Forbidden, back: str) -> HttpResponse:
-    rules.record_refusal(request.actor, request.path, exc)
-    return refused_page(request, exc.message, back=back)
+def refused(request: TsunaguRequest, message: str, back: str) -> HttpResponse:
+    """The screen's refusal, with its access.denied row."""
+    rules.record_refusal(request.actor, request.path, Forbidden(message))
+    return refused_page(request, message, back=back)
 
 
 def recorded(request: TsunaguRequest, write: Callable[P, R]) -> Callable[P, R]:

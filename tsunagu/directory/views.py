@@ -24,7 +24,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
-from tsunagu.core.errors import Forbidden, Invalid, TsunaguError
+from tsunagu.core.errors import Invalid, TsunaguError
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.lists import list_screen
 from tsunagu.core.screens import action, form_page, posted, screen
@@ -154,11 +154,9 @@ def resource_create(request: TsunaguRequest) -> HttpResponse:
     if not rules.can_create_resource(request.actor) or not providers.exists():
         return refused(
             request,
-            Forbidden(
-                _(
-                    "社会資源を登録できるのは、基幹相談支援センター・市担当課と、"
-                    "提供者として登録された組織です。"
-                )
+            _(
+                "社会資源を登録できるのは、基幹相談支援センター・市担当課と、"
+                "提供者として登録された組織です。"
             ),
             back,
         )
@@ -170,7 +168,7 @@ def resource_edit(request: TsunaguRequest, resource_id: int) -> HttpResponse:
     resource = selectors.resource_detail(resource_id, public=False)
     back = reverse("directory:resource_detail", args=[resource.pk])
     if not rules.can_edit_resource(request.actor, resource):
-        return refused(request, Forbidden(_("この社会資源を編集する権限がありません。")), back)
+        return refused(request, _("この社会資源を編集する権限がありません。"), back)
     return _resource_form(request, resource, _editable_providers(request), back)
 
 
@@ -270,7 +268,7 @@ def provider_create(request: TsunaguRequest) -> HttpResponse:
     if not rules.is_keeper(request.actor):
         return refused(
             request,
-            Forbidden(_("提供者を登録できるのは基幹相談支援センターと市担当課です。")),
+            _("提供者を登録できるのは基幹相談支援センターと市担当課です。"),
             back,
         )
     return _provider_form(request, None, back)
@@ -281,7 +279,7 @@ def provider_edit(request: TsunaguRequest, provider_id: int) -> HttpResponse:
     provider = selectors.provider_detail(provider_id)
     back = reverse("directory:provider_list")
     if not rules.can_edit_provider(request.actor, provider):
-        return refused(request, Forbidden(_("この提供者を編集する権限がありません。")), back)
+        return refused(request, _("この提供者を編集する権限がありません。"), back)
     return _provider_form(request, provider, back)
 
 
@@ -317,7 +315,7 @@ def import_file(request: TsunaguRequest) -> HttpResponse:
     if not rules.is_keeper(request.actor):
         return refused(
             request,
-            Forbidden(_("取り込みができるのは、基幹相談支援センターと市担当課です。")),
+            _("取り込みができるのは、基幹相談支援センターと市担当課です。"),
             back,
         )
     shown: dict[str, Any] = {"report": None}
@@ -352,7 +350,7 @@ def export_file(request: TsunaguRequest) -> HttpResponse:
     if include_internal and not rules.is_keeper(request.actor):
         return refused(
             request,
-            Forbidden(_("職員向けの情報を含む書き出しは、基幹相談支援センターと市担当課です。")),
+            _("職員向けの情報を含む書き出しは、基幹相談支援センターと市担当課です。"),
             reverse("directory:resource_list"),
         )
     document = hsds.directory_export(include_internal=include_internal)

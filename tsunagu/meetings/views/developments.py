@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from tsunagu.audit import services as audit
 from tsunagu.core.actor import Actor
-from tsunagu.core.errors import Forbidden
 from tsunagu.core.exports import csv_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.screens import form_page, posted, screen
@@ -65,7 +64,7 @@ def development_list(request: TsunaguRequest) -> HttpResponse:
 def development_create(request: TsunaguRequest) -> HttpResponse:
     back = reverse("meetings:development_list")
     if not selectors.can_record_development(request.actor):
-        return refused(request, Forbidden(_("資源開発を記録する権限がありません。")), back)
+        return refused(request, _("資源開発を記録する権限がありません。"), back)
     return _development_form(request, None, back)
 
 
@@ -74,8 +73,7 @@ def development_edit(request: TsunaguRequest, development_id: int) -> HttpRespon
     development = selectors.development_detail(development_id)
     back = reverse("meetings:development_list")
     if not selectors.can_edit_development(request.actor, development):
-        message = _("この資源開発の記録を編集する権限がありません。")
-        return refused(request, Forbidden(message), back)
+        return refused(request, _("この資源開発の記録を編集する権限がありません。"), back)
     return _development_form(request, development, back)
 
 
