@@ -13,13 +13,15 @@ Run: `make house-lines` (or `python tools/house_lines.py [root]`).
 
 The same screens (`--filing`): the tree's measure grows with every new screen, so it cannot say
 by itself whether the same behaviour takes fewer lines.  `tools/house_filing_screens.json` lists
-the 143 routes Tsunagu's own views served when issue 14 was filed (commit in the file).  For
-those screens, at that commit (read with `git show`) and in the working tree (routes resolved
-by Django's URL conf, so it needs the settings: `make house-lines` sets them), it counts the
-top-level definitions the views reach by name, following imports between view modules (and,
-in the second figure, into the shared screen helpers), plus the imports and docstring of every
-module reached.  Blank lines between definitions are not counted, so these figures are smaller
-than `wc -l`; both commits are counted the same way.
+the 143 routes Tsunagu's own views served and the API's 82 operations when issue 14 was filed
+(commit in the file).  For those, at that commit (read with `git show`) and in the working tree
+(resolved by today's URL conf and API, so it needs the settings: `make house-lines` sets them),
+it counts the top-level definitions the views reach by name, following imports between view
+modules (and, in the last figure, into the shared screen helpers), plus the imports and
+docstring of every module reached.  Blank lines between definitions are not counted, so these
+figures are smaller than `wc -l`; both commits are counted the same way.  The hand mappers are
+counted twice: those the filing's API operations reach (the same behaviour), and every one in
+the tree (new operations' too).
 """
 
 from __future__ import annotations
@@ -65,15 +67,19 @@ def hand_mapper_lines(path: Path) -> int:
 
 
 def hand_mapper_lines_in(source: str) -> int:
-    total = 0
-    for node in ast.parse(source).body:
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.decorator_list:
-            continue
-        returns = ast.unparse(node.returns) if node.returns else ""
-        body = ast.get_source_segment(source, node) or ""
-        if OUT_CALL.search(body) or re.search(r"\w*Out\b", returns):
-            total += (node.end_lineno or node.lineno) - node.lineno + 1
-    return total
+    return sum(
+        (node.end_lineno or node.lineno) - node.lineno + 1
+        for node in ast.parse(source).body
+        if _is_mapper(node, source)
+    )
+
+
+def _is_mapper(node: ast.stmt, source: str) -> bool:
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.decorator_list:
+        return False
+    returns = ast.unparse(node.returns) if node.returns else ""
+    body = ast.get_source_segment(source, node) or ""
+    return bool(OUT_CALL.search(body) or re.search(r"\w*Out\b", returns))
 
 
 def measure(root: Path) -> dict[str, dict[str, int]]:
@@ -106,6 +112,7 @@ class Module:
 
     header: int = 0
     definitions: dict[str, tuple[int, set[str]]] = field(default_factory=dict)
+    mappers: dict[str, int] = field(default_factory=dict)  # the hand mappers among them
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
@@ -127,6 +134,8 @@ class Module:
                 module.header += lines
                 continue
             used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            if _is_mapper(node, source):
+                module.mappers[names[0]] = lines
             for defined in names:
                 before, before_used = module.definitions.get(defined, (0, set()))
                 module.definitions[defined] = (before + lines, before_used | used)
@@ -142,14 +151,14 @@ def _defined_names(node: ast.stmt) -> list[str]:
     return []
 
 
-def reached_lines(
-    views: Iterable[tuple[str, str]],
-    read: Callable[[str], tuple[str, bool] | None],
-    counted: Callable[[str], bool],
-) -> int:
-    """Lines of the definitions the `views` reach by name, in the modules `counted` admits, and
-    the header of each module reached.  `read(module)` gives its source and whether it is a
-    package, or None."""
+Reader = Callable[[str], tuple[str, bool] | None]
+
+
+def reach(
+    views: Iterable[tuple[str, str]], read: Reader, counted: Callable[[str], bool]
+) -> tuple[set[tuple[str, str]], dict[str, Module]]:
+    """The definitions the `views` reach by name, in the modules `counted` admits, and those
+    modules.  `read(module)` gives its source and whether it is a package, or None."""
     modules: dict[str, Module | None] = {}
 
     def module(name: str) -> Module | None:
@@ -175,17 +184,22 @@ def reached_lines(
                 stack.append((name, used))
             elif used in found.imports:
                 stack.append(found.imports[used])
-    body = 0
-    for name, definition in reached:
-        found = modules[name]
-        assert found is not None  # noqa: S101  # only parsed modules are reached
-        body += found.definitions[definition][0]
-    headers = 0
-    for name in {name for name, _ in reached}:
-        found = modules[name]
-        assert found is not None  # noqa: S101
-        headers += found.header
-    return body + headers
+    return reached, {name: found for name, found in modules.items() if found is not None}
+
+
+def reached_lines(
+    views: Iterable[tuple[str, str]], read: Reader, counted: Callable[[str], bool]
+) -> int:
+    """Lines of the definitions the `views` reach and the header of each module reached."""
+    reached, modules = reach(views, read, counted)
+    body = sum(modules[name].definitions[definition][0] for name, definition in reached)
+    return body + sum(modules[name].header for name in {name for name, _ in reached})
+
+
+def reached_mapper_lines(routes: Iterable[tuple[str, str]], read: Reader) -> int:
+    """Lines of the hand mappers the API's `routes` reach in the `api.py` modules."""
+    reached, modules = reach(routes, read, lambda module: module.endswith(".api"))
+    return sum(modules[name].mappers.get(definition, 0) for name, definition in reached)
 
 
 def _counted(root: Path, with_shared: bool) -> Callable[[str], bool]:
@@ -202,7 +216,7 @@ def _counted(root: Path, with_shared: bool) -> Callable[[str], bool]:
     return counted
 
 
-def _reader_at(root: Path, commit: str) -> Callable[[str], tuple[str, bool] | None]:
+def _reader_at(root: Path, commit: str) -> Reader:
     def read(module: str) -> tuple[str, bool] | None:
         base = module.replace(".", "/")
         for path, is_package in ((f"{base}.py", False), (f"{base}/__init__.py", True)):
@@ -219,7 +233,7 @@ def _reader_at(root: Path, commit: str) -> Callable[[str], tuple[str, bool] | No
     return read
 
 
-def _reader_now(root: Path) -> Callable[[str], tuple[str, bool] | None]:
+def _reader_now(root: Path) -> Reader:
     def read(module: str) -> tuple[str, bool] | None:
         base = root / module.replace(".", "/")
         for path, is_package in ((base.with_suffix(".py"), False), (base / "__init__.py", True)):
@@ -277,6 +291,29 @@ def views_now(routes: Iterable[str]) -> list[tuple[str, str]]:
     return [(served[route][0], served[route][1].partition(".")[0]) for route in routes]
 
 
+def api_views_now(operations: Iterable[str]) -> list[tuple[str, str]]:
+    """The function (module, top-level name) answering each API operation ("GET /persons")."""
+    import django
+
+    django.setup()
+    from tsunagu.api import api
+
+    answered: dict[str, tuple[str, str]] = {}
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                view = operation.view_func
+                while hasattr(view, "__wrapped__"):
+                    view = view.__wrapped__
+                route = "/" + "/".join(p for p in (prefix.strip("/"), path.strip("/")) if p)
+                for method in operation.methods:
+                    answered[f"{method} {route}"] = (view.__module__, view.__qualname__)
+    missing = [operation for operation in operations if operation not in answered]
+    if missing:
+        raise SystemExit(f"API operations of the filing no longer answered: {missing}")
+    return [answered[operation] for operation in operations]
+
+
 def filing(root: Path) -> dict[str, int]:
     """The same screens at the filing and now: views, and views with the shared helpers."""
     data = json.loads(FILING.read_text(encoding="utf-8"))
@@ -287,6 +324,11 @@ def filing(root: Path) -> dict[str, int]:
     for path in package.rglob("api.py"):
         if not _skipped(path, package):
             figures["mappers now"] += hand_mapper_lines(path)
+    operations = [a["operation"] for a in data["api"]]
+    figures["same mappers filing"] = reached_mapper_lines(
+        [tuple(a["view"].split(":")) for a in data["api"]], _reader_at(root, data["commit"])
+    )
+    figures["same mappers now"] = reached_mapper_lines(api_views_now(operations), _reader_now(root))
     for shared in (False, True):
         suffix = " and shared helpers" if shared else ""
         figures["filing" + suffix] = reached_lines(
@@ -325,14 +367,22 @@ def print_filing(root: Path) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.settings")
     figures = filing(root)
     data = json.loads(FILING.read_text(encoding="utf-8"))
-    print(f"the {len(data['screens'])} screens of the filing ({data['commit'][:7]}) and now:")
-    mappers = figures["mappers filing"], figures["mappers now"]
-    for what in ("", " and shared helpers"):
-        then, now = figures["filing" + what], figures["now" + what]
+    print(
+        f"the {len(data['screens'])} screens and {len(data['api'])} API operations of the "
+        f"filing ({data['commit'][:7]}), then -> now:"
+    )
+    rows = [
+        ("views + their hand mappers", "", "same mappers"),
+        ("views + every hand mapper", "", "mappers"),
+        ("views and shared helpers + every hand mapper", " and shared helpers", "mappers"),
+    ]
+    for label, views, mappers in rows:
+        then = figures["filing" + views] + figures[mappers + " filing"]
+        now = figures["now" + views] + figures[mappers + " now"]
         print(
-            f"  views{what} + hand mappers: {then} + {mappers[0]} = {then + mappers[0]} -> "
-            f"{now} + {mappers[1]} = {now + mappers[1]} "
-            f"({(now + mappers[1]) / (then + mappers[0]) - 1:+.1%})"
+            f"  {label}: {figures['filing' + views]} + {figures[mappers + ' filing']} = {then}"
+            f" -> {figures['now' + views]} + {figures[mappers + ' now']} = {now}"
+            f" ({now / then - 1:+.1%})"
         )
     return 0
 

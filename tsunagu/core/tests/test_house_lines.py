@@ -27,6 +27,9 @@ def test_every_screen_of_the_filing_is_still_served_by_a_view_of_ours() -> None:
     views = tool.views_now([s.get("route_now", s["route"]) for s in data["screens"]])
     assert len(views) == len(data["screens"]) == 143
     assert all(module.startswith("tsunagu.") for module, _ in views)
+    routes = tool.api_views_now([a["operation"] for a in data["api"]])
+    assert len(routes) == len(data["api"]) == 82
+    assert all(module.startswith("tsunagu.") for module, _ in routes)
 
 
 def test_only_the_definitions_a_view_reaches_are_counted_with_its_module_header() -> None:
@@ -62,3 +65,30 @@ def test_only_the_definitions_a_view_reaches_are_counted_with_its_module_header(
     assert tool.reached_lines(view, read, views_only) == 7
     # ... and the shared helper it imports (2)
     assert tool.reached_lines(view, read, with_shared) == 9
+
+
+def test_only_the_hand_mappers_a_route_reaches_are_counted() -> None:
+    tool = _tool()
+    source = (
+        "def _person_out(person) -> PersonOut:\n"
+        "    return PersonOut(id=person.pk)\n"
+        "\n"
+        "\n"
+        "def _other_out(thing) -> OtherOut:\n"
+        "    return OtherOut(id=thing.pk)\n"
+        "\n"
+        "\n"
+        "def _lookup(pk):\n"
+        "    return pk\n"
+        "\n"
+        "\n"
+        "@router.get('/persons/{pk}')\n"
+        "def person_detail(request, pk):\n"
+        "    return _person_out(_lookup(pk))\n"
+    )
+
+    def read(module: str) -> tuple[str, bool] | None:
+        return (source, False) if module == "tsunagu.app.api" else None
+
+    # _person_out (2 lines); not the route, not _lookup (no output schema), not _other_out
+    assert tool.reached_mapper_lines([("tsunagu.app.api", "person_detail")], read) == 2
