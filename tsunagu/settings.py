@@ -9,6 +9,7 @@ Three modes matter:
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -191,6 +192,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # django_tables2 imports django.contrib.postgres's fields, and psycopg with them (11 MB a
+    # worker), only to offer a column for PostgreSQL's HStore, which it skips when the import
+    # fails; on SQLite nothing else needs them, so they are not loaded (ADR 0007).
+    sys.modules.setdefault("django.contrib.postgres.fields", None)  # type: ignore[arg-type]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sign-in ---------------------------------------------------------------------

@@ -68,3 +68,17 @@ def test_loading_the_app_imports_no_document_library() -> None:
     assert "tsunagu" in loaded
     assert "django" in loaded
     assert sorted(loaded & set(DOCUMENT_LIBRARIES)) == []
+
+
+def test_a_sqlite_worker_does_not_load_the_postgresql_driver(tmp_path: Path) -> None:
+    """django_tables2 would import django.contrib.postgres, and psycopg with it, for a column
+    of PostgreSQL's HStore (11 MB a worker); the settings stop that on SQLite."""
+    loaded = _loaded_by_the_app(DATABASE_URL=f"sqlite:///{tmp_path / 'tsunagu.sqlite3'}")
+    assert "django_tables2" in loaded
+    assert "psycopg" not in loaded
+
+
+def test_a_postgresql_worker_has_its_driver() -> None:
+    """Loading the app does not connect, so no server is needed to see the driver loaded."""
+    loaded = _loaded_by_the_app(DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
+    assert "psycopg" in loaded
