@@ -13,7 +13,8 @@ calls `save` with the cleaned data and answers `done(result)`; the errors a serv
 What the user typed is kept: the bound form is what is shown again.  A POST that is not a form
 (a button: leave a team, mark reviewed) goes through `action`, which redirects with the
 message instead; a button that asks first (publish, delete) goes through `confirm_action`:
-a GET shows the question, the POST is the `action`.
+a GET shows the question, the POST is the `action`.  A step a screen shares that may have to
+answer on its own (a year the form refuses: the page again, status 400) raises `Answered`.
 """
 
 from __future__ import annotations
@@ -48,6 +49,15 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
+class Answered(Exception):  # not an error: the screen's answer, given early
+    """Raised by a step of a screen with the response it has already given (its form again,
+    status 400); `errors_as_pages` returns that response."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
 def refused_page(request: HttpRequest, message: str, *, back: str | None = None) -> HttpResponse:
     """A refusal's message on the one refusal page, status 403, with a link back (a URL or a
     URL name) and home."""
@@ -68,13 +78,16 @@ def pdf_unavailable(request: HttpRequest, *, back: str = "", xlsx_url: str = "")
 
 def errors_as_pages(back: Back = None) -> Callable[[View], View]:
     """For a screen: NotFound → the project's 404; Forbidden → `refused_page`, whose link
-    back is `back`, or `back(**kwargs)` of the view's keyword arguments."""
+    back is `back`, or `back(**kwargs)` of the view's keyword arguments; `Answered` → its
+    response."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 return view(request, *args, **kwargs)
+            except Answered as answered:
+                return answered.response
             except NotFound:
                 raise Http404 from None
             except Forbidden as exc:

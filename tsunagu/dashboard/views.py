@@ -14,7 +14,7 @@ from tsunagu.core.exports import TABLE_FORMATS, table_response
 from tsunagu.core.http import TsunaguRequest
 from tsunagu.core.lists import query_without_page
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import errors_as_pages, pdf_unavailable
+from tsunagu.core.screens import Answered, errors_as_pages, pdf_unavailable
 from tsunagu.dashboard import balance as balances
 from tsunagu.dashboard import caseloads as caseload_selectors
 from tsunagu.dashboard import exports as dashboard_exports
@@ -63,18 +63,16 @@ def home(request: TsunaguRequest) -> HttpResponse:
     )
 
 
-def _year_asked(
-    request: TsunaguRequest, template: str
-) -> tuple[dashboards.Scope, YearForm, int] | HttpResponse:
+def _year_asked(request: TsunaguRequest, template: str) -> tuple[dashboards.Scope, YearForm, int]:
     """The scope of a dashboard's role (the role guard let only those in), the year form and
-    the year asked for, the newest by default; a year the form refuses is `template` again with
-    the form, status 400."""
+    the year asked for, the newest by default; a year the form refuses answers `template` again
+    with the form, status 400 (`Answered`)."""
     scope = dashboards.scope_of(request.actor)
     assert scope is not None  # noqa: S101  # the role guard let only a dashboard's role in
     years = dashboards.fiscal_years()
     form = YearForm(request.GET or None, years=years, initial={"fiscal_year": years[0]})
     if form.is_bound and not form.is_valid():
-        return render(request, template, {"form": form, "scope": scope}, status=400)
+        raise Answered(render(request, template, {"form": form, "scope": scope}, status=400))
     chosen = form.cleaned_data.get("fiscal_year") if form.is_bound else None
     return scope, form, chosen if chosen is not None else years[0]
 
@@ -123,10 +121,7 @@ def one_person_offices(request: TsunaguRequest) -> HttpResponse:
 def figures(request: TsunaguRequest) -> HttpResponse:
     """The dashboard of the acting organization's role (figures.py says who sees what); anyone
     without one gets a 404, audited.  A year with no records is a 400 with its message."""
-    asked = _year_asked(request, "dashboard/pages/figures.html")
-    if isinstance(asked, HttpResponse):
-        return asked
-    scope, form, year = asked
+    scope, form, year = _year_asked(request, "dashboard/pages/figures.html")
     board = dashboards.dashboard(request.actor, scope, year=year)
     dashboards.record_viewed(request.actor, scope, year=year, via="screen")
     return render(
@@ -153,10 +148,7 @@ def figures_export(request: TsunaguRequest) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in dict(TABLE_FORMATS):
         raise Http404
-    asked = _year_asked(request, "dashboard/pages/figures.html")
-    if isinstance(asked, HttpResponse):
-        return asked
-    scope, _form, year = asked
+    scope, _form, year = _year_asked(request, "dashboard/pages/figures.html")
     board = dashboards.dashboard(request.actor, scope, year=year)
     tables = dashboard_exports.tables(board)
     which = request.GET.get("table", "")
@@ -193,11 +185,8 @@ def figure_records_page(request: TsunaguRequest, key: str) -> HttpResponse:
     or category a 400 with its message."""
     if key not in figure_records.FIGURE_KEYS:
         raise Http404
-    asked = _year_asked(request, "dashboard/pages/figure_records.html")
-    if isinstance(asked, HttpResponse):
-        return asked
+    scope, form, year = _year_asked(request, "dashboard/pages/figure_records.html")
     actor = request.actor
-    scope, form, year = asked
     found = figure_records.figure_records(actor, scope, year=year, key=key)
     category = request.GET.get("category", "")
     back = reverse("dashboard:figures") + "?" + urlencode({"fiscal_year": year}) + f"#{key}-h"
@@ -237,10 +226,7 @@ def figure_records_page(request: TsunaguRequest, key: str) -> HttpResponse:
 def balance(request: TsunaguRequest) -> HttpResponse:
     """The 49:51 → 51:49 balance (balance.py): the core center and the city per agency, the
     council per kind with small counts suppressed; anyone else the audited 404."""
-    asked = _year_asked(request, "dashboard/pages/balance.html")
-    if isinstance(asked, HttpResponse):
-        return asked
-    scope, form, year = asked
+    scope, form, year = _year_asked(request, "dashboard/pages/balance.html")
     found = balances.balance(request.actor, scope, year=year)
     balances.record_viewed(request.actor, scope, year=year, via="screen")
     title = _("ネットワークに参加した層（%(year)s）") % {"year": dashboards.year_label(year)}

@@ -28,7 +28,15 @@ from tsunagu.core.errors import Conflict, Forbidden, Invalid
 from tsunagu.core.exports import TABLE_FORMATS, ExportTable, table_response
 from tsunagu.core.http import TsunaguRequest, download
 from tsunagu.core.printing import PdfUnavailable
-from tsunagu.core.screens import View, errors_as_pages, form_page, pdf_unavailable, posted, screen
+from tsunagu.core.screens import (
+    Answered,
+    View,
+    errors_as_pages,
+    form_page,
+    pdf_unavailable,
+    posted,
+    screen,
+)
 from tsunagu.referrals import exports, selectors, services
 from tsunagu.referrals import statistics as referral_statistics
 from tsunagu.referrals.access import access_referral, side_of
@@ -262,9 +270,10 @@ class _Asked(NamedTuple):
     tables: dict[str, ExportTable]
 
 
-def _statistics_asked(request: TsunaguRequest) -> _Asked | HttpResponse:
+def _statistics_asked(request: TsunaguRequest) -> _Asked:
     """The form, and the period and tables asked for; or the form saying what is wrong and no
-    table (never another period's figures under the year asked for, on a screen or in a file).
+    table, status 400 (`Answered`: never another period's figures under the year asked for, on
+    a screen or in a file).
     The years on record are read once, for the form's choices and the period alike."""
     years = referral_statistics.fiscal_years()
     form = StatisticsForm(request.GET or None, years=years)
@@ -276,7 +285,8 @@ def _statistics_asked(request: TsunaguRequest) -> _Asked | HttpResponse:
     except Invalid as exc:
         if form.is_valid():  # the year and the date are each fine, but not together
             form.add_error("as_of", exc.message)
-        return render(request, "referrals/pages/statistics.html", {"form": form}, status=400)
+        page = render(request, "referrals/pages/statistics.html", {"form": form}, status=400)
+        raise Answered(page) from None
     accepted_only = bool(data.get("accepted_only"))
     table = referral_statistics.joint_support_table(period, accepted_only=accepted_only)
     organizations = referral_statistics.organization_table(period)
@@ -292,10 +302,7 @@ def _statistics_screen(view: View) -> View:
 
 @_statistics_screen
 def statistics(request: TsunaguRequest) -> HttpResponse:
-    asked = _statistics_asked(request)
-    if isinstance(asked, HttpResponse):
-        return asked
-    form, period, accepted_only, table, organizations, tables = asked
+    form, period, accepted_only, table, organizations, tables = _statistics_asked(request)
     texts = [text for each in tables.values() for text in each.texts()]
     return render(
         request,
@@ -316,8 +323,6 @@ def statistics(request: TsunaguRequest) -> HttpResponse:
 @_statistics_screen
 def statistics_export(request: TsunaguRequest) -> HttpResponse:
     asked = _statistics_asked(request)
-    if isinstance(asked, HttpResponse):
-        return asked
     period, tables = asked.period, asked.tables
     fmt = request.GET.get("format", "csv")
     if fmt not in dict(TABLE_FORMATS):
